@@ -1,0 +1,253 @@
+package convreport
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ReportError says what is wrong with a report definition.
+type ReportError struct {
+	Report string // the report's name
+	Field  string // "measure", "dimensions", "filter", …
+	Err    error
+}
+
+func (e *ReportError) Error() string {
+	return fmt.Sprintf("convreport: report %q: %s: %v", e.Report, e.Field, e.Err)
+}
+
+func (e *ReportError) Unwrap() error { return e.Err }
+
+// Limits on what one report may ask for.
+const (
+	maxDimensions = 4
+	maxBuckets    = 100_000
+)
+
+// plan is a report compiled against a schema and a resolved query.
+type plan struct {
+	r       Report
+	idx     int // position in the Run
+	pred    *pred
+	predKey string
+
+	dateCol      int  // schema index of the date property
+	dateCreated  bool // the date property is CreatedAt: the sort order prunes it
+	dateAfterNew bool // the date property is never before CreatedAt
+	from, to     int64
+	snapshot     bool
+	now          int64
+
+	dims       []int // schema indexes
+	bucket     Bucket
+	starts     []time.Time
+	startsNano []int64
+
+	measure Measure
+	metric  int // metricNone or a metric constant
+}
+
+const (
+	metricNone = iota
+	metricFirstResponse
+	metricWait
+	metricClose
+)
+
+// filterText joins a report's expression and structured conditions into
+// one expression.
+func filterText(s *Schema, r *Report) (string, error) {
+	parts := []string{}
+	if f := strings.TrimSpace(r.Filter); f != "" {
+		parts = append(parts, "("+f+")")
+	}
+	if len(r.Conditions) > 0 {
+		c, err := ConditionsExpr(s, r.Conditions)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "("+c+")")
+	}
+	return strings.Join(parts, " && "), nil
+}
+
+// compileReport checks r against the schema and prepares it for rq.
+func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, error) {
+	bad := func(field string, err error) (*plan, error) {
+		return nil, &ReportError{Report: r.Name, Field: field, Err: err}
+	}
+	if err := r.Measure.validate(); err != nil {
+		return bad("measure", err)
+	}
+	p := &plan{r: r, measure: r.Measure, bucket: r.Bucket, snapshot: r.Snapshot}
+	switch r.Measure.Metric {
+	case FirstResponseTime:
+		p.metric = metricFirstResponse
+	case WaitTime:
+		p.metric = metricWait
+	case TimeToClose:
+		p.metric = metricClose
+	}
+
+	// The filter: compile the report's expression and conditions on their
+	// own first so an error points into the text the user wrote.
+	if strings.TrimSpace(r.Filter) != "" {
+		if _, err := fc.compile(s, r.Filter); err != nil {
+			return bad("filter", err)
+		}
+	}
+	if len(r.Conditions) > 0 {
+		if _, err := ConditionsExpr(s, r.Conditions); err != nil {
+			return bad("conditions", err)
+		}
+	}
+	text, err := filterText(s, &r)
+	if err != nil {
+		return bad("conditions", err)
+	}
+	f, err := fc.compile(s, text)
+	if err != nil {
+		return bad("filter", err)
+	}
+	p.pred = bindPred(f.plan(), FilterEnv{Now: rq.now, Zone: rq.loc})
+	p.predKey = p.pred.key()
+
+	dp, err := s.resolve(r.dateProperty(), "date property")
+	if err != nil {
+		return bad("date_property", err)
+	}
+	if dp.Kind != KindTime {
+		return bad("date_property", fmt.Errorf("%s is a %s, not a time", dp.Name, dp.Kind))
+	}
+	p.dateCol = s.index[dp.Name]
+	p.dateCreated = dp.Name == "CreatedAt"
+	switch dp.Name {
+	case "FirstAssignedAt", "FirstResponseAt", "ClosedAt":
+		p.dateAfterNew = true // validation keeps these at or after CreatedAt
+	}
+	p.from, p.to = rq.from.UnixNano(), rq.to.UnixNano()
+	p.now = rq.now.UnixNano()
+	if r.Snapshot && r.Bucket != NoBucket {
+		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
+	}
+
+	if len(r.Dimensions) > maxDimensions {
+		return bad("dimensions", fmt.Errorf("%d dimensions; at most %d", len(r.Dimensions), maxDimensions))
+	}
+	for _, name := range r.Dimensions {
+		dp, err := s.resolve(name, "dimension")
+		if err != nil {
+			return bad("dimensions", err)
+		}
+		switch dp.Kind {
+		case KindString, KindEnum, KindBool:
+		default:
+			return bad("dimensions", fmt.Errorf("%s is a %s property; group by string, enum or bool properties, and by time with a bucket", dp.Name, dp.Kind))
+		}
+		if dp.Name == "ID" {
+			return bad("dimensions", errors.New("grouping by ID makes one point per conversation; use a drill-down"))
+		}
+		for _, prev := range p.dims {
+			if prev == s.index[dp.Name] {
+				return bad("dimensions", fmt.Errorf("%s appears twice", dp.Name))
+			}
+		}
+		p.dims = append(p.dims, s.index[dp.Name])
+	}
+
+	if r.Bucket != NoBucket {
+		if !validBucket(r.Bucket) {
+			return bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket))
+		}
+		p.starts = bucketStarts(rq.from, rq.to, r.Bucket, rq.loc, rq.weekStart)
+		if len(p.starts) > maxBuckets {
+			return bad("bucket", fmt.Errorf("%d %s buckets in the range; at most %d", len(p.starts), r.Bucket, maxBuckets))
+		}
+		p.startsNano = make([]int64, len(p.starts))
+		for i, st := range p.starts {
+			p.startsNano[i] = st.UnixNano()
+		}
+	}
+	switch r.Sort {
+	case "", ByValueDesc, ByValueAsc, ByLabelAsc, ByLabelDesc:
+	default:
+		return bad("sort", fmt.Errorf("unknown sort %q (want value_desc, value_asc, label_asc or label_desc)", r.Sort))
+	}
+	if r.Limit < 0 {
+		return bad("limit", fmt.Errorf("%d is negative", r.Limit))
+	}
+	for _, name := range r.Properties {
+		if _, err := s.resolve(name, "display property"); err != nil {
+			return bad("properties", err)
+		}
+	}
+	if r.Chart.Type != "" {
+		ok := false
+		for _, c := range ChartTypes {
+			ok = ok || c == r.Chart.Type
+		}
+		if !ok {
+			return bad("chart", fmt.Errorf("unknown chart type %q", r.Chart.Type))
+		}
+	}
+	return p, nil
+}
+
+// rowRange returns the rows of a segment (sorted by CreatedAt) that can
+// fall in the plan's date range.
+func (p *plan) rowRange(seg *segment) (lo, hi int) {
+	switch {
+	case p.snapshot:
+		return 0, searchAfter(seg.created, p.now)
+	case p.dateCreated:
+		return searchFrom(seg.created, p.from), searchFrom(seg.created, p.to)
+	case p.dateAfterNew:
+		return 0, searchFrom(seg.created, p.to)
+	}
+	return 0, seg.n
+}
+
+// searchFrom returns the first index with a[i] >= v.
+func searchFrom(a []int64, v int64) int {
+	lo, hi := 0, len(a)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if a[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// searchAfter returns the first index with a[i] > v.
+func searchAfter(a []int64, v int64) int {
+	lo, hi := 0, len(a)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if a[m] <= v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// filterCache compiles each distinct filter text once per run.
+type filterCache map[string]*Filter
+
+func (fc filterCache) compile(s *Schema, src string) (*Filter, error) {
+	if f, ok := fc[src]; ok {
+		return f, nil
+	}
+	f, err := CompileFilter(s, src)
+	if err != nil {
+		return nil, err
+	}
+	fc[src] = f
+	return f, nil
+}

@@ -1,0 +1,167 @@
+package convreport
+
+import (
+	"fmt"
+	"time"
+)
+
+// Channel is the medium a conversation came through.
+type Channel string
+
+// The channels a helpdesk inbox receives.
+const (
+	Chat      Channel = "chat"
+	Email     Channel = "email"
+	Form      Channel = "form"
+	Messenger Channel = "messenger"
+	WhatsApp  Channel = "whatsapp"
+	Phone     Channel = "phone"
+	Other     Channel = "other"
+)
+
+// Channels lists every known channel, in display order.
+var Channels = []Channel{Chat, Email, Form, Messenger, WhatsApp, Phone, Other}
+
+// Valid reports whether c is one of [Channels].
+func (c Channel) Valid() bool {
+	for _, k := range Channels {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is whether a conversation is still open.
+type Status string
+
+// The two statuses of a conversation.
+const (
+	Open   Status = "open"
+	Closed Status = "closed"
+)
+
+// Valid reports whether s is [Open] or [Closed].
+func (s Status) Valid() bool { return s == Open || s == Closed }
+
+// Conversation is one customer conversation: the record every report counts.
+//
+// Times are absolute instants; a zero time means unknown (never assigned,
+// never answered, not closed). Time zones belong to the [Query], never to the
+// data.
+type Conversation struct {
+	ID       string
+	Channel  Channel
+	Inbox    string
+	Assignee string // the rep or owner; empty when unassigned
+	Team     string
+	Status   Status
+
+	CreatedAt       time.Time
+	FirstAssignedAt time.Time
+	// FirstResponseAt is the first reply by an agent; replies by a bot or
+	// automatic messages do not count.
+	FirstResponseAt time.Time
+	ClosedAt        time.Time // zero while open
+
+	ClosedBy  string
+	OriginURL string // the page where a chat began
+	Chatflow  string
+	Source    string
+	ContactID string
+	Subject   string
+
+	IncomingMessages int
+	OutgoingMessages int
+
+	// Properties holds custom properties declared in the [Schema]: string,
+	// float64, bool, time.Time or time.Duration values by property kind. An
+	// absent key means unknown.
+	Properties map[string]any
+}
+
+// AgentFirstResponseTime is how long the rep took to answer: from the first
+// assignment (or creation, when never assigned) to the first agent reply. It
+// reports false when the conversation has no agent reply.
+func (c *Conversation) AgentFirstResponseTime() (time.Duration, bool) {
+	if c.FirstResponseAt.IsZero() {
+		return 0, false
+	}
+	start := c.CreatedAt
+	if !c.FirstAssignedAt.IsZero() {
+		start = c.FirstAssignedAt
+	}
+	return c.FirstResponseAt.Sub(start), true
+}
+
+// CustomerWaitTime is how long the customer waited for the first agent
+// reply, from creation. It reports false when no agent replied.
+func (c *Conversation) CustomerWaitTime() (time.Duration, bool) {
+	if c.FirstResponseAt.IsZero() {
+		return 0, false
+	}
+	return c.FirstResponseAt.Sub(c.CreatedAt), true
+}
+
+// TimeToClose is the time from creation to close. It reports false while
+// the conversation is open.
+func (c *Conversation) TimeToClose() (time.Duration, bool) {
+	if c.ClosedAt.IsZero() {
+		return 0, false
+	}
+	return c.ClosedAt.Sub(c.CreatedAt), true
+}
+
+// ValidationError says which field of which conversation is invalid.
+type ValidationError struct {
+	ID     string // the conversation's ID (empty when the ID is what is missing)
+	Index  int    // position in the input, from 0; -1 when unknown
+	Field  string // property name, as in the JSON Lines format
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	where := fmt.Sprintf("conversation %q", e.ID)
+	if e.ID == "" {
+		where = fmt.Sprintf("conversation #%d", e.Index)
+	}
+	return fmt.Sprintf("convreport: %s: %s: %s", where, e.Field, e.Reason)
+}
+
+// Validate reports the first rule c breaks, as a *[ValidationError], or nil.
+// A conversation is invalid when its ID is empty, its channel or status is
+// unknown, ClosedAt is set while open or missing while closed, or any of
+// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt. Validate
+// never changes c; invalid data is rejected, not repaired.
+func (c *Conversation) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &ValidationError{ID: c.ID, Index: -1, Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case c.ID == "":
+		return bad("id", "is empty")
+	case !c.Channel.Valid():
+		return bad("channel", "%q is not a channel (want one of chat, email, form, messenger, whatsapp, phone, other)", string(c.Channel))
+	case !c.Status.Valid():
+		return bad("status", "%q is not a status (want open or closed)", string(c.Status))
+	case c.CreatedAt.IsZero():
+		return bad("created_at", "is missing")
+	case c.Status == Open && !c.ClosedAt.IsZero():
+		return bad("closed_at", "is set but the conversation is open")
+	case c.Status == Closed && c.ClosedAt.IsZero():
+		return bad("closed_at", "is missing but the conversation is closed")
+	}
+	for _, t := range []struct {
+		field string
+		at    time.Time
+	}{
+		{"first_assigned_at", c.FirstAssignedAt},
+		{"first_response_at", c.FirstResponseAt},
+		{"closed_at", c.ClosedAt},
+	} {
+		if !t.at.IsZero() && t.at.Before(c.CreatedAt) {
+			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339))
+		}
+	}
+	return nil
+}

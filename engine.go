@@ -1,0 +1,180 @@
+package convreport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Engine runs reports over a [Source]. It is safe for concurrent use.
+type Engine struct {
+	src     Source
+	workers int
+}
+
+// Option configures an [Engine].
+type Option func(*Engine)
+
+// WithWorkers sets how many goroutines share a scan; default GOMAXPROCS.
+func WithWorkers(n int) Option {
+	return func(e *Engine) {
+		if n > 0 {
+			e.workers = n
+		}
+	}
+}
+
+// NewEngine returns an engine over src.
+func NewEngine(src Source, opts ...Option) *Engine {
+	e := &Engine{src: src, workers: defaultWorkers()}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Columnar is a [Source] that holds its conversations as a [Table]; the
+// engine scans the table directly instead of calling Scan.
+type Columnar interface {
+	Source
+	// Table returns the current snapshot of the source's conversations.
+	Table(ctx context.Context) (*Table, error)
+}
+
+// Run computes reports for q, all in one scan of the source, and returns
+// one Result per report in order. A report that is invalid against the
+// source's schema fails the run with a *[ReportError] before anything is
+// read. On cancellation Run returns the context's error and no results.
+func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result, error) {
+	rq, err := q.resolve()
+	if err != nil {
+		return nil, err
+	}
+	plans, err := compileAll(e.src.Schema(), reports, rq)
+	if err != nil {
+		return nil, err
+	}
+	if len(plans) == 0 {
+		return nil, nil
+	}
+	if ag, ok := e.src.(Aggregator); ok {
+		res, err := ag.Aggregate(ctx, newPlan(rq, reports))
+		switch {
+		case err == nil:
+			if len(res) != len(reports) {
+				return nil, fmt.Errorf("convreport: source returned %d results for %d reports", len(res), len(reports))
+			}
+			return res, nil
+		case !errors.Is(err, ErrUnsupported):
+			return nil, fmt.Errorf("convreport: source aggregate: %w", err)
+		}
+	}
+	t, err := e.table(ctx, hintFor(plans))
+	if err != nil {
+		return nil, err
+	}
+	env := FilterEnv{Now: rq.now, Zone: rq.loc}
+	gs, ls, err := scanTable(ctx, t, plans, rq.cal, env, e.workers)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(plans))
+	for i, p := range plans {
+		out[i] = finalize(t, p, gs[i], ls[i], rq)
+	}
+	return out, nil
+}
+
+func compileAll(s *Schema, reports []Report, rq resolved) ([]*plan, error) {
+	plans := make([]*plan, len(reports))
+	fc := filterCache{}
+	for i, r := range reports {
+		p, err := compileReport(s, r, rq, fc)
+		if err != nil {
+			return nil, err
+		}
+		p.idx = i
+		plans[i] = p
+	}
+	return plans, nil
+}
+
+func newPlan(rq resolved, reports []Report) *Plan {
+	return &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, Calendar: rq.cal, Reports: reports}
+}
+
+// hintFor returns the creation-time bounds that cover every plan.
+func hintFor(plans []*plan) ScanHint {
+	var lo, hi int64
+	bounded := true
+	for i, p := range plans {
+		var l, h int64
+		switch {
+		case p.snapshot:
+			l, h = minInt64, p.now+1
+		case p.dateCreated:
+			l, h = p.from, p.to
+		case p.dateAfterNew:
+			l, h = minInt64, p.to
+		default:
+			bounded = false
+		}
+		if i == 0 {
+			lo, hi = l, h
+		}
+		lo, hi = min(lo, l), max(hi, h)
+	}
+	var h ScanHint
+	if !bounded {
+		return h
+	}
+	if lo != minInt64 {
+		h.CreatedFrom = unixTime(lo)
+	}
+	h.CreatedTo = unixTime(hi)
+	return h
+}
+
+// table returns the conversations to scan: the source's own Table when it
+// is columnar, otherwise the rows its Scan yields for the hint.
+func (e *Engine) table(ctx context.Context, hint ScanHint) (*Table, error) {
+	if c, ok := e.src.(Columnar); ok {
+		t, err := c.Table(ctx)
+		if err != nil {
+			return nil, &SourceError{Err: err}
+		}
+		return t, nil
+	}
+	var rows []Conversation
+	for c, err := range e.src.Scan(ctx, hint) {
+		if err != nil {
+			return nil, &SourceError{Err: err}
+		}
+		if c == nil {
+			continue
+		}
+		rows = append(rows, *c)
+		if len(rows)%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t, err := NewTable(e.src.Schema(), rows)
+	if err != nil {
+		return nil, &SourceError{Err: err}
+	}
+	return t, nil
+}
+
+// SourceError wraps a failure of the source while the engine read it.
+type SourceError struct {
+	Err error
+}
+
+func (e *SourceError) Error() string { return "convreport: reading source: " + e.Err.Error() }
+
+func (e *SourceError) Unwrap() error { return e.Err }

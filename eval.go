@@ -1,0 +1,490 @@
+package convreport
+
+import (
+	"fmt"
+	"math"
+	mbits "math/bits"
+	"strings"
+	"time"
+)
+
+// bindPred resolves the query-dependent constants of a filter plan (dates
+// in the query's zone, now(), daysAgo) into instants.
+func bindPred(p *pred, env FilterEnv) *pred {
+	q := *p
+	q.vals = make([]any, len(p.vals))
+	for i, v := range p.vals {
+		if tl, ok := v.(timeLit); ok {
+			v = tl.at(env)
+		}
+		q.vals[i] = v
+	}
+	q.kids = make([]*pred, len(p.kids))
+	for i, k := range p.kids {
+		q.kids[i] = bindPred(k, env)
+	}
+	return &q
+}
+
+// key is a canonical text of a bound plan: plans with equal keys select
+// the same rows, so a dashboard evaluates each distinct filter once.
+func (p *pred) key() string {
+	var b strings.Builder
+	p.writeKey(&b)
+	return b.String()
+}
+
+func (p *pred) writeKey(b *strings.Builder) {
+	fmt.Fprintf(b, "(%d", p.op)
+	if p.prop.Name != "" {
+		b.WriteString(" " + p.prop.Name)
+	}
+	for _, v := range p.vals {
+		switch v := v.(type) {
+		case time.Time:
+			fmt.Fprintf(b, " t%d", v.UnixNano())
+		default:
+			fmt.Fprintf(b, " %T:%q", v, fmt.Sprint(v))
+		}
+	}
+	if p.res != nil {
+		fmt.Fprintf(b, " r%p", p.res)
+	}
+	for _, k := range p.kids {
+		b.WriteByte(' ')
+		k.writeKey(b)
+	}
+	b.WriteByte(')')
+}
+
+// colPred is a bound plan prepared against one table: string constants
+// are turned into dictionary codes, times into nanoseconds.
+type colPred struct {
+	op   predOp
+	col  int
+	kind int // how the leaf reads its column
+	// string-like leaves: match[code]; for a single equality, eq holds the
+	// code (or -1 when the value is in no row).
+	match []bool
+	eq    int64
+	// ordered leaves
+	i64  int64
+	f64  float64
+	iset map[int64]bool
+	fset map[float64]bool
+	kids []*colPred
+	// slow path: evaluate p on the rebuilt conversation.
+	p   *pred
+	env FilterEnv
+}
+
+const (
+	leafCodes = iota
+	leafEqCode
+	leafInts    // time or duration column
+	leafDerived // derived duration, computed from time columns
+	leafFloats
+	leafRow // anything else: rebuild the row and evaluate
+)
+
+type evalCtx struct {
+	t        *Table
+	created  int // schema index of CreatedAt, FirstAssignedAt, FirstResponseAt, ClosedAt
+	assigned int
+	response int
+	closed   int
+}
+
+func newEvalCtx(t *Table) *evalCtx {
+	ix := t.schema.index
+	return &evalCtx{t: t, created: ix["CreatedAt"], assigned: ix["FirstAssignedAt"], response: ix["FirstResponseAt"], closed: ix["ClosedAt"]}
+}
+
+// prepare compiles p for the dictionaries of t.
+func prepare(ec *evalCtx, p *pred, env FilterEnv) *colPred {
+	cp := &colPred{op: p.op, p: p, env: env}
+	switch p.op {
+	case pTrue, pFalse:
+		return cp
+	case pAnd, pOr, pNot:
+		for _, k := range p.kids {
+			cp.kids = append(cp.kids, prepare(ec, k, env))
+		}
+		return cp
+	case pExpr:
+		cp.kind = leafRow
+		return cp
+	}
+	t := ec.t
+	col, ok := t.schema.index[p.prop.Name]
+	if !ok || p.prop.Name == "ID" {
+		cp.kind = leafRow
+		return cp
+	}
+	cp.col = col
+	switch p.prop.Kind {
+	case KindString, KindEnum, KindBool:
+		dict := t.views[col]
+		if p.op == pEq {
+			cp.kind, cp.eq = leafEqCode, -1
+			if k, found := t.dictCode(col, p.vals[0]); found {
+				cp.eq = int64(k)
+			}
+			return cp
+		}
+		cp.kind = leafCodes
+		cp.match = make([]bool, len(dict))
+		for code, s := range dict {
+			var v any = s
+			if p.prop.Kind == KindBool {
+				v = s == "true"
+			}
+			cp.match[code] = evalLeaf(p, v, code != 0)
+		}
+		return cp
+	case KindTime, KindDuration:
+		if p.prop.Derived {
+			cp.kind = leafDerived
+			switch p.prop.Name {
+			case "FirstResponseTime":
+				cp.col = metricFirstResponse
+			case "WaitTime":
+				cp.col = metricWait
+			case "TimeToClose":
+				cp.col = metricClose
+			default:
+				cp.kind = leafRow
+				return cp
+			}
+		} else {
+			cp.kind = leafInts
+		}
+		switch p.op {
+		case pLt, pLe, pGt, pGe:
+			cp.i64 = nanos(p.vals[0])
+		case pEq, pNe, pIn, pNotIn:
+			cp.iset = map[int64]bool{}
+			for _, v := range p.vals {
+				cp.iset[nanos(v)] = true
+			}
+		case pKnown, pUnknown:
+		default:
+			cp.kind = leafRow
+		}
+		return cp
+	case KindNumber:
+		cp.kind = leafFloats
+		switch p.op {
+		case pLt, pLe, pGt, pGe:
+			cp.f64 = p.vals[0].(float64)
+		case pEq, pNe, pIn, pNotIn:
+			cp.fset = map[float64]bool{}
+			for _, v := range p.vals {
+				cp.fset[v.(float64)] = true
+			}
+		case pKnown, pUnknown:
+		default:
+			cp.kind = leafRow
+		}
+		return cp
+	}
+	cp.kind = leafRow
+	return cp
+}
+
+func nanos(v any) int64 {
+	switch v := v.(type) {
+	case time.Time:
+		return v.UnixNano()
+	case time.Duration:
+		return int64(v)
+	}
+	panic(fmt.Sprintf("convreport: internal: %T in a time comparison", v))
+}
+
+// dictCode finds the code of a string (or bool) constant in column col.
+func (t *Table) dictCode(col int, v any) (uint32, bool) {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return 2, true
+		}
+		return 1, true
+	case string:
+		if v == "" {
+			return 0, false
+		}
+		t.dicts.mu.Lock()
+		k, ok := t.dicts.idx[col][v]
+		t.dicts.mu.Unlock()
+		// A code assigned after this snapshot names no row of it.
+		return k, ok && int(k) < len(t.views[col])
+	}
+	return 0, false
+}
+
+// evalLeaf applies a leaf operator to one known or unknown value, with the
+// filter semantics: comparisons with an unknown value are false, except
+// "not equal" and "not in", which are true.
+func evalLeaf(p *pred, v any, known bool) bool {
+	switch p.op {
+	case pKnown:
+		return known
+	case pUnknown:
+		return !known
+	case pNe, pNotIn:
+		if !known {
+			return true
+		}
+		for _, w := range p.vals {
+			if v == w {
+				return false
+			}
+		}
+		return true
+	}
+	if !known {
+		return false
+	}
+	switch p.op {
+	case pEq, pIn:
+		for _, w := range p.vals {
+			if v == w {
+				return true
+			}
+		}
+		return false
+	case pContains:
+		return strings.Contains(v.(string), p.vals[0].(string))
+	case pPrefix:
+		return strings.HasPrefix(v.(string), p.vals[0].(string))
+	case pSuffix:
+		return strings.HasSuffix(v.(string), p.vals[0].(string))
+	}
+	panic(fmt.Sprintf("convreport: internal: operator %d on a string column", p.op))
+}
+
+// chunk is the unit of evaluation: up to 64 × chunkWords rows, one bit each.
+const (
+	chunkWords = 16
+	chunkRows  = 64 * chunkWords
+)
+
+type mask [chunkWords]uint64
+
+// eval sets out to in ∧ p for rows base … base+n-1 of seg (bit j ↔ row
+// base+j). Rows not in in are never evaluated, so a costly residual
+// expression runs only where the cheap conditions before it passed.
+func (cp *colPred) eval(ec *evalCtx, seg *segment, base, n int, in *mask, out *mask) error {
+	words := (n + 63) / 64
+	switch cp.op {
+	case pTrue:
+		*out = *in
+		return nil
+	case pFalse:
+		*out = mask{}
+		return nil
+	case pAnd:
+		cur := *in
+		for _, k := range cp.kids {
+			if err := k.eval(ec, seg, base, n, &cur, &cur); err != nil {
+				return err
+			}
+		}
+		*out = cur
+		return nil
+	case pOr:
+		var acc mask
+		rest := *in
+		for _, k := range cp.kids {
+			var got mask
+			if err := k.eval(ec, seg, base, n, &rest, &got); err != nil {
+				return err
+			}
+			for w := 0; w < words; w++ {
+				acc[w] |= got[w]
+				rest[w] &^= got[w]
+			}
+		}
+		*out = acc
+		return nil
+	case pNot:
+		var got mask
+		src := *in
+		if err := cp.kids[0].eval(ec, seg, base, n, &src, &got); err != nil {
+			return err
+		}
+		for w := 0; w < words; w++ {
+			out[w] = src[w] &^ got[w]
+		}
+		return nil
+	}
+	switch cp.kind {
+	case leafEqCode:
+		codes := seg.cols[cp.col].codes[base : base+n]
+		for w := 0; w < words; w++ {
+			var b uint64
+			if cp.eq >= 0 {
+				want := uint32(cp.eq)
+				for j, c := range codes[w*64 : min(w*64+64, n)] {
+					if c == want {
+						b |= 1 << j
+					}
+				}
+			}
+			out[w] = in[w] & b
+		}
+	case leafCodes:
+		codes := seg.cols[cp.col].codes[base : base+n]
+		match := cp.match
+		for w := 0; w < words; w++ {
+			var b uint64
+			for j, c := range codes[w*64 : min(w*64+64, n)] {
+				if match[c] {
+					b |= 1 << j
+				}
+			}
+			out[w] = in[w] & b
+		}
+	case leafInts:
+		vals := seg.cols[cp.col].ints[base : base+n]
+		for w := 0; w < words; w++ {
+			var b uint64
+			for j, v := range vals[w*64 : min(w*64+64, n)] {
+				if cp.testInt(v, v != nullTime) {
+					b |= 1 << j
+				}
+			}
+			out[w] = in[w] & b
+		}
+	case leafDerived:
+		for w := 0; w < words; w++ {
+			var b uint64
+			for j := 0; j < min(64, n-w*64); j++ {
+				v, ok := ec.metric(seg, base+w*64+j, cp.col, nil)
+				if cp.testInt(v, ok) {
+					b |= 1 << j
+				}
+			}
+			out[w] = in[w] & b
+		}
+	case leafFloats:
+		vals := seg.cols[cp.col].floats[base : base+n]
+		for w := 0; w < words; w++ {
+			var b uint64
+			for j, v := range vals[w*64 : min(w*64+64, n)] {
+				if cp.testFloat(v) {
+					b |= 1 << j
+				}
+			}
+			out[w] = in[w] & b
+		}
+	case leafRow:
+		for w := 0; w < words; w++ {
+			var b uint64
+			for m := in[w]; m != 0; m &= m - 1 {
+				j := mbits.TrailingZeros64(m)
+				cv := ec.t.conversation(seg, base+w*64+j)
+				var ok bool
+				var err error
+				if cp.op == pExpr {
+					ok, err = cp.p.res.match(&cv, cp.env)
+				} else {
+					ok, err = cp.p.eval(&cv, cp.env)
+				}
+				if err != nil {
+					return fmt.Errorf("convreport: filter on conversation %q: %w", cv.ID, err)
+				}
+				if ok {
+					b |= 1 << j
+				}
+			}
+			out[w] = in[w] & b
+		}
+	}
+	return nil
+}
+
+func (cp *colPred) testInt(v int64, known bool) bool {
+	switch cp.op {
+	case pKnown:
+		return known
+	case pUnknown:
+		return !known
+	case pNe, pNotIn:
+		return !known || !cp.iset[v]
+	}
+	if !known {
+		return false
+	}
+	switch cp.op {
+	case pLt:
+		return v < cp.i64
+	case pLe:
+		return v <= cp.i64
+	case pGt:
+		return v > cp.i64
+	case pGe:
+		return v >= cp.i64
+	case pEq, pIn:
+		return cp.iset[v]
+	}
+	return false
+}
+
+func (cp *colPred) testFloat(v float64) bool {
+	known := !math.IsNaN(v)
+	switch cp.op {
+	case pKnown:
+		return known
+	case pUnknown:
+		return !known
+	case pNe, pNotIn:
+		return !known || !cp.fset[v]
+	}
+	if !known {
+		return false
+	}
+	switch cp.op {
+	case pLt:
+		return v < cp.f64
+	case pLe:
+		return v <= cp.f64
+	case pGt:
+		return v > cp.f64
+	case pGe:
+		return v >= cp.f64
+	case pEq, pIn:
+		return cp.fset[v]
+	}
+	return false
+}
+
+// metric returns a duration metric of row r in nanoseconds, and false when
+// it does not apply (no agent reply, not closed). With a calendar, only
+// business time counts.
+func (ec *evalCtx) metric(seg *segment, r, metric int, cal *Calendar) (int64, bool) {
+	created := seg.created[r]
+	var start, end int64
+	switch metric {
+	case metricFirstResponse:
+		end = seg.cols[ec.response].ints[r]
+		start = seg.cols[ec.assigned].ints[r]
+		if start == nullTime {
+			start = created
+		}
+	case metricWait:
+		end, start = seg.cols[ec.response].ints[r], created
+	case metricClose:
+		end, start = seg.cols[ec.closed].ints[r], created
+	default:
+		return 0, false
+	}
+	if end == nullTime {
+		return 0, false
+	}
+	if cal != nil {
+		return int64(cal.Between(time.Unix(0, start), time.Unix(0, end))), true
+	}
+	return end - start, true
+}

@@ -1,0 +1,280 @@
+package convreport
+
+import (
+	"cmp"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// finalize turns a plan's groups into a Result: values computed exactly,
+// empty buckets filled, points sorted, the tail folded into "Other".
+func finalize(t *Table, p *plan, g *groups, l layout, rq resolved) Result {
+	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.matched, Excluded: g.excludedAll}
+	type grp struct {
+		codes  []uint32
+		bucket int
+		slot   int // -1 for an empty bucket
+	}
+	var gs []grp
+	if p.bucket == NoBucket {
+		for s, key := range g.keys {
+			if g.count[s] == 0 {
+				continue
+			}
+			codes, _ := l.decode(key)
+			gs = append(gs, grp{codes, 0, s})
+		}
+	} else {
+		// Every series with data gets every bucket of the range.
+		series := map[uint64][]int{} // series key → slot per bucket
+		for s, key := range g.keys {
+			if g.count[s] == 0 && g.excluded[s] == 0 {
+				continue
+			}
+			sk := key % l.strideB
+			b := int(key / l.strideB)
+			if series[sk] == nil {
+				series[sk] = slices.Repeat([]int{-1}, int(l.nb))
+			}
+			series[sk][b] = s
+		}
+		if len(p.dims) == 0 && len(series) == 0 {
+			series[0] = slices.Repeat([]int{-1}, int(l.nb))
+		}
+		for sk, slots := range series {
+			// A series of a grouped report exists only if some bucket has a
+			// conversation counted in its measure.
+			if len(p.dims) > 0 && !slices.ContainsFunc(slots, func(s int) bool { return s >= 0 && g.count[s] > 0 }) {
+				continue
+			}
+			codes, _ := l.decode(sk)
+			for b, s := range slots {
+				gs = append(gs, grp{codes, b, s})
+			}
+		}
+	}
+	pts := make([]Point, len(gs))
+	for i, x := range gs {
+		pt := &pts[i]
+		for j, c := range p.dims {
+			pt.Dimensions = append(pt.Dimensions, dimValue(t, c, x.codes[j]))
+		}
+		if p.bucket != NoBucket {
+			pt.Bucket = p.starts[x.bucket]
+		}
+		if x.slot >= 0 {
+			pt.Count = g.count[x.slot]
+			pt.Excluded = g.excluded[x.slot]
+			pt.Value = measureValue(p.measure, g, []int{x.slot})
+		} else {
+			pt.Value = measureValue(p.measure, g, nil)
+		}
+	}
+	sortPoints(p, pts)
+	if p.r.Limit > 0 && p.bucket == NoBucket && len(pts) > p.r.Limit {
+		other := Point{Other: true}
+		var slots []int
+		for _, x := range pts[p.r.Limit:] {
+			other.Count += x.Count
+			other.Excluded += x.Excluded
+		}
+		kept := map[string]bool{}
+		for _, x := range pts[:p.r.Limit] {
+			kept[pointKey(x)] = true
+		}
+		for _, x := range gs {
+			var pt Point
+			for j, c := range p.dims {
+				pt.Dimensions = append(pt.Dimensions, dimValue(t, c, x.codes[j]))
+			}
+			if !kept[pointKey(pt)] {
+				slots = append(slots, x.slot)
+			}
+		}
+		for _, c := range p.dims {
+			other.Dimensions = append(other.Dimensions, DimensionValue{Property: t.schema.props[c].Name, Value: "Other", Known: true})
+		}
+		other.Value = measureValue(p.measure, g, slots)
+		pts = append(pts[:p.r.Limit:p.r.Limit], other)
+	}
+	res.Points = pts
+	return res
+}
+
+func dimValue(t *Table, col int, code uint32) DimensionValue {
+	return DimensionValue{Property: t.schema.props[col].Name, Value: t.views[col][code], Known: code != 0}
+}
+
+// pointKey identifies a point by its dimension values and bucket.
+func pointKey(p Point) string {
+	var b strings.Builder
+	for _, d := range p.Dimensions {
+		if d.Known {
+			b.WriteString("=" + d.Value)
+		} else {
+			b.WriteString("∅")
+		}
+		b.WriteByte(0)
+	}
+	if !p.Bucket.IsZero() {
+		b.WriteString(p.Bucket.UTC().Format(time.RFC3339Nano))
+	}
+	return b.String()
+}
+
+func label(p *Point) string {
+	parts := make([]string, len(p.Dimensions))
+	for i, d := range p.Dimensions {
+		parts[i] = d.Label()
+	}
+	return strings.Join(parts, " / ")
+}
+
+func sortPoints(p *plan, pts []Point) {
+	byLabel := func(a, b *Point) int {
+		for i := range a.Dimensions {
+			da, db := a.Dimensions[i], b.Dimensions[i]
+			// The group with no value sorts after every named one.
+			if da.Known != db.Known {
+				if da.Known {
+					return -1
+				}
+				return 1
+			}
+			if c := cmp.Compare(da.Value, db.Value); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+	if p.bucket != NoBucket {
+		slices.SortStableFunc(pts, func(a, b Point) int {
+			if c := a.Bucket.Compare(b.Bucket); c != 0 {
+				return c
+			}
+			return byLabel(&a, &b)
+		})
+		return
+	}
+	// byValue orders by value (desc reverses it), points without a value
+	// last either way.
+	byValue := func(a, b *Point, desc bool) int {
+		if a.Value.Valid != b.Value.Valid {
+			if a.Value.Valid {
+				return -1
+			}
+			return 1
+		}
+		c := a.Value.Decimal.Cmp(b.Value.Decimal)
+		if desc {
+			c = -c
+		}
+		return c
+	}
+	slices.SortStableFunc(pts, func(a, b Point) int {
+		switch p.r.Sort {
+		case ByLabelAsc:
+			return byLabel(&a, &b)
+		case ByLabelDesc:
+			return -byLabel(&a, &b)
+		}
+		if c := byValue(&a, &b, p.r.Sort != ByValueAsc); c != 0 {
+			return c
+		}
+		return byLabel(&a, &b)
+	})
+}
+
+var (
+	big1e9 = big.NewInt(1e9)
+	big1e6 = big.NewInt(1e6)
+)
+
+// measureValue computes a measure over the union of some groups' slots.
+// Durations come out in seconds rounded half away from zero to
+// milliseconds; shares in percent, rounded the same way.
+func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
+	var n, within, sumSec, sumNs int64
+	var mn, mx int64
+	for _, s := range slots {
+		c := g.count[s]
+		if c == 0 {
+			continue
+		}
+		if n == 0 || g.min[s] < mn {
+			mn = g.min[s]
+		}
+		if n == 0 || g.max[s] > mx {
+			mx = g.max[s]
+		}
+		n += c
+		within += g.within[s]
+		sumSec += g.sumSec[s]
+		sumNs += g.sumNs[s]
+	}
+	if m.agg() == Count {
+		return decimal.NewNullDecimal(decimal.NewFromInt(n))
+	}
+	if n == 0 {
+		return decimal.NullDecimal{}
+	}
+	switch m.agg() {
+	case Average:
+		total := new(big.Int).Mul(big.NewInt(sumSec), big1e9)
+		total.Add(total, big.NewInt(sumNs))
+		// milliseconds = total ns / (n × 1e6), rounded half away from zero.
+		return valid(divRound(total, new(big.Int).Mul(big.NewInt(n), big1e6)))
+	case Min:
+		return valid(nsToMillis(mn))
+	case Max:
+		return valid(nsToMillis(mx))
+	case Median, Percentile:
+		var vals []int64
+		for _, s := range slots {
+			vals = append(vals, g.values[s]...)
+		}
+		slices.Sort(vals)
+		p := 50.0
+		if m.agg() == Percentile {
+			p = m.P
+		}
+		return valid(nsToMillis(vals[nearestRank(p, len(vals))-1]))
+	case ShareWithin:
+		// percent with 3 decimals = within × 100 000 / n, rounded.
+		return valid(divRound(new(big.Int).Mul(big.NewInt(within), big.NewInt(100_000)), big.NewInt(n)))
+	}
+	return decimal.NullDecimal{}
+}
+
+// nearestRank is the 1-based rank of the p-th percentile among n sorted
+// values: the smallest rank r with r/n ≥ p/100.
+func nearestRank(p float64, n int) int {
+	// Work in integers on p×1e6 to avoid float rounding at exact ranks.
+	pp := int64(p*1e6 + 0.5)
+	r := int((pp*int64(n) + 100e6 - 1) / 100e6)
+	return max(1, min(r, n))
+}
+
+func valid(d decimal.Decimal) decimal.NullDecimal { return decimal.NewNullDecimal(d) }
+
+// divRound returns num/den rounded half away from zero, as thousandths.
+func divRound(num, den *big.Int) decimal.Decimal {
+	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
+	r.Abs(r).Lsh(r, 1)
+	if r.Cmp(new(big.Int).Abs(den)) >= 0 {
+		if num.Sign()*den.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return decimal.NewFromBigInt(q, -3)
+}
+
+func nsToMillis(ns int64) decimal.Decimal {
+	return divRound(big.NewInt(ns), big1e6)
+}

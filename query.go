@@ -1,0 +1,100 @@
+package convreport
+
+import (
+	"time"
+)
+
+// Weekday names the first day of a week for week buckets and presets. Its
+// zero value is Monday (ISO 8601), unlike time.Weekday.
+type Weekday int
+
+// Days a week may start on.
+const (
+	Monday Weekday = iota
+	Tuesday
+	Wednesday
+	Thursday
+	Friday
+	Saturday
+	Sunday
+)
+
+// Std returns w as a time.Weekday.
+func (w Weekday) Std() time.Weekday { return time.Weekday((int(w) + 1) % 7) }
+
+// Query says for which period, in which time zone and for whom reports run.
+// Its zero value means: the last 30 complete days in UTC, now, Monday weeks,
+// calendar time.
+type Query struct {
+	// From and To bound the date range, half-open [From, To). When both are
+	// zero, Range is used.
+	From, To time.Time
+	// Range is a preset resolved against Now in Zone; default Last30Days.
+	Range Range
+	// Zone is the IANA zone for presets, buckets and dates in filters;
+	// default UTC.
+	Zone *time.Location
+	// Now is the current instant; default time.Now(). Inject it for
+	// reproducible results.
+	Now time.Time
+	// WeekStart is the first day of week buckets and week presets.
+	WeekStart Weekday
+	// Calendar, when set, makes duration metrics count business hours only.
+	Calendar *Calendar
+	// Viewer is who runs the query; dashboards check access against it.
+	Viewer Viewer
+}
+
+// Viewer is the person a query runs for.
+type Viewer struct {
+	UserID string   `json:"user_id,omitempty"`
+	Teams  []string `json:"teams,omitempty"`
+	Admin  bool     `json:"admin,omitempty"`
+}
+
+// resolved is a Query with every default applied.
+type resolved struct {
+	from, to  time.Time
+	loc       *time.Location
+	now       time.Time
+	weekStart time.Weekday
+	cal       *Calendar
+}
+
+func (q Query) resolve() (resolved, error) {
+	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar}
+	if r.loc == nil {
+		r.loc = time.UTC
+	}
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
+	if q.From.IsZero() && q.To.IsZero() {
+		rg := q.Range
+		if rg == "" {
+			rg = Last30Days
+		}
+		from, to, err := rg.Resolve(r.now, r.loc, r.weekStart)
+		if err != nil {
+			return r, err
+		}
+		r.from, r.to = from, to
+		return r, nil
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		return r, &QueryError{Field: "From/To", Reason: "set both bounds of the range, or neither and a Range preset"}
+	}
+	if !q.From.Before(q.To) {
+		return r, &QueryError{Field: "From/To", Reason: "From " + q.From.Format(time.RFC3339) + " is not before To " + q.To.Format(time.RFC3339)}
+	}
+	r.from, r.to = q.From, q.To
+	return r, nil
+}
+
+// QueryError reports an invalid [Query].
+type QueryError struct {
+	Field  string
+	Reason string
+}
+
+func (e *QueryError) Error() string { return "convreport: query: " + e.Field + ": " + e.Reason }

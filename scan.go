@@ -1,0 +1,378 @@
+package convreport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	mbits "math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// groups accumulates one report's measure per group. A group's key packs
+// its dimension codes and bucket index; small key spaces index dense
+// arrays directly, large ones go through a map.
+type groups struct {
+	dense  bool
+	slotOf map[uint64]int32
+	keys   []uint64
+
+	count, excluded []int64
+	// Durations are summed as whole seconds and nanoseconds apart, so a
+	// million long durations cannot overflow.
+	sumSec, sumNs []int64
+	min, max      []int64
+	within        []int64
+	values        [][]int64
+
+	matched, excludedAll int64
+}
+
+const denseLimit = 1 << 16
+
+func newGroups(p *plan, card uint64) *groups {
+	g := &groups{dense: card <= denseLimit}
+	if g.dense {
+		g.grow(int(card))
+		for i := range g.keys {
+			g.keys[i] = uint64(i)
+		}
+	} else {
+		g.slotOf = map[uint64]int32{}
+	}
+	return g
+}
+
+// grow appends n empty slots.
+func (g *groups) grow(n int) {
+	for range n {
+		g.keys = append(g.keys, 0)
+		g.count = append(g.count, 0)
+		g.excluded = append(g.excluded, 0)
+		g.sumSec = append(g.sumSec, 0)
+		g.sumNs = append(g.sumNs, 0)
+		g.min = append(g.min, 0)
+		g.max = append(g.max, 0)
+		g.within = append(g.within, 0)
+		g.values = append(g.values, nil)
+	}
+}
+
+func (g *groups) slot(key uint64) int {
+	if g.dense {
+		return int(key)
+	}
+	if s, ok := g.slotOf[key]; ok {
+		return int(s)
+	}
+	s := len(g.keys)
+	g.grow(1)
+	g.keys[s] = key
+	g.slotOf[key] = int32(s)
+	return s
+}
+
+// add records one conversation with metric value v (ignored for counts).
+func (g *groups) add(s int, v int64, threshold int64, keepValues bool) {
+	c := g.count[s]
+	g.count[s] = c + 1
+	g.sumSec[s] += v / 1e9
+	g.sumNs[s] += v % 1e9
+	if c == 0 || v < g.min[s] {
+		g.min[s] = v
+	}
+	if c == 0 || v > g.max[s] {
+		g.max[s] = v
+	}
+	if v <= threshold {
+		g.within[s]++
+	}
+	if keepValues {
+		g.values[s] = append(g.values[s], v)
+	}
+}
+
+// merge adds o's groups into g.
+func (g *groups) merge(o *groups) {
+	g.matched += o.matched
+	g.excludedAll += o.excludedAll
+	for os := range o.keys {
+		if o.count[os] == 0 && o.excluded[os] == 0 {
+			continue
+		}
+		s := g.slot(o.keys[os])
+		g.excluded[s] += o.excluded[os]
+		if o.count[os] == 0 {
+			continue
+		}
+		if g.count[s] == 0 || o.min[os] < g.min[s] {
+			g.min[s] = o.min[os]
+		}
+		if g.count[s] == 0 || o.max[os] > g.max[s] {
+			g.max[s] = o.max[os]
+		}
+		g.count[s] += o.count[os]
+		g.sumSec[s] += o.sumSec[os]
+		g.sumNs[s] += o.sumNs[os]
+		g.within[s] += o.within[os]
+		g.values[s] = append(g.values[s], o.values[os]...)
+	}
+}
+
+// layout is how a plan packs group keys for one table.
+type layout struct {
+	cards   []uint64 // per dimension
+	strides []uint64
+	nb      uint64 // buckets, or 1
+	strideB uint64
+	card    uint64
+}
+
+func newLayout(t *Table, p *plan) (layout, error) {
+	var l layout
+	stride := uint64(1)
+	for _, c := range p.dims {
+		card := uint64(len(t.views[c]))
+		l.cards = append(l.cards, card)
+		l.strides = append(l.strides, stride)
+		hi, lo := mbits.Mul64(stride, card)
+		if hi != 0 {
+			return l, &ReportError{Report: p.r.Name, Field: "dimensions", Err: errors.New("too many combinations of dimension values")}
+		}
+		stride = lo
+	}
+	l.nb = 1
+	if p.bucket != NoBucket {
+		l.nb = uint64(len(p.starts))
+	}
+	l.strideB = stride
+	hi, lo := mbits.Mul64(stride, l.nb)
+	if hi != 0 {
+		return l, &ReportError{Report: p.r.Name, Field: "dimensions", Err: errors.New("too many combinations of dimension values and buckets")}
+	}
+	l.card = lo
+	return l, nil
+}
+
+// decode splits a key into dimension codes and a bucket index.
+func (l layout) decode(key uint64) (codes []uint32, bucket int) {
+	codes = make([]uint32, len(l.cards))
+	for j := range l.cards {
+		codes[j] = uint32(key / l.strides[j] % l.cards[j])
+	}
+	return codes, int(key / l.strideB)
+}
+
+// scanState is one worker's accumulators for every plan.
+type scanState struct {
+	groups []*groups
+}
+
+// scanTable runs every plan over t in one pass, split across workers, and
+// returns each plan's merged groups and key layout.
+func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env FilterEnv, workers int) ([]*groups, []layout, error) {
+	ec := newEvalCtx(t)
+	layouts := make([]layout, len(plans))
+	for i, p := range plans {
+		l, err := newLayout(t, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		layouts[i] = l
+	}
+	// Plans with the same filter share one evaluation per chunk.
+	var preds []*colPred
+	predOf := make([]int, len(plans))
+	seen := map[string]int{}
+	for i, p := range plans {
+		k, ok := seen[p.predKey]
+		if !ok {
+			k = len(preds)
+			seen[p.predKey] = k
+			preds = append(preds, prepare(ec, p.pred, env))
+		}
+		predOf[i] = k
+	}
+
+	// Work items: chunks of the rows any plan may need, per segment.
+	type item struct {
+		seg  int
+		base int
+		n    int
+	}
+	var items []item
+	ranges := make([][][2]int, len(t.segs)) // [seg][plan] → [lo, hi)
+	for si, seg := range t.segs {
+		lo, hi := seg.n, 0
+		ranges[si] = make([][2]int, len(plans))
+		for pi, p := range plans {
+			l, h := p.rowRange(seg)
+			ranges[si][pi] = [2]int{l, h}
+			if l < h {
+				lo, hi = min(lo, l), max(hi, h)
+			}
+		}
+		for b := lo; b < hi; b += chunkRows {
+			items = append(items, item{si, b, min(chunkRows, hi-b)})
+		}
+	}
+
+	workers = max(1, min(workers, len(items)))
+	states := make([]scanState, workers)
+	var next atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	for w := range workers {
+		states[w].groups = make([]*groups, len(plans))
+		for i, p := range plans {
+			states[w].groups[i] = newGroups(p, layouts[i].card)
+		}
+		wg.Add(1)
+		go func(st *scanState) {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("convreport: internal error during scan: %v", r) })
+					stop.Store(true)
+				}
+			}()
+			predMasks := make([]mask, len(preds))
+			done := make([]bool, len(preds))
+			for !stop.Load() {
+				k := int(next.Add(1)) - 1
+				if k >= len(items) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errOnce.Do(func() { firstErr = err })
+					stop.Store(true)
+					return
+				}
+				it := items[k]
+				seg := t.segs[it.seg]
+				var ones mask
+				for j := 0; j < it.n; j += 64 {
+					ones[j/64] = ^uint64(0)
+					if rem := it.n - j; rem < 64 {
+						ones[j/64] = 1<<rem - 1
+					}
+				}
+				clear(done)
+				for pi, p := range plans {
+					rg := ranges[it.seg][pi]
+					if rg[0] >= it.base+it.n || rg[1] <= it.base {
+						continue
+					}
+					k := predOf[pi]
+					if !done[k] {
+						if err := preds[k].eval(ec, seg, it.base, it.n, &ones, &predMasks[k]); err != nil {
+							errOnce.Do(func() { firstErr = err })
+							stop.Store(true)
+							return
+						}
+						done[k] = true
+					}
+					m := predMasks[k]
+					clipRange(&m, it.base, it.n, rg[0], rg[1])
+					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], cal)
+				}
+			}
+		}(&states[w])
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, nil, firstErr
+	}
+	out := states[0].groups
+	for w := 1; w < workers; w++ {
+		for i := range plans {
+			out[i].merge(states[w].groups[i])
+		}
+	}
+	return out, layouts, nil
+}
+
+// clipRange clears the bits of rows outside [lo, hi).
+func clipRange(m *mask, base, n, lo, hi int) {
+	if lo > base {
+		k := min(lo-base, n)
+		for j := 0; j < k/64; j++ {
+			m[j] = 0
+		}
+		if k%64 != 0 {
+			m[k/64] &^= 1<<(k%64) - 1
+		}
+	}
+	if hi < base+n {
+		k := max(hi-base, 0) // first row to clear
+		if k%64 != 0 {
+			m[k/64] &= 1<<(k%64) - 1
+			k += 64 - k%64
+		}
+		for j := k / 64; j < chunkWords; j++ {
+			m[j] = 0
+		}
+	}
+}
+
+// accumulate adds the selected rows of a chunk to a plan's groups, after
+// the date conditions the row range could not decide.
+func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layout, g *groups, cal *Calendar) {
+	var dateVals []int64
+	if p.dateCreated {
+		dateVals = seg.created
+	} else {
+		dateVals = seg.cols[p.dateCol].ints
+	}
+	var closed []int64
+	if p.snapshot {
+		closed = seg.cols[ec.closed].ints
+	}
+	dimCodes := make([][]uint32, len(p.dims))
+	for j, c := range p.dims {
+		dimCodes[j] = seg.cols[c].codes
+	}
+	keep := p.measure.agg() == Median || p.measure.agg() == Percentile
+	threshold := int64(p.measure.Threshold)
+	words := (n + 63) / 64
+	for w := 0; w < words; w++ {
+		for b := m[w]; b != 0; b &= b - 1 {
+			r := base + w*64 + mbits.TrailingZeros64(b)
+			switch {
+			case p.snapshot:
+				if c := closed[r]; c != nullTime && c <= p.now {
+					continue
+				}
+			case !p.dateCreated:
+				if v := dateVals[r]; v == nullTime || v < p.from || v >= p.to {
+					continue
+				}
+			}
+			var key uint64
+			for j, codes := range dimCodes {
+				key += uint64(codes[r]) * l.strides[j]
+			}
+			if p.startsNano != nil {
+				key += uint64(bucketIndexNanos(p.startsNano, dateVals[r])) * l.strideB
+			}
+			s := g.slot(key)
+			g.matched++
+			if p.metric == metricNone {
+				g.count[s]++
+				continue
+			}
+			v, ok := ec.metric(seg, r, p.metric, cal)
+			if !ok {
+				g.excluded[s]++
+				g.excludedAll++
+				continue
+			}
+			g.add(s, v, threshold, keep)
+		}
+	}
+}
+
+func defaultWorkers() int { return runtime.GOMAXPROCS(0) }

@@ -1,0 +1,424 @@
+package convreport
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Kind is the type of a property's values.
+type Kind int
+
+// The kinds of property. Values of each kind, as [Schema.Value] returns them
+// and as custom properties hold them in [Conversation.Properties]:
+// KindString and KindEnum hold string, KindNumber float64, KindBool bool,
+// KindTime time.Time and KindDuration time.Duration.
+const (
+	KindString Kind = iota + 1
+	KindNumber
+	KindBool
+	KindTime
+	KindDuration
+	KindEnum
+)
+
+var kindNames = map[Kind]string{
+	KindString: "string", KindNumber: "number", KindBool: "bool",
+	KindTime: "time", KindDuration: "duration", KindEnum: "enum",
+}
+
+func (k Kind) String() string {
+	if n, ok := kindNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// MarshalText writes the kind's name ("string", "number", …).
+func (k Kind) MarshalText() ([]byte, error) {
+	if _, ok := kindNames[k]; !ok {
+		return nil, fmt.Errorf("convreport: unknown kind %d", int(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText reads a kind's name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for kk, n := range kindNames {
+		if n == string(b) {
+			*k = kk
+			return nil
+		}
+	}
+	return fmt.Errorf("convreport: unknown kind %q (want string, number, bool, time, duration or enum)", b)
+}
+
+// Property describes one named, typed attribute of a conversation: what
+// filters, dimensions and display columns refer to.
+type Property struct {
+	// Name is how expressions and reports refer to the property
+	// ("Assignee", "FirstResponseTime", or a custom property's name).
+	Name string `json:"name"`
+	// Key is the property's name in the JSON Lines and CSV formats and in
+	// result JSON ("assignee"). For a custom property it equals Name.
+	Key   string `json:"key"`
+	Label string `json:"label"` // for people: "Assignee", "First response time"
+	Kind  Kind   `json:"kind"`
+	// Values lists the allowed values of an enum property.
+	Values []string `json:"values,omitempty"`
+	// Custom is true for properties declared by the embedder, held in
+	// [Conversation.Properties].
+	Custom bool `json:"custom,omitempty"`
+	// Derived is true for computed properties (durations): they can be
+	// filtered on but not stored.
+	Derived bool `json:"derived,omitempty"`
+}
+
+// Schema is the set of properties reports can use: every built-in field of
+// [Conversation], three derived durations, and the embedder's custom
+// properties. A Schema is immutable and safe for concurrent use.
+type Schema struct {
+	props []Property
+	index map[string]int // by Name and by Key
+}
+
+func builtinProperties() []Property {
+	channels := make([]string, len(Channels))
+	for i, c := range Channels {
+		channels[i] = string(c)
+	}
+	return []Property{
+		{Name: "ID", Key: "id", Label: "Conversation ID", Kind: KindString},
+		{Name: "Channel", Key: "channel", Label: "Channel", Kind: KindEnum, Values: channels},
+		{Name: "Inbox", Key: "inbox", Label: "Inbox", Kind: KindString},
+		{Name: "Assignee", Key: "assignee", Label: "Assignee", Kind: KindString},
+		{Name: "Team", Key: "team", Label: "Team", Kind: KindString},
+		{Name: "Status", Key: "status", Label: "Status", Kind: KindEnum, Values: []string{string(Open), string(Closed)}},
+		{Name: "CreatedAt", Key: "created_at", Label: "Created", Kind: KindTime},
+		{Name: "FirstAssignedAt", Key: "first_assigned_at", Label: "First assigned", Kind: KindTime},
+		{Name: "FirstResponseAt", Key: "first_response_at", Label: "First agent reply", Kind: KindTime},
+		{Name: "ClosedAt", Key: "closed_at", Label: "Closed", Kind: KindTime},
+		{Name: "ClosedBy", Key: "closed_by", Label: "Closed by", Kind: KindString},
+		{Name: "OriginURL", Key: "origin_url", Label: "Page URL", Kind: KindString},
+		{Name: "Chatflow", Key: "chatflow", Label: "Chatflow", Kind: KindString},
+		{Name: "Source", Key: "source", Label: "Source", Kind: KindString},
+		{Name: "ContactID", Key: "contact_id", Label: "Contact", Kind: KindString},
+		{Name: "Subject", Key: "subject", Label: "Subject", Kind: KindString},
+		{Name: "IncomingMessages", Key: "incoming_messages", Label: "Incoming messages", Kind: KindNumber},
+		{Name: "OutgoingMessages", Key: "outgoing_messages", Label: "Outgoing messages", Kind: KindNumber},
+		{Name: "FirstResponseTime", Key: "first_response_time", Label: "Agent first response time", Kind: KindDuration, Derived: true},
+		{Name: "WaitTime", Key: "wait_time", Label: "Customer wait time", Kind: KindDuration, Derived: true},
+		{Name: "TimeToClose", Key: "time_to_close", Label: "Time to close", Kind: KindDuration, Derived: true},
+	}
+}
+
+var defaultSchema = mustSchema()
+
+func mustSchema() *Schema {
+	s, err := NewSchema()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// DefaultSchema returns the schema of the built-in properties alone.
+func DefaultSchema() *Schema { return defaultSchema }
+
+// NewSchema returns the built-in properties plus the given custom ones. A
+// custom property needs a Name that is an identifier (letters, digits, _,
+// not starting with a digit) and clashes with no other name or key, and a
+// Kind; an enum needs its Values. Key and Label default to Name.
+func NewSchema(custom ...Property) (*Schema, error) {
+	s := &Schema{index: map[string]int{}}
+	add := func(p Property) error {
+		for _, n := range []string{p.Name, p.Key} {
+			if _, dup := s.index[n]; dup {
+				return fmt.Errorf("convreport: property %q: name already used", n)
+			}
+		}
+		s.index[p.Name] = len(s.props)
+		s.index[p.Key] = len(s.props)
+		s.props = append(s.props, p)
+		return nil
+	}
+	for _, p := range builtinProperties() {
+		if err := add(p); err != nil {
+			return nil, err
+		}
+	}
+	var errs []error
+	for i, p := range custom {
+		p.Custom = true
+		if p.Key == "" {
+			p.Key = p.Name
+		}
+		if p.Label == "" {
+			p.Label = p.Name
+		}
+		switch {
+		case !isIdent(p.Name):
+			errs = append(errs, fmt.Errorf("convreport: custom property #%d: name %q is not an identifier", i, p.Name))
+			continue
+		case p.Key != p.Name:
+			errs = append(errs, fmt.Errorf("convreport: custom property %q: key must equal the name", p.Name))
+			continue
+		case kindNames[p.Kind] == "":
+			errs = append(errs, fmt.Errorf("convreport: custom property %q: kind is missing or unknown", p.Name))
+			continue
+		case p.Kind == KindEnum && len(p.Values) == 0:
+			errs = append(errs, fmt.Errorf("convreport: custom property %q: an enum needs values", p.Name))
+			continue
+		case p.Derived:
+			errs = append(errs, fmt.Errorf("convreport: custom property %q: cannot be derived", p.Name))
+			continue
+		case isReservedWord(p.Name):
+			errs = append(errs, fmt.Errorf("convreport: custom property %q: name is reserved in filter expressions", p.Name))
+			continue
+		}
+		p.Values = slices.Clone(p.Values)
+		if err := add(p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isReservedWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "true", "false", "nil", "in", "not", "and", "or", "matches", "contains",
+		"startswith", "endswith", "let", "if", "else", "duration", "date", "now", "days":
+		return true
+	}
+	return false
+}
+
+// Lookup finds a property by its Name or its Key.
+func (s *Schema) Lookup(name string) (Property, bool) {
+	i, ok := s.index[name]
+	if !ok {
+		return Property{}, false
+	}
+	return s.props[i], true
+}
+
+// Properties returns every property, built-in ones first.
+func (s *Schema) Properties() []Property {
+	out := make([]Property, len(s.props))
+	for i, p := range s.props {
+		p.Values = slices.Clone(p.Values)
+		out[i] = p
+	}
+	return out
+}
+
+// Custom returns the custom properties only.
+func (s *Schema) Custom() []Property {
+	var out []Property
+	for _, p := range s.Properties() {
+		if p.Custom {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// UnknownPropertyError reports a property name the schema does not have.
+type UnknownPropertyError struct {
+	Name    string
+	Context string // where the name appeared: "dimension", "display property", …
+	Suggest string // a close existing name, if any
+}
+
+func (e *UnknownPropertyError) Error() string {
+	msg := fmt.Sprintf("convreport: %s: unknown property %q", e.Context, e.Name)
+	if e.Suggest != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", e.Suggest)
+	}
+	return msg
+}
+
+// resolve returns the property named name or an *UnknownPropertyError.
+func (s *Schema) resolve(name, context string) (Property, error) {
+	if p, ok := s.Lookup(name); ok {
+		return p, nil
+	}
+	return Property{}, &UnknownPropertyError{Name: name, Context: context, Suggest: s.suggest(name)}
+}
+
+func (s *Schema) suggest(name string) string {
+	best, bestD := "", 3
+	low := strings.ToLower(name)
+	for _, p := range s.props {
+		for _, cand := range []string{p.Name, p.Key} {
+			if strings.ToLower(cand) == low {
+				return cand
+			}
+			if d := editDistance(low, strings.ToLower(cand)); d < bestD {
+				best, bestD = p.Name, d
+			}
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// Value returns the value of property name for c, typed by the property's
+// kind (see [Kind]), and false when the value is unknown: an empty string,
+// a zero time, a duration that does not apply, an absent custom property.
+// An unknown name reports false.
+func (s *Schema) Value(c *Conversation, name string) (any, bool) {
+	p, ok := s.Lookup(name)
+	if !ok {
+		return nil, false
+	}
+	return propertyValue(c, p)
+}
+
+func propertyValue(c *Conversation, p Property) (any, bool) {
+	str := func(v string) (any, bool) { return v, v != "" }
+	tm := func(v time.Time) (any, bool) { return v, !v.IsZero() }
+	switch p.Name {
+	case "ID":
+		return str(c.ID)
+	case "Channel":
+		return str(string(c.Channel))
+	case "Inbox":
+		return str(c.Inbox)
+	case "Assignee":
+		return str(c.Assignee)
+	case "Team":
+		return str(c.Team)
+	case "Status":
+		return str(string(c.Status))
+	case "CreatedAt":
+		return tm(c.CreatedAt)
+	case "FirstAssignedAt":
+		return tm(c.FirstAssignedAt)
+	case "FirstResponseAt":
+		return tm(c.FirstResponseAt)
+	case "ClosedAt":
+		return tm(c.ClosedAt)
+	case "ClosedBy":
+		return str(c.ClosedBy)
+	case "OriginURL":
+		return str(c.OriginURL)
+	case "Chatflow":
+		return str(c.Chatflow)
+	case "Source":
+		return str(c.Source)
+	case "ContactID":
+		return str(c.ContactID)
+	case "Subject":
+		return str(c.Subject)
+	case "IncomingMessages":
+		return float64(c.IncomingMessages), true
+	case "OutgoingMessages":
+		return float64(c.OutgoingMessages), true
+	case "FirstResponseTime":
+		return c.AgentFirstResponseTime()
+	case "WaitTime":
+		return c.CustomerWaitTime()
+	case "TimeToClose":
+		return c.TimeToClose()
+	}
+	v, ok := c.Properties[p.Name]
+	if !ok || v == nil {
+		return nil, false
+	}
+	if s, isStr := v.(string); isStr && s == "" {
+		return nil, false
+	}
+	return v, true
+}
+
+// checkCustom verifies the custom properties of c against the schema: each
+// key declared, each value of its kind.
+func (s *Schema) checkCustom(c *Conversation) error {
+	for k, v := range c.Properties {
+		p, ok := s.Lookup(k)
+		if !ok || !p.Custom {
+			return &ValidationError{ID: c.ID, Index: -1, Field: "properties." + k, Reason: "is not a custom property of the schema"}
+		}
+		if v == nil {
+			continue
+		}
+		if err := checkKind(p, v); err != nil {
+			return &ValidationError{ID: c.ID, Index: -1, Field: "properties." + k, Reason: err.Error()}
+		}
+	}
+	return nil
+}
+
+func checkKind(p Property, v any) error {
+	ok := false
+	switch p.Kind {
+	case KindString:
+		_, ok = v.(string)
+	case KindEnum:
+		var s string
+		if s, ok = v.(string); ok && s != "" && !slices.Contains(p.Values, s) {
+			return fmt.Errorf("%q is not one of %s", s, strings.Join(p.Values, ", "))
+		}
+	case KindNumber:
+		_, ok = v.(float64)
+	case KindBool:
+		_, ok = v.(bool)
+	case KindTime:
+		_, ok = v.(time.Time)
+	case KindDuration:
+		_, ok = v.(time.Duration)
+	}
+	if !ok {
+		return fmt.Errorf("holds %T, want a %s", v, p.Kind)
+	}
+	return nil
+}
+
+// Validate checks c against the record rules ([Conversation.Validate]) and
+// its custom properties against the schema.
+func (s *Schema) Validate(c *Conversation) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.checkCustom(c)
+}

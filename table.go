@@ -1,0 +1,397 @@
+package convreport
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// nullTime marks an unknown time or duration in a column.
+const nullTime = math.MinInt64
+
+// Table is an immutable, columnar snapshot of conversations: strings are
+// dictionary codes, times are Unix nanoseconds, and rows are ordered by
+// creation time so a date range reads only the rows it needs. It is the
+// form the engine scans fastest; memory.Source is built on it.
+//
+// A Table is safe for concurrent use. Append returns a new Table and
+// leaves the receiver unchanged.
+type Table struct {
+	schema *Schema
+	dicts  *dicts
+	// views[c] is column c's dictionary as of this snapshot.
+	views [][]string
+	segs  []*segment
+	n     int
+}
+
+// segment is a run of rows sorted by CreatedAt.
+type segment struct {
+	n    int
+	ids  []string
+	cols []column // by schema property index; derived properties have none
+	// created is the CreatedAt column, kept apart as every scan reads it.
+	created []int64
+}
+
+type column struct {
+	codes  []uint32  // string, enum and bool kinds: dictionary codes, 0 = unknown
+	ints   []int64   // time (Unix ns) and duration (ns) kinds; nullTime = unknown
+	floats []float64 // number kind; NaN = unknown
+}
+
+// dicts holds the dictionaries of every string-like column of a table and
+// of the tables appended from it. Codes are never reassigned, so segments
+// of different snapshots share them.
+type dicts struct {
+	mu   sync.Mutex
+	vals [][]string
+	idx  []map[string]uint32
+	// ids holds every ID ever appended, so IDs stay unique across appends.
+	ids map[string]struct{}
+}
+
+func (d *dicts) code(c int, s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if k, ok := d.idx[c][s]; ok {
+		return k
+	}
+	k := uint32(len(d.vals[c]))
+	d.vals[c] = append(d.vals[c], s)
+	d.idx[c][s] = k
+	return k
+}
+
+var boolDict = []string{"", "false", "true"}
+
+// NewTable checks every conversation against the schema (nil means
+// [DefaultSchema]) and returns them as a Table. Invalid conversations are
+// rejected with every error joined, each a *[ValidationError] naming the
+// conversation's position; nothing is dropped silently.
+func NewTable(s *Schema, cs []Conversation) (*Table, error) {
+	if s == nil {
+		s = DefaultSchema()
+	}
+	d := &dicts{vals: make([][]string, len(s.props)), idx: make([]map[string]uint32, len(s.props)), ids: map[string]struct{}{}}
+	for i, p := range s.props {
+		switch p.Kind {
+		case KindString, KindEnum:
+			d.vals[i] = []string{""}
+			d.idx[i] = map[string]uint32{}
+		case KindBool:
+			d.vals[i] = boolDict
+			d.idx[i] = map[string]uint32{"false": 1, "true": 2}
+		}
+	}
+	t := &Table{schema: s, dicts: d}
+	return t.Append(cs)
+}
+
+// Schema returns the table's schema.
+func (t *Table) Schema() *Schema { return t.schema }
+
+// Len returns the number of conversations.
+func (t *Table) Len() int { return t.n }
+
+// Append returns a new Table holding t's conversations and cs. IDs must be
+// unique across both; on any error nothing is appended.
+func (t *Table) Append(cs []Conversation) (*Table, error) {
+	t.dicts.mu.Lock()
+	if err := t.check(cs); err != nil {
+		t.dicts.mu.Unlock()
+		return nil, err
+	}
+	seg := t.encode(cs)
+	views := make([][]string, len(t.dicts.vals))
+	copy(views, t.dicts.vals)
+	t.dicts.mu.Unlock()
+
+	nt := &Table{schema: t.schema, dicts: t.dicts, views: views, n: t.n + len(cs)}
+	nt.segs = append(slices.Clone(t.segs), seg)
+	// Many small segments slow every scan: fold them into one now and then.
+	if len(nt.segs) > 8 {
+		nt.segs = []*segment{nt.merge(nt.segs)}
+	}
+	return nt, nil
+}
+
+func (t *Table) check(cs []Conversation) error {
+	seen := make(map[string]int, len(cs))
+	var errs []error
+	for i := range cs {
+		c := &cs[i]
+		if err := t.schema.Validate(c); err != nil {
+			if ve, ok := err.(*ValidationError); ok {
+				ve.Index = i
+			}
+			errs = append(errs, err)
+			continue
+		}
+		if j, dup := seen[c.ID]; dup {
+			errs = append(errs, &ValidationError{ID: c.ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", j)})
+			continue
+		}
+		seen[c.ID] = i
+	}
+	if len(errs) == 0 {
+		// The caller holds the dictionary lock, so no other Append can
+		// take one of these IDs before this one encodes them.
+		for id, i := range seen {
+			if _, taken := t.dicts.ids[id]; taken {
+				errs = append(errs, &ValidationError{ID: id, Index: i, Field: "id", Reason: "already in the table"})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		if len(errs) > 20 {
+			n := len(errs)
+			errs = append(errs[:20], fmt.Errorf("convreport: … and %d more invalid conversations", n-20))
+		}
+		return errors.Join(errs...)
+	}
+	return nil
+}
+
+// encode turns cs into a segment sorted by creation time. The caller holds
+// the dictionary lock.
+func (t *Table) encode(cs []Conversation) *segment {
+	order := make([]int, len(cs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cs[a].CreatedAt.Compare(cs[b].CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(cs[a].ID, cs[b].ID)
+	})
+	s := t.schema
+	seg := &segment{n: len(cs), ids: make([]string, len(cs)), cols: make([]column, len(s.props)), created: make([]int64, len(cs))}
+	for c, p := range s.props {
+		if p.Derived {
+			continue
+		}
+		switch p.Kind {
+		case KindString, KindEnum, KindBool:
+			seg.cols[c].codes = make([]uint32, len(cs))
+		case KindTime, KindDuration:
+			seg.cols[c].ints = make([]int64, len(cs))
+		case KindNumber:
+			seg.cols[c].floats = make([]float64, len(cs))
+		}
+	}
+	d := t.dicts
+	for r, i := range order {
+		cv := &cs[i]
+		seg.ids[r] = cv.ID
+		d.ids[cv.ID] = struct{}{}
+		seg.created[r] = cv.CreatedAt.UnixNano()
+		for c, p := range s.props {
+			if p.Derived {
+				continue
+			}
+			col := &seg.cols[c]
+			v, ok := propertyValue(cv, p)
+			switch p.Kind {
+			case KindString, KindEnum:
+				if ok {
+					col.codes[r] = d.code(c, v.(string))
+				}
+			case KindBool:
+				if ok {
+					col.codes[r] = 1
+					if v.(bool) {
+						col.codes[r] = 2
+					}
+				}
+			case KindTime:
+				col.ints[r] = nullTime
+				if ok {
+					col.ints[r] = v.(time.Time).UnixNano()
+				}
+			case KindDuration:
+				col.ints[r] = nullTime
+				if ok {
+					col.ints[r] = int64(v.(time.Duration))
+				}
+			case KindNumber:
+				col.floats[r] = math.NaN()
+				if ok {
+					col.floats[r] = v.(float64)
+				}
+			}
+		}
+	}
+	return seg
+}
+
+// merge joins segments into one, keeping rows ordered by creation time.
+func (t *Table) merge(segs []*segment) *segment {
+	type ref struct{ s, r int }
+	var refs []ref
+	for si, s := range segs {
+		for r := 0; r < s.n; r++ {
+			refs = append(refs, ref{si, r})
+		}
+	}
+	slices.SortStableFunc(refs, func(a, b ref) int {
+		if c := cmp.Compare(segs[a.s].created[a.r], segs[b.s].created[b.r]); c != 0 {
+			return c
+		}
+		return cmp.Compare(segs[a.s].ids[a.r], segs[b.s].ids[b.r])
+	})
+	n := len(refs)
+	out := &segment{n: n, ids: make([]string, n), created: make([]int64, n), cols: make([]column, len(t.schema.props))}
+	for c := range out.cols {
+		src := segs[0].cols[c]
+		if src.codes != nil {
+			out.cols[c].codes = make([]uint32, n)
+		}
+		if src.ints != nil {
+			out.cols[c].ints = make([]int64, n)
+		}
+		if src.floats != nil {
+			out.cols[c].floats = make([]float64, n)
+		}
+	}
+	for i, rf := range refs {
+		s := segs[rf.s]
+		out.ids[i] = s.ids[rf.r]
+		out.created[i] = s.created[rf.r]
+		for c := range out.cols {
+			if o := out.cols[c].codes; o != nil {
+				o[i] = s.cols[c].codes[rf.r]
+			}
+			if o := out.cols[c].ints; o != nil {
+				o[i] = s.cols[c].ints[rf.r]
+			}
+			if o := out.cols[c].floats; o != nil {
+				o[i] = s.cols[c].floats[rf.r]
+			}
+		}
+	}
+	return out
+}
+
+// conversation rebuilds row r of segment seg. Times come back in UTC.
+func (t *Table) conversation(seg *segment, r int) Conversation {
+	var cv Conversation
+	cv.ID = seg.ids[r]
+	for c, p := range t.schema.props {
+		if p.Derived {
+			continue
+		}
+		v, ok := t.value(seg, c, r)
+		if !ok {
+			continue
+		}
+		setProperty(&cv, p, v)
+	}
+	return cv
+}
+
+// value returns column c of row r as a property value.
+func (t *Table) value(seg *segment, c, r int) (any, bool) {
+	p := t.schema.props[c]
+	if p.Derived {
+		cv := Conversation{CreatedAt: time.Unix(0, seg.created[r]).UTC()}
+		for _, name := range []string{"FirstAssignedAt", "FirstResponseAt", "ClosedAt"} {
+			i := t.schema.index[name]
+			if v, ok := t.value(seg, i, r); ok {
+				setProperty(&cv, t.schema.props[i], v)
+			}
+		}
+		return propertyValue(&cv, p)
+	}
+	if p.Name == "ID" {
+		return seg.ids[r], true
+	}
+	col := &seg.cols[c]
+	switch p.Kind {
+	case KindString, KindEnum:
+		k := col.codes[r]
+		return t.views[c][k], k != 0
+	case KindBool:
+		k := col.codes[r]
+		return k == 2, k != 0
+	case KindTime:
+		v := col.ints[r]
+		return time.Unix(0, v).UTC(), v != nullTime
+	case KindDuration:
+		v := col.ints[r]
+		return time.Duration(v), v != nullTime
+	case KindNumber:
+		v := col.floats[r]
+		return v, !math.IsNaN(v)
+	}
+	return nil, false
+}
+
+func setProperty(cv *Conversation, p Property, v any) {
+	switch p.Name {
+	case "ID":
+		cv.ID = v.(string)
+	case "Channel":
+		cv.Channel = Channel(v.(string))
+	case "Inbox":
+		cv.Inbox = v.(string)
+	case "Assignee":
+		cv.Assignee = v.(string)
+	case "Team":
+		cv.Team = v.(string)
+	case "Status":
+		cv.Status = Status(v.(string))
+	case "CreatedAt":
+		cv.CreatedAt = v.(time.Time)
+	case "FirstAssignedAt":
+		cv.FirstAssignedAt = v.(time.Time)
+	case "FirstResponseAt":
+		cv.FirstResponseAt = v.(time.Time)
+	case "ClosedAt":
+		cv.ClosedAt = v.(time.Time)
+	case "ClosedBy":
+		cv.ClosedBy = v.(string)
+	case "OriginURL":
+		cv.OriginURL = v.(string)
+	case "Chatflow":
+		cv.Chatflow = v.(string)
+	case "Source":
+		cv.Source = v.(string)
+	case "ContactID":
+		cv.ContactID = v.(string)
+	case "Subject":
+		cv.Subject = v.(string)
+	case "IncomingMessages":
+		cv.IncomingMessages = int(v.(float64))
+	case "OutgoingMessages":
+		cv.OutgoingMessages = int(v.(float64))
+	default:
+		if cv.Properties == nil {
+			cv.Properties = map[string]any{}
+		}
+		cv.Properties[p.Name] = v
+	}
+}
+
+// All yields every conversation of the table in creation order.
+func (t *Table) All() func(yield func(Conversation) bool) {
+	return func(yield func(Conversation) bool) {
+		for _, seg := range t.segs {
+			for r := 0; r < seg.n; r++ {
+				if !yield(t.conversation(seg, r)) {
+					return
+				}
+			}
+		}
+	}
+}
+
+const minInt64 = math.MinInt64
+
+func unixTime(ns int64) time.Time { return time.Unix(0, ns).UTC() }
