@@ -321,42 +321,15 @@ func clipRange(m *mask, base, n, lo, hi int) {
 // accumulate adds the selected rows of a chunk to a plan's groups, after
 // the date conditions the row range could not decide.
 func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layout, g *groups, cal *Calendar) {
-	var dateVals []int64
-	if p.dateCreated {
-		dateVals = seg.created
-	} else {
-		dateVals = seg.cols[p.dateCol].ints
-	}
-	var closed []int64
-	if p.snapshot {
-		closed = seg.cols[ec.closed].ints
-	}
-	dimCodes := make([][]uint32, len(p.dims))
-	for j, c := range p.dims {
-		dimCodes[j] = seg.cols[c].codes
-	}
 	keep := p.measure.agg() == Median || p.measure.agg() == Percentile
 	threshold := int64(p.measure.Threshold)
 	words := (n + 63) / 64
 	for w := 0; w < words; w++ {
 		for b := m[w]; b != 0; b &= b - 1 {
 			r := base + w*64 + mbits.TrailingZeros64(b)
-			switch {
-			case p.snapshot:
-				if c := closed[r]; c != nullTime && c <= p.now {
-					continue
-				}
-			case !p.dateCreated:
-				if v := dateVals[r]; v == nullTime || v < p.from || v >= p.to {
-					continue
-				}
-			}
-			var key uint64
-			for j, codes := range dimCodes {
-				key += uint64(codes[r]) * l.strides[j]
-			}
-			if p.startsNano != nil {
-				key += uint64(bucketIndexNanos(p.startsNano, dateVals[r])) * l.strideB
+			key, ok := p.rowKey(ec, seg, r, l)
+			if !ok {
+				continue
 			}
 			s := g.slot(key)
 			g.matched++

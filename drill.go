@@ -1,0 +1,309 @@
+package convreport
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	mbits "math/bits"
+	"slices"
+	"time"
+)
+
+// MaxPageSize caps the rows one drill-down page returns.
+const MaxPageSize = 1000
+
+// Drill is the list of conversations behind one data point, as
+// [Engine.DrillDown] returns it: its length equals the point's Count, and
+// the report's measure computed over its rows equals the point's Value.
+type Drill struct {
+	// Columns are the report's display properties (or a default set).
+	Columns []Property
+	t       *Table
+	refs    []rowRef
+}
+
+type rowRef struct{ seg, row int32 }
+
+var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee", "Status"}
+
+// DrillDown returns the conversations behind point p of report r run for
+// q: those the point counts in its value (a response-time point lists the
+// answered conversations; its Excluded ones are not listed). p must come
+// from a Result of the same report and query; a point of another query's
+// range is an error. The rows come in creation order; see [Drill.SortBy].
+func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
+	rq, err := q.resolve()
+	if err != nil {
+		return nil, err
+	}
+	plans, err := compileAll(e.src.Schema(), []Report{r}, rq)
+	if err != nil {
+		return nil, err
+	}
+	pl := plans[0]
+	t, err := e.table(ctx, hintFor(plans))
+	if err != nil {
+		return nil, err
+	}
+	l, err := newLayout(t, pl)
+	if err != nil {
+		return nil, err
+	}
+	env := FilterEnv{Now: rq.now, Zone: rq.loc}
+
+	// want decides, from a row's group key, whether the row is behind p.
+	var want func(key uint64) bool
+	if p.Other {
+		if r.Limit <= 0 || pl.bucket != NoBucket {
+			return nil, errors.New("convreport: drill-down: an Other point needs a report with a Limit and no bucket")
+		}
+		gs, ls, err := scanTable(ctx, t, plans, rq.cal, env, e.workers)
+		if err != nil {
+			return nil, err
+		}
+		res := finalize(t, pl, gs[0], ls[0], rq)
+		kept := map[uint64]bool{}
+		for _, x := range res.Points[:min(r.Limit, len(res.Points))] {
+			if k, ok := pointGroupKey(t, pl, l, x); ok {
+				kept[k] = true
+			}
+		}
+		want = func(key uint64) bool { return !kept[key] }
+	} else {
+		if len(p.Dimensions) != len(pl.dims) {
+			return nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.dims))
+		}
+		for j, c := range pl.dims {
+			if name := t.schema.props[c].Name; p.Dimensions[j].Property != name {
+				return nil, fmt.Errorf("convreport: drill-down: point dimension %d is %q, report %q groups by %q", j, p.Dimensions[j].Property, r.Name, name)
+			}
+		}
+		if pl.bucket != NoBucket && !slices.ContainsFunc(pl.starts, p.Bucket.Equal) {
+			return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339), pl.bucket)
+		}
+		key, ok := pointGroupKey(t, pl, l, p)
+		if !ok {
+			return &Drill{Columns: drillColumns(t.schema, r), t: t}, nil
+		}
+		want = func(k uint64) bool { return k == key }
+	}
+
+	d := &Drill{Columns: drillColumns(t.schema, r), t: t}
+	ec := newEvalCtx(t)
+	cp := prepare(ec, pl.pred, env)
+	for si, seg := range t.segs {
+		lo, hi := pl.rowRange(seg)
+		for base := lo; base < hi; base += chunkRows {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			n := min(chunkRows, hi-base)
+			var m mask
+			for j := 0; j < n; j += 64 {
+				m[j/64] = ^uint64(0)
+				if rem := n - j; rem < 64 {
+					m[j/64] = 1<<rem - 1
+				}
+			}
+			if err := cp.eval(ec, seg, base, n, &m, &m); err != nil {
+				return nil, err
+			}
+			for w := 0; w < (n+63)/64; w++ {
+				for b := m[w]; b != 0; b &= b - 1 {
+					r := base + w*64 + mbits.TrailingZeros64(b)
+					key, ok := pl.rowKey(ec, seg, r, l)
+					if !ok || !want(key) {
+						continue
+					}
+					if pl.metric != metricNone {
+						if _, ok := ec.metric(seg, r, pl.metric, nil); !ok {
+							continue
+						}
+					}
+					d.refs = append(d.refs, rowRef{int32(si), int32(r)})
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+// rowKey applies the date conditions the row range cannot decide and
+// returns the row's group key; false when the row is outside the range.
+func (p *plan) rowKey(ec *evalCtx, seg *segment, r int, l layout) (uint64, bool) {
+	var date int64
+	if p.dateCreated {
+		date = seg.created[r]
+	} else {
+		date = seg.cols[p.dateCol].ints[r]
+	}
+	switch {
+	case p.snapshot:
+		if c := seg.cols[ec.closed].ints[r]; c != nullTime && c <= p.now {
+			return 0, false
+		}
+	case !p.dateCreated:
+		if date == nullTime || date < p.from || date >= p.to {
+			return 0, false
+		}
+	}
+	var key uint64
+	for j, c := range p.dims {
+		key += uint64(seg.cols[c].codes[r]) * l.strides[j]
+	}
+	if p.startsNano != nil {
+		key += uint64(bucketIndexNanos(p.startsNano, date)) * l.strideB
+	}
+	return key, true
+}
+
+// pointGroupKey finds the group key of a point's dimension values and
+// bucket; false when a value occurs in no row.
+func pointGroupKey(t *Table, p *plan, l layout, pt Point) (uint64, bool) {
+	var key uint64
+	for j, c := range p.dims {
+		d := pt.Dimensions[j]
+		var code uint32
+		if d.Known {
+			var v any = d.Value
+			if t.schema.props[c].Kind == KindBool {
+				v = d.Value == "true"
+			}
+			k, ok := t.dictCode(c, v)
+			if !ok {
+				return 0, false
+			}
+			code = k
+		}
+		key += uint64(code) * l.strides[j]
+	}
+	if p.startsNano != nil {
+		key += uint64(bucketIndexNanos(p.startsNano, pt.Bucket.UnixNano())) * l.strideB
+	}
+	return key, true
+}
+
+func drillColumns(s *Schema, r Report) []Property {
+	names := r.Properties
+	if len(names) == 0 {
+		names = slices.Clone(defaultColumns)
+		if m := r.Measure.Metric.property(); m != "" {
+			names = append(names, m)
+		}
+	}
+	cols := make([]Property, 0, len(names))
+	for _, n := range names {
+		if p, ok := s.Lookup(n); ok {
+			cols = append(cols, p)
+		}
+	}
+	return cols
+}
+
+// Len returns the number of conversations behind the point.
+func (d *Drill) Len() int { return len(d.refs) }
+
+// SortBy orders the rows by a property, unknown values last, ties by ID.
+func (d *Drill) SortBy(property string, desc bool) error {
+	p, err := d.t.schema.resolve(property, "drill-down sort")
+	if err != nil {
+		return err
+	}
+	c := d.t.schema.index[p.Name]
+	slices.SortStableFunc(d.refs, func(a, b rowRef) int {
+		sa, sb := d.t.segs[a.seg], d.t.segs[b.seg]
+		va, ka := d.t.value(sa, c, int(a.row))
+		vb, kb := d.t.value(sb, c, int(b.row))
+		if ka != kb {
+			if ka {
+				return -1
+			}
+			return 1
+		}
+		r := 0
+		if ka {
+			r = compareValues(va, vb)
+			if desc {
+				r = -r
+			}
+		}
+		if r == 0 {
+			r = cmp.Compare(sa.ids[a.row], sb.ids[b.row])
+		}
+		return r
+	})
+	return nil
+}
+
+func compareValues(a, b any) int {
+	switch a := a.(type) {
+	case string:
+		return cmp.Compare(a, b.(string))
+	case float64:
+		return cmp.Compare(a, b.(float64))
+	case bool:
+		switch {
+		case a == b.(bool):
+			return 0
+		case a:
+			return 1
+		}
+		return -1
+	case time.Time:
+		return a.Compare(b.(time.Time))
+	case time.Duration:
+		return cmp.Compare(a, b.(time.Duration))
+	}
+	return 0
+}
+
+// All yields every conversation behind the point, in the current order.
+func (d *Drill) All() iter.Seq[Conversation] { return d.rows(0, len(d.refs)) }
+
+// Page yields at most limit conversations (capped at [MaxPageSize]) from
+// offset, in the current order.
+func (d *Drill) Page(offset, limit int) (iter.Seq[Conversation], error) {
+	if offset < 0 || limit < 0 {
+		return nil, fmt.Errorf("convreport: drill-down page: offset %d and limit %d must not be negative", offset, limit)
+	}
+	if limit > MaxPageSize {
+		return nil, &LimitError{What: "drill-down page size", Limit: MaxPageSize, Got: limit}
+	}
+	return d.rows(offset, limit), nil
+}
+
+func (d *Drill) rows(offset, limit int) iter.Seq[Conversation] {
+	return func(yield func(Conversation) bool) {
+		for i := offset; i < min(len(d.refs), offset+limit); i++ {
+			ref := d.refs[i]
+			if !yield(d.t.conversation(d.t.segs[ref.seg], int(ref.row))) {
+				return
+			}
+		}
+	}
+}
+
+// Values returns c's value of each of the drill's Columns (nil when
+// unknown), typed as [Schema.Value] returns them.
+func (d *Drill) Values(c *Conversation) []any {
+	out := make([]any, len(d.Columns))
+	for i, p := range d.Columns {
+		if v, ok := propertyValue(c, p); ok {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// LimitError reports a request over one of the engine's limits.
+type LimitError struct {
+	What  string
+	Limit int
+	Got   int
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("convreport: %s %d is over the limit of %d", e.What, e.Got, e.Limit)
+}
