@@ -1,9 +1,585 @@
 package convreport
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
 
-// Calendar holds business hours: weekly opening hours in a zone, and holidays.
-type Calendar struct{}
+// Calendar holds business hours: the opening hours of each weekday in a time
+// zone, and holidays. With a Calendar, duration metrics count only the time
+// the business is open (see [Calendar.Between]).
+//
+// Hours cannot run past midnight: write a night shift as two intervals,
+// 22:00–24:00 on one day and 00:00–06:00 on the next. Adjacent intervals
+// (09:00–12:00 and 12:00–17:00) are fine; overlapping ones are not, see
+// [Calendar.Validate].
+//
+// A Calendar reads and writes JSON as
+//
+//	{"zone": "Europe/Paris",
+//	 "week": {"monday": [{"start": "09:00", "end": "17:00"}], "tuesday": […], …},
+//	 "holidays": ["2025-12-25"]}
+//
+// where closed days are left out, and a missing zone means UTC.
+type Calendar struct {
+	// Zone is the IANA time zone of the hours and holidays; nil means UTC.
+	Zone *time.Location
+	// Week holds the open hours of each weekday, indexed by time.Weekday
+	// (Week[time.Monday]).
+	Week [7][]Hours
+	// Holidays are whole days closed, as dates in Zone.
+	Holidays []Date
+}
 
-// Between returns the business time in [a, b).
-func (c *Calendar) Between(a, b time.Time) time.Duration { return 0 }
+// Hours is one opening interval of a day: open during [Start, End) of the
+// day's wall clock. End may be 24:00, the end of the day.
+type Hours struct {
+	Start Clock `json:"start"`
+	End   Clock `json:"end"`
+}
+
+// String returns the interval as "09:00-17:00".
+func (h Hours) String() string { return h.Start.String() + "-" + h.End.String() }
+
+// Clock is a time of day on the wall clock, in minutes since midnight, from
+// 0 (00:00) to 1440 (24:00, the end of the day).
+type Clock int
+
+// At returns the Clock hour:minute. It does not check its arguments:
+// [Calendar.Validate] reports hours outside 00:00–24:00.
+func At(hour, minute int) Clock { return Clock(hour*60 + minute) }
+
+// String returns the clock as "09:00" (and "24:00" for the end of the day).
+func (c Clock) String() string {
+	if c < 0 {
+		return "-" + (-c).String()
+	}
+	return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60)
+}
+
+// MarshalText writes the clock as "09:00"; a clock outside 00:00–24:00 is an
+// error.
+func (c Clock) MarshalText() ([]byte, error) {
+	if c < 0 || c > 24*60 {
+		return nil, fmt.Errorf("convreport: clock %s is outside 00:00-24:00", c)
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText reads a clock written as "HH:MM", from "00:00" to "24:00".
+func (c *Clock) UnmarshalText(b []byte) error {
+	v, err := ParseClock(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// ParseClock reads a time of day written as "HH:MM", from "00:00" to
+// "24:00"; two digits each, so that a clock has one spelling.
+func ParseClock(s string) (Clock, error) {
+	c, ok := parseClock(s)
+	if !ok {
+		return 0, errors.New("convreport: " + badClock(s))
+	}
+	return c, nil
+}
+
+func badClock(s string) string {
+	return fmt.Sprintf("bad clock %q: want HH:MM from 00:00 to 24:00", s)
+}
+
+func parseClock(s string) (Clock, bool) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	h, ok1 := twoDigits(s[0:2])
+	m, ok2 := twoDigits(s[3:5])
+	if !ok1 || !ok2 || m > 59 || h > 24 || h == 24 && m != 0 {
+		return 0, false
+	}
+	return At(h, m), true
+}
+
+func twoDigits(s string) (int, bool) {
+	if s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return 0, false
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0'), true
+}
+
+// Date is a calendar date, without a time or zone: a holiday is a date in
+// its calendar's zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// String returns the date as "2025-12-25".
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+// MarshalText writes the date as "2025-12-25"; a date that does not exist
+// is an error.
+func (d Date) MarshalText() ([]byte, error) {
+	if !d.valid() {
+		return nil, fmt.Errorf("convreport: %s is not a date from 0001-01-01 to 9999-12-31", d)
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText reads a date written as "2025-12-25".
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// ParseDate reads a date written as "YYYY-MM-DD" ("2025-12-25"). The date
+// must exist: "2025-02-29" is an error.
+func ParseDate(s string) (Date, error) {
+	d, ok := parseDate(s)
+	if !ok {
+		return Date{}, errors.New("convreport: " + badDate(s))
+	}
+	return d, nil
+}
+
+func badDate(s string) string {
+	return fmt.Sprintf("bad date %q: want an existing date written YYYY-MM-DD", s)
+}
+
+func parseDate(s string) (Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	y1, ok1 := twoDigits(s[0:2])
+	y2, ok2 := twoDigits(s[2:4])
+	m, ok3 := twoDigits(s[5:7])
+	d, ok4 := twoDigits(s[8:10])
+	date := Date{y1*100 + y2, time.Month(m), d}
+	return date, ok1 && ok2 && ok3 && ok4 && date.valid()
+}
+
+// valid reports whether d is a real date of years 1 to 9999, the dates
+// written YYYY-MM-DD.
+func (d Date) valid() bool {
+	if d.Year < 1 || d.Year > 9999 || d.Month < time.January || d.Month > time.December || d.Day < 1 {
+		return false
+	}
+	return d.Day <= daysIn(d.Year, d.Month)
+}
+
+// daysIn returns the number of days of month m of year y; arithmetic, as
+// Between checks holidays with it.
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// OfficeHours returns a calendar open from start to end on each of the given
+// days, in zone (nil means UTC), without holidays. With no days it is never
+// open; a day that is not a time.Weekday panics.
+//
+//	OfficeHours(paris, At(9, 0), At(17, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+func OfficeHours(zone *time.Location, start, end Clock, days ...time.Weekday) *Calendar {
+	c := &Calendar{Zone: zone}
+	for _, d := range days {
+		// A slice per day, so that editing one day leaves the others alone.
+		c.Week[d] = []Hours{{start, end}}
+	}
+	return c
+}
+
+// CalendarError reports an invalid [Calendar] or calendar JSON. Field is the
+// JSON path of the bad value ("week.monday[1]", "holidays[0]", "zone").
+type CalendarError struct {
+	Field  string
+	Reason string
+}
+
+// Error returns "convreport: calendar: field: reason".
+func (e *CalendarError) Error() string {
+	if e.Field == "" {
+		return "convreport: calendar: " + e.Reason
+	}
+	return "convreport: calendar: " + e.Field + ": " + e.Reason
+}
+
+// weekdayKeys are the JSON names of the days, indexed by time.Weekday.
+var weekdayKeys = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+// Validate reports every problem of c, joined, each a *CalendarError naming
+// the weekday and interval: hours outside 00:00–24:00, an interval whose
+// start is not before its end (including overnight hours, which must be
+// split at midnight), intervals overlapping within a day, and holidays that
+// are not dates. Between assumes a valid calendar.
+func (c *Calendar) Validate() error {
+	var errs []error
+	for wd, day := range c.Week {
+		for i, h := range day {
+			field := fmt.Sprintf("week.%s[%d]", weekdayKeys[wd], i)
+			switch {
+			case h.Start < 0 || h.Start > 24*60 || h.End < 0 || h.End > 24*60:
+				errs = append(errs, &CalendarError{field, h.String() + " is outside 00:00-24:00"})
+				continue
+			case h.Start >= h.End:
+				errs = append(errs, &CalendarError{field, h.String() + " does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)"})
+				continue
+			}
+			for _, o := range day[:i] {
+				if o.Start < o.End && h.Start < o.End && o.Start < h.End {
+					errs = append(errs, &CalendarError{field, h.String() + " overlaps " + o.String()})
+					break
+				}
+			}
+		}
+	}
+	for i, d := range c.Holidays {
+		if !d.valid() {
+			errs = append(errs, &CalendarError{fmt.Sprintf("holidays[%d]", i), d.String() + " is not a date from 0001-01-01 to 9999-12-31"})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+const dayNanos = int64(24 * time.Hour)
+
+// Between returns the business time within [a, b): the real time during
+// which the calendar's wall clock shows an open hour of a day that is not a
+// holiday. It is 0 if b is not after a, and b−a for a nil calendar.
+//
+// Opening hours are wall-clock hours, so across a DST change they last the
+// real time between their two local instants: 09:00–17:00 is normally 8h,
+// and 7h or 9h on a day the clock jumps within it. An hour the clock repeats
+// counts twice, an hour it skips not at all.
+//
+// The engine calls it once per conversation, so it does not allocate, and
+// its cost grows with the DST changes inside [a, b), not with its days: it
+// walks the zone's periods of constant offset (one, unless a change falls
+// inside), and within each counts whole weeks at once and scans the
+// holidays once.
+func (c *Calendar) Between(a, b time.Time) time.Duration {
+	if !a.Before(b) {
+		return 0
+	}
+	if c == nil {
+		return b.Sub(a)
+	}
+	loc := c.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	var total int64
+	t := a.In(loc)
+	for {
+		// Within a period of constant offset, real time and wall-clock time
+		// advance together, so the business time is the open wall-clock time.
+		_, off := t.Zone()
+		_, end := t.ZoneBounds()
+		last := end.IsZero() || !end.Before(b)
+		if last {
+			end = b
+		}
+		d0, n0 := wallPosition(t, off)
+		d1, n1 := wallPosition(end, off)
+		total += c.openWall(d0, n0, d1, n1)
+		if last {
+			return time.Duration(total)
+		}
+		t = end
+	}
+}
+
+// wallPosition returns the wall-clock day (days since 1970-01-01) and
+// nanoseconds into that day of t at offset off seconds.
+func wallPosition(t time.Time, off int) (day, nanos int64) {
+	sec := t.Unix() + int64(off)
+	day = floorDiv(sec, 86400)
+	return day, (sec-day*86400)*int64(time.Second) + int64(t.Nanosecond())
+}
+
+// openWall returns the open time of the wall-clock interval from nanosecond
+// n0 of day d0 to nanosecond n1 of day d1.
+func (c *Calendar) openWall(d0, n0, d1, n1 int64) int64 {
+	if d0 == d1 {
+		return c.openPart(d0, n0, n1)
+	}
+	total := c.openPart(d0, n0, dayNanos) + c.openPart(d1, 0, n1)
+	if d1-d0 > 1 {
+		total += c.openDays(d0+1, d1)
+	}
+	return total
+}
+
+// openPart returns the open time of day between nanoseconds n0 and n1.
+func (c *Calendar) openPart(day, n0, n1 int64) int64 {
+	open := openHours(c.Week[weekdayOf(day)], n0, n1)
+	if open > 0 && c.isHoliday(day) {
+		return 0
+	}
+	return open
+}
+
+// openHours returns the overlap of hours with [n0, n1), in nanoseconds of
+// the day.
+func openHours(hours []Hours, n0, n1 int64) int64 {
+	var open int64
+	for _, h := range hours {
+		s := max(int64(h.Start)*int64(time.Minute), n0)
+		e := min(int64(h.End)*int64(time.Minute), n1)
+		if e > s {
+			open += e - s
+		}
+	}
+	return open
+}
+
+// openDays returns the open time of the whole days lo to hi-1: whole weeks
+// at once, then the remaining days, less each holiday in between.
+func (c *Calendar) openDays(lo, hi int64) int64 {
+	var week [7]int64
+	var weekTotal int64
+	for wd := range week {
+		week[wd] = openHours(c.Week[wd], 0, dayNanos)
+		weekTotal += week[wd]
+	}
+	n := hi - lo
+	total := n / 7 * weekTotal
+	for d := lo + n/7*7; d < hi; d++ {
+		total += week[weekdayOf(d)]
+	}
+	for i, h := range c.Holidays {
+		if !h.valid() {
+			continue
+		}
+		d := daysFromCivil(int64(h.Year), int(h.Month), h.Day)
+		if d < lo || d >= hi || week[weekdayOf(d)] == 0 || duplicate(c.Holidays[:i], h) {
+			continue
+		}
+		total -= week[weekdayOf(d)]
+	}
+	return total
+}
+
+func duplicate(dates []Date, d Date) bool {
+	for _, e := range dates {
+		if e == d {
+			return true
+		}
+	}
+	return false
+}
+
+// isHoliday reports whether day (days since 1970-01-01) is a holiday.
+func (c *Calendar) isHoliday(day int64) bool {
+	if len(c.Holidays) == 0 {
+		return false
+	}
+	y, m, d := civilFromDays(day)
+	date := Date{int(y), time.Month(m), d}
+	for _, h := range c.Holidays {
+		if h == date {
+			return true
+		}
+	}
+	return false
+}
+
+// weekdayOf returns the weekday of day (days since 1970-01-01, a Thursday).
+func weekdayOf(day int64) time.Weekday {
+	return time.Weekday(floorMod(day+int64(time.Thursday), 7))
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
+
+// daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian
+// date (Howard Hinnant's algorithm; no time.Time, no allocation).
+func daysFromCivil(y int64, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	mp := int64((m + 9) % 12) // March is 0
+	doy := (153*mp+2)/5 + int64(d) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// civilFromDays is the inverse of daysFromCivil.
+func civilFromDays(z int64) (y int64, m, d int) {
+	z += 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = int(doy - (153*mp+2)/5 + 1)
+	if mp < 10 {
+		m = int(mp + 3)
+	} else {
+		m = int(mp - 9)
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// calendarJSON is the JSON form of a Calendar; values stay text so that a
+// bad one is reported with its path.
+type calendarJSON struct {
+	Zone     string   `json:"zone"`
+	Week     weekJSON `json:"week"`
+	Holidays []string `json:"holidays,omitempty"`
+}
+
+type weekJSON struct {
+	Monday    []hoursJSON `json:"monday,omitempty"`
+	Tuesday   []hoursJSON `json:"tuesday,omitempty"`
+	Wednesday []hoursJSON `json:"wednesday,omitempty"`
+	Thursday  []hoursJSON `json:"thursday,omitempty"`
+	Friday    []hoursJSON `json:"friday,omitempty"`
+	Saturday  []hoursJSON `json:"saturday,omitempty"`
+	Sunday    []hoursJSON `json:"sunday,omitempty"`
+}
+
+// days returns the week's fields indexed by time.Weekday.
+func (w *weekJSON) days() [7]*[]hoursJSON {
+	return [7]*[]hoursJSON{&w.Sunday, &w.Monday, &w.Tuesday, &w.Wednesday, &w.Thursday, &w.Friday, &w.Saturday}
+}
+
+type hoursJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// MarshalJSON writes the calendar as documented on [Calendar]. It fails on
+// a calendar that Validate rejects, and on a zone that is not an IANA name
+// (time.Local, a time.FixedZone), which would not read back.
+func (c Calendar) MarshalJSON() ([]byte, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	j := calendarJSON{Zone: "UTC"}
+	if c.Zone != nil {
+		j.Zone = c.Zone.String()
+		if err := checkZoneName(j.Zone); err != nil {
+			return nil, err
+		}
+	}
+	days := j.Week.days()
+	for wd, hours := range c.Week {
+		for _, h := range hours {
+			*days[wd] = append(*days[wd], hoursJSON{h.Start.String(), h.End.String()})
+		}
+	}
+	for _, d := range c.Holidays {
+		j.Holidays = append(j.Holidays, d.String())
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a calendar written as documented on [Calendar]. A
+// missing or empty zone means UTC. Unknown keys, bad values and a calendar
+// that Validate rejects are errors naming the field.
+func (c *Calendar) UnmarshalJSON(b []byte) error {
+	var j calendarJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return calendarJSONError(err)
+	}
+	var out Calendar
+	if j.Zone != "" {
+		if err := checkZoneName(j.Zone); err != nil {
+			return err
+		}
+		out.Zone, _ = time.LoadLocation(j.Zone)
+	}
+	for wd, hours := range j.Week.days() {
+		for i, h := range *hours {
+			field := fmt.Sprintf("week.%s[%d]", weekdayKeys[wd], i)
+			start, ok := parseClock(h.Start)
+			if !ok {
+				return &CalendarError{field + ".start", badClock(h.Start)}
+			}
+			end, ok := parseClock(h.End)
+			if !ok {
+				return &CalendarError{field + ".end", badClock(h.End)}
+			}
+			out.Week[wd] = append(out.Week[wd], Hours{start, end})
+		}
+	}
+	for i, s := range j.Holidays {
+		d, ok := parseDate(s)
+		if !ok {
+			return &CalendarError{fmt.Sprintf("holidays[%d]", i), badDate(s)}
+		}
+		out.Holidays = append(out.Holidays, d)
+	}
+	if err := out.Validate(); err != nil {
+		return err
+	}
+	*c = out
+	return nil
+}
+
+// checkZoneName reports whether name loads as an IANA zone; "Local" does,
+// but means a different zone on each machine.
+func checkZoneName(name string) error {
+	if name == "Local" {
+		return &CalendarError{"zone", `"Local" differs from machine to machine: name an IANA time zone such as "Europe/Paris"`}
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return &CalendarError{"zone", fmt.Sprintf("unknown time zone %q: want an IANA name such as \"Europe/Paris\"", name)}
+	}
+	return nil
+}
+
+// calendarJSONError rewrites a decoding error to name the calendar's field
+// instead of Go types.
+func calendarJSONError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		want := "a string"
+		switch te.Type.Kind() {
+		case reflect.Slice:
+			want = "an array"
+		case reflect.Struct:
+			want = "an object"
+		}
+		return &CalendarError{te.Field, fmt.Sprintf("want %s, got a JSON %s", want, te.Value)}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return &CalendarError{"", "unknown field " + name + " (want zone, week with monday to sunday, holidays; hours with start and end)"}
+	}
+	return &CalendarError{"", err.Error()}
+}

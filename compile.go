@@ -114,7 +114,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 	p.pred = bindPred(f.plan(), FilterEnv{Now: rq.now, Zone: rq.loc})
 	p.predKey = p.pred.key()
 
-	dp, err := s.resolve(r.dateProperty(), "date property")
+	dp, err := s.resolve(r.dateProperty())
 	if err != nil {
 		return bad("date_property", err)
 	}
@@ -137,7 +137,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		return bad("dimensions", fmt.Errorf("%d dimensions; at most %d", len(r.Dimensions), maxDimensions))
 	}
 	for _, name := range r.Dimensions {
-		dp, err := s.resolve(name, "dimension")
+		dp, err := s.resolve(name)
 		if err != nil {
 			return bad("dimensions", err)
 		}
@@ -179,7 +179,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		return bad("limit", fmt.Errorf("%d is negative", r.Limit))
 	}
 	for _, name := range r.Properties {
-		if _, err := s.resolve(name, "display property"); err != nil {
+		if _, err := s.resolve(name); err != nil {
 			return bad("properties", err)
 		}
 	}

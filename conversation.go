@@ -122,8 +122,11 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string {
 	where := fmt.Sprintf("conversation %q", e.ID)
-	if e.ID == "" {
+	switch {
+	case e.ID == "" && e.Index >= 0:
 		where = fmt.Sprintf("conversation #%d", e.Index)
+	case e.ID == "":
+		where = "conversation"
 	}
 	return fmt.Sprintf("convreport: %s: %s: %s", where, e.Field, e.Reason)
 }

@@ -1,11 +1,15 @@
 package convreport
 
 import (
-	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // Range is a date range preset, resolved against the query's Now in its zone.
+// Besides the constants below it may be "last_N_days" for any N from 1 to
+// 100000 (see [LastNDays]).
 type Range string
 
 // The presets. "Last N days" means the N complete days before today.
@@ -25,7 +29,113 @@ const (
 	Last90Days  Range = "last_90_days"
 )
 
-// Resolve returns the half-open range [from, to) the preset means at now in loc.
+// maxLastDays is the largest N of a "last_N_days" range: about 270 years,
+// far more than any report needs, and small enough that no arithmetic on it
+// overflows.
+const maxLastDays = 100000
+
+// LastNDays returns the preset for the n complete days before today,
+// "last_n_days". An n below 1 or above 100000 gives a range that
+// Resolve and ParseRange reject.
+func LastNDays(n int) Range { return Range("last_" + strconv.Itoa(n) + "_days") }
+
+// ParseRange returns s as a Range if it names a preset, and a *RangeError
+// otherwise. It accepts exactly the preset names, so that a saved range reads
+// back the same.
+func ParseRange(s string) (Range, error) {
+	r := Range(s)
+	if _, err := r.days(); err != nil {
+		return "", err
+	}
+	return r, nil
+}
+
+// RangeError reports a Range that is not a preset.
+type RangeError struct {
+	Range  string // the rejected text
+	Reason string // what was wanted instead
+}
+
+// Error returns the message, with the range quoted.
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("convreport: unknown date range %q (%s)", e.Range, e.Reason)
+}
+
+const wantRange = "want today, yesterday, this_week, last_week, this_month, last_month, this_quarter, last_quarter, this_year, last_year, or last_N_days such as last_7_days"
+
+// days checks r and returns N for "last_N_days", 0 for the other presets.
+func (r Range) days() (int, error) {
+	switch r {
+	case Today, Yesterday, ThisWeek, LastWeek, ThisMonth, LastMonth, ThisQuarter, LastQuarter, ThisYear, LastYear:
+		return 0, nil
+	}
+	digits, ok := strings.CutPrefix(string(r), "last_")
+	if ok {
+		digits, ok = strings.CutSuffix(digits, "_days")
+	}
+	if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, &RangeError{Range: string(r), Reason: wantRange}
+	}
+	// One spelling per range: no leading zeros, so equal ranges compare equal.
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 || n > maxLastDays || digits[0] == '0' {
+		return 0, &RangeError{Range: string(r), Reason: fmt.Sprintf("want last_N_days with N from 1 to %d, without leading zeros", maxLastDays)}
+	}
+	return n, nil
+}
+
+// Resolve returns the half-open range [from, to) the preset means at now in
+// loc (nil means UTC), both in loc. Days, weeks, months, quarters and years
+// are calendar units of loc: each starts at the first instant of its first
+// date (midnight, or the first instant after it when a DST change skips
+// midnight), so a day may last 23 or 25 hours. Weeks start on weekStart;
+// quarters in January, April, July and October. The ranges of today and this
+// week, month, quarter and year always hold now. It returns a *RangeError if
+// r is not a preset.
 func (r Range) Resolve(now time.Time, loc *time.Location, weekStart time.Weekday) (from, to time.Time, err error) {
-	return time.Time{}, time.Time{}, errors.New("TODO")
+	n, err := r.days()
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	// Today is the date of the day bucket holding now: normally now's date,
+	// but where a zone set its clock back across midnight (America/Goose_Bay
+	// until 2010, from 00:01 to 23:01) the next day has already begun.
+	today, _ := unitStart(now, Day, loc, weekStart)
+	var a, b civil // first date in the range, first date after it
+	switch r {
+	case Today:
+		a, b = today, today.addDays(1)
+	case Yesterday:
+		a, b = today.addDays(-1), today
+	case ThisWeek, LastWeek:
+		a = today.addDays(-daysSinceWeekStart(today.weekday(), weekStart))
+		b = a.addDays(7)
+		if r == LastWeek {
+			a, b = a.addDays(-7), a
+		}
+	case ThisMonth, LastMonth:
+		a = civil{today.y, today.m, 1}
+		b = a.addMonths(1)
+		if r == LastMonth {
+			a, b = a.addMonths(-1), a
+		}
+	case ThisQuarter, LastQuarter:
+		a = civil{today.y, quarterStart(today.m), 1}
+		b = a.addMonths(3)
+		if r == LastQuarter {
+			a, b = a.addMonths(-3), a
+		}
+	case ThisYear, LastYear:
+		a = civil{today.y, time.January, 1}
+		b = civil{today.y + 1, time.January, 1}
+		if r == LastYear {
+			a, b = civil{today.y - 1, time.January, 1}, a
+		}
+	default: // last_N_days
+		a, b = today.addDays(-n), today
+	}
+	return a.start(loc), b.start(loc), nil
 }

@@ -207,9 +207,9 @@ func (d *Drill) Len() int { return len(d.refs) }
 
 // SortBy orders the rows by a property, unknown values last, ties by ID.
 func (d *Drill) SortBy(property string, desc bool) error {
-	p, err := d.t.schema.resolve(property, "drill-down sort")
+	p, err := d.t.schema.resolve(property)
 	if err != nil {
-		return err
+		return fmt.Errorf("convreport: drill-down sort: %w", err)
 	}
 	c := d.t.schema.index[p.Name]
 	slices.SortStableFunc(d.refs, func(a, b rowRef) int {

@@ -101,21 +101,21 @@ func (m Measure) validate() error {
 	switch m.agg() {
 	case Count:
 		if m.Metric != "" {
-			return fmt.Errorf("measure: count takes no metric (got %q)", m.Metric)
+			return fmt.Errorf("count takes no metric (got %q)", m.Metric)
 		}
 		return nil
 	case Average, Median, Percentile, Min, Max, ShareWithin:
 	default:
-		return fmt.Errorf("measure: unknown aggregation %q (want count, avg, median, percentile, min, max or share_within)", m.Agg)
+		return fmt.Errorf("unknown aggregation %q (want count, avg, median, percentile, min, max or share_within)", m.Agg)
 	}
 	if m.Metric.property() == "" {
-		return fmt.Errorf("measure: %s needs a metric: first_response_time, wait_time or time_to_close (got %q)", m.Agg, m.Metric)
+		return fmt.Errorf("%s needs a metric: first_response_time, wait_time or time_to_close (got %q)", m.Agg, m.Metric)
 	}
 	if m.Agg == Percentile && !(m.P > 0 && m.P <= 100) {
-		return fmt.Errorf("measure: percentile P must be in (0, 100], got %v", m.P)
+		return fmt.Errorf("percentile P must be in (0, 100], got %v", m.P)
 	}
 	if m.Agg == ShareWithin && m.Threshold <= 0 {
-		return fmt.Errorf("measure: share_within needs a positive threshold")
+		return fmt.Errorf("share_within needs a positive threshold")
 	}
 	return nil
 }

@@ -244,14 +244,14 @@ func (s *Schema) Custom() []Property {
 }
 
 // UnknownPropertyError reports a property name the schema does not have.
+// Errors that wrap it say where the name appeared.
 type UnknownPropertyError struct {
 	Name    string
-	Context string // where the name appeared: "dimension", "display property", …
 	Suggest string // a close existing name, if any
 }
 
 func (e *UnknownPropertyError) Error() string {
-	msg := fmt.Sprintf("convreport: %s: unknown property %q", e.Context, e.Name)
+	msg := fmt.Sprintf("unknown property %q", e.Name)
 	if e.Suggest != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", e.Suggest)
 	}
@@ -259,11 +259,11 @@ func (e *UnknownPropertyError) Error() string {
 }
 
 // resolve returns the property named name or an *UnknownPropertyError.
-func (s *Schema) resolve(name, context string) (Property, error) {
+func (s *Schema) resolve(name string) (Property, error) {
 	if p, ok := s.Lookup(name); ok {
 		return p, nil
 	}
-	return Property{}, &UnknownPropertyError{Name: name, Context: context, Suggest: s.suggest(name)}
+	return Property{}, &UnknownPropertyError{Name: name, Suggest: s.suggest(name)}
 }
 
 func (s *Schema) suggest(name string) string {
@@ -409,9 +409,14 @@ func checkKind(p Property, v any) error {
 		_, ok = v.(time.Duration)
 	}
 	if !ok {
-		return fmt.Errorf("holds %T, want a %s", v, p.Kind)
+		return fmt.Errorf("holds %T, want %s (%s property)", v, goTypes[p.Kind], p.Kind)
 	}
 	return nil
+}
+
+var goTypes = map[Kind]string{
+	KindString: "string", KindEnum: "string", KindNumber: "float64", KindBool: "bool",
+	KindTime: "time.Time", KindDuration: "time.Duration",
 }
 
 // Validate checks c against the record rules ([Conversation.Validate]) and

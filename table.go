@@ -51,8 +51,10 @@ type dicts struct {
 	mu   sync.Mutex
 	vals [][]string
 	idx  []map[string]uint32
-	// ids holds every ID ever appended, so IDs stay unique across appends.
-	ids map[string]struct{}
+	// ids holds every ID ever appended, so IDs stay unique across appends;
+	// the value packs the append's generation and the row's position in it.
+	ids map[string]uint64
+	gen uint64
 }
 
 func (d *dicts) code(c int, s string) uint32 {
@@ -78,7 +80,7 @@ func NewTable(s *Schema, cs []Conversation) (*Table, error) {
 	if s == nil {
 		s = DefaultSchema()
 	}
-	d := &dicts{vals: make([][]string, len(s.props)), idx: make([]map[string]uint32, len(s.props)), ids: map[string]struct{}{}}
+	d := &dicts{vals: make([][]string, len(s.props)), idx: make([]map[string]uint32, len(s.props)), ids: map[string]uint64{}}
 	for i, p := range s.props {
 		switch p.Kind {
 		case KindString, KindEnum:
@@ -122,8 +124,14 @@ func (t *Table) Append(cs []Conversation) (*Table, error) {
 }
 
 func (t *Table) check(cs []Conversation) error {
-	seen := make(map[string]int, len(cs))
+	d := t.dicts
+	if len(d.ids) == 0 {
+		d.ids = make(map[string]uint64, len(cs))
+	}
+	d.gen++
+	gen := d.gen << 32
 	var errs []error
+	var added []string
 	for i := range cs {
 		c := &cs[i]
 		if err := t.schema.Validate(c); err != nil {
@@ -133,102 +141,166 @@ func (t *Table) check(cs []Conversation) error {
 			errs = append(errs, err)
 			continue
 		}
-		if j, dup := seen[c.ID]; dup {
-			errs = append(errs, &ValidationError{ID: c.ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", j)})
+		// The caller holds the dictionary lock, so no other Append can take
+		// one of these IDs before this one encodes them.
+		if v, dup := d.ids[c.ID]; dup {
+			reason := "already in the table"
+			if v&^(1<<32-1) == gen {
+				reason = fmt.Sprintf("duplicates conversation #%d", v&(1<<32-1))
+			}
+			errs = append(errs, &ValidationError{ID: c.ID, Index: i, Field: "id", Reason: reason})
 			continue
 		}
-		seen[c.ID] = i
+		d.ids[c.ID] = gen | uint64(i)
+		added = append(added, c.ID)
 	}
 	if len(errs) == 0 {
-		// The caller holds the dictionary lock, so no other Append can
-		// take one of these IDs before this one encodes them.
-		for id, i := range seen {
-			if _, taken := t.dicts.ids[id]; taken {
-				errs = append(errs, &ValidationError{ID: id, Index: i, Field: "id", Reason: "already in the table"})
-			}
-		}
+		return nil
 	}
-	if len(errs) > 0 {
-		if len(errs) > 20 {
-			n := len(errs)
-			errs = append(errs[:20], fmt.Errorf("convreport: … and %d more invalid conversations", n-20))
-		}
-		return errors.Join(errs...)
+	for _, id := range added {
+		delete(d.ids, id)
 	}
-	return nil
+	if len(errs) > 20 {
+		n := len(errs)
+		errs = append(errs[:20], fmt.Errorf("convreport: … and %d more invalid conversations", n-20))
+	}
+	return errors.Join(errs...)
 }
 
 // encode turns cs into a segment sorted by creation time. The caller holds
 // the dictionary lock.
 func (t *Table) encode(cs []Conversation) *segment {
-	order := make([]int, len(cs))
-	for i := range order {
-		order[i] = i
+	n := len(cs)
+	created := make([]int64, n)
+	order := make([]int32, n)
+	for i := range cs {
+		created[i] = cs[i].CreatedAt.UnixNano()
+		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		if c := cs[a].CreatedAt.Compare(cs[b].CreatedAt); c != 0 {
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(created[a], created[b]); c != 0 {
 			return c
 		}
 		return cmp.Compare(cs[a].ID, cs[b].ID)
 	})
 	s := t.schema
-	seg := &segment{n: len(cs), ids: make([]string, len(cs)), cols: make([]column, len(s.props)), created: make([]int64, len(cs))}
-	for c, p := range s.props {
-		if p.Derived {
-			continue
-		}
-		switch p.Kind {
-		case KindString, KindEnum, KindBool:
-			seg.cols[c].codes = make([]uint32, len(cs))
-		case KindTime, KindDuration:
-			seg.cols[c].ints = make([]int64, len(cs))
-		case KindNumber:
-			seg.cols[c].floats = make([]float64, len(cs))
-		}
+	seg := &segment{n: n, ids: make([]string, n), cols: make([]column, len(s.props)), created: make([]int64, n)}
+	for r, i := range order {
+		seg.ids[r] = cs[i].ID
+		seg.created[r] = created[i]
 	}
 	d := t.dicts
-	for r, i := range order {
-		cv := &cs[i]
-		seg.ids[r] = cv.ID
-		d.ids[cv.ID] = struct{}{}
-		seg.created[r] = cv.CreatedAt.UnixNano()
-		for c, p := range s.props {
-			if p.Derived {
-				continue
-			}
-			col := &seg.cols[c]
-			v, ok := propertyValue(cv, p)
-			switch p.Kind {
-			case KindString, KindEnum:
-				if ok {
+	for c, p := range s.props {
+		if p.Derived || p.Name == "ID" {
+			continue
+		}
+		col := &seg.cols[c]
+		switch p.Kind {
+		case KindString, KindEnum:
+			col.codes = make([]uint32, n)
+			get := stringField(p)
+			for r, i := range order {
+				if get != nil {
+					col.codes[r] = d.code(c, get(&cs[i]))
+				} else if v, ok := propertyValue(&cs[i], p); ok {
 					col.codes[r] = d.code(c, v.(string))
 				}
-			case KindBool:
-				if ok {
+			}
+		case KindBool:
+			col.codes = make([]uint32, n)
+			for r, i := range order {
+				if v, ok := propertyValue(&cs[i], p); ok {
 					col.codes[r] = 1
 					if v.(bool) {
 						col.codes[r] = 2
 					}
 				}
-			case KindTime:
-				col.ints[r] = nullTime
-				if ok {
-					col.ints[r] = v.(time.Time).UnixNano()
+			}
+		case KindTime:
+			col.ints = make([]int64, n)
+			get := timeField(p)
+			for r, i := range order {
+				var v time.Time
+				if get != nil {
+					v = get(&cs[i])
+				} else if x, ok := propertyValue(&cs[i], p); ok {
+					v = x.(time.Time)
 				}
-			case KindDuration:
 				col.ints[r] = nullTime
-				if ok {
+				if !v.IsZero() {
+					col.ints[r] = v.UnixNano()
+				}
+			}
+		case KindDuration:
+			col.ints = make([]int64, n)
+			for r, i := range order {
+				col.ints[r] = nullTime
+				if v, ok := propertyValue(&cs[i], p); ok {
 					col.ints[r] = int64(v.(time.Duration))
 				}
-			case KindNumber:
+			}
+		case KindNumber:
+			col.floats = make([]float64, n)
+			for r, i := range order {
 				col.floats[r] = math.NaN()
-				if ok {
+				if v, ok := propertyValue(&cs[i], p); ok {
 					col.floats[r] = v.(float64)
 				}
 			}
 		}
 	}
 	return seg
+}
+
+// stringField reads a built-in string field without boxing it; nil for
+// custom properties.
+func stringField(p Property) func(*Conversation) string {
+	if p.Custom {
+		return nil
+	}
+	switch p.Name {
+	case "Channel":
+		return func(c *Conversation) string { return string(c.Channel) }
+	case "Inbox":
+		return func(c *Conversation) string { return c.Inbox }
+	case "Assignee":
+		return func(c *Conversation) string { return c.Assignee }
+	case "Team":
+		return func(c *Conversation) string { return c.Team }
+	case "Status":
+		return func(c *Conversation) string { return string(c.Status) }
+	case "ClosedBy":
+		return func(c *Conversation) string { return c.ClosedBy }
+	case "OriginURL":
+		return func(c *Conversation) string { return c.OriginURL }
+	case "Chatflow":
+		return func(c *Conversation) string { return c.Chatflow }
+	case "Source":
+		return func(c *Conversation) string { return c.Source }
+	case "ContactID":
+		return func(c *Conversation) string { return c.ContactID }
+	case "Subject":
+		return func(c *Conversation) string { return c.Subject }
+	}
+	return nil
+}
+
+// timeField reads a built-in time field; nil for custom properties.
+func timeField(p Property) func(*Conversation) time.Time {
+	if p.Custom {
+		return nil
+	}
+	switch p.Name {
+	case "CreatedAt":
+		return func(c *Conversation) time.Time { return c.CreatedAt }
+	case "FirstAssignedAt":
+		return func(c *Conversation) time.Time { return c.FirstAssignedAt }
+	case "FirstResponseAt":
+		return func(c *Conversation) time.Time { return c.FirstResponseAt }
+	case "ClosedAt":
+		return func(c *Conversation) time.Time { return c.ClosedAt }
+	}
+	return nil
 }
 
 // merge joins segments into one, keeping rows ordered by creation time.

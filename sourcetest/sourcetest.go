@@ -329,8 +329,9 @@ func Check(ctx context.Context, eng *convreport.Engine, cs []convreport.Conversa
 		errs = append(errs, fmt.Errorf("matched/excluded = %d/%d, want %d/%d", res[0].Matched, res[0].Excluded, want.Matched, want.Excluded))
 	}
 	// Drill-downs reconcile with their points: same count, same value.
+	step := max(1, len(res[0].Points)/16) // a sample of points keeps the corpus fast
 	for i, p := range res[0].Points {
-		if i%7 != 0 && !p.Other { // a sample keeps the corpus fast
+		if i%step != 0 && !p.Other && i != len(res[0].Points)-1 {
 			continue
 		}
 		d, err := eng.DrillDown(ctx, q, c.Report, p)
@@ -527,14 +528,16 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 		}
 	}
 	sortLabels(live, series)
+	byKey := map[string]*grp{}
+	for _, g := range groups {
+		byKey[label(g)+"@"+g.bucket.Format(time.RFC3339)] = g
+	}
 	for _, b := range starts {
 		for _, sk := range live {
 			var rows []convreport.Conversation
 			var excl int64
-			for _, g := range groups {
-				if label(g) == sk && g.bucket.Equal(b) {
-					rows, excl = g.rows, g.excl
-				}
+			if g := byKey[sk+"@"+b.Format(time.RFC3339)]; g != nil {
+				rows, excl = g.rows, g.excl
 			}
 			k := b.Format(time.RFC3339)
 			if sk != "" {
@@ -717,10 +720,11 @@ func refBucket(t time.Time, b convreport.Bucket, loc *time.Location, weekStart t
 	y, m, d := l.Date()
 	switch b {
 	case convreport.Hour:
-		// The latest wall-clock hour start at or before t.
-		h := time.Date(y, m, d, l.Hour(), 0, 0, 0, loc)
-		for h.After(t) {
-			h = h.Add(-30 * time.Minute)
+		// The latest instant at or before t whose wall clock reads hh:00.
+		// Every offset in use is a multiple of 15 minutes.
+		h := t.Truncate(15 * time.Minute)
+		for h.In(loc).Minute() != 0 {
+			h = h.Add(-15 * time.Minute)
 		}
 		return h
 	case convreport.Day:
@@ -743,12 +747,11 @@ func refNext(t time.Time, b convreport.Bucket, loc *time.Location) time.Time {
 	y, m, d := l.Date()
 	switch b {
 	case convreport.Hour:
-		// Scan forward for the next instant whose wall clock starts a new hour.
-		for u := t.Add(30 * time.Minute); ; u = u.Add(30 * time.Minute) {
-			if refBucket(u, b, loc, 0).After(t) {
-				return refBucket(u, b, loc, 0)
-			}
+		u := t.Add(15 * time.Minute)
+		for u.In(loc).Minute() != 0 {
+			u = u.Add(15 * time.Minute)
 		}
+		return u
 	case convreport.Day:
 		return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	case convreport.Week:

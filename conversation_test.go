@@ -1,0 +1,94 @@
+package convreport_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/memory"
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidateNamesIDAndField(t *testing.T) {
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	ok := convreport.Conversation{ID: "x", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: t0}
+	cases := []struct {
+		name   string
+		change func(c *convreport.Conversation)
+		want   string
+	}{
+		{"empty id", func(c *convreport.Conversation) { c.ID = "" }, `convreport: conversation: id: is empty`},
+		{"bad channel", func(c *convreport.Conversation) { c.Channel = "fax" }, `convreport: conversation "x": channel: "fax" is not a channel (want one of chat, email, form, messenger, whatsapp, phone, other)`},
+		{"bad status", func(c *convreport.Conversation) { c.Status = "pending" }, `convreport: conversation "x": status: "pending" is not a status (want open or closed)`},
+		{"no creation time", func(c *convreport.Conversation) { c.CreatedAt = time.Time{} }, `convreport: conversation "x": created_at: is missing`},
+		{"closed time while open", func(c *convreport.Conversation) { c.ClosedAt = t0.Add(time.Hour) }, `convreport: conversation "x": closed_at: is set but the conversation is open`},
+		{"closed without time", func(c *convreport.Conversation) { c.Status = convreport.Closed }, `convreport: conversation "x": closed_at: is missing but the conversation is closed`},
+		{"reply before creation", func(c *convreport.Conversation) { c.FirstResponseAt = t0.Add(-time.Second) },
+			`convreport: conversation "x": first_response_at: 2025-03-01T09:59:59Z is before created_at 2025-03-01T10:00:00Z`},
+		{"assignment before creation", func(c *convreport.Conversation) { c.FirstAssignedAt = t0.Add(-time.Hour) },
+			`convreport: conversation "x": first_assigned_at: 2025-03-01T09:00:00Z is before created_at 2025-03-01T10:00:00Z`},
+		{"close before creation", func(c *convreport.Conversation) {
+			c.Status, c.ClosedAt = convreport.Closed, t0.Add(-time.Minute)
+		}, `convreport: conversation "x": closed_at: 2025-03-01T09:59:00Z is before created_at 2025-03-01T10:00:00Z`},
+	}
+	require.NoError(t, ok.Validate())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := ok
+			tc.change(&c)
+			err := c.Validate()
+			require.EqualError(t, err, tc.want)
+			var ve *convreport.ValidationError
+			require.True(t, errors.As(err, &ve))
+		})
+	}
+}
+
+func TestMemoryRejectsInvalidAndKeepsNothing(t *testing.T) {
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	good := convreport.Conversation{ID: "a", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: t0}
+	dup := good
+	bad := good
+	bad.ID, bad.Status = "b", convreport.Closed
+	_, err := memory.New([]convreport.Conversation{good, dup, bad})
+	require.EqualError(t, err, `convreport: conversation "a": id: duplicates conversation #0`+"\n"+
+		`convreport: conversation "b": closed_at: is missing but the conversation is closed`)
+
+	src, err := memory.New([]convreport.Conversation{good})
+	require.NoError(t, err)
+	next := good
+	next.ID = "c"
+	err = src.Add(next, good)
+	require.EqualError(t, err, `convreport: conversation "a": id: already in the table`)
+	require.Equal(t, 1, src.Len(), "a failed Add keeps nothing")
+	require.NoError(t, src.Add(next))
+	require.Equal(t, 2, src.Len())
+}
+
+func TestSchemaCustomProperties(t *testing.T) {
+	_, err := convreport.NewSchema(
+		convreport.Property{Name: "Tier", Kind: convreport.KindEnum},
+		convreport.Property{Name: "2fast", Kind: convreport.KindBool},
+		convreport.Property{Name: "Assignee", Kind: convreport.KindString},
+		convreport.Property{Name: "Score"},
+	)
+	require.EqualError(t, err, `convreport: custom property "Tier": an enum needs values`+"\n"+
+		`convreport: custom property #1: name "2fast" is not an identifier`+"\n"+
+		`convreport: property "Assignee": name already used`+"\n"+
+		`convreport: custom property "Score": kind is missing or unknown`)
+
+	s, err := convreport.NewSchema(convreport.Property{Name: "Tier", Kind: convreport.KindEnum, Values: []string{"gold", "silver"}})
+	require.NoError(t, err)
+	c := convreport.Conversation{ID: "x", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: time.Now(),
+		Properties: map[string]any{"Tier": "bronze"}}
+	require.EqualError(t, s.Validate(&c), `convreport: conversation "x": properties.Tier: "bronze" is not one of gold, silver`)
+	c.Properties = map[string]any{"Tier": 3}
+	require.EqualError(t, s.Validate(&c), `convreport: conversation "x": properties.Tier: holds int, want string (enum property)`)
+	c.Properties = map[string]any{"Nope": "x"}
+	require.EqualError(t, s.Validate(&c), `convreport: conversation "x": properties.Nope: is not a custom property of the schema`)
+
+	p, ok := s.Lookup("origin_url")
+	require.True(t, ok, "keys are aliases of names")
+	require.Equal(t, "OriginURL", p.Name)
+}

@@ -1,0 +1,337 @@
+package convreport
+
+import (
+	"fmt"
+	"time"
+)
+
+// Time buckets partition the timeline of the query's zone. Every bucket is
+// [start, next start): each instant falls in exactly one bucket, the one with
+// the latest start at or before it, and starts strictly increase.
+//
+// Day, week, month, quarter and year buckets are calendar units of the zone:
+// a unit starts at the first instant of its first date (see startOfDay), so a
+// day lasts 23 or 25 hours across a DST change, and a date a zone skipped
+// entirely (Pacific/Apia, 2011-12-30) has no bucket. Where a zone set its
+// clock back across midnight (America/Goose_Bay until 2010: 00:01 became
+// 23:01 of the day before), the hour of repeated wall-clock time belongs to
+// the day that had already begun, which thus lasts 25 hours.
+//
+// Hour buckets start at every instant at which the zone's wall clock reads a
+// whole hour (hh:00:00). Across a change of offset this means:
+//   - an hour the clock skips has no bucket (Europe/Paris 2025-03-30: the
+//     01:00 bucket ends at 03:00 CEST, one real hour later);
+//   - an hour the clock repeats gives two buckets, told apart by their offset
+//     (Europe/Paris 2025-10-26: 02:00+02:00 and 02:00+01:00, one hour each);
+//   - a change by less than an hour lengthens a bucket: on
+//     Australia/Lord_Howe 2025-10-05 the clock jumps from 02:00+10:30 to
+//     02:30+11:00, so the 01:00 bucket runs to 03:00+11:00 (90 minutes); on
+//     2025-04-06 it falls back from 02:00+11:00 to 01:30+10:30, and the 01:00
+//     bucket runs through the repeated half hour to 02:00+10:30 (90 minutes).
+// So hour labels are always whole wall-clock hours, and no bucket is shorter
+// than the shortest gap between two whole hours of the wall clock.
+
+// validBucket reports whether b is one of the six bucket widths. NoBucket is
+// not a width: a report without a bucket is checked before bucketing.
+func validBucket(b Bucket) bool {
+	switch b {
+	case Hour, Day, Week, Month, Quarter, Year:
+		return true
+	}
+	return false
+}
+
+// bucketStart returns the start, in loc, of the bucket of width b containing
+// the instant t. It panics on an invalid bucket, which the engine rejects
+// before running.
+func bucketStart(t time.Time, b Bucket, loc *time.Location, weekStart time.Weekday) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	if b == Hour {
+		return hourStart(t, loc)
+	}
+	_, s := unitStart(t, b, loc, weekStart)
+	return s
+}
+
+// unitStart returns the first date and the start of the day-or-wider bucket
+// containing t.
+func unitStart(t time.Time, b Bucket, loc *time.Location, weekStart time.Weekday) (civil, time.Time) {
+	u := firstDateOfUnit(civilOf(t.In(loc)), b, weekStart)
+	s := u.start(loc)
+	// The start of the unit of t's date is at or before t; a later unit may
+	// also have started already where a zone moved its wall clock back over
+	// midnight, and the latest start wins.
+	for {
+		n := u.next(b)
+		ns := n.start(loc)
+		if ns.After(t) {
+			return u, s
+		}
+		u, s = n, ns
+	}
+}
+
+// bucketStarts returns the starts of every bucket of width b overlapping
+// [from, to), in order: the first is bucketStart(from), the last is before
+// to. It returns nil when from is not before to.
+func bucketStarts(from, to time.Time, b Bucket, loc *time.Location, weekStart time.Weekday) []time.Time {
+	if !from.Before(to) {
+		return nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if b == Hour {
+		s := hourStart(from, loc)
+		out := make([]time.Time, 0, estimateBuckets(s, to, b))
+		out = append(out, s)
+		for {
+			s = hourNext(s)
+			if !s.Before(to) {
+				return out
+			}
+			out = append(out, s)
+		}
+	}
+	// Walk the units by date, not by instant, so that a skipped date does
+	// not lose track of the calendar.
+	u, s := unitStart(from, b, loc, weekStart)
+	out := make([]time.Time, 0, estimateBuckets(s, to, b))
+	out = append(out, s)
+	for {
+		u = u.next(b)
+		ns := u.start(loc)
+		if !ns.After(s) {
+			continue // a skipped date starts where the next one does
+		}
+		if !ns.Before(to) {
+			return out
+		}
+		out = append(out, ns)
+		s = ns
+	}
+}
+
+// estimateBuckets guesses how many buckets [s, to) holds, to size the slice.
+func estimateBuckets(s, to time.Time, b Bucket) int {
+	d := to.Sub(s)
+	var unit time.Duration
+	switch b {
+	case Hour:
+		unit = time.Hour
+	case Day:
+		unit = 24 * time.Hour
+	case Week:
+		unit = 7 * 24 * time.Hour
+	case Month:
+		unit = 28 * 24 * time.Hour
+	case Quarter:
+		unit = 90 * 24 * time.Hour
+	default:
+		unit = 365 * 24 * time.Hour
+	}
+	n := int(d/unit) + 2
+	if n > 1<<16 {
+		n = 1 << 16 // grow past that by append
+	}
+	return n
+}
+
+// bucketIndex returns the index of the bucket containing t: the last i with
+// starts[i] <= t, or -1 when t is before starts[0]. An instant at or after
+// the last start gives the last index: the caller bounds t by the range.
+func bucketIndex(starts []time.Time, t time.Time) int {
+	if len(starts) == 0 || t.Before(starts[0]) {
+		return -1
+	}
+	lo, hi := 0, len(starts) // starts[lo] <= t, and hi is past the end or after t
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if starts[mid].After(t) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return lo
+}
+
+// bucketIndexNanos is bucketIndex on Unix nanoseconds, the engine's time
+// representation; it runs once per row.
+func bucketIndexNanos(starts []int64, t int64) int {
+	n := len(starts)
+	if n == 0 || t < starts[0] {
+		return -1
+	}
+	if t >= starts[n-1] {
+		return n - 1
+	}
+	lo, hi := 0, n-1 // starts[lo] <= t < starts[hi]
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if starts[mid] <= t {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// formatBucket labels a bucket by its start t, as returned by bucketStart (in
+// the query's zone): an ISO date "2025-03-30" for day buckets and wider, the
+// wall-clock hour with its offset "2025-03-30T14:00+02:00" for hour buckets,
+// so that the two buckets of a repeated hour keep distinct labels ("Z" stands
+// for a zero offset, as in RFC 3339).
+func formatBucket(t time.Time, b Bucket) string {
+	if b == Hour {
+		return t.Format("2006-01-02T15:04Z07:00")
+	}
+	return t.Format(time.DateOnly)
+}
+
+// hourStart returns the latest instant at or before t at which loc's wall
+// clock reads a whole hour.
+func hourStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	for {
+		_, m, s := t.Clock()
+		c := t.Add(-(time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())))
+		start, _ := t.ZoneBounds()
+		if start.IsZero() || !c.Before(start) {
+			return c // same offset as t, so its wall clock reads hh:00:00
+		}
+		// No whole hour since the offset last changed: look before the
+		// change.
+		t = start.Add(-time.Nanosecond)
+	}
+}
+
+// hourNext returns the earliest instant after s at which s's zone's wall
+// clock reads a whole hour.
+func hourNext(s time.Time) time.Time {
+	u := s
+	for first := true; ; first = false {
+		_, m, sec := u.Clock()
+		frac := time.Duration(m)*time.Minute + time.Duration(sec)*time.Second + time.Duration(u.Nanosecond())
+		if !first && frac == 0 {
+			return u // the offset changed onto a whole hour
+		}
+		c := u.Add(time.Hour - frac)
+		_, end := u.ZoneBounds()
+		if end.IsZero() || c.Before(end) {
+			return c
+		}
+		u = end
+	}
+}
+
+// civil is a calendar date, normalised.
+type civil struct {
+	y int
+	m time.Month
+	d int
+}
+
+func civilOf(t time.Time) civil {
+	y, m, d := t.Date()
+	return civil{y, m, d}
+}
+
+// addDays returns the date n days after c.
+func (c civil) addDays(n int) civil {
+	y, m, d := time.Date(c.y, c.m, c.d+n, 0, 0, 0, 0, time.UTC).Date()
+	return civil{y, m, d}
+}
+
+// addMonths returns the first of the month n months after c's month.
+func (c civil) addMonths(n int) civil {
+	y, m, d := time.Date(c.y, c.m+time.Month(n), 1, 0, 0, 0, 0, time.UTC).Date()
+	return civil{y, m, d}
+}
+
+func (c civil) weekday() time.Weekday {
+	return time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).Weekday()
+}
+
+// start returns the first instant of the date in loc.
+func (c civil) start(loc *time.Location) time.Time { return startOfDay(c.y, c.m, c.d, loc) }
+
+// firstDateOfUnit returns the first date of the day, week, month, quarter or
+// year unit containing date c.
+func firstDateOfUnit(c civil, b Bucket, weekStart time.Weekday) civil {
+	switch b {
+	case Day:
+		return c
+	case Week:
+		return c.addDays(-daysSinceWeekStart(c.weekday(), weekStart))
+	case Month:
+		return civil{c.y, c.m, 1}
+	case Quarter:
+		return civil{c.y, quarterStart(c.m), 1}
+	case Year:
+		return civil{c.y, time.January, 1}
+	}
+	panic(fmt.Sprintf("convreport: internal error: invalid time bucket %q", b))
+}
+
+// next returns the first date of the unit after the one starting on c.
+func (c civil) next(b Bucket) civil {
+	switch b {
+	case Day:
+		return c.addDays(1)
+	case Week:
+		return c.addDays(7)
+	case Month:
+		return c.addMonths(1)
+	case Quarter:
+		return c.addMonths(3)
+	}
+	return civil{c.y + 1, time.January, 1}
+}
+
+// daysSinceWeekStart is how many days wd comes after weekStart in a week.
+func daysSinceWeekStart(wd, weekStart time.Weekday) int {
+	return ((int(wd)-int(weekStart))%7 + 7) % 7
+}
+
+// quarterStart returns the first month of m's quarter: January, April, July
+// or October.
+func quarterStart(m time.Month) time.Month { return (m-1)/3*3 + 1 }
+
+// startOfDay returns the first instant of date y-m-d in loc: the earliest
+// instant whose wall clock reads y-m-d 00:00 or later. That is midnight,
+// except where a zone skipped midnight (America/Sao_Paulo 2018-11-04 began at
+// 01:00), where time.Date may return the previous day's 23:00; and where
+// midnight happens twice, where it is the first one. For a date the zone
+// skipped, it is the start of the next date.
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if h, mi, s := t.Clock(); h == 0 && mi == 0 && s == 0 {
+		// Midnight exists. Unless the offset changed in the two days before
+		// it, no earlier instant can show a wall clock at or past it (offsets
+		// stay within ±16 hours).
+		if start, _ := t.ZoneBounds(); start.IsZero() || t.Sub(start) >= 48*time.Hour {
+			return t
+		}
+	}
+	// Walk the zone's periods of constant offset from well before that
+	// midnight; the first period whose wall clock reaches it holds the
+	// answer.
+	wall := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
+	u := time.Unix(wall-48*3600, 0).In(loc)
+	for {
+		_, off := u.Zone()
+		_, end := u.ZoneBounds()
+		c := wall - int64(off) // the instant the period's clock reads midnight
+		if c < u.Unix() {
+			c = u.Unix() // the period begins past midnight
+		}
+		if end.IsZero() || c < end.Unix() {
+			return time.Unix(c, 0).In(loc)
+		}
+		u = end
+	}
+}
