@@ -161,6 +161,11 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		if !validBucket(r.Bucket) {
 			return bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket))
 		}
+		// Refuse absurd ranges before building them: an hour is the
+		// shortest bucket and lasts at least 30 minutes.
+		if r.Bucket == Hour && rq.to.Sub(rq.from)/(30*time.Minute) > maxBuckets {
+			return bad("bucket", fmt.Errorf("more than %d hour buckets in the range", maxBuckets))
+		}
 		p.starts = bucketStarts(rq.from, rq.to, r.Bucket, rq.loc, rq.weekStart)
 		if len(p.starts) > maxBuckets {
 			return bad("bucket", fmt.Errorf("%d %s buckets in the range; at most %d", len(p.starts), r.Bucket, maxBuckets))

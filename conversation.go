@@ -134,7 +134,8 @@ func (e *ValidationError) Error() string {
 // Validate reports the first rule c breaks, as a *[ValidationError], or nil.
 // A conversation is invalid when its ID is empty, its channel or status is
 // unknown, ClosedAt is set while open or missing while closed, or any of
-// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt. Validate
+// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt, or a
+// message count is negative. Validate
 // never changes c; invalid data is rejected, not repaired.
 func (c *Conversation) Validate() error {
 	bad := func(field, format string, args ...any) error {
@@ -153,6 +154,10 @@ func (c *Conversation) Validate() error {
 		return bad("closed_at", "is set but the conversation is open")
 	case c.Status == Closed && c.ClosedAt.IsZero():
 		return bad("closed_at", "is missing but the conversation is closed")
+	case c.IncomingMessages < 0:
+		return bad("incoming_messages", "%d is negative", c.IncomingMessages)
+	case c.OutgoingMessages < 0:
+		return bad("outgoing_messages", "%d is negative", c.OutgoingMessages)
 	}
 	for _, t := range []struct {
 		field string

@@ -24,6 +24,8 @@ func TestValidateNamesIDAndField(t *testing.T) {
 		{"no creation time", func(c *convreport.Conversation) { c.CreatedAt = time.Time{} }, `convreport: conversation "x": created_at: is missing`},
 		{"closed time while open", func(c *convreport.Conversation) { c.ClosedAt = t0.Add(time.Hour) }, `convreport: conversation "x": closed_at: is set but the conversation is open`},
 		{"closed without time", func(c *convreport.Conversation) { c.Status = convreport.Closed }, `convreport: conversation "x": closed_at: is missing but the conversation is closed`},
+		{"negative message count", func(c *convreport.Conversation) { c.OutgoingMessages = -2 },
+			`convreport: conversation "x": outgoing_messages: -2 is negative`},
 		{"reply before creation", func(c *convreport.Conversation) { c.FirstResponseAt = t0.Add(-time.Second) },
 			`convreport: conversation "x": first_response_at: 2025-03-01T09:59:59Z is before created_at 2025-03-01T10:00:00Z`},
 		{"assignment before creation", func(c *convreport.Conversation) { c.FirstAssignedAt = t0.Add(-time.Hour) },

@@ -158,3 +158,23 @@ func TestRunHandComputed(t *testing.T) {
 		})
 	}
 }
+
+func TestBusinessHoursThroughTheEngine(t *testing.T) {
+	// Sunday 00:00 to the next Saturday 23:59: 604740 s of calendar time,
+	// of which Monday to Friday 09:00-17:00 make 5 × 8 h = 144000 s.
+	sunday := at("2025-03-02T00:00:00Z")
+	cs := []convreport.Conversation{{ID: "w", Channel: convreport.Email, Status: convreport.Closed,
+		CreatedAt: sunday, FirstResponseAt: sunday.Add(25 * time.Hour), ClosedAt: at("2025-03-08T23:59:00Z")}}
+	r := convreport.Report{DateProperty: "ClosedAt", Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.TimeToClose}}
+	q := convreport.Query{From: at("2025-03-01T00:00:00Z"), To: at("2025-03-10T00:00:00Z")}
+	require.Equal(t, []pt{{"", "604740", 1, 0}}, points(runOne(t, cs, q, r)))
+
+	q.Calendar = convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0),
+		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+	require.Equal(t, []pt{{"", "144000", 1, 0}}, points(runOne(t, cs, q, r)))
+
+	// The reply came Monday 01:00, before opening: no business time passed.
+	r.Measure.Metric = convreport.WaitTime
+	r.DateProperty = ""
+	require.Equal(t, []pt{{"", "0", 1, 0}}, points(runOne(t, cs, q, r)))
+}

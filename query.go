@@ -69,6 +69,11 @@ func (q Query) resolve() (resolved, error) {
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
+	if r.cal != nil {
+		if err := r.cal.Validate(); err != nil {
+			return r, &QueryError{Field: "Calendar", Reason: err.Error()}
+		}
+	}
 	if q.From.IsZero() && q.To.IsZero() {
 		rg := q.Range
 		if rg == "" {

@@ -1,0 +1,126 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/convreport/convreport"
+)
+
+// LineError reports a problem with one line of the input: a JSON Lines line
+// or a CSV record. Its message has the form
+//
+//	line 17: created_at: "2025-13-01T00:00:00Z" is not an RFC 3339 time with offset
+//
+// When the conversation decoded but breaks a record rule or repeats an ID,
+// Err is a *[convreport.ValidationError] carrying the conversation's ID (and
+// its position among the input's records as Index), and the message names
+// it:
+//
+//	line 9: conversation "c-1": id: duplicates the conversation on line 2
+type LineError struct {
+	File  string // [Options.File]: the input's name, or empty
+	Line  int    // from 1; for CSV, the physical line the problem is on
+	Field string // the key or column at fault ("created_at", "properties.tier"), or empty
+	Err   error
+}
+
+// Error formats the error as "[file: ]line N: [field: ]problem".
+func (e *LineError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	b.WriteString("line ")
+	b.WriteString(strconv.Itoa(e.Line))
+	b.WriteString(": ")
+	var ve *convreport.ValidationError
+	if errors.As(e.Err, &ve) {
+		// Not ve.Error(): its "convreport:" prefix and #index add nothing
+		// to a line number.
+		if ve.ID != "" {
+			fmt.Fprintf(&b, "conversation %q: ", ve.ID)
+		}
+		b.WriteString(ve.Field)
+		b.WriteString(": ")
+		b.WriteString(ve.Reason)
+		return b.String()
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *LineError) Unwrap() error { return e.Err }
+
+func fieldErr(field, format string, args ...any) *LineError {
+	return &LineError{Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+// quote quotes s for an error message, shortening a long value.
+func quote(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
+}
+
+// suggest returns the candidate closest to name, or "". A candidate is a
+// pair: text to compare against, suggestion to make.
+func suggest(name string, cands [][2]string) string {
+	low := strings.ToLower(name)
+	best, bestD := "", max(2, len(name)/3)+1
+	for _, c := range cands {
+		cl := strings.ToLower(c[0])
+		if cl == low {
+			return c[1]
+		}
+		if d := editDistance(low, cl); d < bestD && d*2 < len(name) {
+			best, bestD = c[1], d
+		}
+	}
+	return best
+}
+
+// editDistance counts the insertions, deletions, substitutions and swaps
+// of adjacent bytes that turn a into b (optimal string alignment): "teir"
+// is one typo away from "tier".
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			c = min(c, prev[j]+1, cur[j-1]+1)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				c = min(c, prev2[j-2]+1)
+			}
+			cur[j] = c
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,234 @@
+package ingest
+
+import (
+	"math"
+	"strconv"
+	"time"
+)
+
+// parseTime reads an RFC 3339 date-time with a UTC offset:
+// YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), T and Z in either case.
+// It is time.Parse's RFC 3339 grammar, but the result's location is
+// always UTC or a fixed zone of the written offset, never time.Local.
+func (d *decoder) parseTime(b []byte) (time.Time, bool) {
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't') || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hour, ok4 := digits(b[11:13])
+	minute, ok5 := digits(b[14:16])
+	sec, ok6 := digits(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
+		month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	i, ns := 19, 0
+	if b[i] == '.' {
+		i++
+		start := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			if i-start < 9 {
+				ns = ns*10 + int(b[i]-'0')
+			}
+			i++
+		}
+		n := i - start
+		if n == 0 {
+			return time.Time{}, false
+		}
+		for ; n < 9; n++ {
+			ns *= 10
+		}
+	}
+	if i >= len(b) {
+		return time.Time{}, false
+	}
+	off := 0
+	switch b[i] {
+	case 'Z', 'z':
+		i++
+	case '+', '-':
+		if len(b)-i != 6 || b[i+3] != ':' {
+			return time.Time{}, false
+		}
+		oh, okh := digits(b[i+1 : i+3])
+		om, okm := digits(b[i+4 : i+6])
+		if !okh || !okm || oh > 23 || om > 59 {
+			return time.Time{}, false
+		}
+		off = (oh*60 + om) * 60
+		if b[i] == '-' {
+			off = -off
+		}
+		i += 6
+	default:
+		return time.Time{}, false
+	}
+	if i != len(b) {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, ns, time.UTC)
+	if off != 0 {
+		t = t.Add(-time.Duration(off) * time.Second).In(d.zone(off))
+	}
+	return t, true
+}
+
+// zone returns a shared fixed zone for an offset in seconds.
+func (d *decoder) zone(off int) *time.Location {
+	if loc, ok := d.zones[off]; ok {
+		return loc
+	}
+	loc := time.FixedZone("", off)
+	if d.zones == nil {
+		d.zones = map[int]*time.Location{}
+	}
+	d.zones[off] = loc
+	return loc
+}
+
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// appendTime writes t in RFC 3339 with as many fraction digits as needed,
+// in t's own offset when RFC 3339 can carry it (whole minutes, under a
+// day) and in UTC otherwise, so that the instant always survives. It
+// reports false for a year outside 0000–9999.
+func appendTime(b []byte, t time.Time) ([]byte, bool) {
+	if _, off := t.Zone(); off%60 != 0 || off <= -24*3600 || off >= 24*3600 {
+		t = t.UTC()
+	}
+	if y := t.Year(); y < 0 || y > 9999 {
+		return b, false
+	}
+	return t.AppendFormat(b, time.RFC3339Nano), true
+}
+
+// numberEnd scans a JSON number in b from i. It returns the end of the
+// number, and the position of the first byte that is wrong (len(b) when
+// the number is cut short), or -1 when there is none.
+func numberEnd(b []byte, i int) (end, bad int) {
+	n := len(b)
+	if i < n && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= n:
+		return i, n
+	case b[i] == '0':
+		i++
+	case b[i] >= '1' && b[i] <= '9':
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return i, i
+	}
+	if i < n && b[i] == '.' {
+		i++
+		if i >= n {
+			return i, n
+		}
+		if b[i] < '0' || b[i] > '9' {
+			return i, i
+		}
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < n && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < n && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= n {
+			return i, n
+		}
+		if b[i] < '0' || b[i] > '9' {
+			return i, i
+		}
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	return i, -1
+}
+
+// isNumber reports whether all of b is a JSON number.
+func isNumber(b []byte) bool {
+	end, bad := numberEnd(b, 0)
+	return bad < 0 && end == len(b) && len(b) > 0
+}
+
+// parseCount reads a message count: a JSON number that is a whole number
+// from 0 to 2^53.
+func parseCount(num []byte) (int, bool) {
+	if len(num) <= 15 {
+		n, ok := digits(num)
+		if ok && len(num) > 0 {
+			return n, true
+		}
+	}
+	f, err := strconv.ParseFloat(string(num), 64)
+	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// parseDuration reads a Go duration ("5m30s") or a number of seconds.
+func parseDuration(s string) (time.Duration, bool) {
+	if isNumber([]byte(s)) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, false
+		}
+		return seconds(f)
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil
+}
+
+// seconds converts a number of seconds to a Duration, rounding to the
+// nearest nanosecond.
+func seconds(f float64) (time.Duration, bool) {
+	ns := math.Round(f * 1e9)
+	if math.IsNaN(ns) || ns >= 1<<63 || ns < -(1<<63) {
+		return 0, false
+	}
+	return time.Duration(ns), true
+}
+
+// appendNumber writes f as JSON does: plain digits in [1e-6, 1e21),
+// exponent form outside.
+func appendNumber(b []byte, f float64) []byte {
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}

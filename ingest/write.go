@@ -1,0 +1,324 @@
+package ingest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"iter"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/convreport/convreport"
+)
+
+// WriteJSONL writes conversations in the JSON Lines format, one a line,
+// keys in the order the package documentation gives under "Writing". Unknown values (an empty
+// string, a zero time, a nil or empty custom property) are left out,
+// except id, channel and status; message counts are always written, and
+// custom properties in name order.
+//
+// What it writes, [ReadJSONL] reads back the same: strings, counts and
+// property values exactly, times as the same instant, in the same offset
+// when RFC 3339 can write it (see "Writing" in the package
+// documentation). WriteJSONL does not validate: a value the
+// format cannot carry (invalid UTF-8, a non-finite number, a year outside
+// 0000–9999, a property of another Go type) stops it with a
+// *[convreport.ValidationError] whose Index is the conversation's position
+// in cs.
+func WriteJSONL(w io.Writer, cs iter.Seq[convreport.Conversation]) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var (
+		b     []byte
+		err   error
+		index int
+	)
+	for c := range cs {
+		if b, err = appendJSONL(b[:0], &c, index); err != nil {
+			return err
+		}
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+		index++
+	}
+	return bw.Flush()
+}
+
+// WriteCSV writes conversations as CSV: a header row with every built-in
+// column in the order the package documentation gives under "Writing", then a column
+// "properties.NAME" for each custom property of schema (nil means
+// [convreport.DefaultSchema]); then a row per conversation, "\n"-ended,
+// a cell quoted when it holds a comma, quote, CR or LF. An unknown value
+// is an empty cell.
+//
+// Like [WriteJSONL] it writes what [ReadCSV] reads back the same, and stops
+// with a *[convreport.ValidationError] on a value the format cannot carry,
+// which here includes a custom property missing from schema or not of
+// its kind's Go type.
+func WriteCSV(w io.Writer, schema *convreport.Schema, cs iter.Seq[convreport.Conversation]) error {
+	if schema == nil {
+		schema = convreport.DefaultSchema()
+	}
+	custom := schema.Custom()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var b []byte
+	for f := fID; f < fProperties; f++ {
+		if f > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, f.key()...)
+	}
+	for _, p := range custom {
+		b = appendCSVCell(append(b, ','), "properties."+p.Name)
+	}
+	b = append(b, '\n')
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	var (
+		cell  []byte
+		index int
+	)
+	for c := range cs {
+		bad := func(field, reason string) error { return unwritable(&c, index, field, reason) }
+		b = b[:0]
+		for f := fID; f < fProperties; f++ {
+			if f > 0 {
+				b = append(b, ',')
+			}
+			switch f.typ() {
+			case tString:
+				s := getString(&c, f)
+				if !utf8.ValidString(s) {
+					return bad(f.key(), "is not valid UTF-8")
+				}
+				b = appendCSVCell(b, s)
+			case tTime:
+				if t := *timeField(&c, f); !t.IsZero() {
+					var ok bool
+					if b, ok = appendTime(b, t); !ok {
+						return bad(f.key(), "has a year outside 0000–9999")
+					}
+				}
+			case tCount:
+				b = strconv.AppendInt(b, int64(*countField(&c, f)), 10)
+			}
+		}
+		for k := range c.Properties {
+			if p, ok := schema.Lookup(k); !ok || !p.Custom {
+				return bad("properties."+k, "is not a custom property of the schema")
+			}
+		}
+		for _, p := range custom {
+			b = append(b, ',')
+			v := c.Properties[p.Name]
+			if v == nil {
+				continue
+			}
+			if !kindHolds(p.Kind, v) {
+				return bad("properties."+p.Name, fmt.Sprintf("holds %T, want a %s", v, p.Kind))
+			}
+			var reason string
+			if cell, reason = appendValue(cell[:0], v, false); reason != "" {
+				return bad("properties."+p.Name, reason)
+			}
+			b = appendCSVCell(b, string(cell))
+		}
+		b = append(b, '\n')
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+		index++
+	}
+	return bw.Flush()
+}
+
+func appendJSONL(b []byte, c *convreport.Conversation, index int) ([]byte, error) {
+	bad := func(field, reason string) error { return unwritable(c, index, field, reason) }
+	b = append(b, '{')
+	key := func(f string) {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, f...)
+		b = append(b, '"', ':')
+	}
+	for f := fID; f < fProperties; f++ {
+		switch f.typ() {
+		case tString:
+			s := getString(c, f)
+			if s == "" && f != fID && f != fChannel && f != fStatus {
+				continue
+			}
+			if !utf8.ValidString(s) {
+				return b, bad(f.key(), "is not valid UTF-8")
+			}
+			key(f.key())
+			b = appendJSONString(b, s)
+		case tTime:
+			t := *timeField(c, f)
+			if t.IsZero() {
+				continue
+			}
+			key(f.key())
+			b = append(b, '"')
+			var ok bool
+			if b, ok = appendTime(b, t); !ok {
+				return b, bad(f.key(), "has a year outside 0000–9999")
+			}
+			b = append(b, '"')
+		case tCount:
+			key(f.key())
+			b = strconv.AppendInt(b, int64(*countField(c, f)), 10)
+		}
+	}
+	n := 0
+	for _, name := range slices.Sorted(maps.Keys(c.Properties)) {
+		v := c.Properties[name]
+		if v == nil || v == "" {
+			continue
+		}
+		if n == 0 {
+			key("properties")
+			b = append(b, '{')
+		} else {
+			b = append(b, ',')
+		}
+		n++
+		if !utf8.ValidString(name) {
+			return b, bad("properties", "has a name that is not valid UTF-8")
+		}
+		b = append(appendJSONString(b, name), ':')
+		var reason string
+		if b, reason = appendValue(b, v, true); reason != "" {
+			return b, bad("properties."+name, reason)
+		}
+	}
+	if n > 0 {
+		b = append(b, '}')
+	}
+	return append(b, '}', '\n'), nil
+}
+
+func unwritable(c *convreport.Conversation, index int, field, reason string) error {
+	return &convreport.ValidationError{ID: c.ID, Index: index, Field: field, Reason: reason}
+}
+
+// appendValue writes a custom property's value, as JSON or as CSV cell
+// text. It returns why it cannot, or "".
+func appendValue(b []byte, v any, json bool) ([]byte, string) {
+	quoted := func(s []byte) []byte {
+		if json {
+			return append(append(append(b, '"'), s...), '"')
+		}
+		return append(b, s...)
+	}
+	switch v := v.(type) {
+	case string:
+		if !utf8.ValidString(v) {
+			return b, "is not valid UTF-8"
+		}
+		if json {
+			return appendJSONString(b, v), ""
+		}
+		return append(b, v...), ""
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return b, fmt.Sprintf("%v is not a finite number", v)
+		}
+		return appendNumber(b, v), ""
+	case bool:
+		return strconv.AppendBool(b, v), ""
+	case time.Time:
+		t, ok := appendTime(nil, v)
+		if !ok {
+			return b, "has a year outside 0000–9999"
+		}
+		return quoted(t), ""
+	case time.Duration:
+		return quoted([]byte(v.String())), ""
+	}
+	return b, fmt.Sprintf("holds %T, which the format cannot carry", v)
+}
+
+// kindHolds reports whether v is of the Go type of kind k's values.
+func kindHolds(k convreport.Kind, v any) bool {
+	switch v.(type) {
+	case string:
+		return k == convreport.KindString || k == convreport.KindEnum
+	case float64:
+		return k == convreport.KindNumber
+	case bool:
+		return k == convreport.KindBool
+	case time.Time:
+		return k == convreport.KindTime
+	case time.Duration:
+		return k == convreport.KindDuration
+	}
+	return false
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString writes s, valid UTF-8, as a JSON string. Beyond what
+// JSON requires it escapes U+2028 and U+2029, for JavaScript's sake.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == '\u2028' || r == '\u2029' {
+				b = append(b, s[start:i]...)
+				b = append(b, `\u202`...)
+				b = append(b, hexDigits[r&0xF])
+				start = i + size
+			}
+			i += size
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendCSVCell writes s as a CSV cell, quoted when it has to be.
+func appendCSVCell(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
