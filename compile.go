@@ -112,7 +112,6 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		return bad("filter", err)
 	}
 	p.pred = bindPred(f.plan(), FilterEnv{Now: rq.now, Zone: rq.loc})
-	p.predKey = p.pred.key()
 
 	dp, err := s.resolve(r.dateProperty())
 	if err != nil {
@@ -129,6 +128,16 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 	}
 	p.from, p.to = rq.from.UnixNano(), rq.to.UnixNano()
 	p.now = rq.now.UnixNano()
+	// The date conditions the creation-time order cannot decide become
+	// leaves of the filter, so reports on the same date share them.
+	switch {
+	case r.Snapshot:
+		closedBy := &pred{op: pLe, prop: mustProp(s, "ClosedAt"), vals: []any{rq.now}}
+		p.pred = &pred{op: pAnd, kids: []*pred{p.pred, {op: pNot, kids: []*pred{closedBy}}}}
+	case !p.dateCreated:
+		p.pred = &pred{op: pAnd, kids: []*pred{p.pred, {op: pRange, prop: dp, vals: []any{rq.from, rq.to}}}}
+	}
+	p.predKey = p.pred.key()
 	if r.Snapshot && r.Bucket != NoBucket {
 		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
 	}
@@ -255,4 +264,12 @@ func (fc filterCache) compile(s *Schema, src string) (*Filter, error) {
 	}
 	fc[src] = f
 	return f, nil
+}
+
+func mustProp(s *Schema, name string) Property {
+	p, ok := s.Lookup(name)
+	if !ok {
+		panic("convreport: internal: no property " + name)
+	}
+	return p
 }

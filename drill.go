@@ -93,6 +93,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t}
 	ec := newEvalCtx(t)
 	cp := prepare(ec, pl.pred, env)
+	lc := newLeafCache(ec)
 	for si, seg := range t.segs {
 		lo, hi := pl.rowRange(seg)
 		for base := lo; base < hi; base += chunkRows {
@@ -107,14 +108,14 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 					m[j/64] = 1<<rem - 1
 				}
 			}
-			if err := cp.eval(ec, seg, base, n, &m, &m); err != nil {
+			lc.reset()
+			if err := cp.eval(ec, lc, seg, base, n, &m, &m); err != nil {
 				return nil, err
 			}
 			for w := 0; w < (n+63)/64; w++ {
 				for b := m[w]; b != 0; b &= b - 1 {
 					r := base + w*64 + mbits.TrailingZeros64(b)
-					key, ok := pl.rowKey(ec, seg, r, l)
-					if !ok || !want(key) {
+					if !want(pl.rowKey(seg, r, l)) {
 						continue
 					}
 					if pl.metric != metricNone {
@@ -130,24 +131,14 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	return d, nil
 }
 
-// rowKey applies the date conditions the row range cannot decide and
-// returns the row's group key; false when the row is outside the range.
-func (p *plan) rowKey(ec *evalCtx, seg *segment, r int, l layout) (uint64, bool) {
+// rowKey returns the group key of row r, which passed the plan's filter
+// (date conditions included).
+func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
 	var date int64
 	if p.dateCreated {
 		date = seg.created[r]
 	} else {
 		date = seg.cols[p.dateCol].ints[r]
-	}
-	switch {
-	case p.snapshot:
-		if c := seg.cols[ec.closed].ints[r]; c != nullTime && c <= p.now {
-			return 0, false
-		}
-	case !p.dateCreated:
-		if date == nullTime || date < p.from || date >= p.to {
-			return 0, false
-		}
 	}
 	var key uint64
 	for j, c := range p.dims {
@@ -156,7 +147,7 @@ func (p *plan) rowKey(ec *evalCtx, seg *segment, r int, l layout) (uint64, bool)
 	if p.startsNano != nil {
 		key += uint64(bucketIndexNanos(p.startsNano, date)) * l.strideB
 	}
-	return key, true
+	return key
 }
 
 // pointGroupKey finds the group key of a point's dimension values and

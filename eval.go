@@ -57,6 +57,10 @@ func (p *pred) writeKey(b *strings.Builder) {
 	b.WriteByte(')')
 }
 
+// pRange is the engine's own leaf for a report's date range: the value is
+// known and in [vals[0], vals[1]).
+const pRange predOp = 1000
+
 // colPred is a bound plan prepared against one table: string constants
 // are turned into dictionary codes, times into nanoseconds.
 type colPred struct {
@@ -73,6 +77,11 @@ type colPred struct {
 	iset map[int64]bool
 	fset map[float64]bool
 	kids []*colPred
+	// id indexes the per-chunk cache of native leaves, so a leaf shared by
+	// several reports (Channel == "chat", a date range) is computed once
+	// per chunk; -1 for nodes that are not cached.
+	id int
+	hi int64 // upper bound of pRange
 	// slow path: evaluate p on the rebuilt conversation.
 	p   *pred
 	env FilterEnv
@@ -89,6 +98,7 @@ const (
 
 type evalCtx struct {
 	t        *Table
+	leafIDs  map[string]int
 	created  int // schema index of CreatedAt, FirstAssignedAt, FirstResponseAt, ClosedAt
 	assigned int
 	response int
@@ -97,11 +107,30 @@ type evalCtx struct {
 
 func newEvalCtx(t *Table) *evalCtx {
 	ix := t.schema.index
-	return &evalCtx{t: t, created: ix["CreatedAt"], assigned: ix["FirstAssignedAt"], response: ix["FirstResponseAt"], closed: ix["ClosedAt"]}
+	return &evalCtx{t: t, leafIDs: map[string]int{}, created: ix["CreatedAt"], assigned: ix["FirstAssignedAt"], response: ix["FirstResponseAt"], closed: ix["ClosedAt"]}
 }
 
 // prepare compiles p for the dictionaries of t.
 func prepare(ec *evalCtx, p *pred, env FilterEnv) *colPred {
+	cp := prepareNode(ec, p, env)
+	cp.id = -1
+	switch cp.op {
+	case pTrue, pFalse, pAnd, pOr, pNot:
+	default:
+		if cp.kind != leafRow {
+			k := p.key()
+			id, ok := ec.leafIDs[k]
+			if !ok {
+				id = len(ec.leafIDs)
+				ec.leafIDs[k] = id
+			}
+			cp.id = id
+		}
+	}
+	return cp
+}
+
+func prepareNode(ec *evalCtx, p *pred, env FilterEnv) *colPred {
 	cp := &colPred{op: p.op, p: p, env: env}
 	switch p.op {
 	case pTrue, pFalse:
@@ -162,6 +191,8 @@ func prepare(ec *evalCtx, p *pred, env FilterEnv) *colPred {
 		switch p.op {
 		case pLt, pLe, pGt, pGe:
 			cp.i64 = nanos(p.vals[0])
+		case pRange:
+			cp.i64, cp.hi = nanos(p.vals[0]), nanos(p.vals[1])
 		case pEq, pNe, pIn, pNotIn:
 			cp.iset = map[int64]bool{}
 			for _, v := range p.vals {
@@ -275,8 +306,29 @@ type mask [chunkWords]uint64
 // eval sets out to in ∧ p for rows base … base+n-1 of seg (bit j ↔ row
 // base+j). Rows not in in are never evaluated, so a costly residual
 // expression runs only where the cheap conditions before it passed.
-func (cp *colPred) eval(ec *evalCtx, seg *segment, base, n int, in *mask, out *mask) error {
+func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, in *mask, out *mask) error {
 	words := (n + 63) / 64
+	if cp.id >= 0 {
+		// A native leaf costs the same on every row, so compute it once
+		// for the whole chunk and share it.
+		if !lc.valid[cp.id] {
+			var all mask
+			for j := 0; j < n; j += 64 {
+				all[j/64] = ^uint64(0)
+				if rem := n - j; rem < 64 {
+					all[j/64] = 1<<rem - 1
+				}
+			}
+			if err := cp.evalLeaf(ec, seg, base, n, &all, &lc.masks[cp.id]); err != nil {
+				return err
+			}
+			lc.valid[cp.id] = true
+		}
+		for w := 0; w < words; w++ {
+			out[w] = in[w] & lc.masks[cp.id][w]
+		}
+		return nil
+	}
 	switch cp.op {
 	case pTrue:
 		*out = *in
@@ -287,7 +339,7 @@ func (cp *colPred) eval(ec *evalCtx, seg *segment, base, n int, in *mask, out *m
 	case pAnd:
 		cur := *in
 		for _, k := range cp.kids {
-			if err := k.eval(ec, seg, base, n, &cur, &cur); err != nil {
+			if err := k.eval(ec, lc, seg, base, n, &cur, &cur); err != nil {
 				return err
 			}
 		}
@@ -298,7 +350,7 @@ func (cp *colPred) eval(ec *evalCtx, seg *segment, base, n int, in *mask, out *m
 		rest := *in
 		for _, k := range cp.kids {
 			var got mask
-			if err := k.eval(ec, seg, base, n, &rest, &got); err != nil {
+			if err := k.eval(ec, lc, seg, base, n, &rest, &got); err != nil {
 				return err
 			}
 			for w := 0; w < words; w++ {
@@ -311,7 +363,7 @@ func (cp *colPred) eval(ec *evalCtx, seg *segment, base, n int, in *mask, out *m
 	case pNot:
 		var got mask
 		src := *in
-		if err := cp.kids[0].eval(ec, seg, base, n, &src, &got); err != nil {
+		if err := cp.kids[0].eval(ec, lc, seg, base, n, &src, &got); err != nil {
 			return err
 		}
 		for w := 0; w < words; w++ {
@@ -319,6 +371,24 @@ func (cp *colPred) eval(ec *evalCtx, seg *segment, base, n int, in *mask, out *m
 		}
 		return nil
 	}
+	return cp.evalLeaf(ec, seg, base, n, in, out)
+}
+
+// leafCache holds one chunk's native leaf results, per worker.
+type leafCache struct {
+	masks []mask
+	valid []bool
+}
+
+func newLeafCache(ec *evalCtx) *leafCache {
+	return &leafCache{masks: make([]mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
+}
+
+func (lc *leafCache) reset() { clear(lc.valid) }
+
+// evalLeaf sets out to in ∧ leaf for one leaf node.
+func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, out *mask) error {
+	words := (n + 63) / 64
 	switch cp.kind {
 	case leafEqCode:
 		codes := seg.cols[cp.col].codes[base : base+n]
@@ -426,6 +496,8 @@ func (cp *colPred) testInt(v int64, known bool) bool {
 		return v > cp.i64
 	case pGe:
 		return v >= cp.i64
+	case pRange:
+		return v >= cp.i64 && v < cp.hi
 	case pEq, pIn:
 		return cp.iset[v]
 	}
@@ -487,4 +559,41 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *Calendar) (int64, bo
 		return int64(cal.Between(time.Unix(0, start), time.Unix(0, end))), true
 	}
 	return end - start, true
+}
+
+// metricChunk computes a duration metric for the rows of m in a chunk: the
+// value in vals and a bit in has where the metric applies.
+func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, cal *Calendar, vals *[chunkRows]int64, has *mask) {
+	created := seg.created[base : base+n]
+	var start, end []int64
+	switch metric {
+	case metricFirstResponse:
+		start, end = seg.cols[ec.assigned].ints[base:base+n], seg.cols[ec.response].ints[base:base+n]
+	case metricWait:
+		end = seg.cols[ec.response].ints[base : base+n]
+	case metricClose:
+		end = seg.cols[ec.closed].ints[base : base+n]
+	}
+	for w := 0; w < (n+63)/64; w++ {
+		var h uint64
+		for b := m[w]; b != 0; b &= b - 1 {
+			j := mbits.TrailingZeros64(b)
+			i := w*64 + j
+			e := end[i]
+			if e == nullTime {
+				continue
+			}
+			s := created[i]
+			if start != nil && start[i] != nullTime {
+				s = start[i]
+			}
+			h |= 1 << j
+			if cal != nil {
+				vals[i] = int64(cal.Between(time.Unix(0, s), time.Unix(0, e)))
+			} else {
+				vals[i] = e - s
+			}
+		}
+		has[w] = h
+	}
 }

@@ -73,26 +73,6 @@ func (g *groups) slot(key uint64) int {
 	return s
 }
 
-// add records one conversation with metric value v (ignored for counts).
-func (g *groups) add(s int, v int64, threshold int64, keepValues bool) {
-	c := g.count[s]
-	g.count[s] = c + 1
-	g.sumSec[s] += v / 1e9
-	g.sumNs[s] += v % 1e9
-	if c == 0 || v < g.min[s] {
-		g.min[s] = v
-	}
-	if c == 0 || v > g.max[s] {
-		g.max[s] = v
-	}
-	if v <= threshold {
-		g.within[s]++
-	}
-	if keepValues {
-		g.values[s] = append(g.values[s], v)
-	}
-}
-
 // merge adds o's groups into g.
 func (g *groups) merge(o *groups) {
 	g.matched += o.matched
@@ -240,6 +220,7 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env 
 				}
 			}()
 			predMasks := make([]mask, len(preds))
+			lc := newLeafCache(ec)
 			done := make([]bool, len(preds))
 			for !stop.Load() {
 				k := int(next.Add(1)) - 1
@@ -261,6 +242,7 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env 
 					}
 				}
 				clear(done)
+				lc.reset()
 				for pi, p := range plans {
 					rg := ranges[it.seg][pi]
 					if rg[0] >= it.base+it.n || rg[1] <= it.base {
@@ -268,7 +250,7 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env 
 					}
 					k := predOf[pi]
 					if !done[k] {
-						if err := preds[k].eval(ec, seg, it.base, it.n, &ones, &predMasks[k]); err != nil {
+						if err := preds[k].eval(ec, lc, seg, it.base, it.n, &ones, &predMasks[k]); err != nil {
 							errOnce.Do(func() { firstErr = err })
 							stop.Store(true)
 							return
@@ -318,32 +300,118 @@ func clipRange(m *mask, base, n, lo, hi int) {
 	}
 }
 
-// accumulate adds the selected rows of a chunk to a plan's groups, after
-// the date conditions the row range could not decide.
+// accumulate adds the selected rows of a chunk (filter and date
+// conditions already applied) to a plan's groups. It works a column at a
+// time: group keys and metric values for the chunk, then the additions.
 func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layout, g *groups, cal *Calendar) {
-	keep := p.measure.agg() == Median || p.measure.agg() == Percentile
-	threshold := int64(p.measure.Threshold)
 	words := (n + 63) / 64
+	var keys [chunkRows]uint64
+	for j, c := range p.dims {
+		codes := seg.cols[c].codes[base : base+n]
+		stride := l.strides[j]
+		for i, code := range codes {
+			keys[i] += uint64(code) * stride
+		}
+	}
+	if p.startsNano != nil {
+		dates := seg.created[base : base+n]
+		if !p.dateCreated {
+			dates = seg.cols[p.dateCol].ints[base : base+n]
+		}
+		for w := 0; w < words; w++ {
+			for b := m[w]; b != 0; b &= b - 1 {
+				i := w*64 + mbits.TrailingZeros64(b)
+				keys[i] += uint64(bucketIndexNanos(p.startsNano, dates[i])) * l.strideB
+			}
+		}
+	}
+	var matched int64
 	for w := 0; w < words; w++ {
-		for b := m[w]; b != 0; b &= b - 1 {
-			r := base + w*64 + mbits.TrailingZeros64(b)
-			key, ok := p.rowKey(ec, seg, r, l)
-			if !ok {
-				continue
+		matched += int64(mbits.OnesCount64(m[w]))
+	}
+	g.matched += matched
+
+	if p.metric == metricNone {
+		for w := 0; w < words; w++ {
+			for b := m[w]; b != 0; b &= b - 1 {
+				k := keys[w*64+mbits.TrailingZeros64(b)]
+				if g.dense {
+					g.count[k]++
+				} else {
+					g.count[g.slot(k)]++
+				}
 			}
-			s := g.slot(key)
-			g.matched++
-			if p.metric == metricNone {
+		}
+		return
+	}
+
+	// Metric values of the selected rows; rows the metric does not apply
+	// to leave the mask and count as excluded.
+	var vals [chunkRows]int64
+	var has mask
+	ec.metricChunk(seg, base, n, m, p.metric, cal, &vals, &has)
+	for w := 0; w < words; w++ {
+		for b := m[w] &^ has[w]; b != 0; b &= b - 1 {
+			k := keys[w*64+mbits.TrailingZeros64(b)]
+			s := int(k)
+			if !g.dense {
+				s = g.slot(k)
+			}
+			g.excluded[s]++
+			g.excludedAll++
+		}
+	}
+	slotOf := func(i int) int {
+		if g.dense {
+			return int(keys[i])
+		}
+		return g.slot(keys[i])
+	}
+	switch p.measure.agg() {
+	case Average:
+		for w := 0; w < words; w++ {
+			for b := has[w]; b != 0; b &= b - 1 {
+				i := w*64 + mbits.TrailingZeros64(b)
+				s, v := slotOf(i), vals[i]
 				g.count[s]++
-				continue
+				g.sumSec[s] += v / 1e9
+				g.sumNs[s] += v % 1e9
 			}
-			v, ok := ec.metric(seg, r, p.metric, cal)
-			if !ok {
-				g.excluded[s]++
-				g.excludedAll++
-				continue
+		}
+	case ShareWithin:
+		th := int64(p.measure.Threshold)
+		for w := 0; w < words; w++ {
+			for b := has[w]; b != 0; b &= b - 1 {
+				i := w*64 + mbits.TrailingZeros64(b)
+				s := slotOf(i)
+				g.count[s]++
+				if vals[i] <= th {
+					g.within[s]++
+				}
 			}
-			g.add(s, v, threshold, keep)
+		}
+	case Min, Max:
+		for w := 0; w < words; w++ {
+			for b := has[w]; b != 0; b &= b - 1 {
+				i := w*64 + mbits.TrailingZeros64(b)
+				s, v := slotOf(i), vals[i]
+				if g.count[s] == 0 || v < g.min[s] {
+					g.min[s] = v
+				}
+				if g.count[s] == 0 || v > g.max[s] {
+					g.max[s] = v
+				}
+				g.count[s]++
+			}
+		}
+	default: // median, percentile
+		for w := 0; w < words; w++ {
+			for b := has[w]; b != 0; b &= b - 1 {
+				i := w*64 + mbits.TrailingZeros64(b)
+				s := slotOf(i)
+				g.count[s]++
+				g.values[s] = append(g.values[s], vals[i])
+			}
 		}
 	}
 }
