@@ -207,7 +207,7 @@ func isIdent(s string) bool {
 func isReservedWord(s string) bool {
 	switch strings.ToLower(s) {
 	case "true", "false", "nil", "in", "not", "and", "or", "matches", "contains",
-		"startswith", "endswith", "let", "if", "else", "duration", "date", "now", "days":
+		"startswith", "endswith", "let", "if", "else", "duration", "date", "now", "days", "daysago":
 		return true
 	}
 	return false
@@ -365,8 +365,15 @@ func propertyValue(c *Conversation, p Property) (any, bool) {
 	if !ok || v == nil {
 		return nil, false
 	}
-	if s, isStr := v.(string); isStr && s == "" {
-		return nil, false
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil, false
+		}
+	case time.Time:
+		if x.IsZero() {
+			return nil, false
+		}
 	}
 	return v, true
 }

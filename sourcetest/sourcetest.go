@@ -726,7 +726,7 @@ func refBucket(t time.Time, b convreport.Bucket, loc *time.Location, weekStart t
 		for h.In(loc).Minute() != 0 {
 			h = h.Add(-15 * time.Minute)
 		}
-		return h
+		return h.In(loc)
 	case convreport.Day:
 		return time.Date(y, m, d, 0, 0, 0, 0, loc)
 	case convreport.Week:
@@ -751,7 +751,7 @@ func refNext(t time.Time, b convreport.Bucket, loc *time.Location) time.Time {
 		for u.In(loc).Minute() != 0 {
 			u = u.Add(15 * time.Minute)
 		}
-		return u
+		return u.In(loc)
 	case convreport.Day:
 		return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	case convreport.Week:

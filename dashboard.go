@@ -1,0 +1,367 @@
+package convreport
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/convreport/convreport/internal/fold"
+)
+
+// Dashboard is an ordered list of reports with a name, an owner and an
+// access setting, saved as JSON in a [Store]. It is a plain value: the
+// methods that change it return a new Dashboard and leave the receiver
+// as it was, so a failed change is never half-applied.
+type Dashboard struct {
+	// ID identifies the dashboard in its store; a Store assigns one on
+	// Create when it is empty. See [Dashboard.Validate] for its form.
+	ID    string `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Owner string `json:"owner"` // a Viewer's UserID
+	// Visibility and Grants say who else may view, edit, delete and share
+	// it; see [Dashboard.Can]. Grants apply to SpecificUsersAndTeams only.
+	Visibility Visibility `json:"visibility,omitempty"`
+	Grants     []Grant    `json:"grants,omitempty"`
+	// Reports in display order. Each has an ID unique in the dashboard
+	// that stays the same when the report is renamed, edited or moved.
+	Reports []Report `json:"reports"`
+	// Version is the revision a Store holds: 1 after Create, one more
+	// after each Save. A Save names the version it edited.
+	Version int64 `json:"version,omitempty"`
+	// CreatedAt and UpdatedAt are set by the Store.
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// DashboardOptions are the choices of the "create dashboard" dialog.
+type DashboardOptions struct {
+	// ID is optional: a Store assigns one from the name on Create.
+	ID string
+	// Name is required; it holds no URL and no period.
+	Name string
+	// Owner is the creating user's UserID.
+	Owner      string
+	Visibility Visibility
+	Grants     []Grant
+	// Reports in display order. A report keeps its ID when it has one
+	// that is free; otherwise it gets one made from its name.
+	Reports []Report
+	// Plan caps the number of reports; the zero value caps nothing.
+	Plan PlanLimits
+	// Schema is what the reports are checked against; default
+	// [DefaultSchema].
+	Schema *Schema
+}
+
+// NewDashboard returns a new, unsaved dashboard (Version 0) built from o,
+// after checking the name, the access setting, every report against the
+// schema and the number of reports against the plan. An empty Visibility
+// becomes [Private].
+func NewDashboard(o DashboardOptions) (Dashboard, error) {
+	d := Dashboard{
+		ID:         o.ID,
+		Name:       strings.TrimSpace(o.Name),
+		Owner:      o.Owner,
+		Visibility: o.Visibility,
+		Grants:     slices.Clone(o.Grants),
+	}
+	if d.Visibility == "" {
+		d.Visibility = Private
+	}
+	if err := d.Validate(); err != nil {
+		return Dashboard{}, err
+	}
+	if err := o.Plan.CheckReports(len(o.Reports)); err != nil {
+		return Dashboard{}, err
+	}
+	s := schemaOr(o.Schema)
+	for _, r := range o.Reports {
+		if err := checkReport(s, r); err != nil {
+			return Dashboard{}, err
+		}
+		r = cloneReport(r)
+		id, err := d.reportID(r)
+		if err != nil {
+			return Dashboard{}, err
+		}
+		r.ID = id
+		d.Reports = append(d.Reports, r)
+	}
+	return d, nil
+}
+
+func schemaOr(s *Schema) *Schema {
+	if s == nil {
+		return DefaultSchema()
+	}
+	return s
+}
+
+// DashboardError says what is wrong with a dashboard's own fields.
+type DashboardError struct {
+	Dashboard string // its ID, or its name before it has one
+	Field     string // "name", "id", "owner", "visibility", "grants", "reports"
+	Reason    string
+}
+
+func (e *DashboardError) Error() string {
+	if e.Dashboard == "" {
+		return "convreport: dashboard: " + e.Field + ": " + e.Reason
+	}
+	return fmt.Sprintf("convreport: dashboard %q: %s: %s", e.Dashboard, e.Field, e.Reason)
+}
+
+// MaxNameLength is the longest dashboard name, in characters.
+const MaxNameLength = 100
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// Validate checks the dashboard's own fields, as every Store does before
+// it writes: a name that is set, at most [MaxNameLength] characters, with
+// no control character, no URL and no period (names are shown in links and
+// notifications, where a period or a URL could pass for a link); an owner;
+// a known visibility; grants only with SpecificUsersAndTeams, each naming
+// one user or one team, allowing view or edit; and reports with distinct
+// IDs and names. An ID, of the dashboard or of a report, is 1 to 64 of
+// a–z, 0–9, "-" and "_", starting with a letter or digit, so that it is
+// safe in a file name and a URL. The dashboard's ID may be empty before
+// its first save. It returns a *[DashboardError].
+func (d Dashboard) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &DashboardError{Dashboard: d.label(), Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+	if reason := nameProblem(d.Name); reason != "" {
+		return &DashboardError{Dashboard: d.ID, Field: "name", Reason: reason}
+	}
+	if d.ID != "" && !idPattern.MatchString(d.ID) {
+		return bad("id", "%q is not an ID: use 1 to 64 of a-z, 0-9, - and _", d.ID)
+	}
+	if d.Owner == "" {
+		return bad("owner", "is required")
+	}
+	if !d.Visibility.valid() {
+		return bad("visibility", "unknown visibility %q (want private, admins_and_owner, everyone_view, everyone_edit or specific)", d.Visibility)
+	}
+	if len(d.Grants) > 0 && d.visibility() != SpecificUsersAndTeams {
+		return bad("grants", "grants apply to visibility %q only, this dashboard is %q", SpecificUsersAndTeams, d.visibility())
+	}
+	for i, g := range d.Grants {
+		switch {
+		case (g.User == "") == (g.Team == ""):
+			return bad("grants", "grant #%d: set exactly one of user and team", i)
+		case g.Allow != "" && g.Allow != ActionView && g.Allow != ActionEdit:
+			return bad("grants", "grant #%d: allow %q: want view or edit", i, g.Allow)
+		}
+	}
+	seen := map[string]bool{}
+	for i, r := range d.Reports {
+		switch {
+		case !idPattern.MatchString(r.ID):
+			return bad("reports", "report #%d (%q): %q is not an ID: use 1 to 64 of a-z, 0-9, - and _", i, r.Name, r.ID)
+		case seen[r.ID]:
+			return bad("reports", "report #%d (%q): ID %q is used twice", i, r.Name, r.ID)
+		case strings.TrimSpace(r.Name) == "":
+			return bad("reports", "report %q has no name", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	return nil
+}
+
+// nameProblem says what is wrong with a dashboard name, or "".
+func nameProblem(name string) string {
+	name = strings.TrimSpace(name)
+	low := strings.ToLower(name)
+	switch {
+	case name == "":
+		return "is required"
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		return fmt.Sprintf("is longer than %d characters", MaxNameLength)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return "holds a control character"
+	}
+	for _, u := range []string{"://", "www.", "http:", "https:", "mailto:", "javascript:"} {
+		if strings.Contains(low, u) {
+			return fmt.Sprintf("%q holds a URL; dashboard names hold no URL", name)
+		}
+	}
+	if strings.ContainsAny(name, ".．。") {
+		return fmt.Sprintf("%q holds a period; dashboard names hold no period", name)
+	}
+	return ""
+}
+
+// Clone returns a deep copy of d: changing one never changes the other.
+func (d Dashboard) Clone() Dashboard {
+	d.Grants = slices.Clone(d.Grants)
+	if d.Reports != nil {
+		rs := make([]Report, len(d.Reports))
+		for i, r := range d.Reports {
+			rs[i] = cloneReport(r)
+		}
+		d.Reports = rs
+	}
+	return d
+}
+
+func cloneReport(r Report) Report {
+	r.Dimensions = slices.Clone(r.Dimensions)
+	r.Properties = slices.Clone(r.Properties)
+	if r.Conditions != nil {
+		cs := make([]Condition, len(r.Conditions))
+		for i, c := range r.Conditions {
+			c.Values = slices.Clone(c.Values)
+			cs[i] = c
+		}
+		r.Conditions = cs
+	}
+	return r
+}
+
+func reportsEqual(a, b []Report) bool { return reflect.DeepEqual(a, b) }
+
+// Report returns the report with the given ID.
+func (d Dashboard) Report(id string) (Report, bool) {
+	i := d.reportIndex(id)
+	if i < 0 {
+		return Report{}, false
+	}
+	return cloneReport(d.Reports[i]), true
+}
+
+func (d Dashboard) reportIndex(id string) int {
+	return slices.IndexFunc(d.Reports, func(r Report) bool { return r.ID == id })
+}
+
+func (d Dashboard) noReport(id string) error {
+	return fmt.Errorf("%w: dashboard %q has no report %q", ErrNotFound, d.label(), id)
+}
+
+// reportID returns r's ID when it has a free one, else a new one made from
+// its name: "closed-conversations-by-rep", then "…-2", "…-3". An ID freed
+// by removing a report may be given again, to a report of the same name.
+func (d Dashboard) reportID(r Report) (string, error) {
+	taken := func(id string) bool { return d.reportIndex(id) >= 0 }
+	if r.ID != "" {
+		if !idPattern.MatchString(r.ID) {
+			return "", &ReportError{Report: r.Name, Field: "id", Err: fmt.Errorf("%q is not an ID: use 1 to 64 of a-z, 0-9, - and _", r.ID)}
+		}
+		if !taken(r.ID) {
+			return r.ID, nil
+		}
+	}
+	base := fold.Slug(r.Name)
+	if base == "" {
+		base = "report"
+	}
+	if !taken(base) {
+		return base, nil
+	}
+	for n := 2; ; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		id := strings.TrimRight(base[:min(len(base), fold.MaxSlug-len(suffix))], "-") + suffix
+		if !taken(id) {
+			return id, nil
+		}
+	}
+}
+
+// AddReport returns d with r appended, after checking r against s and the
+// number of reports against plan. r keeps its ID when that is free and
+// gets one made from its name otherwise.
+func (d Dashboard) AddReport(s *Schema, plan PlanLimits, r Report) (Dashboard, error) {
+	if err := plan.CheckReports(len(d.Reports) + 1); err != nil {
+		return Dashboard{}, err
+	}
+	if err := checkReport(schemaOr(s), r); err != nil {
+		return Dashboard{}, err
+	}
+	r = cloneReport(r)
+	id, err := d.reportID(r)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	r.ID = id
+	out := d.Clone()
+	out.Reports = append(out.Reports, r)
+	return out, nil
+}
+
+// RemoveReport returns d without the report id. An unknown id is an error
+// wrapping [ErrNotFound].
+func (d Dashboard) RemoveReport(id string) (Dashboard, error) {
+	i := d.reportIndex(id)
+	if i < 0 {
+		return Dashboard{}, d.noReport(id)
+	}
+	out := d.Clone()
+	out.Reports = slices.Delete(out.Reports, i, i+1)
+	return out, nil
+}
+
+// UpdateReport is the report editor's "update existing report": it applies
+// edits, in order, to the report id and returns d with the result in its
+// place, keeping its ID and position. Each edit and then the whole report
+// are checked against s; on the first error d is returned unchanged, with
+// the error (a *[ReportError] for a bad edit).
+func (d Dashboard) UpdateReport(s *Schema, id string, edits ...ReportEdit) (Dashboard, error) {
+	i := d.reportIndex(id)
+	if i < 0 {
+		return Dashboard{}, d.noReport(id)
+	}
+	r, err := applyEdits(schemaOr(s), d.Reports[i], edits)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	if r.ID != id {
+		return Dashboard{}, &ReportError{Report: r.Name, Field: "id", Err: fmt.Errorf("an edit changed the ID from %q to %q; IDs are stable", id, r.ID)}
+	}
+	out := d.Clone()
+	out.Reports[i] = r
+	return out, nil
+}
+
+// SaveReportAsNew is the report editor's "save as new report": it applies
+// edits to a copy of the report id and appends the copy to d under a new
+// ID made from its name, leaving the original as it was. The new report
+// counts against plan's reports per dashboard.
+func (d Dashboard) SaveReportAsNew(s *Schema, plan PlanLimits, id string, edits ...ReportEdit) (Dashboard, error) {
+	i := d.reportIndex(id)
+	if i < 0 {
+		return Dashboard{}, d.noReport(id)
+	}
+	if err := plan.CheckReports(len(d.Reports) + 1); err != nil {
+		return Dashboard{}, err
+	}
+	r, err := applyEdits(schemaOr(s), d.Reports[i], edits)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	r.ID = ""
+	newID, err := d.reportID(r)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	r.ID = newID
+	out := d.Clone()
+	out.Reports = append(out.Reports, r)
+	return out, nil
+}
+
+// RunDashboard runs every report of d for q in one scan, like [Engine.Run],
+// and returns one Result per report in d's order. q.Viewer must be allowed
+// to view d; otherwise RunDashboard reads nothing and returns an
+// *[AccessError] wrapping [ErrForbidden].
+func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Result, error) {
+	if !d.Can(q.Viewer, ActionView) {
+		return nil, d.forbid(q.Viewer, ActionView)
+	}
+	return e.Run(ctx, q, d.Reports...)
+}

@@ -1,0 +1,480 @@
+package convreport_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/memory"
+	"github.com/stretchr/testify/require"
+)
+
+func byRepReport(name string) convreport.Report {
+	return convreport.Report{Name: name, Dimensions: []string{"Assignee"}, Properties: []string{"ID", "Inbox"}}
+}
+
+func nReports(n int) []convreport.Report {
+	rs := make([]convreport.Report, n)
+	for i := range rs {
+		rs[i] = byRepReport(fmt.Sprintf("Report %d", i+1))
+	}
+	return rs
+}
+
+func newDash(t *testing.T, reports ...convreport.Report) convreport.Dashboard {
+	t.Helper()
+	d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: reports})
+	require.NoError(t, err)
+	return d
+}
+
+func TestDashboardNames(t *testing.T) {
+	cases := []struct {
+		name, reason string // reason "" when the name is fine
+	}{
+		{"Support team", ""},
+		{"  Équipe support — chat & e-mail  ", ""},
+		{"Q1: open, closed", ""},
+		{"", "is required"},
+		{"   ", "is required"},
+		{"Q1. review", `"Q1. review" holds a period; dashboard names hold no period`},
+		{"v1.2", `"v1.2" holds a period; dashboard names hold no period`},
+		{"see https://example.com", `"see https://example.com" holds a URL; dashboard names hold no URL`},
+		{"http://localhost", `"http://localhost" holds a URL; dashboard names hold no URL`},
+		{"WWW.example.com", `"WWW.example.com" holds a URL; dashboard names hold no URL`},
+		{"mailto:ana@example", `"mailto:ana@example" holds a URL; dashboard names hold no URL`},
+		{"line\nbreak", "holds a control character"},
+		{strings.Repeat("é", 100), ""},
+		{strings.Repeat("é", 101), "is longer than 100 characters"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: tc.name, Owner: "olivia"})
+			if tc.reason == "" {
+				require.NoError(t, err)
+				require.Equal(t, strings.TrimSpace(tc.name), d.Name)
+				return
+			}
+			var de *convreport.DashboardError
+			require.True(t, errors.As(err, &de), "got %v", err)
+			require.Equal(t, "name", de.Field)
+			require.Equal(t, tc.reason, de.Reason)
+			require.Equal(t, convreport.Dashboard{}, d)
+		})
+	}
+}
+
+func TestDashboardNameErrorMessage(t *testing.T) {
+	_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Q1. review", Owner: "olivia"})
+	require.EqualError(t, err, `convreport: dashboard: name: "Q1. review" holds a period; dashboard names hold no period`)
+	_, err = convreport.NewDashboard(convreport.DashboardOptions{Owner: "olivia"})
+	require.EqualError(t, err, `convreport: dashboard: name: is required`)
+}
+
+func TestDashboardValidate(t *testing.T) {
+	ok := func() convreport.Dashboard {
+		return convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia", Visibility: convreport.SpecificUsersAndTeams,
+			Grants:  []convreport.Grant{{Team: "Support"}, {User: "oscar", Allow: convreport.ActionEdit}},
+			Reports: []convreport.Report{{ID: "a", Name: "A"}, {ID: "b_2", Name: "B"}}}
+	}
+	require.NoError(t, ok().Validate())
+	cases := []struct {
+		name   string
+		change func(*convreport.Dashboard)
+		field  string
+	}{
+		{"no owner", func(d *convreport.Dashboard) { d.Owner = "" }, "owner"},
+		{"id with capitals", func(d *convreport.Dashboard) { d.ID = "Support" }, "id"},
+		{"id with a slash", func(d *convreport.Dashboard) { d.ID = "../etc" }, "id"},
+		{"id too long", func(d *convreport.Dashboard) { d.ID = strings.Repeat("a", 65) }, "id"},
+		{"unknown visibility", func(d *convreport.Dashboard) { d.Visibility = "public" }, "visibility"},
+		{"grants without specific visibility", func(d *convreport.Dashboard) { d.Visibility = convreport.EveryoneCanView }, "grants"},
+		{"grant to user and team", func(d *convreport.Dashboard) { d.Grants[0].User = "tess" }, "grants"},
+		{"grant to nobody", func(d *convreport.Dashboard) { d.Grants[0].Team = "" }, "grants"},
+		{"grant allowing delete", func(d *convreport.Dashboard) { d.Grants[0].Allow = convreport.ActionDelete }, "grants"},
+		{"report without id", func(d *convreport.Dashboard) { d.Reports[0].ID = "" }, "reports"},
+		{"report ids twice", func(d *convreport.Dashboard) { d.Reports[1].ID = "a" }, "reports"},
+		{"report without name", func(d *convreport.Dashboard) { d.Reports[1].Name = " " }, "reports"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := ok()
+			tc.change(&d)
+			var de *convreport.DashboardError
+			require.True(t, errors.As(d.Validate(), &de))
+			require.Equal(t, tc.field, de.Field)
+		})
+	}
+}
+
+func TestNewDashboard(t *testing.T) {
+	t.Run("report ids come from names, kept when given and free", func(t *testing.T) {
+		given := byRepReport("Given")
+		given.ID = "mine"
+		d := newDash(t, byRepReport("Conversations by rep"), byRepReport("Conversations by rep"), given,
+			byRepReport("Temps de réponse à l’accueil"), byRepReport("!!!"))
+		var ids []string
+		for _, r := range d.Reports {
+			ids = append(ids, r.ID)
+		}
+		require.Equal(t, []string{"conversations-by-rep", "conversations-by-rep-2", "mine", "temps-de-reponse-a-l-accueil", "report"}, ids)
+		require.Equal(t, convreport.Private, d.Visibility)
+		require.Zero(t, d.Version)
+		require.NoError(t, d.Validate())
+	})
+	t.Run("a given id that is taken gets a new one", func(t *testing.T) {
+		a, b := byRepReport("A"), byRepReport("B")
+		a.ID, b.ID = "same", "same"
+		d := newDash(t, a, b)
+		require.Equal(t, "same", d.Reports[0].ID)
+		require.Equal(t, "b", d.Reports[1].ID)
+	})
+	t.Run("a malformed given id is an error", func(t *testing.T) {
+		r := byRepReport("A")
+		r.ID = "Not an id"
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: []convreport.Report{r}})
+		var re *convreport.ReportError
+		require.True(t, errors.As(err, &re))
+		require.Equal(t, "id", re.Field)
+	})
+	t.Run("reports are checked against the schema", func(t *testing.T) {
+		r := byRepReport("By mood")
+		r.Dimensions = []string{"Mood"}
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: []convreport.Report{r}})
+		var re *convreport.ReportError
+		require.True(t, errors.As(err, &re))
+		require.Equal(t, "dimensions", re.Field)
+	})
+	t.Run("a custom schema is used when given", func(t *testing.T) {
+		s, err := convreport.NewSchema(convreport.Property{Name: "Mood", Kind: convreport.KindString})
+		require.NoError(t, err)
+		r := byRepReport("By mood")
+		r.Dimensions = []string{"Mood"}
+		_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: []convreport.Report{r}, Schema: s})
+		require.NoError(t, err)
+	})
+	t.Run("the options' slices are copied", func(t *testing.T) {
+		rs := []convreport.Report{byRepReport("A")}
+		d := newDash(t, rs...)
+		rs[0].Dimensions[0] = "Team"
+		require.Equal(t, []string{"Assignee"}, d.Reports[0].Dimensions)
+	})
+}
+
+func TestPlanLimits(t *testing.T) {
+	starter := convreport.StarterPlan
+	wantStarter := &convreport.PlanLimitError{Plan: "starter", Limit: convreport.LimitReportsPerDashboard, Max: 10}
+	requireCap := func(t *testing.T, want *convreport.PlanLimitError, err error) {
+		t.Helper()
+		var pe *convreport.PlanLimitError
+		require.True(t, errors.As(err, &pe), "got %v", err)
+		require.Equal(t, want, pe)
+	}
+
+	t.Run("create at the cap", func(t *testing.T) {
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: nReports(10), Plan: starter})
+		require.NoError(t, err)
+	})
+	t.Run("create over the cap", func(t *testing.T) {
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: nReports(11), Plan: starter})
+		requireCap(t, wantStarter, err)
+		require.EqualError(t, err, `convreport: plan "starter" allows 10 reports per dashboard`)
+	})
+	t.Run("add over the cap leaves the dashboard as it was", func(t *testing.T) {
+		d := newDash(t, nReports(10)...)
+		before := d.Clone()
+		_, err := d.AddReport(nil, starter, byRepReport("Eleventh"))
+		requireCap(t, wantStarter, err)
+		require.Equal(t, before, d)
+	})
+	t.Run("add under the cap", func(t *testing.T) {
+		d := newDash(t, nReports(9)...)
+		d2, err := d.AddReport(nil, starter, byRepReport("Tenth"))
+		require.NoError(t, err)
+		require.Len(t, d2.Reports, 10)
+		require.Equal(t, "tenth", d2.Reports[9].ID)
+		require.Len(t, d.Reports, 9)
+	})
+	t.Run("save as new over the cap", func(t *testing.T) {
+		d := newDash(t, nReports(10)...)
+		before := d.Clone()
+		_, err := d.SaveReportAsNew(nil, starter, "report-1", convreport.Rename("Copy"))
+		requireCap(t, wantStarter, err)
+		require.Equal(t, before, d)
+	})
+	t.Run("custom caps", func(t *testing.T) {
+		custom := convreport.PlanLimits{Name: "team", ReportsPerDashboard: 2, DashboardsPerAccount: 5}
+		d := newDash(t, nReports(2)...)
+		_, err := d.AddReport(nil, custom, byRepReport("Third"))
+		requireCap(t, &convreport.PlanLimitError{Plan: "team", Limit: convreport.LimitReportsPerDashboard, Max: 2}, err)
+		require.NoError(t, custom.CheckDashboards(5))
+		err = custom.CheckDashboards(6)
+		require.EqualError(t, err, `convreport: plan "team" allows 5 dashboards per account`)
+	})
+	t.Run("the zero plan caps nothing", func(t *testing.T) {
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: nReports(200)})
+		require.NoError(t, err)
+		require.NoError(t, convreport.PlanLimits{}.CheckDashboards(1_000_000))
+	})
+	t.Run("an unnamed plan still says its cap", func(t *testing.T) {
+		require.EqualError(t, convreport.PlanLimits{ReportsPerDashboard: 3}.CheckReports(4), "convreport: the plan allows 3 reports per dashboard")
+	})
+	t.Run("presets", func(t *testing.T) {
+		require.Equal(t, []convreport.PlanLimits{
+			{Name: "free", ReportsPerDashboard: 10, DashboardsPerAccount: 3},
+			{Name: "starter", ReportsPerDashboard: 10, DashboardsPerAccount: 10},
+			{Name: "professional", ReportsPerDashboard: 30, DashboardsPerAccount: 25},
+			{Name: "enterprise", ReportsPerDashboard: 30, DashboardsPerAccount: 50},
+		}, []convreport.PlanLimits{convreport.FreePlan, convreport.StarterPlan, convreport.ProfessionalPlan, convreport.EnterprisePlan})
+	})
+}
+
+func TestUpdateReport(t *testing.T) {
+	base := func(t *testing.T) convreport.Dashboard {
+		return newDash(t, byRepReport("Conversations by rep"), byRepReport("Second"))
+	}
+	t.Run("edits apply in order and keep the id and position", func(t *testing.T) {
+		d := base(t)
+		before := d.Clone()
+		d2, err := d.UpdateReport(nil, "conversations-by-rep",
+			convreport.Rename("Chats per rep"),
+			convreport.SetChart(convreport.Chart{Type: convreport.ColumnChart, Stacked: true}),
+			convreport.AddProperties("Subject", "assignee", "ID"),
+			convreport.RemoveProperties("Inbox"),
+		)
+		require.NoError(t, err)
+		want := before.Clone()
+		want.Reports[0].Name = "Chats per rep"
+		want.Reports[0].Chart = convreport.Chart{Type: convreport.ColumnChart, Stacked: true}
+		want.Reports[0].Properties = []string{"ID", "Subject", "Assignee"}
+		require.Equal(t, want, d2)
+		require.Equal(t, before, d, "the receiver is unchanged")
+	})
+	t.Run("removing the last property leaves none", func(t *testing.T) {
+		d2, err := base(t).UpdateReport(nil, "second", convreport.RemoveProperties("ID", "Inbox"))
+		require.NoError(t, err)
+		require.Empty(t, d2.Reports[1].Properties)
+	})
+	bad := []struct {
+		name  string
+		id    string
+		edit  convreport.ReportEdit
+		field string
+		msg   string
+	}{
+		{"unknown property, with a suggestion", "second", convreport.AddProperties("Team", "Subjet"), "properties",
+			`convreport: report "Second": properties: unknown property "Subjet" (did you mean "Subject"?)`},
+		{"removing a property not shown", "second", convreport.RemoveProperties("Subject"), "properties",
+			`convreport: report "Second": properties: "Subject" is not a display property of the report (it shows ID, Inbox, Team)`},
+		{"unknown chart", "second", convreport.SetChart(convreport.Chart{Type: "radar"}), "chart",
+			`convreport: report "Second": chart: unknown chart type "radar"`},
+		{"stacked pie", "second", convreport.SetChart(convreport.Chart{Type: convreport.PieChart, Stacked: true}), "chart",
+			`convreport: report "Second": chart: a pie chart cannot be stacked; only bar and column charts can`},
+		{"blank name", "second", convreport.Rename("  "), "name", `convreport: report "Second": name: is required`},
+		{"condition index out of range", "second", convreport.RemoveCondition(0), "conditions",
+			`convreport: report "Second": conditions: no condition #0: the report has 0`},
+		{"an edit may not change the id", "second", func(_ *convreport.Schema, r *convreport.Report) error { r.ID = "other"; return nil }, "id",
+			`convreport: report "Second": id: an edit changed the ID from "second" to "other"; IDs are stable`},
+		{"a custom edit's plain error is wrapped", "second", func(*convreport.Schema, *convreport.Report) error { return errors.New("nope") }, "edit",
+			`convreport: report "Second": edit: nope`},
+		{"the whole report is checked after the edits", "second", func(_ *convreport.Schema, r *convreport.Report) error {
+			r.Dimensions = []string{"CreatedAt"}
+			return nil
+		}, "dimensions",
+			`convreport: report "Second": dimensions: CreatedAt is a time property; group by string, enum or bool properties, and by time with a bucket`},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			d := base(t)
+			before := d.Clone()
+			// A good edit first: it must not survive the bad one.
+			got, err := d.UpdateReport(nil, tc.id, convreport.Rename("Second"), convreport.AddProperties("Team"), tc.edit)
+			var re *convreport.ReportError
+			require.True(t, errors.As(err, &re), "got %v", err)
+			require.Equal(t, tc.field, re.Field)
+			require.EqualError(t, err, tc.msg)
+			require.Equal(t, convreport.Dashboard{}, got)
+			require.Equal(t, before, d)
+		})
+	}
+	t.Run("unknown property error is an UnknownPropertyError", func(t *testing.T) {
+		_, err := base(t).UpdateReport(nil, "second", convreport.AddProperties("Subjet"))
+		var ue *convreport.UnknownPropertyError
+		require.True(t, errors.As(err, &ue))
+		require.Equal(t, "Subject", ue.Suggest)
+	})
+	t.Run("unknown report", func(t *testing.T) {
+		_, err := base(t).UpdateReport(nil, "nope", convreport.Rename("x"))
+		require.ErrorIs(t, err, convreport.ErrNotFound)
+		_, err = base(t).RemoveReport("nope")
+		require.ErrorIs(t, err, convreport.ErrNotFound)
+		_, err = base(t).SaveReportAsNew(nil, convreport.PlanLimits{}, "nope")
+		require.ErrorIs(t, err, convreport.ErrNotFound)
+	})
+}
+
+func TestSaveReportAsNew(t *testing.T) {
+	d := newDash(t, byRepReport("Conversations by rep"), byRepReport("Second"))
+	before := d.Clone()
+	d2, err := d.SaveReportAsNew(nil, convreport.StarterPlan, "conversations-by-rep",
+		convreport.Rename("Conversations by rep, as a pie"), convreport.SetChart(convreport.Chart{Type: convreport.PieChart}))
+	require.NoError(t, err)
+	require.Equal(t, before, d)
+	require.Len(t, d2.Reports, 3)
+	require.Equal(t, before.Reports, d2.Reports[:2], "the original is untouched")
+	want := before.Reports[0]
+	want.ID, want.Name, want.Chart = "conversations-by-rep-as-a-pie", "Conversations by rep, as a pie", convreport.Chart{Type: convreport.PieChart}
+	require.Equal(t, want, d2.Reports[2])
+
+	// Saved again without renaming, the copy gets a suffixed ID.
+	d3, err := d2.SaveReportAsNew(nil, convreport.StarterPlan, "conversations-by-rep")
+	require.NoError(t, err)
+	require.Equal(t, "conversations-by-rep-2", d3.Reports[3].ID)
+	require.Equal(t, "Conversations by rep", d3.Reports[3].Name)
+	require.NoError(t, d3.Validate())
+
+	// Removing a report keeps the others' IDs.
+	d4, err := d3.RemoveReport("conversations-by-rep-as-a-pie")
+	require.NoError(t, err)
+	var ids []string
+	for _, r := range d4.Reports {
+		ids = append(ids, r.ID)
+	}
+	require.Equal(t, []string{"conversations-by-rep", "second", "conversations-by-rep-2"}, ids)
+	require.Len(t, d3.Reports, 4)
+	r, ok := d4.Report("second")
+	require.True(t, ok)
+	require.Equal(t, "Second", r.Name)
+}
+
+// TestEditFilters needs the filter compiler (filter.go): it edits a
+// report's expression and structured conditions.
+func TestEditFilters(t *testing.T) {
+	d := newDash(t, byRepReport("Conversations by rep"))
+	inbox := convreport.Condition{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales", "Support"}}
+	known := convreport.Condition{Property: "Assignee", Op: convreport.IsKnown}
+	d2, err := d.UpdateReport(nil, "conversations-by-rep",
+		convreport.SetFilter(`Channel == "chat"`),
+		convreport.AddCondition(inbox),
+		convreport.AddCondition(known),
+		convreport.ReplaceCondition(0, convreport.Condition{Property: "Inbox", Op: convreport.Equals, Values: []string{"Sales"}}),
+	)
+	require.NoError(t, err)
+	require.Equal(t, `Channel == "chat"`, d2.Reports[0].Filter)
+	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.Equals, Values: []string{"Sales"}}, known}, d2.Reports[0].Conditions)
+
+	d3, err := d2.UpdateReport(nil, "conversations-by-rep", convreport.RemoveCondition(0), convreport.SetFilter(""))
+	require.NoError(t, err)
+	require.Equal(t, []convreport.Condition{known}, d3.Reports[0].Conditions)
+	require.Empty(t, d3.Reports[0].Filter)
+
+	_, err = d2.UpdateReport(nil, "conversations-by-rep", convreport.SetFilter(`Channel == `))
+	var re *convreport.ReportError
+	require.True(t, errors.As(err, &re))
+	require.Equal(t, "filter", re.Field)
+	_, err = d2.UpdateReport(nil, "conversations-by-rep", convreport.AddCondition(convreport.Condition{Property: "Mood", Op: convreport.IsKnown}))
+	require.True(t, errors.As(err, &re))
+	require.Equal(t, "conditions", re.Field)
+	require.Len(t, d2.Reports[0].Conditions, 2, "a failed edit changes nothing")
+}
+
+func TestDashboardJSONRoundTrip(t *testing.T) {
+	d := convreport.Dashboard{
+		ID: "support-week", Name: "Support week", Owner: "olivia", Visibility: convreport.SpecificUsersAndTeams,
+		Grants: []convreport.Grant{{Team: "Support"}, {User: "oscar", Allow: convreport.ActionEdit}},
+		Reports: []convreport.Report{
+			{
+				ID: "by-rep", Name: "By rep", Description: "d",
+				Dimensions: []string{"Assignee", "Inbox"},
+				Measure:    convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.FirstResponseTime, Threshold: convreport.Duration(90 * time.Second)},
+				Filter:     `Channel == "chat"`,
+				Conditions: []convreport.Condition{{Property: "Inbox", Op: convreport.IsNoneOf, Values: []string{"Spam"}}, {Property: "Assignee", Op: convreport.IsKnown}},
+				Sort:       convreport.ByLabelAsc,
+				Limit:      5,
+				Chart:      convreport.Chart{Type: convreport.BarChart, Stacked: true, Percent: true},
+				Properties: []string{"ID"},
+			},
+			{ID: "over-time", Name: "Over time", Bucket: convreport.Day, DateProperty: "ClosedAt",
+				Measure: convreport.Measure{Agg: convreport.Percentile, P: 99.9, Metric: convreport.TimeToClose}},
+			{ID: "open", Name: "Open", Snapshot: true, Dimensions: []string{"Inbox"}},
+		},
+		Version:   7,
+		CreatedAt: time.Date(2025, 3, 1, 9, 30, 0, 123456789, time.UTC),
+		UpdatedAt: time.Now().UTC(),
+	}
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back convreport.Dashboard
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, d, back)
+	b2, err := json.Marshal(back)
+	require.NoError(t, err)
+	require.Equal(t, string(b), string(b2))
+
+	// A new dashboard has no timestamps and writes none.
+	b, err = json.Marshal(newDash(t, byRepReport("A")))
+	require.NoError(t, err)
+	require.NotContains(t, string(b), "created_at")
+	require.Contains(t, string(b), `"visibility":"private"`)
+}
+
+func TestDashboardClone(t *testing.T) {
+	d := convreport.Dashboard{Name: "x", Grants: []convreport.Grant{{Team: "a"}},
+		Reports: []convreport.Report{{Dimensions: []string{"Assignee"}, Properties: []string{"ID"}, Conditions: []convreport.Condition{{Values: []string{"v"}}}}}}
+	c := d.Clone()
+	c.Grants[0].Team = "b"
+	c.Reports[0].Dimensions[0] = "Team"
+	c.Reports[0].Properties[0] = "Inbox"
+	c.Reports[0].Conditions[0].Values[0] = "w"
+	require.Equal(t, "a", d.Grants[0].Team)
+	require.Equal(t, "Assignee", d.Reports[0].Dimensions[0])
+	require.Equal(t, "ID", d.Reports[0].Properties[0])
+	require.Equal(t, "v", d.Reports[0].Conditions[0].Values[0])
+}
+
+func dashConversations() []convreport.Conversation {
+	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	return []convreport.Conversation{
+		{ID: "c1", Channel: convreport.Chat, Assignee: "ana", Status: convreport.Open, CreatedAt: t0},
+		{ID: "c2", Channel: convreport.Chat, Assignee: "ana", Status: convreport.Open, CreatedAt: t0.Add(time.Hour)},
+		{ID: "c3", Channel: convreport.Email, Assignee: "ben", Status: convreport.Open, CreatedAt: t0.Add(25 * time.Hour)},
+		{ID: "c4", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: t0.Add(49 * time.Hour)},
+	}
+}
+
+func TestRunDashboard(t *testing.T) {
+	src, err := memory.New(dashConversations())
+	require.NoError(t, err)
+	eng := convreport.NewEngine(src)
+	d := newDash(t, byRepReport("By rep"), convreport.Report{Name: "Daily", Bucket: convreport.Day})
+	q := convreport.Query{From: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 3, 6, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 3, 6, 0, 0, 0, 0, time.UTC)}
+
+	q.Viewer = ownerV
+	got, err := eng.RunDashboard(context.Background(), q, d)
+	require.NoError(t, err)
+	want, err := eng.Run(context.Background(), q, d.Reports...)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Len(t, got, 2)
+	require.Equal(t, "by-rep", got[0].Report.ID)
+	require.Equal(t, []int64{2, 1, 1}, []int64{got[0].Points[0].Count, got[0].Points[1].Count, got[0].Points[2].Count})
+
+	for _, v := range []convreport.Viewer{otherV, {}} {
+		q.Viewer = v
+		res, err := eng.RunDashboard(context.Background(), q, d)
+		require.ErrorIs(t, err, convreport.ErrForbidden)
+		var ae *convreport.AccessError
+		require.True(t, errors.As(err, &ae))
+		require.Equal(t, convreport.AccessError{User: v.UserID, Dashboard: "Support", Action: convreport.ActionView}, *ae)
+		require.Nil(t, res)
+	}
+
+	q.Viewer = adminV
+	_, err = eng.RunDashboard(context.Background(), q, d)
+	require.NoError(t, err, "admins view private dashboards")
+}

@@ -1,0 +1,112 @@
+package convreport_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/memory"
+)
+
+func ExampleNewDashboard() {
+	d, err := convreport.NewDashboard(convreport.DashboardOptions{
+		Name:       "Support team",
+		Owner:      "ana",
+		Visibility: convreport.SpecificUsersAndTeams,
+		Grants:     []convreport.Grant{{Team: "Support", Allow: convreport.ActionEdit}},
+		Reports: []convreport.Report{
+			{Name: "Conversations by rep", Dimensions: []string{"Assignee"}},
+			{Name: "Conversations over time", Bucket: convreport.Day},
+		},
+		Plan: convreport.StarterPlan,
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range d.Reports {
+		fmt.Println(r.ID)
+	}
+	fmt.Println(d.Can(convreport.Viewer{UserID: "tom", Teams: []string{"Support"}}, convreport.ActionEdit))
+	fmt.Println(d.Can(convreport.Viewer{UserID: "eve", Teams: []string{"Sales"}}, convreport.ActionView))
+
+	_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "Q1. review", Owner: "ana"})
+	fmt.Println(err)
+	// Output:
+	// conversations-by-rep
+	// conversations-over-time
+	// true
+	// false
+	// convreport: dashboard: name: "Q1. review" holds a period; dashboard names hold no period
+}
+
+func ExampleDashboard_UpdateReport() {
+	d, _ := convreport.NewDashboard(convreport.DashboardOptions{
+		Name:    "Support team",
+		Owner:   "ana",
+		Reports: []convreport.Report{{Name: "Conversations by rep", Dimensions: []string{"Assignee"}}},
+	})
+
+	// "Update existing report": same ID, same place.
+	d, err := d.UpdateReport(nil, "conversations-by-rep",
+		convreport.Rename("Chats per rep"),
+		convreport.SetChart(convreport.Chart{Type: convreport.PieChart}),
+		convreport.AddProperties("ID", "Subject"),
+	)
+	if err != nil {
+		panic(err)
+	}
+	// "Save as new report": a copy under a new ID, counted against the plan.
+	d, err = d.SaveReportAsNew(nil, convreport.StarterPlan, "conversations-by-rep", convreport.Rename("Chats per rep, table"),
+		convreport.SetChart(convreport.Chart{Type: convreport.TableChart}))
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range d.Reports {
+		fmt.Println(r.ID, "|", r.Name, "|", r.Chart.Type, r.Properties)
+	}
+
+	_, err = d.UpdateReport(nil, "conversations-by-rep", convreport.AddProperties("Subjet"))
+	fmt.Println(err)
+	// Output:
+	// conversations-by-rep | Chats per rep | pie [ID Subject]
+	// chats-per-rep-table | Chats per rep, table | table [ID Subject]
+	// convreport: report "Chats per rep": properties: unknown property "Subjet" (did you mean "Subject"?)
+}
+
+func ExampleEngine_RunDashboard() {
+	monday := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
+	day := monday.Add(9 * time.Hour)
+	src, _ := memory.New([]convreport.Conversation{
+		{ID: "c1", Channel: convreport.Chat, Assignee: "ana", Status: convreport.Open, CreatedAt: day},
+		{ID: "c2", Channel: convreport.Chat, Assignee: "ana", Status: convreport.Open, CreatedAt: day.Add(time.Hour)},
+		{ID: "c3", Channel: convreport.Email, Assignee: "ben", Status: convreport.Open, CreatedAt: day.Add(2 * time.Hour)},
+		{ID: "c4", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: day.Add(3 * time.Hour)},
+	})
+	d, _ := convreport.NewDashboard(convreport.DashboardOptions{
+		Name:       "Team",
+		Owner:      "ana",
+		Visibility: convreport.EveryoneCanView,
+		Reports:    []convreport.Report{{Name: "Conversations by rep", Dimensions: []string{"Assignee"}}},
+	})
+	eng := convreport.NewEngine(src)
+	q := convreport.Query{From: monday, To: monday.AddDate(0, 0, 1), Viewer: convreport.Viewer{UserID: "ben"}}
+
+	results, err := eng.RunDashboard(context.Background(), q, d)
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range results[0].Points {
+		fmt.Println(p.Dimensions[0].Label(), p.Value.Decimal)
+	}
+
+	q.Viewer = convreport.Viewer{} // not signed in
+	_, err = eng.RunDashboard(context.Background(), q, d)
+	fmt.Println(errors.Is(err, convreport.ErrForbidden), err)
+	// Output:
+	// ana 2
+	// ben 1
+	// (no value) 1
+	// true convreport: an anonymous viewer may not view dashboard "Team"
+}

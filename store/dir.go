@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/convreport/convreport"
+)
+
+// Dir keeps each dashboard as an indented JSON file, <id>.json, in one
+// directory. It reads the files on every call, so it holds nothing in
+// memory that could go stale.
+//
+// Writes are atomic: the new content goes to a temporary file in the same
+// directory (named .<id>.json.*.tmp), which is synced, renamed over
+// <id>.json and followed by a sync of the directory. A crash leaves either
+// the old file or the new one, never a mix; at worst a temporary file
+// remains, which the store ignores (delete it at leisure).
+//
+// A Dir is safe for concurrent use within one process: a mutex makes each
+// version check and the write that follows it one step. It does not lock
+// the directory against other processes. Two processes sharing a directory
+// never see a torn file, but their version checks can interleave: both may
+// read version 3, both write, and the later rename wins, losing the other
+// edit; the dashboards-per-account cap can be overrun the same way. Give
+// a directory to one process, or keep dashboards in a database behind a
+// Store of your own.
+type Dir struct {
+	c core
+}
+
+var _ convreport.Store = (*Dir)(nil)
+
+// FileError reports a dashboard file the store cannot read: not JSON, cut
+// short, or holding another dashboard's ID. The file is left as it is.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	return fmt.Sprintf("convreport/store: dashboard file %s is unreadable: %v (restore it from a backup or remove it)", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// OpenDir returns a store over the directory dir, creating it (mode 0700)
+// if needed.
+func OpenDir(dir string, opts ...Option) (*Dir, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("convreport/store: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("convreport/store: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("convreport/store: %s is not a directory", dir)
+	}
+	d := &Dir{}
+	d.c.b = fileBackend{dir: dir}
+	d.c.cfg = newConfig(opts)
+	return d, nil
+}
+
+type fileBackend struct{ dir string }
+
+func (f fileBackend) path(id string) string { return filepath.Join(f.dir, id+".json") }
+
+func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
+	p := f.path(id)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return convreport.Dashboard{}, false, nil
+	}
+	if err != nil {
+		return convreport.Dashboard{}, false, fmt.Errorf("convreport/store: %w", err)
+	}
+	var d convreport.Dashboard
+	if err := json.Unmarshal(b, &d); err != nil {
+		return convreport.Dashboard{}, false, &FileError{Path: p, Err: err}
+	}
+	if d.ID != id {
+		return convreport.Dashboard{}, false, &FileError{Path: p, Err: fmt.Errorf("it holds dashboard %q", d.ID)}
+	}
+	return d, true, nil
+}
+
+func (f fileBackend) all() ([]convreport.Dashboard, error) {
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return nil, fmt.Errorf("convreport/store: %w", err)
+	}
+	var out []convreport.Dashboard
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		// Temporary files start with a dot and end in .tmp; anything else
+		// that is not <id>.json is not the store's.
+		if !ok || !e.Type().IsRegular() || !validID.MatchString(id) {
+			continue
+		}
+		d, found, err := f.get(id)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (f fileBackend) put(d convreport.Dashboard) error {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("convreport/store: encoding dashboard %q: %w", d.ID, err)
+	}
+	return writeAtomic(f.dir, f.path(d.ID), append(b, '\n'))
+}
+
+func (f fileBackend) remove(id string) error {
+	if err := os.Remove(f.path(id)); err != nil {
+		return fmt.Errorf("convreport/store: %w", err)
+	}
+	return syncDir(f.dir)
+}
+
+// writeAtomic replaces path with data so that a crash at any point leaves
+// the old content or the new one.
+func writeAtomic(dir, path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("convreport/store: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			err = fmt.Errorf("convreport/store: writing %s: %w", path, err)
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename or removal in dir durable. Windows cannot open a
+// directory to sync it; there the rename's durability is the file
+// system's.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("convreport/store: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("convreport/store: syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Create stores a new dashboard; see [convreport.Store].
+func (d *Dir) Create(ctx context.Context, v convreport.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
+	return d.c.create(ctx, v, db)
+}
+
+// Get returns the dashboard id if v may view it; see [convreport.Store].
+func (d *Dir) Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
+	return d.c.getDashboard(ctx, v, id)
+}
+
+// List returns the dashboards v may view, by name; see [convreport.Store].
+// One unreadable file fails the list with a *[FileError] naming it.
+func (d *Dir) List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
+	return d.c.list(ctx, v)
+}
+
+// Save replaces a dashboard if db.Version is current; see [convreport.Store].
+func (d *Dir) Save(ctx context.Context, v convreport.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
+	return d.c.save(ctx, v, db)
+}
+
+// Delete removes a dashboard if version is current; see [convreport.Store].
+func (d *Dir) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
+	return d.c.delete(ctx, v, id, version)
+}

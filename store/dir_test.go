@@ -1,0 +1,121 @@
+package store_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/store"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDirReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.OpenDir(dir, store.WithClock(clock()))
+	require.NoError(t, err)
+	d := dash("Support", convreport.SpecificUsersAndTeams,
+		convreport.Report{ID: "by-rep", Name: "By rep", Dimensions: []string{"Assignee"}, Filter: `Channel == "chat"`,
+			Measure:    convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.WaitTime, Threshold: convreport.Duration(5 * time.Minute)},
+			Conditions: []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales"}}}})
+	d.Grants = []convreport.Grant{{Team: "Support", Allow: convreport.ActionEdit}}
+	created, err := s.Create(ctx, olivia, d)
+	require.NoError(t, err)
+
+	again, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	got, err := again.Get(ctx, olivia, created.ID)
+	require.NoError(t, err)
+	require.Equal(t, created, got, "what was saved is what is read, unchanged")
+
+	b, err := os.ReadFile(filepath.Join(dir, "support.json"))
+	require.NoError(t, err)
+	var onDisk convreport.Dashboard
+	require.NoError(t, json.Unmarshal(b, &onDisk))
+	require.Equal(t, created, onDisk, "one plain JSON file per dashboard")
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file left behind")
+}
+
+// TestDirCrashMidWrite leaves what a crash during a save leaves: a partial
+// temporary file next to the last good version.
+func TestDirCrashMidWrite(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	v1, err := s.Create(ctx, olivia, dash("Support", convreport.Private, report("a", "A")))
+	require.NoError(t, err)
+
+	v2 := v1.Clone()
+	v2.Name, v2.Version = "Support, edited", 2
+	b, err := json.Marshal(v2)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".support.json.123456.tmp"), b[:len(b)/2], 0o600))
+
+	reopened, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	got, err := reopened.Get(ctx, olivia, "support")
+	require.NoError(t, err)
+	require.Equal(t, v1, got)
+	all, err := reopened.List(ctx, olivia)
+	require.NoError(t, err)
+	require.Equal(t, []convreport.Dashboard{v1}, all)
+
+	// The store carries on: the next save is version 2 as usual.
+	got.Name = "Support, edited"
+	saved, err := reopened.Save(ctx, olivia, got)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), saved.Version)
+}
+
+func TestDirCorruptFile(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	_, err = s.Create(ctx, olivia, dash("Support", convreport.Private))
+	require.NoError(t, err)
+	path := filepath.Join(dir, "support.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{"id": "support", "name": "Supp`), 0o600))
+
+	_, err = s.Get(ctx, olivia, "support")
+	var fe *store.FileError
+	require.True(t, errors.As(err, &fe), "got %v", err)
+	require.Equal(t, path, fe.Path)
+	require.Contains(t, err.Error(), path)
+	require.Contains(t, err.Error(), "unexpected end of JSON input")
+
+	_, err = s.List(ctx, olivia)
+	require.True(t, errors.As(err, &fe))
+	require.Equal(t, path, fe.Path)
+
+	// A file that holds another dashboard is as wrong.
+	require.NoError(t, os.WriteFile(path, []byte(`{"id": "other", "name": "Other", "owner": "olivia", "reports": null}`), 0o600))
+	_, err = s.Get(ctx, olivia, "support")
+	require.True(t, errors.As(err, &fe))
+	require.True(t, strings.HasSuffix(err.Error(), `it holds dashboard "other" (restore it from a backup or remove it)`), err.Error())
+}
+
+func TestDirIgnoresForeignFiles(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.txt"), []byte("notes"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Not An ID.json"), []byte("{"), 0o600))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub.json"), 0o700))
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	all, err := s.List(ctx, adam)
+	require.NoError(t, err)
+	require.Empty(t, all)
+}
+
+func TestOpenDirOnAFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(f, nil, 0o600))
+	_, err := store.OpenDir(f)
+	require.Error(t, err)
+}

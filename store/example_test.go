@@ -1,0 +1,47 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/store"
+)
+
+func ExampleOpenDir() {
+	dir, _ := os.MkdirTemp("", "dashboards")
+	defer os.RemoveAll(dir)
+	s, err := store.OpenDir(dir, store.WithPlan(convreport.StarterPlan))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	ana := convreport.Viewer{UserID: "ana"}
+	ben := convreport.Viewer{UserID: "ben"}
+
+	d, _ := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support team", Owner: "ana", Visibility: convreport.EveryoneCanEdit})
+	d, err = s.Create(ctx, ana, d)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(d.ID, d.Version)
+
+	// Ana and Ben both edit version 1; Ana saves first.
+	anas, bens := d, d.Clone()
+	anas.Name = "Support"
+	if _, err := s.Save(ctx, ana, anas); err != nil {
+		panic(err)
+	}
+	bens.Name = "Support desk"
+	_, err = s.Save(ctx, ben, bens)
+	fmt.Println(errors.Is(err, convreport.ErrConflict))
+
+	current, _ := s.Get(ctx, ben, d.ID)
+	fmt.Println(current.Name, current.Version)
+	// Output:
+	// support-team 1
+	// true
+	// Support 2
+}

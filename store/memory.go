@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+
+	"github.com/convreport/convreport"
+)
+
+// Memory keeps dashboards in a map, for tests and for embedders that keep
+// dashboards elsewhere between runs. It is safe for concurrent use.
+type Memory struct {
+	c core
+}
+
+var _ convreport.Store = (*Memory)(nil)
+
+// NewMemory returns an empty store.
+func NewMemory(opts ...Option) *Memory {
+	m := &Memory{}
+	m.c.b = mapBackend{}
+	m.c.cfg = newConfig(opts)
+	return m
+}
+
+type mapBackend map[string]convreport.Dashboard
+
+func (m mapBackend) get(id string) (convreport.Dashboard, bool, error) {
+	d, ok := m[id]
+	return d.Clone(), ok, nil
+}
+
+func (m mapBackend) all() ([]convreport.Dashboard, error) {
+	out := make([]convreport.Dashboard, 0, len(m))
+	for _, d := range m {
+		out = append(out, d.Clone())
+	}
+	return out, nil
+}
+
+func (m mapBackend) put(d convreport.Dashboard) error {
+	m[d.ID] = d.Clone()
+	return nil
+}
+
+func (m mapBackend) remove(id string) error {
+	delete(m, id)
+	return nil
+}
+
+// Create stores a new dashboard; see [convreport.Store].
+func (m *Memory) Create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+	return m.c.create(ctx, v, d)
+}
+
+// Get returns the dashboard id if v may view it; see [convreport.Store].
+func (m *Memory) Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
+	return m.c.getDashboard(ctx, v, id)
+}
+
+// List returns the dashboards v may view, by name; see [convreport.Store].
+func (m *Memory) List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
+	return m.c.list(ctx, v)
+}
+
+// Save replaces a dashboard if d.Version is current; see [convreport.Store].
+func (m *Memory) Save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+	return m.c.save(ctx, v, d)
+}
+
+// Delete removes a dashboard if version is current; see [convreport.Store].
+func (m *Memory) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
+	return m.c.delete(ctx, v, id, version)
+}

@@ -1,0 +1,246 @@
+// Package store keeps dashboards: [Memory] for tests and single-process
+// embedders, [Dir] for a directory of JSON files, one per dashboard. Both
+// implement [convreport.Store] with the same rules, enforced here once:
+// access for the viewer of every call, optimistic concurrency on versions,
+// and the plan's caps.
+//
+// A store holds the dashboards of one account: an embedder with many
+// accounts opens one store per account (a directory each, for [Dir]), so
+// that the plan's dashboards-per-account cap counts the right dashboards.
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/fold"
+)
+
+// Option configures a store.
+type Option func(*config)
+
+type config struct {
+	plan convreport.PlanLimits
+	now  func() time.Time
+}
+
+// WithPlan sets the account's plan; the default caps nothing.
+func WithPlan(p convreport.PlanLimits) Option { return func(c *config) { c.plan = p } }
+
+// WithClock sets where CreatedAt and UpdatedAt come from; default
+// time.Now. Tests inject a fixed clock.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+func newConfig(opts []Option) config {
+	c := config{now: time.Now}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// backend is where a store's dashboards live. Its methods are called with
+// the core's mutex held, and exchange copies.
+type backend interface {
+	get(id string) (convreport.Dashboard, bool, error)
+	all() ([]convreport.Dashboard, error)
+	put(d convreport.Dashboard) error
+	remove(id string) error
+}
+
+// core applies the rules of convreport.Store over a backend. One mutex
+// makes each check-then-write atomic within the process.
+type core struct {
+	mu  sync.Mutex
+	b   backend
+	cfg config
+}
+
+// validID is the form convreport.Dashboard.Validate accepts; ids that do
+// not match name no dashboard, and never reach a file path.
+var validID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+func notFound(id string) error {
+	return fmt.Errorf("%w: no dashboard %q", convreport.ErrNotFound, id)
+}
+
+func (c *core) now() time.Time { return c.cfg.now().UTC() }
+
+func (c *core) create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+	if err := ctx.Err(); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	d = d.Clone()
+	if d.Owner == "" {
+		d.Owner = v.UserID
+	}
+	if !v.Admin && (v.UserID == "" || d.Owner != v.UserID) {
+		label := cmp.Or(d.ID, d.Name)
+		return convreport.Dashboard{}, &convreport.AccessError{User: v.UserID, Dashboard: label, Action: "create"}
+	}
+	if err := d.Validate(); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if err := c.cfg.plan.CheckReports(len(d.Reports)); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	all, err := c.b.all()
+	if err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if err := c.cfg.plan.CheckDashboards(len(all) + 1); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	taken := map[string]bool{}
+	for _, x := range all {
+		taken[x.ID] = true
+	}
+	switch {
+	case d.ID == "":
+		d.ID = freeID(cmp.Or(fold.Slug(d.Name), "dashboard"), taken)
+	case taken[d.ID]:
+		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q already exists", convreport.ErrConflict, d.ID)
+	}
+	now := c.now()
+	d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
+	if err := c.b.put(d); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	return d.Clone(), nil
+}
+
+// freeID returns base, or base-2, base-3, … whichever is free.
+func freeID(base string, taken map[string]bool) string {
+	if !taken[base] {
+		return base
+	}
+	for n := 2; ; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		id := strings.TrimRight(base[:min(len(base), fold.MaxSlug-len(suffix))], "-") + suffix
+		if !taken[id] {
+			return id
+		}
+	}
+}
+
+func (c *core) load(id string) (convreport.Dashboard, error) {
+	if !validID.MatchString(id) {
+		return convreport.Dashboard{}, notFound(id)
+	}
+	d, ok, err := c.b.get(id)
+	if err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if !ok {
+		return convreport.Dashboard{}, notFound(id)
+	}
+	return d, nil
+}
+
+func (c *core) getDashboard(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
+	if err := ctx.Err(); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, err := c.load(id)
+	if err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if !d.Can(v, convreport.ActionView) {
+		return convreport.Dashboard{}, &convreport.AccessError{User: v.UserID, Dashboard: id, Action: convreport.ActionView}
+	}
+	return d, nil
+}
+
+func (c *core) list(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	all, err := c.b.all()
+	c.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(all, func(d convreport.Dashboard) bool { return !d.Can(v, convreport.ActionView) })
+	slices.SortFunc(out, func(a, b convreport.Dashboard) int {
+		return cmp.Or(cmp.Compare(fold.String(a.Name), fold.String(b.Name)), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+	if err := ctx.Err(); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	d = d.Clone()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, err := c.load(d.ID)
+	if err != nil {
+		return convreport.Dashboard{}, err
+	}
+	// Someone who may not even view it learns nothing more, not even
+	// whether their version is current.
+	if !cur.Can(v, convreport.ActionView) {
+		return convreport.Dashboard{}, &convreport.AccessError{User: v.UserID, Dashboard: cur.ID, Action: convreport.ActionEdit}
+	}
+	// The version comes before the access diff: a stale copy differs from
+	// the current one by other people's changes, which are not this
+	// viewer's to answer for.
+	if d.Version != cur.Version {
+		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was edited from version %d but is at version %d", convreport.ErrConflict, d.ID, d.Version, cur.Version)
+	}
+	if err := convreport.CheckSave(v, cur, d); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if err := d.Validate(); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if len(d.Reports) > len(cur.Reports) {
+		if err := c.cfg.plan.CheckReports(len(d.Reports)); err != nil {
+			return convreport.Dashboard{}, err
+		}
+	}
+	d.Version, d.CreatedAt, d.UpdatedAt = cur.Version+1, cur.CreatedAt, c.now()
+	if err := c.b.put(d); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	return d.Clone(), nil
+}
+
+func (c *core) delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, err := c.load(id)
+	if err != nil {
+		return err
+	}
+	if !cur.Can(v, convreport.ActionDelete) {
+		return &convreport.AccessError{User: v.UserID, Dashboard: id, Action: convreport.ActionDelete}
+	}
+	if version != cur.Version {
+		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", convreport.ErrConflict, id, version, cur.Version)
+	}
+	return c.b.remove(id)
+}

@@ -1,0 +1,349 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/store"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	ctx    = context.Background()
+	olivia = convreport.Viewer{UserID: "olivia", Teams: []string{"Sales"}}
+	tess   = convreport.Viewer{UserID: "tess", Teams: []string{"Support"}}
+	oscar  = convreport.Viewer{UserID: "oscar", Teams: []string{"Billing"}}
+	adam   = convreport.Viewer{UserID: "adam", Admin: true}
+	epoch  = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+)
+
+// clock returns a fixed clock that ticks one second per call.
+func clock() func() time.Time {
+	var n atomic.Int64
+	return func() time.Time { return epoch.Add(time.Duration(n.Add(1)-1) * time.Second) }
+}
+
+type impl struct {
+	name string
+	open func(t *testing.T, opts ...store.Option) convreport.Store
+}
+
+func impls() []impl {
+	return []impl{
+		{"memory", func(t *testing.T, opts ...store.Option) convreport.Store { return store.NewMemory(opts...) }},
+		{"dir", func(t *testing.T, opts ...store.Option) convreport.Store {
+			s, err := store.OpenDir(t.TempDir(), opts...)
+			require.NoError(t, err)
+			return s
+		}},
+	}
+}
+
+// each runs f against every implementation.
+func each(t *testing.T, f func(t *testing.T, open func(opts ...store.Option) convreport.Store)) {
+	for _, im := range impls() {
+		t.Run(im.name, func(t *testing.T) {
+			f(t, func(opts ...store.Option) convreport.Store {
+				return im.open(t, append([]store.Option{store.WithClock(clock())}, opts...)...)
+			})
+		})
+	}
+}
+
+func report(id, name string) convreport.Report {
+	return convreport.Report{ID: id, Name: name, Dimensions: []string{"Assignee"}}
+}
+
+func dash(name string, v convreport.Visibility, reports ...convreport.Report) convreport.Dashboard {
+	return convreport.Dashboard{Name: name, Owner: "olivia", Visibility: v, Reports: reports}
+}
+
+func TestCreateGetList(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		a, err := s.Create(ctx, olivia, dash("Chat overview", convreport.Private, report("a", "A")))
+		require.NoError(t, err)
+		require.Equal(t, "chat-overview", a.ID)
+		require.Equal(t, int64(1), a.Version)
+		require.Equal(t, epoch, a.CreatedAt)
+		require.Equal(t, epoch, a.UpdatedAt)
+
+		b, err := s.Create(ctx, olivia, dash("Chat overview", convreport.EveryoneCanView))
+		require.NoError(t, err)
+		require.Equal(t, "chat-overview-2", b.ID, "a second dashboard of the same name gets a free ID")
+		c, err := s.Create(ctx, tess, convreport.Dashboard{Name: "Équipe", Visibility: convreport.SpecificUsersAndTeams,
+			Grants: []convreport.Grant{{Team: "Billing"}}})
+		require.NoError(t, err)
+		require.Equal(t, "equipe", c.ID)
+		require.Equal(t, "tess", c.Owner, "the owner defaults to the creator")
+
+		got, err := s.Get(ctx, olivia, "chat-overview")
+		require.NoError(t, err)
+		require.Equal(t, a, got)
+
+		names := func(v convreport.Viewer) []string {
+			ds, err := s.List(ctx, v)
+			require.NoError(t, err)
+			var out []string
+			for _, d := range ds {
+				out = append(out, d.ID)
+			}
+			return out
+		}
+		require.Equal(t, []string{"chat-overview", "chat-overview-2"}, names(olivia))
+		require.Equal(t, []string{"chat-overview", "chat-overview-2", "equipe"}, names(adam))
+		require.Equal(t, []string{"chat-overview-2", "equipe"}, names(tess))
+		require.Equal(t, []string{"chat-overview-2", "equipe"}, names(oscar))
+		require.Empty(t, names(convreport.Viewer{}))
+
+		_, err = s.Get(ctx, oscar, "chat-overview")
+		require.ErrorIs(t, err, convreport.ErrForbidden)
+		_, err = s.Get(ctx, olivia, "nope")
+		require.ErrorIs(t, err, convreport.ErrNotFound)
+		_, err = s.Get(ctx, olivia, "../../etc/passwd")
+		require.ErrorIs(t, err, convreport.ErrNotFound)
+	})
+}
+
+func TestCreateRules(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		d := dash("Support", convreport.Private)
+		d.ID = "support"
+		_, err := s.Create(ctx, olivia, d)
+		require.NoError(t, err)
+
+		_, err = s.Create(ctx, olivia, d)
+		require.ErrorIs(t, err, convreport.ErrConflict, "a given ID in use")
+
+		_, err = s.Create(ctx, tess, dash("For olivia", convreport.Private))
+		require.ErrorIs(t, err, convreport.ErrForbidden, "only an admin creates for another owner")
+		_, err = s.Create(ctx, convreport.Viewer{}, convreport.Dashboard{Name: "Anonymous"})
+		require.ErrorIs(t, err, convreport.ErrForbidden)
+		created, err := s.Create(ctx, adam, dash("For olivia", convreport.Private))
+		require.NoError(t, err)
+		require.Equal(t, "olivia", created.Owner)
+
+		_, err = s.Create(ctx, olivia, dash("Q1. review", convreport.Private))
+		var de *convreport.DashboardError
+		require.True(t, errors.As(err, &de))
+		require.Equal(t, "name", de.Field)
+
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = s.Create(cancelled, olivia, dash("Late", convreport.Private))
+		require.ErrorIs(t, err, context.Canceled)
+		_, err = s.Get(cancelled, olivia, "support")
+		require.ErrorIs(t, err, context.Canceled)
+		ds, err := s.List(ctx, adam)
+		require.NoError(t, err)
+		require.Len(t, ds, 2, "no failed create stored anything")
+	})
+}
+
+func TestPlanCaps(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		plan := convreport.PlanLimits{Name: "tiny", ReportsPerDashboard: 2, DashboardsPerAccount: 2}
+		s := open(store.WithPlan(plan))
+		_, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
+		var pe *convreport.PlanLimitError
+		require.True(t, errors.As(err, &pe))
+		require.Equal(t, convreport.PlanLimitError{Plan: "tiny", Limit: convreport.LimitReportsPerDashboard, Max: 2}, *pe)
+
+		one, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B")))
+		require.NoError(t, err)
+		_, err = s.Create(ctx, tess, dash("Two", convreport.Private))
+		require.Error(t, err, "tess may not create for olivia")
+		_, err = s.Create(ctx, tess, convreport.Dashboard{Name: "Two"})
+		require.NoError(t, err)
+		_, err = s.Create(ctx, adam, convreport.Dashboard{Name: "Three"})
+		require.True(t, errors.As(err, &pe))
+		require.Equal(t, convreport.PlanLimitError{Plan: "tiny", Limit: convreport.LimitDashboardsPerAccount, Max: 2}, *pe)
+		require.EqualError(t, err, `convreport: plan "tiny" allows 2 dashboards per account`)
+		all, err := s.List(ctx, adam)
+		require.NoError(t, err)
+		require.Len(t, all, 2)
+
+		// A save may not grow a dashboard past the cap…
+		grown := one.Clone()
+		grown.Reports = append(grown.Reports, report("c", "C"))
+		_, err = s.Save(ctx, olivia, grown)
+		require.True(t, errors.As(err, &pe))
+		got, err := s.Get(ctx, olivia, one.ID)
+		require.NoError(t, err)
+		require.Equal(t, one, got, "nothing written")
+
+		// …but once the dashboard is gone, there is room for another.
+		require.NoError(t, s.Delete(ctx, olivia, one.ID, one.Version))
+		_, err = s.Create(ctx, adam, convreport.Dashboard{Name: "Three", Owner: "olivia"})
+		require.NoError(t, err)
+	})
+}
+
+func TestSaveOverCapAfterDowngrade(t *testing.T) {
+	dir := t.TempDir()
+	big, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	d, err := big.Create(ctx, olivia, dash("Big", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
+	require.NoError(t, err)
+
+	small, err := store.OpenDir(dir, store.WithPlan(convreport.PlanLimits{Name: "tiny", ReportsPerDashboard: 2}))
+	require.NoError(t, err)
+	d.Name = "Big, renamed"
+	d, err = small.Save(ctx, olivia, d)
+	require.NoError(t, err, "a dashboard over the cap may be saved as long as it does not grow")
+	d.Reports = append(d.Reports, report("d", "D"))
+	_, err = small.Save(ctx, olivia, d)
+	var pe *convreport.PlanLimitError
+	require.True(t, errors.As(err, &pe))
+}
+
+func TestStaleSave(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		created, err := s.Create(ctx, olivia, dash("Support", convreport.EveryoneCanEdit, report("a", "A")))
+		require.NoError(t, err)
+
+		// Olivia and Tess both open version 1.
+		mine, err := s.Get(ctx, olivia, created.ID)
+		require.NoError(t, err)
+		theirs, err := s.Get(ctx, tess, created.ID)
+		require.NoError(t, err)
+
+		mine.Name = "Support, by Olivia"
+		v2, err := s.Save(ctx, olivia, mine)
+		require.NoError(t, err)
+		require.Equal(t, int64(2), v2.Version)
+		require.Equal(t, created.CreatedAt, v2.CreatedAt)
+		require.True(t, v2.UpdatedAt.After(created.UpdatedAt))
+
+		theirs.Reports = append(theirs.Reports, report("b", "B"))
+		_, err = s.Save(ctx, tess, theirs)
+		require.ErrorIs(t, err, convreport.ErrConflict)
+		require.EqualError(t, err, `convreport: conflict: dashboard "support" was edited from version 1 but is at version 2`)
+
+		// Version 2 is Olivia's, whole: Tess's report did not get in.
+		got, err := s.Get(ctx, tess, created.ID)
+		require.NoError(t, err)
+		require.Equal(t, v2, got)
+		require.Equal(t, "Support, by Olivia", got.Name)
+		require.Equal(t, []convreport.Report{report("a", "A")}, got.Reports)
+
+		// Tess reloads and redoes her change: version 3 has both.
+		got.Reports = append(got.Reports, report("b", "B"))
+		v3, err := s.Save(ctx, tess, got)
+		require.NoError(t, err)
+		require.Equal(t, int64(3), v3.Version)
+		require.Equal(t, "Support, by Olivia", v3.Name)
+		require.Equal(t, []convreport.Report{report("a", "A"), report("b", "B")}, v3.Reports)
+
+		// A stale delete fails too, and deletes nothing.
+		err = s.Delete(ctx, olivia, created.ID, 2)
+		require.ErrorIs(t, err, convreport.ErrConflict)
+		_, err = s.Get(ctx, olivia, created.ID)
+		require.NoError(t, err)
+
+		// Saving a dashboard that is gone.
+		require.NoError(t, s.Delete(ctx, olivia, created.ID, 3))
+		_, err = s.Save(ctx, olivia, v3)
+		require.ErrorIs(t, err, convreport.ErrNotFound)
+	})
+}
+
+func TestSaveAccess(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		viewOnly, err := s.Create(ctx, olivia, dash("View only", convreport.EveryoneCanView, report("a", "A")))
+		require.NoError(t, err)
+		private, err := s.Create(ctx, olivia, dash("Mine", convreport.Private))
+		require.NoError(t, err)
+
+		edited := viewOnly.Clone()
+		edited.Name = "Hijacked"
+		_, err = s.Save(ctx, tess, edited)
+		require.ErrorIs(t, err, convreport.ErrForbidden)
+		var ae *convreport.AccessError
+		require.True(t, errors.As(err, &ae))
+		require.Equal(t, convreport.AccessError{User: "tess", Dashboard: viewOnly.ID, Action: convreport.ActionEdit}, *ae)
+
+		// Someone who cannot view learns nothing of versions.
+		stale := private.Clone()
+		stale.Version = 99
+		_, err = s.Save(ctx, tess, stale)
+		require.ErrorIs(t, err, convreport.ErrForbidden)
+
+		// An admin shares the private dashboard, then may edit it.
+		shared := private.Clone()
+		shared.Visibility = convreport.AdminsAndOwner
+		shared, err = s.Save(ctx, adam, shared)
+		require.NoError(t, err)
+		shared.Name = "Mine, tidied"
+		_, err = s.Save(ctx, adam, shared)
+		require.NoError(t, err)
+
+		require.ErrorIs(t, s.Delete(ctx, tess, viewOnly.ID, viewOnly.Version), convreport.ErrForbidden)
+		require.NoError(t, s.Delete(ctx, adam, viewOnly.ID, viewOnly.Version))
+
+		got, err := s.Get(ctx, olivia, private.ID)
+		require.NoError(t, err)
+		require.Equal(t, "Mine, tidied", got.Name)
+		require.Equal(t, int64(3), got.Version)
+	})
+}
+
+func TestCopies(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		in := dash("Support", convreport.Private, report("a", "A"))
+		created, err := s.Create(ctx, olivia, in)
+		require.NoError(t, err)
+		in.Reports[0].Dimensions[0] = "Team"
+		created.Reports[0].Dimensions[0] = "Inbox"
+		got, err := s.Get(ctx, olivia, created.ID)
+		require.NoError(t, err)
+		require.Equal(t, []string{"Assignee"}, got.Reports[0].Dimensions)
+		got.Reports[0].Name = "changed"
+		again, err := s.Get(ctx, olivia, created.ID)
+		require.NoError(t, err)
+		require.Equal(t, "A", again.Reports[0].Name)
+	})
+}
+
+func TestConcurrentSaves(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		d, err := s.Create(ctx, olivia, dash("Support", convreport.EveryoneCanEdit))
+		require.NoError(t, err)
+		const n = 16
+		var wg sync.WaitGroup
+		var ok, conflicts atomic.Int32
+		for i := range n {
+			wg.Go(func() {
+				mine := d.Clone()
+				mine.Name = fmt.Sprintf("Edit %d", i)
+				_, err := s.Save(ctx, convreport.Viewer{UserID: fmt.Sprint("user", i)}, mine)
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case errors.Is(err, convreport.ErrConflict):
+					conflicts.Add(1)
+				default:
+					t.Error(err)
+				}
+				_, _ = s.List(ctx, olivia)
+			})
+		}
+		wg.Wait()
+		require.Equal(t, int32(1), ok.Load(), "exactly one save of version 1 wins")
+		require.Equal(t, int32(n-1), conflicts.Load())
+		got, err := s.Get(ctx, olivia, d.ID)
+		require.NoError(t, err)
+		require.Equal(t, int64(2), got.Version)
+	})
+}
