@@ -364,7 +364,7 @@ func TestPresetsAgreeWithBuckets(t *testing.T) {
 				}
 			}
 			for _, s := range bucketStarts(from, to, Day, loc, ws) {
-				got = append(got, formatBucket(s, Day))
+				got = append(got, Day.Key(s))
 			}
 			require.Equal(t, want, got, "%s at %s", zone, now.In(loc))
 		}

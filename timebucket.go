@@ -180,12 +180,12 @@ func bucketIndexNanos(starts []int64, t int64) int {
 	return lo
 }
 
-// formatBucket labels a bucket by its start t, as returned by bucketStart (in
-// the query's zone): an ISO date "2025-03-30" for day buckets and wider, the
+// Key labels the bucket starting at t (in the query's zone) as result JSON
+// does: an ISO date "2025-03-30" for day buckets and wider, the
 // wall-clock hour with its offset "2025-03-30T14:00+02:00" for hour buckets,
 // so that the two buckets of a repeated hour keep distinct labels ("Z" stands
 // for a zero offset, as in RFC 3339).
-func formatBucket(t time.Time, b Bucket) string {
+func (b Bucket) Key(t time.Time) string {
 	if b == Hour {
 		return t.Format("2006-01-02T15:04Z07:00")
 	}

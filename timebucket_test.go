@@ -61,7 +61,7 @@ func checkStarts(t *testing.T, from, to string, b Bucket, loc *time.Location, wa
 	starts := bucketStarts(rfc(t, from), rfc(t, to), b, loc, time.Monday)
 	labels := make([]string, len(starts))
 	for i, s := range starts {
-		labels[i] = formatBucket(s, b)
+		labels[i] = b.Key(s)
 	}
 	require.Equal(t, wantLabels, labels)
 	require.Len(t, starts, len(wantStarts))
@@ -162,7 +162,7 @@ func TestWiderBuckets(t *testing.T) {
 		starts := bucketStarts(rfc(t, "2024-12-25T00:00:00Z"), rfc(t, "2025-01-07T00:00:00Z"), Week, time.UTC, time.Sunday)
 		labels := []string{}
 		for _, s := range starts {
-			labels = append(labels, formatBucket(s, Week))
+			labels = append(labels, Week.Key(s))
 		}
 		require.Equal(t, []string{"2024-12-22", "2024-12-29", "2025-01-05"}, labels)
 	})
@@ -345,9 +345,9 @@ func TestBucketIndexNanosAgreesWithLinearSearch(t *testing.T) {
 func TestFormatBucket(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
 	at := rfc(t, "2025-03-30T14:00:00+02:00").In(paris)
-	require.Equal(t, "2025-03-30T14:00+02:00", formatBucket(at, Hour))
+	require.Equal(t, "2025-03-30T14:00+02:00", Hour.Key(at))
 	for _, b := range []Bucket{Day, Week, Month, Quarter, Year} {
-		require.Equal(t, "2025-03-30", formatBucket(at, b))
+		require.Equal(t, "2025-03-30", b.Key(at))
 	}
 }
 

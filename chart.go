@@ -1,0 +1,443 @@
+package convreport
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// ChartSpec is a [Result] shaped for display: the chart type, the axes, and
+// the values arranged as categories × series, slices or one number. It is
+// plain data with JSON tags; renderers (the render package, a web UI) draw
+// it without knowing how reports are computed.
+//
+// The layout follows the report:
+//   - a time series (a Bucket) has the buckets as categories on X;
+//   - a grouped report has its first dimension's values as categories;
+//   - each further dimension (the second dimension, or the dimension of a
+//     dimension + bucket report) makes one series per value, in point order;
+//     otherwise there is a single series named after the measure.
+//
+// Pie and donut charts fill Slices, one per point; a summary fills Summary.
+// Every other type fills Categories and Series.
+type ChartSpec struct {
+	Type  ChartType `json:"type"`
+	Title string    `json:"title"`
+	// Stacked and Percent are set only for bar and column charts; Percent
+	// implies Stacked (each category sums to 100 %).
+	Stacked bool `json:"stacked,omitempty"`
+	Percent bool `json:"percent,omitempty"`
+	// X is the category axis (a dimension or the bucket), Y the value axis.
+	X ChartAxis `json:"x"`
+	Y ChartAxis `json:"y"`
+	// Legend names what the series are (the further dimensions); empty for
+	// a single series.
+	Legend string `json:"legend,omitempty"`
+	// Labels holds one label per Result point, in point order: dimension
+	// labels joined by " / ", then the bucket's label; "Other" for the point
+	// that folds the tail.
+	Labels []string `json:"labels"`
+
+	Categories []ChartCategory `json:"categories,omitempty"`
+	Series     []ChartSeries   `json:"series,omitempty"`
+	Slices     []ChartSlice    `json:"slices,omitempty"`
+	Summary    *ChartSummary   `json:"summary,omitempty"`
+}
+
+// ChartAxis describes one axis.
+type ChartAxis struct {
+	// Field is the axis's field in result JSON: a dimension key
+	// ("assignee"), "bucket", or "value".
+	Field string `json:"field"`
+	// Title is for people: "Assignee", "Day", "Average agent first response
+	// time".
+	Title string `json:"title"`
+	// Unit is the value axis's unit: "conversations", "seconds" (to be
+	// shown humanised) or "percent".
+	Unit string `json:"unit,omitempty"`
+	// Bucket is set on a time axis: the width of one category.
+	Bucket Bucket `json:"bucket,omitempty"`
+}
+
+// ChartCategory is one position on the X axis.
+type ChartCategory struct {
+	// Key is the machine value: the dimension value ("" for the group with
+	// no value), or the bucket start as in result JSON ("2025-03-30",
+	// "2025-03-30T14:00+02:00").
+	Key string `json:"key"`
+	// Label is for people: the value, "(no value)", "Other", or the
+	// bucket's date.
+	Label string `json:"label"`
+	// Known is false for the group of conversations with no value.
+	Known bool `json:"known"`
+	// Other marks the category that folds the points beyond the report's
+	// Limit; its Key and Label are "Other".
+	Other bool `json:"other,omitempty"`
+	// Time is the bucket start in the query's zone, on a time axis.
+	Time time.Time `json:"time,omitzero"`
+}
+
+// ChartSeries is one series: a value for each category.
+type ChartSeries struct {
+	// Name is the series' label (the further dimensions' labels joined by
+	// " / "), or the value axis's title for a single series.
+	Name string `json:"name"`
+	// Key identifies the series: the further dimensions' values joined by
+	// " / ", "" for a single series.
+	Key   string `json:"key"`
+	Other bool   `json:"other,omitempty"`
+	// Values has one entry per category, in category order.
+	Values []ChartValue `json:"values"`
+}
+
+// ChartValue is one drawn value.
+type ChartValue struct {
+	// Value is the exact decimal ("312.5"); empty when Null.
+	Value string `json:"value"`
+	// Float is Value as a float64, for drawing; 0 when Null.
+	Float float64 `json:"float"`
+	// Null is true when the point has no value (an average over an empty
+	// bucket) or when there is no point at all (Point is -1).
+	Null  bool  `json:"null,omitempty"`
+	Count int64 `json:"count"`
+	// Point is the index of the point in Result.Points, or -1 when no point
+	// has this category and series (a combination of dimension values with
+	// no conversation).
+	Point int `json:"point"`
+}
+
+// ChartSlice is one slice of a pie or donut: one point.
+type ChartSlice struct {
+	Label string `json:"label"`
+	Other bool   `json:"other,omitempty"`
+	ChartValue
+	// Share is the slice's part of the sum of the positive values, in
+	// [0, 1]; 0 for a null or negative value.
+	Share float64 `json:"share"`
+}
+
+// ChartSummary is the one big number of a summary chart.
+type ChartSummary struct {
+	// Label says what the number is: the measure ("Average agent first
+	// response time") or, when several points of a non-additive measure
+	// cannot be combined exactly, "Conversations".
+	Label string `json:"label"`
+	Unit  string `json:"unit"`
+	ChartValue
+}
+
+// NewChartSpec shapes r for display with its report's Chart settings. An
+// empty chart type is chosen from the report: a line for a time series, a
+// bar for a grouped report, a summary for a report with neither. Stacked
+// and Percent are kept only for bar and column charts.
+//
+// A summary shows the single point's value; with several points it shows
+// the sum for a count, and for any other measure the number of
+// conversations behind the points (averages and percentiles cannot be
+// added).
+func NewChartSpec(r Result) ChartSpec {
+	rep := r.Report
+	s := ChartSpec{Type: rep.Chart.Type, Title: rep.Name}
+	if s.Type == "" {
+		switch {
+		case rep.Bucket != NoBucket:
+			s.Type = LineChart
+		case len(rep.Dimensions) > 0:
+			s.Type = BarChart
+		default:
+			s.Type = SummaryChart
+		}
+	}
+	if s.Type == BarChart || s.Type == ColumnChart {
+		s.Percent = rep.Chart.Percent
+		s.Stacked = rep.Chart.Stacked || rep.Chart.Percent
+	}
+	yTitle := chartMeasureTitle(rep.Measure)
+	if s.Title == "" {
+		s.Title = yTitle
+	}
+	s.Y = ChartAxis{Field: "value", Title: yTitle, Unit: rep.Measure.Unit()}
+
+	// seriesDims are the dimensions that split points into series.
+	seriesDims := rep.Dimensions
+	switch {
+	case rep.Bucket != NoBucket:
+		s.X = ChartAxis{Field: "bucket", Title: chartBucketTitle(rep.Bucket), Bucket: rep.Bucket}
+	case len(rep.Dimensions) > 0:
+		key, label := chartProperty(rep.Dimensions[0])
+		s.X = ChartAxis{Field: key, Title: label}
+		seriesDims = rep.Dimensions[1:]
+	}
+	legend := make([]string, len(seriesDims))
+	for i, d := range seriesDims {
+		_, legend[i] = chartProperty(d)
+	}
+	s.Legend = strings.Join(legend, " / ")
+
+	s.Labels = make([]string, len(r.Points))
+	for i, p := range r.Points {
+		s.Labels[i] = chartPointLabel(p, rep.Bucket, r.Zone)
+	}
+
+	switch s.Type {
+	case SummaryChart:
+		s.Summary = chartSummary(r, yTitle)
+		return s
+	case PieChart, DonutChart:
+		s.Slices = chartSlices(r, s.Labels)
+		return s
+	}
+
+	// Arrange points as categories × series, each in order of first
+	// appearance.
+	catIndex := map[string]int{}
+	serIndex := map[string]int{}
+	type cell struct{ cat, ser, point int }
+	var cells []cell
+	for i, p := range r.Points {
+		var cat ChartCategory
+		var serDims []DimensionValue
+		switch {
+		case rep.Bucket != NoBucket:
+			t := p.Bucket
+			if r.Zone != nil {
+				t = t.In(r.Zone)
+			}
+			cat = ChartCategory{Key: rep.Bucket.Key(t), Label: chartBucketLabel(t, rep.Bucket), Known: true, Time: t}
+			serDims = p.Dimensions
+		case len(p.Dimensions) > 0:
+			d := p.Dimensions[0]
+			cat = ChartCategory{Key: d.Value, Label: d.Label(), Known: d.Known, Other: p.Other}
+			if p.Other {
+				cat.Key, cat.Label = "Other", "Other"
+			}
+			serDims = p.Dimensions[1:]
+		default:
+			cat = ChartCategory{Label: yTitle, Known: true}
+		}
+		ck := chartIdentity(cat.Other, []DimensionValue{{Value: cat.Key, Known: cat.Known}})
+		ci, ok := catIndex[ck]
+		if !ok {
+			ci = len(s.Categories)
+			catIndex[ck] = ci
+			s.Categories = append(s.Categories, cat)
+		}
+		sk := chartIdentity(p.Other && len(serDims) > 0, serDims)
+		si, ok := serIndex[sk]
+		if !ok {
+			si = len(s.Series)
+			serIndex[sk] = si
+			ser := ChartSeries{Name: yTitle, Other: p.Other && len(serDims) > 0}
+			if len(serDims) > 0 {
+				keys := make([]string, len(serDims))
+				labels := make([]string, len(serDims))
+				for j, d := range serDims {
+					keys[j], labels[j] = d.Value, d.Label()
+				}
+				ser.Key, ser.Name = strings.Join(keys, " / "), strings.Join(labels, " / ")
+				if p.Other {
+					ser.Key, ser.Name = "Other", "Other"
+				}
+			}
+			s.Series = append(s.Series, ser)
+		}
+		cells = append(cells, cell{ci, si, i})
+	}
+	for i := range s.Series {
+		vals := make([]ChartValue, len(s.Categories))
+		for j := range vals {
+			vals[j] = ChartValue{Null: true, Point: -1}
+		}
+		s.Series[i].Values = vals
+	}
+	for _, c := range cells {
+		s.Series[c.ser].Values[c.cat] = chartValue(r.Points[c.point], c.point)
+	}
+	return s
+}
+
+func chartValue(p Point, index int) ChartValue {
+	v := ChartValue{Count: p.Count, Point: index, Null: !p.Value.Valid}
+	if p.Value.Valid {
+		v.Value = p.Value.Decimal.String()
+		v.Float = p.Value.Decimal.InexactFloat64()
+	}
+	return v
+}
+
+func chartSlices(r Result, labels []string) []ChartSlice {
+	out := make([]ChartSlice, len(r.Points))
+	var total float64
+	for i, p := range r.Points {
+		out[i] = ChartSlice{Label: labels[i], Other: p.Other, ChartValue: chartValue(p, i)}
+		if out[i].Float > 0 {
+			total += out[i].Float
+		}
+	}
+	for i := range out {
+		if out[i].Float > 0 && total > 0 {
+			out[i].Share = out[i].Float / total
+		}
+	}
+	return out
+}
+
+func chartSummary(r Result, title string) *ChartSummary {
+	m := r.Report.Measure
+	s := &ChartSummary{Label: title, Unit: m.Unit(), ChartValue: ChartValue{Point: -1}}
+	switch {
+	case len(r.Points) == 1:
+		s.ChartValue = chartValue(r.Points[0], 0)
+		return s
+	case m.agg() != Count && len(r.Points) > 1:
+		s.Label, s.Unit = "Conversations", "conversations"
+	case m.agg() != Count:
+		s.Null = true
+		return s
+	}
+	var n int64
+	for _, p := range r.Points {
+		n += p.Count
+	}
+	d := decimal.NewFromInt(n)
+	s.Count, s.Value, s.Float = n, d.String(), float64(n)
+	return s
+}
+
+// chartIdentity keys a category or series by its dimension values, keeping
+// the group with no value and the Other point apart from any real value.
+func chartIdentity(other bool, ds []DimensionValue) string {
+	if other {
+		return "\x00other"
+	}
+	var b strings.Builder
+	for _, d := range ds {
+		if d.Known {
+			b.WriteString("=" + d.Value)
+		} else {
+			b.WriteString("∅")
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+func chartPointLabel(p Point, b Bucket, zone *time.Location) string {
+	if p.Other {
+		return "Other"
+	}
+	parts := make([]string, 0, len(p.Dimensions)+1)
+	for _, d := range p.Dimensions {
+		parts = append(parts, d.Label())
+	}
+	if b != NoBucket && !p.Bucket.IsZero() {
+		t := p.Bucket
+		if zone != nil {
+			t = t.In(zone)
+		}
+		parts = append(parts, chartBucketLabel(t, b))
+	}
+	return strings.Join(parts, " / ")
+}
+
+// chartProperty returns the result-JSON key and the label of a property
+// name; a custom property's key and label are its name.
+func chartProperty(name string) (key, label string) {
+	if p, ok := DefaultSchema().Lookup(name); ok {
+		return p.Key, p.Label
+	}
+	return name, name
+}
+
+// chartBucketLabel formats a bucket start for people.
+func chartBucketLabel(t time.Time, b Bucket) string {
+	switch b {
+	case Hour:
+		return t.Format("2006-01-02 15:04")
+	case Month:
+		return t.Format("2006-01")
+	case Quarter:
+		return t.Format("2006") + " Q" + strconv.Itoa((int(t.Month())+2)/3)
+	case Year:
+		return t.Format("2006")
+	}
+	return t.Format("2006-01-02")
+}
+
+func chartBucketTitle(b Bucket) string {
+	switch b {
+	case Hour:
+		return "Hour"
+	case Week:
+		return "Week"
+	case Month:
+		return "Month"
+	case Quarter:
+		return "Quarter"
+	case Year:
+		return "Year"
+	}
+	return "Day"
+}
+
+// chartMeasureTitle names a measure for people: "Conversations", "Average
+// agent first response time", "90th percentile customer wait time",
+// "Share of time to close within 1h".
+func chartMeasureTitle(m Measure) string {
+	metric := strings.ToLower(string(m.Metric))
+	if p, ok := DefaultSchema().Lookup(m.Metric.property()); ok {
+		metric = strings.ToLower(p.Label)
+	}
+	switch m.agg() {
+	case Count:
+		return "Conversations"
+	case Average:
+		return "Average " + metric
+	case Median:
+		return "Median " + metric
+	case Min:
+		return "Minimum " + metric
+	case Max:
+		return "Maximum " + metric
+	case Percentile:
+		return chartOrdinal(m.P) + " percentile " + metric
+	case ShareWithin:
+		return "Share of " + metric + " within " + chartDuration(m.Threshold.D())
+	}
+	return string(m.Agg) + " " + metric
+}
+
+// chartDuration writes d like time.Duration.String without zero trailing
+// units: "5m", "1h30m", "1h".
+func chartDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// chartOrdinal writes 90 as "90th", 99.9 as "99.9th", 1 as "1st".
+func chartOrdinal(p float64) string {
+	s := strconv.FormatFloat(p, 'f', -1, 64)
+	if strings.Contains(s, ".") {
+		return s + "th"
+	}
+	n := int(p)
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+		return s + "th"
+	case n%10 == 1:
+		return s + "st"
+	case n%10 == 2:
+		return s + "nd"
+	case n%10 == 3:
+		return s + "rd"
+	}
+	return s + "th"
+}

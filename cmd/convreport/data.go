@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/memory"
+)
+
+// dataFlags name the conversations to load.
+type dataFlags struct {
+	path, format  string
+	skipInvalid   bool
+	ignoreUnknown bool
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.path, "data", "", "conversations: a .jsonl or .csv file, or - for standard input (required)")
+	fs.StringVar(&d.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -)")
+	fs.BoolVar(&d.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
+	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
+}
+
+// load reads the data file into an in-memory source.
+func (c *cli) load(d dataFlags) (*memory.Source, []convreport.Conversation, error) {
+	if d.path == "" {
+		return nil, nil, usageError("--data is required (a .jsonl or .csv file, or - for standard input)")
+	}
+	format := ingest.Format(strings.ToLower(d.format))
+	var r io.Reader
+	var size int64
+	name := d.path
+	if d.path == "-" {
+		r, name = c.stdin, "standard input"
+		if format == "" {
+			format = ingest.JSONL
+		}
+	} else {
+		f, err := os.Open(d.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		r = f
+		if format == "" {
+			if format, err = ingest.FormatOf(d.path); err != nil {
+				return nil, nil, usageError("--data %s: %v (or give --data-format)", d.path, err)
+			}
+		}
+		name = filepath.Base(d.path)
+	}
+	if format != ingest.JSONL && format != ingest.CSV {
+		return nil, nil, usageError("--data-format %q: want jsonl or csv", d.format)
+	}
+	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: name}
+	bar := newProgress(c.stderr, size)
+	if bar != nil {
+		opt.Progress = bar.update
+		defer bar.done()
+	}
+	cs, err := ingest.ReadAll(c.ctx, bufio.NewReaderSize(r, 1<<20), format, opt)
+	if err != nil && !d.skipInvalid {
+		return nil, nil, err
+	}
+	if err != nil {
+		// Every bad line is reported; every valid one is kept.
+		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", err)
+	}
+	src, err := memory.New(cs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, cs, nil
+}
+
+// dashboard loads a template by ID or a saved dashboard from a JSON file.
+func loadDashboard(spec string) (convreport.Dashboard, error) {
+	if spec == "" {
+		return convreport.Dashboard{}, usageError("--dashboard is required: chat-overview, email-overview or a dashboard .json file")
+	}
+	if t, ok := library.Lookup(spec); ok {
+		return t.NewDashboard(convreport.DashboardOptions{Name: t.Name, Owner: "convreport"})
+	}
+	if !strings.HasSuffix(strings.ToLower(spec), ".json") {
+		var ids []string
+		for _, t := range library.All() {
+			ids = append(ids, t.ID)
+		}
+		return convreport.Dashboard{}, usageError("--dashboard %q: no such template (have %s) and not a .json file", spec, strings.Join(ids, ", "))
+	}
+	b, err := os.ReadFile(spec)
+	if err != nil {
+		return convreport.Dashboard{}, err
+	}
+	var d convreport.Dashboard
+	if err := jsonUnmarshalStrict(b, &d); err != nil {
+		return d, fmt.Errorf("%s: %v", spec, err)
+	}
+	if err := d.Validate(); err != nil {
+		return d, fmt.Errorf("%s: %v", spec, err)
+	}
+	return d, nil
+}
+
+// progress draws a bar on a terminal while a large file loads.
+type progress struct {
+	w     io.Writer
+	total int64
+	last  time.Time
+}
+
+// newProgress returns nil unless w is a terminal and the input is large
+// enough for a bar to help.
+func newProgress(w io.Writer, total int64) *progress {
+	f, ok := w.(*os.File)
+	if !ok || total < 8<<20 {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return &progress{w: w, total: total}
+}
+
+func (p *progress) update(read int64, rows int) {
+	if time.Since(p.last) < 100*time.Millisecond && read < p.total {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	frac := float64(read) / float64(p.total)
+	n := min(width, int(frac*width))
+	fmt.Fprintf(p.w, "\rloading [%s%s] %3.0f%%  %d conversations", strings.Repeat("█", n), strings.Repeat(" ", width-n), frac*100, rows)
+}
+
+func (p *progress) done() { fmt.Fprint(p.w, "\r\033[K") }

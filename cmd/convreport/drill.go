@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render"
+)
+
+// pointFlags collects repeated --point key=value flags.
+type pointFlags []string
+
+func (p *pointFlags) String() string     { return strings.Join(*p, ",") }
+func (p *pointFlags) Set(v string) error { *p = append(*p, v); return nil }
+
+func (c *cli) drill(args []string) error {
+	fs := c.flags("drill")
+	var data dataFlags
+	var qf queryFlags
+	var points pointFlags
+	data.register(fs)
+	qf.register(fs)
+	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
+	reportName := fs.String("report", "", "the report's name or ID (required)")
+	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; an empty value means no value; other=true for Other); repeat for several dimensions")
+	format := fs.String("format", "text", "output: text, json or csv")
+	sortBy := fs.String("sort", "CreatedAt", "property to sort the conversations by")
+	desc := fs.Bool("desc", false, "sort in descending order")
+	offset := fs.Int("offset", 0, "conversations to skip")
+	limit := fs.Int("limit", 100, fmt.Sprintf("conversations to list (at most %d)", convreport.MaxPageSize))
+	out := fs.String("out", "", "write to this file instead of standard output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch *format {
+	case "text", "json", "csv":
+	default:
+		return usageError("--format %q: want text, json or csv", *format)
+	}
+	if *reportName == "" {
+		return usageError("--report is required")
+	}
+	d, err := loadDashboard(*dash)
+	if err != nil {
+		return err
+	}
+	var report convreport.Report
+	var names []string
+	for _, r := range d.Reports {
+		names = append(names, fmt.Sprintf("%q", r.Name))
+		if strings.EqualFold(r.Name, *reportName) || r.ID == *reportName {
+			report = r
+		}
+	}
+	if report.Name == "" {
+		return usageError("--report %q: %s has no such report (have %s)", *reportName, d.Name, strings.Join(names, ", "))
+	}
+	q, err := qf.query(time.Now())
+	if err != nil {
+		return err
+	}
+	src, _, err := c.load(data)
+	if err != nil {
+		return err
+	}
+	eng := convreport.NewEngine(src)
+	res, err := eng.Run(c.ctx, q, report)
+	if err != nil {
+		return err
+	}
+	p, err := findPoint(res[0], points)
+	if err != nil {
+		return err
+	}
+	dr, err := eng.DrillDown(c.ctx, q, report, p)
+	if err != nil {
+		return err
+	}
+	if err := dr.SortBy(*sortBy, *desc); err != nil {
+		return usageError("--sort: %v", err)
+	}
+	page, err := dr.Page(*offset, *limit)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	var rows [][]any
+	for cv := range page {
+		rows = append(rows, dr.Values(&cv))
+	}
+	var buf bytes.Buffer
+	switch *format {
+	case "text":
+		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset)
+	case "csv":
+		w := csv.NewWriter(&buf)
+		head := make([]string, len(dr.Columns))
+		for i, col := range dr.Columns {
+			head[i] = col.Key
+		}
+		w.Write(head)
+		for _, r := range rows {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				rec[i] = cell(v, time.UTC, true)
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			return err
+		}
+	case "json":
+		type page struct {
+			Report        string           `json:"report"`
+			Point         map[string]any   `json:"point"`
+			Total         int              `json:"total"`
+			Offset        int              `json:"offset"`
+			Conversations []map[string]any `json:"conversations"`
+		}
+		pg := page{Report: report.Name, Point: pointMap(p), Total: dr.Len(), Offset: *offset, Conversations: []map[string]any{}}
+		for _, r := range rows {
+			m := map[string]any{}
+			for i, v := range r {
+				if v == nil {
+					m[dr.Columns[i].Key] = nil
+				} else {
+					m[dr.Columns[i].Key] = cell(v, time.UTC, true)
+				}
+			}
+			pg.Conversations = append(pg.Conversations, m)
+		}
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(pg); err != nil {
+			return err
+		}
+	}
+	return c.write(*out, buf.Bytes())
+}
+
+// findPoint picks the result's point named by key=value pairs.
+func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
+	want := map[string]string{}
+	for _, s := range specs {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok {
+			return convreport.Point{}, usageError("--point %q: want dimension=value", s)
+		}
+		want[strings.ToLower(strings.TrimSpace(k))] = v
+	}
+	if len(r.Points) == 0 {
+		return convreport.Point{}, fmt.Errorf("report %q has no data points in this range", r.Report.Name)
+	}
+	var labels []string
+	for _, p := range r.Points {
+		if matches(p, want) {
+			return p, nil
+		}
+		labels = append(labels, pointLabel(p))
+	}
+	if len(labels) > 12 {
+		labels = append(labels[:12], "…")
+	}
+	return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), strings.Join(labels, "; "))
+}
+
+func matches(p convreport.Point, want map[string]string) bool {
+	if p.Other {
+		return want["other"] == "true" && len(want) == 1
+	}
+	n := 0
+	for _, d := range p.Dimensions {
+		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
+		v, ok := want[strings.ToLower(prop.Key)]
+		if !ok {
+			v, ok = want[strings.ToLower(d.Property)]
+		}
+		if !ok {
+			return false
+		}
+		n++
+		if d.Known != (v != "") || (d.Known && d.Value != v) {
+			return false
+		}
+	}
+	if !p.Bucket.IsZero() {
+		v, ok := want["bucket"]
+		if !ok {
+			return false
+		}
+		n++
+		if v != p.Bucket.Format(time.DateOnly) && v != p.Bucket.Format("2006-01-02T15:04") && v != p.Bucket.Format(time.RFC3339) {
+			return false
+		}
+	}
+	return n == len(want)
+}
+
+func pointLabel(p convreport.Point) string {
+	if p.Other {
+		return "other=true"
+	}
+	var parts []string
+	for _, d := range p.Dimensions {
+		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
+		key := prop.Key
+		if key == "" {
+			key = d.Property
+		}
+		v := d.Value
+		if !d.Known {
+			v = ""
+		}
+		parts = append(parts, key+"="+v)
+	}
+	if !p.Bucket.IsZero() {
+		parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
+	}
+	return strings.Join(parts, " ")
+}
+
+func pointMap(p convreport.Point) map[string]any {
+	m := map[string]any{}
+	for _, d := range p.Dimensions {
+		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
+		key := prop.Key
+		if key == "" {
+			key = d.Property
+		}
+		if d.Known {
+			m[key] = d.Value
+		} else {
+			m[key] = nil
+		}
+	}
+	if !p.Bucket.IsZero() {
+		m["bucket"] = p.Bucket.Format(time.RFC3339)
+	}
+	if p.Other {
+		m["other"] = true
+	}
+	return m
+}
+
+func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int) {
+	fmt.Fprintf(buf, "%s — %s: %d conversations", r.Name, pointLabel(p), dr.Len())
+	if p.Value.Valid {
+		fmt.Fprintf(buf, " (value %s)", render.FormatValue(p.Value, r.Measure.Unit()))
+	}
+	fmt.Fprintln(buf)
+	if len(rows) < dr.Len() {
+		fmt.Fprintf(buf, "showing %d–%d\n", offset+1, offset+len(rows))
+	}
+	tw := tabwriter.NewWriter(buf, 0, 0, 2, ' ', 0)
+	for i, col := range dr.Columns {
+		if i > 0 {
+			fmt.Fprint(tw, "\t")
+		}
+		fmt.Fprint(tw, col.Label)
+	}
+	fmt.Fprintln(tw)
+	for _, row := range rows {
+		for i, v := range row {
+			if i > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			fmt.Fprint(tw, strings.Map(func(r rune) rune {
+				if r < ' ' || r == '\t' {
+					return ' '
+				}
+				return r
+			}, cell(v, zone, false)))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}
+
+// cell formats a value: times in zone (RFC 3339 when exact), durations in
+// seconds (exact) or humanised.
+func cell(v any, zone *time.Location, exact bool) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if exact {
+			return v.In(zone).Format(time.RFC3339Nano)
+		}
+		return v.In(zone).Format("2006-01-02 15:04:05")
+	case time.Duration:
+		if exact {
+			return fmt.Sprintf("%g", v.Seconds())
+		}
+		return v.Round(time.Second).String()
+	case float64:
+		return fmt.Sprintf("%g", v)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,130 @@
+// Command convreport runs conversation reports from the command line: the
+// Chat overview and Email overview dashboards (or any saved dashboard) over
+// a JSON Lines or CSV export, printed for a terminal or written as JSON,
+// CSV, Vega-Lite, SVG or a self-contained HTML page, with drill-downs to
+// the conversations behind each number.
+//
+// Usage:
+//
+//	convreport demo                       both overview dashboards on sample data
+//	convreport run --data FILE --dashboard chat-overview [flags]
+//	convreport drill --data FILE --dashboard D --report NAME --point key=value...
+//	convreport templates [QUERY]          list or search dashboard templates
+//	convreport check-filter EXPR          check a filter expression
+//	convreport generate --n N --seed S --out FILE
+//
+// Run "convreport COMMAND -h" for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+// exitError carries a process exit code; usage problems exit with 2.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+const usage = `convreport reports on customer conversations.
+
+Commands:
+  demo           generate sample data and show both overview dashboards
+  run            run a dashboard over a data file
+  drill          list the conversations behind one data point
+  templates      list or search the dashboard templates
+  check-filter   check a filter expression
+  generate       write sample conversations to a file
+
+Run "convreport COMMAND -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "convreport:", err)
+	} else {
+		code = 0
+	}
+	os.Exit(code)
+}
+
+// run dispatches a command; it never panics out, so a user sees an error
+// line, not a stack trace.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v (please report it)", r)
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError("no command given")
+	}
+	env := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "demo":
+		return env.demo(rest)
+	case "run":
+		return env.run(rest)
+	case "drill":
+		return env.drill(rest)
+	case "templates":
+		return env.templates(rest)
+	case "check-filter":
+		return env.checkFilter(rest)
+	case "generate":
+		return env.generate(rest)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError("unknown command %q", cmd)
+	}
+}
+
+type cli struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func (c *cli) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("convreport "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	return fs
+}
+
+// parse parses flags; a bad flag is a usage error, -h is not an error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: 2, err: err}
+	}
+	return nil
+}

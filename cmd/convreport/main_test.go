@@ -1,0 +1,237 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/render"
+	"github.com/stretchr/testify/require"
+)
+
+var binary string
+
+// TestMain builds the real binary once; every test runs it as a user would.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "convreport-cli")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "convreport")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		panic("build: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type outcome struct {
+	stdout, stderr string
+	code           int
+}
+
+func cli(t *testing.T, stdin string, args ...string) outcome {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	require.NotContains(t, se.String(), "goroutine", "no stack trace reaches the user")
+	return outcome{so.String(), se.String(), code}
+}
+
+// generated writes a sample file once per test.
+func generated(t *testing.T, n int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "conversations.jsonl")
+	o := cli(t, "", "generate", "--n", itoa(n), "--seed", "7", "--out", path)
+	require.Equal(t, 0, o.code, o.stderr)
+	return path
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestRunJSONMatchesAPlainCount(t *testing.T) {
+	path := generated(t, 3000)
+	o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--from", "2025-04-01", "--to", "2025-05-01", "--tz", "Europe/Paris", "--format", "json")
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err := render.ParseJSON(strings.NewReader(o.stdout))
+	require.NoError(t, err)
+	require.Equal(t, "Chat overview", got.Dashboard)
+	require.Equal(t, "Europe/Paris", got.TimeZone)
+	require.Len(t, got.Reports, 6)
+
+	// Independent reference: read the file and count chats per assignee
+	// created in April, Paris time.
+	cs, err := ingest.ReadFile(t.Context(), path, ingest.Options{})
+	require.NoError(t, err)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	from, to := time.Date(2025, 4, 1, 0, 0, 0, 0, paris), time.Date(2025, 5, 1, 0, 0, 0, 0, paris)
+	want := map[string]int64{}
+	for _, c := range cs {
+		if c.Channel == convreport.Chat && !c.CreatedAt.Before(from) && c.CreatedAt.Before(to) {
+			want[c.Assignee]++
+		}
+	}
+	byRep := got.Reports[0]
+	require.Equal(t, "count", byRep.Measure)
+	require.Len(t, byRep.Points, len(want))
+	for _, p := range byRep.Points {
+		key, _, ok := p.Dimensions.Get("assignee") // "" for unassigned
+		require.True(t, ok)
+		require.Equal(t, want[key], p.Count, "assignee %q", key)
+		require.Equal(t, strconv.FormatInt(want[key], 10), *p.Value)
+	}
+	// The series has every day of April.
+	series := got.Reports[5]
+	require.Len(t, series.Points, 30)
+}
+
+func TestDrillListsThePointsConversations(t *testing.T) {
+	path := generated(t, 2000)
+	args := []string{"--data", path, "--dashboard", "email-overview", "--range", "last_30_days", "--now", "2025-06-01T12:00:00+02:00", "--tz", "Europe/Paris"}
+	o := cli(t, "", append([]string{"run", "--format", "json"}, args...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err := render.ParseJSON(strings.NewReader(o.stdout))
+	require.NoError(t, err)
+	p := got.Reports[0].Points[0]
+	owner, known, _ := p.Dimensions.Get("assignee")
+	var a any
+	if known {
+		a = owner
+	}
+
+	o = cli(t, "", append([]string{"drill", "--report", "Email volume by owner", "--point", "assignee=" + owner, "--format", "json", "--limit", "1000"}, args...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	var page struct {
+		Total         int              `json:"total"`
+		Conversations []map[string]any `json:"conversations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &page))
+	require.Equal(t, int(p.Count), page.Total)
+	require.Len(t, page.Conversations, int(p.Count))
+	var gotIDs []string
+	for _, c := range page.Conversations {
+		require.Equal(t, a, c["assignee"])
+		gotIDs = append(gotIDs, c["id"].(string))
+	}
+	// Reference: the owner's emails created in May (Paris), from the file.
+	cs, err := ingest.ReadFile(t.Context(), path, ingest.Options{})
+	require.NoError(t, err)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	from, to := time.Date(2025, 5, 2, 0, 0, 0, 0, paris), time.Date(2025, 6, 1, 0, 0, 0, 0, paris)
+	var wantIDs []string
+	for _, c := range cs {
+		if c.Channel == convreport.Email && c.Assignee == owner && !c.CreatedAt.Before(from) && c.CreatedAt.Before(to) {
+			wantIDs = append(wantIDs, c.ID)
+		}
+	}
+	require.ElementsMatch(t, wantIDs, gotIDs)
+
+	o = cli(t, "", append([]string{"drill", "--report", "Email volume by owner", "--point", "assignee=nobody"}, args...)...)
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, `no point of "Email volume by owner" matches assignee=nobody; points are:`)
+}
+
+func TestBrokenInputsGiveClearErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	good := `{"id":"a","channel":"chat","status":"open","created_at":"2025-03-01T10:00:00Z"}`
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"truncated line", []string{"run", "--data", write("t.jsonl", good+"\n"+`{"id":"b","chan`), "--dashboard", "chat-overview"}, 1,
+			"convreport: t.jsonl: line 2: unexpected end of JSON"},
+		{"wrong type", []string{"run", "--data", write("w.jsonl", `{"id":"a","channel":"chat","status":"open","created_at":"2025-03-01T10:00:00Z","incoming_messages":"three"}`), "--dashboard", "chat-overview"}, 1,
+			`convreport: w.jsonl: line 1: incoming_messages: want a number, got string "three"`},
+		{"unknown key", []string{"run", "--data", write("u.jsonl", `{"id":"a","channel":"chat","status":"open","created_at":"2025-03-01T10:00:00Z","asignee":"x"}`), "--dashboard", "chat-overview"}, 1,
+			`convreport: u.jsonl: line 1: unknown key "asignee" (did you mean "assignee"?)`},
+		{"bad zone", []string{"run", "--data", write("g.jsonl", good), "--dashboard", "chat-overview", "--tz", "Mars/Olympus"}, 2,
+			`convreport: --tz "Mars/Olympus": not an IANA time zone (like Europe/Paris or UTC)`},
+		{"from after to", []string{"run", "--data", write("g2.jsonl", good), "--dashboard", "chat-overview", "--from", "2025-03-10", "--to", "2025-03-01"}, 2,
+			"convreport: --from 2025-03-10 is not before --to 2025-03-01"},
+		{"unknown dashboard", []string{"run", "--data", write("g3.jsonl", good), "--dashboard", "sales"}, 2,
+			`convreport: --dashboard "sales": no such template (have chat-overview, email-overview) and not a .json file`},
+		{"missing file", []string{"run", "--data", filepath.Join(dir, "nope.jsonl"), "--dashboard", "chat-overview"}, 1,
+			"no such file or directory"},
+		{"unknown command", []string{"frobnicate"}, 2, `convreport: unknown command "frobnicate"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := cli(t, "", tc.args...)
+			require.Equal(t, tc.code, o.code, o.stderr)
+			require.Contains(t, o.stderr, tc.want)
+			require.Empty(t, o.stdout)
+		})
+	}
+}
+
+func TestSkipInvalidKeepsValidRows(t *testing.T) {
+	data := `{"id":"a","channel":"chat","status":"open","created_at":"2025-03-01T10:00:00Z","assignee":"x"}
+{"id":"b","channel":"chat","status":"closed","created_at":"2025-03-01T10:00:00Z"}
+{"id":"c","channel":"chat","status":"open","created_at":"2025-03-02T10:00:00Z","assignee":"x"}
+`
+	o := cli(t, data, "run", "--data", "-", "--skip-invalid", "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-03-08", "--format", "csv")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, `line 2: conversation "b": closed_at: is missing but the conversation is closed`)
+	require.Contains(t, o.stdout, "Conversations by rep,count,conversations,x,,,2,2,\n")
+}
+
+func TestCheckFilterShowsTheCaret(t *testing.T) {
+	o := cli(t, "", "check-filter", `Channel == "chat" && Inboxx == "Sales"`)
+	require.Equal(t, 1, o.code)
+	require.Equal(t, "convreport: convreport: filter: unknown property \"Inboxx\" (did you mean \"Inbox\"?) at line 1, column 22:\n"+
+		" | Channel == \"chat\" && Inboxx == \"Sales\"\n"+
+		" | .....................^\n", o.stderr)
+	o = cli(t, "", "check-filter", `Channel == "chat"`)
+	require.Equal(t, 0, o.code)
+	require.Equal(t, "ok\n", o.stdout)
+}
+
+func TestTemplatesSearchInFrench(t *testing.T) {
+	o := cli(t, "", "templates", "vue d'ensemble des e-mails")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.True(t, strings.HasPrefix(o.stdout, "email-overview\tEmail overview"), o.stdout)
+	require.NotContains(t, o.stdout, "chat-overview")
+}
+
+func TestDemoWritesTextAndPage(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "demo.html")
+	o := cli(t, "", "demo", "--n", "3000", "--out", page)
+	require.Equal(t, 0, o.code, o.stderr)
+	for _, title := range []string{"Chat overview", "Conversations by rep", "Email overview", "Open emails by inbox"} {
+		require.Contains(t, o.stdout, title)
+	}
+	b, err := os.ReadFile(page)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "Average chat first response time by rep")
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/sample"
+)
+
+func (c *cli) templates(args []string) error {
+	fs := c.flags("templates")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ts := library.All()
+	if q := strings.Join(fs.Args(), " "); q != "" {
+		if ts = library.Search(q); len(ts) == 0 {
+			return fmt.Errorf("no template matches %q", q)
+		}
+	}
+	for _, t := range ts {
+		fmt.Fprintf(c.stdout, "%s\t%s (%s)\n  %s\n", t.ID, t.Name, t.FrenchName, t.Description)
+		for _, r := range t.Reports {
+			fmt.Fprintf(c.stdout, "  - %s [%s]\n", r.Name, r.ID)
+		}
+	}
+	return nil
+}
+
+func (c *cli) checkFilter(args []string) error {
+	fs := c.flags("check-filter")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("give one expression, quoted: convreport check-filter 'Channel == \"chat\"'")
+	}
+	if _, err := convreport.CompileFilter(nil, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, "ok")
+	return nil
+}
+
+func (c *cli) generate(args []string) error {
+	fs := c.flags("generate")
+	n := fs.Int("n", 50_000, "number of conversations")
+	seed := fs.Uint64("seed", 1, "random seed")
+	out := fs.String("out", "", "file to write: .jsonl or .csv (required; - for standard output as JSON Lines)")
+	var qf queryFlags
+	fs.StringVar(&qf.from, "from", "2025-03-03", "first creation date")
+	fs.StringVar(&qf.to, "to", "2025-06-01", "end of creation dates, exclusive")
+	fs.StringVar(&qf.tz, "tz", "Europe/Paris", "time zone of the sample business")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError("--out is required")
+	}
+	if *n <= 0 {
+		return usageError("--n must be positive")
+	}
+	loc, err := time.LoadLocation(qf.tz)
+	if err != nil {
+		return usageError("--tz %q: not an IANA time zone", qf.tz)
+	}
+	from, err := parseTime(qf.from, loc)
+	if err != nil {
+		return usageError("--from: %v", err)
+	}
+	to, err := parseTime(qf.to, loc)
+	if err != nil {
+		return usageError("--to: %v", err)
+	}
+	if !from.Before(to) {
+		return usageError("--from %s is not before --to %s", qf.from, qf.to)
+	}
+	format := ingest.JSONL
+	if *out != "-" {
+		if format, err = ingest.FormatOf(*out); err != nil {
+			return usageError("--out %s: %v", *out, err)
+		}
+	}
+	rows := sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc})
+	w := bufio.NewWriterSize(c.stdout, 1<<20)
+	var f *os.File
+	if *out != "-" {
+		if f, err = os.Create(*out); err != nil {
+			return err
+		}
+		w = bufio.NewWriterSize(f, 1<<20)
+	}
+	if format == ingest.CSV {
+		err = ingest.WriteCSV(w, nil, rows)
+	} else {
+		err = ingest.WriteJSONL(w, rows)
+	}
+	err = errors.Join(err, w.Flush())
+	if f != nil {
+		err = errors.Join(err, f.Close())
+	}
+	if err == nil && *out != "-" {
+		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
+	}
+	return err
+}

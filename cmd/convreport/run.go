@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/render"
+	"github.com/convreport/convreport/sample"
+)
+
+var formats = []string{"text", "json", "csv", "vega", "svg", "html"}
+
+func (c *cli) run(args []string) error {
+	fs := c.flags("run")
+	var data dataFlags
+	var qf queryFlags
+	data.register(fs)
+	qf.register(fs)
+	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
+	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
+	out := fs.String("out", "", "write to this file instead of standard output")
+	width := fs.Int("width", 100, "text width in columns")
+	drillRows := fs.Int("drill-rows", 50, "html: conversations listed per data point (0: none)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if !validFormat(*format) {
+		return usageError("--format %q: want one of %s", *format, strings.Join(formats, ", "))
+	}
+	d, err := loadDashboard(*dash)
+	if err != nil {
+		return err
+	}
+	q, err := qf.query(time.Now())
+	if err != nil {
+		return err
+	}
+	src, cs, err := c.load(data)
+	if err != nil {
+		return err
+	}
+	return c.show(src, cs, d, q, *format, *out, *width, *drillRows)
+}
+
+// show runs d and writes it in format to out (or standard output).
+func (c *cli) show(src *memory.Source, cs []convreport.Conversation, d convreport.Dashboard, q convreport.Query, format, out string, width, drillRows int) error {
+	q.Viewer = convreport.Viewer{UserID: d.Owner, Admin: true}
+	eng := convreport.NewEngine(src)
+	results, err := eng.RunDashboard(c.ctx, q, d)
+	if err != nil {
+		return err
+	}
+	c.noteEmpty(results, cs)
+	rd := render.Dashboard{Name: d.Name, Results: results}
+	var buf bytes.Buffer
+	switch format {
+	case "text":
+		err = render.Text(&buf, rd, render.TextOptions{Width: width})
+	case "json":
+		err = render.JSON(&buf, rd)
+	case "csv":
+		err = render.CSV(&buf, rd)
+	case "vega":
+		var b []byte
+		if b, err = render.VegaLiteDashboard(rd); err == nil {
+			buf.Write(b)
+		}
+	case "svg":
+		for i, r := range results {
+			if err = render.SVG(&buf, r, render.SVGOptions{Report: i, ID: fmt.Sprintf("r%d", i)}); err != nil {
+				break
+			}
+			buf.WriteByte('\n')
+		}
+	case "html":
+		opts := render.HTMLOptions{}
+		if drillRows > 0 {
+			opts.Drill = func(ref render.PointRef) *render.DrillTable {
+				dr, err := eng.DrillDown(c.ctx, q, results[ref.Report].Report, ref.Point)
+				if err != nil {
+					return nil
+				}
+				t := render.NewDrillTable(dr, results[ref.Report].Zone, drillRows)
+				return &t
+			}
+		}
+		err = render.HTML(&buf, rd, opts)
+	}
+	if err != nil {
+		return err
+	}
+	return c.write(out, buf.Bytes())
+}
+
+// noteEmpty says on stderr when nothing fell in the range, and where the
+// data is, since a default "last 30 days" over an old export is a common
+// surprise.
+func (c *cli) noteEmpty(results []convreport.Result, cs []convreport.Conversation) {
+	for _, r := range results {
+		if r.Matched > 0 {
+			return
+		}
+	}
+	if len(results) == 0 || len(cs) == 0 {
+		return
+	}
+	lo, hi := cs[0].CreatedAt, cs[0].CreatedAt
+	for _, x := range cs {
+		if x.CreatedAt.Before(lo) {
+			lo = x.CreatedAt
+		}
+		if x.CreatedAt.After(hi) {
+			hi = x.CreatedAt
+		}
+	}
+	r := results[0]
+	fmt.Fprintf(c.stderr, "convreport: note: no conversations in %s – %s; the data was created %s – %s (set --now, --range or --from/--to)\n",
+		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), lo.In(r.Zone).Format(time.DateOnly), hi.In(r.Zone).Format(time.DateOnly))
+}
+
+func (c *cli) write(out string, b []byte) error {
+	if out == "" || out == "-" {
+		_, err := c.stdout.Write(b)
+		return err
+	}
+	return os.WriteFile(out, b, 0o644)
+}
+
+func validFormat(f string) bool {
+	for _, x := range formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *cli) demo(args []string) error {
+	fs := c.flags("demo")
+	n := fs.Int("n", 50_000, "number of sample conversations")
+	seed := fs.Uint64("seed", 1, "random seed")
+	tz := fs.String("tz", "Europe/Paris", "time zone of the sample business and of the reports")
+	out := fs.String("out", "convreport-demo.html", "the HTML page to write")
+	width := fs.Int("width", 100, "text width in columns")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *n <= 0 {
+		return usageError("--n must be positive")
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return usageError("--tz %q: not an IANA time zone", *tz)
+	}
+	// The sample spans 90 days before its end; "now" is that end, so the
+	// last 30 days hold the most recent data.
+	end := time.Date(2025, 6, 1, 0, 0, 0, 0, loc)
+	cs := sample.Generate(sample.Config{Seed: *seed, N: *n, From: end.AddDate(0, 0, -90), To: end, Zone: loc})
+	src, err := memory.New(cs)
+	if err != nil {
+		return err
+	}
+	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end}
+	var page []render.Dashboard
+	var drills []func(render.PointRef) *render.DrillTable
+	for _, t := range library.All() {
+		d, err := t.NewDashboard(convreport.DashboardOptions{Name: t.Name, Owner: "demo"})
+		if err != nil {
+			return err
+		}
+		q.Viewer = convreport.Viewer{UserID: "demo"}
+		eng := convreport.NewEngine(src)
+		results, err := eng.RunDashboard(c.ctx, q, d)
+		if err != nil {
+			return err
+		}
+		rd := render.Dashboard{Name: d.Name, Results: results}
+		if err := render.Text(c.stdout, rd, render.TextOptions{Width: *width}); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout)
+		page = append(page, rd)
+		qq := q
+		drills = append(drills, func(ref render.PointRef) *render.DrillTable {
+			dr, err := eng.DrillDown(c.ctx, qq, results[ref.Report].Report, ref.Point)
+			if err != nil {
+				return nil
+			}
+			t := render.NewDrillTable(dr, loc, 50)
+			return &t
+		})
+	}
+	// One page holds both dashboards: their reports in order.
+	all := render.Dashboard{Name: "Conversations overview (sample data)"}
+	var owner []int
+	var index []int
+	for i, d := range page {
+		for j, r := range d.Results {
+			all.Results = append(all.Results, r)
+			owner, index = append(owner, i), append(index, j)
+		}
+	}
+	var buf bytes.Buffer
+	err = render.HTML(&buf, all, render.HTMLOptions{Drill: func(ref render.PointRef) *render.DrillTable {
+		inner := ref
+		inner.Report = index[ref.Report]
+		return drills[owner[ref.Report]](inner)
+	}})
+	if err != nil {
+		return err
+	}
+	if err := c.write(*out, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "convreport: %d sample conversations; wrote %s (open it in a browser; every number links to its conversations)\n", *n, *out)
+	return nil
+}
+
+func jsonUnmarshalStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("unexpected data after the dashboard")
+	}
+	return nil
+}
+
+var _ io.Writer = (*bytes.Buffer)(nil)

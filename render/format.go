@@ -1,0 +1,147 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// nullValue is how a point without a value reads.
+const nullValue = "–"
+
+// FormatValue writes a value of the given unit (see
+// [convreport.Measure.Unit]) for people: "seconds" humanised ("45s",
+// "5m 12s", "1h 03m", "2d 04h"), "percent" with one decimal ("82.5 %"),
+// anything else with thousands separators ("12,345"). A null value reads
+// "–".
+func FormatValue(v decimal.NullDecimal, unit string) string {
+	if !v.Valid {
+		return nullValue
+	}
+	switch unit {
+	case "seconds":
+		return FormatDuration(v.Decimal)
+	case "percent":
+		return v.Decimal.Round(1).String() + " %"
+	}
+	return groupThousands(v.Decimal.String())
+}
+
+// FormatCount writes n with thousands separators: "12,345".
+func FormatCount(n int64) string {
+	return groupThousands(strconv.FormatInt(n, 10))
+}
+
+// FormatDuration writes a number of seconds for people, rounded half away
+// from zero to the precision shown: one decimal under 10 s ("4.2s"), whole
+// seconds under a minute ("45s"), then two units: "5m 03s", "1h 03m",
+// "2d 04h".
+func FormatDuration(sec decimal.Decimal) string {
+	if sec.IsNegative() {
+		return "-" + FormatDuration(sec.Neg())
+	}
+	if r := sec.Round(1); r.LessThan(decimal.NewFromInt(10)) {
+		return r.String() + "s"
+	}
+	s := sec.Round(0).IntPart()
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm %02ds", s/60, s%60)
+	}
+	m := sec.Div(decimal.NewFromInt(60)).Round(0).IntPart()
+	if m < 24*60 {
+		return fmt.Sprintf("%dh %02dm", m/60, m%60)
+	}
+	h := sec.Div(decimal.NewFromInt(3600)).Round(0).IntPart()
+	return fmt.Sprintf("%dd %02dh", h/24, h%24)
+}
+
+// shortDuration writes an axis tick of whole seconds, leaving out zero
+// units: "0", "30s", "1m 30s", "5m", "1h", "1h 30m", "2d".
+func shortDuration(sec float64) string {
+	s := int64(sec + 0.5)
+	if sec < 0 {
+		return "-" + shortDuration(-sec)
+	}
+	if s == 0 {
+		if sec > 0 {
+			return strconv.FormatFloat(sec, 'f', -1, 64) + "s"
+		}
+		return "0"
+	}
+	units := []struct {
+		n    int64
+		name string
+	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}
+	var parts []string
+	for _, u := range units {
+		if s >= u.n {
+			parts = append(parts, strconv.FormatInt(s/u.n, 10)+u.name)
+			s %= u.n
+		}
+		if len(parts) == 2 {
+			break
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// groupThousands puts a comma every three digits of a decimal's integer
+// part.
+func groupThousands(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String()
+}
+
+// conversations writes "1 conversation", "12 conversations".
+func conversations(n int64) string {
+	if n == 1 {
+		return "1 conversation"
+	}
+	return FormatCount(n) + " conversations"
+}
+
+// formatRange writes a half-open range [from, to) for people: the first
+// and last day ("2025-03-01 – 2025-03-31") when both bounds are midnights
+// in zone, otherwise both instants to the minute.
+func formatRange(from, to time.Time, zone *time.Location) string {
+	if zone == nil {
+		zone = time.UTC
+	}
+	from, to = from.In(zone), to.In(zone)
+	midnight := func(t time.Time) bool {
+		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	if midnight(from) && midnight(to) {
+		last := to.AddDate(0, 0, -1)
+		if !last.After(from) {
+			return from.Format("2006-01-02")
+		}
+		return from.Format("2006-01-02") + " – " + last.Format("2006-01-02")
+	}
+	return from.Format("2006-01-02 15:04") + " – " + to.Format("2006-01-02 15:04")
+}
+
+// decimalSeconds returns d in seconds, exactly.
+func decimalSeconds(d time.Duration) decimal.Decimal {
+	return decimal.New(int64(d), -9)
+}

@@ -1,0 +1,753 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render/internal/svg"
+	"github.com/convreport/convreport/render/internal/textwidth"
+	"github.com/shopspring/decimal"
+)
+
+// SVGOptions configures [SVG]. The zero value means the defaults.
+type SVGOptions struct {
+	// Width and Height are the drawing's size in pixels; 0 chooses them from
+	// the chart type and the number of points (width 640).
+	Width, Height int
+	// Report is the result's index in its dashboard, given to DrillURL in
+	// PointRef.Report; leave it 0 for a chart on its own.
+	Report int
+	// DrillURL returns the link of each data point; nil means
+	// [DefaultDrillURL]. An empty string leaves the point unlinked. Links
+	// other than relative ones, http, https and mailto are replaced by "#".
+	DrillURL func(PointRef) string
+	// ID prefixes the ids of the drawing's elements; charts in one page need
+	// different ones. Default "chart".
+	ID string
+	// HideTitle leaves the report's name out of the drawing (it is still
+	// its accessible name), for pages that show it as a heading.
+	HideTitle bool
+}
+
+// SVG writes r as a self-contained SVG drawing of its chart type: bars
+// (horizontal) and columns, stacked or as percentages, lines, areas, pies,
+// donuts, a summary's big number, or a table. Axes have ticks and labels
+// (durations humanised), several series get a legend, and every data point
+// is a link to its drill-down with a tooltip ("label: value (n
+// conversations)"). Text from the data is escaped; the same input always
+// gives the same bytes.
+func SVG(w io.Writer, r convreport.Result, opts SVGOptions) error {
+	_, err := w.Write(drawSVG(r, opts))
+	return err
+}
+
+// Drawing constants: a HubSpot-like palette and type scale.
+var palette = []string{"#00a4bd", "#ff7a59", "#516f90", "#f5c26b", "#00bda5", "#6a78d1", "#f2547d", "#7fd1de", "#9784c2", "#fea58e"}
+
+const (
+	colorOther = "#b0c1d4"
+	colorText  = "#33475b"
+	colorMuted = "#7c98b6"
+	colorGrid  = "#eaf0f6"
+	colorAxis  = "#cbd6e2"
+	fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+	fontSize   = 12.0
+	tickSize   = 11.0
+	margin     = 16.0
+)
+
+// textW estimates the width of s in pixels at size px: 0.6 em a column.
+func textW(s string, px float64) float64 {
+	return float64(textwidth.String(s)) * 0.6 * px
+}
+
+// fit cuts s with "…" to at most maxW pixels at size px.
+func fit(s string, maxW, px float64) string {
+	return textwidth.Truncate(s, int(maxW/(0.6*px)))
+}
+
+type drawing struct {
+	w      svg.Writer
+	r      convreport.Result
+	spec   convreport.ChartSpec
+	opts   SVGOptions
+	id     string
+	width  float64
+	height float64
+	top    float64 // below the title and legend
+}
+
+func drawSVG(r convreport.Result, opts SVGOptions) []byte {
+	d := &drawing{r: r, spec: convreport.NewChartSpec(r), opts: opts, id: opts.ID}
+	if d.id == "" {
+		d.id = "chart"
+	}
+	d.width = 640
+	if opts.Width > 0 {
+		d.width = float64(opts.Width)
+	}
+	d.top = 12
+	if !opts.HideTitle {
+		d.top = 44
+	}
+	// Each chart type sizes itself, then draws into d.w after the header.
+	var body func()
+	switch {
+	case d.spec.Type == convreport.SummaryChart:
+		body = d.summary()
+	case len(r.Points) == 0:
+		body = d.empty()
+	case d.spec.Type == convreport.PieChart, d.spec.Type == convreport.DonutChart:
+		body = d.pie()
+	case d.spec.Type == convreport.TableChart:
+		body = d.table()
+	case d.spec.Type == convreport.BarChart:
+		body = d.bars()
+	default: // column, line, area
+		body = d.columns()
+	}
+	if opts.Height > 0 {
+		d.height = float64(opts.Height)
+	}
+	d.header()
+	body()
+	return d.w.Bytes()
+}
+
+func (d *drawing) header() {
+	w := &d.w
+	w.Open("svg",
+		svg.A("xmlns", "http://www.w3.org/2000/svg"),
+		svg.A("width", d.width), svg.A("height", d.height),
+		svg.A("viewBox", "0 0 "+svg.Num(d.width)+" "+svg.Num(d.height)),
+		svg.A("role", "img"),
+		svg.A("aria-labelledby", d.id+"-title "+d.id+"-desc"),
+		svg.A("font-family", fontFamily), svg.A("font-size", fontSize), svg.A("fill", colorText))
+	w.Text("title", d.spec.Title, svg.A("id", d.id+"-title"))
+	w.Text("desc", d.description(), svg.A("id", d.id+"-desc"))
+	w.Empty("rect", svg.A("width", d.width), svg.A("height", d.height), svg.A("fill", "#ffffff"))
+	if !d.opts.HideTitle {
+		w.Text("text", fit(d.spec.Title, d.width-2*margin, 16), svg.A("x", margin), svg.A("y", 28),
+			svg.A("font-size", 16), svg.A("font-weight", "600"))
+	}
+}
+
+func (d *drawing) description() string {
+	s := d.spec
+	kind := map[convreport.ChartType]string{
+		convreport.BarChart: "Bar chart", convreport.ColumnChart: "Column chart", convreport.LineChart: "Line chart",
+		convreport.AreaChart: "Area chart", convreport.PieChart: "Pie chart", convreport.DonutChart: "Donut chart",
+		convreport.SummaryChart: "Summary", convreport.TableChart: "Table",
+	}[s.Type]
+	if s.Stacked {
+		kind = "Stacked " + strings.ToLower(kind)
+	}
+	if s.Percent {
+		kind = "Percent-" + strings.ToLower(kind)
+	}
+	if s.Type == convreport.SummaryChart {
+		return kind + " of " + lowerFirst(s.Y.Title) + "."
+	}
+	by := s.X.Title
+	if s.Legend != "" {
+		by += " and " + s.Legend
+	}
+	if by == "" {
+		return fmt.Sprintf("%s of %s, %d points.", kind, lowerFirst(s.Y.Title), len(d.r.Points))
+	}
+	return fmt.Sprintf("%s of %s by %s, %d points.", kind, lowerFirst(s.Y.Title), strings.ToLower(by), len(d.r.Points))
+}
+
+// link draws a data point inside a link to its drill-down, with a
+// tooltip; a negative index draws it unlinked.
+func (d *drawing) link(index int, draw func()) {
+	if index < 0 {
+		draw()
+		return
+	}
+	tip := d.tooltip(index)
+	fn := d.opts.DrillURL
+	if fn == nil {
+		fn = DefaultDrillURL
+	}
+	url := safeURL(fn(PointRef{Report: d.opts.Report, Index: index, Point: d.r.Points[index]}))
+	if url == "" {
+		d.w.Open("g")
+	} else {
+		d.w.Open("a", svg.A("href", url), svg.A("aria-label", tip))
+	}
+	d.w.Text("title", tip)
+	draw()
+	d.w.Close()
+}
+
+func (d *drawing) tooltip(index int) string {
+	p := d.r.Points[index]
+	return d.spec.Labels[index] + ": " + FormatValue(p.Value, d.spec.Y.Unit) + " (" + conversations(p.Count) + ")"
+}
+
+// safeURL keeps relative links and http, https and mailto ones: a label
+// built into a link must not make it run script.
+func safeURL(u string) string {
+	i := strings.IndexAny(u, ":/?#")
+	if i < 0 || u[i] != ':' {
+		return u
+	}
+	switch strings.ToLower(u[:i]) {
+	case "http", "https", "mailto":
+		return u
+	}
+	return "#"
+}
+
+func (d *drawing) color(series int, other bool) string {
+	if other {
+		return colorOther
+	}
+	return palette[series%len(palette)]
+}
+
+// legend draws the series names in rows under the title and moves d.top
+// below them. It returns nothing for a single series.
+func (d *drawing) legend() {
+	if len(d.spec.Series) < 2 {
+		return
+	}
+	x, y := margin, d.top+4
+	for i, s := range d.spec.Series {
+		name := fit(s.Name, 160, fontSize)
+		itemW := 16 + textW(name, fontSize) + 16
+		if x+itemW > d.width-margin && x > margin {
+			x, y = margin, y+18
+		}
+		d.w.Empty("rect", svg.A("x", x), svg.A("y", y), svg.A("width", 10), svg.A("height", 10), svg.A("rx", 2),
+			svg.A("fill", d.color(i, s.Other)))
+		d.w.Text("text", name, svg.A("x", x+16), svg.A("y", y+9.5))
+		x += itemW
+	}
+	d.top = y + 20
+}
+
+// legendHeight is the height legend will take, for sizing before drawing.
+func (d *drawing) legendHeight() float64 {
+	if len(d.spec.Series) < 2 {
+		return 0
+	}
+	x, rows := margin, 1.0
+	for _, s := range d.spec.Series {
+		itemW := 16 + textW(fit(s.Name, 160, fontSize), fontSize) + 16
+		if x+itemW > d.width-margin && x > margin {
+			x, rows = margin, rows+1
+		}
+		x += itemW
+	}
+	return (rows-1)*18 + 24
+}
+
+// valueScale maps values in [lo, hi] onto pixels [a, b].
+type valueScale struct{ lo, hi, a, b float64 }
+
+func (s valueScale) at(v float64) float64 {
+	return s.a + (v-s.lo)/(s.hi-s.lo)*(s.b-s.a)
+}
+
+// domain returns the range of values to draw: every value (sums of the
+// stacks when stacked), including zero.
+func (d *drawing) domain() (lo, hi float64) {
+	if d.spec.Percent {
+		return 0, 1
+	}
+	for ci := range d.spec.Categories {
+		var pos, neg float64
+		for _, s := range d.spec.Series {
+			v := s.Values[ci]
+			if v.Null {
+				continue
+			}
+			if d.spec.Stacked {
+				if v.Float > 0 {
+					pos += v.Float
+				} else {
+					neg += v.Float
+				}
+			} else {
+				pos, neg = max(pos, v.Float), min(neg, v.Float)
+			}
+		}
+		hi, lo = max(hi, pos), min(lo, neg)
+	}
+	return lo, hi
+}
+
+var durationSteps = []float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 432000, 604800}
+
+// ticks returns about n round tick values covering [lo, hi]: steps of 1, 2
+// or 5 × 10^k, whole numbers for counts, clock-like steps for durations,
+// quarters for percentages of a whole.
+func (d *drawing) ticks(lo, hi float64, n int) []float64 {
+	if d.spec.Percent {
+		return []float64{0, 0.25, 0.5, 0.75, 1}
+	}
+	if hi <= lo {
+		hi = lo + 1
+	}
+	raw := (hi - lo) / float64(n)
+	step := 0.0
+	if d.spec.Y.Unit == "seconds" {
+		for _, s := range durationSteps {
+			if s >= raw {
+				step = s
+				break
+			}
+		}
+	}
+	if step == 0 {
+		mag := math.Pow(10, math.Floor(math.Log10(raw)))
+		for _, m := range []float64{1, 2, 5, 10} {
+			if step = m * mag; step >= raw {
+				break
+			}
+		}
+		if d.spec.Y.Unit == "conversations" {
+			step = max(step, 1)
+		}
+		if d.spec.Y.Unit == "seconds" {
+			step = math.Ceil(raw/86400) * 86400
+		}
+	}
+	var out []float64
+	for v := math.Floor(lo/step) * step; ; v += step {
+		out = append(out, v)
+		if v >= hi-step*1e-9 {
+			break
+		}
+	}
+	return out
+}
+
+func (d *drawing) tickLabel(v float64) string {
+	switch {
+	case d.spec.Percent:
+		return strconv.Itoa(int(math.Round(v*100))) + " %"
+	case d.spec.Y.Unit == "seconds":
+		return shortDuration(v)
+	case d.spec.Y.Unit == "percent":
+		return strconv.FormatFloat(v, 'f', -1, 64) + " %"
+	}
+	return groupThousands(strconv.FormatFloat(v, 'f', -1, 64))
+}
+
+// valueLabel is the text shown next to a bar.
+func (d *drawing) valueLabel(v convreport.ChartValue) string {
+	if v.Null {
+		return nullValue
+	}
+	return FormatValue(decimal.NewNullDecimal(decimal.RequireFromString(v.Value)), d.spec.Y.Unit)
+}
+
+// segment is one drawn piece of a bar: [from, to] in value units.
+type segment struct {
+	series   int
+	from, to float64
+}
+
+// segments lays out one category's values as bars: side by side, stacked
+// (positives up from zero, negatives down), or stacked to 1 for percent.
+func (d *drawing) segments(ci int) []segment {
+	var out []segment
+	var total float64
+	if d.spec.Percent {
+		for _, s := range d.spec.Series {
+			if v := s.Values[ci]; !v.Null && v.Float > 0 {
+				total += v.Float
+			}
+		}
+	}
+	var pos, neg float64
+	for si, s := range d.spec.Series {
+		v := s.Values[ci]
+		if v.Null {
+			continue
+		}
+		switch {
+		case d.spec.Percent:
+			if v.Float <= 0 || total == 0 {
+				continue
+			}
+			f := v.Float / total
+			out = append(out, segment{si, pos, pos + f})
+			pos += f
+		case d.spec.Stacked && v.Float >= 0:
+			out = append(out, segment{si, pos, pos + v.Float})
+			pos += v.Float
+		case d.spec.Stacked:
+			out = append(out, segment{si, neg + v.Float, neg})
+			neg += v.Float
+		default:
+			out = append(out, segment{si, min(0, v.Float), max(0, v.Float)})
+		}
+	}
+	return out
+}
+
+func (d *drawing) empty() func() {
+	d.height = d.top + 80
+	return func() {
+		d.w.Text("text", "No data", svg.A("x", d.width/2), svg.A("y", d.top+40), svg.A("text-anchor", "middle"),
+			svg.A("fill", colorMuted))
+	}
+}
+
+// bars draws horizontal bars: categories down the left, values along X.
+func (d *drawing) bars() func() {
+	s := d.spec
+	n, k := len(s.Categories), len(s.Series)
+	grouped := k > 1 && !s.Stacked
+	band := 28.0
+	if grouped {
+		band = float64(k)*14 + 10
+	}
+	labelW := 0.0
+	for _, c := range s.Categories {
+		labelW = max(labelW, textW(c.Label, fontSize))
+	}
+	labelW = min(labelW, d.width*0.35)
+	valueLabels := k == 1
+	left := margin + labelW + 8
+	right := d.width - margin
+	if valueLabels {
+		right -= 56
+	}
+	d.height = d.top + d.legendHeight() + float64(n)*band + 28
+	return func() {
+		d.legend()
+		plotTop := d.top
+		if d.opts.Height > 0 {
+			band = (d.height - plotTop - 28) / float64(n)
+		}
+		bottom := plotTop + float64(n)*band
+		lo, hi := d.domain()
+		ticks := d.ticks(lo, hi, 5)
+		sc := valueScale{ticks[0], ticks[len(ticks)-1], left, right}
+		d.w.Open("g", svg.A("class", "axis"), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
+		for _, t := range ticks {
+			x := sc.at(t)
+			d.w.Empty("line", svg.A("x1", x), svg.A("x2", x), svg.A("y1", plotTop), svg.A("y2", bottom), svg.A("stroke", colorGrid))
+			d.w.Text("text", d.tickLabel(t), svg.A("x", x), svg.A("y", bottom+16), svg.A("text-anchor", "middle"))
+		}
+		d.w.Empty("line", svg.A("x1", sc.at(0)), svg.A("x2", sc.at(0)), svg.A("y1", plotTop), svg.A("y2", bottom), svg.A("stroke", colorAxis))
+		d.w.Close()
+		for ci, c := range s.Categories {
+			y := plotTop + float64(ci)*band
+			d.w.Text("text", fit(c.Label, labelW, fontSize), svg.A("x", left-8), svg.A("y", y+band/2), svg.A("dy", "0.35em"),
+				svg.A("text-anchor", "end"))
+			thick := band * 0.64
+			for _, sg := range d.segments(ci) {
+				by, bh := y+(band-thick)/2, thick
+				if grouped {
+					by, bh = y+5+float64(sg.series)*14, 12
+				}
+				x0, x1 := sc.at(sg.from), sc.at(sg.to)
+				v := s.Series[sg.series].Values[ci]
+				d.link(v.Point, func() {
+					d.w.Empty("rect", svg.A("x", x0), svg.A("y", by), svg.A("width", x1-x0), svg.A("height", bh),
+						svg.A("fill", d.color(sg.series, s.Series[sg.series].Other || s.Categories[ci].Other)))
+				})
+			}
+			if valueLabels {
+				v := s.Series[0].Values[ci]
+				x := sc.at(max(0, v.Float)) + 6
+				d.w.Text("text", d.valueLabel(v), svg.A("x", x), svg.A("y", y+band/2), svg.A("dy", "0.35em"),
+					svg.A("font-size", tickSize))
+			}
+		}
+	}
+}
+
+// columns draws vertical columns, lines or areas over categories along X.
+func (d *drawing) columns() func() {
+	s := d.spec
+	n, k := len(s.Categories), len(s.Series)
+	lo, hi := d.domain()
+	ticks := d.ticks(lo, hi, 5)
+	tickW := 0.0
+	for _, t := range ticks {
+		tickW = max(tickW, textW(d.tickLabel(t), tickSize))
+	}
+	left := margin + tickW + 8
+	right := d.width - margin
+	band := (right - left) / float64(n)
+	labelW := 0.0
+	for _, c := range s.Categories {
+		labelW = max(labelW, textW(c.Label, tickSize))
+	}
+	// Labels that do not fit their band are drawn slanted (columns) or
+	// thinned out (time axes, where every k-th label is enough).
+	every, slant := 1, false
+	const slantW = 110.0
+	switch {
+	case labelW <= band-4:
+	case s.X.Bucket != convreport.NoBucket || s.Type != convreport.ColumnChart:
+		every = int(math.Ceil((labelW + 8) / band))
+	default:
+		slant = true
+	}
+	bottomH := 28.0
+	if slant {
+		bottomH = min(labelW, slantW)*0.71 + 20
+	}
+	d.height = d.top + d.legendHeight() + 220 + bottomH
+	return func() {
+		d.legend()
+		plotTop := d.top + 4
+		bottom := d.height - bottomH
+		sc := valueScale{ticks[0], ticks[len(ticks)-1], bottom, plotTop}
+		d.w.Open("g", svg.A("class", "axis"), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
+		for _, t := range ticks {
+			y := sc.at(t)
+			d.w.Empty("line", svg.A("x1", left), svg.A("x2", right), svg.A("y1", y), svg.A("y2", y), svg.A("stroke", colorGrid))
+			d.w.Text("text", d.tickLabel(t), svg.A("x", left-8), svg.A("y", y), svg.A("dy", "0.35em"), svg.A("text-anchor", "end"))
+		}
+		d.w.Empty("line", svg.A("x1", left), svg.A("x2", right), svg.A("y1", sc.at(0)), svg.A("y2", sc.at(0)), svg.A("stroke", colorAxis))
+		for ci, c := range s.Categories {
+			if ci%every != 0 {
+				continue
+			}
+			x := left + (float64(ci)+0.5)*band
+			if slant {
+				d.w.Text("text", fit(c.Label, slantW, tickSize), svg.A("x", x), svg.A("y", bottom+12), svg.A("text-anchor", "end"),
+					svg.A("transform", "rotate(-45 "+svg.Num(x)+" "+svg.Num(bottom+12)+")"))
+				continue
+			}
+			d.w.Text("text", fit(c.Label, band*float64(every)-4, tickSize), svg.A("x", x), svg.A("y", bottom+16), svg.A("text-anchor", "middle"))
+		}
+		d.w.Close()
+
+		if s.Type == convreport.ColumnChart {
+			grouped := k > 1 && !s.Stacked
+			for ci := range s.Categories {
+				x := left + float64(ci)*band
+				thick := min(band*0.64, 48)
+				for _, sg := range d.segments(ci) {
+					bx, bw := x+(band-thick)/2, thick
+					if grouped {
+						bw = thick / float64(k)
+						bx += float64(sg.series) * bw
+					}
+					y0, y1 := sc.at(sg.to), sc.at(sg.from)
+					v := s.Series[sg.series].Values[ci]
+					d.link(v.Point, func() {
+						d.w.Empty("rect", svg.A("x", bx), svg.A("y", y0), svg.A("width", bw), svg.A("height", y1-y0),
+							svg.A("fill", d.color(sg.series, s.Series[sg.series].Other || s.Categories[ci].Other)))
+					})
+				}
+			}
+			return
+		}
+		d.lines(left, band, sc)
+	}
+}
+
+// lines draws each series as a line (and an area under it), broken where
+// a bucket has no value, with a linked dot on every value.
+func (d *drawing) lines(left, band float64, sc valueScale) {
+	s := d.spec
+	x := func(ci int) float64 { return left + (float64(ci)+0.5)*band }
+	for si, ser := range s.Series {
+		color := d.color(si, ser.Other)
+		// Runs of consecutive values.
+		var runs [][]int
+		var cur []int
+		for ci, v := range ser.Values {
+			if v.Null {
+				if len(cur) > 0 {
+					runs = append(runs, cur)
+				}
+				cur = nil
+				continue
+			}
+			cur = append(cur, ci)
+		}
+		if len(cur) > 0 {
+			runs = append(runs, cur)
+		}
+		var line strings.Builder
+		for _, run := range runs {
+			for j, ci := range run {
+				cmd := " L"
+				if j == 0 {
+					cmd = " M"
+				}
+				line.WriteString(cmd + svg.Num(x(ci)) + " " + svg.Num(sc.at(ser.Values[ci].Float)))
+			}
+			if s.Type == convreport.AreaChart {
+				first, last := run[0], run[len(run)-1]
+				area := "M" + svg.Num(x(first)) + " " + svg.Num(sc.at(0))
+				for _, ci := range run {
+					area += " L" + svg.Num(x(ci)) + " " + svg.Num(sc.at(ser.Values[ci].Float))
+				}
+				area += " L" + svg.Num(x(last)) + " " + svg.Num(sc.at(0)) + " Z"
+				d.w.Empty("path", svg.A("d", area), svg.A("fill", color), svg.A("fill-opacity", "0.2"), svg.A("stroke", "none"))
+			}
+		}
+		if line.Len() > 0 {
+			d.w.Empty("path", svg.A("d", strings.TrimSpace(line.String())), svg.A("fill", "none"), svg.A("stroke", color),
+				svg.A("stroke-width", 2), svg.A("stroke-linejoin", "round"))
+		}
+		for ci, v := range ser.Values {
+			if v.Null {
+				continue
+			}
+			cx, cy := x(ci), sc.at(v.Float)
+			d.link(v.Point, func() {
+				d.w.Empty("circle", svg.A("cx", cx), svg.A("cy", cy), svg.A("r", 3.5), svg.A("fill", "#ffffff"),
+					svg.A("stroke", color), svg.A("stroke-width", 2))
+			})
+		}
+	}
+}
+
+// pie draws slices clockwise from twelve o'clock and a legend beside them.
+func (d *drawing) pie() func() {
+	s := d.spec
+	const radius = 100.0
+	rows := float64(len(s.Slices))
+	d.height = d.top + max(2*radius+16, rows*20+8)
+	return func() {
+		cx, cy := margin+radius, d.top+radius+4
+		inner := 0.0
+		if s.Type == convreport.DonutChart {
+			inner = radius * 0.6
+		}
+		a := 0.0
+		for i, sl := range s.Slices {
+			if sl.Share <= 0 {
+				continue
+			}
+			a0, a1 := a, a+sl.Share*2*math.Pi
+			a = a1
+			path := arcPath(cx, cy, radius, inner, a0, a1)
+			d.link(sl.Point, func() {
+				d.w.Empty("path", svg.A("d", path), svg.A("fill", d.color(i, sl.Other)), svg.A("stroke", "#ffffff"),
+					svg.A("stroke-width", 1), svg.A("fill-rule", "evenodd"))
+			})
+		}
+		if inner > 0 && s.Y.Unit == "conversations" {
+			var total int64
+			for _, sl := range s.Slices {
+				total += sl.Count
+			}
+			d.w.Text("text", FormatCount(total), svg.A("x", cx), svg.A("y", cy), svg.A("text-anchor", "middle"),
+				svg.A("font-size", 20), svg.A("font-weight", "600"))
+			d.w.Text("text", "conversations", svg.A("x", cx), svg.A("y", cy+18), svg.A("text-anchor", "middle"),
+				svg.A("font-size", tickSize), svg.A("fill", colorMuted))
+		}
+		// Legend: swatch, label, value and share.
+		lx := cx + radius + 32
+		for i, sl := range s.Slices {
+			y := d.top + 8 + float64(i)*20
+			val := d.valueLabel(sl.ChartValue) + " · " + formatShare(sl.Share, 1)
+			valW := textW(val, fontSize)
+			d.link(sl.Point, func() {
+				d.w.Empty("rect", svg.A("x", lx), svg.A("y", y), svg.A("width", 10), svg.A("height", 10), svg.A("rx", 2),
+					svg.A("fill", d.color(i, sl.Other)))
+				d.w.Text("text", fit(sl.Label, d.width-margin-lx-16-valW-12, fontSize), svg.A("x", lx+16), svg.A("y", y+9.5))
+				d.w.Text("text", val, svg.A("x", d.width-margin), svg.A("y", y+9.5), svg.A("text-anchor", "end"),
+					svg.A("fill", colorMuted))
+			})
+		}
+	}
+}
+
+// arcPath is a slice from angle a0 to a1 (radians clockwise from twelve
+// o'clock) of a disc, or of a ring when inner > 0.
+func arcPath(cx, cy, r, inner, a0, a1 float64) string {
+	pt := func(rad, a float64) string {
+		return svg.Num(cx+rad*math.Sin(a)) + " " + svg.Num(cy-rad*math.Cos(a))
+	}
+	n := svg.Num
+	if a1-a0 >= 2*math.Pi-1e-9 {
+		// A whole disc: two half circles (and a hole for a ring).
+		p := "M" + pt(r, 0) + " A" + n(r) + " " + n(r) + " 0 1 1 " + pt(r, math.Pi) + " A" + n(r) + " " + n(r) + " 0 1 1 " + pt(r, 0) + " Z"
+		if inner > 0 {
+			p += " M" + pt(inner, 0) + " A" + n(inner) + " " + n(inner) + " 0 1 0 " + pt(inner, math.Pi) +
+				" A" + n(inner) + " " + n(inner) + " 0 1 0 " + pt(inner, 0) + " Z"
+		}
+		return p
+	}
+	large := "0"
+	if a1-a0 > math.Pi {
+		large = "1"
+	}
+	if inner <= 0 {
+		return "M" + n(cx) + " " + n(cy) + " L" + pt(r, a0) + " A" + n(r) + " " + n(r) + " 0 " + large + " 1 " + pt(r, a1) + " Z"
+	}
+	return "M" + pt(r, a0) + " A" + n(r) + " " + n(r) + " 0 " + large + " 1 " + pt(r, a1) +
+		" L" + pt(inner, a1) + " A" + n(inner) + " " + n(inner) + " 0 " + large + " 0 " + pt(inner, a0) + " Z"
+}
+
+// summary draws one big number.
+func (d *drawing) summary() func() {
+	if d.opts.Width == 0 {
+		d.width = 320
+	}
+	d.height = d.top + 96
+	return func() {
+		sm := d.spec.Summary
+		cx := d.width / 2
+		d.link(sm.Point, func() {
+			d.w.Text("text", summaryText(sm), svg.A("x", cx), svg.A("y", d.top+44), svg.A("text-anchor", "middle"),
+				svg.A("font-size", 40), svg.A("font-weight", "600"))
+		})
+		sub := sm.Label
+		if sm.Unit != "conversations" || sm.Label != "Conversations" {
+			sub += " · " + conversations(sm.Count)
+		}
+		d.w.Text("text", fit(sub, d.width-2*margin, fontSize), svg.A("x", cx), svg.A("y", d.top+72), svg.A("text-anchor", "middle"),
+			svg.A("fill", colorMuted))
+	}
+}
+
+// table draws the points as rows of text: label, value, count.
+func (d *drawing) table() func() {
+	const rowH = 24.0
+	d.height = d.top + rowH*float64(len(d.r.Points)+1) + 8
+	return func() {
+		s := d.spec
+		countX := d.width - margin
+		countW := textW("Conversations", fontSize)
+		valueW := textW(s.Y.Title, fontSize)
+		for _, p := range d.r.Points {
+			countW = max(countW, textW(FormatCount(p.Count), fontSize))
+			valueW = max(valueW, textW(FormatValue(p.Value, s.Y.Unit), fontSize))
+		}
+		valueW = min(valueW, (d.width-2*margin)*0.4)
+		valueX := countX - countW - 24
+		labelW := valueX - valueW - 24 - margin
+		head := s.X.Title
+		if s.Legend != "" {
+			head += " / " + s.Legend
+		}
+		y := d.top + 16
+		d.w.Open("g", svg.A("font-weight", "600"))
+		d.w.Text("text", fit(head, labelW, fontSize), svg.A("x", margin), svg.A("y", y))
+		d.w.Text("text", fit(s.Y.Title, valueW, fontSize), svg.A("x", valueX), svg.A("y", y), svg.A("text-anchor", "end"))
+		d.w.Text("text", "Conversations", svg.A("x", countX), svg.A("y", y), svg.A("text-anchor", "end"))
+		d.w.Close()
+		d.w.Empty("line", svg.A("x1", margin), svg.A("x2", countX), svg.A("y1", y+7), svg.A("y2", y+7), svg.A("stroke", colorAxis))
+		for i, p := range d.r.Points {
+			ry := d.top + rowH*float64(i+1)
+			d.link(i, func() {
+				d.w.Empty("rect", svg.A("x", margin), svg.A("y", ry+8), svg.A("width", countX-margin), svg.A("height", rowH),
+					svg.A("fill", map[bool]string{true: "#f5f8fa", false: "#ffffff"}[i%2 == 1]))
+				d.w.Text("text", fit(s.Labels[i], labelW, fontSize), svg.A("x", margin+4), svg.A("y", ry+24))
+				d.w.Text("text", FormatValue(p.Value, s.Y.Unit), svg.A("x", valueX), svg.A("y", ry+24), svg.A("text-anchor", "end"))
+				d.w.Text("text", FormatCount(p.Count), svg.A("x", countX-4), svg.A("y", ry+24), svg.A("text-anchor", "end"))
+			})
+		}
+	}
+}

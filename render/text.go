@@ -1,0 +1,431 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render/internal/textwidth"
+	"github.com/shopspring/decimal"
+)
+
+// DefaultTop is how many rows [Text] shows per report before folding the
+// rest into one "Other (k more)" row.
+const DefaultTop = 10
+
+// TextOptions configures [Text]. The zero value means the defaults.
+type TextOptions struct {
+	// Width is the terminal's width in columns; 0 means 80.
+	Width int
+	// Top is how many rows (or series) of a report are shown before the
+	// rest is folded into one "Other (k more)" row, with the rest's counts
+	// summed (and its values, for a count; an average of the rest cannot
+	// be had from the points). 0 means DefaultTop, a negative number shows
+	// every row.
+	Top int
+}
+
+func (o TextOptions) width() int {
+	if o.Width <= 0 {
+		return 80
+	}
+	return max(o.Width, 24)
+}
+
+func (o TextOptions) top() int {
+	switch {
+	case o.Top == 0:
+		return DefaultTop
+	case o.Top < 0:
+		return math.MaxInt
+	}
+	return o.Top
+}
+
+const textIndent = "  "
+
+// Text writes d for a terminal: the dashboard's name, range and zone, then
+// for each report a title line and its numbers. A grouped report is a table
+// (label, value humanised, count for non-count measures) with a bar per row
+// scaled to the largest value; a time series is a sparkline of its buckets
+// with its first, last, total (counts) and peak values; a summary is one
+// number. Labels are cleaned of control characters and cut to fit Width,
+// counting East Asian wide characters and emoji as two columns.
+func Text(w io.Writer, d Dashboard, opts TextOptions) error {
+	d = d.resolved()
+	bw := bufio.NewWriter(w)
+	tw := &textWriter{w: bw, width: opts.width(), top: opts.top()}
+	if d.Name != "" {
+		tw.line(textwidth.Truncate(textwidth.Clean(d.Name), tw.width))
+	}
+	tw.line(formatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String())
+	for _, r := range d.Results {
+		tw.line("")
+		tw.report(r)
+	}
+	return bw.Flush()
+}
+
+type textWriter struct {
+	w     *bufio.Writer
+	width int
+	top   int
+}
+
+func (t *textWriter) line(s string) {
+	t.w.WriteString(strings.TrimRight(s, " "))
+	t.w.WriteByte('\n')
+}
+
+func (t *textWriter) report(r convreport.Result) {
+	spec := convreport.NewChartSpec(r)
+	t.line(textwidth.Truncate(textwidth.Clean(spec.Title), t.width))
+	switch {
+	case spec.Type == convreport.SummaryChart:
+		t.summary(spec)
+	case len(r.Points) == 0:
+		t.line(textIndent + "(no data)")
+	case spec.X.Bucket != convreport.NoBucket && spec.Type != convreport.TableChart:
+		t.timeSeries(r, spec)
+	default:
+		t.table(r, spec)
+	}
+}
+
+func (t *textWriter) summary(spec convreport.ChartSpec) {
+	s := spec.Summary
+	v := nullValue
+	if !s.Null {
+		v = FormatValue(decimal.NewNullDecimal(decimal.RequireFromString(s.Value)), s.Unit)
+	}
+	switch {
+	case s.Unit == "conversations" && s.Label == "Conversations":
+		t.line(textIndent + v + " conversations")
+	default:
+		t.line(textIndent + v + "  " + lowerFirst(s.Label) + " · " + conversations(s.Count))
+	}
+}
+
+// textRow is one line of a grouped report's table.
+type textRow struct {
+	label, value, count, share string
+	bar                        float64 // the value to draw, NaN for none
+}
+
+func (t *textWriter) table(r convreport.Result, spec convreport.ChartSpec) {
+	unit := spec.Y.Unit
+	showCount := unit != "conversations"
+	pie := spec.Type == convreport.PieChart || spec.Type == convreport.DonutChart
+	bars := spec.Type != convreport.TableChart && !pie
+
+	var total float64 // of positive values, for pie shares
+	for _, p := range r.Points {
+		if f := floatOf(p.Value); f > 0 {
+			total += f
+		}
+	}
+	var rows []textRow
+	n := min(len(r.Points), t.top)
+	if n == len(r.Points)-1 {
+		n = len(r.Points) // folding one row into "Other (1 more)" saves nothing
+	}
+	for i, p := range r.Points[:n] {
+		row := textRow{label: spec.Labels[i], value: FormatValue(p.Value, unit), count: FormatCount(p.Count), bar: math.NaN()}
+		if p.Value.Valid {
+			row.bar = floatOf(p.Value)
+		}
+		if pie {
+			row.share = formatShare(floatOf(p.Value), total)
+		}
+		rows = append(rows, row)
+	}
+	if rest := r.Points[n:]; len(rest) > 0 {
+		var count int64
+		sum := decimal.Zero
+		var f float64
+		for _, p := range rest {
+			count += p.Count
+			if p.Value.Valid {
+				sum = sum.Add(p.Value.Decimal)
+				f += max(floatOf(p.Value), 0)
+			}
+		}
+		row := textRow{label: fmt.Sprintf("Other (%d more)", len(rest)), value: nullValue, count: FormatCount(count), bar: math.NaN()}
+		// Only counts add up; an average of the rest would need the rows.
+		if unit == "conversations" {
+			row.value = FormatValue(decimal.NewNullDecimal(sum), unit)
+		}
+		if pie {
+			row.share = formatShare(f, total)
+		}
+		rows = append(rows, row)
+	}
+
+	valueHead := map[string]string{"conversations": "Conversations", "seconds": "Time", "percent": "Share"}[unit]
+	if valueHead == "" {
+		valueHead = "Value"
+	}
+	head := textRow{label: spec.X.Title, value: valueHead, count: "Conversations", share: "Share"}
+	if spec.Legend != "" {
+		head.label += " / " + spec.Legend
+	}
+	labelW, valueW, countW, shareW := 0, textwidth.String(head.value), textwidth.String(head.count), textwidth.String(head.share)
+	for i := range rows {
+		rows[i].label = textwidth.Clean(rows[i].label)
+		labelW = max(labelW, textwidth.String(rows[i].label))
+		valueW = max(valueW, textwidth.String(rows[i].value))
+		countW = max(countW, textwidth.String(rows[i].count))
+		shareW = max(shareW, textwidth.String(rows[i].share))
+	}
+	labelW = max(labelW, textwidth.String(head.label))
+	fixed := len(textIndent) + 2 + valueW
+	if showCount {
+		fixed += 2 + countW
+	}
+	if pie {
+		fixed += 2 + shareW
+	}
+	// The label gets what is left after the numbers and a bar of at least
+	// 10 columns, but never less than 8 columns.
+	barW := 0
+	if bars {
+		barW = max(t.width-fixed-labelW-2, 10)
+		labelW = max(min(labelW, t.width-fixed-2-barW), 8)
+		barW = t.width - fixed - labelW - 2
+		if barW < 4 {
+			bars = false
+		}
+	} else {
+		labelW = max(min(labelW, t.width-fixed), 8)
+	}
+	maxBar := 0.0
+	for _, row := range rows {
+		if !math.IsNaN(row.bar) {
+			maxBar = max(maxBar, row.bar)
+		}
+	}
+	format := func(row textRow, header bool) string {
+		var b strings.Builder
+		b.WriteString(textIndent)
+		b.WriteString(textwidth.Pad(textwidth.Truncate(row.label, labelW), labelW, false))
+		b.WriteString("  " + textwidth.Pad(row.value, valueW, true))
+		if showCount {
+			b.WriteString("  " + textwidth.Pad(row.count, countW, true))
+		}
+		if pie {
+			b.WriteString("  " + textwidth.Pad(row.share, shareW, true))
+		}
+		if bars && !header && !math.IsNaN(row.bar) && maxBar > 0 {
+			b.WriteString("  " + hbar(row.bar/maxBar, barW))
+		}
+		return b.String()
+	}
+	t.line(format(head, true))
+	for _, row := range rows {
+		t.line(format(row, false))
+	}
+}
+
+func formatShare(v, total float64) string {
+	if total <= 0 || v <= 0 {
+		return "0 %"
+	}
+	return decimal.NewFromFloat(v*100/total).Round(1).String() + " %"
+}
+
+func floatOf(v decimal.NullDecimal) float64 {
+	if !v.Valid {
+		return 0
+	}
+	return v.Decimal.InexactFloat64()
+}
+
+// hbar draws a fraction in [0, 1] of width cells with eighth blocks.
+func hbar(frac float64, width int) string {
+	const parts = "▏▎▍▌▋▊▉"
+	eighths := int(math.Round(max(min(frac, 1), 0) * float64(width*8)))
+	s := strings.Repeat("█", eighths/8)
+	if r := eighths % 8; r > 0 {
+		s += string([]rune(parts)[r-1])
+	}
+	return s
+}
+
+const sparkLevels = "▁▂▃▄▅▆▇█"
+
+// sparkline draws values (NaN for null) as columns, at most width of them:
+// longer series are averaged in consecutive groups.
+func sparkline(vals []float64, width int) string {
+	if len(vals) > width && width > 0 {
+		g := (len(vals) + width - 1) / width
+		var out []float64
+		for i := 0; i < len(vals); i += g {
+			sum, n := 0.0, 0
+			for _, v := range vals[i:min(i+g, len(vals))] {
+				if !math.IsNaN(v) {
+					sum += v
+					n++
+				}
+			}
+			if n == 0 {
+				out = append(out, math.NaN())
+			} else {
+				out = append(out, sum/float64(n))
+			}
+		}
+		vals = out
+	}
+	hi := 0.0
+	for _, v := range vals {
+		if !math.IsNaN(v) {
+			hi = max(hi, v)
+		}
+	}
+	levels := []rune(sparkLevels)
+	var b strings.Builder
+	for _, v := range vals {
+		switch {
+		case math.IsNaN(v):
+			b.WriteByte(' ')
+		case hi <= 0 || v <= 0:
+			b.WriteRune(levels[0])
+		default:
+			b.WriteRune(levels[int(math.Round(v/hi*7))])
+		}
+	}
+	return b.String()
+}
+
+func (t *textWriter) timeSeries(r convreport.Result, spec convreport.ChartSpec) {
+	unit := spec.Y.Unit
+	cats := spec.Categories
+	span := cats[0].Label
+	if len(cats) > 1 {
+		span += " … " + cats[len(cats)-1].Label
+	}
+	floats := func(s convreport.ChartSeries) []float64 {
+		out := make([]float64, len(s.Values))
+		for i, v := range s.Values {
+			out[i] = v.Float
+			if v.Null {
+				out[i] = math.NaN()
+			}
+		}
+		return out
+	}
+	if len(spec.Series) == 1 {
+		s := spec.Series[0]
+		t.line(textIndent + sparkline(floats(s), t.width-len(textIndent)))
+		first, last := s.Values[0], s.Values[len(s.Values)-1]
+		facts := []string{
+			span,
+			"first " + chartValueText(first, unit),
+			"last " + chartValueText(last, unit),
+		}
+		if unit == "conversations" {
+			facts = append(facts, "total "+seriesTotal(s))
+		}
+		if i, ok := peak(s); ok {
+			facts = append(facts, "peak "+chartValueText(s.Values[i], unit)+" ("+cats[i].Label+")")
+		}
+		t.wrap(facts)
+		return
+	}
+
+	// One sparkline per series, the tail folded.
+	series := spec.Series
+	var rest []convreport.ChartSeries
+	if len(series) > t.top && len(series)-t.top > 1 {
+		series, rest = series[:t.top], series[t.top:]
+	}
+	type srow struct{ label, spark, fact string }
+	var rows []srow
+	for _, s := range series {
+		fact := ""
+		if unit == "conversations" {
+			fact = "total " + seriesTotal(s)
+		} else if i, ok := peak(s); ok {
+			fact = "peak " + chartValueText(s.Values[i], unit)
+		}
+		rows = append(rows, srow{label: textwidth.Clean(s.Name), fact: fact})
+	}
+	if len(rest) > 0 {
+		row := srow{label: fmt.Sprintf("Other (%d more)", len(rest))}
+		if unit == "conversations" {
+			sum := decimal.Zero
+			for _, s := range rest {
+				sum = sum.Add(seriesSum(s))
+			}
+			row.fact = "total " + FormatValue(decimal.NewNullDecimal(sum), unit)
+		}
+		rows = append(rows, row)
+	}
+	labelW, factW := 0, 0
+	for _, row := range rows {
+		labelW = max(labelW, textwidth.String(row.label))
+		factW = max(factW, textwidth.String(row.fact))
+	}
+	sparkW := min(len(cats), max(t.width-len(textIndent)-labelW-factW-4, 8))
+	labelW = max(min(labelW, t.width-len(textIndent)-sparkW-factW-4), 8)
+	for i, row := range rows {
+		spark := ""
+		if i < len(series) {
+			spark = sparkline(floats(series[i]), sparkW)
+		}
+		t.line(textIndent + textwidth.Pad(textwidth.Truncate(row.label, labelW), labelW, false) + "  " +
+			textwidth.Pad(spark, sparkW, false) + "  " + row.fact)
+	}
+	t.line(textIndent + span)
+}
+
+// wrap writes facts joined by " · ", breaking lines to fit the width.
+func (t *textWriter) wrap(facts []string) {
+	cur := textIndent
+	for i, f := range facts {
+		sep := " · "
+		if i == 0 {
+			sep = ""
+		}
+		if i > 0 && textwidth.String(cur+sep+f) > t.width {
+			t.line(cur)
+			cur, sep = textIndent, ""
+		}
+		cur += sep + f
+	}
+	t.line(cur)
+}
+
+func chartValueText(v convreport.ChartValue, unit string) string {
+	if v.Null {
+		return nullValue
+	}
+	return FormatValue(decimal.NewNullDecimal(decimal.RequireFromString(v.Value)), unit)
+}
+
+func seriesSum(s convreport.ChartSeries) decimal.Decimal {
+	sum := decimal.Zero
+	for _, v := range s.Values {
+		if !v.Null {
+			sum = sum.Add(decimal.RequireFromString(v.Value))
+		}
+	}
+	return sum
+}
+
+func seriesTotal(s convreport.ChartSeries) string {
+	return FormatValue(decimal.NewNullDecimal(seriesSum(s)), "conversations")
+}
+
+// peak returns the index of the series' largest value, the first of ties.
+func peak(s convreport.ChartSeries) (int, bool) {
+	best, ok := 0, false
+	for i, v := range s.Values {
+		if !v.Null && (!ok || v.Float > s.Values[best].Float) {
+			best, ok = i, true
+		}
+	}
+	return best, ok
+}

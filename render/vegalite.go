@@ -1,0 +1,260 @@
+package render
+
+import (
+	"encoding/json"
+	"slices"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render/internal/textwidth"
+)
+
+// VegaLiteSchema identifies the Vega-Lite version the specs are written
+// for. It is an identifier: nothing is fetched from it.
+const VegaLiteSchema = "https://vega.github.io/schema/vega-lite/v5.json"
+
+// obj is a JSON object; encoding/json writes its keys sorted, so specs are
+// deterministic.
+type obj = map[string]any
+
+// VegaLite returns a Vega-Lite v5 spec drawing r, with the data inline.
+// Each row of data is one point: "category" (the X label), "series",
+// "bucket" (the ISO date of a time bucket), "value" (a number, null when
+// the point has none; seconds for durations), "value_text" (humanised),
+// "count" and "order" (the point's index). Bars and columns stack with
+// the report's Stacked setting ("normalize" for Percent) and are grouped
+// side by side otherwise; pies and donuts are arcs; a time series has a
+// temporal X axis; a summary is a text mark; a table is a grid of text
+// marks.
+func VegaLite(r convreport.Result) ([]byte, error) {
+	spec := vegaSpec(r)
+	spec["$schema"] = VegaLiteSchema
+	return json.MarshalIndent(spec, "", "  ")
+}
+
+// VegaLiteDashboard returns one Vega-Lite v5 spec with every report of d
+// one above the other (vconcat), titled with the dashboard's name, range
+// and zone.
+func VegaLiteDashboard(d Dashboard) ([]byte, error) {
+	d = d.resolved()
+	specs := make([]any, len(d.Results))
+	for i, r := range d.Results {
+		specs[i] = vegaSpec(r)
+	}
+	return json.MarshalIndent(obj{
+		"$schema": VegaLiteSchema,
+		"title":   obj{"text": d.Name, "subtitle": formatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String()},
+		"vconcat": specs,
+		"spacing": 32,
+	}, "", "  ")
+}
+
+func vegaSpec(r convreport.Result) obj {
+	spec := cleanSpec(convreport.NewChartSpec(r))
+	unit := spec.Y.Unit
+	title := obj{"text": spec.Title}
+	valueTitle := spec.Y.Title + unitSuffix(unit)
+	tooltip := []obj{
+		{"field": "label", "type": "nominal", "title": "Point"},
+		{"field": "value_text", "type": "nominal", "title": spec.Y.Title},
+		{"field": "count", "type": "quantitative", "title": "Conversations"},
+	}
+
+	switch spec.Type {
+	case convreport.SummaryChart:
+		s := spec.Summary
+		return obj{
+			"title":    title,
+			"data":     obj{"values": []obj{{"value": nullableFloat(s.ChartValue), "value_text": summaryText(s), "label": s.Label, "count": s.Count}}},
+			"mark":     obj{"type": "text", "fontSize": 48, "fontWeight": "bold"},
+			"encoding": obj{"text": obj{"field": "value_text", "type": "nominal"}, "tooltip": tooltip},
+			"width":    240,
+			"height":   80,
+		}
+	case convreport.PieChart, convreport.DonutChart:
+		rows := make([]obj, len(spec.Slices))
+		for i, s := range spec.Slices {
+			rows[i] = obj{"label": s.Label, "category": s.Label, "value": nullableFloat(s.ChartValue), "value_text": chartValueText(s.ChartValue, unit), "count": s.Count, "order": i}
+		}
+		mark := obj{"type": "arc", "tooltip": true}
+		if spec.Type == convreport.DonutChart {
+			mark["innerRadius"] = 60
+		}
+		return obj{
+			"title": title,
+			"data":  obj{"values": rows},
+			"mark":  mark,
+			"encoding": obj{
+				"theta":   obj{"field": "value", "type": "quantitative", "stack": true, "title": valueTitle},
+				"color":   obj{"field": "category", "type": "nominal", "sort": nil, "title": spec.X.Title},
+				"order":   obj{"field": "order", "type": "quantitative"},
+				"tooltip": tooltip,
+			},
+			"view": obj{"stroke": nil},
+		}
+	}
+
+	rows := vegaRows(r, spec)
+	if spec.Type == convreport.TableChart {
+		return vegaTable(spec, rows, title)
+	}
+	multi := len(spec.Series) > 1
+	cat := obj{"field": "category", "type": "nominal", "sort": nil, "title": spec.X.Title}
+	if spec.X.Bucket != convreport.NoBucket {
+		cat = obj{"field": "bucket", "type": "temporal", "timeUnit": vegaTimeUnit(spec.X.Bucket), "title": spec.X.Title}
+	}
+	val := obj{"field": "value", "type": "quantitative", "title": valueTitle}
+	enc := obj{"tooltip": tooltip}
+	if multi {
+		enc["color"] = obj{"field": "series", "type": "nominal", "sort": nil, "title": spec.Legend}
+	}
+	var mark obj
+	switch spec.Type {
+	case convreport.BarChart, convreport.ColumnChart:
+		mark = obj{"type": "bar"}
+		catCh, valCh, offset := "x", "y", "xOffset"
+		if spec.Type == convreport.BarChart {
+			catCh, valCh, offset = "y", "x", "yOffset"
+		}
+		switch {
+		case spec.Percent:
+			val["stack"] = "normalize"
+			val["axis"] = obj{"format": "%"}
+			val["title"] = "Share of " + lowerFirst(spec.Y.Title)
+		case spec.Stacked:
+			val["stack"] = "zero"
+		case multi:
+			val["stack"] = nil
+			enc[offset] = obj{"field": "series", "type": "nominal", "sort": nil}
+		}
+		enc[catCh], enc[valCh] = cat, val
+	case convreport.LineChart, convreport.AreaChart:
+		mark = obj{"type": "line", "point": true}
+		if spec.Type == convreport.AreaChart {
+			mark = obj{"type": "area", "line": true, "point": true, "opacity": 0.3}
+			val["stack"] = nil
+		}
+		enc["x"], enc["y"] = cat, val
+	}
+	return obj{"title": title, "data": obj{"values": rows}, "mark": mark, "encoding": enc, "width": 480}
+}
+
+// vegaRows is one data row per point of a categories × series chart.
+func vegaRows(r convreport.Result, spec convreport.ChartSpec) []obj {
+	rows := make([]obj, len(r.Points))
+	for _, s := range spec.Series {
+		for ci, v := range s.Values {
+			if v.Point < 0 {
+				continue
+			}
+			c := spec.Categories[ci]
+			row := obj{
+				"label": spec.Labels[v.Point], "category": c.Label, "series": s.Name,
+				"value": nullableFloat(v), "value_text": chartValueText(v, spec.Y.Unit),
+				"count": v.Count, "order": v.Point,
+			}
+			if spec.X.Bucket != convreport.NoBucket {
+				row["bucket"] = c.Key
+			}
+			rows[v.Point] = row
+		}
+	}
+	return rows
+}
+
+// vegaTable lays out a table as text marks: one row per point, columns
+// for the value and the count.
+func vegaTable(spec convreport.ChartSpec, rows []obj, title obj) obj {
+	var cells []obj
+	for _, row := range rows {
+		for _, col := range []struct{ name, text string }{
+			{spec.Y.Title, row["value_text"].(string)},
+			{"Conversations", FormatCount(row["count"].(int64))},
+		} {
+			cells = append(cells, obj{"label": row["label"], "order": row["order"], "column": col.name, "cell": col.text})
+		}
+	}
+	return obj{
+		"title":  title,
+		"data":   obj{"values": cells},
+		"mark":   obj{"type": "text", "align": "center"},
+		"width":  obj{"step": 180},
+		"height": obj{"step": 24},
+		"encoding": obj{
+			"y": obj{"field": "label", "type": "ordinal", "sort": obj{"field": "order"}, "title": spec.X.Title,
+				"axis": obj{"ticks": false, "domain": false, "labelLimit": 240}},
+			"x": obj{"field": "column", "type": "ordinal", "sort": nil, "title": nil,
+				"axis": obj{"orient": "top", "ticks": false, "domain": false, "labelAngle": 0, "labelLimit": 170}},
+			"text": obj{"field": "cell", "type": "nominal"},
+		},
+		"view": obj{"stroke": nil},
+	}
+}
+
+func vegaTimeUnit(b convreport.Bucket) string {
+	// Vega parses an ISO date as UTC midnight and a date-time without an
+	// offset as local time: read each back the same way so labels show the
+	// bucket's own date.
+	switch b {
+	case convreport.Hour:
+		return "yearmonthdatehoursminutes"
+	case convreport.Month:
+		return "utcyearmonth"
+	case convreport.Quarter:
+		return "utcyearquarter"
+	case convreport.Year:
+		return "utcyear"
+	}
+	return "utcyearmonthdate"
+}
+
+func nullableFloat(v convreport.ChartValue) any {
+	if v.Null {
+		return nil
+	}
+	return v.Float
+}
+
+func summaryText(s *convreport.ChartSummary) string {
+	return chartValueText(s.ChartValue, s.Unit)
+}
+
+func unitSuffix(unit string) string {
+	switch unit {
+	case "seconds":
+		return " (seconds)"
+	case "percent":
+		return " (%)"
+	}
+	return ""
+}
+
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// cleanSpec rids the spec's labels of characters an SVG or HTML page drawn
+// from them may not hold.
+func cleanSpec(s convreport.ChartSpec) convreport.ChartSpec {
+	c := textwidth.CleanMarkup
+	s.Title, s.X.Title, s.Y.Title, s.Legend = c(s.Title), c(s.X.Title), c(s.Y.Title), c(s.Legend)
+	s.Labels = slices.Clone(s.Labels)
+	for i := range s.Labels {
+		s.Labels[i] = c(s.Labels[i])
+	}
+	s.Categories = slices.Clone(s.Categories)
+	for i := range s.Categories {
+		s.Categories[i].Label = c(s.Categories[i].Label)
+	}
+	s.Series = slices.Clone(s.Series)
+	for i := range s.Series {
+		s.Series[i].Name = c(s.Series[i].Name)
+	}
+	s.Slices = slices.Clone(s.Slices)
+	for i := range s.Slices {
+		s.Slices[i].Label = c(s.Slices[i].Label)
+	}
+	return s
+}
