@@ -112,6 +112,9 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		return bad("filter", err)
 	}
 	p.pred = bindPred(f.plan(), FilterEnv{Now: rq.now, Zone: rq.loc})
+	if sp := rq.scope.pred(s); sp != nil {
+		p.pred = &pred{op: pAnd, kids: []*pred{sp, p.pred}}
+	}
 
 	dp, err := s.resolve(r.dateProperty())
 	if err != nil {

@@ -178,3 +178,25 @@ func TestBusinessHoursThroughTheEngine(t *testing.T) {
 	r.DateProperty = ""
 	require.Equal(t, []pt{{"", "0", 1, 0}}, points(runOne(t, cs, q, r)))
 }
+
+func TestScopeCannotBeWidenedByAFilter(t *testing.T) {
+	q := fixtureQuery()
+	q.Viewer.Scope = convreport.Scope{Inboxes: []string{"Billing"}}
+	// A filter asking for chats (all in the "Chat" inbox) finds nothing:
+	// the scope applies on top of it.
+	r := convreport.Report{Dimensions: []string{"Inbox"}, Filter: `Channel == "chat" || Inbox == "Chat"`}
+	require.Empty(t, points(runOne(t, fixture(), q, r)))
+
+	r = convreport.Report{Dimensions: []string{"Assignee"}}
+	got := runOne(t, fixture(), q, r)
+	require.Equal(t, []pt{{"B", "1", 1, 0}, {"C", "1", 1, 0}}, points(got))
+
+	src, err := memory.New(fixture())
+	require.NoError(t, err)
+	d, err := convreport.NewEngine(src).DrillDown(context.Background(), q, r, got.Points[0])
+	require.NoError(t, err)
+	for c := range d.All() {
+		require.Equal(t, "Billing", c.Inbox)
+	}
+	require.Equal(t, 1, d.Len())
+}

@@ -50,6 +50,42 @@ type Viewer struct {
 	UserID string   `json:"user_id,omitempty"`
 	Teams  []string `json:"teams,omitempty"`
 	Admin  bool     `json:"admin,omitempty"`
+	// Scope limits the conversations this viewer may see, in every run
+	// and drill-down, whatever the report's filters say.
+	Scope Scope `json:"scope,omitzero"`
+}
+
+// Scope restricts a viewer to some inboxes and teams. Each non-empty list
+// must contain the conversation's value; the zero Scope allows everything.
+// It is applied on top of every report's filter, so no filter can widen it.
+type Scope struct {
+	Inboxes []string `json:"inboxes,omitempty"`
+	Teams   []string `json:"teams,omitempty"`
+}
+
+// IsZero reports whether s allows every conversation.
+func (s Scope) IsZero() bool { return len(s.Inboxes) == 0 && len(s.Teams) == 0 }
+
+// pred is the scope as a filter; nil for the zero scope.
+func (s Scope) pred(schema *Schema) *pred {
+	var kids []*pred
+	for _, c := range []struct {
+		prop string
+		vals []string
+	}{{"Inbox", s.Inboxes}, {"Team", s.Teams}} {
+		if len(c.vals) == 0 {
+			continue
+		}
+		vals := make([]any, len(c.vals))
+		for i, v := range c.vals {
+			vals[i] = v
+		}
+		kids = append(kids, &pred{op: pIn, prop: mustProp(schema, c.prop), vals: vals})
+	}
+	if len(kids) == 0 {
+		return nil
+	}
+	return &pred{op: pAnd, kids: kids}
 }
 
 // resolved is a Query with every default applied.
@@ -59,10 +95,11 @@ type resolved struct {
 	now       time.Time
 	weekStart time.Weekday
 	cal       *Calendar
+	scope     Scope
 }
 
 func (q Query) resolve() (resolved, error) {
-	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar}
+	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar, scope: q.Viewer.Scope}
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
