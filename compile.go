@@ -34,6 +34,7 @@ type plan struct {
 	predKey string
 
 	dateCol      int  // schema index of the date property
+	dateProp     Property
 	dateCreated  bool // the date property is CreatedAt: the sort order prunes it
 	dateAfterNew bool // the date property is never before CreatedAt
 	from, to     int64
@@ -41,6 +42,7 @@ type plan struct {
 	now          int64
 
 	dims       []int // schema indexes
+	dimProps   []Property
 	bucket     Bucket
 	starts     []time.Time
 	startsNano []int64
@@ -124,6 +126,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		return bad("date_property", fmt.Errorf("%s is a %s, not a time", dp.Name, dp.Kind))
 	}
 	p.dateCol = s.index[dp.Name]
+	p.dateProp = dp
 	p.dateCreated = dp.Name == "CreatedAt"
 	switch dp.Name {
 	case "FirstAssignedAt", "FirstResponseAt", "ClosedAt":
@@ -167,6 +170,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 			}
 		}
 		p.dims = append(p.dims, s.index[dp.Name])
+		p.dimProps = append(p.dimProps, dp)
 	}
 
 	if r.Bucket != NoBucket {

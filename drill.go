@@ -63,7 +63,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if err != nil {
 			return nil, err
 		}
-		res := finalize(t, pl, gs[0], ls[0], rq)
+		res := finalize(tableDicts(t, pl), pl, gs[0], ls[0], rq)
 		kept := map[uint64]bool{}
 		for _, x := range res.Points[:min(r.Limit, len(res.Points))] {
 			if k, ok := pointGroupKey(t, pl, l, x); ok {

@@ -58,7 +58,8 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 		return nil, nil
 	}
 	if ag, ok := e.src.(Aggregator); ok {
-		res, err := ag.Aggregate(ctx, newPlan(rq, reports))
+		rq.schema = e.src.Schema()
+		res, err := ag.Aggregate(ctx, newPlan(rq, plans))
 		switch {
 		case err == nil:
 			if len(res) != len(reports) {
@@ -80,7 +81,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	}
 	out := make([]Result, len(plans))
 	for i, p := range plans {
-		out[i] = finalize(t, p, gs[i], ls[i], rq)
+		out[i] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
 	}
 	return out, nil
 }
@@ -97,10 +98,6 @@ func compileAll(s *Schema, reports []Report, rq resolved) ([]*plan, error) {
 		plans[i] = p
 	}
 	return plans, nil
-}
-
-func newPlan(rq resolved, reports []Report) *Plan {
-	return &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, Calendar: rq.cal, Reports: reports}
 }
 
 // hintFor returns the creation-time bounds that cover every plan.

@@ -12,7 +12,8 @@ import (
 
 // finalize turns a plan's groups into a Result: values computed exactly,
 // empty buckets filled, points sorted, the tail folded into "Other".
-func finalize(t *Table, p *plan, g *groups, l layout, rq resolved) Result {
+// dicts[j] is the dictionary of dimension j (code 0 = no value).
+func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Result {
 	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.matched, Excluded: g.excludedAll}
 	type grp struct {
 		codes  []uint32
@@ -60,8 +61,8 @@ func finalize(t *Table, p *plan, g *groups, l layout, rq resolved) Result {
 	pts := make([]Point, len(gs))
 	for i, x := range gs {
 		pt := &pts[i]
-		for j, c := range p.dims {
-			pt.Dimensions = append(pt.Dimensions, dimValue(t, c, x.codes[j]))
+		for j := range p.dims {
+			pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
 		}
 		if p.bucket != NoBucket {
 			pt.Bucket = p.starts[x.bucket]
@@ -88,15 +89,15 @@ func finalize(t *Table, p *plan, g *groups, l layout, rq resolved) Result {
 		}
 		for _, x := range gs {
 			var pt Point
-			for j, c := range p.dims {
-				pt.Dimensions = append(pt.Dimensions, dimValue(t, c, x.codes[j]))
+			for j := range p.dims {
+				pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
 			}
 			if !kept[pointKey(pt)] {
 				slots = append(slots, x.slot)
 			}
 		}
-		for _, c := range p.dims {
-			other.Dimensions = append(other.Dimensions, DimensionValue{Property: t.schema.props[c].Name, Value: "Other", Known: true})
+		for _, prop := range p.dimProps {
+			other.Dimensions = append(other.Dimensions, DimensionValue{Property: prop.Name, Value: "Other", Known: true})
 		}
 		other.Value = measureValue(p.measure, g, slots)
 		pts = append(pts[:p.r.Limit:p.r.Limit], other)
@@ -105,8 +106,17 @@ func finalize(t *Table, p *plan, g *groups, l layout, rq resolved) Result {
 	return res
 }
 
-func dimValue(t *Table, col int, code uint32) DimensionValue {
-	return DimensionValue{Property: t.schema.props[col].Name, Value: t.views[col][code], Known: code != 0}
+func dimValue(p *plan, dicts [][]string, j int, code uint32) DimensionValue {
+	return DimensionValue{Property: p.dimProps[j].Name, Value: dicts[j][code], Known: code != 0}
+}
+
+// tableDicts returns the dictionaries of a plan's dimensions in t.
+func tableDicts(t *Table, p *plan) [][]string {
+	out := make([][]string, len(p.dims))
+	for j, c := range p.dims {
+		out[j] = t.views[c]
+	}
+	return out
 }
 
 // pointKey identifies a point by its dimension values and bucket.

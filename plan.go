@@ -1,9 +1,18 @@
 package convreport
 
-import "time"
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+)
 
-// Plan is what the engine hands an [Aggregator]: the resolved query and the
-// reports to compute, already validated against the source's schema.
+// Plan is what the engine hands an [Aggregator]: the resolved query and
+// each report reduced to what a source must compute — which conversations
+// (Where), grouped how (Dimensions, Buckets), measured how. A source
+// computes a [Group] per group and turns them into results with
+// [Plan.Result], which applies the engine's own rounding, gap filling,
+// sorting and "Other" folding, so a pushed-down result equals a scanned one.
 type Plan struct {
 	From, To  time.Time
 	Zone      *time.Location
@@ -11,5 +20,231 @@ type Plan struct {
 	WeekStart time.Weekday
 	// Calendar is non-nil when durations count business hours only.
 	Calendar *Calendar
-	Reports  []Report
+	Reports  []PlannedReport
+
+	rq    resolved
+	plans []*plan
+}
+
+// PlannedReport is one report of a [Plan].
+type PlannedReport struct {
+	Report Report
+	// Where selects the report's conversations: its filter and conditions,
+	// the viewer's scope and its date conditions, all in one tree. Rows
+	// created outside [CreatedFrom, CreatedTo) never match (zero bounds are
+	// open), which a source may use for an index; Where holds the exact
+	// conditions.
+	Where                  Cond
+	CreatedFrom, CreatedTo time.Time
+	// Dimensions are the properties grouped by, in order.
+	Dimensions []Property
+	// Buckets are the time bucket starts, in the query's zone, when the
+	// report has a Bucket: a row is in bucket i when Buckets[i] ≤ its
+	// BucketProperty value < Buckets[i+1] (the last bucket is open-ended;
+	// Where already bounds the value).
+	Buckets        []time.Time
+	BucketProperty Property
+	Measure        Measure
+}
+
+// CondOp is the operator of a [Cond].
+type CondOp string
+
+// The operators of a [Cond]. A comparison on an unknown value (an empty
+// string, a missing time, a duration that does not apply) is false, except
+// CondNe and CondNotIn, which are true; CondKnown and CondUnknown test it.
+const (
+	CondTrue     CondOp = "true"
+	CondFalse    CondOp = "false"
+	CondAnd      CondOp = "and" // every Kid
+	CondOr       CondOp = "or"  // any Kid
+	CondNot      CondOp = "not" // not Kids[0]
+	CondEq       CondOp = "eq"  // Property == Values[0]
+	CondNe       CondOp = "ne"
+	CondIn       CondOp = "in" // Property is one of Values
+	CondNotIn    CondOp = "not_in"
+	CondLt       CondOp = "lt"
+	CondLe       CondOp = "le"
+	CondGt       CondOp = "gt"
+	CondGe       CondOp = "ge"
+	CondRange    CondOp = "range" // Values[0] ≤ Property < Values[1]
+	CondKnown    CondOp = "known"
+	CondUnknown  CondOp = "unknown"
+	CondContains CondOp = "contains" // string contains Values[0]
+	CondPrefix   CondOp = "prefix"
+	CondSuffix   CondOp = "suffix"
+	// CondExpr is a part of a filter no operator above expresses; Expr holds
+	// its expression text. A source that cannot run it declines the plan.
+	CondExpr CondOp = "expr"
+)
+
+// Cond is a condition on conversations, as a source translates it. Values
+// are typed by the property's kind: string (string and enum), float64
+// (number), bool, time.Time (time) or time.Duration (duration, including
+// the derived FirstResponseTime, WaitTime and TimeToClose).
+type Cond struct {
+	Op       CondOp
+	Property Property
+	Values   []any
+	Kids     []Cond
+	Expr     string
+}
+
+var condOps = map[predOp]CondOp{
+	pTrue: CondTrue, pFalse: CondFalse, pAnd: CondAnd, pOr: CondOr, pNot: CondNot,
+	pEq: CondEq, pNe: CondNe, pIn: CondIn, pNotIn: CondNotIn, pLt: CondLt, pLe: CondLe,
+	pGt: CondGt, pGe: CondGe, pRange: CondRange, pKnown: CondKnown, pUnknown: CondUnknown,
+	pContains: CondContains, pPrefix: CondPrefix, pSuffix: CondSuffix, pExpr: CondExpr,
+}
+
+func condOf(p *pred) Cond {
+	c := Cond{Op: condOps[p.op], Property: p.prop, Values: p.vals}
+	if p.op == pExpr && p.res != nil {
+		c.Expr = p.res.text
+	}
+	for _, k := range p.kids {
+		c.Kids = append(c.Kids, condOf(k))
+	}
+	return c
+}
+
+func newPlan(rq resolved, plans []*plan) *Plan {
+	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, Calendar: rq.cal, rq: rq, plans: plans}
+	for _, p := range plans {
+		h := hintFor([]*plan{p})
+		// The engine prunes CreatedAt by the rows' order; a source needs
+		// the condition spelled out.
+		where := p.pred
+		created := mustProp(rq.schema, "CreatedAt")
+		switch {
+		case p.snapshot:
+			where = &pred{op: pAnd, kids: []*pred{where, {op: pLe, prop: created, vals: []any{rq.now}}}}
+		case p.dateCreated:
+			where = &pred{op: pAnd, kids: []*pred{where, {op: pRange, prop: created, vals: []any{rq.from, rq.to}}}}
+		}
+		pr := PlannedReport{Report: p.r, Where: condOf(where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
+			Dimensions: p.dimProps, Measure: p.measure}
+		if p.bucket != NoBucket {
+			pr.Buckets = p.starts
+			pr.BucketProperty = p.dateProp
+		}
+		pl.Reports = append(pl.Reports, pr)
+	}
+	return pl
+}
+
+// Group is one group of a report as a source computed it.
+type Group struct {
+	// Values holds the group's value of each dimension, in order; nil for
+	// conversations without a value (a bool dimension's value is "true" or
+	// "false").
+	Values []*string
+	// Bucket is the index of the group's time bucket in the report's
+	// Buckets; 0 when the report has none.
+	Bucket int
+	// Count is the number of conversations the measure applies to;
+	// Excluded those that matched but have no value of the metric (never
+	// answered, not closed).
+	Count, Excluded int64
+	// Sum is the metric's total in nanoseconds (for averages).
+	Sum *big.Int
+	// Min and Max are the metric's extremes (for min and max).
+	Min, Max time.Duration
+	// Within counts values ≤ the measure's Threshold (for share_within).
+	Within int64
+	// Quantile is the measure's nearest-rank percentile (median: 50), for
+	// median and percentile, computed by the source; or give every value in
+	// Durations and it is computed here.
+	Quantile  *time.Duration
+	Durations []time.Duration
+}
+
+// ErrBadGroups is returned by [Plan.Result] for groups that do not fit the
+// report.
+var ErrBadGroups = errors.New("convreport: groups do not fit the report")
+
+// Result turns a source's groups for report i into its Result, exactly as
+// the engine would: the same values, points, order and folding.
+func (p *Plan) Result(i int, groups []Group) (Result, error) {
+	if i < 0 || i >= len(p.plans) {
+		return Result{}, fmt.Errorf("%w: no report %d", ErrBadGroups, i)
+	}
+	pl := p.plans[i]
+	// Local dictionaries: code 0 is "no value", as in a Table.
+	dicts := make([][]string, len(pl.dims))
+	index := make([]map[string]uint32, len(pl.dims))
+	for j := range dicts {
+		dicts[j] = []string{""}
+		index[j] = map[string]uint32{}
+	}
+	codes := make([][]uint32, len(groups))
+	for gi, g := range groups {
+		if len(g.Values) != len(pl.dims) {
+			return Result{}, fmt.Errorf("%w: group %d has %d values for %d dimensions", ErrBadGroups, gi, len(g.Values), len(pl.dims))
+		}
+		if pl.bucket != NoBucket && (g.Bucket < 0 || g.Bucket >= len(pl.starts)) || pl.bucket == NoBucket && g.Bucket != 0 {
+			return Result{}, fmt.Errorf("%w: group %d has bucket %d", ErrBadGroups, gi, g.Bucket)
+		}
+		codes[gi] = make([]uint32, len(pl.dims))
+		for j, v := range g.Values {
+			if v == nil || *v == "" {
+				continue
+			}
+			k, ok := index[j][*v]
+			if !ok {
+				k = uint32(len(dicts[j]))
+				dicts[j] = append(dicts[j], *v)
+				index[j][*v] = k
+			}
+			codes[gi][j] = k
+		}
+	}
+	var l layout
+	stride := uint64(1)
+	for j := range pl.dims {
+		l.cards = append(l.cards, uint64(len(dicts[j])))
+		l.strides = append(l.strides, stride)
+		stride *= uint64(len(dicts[j]))
+	}
+	l.nb, l.strideB = 1, stride
+	if pl.bucket != NoBucket {
+		l.nb = uint64(len(pl.starts))
+	}
+	l.card = stride * l.nb
+	g := newGroups(pl, l.card)
+	for gi, x := range groups {
+		var key uint64
+		for j, c := range codes[gi] {
+			key += uint64(c) * l.strides[j]
+		}
+		key += uint64(x.Bucket) * l.strideB
+		s := g.slot(key)
+		if g.count[s] != 0 || g.excluded[s] != 0 {
+			return Result{}, fmt.Errorf("%w: group %d repeats another group's values", ErrBadGroups, gi)
+		}
+		g.count[s], g.excluded[s] = x.Count, x.Excluded
+		g.matched += x.Count + x.Excluded
+		g.excludedAll += x.Excluded
+		g.min[s], g.max[s], g.within[s] = int64(x.Min), int64(x.Max), x.Within
+		if x.Sum != nil {
+			sec, ns := new(big.Int).QuoRem(x.Sum, big1e9, new(big.Int))
+			if !sec.IsInt64() {
+				return Result{}, fmt.Errorf("%w: group %d: sum out of range", ErrBadGroups, gi)
+			}
+			g.sumSec[s], g.sumNs[s] = sec.Int64(), ns.Int64()
+		}
+		switch {
+		case len(x.Durations) > 0:
+			for _, d := range x.Durations {
+				g.values[s] = append(g.values[s], int64(d))
+			}
+		case x.Quantile != nil:
+			if pl.r.Limit > 0 {
+				return Result{}, fmt.Errorf("%w: a report with a Limit needs every duration to fold percentiles into Other", ErrBadGroups)
+			}
+			// One value repeated stands for the group's exact quantile.
+			g.values[s] = []int64{int64(*x.Quantile)}
+		}
+	}
+	return finalize(dicts, pl, g, l, p.rq), nil
 }

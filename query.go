@@ -96,6 +96,7 @@ type resolved struct {
 	weekStart time.Weekday
 	cal       *Calendar
 	scope     Scope
+	schema    *Schema // set by the engine before planning for a source
 }
 
 func (q Query) resolve() (resolved, error) {
