@@ -33,7 +33,7 @@ type plan struct {
 	pred    *pred
 	predKey string
 
-	dateCol      int  // schema index of the date property
+	dateCol      int // schema index of the date property
 	dateProp     Property
 	dateCreated  bool // the date property is CreatedAt: the sort order prunes it
 	dateAfterNew bool // the date property is never before CreatedAt
