@@ -67,9 +67,9 @@ type colPred struct {
 	op   predOp
 	col  int
 	kind int // how the leaf reads its column
-	// string-like leaves: match[code]; for a single equality, eq holds the
-	// code (or -1 when the value is in no row).
-	match []bool
+	// string-like leaves: match[code] is 1 for a matching code; for a
+	// single equality, eq holds the code (or -1 when no row has it).
+	match []uint8
 	eq    int64
 	// ordered leaves
 	i64  int64
@@ -162,13 +162,13 @@ func prepareNode(ec *evalCtx, p *pred, env FilterEnv) *colPred {
 			return cp
 		}
 		cp.kind = leafCodes
-		cp.match = make([]bool, len(dict))
+		cp.match = make([]uint8, len(dict))
 		for code, s := range dict {
 			var v any = s
 			if p.prop.Kind == KindBool {
 				v = s == "true"
 			}
-			cp.match[code] = evalLeaf(p, v, code != 0)
+			cp.match[code] = uint8(b2u(evalLeaf(p, v, code != 0)))
 		}
 		return cp
 	case KindTime, KindDuration:
@@ -392,15 +392,15 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 	switch cp.kind {
 	case leafEqCode:
 		codes := seg.cols[cp.col].codes[base : base+n]
+		if cp.eq < 0 {
+			*out = mask{}
+			return nil
+		}
+		want := uint32(cp.eq)
 		for w := 0; w < words; w++ {
 			var b uint64
-			if cp.eq >= 0 {
-				want := uint32(cp.eq)
-				for j, c := range codes[w*64 : min(w*64+64, n)] {
-					if c == want {
-						b |= 1 << j
-					}
-				}
+			for j, c := range codes[w*64 : min(w*64+64, n)] {
+				b |= b2u(c == want) << j
 			}
 			out[w] = in[w] & b
 		}
@@ -410,20 +410,43 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, c := range codes[w*64 : min(w*64+64, n)] {
-				if match[c] {
-					b |= 1 << j
-				}
+				b |= uint64(match[c]) << j
 			}
 			out[w] = in[w] & b
 		}
 	case leafInts:
 		vals := seg.cols[cp.col].ints[base : base+n]
+		if lo, hi, ok := cp.interval(); ok {
+			// Known values within [lo, hi]: one unsigned comparison a row,
+			// and whole chunks decided from the column's zone map.
+			if z, ok := seg.zone(cp.col, base, n); ok {
+				if z.max < lo || z.min > hi {
+					*out = mask{}
+					return nil
+				}
+				if !z.nulls && z.min >= lo && z.max <= hi {
+					*out = *in
+					return nil
+				}
+			}
+			if hi < lo {
+				*out = mask{}
+				return nil
+			}
+			span := uint64(hi - lo)
+			for w := 0; w < words; w++ {
+				var b uint64
+				for j, v := range vals[w*64 : min(w*64+64, n)] {
+					b |= b2u(uint64(v-lo) <= span) << j
+				}
+				out[w] = in[w] & b
+			}
+			return nil
+		}
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, v := range vals[w*64 : min(w*64+64, n)] {
-				if cp.testInt(v, v != nullTime) {
-					b |= 1 << j
-				}
+				b |= b2u(cp.testInt(v, v != nullTime)) << j
 			}
 			out[w] = in[w] & b
 		}
@@ -473,6 +496,36 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 		}
 	}
 	return nil
+}
+
+// b2u is 1 for true: the compiler turns it into a flag move, so the
+// column loops above do not branch on the data.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// interval returns the closed interval of known values an ordered leaf on
+// an int column accepts; false for other operators.
+func (cp *colPred) interval() (lo, hi int64, ok bool) {
+	const first = nullTime + 1 // the smallest known value
+	switch cp.op {
+	case pLt:
+		return first, cp.i64 - 1, cp.i64 > first
+	case pLe:
+		return first, cp.i64, true
+	case pGt:
+		return cp.i64 + 1, math.MaxInt64, cp.i64 < math.MaxInt64
+	case pGe:
+		return max(cp.i64, first), math.MaxInt64, true
+	case pRange:
+		return max(cp.i64, first), cp.hi - 1, cp.hi > math.MinInt64
+	case pKnown:
+		return first, math.MaxInt64, true
+	}
+	return 0, 0, false
 }
 
 func (cp *colPred) testInt(v int64, known bool) bool {
@@ -564,6 +617,7 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *Calendar) (int64, bo
 // metricChunk computes a duration metric for the rows of m in a chunk: the
 // value in vals and a bit in has where the metric applies.
 func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, cal *Calendar, vals *[chunkRows]int64, has *mask) {
+	*has = mask{}
 	created := seg.created[base : base+n]
 	var start, end []int64
 	switch metric {

@@ -208,7 +208,8 @@ var (
 // Durations come out in seconds rounded half away from zero to
 // milliseconds; shares in percent, rounded the same way.
 func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
-	var n, within, sumSec, sumNs int64
+	var n, within int64
+	var sum sum128
 	var mn, mx int64
 	for _, s := range slots {
 		c := g.count[s]
@@ -223,8 +224,7 @@ func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
 		}
 		n += c
 		within += g.within[s]
-		sumSec += g.sumSec[s]
-		sumNs += g.sumNs[s]
+		sum.addSum(g.sums[s])
 	}
 	if m.agg() == Count {
 		return decimal.NewNullDecimal(decimal.NewFromInt(n))
@@ -234,8 +234,7 @@ func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
 	}
 	switch m.agg() {
 	case Average:
-		total := new(big.Int).Mul(big.NewInt(sumSec), big1e9)
-		total.Add(total, big.NewInt(sumNs))
+		total := sum.big()
 		// milliseconds = total ns / (n × 1e6), rounded half away from zero.
 		return valid(divRound(total, new(big.Int).Mul(big.NewInt(n), big1e6)))
 	case Min:

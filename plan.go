@@ -227,11 +227,11 @@ func (p *Plan) Result(i int, groups []Group) (Result, error) {
 		g.excludedAll += x.Excluded
 		g.min[s], g.max[s], g.within[s] = int64(x.Min), int64(x.Max), x.Within
 		if x.Sum != nil {
-			sec, ns := new(big.Int).QuoRem(x.Sum, big1e9, new(big.Int))
-			if !sec.IsInt64() {
+			sum, ok := sum128Of(x.Sum)
+			if !ok {
 				return Result{}, fmt.Errorf("%w: group %d: sum out of range", ErrBadGroups, gi)
 			}
-			g.sumSec[s], g.sumNs[s] = sec.Int64(), ns.Int64()
+			g.sums[s] = sum
 		}
 		switch {
 		case len(x.Durations) > 0:

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"context"
+	"math/big"
 	"errors"
 	"fmt"
 	mbits "math/bits"
@@ -19,9 +20,9 @@ type groups struct {
 	keys   []uint64
 
 	count, excluded []int64
-	// Durations are summed as whole seconds and nanoseconds apart, so a
-	// million long durations cannot overflow.
-	sumSec, sumNs []int64
+	// Durations are summed in 128 bits, so no number of long durations
+	// overflows.
+	sums []sum128
 	min, max      []int64
 	within        []int64
 	values        [][]int64
@@ -50,8 +51,7 @@ func (g *groups) grow(n int) {
 		g.keys = append(g.keys, 0)
 		g.count = append(g.count, 0)
 		g.excluded = append(g.excluded, 0)
-		g.sumSec = append(g.sumSec, 0)
-		g.sumNs = append(g.sumNs, 0)
+		g.sums = append(g.sums, sum128{})
 		g.min = append(g.min, 0)
 		g.max = append(g.max, 0)
 		g.within = append(g.within, 0)
@@ -93,8 +93,7 @@ func (g *groups) merge(o *groups) {
 			g.max[s] = o.max[os]
 		}
 		g.count[s] += o.count[os]
-		g.sumSec[s] += o.sumSec[os]
-		g.sumNs[s] += o.sumNs[os]
+		g.sums[s].addSum(o.sums[os])
 		g.within[s] += o.within[os]
 		g.values[s] = append(g.values[s], o.values[os]...)
 	}
@@ -193,8 +192,10 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env 
 				lo, hi = min(lo, l), max(hi, h)
 			}
 		}
-		for b := lo; b < hi; b += chunkRows {
-			items = append(items, item{si, b, min(chunkRows, hi-b)})
+		// Chunks are aligned to the zone maps; rows before lo are clipped
+		// by every plan's own range.
+		for b := lo - lo%chunkRows; b < hi; b += chunkRows {
+			items = append(items, item{si, b, min(chunkRows, seg.n-b)})
 		}
 	}
 
@@ -221,6 +222,7 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env 
 			}()
 			predMasks := make([]mask, len(preds))
 			lc := newLeafCache(ec)
+			sc := new(scratch)
 			done := make([]bool, len(preds))
 			for !stop.Load() {
 				k := int(next.Add(1)) - 1
@@ -259,7 +261,7 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, cal *Calendar, env 
 					}
 					m := predMasks[k]
 					clipRange(&m, it.base, it.n, rg[0], rg[1])
-					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], cal)
+					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], cal, sc)
 				}
 			}
 		}(&states[w])
@@ -303,9 +305,29 @@ func clipRange(m *mask, base, n, lo, hi int) {
 // accumulate adds the selected rows of a chunk (filter and date
 // conditions already applied) to a plan's groups. It works a column at a
 // time: group keys and metric values for the chunk, then the additions.
-func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layout, g *groups, cal *Calendar) {
+// scratch holds a worker's reusable buffers.
+func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layout, g *groups, cal *Calendar, scratch *scratch) {
 	words := (n + 63) / 64
-	var keys [chunkRows]uint64
+	var any uint64
+	for w := 0; w < words; w++ {
+		any |= m[w]
+		g.matched += int64(mbits.OnesCount64(m[w]))
+	}
+	if any == 0 {
+		return
+	}
+	// With one dimension and no bucket a row's group key is its dictionary
+	// code; otherwise the keys are packed into scratch.keys.
+	switch {
+	case len(p.dims) == 1 && p.startsNano == nil:
+		addRows(ec, seg, base, n, m, p, g, cal, scratch, seg.cols[p.dims[0]].codes[base:base+n])
+		return
+	case len(p.dims) == 0 && p.startsNano == nil:
+		addRows(ec, seg, base, n, m, p, g, cal, scratch, zeroCodes[:n])
+		return
+	}
+	keys := scratch.keys[:n]
+	clear(keys)
 	for j, c := range p.dims {
 		codes := seg.cols[c].codes[base : base+n]
 		stride := l.strides[j]
@@ -325,57 +347,63 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 			}
 		}
 	}
-	var matched int64
-	for w := 0; w < words; w++ {
-		matched += int64(mbits.OnesCount64(m[w]))
-	}
-	g.matched += matched
+	addRows(ec, seg, base, n, m, p, g, cal, scratch, keys)
+}
 
+// scratch is a worker's per-chunk buffers.
+type scratch struct {
+	keys [chunkRows]uint64
+	vals [chunkRows]int64
+}
+
+// addRows adds the rows of m, keyed by keys, to g. It is generic so the
+// common case, keys that are a column's dictionary codes, reads the column
+// directly.
+func addRows[K uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, g *groups, cal *Calendar, scratch *scratch, keys []K) {
+	words := (n + 63) / 64
+	slot := func(k K) int {
+		if g.dense {
+			return int(k)
+		}
+		return g.slot(uint64(k))
+	}
 	if p.metric == metricNone {
+		if g.dense {
+			count := g.count
+			for w := 0; w < words; w++ {
+				for b := m[w]; b != 0; b &= b - 1 {
+					count[keys[w*64+mbits.TrailingZeros64(b)]]++
+				}
+			}
+			return
+		}
 		for w := 0; w < words; w++ {
 			for b := m[w]; b != 0; b &= b - 1 {
-				k := keys[w*64+mbits.TrailingZeros64(b)]
-				if g.dense {
-					g.count[k]++
-				} else {
-					g.count[g.slot(k)]++
-				}
+				g.count[slot(keys[w*64+mbits.TrailingZeros64(b)])]++
 			}
 		}
 		return
 	}
 
 	// Metric values of the selected rows; rows the metric does not apply
-	// to leave the mask and count as excluded.
-	var vals [chunkRows]int64
+	// to count as excluded.
+	vals := &scratch.vals
 	var has mask
-	ec.metricChunk(seg, base, n, m, p.metric, cal, &vals, &has)
+	ec.metricChunk(seg, base, n, m, p.metric, cal, vals, &has)
 	for w := 0; w < words; w++ {
 		for b := m[w] &^ has[w]; b != 0; b &= b - 1 {
-			k := keys[w*64+mbits.TrailingZeros64(b)]
-			s := int(k)
-			if !g.dense {
-				s = g.slot(k)
-			}
-			g.excluded[s]++
+			g.excluded[slot(keys[w*64+mbits.TrailingZeros64(b)])]++
 			g.excludedAll++
 		}
-	}
-	slotOf := func(i int) int {
-		if g.dense {
-			return int(keys[i])
-		}
-		return g.slot(keys[i])
 	}
 	switch p.measure.agg() {
 	case Average:
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
-				s, v := slotOf(i), vals[i]
+				s := slot(keys[i])
 				g.count[s]++
-				g.sumSec[s] += v / 1e9
-				g.sumNs[s] += v % 1e9
+				g.sums[s].add(vals[i])
 			}
 		}
 	case ShareWithin:
@@ -383,18 +411,16 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
-				s := slotOf(i)
+				s := slot(keys[i])
 				g.count[s]++
-				if vals[i] <= th {
-					g.within[s]++
-				}
+				g.within[s] += int64(b2u(vals[i] <= th))
 			}
 		}
 	case Min, Max:
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
-				s, v := slotOf(i), vals[i]
+				s, v := slot(keys[i]), vals[i]
 				if g.count[s] == 0 || v < g.min[s] {
 					g.min[s] = v
 				}
@@ -408,7 +434,7 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
-				s := slotOf(i)
+				s := slot(keys[i])
 				g.count[s]++
 				g.values[s] = append(g.values[s], vals[i])
 			}
@@ -417,3 +443,38 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 }
 
 func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// zeroCodes keys every row of a report without dimensions to group 0.
+var zeroCodes [chunkRows]uint32
+
+// sum128 is a two's-complement 128-bit integer.
+type sum128 struct {
+	hi int64
+	lo uint64
+}
+
+func (s *sum128) add(v int64) {
+	lo, carry := mbits.Add64(s.lo, uint64(v), 0)
+	s.lo = lo
+	s.hi += int64(carry) + v>>63 // v>>63 sign-extends v into the high word
+}
+
+func (s *sum128) addSum(o sum128) {
+	lo, carry := mbits.Add64(s.lo, o.lo, 0)
+	s.lo = lo
+	s.hi += o.hi + int64(carry)
+}
+
+func (s sum128) big() *big.Int {
+	b := new(big.Int).Lsh(big.NewInt(s.hi), 64)
+	return b.Add(b, new(big.Int).SetUint64(s.lo))
+}
+
+func sum128Of(b *big.Int) (sum128, bool) {
+	if b.BitLen() > 126 {
+		return sum128{}, false
+	}
+	lo := new(big.Int).And(b, new(big.Int).SetUint64(^uint64(0)))
+	hi := new(big.Int).Rsh(b, 64) // arithmetic shift: floor division
+	return sum128{hi: hi.Int64(), lo: lo.Uint64()}, true
+}

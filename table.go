@@ -42,6 +42,47 @@ type column struct {
 	codes  []uint32  // string, enum and bool kinds: dictionary codes, 0 = unknown
 	ints   []int64   // time (Unix ns) and duration (ns) kinds; nullTime = unknown
 	floats []float64 // number kind; NaN = unknown
+	// zones summarises ints per chunk of chunkRows rows (from row 0), so a
+	// range test can decide a whole chunk at once.
+	zones []zone
+}
+
+// zone is the range of known values of a chunk of an int column.
+type zone struct {
+	min, max int64 // of known values; min > max when there are none
+	nulls    bool
+}
+
+// zoneMaps fills the zone maps of a segment's int columns.
+func (s *segment) zoneMaps() {
+	for c := range s.cols {
+		col := &s.cols[c]
+		if col.ints == nil {
+			continue
+		}
+		col.zones = make([]zone, (s.n+chunkRows-1)/chunkRows)
+		for k := range col.zones {
+			z := zone{min: math.MaxInt64, max: math.MinInt64}
+			for _, v := range col.ints[k*chunkRows : min(k*chunkRows+chunkRows, s.n)] {
+				if v == nullTime {
+					z.nulls = true
+					continue
+				}
+				z.min, z.max = min(z.min, v), max(z.max, v)
+			}
+			col.zones[k] = z
+		}
+	}
+}
+
+// zone returns the zone map of rows [base, base+n) of column c, when they
+// are exactly one chunk.
+func (s *segment) zone(c, base, n int) (zone, bool) {
+	zs := s.cols[c].zones
+	if base%chunkRows != 0 || (n != chunkRows && base+n != s.n) || base/chunkRows >= len(zs) {
+		return zone{}, false
+	}
+	return zs[base/chunkRows], true
 }
 
 // dicts holds the dictionaries of every string-like column of a table and
@@ -249,6 +290,7 @@ func (t *Table) encode(cs []Conversation) *segment {
 			}
 		}
 	}
+	seg.zoneMaps()
 	return seg
 }
 
@@ -348,6 +390,7 @@ func (t *Table) merge(segs []*segment) *segment {
 			}
 		}
 	}
+	out.zoneMaps()
 	return out
 }
 
