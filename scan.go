@@ -2,9 +2,9 @@ package convreport
 
 import (
 	"context"
-	"math/big"
 	"errors"
 	"fmt"
+	"math/big"
 	mbits "math/bits"
 	"runtime"
 	"sync"
@@ -22,10 +22,10 @@ type groups struct {
 	count, excluded []int64
 	// Durations are summed in 128 bits, so no number of long durations
 	// overflows.
-	sums []sum128
-	min, max      []int64
-	within        []int64
-	values        [][]int64
+	sums     []sum128
+	min, max []int64
+	within   []int64
+	values   [][]int64
 
 	matched, excludedAll int64
 }
