@@ -83,24 +83,51 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if pl.bucket != NoBucket && !slices.ContainsFunc(pl.starts, p.Bucket.Equal) {
 			return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339), pl.bucket)
 		}
-		key, ok := pointGroupKey(t, pl, l, p)
-		if !ok {
+		if _, ok := pointGroupKey(t, pl, l, p); !ok {
 			return &Drill{Columns: drillColumns(t.schema, r), t: t}, nil
 		}
-		want = func(k uint64) bool { return k == key }
+	}
+
+	// The point's dimension values, bucket and "the metric applies" join
+	// the filter as leaves, so the scan selects the rows column-wise.
+	where := []*pred{pl.pred}
+	if want == nil {
+		for j, dp := range pl.dimProps {
+			d := p.Dimensions[j]
+			if !d.Known {
+				where = append(where, &pred{op: pUnknown, prop: dp})
+				continue
+			}
+			var v any = d.Value
+			if dp.Kind == KindBool {
+				v = d.Value == "true"
+			}
+			where = append(where, &pred{op: pEq, prop: dp, vals: []any{v}})
+		}
+		if pl.bucket != NoBucket {
+			i := slices.IndexFunc(pl.starts, p.Bucket.Equal)
+			end := rq.to
+			if i+1 < len(pl.starts) {
+				end = pl.starts[i+1]
+			}
+			where = append(where, &pred{op: pRange, prop: pl.dateProp, vals: []any{pl.starts[i], end}})
+		}
+	}
+	if pl.metric != metricNone {
+		where = append(where, &pred{op: pKnown, prop: mustProp(t.schema, pl.measure.Metric.property())})
 	}
 
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t}
 	ec := newEvalCtx(t)
-	cp := prepare(ec, pl.pred, env)
+	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
 	lc := newLeafCache(ec)
 	for si, seg := range t.segs {
 		lo, hi := pl.rowRange(seg)
-		for base := lo; base < hi; base += chunkRows {
+		for base := lo - lo%chunkRows; base < hi; base += chunkRows {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			n := min(chunkRows, hi-base)
+			n := min(chunkRows, seg.n-base)
 			var m mask
 			for j := 0; j < n; j += 64 {
 				m[j/64] = ^uint64(0)
@@ -108,6 +135,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 					m[j/64] = 1<<rem - 1
 				}
 			}
+			clipRange(&m, base, n, lo, hi)
 			lc.reset()
 			if err := cp.eval(ec, lc, seg, base, n, &m, &m); err != nil {
 				return nil, err
@@ -115,13 +143,8 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 			for w := 0; w < (n+63)/64; w++ {
 				for b := m[w]; b != 0; b &= b - 1 {
 					r := base + w*64 + mbits.TrailingZeros64(b)
-					if !want(pl.rowKey(seg, r, l)) {
+					if want != nil && !want(pl.rowKey(seg, r, l)) {
 						continue
-					}
-					if pl.metric != metricNone {
-						if _, ok := ec.metric(seg, r, pl.metric, nil); !ok {
-							continue
-						}
 					}
 					d.refs = append(d.refs, rowRef{int32(si), int32(r)})
 				}
