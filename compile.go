@@ -199,6 +199,9 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 	if r.Limit < 0 {
 		return bad("limit", fmt.Errorf("%d is negative", r.Limit))
 	}
+	if r.Limit > 0 && len(r.Dimensions) == 0 {
+		return bad("limit", errors.New("a report without dimensions has nothing to fold; a time series keeps every bucket"))
+	}
 	for _, name := range r.Properties {
 		if _, err := s.resolve(name); err != nil {
 			return bad("properties", err)

@@ -56,21 +56,23 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	// want decides, from a row's group key, whether the row is behind p.
 	var want func(key uint64) bool
 	if p.Other {
-		if r.Limit <= 0 || pl.bucket != NoBucket {
-			return nil, errors.New("convreport: drill-down: an Other point needs a report with a Limit and no bucket")
+		if r.Limit <= 0 || len(pl.dims) == 0 {
+			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions and a Limit")
 		}
 		gs, ls, err := scanTable(ctx, t, plans, rq.cal, env, e.workers)
 		if err != nil {
 			return nil, err
 		}
 		res := finalize(tableDicts(t, pl), pl, gs[0], ls[0], rq)
+		// The groups (or series) kept apart from Other, keyed without
+		// their bucket.
 		kept := map[uint64]bool{}
-		for _, x := range res.Points[:min(r.Limit, len(res.Points))] {
-			if k, ok := pointGroupKey(t, pl, l, x); ok {
-				kept[k] = true
+		for _, x := range res.Points {
+			if k, ok := pointGroupKey(t, pl, l, x); ok && !x.Other {
+				kept[k%l.strideB] = true
 			}
 		}
-		want = func(key uint64) bool { return !kept[key] }
+		want = func(key uint64) bool { return !kept[key%l.strideB] }
 	} else {
 		if len(p.Dimensions) != len(pl.dims) {
 			return nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.dims))
@@ -80,14 +82,14 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 				return nil, fmt.Errorf("convreport: drill-down: point dimension %d is %q, report %q groups by %q", j, p.Dimensions[j].Property, r.Name, name)
 			}
 		}
-		if pl.bucket != NoBucket && !slices.ContainsFunc(pl.starts, p.Bucket.Equal) {
-			return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339), pl.bucket)
-		}
 		if _, ok := pointGroupKey(t, pl, l, p); !ok {
 			return &Drill{Columns: drillColumns(t.schema, r), t: t}, nil
 		}
 	}
 
+	if pl.bucket != NoBucket && !slices.ContainsFunc(pl.starts, p.Bucket.Equal) {
+		return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339), pl.bucket)
+	}
 	// The point's dimension values, bucket and "the metric applies" join
 	// the filter as leaves, so the scan selects the rows column-wise.
 	where := []*pred{pl.pred}
@@ -104,14 +106,14 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 			}
 			where = append(where, &pred{op: pEq, prop: dp, vals: []any{v}})
 		}
-		if pl.bucket != NoBucket {
-			i := slices.IndexFunc(pl.starts, p.Bucket.Equal)
-			end := rq.to
-			if i+1 < len(pl.starts) {
-				end = pl.starts[i+1]
-			}
-			where = append(where, &pred{op: pRange, prop: pl.dateProp, vals: []any{pl.starts[i], end}})
+	}
+	if pl.bucket != NoBucket {
+		i := slices.IndexFunc(pl.starts, p.Bucket.Equal)
+		end := rq.to
+		if i+1 < len(pl.starts) {
+			end = pl.starts[i+1]
 		}
+		where = append(where, &pred{op: pRange, prop: pl.dateProp, vals: []any{pl.starts[i], end}})
 	}
 	if pl.metric != metricNone {
 		where = append(where, &pred{op: pKnown, prop: mustProp(t.schema, pl.measure.Metric.property())})

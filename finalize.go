@@ -18,7 +18,8 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 	type grp struct {
 		codes  []uint32
 		bucket int
-		slot   int // -1 for an empty bucket
+		slot   int   // -1 for an empty bucket
+		other  []int // the folded series' slots, for an "Other" series point
 	}
 	var gs []grp
 	if p.bucket == NoBucket {
@@ -27,7 +28,7 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 				continue
 			}
 			codes, _ := l.decode(key)
-			gs = append(gs, grp{codes, 0, s})
+			gs = append(gs, grp{codes: codes, slot: s})
 		}
 	} else {
 		// Every series with data gets every bucket of the range.
@@ -46,26 +47,71 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 		if len(p.dims) == 0 && len(series) == 0 {
 			series[0] = slices.Repeat([]int{-1}, int(l.nb))
 		}
+		var live []uint64
+		total := map[uint64]int64{}
 		for sk, slots := range series {
 			// A series of a grouped report exists only if some bucket has a
 			// conversation counted in its measure.
-			if len(p.dims) > 0 && !slices.ContainsFunc(slots, func(s int) bool { return s >= 0 && g.count[s] > 0 }) {
-				continue
+			for _, s := range slots {
+				if s >= 0 {
+					total[sk] += g.count[s]
+				}
 			}
+			if len(p.dims) == 0 || total[sk] > 0 {
+				live = append(live, sk)
+			}
+		}
+		// Series beyond the Limit, ranked by conversations, fold into one
+		// "Other" series.
+		var folded []uint64
+		if p.r.Limit > 0 && len(p.dims) > 0 && len(live) > p.r.Limit {
+			dimsOf := func(sk uint64) []DimensionValue {
+				codes, _ := l.decode(sk)
+				out := make([]DimensionValue, len(codes))
+				for j, c := range codes {
+					out[j] = dimValue(p, dicts, j, c)
+				}
+				return out
+			}
+			slices.SortFunc(live, func(a, b uint64) int {
+				if c := cmp.Compare(total[b], total[a]); c != 0 {
+					return c
+				}
+				return compareDims(dimsOf(a), dimsOf(b))
+			})
+			live, folded = live[:p.r.Limit], live[p.r.Limit:]
+		}
+		for _, sk := range live {
 			codes, _ := l.decode(sk)
-			for b, s := range slots {
-				gs = append(gs, grp{codes, b, s})
+			for b, s := range series[sk] {
+				gs = append(gs, grp{codes: codes, bucket: b, slot: s})
+			}
+		}
+		if len(folded) > 0 {
+			for b := range int(l.nb) {
+				x := grp{bucket: b, slot: -1, other: []int{}}
+				for _, sk := range folded {
+					if s := series[sk][b]; s >= 0 {
+						x.other = append(x.other, s)
+					}
+				}
+				gs = append(gs, x)
 			}
 		}
 	}
 	pts := make([]Point, len(gs))
 	for i, x := range gs {
 		pt := &pts[i]
-		for j := range p.dims {
-			pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
-		}
 		if p.bucket != NoBucket {
 			pt.Bucket = p.starts[x.bucket]
+		}
+		if x.other != nil {
+			*pt = otherPoint(p, g, x.other)
+			pt.Bucket = p.starts[x.bucket]
+			continue
+		}
+		for j := range p.dims {
+			pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
 		}
 		if x.slot >= 0 {
 			pt.Count = g.count[x.slot]
@@ -77,12 +123,7 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 	}
 	sortPoints(p, pts)
 	if p.r.Limit > 0 && p.bucket == NoBucket && len(pts) > p.r.Limit {
-		other := Point{Other: true}
 		var slots []int
-		for _, x := range pts[p.r.Limit:] {
-			other.Count += x.Count
-			other.Excluded += x.Excluded
-		}
 		kept := map[string]bool{}
 		for _, x := range pts[:p.r.Limit] {
 			kept[pointKey(x)] = true
@@ -96,14 +137,24 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 				slots = append(slots, x.slot)
 			}
 		}
-		for _, prop := range p.dimProps {
-			other.Dimensions = append(other.Dimensions, DimensionValue{Property: prop.Name, Value: "Other", Known: true})
-		}
-		other.Value = measureValue(p.measure, g, slots)
-		pts = append(pts[:p.r.Limit:p.r.Limit], other)
+		pts = append(pts[:p.r.Limit:p.r.Limit], otherPoint(p, g, slots))
 	}
 	res.Points = pts
 	return res
+}
+
+// otherPoint folds the groups of slots into one "Other" point.
+func otherPoint(p *plan, g *groups, slots []int) Point {
+	other := Point{Other: true}
+	for _, s := range slots {
+		other.Count += g.count[s]
+		other.Excluded += g.excluded[s]
+	}
+	for _, prop := range p.dimProps {
+		other.Dimensions = append(other.Dimensions, DimensionValue{Property: prop.Name, Value: "Other", Known: true})
+	}
+	other.Value = measureValue(p.measure, g, slots)
+	return other
 }
 
 func dimValue(p *plan, dicts [][]string, j int, code uint32) DimensionValue {
@@ -144,27 +195,36 @@ func label(p *Point) string {
 	return strings.Join(parts, " / ")
 }
 
-func sortPoints(p *plan, pts []Point) {
-	byLabel := func(a, b *Point) int {
-		for i := range a.Dimensions {
-			da, db := a.Dimensions[i], b.Dimensions[i]
-			// The group with no value sorts after every named one.
-			if da.Known != db.Known {
-				if da.Known {
-					return -1
-				}
-				return 1
+// compareDims orders groups by their dimension values; the group with no
+// value sorts after every named one.
+func compareDims(a, b []DimensionValue) int {
+	for i := range a {
+		da, db := a[i], b[i]
+		if da.Known != db.Known {
+			if da.Known {
+				return -1
 			}
-			if c := cmp.Compare(da.Value, db.Value); c != 0 {
-				return c
-			}
+			return 1
 		}
-		return 0
+		if c := cmp.Compare(da.Value, db.Value); c != 0 {
+			return c
+		}
 	}
+	return 0
+}
+
+func sortPoints(p *plan, pts []Point) {
+	byLabel := func(a, b *Point) int { return compareDims(a.Dimensions, b.Dimensions) }
 	if p.bucket != NoBucket {
 		slices.SortStableFunc(pts, func(a, b Point) int {
 			if c := a.Bucket.Compare(b.Bucket); c != 0 {
 				return c
+			}
+			if a.Other != b.Other { // the Other series comes last
+				if a.Other {
+					return 1
+				}
+				return -1
 			}
 			return byLabel(&a, &b)
 		})

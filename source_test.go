@@ -129,6 +129,8 @@ func TestBadReportsAndQueries(t *testing.T) {
 		{"unknown display property", convreport.Report{Name: "r", Properties: []string{"Colour"}},
 			`convreport: report "r": properties: unknown property "Colour"`},
 		{"negative limit", convreport.Report{Name: "r", Limit: -1}, `convreport: report "r": limit: -1 is negative`},
+		{"limit on a plain series", convreport.Report{Name: "r", Bucket: convreport.Day, Limit: 5},
+			`convreport: report "r": limit: a report without dimensions has nothing to fold; a time series keeps every bucket`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -121,6 +121,8 @@ func Cases() []Case {
 	cases = append(cases,
 		Case{Name: "daily chats by channel", Report: convreport.Report{Bucket: convreport.Day, Dimensions: []string{"Channel"}}},
 		Case{Name: "weekly closes", Report: convreport.Report{Bucket: convreport.Week, DateProperty: "ClosedAt"}},
+		Case{Name: "weekly top 3 assignees", Report: convreport.Report{Bucket: convreport.Week, Dimensions: []string{"Assignee"}, Limit: 3,
+			Measure: convreport.Measure{Agg: convreport.Median, Metric: convreport.WaitTime}}},
 	)
 	for _, f := range Filters() {
 		cases = append(cases, Case{Name: "filter " + f.Expr, Report: convreport.Report{Dimensions: []string{"Assignee"}, Filter: f.Expr, Measure: avg(convreport.WaitTime)}, Keep: f.Keep})
@@ -528,6 +530,30 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 		}
 	}
 	sortLabels(live, series)
+	// Series beyond the Limit, ranked by conversations then label, fold
+	// into one "Other" series.
+	var folded []string
+	if r.Limit > 0 && len(r.Dimensions) > 0 && len(live) > r.Limit {
+		total := map[string]int{}
+		for _, g := range groups {
+			total[label(g)] += len(g.rows)
+		}
+		ranked := slices.Clone(live)
+		slices.SortStableFunc(ranked, func(a, b string) int { return cmp.Compare(total[b], total[a]) }) // live is in label order
+		keep := map[string]bool{}
+		for _, sk := range ranked[:r.Limit] {
+			keep[sk] = true
+		}
+		var kept []string
+		for _, sk := range live {
+			if keep[sk] {
+				kept = append(kept, sk)
+			} else {
+				folded = append(folded, sk)
+			}
+		}
+		live = kept
+	}
 	byKey := map[string]*grp{}
 	for _, g := range groups {
 		byKey[label(g)+"@"+g.bucket.Format(time.RFC3339)] = g
@@ -547,6 +573,23 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 			if len(rows) == 0 && r.Measure.Agg != "" && r.Measure.Agg != convreport.Count {
 				v = "null"
 			}
+			out.Points[k] = RefPoint{Count: int64(len(rows)), Excluded: excl, Value: v}
+			out.Order = append(out.Order, k)
+		}
+		if len(folded) > 0 {
+			var rows []convreport.Conversation
+			var excl int64
+			for _, sk := range folded {
+				if g := byKey[sk+"@"+b.Format(time.RFC3339)]; g != nil {
+					rows = append(rows, g.rows...)
+					excl += g.excl
+				}
+			}
+			v := measure(r.Measure, rows, q.Calendar)
+			if len(rows) == 0 && r.Measure.Agg != "" && r.Measure.Agg != convreport.Count {
+				v = "null"
+			}
+			k := "Other|" + b.Format(time.RFC3339)
 			out.Points[k] = RefPoint{Count: int64(len(rows)), Excluded: excl, Value: v}
 			out.Order = append(out.Order, k)
 		}
