@@ -167,7 +167,7 @@ func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
 	}
 	var key uint64
 	for j, c := range p.dims {
-		key += uint64(seg.cols[c].codes[r]) * l.strides[j]
+		key += uint64(seg.cols[c].codes.at(r)) * l.strides[j]
 	}
 	if p.startsNano != nil {
 		key += uint64(bucketIndexNanos(p.startsNano, date)) * l.strideB

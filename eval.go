@@ -391,28 +391,28 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 	words := (n + 63) / 64
 	switch cp.kind {
 	case leafEqCode:
-		codes := seg.cols[cp.col].codes[base : base+n]
 		if cp.eq < 0 {
 			*out = mask{}
 			return nil
 		}
-		want := uint32(cp.eq)
-		for w := 0; w < words; w++ {
-			var b uint64
-			for j, c := range codes[w*64 : min(w*64+64, n)] {
-				b |= b2u(c == want) << j
-			}
-			out[w] = in[w] & b
+		codes := seg.cols[cp.col].codes
+		switch {
+		case codes.w8 != nil:
+			eqBits(codes.w8[base:base+n], uint32(cp.eq), in, out)
+		case codes.w16 != nil:
+			eqBits(codes.w16[base:base+n], uint32(cp.eq), in, out)
+		default:
+			eqBits(codes.w32[base:base+n], uint32(cp.eq), in, out)
 		}
 	case leafCodes:
-		codes := seg.cols[cp.col].codes[base : base+n]
-		match := cp.match
-		for w := 0; w < words; w++ {
-			var b uint64
-			for j, c := range codes[w*64 : min(w*64+64, n)] {
-				b |= uint64(match[c]) << j
-			}
-			out[w] = in[w] & b
+		codes := seg.cols[cp.col].codes
+		switch {
+		case codes.w8 != nil:
+			matchBits(codes.w8[base:base+n], cp.match, in, out)
+		case codes.w16 != nil:
+			matchBits(codes.w16[base:base+n], cp.match, in, out)
+		default:
+			matchBits(codes.w32[base:base+n], cp.match, in, out)
 		}
 	case leafInts:
 		vals := seg.cols[cp.col].ints[base : base+n]

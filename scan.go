@@ -320,7 +320,15 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 	// code; otherwise the keys are packed into scratch.keys.
 	switch {
 	case len(p.dims) == 1 && p.startsNano == nil:
-		addRows(ec, seg, base, n, m, p, g, cal, scratch, seg.cols[p.dims[0]].codes[base:base+n])
+		codes := seg.cols[p.dims[0]].codes
+		switch {
+		case codes.w8 != nil:
+			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.w8[base:base+n])
+		case codes.w16 != nil:
+			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.w16[base:base+n])
+		default:
+			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.w32[base:base+n])
+		}
 		return
 	case len(p.dims) == 0 && p.startsNano == nil:
 		addRows(ec, seg, base, n, m, p, g, cal, scratch, zeroCodes[:n])
@@ -329,10 +337,14 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 	keys := scratch.keys[:n]
 	clear(keys)
 	for j, c := range p.dims {
-		codes := seg.cols[c].codes[base : base+n]
-		stride := l.strides[j]
-		for i, code := range codes {
-			keys[i] += uint64(code) * stride
+		codes := seg.cols[c].codes
+		switch {
+		case codes.w8 != nil:
+			addKeys(keys, codes.w8[base:base+n], l.strides[j])
+		case codes.w16 != nil:
+			addKeys(keys, codes.w16[base:base+n], l.strides[j])
+		default:
+			addKeys(keys, codes.w32[base:base+n], l.strides[j])
 		}
 	}
 	if p.startsNano != nil {
@@ -359,7 +371,7 @@ type scratch struct {
 // addRows adds the rows of m, keyed by keys, to g. It is generic so the
 // common case, keys that are a column's dictionary codes, reads the column
 // directly.
-func addRows[K uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, g *groups, cal *Calendar, scratch *scratch, keys []K) {
+func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, g *groups, cal *Calendar, scratch *scratch, keys []K) {
 	words := (n + 63) / 64
 	slot := func(k K) int {
 		if g.dense {
@@ -445,7 +457,7 @@ func addRows[K uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask,
 func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
 
 // zeroCodes keys every row of a report without dimensions to group 0.
-var zeroCodes [chunkRows]uint32
+var zeroCodes [chunkRows]uint8
 
 // sum128 is a two's-complement 128-bit integer.
 type sum128 struct {

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -31,15 +33,18 @@ type Table struct {
 
 // segment is a run of rows sorted by CreatedAt.
 type segment struct {
-	n    int
-	ids  []string
-	cols []column // by schema property index; derived properties have none
+	n   int
+	ids []string
+	// idHash and idRow index the IDs by hash, sorted, to find duplicates.
+	idHash []uint64
+	idRow  []int32
+	cols   []column // by schema property index; derived properties have none
 	// created is the CreatedAt column, kept apart as every scan reads it.
 	created []int64
 }
 
 type column struct {
-	codes  []uint32  // string, enum and bool kinds: dictionary codes, 0 = unknown
+	codes  codeVec   // string, enum and bool kinds: dictionary codes, 0 = unknown
 	ints   []int64   // time (Unix ns) and duration (ns) kinds; nullTime = unknown
 	floats []float64 // number kind; NaN = unknown
 	// zones summarises ints per chunk of chunkRows rows (from row 0), so a
@@ -92,10 +97,8 @@ type dicts struct {
 	mu   sync.Mutex
 	vals [][]string
 	idx  []map[string]uint32
-	// ids holds every ID ever appended, so IDs stay unique across appends;
-	// the value packs the append's generation and the row's position in it.
-	ids map[string]uint64
-	gen uint64
+	// seed hashes IDs for the segments' ID indexes.
+	seed maphash.Seed
 }
 
 func (d *dicts) code(c int, s string) uint32 {
@@ -121,7 +124,7 @@ func NewTable(s *Schema, cs []Conversation) (*Table, error) {
 	if s == nil {
 		s = DefaultSchema()
 	}
-	d := &dicts{vals: make([][]string, len(s.props)), idx: make([]map[string]uint32, len(s.props)), ids: map[string]uint64{}}
+	d := &dicts{vals: make([][]string, len(s.props)), idx: make([]map[string]uint32, len(s.props)), seed: maphash.MakeSeed()}
 	for i, p := range s.props {
 		switch p.Kind {
 		case KindString, KindEnum:
@@ -165,14 +168,8 @@ func (t *Table) Append(cs []Conversation) (*Table, error) {
 }
 
 func (t *Table) check(cs []Conversation) error {
-	d := t.dicts
-	if len(d.ids) == 0 {
-		d.ids = make(map[string]uint64, len(cs))
-	}
-	d.gen++
-	gen := d.gen << 32
 	var errs []error
-	var added []string
+	valid := make([]bool, len(cs))
 	for i := range cs {
 		c := &cs[i]
 		if err := t.schema.Validate(c); err != nil {
@@ -182,30 +179,83 @@ func (t *Table) check(cs []Conversation) error {
 			errs = append(errs, err)
 			continue
 		}
-		// The caller holds the dictionary lock, so no other Append can take
-		// one of these IDs before this one encodes them.
-		if v, dup := d.ids[c.ID]; dup {
-			reason := "already in the table"
-			if v&^(1<<32-1) == gen {
-				reason = fmt.Sprintf("duplicates conversation #%d", v&(1<<32-1))
-			}
-			errs = append(errs, &ValidationError{ID: c.ID, Index: i, Field: "id", Reason: reason})
-			continue
+		valid[i] = true
+	}
+	// Duplicates within the batch: sort positions by ID, compare neighbours.
+	order := make([]int32, 0, len(cs))
+	for i := range cs {
+		if valid[i] {
+			order = append(order, int32(i))
 		}
-		d.ids[c.ID] = gen | uint64(i)
-		added = append(added, c.ID)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(cs[a].ID, cs[b].ID) })
+	for k := 1; k < len(order); k++ {
+		i, prev := order[k], order[k-1]
+		if cs[i].ID == cs[prev].ID {
+			first := prev
+			for k2 := k - 1; k2 > 0 && cs[order[k2-1]].ID == cs[i].ID; k2-- {
+				first = order[k2-1]
+			}
+			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
+		}
+	}
+	// Duplicates of rows already in the table, through each segment's
+	// index of ID hashes.
+	for i := range cs {
+		if valid[i] && t.hasID(cs[i].ID) {
+			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
+		}
 	}
 	if len(errs) == 0 {
 		return nil
 	}
-	for _, id := range added {
-		delete(d.ids, id)
-	}
+	slices.SortStableFunc(errs, func(a, b error) int { return cmp.Compare(errIndex(a), errIndex(b)) })
 	if len(errs) > 20 {
 		n := len(errs)
 		errs = append(errs[:20], fmt.Errorf("convreport: … and %d more invalid conversations", n-20))
 	}
 	return errors.Join(errs...)
+}
+
+func errIndex(err error) int {
+	if ve, ok := err.(*ValidationError); ok {
+		return ve.Index
+	}
+	return -1
+}
+
+// hasID reports whether some segment holds id.
+func (t *Table) hasID(id string) bool {
+	h := maphash.String(t.dicts.seed, id)
+	for _, seg := range t.segs {
+		k, _ := slices.BinarySearch(seg.idHash, h)
+		for ; k < len(seg.idHash) && seg.idHash[k] == h; k++ {
+			if seg.ids[seg.idRow[k]] == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// indexIDs builds the segment's index of ID hashes.
+func (s *segment) indexIDs(seed maphash.Seed) {
+	s.idHash = make([]uint64, s.n)
+	s.idRow = make([]int32, s.n)
+	for r, id := range s.ids {
+		s.idHash[r] = maphash.String(seed, id)
+		s.idRow[r] = int32(r)
+	}
+	sort.Sort(byHash{s})
+}
+
+type byHash struct{ s *segment }
+
+func (b byHash) Len() int           { return b.s.n }
+func (b byHash) Less(i, j int) bool { return b.s.idHash[i] < b.s.idHash[j] }
+func (b byHash) Swap(i, j int) {
+	b.s.idHash[i], b.s.idHash[j] = b.s.idHash[j], b.s.idHash[i]
+	b.s.idRow[i], b.s.idRow[j] = b.s.idRow[j], b.s.idRow[i]
 }
 
 // encode turns cs into a segment sorted by creation time. The caller holds
@@ -230,6 +280,7 @@ func (t *Table) encode(cs []Conversation) *segment {
 		seg.ids[r] = cs[i].ID
 		seg.created[r] = created[i]
 	}
+	seg.indexIDs(t.dicts.seed)
 	d := t.dicts
 	for c, p := range s.props {
 		if p.Derived || p.Name == "ID" {
@@ -238,26 +289,32 @@ func (t *Table) encode(cs []Conversation) *segment {
 		col := &seg.cols[c]
 		switch p.Kind {
 		case KindString, KindEnum:
-			col.codes = make([]uint32, n)
+			codes := make([]uint32, n)
 			get := stringField(p)
 			for r, i := range order {
 				if get != nil {
-					col.codes[r] = d.code(c, get(&cs[i]))
+					codes[r] = d.code(c, get(&cs[i]))
 				} else if v, ok := propertyValue(&cs[i], p); ok {
-					col.codes[r] = d.code(c, v.(string))
+					codes[r] = d.code(c, v.(string))
 				}
 			}
+			col.codes = narrow(codes)
 		case KindBool:
-			col.codes = make([]uint32, n)
+			codes := make([]uint32, n)
 			for r, i := range order {
 				if v, ok := propertyValue(&cs[i], p); ok {
-					col.codes[r] = 1
+					codes[r] = 1
 					if v.(bool) {
-						col.codes[r] = 2
+						codes[r] = 2
 					}
 				}
 			}
+			col.codes = narrow(codes)
 		case KindTime:
+			if p.Name == "CreatedAt" {
+				col.ints = seg.created // kept once: every scan reads it
+				continue
+			}
 			col.ints = make([]int64, n)
 			get := timeField(p)
 			for r, i := range order {
@@ -362,10 +419,11 @@ func (t *Table) merge(segs []*segment) *segment {
 	})
 	n := len(refs)
 	out := &segment{n: n, ids: make([]string, n), created: make([]int64, n), cols: make([]column, len(t.schema.props))}
+	wide := make([][]uint32, len(out.cols))
 	for c := range out.cols {
 		src := segs[0].cols[c]
-		if src.codes != nil {
-			out.cols[c].codes = make([]uint32, n)
+		if src.codes.ok() {
+			wide[c] = make([]uint32, n)
 		}
 		if src.ints != nil {
 			out.cols[c].ints = make([]int64, n)
@@ -379,8 +437,8 @@ func (t *Table) merge(segs []*segment) *segment {
 		out.ids[i] = s.ids[rf.r]
 		out.created[i] = s.created[rf.r]
 		for c := range out.cols {
-			if o := out.cols[c].codes; o != nil {
-				o[i] = s.cols[c].codes[rf.r]
+			if o := wide[c]; o != nil {
+				o[i] = s.cols[c].codes.at(rf.r)
 			}
 			if o := out.cols[c].ints; o != nil {
 				o[i] = s.cols[c].ints[rf.r]
@@ -390,7 +448,14 @@ func (t *Table) merge(segs []*segment) *segment {
 			}
 		}
 	}
+	for c, w := range wide {
+		if w != nil {
+			out.cols[c].codes = narrow(w)
+		}
+	}
+	out.cols[t.schema.index["CreatedAt"]].ints = out.created
 	out.zoneMaps()
+	out.indexIDs(t.dicts.seed)
 	return out
 }
 
@@ -430,10 +495,10 @@ func (t *Table) value(seg *segment, c, r int) (any, bool) {
 	col := &seg.cols[c]
 	switch p.Kind {
 	case KindString, KindEnum:
-		k := col.codes[r]
+		k := col.codes.at(r)
 		return t.views[c][k], k != 0
 	case KindBool:
-		k := col.codes[r]
+		k := col.codes.at(r)
 		return k == 2, k != 0
 	case KindTime:
 		v := col.ints[r]
