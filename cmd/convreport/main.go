@@ -12,6 +12,7 @@
 //	convreport templates [QUERY]          list or search dashboard templates
 //	convreport check-filter EXPR          check a filter expression
 //	convreport generate --n N --seed S --out FILE
+//	convreport serve [--data FILE] [--addr 127.0.0.1:8080] [--dashboards DIR]
 //
 // Run "convreport COMMAND -h" for a command's flags.
 package main
@@ -47,6 +48,7 @@ Commands:
   templates      list or search the dashboard templates
   check-filter   check a filter expression
   generate       write sample conversations to a file
+  serve          serve the dashboards in a browser, with a JSON API
 
 Run "convreport COMMAND -h" for a command's flags.
 `
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.checkFilter(rest)
 	case "generate":
 		return env.generate(rest)
+	case "serve":
+		return env.serve(rest)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

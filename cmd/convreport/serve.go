@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/sample"
+	"github.com/convreport/convreport/store"
+	"github.com/convreport/convreport/web"
+)
+
+// The demo sign-in of "convreport serve": no password, a cookie naming the
+// user. It is for a person trying reports on their own machine, not for
+// a network.
+const (
+	userCookie = "convreport_user"
+	userParam  = "as"
+)
+
+var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,31}$`)
+
+// demoUsers are the users "convreport serve" knows besides its default
+// admin; any other valid name signs in as a plain user with no team.
+var demoUsers = map[string]convreport.Viewer{
+	"admin": {UserID: "admin", Admin: true},
+	"ana":   {UserID: "ana", Teams: []string{"Sales"}},
+	"ben":   {UserID: "ben", Teams: []string{"Support"}, Scope: convreport.Scope{Teams: []string{"Support"}}},
+}
+
+func demoViewer(name string) convreport.Viewer {
+	if v, ok := demoUsers[name]; ok {
+		return v
+	}
+	return convreport.Viewer{UserID: name}
+}
+
+// demoAuth signs requests in as the user of the cookie, else defaultUser.
+// A request with ?as=NAME sets the cookie and is redirected without the
+// parameter, so the address bar and the links stay clean.
+type demoAuth struct {
+	defaultUser string
+	next        http.Handler
+}
+
+func (a demoAuth) authenticate(r *http.Request) (convreport.Viewer, error) {
+	name := a.defaultUser
+	if c, err := r.Cookie(userCookie); err == nil && c.Value != "" {
+		name = c.Value
+	}
+	if !userName.MatchString(name) {
+		return convreport.Viewer{}, fmt.Errorf("unknown user %q: sign in again with ?%s=admin", name, userParam)
+	}
+	return demoViewer(name), nil
+}
+
+func (a demoAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if !q.Has(userParam) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		a.next.ServeHTTP(w, r)
+		return
+	}
+	name := strings.ToLower(strings.TrimSpace(q.Get(userParam)))
+	if !userName.MatchString(name) {
+		http.Error(w, fmt.Sprintf("?%s=%q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", userParam, name), http.StatusBadRequest)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: userCookie, Value: name, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	q.Del(userParam)
+	// One leading slash: "//host/x" would send the browser to another site.
+	u := url.URL{Path: "/" + strings.TrimLeft(r.URL.Path, "/"), RawQuery: q.Encode()}
+	http.Redirect(w, r, u.String(), http.StatusSeeOther)
+}
+
+// sampleEnd is where the sample data ends: "now" for sample data, so that
+// the last 30 days hold the most recent conversations.
+func sampleEnd(loc *time.Location) time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, loc) }
+
+func (c *cli) serve(args []string) error {
+	fs := c.flags("serve")
+	dataPath := fs.String("data", "sample", "conversations: a .jsonl or .csv file, - for standard input, or sample for generated data")
+	var data dataFlags
+	fs.StringVar(&data.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -)")
+	fs.BoolVar(&data.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
+	fs.BoolVar(&data.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dir := fs.String("dashboards", "", "directory keeping the dashboards, one JSON file each (default: in memory, lost on exit)")
+	tz := fs.String("tz", "", "time zone of requests that name none (default Europe/Paris for sample data, UTC otherwise)")
+	nowFlag := fs.String("now", "", "the instant date presets resolve against (default: 2025-06-01 for sample data, the real time otherwise)")
+	n := fs.Int("n", 50_000, "number of sample conversations")
+	seed := fs.Uint64("seed", 1, "sample data seed")
+	user := fs.String("user", "admin", "who a browser is signed in as until it asks for another user with ?as=NAME")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	if !userName.MatchString(*user) {
+		return usageError("--user %q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", *user)
+	}
+	isSample := *dataPath == "" || *dataPath == "sample"
+	if isSample && *n <= 0 {
+		return usageError("--n must be positive")
+	}
+	zoneName := *tz
+	if zoneName == "" {
+		zoneName = "UTC"
+		if isSample {
+			zoneName = "Europe/Paris"
+		}
+	}
+	loc, err := time.LoadLocation(zoneName)
+	if err != nil || strings.EqualFold(zoneName, "local") {
+		return usageError("--tz %q: not an IANA time zone (like Europe/Paris or UTC)", zoneName)
+	}
+	now := time.Now
+	if isSample {
+		end := sampleEnd(loc)
+		now = func() time.Time { return end }
+	}
+	if *nowFlag != "" {
+		t, err := parseTime(*nowFlag, loc)
+		if err != nil {
+			return usageError("--now: %v", err)
+		}
+		now = func() time.Time { return t }
+	}
+
+	// Listen first: a taken port fails before the data loads.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+
+	var src *memory.Source
+	var count int
+	if isSample {
+		end := sampleEnd(loc)
+		cs := sample.Generate(sample.Config{Seed: *seed, N: *n, From: end.AddDate(0, 0, -90), To: end, Zone: loc})
+		if src, err = memory.New(cs); err != nil {
+			return err
+		}
+		count = len(cs)
+	} else {
+		data.path = *dataPath
+		var cs []convreport.Conversation
+		if src, cs, err = c.load(data); err != nil {
+			return err
+		}
+		count = len(cs)
+	}
+
+	var st convreport.Store = store.NewMemory()
+	if *dir != "" {
+		if st, err = store.OpenDir(*dir); err != nil {
+			return err
+		}
+	}
+	if err := seedDashboards(c.ctx, st); err != nil {
+		return err
+	}
+
+	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	auth := demoAuth{defaultUser: *user}
+	h, err := web.New(web.Config{
+		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
+		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	auth.next = h
+
+	srv := &http.Server{
+		Handler:           auth,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	what := fmt.Sprintf("%d conversations", count)
+	if isSample {
+		what = fmt.Sprintf("%d sample conversations", count)
+	}
+	fmt.Fprintf(c.stderr, "convreport: serving %s at http://%s/ as %q (?%s=NAME signs in as another user); Ctrl-C stops\n",
+		what, ln.Addr(), *user, userParam)
+	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			fmt.Fprintf(c.stderr, "convreport: warning: %s is reachable from other machines, and this server signs anyone in as anyone; put it behind your own authentication\n", ln.Addr())
+		}
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-c.ctx.Done():
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	fmt.Fprintln(c.stderr, "convreport: stopped")
+	return nil
+}
+
+// seedDashboards creates a dashboard from each template when the store
+// holds none: Chat overview everyone may edit, Email overview everyone may
+// view, both owned by admin.
+func seedDashboards(ctx context.Context, st convreport.Store) error {
+	admin := demoUsers["admin"]
+	have, err := st.List(ctx, admin)
+	if err != nil || len(have) > 0 {
+		return err
+	}
+	for _, t := range library.All() {
+		vis := convreport.EveryoneCanView
+		if t.ID == "chat-overview" {
+			vis = convreport.EveryoneCanEdit
+		}
+		d, err := t.NewDashboard(convreport.DashboardOptions{ID: t.ID, Name: t.Name, Owner: admin.UserID, Visibility: vis})
+		if err != nil {
+			return err
+		}
+		if _, err := st.Create(ctx, admin, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package main_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// server is a running "convreport serve".
+type server struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	url    string
+	stderr *strings.Builder
+	done   chan error
+}
+
+var servingLine = regexp.MustCompile(`serving .* at (http://127\.0\.0\.1:\d+)/`)
+
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	pipe, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	s := &server{t: t, cmd: cmd, stderr: &strings.Builder{}, done: make(chan error, 1)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			s.stderr.WriteString(sc.Text() + "\n")
+			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill() // only the process this test started
+		}
+	})
+	select {
+	case s.url = <-found:
+	case err := <-s.done:
+		t.Fatalf("serve exited before serving: %v\n%s", err, s.stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start:\n%s", s.stderr.String())
+	}
+	return s
+}
+
+// stop interrupts the server as Ctrl-C would and checks it stops cleanly.
+func (s *server) stop() {
+	s.t.Helper()
+	require.NoError(s.t, s.cmd.Process.Signal(os.Interrupt))
+	select {
+	case err := <-s.done:
+		require.NoError(s.t, err, s.stderr.String())
+	case <-time.After(20 * time.Second):
+		s.t.Fatal("serve did not stop on interrupt")
+	}
+	require.Contains(s.t, s.stderr.String(), "convreport: stopped")
+}
+
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func (s *server) request(method, path, body string, header map[string]string) (int, http.Header, string) {
+	s.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.url+path, r)
+	require.NoError(s.t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := noRedirects.Do(req)
+	require.NoError(s.t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(s.t, err)
+	return res.StatusCode, res.Header, string(b)
+}
+
+type dashboardList struct {
+	Dashboards []struct {
+		ID         string `json:"id"`
+		Visibility string `json:"visibility"`
+		Version    int64  `json:"version"`
+		Owner      string `json:"owner"`
+	} `json:"dashboards"`
+}
+
+func TestServeSampleData(t *testing.T) {
+	dir := t.TempDir()
+	s := startServe(t, "--n", "3000", "--dashboards", dir)
+	require.Contains(t, s.stderr.String(), "3000 sample conversations")
+
+	// The two templates, created on first start.
+	code, _, body := s.request(http.MethodGet, "/api/dashboards", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	var l dashboardList
+	require.NoError(t, json.Unmarshal([]byte(body), &l))
+	require.Len(t, l.Dashboards, 2)
+	require.Equal(t, "chat-overview", l.Dashboards[0].ID)
+	require.Equal(t, "everyone_edit", l.Dashboards[0].Visibility)
+	require.Equal(t, "email-overview", l.Dashboards[1].ID)
+	require.Equal(t, "everyone_view", l.Dashboards[1].Visibility)
+	require.FileExists(t, dir+"/chat-overview.json")
+
+	// The sample's last 30 days hold data.
+	code, _, body = s.request(http.MethodGet, "/api/dashboards/chat-overview/run", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	var run struct {
+		TimeZone string `json:"time_zone"`
+		To       string `json:"to"`
+		Reports  []struct {
+			Points []struct{ Count int64 } `json:"points"`
+		} `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &run))
+	require.Equal(t, "Europe/Paris", run.TimeZone)
+	require.Equal(t, "2025-06-01T00:00:00+02:00", run.To)
+	require.NotEmpty(t, run.Reports[0].Points)
+
+	// The pages are served, with their assets.
+	code, h, body := s.request(http.MethodGet, "/dashboards/chat-overview", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, h.Get("Content-Type"), "text/html")
+	require.Contains(t, body, "<svg")
+	code, _, _ = s.request(http.MethodGet, "/static/app.js", "", nil)
+	require.Equal(t, http.StatusOK, code)
+
+	// ?as=NAME signs in as another user, with a cookie.
+	code, h, _ = s.request(http.MethodGet, "/dashboards/chat-overview?as=ben&range=last_7_days", "", nil)
+	require.Equal(t, http.StatusSeeOther, code)
+	require.Equal(t, "/dashboards/chat-overview?range=last_7_days", h.Get("Location"))
+	cookie := h.Get("Set-Cookie")
+	require.Contains(t, cookie, "convreport_user=ben")
+	require.Contains(t, cookie, "HttpOnly")
+	asBen := map[string]string{"Cookie": strings.Split(cookie, ";")[0]}
+	code, _, body = s.request(http.MethodGet, "/api/me", "", asBen)
+	require.Equal(t, http.StatusOK, code)
+	require.JSONEq(t, `{"user_id": "ben", "teams": ["Support"], "scope": {"teams": ["Support"]}}`, body)
+	code, _, _ = s.request(http.MethodGet, "/?as=Not%20a%20name", "", nil)
+	require.Equal(t, http.StatusBadRequest, code)
+	code, h, _ = s.request(http.MethodGet, "//evil.example/x?as=ben", "", nil)
+	require.Equal(t, http.StatusSeeOther, code)
+	require.Equal(t, "/evil.example/x", h.Get("Location"), "never a redirect to another site")
+
+	// ben may edit the chat dashboard, not the email one.
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/email-overview/reports/email-volume-by-owner", `{"version": 1, "name": "Mine"}`, asBen)
+	require.Equal(t, http.StatusForbidden, code, body)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "name": "Chats by rep"}`, asBen)
+	require.Equal(t, http.StatusOK, code, body)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "name": "Stale"}`, asBen)
+	require.Equal(t, http.StatusConflict, code, body)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 2, "name": "Evil"}`,
+		map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	require.Equal(t, http.StatusForbidden, code, body)
+	require.Contains(t, body, `"cross_origin"`)
+	s.stop()
+
+	// A second start keeps the dashboards and their edits.
+	s = startServe(t, "--n", "3000", "--dashboards", dir)
+	code, _, body = s.request(http.MethodGet, "/api/dashboards", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	require.NoError(t, json.Unmarshal([]byte(body), &l))
+	require.Len(t, l.Dashboards, 2)
+	require.EqualValues(t, 2, l.Dashboards[0].Version)
+	code, _, body = s.request(http.MethodGet, "/api/dashboards/chat-overview/reports/conversations-by-rep", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `"name":"Chats by rep"`)
+	s.stop()
+}
+
+func TestServeDataFile(t *testing.T) {
+	path := generated(t, 500)
+	s := startServe(t, "--data", path, "--now", "2025-06-01", "--tz", "UTC", "--user", "ana")
+	require.Contains(t, s.stderr.String(), "serving 500 conversations")
+	code, _, body := s.request(http.MethodGet, "/api/me", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	require.JSONEq(t, `{"user_id": "ana", "teams": ["Sales"]}`, body)
+	code, _, body = s.request(http.MethodGet, "/api/dashboards/email-overview/run?range=last_90_days", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, `"time_zone":"UTC"`)
+	s.stop()
+}
+
+func TestServeFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--tz", "Mars/Olympus"},
+		{"serve", "--now", "soon"},
+		{"serve", "--user", "Not A Name"},
+		{"serve", "--n", "0"},
+		{"serve", "extra"},
+	} {
+		o := cli(t, "", args...)
+		require.Equal(t, 2, o.code, "%v: %s", args, o.stderr)
+		require.NotEmpty(t, o.stderr)
+	}
+	o := cli(t, "", "serve", "--addr", "256.0.0.1:99999")
+	require.Equal(t, 1, o.code, o.stderr)
+	o = cli(t, "", "serve", "--data", "/nonexistent/conversations.jsonl")
+	require.Equal(t, 1, o.code, o.stderr)
+}

@@ -1,0 +1,356 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/render"
+)
+
+// permissions says what the viewer may do to a dashboard.
+type permissions struct {
+	View   bool `json:"view"`
+	Edit   bool `json:"edit"`
+	Delete bool `json:"delete"`
+	Share  bool `json:"share"`
+}
+
+func permissionsOf(d convreport.Dashboard, v convreport.Viewer) permissions {
+	return permissions{
+		View: d.Can(v, convreport.ActionView), Edit: d.Can(v, convreport.ActionEdit),
+		Delete: d.Can(v, convreport.ActionDelete), Share: d.Can(v, convreport.ActionShare),
+	}
+}
+
+// dashboardView is a dashboard as the API returns it: the stored value
+// (its grants only to those who may share it) and the viewer's rights.
+type dashboardView struct {
+	convreport.Dashboard
+	Permissions permissions `json:"permissions"`
+}
+
+func viewOf(d convreport.Dashboard, v convreport.Viewer) dashboardView {
+	p := permissionsOf(d, v)
+	if !p.Share {
+		d.Grants = nil // who else has access is the sharers' business
+	}
+	return dashboardView{Dashboard: d, Permissions: p}
+}
+
+type reportSummary struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+func summaries(rs []convreport.Report) []reportSummary {
+	out := make([]reportSummary, len(rs))
+	for i, r := range rs {
+		out[i] = reportSummary{ID: r.ID, Name: r.Name, Description: r.Description}
+	}
+	return out
+}
+
+type dashboardSummary struct {
+	ID          string                `json:"id"`
+	Name        string                `json:"name"`
+	Owner       string                `json:"owner"`
+	Visibility  convreport.Visibility `json:"visibility"`
+	Version     int64                 `json:"version"`
+	UpdatedAt   time.Time             `json:"updated_at,omitzero"`
+	Reports     []reportSummary       `json:"reports"`
+	Permissions permissions           `json:"permissions"`
+}
+
+// GET /api/me
+func (h *handler) getMe(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+type operatorInfo struct {
+	Op    convreport.Op `json:"op"`
+	Label string        `json:"label"`
+	// Kinds lists the property kinds the operator applies to; empty means
+	// every kind.
+	Kinds []convreport.Kind `json:"kinds,omitempty"`
+	// Values is how many values it takes: 0, 1, 2, or -1 for one or more.
+	Values int `json:"values"`
+}
+
+var (
+	comparable = []convreport.Kind{convreport.KindNumber, convreport.KindDuration, convreport.KindTime}
+	operators  = []operatorInfo{
+		{convreport.IsAnyOf, "is any of", []convreport.Kind{convreport.KindString, convreport.KindEnum, convreport.KindNumber, convreport.KindBool}, -1},
+		{convreport.IsNoneOf, "is none of", []convreport.Kind{convreport.KindString, convreport.KindEnum, convreport.KindNumber, convreport.KindBool}, -1},
+		{convreport.IsKnown, "is known", nil, 0},
+		{convreport.IsUnknown, "is unknown", nil, 0},
+		{convreport.Equals, "is equal to", nil, 1},
+		{convreport.NotEquals, "is not equal to", nil, 1},
+		{convreport.Contains, "contains", []convreport.Kind{convreport.KindString}, 1},
+		{convreport.StartsWith, "starts with", []convreport.Kind{convreport.KindString}, 1},
+		{convreport.GreaterThan, "is greater than", comparable, 1},
+		{convreport.LessThan, "is less than", comparable, 1},
+		{convreport.Between, "is between", comparable, 2},
+		{convreport.InLastDays, "is in the last N days", []convreport.Kind{convreport.KindTime}, 1},
+		{convreport.Before, "is before", []convreport.Kind{convreport.KindTime}, 1},
+		{convreport.After, "is after", []convreport.Kind{convreport.KindTime}, 1},
+	}
+)
+
+type schemaView struct {
+	Properties   []convreport.Property   `json:"properties"`
+	ChartTypes   []convreport.ChartType  `json:"chart_types"`
+	Operators    []operatorInfo          `json:"operators"`
+	Visibilities []convreport.Visibility `json:"visibilities"`
+	Plan         convreport.PlanLimits   `json:"plan"`
+}
+
+// GET /api/schema
+func (h *handler) getSchema(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	writeJSON(w, http.StatusOK, h.schemaView())
+	return nil
+}
+
+func (h *handler) schemaView() schemaView {
+	return schemaView{
+		Properties: h.cfg.Schema.Properties(), ChartTypes: convreport.ChartTypes, Operators: operators,
+		Visibilities: convreport.Visibilities, Plan: h.cfg.Plan,
+	}
+}
+
+type templateView struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	FrenchName  string          `json:"french_name"`
+	Description string          `json:"description"`
+	Keywords    []string        `json:"keywords"`
+	Reports     []reportSummary `json:"reports"`
+}
+
+func templateViews(ts []library.Template) []templateView {
+	out := make([]templateView, len(ts))
+	for i, t := range ts {
+		out[i] = templateView{ID: t.ID, Name: t.Name, FrenchName: t.FrenchName, Description: t.Description,
+			Keywords: t.Keywords, Reports: summaries(t.Reports)}
+	}
+	return out
+}
+
+// GET /api/templates?q=QUERY
+func (h *handler) listTemplates(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	if err := single(r.URL.Query()); err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	if len(q) > 200 {
+		return badRequest("bad_request", "q", "the search is longer than 200 bytes")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"templates": templateViews(library.Search(q))})
+	return nil
+}
+
+// GET /api/dashboards
+func (h *handler) listDashboards(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	ds, err := h.cfg.Store.List(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	out := make([]dashboardSummary, len(ds))
+	for i, d := range ds {
+		out[i] = dashboardSummary{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, Version: d.Version,
+			UpdatedAt: d.UpdatedAt, Reports: summaries(d.Reports), Permissions: permissionsOf(d, v)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dashboards": out})
+	return nil
+}
+
+// createRequest is the "create dashboard" dialog: a template, the reports
+// to leave out, a name and who may see it. The owner is the viewer.
+type createRequest struct {
+	Template   string                `json:"template"`
+	Name       string                `json:"name"`
+	Visibility convreport.Visibility `json:"visibility"`
+	Grants     []convreport.Grant    `json:"grants"`
+	Deselect   []string              `json:"deselect"`
+}
+
+// POST /api/dashboards
+func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	var req createRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if v.UserID == "" {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only a signed-in user may create a dashboard"}
+	}
+	if strings.TrimSpace(req.Template) == "" {
+		return unprocessable("invalid_request", "template", "template is required: %s", templateIDs())
+	}
+	t, ok := library.Lookup(req.Template)
+	if !ok {
+		return unprocessable("invalid_request", "template", "no template %q: %s", req.Template, templateIDs())
+	}
+	for _, id := range req.Deselect {
+		if !slices.ContainsFunc(t.Reports, func(r convreport.Report) bool { return r.ID == id }) {
+			return unprocessable("invalid_request", "deselect", "template %q has no report %q", t.ID, id)
+		}
+	}
+	if len(req.Deselect) >= len(t.Reports) {
+		return unprocessable("invalid_request", "deselect", "keep at least one report of the template")
+	}
+	d, err := t.NewDashboard(convreport.DashboardOptions{
+		Name: req.Name, Owner: v.UserID, Visibility: req.Visibility, Grants: req.Grants,
+		Plan: h.cfg.Plan, Schema: h.cfg.Schema,
+	}, req.Deselect...)
+	if err != nil {
+		return err
+	}
+	d, err = h.cfg.Store.Create(r.Context(), v, d)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "dashboards/"+url.PathEscape(d.ID))
+	writeJSON(w, http.StatusCreated, viewOf(d, v))
+	return nil
+}
+
+func templateIDs() string {
+	var ids []string
+	for _, t := range library.All() {
+		ids = append(ids, t.ID)
+	}
+	return "want " + strings.Join(ids, " or ")
+}
+
+// GET /api/dashboards/{id}
+func (h *handler) getDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.cfg.Store.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewOf(d, v))
+	return nil
+}
+
+// GET /api/dashboards/{id}/reports/{rid}
+func (h *handler) getReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, rep, err := h.dashboardReport(r, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(d, v), "report": rep})
+	return nil
+}
+
+// dashboardReport loads the dashboard and report the path names, for a
+// viewer who may view it.
+func (h *handler) dashboardReport(r *http.Request, v convreport.Viewer) (convreport.Dashboard, convreport.Report, error) {
+	d, err := h.cfg.Store.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return d, convreport.Report{}, err
+	}
+	rep, ok := d.Report(r.PathValue("rid"))
+	if !ok {
+		return d, rep, &Error{Status: http.StatusNotFound, Code: "not_found",
+			Message: sprintf("dashboard %q has no report %q", d.ID, r.PathValue("rid"))}
+	}
+	return d, rep, nil
+}
+
+// runResponse is the result JSON of DESIGN.md (dashboard, from, to,
+// time_zone, reports), plus what a UI needs to go further: the dashboard's
+// ID and version, the instant the range was resolved at, the report IDs
+// and a chart spec per report, both in the order of "reports", and the
+// parameters that name this exact period for a drill-down.
+type runResponse struct {
+	render.JSONDashboard
+	ID        string                 `json:"id"`
+	Version   int64                  `json:"version"`
+	Now       time.Time              `json:"now"`
+	ReportIDs []string               `json:"report_ids"`
+	Charts    []convreport.ChartSpec `json:"charts"`
+	Period    string                 `json:"period"`
+}
+
+// run is one run of a dashboard for a request.
+type run struct {
+	d       convreport.Dashboard
+	q       convreport.Query
+	results []convreport.Result
+	from    time.Time
+	to      time.Time
+	pinned  url.Values
+}
+
+func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
+	d, err := h.cfg.Store.Get(r.Context(), v, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := single(r.URL.Query()); err != nil {
+		return nil, err
+	}
+	p := periodOf(r.URL.Query())
+	q, err := h.query(p, v)
+	if err != nil {
+		return nil, err
+	}
+	from, to, err := resolveRange(q)
+	if err != nil {
+		return nil, err
+	}
+	results, err := h.cfg.Engine.RunDashboard(r.Context(), q, d)
+	if err != nil {
+		return nil, err
+	}
+	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))}, nil
+}
+
+// resolveRange returns the range q means, as the engine resolves it.
+func resolveRange(q convreport.Query) (time.Time, time.Time, error) {
+	if !q.From.IsZero() {
+		return q.From, q.To, nil
+	}
+	rg := q.Range
+	if rg == "" {
+		rg = convreport.Last30Days
+	}
+	return rg.Resolve(q.Now, q.Zone, q.WeekStart.Std())
+}
+
+// GET /api/dashboards/{id}/run?range=…&tz=…[&format=vega]
+func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "vega" {
+		return badRequest("bad_request", "format", "format %q: want json (the default) or vega", format)
+	}
+	run, err := h.runFor(r, v)
+	if err != nil {
+		return err
+	}
+	rd := render.Dashboard{Name: run.d.Name, From: run.from, To: run.to, Zone: run.q.Zone, Results: run.results}
+	if format == "vega" {
+		b, err := render.VegaLiteDashboard(rd)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, err = w.Write(b)
+		return err
+	}
+	resp := runResponse{JSONDashboard: render.NewJSON(rd), ID: run.d.ID, Version: run.d.Version,
+		Now: run.q.Now.In(run.q.Zone), ReportIDs: make([]string, len(run.results)),
+		Charts: make([]convreport.ChartSpec, len(run.results)), Period: run.pinned.Encode()}
+	for i, res := range run.results {
+		resp.ReportIDs[i] = res.Report.ID
+		resp.Charts[i] = convreport.NewChartSpec(res)
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

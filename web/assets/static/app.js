@@ -1,0 +1,464 @@
+// convreport web UI. Plain script, no dependency: the pages work without
+// it (charts link to drill-down pages); with it, points open a dialog,
+// the create dialog and the report editor talk to the JSON API.
+// Every URL is relative to the page's <base>, the handler's root.
+"use strict";
+(function () {
+  const $ = (sel, root) => (root || document).querySelector(sel);
+  const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
+
+  // h builds an element: h("td", {class: "x"}, "text", child…).
+  function h(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === false || v == null) continue;
+      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else if (k === "value") e.value = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const k of kids.flat()) {
+      if (k != null) e.append(k instanceof Node ? k : String(k));
+    }
+    return e;
+  }
+
+  const url = (path) => new URL(path, document.baseURI);
+
+  // api sends a request to the JSON API and returns the decoded body; a
+  // non-2xx answer throws its {"error": …} object, with the status.
+  async function api(method, path, body) {
+    const opts = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      opts.headers["Content-Type"] = "application/json";
+      opts.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(url(path), opts);
+    } catch (e) {
+      throw { status: 0, code: "network", message: "The server cannot be reached. Check your connection and try again." };
+    }
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* not JSON */ }
+    if (!res.ok) {
+      const err = (data && data.error) || { code: "http_" + res.status, message: res.status + " " + res.statusText };
+      err.status = res.status;
+      throw err;
+    }
+    return data;
+  }
+
+  function debounce(f, ms) {
+    let t;
+    return (...args) => { clearTimeout(t); t = setTimeout(() => f(...args), ms); };
+  }
+
+  function showError(box, err) {
+    if (!box) return;
+    if (!err) { box.hidden = true; box.textContent = ""; return; }
+    box.hidden = false;
+    const msg = err.message || String(err);
+    box.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
+  }
+
+  // Dialogs close on their [data-close] buttons and on a click on the backdrop.
+  function wireDialog(dlg) {
+    $$("[data-close]", dlg).forEach((b) => b.addEventListener("click", () => dlg.close()));
+    dlg.addEventListener("click", (ev) => { if (ev.target === dlg) dlg.close(); });
+  }
+
+  const count = (n) => Number(n).toLocaleString("en-US");
+
+  // ---- Drill-down dialog -------------------------------------------------
+
+  function initDrill() {
+    const dlg = $("#drill-dialog");
+    if (!dlg) return;
+    wireDialog(dlg);
+    const title = $("#drill-title", dlg), sub = $("#drill-sub", dlg), table = $("#drill-table", dlg);
+    const counter = $("#drill-count", dlg), prev = $("#drill-prev", dlg), next = $("#drill-next", dlg);
+    const errBox = $(".form-error", dlg);
+    let st = null; // {path, params, total, seq}
+    let seq = 0;
+
+    document.addEventListener("click", (ev) => {
+      const a = ev.target.closest && ev.target.closest("[data-drill] a[href]");
+      if (!a || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      ev.preventDefault();
+      const u = url(a.getAttribute("href"));
+      const rel = a.getAttribute("href").split("?")[0];
+      st = { path: "api/" + rel, params: u.searchParams, total: 0 };
+      st.params.set("offset", "0");
+      st.params.set("limit", "25");
+      title.textContent = "Conversations";
+      sub.textContent = "";
+      counter.textContent = "";
+      table.replaceChildren(h("p", { class: "loading" }, "Loading conversations…"));
+      dlg.dataset.state = "loading";
+      if (!dlg.open) dlg.showModal();
+      load();
+    });
+
+    async function load() {
+      const mine = ++seq;
+      showError(errBox, null);
+      dlg.dataset.state = "loading";
+      let d;
+      try {
+        d = await api("GET", st.path + "?" + st.params.toString());
+      } catch (e) {
+        if (mine !== seq) return;
+        table.replaceChildren();
+        showError(errBox, e);
+        dlg.dataset.state = "error";
+        return;
+      }
+      if (mine !== seq) return;
+      st.total = d.total;
+      title.textContent = d.point.label;
+      sub.textContent = d.report.name + " · " + (d.unit === "conversations"
+        ? count(d.point.count) + " conversations"
+        : d.point.value_text + " over " + count(d.point.count) + " conversations");
+      const head = h("tr", {}, d.columns.map((c) => {
+        const sorted = d.sort === c.name;
+        return h("th", { scope: "col", "aria-sort": sorted ? (d.desc ? "descending" : "ascending") : null },
+          h("button", { type: "button", title: "Sort by " + c.label, onclick: () => sortBy(c.name, sorted && !d.desc) }, c.label));
+      }));
+      const body = d.rows.map((r) => h("tr", { "data-id": r.id }, r.text.map((t) => h("td", { title: t }, t))));
+      table.replaceChildren(d.rows.length
+        ? h("table", { class: "data", id: "drill-rows" }, h("thead", {}, head), h("tbody", {}, body))
+        : h("p", { class: "muted" }, "No conversations."));
+      const first = d.total ? d.offset + 1 : 0, last = d.offset + d.rows.length;
+      counter.textContent = d.total ? count(first) + "–" + count(last) + " of " + count(d.total) + " conversations" : "0 conversations";
+      dlg.dataset.total = String(d.total);
+      prev.disabled = d.offset === 0;
+      next.disabled = last >= d.total;
+      dlg.dataset.state = "ready";
+    }
+
+    function sortBy(name, desc) {
+      st.params.set("sort", name);
+      st.params.set("desc", desc ? "true" : "false");
+      st.params.set("offset", "0");
+      load();
+    }
+    function page(delta) {
+      const limit = Number(st.params.get("limit"));
+      const off = Math.max(0, Number(st.params.get("offset")) + delta * limit);
+      if (off >= st.total && delta > 0) return;
+      st.params.set("offset", String(off));
+      load();
+    }
+    prev.addEventListener("click", () => page(-1));
+    next.addEventListener("click", () => page(1));
+  }
+
+  // ---- Date range --------------------------------------------------------
+
+  function initRange() {
+    const form = $("#range-form");
+    if (!form) return;
+    const sel = form.elements.range, custom = $("#custom-range", form);
+    const dates = [form.elements.from, form.elements.to];
+    const sync = () => {
+      const on = sel.value === "custom";
+      custom.hidden = !on;
+      dates.forEach((d) => { d.disabled = !on; });
+    };
+    sel.addEventListener("change", () => {
+      sync();
+      if (sel.value !== "custom") form.requestSubmit();
+    });
+    // "custom" is not a preset: send from and to instead.
+    form.addEventListener("submit", () => { if (sel.value === "custom") sel.disabled = true; });
+    window.addEventListener("pageshow", () => { sel.disabled = false; sync(); });
+    sync();
+  }
+
+  // ---- Create dashboard --------------------------------------------------
+
+  function initCreate() {
+    const dlg = $("#create-dialog"), open = $("#create-open");
+    if (!dlg || !open) return;
+    wireDialog(dlg);
+    const form = $("#create-form", dlg), errBox = $(".form-error", form);
+    const name = form.elements.name, vis = form.elements.visibility;
+    let nameTouched = false;
+    name.addEventListener("input", () => { nameTouched = true; });
+    open.addEventListener("click", () => { showError(errBox, null); dlg.showModal(); });
+
+    const chosen = () => $("input[name=template]:checked", form);
+    function syncTemplate() {
+      const c = chosen();
+      $$(".template-reports", form).forEach((f) => { f.hidden = !c || f.dataset.reportsOf !== c.value; });
+      if (c && !nameTouched) name.value = c.dataset.name;
+    }
+    $$("input[name=template]", form).forEach((r) => r.addEventListener("change", syncTemplate));
+    vis.addEventListener("change", () => { $(".grants", form).hidden = vis.value !== "specific"; });
+
+    const search = debounce(async (q) => {
+      try {
+        const d = await api("GET", "api/templates?q=" + encodeURIComponent(q));
+        const ids = new Set(d.templates.map((t) => t.id));
+        $$(".template", form).forEach((t) => { t.hidden = !ids.has(t.dataset.template); });
+        $("#no-template", form).hidden = ids.size > 0;
+        const c = chosen();
+        if ((!c || !ids.has(c.value)) && ids.size > 0) {
+          const first = $(".template:not([hidden]) input[name=template]", form);
+          first.checked = true;
+          syncTemplate();
+        }
+      } catch (e) { showError(errBox, e); }
+    }, 200);
+    form.elements.q.addEventListener("input", (ev) => search(ev.target.value));
+    form.elements.q.addEventListener("keydown", (ev) => { if (ev.key === "Enter") ev.preventDefault(); });
+
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const c = chosen();
+      if (!c) { showError(errBox, { message: "Choose a template." }); return; }
+      const body = {
+        template: c.value,
+        name: name.value,
+        visibility: vis.value,
+        deselect: $$(`[data-reports-of="${c.value}"] input[name=report]`, form).filter((x) => !x.checked).map((x) => x.value),
+      };
+      if (vis.value === "specific") {
+        const allow = form.elements.grants_edit.checked ? "edit" : "view";
+        body.grants = form.elements.grants.value.split(",").map((s) => s.trim()).filter(Boolean).map((s) =>
+          s.startsWith("team:") ? { team: s.slice(5).trim(), allow } : { user: s, allow });
+      }
+      const submit = $("button[type=submit]", form);
+      submit.disabled = true;
+      try {
+        const d = await api("POST", "api/dashboards", body);
+        window.location.assign(url("dashboards/" + encodeURIComponent(d.id)));
+      } catch (e) {
+        showError(errBox, e);
+        if (e.field === "name") name.focus();
+      } finally {
+        submit.disabled = false;
+      }
+    });
+  }
+
+  // ---- Report editor -----------------------------------------------------
+
+  function initEditor() {
+    const form = $("#editor");
+    if (!form) return;
+    const S = JSON.parse(form.dataset.state);
+    const rep = S.report;
+    const props = new Map(S.schema.properties.map((p) => [p.name, p]));
+    const ops = S.schema.operators;
+    const model = {
+      name: rep.name,
+      chart: { type: S.chart_type, stacked: !!(rep.chart && rep.chart.stacked), percent: !!(rep.chart && rep.chart.percent) },
+      properties: (rep.properties || []).slice(),
+      filter: rep.filter || "",
+      conditions: (rep.conditions || []).map((c) => ({ property: c.property, op: c.op, values: (c.values || []).slice() })),
+    };
+    const nameIn = $("#edit-name"), chartSel = $("#edit-chart"), stacked = $("#edit-stacked"), percent = $("#edit-percent");
+    const filterIn = $("#edit-filter"), status = $("#filter-status"), snippet = $("#filter-snippet");
+    const errBox = $("#editor-error"), preview = $("#preview"), previewCard = preview.closest(".preview"), note = $("#preview-note");
+    nameIn.value = model.name;
+    chartSel.value = model.chart.type;
+    stacked.checked = model.chart.stacked;
+    percent.checked = model.chart.percent;
+    filterIn.value = model.filter;
+
+    function syncChartOptions() {
+      const t = chartSel.value;
+      $("#chart-options").hidden = t !== "bar" && t !== "column";
+    }
+
+    // Display properties as removable chips.
+    function renderProps() {
+      const ul = $("#props");
+      ul.replaceChildren(...(model.properties.length ? model.properties.map((n, i) => h("li", { class: "chip", "data-property": n },
+        (props.get(n) || { label: n }).label,
+        h("button", { type: "button", "aria-label": "Remove " + n, onclick: () => { model.properties.splice(i, 1); renderProps(); changed(); } }, "×")))
+        : [h("li", { class: "none" }, "Default columns: ID, created, channel, inbox, assignee, status")]));
+      $$("#prop-add option").forEach((o) => { o.disabled = o.value !== "" && model.properties.includes(o.value); });
+    }
+    $("#prop-add-button").addEventListener("click", () => {
+      const sel = $("#prop-add");
+      if (!sel.value || model.properties.includes(sel.value)) return;
+      model.properties.push(sel.value);
+      sel.value = "";
+      renderProps();
+      changed();
+    });
+
+    // Structured conditions: property, operator, values.
+    function opsFor(kind) { return ops.filter((o) => !o.kinds || o.kinds.includes(kind)); }
+    function renderConditions(invalidIndex) {
+      const box = $("#conditions");
+      box.replaceChildren(...model.conditions.map((c, i) => {
+        const p = props.get(c.property) || S.schema.properties[0];
+        const available = opsFor(p.kind);
+        if (!available.some((o) => o.op === c.op)) c.op = available[0].op;
+        const op = available.find((o) => o.op === c.op);
+        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; renderConditions(); changed(); } },
+          S.schema.properties.map((x) => h("option", { value: x.name, selected: x.name === c.property }, x.label)));
+        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; renderConditions(); changed(); } },
+          available.map((o) => h("option", { value: o.op, selected: o.op === c.op }, o.label)));
+        const listId = "values-" + i;
+        const input = (j, ph) => h("input", { type: "text", "aria-label": "Value", placeholder: ph, value: c.values[j] || "", list: p.values ? listId : null,
+          oninput: (ev) => { c.values[j] = ev.target.value; changed(); } });
+        let values = [];
+        if (op.values === -1) {
+          values = [h("input", { type: "text", "aria-label": "Values", placeholder: "Values, separated by commas", value: c.values.join(", "), list: p.values ? listId : null,
+            oninput: (ev) => { c.values = ev.target.value.split(",").map((s) => s.trim()).filter(Boolean); changed(); } })];
+        } else if (op.values === 1) {
+          values = [input(0, placeholderFor(p, op))];
+        } else if (op.values === 2) {
+          values = [input(0, "From"), input(1, "To (exclusive)")];
+        }
+        c.values = c.values.slice(0, op.values === -1 ? undefined : op.values);
+        return h("div", { class: "condition" + (i === invalidIndex ? " invalid" : ""), "data-index": i },
+          propSel, opSel,
+          h("button", { type: "button", class: "icon-button remove", "aria-label": "Remove filter", onclick: () => { model.conditions.splice(i, 1); renderConditions(); changed(); } }, "×"),
+          h("div", { class: "values" }, values),
+          p.values ? h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v }))) : null);
+      }));
+    }
+    function placeholderFor(p, op) {
+      if (op.op === "in_last_days") return "Number of days";
+      switch (p.kind) {
+        case "duration": return "Like 5m or 1h30m";
+        case "time": return "Date, like 2025-03-01";
+        case "number": return "Number";
+        default: return "Value";
+      }
+    }
+    $("#cond-add").addEventListener("click", () => {
+      model.conditions.push({ property: "Inbox", op: "is_any_of", values: [] });
+      renderConditions();
+    });
+
+    function body() {
+      return {
+        name: nameIn.value,
+        chart: { type: chartSel.value, stacked: !percent.checked && stacked.checked && !$("#chart-options").hidden, percent: percent.checked && !$("#chart-options").hidden },
+        properties: model.properties,
+        filter: filterIn.value,
+        // A condition still being filled in is not sent.
+        conditions: model.conditions.filter((c) => complete(c)),
+      };
+    }
+    function complete(c) {
+      const op = ops.find((o) => o.op === c.op);
+      if (!op) return false;
+      if (op.values === -1) return c.values.length > 0;
+      for (let j = 0; j < op.values; j++) if (!c.values[j] || !String(c.values[j]).trim()) return false;
+      return true;
+    }
+
+    // Live validation of the expression and the conditions.
+    let vseq = 0;
+    const validate = debounce(async () => {
+      const mine = ++vseq;
+      const b = body();
+      try {
+        const d = await api("POST", "api/filters/validate", { filter: b.filter, conditions: b.conditions });
+        if (!d.valid) throw d.error;
+        if (mine !== vseq) return;
+        status.className = "filter-status ok";
+        status.textContent = b.filter.trim() || b.conditions.length ? "✓ Valid filter" : "";
+        snippet.hidden = true;
+        $$(".condition.invalid").forEach((e) => e.classList.remove("invalid"));
+      } catch (e) {
+        if (mine !== vseq) return;
+        status.className = "filter-status error";
+        status.textContent = e.line ? `Line ${e.line}, column ${e.column}: ${e.message.replace(/ \(line \d+, column \d+\)$/, "")}` : e.message;
+        snippet.hidden = !e.snippet;
+        snippet.textContent = e.snippet || "";
+        $$(".condition").forEach((el) => el.classList.toggle("invalid", e.index != null && Number(el.dataset.index) === rowOf(e.index)));
+      }
+    }, 250);
+    // The server numbers the conditions it was sent; map back to the rows.
+    function rowOf(i) {
+      let n = -1;
+      for (let j = 0; j < model.conditions.length; j++) {
+        if (complete(model.conditions[j]) && ++n === i) return j;
+      }
+      return -1;
+    }
+
+    // Live preview: the edited report run for the dashboard's period.
+    let pseq = 0;
+    const refresh = debounce(async () => {
+      const mine = ++pseq;
+      previewCard.classList.add("busy");
+      try {
+        const d = await api("POST", `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}/preview?${S.period}`, body());
+        if (mine !== pseq) return;
+        preview.innerHTML = d.svg; // drawn by the server, every text escaped
+        $("#preview-title").textContent = d.report.name;
+        const n = d.result.points.reduce((s, p) => s + p.count, 0);
+        $("#preview-meta").textContent = d.chart.y.title + (d.chart.x.title ? " by " + d.chart.x.title.toLowerCase() : "") + " · " + count(n) + " conversations";
+        showError(errBox, null);
+        note.hidden = true;
+      } catch (e) {
+        if (mine !== pseq) return;
+        if (e.field === "filter" || e.field === "conditions") note.hidden = false;
+        else showError(errBox, e);
+      } finally {
+        if (mine === pseq) previewCard.classList.remove("busy");
+      }
+    }, 350);
+
+    function changed() { validate(); refresh(); }
+    nameIn.addEventListener("input", changed);
+    chartSel.addEventListener("change", () => { syncChartOptions(); changed(); });
+    stacked.addEventListener("change", changed);
+    percent.addEventListener("change", changed);
+    filterIn.addEventListener("input", changed);
+
+    async function save(asNew) {
+      if (model.conditions.some((c) => !complete(c))) {
+        showError(errBox, { message: "Fill in or remove the filter that has no value yet." });
+        return;
+      }
+      const b = body();
+      b.version = S.version;
+      const buttons = [$("#update"), $("#save-new")];
+      buttons.forEach((x) => { x.disabled = true; });
+      showError(errBox, null);
+      try {
+        const base = `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}`;
+        const d = asNew ? await api("POST", base + "/save-as-new", b) : await api("PATCH", base, b);
+        const back = S.back.replace(/#.*$/, "") + "#report-" + encodeURIComponent(d.report.id);
+        window.location.assign(url(back));
+      } catch (e) {
+        showError(errBox, e.status === 409
+          ? { message: e.message }
+          : e);
+        if (e.status === 409) {
+          errBox.append(". ", h("a", { href: window.location.href }, "Reload the editor"));
+        }
+        buttons.forEach((x) => { x.disabled = false; });
+      }
+    }
+    $("#update").addEventListener("click", () => save(false));
+    $("#save-new").addEventListener("click", () => save(true));
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); save(false); });
+
+    syncChartOptions();
+    renderProps();
+    renderConditions();
+    // The server drew the first preview; validate what the report holds.
+    if (model.filter || model.conditions.length) validate();
+  }
+
+  function init() {
+    initDrill();
+    initRange();
+    initCreate();
+    initEditor();
+    document.documentElement.dataset.ready = "true";
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,333 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/web"
+	"github.com/stretchr/testify/require"
+)
+
+// chromium finds the browser ($CONVREPORT_CHROMIUM, else chromium or
+// Chrome on PATH, else /usr/bin/chromium), or skips the test: a machine
+// without one runs every other test. CONVREPORT_REQUIRE_BROWSER=1 (CI)
+// makes a missing browser a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CONVREPORT_CHROMIUM"); p != "" {
+		if fileExists(p) {
+			return p
+		}
+	} else {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+			if p, err := exec.LookPath(name); err == nil {
+				return p
+			}
+		}
+		if p := "/usr/bin/chromium"; fileExists(p) {
+			return p
+		}
+	}
+	const where = "looked for $CONVREPORT_CHROMIUM, or chromium, chromium-browser, google-chrome on PATH and /usr/bin/chromium"
+	if os.Getenv("CONVREPORT_REQUIRE_BROWSER") == "1" {
+		t.Fatalf("no Chromium found (%s) and CONVREPORT_REQUIRE_BROWSER=1", where)
+	}
+	t.Skipf("browser test skipped: no Chromium found (%s); install the Debian package chromium, or set CONVREPORT_REQUIRE_BROWSER=1 to make this a failure", where)
+	return ""
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// browser is one headless Chromium tab with a fresh profile.
+type browser struct {
+	t     *testing.T
+	ctx   context.Context
+	shots string
+	n     int
+}
+
+func newBrowser(t *testing.T) *browser {
+	path := chromium(t)
+	shots := os.Getenv("CONVREPORT_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 1000),
+	)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(cancelTab)
+	t.Logf("screenshots in %s", shots)
+	return &browser{t: t, ctx: bctx, shots: shots}
+}
+
+// do runs steps, failing the test with what it was doing.
+func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func (b *browser) eval(expr string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
+	require.NoError(b.t, err, expr)
+	return s
+}
+
+// wait polls a JavaScript condition, across page loads.
+func (b *browser) wait(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+cond+`); } catch (e) { return false; } })()`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+			b.t.Fatalf("waiting for %s (%s): %v", what, cond, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// shot saves a screenshot of the whole page as NN-name.png.
+func (b *browser) shot(name string) { b.capture(name, chromedp.FullScreenshot(100)) }
+
+// view saves a screenshot of what the window shows: a modal dialog over
+// the page.
+func (b *browser) view(name string) { b.capture(name, chromedp.CaptureScreenshot()) }
+
+func (b *browser) capture(name string, a chromedp.Action[[]byte]) {
+	b.t.Helper()
+	b.n++
+	buf, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(b.shots, strings.Join([]string{pad(b.n), name}, "-")+".png")
+	require.NoError(b.t, os.WriteFile(p, buf, 0o644))
+}
+
+func pad(n int) string {
+	if n < 10 {
+		return "0" + itoa(n)
+	}
+	return itoa(n)
+}
+
+// The whole path of a person: open a dashboard, click a bar, read the
+// conversations behind it, edit the report and save it.
+func TestBrowserDrillDownAndEdit(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t, func(c *web.Config) {
+		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users["ana"], nil }
+	})
+	// Mounted under a prefix, as an embedder would.
+	mux := http.NewServeMux()
+	mux.Handle("/helpdesk/reports/", http.StripPrefix("/helpdesk/reports", f.h))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	root := "http://" + ln.Addr().String() + "/helpdesk/reports/"
+
+	// Errors of the page's script fail the test.
+	console := chromedp.Console(b.ctx)
+	consoleErrs := make(chan string, 16)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			// A refused request (a 409 the page shows) is logged by the
+			// browser itself; the page's own errors are what count.
+			if m.IsException() || (m.Type == chromedp.ConsoleError && !strings.Contains(m.String(), "Failed to load resource")) {
+				consoleErrs <- m.String()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case m := <-consoleErrs:
+			t.Errorf("the page logged an error: %s", m)
+		default:
+		}
+	})
+
+	// The list of dashboards.
+	b.do("open the list", chromedp.Navigate(root), chromedp.WaitVisible(chromedp.CSS(`a[data-dashboard="chat"]`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.shot("dashboards")
+
+	// The create dialog opens and searches templates.
+	b.do("open the create dialog", chromedp.Click(chromedp.CSS("#create-open")), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
+	b.do("search a template", chromedp.SendKeys(chromedp.CSS(`#create-form input[name=q]`), "e-mail"))
+	b.wait("the search", `document.querySelector('[data-template="chat-overview"]').hidden`)
+	b.do("leave a report out", chromedp.Click(chromedp.CSS(`[data-reports-of="email-overview"] input[value="open-emails-by-inbox"]`)))
+	b.do("name it", clear(`#create-form input[name=name]`), chromedp.SendKeys(chromedp.CSS(`#create-form input[name=name]`), "Email desk"))
+	b.view("create-dialog")
+	b.do("create", chromedp.Click(chromedp.CSS(`#create-form button[type=submit]`)))
+	b.wait("the new dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#dashboard-name")?.textContent === "Email desk"`)
+	var created struct {
+		Owner      string              `json:"owner"`
+		Visibility string              `json:"visibility"`
+		Reports    []convreport.Report `json:"reports"`
+	}
+	okJSON(t, f.get("/api/dashboards/email-desk", "ana"), http.StatusOK, &created)
+	require.Equal(t, "ana", created.Owner)
+	require.Equal(t, "private", created.Visibility)
+	require.Len(t, created.Reports, 5)
+
+	// The dashboard.
+	b.do("back to the list", chromedp.Click(chromedp.CSS(`.crumbs a`)), chromedp.WaitVisible(chromedp.CSS(`a[data-dashboard="chat"]`)))
+	b.do("open the dashboard", chromedp.Click(chromedp.CSS(`a[data-dashboard="chat"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#report-conversations-by-rep svg`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.shot("dashboard")
+
+	// Click the first bar of "Conversations by rep".
+	b.do("click a bar", chromedp.Click(chromedp.CSS(`#report-conversations-by-rep svg a rect`)))
+	b.wait("the drill-down dialog", `(() => { const d = document.querySelector("#drill-dialog"); return d.open && d.dataset.state === "ready"; })()`)
+	b.view("drill-down")
+	label := b.eval(`document.querySelector("#drill-title").textContent`)
+	total := b.eval(`document.querySelector("#drill-dialog").dataset.total`)
+	rows := b.eval(`String(document.querySelectorAll("#drill-rows tbody tr").length)`)
+
+	// The API's point for that label counts as many.
+	run := f.run("chat", "ana", "")
+	var want int64 = -1
+	for _, p := range run.Reports[0].Points {
+		if a := p.Dimensions["assignee"]; a != nil && *a == label {
+			want = p.Count
+		}
+	}
+	require.Positive(t, want, "the dialog names a point of the report: %q", label)
+	require.Equal(t, itoa(int(want)), total, "the dialog lists the point's conversations")
+	require.Equal(t, itoa(min(int(want), 25)), rows, "one page of them")
+	require.Contains(t, b.eval(`document.querySelector("#drill-count").textContent`), "of "+itoa(int(want))+" conversations")
+
+	// The next page, then sorted by ID, descending.
+	if want > 25 {
+		b.do("next page", chromedp.Click(chromedp.CSS("#drill-next")))
+		b.wait("page 2", `document.querySelector("#drill-count").textContent.startsWith("26–")`)
+	}
+	b.do("sort by ID", chromedp.Click(chromedp.CSS(`#drill-rows thead th:first-child button`)))
+	b.wait("sorted", `document.querySelector('#drill-rows thead th[aria-sort="ascending"]') !== null && document.querySelector("#drill-count").textContent.startsWith("1–")`)
+	b.do("sort by ID, descending", chromedp.Click(chromedp.CSS(`#drill-rows thead th:first-child button`)))
+	b.wait("sorted descending", `document.querySelector('#drill-rows thead th[aria-sort="descending"]') !== null && document.querySelector("#drill-dialog").dataset.state === "ready"`)
+	first := b.eval(`document.querySelector("#drill-rows tbody tr td").textContent`)
+	second := b.eval(`document.querySelectorAll("#drill-rows tbody tr")[1].querySelector("td").textContent`)
+	require.Greater(t, first, second)
+	b.view("drill-down-sorted")
+	b.do("close the dialog", chromedp.Click(chromedp.CSS(`#drill-dialog [data-close]`)))
+	b.wait("the dialog to close", `!document.querySelector("#drill-dialog").open`)
+
+	// The editor: rename, make it a column chart, add a property and a
+	// filter; a mistake in the expression is pointed at.
+	b.do("open the editor", chromedp.Click(chromedp.CSS(`a[data-edit="conversations-by-rep"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#editor`)), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.shot("editor")
+	const name = "Chats per rep (edited in a browser)"
+	b.do("rename", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), name))
+	b.do("chart type", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#edit-chart"); s.value = "column"; s.dispatchEvent(new Event("change")); })()`))
+	b.do("add a property", chromedp.Evaluate[chromedp.Void](`document.querySelector("#prop-add").value = "Subject"`),
+		chromedp.Click(chromedp.CSS("#prop-add-button")), chromedp.WaitVisible(chromedp.CSS(`#props [data-property="Subject"]`)))
+	b.do("add a condition", chromedp.Click(chromedp.CSS("#cond-add")), chromedp.WaitVisible(chromedp.CSS(`#conditions .condition`)))
+	b.do("condition values", chromedp.SendKeys(chromedp.CSS(`#conditions .condition .values input`), "Sales, Support, Chat"))
+	b.do("a wrong filter", clear("#edit-filter"), chromedp.SendKeys(chromedp.CSS("#edit-filter"), `IncomingMessages >= 1 && Inboxx != nil`))
+	b.wait("the filter error", `document.querySelector("#filter-status").classList.contains("error")`)
+	require.Contains(t, b.eval(`document.querySelector("#filter-status").textContent`), "Line 1, column 26")
+	require.Contains(t, b.eval(`document.querySelector("#filter-snippet").textContent`), strings.Repeat(" ", 25)+"^")
+	b.shot("editor-filter-error")
+	b.do("fix the filter", clear("#edit-filter"), chromedp.SendKeys(chromedp.CSS("#edit-filter"), `IncomingMessages >= 1`))
+	b.wait("a valid filter", `document.querySelector("#filter-status").classList.contains("ok")`)
+	b.wait("the preview", `document.querySelector("#preview-title").textContent === `+jsString(name))
+	b.shot("editor-edited")
+
+	// "Update existing report" goes back to the dashboard, which shows it.
+	b.do("update", chromedp.Click(chromedp.CSS("#update")))
+	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-rep")?.textContent === `+jsString(name))
+	b.shot("dashboard-after-update")
+
+	// The API has it.
+	var got struct {
+		Version int64               `json:"version"`
+		Reports []convreport.Report `json:"reports"`
+	}
+	okJSON(t, f.get("/api/dashboards/chat", "ana"), http.StatusOK, &got)
+	require.EqualValues(t, 2, got.Version)
+	r := got.Reports[0]
+	require.Equal(t, "conversations-by-rep", r.ID)
+	require.Equal(t, name, r.Name)
+	require.Equal(t, convreport.ColumnChart, r.Chart.Type)
+	require.Contains(t, r.Properties, "Subject")
+	require.Equal(t, "IncomingMessages >= 1", r.Filter)
+	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales", "Support", "Chat"}}}, r.Conditions)
+
+	// A stale editor is told, and saves nothing.
+	b.do("open the editor again", chromedp.Click(chromedp.CSS(`a[data-edit="conversations-by-rep"]`)), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat/reports/conversations-by-rep", "ana", `{"version": 2, "name": "Someone else's edit"}`), http.StatusOK, &got)
+	b.do("rename again", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), "Too late"))
+	b.do("save as new", chromedp.Click(chromedp.CSS("#save-new")))
+	b.wait("the conflict", `!document.querySelector("#editor-error").hidden && document.querySelector("#editor-error").textContent.includes("changed since you opened it")`)
+	b.shot("editor-conflict")
+	okJSON(t, f.get("/api/dashboards/chat", "ana"), http.StatusOK, &got)
+	require.Len(t, got.Reports, 6)
+	require.EqualValues(t, 3, got.Version)
+}
+
+// clear empties a form field as a person would, with an input event.
+func clear(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector(` + jsString(sel) + `); e.value = ""; e.dispatchEvent(new Event("input")); })()`)
+}
+
+func jsString(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(errors.New("unreachable"))
+	}
+	return string(b)
+}

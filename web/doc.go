@@ -1,0 +1,85 @@
+// Package web serves convreport dashboards to browsers and programs: an
+// [net/http.Handler] with an HTML UI (a dashboard list, dashboard pages of
+// report cards whose every data point opens the conversations behind it,
+// a report editor) and the JSON API that UI uses. A helpdesk mounts it in
+// its own application and says who the viewer is; the handler enforces the
+// rest.
+//
+//	h, err := web.New(web.Config{
+//		Engine:       convreport.NewEngine(src),
+//		Store:        dashboards, // store.NewMemory(), store.OpenDir(…), or your own
+//		Authenticate: viewerFromSession,
+//	})
+//	mux.Handle("/reports/", http.StripPrefix("/reports", h))
+//
+// # Access and data scope
+//
+// Config.Authenticate turns each request into a [convreport.Viewer]; an
+// error answers 401. Every dashboard is read through the Store, which
+// checks [convreport.Dashboard.Can] for that viewer (403 otherwise), and
+// every run, preview and drill-down carries the viewer in its
+// [convreport.Query], so the viewer's Scope limits the conversations of
+// every number and every listed row. A data point that exists only outside
+// the viewer's scope is not found (404).
+//
+// # JSON API
+//
+// Paths are relative to where the handler is mounted. Bodies are JSON;
+// errors are {"error": {...}} as described by [Error].
+//
+//	GET   api/me                                       the viewer
+//	GET   api/schema                                   properties, chart types, filter operators, plan
+//	GET   api/templates?q=                             dashboard templates, searched by name or keyword
+//	POST  api/filters/validate                         check a filter expression and conditions: {"valid": …, "error"?: …}
+//	GET   api/dashboards                               the dashboards the viewer may view
+//	POST  api/dashboards                               create one from a template (201)
+//	GET   api/dashboards/{id}                          one dashboard, with the viewer's permissions
+//	GET   api/dashboards/{id}/run?range=&tz=           run it: the result JSON of DESIGN.md, plus chart specs
+//	GET   api/dashboards/{id}/reports/{rid}            one report's definition
+//	PATCH api/dashboards/{id}/reports/{rid}            "update existing report"
+//	POST  api/dashboards/{id}/reports/{rid}/save-as-new  "save as new report" (201)
+//	POST  api/dashboards/{id}/reports/{rid}/preview    run an edited report without saving it
+//	GET   api/dashboards/{id}/reports/{rid}/drill?point=  the conversations behind a point, paged and sorted
+//
+// The period of a run, preview or drill-down is chosen by the query
+// parameters range (a preset such as last_30_days), or from and to (dates
+// or RFC 3339 times, to exclusive), with tz (an IANA zone), now and
+// week_start. A run answers with the resolved period in "period", ready to
+// be appended to a drill-down URL so that it lists exactly the
+// conversations the run counted.
+//
+// A drill-down names its point by the point's "dimensions" object of the
+// result JSON, passed as JSON in the point parameter
+// (point={"assignee":"Alice Martin"}, {"assignee":null} for the group
+// with no value, {"bucket":"2025-03-30"} for a time series, {} for a
+// single-point report), or other=true for the point folding a report's
+// tail. sort (a property name, default CreatedAt), desc, offset and limit
+// (at most [convreport.MaxPageSize]) page through the rows.
+//
+// Edits (PATCH and save-as-new) carry "version", the dashboard version the
+// edit started from: a stale version is refused with 409 and nothing is
+// written. The other fields are each optional: name, chart {type, stacked,
+// percent}, properties (replacing the display properties), add_properties,
+// remove_properties, filter (an expression; "" removes it), conditions
+// (replacing the structured filters) and add_conditions.
+//
+// # Requests that change something
+//
+// Every POST and PATCH must send Content-Type: application/json (415
+// otherwise) and a body of at most Config.MaxBodyBytes (413); unknown keys
+// and malformed JSON are 400, values that fail validation 422 with the
+// offending field (and, for a filter, the line, column and a caret
+// snippet). Cross-origin writes are refused with 403 by
+// [net/http.CrossOriginProtection], which reads the browser's
+// Sec-Fetch-Site and Origin headers; Config.TrustedOrigins lets other
+// origins in. Reads never change anything.
+//
+// # Pages
+//
+// The UI is server-rendered HTML with the charts as inline SVG drawn by the
+// render package, one small script and one style sheet, all embedded: the
+// pages fetch nothing from another origin and work offline. Every chart
+// point links to a drill-down page, which the script opens as a dialog
+// instead. Pages carry a strict Content-Security-Policy and use relative
+// links under a <base> computed from the request path.
+package web

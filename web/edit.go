@@ -1,0 +1,293 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render"
+)
+
+// Limits on one edit, beyond the body size: generous for a person, small
+// enough that a request cannot make the server work for nothing.
+const (
+	maxReportName  = 200
+	maxProperties  = 50
+	maxConditions  = 50
+	maxValues      = 200
+	maxFilterBytes = 16 << 10
+)
+
+// editRequest is the report editor's state, as the body of an update, a
+// save as new or a preview. Every field is optional: a missing (or null)
+// field leaves that part of the report as it is. Lists replace the
+// report's list; add_ and remove_ fields change it instead.
+type editRequest struct {
+	// Version is the dashboard version the edit started from; required to
+	// update or save as new, ignored by a preview.
+	Version *int64 `json:"version"`
+
+	Name  *string           `json:"name"`
+	Chart *convreport.Chart `json:"chart"`
+
+	Properties       *[]string `json:"properties"`
+	AddProperties    []string  `json:"add_properties"`
+	RemoveProperties []string  `json:"remove_properties"`
+
+	// Filter replaces the expression; "" removes it.
+	Filter        *string                 `json:"filter"`
+	Conditions    *[]convreport.Condition `json:"conditions"`
+	AddConditions []convreport.Condition  `json:"add_conditions"`
+}
+
+// edits turns the request into the SDK's report edits, in a fixed order:
+// name, chart, properties, filter, conditions.
+func (e editRequest) edits() ([]convreport.ReportEdit, error) {
+	var out []convreport.ReportEdit
+	if e.Name != nil {
+		if utf8.RuneCountInString(*e.Name) > maxReportName {
+			return nil, unprocessable("invalid_report", "name", "the name is longer than %d characters", maxReportName)
+		}
+		out = append(out, convreport.Rename(*e.Name))
+	}
+	if e.Chart != nil {
+		out = append(out, convreport.SetChart(*e.Chart))
+	}
+	props := len(e.AddProperties) + len(e.RemoveProperties)
+	if e.Properties != nil {
+		props += len(*e.Properties)
+	}
+	if props > maxProperties {
+		return nil, unprocessable("invalid_report", "properties", "more than %d display properties", maxProperties)
+	}
+	if e.Properties != nil {
+		names := *e.Properties
+		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
+			r.Properties = nil
+			return convreport.AddProperties(names...)(s, r)
+		})
+	}
+	if len(e.AddProperties) > 0 {
+		out = append(out, convreport.AddProperties(e.AddProperties...))
+	}
+	if len(e.RemoveProperties) > 0 {
+		out = append(out, convreport.RemoveProperties(e.RemoveProperties...))
+	}
+	if e.Filter != nil {
+		if len(*e.Filter) > maxFilterBytes {
+			return nil, unprocessable("invalid_filter", "filter", "the filter is longer than %d bytes", maxFilterBytes)
+		}
+		out = append(out, convreport.SetFilter(*e.Filter))
+	}
+	conds := e.AddConditions
+	if e.Conditions != nil {
+		conds = append(conds, *e.Conditions...)
+	}
+	if err := checkConditions(conds); err != nil {
+		return nil, err
+	}
+	if e.Conditions != nil {
+		cs := *e.Conditions
+		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
+			r.Conditions = nil
+			for _, c := range cs {
+				if err := convreport.AddCondition(c)(s, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for _, c := range e.AddConditions {
+		out = append(out, convreport.AddCondition(c))
+	}
+	return out, nil
+}
+
+func checkConditions(cs []convreport.Condition) error {
+	if len(cs) > maxConditions {
+		return unprocessable("invalid_condition", "conditions", "more than %d conditions", maxConditions)
+	}
+	for i, c := range cs {
+		if len(c.Values) > maxValues {
+			e := unprocessable("invalid_condition", "conditions", "condition #%d has more than %d values", i, maxValues)
+			e.Index = &i
+			return e
+		}
+	}
+	return nil
+}
+
+// decodeEdit reads an edit of the report r names in d; with needVersion
+// the body must name the version it started from.
+func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion bool) (editRequest, []convreport.ReportEdit, error) {
+	var req editRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return req, nil, err
+	}
+	if needVersion && req.Version == nil {
+		return req, nil, unprocessable("invalid_request", "version",
+			"version is required: the version of the dashboard the edit started from")
+	}
+	edits, err := req.edits()
+	return req, edits, err
+}
+
+// editable loads the dashboard and checks the viewer may edit it and
+// edits the current version.
+func (h *handler) editable(w http.ResponseWriter, r *http.Request, v convreport.Viewer) (convreport.Dashboard, []convreport.ReportEdit, error) {
+	d, _, err := h.dashboardReport(r, v)
+	if err != nil {
+		return d, nil, err
+	}
+	if !d.Can(v, convreport.ActionEdit) {
+		return d, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
+	}
+	req, edits, err := h.decodeEdit(w, r, true)
+	if err != nil {
+		return d, nil, err
+	}
+	if *req.Version != d.Version {
+		return d, nil, &Error{Status: http.StatusConflict, Code: "conflict",
+			Message: sprintf("dashboard %q changed since you opened it (you edited version %d, it is now at version %d); reload it and make the change again",
+				d.Name, *req.Version, d.Version)}
+	}
+	return d, edits, nil
+}
+
+// PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
+func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, edits, err := h.editable(w, r, v)
+	if err != nil {
+		return err
+	}
+	rid := r.PathValue("rid")
+	nd, err := d.UpdateReport(h.cfg.Schema, rid, edits...)
+	if err != nil {
+		return err
+	}
+	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
+	if err != nil {
+		return err
+	}
+	rep, _ := saved.Report(rid)
+	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
+	return nil
+}
+
+// POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
+// report", appended to the dashboard under a new ID.
+func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, edits, err := h.editable(w, r, v)
+	if err != nil {
+		return err
+	}
+	nd, err := d.SaveReportAsNew(h.cfg.Schema, h.cfg.Plan, r.PathValue("rid"), edits...)
+	if err != nil {
+		return err
+	}
+	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
+	if err != nil {
+		return err
+	}
+	rep := saved.Reports[len(saved.Reports)-1]
+	// Relative to …/reports/{rid}/save-as-new: the new report's own path.
+	w.Header().Set("Location", "../"+url.PathEscape(rep.ID))
+	writeJSON(w, http.StatusCreated, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
+	return nil
+}
+
+// POST /api/dashboards/{id}/reports/{rid}/preview?range=…: the report
+// with the edits applied, run for the period, nothing saved.
+func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, _, err := h.dashboardReport(r, v)
+	if err != nil {
+		return err
+	}
+	_, edits, err := h.decodeEdit(w, r, false)
+	if err != nil {
+		return err
+	}
+	rid := r.PathValue("rid")
+	nd, err := d.UpdateReport(h.cfg.Schema, rid, edits...)
+	if err != nil {
+		return err
+	}
+	rep, _ := nd.Report(rid)
+	if err := single(r.URL.Query()); err != nil {
+		return err
+	}
+	q, err := h.query(periodOf(r.URL.Query()), v)
+	if err != nil {
+		return err
+	}
+	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
+	if err != nil {
+		return err
+	}
+	res := results[0]
+	var svg strings.Builder
+	if err := render.SVG(&svg, res, render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"report": rep,
+		"result": render.NewJSON(render.Dashboard{Name: d.Name, Results: results}).Reports[0],
+		"chart":  convreport.NewChartSpec(res),
+		"svg":    svg.String(),
+	})
+	return nil
+}
+
+func noLink(render.PointRef) string { return "" }
+
+// validateRequest is a filter to check: an expression, structured
+// conditions, or both.
+type validateRequest struct {
+	Filter     string                 `json:"filter"`
+	Conditions []convreport.Condition `json:"conditions"`
+}
+
+// validateResponse answers a validation: valid, with the conditions as an
+// expression, or not, with the error that says where.
+type validateResponse struct {
+	Valid          bool   `json:"valid"`
+	ConditionsExpr string `json:"conditions_expr,omitempty"`
+	Error          *Error `json:"error,omitempty"`
+}
+
+// POST /api/filters/validate: 200 {"valid": true, "conditions_expr": …}
+// when the filter compiles against the schema, else 200 {"valid": false,
+// "error": {…}} with the error's position. A filter being typed is often
+// incomplete: that is an answer, not a failed request. A request that is
+// not a filter to check (not JSON, over the limits) fails as usual.
+func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	var req validateRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if len(req.Filter) > maxFilterBytes {
+		return unprocessable("invalid_filter", "filter", "the filter is longer than %d bytes", maxFilterBytes)
+	}
+	if err := checkConditions(req.Conditions); err != nil {
+		return err
+	}
+	invalid := func(err error) error {
+		writeJSON(w, http.StatusOK, validateResponse{Error: toError(err)})
+		return nil
+	}
+	if strings.TrimSpace(req.Filter) != "" {
+		if _, err := convreport.CompileFilter(h.cfg.Schema, req.Filter); err != nil {
+			return invalid(err)
+		}
+	}
+	expr, err := convreport.ConditionsExpr(h.cfg.Schema, req.Conditions)
+	if err != nil {
+		return invalid(err)
+	}
+	writeJSON(w, http.StatusOK, validateResponse{Valid: true, ConditionsExpr: expr})
+	return nil
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/convreport/convreport"
+)
+
+// Error is the body of every error response of the API, under the key
+// "error":
+//
+//	{"error": {"code": "invalid_filter",
+//	  "message": "unknown property \"Inboxx\" (did you mean \"Inbox\"?) (line 1, column 22)",
+//	  "field": "filter", "line": 1, "column": 22,
+//	  "snippet": "Channel == \"chat\" && Inboxx == \"Sales\"\n                     ^"}}
+//
+// Code is stable and meant for programs; Message is for people. The
+// codes, by status:
+//
+//	400 bad_request, invalid_json, invalid_query, invalid_point
+//	401 unauthenticated
+//	403 forbidden, cross_origin
+//	404 not_found, point_not_found
+//	405 method_not_allowed
+//	409 conflict (a stale version: reload and redo the change)
+//	413 body_too_large
+//	415 unsupported_media_type
+//	422 invalid_filter, invalid_condition, unknown_property, invalid_report,
+//	    invalid_dashboard, invalid_request, plan_limit
+//	500 internal
+//	503 canceled (the client went away or the request took too long)
+//
+// A filter validation (POST api/filters/validate) answers 200 with the
+// same object under "error" when the filter does not compile.
+type Error struct {
+	// Status is the response's HTTP status; it is not in the body.
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Field names the offending input: a body key ("name", "filter",
+	// "conditions", "version") or a query parameter ("range", "tz").
+	Field string `json:"field,omitempty"`
+	// Line and Column (1-based, in characters) locate a filter error in the
+	// expression; Snippet is that line with a caret under the column.
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Snippet string `json:"snippet,omitempty"`
+	// Index is the position (from 0) of the offending structured condition.
+	Index *int `json:"index,omitempty"`
+
+	err error // the cause, for the log
+}
+
+// Error returns the code and the message: "conflict: dashboard …".
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Unwrap returns the SDK error the response was made from, if any.
+func (e *Error) Unwrap() error { return e.err }
+
+func badRequest(code, field, format string, args ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: code, Field: field, Message: sprintf(format, args...)}
+}
+
+func unprocessable(code, field, format string, args ...any) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: code, Field: field, Message: sprintf(format, args...)}
+}
+
+// toError maps an error of the SDK to its response.
+func toError(err error) *Error {
+	var (
+		e        *Error
+		mbe      *http.MaxBytesError
+		fe       *convreport.FilterError
+		fle      *convreport.FilterLimitError
+		ce       *convreport.ConditionError
+		upe      *convreport.UnknownPropertyError
+		re       *convreport.ReportError
+		de       *convreport.DashboardError
+		ple      *convreport.PlanLimitError
+		qe       *convreport.QueryError
+		rge      *convreport.RangeError
+		le       *convreport.LimitError
+		reportOf string
+	)
+	if errors.As(err, &re) {
+		reportOf = re.Field
+	}
+	msg := cleanMessage(err.Error())
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.As(err, &mbe):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: sprintf("the request body is over the limit of %d bytes", mbe.Limit), err: err}
+	case errors.Is(err, convreport.ErrForbidden):
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg, err: err}
+	case errors.Is(err, convreport.ErrConflict):
+		return &Error{Status: http.StatusConflict, Code: "conflict",
+			Message: msg + "; reload the dashboard and make the change again", err: err}
+	case errors.Is(err, convreport.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: msg, err: err}
+	case errors.As(err, &fe):
+		out := &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_filter", Field: "filter",
+			Message: fe.Msg, Line: fe.Line, Column: fe.Column, Snippet: snippet(fe), err: err}
+		if out.Line > 0 {
+			out.Message = sprintf("%s (line %d, column %d)", fe.Msg, fe.Line, fe.Column)
+		}
+		return out
+	case errors.As(err, &fle):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_filter", Field: "filter", Message: msg, err: err}
+	case errors.As(err, &ce):
+		out := &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_condition", Field: "conditions", Message: msg, err: err}
+		if ce.Index >= 0 {
+			i := ce.Index
+			out.Index = &i
+		}
+		return out
+	case errors.As(err, &upe):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "unknown_property", Field: orDefault(reportOf, "properties"), Message: msg, err: err}
+	case re != nil:
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_report", Field: re.Field, Message: msg, err: err}
+	case errors.As(err, &de):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
+	case errors.As(err, &ple):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Message: msg, err: err}
+	case errors.As(err, &qe):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: queryField(qe.Field), Message: msg, err: err}
+	case errors.As(err, &rge):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: "range", Message: msg, err: err}
+	case errors.As(err, &le):
+		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg, err: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "canceled", Message: "the request was canceled or took too long", err: err}
+	}
+	return &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; the server log has the details", err: err}
+}
+
+func queryField(f string) string {
+	switch f {
+	case "From/To":
+		return "from"
+	case "Calendar":
+		return "calendar"
+	}
+	return strings.ToLower(f)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// snippet is the expression's offending line with a caret under the
+// column, as the FilterError message shows it, without its " | " margin.
+func snippet(fe *convreport.FilterError) string {
+	if fe.Line <= 0 {
+		return ""
+	}
+	lines := strings.Split(fe.Expr, "\n")
+	if fe.Line > len(lines) {
+		return ""
+	}
+	line := strings.ReplaceAll(strings.TrimSuffix(lines[fe.Line-1], "\r"), "\t", " ")
+	return line + "\n" + strings.Repeat(" ", max(fe.Column-1, 0)) + "^"
+}
+
+// cleanMessage drops the package prefixes the SDK's errors carry: a
+// person reading the message in a form does not need them.
+func cleanMessage(s string) string {
+	for _, p := range []string{"convreport/store: ", "convreport: ", "library: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
+}
+
+// writeError writes e as {"error": e} with its status.
+func writeError(w http.ResponseWriter, e *Error) {
+	writeJSON(w, e.Status, map[string]*Error{"error": e})
+}
+
+// writeJSON writes v as JSON with status; HTML characters are left as
+// they are since the content type is not HTML.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client went away; nothing to do
+}

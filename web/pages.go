@@ -1,0 +1,501 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/render"
+)
+
+// csp allows the page its own script, styles and API, and nothing else: no
+// inline script, no other origin, no plug-in, no framing by other sites.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+
+// pageData is what every page template gets.
+type pageData struct {
+	Base     string // see base
+	AssetTag string
+	Title    string
+	Page     string // the template's name, a class on <body>
+	Viewer   convreport.Viewer
+	Data     any
+}
+
+func (h *handler) parsePages() error {
+	layout, err := template.New("layout").Funcs(template.FuncMap{
+		"visibility": visibilityLabel,
+		"initial":    initial,
+		"sentence":   sentence,
+	}).ParseFS(assets, "assets/templates/layout.html")
+	if err != nil {
+		return fmt.Errorf("web: templates: %w", err)
+	}
+	h.pages = map[string]*template.Template{}
+	for _, name := range []string{"list", "dashboard", "edit", "drill", "error"} {
+		t, err := template.Must(layout.Clone()).ParseFS(assets, "assets/templates/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("web: templates: %w", err)
+		}
+		h.pages[name] = t
+	}
+	return nil
+}
+
+// assetTag is a short hash of the static files, for cache-busting links.
+func assetTag(static fs.FS) string {
+	sum := sha256.New()
+	_ = fs.WalkDir(static, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(static, path)
+			sum.Write([]byte(path))
+			sum.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(sum.Sum(nil))[:10]
+}
+
+// page registers a page handler; its error is shown as an error page.
+func (h *handler) page(pattern string, f apiFunc) {
+	h.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := h.authenticate(r)
+		if err == nil {
+			err = f(w, r, v)
+		}
+		if err != nil {
+			e := toError(err)
+			h.logError(r, e)
+			if err := h.render(w, r, e.Status, "error", http.StatusText(e.Status), v, e); err != nil {
+				http.Error(w, e.Message, e.Status)
+			}
+		}
+	}))
+}
+
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, v convreport.Viewer, data any) error {
+	var buf bytes.Buffer
+	err := h.pages[name].ExecuteTemplate(&buf, "layout", pageData{
+		Base: base(r), AssetTag: h.assetTag, Title: title, Page: name, Viewer: v, Data: data,
+	})
+	if err != nil {
+		return err
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Content-Security-Policy", csp)
+	hd.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err = w.Write(buf.Bytes())
+	return nil
+}
+
+// initial is the first letter of a user ID, upper-cased, for an avatar.
+func initial(s string) string {
+	for _, r := range s {
+		return strings.ToUpper(string(r))
+	}
+	return "?"
+}
+
+// sentence upper-cases the first letter of an error message for a page.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+var visibilityLabels = map[convreport.Visibility]string{
+	convreport.Private:               "Private to owner",
+	convreport.AdminsAndOwner:        "Owner and admins",
+	convreport.EveryoneCanView:       "Everyone can view",
+	convreport.EveryoneCanEdit:       "Everyone can edit",
+	convreport.SpecificUsersAndTeams: "Specific users and teams",
+}
+
+func visibilityLabel(v convreport.Visibility) string {
+	if v == "" {
+		v = convreport.Private
+	}
+	if l, ok := visibilityLabels[v]; ok {
+		return l
+	}
+	return string(v)
+}
+
+type dashboardCard struct {
+	ID, Name, Owner, Updated string
+	Visibility               convreport.Visibility
+	Reports                  []string
+	CanEdit                  bool
+}
+
+type listPage struct {
+	Dashboards   []dashboardCard
+	Templates    []templateView
+	Visibilities []option
+	CanCreate    bool
+	Plan         convreport.PlanLimits
+}
+
+// GET /
+func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	ds, err := h.cfg.Store.List(r.Context(), v)
+	if err != nil {
+		return err
+	}
+	p := listPage{Templates: templateViews(library.All()), CanCreate: v.UserID != "", Plan: h.cfg.Plan}
+	for _, d := range ds {
+		c := dashboardCard{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, CanEdit: d.Can(v, convreport.ActionEdit)}
+		if !d.UpdatedAt.IsZero() {
+			c.Updated = d.UpdatedAt.In(h.cfg.Zone).Format("Jan 2, 2006 15:04")
+		}
+		for _, rep := range d.Reports {
+			c.Reports = append(c.Reports, rep.Name)
+		}
+		p.Dashboards = append(p.Dashboards, c)
+	}
+	for _, vis := range convreport.Visibilities {
+		p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == convreport.Private})
+	}
+	return h.render(w, r, http.StatusOK, "list", "Dashboards", v, p)
+}
+
+type reportCard struct {
+	ID, Title, Meta, Description string
+	SVG                          template.HTML
+	EditURL                      string
+	// Table is set for a table chart, drawn as an HTML table.
+	Table *pointTable
+}
+
+// pointTable is a report's points as rows, each linked to its drill-down.
+type pointTable struct {
+	XTitle, YTitle string
+	ShowCount      bool
+	Rows           []pointRow
+}
+
+type pointRow struct {
+	Label, URL, Value, Count string
+}
+
+type dashboardPage struct {
+	ID, Name, Owner    string
+	Visibility         convreport.Visibility
+	Version            int64
+	CanEdit            bool
+	RangeLabel, Zone   string
+	Presets            []option
+	Custom             bool
+	From, To, TZ       string
+	Zones              []string
+	Reports            []reportCard
+	Conversations      int64
+	EmptyPeriodMessage string
+}
+
+var presets = []option{
+	{Value: "today", Label: "Today"}, {Value: "yesterday", Label: "Yesterday"},
+	{Value: "this_week", Label: "This week"}, {Value: "last_week", Label: "Last week"},
+	{Value: "last_7_days", Label: "Last 7 days"}, {Value: "last_30_days", Label: "Last 30 days"},
+	{Value: "last_90_days", Label: "Last 90 days"},
+	{Value: "this_month", Label: "This month"}, {Value: "last_month", Label: "Last month"},
+	{Value: "this_quarter", Label: "This quarter"}, {Value: "last_quarter", Label: "Last quarter"},
+	{Value: "this_year", Label: "This year"}, {Value: "last_year", Label: "Last year"},
+}
+
+var commonZones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
+	"America/Denver", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"}
+
+// GET /dashboards/{id}
+func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	run, err := h.runFor(r, v)
+	if err != nil {
+		return err
+	}
+	d, q := run.d, run.q
+	pr := periodOf(r.URL.Query())
+	p := dashboardPage{
+		ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, Version: d.Version,
+		CanEdit: d.Can(v, convreport.ActionEdit), RangeLabel: rangeLabel(run.from, run.to, q.Zone), Zone: q.Zone.String(),
+		TZ: q.Zone.String(), Zones: commonZones,
+	}
+	if !slices.Contains(p.Zones, p.TZ) {
+		p.Zones = append([]string{p.TZ}, p.Zones...)
+	}
+	selected := pr.Range
+	if pr.From != "" || pr.To != "" {
+		p.Custom = true
+		selected = "custom"
+	} else if selected == "" {
+		selected = string(convreport.Last30Days)
+	}
+	p.From = run.from.In(q.Zone).Format(time.DateOnly)
+	p.To = run.to.In(q.Zone).Add(-time.Nanosecond).Format(time.DateOnly)
+	found := false
+	for _, o := range presets {
+		o.Selected = o.Value == selected
+		found = found || o.Selected
+		p.Presets = append(p.Presets, o)
+	}
+	if !found && !p.Custom {
+		p.Presets = append(p.Presets, option{Value: selected, Label: strings.ReplaceAll(selected, "_", " "), Selected: true})
+	}
+
+	rd := render.Dashboard{Name: d.Name, From: run.from, To: run.to, Zone: q.Zone, Results: run.results}
+	js := render.NewJSON(rd)
+	keep := editQuery(r.URL.Query())
+	for i, res := range run.results {
+		rep := res.Report
+		spec := convreport.NewChartSpec(res)
+		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec)}
+		if p.CanEdit {
+			card.EditURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(rep.ID) + "/edit" + keep
+		}
+		link := func(pi int) string { return drillURL(d.ID, rep.ID, run.pinned, js.Reports[i].Points[pi]) }
+		if spec.Type == convreport.TableChart {
+			card.Table = newPointTable(res, spec, link)
+		} else {
+			var svg bytes.Buffer
+			err := render.SVG(&svg, res, render.SVGOptions{Report: i, ID: "chart-" + rep.ID, HideTitle: true,
+				DrillURL: func(ref render.PointRef) string { return link(ref.Index) }})
+			if err != nil {
+				return err
+			}
+			// render.SVG escapes every text and keeps only safe links.
+			card.SVG = template.HTML(svg.String())
+		}
+		for _, pt := range res.Points {
+			p.Conversations += pt.Count
+		}
+		p.Reports = append(p.Reports, card)
+	}
+	return h.render(w, r, http.StatusOK, "dashboard", d.Name, v, p)
+}
+
+func newPointTable(res convreport.Result, spec convreport.ChartSpec, link func(int) string) *pointTable {
+	t := &pointTable{XTitle: orDefault(spec.X.Title, "Point"), YTitle: spec.Y.Title, ShowCount: spec.Y.Unit != "conversations"}
+	if spec.Legend != "" {
+		t.XTitle += " / " + spec.Legend
+	}
+	for i, pt := range res.Points {
+		t.Rows = append(t.Rows, pointRow{Label: orDefault(spec.Labels[i], spec.Y.Title), URL: link(i),
+			Value: render.FormatValue(pt.Value, spec.Y.Unit), Count: render.FormatCount(pt.Count)})
+	}
+	return t
+}
+
+// editQuery keeps a page's period parameters for the links it makes.
+func editQuery(v url.Values) string {
+	out := url.Values{}
+	for _, k := range []string{"range", "from", "to", "tz", "now", "week_start"} {
+		if s := v.Get(k); s != "" {
+			out.Set(k, s)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "?" + out.Encode()
+}
+
+// drillURL is the page listing a point's conversations, relative to the
+// handler's root; the script opens it as a dialog through the API (the
+// same path under api/).
+func drillURL(dash, rep string, period url.Values, p render.JSONPoint) string {
+	v := url.Values{}
+	for k, vs := range period {
+		v[k] = vs
+	}
+	if p.Other {
+		v.Set("other", "true")
+	} else {
+		b, err := p.Dimensions.MarshalJSON()
+		if err != nil {
+			return ""
+		}
+		v.Set("point", string(b))
+	}
+	return "dashboards/" + url.PathEscape(dash) + "/reports/" + url.PathEscape(rep) + "/drill?" + v.Encode()
+}
+
+func cardMeta(r convreport.Result, spec convreport.ChartSpec) string {
+	var n int64
+	for _, p := range r.Points {
+		n += p.Count
+	}
+	s := spec.Y.Title
+	if spec.X.Title != "" {
+		s += " by " + lowerFirst(spec.X.Title)
+	}
+	if r.Report.Snapshot {
+		s += " · open now"
+	}
+	return s + " · " + plural(n, "conversation")
+}
+
+// lowerFirst lower-cases the first letter of each word of a title, but
+// leaves abbreviations: "Page URL" becomes "page URL".
+func lowerFirst(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		if strings.ToUpper(w) == w && len(w) > 1 {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToLower(r)) + w[n:]
+	}
+	return strings.Join(words, " ")
+}
+
+func plural(n int64, word string) string {
+	s := render.FormatCount(n) + " " + word
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
+
+func rangeLabel(from, to time.Time, zone *time.Location) string {
+	a, b := from.In(zone), to.In(zone).Add(-time.Nanosecond)
+	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
+		return a.Format("Jan 2, 2006")
+	}
+	return a.Format("Jan 2, 2006") + " – " + b.Format("Jan 2, 2006")
+}
+
+type editPage struct {
+	DashboardID, DashboardName string
+	ReportID, ReportName       string
+	BackURL                    string
+	State                      string // JSON for the script
+	Properties                 []convreport.Property
+	ChartTypes                 []option
+	Preview                    template.HTML
+	PreviewMeta                string
+}
+
+// editorState is what the editor script starts from.
+type editorState struct {
+	Dashboard string               `json:"dashboard"`
+	Version   int64                `json:"version"`
+	Report    convreport.Report    `json:"report"`
+	Period    string               `json:"period"`
+	Back      string               `json:"back"`
+	Schema    schemaView           `json:"schema"`
+	ChartType convreport.ChartType `json:"chart_type"`
+}
+
+// GET /dashboards/{id}/reports/{rid}/edit
+func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, rep, err := h.dashboardReport(r, v)
+	if err != nil {
+		return err
+	}
+	if !d.Can(v, convreport.ActionEdit) {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf("You may view %q but not edit it.", d.Name)}
+	}
+	if err := single(r.URL.Query()); err != nil {
+		return err
+	}
+	q, err := h.query(periodOf(r.URL.Query()), v)
+	if err != nil {
+		return err
+	}
+	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
+	if err != nil {
+		return err
+	}
+	spec := convreport.NewChartSpec(results[0])
+	var svg bytes.Buffer
+	if err := render.SVG(&svg, results[0], render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {
+		return err
+	}
+	keep := editQuery(r.URL.Query())
+	back := "dashboards/" + url.PathEscape(d.ID) + keep + "#report-" + url.PathEscape(rep.ID)
+	st := editorState{Dashboard: d.ID, Version: d.Version, Report: rep, Period: strings.TrimPrefix(keep, "?"),
+		Back: back, Schema: h.schemaView(), ChartType: spec.Type}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: rep.Name,
+		BackURL: back, State: string(b), Properties: h.cfg.Schema.Properties(), Preview: template.HTML(svg.String()),
+		PreviewMeta: cardMeta(results[0], spec)}
+	for _, t := range convreport.ChartTypes {
+		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
+	}
+	return h.render(w, r, http.StatusOK, "edit", "Edit "+rep.Name, v, p)
+}
+
+func chartLabel(t convreport.ChartType) string {
+	switch t {
+	case convreport.BarChart:
+		return "Horizontal bar"
+	case convreport.ColumnChart:
+		return "Vertical bar"
+	case convreport.SummaryChart:
+		return "Summary"
+	}
+	return strings.ToUpper(string(t[:1])) + string(t[1:])
+}
+
+type drillPage struct {
+	*drillResponse
+	DashboardURL string
+	TotalText    string
+	RangeLabel   string
+	Shown        string
+	PrevURL      string
+	NextURL      string
+}
+
+// GET /dashboards/{id}/reports/{rid}/drill: the conversations behind a
+// point, for browsers without script and for links people share.
+func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	out, err := h.drill(r, v)
+	if err != nil {
+		return err
+	}
+	p := drillPage{drillResponse: out, DashboardURL: "dashboards/" + url.PathEscape(out.Dashboard.ID),
+		TotalText: plural(int64(out.Total), "conversation"), RangeLabel: rangeLabel(out.From, out.To, out.From.Location())}
+	if out.Total > 0 {
+		p.Shown = fmt.Sprintf("%s–%s of %s", render.FormatCount(int64(out.Offset+1)),
+			render.FormatCount(int64(min(out.Offset+len(out.Rows), out.Total))), render.FormatCount(int64(out.Total)))
+	}
+	page := func(offset int) string {
+		qv := r.URL.Query()
+		qv.Set("offset", strconv.Itoa(offset))
+		return "dashboards/" + url.PathEscape(out.Dashboard.ID) + "/reports/" + url.PathEscape(out.Report.ID) + "/drill?" + qv.Encode()
+	}
+	if out.Offset > 0 {
+		p.PrevURL = page(max(0, out.Offset-out.Limit))
+	}
+	if out.Offset+out.Limit < out.Total {
+		p.NextURL = page(out.Offset + out.Limit)
+	}
+	return h.render(w, r, http.StatusOK, "drill", out.Point.Label+" · "+out.Report.Name, v, p)
+}

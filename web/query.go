@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+)
+
+// The query parameters that choose the period of a run, a drill-down or a
+// preview:
+//
+//	range       a preset: today, last_week, last_30_days, last_N_days, …
+//	from, to    instead of range: a date (in tz) or an RFC 3339 time; to is exclusive
+//	tz          an IANA time zone; default Config.Zone
+//	now         the instant presets and snapshots resolve against; default Config.Now()
+//	week_start  monday … sunday; default monday
+//
+// A run's response carries the resolved from, to and now, so that a
+// drill-down asked later names exactly the same period.
+var weekdays = map[string]convreport.Weekday{
+	"monday": convreport.Monday, "tuesday": convreport.Tuesday, "wednesday": convreport.Wednesday,
+	"thursday": convreport.Thursday, "friday": convreport.Friday, "saturday": convreport.Saturday, "sunday": convreport.Sunday,
+}
+
+// single refuses a query string that gives a parameter twice: which one
+// was meant is anybody's guess.
+func single(v url.Values) error {
+	for k, vs := range v {
+		if len(vs) > 1 {
+			return badRequest("bad_request", k, "the parameter %s is given %d times; give it once", k, len(vs))
+		}
+	}
+	return nil
+}
+
+// period is a request's choice of period, kept as text for links.
+type period struct {
+	Range, From, To, TZ, Now, WeekStart string
+}
+
+func periodOf(v url.Values) period {
+	return period{
+		Range: strings.TrimSpace(v.Get("range")), From: strings.TrimSpace(v.Get("from")), To: strings.TrimSpace(v.Get("to")),
+		TZ: strings.TrimSpace(v.Get("tz")), Now: strings.TrimSpace(v.Get("now")), WeekStart: strings.TrimSpace(v.Get("week_start")),
+	}
+}
+
+// query builds the engine query for viewer v; every error is a 400 naming
+// the parameter.
+func (h *handler) query(p period, v convreport.Viewer) (convreport.Query, error) {
+	q := convreport.Query{Zone: h.cfg.Zone, Viewer: v}
+	if p.TZ != "" {
+		loc, err := time.LoadLocation(p.TZ)
+		if err != nil || strings.EqualFold(p.TZ, "local") {
+			return q, badRequest("invalid_query", "tz", "tz %q is not an IANA time zone (like Europe/Paris or UTC)", p.TZ)
+		}
+		q.Zone = loc
+	}
+	q.Now = h.cfg.Now()
+	if p.Now != "" {
+		t, err := parseTime(p.Now, q.Zone)
+		if err != nil {
+			return q, badRequest("invalid_query", "now", "now: %s", err.Error())
+		}
+		q.Now = t
+	}
+	if p.WeekStart != "" {
+		ws, ok := weekdays[strings.ToLower(p.WeekStart)]
+		if !ok {
+			return q, badRequest("invalid_query", "week_start", "week_start %q: want a day name like monday or sunday", p.WeekStart)
+		}
+		q.WeekStart = ws
+	}
+	switch {
+	case p.Range != "" && (p.From != "" || p.To != ""):
+		return q, badRequest("invalid_query", "range", "give range or from and to, not both")
+	case p.Range != "":
+		rg, err := convreport.ParseRange(p.Range)
+		if err != nil {
+			return q, badRequest("invalid_query", "range", "%s", cleanMessage(err.Error()))
+		}
+		q.Range = rg
+	case p.From != "" || p.To != "":
+		if p.From == "" || p.To == "" {
+			field := "from"
+			if p.From != "" {
+				field = "to"
+			}
+			return q, badRequest("invalid_query", field, "give both from and to")
+		}
+		var err error
+		if q.From, err = parseTime(p.From, q.Zone); err != nil {
+			return q, badRequest("invalid_query", "from", "from: %s", err.Error())
+		}
+		if q.To, err = parseTime(p.To, q.Zone); err != nil {
+			return q, badRequest("invalid_query", "to", "to: %s", err.Error())
+		}
+		if !q.From.Before(q.To) {
+			return q, badRequest("invalid_query", "to", "from %s is not before to %s", p.From, p.To)
+		}
+	}
+	return q, nil
+}
+
+// parseTime reads a date (midnight in loc) or an RFC 3339 time.
+func parseTime(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &Error{Status: http.StatusBadRequest, Code: "invalid_query",
+		Message: sprintf("%q is neither a date (2025-03-01) nor an RFC 3339 time (2025-03-01T09:00:00+01:00)", s)}
+}
+
+// pinned is the period of a finished run as parameters that name it
+// exactly: resolved from, to and now, and the zone.
+func pinned(from, to, now time.Time, zone *time.Location, weekStart string) url.Values {
+	v := url.Values{}
+	v.Set("from", from.In(zone).Format(time.RFC3339Nano))
+	v.Set("to", to.In(zone).Format(time.RFC3339Nano))
+	v.Set("tz", zone.String())
+	v.Set("now", now.In(zone).Format(time.RFC3339Nano))
+	if weekStart != "" {
+		v.Set("week_start", weekStart)
+	}
+	return v
+}

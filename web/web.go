@@ -1,0 +1,286 @@
+package web
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+)
+
+// DefaultMaxBodyBytes is the largest request body the handler reads when
+// [Config.MaxBodyBytes] is zero: 1 MiB, far more than any edit needs.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config is what [New] needs: where the data and the dashboards are, who
+// is asking, and the account's plan. Engine, Store and Authenticate are
+// required; every other field is useful at its zero value.
+type Config struct {
+	// Engine runs reports and drill-downs over the account's conversations.
+	Engine *convreport.Engine
+	// Store keeps the account's dashboards; it enforces access on every
+	// call.
+	Store convreport.Store
+	// Schema is the Engine's source's schema, which report edits are
+	// checked against; nil means [convreport.DefaultSchema].
+	Schema *convreport.Schema
+	// Authenticate says who sent a request. It is called for every request
+	// except those for the static assets. An error answers 401, or 403
+	// when it wraps [convreport.ErrForbidden]; its message is shown to the
+	// client, so keep secrets out of it. The Viewer's Scope limits the
+	// conversations of every run and drill-down.
+	Authenticate func(*http.Request) (convreport.Viewer, error)
+	// Plan caps reports per dashboard when a report is saved as new or a
+	// dashboard is created; the zero value caps nothing. The Store may
+	// have its own caps too.
+	Plan convreport.PlanLimits
+	// Now is the clock presets resolve against when a request names no
+	// "now"; nil means time.Now.
+	Now func() time.Time
+	// Zone is the time zone of a request that names no "tz"; nil means UTC.
+	Zone *time.Location
+	// Logger receives one line per server error and per refused write;
+	// nil means slog.Default().
+	Logger *slog.Logger
+	// TrustedOrigins are origins ("https://app.example.com") allowed to
+	// send writes from another site, for an embedder whose pages live
+	// elsewhere. See [net/http.CrossOriginProtection.AddTrustedOrigin].
+	TrustedOrigins []string
+	// MaxBodyBytes caps a request body; 0 means [DefaultMaxBodyBytes].
+	MaxBodyBytes int64
+}
+
+// New returns the handler serving the reporting UI and its JSON API for
+// cfg. Mount it under any prefix with [net/http.StripPrefix]: every link it
+// writes is relative to the request path, so
+//
+//	mux.Handle("/reports/", http.StripPrefix("/reports", h))
+//
+// serves the dashboards at /reports/ and the API at /reports/api/. New
+// returns an error when a required field is missing or a trusted origin is
+// malformed.
+func New(cfg Config) (http.Handler, error) {
+	var missing []string
+	if cfg.Engine == nil {
+		missing = append(missing, "Engine")
+	}
+	if cfg.Store == nil {
+		missing = append(missing, "Store")
+	}
+	if cfg.Authenticate == nil {
+		missing = append(missing, "Authenticate")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("web: Config.%s is required", strings.Join(missing, ", Config."))
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return nil, fmt.Errorf("web: Config.MaxBodyBytes %d is negative", cfg.MaxBodyBytes)
+	}
+	h := &handler{cfg: cfg, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
+	if h.cfg.Schema == nil {
+		h.cfg.Schema = convreport.DefaultSchema()
+	}
+	if h.cfg.Now == nil {
+		h.cfg.Now = time.Now
+	}
+	if h.cfg.Zone == nil {
+		h.cfg.Zone = time.UTC
+	}
+	if h.cfg.Logger == nil {
+		h.cfg.Logger = slog.Default()
+	}
+	if h.cfg.MaxBodyBytes == 0 {
+		h.cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	for _, o := range cfg.TrustedOrigins {
+		if err := h.cop.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("web: Config.TrustedOrigins: %w", err)
+		}
+	}
+	h.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.cfg.Logger.Warn("web: refused a cross-origin request", "method", r.Method, "path", r.URL.Path,
+			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+		writeError(w, &Error{Status: http.StatusForbidden, Code: "cross_origin",
+			Message: "cross-origin request refused: writes must come from this site's own pages"})
+	}))
+	if err := h.loadAssets(); err != nil {
+		return nil, err
+	}
+	h.routes()
+	h.inner = h.cop.Handler(h.mux)
+	return h, nil
+}
+
+type handler struct {
+	cfg   Config
+	mux   *http.ServeMux
+	cop   *http.CrossOriginProtection
+	inner http.Handler // mux behind the cross-origin check
+
+	pages  map[string]*template.Template
+	static http.Handler
+	// assetTag is appended to asset links so a new build is fetched anew.
+	assetTag string
+}
+
+//go:embed assets
+var assets embed.FS
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	if r.URL.Path == "" {
+		// Mounted with StripPrefix("/reports", h) and asked for "/reports":
+		// relative links need the trailing slash.
+		http.Redirect(w, r, originalPath(r)+"/", http.StatusMovedPermanently)
+		return
+	}
+	h.inner.ServeHTTP(w, r)
+}
+
+// originalPath is the path the client asked for, before any StripPrefix.
+func originalPath(r *http.Request) string {
+	p := r.RequestURI
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	// One leading slash: "//host/x" would send the browser to another site.
+	return "/" + strings.TrimLeft(p, "/")
+}
+
+// base returns the relative path from r's directory up to the handler's
+// root: "./" for "/", "../" for "/dashboards/x", "../../../" for
+// "/dashboards/x/reports/y/edit". Every page sets it as <base href>, so
+// its links and the script's fetches work under any prefix.
+func base(r *http.Request) string {
+	n := strings.Count(r.URL.Path, "/") - 1
+	if n <= 0 {
+		return "./"
+	}
+	return strings.Repeat("../", n)
+}
+
+func (h *handler) routes() {
+	// The JSON API. Each path answers its own methods; anything else is a
+	// 405 with an Allow header, and unknown paths a 404, both as JSON.
+	h.api("/api/me", methods{http.MethodGet: h.getMe})
+	h.api("/api/schema", methods{http.MethodGet: h.getSchema})
+	h.api("/api/templates", methods{http.MethodGet: h.listTemplates})
+	h.api("/api/filters/validate", methods{http.MethodPost: h.validateFilter})
+	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
+	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard})
+	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
+	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport})
+	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: h.saveReportAsNew})
+	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: h.previewReport})
+	h.api("/api/dashboards/{id}/reports/{rid}/drill", methods{http.MethodGet: h.drillAPI})
+	h.mux.Handle("/api/", h.withViewer(func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no API endpoint " + r.URL.Path}
+	}))
+
+	// The pages.
+	h.mux.Handle("GET /static/", h.static)
+	h.page("GET /{$}", h.listPage)
+	h.page("GET /dashboards/{id}", h.dashboardPage)
+	h.page("GET /dashboards/{id}/reports/{rid}/edit", h.editPage)
+	h.page("GET /dashboards/{id}/reports/{rid}/drill", h.drillPage)
+	h.page("/", func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "There is no page here."}
+	})
+}
+
+// apiFunc serves one method of an API path; an error becomes the JSON
+// error response.
+type apiFunc func(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error
+
+type methods map[string]apiFunc
+
+func (h *handler) api(pattern string, ms methods) {
+	allow := make([]string, 0, len(ms))
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete} {
+		if ms[m] != nil {
+			allow = append(allow, m)
+		}
+	}
+	h.mux.Handle(pattern, h.withViewer(func(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+		method := r.Method
+		if method == http.MethodHead {
+			method = http.MethodGet
+		}
+		f := ms[method]
+		if f == nil {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+				Message: fmt.Sprintf("%s does not answer %s; it answers %s", r.URL.Path, r.Method, strings.Join(allow, ", "))}
+		}
+		return f(w, r, v)
+	}))
+}
+
+// withViewer authenticates the request, then runs f and writes its error
+// as JSON.
+func (h *handler) withViewer(f apiFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		v, err := h.authenticate(r)
+		if err == nil {
+			err = f(w, r, v)
+		}
+		if err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+func (h *handler) authenticate(r *http.Request) (convreport.Viewer, error) {
+	v, err := h.cfg.Authenticate(r)
+	if err == nil {
+		return v, nil
+	}
+	status, code := http.StatusUnauthorized, "unauthenticated"
+	if errors.Is(err, convreport.ErrForbidden) {
+		status, code = http.StatusForbidden, "forbidden"
+	}
+	return convreport.Viewer{}, &Error{Status: status, Code: code, Message: cleanMessage(err.Error()), err: err}
+}
+
+// fail writes err as the JSON error response, logging server errors.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := toError(err)
+	h.logError(r, e)
+	writeError(w, e)
+}
+
+func (h *handler) logError(r *http.Request, e *Error) {
+	switch {
+	case e.Status >= 500:
+		h.cfg.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", e.err)
+	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized:
+		h.cfg.Logger.Info("web: request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "code", e.Code)
+	}
+}
+
+func (h *handler) loadAssets() error {
+	static, err := fs.Sub(assets, "assets/static")
+	if err != nil {
+		return err
+	}
+	h.assetTag = assetTag(static)
+	fileServer := http.FileServerFS(static)
+	h.static = http.StripPrefix("/static", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	}))
+	return h.parsePages()
+}
