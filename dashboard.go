@@ -107,7 +107,7 @@ func schemaOr(s *Schema) *Schema {
 // DashboardError says what is wrong with a dashboard's own fields.
 type DashboardError struct {
 	Dashboard string // its ID, or its name before it has one
-	Field     string // "name", "id", "owner", "visibility", "grants", "reports"
+	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports"
 	Reason    string
 }
 
@@ -132,7 +132,9 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // IDs and names. An ID, of the dashboard or of a report, is 1 to 64 of
 // a–z, 0–9, "-" and "_", starting with a letter or digit, so that it is
 // safe in a file name and a URL. The dashboard's ID may be empty before
-// its first save. It returns a *[DashboardError].
+// its first save. CreatedAt and UpdatedAt must be writable as RFC 3339
+// (years 0 to 9999, offsets within ±23:59), so that what Validate accepts
+// saves as JSON and reads back the same. It returns a *[DashboardError].
 func (d Dashboard) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return &DashboardError{Dashboard: d.label(), Field: field, Reason: fmt.Sprintf(format, args...)}
@@ -145,6 +147,16 @@ func (d Dashboard) Validate() error {
 	}
 	if d.Owner == "" {
 		return bad("owner", "is required")
+	}
+	// JSON decodes offsets up to ±99:59 but encodes only up to ±23:59: a
+	// dashboard that reads must also write back.
+	for _, t := range []struct {
+		field string
+		at    time.Time
+	}{{"created_at", d.CreatedAt}, {"updated_at", d.UpdatedAt}} {
+		if _, err := t.at.MarshalText(); err != nil {
+			return bad(t.field, "%s is not an RFC 3339 time: want a year from 0 to 9999 and an offset within ±23:59", t.at.Format(time.RFC3339))
+		}
 	}
 	if !d.Visibility.valid() {
 		return bad("visibility", "unknown visibility %q (want private, admins_and_owner, everyone_view, everyone_edit or specific)", d.Visibility)

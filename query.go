@@ -1,6 +1,7 @@
 package convreport
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -104,12 +105,15 @@ func (q Query) resolve() (resolved, error) {
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
+	if q.WeekStart < Monday || q.WeekStart > Sunday {
+		return r, &QueryError{Field: "WeekStart", Reason: fmt.Sprintf("%d is not a day: want Monday (0) to Sunday (6)", int(q.WeekStart))}
+	}
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
 	if r.cal != nil {
 		if err := r.cal.Validate(); err != nil {
-			return r, &QueryError{Field: "Calendar", Reason: err.Error()}
+			return r, &QueryError{Field: "Calendar", Reason: err.Error(), Err: err}
 		}
 	}
 	if q.From.IsZero() && q.To.IsZero() {
@@ -138,6 +142,12 @@ func (q Query) resolve() (resolved, error) {
 type QueryError struct {
 	Field  string
 	Reason string
+	// Err is the error behind Reason, if any: the *CalendarError values of
+	// a bad Calendar, joined.
+	Err error
 }
 
 func (e *QueryError) Error() string { return "convreport: query: " + e.Field + ": " + e.Reason }
+
+// Unwrap returns Err.
+func (e *QueryError) Unwrap() error { return e.Err }

@@ -259,6 +259,12 @@ func (s *csvSource) readRecord() (int, error) {
 					// The field goes on past the line's end, its line
 					// break included as written.
 					s.rec = append(s.rec, line[pos:]...)
+					if len(s.rec) > s.lr.max {
+						// An unclosed quote must not hold the rest of the
+						// input in memory: a record is capped like a line.
+						le := &LineError{Line: start, Err: fmt.Errorf("record is longer than %d bytes (Options.MaxLineBytes)", s.lr.max)}
+						return s.skipRecord(le, true)
+					}
 					l, err := s.lr.next()
 					if err == io.EOF {
 						return start, &LineError{Line: quoteLine, Err: fmt.Errorf("quoted field has no closing quote")}
@@ -314,8 +320,12 @@ func (s *csvSource) readRecord() (int, error) {
 // skipLong reports the line just found too long and skips to the end of
 // its record, following quotes to tell where that is.
 func (s *csvSource) skipLong(inQuote bool) (int, error) {
-	le := s.lr.tooLong()
-	inQuote = inQuote != (s.lr.quotes%2 == 1)
+	return s.skipRecord(s.lr.tooLong(), inQuote != (s.lr.quotes%2 == 1))
+}
+
+// skipRecord skips to the end of the current record, inside a quoted field
+// when inQuote, and returns le.
+func (s *csvSource) skipRecord(le *LineError, inQuote bool) (int, error) {
 	for inQuote {
 		l, err := s.lr.next()
 		switch {

@@ -23,7 +23,9 @@ type Options struct {
 	SkipInvalid bool
 	// MaxLineBytes caps a line's length, not counting its "\n" or "\r\n";
 	// zero or less means 1 MiB. A longer line is a *LineError; reading
-	// can go on past it.
+	// can go on past it. It caps a CSV record too, when a quoted field
+	// carries it over several lines, so that an unclosed quote cannot make
+	// the reader hold the rest of the input.
 	MaxLineBytes int
 	// Progress, when set, is called as the input is consumed: after about
 	// every 64 KiB, and once at the end of the input. bytesRead is how far

@@ -1,0 +1,739 @@
+package convreport_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/store"
+	"github.com/stretchr/testify/require"
+)
+
+// docs/errors.md catalogues every class of bad input with the error it
+// gets. Each example is marked
+//
+//	<!-- error: ID EXPECT... -->
+//	```text
+//	the exact message
+//	```
+//
+// where ID names a producer below (or, prefixed cli-, one in
+// cmd/convreport/errors_doc_test.go) and each EXPECT is a type that some
+// error in the chain must have (*convreport.ReportError), is:ErrX for a
+// sentinel errors.Is must find, or exit:N for the CLI. This test runs every
+// producer and requires the message to be exactly the one in the
+// catalogue, and every producer to be catalogued: the page stays true.
+
+// DocExample is one catalogued example.
+type docExample struct {
+	id      string
+	expect  []string
+	message string
+	command string // the "$ convreport …" line of a CLI example
+}
+
+var docExamplePattern = regexp.MustCompile("(?s)<!-- error: (\\S+)((?: \\S+)*) -->\n```(text|console)\n(.*?)\n```")
+
+// parseErrorCatalogue reads the examples of docs/errors.md.
+func parseErrorCatalogue(t *testing.T, path string) []docExample {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out []docExample
+	seen := map[string]bool{}
+	for _, m := range docExamplePattern.FindAllStringSubmatch(string(b), -1) {
+		ex := docExample{id: m[1], expect: strings.Fields(m[2]), message: m[4]}
+		if m[3] == "console" {
+			cmd, rest, _ := strings.Cut(ex.message, "\n")
+			ex.command, ex.message = cmd, rest
+		}
+		require.False(t, seen[ex.id], "example %s appears twice", ex.id)
+		seen[ex.id] = true
+		out = append(out, ex)
+	}
+	require.Equal(t, strings.Count(string(b), "<!-- error: "), len(out), "a marker is not followed by a ```text block")
+	return out
+}
+
+// errorTypes returns the %T of every error in err's tree.
+func errorTypes(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		out = append(out, fmt.Sprintf("%T", e))
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	return out
+}
+
+var docSentinels = map[string]error{
+	"ErrConflict": convreport.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": convreport.ErrForbidden,
+	"ErrUnsupported": convreport.ErrUnsupported, "context.Canceled": context.Canceled,
+}
+
+func TestErrorCatalogue(t *testing.T) {
+	examples := parseErrorCatalogue(t, "docs/errors.md")
+	require.NotEmpty(t, examples)
+	used := map[string]bool{}
+	for _, ex := range examples {
+		if strings.HasPrefix(ex.id, "cli-") {
+			continue // cmd/convreport checks these
+		}
+		used[ex.id] = true
+		t.Run(ex.id, func(t *testing.T) {
+			produce, ok := errorProducers[ex.id]
+			require.True(t, ok, "docs/errors.md shows %s, which no producer in docs_test.go makes", ex.id)
+			err := produce(t)
+			require.Error(t, err)
+			require.Equal(t, ex.message, err.Error(), "the message of %s changed: update docs/errors.md", ex.id)
+			types := errorTypes(err)
+			for _, want := range ex.expect {
+				if name, ok := strings.CutPrefix(want, "is:"); ok {
+					sentinel, known := docSentinels[name]
+					require.True(t, known, "unknown sentinel %s", name)
+					require.ErrorIs(t, err, sentinel)
+					continue
+				}
+				require.Contains(t, types, want, "%s: no %s among %v", ex.id, want, types)
+			}
+		})
+	}
+	for id := range errorProducers {
+		require.True(t, used[id], "producer %s is not in docs/errors.md", id)
+	}
+}
+
+// renamed shows a path that changes from run to run under a stable name.
+type renamed struct {
+	err      error
+	old, new string
+}
+
+func (r renamed) Error() string { return strings.ReplaceAll(r.err.Error(), r.old, r.new) }
+func (r renamed) Unwrap() error { return r.err }
+
+var docT0 = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+
+// docConv is a valid open chat.
+func docConv(id string) convreport.Conversation {
+	return convreport.Conversation{ID: id, Channel: convreport.Chat, Status: convreport.Open, CreatedAt: docT0}
+}
+
+func newSource(cs ...convreport.Conversation) error {
+	_, err := memory.New(cs)
+	return err
+}
+
+func docSchema(t *testing.T) *convreport.Schema {
+	s, err := convreport.NewSchema(
+		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
+		convreport.Property{Name: "score", Kind: convreport.KindNumber},
+	)
+	require.NoError(t, err)
+	return s
+}
+
+// readAll reads input in format, strictly unless skip.
+func readAll(format ingest.Format, input string, skip bool) error {
+	_, err := ingest.ReadAll(context.Background(), strings.NewReader(input), format, ingest.Options{SkipInvalid: skip})
+	return err
+}
+
+const (
+	okLine  = `{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z"}`
+	csvHead = "id,channel,status,created_at,subject\n"
+)
+
+func docEngine(t *testing.T) *convreport.Engine {
+	src, err := memory.New(fixture())
+	require.NoError(t, err)
+	return convreport.NewEngine(src)
+}
+
+// runReport runs r over the fixture for the fixture's query.
+func runReport(t *testing.T, r convreport.Report) error {
+	_, err := docEngine(t).Run(context.Background(), fixtureQuery(), r)
+	return err
+}
+
+func runQuery(t *testing.T, q convreport.Query) error {
+	_, err := docEngine(t).Run(context.Background(), q, convreport.Report{Name: "r"})
+	return err
+}
+
+func compile(src string) error {
+	_, err := convreport.CompileFilter(nil, src)
+	return err
+}
+
+func calendarJSON(s string) error {
+	var c convreport.Calendar
+	return json.Unmarshal([]byte(s), &c)
+}
+
+func validate(d convreport.Dashboard) error { return d.Validate() }
+
+func okDash() convreport.Dashboard {
+	return convreport.Dashboard{Name: "Support", Owner: "ana", Reports: []convreport.Report{{ID: "by-rep", Name: "By rep", Dimensions: []string{"Assignee"}}}}
+}
+
+// drillFixture runs the by-rep report over the fixture and returns the
+// engine, the report, its result and a drill-down of the first point.
+func drillFixture(t *testing.T) (*convreport.Engine, convreport.Report, convreport.Result, *convreport.Drill) {
+	eng := docEngine(t)
+	r := convreport.Report{Name: "By rep", Dimensions: []string{"Assignee"}}
+	res, err := eng.Run(context.Background(), fixtureQuery(), r)
+	require.NoError(t, err)
+	d, err := eng.DrillDown(context.Background(), fixtureQuery(), r, res[0].Points[0])
+	require.NoError(t, err)
+	return eng, r, res[0], d
+}
+
+var (
+	ana   = convreport.Viewer{UserID: "ana"}
+	bruno = convreport.Viewer{UserID: "bruno"}
+)
+
+// storeWith returns a memory store holding one dashboard of ana's.
+func storeWith(t *testing.T, v convreport.Visibility, opts ...store.Option) (convreport.Store, convreport.Dashboard) {
+	s := store.NewMemory(opts...)
+	d := okDash()
+	d.Visibility = v
+	d, err := s.Create(context.Background(), ana, d)
+	require.NoError(t, err)
+	return s, d
+}
+
+var errorProducers = map[string]func(t *testing.T) error{
+	// Conversations.
+	"conversation-empty-id": func(t *testing.T) error {
+		c := docConv("")
+		return newSource(c)
+	},
+	"conversation-bad-channel": func(t *testing.T) error {
+		c := docConv("c1")
+		c.Channel = "sms"
+		return newSource(c)
+	},
+	"conversation-bad-status": func(t *testing.T) error {
+		c := docConv("c1")
+		c.Status = "pending"
+		return newSource(c)
+	},
+	"conversation-missing-created": func(t *testing.T) error {
+		c := docConv("c1")
+		c.CreatedAt = time.Time{}
+		return newSource(c)
+	},
+	"conversation-closed-while-open": func(t *testing.T) error {
+		c := docConv("c1")
+		c.ClosedAt = docT0.Add(time.Hour)
+		return newSource(c)
+	},
+	"conversation-closed-without-time": func(t *testing.T) error {
+		c := docConv("c1")
+		c.Status = convreport.Closed
+		return newSource(c)
+	},
+	"conversation-before-created": func(t *testing.T) error {
+		c := docConv("c1")
+		c.FirstResponseAt = docT0.Add(-time.Minute)
+		return newSource(c)
+	},
+	"conversation-negative-count": func(t *testing.T) error {
+		c := docConv("c1")
+		c.IncomingMessages = -2
+		return newSource(c)
+	},
+	"conversation-undeclared-property": func(t *testing.T) error {
+		c := docConv("c1")
+		c.Properties = map[string]any{"tier": "pro"}
+		return newSource(c)
+	},
+	"conversation-property-kind": func(t *testing.T) error {
+		c := docConv("c1")
+		c.Properties = map[string]any{"score": "high"}
+		_, err := memory.New([]convreport.Conversation{c}, memory.WithSchema(docSchema(t)))
+		return err
+	},
+	"conversation-property-enum": func(t *testing.T) error {
+		c := docConv("c1")
+		c.Properties = map[string]any{"tier": "gold"}
+		_, err := memory.New([]convreport.Conversation{c}, memory.WithSchema(docSchema(t)))
+		return err
+	},
+	"conversation-duplicate-id": func(t *testing.T) error {
+		return newSource(docConv("c1"), docConv("c2"), docConv("c1"))
+	},
+	"conversation-duplicate-id-on-add": func(t *testing.T) error {
+		src, err := memory.New([]convreport.Conversation{docConv("c1")})
+		require.NoError(t, err)
+		return src.Add(docConv("c2"), docConv("c1"))
+	},
+	"conversation-many-invalid": func(t *testing.T) error {
+		cs := make([]convreport.Conversation, 23)
+		for i := range cs {
+			cs[i] = docConv(fmt.Sprintf("c%02d", i))
+			cs[i].Channel = "fax"
+		}
+		return newSource(cs...)
+	},
+
+	// JSON Lines and CSV.
+	"jsonl-syntax":        func(t *testing.T) error { return readAll(ingest.JSONL, `{"id":"c1","channel":"chat",`, false) },
+	"jsonl-not-an-object": func(t *testing.T) error { return readAll(ingest.JSONL, `["c1","chat"]`, false) },
+	"jsonl-bad-time": func(t *testing.T) error {
+		return readAll(ingest.JSONL, strings.Replace(okLine, "09:00:00Z", "09:00:00", 1), false)
+	},
+	"jsonl-wrong-type": func(t *testing.T) error {
+		return readAll(ingest.JSONL, strings.Replace(okLine, `}`, `,"incoming_messages":"three"}`, 1), false)
+	},
+	"jsonl-unknown-key": func(t *testing.T) error {
+		return readAll(ingest.JSONL, strings.Replace(okLine, `}`, `,"asignee":"ana"}`, 1), false)
+	},
+	"jsonl-unknown-custom-property": func(t *testing.T) error {
+		_, err := ingest.ReadAll(context.Background(), strings.NewReader(strings.Replace(okLine, `}`, `,"properties":{"teir":"pro"}}`, 1)),
+			ingest.JSONL, ingest.Options{Schema: docSchema(t)})
+		return err
+	},
+	"jsonl-record-rule": func(t *testing.T) error {
+		return readAll(ingest.JSONL, strings.Replace(okLine, `"open"`, `"closed"`, 1), false)
+	},
+	"jsonl-duplicate-id": func(t *testing.T) error { return readAll(ingest.JSONL, okLine+"\n\n"+okLine, false) },
+	"jsonl-line-too-long": func(t *testing.T) error {
+		_, err := ingest.ReadAll(context.Background(), strings.NewReader(okLine), ingest.JSONL, ingest.Options{MaxLineBytes: 64})
+		return err
+	},
+	"jsonl-invalid-utf8": func(t *testing.T) error {
+		return readAll(ingest.JSONL, strings.Replace(okLine, `}`, `,"subject":"caf`+"\xe9"+`"}`, 1), false)
+	},
+	"ingest-skip-invalid": func(t *testing.T) error {
+		in := okLine + "\n" + strings.Replace(okLine, `"c1"`, `"c2"`, 1)[:40] + "\n" + strings.Replace(okLine, `"c1"`, `""`, 1)
+		cs, err := ingest.ReadAll(context.Background(), strings.NewReader(in), ingest.JSONL, ingest.Options{SkipInvalid: true, File: "export.jsonl"})
+		require.Len(t, cs, 1, "the valid line is kept")
+		return err
+	},
+	"ingest-unknown-extension": func(t *testing.T) error {
+		_, err := ingest.ReadFile(context.Background(), "export.txt", ingest.Options{})
+		return err
+	},
+	"csv-missing-column": func(t *testing.T) error { return readAll(ingest.CSV, "id,channel\nc1,chat\n", false) },
+	"csv-unknown-column": func(t *testing.T) error {
+		return readAll(ingest.CSV, "id,channel,status,created_at,assigne\nc1,chat,open,2025-03-03T09:00:00Z,ana\n", false)
+	},
+	"csv-repeated-column": func(t *testing.T) error {
+		return readAll(ingest.CSV, "id,channel,status,created_at,id\n", false)
+	},
+	"csv-field-count": func(t *testing.T) error { return readAll(ingest.CSV, csvHead+"c1,chat,open\n", false) },
+	"csv-bare-quote": func(t *testing.T) error {
+		return readAll(ingest.CSV, csvHead+`c1,chat,open,2025-03-03T09:00:00Z,say "hi"`+"\n", false)
+	},
+	"csv-unclosed-quote": func(t *testing.T) error {
+		return readAll(ingest.CSV, csvHead+`c1,chat,open,2025-03-03T09:00:00Z,"hi`+"\nthere\n", false)
+	},
+	"csv-record-too-long": func(t *testing.T) error {
+		in := csvHead + `c1,chat,open,2025-03-03T09:00:00Z,"` + strings.Repeat("a short line\n", 10) + "\"\n"
+		_, err := ingest.ReadAll(context.Background(), strings.NewReader(in), ingest.CSV, ingest.Options{MaxLineBytes: 64})
+		return err
+	},
+
+	// Filters and conditions.
+	"filter-syntax":           func(t *testing.T) error { return compile(`Channel == "chat" &&`) },
+	"filter-unknown-property": func(t *testing.T) error { return compile(`Channel == "chat" && Inboxx == "Sales"`) },
+	"filter-type":             func(t *testing.T) error { return compile(`FirstResponseTime > 300`) },
+	"filter-empty-string":     func(t *testing.T) error { return compile(`Assignee != ""`) },
+	"filter-not-a-condition":  func(t *testing.T) error { return compile(`Subject`) },
+	"filter-unknown-function": func(t *testing.T) error { return compile(`repeat(Subject, 2) == "xx"`) },
+	"filter-invalid-utf8":     func(t *testing.T) error { return compile("Subject == \"caf\xe9\"") },
+	"filter-too-long": func(t *testing.T) error {
+		return compile(`Subject contains "` + strings.Repeat("x", 4096) + `"`)
+	},
+	"filter-too-many-nodes": func(t *testing.T) error { return compile(orChain(65)) },
+	"condition-unknown-property": func(t *testing.T) error {
+		_, err := convreport.ConditionsExpr(nil, []convreport.Condition{{Property: "Inboxx", Op: convreport.IsAnyOf, Values: []string{"Sales"}}})
+		return err
+	},
+	"condition-bad-values": func(t *testing.T) error {
+		_, err := convreport.ConditionsExpr(nil, []convreport.Condition{
+			{Property: "IncomingMessages", Op: convreport.GreaterThan, Values: []string{"many"}},
+			{Property: "CreatedAt", Op: convreport.Between, Values: []string{"2025-03-01"}},
+		})
+		return err
+	},
+
+	// Report definitions (Engine.Run, NewDashboard, AddReport, UpdateReport).
+	"report-unknown-dimension": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Dimensions: []string{"Asignee"}})
+	},
+	"report-too-many-dimensions": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Dimensions: []string{"Channel", "Inbox", "Assignee", "Team", "Status"}})
+	},
+	"report-dimension-kind": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Dimensions: []string{"CreatedAt"}})
+	},
+	"report-group-by-id": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Dimensions: []string{"ID"}})
+	},
+	"report-dimension-twice": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Dimensions: []string{"Inbox", "Inbox"}})
+	},
+	"report-unknown-aggregation": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: "sum", Metric: convreport.WaitTime}})
+	},
+	"report-missing-metric": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.Average}})
+	},
+	"report-count-with-metric": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Metric: convreport.WaitTime}})
+	},
+	"report-percentile": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.Percentile, Metric: convreport.WaitTime}})
+	},
+	"report-share-threshold": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.WaitTime}})
+	},
+	"report-bad-duration": func(t *testing.T) error {
+		var r convreport.Report
+		return json.Unmarshal([]byte(`{"name":"r","measure":{"agg":"share_within","metric":"wait_time","threshold":"5 minutes"}}`), &r)
+	},
+	"report-unknown-bucket": func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", Bucket: "fortnight"}) },
+	"report-snapshot-bucket": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Snapshot: true, Bucket: convreport.Day})
+	},
+	"report-too-many-buckets": func(t *testing.T) error {
+		_, err := docEngine(t).Run(context.Background(), convreport.Query{From: at("2000-01-01T00:00:00Z"), To: at("2020-01-01T00:00:00Z")},
+			convreport.Report{Name: "r", Bucket: convreport.Hour})
+		return err
+	},
+	"report-date-property": func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", DateProperty: "Inbox"}) },
+	"report-unknown-sort":  func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", Sort: "biggest"}) },
+	"report-negative-limit": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Limit: -5})
+	},
+	"report-unknown-chart": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Chart: convreport.Chart{Type: "radar"}})
+	},
+	"report-unknown-display-property": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Properties: []string{"ID", "Colour"}})
+	},
+	"report-filter": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "Chats", Filter: `Channel = "chat"`})
+	},
+	"report-conditions": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "Chats", Conditions: []convreport.Condition{{Property: "Channel", Op: convreport.IsAnyOf, Values: []string{"sms"}}}})
+	},
+	"report-name-required": func(t *testing.T) error {
+		_, err := okDash().AddReport(nil, convreport.PlanLimits{}, convreport.Report{Dimensions: []string{"Inbox"}})
+		return err
+	},
+	"report-not-found": func(t *testing.T) error {
+		_, err := okDash().UpdateReport(nil, "by-owner", convreport.Rename("x"))
+		return err
+	},
+
+	// Queries: range, zone, calendar.
+	"query-one-bound": func(t *testing.T) error { return runQuery(t, convreport.Query{From: docT0}) },
+	"query-from-after-to": func(t *testing.T) error {
+		return runQuery(t, convreport.Query{From: docT0, To: docT0.Add(-24 * time.Hour)})
+	},
+	"query-week-start":     func(t *testing.T) error { return runQuery(t, convreport.Query{WeekStart: 7}) },
+	"query-unknown-preset": func(t *testing.T) error { return runQuery(t, convreport.Query{Range: "last_fortnight"}) },
+	"query-preset-n": func(t *testing.T) error {
+		_, err := convreport.ParseRange("last_0_days")
+		return err
+	},
+	"query-calendar": func(t *testing.T) error {
+		cal := convreport.OfficeHours(time.UTC, convreport.At(17, 0), convreport.At(9, 0), time.Monday)
+		return runQuery(t, convreport.Query{Calendar: cal})
+	},
+	"calendar-unknown-zone": func(t *testing.T) error { return calendarJSON(`{"zone":"Europe/Pariss"}`) },
+	"calendar-local-zone":   func(t *testing.T) error { return calendarJSON(`{"zone":"Local"}`) },
+	"calendar-bad-clock":    func(t *testing.T) error { return calendarJSON(`{"week":{"monday":[{"start":"9am","end":"17:00"}]}}`) },
+	"calendar-overnight":    func(t *testing.T) error { return calendarJSON(`{"week":{"friday":[{"start":"22:00","end":"06:00"}]}}`) },
+	"calendar-overlap": func(t *testing.T) error {
+		return calendarJSON(`{"week":{"monday":[{"start":"09:00","end":"13:00"},{"start":"12:00","end":"17:00"}]}}`)
+	},
+	"calendar-bad-holiday":   func(t *testing.T) error { return calendarJSON(`{"holidays":["2025-02-29"]}`) },
+	"calendar-unknown-field": func(t *testing.T) error { return calendarJSON(`{"zone":"UTC","hours":[]}`) },
+	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },
+	"calendar-every-problem": func(t *testing.T) error {
+		c := convreport.Calendar{Holidays: []convreport.Date{{Year: 2025, Month: 2, Day: 30}}}
+		c.Week[time.Tuesday] = []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}}
+		return c.Validate()
+	},
+
+	// Drill-downs.
+	"drill-page-size": func(t *testing.T) error {
+		_, _, _, d := drillFixture(t)
+		_, err := d.Page(0, 5000)
+		return err
+	},
+	"drill-page-negative": func(t *testing.T) error {
+		_, _, _, d := drillFixture(t)
+		_, err := d.Page(-20, 20)
+		return err
+	},
+	"drill-sort": func(t *testing.T) error {
+		_, _, _, d := drillFixture(t)
+		return d.SortBy("Colour", false)
+	},
+	"drill-point-of-another-report": func(t *testing.T) error {
+		eng, _, res, _ := drillFixture(t)
+		_, err := eng.DrillDown(context.Background(), fixtureQuery(), convreport.Report{Name: "By inbox", Dimensions: []string{"Inbox"}}, res.Points[0])
+		return err
+	},
+	"drill-bucket-outside-range": func(t *testing.T) error {
+		r := convreport.Report{Name: "Daily", Bucket: convreport.Day}
+		p := convreport.Point{Bucket: at("2024-12-25T00:00:00Z")}
+		_, err := docEngine(t).DrillDown(context.Background(), fixtureQuery(), r, p)
+		return err
+	},
+	"drill-other-without-limit": func(t *testing.T) error {
+		eng, r, _, _ := drillFixture(t)
+		_, err := eng.DrillDown(context.Background(), fixtureQuery(), r, convreport.Point{Other: true})
+		return err
+	},
+
+	// Sources.
+	"source-failure": func(t *testing.T) error {
+		src := &countingSource{rows: fixture(), failAfter: 2, failWith: errors.New("connection reset by peer")}
+		_, err := convreport.NewEngine(src).Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r"})
+		return err
+	},
+	"source-aggregate-failure": func(t *testing.T) error {
+		_, err := convreport.NewEngine(failingAggregator{&countingSource{rows: fixture()}}).Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r"})
+		return err
+	},
+	"canceled": func(t *testing.T) error {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		src, err := memory.New(fixture())
+		require.NoError(t, err)
+		_, err = convreport.NewEngine(src).Run(ctx, fixtureQuery(), convreport.Report{Name: "r"})
+		return err
+	},
+
+	// Dashboards.
+	"dashboard-name-required": func(t *testing.T) error {
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "  ", Owner: "ana"})
+		return err
+	},
+	"dashboard-name-url": func(t *testing.T) error {
+		d := okDash()
+		d.Name = "Open www.example.com now"
+		return validate(d)
+	},
+	"dashboard-name-period": func(t *testing.T) error {
+		d := okDash()
+		d.Name = "Q1. review"
+		return validate(d)
+	},
+	"dashboard-name-too-long": func(t *testing.T) error {
+		d := okDash()
+		d.Name = strings.Repeat("n", 101)
+		return validate(d)
+	},
+	"dashboard-name-control": func(t *testing.T) error {
+		d := okDash()
+		d.Name = "Support\tteam"
+		return validate(d)
+	},
+	"dashboard-id": func(t *testing.T) error {
+		d := okDash()
+		d.ID = "../Support"
+		return validate(d)
+	},
+	"dashboard-owner": func(t *testing.T) error {
+		d := okDash()
+		d.Owner = ""
+		return validate(d)
+	},
+	"dashboard-time": func(t *testing.T) error {
+		var d convreport.Dashboard
+		require.NoError(t, json.Unmarshal([]byte(`{"name":"Support","owner":"ana","created_at":"2025-03-03T09:00:00+24:00","reports":[]}`), &d))
+		return validate(d)
+	},
+	"dashboard-visibility": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = "public"
+		return validate(d)
+	},
+	"dashboard-grants-visibility": func(t *testing.T) error {
+		d := okDash()
+		d.Grants = []convreport.Grant{{User: "bruno"}}
+		return validate(d)
+	},
+	"dashboard-grant-user-and-team": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = convreport.SpecificUsersAndTeams
+		d.Grants = []convreport.Grant{{User: "bruno", Team: "Sales"}}
+		return validate(d)
+	},
+	"dashboard-grant-action": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = convreport.SpecificUsersAndTeams
+		d.Grants = []convreport.Grant{{Team: "Sales", Allow: convreport.ActionDelete}}
+		return validate(d)
+	},
+	"dashboard-report-id": func(t *testing.T) error {
+		d := okDash()
+		d.Reports[0].ID = "By rep"
+		return validate(d)
+	},
+	"dashboard-report-id-twice": func(t *testing.T) error {
+		d := okDash()
+		d.Reports = append(d.Reports, convreport.Report{ID: "by-rep", Name: "By rep, again"})
+		return validate(d)
+	},
+	"dashboard-report-name": func(t *testing.T) error {
+		d := okDash()
+		d.Reports[0].Name = ""
+		return validate(d)
+	},
+	"plan-reports-per-dashboard": func(t *testing.T) error {
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "ana", Plan: convreport.FreePlan, Reports: nReports(11)})
+		return err
+	},
+	"plan-dashboards-per-account": func(t *testing.T) error {
+		s := store.NewMemory(store.WithPlan(convreport.FreePlan))
+		for i := range 4 {
+			d := okDash()
+			d.Name = fmt.Sprint("Support ", i+1)
+			if _, err := s.Create(context.Background(), ana, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	"store-conflict": func(t *testing.T) error {
+		s, d := storeWith(t, convreport.EveryoneCanEdit)
+		mine, theirs := d.Clone(), d.Clone()
+		theirs.Name = "Support desk"
+		_, err := s.Save(context.Background(), bruno, theirs)
+		require.NoError(t, err)
+		mine.Name = "Support team"
+		_, err = s.Save(context.Background(), ana, mine)
+		return err
+	},
+	"store-id-taken": func(t *testing.T) error {
+		s, d := storeWith(t, convreport.Private)
+		again := okDash()
+		again.ID = d.ID
+		_, err := s.Create(context.Background(), ana, again)
+		return err
+	},
+	"store-not-found": func(t *testing.T) error {
+		_, err := store.NewMemory().Get(context.Background(), ana, "sales")
+		return err
+	},
+	"store-forbidden-view": func(t *testing.T) error {
+		s, d := storeWith(t, convreport.Private)
+		_, err := s.Get(context.Background(), bruno, d.ID)
+		return err
+	},
+	"store-forbidden-edit": func(t *testing.T) error {
+		s, d := storeWith(t, convreport.EveryoneCanView)
+		d.Name = "Mine now"
+		_, err := s.Save(context.Background(), bruno, d)
+		return err
+	},
+	"store-forbidden-share": func(t *testing.T) error {
+		s, d := storeWith(t, convreport.EveryoneCanEdit)
+		d.Visibility = convreport.Private
+		_, err := s.Save(context.Background(), bruno, d)
+		return err
+	},
+	"store-forbidden-create": func(t *testing.T) error {
+		d := okDash()
+		_, err := store.NewMemory().Create(context.Background(), bruno, d)
+		return err
+	},
+	"store-unreadable-file": func(t *testing.T) error {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), []byte(`{"id":"support","name":`), 0o600))
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		_, err = s.List(context.Background(), ana)
+		return renamed{err, dir, "dashboards/acme"}
+	},
+	"run-dashboard-forbidden": func(t *testing.T) error {
+		d := okDash()
+		d.ID = "support"
+		q := fixtureQuery()
+		q.Viewer = bruno
+		_, err := docEngine(t).RunDashboard(context.Background(), q, d)
+		return err
+	},
+}
+
+// TestErrorCatalogueKeepsWhatItSays checks the "kept" claims of
+// docs/errors.md that a message cannot show.
+func TestErrorCatalogueKeepsWhatItSays(t *testing.T) {
+	ctx := context.Background()
+	// A rejected batch adds nothing: the source keeps its conversations.
+	src, err := memory.New([]convreport.Conversation{docConv("c1")})
+	require.NoError(t, err)
+	require.Error(t, src.Add(docConv("c2"), docConv("c1")))
+	require.Equal(t, 1, src.Len())
+	require.NoError(t, src.Add(docConv("c2")), "c2 was not taken by the failed batch")
+
+	// Strict reading returns no conversations; SkipInvalid every valid one.
+	cs, err := ingest.ReadAll(ctx, strings.NewReader(okLine+"\n{"), ingest.JSONL, ingest.Options{})
+	require.Error(t, err)
+	require.Nil(t, cs)
+
+	// A failed edit leaves the dashboard as it was.
+	d := okDash()
+	before := d.Clone()
+	_, err = d.UpdateReport(nil, "by-rep", convreport.Rename("Chats"), convreport.SetFilter("Inboxx == 1"))
+	require.Error(t, err)
+	require.Equal(t, before, d)
+
+	// A conflicting save writes nothing.
+	s, cur := storeWith(t, convreport.EveryoneCanEdit)
+	stale := cur.Clone()
+	cur.Name = "First"
+	_, err = s.Save(ctx, ana, cur)
+	require.NoError(t, err)
+	stale.Name = "Second"
+	_, err = s.Save(ctx, bruno, stale)
+	require.ErrorIs(t, err, convreport.ErrConflict)
+	got, err := s.Get(ctx, ana, cur.ID)
+	require.NoError(t, err)
+	require.Equal(t, "First", got.Name)
+
+	// An unreadable dashboard file is left as it is.
+	dir := t.TempDir()
+	bad := []byte(`{"id":"support","name":`)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), bad, 0o600))
+	ds, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	_, err = ds.Get(ctx, ana, "support")
+	require.Error(t, err)
+	after, err := os.ReadFile(filepath.Join(dir, "support.json"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(bad, after))
+
+}
