@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -277,11 +278,31 @@ const dayNanos = int64(24 * time.Hour)
 // inside), and within each counts whole weeks at once and scans the
 // holidays once.
 func (c *Calendar) Between(a, b time.Time) time.Duration {
+	if c == nil {
+		return max(0, b.Sub(a))
+	}
+	var buf [64]int64 // most calendars' holidays fit: no allocation
+	return c.between(a, b, c.appendHolidayDays(buf[:0]))
+}
+
+// holidayDays returns the valid holidays as days since 1970-01-01, sorted
+// and without repeats: a run computes it once for every conversation.
+func (c *Calendar) holidayDays() []int64 { return c.appendHolidayDays(nil) }
+
+func (c *Calendar) appendHolidayDays(days []int64) []int64 {
+	for _, h := range c.Holidays {
+		if h.valid() {
+			days = append(days, daysFromCivil(int64(h.Year), int(h.Month), h.Day))
+		}
+	}
+	slices.Sort(days)
+	return slices.Compact(days)
+}
+
+// between is Between with the holidays prepared by holidayDays.
+func (c *Calendar) between(a, b time.Time, hol []int64) time.Duration {
 	if !a.Before(b) {
 		return 0
-	}
-	if c == nil {
-		return b.Sub(a)
 	}
 	loc := c.Zone
 	if loc == nil {
@@ -300,7 +321,7 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 		}
 		d0, n0 := wallPosition(t, off)
 		d1, n1 := wallPosition(end, off)
-		total += c.openWall(d0, n0, d1, n1)
+		total += c.openWall(d0, n0, d1, n1, hol)
 		if last {
 			return time.Duration(total)
 		}
@@ -318,21 +339,21 @@ func wallPosition(t time.Time, off int) (day, nanos int64) {
 
 // openWall returns the open time of the wall-clock interval from nanosecond
 // n0 of day d0 to nanosecond n1 of day d1.
-func (c *Calendar) openWall(d0, n0, d1, n1 int64) int64 {
+func (c *Calendar) openWall(d0, n0, d1, n1 int64, hol []int64) int64 {
 	if d0 == d1 {
-		return c.openPart(d0, n0, n1)
+		return c.openPart(d0, n0, n1, hol)
 	}
-	total := c.openPart(d0, n0, dayNanos) + c.openPart(d1, 0, n1)
+	total := c.openPart(d0, n0, dayNanos, hol) + c.openPart(d1, 0, n1, hol)
 	if d1-d0 > 1 {
-		total += c.openDays(d0+1, d1)
+		total += c.openDays(d0+1, d1, hol)
 	}
 	return total
 }
 
 // openPart returns the open time of day between nanoseconds n0 and n1.
-func (c *Calendar) openPart(day, n0, n1 int64) int64 {
+func (c *Calendar) openPart(day, n0, n1 int64, hol []int64) int64 {
 	open := openHours(c.Week[weekdayOf(day)], n0, n1)
-	if open > 0 && c.isHoliday(day) {
+	if open > 0 && isHoliday(hol, day) {
 		return 0
 	}
 	return open
@@ -354,7 +375,7 @@ func openHours(hours []Hours, n0, n1 int64) int64 {
 
 // openDays returns the open time of the whole days lo to hi-1: whole weeks
 // at once, then the remaining days, less each holiday in between.
-func (c *Calendar) openDays(lo, hi int64) int64 {
+func (c *Calendar) openDays(lo, hi int64, hol []int64) int64 {
 	var week [7]int64
 	var weekTotal int64
 	for wd := range week {
@@ -366,41 +387,19 @@ func (c *Calendar) openDays(lo, hi int64) int64 {
 	for d := lo + n/7*7; d < hi; d++ {
 		total += week[weekdayOf(d)]
 	}
-	for i, h := range c.Holidays {
-		if !h.valid() {
-			continue
-		}
-		d := daysFromCivil(int64(h.Year), int(h.Month), h.Day)
-		if d < lo || d >= hi || week[weekdayOf(d)] == 0 || duplicate(c.Holidays[:i], h) {
-			continue
-		}
-		total -= week[weekdayOf(d)]
+	// Only the holidays inside [lo, hi) matter: find them by binary search.
+	i, _ := slices.BinarySearch(hol, lo)
+	for ; i < len(hol) && hol[i] < hi; i++ {
+		total -= week[weekdayOf(hol[i])]
 	}
 	return total
 }
 
-func duplicate(dates []Date, d Date) bool {
-	for _, e := range dates {
-		if e == d {
-			return true
-		}
-	}
-	return false
-}
-
-// isHoliday reports whether day (days since 1970-01-01) is a holiday.
-func (c *Calendar) isHoliday(day int64) bool {
-	if len(c.Holidays) == 0 {
-		return false
-	}
-	y, m, d := civilFromDays(day)
-	date := Date{int(y), time.Month(m), d}
-	for _, h := range c.Holidays {
-		if h == date {
-			return true
-		}
-	}
-	return false
+// isHoliday reports whether day (days since 1970-01-01) is in the sorted
+// holidays.
+func isHoliday(hol []int64, day int64) bool {
+	_, found := slices.BinarySearch(hol, day)
+	return found
 }
 
 // weekdayOf returns the weekday of day (days since 1970-01-01, a Thursday).

@@ -234,7 +234,7 @@ func TestSourceFailingMidScanIsWrapped(t *testing.T) {
 	boom := errors.New("replica lost its connection")
 	src := &countingSource{rows: cancelRows(), failAfter: 1234, failWith: boom}
 	eng := convreport.NewEngine(src)
-	const want = "convreport: reading source: replica lost its connection"
+	const want = "convreport: reading source *convreport_test.countingSource: replica lost its connection"
 
 	res, err := eng.Run(context.Background(), cancelQuery(), cancelReport)
 	require.Nil(t, res)
@@ -265,7 +265,7 @@ func TestColumnarSourceFailureIsWrapped(t *testing.T) {
 	require.NoError(t, err)
 	res, err := convreport.NewEngine(failingTable{m}).Run(context.Background(), cancelQuery(), cancelReport)
 	require.Nil(t, res)
-	require.EqualError(t, err, "convreport: reading source: snapshot evicted")
+	require.EqualError(t, err, "convreport: reading source convreport_test.failingTable: snapshot evicted")
 	var se *convreport.SourceError
 	require.ErrorAs(t, err, &se)
 }
@@ -282,7 +282,7 @@ func TestAggregatorFailureIsWrapped(t *testing.T) {
 	src := failingAggregator{&countingSource{rows: cancelRows()[:10]}}
 	res, err := convreport.NewEngine(src).Run(context.Background(), cancelQuery(), cancelReport)
 	require.Nil(t, res)
-	require.EqualError(t, err, "convreport: source aggregate: GROUP BY timed out")
+	require.EqualError(t, err, "convreport: reading source convreport_test.failingAggregator: GROUP BY timed out")
 	require.Zero(t, src.scans.Load(), "a failed pushdown does not fall back to a scan")
 }
 

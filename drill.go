@@ -34,6 +34,9 @@ var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee",
 // from a Result of the same report and query; a point of another query's
 // range is an error. The rows come in creation order; see [Drill.SortBy].
 func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rq, err := q.resolve()
 	if err != nil {
 		return nil, err
@@ -59,7 +62,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if r.Limit <= 0 || len(pl.dims) == 0 {
 			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions and a Limit")
 		}
-		gs, ls, err := scanTable(ctx, t, plans, rq.cal, env, e.workers)
+		gs, ls, err := scanTable(ctx, t, plans, rq.biz, env, e.workers)
 		if err != nil {
 			return nil, err
 		}
@@ -152,6 +155,9 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 				}
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -46,6 +46,9 @@ type Columnar interface {
 // source's schema fails the run with a *[ReportError] before anything is
 // read. On cancellation Run returns the context's error and no results.
 func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rq, err := q.resolve()
 	if err != nil {
 		return nil, err
@@ -67,7 +70,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 			}
 			return res, nil
 		case !errors.Is(err, ErrUnsupported):
-			return nil, fmt.Errorf("convreport: source aggregate: %w", err)
+			return nil, &SourceError{Source: sourceName(e.src), Err: err}
 		}
 	}
 	t, err := e.table(ctx, hintFor(plans))
@@ -75,8 +78,13 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 		return nil, err
 	}
 	env := FilterEnv{Now: rq.now, Zone: rq.loc}
-	gs, ls, err := scanTable(ctx, t, plans, rq.cal, env, e.workers)
+	gs, ls, err := scanTable(ctx, t, plans, rq.biz, env, e.workers)
 	if err != nil {
+		return nil, err
+	}
+	// A run with nothing to scan still honours a cancelled context: no
+	// result is returned as if complete.
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]Result, len(plans))
@@ -138,14 +146,14 @@ func (e *Engine) table(ctx context.Context, hint ScanHint) (*Table, error) {
 	if c, ok := e.src.(Columnar); ok {
 		t, err := c.Table(ctx)
 		if err != nil {
-			return nil, &SourceError{Err: err}
+			return nil, &SourceError{Source: sourceName(e.src), Err: err}
 		}
 		return t, nil
 	}
 	var rows []Conversation
 	for c, err := range e.src.Scan(ctx, hint) {
 		if err != nil {
-			return nil, &SourceError{Err: err}
+			return nil, &SourceError{Source: sourceName(e.src), Err: err}
 		}
 		if c == nil {
 			continue
@@ -162,16 +170,34 @@ func (e *Engine) table(ctx context.Context, hint ScanHint) (*Table, error) {
 	}
 	t, err := NewTable(e.src.Schema(), rows)
 	if err != nil {
-		return nil, &SourceError{Err: err}
+		return nil, &SourceError{Source: sourceName(e.src), Err: err}
 	}
 	return t, nil
 }
 
 // SourceError wraps a failure of the source while the engine read it.
 type SourceError struct {
-	Err error
+	// Source names the source: its Name() when it has that method (see
+	// [Named]), else its Go type.
+	Source string
+	Err    error
 }
 
-func (e *SourceError) Error() string { return "convreport: reading source: " + e.Err.Error() }
+func (e *SourceError) Error() string {
+	return "convreport: reading source " + e.Source + ": " + e.Err.Error()
+}
+
+// Named is a Source that says what it is, so errors can name it (an
+// embedder may have several: a replica, an archive).
+type Named interface {
+	Name() string
+}
+
+func sourceName(s Source) string {
+	if n, ok := s.(Named); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("%T", s)
+}
 
 func (e *SourceError) Unwrap() error { return e.Err }

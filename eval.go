@@ -588,7 +588,7 @@ func (cp *colPred) testFloat(v float64) bool {
 // metric returns a duration metric of row r in nanoseconds, and false when
 // it does not apply (no agent reply, not closed). With a calendar, only
 // business time counts.
-func (ec *evalCtx) metric(seg *segment, r, metric int, cal *Calendar) (int64, bool) {
+func (ec *evalCtx) metric(seg *segment, r, metric int, cal *bizHours) (int64, bool) {
 	created := seg.created[r]
 	var start, end int64
 	switch metric {
@@ -609,14 +609,14 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *Calendar) (int64, bo
 		return 0, false
 	}
 	if cal != nil {
-		return int64(cal.Between(time.Unix(0, start), time.Unix(0, end))), true
+		return int64(cal.c.between(time.Unix(0, start), time.Unix(0, end), cal.hol)), true
 	}
 	return end - start, true
 }
 
 // metricChunk computes a duration metric for the rows of m in a chunk: the
 // value in vals and a bit in has where the metric applies.
-func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, cal *Calendar, vals *[chunkRows]int64, has *mask) {
+func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, cal *bizHours, vals *[chunkRows]int64, has *mask) {
 	*has = mask{}
 	created := seg.created[base : base+n]
 	var start, end []int64
@@ -643,7 +643,7 @@ func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, c
 			}
 			h |= 1 << j
 			if cal != nil {
-				vals[i] = int64(cal.Between(time.Unix(0, s), time.Unix(0, e)))
+				vals[i] = int64(cal.c.between(time.Unix(0, s), time.Unix(0, e), cal.hol))
 			} else {
 				vals[i] = e - s
 			}

@@ -98,6 +98,7 @@ type resolved struct {
 	cal       *Calendar
 	scope     Scope
 	schema    *Schema // set by the engine before planning for a source
+	biz       *bizHours
 }
 
 func (q Query) resolve() (resolved, error) {
@@ -112,6 +113,7 @@ func (q Query) resolve() (resolved, error) {
 		r.now = time.Now()
 	}
 	if r.cal != nil {
+		r.biz = &bizHours{c: r.cal, hol: r.cal.holidayDays()}
 		if err := r.cal.Validate(); err != nil {
 			return r, &QueryError{Field: "Calendar", Reason: err.Error(), Err: err}
 		}
@@ -151,3 +153,9 @@ func (e *QueryError) Error() string { return "convreport: query: " + e.Field + "
 
 // Unwrap returns Err.
 func (e *QueryError) Unwrap() error { return e.Err }
+
+// bizHours is a calendar prepared for a run: its holidays sorted once.
+type bizHours struct {
+	c   *Calendar
+	hol []int64
+}

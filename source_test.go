@@ -90,7 +90,7 @@ func TestScanHintPrunesRows(t *testing.T) {
 func TestSourceFailureIsWrapped(t *testing.T) {
 	src := &rowSource{schema: convreport.DefaultSchema(), rows: fixture(), failAt: 3}
 	_, err := convreport.NewEngine(src).Run(context.Background(), fixtureQuery(), convreport.Report{})
-	require.EqualError(t, err, "convreport: reading source: disk on fire")
+	require.EqualError(t, err, "convreport: reading source *convreport_test.rowSource: disk on fire")
 	var se *convreport.SourceError
 	require.ErrorAs(t, err, &se)
 }
