@@ -15,16 +15,14 @@ type ReportError struct {
 }
 
 func (e *ReportError) Error() string {
-	return fmt.Sprintf("convreport: report %q: %s: %v", e.Report, e.Field, e.Err)
+	// The wrapped error may be a package error of its own; one prefix is
+	// enough.
+	msg := strings.TrimPrefix(e.Err.Error(), "convreport: ")
+	msg = strings.TrimPrefix(msg, e.Field+": ")
+	return fmt.Sprintf("convreport: report %q: %s: %s", e.Report, e.Field, msg)
 }
 
 func (e *ReportError) Unwrap() error { return e.Err }
-
-// Limits on what one report may ask for.
-const (
-	maxDimensions = 4
-	maxBuckets    = 100_000
-)
 
 // plan is a report compiled against a schema and a resolved query.
 type plan struct {
@@ -49,6 +47,8 @@ type plan struct {
 
 	measure Measure
 	metric  int // metricNone or a metric constant
+
+	maxGroups int // groups beyond it fold into Other
 }
 
 const (
@@ -76,7 +76,7 @@ func filterText(s *Schema, r *Report) (string, error) {
 }
 
 // compileReport checks r against the schema and prepares it for rq.
-func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, error) {
+func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits) (*plan, error) {
 	bad := func(field string, err error) (*plan, error) {
 		return nil, &ReportError{Report: r.Name, Field: field, Err: err}
 	}
@@ -148,8 +148,8 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
 	}
 
-	if len(r.Dimensions) > maxDimensions {
-		return bad("dimensions", fmt.Errorf("%d dimensions; at most %d", len(r.Dimensions), maxDimensions))
+	if len(r.Dimensions) > lim.MaxDimensions {
+		return bad("dimensions", &LimitError{What: "dimensions per report", Limit: lim.MaxDimensions, Got: len(r.Dimensions)})
 	}
 	for _, name := range r.Dimensions {
 		dp, err := s.resolve(name)
@@ -177,14 +177,14 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 		if !validBucket(r.Bucket) {
 			return bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket))
 		}
-		// Refuse absurd ranges before building them: an hour is the
-		// shortest bucket and lasts at least 30 minutes.
-		if r.Bucket == Hour && rq.to.Sub(rq.from)/(30*time.Minute) > maxBuckets {
-			return bad("bucket", fmt.Errorf("more than %d hour buckets in the range", maxBuckets))
+		// Refuse absurd ranges before building them: an hour bucket lasts
+		// at least 30 minutes, so there are at most twice as many as hours.
+		if hours := int64((rq.to.Sub(rq.from) + time.Hour - 1) / time.Hour); r.Bucket == Hour && hours > 2*int64(lim.MaxBuckets) {
+			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: int(min(hours, 1<<31-1))})
 		}
 		p.starts = bucketStarts(rq.from, rq.to, r.Bucket, rq.loc, rq.weekStart)
-		if len(p.starts) > maxBuckets {
-			return bad("bucket", fmt.Errorf("%d %s buckets in the range; at most %d", len(p.starts), r.Bucket, maxBuckets))
+		if len(p.starts) > lim.MaxBuckets {
+			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: len(p.starts)})
 		}
 		p.startsNano = make([]int64, len(p.starts))
 		for i, st := range p.starts {
@@ -199,6 +199,10 @@ func compileReport(s *Schema, r Report, rq resolved, fc filterCache) (*plan, err
 	if r.Limit < 0 {
 		return bad("limit", fmt.Errorf("%d is negative", r.Limit))
 	}
+	if r.Limit > lim.MaxGroups {
+		return bad("limit", &LimitError{What: "points per report", Limit: lim.MaxGroups, Got: r.Limit})
+	}
+	p.maxGroups = lim.MaxGroups
 	if r.Limit > 0 && len(r.Dimensions) == 0 {
 		return bad("limit", errors.New("a report without dimensions has nothing to fold; a time series keeps every bucket"))
 	}
@@ -262,17 +266,23 @@ func searchAfter(a []int64, v int64) int {
 }
 
 // filterCache compiles each distinct filter text once per run.
-type filterCache map[string]*Filter
+type filterCache struct {
+	opts FilterOptions
+	m    map[string]*Filter
+}
 
-func (fc filterCache) compile(s *Schema, src string) (*Filter, error) {
-	if f, ok := fc[src]; ok {
+func (fc *filterCache) compile(s *Schema, src string) (*Filter, error) {
+	if f, ok := fc.m[src]; ok {
 		return f, nil
 	}
-	f, err := CompileFilter(s, src)
+	f, err := fc.opts.Compile(s, src)
 	if err != nil {
 		return nil, err
 	}
-	fc[src] = f
+	if fc.m == nil {
+		fc.m = map[string]*Filter{}
+	}
+	fc.m[src] = f
 	return f, nil
 }
 

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// MaxPageSize caps the rows one drill-down page returns.
+// MaxPageSize is the default cap on the rows of one drill-down page.
 const MaxPageSize = 1000
 
 // Drill is the list of conversations behind one data point, as
@@ -22,6 +22,7 @@ type Drill struct {
 	Columns []Property
 	t       *Table
 	refs    []rowRef
+	maxPage int
 }
 
 type rowRef struct{ seg, row int32 }
@@ -41,7 +42,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	if err != nil {
 		return nil, err
 	}
-	plans, err := compileAll(e.src.Schema(), []Report{r}, rq)
+	plans, err := compileAll(e.src.Schema(), []Report{r}, rq, e.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -59,14 +60,17 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	// want decides, from a row's group key, whether the row is behind p.
 	var want func(key uint64) bool
 	if p.Other {
-		if r.Limit <= 0 || len(pl.dims) == 0 {
-			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions and a Limit")
+		if len(pl.dims) == 0 {
+			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions")
 		}
 		gs, ls, err := scanTable(ctx, t, plans, rq.biz, env, e.workers)
 		if err != nil {
 			return nil, err
 		}
 		res := finalize(tableDicts(t, pl), pl, gs[0], ls[0], rq)
+		if res.Folded == 0 {
+			return nil, fmt.Errorf("convreport: drill-down: report %q folds nothing into Other for this query", r.Name)
+		}
 		// The groups (or series) kept apart from Other, keyed without
 		// their bucket.
 		kept := map[uint64]bool{}
@@ -86,7 +90,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 			}
 		}
 		if _, ok := pointGroupKey(t, pl, l, p); !ok {
-			return &Drill{Columns: drillColumns(t.schema, r), t: t}, nil
+			return &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}, nil
 		}
 	}
 
@@ -122,7 +126,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		where = append(where, &pred{op: pKnown, prop: mustProp(t.schema, pl.measure.Metric.property())})
 	}
 
-	d := &Drill{Columns: drillColumns(t.schema, r), t: t}
+	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}
 	ec := newEvalCtx(t)
 	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
 	lc := newLeafCache(ec)
@@ -284,14 +288,15 @@ func compareValues(a, b any) int {
 // All yields every conversation behind the point, in the current order.
 func (d *Drill) All() iter.Seq[Conversation] { return d.rows(0, len(d.refs)) }
 
-// Page yields at most limit conversations (capped at [MaxPageSize]) from
-// offset, in the current order.
+// Page yields at most limit conversations from offset, in the current
+// order. A limit over the engine's page size ([Limits.MaxPageSize]) is a
+// *[LimitError].
 func (d *Drill) Page(offset, limit int) (iter.Seq[Conversation], error) {
 	if offset < 0 || limit < 0 {
 		return nil, fmt.Errorf("convreport: drill-down page: offset %d and limit %d must not be negative", offset, limit)
 	}
-	if limit > MaxPageSize {
-		return nil, &LimitError{What: "drill-down page size", Limit: MaxPageSize, Got: limit}
+	if limit > d.maxPage {
+		return nil, &LimitError{What: "drill-down page size", Limit: d.maxPage, Got: limit}
 	}
 	return d.rows(offset, limit), nil
 }

@@ -10,6 +10,7 @@ import (
 type Engine struct {
 	src     Source
 	workers int
+	limits  Limits
 }
 
 // Option configures an [Engine].
@@ -26,7 +27,7 @@ func WithWorkers(n int) Option {
 
 // NewEngine returns an engine over src.
 func NewEngine(src Source, opts ...Option) *Engine {
-	e := &Engine{src: src, workers: defaultWorkers()}
+	e := &Engine{src: src, workers: defaultWorkers(), limits: DefaultLimits()}
 	for _, o := range opts {
 		o(e)
 	}
@@ -53,7 +54,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if err != nil {
 		return nil, err
 	}
-	plans, err := compileAll(e.src.Schema(), reports, rq)
+	plans, err := compileAll(e.src.Schema(), reports, rq, e.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -94,11 +95,11 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	return out, nil
 }
 
-func compileAll(s *Schema, reports []Report, rq resolved) ([]*plan, error) {
+func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*plan, error) {
 	plans := make([]*plan, len(reports))
-	fc := filterCache{}
+	fc := &filterCache{opts: lim.Filter}
 	for i, r := range reports {
-		p, err := compileReport(s, r, rq, fc)
+		p, err := compileReport(s, r, rq, fc, lim)
 		if err != nil {
 			return nil, err
 		}

@@ -64,7 +64,7 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 		// Series beyond the Limit, ranked by conversations, fold into one
 		// "Other" series.
 		var folded []uint64
-		if p.r.Limit > 0 && len(p.dims) > 0 && len(live) > p.r.Limit {
+		if lim := p.limit(len(live)); lim > 0 && len(p.dims) > 0 && len(live) > lim {
 			dimsOf := func(sk uint64) []DimensionValue {
 				codes, _ := l.decode(sk)
 				out := make([]DimensionValue, len(codes))
@@ -79,7 +79,8 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 				}
 				return compareDims(dimsOf(a), dimsOf(b))
 			})
-			live, folded = live[:p.r.Limit], live[p.r.Limit:]
+			live, folded = live[:lim], live[lim:]
+			res.Folded = len(folded)
 		}
 		for _, sk := range live {
 			codes, _ := l.decode(sk)
@@ -122,10 +123,11 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 		}
 	}
 	sortPoints(p, pts)
-	if p.r.Limit > 0 && p.bucket == NoBucket && len(pts) > p.r.Limit {
+	if lim := p.limit(len(pts)); lim > 0 && p.bucket == NoBucket && len(pts) > lim {
 		var slots []int
 		kept := map[string]bool{}
-		for _, x := range pts[:p.r.Limit] {
+		res.Folded = len(pts) - lim
+		for _, x := range pts[:lim] {
 			kept[pointKey(x)] = true
 		}
 		for _, x := range gs {
@@ -137,10 +139,23 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 				slots = append(slots, x.slot)
 			}
 		}
-		pts = append(pts[:p.r.Limit:p.r.Limit], otherPoint(p, g, slots))
+		pts = append(pts[:lim:lim], otherPoint(p, g, slots))
 	}
 	res.Points = pts
 	return res
+}
+
+// limit is how many of n groups (or series) a report keeps apart from
+// Other: its own Limit, or, past the engine's MaxGroups, one fewer than
+// that so the result holds MaxGroups points; zero keeps all.
+func (p *plan) limit(n int) int {
+	switch {
+	case p.r.Limit > 0:
+		return p.r.Limit
+	case p.maxGroups > 0 && n > p.maxGroups:
+		return p.maxGroups - 1
+	}
+	return 0
 }
 
 // otherPoint folds the groups of slots into one "Other" point.

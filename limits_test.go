@@ -39,10 +39,10 @@ func TestFilterLimitsThroughTheEngine(t *testing.T) {
 	}{
 		{"length", convreport.Report{Name: "r", Filter: long},
 			convreport.FilterLimitError{Limit: "length", Max: convreport.DefaultMaxFilterLength, Got: 4098},
-			`convreport: report "r": filter: convreport: filter: expression is 4098 bytes long, over the limit of 4096 bytes`},
+			`convreport: report "r": filter: expression is 4098 bytes long, over the limit of 4096 bytes`},
 		{"nodes", convreport.Report{Name: "r", Filter: orChain(65)}, // 259 nodes
 			convreport.FilterLimitError{Limit: "nodes", Max: convreport.DefaultMaxFilterNodes, Got: 259},
-			`convreport: report "r": filter: convreport: filter: expression has 259 nodes, over the limit of 256 nodes`},
+			`convreport: report "r": filter: expression has 259 nodes, over the limit of 256 nodes`},
 		// The limits apply to the report's expression and conditions joined:
 		// each alone is within them, together they are not.
 		{"filter and conditions joined", convreport.Report{Name: "r", Filter: orChain(60), // 239 nodes
@@ -51,7 +51,7 @@ func TestFilterLimitsThroughTheEngine(t *testing.T) {
 				{Property: "Inbox", Op: convreport.IsAnyOf, Values: strings.Fields("a b c d e f g h i j k l m n o p q r s t")},
 			}},
 			convreport.FilterLimitError{Limit: "nodes", Max: 256, Got: 263},
-			`convreport: report "r": filter: convreport: filter: expression has 263 nodes, over the limit of 256 nodes`},
+			`convreport: report "r": filter: expression has 263 nodes, over the limit of 256 nodes`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestFilterLimitThroughTheReportEditor(t *testing.T) {
 	d := newDash(t, byRepReport("By rep"))
 	id := d.Reports[0].ID
 	_, err := d.UpdateReport(nil, id, convreport.SetFilter(orChain(65)))
-	require.EqualError(t, err, `convreport: report "By rep": filter: convreport: filter: expression has 259 nodes, over the limit of 256 nodes`)
+	require.EqualError(t, err, `convreport: report "By rep": filter: expression has 259 nodes, over the limit of 256 nodes`)
 	var le *convreport.FilterLimitError
 	require.ErrorAs(t, err, &le)
 	var re *convreport.ReportError
@@ -144,7 +144,7 @@ func TestDimensionLimit(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = eng.Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r", Dimensions: append(four, "Status")})
-	require.EqualError(t, err, `convreport: report "r": dimensions: 5 dimensions; at most 4`)
+	require.EqualError(t, err, `convreport: report "r": dimensions: dimensions per report 5 is over the limit of 4`)
 	var re *convreport.ReportError
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, "dimensions", re.Field)
@@ -152,7 +152,7 @@ func TestDimensionLimit(t *testing.T) {
 	// The editor refuses it too, before anything is saved.
 	_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana",
 		Reports: []convreport.Report{{Name: "r", Dimensions: append(four, "Status")}}})
-	require.EqualError(t, err, `convreport: report "r": dimensions: 5 dimensions; at most 4`)
+	require.EqualError(t, err, `convreport: report "r": dimensions: dimensions per report 5 is over the limit of 4`)
 }
 
 func TestBucketLimit(t *testing.T) {
@@ -161,13 +161,13 @@ func TestBucketLimit(t *testing.T) {
 	eng := convreport.NewEngine(src)
 	q := convreport.Query{From: at("2000-01-01T00:00:00Z"), To: at("2012-01-01T00:00:00Z")}
 	_, err = eng.Run(context.Background(), q, convreport.Report{Name: "r", Bucket: convreport.Hour})
-	require.EqualError(t, err, `convreport: report "r": bucket: more than 100000 hour buckets in the range`)
+	require.EqualError(t, err, `convreport: report "r": bucket: buckets per report 105192 is over the limit of 100000`)
 	var re *convreport.ReportError
 	require.ErrorAs(t, err, &re)
 
 	q = convreport.Query{From: at("1700-01-01T00:00:00Z"), To: at("2000-01-01T00:00:00Z")}
 	_, err = eng.Run(context.Background(), q, convreport.Report{Name: "r", Bucket: convreport.Day})
-	require.EqualError(t, err, `convreport: report "r": bucket: 109572 day buckets in the range; at most 100000`)
+	require.EqualError(t, err, `convreport: report "r": bucket: buckets per report 109572 is over the limit of 100000`)
 	require.ErrorAs(t, err, &re)
 
 	// The longest preset fits in day buckets.
@@ -221,7 +221,7 @@ func TestOtherFoldsTheTail(t *testing.T) {
 
 	// An Other point needs a report with a Limit.
 	_, err = eng.DrillDown(context.Background(), fixtureQuery(), convreport.Report{Name: "all reps", Dimensions: []string{"Assignee"}}, other)
-	require.EqualError(t, err, "convreport: drill-down: an Other point needs a report with dimensions and a Limit")
+	require.EqualError(t, err, `convreport: drill-down: report "all reps" folds nothing into Other for this query`)
 }
 
 func TestPlanLimitErrors(t *testing.T) {

@@ -41,7 +41,7 @@ func checkReport(s *Schema, r Report) error {
 	}
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	rq := resolved{from: day, to: day.AddDate(0, 0, 1), loc: time.UTC, now: day, weekStart: time.Monday}
-	_, err := compileReport(s, r, rq, filterCache{})
+	_, err := compileReport(s, r, rq, &filterCache{}, DefaultLimits())
 	return err
 }
 

@@ -19,6 +19,9 @@ type Result struct {
 	// apply to (never answered, still open).
 	Matched  int64
 	Excluded int64
+	// Folded is the number of groups (or series) folded into the "Other"
+	// point (or series), by the report's Limit or the engine's MaxGroups.
+	Folded int
 }
 
 // Point is one data point: a group of conversations and its value.

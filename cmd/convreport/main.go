@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 )
 
 // exitError carries a process exit code; usage problems exit with 2.
@@ -66,7 +67,8 @@ func main() {
 		code = ee.code
 	}
 	if !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, "convreport:", err)
+		// Library errors carry the package prefix already.
+		fmt.Fprintln(os.Stderr, "convreport:", strings.TrimPrefix(err.Error(), "convreport: "))
 	} else {
 		code = 0
 	}

@@ -208,7 +208,7 @@ func TestSkipInvalidKeepsValidRows(t *testing.T) {
 func TestCheckFilterShowsTheCaret(t *testing.T) {
 	o := cli(t, "", "check-filter", `Channel == "chat" && Inboxx == "Sales"`)
 	require.Equal(t, 1, o.code)
-	require.Equal(t, "convreport: convreport: filter: unknown property \"Inboxx\" (did you mean \"Inbox\"?) at line 1, column 22:\n"+
+	require.Equal(t, "convreport: filter: unknown property \"Inboxx\" (did you mean \"Inbox\"?) at line 1, column 22:\n"+
 		" | Channel == \"chat\" && Inboxx == \"Sales\"\n"+
 		" | .....................^\n", o.stderr)
 	o = cli(t, "", "check-filter", `Channel == "chat"`)

@@ -1,0 +1,57 @@
+package convreport
+
+// Limits bounds what one run or drill-down may ask for, so a hostile or
+// careless report cannot exhaust the machine. A zero field means its
+// default (see [DefaultLimits]).
+type Limits struct {
+	// Filter bounds each report's filter (expression and conditions).
+	Filter FilterOptions
+	// MaxDimensions caps a report's dimensions; default 4.
+	MaxDimensions int
+	// MaxBuckets caps a report's time buckets; default 100 000.
+	MaxBuckets int
+	// MaxGroups caps the points (or, for a time series, the series) of a
+	// report; default 10 000. Groups beyond it are not an error: they fold
+	// into one "Other" point (or series) as [Report.Limit] does, and
+	// [Result.Folded] says how many.
+	MaxGroups int
+	// MaxPageSize caps the rows of one [Drill.Page]; default [MaxPageSize].
+	MaxPageSize int
+}
+
+// DefaultLimits returns the limits an engine has unless told otherwise.
+func DefaultLimits() Limits {
+	return Limits{
+		Filter:        FilterOptions{MaxLength: DefaultMaxFilterLength, MaxNodes: DefaultMaxFilterNodes},
+		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPageSize: MaxPageSize,
+	}
+}
+
+// withDefaults fills the zero fields of l.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.Filter.MaxLength <= 0 {
+		l.Filter.MaxLength = d.Filter.MaxLength
+	}
+	if l.Filter.MaxNodes <= 0 {
+		l.Filter.MaxNodes = d.Filter.MaxNodes
+	}
+	if l.MaxDimensions <= 0 {
+		l.MaxDimensions = d.MaxDimensions
+	}
+	if l.MaxBuckets <= 0 {
+		l.MaxBuckets = d.MaxBuckets
+	}
+	if l.MaxGroups <= 0 {
+		l.MaxGroups = d.MaxGroups
+	}
+	if l.MaxPageSize <= 0 {
+		l.MaxPageSize = d.MaxPageSize
+	}
+	return l
+}
+
+// WithLimits sets the engine's limits; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(e *Engine) { e.limits = l.withDefaults() }
+}
