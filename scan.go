@@ -352,10 +352,20 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 		if !p.dateCreated {
 			dates = seg.cols[p.dateCol].ints[base : base+n]
 		}
+		// Rows are in creation order: for a creation-date series the
+		// bucket only moves forward, so a cursor replaces the search.
+		bi := -1
 		for w := 0; w < words; w++ {
 			for b := m[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
-				keys[i] += uint64(bucketIndexNanos(p.startsNano, dates[i])) * l.strideB
+				v := dates[i]
+				if !p.dateCreated || bi < 0 || v < p.startsNano[bi] {
+					bi = bucketIndexNanos(p.startsNano, v)
+				}
+				for bi+1 < len(p.startsNano) && v >= p.startsNano[bi+1] {
+					bi++
+				}
+				keys[i] += uint64(bi) * l.strideB
 			}
 		}
 	}
