@@ -8,6 +8,8 @@ import (
 	"iter"
 	mbits "math/bits"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -129,36 +131,68 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}
 	ec := newEvalCtx(t)
 	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
-	lc := newLeafCache(ec)
+	// Chunks are shared out among the workers; each chunk's rows are kept
+	// apart and joined in order, so the list stays in creation order.
+	type item struct{ seg, base, lo, hi int }
+	var items []item
 	for si, seg := range t.segs {
 		lo, hi := pl.rowRange(seg)
 		for base := lo - lo%chunkRows; base < hi; base += chunkRows {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			n := min(chunkRows, seg.n-base)
-			var m mask
-			for j := 0; j < n; j += 64 {
-				m[j/64] = ^uint64(0)
-				if rem := n - j; rem < 64 {
-					m[j/64] = 1<<rem - 1
-				}
-			}
-			clipRange(&m, base, n, lo, hi)
-			lc.reset()
-			if err := cp.eval(ec, lc, seg, base, n, &m, &m); err != nil {
-				return nil, err
-			}
-			for w := 0; w < (n+63)/64; w++ {
-				for b := m[w]; b != 0; b &= b - 1 {
-					r := base + w*64 + mbits.TrailingZeros64(b)
-					if want != nil && !want(pl.rowKey(seg, r, l)) {
-						continue
-					}
-					d.refs = append(d.refs, rowRef{int32(si), int32(r)})
-				}
-			}
+			items = append(items, item{si, base, lo, hi})
 		}
+	}
+	found := make([][]rowRef, len(items))
+	var next atomic.Int64
+	var failed atomic.Pointer[error]
+	var wg sync.WaitGroup
+	for range max(1, min(e.workers, len(items))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lc := newLeafCache(ec)
+			for failed.Load() == nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(items) {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+				it := items[k]
+				seg := t.segs[it.seg]
+				n := min(chunkRows, seg.n-it.base)
+				var m mask
+				for j := 0; j < n; j += 64 {
+					m[j/64] = ^uint64(0)
+					if rem := n - j; rem < 64 {
+						m[j/64] = 1<<rem - 1
+					}
+				}
+				clipRange(&m, it.base, n, it.lo, it.hi)
+				lc.reset()
+				if err := cp.eval(ec, lc, seg, it.base, n, &m, &m); err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+				for w := 0; w < (n+63)/64; w++ {
+					for b := m[w]; b != 0; b &= b - 1 {
+						r := it.base + w*64 + mbits.TrailingZeros64(b)
+						if want != nil && !want(pl.rowKey(seg, r, l)) {
+							continue
+						}
+						found[k] = append(found[k], rowRef{int32(it.seg), int32(r)})
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := failed.Load(); err != nil {
+		return nil, *err
+	}
+	for _, f := range found {
+		d.refs = append(d.refs, f...)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
