@@ -709,7 +709,9 @@ func measure(m convreport.Measure, rows []convreport.Conversation, cal *convrepo
 			p = m.P
 		}
 		// nearest rank: the smallest r with r/n >= p/100
-		pr := new(big.Rat).SetFloat64(p)
+		// P is read to a millionth, as the engine does: 99.9 means 99.9,
+		// not the float64 just above it.
+		pr := big.NewRat(int64(p*1e6+0.5), 1e6)
 		r := 1
 		for ; r < n; r++ {
 			lhs := new(big.Rat).SetFrac64(int64(r)*100, int64(n))

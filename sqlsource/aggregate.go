@@ -1,0 +1,479 @@
+package sqlsource
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/convreport/convreport"
+)
+
+// How a report's statement returns its groups.
+type stmtKind int
+
+const (
+	// stmtGroups: one row per group with counts, sums, extremes, shares.
+	stmtGroups stmtKind = iota
+	// stmtQuantile: one row per group with its nearest-rank quantile,
+	// picked with window functions.
+	stmtQuantile
+	// stmtDurations: one row per conversation with its duration, for a
+	// percentile report with a Limit, whose "Other" point needs them all.
+	stmtDurations
+)
+
+// stmt is one report as SQL.
+type stmt struct {
+	sql     string
+	args    []any
+	kind    stmtKind
+	dims    int
+	measure convreport.Measure
+}
+
+// Aggregate computes every report of the plan with one SQL statement each,
+// in one read-only transaction so they see the same data. It declines the
+// whole plan (an error wrapping [convreport.ErrUnsupported]) when any
+// report cannot be computed exactly in SQL.
+func (s *Source) Aggregate(ctx context.Context, plan *convreport.Plan) ([]convreport.Result, error) {
+	stmts, err := s.statements(plan)
+	if err != nil {
+		if errors.Is(err, convreport.ErrUnsupported) {
+			s.declined.Add(1)
+			if s.onDecline != nil {
+				s.onDecline(err)
+			}
+		}
+		return nil, err
+	}
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d == PostgreSQL {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
+	}
+	defer tx.Rollback()
+	out := make([]convreport.Result, len(stmts))
+	for i, st := range stmts {
+		groups, err := st.run(ctx, tx, s.d)
+		if err != nil {
+			return nil, fmt.Errorf("sqlsource: report %q: %w", plan.Reports[i].Report.Name, err)
+		}
+		if out[i], err = plan.Result(i, groups); err != nil {
+			return nil, fmt.Errorf("sqlsource: report %q: %w", plan.Reports[i].Report.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
+	}
+	s.answered.Add(1)
+	return out, nil
+}
+
+// statements builds every report's statement, or declines the plan.
+func (s *Source) statements(plan *convreport.Plan) ([]stmt, error) {
+	if plan == nil {
+		return nil, errors.New("sqlsource: aggregate: nil plan")
+	}
+	if !s.pushdown {
+		return nil, decline("pushdown is off (WithoutPushdown)")
+	}
+	if plan.Calendar != nil {
+		return nil, decline("business hours (a Calendar) are computed by the engine")
+	}
+	out := make([]stmt, len(plan.Reports))
+	for i, r := range plan.Reports {
+		st, err := s.statement(r)
+		if err != nil {
+			return nil, fmt.Errorf("report %q: %w", r.Report.Name, err)
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// statement builds one report's SELECT:
+//
+//	SELECT k0…, b, <aggregates> FROM (
+//	    SELECT <dimension>… AS k0…, <bucket index> AS b, <duration> AS d
+//	    FROM table WHERE <created bounds> AND <conditions>) GROUP BY k0…, b
+//
+// with a window-function variant for quantiles.
+func (s *Source) statement(r convreport.PlannedReport) (stmt, error) {
+	st := stmt{dims: len(r.Dimensions), measure: r.Measure}
+	agg := r.Measure.Agg
+	if agg == "" {
+		agg = convreport.Count
+	}
+	metric := agg != convreport.Count
+	switch agg {
+	case convreport.Median, convreport.Percentile:
+		st.kind = stmtQuantile
+		if r.Report.Limit > 0 {
+			st.kind = stmtDurations
+		}
+	case convreport.Count, convreport.Average, convreport.Min, convreport.Max, convreport.ShareWithin:
+	default:
+		return st, decline("unknown aggregation %q", agg)
+	}
+	q := &sqlBuf{d: s.d}
+	keys := ""
+	for j := range r.Dimensions {
+		keys += "k" + strconv.Itoa(j) + ", "
+	}
+	// The rows: dimension values, bucket, duration.
+	inner := func() error {
+		if s.d == SQLite && len(r.Buckets) > 1 {
+			// SQLite has no width_bucket: a CASE over the starts, on the
+			// bucket value computed once below.
+			q.w("SELECT ", keys)
+			if err := q.bucketCase(r.Buckets); err != nil {
+				return err
+			}
+			q.w(" AS b")
+			if metric {
+				q.w(", d")
+			}
+			q.w(" FROM (")
+		}
+		q.w("SELECT ")
+		for j, p := range r.Dimensions {
+			if err := q.dimension(s.l, p); err != nil {
+				return err
+			}
+			q.w(" AS k", strconv.Itoa(j), ", ")
+		}
+		switch {
+		case len(r.Buckets) <= 1:
+			q.w("0 AS b")
+		case s.d == SQLite:
+			if err := q.value(s.l, r.BucketProperty); err != nil {
+				return err
+			}
+			q.w(" AS bv")
+		default:
+			starts, err := startNanos(r.Buckets)
+			if err != nil {
+				return err
+			}
+			q.w("GREATEST(width_bucket(")
+			if err := q.value(s.l, r.BucketProperty); err != nil {
+				return err
+			}
+			q.w(", ")
+			q.param(starts, "bigint[]")
+			q.w(") - 1, 0) AS b")
+		}
+		if metric {
+			q.w(", ")
+			if err := q.metric(s.l, r.Measure.Metric); err != nil {
+				return err
+			}
+			q.w(" AS d")
+		}
+		q.w(" FROM ")
+		q.ident(s.l.table)
+		q.w(" WHERE ")
+		if s.createdBounds(q, r.CreatedFrom, r.CreatedTo) {
+			q.w(" AND ")
+		}
+		if err := q.cond(s.l, r.Where); err != nil {
+			return err
+		}
+		if s.d == SQLite && len(r.Buckets) > 1 {
+			q.w(") AS s0")
+		}
+		return nil
+	}
+	var err error
+	switch st.kind {
+	case stmtGroups:
+		q.w("SELECT ", keys, "b, COUNT(*)")
+		if metric {
+			q.w(", COUNT(d)")
+			switch agg {
+			case convreport.Average:
+				if s.d == SQLite {
+					// SQLite sums int64 and fails on overflow: whole
+					// seconds and remainders apart stay exact.
+					q.w(", SUM(d / 1000000000), SUM(d % 1000000000)")
+				} else {
+					q.w(", SUM(d)::text") // numeric: exact
+				}
+			case convreport.Min:
+				q.w(", MIN(d)")
+			case convreport.Max:
+				q.w(", MAX(d)")
+			case convreport.ShareWithin:
+				q.w(", COUNT(CASE WHEN d <= ")
+				q.param(int64(r.Measure.Threshold), "bigint")
+				q.w(" THEN 1 END)")
+			}
+		}
+		q.w(" FROM (")
+		err = inner()
+		q.w(") AS s GROUP BY ", keys, "b")
+	case stmtQuantile:
+		// The group's counts over a window, and the row whose rank is
+		// the engine's nearest rank: the smallest r with r/n ≥ p/100,
+		// computed in integers on p × 10⁶ exactly as the engine does.
+		part := "PARTITION BY " + keys + "b"
+		q.w("SELECT ", keys, "b, total, n, d FROM (SELECT ", keys, "b, d, ",
+			"ROW_NUMBER() OVER (", part, " ORDER BY d NULLS LAST) AS rn, ",
+			"COUNT(*) OVER (", part, ") AS total, ",
+			"COUNT(d) OVER (", part, ") AS n FROM (")
+		err = inner()
+		greatest, least := "GREATEST", "LEAST"
+		if s.d == SQLite {
+			greatest, least = "max", "min"
+		}
+		q.w(") AS s) AS w WHERE rn = CASE WHEN n = 0 THEN 1 ELSE ", greatest, "(1, ", least, "(n, (")
+		q.param(microPercent(r.Measure), "bigint")
+		q.w(" * n + 99999999) / 100000000)) END")
+	case stmtDurations:
+		q.w("SELECT ", keys, "b, d FROM (")
+		err = inner()
+		q.w(") AS s")
+	}
+	if err != nil {
+		return st, err
+	}
+	if len(q.args) > s.d.maxParams() {
+		return st, decline("%d parameters, over the %v limit", len(q.args), s.d)
+	}
+	st.sql, st.args = q.String(), q.args
+	return st, nil
+}
+
+// microPercent is the percentile in millionths of a percent, rounded as
+// the engine rounds it.
+func microPercent(m convreport.Measure) int64 {
+	p := 50.0
+	if m.Agg == convreport.Percentile {
+		p = m.P
+	}
+	return int64(p*1e6 + 0.5)
+}
+
+func startNanos(starts []time.Time) ([]int64, error) {
+	out := make([]int64, len(starts))
+	for i, t := range starts {
+		n, err := nanos(t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// bucketCase writes the index of bv's bucket: a binary CASE over runs of
+// buckets of equal length (the hours of a quarter are one run; days make a
+// run between two DST changes), and within a run arithmetic on integer
+// nanoseconds. Exact, and small whatever the number of buckets.
+func (q *sqlBuf) bucketCase(starts []time.Time) error {
+	ns, err := startNanos(starts)
+	if err != nil {
+		return err
+	}
+	// A run covers buckets first … first+count-1, each width long; the
+	// last bucket is open-ended, a run of its own.
+	type run struct{ first, count, width int64 }
+	var runs []run
+	for i := 0; i < len(ns)-1; i++ {
+		w := ns[i+1] - ns[i]
+		if k := len(runs) - 1; k >= 0 && runs[k].width == w && runs[k].first+runs[k].count == int64(i) {
+			runs[k].count++
+			continue
+		}
+		runs = append(runs, run{first: int64(i), count: 1, width: w})
+	}
+	runs = append(runs, run{first: int64(len(ns) - 1), count: 1})
+	var write func(lo, hi int)
+	write = func(lo, hi int) {
+		if hi-lo == 1 {
+			r := runs[lo]
+			if r.count == 1 {
+				q.int(r.first)
+				return
+			}
+			q.w("(")
+			q.int(r.first)
+			q.w(" + (bv - ")
+			q.param(ns[r.first], "bigint")
+			q.w(") / ")
+			q.param(r.width, "bigint")
+			q.w(")")
+			return
+		}
+		mid := (lo + hi) / 2
+		q.w("(CASE WHEN bv < ")
+		q.param(ns[runs[mid].first], "bigint")
+		q.w(" THEN ")
+		write(lo, mid)
+		q.w(" ELSE ")
+		write(mid, hi)
+		q.w(" END)")
+	}
+	write(0, len(runs))
+	return nil
+}
+
+// dimension writes a dimension's value as text, NULL for no value: a
+// string as is, a bool as "true" or "false".
+func (q *sqlBuf) dimension(l *layout, p convreport.Property) error {
+	switch p.Kind {
+	case convreport.KindString, convreport.KindEnum:
+		q.w("NULLIF(")
+		if err := q.value(l, p); err != nil {
+			return err
+		}
+		q.w(", '')")
+		return nil
+	case convreport.KindBool:
+		q.w("(CASE WHEN ")
+		if err := q.value(l, p); err != nil {
+			return err
+		}
+		if q.d == SQLite {
+			q.w(" = 1 THEN 'true' WHEN ")
+			if err := q.value(l, p); err != nil {
+				return err
+			}
+			q.w(" = 0 THEN 'false' END)")
+			return nil
+		}
+		q.w(" THEN 'true' WHEN NOT ")
+		if err := q.value(l, p); err != nil {
+			return err
+		}
+		q.w(" THEN 'false' END)")
+		return nil
+	}
+	return decline("grouping by %s property %s", p.Kind, p.Name)
+}
+
+// run executes the statement and collects its groups.
+func (st stmt) run(ctx context.Context, tx *sql.Tx, d Dialect) ([]convreport.Group, error) {
+	rows, err := tx.QueryContext(ctx, st.sql, st.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := make([]sql.NullString, st.dims)
+	var b int64
+	dest := make([]any, 0, st.dims+7)
+	for j := range keys {
+		dest = append(dest, &keys[j])
+	}
+	dest = append(dest, &b)
+	var total, n, within sql.NullInt64
+	var dur, sec, rem, mn, mx sql.NullInt64
+	var sum sql.NullString
+	agg := st.measure.Agg
+	switch st.kind {
+	case stmtGroups:
+		dest = append(dest, &total)
+		if agg != "" && agg != convreport.Count {
+			dest = append(dest, &n)
+			switch agg {
+			case convreport.Average:
+				if d == SQLite {
+					dest = append(dest, &sec, &rem)
+				} else {
+					dest = append(dest, &sum)
+				}
+			case convreport.Min:
+				dest = append(dest, &mn)
+			case convreport.Max:
+				dest = append(dest, &mx)
+			case convreport.ShareWithin:
+				dest = append(dest, &within)
+			}
+		}
+	case stmtQuantile:
+		dest = append(dest, &total, &n, &dur)
+	case stmtDurations:
+		dest = append(dest, &dur)
+	}
+	var groups []convreport.Group
+	byKey := map[string]int{} // stmtDurations: group index by key
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		g := convreport.Group{Values: make([]*string, st.dims), Bucket: int(b)}
+		key := strconv.FormatInt(b, 10)
+		for j, k := range keys {
+			if k.Valid && k.String != "" {
+				v := k.String
+				g.Values[j] = &v
+				key += "\x00=" + v
+			} else {
+				key += "\x00∅"
+			}
+		}
+		switch st.kind {
+		case stmtGroups:
+			g.Count = total.Int64
+			if agg != "" && agg != convreport.Count {
+				g.Count, g.Excluded = n.Int64, total.Int64-n.Int64
+				switch agg {
+				case convreport.Average:
+					g.Sum = new(big.Int)
+					if d == SQLite {
+						g.Sum.Mul(big.NewInt(sec.Int64), big.NewInt(1e9))
+						g.Sum.Add(g.Sum, big.NewInt(rem.Int64))
+					} else if sum.Valid {
+						if _, ok := g.Sum.SetString(sum.String, 10); !ok {
+							return nil, fmt.Errorf("sum %q is not an integer", sum.String)
+						}
+					}
+				case convreport.Min:
+					g.Min = time.Duration(mn.Int64)
+				case convreport.Max:
+					g.Max = time.Duration(mx.Int64)
+				case convreport.ShareWithin:
+					g.Within = within.Int64
+				}
+			}
+		case stmtQuantile:
+			g.Count, g.Excluded = n.Int64, total.Int64-n.Int64
+			if n.Int64 > 0 {
+				if !dur.Valid {
+					return nil, errors.New("quantile row without a duration")
+				}
+				q := time.Duration(dur.Int64)
+				g.Quantile = &q
+			}
+		case stmtDurations:
+			i, ok := byKey[key]
+			if !ok {
+				i = len(groups)
+				byKey[key] = i
+				groups = append(groups, g)
+			}
+			if dur.Valid {
+				groups[i].Count++
+				groups[i].Durations = append(groups[i].Durations, time.Duration(dur.Int64))
+			} else {
+				groups[i].Excluded++
+			}
+			continue
+		}
+		if g.Count == 0 && g.Excluded == 0 {
+			continue // the one row of an ungrouped report over no rows
+		}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return groups, nil
+}

@@ -1,0 +1,70 @@
+package sqlsource_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/sourcetest"
+	"github.com/convreport/convreport/sqlsource"
+	"github.com/stretchr/testify/require"
+)
+
+// conformanceRows is the size of the generated data. Every drill-down of
+// the corpus re-reads its range through Scan, which the race detector makes
+// slow (pure-Go SQLite most of all): fewer rows then.
+func conformanceRows() int {
+	if raceEnabled {
+		return 250
+	}
+	return 1000
+}
+
+func TestConformancePushdown(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			var src *sqlsource.Source
+			var mu sync.Mutex
+			var reasons []error
+			sourcetest.RunN(t, func(t *testing.T, cs []convreport.Conversation) convreport.Source {
+				m := sqlsource.Mapping{Table: tableName(t, db, d, "conf_push")}
+				src = load(t, db, d, m, sourcetest.Schema(), cs, sqlsource.WithDeclineHook(func(err error) {
+					mu.Lock()
+					defer mu.Unlock()
+					reasons = append(reasons, err)
+				}))
+				return src
+			}, conformanceRows(), 11)
+			// Every plan is answered in SQL but those whose filter holds an
+			// expression the engine runs itself (lower(Subject), a
+			// comparison of two properties).
+			st := src.Stats()
+			total := int64(len(sourcetest.Cases()) * len(sourcetest.Queries()))
+			require.Equal(t, total, st.Answered+st.Declined)
+			require.Positive(t, st.Declined, "the corpus has expression filters")
+			require.GreaterOrEqual(t, st.Answered, total*9/10, "declined: %v", reasons)
+			for _, err := range reasons {
+				require.ErrorIs(t, err, convreport.ErrUnsupported)
+				require.True(t, strings.Contains(err.Error(), "no SQL equivalent"), "declined for another reason: %v", err)
+			}
+		})
+	}
+}
+
+func TestConformanceFallbackScan(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			var src *sqlsource.Source
+			sourcetest.RunN(t, func(t *testing.T, cs []convreport.Conversation) convreport.Source {
+				m := sqlsource.Mapping{Table: tableName(t, db, d, "conf_scan")}
+				src = load(t, db, d, m, sourcetest.Schema(), cs, sqlsource.WithoutPushdown())
+				return src
+			}, conformanceRows(), 12)
+			require.Zero(t, src.Stats().Answered)
+			require.Positive(t, src.Stats().Declined)
+		})
+	}
+}

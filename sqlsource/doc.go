@@ -1,0 +1,71 @@
+// Package sqlsource is a [convreport.Source] over a SQL database reached
+// through database/sql: conversations stay where a helpdesk keeps them, and
+// whole reports are pushed down as SQL.
+//
+//	db, _ := sql.Open("sqlite", "conversations.db") // modernc.org/sqlite
+//	src, err := sqlsource.New(db, sqlsource.SQLite)
+//	eng := convreport.NewEngine(src)
+//
+// What it does, by capability:
+//
+//   - [convreport.Source]: Scan reads the mapped table with the engine's
+//     creation-time hint as a WHERE clause and decodes each row into a
+//     Conversation. It is always there and always correct.
+//   - [convreport.Aggregator]: Aggregate turns each report of a plan into one
+//     SELECT: the plan's conditions as a WHERE clause, GROUP BY the
+//     dimensions and a time-bucket index computed from the bucket starts
+//     the engine passes as parameters (so no time zone database is
+//     involved, and SQLite buckets are exact too), and the measure in SQL:
+//     counts, exact sums of nanoseconds, min, max, share within a
+//     threshold, and nearest-rank percentiles with window functions. The
+//     groups go through [convreport.Plan.Result], so a pushed-down result
+//     equals a scanned one.
+//   - A plan it cannot compute exactly is declined with an error wrapping
+//     [convreport.ErrUnsupported], and the engine scans instead: business
+//     hours (a Calendar), an expression part of a filter (CondExpr), a NaN
+//     number, a time outside int64 nanoseconds, a string PostgreSQL cannot
+//     hold (NUL, invalid UTF-8), more parameters than the dialect allows.
+//     A plan is answered or declined whole. [WithoutPushdown] declines
+//     every plan; [Source.Stats] and [WithDeclineHook] tell what happened.
+//
+// The reports of one plan run in one read-only transaction (repeatable
+// read in PostgreSQL), so a dashboard sees one state of the table. Strings
+// compare and group byte for byte, case-sensitively, as in Go, whatever
+// collation a column was declared with. Sums of durations are exact
+// integers (SQLite sums whole seconds and remainders apart, since it fails
+// on int64 overflow; PostgreSQL's SUM of bigint is numeric). Percentiles
+// take the row of the engine's nearest rank, computed in integers; not
+// PostgreSQL's percentile_disc, whose floating-point rank differs for
+// some P and n (P99.9 of 1000 values).
+//
+// # Dialects and storage
+//
+// [SQLite] (tested with modernc.org/sqlite, driver name "sqlite") and
+// [PostgreSQL] (tested with github.com/jackc/pgx/v5/stdlib, driver name
+// "pgx"; PostgreSQL 14 or later). The package imports no driver: open the
+// *sql.DB with the one you use.
+//
+// Times are integer Unix nanoseconds by default (INTEGER in SQLite, bigint
+// in PostgreSQL), which keeps every instant and every duration exact, as the
+// engine computes them. PostgreSQL tables may instead hold timestamptz
+// columns ([Timestamp]); they have microsecond precision, so [Insert]
+// refuses finer times. An unknown time is NULL; an unknown string is NULL or
+// the empty string; an unknown custom property is NULL, a missing JSON key
+// or JSON null.
+//
+// # Mapping
+//
+// A [Mapping] points the source at an existing table: every property's
+// column name (the default is the property's key, as in the JSON Lines
+// format: created_at, first_response_at, …), and where custom properties
+// live: their own columns, or one JSON object column (default
+// "properties") with a key per property. Identifiers are always quoted
+// (backticks in SQLite, double quotes in PostgreSQL, embedded quotes
+// doubled) and checked: no NUL, valid UTF-8, at most 63 bytes in
+// PostgreSQL. Every value reaches the database as a parameter; the only
+// literals in generated SQL are the package's own constants (integers,
+// the empty string, 'true' and 'false').
+//
+// [CreateTable] and [Insert] create and fill a table in the default layout,
+// for tests, imports and the command line.
+package sqlsource

@@ -1,0 +1,5 @@
+//go:build !race
+
+package sqlsource_test
+
+const raceEnabled = false

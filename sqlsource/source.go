@@ -1,0 +1,397 @@
+package sqlsource
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/convreport/convreport"
+)
+
+// Source is a [convreport.Source] and [convreport.Aggregator] over one
+// table of a SQL database. It is safe for concurrent use, as *sql.DB is.
+type Source struct {
+	db        *sql.DB
+	d         Dialect
+	schema    *convreport.Schema
+	l         *layout
+	pushdown  bool
+	onDecline func(error)
+	answered  atomic.Int64
+	declined  atomic.Int64
+}
+
+var (
+	_ convreport.Source     = (*Source)(nil)
+	_ convreport.Aggregator = (*Source)(nil)
+)
+
+// Option configures a [Source].
+type Option func(*config)
+
+type config struct {
+	schema    *convreport.Schema
+	mapping   Mapping
+	pushdown  bool
+	onDecline func(error)
+}
+
+// WithSchema declares the custom properties; default
+// [convreport.DefaultSchema].
+func WithSchema(s *convreport.Schema) Option { return func(c *config) { c.schema = s } }
+
+// WithMapping says where the table keeps each property; the zero Mapping is
+// the default layout.
+func WithMapping(m Mapping) Option { return func(c *config) { c.mapping = m } }
+
+// WithoutPushdown makes Aggregate decline every plan, so the engine always
+// scans: for comparisons, and for databases where scanning is cheaper.
+func WithoutPushdown() Option { return func(c *config) { c.pushdown = false } }
+
+// WithDeclineHook calls f with the reason each time Aggregate declines a
+// plan (the error wraps [convreport.ErrUnsupported]).
+func WithDeclineHook(f func(error)) Option { return func(c *config) { c.onDecline = f } }
+
+// New returns a source over db. It checks the mapping against the schema
+// and that the table and every mapped column exist.
+func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
+	cfg := config{pushdown: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.schema == nil {
+		cfg.schema = convreport.DefaultSchema()
+	}
+	if db == nil {
+		return nil, fmt.Errorf("sqlsource: nil *sql.DB")
+	}
+	l, err := newLayout(d, cfg.schema, cfg.mapping)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline}
+	// Selecting every column of no row proves the table and columns exist.
+	q, _ := s.selectRows()
+	q.w(" WHERE 1 = 0")
+	rows, err := db.QueryContext(context.Background(), q.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlsource: table %s does not have the mapped columns: %w", l.d.quote(l.table), err)
+	}
+	rows.Close()
+	return s, nil
+}
+
+// Schema returns the source's schema.
+func (s *Source) Schema() *convreport.Schema { return s.schema }
+
+// Stats counts the plans Aggregate answered and declined.
+type Stats struct {
+	Answered, Declined int64
+}
+
+// Stats returns how many plans Aggregate answered and declined so far.
+func (s *Source) Stats() Stats {
+	return Stats{Answered: s.answered.Load(), Declined: s.declined.Load()}
+}
+
+// selectRows writes the SELECT of Scan: every stored column, then the JSON
+// column, from the table.
+func (s *Source) selectRows() (*sqlBuf, []*column) {
+	q := &sqlBuf{d: s.d}
+	cols := s.l.stored()
+	q.w("SELECT ")
+	for i, c := range cols {
+		if i > 0 {
+			q.w(", ")
+		}
+		q.ident(c.name)
+	}
+	if s.l.json != "" {
+		q.w(", ")
+		q.ident(s.l.json)
+	}
+	q.w(" FROM ")
+	q.ident(s.l.table)
+	return q, cols
+}
+
+// createdBounds writes "created_at >= from AND created_at < to" on the raw
+// column, so an index can serve it; false when neither bound is set.
+func (s *Source) createdBounds(q *sqlBuf, from, to time.Time) bool {
+	c := s.l.col("CreatedAt")
+	wrote := false
+	for _, b := range []struct {
+		t  time.Time
+		op string
+	}{{from, " >= "}, {to, " < "}} {
+		if b.t.IsZero() || b.t.Before(minNanoTime) || b.t.After(maxNanoTime) {
+			continue // outside int64 nanoseconds: no bound beats a wrong one
+		}
+		if wrote {
+			q.w(" AND ")
+		}
+		q.ident(c.name)
+		q.w(b.op)
+		if s.l.times == Timestamp {
+			// A microsecond column value c is ≥ t (or < t) exactly when
+			// it is ≥ (or <) t rounded up to the microsecond.
+			up := b.t.Truncate(time.Microsecond)
+			if !up.Equal(b.t) {
+				up = up.Add(time.Microsecond)
+			}
+			q.param(up, "timestamptz")
+		} else {
+			q.param(b.t.UnixNano(), "bigint")
+		}
+		wrote = true
+	}
+	return wrote
+}
+
+// Scan yields the conversations created within the hint's bounds, read
+// with the bounds as a WHERE clause.
+func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*convreport.Conversation, error] {
+	return func(yield func(*convreport.Conversation, error) bool) {
+		q, cols := s.selectRows()
+		var w sqlBuf
+		w.d = s.d
+		if s.createdBounds(&w, hint.CreatedFrom, hint.CreatedTo) {
+			q.w(" WHERE ")
+			// The bounds' parameters follow the SELECT's (it has none).
+			q.w(w.String())
+			q.args = append(q.args, w.args...)
+		}
+		rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+			return
+		}
+		defer rows.Close()
+		dec := newDecoder(s, cols)
+		for rows.Next() {
+			c := &convreport.Conversation{}
+			if err := rows.Scan(dec.dest...); err != nil {
+				yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+				return
+			}
+			if err := dec.decode(c); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(c, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+// decoder turns one row of selectRows into a Conversation.
+type decoder struct {
+	s    *Source
+	cols []*column
+	dest []any
+	js   sql.NullString
+}
+
+func newDecoder(s *Source, cols []*column) *decoder {
+	d := &decoder{s: s, cols: cols}
+	for _, c := range cols {
+		switch {
+		case c.prop.Kind == convreport.KindTime && s.l.times == Timestamp:
+			d.dest = append(d.dest, new(sql.NullTime))
+		case c.prop.Kind == convreport.KindTime, c.prop.Kind == convreport.KindDuration:
+			d.dest = append(d.dest, new(sql.NullInt64))
+		case c.prop.Kind == convreport.KindNumber:
+			d.dest = append(d.dest, new(sql.NullFloat64))
+		case c.prop.Kind == convreport.KindBool:
+			d.dest = append(d.dest, new(sql.NullBool))
+		default:
+			d.dest = append(d.dest, new(sql.NullString))
+		}
+	}
+	if s.l.json != "" {
+		d.dest = append(d.dest, &d.js)
+	}
+	return d
+}
+
+func (d *decoder) decode(c *convreport.Conversation) error {
+	var id string // for errors; ID is the schema's first property
+	if v, ok := d.dest[0].(*sql.NullString); ok {
+		id = v.String
+	}
+	bad := func(col string, format string, args ...any) error {
+		return fmt.Errorf("sqlsource: conversation %q: column %s: %s", id, d.s.d.quote(col), fmt.Sprintf(format, args...))
+	}
+	for i, col := range d.cols {
+		var v any // the property's value, nil when unknown
+		switch x := d.dest[i].(type) {
+		case *sql.NullString:
+			if x.Valid && x.String != "" {
+				v = x.String
+			}
+		case *sql.NullInt64:
+			if x.Valid {
+				if col.prop.Kind == convreport.KindTime {
+					v = time.Unix(0, x.Int64).UTC()
+				} else {
+					v = time.Duration(x.Int64)
+				}
+			}
+		case *sql.NullTime:
+			if x.Valid {
+				v = x.Time.UTC()
+			}
+		case *sql.NullFloat64:
+			if x.Valid {
+				v = x.Float64
+			}
+		case *sql.NullBool:
+			if x.Valid {
+				v = x.Bool
+			}
+		}
+		if err := setProperty(c, col.prop, v); err != nil {
+			return bad(col.name, "%v", err)
+		}
+	}
+	if d.s.l.json == "" || !d.js.Valid || d.js.String == "" {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(d.js.String), &obj); err != nil {
+		return bad(d.s.l.json, "not a JSON object: %v", err)
+	}
+	for _, col := range d.s.l.inJSON() {
+		raw, ok := obj[col.key]
+		if !ok {
+			continue
+		}
+		v, err := fromJSON(col.prop.Kind, raw)
+		if err != nil {
+			return bad(d.s.l.json, "key %q: %v", col.key, err)
+		}
+		if v != nil {
+			if c.Properties == nil {
+				c.Properties = map[string]any{}
+			}
+			c.Properties[col.prop.Name] = v
+		}
+	}
+	return nil
+}
+
+// fromJSON decodes a custom property's JSON value: strings, numbers,
+// booleans, and times and durations as integer nanoseconds; nil for null.
+func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
+	if string(raw) == "null" {
+		return nil, nil
+	}
+	switch k {
+	case convreport.KindString, convreport.KindEnum:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("want a string, got %s", raw)
+		}
+		if s == "" {
+			return nil, nil
+		}
+		return s, nil
+	case convreport.KindNumber:
+		var f float64
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return nil, fmt.Errorf("want a number, got %s", raw)
+		}
+		return f, nil
+	case convreport.KindBool:
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, fmt.Errorf("want true or false, got %s", raw)
+		}
+		return b, nil
+	case convreport.KindTime, convreport.KindDuration:
+		var n int64
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return nil, fmt.Errorf("want integer nanoseconds, got %s", raw)
+		}
+		if k == convreport.KindTime {
+			return time.Unix(0, n).UTC(), nil
+		}
+		return time.Duration(n), nil
+	}
+	return nil, fmt.Errorf("unsupported kind %s", k)
+}
+
+// setProperty stores v (nil for unknown) as property p of c.
+func setProperty(c *convreport.Conversation, p convreport.Property, v any) error {
+	str, _ := v.(string)
+	tm, _ := v.(time.Time)
+	switch p.Name {
+	case "ID":
+		c.ID = str
+	case "Channel":
+		c.Channel = convreport.Channel(str)
+	case "Inbox":
+		c.Inbox = str
+	case "Assignee":
+		c.Assignee = str
+	case "Team":
+		c.Team = str
+	case "Status":
+		c.Status = convreport.Status(str)
+	case "CreatedAt":
+		c.CreatedAt = tm
+	case "FirstAssignedAt":
+		c.FirstAssignedAt = tm
+	case "FirstResponseAt":
+		c.FirstResponseAt = tm
+	case "ClosedAt":
+		c.ClosedAt = tm
+	case "ClosedBy":
+		c.ClosedBy = str
+	case "OriginURL":
+		c.OriginURL = str
+	case "Chatflow":
+		c.Chatflow = str
+	case "Source":
+		c.Source = str
+	case "ContactID":
+		c.ContactID = str
+	case "Subject":
+		c.Subject = str
+	case "IncomingMessages", "OutgoingMessages":
+		f, _ := v.(float64)
+		if f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
+			return fmt.Errorf("%v is not a message count", f)
+		}
+		if p.Name == "IncomingMessages" {
+			c.IncomingMessages = int(f)
+		} else {
+			c.OutgoingMessages = int(f)
+		}
+	default:
+		if !p.Custom {
+			return fmt.Errorf("unknown built-in property %s", p.Name)
+		}
+		if v == nil {
+			return nil
+		}
+		if c.Properties == nil {
+			c.Properties = map[string]any{}
+		}
+		c.Properties[p.Name] = v
+	}
+	return nil
+}

@@ -1,0 +1,363 @@
+package sqlsource
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/convreport/convreport"
+)
+
+// CreateTable creates the table m describes for schema s (nil means
+// [convreport.DefaultSchema]), if it does not exist, with an index on the
+// creation time. Times are Unix nanoseconds (INTEGER, bigint) or, with
+// [Timestamp], timestamptz; custom properties without a column of their own
+// live in a JSON column (TEXT in SQLite, jsonb in PostgreSQL).
+func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema) error {
+	l, err := newLayout(d, s, m)
+	if err != nil {
+		return err
+	}
+	q := &sqlBuf{d: d}
+	q.w("CREATE TABLE IF NOT EXISTS ")
+	q.ident(l.table)
+	q.w(" (")
+	for i, c := range l.stored() {
+		if i > 0 {
+			q.w(", ")
+		}
+		q.ident(c.name)
+		q.w(" ", l.sqlType(c.prop))
+		switch c.prop.Name {
+		case "ID":
+			q.w(" NOT NULL PRIMARY KEY")
+		case "Channel", "Status", "CreatedAt":
+			q.w(" NOT NULL")
+		case "IncomingMessages", "OutgoingMessages":
+			q.w(" NOT NULL DEFAULT 0")
+		}
+	}
+	jsonCol := m.JSON
+	if jsonCol == "" {
+		jsonCol = "properties"
+	}
+	if l.json == "" {
+		// No custom property lives there yet, but a schema may grow.
+		if err := d.checkIdent(jsonCol); err == nil && !l.hasColumn(jsonCol) {
+			l.json = jsonCol
+		}
+	}
+	if l.json != "" {
+		q.w(", ")
+		q.ident(l.json)
+		if d == SQLite {
+			q.w(" TEXT")
+		} else {
+			q.w(" jsonb")
+		}
+	}
+	q.w(")")
+	if _, err := db.ExecContext(ctx, q.String()); err != nil {
+		return fmt.Errorf("sqlsource: create table %s: %w", d.quote(l.table), err)
+	}
+	idx := l.table + "_created_at_idx"
+	if d == PostgreSQL && len(idx) > 63 {
+		sum := sha256.Sum256([]byte(l.table))
+		idx = "convreport_created_at_" + hex.EncodeToString(sum[:12])
+	}
+	q = &sqlBuf{d: d}
+	q.w("CREATE INDEX IF NOT EXISTS ")
+	q.ident(idx)
+	q.w(" ON ")
+	q.ident(l.table)
+	q.w(" (")
+	q.ident(l.col("CreatedAt").name)
+	q.w(")")
+	if _, err := db.ExecContext(ctx, q.String()); err != nil {
+		return fmt.Errorf("sqlsource: create index on %s: %w", d.quote(l.table), err)
+	}
+	return nil
+}
+
+func (l *layout) hasColumn(name string) bool {
+	for _, c := range l.stored() {
+		if l.d.fold(c.name) == l.d.fold(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// sqlType is the column type CreateTable gives a property.
+func (l *layout) sqlType(p convreport.Property) string {
+	pg := l.d == PostgreSQL
+	switch p.Kind {
+	case convreport.KindNumber:
+		if !p.Custom {
+			if pg {
+				return "integer"
+			}
+			return "INTEGER"
+		}
+		if pg {
+			return "double precision"
+		}
+		return "REAL"
+	case convreport.KindBool:
+		if pg {
+			return "boolean"
+		}
+		return "INTEGER"
+	case convreport.KindTime:
+		if l.times == Timestamp {
+			return "timestamptz"
+		}
+		if pg {
+			return "bigint"
+		}
+		return "INTEGER"
+	case convreport.KindDuration:
+		if pg {
+			return "bigint"
+		}
+		return "INTEGER"
+	}
+	if pg {
+		return "text"
+	}
+	return "TEXT"
+}
+
+// Insert adds conversations to the table m describes, in one transaction:
+// all or none. Each is validated against schema s (nil means
+// [convreport.DefaultSchema]) first; an unknown value is stored as NULL.
+// It refuses what the table cannot hold exactly: a time outside int64
+// nanoseconds (or, with [Timestamp], finer than a microsecond), a NaN or
+// infinite number or invalid UTF-8 in JSON, and in PostgreSQL a string with
+// a NUL byte or invalid UTF-8.
+func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, cs []convreport.Conversation) error {
+	if s == nil {
+		s = convreport.DefaultSchema()
+	}
+	l, err := newLayout(d, s, m)
+	if err != nil {
+		return err
+	}
+	cols := l.stored()
+	ncol := len(cols)
+	if l.json != "" {
+		ncol++
+	}
+	perStmt := min(1000, d.maxParams()/ncol)
+	stmtFor := func(n int) string {
+		q := &sqlBuf{d: d}
+		q.w("INSERT INTO ")
+		q.ident(l.table)
+		q.w(" (")
+		for i, c := range cols {
+			if i > 0 {
+				q.w(", ")
+			}
+			q.ident(c.name)
+		}
+		if l.json != "" {
+			q.w(", ")
+			q.ident(l.json)
+		}
+		q.w(") VALUES ")
+		for r := range n {
+			if r > 0 {
+				q.w(", ")
+			}
+			q.w("(")
+			for i := range ncol {
+				if i > 0 {
+					q.w(", ")
+				}
+				typ := ""
+				switch {
+				case i == len(cols):
+					typ = "jsonb"
+				case d == PostgreSQL:
+					typ = l.sqlType(cols[i].prop)
+				}
+				q.param(nil, typ)
+			}
+			q.w(")")
+		}
+		return q.String()
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlsource: insert: %w", err)
+	}
+	defer tx.Rollback()
+	var full *sql.Stmt
+	args := make([]any, 0, perStmt*ncol)
+	for start := 0; start < len(cs); start += perStmt {
+		batch := cs[start:min(start+perStmt, len(cs))]
+		args = args[:0]
+		for i := range batch {
+			c := &batch[i]
+			if err := s.Validate(c); err != nil {
+				var ve *convreport.ValidationError
+				if errors.As(err, &ve) {
+					ve.Index = start + i
+				}
+				return err
+			}
+			row, err := l.rowValues(c)
+			if err != nil {
+				return fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, err)
+			}
+			args = append(args, row...)
+		}
+		if len(batch) == perStmt {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, stmtFor(perStmt)); err != nil {
+					return fmt.Errorf("sqlsource: insert: %w", err)
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, stmtFor(len(batch)), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlsource: insert: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlsource: insert: %w", err)
+	}
+	return nil
+}
+
+// rowValues returns the parameters of one row: the stored columns, then
+// the JSON column.
+func (l *layout) rowValues(c *convreport.Conversation) ([]any, error) {
+	var out []any
+	for _, col := range l.stored() {
+		v, known := propertyOf(c, col.prop)
+		if !known {
+			out = append(out, nil)
+			continue
+		}
+		x, err := l.encode(col.prop, v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", col.prop.Key, err)
+		}
+		out = append(out, x)
+	}
+	if l.json == "" {
+		return out, nil
+	}
+	obj := map[string]any{}
+	for _, col := range l.inJSON() {
+		v, known := propertyOf(c, col.prop)
+		if !known {
+			continue
+		}
+		switch x := v.(type) {
+		case time.Time:
+			n, err := exactNanos(x)
+			if err != nil {
+				return nil, fmt.Errorf("properties.%s: %w", col.prop.Name, err)
+			}
+			v = n
+		case time.Duration:
+			v = int64(x)
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("properties.%s: JSON cannot hold %v", col.prop.Name, x)
+			}
+		case string:
+			if !utf8.ValidString(x) {
+				return nil, fmt.Errorf("properties.%s: JSON cannot hold invalid UTF-8", col.prop.Name)
+			}
+			if l.d == PostgreSQL && strings.IndexByte(x, 0) >= 0 {
+				return nil, fmt.Errorf("properties.%s: PostgreSQL cannot hold a NUL byte", col.prop.Name)
+			}
+		}
+		obj[col.key] = v
+	}
+	if len(obj) == 0 {
+		return append(out, nil), nil
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("properties: %w", err)
+	}
+	return append(out, string(b)), nil
+}
+
+// propertyOf is the value of a stored property, false when unknown.
+func propertyOf(c *convreport.Conversation, p convreport.Property) (any, bool) {
+	if p.Custom {
+		v, ok := c.Properties[p.Name]
+		if !ok || v == nil {
+			return nil, false
+		}
+		if s, isStr := v.(string); isStr && s == "" {
+			return nil, false
+		}
+		if t, isTime := v.(time.Time); isTime && t.IsZero() {
+			return nil, false
+		}
+		return v, true
+	}
+	return convreport.DefaultSchema().Value(c, p.Name)
+}
+
+// encode converts a known value to the column's parameter.
+func (l *layout) encode(p convreport.Property, v any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		if l.d == PostgreSQL && !okText(x) {
+			return nil, errors.New("PostgreSQL text cannot hold a NUL byte or invalid UTF-8")
+		}
+		return x, nil
+	case float64:
+		if !p.Custom {
+			return int64(x), nil // a message count
+		}
+		if math.IsNaN(x) {
+			return nil, errors.New("NaN cannot be stored: it would compare unlike the engine")
+		}
+		return x, nil
+	case bool:
+		if l.d == SQLite {
+			if x {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		}
+		return x, nil
+	case time.Time:
+		if l.times == Timestamp {
+			if !x.Truncate(time.Microsecond).Equal(x) {
+				return nil, fmt.Errorf("%s is finer than the microsecond a timestamptz holds", x.Format(time.RFC3339Nano))
+			}
+			return x.UTC(), nil
+		}
+		return exactNanos(x)
+	case time.Duration:
+		return int64(x), nil
+	}
+	return nil, fmt.Errorf("unsupported value %T", v)
+}
+
+func exactNanos(t time.Time) (int64, error) {
+	if t.Before(minNanoTime) || t.After(maxNanoTime) {
+		return 0, fmt.Errorf("%s is outside the years 1678 to 2262 that int64 nanoseconds hold", t.Format(time.RFC3339))
+	}
+	return t.UnixNano(), nil
+}
