@@ -2,8 +2,15 @@ package main
 
 import (
 	"bufio"
+	"database/sql"
+	"net/url"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for --data postgres://…
+	_ "modernc.org/sqlite"             // the "sqlite" driver for --data FILE.db
+
 	"flag"
 	"fmt"
+	"github.com/convreport/convreport/sqlsource"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,10 +37,23 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
 }
 
-// load reads the data file into an in-memory source.
-func (c *cli) load(d dataFlags) (*memory.Source, []convreport.Conversation, error) {
+// load opens the data: a JSON Lines or CSV file read into memory (cs
+// holds its conversations), or a database the reports are pushed down to
+// (an SQLite file, a PostgreSQL URL; cs is nil).
+func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversation, err error) {
 	if d.path == "" {
-		return nil, nil, usageError("--data is required (a .jsonl or .csv file, or - for standard input)")
+		return nil, nil, usageError("--data is required (a .jsonl or .csv file, an SQLite .db file, a postgres:// URL, or - for standard input)")
+	}
+	if db, dialect, ok, err := openDatabase(d.path); ok {
+		if err != nil {
+			return nil, nil, err
+		}
+		c.closers = append(c.closers, db.Close)
+		s, err := sqlsource.New(db, dialect)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--data %s: %w", redact(d.path), err)
+		}
+		return s, nil, nil
 	}
 	format := ingest.Format(strings.ToLower(d.format))
 	var r io.Reader
@@ -70,7 +90,7 @@ func (c *cli) load(d dataFlags) (*memory.Source, []convreport.Conversation, erro
 		opt.Progress = bar.update
 		defer bar.done()
 	}
-	cs, err := ingest.ReadAll(c.ctx, bufio.NewReaderSize(r, 1<<20), format, opt)
+	cs, err = ingest.ReadAll(c.ctx, bufio.NewReaderSize(r, 1<<20), format, opt)
 	if err != nil && !d.skipInvalid {
 		return nil, nil, err
 	}
@@ -78,11 +98,40 @@ func (c *cli) load(d dataFlags) (*memory.Source, []convreport.Conversation, erro
 		// Every bad line is reported; every valid one is kept.
 		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", err)
 	}
-	src, err := memory.New(cs)
+	mem, err := memory.New(cs)
 	if err != nil {
 		return nil, nil, err
 	}
-	return src, cs, nil
+	return mem, cs, nil
+}
+
+// openDatabase opens path when it names a database: an SQLite file
+// (.db, .sqlite, .sqlite3; read only) or a PostgreSQL URL.
+func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
+	lower := strings.ToLower(path)
+	switch {
+	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
+		db, err := sql.Open("pgx", path)
+		return db, sqlsource.PostgreSQL, true, err
+	case strings.HasSuffix(lower, ".db"), strings.HasSuffix(lower, ".sqlite"), strings.HasSuffix(lower, ".sqlite3"):
+		if _, err := os.Stat(path); err != nil {
+			return nil, 0, true, err
+		}
+		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=cache_size(-262144)")
+		return db, sqlsource.SQLite, true, err
+	}
+	return nil, 0, false, nil
+}
+
+// redact hides a password in a database URL.
+func redact(path string) string {
+	if u, err := url.Parse(path); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return path
 }
 
 // dashboard loads a template by ID or a saved dashboard from a JSON file.

@@ -13,6 +13,10 @@
 //	convreport check-filter EXPR          check a filter expression
 //	convreport generate --n N --seed S --out FILE
 //	convreport serve [--data FILE] [--addr 127.0.0.1:8080] [--dashboards DIR]
+//	convreport import --data FILE --out DB.db
+//
+// --data also takes an SQLite file (.db) or a postgres:// URL: reports are
+// then computed by the database.
 //
 // Run "convreport COMMAND -h" for a command's flags.
 package main
@@ -50,6 +54,7 @@ Commands:
   check-filter   check a filter expression
   generate       write sample conversations to a file
   serve          serve the dashboards in a browser, with a JSON API
+  import         copy a data file into an SQLite (or PostgreSQL) database
 
 Run "convreport COMMAND -h" for a command's flags.
 `
@@ -88,6 +93,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return usageError("no command given")
 	}
 	env := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	defer func() {
+		for _, c := range env.closers {
+			c()
+		}
+	}()
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "demo":
 		return env.demo(rest)
@@ -103,6 +113,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.generate(rest)
 	case "serve":
 		return env.serve(rest)
+	case "import":
+		return env.importData(rest)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -116,6 +128,7 @@ type cli struct {
 	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	closers        []func() error // databases opened by --data
 }
 
 func (c *cli) flags(name string) *flag.FlagSet {

@@ -235,3 +235,22 @@ func TestDemoWritesTextAndPage(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(b), "Average chat first response time by rep")
 }
+
+func TestSQLiteDataGivesTheSameJSON(t *testing.T) {
+	path := generated(t, 3000)
+	db := filepath.Join(t.TempDir(), "helpdesk.db")
+	o := cli(t, "", "import", "--data", path, "--out", db)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, "wrote 3000 conversations to "+db)
+	for _, dash := range []string{"chat-overview", "email-overview"} {
+		args := []string{"run", "--dashboard", dash, "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris", "--format", "json"}
+		fromFile := cli(t, "", append(args, "--data", path)...)
+		fromDB := cli(t, "", append(args, "--data", db)...)
+		require.Equal(t, 0, fromFile.code, fromFile.stderr)
+		require.Equal(t, 0, fromDB.code, fromDB.stderr)
+		require.Equal(t, fromFile.stdout, fromDB.stdout, "the database answers exactly as the file does")
+	}
+	o = cli(t, "", "import", "--data", path, "--out", db)
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, "exists; import creates a new database")
+}

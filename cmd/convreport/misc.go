@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"database/sql"
+
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/sqlsource"
 	"os"
 	"strings"
 	"time"
@@ -110,4 +113,53 @@ func (c *cli) generate(args []string) error {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
 	}
 	return err
+}
+
+// importData copies conversations from a file into a new SQLite database
+// (or a PostgreSQL one) in sqlsource's default layout, for --data DB.
+func (c *cli) importData(args []string) error {
+	fs := c.flags("import")
+	var data dataFlags
+	data.register(fs)
+	out := fs.String("out", "", "the database to create: an SQLite .db file or a postgres:// URL (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError("--out is required: an SQLite .db file or a postgres:// URL")
+	}
+	if strings.HasSuffix(strings.ToLower(*out), ".db") || strings.HasSuffix(strings.ToLower(*out), ".sqlite") {
+		if _, err := os.Stat(*out); err == nil {
+			return usageError("--out %s exists; import creates a new database", *out)
+		}
+	}
+	src, cs, err := c.load(data)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		return usageError("--data must be a .jsonl or .csv file")
+	}
+	var db *sql.DB
+	var dialect sqlsource.Dialect
+	if strings.HasPrefix(strings.ToLower(*out), "postgres") {
+		db, err = sql.Open("pgx", *out)
+		dialect = sqlsource.PostgreSQL
+	} else {
+		db, err = sql.Open("sqlite", "file:"+*out)
+		dialect = sqlsource.SQLite
+	}
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	schema := src.Schema()
+	if err := sqlsource.CreateTable(c.ctx, db, dialect, sqlsource.Mapping{}, schema); err != nil {
+		return err
+	}
+	if err := sqlsource.Insert(c.ctx, db, dialect, sqlsource.Mapping{}, schema, cs); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", len(cs), redact(*out))
+	return nil
 }

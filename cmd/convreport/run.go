@@ -54,7 +54,7 @@ func (c *cli) run(args []string) error {
 }
 
 // show runs d and writes it in format to out (or standard output).
-func (c *cli) show(src *memory.Source, cs []convreport.Conversation, d convreport.Dashboard, q convreport.Query, format, out string, width, drillRows int) error {
+func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convreport.Dashboard, q convreport.Query, format, out string, width, drillRows int) error {
 	q.Viewer = convreport.Viewer{UserID: d.Owner, Admin: true}
 	eng := convreport.NewEngine(src)
 	results, err := eng.RunDashboard(c.ctx, q, d)

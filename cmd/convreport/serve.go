@@ -144,7 +144,7 @@ func (c *cli) serve(args []string) error {
 	}
 	defer ln.Close()
 
-	var src *memory.Source
+	var src convreport.Source
 	var count int
 	if isSample {
 		end := sampleEnd(loc)
@@ -192,6 +192,9 @@ func (c *cli) serve(args []string) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	what := fmt.Sprintf("%d conversations", count)
+	if count == 0 && !isSample {
+		what = "the database " + redact(*dataPath)
+	}
 	if isSample {
 		what = fmt.Sprintf("%d sample conversations", count)
 	}
