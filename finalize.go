@@ -202,14 +202,6 @@ func pointKey(p Point) string {
 	return b.String()
 }
 
-func label(p *Point) string {
-	parts := make([]string, len(p.Dimensions))
-	for i, d := range p.Dimensions {
-		parts[i] = d.Label()
-	}
-	return strings.Join(parts, " / ")
-}
-
 // compareDims orders groups by their dimension values; the group with no
 // value sorts after every named one.
 func compareDims(a, b []DimensionValue) int {

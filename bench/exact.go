@@ -21,13 +21,6 @@ func (s *Sum) Add(v int64) {
 	s.Hi += v>>63 + int64(c)
 }
 
-// Merge adds o.
-func (s *Sum) Merge(o Sum) {
-	var c uint64
-	s.Lo, c = bits.Add64(s.Lo, o.Lo, 0)
-	s.Hi += o.Hi + int64(c)
-}
-
 // Big returns the sum as a big.Int.
 func (s Sum) Big() *big.Int {
 	b := big.NewInt(s.Hi)

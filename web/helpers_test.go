@@ -264,6 +264,4 @@ func drillPath(dash, report string, run runResult, point map[string]*string, ext
 	return p
 }
 
-func str(s string) *string { return &s }
-
 func itoa(n int) string { return strconv.Itoa(n) }
