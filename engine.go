@@ -61,25 +61,24 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if len(plans) == 0 {
 		return nil, nil
 	}
+	out := make([]Result, len(plans))
+	scan := plans
 	if ag, ok := e.src.(Aggregator); ok {
 		rq.schema = e.src.Schema()
-		res, err := ag.Aggregate(ctx, newPlan(rq, plans))
-		switch {
-		case err == nil:
-			if len(res) != len(reports) {
-				return nil, fmt.Errorf("convreport: source returned %d results for %d reports", len(res), len(reports))
-			}
-			return res, nil
-		case !errors.Is(err, ErrUnsupported):
-			return nil, &SourceError{Source: sourceName(e.src), Err: err}
+		var err error
+		if scan, err = e.aggregate(ctx, ag, rq, plans, out); err != nil {
+			return nil, err
+		}
+		if len(scan) == 0 {
+			return out, nil
 		}
 	}
-	t, err := e.table(ctx, hintFor(plans))
+	t, err := e.table(ctx, hintFor(scan))
 	if err != nil {
 		return nil, err
 	}
 	env := FilterEnv{Now: rq.now, Zone: rq.loc}
-	gs, ls, err := scanTable(ctx, t, plans, rq.biz, env, e.workers)
+	gs, ls, err := scanTable(ctx, t, scan, rq.biz, env, e.workers)
 	if err != nil {
 		return nil, err
 	}
@@ -88,11 +87,41 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]Result, len(plans))
-	for i, p := range plans {
-		out[i] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
+	for i, p := range scan {
+		out[p.idx] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
 	}
 	return out, nil
+}
+
+// aggregate asks the source to compute the plans, filling out, and
+// returns the plans it declined, for the scan. When it declines the whole
+// dashboard, each report is offered on its own, so one report it cannot
+// express does not send every other report to the scan.
+func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plans []*plan, out []Result) ([]*plan, error) {
+	res, err := ag.Aggregate(ctx, newPlan(rq, plans))
+	switch {
+	case err == nil:
+		if len(res) != len(plans) {
+			return nil, fmt.Errorf("convreport: source returned %d results for %d reports", len(res), len(plans))
+		}
+		for i, p := range plans {
+			out[p.idx] = res[i]
+		}
+		return nil, nil
+	case !errors.Is(err, ErrUnsupported):
+		return nil, &SourceError{Source: sourceName(e.src), Err: err}
+	case len(plans) == 1:
+		return plans, nil
+	}
+	var declined []*plan
+	for _, p := range plans {
+		one, err := e.aggregate(ctx, ag, rq, []*plan{p}, out)
+		if err != nil {
+			return nil, err
+		}
+		declined = append(declined, one...)
+	}
+	return declined, nil
 }
 
 func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*plan, error) {

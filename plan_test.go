@@ -3,6 +3,7 @@ package convreport_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math/big"
 	"slices"
 	"strings"
@@ -19,7 +20,12 @@ import (
 // source does, from the Plan's conditions alone; it declines expressions.
 type pushdown struct {
 	*rowSource
-	answered, declined atomic.Int64
+	answered, declined, scanned atomic.Int64
+}
+
+func (s *pushdown) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*convreport.Conversation, error] {
+	s.scanned.Add(1)
+	return s.rowSource.Scan(ctx, hint)
 }
 
 func (s *pushdown) Aggregate(ctx context.Context, p *convreport.Plan) ([]convreport.Result, error) {
@@ -232,4 +238,27 @@ type aggFunc struct {
 
 func (a *aggFunc) Aggregate(ctx context.Context, p *convreport.Plan) ([]convreport.Result, error) {
 	return a.f(p)
+}
+
+func TestOneDeclinedReportDoesNotSendTheOthersToTheScan(t *testing.T) {
+	cs := sourcetest.Generate(600, 9)
+	src := &pushdown{rowSource: &rowSource{schema: sourcetest.Schema(), rows: cs}}
+	reports := []convreport.Report{
+		{Name: "by rep", Dimensions: []string{"Assignee"}},
+		{Name: "expression", Dimensions: []string{"Inbox"}, Filter: `lower(Subject) contains "refund"`},
+		{Name: "waits", Dimensions: []string{"Team"}, Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}},
+	}
+	q := sourcetest.Queries()[0].Query
+	got, err := convreport.NewEngine(src).Run(context.Background(), q, reports...)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), src.answered.Load(), "the two plain reports were pushed down on their own")
+	require.Equal(t, int64(2), src.declined.Load(), "the dashboard, then the expression report, were declined")
+	require.Equal(t, int64(1), src.scanned.Load(), "one scan, for the declined report only")
+
+	// The answers equal a plain scan of everything.
+	want, err := convreport.NewEngine(&rowSource{schema: sourcetest.Schema(), rows: cs}).Run(context.Background(), q, reports...)
+	require.NoError(t, err)
+	for i := range reports {
+		require.Equal(t, points(want[i]), points(got[i]), reports[i].Name)
+	}
 }

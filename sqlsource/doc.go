@@ -25,7 +25,9 @@
 //     hours (a Calendar), an expression part of a filter (CondExpr), a NaN
 //     number, a time outside int64 nanoseconds, a string PostgreSQL cannot
 //     hold (NUL, invalid UTF-8), more parameters than the dialect allows.
-//     A plan is answered or declined whole. [WithoutPushdown] declines
+//     A plan is answered or declined whole; the engine then offers each
+//     report on its own, so only the reports SQL cannot express are
+//     scanned (each offer is its own transaction). [WithoutPushdown] declines
 //     every plan; [Source.Stats] and [WithDeclineHook] tell what happened.
 //
 // The reports of one plan run in one read-only transaction (repeatable
