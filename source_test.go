@@ -7,7 +7,6 @@ import (
 	"iter"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/sourcetest"
@@ -144,5 +143,4 @@ func TestBadReportsAndQueries(t *testing.T) {
 	require.EqualError(t, err, "convreport: query: From/To: From 2025-03-08T00:00:00Z is not before To 2025-03-01T00:00:00Z")
 	_, err = eng.Run(context.Background(), convreport.Query{From: q.From}, convreport.Report{})
 	require.EqualError(t, err, "convreport: query: From/To: set both bounds of the range, or neither and a Range preset")
-	_ = time.Now
 }

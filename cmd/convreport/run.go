@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -238,5 +237,3 @@ func jsonUnmarshalStrict(b []byte, v any) error {
 	}
 	return nil
 }
-
-var _ io.Writer = (*bytes.Buffer)(nil)
