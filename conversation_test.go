@@ -7,6 +7,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/sourcetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -93,4 +94,36 @@ func TestSchemaCustomProperties(t *testing.T) {
 	p, ok := s.Lookup("origin_url")
 	require.True(t, ok, "keys are aliases of names")
 	require.Equal(t, "OriginURL", p.Name)
+}
+
+func TestSetValueIsTheInverseOfValue(t *testing.T) {
+	s := sourcetest.Schema()
+	for _, src := range sourcetest.Generate(200, 5) {
+		var c convreport.Conversation
+		for _, p := range s.Properties() {
+			if p.Derived {
+				continue
+			}
+			v, ok := s.Value(&src, p.Name)
+			if !ok {
+				v = nil
+			}
+			require.NoError(t, s.SetValue(&c, p.Name, v), p.Name)
+		}
+		for _, p := range s.Properties() {
+			want, wantOK := s.Value(&src, p.Name)
+			got, gotOK := s.Value(&c, p.Name)
+			require.Equal(t, wantOK, gotOK, p.Name)
+			if tm, ok := want.(time.Time); ok {
+				require.True(t, tm.Equal(got.(time.Time)), p.Name)
+				continue
+			}
+			require.Equal(t, want, got, p.Name)
+		}
+	}
+	var c convreport.Conversation
+	require.EqualError(t, s.SetValue(&c, "WaitTime", time.Minute), "convreport: WaitTime is computed from other times; set those")
+	require.EqualError(t, s.SetValue(&c, "Inbx", "x"), `convreport: unknown property "Inbx" (did you mean "Inbox"?)`)
+	require.EqualError(t, s.SetValue(&c, "IncomingMessages", 2.5), "convreport: IncomingMessages: 2.5 is not a message count")
+	require.EqualError(t, s.SetValue(&c, "Score", "high"), "convreport: Score holds string, want float64 (number property)")
 }

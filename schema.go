@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -376,6 +377,50 @@ func propertyValue(c *Conversation, p Property) (any, bool) {
 		}
 	}
 	return v, true
+}
+
+// SetValue stores v as property name of c: the inverse of [Schema.Value],
+// with v typed as Value returns it, and nil (or an empty string or zero
+// time) for unknown. Message counts take a whole, non-negative float64. A
+// derived property (a duration computed from times) cannot be set: set
+// the times it comes from.
+func (s *Schema) SetValue(c *Conversation, name string, v any) error {
+	p, err := s.resolve(name)
+	if err != nil {
+		return fmt.Errorf("convreport: %w", err)
+	}
+	if p.Derived {
+		return fmt.Errorf("convreport: %s is computed from other times; set those", p.Name)
+	}
+	if v == nil {
+		if p.Custom {
+			delete(c.Properties, p.Name)
+			return nil
+		}
+		v = zeroValue(p.Kind)
+	}
+	if err := checkKind(p, v); err != nil {
+		return fmt.Errorf("convreport: %s %w", p.Name, err)
+	}
+	if f, ok := v.(float64); ok && !p.Custom && (f != math.Trunc(f) || f < 0 || f > math.MaxInt32) {
+		return fmt.Errorf("convreport: %s: %v is not a message count", p.Name, f)
+	}
+	setProperty(c, p, v)
+	return nil
+}
+
+func zeroValue(k Kind) any {
+	switch k {
+	case KindNumber:
+		return 0.0
+	case KindBool:
+		return false
+	case KindTime:
+		return time.Time{}
+	case KindDuration:
+		return time.Duration(0)
+	}
+	return ""
 }
 
 // checkCustom verifies the custom properties of c against the schema: each

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"math"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -263,8 +263,8 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 				v = x.Bool
 			}
 		}
-		if err := setProperty(c, col.prop, v); err != nil {
-			return bad(col.name, "%v", err)
+		if err := d.s.schema.SetValue(c, col.prop.Name, v); err != nil {
+			return bad(col.name, "%v", strings.TrimPrefix(err.Error(), "convreport: "))
 		}
 	}
 	if d.s.l.json == "" || !d.js.Valid || d.js.String == "" {
@@ -332,66 +332,4 @@ func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 		return time.Duration(n), nil
 	}
 	return nil, fmt.Errorf("unsupported kind %s", k)
-}
-
-// setProperty stores v (nil for unknown) as property p of c.
-func setProperty(c *convreport.Conversation, p convreport.Property, v any) error {
-	str, _ := v.(string)
-	tm, _ := v.(time.Time)
-	switch p.Name {
-	case "ID":
-		c.ID = str
-	case "Channel":
-		c.Channel = convreport.Channel(str)
-	case "Inbox":
-		c.Inbox = str
-	case "Assignee":
-		c.Assignee = str
-	case "Team":
-		c.Team = str
-	case "Status":
-		c.Status = convreport.Status(str)
-	case "CreatedAt":
-		c.CreatedAt = tm
-	case "FirstAssignedAt":
-		c.FirstAssignedAt = tm
-	case "FirstResponseAt":
-		c.FirstResponseAt = tm
-	case "ClosedAt":
-		c.ClosedAt = tm
-	case "ClosedBy":
-		c.ClosedBy = str
-	case "OriginURL":
-		c.OriginURL = str
-	case "Chatflow":
-		c.Chatflow = str
-	case "Source":
-		c.Source = str
-	case "ContactID":
-		c.ContactID = str
-	case "Subject":
-		c.Subject = str
-	case "IncomingMessages", "OutgoingMessages":
-		f, _ := v.(float64)
-		if f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
-			return fmt.Errorf("%v is not a message count", f)
-		}
-		if p.Name == "IncomingMessages" {
-			c.IncomingMessages = int(f)
-		} else {
-			c.OutgoingMessages = int(f)
-		}
-	default:
-		if !p.Custom {
-			return fmt.Errorf("unknown built-in property %s", p.Name)
-		}
-		if v == nil {
-			return nil
-		}
-		if c.Properties == nil {
-			c.Properties = map[string]any{}
-		}
-		c.Properties[p.Name] = v
-	}
-	return nil
 }
