@@ -314,7 +314,7 @@ func (c *Calendar) between(a, b time.Time, hol []int64) time.Duration {
 		// Within a period of constant offset, real time and wall-clock time
 		// advance together, so the business time is the open wall-clock time.
 		_, off := t.Zone()
-		_, end := t.ZoneBounds()
+		_, end := offsetPeriod(t)
 		last := end.IsZero() || !end.Before(b)
 		if last {
 			end = b

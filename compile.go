@@ -177,14 +177,13 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		if !validBucket(r.Bucket) {
 			return bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket))
 		}
-		// Refuse absurd ranges before building them: an hour bucket lasts
-		// at least 30 minutes, so there are at most twice as many as hours.
-		if hours := int64((rq.to.Sub(rq.from) + time.Hour - 1) / time.Hour); r.Bucket == Hour && hours > 2*int64(lim.MaxBuckets) {
-			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: int(min(hours, 1<<31-1))})
-		}
-		p.starts = bucketStarts(rq.from, rq.to, r.Bucket, rq.loc, rq.weekStart)
-		if len(p.starts) > lim.MaxBuckets {
-			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: len(p.starts)})
+		var over bool
+		p.starts, over = bucketStarts(rq.from, rq.to, r.Bucket, rq.loc, rq.weekStart, lim.MaxBuckets)
+		if over {
+			// Counting every bucket of a refused range would cost what the
+			// cap saves: report an estimate past the cap.
+			got := max(int64(lim.MaxBuckets)+1, int64(estimateBuckets(rq.from, rq.to, r.Bucket)))
+			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: int(min(got, 1<<31-1))})
 		}
 		p.startsNano = make([]int64, len(p.starts))
 		for i, st := range p.starts {

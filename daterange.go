@@ -109,7 +109,16 @@ func (r Range) Resolve(now time.Time, loc *time.Location, weekStart time.Weekday
 	case Today:
 		a, b = today, today.addDays(1)
 	case Yesterday:
+		// The day before today, passing over a date the zone skipped
+		// (Pacific/Apia had no 2011-12-30): yesterday is never empty. No
+		// zone skipped two dates in a row, and the loop stops at two.
 		a, b = today.addDays(-1), today
+		for range 2 {
+			if a.start(loc).Before(b.start(loc)) {
+				break
+			}
+			a = a.addDays(-1)
+		}
 	case ThisWeek, LastWeek:
 		a = today.addDays(-daysSinceWeekStart(today.weekday(), weekStart))
 		b = a.addDays(7)

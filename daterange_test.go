@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -324,15 +325,7 @@ func TestPresetsAgreeWithBuckets(t *testing.T) {
 	for _, zone := range zones {
 		loc := mustZone(t, zone)
 		// Half the instants fall within a day of a change of offset.
-		var changes []time.Time
-		for u := start; ; {
-			_, end := u.ZoneBounds()
-			if end.IsZero() || end.Year() > 2026 {
-				break
-			}
-			changes = append(changes, end)
-			u = end
-		}
+		changes := offsetChanges(loc, start, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 		for i := range 200 {
 			now := start.Add(time.Duration(rng.Int64N(int64(21 * 365 * 24 * time.Hour))))
 			if i%2 == 0 && len(changes) > 0 {
@@ -343,13 +336,15 @@ func TestPresetsAgreeWithBuckets(t *testing.T) {
 				from, to, err := p.this.Resolve(now, loc, ws)
 				require.NoError(t, err)
 				require.Truef(t, !now.Before(from) && now.Before(to), "%s %s at %s: %s..%s", zone, p.this, now.In(loc), from, to)
-				require.True(t, from.Equal(bucketStart(now, p.b, loc, ws)))
-				require.True(t, to.Equal(bucketStart(to, p.b, loc, ws)))
+				msg := fmt.Sprintf("%s %s at %s (week from %s): %s..%s", zone, p.this, now.In(loc), ws, from, to)
+				require.True(t, from.Equal(bucketStart(now, p.b, loc, ws)), msg)
+				require.True(t, to.Equal(bucketStart(to, p.b, loc, ws)), msg)
 				lastFrom, lastTo, err := p.last.Resolve(now, loc, ws)
 				require.NoError(t, err)
-				require.True(t, lastTo.Equal(from))
-				require.True(t, lastFrom.Before(lastTo))
-				require.True(t, lastFrom.Equal(bucketStart(from.Add(-1), p.b, loc, ws)))
+				msg += fmt.Sprintf("; %s %s..%s", p.last, lastFrom, lastTo)
+				require.True(t, lastTo.Equal(from), msg)
+				require.True(t, lastFrom.Before(lastTo), msg)
+				require.True(t, lastFrom.Equal(bucketStart(from.Add(-1), p.b, loc, ws)), msg)
 			}
 			from, to, err := Last30Days.Resolve(now, loc, ws)
 			require.NoError(t, err)
@@ -363,7 +358,7 @@ func TestPresetsAgreeWithBuckets(t *testing.T) {
 					want = append(want, date)
 				}
 			}
-			for _, s := range bucketStarts(from, to, Day, loc, ws) {
+			for _, s := range allStarts(t, from, to, Day, loc, ws) {
 				got = append(got, Day.Key(s))
 			}
 			require.Equal(t, want, got, "%s at %s", zone, now.In(loc))

@@ -75,22 +75,29 @@ func unitStart(t time.Time, b Bucket, loc *time.Location, weekStart time.Weekday
 
 // bucketStarts returns the starts of every bucket of width b overlapping
 // [from, to), in order: the first is bucketStart(from), the last is before
-// to. It returns nil when from is not before to.
-func bucketStarts(from, to time.Time, b Bucket, loc *time.Location, weekStart time.Weekday) []time.Time {
+// to. It returns nil when from is not before to. It stops as soon as it has
+// more than limit starts and then reports over: the cap holds while the list
+// is built, so a range of centuries in hours costs nothing. Each step of
+// either loop moves to a strictly later instant or a later date, so both
+// end.
+func bucketStarts(from, to time.Time, b Bucket, loc *time.Location, weekStart time.Weekday, limit int) (starts []time.Time, over bool) {
 	if !from.Before(to) {
-		return nil
+		return nil, false
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
 	if b == Hour {
 		s := hourStart(from, loc)
-		out := make([]time.Time, 0, estimateBuckets(s, to, b))
+		out := make([]time.Time, 0, startsCap(s, to, b, limit))
 		out = append(out, s)
 		for {
+			if len(out) > limit {
+				return out, true
+			}
 			s = hourNext(s)
 			if !s.Before(to) {
-				return out
+				return out, false
 			}
 			out = append(out, s)
 		}
@@ -98,45 +105,44 @@ func bucketStarts(from, to time.Time, b Bucket, loc *time.Location, weekStart ti
 	// Walk the units by date, not by instant, so that a skipped date does
 	// not lose track of the calendar.
 	u, s := unitStart(from, b, loc, weekStart)
-	out := make([]time.Time, 0, estimateBuckets(s, to, b))
+	out := make([]time.Time, 0, startsCap(s, to, b, limit))
 	out = append(out, s)
 	for {
+		if len(out) > limit {
+			return out, true
+		}
 		u = u.next(b)
 		ns := u.start(loc)
 		if !ns.After(s) {
 			continue // a skipped date starts where the next one does
 		}
 		if !ns.Before(to) {
-			return out
+			return out, false
 		}
 		out = append(out, ns)
 		s = ns
 	}
 }
 
-// estimateBuckets guesses how many buckets [s, to) holds, to size the slice.
+// estimateBuckets counts the buckets [s, to) holds at their average length
+// (months of a 400-year Gregorian cycle): exact for hours, days and weeks of
+// a zone without changes of offset, close otherwise.
 func estimateBuckets(s, to time.Time, b Bucket) int {
-	d := to.Sub(s)
-	var unit time.Duration
-	switch b {
-	case Hour:
-		unit = time.Hour
-	case Day:
-		unit = 24 * time.Hour
-	case Week:
-		unit = 7 * 24 * time.Hour
-	case Month:
-		unit = 28 * 24 * time.Hour
-	case Quarter:
-		unit = 90 * 24 * time.Hour
-	default:
-		unit = 365 * 24 * time.Hour
+	unit := map[Bucket]int64{
+		Hour: 3600, Day: 86400, Week: 7 * 86400,
+		Month: 146097 * 86400 / 4800, Quarter: 146097 * 86400 / 1600, Year: 146097 * 86400 / 400,
+	}[b]
+	if unit == 0 {
+		return 1
 	}
-	n := int(d/unit) + 2
-	if n > 1<<16 {
-		n = 1 << 16 // grow past that by append
-	}
-	return n
+	d := max(to.Unix()-s.Unix(), 1)
+	return int(min((d+unit-1)/unit, 1<<31-1))
+}
+
+// startsCap sizes the slice of bucket starts: room for the estimate, but
+// no more than the limit allows, and past 65 536 grown by append.
+func startsCap(s, to time.Time, b Bucket, limit int) int {
+	return min(estimateBuckets(s, to, b)+1, limit+1, 1<<16)
 }
 
 // bucketIndex returns the index of the bucket containing t: the last i with
@@ -199,7 +205,7 @@ func hourStart(t time.Time, loc *time.Location) time.Time {
 	for {
 		_, m, s := t.Clock()
 		c := t.Add(-(time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())))
-		start, _ := t.ZoneBounds()
+		start, _ := offsetPeriod(t)
 		if start.IsZero() || !c.Before(start) {
 			return c // same offset as t, so its wall clock reads hh:00:00
 		}
@@ -220,7 +226,7 @@ func hourNext(s time.Time) time.Time {
 			return u // the offset changed onto a whole hour
 		}
 		c := u.Add(time.Hour - frac)
-		_, end := u.ZoneBounds()
+		_, end := offsetPeriod(u)
 		if end.IsZero() || c.Before(end) {
 			return c
 		}
@@ -301,37 +307,11 @@ func daysSinceWeekStart(wd, weekStart time.Weekday) int {
 // or October.
 func quarterStart(m time.Month) time.Month { return (m-1)/3*3 + 1 }
 
-// startOfDay returns the first instant of date y-m-d in loc: the earliest
-// instant whose wall clock reads y-m-d 00:00 or later. That is midnight,
-// except where a zone skipped midnight (America/Sao_Paulo 2018-11-04 began at
-// 01:00), where time.Date may return the previous day's 23:00; and where
-// midnight happens twice, where it is the first one. For a date the zone
-// skipped, it is the start of the next date.
+// startOfDay returns the first instant of date y-m-d in loc: midnight, or
+// where a zone skipped midnight (America/Sao_Paulo 2018-11-04 began at
+// 01:00) the instant the day began, and where midnight happened twice the
+// first one (see firstInstant). For a date the zone skipped entirely, it is
+// the start of the next date.
 func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
-	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	if h, mi, s := t.Clock(); h == 0 && mi == 0 && s == 0 {
-		// Midnight exists. Unless the offset changed in the two days before
-		// it, no earlier instant can show a wall clock at or past it (offsets
-		// stay within ±16 hours).
-		if start, _ := t.ZoneBounds(); start.IsZero() || t.Sub(start) >= 48*time.Hour {
-			return t
-		}
-	}
-	// Walk the zone's periods of constant offset from well before that
-	// midnight; the first period whose wall clock reaches it holds the
-	// answer.
-	wall := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
-	u := time.Unix(wall-48*3600, 0).In(loc)
-	for {
-		_, off := u.Zone()
-		_, end := u.ZoneBounds()
-		c := wall - int64(off) // the instant the period's clock reads midnight
-		if c < u.Unix() {
-			c = u.Unix() // the period begins past midnight
-		}
-		if end.IsZero() || c < end.Unix() {
-			return time.Unix(c, 0).In(loc)
-		}
-		u = end
-	}
+	return firstInstant(y, m, d, 0, 0, 0, 0, loc)
 }
