@@ -145,6 +145,35 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// Start returns the first instant of the date in loc (nil means UTC):
+// midnight, or where the zone's clock skipped midnight (America/Sao_Paulo,
+// 2018-11-04 began at 01:00) the instant the day began. This is the one rule
+// by which convreport turns a date into an instant: date presets, time
+// buckets, date literals in filters, date conditions and the dates of the
+// CLI and the web API all follow it, so a date means the same instant
+// everywhere. For a date the zone skipped entirely (Pacific/Apia,
+// 2011-12-30), it is the start of the next date.
+func (d Date) Start(loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return startOfDay(d.Year, d.Month, d.Day, loc)
+}
+
+// ParseTime reads a date written "YYYY-MM-DD", which means its first
+// instant in loc (see [Date.Start]), or an RFC 3339 time with its offset
+// ("2025-03-01T09:00:00+01:00"). It is how the CLI and the web API read the
+// ends of a date range.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	if d, ok := parseDate(s); ok {
+		return d.Start(loc), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("convreport: %q is neither a date (2025-03-01) nor an RFC 3339 time (2025-03-01T09:00:00+01:00)", s)
+}
+
 // ParseDate reads a date written as "YYYY-MM-DD" ("2025-12-25"). The date
 // must exist: "2025-02-29" is an error.
 func ParseDate(s string) (Date, error) {

@@ -76,11 +76,13 @@ func (e FilterEnv) zone() *time.Location {
 // && || !, and, or, not, arithmetic, ?: and ??), a filter can call:
 //
 //   - duration("5m"): a duration, in time.ParseDuration's format;
-//   - date("2025-03-01"), date("2025-03-01T10:00"): that wall-clock time in
-//     the query's zone; date("2025-03-01T10:00:00Z"): an absolute instant
-//     (RFC 3339);
-//   - now(): the query's Now; daysAgo(n): midnight n days before today, in
-//     the query's zone;
+//   - date("2025-03-01"), date("2025-03-01T10:00"): the first instant the
+//     query's zone's wall clock reads that date and time (for a date, the
+//     day's start as [Date.Start] defines it: midnight, or the instant the
+//     day began where a DST change skipped midnight);
+//     date("2025-03-01T10:00:00Z"): an absolute instant (RFC 3339);
+//   - now(): the query's Now; daysAgo(n): the start of the day n days
+//     before today, in the query's zone;
 //   - len, lower, upper, trim, trimPrefix, trimSuffix, indexOf,
 //     lastIndexOf, abs, ceil, floor, round, min, max;
 //   - all, any, none, one, count over a written-out list of constants, like

@@ -164,12 +164,14 @@ func (t timeLit) at(env FilterEnv) time.Time {
 		b = t.abs
 	case litWall:
 		w := t.abs
-		b = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), env.zone())
+		b = firstInstant(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), env.zone())
 	case litNow:
 		b = env.now()
 	case litDaysAgo:
-		y, m, d := env.now().In(env.zone()).Date()
-		b = time.Date(y, m, d-t.days, 0, 0, 0, 0, env.zone())
+		// Today as the date presets see it, so that daysAgo(1) is where
+		// "yesterday" starts.
+		today, _ := unitStart(env.now(), Day, env.zone(), time.Monday)
+		b = today.addDays(-t.days).start(env.zone())
 	}
 	return b.Add(t.offset)
 }

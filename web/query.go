@@ -105,16 +105,14 @@ func (h *handler) query(p period, v convreport.Viewer) (convreport.Query, error)
 	return q, nil
 }
 
-// parseTime reads a date (midnight in loc) or an RFC 3339 time.
+// parseTime reads a date (its first instant in loc, the rule of every date
+// in convreport) or an RFC 3339 time.
 func parseTime(s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return t, nil
+	t, err := convreport.ParseTime(s, loc)
+	if err != nil {
+		return t, &Error{Status: http.StatusBadRequest, Code: "invalid_query", Message: strings.TrimPrefix(err.Error(), "convreport: ")}
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, &Error{Status: http.StatusBadRequest, Code: "invalid_query",
-		Message: sprintf("%q is neither a date (2025-03-01) nor an RFC 3339 time (2025-03-01T09:00:00+01:00)", s)}
+	return t, nil
 }
 
 // pinned is the period of a finished run as parameters that name it

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"flag"
-	"fmt"
 	"strings"
 	"time"
 
@@ -71,13 +71,12 @@ var weekdays = map[string]convreport.Weekday{
 	"thursday": convreport.Thursday, "friday": convreport.Friday, "saturday": convreport.Saturday, "sunday": convreport.Sunday,
 }
 
-// parseTime reads a date (midnight in loc) or an RFC 3339 time.
+// parseTime reads a date (its first instant in loc, the rule of every date
+// in convreport) or an RFC 3339 time.
 func parseTime(s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t, nil
+	t, err := convreport.ParseTime(s, loc)
+	if err != nil {
+		return t, errors.New(strings.TrimPrefix(err.Error(), "convreport: "))
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%q is neither a date (2025-03-01) nor an RFC 3339 time (2025-03-01T09:00:00+01:00)", s)
+	return t, nil
 }
