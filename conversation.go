@@ -81,14 +81,17 @@ type Conversation struct {
 }
 
 // AgentFirstResponseTime is how long the rep took to answer: from the first
-// assignment (or creation, when never assigned) to the first agent reply. It
-// reports false when the conversation has no agent reply.
+// assignment to the first agent reply when the assignment came strictly
+// before the reply, and from creation otherwise — never assigned, or a rep
+// who answered an unassigned conversation and was assigned by or after the
+// reply. So it is never negative. It reports false when the conversation
+// has no agent reply.
 func (c *Conversation) AgentFirstResponseTime() (time.Duration, bool) {
 	if c.FirstResponseAt.IsZero() {
 		return 0, false
 	}
 	start := c.CreatedAt
-	if !c.FirstAssignedAt.IsZero() {
+	if !c.FirstAssignedAt.IsZero() && c.FirstAssignedAt.Before(c.FirstResponseAt) {
 		start = c.FirstAssignedAt
 	}
 	return c.FirstResponseAt.Sub(start), true

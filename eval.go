@@ -594,10 +594,7 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *bizHours) (int64, bo
 	switch metric {
 	case metricFirstResponse:
 		end = seg.cols[ec.response].ints[r]
-		start = seg.cols[ec.assigned].ints[r]
-		if start == nullTime {
-			start = created
-		}
+		start = agentClockStart(created, seg.cols[ec.assigned].ints[r], end)
 	case metricWait:
 		end, start = seg.cols[ec.response].ints[r], created
 	case metricClose:
@@ -612,6 +609,17 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *bizHours) (int64, bo
 		return int64(cal.c.between(time.Unix(0, start), time.Unix(0, end), cal.hol)), true
 	}
 	return end - start, true
+}
+
+// agentClockStart is where the agent first response time starts: the first
+// assignment if it came strictly before the reply, else creation (see
+// Conversation.AgentFirstResponseTime). nullTime is the smallest int64, so
+// an unknown assignment is never before a reply.
+func agentClockStart(created, assigned, reply int64) int64 {
+	if assigned != nullTime && assigned < reply {
+		return assigned
+	}
+	return created
 }
 
 // metricChunk computes a duration metric for the rows of m in a chunk: the
@@ -638,8 +646,8 @@ func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, c
 				continue
 			}
 			s := created[i]
-			if start != nil && start[i] != nullTime {
-				s = start[i]
+			if start != nil {
+				s = agentClockStart(s, start[i], e)
 			}
 			h |= 1 << j
 			if cal != nil {

@@ -188,7 +188,7 @@ func (c *Columns) pass(w *Window, d *dense, lo, hi int, kind int) {
 				chatDays[w.day(cr)]++
 				if fr := response[i]; fr != NullTime {
 					st := assigned[i]
-					if st == NullTime {
+					if st == NullTime || st >= fr {
 						st = cr
 					}
 					r.chatFR++
@@ -208,7 +208,7 @@ func (c *Columns) pass(w *Window, d *dense, lo, hi int, kind int) {
 			emailDays[w.day(cr)]++
 			if fr := response[i]; fr != NullTime {
 				st := assigned[i]
-				if st == NullTime {
+				if st == NullTime || st >= fr {
 					st = cr
 				}
 				r.emailFR++

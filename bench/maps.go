@@ -95,7 +95,7 @@ func MapSinglePass(cs []convreport.Conversation, w *Window) Figures {
 			a := bump(fr, c.Assignee)
 			if !c.FirstResponseAt.IsZero() {
 				st := c.CreatedAt
-				if !c.FirstAssignedAt.IsZero() {
+				if !c.FirstAssignedAt.IsZero() && c.FirstAssignedAt.Before(c.FirstResponseAt) {
 					st = c.FirstAssignedAt
 				}
 				a.n++
@@ -170,7 +170,7 @@ func naiveReport(cs []convreport.Conversation, w *Window, i int, ch convreport.C
 				continue
 			}
 			st := c.CreatedAt
-			if !c.FirstAssignedAt.IsZero() {
+			if !c.FirstAssignedAt.IsZero() && c.FirstAssignedAt.Before(c.FirstResponseAt) {
 				st = c.FirstAssignedAt
 			}
 			a.n++

@@ -144,7 +144,9 @@ func (d Dialect) Queries(w *Window) []Query {
 			q.add(" GROUP BY d")
 		case s.metric != "":
 			kind = sqlAvg
-			m := "first_response_at - coalesce(first_assigned_at, created_at)"
+			// The rep's clock starts at an assignment strictly before the
+			// reply, else at creation.
+			m := "first_response_at - (CASE WHEN first_assigned_at < first_response_at THEN first_assigned_at ELSE created_at END)"
 			if s.metric == convreport.TimeToClose {
 				m = "closed_at - created_at"
 			}

@@ -428,7 +428,7 @@ func TestTemplatesMatchReference(t *testing.T) {
 			return 0, false
 		}
 		start := c.CreatedAt
-		if !c.FirstAssignedAt.IsZero() {
+		if !c.FirstAssignedAt.IsZero() && c.FirstAssignedAt.Before(c.FirstResponseAt) {
 			start = c.FirstAssignedAt
 		}
 		return c.FirstResponseAt.Sub(start), true

@@ -262,6 +262,16 @@ func Generate(n int, seed uint64) []convreport.Conversation {
 				base = c.FirstAssignedAt
 			}
 			c.FirstResponseAt = base.Add(dur(48 * time.Hour))
+			// A rep who answers an unassigned conversation and is assigned
+			// by or after the reply: the agent clock must run from
+			// creation, never go negative.
+			switch {
+			case c.FirstAssignedAt.IsZero():
+			case rng.IntN(8) == 0:
+				c.FirstResponseAt = c.CreatedAt.Add((c.FirstAssignedAt.Sub(c.CreatedAt)) / 2)
+			case rng.IntN(8) == 0:
+				c.FirstResponseAt = c.FirstAssignedAt
+			}
 		}
 		c.Status = convreport.Open
 		if rng.IntN(4) != 0 {
@@ -643,8 +653,10 @@ func metricOf(c *convreport.Conversation, m convreport.Metric) (time.Duration, b
 		if c.FirstResponseAt.IsZero() {
 			return 0, false
 		}
+		// The rep's clock starts at an assignment strictly before the
+		// reply, else at creation.
 		start := c.CreatedAt
-		if !c.FirstAssignedAt.IsZero() {
+		if !c.FirstAssignedAt.IsZero() && c.FirstAssignedAt.Before(c.FirstResponseAt) {
 			start = c.FirstAssignedAt
 		}
 		return c.FirstResponseAt.Sub(start), true

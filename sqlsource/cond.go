@@ -91,7 +91,10 @@ func (q *sqlBuf) derived(l *layout, name string) error {
 	var parts []string // property names and SQL text, in order
 	switch name {
 	case "FirstResponseTime":
-		parts = []string{"(", "FirstResponseAt", " - COALESCE(", "FirstAssignedAt", ", ", "CreatedAt", "))"}
+		// The rep's clock starts at an assignment strictly before the reply,
+		// else at creation; a NULL assignment compares as unknown, so ELSE.
+		parts = []string{"(", "FirstResponseAt", " - (CASE WHEN ", "FirstAssignedAt", " < ", "FirstResponseAt",
+			" THEN ", "FirstAssignedAt", " ELSE ", "CreatedAt", " END))"}
 	case "WaitTime":
 		parts = []string{"(", "FirstResponseAt", " - ", "CreatedAt", ")"}
 	case "TimeToClose":
