@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -134,11 +135,31 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("convreport: %s: %s: %s", where, e.Field, e.Reason)
 }
 
+// MinTime and MaxTime bound the instants a conversation may hold: the
+// engine stores times as nanoseconds since 1970 in 64 bits, which reach from
+// 1677-09-21 to 2262-04-11. A time outside is refused with one message,
+// [TimeRangeReason], wherever it comes from; the zero time.Time, which
+// means "unknown", lies outside too, so a time that was given is never
+// mistaken for a missing one.
+var (
+	MinTime = time.Unix(0, math.MinInt64+1).UTC()
+	MaxTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// InTimeRange reports whether t lies within [MinTime, MaxTime].
+func InTimeRange(t time.Time) bool { return !t.Before(MinTime) && !t.After(MaxTime) }
+
+// TimeRangeReason says why a time outside [MinTime, MaxTime] is refused,
+// quoting it as written.
+func TimeRangeReason(t string) string {
+	return fmt.Sprintf("%q is outside the supported times, %s to %s", t, MinTime.Format(time.RFC3339Nano), MaxTime.Format(time.RFC3339Nano))
+}
+
 // Validate reports the first rule c breaks, as a *[ValidationError], or nil.
 // A conversation is invalid when its ID is empty, its channel or status is
 // unknown, ClosedAt is set while open or missing while closed, or any of
-// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt, or a
-// message count is negative. Validate
+// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt, a time is
+// outside [MinTime, MaxTime], or a message count is negative. Validate
 // never changes c; invalid data is rejected, not repaired.
 func (c *Conversation) Validate() error {
 	bad := func(field, format string, args ...any) error {
@@ -153,6 +174,8 @@ func (c *Conversation) Validate() error {
 		return bad("status", "%q is not a status (want open or closed)", string(c.Status))
 	case c.CreatedAt.IsZero():
 		return bad("created_at", "is missing")
+	case !InTimeRange(c.CreatedAt):
+		return bad("created_at", "%s", TimeRangeReason(c.CreatedAt.Format(time.RFC3339Nano)))
 	case c.Status == Open && !c.ClosedAt.IsZero():
 		return bad("closed_at", "is set but the conversation is open")
 	case c.Status == Closed && c.ClosedAt.IsZero():
@@ -170,6 +193,9 @@ func (c *Conversation) Validate() error {
 		{"first_response_at", c.FirstResponseAt},
 		{"closed_at", c.ClosedAt},
 	} {
+		if !t.at.IsZero() && !InTimeRange(t.at) {
+			return bad(t.field, "%s", TimeRangeReason(t.at.Format(time.RFC3339Nano)))
+		}
 		if !t.at.IsZero() && t.at.Before(c.CreatedAt) {
 			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339))
 		}

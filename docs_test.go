@@ -247,6 +247,11 @@ var errorProducers = map[string]func(t *testing.T) error{
 		c.CreatedAt = time.Time{}
 		return newSource(c)
 	},
+	"conversation-time-out-of-range": func(t *testing.T) error {
+		c := docConv("c1")
+		c.FirstResponseAt = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+		return newSource(c)
+	},
 	"conversation-closed-while-open": func(t *testing.T) error {
 		c := docConv("c1")
 		c.ClosedAt = docT0.Add(time.Hour)
@@ -306,6 +311,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"jsonl-not-an-object": func(t *testing.T) error { return readAll(ingest.JSONL, `["c1","chat"]`, false) },
 	"jsonl-bad-time": func(t *testing.T) error {
 		return readAll(ingest.JSONL, strings.Replace(okLine, "09:00:00Z", "09:00:00", 1), false)
+	},
+	"jsonl-time-out-of-range": func(t *testing.T) error {
+		return readAll(ingest.JSONL, strings.Replace(okLine, "2025-03-03T09:00:00Z", "0001-01-01T00:00:00Z", 1), false)
 	},
 	"jsonl-wrong-type": func(t *testing.T) error {
 		return readAll(ingest.JSONL, strings.Replace(okLine, `}`, `,"incoming_messages":"three"}`, 1), false)

@@ -397,7 +397,8 @@ func (s *Schema) SetValue(c *Conversation, name string, v any) error {
 			delete(c.Properties, p.Name)
 			return nil
 		}
-		v = zeroValue(p.Kind)
+		setProperty(c, p, zeroValue(p.Kind)) // a built-in field's "unknown"
+		return nil
 	}
 	if err := checkKind(p, v); err != nil {
 		return fmt.Errorf("convreport: %s %w", p.Name, err)
@@ -456,7 +457,10 @@ func checkKind(p Property, v any) error {
 	case KindBool:
 		_, ok = v.(bool)
 	case KindTime:
-		_, ok = v.(time.Time)
+		var t time.Time
+		if t, ok = v.(time.Time); ok && !InTimeRange(t) {
+			return errors.New(TimeRangeReason(t.Format(time.RFC3339Nano)))
+		}
 	case KindDuration:
 		_, ok = v.(time.Duration)
 	}

@@ -157,9 +157,9 @@ func (s *csvSource) decodeRecord(c *convreport.Conversation) error {
 			case tString:
 				setString(c, col.f, d.str(cell, col.f.interned()))
 			case tTime:
-				t, ok := d.parseTime(cell)
-				if !ok {
-					return fieldErr(col.name, "%s is not an RFC 3339 time with offset", quote(string(cell)))
+				t, err := d.timeValue(col.name, cell)
+				if err != nil {
+					return err
 				}
 				*timeField(c, col.f) = t
 			case tCount:
@@ -210,11 +210,7 @@ func (d *decoder) parseProperty(p convreport.Property, cell []byte) (any, error)
 		}
 		return nil, fieldErr(field(), "want true or false, got %s", quote(string(cell)))
 	case convreport.KindTime:
-		t, ok := d.parseTime(cell)
-		if !ok {
-			return nil, fieldErr(field(), "%s is not an RFC 3339 time with offset", quote(string(cell)))
-		}
-		return t, nil
+		return d.timeValue(field(), cell)
 	case convreport.KindDuration:
 		v, ok := parseDuration(string(cell))
 		if !ok {

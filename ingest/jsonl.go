@@ -224,9 +224,9 @@ func (d *decoder) readField(c *convreport.Conversation, f field) error {
 		if err != nil {
 			return err
 		}
-		t, ok := d.parseTime(s)
-		if !ok {
-			return fieldErr(f.key(), "%s is not an RFC 3339 time with offset", quote(string(s)))
+		t, err := d.timeValue(f.key(), s)
+		if err != nil {
+			return err
 		}
 		*timeField(c, f) = t
 	case tCount:
@@ -371,11 +371,7 @@ func (d *decoder) readProperty(p convreport.Property) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, ok := d.parseTime(s)
-		if !ok {
-			return nil, fieldErr(field(), "%s is not an RFC 3339 time with offset", quote(string(s)))
-		}
-		return t, nil
+		return d.timeValue(field(), s)
 	case convreport.KindDuration:
 		switch {
 		case ch == '"':

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/convreport/convreport"
 )
 
 // parseTime reads an RFC 3339 date-time with a UTC offset:
@@ -75,6 +77,21 @@ func (d *decoder) parseTime(b []byte) (time.Time, bool) {
 		t = t.Add(-time.Duration(off) * time.Second).In(d.zone(off))
 	}
 	return t, true
+}
+
+// timeValue reads a time value of field, as parseTime, and refuses one
+// outside the times conversations can hold with the library's message, so
+// that a time given (even 0001-01-01T00:00:00Z, the zero time.Time) is
+// never taken for a missing one.
+func (d *decoder) timeValue(field string, b []byte) (time.Time, error) {
+	t, ok := d.parseTime(b)
+	if !ok {
+		return t, fieldErr(field, "%s is not an RFC 3339 time with offset", quote(string(b)))
+	}
+	if !convreport.InTimeRange(t) {
+		return t, fieldErr(field, "%s", convreport.TimeRangeReason(string(b)))
+	}
+	return t, nil
 }
 
 // zone returns a shared fixed zone for an offset in seconds.
