@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -98,7 +97,9 @@ func (c *cli) drill(args []string) error {
 	case "text":
 		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset)
 	case "csv":
-		w := csv.NewWriter(&buf)
+		// The same cell writer as run --format csv: conversation fields
+		// are user text and must not become spreadsheet formulas.
+		w := render.NewCSVWriter(&buf)
 		head := make([]string, len(dr.Columns))
 		for i, col := range dr.Columns {
 			head[i] = col.Key
@@ -111,8 +112,7 @@ func (c *cli) drill(args []string) error {
 			}
 			w.Write(rec)
 		}
-		w.Flush()
-		if err := w.Error(); err != nil {
+		if err := w.Flush(); err != nil {
 			return err
 		}
 	case "json":
