@@ -145,3 +145,17 @@ func formatRange(from, to time.Time, zone *time.Location) string {
 func decimalSeconds(d time.Duration) decimal.Decimal {
 	return decimal.New(int64(d), -9)
 }
+
+// ExactSeconds writes d as an exact decimal number of seconds, for
+// programs: "0.001", "3673230.5", never an exponent or a rounding, as
+// every machine-readable output (JSON, CSV) writes a duration.
+func ExactSeconds(d time.Duration) string {
+	return decimalSeconds(d).String()
+}
+
+// ExactNumber writes f in plain decimal notation, for programs: the
+// shortest digits that read back as f, never an exponent ("3673230",
+// not "3.67323e+06").
+func ExactNumber(f float64) string {
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}

@@ -283,7 +283,7 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 }
 
 // cell formats a value: times in zone (RFC 3339 when exact), durations in
-// seconds (exact) or humanised.
+// exact decimal seconds or humanised, numbers in plain decimal notation (never an exponent).
 func cell(v any, zone *time.Location, exact bool) string {
 	switch v := v.(type) {
 	case nil:
@@ -295,11 +295,11 @@ func cell(v any, zone *time.Location, exact bool) string {
 		return v.In(zone).Format("2006-01-02 15:04:05")
 	case time.Duration:
 		if exact {
-			return fmt.Sprintf("%g", v.Seconds())
+			return render.ExactSeconds(v)
 		}
 		return v.Round(time.Second).String()
 	case float64:
-		return fmt.Sprintf("%g", v)
+		return render.ExactNumber(v)
 	}
 	return fmt.Sprint(v)
 }
