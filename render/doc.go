@@ -16,7 +16,8 @@
 //     into [JSONDashboard].
 //   - [VegaLite] and [VegaLiteDashboard] write Vega-Lite v5 specs with the
 //     data inline.
-//   - [SVG] draws one chart; [HTML] writes a page of cards, one per report,
+//   - [SVG] draws one chart, [SVGDashboard] every report of a dashboard in
+//     one document; [HTML] writes a page of cards, one per report,
 //     with its chart and table, needing no network.
 //
 // # Drill-down links

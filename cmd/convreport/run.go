@@ -76,12 +76,7 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 			buf.Write(b)
 		}
 	case "svg":
-		for i, r := range results {
-			if err = render.SVG(&buf, r, render.SVGOptions{Report: i, ID: fmt.Sprintf("r%d", i)}); err != nil {
-				break
-			}
-			buf.WriteByte('\n')
-		}
+		err = render.SVGDashboard(&buf, rd, render.SVGOptions{})
 	case "html":
 		opts := render.HTMLOptions{}
 		if drillRows > 0 {
