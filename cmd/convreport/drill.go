@@ -34,8 +34,12 @@ func (c *cli) drill(args []string) error {
 	offset := fs.Int("offset", 0, "conversations to skip")
 	limit := fs.Int("limit", 100, fmt.Sprintf("conversations to list (at most %d)", convreport.MaxPageSize))
 	out := fs.String("out", "", "write to this file instead of standard output")
+	top := topFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *top < 0 {
+		return usageError("--top %d: want 0 (every group) or more", *top)
 	}
 	switch *format {
 	case "text", "json", "csv":
@@ -51,7 +55,7 @@ func (c *cli) drill(args []string) error {
 	}
 	var report convreport.Report
 	var names []string
-	for _, r := range d.Reports {
+	for _, r := range withTop(d.Reports, *top) {
 		names = append(names, fmt.Sprintf("%q", r.Name))
 		if strings.EqualFold(r.Name, *reportName) || r.ID == *reportName {
 			report = r
@@ -171,10 +175,22 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 }
 
 func matches(p convreport.Point, want map[string]string) bool {
-	if p.Other {
-		return want["other"] == "true" && len(want) == 1
-	}
 	n := 0
+	if p.Other {
+		// Other holds no dimension value; in a time series it has a point
+		// per bucket, named by the bucket as any other point.
+		if want["other"] != "true" {
+			return false
+		}
+		n++
+		if p.Bucket.IsZero() {
+			return n == len(want)
+		}
+		return bucketMatches(p, want) && n+1 == len(want)
+	}
+	if _, ok := want["other"]; ok {
+		return false
+	}
 	for _, d := range p.Dimensions {
 		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
 		v, ok := want[strings.ToLower(prop.Key)]
@@ -190,23 +206,29 @@ func matches(p convreport.Point, want map[string]string) bool {
 		}
 	}
 	if !p.Bucket.IsZero() {
-		v, ok := want["bucket"]
-		if !ok {
+		if !bucketMatches(p, want) {
 			return false
 		}
 		n++
-		if v != p.Bucket.Format(time.DateOnly) && v != p.Bucket.Format("2006-01-02T15:04") && v != p.Bucket.Format(time.RFC3339) {
-			return false
-		}
 	}
 	return n == len(want)
 }
 
+// bucketMatches reports whether want's bucket names p's bucket.
+func bucketMatches(p convreport.Point, want map[string]string) bool {
+	v, ok := want["bucket"]
+	return ok && (v == p.Bucket.Format(time.DateOnly) || v == p.Bucket.Format("2006-01-02T15:04") || v == p.Bucket.Format(time.RFC3339))
+}
+
 func pointLabel(p convreport.Point) string {
-	if p.Other {
-		return "other=true"
-	}
 	var parts []string
+	if p.Other {
+		parts = append(parts, "other=true")
+		if !p.Bucket.IsZero() {
+			parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
+		}
+		return strings.Join(parts, " ")
+	}
 	for _, d := range p.Dimensions {
 		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
 		key := prop.Key

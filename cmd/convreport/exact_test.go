@@ -50,7 +50,7 @@ func TestDurationsAreExactDecimalsInEveryOutput(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "durations.jsonl")
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
-	period := []string{"--data", path, "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-04-01"}
+	period := []string{"--data", path, "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-04-01", "--top", "0"}
 	const report = "Average chat first response time by rep"
 	want := map[string]string{} // assignee → exact seconds
 	for i, ms := range mags {
