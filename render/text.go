@@ -204,7 +204,7 @@ func formatShare(v, total float64) string {
 	if total <= 0 || v <= 0 {
 		return "0 %"
 	}
-	return decimal.NewFromFloat(v*100/total).Round(1).String() + " %"
+	return FormatPercent(decimal.NewFromFloat(v * 100 / total))
 }
 
 func floatOf(v decimal.NullDecimal) float64 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render"
+	"github.com/shopspring/decimal"
 )
 
 // pointFlags collects repeated --point key=value flags.
@@ -305,7 +306,8 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 }
 
 // cell formats a value: times in zone (RFC 3339 when exact), durations in
-// exact decimal seconds or humanised, numbers in plain decimal notation (never an exponent).
+// exact decimal seconds or humanised by the formatter every output uses,
+// numbers in plain decimal notation (never an exponent).
 func cell(v any, zone *time.Location, exact bool) string {
 	switch v := v.(type) {
 	case nil:
@@ -319,7 +321,7 @@ func cell(v any, zone *time.Location, exact bool) string {
 		if exact {
 			return render.ExactSeconds(v)
 		}
-		return v.Round(time.Second).String()
+		return render.FormatDuration(decimal.New(int64(v), -9))
 	case float64:
 		return render.ExactNumber(v)
 	}

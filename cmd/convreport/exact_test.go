@@ -162,3 +162,32 @@ func slicesIndex(s []string, v string) int {
 	}
 	return -1
 }
+
+// TestDrillTextHumanisesDurationsAsEveryOutputDoes: drill's text table
+// writes durations with the one formatter of text, HTML and the web UI
+// ("15d 01h"), not Go's "361h6m40s".
+func TestDrillTextHumanisesDurationsAsEveryOutputDoes(t *testing.T) {
+	mags := magnitudes()
+	var b strings.Builder
+	start := time.Date(2025, 3, 2, 9, 0, 0, 0, time.UTC)
+	for i, ms := range mags {
+		line, _ := json.Marshal(map[string]any{
+			"id": fmt.Sprintf("c%02d", i), "channel": "chat", "status": "open", "assignee": fmt.Sprintf("rep-%02d", i),
+			"created_at":        start.Format(time.RFC3339),
+			"first_response_at": start.Add(time.Duration(ms) * time.Millisecond).Format(time.RFC3339Nano),
+		})
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	path := filepath.Join(t.TempDir(), "durations.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	// Written by hand from the magnitudes: 1.301 s, 130.001 s, 1 300 000.001 s.
+	for rep, want := range map[string]string{"rep-03": "1.3s", "rep-05": "2m 10s", "rep-09": "15d 01h"} {
+		o := cli(t, "", "drill", "--data", path, "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-04-01", "--top", "0",
+			"--report", "Average chat first response time by rep", "--point", "assignee="+rep)
+		require.Equal(t, 0, o.code, o.stderr)
+		lines := strings.Split(strings.TrimSpace(o.stdout), "\n")
+		require.Contains(t, lines[0], "(value "+want+")", "the point's value")
+		require.True(t, strings.HasSuffix(lines[len(lines)-1], "  "+want), "the row's duration: %q", lines[len(lines)-1])
+	}
+}
