@@ -28,7 +28,7 @@ func (c *cli) drill(args []string) error {
 	qf.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
-	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; an empty value means no value; other=true for Other); repeat for several dimensions")
+	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value; other=true for Other); repeat for several dimensions")
 	format := fs.String("format", "text", "output: text, json or csv")
 	sortBy := fs.String("sort", "CreatedAt", "property to sort the conversations by")
 	desc := fs.Bool("desc", false, "sort in descending order")
@@ -77,6 +77,10 @@ func (c *cli) drill(args []string) error {
 	res, err := eng.Run(c.ctx, q, report)
 	if err != nil {
 		return err
+	}
+	if len(points) == 0 && (len(report.Dimensions) > 0 || report.Bucket != convreport.NoBucket) {
+		return usageError("--point is required: name the data point by each of the report's dimensions (%s), or other=true for Other; points are: %s",
+			pointKeys(report), listPoints(res[0]))
 	}
 	p, err := findPoint(res[0], points)
 	if err != nil {
@@ -162,17 +166,46 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 	if len(r.Points) == 0 {
 		return convreport.Point{}, fmt.Errorf("report %q has no data points in this range", r.Report.Name)
 	}
-	var labels []string
 	for _, p := range r.Points {
 		if matches(p, want) {
 			return p, nil
 		}
+	}
+	return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), listPoints(r))
+}
+
+// listPoints names the first points of r as --point takes them.
+func listPoints(r convreport.Result) string {
+	if len(r.Points) == 0 {
+		return "none in this range"
+	}
+	var labels []string
+	for _, p := range r.Points {
 		labels = append(labels, pointLabel(p))
 	}
 	if len(labels) > 12 {
 		labels = append(labels[:12], "…")
 	}
-	return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), strings.Join(labels, "; "))
+	return strings.Join(labels, "; ")
+}
+
+// pointKeys lists the keys a point of r is named by: "assignee=…".
+func pointKeys(r convreport.Report) string {
+	var keys []string
+	for _, name := range r.Dimensions {
+		key := name
+		if prop, ok := convreport.DefaultSchema().Lookup(name); ok {
+			key = prop.Key
+		}
+		keys = append(keys, key+"=…")
+	}
+	if r.Bucket != convreport.NoBucket {
+		keys = append(keys, "bucket=…")
+	}
+	if len(keys) == 0 {
+		return "none"
+	}
+	return strings.Join(keys, " ")
 }
 
 func matches(p convreport.Point, want map[string]string) bool {
@@ -202,7 +235,7 @@ func matches(p convreport.Point, want map[string]string) bool {
 			return false
 		}
 		n++
-		if d.Known != (v != "") || (d.Known && d.Value != v) {
+		if d.Known != !noValue(v) || (d.Known && d.Value != v) {
 			return false
 		}
 	}
@@ -213,6 +246,12 @@ func matches(p convreport.Point, want map[string]string) bool {
 		n++
 	}
 	return n == len(want)
+}
+
+// noValue reports whether a --point value names the group with no value:
+// "(no value)", as every output labels it, or empty.
+func noValue(v string) bool {
+	return v == "" || v == convreport.DimensionValue{}.Label()
 }
 
 // bucketMatches reports whether want's bucket names p's bucket.
@@ -236,11 +275,7 @@ func pointLabel(p convreport.Point) string {
 		if key == "" {
 			key = d.Property
 		}
-		v := d.Value
-		if !d.Known {
-			v = ""
-		}
-		parts = append(parts, key+"="+v)
+		parts = append(parts, key+"="+d.Label()) // "(no value)" as every output reads it
 	}
 	if !p.Bucket.IsZero() {
 		parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
