@@ -60,6 +60,10 @@ func WriteJSONL(w io.Writer, cs iter.Seq[convreport.Conversation]) error {
 // with a *[convreport.ValidationError] on a value the format cannot carry,
 // which here includes a custom property missing from schema or not of
 // its kind's Go type.
+//
+// Cells are written exactly, with no spreadsheet-formula neutralising (see
+// render.CSVCell for the report CSVs that have it): this is the interchange
+// format, and a leading apostrophe would change the value read back.
 func WriteCSV(w io.Writer, schema *convreport.Schema, cs iter.Seq[convreport.Conversation]) error {
 	if schema == nil {
 		schema = convreport.DefaultSchema()

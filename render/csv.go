@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/csv"
 	"io"
 	"slices"
 	"strconv"
@@ -16,7 +15,8 @@ import (
 // time bucket's start as in result JSON; value the exact decimal, empty
 // when null (as is a dimension with no value); other is "true" on the point
 // that folds the tail beyond a report's limit, whose dimensions read
-// "Other".
+// "Other". Cells are written by [CSVWriter], so a label that would start a
+// spreadsheet formula is neutralised; numbers stay numbers.
 func CSV(w io.Writer, d Dashboard) error {
 	j := NewJSON(d)
 	var keys []string
@@ -27,7 +27,7 @@ func CSV(w io.Writer, d Dashboard) error {
 			}
 		}
 	}
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	header := append(append([]string{"report", "measure", "unit"}, keys...), "bucket", "value", "count", "other")
 	if err := cw.Write(header); err != nil {
 		return err
@@ -53,6 +53,5 @@ func CSV(w io.Writer, d Dashboard) error {
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }

@@ -16,7 +16,8 @@
 //     into [JSONDashboard].
 //   - [VegaLite] and [VegaLiteDashboard] write Vega-Lite v5 specs with the
 //     data inline.
-//   - [SVG] draws one chart; [HTML] writes a page of cards, one per report,
+//   - [SVG] draws one chart, [SVGDashboard] every report of a dashboard in
+//     one document; [HTML] writes a page of cards, one per report,
 //     with its chart and table, needing no network.
 //
 // # Drill-down links
@@ -33,7 +34,9 @@
 // Labels come from user data. Every renderer escapes them for its format
 // (html/template for HTML); the ones meant for display (text, SVG, HTML,
 // Vega-Lite) also replace the control characters a terminal, XML or HTML
-// would act on, while CSV and JSON keep the data exact. Links keep only
+// would act on; CSV neutralises cells a spreadsheet would run as a formula
+// or act on (see [CSVCell]), keeping numbers as they are, while JSON keeps
+// the data exact. Links keep only
 // relative, http, https and mailto addresses. The same input always gives
 // the same bytes, so outputs can be compared with golden files.
 package render

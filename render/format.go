@@ -25,9 +25,16 @@ func FormatValue(v decimal.NullDecimal, unit string) string {
 	case "seconds":
 		return FormatDuration(v.Decimal)
 	case "percent":
-		return v.Decimal.Round(1).String() + " %"
+		return FormatPercent(v.Decimal)
 	}
 	return groupThousands(v.Decimal.String())
+}
+
+// FormatPercent writes a percentage for people, rounded half away from
+// zero to one decimal: "82.5 %", "100 %". Percent values and pie shares
+// are written with it everywhere.
+func FormatPercent(pct decimal.Decimal) string {
+	return pct.Round(1).String() + " %"
 }
 
 // FormatCount writes n with thousands separators: "12,345".
@@ -35,7 +42,9 @@ func FormatCount(n int64) string {
 	return groupThousands(strconv.FormatInt(n, 10))
 }
 
-// FormatDuration writes a number of seconds for people, rounded half away
+// FormatDuration writes a number of seconds for people, the one rule of
+// every output (text, drill-downs, SVG, HTML, the web UI, whose script
+// shows the text the server formats with it), rounded half away
 // from zero to the precision shown: one decimal under 10 s ("4.2s"), whole
 // seconds under a minute ("45s"), then two units: "5m 03s", "1h 03m",
 // "2d 04h".
@@ -144,4 +153,18 @@ func formatRange(from, to time.Time, zone *time.Location) string {
 // decimalSeconds returns d in seconds, exactly.
 func decimalSeconds(d time.Duration) decimal.Decimal {
 	return decimal.New(int64(d), -9)
+}
+
+// ExactSeconds writes d as an exact decimal number of seconds, for
+// programs: "0.001", "3673230.5", never an exponent or a rounding, as
+// every machine-readable output (JSON, CSV) writes a duration.
+func ExactSeconds(d time.Duration) string {
+	return decimalSeconds(d).String()
+}
+
+// ExactNumber writes f in plain decimal notation, for programs: the
+// shortest digits that read back as f, never an exponent ("3673230",
+// not "3.67323e+06").
+func ExactNumber(f float64) string {
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }

@@ -79,10 +79,66 @@ type drawing struct {
 	width  float64
 	height float64
 	top    float64 // below the title and legend
+	y      float64 // the root's offset in an enclosing drawing
+}
+
+// SVGDashboard writes every report of d as one SVG document: the charts
+// one above the other, 16 px apart, each drawn as [SVG] draws it (with
+// opts, its ID "r" and its index, and Report its index), under the
+// dashboard's name. Writing the drawings back to back instead would not be
+// XML: a document has one root element.
+func SVGDashboard(w io.Writer, d Dashboard, opts SVGOptions) error {
+	d = d.resolved()
+	const gap = 16.0
+	title := d.Name
+	if title == "" {
+		title = "Dashboard"
+	}
+	top := 0.0
+	if d.Name != "" {
+		top = 40
+	}
+	var charts [][]byte
+	width, height := 0.0, top // height so far: where the next chart goes
+	for i, r := range d.Results {
+		o := opts
+		o.Report, o.ID = i, "r"+strconv.Itoa(i)
+		b, cw, ch := drawSVGAt(r, o, height)
+		charts = append(charts, b)
+		width = max(width, cw)
+		height += ch + gap
+	}
+	if len(charts) > 0 {
+		height -= gap
+	}
+	var out svg.Writer
+	out.Open("svg",
+		svg.A("xmlns", "http://www.w3.org/2000/svg"),
+		svg.A("width", width), svg.A("height", height),
+		svg.A("viewBox", "0 0 "+svg.Num(width)+" "+svg.Num(height)),
+		svg.A("role", "img"), svg.A("aria-labelledby", "dashboard-title"),
+		svg.A("font-family", fontFamily), svg.A("font-size", fontSize), svg.A("fill", colorText))
+	out.Text("title", title+" · "+formatRange(d.From, d.To, d.Zone)+" · "+d.Zone.String(), svg.A("id", "dashboard-title"))
+	if d.Name != "" {
+		out.Text("text", fit(d.Name, max(width, 320)-2*margin, 18), svg.A("x", margin), svg.A("y", 28),
+			svg.A("font-size", 18), svg.A("font-weight", "600"))
+	}
+	for _, c := range charts {
+		out.Element(c)
+	}
+	_, err := w.Write(out.Bytes())
+	return err
 }
 
 func drawSVG(r convreport.Result, opts SVGOptions) []byte {
-	d := &drawing{r: r, spec: convreport.NewChartSpec(r), opts: opts, id: opts.ID}
+	b, _, _ := drawSVGAt(r, opts, 0)
+	return b
+}
+
+// drawSVGAt draws r, its root element placed y pixels down when nested in
+// a larger drawing, and returns it with its width and height.
+func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64, float64) {
+	d := &drawing{r: r, spec: convreport.NewChartSpec(r), opts: opts, id: opts.ID, y: y}
 	if d.id == "" {
 		d.id = "chart"
 	}
@@ -115,18 +171,21 @@ func drawSVG(r convreport.Result, opts SVGOptions) []byte {
 	}
 	d.header()
 	body()
-	return d.w.Bytes()
+	return d.w.Bytes(), d.width, d.height
 }
 
 func (d *drawing) header() {
 	w := &d.w
-	w.Open("svg",
-		svg.A("xmlns", "http://www.w3.org/2000/svg"),
+	attrs := []svg.Attr{svg.A("xmlns", "http://www.w3.org/2000/svg")}
+	if d.y != 0 {
+		attrs = append(attrs, svg.A("y", d.y))
+	}
+	w.Open("svg", append(attrs,
 		svg.A("width", d.width), svg.A("height", d.height),
 		svg.A("viewBox", "0 0 "+svg.Num(d.width)+" "+svg.Num(d.height)),
 		svg.A("role", "img"),
 		svg.A("aria-labelledby", d.id+"-title "+d.id+"-desc"),
-		svg.A("font-family", fontFamily), svg.A("font-size", fontSize), svg.A("fill", colorText))
+		svg.A("font-family", fontFamily), svg.A("font-size", fontSize), svg.A("fill", colorText))...)
 	w.Text("title", d.spec.Title, svg.A("id", d.id+"-title"))
 	w.Text("desc", d.description(), svg.A("id", d.id+"-desc"))
 	w.Empty("rect", svg.A("width", d.width), svg.A("height", d.height), svg.A("fill", "#ffffff"))

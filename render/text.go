@@ -12,19 +12,23 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// DefaultTop is how many rows [Text] shows per report before folding the
-// rest into one "Other (k more)" row.
+// DefaultTop was how many rows [Text] showed before folding the rest.
+//
+// Deprecated: Text shows every point of the result; see [TextOptions.Top].
 const DefaultTop = 10
 
 // TextOptions configures [Text]. The zero value means the defaults.
 type TextOptions struct {
 	// Width is the terminal's width in columns; 0 means 80.
 	Width int
-	// Top is how many rows (or series) of a report are shown before the
-	// rest is folded into one "Other (k more)" row, with the rest's counts
-	// summed (and its values, for a count; an average of the rest cannot
-	// be had from the points). 0 means DefaultTop, a negative number shows
-	// every row.
+	// Top is ignored.
+	//
+	// Deprecated: Text shows every point of the result, the same points as
+	// every other format. A table folded here had an "Other" row no other
+	// format had, that could not be drilled and, for an average, had no
+	// value. To show a report's top N, set [convreport.Report.Limit]: the
+	// engine folds the rest into one Other point with its real value and
+	// count, which every format shows and DrillDown lists.
 	Top int
 }
 
@@ -33,16 +37,6 @@ func (o TextOptions) width() int {
 		return 80
 	}
 	return max(o.Width, 24)
-}
-
-func (o TextOptions) top() int {
-	switch {
-	case o.Top == 0:
-		return DefaultTop
-	case o.Top < 0:
-		return math.MaxInt
-	}
-	return o.Top
 }
 
 const textIndent = "  "
@@ -57,7 +51,7 @@ const textIndent = "  "
 func Text(w io.Writer, d Dashboard, opts TextOptions) error {
 	d = d.resolved()
 	bw := bufio.NewWriter(w)
-	tw := &textWriter{w: bw, width: opts.width(), top: opts.top()}
+	tw := &textWriter{w: bw, width: opts.width()}
 	if d.Name != "" {
 		tw.line(textwidth.Truncate(textwidth.Clean(d.Name), tw.width))
 	}
@@ -72,7 +66,6 @@ func Text(w io.Writer, d Dashboard, opts TextOptions) error {
 type textWriter struct {
 	w     *bufio.Writer
 	width int
-	top   int
 }
 
 func (t *textWriter) line(s string) {
@@ -128,38 +121,16 @@ func (t *textWriter) table(r convreport.Result, spec convreport.ChartSpec) {
 		}
 	}
 	var rows []textRow
-	n := min(len(r.Points), t.top)
-	if n == len(r.Points)-1 {
-		n = len(r.Points) // folding one row into "Other (1 more)" saves nothing
-	}
-	for i, p := range r.Points[:n] {
+	for i, p := range r.Points {
 		row := textRow{label: spec.Labels[i], value: FormatValue(p.Value, unit), count: FormatCount(p.Count), bar: math.NaN()}
+		if p.Other {
+			row.label = otherLabel(r)
+		}
 		if p.Value.Valid {
 			row.bar = floatOf(p.Value)
 		}
 		if pie {
 			row.share = formatShare(floatOf(p.Value), total)
-		}
-		rows = append(rows, row)
-	}
-	if rest := r.Points[n:]; len(rest) > 0 {
-		var count int64
-		sum := decimal.Zero
-		var f float64
-		for _, p := range rest {
-			count += p.Count
-			if p.Value.Valid {
-				sum = sum.Add(p.Value.Decimal)
-				f += max(floatOf(p.Value), 0)
-			}
-		}
-		row := textRow{label: fmt.Sprintf("Other (%d more)", len(rest)), value: nullValue, count: FormatCount(count), bar: math.NaN()}
-		// Only counts add up; an average of the rest would need the rows.
-		if unit == "conversations" {
-			row.value = FormatValue(decimal.NewNullDecimal(sum), unit)
-		}
-		if pie {
-			row.share = formatShare(f, total)
 		}
 		rows = append(rows, row)
 	}
@@ -233,7 +204,7 @@ func formatShare(v, total float64) string {
 	if total <= 0 || v <= 0 {
 		return "0 %"
 	}
-	return decimal.NewFromFloat(v*100/total).Round(1).String() + " %"
+	return FormatPercent(decimal.NewFromFloat(v * 100 / total))
 }
 
 func floatOf(v decimal.NullDecimal) float64 {
@@ -335,12 +306,9 @@ func (t *textWriter) timeSeries(r convreport.Result, spec convreport.ChartSpec) 
 		return
 	}
 
-	// One sparkline per series, the tail folded.
+	// One sparkline per series; the engine's Other series, if any, is one
+	// of them.
 	series := spec.Series
-	var rest []convreport.ChartSeries
-	if len(series) > t.top && len(series)-t.top > 1 {
-		series, rest = series[:t.top], series[t.top:]
-	}
 	type srow struct{ label, spark, fact string }
 	var rows []srow
 	for _, s := range series {
@@ -350,18 +318,11 @@ func (t *textWriter) timeSeries(r convreport.Result, spec convreport.ChartSpec) 
 		} else if i, ok := peak(s); ok {
 			fact = "peak " + chartValueText(s.Values[i], unit)
 		}
-		rows = append(rows, srow{label: textwidth.Clean(s.Name), fact: fact})
-	}
-	if len(rest) > 0 {
-		row := srow{label: fmt.Sprintf("Other (%d more)", len(rest))}
-		if unit == "conversations" {
-			sum := decimal.Zero
-			for _, s := range rest {
-				sum = sum.Add(seriesSum(s))
-			}
-			row.fact = "total " + FormatValue(decimal.NewNullDecimal(sum), unit)
+		label := s.Name
+		if s.Other {
+			label = otherLabel(r)
 		}
-		rows = append(rows, row)
+		rows = append(rows, srow{label: textwidth.Clean(label), fact: fact})
 	}
 	labelW, factW := 0, 0
 	for _, row := range rows {
@@ -371,14 +332,20 @@ func (t *textWriter) timeSeries(r convreport.Result, spec convreport.ChartSpec) 
 	sparkW := min(len(cats), max(t.width-len(textIndent)-labelW-factW-4, 8))
 	labelW = max(min(labelW, t.width-len(textIndent)-sparkW-factW-4), 8)
 	for i, row := range rows {
-		spark := ""
-		if i < len(series) {
-			spark = sparkline(floats(series[i]), sparkW)
-		}
+		spark := sparkline(floats(series[i]), sparkW)
 		t.line(textIndent + textwidth.Pad(textwidth.Truncate(row.label, labelW), labelW, false) + "  " +
 			textwidth.Pad(spark, sparkW, false) + "  " + row.fact)
 	}
 	t.line(textIndent + span)
+}
+
+// otherLabel is the Other point's label for people: "Other (11 more)",
+// the number of groups the engine folded into it.
+func otherLabel(r convreport.Result) string {
+	if r.Folded > 0 {
+		return fmt.Sprintf("Other (%d more)", r.Folded)
+	}
+	return "Other"
 }
 
 // wrap writes facts joined by " · ", breaking lines to fit the width.

@@ -19,20 +19,21 @@ func TestTextGolden(t *testing.T) {
 	golden(t, "dashboard.txt", b.Bytes())
 }
 
-func TestTextFoldsTheTail(t *testing.T) {
-	d := render.Dashboard{Name: "D", Results: []convreport.Result{byRep}}
-	var b bytes.Buffer
-	require.NoError(t, render.Text(&b, d, render.TextOptions{Top: 3, Width: 60}))
-	lines := strings.Split(b.String(), "\n")
-	// The 4 rows after the top 3 (96 + 40 + 7 + 21, the report's own
-	// Other included) fold into one.
-	require.Regexp(t, `^  Other \(4 more\) +164$`, lines[8])
-	require.Len(t, lines, 10)
-
-	b.Reset()
-	require.NoError(t, render.Text(&b, d, render.TextOptions{Top: -1, Width: 60}))
-	require.NotContains(t, b.String(), "more)")
-	require.Contains(t, b.String(), "😀 Zoë 李")
+// TestTextShowsEveryPointOfTheResult: text shows the points every other
+// format shows, the engine's Other point with its own value, and folds
+// nothing itself (Top is ignored).
+func TestTextShowsEveryPointOfTheResult(t *testing.T) {
+	r := byRep
+	r.Folded = 4
+	d := render.Dashboard{Name: "D", Results: []convreport.Result{r}}
+	for _, top := range []int{0, 3, -1} {
+		var b bytes.Buffer
+		require.NoError(t, render.Text(&b, d, render.TextOptions{Top: top, Width: 60}))
+		lines := strings.Split(b.String(), "\n")
+		require.Len(t, lines, 5+len(r.Points)+1, "a row per point:\n%s", b.String())
+		require.Contains(t, b.String(), "😀 Zoë 李")
+		require.Regexp(t, `^  Other \(4 more\) +21  `, lines[5+len(r.Points)-1], "the engine's Other, its value and the groups it folds")
+	}
 }
 
 func TestTextFitsTheWidth(t *testing.T) {

@@ -207,11 +207,13 @@ func vegaTimeUnit(b convreport.Bucket) string {
 	return "utcyearmonthdate"
 }
 
+// nullableFloat returns the value for a spec's data: the exact decimal as
+// a JSON number (a float64 could lose digits or take an exponent), or nil.
 func nullableFloat(v convreport.ChartValue) any {
 	if v.Null {
 		return nil
 	}
-	return v.Float
+	return json.Number(v.Value)
 }
 
 func summaryText(s *convreport.ChartSummary) string {

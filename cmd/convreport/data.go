@@ -31,8 +31,8 @@ type dataFlags struct {
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.path, "data", "", "conversations: a .jsonl or .csv file, or - for standard input (required)")
-	fs.StringVar(&d.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -)")
+	fs.StringVar(&d.path, "data", "", "conversations (required): a .jsonl or .csv file, - for standard input, an SQLite .db file or a postgres:// URL (reports then run in the database)")
+	fs.StringVar(&d.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -: give csv for CSV on standard input)")
 	fs.BoolVar(&d.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
 }
@@ -90,7 +90,13 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		opt.Progress = bar.update
 		defer bar.done()
 	}
-	cs, err = ingest.ReadAll(c.ctx, bufio.NewReaderSize(r, 1<<20), format, opt)
+	br := bufio.NewReaderSize(r, 1<<20)
+	if d.path == "-" && d.format == "" && looksLikeCSV(br) {
+		// JSON Lines is only the default for standard input, which has no
+		// extension to tell; say so rather than fail on line 1.
+		return nil, nil, usageError("--data -: standard input looks like CSV, not JSON Lines; give --data-format csv")
+	}
+	cs, err = ingest.ReadAll(c.ctx, br, format, opt)
 	if err != nil && !d.skipInvalid {
 		return nil, nil, err
 	}
@@ -103,6 +109,15 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		return nil, nil, err
 	}
 	return mem, cs, nil
+}
+
+// looksLikeCSV reports whether the first line of r, read without
+// consuming it, is no JSON object but has a comma: a CSV header.
+func looksLikeCSV(r *bufio.Reader) bool {
+	head, _ := r.Peek(4096)
+	line, _, _ := strings.Cut(string(head), "\n")
+	line = strings.TrimSpace(strings.TrimPrefix(line, "\uFEFF"))
+	return line != "" && !strings.HasPrefix(line, "{") && strings.Contains(line, ",")
 }
 
 // openDatabase opens path when it names a database: an SQLite file

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render"
+	"github.com/shopspring/decimal"
 )
 
 // pointFlags collects repeated --point key=value flags.
@@ -28,15 +28,19 @@ func (c *cli) drill(args []string) error {
 	qf.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
-	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; an empty value means no value; other=true for Other); repeat for several dimensions")
+	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value; other=true for Other); repeat for several dimensions")
 	format := fs.String("format", "text", "output: text, json or csv")
 	sortBy := fs.String("sort", "CreatedAt", "property to sort the conversations by")
 	desc := fs.Bool("desc", false, "sort in descending order")
 	offset := fs.Int("offset", 0, "conversations to skip")
 	limit := fs.Int("limit", 100, fmt.Sprintf("conversations to list (at most %d)", convreport.MaxPageSize))
 	out := fs.String("out", "", "write to this file instead of standard output")
+	top := topFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *top < 0 {
+		return usageError("--top %d: want 0 (every group) or more", *top)
 	}
 	switch *format {
 	case "text", "json", "csv":
@@ -52,7 +56,7 @@ func (c *cli) drill(args []string) error {
 	}
 	var report convreport.Report
 	var names []string
-	for _, r := range d.Reports {
+	for _, r := range withTop(d.Reports, *top) {
 		names = append(names, fmt.Sprintf("%q", r.Name))
 		if strings.EqualFold(r.Name, *reportName) || r.ID == *reportName {
 			report = r
@@ -73,6 +77,10 @@ func (c *cli) drill(args []string) error {
 	res, err := eng.Run(c.ctx, q, report)
 	if err != nil {
 		return err
+	}
+	if len(points) == 0 && (len(report.Dimensions) > 0 || report.Bucket != convreport.NoBucket) {
+		return usageError("--point is required: name the data point by each of the report's dimensions (%s), or other=true for Other; points are: %s",
+			pointKeys(report), listPoints(res[0]))
 	}
 	p, err := findPoint(res[0], points)
 	if err != nil {
@@ -98,7 +106,9 @@ func (c *cli) drill(args []string) error {
 	case "text":
 		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset)
 	case "csv":
-		w := csv.NewWriter(&buf)
+		// The same cell writer as run --format csv: conversation fields
+		// are user text and must not become spreadsheet formulas.
+		w := render.NewCSVWriter(&buf)
 		head := make([]string, len(dr.Columns))
 		for i, col := range dr.Columns {
 			head[i] = col.Key
@@ -111,8 +121,7 @@ func (c *cli) drill(args []string) error {
 			}
 			w.Write(rec)
 		}
-		w.Flush()
-		if err := w.Error(); err != nil {
+		if err := w.Flush(); err != nil {
 			return err
 		}
 	case "json":
@@ -157,24 +166,65 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 	if len(r.Points) == 0 {
 		return convreport.Point{}, fmt.Errorf("report %q has no data points in this range", r.Report.Name)
 	}
-	var labels []string
 	for _, p := range r.Points {
 		if matches(p, want) {
 			return p, nil
 		}
+	}
+	return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), listPoints(r))
+}
+
+// listPoints names the first points of r as --point takes them.
+func listPoints(r convreport.Result) string {
+	if len(r.Points) == 0 {
+		return "none in this range"
+	}
+	var labels []string
+	for _, p := range r.Points {
 		labels = append(labels, pointLabel(p))
 	}
 	if len(labels) > 12 {
 		labels = append(labels[:12], "…")
 	}
-	return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), strings.Join(labels, "; "))
+	return strings.Join(labels, "; ")
+}
+
+// pointKeys lists the keys a point of r is named by: "assignee=…".
+func pointKeys(r convreport.Report) string {
+	var keys []string
+	for _, name := range r.Dimensions {
+		key := name
+		if prop, ok := convreport.DefaultSchema().Lookup(name); ok {
+			key = prop.Key
+		}
+		keys = append(keys, key+"=…")
+	}
+	if r.Bucket != convreport.NoBucket {
+		keys = append(keys, "bucket=…")
+	}
+	if len(keys) == 0 {
+		return "none"
+	}
+	return strings.Join(keys, " ")
 }
 
 func matches(p convreport.Point, want map[string]string) bool {
-	if p.Other {
-		return want["other"] == "true" && len(want) == 1
-	}
 	n := 0
+	if p.Other {
+		// Other holds no dimension value; in a time series it has a point
+		// per bucket, named by the bucket as any other point.
+		if want["other"] != "true" {
+			return false
+		}
+		n++
+		if p.Bucket.IsZero() {
+			return n == len(want)
+		}
+		return bucketMatches(p, want) && n+1 == len(want)
+	}
+	if _, ok := want["other"]; ok {
+		return false
+	}
 	for _, d := range p.Dimensions {
 		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
 		v, ok := want[strings.ToLower(prop.Key)]
@@ -185,39 +235,47 @@ func matches(p convreport.Point, want map[string]string) bool {
 			return false
 		}
 		n++
-		if d.Known != (v != "") || (d.Known && d.Value != v) {
+		if d.Known != !noValue(v) || (d.Known && d.Value != v) {
 			return false
 		}
 	}
 	if !p.Bucket.IsZero() {
-		v, ok := want["bucket"]
-		if !ok {
+		if !bucketMatches(p, want) {
 			return false
 		}
 		n++
-		if v != p.Bucket.Format(time.DateOnly) && v != p.Bucket.Format("2006-01-02T15:04") && v != p.Bucket.Format(time.RFC3339) {
-			return false
-		}
 	}
 	return n == len(want)
 }
 
+// noValue reports whether a --point value names the group with no value:
+// "(no value)", as every output labels it, or empty.
+func noValue(v string) bool {
+	return v == "" || v == convreport.DimensionValue{}.Label()
+}
+
+// bucketMatches reports whether want's bucket names p's bucket.
+func bucketMatches(p convreport.Point, want map[string]string) bool {
+	v, ok := want["bucket"]
+	return ok && (v == p.Bucket.Format(time.DateOnly) || v == p.Bucket.Format("2006-01-02T15:04") || v == p.Bucket.Format(time.RFC3339))
+}
+
 func pointLabel(p convreport.Point) string {
-	if p.Other {
-		return "other=true"
-	}
 	var parts []string
+	if p.Other {
+		parts = append(parts, "other=true")
+		if !p.Bucket.IsZero() {
+			parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
+		}
+		return strings.Join(parts, " ")
+	}
 	for _, d := range p.Dimensions {
 		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
 		key := prop.Key
 		if key == "" {
 			key = d.Property
 		}
-		v := d.Value
-		if !d.Known {
-			v = ""
-		}
-		parts = append(parts, key+"="+v)
+		parts = append(parts, key+"="+d.Label()) // "(no value)" as every output reads it
 	}
 	if !p.Bucket.IsZero() {
 		parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
@@ -283,7 +341,8 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 }
 
 // cell formats a value: times in zone (RFC 3339 when exact), durations in
-// seconds (exact) or humanised.
+// exact decimal seconds or humanised by the formatter every output uses,
+// numbers in plain decimal notation (never an exponent).
 func cell(v any, zone *time.Location, exact bool) string {
 	switch v := v.(type) {
 	case nil:
@@ -295,11 +354,11 @@ func cell(v any, zone *time.Location, exact bool) string {
 		return v.In(zone).Format("2006-01-02 15:04:05")
 	case time.Duration:
 		if exact {
-			return fmt.Sprintf("%g", v.Seconds())
+			return render.ExactSeconds(v)
 		}
-		return v.Round(time.Second).String()
+		return render.FormatDuration(decimal.New(int64(v), -9))
 	case float64:
-		return fmt.Sprintf("%g", v)
+		return render.ExactNumber(v)
 	}
 	return fmt.Sprint(v)
 }

@@ -8,7 +8,7 @@
 //
 //	convreport demo                       both overview dashboards on sample data
 //	convreport run --data FILE --dashboard chat-overview [flags]
-//	convreport drill --data FILE --dashboard D --report NAME --point key=value...
+//	convreport drill --data FILE --dashboard D --report NAME --point key=value... (or other=true)
 //	convreport templates [QUERY]          list or search dashboard templates
 //	convreport check-filter EXPR          check a filter expression
 //	convreport generate --n N --seed S --out FILE

@@ -74,7 +74,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestRunJSONMatchesAPlainCount(t *testing.T) {
 	path := generated(t, 3000)
-	o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--from", "2025-04-01", "--to", "2025-05-01", "--tz", "Europe/Paris", "--format", "json")
+	o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--from", "2025-04-01", "--to", "2025-05-01", "--tz", "Europe/Paris", "--format", "json", "--top", "0")
 	require.Equal(t, 0, o.code, o.stderr)
 	got, err := render.ParseJSON(strings.NewReader(o.stdout))
 	require.NoError(t, err)

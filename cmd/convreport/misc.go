@@ -19,6 +19,12 @@ import (
 
 func (c *cli) templates(args []string) error {
 	fs := c.flags("templates")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: convreport templates [QUERY]\n\n"+
+			"Lists the dashboard templates, or those whose name or description matches QUERY\n"+
+			"(words in English or French, accents and case ignored).\n")
+		fs.PrintDefaults()
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +45,12 @@ func (c *cli) templates(args []string) error {
 
 func (c *cli) checkFilter(args []string) error {
 	fs := c.flags("check-filter")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: convreport check-filter EXPR\n\n"+
+			"Compiles EXPR, one filter expression quoted as one argument (like 'Channel == \"chat\"'),\n"+
+			"and prints ok, or the error with a caret under the mistake.\n")
+		fs.PrintDefaults()
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -46,7 +46,9 @@ func (q *queryFlags) query(defaultNow time.Time) (convreport.Query, error) {
 	case q.rng != "":
 		r, err := convreport.ParseRange(q.rng)
 		if err != nil {
-			return out, usageError("--range: %v", err)
+			// The library's message names the presets; its package
+			// prefix would be said twice after the CLI's own.
+			return out, usageError("--range: %s", strings.TrimPrefix(err.Error(), "convreport: "))
 		}
 		out.Range = r
 	case q.from != "" || q.to != "":

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -28,8 +29,12 @@ func (c *cli) run(args []string) error {
 	out := fs.String("out", "", "write to this file instead of standard output")
 	width := fs.Int("width", 100, "text width in columns")
 	drillRows := fs.Int("drill-rows", 50, "html: conversations listed per data point (0: none)")
+	top := topFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *top < 0 {
+		return usageError("--top %d: want 0 (every group) or more", *top)
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
@@ -41,6 +46,7 @@ func (c *cli) run(args []string) error {
 	if err != nil {
 		return err
 	}
+	d.Reports = withTop(d.Reports, *top)
 	q, err := qf.query(time.Now())
 	if err != nil {
 		return err
@@ -76,12 +82,7 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 			buf.Write(b)
 		}
 	case "svg":
-		for i, r := range results {
-			if err = render.SVG(&buf, r, render.SVGOptions{Report: i, ID: fmt.Sprintf("r%d", i)}); err != nil {
-				break
-			}
-			buf.WriteByte('\n')
-		}
+		err = render.SVGDashboard(&buf, rd, render.SVGOptions{})
 	case "html":
 		opts := render.HTMLOptions{}
 		if drillRows > 0 {
@@ -100,6 +101,30 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		return err
 	}
 	return c.write(out, buf.Bytes())
+}
+
+// defaultTop is how many groups (or series) a grouped report without a
+// Limit of its own shows on the command line before the rest fold into
+// Other, so a terminal table stays short.
+const defaultTop = 10
+
+func topFlag(fs *flag.FlagSet) *int {
+	return fs.Int("top", defaultTop, "grouped reports with no limit of their own keep their top N groups and fold the rest into one Other point (drill it with --point other=true; give drill the same --top); 0 keeps every group")
+}
+
+// withTop gives each grouped report with no Limit of its own the Limit
+// top (none when top is 0). The engine then folds the tail into an Other
+// point with its real value, so every format shows the same points and
+// drill, given the same top, finds the same Other.
+func withTop(reports []convreport.Report, top int) []convreport.Report {
+	out := make([]convreport.Report, len(reports))
+	for i, r := range reports {
+		if top > 0 && r.Limit == 0 && len(r.Dimensions) > 0 {
+			r.Limit = top
+		}
+		out[i] = r
+	}
+	return out
 }
 
 // noteEmpty says on stderr when nothing fell in the range, and where the
@@ -178,6 +203,7 @@ func (c *cli) demo(args []string) error {
 		if err != nil {
 			return err
 		}
+		d.Reports = withTop(d.Reports, defaultTop)
 		q.Viewer = convreport.Viewer{UserID: "demo"}
 		eng := convreport.NewEngine(src)
 		results, err := eng.RunDashboard(c.ctx, q, d)

@@ -97,6 +97,12 @@ func (w *Writer) Text(name, text string, attrs ...Attr) {
 	w.buf.WriteString("</" + name + ">\n")
 }
 
+// Element writes a complete element another Writer produced, as is, so
+// drawings can nest.
+func (w *Writer) Element(b []byte) {
+	w.buf.Write(b)
+}
+
 // Bytes closes every open element and returns the document.
 func (w *Writer) Bytes() []byte {
 	for len(w.stack) > 0 {

@@ -67,6 +67,9 @@
     dlg.addEventListener("click", (ev) => { if (ev.target === dlg) dlg.close(); });
   }
 
+  // Values and durations are never formatted here: the API sends them as
+  // text (value_text, each row's text) made by the Go formatter every
+  // output uses (render.FormatValue), so the dialog reads as the page.
   const count = (n) => Number(n).toLocaleString("en-US");
 
   // ---- Drill-down dialog -------------------------------------------------

@@ -1,0 +1,68 @@
+package main_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestHelpDescribesArguments(t *testing.T) {
+	o := cli(t, "", "templates", "-h")
+	require.Equal(t, 0, o.code)
+	require.Contains(t, o.stderr, "Usage: convreport templates [QUERY]")
+	require.Contains(t, o.stderr, "QUERY")
+
+	o = cli(t, "", "check-filter", "-h")
+	require.Equal(t, 0, o.code)
+	require.Contains(t, o.stderr, "Usage: convreport check-filter EXPR")
+
+	o = cli(t, "", "run", "-h")
+	require.Equal(t, 0, o.code)
+	require.Contains(t, o.stderr, ".db")
+	require.Contains(t, o.stderr, "postgres://")
+}
+
+func TestRangeErrorSaysItsPrefixOnceAndListsPresets(t *testing.T) {
+	o := cli(t, "", "run", "--data", "x.jsonl", "--dashboard", "chat-overview", "--range", "fortnight")
+	require.Equal(t, 2, o.code)
+	require.Equal(t, 1, strings.Count(o.stderr, "convreport:"), o.stderr)
+	require.Contains(t, o.stderr, "convreport: --range: unknown date range \"fortnight\" (want today, yesterday,")
+	require.Contains(t, o.stderr, "last_N_days")
+}
+
+func TestCSVOnStandardInputSaysDataFormat(t *testing.T) {
+	csvData := "id,channel,status,created_at\nc1,chat,open,2025-03-03T09:00:00Z\n"
+	o := cli(t, csvData, "run", "--data", "-", "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-04-01")
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, "give --data-format csv")
+	o = cli(t, csvData, "run", "--data", "-", "--data-format", "csv", "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-04-01")
+	require.Equal(t, 0, o.code, o.stderr)
+}
+
+func TestDrillPointMessagesAndNoValue(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(
+		`{"id":"c1","channel":"chat","status":"open","assignee":"ana","created_at":"2025-03-03T09:00:00Z"}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z"}`+"\n"), 0o644))
+	args := []string{"drill", "--data", path, "--dashboard", "chat-overview", "--report", "Conversations by rep", "--from", "2025-03-01", "--to", "2025-03-08"}
+
+	o := cli(t, "", args...)
+	require.Equal(t, 2, o.code)
+	require.Equal(t, "convreport: --point is required: name the data point by each of the report's dimensions (assignee=…), or other=true for Other; points are: assignee=ana; assignee=(no value)\n", o.stderr)
+
+	for _, spelling := range []string{"assignee=(no value)", "assignee="} {
+		o = cli(t, "", append(args, "--point", spelling)...)
+		require.Equal(t, 0, o.code, o.stderr)
+		require.True(t, strings.HasPrefix(o.stdout, "Conversations by rep — assignee=(no value): 1 conversations"), o.stdout)
+		require.Contains(t, o.stdout, "c2")
+		require.NotContains(t, o.stdout, "c1 ")
+	}
+
+	// A report with one point needs no --point.
+	o = cli(t, "", "drill", "--data", path, "--dashboard", "email-overview", "--report", "Open emails", "--from", "2025-03-01", "--to", "2025-03-08")
+	require.NotContains(t, o.stderr, "--point is required")
+}
