@@ -103,13 +103,14 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 	return c.write(out, buf.Bytes())
 }
 
-// defaultTop is how many groups (or series) a grouped report without a
-// Limit of its own shows on the command line before the rest fold into
-// Other, so a terminal table stays short.
-const defaultTop = 10
+// demoTop is how many groups (or series) a grouped report without a Limit
+// of its own shows in the demo before the rest fold into Other, so its
+// tables fit a terminal. run and drill keep every group unless told: the
+// result JSON carries every point, as its format promises.
+const demoTop = 10
 
 func topFlag(fs *flag.FlagSet) *int {
-	return fs.Int("top", defaultTop, "grouped reports with no limit of their own keep their top N groups and fold the rest into one Other point (drill it with --point other=true; give drill the same --top); 0 keeps every group")
+	return fs.Int("top", 0, "grouped reports with no limit of their own keep their top N groups and fold the rest into one Other point (drill it with --point other=true; give drill the same --top); 0 keeps every group")
 }
 
 // withTop gives each grouped report with no Limit of its own the Limit
@@ -203,7 +204,7 @@ func (c *cli) demo(args []string) error {
 		if err != nil {
 			return err
 		}
-		d.Reports = withTop(d.Reports, defaultTop)
+		d.Reports = withTop(d.Reports, demoTop)
 		q.Viewer = convreport.Viewer{UserID: "demo"}
 		eng := convreport.NewEngine(src)
 		results, err := eng.RunDashboard(c.ctx, q, d)
