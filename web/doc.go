@@ -16,10 +16,13 @@
 //
 // Config.Authenticate turns each request into a [convreport.Viewer]; an
 // error answers 401. Every dashboard is read through the Store, which
-// checks [convreport.Dashboard.Can] for that viewer (403 otherwise), and
-// every run, preview and drill-down carries the viewer in its
-// [convreport.Query], so the viewer's Scope limits the conversations of
-// every number and every listed row. A data point that exists only outside
+// checks [convreport.Dashboard.Can] for that viewer. A dashboard the
+// viewer may not view answers 404 on every route that names it, with the
+// body of a dashboard that does not exist, so its existence stays secret;
+// a write to one the viewer may view but not edit answers 403. Every
+// run, preview and drill-down carries the viewer in its [convreport.Query],
+// so the viewer's Scope limits the conversations of every number and every
+// listed row. A data point that exists only outside
 // the viewer's scope is not found (404).
 //
 // # JSON API

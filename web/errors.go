@@ -24,7 +24,7 @@ import (
 //	400 bad_request, invalid_json, invalid_query, invalid_point
 //	401 unauthenticated
 //	403 forbidden, cross_origin
-//	404 not_found, point_not_found
+//	404 not_found (also for a dashboard the viewer may not view), point_not_found
 //	405 method_not_allowed
 //	409 conflict (a stale version: reload and redo the change)
 //	413 body_too_large

@@ -262,7 +262,7 @@ func (h *handler) logError(r *http.Request, e *Error) {
 	switch {
 	case e.Status >= 500:
 		h.cfg.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", e.err)
-	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized:
+	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized || errors.Is(e.err, convreport.ErrForbidden):
 		h.cfg.Logger.Info("web: request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "code", e.Code)
 	}
 }
