@@ -32,7 +32,8 @@ import (
 //	422 invalid_filter, invalid_condition, unknown_property, invalid_report,
 //	    invalid_dashboard, invalid_request, plan_limit
 //	500 internal
-//	503 canceled (the client went away or the request took too long)
+//	503 canceled (the client went away), timeout (the request ran over
+//	    Config.RequestTimeout and was stopped)
 //
 // A filter validation (POST api/filters/validate) answers 200 with the
 // same object under "error" when the filter does not compile.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,6 +18,12 @@ import (
 // DefaultMaxBodyBytes is the largest request body the handler reads when
 // [Config.MaxBodyBytes] is zero: 1 MiB, far more than any edit needs.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultRequestTimeout is how long a request may work when
+// [Config.RequestTimeout] is zero: long enough for a dashboard over a
+// large account, short enough that one costly filter cannot hold a CPU
+// for minutes.
+const DefaultRequestTimeout = 30 * time.Second
 
 // Config is what [New] needs: where the data and the dashboards are, who
 // is asking, and the account's plan. Engine, Store and Authenticate are
@@ -54,6 +61,13 @@ type Config struct {
 	TrustedOrigins []string
 	// MaxBodyBytes caps a request body; 0 means [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
+	// RequestTimeout bounds the work of one request: its context gets
+	// this deadline, so a run, preview or drill-down still going when it
+	// passes is canceled and answers 503 with the code "timeout". 0 means
+	// [DefaultRequestTimeout]; a negative value sets no deadline of the
+	// handler's own (the request's context, and any deadline the embedder
+	// put on it, still apply).
+	RequestTimeout time.Duration
 }
 
 // New returns the handler serving the reporting UI and its JSON API for
@@ -97,6 +111,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if h.cfg.MaxBodyBytes == 0 {
 		h.cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if h.cfg.RequestTimeout == 0 {
+		h.cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	for _, o := range cfg.TrustedOrigins {
 		if err := h.cop.AddTrustedOrigin(o); err != nil {
@@ -142,8 +159,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, originalPath(r)+"/", http.StatusMovedPermanently)
 		return
 	}
+	if h.cfg.RequestTimeout > 0 {
+		// The cause tells a timeout from a client that went away.
+		ctx, cancel := context.WithTimeoutCause(r.Context(), h.cfg.RequestTimeout, errRequestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	h.inner.ServeHTTP(w, r)
 }
+
+// errRequestTimeout is the cause of the context of a request that ran
+// over Config.RequestTimeout.
+var errRequestTimeout = errors.New("web: the request ran over Config.RequestTimeout")
 
 // originalPath is the path the client asked for, before any StripPrefix.
 func originalPath(r *http.Request) string {
@@ -253,13 +280,29 @@ func (h *handler) authenticate(r *http.Request) (convreport.Viewer, error) {
 
 // fail writes err as the JSON error response, logging server errors.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := toError(err)
+	e := h.toError(r, err)
 	h.logError(r, e)
 	writeError(w, e)
 }
 
+// toError is [toError] for r: a request that failed once its deadline
+// passed failed because of it, whatever error the engine or the source
+// made of the cancellation.
+func (h *handler) toError(r *http.Request, err error) *Error {
+	e := toError(err)
+	if e.Status >= 500 && errors.Is(context.Cause(r.Context()), errRequestTimeout) {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout",
+			Message: sprintf("the request took longer than the limit of %v and was stopped; try a shorter period or a simpler filter",
+				h.cfg.RequestTimeout), err: err}
+	}
+	return e
+}
+
 func (h *handler) logError(r *http.Request, e *Error) {
 	switch {
+	case e.Code == "timeout":
+		h.cfg.Logger.Warn("web: request stopped at its deadline", "method", r.Method, "path", r.URL.Path,
+			"timeout", h.cfg.RequestTimeout, "err", e.err)
 	case e.Status >= 500:
 		h.cfg.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", e.err)
 	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized || errors.Is(e.err, convreport.ErrForbidden):

@@ -99,6 +99,7 @@ func (c *cli) serve(args []string) error {
 	nowFlag := fs.String("now", "", "the instant date presets resolve against (default: 2025-06-01 for sample data, the real time otherwise)")
 	n := fs.Int("n", 50_000, "number of sample conversations")
 	seed := fs.Uint64("seed", 1, "sample data seed")
+	timeout := fs.Duration("request-timeout", web.DefaultRequestTimeout, "how long one request may work before it is stopped with a 503")
 	user := fs.String("user", "admin", "who a browser is signed in as until it asks for another user with ?as=NAME")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -108,6 +109,9 @@ func (c *cli) serve(args []string) error {
 	}
 	if !userName.MatchString(*user) {
 		return usageError("--user %q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", *user)
+	}
+	if *timeout <= 0 {
+		return usageError("--request-timeout %v: want a positive duration, like 30s or 2m", *timeout)
 	}
 	isSample := *dataPath == "" || *dataPath == "sample"
 	if isSample && *n <= 0 {
@@ -176,7 +180,7 @@ func (c *cli) serve(args []string) error {
 	auth := demoAuth{defaultUser: *user}
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
-		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger,
+		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
 	})
 	if err != nil {
 		return err
@@ -187,9 +191,10 @@ func (c *cli) serve(args []string) error {
 		Handler:           auth,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Room to write the timeout's own answer after the deadline.
+		WriteTimeout: max(2*time.Minute, *timeout+30*time.Second),
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	what := fmt.Sprintf("%d conversations", count)
 	if count == 0 && !isSample {

@@ -201,12 +201,29 @@ func TestServeDataFile(t *testing.T) {
 	s.stop()
 }
 
+// TestServeRequestTimeout checks the flag reaches the handler: with a
+// deadline already past, every request that works answers 503 timeout.
+func TestServeRequestTimeout(t *testing.T) {
+	s := startServe(t, "--n", "500", "--request-timeout", "1ns")
+	for _, path := range []string{"/api/dashboards/chat-overview/run", "/api/dashboards"} {
+		code, _, body := s.request(http.MethodGet, path, "", nil)
+		require.Equal(t, http.StatusServiceUnavailable, code, body)
+		require.Contains(t, body, `"code":"timeout"`)
+		require.Contains(t, body, "longer than the limit of 1ns")
+	}
+	s.stop()
+	require.Contains(t, s.stderr.String(), "request stopped at its deadline")
+}
+
 func TestServeFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--tz", "Mars/Olympus"},
 		{"serve", "--now", "soon"},
 		{"serve", "--user", "Not A Name"},
 		{"serve", "--n", "0"},
+		{"serve", "--request-timeout", "0"},
+		{"serve", "--request-timeout", "-5s"},
+		{"serve", "--request-timeout", "soon"},
 		{"serve", "extra"},
 	} {
 		o := cli(t, "", args...)
