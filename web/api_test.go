@@ -276,7 +276,7 @@ func TestTrustedOriginsMayWrite(t *testing.T) {
 func TestPlanCapsDashboards(t *testing.T) {
 	f := newFixture(t)
 	st := store.NewMemory(store.WithPlan(convreport.PlanLimits{Name: "tiny", DashboardsPerAccount: 1}))
-	h, err := web.New(web.Config{Engine: f.eng, Store: st, Logger: discard(),
+	h, err := web.New(web.Config{Engine: f.eng, Store: st, Logger: discard(), AllowedHosts: []string{"reports.test"},
 		Authenticate: func(*http.Request) (convreport.Viewer, error) { return users["carl"], nil }})
 	require.NoError(t, err)
 	f.h = h

@@ -77,6 +77,20 @@
 // Sec-Fetch-Site and Origin headers; Config.TrustedOrigins lets other
 // origins in. Reads never change anything.
 //
+// # Host names
+//
+// The handler answers only for the loopback names and
+// Config.AllowedHosts; any other Host header is refused with 421 before
+// authentication, so that a page of another site cannot reach it under
+// that site's name (DNS rebinding). An embedder serving other names, or
+// behind a proxy, lists the names that arrive in Host.
+//
+// # Time limit
+//
+// Each request's context gets a deadline, Config.RequestTimeout (default
+// [DefaultRequestTimeout]): a run, preview or drill-down still working
+// when it passes is canceled and answers 503 with the code "timeout".
+//
 // # Pages
 //
 // The UI is server-rendered HTML with the charts as inline SVG drawn by the

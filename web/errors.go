@@ -29,6 +29,7 @@ import (
 //	409 conflict (a stale version: reload and redo the change)
 //	413 body_too_large
 //	415 unsupported_media_type
+//	421 host_not_allowed (the Host header is not one of Config.AllowedHosts)
 //	422 invalid_filter, invalid_condition, unknown_property, invalid_report,
 //	    invalid_dashboard, invalid_request, plan_limit
 //	500 internal

@@ -68,6 +68,20 @@ type Config struct {
 	// handler's own (the request's context, and any deadline the embedder
 	// put on it, still apply).
 	RequestTimeout time.Duration
+	// AllowedHosts are the names the handler answers for, besides the
+	// loopback ones (localhost, names under .localhost, 127.0.0.1, [::1]),
+	// which are always allowed. A request whose Host header is none of
+	// them is refused with 421 Misdirected Request and the code
+	// "host_not_allowed", before authentication: that is what stops DNS
+	// rebinding, where another site's page reaches the handler under the
+	// other site's name. The empty list allows the loopback names only, so
+	// an embedder serving other names, or behind a proxy, lists those that
+	// arrive in Host. An entry is a name or an IP address, compared
+	// without regard to case or a trailing dot: without a port
+	// ("reports.example.com", "10.0.0.7", "[2001:db8::1]") it matches on
+	// any port, with one ("reports.example.com:8443") on that port only.
+	// "*" allows every host, for an embedder that checks Host itself.
+	AllowedHosts []string
 }
 
 // New returns the handler serving the reporting UI and its JSON API for
@@ -77,8 +91,8 @@ type Config struct {
 //	mux.Handle("/reports/", http.StripPrefix("/reports", h))
 //
 // serves the dashboards at /reports/ and the API at /reports/api/. New
-// returns an error when a required field is missing or a trusted origin is
-// malformed.
+// returns an error when a required field is missing, or a trusted origin or
+// an allowed host is malformed.
 func New(cfg Config) (http.Handler, error) {
 	var missing []string
 	if cfg.Engine == nil {
@@ -115,6 +129,13 @@ func New(cfg Config) (http.Handler, error) {
 	if h.cfg.RequestTimeout == 0 {
 		h.cfg.RequestTimeout = DefaultRequestTimeout
 	}
+	for i, s := range cfg.AllowedHosts {
+		rule, err := parseHostRule(s)
+		if err != nil {
+			return nil, fmt.Errorf("web: Config.AllowedHosts[%d] %w", i, err)
+		}
+		h.hosts = append(h.hosts, rule)
+	}
 	for _, o := range cfg.TrustedOrigins {
 		if err := h.cop.AddTrustedOrigin(o); err != nil {
 			return nil, fmt.Errorf("web: Config.TrustedOrigins: %w", err)
@@ -139,6 +160,7 @@ type handler struct {
 	mux   *http.ServeMux
 	cop   *http.CrossOriginProtection
 	inner http.Handler // mux behind the cross-origin check
+	hosts []hostRule   // Config.AllowedHosts
 
 	pages  map[string]*template.Template
 	static http.Handler
@@ -153,6 +175,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
+	if !h.hostAllowed(r) {
+		h.refuseHost(w, r)
+		return
+	}
 	if r.URL.Path == "" {
 		// Mounted with StripPrefix("/reports", h) and asked for "/reports":
 		// relative links need the trailing slash.
