@@ -52,6 +52,9 @@ type Error struct {
 	Column  int    `json:"column,omitempty"`
 	Snippet string `json:"snippet,omitempty"`
 	// Index is the position (from 0) of the offending structured condition.
+	// The message of an invalid_condition speaks the editor's language: it
+	// counts filters from 1 and names operators and properties by the
+	// labels of GET api/schema ("filter 2, Inbox is greater than: …").
 	Index *int `json:"index,omitempty"`
 
 	err error // the cause, for the log

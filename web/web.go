@@ -311,11 +311,19 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeError(w, e)
 }
 
-// toError is [toError] for r: a request that failed once its deadline
-// passed failed because of it, whatever error the engine or the source
-// made of the cancellation.
+// toError is [toError] for r, in the words of the UI: a condition error
+// names operators and properties by their labels, and a request that
+// failed once its deadline passed failed because of it, whatever error the
+// engine or the source made of the cancellation.
 func (h *handler) toError(r *http.Request, err error) *Error {
 	e := toError(err)
+	if e.Code == "invalid_condition" {
+		if msg, ok := h.conditionMessage(err); ok {
+			c := *e
+			c.Message = msg
+			return &c
+		}
+	}
 	if e.Status >= 500 && errors.Is(context.Cause(r.Context()), errRequestTimeout) {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout",
 			Message: sprintf("the request took longer than the limit of %v and was stopped; try a shorter period or a simpler filter",
