@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -228,9 +229,22 @@ func templateIDs() string {
 	return "want " + strings.Join(ids, " or ")
 }
 
+// dashboard loads the dashboard the path names, for a viewer who may view
+// it. One the viewer may not view answers exactly as a missing one does
+// (404, the same body): otherwise a 403 would tell anyone which IDs exist,
+// such as another user's private dashboard. The log keeps the refusal.
+func (h *handler) dashboard(r *http.Request, v convreport.Viewer) (convreport.Dashboard, error) {
+	id := r.PathValue("id")
+	d, err := h.cfg.Store.Get(r.Context(), v, id)
+	if errors.Is(err, convreport.ErrNotFound) || errors.Is(err, convreport.ErrForbidden) {
+		return d, &Error{Status: http.StatusNotFound, Code: "not_found", Message: sprintf("no dashboard %q", id), err: err}
+	}
+	return d, err
+}
+
 // GET /api/dashboards/{id}
 func (h *handler) getDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
-	d, err := h.cfg.Store.Get(r.Context(), v, r.PathValue("id"))
+	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
 	}
@@ -251,7 +265,7 @@ func (h *handler) getReport(w http.ResponseWriter, r *http.Request, v convreport
 // dashboardReport loads the dashboard and report the path names, for a
 // viewer who may view it.
 func (h *handler) dashboardReport(r *http.Request, v convreport.Viewer) (convreport.Dashboard, convreport.Report, error) {
-	d, err := h.cfg.Store.Get(r.Context(), v, r.PathValue("id"))
+	d, err := h.dashboard(r, v)
 	if err != nil {
 		return d, convreport.Report{}, err
 	}
@@ -289,7 +303,7 @@ type run struct {
 }
 
 func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
-	d, err := h.cfg.Store.Get(r.Context(), v, r.PathValue("id"))
+	d, err := h.dashboard(r, v)
 	if err != nil {
 		return nil, err
 	}

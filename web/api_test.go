@@ -103,7 +103,7 @@ func TestGetDashboard(t *testing.T) {
 	require.Equal(t, map[string]bool{"view": true, "edit": false, "delete": false, "share": false}, d.Permissions)
 	require.Len(t, d.Reports, 6)
 
-	failure(t, f.get("/api/dashboards/email", "ben"), http.StatusForbidden, "forbidden")
+	failure(t, f.get("/api/dashboards/email", "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 	failure(t, f.get("/api/dashboards/nope", "ben"), http.StatusNotFound, "not_found")
 	failure(t, f.get("/api/dashboards/Not%20An%20ID", "ben"), http.StatusNotFound, "not_found")
 
@@ -113,7 +113,7 @@ func TestGetDashboard(t *testing.T) {
 	okJSON(t, f.get("/api/dashboards/chat/reports/conversations-by-rep", "ben"), http.StatusOK, &r)
 	require.Equal(t, "Conversations by rep", r.Report.Name)
 	failure(t, f.get("/api/dashboards/chat/reports/nope", "ben"), http.StatusNotFound, "not_found")
-	failure(t, f.get("/api/dashboards/email/reports/email-volume-by-owner", "ben"), http.StatusForbidden, "forbidden")
+	failure(t, f.get("/api/dashboards/email/reports/email-volume-by-owner", "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 }
 
 func TestGrantsAreShownToSharersOnly(t *testing.T) {
@@ -200,7 +200,7 @@ func TestCreateDashboardFromTemplate(t *testing.T) {
 	// Private by default.
 	okJSON(t, f.do(req{method: http.MethodPost, path: "/api/dashboards", user: "carl", body: `{"template": "chat-overview", "name": "Mine"}`}), http.StatusCreated, &d)
 	require.Equal(t, convreport.Private, d.Visibility)
-	failure(t, f.get("/api/dashboards/"+d.ID, "ben"), http.StatusForbidden, "forbidden")
+	failure(t, f.get("/api/dashboards/"+d.ID, "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 }
 
 func TestCreateDashboardRefusals(t *testing.T) {
@@ -276,7 +276,7 @@ func TestTrustedOriginsMayWrite(t *testing.T) {
 func TestPlanCapsDashboards(t *testing.T) {
 	f := newFixture(t)
 	st := store.NewMemory(store.WithPlan(convreport.PlanLimits{Name: "tiny", DashboardsPerAccount: 1}))
-	h, err := web.New(web.Config{Engine: f.eng, Store: st, Logger: discard(),
+	h, err := web.New(web.Config{Engine: f.eng, Store: st, Logger: discard(), AllowedHosts: []string{"reports.test"},
 		Authenticate: func(*http.Request) (convreport.Viewer, error) { return users["carl"], nil }})
 	require.NoError(t, err)
 	f.h = h
@@ -474,7 +474,7 @@ func TestRunRefusals(t *testing.T) {
 			require.Equal(t, c.field, e.Field)
 		})
 	}
-	failure(t, f.get("/api/dashboards/email/run", "ben"), http.StatusForbidden, "forbidden")
+	failure(t, f.get("/api/dashboards/email/run", "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 	failure(t, f.get("/api/dashboards/nope/run", "ben"), http.StatusNotFound, "not_found")
 }
 
@@ -616,7 +616,7 @@ func TestDrillDownScope(t *testing.T) {
 	failure(t, f.get(path, "ben"), http.StatusNotFound, "point_not_found")
 
 	// A private dashboard's points are nobody else's business.
-	failure(t, f.get(drillPath("email", "email-volume-by-owner", scoped, sales, ""), "ben"), http.StatusForbidden, "forbidden")
+	failure(t, f.get(drillPath("email", "email-volume-by-owner", scoped, sales, ""), "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 }
 
 func TestDrillDownRefusals(t *testing.T) {
@@ -736,7 +736,7 @@ func TestUpdateReportRefusals(t *testing.T) {
 		code, field            string
 	}{
 		{"view only", "ben", path, `{"version": 1, "name": "Mine"}`, 403, "forbidden", ""},
-		{"private to another", "ben", "/api/dashboards/email/reports/email-volume-by-owner", `{"version": 1, "name": "Mine"}`, 403, "forbidden", ""},
+		{"private to another", "ben", "/api/dashboards/email/reports/email-volume-by-owner", `{"version": 1, "name": "Mine"}`, 404, "not_found", ""}, // as if it did not exist,
 		{"admin on a private one", "admin", "/api/dashboards/email/reports/email-volume-by-owner", `{"version": 1, "name": "Mine"}`, 403, "forbidden", ""},
 		{"stale version", "ana", path, `{"version": 0, "name": "Old"}`, 409, "conflict", ""},
 		{"no version", "ana", path, `{"name": "X"}`, 422, "invalid_request", "version"},
@@ -853,5 +853,5 @@ func TestPreviewSavesNothing(t *testing.T) {
 	require.Equal(t, "Conversations by rep", d.Reports[0].Name)
 
 	failure(t, f.edit(http.MethodPost, path, "ben", `{"filter": "Inbox =="}`), http.StatusUnprocessableEntity, "invalid_filter")
-	failure(t, f.edit(http.MethodPost, "/api/dashboards/email/reports/email-volume-by-owner/preview", "ben", `{}`), http.StatusForbidden, "forbidden")
+	failure(t, f.edit(http.MethodPost, "/api/dashboards/email/reports/email-volume-by-owner/preview", "ben", `{}`), http.StatusNotFound, "not_found") // as if it did not exist
 }

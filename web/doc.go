@@ -16,10 +16,13 @@
 //
 // Config.Authenticate turns each request into a [convreport.Viewer]; an
 // error answers 401. Every dashboard is read through the Store, which
-// checks [convreport.Dashboard.Can] for that viewer (403 otherwise), and
-// every run, preview and drill-down carries the viewer in its
-// [convreport.Query], so the viewer's Scope limits the conversations of
-// every number and every listed row. A data point that exists only outside
+// checks [convreport.Dashboard.Can] for that viewer. A dashboard the
+// viewer may not view answers 404 on every route that names it, with the
+// body of a dashboard that does not exist, so its existence stays secret;
+// a write to one the viewer may view but not edit answers 403. Every
+// run, preview and drill-down carries the viewer in its [convreport.Query],
+// so the viewer's Scope limits the conversations of every number and every
+// listed row. A data point that exists only outside
 // the viewer's scope is not found (404).
 //
 // # JSON API
@@ -73,6 +76,20 @@
 // [net/http.CrossOriginProtection], which reads the browser's
 // Sec-Fetch-Site and Origin headers; Config.TrustedOrigins lets other
 // origins in. Reads never change anything.
+//
+// # Host names
+//
+// The handler answers only for the loopback names and
+// Config.AllowedHosts; any other Host header is refused with 421 before
+// authentication, so that a page of another site cannot reach it under
+// that site's name (DNS rebinding). An embedder serving other names, or
+// behind a proxy, lists the names that arrive in Host.
+//
+// # Time limit
+//
+// Each request's context gets a deadline, Config.RequestTimeout (default
+// [DefaultRequestTimeout]): a run, preview or drill-down still working
+// when it passes is canceled and answers 503 with the code "timeout".
 //
 // # Pages
 //

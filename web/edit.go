@@ -276,7 +276,7 @@ func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v convr
 		return err
 	}
 	invalid := func(err error) error {
-		writeJSON(w, http.StatusOK, validateResponse{Error: toError(err)})
+		writeJSON(w, http.StatusOK, validateResponse{Error: h.toError(r, err)})
 		return nil
 	}
 	if strings.TrimSpace(req.Filter) != "" {

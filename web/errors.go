@@ -24,15 +24,17 @@ import (
 //	400 bad_request, invalid_json, invalid_query, invalid_point
 //	401 unauthenticated
 //	403 forbidden, cross_origin
-//	404 not_found, point_not_found
+//	404 not_found (also for a dashboard the viewer may not view), point_not_found
 //	405 method_not_allowed
 //	409 conflict (a stale version: reload and redo the change)
 //	413 body_too_large
 //	415 unsupported_media_type
+//	421 host_not_allowed (the Host header is not one of Config.AllowedHosts)
 //	422 invalid_filter, invalid_condition, unknown_property, invalid_report,
 //	    invalid_dashboard, invalid_request, plan_limit
 //	500 internal
-//	503 canceled (the client went away or the request took too long)
+//	503 canceled (the client went away), timeout (the request ran over
+//	    Config.RequestTimeout and was stopped)
 //
 // A filter validation (POST api/filters/validate) answers 200 with the
 // same object under "error" when the filter does not compile.
@@ -50,6 +52,9 @@ type Error struct {
 	Column  int    `json:"column,omitempty"`
 	Snippet string `json:"snippet,omitempty"`
 	// Index is the position (from 0) of the offending structured condition.
+	// The message of an invalid_condition speaks the editor's language: it
+	// counts filters from 1 and names operators and properties by the
+	// labels of GET api/schema ("filter 2, Inbox is greater than: …").
 	Index *int `json:"index,omitempty"`
 
 	err error // the cause, for the log

@@ -92,9 +92,10 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 			}
 			return v, nil
 		},
-		Now:    func() time.Time { return now },
-		Zone:   paris,
-		Logger: discard(),
+		Now:          func() time.Time { return now },
+		Zone:         paris,
+		Logger:       discard(),
+		AllowedHosts: []string{"reports.test"}, // the host of every request of do
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -107,6 +108,7 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 // req is one request to the handler.
 type req struct {
 	method, path, user string
+	host               string // default reports.test
 	body               string
 	header             map[string]string
 }
@@ -120,6 +122,9 @@ func (f *fixture) do(r req) *httptest.ResponseRecorder {
 		body = strings.NewReader(r.body)
 	}
 	hr := httptest.NewRequest(r.method, "http://reports.test"+r.path, body)
+	if r.host != "" {
+		hr.Host = r.host
+	}
 	if r.user != "" {
 		hr.Header.Set("X-User", r.user)
 	}

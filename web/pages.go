@@ -79,7 +79,7 @@ func (h *handler) page(pattern string, f apiFunc) {
 			err = f(w, r, v)
 		}
 		if err != nil {
-			e := toError(err)
+			e := h.toError(r, err)
 			h.logError(r, e)
 			if err := h.render(w, r, e.Status, "error", http.StatusText(e.Status), v, e); err != nil {
 				http.Error(w, e.Message, e.Status)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,6 +18,12 @@ import (
 // DefaultMaxBodyBytes is the largest request body the handler reads when
 // [Config.MaxBodyBytes] is zero: 1 MiB, far more than any edit needs.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultRequestTimeout is how long a request may work when
+// [Config.RequestTimeout] is zero: long enough for a dashboard over a
+// large account, short enough that one costly filter cannot hold a CPU
+// for minutes.
+const DefaultRequestTimeout = 30 * time.Second
 
 // Config is what [New] needs: where the data and the dashboards are, who
 // is asking, and the account's plan. Engine, Store and Authenticate are
@@ -54,6 +61,27 @@ type Config struct {
 	TrustedOrigins []string
 	// MaxBodyBytes caps a request body; 0 means [DefaultMaxBodyBytes].
 	MaxBodyBytes int64
+	// RequestTimeout bounds the work of one request: its context gets
+	// this deadline, so a run, preview or drill-down still going when it
+	// passes is canceled and answers 503 with the code "timeout". 0 means
+	// [DefaultRequestTimeout]; a negative value sets no deadline of the
+	// handler's own (the request's context, and any deadline the embedder
+	// put on it, still apply).
+	RequestTimeout time.Duration
+	// AllowedHosts are the names the handler answers for, besides the
+	// loopback ones (localhost, names under .localhost, 127.0.0.1, [::1]),
+	// which are always allowed. A request whose Host header is none of
+	// them is refused with 421 Misdirected Request and the code
+	// "host_not_allowed", before authentication: that is what stops DNS
+	// rebinding, where another site's page reaches the handler under the
+	// other site's name. The empty list allows the loopback names only, so
+	// an embedder serving other names, or behind a proxy, lists those that
+	// arrive in Host. An entry is a name or an IP address, compared
+	// without regard to case or a trailing dot: without a port
+	// ("reports.example.com", "10.0.0.7", "[2001:db8::1]") it matches on
+	// any port, with one ("reports.example.com:8443") on that port only.
+	// "*" allows every host, for an embedder that checks Host itself.
+	AllowedHosts []string
 }
 
 // New returns the handler serving the reporting UI and its JSON API for
@@ -63,8 +91,8 @@ type Config struct {
 //	mux.Handle("/reports/", http.StripPrefix("/reports", h))
 //
 // serves the dashboards at /reports/ and the API at /reports/api/. New
-// returns an error when a required field is missing or a trusted origin is
-// malformed.
+// returns an error when a required field is missing, or a trusted origin or
+// an allowed host is malformed.
 func New(cfg Config) (http.Handler, error) {
 	var missing []string
 	if cfg.Engine == nil {
@@ -98,6 +126,16 @@ func New(cfg Config) (http.Handler, error) {
 	if h.cfg.MaxBodyBytes == 0 {
 		h.cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if h.cfg.RequestTimeout == 0 {
+		h.cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	for i, s := range cfg.AllowedHosts {
+		rule, err := parseHostRule(s)
+		if err != nil {
+			return nil, fmt.Errorf("web: Config.AllowedHosts[%d] %w", i, err)
+		}
+		h.hosts = append(h.hosts, rule)
+	}
 	for _, o := range cfg.TrustedOrigins {
 		if err := h.cop.AddTrustedOrigin(o); err != nil {
 			return nil, fmt.Errorf("web: Config.TrustedOrigins: %w", err)
@@ -122,6 +160,7 @@ type handler struct {
 	mux   *http.ServeMux
 	cop   *http.CrossOriginProtection
 	inner http.Handler // mux behind the cross-origin check
+	hosts []hostRule   // Config.AllowedHosts
 
 	pages  map[string]*template.Template
 	static http.Handler
@@ -136,14 +175,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
+	if !h.hostAllowed(r) {
+		h.refuseHost(w, r)
+		return
+	}
 	if r.URL.Path == "" {
 		// Mounted with StripPrefix("/reports", h) and asked for "/reports":
 		// relative links need the trailing slash.
 		http.Redirect(w, r, originalPath(r)+"/", http.StatusMovedPermanently)
 		return
 	}
+	if h.cfg.RequestTimeout > 0 {
+		// The cause tells a timeout from a client that went away.
+		ctx, cancel := context.WithTimeoutCause(r.Context(), h.cfg.RequestTimeout, errRequestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	h.inner.ServeHTTP(w, r)
 }
+
+// errRequestTimeout is the cause of the context of a request that ran
+// over Config.RequestTimeout.
+var errRequestTimeout = errors.New("web: the request ran over Config.RequestTimeout")
 
 // originalPath is the path the client asked for, before any StripPrefix.
 func originalPath(r *http.Request) string {
@@ -253,16 +306,40 @@ func (h *handler) authenticate(r *http.Request) (convreport.Viewer, error) {
 
 // fail writes err as the JSON error response, logging server errors.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := toError(err)
+	e := h.toError(r, err)
 	h.logError(r, e)
 	writeError(w, e)
 }
 
+// toError is [toError] for r, in the words of the UI: a condition error
+// names operators and properties by their labels, and a request that
+// failed once its deadline passed failed because of it, whatever error the
+// engine or the source made of the cancellation.
+func (h *handler) toError(r *http.Request, err error) *Error {
+	e := toError(err)
+	if e.Code == "invalid_condition" {
+		if msg, ok := h.conditionMessage(err); ok {
+			c := *e
+			c.Message = msg
+			return &c
+		}
+	}
+	if e.Status >= 500 && errors.Is(context.Cause(r.Context()), errRequestTimeout) {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "timeout",
+			Message: sprintf("the request took longer than the limit of %v and was stopped; try a shorter period or a simpler filter",
+				h.cfg.RequestTimeout), err: err}
+	}
+	return e
+}
+
 func (h *handler) logError(r *http.Request, e *Error) {
 	switch {
+	case e.Code == "timeout":
+		h.cfg.Logger.Warn("web: request stopped at its deadline", "method", r.Method, "path", r.URL.Path,
+			"timeout", h.cfg.RequestTimeout, "err", e.err)
 	case e.Status >= 500:
 		h.cfg.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", e.err)
-	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized:
+	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized || errors.Is(e.err, convreport.ErrForbidden):
 		h.cfg.Logger.Info("web: request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "code", e.Code)
 	}
 }

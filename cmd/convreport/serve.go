@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +32,11 @@ const (
 
 var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,31}$`)
 
-// demoUsers are the users "convreport serve" knows besides its default
-// admin; any other valid name signs in as a plain user with no team.
+// demoUsers are the users "convreport serve" knows; any other valid name,
+// such as the default "guest", signs in as a plain user with no team. A
+// browser is an admin only when asked for (--user admin or ?as=admin):
+// anonymous admin rights would hand every dashboard to whatever reaches
+// the port.
 var demoUsers = map[string]convreport.Viewer{
 	"admin": {UserID: "admin", Admin: true},
 	"ana":   {UserID: "ana", Teams: []string{"Sales"}},
@@ -82,6 +87,68 @@ func (a demoAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u.String(), http.StatusSeeOther)
 }
 
+const serveUsage = `Usage: convreport serve [flags]
+
+Serves the dashboards in a browser, with a JSON API, for a person trying
+reports on their own machine. There is no password: a browser is --user
+(default guest, a plain user who may view the sample dashboards and edit
+Chat overview) until it opens a page with ?as=NAME; admin is an admin, ana
+is in team Sales, ben in team Support and sees only its conversations.
+
+It answers only for its listen address, localhost names and the names of
+--allow-host (421 otherwise), so that no other site's page can reach it
+under that site's name (DNS rebinding).
+
+Flags:
+`
+
+// checkHostFlag checks an --allow-host name the way the web handler
+// will, so a typo is a usage error before the data loads.
+func checkHostFlag(h string) error {
+	if h == "*" {
+		return nil // every host, for a server behind a proxy that checks Host
+	}
+	bad := fmt.Errorf("%q: want a host name, with or without a port, like reports.example.com or reports.example.com:8443", h)
+	if h == "" || strings.ContainsAny(h, "/@?#*\\ \t") {
+		return bad
+	}
+	if i := strings.LastIndex(h, ":"); i >= 0 && !strings.HasSuffix(h, "]") && strings.Count(h, ":") == 1 {
+		if n, err := strconv.Atoi(h[i+1:]); err != nil || n < 1 || n > 65535 {
+			return bad
+		}
+	}
+	return nil
+}
+
+// listenHosts are the names the server goes by: the host of --addr, the
+// address it listens on, and, listening on every interface, the machine's
+// addresses and name. Browsers reaching it under those names are on this
+// machine's network, not on a page of another site.
+func listenHosts(addr string, ln net.Addr) []string {
+	var out []string
+	if h, _, err := net.SplitHostPort(addr); err == nil && h != "" {
+		out = append(out, h)
+	}
+	h, _, err := net.SplitHostPort(ln.String())
+	if err != nil {
+		return out
+	}
+	ip := net.ParseIP(h)
+	if ip == nil || !ip.IsUnspecified() {
+		return append(out, h)
+	}
+	if name, err := os.Hostname(); err == nil && name != "" {
+		out = append(out, name)
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			out = append(out, n.IP.String())
+		}
+	}
+	return out
+}
+
 // sampleEnd is where the sample data ends: "now" for sample data, so that
 // the last 30 days hold the most recent conversations.
 func sampleEnd(loc *time.Location) time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, loc) }
@@ -99,7 +166,22 @@ func (c *cli) serve(args []string) error {
 	nowFlag := fs.String("now", "", "the instant date presets resolve against (default: 2025-06-01 for sample data, the real time otherwise)")
 	n := fs.Int("n", 50_000, "number of sample conversations")
 	seed := fs.Uint64("seed", 1, "sample data seed")
-	user := fs.String("user", "admin", "who a browser is signed in as until it asks for another user with ?as=NAME")
+	timeout := fs.Duration("request-timeout", web.DefaultRequestTimeout, "how long one request may work before it is stopped with a 503")
+	user := fs.String("user", "guest", "who a browser is signed in as until it asks for another user with ?as=NAME; guest is a plain user, admin an admin")
+	var allowHosts []string
+	fs.Func("allow-host", "a host `name` the server answers for besides its listen address and localhost, with or without :port; repeat it or separate names with commas", func(v string) error {
+		for _, h := range strings.Split(v, ",") {
+			if err := checkHostFlag(h); err != nil {
+				return err
+			}
+			allowHosts = append(allowHosts, h)
+		}
+		return nil
+	})
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), serveUsage)
+		fs.PrintDefaults()
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -108,6 +190,9 @@ func (c *cli) serve(args []string) error {
 	}
 	if !userName.MatchString(*user) {
 		return usageError("--user %q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", *user)
+	}
+	if *timeout <= 0 {
+		return usageError("--request-timeout %v: want a positive duration, like 30s or 2m", *timeout)
 	}
 	isSample := *dataPath == "" || *dataPath == "sample"
 	if isSample && *n <= 0 {
@@ -176,7 +261,8 @@ func (c *cli) serve(args []string) error {
 	auth := demoAuth{defaultUser: *user}
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
-		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger,
+		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
+		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...),
 	})
 	if err != nil {
 		return err
@@ -187,9 +273,10 @@ func (c *cli) serve(args []string) error {
 		Handler:           auth,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Room to write the timeout's own answer after the deadline.
+		WriteTimeout: max(2*time.Minute, *timeout+30*time.Second),
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	what := fmt.Sprintf("%d conversations", count)
 	if count == 0 && !isSample {

@@ -86,6 +86,10 @@ func (s *server) request(method, path, body string, header map[string]string) (i
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
+		if k == "Host" {
+			req.Host = v // Header.Set would not change the Host sent
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	res, err := noRedirects.Do(req)
@@ -201,12 +205,72 @@ func TestServeDataFile(t *testing.T) {
 	s.stop()
 }
 
+// TestServeHostsAndAnonymous checks "serve" against DNS rebinding: it
+// answers for its listen address, the loopback names and the --allow-host
+// names only, and a browser without a cookie is no admin.
+func TestServeHostsAndAnonymous(t *testing.T) {
+	s := startServe(t, "--n", "500", "--allow-host", "reports.example,other.example:9", "--allow-host", "third.example")
+	port := s.url[strings.LastIndex(s.url, ":")+1:]
+	for _, host := range []string{"evil.example:" + port, "evil.example", "reports.example.evil.example:" + port, "other.example:" + port} {
+		code, _, body := s.request(http.MethodGet, "/api/dashboards", "", map[string]string{"Host": host})
+		require.Equal(t, http.StatusMisdirectedRequest, code, "%s: %s", host, body)
+		require.Contains(t, body, `"code":"host_not_allowed"`)
+		// The write a rebound page would send: same origin, as far as
+		// the browser knows.
+		code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "name": "Owned"}`,
+			map[string]string{"Host": host, "Origin": "http://" + host, "Sec-Fetch-Site": "same-origin", "Cookie": "convreport_user=admin"})
+		require.Equal(t, http.StatusMisdirectedRequest, code, "%s: %s", host, body)
+	}
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "reports.example:" + port, "reports.example", "other.example:9", "third.example:" + port} {
+		code, _, body := s.request(http.MethodGet, "/api/dashboards", "", map[string]string{"Host": host})
+		require.Equal(t, http.StatusOK, code, "%s: %s", host, body)
+	}
+
+	// Without a cookie, a browser is a plain user, who may not delete,
+	// share or see what only admins see.
+	code, _, body := s.request(http.MethodGet, "/api/me", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.JSONEq(t, `{"user_id": "guest"}`, body)
+	code, _, body = s.request(http.MethodGet, "/api/dashboards/chat-overview", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, `"permissions":{"view":true,"edit":true,"delete":false,"share":false}`)
+	s.stop()
+	require.Contains(t, s.stderr.String(), `as "guest"`)
+
+	// --user admin says otherwise, explicitly.
+	s = startServe(t, "--n", "500", "--user", "admin")
+	code, _, body = s.request(http.MethodGet, "/api/me", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.JSONEq(t, `{"user_id": "admin", "admin": true}`, body)
+	s.stop()
+}
+
+// TestServeRequestTimeout checks the flag reaches the handler: with a
+// deadline already past, every request that works answers 503 timeout.
+func TestServeRequestTimeout(t *testing.T) {
+	s := startServe(t, "--n", "500", "--request-timeout", "1ns")
+	for _, path := range []string{"/api/dashboards/chat-overview/run", "/api/dashboards"} {
+		code, _, body := s.request(http.MethodGet, path, "", nil)
+		require.Equal(t, http.StatusServiceUnavailable, code, body)
+		require.Contains(t, body, `"code":"timeout"`)
+		require.Contains(t, body, "longer than the limit of 1ns")
+	}
+	s.stop()
+	require.Contains(t, s.stderr.String(), "request stopped at its deadline")
+}
+
 func TestServeFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--tz", "Mars/Olympus"},
 		{"serve", "--now", "soon"},
 		{"serve", "--user", "Not A Name"},
 		{"serve", "--n", "0"},
+		{"serve", "--request-timeout", "0"},
+		{"serve", "--request-timeout", "-5s"},
+		{"serve", "--request-timeout", "soon"},
+		{"serve", "--allow-host", "https://reports.example"},
+		{"serve", "--allow-host", "reports.example,"},
+		{"serve", "--allow-host", "reports.example:http"},
 		{"serve", "extra"},
 	} {
 		o := cli(t, "", args...)
