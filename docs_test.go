@@ -368,6 +368,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 	},
 
 	// Filters and conditions.
+	"filter-costly-pattern":   func(t *testing.T) error { return compile(`Subject matches "[a-z ]{1,1000}"`) },
 	"filter-syntax":           func(t *testing.T) error { return compile(`Channel == "chat" &&`) },
 	"filter-unknown-property": func(t *testing.T) error { return compile(`Channel == "chat" && Inboxx == "Sales"`) },
 	"filter-type":             func(t *testing.T) error { return compile(`FirstResponseTime > 300`) },

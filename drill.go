@@ -129,7 +129,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	}
 
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}
-	ec := newEvalCtx(t)
+	ec := newEvalCtx(ctx, t)
 	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
 	// Chunks are shared out among the workers; each chunk's rows are kept
 	// apart and joined in order, so the list stays in creation order.

@@ -31,7 +31,7 @@ import (
 
 func TestDefaultLimits(t *testing.T) {
 	require.Equal(t, convreport.Limits{
-		Filter:        convreport.FilterOptions{MaxLength: convreport.DefaultMaxFilterLength, MaxNodes: convreport.DefaultMaxFilterNodes},
+		Filter:        convreport.FilterOptions{MaxLength: convreport.DefaultMaxFilterLength, MaxNodes: convreport.DefaultMaxFilterNodes, MaxPatternSize: convreport.DefaultMaxPatternSize},
 		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPageSize: convreport.MaxPageSize,
 	}, convreport.DefaultLimits())
 }

@@ -1,6 +1,7 @@
 package convreport
 
 import (
+	"context"
 	"fmt"
 	"math"
 	mbits "math/bits"
@@ -97,6 +98,11 @@ const (
 )
 
 type evalCtx struct {
+	// ctx is the run's: rows evaluated on the expr VM check done one by
+	// one (a non-blocking receive, lock-free), as a costly expression can
+	// make one chunk of rows take long.
+	ctx      context.Context
+	done     <-chan struct{}
 	t        *Table
 	leafIDs  map[string]int
 	created  int // schema index of CreatedAt, FirstAssignedAt, FirstResponseAt, ClosedAt
@@ -105,9 +111,9 @@ type evalCtx struct {
 	closed   int
 }
 
-func newEvalCtx(t *Table) *evalCtx {
+func newEvalCtx(ctx context.Context, t *Table) *evalCtx {
 	ix := t.schema.index
-	return &evalCtx{t: t, leafIDs: map[string]int{}, created: ix["CreatedAt"], assigned: ix["FirstAssignedAt"], response: ix["FirstResponseAt"], closed: ix["ClosedAt"]}
+	return &evalCtx{ctx: ctx, done: ctx.Done(), t: t, leafIDs: map[string]int{}, created: ix["CreatedAt"], assigned: ix["FirstAssignedAt"], response: ix["FirstResponseAt"], closed: ix["ClosedAt"]}
 }
 
 // prepare compiles p for the dictionaries of t.
@@ -477,6 +483,11 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 			var b uint64
 			for m := in[w]; m != 0; m &= m - 1 {
 				j := mbits.TrailingZeros64(m)
+				select {
+				case <-ec.done:
+					return ec.ctx.Err()
+				default:
+				}
 				cv := ec.t.conversation(seg, base+w*64+j)
 				var ok bool
 				var err error

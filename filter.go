@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strconv"
@@ -27,6 +28,7 @@ import (
 const (
 	DefaultMaxFilterLength = 4096 // bytes
 	DefaultMaxFilterNodes  = 256  // syntax tree nodes
+	DefaultMaxPatternSize  = 1000 // instructions of a compiled matches pattern
 )
 
 // FilterOptions sets the limits [FilterOptions.Compile] enforces. The zero
@@ -38,6 +40,12 @@ type FilterOptions struct {
 	// MaxNodes is the largest syntax tree accepted (each literal, property,
 	// operator and call is a node); zero means DefaultMaxFilterNodes.
 	MaxNodes int
+	// MaxPatternSize bounds each matches pattern, in instructions of its
+	// compiled program; zero means DefaultMaxPatternSize. Matching costs
+	// up to its size per character of the text, and a short pattern can be
+	// large: [a-z ]{1,1000} is 2001 instructions, each repeat one more,
+	// while ^(re|fwd): is 12 and ^.{0,255}$ 514.
+	MaxPatternSize int
 }
 
 // FilterEnv is what a filter's query-dependent helpers read: now(),
@@ -144,12 +152,15 @@ func (o FilterOptions) Compile(s *Schema, src string) (*Filter, error) {
 	if s == nil {
 		s = DefaultSchema()
 	}
-	maxLen, maxNodes := o.MaxLength, o.MaxNodes
+	maxLen, maxNodes, maxPattern := o.MaxLength, o.MaxNodes, o.MaxPatternSize
 	if maxLen <= 0 {
 		maxLen = DefaultMaxFilterLength
 	}
 	if maxNodes <= 0 {
 		maxNodes = DefaultMaxFilterNodes
+	}
+	if maxPattern <= 0 {
+		maxPattern = DefaultMaxPatternSize
 	}
 	if len(src) > maxLen {
 		return nil, &FilterLimitError{Limit: "length", Max: maxLen, Got: len(src)}
@@ -176,7 +187,7 @@ func (o FilterOptions) Compile(s *Schema, src string) (*Filter, error) {
 		return nil, &FilterLimitError{Limit: "nodes", Max: maxNodes, Got: nodes}
 	}
 
-	fc := &filterCompiler{schema: s, src: src, used: map[string]Property{}}
+	fc := &filterCompiler{schema: s, src: src, used: map[string]Property{}, maxPattern: maxPattern}
 	if err := fc.resolve(&tree.Node, false); err != nil {
 		return nil, err
 	}
@@ -377,6 +388,8 @@ type filterCompiler struct {
 	used   map[string]Property // properties read, by Name
 	lits   []timeLit           // time literals, referred to as "@i"
 	cfg    *conf.Config        // type-checking environment
+
+	maxPattern int // FilterOptions.MaxPatternSize
 }
 
 func (fc *filterCompiler) errAt(n ast.Node, format string, args ...any) *FilterError {
@@ -537,8 +550,12 @@ func (fc *filterCompiler) resolveBinary(n *ast.BinaryNode, inPredicate bool) err
 			return fc.errAt(n, "?? needs a property on its left (Inbox ?? \"none\")")
 		}
 	case "matches":
-		if _, ok := n.Right.(*ast.StringNode); !ok {
+		pat, ok := n.Right.(*ast.StringNode)
+		if !ok {
 			return fc.errAt(n, "matches needs a constant pattern, like Subject matches \"^re:\"")
+		}
+		if err := fc.checkPattern(pat); err != nil {
+			return err
 		}
 	}
 	if err := fc.resolve(&n.Left, inPredicate); err != nil {
@@ -549,6 +566,24 @@ func (fc *filterCompiler) resolveBinary(n *ast.BinaryNode, inPredicate bool) err
 	}
 	if isComparison(n.Operator) {
 		return fc.checkComparison(n)
+	}
+	return nil
+}
+
+// checkPattern refuses a matches pattern that does not compile, or whose
+// program is larger than the limit: matching costs up to a step per
+// instruction per character, and one viewer's pattern must not pin a core.
+func (fc *filterCompiler) checkPattern(n *ast.StringNode) error {
+	re, err := syntax.Parse(n.Value, syntax.Perl)
+	if err != nil {
+		return fc.errAt(n, "bad pattern: %v", err)
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return fc.errAt(n, "bad pattern: %v", err)
+	}
+	if size := len(prog.Inst); size > fc.maxPattern {
+		return fc.errAt(n, "the pattern is too costly to match: %d instructions, over the limit of %d (each repeat of a counted repetition such as {1,1000} adds some)", size, fc.maxPattern)
 	}
 	return nil
 }

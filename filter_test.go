@@ -679,10 +679,14 @@ func TestFilterErrors(t *testing.T) {
 			`convreport: filter: matches needs a constant pattern, like Subject matches "^re:" at line 1, column 9:
  | Subject matches Inbox
  | ........^`},
-		{"bad pattern", `Subject matches "[a"`, 1, 9, "" +
-			"convreport: filter: error parsing regexp: missing closing ]: `[a` at line 1, column 9:\n" +
+		{"bad pattern", `Subject matches "[a"`, 1, 17, "" +
+			"convreport: filter: bad pattern: error parsing regexp: missing closing ]: `[a` at line 1, column 17:\n" +
 			" | Subject matches \"[a\"\n" +
-			" | ........^"},
+			" | ................^"},
+		{"costly pattern", `Subject matches "[a-z ]{1,1000}"`, 1, 17, "" +
+			"convreport: filter: the pattern is too costly to match: 2001 instructions, over the limit of 1000 (each repeat of a counted repetition such as {1,1000} adds some) at line 1, column 17:\n" +
+			" | Subject matches \"[a-z ]{1,1000}\"\n" +
+			" | ................^"},
 		{"predicate over a property", `any([Inbox], # == "x")`, 1, 6, `` +
 			`convreport: filter: the list of any must hold constants only at line 1, column 6:
  | any([Inbox], # == "x")

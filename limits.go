@@ -22,7 +22,7 @@ type Limits struct {
 // DefaultLimits returns the limits an engine has unless told otherwise.
 func DefaultLimits() Limits {
 	return Limits{
-		Filter:        FilterOptions{MaxLength: DefaultMaxFilterLength, MaxNodes: DefaultMaxFilterNodes},
+		Filter:        FilterOptions{MaxLength: DefaultMaxFilterLength, MaxNodes: DefaultMaxFilterNodes, MaxPatternSize: DefaultMaxPatternSize},
 		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPageSize: MaxPageSize,
 	}
 }
@@ -35,6 +35,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Filter.MaxNodes <= 0 {
 		l.Filter.MaxNodes = d.Filter.MaxNodes
+	}
+	if l.Filter.MaxPatternSize <= 0 {
+		l.Filter.MaxPatternSize = d.Filter.MaxPatternSize
 	}
 	if l.MaxDimensions <= 0 {
 		l.MaxDimensions = d.MaxDimensions

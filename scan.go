@@ -151,7 +151,7 @@ type scanState struct {
 // scanTable runs every plan over t in one pass, split across workers, and
 // returns each plan's merged groups and key layout.
 func scanTable(ctx context.Context, t *Table, plans []*plan, cal *bizHours, env FilterEnv, workers int) ([]*groups, []layout, error) {
-	ec := newEvalCtx(t)
+	ec := newEvalCtx(ctx, t)
 	layouts := make([]layout, len(plans))
 	for i, p := range plans {
 		l, err := newLayout(t, p)
