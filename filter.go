@@ -291,6 +291,10 @@ func exprError(src string, err error) error {
 	}
 	line, col := position(src, fe.From)
 	msg := strings.TrimSpace(fe.Message)
+	if msg == `unexpected token Operator("=")` {
+		// SQL and spreadsheets compare with one =; expr has no assignment.
+		msg = `= is not a comparison: write == to compare, like Channel == "chat"`
+	}
 	if strings.HasPrefix(msg, "invalid operation") || strings.Contains(msg, "mismatched types") ||
 		strings.Contains(msg, "invalid argument") || strings.Contains(msg, "cannot use") {
 		msg = exprTypeNames.Replace(msg)

@@ -632,7 +632,7 @@ func TestFilterErrors(t *testing.T) {
  | IncomingMessages + 1
  | .................^`},
 		{"syntax error", `Channel = "chat"`, 1, 9, `` +
-			`convreport: filter: unexpected token Operator("=") at line 1, column 9:
+			`convreport: filter: = is not a comparison: write == to compare, like Channel == "chat" at line 1, column 9:
  | Channel = "chat"
  | ........^`},
 		{"unexpected end", `Channel ==`, 1, 10, `` +
@@ -683,6 +683,10 @@ func TestFilterErrors(t *testing.T) {
 			"convreport: filter: bad pattern: error parsing regexp: missing closing ]: `[a` at line 1, column 17:\n" +
 			" | Subject matches \"[a\"\n" +
 			" | ................^"},
+		{"one = for a comparison", `Channel == "chat" && Inbox = "Sales"`, 1, 28, "" +
+			"convreport: filter: = is not a comparison: write == to compare, like Channel == \"chat\" at line 1, column 28:\n" +
+			" | Channel == \"chat\" && Inbox = \"Sales\"\n" +
+			" | ...........................^"},
 		{"costly pattern", `Subject matches "[a-z ]{1,1000}"`, 1, 17, "" +
 			"convreport: filter: the pattern is too costly to match: 2001 instructions, over the limit of 1000 (each repeat of a counted repetition such as {1,1000} adds some) at line 1, column 17:\n" +
 			" | Subject matches \"[a-z ]{1,1000}\"\n" +
