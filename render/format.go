@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/convreport/convreport"
 )
 
 // nullValue is how a point without a value reads.
@@ -130,19 +132,22 @@ func conversations(n int64) string {
 }
 
 // formatRange writes a half-open range [from, to) for people: the first
-// and last day ("2025-03-01 – 2025-03-31") when both bounds are midnights
-// in zone, otherwise both instants to the minute.
+// and last day ("2025-03-01 – 2025-03-31") when both bounds start a day in
+// zone (midnight, or the instant the day began where a DST change skipped
+// midnight, as convreport.Date.Start defines it), otherwise both instants
+// to the minute.
 func formatRange(from, to time.Time, zone *time.Location) string {
 	if zone == nil {
 		zone = time.UTC
 	}
 	from, to = from.In(zone), to.In(zone)
-	midnight := func(t time.Time) bool {
-		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	dayStart := func(t time.Time) bool {
+		y, m, d := t.Date()
+		return t.Equal(convreport.Date{Year: y, Month: m, Day: d}.Start(zone))
 	}
-	if midnight(from) && midnight(to) {
-		last := to.AddDate(0, 0, -1)
-		if !last.After(from) {
+	if dayStart(from) && dayStart(to) {
+		last := to.Add(-time.Nanosecond) // the last day is the one before to's
+		if last.Format(time.DateOnly) == from.Format(time.DateOnly) {
 			return from.Format("2006-01-02")
 		}
 		return from.Format("2006-01-02") + " – " + last.Format("2006-01-02")
