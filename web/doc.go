@@ -56,7 +56,8 @@
 // (point={"assignee":"Alice Martin"}, {"assignee":null} for the group
 // with no value, {"bucket":"2025-03-30"} for a time series, {} for a
 // single-point report), or other=true for the point folding a report's
-// tail. sort (a property name, default CreatedAt), desc, offset and limit
+// tail (with point={"bucket":"2025-03-30"} in a time series, which has an
+// Other point per bucket). sort (a property name, default CreatedAt), desc, offset and limit
 // (at most [convreport.MaxPageSize]) page through the rows.
 //
 // Edits (PATCH and save-as-new) carry "version", the dashboard version the

@@ -52,8 +52,19 @@ func parsePoint(v url.Values) (pointSpec, error) {
 		return ps, badRequest("invalid_point", "point", "the point is longer than %d bytes", maxPointParam)
 	}
 	if ps.other {
-		if raw != "" && raw != "{}" {
-			return ps, badRequest("invalid_point", "point", "give point or other=true, not both")
+		// A time series has an Other point in each bucket: the point
+		// may name the bucket, and nothing else.
+		if raw == "" || raw == "{}" {
+			return ps, nil
+		}
+		dec := json.NewDecoder(strings.NewReader(raw))
+		if err := dec.Decode(&ps.dims); err != nil || dec.More() || ps.dims == nil {
+			return ps, badRequest("invalid_point", "point", `with other=true, point may only name the bucket, like {"bucket":"2025-03-30"}`)
+		}
+		for k, v := range ps.dims {
+			if k != "bucket" || v == nil {
+				return ps, badRequest("invalid_point", "point", `with other=true, point may only name the bucket, like {"bucket":"2025-03-30"}`)
+			}
 		}
 		return ps, nil
 	}
@@ -73,9 +84,20 @@ func parsePoint(v url.Values) (pointSpec, error) {
 // error says how the spec does not fit the report at all.
 func (ps pointSpec) find(res convreport.Result, s *convreport.Schema) (int, error) {
 	rep := res.Report
+	zone := res.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
 	if ps.other {
+		bucket, named := ps.dims["bucket"]
+		switch {
+		case rep.Bucket != convreport.NoBucket && !named:
+			return -1, badRequest("invalid_point", "point", `report %q is a time series with an Other point in each bucket: name it, like other=true&point={"bucket":"2025-03-30"}`, rep.Name)
+		case rep.Bucket == convreport.NoBucket && named:
+			return -1, badRequest("invalid_point", "point", "report %q has no time buckets", rep.Name)
+		}
 		for i, p := range res.Points {
-			if p.Other {
+			if p.Other && (!named || *bucket == rep.Bucket.Key(p.Bucket.In(zone))) {
 				return i, nil
 			}
 		}
@@ -101,10 +123,6 @@ func (ps pointSpec) find(res convreport.Result, s *convreport.Schema) (int, erro
 		if _, ok := ps.dims[k]; !ok {
 			return -1, badRequest("invalid_point", "point", "point needs a value (or null) for %q; the report's point keys are: %s", k, listOrNone(keys))
 		}
-	}
-	zone := res.Zone
-	if zone == nil {
-		zone = time.UTC
 	}
 	for i, p := range res.Points {
 		if p.Other {
