@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // Calendar holds business hours: the opening hours of each weekday in a time
@@ -157,7 +159,7 @@ func (d Date) Start(loc *time.Location) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return startOfDay(d.Year, d.Month, d.Day, loc)
+	return civil.StartOfDay(d.Year, d.Month, d.Day, loc)
 }
 
 // ParseTime reads a date written "YYYY-MM-DD", which means its first
@@ -343,7 +345,7 @@ func (c *Calendar) between(a, b time.Time, hol []int64) time.Duration {
 		// Within a period of constant offset, real time and wall-clock time
 		// advance together, so the business time is the open wall-clock time.
 		_, off := t.Zone()
-		_, end := offsetPeriod(t)
+		_, end := civil.OffsetPeriod(t)
 		last := end.IsZero() || !end.Before(b)
 		if last {
 			end = b

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // ReportError says what is wrong with a report definition.
@@ -178,11 +180,11 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 			return bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket))
 		}
 		var over bool
-		p.starts, over = bucketStarts(rq.from, rq.to, r.Bucket, rq.loc, rq.weekStart, lim.MaxBuckets)
+		p.starts, over = civil.BucketStarts(rq.from, rq.to, r.Bucket.unit(), rq.loc, rq.weekStart, lim.MaxBuckets)
 		if over {
 			// Counting every bucket of a refused range would cost what the
 			// cap saves: report an estimate past the cap.
-			got := max(int64(lim.MaxBuckets)+1, int64(estimateBuckets(rq.from, rq.to, r.Bucket)))
+			got := max(int64(lim.MaxBuckets)+1, int64(civil.EstimateBuckets(rq.from, rq.to, r.Bucket.unit())))
 			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: int(min(got, 1<<31-1))})
 		}
 		p.startsNano = make([]int64, len(p.starts))

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // Range is a date range preset, resolved against the query's Now in its zone.
@@ -103,48 +105,48 @@ func (r Range) Resolve(now time.Time, loc *time.Location, weekStart time.Weekday
 	// Today is the date of the day bucket holding now: normally now's date,
 	// but where a zone set its clock back across midnight (America/Goose_Bay
 	// until 2010, from 00:01 to 23:01) the next day has already begun.
-	today, _ := unitStart(now, Day, loc, weekStart)
-	var a, b civil // first date in the range, first date after it
+	today, _ := civil.UnitStart(now, civil.Day, loc, weekStart)
+	var a, b civil.Date // first date in the range, first date after it
 	switch r {
 	case Today:
-		a, b = today, today.addDays(1)
+		a, b = today, today.AddDays(1)
 	case Yesterday:
 		// The day before today, passing over a date the zone skipped
 		// (Pacific/Apia had no 2011-12-30): yesterday is never empty. No
 		// zone skipped two dates in a row, and the loop stops at two.
-		a, b = today.addDays(-1), today
+		a, b = today.AddDays(-1), today
 		for range 2 {
-			if a.start(loc).Before(b.start(loc)) {
+			if a.Start(loc).Before(b.Start(loc)) {
 				break
 			}
-			a = a.addDays(-1)
+			a = a.AddDays(-1)
 		}
 	case ThisWeek, LastWeek:
-		a = today.addDays(-daysSinceWeekStart(today.weekday(), weekStart))
-		b = a.addDays(7)
+		a = today.AddDays(-civil.DaysSinceWeekStart(today.Weekday(), weekStart))
+		b = a.AddDays(7)
 		if r == LastWeek {
-			a, b = a.addDays(-7), a
+			a, b = a.AddDays(-7), a
 		}
 	case ThisMonth, LastMonth:
-		a = civil{today.y, today.m, 1}
-		b = a.addMonths(1)
+		a = civil.Date{Year: today.Year, Month: today.Month, Day: 1}
+		b = a.AddMonths(1)
 		if r == LastMonth {
-			a, b = a.addMonths(-1), a
+			a, b = a.AddMonths(-1), a
 		}
 	case ThisQuarter, LastQuarter:
-		a = civil{today.y, quarterStart(today.m), 1}
-		b = a.addMonths(3)
+		a = civil.Date{Year: today.Year, Month: civil.QuarterStart(today.Month), Day: 1}
+		b = a.AddMonths(3)
 		if r == LastQuarter {
-			a, b = a.addMonths(-3), a
+			a, b = a.AddMonths(-3), a
 		}
 	case ThisYear, LastYear:
-		a = civil{today.y, time.January, 1}
-		b = civil{today.y + 1, time.January, 1}
+		a = civil.Date{Year: today.Year, Month: time.January, Day: 1}
+		b = civil.Date{Year: today.Year + 1, Month: time.January, Day: 1}
 		if r == LastYear {
-			a, b = civil{today.y - 1, time.January, 1}, a
+			a, b = civil.Date{Year: today.Year - 1, Month: time.January, Day: 1}, a
 		}
 	default: // last_N_days
-		a, b = today.addDays(-n), today
+		a, b = today.AddDays(-n), today
 	}
-	return a.start(loc), b.start(loc), nil
+	return a.Start(loc), b.Start(loc), nil
 }

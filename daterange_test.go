@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 func mustZone(t testing.TB, name string) *time.Location {
@@ -337,14 +339,14 @@ func TestPresetsAgreeWithBuckets(t *testing.T) {
 				require.NoError(t, err)
 				require.Truef(t, !now.Before(from) && now.Before(to), "%s %s at %s: %s..%s", zone, p.this, now.In(loc), from, to)
 				msg := fmt.Sprintf("%s %s at %s (week from %s): %s..%s", zone, p.this, now.In(loc), ws, from, to)
-				require.True(t, from.Equal(bucketStart(now, p.b, loc, ws)), msg)
-				require.True(t, to.Equal(bucketStart(to, p.b, loc, ws)), msg)
+				require.True(t, from.Equal(civil.BucketStart(now, p.b.unit(), loc, ws)), msg)
+				require.True(t, to.Equal(civil.BucketStart(to, p.b.unit(), loc, ws)), msg)
 				lastFrom, lastTo, err := p.last.Resolve(now, loc, ws)
 				require.NoError(t, err)
 				msg += fmt.Sprintf("; %s %s..%s", p.last, lastFrom, lastTo)
 				require.True(t, lastTo.Equal(from), msg)
 				require.True(t, lastFrom.Before(lastTo), msg)
-				require.True(t, lastFrom.Equal(bucketStart(from.Add(-1), p.b, loc, ws)), msg)
+				require.True(t, lastFrom.Equal(civil.BucketStart(from.Add(-1), p.b.unit(), loc, ws)), msg)
 			}
 			from, to, err := Last30Days.Resolve(now, loc, ws)
 			require.NoError(t, err)

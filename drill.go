@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // MaxPageSize is the default cap on the rows of one drill-down page.
@@ -214,7 +216,7 @@ func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
 		key += uint64(seg.cols[c].codes.at(r)) * l.strides[j]
 	}
 	if p.startsNano != nil {
-		key += uint64(bucketIndexNanos(p.startsNano, date)) * l.strideB
+		key += uint64(civil.IndexNanos(p.startsNano, date)) * l.strideB
 	}
 	return key
 }
@@ -240,7 +242,7 @@ func pointGroupKey(t *Table, p *plan, l layout, pt Point) (uint64, bool) {
 		key += uint64(code) * l.strides[j]
 	}
 	if p.startsNano != nil {
-		key += uint64(bucketIndexNanos(p.startsNano, pt.Bucket.UnixNano())) * l.strideB
+		key += uint64(civil.IndexNanos(p.startsNano, pt.Bucket.UnixNano())) * l.strideB
 	}
 	return key, true
 }

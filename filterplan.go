@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 )
@@ -164,14 +165,14 @@ func (t timeLit) at(env FilterEnv) time.Time {
 		b = t.abs
 	case litWall:
 		w := t.abs
-		b = firstInstant(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), env.zone())
+		b = civil.FirstInstant(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), env.zone())
 	case litNow:
 		b = env.now()
 	case litDaysAgo:
 		// Today as the date presets see it, so that daysAgo(1) is where
 		// "yesterday" starts.
-		today, _ := unitStart(env.now(), Day, env.zone(), time.Monday)
-		b = today.addDays(-t.days).start(env.zone())
+		today, _ := civil.UnitStart(env.now(), civil.Day, env.zone(), time.Monday)
+		b = today.AddDays(-t.days).Start(env.zone())
 	}
 	return b.Add(t.offset)
 }

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // groups accumulates one report's measure per group. A group's key packs
@@ -360,7 +362,7 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layo
 				i := w*64 + mbits.TrailingZeros64(b)
 				v := dates[i]
 				if !p.dateCreated || bi < 0 || v < p.startsNano[bi] {
-					bi = bucketIndexNanos(p.startsNano, v)
+					bi = civil.IndexNanos(p.startsNano, v)
 				}
 				for bi+1 < len(p.startsNano) && v >= p.startsNano[bi+1] {
 					bi++

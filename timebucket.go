@@ -1,35 +1,14 @@
 package convreport
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
-// Time buckets partition the timeline of the query's zone. Every bucket is
-// [start, next start): each instant falls in exactly one bucket, the one with
-// the latest start at or before it, and starts strictly increase.
-//
-// Day, week, month, quarter and year buckets are calendar units of the zone:
-// a unit starts at the first instant of its first date (see startOfDay), so a
-// day lasts 23 or 25 hours across a DST change, and a date a zone skipped
-// entirely (Pacific/Apia, 2011-12-30) has no bucket. Where a zone set its
-// clock back across midnight (America/Goose_Bay until 2010: 00:01 became
-// 23:01 of the day before), the hour of repeated wall-clock time belongs to
-// the day that had already begun, which thus lasts 25 hours.
-//
-// Hour buckets start at every instant at which the zone's wall clock reads a
-// whole hour (hh:00:00). Across a change of offset this means:
-//   - an hour the clock skips has no bucket (Europe/Paris 2025-03-30: the
-//     01:00 bucket ends at 03:00 CEST, one real hour later);
-//   - an hour the clock repeats gives two buckets, told apart by their offset
-//     (Europe/Paris 2025-10-26: 02:00+02:00 and 02:00+01:00, one hour each);
-//   - a change by less than an hour lengthens a bucket: on
-//     Australia/Lord_Howe 2025-10-05 the clock jumps from 02:00+10:30 to
-//     02:30+11:00, so the 01:00 bucket runs to 03:00+11:00 (90 minutes); on
-//     2025-04-06 it falls back from 02:00+11:00 to 01:30+10:30, and the 01:00
-//     bucket runs through the repeated half hour to 02:00+10:30 (90 minutes).
-// So hour labels are always whole wall-clock hours, and no bucket is shorter
-// than the shortest gap between two whole hours of the wall clock.
+// Time buckets are the civil package's: calendar units of the query's zone
+// that partition its timeline, DST-correct, with hour buckets at every whole
+// hour of the wall clock (see civil.BucketStart).
 
 // validBucket reports whether b is one of the six bucket widths. NoBucket is
 // not a width: a report without a bucket is checked before bucketing.
@@ -41,149 +20,21 @@ func validBucket(b Bucket) bool {
 	return false
 }
 
-// bucketStart returns the start, in loc, of the bucket of width b containing
-// the instant t. It panics on an invalid bucket, which the engine rejects
-// before running.
-func bucketStart(t time.Time, b Bucket, loc *time.Location, weekStart time.Weekday) time.Time {
-	if loc == nil {
-		loc = time.UTC
+// unit returns b's civil unit; b must be valid.
+func (b Bucket) unit() civil.Unit {
+	switch b {
+	case Hour:
+		return civil.Hour
+	case Day:
+		return civil.Day
+	case Week:
+		return civil.Week
+	case Month:
+		return civil.Month
+	case Quarter:
+		return civil.Quarter
 	}
-	if b == Hour {
-		return hourStart(t, loc)
-	}
-	_, s := unitStart(t, b, loc, weekStart)
-	return s
-}
-
-// unitStart returns the first date and the start of the day-or-wider bucket
-// containing t.
-func unitStart(t time.Time, b Bucket, loc *time.Location, weekStart time.Weekday) (civil, time.Time) {
-	u := firstDateOfUnit(civilOf(t.In(loc)), b, weekStart)
-	s := u.start(loc)
-	// The start of the unit of t's date is at or before t; a later unit may
-	// also have started already where a zone moved its wall clock back over
-	// midnight, and the latest start wins.
-	for {
-		n := u.next(b)
-		ns := n.start(loc)
-		if ns.After(t) {
-			return u, s
-		}
-		u, s = n, ns
-	}
-}
-
-// bucketStarts returns the starts of every bucket of width b overlapping
-// [from, to), in order: the first is bucketStart(from), the last is before
-// to. It returns nil when from is not before to. It stops as soon as it has
-// more than limit starts and then reports over: the cap holds while the list
-// is built, so a range of centuries in hours costs nothing. Each step of
-// either loop moves to a strictly later instant or a later date, so both
-// end.
-func bucketStarts(from, to time.Time, b Bucket, loc *time.Location, weekStart time.Weekday, limit int) (starts []time.Time, over bool) {
-	if !from.Before(to) {
-		return nil, false
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	if b == Hour {
-		s := hourStart(from, loc)
-		out := make([]time.Time, 0, startsCap(s, to, b, limit))
-		out = append(out, s)
-		for {
-			if len(out) > limit {
-				return out, true
-			}
-			s = hourNext(s)
-			if !s.Before(to) {
-				return out, false
-			}
-			out = append(out, s)
-		}
-	}
-	// Walk the units by date, not by instant, so that a skipped date does
-	// not lose track of the calendar.
-	u, s := unitStart(from, b, loc, weekStart)
-	out := make([]time.Time, 0, startsCap(s, to, b, limit))
-	out = append(out, s)
-	for {
-		if len(out) > limit {
-			return out, true
-		}
-		u = u.next(b)
-		ns := u.start(loc)
-		if !ns.After(s) {
-			continue // a skipped date starts where the next one does
-		}
-		if !ns.Before(to) {
-			return out, false
-		}
-		out = append(out, ns)
-		s = ns
-	}
-}
-
-// estimateBuckets counts the buckets [s, to) holds at their average length
-// (months of a 400-year Gregorian cycle): exact for hours, days and weeks of
-// a zone without changes of offset, close otherwise.
-func estimateBuckets(s, to time.Time, b Bucket) int {
-	unit := map[Bucket]int64{
-		Hour: 3600, Day: 86400, Week: 7 * 86400,
-		Month: 146097 * 86400 / 4800, Quarter: 146097 * 86400 / 1600, Year: 146097 * 86400 / 400,
-	}[b]
-	if unit == 0 {
-		return 1
-	}
-	d := max(to.Unix()-s.Unix(), 1)
-	return int(min((d+unit-1)/unit, 1<<31-1))
-}
-
-// startsCap sizes the slice of bucket starts: room for the estimate, but
-// no more than the limit allows, and past 65 536 grown by append.
-func startsCap(s, to time.Time, b Bucket, limit int) int {
-	return min(estimateBuckets(s, to, b)+1, limit+1, 1<<16)
-}
-
-// bucketIndex returns the index of the bucket containing t: the last i with
-// starts[i] <= t, or -1 when t is before starts[0]. An instant at or after
-// the last start gives the last index: the caller bounds t by the range.
-func bucketIndex(starts []time.Time, t time.Time) int {
-	if len(starts) == 0 || t.Before(starts[0]) {
-		return -1
-	}
-	lo, hi := 0, len(starts) // starts[lo] <= t, and hi is past the end or after t
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if starts[mid].After(t) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return lo
-}
-
-// bucketIndexNanos is bucketIndex on Unix nanoseconds, the engine's time
-// representation; it runs once per row.
-func bucketIndexNanos(starts []int64, t int64) int {
-	n := len(starts)
-	if n == 0 || t < starts[0] {
-		return -1
-	}
-	if t >= starts[n-1] {
-		return n - 1
-	}
-	lo, hi := 0, n-1 // starts[lo] <= t < starts[hi]
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if starts[mid] <= t {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return lo
+	return civil.Year
 }
 
 // Key labels the bucket starting at t (in the query's zone) as result JSON
@@ -196,122 +47,4 @@ func (b Bucket) Key(t time.Time) string {
 		return t.Format("2006-01-02T15:04Z07:00")
 	}
 	return t.Format(time.DateOnly)
-}
-
-// hourStart returns the latest instant at or before t at which loc's wall
-// clock reads a whole hour.
-func hourStart(t time.Time, loc *time.Location) time.Time {
-	t = t.In(loc)
-	for {
-		_, m, s := t.Clock()
-		c := t.Add(-(time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())))
-		start, _ := offsetPeriod(t)
-		if start.IsZero() || !c.Before(start) {
-			return c // same offset as t, so its wall clock reads hh:00:00
-		}
-		// No whole hour since the offset last changed: look before the
-		// change.
-		t = start.Add(-time.Nanosecond)
-	}
-}
-
-// hourNext returns the earliest instant after s at which s's zone's wall
-// clock reads a whole hour.
-func hourNext(s time.Time) time.Time {
-	u := s
-	for first := true; ; first = false {
-		_, m, sec := u.Clock()
-		frac := time.Duration(m)*time.Minute + time.Duration(sec)*time.Second + time.Duration(u.Nanosecond())
-		if !first && frac == 0 {
-			return u // the offset changed onto a whole hour
-		}
-		c := u.Add(time.Hour - frac)
-		_, end := offsetPeriod(u)
-		if end.IsZero() || c.Before(end) {
-			return c
-		}
-		u = end
-	}
-}
-
-// civil is a calendar date, normalised.
-type civil struct {
-	y int
-	m time.Month
-	d int
-}
-
-func civilOf(t time.Time) civil {
-	y, m, d := t.Date()
-	return civil{y, m, d}
-}
-
-// addDays returns the date n days after c.
-func (c civil) addDays(n int) civil {
-	y, m, d := time.Date(c.y, c.m, c.d+n, 0, 0, 0, 0, time.UTC).Date()
-	return civil{y, m, d}
-}
-
-// addMonths returns the first of the month n months after c's month.
-func (c civil) addMonths(n int) civil {
-	y, m, d := time.Date(c.y, c.m+time.Month(n), 1, 0, 0, 0, 0, time.UTC).Date()
-	return civil{y, m, d}
-}
-
-func (c civil) weekday() time.Weekday {
-	return time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).Weekday()
-}
-
-// start returns the first instant of the date in loc.
-func (c civil) start(loc *time.Location) time.Time { return startOfDay(c.y, c.m, c.d, loc) }
-
-// firstDateOfUnit returns the first date of the day, week, month, quarter or
-// year unit containing date c.
-func firstDateOfUnit(c civil, b Bucket, weekStart time.Weekday) civil {
-	switch b {
-	case Day:
-		return c
-	case Week:
-		return c.addDays(-daysSinceWeekStart(c.weekday(), weekStart))
-	case Month:
-		return civil{c.y, c.m, 1}
-	case Quarter:
-		return civil{c.y, quarterStart(c.m), 1}
-	case Year:
-		return civil{c.y, time.January, 1}
-	}
-	panic(fmt.Sprintf("convreport: internal error: invalid time bucket %q", b))
-}
-
-// next returns the first date of the unit after the one starting on c.
-func (c civil) next(b Bucket) civil {
-	switch b {
-	case Day:
-		return c.addDays(1)
-	case Week:
-		return c.addDays(7)
-	case Month:
-		return c.addMonths(1)
-	case Quarter:
-		return c.addMonths(3)
-	}
-	return civil{c.y + 1, time.January, 1}
-}
-
-// daysSinceWeekStart is how many days wd comes after weekStart in a week.
-func daysSinceWeekStart(wd, weekStart time.Weekday) int {
-	return ((int(wd)-int(weekStart))%7 + 7) % 7
-}
-
-// quarterStart returns the first month of m's quarter: January, April, July
-// or October.
-func quarterStart(m time.Month) time.Month { return (m-1)/3*3 + 1 }
-
-// startOfDay returns the first instant of date y-m-d in loc: midnight, or
-// where a zone skipped midnight (America/Sao_Paulo 2018-11-04 began at
-// 01:00) the instant the day began, and where midnight happened twice the
-// first one (see firstInstant). For a date the zone skipped entirely, it is
-// the start of the next date.
-func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
-	return firstInstant(y, m, d, 0, 0, 0, 0, loc)
 }

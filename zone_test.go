@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // allStarts is bucketStarts without a limit that matters.
 func allStarts(t testing.TB, from, to time.Time, b Bucket, loc *time.Location, ws time.Weekday) []time.Time {
 	t.Helper()
-	starts, over := bucketStarts(from, to, b, loc, ws, 1<<30)
+	starts, over := civil.BucketStarts(from, to, b.unit(), loc, ws, 1<<30)
 	require.False(t, over)
 	return starts
 }
@@ -70,6 +72,12 @@ func offsetChanges(loc *time.Location, from, to time.Time) []time.Time {
 	return out
 }
 
+// offsetAt is loc's UTC offset at t, in seconds.
+func offsetAt(t time.Time, loc *time.Location) int {
+	_, off := t.In(loc).Zone()
+	return off
+}
+
 // wallBefore reports whether t's wall clock in loc reads before the wall
 // time w (a wall time read as UTC).
 func wallBefore(t time.Time, loc *time.Location, w time.Time) bool {
@@ -91,7 +99,7 @@ func TestZoneBoundsStandStill(t *testing.T) {
 		in := at("2040-12-31T01:00:00+01:00")
 		_, end := in.ZoneBounds()
 		require.False(t, end.After(in), "the standard library no longer misbehaves here: keep the test, it still pins offsetPeriod")
-		start, end := offsetPeriod(in)
+		start, end := civil.OffsetPeriod(in)
 		require.False(t, start.After(in))
 		require.True(t, end.After(in))
 		require.Equal(t, 3600, offsetAt(end.Add(-time.Nanosecond), paris))
@@ -140,11 +148,11 @@ func TestBucketCapWhileBuilding(t *testing.T) {
 	from := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, b := range []Bucket{Hour, Day, Week, Month} {
-		starts, over := bucketStarts(from, to, b, time.UTC, time.Monday, 100)
+		starts, over := civil.BucketStarts(from, to, b.unit(), time.UTC, time.Monday, 100)
 		require.True(t, over, b)
 		require.Len(t, starts, 101, b)
 	}
-	starts, over := bucketStarts(from, to, Year, time.UTC, time.Monday, 130)
+	starts, over := civil.BucketStarts(from, to, civil.Year, time.UTC, time.Monday, 130)
 	require.False(t, over)
 	require.Len(t, starts, 130)
 
@@ -214,7 +222,7 @@ func TestTimeLoopsAdvanceEverywhere(t *testing.T) {
 		var marks []time.Time // instants to probe: changes and year ends
 		steps := 0
 		for u := begin.In(loc); u.Before(end); steps++ {
-			start, stop := offsetPeriod(u)
+			start, stop := civil.OffsetPeriod(u)
 			switch {
 			case steps > 2000:
 				t.Fatalf("%s: more than 2000 periods from 1970 to 2100", name)
@@ -250,25 +258,25 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 	// Day starts: the first instant whose wall clock reaches the date.
 	for k := -1; k <= 1; k++ {
 		y, mo, d := local.AddDate(0, 0, k).Date()
-		s := startOfDay(y, mo, d, loc)
+		s := civil.StartOfDay(y, mo, d, loc)
 		w := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 		if wallBefore(s, loc, w) || !wallBefore(s.Add(-time.Nanosecond), loc, w) {
-			t.Fatalf("%s: startOfDay(%s) = %s", name, w.Format(time.DateOnly), s)
+			t.Fatalf("%s: civil.StartOfDay(%s) = %s", name, w.Format(time.DateOnly), s)
 		}
 	}
 	// Hour steps: strictly later, on a whole hour of the wall clock, and
 	// each instant between two steps starts at the first.
-	s := hourStart(m.Add(-3*time.Hour), loc)
+	s := civil.HourStart(m.Add(-3*time.Hour), loc)
 	for range 8 {
-		n := hourNext(s)
+		n := civil.HourNext(s)
 		if !n.After(s) || n.Sub(s) >= 2*time.Hour {
-			t.Fatalf("%s: hourNext(%s) = %s", name, s, n)
+			t.Fatalf("%s: civil.HourNext(%s) = %s", name, s, n)
 		}
 		if _, mm, ss := n.Clock(); mm != 0 || ss != 0 || n.Nanosecond() != 0 {
-			t.Fatalf("%s: hourNext(%s) = %s, not a whole hour", name, s, n)
+			t.Fatalf("%s: civil.HourNext(%s) = %s, not a whole hour", name, s, n)
 		}
-		if mid := s.Add(n.Sub(s) / 2); !hourStart(mid, loc).Equal(s) {
-			t.Fatalf("%s: hourStart(%s) = %s, want %s", name, mid, hourStart(mid, loc), s)
+		if mid := s.Add(n.Sub(s) / 2); !civil.HourStart(mid, loc).Equal(s) {
+			t.Fatalf("%s: civil.HourStart(%s) = %s, want %s", name, mid, civil.HourStart(mid, loc), s)
 		}
 		s = n
 	}
@@ -277,7 +285,7 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 	for _, b := range []Bucket{Day, Week, Month} {
 		span := map[Bucket]time.Duration{Day: 2 * 24 * time.Hour, Week: 8 * 24 * time.Hour, Month: 32 * 24 * time.Hour}[b]
 		from, to := m.Add(-span), m.Add(span)
-		starts, over := bucketStarts(from, to, b, loc, time.Sunday, 1000)
+		starts, over := civil.BucketStarts(from, to, b.unit(), loc, time.Sunday, 1000)
 		if over || len(starts) == 0 {
 			t.Fatalf("%s: %s buckets of %s..%s: %d, over %v", name, b, from, to, len(starts), over)
 		}
@@ -285,8 +293,8 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 			if i > 0 && !st.After(starts[i-1]) {
 				t.Fatalf("%s: %s bucket starts not increasing at %s", name, b, st)
 			}
-			if !bucketStart(st, b, loc, time.Sunday).Equal(st) {
-				t.Fatalf("%s: %s bucket of its own start %s is %s", name, b, st, bucketStart(st, b, loc, time.Sunday))
+			if !civil.BucketStart(st, b.unit(), loc, time.Sunday).Equal(st) {
+				t.Fatalf("%s: %s bucket of its own start %s is %s", name, b, st, civil.BucketStart(st, b.unit(), loc, time.Sunday))
 			}
 		}
 	}
