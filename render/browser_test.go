@@ -38,6 +38,10 @@ import (
 //     `convreport demo` (50 000 conversations) rather than a small sample;
 //     a relative DIR is taken from the module's root, so
 //     CONVREPORT_SCREENSHOTS=docs retakes the README's docs/demo.png.
+//
+// The timeouts are hang guards, not bounds on how fast the page is: each is
+// far above what a step takes, and only keeps a browser that stopped
+// answering from hanging the suite.
 const (
 	browserTimeout = 90 * time.Second // the whole test, browser start included
 	pollTimeout    = 20 * time.Second // for the page to react to a click, on a busy machine

@@ -45,6 +45,7 @@ func openDB(t testing.TB, d sqlsource.Dialect) *sql.DB {
 	}
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
+	// A hang guard: an unreachable server fails the test instead of hanging it.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	require.NoError(t, db.PingContext(ctx), "connect to %v", d)

@@ -67,6 +67,10 @@ func newBrowser(t *testing.T) *browser {
 		shots = t.TempDir()
 	}
 	require.NoError(t, os.MkdirAll(shots, 0o755))
+	// The deadlines of the browser test (here, in do and in wait) are hang
+	// guards, not bounds on how fast the page is: each is far above what a
+	// step takes, and only keeps a browser that stopped answering from
+	// hanging the suite.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
