@@ -11,6 +11,7 @@ import (
 	"sort"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
 	"github.com/stretchr/testify/require"
 )

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/sqlsource"
