@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Paris without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"

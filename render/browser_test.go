@@ -9,7 +9,6 @@ import (
 	"image/png"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/browsertest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/render"
@@ -30,40 +30,24 @@ import (
 // The browser test opens the HTML dashboard in a real headless Chromium.
 //
 // Environment:
-//   - CHROMIUM: the browser binary; default "chromium" on the PATH.
-//   - CONVREPORT_REQUIRE_BROWSER=1: a missing browser fails the test
-//     instead of skipping it (CI sets it).
+//   - CONVREPORT_CHROMIUM: the browser binary, and
+//     CONVREPORT_REQUIRE_BROWSER=1 to fail rather than skip without one
+//     (CI sets it): see internal/browsertest.
 //   - CONVREPORT_SCREENSHOTS=DIR: write the screenshot to DIR/demo.png
 //     (default: the test's temporary directory), from the page of
 //     `convreport demo` (50 000 conversations) rather than a small sample;
 //     a relative DIR is taken from the module's root, so
 //     CONVREPORT_SCREENSHOTS=docs retakes the README's docs/demo.png.
+//
+// The timeouts are hang guards, not bounds on how fast the page is: each is
+// far above what a step takes, and only keeps a browser that stopped
+// answering from hanging the suite.
 const (
 	browserTimeout = 90 * time.Second // the whole test, browser start included
 	pollTimeout    = 20 * time.Second // for the page to react to a click, on a busy machine
 	viewportW      = 1400
 	viewportH      = 2200
 )
-
-// chromiumPath finds the browser, or skips (fails under
-// CONVREPORT_REQUIRE_BROWSER=1) when there is none.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	name := os.Getenv("CHROMIUM")
-	if name == "" {
-		name = "chromium"
-	}
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	msg := fmt.Sprintf("no headless browser: %v; install the Debian package chromium or set CHROMIUM to a Chromium binary", err)
-	if os.Getenv("CONVREPORT_REQUIRE_BROWSER") == "1" {
-		t.Fatal(msg + " (CONVREPORT_REQUIRE_BROWSER=1 makes this a failure)")
-	}
-	t.Skip(msg)
-	return ""
-}
 
 // browserPage is the demo page built as `convreport demo` builds it: both
 // overview dashboards over sample data, every point with its drill table.
@@ -315,7 +299,7 @@ const readTarget = `(() => {
 })()`
 
 func TestBrowserDashboard(t *testing.T) {
-	bin := chromiumPath(t)
+	bin := browsertest.Chromium(t)
 	// A small sample keeps the page light (the browser's first layout is
 	// most of the test's time); 20 rows a point still cuts the busiest.
 	n, drillRows := 2000, 20

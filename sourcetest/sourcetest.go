@@ -25,6 +25,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the corpus's zones load on any machine, with or without zone files
 
 	"github.com/convreport/convreport"
 )
@@ -42,10 +43,14 @@ func Run(t *testing.T, newSource NewSource) {
 // RunN is Run with a chosen number of conversations and seed.
 func RunN(t *testing.T, newSource NewSource, n int, seed uint64) {
 	t.Helper()
+	qs, err := queries()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cs := Generate(n, seed)
 	src := newSource(t, cs)
 	eng := convreport.NewEngine(src)
-	for _, q := range Queries() {
+	for _, q := range qs {
 		for _, c := range Cases() {
 			t.Run(q.Name+"/"+c.Name, func(t *testing.T) {
 				if err := Check(context.Background(), eng, cs, q.Query, c); err != nil {
@@ -64,15 +69,31 @@ type NamedQuery struct {
 
 // Queries returns the queries every case runs under: plain UTC, a
 // European zone across both DST changes of 2025, and a zone with a
-// 30-minute DST shift, with Sunday weeks.
+// 30-minute DST shift, with Sunday weeks. The zones come from the time zone
+// database this package embeds (time/tzdata), so they load on any machine;
+// Queries panics if one does not.
 func Queries() []NamedQuery {
-	paris, _ := time.LoadLocation("Europe/Paris")
-	lordHowe, _ := time.LoadLocation("Australia/Lord_Howe")
+	qs, err := queries()
+	if err != nil {
+		panic(err)
+	}
+	return qs
+}
+
+func queries() ([]NamedQuery, error) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, fmt.Errorf("sourcetest: %w", err)
+	}
+	lordHowe, err := time.LoadLocation("Australia/Lord_Howe")
+	if err != nil {
+		return nil, fmt.Errorf("sourcetest: %w", err)
+	}
 	return []NamedQuery{
 		{"utc-march", convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 3, 20, 12, 0, 0, 0, time.UTC)}},
 		{"paris-quarter", convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 11, 1, 0, 0, 0, 0, paris), Zone: paris, Now: time.Date(2025, 10, 26, 2, 30, 0, 0, paris)}},
 		{"lordhowe-sunday", convreport.Query{From: time.Date(2025, 3, 30, 0, 0, 0, 0, lordHowe), To: time.Date(2025, 4, 20, 0, 0, 0, 0, lordHowe), Zone: lordHowe, WeekStart: convreport.Sunday, Now: time.Date(2025, 4, 6, 1, 45, 0, 0, lordHowe)}},
-	}
+	}, nil
 }
 
 // Case is one report of the corpus, with the reference filter that means

@@ -39,7 +39,10 @@ func BenchmarkPushdown(b *testing.B) {
 	for _, t := range library.All() {
 		reports = append(reports, t.Reports...)
 	}
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		b.Fatal(err)
+	}
 	q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: time.Date(2025, 6, 1, 9, 0, 0, 0, paris)}
 	ctx := context.Background()
 

@@ -22,7 +22,7 @@ func TestDeclinedPlansFallBackToTheSameAnswer(t *testing.T) {
 	mem, err := memory.New(cs, memory.WithSchema(schema))
 	require.NoError(t, err)
 	ctx := context.Background()
-	q := trickyQuery()
+	q := trickyQuery(t)
 	calendar := q
 	calendar.Calendar = convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(18, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
 	avg := convreport.Measure{Agg: convreport.Average, Metric: convreport.FirstResponseTime}
@@ -180,7 +180,7 @@ func TestPostgresTimestampColumns(t *testing.T) {
 	ctx := context.Background()
 	// Bounds between two microseconds check the rounding of the pushed
 	// bounds.
-	q := trickyQuery()
+	q := trickyQuery(t)
 	q.From = q.From.Add(500 * time.Nanosecond)
 	want, err := convreport.NewEngine(mem).Run(ctx, q, trickyReports()...)
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/sqlsource"
@@ -45,6 +46,7 @@ func openDB(t testing.TB, d sqlsource.Dialect) *sql.DB {
 	}
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
+	// A hang guard: an unreachable server fails the test instead of hanging it.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	require.NoError(t, db.PingContext(ctx), "connect to %v", d)

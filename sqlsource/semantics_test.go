@@ -140,8 +140,10 @@ func trickyReports() []convreport.Report {
 	return rs
 }
 
-func trickyQuery() convreport.Query {
-	paris, _ := time.LoadLocation("Europe/Paris")
+func trickyQuery(t testing.TB) convreport.Query {
+	t.Helper()
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
 	return convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 7, 1, 0, 0, 0, 0, paris), Zone: paris, Now: time.Date(2025, 6, 10, 0, 0, 0, 0, paris)}
 }
 
@@ -186,7 +188,7 @@ func TestSemanticsMatchMemory(t *testing.T) {
 			cs := trickyData(800, d == sqlsource.SQLite)
 			mem, err := memory.New(cs, memory.WithSchema(schema))
 			require.NoError(t, err)
-			want, err := convreport.NewEngine(mem).Run(ctx, trickyQuery(), trickyReports()...)
+			want, err := convreport.NewEngine(mem).Run(ctx, trickyQuery(t), trickyReports()...)
 			require.NoError(t, err)
 			for name, layout := range layouts {
 				t.Run(name, func(t *testing.T) {
@@ -197,7 +199,7 @@ func TestSemanticsMatchMemory(t *testing.T) {
 					require.NoError(t, err)
 					for i, r := range trickyReports() {
 						for mode, src := range map[string]*sqlsource.Source{"pushdown": push, "scan": scan} {
-							got, err := convreport.NewEngine(src).Run(ctx, trickyQuery(), r)
+							got, err := convreport.NewEngine(src).Run(ctx, trickyQuery(t), r)
 							require.NoError(t, err, "%s: %s", mode, r.Name)
 							requireSameText(t, resultText(want[i:i+1]), resultText(got), "%s: %s", mode, r.Name)
 						}

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,42 +14,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/browsertest"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
-
-// chromium finds the browser ($CONVREPORT_CHROMIUM, else chromium or
-// Chrome on PATH, else /usr/bin/chromium), or skips the test: a machine
-// without one runs every other test. CONVREPORT_REQUIRE_BROWSER=1 (CI)
-// makes a missing browser a failure.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CONVREPORT_CHROMIUM"); p != "" {
-		if fileExists(p) {
-			return p
-		}
-	} else {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-			if p, err := exec.LookPath(name); err == nil {
-				return p
-			}
-		}
-		if p := "/usr/bin/chromium"; fileExists(p) {
-			return p
-		}
-	}
-	const where = "looked for $CONVREPORT_CHROMIUM, or chromium, chromium-browser, google-chrome on PATH and /usr/bin/chromium"
-	if os.Getenv("CONVREPORT_REQUIRE_BROWSER") == "1" {
-		t.Fatalf("no Chromium found (%s) and CONVREPORT_REQUIRE_BROWSER=1", where)
-	}
-	t.Skipf("browser test skipped: no Chromium found (%s); install the Debian package chromium, or set CONVREPORT_REQUIRE_BROWSER=1 to make this a failure", where)
-	return ""
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
 
 // browser is one headless Chromium tab with a fresh profile.
 type browser struct {
@@ -61,12 +28,16 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T) *browser {
-	path := chromium(t)
+	path := browsertest.Chromium(t)
 	shots := os.Getenv("CONVREPORT_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
 	}
 	require.NoError(t, os.MkdirAll(shots, 0o755))
+	// The deadlines of the browser test (here, in do and in wait) are hang
+	// guards, not bounds on how fast the page is: each is far above what a
+	// step takes, and only keeps a browser that stopped answering from
+	// hanging the suite.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
 	}
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-tags", "timetzdata", "-o", binary, ".").CombinedOutput()
 	if err != nil {
 		panic("build: " + err.Error() + "\n" + string(out))
 	}
@@ -86,7 +87,8 @@ func TestRunJSONMatchesAPlainCount(t *testing.T) {
 	// created in April, Paris time.
 	cs, err := ingest.ReadFile(t.Context(), path, ingest.Options{})
 	require.NoError(t, err)
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
 	from, to := time.Date(2025, 4, 1, 0, 0, 0, 0, paris), time.Date(2025, 5, 1, 0, 0, 0, 0, paris)
 	want := map[string]int64{}
 	for _, c := range cs {
@@ -139,7 +141,8 @@ func TestDrillListsThePointsConversations(t *testing.T) {
 	// Reference: the owner's emails created in May (Paris), from the file.
 	cs, err := ingest.ReadFile(t.Context(), path, ingest.Options{})
 	require.NoError(t, err)
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
 	from, to := time.Date(2025, 5, 2, 0, 0, 0, 0, paris), time.Date(2025, 6, 1, 0, 0, 0, 0, paris)
 	var wantIDs []string
 	for _, c := range cs {

@@ -53,7 +53,7 @@ func startServe(t *testing.T, args ...string) *server {
 	case s.url = <-found:
 	case err := <-s.done:
 		t.Fatalf("serve exited before serving: %v\n%s", err, s.stderr.String())
-	case <-time.After(60 * time.Second):
+	case <-time.After(60 * time.Second): // a hang guard, not a bound on start-up time
 		t.Fatalf("serve did not start:\n%s", s.stderr.String())
 	}
 	return s
@@ -66,7 +66,7 @@ func (s *server) stop() {
 	select {
 	case err := <-s.done:
 		require.NoError(s.t, err, s.stderr.String())
-	case <-time.After(20 * time.Second):
+	case <-time.After(20 * time.Second): // a hang guard, not a bound on shutdown time
 		s.t.Fatal("serve did not stop on interrupt")
 	}
 	require.Contains(s.t, s.stderr.String(), "convreport: stopped")
