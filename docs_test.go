@@ -368,6 +368,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 	},
 
 	// Filters and conditions.
+	"filter-expanded": func(t *testing.T) error {
+		return compile(strings.Repeat("((IncomingMessages > ", 20) + "1" + strings.Repeat(") ? IncomingMessages : 1)", 20) + " > 0")
+	},
 	"filter-costly-pattern":   func(t *testing.T) error { return compile(`Subject matches "[a-z ]{1,1000}"`) },
 	"filter-syntax":           func(t *testing.T) error { return compile(`Channel == "chat" &&`) },
 	"filter-unknown-property": func(t *testing.T) error { return compile(`Channel == "chat" && Inboxx == "Sales"`) },

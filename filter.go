@@ -187,7 +187,9 @@ func (o FilterOptions) Compile(s *Schema, src string) (*Filter, error) {
 		return nil, &FilterLimitError{Limit: "nodes", Max: maxNodes, Got: nodes}
 	}
 
-	fc := &filterCompiler{schema: s, src: src, used: map[string]Property{}, maxPattern: maxPattern}
+	// Guards for unknown values make a program a few times its source;
+	// 32 times the node limit leaves every sensible filter far inside.
+	fc := &filterCompiler{schema: s, src: src, used: map[string]Property{}, maxPattern: maxPattern, maxMade: 32 * maxNodes}
 	if err := fc.resolve(&tree.Node, false); err != nil {
 		return nil, err
 	}
@@ -244,15 +246,18 @@ func (e *FilterError) Error() string {
 // FilterLimitError reports a filter expression over one of the limits of
 // [FilterOptions].
 type FilterLimitError struct {
-	Limit string // "length" (in bytes) or "nodes"
+	Limit string // "length" (in bytes), "nodes", or "expanded nodes"
 	Max   int    // the limit
-	Got   int    // the expression's size
+	Got   int    // the expression's size; for "expanded nodes", Max+1
 }
 
 // Error says which limit the expression is over, and by how much.
 func (e *FilterLimitError) Error() string {
-	if e.Limit == "length" {
+	switch e.Limit {
+	case "length":
 		return fmt.Sprintf("convreport: filter: expression is %d bytes long, over the limit of %d bytes", e.Got, e.Max)
+	case "expanded nodes":
+		return fmt.Sprintf("convreport: filter: expression expands to more than %d nodes: a comparison of a conditional (a ? b : c) repeats its condition to handle unknown values, so nested ones double at each level; write fewer levels", e.Max)
 	}
 	return fmt.Sprintf("convreport: filter: expression has %d nodes, over the limit of %d nodes", e.Got, e.Max)
 }
@@ -394,6 +399,11 @@ type filterCompiler struct {
 	cfg    *conf.Config        // type-checking environment
 
 	maxPattern int // FilterOptions.MaxPatternSize
+
+	// The guards safe adds for unknown values repeat a conditional's
+	// condition, so nesting grows the program exponentially: made counts
+	// the nodes built, and past maxMade safe and known stop building.
+	made, maxMade int
 }
 
 func (fc *filterCompiler) errAt(n ast.Node, format string, args ...any) *FilterError {
@@ -844,6 +854,9 @@ func parseDateLit(s string) (timeLit, error) {
 // value when a property it reads is, a comparison, logical operator or
 // predicate builtin always has a value.
 func (fc *filterCompiler) known(n ast.Node) ast.Node {
+	if fc.overBudget() {
+		return nil
+	}
 	switch n := n.(type) {
 	case *ast.IdentifierNode:
 		if _, ok := fc.used[n.Value]; ok {
@@ -912,6 +925,9 @@ func andNodes(a, b ast.Node) ast.Node {
 // the known-ness of what it reads, so that the expr program implements the
 // unknown-value rules of [Filter].
 func (fc *filterCompiler) safe(n ast.Node) ast.Node {
+	if fc.overBudget() {
+		return &ast.BoolNode{} // compile reports the limit; this is never run
+	}
 	var out ast.Node
 	switch n := n.(type) {
 	case *ast.IdentifierNode:
@@ -1004,8 +1020,20 @@ func nilTest(fc *filterCompiler, n *ast.BinaryNode) (Property, bool) {
 
 // compile turns n (a resolved, checked subtree) into a program that
 // applies the unknown-value rules.
+// overBudget counts one more node built and reports whether the budget is
+// spent.
+func (fc *filterCompiler) overBudget() bool {
+	fc.made++
+	return fc.made > fc.maxMade
+}
+
 func (fc *filterCompiler) compile(n ast.Node) (*program, error) {
-	tree := &parser.Tree{Node: fc.safe(n), Source: file.NewSource(fc.src)}
+	fc.made = 0
+	safe := fc.safe(n)
+	if fc.made > fc.maxMade {
+		return nil, &FilterLimitError{Limit: "expanded nodes", Max: fc.maxMade, Got: fc.maxMade + 1}
+	}
+	tree := &parser.Tree{Node: safe, Source: file.NewSource(fc.src)}
 	if _, err := checker.Check(tree, fc.cfg); err != nil {
 		return nil, exprError(fc.src, err)
 	}
