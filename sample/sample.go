@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	_ "time/tzdata" // the sample zone loads everywhere: same data on every machine
 
 	"github.com/convreport/convreport"
 )
@@ -48,11 +49,14 @@ const (
 
 var defaultTo = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 
+// paris is the sample's zone. time/tzdata is linked in, so it loads on
+// every machine and the data is the same everywhere.
 var paris = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic("sample: Europe/Paris does not load despite time/tzdata: " + err.Error())
 	}
-	return time.FixedZone("CET", 3600)
+	return loc
 })
 
 // Stream constants for rand.NewPCG: each random stream has its own, so that

@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	_ "time/tzdata" // --tz works on machines without zone files
 )
 
 // exitError carries a process exit code; usage problems exit with 2.
