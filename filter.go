@@ -752,6 +752,11 @@ func (fc *filterCompiler) resolveCall(np *ast.Node, name string, args []ast.Node
 			// expression's size.
 			return fc.errAt(call, "%s cannot be used inside all, any, none, one or count", name)
 		}
+		if len(args) != 2 {
+			// Without one, expr would read the constants themselves as
+			// conditions and fail on every row at run time.
+			return fc.errAt(call, "%s needs a list and a condition on #, like %s([\"a\", \"b\"], Subject contains #)", name, name)
+		}
 		arr, ok := args[0].(*ast.ArrayNode)
 		if !ok {
 			return fc.errAt(call, "%s needs a written-out list of constants, like %s([\"a\", \"b\"], Subject contains #)", name, name)
