@@ -1,6 +1,6 @@
 package convreport_test
 
-// Findings of the reliability work (issue 8), each pinned by a test.
+// Rules found by a reliability review, each pinned by a test.
 
 import (
 	"context"
@@ -15,9 +15,8 @@ import (
 
 // TestCanceledRunWithNothingToScan: Run and DrillDown on a context
 // already canceled return its error even when no chunk needs scanning (a
-// range holding no rows, an empty source, a point whose value no row has).
-// Today they return a result and nil: the scan loop is the only place
-// that checks ctx.
+// range holding no rows, an empty source, a point whose value no row has):
+// a canceled run never returns a result.
 func TestCanceledRunWithNothingToScan(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -44,7 +43,7 @@ func TestCanceledRunWithNothingToScan(t *testing.T) {
 
 // TestAggregatorFailureIsASourceError: a pushdown that fails (not
 // with ErrUnsupported) is a failure of the source like a failed scan, and
-// should be matched the same way. Today it is a plain wrapped error.
+// matches the same way: a *SourceError.
 func TestAggregatorFailureIsASourceError(t *testing.T) {
 	src := failingAggregator{&countingSource{rows: fixture()}}
 	_, err := convreport.NewEngine(src).Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r"})
@@ -58,10 +57,10 @@ type namedSource struct{ *countingSource }
 
 func (namedSource) Name() string { return "archive-2024" }
 
-// TestSourceErrorNamesTheSource: "a Source failing mid-scan yields
-// a wrapped error naming the source". SourceError says "reading source"
-// but not which: with several sources behind one service, the message
-// should name it, from an optional Name() string method, else its type.
+// TestSourceErrorNamesTheSource: a Source failing mid-scan yields a
+// wrapped error naming the source, so that with several sources behind
+// one service the message says which: its optional Name() string method,
+// else its type.
 func TestSourceErrorNamesTheSource(t *testing.T) {
 	boom := errors.New("connection reset by peer")
 	src := namedSource{&countingSource{rows: fixture(), failAfter: 2, failWith: boom}}
@@ -73,9 +72,9 @@ func TestSourceErrorNamesTheSource(t *testing.T) {
 	require.EqualError(t, err, "convreport: reading source *convreport_test.countingSource: connection reset by peer")
 }
 
-// BenchmarkHolidays: Calendar.Between used to check each holiday against
-// every earlier one, so 16 000 holidays cost about 240 ms a call. Holidays
-// are now sorted once and searched; this benchmark shows the cost.
+// BenchmarkHolidays: Calendar.Between with 16 000 holidays. Holidays are
+// sorted once and searched, so the cost grows with their logarithm; a check
+// of each holiday against every other would cost hundreds of milliseconds.
 func BenchmarkHolidays(b *testing.B) {
 	c := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0),
 		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)

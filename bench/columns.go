@@ -129,7 +129,8 @@ func (c *Columns) newDense(w *Window) *dense {
 }
 
 // HandWritten computes the twelve reports in one pass over every row:
-// the limit of PERF.md. It reads no order.
+// the practical limit every engine figure is read against. It reads no
+// order.
 func (c *Columns) HandWritten(w *Window) Figures {
 	d := c.newDense(w)
 	c.pass(w, d, 0, c.N, passAll)

@@ -13,7 +13,7 @@
 //
 //   - [Engine]: convreport.Engine.Run over the memory source, both
 //     dashboards in one Run;
-//   - [Columns.HandWritten]: the limit of PERF.md — one pass over a
+//   - [Columns.HandWritten]: the practical limit — one pass over a
 //     struct of arrays, strings as dictionary codes, dense arrays as
 //     accumulators, exact 128-bit sums; [Columns.HandWrittenSorted] also
 //     uses the creation-time order to skip the conditions rows before the

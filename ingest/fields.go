@@ -7,7 +7,8 @@ import (
 )
 
 // field is a built-in key of the interchange format, in the order of
-// DESIGN.md (which is also the order the writers use).
+// the interchange format's documentation (docs/semantics.md), which is also
+// the order the writers use.
 type field uint8
 
 const (

@@ -12,7 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// JSONDashboard is the result JSON of DESIGN.md, the format tools outside
+// JSONDashboard is the result JSON (docs/semantics.md), the format tools outside
 // Go read: [JSON] writes it, [ParseJSON] reads it back.
 //
 //	{"dashboard": "Chat overview", "from": "2025-03-01T00:00:00+01:00",

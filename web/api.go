@@ -277,7 +277,7 @@ func (h *handler) dashboardReport(r *http.Request, v convreport.Viewer) (convrep
 	return d, rep, nil
 }
 
-// runResponse is the result JSON of DESIGN.md (dashboard, from, to,
+// runResponse is the result JSON of docs/semantics.md (dashboard, from, to,
 // time_zone, reports), plus what a UI needs to go further: the dashboard's
 // ID and version, the instant the range was resolved at, the report IDs
 // and a chart spec per report, both in the order of "reports", and the
