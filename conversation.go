@@ -50,13 +50,18 @@ func (s Status) Valid() bool { return s == Open || s == Closed }
 // Times are absolute instants; a zero time means unknown (never assigned,
 // never answered, not closed). Time zones belong to the [Query], never to the
 // data.
+//
+// The zero value of each field is useful, as a test's fixtures need: an
+// empty Channel is [Other], and an empty Status is [Closed] when ClosedAt is
+// set and [Open] otherwise. Only ID and CreatedAt are required, as nothing
+// could stand in for them.
 type Conversation struct {
 	ID       string
-	Channel  Channel
+	Channel  Channel // empty means Other
 	Inbox    string
 	Assignee string // the rep or owner; empty when unassigned
 	Team     string
-	Status   Status
+	Status   Status // empty means Closed when ClosedAt is set, else Open
 
 	CreatedAt       time.Time
 	FirstAssignedAt time.Time
@@ -155,6 +160,25 @@ func TimeRangeReason(t string) string {
 	return fmt.Sprintf("%q is outside the supported times, %s to %s", t, MinTime.Format(time.RFC3339Nano), MaxTime.Format(time.RFC3339Nano))
 }
 
+// channel is c's channel, Other when it is empty.
+func (c *Conversation) channel() Channel {
+	if c.Channel == "" {
+		return Other
+	}
+	return c.Channel
+}
+
+// status is c's status; when it is empty, the one ClosedAt implies.
+func (c *Conversation) status() Status {
+	switch {
+	case c.Status != "":
+		return c.Status
+	case c.ClosedAt.IsZero():
+		return Open
+	}
+	return Closed
+}
+
 // Validate reports the first rule c breaks, as a *[ValidationError], or nil.
 // A conversation is invalid when its ID is empty, its channel or status is
 // unknown, ClosedAt is set while open or missing while closed, or any of
@@ -168,17 +192,17 @@ func (c *Conversation) Validate() error {
 	switch {
 	case c.ID == "":
 		return bad("id", "is empty")
-	case !c.Channel.Valid():
+	case !c.channel().Valid():
 		return bad("channel", "%q is not a channel (want one of chat, email, form, messenger, whatsapp, phone, other)", string(c.Channel))
-	case !c.Status.Valid():
+	case !c.status().Valid():
 		return bad("status", "%q is not a status (want open or closed)", string(c.Status))
 	case c.CreatedAt.IsZero():
 		return bad("created_at", "is missing")
 	case !InTimeRange(c.CreatedAt):
 		return bad("created_at", "%s", TimeRangeReason(c.CreatedAt.Format(time.RFC3339Nano)))
-	case c.Status == Open && !c.ClosedAt.IsZero():
+	case c.status() == Open && !c.ClosedAt.IsZero():
 		return bad("closed_at", "is set but the conversation is open")
-	case c.Status == Closed && c.ClosedAt.IsZero():
+	case c.status() == Closed && c.ClosedAt.IsZero():
 		return bad("closed_at", "is missing but the conversation is closed")
 	case c.IncomingMessages < 0:
 		return bad("incoming_messages", "%d is negative", c.IncomingMessages)

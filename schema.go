@@ -322,7 +322,7 @@ func propertyValue(c *Conversation, p Property) (any, bool) {
 	case "ID":
 		return str(c.ID)
 	case "Channel":
-		return str(string(c.Channel))
+		return str(string(c.channel()))
 	case "Inbox":
 		return str(c.Inbox)
 	case "Assignee":
@@ -330,7 +330,7 @@ func propertyValue(c *Conversation, p Property) (any, bool) {
 	case "Team":
 		return str(c.Team)
 	case "Status":
-		return str(string(c.Status))
+		return str(string(c.status()))
 	case "CreatedAt":
 		return tm(c.CreatedAt)
 	case "FirstAssignedAt":

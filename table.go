@@ -359,7 +359,7 @@ func stringField(p Property) func(*Conversation) string {
 	}
 	switch p.Name {
 	case "Channel":
-		return func(c *Conversation) string { return string(c.Channel) }
+		return func(c *Conversation) string { return string(c.channel()) }
 	case "Inbox":
 		return func(c *Conversation) string { return c.Inbox }
 	case "Assignee":
@@ -367,7 +367,7 @@ func stringField(p Property) func(*Conversation) string {
 	case "Team":
 		return func(c *Conversation) string { return c.Team }
 	case "Status":
-		return func(c *Conversation) string { return string(c.Status) }
+		return func(c *Conversation) string { return string(c.status()) }
 	case "ClosedBy":
 		return func(c *Conversation) string { return c.ClosedBy }
 	case "OriginURL":
