@@ -174,7 +174,7 @@ type Filter struct {
 func Filters() []Filter {
 	type C = convreport.Conversation
 	type L = *time.Location
-	frt := func(c *C) (time.Duration, bool) { return c.AgentFirstResponseTime() }
+	frt := func(c *C) (time.Duration, bool) { return metricOf(c, convreport.FirstResponseTime) }
 	return []Filter{
 		{`Channel == "email"`, func(c *C, _ time.Time, _ L) bool { return c.Channel == convreport.Email }},
 		{`Channel != "email"`, func(c *C, _ time.Time, _ L) bool { return c.Channel != convreport.Email }},
@@ -458,11 +458,7 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 		var dims []string
 		var known []bool
 		for _, name := range r.Dimensions {
-			v, ok := Schema().Value(cv, name)
-			s := ""
-			if ok {
-				s = fmt.Sprint(v)
-			}
+			s, ok := refValue(cv, name)
 			dims = append(dims, s)
 			known = append(known, ok)
 		}
@@ -698,6 +694,10 @@ func metricOf(c *convreport.Conversation, m convreport.Metric) (time.Duration, b
 // measure computes m over rows with exact rational arithmetic, as decimal
 // text rounded half away from zero to thousandths ("null" when a duration
 // aggregate has no rows).
+//
+// Like the rest of the reference, it reads the conversations' fields itself
+// and computes business time by its own method, never through the library
+// code a source is checked against.
 func measure(m convreport.Measure, rows []convreport.Conversation, cal *convreport.Calendar) string {
 	if m.Agg == "" || m.Agg == convreport.Count {
 		return fmt.Sprint(len(rows))
@@ -717,7 +717,7 @@ func measure(m convreport.Measure, rows []convreport.Conversation, cal *convrepo
 			if m.Metric == convreport.TimeToClose {
 				start, end = rows[i].CreatedAt, rows[i].ClosedAt
 			}
-			d = cal.Between(start, end)
+			d = businessTime(cal, start, end)
 		}
 		ds = append(ds, new(big.Rat).SetFrac64(int64(d), 1e9))
 	}
@@ -842,4 +842,100 @@ func refNext(t time.Time, b convreport.Bucket, loc *time.Location) time.Time {
 		return time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
 	}
 	panic("bucket " + string(b))
+}
+
+// refValue is the text of a dimension of cv and whether it is known, read
+// from the fields directly: the built-in string properties, with the
+// documented defaults of an empty Channel and Status, and the custom
+// properties of [Schema].
+func refValue(cv *convreport.Conversation, name string) (string, bool) {
+	var s string
+	switch name {
+	case "Channel":
+		s = string(cv.Channel)
+		if s == "" {
+			s = string(convreport.Other)
+		}
+	case "Status":
+		switch {
+		case cv.Status != "":
+			s = string(cv.Status)
+		case cv.ClosedAt.IsZero():
+			s = string(convreport.Open)
+		default:
+			s = string(convreport.Closed)
+		}
+	case "Inbox":
+		s = cv.Inbox
+	case "Assignee":
+		s = cv.Assignee
+	case "Team":
+		s = cv.Team
+	case "ClosedBy":
+		s = cv.ClosedBy
+	case "OriginURL":
+		s = cv.OriginURL
+	case "Chatflow":
+		s = cv.Chatflow
+	case "Source":
+		s = cv.Source
+	case "ContactID":
+		s = cv.ContactID
+	case "Subject":
+		s = cv.Subject
+	default:
+		v, ok := cv.Properties[name]
+		if !ok || v == nil {
+			return "", false
+		}
+		return fmt.Sprint(v), true
+	}
+	return s, s != ""
+}
+
+// businessTime is the open time of cal within [a, b), found date by date
+// in the calendar's zone: each opening interval of a date that is not a
+// holiday becomes two instants through time.Date, clipped to [a, b). The
+// library walks the zone's periods of constant offset instead; the two
+// agree wherever no opening or closing time falls in an hour the clock
+// skips, which holds for the zones and hours of this suite.
+func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
+	if !a.Before(b) {
+		return 0
+	}
+	loc := cal.Zone
+	if loc == nil {
+		loc = time.UTC
+	}
+	holiday := map[convreport.Date]bool{}
+	for _, h := range cal.Holidays {
+		holiday[h] = true
+	}
+	var total time.Duration
+	// From the day before a's date to the day after b's: a wall clock may
+	// read another date than the instant's UTC one.
+	first := a.In(loc).AddDate(0, 0, -1)
+	last := b.In(loc).AddDate(0, 0, 1)
+	day := time.Date(first.Year(), first.Month(), first.Day(), 12, 0, 0, 0, time.UTC)
+	end := time.Date(last.Year(), last.Month(), last.Day(), 12, 0, 0, 0, time.UTC)
+	for ; !day.After(end); day = day.AddDate(0, 0, 1) {
+		y, m, d := day.Date()
+		if holiday[convreport.Date{Year: y, Month: m, Day: d}] {
+			continue
+		}
+		for _, h := range cal.Week[day.Weekday()] {
+			s := time.Date(y, m, d, 0, int(h.Start), 0, 0, loc)
+			e := time.Date(y, m, d, 0, int(h.End), 0, 0, loc)
+			if s.Before(a) {
+				s = a
+			}
+			if e.After(b) {
+				e = b
+			}
+			if e.After(s) {
+				total += e.Sub(s)
+			}
+		}
+	}
+	return total
 }
