@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/stretchr/testify/require"
 )
@@ -248,7 +249,7 @@ func TestOneDeclinedReportDoesNotSendTheOthersToTheScan(t *testing.T) {
 		{Name: "expression", Dimensions: []string{"Inbox"}, Filter: `lower(Subject) contains "refund"`},
 		{Name: "waits", Dimensions: []string{"Team"}, Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}},
 	}
-	q := sourcetest.Queries()[0].Query
+	q := conformance.Queries()[0].Query
 	got, err := convreport.NewEngine(src).Run(context.Background(), q, reports...)
 	require.NoError(t, err)
 	require.Equal(t, int64(2), src.answered.Load(), "the two plain reports were pushed down on their own")

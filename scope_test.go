@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
-	"github.com/convreport/convreport/sourcetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -108,7 +108,7 @@ func checkScoped(t *testing.T, eng *convreport.Engine, q convreport.Query, r con
 	keep func(*convreport.Conversation) bool, drills int) {
 	t.Helper()
 	visible := visibleTo(q.Viewer.Scope)
-	want, err := sourcetest.Reference(visible, q, sourcetest.Case{Name: r.Name, Report: r,
+	want, err := conformance.Reference(visible, q, conformance.Case{Name: r.Name, Report: r,
 		Keep: func(c *convreport.Conversation, _ time.Time, _ *time.Location) bool { return keep(c) }})
 	require.NoError(t, err)
 	var order []string
@@ -121,7 +121,7 @@ func checkScoped(t *testing.T, eng *convreport.Engine, q convreport.Query, r con
 		if p.Value.Valid {
 			v = p.Value.Decimal.String()
 		}
-		require.Equal(t, w, sourcetest.RefPoint{Count: p.Count, Excluded: p.Excluded, Value: v}, "%s: point %s", r.Name, k)
+		require.Equal(t, w, conformance.RefPoint{Count: p.Count, Excluded: p.Excluded, Value: v}, "%s: point %s", r.Name, k)
 	}
 	require.Equal(t, want.Order, order, "%s: points", r.Name)
 	require.Equal(t, want.Matched, res.Matched, "%s: matched", r.Name)

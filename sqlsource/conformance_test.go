@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/convreport/convreport/sqlsource"
 	"github.com/stretchr/testify/require"
@@ -41,7 +42,7 @@ func TestConformancePushdown(t *testing.T) {
 			// expression the engine runs itself (lower(Subject), a
 			// comparison of two properties).
 			st := src.Stats()
-			total := int64(len(sourcetest.Cases()) * len(sourcetest.Queries()))
+			total := int64(len(conformance.Cases()) * len(conformance.Queries()))
 			require.Equal(t, total, st.Answered+st.Declined)
 			require.Positive(t, st.Declined, "the corpus has expression filters")
 			require.GreaterOrEqual(t, st.Answered, total*9/10, "declined: %v", reasons)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/convreport/convreport/sqlsource"
@@ -76,7 +77,7 @@ func TestOneDeclinedReportDeclinesThePlan(t *testing.T) {
 	_, err := src.Aggregate(context.Background(), nil)
 	require.Error(t, err) // a nil plan is a caller's bug, not a decline
 	eng := convreport.NewEngine(src)
-	_, err = eng.Run(context.Background(), sourcetest.Queries()[0].Query,
+	_, err = eng.Run(context.Background(), conformance.Queries()[0].Query,
 		convreport.Report{Dimensions: []string{"Inbox"}},
 		convreport.Report{Filter: `lower(Subject) contains "x"`})
 	require.NoError(t, err)

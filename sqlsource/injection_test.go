@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/convreport/convreport/sqlsource"
@@ -111,7 +112,7 @@ func TestInjectionChangesNothing(t *testing.T) {
 		{Name: "daily", Bucket: convreport.Day, Filter: `ID startsWith "conv-00"`},
 	}
 	ctx := context.Background()
-	q := sourcetest.Queries()[1].Query
+	q := conformance.Queries()[1].Query
 	mem, err := memory.New(cs, memory.WithSchema(schema))
 	require.NoError(t, err)
 	want, err := convreport.NewEngine(mem).Run(ctx, q, reports...)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/convreport/convreport/sqlsource"
@@ -242,7 +243,7 @@ func TestOwnTableLayout(t *testing.T) {
 		{Name: "by assignee", Dimensions: []string{"Assignee"}, Filter: `Inbox in ["Sales", "support"]`},
 		{Name: "subject", Dimensions: []string{"Subject"}, Filter: `Subject startsWith "refund" || Subject == "hello"`},
 	}
-	q := sourcetest.Queries()[1].Query
+	q := conformance.Queries()[1].Query
 	want, err := convreport.NewEngine(mem).Run(context.Background(), q, reports...)
 	require.NoError(t, err)
 	got, err := convreport.NewEngine(src).Run(context.Background(), q, reports...)
