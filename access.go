@@ -33,10 +33,15 @@ const (
 	SpecificUsersAndTeams Visibility = "specific"
 )
 
-// Visibilities lists every visibility, in the order a dialog offers them.
-var Visibilities = []Visibility{Private, AdminsAndOwner, EveryoneCanView, EveryoneCanEdit, SpecificUsersAndTeams}
+// visibilities is every visibility, in the order a dialog offers them; an
+// array, so that no caller can change what validation accepts.
+var visibilities = [...]Visibility{Private, AdminsAndOwner, EveryoneCanView, EveryoneCanEdit, SpecificUsersAndTeams}
 
-func (v Visibility) valid() bool { return v == "" || slices.Contains(Visibilities, v) }
+// Visibilities returns every visibility, in the order a dialog offers them,
+// as a new slice.
+func Visibilities() []Visibility { return slices.Clone(visibilities[:]) }
+
+func (v Visibility) valid() bool { return v == "" || slices.Contains(visibilities[:], v) }
 
 // Action is something a viewer does to a dashboard.
 type Action string

@@ -41,7 +41,7 @@ func TestChartSpecDefaultType(t *testing.T) {
 }
 
 func TestChartSpecStackedOnlyForBarsAndColumns(t *testing.T) {
-	for _, ct := range convreport.ChartTypes {
+	for _, ct := range convreport.ChartTypes() {
 		r := convreport.Result{Report: convreport.Report{Dimensions: []string{"Assignee", "Channel"}, Chart: convreport.Chart{Type: ct, Percent: true}}}
 		s := convreport.NewChartSpec(r)
 		want := ct == convreport.BarChart || ct == convreport.ColumnChart

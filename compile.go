@@ -214,7 +214,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	}
 	if r.Chart.Type != "" {
 		ok := false
-		for _, c := range ChartTypes {
+		for _, c := range chartTypes {
 			ok = ok || c == r.Chart.Type
 		}
 		if !ok {

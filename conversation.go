@@ -3,6 +3,7 @@ package convreport
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -20,18 +21,15 @@ const (
 	Other     Channel = "other"
 )
 
-// Channels lists every known channel, in display order.
-var Channels = []Channel{Chat, Email, Form, Messenger, WhatsApp, Phone, Other}
+// channels is every known channel, in display order. An array, so that no
+// caller can change what validation accepts.
+var channels = [...]Channel{Chat, Email, Form, Messenger, WhatsApp, Phone, Other}
+
+// Channels returns every known channel, in display order, as a new slice.
+func Channels() []Channel { return slices.Clone(channels[:]) }
 
 // Valid reports whether c is one of [Channels].
-func (c Channel) Valid() bool {
-	for _, k := range Channels {
-		if c == k {
-			return true
-		}
-	}
-	return false
-}
+func (c Channel) Valid() bool { return slices.Contains(channels[:], c) }
 
 // Status is whether a conversation is still open.
 type Status string

@@ -64,7 +64,7 @@ func randomConversations(n int, seed uint64) []*Conversation {
 	for i := range out {
 		c := &Conversation{
 			ID:               fmt.Sprintf("c%04d", i),
-			Channel:          Channels[r.IntN(len(Channels))],
+			Channel:          channels[r.IntN(len(channels))],
 			Inbox:            pick("", "Sales", "Support", "Billing"),
 			Assignee:         pick("", "rep-1", "rep-2", "rep-3"),
 			Team:             pick("", "A", "B"),

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,8 +162,12 @@ const (
 	TableChart   ChartType = "table"
 )
 
-// ChartTypes lists every chart type.
-var ChartTypes = []ChartType{BarChart, ColumnChart, LineChart, AreaChart, PieChart, DonutChart, SummaryChart, TableChart}
+// chartTypes is every chart type; an array, so that no caller can change
+// what validation accepts.
+var chartTypes = [...]ChartType{BarChart, ColumnChart, LineChart, AreaChart, PieChart, DonutChart, SummaryChart, TableChart}
+
+// ChartTypes returns every chart type, as a new slice.
+func ChartTypes() []ChartType { return slices.Clone(chartTypes[:]) }
 
 // Chart says how a report is displayed.
 type Chart struct {

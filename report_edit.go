@@ -64,7 +64,7 @@ func SetChart(c Chart) ReportEdit {
 		bad := func(format string, args ...any) error {
 			return &ReportError{Report: r.Name, Field: "chart", Err: fmt.Errorf(format, args...)}
 		}
-		if c.Type != "" && !slices.Contains(ChartTypes, c.Type) {
+		if c.Type != "" && !slices.Contains(chartTypes[:], c.Type) {
 			return bad("unknown chart type %q", c.Type)
 		}
 		if (c.Stacked || c.Percent) && c.Type != BarChart && c.Type != ColumnChart {

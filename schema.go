@@ -86,13 +86,13 @@ type Schema struct {
 }
 
 func builtinProperties() []Property {
-	channels := make([]string, len(Channels))
-	for i, c := range Channels {
-		channels[i] = string(c)
+	names := make([]string, len(channels))
+	for i, c := range channels {
+		names[i] = string(c)
 	}
 	return []Property{
 		{Name: "ID", Key: "id", Label: "Conversation ID", Kind: KindString},
-		{Name: "Channel", Key: "channel", Label: "Channel", Kind: KindEnum, Values: channels},
+		{Name: "Channel", Key: "channel", Label: "Channel", Kind: KindEnum, Values: names},
 		{Name: "Inbox", Key: "inbox", Label: "Inbox", Kind: KindString},
 		{Name: "Assignee", Key: "assignee", Label: "Assignee", Kind: KindString},
 		{Name: "Team", Key: "team", Label: "Team", Kind: KindString},

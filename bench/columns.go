@@ -78,10 +78,11 @@ func Encode(cs []convreport.Conversation) (*Columns, error) {
 		Sorted: true,
 	}
 	as, ins, urls := newDict("assignee"), newDict("inbox"), newDict("origin URL")
+	channelOrder := convreport.Channels()
 	var err error
 	for i := range cs {
 		cv := &cs[i]
-		ch := slices.Index(convreport.Channels, cv.Channel)
+		ch := slices.Index(channelOrder, cv.Channel)
 		if ch < 0 {
 			return nil, fmt.Errorf("bench: conversation %q: unknown channel %q", cv.ID, cv.Channel)
 		}

@@ -267,7 +267,7 @@ func generate(n int) []convreport.Conversation {
 		created := start.Add(time.Duration(r.Int64N(int64(90 * 24 * time.Hour))))
 		c := convreport.Conversation{
 			ID:        fmt.Sprintf("conv-%07d", i),
-			Channel:   convreport.Channels[r.IntN(len(convreport.Channels))],
+			Channel:   convreport.Channels()[r.IntN(len(convreport.Channels()))],
 			Inbox:     inboxes[r.IntN(len(inboxes))],
 			Team:      "Team " + string(rune('A'+r.IntN(4))),
 			Status:    convreport.Open,

@@ -257,7 +257,7 @@ func newProfile(p profile, sources []string, sourceW ...float64) profile {
 	return p
 }
 
-// profiles are indexed like convreport.Channels.
+// profiles are indexed like convreport.Channels().
 var profiles = [...]profile{
 	newProfile(profile{
 		channel: convreport.Chat, unassigned: 0.03,
@@ -329,7 +329,7 @@ var profiles = [...]profile{
 	}, []string{"api", "import"}, 60, 40),
 }
 
-// Channel mix, in convreport.Channels order: chat leads in office hours,
+// Channel mix, in convreport.Channels() order: chat leads in office hours,
 // email catches up at night and on weekends.
 var (
 	channelsInOffice   = cumulative(60, 30, 4, 2.5, 2, 1, 0.5)

@@ -120,8 +120,8 @@ func (h *handler) getSchema(w http.ResponseWriter, r *http.Request, v convreport
 
 func (h *handler) schemaView() schemaView {
 	return schemaView{
-		Properties: h.cfg.Schema.Properties(), ChartTypes: convreport.ChartTypes, Operators: operators,
-		Visibilities: convreport.Visibilities, Plan: h.cfg.Plan,
+		Properties: h.cfg.Schema.Properties(), ChartTypes: convreport.ChartTypes(), Operators: operators,
+		Visibilities: convreport.Visibilities(), Plan: h.cfg.Plan,
 	}
 }
 

@@ -177,7 +177,7 @@ func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.
 		}
 		p.Dashboards = append(p.Dashboards, c)
 	}
-	for _, vis := range convreport.Visibilities {
+	for _, vis := range convreport.Visibilities() {
 		p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == convreport.Private})
 	}
 	return h.render(w, r, http.StatusOK, "list", "Dashboards", v, p)
@@ -453,7 +453,7 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: rep.Name,
 		BackURL: back, State: string(b), Properties: h.cfg.Schema.Properties(), Preview: template.HTML(svg.String()),
 		PreviewMeta: cardMeta(results[0], spec)}
-	for _, t := range convreport.ChartTypes {
+	for _, t := range convreport.ChartTypes() {
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
 	}
 	return h.render(w, r, http.StatusOK, "edit", "Edit "+rep.Name, v, p)

@@ -247,7 +247,7 @@ func Generate(n int, seed uint64) []convreport.Conversation {
 		} else {
 			c.CreatedAt = start.Add(time.Duration(rng.Int64N(int64(span))))
 		}
-		c.Channel = convreport.Channels[rng.IntN(len(convreport.Channels))]
+		c.Channel = convreport.Channels()[rng.IntN(len(convreport.Channels()))]
 		if rng.IntN(2) == 0 {
 			c.Channel = convreport.Chat
 		} else if rng.IntN(2) == 0 {
