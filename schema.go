@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/suggest"
 )
 
 // Kind is the type of a property's values.
@@ -267,40 +269,14 @@ func (s *Schema) resolve(name string) (Property, error) {
 	return Property{}, &UnknownPropertyError{Name: name, Suggest: s.suggest(name)}
 }
 
+// suggest returns the property name closest to name, by the project's one
+// rule for typos; a key ("origin_url") suggests its property's name.
 func (s *Schema) suggest(name string) string {
-	best, bestD := "", 3
-	low := strings.ToLower(name)
+	cands := make([]suggest.Candidate, 0, 2*len(s.props))
 	for _, p := range s.props {
-		for _, cand := range []string{p.Name, p.Key} {
-			if strings.ToLower(cand) == low {
-				return cand
-			}
-			if d := editDistance(low, strings.ToLower(cand)); d < bestD {
-				best, bestD = p.Name, d
-			}
-		}
+		cands = append(cands, suggest.Candidate{Text: p.Name, Suggest: p.Name}, suggest.Candidate{Text: p.Key, Suggest: p.Name})
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Closest(name, cands)
 }
 
 // Value returns the value of property name for c, typed by the property's

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/suggest"
 )
 
 // decoder holds what reading one input needs beyond the bytes: the
@@ -173,23 +174,23 @@ func (d *decoder) unknownKey(what, name string, csv bool) error {
 	} else if rest, ok := strings.CutPrefix(name, "properties."); ok && csv {
 		return d.unknownProperty(rest, true)
 	} else {
-		var cands [][2]string
+		var cands []suggest.Candidate
 		for _, p := range d.schema.Properties() {
 			if p.Derived {
 				continue
 			}
 			if p.Custom {
 				if csv {
-					cands = append(cands, [2]string{"properties." + p.Name, "properties." + p.Name}, [2]string{p.Name, "properties." + p.Name})
+					cands = append(cands, suggest.Candidate{Text: "properties." + p.Name, Suggest: "properties." + p.Name}, suggest.Candidate{Text: p.Name, Suggest: "properties." + p.Name})
 				}
 				continue
 			}
-			cands = append(cands, [2]string{p.Key, p.Key}, [2]string{p.Name, p.Key})
+			cands = append(cands, suggest.Candidate{Text: p.Key, Suggest: p.Key}, suggest.Candidate{Text: p.Name, Suggest: p.Key})
 		}
 		if !csv {
-			cands = append(cands, [2]string{"properties", "properties"})
+			cands = append(cands, suggest.Candidate{Text: "properties", Suggest: "properties"})
 		}
-		if s := suggest(name, cands); s != "" {
+		if s := suggest.Closest(name, cands); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
 	}
@@ -206,15 +207,15 @@ func (d *decoder) unknownProperty(name string, csv bool) error {
 	if p, ok := d.schema.Lookup(name); ok && !p.Custom && !p.Derived {
 		return fmt.Errorf("unknown %s %q (a built-in property: use %q)", what, quoted, p.Key)
 	}
-	var cands [][2]string
+	var cands []suggest.Candidate
 	for _, p := range d.customs {
 		s := p.Name
 		if csv {
 			s = "properties." + p.Name
 		}
-		cands = append(cands, [2]string{p.Name, s})
+		cands = append(cands, suggest.Candidate{Text: p.Name, Suggest: s})
 	}
-	if s := suggest(name, cands); s != "" {
+	if s := suggest.Closest(name, cands); s != "" {
 		return fmt.Errorf("unknown %s %q (did you mean %q?)", what, quoted, s)
 	}
 	return fmt.Errorf("unknown %s %q", what, quoted)

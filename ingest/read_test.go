@@ -232,18 +232,6 @@ func TestStopEarly(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	cands := [][2]string{{"assignee", "assignee"}, {"channel", "channel"}, {"id", "id"}, {"ContactID", "contact_id"}}
-	for name, want := range map[string]string{
-		"asignee": "assignee", "assigne": "assignee", "chanel": "channel", "chnanel": "channel",
-		"ID": "id", "contactid": "contact_id", "xy": "", "owner": "", "idd": "id", "a": "",
-	} {
-		if got := suggest(name, cands); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", name, got, want)
-		}
-	}
-}
-
 // benchSchema and generate make realistic data for tests and benchmarks.
 var benchSchema = func() *convreport.Schema {
 	s, err := convreport.NewSchema(
