@@ -42,6 +42,17 @@ type Columnar interface {
 	Table(ctx context.Context) (*Table, error)
 }
 
+// CheckReport reports whether r runs on this engine, for any query: its
+// properties are in the source's schema, its filter, measure and chart are
+// valid, and it is within the engine's limits. The error is a
+// *[ReportError] naming the field, as Run would return. A dashboard saves
+// any report within the ceilings of [MaxLimits]; an editor that knows its
+// engine calls CheckReport to refuse at once what the engine would refuse
+// at every run.
+func (e *Engine) CheckReport(r Report) error {
+	return checkReportLimits(e.src.Schema(), r, e.limits)
+}
+
 // Run computes reports for q, all in one scan of the source, and returns
 // one Result per report in order. A report that is invalid against the
 // source's schema fails the run with a *[ReportError] before anything is

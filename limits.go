@@ -2,7 +2,14 @@ package convreport
 
 // Limits bounds what one run or drill-down may ask for, so a hostile or
 // careless report cannot exhaust the machine. A zero field means its
-// default (see [DefaultLimits]).
+// default (see [DefaultLimits]); a field above its ceiling (see
+// [MaxLimits]) means the ceiling.
+//
+// Limits belong to the engine that runs a report. Saving a report in a
+// dashboard, which no engine may be at hand for, checks the report against
+// the ceilings, so that a report any engine accepts can be saved; each
+// engine then refuses at run time what exceeds its own limits, and
+// [Engine.CheckReport] tells in advance.
 type Limits struct {
 	// Filter bounds each report's filter (expression and conditions).
 	Filter FilterOptions
@@ -27,7 +34,17 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults fills the zero fields of l.
+// MaxLimits returns the ceilings of [Limits]: the widest limits any engine
+// may have, and what saving a report checks against. The filter ceilings
+// keep compiling a filter cheap whatever it is.
+func MaxLimits() Limits {
+	return Limits{
+		Filter:        FilterOptions{MaxLength: 64 << 10, MaxNodes: 4096, MaxPatternSize: 10_000},
+		MaxDimensions: 16, MaxBuckets: 10_000_000, MaxGroups: 1_000_000, MaxPageSize: 100_000,
+	}
+}
+
+// withDefaults fills the zero fields of l and lowers those over a ceiling.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
 	if l.Filter.MaxLength <= 0 {
@@ -51,6 +68,14 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxPageSize <= 0 {
 		l.MaxPageSize = d.MaxPageSize
 	}
+	c := MaxLimits()
+	l.Filter.MaxLength = min(l.Filter.MaxLength, c.Filter.MaxLength)
+	l.Filter.MaxNodes = min(l.Filter.MaxNodes, c.Filter.MaxNodes)
+	l.Filter.MaxPatternSize = min(l.Filter.MaxPatternSize, c.Filter.MaxPatternSize)
+	l.MaxDimensions = min(l.MaxDimensions, c.MaxDimensions)
+	l.MaxBuckets = min(l.MaxBuckets, c.MaxBuckets)
+	l.MaxGroups = min(l.MaxGroups, c.MaxGroups)
+	l.MaxPageSize = min(l.MaxPageSize, c.MaxPageSize)
 	return l
 }
 

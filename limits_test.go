@@ -149,10 +149,40 @@ func TestDimensionLimit(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, "dimensions", re.Field)
 
-	// The editor refuses it too, before anything is saved.
-	_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana",
-		Reports: []convreport.Report{{Name: "r", Dimensions: append(four, "Status")}}})
-	require.EqualError(t, err, `convreport: report "r": dimensions: dimensions per report 5 is over the limit of 4`)
+	// The engine says so before any run.
+	require.EqualError(t, eng.CheckReport(convreport.Report{Name: "r", Dimensions: append(four, "Status")}),
+		`convreport: report "r": dimensions: dimensions per report 5 is over the limit of 4`)
+}
+
+// Limits belong to the engine: a report an engine built WithLimits runs is
+// saved in a dashboard, whose own check knows no engine and applies only
+// the ceilings (it used to apply the default limits, so a five-dimension
+// report that ran could not be saved).
+func TestSavingFollowsTheEngineNotHiddenDefaults(t *testing.T) {
+	src, err := memory.New(fixture())
+	require.NoError(t, err)
+	wide := convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxDimensions: 6}))
+	five := convreport.Report{Name: "r", Dimensions: []string{"Channel", "Inbox", "Assignee", "Team", "Status"}}
+	require.NoError(t, wide.CheckReport(five))
+	_, err = wide.Run(context.Background(), fixtureQuery(), five)
+	require.NoError(t, err)
+	d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana", Reports: []convreport.Report{five}})
+	require.NoError(t, err)
+	_, err = d.SaveReportAsNew(nil, convreport.PlanLimits{}, d.Reports[0].ID, convreport.Rename("copy"))
+	require.NoError(t, err)
+
+	// An engine cannot be set past the ceilings, and saving stops there.
+	ceil := convreport.MaxLimits().MaxDimensions
+	many := make([]string, ceil+1)
+	for i := range many {
+		many[i] = "Channel"
+	}
+	huge := convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxDimensions: 1000}))
+	var re *convreport.ReportError
+	require.ErrorAs(t, huge.CheckReport(convreport.Report{Name: "r", Dimensions: many}), &re)
+	_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana", Reports: []convreport.Report{{Name: "r", Dimensions: many}}})
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, "dimensions", re.Field)
 }
 
 func TestBucketLimit(t *testing.T) {

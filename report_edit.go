@@ -33,15 +33,20 @@ func applyEdits(s *Schema, r Report, edits []ReportEdit) (Report, error) {
 	return r, nil
 }
 
-// checkReport checks r against s as a run would, for any query: a report
-// saved in a dashboard runs.
+// checkReport checks r against s as a run would, for any query, under the
+// ceilings of the limits (see Limits): a report saved in a dashboard runs on
+// any engine whose limits allow it.
 func checkReport(s *Schema, r Report) error {
+	return checkReportLimits(s, r, MaxLimits())
+}
+
+func checkReportLimits(s *Schema, r Report, lim Limits) error {
 	if strings.TrimSpace(r.Name) == "" {
 		return &ReportError{Report: r.Name, Field: "name", Err: errors.New("is required")}
 	}
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	rq := resolved{from: day, to: day.AddDate(0, 0, 1), loc: time.UTC, now: day, weekStart: time.Monday}
-	_, err := compileReport(s, r, rq, &filterCache{}, DefaultLimits())
+	_, err := compileReport(s, r, rq, &filterCache{}, lim)
 	return err
 }
 

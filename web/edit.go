@@ -169,6 +169,9 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v convrep
 	if err != nil {
 		return err
 	}
+	if err := h.runnable(nd, rid); err != nil {
+		return err
+	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {
 		return err
@@ -176,6 +179,14 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v convrep
 	rep, _ := saved.Report(rid)
 	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
 	return nil
+}
+
+// runnable refuses to save report rid of d when this handler's engine
+// would refuse to run it (its limits, which the dashboard's own checks do
+// not know), so the editor says so at once and nothing is saved.
+func (h *handler) runnable(d convreport.Dashboard, rid string) error {
+	rep, _ := d.Report(rid)
+	return h.cfg.Engine.CheckReport(rep)
 }
 
 // POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
@@ -187,6 +198,9 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v conv
 	}
 	nd, err := d.SaveReportAsNew(h.cfg.Schema, h.cfg.Plan, r.PathValue("rid"), edits...)
 	if err != nil {
+		return err
+	}
+	if err := h.runnable(nd, nd.Reports[len(nd.Reports)-1].ID); err != nil {
 		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
