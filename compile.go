@@ -151,7 +151,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	}
 
 	if len(r.Dimensions) > lim.MaxDimensions {
-		return bad("dimensions", &LimitError{What: "dimensions per report", Limit: lim.MaxDimensions, Got: len(r.Dimensions)})
+		return bad("dimensions", &LimitError{Limit: "dimensions per report", Max: lim.MaxDimensions, Got: len(r.Dimensions)})
 	}
 	for _, name := range r.Dimensions {
 		dp, err := s.resolve(name)
@@ -185,7 +185,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 			// Counting every bucket of a refused range would cost what the
 			// cap saves: report an estimate past the cap.
 			got := max(int64(lim.MaxBuckets)+1, int64(civil.EstimateBuckets(rq.from, rq.to, r.Bucket.unit())))
-			return bad("bucket", &LimitError{What: "buckets per report", Limit: lim.MaxBuckets, Got: int(min(got, 1<<31-1))})
+			return bad("bucket", &LimitError{Limit: "buckets per report", Max: lim.MaxBuckets, Got: int(min(got, 1<<31-1))})
 		}
 		p.startsNano = make([]int64, len(p.starts))
 		for i, st := range p.starts {
@@ -201,7 +201,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		return bad("limit", fmt.Errorf("%d is negative", r.Limit))
 	}
 	if r.Limit > lim.MaxGroups {
-		return bad("limit", &LimitError{What: "points per report", Limit: lim.MaxGroups, Got: r.Limit})
+		return bad("limit", &LimitError{Limit: "points per report", Max: lim.MaxGroups, Got: r.Limit})
 	}
 	p.maxGroups = lim.MaxGroups
 	if r.Limit > 0 && len(r.Dimensions) == 0 {

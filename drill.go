@@ -332,7 +332,7 @@ func (d *Drill) Page(offset, limit int) (iter.Seq[Conversation], error) {
 		return nil, fmt.Errorf("convreport: drill-down page: offset %d and limit %d must not be negative", offset, limit)
 	}
 	if limit > d.maxPage {
-		return nil, &LimitError{What: "drill-down page size", Limit: d.maxPage, Got: limit}
+		return nil, &LimitError{Limit: "drill-down page size", Max: d.maxPage, Got: limit}
 	}
 	return d.rows(offset, limit), nil
 }
@@ -360,13 +360,16 @@ func (d *Drill) Values(c *Conversation) []any {
 	return out
 }
 
-// LimitError reports a request over one of the engine's limits.
+// LimitError reports a request over one of the engine's [Limits]. Its
+// fields are named as in [FilterLimitError] and [PlanLimitError]: Limit
+// says which, Max is the limit's value.
 type LimitError struct {
-	What  string
-	Limit int
-	Got   int
+	Limit string // what is limited: "dimensions per report", "buckets per report", …
+	Max   int    // the limit
+	Got   int    // what was asked for
 }
 
+// Error says which limit the request is over, and by how much.
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("convreport: %s %d is over the limit of %d", e.What, e.Got, e.Limit)
+	return fmt.Sprintf("convreport: %s %d is over the limit of %d", e.Limit, e.Got, e.Max)
 }

@@ -68,7 +68,7 @@ func TestEngineDimensionLimitIsConfigurable(t *testing.T) {
 	require.Equal(t, "dimensions", re.Field)
 	var le *convreport.LimitError
 	require.ErrorAs(t, err, &le)
-	require.Equal(t, convreport.LimitError{What: "dimensions per report", Limit: 2, Got: 3}, *le)
+	require.Equal(t, convreport.LimitError{Limit: "dimensions per report", Max: 2, Got: 3}, *le)
 }
 
 func TestEngineBucketLimitIsConfigurable(t *testing.T) {
@@ -76,7 +76,7 @@ func TestEngineBucketLimitIsConfigurable(t *testing.T) {
 	_, err := eng.Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r", Bucket: convreport.Hour})
 	var le *convreport.LimitError
 	require.ErrorAs(t, err, &le)
-	require.Equal(t, convreport.LimitError{What: "buckets per report", Limit: 24, Got: 168}, *le)
+	require.Equal(t, convreport.LimitError{Limit: "buckets per report", Max: 24, Got: 168}, *le)
 	_, err = eng.Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r", Bucket: convreport.Day})
 	require.NoError(t, err)
 }
@@ -103,7 +103,7 @@ func TestEngineFoldsGroupsOverTheCap(t *testing.T) {
 	_, err = eng.Run(context.Background(), fixtureQuery(), r)
 	var le *convreport.LimitError
 	require.ErrorAs(t, err, &le)
-	require.Equal(t, convreport.LimitError{What: "points per report", Limit: 3, Got: 5}, *le)
+	require.Equal(t, convreport.LimitError{Limit: "points per report", Max: 3, Got: 5}, *le)
 
 	// A time series keeps every bucket and folds series instead.
 	series := convreport.Report{Name: "daily by rep", Dimensions: []string{"Assignee"}, Bucket: convreport.Day}
@@ -129,5 +129,5 @@ func TestEnginePageLimitIsConfigurable(t *testing.T) {
 	_, err = d.Page(0, 3)
 	var le *convreport.LimitError
 	require.ErrorAs(t, err, &le)
-	require.Equal(t, convreport.LimitError{What: "drill-down page size", Limit: 2, Got: 3}, *le)
+	require.Equal(t, convreport.LimitError{Limit: "drill-down page size", Max: 2, Got: 3}, *le)
 }

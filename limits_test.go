@@ -121,7 +121,7 @@ func TestDrillDownPageSizeLimit(t *testing.T) {
 	require.EqualError(t, err, "convreport: drill-down page size 1001 is over the limit of 1000")
 	var le *convreport.LimitError
 	require.ErrorAs(t, err, &le)
-	require.Equal(t, convreport.LimitError{What: "drill-down page size", Limit: 1000, Got: 1001}, *le)
+	require.Equal(t, convreport.LimitError{Limit: "drill-down page size", Max: 1000, Got: 1001}, *le)
 
 	page, err = d.Page(1000, convreport.MaxPageSize)
 	require.NoError(t, err)

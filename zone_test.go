@@ -164,7 +164,7 @@ func TestBucketCapWhileBuilding(t *testing.T) {
 	_, err := NewEngine(src, WithLimits(Limits{MaxBuckets: 1000})).Run(context.Background(), q, Report{Name: "hours", Bucket: Hour})
 	var le *LimitError
 	require.True(t, errors.As(err, &le), "%v", err)
-	require.Equal(t, 1000, le.Limit)
+	require.Equal(t, 1000, le.Max)
 	require.Greater(t, le.Got, 1000)
 }
 
