@@ -1277,27 +1277,15 @@ func (c Condition) expr(s *Schema) (string, *ConditionError) {
 		}
 		return fail("", "%s", msg)
 	}
-	// kinds the operator applies to, and how many values it takes (-1: one or more)
-	var kinds []Kind
-	nvals := 1
-	switch c.Op {
-	case IsAnyOf, IsNoneOf:
-		kinds, nvals = []Kind{KindString, KindEnum, KindNumber, KindBool}, -1
-	case IsKnown, IsUnknown:
-		kinds, nvals = nil, 0
-	case Equals, NotEquals:
-		kinds = nil
-	case Contains, StartsWith:
-		kinds = []Kind{KindString}
-	case GreaterThan, LessThan:
-		kinds = []Kind{KindNumber, KindDuration, KindTime}
-	case Between:
-		kinds, nvals = []Kind{KindNumber, KindDuration, KindTime}, 2
-	case InLastDays, Before, After:
-		kinds = []Kind{KindTime}
-	default:
-		return fail("", "unknown operator (want one of is_any_of, is_none_of, is_known, is_unknown, equals, not_equals, contains, starts_with, greater_than, less_than, between, in_last_days, before, after)")
+	info, ok := c.Op.info()
+	if !ok {
+		ops := make([]string, len(operatorTable))
+		for i, o := range operatorTable {
+			ops[i] = string(o.Op)
+		}
+		return fail("", "unknown operator (want one of %s)", strings.Join(ops, ", "))
 	}
+	kinds, nvals := info.Kinds, info.Values
 	if kinds != nil && !slices.Contains(kinds, p.Kind) {
 		return fail("", "%s does not apply to %s, which is %s", c.Op, p.Name, kindWord(p.Kind))
 	}

@@ -74,42 +74,16 @@ func (h *handler) getMe(w http.ResponseWriter, r *http.Request, v convreport.Vie
 	return nil
 }
 
-type operatorInfo struct {
-	Op    convreport.Op `json:"op"`
-	Label string        `json:"label"`
-	// Kinds lists the property kinds the operator applies to; empty means
-	// every kind.
-	Kinds []convreport.Kind `json:"kinds,omitempty"`
-	// Values is how many values it takes: 0, 1, 2, or -1 for one or more.
-	Values int `json:"values"`
-}
-
-var (
-	comparable = []convreport.Kind{convreport.KindNumber, convreport.KindDuration, convreport.KindTime}
-	operators  = []operatorInfo{
-		{convreport.IsAnyOf, "is any of", []convreport.Kind{convreport.KindString, convreport.KindEnum, convreport.KindNumber, convreport.KindBool}, -1},
-		{convreport.IsNoneOf, "is none of", []convreport.Kind{convreport.KindString, convreport.KindEnum, convreport.KindNumber, convreport.KindBool}, -1},
-		{convreport.IsKnown, "is known", nil, 0},
-		{convreport.IsUnknown, "is unknown", nil, 0},
-		{convreport.Equals, "is equal to", nil, 1},
-		{convreport.NotEquals, "is not equal to", nil, 1},
-		{convreport.Contains, "contains", []convreport.Kind{convreport.KindString}, 1},
-		{convreport.StartsWith, "starts with", []convreport.Kind{convreport.KindString}, 1},
-		{convreport.GreaterThan, "is greater than", comparable, 1},
-		{convreport.LessThan, "is less than", comparable, 1},
-		{convreport.Between, "is between", comparable, 2},
-		{convreport.InLastDays, "is in the last N days", []convreport.Kind{convreport.KindTime}, 1},
-		{convreport.Before, "is before", []convreport.Kind{convreport.KindTime}, 1},
-		{convreport.After, "is after", []convreport.Kind{convreport.KindTime}, 1},
-	}
-)
+// operators is the one table of operators, as the editor's menus and its
+// messages need it.
+var operators = convreport.Operators()
 
 type schemaView struct {
-	Properties   []convreport.Property   `json:"properties"`
-	ChartTypes   []convreport.ChartType  `json:"chart_types"`
-	Operators    []operatorInfo          `json:"operators"`
-	Visibilities []convreport.Visibility `json:"visibilities"`
-	Plan         convreport.PlanLimits   `json:"plan"`
+	Properties   []convreport.Property     `json:"properties"`
+	ChartTypes   []convreport.ChartType    `json:"chart_types"`
+	Operators    []convreport.OperatorInfo `json:"operators"`
+	Visibilities []convreport.Visibility   `json:"visibilities"`
+	Plan         convreport.PlanLimits     `json:"plan"`
 }
 
 // GET /api/schema
