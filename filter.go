@@ -416,27 +416,13 @@ func (fc *filterCompiler) errAt(n ast.Node, format string, args ...any) *FilterE
 func (fc *filterCompiler) env() map[string]any {
 	env := map[string]any{}
 	for _, p := range fc.used {
-		env[p.Name] = zeroOf(p.Kind)
+		env[p.Name] = p.Kind.zero()
 		env[knownPrefix+p.Name] = false
 	}
 	for i := range fc.lits {
 		env[timePrefix+strconv.Itoa(i)] = time.Time{}
 	}
 	return env
-}
-
-func zeroOf(k Kind) any {
-	switch k {
-	case KindNumber:
-		return float64(0)
-	case KindBool:
-		return false
-	case KindTime:
-		return time.Time{}
-	case KindDuration:
-		return time.Duration(0)
-	}
-	return ""
 }
 
 // prop returns the property n refers to, if n is a (resolved) property
@@ -1161,7 +1147,7 @@ func (p *program) run(c *Conversation, fenv FilterEnv) (bool, error) {
 func rowValue(c *Conversation, p Property) (any, bool, error) {
 	v, ok := propertyValue(c, p)
 	if !ok {
-		return zeroOf(p.Kind), false, nil
+		return p.Kind.zero(), false, nil
 	}
 	if p.Custom {
 		if err := checkKind(p, v); err != nil {

@@ -373,7 +373,7 @@ func (s *Schema) SetValue(c *Conversation, name string, v any) error {
 			delete(c.Properties, p.Name)
 			return nil
 		}
-		setProperty(c, p, zeroValue(p.Kind)) // a built-in field's "unknown"
+		setProperty(c, p, p.Kind.zero()) // a built-in field's "unknown"
 		return nil
 	}
 	if err := checkKind(p, v); err != nil {
@@ -386,7 +386,9 @@ func (s *Schema) SetValue(c *Conversation, name string, v any) error {
 	return nil
 }
 
-func zeroValue(k Kind) any {
+// zero is the Go value of kind k that stands for "unknown": the empty
+// string, 0, false, the zero time or duration.
+func (k Kind) zero() any {
 	switch k {
 	case KindNumber:
 		return 0.0
