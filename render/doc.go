@@ -5,14 +5,16 @@
 //
 // Every renderer takes plain data: a [Dashboard] (a name, the query's range
 // and zone, the [convreport.Result] values of one run in order) or a single
-// Result. Each Result is shaped for display by [convreport.NewChartSpec],
+// Result. Each Result is shaped for display by [NewChartSpec],
 // so all renderers agree on the chart type, the axes, the series and the
 // labels.
 //
 //   - [Text] writes aligned tables with bar and sparkline charts, humanised
-//     values ("5m 12s", "12,345", "82.5 %") and the tail summed as "Other".
-//   - [CSV] writes one row per point; [JSON] writes the result JSON of the
-//     design (a contract for tools outside Go), which [ParseJSON] reads back
+//     values ("5m 12s", "12,345", "82.5 %") and the engine's folded point
+//     as "Other (N more)".
+//   - [CSV] writes one row per point; [JSON] writes the result JSON (a
+//     contract for tools outside Go, defined in the repository's
+//     docs/semantics.md), which [ParseJSON] reads back
 //     into [JSONDashboard].
 //   - [VegaLite] and [VegaLiteDashboard] write Vega-Lite v5 specs with the
 //     data inline.

@@ -74,7 +74,7 @@ func HTML(w io.Writer, d Dashboard, opts HTMLOptions) error {
 		p.Lang = "en"
 	}
 	for ri, r := range d.Results {
-		spec := convreport.NewChartSpec(r)
+		spec := NewChartSpec(r)
 		rep := htmlReport{
 			Index: ri, Title: spec.Title, XTitle: spec.X.Title, YTitle: spec.Y.Title,
 			Meta:      reportMeta(r, spec),
@@ -157,7 +157,7 @@ func (p htmlPage) clean() htmlPage {
 
 // reportMeta is the line under a report's title: what is measured and how
 // many points and conversations are behind it.
-func reportMeta(r convreport.Result, spec convreport.ChartSpec) string {
+func reportMeta(r convreport.Result, spec ChartSpec) string {
 	var n int64
 	for _, p := range r.Points {
 		n += p.Count

@@ -37,7 +37,7 @@ type JSONReport struct {
 	Measure string `json:"measure"` // [convreport.Measure.Key]
 	Unit    string `json:"unit"`    // [convreport.Measure.Unit]
 	// Chart is the chart type the report is drawn as, its default resolved
-	// (see [convreport.NewChartSpec]).
+	// (see [NewChartSpec]).
 	Chart  convreport.ChartType `json:"chart"`
 	Points []JSONPoint          `json:"points"`
 }
@@ -190,7 +190,7 @@ func jsonReport(r convreport.Result, zone *time.Location) JSONReport {
 		Name:    rep.Name,
 		Measure: rep.Measure.Key(),
 		Unit:    rep.Measure.Unit(),
-		Chart:   convreport.NewChartSpec(r).Type,
+		Chart:   NewChartSpec(r).Type,
 		Points:  make([]JSONPoint, len(r.Points)),
 	}
 	for i, p := range r.Points {

@@ -73,7 +73,7 @@ func fit(s string, maxW, px float64) string {
 type drawing struct {
 	w      svg.Writer
 	r      convreport.Result
-	spec   convreport.ChartSpec
+	spec   ChartSpec
 	opts   SVGOptions
 	id     string
 	width  float64
@@ -138,7 +138,7 @@ func drawSVG(r convreport.Result, opts SVGOptions) []byte {
 // drawSVGAt draws r, its root element placed y pixels down when nested in
 // a larger drawing, and returns it with its width and height.
 func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64, float64) {
-	d := &drawing{r: r, spec: convreport.NewChartSpec(r), opts: opts, id: opts.ID, y: y}
+	d := &drawing{r: r, spec: NewChartSpec(r), opts: opts, id: opts.ID, y: y}
 	if d.id == "" {
 		d.id = "chart"
 	}
@@ -401,7 +401,7 @@ func (d *drawing) tickLabel(v float64) string {
 }
 
 // valueLabel is the text shown next to a bar.
-func (d *drawing) valueLabel(v convreport.ChartValue) string {
+func (d *drawing) valueLabel(v ChartValue) string {
 	if v.Null {
 		return nullValue
 	}

@@ -137,7 +137,7 @@ func TestSVGIsWellFormedAndLinksEveryPoint(t *testing.T) {
 				hrefs[l.href] = true
 				require.NotEmpty(t, l.title, "link %s has no tooltip", l.href)
 			}
-			spec := convreport.NewChartSpec(c.r)
+			spec := render.NewChartSpec(c.r)
 			for i, p := range c.r.Points {
 				drawn := p.Value.Valid
 				switch spec.Type {

@@ -74,7 +74,7 @@ func (t *textWriter) line(s string) {
 }
 
 func (t *textWriter) report(r convreport.Result) {
-	spec := convreport.NewChartSpec(r)
+	spec := NewChartSpec(r)
 	t.line(textwidth.Truncate(textwidth.Clean(spec.Title), t.width))
 	switch {
 	case spec.Type == convreport.SummaryChart:
@@ -88,7 +88,7 @@ func (t *textWriter) report(r convreport.Result) {
 	}
 }
 
-func (t *textWriter) summary(spec convreport.ChartSpec) {
+func (t *textWriter) summary(spec ChartSpec) {
 	s := spec.Summary
 	v := nullValue
 	if !s.Null {
@@ -108,7 +108,7 @@ type textRow struct {
 	bar                        float64 // the value to draw, NaN for none
 }
 
-func (t *textWriter) table(r convreport.Result, spec convreport.ChartSpec) {
+func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	unit := spec.Y.Unit
 	showCount := unit != "conversations"
 	pie := spec.Type == convreport.PieChart || spec.Type == convreport.DonutChart
@@ -270,14 +270,14 @@ func sparkline(vals []float64, width int) string {
 	return b.String()
 }
 
-func (t *textWriter) timeSeries(r convreport.Result, spec convreport.ChartSpec) {
+func (t *textWriter) timeSeries(r convreport.Result, spec ChartSpec) {
 	unit := spec.Y.Unit
 	cats := spec.Categories
 	span := cats[0].Label
 	if len(cats) > 1 {
 		span += " … " + cats[len(cats)-1].Label
 	}
-	floats := func(s convreport.ChartSeries) []float64 {
+	floats := func(s ChartSeries) []float64 {
 		out := make([]float64, len(s.Values))
 		for i, v := range s.Values {
 			out[i] = v.Float
@@ -365,14 +365,14 @@ func (t *textWriter) wrap(facts []string) {
 	t.line(cur)
 }
 
-func chartValueText(v convreport.ChartValue, unit string) string {
+func chartValueText(v ChartValue, unit string) string {
 	if v.Null {
 		return nullValue
 	}
 	return FormatValue(decimal.NewNullDecimal(decimal.RequireFromString(v.Value)), unit)
 }
 
-func seriesSum(s convreport.ChartSeries) decimal.Decimal {
+func seriesSum(s ChartSeries) decimal.Decimal {
 	sum := decimal.Zero
 	for _, v := range s.Values {
 		if !v.Null {
@@ -382,12 +382,12 @@ func seriesSum(s convreport.ChartSeries) decimal.Decimal {
 	return sum
 }
 
-func seriesTotal(s convreport.ChartSeries) string {
+func seriesTotal(s ChartSeries) string {
 	return FormatValue(decimal.NewNullDecimal(seriesSum(s)), "conversations")
 }
 
 // peak returns the index of the series' largest value, the first of ties.
-func peak(s convreport.ChartSeries) (int, bool) {
+func peak(s ChartSeries) (int, bool) {
 	best, ok := 0, false
 	for i, v := range s.Values {
 		if !v.Null && (!ok || v.Float > s.Values[best].Float) {

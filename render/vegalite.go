@@ -49,7 +49,7 @@ func VegaLiteDashboard(d Dashboard) ([]byte, error) {
 }
 
 func vegaSpec(r convreport.Result) obj {
-	spec := cleanSpec(convreport.NewChartSpec(r))
+	spec := cleanSpec(NewChartSpec(r))
 	unit := spec.Y.Unit
 	title := obj{"text": spec.Title}
 	valueTitle := spec.Y.Title + unitSuffix(unit)
@@ -139,7 +139,7 @@ func vegaSpec(r convreport.Result) obj {
 }
 
 // vegaRows is one data row per point of a categories × series chart.
-func vegaRows(r convreport.Result, spec convreport.ChartSpec) []obj {
+func vegaRows(r convreport.Result, spec ChartSpec) []obj {
 	rows := make([]obj, len(r.Points))
 	for _, s := range spec.Series {
 		for ci, v := range s.Values {
@@ -163,7 +163,7 @@ func vegaRows(r convreport.Result, spec convreport.ChartSpec) []obj {
 
 // vegaTable lays out a table as text marks: one row per point, columns
 // for the value and the count.
-func vegaTable(spec convreport.ChartSpec, rows []obj, title obj) obj {
+func vegaTable(spec ChartSpec, rows []obj, title obj) obj {
 	var cells []obj
 	for _, row := range rows {
 		for _, col := range []struct{ name, text string }{
@@ -209,14 +209,14 @@ func vegaTimeUnit(b convreport.Bucket) string {
 
 // nullableFloat returns the value for a spec's data: the exact decimal as
 // a JSON number (a float64 could lose digits or take an exponent), or nil.
-func nullableFloat(v convreport.ChartValue) any {
+func nullableFloat(v ChartValue) any {
 	if v.Null {
 		return nil
 	}
 	return json.Number(v.Value)
 }
 
-func summaryText(s *convreport.ChartSummary) string {
+func summaryText(s *ChartSummary) string {
 	return chartValueText(s.ChartValue, s.Unit)
 }
 
@@ -239,7 +239,7 @@ func lowerFirst(s string) string {
 
 // cleanSpec rids the spec's labels of characters an SVG or HTML page drawn
 // from them may not hold.
-func cleanSpec(s convreport.ChartSpec) convreport.ChartSpec {
+func cleanSpec(s ChartSpec) ChartSpec {
 	c := textwidth.CleanMarkup
 	s.Title, s.X.Title, s.Y.Title, s.Legend = c(s.Title), c(s.X.Title), c(s.Y.Title), c(s.Legend)
 	s.Labels = slices.Clone(s.Labels)

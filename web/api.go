@@ -258,12 +258,12 @@ func (h *handler) dashboardReport(r *http.Request, v convreport.Viewer) (convrep
 // parameters that name this exact period for a drill-down.
 type runResponse struct {
 	render.JSONDashboard
-	ID        string                 `json:"id"`
-	Version   int64                  `json:"version"`
-	Now       time.Time              `json:"now"`
-	ReportIDs []string               `json:"report_ids"`
-	Charts    []convreport.ChartSpec `json:"charts"`
-	Period    string                 `json:"period"`
+	ID        string             `json:"id"`
+	Version   int64              `json:"version"`
+	Now       time.Time          `json:"now"`
+	ReportIDs []string           `json:"report_ids"`
+	Charts    []render.ChartSpec `json:"charts"`
+	Period    string             `json:"period"`
 }
 
 // run is one run of a dashboard for a request.
@@ -334,10 +334,10 @@ func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v convrep
 	}
 	resp := runResponse{JSONDashboard: render.NewJSON(rd), ID: run.d.ID, Version: run.d.Version,
 		Now: run.q.Now.In(run.q.Zone), ReportIDs: make([]string, len(run.results)),
-		Charts: make([]convreport.ChartSpec, len(run.results)), Period: run.pinned.Encode()}
+		Charts: make([]render.ChartSpec, len(run.results)), Period: run.pinned.Encode()}
 	for i, res := range run.results {
 		resp.ReportIDs[i] = res.Report.ID
-		resp.Charts[i] = convreport.NewChartSpec(res)
+		resp.Charts[i] = render.NewChartSpec(res)
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil

@@ -270,7 +270,7 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 	if err != nil {
 		return nil, err
 	}
-	spec := convreport.NewChartSpec(res)
+	spec := render.NewChartSpec(res)
 	jp := render.NewJSON(render.Dashboard{Results: results}).Reports[0].Points[i]
 	zone := res.Zone
 	out := &drillResponse{

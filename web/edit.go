@@ -250,7 +250,7 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 	writeJSON(w, http.StatusOK, map[string]any{
 		"report": rep,
 		"result": render.NewJSON(render.Dashboard{Name: d.Name, Results: results}).Reports[0],
-		"chart":  convreport.NewChartSpec(res),
+		"chart":  render.NewChartSpec(res),
 		"svg":    svg.String(),
 	})
 	return nil

@@ -270,7 +270,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	keep := editQuery(r.URL.Query())
 	for i, res := range run.results {
 		rep := res.Report
-		spec := convreport.NewChartSpec(res)
+		spec := render.NewChartSpec(res)
 		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec)}
 		if p.CanEdit {
 			card.EditURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(rep.ID) + "/edit" + keep
@@ -296,7 +296,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	return h.render(w, r, http.StatusOK, "dashboard", d.Name, v, p)
 }
 
-func newPointTable(res convreport.Result, spec convreport.ChartSpec, link func(int) string) *pointTable {
+func newPointTable(res convreport.Result, spec render.ChartSpec, link func(int) string) *pointTable {
 	t := &pointTable{XTitle: orDefault(spec.X.Title, "Point"), YTitle: spec.Y.Title, ShowCount: spec.Y.Unit != "conversations"}
 	if spec.Legend != "" {
 		t.XTitle += " / " + spec.Legend
@@ -350,7 +350,7 @@ func drillURL(dash, rep string, period url.Values, p render.JSONPoint) string {
 	return "dashboards/" + url.PathEscape(dash) + "/reports/" + url.PathEscape(rep) + "/drill?" + v.Encode()
 }
 
-func cardMeta(r convreport.Result, spec convreport.ChartSpec) string {
+func cardMeta(r convreport.Result, spec render.ChartSpec) string {
 	var n int64
 	for _, p := range r.Points {
 		n += p.Count
@@ -437,7 +437,7 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return err
 	}
-	spec := convreport.NewChartSpec(results[0])
+	spec := render.NewChartSpec(results[0])
 	var svg bytes.Buffer
 	if err := render.SVG(&svg, results[0], render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {
 		return err

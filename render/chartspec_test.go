@@ -1,4 +1,4 @@
-package convreport_test
+package render_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -35,7 +36,7 @@ func TestChartSpecDefaultType(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			require.Equal(t, tt.want, convreport.NewChartSpec(convreport.Result{Report: tt.report}).Type)
+			require.Equal(t, tt.want, render.NewChartSpec(convreport.Result{Report: tt.report}).Type)
 		})
 	}
 }
@@ -43,7 +44,7 @@ func TestChartSpecDefaultType(t *testing.T) {
 func TestChartSpecStackedOnlyForBarsAndColumns(t *testing.T) {
 	for _, ct := range convreport.ChartTypes() {
 		r := convreport.Result{Report: convreport.Report{Dimensions: []string{"Assignee", "Channel"}, Chart: convreport.Chart{Type: ct, Percent: true}}}
-		s := convreport.NewChartSpec(r)
+		s := render.NewChartSpec(r)
 		want := ct == convreport.BarChart || ct == convreport.ColumnChart
 		require.Equal(t, want, s.Stacked, "%s stacked", ct)
 		require.Equal(t, want, s.Percent, "%s percent", ct)
@@ -62,14 +63,14 @@ func TestChartSpecGroupedSingleSeries(t *testing.T) {
 			{Dimensions: []convreport.DimensionValue{dv("Assignee", "Other")}, Other: true, Value: val("5.25"), Count: 3},
 		},
 	}
-	s := convreport.NewChartSpec(r)
+	s := render.NewChartSpec(r)
 	require.Equal(t, convreport.BarChart, s.Type)
 	require.Equal(t, "Average chat first response time by rep", s.Title)
-	require.Equal(t, convreport.ChartAxis{Field: "assignee", Title: "Assignee"}, s.X)
-	require.Equal(t, convreport.ChartAxis{Field: "value", Title: "Average agent first response time", Unit: "seconds"}, s.Y)
+	require.Equal(t, render.ChartAxis{Field: "assignee", Title: "Assignee"}, s.X)
+	require.Equal(t, render.ChartAxis{Field: "value", Title: "Average agent first response time", Unit: "seconds"}, s.Y)
 	require.Empty(t, s.Legend)
 	require.Equal(t, []string{"rep-07", "(no value)", "Other", "Other"}, s.Labels)
-	require.Equal(t, []convreport.ChartCategory{
+	require.Equal(t, []render.ChartCategory{
 		{Key: "rep-07", Label: "rep-07", Known: true},
 		{Key: "", Label: "(no value)", Known: false},
 		{Key: "Other", Label: "Other", Known: true},
@@ -77,7 +78,7 @@ func TestChartSpecGroupedSingleSeries(t *testing.T) {
 	}, s.Categories)
 	require.Len(t, s.Series, 1)
 	require.Equal(t, "Average agent first response time", s.Series[0].Name)
-	require.Equal(t, []convreport.ChartValue{
+	require.Equal(t, []render.ChartValue{
 		{Value: "312.5", Float: 312.5, Count: 8, Point: 0},
 		{Value: "60", Float: 60, Count: 2, Point: 1},
 		{Value: "10", Float: 10, Count: 1, Point: 2},
@@ -96,7 +97,7 @@ func TestChartSpecTwoDimensionsMakeSeries(t *testing.T) {
 			{Dimensions: []convreport.DimensionValue{dv("Inbox", "Support"), dv("Channel", "chat")}, Value: val("3"), Count: 3},
 		},
 	}
-	s := convreport.NewChartSpec(r)
+	s := render.NewChartSpec(r)
 	require.True(t, s.Stacked)
 	require.False(t, s.Percent)
 	require.Equal(t, "inbox", s.X.Field)
@@ -108,7 +109,7 @@ func TestChartSpecTwoDimensionsMakeSeries(t *testing.T) {
 	// chat: Sales 5 (point 0), Support 3 (point 2)
 	require.Equal(t, []int{0, 2}, []int{s.Series[0].Values[0].Point, s.Series[0].Values[1].Point})
 	// email has no Sales point: kept as a hole, not a zero.
-	require.Equal(t, convreport.ChartValue{Null: true, Point: -1}, s.Series[1].Values[0])
+	require.Equal(t, render.ChartValue{Null: true, Point: -1}, s.Series[1].Values[0])
 	require.Equal(t, 1, s.Series[1].Values[1].Point)
 	require.Equal(t, []string{"Sales / chat", "Support / email", "Support / chat"}, s.Labels)
 }
@@ -128,24 +129,24 @@ func TestChartSpecTimeSeries(t *testing.T) {
 			{Dimensions: []convreport.DimensionValue{dv("Channel", "email")}, Bucket: day(30), Value: val("7200.5"), Count: 2},
 		},
 	}
-	s := convreport.NewChartSpec(r)
+	s := render.NewChartSpec(r)
 	require.Equal(t, convreport.LineChart, s.Type)
-	require.Equal(t, convreport.ChartAxis{Field: "bucket", Title: "Day", Bucket: convreport.Day}, s.X)
+	require.Equal(t, render.ChartAxis{Field: "bucket", Title: "Day", Bucket: convreport.Day}, s.X)
 	require.Equal(t, "Channel", s.Legend)
 	require.Len(t, s.Categories, 2)
 	require.Equal(t, "2025-03-29", s.Categories[0].Key)
 	require.Equal(t, "2025-03-30", s.Categories[1].Key)
 	require.True(t, s.Categories[1].Time.Equal(day(30)))
 	require.Equal(t, []string{"chat", "email"}, []string{s.Series[0].Name, s.Series[1].Name})
-	require.Equal(t, convreport.ChartValue{Null: true, Count: 0, Point: 2}, s.Series[0].Values[1], "a null average stays null")
-	require.Equal(t, convreport.ChartValue{Value: "7200.5", Float: 7200.5, Count: 2, Point: 3}, s.Series[1].Values[1])
+	require.Equal(t, render.ChartValue{Null: true, Count: 0, Point: 2}, s.Series[0].Values[1], "a null average stays null")
+	require.Equal(t, render.ChartValue{Value: "7200.5", Float: 7200.5, Count: 2, Point: 3}, s.Series[1].Values[1])
 	require.Equal(t, "chat / 2025-03-29", s.Labels[0])
 }
 
 func TestChartSpecHourBucketKey(t *testing.T) {
 	r := convreport.Result{Report: convreport.Report{Bucket: convreport.Hour}, Zone: time.UTC,
 		Points: []convreport.Point{{Bucket: time.Date(2025, 3, 30, 14, 0, 0, 0, time.UTC), Value: val("1"), Count: 1}}}
-	s := convreport.NewChartSpec(r)
+	s := render.NewChartSpec(r)
 	require.Equal(t, "2025-03-30T14:00Z", s.Categories[0].Key)
 	require.Equal(t, "Hour", s.X.Title)
 }
@@ -158,14 +159,14 @@ func TestChartSpecPie(t *testing.T) {
 			{Dimensions: []convreport.DimensionValue{dv("OriginURL", "")}, Value: val("1"), Count: 1},
 		},
 	}
-	s := convreport.NewChartSpec(r)
+	s := render.NewChartSpec(r)
 	require.False(t, s.Stacked)
 	require.Equal(t, "origin_url", s.X.Field)
 	require.Equal(t, "Page URL", s.X.Title)
 	require.Nil(t, s.Categories)
-	require.Equal(t, []convreport.ChartSlice{
-		{Label: "/pricing", ChartValue: convreport.ChartValue{Value: "3", Float: 3, Count: 3, Point: 0}, Share: 0.75},
-		{Label: "(no value)", ChartValue: convreport.ChartValue{Value: "1", Float: 1, Count: 1, Point: 1}, Share: 0.25},
+	require.Equal(t, []render.ChartSlice{
+		{Label: "/pricing", ChartValue: render.ChartValue{Value: "3", Float: 3, Count: 3, Point: 0}, Share: 0.75},
+		{Label: "(no value)", ChartValue: render.ChartValue{Value: "1", Float: 1, Count: 1, Point: 1}, Share: 0.25},
 	}, s.Slices)
 }
 
@@ -176,22 +177,22 @@ func TestChartSpecSummary(t *testing.T) {
 		name    string
 		measure convreport.Measure
 		points  []convreport.Point
-		want    convreport.ChartSummary
+		want    render.ChartSummary
 	}{
 		{"one point is its value", avg, []convreport.Point{p("42.5", 4)},
-			convreport.ChartSummary{Label: "Average customer wait time", Unit: "seconds", ChartValue: convreport.ChartValue{Value: "42.5", Float: 42.5, Count: 4, Point: 0}}},
+			render.ChartSummary{Label: "Average customer wait time", Unit: "seconds", ChartValue: render.ChartValue{Value: "42.5", Float: 42.5, Count: 4, Point: 0}}},
 		{"counts add up", convreport.Measure{}, []convreport.Point{p("3", 3), p("4", 4)},
-			convreport.ChartSummary{Label: "Conversations", Unit: "conversations", ChartValue: convreport.ChartValue{Value: "7", Float: 7, Count: 7, Point: -1}}},
+			render.ChartSummary{Label: "Conversations", Unit: "conversations", ChartValue: render.ChartValue{Value: "7", Float: 7, Count: 7, Point: -1}}},
 		{"averages do not add: the conversations are counted", avg, []convreport.Point{p("10", 3), p("", 0), p("20", 1)},
-			convreport.ChartSummary{Label: "Conversations", Unit: "conversations", ChartValue: convreport.ChartValue{Value: "4", Float: 4, Count: 4, Point: -1}}},
+			render.ChartSummary{Label: "Conversations", Unit: "conversations", ChartValue: render.ChartValue{Value: "4", Float: 4, Count: 4, Point: -1}}},
 		{"no point counts zero", convreport.Measure{}, nil,
-			convreport.ChartSummary{Label: "Conversations", Unit: "conversations", ChartValue: convreport.ChartValue{Value: "0", Float: 0, Count: 0, Point: -1}}},
+			render.ChartSummary{Label: "Conversations", Unit: "conversations", ChartValue: render.ChartValue{Value: "0", Float: 0, Count: 0, Point: -1}}},
 		{"no point has no average", avg, nil,
-			convreport.ChartSummary{Label: "Average customer wait time", Unit: "seconds", ChartValue: convreport.ChartValue{Null: true, Point: -1}}},
+			render.ChartSummary{Label: "Average customer wait time", Unit: "seconds", ChartValue: render.ChartValue{Null: true, Point: -1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := convreport.NewChartSpec(convreport.Result{Report: convreport.Report{Measure: tt.measure}, Points: tt.points})
+			s := render.NewChartSpec(convreport.Result{Report: convreport.Report{Measure: tt.measure}, Points: tt.points})
 			require.Equal(t, convreport.SummaryChart, s.Type)
 			require.NotNil(t, s.Summary)
 			require.Equal(t, tt.want, *s.Summary)
@@ -215,13 +216,13 @@ func TestChartSpecMeasureTitles(t *testing.T) {
 			"Share of agent first response time within 5m"},
 	}
 	for _, tt := range tests {
-		require.Equal(t, tt.want, convreport.NewChartSpec(convreport.Result{Report: convreport.Report{Measure: tt.m}}).Y.Title)
+		require.Equal(t, tt.want, render.NewChartSpec(convreport.Result{Report: convreport.Report{Measure: tt.m}}).Y.Title)
 	}
 }
 
 func TestChartSpecCustomDimension(t *testing.T) {
-	s := convreport.NewChartSpec(convreport.Result{Report: convreport.Report{Dimensions: []string{"Priority"}}})
-	require.Equal(t, convreport.ChartAxis{Field: "Priority", Title: "Priority"}, s.X)
+	s := render.NewChartSpec(convreport.Result{Report: convreport.Report{Dimensions: []string{"Priority"}}})
+	require.Equal(t, render.ChartAxis{Field: "Priority", Title: "Priority"}, s.X)
 }
 
 func TestChartSpecJSON(t *testing.T) {
@@ -229,7 +230,7 @@ func TestChartSpecJSON(t *testing.T) {
 		Report: convreport.Report{Name: "By rep", Dimensions: []string{"Assignee"}},
 		Points: []convreport.Point{{Dimensions: []convreport.DimensionValue{dv("Assignee", "a")}, Value: val("2"), Count: 2}},
 	}
-	b, err := json.Marshal(convreport.NewChartSpec(r))
+	b, err := json.Marshal(render.NewChartSpec(r))
 	require.NoError(t, err)
 	require.JSONEq(t, `{"type":"bar","title":"By rep",
 		"x":{"field":"assignee","title":"Assignee"},

@@ -1,4 +1,4 @@
-package convreport
+package render
 
 import (
 	"strconv"
@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/convreport/convreport"
 )
 
-// ChartSpec is a [Result] shaped for display: the chart type, the axes, and
+// ChartSpec is a [convreport.Result] shaped for display: the chart type, the axes, and
 // the values arranged as categories × series, slices or one number. It is
 // plain data with JSON tags; renderers (the render package, a web UI) draw
 // it without knowing how reports are computed.
@@ -23,8 +25,8 @@ import (
 // Pie and donut charts fill Slices, one per point; a summary fills Summary.
 // Every other type fills Categories and Series.
 type ChartSpec struct {
-	Type  ChartType `json:"type"`
-	Title string    `json:"title"`
+	Type  convreport.ChartType `json:"type"`
+	Title string               `json:"title"`
 	// Stacked and Percent are set only for bar and column charts; Percent
 	// implies Stacked (each category sums to 100 %).
 	Stacked bool `json:"stacked,omitempty"`
@@ -58,7 +60,7 @@ type ChartAxis struct {
 	// shown humanised) or "percent".
 	Unit string `json:"unit,omitempty"`
 	// Bucket is set on a time axis: the width of one category.
-	Bucket Bucket `json:"bucket,omitempty"`
+	Bucket convreport.Bucket `json:"bucket,omitempty"`
 }
 
 // ChartCategory is one position on the X axis.
@@ -137,20 +139,20 @@ type ChartSummary struct {
 // the sum for a count, and for any other measure the number of
 // conversations behind the points (averages and percentiles cannot be
 // added).
-func NewChartSpec(r Result) ChartSpec {
+func NewChartSpec(r convreport.Result) ChartSpec {
 	rep := r.Report
 	s := ChartSpec{Type: rep.Chart.Type, Title: rep.Name}
 	if s.Type == "" {
 		switch {
-		case rep.Bucket != NoBucket:
-			s.Type = LineChart
+		case rep.Bucket != convreport.NoBucket:
+			s.Type = convreport.LineChart
 		case len(rep.Dimensions) > 0:
-			s.Type = BarChart
+			s.Type = convreport.BarChart
 		default:
-			s.Type = SummaryChart
+			s.Type = convreport.SummaryChart
 		}
 	}
-	if s.Type == BarChart || s.Type == ColumnChart {
+	if s.Type == convreport.BarChart || s.Type == convreport.ColumnChart {
 		s.Percent = rep.Chart.Percent
 		s.Stacked = rep.Chart.Stacked || rep.Chart.Percent
 	}
@@ -163,7 +165,7 @@ func NewChartSpec(r Result) ChartSpec {
 	// seriesDims are the dimensions that split points into series.
 	seriesDims := rep.Dimensions
 	switch {
-	case rep.Bucket != NoBucket:
+	case rep.Bucket != convreport.NoBucket:
 		s.X = ChartAxis{Field: "bucket", Title: chartBucketTitle(rep.Bucket), Bucket: rep.Bucket}
 	case len(rep.Dimensions) > 0:
 		key, label := chartProperty(rep.Dimensions[0])
@@ -182,10 +184,10 @@ func NewChartSpec(r Result) ChartSpec {
 	}
 
 	switch s.Type {
-	case SummaryChart:
+	case convreport.SummaryChart:
 		s.Summary = chartSummary(r, yTitle)
 		return s
-	case PieChart, DonutChart:
+	case convreport.PieChart, convreport.DonutChart:
 		s.Slices = chartSlices(r, s.Labels)
 		return s
 	}
@@ -198,9 +200,9 @@ func NewChartSpec(r Result) ChartSpec {
 	var cells []cell
 	for i, p := range r.Points {
 		var cat ChartCategory
-		var serDims []DimensionValue
+		var serDims []convreport.DimensionValue
 		switch {
-		case rep.Bucket != NoBucket:
+		case rep.Bucket != convreport.NoBucket:
 			t := p.Bucket
 			if r.Zone != nil {
 				t = t.In(r.Zone)
@@ -217,7 +219,7 @@ func NewChartSpec(r Result) ChartSpec {
 		default:
 			cat = ChartCategory{Label: yTitle, Known: true}
 		}
-		ck := chartIdentity(cat.Other, []DimensionValue{{Value: cat.Key, Known: cat.Known}})
+		ck := chartIdentity(cat.Other, []convreport.DimensionValue{{Value: cat.Key, Known: cat.Known}})
 		ci, ok := catIndex[ck]
 		if !ok {
 			ci = len(s.Categories)
@@ -258,7 +260,7 @@ func NewChartSpec(r Result) ChartSpec {
 	return s
 }
 
-func chartValue(p Point, index int) ChartValue {
+func chartValue(p convreport.Point, index int) ChartValue {
 	v := ChartValue{Count: p.Count, Point: index, Null: !p.Value.Valid}
 	if p.Value.Valid {
 		v.Value = p.Value.Decimal.String()
@@ -267,7 +269,7 @@ func chartValue(p Point, index int) ChartValue {
 	return v
 }
 
-func chartSlices(r Result, labels []string) []ChartSlice {
+func chartSlices(r convreport.Result, labels []string) []ChartSlice {
 	out := make([]ChartSlice, len(r.Points))
 	var total float64
 	for i, p := range r.Points {
@@ -284,16 +286,16 @@ func chartSlices(r Result, labels []string) []ChartSlice {
 	return out
 }
 
-func chartSummary(r Result, title string) *ChartSummary {
+func chartSummary(r convreport.Result, title string) *ChartSummary {
 	m := r.Report.Measure
 	s := &ChartSummary{Label: title, Unit: m.Unit(), ChartValue: ChartValue{Point: -1}}
 	switch {
 	case len(r.Points) == 1:
 		s.ChartValue = chartValue(r.Points[0], 0)
 		return s
-	case m.agg() != Count && len(r.Points) > 1:
+	case measureAgg(m) != convreport.Count && len(r.Points) > 1:
 		s.Label, s.Unit = "Conversations", "conversations"
-	case m.agg() != Count:
+	case measureAgg(m) != convreport.Count:
 		s.Null = true
 		return s
 	}
@@ -308,7 +310,7 @@ func chartSummary(r Result, title string) *ChartSummary {
 
 // chartIdentity keys a category or series by its dimension values, keeping
 // the group with no value and the Other point apart from any real value.
-func chartIdentity(other bool, ds []DimensionValue) string {
+func chartIdentity(other bool, ds []convreport.DimensionValue) string {
 	if other {
 		return "\x00other"
 	}
@@ -324,7 +326,7 @@ func chartIdentity(other bool, ds []DimensionValue) string {
 	return b.String()
 }
 
-func chartPointLabel(p Point, b Bucket, zone *time.Location) string {
+func chartPointLabel(p convreport.Point, b convreport.Bucket, zone *time.Location) string {
 	if p.Other {
 		return "Other"
 	}
@@ -332,7 +334,7 @@ func chartPointLabel(p Point, b Bucket, zone *time.Location) string {
 	for _, d := range p.Dimensions {
 		parts = append(parts, d.Label())
 	}
-	if b != NoBucket && !p.Bucket.IsZero() {
+	if b != convreport.NoBucket && !p.Bucket.IsZero() {
 		t := p.Bucket
 		if zone != nil {
 			t = t.In(zone)
@@ -345,38 +347,38 @@ func chartPointLabel(p Point, b Bucket, zone *time.Location) string {
 // chartProperty returns the result-JSON key and the label of a property
 // name; a custom property's key and label are its name.
 func chartProperty(name string) (key, label string) {
-	if p, ok := DefaultSchema().Lookup(name); ok {
+	if p, ok := convreport.DefaultSchema().Lookup(name); ok {
 		return p.Key, p.Label
 	}
 	return name, name
 }
 
 // chartBucketLabel formats a bucket start for people.
-func chartBucketLabel(t time.Time, b Bucket) string {
+func chartBucketLabel(t time.Time, b convreport.Bucket) string {
 	switch b {
-	case Hour:
+	case convreport.Hour:
 		return t.Format("2006-01-02 15:04")
-	case Month:
+	case convreport.Month:
 		return t.Format("2006-01")
-	case Quarter:
+	case convreport.Quarter:
 		return t.Format("2006") + " Q" + strconv.Itoa((int(t.Month())+2)/3)
-	case Year:
+	case convreport.Year:
 		return t.Format("2006")
 	}
 	return t.Format("2006-01-02")
 }
 
-func chartBucketTitle(b Bucket) string {
+func chartBucketTitle(b convreport.Bucket) string {
 	switch b {
-	case Hour:
+	case convreport.Hour:
 		return "Hour"
-	case Week:
+	case convreport.Week:
 		return "Week"
-	case Month:
+	case convreport.Month:
 		return "Month"
-	case Quarter:
+	case convreport.Quarter:
 		return "Quarter"
-	case Year:
+	case convreport.Year:
 		return "Year"
 	}
 	return "Day"
@@ -385,25 +387,25 @@ func chartBucketTitle(b Bucket) string {
 // chartMeasureTitle names a measure for people: "Conversations", "Average
 // agent first response time", "90th percentile customer wait time",
 // "Share of time to close within 1h".
-func chartMeasureTitle(m Measure) string {
+func chartMeasureTitle(m convreport.Measure) string {
 	metric := strings.ToLower(string(m.Metric))
-	if p, ok := DefaultSchema().Lookup(m.Metric.property()); ok {
+	if p, ok := convreport.DefaultSchema().Lookup(string(m.Metric)); ok {
 		metric = strings.ToLower(p.Label)
 	}
-	switch m.agg() {
-	case Count:
+	switch measureAgg(m) {
+	case convreport.Count:
 		return "Conversations"
-	case Average:
+	case convreport.Average:
 		return "Average " + metric
-	case Median:
+	case convreport.Median:
 		return "Median " + metric
-	case Min:
+	case convreport.Min:
 		return "Minimum " + metric
-	case Max:
+	case convreport.Max:
 		return "Maximum " + metric
-	case Percentile:
+	case convreport.Percentile:
 		return chartOrdinal(m.P) + " percentile " + metric
-	case ShareWithin:
+	case convreport.ShareWithin:
 		return "Share of " + metric + " within " + chartDuration(m.Threshold.D())
 	}
 	return string(m.Agg) + " " + metric
@@ -440,4 +442,12 @@ func chartOrdinal(p float64) string {
 		return s + "rd"
 	}
 	return s + "th"
+}
+
+// measureAgg is m's aggregation, Count for the zero Measure.
+func measureAgg(m convreport.Measure) convreport.Aggregation {
+	if m.Agg == "" {
+		return convreport.Count
+	}
+	return m.Agg
 }
