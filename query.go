@@ -48,9 +48,14 @@ type Query struct {
 
 // Viewer is the person a query runs for.
 type Viewer struct {
-	UserID string   `json:"user_id,omitempty"`
-	Teams  []string `json:"teams,omitempty"`
-	Admin  bool     `json:"admin,omitempty"`
+	UserID string `json:"user_id,omitempty"`
+	// Teams are the viewer's teams, for dashboard access (a dashboard
+	// shared with a team). They do not limit which conversations the
+	// viewer sees: Scope does, and an embedder that restricts a user to
+	// their team's conversations sets Scope.Teams too.
+	Teams []string `json:"teams,omitempty"`
+	// Admin sees and edits every dashboard; Scope still applies.
+	Admin bool `json:"admin,omitempty"`
 	// Scope limits the conversations this viewer may see, in every run
 	// and drill-down, whatever the report's filters say.
 	Scope Scope `json:"scope,omitzero"`
