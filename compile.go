@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func (e *ReportError) Unwrap() error { return e.Err }
 type plan struct {
 	r       Report
 	idx     int // position in the Run
-	pred    *pred
+	pred    *filter.Pred
 	predKey string
 
 	dateCol      int // schema index of the date property
@@ -115,9 +116,9 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	if err != nil {
 		return bad("filter", err)
 	}
-	p.pred = bindPred(f.plan(), FilterEnv{Now: rq.now, Zone: rq.loc})
+	p.pred = bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
 	if sp := rq.scope.pred(s); sp != nil {
-		p.pred = &pred{op: pAnd, kids: []*pred{sp, p.pred}}
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.pred}}
 	}
 
 	dp, err := s.resolve(r.dateProperty())
@@ -140,12 +141,12 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	// leaves of the filter, so reports on the same date share them.
 	switch {
 	case r.Snapshot:
-		closedBy := &pred{op: pLe, prop: mustProp(s, "ClosedAt"), vals: []any{rq.now}}
-		p.pred = &pred{op: pAnd, kids: []*pred{p.pred, {op: pNot, kids: []*pred{closedBy}}}}
+		closedBy := &filter.Pred{Op: filter.Le, Field: mustProp(s, "ClosedAt").field(), Vals: []any{rq.now}}
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.pred, {Op: filter.Not, Kids: []*filter.Pred{closedBy}}}}
 	case !p.dateCreated:
-		p.pred = &pred{op: pAnd, kids: []*pred{p.pred, {op: pRange, prop: dp, vals: []any{rq.from, rq.to}}}}
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.pred, {Op: filter.Range, Field: dp.field(), Vals: []any{rq.from, rq.to}}}}
 	}
-	p.predKey = p.pred.key()
+	p.predKey = p.pred.Key()
 	if r.Snapshot && r.Bucket != NoBucket {
 		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"iter"
 	mbits "math/bits"
 	"slices"
@@ -103,19 +104,19 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	}
 	// The point's dimension values, bucket and "the metric applies" join
 	// the filter as leaves, so the scan selects the rows column-wise.
-	where := []*pred{pl.pred}
+	where := []*filter.Pred{pl.pred}
 	if want == nil {
 		for j, dp := range pl.dimProps {
 			d := p.Dimensions[j]
 			if !d.Known {
-				where = append(where, &pred{op: pUnknown, prop: dp})
+				where = append(where, &filter.Pred{Op: filter.Unknown, Field: dp.field()})
 				continue
 			}
 			var v any = d.Value
 			if dp.Kind == KindBool {
 				v = d.Value == "true"
 			}
-			where = append(where, &pred{op: pEq, prop: dp, vals: []any{v}})
+			where = append(where, &filter.Pred{Op: filter.Eq, Field: dp.field(), Vals: []any{v}})
 		}
 	}
 	if pl.bucket != NoBucket {
@@ -124,15 +125,15 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if i+1 < len(pl.starts) {
 			end = pl.starts[i+1]
 		}
-		where = append(where, &pred{op: pRange, prop: pl.dateProp, vals: []any{pl.starts[i], end}})
+		where = append(where, &filter.Pred{Op: filter.Range, Field: pl.dateProp.field(), Vals: []any{pl.starts[i], end}})
 	}
 	if pl.metric != metricNone {
-		where = append(where, &pred{op: pKnown, prop: mustProp(t.schema, pl.measure.Metric.property())})
+		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(t.schema, pl.measure.Metric.property()).field()})
 	}
 
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}
 	ec := newEvalCtx(ctx, t)
-	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
+	cp := prepare(ec, &filter.Pred{Op: filter.And, Kids: where}, env)
 	// Chunks are shared out among the workers; each chunk's rows are kept
 	// apart and joined in order, so the list stays in creation order.
 	type item struct{ seg, base, lo, hi int }

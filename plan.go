@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"math/big"
 	"time"
 )
@@ -90,20 +91,23 @@ type Cond struct {
 	Expr     string
 }
 
-var condOps = map[predOp]CondOp{
-	pTrue: CondTrue, pFalse: CondFalse, pAnd: CondAnd, pOr: CondOr, pNot: CondNot,
-	pEq: CondEq, pNe: CondNe, pIn: CondIn, pNotIn: CondNotIn, pLt: CondLt, pLe: CondLe,
-	pGt: CondGt, pGe: CondGe, pRange: CondRange, pKnown: CondKnown, pUnknown: CondUnknown,
-	pContains: CondContains, pPrefix: CondPrefix, pSuffix: CondSuffix, pExpr: CondExpr,
+var condOps = map[filter.Op]CondOp{
+	filter.True: CondTrue, filter.False: CondFalse, filter.And: CondAnd, filter.Or: CondOr, filter.Not: CondNot,
+	filter.Eq: CondEq, filter.Ne: CondNe, filter.In: CondIn, filter.NotIn: CondNotIn, filter.Lt: CondLt, filter.Le: CondLe,
+	filter.Gt: CondGt, filter.Ge: CondGe, filter.Range: CondRange, filter.Known: CondKnown, filter.Unknown: CondUnknown,
+	filter.Contains: CondContains, filter.Prefix: CondPrefix, filter.Suffix: CondSuffix, filter.Expr: CondExpr,
 }
 
-func condOf(p *pred) Cond {
-	c := Cond{Op: condOps[p.op], Property: p.prop, Values: p.vals}
-	if p.op == pExpr && p.res != nil {
-		c.Expr = p.res.text
+func condOf(s *Schema, p *filter.Pred) Cond {
+	c := Cond{Op: condOps[p.Op], Values: p.Vals}
+	if p.Field.Name != "" {
+		c.Property = mustProp(s, p.Field.Name)
 	}
-	for _, k := range p.kids {
-		c.Kids = append(c.Kids, condOf(k))
+	if p.Op == filter.Expr && p.Res != nil {
+		c.Expr = p.Res.Text
+	}
+	for _, k := range p.Kids {
+		c.Kids = append(c.Kids, condOf(s, k))
 	}
 	return c
 }
@@ -118,11 +122,11 @@ func newPlan(rq resolved, plans []*plan) *Plan {
 		created := mustProp(rq.schema, "CreatedAt")
 		switch {
 		case p.snapshot:
-			where = &pred{op: pAnd, kids: []*pred{where, {op: pLe, prop: created, vals: []any{rq.now}}}}
+			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Le, Field: created.field(), Vals: []any{rq.now}}}}
 		case p.dateCreated:
-			where = &pred{op: pAnd, kids: []*pred{where, {op: pRange, prop: created, vals: []any{rq.from, rq.to}}}}
+			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Range, Field: created.field(), Vals: []any{rq.from, rq.to}}}}
 		}
-		pr := PlannedReport{Report: p.r, Where: condOf(where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
+		pr := PlannedReport{Report: p.r, Where: condOf(rq.schema, where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
 			Dimensions: p.dimProps, Measure: p.measure}
 		if p.bucket != NoBucket {
 			pr.Buckets = p.starts

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"time"
 )
 
@@ -73,8 +74,8 @@ type Scope struct {
 func (s Scope) IsZero() bool { return len(s.Inboxes) == 0 && len(s.Teams) == 0 }
 
 // pred is the scope as a filter; nil for the zero scope.
-func (s Scope) pred(schema *Schema) *pred {
-	var kids []*pred
+func (s Scope) pred(schema *Schema) *filter.Pred {
+	var kids []*filter.Pred
 	for _, c := range []struct {
 		prop string
 		vals []string
@@ -86,12 +87,12 @@ func (s Scope) pred(schema *Schema) *pred {
 		for i, v := range c.vals {
 			vals[i] = v
 		}
-		kids = append(kids, &pred{op: pIn, prop: mustProp(schema, c.prop), vals: vals})
+		kids = append(kids, &filter.Pred{Op: filter.In, Field: mustProp(schema, c.prop).field(), Vals: vals})
 	}
 	if len(kids) == 0 {
 		return nil
 	}
-	return &pred{op: pAnd, kids: kids}
+	return &filter.Pred{Op: filter.And, Kids: kids}
 }
 
 // resolved is a Query with every default applied.
