@@ -18,7 +18,7 @@ type Plan struct {
 	From, To  time.Time
 	Zone      *time.Location
 	Now       time.Time
-	WeekStart time.Weekday
+	WeekStart Weekday
 	// Calendar is non-nil when durations count business hours only.
 	Calendar *Calendar
 	Reports  []PlannedReport
@@ -113,7 +113,7 @@ func condOf(s *Schema, p *filter.Pred) Cond {
 }
 
 func newPlan(rq resolved, plans []*plan) *Plan {
-	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, Calendar: rq.cal, rq: rq, plans: plans}
+	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), Calendar: rq.cal, rq: rq, plans: plans}
 	for _, p := range plans {
 		h := hintFor([]*plan{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
