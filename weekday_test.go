@@ -1,6 +1,7 @@
 package convreport
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func TestWeekdayNamesAndStd(t *testing.T) {
 				require.ErrorContains(t, err, "is not a day")
 			}
 		}
-		got, err := ParseWeekday(string([]byte(c.name)[:1]) + "" + c.name[1:])
+		got, err := ParseWeekday(strings.ToLower(c.name))
 		require.NoError(t, err)
 		require.Equal(t, c.w, got)
 	}
