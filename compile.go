@@ -28,7 +28,7 @@ func (e *ReportError) Error() string {
 func (e *ReportError) Unwrap() error { return e.Err }
 
 // plan is a report compiled against a schema and a resolved query.
-type plan struct {
+type compiled struct {
 	r       Report
 	idx     int // position in the Run
 	pred    *filter.Pred
@@ -79,14 +79,14 @@ func filterText(s *Schema, r *Report) (string, error) {
 }
 
 // compileReport checks r against the schema and prepares it for rq.
-func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits) (*plan, error) {
-	bad := func(field string, err error) (*plan, error) {
+func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits) (*compiled, error) {
+	bad := func(field string, err error) (*compiled, error) {
 		return nil, &ReportError{Report: r.Name, Field: field, Err: err}
 	}
 	if err := r.Measure.validate(); err != nil {
 		return bad("measure", err)
 	}
-	p := &plan{r: r, measure: r.Measure, bucket: r.Bucket, snapshot: r.Snapshot}
+	p := &compiled{r: r, measure: r.Measure, bucket: r.Bucket, snapshot: r.Snapshot}
 	switch r.Measure.Metric {
 	case FirstResponseTime:
 		p.metric = metricFirstResponse
@@ -227,7 +227,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 
 // rowRange returns the rows of a segment (sorted by CreatedAt) that can
 // fall in the plan's date range.
-func (p *plan) rowRange(seg *segment) (lo, hi int) {
+func (p *compiled) rowRange(seg *segment) (lo, hi int) {
 	switch {
 	case p.snapshot:
 		return 0, searchAfter(seg.created, p.now)

@@ -205,7 +205,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 
 // rowKey returns the group key of row r, which passed the plan's filter
 // (date conditions included).
-func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
+func (p *compiled) rowKey(seg *segment, r int, l layout) uint64 {
 	var date int64
 	if p.dateCreated {
 		date = seg.created[r]
@@ -224,7 +224,7 @@ func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
 
 // pointGroupKey finds the group key of a point's dimension values and
 // bucket; false when a value occurs in no row.
-func pointGroupKey(t *Table, p *plan, l layout, pt Point) (uint64, bool) {
+func pointGroupKey(t *Table, p *compiled, l layout, pt Point) (uint64, bool) {
 	var key uint64
 	for j, c := range p.dims {
 		d := pt.Dimensions[j]

@@ -108,8 +108,8 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 // returns the plans it declined, for the scan. When it declines the whole
 // dashboard, each report is offered on its own, so one report it cannot
 // express does not send every other report to the scan.
-func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plans []*plan, out []Result) ([]*plan, error) {
-	res, err := ag.Aggregate(ctx, newPlan(rq, plans))
+func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plans []*compiled, out []Result) ([]*compiled, error) {
+	res, err := ag.Aggregate(ctx, newPushdown(rq, plans))
 	switch {
 	case err == nil:
 		if len(res) != len(plans) {
@@ -124,9 +124,9 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 	case len(plans) == 1:
 		return plans, nil
 	}
-	var declined []*plan
+	var declined []*compiled
 	for _, p := range plans {
-		one, err := e.aggregate(ctx, ag, rq, []*plan{p}, out)
+		one, err := e.aggregate(ctx, ag, rq, []*compiled{p}, out)
 		if err != nil {
 			return nil, err
 		}
@@ -135,8 +135,8 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 	return declined, nil
 }
 
-func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*plan, error) {
-	plans := make([]*plan, len(reports))
+func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compiled, error) {
+	plans := make([]*compiled, len(reports))
 	fc := &filterCache{opts: lim.Filter}
 	for i, r := range reports {
 		p, err := compileReport(s, r, rq, fc, lim)
@@ -150,7 +150,7 @@ func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*plan, 
 }
 
 // hintFor returns the creation-time bounds that cover every plan.
-func hintFor(plans []*plan) ScanHint {
+func hintFor(plans []*compiled) ScanHint {
 	var lo, hi int64
 	bounded := true
 	for i, p := range plans {

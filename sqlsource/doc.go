@@ -18,7 +18,7 @@
 //     involved, and SQLite buckets are exact too), and the measure in SQL:
 //     counts, exact sums of nanoseconds, min, max, share within a
 //     threshold, and nearest-rank percentiles with window functions. The
-//     groups go through [convreport.Plan.Result], so a pushed-down result
+//     groups go through [convreport.Pushdown.Result], so a pushed-down result
 //     equals a scanned one.
 //   - A plan it cannot compute exactly is declined with an error wrapping
 //     [convreport.ErrUnsupported], and the engine scans instead: business

@@ -8,27 +8,27 @@ import (
 	"time"
 )
 
-// Plan is what the engine hands an [Aggregator]: the resolved query and
+// Pushdown is what the engine hands an [Aggregator]: the resolved query and
 // each report reduced to what a source must compute — which conversations
 // (Where), grouped how (Dimensions, Buckets), measured how. A source
 // computes a [Group] per group and turns them into results with
-// [Plan.Result], which applies the engine's own rounding, gap filling,
+// [Pushdown.Result], which applies the engine's own rounding, gap filling,
 // sorting and "Other" folding, so a pushed-down result equals a scanned one.
-type Plan struct {
+type Pushdown struct {
 	From, To  time.Time
 	Zone      *time.Location
 	Now       time.Time
 	WeekStart Weekday
 	// Calendar is non-nil when durations count business hours only.
 	Calendar *Calendar
-	Reports  []PlannedReport
+	Reports  []PushdownReport
 
-	rq    resolved
-	plans []*plan
+	rq      resolved
+	reports []*compiled
 }
 
-// PlannedReport is one report of a [Plan].
-type PlannedReport struct {
+// PushdownReport is one report of a [Pushdown].
+type PushdownReport struct {
 	Report Report
 	// Where selects the report's conversations: its filter and conditions,
 	// the viewer's scope and its date conditions, all in one tree. Rows
@@ -75,7 +75,7 @@ const (
 	CondPrefix   CondOp = "prefix"
 	CondSuffix   CondOp = "suffix"
 	// CondExpr is a part of a filter no operator above expresses; Expr holds
-	// its expression text. A source that cannot run it declines the plan.
+	// its expression text. A source that cannot run it declines the pushdown.
 	CondExpr CondOp = "expr"
 )
 
@@ -112,10 +112,10 @@ func condOf(s *Schema, p *filter.Pred) Cond {
 	return c
 }
 
-func newPlan(rq resolved, plans []*plan) *Plan {
-	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), Calendar: rq.cal, rq: rq, plans: plans}
-	for _, p := range plans {
-		h := hintFor([]*plan{p})
+func newPushdown(rq resolved, cs []*compiled) *Pushdown {
+	pl := &Pushdown{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), Calendar: rq.cal, rq: rq, reports: cs}
+	for _, p := range cs {
+		h := hintFor([]*compiled{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
 		// the condition spelled out.
 		where := p.pred
@@ -126,7 +126,7 @@ func newPlan(rq resolved, plans []*plan) *Plan {
 		case p.dateCreated:
 			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Range, Field: created.field(), Vals: []any{rq.from, rq.to}}}}
 		}
-		pr := PlannedReport{Report: p.r, Where: condOf(rq.schema, where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
+		pr := PushdownReport{Report: p.r, Where: condOf(rq.schema, where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
 			Dimensions: p.dimProps, Measure: p.measure}
 		if p.bucket != NoBucket {
 			pr.Buckets = p.starts
@@ -163,17 +163,17 @@ type Group struct {
 	Durations []time.Duration
 }
 
-// ErrBadGroups is returned by [Plan.Result] for groups that do not fit the
+// ErrBadGroups is returned by [Pushdown.Result] for groups that do not fit the
 // report.
 var ErrBadGroups = errors.New("convreport: groups do not fit the report")
 
 // Result turns a source's groups for report i into its Result, exactly as
 // the engine would: the same values, points, order and folding.
-func (p *Plan) Result(i int, groups []Group) (Result, error) {
-	if i < 0 || i >= len(p.plans) {
+func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
+	if i < 0 || i >= len(p.reports) {
 		return Result{}, fmt.Errorf("%w: no report %d", ErrBadGroups, i)
 	}
-	pl := p.plans[i]
+	pl := p.reports[i]
 	// Local dictionaries: code 0 is "no value", as in a Table.
 	dicts := make([][]string, len(pl.dims))
 	index := make([]map[string]uint32, len(pl.dims))
