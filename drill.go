@@ -165,13 +165,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 				it := items[k]
 				seg := t.segs[it.seg]
 				n := min(chunkRows, seg.n-it.base)
-				var m mask
-				for j := 0; j < n; j += 64 {
-					m[j/64] = ^uint64(0)
-					if rem := n - j; rem < 64 {
-						m[j/64] = 1<<rem - 1
-					}
-				}
+				m := t.live(it.seg, it.base, n)
 				clipRange(&m, it.base, n, it.lo, it.hi)
 				lc.reset()
 				if err := cp.eval(ec, lc, seg, it.base, n, &m, &m); err != nil {
@@ -196,6 +190,16 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	}
 	for _, f := range found {
 		d.refs = append(d.refs, f...)
+	}
+	if len(t.segs) > 1 {
+		// Each segment is in creation order; the list must be as a whole.
+		slices.SortFunc(d.refs, func(a, b rowRef) int {
+			sa, sb := t.segs[a.seg], t.segs[b.seg]
+			if rowLess(sa, int(a.row), sb, int(b.row)) {
+				return -1
+			}
+			return 1
+		})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -238,13 +238,7 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, cal *bizHours, 
 				}
 				it := items[k]
 				seg := t.segs[it.seg]
-				var ones mask
-				for j := 0; j < it.n; j += 64 {
-					ones[j/64] = ^uint64(0)
-					if rem := it.n - j; rem < 64 {
-						ones[j/64] = 1<<rem - 1
-					}
-				}
+				ones := t.live(it.seg, it.base, it.n)
 				clear(done)
 				lc.reset()
 				for pi, p := range plans {

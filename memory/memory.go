@@ -13,9 +13,10 @@ import (
 )
 
 // Source holds conversations in memory. It is safe for concurrent use: runs
-// read an immutable snapshot while Add publishes a new one.
+// read an immutable snapshot while Add, Upsert, Delete and Apply publish
+// new ones, so a run sees each batch of changes entirely or not at all.
 type Source struct {
-	mu   sync.Mutex // serialises Add
+	mu   sync.Mutex // serialises changes
 	snap atomic.Pointer[convreport.Table]
 }
 
@@ -61,6 +62,49 @@ func (s *Source) Add(cs ...convreport.Conversation) error {
 	}
 	s.snap.Store(t)
 	return nil
+}
+
+// Batch is a set of changes applied at once by [Source.Apply].
+type Batch struct {
+	// Upsert holds conversations to insert, each replacing the one held
+	// with its ID if any: a conversation's new state. When an ID appears
+	// twice, the later conversation wins.
+	Upsert []convreport.Conversation
+	// Delete holds the IDs of conversations to remove; IDs not held are
+	// ignored. An ID may not be both upserted and deleted in one batch.
+	Delete []string
+}
+
+// Apply applies a batch of changes. Every upserted conversation is
+// validated first, as by New; on any error, nothing changes. Runs already
+// started keep the snapshot they began with; runs started after Apply
+// returns see the whole batch.
+//
+// A batch costs about its own size, not the source's: see
+// [convreport.Table.Apply]. Replaced and deleted rows are reclaimed as the
+// source's segments merge.
+func (s *Source) Apply(b Batch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.snap.Load().Apply(b.Upsert, b.Delete)
+	if err != nil {
+		return err
+	}
+	s.snap.Store(t)
+	return nil
+}
+
+// Upsert inserts conversations, each replacing the one held with its ID;
+// it is Apply of a batch of upserts.
+func (s *Source) Upsert(cs ...convreport.Conversation) error {
+	return s.Apply(Batch{Upsert: cs})
+}
+
+// Delete removes the conversations with these IDs, ignoring IDs not held;
+// it is Apply of a batch of deletes.
+func (s *Source) Delete(ids ...string) {
+	// A batch of deletes only cannot fail: nothing is validated.
+	_ = s.Apply(Batch{Delete: ids})
 }
 
 // Len returns the number of conversations held.
