@@ -186,3 +186,62 @@ func TestUpsertDelete(t *testing.T) {
 	require.True(t, got[closed.ID].ClosedAt.Equal(closed.ClosedAt))
 	require.Equal(t, base[5].Status, got[base[5].ID].Status, "a refused batch changed a conversation")
 }
+
+// A watcher hears of every batch: signals coalesce while it is busy, but
+// after its last signal it has seen the last batch. Cancelling closes the
+// channel.
+func TestWatchSignalsEveryBatch(t *testing.T) {
+	base := conformance.Generate(30, 2)
+	src, err := memory.New(base, memory.WithSchema(conformance.Schema()))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	ch, err := src.Watch(ctx)
+	require.NoError(t, err)
+
+	select {
+	case <-ch:
+		t.Fatal("a signal before any change")
+	default:
+	}
+	// Many batches while the watcher does not read: one pending signal.
+	for i := range 50 {
+		c := base[i%len(base)]
+		c.Assignee = fmt.Sprintf("rep-%d", i)
+		require.NoError(t, src.Upsert(c))
+	}
+	select {
+	case <-ch:
+	case <-time.After(time.Second):
+		t.Fatal("no signal after 50 batches")
+	}
+	select {
+	case <-ch:
+		t.Fatal("signals did not coalesce")
+	default:
+	}
+	// A reader that reruns on each signal ends with the last state.
+	var last atomic.Value
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		for range ch {
+			for c, err := range src.Scan(context.Background(), convreport.ScanHint{}) {
+				if err == nil && c.ID == base[0].ID {
+					last.Store(c.Assignee)
+				}
+			}
+		}
+	}()
+	for i := range 200 {
+		c := base[0]
+		c.Assignee = fmt.Sprintf("final-%d", i)
+		require.NoError(t, src.Upsert(c))
+	}
+	require.Eventually(t, func() bool { return last.Load() == "final-199" }, 5*time.Second, time.Millisecond)
+	cancel()
+	select {
+	case <-readerDone:
+	case <-time.After(time.Second):
+		t.Fatal("the channel was not closed when ctx was done")
+	}
+}

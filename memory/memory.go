@@ -16,13 +16,17 @@ import (
 // read an immutable snapshot while Add, Upsert, Delete and Apply publish
 // new ones, so a run sees each batch of changes entirely or not at all.
 type Source struct {
-	mu   sync.Mutex // serialises changes
+	mu   sync.Mutex // serialises changes and guards watchers
 	snap atomic.Pointer[convreport.Table]
+	// watchers each hold one pending signal at most: a full channel
+	// already tells its reader to look again.
+	watchers map[chan convreport.Change]struct{}
 }
 
 var (
 	_ convreport.Source   = (*Source)(nil)
 	_ convreport.Columnar = (*Source)(nil)
+	_ convreport.Watcher  = (*Source)(nil)
 )
 
 // Option configures a Source.
@@ -61,6 +65,7 @@ func (s *Source) Add(cs ...convreport.Conversation) error {
 		return err
 	}
 	s.snap.Store(t)
+	s.notify()
 	return nil
 }
 
@@ -91,7 +96,38 @@ func (s *Source) Apply(b Batch) error {
 		return err
 	}
 	s.snap.Store(t)
+	s.notify()
 	return nil
+}
+
+// Watch returns a channel that receives a Change after each Add, Upsert,
+// Delete or Apply (coalesced while the reader is busy); it is closed when
+// ctx is done.
+func (s *Source) Watch(ctx context.Context) (<-chan convreport.Change, error) {
+	ch := make(chan convreport.Change, 1)
+	s.mu.Lock()
+	if s.watchers == nil {
+		s.watchers = map[chan convreport.Change]struct{}{}
+	}
+	s.watchers[ch] = struct{}{}
+	s.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		delete(s.watchers, ch)
+		close(ch)
+		s.mu.Unlock()
+	})
+	return ch, nil
+}
+
+// notify signals every watcher without blocking; the caller holds s.mu.
+func (s *Source) notify() {
+	for ch := range s.watchers {
+		select {
+		case ch <- convreport.Change{}:
+		default: // a signal is already pending
+		}
+	}
 }
 
 // Upsert inserts conversations, each replacing the one held with its ID;
