@@ -1,6 +1,9 @@
 package convreport
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Watcher is a [Source] that says when its conversations change, so that
 // a live dashboard reruns its reports only then.
@@ -20,4 +23,15 @@ type Watcher interface {
 // changed. Err is set, on the channel's last value, when watching failed.
 type Change struct {
 	Err error
+}
+
+// Watch returns the change feed of the engine's source when it is a
+// [Watcher], and an error wrapping [ErrUnsupported] when it is not: a
+// caller that keeps dashboards live reruns them on each [Change].
+func (e *Engine) Watch(ctx context.Context) (<-chan Change, error) {
+	w, ok := e.src.(Watcher)
+	if !ok {
+		return nil, fmt.Errorf("convreport: %s does not tell of its changes: %w", sourceName(e.src), ErrUnsupported)
+	}
+	return w.Watch(ctx)
 }
