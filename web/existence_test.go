@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"time"
+
 	"context"
 	"net/http"
 	"os"
@@ -17,6 +19,7 @@ import (
 var dashboardRoutes = []req{
 	{method: http.MethodGet, path: "/api/dashboards/email"},
 	{method: http.MethodGet, path: "/api/dashboards/email/run?range=last_7_days"},
+	{method: http.MethodGet, path: "/api/dashboards/email/live?range=last_7_days", timeout: time.Second},
 	{method: http.MethodGet, path: "/api/dashboards/email/reports/email-volume-by-owner"},
 	{method: http.MethodPatch, path: "/api/dashboards/email/reports/email-volume-by-owner", body: `{"version": 1, "name": "Mine"}`},
 	{method: http.MethodPost, path: "/api/dashboards/email/reports/email-volume-by-owner/save-as-new", body: `{"version": 1, "name": "Mine"}`},

@@ -113,6 +113,8 @@ type req struct {
 	host               string // default reports.test
 	body               string
 	header             map[string]string
+	// timeout ends the request after it, for a stream that would go on.
+	timeout time.Duration
 }
 
 // do sends r the way a same-origin browser page would (JSON content type
@@ -124,6 +126,11 @@ func (f *fixture) do(r req) *httptest.ResponseRecorder {
 		body = strings.NewReader(r.body)
 	}
 	hr := httptest.NewRequest(r.method, "http://reports.test"+r.path, body)
+	if r.timeout > 0 {
+		ctx, cancel := context.WithTimeout(hr.Context(), r.timeout)
+		defer cancel()
+		hr = hr.WithContext(ctx)
+	}
 	if r.host != "" {
 		hr.Host = r.host
 	}

@@ -162,6 +162,10 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v convrepor
 	if err != nil {
 		return err
 	}
+	// A stream lasts as long as its page: lift a server's write timeout
+	// (where the writer allows it) and bound each write instead.
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
 	hd.Set("Cache-Control", "no-store")

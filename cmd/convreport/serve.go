@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
@@ -99,6 +100,11 @@ It answers only for its listen address, localhost names and the names of
 --allow-host (421 otherwise), so that no other site's page can reach it
 under that site's name (DNS rebinding).
 
+With --follow, lines appended to the --data .jsonl file (tail -f style) are
+upserts: a line whose ID was seen replaces that conversation, and open
+dashboards redraw the charts that change. A bad line is reported with its
+line number and skipped; the server keeps running.
+
 Flags:
 `
 
@@ -160,6 +166,7 @@ func (c *cli) serve(args []string) error {
 	fs.StringVar(&data.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -)")
 	fs.BoolVar(&data.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&data.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
+	follow := fs.Bool("follow", false, "keep reading the --data .jsonl file: each line appended is an upsert (a line with an ID already seen replaces it), and open dashboards update live")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dir := fs.String("dashboards", "", "directory keeping the dashboards, one JSON file each (default: in memory, lost on exit)")
 	tz := fs.String("tz", "", "time zone of requests that name none (default Europe/Paris for sample data, UTC otherwise)")
@@ -195,6 +202,11 @@ func (c *cli) serve(args []string) error {
 		return usageError("--request-timeout %v: want a positive duration, like 30s or 2m", *timeout)
 	}
 	isSample := *dataPath == "" || *dataPath == "sample"
+	if *follow {
+		if format, err := ingest.FormatOf(*dataPath); isSample || *dataPath == "-" || err != nil || format != ingest.JSONL || data.format != "" && data.format != "jsonl" {
+			return usageError("--follow needs --data with a .jsonl file to follow")
+		}
+	}
 	if isSample && *n <= 0 {
 		return usageError("--n must be positive")
 	}
@@ -240,11 +252,27 @@ func (c *cli) serve(args []string) error {
 		count = len(cs)
 	} else {
 		data.path = *dataPath
+		var before int64
+		if st, err := os.Stat(*dataPath); err == nil {
+			before = st.Size()
+		}
 		var cs []convreport.Conversation
 		if src, cs, err = c.load(data); err != nil {
 			return err
 		}
 		count = len(cs)
+		if *follow {
+			mem, ok := src.(*memory.Source)
+			if !ok {
+				return usageError("--follow needs --data with a .jsonl file to follow")
+			}
+			fl, err := newFollower(*dataPath, before, mem, ingest.Options{IgnoreUnknown: data.ignoreUnknown, Schema: mem.Schema()}, c.stderr)
+			if err != nil {
+				return err
+			}
+			go fl.run(c.ctx)
+			fmt.Fprintf(c.stderr, "convreport: following %s: lines appended to it update the dashboards\n", fl.name)
+		}
 	}
 
 	var st convreport.Store = store.NewMemory()

@@ -282,3 +282,109 @@ func TestServeFlagErrors(t *testing.T) {
 	o = cli(t, "", "serve", "--data", "/nonexistent/conversations.jsonl")
 	require.Equal(t, 1, o.code, o.stderr)
 }
+
+// "serve --follow" applies the lines appended to its file as upserts while
+// it serves: a changed conversation replaces the old one, a new one is
+// added, and a bad line is reported with its line number and skipped
+// without losing the lines after it.
+func TestServeFollow(t *testing.T) {
+	path := generated(t, 500)
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	require.Len(t, lines, 500)
+
+	// The reference: chats created in the period, by the last line of
+	// each ID, counted with a plain loop over the file.
+	from, to := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	chats := func(lines []string) int64 {
+		last := map[string]map[string]any{}
+		for _, l := range lines {
+			var m map[string]any
+			if json.Unmarshal([]byte(l), &m) != nil || m["id"] == nil || m["channel"] == "carrier-pigeon" {
+				continue
+			}
+			last[m["id"].(string)] = m
+		}
+		var n int64
+		for _, m := range last {
+			at, _ := time.Parse(time.RFC3339Nano, m["created_at"].(string))
+			if m["channel"] == "chat" && !at.Before(from) && at.Before(to) {
+				n++
+			}
+		}
+		return n
+	}
+	served := func(s *server) int64 {
+		code, _, body := s.request(http.MethodGet, "/api/dashboards/chat-overview/run?range=last_90_days", "", nil)
+		require.Equal(t, http.StatusOK, code, body)
+		var res struct {
+			Reports []struct {
+				Points []struct {
+					Count int64 `json:"count"`
+				} `json:"points"`
+			} `json:"reports"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &res))
+		var n int64
+		for _, p := range res.Reports[0].Points { // conversations by rep: every chat once
+			n += p.Count
+		}
+		return n
+	}
+
+	s := startServe(t, "--data", path, "--follow", "--now", "2025-06-01", "--tz", "UTC", "--user", "ana")
+	require.Contains(t, s.stderr.String(), "following conversations.jsonl")
+	require.Equal(t, chats(lines), served(s))
+
+	// A chat becomes an email, two new chats arrive around a bad line.
+	var moved map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m))
+		at, _ := time.Parse(time.RFC3339Nano, m["created_at"].(string))
+		if m["channel"] == "chat" && !at.Before(from) && at.Before(to) {
+			moved = m
+			break
+		}
+	}
+	require.NotNil(t, moved)
+	moved["channel"] = "email"
+	mv, err := json.Marshal(moved)
+	require.NoError(t, err)
+	added := []string{
+		string(mv),
+		`{"id":"follow-1","channel":"chat","status":"open","created_at":"2025-05-20T10:00:00Z","assignee":"New Rep"}`,
+		`{"id":"follow-bad","channel":"carrier-pigeon","status":"open","created_at":"2025-05-20T10:00:00Z"}`,
+		`{"id":"follow-2","channel":"chat","status":"open","created_at":"2025-05-21T10:00:00Z"}`,
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(strings.Join(added, "\n") + "\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	want := chats(append(lines, added...))
+	require.Equal(t, chats(lines)+1, want, "the reference itself: -1 moved, +2 new")
+	require.Eventually(t, func() bool { return served(s) == want }, 15*time.Second, 50*time.Millisecond,
+		"served %d chats, want %d\n%s", served(s), want, s.stderr.String())
+	require.Contains(t, s.stderr.String(), `conversations.jsonl: line 503: conversation "follow-bad": channel: "carrier-pigeon" is not a channel`, "the bad line is named by its line number")
+
+	// A line written in two parts applies once it is whole.
+	f, err = os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"id":"follow-3","channel":"chat","status":"open",`)
+	require.NoError(t, err)
+	time.Sleep(500 * time.Millisecond)
+	_, err = f.WriteString(`"created_at":"2025-05-22T10:00:00Z"}` + "\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.Eventually(t, func() bool { return served(s) == want+1 }, 15*time.Second, 50*time.Millisecond)
+	s.stop()
+
+	for _, args := range [][]string{{"serve", "--follow"}, {"serve", "--follow", "--data", "-"}, {"serve", "--follow", "--data", "x.csv"}} {
+		o := cli(t, "", args...)
+		require.Equal(t, 2, o.code, "%v", args)
+		require.Contains(t, o.stderr, "--follow needs --data with a .jsonl file to follow", "%v", args)
+	}
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/memory"
+)
+
+// followEvery is how often "serve --follow" looks at its file.
+const followEvery = 200 * time.Millisecond
+
+// follower applies the lines appended to a JSON Lines file to a memory
+// source, as "tail -f" would show them: each new line is an upsert (a line
+// with an ID already seen replaces that conversation). A bad line is
+// reported with its line number and skipped; the lines around it apply.
+type follower struct {
+	path string
+	name string // the file's name in messages
+	src  *memory.Source
+	opt  ingest.Options
+	out  io.Writer // where bad lines and batches are reported
+	off  int64     // bytes of the file consumed
+	line int       // lines consumed
+	// partial is set when off is inside a line the load read whole: the
+	// next poll goes on from that line's end.
+	partial bool
+}
+
+// newFollower starts following path from offset off, the size the file
+// had before it was loaded (a line appended since is applied twice, which
+// an upsert makes harmless). It counts the lines before off, so that the
+// messages give the file's own line numbers.
+func newFollower(path string, off int64, src *memory.Source, opt ingest.Options, out io.Writer) (*follower, error) {
+	f := &follower{path: path, name: filepath.Base(path), src: src, opt: opt, out: out}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	buf := make([]byte, 1<<20)
+	var read int64
+	for read < off {
+		n, err := fh.Read(buf[:min(int64(len(buf)), off-read)])
+		f.line += bytes.Count(buf[:n], []byte{'\n'})
+		read += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	f.off = read
+	// A partial last line was loaded whole, or not at all: go on from the
+	// line's end, which a later poll finds.
+	if f.off > 0 {
+		if _, err := fh.ReadAt(buf[:1], f.off-1); err == nil && buf[0] != '\n' {
+			f.line++ // the line the load ended on
+			f.partial = true
+		}
+	}
+	return f, nil
+}
+
+// run polls the file until ctx is done.
+func (f *follower) run(ctx context.Context) {
+	t := time.NewTicker(followEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := f.poll(ctx); err != nil {
+			fmt.Fprintf(f.out, "convreport: following %s: %v\n", f.name, err)
+		}
+	}
+}
+
+// poll applies the complete lines appended since the last poll.
+func (f *follower) poll(ctx context.Context) error {
+	st, err := os.Stat(f.path)
+	if err != nil {
+		return err
+	}
+	if st.Size() < f.off {
+		fmt.Fprintf(f.out, "convreport: %s was truncated: following it from its start\n", f.name)
+		f.off, f.line, f.partial = 0, 0, false
+	}
+	if st.Size() == f.off {
+		return nil
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	chunk := make([]byte, min(st.Size()-f.off, 64<<20))
+	n, err := fh.ReadAt(chunk, f.off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	chunk = chunk[:n]
+	end := bytes.LastIndexByte(chunk, '\n')
+	if end < 0 {
+		return nil // a line still being written
+	}
+	chunk = chunk[:end+1]
+	if f.partial {
+		i := bytes.IndexByte(chunk, '\n')
+		f.off += int64(i) + 1
+		chunk = chunk[i+1:]
+		f.partial = false
+	}
+
+	var batch []convreport.Conversation
+	var lines []int
+	for len(chunk) > 0 {
+		i := bytes.IndexByte(chunk, '\n')
+		text := chunk[:i+1]
+		chunk = chunk[i+1:]
+		f.off += int64(len(text))
+		f.line++
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		c, err := f.parse(ctx, text)
+		if err != nil {
+			fmt.Fprintf(f.out, "convreport: %v (skipped)\n", err)
+			continue
+		}
+		batch = append(batch, c)
+		lines = append(lines, f.line)
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	if err := f.src.Upsert(batch...); err != nil {
+		// One conversation refused refuses the batch: apply them one by
+		// one, so that only the bad line is lost.
+		for i, c := range batch {
+			if err := f.src.Upsert(c); err != nil {
+				fmt.Fprintf(f.out, "convreport: %s: line %d: %v (skipped)\n", f.name, lines[i], err)
+			}
+		}
+	}
+	return nil
+}
+
+// parse reads one line, numbering its error as the file's line f.line.
+func (f *follower) parse(ctx context.Context, text []byte) (convreport.Conversation, error) {
+	opt := f.opt
+	opt.SkipInvalid, opt.Progress, opt.File = false, nil, f.name
+	for c, err := range ingest.ReadJSONL(ctx, bytes.NewReader(text), opt) {
+		if err != nil {
+			var le *ingest.LineError
+			if errors.As(err, &le) {
+				le.Line = f.line
+			}
+			return convreport.Conversation{}, err
+		}
+		return c, nil
+	}
+	return convreport.Conversation{}, fmt.Errorf("%s: line %d: no conversation", f.name, f.line)
+}
