@@ -24,12 +24,17 @@ import (
 //
 // A Calendar reads and writes JSON as
 //
-//	{"zone": "Europe/Paris",
+//	{"name": "paris-office", "zone": "Europe/Paris",
 //	 "week": {"monday": [{"start": "09:00", "end": "17:00"}], "tuesday": […], …},
 //	 "holidays": ["2025-12-25"]}
 //
-// where closed days are left out, and a missing zone means UTC.
+// where closed days are left out, a missing zone means UTC, and the name is
+// optional: it is how a [CalendarSet], a dashboard and a report refer to
+// the calendar.
 type Calendar struct {
+	// Name identifies the calendar in a [CalendarSet] ("paris-office"); see
+	// [CalendarSet.Validate] for its form. Between ignores it.
+	Name string
 	// Zone is the IANA time zone of the hours and holidays; nil means UTC.
 	Zone *time.Location
 	// Week holds the open hours of each weekday, indexed by time.Weekday
@@ -259,12 +264,16 @@ func (e *CalendarError) Error() string {
 var weekdayKeys = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
 // Validate reports every problem of c, joined, each a *CalendarError naming
-// the weekday and interval: hours outside 00:00–24:00, an interval whose
+// the field: a name that is not 1 to 64 of a–z, 0–9, "-" and "_" (it names
+// a file and appears in URLs), hours outside 00:00–24:00, an interval whose
 // start is not before its end (including overnight hours, which must be
 // split at midnight), intervals overlapping within a day, and holidays that
 // are not dates. Between assumes a valid calendar.
 func (c *Calendar) Validate() error {
 	var errs []error
+	if c.Name != "" && !idPattern.MatchString(c.Name) {
+		errs = append(errs, &CalendarError{"name", fmt.Sprintf("%q is not a calendar name: use 1 to 64 of a-z, 0-9, - and _", c.Name)})
+	}
 	for wd, day := range c.Week {
 		for i, h := range day {
 			field := fmt.Sprintf("week.%s[%d]", weekdayKeys[wd], i)
@@ -465,6 +474,7 @@ func daysFromCivil(y int64, m, d int) int64 {
 // calendarJSON is the JSON form of a Calendar; values stay text so that a
 // bad one is reported with its path.
 type calendarJSON struct {
+	Name     string   `json:"name,omitempty"`
 	Zone     string   `json:"zone"`
 	Week     weekJSON `json:"week"`
 	Holidays []string `json:"holidays,omitempty"`
@@ -497,7 +507,7 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	j := calendarJSON{Zone: "UTC"}
+	j := calendarJSON{Name: c.Name, Zone: "UTC"}
 	if c.Zone != nil {
 		j.Zone = c.Zone.String()
 		if err := checkZoneName(j.Zone); err != nil {
@@ -526,7 +536,7 @@ func (c *Calendar) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return calendarJSONError(err)
 	}
-	var out Calendar
+	out := Calendar{Name: j.Name}
 	if j.Zone != "" {
 		if err := checkZoneName(j.Zone); err != nil {
 			return err
@@ -588,7 +598,7 @@ func calendarJSONError(err error) error {
 		return &CalendarError{te.Field, fmt.Sprintf("want %s, got a JSON %s", want, te.Value)}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &CalendarError{"", "unknown field " + name + " (want zone, week with monday to sunday, holidays; hours with start and end)"}
+		return &CalendarError{"", "unknown field " + name + " (want name, zone, week with monday to sunday, holidays; hours with start and end)"}
 	}
 	return &CalendarError{"", err.Error()}
 }

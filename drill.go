@@ -27,6 +27,7 @@ type Drill struct {
 	t       *Table
 	refs    []rowRef
 	maxPage int
+	biz     *bizHours // the report's business hours, for duration columns
 }
 
 type rowRef struct{ seg, row int32 }
@@ -67,7 +68,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if len(pl.dims) == 0 {
 			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions")
 		}
-		gs, ls, err := scanTable(ctx, t, plans, rq.biz, env, e.workers)
+		gs, ls, err := scanTable(ctx, t, plans, env, e.workers)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +95,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 			}
 		}
 		if _, ok := pointGroupKey(t, pl, l, p); !ok {
-			return &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}, nil
+			return &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}, nil
 		}
 	}
 
@@ -130,7 +131,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		where = append(where, &pred{op: pKnown, prop: mustProp(t.schema, pl.measure.Metric.property())})
 	}
 
-	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}
+	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
 	ec := newEvalCtx(ctx, t)
 	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
 	// Chunks are shared out among the workers; each chunk's rows are kept
@@ -349,10 +350,18 @@ func (d *Drill) rows(offset, limit int) iter.Seq[Conversation] {
 }
 
 // Values returns c's value of each of the drill's Columns (nil when
-// unknown), typed as [Schema.Value] returns them.
+// unknown), typed as [Schema.Value] returns them. When the report counts
+// business hours, its derived durations (FirstResponseTime, WaitTime,
+// TimeToClose) are business time, as the report's number counted them.
 func (d *Drill) Values(c *Conversation) []any {
 	out := make([]any, len(d.Columns))
 	for i, p := range d.Columns {
+		if d.biz != nil && p.Derived {
+			if v, ok := d.biz.duration(c, p); ok {
+				out[i] = v
+			}
+			continue
+		}
 		if v, ok := propertyValue(c, p); ok {
 			out[i] = v
 		}

@@ -18,7 +18,10 @@ type Plan struct {
 	Zone      *time.Location
 	Now       time.Time
 	WeekStart time.Weekday
-	// Calendar is non-nil when durations count business hours only.
+	// Calendar is non-nil when the durations of any report count business
+	// hours (each report's calendars are in PlannedReport): a source that
+	// does not compute business time declines the plan on this one field,
+	// so that no report's number silently changes.
 	Calendar *Calendar
 	Reports  []PlannedReport
 
@@ -45,6 +48,11 @@ type PlannedReport struct {
 	Buckets        []time.Time
 	BucketProperty Property
 	Measure        Measure
+	// Calendar is non-nil when the report's durations count business
+	// hours: by InboxCalendars[Inbox] for a conversation whose inbox is
+	// there, and by Calendar otherwise.
+	Calendar       *Calendar
+	InboxCalendars map[string]*Calendar
 }
 
 // CondOp is the operator of a [Cond].
@@ -127,6 +135,12 @@ func newPlan(rq resolved, plans []*plan) *Plan {
 		if p.bucket != NoBucket {
 			pr.Buckets = p.starts
 			pr.BucketProperty = p.dateProp
+		}
+		if p.biz != nil {
+			pr.Calendar, pr.InboxCalendars = p.biz.def.c, p.biz.inboxCalendars()
+			if pl.Calendar == nil {
+				pl.Calendar = pr.Calendar
+			}
 		}
 		pl.Reports = append(pl.Reports, pr)
 	}

@@ -85,6 +85,8 @@ func (s *Source) statements(plan *convreport.Plan) ([]stmt, error) {
 		return nil, decline("pushdown is off (WithoutPushdown)")
 	}
 	if plan.Calendar != nil {
+		// Every report, not only those that count business hours, goes
+		// back to the engine, which then offers the others one by one.
 		return nil, decline("business hours (a Calendar) are computed by the engine")
 	}
 	out := make([]stmt, len(plan.Reports))
