@@ -22,8 +22,10 @@ func (c *cli) run(args []string) error {
 	fs := c.flags("run")
 	var data dataFlags
 	var qf queryFlags
+	var cal calendarFlag
 	data.register(fs)
 	qf.register(fs)
+	cal.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
@@ -49,6 +51,9 @@ func (c *cli) run(args []string) error {
 	d.Reports = withTop(d.Reports, *top)
 	q, err := qf.query(time.Now())
 	if err != nil {
+		return err
+	}
+	if err := cal.apply(&q, d); err != nil {
 		return err
 	}
 	src, cs, err := c.load(data)
