@@ -387,14 +387,21 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 	if d.Calendar == "" {
 		return e.Run(ctx, q, d.Reports...)
 	}
-	// The dashboard's calendar is each report's that names none; the
-	// results carry the reports as they ran.
+	// The results carry the reports as they ran.
 	rs := make([]Report, len(d.Reports))
 	for i, r := range d.Reports {
-		if r.Calendar == "" {
-			r.Calendar = d.Calendar
-		}
-		rs[i] = r
+		rs[i] = d.Runnable(r)
 	}
 	return e.Run(ctx, q, rs...)
+}
+
+// Runnable returns r as [Engine.RunDashboard] runs it in d: with d's
+// Calendar when r names none. Run one report of a dashboard on its own
+// ([Engine.Run], [Engine.DrillDown]) through it, so that its numbers are
+// the dashboard's; save the report itself, not what Runnable returns.
+func (d Dashboard) Runnable(r Report) Report {
+	if r.Calendar == "" {
+		r.Calendar = d.Calendar
+	}
+	return r
 }

@@ -285,7 +285,7 @@ func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
 		return nil, err
 	}
 	p := periodOf(r.URL.Query())
-	q, err := h.query(p, v)
+	q, err := h.query(r.Context(), p, v)
 	if err != nil {
 		return nil, err
 	}

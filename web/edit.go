@@ -40,6 +40,11 @@ type editRequest struct {
 	Filter        *string                 `json:"filter"`
 	Conditions    *[]convreport.Condition `json:"conditions"`
 	AddConditions []convreport.Condition  `json:"add_conditions"`
+
+	// Calendar names the calendar whose business hours the report's
+	// durations count; "" counts calendar time (or the dashboard's
+	// calendar, if it has one).
+	Calendar *string `json:"calendar"`
 }
 
 // edits turns the request into the SDK's report edits, in a fixed order:
@@ -102,6 +107,13 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 	}
 	for _, c := range e.AddConditions {
 		out = append(out, convreport.AddCondition(c))
+	}
+	if e.Calendar != nil {
+		name := *e.Calendar
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
+			r.Calendar = name
+			return nil
+		})
 	}
 	return out, nil
 }
@@ -234,11 +246,11 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
-	q, err := h.query(periodOf(r.URL.Query()), v)
+	q, err := h.query(r.Context(), periodOf(r.URL.Query()), v)
 	if err != nil {
 		return err
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
+	results, err := h.cfg.Engine.Run(r.Context(), q, nd.Runnable(rep))
 	if err != nil {
 		return err
 	}

@@ -348,7 +348,17 @@
         filter: filterIn.value,
         // A condition still being filled in is not sent.
         conditions: model.conditions.filter((c) => complete(c)),
+        calendar: calendarChoice(),
       };
+    }
+    // The business-hours toggle: a calendar's name, or "" for calendar time.
+    const business = $("#edit-business"), calendarSel = $("#edit-calendar");
+    function calendarChoice() { return business && business.checked && calendarSel ? calendarSel.value : ""; }
+    function syncCalendar() { if (calendarSel) calendarSel.disabled = !business.checked; }
+    if (business) {
+      syncCalendar();
+      business.addEventListener("change", () => { syncCalendar(); changed(); });
+      calendarSel.addEventListener("change", changed);
     }
     function complete(c) {
       const op = ops.find((o) => o.op === c.op);
