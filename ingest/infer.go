@@ -239,6 +239,9 @@ func (inf *inference) schema(file string) (*convreport.Schema, error) {
 			p.Kind = convreport.KindTime
 		case len(kinds) <= 1, len(kinds) == 2 && kinds[0] == seenString && kinds[1] == seenTime, inf.text:
 		default:
+			// In the order the data showed them: the conflict is on the
+			// line of the second.
+			sort.Slice(kinds, func(i, j int) bool { return k.first[kinds[i]] < k.first[kinds[j]] })
 			var where []string
 			for _, kind := range kinds {
 				where = append(where, fmt.Sprintf("%s on line %d", seenNames[kind], k.first[kind]))

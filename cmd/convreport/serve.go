@@ -160,6 +160,9 @@ func (c *cli) serve(args []string) error {
 	fs.StringVar(&data.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -)")
 	fs.BoolVar(&data.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&data.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
+	data.registerSchema(fs)
+	var cal calendarFlag
+	cal.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dir := fs.String("dashboards", "", "directory keeping the dashboards, one JSON file each (default: in memory, lost on exit)")
 	tz := fs.String("tz", "", "time zone of requests that name none (default Europe/Paris for sample data, UTC otherwise)")
@@ -197,6 +200,13 @@ func (c *cli) serve(args []string) error {
 	isSample := *dataPath == "" || *dataPath == "sample"
 	if isSample && *n <= 0 {
 		return usageError("--n must be positive")
+	}
+	if isSample && (data.schema != "" || data.inferSchema) {
+		return usageError("--schema and --infer-schema describe a --data file; the sample data has no custom properties")
+	}
+	cals, err := cal.load()
+	if err != nil {
+		return err
 	}
 	zoneName := *tz
 	if zoneName == "" {
@@ -247,10 +257,18 @@ func (c *cli) serve(args []string) error {
 		count = len(cs)
 	}
 
-	var st convreport.Store = store.NewMemory()
+	var st calendarKeeper = store.NewMemory()
 	if *dir != "" {
 		if st, err = store.OpenDir(*dir); err != nil {
 			return err
+		}
+	}
+	if cals != nil {
+		// The server keeps them with the dashboards (in --dashboards DIR,
+		// _calendars.json): the editor offers them, and they stay after a
+		// restart without --calendar.
+		if err := st.SaveCalendars(c.ctx, demoUsers["admin"], cals); err != nil {
+			return fmt.Errorf("--calendar %s: %s", cal.path, oneLine(err))
 		}
 	}
 	if err := seedDashboards(c.ctx, st); err != nil {
@@ -307,6 +325,13 @@ func (c *cli) serve(args []string) error {
 	}
 	fmt.Fprintln(c.stderr, "convreport: stopped")
 	return nil
+}
+
+// calendarKeeper is a store that keeps calendars, as store.Memory and
+// store.Dir do.
+type calendarKeeper interface {
+	convreport.Store
+	web.CalendarStore
 }
 
 // seedDashboards creates a dashboard from each template when the store
