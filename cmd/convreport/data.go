@@ -125,6 +125,10 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	}
 	cs, err = ingest.ReadAll(c.ctx, br, format, opt)
 	if err != nil && !d.skipInvalid {
+		if schema == nil && strings.Contains(err.Error(), "unknown custom property") {
+			// The data has custom properties nobody declared: say how.
+			return nil, nil, fmt.Errorf("%w (declare custom properties with --schema FILE.json or --infer-schema)", err)
+		}
 		return nil, nil, err
 	}
 	if err != nil {
