@@ -201,14 +201,19 @@ func (c *cli) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end}
+	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Calendars: demoCalendars(loc)}
 	var page []render.Dashboard
 	var drills []func(render.PointRef) *render.DrillTable
+	var dashboards []convreport.Dashboard
 	for _, t := range library.All() {
 		d, err := t.NewDashboard(convreport.DashboardOptions{Name: t.Name, Owner: "demo"})
 		if err != nil {
 			return err
 		}
+		dashboards = append(dashboards, d)
+	}
+	dashboards = append(dashboards, businessHoursDashboard())
+	for _, d := range dashboards {
 		d.Reports = withTop(d.Reports, demoTop)
 		q.Viewer = convreport.Viewer{UserID: "demo"}
 		eng := convreport.NewEngine(src)
@@ -232,7 +237,7 @@ func (c *cli) demo(args []string) error {
 			return &t
 		})
 	}
-	// One page holds both dashboards: their reports in order.
+	// One page holds every dashboard: their reports in order.
 	all := render.Dashboard{Name: "Conversations overview (sample data)"}
 	var owner []int
 	var index []int
