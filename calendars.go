@@ -416,3 +416,20 @@ func (b *bizHours) duration(c *Conversation, p Property) (time.Duration, bool) {
 	bc := b.calendarOf(c.Inbox)
 	return bc.c.between(end.Add(-d), end, bc.hol), true
 }
+
+// derivedMetric returns the metric constant of a derived duration
+// property; metricNone for any other.
+func derivedMetric(p Property) int {
+	if !p.Derived {
+		return metricNone
+	}
+	switch p.Name {
+	case "FirstResponseTime":
+		return metricFirstResponse
+	case "WaitTime":
+		return metricWait
+	case "TimeToClose":
+		return metricClose
+	}
+	return metricNone
+}

@@ -213,6 +213,18 @@ func TestInboxCalendarsAgainstMinuteWalk(t *testing.T) {
 		n++
 	}
 	require.Equal(t, len(cs), n)
+
+	// Sorted by a duration, the rows are in the order of the business
+	// time they list (calendar time would order them otherwise).
+	for j, m := range []string{"FirstResponseTime", "WaitTime", "TimeToClose"} {
+		require.NoError(t, dr.SortBy(m, false))
+		var prev time.Duration
+		for c := range dr.All() {
+			v := dr.Values(&c)[2+j].(time.Duration)
+			require.GreaterOrEqual(t, v, prev, m)
+			prev = v
+		}
+	}
 }
 
 func runWith(t *testing.T, eng *convreport.Engine, q convreport.Query, r convreport.Report) convreport.Result {

@@ -275,10 +275,19 @@ func (d *Drill) SortBy(property string, desc bool) error {
 		return fmt.Errorf("convreport: drill-down sort: %w", err)
 	}
 	c := d.t.schema.index[p.Name]
+	value := func(seg *segment, row int) (any, bool) { return d.t.value(seg, c, row) }
+	if m := derivedMetric(p); d.biz != nil && m != metricNone {
+		// Business time, as the rows list it.
+		ec := newEvalCtx(context.Background(), d.t)
+		value = func(seg *segment, row int) (any, bool) {
+			v, ok := ec.metric(seg, row, m, d.biz)
+			return time.Duration(v), ok
+		}
+	}
 	slices.SortStableFunc(d.refs, func(a, b rowRef) int {
 		sa, sb := d.t.segs[a.seg], d.t.segs[b.seg]
-		va, ka := d.t.value(sa, c, int(a.row))
-		vb, kb := d.t.value(sb, c, int(b.row))
+		va, ka := value(sa, int(a.row))
+		vb, kb := value(sb, int(b.row))
 		if ka != kb {
 			if ka {
 				return -1
