@@ -41,6 +41,10 @@ type editRequest struct {
 	Conditions    *[]convreport.Condition `json:"conditions"`
 	AddConditions []convreport.Condition  `json:"add_conditions"`
 
+	// Dimensions replaces what the report groups by, in order: string,
+	// enum and bool properties, custom ones too.
+	Dimensions *[]string `json:"dimensions"`
+
 	// Calendar names the calendar whose business hours the report's
 	// durations count; "" counts calendar time (or the dashboard's
 	// calendar, if it has one).
@@ -107,6 +111,18 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 	}
 	for _, c := range e.AddConditions {
 		out = append(out, convreport.AddCondition(c))
+	}
+	if e.Dimensions != nil {
+		if len(*e.Dimensions) > maxProperties {
+			return nil, unprocessable("invalid_report", "dimensions", "more than %d dimensions", maxProperties)
+		}
+		dims := append([]string(nil), *e.Dimensions...)
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
+			// The report's check that follows the edits refuses an
+			// unknown or ungroupable property, with a suggestion.
+			r.Dimensions = dims
+			return nil
+		})
 	}
 	if e.Calendar != nil {
 		name := *e.Calendar

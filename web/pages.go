@@ -401,6 +401,7 @@ type editPage struct {
 	BackURL                    string
 	State                      string // JSON for the script
 	Properties                 []convreport.Property
+	Groupable                  []convreport.Property // what a report may group by
 	ChartTypes                 []option
 	Preview                    template.HTML
 	PreviewMeta                string
@@ -462,6 +463,14 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
 	}
 	p.DashboardCalendar, p.BusinessHours = d.Calendar, rep.Calendar != ""
+	for _, pr := range h.cfg.Schema.Properties() {
+		switch pr.Kind {
+		case convreport.KindString, convreport.KindEnum, convreport.KindBool:
+			if pr.Name != "ID" {
+				p.Groupable = append(p.Groupable, pr)
+			}
+		}
+	}
 	for _, name := range q.Calendars.Names() {
 		p.Calendars = append(p.Calendars, option{Value: name, Label: name, Selected: name == rep.Calendar})
 	}
