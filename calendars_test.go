@@ -366,3 +366,48 @@ func TestCalendarSetJSON(t *testing.T) {
 	require.ErrorAs(t, err, &qe)
 	require.Equal(t, "Calendars", qe.Field)
 }
+
+// BenchmarkBusinessHours runs an average wait by inbox over sample-like
+// data in calendar time, with one calendar, and with a calendar per inbox:
+// compare the three in one run (go test -bench BusinessHours).
+func BenchmarkBusinessHours(b *testing.B) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(b, err)
+	rng := rand.New(rand.NewPCG(1, 2))
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, paris)
+	inboxes := []string{"Support", "Sales", "Billing", "US"}
+	cs := make([]convreport.Conversation, 100_000)
+	for i := range cs {
+		created := start.Add(time.Duration(rng.IntN(150*24*3600)) * time.Second)
+		cs[i] = convreport.Conversation{ID: fmt.Sprint(i), Inbox: inboxes[i%4], CreatedAt: created,
+			FirstResponseAt: created.Add(time.Duration(rng.IntN(3*24*3600)) * time.Second)}
+	}
+	src, err := memory.New(cs)
+	require.NoError(b, err)
+	eng := convreport.NewEngine(src)
+	office := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(18, 0), workweek...)
+	office.Name = "office"
+	us := convreport.OfficeHours(zone(&testing.T{}, "America/New_York"), convreport.At(9, 0), convreport.At(17, 0), workweek...)
+	us.Name = "us"
+	r := convreport.Report{Name: "wait", Dimensions: []string{"Inbox"}, Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}}
+	q := convreport.Query{From: start, To: start.AddDate(1, 0, 0)}
+	for _, c := range []struct {
+		name string
+		set  *convreport.CalendarSet
+		cal  string
+	}{
+		{"calendar-time", nil, ""},
+		{"one-calendar", &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}, "office"},
+		{"inbox-calendars", &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, us}, Inboxes: map[string]string{"US": "us"}}, "office"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			q.Calendars = c.set
+			r.Calendar = c.cal
+			for b.Loop() {
+				if _, err := eng.Run(context.Background(), q, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
