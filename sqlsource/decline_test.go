@@ -101,9 +101,15 @@ func TestOneDeclinedReportDeclinesThePlan(t *testing.T) {
 // report goes to the scan and the others stay in SQL, each with the
 // memory engine's number.
 func TestOnlyBusinessHoursReportsAreDeclined(t *testing.T) {
-	db := openDB(t, sqlsource.SQLite)
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) { onlyBusinessHoursDeclined(t, d) })
+	}
+}
+
+func onlyBusinessHoursDeclined(t *testing.T, d sqlsource.Dialect) {
+	db := openDB(t, d)
 	cs := sourcetest.Generate(300, 4)
-	src := load(t, db, sqlsource.SQLite, sqlsource.Mapping{}, sourcetest.Schema(), cs)
+	src := load(t, db, d, sqlsource.Mapping{Table: tableName(t, db, d, "bizhours")}, sourcetest.Schema(), cs)
 	mem, err := memory.New(cs, memory.WithSchema(sourcetest.Schema()))
 	require.NoError(t, err)
 	q := conformance.Queries()[0].Query
@@ -112,13 +118,13 @@ func TestOnlyBusinessHoursReportsAreDeclined(t *testing.T) {
 	q.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
 	q.Viewer = convreport.Viewer{UserID: "me"}
 	wait := convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}
-	d := convreport.Dashboard{Name: "D", Owner: "me", Reports: []convreport.Report{
+	dash := convreport.Dashboard{Name: "D", Owner: "me", Reports: []convreport.Report{
 		{ID: "biz", Name: "Business", Calendar: "office", Dimensions: []string{"Inbox"}, Measure: wait},
 		{ID: "cal", Name: "Calendar time", Dimensions: []string{"Inbox"}, Measure: wait},
 	}}
-	want, err := convreport.NewEngine(mem).RunDashboard(context.Background(), q, d)
+	want, err := convreport.NewEngine(mem).RunDashboard(context.Background(), q, dash)
 	require.NoError(t, err)
-	got, err := convreport.NewEngine(src).RunDashboard(context.Background(), q, d)
+	got, err := convreport.NewEngine(src).RunDashboard(context.Background(), q, dash)
 	require.NoError(t, err)
 	requireSameText(t, resultText(want), resultText(got), "dashboard")
 	require.NotEqual(t, want[0].Points, want[1].Points, "business hours change the numbers")
