@@ -39,8 +39,14 @@ func minuteWalk(c *convreport.Calendar, a, b time.Time) time.Duration {
 		if closed {
 			continue
 		}
+		hours := c.Week[lt.Weekday()]
+		for _, s := range c.Special {
+			if s.Date == (convreport.Date{Year: y, Month: m, Day: d}) {
+				hours = s.Hours
+			}
+		}
 		minute := convreport.Clock(lt.Hour()*60 + lt.Minute())
-		for _, h := range c.Week[lt.Weekday()] {
+		for _, h := range hours {
 			if h.Start <= minute && minute < h.End {
 				open += time.Minute
 				break
@@ -103,9 +109,20 @@ func TestInboxCalendarsAgainstMinuteWalk(t *testing.T) {
 		pa.Week[d] = []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}}
 	}
 	pa.Week[time.Sunday] = []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}}
+	// Special days: a Saturday open across nothing special, a short Monday
+	// after the spring change, and the spring change Sunday itself open
+	// 00:00-24:00 (23 real hours); and one closed weekday.
+	pa.Special = []convreport.SpecialDay{
+		{Date: convreport.Date{Year: 2025, Month: time.March, Day: 29}, Hours: []convreport.Hours{{Start: convreport.At(10, 0), End: convreport.At(14, 0)}}},
+		{Date: convreport.Date{Year: 2025, Month: time.March, Day: 31}, Hours: []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(11, 0)}}},
+		{Date: convreport.Date{Year: 2025, Month: time.March, Day: 30}, Hours: []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}}},
+		{Date: convreport.Date{Year: 2025, Month: time.October, Day: 24}, Hours: []convreport.Hours{}},
+	}
 	// New York: nights across the change at 02:00, and a holiday on the
 	// spring change day, 2025-03-09.
-	us := &convreport.Calendar{Name: "us", Zone: ny, Holidays: []convreport.Date{{Year: 2025, Month: time.March, Day: 9}}}
+	us := &convreport.Calendar{Name: "us", Zone: ny, Holidays: []convreport.Date{{Year: 2025, Month: time.March, Day: 9}},
+		// The autumn change day, 01:00-02:00 happening twice.
+		Special: []convreport.SpecialDay{{Date: convreport.Date{Year: 2025, Month: time.November, Day: 2}, Hours: []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(2, 0)}}}}}
 	for d := range us.Week {
 		us.Week[d] = []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}}
 	}
@@ -409,5 +426,44 @@ func BenchmarkBusinessHours(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestSpecialDays(t *testing.T) {
+	in := `{"name": "office", "zone": "Europe/Paris", "week": {"wednesday": [{"start": "09:00", "end": "17:00"}]},
+		"holidays": ["2025-12-25"],
+		"special": [{"date": "2025-12-24", "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "14:00"}]},
+		            {"date": "2025-12-27", "hours": [{"start": "10:00", "end": "16:00"}]},
+		            {"date": "2025-12-31", "hours": []}]}`
+	set, err := convreport.ParseCalendars([]byte(in))
+	require.NoError(t, err)
+	c := set.Calendars[0]
+	paris := c.Zone
+	// 2025-12-22 (Monday) to 2026-01-01: Wednesday the 24th is special (4
+	// hours), Saturday the 27th is special (6 hours), Wednesday the 31st is
+	// closed: 10 hours where the weekdays alone give 16.
+	from, to := time.Date(2025, 12, 22, 0, 0, 0, 0, paris), time.Date(2026, 1, 1, 0, 0, 0, 0, paris)
+	require.Equal(t, 10*time.Hour, c.Between(from, to))
+	require.Equal(t, minuteWalk(c, from, to), c.Between(from, to))
+	require.Equal(t, 2*time.Hour, c.Between(time.Date(2025, 12, 24, 11, 0, 0, 0, paris), time.Date(2025, 12, 24, 18, 0, 0, 0, paris)))
+	out, err := json.Marshal(c)
+	require.NoError(t, err)
+	var back convreport.Calendar
+	require.NoError(t, json.Unmarshal(out, &back))
+	require.Equal(t, c.Special, back.Special)
+
+	bad := []struct{ json, field string }{
+		{`{"special": [{"date": "2025-12-32", "hours": []}]}`, "special[0].date"},
+		{`{"special": [{"date": "2025-12-24", "hours": [{"start": "9", "end": "12:00"}]}]}`, "special[0].hours[0].start"},
+		{`{"special": [{"date": "2025-12-24", "hours": [{"start": "09:00", "end": "12:00"}, {"start": "11:00", "end": "13:00"}]}]}`, "special[0].hours[1]"},
+		{`{"special": [{"date": "2025-12-24", "hours": []}, {"date": "2025-12-24", "hours": []}]}`, "special[1].date"},
+		{`{"holidays": ["2025-12-24"], "special": [{"date": "2025-12-24", "hours": []}]}`, "special[0].date"},
+	}
+	for _, b := range bad {
+		var c convreport.Calendar
+		err := json.Unmarshal([]byte(b.json), &c)
+		var ce *convreport.CalendarError
+		require.ErrorAs(t, err, &ce, b.json)
+		require.Equal(t, b.field, ce.Field, "%s: %v", b.json, err)
 	}
 }

@@ -487,6 +487,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"calendar-overlap": func(t *testing.T) error {
 		return calendarJSON(`{"week":{"monday":[{"start":"09:00","end":"13:00"},{"start":"12:00","end":"17:00"}]}}`)
 	},
+	"calendar-special-on-holiday": func(t *testing.T) error {
+		return calendarJSON(`{"holidays":["2025-12-24"],"special":[{"date":"2025-12-24","hours":[]}]}`)
+	},
 	"calendar-bad-holiday":   func(t *testing.T) error { return calendarJSON(`{"holidays":["2025-02-29"]}`) },
 	"calendar-unknown-field": func(t *testing.T) error { return calendarJSON(`{"zone":"UTC","hours":[]}`) },
 	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },

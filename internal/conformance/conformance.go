@@ -901,6 +901,10 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 	for _, h := range cal.Holidays {
 		holiday[h] = true
 	}
+	special := map[convreport.Date][]convreport.Hours{}
+	for _, s := range cal.Special {
+		special[s.Date] = s.Hours
+	}
 	var total time.Duration
 	// From the day before a's date to the day after b's: a wall clock may
 	// read another date than the instant's UTC one.
@@ -913,7 +917,11 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 		if holiday[convreport.Date{Year: y, Month: m, Day: d}] {
 			continue
 		}
-		for _, h := range cal.Week[day.Weekday()] {
+		hours, isSpecial := special[convreport.Date{Year: y, Month: m, Day: d}]
+		if !isSpecial {
+			hours = cal.Week[day.Weekday()]
+		}
+		for _, h := range hours {
 			s := time.Date(y, m, d, 0, int(h.Start), 0, 0, loc)
 			e := time.Date(y, m, d, 0, int(h.End), 0, 0, loc)
 			if s.Before(a) {
