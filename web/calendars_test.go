@@ -2,8 +2,10 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +48,40 @@ func TestCalendarsAPI(t *testing.T) {
 	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/calendars", user: "admin", body: officeSet}), http.StatusOK, &out)
 	require.Equal(t, []string{"office"}, out.Names)
 	require.True(t, out.Editable)
+}
+
+func TestCreateABusinessHoursDashboard(t *testing.T) {
+	f := newFixture(t)
+	body := `{"template": "chat-overview", "name": "Chats in hours", "calendar": "office"}`
+	e := failure(t, f.do(req{method: http.MethodPost, path: "/api/dashboards", user: "ana", body: body}), http.StatusUnprocessableEntity, "invalid_dashboard")
+	require.Equal(t, "calendar", e.Field)
+	require.Contains(t, e.Message, `no calendar "office"`)
+	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/calendars", user: "admin", body: officeSet}), http.StatusOK, &calendarsResult{})
+	var created struct {
+		ID       string `json:"id"`
+		Calendar string `json:"calendar"`
+	}
+	okJSON(t, f.do(req{method: http.MethodPost, path: "/api/dashboards", user: "ana", body: body}), http.StatusCreated, &created)
+	require.Equal(t, "office", created.Calendar)
+	// Every duration report of it counts business hours.
+	w := f.get("/api/dashboards/"+created.ID+"/run?range=last_30_days", "ana")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	var run struct {
+		Charts []struct {
+			Y struct {
+				Title string `json:"title"`
+			} `json:"y"`
+		} `json:"charts"`
+	}
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &run))
+	var titles []string
+	for _, c := range run.Charts {
+		if strings.HasSuffix(c.Y.Title, "(business hours)") {
+			titles = append(titles, c.Y.Title)
+		}
+	}
+	// The template's two duration reports; its counts are no durations.
+	require.Equal(t, []string{"Average agent first response time (business hours)", "Average time to close (business hours)"}, titles)
 }
 
 func TestBusinessHoursToggleInTheEditor(t *testing.T) {

@@ -228,3 +228,34 @@ func TestServeKeepsCalendars(t *testing.T) {
 	require.Contains(t, body, "(business hours)")
 	s.stop()
 }
+
+func TestServeWithASchema(t *testing.T) {
+	data := write(t, "custom.jsonl", customData)
+	schema := write(t, "schema.json", customSchema)
+	s := startServe(t, "--data", data, "--schema", schema, "--now", "2025-06-05", "--tz", "UTC", "--user", "ana")
+	code, _, body := s.request(http.MethodGet, "/api/schema", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	var got struct {
+		Properties []struct {
+			Name   string   `json:"name"`
+			Kind   string   `json:"kind"`
+			Values []string `json:"values"`
+			Custom bool     `json:"custom"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &got))
+	var custom []string
+	for _, p := range got.Properties {
+		if p.Custom {
+			custom = append(custom, p.Name+":"+p.Kind)
+		}
+	}
+	require.Equal(t, []string{"plan:enum", "seats:number", "trial:bool"}, custom)
+	// A report of the seeded dashboard groups by plan.
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "dimensions": ["plan"]}`, nil)
+	require.Equal(t, http.StatusOK, code, body)
+	code, _, body = s.request(http.MethodGet, "/api/dashboards/chat-overview/run?range=last_7_days", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, `{"dimensions":{"plan":"pro"},"value":"2","count":2}`)
+	s.stop()
+}
