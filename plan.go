@@ -19,9 +19,10 @@ type Plan struct {
 	Now       time.Time
 	WeekStart time.Weekday
 	// Calendar is non-nil when the durations of any report count business
-	// hours (each report's calendars are in PlannedReport): a source that
-	// does not compute business time declines the plan on this one field,
-	// so that no report's number silently changes.
+	// hours (each report's calendars are in PlannedReport; a count is the
+	// same in any calendar and carries none): a source that does not
+	// compute business time declines the plan on this one field, so that
+	// no report's number silently changes.
 	Calendar *Calendar
 	Reports  []PlannedReport
 
@@ -117,7 +118,7 @@ func condOf(p *pred) Cond {
 }
 
 func newPlan(rq resolved, plans []*plan) *Plan {
-	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, Calendar: rq.cal, rq: rq, plans: plans}
+	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, rq: rq, plans: plans}
 	for _, p := range plans {
 		h := hintFor([]*plan{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
@@ -136,7 +137,9 @@ func newPlan(rq resolved, plans []*plan) *Plan {
 			pr.Buckets = p.starts
 			pr.BucketProperty = p.dateProp
 		}
-		if p.biz != nil {
+		// Only durations count business hours: a count with a calendar is
+		// the same count, and a source may answer it.
+		if p.biz != nil && p.metric != metricNone {
 			pr.Calendar, pr.InboxCalendars = p.biz.def.c, p.biz.inboxCalendars()
 			if pl.Calendar == nil {
 				pl.Calendar = pr.Calendar
