@@ -383,7 +383,8 @@ func (rq *resolved) bizFor(r Report, memo map[string]*bizHours) (*bizHours, erro
 	return b, nil
 }
 
-// inboxCalendars returns the inbox calendars of b as a map, for a Plan.
+// inboxCalendars returns the inbox calendars of b as a map, for a
+// PushdownReport.
 func (b *bizHours) inboxCalendars() map[string]*Calendar {
 	if b == nil || len(b.inbox) == 0 {
 		return nil

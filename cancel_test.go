@@ -274,7 +274,7 @@ func TestColumnarSourceFailureIsWrapped(t *testing.T) {
 // ErrUnsupported.
 type failingAggregator struct{ *countingSource }
 
-func (failingAggregator) Aggregate(context.Context, *convreport.Plan) ([]convreport.Result, error) {
+func (failingAggregator) Aggregate(context.Context, *convreport.Pushdown) ([]convreport.Result, error) {
 	return nil, errors.New("GROUP BY timed out")
 }
 

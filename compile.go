@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"strings"
 	"time"
 
@@ -27,10 +28,10 @@ func (e *ReportError) Error() string {
 func (e *ReportError) Unwrap() error { return e.Err }
 
 // plan is a report compiled against a schema and a resolved query.
-type plan struct {
+type compiled struct {
 	r       Report
 	idx     int // position in the Run
-	pred    *pred
+	pred    *filter.Pred
 	predKey string
 
 	dateCol      int // schema index of the date property
@@ -80,14 +81,14 @@ func filterText(s *Schema, r *Report) (string, error) {
 }
 
 // compileReport checks r against the schema and prepares it for rq.
-func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits) (*plan, error) {
-	bad := func(field string, err error) (*plan, error) {
+func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits) (*compiled, error) {
+	bad := func(field string, err error) (*compiled, error) {
 		return nil, &ReportError{Report: r.Name, Field: field, Err: err}
 	}
 	if err := r.Measure.validate(); err != nil {
 		return bad("measure", err)
 	}
-	p := &plan{r: r, measure: r.Measure, bucket: r.Bucket, snapshot: r.Snapshot}
+	p := &compiled{r: r, measure: r.Measure, bucket: r.Bucket, snapshot: r.Snapshot}
 	switch r.Measure.Metric {
 	case FirstResponseTime:
 		p.metric = metricFirstResponse
@@ -117,9 +118,9 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	if err != nil {
 		return bad("filter", err)
 	}
-	p.pred = bindPred(f.plan(), FilterEnv{Now: rq.now, Zone: rq.loc})
+	p.pred = bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
 	if sp := rq.scope.pred(s); sp != nil {
-		p.pred = &pred{op: pAnd, kids: []*pred{sp, p.pred}}
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.pred}}
 	}
 
 	dp, err := s.resolve(r.dateProperty())
@@ -142,12 +143,12 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	// leaves of the filter, so reports on the same date share them.
 	switch {
 	case r.Snapshot:
-		closedBy := &pred{op: pLe, prop: mustProp(s, "ClosedAt"), vals: []any{rq.now}}
-		p.pred = &pred{op: pAnd, kids: []*pred{p.pred, {op: pNot, kids: []*pred{closedBy}}}}
+		closedBy := &filter.Pred{Op: filter.Le, Field: mustProp(s, "ClosedAt").field(), Vals: []any{rq.now}}
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.pred, {Op: filter.Not, Kids: []*filter.Pred{closedBy}}}}
 	case !p.dateCreated:
-		p.pred = &pred{op: pAnd, kids: []*pred{p.pred, {op: pRange, prop: dp, vals: []any{rq.from, rq.to}}}}
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.pred, {Op: filter.Range, Field: dp.field(), Vals: []any{rq.from, rq.to}}}}
 	}
-	p.predKey = p.pred.key()
+	p.predKey = p.pred.Key()
 	if r.Snapshot && r.Bucket != NoBucket {
 		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
 	}
@@ -228,7 +229,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 
 // rowRange returns the rows of a segment (sorted by CreatedAt) that can
 // fall in the plan's date range.
-func (p *plan) rowRange(seg *segment) (lo, hi int) {
+func (p *compiled) rowRange(seg *segment) (lo, hi int) {
 	switch {
 	case p.snapshot:
 		return 0, searchAfter(seg.created, p.now)

@@ -352,7 +352,7 @@ func TestSaveReportAsNew(t *testing.T) {
 	require.Equal(t, "Second", r.Name)
 }
 
-// TestEditFilters needs the filter compiler (filter.go): it edits a
+// TestEditFilters needs the filter compiler (internal/filter): it edits a
 // report's expression and structured conditions.
 func TestEditFilters(t *testing.T) {
 	d := newDash(t, byRepReport("Conversations by rep"))

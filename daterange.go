@@ -94,9 +94,12 @@ func (r Range) days() (int, error) {
 // quarters in January, April, July and October. The ranges of today and this
 // week, month, quarter and year always hold now. It returns a *RangeError if
 // r is not a preset.
-func (r Range) Resolve(now time.Time, loc *time.Location, weekStart time.Weekday) (from, to time.Time, err error) {
+func (r Range) Resolve(now time.Time, loc *time.Location, weekStart Weekday) (from, to time.Time, err error) {
 	n, err := r.days()
 	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if err := weekStart.check(); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
 	if loc == nil {
@@ -105,7 +108,7 @@ func (r Range) Resolve(now time.Time, loc *time.Location, weekStart time.Weekday
 	// Today is the date of the day bucket holding now: normally now's date,
 	// but where a zone set its clock back across midnight (America/Goose_Bay
 	// until 2010, from 00:01 to 23:01) the next day has already begun.
-	today, _ := civil.UnitStart(now, civil.Day, loc, weekStart)
+	today, _ := civil.UnitStart(now, civil.Day, loc, weekStart.Std())
 	var a, b civil.Date // first date in the range, first date after it
 	switch r {
 	case Today:
@@ -122,7 +125,7 @@ func (r Range) Resolve(now time.Time, loc *time.Location, weekStart time.Weekday
 			a = a.AddDays(-1)
 		}
 	case ThisWeek, LastWeek:
-		a = today.AddDays(-civil.DaysSinceWeekStart(today.Weekday(), weekStart))
+		a = today.AddDays(-civil.DaysSinceWeekStart(today.Weekday(), weekStart.Std()))
 		b = a.AddDays(7)
 		if r == LastWeek {
 			a, b = a.AddDays(-7), a

@@ -66,7 +66,7 @@ func checkDateMeansInstant(t *testing.T, loc *time.Location, date string, first 
 	next := first.In(loc).Add(36 * time.Hour)
 	nextDate := next.Format(time.DateOnly)
 	now := time.Date(next.Year(), next.Month(), next.Day(), 12, 0, 0, 0, loc) // noon of the day after
-	from, _, err := convreport.Yesterday.Resolve(now, loc, time.Monday)
+	from, _, err := convreport.Yesterday.Resolve(now, loc, convreport.Monday)
 	require.NoError(t, err)
 	require.Equal(t, first, from.UTC(), "yesterday")
 

@@ -34,7 +34,7 @@
 //
 // A [Source] needs two methods: its [Schema] and a Scan over conversations. A
 // source that can compute reports itself (a SQL database) also implements
-// [Aggregator]; it may decline any plan with [ErrUnsupported] and the engine
+// [Aggregator]; it may decline any pushdown with [ErrUnsupported] and the engine
 // scans instead. The sourcetest package checks an implementation against the
 // reference semantics.
 package convreport

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"iter"
 	mbits "math/bits"
 	"slices"
@@ -104,19 +105,19 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	}
 	// The point's dimension values, bucket and "the metric applies" join
 	// the filter as leaves, so the scan selects the rows column-wise.
-	where := []*pred{pl.pred}
+	where := []*filter.Pred{pl.pred}
 	if want == nil {
 		for j, dp := range pl.dimProps {
 			d := p.Dimensions[j]
 			if !d.Known {
-				where = append(where, &pred{op: pUnknown, prop: dp})
+				where = append(where, &filter.Pred{Op: filter.Unknown, Field: dp.field()})
 				continue
 			}
 			var v any = d.Value
 			if dp.Kind == KindBool {
 				v = d.Value == "true"
 			}
-			where = append(where, &pred{op: pEq, prop: dp, vals: []any{v}})
+			where = append(where, &filter.Pred{Op: filter.Eq, Field: dp.field(), Vals: []any{v}})
 		}
 	}
 	if pl.bucket != NoBucket {
@@ -125,15 +126,15 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if i+1 < len(pl.starts) {
 			end = pl.starts[i+1]
 		}
-		where = append(where, &pred{op: pRange, prop: pl.dateProp, vals: []any{pl.starts[i], end}})
+		where = append(where, &filter.Pred{Op: filter.Range, Field: pl.dateProp.field(), Vals: []any{pl.starts[i], end}})
 	}
 	if pl.metric != metricNone {
-		where = append(where, &pred{op: pKnown, prop: mustProp(t.schema, pl.measure.Metric.property())})
+		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(t.schema, pl.measure.Metric.property()).field()})
 	}
 
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
 	ec := newEvalCtx(ctx, t)
-	cp := prepare(ec, &pred{op: pAnd, kids: where}, env)
+	cp := prepare(ec, &filter.Pred{Op: filter.And, Kids: where}, env)
 	// Chunks are shared out among the workers; each chunk's rows are kept
 	// apart and joined in order, so the list stays in creation order.
 	type item struct{ seg, base, lo, hi int }
@@ -165,13 +166,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 				it := items[k]
 				seg := t.segs[it.seg]
 				n := min(chunkRows, seg.n-it.base)
-				var m mask
-				for j := 0; j < n; j += 64 {
-					m[j/64] = ^uint64(0)
-					if rem := n - j; rem < 64 {
-						m[j/64] = 1<<rem - 1
-					}
-				}
+				m := t.live(it.seg, it.base, n)
 				clipRange(&m, it.base, n, it.lo, it.hi)
 				lc.reset()
 				if err := cp.eval(ec, lc, seg, it.base, n, &m, &m); err != nil {
@@ -197,6 +192,16 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	for _, f := range found {
 		d.refs = append(d.refs, f...)
 	}
+	if len(t.segs) > 1 {
+		// Each segment is in creation order; the list must be as a whole.
+		slices.SortFunc(d.refs, func(a, b rowRef) int {
+			sa, sb := t.segs[a.seg], t.segs[b.seg]
+			if rowLess(sa, int(a.row), sb, int(b.row)) {
+				return -1
+			}
+			return 1
+		})
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -205,7 +210,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 
 // rowKey returns the group key of row r, which passed the plan's filter
 // (date conditions included).
-func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
+func (p *compiled) rowKey(seg *segment, r int, l layout) uint64 {
 	var date int64
 	if p.dateCreated {
 		date = seg.created[r]
@@ -224,7 +229,7 @@ func (p *plan) rowKey(seg *segment, r int, l layout) uint64 {
 
 // pointGroupKey finds the group key of a point's dimension values and
 // bucket; false when a value occurs in no row.
-func pointGroupKey(t *Table, p *plan, l layout, pt Point) (uint64, bool) {
+func pointGroupKey(t *Table, p *compiled, l layout, pt Point) (uint64, bool) {
 	var key uint64
 	for j, c := range p.dims {
 		d := pt.Dimensions[j]

@@ -108,7 +108,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 
 // markBusinessHours says on each duration result whether it counted
 // business hours, and by which calendar.
-func markBusinessHours(out []Result, plans []*plan) {
+func markBusinessHours(out []Result, plans []*compiled) {
 	for _, p := range plans {
 		if p.biz != nil && p.metric != metricNone {
 			out[p.idx].BusinessHours = true
@@ -121,8 +121,8 @@ func markBusinessHours(out []Result, plans []*plan) {
 // returns the plans it declined, for the scan. When it declines the whole
 // dashboard, each report is offered on its own, so one report it cannot
 // express does not send every other report to the scan.
-func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plans []*plan, out []Result) ([]*plan, error) {
-	res, err := ag.Aggregate(ctx, newPlan(rq, plans))
+func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plans []*compiled, out []Result) ([]*compiled, error) {
+	res, err := ag.Aggregate(ctx, newPushdown(rq, plans))
 	switch {
 	case err == nil:
 		if len(res) != len(plans) {
@@ -137,9 +137,9 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 	case len(plans) == 1:
 		return plans, nil
 	}
-	var declined []*plan
+	var declined []*compiled
 	for _, p := range plans {
-		one, err := e.aggregate(ctx, ag, rq, []*plan{p}, out)
+		one, err := e.aggregate(ctx, ag, rq, []*compiled{p}, out)
 		if err != nil {
 			return nil, err
 		}
@@ -148,8 +148,8 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 	return declined, nil
 }
 
-func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*plan, error) {
-	plans := make([]*plan, len(reports))
+func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compiled, error) {
+	plans := make([]*compiled, len(reports))
 	fc := &filterCache{opts: lim.Filter}
 	memo := map[string]*bizHours{}
 	for i, r := range reports {
@@ -167,7 +167,7 @@ func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*plan, 
 }
 
 // hintFor returns the creation-time bounds that cover every plan.
-func hintFor(plans []*plan) ScanHint {
+func hintFor(plans []*compiled) ScanHint {
 	var lo, hi int64
 	bounded := true
 	for i, p := range plans {

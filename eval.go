@@ -3,6 +3,7 @@ package convreport
 import (
 	"context"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"math"
 	mbits "math/bits"
 	"strings"
@@ -11,61 +12,26 @@ import (
 
 // bindPred resolves the query-dependent constants of a filter plan (dates
 // in the query's zone, now(), daysAgo) into instants.
-func bindPred(p *pred, env FilterEnv) *pred {
+func bindPred(p *filter.Pred, env FilterEnv) *filter.Pred {
 	q := *p
-	q.vals = make([]any, len(p.vals))
-	for i, v := range p.vals {
-		if tl, ok := v.(timeLit); ok {
-			v = tl.at(env)
+	q.Vals = make([]any, len(p.Vals))
+	for i, v := range p.Vals {
+		if tl, ok := v.(filter.TimeLit); ok {
+			v = tl.At(filter.Env(env))
 		}
-		q.vals[i] = v
+		q.Vals[i] = v
 	}
-	q.kids = make([]*pred, len(p.kids))
-	for i, k := range p.kids {
-		q.kids[i] = bindPred(k, env)
+	q.Kids = make([]*filter.Pred, len(p.Kids))
+	for i, k := range p.Kids {
+		q.Kids[i] = bindPred(k, env)
 	}
 	return &q
 }
 
-// key is a canonical text of a bound plan: plans with equal keys select
-// the same rows, so a dashboard evaluates each distinct filter once.
-func (p *pred) key() string {
-	var b strings.Builder
-	p.writeKey(&b)
-	return b.String()
-}
-
-func (p *pred) writeKey(b *strings.Builder) {
-	fmt.Fprintf(b, "(%d", p.op)
-	if p.prop.Name != "" {
-		b.WriteString(" " + p.prop.Name)
-	}
-	for _, v := range p.vals {
-		switch v := v.(type) {
-		case time.Time:
-			fmt.Fprintf(b, " t%d", v.UnixNano())
-		default:
-			fmt.Fprintf(b, " %T:%q", v, fmt.Sprint(v))
-		}
-	}
-	if p.res != nil {
-		fmt.Fprintf(b, " r%p", p.res)
-	}
-	for _, k := range p.kids {
-		b.WriteByte(' ')
-		k.writeKey(b)
-	}
-	b.WriteByte(')')
-}
-
-// pRange is the engine's own leaf for a report's date range: the value is
-// known and in [vals[0], vals[1]).
-const pRange predOp = 1000
-
 // colPred is a bound plan prepared against one table: string constants
 // are turned into dictionary codes, times into nanoseconds.
 type colPred struct {
-	op   predOp
+	op   filter.Op
 	col  int
 	kind int // how the leaf reads its column
 	// string-like leaves: match[code] is 1 for a matching code; for a
@@ -82,9 +48,9 @@ type colPred struct {
 	// several reports (Channel == "chat", a date range) is computed once
 	// per chunk; -1 for nodes that are not cached.
 	id int
-	hi int64 // upper bound of pRange
+	hi int64 // upper bound of filter.Range
 	// slow path: evaluate p on the rebuilt conversation.
-	p   *pred
+	p   *filter.Pred
 	env FilterEnv
 }
 
@@ -117,14 +83,14 @@ func newEvalCtx(ctx context.Context, t *Table) *evalCtx {
 }
 
 // prepare compiles p for the dictionaries of t.
-func prepare(ec *evalCtx, p *pred, env FilterEnv) *colPred {
+func prepare(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 	cp := prepareNode(ec, p, env)
 	cp.id = -1
 	switch cp.op {
-	case pTrue, pFalse, pAnd, pOr, pNot:
+	case filter.True, filter.False, filter.And, filter.Or, filter.Not:
 	default:
 		if cp.kind != leafRow {
-			k := p.key()
+			k := p.Key()
 			id, ok := ec.leafIDs[k]
 			if !ok {
 				id = len(ec.leafIDs)
@@ -136,33 +102,33 @@ func prepare(ec *evalCtx, p *pred, env FilterEnv) *colPred {
 	return cp
 }
 
-func prepareNode(ec *evalCtx, p *pred, env FilterEnv) *colPred {
-	cp := &colPred{op: p.op, p: p, env: env}
-	switch p.op {
-	case pTrue, pFalse:
+func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
+	cp := &colPred{op: p.Op, p: p, env: env}
+	switch p.Op {
+	case filter.True, filter.False:
 		return cp
-	case pAnd, pOr, pNot:
-		for _, k := range p.kids {
+	case filter.And, filter.Or, filter.Not:
+		for _, k := range p.Kids {
 			cp.kids = append(cp.kids, prepare(ec, k, env))
 		}
 		return cp
-	case pExpr:
+	case filter.Expr:
 		cp.kind = leafRow
 		return cp
 	}
 	t := ec.t
-	col, ok := t.schema.index[p.prop.Name]
-	if !ok || p.prop.Name == "ID" {
+	col, ok := t.schema.index[p.Field.Name]
+	if !ok || p.Field.Name == "ID" {
 		cp.kind = leafRow
 		return cp
 	}
 	cp.col = col
-	switch p.prop.Kind {
+	switch Kind(p.Field.Kind) {
 	case KindString, KindEnum, KindBool:
 		dict := t.views[col]
-		if p.op == pEq {
+		if p.Op == filter.Eq {
 			cp.kind, cp.eq = leafEqCode, -1
-			if k, found := t.dictCode(col, p.vals[0]); found {
+			if k, found := t.dictCode(col, p.Vals[0]); found {
 				cp.eq = int64(k)
 			}
 			return cp
@@ -171,16 +137,16 @@ func prepareNode(ec *evalCtx, p *pred, env FilterEnv) *colPred {
 		cp.match = make([]uint8, len(dict))
 		for code, s := range dict {
 			var v any = s
-			if p.prop.Kind == KindBool {
+			if Kind(p.Field.Kind) == KindBool {
 				v = s == "true"
 			}
 			cp.match[code] = uint8(b2u(evalLeaf(p, v, code != 0)))
 		}
 		return cp
 	case KindTime, KindDuration:
-		if p.prop.Derived {
+		if p.Field.Derived {
 			cp.kind = leafDerived
-			switch p.prop.Name {
+			switch p.Field.Name {
 			case "FirstResponseTime":
 				cp.col = metricFirstResponse
 			case "WaitTime":
@@ -194,32 +160,32 @@ func prepareNode(ec *evalCtx, p *pred, env FilterEnv) *colPred {
 		} else {
 			cp.kind = leafInts
 		}
-		switch p.op {
-		case pLt, pLe, pGt, pGe:
-			cp.i64 = nanos(p.vals[0])
-		case pRange:
-			cp.i64, cp.hi = nanos(p.vals[0]), nanos(p.vals[1])
-		case pEq, pNe, pIn, pNotIn:
+		switch p.Op {
+		case filter.Lt, filter.Le, filter.Gt, filter.Ge:
+			cp.i64 = nanos(p.Vals[0])
+		case filter.Range:
+			cp.i64, cp.hi = nanos(p.Vals[0]), nanos(p.Vals[1])
+		case filter.Eq, filter.Ne, filter.In, filter.NotIn:
 			cp.iset = map[int64]bool{}
-			for _, v := range p.vals {
+			for _, v := range p.Vals {
 				cp.iset[nanos(v)] = true
 			}
-		case pKnown, pUnknown:
+		case filter.Known, filter.Unknown:
 		default:
 			cp.kind = leafRow
 		}
 		return cp
 	case KindNumber:
 		cp.kind = leafFloats
-		switch p.op {
-		case pLt, pLe, pGt, pGe:
-			cp.f64 = p.vals[0].(float64)
-		case pEq, pNe, pIn, pNotIn:
+		switch p.Op {
+		case filter.Lt, filter.Le, filter.Gt, filter.Ge:
+			cp.f64 = p.Vals[0].(float64)
+		case filter.Eq, filter.Ne, filter.In, filter.NotIn:
 			cp.fset = map[float64]bool{}
-			for _, v := range p.vals {
+			for _, v := range p.Vals {
 				cp.fset[v.(float64)] = true
 			}
-		case pKnown, pUnknown:
+		case filter.Known, filter.Unknown:
 		default:
 			cp.kind = leafRow
 		}
@@ -263,17 +229,17 @@ func (t *Table) dictCode(col int, v any) (uint32, bool) {
 // evalLeaf applies a leaf operator to one known or unknown value, with the
 // filter semantics: comparisons with an unknown value are false, except
 // "not equal" and "not in", which are true.
-func evalLeaf(p *pred, v any, known bool) bool {
-	switch p.op {
-	case pKnown:
+func evalLeaf(p *filter.Pred, v any, known bool) bool {
+	switch p.Op {
+	case filter.Known:
 		return known
-	case pUnknown:
+	case filter.Unknown:
 		return !known
-	case pNe, pNotIn:
+	case filter.Ne, filter.NotIn:
 		if !known {
 			return true
 		}
-		for _, w := range p.vals {
+		for _, w := range p.Vals {
 			if v == w {
 				return false
 			}
@@ -283,22 +249,22 @@ func evalLeaf(p *pred, v any, known bool) bool {
 	if !known {
 		return false
 	}
-	switch p.op {
-	case pEq, pIn:
-		for _, w := range p.vals {
+	switch p.Op {
+	case filter.Eq, filter.In:
+		for _, w := range p.Vals {
 			if v == w {
 				return true
 			}
 		}
 		return false
-	case pContains:
-		return strings.Contains(v.(string), p.vals[0].(string))
-	case pPrefix:
-		return strings.HasPrefix(v.(string), p.vals[0].(string))
-	case pSuffix:
-		return strings.HasSuffix(v.(string), p.vals[0].(string))
+	case filter.Contains:
+		return strings.Contains(v.(string), p.Vals[0].(string))
+	case filter.Prefix:
+		return strings.HasPrefix(v.(string), p.Vals[0].(string))
+	case filter.Suffix:
+		return strings.HasSuffix(v.(string), p.Vals[0].(string))
 	}
-	panic(fmt.Sprintf("convreport: internal: operator %d on a string column", p.op))
+	panic(fmt.Sprintf("convreport: internal: operator %d on a string column", p.Op))
 }
 
 // chunk is the unit of evaluation: up to 64 × chunkWords rows, one bit each.
@@ -336,13 +302,13 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 		return nil
 	}
 	switch cp.op {
-	case pTrue:
+	case filter.True:
 		*out = *in
 		return nil
-	case pFalse:
+	case filter.False:
 		*out = mask{}
 		return nil
-	case pAnd:
+	case filter.And:
 		cur := *in
 		for _, k := range cp.kids {
 			if err := k.eval(ec, lc, seg, base, n, &cur, &cur); err != nil {
@@ -351,7 +317,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 		}
 		*out = cur
 		return nil
-	case pOr:
+	case filter.Or:
 		var acc mask
 		rest := *in
 		for _, k := range cp.kids {
@@ -366,7 +332,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 		}
 		*out = acc
 		return nil
-	case pNot:
+	case filter.Not:
 		var got mask
 		src := *in
 		if err := cp.kids[0].eval(ec, lc, seg, base, n, &src, &got); err != nil {
@@ -491,10 +457,10 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 				cv := ec.t.conversation(seg, base+w*64+j)
 				var ok bool
 				var err error
-				if cp.op == pExpr {
-					ok, err = cp.p.res.match(&cv, cp.env)
+				if cp.op == filter.Expr {
+					ok, err = cp.p.Res.Match(convRow{&cv}, filter.Env(cp.env))
 				} else {
-					ok, err = cp.p.eval(&cv, cp.env)
+					ok, err = cp.p.Eval(convRow{&cv}, filter.Env(cp.env))
 				}
 				if err != nil {
 					return fmt.Errorf("convreport: filter on conversation %q: %w", cv.ID, err)
@@ -523,17 +489,17 @@ func b2u(b bool) uint64 {
 func (cp *colPred) interval() (lo, hi int64, ok bool) {
 	const first = nullTime + 1 // the smallest known value
 	switch cp.op {
-	case pLt:
+	case filter.Lt:
 		return first, cp.i64 - 1, cp.i64 > first
-	case pLe:
+	case filter.Le:
 		return first, cp.i64, true
-	case pGt:
+	case filter.Gt:
 		return cp.i64 + 1, math.MaxInt64, cp.i64 < math.MaxInt64
-	case pGe:
+	case filter.Ge:
 		return max(cp.i64, first), math.MaxInt64, true
-	case pRange:
+	case filter.Range:
 		return max(cp.i64, first), cp.hi - 1, cp.hi > math.MinInt64
-	case pKnown:
+	case filter.Known:
 		return first, math.MaxInt64, true
 	}
 	return 0, 0, false
@@ -541,28 +507,28 @@ func (cp *colPred) interval() (lo, hi int64, ok bool) {
 
 func (cp *colPred) testInt(v int64, known bool) bool {
 	switch cp.op {
-	case pKnown:
+	case filter.Known:
 		return known
-	case pUnknown:
+	case filter.Unknown:
 		return !known
-	case pNe, pNotIn:
+	case filter.Ne, filter.NotIn:
 		return !known || !cp.iset[v]
 	}
 	if !known {
 		return false
 	}
 	switch cp.op {
-	case pLt:
+	case filter.Lt:
 		return v < cp.i64
-	case pLe:
+	case filter.Le:
 		return v <= cp.i64
-	case pGt:
+	case filter.Gt:
 		return v > cp.i64
-	case pGe:
+	case filter.Ge:
 		return v >= cp.i64
-	case pRange:
+	case filter.Range:
 		return v >= cp.i64 && v < cp.hi
-	case pEq, pIn:
+	case filter.Eq, filter.In:
 		return cp.iset[v]
 	}
 	return false
@@ -571,26 +537,26 @@ func (cp *colPred) testInt(v int64, known bool) bool {
 func (cp *colPred) testFloat(v float64) bool {
 	known := !math.IsNaN(v)
 	switch cp.op {
-	case pKnown:
+	case filter.Known:
 		return known
-	case pUnknown:
+	case filter.Unknown:
 		return !known
-	case pNe, pNotIn:
+	case filter.Ne, filter.NotIn:
 		return !known || !cp.fset[v]
 	}
 	if !known {
 		return false
 	}
 	switch cp.op {
-	case pLt:
+	case filter.Lt:
 		return v < cp.f64
-	case pLe:
+	case filter.Le:
 		return v <= cp.f64
-	case pGt:
+	case filter.Gt:
 		return v > cp.f64
-	case pGe:
+	case filter.Ge:
 		return v >= cp.f64
-	case pEq, pIn:
+	case filter.Eq, filter.In:
 		return cp.fset[v]
 	}
 	return false

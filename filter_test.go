@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -296,9 +297,9 @@ func TestFilterMatchesGoPredicates(t *testing.T) {
 				got, err := f.Match(c, testEnv)
 				require.NoError(t, err)
 				require.Equal(t, want, got, "Match, conversation %+v", c)
-				got, err = f.plan().eval(c, testEnv)
+				got, err = f.tree().Eval(convRow{c}, filter.Env(testEnv))
 				require.NoError(t, err)
-				require.Equal(t, want, got, "plan %s, conversation %+v", f.plan(), c)
+				require.Equal(t, want, got, "plan %s, conversation %+v", f.tree(), c)
 				if want {
 					hits++
 				}
@@ -326,18 +327,18 @@ func TestFilterPlanAgreesWithExpr(t *testing.T) {
 	require.NoError(t, err)
 	srcs = append(srcs, all)
 
-	ops := map[predOp]bool{}
+	ops := map[filter.Op]bool{}
 	for _, src := range srcs {
 		t.Run(src, func(t *testing.T) {
 			f, err := CompileFilter(s, src)
 			require.NoError(t, err)
-			p := f.plan()
+			p := f.tree()
 			collectOps(p, ops)
 			hits := 0
 			for _, c := range rows {
 				m, err := f.Match(c, testEnv)
 				require.NoError(t, err)
-				e, err := p.eval(c, testEnv)
+				e, err := p.Eval(convRow{c}, filter.Env(testEnv))
 				require.NoError(t, err)
 				require.Equal(t, m, e, "plan %s disagrees with expr on %+v", p, c)
 				if m {
@@ -354,14 +355,14 @@ func TestFilterPlanAgreesWithExpr(t *testing.T) {
 			}
 		})
 	}
-	for op := pTrue; op <= pExpr; op++ {
+	for op := filter.True; op <= filter.Expr; op++ {
 		require.True(t, ops[op], "no expression of the corpus plans to %v", op)
 	}
 }
 
-func collectOps(p *pred, ops map[predOp]bool) {
-	ops[p.op] = true
-	for _, k := range p.kids {
+func collectOps(p *filter.Pred, ops map[filter.Op]bool) {
+	ops[p.Op] = true
+	for _, k := range p.Kids {
 		collectOps(k, ops)
 	}
 }
@@ -415,7 +416,7 @@ func TestFilterPlanShapes(t *testing.T) {
 		t.Run(tc.src, func(t *testing.T) {
 			f, err := CompileFilter(s, tc.src)
 			require.NoError(t, err)
-			require.Equal(t, tc.plan, f.plan().String())
+			require.Equal(t, tc.plan, f.tree().String())
 			require.Equal(t, tc.src, f.String())
 		})
 	}
@@ -424,19 +425,19 @@ func TestFilterPlanShapes(t *testing.T) {
 func TestFilterResidualReadsItsProperties(t *testing.T) {
 	f, err := CompileFilter(nil, `Channel == "chat" && lower(Subject) contains "refund"`)
 	require.NoError(t, err)
-	p := f.plan()
-	require.Equal(t, pAnd, p.op)
-	r := p.kids[1].res
-	require.Equal(t, []string{"Subject"}, propNames(r.properties()))
-	ok, err := r.match(&Conversation{Subject: "REFUND!"}, testEnv)
+	p := f.tree()
+	require.Equal(t, filter.And, p.Op)
+	r := p.Kids[1].Res
+	require.Equal(t, []string{"Subject"}, fieldNames(r.Fields()))
+	ok, err := r.Match(convRow{&Conversation{Subject: "REFUND!"}}, filter.Env(testEnv))
 	require.NoError(t, err)
 	require.True(t, ok)
-	ok, err = r.match(&Conversation{}, testEnv)
+	ok, err = r.Match(convRow{&Conversation{}}, filter.Env(testEnv))
 	require.NoError(t, err)
 	require.False(t, ok)
 }
 
-func propNames(ps []Property) []string {
+func fieldNames(ps []filter.Field) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Name
@@ -449,7 +450,7 @@ func TestEmptyFilterMatchesEverything(t *testing.T) {
 		f, err := CompileFilter(nil, src)
 		require.NoError(t, err)
 		require.Equal(t, src, f.String())
-		require.Equal(t, "true", f.plan().String())
+		require.Equal(t, "true", f.tree().String())
 		ok, err := f.Match(&Conversation{}, FilterEnv{})
 		require.NoError(t, err)
 		require.True(t, ok)
@@ -495,9 +496,9 @@ func TestFilterUnknownValues(t *testing.T) {
 			got, err := f.Match(empty, testEnv)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got, "Match")
-			got, err = f.plan().eval(empty, testEnv)
+			got, err = f.tree().Eval(convRow{empty}, filter.Env(testEnv))
 			require.NoError(t, err)
-			require.Equal(t, tc.want, got, "plan %s", f.plan())
+			require.Equal(t, tc.want, got, "plan %s", f.tree())
 		})
 	}
 }
@@ -528,9 +529,9 @@ func TestFilterTimesInQueryZone(t *testing.T) {
 		t.Run(tc.src, func(t *testing.T) {
 			f, err := CompileFilter(nil, `CreatedAt >= `+tc.src)
 			require.NoError(t, err)
-			p := f.plan()
-			require.Equal(t, pGe, p.op, "plan %s", p)
-			require.True(t, tc.want.Equal(p.vals[0].(timeLit).at(env)), "at: %v", p.vals[0].(timeLit).at(env))
+			p := f.tree()
+			require.Equal(t, filter.Ge, p.Op, "plan %s", p)
+			require.True(t, tc.want.Equal(p.Vals[0].(filter.TimeLit).At(filter.Env(env))), "at: %v", p.Vals[0].(filter.TimeLit).At(filter.Env(env)))
 			for _, c := range []struct {
 				at   time.Time
 				want bool
@@ -557,7 +558,7 @@ func TestFilterWrongCustomValueType(t *testing.T) {
 	want := `convreport: filter: conversation "bad": property Score holds string, want float64 (number property)`
 	_, err = f.Match(c, testEnv)
 	require.EqualError(t, err, want)
-	_, err = f.plan().eval(c, testEnv)
+	_, err = f.tree().Eval(convRow{c}, filter.Env(testEnv))
 	require.EqualError(t, err, want)
 }
 
@@ -852,7 +853,7 @@ func TestConditionExpr(t *testing.T) {
 	require.Equal(t, `Channel == "chat" && CreatedAt >= date("2025-03-31") && CreatedAt < date("2025-04-01") && Inbox != nil`, all)
 	f, err := CompileFilter(s, all)
 	require.NoError(t, err)
-	require.Equal(t, `and(eq(Channel, "chat"), ge(CreatedAt, date("2025-03-31")), lt(CreatedAt, date("2025-04-01")), known(Inbox))`, f.plan().String())
+	require.Equal(t, `and(eq(Channel, "chat"), ge(CreatedAt, date("2025-03-31")), lt(CreatedAt, date("2025-04-01")), known(Inbox))`, f.tree().String())
 
 	none, err := ConditionsExpr(s, nil)
 	require.NoError(t, err)
@@ -926,8 +927,8 @@ func TestConditionStringRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			f, err := CompileFilter(nil, e)
 			require.NoError(t, err)
-			require.Equal(t, pEq, f.plan().op)
-			require.Equal(t, v, f.plan().vals[0])
+			require.Equal(t, filter.Eq, f.tree().Op)
+			require.Equal(t, v, f.tree().Vals[0])
 			for _, c := range []struct {
 				subject string
 				want    bool
@@ -940,7 +941,7 @@ func TestConditionStringRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			f, err = CompileFilter(nil, e)
 			require.NoError(t, err)
-			require.Equal(t, []any{v}, f.plan().vals)
+			require.Equal(t, []any{v}, f.tree().Vals)
 		})
 	}
 }
@@ -990,9 +991,9 @@ func FuzzCompileFilter(f *testing.F) {
 			// Valid rows never make a filter fail.
 			m, err := flt.Match(c, testEnv)
 			require.NoError(t, err)
-			p, err := flt.plan().eval(c, testEnv)
+			p, err := flt.tree().Eval(convRow{c}, filter.Env(testEnv))
 			require.NoError(t, err)
-			require.Equal(t, m, p, "Match and plan %s disagree on %s", flt.plan(), c.ID)
+			require.Equal(t, m, p, "Match and plan %s disagree on %s", flt.tree(), c.ID)
 		}
 	})
 }
@@ -1010,13 +1011,10 @@ const maxFilterWorkPerByte = 16
 // a written-out list inside all, any, none, one or count; nested is true
 // when such loops nest, which would multiply those counts.
 func filterWork(f *Filter) (size int, nested bool) {
-	addProg := func(p *program) {
-		if p == nil {
-			return
-		}
-		size += len(p.prog.Bytecode)
+	for _, p := range f.f.Programs() {
+		size += len(p.Bytecode)
 		depth := 0
-		for _, op := range p.prog.Bytecode {
+		for _, op := range p.Bytecode {
 			switch op {
 			case vm.OpBegin:
 				depth++
@@ -1026,21 +1024,17 @@ func filterWork(f *Filter) (size int, nested bool) {
 			}
 		}
 	}
-	addProg(f.prog)
-	var walk func(p *pred)
-	walk = func(p *pred) {
+	var walk func(p *filter.Pred)
+	walk = func(p *filter.Pred) {
 		if p == nil {
 			return
 		}
-		size += 1 + len(p.vals)
-		if p.res != nil {
-			addProg(p.res.prog)
-		}
-		for _, k := range p.kids {
+		size += 1 + len(p.Vals)
+		for _, k := range p.Kids {
 			walk(k)
 		}
 	}
-	walk(f.plan())
+	walk(f.tree())
 	return size, nested
 }
 
@@ -1060,10 +1054,10 @@ func BenchmarkFilter(b *testing.B) {
 				}
 			}
 		})
-		b.Run("plan.eval/"+src, func(b *testing.B) {
-			p := f.plan()
+		b.Run("tree.Eval/"+src, func(b *testing.B) {
+			p := f.tree()
 			for i := 0; b.Loop(); i++ {
-				if _, err := p.eval(rows[i%len(rows)], testEnv); err != nil {
+				if _, err := p.Eval(convRow{rows[i%len(rows)]}, filter.Env(testEnv)); err != nil {
 					b.Fatal(err)
 				}
 			}

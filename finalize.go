@@ -13,7 +13,7 @@ import (
 // finalize turns a plan's groups into a Result: values computed exactly,
 // empty buckets filled, points sorted, the tail folded into "Other".
 // dicts[j] is the dictionary of dimension j (code 0 = no value).
-func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Result {
+func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) Result {
 	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.matched, Excluded: g.excludedAll}
 	type grp struct {
 		codes  []uint32
@@ -148,7 +148,7 @@ func finalize(dicts [][]string, p *plan, g *groups, l layout, rq resolved) Resul
 // limit is how many of n groups (or series) a report keeps apart from
 // Other: its own Limit, or, past the engine's MaxGroups, one fewer than
 // that so the result holds MaxGroups points; zero keeps all.
-func (p *plan) limit(n int) int {
+func (p *compiled) limit(n int) int {
 	switch {
 	case p.r.Limit > 0:
 		return p.r.Limit
@@ -159,7 +159,7 @@ func (p *plan) limit(n int) int {
 }
 
 // otherPoint folds the groups of slots into one "Other" point.
-func otherPoint(p *plan, g *groups, slots []int) Point {
+func otherPoint(p *compiled, g *groups, slots []int) Point {
 	other := Point{Other: true}
 	for _, s := range slots {
 		other.Count += g.count[s]
@@ -172,12 +172,12 @@ func otherPoint(p *plan, g *groups, slots []int) Point {
 	return other
 }
 
-func dimValue(p *plan, dicts [][]string, j int, code uint32) DimensionValue {
+func dimValue(p *compiled, dicts [][]string, j int, code uint32) DimensionValue {
 	return DimensionValue{Property: p.dimProps[j].Name, Value: dicts[j][code], Known: code != 0}
 }
 
 // tableDicts returns the dictionaries of a plan's dimensions in t.
-func tableDicts(t *Table, p *plan) [][]string {
+func tableDicts(t *Table, p *compiled) [][]string {
 	out := make([][]string, len(p.dims))
 	for j, c := range p.dims {
 		out[j] = t.views[c]
@@ -220,7 +220,7 @@ func compareDims(a, b []DimensionValue) int {
 	return 0
 }
 
-func sortPoints(p *plan, pts []Point) {
+func sortPoints(p *compiled, pts []Point) {
 	byLabel := func(a, b *Point) int { return compareDims(a.Dimensions, b.Dimensions) }
 	if p.bucket != NoBucket {
 		slices.SortStableFunc(pts, func(a, b Point) int {

@@ -139,7 +139,7 @@ func FuzzParseRange(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "convreport: unknown date range ") {
 				t.Fatalf("ParseRange(%q): message %q", s, err)
 			}
-			if _, _, err2 := convreport.Range(s).Resolve(time.Now(), nil, time.Monday); err2 == nil {
+			if _, _, err2 := convreport.Range(s).Resolve(time.Now(), nil, convreport.Monday); err2 == nil {
 				t.Fatalf("Resolve accepts %q, ParseRange does not", s)
 			}
 			return
@@ -158,7 +158,7 @@ func FuzzParseRange(f *testing.F) {
 			}
 		}
 		ws := time.Weekday((int(week)%7 + 7) % 7)
-		from, to, err := r.Resolve(now, loc, ws)
+		from, to, err := r.Resolve(now, loc, convreport.Weekday((int(ws)+6)%7))
 		if err != nil {
 			t.Fatalf("%q parses but does not resolve: %v", s, err)
 		}

@@ -2,11 +2,14 @@ package convreport
 
 import (
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
+	"strings"
 	"time"
 )
 
-// Weekday names the first day of a week for week buckets and presets. Its
-// zero value is Monday (ISO 8601), unlike time.Weekday.
+// Weekday is a day of the week, as every part of the API names one (week
+// starts, business-hours days). Its zero value is Monday, so that a zero
+// Query has ISO 8601 weeks; [Weekday.Std] converts to time.Weekday.
 type Weekday int
 
 // Days a week may start on.
@@ -22,6 +25,33 @@ const (
 
 // Std returns w as a time.Weekday.
 func (w Weekday) Std() time.Weekday { return time.Weekday((int(w) + 1) % 7) }
+
+// String returns the day's English name, "Monday".
+func (w Weekday) String() string {
+	if w < Monday || w > Sunday {
+		return fmt.Sprintf("Weekday(%d)", int(w))
+	}
+	return w.Std().String()
+}
+
+// ParseWeekday reads a day's English name, in any case ("monday",
+// "Sunday").
+func ParseWeekday(s string) (Weekday, error) {
+	for w := Monday; w <= Sunday; w++ {
+		if strings.EqualFold(s, w.String()) {
+			return w, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a day: want a day name like monday or sunday", s)
+}
+
+// check refuses a Weekday outside Monday..Sunday.
+func (w Weekday) check() error {
+	if w < Monday || w > Sunday {
+		return &QueryError{Field: "WeekStart", Reason: fmt.Sprintf("%d is not a day: want Monday (0) to Sunday (6)", int(w))}
+	}
+	return nil
+}
 
 // Query says for which period, in which time zone and for whom reports run.
 // Its zero value means: the last 30 complete days in UTC, now, Monday weeks,
@@ -79,8 +109,8 @@ type Scope struct {
 func (s Scope) IsZero() bool { return len(s.Inboxes) == 0 && len(s.Teams) == 0 }
 
 // pred is the scope as a filter; nil for the zero scope.
-func (s Scope) pred(schema *Schema) *pred {
-	var kids []*pred
+func (s Scope) pred(schema *Schema) *filter.Pred {
+	var kids []*filter.Pred
 	for _, c := range []struct {
 		prop string
 		vals []string
@@ -92,12 +122,12 @@ func (s Scope) pred(schema *Schema) *pred {
 		for i, v := range c.vals {
 			vals[i] = v
 		}
-		kids = append(kids, &pred{op: pIn, prop: mustProp(schema, c.prop), vals: vals})
+		kids = append(kids, &filter.Pred{Op: filter.In, Field: mustProp(schema, c.prop).field(), Vals: vals})
 	}
 	if len(kids) == 0 {
 		return nil
 	}
-	return &pred{op: pAnd, kids: kids}
+	return &filter.Pred{Op: filter.And, Kids: kids}
 }
 
 // resolved is a Query with every default applied.
@@ -118,8 +148,8 @@ func (q Query) resolve() (resolved, error) {
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
-	if q.WeekStart < Monday || q.WeekStart > Sunday {
-		return r, &QueryError{Field: "WeekStart", Reason: fmt.Sprintf("%d is not a day: want Monday (0) to Sunday (6)", int(q.WeekStart))}
+	if err := q.WeekStart.check(); err != nil {
+		return r, err
 	}
 	if r.now.IsZero() {
 		r.now = time.Now()
@@ -140,7 +170,7 @@ func (q Query) resolve() (resolved, error) {
 		if rg == "" {
 			rg = Last30Days
 		}
-		from, to, err := rg.Resolve(r.now, r.loc, r.weekStart)
+		from, to, err := rg.Resolve(r.now, r.loc, q.WeekStart)
 		if err != nil {
 			return r, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +26,11 @@ func TestResidualRowsCheckCancellation(t *testing.T) {
 	require.NoError(t, err)
 	f, err := CompileFilter(nil, `Subject matches "(?i)ref+und"`)
 	require.NoError(t, err)
-	require.Equal(t, pExpr, f.plan().op, "the test needs a residual expression")
+	require.Equal(t, filter.Expr, f.tree().Op, "the test needs a residual expression")
 
 	eval := func(ctx context.Context) (int, error) {
 		ec := newEvalCtx(ctx, tab)
-		cp := prepare(ec, f.plan(), FilterEnv{})
+		cp := prepare(ec, f.tree(), FilterEnv{})
 		lc := newLeafCache(ec)
 		seg := tab.segs[0]
 		n := min(len(cs), chunkRows)

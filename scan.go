@@ -34,7 +34,7 @@ type groups struct {
 
 const denseLimit = 1 << 16
 
-func newGroups(p *plan, card uint64) *groups {
+func newGroups(p *compiled, card uint64) *groups {
 	g := &groups{dense: card <= denseLimit}
 	if g.dense {
 		g.grow(int(card))
@@ -110,7 +110,7 @@ type layout struct {
 	card    uint64
 }
 
-func newLayout(t *Table, p *plan) (layout, error) {
+func newLayout(t *Table, p *compiled) (layout, error) {
 	var l layout
 	stride := uint64(1)
 	for _, c := range p.dims {
@@ -152,7 +152,7 @@ type scanState struct {
 
 // scanTable runs every plan over t in one pass, split across workers, and
 // returns each plan's merged groups and key layout.
-func scanTable(ctx context.Context, t *Table, plans []*plan, env FilterEnv, workers int) ([]*groups, []layout, error) {
+func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, workers int) ([]*groups, []layout, error) {
 	ec := newEvalCtx(ctx, t)
 	layouts := make([]layout, len(plans))
 	for i, p := range plans {
@@ -238,13 +238,7 @@ func scanTable(ctx context.Context, t *Table, plans []*plan, env FilterEnv, work
 				}
 				it := items[k]
 				seg := t.segs[it.seg]
-				var ones mask
-				for j := 0; j < it.n; j += 64 {
-					ones[j/64] = ^uint64(0)
-					if rem := it.n - j; rem < 64 {
-						ones[j/64] = 1<<rem - 1
-					}
-				}
+				ones := t.live(it.seg, it.base, it.n)
 				clear(done)
 				lc.reset()
 				for pi, p := range plans {
@@ -308,7 +302,7 @@ func clipRange(m *mask, base, n, lo, hi int) {
 // conditions already applied) to a plan's groups. It works a column at a
 // time: group keys and metric values for the chunk, then the additions.
 // scratch holds a worker's reusable buffers.
-func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, l layout, g *groups, cal *bizHours, scratch *scratch) {
+func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, l layout, g *groups, cal *bizHours, scratch *scratch) {
 	words := (n + 63) / 64
 	var any uint64
 	for w := 0; w < words; w++ {
@@ -383,7 +377,7 @@ type scratch struct {
 // addRows adds the rows of m, keyed by keys, to g. It is generic so the
 // common case, keys that are a column's dictionary codes, reads the column
 // directly.
-func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, p *plan, g *groups, cal *bizHours, scratch *scratch, keys []K) {
+func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, g *groups, cal *bizHours, scratch *scratch, keys []K) {
 	words := (n + 63) / 64
 	slot := func(k K) int {
 		if g.dense {

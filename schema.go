@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"math"
 	"slices"
 	"strings"
@@ -388,19 +389,7 @@ func (s *Schema) SetValue(c *Conversation, name string, v any) error {
 
 // zero is the Go value of kind k that stands for "unknown": the empty
 // string, 0, false, the zero time or duration.
-func (k Kind) zero() any {
-	switch k {
-	case KindNumber:
-		return 0.0
-	case KindBool:
-		return false
-	case KindTime:
-		return time.Time{}
-	case KindDuration:
-		return time.Duration(0)
-	}
-	return ""
-}
+func (k Kind) zero() any { return filter.Kind(k).Zero() }
 
 // checkCustom verifies the custom properties of c against the schema: each
 // key declared, each value of its kind.

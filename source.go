@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// ErrUnsupported is returned by an [Aggregator] for a plan it cannot compute
+// ErrUnsupported is returned by an [Aggregator] for a pushdown it cannot compute
 // exactly; the engine then scans the source instead.
 var ErrUnsupported = errors.New("convreport: not supported by this source")
 
@@ -33,9 +33,9 @@ type ScanHint struct {
 
 // Aggregator is a [Source] that can compute reports itself, such as a SQL
 // database answering with GROUP BY. Aggregate returns one Result per report
-// in plan order, equal to what the engine would compute by scanning, or
+// in the order of the pushdown's reports, equal to what the engine would compute by scanning, or
 // ErrUnsupported (possibly wrapped) to let the engine scan.
 type Aggregator interface {
 	Source
-	Aggregate(ctx context.Context, plan *Plan) ([]Result, error)
+	Aggregate(ctx context.Context, p *Pushdown) ([]Result, error)
 }

@@ -48,13 +48,13 @@ func (s *rowSource) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq
 	}
 }
 
-// decliner is an Aggregator that declines every plan.
+// decliner is an Aggregator that declines every pushdown.
 type decliner struct {
 	*rowSource
 	calls atomic.Int64
 }
 
-func (d *decliner) Aggregate(ctx context.Context, p *convreport.Plan) ([]convreport.Result, error) {
+func (d *decliner) Aggregate(ctx context.Context, p *convreport.Pushdown) ([]convreport.Result, error) {
 	d.calls.Add(1)
 	return nil, fmt.Errorf("no GROUP BY here: %w", convreport.ErrUnsupported)
 }

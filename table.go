@@ -28,7 +28,9 @@ type Table struct {
 	// views[c] is column c's dictionary as of this snapshot.
 	views [][]string
 	segs  []*segment
-	n     int
+	// dead[i] marks the rows of segs[i] removed in this snapshot (nil: none).
+	dead []*tombs
+	n    int // live rows
 }
 
 // segment is a run of rows sorted by CreatedAt.
@@ -148,26 +150,201 @@ func (t *Table) Len() int { return t.n }
 // Append returns a new Table holding t's conversations and cs. IDs must be
 // unique across both; on any error nothing is appended.
 func (t *Table) Append(cs []Conversation) (*Table, error) {
+	return t.apply(cs, nil, false)
+}
+
+// Apply returns a new Table in which the conversations of upserts are
+// added, each replacing the one with its ID if any, and the conversations
+// with the IDs of deletes are removed (unknown IDs are ignored). Within
+// upserts, a later conversation with an ID replaces an earlier one. Every
+// conversation is validated first; on any error, or an ID both upserted
+// and deleted, nothing changes.
+//
+// The cost is about that of the batch: each ID is found through the
+// segments' hash indexes, replaced rows are marked dead in a copy of the
+// few chunks they are in, and the new rows form a segment of their own.
+// Segments are merged as they grow (each into one at least twice its
+// size), which drops dead rows; so every row is copied O(log n) times over
+// its life, and a segment more than half dead is rewritten.
+func (t *Table) Apply(upserts []Conversation, deletes []string) (*Table, error) {
+	return t.apply(upserts, deletes, true)
+}
+
+func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table, error) {
 	t.dicts.mu.Lock()
-	if err := t.check(cs); err != nil {
-		t.dicts.mu.Unlock()
+	defer t.dicts.mu.Unlock()
+	if err := t.check(cs, replace); err != nil {
 		return nil, err
 	}
-	seg := t.encode(cs)
-	views := make([][]string, len(t.dicts.vals))
-	copy(views, t.dicts.vals)
-	t.dicts.mu.Unlock()
-
-	nt := &Table{schema: t.schema, dicts: t.dicts, views: views, n: t.n + len(cs)}
-	nt.segs = append(slices.Clone(t.segs), seg)
-	// Many small segments slow every scan: fold them into one now and then.
-	if len(nt.segs) > 8 {
-		nt.segs = []*segment{nt.merge(nt.segs)}
+	if replace {
+		cs = lastOfEachID(cs)
+		ups := make(map[string]bool, len(cs))
+		for i := range cs {
+			ups[cs[i].ID] = true
+		}
+		for _, id := range deletes {
+			if ups[id] {
+				return nil, &ValidationError{ID: id, Index: -1, Field: "id", Reason: "is both upserted and deleted in one batch"}
+			}
+		}
 	}
+	nt := &Table{schema: t.schema, dicts: t.dicts, segs: slices.Clone(t.segs), dead: slices.Clone(t.dead), n: t.n}
+	if replace {
+		k := killer{t: nt, own: map[*mask]bool{}, ownTombs: map[*tombs]bool{}}
+		for i := range cs {
+			k.kill(cs[i].ID)
+		}
+		for _, id := range deletes {
+			k.kill(id)
+		}
+	}
+	if len(cs) > 0 {
+		nt.segs = append(nt.segs, t.encode(cs))
+		nt.dead = append(nt.dead, nil)
+		nt.n += len(cs)
+	}
+	nt.compact()
+	nt.views = make([][]string, len(t.dicts.vals))
+	copy(nt.views, t.dicts.vals)
 	return nt, nil
 }
 
-func (t *Table) check(cs []Conversation) error {
+// lastOfEachID keeps, for each ID, its last conversation, in batch order.
+func lastOfEachID(cs []Conversation) []Conversation {
+	last := make(map[string]int, len(cs))
+	for i := range cs {
+		last[cs[i].ID] = i
+	}
+	if len(last) == len(cs) {
+		return cs
+	}
+	out := make([]Conversation, 0, len(last))
+	for i := range cs {
+		if last[cs[i].ID] == i {
+			out = append(out, cs[i])
+		}
+	}
+	return out
+}
+
+// tombs marks the dead rows of a segment in one snapshot, a bitmap per
+// chunk of chunkRows rows (nil where none is dead). Snapshots share
+// unchanged chunks: a change copies only the chunks it touches.
+type tombs struct {
+	chunks []*mask
+	n      int // dead rows
+}
+
+// killer marks rows dead in a fresh snapshot t, whose dead slice is its
+// own while its tombs and their chunks are shared with older snapshots
+// until copied. It copies each only once per batch: own holds what this
+// batch made.
+type killer struct {
+	t        *Table
+	own      map[*mask]bool
+	ownTombs map[*tombs]bool
+}
+
+// kill marks the live row with id dead, if there is one.
+func (k *killer) kill(id string) {
+	t := k.t
+	si, r, ok := t.find(id)
+	if !ok {
+		return
+	}
+	d := t.dead[si]
+	switch {
+	case d == nil:
+		d = &tombs{chunks: make([]*mask, (t.segs[si].n+chunkRows-1)/chunkRows)}
+	case !k.ownTombs[d]:
+		d = &tombs{chunks: slices.Clone(d.chunks), n: d.n}
+	}
+	k.ownTombs[d] = true
+	t.dead[si] = d
+	c := r / chunkRows
+	m := d.chunks[c]
+	if !k.own[m] {
+		nm := new(mask)
+		if m != nil {
+			*nm = *m
+		}
+		m = nm
+		k.own[m] = true
+		d.chunks[c] = m
+	}
+	m[(r%chunkRows)/64] |= 1 << (r % 64)
+	d.n++
+	t.n--
+}
+
+// has reports whether row r is dead; a nil tombs has none.
+func (d *tombs) has(r int) bool {
+	if d == nil {
+		return false
+	}
+	m := d.chunks[r/chunkRows]
+	return m != nil && m[(r%chunkRows)/64]&(1<<(r%64)) != 0
+}
+
+// isDead reports whether row r of segment si is dead in this snapshot.
+func (t *Table) isDead(si, r int) bool { return t.dead[si].has(r) }
+
+// live returns the mask of the live rows of the chunk of segment si that
+// starts at base and holds n rows.
+func (t *Table) live(si, base, n int) mask {
+	var m mask
+	for j := 0; j < n; j += 64 {
+		m[j/64] = ^uint64(0)
+		if rem := n - j; rem < 64 {
+			m[j/64] = 1<<rem - 1
+		}
+	}
+	if d := t.dead[si]; d != nil {
+		if dm := d.chunks[base/chunkRows]; dm != nil {
+			for w := range m {
+				m[w] &^= dm[w]
+			}
+		}
+	}
+	return m
+}
+
+// compact merges segments so that each is at least twice the size of the
+// next (in live rows), and rewrites a segment more than half dead. Rows
+// are copied only when their segment merges into a larger one, so a row
+// moves O(log n) times before it stays in the largest segment.
+func (t *Table) compact() {
+	size := func(i int) int {
+		if t.dead[i] == nil {
+			return t.segs[i].n
+		}
+		return t.segs[i].n - t.dead[i].n
+	}
+	for i := range t.segs {
+		if d := t.dead[i]; d != nil && 2*d.n > t.segs[i].n {
+			t.segs[i], t.dead[i] = t.merge(t.segs[i:i+1], t.dead[i:i+1]), nil
+		}
+	}
+	for len(t.segs) > 1 {
+		k := len(t.segs) - 1
+		if 2*size(k) < size(k-1) {
+			break
+		}
+		t.segs[k-1] = t.merge(t.segs[k-1:], t.dead[k-1:])
+		t.dead[k-1] = nil
+		t.segs, t.dead = t.segs[:k], t.dead[:k]
+	}
+	// Segments emptied by deletes go.
+	for i := len(t.segs) - 1; i >= 0; i-- {
+		if t.segs[i].n == 0 {
+			t.segs, t.dead = slices.Delete(t.segs, i, i+1), slices.Delete(t.dead, i, i+1)
+		}
+	}
+}
+
+// check validates a batch: each conversation against the schema, and its
+// IDs, which must be new to the table and to the batch unless replace.
+func (t *Table) check(cs []Conversation, replace bool) error {
 	var errs []error
 	valid := make([]bool, len(cs))
 	for i := range cs {
@@ -180,6 +357,9 @@ func (t *Table) check(cs []Conversation) error {
 			continue
 		}
 		valid[i] = true
+	}
+	if replace {
+		return joinValidation(errs)
 	}
 	// Duplicates within the batch: sort positions by ID, compare neighbours.
 	order := make([]int32, 0, len(cs))
@@ -206,6 +386,12 @@ func (t *Table) check(cs []Conversation) error {
 			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
 		}
 	}
+	return joinValidation(errs)
+}
+
+// joinValidation joins a batch's errors in batch order, the first 20 of
+// them.
+func joinValidation(errs []error) error {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -224,18 +410,24 @@ func errIndex(err error) int {
 	return -1
 }
 
-// hasID reports whether some segment holds id.
+// hasID reports whether a live row holds id.
 func (t *Table) hasID(id string) bool {
+	_, _, ok := t.find(id)
+	return ok
+}
+
+// find returns the segment and row of the live row with id.
+func (t *Table) find(id string) (si, r int, ok bool) {
 	h := maphash.String(t.dicts.seed, id)
-	for _, seg := range t.segs {
+	for si, seg := range t.segs {
 		k, _ := slices.BinarySearch(seg.idHash, h)
 		for ; k < len(seg.idHash) && seg.idHash[k] == h; k++ {
-			if seg.ids[seg.idRow[k]] == id {
-				return true
+			if r := int(seg.idRow[k]); seg.ids[r] == id && !t.isDead(si, r) {
+				return si, r, true
 			}
 		}
 	}
-	return false
+	return 0, 0, false
 }
 
 // indexIDs builds the segment's index of ID hashes.
@@ -402,13 +594,21 @@ func timeField(p Property) func(*Conversation) time.Time {
 	return nil
 }
 
-// merge joins segments into one, keeping rows ordered by creation time.
-func (t *Table) merge(segs []*segment) *segment {
+// merge joins segments into one, keeping rows ordered by creation time
+// and leaving out the rows dead marks (dead[i] for segs[i], nil or short
+// for none).
+func (t *Table) merge(segs []*segment, dead []*tombs) *segment {
 	type ref struct{ s, r int }
 	var refs []ref
 	for si, s := range segs {
+		var d *tombs
+		if si < len(dead) {
+			d = dead[si]
+		}
 		for r := 0; r < s.n; r++ {
-			refs = append(refs, ref{si, r})
+			if !d.has(r) {
+				refs = append(refs, ref{si, r})
+			}
 		}
 	}
 	slices.SortStableFunc(refs, func(a, b ref) int {
@@ -559,17 +759,42 @@ func setProperty(cv *Conversation, p Property, v any) {
 	}
 }
 
-// All yields every conversation of the table in creation order.
+// All yields every conversation of the table in creation order (ties by
+// ID), merging the segments' sorted runs.
 func (t *Table) All() func(yield func(Conversation) bool) {
 	return func(yield func(Conversation) bool) {
-		for _, seg := range t.segs {
-			for r := 0; r < seg.n; r++ {
-				if !yield(t.conversation(seg, r)) {
-					return
+		pos := make([]int, len(t.segs))
+		for {
+			best := -1
+			for si, seg := range t.segs {
+				for pos[si] < seg.n && t.isDead(si, pos[si]) {
+					pos[si]++
 				}
+				if pos[si] == seg.n {
+					continue
+				}
+				if best < 0 || rowLess(seg, pos[si], t.segs[best], pos[best]) {
+					best = si
+				}
+			}
+			if best < 0 {
+				return
+			}
+			r := pos[best]
+			pos[best]++
+			if !yield(t.conversation(t.segs[best], r)) {
+				return
 			}
 		}
 	}
+}
+
+// rowLess orders rows by creation time, then ID: the order of a segment.
+func rowLess(a *segment, i int, b *segment, j int) bool {
+	if a.created[i] != b.created[j] {
+		return a.created[i] < b.created[j]
+	}
+	return a.ids[i] < b.ids[j]
 }
 
 const minInt64 = math.MinInt64

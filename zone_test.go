@@ -106,7 +106,7 @@ func TestZoneBoundsStandStill(t *testing.T) {
 		require.Equal(t, 3600, offsetAt(end.Add(-time.Nanosecond), paris))
 	})
 	t.Run("yesterday at 2041-01-03 12:00", func(t *testing.T) {
-		from, to, err := Yesterday.Resolve(at("2041-01-03T12:00:00+01:00"), paris, time.Monday)
+		from, to, err := Yesterday.Resolve(at("2041-01-03T12:00:00+01:00"), paris, Monday)
 		require.NoError(t, err)
 		require.Equal(t, at("2041-01-02T00:00:00+01:00"), from)
 		require.Equal(t, at("2041-01-03T00:00:00+01:00"), to)

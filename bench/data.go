@@ -143,7 +143,7 @@ const dayNs = int64(24 * time.Hour)
 
 // NewWindow resolves the last 30 days at now in zone, as the engine does.
 func NewWindow(now time.Time, zone *time.Location) (*Window, error) {
-	from, to, err := convreport.Last30Days.Resolve(now, zone, time.Monday)
+	from, to, err := convreport.Last30Days.Resolve(now, zone, convreport.Monday)
 	if err != nil {
 		return nil, err
 	}

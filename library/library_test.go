@@ -175,7 +175,7 @@ func TestNewDashboardErrors(t *testing.T) {
 	require.Equal(t, convreport.PlanLimitError{Plan: "mini", Limit: convreport.LimitReportsPerDashboard, Max: 4}, *pe)
 }
 
-// TestNewDashboard needs the filter compiler (filter.go): a dashboard
+// TestNewDashboard needs the filter compiler (internal/filter): a dashboard
 // checks its reports, and every template report filters on Channel.
 func TestNewDashboard(t *testing.T) {
 	chat := library.ChatOverview()
@@ -389,7 +389,7 @@ func TestReferenceHelpers(t *testing.T) {
 
 // TestTemplatesMatchReference runs both templates on generated data and
 // compares every report with the reference loops. It needs the filter
-// compiler (filter.go): every template report filters on Channel.
+// compiler (internal/filter): every template report filters on Channel.
 func TestTemplatesMatchReference(t *testing.T) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	require.NoError(t, err)

@@ -13,15 +13,20 @@ import (
 )
 
 // Source holds conversations in memory. It is safe for concurrent use: runs
-// read an immutable snapshot while Add publishes a new one.
+// read an immutable snapshot while Add, Upsert, Delete and Apply publish
+// new ones, so a run sees each batch of changes entirely or not at all.
 type Source struct {
-	mu   sync.Mutex // serialises Add
+	mu   sync.Mutex // serialises changes and guards watchers
 	snap atomic.Pointer[convreport.Table]
+	// watchers each hold one pending signal at most: a full channel
+	// already tells its reader to look again.
+	watchers map[chan convreport.Change]struct{}
 }
 
 var (
 	_ convreport.Source   = (*Source)(nil)
 	_ convreport.Columnar = (*Source)(nil)
+	_ convreport.Watcher  = (*Source)(nil)
 )
 
 // Option configures a Source.
@@ -60,7 +65,82 @@ func (s *Source) Add(cs ...convreport.Conversation) error {
 		return err
 	}
 	s.snap.Store(t)
+	s.notify()
 	return nil
+}
+
+// Batch is a set of changes applied at once by [Source.Apply].
+type Batch struct {
+	// Upsert holds conversations to insert, each replacing the one held
+	// with its ID if any: a conversation's new state. When an ID appears
+	// twice, the later conversation wins.
+	Upsert []convreport.Conversation
+	// Delete holds the IDs of conversations to remove; IDs not held are
+	// ignored. An ID may not be both upserted and deleted in one batch.
+	Delete []string
+}
+
+// Apply applies a batch of changes. Every upserted conversation is
+// validated first, as by New; on any error, nothing changes. Runs already
+// started keep the snapshot they began with; runs started after Apply
+// returns see the whole batch.
+//
+// A batch costs about its own size, not the source's: see
+// [convreport.Table.Apply]. Replaced and deleted rows are reclaimed as the
+// source's segments merge.
+func (s *Source) Apply(b Batch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.snap.Load().Apply(b.Upsert, b.Delete)
+	if err != nil {
+		return err
+	}
+	s.snap.Store(t)
+	s.notify()
+	return nil
+}
+
+// Watch returns a channel that receives a Change after each Add, Upsert,
+// Delete or Apply (coalesced while the reader is busy); it is closed when
+// ctx is done.
+func (s *Source) Watch(ctx context.Context) (<-chan convreport.Change, error) {
+	ch := make(chan convreport.Change, 1)
+	s.mu.Lock()
+	if s.watchers == nil {
+		s.watchers = map[chan convreport.Change]struct{}{}
+	}
+	s.watchers[ch] = struct{}{}
+	s.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		delete(s.watchers, ch)
+		close(ch)
+		s.mu.Unlock()
+	})
+	return ch, nil
+}
+
+// notify signals every watcher without blocking; the caller holds s.mu.
+func (s *Source) notify() {
+	for ch := range s.watchers {
+		select {
+		case ch <- convreport.Change{}:
+		default: // a signal is already pending
+		}
+	}
+}
+
+// Upsert inserts conversations, each replacing the one held with its ID;
+// it is Apply of a batch of upserts.
+func (s *Source) Upsert(cs ...convreport.Conversation) error {
+	return s.Apply(Batch{Upsert: cs})
+}
+
+// Delete removes the conversations with these IDs, ignoring IDs not held;
+// it is Apply of a batch of deletes.
+func (s *Source) Delete(ids ...string) {
+	// A batch of deletes only cannot fail: nothing is validated.
+	_ = s.Apply(Batch{Delete: ids})
 }
 
 // Len returns the number of conversations held.

@@ -35,12 +35,12 @@ type stmt struct {
 	measure convreport.Measure
 }
 
-// Aggregate computes every report of the plan with one SQL statement each,
+// Aggregate computes every report of the pushdown with one SQL statement each,
 // in one read-only transaction so they see the same data. It declines the
-// whole plan (an error wrapping [convreport.ErrUnsupported]) when any
+// whole pushdown (an error wrapping [convreport.ErrUnsupported]) when any
 // report cannot be computed exactly in SQL.
-func (s *Source) Aggregate(ctx context.Context, plan *convreport.Plan) ([]convreport.Result, error) {
-	stmts, err := s.statements(plan)
+func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) ([]convreport.Result, error) {
+	stmts, err := s.statements(pd)
 	if err != nil {
 		if errors.Is(err, convreport.ErrUnsupported) {
 			s.declined.Add(1)
@@ -63,10 +63,10 @@ func (s *Source) Aggregate(ctx context.Context, plan *convreport.Plan) ([]convre
 	for i, st := range stmts {
 		groups, err := st.run(ctx, tx, s.d)
 		if err != nil {
-			return nil, fmt.Errorf("sqlsource: report %q: %w", plan.Reports[i].Report.Name, err)
+			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, err)
 		}
-		if out[i], err = plan.Result(i, groups); err != nil {
-			return nil, fmt.Errorf("sqlsource: report %q: %w", plan.Reports[i].Report.Name, err)
+		if out[i], err = pd.Result(i, groups); err != nil {
+			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -76,21 +76,21 @@ func (s *Source) Aggregate(ctx context.Context, plan *convreport.Plan) ([]convre
 	return out, nil
 }
 
-// statements builds every report's statement, or declines the plan.
-func (s *Source) statements(plan *convreport.Plan) ([]stmt, error) {
-	if plan == nil {
-		return nil, errors.New("sqlsource: aggregate: nil plan")
+// statements builds every report's statement, or declines the pushdown.
+func (s *Source) statements(pd *convreport.Pushdown) ([]stmt, error) {
+	if pd == nil {
+		return nil, errors.New("sqlsource: aggregate: nil pd")
 	}
 	if !s.pushdown {
 		return nil, decline("pushdown is off (WithoutPushdown)")
 	}
-	if plan.Calendar != nil {
+	if pd.Calendar != nil {
 		// Every report, not only those that count business hours, goes
 		// back to the engine, which then offers the others one by one.
 		return nil, decline("business hours (a Calendar) are computed by the engine")
 	}
-	out := make([]stmt, len(plan.Reports))
-	for i, r := range plan.Reports {
+	out := make([]stmt, len(pd.Reports))
+	for i, r := range pd.Reports {
 		st, err := s.statement(r)
 		if err != nil {
 			return nil, fmt.Errorf("report %q: %w", r.Report.Name, err)
@@ -107,7 +107,7 @@ func (s *Source) statements(plan *convreport.Plan) ([]stmt, error) {
 //	    FROM table WHERE <created bounds> AND <conditions>) GROUP BY k0…, b
 //
 // with a window-function variant for quantiles.
-func (s *Source) statement(r convreport.PlannedReport) (stmt, error) {
+func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 	st := stmt{dims: len(r.Dimensions), measure: r.Measure}
 	agg := r.Measure.Agg
 	if agg == "" {

@@ -18,13 +18,14 @@
 //     involved, and SQLite buckets are exact too), and the measure in SQL:
 //     counts, exact sums of nanoseconds, min, max, share within a
 //     threshold, and nearest-rank percentiles with window functions. The
-//     groups go through [convreport.Plan.Result], so a pushed-down result
+//     groups go through [convreport.Pushdown.Result], so a pushed-down result
 //     equals a scanned one.
 //   - A plan it cannot compute exactly is declined with an error wrapping
 //     [convreport.ErrUnsupported], and the engine scans instead: business
-//     hours (a plan whose Calendar is set: a report, a dashboard or the
-//     query names a calendar; the per-inbox calendars of
-//     PlannedReport.InboxCalendars with it), an expression part of a filter (CondExpr), a NaN
+//     hours (a Pushdown whose Calendar is set: a duration report, its
+//     dashboard or the query names a calendar, with the per-inbox
+//     calendars of PushdownReport.InboxCalendars), an expression part of a
+//     filter (CondExpr), a NaN
 //     number, a time outside int64 nanoseconds, a string PostgreSQL cannot
 //     hold (NUL, invalid UTF-8), more parameters than the dialect allows.
 //     A plan is answered or declined whole; the engine then offers each

@@ -49,12 +49,12 @@ func WithSchema(s *convreport.Schema) Option { return func(c *config) { c.schema
 // the default layout.
 func WithMapping(m Mapping) Option { return func(c *config) { c.mapping = m } }
 
-// WithoutPushdown makes Aggregate decline every plan, so the engine always
+// WithoutPushdown makes Aggregate decline every pushdown, so the engine always
 // scans: for comparisons, and for databases where scanning is cheaper.
 func WithoutPushdown() Option { return func(c *config) { c.pushdown = false } }
 
 // WithDeclineHook calls f with the reason each time Aggregate declines a
-// plan (the error wraps [convreport.ErrUnsupported]).
+// pushdown (the error wraps [convreport.ErrUnsupported]).
 func WithDeclineHook(f func(error)) Option { return func(c *config) { c.onDecline = f } }
 
 // New returns a source over db. It checks the mapping against the schema
@@ -89,12 +89,12 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 // Schema returns the source's schema.
 func (s *Source) Schema() *convreport.Schema { return s.schema }
 
-// Stats counts the plans Aggregate answered and declined.
+// Stats counts the pushdowns Aggregate answered and declined.
 type Stats struct {
 	Answered, Declined int64
 }
 
-// Stats returns how many plans Aggregate answered and declined so far.
+// Stats returns how many pushdowns Aggregate answered and declined so far.
 func (s *Source) Stats() Stats {
 	return Stats{Answered: s.answered.Load(), Declined: s.declined.Load()}
 }

@@ -329,7 +329,7 @@ func resolveRange(q convreport.Query) (time.Time, time.Time, error) {
 	if rg == "" {
 		rg = convreport.Last30Days
 	}
-	return rg.Resolve(q.Now, q.Zone, q.WeekStart.Std())
+	return rg.Resolve(q.Now, q.Zone, q.WeekStart)
 }
 
 // GET /api/dashboards/{id}/run?range=…&tz=…[&format=vega]

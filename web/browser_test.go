@@ -59,6 +59,11 @@ func newBrowser(t *testing.T) *browser {
 	t.Cleanup(cancelAlloc)
 	bctx, cancelTab := chromedp.NewContext(actx)
 	t.Cleanup(cancelTab)
+	// Start the browser on the tab's own context: the first run allocates
+	// it, and ties it to the context it is given, so a step's timeout
+	// would otherwise close it when the step ends.
+	_, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("true"))
+	require.NoError(t, err, "start Chromium")
 	t.Logf("screenshots in %s", shots)
 	return &browser{t: t, ctx: bctx, shots: shots}
 }

@@ -38,6 +38,7 @@
 //	POST  api/dashboards                               create one from a template (201)
 //	GET   api/dashboards/{id}                          one dashboard, with the viewer's permissions
 //	GET   api/dashboards/{id}/run?range=&tz=           run it: the result JSON (docs/semantics.md), plus chart specs
+//	GET   api/dashboards/{id}/live?range=&tz=&sigs=    follow it: Server-Sent Events with the charts that change
 //	GET   api/dashboards/{id}/reports/{rid}            one report's definition
 //	PATCH api/dashboards/{id}/reports/{rid}            "update existing report"
 //	POST  api/dashboards/{id}/reports/{rid}/save-as-new  "save as new report" (201)

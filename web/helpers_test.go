@@ -54,6 +54,7 @@ type fixture struct {
 	store convreport.Store
 	cs    []convreport.Conversation
 	eng   *convreport.Engine
+	src   *memory.Source
 }
 
 type option func(*web.Config)
@@ -103,7 +104,7 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	}
 	h, err := web.New(cfg)
 	require.NoError(t, err)
-	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng}
+	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng, src: src}
 }
 
 // req is one request to the handler.

@@ -185,8 +185,11 @@ func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.
 
 type reportCard struct {
 	ID, Title, Meta, Description string
-	SVG                          template.HTML
-	EditURL                      string
+	// Sig identifies the report's points (a hash of their exact values):
+	// a live stream redraws only a card whose points changed.
+	Sig     string
+	SVG     template.HTML
+	EditURL string
 	// Table is set for a table chart, drawn as an HTML table.
 	Table *pointTable
 }
@@ -265,14 +268,36 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 		p.Presets = append(p.Presets, option{Value: selected, Label: strings.ReplaceAll(selected, "_", " "), Selected: true})
 	}
 
+	cards, err := h.cards(run, p.CanEdit, editQuery(r.URL.Query()))
+	if err != nil {
+		return err
+	}
+	p.Reports = cards
+	for _, res := range run.results {
+		for _, pt := range res.Points {
+			p.Conversations += pt.Count
+		}
+	}
+	return h.render(w, r, http.StatusOK, "dashboard", d.Name, v, p)
+}
+
+// cards draws each report of a run as the dashboard page shows it; keep is
+// the period parameters the edit links carry.
+func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, error) {
+	d, q := run.d, run.q
 	rd := render.Dashboard{Name: d.Name, From: run.from, To: run.to, Zone: q.Zone, Results: run.results}
 	js := render.NewJSON(rd)
-	keep := editQuery(r.URL.Query())
+	var out []reportCard
 	for i, res := range run.results {
 		rep := res.Report
 		spec := render.NewChartSpec(res)
 		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec)}
-		if p.CanEdit {
+		sig, err := pointsSig(js.Reports[i])
+		if err != nil {
+			return nil, err
+		}
+		card.Sig = sig
+		if canEdit {
 			card.EditURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(rep.ID) + "/edit" + keep
 		}
 		link := func(pi int) string { return drillURL(d.ID, rep.ID, run.pinned, js.Reports[i].Points[pi]) }
@@ -283,17 +308,14 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 			err := render.SVG(&svg, res, render.SVGOptions{Report: i, ID: "chart-" + rep.ID, HideTitle: true,
 				DrillURL: func(ref render.PointRef) string { return link(ref.Index) }})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			// render.SVG escapes every text and keeps only safe links.
 			card.SVG = template.HTML(svg.String())
 		}
-		for _, pt := range res.Points {
-			p.Conversations += pt.Count
-		}
-		p.Reports = append(p.Reports, card)
+		out = append(out, card)
 	}
-	return h.render(w, r, http.StatusOK, "dashboard", d.Name, v, p)
+	return out, nil
 }
 
 func newPointTable(res convreport.Result, spec render.ChartSpec, link func(int) string) *pointTable {

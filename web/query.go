@@ -21,11 +21,6 @@ import (
 //
 // A run's response carries the resolved from, to and now, so that a
 // drill-down asked later names exactly the same period.
-var weekdays = map[string]convreport.Weekday{
-	"monday": convreport.Monday, "tuesday": convreport.Tuesday, "wednesday": convreport.Wednesday,
-	"thursday": convreport.Thursday, "friday": convreport.Friday, "saturday": convreport.Saturday, "sunday": convreport.Sunday,
-}
-
 // single refuses a query string that gives a parameter twice: which one
 // was meant is anybody's guess.
 func single(v url.Values) error {
@@ -77,8 +72,8 @@ func (h *handler) query(ctx context.Context, p period, v convreport.Viewer) (con
 		q.Now = t
 	}
 	if p.WeekStart != "" {
-		ws, ok := weekdays[strings.ToLower(p.WeekStart)]
-		if !ok {
+		ws, err := convreport.ParseWeekday(p.WeekStart)
+		if err != nil {
 			return q, badRequest("invalid_query", "week_start", "week_start %q: want a day name like monday or sunday", p.WeekStart)
 		}
 		q.WeekStart = ws

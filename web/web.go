@@ -118,6 +118,7 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, fmt.Errorf("web: Config.MaxBodyBytes %d is negative", cfg.MaxBodyBytes)
 	}
 	h := &handler{cfg: cfg, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
+	h.live.h = h
 	if h.cfg.Schema == nil {
 		h.cfg.Schema = convreport.DefaultSchema()
 	}
@@ -178,6 +179,8 @@ type handler struct {
 	static http.Handler
 	// assetTag is appended to asset links so a new build is fetched anew.
 	assetTag string
+	// live holds the feeds of the live dashboard streams.
+	live liveHub
 }
 
 //go:embed assets
@@ -197,13 +200,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, originalPath(r)+"/", http.StatusMovedPermanently)
 		return
 	}
-	if h.cfg.RequestTimeout > 0 {
-		// The cause tells a timeout from a client that went away.
+	if h.cfg.RequestTimeout > 0 && !isLiveStream(r) {
+		// The cause tells a timeout from a client that went away. A live
+		// stream lasts as long as its page; each of its runs is bounded.
 		ctx, cancel := context.WithTimeoutCause(r.Context(), h.cfg.RequestTimeout, errRequestTimeout)
 		defer cancel()
 		r = r.WithContext(ctx)
 	}
 	h.inner.ServeHTTP(w, r)
+}
+
+// isLiveStream reports whether r asks for a live dashboard stream.
+func isLiveStream(r *http.Request) bool {
+	p := r.URL.Path
+	return r.Method == http.MethodGet && strings.HasPrefix(p, "/api/dashboards/") && strings.HasSuffix(p, "/live") &&
+		strings.Count(p, "/") == 4
 }
 
 // errRequestTimeout is the cause of the context of a request that ran
@@ -243,6 +254,7 @@ func (h *handler) routes() {
 	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
 	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard})
 	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
+	h.api("/api/dashboards/{id}/live", methods{http.MethodGet: h.liveStream})
 	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport})
 	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: h.saveReportAsNew})
 	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: h.previewReport})

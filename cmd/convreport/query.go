@@ -35,8 +35,8 @@ func (q *queryFlags) query(defaultNow time.Time) (convreport.Query, error) {
 			return out, usageError("--now: %v", err)
 		}
 	}
-	ws, ok := weekdays[strings.ToLower(q.weekStart)]
-	if !ok {
+	ws, err := convreport.ParseWeekday(q.weekStart)
+	if err != nil {
 		return out, usageError("--week-start %q: want a day name like monday or sunday", q.weekStart)
 	}
 	out.WeekStart = ws
@@ -66,11 +66,6 @@ func (q *queryFlags) query(defaultNow time.Time) (convreport.Query, error) {
 		}
 	}
 	return out, nil
-}
-
-var weekdays = map[string]convreport.Weekday{
-	"monday": convreport.Monday, "tuesday": convreport.Tuesday, "wednesday": convreport.Wednesday,
-	"thursday": convreport.Thursday, "friday": convreport.Friday, "saturday": convreport.Saturday, "sunday": convreport.Sunday,
 }
 
 // parseTime reads a date (its first instant in loc, the rule of every date

@@ -97,7 +97,7 @@ func load(ctx context.Context, db *sql.DB, d sqlsource.Dialect, table string, cs
 var dataNow = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // chatOverview runs the Chat overview's reports over table and writes them
-// to w as text. It returns the results and how many plans SQL answered.
+// to w as text. It returns the results and how many pushdowns SQL answered.
 func chatOverview(ctx context.Context, w io.Writer, db *sql.DB, d sqlsource.Dialect, table string) ([]convreport.Result, sqlsource.Stats, error) {
 	src, err := sqlsource.New(db, d, sqlsource.WithMapping(sqlsource.Mapping{Table: table}))
 	if err != nil {

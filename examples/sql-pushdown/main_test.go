@@ -60,7 +60,7 @@ func check(t *testing.T, db *sql.DB, d sqlsource.Dialect, table string) {
 		t.Fatal(err)
 	}
 	if stats.Answered == 0 || stats.Declined != 0 {
-		t.Errorf("stats %+v: want every plan answered in SQL", stats)
+		t.Errorf("stats %+v: want every pushdown answered in SQL", stats)
 	}
 	for _, r := range results {
 		if !strings.Contains(out.String(), r.Report.Name) {

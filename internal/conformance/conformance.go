@@ -341,35 +341,8 @@ func Check(ctx context.Context, eng *convreport.Engine, cs []convreport.Conversa
 		return err
 	}
 	var errs []error
-	got := map[string]RefPoint{}
-	var order []string
-	for _, p := range res[0].Points {
-		k := keyOf(p)
-		got[k] = RefPoint{Count: p.Count, Excluded: p.Excluded, Value: valueString(p)}
-		order = append(order, k)
-	}
-	if len(got) != len(want.Points) {
-		errs = append(errs, fmt.Errorf("%d points, want %d", len(got), len(want.Points)))
-	}
-	for k, w := range want.Points {
-		g, ok := got[k]
-		switch {
-		case !ok:
-			errs = append(errs, fmt.Errorf("point %s missing (want %+v)", k, w))
-		case g != w:
-			errs = append(errs, fmt.Errorf("point %s = %+v, want %+v", k, g, w))
-		}
-	}
-	for k := range got {
-		if _, ok := want.Points[k]; !ok {
-			errs = append(errs, fmt.Errorf("unexpected point %s = %+v", k, got[k]))
-		}
-	}
-	if !slices.Equal(order, want.Order) && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("point order %q, want %q", order, want.Order))
-	}
-	if res[0].Matched != want.Matched || res[0].Excluded != want.Excluded {
-		errs = append(errs, fmt.Errorf("matched/excluded = %d/%d, want %d/%d", res[0].Matched, res[0].Excluded, want.Matched, want.Excluded))
+	if err := Compare(res[0], want); err != nil {
+		errs = append(errs, err)
 	}
 	// Drill-downs reconcile with their points: same count, same value.
 	step := max(1, len(res[0].Points)/16) // a sample of points keeps the corpus fast
@@ -394,6 +367,44 @@ func Check(ctx context.Context, eng *convreport.Engine, cs []convreport.Conversa
 		if p.Count > 0 && v != valueString(p) {
 			errs = append(errs, fmt.Errorf("drill %s: measure over rows %s, point value %s", keyOf(p), v, valueString(p)))
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// Compare checks a report's result against the reference's: the same
+// points with the same counts and values, in the same order, and the same
+// matched and excluded totals. It returns every difference joined.
+func Compare(res convreport.Result, want RefResult) error {
+	var errs []error
+	got := map[string]RefPoint{}
+	var order []string
+	for _, p := range res.Points {
+		k := keyOf(p)
+		got[k] = RefPoint{Count: p.Count, Excluded: p.Excluded, Value: valueString(p)}
+		order = append(order, k)
+	}
+	if len(got) != len(want.Points) {
+		errs = append(errs, fmt.Errorf("%d points, want %d", len(got), len(want.Points)))
+	}
+	for k, w := range want.Points {
+		g, ok := got[k]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("point %s missing (want %+v)", k, w))
+		case g != w:
+			errs = append(errs, fmt.Errorf("point %s = %+v, want %+v", k, g, w))
+		}
+	}
+	for k := range got {
+		if _, ok := want.Points[k]; !ok {
+			errs = append(errs, fmt.Errorf("unexpected point %s = %+v", k, got[k]))
+		}
+	}
+	if !slices.Equal(order, want.Order) && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("point order %q, want %q", order, want.Order))
+	}
+	if res.Matched != want.Matched || res.Excluded != want.Excluded {
+		errs = append(errs, fmt.Errorf("matched/excluded = %d/%d, want %d/%d", res.Matched, res.Excluded, want.Matched, want.Excluded))
 	}
 	return errors.Join(errs...)
 }

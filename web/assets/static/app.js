@@ -91,6 +91,13 @@
       const u = url(a.getAttribute("href"));
       const rel = a.getAttribute("href").split("?")[0];
       st = { path: "api/" + rel, params: u.searchParams, total: 0 };
+      // Which point is open, for the live stream (live.js) to say when
+      // its rows change.
+      dlg.dataset.report = (rel.match(/\/reports\/([^/]+)\/drill$/) || [])[1] || "";
+      dlg.dataset.point = u.searchParams.get("point") || "";
+      dlg.dataset.other = u.searchParams.get("other") === "true" ? "true" : "";
+      const changedBox = $("#drill-changed", dlg);
+      if (changedBox) changedBox.hidden = true;
       st.params.set("offset", "0");
       st.params.set("limit", "25");
       title.textContent = "Conversations";

@@ -18,7 +18,7 @@ import (
 )
 
 // pushdown is an Aggregator that computes groups itself, the way a SQL
-// source does, from the Plan's conditions alone; it declines expressions.
+// source does, from the Pushdown's conditions alone; it declines expressions.
 type pushdown struct {
 	*rowSource
 	answered, declined, scanned atomic.Int64
@@ -29,7 +29,7 @@ func (s *pushdown) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2
 	return s.rowSource.Scan(ctx, hint)
 }
 
-func (s *pushdown) Aggregate(ctx context.Context, p *convreport.Plan) ([]convreport.Result, error) {
+func (s *pushdown) Aggregate(ctx context.Context, p *convreport.Pushdown) ([]convreport.Result, error) {
 	var out []convreport.Result
 	for i, r := range p.Reports {
 		if hasExpr(r.Where) || p.Calendar != nil {
@@ -216,13 +216,13 @@ func TestPushdownThroughPlanResultMatchesTheScan(t *testing.T) {
 		src = &pushdown{rowSource: &rowSource{schema: sourcetest.Schema(), rows: cs}}
 		return src
 	}, 800, 4)
-	require.Positive(t, src.answered.Load(), "most plans are pushed down")
+	require.Positive(t, src.answered.Load(), "most pushdowns are answered by the source")
 	require.Positive(t, src.declined.Load(), "expression filters fall back to the scan")
 }
 
 func TestPlanResultRejectsGroupsThatDoNotFit(t *testing.T) {
 	var got error
-	src := &aggFunc{rowSource: &rowSource{schema: convreport.DefaultSchema(), rows: fixture()}, f: func(p *convreport.Plan) ([]convreport.Result, error) {
+	src := &aggFunc{rowSource: &rowSource{schema: convreport.DefaultSchema(), rows: fixture()}, f: func(p *convreport.Pushdown) ([]convreport.Result, error) {
 		_, got = p.Result(0, []convreport.Group{{Values: nil, Count: 1}})
 		return nil, convreport.ErrUnsupported
 	}}
@@ -234,10 +234,10 @@ func TestPlanResultRejectsGroupsThatDoNotFit(t *testing.T) {
 
 type aggFunc struct {
 	*rowSource
-	f func(*convreport.Plan) ([]convreport.Result, error)
+	f func(*convreport.Pushdown) ([]convreport.Result, error)
 }
 
-func (a *aggFunc) Aggregate(ctx context.Context, p *convreport.Plan) ([]convreport.Result, error) {
+func (a *aggFunc) Aggregate(ctx context.Context, p *convreport.Pushdown) ([]convreport.Result, error) {
 	return a.f(p)
 }
 

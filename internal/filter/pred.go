@@ -1,4 +1,4 @@
-package convreport
+package filter
 
 import (
 	"fmt"
@@ -11,90 +11,90 @@ import (
 	"github.com/expr-lang/expr/vm"
 )
 
-// The native plan of a filter: a tree of predicates on single properties
-// that a columnar engine evaluates without the expr VM, with pExpr leaves
-// for what the shapes below cannot express.
+// Op is the operator of a [Pred]. Leaf semantics, for the field's value v
+// on a row (see [Row.Value]):
 //
-// Leaf semantics, for the property's value v on a row (see rowValue):
-//
-//	pEq, pIn, pLt, pLe, pGt, pGe, pContains, pPrefix, pSuffix
+//	Eq, In, Lt, Le, Gt, Ge, Contains, Prefix, Suffix
 //	        false when v is unknown, else the comparison
-//	pNe, pNotIn
-//	        true when v is unknown, else the comparison (pNe == not pEq)
-//	pKnown, pUnknown
+//	Ne, NotIn
+//	        true when v is unknown, else the comparison (Ne == not Eq)
+//	Known, Unknown
 //	        whether v is known
 //
-// Values in vals, by the property's kind: string (String, Enum), float64
-// (Number), bool (Bool), time.Duration (Duration), timeLit (Time; resolve
-// it once per query with at). Times compare as instants (time.Time.Equal,
-// Before); float64 comparisons follow Go (a NaN matches nothing but pNe).
-// Strings compare byte-wise and case-sensitively. pLt…pGe hold float64,
-// time.Duration or timeLit only (string order stays in pExpr).
-type predOp int
+// Values in Vals, by the field's kind: string (String, Enum), float64
+// (Number), bool (Bool), time.Duration (Duration), TimeLit (Time; resolve
+// it once per query with At). Times compare as instants (time.Time.Equal,
+// Before); float64 comparisons follow Go (a NaN matches nothing but Ne).
+// Strings compare byte-wise and case-sensitively. Lt…Ge hold float64,
+// time.Duration or TimeLit only (string order stays in Expr).
+type Op int
 
 // The predicate operators.
 const (
-	pTrue     predOp = iota // matches everything
-	pFalse                  // matches nothing
-	pAnd                    // all kids
-	pOr                     // any kid
-	pNot                    // kids[0] is false
-	pEq                     // v == vals[0]
-	pNe                     // v != vals[0] (unknown passes)
-	pIn                     // v is one of vals
-	pNotIn                  // v is none of vals (unknown passes)
-	pLt                     // v < vals[0]
-	pLe                     // v <= vals[0]
-	pGt                     // v > vals[0]
-	pGe                     // v >= vals[0]
-	pKnown                  // v is known
-	pUnknown                // v is unknown
-	pContains               // v contains vals[0] (a string)
-	pPrefix                 // v starts with vals[0]
-	pSuffix                 // v ends with vals[0]
-	pExpr                   // res decides: a sub-expression run on the expr VM
+	True     Op = iota // matches everything
+	False              // matches nothing
+	And                // all kids
+	Or                 // any kid
+	Not                // kids[0] is false
+	Eq                 // v == vals[0]
+	Ne                 // v != vals[0] (unknown passes)
+	In                 // v is one of vals
+	NotIn              // v is none of vals (unknown passes)
+	Lt                 // v < vals[0]
+	Le                 // v <= vals[0]
+	Gt                 // v > vals[0]
+	Ge                 // v >= vals[0]
+	Known              // v is known
+	Unknown            // v is unknown
+	Contains           // v contains vals[0] (a string)
+	Prefix             // v starts with vals[0]
+	Suffix             // v ends with vals[0]
+	Expr               // Res decides: a sub-expression run on the expr VM
+	// Range is Vals[0] ≤ v < Vals[1], on times. The compiler never builds
+	// it: the engine adds it for a report's date range.
+	Range
 )
 
 var predOpNames = [...]string{
-	pTrue: "true", pFalse: "false", pAnd: "and", pOr: "or", pNot: "not",
-	pEq: "eq", pNe: "ne", pIn: "in", pNotIn: "notin",
-	pLt: "lt", pLe: "le", pGt: "gt", pGe: "ge",
-	pKnown: "known", pUnknown: "unknown",
-	pContains: "contains", pPrefix: "prefix", pSuffix: "suffix", pExpr: "expr",
+	True: "true", False: "false", And: "and", Or: "or", Not: "not",
+	Eq: "eq", Ne: "ne", In: "in", NotIn: "notin",
+	Lt: "lt", Le: "le", Gt: "gt", Ge: "ge",
+	Known: "known", Unknown: "unknown",
+	Contains: "contains", Prefix: "prefix", Suffix: "suffix", Expr: "expr", Range: "range",
 }
 
-func (op predOp) String() string {
+func (op Op) String() string {
 	if op >= 0 && int(op) < len(predOpNames) {
 		return predOpNames[op]
 	}
-	return "predOp(" + strconv.Itoa(int(op)) + ")"
+	return "Op(" + strconv.Itoa(int(op)) + ")"
 }
 
-// pred is one node of a filter's plan.
-type pred struct {
-	op   predOp
-	prop Property // the property a leaf tests
-	vals []any
-	kids []*pred
-	res  *residual // pExpr only
+// Pred is one node of a filter's predicate tree.
+type Pred struct {
+	Op    Op
+	Field Field // the property a leaf tests
+	Vals  []any
+	Kids  []*Pred
+	Res   *Residual // Expr only
 }
 
 // String writes the tree for tests and debugging:
 // and(eq(Channel, "chat"), expr(lower(Subject) contains "refund")).
-func (p *pred) String() string {
+func (p *Pred) String() string {
 	var b strings.Builder
 	p.write(&b)
 	return b.String()
 }
 
-func (p *pred) write(b *strings.Builder) {
-	b.WriteString(p.op.String())
-	switch p.op {
-	case pTrue, pFalse:
+func (p *Pred) write(b *strings.Builder) {
+	b.WriteString(p.Op.String())
+	switch p.Op {
+	case True, False:
 		return
-	case pAnd, pOr, pNot:
+	case And, Or, Not:
 		b.WriteByte('(')
-		for i, k := range p.kids {
+		for i, k := range p.Kids {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -102,14 +102,14 @@ func (p *pred) write(b *strings.Builder) {
 		}
 		b.WriteByte(')')
 		return
-	case pExpr:
-		b.WriteString("(" + p.res.text + ")")
+	case Expr:
+		b.WriteString("(" + p.Res.Text + ")")
 		return
 	}
-	b.WriteString("(" + p.prop.Name)
-	if p.op == pIn || p.op == pNotIn {
+	b.WriteString("(" + p.Field.Name)
+	if p.Op == In || p.Op == NotIn {
 		b.WriteString(", [")
-		for i, v := range p.vals {
+		for i, v := range p.Vals {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -117,9 +117,41 @@ func (p *pred) write(b *strings.Builder) {
 		}
 		b.WriteString("]")
 	} else {
-		for _, v := range p.vals {
+		for _, v := range p.Vals {
 			b.WriteString(", " + valueText(v))
 		}
+	}
+	b.WriteByte(')')
+}
+
+// Key is a canonical text of a bound tree (one whose times are instants,
+// see TimeLit.At): trees with equal keys select the same rows, so a
+// dashboard evaluates each distinct filter once.
+func (p *Pred) Key() string {
+	var b strings.Builder
+	p.writeKey(&b)
+	return b.String()
+}
+
+func (p *Pred) writeKey(b *strings.Builder) {
+	fmt.Fprintf(b, "(%d", p.Op)
+	if p.Field.Name != "" {
+		b.WriteString(" " + p.Field.Name)
+	}
+	for _, v := range p.Vals {
+		switch v := v.(type) {
+		case time.Time:
+			fmt.Fprintf(b, " t%d", v.UnixNano())
+		default:
+			fmt.Fprintf(b, " %T:%q", v, fmt.Sprint(v))
+		}
+	}
+	if p.Res != nil {
+		fmt.Fprintf(b, " r%p", p.Res)
+	}
+	for _, k := range p.Kids {
+		b.WriteByte(' ')
+		k.writeKey(b)
 	}
 	b.WriteByte(')')
 }
@@ -132,16 +164,16 @@ func valueText(v any) string {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case time.Duration:
 		return fmt.Sprintf("duration(%q)", v.String())
-	case timeLit:
+	case TimeLit:
 		return v.String()
 	}
 	return fmt.Sprint(v)
 }
 
-// timeLit is a time constant of a filter that may depend on the query: an
+// TimeLit is a time constant of a filter that may depend on the query: an
 // absolute instant, a wall-clock time in the query's zone, now(), or
 // daysAgo(n), plus a fixed offset (now() - duration("1h")).
-type timeLit struct {
+type TimeLit struct {
 	kind   timeLitKind
 	abs    time.Time // litAbs: the instant; litWall: the wall clock, in UTC
 	days   int       // litDaysAgo
@@ -157,8 +189,8 @@ const (
 	litDaysAgo                    // daysAgo(n): midnight n days before today in the query's zone
 )
 
-// at resolves t for a query.
-func (t timeLit) at(env FilterEnv) time.Time {
+// At resolves t for a query.
+func (t TimeLit) At(env Env) time.Time {
 	var b time.Time
 	switch t.kind {
 	case litAbs:
@@ -177,14 +209,30 @@ func (t timeLit) at(env FilterEnv) time.Time {
 	return b.Add(t.offset)
 }
 
+// DateOnly returns the date t stands for, at midnight UTC, when t is a
+// whole date in the query's zone (date("2025-03-01")).
+func (t TimeLit) DateOnly() (time.Time, bool) {
+	w := t.abs
+	return w, t.kind == litWall && w.Equal(time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC))
+}
+
+// Before reports whether t is before u whatever the query, and whether
+// that can be known without one (both absolute, or both wall clock).
+func (t TimeLit) Before(u TimeLit) (before, known bool) {
+	if t.kind != u.kind || (t.kind != litAbs && t.kind != litWall) || t.offset != 0 || u.offset != 0 {
+		return false, false
+	}
+	return t.abs.Before(u.abs), true
+}
+
 // String writes t as expression text.
-func (t timeLit) String() string {
+func (t TimeLit) String() string {
 	var s string
 	switch t.kind {
 	case litAbs:
 		s = fmt.Sprintf("date(%q)", t.abs.Format(time.RFC3339Nano))
 	case litWall:
-		if isDateOnly(t) {
+		if _, ok := t.DateOnly(); ok {
 			s = fmt.Sprintf("date(%q)", t.abs.Format("2006-01-02"))
 		} else {
 			s = fmt.Sprintf("date(%q)", t.abs.Format("2006-01-02T15:04:05.999999999"))
@@ -203,90 +251,90 @@ func (t timeLit) String() string {
 	return s
 }
 
-// residual is a sub-expression the native shapes cannot express, compiled
+// Residual is a sub-expression the native shapes cannot express, compiled
 // on its own; it follows the same unknown-value rules as the whole filter.
-type residual struct {
-	text string // for people: the sub-expression
+type Residual struct {
+	Text string // for people: the sub-expression
 	prog *program
 }
 
-// match evaluates the sub-expression on c.
-func (r *residual) match(c *Conversation, env FilterEnv) (bool, error) {
-	return r.prog.run(c, env)
+// Match evaluates the sub-expression on row.
+func (r *Residual) Match(row Row, env Env) (bool, error) {
+	return r.prog.run(row, env)
 }
 
-// properties lists the properties the sub-expression reads.
-func (r *residual) properties() []Property {
-	out := make([]Property, len(r.prog.props))
+// Fields lists the fields the sub-expression reads.
+func (r *Residual) Fields() []Field {
+	out := make([]Field, len(r.prog.props))
 	for i, s := range r.prog.props {
 		out[i] = s.p
 	}
 	return out
 }
 
-// eval evaluates the tree on one row, the reference for the columnar path.
+// Eval evaluates the tree on one row, the reference for the columnar path.
 // It evaluates kids left to right and stops early, like the expr program.
-func (p *pred) eval(c *Conversation, env FilterEnv) (bool, error) {
-	switch p.op {
-	case pTrue:
+func (p *Pred) Eval(row Row, env Env) (bool, error) {
+	switch p.Op {
+	case True:
 		return true, nil
-	case pFalse:
+	case False:
 		return false, nil
-	case pAnd:
-		for _, k := range p.kids {
-			if ok, err := k.eval(c, env); err != nil || !ok {
+	case And:
+		for _, k := range p.Kids {
+			if ok, err := k.Eval(row, env); err != nil || !ok {
 				return false, err
 			}
 		}
 		return true, nil
-	case pOr:
-		for _, k := range p.kids {
-			if ok, err := k.eval(c, env); err != nil || ok {
+	case Or:
+		for _, k := range p.Kids {
+			if ok, err := k.Eval(row, env); err != nil || ok {
 				return ok, err
 			}
 		}
 		return false, nil
-	case pNot:
-		ok, err := p.kids[0].eval(c, env)
+	case Not:
+		ok, err := p.Kids[0].Eval(row, env)
 		return !ok && err == nil, err
-	case pExpr:
-		return p.res.match(c, env)
+	case Expr:
+		return p.Res.Match(row, env)
 	}
-	v, known, err := rowValue(c, p.prop)
+	v, known, err := row.Value(p.Field)
 	if err != nil {
 		return false, err
 	}
-	switch p.op {
-	case pKnown:
+	switch p.Op {
+	case Known:
 		return known, nil
-	case pUnknown:
+	case Unknown:
 		return !known, nil
-	case pNe:
-		return !known || !equalValue(v, p.vals[0], env), nil
-	case pNotIn:
-		return !known || !inValues(v, p.vals, env), nil
+	case Ne:
+		return !known || !equalValue(v, p.Vals[0], env), nil
+	case NotIn:
+		return !known || !inValues(v, p.Vals, env), nil
 	}
 	if !known {
 		return false, nil
 	}
-	switch p.op {
-	case pEq:
-		return equalValue(v, p.vals[0], env), nil
-	case pIn:
-		return inValues(v, p.vals, env), nil
-	case pLt, pLe, pGt, pGe:
-		return compareValue(p.op, v, p.vals[0], env), nil
-	case pContains:
-		return strings.Contains(v.(string), p.vals[0].(string)), nil
-	case pPrefix:
-		return strings.HasPrefix(v.(string), p.vals[0].(string)), nil
-	case pSuffix:
-		return strings.HasSuffix(v.(string), p.vals[0].(string)), nil
+	switch p.Op {
+	case Eq:
+		return equalValue(v, p.Vals[0], env), nil
+	case In:
+		return inValues(v, p.Vals, env), nil
+	case Lt, Le, Gt, Ge:
+		return compareValue(p.Op, v, p.Vals[0], env), nil
+	case Contains:
+		return strings.Contains(v.(string), p.Vals[0].(string)), nil
+	case Prefix:
+		return strings.HasPrefix(v.(string), p.Vals[0].(string)), nil
+	case Suffix:
+		return strings.HasSuffix(v.(string), p.Vals[0].(string)), nil
 	}
-	return false, fmt.Errorf("convreport: filter: unknown predicate %v", p.op)
+	return false, fmt.Errorf("convreport: filter: unknown predicate %v", p.Op)
 }
 
-func equalValue(v, w any, env FilterEnv) bool {
+func equalValue(v, w any, env Env) bool {
 	switch w := w.(type) {
 	case string:
 		return v.(string) == w
@@ -296,13 +344,13 @@ func equalValue(v, w any, env FilterEnv) bool {
 		return v.(bool) == w
 	case time.Duration:
 		return v.(time.Duration) == w
-	case timeLit:
-		return v.(time.Time).Equal(w.at(env))
+	case TimeLit:
+		return v.(time.Time).Equal(w.At(env))
 	}
 	return false
 }
 
-func inValues(v any, ws []any, env FilterEnv) bool {
+func inValues(v any, ws []any, env Env) bool {
 	for _, w := range ws {
 		if equalValue(v, w, env) {
 			return true
@@ -311,37 +359,37 @@ func inValues(v any, ws []any, env FilterEnv) bool {
 	return false
 }
 
-func compareValue(op predOp, v, w any, env FilterEnv) bool {
+func compareValue(op Op, v, w any, env Env) bool {
 	switch w := w.(type) {
 	case float64:
 		return compareOrdered(op, v.(float64), w)
 	case time.Duration:
 		return compareOrdered(op, v.(time.Duration), w)
-	case timeLit:
-		a, b := v.(time.Time), w.at(env)
+	case TimeLit:
+		a, b := v.(time.Time), w.At(env)
 		switch op {
-		case pLt:
+		case Lt:
 			return a.Before(b)
-		case pLe:
+		case Le:
 			return !a.After(b)
-		case pGt:
+		case Gt:
 			return a.After(b)
-		case pGe:
+		case Ge:
 			return !a.Before(b)
 		}
 	}
 	return false
 }
 
-func compareOrdered[T float64 | time.Duration](op predOp, a, b T) bool {
+func compareOrdered[T float64 | time.Duration](op Op, a, b T) bool {
 	switch op {
-	case pLt:
+	case Lt:
 		return a < b
-	case pLe:
+	case Le:
 		return a <= b
-	case pGt:
+	case Gt:
 		return a > b
-	case pGe:
+	case Ge:
 		return a >= b
 	}
 	return false
@@ -349,62 +397,62 @@ func compareOrdered[T float64 | time.Duration](op predOp, a, b T) bool {
 
 // Building the plan.
 
-func constPred(b bool) *pred {
+func constPred(b bool) *Pred {
 	if b {
-		return &pred{op: pTrue}
+		return &Pred{Op: True}
 	}
-	return &pred{op: pFalse}
+	return &Pred{Op: False}
 }
 
 // notPred negates p, folding constants, double negation and the exact
 // complements (eq/ne, in/notin, known/unknown).
-func notPred(p *pred) *pred {
-	complement := map[predOp]predOp{
-		pTrue: pFalse, pFalse: pTrue,
-		pEq: pNe, pNe: pEq, pIn: pNotIn, pNotIn: pIn, pKnown: pUnknown, pUnknown: pKnown,
+func notPred(p *Pred) *Pred {
+	complement := map[Op]Op{
+		True: False, False: True,
+		Eq: Ne, Ne: Eq, In: NotIn, NotIn: In, Known: Unknown, Unknown: Known,
 	}
-	if op, ok := complement[p.op]; ok {
+	if op, ok := complement[p.Op]; ok {
 		q := *p
-		q.op = op
+		q.Op = op
 		return &q
 	}
-	if p.op == pNot {
-		return p.kids[0]
+	if p.Op == Not {
+		return p.Kids[0]
 	}
-	return &pred{op: pNot, kids: []*pred{p}}
+	return &Pred{Op: Not, Kids: []*Pred{p}}
 }
 
-// joinPred builds an and (op pAnd) or an or (pOr), flattening nested ones
+// joinPred builds an and (op And) or an or (Or), flattening nested ones
 // and folding constants.
-func joinPred(op predOp, ps ...*pred) *pred {
-	absorb, neutral := pFalse, pTrue
-	if op == pOr {
-		absorb, neutral = pTrue, pFalse
+func joinPred(op Op, ps ...*Pred) *Pred {
+	absorb, neutral := False, True
+	if op == Or {
+		absorb, neutral = True, False
 	}
-	var kids []*pred
+	var kids []*Pred
 	for _, p := range ps {
-		switch p.op {
+		switch p.Op {
 		case absorb:
-			return constPred(op == pOr)
+			return constPred(op == Or)
 		case neutral:
 			continue
 		case op:
-			kids = append(kids, p.kids...)
+			kids = append(kids, p.Kids...)
 		default:
 			kids = append(kids, p)
 		}
 	}
 	switch len(kids) {
 	case 0:
-		return constPred(op == pAnd)
+		return constPred(op == And)
 	case 1:
 		return kids[0]
 	}
-	return &pred{op: op, kids: kids}
+	return &Pred{Op: op, Kids: kids}
 }
 
 // plan builds the predicate tree of a resolved, type-checked node.
-func (fc *filterCompiler) plan(n ast.Node) (*pred, error) {
+func (fc *filterCompiler) plan(n ast.Node) (*Pred, error) {
 	switch n := n.(type) {
 	case *ast.BoolNode:
 		return constPred(n.Value), nil
@@ -428,16 +476,16 @@ func (fc *filterCompiler) plan(n ast.Node) (*pred, error) {
 				return nil, err
 			}
 			if n.Operator == "&&" || n.Operator == "and" {
-				return joinPred(pAnd, l, r), nil
+				return joinPred(And, l, r), nil
 			}
-			return joinPred(pOr, l, r), nil
+			return joinPred(Or, l, r), nil
 		}
 		if p := fc.leaf(n); p != nil {
 			return p, nil
 		}
 	case *ast.IdentifierNode:
 		if p, ok := fc.prop(n); ok && p.Kind == KindBool {
-			return &pred{op: pEq, prop: p, vals: []any{true}}, nil
+			return &Pred{Op: Eq, Field: p, Vals: []any{true}}, nil
 		}
 	}
 	if !fc.reads(n) {
@@ -451,23 +499,23 @@ func (fc *filterCompiler) plan(n ast.Node) (*pred, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pred{op: pExpr, res: &residual{text: fc.display(n), prog: prog}}, nil
+	return &Pred{Op: Expr, Res: &Residual{Text: fc.display(n), prog: prog}}, nil
 }
 
 var flipped = map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
-var leafOps = map[string]predOp{
-	"==": pEq, "!=": pNe, "<": pLt, "<=": pLe, ">": pGt, ">=": pGe,
-	"contains": pContains, "startsWith": pPrefix, "endsWith": pSuffix,
+var leafOps = map[string]Op{
+	"==": Eq, "!=": Ne, "<": Lt, "<=": Le, ">": Gt, ">=": Ge,
+	"contains": Contains, "startsWith": Prefix, "endsWith": Suffix,
 }
 
 // leaf recognises a property compared with a constant, or nil.
-func (fc *filterCompiler) leaf(n *ast.BinaryNode) *pred {
+func (fc *filterCompiler) leaf(n *ast.BinaryNode) *Pred {
 	if p, ok := nilTest(fc, n); ok {
 		if n.Operator == "==" {
-			return &pred{op: pUnknown, prop: p}
+			return &Pred{Op: Unknown, Field: p}
 		}
-		return &pred{op: pKnown, prop: p}
+		return &Pred{Op: Known, Field: p}
 	}
 	op := n.Operator
 	p, ok := fc.prop(n.Left)
@@ -481,14 +529,14 @@ func (fc *filterCompiler) leaf(n *ast.BinaryNode) *pred {
 	switch op {
 	case "==", "!=":
 		if v, ok := fc.constant(other, p.Kind); ok {
-			return &pred{op: leafOps[op], prop: p, vals: []any{v}}
+			return &Pred{Op: leafOps[op], Field: p, Vals: []any{v}}
 		}
 	case "<", "<=", ">", ">=":
 		if p.Kind != KindNumber && p.Kind != KindDuration && p.Kind != KindTime {
 			return nil
 		}
 		if v, ok := fc.constant(other, p.Kind); ok {
-			return &pred{op: leafOps[op], prop: p, vals: []any{v}}
+			return &Pred{Op: leafOps[op], Field: p, Vals: []any{v}}
 		}
 	case "in":
 		arr, ok := other.(*ast.ArrayNode)
@@ -504,15 +552,15 @@ func (fc *filterCompiler) leaf(n *ast.BinaryNode) *pred {
 			vals = append(vals, v)
 		}
 		if len(vals) == 0 {
-			return &pred{op: pFalse}
+			return &Pred{Op: False}
 		}
-		return &pred{op: pIn, prop: p, vals: vals}
+		return &Pred{Op: In, Field: p, Vals: vals}
 	case "contains", "startsWith", "endsWith":
 		if p.Kind != KindString && p.Kind != KindEnum {
 			return nil
 		}
 		if v, ok := fc.constant(other, KindString); ok {
-			return &pred{op: leafOps[op], prop: p, vals: []any{v}}
+			return &Pred{Op: leafOps[op], Field: p, Vals: []any{v}}
 		}
 	}
 	return nil
@@ -569,7 +617,7 @@ func (fc *filterCompiler) constant(n ast.Node, k Kind) (any, bool) {
 
 // timeConstant recognises a time literal, possibly plus or minus constant
 // durations.
-func (fc *filterCompiler) timeConstant(n ast.Node) (timeLit, bool) {
+func (fc *filterCompiler) timeConstant(n ast.Node) (TimeLit, bool) {
 	switch n := n.(type) {
 	case *ast.IdentifierNode:
 		if i, err := strconv.Atoi(strings.TrimPrefix(n.Value, timePrefix)); err == nil && strings.HasPrefix(n.Value, timePrefix) {
@@ -577,7 +625,7 @@ func (fc *filterCompiler) timeConstant(n ast.Node) (timeLit, bool) {
 		}
 	case *ast.BinaryNode:
 		if n.Operator != "+" && n.Operator != "-" {
-			return timeLit{}, false
+			return TimeLit{}, false
 		}
 		t, ok := fc.timeConstant(n.Left)
 		dn := n.Right
@@ -586,11 +634,11 @@ func (fc *filterCompiler) timeConstant(n ast.Node) (timeLit, bool) {
 			dn = n.Left
 		}
 		if !ok {
-			return timeLit{}, false
+			return TimeLit{}, false
 		}
 		d, ok := fc.constant(dn, KindDuration)
 		if !ok {
-			return timeLit{}, false
+			return TimeLit{}, false
 		}
 		if n.Operator == "-" {
 			t.offset -= d.(time.Duration)
@@ -599,7 +647,7 @@ func (fc *filterCompiler) timeConstant(n ast.Node) (timeLit, bool) {
 		}
 		return t, true
 	}
-	return timeLit{}, false
+	return TimeLit{}, false
 }
 
 // reads reports whether n reads a property or a query-dependent time.

@@ -3,35 +3,36 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/internal/filter"
 	"math/big"
 	"time"
 )
 
-// Plan is what the engine hands an [Aggregator]: the resolved query and
+// Pushdown is what the engine hands an [Aggregator]: the resolved query and
 // each report reduced to what a source must compute — which conversations
 // (Where), grouped how (Dimensions, Buckets), measured how. A source
 // computes a [Group] per group and turns them into results with
-// [Plan.Result], which applies the engine's own rounding, gap filling,
+// [Pushdown.Result], which applies the engine's own rounding, gap filling,
 // sorting and "Other" folding, so a pushed-down result equals a scanned one.
-type Plan struct {
+type Pushdown struct {
 	From, To  time.Time
 	Zone      *time.Location
 	Now       time.Time
-	WeekStart time.Weekday
+	WeekStart Weekday
 	// Calendar is non-nil when the durations of any report count business
-	// hours (each report's calendars are in PlannedReport; a count is the
+	// hours (each report's calendars are in PushdownReport; a count is the
 	// same in any calendar and carries none): a source that does not
-	// compute business time declines the plan on this one field, so that
-	// no report's number silently changes.
+	// compute business time declines on this one field, so that no
+	// report's number silently changes.
 	Calendar *Calendar
-	Reports  []PlannedReport
+	Reports  []PushdownReport
 
-	rq    resolved
-	plans []*plan
+	rq      resolved
+	reports []*compiled
 }
 
-// PlannedReport is one report of a [Plan].
-type PlannedReport struct {
+// PushdownReport is one report of a [Pushdown].
+type PushdownReport struct {
 	Report Report
 	// Where selects the report's conversations: its filter and conditions,
 	// the viewer's scope and its date conditions, all in one tree. Rows
@@ -83,7 +84,7 @@ const (
 	CondPrefix   CondOp = "prefix"
 	CondSuffix   CondOp = "suffix"
 	// CondExpr is a part of a filter no operator above expresses; Expr holds
-	// its expression text. A source that cannot run it declines the plan.
+	// its expression text. A source that cannot run it declines the pushdown.
 	CondExpr CondOp = "expr"
 )
 
@@ -99,39 +100,42 @@ type Cond struct {
 	Expr     string
 }
 
-var condOps = map[predOp]CondOp{
-	pTrue: CondTrue, pFalse: CondFalse, pAnd: CondAnd, pOr: CondOr, pNot: CondNot,
-	pEq: CondEq, pNe: CondNe, pIn: CondIn, pNotIn: CondNotIn, pLt: CondLt, pLe: CondLe,
-	pGt: CondGt, pGe: CondGe, pRange: CondRange, pKnown: CondKnown, pUnknown: CondUnknown,
-	pContains: CondContains, pPrefix: CondPrefix, pSuffix: CondSuffix, pExpr: CondExpr,
+var condOps = map[filter.Op]CondOp{
+	filter.True: CondTrue, filter.False: CondFalse, filter.And: CondAnd, filter.Or: CondOr, filter.Not: CondNot,
+	filter.Eq: CondEq, filter.Ne: CondNe, filter.In: CondIn, filter.NotIn: CondNotIn, filter.Lt: CondLt, filter.Le: CondLe,
+	filter.Gt: CondGt, filter.Ge: CondGe, filter.Range: CondRange, filter.Known: CondKnown, filter.Unknown: CondUnknown,
+	filter.Contains: CondContains, filter.Prefix: CondPrefix, filter.Suffix: CondSuffix, filter.Expr: CondExpr,
 }
 
-func condOf(p *pred) Cond {
-	c := Cond{Op: condOps[p.op], Property: p.prop, Values: p.vals}
-	if p.op == pExpr && p.res != nil {
-		c.Expr = p.res.text
+func condOf(s *Schema, p *filter.Pred) Cond {
+	c := Cond{Op: condOps[p.Op], Values: p.Vals}
+	if p.Field.Name != "" {
+		c.Property = mustProp(s, p.Field.Name)
 	}
-	for _, k := range p.kids {
-		c.Kids = append(c.Kids, condOf(k))
+	if p.Op == filter.Expr && p.Res != nil {
+		c.Expr = p.Res.Text
+	}
+	for _, k := range p.Kids {
+		c.Kids = append(c.Kids, condOf(s, k))
 	}
 	return c
 }
 
-func newPlan(rq resolved, plans []*plan) *Plan {
-	pl := &Plan{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: rq.weekStart, rq: rq, plans: plans}
-	for _, p := range plans {
-		h := hintFor([]*plan{p})
+func newPushdown(rq resolved, cs []*compiled) *Pushdown {
+	pl := &Pushdown{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), rq: rq, reports: cs}
+	for _, p := range cs {
+		h := hintFor([]*compiled{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
 		// the condition spelled out.
 		where := p.pred
 		created := mustProp(rq.schema, "CreatedAt")
 		switch {
 		case p.snapshot:
-			where = &pred{op: pAnd, kids: []*pred{where, {op: pLe, prop: created, vals: []any{rq.now}}}}
+			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Le, Field: created.field(), Vals: []any{rq.now}}}}
 		case p.dateCreated:
-			where = &pred{op: pAnd, kids: []*pred{where, {op: pRange, prop: created, vals: []any{rq.from, rq.to}}}}
+			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Range, Field: created.field(), Vals: []any{rq.from, rq.to}}}}
 		}
-		pr := PlannedReport{Report: p.r, Where: condOf(where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
+		pr := PushdownReport{Report: p.r, Where: condOf(rq.schema, where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
 			Dimensions: p.dimProps, Measure: p.measure}
 		if p.bucket != NoBucket {
 			pr.Buckets = p.starts
@@ -176,17 +180,17 @@ type Group struct {
 	Durations []time.Duration
 }
 
-// ErrBadGroups is returned by [Plan.Result] for groups that do not fit the
+// ErrBadGroups is returned by [Pushdown.Result] for groups that do not fit the
 // report.
 var ErrBadGroups = errors.New("convreport: groups do not fit the report")
 
 // Result turns a source's groups for report i into its Result, exactly as
 // the engine would: the same values, points, order and folding.
-func (p *Plan) Result(i int, groups []Group) (Result, error) {
-	if i < 0 || i >= len(p.plans) {
+func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
+	if i < 0 || i >= len(p.reports) {
 		return Result{}, fmt.Errorf("%w: no report %d", ErrBadGroups, i)
 	}
-	pl := p.plans[i]
+	pl := p.reports[i]
 	// Local dictionaries: code 0 is "no value", as in a Table.
 	dicts := make([][]string, len(pl.dims))
 	index := make([]map[string]uint32, len(pl.dims))

@@ -1,0 +1,157 @@
+package convreport_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/conformance"
+	"github.com/stretchr/testify/require"
+)
+
+// normal is a conversation as a Table gives it back: times in UTC, the
+// derived zero values spelled out, no empty property map.
+func normal(c convreport.Conversation) convreport.Conversation {
+	for _, t := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+		if !t.IsZero() {
+			*t = t.UTC()
+		}
+	}
+	if c.Status == "" {
+		c.Status = convreport.Open
+		if !c.ClosedAt.IsZero() {
+			c.Status = convreport.Closed
+		}
+	}
+	if c.Channel == "" {
+		c.Channel = convreport.Other
+	}
+	if len(c.Properties) == 0 {
+		c.Properties = nil
+	}
+	return c
+}
+
+// Every snapshot holds exactly the replayed state, in creation order, and
+// the snapshots before it are unchanged.
+func TestTableApplyMatchesReplay(t *testing.T) {
+	s := conformance.Schema()
+	base := conformance.Generate(300, 7)
+	pool := conformance.Generate(200, 8)
+	tab, err := convreport.NewTable(s, base)
+	require.NoError(t, err)
+	state := map[string]convreport.Conversation{}
+	conformance.Replay(state, base, nil)
+	rng := rand.New(rand.NewPCG(1, 2))
+	next := 0
+	type snap struct {
+		t    *convreport.Table
+		want []string
+	}
+	var snaps []snap
+	for range 400 {
+		ups, dels := conformance.ChangeBatch(rng, state, pool, &next)
+		nt, err := tab.Apply(ups, dels)
+		require.NoError(t, err)
+		conformance.Replay(state, ups, dels)
+		tab = nt
+		require.Equal(t, len(state), tab.Len())
+		var got []convreport.Conversation
+		for c := range tab.All() {
+			got = append(got, c)
+		}
+		require.Len(t, got, len(state))
+		for i, c := range got {
+			require.Equal(t, normal(state[c.ID]), c, "row %d", i)
+			if i > 0 {
+				require.False(t, c.CreatedAt.Before(got[i-1].CreatedAt), "rows out of creation order at %d", i)
+			}
+		}
+		snaps = append(snaps, snap{tab, idsOf(got)})
+	}
+	for i, sn := range snaps {
+		var ids []string
+		for c := range sn.t.All() {
+			ids = append(ids, c.ID)
+		}
+		require.Equal(t, sn.want, ids, "snapshot %d changed after later batches", i)
+	}
+}
+
+func idsOf(cs []convreport.Conversation) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// A bad conversation rejects its whole batch, naming it by position; so
+// does an ID both upserted and deleted; the table is unchanged.
+func TestTableApplyRejectsBadBatches(t *testing.T) {
+	base := conformance.Generate(50, 3)
+	tab, err := convreport.NewTable(conformance.Schema(), base)
+	require.NoError(t, err)
+	good := base[4]
+	good.Assignee = "someone-new"
+	bad := base[5]
+	bad.CreatedAt = time.Time{}
+
+	_, err = tab.Apply([]convreport.Conversation{good, bad}, nil)
+	var ve *convreport.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, 1, ve.Index)
+	require.Equal(t, base[5].ID, ve.ID)
+
+	_, err = tab.Apply([]convreport.Conversation{good}, []string{good.ID})
+	require.ErrorAs(t, err, &ve)
+	require.Contains(t, err.Error(), "both upserted and deleted")
+
+	for c := range tab.All() {
+		if c.ID == good.ID {
+			require.Equal(t, base[4].Assignee, c.Assignee, "a refused batch changed the table")
+		}
+	}
+	require.Equal(t, 50, tab.Len())
+}
+
+// Replaced and deleted rows are reclaimed: however many changes a table
+// has seen, it stores at most about twice its live rows.
+func TestTableApplyReclaimsDeadRows(t *testing.T) {
+	base := conformance.Generate(2000, 5)
+	tab, err := convreport.NewTable(conformance.Schema(), base)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(3, 4))
+	last := map[string]string{}
+	for _, c := range base {
+		last[c.ID] = c.Assignee
+	}
+	for i := range 3000 {
+		c := base[rng.IntN(len(base))]
+		c.Assignee = fmt.Sprintf("rep-%d", i%7)
+		last[c.ID] = c.Assignee
+		tab, err = tab.Apply([]convreport.Conversation{c}, nil)
+		require.NoError(t, err)
+		stored, segs := convreport.TableStorage(tab)
+		require.LessOrEqual(t, stored, 2*tab.Len()+1, "after %d upserts", i+1)
+		require.LessOrEqual(t, segs, 2+bitsLen(stored), "after %d upserts: too many segments", i+1)
+	}
+	require.Equal(t, len(base), tab.Len())
+	seen := map[string]bool{}
+	for c := range tab.All() {
+		require.False(t, seen[c.ID], "%s held twice", c.ID)
+		seen[c.ID] = true
+		require.Equal(t, last[c.ID], c.Assignee, "%s lost its last state", c.ID)
+	}
+	require.Len(t, seen, len(base))
+}
+
+func bitsLen(n int) int {
+	k := 0
+	for ; n > 0; n >>= 1 {
+		k++
+	}
+	return k
+}

@@ -1,0 +1,364 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"iter"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/web"
+	"github.com/stretchr/testify/require"
+)
+
+// sseEvent is one event of a stream.
+type sseEvent struct {
+	name string
+	data string
+}
+
+// stream opens a live stream as user and returns its events as they come.
+func (f *fixture) stream(srv *httptest.Server, user, path string) (<-chan sseEvent, context.CancelFunc) {
+	f.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+path, nil)
+	require.NoError(f.t, err)
+	r.Host = "reports.test"
+	r.Header.Set("X-User", user)
+	res, err := srv.Client().Do(r)
+	require.NoError(f.t, err)
+	require.Equal(f.t, http.StatusOK, res.StatusCode)
+	require.Equal(f.t, "text/event-stream", res.Header.Get("Content-Type"))
+	ch := make(chan sseEvent, 64)
+	go func() {
+		defer close(ch)
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if ev.name != "" {
+					ch <- ev
+				}
+				ev = sseEvent{}
+			case strings.HasPrefix(line, "event: "):
+				ev.name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.data += strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	f.t.Cleanup(cancel)
+	return ch, cancel
+}
+
+type liveEvent struct {
+	Live    bool   `json:"live"`
+	Gone    bool   `json:"gone"`
+	Reason  string `json:"reason"`
+	Reports []struct {
+		ID     string `json:"id"`
+		HTML   string `json:"html"`
+		Points []struct {
+			Point string `json:"point"`
+			Other bool   `json:"other"`
+			Count int64  `json:"count"`
+		} `json:"points"`
+	} `json:"reports"`
+}
+
+// next waits for the next event of the stream, or fails after d.
+func next(t *testing.T, ch <-chan sseEvent, d time.Duration) (string, liveEvent) {
+	t.Helper()
+	select {
+	case ev, ok := <-ch:
+		require.True(t, ok, "the stream ended")
+		var le liveEvent
+		require.NoError(t, json.Unmarshal([]byte(ev.data), &le), ev.data)
+		return ev.name, le
+	case <-time.After(d):
+		t.Fatalf("no event within %s", d)
+	}
+	return "", liveEvent{}
+}
+
+// quiet checks that no event arrives within d.
+func quiet(t *testing.T, ch <-chan sseEvent, d time.Duration, why string) {
+	t.Helper()
+	select {
+	case ev := <-ch:
+		t.Fatalf("%s: unexpected %s event %.300s", why, ev.name, ev.data)
+	case <-time.After(d):
+	}
+}
+
+// pointCounts returns, per report ID, the counts of its points in order,
+// from the run API as user sees it.
+func (f *fixture) pointCounts(user, path string) map[string][]int64 {
+	f.t.Helper()
+	res := f.do(req{method: http.MethodGet, path: path, user: user})
+	require.Equal(f.t, http.StatusOK, res.Code, res.Body.String())
+	var body struct {
+		Reports []struct {
+			Points []struct {
+				Count int64 `json:"count"`
+			} `json:"points"`
+		} `json:"reports"`
+	}
+	require.NoError(f.t, json.Unmarshal(res.Body.Bytes(), &body))
+	// The run answers the reports in the dashboard's order.
+	d, err := f.store.Get(context.Background(), users[user], "chat")
+	require.NoError(f.t, err)
+	require.Len(f.t, body.Reports, len(d.Reports))
+	out := map[string][]int64{}
+	for i, r := range body.Reports {
+		id := d.Reports[i].ID
+		out[id] = []int64{}
+		for _, p := range r.Points {
+			out[id] = append(out[id], p.Count)
+		}
+	}
+	return out
+}
+
+func eventCounts(le liveEvent) map[string][]int64 {
+	out := map[string][]int64{}
+	for _, r := range le.Reports {
+		out[r.ID] = []int64{}
+		for _, p := range r.Points {
+			out[r.ID] = append(out[r.ID], p.Count)
+		}
+	}
+	return out
+}
+
+// changed lists the reports whose counts differ between two runs.
+func changed(a, b map[string][]int64) []string {
+	var out []string
+	for id := range a {
+		if !slices.Equal(a[id], b[id]) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// openChat returns open chat conversations of team (any team for "")
+// created within the last 30 days of the fixture.
+func (f *fixture) openChats(team string) iter.Seq[convreport.Conversation] {
+	return func(yield func(convreport.Conversation) bool) {
+		for _, c := range f.cs {
+			if c.Channel == convreport.Chat && c.ClosedAt.IsZero() && c.Assignee != "" &&
+				(team == "" || c.Team == team) && c.CreatedAt.After(now.AddDate(0, 0, -25)) {
+				if !yield(c) {
+					return
+				}
+			}
+		}
+	}
+}
+
+const livePath = "/api/dashboards/chat/live?range=last_30_days"
+const runPath = "/api/dashboards/chat/run?range=last_30_days"
+
+// An open stream receives, after a change, exactly the reports whose
+// numbers changed, drawn, with the counts the run API now gives.
+func TestLiveStreamSendsChangedReports(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	ch, _ := f.stream(srv, "ana", livePath)
+
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.True(t, ev.Live)
+	name, ev = next(t, ch, 5*time.Second)
+	require.Equal(t, "reports", name)
+	before := f.pointCounts("ana", runPath)
+	require.Equal(t, before, eventCounts(ev), "the first event is the dashboard as it is")
+	for _, r := range ev.Reports {
+		require.Contains(t, r.HTML, `data-drill`, "report %s is drawn as the page draws it", r.ID)
+	}
+
+	var c convreport.Conversation
+	for c = range f.openChats("") {
+		break
+	}
+	c.ClosedAt = now.Add(-time.Hour)
+	c.Status = convreport.Closed
+	c.ClosedBy = c.Assignee
+	require.NoError(t, f.src.Upsert(c))
+
+	name, ev = next(t, ch, 5*time.Second)
+	require.Equal(t, "reports", name)
+	after := f.pointCounts("ana", runPath)
+	want := changed(before, after)
+	require.NotEmpty(t, want, "closing a chat changes some report")
+	got := slices.Sorted(maps.Keys(eventCounts(ev)))
+	require.Equal(t, want, got, "the event carries exactly the changed reports")
+	for id, counts := range eventCounts(ev) {
+		require.Equal(t, after[id], counts, "report %s", id)
+	}
+	quiet(t, ch, 1500*time.Millisecond, "one change, one event")
+}
+
+// A viewer's stream carries only numbers of their scope: a change outside
+// it sends nothing, a change inside it sends what their own run shows.
+func TestLiveStreamKeepsScope(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	ch, _ := f.stream(srv, "ben", livePath)
+	_, st := next(t, ch, 5*time.Second)
+	require.True(t, st.Live)
+	_, first := next(t, ch, 5*time.Second)
+	require.Equal(t, f.pointCounts("ben", runPath), eventCounts(first))
+
+	var sales convreport.Conversation
+	for sales = range f.openChats("Sales") {
+		break
+	}
+	require.NotEmpty(t, sales.ID, "the fixture has an open Sales chat")
+	sales.ClosedAt, sales.Status = now.Add(-time.Hour), convreport.Closed
+	require.NoError(t, f.src.Upsert(sales))
+	quiet(t, ch, 2*time.Second, "a change outside ben's scope")
+
+	var support convreport.Conversation
+	for support = range f.openChats("Support") {
+		break
+	}
+	require.NotEmpty(t, support.ID, "the fixture has an open Support chat")
+	before := f.pointCounts("ben", runPath)
+	support.ClosedAt, support.Status = now.Add(-time.Hour), convreport.Closed
+	require.NoError(t, f.src.Upsert(support))
+	_, ev := next(t, ch, 5*time.Second)
+	after := f.pointCounts("ben", runPath)
+	require.Equal(t, changed(before, after), slices.Sorted(maps.Keys(eventCounts(ev))))
+	for id, counts := range eventCounts(ev) {
+		require.Equal(t, after[id], counts, "report %s", id)
+	}
+}
+
+// Many changes in a burst and several tabs on one dashboard cost one run
+// per second for all of them, and every tab ends up with the last state.
+func TestLiveStreamsCoalesceAndShare(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	var tabs []<-chan sseEvent
+	for range 3 {
+		ch, _ := f.stream(srv, "ana", livePath)
+		next(t, ch, 5*time.Second) // status
+		next(t, ch, 5*time.Second) // the dashboard as it is
+		tabs = append(tabs, ch)
+	}
+	start := web.LiveRuns(f.h)
+	t0 := time.Now()
+	n := 0
+	for c := range f.openChats("") {
+		c.ClosedAt, c.Status = now.Add(-time.Hour), convreport.Closed
+		require.NoError(t, f.src.Upsert(c))
+		if n++; n == 30 {
+			break
+		}
+	}
+	require.Equal(t, 30, n)
+	want := f.pointCounts("ana", runPath)
+	for _, ch := range tabs {
+		got := map[string][]int64{}
+		deadline := time.After(6 * time.Second)
+		for !equalCounts(got, want) {
+			select {
+			case ev := <-ch:
+				var le liveEvent
+				require.NoError(t, json.Unmarshal([]byte(ev.data), &le))
+				maps.Copy(got, eventCounts(le))
+			case <-deadline:
+				t.Fatalf("a tab did not reach the last state: %v", changed(got, want))
+			}
+			if len(got) > 0 && !equalCounts(got, want) {
+				// Reports not in any event did not change: fill them in.
+				for id := range want {
+					if _, ok := got[id]; !ok {
+						got[id] = want[id]
+					}
+				}
+			}
+		}
+	}
+	runs := web.LiveRuns(f.h) - start
+	elapsed := time.Since(t0)
+	// One run at once, then at most one a second: for all three tabs.
+	require.LessOrEqual(t, runs, int64(2+elapsed/time.Second), "%d runs in %s", runs, elapsed)
+}
+
+func equalCounts(a, b map[string][]int64) bool {
+	return len(a) == len(b) && len(changed(a, b)) == 0 && len(changed(b, a)) == 0
+}
+
+// A dashboard deleted while followed ends its streams with a status that
+// says so.
+func TestLiveStreamEndsWhenDashboardGoes(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	ch, _ := f.stream(srv, "carl", livePath)
+	next(t, ch, 5*time.Second)
+	next(t, ch, 5*time.Second)
+	d, err := f.store.Get(context.Background(), users["ana"], "chat")
+	require.NoError(t, err)
+	require.NoError(t, f.store.Delete(context.Background(), users["ana"], "chat", d.Version))
+	var c convreport.Conversation
+	for c = range f.openChats("") {
+		break
+	}
+	c.Assignee = "someone else"
+	require.NoError(t, f.src.Upsert(c))
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.True(t, ev.Gone)
+	require.False(t, ev.Live)
+	select {
+	case _, open := <-ch:
+		require.False(t, open, "the stream goes on after its dashboard went")
+	case <-time.After(3 * time.Second):
+		t.Fatal("the stream did not end")
+	}
+}
+
+// snapshotOnly hides every capability of a source but Source itself:
+// no change feed.
+type snapshotOnly struct{ convreport.Source }
+
+// A source without a change feed still streams, saying it is not live; a
+// bad period or a dashboard the viewer may not see is a JSON error before
+// any stream.
+func TestLiveStreamNotLiveAndBadRequests(t *testing.T) {
+	f := newFixture(t)
+	cfgEngine := convreport.NewEngine(snapshotOnly{f.src})
+	g := newFixture(t, func(c *web.Config) { c.Engine = cfgEngine })
+	srv := httptest.NewServer(g.h)
+	t.Cleanup(srv.Close)
+	ch, _ := g.stream(srv, "ana", livePath)
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.False(t, ev.Live)
+	require.Contains(t, ev.Reason, "does not tell of its changes")
+
+	res := f.do(req{method: http.MethodGet, path: "/api/dashboards/chat/live?range=last_3_weeks", user: "ana"})
+	require.Equal(t, http.StatusBadRequest, res.Code, res.Body.String())
+	require.Contains(t, res.Body.String(), `"field":"range"`)
+	res = f.do(req{method: http.MethodGet, path: "/api/dashboards/email/live", user: "carl"})
+	require.Equal(t, http.StatusNotFound, res.Code, res.Body.String())
+}
