@@ -24,12 +24,18 @@ import (
 //
 // A Calendar reads and writes JSON as
 //
-//	{"zone": "Europe/Paris",
+//	{"name": "paris-office", "zone": "Europe/Paris",
 //	 "week": {"monday": [{"start": "09:00", "end": "17:00"}], "tuesday": […], …},
-//	 "holidays": ["2025-12-25"]}
+//	 "holidays": ["2025-12-25"],
+//	 "special": [{"date": "2025-12-24", "hours": [{"start": "09:00", "end": "12:00"}]}]}
 //
-// where closed days are left out, and a missing zone means UTC.
+// where closed days are left out, a missing zone means UTC, and the name is
+// optional: it is how a [CalendarSet], a dashboard and a report refer to
+// the calendar.
 type Calendar struct {
+	// Name identifies the calendar in a [CalendarSet] ("paris-office"); see
+	// [CalendarSet.Validate] for its form. Between ignores it.
+	Name string
 	// Zone is the IANA time zone of the hours and holidays; nil means UTC.
 	Zone *time.Location
 	// Week holds the open hours of each weekday, indexed by time.Weekday
@@ -37,6 +43,16 @@ type Calendar struct {
 	Week [7][]Hours
 	// Holidays are whole days closed, as dates in Zone.
 	Holidays []Date
+	// Special days open with their own hours instead of their weekday's
+	// (a short Christmas Eve, a Saturday before a launch), as dates in
+	// Zone; a special day without hours is closed, like a holiday.
+	Special []SpecialDay
+}
+
+// SpecialDay is a date with its own opening hours.
+type SpecialDay struct {
+	Date  Date
+	Hours []Hours
 }
 
 // Hours is one opening interval of a day: open during [Start, End) of the
@@ -259,37 +275,67 @@ func (e *CalendarError) Error() string {
 var weekdayKeys = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
 // Validate reports every problem of c, joined, each a *CalendarError naming
-// the weekday and interval: hours outside 00:00–24:00, an interval whose
+// the field: a name that is not 1 to 64 of a–z, 0–9, "-" and "_" (it names
+// a file and appears in URLs), hours outside 00:00–24:00, an interval whose
 // start is not before its end (including overnight hours, which must be
-// split at midnight), intervals overlapping within a day, and holidays that
-// are not dates. Between assumes a valid calendar.
+// split at midnight), intervals overlapping within a day, holidays that
+// are not dates, and special days that are not dates, have bad hours, or
+// fall on a holiday or another special day. Between assumes a valid
+// calendar.
 func (c *Calendar) Validate() error {
 	var errs []error
-	for wd, day := range c.Week {
-		for i, h := range day {
-			field := fmt.Sprintf("week.%s[%d]", weekdayKeys[wd], i)
-			switch {
-			case h.Start < 0 || h.Start > 24*60 || h.End < 0 || h.End > 24*60:
-				errs = append(errs, &CalendarError{field, h.String() + " is outside 00:00-24:00"})
-				continue
-			case h.Start >= h.End:
-				errs = append(errs, &CalendarError{field, h.String() + " does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)"})
-				continue
-			}
-			for _, o := range day[:i] {
-				if o.Start < o.End && h.Start < o.End && o.Start < h.End {
-					errs = append(errs, &CalendarError{field, h.String() + " overlaps " + o.String()})
-					break
-				}
-			}
-		}
+	if c.Name != "" && !idPattern.MatchString(c.Name) {
+		errs = append(errs, &CalendarError{"name", fmt.Sprintf("%q is not a calendar name: use 1 to 64 of a-z, 0-9, - and _", c.Name)})
 	}
+	for wd, day := range c.Week {
+		errs = append(errs, checkHours(fmt.Sprintf("week.%s", weekdayKeys[wd]), day)...)
+	}
+	holidays := map[Date]bool{}
 	for i, d := range c.Holidays {
 		if !d.valid() {
 			errs = append(errs, &CalendarError{fmt.Sprintf("holidays[%d]", i), d.String() + " is not a date from 0001-01-01 to 9999-12-31"})
 		}
+		holidays[d] = true
+	}
+	special := map[Date]int{}
+	for i, s := range c.Special {
+		field := fmt.Sprintf("special[%d]", i)
+		if !s.Date.valid() {
+			errs = append(errs, &CalendarError{field + ".date", s.Date.String() + " is not a date from 0001-01-01 to 9999-12-31"})
+		}
+		if j, dup := special[s.Date]; dup {
+			errs = append(errs, &CalendarError{field + ".date", fmt.Sprintf("%s is also special[%d]", s.Date, j)})
+		} else if holidays[s.Date] {
+			errs = append(errs, &CalendarError{field + ".date", s.Date.String() + " is also a holiday: a holiday is closed, a special day has its own hours"})
+		}
+		special[s.Date] = i
+		errs = append(errs, checkHours(field+".hours", s.Hours)...)
 	}
 	return errors.Join(errs...)
+}
+
+// checkHours reports the bad intervals of one day's hours; field is the
+// JSON path of the list.
+func checkHours(at string, day []Hours) []error {
+	var errs []error
+	for i, h := range day {
+		field := fmt.Sprintf("%s[%d]", at, i)
+		switch {
+		case h.Start < 0 || h.Start > 24*60 || h.End < 0 || h.End > 24*60:
+			errs = append(errs, &CalendarError{field, h.String() + " is outside 00:00-24:00"})
+			continue
+		case h.Start >= h.End:
+			errs = append(errs, &CalendarError{field, h.String() + " does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)"})
+			continue
+		}
+		for _, o := range day[:i] {
+			if o.Start < o.End && h.Start < o.End && o.Start < h.End {
+				errs = append(errs, &CalendarError{field, h.String() + " overlaps " + o.String()})
+				break
+			}
+		}
+	}
+	return errs
 }
 
 const dayNanos = int64(24 * time.Hour)
@@ -383,6 +429,9 @@ func (c *Calendar) openWall(d0, n0, d1, n1 int64, hol []int64) int64 {
 
 // openPart returns the open time of day between nanoseconds n0 and n1.
 func (c *Calendar) openPart(day, n0, n1 int64, hol []int64) int64 {
+	if hours, ok := c.specialHours(day); ok {
+		return openHours(hours, n0, n1)
+	}
 	open := openHours(c.Week[weekdayOf(day)], n0, n1)
 	if open > 0 && isHoliday(hol, day) {
 		return 0
@@ -423,7 +472,28 @@ func (c *Calendar) openDays(lo, hi int64, hol []int64) int64 {
 	for ; i < len(hol) && hol[i] < hi; i++ {
 		total -= week[weekdayOf(hol[i])]
 	}
+	// A special day has its own hours instead of its weekday's (Validate
+	// keeps special days off holidays and apart from each other).
+	for _, s := range c.Special {
+		if !s.Date.valid() {
+			continue
+		}
+		if d := daysFromCivil(int64(s.Date.Year), int(s.Date.Month), s.Date.Day); lo <= d && d < hi {
+			total += openHours(s.Hours, 0, dayNanos) - week[weekdayOf(d)]
+		}
+	}
 	return total
+}
+
+// specialHours returns the hours of day (days since 1970-01-01) when it is
+// a special day. Special days are few: a scan, without allocation.
+func (c *Calendar) specialHours(day int64) ([]Hours, bool) {
+	for _, s := range c.Special {
+		if s.Date.valid() && daysFromCivil(int64(s.Date.Year), int(s.Date.Month), s.Date.Day) == day {
+			return s.Hours, true
+		}
+	}
+	return nil, false
 }
 
 // isHoliday reports whether day (days since 1970-01-01) is in the sorted
@@ -465,9 +535,16 @@ func daysFromCivil(y int64, m, d int) int64 {
 // calendarJSON is the JSON form of a Calendar; values stay text so that a
 // bad one is reported with its path.
 type calendarJSON struct {
-	Zone     string   `json:"zone"`
-	Week     weekJSON `json:"week"`
-	Holidays []string `json:"holidays,omitempty"`
+	Name     string           `json:"name,omitempty"`
+	Zone     string           `json:"zone"`
+	Week     weekJSON         `json:"week"`
+	Holidays []string         `json:"holidays,omitempty"`
+	Special  []specialDayJSON `json:"special,omitempty"`
+}
+
+type specialDayJSON struct {
+	Date  string      `json:"date"`
+	Hours []hoursJSON `json:"hours"`
 }
 
 type weekJSON struct {
@@ -497,7 +574,7 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	j := calendarJSON{Zone: "UTC"}
+	j := calendarJSON{Name: c.Name, Zone: "UTC"}
 	if c.Zone != nil {
 		j.Zone = c.Zone.String()
 		if err := checkZoneName(j.Zone); err != nil {
@@ -513,6 +590,13 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 	for _, d := range c.Holidays {
 		j.Holidays = append(j.Holidays, d.String())
 	}
+	for _, s := range c.Special {
+		sj := specialDayJSON{Date: s.Date.String(), Hours: []hoursJSON{}}
+		for _, h := range s.Hours {
+			sj.Hours = append(sj.Hours, hoursJSON{h.Start.String(), h.End.String()})
+		}
+		j.Special = append(j.Special, sj)
+	}
 	return json.Marshal(j)
 }
 
@@ -526,7 +610,7 @@ func (c *Calendar) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return calendarJSONError(err)
 	}
-	var out Calendar
+	out := Calendar{Name: j.Name}
 	if j.Zone != "" {
 		if err := checkZoneName(j.Zone); err != nil {
 			return err
@@ -553,6 +637,27 @@ func (c *Calendar) UnmarshalJSON(b []byte) error {
 			return &CalendarError{fmt.Sprintf("holidays[%d]", i), badDate(s)}
 		}
 		out.Holidays = append(out.Holidays, d)
+	}
+	for i, sj := range j.Special {
+		field := fmt.Sprintf("special[%d]", i)
+		d, ok := parseDate(sj.Date)
+		if !ok {
+			return &CalendarError{field + ".date", badDate(sj.Date)}
+		}
+		s := SpecialDay{Date: d, Hours: []Hours{}}
+		for k, h := range sj.Hours {
+			hf := fmt.Sprintf("%s.hours[%d]", field, k)
+			start, ok := parseClock(h.Start)
+			if !ok {
+				return &CalendarError{hf + ".start", badClock(h.Start)}
+			}
+			end, ok := parseClock(h.End)
+			if !ok {
+				return &CalendarError{hf + ".end", badClock(h.End)}
+			}
+			s.Hours = append(s.Hours, Hours{start, end})
+		}
+		out.Special = append(out.Special, s)
 	}
 	if err := out.Validate(); err != nil {
 		return err
@@ -588,7 +693,7 @@ func calendarJSONError(err error) error {
 		return &CalendarError{te.Field, fmt.Sprintf("want %s, got a JSON %s", want, te.Value)}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &CalendarError{"", "unknown field " + name + " (want zone, week with monday to sunday, holidays; hours with start and end)"}
+		return &CalendarError{"", "unknown field " + name + " (want name, zone, week with monday to sunday, holidays, special; hours with start and end)"}
 	}
 	return &CalendarError{"", err.Error()}
 }

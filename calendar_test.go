@@ -144,8 +144,14 @@ func bruteBetween(c *Calendar, a, b time.Time) time.Duration {
 		if holiday {
 			continue
 		}
+		hours := c.Week[lt.Weekday()]
+		for _, s := range c.Special {
+			if s.Date == (Date{y, m, d}) {
+				hours = s.Hours
+			}
+		}
 		minute := Clock(lt.Hour()*60 + lt.Minute())
-		for _, h := range c.Week[lt.Weekday()] {
+		for _, h := range hours {
 			if h.Start <= minute && minute < h.End {
 				open += time.Minute
 				break
@@ -171,9 +177,25 @@ func randomCalendar(rng *rand.Rand, loc *time.Location, start time.Time) *Calend
 			prev = e
 		}
 	}
+	taken := map[Date]bool{}
 	for range rng.IntN(6) {
 		y, m, d := start.In(loc).AddDate(0, 0, rng.IntN(60)).Date()
 		c.Holidays = append(c.Holidays, Date{y, m, d})
+		taken[Date{y, m, d}] = true
+	}
+	// Special days, on other dates: their own hours, or none.
+	for range rng.IntN(5) {
+		y, m, d := start.In(loc).AddDate(0, 0, rng.IntN(60)).Date()
+		if taken[Date{y, m, d}] {
+			continue
+		}
+		taken[Date{y, m, d}] = true
+		sd := SpecialDay{Date: Date{y, m, d}}
+		if rng.IntN(4) > 0 {
+			s := Clock(rng.IntN(80) * 15)
+			sd.Hours = []Hours{{s, min(24*60, s+Clock(15+rng.IntN(40)*15))}}
+		}
+		c.Special = append(c.Special, sd)
 	}
 	return c
 }
@@ -381,8 +403,8 @@ func TestCalendarJSON(t *testing.T) {
 		{"bad holiday", `{"holidays": ["2025-12-25", "2025-12-32"]}`, `convreport: calendar: holidays[1]: bad date "2025-12-32": want an existing date written YYYY-MM-DD`},
 		{"overlap", `{"week": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "11:00", "end": "13:00"}]}}`, `convreport: calendar: week.monday[1]: 11:00-13:00 overlaps 09:00-12:00`},
 		{"overnight", `{"week": {"monday": [{"start": "22:00", "end": "06:00"}]}}`, `convreport: calendar: week.monday[0]: 22:00-06:00 does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)`},
-		{"unknown day", `{"week": {"mondy": []}}`, `convreport: calendar: unknown field "mondy" (want zone, week with monday to sunday, holidays; hours with start and end)`},
-		{"unknown key", `{"zone": "UTC", "timezone": "UTC"}`, `convreport: calendar: unknown field "timezone" (want zone, week with monday to sunday, holidays; hours with start and end)`},
+		{"unknown day", `{"week": {"mondy": []}}`, `convreport: calendar: unknown field "mondy" (want name, zone, week with monday to sunday, holidays, special; hours with start and end)`},
+		{"unknown key", `{"zone": "UTC", "timezone": "UTC"}`, `convreport: calendar: unknown field "timezone" (want name, zone, week with monday to sunday, holidays, special; hours with start and end)`},
 		{"number for a clock", `{"week": {"monday": [{"start": 9, "end": "17:00"}]}}`, `convreport: calendar: week.monday.start: want a string, got a JSON number`},
 		{"object for a day", `{"week": {"monday": {"start": "09:00"}}}`, `convreport: calendar: week.monday: want an array, got a JSON object`},
 		{"array for the calendar", `[]`, `convreport: calendar: want an object, got a JSON array`},

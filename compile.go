@@ -52,6 +52,8 @@ type compiled struct {
 	metric  int // metricNone or a metric constant
 
 	maxGroups int // groups beyond it fold into Other
+
+	biz *bizHours // business hours of the durations; nil for calendar time
 }
 
 const (

@@ -32,6 +32,11 @@ type Dashboard struct {
 	// Reports in display order. Each has an ID unique in the dashboard
 	// that stays the same when the report is renamed, edited or moved.
 	Reports []Report `json:"reports"`
+	// Calendar, when set, makes the durations of every report that names
+	// no calendar of its own count business hours, by the calendar of this
+	// name in the query's [Query.Calendars]: "business hours only" for the
+	// whole dashboard. See [Report.Calendar].
+	Calendar string `json:"calendar,omitempty"`
 	// Version is the revision a Store holds: 1 after Create, one more
 	// after each Save. A Save names the version it edited.
 	Version int64 `json:"version,omitempty"`
@@ -157,6 +162,9 @@ func (d Dashboard) Validate() error {
 		if _, err := t.at.MarshalText(); err != nil {
 			return bad(t.field, "%s is not an RFC 3339 time: want a year from 0 to 9999 and an offset within ±23:59", t.at.Format(time.RFC3339))
 		}
+	}
+	if err := checkCalendarName(d.Calendar); err != nil {
+		return bad("calendar", "%s", err.Error())
 	}
 	if !d.Visibility.valid() {
 		return bad("visibility", "unknown visibility %q (want private, admins_and_owner, everyone_view, everyone_edit or specific)", d.Visibility)
@@ -368,12 +376,32 @@ func (d Dashboard) SaveReportAsNew(s *Schema, plan PlanLimits, id string, edits 
 }
 
 // RunDashboard runs every report of d for q in one scan, like [Engine.Run],
-// and returns one Result per report in d's order. q.Viewer must be allowed
+// and returns one Result per report in d's order. A report that names no
+// calendar runs with the dashboard's Calendar. q.Viewer must be allowed
 // to view d; otherwise RunDashboard reads nothing and returns an
 // *[AccessError] wrapping [ErrForbidden].
 func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Result, error) {
 	if !d.Can(q.Viewer, ActionView) {
 		return nil, d.forbid(q.Viewer, ActionView)
 	}
-	return e.Run(ctx, q, d.Reports...)
+	if d.Calendar == "" {
+		return e.Run(ctx, q, d.Reports...)
+	}
+	// The results carry the reports as they ran.
+	rs := make([]Report, len(d.Reports))
+	for i, r := range d.Reports {
+		rs[i] = d.Runnable(r)
+	}
+	return e.Run(ctx, q, rs...)
+}
+
+// Runnable returns r as [Engine.RunDashboard] runs it in d: with d's
+// Calendar when r names none. Run one report of a dashboard on its own
+// ([Engine.Run], [Engine.DrillDown]) through it, so that its numbers are
+// the dashboard's; save the report itself, not what Runnable returns.
+func (d Dashboard) Runnable(r Report) Report {
+	if r.Calendar == "" {
+		r.Calendar = d.Calendar
+	}
+	return r
 }

@@ -487,6 +487,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"calendar-overlap": func(t *testing.T) error {
 		return calendarJSON(`{"week":{"monday":[{"start":"09:00","end":"13:00"},{"start":"12:00","end":"17:00"}]}}`)
 	},
+	"calendar-special-on-holiday": func(t *testing.T) error {
+		return calendarJSON(`{"holidays":["2025-12-24"],"special":[{"date":"2025-12-24","hours":[]}]}`)
+	},
 	"calendar-bad-holiday":   func(t *testing.T) error { return calendarJSON(`{"holidays":["2025-02-29"]}`) },
 	"calendar-unknown-field": func(t *testing.T) error { return calendarJSON(`{"zone":"UTC","hours":[]}`) },
 	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },
@@ -494,6 +497,42 @@ var errorProducers = map[string]func(t *testing.T) error{
 		c := convreport.Calendar{Holidays: []convreport.Date{{Year: 2025, Month: 2, Day: 30}}}
 		c.Week[time.Tuesday] = []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}}
 		return c.Validate()
+	},
+
+	// Named calendars.
+	"calendar-set-problems": func(t *testing.T) error {
+		_, err := convreport.ParseCalendars([]byte(`{"calendars": [{"name": "office"}, {"name": "office"}], "inboxes": {"US support": "new-york"}}`))
+		return err
+	},
+	"report-unknown-calendar": func(t *testing.T) error {
+		office := &convreport.Calendar{Name: "office"}
+		q := convreport.Query{Calendars: &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}}
+		_, err := docEngine(t).Run(context.Background(), q, convreport.Report{Name: "Wait", Calendar: "ofice", Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}})
+		return err
+	},
+	"dashboard-unknown-calendar": func(t *testing.T) error {
+		set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{{Name: "office"}}}
+		d := okDash()
+		d.ID, d.Calendar = "support", "paris"
+		return set.CheckDashboard(d)
+	},
+	"dashboard-calendar-name": func(t *testing.T) error {
+		d := okDash()
+		d.ID, d.Calendar = "support", "Paris office"
+		return d.Validate()
+	},
+	"schema-file-enum": func(t *testing.T) error {
+		_, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "enum"}]}`))
+		return err
+	},
+	"schema-file-kind": func(t *testing.T) error {
+		_, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "string"}, {"name": "seats", "kind": "integer"}]}`))
+		return err
+	},
+	"infer-schema-mixed": func(t *testing.T) error {
+		in := `{"id": "a", "properties": {"seats": 3}}` + "\n" + `{"id": "b", "properties": {"seats": "three"}}` + "\n"
+		_, err := ingest.InferSchema(context.Background(), strings.NewReader(in), ingest.JSONL, ingest.Options{})
+		return err
 	},
 
 	// Drill-downs.

@@ -28,6 +28,7 @@ type Drill struct {
 	t       *Table
 	refs    []rowRef
 	maxPage int
+	biz     *bizHours // the report's business hours, for duration columns
 }
 
 type rowRef struct{ seg, row int32 }
@@ -68,7 +69,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		if len(pl.dims) == 0 {
 			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions")
 		}
-		gs, ls, err := scanTable(ctx, t, plans, rq.biz, env, e.workers)
+		gs, ls, err := scanTable(ctx, t, plans, env, e.workers)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +96,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 			}
 		}
 		if _, ok := pointGroupKey(t, pl, l, p); !ok {
-			return &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}, nil
+			return &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}, nil
 		}
 	}
 
@@ -131,7 +132,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(t.schema, pl.measure.Metric.property()).field()})
 	}
 
-	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize}
+	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
 	ec := newEvalCtx(ctx, t)
 	cp := prepare(ec, &filter.Pred{Op: filter.And, Kids: where}, env)
 	// Chunks are shared out among the workers; each chunk's rows are kept
@@ -279,10 +280,19 @@ func (d *Drill) SortBy(property string, desc bool) error {
 		return fmt.Errorf("convreport: drill-down sort: %w", err)
 	}
 	c := d.t.schema.index[p.Name]
+	value := func(seg *segment, row int) (any, bool) { return d.t.value(seg, c, row) }
+	if m := derivedMetric(p); d.biz != nil && m != metricNone {
+		// Business time, as the rows list it.
+		ec := newEvalCtx(context.Background(), d.t)
+		value = func(seg *segment, row int) (any, bool) {
+			v, ok := ec.metric(seg, row, m, d.biz)
+			return time.Duration(v), ok
+		}
+	}
 	slices.SortStableFunc(d.refs, func(a, b rowRef) int {
 		sa, sb := d.t.segs[a.seg], d.t.segs[b.seg]
-		va, ka := d.t.value(sa, c, int(a.row))
-		vb, kb := d.t.value(sb, c, int(b.row))
+		va, ka := value(sa, int(a.row))
+		vb, kb := value(sb, int(b.row))
 		if ka != kb {
 			if ka {
 				return -1
@@ -354,10 +364,18 @@ func (d *Drill) rows(offset, limit int) iter.Seq[Conversation] {
 }
 
 // Values returns c's value of each of the drill's Columns (nil when
-// unknown), typed as [Schema.Value] returns them.
+// unknown), typed as [Schema.Value] returns them. When the report counts
+// business hours, its derived durations (FirstResponseTime, WaitTime,
+// TimeToClose) are business time, as the report's number counted them.
 func (d *Drill) Values(c *Conversation) []any {
 	out := make([]any, len(d.Columns))
 	for i, p := range d.Columns {
+		if d.biz != nil && p.Derived {
+			if v, ok := d.biz.duration(c, p); ok {
+				out[i] = v
+			}
+			continue
+		}
 		if v, ok := propertyValue(c, p); ok {
 			out[i] = v
 		}

@@ -81,6 +81,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 			return nil, err
 		}
 		if len(scan) == 0 {
+			markBusinessHours(out, plans)
 			return out, nil
 		}
 	}
@@ -89,7 +90,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 		return nil, err
 	}
 	env := FilterEnv{Now: rq.now, Zone: rq.loc}
-	gs, ls, err := scanTable(ctx, t, scan, rq.biz, env, e.workers)
+	gs, ls, err := scanTable(ctx, t, scan, env, e.workers)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,19 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	for i, p := range scan {
 		out[p.idx] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
 	}
+	markBusinessHours(out, plans)
 	return out, nil
+}
+
+// markBusinessHours says on each duration result whether it counted
+// business hours, and by which calendar.
+func markBusinessHours(out []Result, plans []*compiled) {
+	for _, p := range plans {
+		if p.biz != nil && p.metric != metricNone {
+			out[p.idx].BusinessHours = true
+			out[p.idx].Calendar = p.biz.def.c.Name
+		}
+	}
 }
 
 // aggregate asks the source to compute the plans, filling out, and
@@ -138,9 +151,13 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compiled, error) {
 	plans := make([]*compiled, len(reports))
 	fc := &filterCache{opts: lim.Filter}
+	memo := map[string]*bizHours{}
 	for i, r := range reports {
 		p, err := compileReport(s, r, rq, fc, lim)
 		if err != nil {
+			return nil, err
+		}
+		if p.biz, err = rq.bizFor(r, memo); err != nil {
 			return nil, err
 		}
 		p.idx = i

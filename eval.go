@@ -583,7 +583,7 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *bizHours) (int64, bo
 		return 0, false
 	}
 	if cal != nil {
-		return int64(cal.c.between(time.Unix(0, start), time.Unix(0, end), cal.hol)), true
+		return cal.rowBetween(ec.t, seg, r, start, end), true
 	}
 	return end - start, true
 }
@@ -628,7 +628,7 @@ func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, c
 			}
 			h |= 1 << j
 			if cal != nil {
-				vals[i] = int64(cal.c.between(time.Unix(0, s), time.Unix(0, e), cal.hol))
+				vals[i] = cal.rowBetween(ec.t, seg, base+i, s, e)
 			} else {
 				vals[i] = e - s
 			}

@@ -205,6 +205,8 @@ func FuzzCalendarJSON(f *testing.F) {
 		`{"week":{"mon":[]}}`, `{"week":[]}`, `{"holidays":["2025-02-29"]}`, `{"holidays":["0000-01-01"]}`,
 		`{"holidays":"2025-12-25"}`, `{"zone":5}`, `{"week":{"monday":[{"start":"09:00"}]}}`,
 		`null`, `[]`, `"x"`,
+		`{"name":"office","zone":"Europe/Paris","holidays":["2025-03-03"],"special":[{"date":"2025-03-01","hours":[{"start":"10:00","end":"12:00"}]},{"date":"2025-03-05","hours":[]}]}`,
+		`{"special":[{"date":"2025-03-01","hours":[]},{"date":"2025-03-01","hours":[]}]}`, `{"special":[{"date":5}]}`, `{"name":"A b"}`,
 	} {
 		f.Add([]byte(s), int64(1740787200), int64(86400*9+3600))
 	}

@@ -19,7 +19,11 @@ type Pushdown struct {
 	Zone      *time.Location
 	Now       time.Time
 	WeekStart Weekday
-	// Calendar is non-nil when durations count business hours only.
+	// Calendar is non-nil when the durations of any report count business
+	// hours (each report's calendars are in PushdownReport; a count is the
+	// same in any calendar and carries none): a source that does not
+	// compute business time declines on this one field, so that no
+	// report's number silently changes.
 	Calendar *Calendar
 	Reports  []PushdownReport
 
@@ -46,6 +50,11 @@ type PushdownReport struct {
 	Buckets        []time.Time
 	BucketProperty Property
 	Measure        Measure
+	// Calendar is non-nil when the report's durations count business
+	// hours: by InboxCalendars[Inbox] for a conversation whose inbox is
+	// there, and by Calendar otherwise.
+	Calendar       *Calendar
+	InboxCalendars map[string]*Calendar
 }
 
 // CondOp is the operator of a [Cond].
@@ -113,7 +122,7 @@ func condOf(s *Schema, p *filter.Pred) Cond {
 }
 
 func newPushdown(rq resolved, cs []*compiled) *Pushdown {
-	pl := &Pushdown{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), Calendar: rq.cal, rq: rq, reports: cs}
+	pl := &Pushdown{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), rq: rq, reports: cs}
 	for _, p := range cs {
 		h := hintFor([]*compiled{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
@@ -131,6 +140,14 @@ func newPushdown(rq resolved, cs []*compiled) *Pushdown {
 		if p.bucket != NoBucket {
 			pr.Buckets = p.starts
 			pr.BucketProperty = p.dateProp
+		}
+		// Only durations count business hours: a count with a calendar is
+		// the same count, and a source may answer it.
+		if p.biz != nil && p.metric != metricNone {
+			pr.Calendar, pr.InboxCalendars = p.biz.def.c, p.biz.inboxCalendars()
+			if pl.Calendar == nil {
+				pl.Calendar = pr.Calendar
+			}
 		}
 		pl.Reports = append(pl.Reports, pr)
 	}

@@ -70,8 +70,14 @@ type Query struct {
 	Now time.Time
 	// WeekStart is the first day of week buckets and week presets.
 	WeekStart Weekday
-	// Calendar, when set, makes duration metrics count business hours only.
+	// Calendar, when set, makes duration metrics count business hours only:
+	// those of a report that names no calendar of its own.
 	Calendar *Calendar
+	// Calendars are the named calendars reports and dashboards may name
+	// ([Report.Calendar], [Dashboard.Calendar]), and the calendar of each
+	// inbox: wherever durations count business hours, a conversation whose
+	// inbox has a calendar in Calendars.Inboxes counts by that one.
+	Calendars *CalendarSet
 	// Viewer is who runs the query; dashboards check access against it.
 	Viewer Viewer
 }
@@ -131,13 +137,14 @@ type resolved struct {
 	now       time.Time
 	weekStart time.Weekday
 	cal       *Calendar
+	cals      *CalendarSet
 	scope     Scope
 	schema    *Schema // set by the engine before planning for a source
 	biz       *bizHours
 }
 
 func (q Query) resolve() (resolved, error) {
-	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar, scope: q.Viewer.Scope}
+	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar, cals: q.Calendars, scope: q.Viewer.Scope}
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
@@ -147,11 +154,16 @@ func (q Query) resolve() (resolved, error) {
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
+	if r.cals != nil {
+		if err := r.cals.Validate(); err != nil {
+			return r, &QueryError{Field: "Calendars", Reason: err.Error(), Err: err}
+		}
+	}
 	if r.cal != nil {
-		r.biz = &bizHours{c: r.cal, hol: r.cal.holidayDays()}
 		if err := r.cal.Validate(); err != nil {
 			return r, &QueryError{Field: "Calendar", Reason: err.Error(), Err: err}
 		}
+		r.biz = newBizHours("", r.cal, r.cals)
 	}
 	if q.From.IsZero() && q.To.IsZero() {
 		rg := q.Range
@@ -188,9 +200,3 @@ func (e *QueryError) Error() string { return "convreport: query: " + e.Field + "
 
 // Unwrap returns Err.
 func (e *QueryError) Unwrap() error { return e.Err }
-
-// bizHours is a calendar prepared for a run: its holidays sorted once.
-type bizHours struct {
-	c   *Calendar
-	hol []int64
-}

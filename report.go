@@ -213,6 +213,13 @@ type Report struct {
 	Chart Chart `json:"chart,omitempty"`
 	// Properties are the columns a drill-down shows.
 	Properties []string `json:"properties,omitempty"`
+	// Calendar, when set, makes the report's durations count business
+	// hours only, by the calendar of this name in the query's
+	// [Query.Calendars] (and each inbox's calendar there). Empty means the
+	// dashboard's Calendar in [Engine.RunDashboard], and otherwise the
+	// query's Calendar, if any. A name the query's Calendars lack fails the
+	// run with a *[ReportError] whose Field is "calendar".
+	Calendar string `json:"calendar,omitempty"`
 }
 
 func (r *Report) dateProperty() string {

@@ -44,6 +44,9 @@ func checkReportLimits(s *Schema, r Report, lim Limits) error {
 	if strings.TrimSpace(r.Name) == "" {
 		return &ReportError{Report: r.Name, Field: "name", Err: errors.New("is required")}
 	}
+	if err := checkCalendarName(r.Calendar); err != nil {
+		return &ReportError{Report: r.Name, Field: "calendar", Err: err}
+	}
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	rq := resolved{from: day, to: day.AddDate(0, 0, 1), loc: time.UTC, now: day, weekStart: time.Monday}
 	_, err := compileReport(s, r, rq, &filterCache{}, lim)

@@ -152,7 +152,7 @@ type scanState struct {
 
 // scanTable runs every plan over t in one pass, split across workers, and
 // returns each plan's merged groups and key layout.
-func scanTable(ctx context.Context, t *Table, plans []*compiled, cal *bizHours, env FilterEnv, workers int) ([]*groups, []layout, error) {
+func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, workers int) ([]*groups, []layout, error) {
 	ec := newEvalCtx(ctx, t)
 	layouts := make([]layout, len(plans))
 	for i, p := range plans {
@@ -257,7 +257,7 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, cal *bizHours, 
 					}
 					m := predMasks[k]
 					clipRange(&m, it.base, it.n, rg[0], rg[1])
-					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], cal, sc)
+					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], p.biz, sc)
 				}
 			}
 		}(&states[w])

@@ -157,6 +157,10 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 		s.Stacked = rep.Chart.Stacked || rep.Chart.Percent
 	}
 	yTitle := chartMeasureTitle(rep.Measure)
+	if r.BusinessHours {
+		// The number differs from calendar time: every view says so.
+		yTitle += " (business hours)"
+	}
 	if s.Title == "" {
 		s.Title = yTitle
 	}

@@ -76,6 +76,13 @@ func (t *textWriter) line(s string) {
 func (t *textWriter) report(r convreport.Result) {
 	spec := NewChartSpec(r)
 	t.line(textwidth.Truncate(textwidth.Clean(spec.Title), t.width))
+	if r.BusinessHours {
+		note := "in business hours"
+		if r.Calendar != "" {
+			note += " (calendar " + textwidth.Clean(r.Calendar) + ")"
+		}
+		t.line(textIndent + note)
+	}
 	switch {
 	case spec.Type == convreport.SummaryChart:
 		t.summary(spec)

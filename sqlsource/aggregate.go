@@ -85,6 +85,8 @@ func (s *Source) statements(pd *convreport.Pushdown) ([]stmt, error) {
 		return nil, decline("pushdown is off (WithoutPushdown)")
 	}
 	if pd.Calendar != nil {
+		// Every report, not only those that count business hours, goes
+		// back to the engine, which then offers the others one by one.
 		return nil, decline("business hours (a Calendar) are computed by the engine")
 	}
 	out := make([]stmt, len(pd.Reports))

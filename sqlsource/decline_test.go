@@ -27,6 +27,18 @@ func TestDeclinedPlansFallBackToTheSameAnswer(t *testing.T) {
 	calendar := q
 	calendar.Calendar = convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(18, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
 	avg := convreport.Measure{Agg: convreport.Average, Metric: convreport.FirstResponseTime}
+	// A calendar a report names, with another for some inboxes: per-report
+	// and per-inbox business hours are declined as the query's are.
+	named := q
+	office := convreport.OfficeHours(q.Zone, convreport.At(8, 0), convreport.At(12, 0), time.Monday, time.Wednesday)
+	office.Name = "office"
+	late := convreport.OfficeHours(time.UTC, convreport.At(14, 0), convreport.At(22, 0), time.Tuesday, time.Saturday)
+	late.Name = "late"
+	inboxes := map[string]string{}
+	for _, c := range cs[:40] {
+		inboxes[c.Inbox] = "late"
+	}
+	named.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, late}, Inboxes: inboxes}
 	cases := []struct {
 		name   string
 		q      convreport.Query
@@ -35,6 +47,7 @@ func TestDeclinedPlansFallBackToTheSameAnswer(t *testing.T) {
 		only   sqlsource.Dialect // 0: both dialects decline
 	}{
 		{"business hours", calendar, convreport.Report{Dimensions: []string{"Assignee"}, Measure: avg}, "Calendar", 0},
+		{"a named calendar and inbox calendars", named, convreport.Report{Dimensions: []string{"Inbox"}, Calendar: "office", Measure: convreport.Measure{Agg: convreport.Median, Metric: convreport.TimeToClose}}, "Calendar", 0},
 		{"an expression", q, convreport.Report{Filter: `len(Subject) > 5`, Dimensions: []string{"Inbox"}}, "no SQL equivalent", 0},
 		{"a time beyond int64 nanoseconds", q, convreport.Report{Filter: `DueAt < date("2300-01-01")`, Dimensions: []string{"Inbox"}}, "outside the range of int64 nanoseconds", 0},
 		{"a NUL byte in PostgreSQL", q, convreport.Report{Dimensions: []string{"Subject"}, Conditions: []convreport.Condition{{Property: "Subject", Op: convreport.NotEquals, Values: []string{"it's\x00"}}}}, "NUL or invalid UTF-8", sqlsource.PostgreSQL},
@@ -81,6 +94,42 @@ func TestOneDeclinedReportDeclinesThePlan(t *testing.T) {
 		convreport.Report{Dimensions: []string{"Inbox"}},
 		convreport.Report{Filter: `lower(Subject) contains "x"`})
 	require.NoError(t, err)
+	require.Equal(t, sqlsource.Stats{Answered: 1, Declined: 2}, src.Stats())
+}
+
+// In a dashboard that counts business hours for one report only, that
+// report goes to the scan and the others stay in SQL, each with the
+// memory engine's number.
+func TestOnlyBusinessHoursReportsAreDeclined(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) { onlyBusinessHoursDeclined(t, d) })
+	}
+}
+
+func onlyBusinessHoursDeclined(t *testing.T, d sqlsource.Dialect) {
+	db := openDB(t, d)
+	cs := sourcetest.Generate(300, 4)
+	src := load(t, db, d, sqlsource.Mapping{Table: tableName(t, db, d, "bizhours")}, sourcetest.Schema(), cs)
+	mem, err := memory.New(cs, memory.WithSchema(sourcetest.Schema()))
+	require.NoError(t, err)
+	q := conformance.Queries()[0].Query
+	office := convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(17, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+	office.Name = "office"
+	q.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
+	q.Viewer = convreport.Viewer{UserID: "me"}
+	wait := convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}
+	dash := convreport.Dashboard{Name: "D", Owner: "me", Reports: []convreport.Report{
+		{ID: "biz", Name: "Business", Calendar: "office", Dimensions: []string{"Inbox"}, Measure: wait},
+		{ID: "cal", Name: "Calendar time", Dimensions: []string{"Inbox"}, Measure: wait},
+	}}
+	want, err := convreport.NewEngine(mem).RunDashboard(context.Background(), q, dash)
+	require.NoError(t, err)
+	got, err := convreport.NewEngine(src).RunDashboard(context.Background(), q, dash)
+	require.NoError(t, err)
+	requireSameText(t, resultText(want), resultText(got), "dashboard")
+	require.NotEqual(t, want[0].Points, want[1].Points, "business hours change the numbers")
+	require.True(t, want[0].BusinessHours)
+	require.False(t, want[1].BusinessHours)
 	require.Equal(t, sqlsource.Stats{Answered: 1, Declined: 2}, src.Stats())
 }
 

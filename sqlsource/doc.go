@@ -22,7 +22,10 @@
 //     equals a scanned one.
 //   - A plan it cannot compute exactly is declined with an error wrapping
 //     [convreport.ErrUnsupported], and the engine scans instead: business
-//     hours (a Calendar), an expression part of a filter (CondExpr), a NaN
+//     hours (a Pushdown whose Calendar is set: a duration report, its
+//     dashboard or the query names a calendar, with the per-inbox
+//     calendars of PushdownReport.InboxCalendars), an expression part of a
+//     filter (CondExpr), a NaN
 //     number, a time outside int64 nanoseconds, a string PostgreSQL cannot
 //     hold (NUL, invalid UTF-8), more parameters than the dialect allows.
 //     A plan is answered or declined whole; the engine then offers each

@@ -18,6 +18,7 @@ var _ convreport.Store = (*Memory)(nil)
 func NewMemory(opts ...Option) *Memory {
 	m := &Memory{}
 	m.c.b = mapBackend{}
+	m.c.cal = &memCalendars{}
 	m.c.cfg = newConfig(opts)
 	return m
 }

@@ -67,6 +67,7 @@ type backend interface {
 type core struct {
 	mu  sync.Mutex
 	b   backend
+	cal calendarKeeper
 	cfg config
 }
 
@@ -100,6 +101,9 @@ func (c *core) create(ctx context.Context, v convreport.Viewer, d convreport.Das
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.checkCalendars(d); err != nil {
+		return convreport.Dashboard{}, err
+	}
 	all, err := c.b.all()
 	if err != nil {
 		return convreport.Dashboard{}, err
@@ -212,6 +216,9 @@ func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashb
 		return convreport.Dashboard{}, err
 	}
 	if err := d.Validate(); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if err := c.checkCalendars(d); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	if len(d.Reports) > len(cur.Reports) {

@@ -153,6 +153,9 @@ type createRequest struct {
 	Visibility convreport.Visibility `json:"visibility"`
 	Grants     []convreport.Grant    `json:"grants"`
 	Deselect   []string              `json:"deselect"`
+	// Calendar, when set, makes the new dashboard count business hours
+	// by the calendar of this name (see GET api/calendars).
+	Calendar string `json:"calendar"`
 }
 
 // POST /api/dashboards
@@ -185,6 +188,23 @@ func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v conv
 	}, req.Deselect...)
 	if err != nil {
 		return err
+	}
+	if req.Calendar != "" {
+		d.Calendar = req.Calendar
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		// A store that keeps no calendars cannot check the name: the
+		// handler's calendars do.
+		if h.cfg.Calendars != nil {
+			set, err := h.cfg.Calendars.Calendars(r.Context())
+			if err != nil {
+				return err
+			}
+			if err := set.CheckDashboard(d); err != nil {
+				return err
+			}
+		}
 	}
 	d, err = h.cfg.Store.Create(r.Context(), v, d)
 	if err != nil {
@@ -285,7 +305,7 @@ func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
 		return nil, err
 	}
 	p := periodOf(r.URL.Query())
-	q, err := h.query(p, v)
+	q, err := h.query(r.Context(), p, v)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,8 @@
 //	POST  api/dashboards/{id}/reports/{rid}/save-as-new  "save as new report" (201)
 //	POST  api/dashboards/{id}/reports/{rid}/preview    run an edited report without saving it
 //	GET   api/dashboards/{id}/reports/{rid}/drill?point=  the conversations behind a point, paged and sorted
+//	GET   api/calendars                                the business-hours calendars dashboards and reports may name
+//	PUT   api/calendars                                replace them (an admin; a bad calendar is 422 with its field)
 //
 // The period of a run, preview or drill-down is chosen by the query
 // parameters range (a preset such as last_30_days), or from and to (dates

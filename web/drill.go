@@ -213,6 +213,7 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 	if err != nil {
 		return nil, err
 	}
+	rep = d.Runnable(rep) // with the dashboard's calendar, as it ran there
 	qv := r.URL.Query()
 	if err := single(qv); err != nil {
 		return nil, err
@@ -241,7 +242,7 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 	default:
 		return nil, badRequest("bad_request", "desc", "desc %q: want true or false", qv.Get("desc"))
 	}
-	q, err := h.query(periodOf(qv), v)
+	q, err := h.query(r.Context(), periodOf(qv), v)
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,15 @@ type editRequest struct {
 	Filter        *string                 `json:"filter"`
 	Conditions    *[]convreport.Condition `json:"conditions"`
 	AddConditions []convreport.Condition  `json:"add_conditions"`
+
+	// Dimensions replaces what the report groups by, in order: string,
+	// enum and bool properties, custom ones too.
+	Dimensions *[]string `json:"dimensions"`
+
+	// Calendar names the calendar whose business hours the report's
+	// durations count; "" counts calendar time (or the dashboard's
+	// calendar, if it has one).
+	Calendar *string `json:"calendar"`
 }
 
 // edits turns the request into the SDK's report edits, in a fixed order:
@@ -102,6 +111,25 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 	}
 	for _, c := range e.AddConditions {
 		out = append(out, convreport.AddCondition(c))
+	}
+	if e.Dimensions != nil {
+		if len(*e.Dimensions) > maxProperties {
+			return nil, unprocessable("invalid_report", "dimensions", "more than %d dimensions", maxProperties)
+		}
+		dims := append([]string(nil), *e.Dimensions...)
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
+			// The report's check that follows the edits refuses an
+			// unknown or ungroupable property, with a suggestion.
+			r.Dimensions = dims
+			return nil
+		})
+	}
+	if e.Calendar != nil {
+		name := *e.Calendar
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
+			r.Calendar = name
+			return nil
+		})
 	}
 	return out, nil
 }
@@ -234,11 +262,11 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
-	q, err := h.query(periodOf(r.URL.Query()), v)
+	q, err := h.query(r.Context(), periodOf(r.URL.Query()), v)
 	if err != nil {
 		return err
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
+	results, err := h.cfg.Engine.Run(r.Context(), q, nd.Runnable(rep))
 	if err != nil {
 		return err
 	}

@@ -89,6 +89,7 @@ func toError(err error) *Error {
 		qe       *convreport.QueryError
 		rge      *convreport.RangeError
 		le       *convreport.LimitError
+		cal      *convreport.CalendarError
 		reportOf string
 	)
 	if errors.As(err, &re) {
@@ -132,6 +133,9 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
 	case errors.As(err, &ple):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Message: msg, err: err}
+	case errors.As(err, &cal):
+		// Every problem of a calendar is listed; the field is the first's.
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_calendar", Field: cal.Field, Message: msg, err: err}
 	case errors.As(err, &qe):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: queryField(qe.Field), Message: msg, err: err}
 	case errors.As(err, &rge):

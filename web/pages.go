@@ -423,9 +423,15 @@ type editPage struct {
 	BackURL                    string
 	State                      string // JSON for the script
 	Properties                 []convreport.Property
+	Groupable                  []convreport.Property // what a report may group by
 	ChartTypes                 []option
 	Preview                    template.HTML
 	PreviewMeta                string
+	// Calendars are the calendar names the business-hours toggle offers,
+	// the report's first; DashboardCalendar is the dashboard's own.
+	Calendars         []option
+	BusinessHours     bool
+	DashboardCalendar string
 }
 
 // editorState is what the editor script starts from.
@@ -451,11 +457,11 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
-	q, err := h.query(periodOf(r.URL.Query()), v)
+	q, err := h.query(r.Context(), periodOf(r.URL.Query()), v)
 	if err != nil {
 		return err
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
+	results, err := h.cfg.Engine.Run(r.Context(), q, d.Runnable(rep))
 	if err != nil {
 		return err
 	}
@@ -477,6 +483,18 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 		PreviewMeta: cardMeta(results[0], spec)}
 	for _, t := range convreport.ChartTypes() {
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
+	}
+	p.DashboardCalendar, p.BusinessHours = d.Calendar, rep.Calendar != ""
+	for _, pr := range h.cfg.Schema.Properties() {
+		switch pr.Kind {
+		case convreport.KindString, convreport.KindEnum, convreport.KindBool:
+			if pr.Name != "ID" {
+				p.Groupable = append(p.Groupable, pr)
+			}
+		}
+	}
+	for _, name := range q.Calendars.Names() {
+		p.Calendars = append(p.Calendars, option{Value: name, Label: name, Selected: name == rep.Calendar})
 	}
 	return h.render(w, r, http.StatusOK, "edit", "Edit "+rep.Name, v, p)
 }

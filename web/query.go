@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,8 +46,16 @@ func periodOf(v url.Values) period {
 
 // query builds the engine query for viewer v; every error is a 400 naming
 // the parameter.
-func (h *handler) query(p period, v convreport.Viewer) (convreport.Query, error) {
+func (h *handler) query(ctx context.Context, p period, v convreport.Viewer) (convreport.Query, error) {
 	q := convreport.Query{Zone: h.cfg.Zone, Viewer: v}
+	if h.cfg.Calendars != nil {
+		// The calendars dashboards and reports name, and the inboxes'.
+		set, err := h.cfg.Calendars.Calendars(ctx)
+		if err != nil {
+			return q, err
+		}
+		q.Calendars = set
+	}
 	if p.TZ != "" {
 		loc, err := time.LoadLocation(p.TZ)
 		if err != nil || strings.EqualFold(p.TZ, "local") {

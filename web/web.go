@@ -68,6 +68,13 @@ type Config struct {
 	// handler's own (the request's context, and any deadline the embedder
 	// put on it, still apply).
 	RequestTimeout time.Duration
+	// Calendars keeps the business-hours calendars that dashboards and
+	// reports name (see convreport.Report.Calendar) and each inbox's: every
+	// run gets them, GET /api/calendars lists them and an admin replaces
+	// them with PUT /api/calendars. nil means the Store's own when it has
+	// them (store.Memory and store.Dir do), and otherwise none: every
+	// duration is calendar time.
+	Calendars CalendarStore
 	// AllowedHosts are the names the handler answers for, besides the
 	// loopback ones (localhost, names under .localhost, 127.0.0.1, [::1]),
 	// which are always allowed. A request whose Host header is none of
@@ -120,6 +127,11 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if h.cfg.Zone == nil {
 		h.cfg.Zone = time.UTC
+	}
+	if h.cfg.Calendars == nil {
+		if cs, ok := cfg.Store.(CalendarStore); ok {
+			h.cfg.Calendars = cs
+		}
 	}
 	if h.cfg.Logger == nil {
 		h.cfg.Logger = slog.Default()
@@ -238,6 +250,7 @@ func (h *handler) routes() {
 	h.api("/api/schema", methods{http.MethodGet: h.getSchema})
 	h.api("/api/templates", methods{http.MethodGet: h.listTemplates})
 	h.api("/api/filters/validate", methods{http.MethodPost: h.validateFilter})
+	h.api("/api/calendars", methods{http.MethodGet: h.getCalendars, http.MethodPut: h.putCalendars})
 	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
 	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard})
 	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})

@@ -28,6 +28,8 @@ type dataFlags struct {
 	path, format  string
 	skipInvalid   bool
 	ignoreUnknown bool
+	schema        string // --schema: a schema file of custom properties
+	inferSchema   bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -35,6 +37,12 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -: give csv for CSV on standard input)")
 	fs.BoolVar(&d.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
+	d.registerSchema(fs)
+}
+
+func (d *dataFlags) registerSchema(fs *flag.FlagSet) {
+	fs.StringVar(&d.schema, "schema", "", `custom properties: a schema .json file, {"properties": [{"name": "plan", "kind": "enum", "values": ["free", "pro"]}, ...]} (kinds: string, number, bool, time, duration, enum)`)
+	fs.BoolVar(&d.inferSchema, "infer-schema", false, "type the custom properties from the data, and print the schema inferred")
 }
 
 // load opens the data: a JSON Lines or CSV file read into memory (cs
@@ -48,8 +56,20 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		if err != nil {
 			return nil, nil, err
 		}
+		if d.inferSchema {
+			return nil, nil, usageError("--infer-schema reads a .jsonl or .csv file; for a database give --schema")
+		}
+		schema, _, err := c.schemaFor(d, "", "")
+		if err != nil {
+			return nil, nil, err
+		}
 		c.closers = append(c.closers, db.Close)
-		s, err := sqlsource.New(db, dialect)
+		var opts []sqlsource.Option
+		if schema != nil {
+			// Each custom property is the column named by its key.
+			opts = append(opts, sqlsource.WithSchema(schema))
+		}
+		s, err := sqlsource.New(db, dialect, opts...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--data %s: %w", redact(d.path), err)
 		}
@@ -84,7 +104,14 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	if format != ingest.JSONL && format != ingest.CSV {
 		return nil, nil, usageError("--data-format %q: want jsonl or csv", d.format)
 	}
-	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: name}
+	schema, again, err := c.schemaFor(d, format, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if again != nil {
+		r = again
+	}
+	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: name, Schema: schema}
 	bar := newProgress(c.stderr, size)
 	if bar != nil {
 		opt.Progress = bar.update
@@ -98,13 +125,21 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	}
 	cs, err = ingest.ReadAll(c.ctx, br, format, opt)
 	if err != nil && !d.skipInvalid {
+		if schema == nil && strings.Contains(err.Error(), "unknown custom property") {
+			// The data has custom properties nobody declared: say how.
+			return nil, nil, fmt.Errorf("%w (declare custom properties with --schema FILE.json or --infer-schema)", err)
+		}
 		return nil, nil, err
 	}
 	if err != nil {
 		// Every bad line is reported; every valid one is kept.
 		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", err)
 	}
-	mem, err := memory.New(cs)
+	var mopts []memory.Option
+	if schema != nil {
+		mopts = append(mopts, memory.WithSchema(schema))
+	}
+	mem, err := memory.New(cs, mopts...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,12 +24,15 @@ func (c *cli) drill(args []string) error {
 	var data dataFlags
 	var qf queryFlags
 	var points pointFlags
+	var cal calendarFlag
 	data.register(fs)
 	qf.register(fs)
+	cal.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
 	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value; other=true for Other); repeat for several dimensions")
 	format := fs.String("format", "text", "output: text, json or csv")
+	columns := fs.String("columns", "", "the properties to list, comma-separated (custom ones too, with --schema); default: the report's, or ID, CreatedAt, Channel, Inbox, Assignee, Status and its metric")
 	sortBy := fs.String("sort", "CreatedAt", "property to sort the conversations by")
 	desc := fs.Bool("desc", false, "sort in descending order")
 	offset := fs.Int("offset", 0, "conversations to skip")
@@ -68,6 +71,21 @@ func (c *cli) drill(args []string) error {
 	q, err := qf.query(time.Now())
 	if err != nil {
 		return err
+	}
+	if err := cal.apply(&q, convreport.Dashboard{Name: d.Name, Calendar: d.Calendar, Reports: []convreport.Report{report}}); err != nil {
+		return err
+	}
+	if *columns != "" {
+		report.Properties = nil
+		for _, c := range strings.Split(*columns, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				report.Properties = append(report.Properties, c)
+			}
+		}
+	}
+	if report.Calendar == "" {
+		// The report runs alone: it keeps its dashboard's calendar.
+		report.Calendar = d.Calendar
 	}
 	src, _, err := c.load(data)
 	if err != nil {

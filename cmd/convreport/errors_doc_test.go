@@ -24,10 +24,14 @@ func TestCLIErrorCatalogue(t *testing.T) {
 	dir := t.TempDir()
 	ok := `{"id":"c1","channel":"chat","status":"open","assignee":"ana","created_at":"2025-03-03T09:00:00Z"}` + "\n"
 	for name, body := range map[string]string{
-		"ok.jsonl":   ok,
-		"dup.jsonl":  ok + ok,
-		"export.txt": ok,
-		"team.json":  `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
+		"ok.jsonl":     ok,
+		"dup.jsonl":    ok + ok,
+		"export.txt":   ok,
+		"team.json":    `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
+		"overlap.json": `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`,
+		"schema.json":  `{"properties": [{"name": "seats", "kind": "number"}]}`,
+		"custom.jsonl": `{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"seats":3}}` + "\n" +
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"seats":"three"}}` + "\n",
 	} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 	}

@@ -22,8 +22,10 @@ func (c *cli) run(args []string) error {
 	fs := c.flags("run")
 	var data dataFlags
 	var qf queryFlags
+	var cal calendarFlag
 	data.register(fs)
 	qf.register(fs)
+	cal.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
@@ -49,6 +51,9 @@ func (c *cli) run(args []string) error {
 	d.Reports = withTop(d.Reports, *top)
 	q, err := qf.query(time.Now())
 	if err != nil {
+		return err
+	}
+	if err := cal.apply(&q, d); err != nil {
 		return err
 	}
 	src, cs, err := c.load(data)
@@ -196,14 +201,19 @@ func (c *cli) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end}
+	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Calendars: demoCalendars(loc)}
 	var page []render.Dashboard
 	var drills []func(render.PointRef) *render.DrillTable
+	var dashboards []convreport.Dashboard
 	for _, t := range library.All() {
 		d, err := t.NewDashboard(convreport.DashboardOptions{Name: t.Name, Owner: "demo"})
 		if err != nil {
 			return err
 		}
+		dashboards = append(dashboards, d)
+	}
+	dashboards = append(dashboards, businessHoursDashboard())
+	for _, d := range dashboards {
 		d.Reports = withTop(d.Reports, demoTop)
 		q.Viewer = convreport.Viewer{UserID: "demo"}
 		eng := convreport.NewEngine(src)
@@ -227,7 +237,7 @@ func (c *cli) demo(args []string) error {
 			return &t
 		})
 	}
-	// One page holds both dashboards: their reports in order.
+	// One page holds every dashboard: their reports in order.
 	all := render.Dashboard{Name: "Conversations overview (sample data)"}
 	var owner []int
 	var index []int

@@ -167,6 +167,9 @@ func (c *cli) serve(args []string) error {
 	fs.BoolVar(&data.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&data.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
 	follow := fs.Bool("follow", false, "keep reading the --data .jsonl file: each line appended is an upsert (a line with an ID already seen replaces it), and open dashboards update live")
+	data.registerSchema(fs)
+	var cal calendarFlag
+	cal.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dir := fs.String("dashboards", "", "directory keeping the dashboards, one JSON file each (default: in memory, lost on exit)")
 	tz := fs.String("tz", "", "time zone of requests that name none (default Europe/Paris for sample data, UTC otherwise)")
@@ -209,6 +212,13 @@ func (c *cli) serve(args []string) error {
 	}
 	if isSample && *n <= 0 {
 		return usageError("--n must be positive")
+	}
+	if isSample && (data.schema != "" || data.inferSchema) {
+		return usageError("--schema and --infer-schema describe a --data file; the sample data has no custom properties")
+	}
+	cals, err := cal.load()
+	if err != nil {
+		return err
 	}
 	zoneName := *tz
 	if zoneName == "" {
@@ -275,10 +285,18 @@ func (c *cli) serve(args []string) error {
 		}
 	}
 
-	var st convreport.Store = store.NewMemory()
+	var st calendarKeeper = store.NewMemory()
 	if *dir != "" {
 		if st, err = store.OpenDir(*dir); err != nil {
 			return err
+		}
+	}
+	if cals != nil {
+		// The server keeps them with the dashboards (in --dashboards DIR,
+		// _calendars.json): the editor offers them, and they stay after a
+		// restart without --calendar.
+		if err := st.SaveCalendars(c.ctx, demoUsers["admin"], cals); err != nil {
+			return fmt.Errorf("--calendar %s: %s", cal.path, oneLine(err))
 		}
 	}
 	if err := seedDashboards(c.ctx, st); err != nil {
@@ -335,6 +353,13 @@ func (c *cli) serve(args []string) error {
 	}
 	fmt.Fprintln(c.stderr, "convreport: stopped")
 	return nil
+}
+
+// calendarKeeper is a store that keeps calendars, as store.Memory and
+// store.Dir do.
+type calendarKeeper interface {
+	convreport.Store
+	web.CalendarStore
 }
 
 // seedDashboards creates a dashboard from each template when the store

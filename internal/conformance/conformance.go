@@ -83,7 +83,27 @@ func queries() ([]NamedQuery, error) {
 		{"utc-march", convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 3, 20, 12, 0, 0, 0, time.UTC)}},
 		{"paris-quarter", convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 11, 1, 0, 0, 0, 0, paris), Zone: paris, Now: time.Date(2025, 10, 26, 2, 30, 0, 0, paris)}},
 		{"lordhowe-sunday", convreport.Query{From: time.Date(2025, 3, 30, 0, 0, 0, 0, lordHowe), To: time.Date(2025, 4, 20, 0, 0, 0, 0, lordHowe), Zone: lordHowe, WeekStart: convreport.Sunday, Now: time.Date(2025, 4, 6, 1, 45, 0, 0, lordHowe)}},
+		{"paris-business-hours", businessHoursQuery(paris, lordHowe)},
 	}, nil
+}
+
+// businessHoursQuery counts business hours: a Paris office with a holiday
+// on the autumn DST day and a special day on the spring one, and the
+// "Billing" inbox on Lord Howe's half-hour DST.
+func businessHoursQuery(paris, lordHowe *time.Location) convreport.Query {
+	office := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(18, 0),
+		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+	office.Name = "office"
+	office.Holidays = []convreport.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.May, Day: 1}}
+	office.Special = []convreport.SpecialDay{{Date: convreport.Date{Year: 2025, Month: time.March, Day: 30},
+		Hours: []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}}}}
+	billing := &convreport.Calendar{Name: "billing", Zone: lordHowe}
+	for d := range billing.Week {
+		billing.Week[d] = []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(3, 0)}, {Start: convreport.At(8, 0), End: convreport.At(16, 0)}}
+	}
+	return convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 11, 1, 0, 0, 0, 0, paris), Zone: paris,
+		Now: time.Date(2025, 10, 26, 2, 30, 0, 0, paris), Calendar: office,
+		Calendars: &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, billing}, Inboxes: map[string]string{"Billing": "billing"}}}
 }
 
 // Case is one report of the corpus, with the reference filter that means
@@ -343,7 +363,7 @@ func Check(ctx context.Context, eng *convreport.Engine, cs []convreport.Conversa
 			errs = append(errs, fmt.Errorf("drill %s: %d rows, point counts %d", keyOf(p), len(rows), p.Count))
 			continue
 		}
-		v := measure(c.Report.Measure, rows, q.Calendar)
+		v := measure(c.Report.Measure, rows, calendarsOf(q, c.Report))
 		if p.Count > 0 && v != valueString(p) {
 			errs = append(errs, fmt.Errorf("drill %s: measure over rows %s, point value %s", keyOf(p), v, valueString(p)))
 		}
@@ -489,7 +509,7 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 				gs = append(gs, g)
 			}
 		}
-		value := func(g *grp) string { return measure(r.Measure, g.rows, q.Calendar) }
+		value := func(g *grp) string { return measure(r.Measure, g.rows, calendarsOf(q, r)) }
 		sort.SliceStable(gs, func(i, j int) bool {
 			a, b := gs[i], gs[j]
 			lc := compareLabels(a, b)
@@ -522,7 +542,7 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 			out.Order = append(out.Order, k)
 		}
 		if r.Limit > 0 && len(gs) > r.Limit {
-			out.Points["Other"] = RefPoint{Count: int64(len(other)), Excluded: otherExcl, Value: measure(r.Measure, other, q.Calendar)}
+			out.Points["Other"] = RefPoint{Count: int64(len(other)), Excluded: otherExcl, Value: measure(r.Measure, other, calendarsOf(q, r))}
 			out.Order = append(out.Order, "Other")
 		}
 		return out, nil
@@ -597,7 +617,7 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 			if sk != "" {
 				k = sk + "|" + k
 			}
-			v := measure(r.Measure, rows, q.Calendar)
+			v := measure(r.Measure, rows, calendarsOf(q, r))
 			if len(rows) == 0 && r.Measure.Agg != "" && r.Measure.Agg != convreport.Count {
 				v = "null"
 			}
@@ -613,7 +633,7 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 					excl += g.excl
 				}
 			}
-			v := measure(r.Measure, rows, q.Calendar)
+			v := measure(r.Measure, rows, calendarsOf(q, r))
 			if len(rows) == 0 && r.Measure.Agg != "" && r.Measure.Agg != convreport.Count {
 				v = "null"
 			}
@@ -692,6 +712,38 @@ func metricOf(c *convreport.Conversation, m convreport.Metric) (time.Duration, b
 	return 0, false
 }
 
+// calendarsOf returns the reference's calendar of each conversation of
+// report r under q: nil for calendar time; else the inbox's calendar in
+// q.Calendars.Inboxes, or the calendar r names in q.Calendars, or
+// q.Calendar.
+func calendarsOf(q convreport.Query, r convreport.Report) func(*convreport.Conversation) *convreport.Calendar {
+	named := func(name string) *convreport.Calendar {
+		if q.Calendars != nil {
+			for _, c := range q.Calendars.Calendars {
+				if c.Name == name {
+					return c
+				}
+			}
+		}
+		return nil
+	}
+	def := q.Calendar
+	if r.Calendar != "" {
+		def = named(r.Calendar)
+	}
+	return func(c *convreport.Conversation) *convreport.Calendar {
+		if def == nil {
+			return nil
+		}
+		if q.Calendars != nil {
+			if name, ok := q.Calendars.Inboxes[c.Inbox]; ok {
+				return named(name)
+			}
+		}
+		return def
+	}
+}
+
 // measure computes m over rows with exact rational arithmetic, as decimal
 // text rounded half away from zero to thousandths ("null" when a duration
 // aggregate has no rows).
@@ -699,7 +751,7 @@ func metricOf(c *convreport.Conversation, m convreport.Metric) (time.Duration, b
 // Like the rest of the reference, it reads the conversations' fields itself
 // and computes business time by its own method, never through the library
 // code a source is checked against.
-func measure(m convreport.Measure, rows []convreport.Conversation, cal *convreport.Calendar) string {
+func measure(m convreport.Measure, rows []convreport.Conversation, calendarOf func(*convreport.Conversation) *convreport.Calendar) string {
 	if m.Agg == "" || m.Agg == convreport.Count {
 		return fmt.Sprint(len(rows))
 	}
@@ -712,7 +764,7 @@ func measure(m convreport.Measure, rows []convreport.Conversation, cal *convrepo
 		if !ok {
 			return "metric missing on a drilled row"
 		}
-		if cal != nil {
+		if cal := calendarOf(&rows[i]); cal != nil {
 			start := rows[i].FirstResponseAt.Add(-d)
 			end := rows[i].FirstResponseAt
 			if m.Metric == convreport.TimeToClose {
@@ -912,6 +964,10 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 	for _, h := range cal.Holidays {
 		holiday[h] = true
 	}
+	special := map[convreport.Date][]convreport.Hours{}
+	for _, s := range cal.Special {
+		special[s.Date] = s.Hours
+	}
 	var total time.Duration
 	// From the day before a's date to the day after b's: a wall clock may
 	// read another date than the instant's UTC one.
@@ -924,7 +980,11 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 		if holiday[convreport.Date{Year: y, Month: m, Day: d}] {
 			continue
 		}
-		for _, h := range cal.Week[day.Weekday()] {
+		hours, isSpecial := special[convreport.Date{Year: y, Month: m, Day: d}]
+		if !isSpecial {
+			hours = cal.Week[day.Weekday()]
+		}
+		for _, h := range hours {
 			s := time.Date(y, m, d, 0, int(h.Start), 0, 0, loc)
 			e := time.Date(y, m, d, 0, int(h.End), 0, 0, loc)
 			if s.Before(a) {

@@ -265,6 +265,7 @@
       name: rep.name,
       chart: { type: S.chart_type, stacked: !!(rep.chart && rep.chart.stacked), percent: !!(rep.chart && rep.chart.percent) },
       properties: (rep.properties || []).slice(),
+      dimensions: (rep.dimensions || []).slice(),
       filter: rep.filter || "",
       conditions: (rep.conditions || []).map((c) => ({ property: c.property, op: c.op, values: (c.values || []).slice() })),
     };
@@ -297,6 +298,24 @@
       model.properties.push(sel.value);
       sel.value = "";
       renderProps();
+      changed();
+    });
+
+    // Group by: dimensions as removable chips, in order.
+    function renderDims() {
+      const ul = $("#dims");
+      ul.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", { class: "chip", "data-dimension": n },
+        (props.get(n) || { label: n }).label,
+        h("button", { type: "button", "aria-label": "Stop grouping by " + n, onclick: () => { model.dimensions.splice(i, 1); renderDims(); changed(); } }, "×")))
+        : [h("li", { class: "none" }, "No grouping: one number")]));
+      $$("#dim-add option").forEach((o) => { o.disabled = o.value !== "" && model.dimensions.includes(o.value); });
+    }
+    $("#dim-add-button").addEventListener("click", () => {
+      const sel = $("#dim-add");
+      if (!sel.value || model.dimensions.includes(sel.value)) return;
+      model.dimensions.push(sel.value);
+      sel.value = "";
+      renderDims();
       changed();
     });
 
@@ -352,10 +371,21 @@
         name: nameIn.value,
         chart: { type: chartSel.value, stacked: !percent.checked && stacked.checked && !$("#chart-options").hidden, percent: percent.checked && !$("#chart-options").hidden },
         properties: model.properties,
+        dimensions: model.dimensions,
         filter: filterIn.value,
         // A condition still being filled in is not sent.
         conditions: model.conditions.filter((c) => complete(c)),
+        calendar: calendarChoice(),
       };
+    }
+    // The business-hours toggle: a calendar's name, or "" for calendar time.
+    const business = $("#edit-business"), calendarSel = $("#edit-calendar");
+    function calendarChoice() { return business && business.checked && calendarSel ? calendarSel.value : ""; }
+    function syncCalendar() { if (calendarSel) calendarSel.disabled = !business.checked; }
+    if (business) {
+      syncCalendar();
+      business.addEventListener("change", () => { syncCalendar(); changed(); });
+      calendarSel.addEventListener("change", changed);
     }
     function complete(c) {
       const op = ops.find((o) => o.op === c.op);
@@ -457,6 +487,7 @@
 
     syncChartOptions();
     renderProps();
+    renderDims();
     renderConditions();
     // The server drew the first preview; validate what the report holds.
     if (model.filter || model.conditions.length) validate();

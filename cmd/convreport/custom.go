@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+)
+
+// calendarFlag is --calendar: business hours from a calendar file.
+type calendarFlag struct{ path string }
+
+func (f *calendarFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.path, "calendar", "", "business hours: a calendar .json file (one calendar, or {\"calendars\": [...], \"default\": NAME, \"inboxes\": {INBOX: NAME}}); durations then count open hours only, each inbox by its own calendar")
+}
+
+// load reads the calendar file; nil without --calendar.
+func (f *calendarFlag) load() (*convreport.CalendarSet, error) {
+	if f.path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(f.path)
+	if err != nil {
+		return nil, err
+	}
+	set, err := convreport.ParseCalendars(b)
+	if err != nil {
+		return nil, fmt.Errorf("--calendar %s: %s", f.path, oneLine(err))
+	}
+	return set, nil
+}
+
+// apply puts the calendars on q: the default calendar (if the file has
+// one) for every report, and the set for the names dashboards and
+// reports give. A dashboard that names a calendar the file lacks, or names
+// one without --calendar, is an error before any data loads.
+func (f *calendarFlag) apply(q *convreport.Query, d convreport.Dashboard) error {
+	set, err := f.load()
+	if err != nil {
+		return err
+	}
+	if set == nil {
+		if name := namedCalendar(d); name != "" {
+			return usageError("dashboard %q counts business hours with calendar %q: give --calendar FILE.json holding it", d.Name, name)
+		}
+		return nil
+	}
+	if err := set.CheckDashboard(d); err != nil {
+		return fmt.Errorf("--calendar %s: %s", f.path, oneLine(err))
+	}
+	q.Calendars = set
+	q.Calendar = set.DefaultCalendar()
+	return nil
+}
+
+// namedCalendar returns a calendar name d or one of its reports gives.
+func namedCalendar(d convreport.Dashboard) string {
+	if d.Calendar != "" {
+		return d.Calendar
+	}
+	for _, r := range d.Reports {
+		if r.Calendar != "" {
+			return r.Calendar
+		}
+	}
+	return ""
+}
+
+// oneLine joins the lines of an error (a calendar's problems, joined) so
+// that the command line says it in one line.
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimPrefix(err.Error(), "convreport: "), "\nconvreport: ", "; ")
+}
+
+// schemaFor returns the schema of the custom properties: --schema's file,
+// or the one --infer-schema reads from the data (printed on stderr), or
+// the default. For an inferred schema of standard input, in is the input
+// as read, to read again.
+func (c *cli) schemaFor(d dataFlags, format ingest.Format, name string) (*convreport.Schema, io.Reader, error) {
+	switch {
+	case d.schema != "" && d.inferSchema:
+		return nil, nil, usageError("give --schema or --infer-schema, not both")
+	case d.schema != "":
+		b, err := os.ReadFile(d.schema)
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := convreport.ParseSchema(b)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--schema %s: %s", d.schema, oneLine(err))
+		}
+		return s, nil, nil
+	case !d.inferSchema:
+		return nil, nil, nil
+	}
+	var r io.Reader
+	var again io.Reader
+	if d.path == "-" {
+		b, err := io.ReadAll(c.stdin)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, again = bytes.NewReader(b), bytes.NewReader(b)
+	} else {
+		f, err := os.Open(d.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	s, err := ingest.InferSchema(c.ctx, r, format, ingest.Options{File: name})
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(c.stderr, "convreport: inferred schema (save it and give --schema FILE to fix it):\n%s\n", b)
+	return s, again, nil
+}

@@ -1,0 +1,43 @@
+package convreport_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/convreport/convreport"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSchemaFile(t *testing.T) {
+	in := `{"properties": [
+		{"name": "plan", "kind": "enum", "values": ["free", "pro"]},
+		{"name": "order_total", "kind": "number", "label": "Order total"},
+		{"name": "renews", "kind": "time"}]}`
+	s, err := convreport.ParseSchema([]byte(in))
+	require.NoError(t, err)
+	p, ok := s.Lookup("plan")
+	require.True(t, ok)
+	require.Equal(t, convreport.Property{Name: "plan", Key: "plan", Label: "plan", Kind: convreport.KindEnum, Values: []string{"free", "pro"}, Custom: true}, p)
+	p, _ = s.Lookup("order_total")
+	require.Equal(t, "Order total", p.Label)
+	out, err := json.Marshal(s)
+	require.NoError(t, err)
+	require.JSONEq(t, in, string(out))
+
+	bad := []struct{ json, field string }{
+		{`{"properties": [{"name": "plan", "kind": "text"}]}`, "properties[0].kind"},
+		{`{"properties": [{"name": "plan", "kind": "string"}, {"name": "plan", "kind": "number"}]}`, "properties[1].name"},
+		{`{"properties": [{"name": "Assignee", "kind": "string"}]}`, "properties[0].name"},
+		{`{"properties": [{"name": "9lives", "kind": "string"}]}`, "properties[0].name"},
+		{`{"properties": [{"name": "tier", "kind": "string", "values": ["a"]}]}`, "properties[0].values"},
+		{`{"properties": [{"name": "tier", "kind": "enum"}]}`, "properties[0].values"},
+		{`{"properties": {"name": "tier"}}`, "properties"},
+		{`{"props": []}`, ""},
+	}
+	for _, c := range bad {
+		_, err := convreport.ParseSchema([]byte(c.json))
+		var se *convreport.SchemaFileError
+		require.ErrorAs(t, err, &se, c.json)
+		require.Equal(t, c.field, se.Field, "%s: %v", c.json, err)
+	}
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/convreport/convreport"
+)
+
+// CalendarStore keeps an account's business-hours calendars (see
+// [convreport.CalendarSet]); store.Memory and store.Dir are ones.
+type CalendarStore interface {
+	// Calendars returns the calendars; an empty set when there are none.
+	Calendars(ctx context.Context) (*convreport.CalendarSet, error)
+	// SaveCalendars replaces them, for an admin; an invalid set is a
+	// *convreport.CalendarError, and a set that drops a calendar a
+	// dashboard names a *convreport.DashboardError or *convreport.ReportError
+	// whose Field is "calendar".
+	SaveCalendars(ctx context.Context, v convreport.Viewer, s *convreport.CalendarSet) error
+}
+
+// calendarsView is the answer of GET /api/calendars: the set, and its
+// names for the editor's choice.
+type calendarsView struct {
+	Set   *convreport.CalendarSet `json:"set"`
+	Names []string                `json:"names"`
+	// Editable says whether this viewer may replace the set.
+	Editable bool `json:"editable"`
+}
+
+// GET /api/calendars
+func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	set := &convreport.CalendarSet{}
+	if h.cfg.Calendars != nil {
+		var err error
+		if set, err = h.cfg.Calendars.Calendars(r.Context()); err != nil {
+			return err
+		}
+	}
+	names := set.Names()
+	if names == nil {
+		names = []string{}
+	}
+	writeJSON(w, http.StatusOK, calendarsView{Set: set, Names: names, Editable: v.Admin && h.cfg.Calendars != nil})
+	return nil
+}
+
+// PUT /api/calendars replaces the calendars with the body, a calendar set
+// (see convreport.CalendarSet); an admin only. A bad calendar answers 422
+// with the field ("calendars[0].week.monday[1]").
+func (h *handler) putCalendars(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	if h.cfg.Calendars == nil {
+		return &Error{Status: http.StatusNotImplemented, Code: "not_implemented", Message: "this server keeps no calendars"}
+	}
+	var raw json.RawMessage
+	if err := h.decodeJSON(w, r, &raw); err != nil {
+		return err
+	}
+	set := new(convreport.CalendarSet)
+	if err := set.UnmarshalJSON(raw); err != nil {
+		return err
+	}
+	if err := h.cfg.Calendars.SaveCalendars(r.Context(), v, set); err != nil {
+		return err
+	}
+	return h.getCalendars(w, r, v)
+}
