@@ -54,6 +54,17 @@ type fixture struct {
 	store convreport.Store
 	cs    []convreport.Conversation
 	eng   *convreport.Engine
+	conf  web.Config // what h was made from
+}
+
+// cfg returns the fixture's configuration with opts applied, for another
+// handler over the same store and data.
+func (f *fixture) cfg(opts ...option) web.Config {
+	c := f.conf
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
 }
 
 type option func(*web.Config)
@@ -103,7 +114,7 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	}
 	h, err := web.New(cfg)
 	require.NoError(t, err)
-	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng}
+	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng, conf: cfg}
 }
 
 // req is one request to the handler.

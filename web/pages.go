@@ -404,6 +404,55 @@ type editPage struct {
 	ChartTypes                 []option
 	Preview                    template.HTML
 	PreviewMeta                string
+
+	// The report builder's choices, labelled.
+	Aggregations, Metrics, Buckets, Sorts, DateProperties []option
+
+	// New is set when the editor builds a report to add to the dashboard;
+	// Full when the plan has no room for it, which PlanNote says.
+	New      bool
+	Full     bool
+	PlanNote string
+}
+
+// builderOptions fills in the labelled choices of the report builder.
+func (h *handler) builderOptions(p *editPage) {
+	for _, a := range convreport.Aggregations() {
+		p.Aggregations = append(p.Aggregations, option{Value: string(a), Label: aggregationLabels[a]})
+	}
+	for _, m := range convreport.Metrics() {
+		p.Metrics = append(p.Metrics, option{Value: string(m), Label: metricLabels[m]})
+	}
+	for _, b := range convreport.Buckets() {
+		p.Buckets = append(p.Buckets, option{Value: string(b), Label: bucketLabels[b]})
+	}
+	for _, o := range convreport.Sorts() {
+		p.Sorts = append(p.Sorts, option{Value: string(o), Label: sortLabels[o]})
+	}
+	for _, dp := range h.cfg.Schema.DateProperties() {
+		p.DateProperties = append(p.DateProperties, option{Value: dp.Name, Label: dp.Label})
+	}
+}
+
+var aggregationLabels = map[convreport.Aggregation]string{
+	convreport.Count: "Count of conversations", convreport.Average: "Average", convreport.Median: "Median",
+	convreport.Percentile: "Percentile", convreport.Min: "Minimum", convreport.Max: "Maximum",
+	convreport.ShareWithin: "Share within a time",
+}
+
+var metricLabels = map[convreport.Metric]string{
+	convreport.FirstResponseTime: "Agent first response time", convreport.WaitTime: "Customer wait time",
+	convreport.TimeToClose: "Time to close",
+}
+
+var bucketLabels = map[convreport.Bucket]string{
+	convreport.Hour: "Hourly", convreport.Day: "Daily", convreport.Week: "Weekly", convreport.Month: "Monthly",
+	convreport.Quarter: "Quarterly", convreport.Year: "Yearly",
+}
+
+var sortLabels = map[convreport.SortBy]string{
+	convreport.ByValueDesc: "Largest value first", convreport.ByValueAsc: "Smallest value first",
+	convreport.ByLabelAsc: "Name, A to Z", convreport.ByLabelDesc: "Name, Z to A",
 }
 
 // editorState is what the editor script starts from.
@@ -415,6 +464,8 @@ type editorState struct {
 	Back      string               `json:"back"`
 	Schema    schemaView           `json:"schema"`
 	ChartType convreport.ChartType `json:"chart_type"`
+	// New is set when the editor builds a report for "Add to dashboard".
+	New bool `json:"new,omitempty"`
 }
 
 // GET /dashboards/{id}/reports/{rid}/edit
@@ -456,6 +507,7 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	for _, t := range convreport.ChartTypes() {
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
 	}
+	h.builderOptions(&p)
 	return h.render(w, r, http.StatusOK, "edit", "Edit "+rep.Name, v, p)
 }
 

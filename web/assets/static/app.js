@@ -261,14 +261,134 @@
       filter: rep.filter || "",
       conditions: (rep.conditions || []).map((c) => ({ property: c.property, op: c.op, values: (c.values || []).slice() })),
     };
+    const m = rep.measure || {};
+    Object.assign(model, {
+      agg: m.agg || "count",
+      metric: m.metric || "first_response_time",
+      p: m.p ? String(m.p) : "",
+      threshold: m.threshold || "",
+      dimensions: (rep.dimensions || []).slice(),
+      date: rep.date_property || "CreatedAt",
+      bucket: rep.bucket || "",
+      snapshot: !!rep.snapshot,
+      sort: rep.sort || "value_desc",
+      limit: rep.limit ? String(rep.limit) : "",
+    });
     const nameIn = $("#edit-name"), chartSel = $("#edit-chart"), stacked = $("#edit-stacked"), percent = $("#edit-percent");
     const filterIn = $("#edit-filter"), status = $("#filter-status"), snippet = $("#filter-snippet");
     const errBox = $("#editor-error"), preview = $("#preview"), previewCard = preview.closest(".preview"), note = $("#preview-note");
+    const aggSel = $("#edit-agg"), metricSel = $("#edit-metric"), pIn = $("#edit-p"), thresholdIn = $("#edit-threshold");
+    const dateSel = $("#edit-date"), bucketSel = $("#edit-bucket"), snapshotIn = $("#edit-snapshot");
+    const sortSel = $("#edit-sort"), limitIn = $("#edit-limit"), stale = $("#preview-stale");
     nameIn.value = model.name;
     chartSel.value = model.chart.type;
     stacked.checked = model.chart.stacked;
     percent.checked = model.chart.percent;
     filterIn.value = model.filter;
+    aggSel.value = model.agg;
+    metricSel.value = model.metric;
+    pIn.value = model.p;
+    thresholdIn.value = model.threshold;
+    dateSel.value = model.date;
+    bucketSel.value = model.bucket;
+    snapshotIn.checked = model.snapshot;
+    sortSel.value = model.sort;
+    limitIn.value = model.limit;
+
+    // The measure's own inputs show when they apply: a metric for every
+    // aggregation but a count, P for a percentile, a time for a share.
+    function syncMeasure() {
+      const a = aggSel.value;
+      $("#metric-field").hidden = a === "count";
+      $("#p-field").hidden = a !== "percentile";
+      $("#threshold-field").hidden = a !== "share_within";
+    }
+    function syncSnapshot() {
+      // A snapshot has no date range: its date controls say so by being off.
+      dateSel.disabled = snapshotIn.checked;
+      bucketSel.disabled = snapshotIn.checked;
+    }
+
+    // Field errors are shown next to the control the API names.
+    const controlOf = { name: nameIn, measure: aggSel, dimensions: $("#dim-search"), date_property: dateSel, bucket: bucketSel,
+      snapshot: snapshotIn, sort: sortSel, limit: limitIn, chart: chartSel };
+    function fieldError(e) {
+      $$(".field-error[data-error-for]").forEach((p) => { p.hidden = true; p.textContent = ""; });
+      Object.values(controlOf).forEach((c) => c.removeAttribute("aria-invalid"));
+      if (!e) return false;
+      const slot = e.field && $(`.field-error[data-error-for="${e.field}"]`);
+      if (!slot) return false;
+      const msg = String(e.message || "").replace(/^report "[^"]*": [a-z_]+: /, "");
+      slot.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
+      slot.hidden = false;
+      if (controlOf[e.field]) controlOf[e.field].setAttribute("aria-invalid", "true");
+      return true;
+    }
+
+    // The properties in the chart: an ordered list, reordered by drag and
+    // drop or by Alt+arrow keys, fed from a searchable list.
+    const groupable = S.schema.dimensions.map((n) => props.get(n)).filter(Boolean);
+    const maxDims = S.schema.max_dimensions;
+    const dimsList = $("#dims"), search = $("#dim-search"), options = $("#dim-options");
+    function moveDim(from, to) {
+      if (to < 0 || to >= model.dimensions.length || from === to) return;
+      const [d] = model.dimensions.splice(from, 1);
+      model.dimensions.splice(to, 0, d);
+      renderDims();
+      changed();
+      const li = dimsList.children[to];
+      if (li) li.focus();
+    }
+    let dragFrom = -1;
+    function renderDims() {
+      dimsList.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", {
+        class: "dim", tabindex: "0", draggable: "true", "data-dimension": n,
+        "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + (props.get(n) || { label: n }).label + ", position " + (i + 1) + " of " + model.dimensions.length,
+        onkeydown: (ev) => {
+          if (!ev.altKey || (ev.key !== "ArrowUp" && ev.key !== "ArrowDown")) return;
+          ev.preventDefault();
+          moveDim(i, ev.key === "ArrowUp" ? i - 1 : i + 1);
+        },
+        ondragstart: (ev) => { dragFrom = i; ev.dataTransfer.effectAllowed = "move"; ev.dataTransfer.setData("text/plain", n); },
+        ondragover: (ev) => { if (dragFrom >= 0) { ev.preventDefault(); ev.dataTransfer.dropEffect = "move"; } },
+        ondrop: (ev) => { ev.preventDefault(); const f = dragFrom; dragFrom = -1; moveDim(f, i); },
+        ondragend: () => { dragFrom = -1; },
+      },
+      h("span", { class: "dim-role" }, i === 0 ? "Group by" : "Break down by"),
+      h("span", { class: "dim-name" }, (props.get(n) || { label: n }).label),
+      h("span", { class: "dim-tools" },
+        h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " up", disabled: i === 0, onclick: () => moveDim(i, i - 1) }, "↑"),
+        h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " down", disabled: i === model.dimensions.length - 1, onclick: () => moveDim(i, i + 1) }, "↓"),
+        h("button", { type: "button", class: "icon-button", "aria-label": "Remove " + n, onclick: () => { model.dimensions.splice(i, 1); renderDims(); changed(); } }, "×"))))
+        : [h("li", { class: "none" }, "None: one number, or a time series with a frequency")]));
+      renderOptions();
+    }
+    function renderOptions() {
+      const full = model.dimensions.length >= maxDims;
+      $("#dims-full").hidden = !full;
+      search.disabled = full;
+      const q = search.value.trim().toLowerCase();
+      const shown = full ? [] : groupable.filter((p) => !model.dimensions.includes(p.name) &&
+        (!q || p.label.toLowerCase().includes(q) || p.name.toLowerCase().includes(q)));
+      options.replaceChildren(...shown.map((p) => h("li", { role: "option", "aria-selected": "false" },
+        h("button", { type: "button", class: "prop-option", "data-add-dimension": p.name, onclick: () => addDim(p.name) }, p.label,
+          p.custom ? h("span", { class: "muted" }, " · custom") : null))));
+      if (!full && !shown.length) options.replaceChildren(h("li", { class: "muted" }, "No property matches."));
+    }
+    function addDim(name) {
+      if (model.dimensions.length >= maxDims || model.dimensions.includes(name)) return;
+      model.dimensions.push(name);
+      search.value = "";
+      renderDims();
+      changed();
+    }
+    search.addEventListener("input", renderOptions);
+    search.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault();
+      const first = $("[data-add-dimension]", options);
+      if (first) addDim(first.dataset.addDimension);
+    });
 
     function syncChartOptions() {
       const t = chartSel.value;
@@ -341,8 +461,22 @@
     });
 
     function body() {
+      const a = aggSel.value;
+      const measure = { agg: a };
+      if (a !== "count") measure.metric = metricSel.value;
+      if (a === "percentile") measure.p = pIn.value.trim() === "" ? 0 : Number(pIn.value);
+      if (a === "share_within") measure.threshold = thresholdIn.value.trim();
+      const limit = limitIn.value.trim();
       return {
         name: nameIn.value,
+        measure,
+        dimensions: model.dimensions,
+        date_property: snapshotIn.checked ? "" : dateSel.value,
+        bucket: snapshotIn.checked ? "" : bucketSel.value,
+        snapshot: snapshotIn.checked,
+        sort: sortSel.value,
+        // Not a whole number: sent as it is, for the API to name the field.
+        limit: limit === "" ? 0 : (Number.isInteger(Number(limit)) ? Number(limit) : limit),
         chart: { type: chartSel.value, stacked: !percent.checked && stacked.checked && !$("#chart-options").hidden, percent: percent.checked && !$("#chart-options").hidden },
         properties: model.properties,
         filter: filterIn.value,
@@ -389,23 +523,36 @@
       return -1;
     }
 
-    // Live preview: the edited report run for the dashboard's period.
+    // Live preview: the edited report run for the dashboard's period. A
+    // report the API refuses keeps the last preview, marked stale, and the
+    // refusal is shown next to the control it names.
+    const base = S.new
+      ? `api/dashboards/${encodeURIComponent(S.dashboard)}/reports`
+      : `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}`;
     let pseq = 0;
     const refresh = debounce(async () => {
       const mine = ++pseq;
       previewCard.classList.add("busy");
+      const b = body();
       try {
-        const d = await api("POST", `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}/preview?${S.period}`, body());
+        const d = await api("POST", `${base}/preview?${S.period}`, b);
         if (mine !== pseq) return;
         preview.innerHTML = d.svg; // drawn by the server, every text escaped
         $("#preview-title").textContent = d.report.name;
         const n = d.result.points.reduce((s, p) => s + p.count, 0);
         $("#preview-meta").textContent = d.chart.y.title + (d.chart.x.title ? " by " + d.chart.x.title.toLowerCase() : "") + " · " + count(n) + " conversations";
+        preview.dataset.count = String(n);
+        preview.dataset.points = String(d.result.points.length);
         showError(errBox, null);
+        fieldError(null);
         note.hidden = true;
+        stale.hidden = true;
+        previewCard.dataset.state = "ok";
       } catch (e) {
         if (mine !== pseq) return;
-        if (e.field === "filter" || e.field === "conditions") note.hidden = false;
+        previewCard.dataset.state = "refused";
+        if (e.field === "filter" || e.field === "conditions") { fieldError(null); note.hidden = false; }
+        else if (fieldError(e)) { showError(errBox, null); stale.hidden = false; }
         else showError(errBox, e);
       } finally {
         if (mine === pseq) previewCard.classList.remove("busy");
@@ -414,41 +561,53 @@
 
     function changed() { validate(); refresh(); }
     nameIn.addEventListener("input", changed);
+    aggSel.addEventListener("change", () => { syncMeasure(); changed(); });
+    [metricSel, dateSel, bucketSel, sortSel].forEach((c) => c.addEventListener("change", changed));
+    [pIn, thresholdIn, limitIn].forEach((c) => c.addEventListener("input", changed));
+    snapshotIn.addEventListener("change", () => { syncSnapshot(); changed(); });
     chartSel.addEventListener("change", () => { syncChartOptions(); changed(); });
     stacked.addEventListener("change", changed);
     percent.addEventListener("change", changed);
     filterIn.addEventListener("input", changed);
 
-    async function save(asNew) {
+    // Saving: update, save as new, or add a new report to the dashboard.
+    // A refusal names a field: it is shown there, and nothing is saved.
+    async function save(how) {
       if (model.conditions.some((c) => !complete(c))) {
         showError(errBox, { message: "Fill in or remove the filter that has no value yet." });
         return;
       }
       const b = body();
       b.version = S.version;
-      const buttons = [$("#update"), $("#save-new")];
+      const buttons = ["#update", "#save-new", "#add-report"].map((x) => $(x)).filter(Boolean);
       buttons.forEach((x) => { x.disabled = true; });
       showError(errBox, null);
       try {
-        const base = `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}`;
-        const d = asNew ? await api("POST", base + "/save-as-new", b) : await api("PATCH", base, b);
+        const d = how === "new" ? await api("POST", base + "/save-as-new", b)
+          : how === "add" ? await api("POST", base, b)
+            : await api("PATCH", base, b);
         const back = S.back.replace(/#.*$/, "") + "#report-" + encodeURIComponent(d.report.id);
         window.location.assign(url(back));
       } catch (e) {
-        showError(errBox, e.status === 409
-          ? { message: e.message }
-          : e);
-        if (e.status === 409) {
-          errBox.append(". ", h("a", { href: window.location.href }, "Reload the editor"));
+        if (!fieldError(e)) {
+          showError(errBox, e.status === 409 ? { message: e.message } : e);
+          if (e.status === 409) errBox.append(". ", h("a", { href: window.location.href }, "Reload the editor"));
         }
         buttons.forEach((x) => { x.disabled = false; });
       }
     }
-    $("#update").addEventListener("click", () => save(false));
-    $("#save-new").addEventListener("click", () => save(true));
-    form.addEventListener("submit", (ev) => { ev.preventDefault(); save(false); });
+    if (S.new) {
+      $("#add-report").addEventListener("click", () => save("add"));
+    } else {
+      $("#update").addEventListener("click", () => save("update"));
+      $("#save-new").addEventListener("click", () => save("new"));
+    }
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); save(S.new ? "add" : "update"); });
 
     syncChartOptions();
+    syncMeasure();
+    syncSnapshot();
+    renderDims();
     renderProps();
     renderConditions();
     // The server drew the first preview; validate what the report holds.

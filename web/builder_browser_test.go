@@ -1,0 +1,187 @@
+package web_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/web"
+	"github.com/stretchr/testify/require"
+)
+
+// serveAs serves the fixture's handler on a loopback port, every request
+// signed in as user, and fails the test on any error the page's script
+// logs. It returns the root URL.
+func serveAs(t *testing.T, b *browser, f *fixture, user string) string {
+	t.Helper()
+	h, err := web.New(f.cfg(func(c *web.Config) {
+		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users[user], nil }
+	}))
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	console := chromedp.Console(b.ctx)
+	errs := make(chan string, 16)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			// A refused request (a 422 the page shows next to a control) is
+			// logged by the browser itself; the page's own errors count.
+			if m.IsException() || (m.Type == chromedp.ConsoleError && !strings.Contains(m.String(), "Failed to load resource")) {
+				errs <- m.String()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		select {
+		case m := <-errs:
+			t.Errorf("the page logged an error: %s", m)
+		default:
+		}
+	})
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// pick chooses a value of a select as a person would, with its change
+// event.
+func pick(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector(` + jsString(sel) + `); s.value = ` + jsString(value) +
+		`; if (s.value !== ` + jsString(value) + `) throw new Error("no option " + ` + jsString(value) + `); s.dispatchEvent(new Event("change")); })()`)
+}
+
+// typeIn replaces the text of an input by typing it.
+func typeIn(sel, text string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		return chromedp.Void{}, chromedp.Do(ctx, clear(sel), chromedp.SendKeys(chromedp.CSS(sel), text))
+	}
+}
+
+const previewOK = `document.querySelector(".preview").dataset.state === "ok" && !document.querySelector(".preview").classList.contains("busy")`
+
+func fieldErrorShown(field string) string {
+	return `(() => { const p = document.querySelector('.field-error[data-error-for="` + field + `"]'); return p && !p.hidden && p.textContent.length > 0; })()`
+}
+
+// Issue 17, item 1: every part of a report is edited in the browser; what
+// makes no sense is refused next to its control and saves nothing; the
+// preview follows; the saved report reloads as edited.
+func TestBrowserReportBuilder(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+
+	b.do("open the editor", chromedp.Navigate(root+"dashboards/chat/reports/conversations-by-rep/edit"),
+		chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	require.Equal(t, "count", b.eval(`document.querySelector("#edit-agg").value`))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#metric-field").hidden)`), "a count has no metric to choose")
+	require.Equal(t, "Assignee", b.eval(`document.querySelector("#dims li").dataset.dimension`))
+
+	// A percentile without P is refused next to the measure; the preview
+	// says it is stale, and the P field is there to fill in.
+	b.do("percentile", pick("#edit-agg", "percentile"), pick("#edit-metric", "wait_time"))
+	b.wait("the measure's error", fieldErrorShown("measure"))
+	require.Contains(t, b.eval(`document.querySelector('[data-error-for="measure"]').textContent`), "Percentile P must be in (0, 100]")
+	require.Equal(t, "false", b.eval(`String(document.querySelector("#preview-stale").hidden)`))
+	require.Equal(t, "true", b.eval(`document.querySelector("#edit-agg").getAttribute("aria-invalid")`))
+	b.shot("builder-percentile-without-p")
+	b.do("P = 90", typeIn("#edit-p", "90"))
+	b.wait("the preview of the 90th percentile", previewOK+` && document.querySelector("#preview-meta").textContent.includes("wait")`)
+	require.Equal(t, "true", b.eval(`String(document.querySelector('[data-error-for="measure"]').hidden)`))
+
+	// A breakdown from the searchable list, then moved first by keyboard.
+	b.do("search a property", chromedp.SendKeys(chromedp.CSS("#dim-search"), "inb"))
+	b.wait("the search", `[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join() === "Inbox"`)
+	b.do("add it", chromedp.SendKeys(chromedp.CSS("#dim-search"), kb.Enter))
+	b.wait("the breakdown", `[...document.querySelectorAll("#dims li")].map((e) => e.dataset.dimension).join() === "Assignee,Inbox"`)
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#dim-search").disabled)`), "a grouping and a breakdown: no third")
+	b.do("move it up with the keyboard", chromedp.Focus(chromedp.CSS(`#dims li[data-dimension="Inbox"]`)),
+		chromedp.KeyEvent(kb.ArrowUp, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	b.wait("the new order", `[...document.querySelectorAll("#dims li")].map((e) => e.dataset.dimension).join() === "Inbox,Assignee"`)
+	require.Equal(t, "Inbox", b.eval(`document.activeElement.dataset.dimension`), "focus follows the moved property")
+	require.Contains(t, b.eval(`document.querySelector("#dims li").textContent`), "Group by")
+
+	// Drag and drop puts it back.
+	b.do("drag Assignee onto Inbox", chromedp.Evaluate[chromedp.Void](`(() => {
+		const [a, b] = document.querySelectorAll("#dims li"), dt = new DataTransfer();
+		b.dispatchEvent(new DragEvent("dragstart", {dataTransfer: dt, bubbles: true}));
+		a.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		a.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`))
+	b.wait("dropped", `[...document.querySelectorAll("#dims li")].map((e) => e.dataset.dimension).join() === "Assignee,Inbox"`)
+	b.do("and the keyboard again", chromedp.Focus(chromedp.CSS(`#dims li[data-dimension="Assignee"]`)),
+		chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	b.wait("Inbox first", `[...document.querySelectorAll("#dims li")].map((e) => e.dataset.dimension).join() === "Inbox,Assignee"`)
+
+	// A pie with a breakdown is refused next to the chart type.
+	b.do("a pie", pick("#edit-chart", "pie"))
+	b.wait("the chart's error", fieldErrorShown("chart"))
+	require.Contains(t, b.eval(`document.querySelector('[data-error-for="chart"]').textContent`), "one grouping")
+	b.shot("builder-pie-with-breakdown")
+	// Stacked percentiles do not add up either.
+	b.do("stacked columns", pick("#edit-chart", "column"), chromedp.Click(chromedp.CSS("#edit-stacked")))
+	b.wait("the chart's error", fieldErrorShown("chart")+` && document.querySelector('[data-error-for="chart"]').textContent.includes("does not add up")`)
+	// Saving what is refused saves nothing.
+	b.do("try to save", chromedp.Click(chromedp.CSS("#update")))
+	b.wait("still refused", fieldErrorShown("chart"))
+	d, err := f.store.Get(b.ctx, users["ana"], "chat")
+	require.NoError(t, err)
+	require.EqualValues(t, 1, d.Version, "nothing saved")
+	b.do("unstacked", chromedp.Click(chromedp.CSS("#edit-stacked")))
+	b.wait("no error", previewOK+` && document.querySelector('[data-error-for="chart"]').hidden`)
+
+	// The date, the sort and the top N.
+	b.do("closed date", pick("#edit-date", "ClosedAt"), pick("#edit-sort", "label_asc"), typeIn("#edit-limit", "3"))
+	b.wait("the preview", previewOK)
+	b.do("name", typeIn("#edit-name", "Wait p90 by inbox and rep"))
+	b.wait("the preview's title", previewOK+` && document.querySelector("#preview-title").textContent === "Wait p90 by inbox and rep"`)
+	shown := b.eval(`document.querySelector("#preview").dataset.count`)
+	b.shot("builder-edited")
+
+	b.do("update", chromedp.Click(chromedp.CSS("#update")))
+	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-rep")?.textContent === "Wait p90 by inbox and rep"`)
+	d, err = f.store.Get(b.ctx, users["ana"], "chat")
+	require.NoError(t, err)
+	r := d.Reports[0]
+	require.Equal(t, convreport.Measure{Agg: convreport.Percentile, P: 90, Metric: convreport.WaitTime}, r.Measure)
+	require.Equal(t, []string{"Inbox", "Assignee"}, r.Dimensions)
+	require.Equal(t, "ClosedAt", r.DateProperty)
+	require.Equal(t, convreport.ByLabelAsc, r.Sort)
+	require.Equal(t, 3, r.Limit)
+	require.Equal(t, convreport.Chart{Type: convreport.ColumnChart}, r.Chart)
+
+	// The card counts what the API counts, and so did the preview.
+	run := f.run("chat", "ana", "")
+	var n int64
+	for _, p := range run.Reports[0].Points {
+		n += p.Count
+	}
+	require.Equal(t, itoa(int(n)), shown)
+	require.Contains(t, b.eval(`document.querySelector("#report-conversations-by-rep .card-meta").textContent`), " · "+fmtCount(n)+" conversations")
+
+	// The editor reopens with what was saved.
+	b.do("reopen", chromedp.Navigate(root+"dashboards/chat/reports/conversations-by-rep/edit"), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	require.Equal(t, "percentile|wait_time|90|ClosedAt|label_asc|3|Inbox,Assignee", b.eval(`["#edit-agg", "#edit-metric", "#edit-p", "#edit-date", "#edit-sort", "#edit-limit"].map((s) => document.querySelector(s).value).join("|") + "|" + [...document.querySelectorAll("#dims li")].map((e) => e.dataset.dimension).join()`))
+}
+
+// fmtCount writes n as the pages do: 1,234.
+func fmtCount(n int64) string {
+	s := itoa(int(n))
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
