@@ -211,7 +211,14 @@ func SetSnapshot(on bool) ReportEdit {
 // [Dashboard.AddReport] would, so that what it returns can be added to
 // any dashboard whose plan has room.
 func NewReport(s *Schema, edits ...ReportEdit) (Report, error) {
-	return applyEdits(schemaOr(s), Report{}, edits)
+	return EditReport(s, Report{}, edits...)
+}
+
+// EditReport applies edits to a copy of r, in order, and checks the result
+// as a save would: a report from a template, changed before it is added to
+// a dashboard. r is never changed; on error the Report is empty.
+func EditReport(s *Schema, r Report, edits ...ReportEdit) (Report, error) {
+	return applyEdits(schemaOr(s), r, edits)
 }
 
 // checkCombination refuses the parts of r that make no sense together,

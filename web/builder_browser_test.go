@@ -18,11 +18,11 @@ import (
 // serveAs serves the fixture's handler on a loopback port, every request
 // signed in as user, and fails the test on any error the page's script
 // logs. It returns the root URL.
-func serveAs(t *testing.T, b *browser, f *fixture, user string) string {
+func serveAs(t *testing.T, b *browser, f *fixture, user string, opts ...option) string {
 	t.Helper()
-	h, err := web.New(f.cfg(func(c *web.Config) {
+	h, err := web.New(f.cfg(append(opts, func(c *web.Config) {
 		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users[user], nil }
-	}))
+	})...))
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -184,4 +184,77 @@ func fmtCount(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// Issue 17, item 2: "Create report" on a dashboard opens the same editor,
+// empty; "Add to dashboard" saves it; a template's report is added from
+// the library; the plan's count follows, and a full dashboard offers
+// neither.
+func TestBrowserCreateReportAndLibrary(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	plan := convreport.PlanLimits{Name: "team", ReportsPerDashboard: 8}
+	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Plan = plan })
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/shared?range=last_30_days"), chromedp.WaitVisible(chromedp.CSS(`#create-report`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	require.Equal(t, "6 of 8 reports", b.eval(`document.querySelector("#reports-count").textContent`))
+
+	b.do("create report", chromedp.Click(chromedp.CSS("#create-report")), chromedp.WaitVisible(chromedp.CSS(`#add-report`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	require.Equal(t, "Create report", b.eval(`document.querySelector("h1").textContent`))
+	require.Equal(t, "", b.eval(`document.querySelector("#edit-name").value`), "it starts empty")
+	require.Equal(t, "0", b.eval(`String(document.querySelectorAll("#dims li[data-dimension]").length)`))
+	require.Equal(t, "New report", b.eval(`document.querySelector("#preview-title").textContent`))
+
+	// Adding it unnamed is refused next to the name.
+	b.do("add without a name", chromedp.Click(chromedp.CSS("#add-report")))
+	b.wait("the name's error", fieldErrorShown("name"))
+	b.do("name it", typeIn("#edit-name", "Conversations by team"))
+	b.do("group by team", chromedp.SendKeys(chromedp.CSS("#dim-search"), "team"))
+	b.wait("the search", `[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join() === "Team"`)
+	b.do("add it", chromedp.Click(chromedp.CSS(`[data-add-dimension="Team"]`)))
+	b.do("a donut", pick("#edit-chart", "donut"))
+	b.wait("the preview", previewOK+` && document.querySelector("#preview-title").textContent === "Conversations by team" && document.querySelector("#preview .legend, #preview svg") !== null`)
+	shown := b.eval(`document.querySelector("#preview").dataset.count`)
+	points := b.eval(`document.querySelector("#preview").dataset.points`)
+	b.shot("create-report")
+	b.do("add to dashboard", chromedp.Click(chromedp.CSS("#add-report")))
+	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-team") !== null`)
+	require.Equal(t, "7 of 8 reports", b.eval(`document.querySelector("#reports-count").textContent`))
+
+	// The API counts what the preview and the card show.
+	run := f.run("shared", "ana", "range=last_30_days")
+	var n int64
+	pts := run.Reports[run.report(t, "conversations-by-team")].Points
+	for _, p := range pts {
+		n += p.Count
+	}
+	require.Equal(t, itoa(int(n)), shown)
+	require.Equal(t, itoa(len(pts)), points)
+	require.Contains(t, b.eval(`document.querySelector("#report-conversations-by-team .card-meta").textContent`), fmtCount(n)+" conversations")
+
+	// From the library: search, add one report of the email template.
+	b.do("open the library", chromedp.Click(chromedp.CSS("#library-open")), chromedp.WaitVisible(chromedp.CSS("#library-dialog[open]")))
+	b.do("search", chromedp.SendKeys(chromedp.CSS("#library-q"), "e-mail"))
+	b.wait("the search", `document.querySelector('.library-template[data-template="chat-overview"]').hidden && !document.querySelector('.library-template[data-template="email-overview"]').hidden`)
+	b.view("library")
+	b.do("add open emails by inbox", chromedp.Click(chromedp.CSS(`[data-add-report="open-emails-by-inbox"]`)))
+	b.wait("the new card", `document.querySelector("#report-open-emails-by-inbox svg") !== null && document.querySelector("#reports-count").textContent.startsWith("8 of 8")`)
+
+	// Full: the page says which cap, and offers neither way to add.
+	require.Contains(t, b.eval(`document.querySelector("#reports-count").textContent`), `Plan "team" allows 8 reports per dashboard`)
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#library-open").disabled)`))
+	require.Equal(t, "true", b.eval(`document.querySelector("#create-report").getAttribute("aria-disabled")`))
+	require.Equal(t, "", b.eval(`document.querySelector("#create-report").getAttribute("href") || ""`), "no link to follow")
+	b.shot("dashboard-full")
+
+	// Reloaded, the dashboard has both, saved.
+	b.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#report-open-emails-by-inbox`)))
+	require.Equal(t, "Conversations by team", b.eval(`document.querySelector("#title-conversations-by-team").textContent`))
+	d, err := f.store.Get(b.ctx, users["ana"], "shared")
+	require.NoError(t, err)
+	require.Len(t, d.Reports, 8)
+	require.Equal(t, convreport.Report{ID: "conversations-by-team", Name: "Conversations by team", Dimensions: []string{"Team"}, Chart: convreport.Chart{Type: convreport.DonutChart}}, d.Reports[6])
+	require.Equal(t, "open-emails-by-inbox", d.Reports[7].ID)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/web"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -180,4 +182,137 @@ func TestEditRefusesNonsense(t *testing.T) {
 	require.NotContains(t, s.Dimensions, "CreatedAt")
 	require.Equal(t, "CreatedAt", s.DateProperties[0])
 	require.Contains(t, strings.Join(s.DateProperties, ","), "ClosedAt")
+}
+
+// Issue 17, item 2: "Add to dashboard" from the report builder (an empty
+// report and edits) and from the library (a template's report).
+func TestAddReport(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.PlanLimits{Name: "eight", ReportsPerDashboard: 8} })
+	path := "/api/dashboards/shared/reports"
+	w := f.edit(http.MethodPost, path, "ben", `{"version": 1, "name": "Chats by inbox", "dimensions": ["Inbox"], "chart": {"type": "pie"}}`)
+	var out editResult
+	okJSON(t, w, http.StatusCreated, &out)
+	require.Equal(t, convreport.Report{ID: "chats-by-inbox", Name: "Chats by inbox", Dimensions: []string{"Inbox"}, Chart: convreport.Chart{Type: convreport.PieChart}}, out.Report)
+	require.Equal(t, "reports/chats-by-inbox", w.Header().Get("Location"))
+	require.Len(t, out.Dashboard.Reports, 7)
+	require.EqualValues(t, 2, out.Dashboard.Version)
+	okJSON(t, f.get("/api/dashboards/shared/reports/chats-by-inbox", "ben"), http.StatusOK, &struct{}{})
+
+	// It runs, in ben's scope, as a loop over his conversations counts.
+	run := f.run("shared", "ben", "range=last_30_days")
+	i := run.report(t, "chats-by-inbox")
+	want := map[string]int64{}
+	for _, c := range f.cs {
+		if c.Team == "Support" && !c.CreatedAt.Before(run.From) && c.CreatedAt.Before(run.To) {
+			want[c.Inbox]++
+		}
+	}
+	got := map[string]int64{}
+	for _, p := range run.Reports[i].Points {
+		got[deref(p.Dimensions["inbox"])] = p.Count
+	}
+	require.Equal(t, want, got)
+
+	// A template's report keeps its ID and its definition.
+	out = editResult{}
+	okJSON(t, f.edit(http.MethodPost, path, "ana", `{"version": 2, "template": "email-overview", "report": "open-emails-by-inbox"}`), http.StatusCreated, &out)
+	tpl, _ := library.Lookup("email-overview")
+	wantRep, err := tpl.Report("open-emails-by-inbox")
+	require.NoError(t, err)
+	require.Equal(t, wantRep, out.Report)
+	require.Len(t, out.Dashboard.Reports, 8)
+
+	// The plan is full: the refusal names the cap, and nothing is saved.
+	e := failure(t, f.edit(http.MethodPost, path, "ana", `{"version": 3, "name": "Ninth"}`), http.StatusUnprocessableEntity, "plan_limit")
+	require.Equal(t, `plan "eight" allows 8 reports per dashboard`, e.Message)
+	require.Equal(t, "reports", e.Field)
+	// So does saving as new, and the page says it.
+	e = failure(t, f.edit(http.MethodPost, path+"/conversations-by-rep/save-as-new", "ana", `{"version": 3, "name": "Ninth"}`), http.StatusUnprocessableEntity, "plan_limit")
+	require.Equal(t, "reports", e.Field)
+	page := f.get("/dashboards/shared", "ana")
+	require.Equal(t, http.StatusOK, page.Code)
+	require.Contains(t, page.Body.String(), "8 of 8 reports")
+	require.Contains(t, page.Body.String(), `Plan &#34;eight&#34; allows 8 reports per dashboard`)
+	d, err := f.store.Get(context.Background(), users["ana"], "shared")
+	require.NoError(t, err)
+	require.Len(t, d.Reports, 8)
+	require.EqualValues(t, 3, d.Version)
+}
+
+func TestAddReportRefusals(t *testing.T) {
+	f := newFixture(t)
+	path := "/api/dashboards/shared/reports"
+	for _, c := range []struct {
+		name, user, path, body string
+		status                 int
+		code, field            string
+	}{
+		{"view only", "ben", "/api/dashboards/chat/reports", `{"version": 1, "name": "Mine"}`, 403, "forbidden", ""},
+		{"private to another", "ben", "/api/dashboards/email/reports", `{"version": 1, "name": "Mine"}`, 404, "not_found", ""},
+		{"no version", "ana", path, `{"name": "X"}`, 422, "invalid_request", "version"},
+		{"stale", "ana", path, `{"version": 0, "name": "X"}`, 409, "conflict", ""},
+		{"no name", "ana", path, `{"version": 1, "dimensions": ["Inbox"]}`, 422, "invalid_report", "name"},
+		{"pie with a breakdown", "ana", path, `{"version": 1, "name": "P", "dimensions": ["Inbox", "Team"], "chart": {"type": "pie"}}`, 422, "invalid_report", "chart"},
+		{"unknown template", "ana", path, `{"version": 1, "template": "sales", "report": "x"}`, 422, "invalid_request", "template"},
+		{"report without template", "ana", path, `{"version": 1, "report": "open-emails-by-inbox"}`, 422, "invalid_request", "template"},
+		{"unknown template report", "ana", path, `{"version": 1, "template": "email-overview", "report": "nope"}`, 422, "invalid_request", "report"},
+		{"unknown key", "ana", path, `{"version": 1, "colour": "red"}`, 400, "invalid_json", "colour"},
+		{"GET", "ana", path, ``, 405, "method_not_allowed", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			method := http.MethodPost
+			if c.name == "GET" {
+				method = http.MethodGet
+			}
+			e := failure(t, f.do(req{method: method, path: c.path, user: c.user, body: c.body}), c.status, c.code)
+			require.Equal(t, c.field, e.Field, e.Message)
+		})
+	}
+	d, err := f.store.Get(context.Background(), users["ana"], "shared")
+	require.NoError(t, err)
+	require.EqualValues(t, 1, d.Version, "nothing saved")
+}
+
+func TestPreviewNewReport(t *testing.T) {
+	f := newFixture(t)
+	var out struct {
+		Report convreport.Report `json:"report"`
+		SVG    string            `json:"svg"`
+		Result struct {
+			Points []struct {
+				Count int64 `json:"count"`
+			} `json:"points"`
+		} `json:"result"`
+	}
+	// A viewer may try reports on a dashboard they view; unnamed, it is
+	// "New report"; the run is in their scope.
+	okJSON(t, f.edit(http.MethodPost, "/api/dashboards/chat/preview?range=last_7_days", "ben", `{"name": "", "dimensions": ["Team"]}`), http.StatusOK, &out)
+	require.Equal(t, "New report", out.Report.Name)
+	require.Len(t, out.Result.Points, 1, "ben sees the Support team only")
+	require.True(t, strings.HasPrefix(out.SVG, "<svg"))
+	okJSON(t, f.edit(http.MethodPost, "/api/dashboards/chat/preview", "ana", `{"template": "chat-overview", "report": "chat-conversations-over-time"}`), http.StatusOK, &out)
+	require.Equal(t, convreport.Day, out.Report.Bucket)
+	require.Len(t, out.Result.Points, 30, "a day per day of the default 30 days")
+
+	e := failure(t, f.edit(http.MethodPost, "/api/dashboards/chat/preview", "ana", `{"measure": {"agg": "percentile", "metric": "wait_time"}}`), http.StatusUnprocessableEntity, "invalid_report")
+	require.Equal(t, "measure", e.Field)
+	failure(t, f.edit(http.MethodPost, "/api/dashboards/email/preview", "ben", `{}`), http.StatusNotFound, "not_found")
+}
+
+func TestNewReportPage(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.StarterPlan })
+	w := f.get("/dashboards/shared/reports/new?range=last_7_days", "ben")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	body := w.Body.String()
+	require.Contains(t, body, "Create report")
+	require.Contains(t, body, `id="add-report"`)
+	require.NotContains(t, body, `id="update"`)
+	require.Contains(t, body, "6 of 10 reports")
+	require.Contains(t, body, `<base href="../../../">`)
+	require.Equal(t, http.StatusForbidden, f.get("/dashboards/chat/reports/new", "ben").Code, "view only")
+	require.Equal(t, http.StatusNotFound, f.get("/dashboards/email/reports/new", "ben").Code)
+
+	// The dashboard offers it to editors only.
+	require.Contains(t, f.get("/dashboards/shared", "ben").Body.String(), `href="dashboards/shared/reports/new"`)
+	require.NotContains(t, f.get("/dashboards/chat", "ben").Body.String(), `id="create-report"`)
 }

@@ -210,12 +210,7 @@ func (h *handler) editable(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return d, nil, err
 	}
-	if *req.Version != d.Version {
-		return d, nil, &Error{Status: http.StatusConflict, Code: "conflict",
-			Message: sprintf("dashboard %q changed since you opened it (you edited version %d, it is now at version %d); reload it and make the change again",
-				d.Name, *req.Version, d.Version)}
-	}
-	return d, edits, nil
+	return d, edits, checkVersion(d, req.Version)
 }
 
 // PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
@@ -291,6 +286,12 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 		return err
 	}
 	rep, _ := nd.Report(rid)
+	return h.writePreview(w, r, v, d, rep)
+}
+
+// writePreview runs rep for the request's period, in the viewer's scope,
+// and answers its result, chart spec and SVG.
+func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v convreport.Viewer, d convreport.Dashboard, rep convreport.Report) error {
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}

@@ -131,7 +131,11 @@ func toError(err error) *Error {
 	case errors.As(err, &de):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
 	case errors.As(err, &ple):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Message: msg, err: err}
+		field := "reports"
+		if ple.Limit == convreport.LimitDashboardsPerAccount {
+			field = "dashboards"
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Field: field, Message: msg, err: err}
 	case errors.As(err, &qe):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: queryField(qe.Field), Message: msg, err: err}
 	case errors.As(err, &rge):

@@ -215,6 +215,14 @@ type dashboardPage struct {
 	Reports            []reportCard
 	Conversations      int64
 	EmptyPeriodMessage string
+
+	// The report builder and the library: where "Create report" goes,
+	// the templates whose reports may be added, and the plan's count
+	// ("8 of 10 reports"), Full when it has no room.
+	NewReportURL string
+	Templates    []templateView
+	ReportsNote  string
+	Full         bool
 }
 
 var presets = []option{
@@ -268,6 +276,11 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	rd := render.Dashboard{Name: d.Name, From: run.from, To: run.to, Zone: q.Zone, Results: run.results}
 	js := render.NewJSON(rd)
 	keep := editQuery(r.URL.Query())
+	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
+	if p.CanEdit {
+		p.NewReportURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/new" + keep
+		p.Templates = templateViews(library.All())
+	}
 	for i, res := range run.results {
 		rep := res.Report
 		spec := render.NewChartSpec(res)
@@ -474,6 +487,12 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return err
 	}
+	return h.editor(w, r, v, d, rep, false)
+}
+
+// editor renders the report editor for rep of d: an existing report, or
+// with isNew the report builder's empty report, to add to d.
+func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Viewer, d convreport.Dashboard, rep convreport.Report, isNew bool) error {
 	if !d.Can(v, convreport.ActionEdit) {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf("You may view %q but not edit it.", d.Name)}
 	}
@@ -484,7 +503,11 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return err
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
+	run := rep
+	if isNew {
+		run.Name = newReportName
+	}
+	results, err := h.cfg.Engine.Run(r.Context(), q, run)
 	if err != nil {
 		return err
 	}
@@ -495,20 +518,54 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	}
 	keep := editQuery(r.URL.Query())
 	back := "dashboards/" + url.PathEscape(d.ID) + keep + "#report-" + url.PathEscape(rep.ID)
+	chart := spec.Type
+	if isNew {
+		chart = "" // automatic until the person picks one
+	}
 	st := editorState{Dashboard: d.ID, Version: d.Version, Report: rep, Period: strings.TrimPrefix(keep, "?"),
-		Back: back, Schema: h.schemaView(), ChartType: spec.Type}
+		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: rep.Name,
+	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: run.Name,
 		BackURL: back, State: string(b), Properties: h.cfg.Schema.Properties(), Preview: template.HTML(svg.String()),
-		PreviewMeta: cardMeta(results[0], spec)}
+		PreviewMeta: cardMeta(results[0], spec), New: isNew}
+	p.ChartTypes = append(p.ChartTypes, option{Value: "", Label: "Automatic", Selected: chart == ""})
 	for _, t := range convreport.ChartTypes() {
-		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
+		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == chart})
 	}
 	h.builderOptions(&p)
-	return h.render(w, r, http.StatusOK, "edit", "Edit "+rep.Name, v, p)
+	title := "Edit " + rep.Name
+	if isNew {
+		title = "Create report"
+		p.PlanNote, p.Full = h.reportsNote(len(d.Reports))
+	}
+	return h.render(w, r, http.StatusOK, "edit", title, v, p)
+}
+
+// GET /dashboards/{id}/reports/new: the report builder, starting empty.
+func (h *handler) newReportPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.dashboard(r, v)
+	if err != nil {
+		return err
+	}
+	return h.editor(w, r, v, d, convreport.Report{}, true)
+}
+
+// reportsNote says how many reports a dashboard of n has against the plan
+// ("8 of 10 reports"), and whether it is full; "" when the plan has no
+// cap.
+func (h *handler) reportsNote(n int) (string, bool) {
+	p := h.cfg.Plan
+	if p.ReportsPerDashboard <= 0 {
+		return "", false
+	}
+	note := sprintf("%d of %d reports", n, p.ReportsPerDashboard)
+	if err := p.CheckReports(n + 1); err != nil {
+		return note + " · " + sentence(cleanMessage(err.Error())), true
+	}
+	return note, false
 }
 
 func chartLabel(t convreport.ChartType) string {

@@ -230,6 +230,8 @@ func (h *handler) routes() {
 	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
 	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard})
 	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
+	h.api("/api/dashboards/{id}/preview", methods{http.MethodPost: h.previewNew})
+	h.api("/api/dashboards/{id}/reports", methods{http.MethodPost: h.addReport})
 	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport})
 	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: h.saveReportAsNew})
 	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: h.previewReport})
@@ -243,6 +245,7 @@ func (h *handler) routes() {
 	h.page("GET /{$}", h.listPage)
 	h.page("GET /dashboards/{id}", h.dashboardPage)
 	h.page("GET /dashboards/{id}/reports/{rid}/edit", h.editPage)
+	h.page("GET /dashboards/{id}/reports/new", h.newReportPage)
 	h.page("GET /dashboards/{id}/reports/{rid}/drill", h.drillPage)
 	h.page("/", func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "There is no page here."}

@@ -535,7 +535,8 @@
       previewCard.classList.add("busy");
       const b = body();
       try {
-        const d = await api("POST", `${base}/preview?${S.period}`, b);
+        const where = S.new ? `api/dashboards/${encodeURIComponent(S.dashboard)}/preview` : base + "/preview";
+        const d = await api("POST", `${where}?${S.period}`, b);
         if (mine !== pseq) return;
         preview.innerHTML = d.svg; // drawn by the server, every text escaped
         $("#preview-title").textContent = d.report.name;
@@ -614,8 +615,45 @@
     if (model.filter || model.conditions.length) validate();
   }
 
+  // ---- Add a report from the library --------------------------------------
+
+  function initLibrary() {
+    const dlg = $("#library-dialog"), open = $("#library-open");
+    if (!dlg || !open) return;
+    wireDialog(dlg);
+    const errBox = $(".form-error", dlg);
+    open.addEventListener("click", () => { showError(errBox, null); dlg.showModal(); });
+    const search = debounce(async (q) => {
+      try {
+        const d = await api("GET", "api/templates?q=" + encodeURIComponent(q));
+        const ids = new Set(d.templates.map((t) => t.id));
+        $$(".library-template", dlg).forEach((t) => { t.hidden = !ids.has(t.dataset.template); });
+        $("#library-none", dlg).hidden = ids.size > 0;
+      } catch (e) { showError(errBox, e); }
+    }, 200);
+    $("#library-q", dlg).addEventListener("input", (ev) => search(ev.target.value));
+    dlg.addEventListener("click", async (ev) => {
+      const b = ev.target.closest && ev.target.closest("[data-add-report]");
+      if (!b) return;
+      b.disabled = true;
+      showError(errBox, null);
+      try {
+        const d = await api("POST", `api/dashboards/${encodeURIComponent(dlg.dataset.dashboard)}/reports`, {
+          version: Number(dlg.dataset.version), template: b.dataset.addTemplate, report: b.dataset.addReport });
+        const u = new URL(window.location.href);
+        u.hash = "report-" + d.report.id;
+        window.location.replace(u.toString());
+        window.location.reload();
+      } catch (e) {
+        showError(errBox, e);
+        b.disabled = false;
+      }
+    });
+  }
+
   function init() {
     initDrill();
+    initLibrary();
     initRange();
     initCreate();
     initEditor();
