@@ -184,6 +184,9 @@ func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v conv
 	if v.UserID == "" {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only a signed-in user may create a dashboard"}
 	}
+	if err := h.roomForDashboard(r.Context()); err != nil {
+		return err
+	}
 	if strings.TrimSpace(req.Template) == "" {
 		return unprocessable("invalid_request", "template", "template is required: %s", templateIDs())
 	}

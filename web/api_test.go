@@ -294,7 +294,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	require.Equal(t, "GET, POST", w.Header().Get("Allow"))
 	w = f.do(req{method: http.MethodPut, path: "/api/dashboards/chat/reports/conversations-by-rep", user: "ana", body: `{}`})
 	failure(t, w, http.StatusMethodNotAllowed, "method_not_allowed")
-	require.Equal(t, "GET, PATCH", w.Header().Get("Allow"))
+	require.Equal(t, "GET, PATCH, DELETE", w.Header().Get("Allow"))
 	// HEAD is GET without a body.
 	w = f.do(req{method: http.MethodHead, path: "/api/dashboards", user: "ana"})
 	require.Equal(t, http.StatusOK, w.Code)

@@ -258,3 +258,96 @@ func TestBrowserCreateReportAndLibrary(t *testing.T) {
 	require.Equal(t, convreport.Report{ID: "conversations-by-team", Name: "Conversations by team", Dimensions: []string{"Team"}, Chart: convreport.Chart{Type: convreport.DonutChart}}, d.Reports[6])
 	require.Equal(t, "open-emails-by-inbox", d.Reports[7].ID)
 }
+
+// Issue 17, item 3: a dashboard is renamed, its reports reordered and
+// removed, its access changed, copied and deleted from its page; each
+// change reloads as saved, the plan's counts follow, and a viewer is
+// offered only what they may do.
+func TestBrowserManageDashboard(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	plan := func(c *web.Config) {
+		c.Plan = convreport.PlanLimits{Name: "team", DashboardsPerAccount: 4, ReportsPerDashboard: 10}
+	}
+	root := serveAs(t, b, f, "ana", plan)
+	ready := func() { b.wait("the script", `document.documentElement.dataset.ready === "true"`) }
+	cards := `[...document.querySelectorAll("#reports [data-report]")].map((c) => c.dataset.report).join()`
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/chat"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	ready()
+	require.Equal(t, "6 of 10 reports", b.eval(`document.querySelector("#reports-count").textContent`))
+
+	// Rename.
+	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#rename-open`)))
+	b.shot("manage-menu")
+	b.do("rename", chromedp.Click(chromedp.CSS(`#rename-open`)), chromedp.WaitVisible(chromedp.CSS(`#rename-dialog[open]`)),
+		typeIn(`#rename-dialog input[name=name]`, "Chat. desk"), chromedp.Click(chromedp.CSS(`#rename-dialog button[type=submit]`)))
+	b.wait("the name's refusal", `!document.querySelector("#rename-dialog .form-error").hidden && document.querySelector("#rename-dialog .form-error").textContent.includes("period")`)
+	b.do("a name without a period", typeIn(`#rename-dialog input[name=name]`, "Chat desk"), chromedp.Click(chromedp.CSS(`#rename-dialog button[type=submit]`)))
+	b.wait("the new name", `document.querySelector("#dashboard-name").textContent === "Chat desk" && document.querySelector("#dashboard-head").dataset.version === "2"`)
+	ready()
+
+	// Move the first report one place later, with the card's button.
+	first := b.eval(`document.querySelector("#reports [data-report]").dataset.report`)
+	require.Equal(t, "true", b.eval(`String(document.querySelector('[data-move-report="`+first+`"][data-by="-1"]').disabled)`), "the first cannot go earlier")
+	b.do("move later", chromedp.Click(chromedp.CSS(`[data-move-report="`+first+`"][data-by="1"]`)))
+	b.wait("the new order", `document.querySelector("#dashboard-head").dataset.version === "3"`)
+	ready()
+	d := mustGet(t, f, "chat")
+	require.Equal(t, first, d.Reports[1].ID)
+	require.Equal(t, strings.Join(reportIDs(d.Reports), ","), b.eval(cards), "the page shows the saved order")
+
+	// Remove one, confirmed.
+	victim := d.Reports[2]
+	b.do("remove", chromedp.Click(chromedp.CSS(`[data-remove-report="`+victim.ID+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#remove-dialog[open]`)))
+	require.Equal(t, victim.Name, b.eval(`document.querySelector("#remove-name").textContent`))
+	b.view("remove-report")
+	b.do("confirm", chromedp.Click(chromedp.CSS(`#remove-dialog button[type=submit]`)))
+	b.wait("the report gone", `document.querySelector("#dashboard-head").dataset.version === "4"`)
+	ready()
+	require.Equal(t, "5 of 10 reports", b.eval(`document.querySelector("#reports-count").textContent`))
+	require.Equal(t, "", b.eval(`document.querySelector("#report-`+victim.ID+`") ? "still there" : ""`))
+
+	// Share with ben only.
+	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
+	b.do("share", chromedp.Click(chromedp.CSS(`#share-open`)), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)),
+		pick(`#share-dialog select[name=visibility]`, "specific"), typeIn(`#share-dialog input[name=grants]`, "ben"))
+	b.view("share")
+	b.do("save access", chromedp.Click(chromedp.CSS(`#share-dialog button[type=submit]`)))
+	b.wait("the new access", `document.querySelector("#dashboard-head").dataset.version === "5" && document.querySelector(".page-head .badge").textContent === "Specific users and teams"`)
+	ready()
+	failure(t, f.get("/api/dashboards/chat", "carl"), http.StatusNotFound, "not_found")
+	require.Equal(t, http.StatusOK, f.get("/api/dashboards/chat", "ben").Code)
+
+	// Save a copy as: the account's fourth and last dashboard.
+	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#copy-open`)))
+	b.do("copy", chromedp.Click(chromedp.CSS(`#copy-open`)), chromedp.WaitVisible(chromedp.CSS(`#copy-dialog[open]`)),
+		typeIn(`#copy-dialog input[name=name]`, "Chat desk copy"), chromedp.Click(chromedp.CSS(`#copy-dialog button[type=submit]`)))
+	b.wait("the copy", `document.querySelector("#dashboard-name")?.textContent === "Chat desk copy"`)
+	ready()
+	require.Equal(t, strings.Join(reportIDs(mustGet(t, f, "chat").Reports), ","), b.eval(cards), "the same reports, in the same order")
+	b.do("the list", chromedp.Navigate(root), chromedp.WaitVisible(chromedp.CSS(`#dashboards-count`)))
+	ready()
+	require.Equal(t, "4 of 4 dashboards", b.eval(`document.querySelector("#dashboards-count").textContent`))
+	require.Equal(t, `Plan "team" allows 4 dashboards per account`, b.eval(`document.querySelector("#plan-full").textContent`))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#create-open").disabled)`))
+	b.shot("dashboards-full")
+
+	// Delete the copy, confirmed: back to the list, one fewer.
+	b.do("open the copy", chromedp.Click(chromedp.CSS(`a[data-dashboard="chat-desk-copy"]`)), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	ready()
+	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#delete-open`)))
+	b.do("delete", chromedp.Click(chromedp.CSS(`#delete-open`)), chromedp.WaitVisible(chromedp.CSS(`#delete-dialog[open]`)))
+	b.view("delete-dashboard")
+	b.do("confirm", chromedp.Click(chromedp.CSS(`#delete-confirm`)))
+	b.wait("the list", `document.body.classList.contains("page-list") && document.querySelector("#dashboards-count")?.textContent === "3 of 4 dashboards"`)
+	require.Equal(t, "", b.eval(`document.querySelector('a[data-dashboard="chat-desk-copy"]') ? "still there" : ""`))
+	require.Len(t, listFor(t, f, "admin"), 3)
+
+	// ben, who may view it only: no rename, share, delete, move or remove.
+	benRoot := serveAs(t, b, f, "ben", plan)
+	b.do("ben's view", chromedp.Navigate(benRoot+"dashboards/chat"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	ready()
+	require.Equal(t, "copy-open", b.eval(`[...document.querySelectorAll("#manage-menu [data-open]")].map((e) => e.id).join()`))
+	require.Equal(t, "0", b.eval(`String(document.querySelectorAll("[data-move-report], [data-remove-report], #create-report, #library-open").length)`))
+}

@@ -158,6 +158,10 @@ type listPage struct {
 	Visibilities []option
 	CanCreate    bool
 	Plan         convreport.PlanLimits
+	// DashboardsNote is the account's count against the plan ("2 of 3
+	// dashboards"); Full the refusal of one more.
+	DashboardsNote string
+	Full           string
 }
 
 // GET /
@@ -167,6 +171,14 @@ func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.
 		return err
 	}
 	p := listPage{Templates: templateViews(library.All()), CanCreate: v.UserID != "", Plan: h.cfg.Plan}
+	rm, err := h.dashboardRoom(r.Context())
+	if err != nil {
+		return err
+	}
+	p.DashboardsNote = rm.Note
+	if rm.Full != nil {
+		p.Full = sentence(cleanMessage(rm.Full.Error()))
+	}
 	for _, d := range ds {
 		c := dashboardCard{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, CanEdit: d.Can(v, convreport.ActionEdit)}
 		if !d.UpdatedAt.IsZero() {
@@ -223,6 +235,16 @@ type dashboardPage struct {
 	Templates    []templateView
 	ReportsNote  string
 	Full         bool
+
+	// The "manage dashboard" menu: what the viewer may do, the current
+	// access setting for the share dialog, and the account's room for a
+	// copy.
+	CanShare, CanDelete, CanCopy bool
+	Visibilities                 []option
+	Grants                       string // "ben, team:Support"
+	GrantsEdit                   bool
+	DashboardsNote               string
+	DashboardsFull               string // the refusal of a copy, when the plan is full
 }
 
 var presets = []option{
@@ -277,6 +299,32 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	js := render.NewJSON(rd)
 	keep := editQuery(r.URL.Query())
 	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
+	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, convreport.ActionShare), d.Can(v, convreport.ActionDelete), v.UserID != ""
+	if p.CanShare {
+		for _, vis := range convreport.Visibilities() {
+			p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == d.Visibility || (d.Visibility == "" && vis == convreport.Private)})
+		}
+		var gs []string
+		for _, g := range d.Grants {
+			if g.Team != "" {
+				gs = append(gs, "team:"+g.Team)
+			} else {
+				gs = append(gs, g.User)
+			}
+			p.GrantsEdit = p.GrantsEdit || g.Allow == convreport.ActionEdit
+		}
+		p.Grants = strings.Join(gs, ", ")
+	}
+	if p.CanCopy {
+		rm, err := h.dashboardRoom(r.Context())
+		if err != nil {
+			return err
+		}
+		p.DashboardsNote = rm.Note
+		if rm.Full != nil {
+			p.DashboardsFull = sentence(cleanMessage(rm.Full.Error()))
+		}
+	}
 	if p.CanEdit {
 		p.NewReportURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/new" + keep
 		p.Templates = templateViews(library.All())

@@ -651,9 +651,113 @@
     });
   }
 
+  // ---- Manage the dashboard ----------------------------------------------
+
+  // "ben, team:Support" → grants.
+  function parseGrants(text, edit) {
+    const allow = edit ? "edit" : "view";
+    return text.split(",").map((s) => s.trim()).filter(Boolean).map((s) =>
+      s.startsWith("team:") ? { team: s.slice(5).trim(), allow } : { user: s, allow });
+  }
+
+  function initManage() {
+    const head = $("#dashboard-head");
+    if (!head) return;
+    const id = head.dataset.dashboard, version = Number(head.dataset.version);
+    const path = "api/dashboards/" + encodeURIComponent(id);
+    const pageError = $("#manage-error");
+    const menu = $("#manage-menu");
+
+    // Each menu item opens its dialog; the dialog's form does the change.
+    $$("[data-open]").forEach((b) => b.addEventListener("click", () => {
+      const dlg = $("#" + b.dataset.open);
+      if (menu) menu.open = false;
+      showError($(".form-error", dlg), null);
+      dlg.showModal();
+    }));
+    function form(dialogId, send) {
+      const dlg = $("#" + dialogId);
+      if (!dlg) return;
+      wireDialog(dlg);
+      const f = $("form", dlg), errBox = $(".form-error", dlg), submit = $("button[type=submit]", f);
+      f.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        submit.disabled = true;
+        showError(errBox, null);
+        try {
+          await send(f, dlg);
+        } catch (e) {
+          showError(errBox, e);
+          const el = e.field && f.elements[e.field];
+          if (el && el.focus) el.focus();
+          submit.disabled = false;
+        }
+      });
+      return dlg;
+    }
+    form("rename-dialog", async (f) => {
+      await api("PATCH", path, { version, name: f.elements.name.value });
+      window.location.reload();
+    });
+    form("copy-dialog", async (f) => {
+      const d = await api("POST", path + "/copy", { name: f.elements.name.value, visibility: f.elements.visibility.value });
+      window.location.assign(url("dashboards/" + encodeURIComponent(d.id) + window.location.search));
+    });
+    const share = form("share-dialog", async (f) => {
+      const vis = f.elements.visibility.value;
+      const body = { version, visibility: vis, grants: vis === "specific" ? parseGrants(f.elements.grants.value, f.elements.grants_edit.checked) : [] };
+      await api("PATCH", path, body);
+      window.location.reload();
+    });
+    if (share) {
+      const f = $("form", share);
+      f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
+    }
+    form("delete-dialog", async () => {
+      await api("DELETE", path + "?version=" + version);
+      window.location.assign(url("./"));
+    });
+
+    // Reports: move one place earlier or later, or remove (confirmed).
+    const order = () => $$("#reports [data-report]").map((c) => c.dataset.report);
+    $$("[data-move-report]").forEach((b) => {
+      const ids = order(), i = ids.indexOf(b.dataset.moveReport), j = i + Number(b.dataset.by);
+      b.disabled = j < 0 || j >= ids.length;
+      b.addEventListener("click", async () => {
+        const ids = order();
+        const i = ids.indexOf(b.dataset.moveReport), j = i + Number(b.dataset.by);
+        [ids[i], ids[j]] = [ids[j], ids[i]];
+        b.disabled = true;
+        try {
+          await api("PATCH", path, { version, order: ids });
+          const u = new URL(window.location.href);
+          u.hash = "report-" + b.dataset.moveReport;
+          window.location.replace(u.toString());
+          window.location.reload();
+        } catch (e) {
+          showError(pageError, e);
+          b.disabled = false;
+        }
+      });
+    });
+    let removing = null;
+    const remove = form("remove-dialog", async () => {
+      await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + "?version=" + version);
+      window.location.reload();
+    });
+    $$("[data-remove-report]").forEach((b) => b.addEventListener("click", () => {
+      removing = b.dataset.removeReport;
+      $("#remove-name", remove).textContent = b.dataset.title;
+      showError($(".form-error", remove), null);
+      $("button[type=submit]", remove).disabled = false;
+      remove.showModal();
+    }));
+  }
+
   function init() {
     initDrill();
     initLibrary();
+    initManage();
     initRange();
     initCreate();
     initEditor();
