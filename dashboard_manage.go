@@ -83,7 +83,7 @@ func (d Dashboard) MoveReport(id string, to int) (Dashboard, error) {
 	}
 	if to < 0 || to >= len(d.Reports) {
 		return Dashboard{}, &DashboardError{Dashboard: d.label(), Field: "reports",
-			Reason: fmt.Sprintf("no position %d: the dashboard has %d reports (positions 0 to %d)", to, len(d.Reports), len(d.Reports)-1)}
+			Reason: fmt.Sprintf("no position %d: want a position from 0 to %d", to, len(d.Reports)-1)}
 	}
 	out := d.Clone()
 	r := out.Reports[i]

@@ -44,7 +44,9 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Field names the offending input: a body key ("name", "filter",
-	// "conditions", "version") or a query parameter ("range", "tz").
+	// "conditions", "version", "measure", "dimensions", "chart", …) or a
+	// query parameter ("range", "tz"); for plan_limit, the cap: "reports"
+	// (per dashboard) or "dashboards" (per account).
 	Field string `json:"field,omitempty"`
 	// Line and Column (1-based, in characters) locate a filter error in the
 	// expression; Snippet is that line with a caret under the column.
