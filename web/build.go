@@ -140,8 +140,5 @@ func (h *handler) previewNew(w http.ResponseWriter, r *http.Request, v convrepor
 	if err != nil {
 		return err
 	}
-	if err := h.cfg.Engine.CheckReport(rep); err != nil {
-		return err
-	}
 	return h.writePreview(w, r, v, d, rep)
 }

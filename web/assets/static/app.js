@@ -318,7 +318,11 @@
       if (!e) return false;
       const slot = e.field && $(`.field-error[data-error-for="${e.field}"]`);
       if (!slot) return false;
-      const msg = String(e.message || "").replace(/^report "[^"]*": [a-z_]+: /, "");
+      // "report "Name": chart: a pie chart…" → "a pie chart…": the control
+      // already says which report and which part.
+      let msg = String(e.message || "");
+      const at = msg.indexOf(": " + e.field + ": ");
+      if (msg.startsWith("report ") && at >= 0) msg = msg.slice(at + e.field.length + 4);
       slot.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
       slot.hidden = false;
       if (controlOf[e.field]) controlOf[e.field].setAttribute("aria-invalid", "true");
