@@ -54,6 +54,22 @@ func serveAs(t *testing.T, b *browser, f *fixture, user string, opts ...option) 
 	return "http://" + ln.Addr().String() + "/"
 }
 
+// clickOn clicks the first node sel matches. A page that a script has
+// just loaded can have its document replaced between chromedp finding the
+// node and reading its box ("Could not find node with given id"); no mouse
+// event was sent then, so the click is retried on the new document.
+func clickOn(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for try := 0; ; try++ {
+			err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
+			if err == nil || try == 3 || !strings.Contains(err.Error(), "Could not find node") {
+				return chromedp.Void{}, err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
 // pick chooses a value of a select as a person would, with its change
 // event.
 func pick(sel, value string) chromedp.Action[chromedp.Void] {
@@ -131,15 +147,15 @@ func TestBrowserReportBuilder(t *testing.T) {
 	require.Contains(t, b.eval(`document.querySelector('[data-error-for="chart"]').textContent`), "one grouping")
 	b.shot("builder-pie-with-breakdown")
 	// Stacked percentiles do not add up either.
-	b.do("stacked columns", pick("#edit-chart", "column"), chromedp.Click(chromedp.CSS("#edit-stacked")))
+	b.do("stacked columns", pick("#edit-chart", "column"), clickOn("#edit-stacked"))
 	b.wait("the chart's error", fieldErrorShown("chart")+` && document.querySelector('[data-error-for="chart"]').textContent.includes("does not add up")`)
 	// Saving what is refused saves nothing.
-	b.do("try to save", chromedp.Click(chromedp.CSS("#update")))
+	b.do("try to save", clickOn("#update"))
 	b.wait("still refused", fieldErrorShown("chart"))
 	d, err := f.store.Get(b.ctx, users["ana"], "chat")
 	require.NoError(t, err)
 	require.EqualValues(t, 1, d.Version, "nothing saved")
-	b.do("unstacked", chromedp.Click(chromedp.CSS("#edit-stacked")))
+	b.do("unstacked", clickOn("#edit-stacked"))
 	b.wait("no error", previewOK+` && document.querySelector('[data-error-for="chart"]').hidden`)
 
 	// The date, the sort and the top N.
@@ -150,7 +166,7 @@ func TestBrowserReportBuilder(t *testing.T) {
 	shown := b.eval(`document.querySelector("#preview").dataset.count`)
 	b.shot("builder-edited")
 
-	b.do("update", chromedp.Click(chromedp.CSS("#update")))
+	b.do("update", clickOn("#update"))
 	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-rep")?.textContent === "Wait p90 by inbox and rep"`)
 	d, err = f.store.Get(b.ctx, users["ana"], "chat")
 	require.NoError(t, err)
@@ -200,7 +216,7 @@ func TestBrowserCreateReportAndLibrary(t *testing.T) {
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	require.Equal(t, "6 of 8 reports", b.eval(`document.querySelector("#reports-count").textContent`))
 
-	b.do("create report", chromedp.Click(chromedp.CSS("#create-report")), chromedp.WaitVisible(chromedp.CSS(`#add-report`)))
+	b.do("create report", clickOn("#create-report"), chromedp.WaitVisible(chromedp.CSS(`#add-report`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	require.Equal(t, "Create report", b.eval(`document.querySelector("h1").textContent`))
 	require.Equal(t, "", b.eval(`document.querySelector("#edit-name").value`), "it starts empty")
@@ -208,18 +224,18 @@ func TestBrowserCreateReportAndLibrary(t *testing.T) {
 	require.Equal(t, "New report", b.eval(`document.querySelector("#preview-title").textContent`))
 
 	// Adding it unnamed is refused next to the name.
-	b.do("add without a name", chromedp.Click(chromedp.CSS("#add-report")))
+	b.do("add without a name", clickOn("#add-report"))
 	b.wait("the name's error", fieldErrorShown("name"))
 	b.do("name it", typeIn("#edit-name", "Conversations by team"))
 	b.do("group by team", chromedp.SendKeys(chromedp.CSS("#dim-search"), "team"))
 	b.wait("the search", `[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join() === "Team"`)
-	b.do("add it", chromedp.Click(chromedp.CSS(`[data-add-dimension="Team"]`)))
+	b.do("add it", clickOn(`[data-add-dimension="Team"]`))
 	b.do("a donut", pick("#edit-chart", "donut"))
 	b.wait("the preview", previewOK+` && document.querySelector("#preview-title").textContent === "Conversations by team" && document.querySelector("#preview .legend, #preview svg") !== null`)
 	shown := b.eval(`document.querySelector("#preview").dataset.count`)
 	points := b.eval(`document.querySelector("#preview").dataset.points`)
 	b.shot("create-report")
-	b.do("add to dashboard", chromedp.Click(chromedp.CSS("#add-report")))
+	b.do("add to dashboard", clickOn("#add-report"))
 	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-team") !== null`)
 	require.Equal(t, "7 of 8 reports", b.eval(`document.querySelector("#reports-count").textContent`))
 
@@ -235,11 +251,11 @@ func TestBrowserCreateReportAndLibrary(t *testing.T) {
 	require.Contains(t, b.eval(`document.querySelector("#report-conversations-by-team .card-meta").textContent`), fmtCount(n)+" conversations")
 
 	// From the library: search, add one report of the email template.
-	b.do("open the library", chromedp.Click(chromedp.CSS("#library-open")), chromedp.WaitVisible(chromedp.CSS("#library-dialog[open]")))
+	b.do("open the library", clickOn("#library-open"), chromedp.WaitVisible(chromedp.CSS("#library-dialog[open]")))
 	b.do("search", chromedp.SendKeys(chromedp.CSS("#library-q"), "e-mail"))
 	b.wait("the search", `document.querySelector('.library-template[data-template="chat-overview"]').hidden && !document.querySelector('.library-template[data-template="email-overview"]').hidden`)
 	b.view("library")
-	b.do("add open emails by inbox", chromedp.Click(chromedp.CSS(`[data-add-report="open-emails-by-inbox"]`)))
+	b.do("add open emails by inbox", clickOn(`[data-add-report="open-emails-by-inbox"]`))
 	b.wait("the new card", `document.querySelector("#report-open-emails-by-inbox svg") !== null && document.querySelector("#reports-count").textContent.startsWith("8 of 8")`)
 
 	// Full: the page says which cap, and offers neither way to add.
@@ -278,19 +294,19 @@ func TestBrowserManageDashboard(t *testing.T) {
 	require.Equal(t, "6 of 10 reports", b.eval(`document.querySelector("#reports-count").textContent`))
 
 	// Rename.
-	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#rename-open`)))
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#rename-open`)))
 	b.shot("manage-menu")
-	b.do("rename", chromedp.Click(chromedp.CSS(`#rename-open`)), chromedp.WaitVisible(chromedp.CSS(`#rename-dialog[open]`)),
-		typeIn(`#rename-dialog input[name=name]`, "Chat. desk"), chromedp.Click(chromedp.CSS(`#rename-dialog button[type=submit]`)))
+	b.do("rename", clickOn(`#rename-open`), chromedp.WaitVisible(chromedp.CSS(`#rename-dialog[open]`)),
+		typeIn(`#rename-dialog input[name=name]`, "Chat. desk"), clickOn(`#rename-dialog button[type=submit]`))
 	b.wait("the name's refusal", `!document.querySelector("#rename-dialog .form-error").hidden && document.querySelector("#rename-dialog .form-error").textContent.includes("period")`)
-	b.do("a name without a period", typeIn(`#rename-dialog input[name=name]`, "Chat desk"), chromedp.Click(chromedp.CSS(`#rename-dialog button[type=submit]`)))
+	b.do("a name without a period", typeIn(`#rename-dialog input[name=name]`, "Chat desk"), clickOn(`#rename-dialog button[type=submit]`))
 	b.wait("the new name", `document.querySelector("#dashboard-name").textContent === "Chat desk" && document.querySelector("#dashboard-head").dataset.version === "2"`)
 	ready()
 
 	// Move the first report one place later, with the card's button.
 	first := b.eval(`document.querySelector("#reports [data-report]").dataset.report`)
 	require.Equal(t, "true", b.eval(`String(document.querySelector('[data-move-report="`+first+`"][data-by="-1"]').disabled)`), "the first cannot go earlier")
-	b.do("move later", chromedp.Click(chromedp.CSS(`[data-move-report="`+first+`"][data-by="1"]`)))
+	b.do("move later", clickOn(`[data-move-report="`+first+`"][data-by="1"]`))
 	b.wait("the new order", `document.querySelector("#dashboard-head").dataset.version === "3"`)
 	ready()
 	d := mustGet(t, f, "chat")
@@ -299,30 +315,30 @@ func TestBrowserManageDashboard(t *testing.T) {
 
 	// Remove one, confirmed.
 	victim := d.Reports[2]
-	b.do("remove", chromedp.Click(chromedp.CSS(`[data-remove-report="`+victim.ID+`"]`)), chromedp.WaitVisible(chromedp.CSS(`#remove-dialog[open]`)))
+	b.do("remove", clickOn(`[data-remove-report="`+victim.ID+`"]`), chromedp.WaitVisible(chromedp.CSS(`#remove-dialog[open]`)))
 	require.Equal(t, victim.Name, b.eval(`document.querySelector("#remove-name").textContent`))
 	b.view("remove-report")
-	b.do("confirm", chromedp.Click(chromedp.CSS(`#remove-dialog button[type=submit]`)))
+	b.do("confirm", clickOn(`#remove-dialog button[type=submit]`))
 	b.wait("the report gone", `document.querySelector("#dashboard-head").dataset.version === "4"`)
 	ready()
 	require.Equal(t, "5 of 10 reports", b.eval(`document.querySelector("#reports-count").textContent`))
 	require.Equal(t, "", b.eval(`document.querySelector("#report-`+victim.ID+`") ? "still there" : ""`))
 
 	// Share with ben only.
-	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
-	b.do("share", chromedp.Click(chromedp.CSS(`#share-open`)), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)),
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
+	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)),
 		pick(`#share-dialog select[name=visibility]`, "specific"), typeIn(`#share-dialog input[name=grants]`, "ben"))
 	b.view("share")
-	b.do("save access", chromedp.Click(chromedp.CSS(`#share-dialog button[type=submit]`)))
+	b.do("save access", clickOn(`#share-dialog button[type=submit]`))
 	b.wait("the new access", `document.querySelector("#dashboard-head").dataset.version === "5" && document.querySelector(".page-head .badge").textContent === "Specific users and teams"`)
 	ready()
 	failure(t, f.get("/api/dashboards/chat", "carl"), http.StatusNotFound, "not_found")
 	require.Equal(t, http.StatusOK, f.get("/api/dashboards/chat", "ben").Code)
 
 	// Save a copy as: the account's fourth and last dashboard.
-	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#copy-open`)))
-	b.do("copy", chromedp.Click(chromedp.CSS(`#copy-open`)), chromedp.WaitVisible(chromedp.CSS(`#copy-dialog[open]`)),
-		typeIn(`#copy-dialog input[name=name]`, "Chat desk copy"), chromedp.Click(chromedp.CSS(`#copy-dialog button[type=submit]`)))
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#copy-open`)))
+	b.do("copy", clickOn(`#copy-open`), chromedp.WaitVisible(chromedp.CSS(`#copy-dialog[open]`)),
+		typeIn(`#copy-dialog input[name=name]`, "Chat desk copy"), clickOn(`#copy-dialog button[type=submit]`))
 	b.wait("the copy", `document.querySelector("#dashboard-name")?.textContent === "Chat desk copy"`)
 	ready()
 	require.Equal(t, strings.Join(reportIDs(mustGet(t, f, "chat").Reports), ","), b.eval(cards), "the same reports, in the same order")
@@ -334,12 +350,12 @@ func TestBrowserManageDashboard(t *testing.T) {
 	b.shot("dashboards-full")
 
 	// Delete the copy, confirmed: back to the list, one fewer.
-	b.do("open the copy", chromedp.Click(chromedp.CSS(`a[data-dashboard="chat-desk-copy"]`)), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.do("open the copy", clickOn(`a[data-dashboard="chat-desk-copy"]`), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
 	ready()
-	b.do("open the menu", chromedp.Click(chromedp.CSS(`#manage-menu summary`)), chromedp.WaitVisible(chromedp.CSS(`#delete-open`)))
-	b.do("delete", chromedp.Click(chromedp.CSS(`#delete-open`)), chromedp.WaitVisible(chromedp.CSS(`#delete-dialog[open]`)))
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#delete-open`)))
+	b.do("delete", clickOn(`#delete-open`), chromedp.WaitVisible(chromedp.CSS(`#delete-dialog[open]`)))
 	b.view("delete-dashboard")
-	b.do("confirm", chromedp.Click(chromedp.CSS(`#delete-confirm`)))
+	b.do("confirm", clickOn(`#delete-confirm`))
 	b.wait("the list", `document.body.classList.contains("page-list") && document.querySelector("#dashboards-count")?.textContent === "3 of 4 dashboards"`)
 	require.Equal(t, "", b.eval(`document.querySelector('a[data-dashboard="chat-desk-copy"]') ? "still there" : ""`))
 	require.Len(t, listFor(t, f, "admin"), 3)
