@@ -222,7 +222,9 @@ func EditReport(s *Schema, r Report, edits ...ReportEdit) (Report, error) {
 }
 
 // checkCombination refuses the parts of r that make no sense together,
-// naming the field to change. Each part on its own is checked elsewhere.
+// naming the field to change. Each part on its own, and the pairs a run
+// cannot compute (top N or a bucket without groups to apply to), are
+// checked when the report compiles.
 func checkCombination(r Report) error {
 	groupings := len(r.Dimensions)
 	if r.Bucket != NoBucket {
@@ -247,8 +249,6 @@ func checkCombination(r Report) error {
 		return fieldError(&r, "date_property", "a snapshot counts the conversations open now, whatever the date range; leave the date property as created")
 	case r.Snapshot && r.Measure.Metric == TimeToClose:
 		return fieldError(&r, "measure", "a snapshot counts open conversations, which have no time to close yet")
-	case r.Limit > 0 && len(r.Dimensions) == 0:
-		return fieldError(&r, "limit", "top %d needs a property in the chart: a report without one has no groups to keep", r.Limit)
 	case r.Sort != "" && r.Sort != ByValueDesc && len(r.Dimensions) == 0:
 		return fieldError(&r, "sort", "a report without a property in the chart has nothing to sort; a time series is in time order")
 	}
