@@ -313,13 +313,28 @@ func TestBrowserManageDashboard(t *testing.T) {
 	require.Equal(t, first, d.Reports[1].ID)
 	require.Equal(t, strings.Join(reportIDs(d.Reports), ","), b.eval(cards), "the page shows the saved order")
 
+	// Drag the last card by its handle onto the first: it takes its place.
+	last := d.Reports[5].ID
+	b.do("drag the last card onto the first", chromedp.Evaluate[chromedp.Void](`(() => {
+		const dt = new DataTransfer(), cards = document.querySelectorAll("#reports [data-report]");
+		document.querySelector('[data-drag-report="`+last+`"]').dispatchEvent(new DragEvent("dragstart", {dataTransfer: dt, bubbles: true}));
+		cards[0].dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		cards[0].dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+	})()`))
+	b.wait("the dropped order", `document.querySelector("#dashboard-head").dataset.version === "4"`)
+	ready()
+	want := append([]string{last}, reportIDs(d.Reports[:5])...)
+	d = mustGet(t, f, "chat")
+	require.Equal(t, want, reportIDs(d.Reports))
+	require.Equal(t, strings.Join(want, ","), b.eval(cards))
+
 	// Remove one, confirmed.
 	victim := d.Reports[2]
 	b.do("remove", clickOn(`[data-remove-report="`+victim.ID+`"]`), chromedp.WaitVisible(chromedp.CSS(`#remove-dialog[open]`)))
 	require.Equal(t, victim.Name, b.eval(`document.querySelector("#remove-name").textContent`))
 	b.view("remove-report")
 	b.do("confirm", clickOn(`#remove-dialog button[type=submit]`))
-	b.wait("the report gone", `document.querySelector("#dashboard-head").dataset.version === "4"`)
+	b.wait("the report gone", `document.querySelector("#dashboard-head").dataset.version === "5"`)
 	ready()
 	require.Equal(t, "5 of 10 reports", b.eval(`document.querySelector("#reports-count").textContent`))
 	require.Equal(t, "", b.eval(`document.querySelector("#report-`+victim.ID+`") ? "still there" : ""`))
@@ -330,7 +345,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 		pick(`#share-dialog select[name=visibility]`, "specific"), typeIn(`#share-dialog input[name=grants]`, "ben"))
 	b.view("share")
 	b.do("save access", clickOn(`#share-dialog button[type=submit]`))
-	b.wait("the new access", `document.querySelector("#dashboard-head").dataset.version === "5" && document.querySelector(".page-head .badge").textContent === "Specific users and teams"`)
+	b.wait("the new access", `document.querySelector("#dashboard-head").dataset.version === "6" && document.querySelector(".page-head .badge").textContent === "Specific users and teams"`)
 	ready()
 	failure(t, f.get("/api/dashboards/chat", "carl"), http.StatusNotFound, "not_found")
 	require.Equal(t, http.StatusOK, f.get("/api/dashboards/chat", "ben").Code)

@@ -724,26 +724,51 @@
 
     // Reports: move one place earlier or later, or remove (confirmed).
     const order = () => $$("#reports [data-report]").map((c) => c.dataset.report);
+    // moveTo saves the order with report id at position j, then shows it.
+    async function moveTo(id, j) {
+      const ids = order().filter((x) => x !== id);
+      ids.splice(j, 0, id);
+      await api("PATCH", path, { version, order: ids });
+      const u = new URL(window.location.href);
+      u.hash = "report-" + id;
+      window.location.replace(u.toString());
+      window.location.reload();
+    }
     $$("[data-move-report]").forEach((b) => {
       const ids = order(), i = ids.indexOf(b.dataset.moveReport), j = i + Number(b.dataset.by);
       b.disabled = j < 0 || j >= ids.length;
       b.addEventListener("click", async () => {
-        const ids = order();
-        const i = ids.indexOf(b.dataset.moveReport), j = i + Number(b.dataset.by);
-        [ids[i], ids[j]] = [ids[j], ids[i]];
         b.disabled = true;
         try {
-          await api("PATCH", path, { version, order: ids });
-          const u = new URL(window.location.href);
-          u.hash = "report-" + b.dataset.moveReport;
-          window.location.replace(u.toString());
-          window.location.reload();
+          await moveTo(b.dataset.moveReport, order().indexOf(b.dataset.moveReport) + Number(b.dataset.by));
         } catch (e) {
           showError(pageError, e);
           b.disabled = false;
         }
       });
     });
+    // Drag a card by its handle onto another card: it takes that card's place.
+    let dragging = null;
+    $$("[data-drag-report]").forEach((hd) => hd.addEventListener("dragstart", (ev) => {
+      dragging = hd.dataset.dragReport;
+      ev.dataTransfer.effectAllowed = "move";
+      ev.dataTransfer.setData("text/plain", dragging);
+    }));
+    $$("#reports [data-report]").forEach((card) => {
+      card.addEventListener("dragover", (ev) => { if (dragging && dragging !== card.dataset.report) { ev.preventDefault(); card.classList.add("drop-target"); } });
+      card.addEventListener("dragleave", () => card.classList.remove("drop-target"));
+      card.addEventListener("drop", async (ev) => {
+        ev.preventDefault();
+        card.classList.remove("drop-target");
+        const id = dragging;
+        dragging = null;
+        if (!id || id === card.dataset.report) return;
+        try {
+          await moveTo(id, order().indexOf(card.dataset.report));
+        } catch (e) { showError(pageError, e); }
+      });
+    });
+    document.addEventListener("dragend", () => { dragging = null; });
     let removing = null;
     const remove = form("remove-dialog", async () => {
       await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + "?version=" + version);
