@@ -316,3 +316,17 @@ func TestNewReportPage(t *testing.T) {
 	require.Contains(t, f.get("/dashboards/shared", "ben").Body.String(), `href="dashboards/shared/reports/new"`)
 	require.NotContains(t, f.get("/dashboards/chat", "ben").Body.String(), `id="create-report"`)
 }
+
+// The editor of an existing report says the plan's room, and offers no
+// "Save as new report" when the dashboard is full.
+func TestEditPageSaysThePlan(t *testing.T) {
+	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.PlanLimits{Name: "six", ReportsPerDashboard: 6} })
+	body := f.get("/dashboards/chat/reports/conversations-by-rep/edit", "ana").Body.String()
+	require.Contains(t, body, "6 of 6 reports")
+	require.Contains(t, body, `id="save-new" disabled`)
+	require.NotContains(t, body, `id="update" disabled`)
+	f = newFixture(t)
+	body = f.get("/dashboards/chat/reports/conversations-by-rep/edit", "ana").Body.String()
+	require.Contains(t, body, `id="save-new">`)
+	require.NotContains(t, body, "of 6 reports")
+}

@@ -470,7 +470,8 @@ type editPage struct {
 	Aggregations, Metrics, Buckets, Sorts, DateProperties []option
 
 	// New is set when the editor builds a report to add to the dashboard;
-	// Full when the plan has no room for it, which PlanNote says.
+	// Full when the plan has no room for another ("Add to dashboard",
+	// "Save as new report"), which PlanNote says.
 	New      bool
 	Full     bool
 	PlanNote string
@@ -584,10 +585,10 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Vi
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == chart})
 	}
 	h.builderOptions(&p)
+	p.PlanNote, p.Full = h.reportsNote(len(d.Reports))
 	title := "Edit " + rep.Name
 	if isNew {
 		title = "Create report"
-		p.PlanNote, p.Full = h.reportsNote(len(d.Reports))
 	}
 	return h.render(w, r, http.StatusOK, "edit", title, v, p)
 }

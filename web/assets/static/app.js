@@ -584,7 +584,8 @@
       }
       const b = body();
       b.version = S.version;
-      const buttons = ["#update", "#save-new", "#add-report"].map((x) => $(x)).filter(Boolean);
+      // A button the plan disabled stays disabled.
+      const buttons = ["#update", "#save-new", "#add-report"].map((x) => $(x)).filter((x) => x && !x.disabled);
       buttons.forEach((x) => { x.disabled = true; });
       showError(errBox, null);
       try {
