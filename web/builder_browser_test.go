@@ -231,12 +231,13 @@ func TestBrowserCreateReportAndLibrary(t *testing.T) {
 	b.wait("the search", `[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join() === "Team"`)
 	b.do("add it", clickOn(`[data-add-dimension="Team"]`))
 	b.do("a donut", pick("#edit-chart", "donut"))
-	b.wait("the preview", previewOK+` && document.querySelector("#preview-title").textContent === "Conversations by team" && document.querySelector("#preview .legend, #preview svg") !== null`)
+	b.wait("the preview", previewOK+` && document.querySelector("#preview-title").textContent === "Conversations by team" && document.querySelector("#preview-meta").textContent.includes(" by team")`)
 	shown := b.eval(`document.querySelector("#preview").dataset.count`)
 	points := b.eval(`document.querySelector("#preview").dataset.points`)
 	b.shot("create-report")
 	b.do("add to dashboard", clickOn("#add-report"))
 	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-team") !== null`)
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`) // before a click on what it wires
 	require.Equal(t, "7 of 8 reports", b.eval(`document.querySelector("#reports-count").textContent`))
 
 	// The API counts what the preview and the card show.

@@ -564,7 +564,15 @@
       }
     }, 350);
 
-    function changed() { validate(); refresh(); }
+    // The preview is stale from the first keystroke, not from when the
+    // debounced request leaves: it says so at once (and a test waiting for
+    // "ok" waits for the preview of the last change).
+    function changed() {
+      previewCard.classList.add("busy");
+      previewCard.dataset.state = "pending";
+      validate();
+      refresh();
+    }
     nameIn.addEventListener("input", changed);
     aggSel.addEventListener("change", () => { syncMeasure(); changed(); });
     [metricSel, dateSel, bucketSel, sortSel].forEach((c) => c.addEventListener("change", changed));
