@@ -244,6 +244,7 @@ func TestUpdateReport(t *testing.T) {
 		d2, err := d.UpdateReport(nil, "conversations-by-rep",
 			convreport.Rename("Chats per rep"),
 			convreport.SetChart(convreport.Chart{Type: convreport.ColumnChart, Stacked: true}),
+			convreport.SetDimensions("Assignee", "Inbox"), // stacking needs a breakdown
 			convreport.AddProperties("Subject", "assignee", "ID"),
 			convreport.RemoveProperties("Inbox"),
 		)
@@ -251,6 +252,7 @@ func TestUpdateReport(t *testing.T) {
 		want := before.Clone()
 		want.Reports[0].Name = "Chats per rep"
 		want.Reports[0].Chart = convreport.Chart{Type: convreport.ColumnChart, Stacked: true}
+		want.Reports[0].Dimensions = []string{"Assignee", "Inbox"}
 		want.Reports[0].Properties = []string{"ID", "Subject", "Assignee"}
 		require.Equal(t, want, d2)
 		require.Equal(t, before, d, "the receiver is unchanged")

@@ -456,6 +456,48 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"report-conditions": func(t *testing.T) error {
 		return runReport(t, convreport.Report{Name: "Chats", Conditions: []convreport.Condition{{Property: "Channel", Op: convreport.IsAnyOf, Values: []string{"sms"}}}})
 	},
+	"builder-pie-breakdown": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox", "Assignee"),
+			convreport.SetChart(convreport.Chart{Type: convreport.PieChart}))
+		return err
+	},
+	"builder-pie-average": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox"),
+			convreport.SetMeasure(convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}),
+			convreport.SetChart(convreport.Chart{Type: convreport.DonutChart}))
+		return err
+	},
+	"builder-stacked-alone": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox"),
+			convreport.SetChart(convreport.Chart{Type: convreport.BarChart, Stacked: true}))
+		return err
+	},
+	"builder-summary-grouped": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetBucket(convreport.Day),
+			convreport.SetChart(convreport.Chart{Type: convreport.SummaryChart}))
+		return err
+	},
+	"builder-snapshot-date": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetSnapshot(true), convreport.SetDateProperty("ClosedAt"))
+		return err
+	},
+	"builder-three-groupings": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox", "Team", "Channel"))
+		return err
+	},
+	"builder-sort-nothing": func(t *testing.T) error {
+		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetSort(convreport.ByLabelAsc))
+		return err
+	},
+	"manage-order": func(t *testing.T) error {
+		_, err := okDash().OrderReports()
+		return err
+	},
+	"manage-move": func(t *testing.T) error {
+		d := okDash()
+		_, err := d.MoveReport(d.Reports[0].ID, 5)
+		return err
+	},
 	"report-name-required": func(t *testing.T) error {
 		_, err := okDash().AddReport(nil, convreport.PlanLimits{}, convreport.Report{Dimensions: []string{"Inbox"}})
 		return err

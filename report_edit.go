@@ -36,8 +36,15 @@ func applyEdits(s *Schema, r Report, edits []ReportEdit) (Report, error) {
 // checkReport checks r against s as a run would, for any query, under the
 // ceilings of the limits (see Limits): a report saved in a dashboard runs on
 // any engine whose limits allow it.
+//
+// It also refuses what makes no sense together (see checkCombination): a
+// report is saved only as a person can read it. Runs do not check that, so
+// a dashboard saved before a rule existed still runs.
 func checkReport(s *Schema, r Report) error {
-	return checkReportLimits(s, r, MaxLimits())
+	if err := checkReportLimits(s, r, MaxLimits()); err != nil {
+		return err
+	}
+	return checkCombination(r)
 }
 
 func checkReportLimits(s *Schema, r Report, lim Limits) error {

@@ -104,6 +104,23 @@ func (t Template) NewDashboard(o convreport.DashboardOptions, deselect ...string
 	return convreport.NewDashboard(o)
 }
 
+// Report returns a copy of the template's report with the given ID, to add
+// to an existing dashboard ("add a report from the library") with
+// [convreport.Dashboard.AddReport]. It keeps its ID there when that is
+// free.
+func (t Template) Report(id string) (convreport.Report, error) {
+	for _, r := range t.Reports {
+		if r.ID == id {
+			return convreport.EditReport(nil, r)
+		}
+	}
+	ids := make([]string, len(t.Reports))
+	for i, r := range t.Reports {
+		ids[i] = r.ID
+	}
+	return convreport.Report{}, fmt.Errorf("library: template %q has no report %q (its reports: %s)", t.ID, id, strings.Join(ids, ", "))
+}
+
 func avg(m convreport.Metric) convreport.Measure {
 	return convreport.Measure{Agg: convreport.Average, Metric: m}
 }

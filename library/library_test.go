@@ -490,3 +490,26 @@ func countOf(s summary, label string) int64 {
 	}
 	return 0
 }
+
+func TestTemplateReportJoinsAnExistingDashboard(t *testing.T) {
+	email, _ := library.Lookup("email-overview")
+	r, err := email.Report("open-emails-by-inbox")
+	require.NoError(t, err)
+	require.Equal(t, email.Reports[5], r)
+	r.Dimensions[0] = "Team"
+	require.Equal(t, "Inbox", library.EmailOverview().Reports[5].Dimensions[0], "a copy")
+
+	chat, _ := library.Lookup("chat-overview")
+	d, err := chat.NewDashboard(convreport.DashboardOptions{Name: "Chat", Owner: "ana"})
+	require.NoError(t, err)
+	r, _ = email.Report("open-emails-by-inbox")
+	d, err = d.AddReport(nil, convreport.PlanLimits{}, r)
+	require.NoError(t, err)
+	require.Equal(t, "open-emails-by-inbox", d.Reports[6].ID, "it keeps its ID")
+	_, err = d.AddReport(nil, convreport.PlanLimits{Name: "free", ReportsPerDashboard: 7}, r)
+	var ple *convreport.PlanLimitError
+	require.ErrorAs(t, err, &ple)
+
+	_, err = email.Report("nope")
+	require.EqualError(t, err, `library: template "email-overview" has no report "nope" (its reports: email-volume-by-owner, email-response-time-by-owner, closed-emails-by-owner, email-time-to-close-by-owner, email-volume-over-time, open-emails-by-inbox)`)
+}

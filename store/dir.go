@@ -205,3 +205,8 @@ func (d *Dir) Save(ctx context.Context, v convreport.Viewer, db convreport.Dashb
 func (d *Dir) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
 	return d.c.delete(ctx, v, id, version)
 }
+
+// Count returns how many dashboards the directory holds, whoever can see
+// them: what the plan's dashboards per account counts. See
+// [convreport.DashboardCounter].
+func (d *Dir) Count(ctx context.Context) (int, error) { return d.c.count(ctx) }

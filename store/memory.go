@@ -72,3 +72,8 @@ func (m *Memory) Save(ctx context.Context, v convreport.Viewer, d convreport.Das
 func (m *Memory) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
 	return m.c.delete(ctx, v, id, version)
 }
+
+// Count returns how many dashboards the store holds, whoever can see
+// them: what the plan's dashboards per account counts. See
+// [convreport.DashboardCounter].
+func (m *Memory) Count(ctx context.Context) (int, error) { return m.c.count(ctx) }

@@ -173,6 +173,16 @@ func (c *core) getDashboard(ctx context.Context, v convreport.Viewer, id string)
 	return d, nil
 }
 
+func (c *core) count(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	all, err := c.b.all()
+	return len(all), err
+}
+
 func (c *core) list(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -347,3 +347,27 @@ func TestConcurrentSaves(t *testing.T) {
 		require.Equal(t, int64(2), got.Version)
 	})
 }
+
+// Count is what the plan's dashboards per account counts: every
+// dashboard, whoever can see it.
+func TestCount(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+		s := open()
+		c, ok := s.(convreport.DashboardCounter)
+		require.True(t, ok)
+		n, err := c.Count(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n)
+		_, err = s.Create(ctx, olivia, dash("Mine", convreport.Private))
+		require.NoError(t, err)
+		two, err := s.Create(ctx, tess, convreport.Dashboard{Name: "Tess's"})
+		require.NoError(t, err)
+		n, err = c.Count(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 2, n, "olivia's private one counts too")
+		require.NoError(t, s.Delete(ctx, tess, two.ID, two.Version))
+		n, err = c.Count(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	})
+}

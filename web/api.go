@@ -84,6 +84,16 @@ type schemaView struct {
 	Operators    []convreport.OperatorInfo `json:"operators"`
 	Visibilities []convreport.Visibility   `json:"visibilities"`
 	Plan         convreport.PlanLimits     `json:"plan"`
+
+	// The report builder's choices, as the SDK defines them: the editor
+	// offers these and no others.
+	Aggregations   []convreport.Aggregation `json:"aggregations"`
+	Metrics        []convreport.Metric      `json:"metrics"`
+	Buckets        []convreport.Bucket      `json:"buckets"`
+	Sorts          []convreport.SortBy      `json:"sorts"`
+	Dimensions     []string                 `json:"dimensions"`      // the properties a report can group by
+	DateProperties []string                 `json:"date_properties"` // the properties a range can apply to
+	MaxDimensions  int                      `json:"max_dimensions"`
 }
 
 // GET /api/schema
@@ -93,9 +103,19 @@ func (h *handler) getSchema(w http.ResponseWriter, r *http.Request, v convreport
 }
 
 func (h *handler) schemaView() schemaView {
+	names := func(ps []convreport.Property) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = p.Name
+		}
+		return out
+	}
 	return schemaView{
 		Properties: h.cfg.Schema.Properties(), ChartTypes: convreport.ChartTypes(), Operators: operators,
 		Visibilities: convreport.Visibilities(), Plan: h.cfg.Plan,
+		Aggregations: convreport.Aggregations(), Metrics: convreport.Metrics(), Buckets: convreport.Buckets(),
+		Sorts: convreport.Sorts(), Dimensions: names(h.cfg.Schema.GroupableProperties()),
+		DateProperties: names(h.cfg.Schema.DateProperties()), MaxDimensions: convreport.MaxBreakdowns,
 	}
 }
 
@@ -166,6 +186,9 @@ func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v conv
 	}
 	if v.UserID == "" {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only a signed-in user may create a dashboard"}
+	}
+	if err := h.roomForDashboard(r.Context()); err != nil {
+		return err
 	}
 	if strings.TrimSpace(req.Template) == "" {
 		return unprocessable("invalid_request", "template", "template is required: %s", templateIDs())

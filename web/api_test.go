@@ -294,7 +294,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	require.Equal(t, "GET, POST", w.Header().Get("Allow"))
 	w = f.do(req{method: http.MethodPut, path: "/api/dashboards/chat/reports/conversations-by-rep", user: "ana", body: `{}`})
 	failure(t, w, http.StatusMethodNotAllowed, "method_not_allowed")
-	require.Equal(t, "GET, PATCH", w.Header().Get("Allow"))
+	require.Equal(t, "GET, PATCH, DELETE", w.Header().Get("Allow"))
 	// HEAD is GET without a body.
 	w = f.do(req{method: http.MethodHead, path: "/api/dashboards", user: "ana"})
 	require.Equal(t, http.StatusOK, w.Code)
@@ -676,6 +676,7 @@ func TestUpdateReport(t *testing.T) {
 		"version": 1,
 		"name": "Chats per rep",
 		"chart": {"type": "column", "stacked": true},
+		"dimensions": ["Assignee", "Inbox"],
 		"add_properties": ["Subject"],
 		"remove_properties": ["Chatflow"],
 		"filter": "IncomingMessages >= 1",
@@ -686,6 +687,7 @@ func TestUpdateReport(t *testing.T) {
 	require.Equal(t, "conversations-by-rep", r.ID, "the ID stays")
 	require.Equal(t, "Chats per rep", r.Name)
 	require.Equal(t, convreport.Chart{Type: convreport.ColumnChart, Stacked: true}, r.Chart)
+	require.Equal(t, []string{"Assignee", "Inbox"}, r.Dimensions, "stacked by a breakdown")
 	require.Equal(t, []string{"ID", "CreatedAt", "Assignee", "OriginURL", "Status", "Subject"}, r.Properties)
 	require.Equal(t, "IncomingMessages >= 1", r.Filter)
 	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.IsKnown}}, r.Conditions)

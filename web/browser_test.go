@@ -177,13 +177,13 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	b.shot("dashboards")
 
 	// The create dialog opens and searches templates.
-	b.do("open the create dialog", chromedp.Click(chromedp.CSS("#create-open")), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
+	b.do("open the create dialog", clickOn("#create-open"), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
 	b.do("search a template", chromedp.SendKeys(chromedp.CSS(`#create-form input[name=q]`), "e-mail"))
 	b.wait("the search", `document.querySelector('[data-template="chat-overview"]').hidden`)
-	b.do("leave a report out", chromedp.Click(chromedp.CSS(`[data-reports-of="email-overview"] input[value="open-emails-by-inbox"]`)))
+	b.do("leave a report out", clickOn(`[data-reports-of="email-overview"] input[value="open-emails-by-inbox"]`))
 	b.do("name it", clear(`#create-form input[name=name]`), chromedp.SendKeys(chromedp.CSS(`#create-form input[name=name]`), "Email desk"))
 	b.view("create-dialog")
-	b.do("create", chromedp.Click(chromedp.CSS(`#create-form button[type=submit]`)))
+	b.do("create", clickOn(`#create-form button[type=submit]`))
 	b.wait("the new dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#dashboard-name")?.textContent === "Email desk"`)
 	var created struct {
 		Owner      string              `json:"owner"`
@@ -196,14 +196,14 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	require.Len(t, created.Reports, 5)
 
 	// The dashboard.
-	b.do("back to the list", chromedp.Click(chromedp.CSS(`.crumbs a`)), chromedp.WaitVisible(chromedp.CSS(`a[data-dashboard="chat"]`)))
-	b.do("open the dashboard", chromedp.Click(chromedp.CSS(`a[data-dashboard="chat"]`)),
+	b.do("back to the list", clickOn(`.crumbs a`), chromedp.WaitVisible(chromedp.CSS(`a[data-dashboard="chat"]`)))
+	b.do("open the dashboard", clickOn(`a[data-dashboard="chat"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#report-conversations-by-rep svg`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	b.shot("dashboard")
 
 	// Click the first bar of "Conversations by rep".
-	b.do("click a bar", chromedp.Click(chromedp.CSS(`#report-conversations-by-rep svg a rect`)))
+	b.do("click a bar", clickOn(`#report-conversations-by-rep svg a rect`))
 	b.wait("the drill-down dialog", `(() => { const d = document.querySelector("#drill-dialog"); return d.open && d.dataset.state === "ready"; })()`)
 	b.view("drill-down")
 	label := b.eval(`document.querySelector("#drill-title").textContent`)
@@ -225,23 +225,23 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 
 	// The next page, then sorted by ID, descending.
 	if want > 25 {
-		b.do("next page", chromedp.Click(chromedp.CSS("#drill-next")))
+		b.do("next page", clickOn("#drill-next"))
 		b.wait("page 2", `document.querySelector("#drill-count").textContent.startsWith("26–")`)
 	}
-	b.do("sort by ID", chromedp.Click(chromedp.CSS(`#drill-rows thead th:first-child button`)))
+	b.do("sort by ID", clickOn(`#drill-rows thead th:first-child button`))
 	b.wait("sorted", `document.querySelector('#drill-rows thead th[aria-sort="ascending"]') !== null && document.querySelector("#drill-count").textContent.startsWith("1–")`)
-	b.do("sort by ID, descending", chromedp.Click(chromedp.CSS(`#drill-rows thead th:first-child button`)))
+	b.do("sort by ID, descending", clickOn(`#drill-rows thead th:first-child button`))
 	b.wait("sorted descending", `document.querySelector('#drill-rows thead th[aria-sort="descending"]') !== null && document.querySelector("#drill-dialog").dataset.state === "ready"`)
 	first := b.eval(`document.querySelector("#drill-rows tbody tr td").textContent`)
 	second := b.eval(`document.querySelectorAll("#drill-rows tbody tr")[1].querySelector("td").textContent`)
 	require.Greater(t, first, second)
 	b.view("drill-down-sorted")
-	b.do("close the dialog", chromedp.Click(chromedp.CSS(`#drill-dialog [data-close]`)))
+	b.do("close the dialog", clickOn(`#drill-dialog [data-close]`))
 	b.wait("the dialog to close", `!document.querySelector("#drill-dialog").open`)
 
 	// The editor: rename, make it a column chart, add a property and a
 	// filter; a mistake in the expression is pointed at.
-	b.do("open the editor", chromedp.Click(chromedp.CSS(`a[data-edit="conversations-by-rep"]`)),
+	b.do("open the editor", clickOn(`a[data-edit="conversations-by-rep"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#editor`)), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	b.shot("editor")
@@ -249,8 +249,8 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	b.do("rename", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), name))
 	b.do("chart type", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#edit-chart"); s.value = "column"; s.dispatchEvent(new Event("change")); })()`))
 	b.do("add a property", chromedp.Evaluate[chromedp.Void](`document.querySelector("#prop-add").value = "Subject"`),
-		chromedp.Click(chromedp.CSS("#prop-add-button")), chromedp.WaitVisible(chromedp.CSS(`#props [data-property="Subject"]`)))
-	b.do("add a condition", chromedp.Click(chromedp.CSS("#cond-add")), chromedp.WaitVisible(chromedp.CSS(`#conditions .condition`)))
+		clickOn("#prop-add-button"), chromedp.WaitVisible(chromedp.CSS(`#props [data-property="Subject"]`)))
+	b.do("add a condition", clickOn("#cond-add"), chromedp.WaitVisible(chromedp.CSS(`#conditions .condition`)))
 	b.do("condition values", chromedp.SendKeys(chromedp.CSS(`#conditions .condition .values input`), "Sales, Support, Chat"))
 	b.do("a wrong filter", clear("#edit-filter"), chromedp.SendKeys(chromedp.CSS("#edit-filter"), `IncomingMessages >= 1 && Inboxx != nil`))
 	b.wait("the filter error", `document.querySelector("#filter-status").classList.contains("error")`)
@@ -263,7 +263,7 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	b.shot("editor-edited")
 
 	// "Update existing report" goes back to the dashboard, which shows it.
-	b.do("update", chromedp.Click(chromedp.CSS("#update")))
+	b.do("update", clickOn("#update"))
 	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#title-conversations-by-rep")?.textContent === `+jsString(name))
 	b.shot("dashboard-after-update")
 
@@ -283,11 +283,11 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales", "Support", "Chat"}}}, r.Conditions)
 
 	// A stale editor is told, and saves nothing.
-	b.do("open the editor again", chromedp.Click(chromedp.CSS(`a[data-edit="conversations-by-rep"]`)), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
+	b.do("open the editor again", clickOn(`a[data-edit="conversations-by-rep"]`), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat/reports/conversations-by-rep", "ana", `{"version": 2, "name": "Someone else's edit"}`), http.StatusOK, &got)
 	b.do("rename again", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), "Too late"))
-	b.do("save as new", chromedp.Click(chromedp.CSS("#save-new")))
+	b.do("save as new", clickOn("#save-new"))
 	b.wait("the conflict", `!document.querySelector("#editor-error").hidden && document.querySelector("#editor-error").textContent.includes("changed since you opened it")`)
 	b.shot("editor-conflict")
 	okJSON(t, f.get("/api/dashboards/chat", "ana"), http.StatusOK, &got)

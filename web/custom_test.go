@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/store"
@@ -106,9 +107,15 @@ func TestBrowserGroupByACustomProperty(t *testing.T) {
 	b.do("open the editor", chromedp.Navigate("http://"+ln.Addr().String()+"/dashboards/plans/reports/volume/edit"),
 		chromedp.WaitVisible(chromedp.CSS(`#editor`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
-	require.Equal(t, "false", b.eval(`String([...document.querySelectorAll("#dim-add option")].some((o) => o.value === "seats"))`), "a number does not group")
-	b.do("group by plan", chromedp.Evaluate[chromedp.Void](`document.querySelector("#dim-add").value = "plan"`),
-		chromedp.Click(chromedp.CSS("#dim-add-button")), chromedp.WaitVisible(chromedp.CSS(`#dims [data-dimension="plan"]`)))
+	b.do("search seats", chromedp.SendKeys(chromedp.CSS("#dim-search"), "seats"))
+	b.wait("the search", `document.querySelector("#dim-options").textContent !== ""`)
+	require.Equal(t, "", b.eval(`[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join()`), "a number does not group")
+	b.do("search plan", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#dim-search"); s.value = ""; s.dispatchEvent(new Event("input")); })()`),
+		chromedp.SendKeys(chromedp.CSS("#dim-search"), "plan"))
+	b.wait("plan offered", `[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join() === "plan"`)
+	b.do("group by plan", chromedp.SendKeys(chromedp.CSS("#dim-search"), kb.Enter), chromedp.WaitVisible(chromedp.CSS(`#dims [data-dimension="plan"]`)))
+	// A summary shows one number: grouped, the report is drawn as bars.
+	b.do("draw it as bars", pick("#edit-chart", "bar"))
 	b.wait("the preview by plan", `document.querySelector("#preview-meta").textContent.includes("by plan")`)
 	b.shot("editor-group-by-plan")
 	b.do("update", chromedp.Click(chromedp.CSS("#update")))

@@ -32,6 +32,16 @@ type editRequest struct {
 	Name  *string           `json:"name"`
 	Chart *convreport.Chart `json:"chart"`
 
+	// What the report computes and how it groups; see the README's
+	// report builder section.
+	Measure      *measureRequest    `json:"measure"`
+	Dimensions   *[]string          `json:"dimensions"`
+	DateProperty *string            `json:"date_property"`
+	Bucket       *convreport.Bucket `json:"bucket"`
+	Sort         *convreport.SortBy `json:"sort"`
+	Limit        *int               `json:"limit"`
+	Snapshot     *bool              `json:"snapshot"`
+
 	Properties       *[]string `json:"properties"`
 	AddProperties    []string  `json:"add_properties"`
 	RemoveProperties []string  `json:"remove_properties"`
@@ -41,18 +51,36 @@ type editRequest struct {
 	Conditions    *[]convreport.Condition `json:"conditions"`
 	AddConditions []convreport.Condition  `json:"add_conditions"`
 
-	// Dimensions replaces what the report groups by, in order: string,
-	// enum and bool properties, custom ones too.
-	Dimensions *[]string `json:"dimensions"`
-
 	// Calendar names the calendar whose business hours the report's
 	// durations count; "" counts calendar time (or the dashboard's
 	// calendar, if it has one).
 	Calendar *string `json:"calendar"`
 }
 
+// measureRequest is a measure as the editor sends it: the threshold of a
+// share is text ("5m", "1h30m"), read here so that a typo is a 422 naming
+// the measure, not a malformed body.
+type measureRequest struct {
+	Agg       convreport.Aggregation `json:"agg"`
+	Metric    convreport.Metric      `json:"metric"`
+	P         float64                `json:"p"`
+	Threshold string                 `json:"threshold"`
+}
+
+func (m measureRequest) measure() (convreport.Measure, error) {
+	out := convreport.Measure{Agg: m.Agg, Metric: m.Metric, P: m.P}
+	if m.Agg == convreport.ShareWithin && strings.TrimSpace(m.Threshold) != "" {
+		if err := out.Threshold.UnmarshalText([]byte(m.Threshold)); err != nil {
+			return out, unprocessable("invalid_report", "measure", "the threshold %q is not a duration: write a number and a unit, like 90s, 5m or 1h30m", m.Threshold)
+		}
+	}
+	return out, nil
+}
+
 // edits turns the request into the SDK's report edits, in a fixed order:
-// name, chart, properties, filter, conditions.
+// name, measure, dimensions, date property, bucket, snapshot, sort, limit,
+// chart, properties, filter, conditions. The report is checked as a whole
+// after the last one, so the order of the fields never matters.
 func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 	var out []convreport.ReportEdit
 	if e.Name != nil {
@@ -60,6 +88,34 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 			return nil, unprocessable("invalid_report", "name", "the name is longer than %d characters", maxReportName)
 		}
 		out = append(out, convreport.Rename(*e.Name))
+	}
+	if e.Measure != nil {
+		m, err := e.Measure.measure()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, convreport.SetMeasure(m))
+	}
+	if e.Dimensions != nil {
+		if len(*e.Dimensions) > maxProperties {
+			return nil, unprocessable("invalid_report", "dimensions", "more than %d properties in the chart", maxProperties)
+		}
+		out = append(out, convreport.SetDimensions(*e.Dimensions...))
+	}
+	if e.DateProperty != nil {
+		out = append(out, convreport.SetDateProperty(*e.DateProperty))
+	}
+	if e.Bucket != nil {
+		out = append(out, convreport.SetBucket(*e.Bucket))
+	}
+	if e.Snapshot != nil {
+		out = append(out, convreport.SetSnapshot(*e.Snapshot))
+	}
+	if e.Sort != nil {
+		out = append(out, convreport.SetSort(*e.Sort))
+	}
+	if e.Limit != nil {
+		out = append(out, convreport.SetLimit(*e.Limit))
 	}
 	if e.Chart != nil {
 		out = append(out, convreport.SetChart(*e.Chart))
@@ -111,18 +167,6 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 	}
 	for _, c := range e.AddConditions {
 		out = append(out, convreport.AddCondition(c))
-	}
-	if e.Dimensions != nil {
-		if len(*e.Dimensions) > maxProperties {
-			return nil, unprocessable("invalid_report", "dimensions", "more than %d dimensions", maxProperties)
-		}
-		dims := append([]string(nil), *e.Dimensions...)
-		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
-			// The report's check that follows the edits refuses an
-			// unknown or ungroupable property, with a suggestion.
-			r.Dimensions = dims
-			return nil
-		})
 	}
 	if e.Calendar != nil {
 		name := *e.Calendar
@@ -178,12 +222,7 @@ func (h *handler) editable(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return d, nil, err
 	}
-	if *req.Version != d.Version {
-		return d, nil, &Error{Status: http.StatusConflict, Code: "conflict",
-			Message: sprintf("dashboard %q changed since you opened it (you edited version %d, it is now at version %d); reload it and make the change again",
-				d.Name, *req.Version, d.Version)}
-	}
-	return d, edits, nil
+	return d, edits, checkVersion(d, req.Version)
 }
 
 // PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
@@ -259,6 +298,12 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 		return err
 	}
 	rep, _ := nd.Report(rid)
+	return h.writePreview(w, r, v, d, rep)
+}
+
+// writePreview runs rep for the request's period, in the viewer's scope,
+// and answers its result, chart spec and SVG.
+func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v convreport.Viewer, d convreport.Dashboard, rep convreport.Report) error {
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
@@ -266,7 +311,7 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 	if err != nil {
 		return err
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, nd.Runnable(rep))
+	results, err := h.cfg.Engine.Run(r.Context(), q, d.Runnable(rep))
 	if err != nil {
 		return err
 	}

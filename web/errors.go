@@ -44,7 +44,9 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Field names the offending input: a body key ("name", "filter",
-	// "conditions", "version") or a query parameter ("range", "tz").
+	// "conditions", "version", "measure", "dimensions", "chart", …) or a
+	// query parameter ("range", "tz"); for plan_limit, the cap: "reports"
+	// (per dashboard) or "dashboards" (per account).
 	Field string `json:"field,omitempty"`
 	// Line and Column (1-based, in characters) locate a filter error in the
 	// expression; Snippet is that line with a caret under the column.
@@ -132,7 +134,11 @@ func toError(err error) *Error {
 	case errors.As(err, &de):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
 	case errors.As(err, &ple):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Message: msg, err: err}
+		field := "reports"
+		if ple.Limit == convreport.LimitDashboardsPerAccount {
+			field = "dashboards"
+		}
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Field: field, Message: msg, err: err}
 	case errors.As(err, &cal):
 		// Every problem of a calendar is listed; the field is the first's.
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_calendar", Field: cal.Field, Message: msg, err: err}

@@ -55,6 +55,17 @@ type fixture struct {
 	cs    []convreport.Conversation
 	eng   *convreport.Engine
 	src   *memory.Source
+	conf  web.Config // what h was made from
+}
+
+// cfg returns the fixture's configuration with opts applied, for another
+// handler over the same store and data.
+func (f *fixture) cfg(opts ...option) web.Config {
+	c := f.conf
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
 }
 
 type option func(*web.Config)
@@ -104,7 +115,7 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	}
 	h, err := web.New(cfg)
 	require.NoError(t, err)
-	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng, src: src}
+	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng, src: src, conf: cfg}
 }
 
 // req is one request to the handler.

@@ -158,6 +158,10 @@ type listPage struct {
 	Visibilities []option
 	CanCreate    bool
 	Plan         convreport.PlanLimits
+	// DashboardsNote is the account's count against the plan ("2 of 3
+	// dashboards"); Full the refusal of one more.
+	DashboardsNote string
+	Full           string
 }
 
 // GET /
@@ -167,6 +171,14 @@ func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.
 		return err
 	}
 	p := listPage{Templates: templateViews(library.All()), CanCreate: v.UserID != "", Plan: h.cfg.Plan}
+	rm, err := h.dashboardRoom(r.Context())
+	if err != nil {
+		return err
+	}
+	p.DashboardsNote = rm.Note
+	if rm.Full != nil {
+		p.Full = sentence(cleanMessage(rm.Full.Error()))
+	}
 	for _, d := range ds {
 		c := dashboardCard{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, CanEdit: d.Can(v, convreport.ActionEdit)}
 		if !d.UpdatedAt.IsZero() {
@@ -218,6 +230,24 @@ type dashboardPage struct {
 	Reports            []reportCard
 	Conversations      int64
 	EmptyPeriodMessage string
+
+	// The report builder and the library: where "Create report" goes,
+	// the templates whose reports may be added, and the plan's count
+	// ("8 of 10 reports"), Full when it has no room.
+	NewReportURL string
+	Templates    []templateView
+	ReportsNote  string
+	Full         bool
+
+	// The "manage dashboard" menu: what the viewer may do, the current
+	// access setting for the share dialog, and the account's room for a
+	// copy.
+	CanShare, CanDelete, CanCopy bool
+	Visibilities                 []option
+	Grants                       string // "ben, team:Support"
+	GrantsEdit                   bool
+	DashboardsNote               string
+	DashboardsFull               string // the refusal of a copy, when the plan is full
 }
 
 var presets = []option{
@@ -268,7 +298,39 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 		p.Presets = append(p.Presets, option{Value: selected, Label: strings.ReplaceAll(selected, "_", " "), Selected: true})
 	}
 
-	cards, err := h.cards(run, p.CanEdit, editQuery(r.URL.Query()))
+	keep := editQuery(r.URL.Query())
+	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
+	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, convreport.ActionShare), d.Can(v, convreport.ActionDelete), v.UserID != ""
+	if p.CanShare {
+		for _, vis := range convreport.Visibilities() {
+			p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == d.Visibility || (d.Visibility == "" && vis == convreport.Private)})
+		}
+		var gs []string
+		for _, g := range d.Grants {
+			if g.Team != "" {
+				gs = append(gs, "team:"+g.Team)
+			} else {
+				gs = append(gs, g.User)
+			}
+			p.GrantsEdit = p.GrantsEdit || g.Allow == convreport.ActionEdit
+		}
+		p.Grants = strings.Join(gs, ", ")
+	}
+	if p.CanCopy {
+		rm, err := h.dashboardRoom(r.Context())
+		if err != nil {
+			return err
+		}
+		p.DashboardsNote = rm.Note
+		if rm.Full != nil {
+			p.DashboardsFull = sentence(cleanMessage(rm.Full.Error()))
+		}
+	}
+	if p.CanEdit {
+		p.NewReportURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/new" + keep
+		p.Templates = templateViews(library.All())
+	}
+	cards, err := h.cards(run, p.CanEdit, keep)
 	if err != nil {
 		return err
 	}
@@ -423,7 +485,6 @@ type editPage struct {
 	BackURL                    string
 	State                      string // JSON for the script
 	Properties                 []convreport.Property
-	Groupable                  []convreport.Property // what a report may group by
 	ChartTypes                 []option
 	Preview                    template.HTML
 	PreviewMeta                string
@@ -432,6 +493,56 @@ type editPage struct {
 	Calendars         []option
 	BusinessHours     bool
 	DashboardCalendar string
+
+	// The report builder's choices, labelled.
+	Aggregations, Metrics, Buckets, Sorts, DateProperties []option
+
+	// New is set when the editor builds a report to add to the dashboard;
+	// Full when the plan has no room for another ("Add to dashboard",
+	// "Save as new report"), which PlanNote says.
+	New      bool
+	Full     bool
+	PlanNote string
+}
+
+// builderOptions fills in the labelled choices of the report builder.
+func (h *handler) builderOptions(p *editPage) {
+	for _, a := range convreport.Aggregations() {
+		p.Aggregations = append(p.Aggregations, option{Value: string(a), Label: aggregationLabels[a]})
+	}
+	for _, m := range convreport.Metrics() {
+		p.Metrics = append(p.Metrics, option{Value: string(m), Label: metricLabels[m]})
+	}
+	for _, b := range convreport.Buckets() {
+		p.Buckets = append(p.Buckets, option{Value: string(b), Label: bucketLabels[b]})
+	}
+	for _, o := range convreport.Sorts() {
+		p.Sorts = append(p.Sorts, option{Value: string(o), Label: sortLabels[o]})
+	}
+	for _, dp := range h.cfg.Schema.DateProperties() {
+		p.DateProperties = append(p.DateProperties, option{Value: dp.Name, Label: dp.Label})
+	}
+}
+
+var aggregationLabels = map[convreport.Aggregation]string{
+	convreport.Count: "Count of conversations", convreport.Average: "Average", convreport.Median: "Median",
+	convreport.Percentile: "Percentile", convreport.Min: "Minimum", convreport.Max: "Maximum",
+	convreport.ShareWithin: "Share within a time",
+}
+
+var metricLabels = map[convreport.Metric]string{
+	convreport.FirstResponseTime: "Agent first response time", convreport.WaitTime: "Customer wait time",
+	convreport.TimeToClose: "Time to close",
+}
+
+var bucketLabels = map[convreport.Bucket]string{
+	convreport.Hour: "Hourly", convreport.Day: "Daily", convreport.Week: "Weekly", convreport.Month: "Monthly",
+	convreport.Quarter: "Quarterly", convreport.Year: "Yearly",
+}
+
+var sortLabels = map[convreport.SortBy]string{
+	convreport.ByValueDesc: "Largest value first", convreport.ByValueAsc: "Smallest value first",
+	convreport.ByLabelAsc: "Name, A to Z", convreport.ByLabelDesc: "Name, Z to A",
 }
 
 // editorState is what the editor script starts from.
@@ -443,6 +554,8 @@ type editorState struct {
 	Back      string               `json:"back"`
 	Schema    schemaView           `json:"schema"`
 	ChartType convreport.ChartType `json:"chart_type"`
+	// New is set when the editor builds a report for "Add to dashboard".
+	New bool `json:"new,omitempty"`
 }
 
 // GET /dashboards/{id}/reports/{rid}/edit
@@ -451,6 +564,12 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return err
 	}
+	return h.editor(w, r, v, d, rep, false)
+}
+
+// editor renders the report editor for rep of d: an existing report, or
+// with isNew the report builder's empty report, to add to d.
+func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Viewer, d convreport.Dashboard, rep convreport.Report, isNew bool) error {
 	if !d.Can(v, convreport.ActionEdit) {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf("You may view %q but not edit it.", d.Name)}
 	}
@@ -461,7 +580,11 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	if err != nil {
 		return err
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, d.Runnable(rep))
+	run := d.Runnable(rep)
+	if isNew {
+		run.Name = newReportName
+	}
+	results, err := h.cfg.Engine.Run(r.Context(), q, run)
 	if err != nil {
 		return err
 	}
@@ -472,31 +595,58 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 	}
 	keep := editQuery(r.URL.Query())
 	back := "dashboards/" + url.PathEscape(d.ID) + keep + "#report-" + url.PathEscape(rep.ID)
+	chart := spec.Type
+	if isNew {
+		chart = "" // automatic until the person picks one
+	}
 	st := editorState{Dashboard: d.ID, Version: d.Version, Report: rep, Period: strings.TrimPrefix(keep, "?"),
-		Back: back, Schema: h.schemaView(), ChartType: spec.Type}
+		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: rep.Name,
+	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: run.Name,
 		BackURL: back, State: string(b), Properties: h.cfg.Schema.Properties(), Preview: template.HTML(svg.String()),
-		PreviewMeta: cardMeta(results[0], spec)}
+		PreviewMeta: cardMeta(results[0], spec), New: isNew}
+	p.ChartTypes = append(p.ChartTypes, option{Value: "", Label: "Automatic", Selected: chart == ""})
 	for _, t := range convreport.ChartTypes() {
-		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == spec.Type})
+		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == chart})
 	}
 	p.DashboardCalendar, p.BusinessHours = d.Calendar, rep.Calendar != ""
-	for _, pr := range h.cfg.Schema.Properties() {
-		switch pr.Kind {
-		case convreport.KindString, convreport.KindEnum, convreport.KindBool:
-			if pr.Name != "ID" {
-				p.Groupable = append(p.Groupable, pr)
-			}
-		}
-	}
 	for _, name := range q.Calendars.Names() {
 		p.Calendars = append(p.Calendars, option{Value: name, Label: name, Selected: name == rep.Calendar})
 	}
-	return h.render(w, r, http.StatusOK, "edit", "Edit "+rep.Name, v, p)
+	h.builderOptions(&p)
+	p.PlanNote, p.Full = h.reportsNote(len(d.Reports))
+	title := "Edit " + rep.Name
+	if isNew {
+		title = "Create report"
+	}
+	return h.render(w, r, http.StatusOK, "edit", title, v, p)
+}
+
+// GET /dashboards/{id}/reports/new: the report builder, starting empty.
+func (h *handler) newReportPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.dashboard(r, v)
+	if err != nil {
+		return err
+	}
+	return h.editor(w, r, v, d, convreport.Report{}, true)
+}
+
+// reportsNote says how many reports a dashboard of n has against the plan
+// ("8 of 10 reports"), and whether it is full; "" when the plan has no
+// cap.
+func (h *handler) reportsNote(n int) (string, bool) {
+	p := h.cfg.Plan
+	if p.ReportsPerDashboard <= 0 {
+		return "", false
+	}
+	note := sprintf("%d of %d reports", n, p.ReportsPerDashboard)
+	if err := p.CheckReports(n + 1); err != nil {
+		return note + " · " + sentence(cleanMessage(err.Error())), true
+	}
+	return note, false
 }
 
 func chartLabel(t convreport.ChartType) string {

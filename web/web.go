@@ -43,9 +43,11 @@ type Config struct {
 	// client, so keep secrets out of it. The Viewer's Scope limits the
 	// conversations of every run and drill-down.
 	Authenticate func(*http.Request) (convreport.Viewer, error)
-	// Plan caps reports per dashboard when a report is saved as new or a
-	// dashboard is created; the zero value caps nothing. The Store may
-	// have its own caps too.
+	// Plan caps every path that adds a report (create report, add from
+	// the library, save as new) or a dashboard (create, save a copy as),
+	// and the pages show the room left ("6 of 10 reports"); the zero value
+	// caps nothing. Dashboards are counted when the Store implements
+	// convreport.DashboardCounter. The Store may have its own caps too.
 	Plan convreport.PlanLimits
 	// Now is the clock presets resolve against when a request names no
 	// "now"; nil means time.Now.
@@ -252,10 +254,13 @@ func (h *handler) routes() {
 	h.api("/api/filters/validate", methods{http.MethodPost: h.validateFilter})
 	h.api("/api/calendars", methods{http.MethodGet: h.getCalendars, http.MethodPut: h.putCalendars})
 	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
-	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard})
+	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard, http.MethodPatch: h.patchDashboard, http.MethodDelete: h.deleteDashboard})
+	h.api("/api/dashboards/{id}/copy", methods{http.MethodPost: h.copyDashboard})
 	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
 	h.api("/api/dashboards/{id}/live", methods{http.MethodGet: h.liveStream})
-	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport})
+	h.api("/api/dashboards/{id}/preview", methods{http.MethodPost: h.previewNew})
+	h.api("/api/dashboards/{id}/reports", methods{http.MethodPost: h.addReport})
+	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport, http.MethodDelete: h.removeReport})
 	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: h.saveReportAsNew})
 	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: h.previewReport})
 	h.api("/api/dashboards/{id}/reports/{rid}/drill", methods{http.MethodGet: h.drillAPI})
@@ -268,6 +273,7 @@ func (h *handler) routes() {
 	h.page("GET /{$}", h.listPage)
 	h.page("GET /dashboards/{id}", h.dashboardPage)
 	h.page("GET /dashboards/{id}/reports/{rid}/edit", h.editPage)
+	h.page("GET /dashboards/{id}/reports/new", h.newReportPage)
 	h.page("GET /dashboards/{id}/reports/{rid}/drill", h.drillPage)
 	h.page("/", func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "There is no page here."}

@@ -177,6 +177,7 @@ func (c *cli) serve(args []string) error {
 	n := fs.Int("n", 50_000, "number of sample conversations")
 	seed := fs.Uint64("seed", 1, "sample data seed")
 	timeout := fs.Duration("request-timeout", web.DefaultRequestTimeout, "how long one request may work before it is stopped with a 503")
+	planName := fs.String("plan", "", "the account's plan, whose caps apply to every dashboard and report added: free, starter, professional or enterprise (default: no caps)")
 	user := fs.String("user", "guest", "who a browser is signed in as until it asks for another user with ?as=NAME; guest is a plain user, admin an admin")
 	var allowHosts []string
 	fs.Func("allow-host", "a host `name` the server answers for besides its listen address and localhost, with or without :port; repeat it or separate names with commas", func(v string) error {
@@ -200,6 +201,14 @@ func (c *cli) serve(args []string) error {
 	}
 	if !userName.MatchString(*user) {
 		return usageError("--user %q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", *user)
+	}
+	var plan convreport.PlanLimits
+	if *planName != "" {
+		p, ok := convreport.LookupPlan(*planName)
+		if !ok {
+			return usageError("--plan %q: want free, starter, professional or enterprise", *planName)
+		}
+		plan = p
 	}
 	if *timeout <= 0 {
 		return usageError("--request-timeout %v: want a positive duration, like 30s or 2m", *timeout)
@@ -285,9 +294,9 @@ func (c *cli) serve(args []string) error {
 		}
 	}
 
-	var st calendarKeeper = store.NewMemory()
+	var st calendarKeeper = store.NewMemory(store.WithPlan(plan))
 	if *dir != "" {
-		if st, err = store.OpenDir(*dir); err != nil {
+		if st, err = store.OpenDir(*dir, store.WithPlan(plan)); err != nil {
 			return err
 		}
 	}
@@ -308,7 +317,7 @@ func (c *cli) serve(args []string) error {
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
 		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
-		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...),
+		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...), Plan: plan,
 	})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -259,6 +260,37 @@ func TestServeRequestTimeout(t *testing.T) {
 	require.Contains(t, s.stderr.String(), "request stopped at its deadline")
 }
 
+// --plan caps every path that adds a dashboard or a report, and the
+// refusal names the cap.
+func TestServePlan(t *testing.T) {
+	s := startServe(t, "--n", "2000", "--plan", "free")
+	// The two seeded dashboards and one copy fill the free plan's three.
+	code, _, body := s.request(http.MethodPost, "/api/dashboards/chat-overview/copy", `{"name": "Mine"}`, nil)
+	require.Equal(t, http.StatusCreated, code, body)
+	code, _, body = s.request(http.MethodPost, "/api/dashboards/chat-overview/copy", `{"name": "Another"}`, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, code, body)
+	require.Contains(t, body, `plan \"free\" allows 3 dashboards per account`)
+	code, _, body = s.request(http.MethodPost, "/api/dashboards", `{"template": "email-overview", "name": "Email"}`, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, code, body)
+	require.Contains(t, body, `"plan_limit"`)
+	code, _, body = s.request(http.MethodGet, "/", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, "3 of 3 dashboards")
+	// Reports: 6 of 10 on the copy; four more fit, the fifth does not.
+	for i := range 5 {
+		code, _, body = s.request(http.MethodPost, "/api/dashboards/mine/reports",
+			fmt.Sprintf(`{"version": %d, "template": "email-overview", "report": "open-emails-by-inbox", "name": "Open %d"}`, i+1, i), nil)
+		if i < 4 {
+			require.Equal(t, http.StatusCreated, code, body)
+		}
+	}
+	require.Equal(t, http.StatusUnprocessableEntity, code, body)
+	require.Contains(t, body, `plan \"free\" allows 10 reports per dashboard`)
+	code, _, body = s.request(http.MethodGet, "/dashboards/mine", "", nil)
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, "10 of 10 reports")
+}
+
 func TestServeFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--tz", "Mars/Olympus"},
@@ -271,6 +303,7 @@ func TestServeFlagErrors(t *testing.T) {
 		{"serve", "--allow-host", "https://reports.example"},
 		{"serve", "--allow-host", "reports.example,"},
 		{"serve", "--allow-host", "reports.example:http"},
+		{"serve", "--plan", "gold"},
 		{"serve", "extra"},
 	} {
 		o := cli(t, "", args...)

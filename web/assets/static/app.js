@@ -269,14 +269,138 @@
       filter: rep.filter || "",
       conditions: (rep.conditions || []).map((c) => ({ property: c.property, op: c.op, values: (c.values || []).slice() })),
     };
+    const m = rep.measure || {};
+    Object.assign(model, {
+      agg: m.agg || "count",
+      metric: m.metric || "first_response_time",
+      p: m.p ? String(m.p) : "",
+      threshold: m.threshold || "",
+      dimensions: (rep.dimensions || []).slice(),
+      date: rep.date_property || "CreatedAt",
+      bucket: rep.bucket || "",
+      snapshot: !!rep.snapshot,
+      sort: rep.sort || "value_desc",
+      limit: rep.limit ? String(rep.limit) : "",
+    });
     const nameIn = $("#edit-name"), chartSel = $("#edit-chart"), stacked = $("#edit-stacked"), percent = $("#edit-percent");
     const filterIn = $("#edit-filter"), status = $("#filter-status"), snippet = $("#filter-snippet");
     const errBox = $("#editor-error"), preview = $("#preview"), previewCard = preview.closest(".preview"), note = $("#preview-note");
+    const aggSel = $("#edit-agg"), metricSel = $("#edit-metric"), pIn = $("#edit-p"), thresholdIn = $("#edit-threshold");
+    const dateSel = $("#edit-date"), bucketSel = $("#edit-bucket"), snapshotIn = $("#edit-snapshot");
+    const sortSel = $("#edit-sort"), limitIn = $("#edit-limit"), stale = $("#preview-stale");
     nameIn.value = model.name;
     chartSel.value = model.chart.type;
     stacked.checked = model.chart.stacked;
     percent.checked = model.chart.percent;
     filterIn.value = model.filter;
+    aggSel.value = model.agg;
+    metricSel.value = model.metric;
+    pIn.value = model.p;
+    thresholdIn.value = model.threshold;
+    dateSel.value = model.date;
+    bucketSel.value = model.bucket;
+    snapshotIn.checked = model.snapshot;
+    sortSel.value = model.sort;
+    limitIn.value = model.limit;
+
+    // The measure's own inputs show when they apply: a metric for every
+    // aggregation but a count, P for a percentile, a time for a share.
+    function syncMeasure() {
+      const a = aggSel.value;
+      $("#metric-field").hidden = a === "count";
+      $("#p-field").hidden = a !== "percentile";
+      $("#threshold-field").hidden = a !== "share_within";
+    }
+    function syncSnapshot() {
+      // A snapshot has no date range: its date controls say so by being off.
+      dateSel.disabled = snapshotIn.checked;
+      bucketSel.disabled = snapshotIn.checked;
+    }
+
+    // Field errors are shown next to the control the API names.
+    const controlOf = { name: nameIn, measure: aggSel, dimensions: $("#dim-search"), date_property: dateSel, bucket: bucketSel,
+      snapshot: snapshotIn, sort: sortSel, limit: limitIn, chart: chartSel };
+    function fieldError(e) {
+      $$(".field-error[data-error-for]").forEach((p) => { p.hidden = true; p.textContent = ""; });
+      Object.values(controlOf).forEach((c) => c.removeAttribute("aria-invalid"));
+      if (!e) return false;
+      const slot = e.field && $(`.field-error[data-error-for="${e.field}"]`);
+      if (!slot) return false;
+      // "report "Name": chart: a pie chart…" → "a pie chart…": the control
+      // already says which report and which part.
+      let msg = String(e.message || "");
+      const at = msg.indexOf(": " + e.field + ": ");
+      if (msg.startsWith("report ") && at >= 0) msg = msg.slice(at + e.field.length + 4);
+      slot.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
+      slot.hidden = false;
+      if (controlOf[e.field]) controlOf[e.field].setAttribute("aria-invalid", "true");
+      return true;
+    }
+
+    // The properties in the chart: an ordered list, reordered by drag and
+    // drop or by Alt+arrow keys, fed from a searchable list.
+    const groupable = S.schema.dimensions.map((n) => props.get(n)).filter(Boolean);
+    const maxDims = S.schema.max_dimensions;
+    const dimsList = $("#dims"), search = $("#dim-search"), options = $("#dim-options");
+    function moveDim(from, to) {
+      if (to < 0 || to >= model.dimensions.length || from === to) return;
+      const [d] = model.dimensions.splice(from, 1);
+      model.dimensions.splice(to, 0, d);
+      renderDims();
+      changed();
+      const li = dimsList.children[to];
+      if (li) li.focus();
+    }
+    let dragFrom = -1;
+    function renderDims() {
+      dimsList.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", {
+        class: "dim", tabindex: "0", draggable: "true", "data-dimension": n,
+        "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + (props.get(n) || { label: n }).label + ", position " + (i + 1) + " of " + model.dimensions.length,
+        onkeydown: (ev) => {
+          if (!ev.altKey || (ev.key !== "ArrowUp" && ev.key !== "ArrowDown")) return;
+          ev.preventDefault();
+          moveDim(i, ev.key === "ArrowUp" ? i - 1 : i + 1);
+        },
+        ondragstart: (ev) => { dragFrom = i; ev.dataTransfer.effectAllowed = "move"; ev.dataTransfer.setData("text/plain", n); },
+        ondragover: (ev) => { if (dragFrom >= 0) { ev.preventDefault(); ev.dataTransfer.dropEffect = "move"; } },
+        ondrop: (ev) => { ev.preventDefault(); const f = dragFrom; dragFrom = -1; moveDim(f, i); },
+        ondragend: () => { dragFrom = -1; },
+      },
+      h("span", { class: "dim-role" }, i === 0 ? "Group by" : "Break down by"),
+      h("span", { class: "dim-name" }, (props.get(n) || { label: n }).label),
+      h("span", { class: "dim-tools" },
+        h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " up", disabled: i === 0, onclick: () => moveDim(i, i - 1) }, "↑"),
+        h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " down", disabled: i === model.dimensions.length - 1, onclick: () => moveDim(i, i + 1) }, "↓"),
+        h("button", { type: "button", class: "icon-button", "aria-label": "Remove " + n, onclick: () => { model.dimensions.splice(i, 1); renderDims(); changed(); } }, "×"))))
+        : [h("li", { class: "none" }, "None: one number, or a time series with a frequency")]));
+      renderOptions();
+    }
+    function renderOptions() {
+      const full = model.dimensions.length >= maxDims;
+      $("#dims-full").hidden = !full;
+      search.disabled = full;
+      const q = search.value.trim().toLowerCase();
+      const shown = full ? [] : groupable.filter((p) => !model.dimensions.includes(p.name) &&
+        (!q || p.label.toLowerCase().includes(q) || p.name.toLowerCase().includes(q)));
+      options.replaceChildren(...shown.map((p) => h("li", { role: "option", "aria-selected": "false" },
+        h("button", { type: "button", class: "prop-option", "data-add-dimension": p.name, onclick: () => addDim(p.name) }, p.label,
+          p.custom ? h("span", { class: "muted" }, " · custom") : null))));
+      if (!full && !shown.length) options.replaceChildren(h("li", { class: "muted" }, "No property matches."));
+    }
+    function addDim(name) {
+      if (model.dimensions.length >= maxDims || model.dimensions.includes(name)) return;
+      model.dimensions.push(name);
+      search.value = "";
+      renderDims();
+      changed();
+    }
+    search.addEventListener("input", renderOptions);
+    search.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault();
+      const first = $("[data-add-dimension]", options);
+      if (first) addDim(first.dataset.addDimension);
+    });
 
     function syncChartOptions() {
       const t = chartSel.value;
@@ -298,24 +422,6 @@
       model.properties.push(sel.value);
       sel.value = "";
       renderProps();
-      changed();
-    });
-
-    // Group by: dimensions as removable chips, in order.
-    function renderDims() {
-      const ul = $("#dims");
-      ul.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", { class: "chip", "data-dimension": n },
-        (props.get(n) || { label: n }).label,
-        h("button", { type: "button", "aria-label": "Stop grouping by " + n, onclick: () => { model.dimensions.splice(i, 1); renderDims(); changed(); } }, "×")))
-        : [h("li", { class: "none" }, "No grouping: one number")]));
-      $$("#dim-add option").forEach((o) => { o.disabled = o.value !== "" && model.dimensions.includes(o.value); });
-    }
-    $("#dim-add-button").addEventListener("click", () => {
-      const sel = $("#dim-add");
-      if (!sel.value || model.dimensions.includes(sel.value)) return;
-      model.dimensions.push(sel.value);
-      sel.value = "";
-      renderDims();
       changed();
     });
 
@@ -367,8 +473,22 @@
     });
 
     function body() {
+      const a = aggSel.value;
+      const measure = { agg: a };
+      if (a !== "count") measure.metric = metricSel.value;
+      if (a === "percentile") measure.p = pIn.value.trim() === "" ? 0 : Number(pIn.value);
+      if (a === "share_within") measure.threshold = thresholdIn.value.trim();
+      const limit = limitIn.value.trim();
       return {
         name: nameIn.value,
+        measure,
+        dimensions: model.dimensions,
+        date_property: snapshotIn.checked ? "" : dateSel.value,
+        bucket: snapshotIn.checked ? "" : bucketSel.value,
+        snapshot: snapshotIn.checked,
+        sort: sortSel.value,
+        // Not a whole number: sent as it is, for the API to name the field.
+        limit: limit === "" ? 0 : (Number.isInteger(Number(limit)) ? Number(limit) : limit),
         chart: { type: chartSel.value, stacked: !percent.checked && stacked.checked && !$("#chart-options").hidden, percent: percent.checked && !$("#chart-options").hidden },
         properties: model.properties,
         dimensions: model.dimensions,
@@ -426,66 +546,101 @@
       return -1;
     }
 
-    // Live preview: the edited report run for the dashboard's period.
+    // Live preview: the edited report run for the dashboard's period. A
+    // report the API refuses keeps the last preview, marked stale, and the
+    // refusal is shown next to the control it names.
+    const base = S.new
+      ? `api/dashboards/${encodeURIComponent(S.dashboard)}/reports`
+      : `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}`;
     let pseq = 0;
     const refresh = debounce(async () => {
       const mine = ++pseq;
       previewCard.classList.add("busy");
+      const b = body();
       try {
-        const d = await api("POST", `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}/preview?${S.period}`, body());
+        const where = S.new ? `api/dashboards/${encodeURIComponent(S.dashboard)}/preview` : base + "/preview";
+        const d = await api("POST", `${where}?${S.period}`, b);
         if (mine !== pseq) return;
         preview.innerHTML = d.svg; // drawn by the server, every text escaped
         $("#preview-title").textContent = d.report.name;
         const n = d.result.points.reduce((s, p) => s + p.count, 0);
         $("#preview-meta").textContent = d.chart.y.title + (d.chart.x.title ? " by " + d.chart.x.title.toLowerCase() : "") + " · " + count(n) + " conversations";
+        preview.dataset.count = String(n);
+        preview.dataset.points = String(d.result.points.length);
         showError(errBox, null);
+        fieldError(null);
         note.hidden = true;
+        stale.hidden = true;
+        previewCard.dataset.state = "ok";
       } catch (e) {
         if (mine !== pseq) return;
-        if (e.field === "filter" || e.field === "conditions") note.hidden = false;
+        previewCard.dataset.state = "refused";
+        if (e.field === "filter" || e.field === "conditions") { fieldError(null); note.hidden = false; }
+        else if (fieldError(e)) { showError(errBox, null); stale.hidden = false; }
         else showError(errBox, e);
       } finally {
         if (mine === pseq) previewCard.classList.remove("busy");
       }
     }, 350);
 
-    function changed() { validate(); refresh(); }
+    // The preview is stale from the first keystroke, not from when the
+    // debounced request leaves: it says so at once (and a test waiting for
+    // "ok" waits for the preview of the last change).
+    function changed() {
+      previewCard.classList.add("busy");
+      previewCard.dataset.state = "pending";
+      validate();
+      refresh();
+    }
     nameIn.addEventListener("input", changed);
+    aggSel.addEventListener("change", () => { syncMeasure(); changed(); });
+    [metricSel, dateSel, bucketSel, sortSel].forEach((c) => c.addEventListener("change", changed));
+    [pIn, thresholdIn, limitIn].forEach((c) => c.addEventListener("input", changed));
+    snapshotIn.addEventListener("change", () => { syncSnapshot(); changed(); });
     chartSel.addEventListener("change", () => { syncChartOptions(); changed(); });
     stacked.addEventListener("change", changed);
     percent.addEventListener("change", changed);
     filterIn.addEventListener("input", changed);
 
-    async function save(asNew) {
+    // Saving: update, save as new, or add a new report to the dashboard.
+    // A refusal names a field: it is shown there, and nothing is saved.
+    async function save(how) {
       if (model.conditions.some((c) => !complete(c))) {
         showError(errBox, { message: "Fill in or remove the filter that has no value yet." });
         return;
       }
       const b = body();
       b.version = S.version;
-      const buttons = [$("#update"), $("#save-new")];
+      // A button the plan disabled stays disabled.
+      const buttons = ["#update", "#save-new", "#add-report"].map((x) => $(x)).filter((x) => x && !x.disabled);
       buttons.forEach((x) => { x.disabled = true; });
       showError(errBox, null);
       try {
-        const base = `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}`;
-        const d = asNew ? await api("POST", base + "/save-as-new", b) : await api("PATCH", base, b);
+        const d = how === "new" ? await api("POST", base + "/save-as-new", b)
+          : how === "add" ? await api("POST", base, b)
+            : await api("PATCH", base, b);
         const back = S.back.replace(/#.*$/, "") + "#report-" + encodeURIComponent(d.report.id);
         window.location.assign(url(back));
       } catch (e) {
-        showError(errBox, e.status === 409
-          ? { message: e.message }
-          : e);
-        if (e.status === 409) {
-          errBox.append(". ", h("a", { href: window.location.href }, "Reload the editor"));
+        if (!fieldError(e)) {
+          showError(errBox, e.status === 409 ? { message: e.message } : e);
+          if (e.status === 409) errBox.append(". ", h("a", { href: window.location.href }, "Reload the editor"));
         }
         buttons.forEach((x) => { x.disabled = false; });
       }
     }
-    $("#update").addEventListener("click", () => save(false));
-    $("#save-new").addEventListener("click", () => save(true));
-    form.addEventListener("submit", (ev) => { ev.preventDefault(); save(false); });
+    if (S.new) {
+      $("#add-report").addEventListener("click", () => save("add"));
+    } else {
+      $("#update").addEventListener("click", () => save("update"));
+      $("#save-new").addEventListener("click", () => save("new"));
+    }
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); save(S.new ? "add" : "update"); });
 
     syncChartOptions();
+    syncMeasure();
+    syncSnapshot();
+    renderDims();
     renderProps();
     renderDims();
     renderConditions();
@@ -493,8 +648,174 @@
     if (model.filter || model.conditions.length) validate();
   }
 
+  // ---- Add a report from the library --------------------------------------
+
+  function initLibrary() {
+    const dlg = $("#library-dialog"), open = $("#library-open");
+    if (!dlg || !open) return;
+    wireDialog(dlg);
+    const errBox = $(".form-error", dlg);
+    open.addEventListener("click", () => { showError(errBox, null); dlg.showModal(); });
+    const search = debounce(async (q) => {
+      try {
+        const d = await api("GET", "api/templates?q=" + encodeURIComponent(q));
+        const ids = new Set(d.templates.map((t) => t.id));
+        $$(".library-template", dlg).forEach((t) => { t.hidden = !ids.has(t.dataset.template); });
+        $("#library-none", dlg).hidden = ids.size > 0;
+      } catch (e) { showError(errBox, e); }
+    }, 200);
+    $("#library-q", dlg).addEventListener("input", (ev) => search(ev.target.value));
+    dlg.addEventListener("click", async (ev) => {
+      const b = ev.target.closest && ev.target.closest("[data-add-report]");
+      if (!b) return;
+      b.disabled = true;
+      showError(errBox, null);
+      try {
+        const d = await api("POST", `api/dashboards/${encodeURIComponent(dlg.dataset.dashboard)}/reports`, {
+          version: Number(dlg.dataset.version), template: b.dataset.addTemplate, report: b.dataset.addReport });
+        const u = new URL(window.location.href);
+        u.hash = "report-" + d.report.id;
+        window.location.replace(u.toString());
+        window.location.reload();
+      } catch (e) {
+        showError(errBox, e);
+        b.disabled = false;
+      }
+    });
+  }
+
+  // ---- Manage the dashboard ----------------------------------------------
+
+  // "ben, team:Support" → grants.
+  function parseGrants(text, edit) {
+    const allow = edit ? "edit" : "view";
+    return text.split(",").map((s) => s.trim()).filter(Boolean).map((s) =>
+      s.startsWith("team:") ? { team: s.slice(5).trim(), allow } : { user: s, allow });
+  }
+
+  function initManage() {
+    const head = $("#dashboard-head");
+    if (!head) return;
+    const id = head.dataset.dashboard, version = Number(head.dataset.version);
+    const path = "api/dashboards/" + encodeURIComponent(id);
+    const pageError = $("#manage-error");
+    const menu = $("#manage-menu");
+
+    // Each menu item opens its dialog; the dialog's form does the change.
+    $$("[data-open]").forEach((b) => b.addEventListener("click", () => {
+      const dlg = $("#" + b.dataset.open);
+      if (menu) menu.open = false;
+      showError($(".form-error", dlg), null);
+      dlg.showModal();
+    }));
+    function form(dialogId, send) {
+      const dlg = $("#" + dialogId);
+      if (!dlg) return;
+      wireDialog(dlg);
+      const f = $("form", dlg), errBox = $(".form-error", dlg), submit = $("button[type=submit]", f);
+      f.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        submit.disabled = true;
+        showError(errBox, null);
+        try {
+          await send(f, dlg);
+        } catch (e) {
+          showError(errBox, e);
+          const el = e.field && f.elements[e.field];
+          if (el && el.focus) el.focus();
+          submit.disabled = false;
+        }
+      });
+      return dlg;
+    }
+    form("rename-dialog", async (f) => {
+      await api("PATCH", path, { version, name: f.elements.name.value });
+      window.location.reload();
+    });
+    form("copy-dialog", async (f) => {
+      const d = await api("POST", path + "/copy", { name: f.elements.name.value, visibility: f.elements.visibility.value });
+      window.location.assign(url("dashboards/" + encodeURIComponent(d.id) + window.location.search));
+    });
+    const share = form("share-dialog", async (f) => {
+      const vis = f.elements.visibility.value;
+      const body = { version, visibility: vis, grants: vis === "specific" ? parseGrants(f.elements.grants.value, f.elements.grants_edit.checked) : [] };
+      await api("PATCH", path, body);
+      window.location.reload();
+    });
+    if (share) {
+      const f = $("form", share);
+      f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
+    }
+    form("delete-dialog", async () => {
+      await api("DELETE", path + "?version=" + version);
+      window.location.assign(url("./"));
+    });
+
+    // Reports: move one place earlier or later, or remove (confirmed).
+    const order = () => $$("#reports [data-report]").map((c) => c.dataset.report);
+    // moveTo saves the order with report id at position j, then shows it.
+    async function moveTo(id, j) {
+      const ids = order().filter((x) => x !== id);
+      ids.splice(j, 0, id);
+      await api("PATCH", path, { version, order: ids });
+      const u = new URL(window.location.href);
+      u.hash = "report-" + id;
+      window.location.replace(u.toString());
+      window.location.reload();
+    }
+    $$("[data-move-report]").forEach((b) => {
+      const ids = order(), i = ids.indexOf(b.dataset.moveReport), j = i + Number(b.dataset.by);
+      b.disabled = j < 0 || j >= ids.length;
+      b.addEventListener("click", async () => {
+        b.disabled = true;
+        try {
+          await moveTo(b.dataset.moveReport, order().indexOf(b.dataset.moveReport) + Number(b.dataset.by));
+        } catch (e) {
+          showError(pageError, e);
+          b.disabled = false;
+        }
+      });
+    });
+    // Drag a card by its handle onto another card: it takes that card's place.
+    let dragging = null;
+    $$("[data-drag-report]").forEach((hd) => hd.addEventListener("dragstart", (ev) => {
+      dragging = hd.dataset.dragReport;
+      ev.dataTransfer.effectAllowed = "move";
+      ev.dataTransfer.setData("text/plain", dragging);
+    }));
+    $$("#reports [data-report]").forEach((card) => {
+      card.addEventListener("dragover", (ev) => { if (dragging && dragging !== card.dataset.report) { ev.preventDefault(); card.classList.add("drop-target"); } });
+      card.addEventListener("dragleave", () => card.classList.remove("drop-target"));
+      card.addEventListener("drop", async (ev) => {
+        ev.preventDefault();
+        card.classList.remove("drop-target");
+        const id = dragging;
+        dragging = null;
+        if (!id || id === card.dataset.report) return;
+        try {
+          await moveTo(id, order().indexOf(card.dataset.report));
+        } catch (e) { showError(pageError, e); }
+      });
+    });
+    document.addEventListener("dragend", () => { dragging = null; });
+    let removing = null;
+    const remove = form("remove-dialog", async () => {
+      await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + "?version=" + version);
+      window.location.reload();
+    });
+    $$("[data-remove-report]").forEach((b) => b.addEventListener("click", () => {
+      removing = b.dataset.removeReport;
+      $("#remove-name", remove).textContent = b.dataset.title;
+      showError($(".form-error", remove), null);
+      $("button[type=submit]", remove).disabled = false;
+      remove.showModal();
+    }));
+  }
+
   function init() {
     initDrill();
+    initLibrary();
+    initManage();
     initRange();
     initCreate();
     initEditor();

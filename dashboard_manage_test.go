@@ -1,0 +1,91 @@
+package convreport_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/stretchr/testify/require"
+)
+
+func TestManageDashboard(t *testing.T) {
+	d := newDash(t, byRepReport("A"), byRepReport("B"), byRepReport("C"))
+	before := d.Clone()
+	dashErr := func(err error, field string) {
+		t.Helper()
+		var de *convreport.DashboardError
+		require.True(t, errors.As(err, &de), "%v", err)
+		require.Equal(t, field, de.Field, de.Error())
+	}
+
+	r, err := d.Rename("  Support desk ")
+	require.NoError(t, err)
+	require.Equal(t, "Support desk", r.Name)
+	_, err = d.Rename("Q1. review")
+	dashErr(err, "name")
+
+	o, err := d.OrderReports("c", "a", "b")
+	require.NoError(t, err)
+	require.Equal(t, []string{"C", "A", "B"}, []string{o.Reports[0].Name, o.Reports[1].Name, o.Reports[2].Name})
+	for _, bad := range [][]string{{"c", "a"}, {"c", "a", "b", "a"}, {"c", "a", "x"}} {
+		_, err = d.OrderReports(bad...)
+		dashErr(err, "reports")
+	}
+
+	m, err := d.MoveReport("a", 2)
+	require.NoError(t, err)
+	require.Equal(t, "B", m.Reports[0].Name)
+	require.Equal(t, "A", m.Reports[2].Name)
+	_, err = d.MoveReport("a", 3)
+	dashErr(err, "reports")
+	_, err = d.MoveReport("x", 0)
+	require.ErrorIs(t, err, convreport.ErrNotFound)
+
+	s, err := d.Share(convreport.SpecificUsersAndTeams, []convreport.Grant{{Team: "Support", Allow: convreport.ActionEdit}})
+	require.NoError(t, err)
+	require.True(t, s.Can(convreport.Viewer{UserID: "zoe", Teams: []string{"Support"}}, convreport.ActionEdit))
+	s, err = s.Share("", nil)
+	require.NoError(t, err)
+	require.Equal(t, convreport.Private, s.Visibility)
+	_, err = d.Share(convreport.EveryoneCanView, []convreport.Grant{{User: "ben"}})
+	dashErr(err, "grants")
+	_, err = d.Share("public", nil)
+	dashErr(err, "visibility")
+
+	d.Version, d.ID, d.CreatedAt = 4, "support", time.Now()
+	c, err := d.CopyAs(convreport.DashboardOptions{Name: "Copy", Owner: "ben"})
+	require.NoError(t, err)
+	require.Equal(t, "", c.ID)
+	require.Zero(t, c.Version)
+	require.True(t, c.CreatedAt.IsZero())
+	require.Equal(t, "ben", c.Owner)
+	require.Equal(t, convreport.Private, c.Visibility)
+	require.Equal(t, d.Reports, c.Reports)
+	c.Reports[0].Name = "changed"
+	require.Equal(t, "A", d.Reports[0].Name, "a deep copy")
+	_, err = d.CopyAs(convreport.DashboardOptions{Name: "Copy", Owner: "ben", Plan: convreport.PlanLimits{ReportsPerDashboard: 2}})
+	var ple *convreport.PlanLimitError
+	require.ErrorAs(t, err, &ple)
+	_, err = d.CopyAs(convreport.DashboardOptions{Name: "", Owner: "ben"})
+	dashErr(err, "name")
+
+	d.Version, d.ID, d.CreatedAt = before.Version, before.ID, before.CreatedAt
+	require.Equal(t, before, d, "no method changed the receiver")
+}
+
+func TestLookupPlan(t *testing.T) {
+	for _, p := range convreport.Plans() {
+		got, ok := convreport.LookupPlan(" " + p.Name)
+		require.True(t, ok)
+		require.Equal(t, p, got)
+	}
+	p, ok := convreport.LookupPlan("Professional")
+	require.True(t, ok)
+	require.Equal(t, 30, p.ReportsPerDashboard)
+	_, ok = convreport.LookupPlan("gold")
+	require.False(t, ok)
+	ps := convreport.Plans()
+	ps[0].ReportsPerDashboard = 99
+	require.Equal(t, 10, convreport.Plans()[0].ReportsPerDashboard, "a copy")
+}

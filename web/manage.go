@@ -1,0 +1,232 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/convreport/convreport"
+)
+
+// maxGrants caps the grants of one dashboard a request may set.
+const maxGrants = 200
+
+// patchDashboardRequest is a change of the "manage dashboard" menu: a new
+// name, a new order of the reports (edit rights), a new visibility or new
+// grants (share rights). A missing field stays as it is.
+type patchDashboardRequest struct {
+	Version    *int64                 `json:"version"`
+	Name       *string                `json:"name"`
+	Order      *[]string              `json:"order"`
+	Visibility *convreport.Visibility `json:"visibility"`
+	Grants     *[]convreport.Grant    `json:"grants"`
+}
+
+// PATCH /api/dashboards/{id}: rename, reorder the reports, change who may
+// see it.
+func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.dashboard(r, v)
+	if err != nil {
+		return err
+	}
+	var req patchDashboardRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	sharing := req.Visibility != nil || req.Grants != nil
+	content := req.Name != nil || req.Order != nil
+	switch {
+	case sharing && !d.Can(v, convreport.ActionShare):
+		return &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: sprintf("only the owner of dashboard %q and admins may change who sees it", d.Name)}
+	case content && !d.Can(v, convreport.ActionEdit):
+		return &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
+	}
+	if err := checkVersion(d, req.Version); err != nil {
+		return err
+	}
+	if !sharing && !content {
+		return unprocessable("invalid_request", "", "nothing to change: send name, order, visibility or grants")
+	}
+	nd := d
+	if req.Name != nil {
+		if nd, err = nd.Rename(*req.Name); err != nil {
+			return err
+		}
+	}
+	if req.Order != nil {
+		if nd, err = nd.OrderReports(*req.Order...); err != nil {
+			return err
+		}
+	}
+	if sharing {
+		vis, grants := nd.Visibility, nd.Grants
+		if req.Visibility != nil {
+			vis = *req.Visibility
+			if vis != convreport.SpecificUsersAndTeams {
+				grants = nil // the grants of a visibility left behind go with it
+			}
+		}
+		if req.Grants != nil {
+			if len(*req.Grants) > maxGrants {
+				return unprocessable("invalid_dashboard", "grants", "more than %d grants", maxGrants)
+			}
+			grants = *req.Grants
+		}
+		if nd, err = nd.Share(vis, grants); err != nil {
+			return err
+		}
+	}
+	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewOf(saved, v))
+	return nil
+}
+
+// versionParam reads the version a DELETE names in its query.
+func versionParam(r *http.Request) (*int64, error) {
+	if err := single(r.URL.Query()); err != nil {
+		return nil, err
+	}
+	s := r.URL.Query().Get("version")
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, badRequest("bad_request", "version", "version %q: want the dashboard version, a whole number", s)
+	}
+	return &n, nil
+}
+
+// DELETE /api/dashboards/{id}?version=N: only the owner and admins, and
+// only the version they saw.
+func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.dashboard(r, v)
+	if err != nil {
+		return err
+	}
+	if !d.Can(v, convreport.ActionDelete) {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: sprintf("only the owner of dashboard %q and admins may delete it", d.Name)}
+	}
+	version, err := versionParam(r)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion(d, version); err != nil {
+		return err
+	}
+	if err := h.cfg.Store.Delete(r.Context(), v, d.ID, *version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// copyRequest is "save a copy as": the copy's name and who may see it.
+// Its owner is the viewer.
+type copyRequest struct {
+	Name       string                `json:"name"`
+	Visibility convreport.Visibility `json:"visibility"`
+	Grants     []convreport.Grant    `json:"grants"`
+}
+
+// POST /api/dashboards/{id}/copy: anyone who may view a dashboard may
+// save a copy of it as their own, within the plan.
+func (h *handler) copyDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.dashboard(r, v)
+	if err != nil {
+		return err
+	}
+	var req copyRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if v.UserID == "" {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only a signed-in user may save a copy of a dashboard"}
+	}
+	if len(req.Grants) > maxGrants {
+		return unprocessable("invalid_dashboard", "grants", "more than %d grants", maxGrants)
+	}
+	if err := h.roomForDashboard(r.Context()); err != nil {
+		return err
+	}
+	c, err := d.CopyAs(convreport.DashboardOptions{Name: req.Name, Owner: v.UserID, Visibility: req.Visibility,
+		Grants: req.Grants, Plan: h.cfg.Plan})
+	if err != nil {
+		return err
+	}
+	c, err = h.cfg.Store.Create(r.Context(), v, c)
+	if err != nil {
+		return err
+	}
+	// Relative to …/dashboards/{id}/copy: the copy's own path.
+	w.Header().Set("Location", "../"+url.PathEscape(c.ID))
+	writeJSON(w, http.StatusCreated, viewOf(c, v))
+	return nil
+}
+
+// room is how many dashboards the account holds against the plan.
+type room struct {
+	Note string // "2 of 3 dashboards"; "" when the plan has no cap or the Store cannot count
+	Full error  // the plan's refusal of one more; nil while there is room
+}
+
+// dashboardRoom counts the account's dashboards against Config.Plan,
+// when the Store can count them (see convreport.DashboardCounter).
+func (h *handler) dashboardRoom(ctx context.Context) (room, error) {
+	p := h.cfg.Plan
+	counter, ok := h.cfg.Store.(convreport.DashboardCounter)
+	if p.DashboardsPerAccount <= 0 || !ok {
+		return room{}, nil
+	}
+	n, err := counter.Count(ctx)
+	if err != nil {
+		return room{}, err
+	}
+	return room{Note: sprintf("%d of %d dashboards", n, p.DashboardsPerAccount), Full: p.CheckDashboards(n + 1)}, nil
+}
+
+// roomForDashboard refuses a new dashboard the plan has no room for. The
+// Store checks its own plan too; this one is Config.Plan.
+func (h *handler) roomForDashboard(ctx context.Context) error {
+	rm, err := h.dashboardRoom(ctx)
+	if err != nil {
+		return err
+	}
+	return rm.Full
+}
+
+// DELETE /api/dashboards/{id}/reports/{rid}?version=N: remove a report.
+func (h *handler) removeReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, _, err := h.dashboardReport(r, v)
+	if err != nil {
+		return err
+	}
+	if !d.Can(v, convreport.ActionEdit) {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
+	}
+	version, err := versionParam(r)
+	if err != nil {
+		return err
+	}
+	if err := checkVersion(d, version); err != nil {
+		return err
+	}
+	nd, err := d.RemoveReport(r.PathValue("rid"))
+	if err != nil {
+		return err
+	}
+	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewOf(saved, v))
+	return nil
+}
