@@ -30,7 +30,7 @@ func readCSV(ctx context.Context, r io.Reader, opt Options, keep *[][]convreport
 	d := newDecoder(opt)
 	src := &csvSource{d: d, lr: newLineReader(r, opt.maxLine())}
 	if opt.workers() > 1 {
-		runParallel(ctx, opt, src, csvWorker(opt, src), keep, yield)
+		runParallel(ctx, opt, src, sizeOf(r), csvWorker(opt, src), keep, yield)
 		return
 	}
 	d.run(ctx, src, keepRows(keep, yield))

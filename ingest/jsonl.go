@@ -33,7 +33,7 @@ func readJSONL(ctx context.Context, r io.Reader, opt Options, keep *[][]convrepo
 	d := newDecoder(opt)
 	src := &jsonlSource{d: d, lr: newLineReader(r, opt.maxLine())}
 	if opt.workers() > 1 {
-		runParallel(ctx, opt, src, jsonlWorker(opt), keep, yield)
+		runParallel(ctx, opt, src, sizeOf(r), jsonlWorker(opt), keep, yield)
 		return
 	}
 	d.run(ctx, src, keepRows(keep, yield))

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 
@@ -50,6 +51,7 @@ type chunk struct {
 	lines []int   // CSV: the line each cell starts on
 	recs  []record
 	rows  []convreport.Conversation // rows[i] is recs[i]'s conversation
+	at    int                       // rows is ReadAll's rows from at, or -1
 	// last ends the input: err is io.EOF or the reader's failure, off the
 	// input consumed.
 	last bool
@@ -63,7 +65,7 @@ var chunkPool = sync.Pool{New: func() any { return new(chunk) }}
 func getChunk() *chunk {
 	ch := chunkPool.Get().(*chunk)
 	ch.data, ch.ends, ch.lines, ch.recs = ch.data[:0], ch.ends[:0], ch.lines[:0], ch.recs[:0]
-	ch.rows, ch.last, ch.err, ch.off = nil, false, nil, 0
+	ch.rows, ch.at, ch.last, ch.err, ch.off = nil, -1, false, nil, 0
 	ch.done = make(chan struct{})
 	return ch
 }
@@ -96,7 +98,9 @@ type decoderFunc func(ch *chunk, i int) error
 
 // decode decodes and validates every record of ch that split well.
 func decode(d *decoder, fn decoderFunc, ch *chunk) {
-	ch.rows = make([]convreport.Conversation, len(ch.recs))
+	if ch.rows == nil {
+		ch.rows = make([]convreport.Conversation, len(ch.recs))
+	}
 	for i := range ch.recs {
 		r := &ch.recs[i]
 		if r.err != nil {
@@ -123,9 +127,9 @@ func (o Options) workers() int {
 
 // runParallel reads the input split by sp with opt.workers() workers,
 // each decoding with a decoder from newWorker. When keep is set, rows are
-// collected into it, chunk by chunk, instead of being yielded; errors are
-// yielded in any case.
-func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func() (*decoder, decoderFunc), keep *[][]convreport.Conversation, yield func(convreport.Conversation, error) bool) {
+// collected into it instead of being yielded (errors are yielded in any
+// case). size is the input's size, or -1 when unknown.
+func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newWorker func() (*decoder, decoderFunc), keep *[][]convreport.Conversation, yield func(convreport.Conversation, error) bool) {
 	var zero convreport.Conversation
 	if err := ctx.Err(); err != nil {
 		yield(zero, err)
@@ -135,6 +139,27 @@ func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func()
 	// one chunk, starts no goroutine.
 	first := getChunk()
 	fill(sp, first, 0)
+
+	// The first chunk tells how many records a sized input holds: enough
+	// to size the ID map and, for ReadAll, the rows once. Workers then
+	// decode straight into the rows ReadAll returns: no copy of a row but
+	// to close the gap a bad one leaves.
+	expect := 0
+	if n := len(first.recs); size > 0 && n > 0 && !first.last && first.recs[n-1].off > 0 {
+		expect = int(float64(n)*float64(size)/float64(first.recs[n-1].off)*1.02) + 64
+	}
+	var all []convreport.Conversation
+	if keep != nil && expect > 0 {
+		all = make([]convreport.Conversation, expect)
+	}
+	prealloc := all // the splitter's: the merger's all may grow
+	window := func(ch *chunk, index int) {
+		if end := index + len(ch.recs); end <= len(prealloc) {
+			ch.rows, ch.at = prealloc[index:end:end], index
+		}
+	}
+	window(first, 0)
+
 	order := make(chan *chunk, 2*opt.workers())
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -164,6 +189,7 @@ func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func()
 			for {
 				ch := getChunk()
 				fill(sp, ch, index)
+				window(ch, index)
 				index += len(ch.recs)
 				select {
 				case order <- ch:
@@ -177,6 +203,8 @@ func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func()
 			}
 		})
 	}
+	// Kept rows: all[:n] when decoding into all, else keep's chunks.
+	n := 0
 	// Stop the splitter and let the workers drain before returning: no
 	// goroutine reads r or runs after the sequence ends.
 	defer func() {
@@ -185,12 +213,16 @@ func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func()
 			<-ch.done
 		}
 		wg.Wait()
+		if all != nil {
+			clear(all[n:]) // bad rows' remains, and what the estimate left over
+			*keep = append(*keep, all[:n])
+		}
 	}()
 
-	ids := map[string]int{}
+	ids := make(map[string]int, expect)
 	var (
 		rows     int
-		n        int
+		recs     int
 		lastOff  int64 = -1
 		lastRows       = -1
 	)
@@ -204,7 +236,7 @@ func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func()
 		<-ch.done
 		kept := ch.rows[:0]
 		for i := range ch.recs {
-			if n++; n%cancelEvery == 0 {
+			if recs++; recs%cancelEvery == 0 {
 				if err := ctx.Err(); err != nil {
 					yield(zero, err)
 					return
@@ -230,20 +262,34 @@ func runParallel(ctx context.Context, opt Options, sp splitter, newWorker func()
 				}
 			} else {
 				rows++
-				if keep != nil {
+				switch {
+				case all != nil && ch.at >= 0:
+					// In place, unless bad rows before left a gap.
+					if pos := ch.at + i; pos != n {
+						all[n] = all[pos]
+					}
+					n++
+				case all != nil:
+					// Past the estimate: every row before is in
+					// place, so appending overwrites nothing in use.
+					all = append(all[:n], ch.rows[i])
+					n++
+				case keep != nil:
 					if len(kept) != i {
 						ch.rows[len(kept)] = ch.rows[i]
 					}
 					kept = kept[:len(kept)+1]
-				} else if !yield(ch.rows[i], nil) {
-					return
+				default:
+					if !yield(ch.rows[i], nil) {
+						return
+					}
 				}
 			}
 			if opt.Progress != nil && r.off-max(lastOff, 0) >= progressEvery {
 				progress(r.off)
 			}
 		}
-		if keep != nil && len(kept) > 0 {
+		if all == nil && keep != nil && len(kept) > 0 {
 			*keep = append(*keep, kept)
 		}
 		if ch.last {
@@ -332,4 +378,24 @@ func csvWorker(opt Options, hdr *csvSource) func() (*decoder, decoderFunc) {
 			return s.decodeRecord(&ch.rows[i])
 		}
 	}
+}
+
+// sizeOf returns how many bytes are left to read in r when r tells (a
+// file, a bytes.Reader, a strings.Reader), or -1.
+func sizeOf(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case *os.File:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return -1
+		}
+		off, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return st.Size() - off
+	}
+	return -1
 }

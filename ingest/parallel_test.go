@@ -329,3 +329,46 @@ func TestParallelStop(t *testing.T) {
 		t.Fatalf("after cancelling at 10: %d rows, last error %v", n, last)
 	}
 }
+
+// requireParallelSame reads data on one worker and, in chunks of a few
+// records, on three, and requires the same events and Progress calls.
+func requireParallelSame(t *testing.T, format Format, data []byte, opt Options) {
+	t.Helper()
+	opt.Workers = 1
+	want, wantCalls := collect(t, format, data, opt)
+	old := chunkBytes
+	chunkBytes = 200
+	defer func() { chunkBytes = old }()
+	opt.Workers = 3
+	got, gotCalls := collect(t, format, data, opt)
+	sameEvents(t, want, got)
+	if !slices.Equal(wantCalls, gotCalls) {
+		t.Fatalf("Progress calls\n%v\nwant\n%v", gotCalls, wantCalls)
+	}
+}
+
+// ReadAll decodes into the slice it returns, sized from the first chunk:
+// rows past a short estimate, and gaps left by bad rows, still come out
+// as the sequential reader reads them.
+func TestReadAllBeyondTheEstimate(t *testing.T) {
+	withChunkBytes(t, 1)
+	var b strings.Builder
+	b.WriteString(row("long", `,"subject":"`+strings.Repeat("x", 5000)+`"`) + "\n")
+	for i := range 3000 {
+		if i%7 == 3 {
+			b.WriteString(`{"id":"bad` + "\n")
+			continue
+		}
+		b.WriteString(row(fmt.Sprintf("c%d", i), "") + "\n")
+	}
+	data := []byte(b.String())
+	want, wantErr := ReadAll(context.Background(), bytes.NewReader(data), JSONL, Options{SkipInvalid: true, Workers: 1})
+	got, err := ReadAll(context.Background(), bytes.NewReader(data), JSONL, Options{SkipInvalid: true, Workers: 2})
+	if len(want) < 2500 {
+		t.Fatalf("the sequential reader kept %d rows", len(want))
+	}
+	requireSame(t, want, got)
+	if !slices.Equal(errorTexts(wantErr), errorTexts(err)) || len(errorTexts(err)) != 3000/7+1 {
+		t.Fatalf("errors differ: %d and %d", len(errorTexts(wantErr)), len(errorTexts(err)))
+	}
+}

@@ -37,6 +37,9 @@ func ReadAll(ctx context.Context, r io.Reader, format Format, opt Options) ([]co
 	if len(errs) > 0 && !opt.SkipInvalid {
 		return nil, errs[0]
 	}
+	if len(parts) == 1 && len(parts[0]) > 0 {
+		return parts[0], errors.Join(errs...)
+	}
 	// One copy into a slice of the final size, rather than the copies of
 	// growing one row by row.
 	n := 0
