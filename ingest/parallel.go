@@ -35,8 +35,8 @@ type splitter interface {
 
 // record is one record of a chunk.
 type record struct {
-	start, end int32 // its bytes in chunk.data
-	cells      int32 // CSV: its first cell in chunk.ends and chunk.lines
+	start, end int   // its bytes in chunk.data
+	cells      int   // CSV: its first cell in chunk.ends and chunk.lines
 	line       int   // its first line
 	index      int   // its position among the input's records
 	off        int64 // input consumed once it was read
@@ -47,8 +47,8 @@ type record struct {
 // chunk is a run of records, with their decoded conversations.
 type chunk struct {
 	data  []byte
-	ends  []int32 // CSV: each cell's end, from the record's start
-	lines []int   // CSV: the line each cell starts on
+	ends  []int // CSV: each cell's end, from the record's start
+	lines []int // CSV: the line each cell starts on
 	recs  []record
 	rows  []convreport.Conversation // rows[i] is recs[i]'s conversation
 	at    int                       // rows is ReadAll's rows from at, or -1
@@ -311,9 +311,9 @@ func (s *jsonlSource) split(ch *chunk, index int) error {
 	r := record{line: s.lr.line, index: index, off: s.lr.off}
 	switch err.(type) {
 	case nil:
-		r.start = int32(len(ch.data))
+		r.start = len(ch.data)
 		ch.data = append(ch.data, line...)
-		r.end = int32(len(ch.data))
+		r.end = len(ch.data)
 	case *LineError:
 		r.err = err
 	default:
@@ -342,13 +342,11 @@ func (s *csvSource) split(ch *chunk, index int) error {
 	r := record{line: line, index: index}
 	switch err.(type) {
 	case nil:
-		r.start = int32(len(ch.data))
-		r.cells = int32(len(ch.ends))
+		r.start = len(ch.data)
+		r.cells = len(ch.ends)
 		ch.data = append(ch.data, s.rec...)
-		r.end = int32(len(ch.data))
-		for _, e := range s.ends {
-			ch.ends = append(ch.ends, int32(e))
-		}
+		r.end = len(ch.data)
+		ch.ends = append(ch.ends, s.ends...)
 		ch.lines = append(ch.lines, s.lines...)
 	case *LineError:
 		r.err = err
@@ -368,12 +366,9 @@ func csvWorker(opt Options, hdr *csvSource) func() (*decoder, decoderFunc) {
 		s := &csvSource{d: d, cols: hdr.cols}
 		return d, func(ch *chunk, i int) error {
 			r := &ch.recs[i]
-			n := int32(len(s.cols))
+			n := len(s.cols)
 			s.rec = ch.data[r.start:r.end]
-			s.ends = s.ends[:0]
-			for _, e := range ch.ends[r.cells : r.cells+n] {
-				s.ends = append(s.ends, int(e))
-			}
+			s.ends = ch.ends[r.cells : r.cells+n]
 			s.lines = ch.lines[r.cells : r.cells+n]
 			return s.decodeRecord(&ch.rows[i])
 		}
