@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -305,5 +306,35 @@ func TestWriteErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("the failed file is left: %v", err)
+	}
+}
+
+// BenchmarkRead reads 200,000 sample conversations from a Parquet file in
+// memory.
+func BenchmarkRead(b *testing.B) {
+	cs := sample.Generate(sample.Config{Seed: 1, N: 200_000})
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(cs)); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{})
+		if err != nil || len(got) != len(cs) {
+			b.Fatalf("%d rows: %v", len(got), err)
+		}
+	}
+}
+
+// BenchmarkWrite writes the same conversations.
+func BenchmarkWrite(b *testing.B) {
+	cs := sample.Generate(sample.Config{Seed: 1, N: 200_000})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Write(io.Discard, nil, slices.Values(cs)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
