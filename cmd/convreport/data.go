@@ -102,7 +102,12 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		// extension to tell; say so rather than fail on line 1.
 		return nil, nil, usageError("--data -: standard input looks like CSV, not JSON Lines; give --data-format csv")
 	}
-	cs, err = ingest.ReadAll(c.ctx, br, format, opt)
+	in := io.Reader(br)
+	if d.path != "-" {
+		// The file itself: ReadAll sizes its rows from the file's size.
+		in = r
+	}
+	cs, err = ingest.ReadAll(c.ctx, in, format, opt)
 	if err != nil && !d.skipInvalid {
 		return nil, nil, err
 	}
