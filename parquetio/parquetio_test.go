@@ -338,3 +338,34 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 }
+
+// A damaged file is an error, never a crash: bytes of a valid file
+// flipped here and there, or the file cut short.
+func TestDamagedFiles(t *testing.T) {
+	schema := testSchema(t)
+	var buf bytes.Buffer
+	if err := Write(&buf, schema, slices.Values(randomConversations(300, 9))); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 300 {
+		data := slices.Clone(good)
+		if i%3 == 0 {
+			data = data[:r.IntN(len(data))]
+		} else {
+			for range 1 + r.IntN(4) {
+				data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
+			}
+		}
+		rows, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema, SkipInvalid: true})
+		for j := range rows {
+			if verr := schema.Validate(&rows[j]); verr != nil {
+				t.Fatalf("damage %d: an invalid row is kept: %v", i, verr)
+			}
+		}
+		if err == nil && len(rows) == 0 {
+			t.Fatalf("damage %d: no rows and no error", i)
+		}
+	}
+}

@@ -124,11 +124,18 @@ func ReadFile(ctx context.Context, path string, opt ingest.Options) ([]convrepor
 // *[FileError]. Columns are decoded on opt.Workers goroutines (0: all
 // cores). opt.Progress, when set, is called once at the end; MaxLineBytes
 // does not apply.
-func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) ([]convreport.Conversation, error) {
+func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (rows []convreport.Conversation, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	fileErr := func(col string, err error) error { return &FileError{File: opt.File, Column: col, Err: err} }
+	// A damaged file must not crash the program through the Parquet
+	// library: a panic of its decoders is the file's error.
+	defer func() {
+		if p := recover(); p != nil {
+			rows, err = nil, fileErr("", fmt.Errorf("cannot be decoded: %v", p))
+		}
+	}()
 	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fileErr("", err)
@@ -146,7 +153,9 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) ([
 		return nil, err
 	}
 	n := f.NumRows()
-	out := make([]convreport.Conversation, n)
+	if n < 0 {
+		return nil, fileErr("", fmt.Errorf("the footer says %d rows", n))
+	}
 
 	// A task decodes columns of one row group; tasks write distinct
 	// fields of the rows, so they run in parallel without locks. The
@@ -165,6 +174,9 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) ([
 	}
 	base := int64(0)
 	for _, rg := range f.RowGroups() {
+		if rg.NumRows() < 0 {
+			return nil, fileErr("", fmt.Errorf("a row group says %d rows", rg.NumRows()))
+		}
 		for _, c := range cols {
 			if c.prop == nil {
 				tasks = append(tasks, task{[]column{c}, rg, base})
@@ -178,6 +190,7 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) ([
 	if base != n {
 		return nil, fileErr("", fmt.Errorf("row groups hold %d rows, the footer says %d", base, n))
 	}
+	out := make([]convreport.Conversation, n)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -193,7 +206,7 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) ([
 					continue
 				}
 				for _, c := range t.cols {
-					if err := d.decode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
+					if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
 						errs[w] = fileErr(c.name, err)
 						break
 					}
@@ -465,6 +478,17 @@ func (d *columnDecoder) decode(col column, chunk parquet.ColumnChunk, rows []con
 		return fmt.Errorf("holds %d values for %d rows", i, len(rows))
 	}
 	return nil
+}
+
+// safeDecode is decode with a panic of the Parquet library's decoders,
+// on a damaged file, returned as an error.
+func (d *columnDecoder) safeDecode(col column, chunk parquet.ColumnChunk, rows []convreport.Conversation) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("cannot be decoded: %v", p)
+		}
+	}()
+	return d.decode(col, chunk, rows)
 }
 
 func (d *columnDecoder) str(b []byte, shared bool) string {
