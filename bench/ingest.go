@@ -1,8 +1,11 @@
 package bench
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"reflect"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/parquetio"
 )
 
 // WriteJSONL writes cs to path with ingest.WriteJSONL and returns the
@@ -34,14 +38,57 @@ func WriteJSONL(path string, cs []convreport.Conversation) (int64, error) {
 	return st.Size(), nil
 }
 
+// WriteCSV writes cs to path with ingest.WriteCSV and returns the file's
+// size.
+func WriteCSV(path string, cs []convreport.Conversation) (int64, error) {
+	return writeFile(path, func(w io.Writer) error { return ingest.WriteCSV(w, nil, slices.Values(cs)) })
+}
+
+// WriteParquet writes cs to path with parquetio.Write and returns the
+// file's size.
+func WriteParquet(path string, cs []convreport.Conversation) (int64, error) {
+	return writeFile(path, func(w io.Writer) error { return parquetio.Write(w, nil, slices.Values(cs)) })
+}
+
+func writeFile(path string, write func(io.Writer) error) (int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := errors.Join(write(bw), bw.Flush()); err != nil {
+		f.Close()
+		return 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
 // ReadJSONL reads path with ingest.ReadAll, strictly.
 func ReadJSONL(ctx context.Context, path string) ([]convreport.Conversation, error) {
+	return ReadFile(ctx, path, ingest.JSONL, 0)
+}
+
+// ReadFile reads path with ingest.ReadAll in format, strictly, on
+// workers goroutines (0: GOMAXPROCS; 1: the sequential reader).
+func ReadFile(ctx context.Context, path string, format ingest.Format, workers int) ([]convreport.Conversation, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ingest.ReadAll(ctx, f, ingest.JSONL, ingest.Options{File: path})
+	return ingest.ReadAll(ctx, f, format, ingest.Options{File: path, Workers: workers})
+}
+
+// ReadParquet reads path with parquetio.ReadFile, strictly.
+func ReadParquet(ctx context.Context, path string) ([]convreport.Conversation, error) {
+	return parquetio.ReadFile(ctx, path, ingest.Options{})
 }
 
 // SameConversations returns nil when got holds want's conversations in

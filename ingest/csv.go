@@ -22,9 +22,18 @@ import (
 // row could be read right.
 func ReadCSV(ctx context.Context, r io.Reader, opt Options) iter.Seq2[convreport.Conversation, error] {
 	return func(yield func(convreport.Conversation, error) bool) {
-		d := newDecoder(opt)
-		d.run(ctx, &csvSource{d: d, lr: newLineReader(r, opt.maxLine())}, yield)
+		readCSV(ctx, r, opt, nil, yield)
 	}
+}
+
+func readCSV(ctx context.Context, r io.Reader, opt Options, keep *[][]convreport.Conversation, yield func(convreport.Conversation, error) bool) {
+	d := newDecoder(opt)
+	src := &csvSource{d: d, lr: newLineReader(r, opt.maxLine())}
+	if opt.workers() > 1 {
+		runParallel(ctx, opt, src, sizeOf(r), csvWorker(opt, src), keep, yield)
+		return
+	}
+	d.run(ctx, src, keepRows(keep, yield))
 }
 
 type csvColumn struct {
@@ -52,6 +61,18 @@ type csvSource struct {
 func (s *csvSource) offset() int64 { return s.lr.off }
 
 func (s *csvSource) next(c *convreport.Conversation) (int, error) {
+	line, err := s.nextRecord()
+	if err != nil {
+		return line, err
+	}
+	return line, s.decodeRecord(c)
+}
+
+// nextRecord reads the next record into s.rec, s.ends and s.lines, reading the
+// header first. It returns the record's first line; a *LineError for a
+// bad header or record; io.EOF at the end (and after a bad header); or
+// the reader's error.
+func (s *csvSource) nextRecord() (int, error) {
 	if s.broken {
 		return 0, io.EOF
 	}
@@ -75,7 +96,7 @@ func (s *csvSource) next(c *convreport.Conversation) (int, error) {
 	if len(s.ends) != len(s.cols) {
 		return line, &LineError{Line: line, Err: fmt.Errorf("has %d fields, want %d as in the header", len(s.ends), len(s.cols))}
 	}
-	return line, s.decodeRecord(c)
+	return line, nil
 }
 
 func (s *csvSource) cell(i int) []byte {

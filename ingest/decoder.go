@@ -139,6 +139,18 @@ func (d *decoder) check(c *convreport.Conversation, line, index int) error {
 	if !dup && c.ID != "" {
 		d.ids[c.ID] = line
 	}
+	if err := d.validate(c, line, index); err != nil {
+		return err
+	}
+	if dup {
+		return duplicate(c.ID, line, index, first)
+	}
+	return nil
+}
+
+// validate applies the record rules and the schema to a decoded
+// conversation: the part of check that needs no other record.
+func (d *decoder) validate(c *convreport.Conversation, line, index int) error {
 	if err := d.schema.Validate(c); err != nil {
 		var ve *convreport.ValidationError
 		if errors.As(err, &ve) {
@@ -147,13 +159,16 @@ func (d *decoder) check(c *convreport.Conversation, line, index int) error {
 		}
 		return &LineError{Line: line, Err: err}
 	}
-	if dup {
-		return &LineError{Line: line, Field: "id", Err: &convreport.ValidationError{
-			ID: c.ID, Index: index, Field: "id",
-			Reason: fmt.Sprintf("duplicates the conversation on line %d", first),
-		}}
-	}
 	return nil
+}
+
+// duplicate is the error for the record at line whose ID was first seen
+// on line first.
+func duplicate(id string, line, index, first int) *LineError {
+	return &LineError{Line: line, Field: "id", Err: &convreport.ValidationError{
+		ID: id, Index: index, Field: "id",
+		Reason: fmt.Sprintf("duplicates the conversation on line %d", first),
+	}}
 }
 
 // unknownKey explains a top-level JSON key or CSV column the format does

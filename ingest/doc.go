@@ -3,8 +3,16 @@
 // and what is wrong.
 //
 // [ReadJSONL] and [ReadCSV] stream: they yield one [convreport.Conversation]
-// at a time and hold one line in memory, so a file of a million lines costs
-// no more than the conversations kept. [ReadAll] and [ReadFile] collect.
+// at a time and hold a few chunks of about 1 MiB in memory, so a file of a
+// million lines costs no more than the conversations kept. [ReadAll] and
+// [ReadFile] collect.
+//
+// Reading uses every core ([Options.Workers]): one goroutine splits the
+// input into lines or CSV records as the sequential reader does, workers
+// decode and validate chunks of them, and the calling goroutine takes the
+// chunks back in order to check IDs for duplicates and yield. Rows, errors
+// (with their line numbers) and progress calls come in the same order, and
+// are the same, as with one worker.
 // [WriteJSONL] and [WriteCSV] write the same formats: what they write reads
 // back equal.
 //

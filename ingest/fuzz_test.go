@@ -10,8 +10,9 @@ import (
 	"github.com/convreport/convreport"
 )
 
-// Every input either reads or fails with *LineError, never panics; and
-// whatever reads writes back to the same conversations.
+// Every input either reads or fails with *LineError, never panics; the
+// parallel reader yields what the sequential one does; and whatever reads
+// writes back to the same conversations.
 func FuzzReadJSONL(f *testing.F) {
 	for _, s := range []string{
 		okLine,
@@ -31,6 +32,7 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ignore bool) {
 		opt := Options{Schema: schema, SkipInvalid: true, IgnoreUnknown: ignore, MaxLineBytes: 4096}
 		rows := readChecked(t, JSONL, data, opt)
+		requireParallelSame(t, JSONL, data, opt)
 		var buf bytes.Buffer
 		if err := WriteJSONL(&buf, slices.Values(rows)); err != nil {
 			t.Fatalf("writing what was read: %v", err)
@@ -62,6 +64,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, ignore bool) {
 		opt := Options{Schema: schema, SkipInvalid: true, IgnoreUnknown: ignore, MaxLineBytes: 4096}
 		rows := readChecked(t, CSV, data, opt)
+		requireParallelSame(t, CSV, data, opt)
 		var buf bytes.Buffer
 		if err := WriteCSV(&buf, schema, slices.Values(rows)); err != nil {
 			t.Fatalf("writing what was read: %v", err)

@@ -25,8 +25,32 @@ import (
 // sequence consumes r: iterate it once.
 func ReadJSONL(ctx context.Context, r io.Reader, opt Options) iter.Seq2[convreport.Conversation, error] {
 	return func(yield func(convreport.Conversation, error) bool) {
-		d := newDecoder(opt)
-		d.run(ctx, &jsonlSource{d: d, lr: newLineReader(r, opt.maxLine())}, yield)
+		readJSONL(ctx, r, opt, nil, yield)
+	}
+}
+
+func readJSONL(ctx context.Context, r io.Reader, opt Options, keep *[][]convreport.Conversation, yield func(convreport.Conversation, error) bool) {
+	d := newDecoder(opt)
+	src := &jsonlSource{d: d, lr: newLineReader(r, opt.maxLine())}
+	if opt.workers() > 1 {
+		runParallel(ctx, opt, src, sizeOf(r), jsonlWorker(opt), keep, yield)
+		return
+	}
+	d.run(ctx, src, keepRows(keep, yield))
+}
+
+// keepRows makes yield collect rows into keep, when set.
+func keepRows(keep *[][]convreport.Conversation, yield func(convreport.Conversation, error) bool) func(convreport.Conversation, error) bool {
+	if keep == nil {
+		return yield
+	}
+	*keep = append(*keep, nil)
+	return func(c convreport.Conversation, err error) bool {
+		if err != nil {
+			return yield(c, err)
+		}
+		(*keep)[0] = append((*keep)[0], c)
+		return true
 	}
 }
 
@@ -38,13 +62,25 @@ type jsonlSource struct {
 func (s *jsonlSource) offset() int64 { return s.lr.off }
 
 func (s *jsonlSource) next(c *convreport.Conversation) (int, error) {
+	line, err := s.nextLine()
+	if err != nil {
+		return s.lr.line, err
+	}
+	return s.lr.line, s.d.decodeLine(line, s.lr.line, c)
+}
+
+// nextLine returns the next non-blank line without its terminator (and
+// without the byte order mark on line 1), valid until the next call; a
+// *LineError for a line that is too long; io.EOF at the end; or the
+// reader's error. s.lr.line is the line's number.
+func (s *jsonlSource) nextLine() ([]byte, error) {
 	for {
 		line, err := s.lr.next()
 		if err == errTooLong {
-			return s.lr.line, s.lr.tooLong()
+			return nil, s.lr.tooLong()
 		}
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		line = trimEOL(line)
 		if s.lr.line == 1 {
@@ -53,13 +89,18 @@ func (s *jsonlSource) next(c *convreport.Conversation) (int, error) {
 		if isBlank(line) {
 			continue
 		}
-		if err := s.d.decodeJSON(line, c); err != nil {
-			le := err.(*LineError)
-			le.Line = s.lr.line
-			return le.Line, le
-		}
-		return s.lr.line, nil
+		return line, nil
 	}
+}
+
+// decodeLine decodes line number n into c.
+func (d *decoder) decodeLine(line []byte, n int, c *convreport.Conversation) error {
+	if err := d.decodeJSON(line, c); err != nil {
+		le := err.(*LineError)
+		le.Line = n
+		return le
+	}
+	return nil
 }
 
 func isBlank(b []byte) bool {

@@ -32,6 +32,13 @@ type Options struct {
 	// the input has been parsed, rows how many conversations have been
 	// yielded. Both only grow; the last call has the input's size.
 	Progress func(bytesRead int64, rows int)
+	// Workers is how many goroutines decode the input; zero or less means
+	// runtime.GOMAXPROCS(0). One goroutine splits the input into records
+	// (lines, or CSV records) as it is read and the workers decode chunks
+	// of about 1 MiB; rows, errors and progress come out in input order,
+	// exactly as with one worker. With 1, and for an input of less than a
+	// chunk, everything runs on the calling goroutine.
+	Workers int
 	// File names the input in errors ([LineError.File]). [ReadFile] sets
 	// it to the path when it is empty.
 	File string

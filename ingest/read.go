@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 
 	"github.com/convreport/convreport"
@@ -18,28 +17,42 @@ import (
 // [errors.Join] of every *[LineError] (and of the failure that ended the
 // read, if any), nil when there were none.
 func ReadAll(ctx context.Context, r io.Reader, format Format, opt Options) ([]convreport.Conversation, error) {
-	var seq func(context.Context, io.Reader, Options) iter.Seq2[convreport.Conversation, error]
+	var read func(context.Context, io.Reader, Options, *[][]convreport.Conversation, func(convreport.Conversation, error) bool)
 	switch format {
 	case JSONL:
-		seq = ReadJSONL
+		read = readJSONL
 	case CSV:
-		seq = ReadCSV
+		read = readCSV
 	default:
 		return nil, fmt.Errorf("ingest: unknown format %q (want %q or %q)", format, JSONL, CSV)
 	}
 	var (
-		out  []convreport.Conversation
-		errs []error
+		parts [][]convreport.Conversation // the rows, a slice per chunk
+		errs  []error
 	)
-	for c, err := range seq(ctx, r, opt) {
-		if err != nil {
-			if !opt.SkipInvalid {
-				return nil, err
-			}
-			errs = append(errs, err)
-			continue
+	read(ctx, r, opt, &parts, func(_ convreport.Conversation, err error) bool {
+		errs = append(errs, err)
+		return opt.SkipInvalid
+	})
+	if len(errs) > 0 && !opt.SkipInvalid {
+		return nil, errs[0]
+	}
+	if len(parts) == 1 && len(parts[0]) > 0 {
+		return parts[0], errors.Join(errs...)
+	}
+	// One copy into a slice of the final size, rather than the copies of
+	// growing one row by row.
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	var out []convreport.Conversation
+	if n > 0 {
+		out = make([]convreport.Conversation, 0, n)
+		for i, p := range parts {
+			out = append(out, p...)
+			parts[i] = nil
 		}
-		out = append(out, c)
 	}
 	return out, errors.Join(errs...)
 }

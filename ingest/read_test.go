@@ -340,3 +340,39 @@ func BenchmarkWriteJSONL(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadAll reads the conversations of BenchmarkReadJSONL with
+// ReadAll, on one worker (the sequential reader) and on all of them
+// (-cpu sets how many): compare the two in one run.
+func BenchmarkReadAll(b *testing.B) {
+	rows := generate(100_000)
+	for _, format := range []Format{JSONL, CSV} {
+		var buf bytes.Buffer
+		var err error
+		if format == JSONL {
+			err = WriteJSONL(&buf, slices.Values(rows))
+		} else {
+			err = WriteCSV(&buf, benchSchema, slices.Values(rows))
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		data := buf.Bytes()
+		for _, workers := range []int{1, 0} {
+			name := fmt.Sprintf("%s/workers=%d", format, workers)
+			if workers == 0 {
+				name = fmt.Sprintf("%s/workers=GOMAXPROCS", format)
+			}
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					got, err := ReadAll(context.Background(), bytes.NewReader(data), format, Options{Schema: benchSchema, Workers: workers})
+					if err != nil || len(got) != len(rows) {
+						b.Fatalf("read %d rows: %v", len(got), err)
+					}
+				}
+			})
+		}
+	}
+}

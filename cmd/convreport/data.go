@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"database/sql"
+	"errors"
 	"net/url"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for --data postgres://…
@@ -21,6 +23,7 @@ import (
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/parquetio"
 )
 
 // dataFlags name the conversations to load.
@@ -33,8 +36,8 @@ type dataFlags struct {
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.path, "data", "", "conversations (required): a .jsonl or .csv file, - for standard input, an SQLite .db file or a postgres:// URL (reports then run in the database)")
-	fs.StringVar(&d.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -: give csv for CSV on standard input)")
+	fs.StringVar(&d.path, "data", "", "conversations (required): a .jsonl, .csv or .parquet file, - for standard input, an SQLite .db file or a postgres:// URL (reports then run in the database)")
+	fs.StringVar(&d.format, "data-format", "", "jsonl, csv or parquet; default from the file's extension (jsonl for -: give csv for CSV on standard input)")
 	fs.BoolVar(&d.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
 	d.registerSchema(fs)
@@ -50,7 +53,7 @@ func (d *dataFlags) registerSchema(fs *flag.FlagSet) {
 // (an SQLite file, a PostgreSQL URL; cs is nil).
 func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversation, err error) {
 	if d.path == "" {
-		return nil, nil, usageError("--data is required (a .jsonl or .csv file, an SQLite .db file, a postgres:// URL, or - for standard input)")
+		return nil, nil, usageError("--data is required (a .jsonl, .csv or .parquet file, an SQLite .db file, a postgres:// URL, or - for standard input)")
 	}
 	if db, dialect, ok, err := openDatabase(d.path); ok {
 		if err != nil {
@@ -76,6 +79,9 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		return s, nil, nil
 	}
 	format := ingest.Format(strings.ToLower(d.format))
+	if format == formatParquet || (format == "" && isParquet(d.path)) {
+		return c.loadParquet(d)
+	}
 	var r io.Reader
 	var size int64
 	name := d.path
@@ -102,7 +108,7 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		name = filepath.Base(d.path)
 	}
 	if format != ingest.JSONL && format != ingest.CSV {
-		return nil, nil, usageError("--data-format %q: want jsonl or csv", d.format)
+		return nil, nil, usageError("--data-format %q: want jsonl, csv or parquet", d.format)
 	}
 	schema, again, err := c.schemaFor(d, format, name)
 	if err != nil {
@@ -123,7 +129,12 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		// extension to tell; say so rather than fail on line 1.
 		return nil, nil, usageError("--data -: standard input looks like CSV, not JSON Lines; give --data-format csv")
 	}
-	cs, err = ingest.ReadAll(c.ctx, br, format, opt)
+	in := io.Reader(br)
+	if d.path != "-" {
+		// The file itself: ReadAll sizes its rows from the file's size.
+		in = r
+	}
+	cs, err = ingest.ReadAll(c.ctx, in, format, opt)
 	if err != nil && !d.skipInvalid {
 		if schema == nil && strings.Contains(err.Error(), "unknown custom property") {
 			// The data has custom properties nobody declared: say how.
@@ -144,6 +155,49 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		return nil, nil, err
 	}
 	return mem, cs, nil
+}
+
+// formatParquet is --data-format parquet: package parquetio reads it,
+// not ingest.
+const formatParquet ingest.Format = "parquet"
+
+func isParquet(path string) bool { return strings.EqualFold(filepath.Ext(path), ".parquet") }
+
+// loadParquet reads a Parquet file written by "import --out x.parquet"
+// (or any file with its columns) into memory; standard input is read
+// whole first, as Parquet is read from its end.
+func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversation, error) {
+	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: filepath.Base(d.path)}
+	var cs []convreport.Conversation
+	var err error
+	if d.path == "-" {
+		opt.File = "standard input"
+		b, rerr := io.ReadAll(c.stdin)
+		if rerr != nil {
+			return nil, nil, rerr
+		}
+		cs, err = parquetio.Read(c.ctx, bytes.NewReader(b), int64(len(b)), opt)
+	} else {
+		cs, err = parquetio.ReadFile(c.ctx, d.path, opt)
+	}
+	if err != nil && (!d.skipInvalid || cs == nil && !isRowErrors(err)) {
+		return nil, nil, err
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "convreport: skipped invalid rows:\n%v\n", err)
+	}
+	mem, err := memory.New(cs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mem, cs, nil
+}
+
+// isRowErrors reports whether err is only bad rows, which --skip-invalid
+// skips.
+func isRowErrors(err error) bool {
+	var re *parquetio.RowError
+	return errors.As(err, &re)
 }
 
 // looksLikeCSV reports whether the first line of r, read without

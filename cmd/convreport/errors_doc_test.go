@@ -9,8 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/parquetio"
 )
 
 // TestCLIErrorCatalogue runs every command line example of docs/errors.md
@@ -35,6 +39,8 @@ func TestCLIErrorCatalogue(t *testing.T) {
 	} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 	}
+	c1 := convreport.Conversation{ID: "c1", Channel: convreport.Chat, Status: convreport.Open, Assignee: "ana", CreatedAt: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
+	require.NoError(t, parquetio.WriteFile(filepath.Join(dir, "dup.parquet"), nil, []convreport.Conversation{c1, c1}))
 	pattern := regexp.MustCompile("(?s)<!-- error: (cli-\\S+) exit:(\\d+) -->\n```console\n\\$ convreport ([^\n]*)\n(.*?)\n```")
 	matches := pattern.FindAllStringSubmatch(string(doc), -1)
 	require.Equal(t, strings.Count(string(doc), "<!-- error: cli-"), len(matches), "a cli- example is not an exit status and a ```console block starting with $ convreport")

@@ -14,6 +14,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sample"
 )
 
@@ -128,20 +129,24 @@ func (c *cli) generate(args []string) error {
 }
 
 // importData copies conversations from a file into a new SQLite database
-// (or a PostgreSQL one) in sqlsource's default layout, for --data DB.
+// (or a PostgreSQL one) in sqlsource's default layout, for --data DB, or
+// into a new Parquet file, for --data x.parquet.
 func (c *cli) importData(args []string) error {
 	fs := c.flags("import")
 	var data dataFlags
 	data.register(fs)
-	out := fs.String("out", "", "the database to create: an SQLite .db file or a postgres:// URL (required)")
+	out := fs.String("out", "", "what to create: an SQLite .db file, a postgres:// URL or a .parquet file (required)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError("--out is required: an SQLite .db file or a postgres:// URL")
+		return usageError("--out is required: an SQLite .db file, a postgres:// URL or a .parquet file")
 	}
-	if strings.HasSuffix(strings.ToLower(*out), ".db") || strings.HasSuffix(strings.ToLower(*out), ".sqlite") {
+	if lower := strings.ToLower(*out); strings.HasSuffix(lower, ".db") || strings.HasSuffix(lower, ".sqlite") || isParquet(lower) {
 		if _, err := os.Stat(*out); err == nil {
+			if isParquet(lower) {
+				return usageError("--out %s exists; import creates a new file", *out)
+			}
 			return usageError("--out %s exists; import creates a new database", *out)
 		}
 	}
@@ -150,7 +155,14 @@ func (c *cli) importData(args []string) error {
 		return err
 	}
 	if cs == nil {
-		return usageError("--data must be a .jsonl or .csv file")
+		return usageError("--data must be a .jsonl, .csv or .parquet file")
+	}
+	if isParquet(*out) {
+		if err := parquetio.WriteFile(*out, src.Schema(), cs); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", len(cs), *out)
+		return nil
 	}
 	var db *sql.DB
 	var dialect sqlsource.Dialect

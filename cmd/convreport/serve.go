@@ -161,9 +161,9 @@ func sampleEnd(loc *time.Location) time.Time { return time.Date(2025, 6, 1, 0, 0
 
 func (c *cli) serve(args []string) error {
 	fs := c.flags("serve")
-	dataPath := fs.String("data", "sample", "conversations: a .jsonl or .csv file, - for standard input, or sample for generated data")
+	dataPath := fs.String("data", "sample", "conversations: a .jsonl, .csv or .parquet file, - for standard input, or sample for generated data")
 	var data dataFlags
-	fs.StringVar(&data.format, "data-format", "", "jsonl or csv; default from the file's extension (jsonl for -)")
+	fs.StringVar(&data.format, "data-format", "", "jsonl, csv or parquet; default from the file's extension (jsonl for -)")
 	fs.BoolVar(&data.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&data.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
 	follow := fs.Bool("follow", false, "keep reading the --data .jsonl file: each line appended is an upsert (a line with an ID already seen replaces it), and open dashboards update live")

@@ -31,6 +31,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/bench"
+	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/memory"
 )
 
@@ -53,11 +54,11 @@ func main() {
 		o       options
 		noDuck  = flag.Bool("no-duckdb", false, "skip DuckDB")
 		noSQL   = flag.Bool("no-sqlite", false, "skip SQLite")
-		noInges = flag.Bool("no-ingest", false, "skip JSONL ingestion")
+		noInges = flag.Bool("no-ingest", false, "skip reading JSON Lines, CSV and Parquet files")
 	)
 	flag.Uint64Var(&o.seed, "seed", 1, "sample data seed")
 	flag.StringVar(&o.duckdbDir, "duckdb-dir", "", "the bench/duckdb module (default: found from the main module)")
-	flag.StringVar(&o.tmp, "tmp", os.TempDir(), "directory for the JSONL file")
+	flag.StringVar(&o.tmp, "tmp", os.TempDir(), "directory for the JSON Lines, CSV and Parquet files")
 	flag.DurationVar(&o.budget, "budget", 2*time.Second, "keep timing the fast ways, in rounds, until their runs add up to this (7 rounds at least, 25 at most)")
 	flag.Parse()
 	o.sqlite, o.ingest, o.duckdb = !*noSQL, !*noInges, !*noDuck
@@ -97,6 +98,8 @@ type sizeResult struct {
 	times   map[string]measure
 	fp      bench.Footprint
 	jsonlMB float64
+	csvMB   float64
+	pqMB    float64
 	duck    *duckReport
 	digest  string
 	points  int
@@ -129,10 +132,15 @@ const (
 	rNew        = "memory.New (validate, encode, sort)"
 	rSQLLoad    = "SQLite load (one transaction, prepared INSERT; once)"
 	rDuckLoad   = "DuckDB load (Appender; once)"
-	rIngest     = "ingest.ReadAll of the JSONL file"
+	rIngest1    = "ingest.ReadAll of the JSONL file, 1 worker (the sequential reader)"
+	rIngest     = "ingest.ReadAll of the JSONL file, default workers"
+	rCSV1       = "ingest.ReadAll of the CSV file, 1 worker (the sequential reader)"
+	rCSV        = "ingest.ReadAll of the CSV file, default workers"
+	rParquet    = "parquetio.ReadFile of the Parquet file"
+	rParquetSrc = "Parquet file to a ready memory source (parquetio.ReadFile + memory.New)"
 )
 
-var rowOrder = []string{rHand, rHandSorted, rEngine, rEngine1, rMap, rNaive, rSQLite, rDuck, rDrill, rNew, rSQLLoad, rDuckLoad, rIngest}
+var rowOrder = []string{rHand, rHandSorted, rEngine, rEngine1, rMap, rNaive, rSQLite, rDuck, rDrill, rNew, rSQLLoad, rDuckLoad, rIngest1, rIngest, rCSV1, rCSV, rParquet, rParquetSrc}
 
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
@@ -293,32 +301,13 @@ func measureSize(o options, n int, duckBin string, duckErr error) (*sizeResult, 
 	}
 
 	if o.ingest {
-		path := filepath.Join(o.tmp, fmt.Sprintf("convbench-%d-%d.jsonl", n, os.Getpid()))
-		logf("%d: writing %s", n, path)
-		size, err := bench.WriteJSONL(path, d.Convs)
-		if err != nil {
+		if err := measureIngest(ctx, o, res, d.Convs); err != nil {
 			return nil, err
 		}
-		err = func() error {
-			got, err := bench.ReadJSONL(ctx, path)
-			if err != nil {
-				return err
-			}
-			if err := bench.SameConversations(d.Convs, got); err != nil {
-				return err
-			}
-			res.checked = append(res.checked, "ingest.ReadAll (rows read back = rows written)")
-			got = nil
-			_ = got
-			return timeIt(rIngest, 3, 0, func() error { _, err := bench.ReadJSONL(ctx, path); return err })
-		}()
-		os.Remove(path)
-		if err != nil {
-			return nil, err
-		}
-		res.jsonlMB = float64(size) / 1e6
 	} else {
-		res.times[rIngest] = measure{note: "skipped"}
+		for _, row := range []string{rIngest1, rIngest, rCSV1, rCSV, rParquet, rParquetSrc} {
+			res.times[row] = measure{note: "skipped"}
+		}
 	}
 
 	switch {
@@ -348,6 +337,82 @@ func measureSize(o options, n int, duckBin string, duckErr error) (*sizeResult, 
 	}
 	runtime.KeepAlive(src)
 	return res, nil
+}
+
+// measureIngest writes cs as JSON Lines, CSV and Parquet, checks that
+// each reads back equal, and times the reads: JSON Lines and CSV on one
+// worker (the sequential reader) and on all, interleaved so that load
+// from other processes falls on both; Parquet alone and into a memory
+// source.
+func measureIngest(ctx context.Context, o options, res *sizeResult, cs []convreport.Conversation) error {
+	n := len(cs)
+	for _, f := range []struct {
+		ext        string
+		write      func(string, []convreport.Conversation) (int64, error)
+		read       func(string, int) ([]convreport.Conversation, error)
+		seq, par   string
+		mb         *float64
+		checkedFor string
+	}{
+		{"jsonl", bench.WriteJSONL, func(p string, w int) ([]convreport.Conversation, error) {
+			return bench.ReadFile(ctx, p, ingest.JSONL, w)
+		}, rIngest1, rIngest, &res.jsonlMB, "ingest.ReadAll JSONL"},
+		{"csv", bench.WriteCSV, func(p string, w int) ([]convreport.Conversation, error) { return bench.ReadFile(ctx, p, ingest.CSV, w) }, rCSV1, rCSV, &res.csvMB, "ingest.ReadAll CSV"},
+		{"parquet", bench.WriteParquet, func(p string, _ int) ([]convreport.Conversation, error) { return bench.ReadParquet(ctx, p) }, "", rParquet, &res.pqMB, "parquetio.ReadFile"},
+	} {
+		path := filepath.Join(o.tmp, fmt.Sprintf("convbench-%d-%d.%s", n, os.Getpid(), f.ext))
+		logf("%d: writing %s", n, path)
+		size, err := f.write(path, cs)
+		if err != nil {
+			return err
+		}
+		err = func() error {
+			workers := []int{0}
+			if f.seq != "" {
+				workers = append(workers, 1)
+			}
+			for _, w := range workers {
+				got, err := f.read(path, w)
+				if err != nil {
+					return err
+				}
+				if err := bench.SameConversations(cs, got); err != nil {
+					return fmt.Errorf("%s (%d workers): %w", path, w, err)
+				}
+			}
+			res.checked = append(res.checked, f.checkedFor+" (rows read back = rows written)")
+			runtime.GC()
+			ways := []bench.Way{{Name: f.par, Fn: func() error { _, err := f.read(path, 0); return err }}}
+			if f.seq != "" {
+				ways = append(ways, bench.Way{Name: f.seq, Fn: func() error { _, err := f.read(path, 1); return err }})
+			}
+			if f.ext == "parquet" {
+				ways = append(ways, bench.Way{Name: rParquetSrc, Fn: func() error {
+					got, err := f.read(path, 0)
+					if err != nil {
+						return err
+					}
+					_, err = memory.New(got)
+					return err
+				}})
+			}
+			logf("%d: timing the %s reads, interleaved", n, f.ext)
+			ts, err := bench.TimeRounds(ways, 3, 0, 3, 20*time.Minute)
+			if err != nil {
+				return err
+			}
+			for k, t := range ts {
+				res.times[k] = measure{d: t.Median, runs: t.Runs}
+			}
+			return nil
+		}()
+		os.Remove(path)
+		if err != nil {
+			return err
+		}
+		*f.mb = float64(size) / 1e6
+	}
+	return nil
 }
 
 // buildDuck builds duckbench from the bench/duckdb module into a
@@ -564,19 +629,36 @@ func printTables(out io.Writer, o options, rs []*sizeResult, duckErr error) {
 	line("hand-written time per conversation held", perRow(rHand))
 	line("memory source, bytes per conversation (all fields, IDs included; target ≤ 48 for core fields)", func(r *sizeResult) string { return fmt.Sprintf("%.0f B", r.fp.Source) })
 	line("[]Conversation, bytes per conversation", func(r *sizeResult) string { return fmt.Sprintf("%.0f B", r.fp.Slice) })
-	line("JSONL file", func(r *sizeResult) string {
-		if r.jsonlMB == 0 {
-			return "–"
+	file := func(mb func(r *sizeResult) float64) func(r *sizeResult) string {
+		return func(r *sizeResult) string {
+			if mb(r) == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.0f MB (%.0f B/row)", mb(r), mb(r)*1e6/float64(r.n))
 		}
-		return fmt.Sprintf("%.0f MB (%.0f B/row)", r.jsonlMB, r.jsonlMB*1e6/float64(r.n))
-	})
-	line("ingest JSONL throughput", func(r *sizeResult) string {
-		m := r.times[rIngest]
-		if !m.ok() || r.jsonlMB == 0 {
-			return "–"
+	}
+	throughput := func(row string, mb func(r *sizeResult) float64) func(r *sizeResult) string {
+		return func(r *sizeResult) string {
+			m := r.times[row]
+			if !m.ok() || mb(r) == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%.0f MB/s", mb(r)/m.d.Seconds())
 		}
-		return fmt.Sprintf("%.0f MB/s", r.jsonlMB/m.d.Seconds())
-	})
+	}
+	jsonl := func(r *sizeResult) float64 { return r.jsonlMB }
+	csv := func(r *sizeResult) float64 { return r.csvMB }
+	pq := func(r *sizeResult) float64 { return r.pqMB }
+	line("JSONL file", file(jsonl))
+	line("ingest JSONL throughput, 1 worker (the sequential reader)", throughput(rIngest1, jsonl))
+	line(fmt.Sprintf("ingest JSONL throughput, %d workers (target ≥ 400 MB/s)", runtime.GOMAXPROCS(0)), throughput(rIngest, jsonl))
+	line("ingest JSONL: 1 worker / default workers", ratio(rIngest1, rIngest))
+	line("CSV file", file(csv))
+	line("ingest CSV throughput, 1 worker (the sequential reader)", throughput(rCSV1, csv))
+	line(fmt.Sprintf("ingest CSV throughput, %d workers (target ≥ 300 MB/s)", runtime.GOMAXPROCS(0)), throughput(rCSV, csv))
+	line("ingest CSV: 1 worker / default workers", ratio(rCSV1, rCSV))
+	line("Parquet file", file(pq))
+	line("Parquet file to a ready memory source / dashboard run (target ≤ 25x)", ratio(rParquetSrc, rEngine))
 	line("DuckDB vs its own process's hand-written pass", func(r *sizeResult) string {
 		if r.duck == nil || r.duck.HandNs == 0 {
 			return "–"

@@ -1,0 +1,136 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/parquetio"
+	"github.com/convreport/convreport/sample"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// DuckDB's own Parquet reader, which shares no code with parquetio, reads
+// a file parquetio wrote and finds every field of every conversation:
+// strings (null when unknown), counts, times, and the custom properties in
+// the "properties" group. DuckDB holds a TIMESTAMP adjusted to UTC as a
+// TIMESTAMP WITH TIME ZONE, in microseconds: it reads the times to the
+// microsecond (parquetio's own reader, tested in its package, to the
+// nanosecond), durations (INT64 nanoseconds) to the nanosecond.
+func TestDuckDBReadsParquetioFiles(t *testing.T) {
+	schema, err := convreport.NewSchema(
+		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
+		convreport.Property{Name: "score", Kind: convreport.KindNumber},
+		convreport.Property{Name: "vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "due", Kind: convreport.KindTime},
+		convreport.Property{Name: "sla", Kind: convreport.KindDuration},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := sample.Generate(sample.Config{Seed: 5, N: 3000})
+	for i := range cs {
+		c := &cs[i]
+		// Times at odd nanoseconds, in an offset other than UTC.
+		c.CreatedAt = c.CreatedAt.Add(time.Duration(i%1000) + 1).In(time.FixedZone("", -3*3600))
+		switch i % 3 {
+		case 0:
+			c.Properties = map[string]any{"tier": "pro", "score": float64(i) / 7, "vip": i%2 == 0,
+				"due": c.CreatedAt.Add(time.Duration(i) * 1001), "sla": time.Duration(i)*time.Second + 7}
+		case 1:
+			c.Properties = map[string]any{"tier": "free"}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "conversations.parquet")
+	if err := parquetio.WriteFile(path, schema, cs); err != nil {
+		t.Fatal(err)
+	}
+
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	rows, err := db.QueryContext(context.Background(), `
+		SELECT id, channel, inbox, assignee, team, status,
+		       epoch_us(created_at), epoch_us(first_assigned_at), epoch_us(first_response_at), epoch_us(closed_at),
+		       closed_by, origin_url, chatflow, source, contact_id, subject,
+		       incoming_messages, outgoing_messages,
+		       properties.tier, properties.score, properties.vip, epoch_us(properties.due), properties.sla,
+		       typeof(created_at)
+		FROM read_parquet(?, file_row_number = true) ORDER BY file_row_number`, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	str := func(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+	us := func(t time.Time) sql.NullInt64 { // the data's times are after 1970: no rounding down to do
+		if t.IsZero() {
+			return sql.NullInt64{}
+		}
+		return sql.NullInt64{Int64: t.UnixNano() / 1000, Valid: true}
+	}
+	i := 0
+	for rows.Next() {
+		var (
+			s               [12]sql.NullString
+			times           [4]sql.NullInt64
+			in, out         int64
+			tier            sql.NullString
+			score           sql.NullFloat64
+			vip             sql.NullBool
+			due, sla        sql.NullInt64
+			createdAtTypeOf string
+		)
+		if err := rows.Scan(&s[0], &s[1], &s[2], &s[3], &s[4], &s[5], &times[0], &times[1], &times[2], &times[3],
+			&s[6], &s[7], &s[8], &s[9], &s[10], &s[11], &in, &out, &tier, &score, &vip, &due, &sla, &createdAtTypeOf); err != nil {
+			t.Fatal(err)
+		}
+		if i >= len(cs) {
+			t.Fatalf("DuckDB reads more than %d rows", len(cs))
+		}
+		c := cs[i]
+		wantS := [12]sql.NullString{str(c.ID), str(string(c.Channel)), str(c.Inbox), str(c.Assignee), str(c.Team), str(string(c.Status)),
+			str(c.ClosedBy), str(c.OriginURL), str(c.Chatflow), str(c.Source), str(c.ContactID), str(c.Subject)}
+		wantT := [4]sql.NullInt64{us(c.CreatedAt), us(c.FirstAssignedAt), us(c.FirstResponseAt), us(c.ClosedAt)}
+		if s != wantS || times != wantT || in != int64(c.IncomingMessages) || out != int64(c.OutgoingMessages) {
+			t.Fatalf("row %d: DuckDB reads %v %v %d %d, want %v %v %d %d", i, s, times, in, out, wantS, wantT, c.IncomingMessages, c.OutgoingMessages)
+		}
+		var wantTier sql.NullString
+		var wantScore sql.NullFloat64
+		var wantVip sql.NullBool
+		var wantDue, wantSLA sql.NullInt64
+		if v, ok := c.Properties["tier"]; ok {
+			wantTier = sql.NullString{String: v.(string), Valid: true}
+		}
+		if v, ok := c.Properties["score"]; ok {
+			wantScore = sql.NullFloat64{Float64: v.(float64), Valid: true}
+		}
+		if v, ok := c.Properties["vip"]; ok {
+			wantVip = sql.NullBool{Bool: v.(bool), Valid: true}
+		}
+		if v, ok := c.Properties["due"]; ok {
+			wantDue = us(v.(time.Time))
+		}
+		if v, ok := c.Properties["sla"]; ok {
+			wantSLA = sql.NullInt64{Int64: int64(v.(time.Duration)), Valid: true}
+		}
+		if tier != wantTier || score != wantScore || vip != wantVip || due != wantDue || sla != wantSLA {
+			t.Fatalf("row %d: properties %v %v %v %v %v, want %v %v %v %v %v", i, tier, score, vip, due, sla, wantTier, wantScore, wantVip, wantDue, wantSLA)
+		}
+		if createdAtTypeOf != "TIMESTAMP WITH TIME ZONE" {
+			t.Fatalf("DuckDB reads created_at as %s, want a TIMESTAMP WITH TIME ZONE", createdAtTypeOf)
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if i != len(cs) {
+		t.Fatalf("DuckDB read %d rows, want %d", i, len(cs))
+	}
+}

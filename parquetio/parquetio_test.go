@@ -1,0 +1,371 @@
+package parquetio
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/sample"
+)
+
+func testSchema(t testing.TB) *convreport.Schema {
+	t.Helper()
+	s, err := convreport.NewSchema(
+		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro", "enterprise"}},
+		convreport.Property{Name: "score", Kind: convreport.KindNumber},
+		convreport.Property{Name: "vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "due", Kind: convreport.KindTime},
+		convreport.Property{Name: "sla", Kind: convreport.KindDuration},
+		convreport.Property{Name: "note", Kind: convreport.KindString},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// randomConversations are valid conversations using every field, with
+// times at odd nanoseconds in several offsets and every custom property
+// sometimes set, sometimes not.
+func randomConversations(n int, seed uint64) []convreport.Conversation {
+	r := rand.New(rand.NewPCG(seed, 7))
+	zones := []*time.Location{time.UTC, time.FixedZone("", 3600), time.FixedZone("", -9*3600-1800)}
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
+	out := make([]convreport.Conversation, n)
+	for i := range out {
+		created := base.Add(time.Duration(r.Int64N(int64(90 * 24 * time.Hour)))).In(zones[r.IntN(3)])
+		c := convreport.Conversation{
+			ID:        fmt.Sprintf("c-%d-%x", i, r.Uint32()),
+			Channel:   convreport.Channels()[r.IntN(len(convreport.Channels()))],
+			Inbox:     pick("", "Sales", "Support", "Billing"),
+			Team:      pick("", "Team A", "Équipe B"),
+			Status:    convreport.Open,
+			CreatedAt: created,
+			ContactID: pick("", fmt.Sprintf("contact-%d", r.IntN(1000))),
+			Subject:   pick("", "Order #12, \"urgent\"\nsecond line", "日本語 🎉"),
+			OriginURL: pick("", "https://shop.example.com/p/1?utm=x"),
+			Source:    pick("", "widget", "api"),
+			Chatflow:  pick("", "Welcome flow"),
+
+			IncomingMessages: r.IntN(40), OutgoingMessages: r.IntN(40),
+		}
+		if r.IntN(4) > 0 {
+			c.Assignee = fmt.Sprintf("rep-%02d", r.IntN(30))
+			c.FirstAssignedAt = created.Add(time.Duration(r.Int64N(int64(time.Hour))))
+			if r.IntN(3) > 0 {
+				c.FirstResponseAt = c.FirstAssignedAt.Add(time.Duration(r.Int64N(int64(time.Hour))))
+			}
+		}
+		if r.IntN(2) == 0 {
+			c.Status = convreport.Closed
+			c.ClosedAt = created.Add(time.Duration(r.Int64N(int64(72 * time.Hour))))
+			c.ClosedBy = c.Assignee
+		}
+		props := map[string]any{}
+		if r.IntN(2) == 0 {
+			props["tier"] = pick("free", "pro", "enterprise")
+		}
+		if r.IntN(2) == 0 {
+			props["score"] = r.NormFloat64() * 1e3
+		}
+		if r.IntN(2) == 0 {
+			props["vip"] = r.IntN(2) == 0
+		}
+		if r.IntN(2) == 0 {
+			props["due"] = created.Add(time.Duration(r.Int64N(1 << 50))).In(zones[r.IntN(3)])
+		}
+		if r.IntN(2) == 0 {
+			props["sla"] = time.Duration(r.Int64N(1<<40) - 1<<39)
+		}
+		if r.IntN(2) == 0 {
+			props["note"] = pick("a", "b, \"c\"", "ü")
+		}
+		if len(props) > 0 {
+			c.Properties = props
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// same requires got to hold want's conversations, field for field; times
+// as the same instants (Parquet keeps no offset).
+func same(t *testing.T, want, got []convreport.Conversation) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("got %d conversations, want %d", len(got), len(want))
+	}
+	norm := func(c convreport.Conversation) convreport.Conversation {
+		for _, p := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+			if !p.IsZero() {
+				*p = p.UTC()
+			}
+		}
+		if c.Properties != nil {
+			m := map[string]any{}
+			for k, v := range c.Properties {
+				if tv, ok := v.(time.Time); ok {
+					v = tv.UTC()
+				}
+				m[k] = v
+			}
+			c.Properties = m
+		}
+		return c
+	}
+	for i := range want {
+		if a, b := norm(want[i]), norm(got[i]); !reflect.DeepEqual(a, b) {
+			t.Fatalf("conversation %d differs:\nwant %+v\ngot  %+v", i, a, b)
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	schema := testSchema(t)
+	old := rowsPerGroup
+	rowsPerGroup = 1000 // several row groups, the last one short
+	defer func() { rowsPerGroup = old }()
+	for _, n := range []int{0, 1, 999, 5432} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			want := randomConversations(n, uint64(n))
+			for i := range want {
+				if err := schema.Validate(&want[i]); err != nil {
+					t.Fatalf("the test's data is invalid: %v", err)
+				}
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, schema, slices.Values(want)); err != nil {
+				t.Fatal(err)
+			}
+			for _, workers := range []int{1, 3} {
+				got, err := Read(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), ingest.Options{Schema: schema, Workers: workers})
+				if err != nil {
+					t.Fatal(err)
+				}
+				same(t, want, got)
+			}
+			fs, err := FileSchema(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(fs.Custom(), schema.Custom()) {
+				t.Fatalf("FileSchema: %+v, want %+v", fs.Custom(), schema.Custom())
+			}
+		})
+	}
+}
+
+// The sample data, as convbench and the demo use it, reads back equal
+// from a file on disk.
+func TestRoundTripSampleFile(t *testing.T) {
+	want := sample.Generate(sample.Config{Seed: 3, N: 20_000})
+	path := filepath.Join(t.TempDir(), "sample.parquet")
+	if err := WriteFile(path, nil, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(context.Background(), path, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, want, got)
+}
+
+// A row is checked as a line is: a record rule broken, a duplicate ID.
+func TestRowErrors(t *testing.T) {
+	ok := func(id string) convreport.Conversation {
+		return convreport.Conversation{ID: id, Channel: convreport.Chat, Status: convreport.Open, CreatedAt: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
+	}
+	closed := ok("c2")
+	closed.Status = convreport.Closed
+	rows := []convreport.Conversation{ok("c1"), closed, ok("c3"), ok("c1"), ok("")}
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	read := func(opt ingest.Options) ([]convreport.Conversation, error) {
+		opt.File = "x.parquet"
+		return Read(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), opt)
+	}
+	got, err := read(ingest.Options{})
+	if got != nil || err == nil || err.Error() != `x.parquet: row 2: conversation "c2": closed_at: is missing but the conversation is closed` {
+		t.Fatalf("strict: %d rows, %v", len(got), err)
+	}
+	var re *RowError
+	var ve *convreport.ValidationError
+	if !errors.As(err, &re) || re.Row != 2 || re.Field != "closed_at" || !errors.As(err, &ve) || ve.Index != 1 {
+		t.Fatalf("strict: %#v", err)
+	}
+	got, err = read(ingest.Options{SkipInvalid: true})
+	want := []string{
+		`x.parquet: row 2: conversation "c2": closed_at: is missing but the conversation is closed`,
+		`x.parquet: row 4: conversation "c1": id: duplicates the conversation on row 1`,
+		`x.parquet: row 5: id: is empty`,
+	}
+	var msgs []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		msgs = append(msgs, e.Error())
+	}
+	if !slices.Equal(msgs, want) {
+		t.Fatalf("errors\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
+	}
+	if len(got) != 2 || got[0].ID != "c1" || got[1].ID != "c3" {
+		t.Fatalf("kept %v", got)
+	}
+}
+
+// Files that are not files of conversations get a *FileError naming
+// the column.
+func TestFileErrors(t *testing.T) {
+	write := func(t *testing.T, model any) []byte {
+		var buf bytes.Buffer
+		w := parquet.NewWriter(&buf, parquet.SchemaOf(model))
+		if err := w.Write(model); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	type missing struct {
+		ID      string `parquet:"id"`
+		Channel string `parquet:"channel"`
+	}
+	type wrongType struct {
+		ID        string `parquet:"id"`
+		Channel   string `parquet:"channel"`
+		Status    string `parquet:"status"`
+		CreatedAt int64  `parquet:"created_at"`
+	}
+	type unknown struct {
+		ID        string    `parquet:"id"`
+		Channel   string    `parquet:"channel"`
+		Status    string    `parquet:"status"`
+		CreatedAt time.Time `parquet:"created_at,timestamp(nanosecond)"`
+		Asignee   string    `parquet:"asignee"`
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		opt  ingest.Options
+		want string
+	}{
+		{"not parquet", []byte("id,channel\n"), ingest.Options{}, "parquetio: f.parquet: "},
+		{"missing columns", write(t, missing{"c1", "chat"}), ingest.Options{}, `parquetio: f.parquet: missing required column(s) "status", "created_at"`},
+		{"wrong type", write(t, wrongType{"c1", "chat", "open", 1}), ingest.Options{}, `parquetio: f.parquet: column "created_at": holds INT(64,true), want a TIMESTAMP(NANOS) adjusted to UTC`},
+		{"unknown column", write(t, unknown{"c1", "chat", "open", time.Now(), "x"}), ingest.Options{}, `parquetio: f.parquet: column "asignee": is not a field of conversations (did you mean "assignee"?)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opt.File = "f.parquet"
+			_, err := Read(context.Background(), bytes.NewReader(tc.data), int64(len(tc.data)), tc.opt)
+			var fe *FileError
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %s", err, tc.want)
+			}
+		})
+	}
+	// IgnoreUnknown reads the rest.
+	data := write(t, unknown{"c1", "chat", "open", time.Date(2025, 3, 3, 9, 0, 0, 5, time.UTC), "x"})
+	got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{IgnoreUnknown: true})
+	if err != nil || len(got) != 1 || got[0].ID != "c1" || got[0].CreatedAt.Nanosecond() != 5 {
+		t.Fatalf("IgnoreUnknown: %v %v", got, err)
+	}
+}
+
+// Write refuses what it could not read back.
+func TestWriteErrors(t *testing.T) {
+	c := convreport.Conversation{ID: "c1", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)}
+	err := Write(&bytes.Buffer{}, nil, slices.Values([]convreport.Conversation{c}))
+	if err == nil || !strings.Contains(err.Error(), "created_at") {
+		t.Fatalf("time out of range: %v", err)
+	}
+	c.CreatedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.Properties = map[string]any{"tier": "pro"}
+	err = Write(&bytes.Buffer{}, nil, slices.Values([]convreport.Conversation{c}))
+	if err == nil || err.Error() != `parquetio: conversation #0 ("c1"): properties.tier: is not a custom property of the schema` {
+		t.Fatalf("undeclared property: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "x.parquet")
+	if err := WriteFile(path, nil, []convreport.Conversation{c}); err == nil {
+		t.Fatal("no error")
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the failed file is left: %v", err)
+	}
+}
+
+// BenchmarkRead reads 200,000 sample conversations from a Parquet file in
+// memory.
+func BenchmarkRead(b *testing.B) {
+	cs := sample.Generate(sample.Config{Seed: 1, N: 200_000})
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(cs)); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{})
+		if err != nil || len(got) != len(cs) {
+			b.Fatalf("%d rows: %v", len(got), err)
+		}
+	}
+}
+
+// BenchmarkWrite writes the same conversations.
+func BenchmarkWrite(b *testing.B) {
+	cs := sample.Generate(sample.Config{Seed: 1, N: 200_000})
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Write(io.Discard, nil, slices.Values(cs)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A damaged file is an error, never a crash: bytes of a valid file
+// flipped here and there, or the file cut short.
+func TestDamagedFiles(t *testing.T) {
+	schema := testSchema(t)
+	var buf bytes.Buffer
+	if err := Write(&buf, schema, slices.Values(randomConversations(300, 9))); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 300 {
+		data := slices.Clone(good)
+		if i%3 == 0 {
+			data = data[:r.IntN(len(data))]
+		} else {
+			for range 1 + r.IntN(4) {
+				data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
+			}
+		}
+		rows, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema, SkipInvalid: true})
+		for j := range rows {
+			if verr := schema.Validate(&rows[j]); verr != nil {
+				t.Fatalf("damage %d: an invalid row is kept: %v", i, verr)
+			}
+		}
+		if err == nil && len(rows) == 0 {
+			t.Fatalf("damage %d: no rows and no error", i)
+		}
+	}
+}

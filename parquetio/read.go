@@ -1,0 +1,550 @@
+package parquetio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/suggest"
+)
+
+// RowError reports a problem with one row of a Parquet file. Its message
+// has the form
+//
+//	conversations.parquet: row 17: conversation "c-1": closed_at: is missing but the conversation is closed
+//
+// When the row breaks a record rule or repeats an ID, Err is a
+// *[convreport.ValidationError] (its Index is the row's, from 0).
+type RowError struct {
+	File  string // [ingest.Options.File]: the input's name, or empty
+	Row   int    // from 1
+	Field string // the column at fault, or empty
+	Err   error
+}
+
+// Error formats the error as "[file: ]row N: [field: ]problem".
+func (e *RowError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	b.WriteString("row ")
+	b.WriteString(strconv.Itoa(e.Row))
+	b.WriteString(": ")
+	var ve *convreport.ValidationError
+	if errors.As(e.Err, &ve) {
+		if ve.ID != "" {
+			fmt.Fprintf(&b, "conversation %q: ", ve.ID)
+		}
+		b.WriteString(ve.Field)
+		b.WriteString(": ")
+		b.WriteString(ve.Reason)
+		return b.String()
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *RowError) Unwrap() error { return e.Err }
+
+// FileError reports a file that is not a Parquet file of conversations:
+// not Parquet at all, a required column missing, a column of the wrong
+// type, an unknown column.
+type FileError struct {
+	File   string // [ingest.Options.File], or empty
+	Column string // the column at fault, or empty
+	Err    error
+}
+
+// Error formats the error as "parquetio: [file: ][column X: ]problem".
+func (e *FileError) Error() string {
+	var b strings.Builder
+	b.WriteString("parquetio: ")
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, "column %q: ", e.Column)
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ReadFile reads the conversations of a Parquet file, as [Read] does.
+// Errors name the file, unless opt.File names it otherwise.
+func ReadFile(ctx context.Context, path string, opt ingest.Options) ([]convreport.Conversation, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if opt.File == "" {
+		opt.File = path
+	}
+	return Read(ctx, f, st.Size(), opt)
+}
+
+// Read reads every conversation of the Parquet file r of size bytes.
+//
+// The file's columns are the JSON Lines keys (see package ingest); a
+// custom property is the column NAME of a group "properties". The columns
+// id, channel, status and created_at are required, and a column opt.Schema
+// does not declare is an error unless opt.IgnoreUnknown is set. Each row is
+// checked as ingest checks a line (the schema's Validate, IDs unique) and a
+// bad row is a *[RowError]: Read returns the first, or with
+// opt.SkipInvalid every valid conversation and the [errors.Join] of every
+// bad row's error. A file that is not one of conversations is a
+// *[FileError]. Columns are decoded on opt.Workers goroutines (0: all
+// cores). opt.Progress, when set, is called once at the end; MaxLineBytes
+// does not apply.
+func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (rows []convreport.Conversation, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fileErr := func(col string, err error) error { return &FileError{File: opt.File, Column: col, Err: err} }
+	// A damaged file must not crash the program through the Parquet
+	// library: a panic of its decoders is the file's error.
+	defer func() {
+		if p := recover(); p != nil {
+			rows, err = nil, fileErr("", fmt.Errorf("cannot be decoded: %v", p))
+		}
+	}()
+	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, fileErr("", err)
+	}
+	schema := opt.Schema
+	if schema == nil {
+		schema = convreport.DefaultSchema()
+	}
+	cols, err := columnsOf(f.Schema(), schema, opt.IgnoreUnknown)
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.File = opt.File
+		}
+		return nil, err
+	}
+	n := f.NumRows()
+	if n < 0 {
+		return nil, fileErr("", fmt.Errorf("the footer says %d rows", n))
+	}
+
+	// A task decodes columns of one row group; tasks write distinct
+	// fields of the rows, so they run in parallel without locks. The
+	// custom properties share a map a row: one task does them all.
+	type task struct {
+		cols []column
+		rg   parquet.RowGroup
+		base int64
+	}
+	var tasks []task
+	var props []column
+	for _, c := range cols {
+		if c.prop != nil {
+			props = append(props, c)
+		}
+	}
+	base := int64(0)
+	for _, rg := range f.RowGroups() {
+		if rg.NumRows() < 0 {
+			return nil, fileErr("", fmt.Errorf("a row group says %d rows", rg.NumRows()))
+		}
+		for _, c := range cols {
+			if c.prop == nil {
+				tasks = append(tasks, task{[]column{c}, rg, base})
+			}
+		}
+		if len(props) > 0 {
+			tasks = append(tasks, task{props, rg, base})
+		}
+		base += rg.NumRows()
+	}
+	if base != n {
+		return nil, fileErr("", fmt.Errorf("row groups hold %d rows, the footer says %d", base, n))
+	}
+	out := make([]convreport.Conversation, n)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan task)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			d := newColumnDecoder()
+			for t := range next {
+				if errs[w] != nil || ctx.Err() != nil {
+					continue
+				}
+				for _, c := range t.cols {
+					if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
+						errs[w] = fileErr(c.name, err)
+						break
+					}
+				}
+			}
+		})
+	}
+	for _, t := range tasks {
+		next <- t
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	out, err = check(ctx, schema, out, opt)
+	if opt.Progress != nil {
+		opt.Progress(size, len(out))
+	}
+	return out, err
+}
+
+// check validates the rows read and their IDs, as ingest does lines.
+func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Conversation, opt ingest.Options) ([]convreport.Conversation, error) {
+	var errs []error
+	ids := make(map[string]int, len(rows))
+	kept := rows[:0]
+	for i := range rows {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		c := &rows[i]
+		first, dup := ids[c.ID]
+		if !dup && c.ID != "" {
+			ids[c.ID] = i + 1
+		}
+		var err error
+		if verr := schema.Validate(c); verr != nil {
+			var ve *convreport.ValidationError
+			if errors.As(verr, &ve) {
+				ve.Index = i
+				err = &RowError{File: opt.File, Row: i + 1, Field: ve.Field, Err: ve}
+			} else {
+				err = &RowError{File: opt.File, Row: i + 1, Err: verr}
+			}
+		} else if dup {
+			err = &RowError{File: opt.File, Row: i + 1, Field: "id", Err: &convreport.ValidationError{
+				ID: c.ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", first)}}
+		}
+		if err != nil {
+			if !opt.SkipInvalid {
+				return nil, err
+			}
+			errs = append(errs, err)
+			continue
+		}
+		kept = append(kept, *c)
+	}
+	// Clear what compaction left behind, so that it holds no memory.
+	clear(rows[len(kept):])
+	if len(kept) == 0 {
+		kept = nil
+	}
+	return kept, errors.Join(errs...)
+}
+
+// columnsOf matches the file's columns with the fields of schema.
+func columnsOf(fs *parquet.Schema, schema *convreport.Schema, ignoreUnknown bool) ([]column, error) {
+	var cols []column
+	have := map[string]bool{}
+	for i, path := range fs.Columns() {
+		leaf, _ := fs.Lookup(path...)
+		name := strings.Join(path, ".")
+		col := column{name: name, index: i, maxDef: leaf.MaxDefinitionLevel}
+		if leaf.MaxRepetitionLevel > 0 {
+			return nil, &FileError{Column: name, Err: errors.New("is repeated; conversations have one value a field")}
+		}
+		switch {
+		case len(path) == 1:
+			for j := range builtins {
+				if builtins[j].name == path[0] {
+					col.f = &builtins[j]
+				}
+			}
+		case len(path) == 2 && path[0] == "properties":
+			if p, ok := schema.Lookup(path[1]); ok && p.Custom {
+				col.prop = &p
+			}
+		}
+		if col.f == nil && col.prop == nil {
+			if ignoreUnknown {
+				continue
+			}
+			return nil, &FileError{Column: name, Err: unknownColumn(name, schema)}
+		}
+		if err := checkType(col, leaf.Node); err != nil {
+			return nil, &FileError{Column: name, Err: err}
+		}
+		have[name] = true
+		cols = append(cols, col)
+	}
+	var missing []string
+	for _, b := range builtins {
+		if b.needed && !have[b.name] {
+			missing = append(missing, strconv.Quote(b.name))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &FileError{Err: fmt.Errorf("missing required column(s) %s", strings.Join(missing, ", "))}
+	}
+	return cols, nil
+}
+
+func unknownColumn(name string, schema *convreport.Schema) error {
+	var cands []suggest.Candidate
+	for _, b := range builtins {
+		cands = append(cands, suggest.Candidate{Text: b.name, Suggest: b.name})
+	}
+	for _, p := range schema.Custom() {
+		cands = append(cands, suggest.Candidate{Text: "properties." + p.Name, Suggest: "properties." + p.Name})
+	}
+	if s := suggest.Closest(name, cands); s != "" {
+		return fmt.Errorf("is not a field of conversations (did you mean %q?)", s)
+	}
+	return errors.New("is not a field of conversations")
+}
+
+// checkType requires a column's type to be the one Write gives it.
+func checkType(col column, n parquet.Node) error {
+	t := n.Type()
+	var lv format.LogicalTypeValue
+	if lt := t.LogicalType(); lt != nil {
+		lv = lt.Value
+	}
+	kind := t.Kind()
+	var want string
+	ok := false
+	switch wantType(col) {
+	case "string":
+		want = "a UTF-8 string"
+		_, utf8 := lv.(*format.StringType)
+		ok = kind == parquet.ByteArray && utf8
+	case "timestamp":
+		want = "a TIMESTAMP(NANOS) adjusted to UTC"
+		ts, isTS := lv.(*format.TimestampType)
+		if isTS {
+			_, nanos := ts.Unit.Value.(*format.NanoSeconds)
+			ok = kind == parquet.Int64 && ts.IsAdjustedToUTC && nanos
+		}
+	case "int64":
+		want = "a 64-bit integer"
+		it, isInt := lv.(*format.IntType)
+		ok = kind == parquet.Int64 && (lv == nil || (isInt && it.BitWidth == 64 && it.IsSigned))
+	case "double":
+		want = "a DOUBLE"
+		ok = kind == parquet.Double
+	case "boolean":
+		want = "a BOOLEAN"
+		ok = kind == parquet.Boolean
+	}
+	if !ok {
+		return fmt.Errorf("holds %s, want %s", t, want)
+	}
+	return nil
+}
+
+func wantType(col column) string {
+	if col.f != nil {
+		switch col.f.typ {
+		case tTime:
+			return "timestamp"
+		case tCount:
+			return "int64"
+		}
+		return "string"
+	}
+	switch col.prop.Kind {
+	case convreport.KindNumber:
+		return "double"
+	case convreport.KindBool:
+		return "boolean"
+	case convreport.KindTime:
+		return "timestamp"
+	case convreport.KindDuration:
+		return "int64"
+	}
+	return "string"
+}
+
+// FileSchema returns the schema a file written by [Write] declares: its
+// custom properties, to pass as [ingest.Options.Schema].
+func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
+	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, &FileError{Err: err}
+	}
+	v, ok := f.Lookup(metaSchema)
+	if !ok {
+		return convreport.DefaultSchema(), nil
+	}
+	var decl []declaration
+	if err := json.Unmarshal([]byte(v), &decl); err != nil {
+		return nil, &FileError{Err: fmt.Errorf("metadata %q: %v", metaSchema, err)}
+	}
+	var props []convreport.Property
+	for _, d := range decl {
+		props = append(props, convreport.Property{Name: d.Name, Kind: d.Kind, Values: d.Values})
+	}
+	return convreport.NewSchema(props...)
+}
+
+// columnDecoder decodes column chunks into rows; it holds one worker's
+// buffers and its interned strings.
+type columnDecoder struct {
+	values []parquet.Value
+	intern map[string]string
+}
+
+func newColumnDecoder() *columnDecoder {
+	return &columnDecoder{values: make([]parquet.Value, 4096), intern: map[string]string{}}
+}
+
+// decode reads chunk's values into rows, one a row.
+func (d *columnDecoder) decode(col column, chunk parquet.ColumnChunk, rows []convreport.Conversation) error {
+	pages := chunk.Pages()
+	defer pages.Close()
+	clear(d.intern)
+	i := 0
+	for {
+		page, err := pages.ReadPage()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		vr := page.Values()
+		for {
+			k, err := vr.ReadValues(d.values)
+			if i+k > len(rows) {
+				parquet.Release(page)
+				return fmt.Errorf("holds more values than rows")
+			}
+			for _, v := range d.values[:k] {
+				if !v.IsNull() {
+					if err := d.set(col, &rows[i], v); err != nil {
+						parquet.Release(page)
+						return fmt.Errorf("row %d: %w", i+1, err)
+					}
+				}
+				i++
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				parquet.Release(page)
+				return err
+			}
+		}
+		parquet.Release(page)
+	}
+	if i != len(rows) {
+		return fmt.Errorf("holds %d values for %d rows", i, len(rows))
+	}
+	return nil
+}
+
+// safeDecode is decode with a panic of the Parquet library's decoders,
+// on a damaged file, returned as an error.
+func (d *columnDecoder) safeDecode(col column, chunk parquet.ColumnChunk, rows []convreport.Conversation) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("cannot be decoded: %v", p)
+		}
+	}()
+	return d.decode(col, chunk, rows)
+}
+
+func (d *columnDecoder) str(b []byte, shared bool) string {
+	if !shared {
+		return string(b)
+	}
+	if s, ok := d.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.intern) < 4096 {
+		d.intern[s] = s
+	}
+	return s
+}
+
+func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Value) error {
+	if col.f != nil {
+		switch col.f.typ {
+		case tString:
+			col.f.set(c, d.str(v.ByteArray(), col.f.dict))
+		case tTime:
+			*col.f.time(c) = time.Unix(0, v.Int64()).UTC()
+		case tCount:
+			n := v.Int64()
+			if n < 0 || n > 1<<53 {
+				return fmt.Errorf("%d is not a message count", n)
+			}
+			*col.f.count(c) = int(n)
+		}
+		return nil
+	}
+	var val any
+	switch p := col.prop; p.Kind {
+	case convreport.KindString:
+		if len(v.ByteArray()) == 0 {
+			return nil // unknown, as in JSON Lines
+		}
+		val = string(v.ByteArray())
+	case convreport.KindEnum:
+		if len(v.ByteArray()) == 0 {
+			return nil
+		}
+		val = d.str(v.ByteArray(), true)
+	case convreport.KindNumber:
+		val = v.Double()
+	case convreport.KindBool:
+		val = v.Boolean()
+	case convreport.KindTime:
+		val = time.Unix(0, v.Int64()).UTC()
+	case convreport.KindDuration:
+		val = time.Duration(v.Int64())
+	}
+	if c.Properties == nil {
+		c.Properties = map[string]any{}
+	}
+	c.Properties[col.prop.Name] = val
+	return nil
+}
