@@ -24,6 +24,9 @@ type Source struct {
 	onDecline func(error)
 	answered  atomic.Int64
 	declined  atomic.Int64
+	// cluster is a ClickHouse Distributed table's cluster, for naming a
+	// shard that is down.
+	cluster string
 }
 
 var (
@@ -76,13 +79,19 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	}
 	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline}
 	// Selecting every column of no row proves the table and columns exist.
+	ctx := context.Background()
 	q, _ := s.selectRows()
 	q.w(" WHERE 1 = 0")
-	rows, err := db.QueryContext(context.Background(), q.String(), q.args...)
+	rows, err := db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlsource: table %s does not have the mapped columns: %w", l.d.quote(l.table), err)
 	}
 	rows.Close()
+	if d == ClickHouse {
+		if s.cluster, err = distributedCluster(ctx, db, l.table); err != nil {
+			return nil, fmt.Errorf("sqlsource: table %s: reading its engine: %w", l.d.quote(l.table), err)
+		}
+	}
 	return s, nil
 }
 
@@ -166,9 +175,12 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 			q.w(w.String())
 			q.args = append(q.args, w.args...)
 		}
+		if s.d == ClickHouse {
+			q.w(clickHouseSettings)
+		}
 		rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
 		if err != nil {
-			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
 			return
 		}
 		defer rows.Close()
@@ -188,7 +200,7 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
 			return
 		}
 		if err := ctx.Err(); err != nil {
