@@ -85,11 +85,6 @@ func (d Dialect) checkIdent(name string) error {
 	case d == PostgreSQL && len(name) > 63:
 		// PostgreSQL would silently truncate it to another name.
 		return fmt.Errorf("is %d bytes long; PostgreSQL identifiers hold at most 63", len(name))
-	case d == ClickHouse && strings.HasPrefix(name, aliasPrefix):
-		// ClickHouse lets a SELECT's aliases shadow columns of the same
-		// name anywhere in the query: the statements' own aliases would
-		// replace such a column.
-		return fmt.Errorf("starts with %q, which ClickHouse statements of this package use for their aliases", aliasPrefix)
 	}
 	return nil
 }
@@ -127,8 +122,8 @@ func (q *sqlBuf) param(v any, pgType string) {
 	}
 }
 
-// aliasPrefix starts the aliases of the package's ClickHouse statements;
-// no mapped column may start with it (see checkIdent).
+// aliasPrefix starts the aliases of the package's statements; no mapped
+// ClickHouse column may start with it (see newLayout).
 const aliasPrefix = "convreport_"
 
 // size estimates the statement's length once ClickHouse's driver has

@@ -168,6 +168,12 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 		if err := d.checkIdent(c.name); err != nil {
 			return nil, fmt.Errorf("sqlsource: mapping: column name %q of %s %v", c.name, p.Name, err)
 		}
+		if d == ClickHouse && strings.HasPrefix(c.name, aliasPrefix) {
+			// ClickHouse lets a SELECT's aliases shadow columns of the
+			// same name anywhere in the query: the statements' own
+			// aliases would replace such a column.
+			return nil, fmt.Errorf("sqlsource: mapping: column name %q of %s starts with %q, which the ClickHouse statements use for their aliases", c.name, p.Name, aliasPrefix)
+		}
 		if c.key == "" {
 			f := d.fold(c.name)
 			if other, dup := used[f]; dup {
