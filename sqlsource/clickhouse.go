@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport"
 )
 
 // querier is what a statement runs on: the *sql.DB, or a transaction.
@@ -120,4 +123,63 @@ func distributedCluster(ctx context.Context, db *sql.DB, table string) (string, 
 		name = strings.ReplaceAll(name[1:len(name)-1], `\`, "")
 	}
 	return name, nil
+}
+
+// clickHouseTypes lists, by kind, the column types whose values the
+// statements read exactly, wrappers Nullable and LowCardinality aside.
+var clickHouseTypes = map[convreport.Kind][]string{
+	convreport.KindString:   {"String"},
+	convreport.KindEnum:     {"String"},
+	convreport.KindNumber:   {"Float64", "Float32", "Int64", "Int32", "Int16", "Int8", "UInt32", "UInt16", "UInt8"},
+	convreport.KindBool:     {"UInt8", "Bool"},
+	convreport.KindTime:     {"Int64"},
+	convreport.KindDuration: {"Int64"},
+}
+
+// checkClickHouseTypes refuses a mapped column whose type would be read
+// wrongly: a DateTime for a time (the package reads Unix nanoseconds), a
+// FixedString (padded with NULs), a number for a string.
+func (s *Source) checkClickHouseTypes(ctx context.Context) error {
+	q := &sqlBuf{d: ClickHouse}
+	q.w("SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ")
+	q.param(s.l.table, "text")
+	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("sqlsource: table %s: reading its column types: %w", ClickHouse.quote(s.l.table), err)
+	}
+	defer rows.Close()
+	types := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return err
+		}
+		types[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range s.l.stored() {
+		typ, ok := types[c.name]
+		if !ok {
+			continue // New's SELECT already proved the column exists
+		}
+		base := typ
+		for _, w := range []string{"Nullable(", "LowCardinality("} {
+			if strings.HasPrefix(base, w) && strings.HasSuffix(base, ")") {
+				base = base[len(w) : len(base)-1]
+			}
+		}
+		if strings.HasPrefix(base, "Nullable(") {
+			base = strings.TrimSuffix(strings.TrimPrefix(base, "Nullable("), ")")
+		}
+		if !slices.Contains(clickHouseTypes[c.prop.Kind], base) {
+			want := strings.Join(clickHouseTypes[c.prop.Kind], ", ")
+			if c.prop.Kind == convreport.KindTime {
+				want = "Int64 (Unix nanoseconds)"
+			}
+			return fmt.Errorf("sqlsource: table %s: column %s of %s (%s) is %s; it must be %s", ClickHouse.quote(s.l.table), ClickHouse.quote(c.name), c.prop.Name, c.prop.Kind, typ, want)
+		}
+	}
+	return nil
 }

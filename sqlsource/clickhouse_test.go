@@ -234,6 +234,16 @@ func TestClickHouseMappingRefusals(t *testing.T) {
 			require.ErrorContains(t, sqlsource.CreateTable(ctx, db, sqlsource.ClickHouse, c.m, sourcetest.Schema()), c.want)
 		})
 	}
+	t.Run("a column of the wrong type names it", func(t *testing.T) {
+		table := tableName(t, db, sqlsource.ClickHouse, "wrongtype")
+		_, err := db.Exec("CREATE TABLE " + quoteIdent(sqlsource.ClickHouse, table) + " (id String, channel String, status String, created_at DateTime," +
+			" first_assigned_at Nullable(Int64), first_response_at Nullable(Int64), closed_at Nullable(Int64), inbox Nullable(String), assignee Nullable(String)," +
+			" team Nullable(String), closed_by Nullable(String), origin_url Nullable(String), chatflow Nullable(String), source Nullable(String)," +
+			" contact_id Nullable(String), subject Nullable(String), incoming_messages Int64, outgoing_messages Int64) ENGINE = MergeTree ORDER BY id")
+		require.NoError(t, err)
+		_, err = sqlsource.New(db, sqlsource.ClickHouse, sqlsource.WithMapping(sqlsource.Mapping{Table: table}))
+		require.ErrorContains(t, err, "column `created_at` of CreatedAt (time) is DateTime; it must be Int64 (Unix nanoseconds)")
+	})
 	t.Run("a missing column names it", func(t *testing.T) {
 		m := sqlsource.Mapping{Table: tableName(t, db, sqlsource.ClickHouse, "missing")}
 		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.ClickHouse, m, nil))

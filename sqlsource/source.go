@@ -91,6 +91,9 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		if s.cluster, err = distributedCluster(ctx, db, l.table); err != nil {
 			return nil, fmt.Errorf("sqlsource: table %s: reading its engine: %w", l.d.quote(l.table), err)
 		}
+		if err := s.checkClickHouseTypes(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
