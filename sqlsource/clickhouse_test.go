@@ -96,10 +96,12 @@ func TestClickHouseDistributedConformance(t *testing.T) {
 			st := src.Stats()
 			if mode == "scan" {
 				require.Zero(t, st.Answered)
+				require.Zero(t, st.DrillsAnswered)
 				return
 			}
 			total := int64(len(conformance.Cases()) * len(conformance.Queries()))
 			require.GreaterOrEqual(t, st.Answered, total*9/10, "pushed down")
+			require.Positive(t, st.DrillsAnswered, "drill-down pages in SQL")
 		})
 	}
 }

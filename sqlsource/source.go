@@ -24,6 +24,8 @@ type Source struct {
 	onDecline func(error)
 	answered  atomic.Int64
 	declined  atomic.Int64
+	// drill-down pages answered in SQL, and declined
+	drills, drillsDeclined atomic.Int64
 	// cluster is a ClickHouse Distributed table's cluster, for naming a
 	// shard that is down.
 	cluster string
@@ -101,14 +103,17 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 // Schema returns the source's schema.
 func (s *Source) Schema() *convreport.Schema { return s.schema }
 
-// Stats counts the plans Aggregate answered and declined.
+// Stats counts the plans Aggregate answered and declined, and the
+// drill-down pages DrillPage answered and declined.
 type Stats struct {
-	Answered, Declined int64
+	Answered, Declined             int64
+	DrillsAnswered, DrillsDeclined int64
 }
 
-// Stats returns how many plans Aggregate answered and declined so far.
+// Stats returns how many plans Aggregate and pages DrillPage answered and
+// declined so far.
 func (s *Source) Stats() Stats {
-	return Stats{Answered: s.answered.Load(), Declined: s.declined.Load()}
+	return Stats{Answered: s.answered.Load(), Declined: s.declined.Load(), DrillsAnswered: s.drills.Load(), DrillsDeclined: s.drillsDeclined.Load()}
 }
 
 // selectRows writes the SELECT of Scan: every stored column, then the JSON
