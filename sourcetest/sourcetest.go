@@ -8,7 +8,10 @@
 // each point with a plain reference loop over the same conversations; the
 // reference reads the conversations' fields itself, so a bug in the library
 // cannot pass on both sides. It also checks that each point's drill-down
-// returns exactly the conversations behind it. A source that implements
+// returns exactly the conversations behind it, and that
+// [convreport.Engine.DrillPage] (a [convreport.DrillSource]'s own pages,
+// when the source is one) gives the same total, the rows in the
+// reference's order and a page from the middle. A source that implements
 // [convreport.Aggregator] is checked through its pushdown path; a fallback
 // scan is checked too when it declines.
 //

@@ -50,27 +50,35 @@ func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) ([]conv
 		}
 		return nil, err
 	}
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.d == PostgreSQL {
-		opts.Isolation = sql.LevelRepeatableRead
+	// ClickHouse has no transactions: its reports are separate reads,
+	// each of one consistent set of parts per shard.
+	var db querier = s.db
+	var tx *sql.Tx
+	if s.d != ClickHouse {
+		opts := &sql.TxOptions{ReadOnly: true}
+		if s.d == PostgreSQL {
+			opts.Isolation = sql.LevelRepeatableRead
+		}
+		if tx, err = s.db.BeginTx(ctx, opts); err != nil {
+			return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
+		}
+		defer tx.Rollback()
+		db = tx
 	}
-	tx, err := s.db.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
-	}
-	defer tx.Rollback()
 	out := make([]convreport.Result, len(stmts))
 	for i, st := range stmts {
-		groups, err := st.run(ctx, tx, s.d)
+		groups, err := st.run(ctx, db, s.d)
 		if err != nil {
-			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, err)
+			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, s.queryError(ctx, err))
 		}
 		if out[i], err = pd.Result(i, groups); err != nil {
 			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
+	if tx != nil {
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
+		}
 	}
 	s.answered.Add(1)
 	return out, nil
@@ -106,7 +114,8 @@ func (s *Source) statements(pd *convreport.Pushdown) ([]stmt, error) {
 //	    SELECT <dimension>… AS k0…, <bucket index> AS b, <duration> AS d
 //	    FROM table WHERE <created bounds> AND <conditions>) GROUP BY k0…, b
 //
-// with a window-function variant for quantiles.
+// with a window-function variant for quantiles (an array one in
+// ClickHouse). The aliases are spelled with [aliasPrefix].
 func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 	st := stmt{dims: len(r.Dimensions), measure: r.Measure}
 	agg := r.Measure.Agg
@@ -125,22 +134,26 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 		return st, decline("unknown aggregation %q", agg)
 	}
 	q := &sqlBuf{d: s.d}
+	// The aliases carry a prefix no mapped column has: in ClickHouse an
+	// alias would shadow a column of the same name.
+	const k, b, bv, d = aliasPrefix + "k", aliasPrefix + "b", aliasPrefix + "bv", aliasPrefix + "d"
 	keys := ""
 	for j := range r.Dimensions {
-		keys += "k" + strconv.Itoa(j) + ", "
+		keys += k + strconv.Itoa(j) + ", "
 	}
+	// SQLite has no width_bucket, ClickHouse 18.16 neither: a CASE over
+	// the starts, on the bucket value computed once in a subquery.
+	caseBuckets := len(r.Buckets) > 1 && s.d != PostgreSQL
 	// The rows: dimension values, bucket, duration.
 	inner := func() error {
-		if s.d == SQLite && len(r.Buckets) > 1 {
-			// SQLite has no width_bucket: a CASE over the starts, on the
-			// bucket value computed once below.
+		if caseBuckets {
 			q.w("SELECT ", keys)
-			if err := q.bucketCase(r.Buckets); err != nil {
+			if err := q.bucketCase(r.Buckets, bv); err != nil {
 				return err
 			}
-			q.w(" AS b")
+			q.w(" AS ", b)
 			if metric {
-				q.w(", d")
+				q.w(", ", d)
 			}
 			q.w(" FROM (")
 		}
@@ -149,16 +162,16 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 			if err := q.dimension(s.l, p); err != nil {
 				return err
 			}
-			q.w(" AS k", strconv.Itoa(j), ", ")
+			q.w(" AS ", k, strconv.Itoa(j), ", ")
 		}
 		switch {
 		case len(r.Buckets) <= 1:
-			q.w("0 AS b")
-		case s.d == SQLite:
+			q.w("0 AS ", b)
+		case caseBuckets:
 			if err := q.value(s.l, r.BucketProperty); err != nil {
 				return err
 			}
-			q.w(" AS bv")
+			q.w(" AS ", bv)
 		default:
 			starts, err := startNanos(r.Buckets)
 			if err != nil {
@@ -170,14 +183,14 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 			}
 			q.w(", ")
 			q.param(starts, "bigint[]")
-			q.w(") - 1, 0) AS b")
+			q.w(") - 1, 0) AS ", b)
 		}
 		if metric {
 			q.w(", ")
 			if err := q.metric(s.l, r.Measure.Metric); err != nil {
 				return err
 			}
-			q.w(" AS d")
+			q.w(" AS ", d)
 		}
 		q.w(" FROM ")
 		q.ident(s.l.table)
@@ -188,7 +201,7 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 		if err := q.cond(s.l, r.Where); err != nil {
 			return err
 		}
-		if s.d == SQLite && len(r.Buckets) > 1 {
+		if caseBuckets {
 			q.w(") AS s0")
 		}
 		return nil
@@ -196,40 +209,58 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 	var err error
 	switch st.kind {
 	case stmtGroups:
-		q.w("SELECT ", keys, "b, COUNT(*)")
+		q.w("SELECT ", keys, b, ", COUNT(*)")
 		if metric {
-			q.w(", COUNT(d)")
+			q.w(", COUNT(", d, ")")
 			switch agg {
 			case convreport.Average:
-				if s.d == SQLite {
+				switch s.d {
+				case SQLite:
 					// SQLite sums int64 and fails on overflow: whole
 					// seconds and remainders apart stay exact.
-					q.w(", SUM(d / 1000000000), SUM(d % 1000000000)")
-				} else {
-					q.w(", SUM(d)::text") // numeric: exact
+					q.w(", SUM(", d, " / 1000000000), SUM(", d, " % 1000000000)")
+				case ClickHouse:
+					// ClickHouse's sum of Int64 wraps around on overflow;
+					// a Decimal128 sum is exact for 10¹⁹ maximal values.
+					q.w(", toString(sum(toDecimal128(", d, ", 0)))")
+				default:
+					q.w(", SUM(", d, ")::text") // numeric: exact
 				}
 			case convreport.Min:
-				q.w(", MIN(d)")
+				q.w(", MIN(", d, ")")
 			case convreport.Max:
-				q.w(", MAX(d)")
+				q.w(", MAX(", d, ")")
 			case convreport.ShareWithin:
-				q.w(", COUNT(CASE WHEN d <= ")
+				q.w(", COUNT(CASE WHEN ", d, " <= ")
 				q.param(int64(r.Measure.Threshold), "bigint")
 				q.w(" THEN 1 END)")
 			}
 		}
 		q.w(" FROM (")
 		err = inner()
-		q.w(") AS s GROUP BY ", keys, "b")
+		q.w(") AS s GROUP BY ", keys, b)
 	case stmtQuantile:
+		if s.d == ClickHouse {
+			// No window functions in 18.16: the group's durations sorted
+			// in an array (groupArray skips NULLs), and the element at
+			// the engine's nearest rank, in Int64 arithmetic as below.
+			n := "toInt64(COUNT(" + d + "))"
+			q.w("SELECT ", keys, b, ", COUNT(*), ", n, ", arrayElement(arraySort(groupArray(", d, ")), ",
+				"if(", n, " = 0, 1, greatest(1, least(", n, ", intDiv(")
+			q.param(microPercent(r.Measure), "bigint")
+			q.w(" * ", n, " + 99999999, 100000000))))) FROM (")
+			err = inner()
+			q.w(") AS s GROUP BY ", keys, b)
+			break
+		}
 		// The group's counts over a window, and the row whose rank is
 		// the engine's nearest rank: the smallest r with r/n ≥ p/100,
 		// computed in integers on p × 10⁶ exactly as the engine does.
-		part := "PARTITION BY " + keys + "b"
-		q.w("SELECT ", keys, "b, total, n, d FROM (SELECT ", keys, "b, d, ",
-			"ROW_NUMBER() OVER (", part, " ORDER BY d NULLS LAST) AS rn, ",
+		part := "PARTITION BY " + keys + b
+		q.w("SELECT ", keys, b, ", total, n, ", d, " FROM (SELECT ", keys, b, ", ", d, ", ",
+			"ROW_NUMBER() OVER (", part, " ORDER BY ", d, " NULLS LAST) AS rn, ",
 			"COUNT(*) OVER (", part, ") AS total, ",
-			"COUNT(d) OVER (", part, ") AS n FROM (")
+			"COUNT(", d, ") OVER (", part, ") AS n FROM (")
 		err = inner()
 		greatest, least := "GREATEST", "LEAST"
 		if s.d == SQLite {
@@ -239,7 +270,7 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 		q.param(microPercent(r.Measure), "bigint")
 		q.w(" * n + 99999999) / 100000000)) END")
 	case stmtDurations:
-		q.w("SELECT ", keys, "b, d FROM (")
+		q.w("SELECT ", keys, b, ", ", d, " FROM (")
 		err = inner()
 		q.w(") AS s")
 	}
@@ -248,6 +279,12 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 	}
 	if len(q.args) > s.d.maxParams() {
 		return st, decline("%d parameters, over the %v limit", len(q.args), s.d)
+	}
+	if s.d == ClickHouse {
+		if n := q.size(); n > maxClickHouseQuery {
+			return st, decline("a statement of about %d bytes, over ClickHouse's max_query_size", n)
+		}
+		q.w(clickHouseSettings)
 	}
 	st.sql, st.args = q.String(), q.args
 	return st, nil
@@ -279,7 +316,7 @@ func startNanos(starts []time.Time) ([]int64, error) {
 // buckets of equal length (the hours of a quarter are one run; days make a
 // run between two DST changes), and within a run arithmetic on integer
 // nanoseconds. Exact, and small whatever the number of buckets.
-func (q *sqlBuf) bucketCase(starts []time.Time) error {
+func (q *sqlBuf) bucketCase(starts []time.Time, bv string) error {
 	ns, err := startNanos(starts)
 	if err != nil {
 		return err
@@ -305,17 +342,25 @@ func (q *sqlBuf) bucketCase(starts []time.Time) error {
 				q.int(r.first)
 				return
 			}
+			// Integer division: ClickHouse's / is floating point.
+			div, sep := "(", ") / "
+			if q.d == ClickHouse {
+				div, sep = "intDiv(", ", "
+			}
 			q.w("(")
 			q.int(r.first)
-			q.w(" + (bv - ")
+			q.w(" + ", div, bv, " - ")
 			q.param(ns[r.first], "bigint")
-			q.w(") / ")
+			q.w(sep)
 			q.param(r.width, "bigint")
+			if q.d == ClickHouse {
+				q.w(")")
+			}
 			q.w(")")
 			return
 		}
 		mid := (lo + hi) / 2
-		q.w("(CASE WHEN bv < ")
+		q.w("(CASE WHEN ", bv, " < ")
 		q.param(ns[runs[mid].first], "bigint")
 		q.w(" THEN ")
 		write(lo, mid)
@@ -343,7 +388,7 @@ func (q *sqlBuf) dimension(l *layout, p convreport.Property) error {
 		if err := q.value(l, p); err != nil {
 			return err
 		}
-		if q.d == SQLite {
+		if q.d != PostgreSQL { // 1/0: SQLite's and ClickHouse's booleans
 			q.w(" = 1 THEN 'true' WHEN ")
 			if err := q.value(l, p); err != nil {
 				return err
@@ -362,8 +407,8 @@ func (q *sqlBuf) dimension(l *layout, p convreport.Property) error {
 }
 
 // run executes the statement and collects its groups.
-func (st stmt) run(ctx context.Context, tx *sql.Tx, d Dialect) ([]convreport.Group, error) {
-	rows, err := tx.QueryContext(ctx, st.sql, st.args...)
+func (st stmt) run(ctx context.Context, db querier, d Dialect) ([]convreport.Group, error) {
+	rows, err := db.QueryContext(ctx, st.sql, st.args...)
 	if err != nil {
 		return nil, err
 	}

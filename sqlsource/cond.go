@@ -27,7 +27,7 @@ func (l *layout) columnOf(p convreport.Property) (*column, error) {
 
 // value writes the canonical value of property p: NULL when unknown (a
 // string may also be empty), times and durations as integer nanoseconds,
-// numbers as floating point, bools as 0/1 (SQLite) or boolean.
+// numbers as floating point, bools as 0/1 (SQLite, ClickHouse) or boolean.
 func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 	if p.Derived {
 		return q.derived(l, p.Name)
@@ -176,7 +176,7 @@ func (q *sqlBuf) sqlValue(p convreport.Property, v any) (any, string, error) {
 		if !ok {
 			return bad()
 		}
-		if q.d == SQLite {
+		if q.d != PostgreSQL { // SQLite and ClickHouse store 1/0
 			if b {
 				return int64(1), "", nil
 			}
@@ -261,6 +261,13 @@ func (q *sqlBuf) cond(l *layout, c convreport.Cond) error {
 		return nil
 	}
 	p := c.Property
+	if q.d == ClickHouse && c.Op != convreport.CondKnown && c.Op != convreport.CondUnknown {
+		// 18.16 makes 0 AND NULL NULL, and NOT NULL is NULL: a leaf on
+		// an unknown value is made false here (known does it itself), so
+		// NOT and OR above it keep the documented semantics.
+		q.w("ifNull(")
+		defer q.w(", 0)")
+	}
 	str := p.Kind == convreport.KindString || p.Kind == convreport.KindEnum
 	need := map[convreport.CondOp]int{
 		convreport.CondEq: 1, convreport.CondLt: 1, convreport.CondLe: 1, convreport.CondGt: 1, convreport.CondGe: 1,
@@ -359,6 +366,11 @@ func (q *sqlBuf) notNull(l *layout, p convreport.Property) error {
 
 // known writes whether p's value is known.
 func (q *sqlBuf) known(l *layout, p convreport.Property) error {
+	if q.d == ClickHouse {
+		// Never NULL, also in 18.16 (see cond).
+		q.w("ifNull(")
+		defer q.w(", 0)")
+	}
 	q.w("(")
 	if err := q.notNull(l, p); err != nil {
 		return err
@@ -486,6 +498,23 @@ func (q *sqlBuf) stringOp(l *layout, p convreport.Property, op convreport.CondOp
 			}
 			q.w(") = ")
 			q.param([]byte(s), "")
+		}
+		q.w(")")
+		return nil
+	}
+	if q.d == ClickHouse {
+		// ClickHouse strings are bytes: position, startsWith and endsWith
+		// compare them as Go does.
+		fn := map[convreport.CondOp]string{convreport.CondContains: "position(", convreport.CondPrefix: "startsWith(", convreport.CondSuffix: "endsWith("}[op]
+		q.w("(", fn)
+		if err := q.value(l, p); err != nil {
+			return err
+		}
+		q.w(", ")
+		q.param(s, "text")
+		q.w(")")
+		if op == convreport.CondContains {
+			q.w(" > 0")
 		}
 		q.w(")")
 		return nil

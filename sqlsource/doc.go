@@ -45,10 +45,19 @@
 //
 // # Dialects and storage
 //
-// [SQLite] (tested with modernc.org/sqlite, driver name "sqlite") and
+// [SQLite] (tested with modernc.org/sqlite, driver name "sqlite"),
 // [PostgreSQL] (tested with github.com/jackc/pgx/v5/stdlib, driver name
-// "pgx"; PostgreSQL 14 or later). The package imports no driver: open the
-// *sql.DB with the one you use.
+// "pgx"; PostgreSQL 14 or later) and [ClickHouse] (tested with
+// github.com/ClickHouse/clickhouse-go/v2, driver name "clickhouse", on
+// ClickHouse 18.16). The package imports no driver: open the *sql.DB with
+// the one you use.
+//
+// ClickHouse differs: it has no transactions (a plan's reports are
+// separate reads), custom properties live in columns of their own (no
+// JSON column), booleans are UInt8, the driver splices parameters into
+// the statement text escaped, and a table may be Distributed over shards
+// ([CreateDistributed]); a shard that cannot be reached fails the
+// statement with a [*ShardError], never a partial answer.
 //
 // Times are integer Unix nanoseconds by default (INTEGER in SQLite, bigint
 // in PostgreSQL), which keeps every instant and every duration exact, as the
@@ -66,8 +75,10 @@
 // live: their own columns, or one JSON object column (default
 // "properties") with a key per property. Identifiers are always quoted
 // (backticks in SQLite, double quotes in PostgreSQL, embedded quotes
-// doubled) and checked: no NUL, valid UTF-8, at most 63 bytes in
-// PostgreSQL. Every value reaches the database as a parameter; the only
+// doubled; backticks with backslash escapes in ClickHouse) and checked: no
+// NUL, valid UTF-8, at most 63 bytes in PostgreSQL, no ClickHouse column
+// starting with "convreport_" (the statements' aliases, which ClickHouse
+// would let shadow a column). Every value reaches the database as a parameter; the only
 // literals in generated SQL are the package's own constants (integers,
 // the empty string, 'true' and 'false').
 //

@@ -54,8 +54,19 @@ func ExampleNew() {
 	for _, p := range res[0].Points {
 		fmt.Println(p.Dimensions[0].Label(), p.Value.Decimal, "s over", p.Count, "answered,", p.Excluded, "unanswered")
 	}
+	// The conversations behind Ana's point, the longest wait first: one
+	// sorted, paged SELECT.
+	page, err := convreport.NewEngine(src).DrillPage(ctx, q, res[0].Report, res[0].Points[0], "WaitTime", true, 0, 10)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range page.Rows {
+		fmt.Println("conversation", c.ID, "waited", c.FirstResponseAt.Sub(c.CreatedAt))
+	}
 	fmt.Printf("%+v\n", src.Stats())
 	// Output:
 	// Ana 210 s over 2 answered, 0 unanswered
-	// {Answered:1 Declined:0}
+	// conversation 2 waited 5m0s
+	// conversation 1 waited 2m0s
+	// {Answered:1 Declined:0 DrillsAnswered:1 DrillsDeclined:0}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
+	_ "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/sqlsource"
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -20,12 +21,13 @@ import (
 )
 
 // dialects lists the databases a test runs on.
-var dialects = []sqlsource.Dialect{sqlsource.SQLite, sqlsource.PostgreSQL}
+var dialects = []sqlsource.Dialect{sqlsource.SQLite, sqlsource.PostgreSQL, sqlsource.ClickHouse}
 
 // openDB returns a database of dialect d for the test. SQLite is a fresh
 // file in a temporary directory; PostgreSQL is the server named by
 // CONVREPORT_POSTGRES_DSN, where the test skips (or fails, with
-// CONVREPORT_REQUIRE_POSTGRES=1) when it is not set.
+// CONVREPORT_REQUIRE_POSTGRES=1) when it is not set; ClickHouse is the
+// first server of CONVREPORT_CLICKHOUSE_DSNS (see clickHouseDSNs).
 func openDB(t testing.TB, d sqlsource.Dialect) *sql.DB {
 	t.Helper()
 	var db *sql.DB
@@ -43,6 +45,8 @@ func openDB(t testing.TB, d sqlsource.Dialect) *sql.DB {
 			t.Skip("PostgreSQL tests skipped: set CONVREPORT_POSTGRES_DSN (for example postgres://user@127.0.0.1:5432/db?sslmode=disable) to run them; .ci/run starts a server and sets it")
 		}
 		db, err = sql.Open("pgx", dsn)
+	case sqlsource.ClickHouse:
+		db, err = sql.Open("clickhouse", clickHouseDSNs(t)[0])
 	}
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
@@ -65,11 +69,45 @@ func tableName(t testing.TB, db *sql.DB, d sqlsource.Dialect, prefix string) str
 }
 
 func dropTable(db *sql.DB, d sqlsource.Dialect, name string) {
-	q := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-	if d == sqlsource.SQLite {
-		q = "`" + strings.ReplaceAll(name, "`", "``") + "`"
+	db.Exec("DROP TABLE IF EXISTS " + quoteIdent(d, name))
+}
+
+// quoteIdent quotes an identifier, independently of the package's own
+// quoting.
+func quoteIdent(d sqlsource.Dialect, s string) string {
+	switch d {
+	case sqlsource.SQLite:
+		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+	case sqlsource.ClickHouse:
+		return "`" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "`", "\\`") + "`"
 	}
-	db.Exec("DROP TABLE IF EXISTS " + q)
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// clickHouseDSNs returns the servers of CONVREPORT_CLICKHOUSE_DSNS
+// (comma-separated; .ci/clickhouse-cluster starts two, each a shard of the
+// cluster CONVREPORT_CLICKHOUSE_CLUSTER), each with insert_distributed_sync
+// so rows inserted through a Distributed table are there when Insert
+// returns. The test skips without it, or fails with
+// CONVREPORT_REQUIRE_CLICKHOUSE=1.
+func clickHouseDSNs(t testing.TB) []string {
+	t.Helper()
+	env := os.Getenv("CONVREPORT_CLICKHOUSE_DSNS")
+	if env == "" {
+		if os.Getenv("CONVREPORT_REQUIRE_CLICKHOUSE") == "1" {
+			t.Fatal("CONVREPORT_REQUIRE_CLICKHOUSE=1 but CONVREPORT_CLICKHOUSE_DSNS is not set: ClickHouse tests cannot run")
+		}
+		t.Skip("ClickHouse tests skipped: set CONVREPORT_CLICKHOUSE_DSNS (for example clickhouse://127.0.0.1:9000/default) to run them; .ci/run starts a two-shard cluster and sets it")
+	}
+	var out []string
+	for _, dsn := range strings.Split(env, ",") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		out = append(out, strings.TrimSpace(dsn)+sep+"insert_distributed_sync=1")
+	}
+	return out
 }
 
 // load creates the mapped table in db, inserts cs and returns a source over

@@ -24,8 +24,9 @@ const (
 // Mapping says where a table keeps each property. Its zero value is the
 // default layout: table "conversations", a column per built-in property
 // named by the property's key (id, channel, created_at, …), custom
-// properties in a JSON object column "properties" under their names, and
-// times as Unix nanoseconds. It reads and writes JSON, for a command
+// properties in a JSON object column "properties" under their names (in
+// ClickHouse, a column each, named by the property's key), and times as
+// Unix nanoseconds. It reads and writes JSON, for a command
 // line's configuration file:
 //
 //	{"table": "tickets", "columns": {"Assignee": "agent"}, "times": "timestamp"}
@@ -135,6 +136,11 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 			return nil, fmt.Errorf("sqlsource: mapping: JSON key for %q: not a custom property of the schema", name)
 		}
 	}
+	if d == ClickHouse && (m.JSON != "" || len(m.JSONKeys) > 0) {
+		// 18.16 has no JSON functions to filter and group on: each
+		// custom property has a column of its own.
+		return nil, fmt.Errorf("sqlsource: mapping: ClickHouse keeps custom properties in columns of their own, not in a JSON column (JSON %q, JSONKeys %v)", m.JSON, m.JSONKeys)
+	}
 	jsonCol := m.JSON
 	if jsonCol == "" {
 		jsonCol = "properties"
@@ -147,6 +153,8 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 		c := &column{prop: p, name: p.Key}
 		if r, ok := renamed[p.Name]; ok {
 			c.name = r
+		} else if p.Custom && d == ClickHouse {
+			c.name = p.Key
 		} else if p.Custom {
 			c.name, c.key = jsonCol, p.Name
 			if k, ok := m.JSONKeys[p.Name]; ok {
@@ -159,6 +167,12 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 		}
 		if err := d.checkIdent(c.name); err != nil {
 			return nil, fmt.Errorf("sqlsource: mapping: column name %q of %s %v", c.name, p.Name, err)
+		}
+		if d == ClickHouse && strings.HasPrefix(c.name, aliasPrefix) {
+			// ClickHouse lets a SELECT's aliases shadow columns of the
+			// same name anywhere in the query: the statements' own
+			// aliases would replace such a column.
+			return nil, fmt.Errorf("sqlsource: mapping: column name %q of %s starts with %q, which the ClickHouse statements use for their aliases", c.name, p.Name, aliasPrefix)
 		}
 		if c.key == "" {
 			f := d.fold(c.name)

@@ -152,13 +152,12 @@ func trickyQuery(t testing.TB) convreport.Query {
 // strings: a user's table may hold either for "no value".
 func blankUnknowns(t *testing.T, db *sql.DB, d sqlsource.Dialect, table string, cols ...string) {
 	t.Helper()
-	q := func(s string) string {
-		if d == sqlsource.SQLite {
-			return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-		}
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
+	q := func(s string) string { return quoteIdent(d, s) }
 	for _, c := range cols {
+		if d == sqlsource.ClickHouse {
+			clickHouseUpdate(t, db, table, fmt.Sprintf("%s = '' WHERE %s IS NULL AND (%s LIKE '%%0' OR %s LIKE '%%2')", q(c), q(c), q("id"), q("id")))
+			continue
+		}
 		res, err := db.Exec(fmt.Sprintf("UPDATE %s SET %s = '' WHERE %s IS NULL AND %s LIKE '%%0' OR %s LIKE '%%2' AND %s IS NULL", q(table), q(c), q(c), q("id"), q("id"), q(c)))
 		require.NoError(t, err)
 		n, err := res.RowsAffected()
@@ -186,12 +185,16 @@ func TestSemanticsMatchMemory(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d.String(), func(t *testing.T) {
 			db := openDB(t, d)
-			cs := trickyData(800, d == sqlsource.SQLite)
+			cs := trickyData(800, d != sqlsource.PostgreSQL)
 			mem, err := memory.New(cs, memory.WithSchema(schema))
 			require.NoError(t, err)
 			want, err := convreport.NewEngine(mem).Run(ctx, trickyQuery(t), trickyReports()...)
 			require.NoError(t, err)
 			for name, layout := range layouts {
+				if d == sqlsource.ClickHouse && name == "custom properties in JSON" {
+					// ClickHouse refuses a JSON column (mapping_test checks it).
+					continue
+				}
 				t.Run(name, func(t *testing.T) {
 					m := layout(tableName(t, db, d, "tricky"))
 					push := load(t, db, d, m, schema, cs)
@@ -251,4 +254,22 @@ func TestOwnTableLayout(t *testing.T) {
 	requireSameText(t, resultText(want), resultText(got), "own table")
 	require.Equal(t, int64(1), src.Stats().Answered)
 	require.Contains(t, resultText(got), "Inbox=sales", "case variants stay apart")
+}
+
+// clickHouseUpdate runs ALTER TABLE … UPDATE set (a mutation, which runs in
+// the background) and waits for it: 18.16 has no mutations_sync.
+func clickHouseUpdate(t *testing.T, db *sql.DB, table, set string) {
+	t.Helper()
+	_, err := db.Exec("ALTER TABLE " + quoteIdent(sqlsource.ClickHouse, table) + " UPDATE " + set)
+	require.NoError(t, err)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var pending uint64
+		require.NoError(t, db.QueryRow("SELECT count() FROM system.mutations WHERE database = currentDatabase() AND table = ? AND is_done = 0", table).Scan(&pending))
+		if pending == 0 {
+			return
+		}
+		require.True(t, time.Now().Before(deadline), "the mutation on %s did not finish", table)
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -24,6 +24,11 @@ type Source struct {
 	onDecline func(error)
 	answered  atomic.Int64
 	declined  atomic.Int64
+	// drill-down pages answered in SQL, and declined
+	drills, drillsDeclined atomic.Int64
+	// cluster is a ClickHouse Distributed table's cluster, for naming a
+	// shard that is down.
+	cluster string
 }
 
 var (
@@ -76,27 +81,39 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	}
 	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline}
 	// Selecting every column of no row proves the table and columns exist.
+	ctx := context.Background()
 	q, _ := s.selectRows()
 	q.w(" WHERE 1 = 0")
-	rows, err := db.QueryContext(context.Background(), q.String(), q.args...)
+	rows, err := db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlsource: table %s does not have the mapped columns: %w", l.d.quote(l.table), err)
 	}
 	rows.Close()
+	if d == ClickHouse {
+		if s.cluster, err = distributedCluster(ctx, db, l.table); err != nil {
+			return nil, fmt.Errorf("sqlsource: table %s: reading its engine: %w", l.d.quote(l.table), err)
+		}
+		if err := s.checkClickHouseTypes(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
 // Schema returns the source's schema.
 func (s *Source) Schema() *convreport.Schema { return s.schema }
 
-// Stats counts the pushdowns Aggregate answered and declined.
+// Stats counts the pushdowns Aggregate answered and declined, and the
+// drill-down pages DrillPage answered and declined.
 type Stats struct {
-	Answered, Declined int64
+	Answered, Declined             int64
+	DrillsAnswered, DrillsDeclined int64
 }
 
-// Stats returns how many pushdowns Aggregate answered and declined so far.
+// Stats returns how many pushdowns Aggregate and pages DrillPage answered
+// and declined so far.
 func (s *Source) Stats() Stats {
-	return Stats{Answered: s.answered.Load(), Declined: s.declined.Load()}
+	return Stats{Answered: s.answered.Load(), Declined: s.declined.Load(), DrillsAnswered: s.drills.Load(), DrillsDeclined: s.drillsDeclined.Load()}
 }
 
 // selectRows writes the SELECT of Scan: every stored column, then the JSON
@@ -166,9 +183,12 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 			q.w(w.String())
 			q.args = append(q.args, w.args...)
 		}
+		if s.d == ClickHouse {
+			q.w(clickHouseSettings)
+		}
 		rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
 		if err != nil {
-			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
 			return
 		}
 		defer rows.Close()
@@ -188,7 +208,7 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
 			return
 		}
 		if err := ctx.Err(); err != nil {

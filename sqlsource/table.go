@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -25,6 +28,18 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 	l, err := newLayout(d, s, m)
 	if err != nil {
 		return err
+	}
+	if d == ClickHouse {
+		q := l.clickHouseTable()
+		q.w(" ENGINE = MergeTree ORDER BY (")
+		q.ident(l.col("CreatedAt").name)
+		q.w(", ")
+		q.ident(l.col("ID").name)
+		q.w(")")
+		if _, err := db.ExecContext(ctx, q.String()); err != nil {
+			return fmt.Errorf("sqlsource: create table %s: %w", d.quote(l.table), err)
+		}
+		return nil
 	}
 	q := &sqlBuf{d: d}
 	q.w("CREATE TABLE IF NOT EXISTS ")
@@ -96,8 +111,79 @@ func (l *layout) hasColumn(name string) bool {
 	return false
 }
 
+// CreateDistributed creates, if it does not exist, the ClickHouse table m
+// describes as a Distributed table over the table local of the same layout
+// on every shard of cluster (created with [CreateTable] on each shard, in
+// the same database): rows are spread by a hash of the conversation ID,
+// and queries run on every shard. Inserting through it is asynchronous
+// unless the connection sets insert_distributed_sync=1 (a DSN parameter).
+func CreateDistributed(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Schema, cluster, local string) error {
+	l, err := newLayout(ClickHouse, s, m)
+	if err != nil {
+		return err
+	}
+	for what, name := range map[string]string{"cluster": cluster, "local table": local} {
+		if err := ClickHouse.checkIdent(name); err != nil {
+			return fmt.Errorf("sqlsource: distributed table: %s name %q %v", what, name, err)
+		}
+	}
+	q := l.clickHouseTable()
+	q.w(" ENGINE = Distributed(")
+	q.ident(cluster)
+	q.w(", currentDatabase(), ")
+	q.ident(local)
+	q.w(", cityHash64(")
+	q.ident(l.col("ID").name)
+	q.w("))")
+	if _, err := db.ExecContext(ctx, q.String()); err != nil {
+		return fmt.Errorf("sqlsource: create distributed table %s: %w", ClickHouse.quote(l.table), err)
+	}
+	return nil
+}
+
+// clickHouseTable writes CREATE TABLE with the columns, before the engine.
+func (l *layout) clickHouseTable() *sqlBuf {
+	q := &sqlBuf{d: ClickHouse}
+	q.w("CREATE TABLE IF NOT EXISTS ")
+	q.ident(l.table)
+	q.w(" (")
+	for i, c := range l.stored() {
+		if i > 0 {
+			q.w(", ")
+		}
+		q.ident(c.name)
+		typ := l.sqlType(c.prop)
+		switch c.prop.Name {
+		case "ID", "Channel", "Status", "CreatedAt":
+		case "IncomingMessages", "OutgoingMessages":
+			typ += " DEFAULT 0"
+		default:
+			// The sorting key (CreatedAt, ID) cannot be Nullable.
+			typ = "Nullable(" + typ + ")"
+		}
+		q.w(" ", typ)
+	}
+	q.w(")")
+	return q
+}
+
 // sqlType is the column type CreateTable gives a property.
 func (l *layout) sqlType(p convreport.Property) string {
+	if l.d == ClickHouse {
+		// UInt8 for booleans: 18.16 has no Bool type.
+		switch p.Kind {
+		case convreport.KindNumber:
+			if !p.Custom {
+				return "Int64"
+			}
+			return "Float64"
+		case convreport.KindBool:
+			return "UInt8"
+		case convreport.KindTime, convreport.KindDuration:
+			return "Int64"
+		}
+		return "String"
+	}
 	pg := l.d == PostgreSQL
 	switch p.Kind {
 	case convreport.KindNumber:
@@ -152,6 +238,9 @@ func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 		return err
 	}
 	cols := l.stored()
+	if d == ClickHouse {
+		return l.insertClickHouse(ctx, db, s, cs)
+	}
 	ncol := len(cols)
 	if l.json != "" {
 		ncol++
@@ -334,11 +423,17 @@ func (l *layout) encode(p convreport.Property, v any) (any, error) {
 		}
 		return x, nil
 	case bool:
-		if l.d == SQLite {
+		switch l.d {
+		case SQLite:
 			if x {
 				return int64(1), nil
 			}
 			return int64(0), nil
+		case ClickHouse:
+			if x {
+				return uint8(1), nil
+			}
+			return uint8(0), nil
 		}
 		return x, nil
 	case time.Time:
@@ -360,4 +455,134 @@ func exactNanos(t time.Time) (int64, error) {
 		return 0, fmt.Errorf("%s is outside the years 1678 to 2262 that int64 nanoseconds hold", t.Format(time.RFC3339))
 	}
 	return t.UnixNano(), nil
+}
+
+// insertClickHouse inserts through the driver's batch: the rows travel in
+// ClickHouse's native format, one block per thousands of rows. ClickHouse
+// has no transactions: rows are validated and encoded before the first is
+// sent, so bad input inserts nothing, but a connection lost midway may
+// leave the blocks already sent.
+func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, s *convreport.Schema, cs []convreport.Conversation) error {
+	rows := make([][]any, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		if err := s.Validate(c); err != nil {
+			var ve *convreport.ValidationError
+			if errors.As(err, &ve) {
+				ve.Index = i
+			}
+			return err
+		}
+		row, err := l.rowValues(c)
+		if err != nil {
+			return fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, err)
+		}
+		rows[i] = row
+	}
+	cols := l.stored()
+	into := func(table string, names []string) string {
+		q := &sqlBuf{d: ClickHouse}
+		q.w("INSERT INTO ")
+		q.ident(table)
+		q.w(" (")
+		for i, n := range names {
+			if i > 0 {
+				q.w(", ")
+			}
+			q.ident(n)
+		}
+		q.w(")")
+		return q.String()
+	}
+	names := make([]string, len(cols))
+	plain := plainIdent.MatchString(l.table)
+	for i, c := range cols {
+		names[i] = c.name
+		plain = plain && plainIdent.MatchString(c.name)
+	}
+	// The driver finds the table and columns of a batch's INSERT with
+	// regular expressions, which quoted names holding spaces, quotes or
+	// parentheses defeat: such a table is filled from a staging table of
+	// plain names, with INSERT … SELECT.
+	table, batchNames := l.table, names
+	if !plain {
+		table = fmt.Sprintf("%sinsert_%d", aliasPrefix, stagingSeq.Add(1)+time.Now().UnixNano())
+		q := &sqlBuf{d: ClickHouse}
+		q.w("CREATE TABLE ")
+		q.ident(table)
+		q.w(" (")
+		batchNames = make([]string, len(cols))
+		for i, c := range cols {
+			batchNames[i] = "c" + strconv.Itoa(i)
+			if i > 0 {
+				q.w(", ")
+			}
+			typ := l.sqlType(c.prop)
+			if v, _ := l.rowZero(c); v == nil {
+				typ = "Nullable(" + typ + ")"
+			}
+			q.w(batchNames[i], " ", typ)
+		}
+		q.w(") ENGINE = Memory")
+		if _, err := db.ExecContext(ctx, q.String()); err != nil {
+			return fmt.Errorf("sqlsource: insert into %s: staging table: %w", ClickHouse.quote(l.table), err)
+		}
+		defer db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+ClickHouse.quote(table))
+	}
+	const perBatch = 100_000
+	for start := 0; start < len(rows); start += perBatch {
+		if err := insertBatch(ctx, db, into(table, batchNames), rows[start:min(start+perBatch, len(rows))]); err != nil {
+			return fmt.Errorf("sqlsource: insert into %s: %w", ClickHouse.quote(l.table), err)
+		}
+	}
+	if !plain {
+		q := &sqlBuf{d: ClickHouse}
+		q.w(into(l.table, names), " SELECT ")
+		for i, n := range batchNames {
+			if i > 0 {
+				q.w(", ")
+			}
+			q.w(n)
+		}
+		q.w(" FROM ")
+		q.ident(table)
+		if _, err := db.ExecContext(ctx, q.String()); err != nil {
+			return fmt.Errorf("sqlsource: insert into %s: %w", ClickHouse.quote(l.table), err)
+		}
+	}
+	return nil
+}
+
+// plainIdent is a name the driver's INSERT parsing reads right.
+var plainIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+var stagingSeq atomic.Int64
+
+// rowZero reports whether CreateTable makes c's column Nullable: nil
+// for a Nullable column.
+func (l *layout) rowZero(c *column) (any, bool) {
+	switch c.prop.Name {
+	case "ID", "Channel", "Status", "CreatedAt", "IncomingMessages", "OutgoingMessages":
+		return 0, true
+	}
+	return nil, false
+}
+
+func insertBatch(ctx context.Context, db *sql.DB, stmt string, rows [][]any) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	batch, err := tx.PrepareContext(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	defer batch.Close()
+	for _, row := range rows {
+		if _, err := batch.ExecContext(ctx, row...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }

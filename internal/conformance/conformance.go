@@ -367,6 +367,13 @@ func Check(ctx context.Context, eng *convreport.Engine, cs []convreport.Conversa
 		if p.Count > 0 && v != valueString(p) {
 			errs = append(errs, fmt.Errorf("drill %s: measure over rows %s, point value %s", keyOf(p), v, valueString(p)))
 		}
+		// Pages of the first and last points: a source that declines
+		// them re-reads the range through Scan for each.
+		if !p.Other && (i == 0 || i == len(res[0].Points)-1) {
+			if err := checkDrillPage(ctx, eng, q, c, p, rows); err != nil {
+				errs = append(errs, fmt.Errorf("drill page %s: %w", keyOf(p), err))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -751,6 +758,23 @@ func calendarsOf(q convreport.Query, r convreport.Report) func(*convreport.Conve
 // Like the rest of the reference, it reads the conversations' fields itself
 // and computes business time by its own method, never through the library
 // code a source is checked against.
+// countedMetric is the metric of cv as a report counts it: in business
+// time when cv's calendar (from calendarOf, which may be nil) says so.
+func countedMetric(cv *convreport.Conversation, metric convreport.Metric, calendarOf func(*convreport.Conversation) *convreport.Calendar) (time.Duration, bool) {
+	d, ok := metricOf(cv, metric)
+	if !ok || calendarOf == nil {
+		return d, ok
+	}
+	if cal := calendarOf(cv); cal != nil {
+		start, end := cv.FirstResponseAt.Add(-d), cv.FirstResponseAt
+		if metric == convreport.TimeToClose {
+			start, end = cv.CreatedAt, cv.ClosedAt
+		}
+		d = businessTime(cal, start, end)
+	}
+	return d, true
+}
+
 func measure(m convreport.Measure, rows []convreport.Conversation, calendarOf func(*convreport.Conversation) *convreport.Calendar) string {
 	if m.Agg == "" || m.Agg == convreport.Count {
 		return fmt.Sprint(len(rows))
@@ -760,17 +784,9 @@ func measure(m convreport.Measure, rows []convreport.Conversation, calendarOf fu
 	}
 	var ds []*big.Rat // seconds
 	for i := range rows {
-		d, ok := metricOf(&rows[i], m.Metric)
+		d, ok := countedMetric(&rows[i], m.Metric, calendarOf)
 		if !ok {
 			return "metric missing on a drilled row"
-		}
-		if cal := calendarOf(&rows[i]); cal != nil {
-			start := rows[i].FirstResponseAt.Add(-d)
-			end := rows[i].FirstResponseAt
-			if m.Metric == convreport.TimeToClose {
-				start, end = rows[i].CreatedAt, rows[i].ClosedAt
-			}
-			d = businessTime(cal, start, end)
 		}
 		ds = append(ds, new(big.Rat).SetFrac64(int64(d), 1e9))
 	}
@@ -999,4 +1015,100 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 		}
 	}
 	return total
+}
+
+// checkDrillPage checks Engine.DrillPage for point p against the rows of
+// its drill-down: the same total, the same rows in the order of
+// Drill.SortBy, the measure over them equal to the point's value, and a
+// page from the middle equal to that slice.
+func checkDrillPage(ctx context.Context, eng *convreport.Engine, q convreport.Query, c Case, p convreport.Point, drilled []convreport.Conversation) error {
+	// By inbox, or the slowest first, as a user would look at a metric.
+	sort, desc, metric := "Inbox", false, c.Report.Measure.Metric
+	switch metric {
+	case convreport.FirstResponseTime:
+		sort, desc = "FirstResponseTime", true
+	case convreport.WaitTime:
+		sort, desc = "WaitTime", true
+	case convreport.TimeToClose:
+		sort, desc = "TimeToClose", true
+	}
+	// Sorted by the metric as the report counts it, business time included.
+	want := sortedIDs(drilled, sort, metric, desc, calendarsOf(q, c.Report))
+	if len(want) > convreport.MaxPageSize {
+		return nil // the page cap: the drill-down above covers such points
+	}
+	all, err := eng.DrillPage(ctx, q, c.Report, p, sort, desc, 0, len(want))
+	if err != nil {
+		return err
+	}
+	if int64(all.Total) != p.Count || len(all.Rows) != len(want) {
+		return fmt.Errorf("total %d and %d rows, point counts %d", all.Total, len(all.Rows), p.Count)
+	}
+	for i, r := range all.Rows {
+		if r.ID != want[i] {
+			return fmt.Errorf("row %d is %q, want %q (sorted by %s, desc %v)", i, r.ID, want[i], sort, desc)
+		}
+	}
+	if v := measure(c.Report.Measure, all.Rows, calendarsOf(q, c.Report)); p.Count > 0 && v != valueString(p) {
+		return fmt.Errorf("measure over the page %s, point value %s", v, valueString(p))
+	}
+	mid := len(want) / 2
+	page, err := eng.DrillPage(ctx, q, c.Report, p, sort, desc, mid, 3)
+	if err != nil {
+		return err
+	}
+	if page.Total != len(want) || len(page.Rows) != min(3, len(want)-mid) {
+		return fmt.Errorf("page at %d: total %d, %d rows", mid, page.Total, len(page.Rows))
+	}
+	for i, r := range page.Rows {
+		if r.ID != want[mid+i] {
+			return fmt.Errorf("page at %d: row %d is %q, want %q", mid, i, r.ID, want[mid+i])
+		}
+	}
+	return nil
+}
+
+// sortedIDs orders the rows as the reference sorts a drill-down: known
+// values of the sort key first, in order (reversed when desc), ties and
+// unknown values by ID. The key is the metric's duration, or without one
+// the string property, read from the fields as the rest of the reference
+// reads them.
+func sortedIDs(rows []convreport.Conversation, property string, metric convreport.Metric, desc bool, calendarOf func(*convreport.Conversation) *convreport.Calendar) []string {
+	type kv struct {
+		id    string
+		d     time.Duration
+		s     string
+		known bool
+	}
+	keyed := make([]kv, len(rows))
+	for i := range rows {
+		k := kv{id: rows[i].ID}
+		if metric != "" {
+			k.d, k.known = countedMetric(&rows[i], metric, calendarOf)
+		} else {
+			k.s, k.known = refValue(&rows[i], property)
+		}
+		keyed[i] = k
+	}
+	slices.SortFunc(keyed, func(a, b kv) int {
+		if a.known != b.known {
+			if a.known {
+				return -1
+			}
+			return 1
+		}
+		r := 0
+		if a.known {
+			r = cmp.Or(cmp.Compare(a.d, b.d), strings.Compare(a.s, b.s))
+			if desc {
+				r = -r
+			}
+		}
+		return cmp.Or(r, strings.Compare(a.id, b.id))
+	})
+	out := make([]string, len(keyed))
+	for i, k := range keyed {
+		out[i] = k.id
+	}
+	return out
 }

@@ -1,0 +1,185 @@
+package sqlsource
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+)
+
+// querier is what a statement runs on: the *sql.DB, or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// clickHouseSettings ends every ClickHouse SELECT: a Distributed table
+// fails when a shard cannot be reached instead of answering for the others,
+// whatever the user's profile says.
+const clickHouseSettings = " SETTINGS skip_unavailable_shards = 0"
+
+// ShardError is a ClickHouse query over a Distributed table that failed
+// because a shard could not be reached. No result is returned in that
+// case: a dashboard missing a shard's rows would be silently wrong.
+type ShardError struct {
+	// Cluster is the Distributed table's cluster, from the server's
+	// system.tables; "" when it could not be read.
+	Cluster string
+	// Shard is the shard's number in the cluster (system.clusters'
+	// shard_num), 0 when the address matched none.
+	Shard int
+	// Addr is the host:port ClickHouse could not reach.
+	Addr string
+	// Err is the driver's error.
+	Err error
+}
+
+func (e *ShardError) Error() string {
+	where := "a shard"
+	if e.Shard > 0 {
+		where = "shard " + strconv.Itoa(e.Shard)
+	}
+	if e.Cluster != "" {
+		where += " of cluster " + strconv.Quote(e.Cluster)
+	}
+	return fmt.Sprintf("sqlsource: ClickHouse %s at %s is unreachable, so no partial result is given: %v", where, e.Addr, e.Err)
+}
+
+// Unwrap returns the driver's error.
+func (e *ShardError) Unwrap() error { return e.Err }
+
+// The ClickHouse error codes of an unreachable server: NETWORK_ERROR,
+// SOCKET_TIMEOUT and ALL_CONNECTION_TRIES_FAILED.
+var (
+	unreachableCode = regexp.MustCompile(`(?i)\bcode: (210|209|279)\b`)
+	// The address in "Connection refused (127.0.0.1:9001)" and the like.
+	addrInMessage = regexp.MustCompile(`\(([^()\s]+:\d+)\)`)
+)
+
+// queryError turns the error of a statement on a Distributed table whose
+// shard is unreachable into a [*ShardError]; other errors are returned as
+// they are.
+func (s *Source) queryError(ctx context.Context, err error) error {
+	if s.d != ClickHouse || err == nil || s.cluster == "" {
+		return err
+	}
+	msg := err.Error()
+	if !unreachableCode.MatchString(msg) {
+		return err
+	}
+	m := addrInMessage.FindStringSubmatch(msg)
+	if m == nil {
+		return &ShardError{Cluster: s.cluster, Err: err}
+	}
+	se := &ShardError{Cluster: s.cluster, Addr: m[1], Err: err}
+	// The shard's number, from the cluster's definition on the server the
+	// query went to (which answered, since it reported the error).
+	i := strings.LastIndexByte(m[1], ':')
+	host, port := m[1][:i], m[1][i+1:]
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	var shard sql.NullInt64
+	q := &sqlBuf{d: ClickHouse}
+	q.w("SELECT min(shard_num) FROM system.clusters WHERE cluster = ")
+	q.param(s.cluster, "text")
+	q.w(" AND (host_name = ")
+	q.param(host, "text")
+	q.w(" OR host_address = ")
+	q.param(host, "text")
+	q.w(") AND toString(port) = ")
+	q.param(port, "text")
+	if s.db.QueryRowContext(lctx, q.String(), q.args...).Scan(&shard) == nil && shard.Valid {
+		se.Shard = int(shard.Int64)
+	}
+	return se
+}
+
+// distributedCluster returns the cluster of table when it is a Distributed
+// table, "" for any other engine.
+func distributedCluster(ctx context.Context, db *sql.DB, table string) (string, error) {
+	q := &sqlBuf{d: ClickHouse}
+	q.w("SELECT engine, engine_full FROM system.tables WHERE database = currentDatabase() AND name = ")
+	q.param(table, "text")
+	var engine, full string
+	err := db.QueryRowContext(ctx, q.String(), q.args...).Scan(&engine, &full)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && engine != "Distributed" {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	// Distributed(cluster, database, table[, sharding key]); the cluster
+	// may be quoted.
+	args := strings.TrimPrefix(full, "Distributed(")
+	name, _, _ := strings.Cut(args, ",")
+	name = strings.TrimSpace(name)
+	if len(name) >= 2 && strings.ContainsRune("`'\"", rune(name[0])) && name[len(name)-1] == name[0] {
+		name = strings.ReplaceAll(name[1:len(name)-1], `\`, "")
+	}
+	return name, nil
+}
+
+// clickHouseTypes lists, by kind, the column types whose values the
+// statements read exactly, wrappers Nullable and LowCardinality aside.
+var clickHouseTypes = map[convreport.Kind][]string{
+	convreport.KindString:   {"String"},
+	convreport.KindEnum:     {"String"},
+	convreport.KindNumber:   {"Float64", "Float32", "Int64", "Int32", "Int16", "Int8", "UInt32", "UInt16", "UInt8"},
+	convreport.KindBool:     {"UInt8", "Bool"},
+	convreport.KindTime:     {"Int64"},
+	convreport.KindDuration: {"Int64"},
+}
+
+// checkClickHouseTypes refuses a mapped column whose type would be read
+// wrongly: a DateTime for a time (the package reads Unix nanoseconds), a
+// FixedString (padded with NULs), a number for a string.
+func (s *Source) checkClickHouseTypes(ctx context.Context) error {
+	q := &sqlBuf{d: ClickHouse}
+	q.w("SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ")
+	q.param(s.l.table, "text")
+	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return fmt.Errorf("sqlsource: table %s: reading its column types: %w", ClickHouse.quote(s.l.table), err)
+	}
+	defer rows.Close()
+	types := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return err
+		}
+		types[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range s.l.stored() {
+		typ, ok := types[c.name]
+		if !ok {
+			continue // New's SELECT already proved the column exists
+		}
+		base := typ
+		for _, w := range []string{"Nullable(", "LowCardinality("} {
+			if strings.HasPrefix(base, w) && strings.HasSuffix(base, ")") {
+				base = base[len(w) : len(base)-1]
+			}
+		}
+		if strings.HasPrefix(base, "Nullable(") {
+			base = strings.TrimSuffix(strings.TrimPrefix(base, "Nullable("), ")")
+		}
+		if !slices.Contains(clickHouseTypes[c.prop.Kind], base) {
+			want := strings.Join(clickHouseTypes[c.prop.Kind], ", ")
+			if c.prop.Kind == convreport.KindTime {
+				want = "Int64 (Unix nanoseconds)"
+			}
+			return fmt.Errorf("sqlsource: table %s: column %s of %s (%s) is %s; it must be %s", ClickHouse.quote(s.l.table), ClickHouse.quote(c.name), c.prop.Name, c.prop.Kind, typ, want)
+		}
+	}
+	return nil
+}
