@@ -1,15 +1,12 @@
 package web_test
 
 import (
-	"net"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
-	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
 
@@ -19,17 +16,9 @@ import (
 // without a reload.
 func TestBrowserLiveDashboard(t *testing.T) {
 	b := newBrowser(t)
-	f := newFixture(t, func(c *web.Config) {
-		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users["ana"], nil }
-	})
-	mux := http.NewServeMux()
-	mux.Handle("/helpdesk/reports/", http.StripPrefix("/helpdesk/reports", f.h))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	root := "http://" + ln.Addr().String() + "/helpdesk/reports/"
+	f := newFixture(t)
+	// serveAs also fails the test on any error the page's script logs.
+	root := serveAs(t, b, f, "ana")
 
 	b.do("open the list", chromedp.Navigate(root), chromedp.WaitVisible(chromedp.CSS(`a[data-dashboard="chat"]`)))
 	b.do("open the dashboard", chromedp.Click(chromedp.CSS(`a[data-dashboard="chat"]`)),
