@@ -1064,3 +1064,17 @@ func BenchmarkFilter(b *testing.B) {
 		})
 	}
 }
+
+// The root's kinds convert to the filter compiler's by number: each must
+// name the same kind.
+func TestKindsMatchTheFilterCompilers(t *testing.T) {
+	pairs := map[Kind]filter.Kind{
+		KindString: filter.KindString, KindNumber: filter.KindNumber, KindBool: filter.KindBool,
+		KindTime: filter.KindTime, KindDuration: filter.KindDuration, KindEnum: filter.KindEnum,
+	}
+	require.Len(t, pairs, len(kindNames))
+	for k, fk := range pairs {
+		require.Equal(t, fk, filter.Kind(k), "%s", k)
+		require.Equal(t, k.zero(), fk.Zero(), "%s", k)
+	}
+}
