@@ -100,7 +100,15 @@ func TestClickHouseDistributedConformance(t *testing.T) {
 				return
 			}
 			total := int64(len(conformance.Cases()) * len(conformance.Queries()))
-			require.GreaterOrEqual(t, st.Answered, total*9/10, "pushed down")
+			// The business-hours query's durations are declined to the
+			// scan, as on every SQL database.
+			var business int64
+			for _, c := range conformance.Cases() {
+				if c.Report.Measure.Metric != "" {
+					business++
+				}
+			}
+			require.GreaterOrEqual(t, st.Answered, (total-business)*9/10, "pushed down")
 			require.Positive(t, st.DrillsAnswered, "drill-down pages in SQL")
 		})
 	}

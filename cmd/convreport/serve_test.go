@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,8 +22,27 @@ type server struct {
 	t      *testing.T
 	cmd    *exec.Cmd
 	url    string
-	stderr *strings.Builder
+	stderr *lockedBuilder
 	done   chan error
+}
+
+// lockedBuilder is what the server printed so far: the test reads it while
+// the server goes on printing.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) WriteString(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var servingLine = regexp.MustCompile(`serving .* at (http://127\.0\.0\.1:\d+)/`)
@@ -33,7 +53,7 @@ func startServe(t *testing.T, args ...string) *server {
 	pipe, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	s := &server{t: t, cmd: cmd, stderr: &strings.Builder{}, done: make(chan error, 1)}
+	s := &server{t: t, cmd: cmd, stderr: &lockedBuilder{}, done: make(chan error, 1)}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pipe)
