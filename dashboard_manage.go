@@ -120,7 +120,7 @@ func (d Dashboard) CopyAs(o DashboardOptions) (Dashboard, error) {
 }
 
 // DashboardCounter is a [Store] that says how many dashboards its account
-// holds, whoever can see them: what [PlanLimits.DashboardsPerAccount]
+// holds, whoever can see them: what [plan.Plan.DashboardsPerAccount]
 // counts, and what a UI shows against it ("2 of 3 dashboards"). The
 // store package's stores implement it.
 type DashboardCounter interface {

@@ -29,7 +29,7 @@ var (
 //     viewer, and only an admin creates for another owner. An empty ID is
 //     assigned from the name, made unique; a given ID already in use is
 //     an [ErrConflict]. The account's dashboard count is checked against
-//     the plan ([PlanLimits.CheckDashboards]) and the dashboard against
+//     the plan ([plan.Plan.CheckDashboards]) and the dashboard against
 //     [Dashboard.Validate] and the plan's reports per dashboard.
 //   - Get returns a dashboard the viewer may view; [ErrNotFound] when there
 //     is none with that ID.

@@ -16,6 +16,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -499,7 +500,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"report-name-required": func(t *testing.T) error {
-		_, err := okDash().AddReport(nil, convreport.PlanLimits{}, convreport.Report{Dimensions: []string{"Inbox"}})
+		_, err := okDash().AddReport(nil, plan.Plan{}, convreport.Report{Dimensions: []string{"Inbox"}})
 		return err
 	},
 	"report-not-found": func(t *testing.T) error {
@@ -706,11 +707,11 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return validate(d)
 	},
 	"plan-reports-per-dashboard": func(t *testing.T) error {
-		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "ana", Plan: convreport.FreePlan, Reports: nReports(11)})
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "ana", Plan: plan.Free, Reports: nReports(11)})
 		return err
 	},
 	"plan-dashboards-per-account": func(t *testing.T) error {
-		s := store.NewMemory(store.WithPlan(convreport.FreePlan))
+		s := store.NewMemory(store.WithPlan(plan.Free))
 		for i := range 4 {
 			d := okDash()
 			d.Name = fmt.Sprint("Support ", i+1)

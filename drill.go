@@ -384,7 +384,7 @@ func (d *Drill) Values(c *Conversation) []any {
 }
 
 // LimitError reports a request over one of the engine's [Limits]. Its
-// fields are named as in [FilterLimitError] and [PlanLimitError]: Limit
+// fields are named as in [FilterLimitError] and [plan.Error]: Limit
 // says which, Max is the limit's value.
 type LimitError struct {
 	Limit string // what is limited: "dimensions per report", "buckets per report", …

@@ -22,18 +22,19 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/internal/fold"
+	"github.com/convreport/convreport/plan"
 )
 
 // Option configures a store.
 type Option func(*config)
 
 type config struct {
-	plan convreport.PlanLimits
+	plan plan.Plan
 	now  func() time.Time
 }
 
 // WithPlan sets the account's plan; the default caps nothing.
-func WithPlan(p convreport.PlanLimits) Option { return func(c *config) { c.plan = p } }
+func WithPlan(p plan.Plan) Option { return func(c *config) { c.plan = p } }
 
 // WithClock sets where CreatedAt and UpdatedAt come from; default
 // time.Now. Tests inject a fixed clock.

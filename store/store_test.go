@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -149,12 +150,12 @@ func TestCreateRules(t *testing.T) {
 
 func TestPlanCaps(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
-		plan := convreport.PlanLimits{Name: "tiny", ReportsPerDashboard: 2, DashboardsPerAccount: 2}
-		s := open(store.WithPlan(plan))
+		tiny := plan.Plan{Name: "tiny", ReportsPerDashboard: 2, DashboardsPerAccount: 2}
+		s := open(store.WithPlan(tiny))
 		_, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
-		var pe *convreport.PlanLimitError
+		var pe *plan.Error
 		require.True(t, errors.As(err, &pe))
-		require.Equal(t, convreport.PlanLimitError{Plan: "tiny", Limit: convreport.LimitReportsPerDashboard, Max: 2}, *pe)
+		require.Equal(t, plan.Error{Plan: "tiny", Limit: plan.ReportsPerDashboard, Max: 2}, *pe)
 
 		one, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B")))
 		require.NoError(t, err)
@@ -164,7 +165,7 @@ func TestPlanCaps(t *testing.T) {
 		require.NoError(t, err)
 		_, err = s.Create(ctx, adam, convreport.Dashboard{Name: "Three"})
 		require.True(t, errors.As(err, &pe))
-		require.Equal(t, convreport.PlanLimitError{Plan: "tiny", Limit: convreport.LimitDashboardsPerAccount, Max: 2}, *pe)
+		require.Equal(t, plan.Error{Plan: "tiny", Limit: plan.DashboardsPerAccount, Max: 2}, *pe)
 		require.EqualError(t, err, `convreport: plan "tiny" allows 2 dashboards per account`)
 		all, err := s.List(ctx, adam)
 		require.NoError(t, err)
@@ -193,14 +194,14 @@ func TestSaveOverCapAfterDowngrade(t *testing.T) {
 	d, err := big.Create(ctx, olivia, dash("Big", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
 	require.NoError(t, err)
 
-	small, err := store.OpenDir(dir, store.WithPlan(convreport.PlanLimits{Name: "tiny", ReportsPerDashboard: 2}))
+	small, err := store.OpenDir(dir, store.WithPlan(plan.Plan{Name: "tiny", ReportsPerDashboard: 2}))
 	require.NoError(t, err)
 	d.Name = "Big, renamed"
 	d, err = small.Save(ctx, olivia, d)
 	require.NoError(t, err, "a dashboard over the cap may be saved as long as it does not grow")
 	d.Reports = append(d.Reports, report("d", "D"))
 	_, err = small.Save(ctx, olivia, d)
-	var pe *convreport.PlanLimitError
+	var pe *plan.Error
 	require.True(t, errors.As(err, &pe))
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 )
 
 // Error is the body of every error response of the API, under the key
@@ -87,7 +88,7 @@ func toError(err error) *Error {
 		upe      *convreport.UnknownPropertyError
 		re       *convreport.ReportError
 		de       *convreport.DashboardError
-		ple      *convreport.PlanLimitError
+		ple      *plan.Error
 		qe       *convreport.QueryError
 		rge      *convreport.RangeError
 		le       *convreport.LimitError
@@ -135,7 +136,7 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
 	case errors.As(err, &ple):
 		field := "reports"
-		if ple.Limit == convreport.LimitDashboardsPerAccount {
+		if ple.Limit == plan.DashboardsPerAccount {
 			field = "dashboards"
 		}
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Field: field, Message: msg, err: err}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 )
 
 // DefaultMaxBodyBytes is the largest request body the handler reads when
@@ -48,7 +49,7 @@ type Config struct {
 	// and the pages show the room left ("6 of 10 reports"); the zero value
 	// caps nothing. Dashboards are counted when the Store implements
 	// convreport.DashboardCounter. The Store may have its own caps too.
-	Plan convreport.PlanLimits
+	Plan plan.Plan
 	// Now is the clock presets resolve against when a request names no
 	// "now"; nil means time.Now.
 	Now func() time.Time

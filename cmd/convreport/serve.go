@@ -18,6 +18,7 @@ import (
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/sample"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
@@ -202,13 +203,13 @@ func (c *cli) serve(args []string) error {
 	if !userName.MatchString(*user) {
 		return usageError("--user %q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", *user)
 	}
-	var plan convreport.PlanLimits
+	var pl plan.Plan
 	if *planName != "" {
-		p, ok := convreport.LookupPlan(*planName)
+		p, ok := plan.Lookup(*planName)
 		if !ok {
 			return usageError("--plan %q: want free, starter, professional or enterprise", *planName)
 		}
-		plan = p
+		pl = p
 	}
 	if *timeout <= 0 {
 		return usageError("--request-timeout %v: want a positive duration, like 30s or 2m", *timeout)
@@ -294,9 +295,9 @@ func (c *cli) serve(args []string) error {
 		}
 	}
 
-	var st calendarKeeper = store.NewMemory(store.WithPlan(plan))
+	var st calendarKeeper = store.NewMemory(store.WithPlan(pl))
 	if *dir != "" {
-		if st, err = store.OpenDir(*dir, store.WithPlan(plan)); err != nil {
+		if st, err = store.OpenDir(*dir, store.WithPlan(pl)); err != nil {
 			return err
 		}
 	}
@@ -317,7 +318,7 @@ func (c *cli) serve(args []string) error {
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
 		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
-		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...), Plan: plan,
+		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...), Plan: pl,
 	})
 	if err != nil {
 		return err
