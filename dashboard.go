@@ -17,7 +17,7 @@ import (
 )
 
 // Dashboard is an ordered list of reports with a name, an owner and an
-// access setting, saved as JSON in a [Store]. It is a plain value: the
+// access setting, saved as JSON in a dashboard store (package store). It is a plain value: the
 // methods that change it return a new Dashboard and leave the receiver
 // as it was, so a failed change is never half-applied.
 type Dashboard struct {

@@ -90,7 +90,7 @@ func errorTypes(err error) []string {
 }
 
 var docSentinels = map[string]error{
-	"ErrConflict": convreport.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": convreport.ErrForbidden,
+	"ErrConflict": store.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": convreport.ErrForbidden,
 	"ErrUnsupported": convreport.ErrUnsupported, "context.Canceled": context.Canceled,
 }
 
@@ -218,7 +218,7 @@ var (
 )
 
 // storeWith returns a memory store holding one dashboard of ana's.
-func storeWith(t *testing.T, v convreport.Visibility, opts ...store.Option) (convreport.Store, convreport.Dashboard) {
+func storeWith(t *testing.T, v convreport.Visibility, opts ...store.Option) (store.Store, convreport.Dashboard) {
 	s := store.NewMemory(opts...)
 	d := okDash()
 	d.Visibility = v
@@ -813,7 +813,7 @@ func TestErrorCatalogueKeepsWhatItSays(t *testing.T) {
 	require.NoError(t, err)
 	stale.Name = "Second"
 	_, err = s.Save(ctx, bruno, stale)
-	require.ErrorIs(t, err, convreport.ErrConflict)
+	require.ErrorIs(t, err, store.ErrConflict)
 	got, err := s.Get(ctx, ana, cur.ID)
 	require.NoError(t, err)
 	require.Equal(t, "First", got.Name)

@@ -13,7 +13,7 @@ import (
 )
 
 type calendarStore interface {
-	convreport.Store
+	store.Store
 	Calendars(context.Context) (*convreport.CalendarSet, error)
 	SaveCalendars(context.Context, convreport.Viewer, *convreport.CalendarSet) error
 }

@@ -17,7 +17,7 @@ import (
 // ErrConflict load again and redo the change. Every edit must be in the
 // final dashboard, and the version must count every save.
 func TestConcurrentEditsLoseNothing(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		d, err := s.Create(ctx, olivia, dash("Shared", convreport.EveryoneCanEdit, report("base", "Base")))
 		require.NoError(t, err)
@@ -49,7 +49,7 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 						// update would show in the description too.
 						next.Reports[0].Description += id + " "
 						_, err = s.Save(ctx, v, next)
-						if errors.Is(err, convreport.ErrConflict) {
+						if errors.Is(err, store.ErrConflict) {
 							mu.Lock()
 							conflicts++
 							mu.Unlock()
@@ -85,7 +85,7 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 // goroutines against a plan's cap: exactly the cap succeed, the others fail
 // with the typed error, and no two get the same ID.
 func TestConcurrentCreatesRespectThePlan(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open(store.WithPlan(plan.Free))
 		const n = 12
 		var wg sync.WaitGroup

@@ -37,7 +37,7 @@ func ExampleOpenDir() {
 	}
 	bens.Name = "Support desk"
 	_, err = s.Save(ctx, ben, bens)
-	fmt.Println(errors.Is(err, convreport.ErrConflict))
+	fmt.Println(errors.Is(err, store.ErrConflict))
 
 	current, _ := s.Get(ctx, ben, d.ID)
 	fmt.Println(current.Name, current.Version)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/plan"
+	"github.com/convreport/convreport/store"
 )
 
 // Error is the body of every error response of the API, under the key
@@ -107,7 +108,7 @@ func toError(err error) *Error {
 			Message: sprintf("the request body is over the limit of %d bytes", mbe.Limit), err: err}
 	case errors.Is(err, convreport.ErrForbidden):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg, err: err}
-	case errors.Is(err, convreport.ErrConflict):
+	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: "conflict",
 			Message: msg + "; reload the dashboard and make the change again", err: err}
 	case errors.Is(err, convreport.ErrNotFound):

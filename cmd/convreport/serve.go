@@ -368,14 +368,14 @@ func (c *cli) serve(args []string) error {
 // calendarKeeper is a store that keeps calendars, as store.Memory and
 // store.Dir do.
 type calendarKeeper interface {
-	convreport.Store
+	store.Store
 	web.CalendarStore
 }
 
 // seedDashboards creates a dashboard from each template when the store
 // holds none: Chat overview everyone may edit, Email overview everyone may
 // view, both owned by admin.
-func seedDashboards(ctx context.Context, st convreport.Store) error {
+func seedDashboards(ctx context.Context, st store.Store) error {
 	admin := demoUsers["admin"]
 	have, err := st.List(ctx, admin)
 	if err != nil || len(have) > 0 {
