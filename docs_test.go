@@ -520,7 +520,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"query-calendar": func(t *testing.T) error {
-		cal := convreport.OfficeHours(time.UTC, convreport.At(17, 0), convreport.At(9, 0), time.Monday)
+		cal := convreport.OfficeHours(time.UTC, convreport.At(17, 0), convreport.At(9, 0), convreport.Monday)
 		return runQuery(t, convreport.Query{Calendar: cal})
 	},
 	"calendar-unknown-zone": func(t *testing.T) error { return calendarJSON(`{"zone":"Europe/Pariss"}`) },
@@ -538,7 +538,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },
 	"calendar-every-problem": func(t *testing.T) error {
 		c := convreport.Calendar{Holidays: []convreport.Date{{Year: 2025, Month: 2, Day: 30}}}
-		c.Week[time.Tuesday] = []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}}
+		c.Week.SetDay(convreport.Tuesday, []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}})
 		return c.Validate()
 	},
 
