@@ -307,7 +307,7 @@ func (d *Drill) SortBy(property string, desc bool) error {
 			}
 		}
 		if r == 0 {
-			r = cmp.Compare(sa.ids[a.row], sb.ids[b.row])
+			r = cmp.Compare(sa.ids.at(int(a.row)), sb.ids.at(int(b.row)))
 		}
 		return r
 	})
