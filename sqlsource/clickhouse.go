@@ -136,6 +136,10 @@ var clickHouseTypes = map[convreport.Kind][]string{
 	convreport.KindDuration: {"Int64"},
 }
 
+// clickHouseTenantTypes are the types a tenant column may have: a
+// Nullable one would let rows belong to no tenant.
+var clickHouseTenantTypes = []string{"String", "Int64", "Int32", "Int16", "Int8", "UInt64", "UInt32", "UInt16", "UInt8"}
+
 // checkClickHouseTypes refuses a mapped column whose type would be read
 // wrongly: a DateTime for a time (the package reads Unix nanoseconds), a
 // FixedString (padded with NULs), a number for a string.
@@ -158,6 +162,12 @@ func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	if s.l.tenant != "" {
+		base := strings.TrimSuffix(strings.TrimPrefix(types[s.l.tenant], "LowCardinality("), ")")
+		if !slices.Contains(clickHouseTenantTypes, base) {
+			return fmt.Errorf("sqlsource: table %s: tenant column %s is %s; it must be String or an integer type", ClickHouse.quote(s.l.table), ClickHouse.quote(s.l.tenant), types[s.l.tenant])
+		}
 	}
 	for _, c := range s.l.stored() {
 		typ, ok := types[c.name]
