@@ -34,7 +34,8 @@ type ShardError struct {
 	// Shard is the shard's number in the cluster (system.clusters'
 	// shard_num), 0 when the address matched none.
 	Shard int
-	// Addr is the host:port ClickHouse could not reach.
+	// Addr is the host:port ClickHouse could not reach; "" when its
+	// message named none.
 	Addr string
 	// Err is the driver's error.
 	Err error
@@ -48,7 +49,10 @@ func (e *ShardError) Error() string {
 	if e.Cluster != "" {
 		where += " of cluster " + strconv.Quote(e.Cluster)
 	}
-	return fmt.Sprintf("sqlsource: ClickHouse %s at %s is unreachable, so no partial result is given: %v", where, e.Addr, e.Err)
+	if e.Addr != "" {
+		where += " at " + e.Addr
+	}
+	return fmt.Sprintf("sqlsource: ClickHouse %s is unreachable, so no partial result is given: %v", where, e.Err)
 }
 
 // Unwrap returns the driver's error.
