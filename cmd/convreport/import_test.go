@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bufio"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	_ "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/convreport/convreport/sqlsource"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
@@ -195,4 +197,85 @@ func TestImportUnreachableDatabase(t *testing.T) {
 	require.Equal(t, 1, o.code)
 	require.Equal(t, 1, strings.Count(o.stderr, "\n"), o.stderr)
 	require.Contains(t, o.stderr, "127.0.0.1:1")
+}
+
+// Into a Distributed table over two shards, an import killed midway and
+// run again leaves every conversation on exactly one shard, once.
+func TestImportIntoDistributedTableResumes(t *testing.T) {
+	env := os.Getenv("CONVREPORT_CLICKHOUSE_DSNS")
+	clusterName := os.Getenv("CONVREPORT_CLICKHOUSE_CLUSTER")
+	if env == "" || clusterName == "" {
+		if os.Getenv("CONVREPORT_REQUIRE_CLICKHOUSE") == "1" {
+			t.Fatal("CONVREPORT_REQUIRE_CLICKHOUSE=1 but CONVREPORT_CLICKHOUSE_DSNS or _CLUSTER is not set")
+		}
+		t.Skip("set CONVREPORT_CLICKHOUSE_DSNS and CONVREPORT_CLICKHOUSE_CLUSTER (.ci/clickhouse-cluster does)")
+	}
+	const n = 20_000
+	path := generated(t, n)
+	name := fmt.Sprintf("convreport_cli_dist_%d", os.Getpid())
+	var shards []*sql.DB
+	var first string
+	for i, dsn := range strings.Split(env, ",") {
+		admin, err := sql.Open("clickhouse", dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { admin.Close() })
+		_, err = admin.Exec("CREATE DATABASE " + name)
+		require.NoError(t, err)
+		t.Cleanup(func() { admin.Exec("DROP DATABASE IF EXISTS " + name) })
+		u, err := url.Parse(dsn)
+		require.NoError(t, err)
+		u.Path = "/" + name
+		db, err := sql.Open("clickhouse", u.String())
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		require.NoError(t, sqlsource.CreateTable(context.Background(), db, sqlsource.ClickHouse, sqlsource.Mapping{Table: "conversations_local"}, nil))
+		if i == 0 {
+			first = u.String()
+			require.NoError(t, sqlsource.CreateDistributed(context.Background(), db, sqlsource.Mapping{}, nil, clusterName, "conversations_local"))
+		}
+		shards = append(shards, db)
+	}
+	require.Len(t, shards, 2)
+	perShard := func() (counts []int, total int) {
+		for _, db := range shards {
+			var c uint64
+			require.NoError(t, db.QueryRow("SELECT count() FROM conversations_local").Scan(&c))
+			counts = append(counts, int(c))
+			total += int(c)
+		}
+		return counts, total
+	}
+
+	cmd := exec.Command(binary, "import", "--data", path, "--out", first, "--batch", "200")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "convreport: import: 10% (") {
+			require.NoError(t, cmd.Process.Kill())
+			break
+		}
+	}
+	cmd.Wait()
+	_, kept := perShard()
+	require.GreaterOrEqual(t, kept, n/10)
+	require.Less(t, kept, n)
+
+	o := cli(t, "", "import", "--data", path, "--out", first)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, fmt.Sprintf("wrote %d conversations to ", n-kept))
+	counts, total := perShard()
+	require.Equal(t, n, total, "every conversation on one shard, once")
+	require.Positive(t, counts[0])
+	require.Positive(t, counts[1])
+	var distinct uint64
+	require.NoError(t, shards[0].QueryRow("SELECT uniqExact(id) FROM conversations").Scan(&distinct))
+	require.Equal(t, uint64(n), distinct)
+
+	args := []string{"run", "--dashboard", "email-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris", "--format", "json"}
+	fromFile := cli(t, "", append(args, "--data", path)...)
+	fromDB := cli(t, "", append(args, "--data", first)...)
+	require.Equal(t, 0, fromDB.code, fromDB.stderr)
+	require.Equal(t, fromFile.stdout, fromDB.stdout)
 }
