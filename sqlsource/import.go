@@ -58,14 +58,9 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if err != nil {
 		return prog, err
 	}
-	seen := make(map[string]int, len(cs))
-	for i := range cs {
-		if j, dup := seen[cs[i].ID]; dup {
-			return prog, fmt.Errorf("sqlsource: import: conversation %q is given twice (at %d and %d)", cs[i].ID, j, i)
-		}
-		seen[cs[i].ID] = i
+	if err := uniqueIDs(cs); err != nil {
+		return prog, err
 	}
-	seen = nil
 	if err := l.validate(s, tenant, cs, 0); err != nil {
 		return prog, err
 	}
@@ -117,6 +112,20 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 		}
 	}
 	return prog, nil
+}
+
+// uniqueIDs refuses an ID given twice: the second would be skipped as
+// "already there" by a rerun, or (in ClickHouse) written twice by the
+// first run.
+func uniqueIDs(cs []convreport.Conversation) error {
+	seen := make(map[string]int, len(cs))
+	for i := range cs {
+		if j, dup := seen[cs[i].ID]; dup {
+			return fmt.Errorf("sqlsource: import: conversation %q is given twice (at %d and %d)", cs[i].ID, j, i)
+		}
+		seen[cs[i].ID] = i
+	}
+	return nil
 }
 
 // tenantWhere writes " WHERE tenant = ?" when there is a tenant.
