@@ -19,7 +19,7 @@ import (
 // property for property. A third run writes nothing.
 func TestImportResumes(t *testing.T) {
 	schema := sourcetest.Schema()
-	cs := sourcetest.Generate(2500, 4)
+	cs := sourcetest.Generate(1000, 4)
 	for i := range cs {
 		cs[i].ID = fmt.Sprintf("imp-%04d", i)
 	}
@@ -34,12 +34,12 @@ func TestImportResumes(t *testing.T) {
 				require.NoError(t, sqlsource.CreateTable(context.Background(), db, d, m, schema))
 				if tenant != nil {
 					// Another tenant's rows with the same IDs are no reason to skip.
-					require.NoError(t, sqlsource.InsertTenant(context.Background(), db, d, m, schema, "other", cs[:500]))
+					require.NoError(t, sqlsource.InsertTenant(context.Background(), db, d, m, schema, "other", cs[:400]))
 				}
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				var seen []sqlsource.ImportProgress
-				opt := sqlsource.ImportOptions{Tenant: tenant, BatchSize: 300, Progress: func(p sqlsource.ImportProgress) {
+				opt := sqlsource.ImportOptions{Tenant: tenant, BatchSize: 120, Progress: func(p sqlsource.ImportProgress) {
 					seen = append(seen, p)
 					if len(seen) == 3 {
 						cancel() // the process is stopped after the third batch
@@ -47,21 +47,21 @@ func TestImportResumes(t *testing.T) {
 				}}
 				prog, err := sqlsource.Import(ctx, db, d, m, schema, cs, opt)
 				require.ErrorIs(t, err, context.Canceled)
-				require.Equal(t, sqlsource.ImportProgress{Done: 900, Total: 2500, Inserted: 900}, prog)
-				require.Equal(t, []int{300, 600, 900}, doneOf(seen))
-				require.Equal(t, 900, countRows(t, db, d, m, tenant), "the committed batches are kept")
+				require.Equal(t, sqlsource.ImportProgress{Done: 360, Total: 1000, Inserted: 360}, prog)
+				require.Equal(t, []int{120, 240, 360}, doneOf(seen))
+				require.Equal(t, 360, countRows(t, db, d, m, tenant), "the committed batches are kept")
 
 				seen = nil
 				opt.Progress = func(p sqlsource.ImportProgress) { seen = append(seen, p) }
 				prog, err = sqlsource.Import(context.Background(), db, d, m, schema, cs, opt)
 				require.NoError(t, err)
-				require.Equal(t, sqlsource.ImportProgress{Done: 2500, Total: 2500, Inserted: 1600, Skipped: 900}, prog)
+				require.Equal(t, sqlsource.ImportProgress{Done: 1000, Total: 1000, Inserted: 640, Skipped: 360}, prog)
 				require.Len(t, seen, 9)
 				requireTableHolds(t, db, d, m, schema, tenant, cs)
 
 				prog, err = sqlsource.Import(context.Background(), db, d, m, schema, cs, opt)
 				require.NoError(t, err)
-				require.Equal(t, sqlsource.ImportProgress{Done: 2500, Total: 2500, Skipped: 2500}, prog)
+				require.Equal(t, sqlsource.ImportProgress{Done: 1000, Total: 1000, Skipped: 1000}, prog)
 				requireTableHolds(t, db, d, m, schema, tenant, cs)
 			})
 		}

