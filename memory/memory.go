@@ -1,6 +1,11 @@
 // Package memory is an in-memory [convreport.Source]: conversations held
 // column by column, dictionary-encoded and ordered by creation time, which
 // the engine scans directly. It is what tests and embedders start with.
+//
+// A Source holds one tenant: an embedder with many accounts gives each its
+// own Source. The engine reads a source's columns directly, so a shared
+// one would need a filtered copy of its table per tenant and run, which
+// costs what a Source per tenant costs, without the isolation.
 package memory
 
 import (

@@ -194,13 +194,16 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 		}
 		q.w(" FROM ")
 		q.ident(s.l.table)
-		q.w(" WHERE ")
-		if s.createdBounds(q, r.CreatedFrom, r.CreatedTo) {
-			q.w(" AND ")
+		if err := s.where(q, r.CreatedFrom, r.CreatedTo); err != nil {
+			return err
 		}
+		// The report's conditions in parentheses of their own, ANDed
+		// after the tenant's: nothing in them can widen it.
+		q.w("(")
 		if err := q.cond(s.l, r.Where); err != nil {
 			return err
 		}
+		q.w(")")
 		if caseBuckets {
 			q.w(") AS s0")
 		}

@@ -34,7 +34,8 @@ type ShardError struct {
 	// Shard is the shard's number in the cluster (system.clusters'
 	// shard_num), 0 when the address matched none.
 	Shard int
-	// Addr is the host:port ClickHouse could not reach.
+	// Addr is the host:port ClickHouse could not reach; "" when its
+	// message named none.
 	Addr string
 	// Err is the driver's error.
 	Err error
@@ -48,7 +49,10 @@ func (e *ShardError) Error() string {
 	if e.Cluster != "" {
 		where += " of cluster " + strconv.Quote(e.Cluster)
 	}
-	return fmt.Sprintf("sqlsource: ClickHouse %s at %s is unreachable, so no partial result is given: %v", where, e.Addr, e.Err)
+	if e.Addr != "" {
+		where += " at " + e.Addr
+	}
+	return fmt.Sprintf("sqlsource: ClickHouse %s is unreachable, so no partial result is given: %v", where, e.Err)
 }
 
 // Unwrap returns the driver's error.
@@ -136,6 +140,10 @@ var clickHouseTypes = map[convreport.Kind][]string{
 	convreport.KindDuration: {"Int64"},
 }
 
+// clickHouseTenantTypes are the types a tenant column may have: a
+// Nullable one would let rows belong to no tenant.
+var clickHouseTenantTypes = []string{"String", "Int64", "Int32", "Int16", "Int8", "UInt64", "UInt32", "UInt16", "UInt8"}
+
 // checkClickHouseTypes refuses a mapped column whose type would be read
 // wrongly: a DateTime for a time (the package reads Unix nanoseconds), a
 // FixedString (padded with NULs), a number for a string.
@@ -158,6 +166,12 @@ func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	if s.l.tenant != "" {
+		base := strings.TrimSuffix(strings.TrimPrefix(types[s.l.tenant], "LowCardinality("), ")")
+		if !slices.Contains(clickHouseTenantTypes, base) {
+			return fmt.Errorf("sqlsource: table %s: tenant column %s is %s; it must be String or an integer type", ClickHouse.quote(s.l.table), ClickHouse.quote(s.l.tenant), types[s.l.tenant])
+		}
 	}
 	for _, c := range s.l.stored() {
 		typ, ok := types[c.name]

@@ -83,5 +83,23 @@
 // the empty string, 'true' and 'false').
 //
 // [CreateTable] and [Insert] create and fill a table in the default layout,
-// for tests, imports and the command line.
+// for tests, imports and the command line. [Import] fills it in batches
+// committed one by one, skipping the IDs the table holds already, so an
+// import that failed midway is finished by running it again.
+//
+// # Tenants
+//
+// A table shared by many accounts names its tenant column
+// (Mapping.Tenant). A source over it reads one tenant's rows
+// ([WithTenant], or [Source.ForTenant] on a source made once) and nothing
+// without one: every statement it issues (aggregates, scans, drill-down
+// counts and pages) begins its WHERE clause with "tenant = ?", the
+// tenant a parameter, and puts the report's own conditions in
+// parentheses after it, so no OR, NOT or tautology in a filter can reach
+// another tenant's rows. The tenant belongs to the source, not to the
+// query: no engine path, command or handler can forget to pass it, and a
+// source is cheap to derive per request. [Source.Watch] signals every
+// write to the table, whichever tenant's: a run it triggers still reads
+// only its own tenant. [CreateTable] keys a shared table by (tenant, ID)
+// and [InsertTenant] fills it.
 package sqlsource

@@ -24,16 +24,17 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (i
 		return 0, nil, decline("pushdown is off (WithoutPushdown)")
 	}
 	where := &sqlBuf{d: s.d}
-	where.w(" WHERE ")
-	if s.createdBounds(where, req.CreatedFrom, req.CreatedTo) {
-		where.w(" AND ")
+	if err := s.where(where, req.CreatedFrom, req.CreatedTo); err != nil {
+		return 0, nil, err
 	}
+	where.w("(")
 	if err := where.cond(s.l, req.Where); err != nil {
 		if errors.Is(err, convreport.ErrUnsupported) {
 			s.drillsDeclined.Add(1)
 		}
 		return 0, nil, err
 	}
+	where.w(")")
 	count := &sqlBuf{d: s.d, args: where.args}
 	count.w("SELECT COUNT(*) FROM ")
 	count.ident(s.l.table)

@@ -48,6 +48,13 @@ type Mapping struct {
 	JSONKeys map[string]string `json:"json_keys,omitempty"`
 	// Times says how time columns hold instants; default UnixNanos.
 	Times TimeStorage `json:"times,omitempty"`
+	// Tenant is the column that says which account a row belongs to, in
+	// a table shared by many accounts; "" when the table holds one. It is
+	// no property: reports cannot group or filter by it. A source over
+	// such a table reads nothing until it is given a tenant
+	// ([WithTenant], [Source.ForTenant]), and then reads that tenant's
+	// rows only.
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // MarshalText writes "unix_nanos" or "timestamp".
@@ -89,6 +96,7 @@ type layout struct {
 	cols   []*column // every stored property, in schema order
 	byName map[string]*column
 	json   string // the JSON column, "" when no property lives in it
+	tenant string // the tenant column, "" for none
 }
 
 // newLayout resolves m for s, refusing names that cannot be identifiers,
@@ -183,6 +191,21 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 		}
 		l.cols = append(l.cols, c)
 		l.byName[p.Name] = c
+	}
+	if m.Tenant != "" {
+		if err := d.checkIdent(m.Tenant); err != nil {
+			return nil, fmt.Errorf("sqlsource: mapping: tenant column name %q %v", m.Tenant, err)
+		}
+		if other, dup := used[d.fold(m.Tenant)]; dup {
+			return nil, fmt.Errorf("sqlsource: mapping: tenant column %q is also the column of %s", m.Tenant, other)
+		}
+		if d == ClickHouse && strings.HasPrefix(m.Tenant, aliasPrefix) {
+			return nil, fmt.Errorf("sqlsource: mapping: tenant column name %q starts with %q, which the ClickHouse statements use for their aliases", m.Tenant, aliasPrefix)
+		}
+		if l.json != "" && d.fold(l.json) == d.fold(m.Tenant) {
+			return nil, fmt.Errorf("sqlsource: mapping: tenant column %q is also the JSON column", m.Tenant)
+		}
+		l.tenant = m.Tenant
 	}
 	if l.json != "" {
 		if err := d.checkIdent(l.json); err != nil {

@@ -29,6 +29,9 @@ type Source struct {
 	// cluster is a ClickHouse Distributed table's cluster, for naming a
 	// shard that is down.
 	cluster string
+	// tenant is the value of the mapping's tenant column every statement
+	// requires (a string or an int64); nil for none.
+	tenant any
 }
 
 var (
@@ -44,6 +47,7 @@ type config struct {
 	mapping   Mapping
 	pushdown  bool
 	onDecline func(error)
+	tenant    any
 }
 
 // WithSchema declares the custom properties; default
@@ -61,6 +65,12 @@ func WithoutPushdown() Option { return func(c *config) { c.pushdown = false } }
 // WithDeclineHook calls f with the reason each time Aggregate declines a
 // pushdown (the error wraps [convreport.ErrUnsupported]).
 func WithDeclineHook(f func(error)) Option { return func(c *config) { c.onDecline = f } }
+
+// WithTenant makes the source read only the rows whose tenant column (see
+// [Mapping].Tenant) holds tenant: a string, or an integer for an integer
+// column. Every statement the source issues carries it as a parameter,
+// ANDed outside the report's own conditions, so no filter can widen it.
+func WithTenant(tenant any) Option { return func(c *config) { c.tenant = tenant } }
 
 // New returns a source over db. It checks the mapping against the schema
 // and that the table and every mapped column exist.
@@ -80,8 +90,18 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		return nil, err
 	}
 	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline}
-	// Selecting every column of no row proves the table and columns exist.
+	if cfg.tenant != nil {
+		if s.tenant, err = l.tenantValue(cfg.tenant); err != nil {
+			return nil, err
+		}
+	}
 	ctx := context.Background()
+	// A server that cannot be reached, or refuses the credentials, is
+	// said so here, not taken for a table without the mapped columns.
+	if err := db.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("sqlsource: cannot connect to the %v server: %w", d, err)
+	}
+	// Selecting every column of no row proves the table and columns exist.
 	q, _ := s.selectRows()
 	q.w(" WHERE 1 = 0")
 	rows, err := db.QueryContext(ctx, q.String(), q.args...)
@@ -89,6 +109,19 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		return nil, fmt.Errorf("sqlsource: table %s does not have the mapped columns: %w", l.d.quote(l.table), err)
 	}
 	rows.Close()
+	if l.tenant != "" {
+		q := &sqlBuf{d: d}
+		q.w("SELECT ")
+		q.ident(l.tenant)
+		q.w(" FROM ")
+		q.ident(l.table)
+		q.w(" WHERE 1 = 0")
+		rows, err := db.QueryContext(ctx, q.String())
+		if err != nil {
+			return nil, fmt.Errorf("sqlsource: table %s does not have the tenant column %s: %w", l.d.quote(l.table), l.d.quote(l.tenant), err)
+		}
+		rows.Close()
+	}
 	if d == ClickHouse {
 		if s.cluster, err = distributedCluster(ctx, db, l.table); err != nil {
 			return nil, fmt.Errorf("sqlsource: table %s: reading its engine: %w", l.d.quote(l.table), err)
@@ -98,6 +131,78 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		}
 	}
 	return s, nil
+}
+
+// ForTenant returns a source over the same database, table and mapping
+// that reads only tenant's rows (see [WithTenant]): cheap, as it shares
+// the connection pool and New's checks, so an embedder may make one per
+// request. Its [Stats] count its own statements. The mapping must name a
+// tenant column.
+func (s *Source) ForTenant(tenant any) (*Source, error) {
+	v, err := s.l.tenantValue(tenant)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v}, nil
+}
+
+// Tenant returns the tenant the source reads, nil for none.
+func (s *Source) Tenant() any { return s.tenant }
+
+// tenantValue checks a tenant for the layout: the mapping names a tenant
+// column, and the value is a non-empty string or an integer.
+func (l *layout) tenantValue(t any) (any, error) {
+	if l.tenant == "" {
+		return nil, fmt.Errorf("sqlsource: a tenant (%v) needs a mapping that names the tenant column (Mapping.Tenant)", t)
+	}
+	switch v := t.(type) {
+	case string:
+		if v == "" || !okText(v) {
+			return nil, fmt.Errorf("sqlsource: tenant %q: want a non-empty string of valid UTF-8 without NUL bytes", v)
+		}
+		return v, nil
+	case int:
+		return int64(v), nil
+	case int32:
+		return int64(v), nil
+	case int64:
+		return v, nil
+	case uint32:
+		return int64(v), nil
+	}
+	return nil, fmt.Errorf("sqlsource: tenant of type %T: want a string or an integer", t)
+}
+
+// errNoTenant is what every read of a source whose mapping names a tenant
+// column, but that was given no tenant, fails with: such a table is read
+// one tenant at a time or not at all.
+func (s *Source) errNoTenant() error {
+	return fmt.Errorf("sqlsource: table %s is shared by tenants (column %s) and this source has none: use ForTenant or WithTenant", s.d.quote(s.l.table), s.d.quote(s.l.tenant))
+}
+
+// where writes " WHERE " and the source's tenant condition, then the
+// creation bounds, each followed by " AND ": what every statement that
+// reads rows starts its WHERE clause with, before the report's own
+// conditions, which the caller writes in parentheses.
+func (s *Source) where(q *sqlBuf, from, to time.Time) error {
+	q.w(" WHERE ")
+	if s.l.tenant != "" {
+		if s.tenant == nil {
+			return s.errNoTenant()
+		}
+		q.ident(s.l.tenant)
+		q.w(" = ")
+		if _, isStr := s.tenant.(string); isStr {
+			q.param(s.tenant, "text")
+		} else {
+			q.param(s.tenant, "bigint")
+		}
+		q.w(" AND ")
+	}
+	if s.createdBounds(q, from, to) {
+		q.w(" AND ")
+	}
+	return nil
 }
 
 // Schema returns the source's schema.
@@ -175,14 +280,11 @@ func (s *Source) createdBounds(q *sqlBuf, from, to time.Time) bool {
 func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*convreport.Conversation, error] {
 	return func(yield func(*convreport.Conversation, error) bool) {
 		q, cols := s.selectRows()
-		var w sqlBuf
-		w.d = s.d
-		if s.createdBounds(&w, hint.CreatedFrom, hint.CreatedTo) {
-			q.w(" WHERE ")
-			// The bounds' parameters follow the SELECT's (it has none).
-			q.w(w.String())
-			q.args = append(q.args, w.args...)
+		if err := s.where(q, hint.CreatedFrom, hint.CreatedTo); err != nil {
+			yield(nil, err)
+			return
 		}
+		q.w("(1 = 1)")
 		if s.d == ClickHouse {
 			q.w(clickHouseSettings)
 		}

@@ -32,6 +32,11 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 	if d == ClickHouse {
 		q := l.clickHouseTable()
 		q.w(" ENGINE = MergeTree ORDER BY (")
+		if l.tenant != "" {
+			// A tenant's rows together: every statement selects one.
+			q.ident(l.tenant)
+			q.w(", ")
+		}
 		q.ident(l.col("CreatedAt").name)
 		q.w(", ")
 		q.ident(l.col("ID").name)
@@ -53,7 +58,11 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 		q.w(" ", l.sqlType(c.prop))
 		switch c.prop.Name {
 		case "ID":
-			q.w(" NOT NULL PRIMARY KEY")
+			if l.tenant != "" {
+				q.w(" NOT NULL") // the key is (tenant, id), below
+			} else {
+				q.w(" NOT NULL PRIMARY KEY")
+			}
 		case "Channel", "Status", "CreatedAt":
 			q.w(" NOT NULL")
 		case "IncomingMessages", "OutgoingMessages":
@@ -66,7 +75,7 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 	}
 	if l.json == "" {
 		// No custom property lives there yet, but a schema may grow.
-		if err := d.checkIdent(jsonCol); err == nil && !l.hasColumn(jsonCol) {
+		if err := d.checkIdent(jsonCol); err == nil && !l.hasColumn(jsonCol) && d.fold(jsonCol) != d.fold(l.tenant) {
 			l.json = jsonCol
 		}
 	}
@@ -78,6 +87,16 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 		} else {
 			q.w(" jsonb")
 		}
+	}
+	if l.tenant != "" {
+		// Text: an integer tenant column is the embedder's own table.
+		q.w(", ")
+		q.ident(l.tenant)
+		q.w(" ", l.sqlType(convreport.Property{Kind: convreport.KindString}), " NOT NULL, PRIMARY KEY (")
+		q.ident(l.tenant)
+		q.w(", ")
+		q.ident(l.col("ID").name)
+		q.w(")")
 	}
 	q.w(")")
 	if _, err := db.ExecContext(ctx, q.String()); err != nil {
@@ -94,6 +113,10 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 	q.w(" ON ")
 	q.ident(l.table)
 	q.w(" (")
+	if l.tenant != "" {
+		q.ident(l.tenant)
+		q.w(", ")
+	}
 	q.ident(l.col("CreatedAt").name)
 	q.w(")")
 	if _, err := db.ExecContext(ctx, q.String()); err != nil {
@@ -163,6 +186,11 @@ func (l *layout) clickHouseTable() *sqlBuf {
 		}
 		q.w(" ", typ)
 	}
+	if l.tenant != "" {
+		q.w(", ")
+		q.ident(l.tenant)
+		q.w(" String")
+	}
 	q.w(")")
 	return q
 }
@@ -228,8 +256,22 @@ func (l *layout) sqlType(p convreport.Property) string {
 // It refuses what the table cannot hold exactly: a time outside int64
 // nanoseconds (or, with [Timestamp], finer than a microsecond), a NaN or
 // infinite number or invalid UTF-8 in JSON, and in PostgreSQL a string with
-// a NUL byte or invalid UTF-8.
+// a NUL byte or invalid UTF-8. A table shared by tenants (Mapping.Tenant)
+// is written with [InsertTenant].
 func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, cs []convreport.Conversation) error {
+	return insert(ctx, db, d, m, s, nil, cs)
+}
+
+// InsertTenant is [Insert] into a table shared by tenants: every row's
+// tenant column (Mapping.Tenant) holds tenant, a string or an integer.
+func InsertTenant(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, tenant any, cs []convreport.Conversation) error {
+	if tenant == nil {
+		return errors.New("sqlsource: insert: nil tenant")
+	}
+	return insert(ctx, db, d, m, s, tenant, cs)
+}
+
+func insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, tenant any, cs []convreport.Conversation) error {
 	if s == nil {
 		s = convreport.DefaultSchema()
 	}
@@ -237,12 +279,71 @@ func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if err != nil {
 		return err
 	}
-	cols := l.stored()
-	if d == ClickHouse {
-		return l.insertClickHouse(ctx, db, s, cs)
+	if tenant, err = l.insertTenant(tenant); err != nil {
+		return err
 	}
+	if err := l.validate(s, tenant, cs, 0); err != nil {
+		return err
+	}
+	if d == ClickHouse {
+		return l.insertClickHouse(ctx, db, tenant, cs)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlsource: insert: %w", err)
+	}
+	defer tx.Rollback()
+	if err := l.insertSQL(ctx, tx, tenant, cs); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlsource: insert: %w", err)
+	}
+	return nil
+}
+
+// insertTenant checks the tenant an insert writes against the layout: one
+// exactly when the mapping names a tenant column.
+func (l *layout) insertTenant(tenant any) (any, error) {
+	switch {
+	case l.tenant == "" && tenant == nil:
+		return nil, nil
+	case l.tenant != "" && tenant == nil:
+		return nil, fmt.Errorf("sqlsource: insert: table %s is shared by tenants (column %s): give the rows' tenant (InsertTenant, ImportOptions.Tenant)", l.d.quote(l.table), l.d.quote(l.tenant))
+	}
+	return l.tenantValue(tenant)
+}
+
+// validate checks every conversation against the schema and the table
+// before any is written, so bad input writes nothing; base is the index
+// of cs[0] in the caller's slice, for the errors.
+func (l *layout) validate(s *convreport.Schema, tenant any, cs []convreport.Conversation, base int) error {
+	for i := range cs {
+		c := &cs[i]
+		if err := s.Validate(c); err != nil {
+			var ve *convreport.ValidationError
+			if errors.As(err, &ve) {
+				ve.Index = base + i
+			}
+			return err
+		}
+		if _, err := l.rowValues(c, tenant); err != nil {
+			return fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// insertSQL writes validated rows in tx (SQLite, PostgreSQL), up to 1000
+// a statement.
+func (l *layout) insertSQL(ctx context.Context, tx *sql.Tx, tenant any, cs []convreport.Conversation) error {
+	d := l.d
+	cols := l.stored()
 	ncol := len(cols)
 	if l.json != "" {
+		ncol++
+	}
+	if tenant != nil {
 		ncol++
 	}
 	perStmt := min(1000, d.maxParams()/ncol)
@@ -261,6 +362,10 @@ func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 			q.w(", ")
 			q.ident(l.json)
 		}
+		if tenant != nil {
+			q.w(", ")
+			q.ident(l.tenant)
+		}
 		q.w(") VALUES ")
 		for r := range n {
 			if r > 0 {
@@ -273,10 +378,13 @@ func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 				}
 				typ := ""
 				switch {
-				case i == len(cols):
-					typ = "jsonb"
-				case d == PostgreSQL:
+				case d != PostgreSQL:
+				case i < len(cols):
 					typ = l.sqlType(cols[i].prop)
+				case i == len(cols) && l.json != "":
+					typ = "jsonb"
+				default:
+					typ = tenantPGType(tenant)
 				}
 				q.param(nil, typ)
 			}
@@ -284,31 +392,19 @@ func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 		}
 		return q.String()
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlsource: insert: %w", err)
-	}
-	defer tx.Rollback()
 	var full *sql.Stmt
 	args := make([]any, 0, perStmt*ncol)
 	for start := 0; start < len(cs); start += perStmt {
 		batch := cs[start:min(start+perStmt, len(cs))]
 		args = args[:0]
 		for i := range batch {
-			c := &batch[i]
-			if err := s.Validate(c); err != nil {
-				var ve *convreport.ValidationError
-				if errors.As(err, &ve) {
-					ve.Index = start + i
-				}
-				return err
-			}
-			row, err := l.rowValues(c)
+			row, err := l.rowValues(&batch[i], tenant)
 			if err != nil {
-				return fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, err)
+				return fmt.Errorf("sqlsource: insert conversation %q: %w", batch[i].ID, err)
 			}
 			args = append(args, row...)
 		}
+		var err error
 		if len(batch) == perStmt {
 			if full == nil {
 				if full, err = tx.PrepareContext(ctx, stmtFor(perStmt)); err != nil {
@@ -324,15 +420,30 @@ func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 			return fmt.Errorf("sqlsource: insert: %w", err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlsource: insert: %w", err)
-	}
 	return nil
 }
 
+// tenantPGType is the PostgreSQL type of a tenant parameter.
+func tenantPGType(tenant any) string {
+	if _, isStr := tenant.(string); isStr {
+		return "text"
+	}
+	return "bigint"
+}
+
 // rowValues returns the parameters of one row: the stored columns, then
-// the JSON column.
-func (l *layout) rowValues(c *convreport.Conversation) ([]any, error) {
+// the JSON column, then the tenant when there is one.
+func (l *layout) rowValues(c *convreport.Conversation, tenant any) ([]any, error) {
+	out, err := l.propertyValues(c)
+	if err != nil || tenant == nil {
+		return out, err
+	}
+	return append(out, tenant), nil
+}
+
+// propertyValues returns the stored columns' and the JSON column's
+// parameters of one row.
+func (l *layout) propertyValues(c *convreport.Conversation) ([]any, error) {
 	var out []any
 	for _, col := range l.stored() {
 		v, known := propertyOf(c, col.prop)
@@ -462,20 +573,12 @@ func exactNanos(t time.Time) (int64, error) {
 // has no transactions: rows are validated and encoded before the first is
 // sent, so bad input inserts nothing, but a connection lost midway may
 // leave the blocks already sent.
-func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, s *convreport.Schema, cs []convreport.Conversation) error {
+func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
 	rows := make([][]any, len(cs))
 	for i := range cs {
-		c := &cs[i]
-		if err := s.Validate(c); err != nil {
-			var ve *convreport.ValidationError
-			if errors.As(err, &ve) {
-				ve.Index = i
-			}
-			return err
-		}
-		row, err := l.rowValues(c)
+		row, err := l.rowValues(&cs[i], tenant)
 		if err != nil {
-			return fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, err)
+			return fmt.Errorf("sqlsource: insert conversation %q: %w", cs[i].ID, err)
 		}
 		rows[i] = row
 	}
@@ -500,6 +603,10 @@ func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, s *convreport
 		names[i] = c.name
 		plain = plain && plainIdent.MatchString(c.name)
 	}
+	if tenant != nil {
+		names = append(names, l.tenant)
+		plain = plain && plainIdent.MatchString(l.tenant)
+	}
 	// The driver finds the table and columns of a batch's INSERT with
 	// regular expressions, which quoted names holding spaces, quotes or
 	// parentheses defeat: such a table is filled from a staging table of
@@ -511,15 +618,18 @@ func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, s *convreport
 		q.w("CREATE TABLE ")
 		q.ident(table)
 		q.w(" (")
-		batchNames = make([]string, len(cols))
-		for i, c := range cols {
+		batchNames = make([]string, len(names))
+		for i := range names {
 			batchNames[i] = "c" + strconv.Itoa(i)
 			if i > 0 {
 				q.w(", ")
 			}
-			typ := l.sqlType(c.prop)
-			if v, _ := l.rowZero(c); v == nil {
-				typ = "Nullable(" + typ + ")"
+			typ := tenantCHType(tenant)
+			if i < len(cols) {
+				typ = l.sqlType(cols[i].prop)
+				if v, _ := l.rowZero(cols[i]); v == nil {
+					typ = "Nullable(" + typ + ")"
+				}
 			}
 			q.w(batchNames[i], " ", typ)
 		}
@@ -551,6 +661,14 @@ func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, s *convreport
 		}
 	}
 	return nil
+}
+
+// tenantCHType is the ClickHouse type of a tenant value.
+func tenantCHType(tenant any) string {
+	if _, isStr := tenant.(string); isStr {
+		return "String"
+	}
+	return "Int64"
 }
 
 // plainIdent is a name the driver's INSERT parsing reads right.

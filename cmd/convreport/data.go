@@ -7,8 +7,9 @@ import (
 	"errors"
 	"net/url"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for --data postgres://…
-	_ "modernc.org/sqlite"             // the "sqlite" driver for --data FILE.db
+	_ "github.com/ClickHouse/clickhouse-go/v2" // the "clickhouse" driver for --data clickhouse://…
+	_ "github.com/jackc/pgx/v5/stdlib"         // the "pgx" driver for --data postgres://…
+	_ "modernc.org/sqlite"                     // the "sqlite" driver for --data FILE.db
 
 	"flag"
 	"fmt"
@@ -33,10 +34,14 @@ type dataFlags struct {
 	ignoreUnknown bool
 	schema        string // --schema: a schema file of custom properties
 	inferSchema   bool
+	tenant        string // --tenant COLUMN=VALUE: a shared table's tenant
+	// tenantOfOut: --tenant is the tenant import writes, not one to read
+	tenantOfOut bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.path, "data", "", "conversations (required): a .jsonl, .csv or .parquet file, - for standard input, an SQLite .db file or a postgres:// URL (reports then run in the database)")
+	fs.StringVar(&d.path, "data", "", "conversations (required): a .jsonl, .csv or .parquet file, - for standard input, an SQLite .db file or a postgres:// or clickhouse:// URL (reports then run in the database)")
+	fs.StringVar(&d.tenant, "tenant", "", "COLUMN=VALUE: in a database table shared by tenants, read (or, for import, write) only the rows whose COLUMN holds VALUE")
 	fs.StringVar(&d.format, "data-format", "", "jsonl, csv or parquet; default from the file's extension (jsonl for -: give csv for CSV on standard input)")
 	fs.BoolVar(&d.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
@@ -53,7 +58,11 @@ func (d *dataFlags) registerSchema(fs *flag.FlagSet) {
 // (an SQLite file, a PostgreSQL URL; cs is nil).
 func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversation, err error) {
 	if d.path == "" {
-		return nil, nil, usageError("--data is required (a .jsonl, .csv or .parquet file, an SQLite .db file, a postgres:// URL, or - for standard input)")
+		return nil, nil, usageError("--data is required (a .jsonl, .csv or .parquet file, an SQLite .db file, a postgres:// or clickhouse:// URL, or - for standard input)")
+	}
+	tenantCol, tenant, err := parseTenant(d.tenant)
+	if err != nil {
+		return nil, nil, err
 	}
 	if db, dialect, ok, err := openDatabase(d.path); ok {
 		if err != nil {
@@ -72,11 +81,17 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 			// Each custom property is the column named by its key.
 			opts = append(opts, sqlsource.WithSchema(schema))
 		}
+		if tenantCol != "" {
+			opts = append(opts, sqlsource.WithMapping(sqlsource.Mapping{Tenant: tenantCol}), sqlsource.WithTenant(tenant))
+		}
 		s, err := sqlsource.New(db, dialect, opts...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--data %s: %w", redact(d.path), err)
 		}
 		return s, nil, nil
+	}
+	if tenantCol != "" && !d.tenantOfOut {
+		return nil, nil, usageError("--tenant reads one tenant of a database table (--data DB); a file holds one tenant")
 	}
 	format := ingest.Format(strings.ToLower(d.format))
 	if format == formatParquet || (format == "" && isParquet(d.path)) {
@@ -209,11 +224,27 @@ func looksLikeCSV(r *bufio.Reader) bool {
 	return line != "" && !strings.HasPrefix(line, "{") && strings.Contains(line, ",")
 }
 
+// parseTenant reads --tenant COLUMN=VALUE; "" gives "".
+func parseTenant(flag string) (column, value string, err error) {
+	if flag == "" {
+		return "", "", nil
+	}
+	column, value, ok := strings.Cut(flag, "=")
+	if !ok || column == "" || value == "" {
+		return "", "", usageError("--tenant %q: want COLUMN=VALUE, such as account=acme", flag)
+	}
+	return column, value, nil
+}
+
 // openDatabase opens path when it names a database: an SQLite file
-// (.db, .sqlite, .sqlite3; read only) or a PostgreSQL URL.
+// (.db, .sqlite, .sqlite3; read only), a PostgreSQL URL or a ClickHouse
+// one.
 func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
 	lower := strings.ToLower(path)
 	switch {
+	case strings.HasPrefix(lower, "clickhouse://"):
+		db, err := sql.Open("clickhouse", path)
+		return db, sqlsource.ClickHouse, true, err
 	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
 		db, err := sql.Open("pgx", path)
 		return db, sqlsource.PostgreSQL, true, err

@@ -13,10 +13,11 @@
 //	convreport check-filter EXPR          check a filter expression
 //	convreport generate --n N --seed S --out FILE
 //	convreport serve [--data FILE] [--addr 127.0.0.1:8080] [--dashboards DIR]
-//	convreport import --data FILE --out DB.db
+//	convreport import --data FILE --out DB.db|postgres://…|clickhouse://…|FILE.parquet
 //
-// --data also takes an SQLite file (.db) or a postgres:// URL: reports are
-// then computed by the database.
+// --data also takes an SQLite file (.db), a postgres:// or a clickhouse://
+// URL: reports are then computed by the database (--tenant COLUMN=VALUE
+// reads one tenant of a shared table).
 //
 // Run "convreport COMMAND -h" for a command's flags.
 package main
@@ -55,7 +56,7 @@ Commands:
   check-filter   check a filter expression
   generate       write sample conversations to a file
   serve          serve the dashboards in a browser, with a JSON API
-  import         copy a data file into an SQLite (or PostgreSQL) database
+  import         copy a data file into an SQLite, PostgreSQL or ClickHouse database
 
 Run "convreport COMMAND -h" for a command's flags.
 `

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"database/sql"
+	"io"
+	"net/url"
 
 	"errors"
 	"fmt"
@@ -128,26 +130,38 @@ func (c *cli) generate(args []string) error {
 	return err
 }
 
-// importData copies conversations from a file into a new SQLite database
-// (or a PostgreSQL one) in sqlsource's default layout, for --data DB, or
-// into a new Parquet file, for --data x.parquet.
+// importData copies conversations from a file into a database table in
+// sqlsource's default layout (an SQLite file, PostgreSQL or ClickHouse),
+// for --data DB, or into a new Parquet file, for --data x.parquet. A
+// database is written batch by batch, each committed on its own, and the
+// IDs it already holds are skipped: an import that stopped midway is
+// finished by running it again.
 func (c *cli) importData(args []string) error {
 	fs := c.flags("import")
 	var data dataFlags
 	data.register(fs)
-	out := fs.String("out", "", "what to create: an SQLite .db file, a postgres:// URL or a .parquet file (required)")
+	data.tenantOfOut = true
+	out := fs.String("out", "", "where to write: an SQLite .db file, a postgres:// or clickhouse:// URL, or a new .parquet file (required); a database that holds some of the conversations gets the others")
+	batch := fs.Int("batch", 10_000, "conversations per batch written to a database, each committed on its own")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
-		return usageError("--out is required: an SQLite .db file, a postgres:// URL or a .parquet file")
+		return usageError("--out is required: an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file")
 	}
-	if lower := strings.ToLower(*out); strings.HasSuffix(lower, ".db") || strings.HasSuffix(lower, ".sqlite") || isParquet(lower) {
+	if *batch <= 0 {
+		return usageError("--batch must be positive")
+	}
+	tenantCol, tenant, err := parseTenant(data.tenant)
+	if err != nil {
+		return err
+	}
+	if isParquet(*out) {
 		if _, err := os.Stat(*out); err == nil {
-			if isParquet(lower) {
-				return usageError("--out %s exists; import creates a new file", *out)
-			}
-			return usageError("--out %s exists; import creates a new database", *out)
+			return usageError("--out %s exists; import creates a new file", *out)
+		}
+		if tenantCol != "" {
+			return usageError("--tenant writes a tenant's rows into a database table; a Parquet file holds one tenant")
 		}
 	}
 	src, cs, err := c.load(data)
@@ -166,24 +180,86 @@ func (c *cli) importData(args []string) error {
 	}
 	var db *sql.DB
 	var dialect sqlsource.Dialect
-	if strings.HasPrefix(strings.ToLower(*out), "postgres") {
+	switch lower := strings.ToLower(*out); {
+	case strings.HasPrefix(lower, "postgres"):
 		db, err = sql.Open("pgx", *out)
 		dialect = sqlsource.PostgreSQL
-	} else {
-		db, err = sql.Open("sqlite", "file:"+*out)
+	case strings.HasPrefix(lower, "clickhouse://"):
+		db, err = sql.Open("clickhouse", clickHouseInsertDSN(*out))
+		dialect = sqlsource.ClickHouse
+	case strings.HasSuffix(lower, ".db"), strings.HasSuffix(lower, ".sqlite"), strings.HasSuffix(lower, ".sqlite3"):
+		db, err = sql.Open("sqlite", "file:"+*out+"?_pragma=busy_timeout(10000)")
 		dialect = sqlsource.SQLite
+	default:
+		return usageError("--out %s: want an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file", redact(*out))
 	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	schema := src.Schema()
-	if err := sqlsource.CreateTable(c.ctx, db, dialect, sqlsource.Mapping{}, schema); err != nil {
-		return err
+	m := sqlsource.Mapping{Tenant: tenantCol}
+	where := redact(*out)
+	if err := db.PingContext(c.ctx); err != nil {
+		return fmt.Errorf("--out %s: cannot connect: %w", where, err)
 	}
-	if err := sqlsource.Insert(c.ctx, db, dialect, sqlsource.Mapping{}, schema, cs); err != nil {
-		return err
+	if err := sqlsource.CreateTable(c.ctx, db, dialect, m, schema); err != nil {
+		return fmt.Errorf("--out %s: %w", where, err)
 	}
-	fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", len(cs), redact(*out))
+	// New checks what a table made before holds: the mapped columns, of
+	// types the reports read.
+	if _, err := sqlsource.New(db, dialect, sqlsource.WithSchema(schema), sqlsource.WithMapping(m)); err != nil {
+		return fmt.Errorf("--out %s: %w", where, err)
+	}
+	opt := sqlsource.ImportOptions{BatchSize: *batch, Progress: newImportProgress(c.stderr).update}
+	if tenantCol != "" {
+		opt.Tenant = tenant
+	}
+	prog, err := sqlsource.Import(c.ctx, db, dialect, m, schema, cs, opt)
+	if err != nil {
+		return fmt.Errorf("import into %s stopped after %d of %d conversations (run the same command again to write the rest): %w", where, prog.Done, prog.Total, err)
+	}
+	if prog.Skipped > 0 {
+		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s (%d already there)\n", prog.Inserted, where, prog.Skipped)
+	} else {
+		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", prog.Inserted, where)
+	}
 	return nil
+}
+
+// clickHouseInsertDSN makes rows inserted through a Distributed table
+// reach their shards before the insert returns (insert_distributed_sync),
+// unless the URL says otherwise: a rerun must see them to skip them.
+func clickHouseInsertDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // the driver reports it
+	}
+	q := u.Query()
+	if q.Get("insert_distributed_sync") == "" {
+		q.Set("insert_distributed_sync", "1")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// importProgress prints how far an import is on standard error, at each
+// tenth of the rows.
+type importProgress struct {
+	w    io.Writer
+	next int // the next percentage to print
+}
+
+func newImportProgress(w io.Writer) *importProgress { return &importProgress{w: w, next: 10} }
+
+func (p *importProgress) update(pr sqlsource.ImportProgress) {
+	if pr.Total == 0 {
+		return
+	}
+	pct := pr.Done * 100 / pr.Total
+	if pct < p.next {
+		return
+	}
+	p.next = pct/10*10 + 10
+	fmt.Fprintf(p.w, "convreport: import: %d%% (%d of %d conversations: %d written, %d already there)\n", pct, pr.Done, pr.Total, pr.Inserted, pr.Skipped)
 }

@@ -169,6 +169,7 @@ func (c *cli) serve(args []string) error {
 	fs.BoolVar(&data.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
 	follow := fs.Bool("follow", false, "keep reading the --data .jsonl file: each line appended is an upsert (a line with an ID already seen replaces it), and open dashboards update live")
 	data.registerSchema(fs)
+	fs.StringVar(&data.tenant, "tenant", "", "COLUMN=VALUE: with --data a database table shared by tenants, serve only the rows whose COLUMN holds VALUE")
 	var cal calendarFlag
 	cal.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")

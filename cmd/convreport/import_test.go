@@ -1,0 +1,281 @@
+package main_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	_ "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/convreport/convreport/sqlsource"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+	_ "modernc.org/sqlite"
+)
+
+// outDatabase is a database an import writes to: its --out and --data
+// URL, and a connection for the test's own checks.
+type outDatabase struct {
+	url    string
+	driver string
+	db     *sql.DB
+}
+
+var dbSeq atomic.Int64
+
+// outDatabases returns an empty database of each kind: an SQLite file, a
+// PostgreSQL database made on CONVREPORT_POSTGRES_DSN's server and a
+// ClickHouse database on CONVREPORT_CLICKHOUSE_DSNS' first server, each
+// dropped at the end. A server that is not configured is left out, or
+// fails the test when CONVREPORT_REQUIRE_POSTGRES=1 (or _CLICKHOUSE=1).
+func outDatabases(t *testing.T) map[string]outDatabase {
+	t.Helper()
+	out := map[string]outDatabase{}
+	path := filepath.Join(t.TempDir(), "helpdesk.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	out["sqlite"] = outDatabase{url: path, driver: "sqlite", db: db}
+	name := fmt.Sprintf("convreport_cli_%d_%d", os.Getpid(), dbSeq.Add(1))
+	for kind, env := range map[string]string{"postgresql": "CONVREPORT_POSTGRES_DSN", "clickhouse": "CONVREPORT_CLICKHOUSE_DSNS"} {
+		dsn, _, _ := strings.Cut(os.Getenv(env), ",")
+		require := "CONVREPORT_REQUIRE_" + strings.ToUpper(strings.TrimSuffix(kind, "ql"))
+		if dsn == "" {
+			if os.Getenv(require) == "1" {
+				t.Fatalf("%s=1 but %s is not set", require, env)
+			}
+			t.Logf("%s left out: set %s", kind, env)
+			continue
+		}
+		driver := map[string]string{"postgresql": "pgx", "clickhouse": "clickhouse"}[kind]
+		admin, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			t.Fatalf("%s: create database: %v", kind, err)
+		}
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Path = "/" + name
+		db, err := sql.Open(driver, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			db.Close()
+			if kind == "postgresql" {
+				admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			} else {
+				admin.Exec("DROP DATABASE IF EXISTS " + name)
+			}
+		})
+		out[kind] = outDatabase{url: u.String(), driver: driver, db: db}
+	}
+	return out
+}
+
+func (o outDatabase) count(t *testing.T, query string) int {
+	t.Helper()
+	var n int64
+	require.NoError(t, o.db.QueryRow(query).Scan(&n))
+	return int(n)
+}
+
+// An import killed midway (SIGKILL, after its first progress line) keeps
+// what it wrote; the same command run again writes exactly the rest, and
+// the database then answers every dashboard as the file does.
+func TestImportKilledMidwayIsFinishedByARerun(t *testing.T) {
+	const n = 30_000
+	path := generated(t, n)
+	for kind, out := range outDatabases(t) {
+		t.Run(kind, func(t *testing.T) {
+			cmd := exec.Command(binary, "import", "--data", path, "--out", out.url, "--batch", "200")
+			stderr, err := cmd.StderrPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			var lines []string
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				lines = append(lines, sc.Text())
+				if strings.HasPrefix(sc.Text(), "convreport: import: 10% (") {
+					require.NoError(t, cmd.Process.Kill())
+					break
+				}
+			}
+			cmd.Wait()
+			require.NotEmpty(t, lines)
+			require.Regexp(t, `^convreport: import: 10% \(\d+ of 30000 conversations: \d+ written, 0 already there\)$`, lines[len(lines)-1], "progress on standard error: %q", lines)
+			kept := out.count(t, "SELECT COUNT(*) FROM conversations")
+			require.GreaterOrEqual(t, kept, n/10, "the batches written before the kill are kept")
+			require.Less(t, kept, n, "the kill stopped the import")
+
+			o := cli(t, "", "import", "--data", path, "--out", out.url, "--batch", "5000")
+			require.Equal(t, 0, o.code, o.stderr)
+			lastLine := o.stderr[strings.LastIndex(strings.TrimSuffix(o.stderr, "\n"), "\n")+1:]
+			require.Contains(t, lastLine, fmt.Sprintf("wrote %d conversations to ", n-kept))
+			require.Contains(t, lastLine, fmt.Sprintf("(%d already there)", kept))
+			require.Contains(t, o.stderr, "convreport: import: 100% (30000 of 30000 conversations")
+			require.Equal(t, n, out.count(t, "SELECT COUNT(*) FROM conversations"))
+			require.Equal(t, n, out.count(t, "SELECT COUNT(DISTINCT id) FROM conversations"))
+
+			for _, dash := range []string{"chat-overview", "email-overview"} {
+				args := []string{"run", "--dashboard", dash, "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris", "--format", "json"}
+				fromFile := cli(t, "", append(args, "--data", path)...)
+				fromDB := cli(t, "", append(args, "--data", out.url)...)
+				require.Equal(t, 0, fromFile.code, fromFile.stderr)
+				require.Equal(t, 0, fromDB.code, fromDB.stderr)
+				require.Equal(t, fromFile.stdout, fromDB.stdout, "%s: the database answers exactly as the file does", dash)
+			}
+		})
+	}
+}
+
+// Two tenants imported into one table (--tenant) each get, from run and
+// from the CSV export of a drill-down, exactly what their own file gives.
+func TestTenantsFromTheCommandLine(t *testing.T) {
+	files := map[string]string{"acme": generated(t, 2000)}
+	globex := filepath.Join(t.TempDir(), "globex.jsonl")
+	o := cli(t, "", "generate", "--n", "1500", "--seed", "8", "--out", globex)
+	require.Equal(t, 0, o.code, o.stderr)
+	files["globex"] = globex
+	for kind, out := range outDatabases(t) {
+		t.Run(kind, func(t *testing.T) {
+			for tenant, file := range files {
+				o := cli(t, "", "import", "--data", file, "--out", out.url, "--tenant", "account="+tenant)
+				require.Equal(t, 0, o.code, o.stderr)
+			}
+			require.Equal(t, 3500, out.count(t, "SELECT COUNT(*) FROM conversations"))
+			period := []string{"--dashboard", "chat-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris"}
+			for tenant, file := range files {
+				args := append([]string{"run", "--format", "json"}, period...)
+				fromFile := cli(t, "", append(args, "--data", file)...)
+				fromDB := cli(t, "", append(args, "--data", out.url, "--tenant", "account="+tenant)...)
+				require.Equal(t, 0, fromDB.code, fromDB.stderr)
+				require.Equal(t, fromFile.stdout, fromDB.stdout, "%s: run", tenant)
+
+				// The first rep of the file's result, drilled into and
+				// exported as CSV.
+				var res struct {
+					Reports []struct {
+						Points []struct {
+							Dimensions map[string]*string `json:"dimensions"`
+						} `json:"points"`
+					} `json:"reports"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(fromFile.stdout), &res))
+				rep := res.Reports[0].Points[0].Dimensions["assignee"]
+				require.NotNil(t, rep)
+				drill := append([]string{"drill", "--report", "Conversations by rep", "--point", "assignee=" + *rep, "--format", "csv", "--limit", "1000"}, period...)
+				fromFile = cli(t, "", append(drill, "--data", file)...)
+				fromDB = cli(t, "", append(drill, "--data", out.url, "--tenant", "account="+tenant)...)
+				require.Equal(t, 0, fromFile.code, fromFile.stderr)
+				require.Equal(t, 0, fromDB.code, fromDB.stderr)
+				require.Greater(t, strings.Count(fromFile.stdout, "\n"), 2)
+				require.Equal(t, fromFile.stdout, fromDB.stdout, "%s: drill-down CSV", tenant)
+			}
+		})
+	}
+}
+
+// A database that cannot be reached is said so at once, naming the
+// server, not taken for a missing table.
+func TestImportUnreachableDatabase(t *testing.T) {
+	path := generated(t, 10)
+	o := cli(t, "", "import", "--data", path, "--out", "clickhouse://127.0.0.1:1/default")
+	require.Equal(t, 1, o.code)
+	require.Equal(t, 1, strings.Count(o.stderr, "\n"), o.stderr)
+	require.Contains(t, o.stderr, "127.0.0.1:1")
+}
+
+// Into a Distributed table over two shards, an import killed midway and
+// run again leaves every conversation on exactly one shard, once.
+func TestImportIntoDistributedTableResumes(t *testing.T) {
+	env := os.Getenv("CONVREPORT_CLICKHOUSE_DSNS")
+	clusterName := os.Getenv("CONVREPORT_CLICKHOUSE_CLUSTER")
+	if env == "" || clusterName == "" {
+		if os.Getenv("CONVREPORT_REQUIRE_CLICKHOUSE") == "1" {
+			t.Fatal("CONVREPORT_REQUIRE_CLICKHOUSE=1 but CONVREPORT_CLICKHOUSE_DSNS or _CLUSTER is not set")
+		}
+		t.Skip("set CONVREPORT_CLICKHOUSE_DSNS and CONVREPORT_CLICKHOUSE_CLUSTER (.ci/clickhouse-cluster does)")
+	}
+	const n = 20_000
+	path := generated(t, n)
+	name := fmt.Sprintf("convreport_cli_dist_%d", os.Getpid())
+	var shards []*sql.DB
+	var first string
+	for i, dsn := range strings.Split(env, ",") {
+		admin, err := sql.Open("clickhouse", dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { admin.Close() })
+		_, err = admin.Exec("CREATE DATABASE " + name)
+		require.NoError(t, err)
+		t.Cleanup(func() { admin.Exec("DROP DATABASE IF EXISTS " + name) })
+		u, err := url.Parse(dsn)
+		require.NoError(t, err)
+		u.Path = "/" + name
+		db, err := sql.Open("clickhouse", u.String())
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		require.NoError(t, sqlsource.CreateTable(context.Background(), db, sqlsource.ClickHouse, sqlsource.Mapping{Table: "conversations_local"}, nil))
+		if i == 0 {
+			first = u.String()
+			require.NoError(t, sqlsource.CreateDistributed(context.Background(), db, sqlsource.Mapping{}, nil, clusterName, "conversations_local"))
+		}
+		shards = append(shards, db)
+	}
+	require.Len(t, shards, 2)
+	perShard := func() (counts []int, total int) {
+		for _, db := range shards {
+			var c uint64
+			require.NoError(t, db.QueryRow("SELECT count() FROM conversations_local").Scan(&c))
+			counts = append(counts, int(c))
+			total += int(c)
+		}
+		return counts, total
+	}
+
+	cmd := exec.Command(binary, "import", "--data", path, "--out", first, "--batch", "200")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "convreport: import: 10% (") {
+			require.NoError(t, cmd.Process.Kill())
+			break
+		}
+	}
+	cmd.Wait()
+	_, kept := perShard()
+	require.GreaterOrEqual(t, kept, n/10)
+	require.Less(t, kept, n)
+
+	o := cli(t, "", "import", "--data", path, "--out", first)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, fmt.Sprintf("wrote %d conversations to ", n-kept))
+	counts, total := perShard()
+	require.Equal(t, n, total, "every conversation on one shard, once")
+	require.Positive(t, counts[0])
+	require.Positive(t, counts[1])
+	var distinct uint64
+	require.NoError(t, shards[0].QueryRow("SELECT uniqExact(id) FROM conversations").Scan(&distinct))
+	require.Equal(t, uint64(n), distinct)
+
+	args := []string{"run", "--dashboard", "email-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris", "--format", "json"}
+	fromFile := cli(t, "", append(args, "--data", path)...)
+	fromDB := cli(t, "", append(args, "--data", first)...)
+	require.Equal(t, 0, fromDB.code, fromDB.stderr)
+	require.Equal(t, fromFile.stdout, fromDB.stdout)
+}

@@ -1,0 +1,226 @@
+package sqlsource
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/convreport/convreport"
+)
+
+// ImportOptions configures [Import].
+type ImportOptions struct {
+	// Tenant is the rows' tenant, for a table shared by tenants
+	// (Mapping.Tenant); nil otherwise. IDs already present are looked up
+	// among this tenant's rows only.
+	Tenant any
+	// BatchSize is how many conversations each batch writes; default
+	// 10,000. Each batch is committed on its own (in ClickHouse, sent as
+	// one block), so a failure loses at most the batch it interrupts.
+	BatchSize int
+	// Progress, when set, is called after each batch.
+	Progress func(ImportProgress)
+}
+
+// ImportProgress says how far an [Import] is.
+type ImportProgress struct {
+	// Done is how many of the conversations given have been handled:
+	// Inserted plus Skipped.
+	Done, Total int
+	// Inserted were written; Skipped were already in the table (by ID).
+	Inserted, Skipped int
+}
+
+// Import copies cs into the table m describes in batches, each committed
+// on its own, skipping every conversation whose ID the table (the tenant's
+// rows of it) already holds: an import that failed midway, rerun with the
+// same input, writes what the first run did not, and a row already there
+// is kept as it is, never replaced. Every conversation is validated, as
+// [Insert] does, before the first batch is written, and an ID given twice
+// is refused, so bad input writes nothing. It returns how far it got,
+// also on error.
+//
+// Skipping is done by looking the batch's IDs up before writing it (ClickHouse
+// has no unique keys to lean on); when the table holds none of the
+// tenant's rows at the start, no lookups are made. Two imports of the same
+// IDs into one table at the same time may both write them in ClickHouse;
+// in SQLite and PostgreSQL the key of [CreateTable] refuses the second.
+func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, cs []convreport.Conversation, opt ImportOptions) (ImportProgress, error) {
+	prog := ImportProgress{Total: len(cs)}
+	if s == nil {
+		s = convreport.DefaultSchema()
+	}
+	l, err := newLayout(d, s, m)
+	if err != nil {
+		return prog, err
+	}
+	tenant, err := l.insertTenant(opt.Tenant)
+	if err != nil {
+		return prog, err
+	}
+	if err := uniqueIDs(cs); err != nil {
+		return prog, err
+	}
+	if err := l.validate(s, tenant, cs, 0); err != nil {
+		return prog, err
+	}
+	size := opt.BatchSize
+	if size <= 0 {
+		size = 10_000
+	}
+	var n int64
+	{
+		q := &sqlBuf{d: d}
+		q.w("SELECT COUNT(*) FROM ")
+		q.ident(l.table)
+		l.tenantWhere(q, tenant)
+		if d == ClickHouse {
+			q.w(clickHouseSettings)
+		}
+		if err := db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n); err != nil {
+			return prog, fmt.Errorf("sqlsource: import into %s: %w", d.quote(l.table), err)
+		}
+	}
+	fresh := n == 0 // nothing to skip: no batch of ours holds an ID of another
+	for start := 0; start < len(cs); start += size {
+		batch := cs[start:min(start+size, len(cs))]
+		if !fresh {
+			there, err := l.present(ctx, db, tenant, batch)
+			if err != nil {
+				return prog, fmt.Errorf("sqlsource: import into %s: %w", d.quote(l.table), err)
+			}
+			if len(there) > 0 {
+				rest := make([]convreport.Conversation, 0, len(batch)-len(there))
+				for _, c := range batch {
+					if !there[c.ID] {
+						rest = append(rest, c)
+					}
+				}
+				prog.Skipped += len(batch) - len(rest)
+				batch = rest
+			}
+		}
+		if len(batch) > 0 {
+			if err := l.writeBatch(ctx, db, tenant, batch); err != nil {
+				return prog, err
+			}
+		}
+		prog.Inserted += len(batch)
+		prog.Done = prog.Inserted + prog.Skipped
+		if opt.Progress != nil {
+			opt.Progress(prog)
+		}
+	}
+	return prog, nil
+}
+
+// uniqueIDs refuses an ID given twice: the second would be skipped as
+// "already there" by a rerun, or (in ClickHouse) written twice by the
+// first run.
+func uniqueIDs(cs []convreport.Conversation) error {
+	seen := make(map[string]int, len(cs))
+	for i := range cs {
+		if j, dup := seen[cs[i].ID]; dup {
+			return fmt.Errorf("sqlsource: import: conversation %q is given twice (at %d and %d)", cs[i].ID, j, i)
+		}
+		seen[cs[i].ID] = i
+	}
+	return nil
+}
+
+// tenantWhere writes " WHERE tenant = ?" when there is a tenant.
+func (l *layout) tenantWhere(q *sqlBuf, tenant any) {
+	if tenant == nil {
+		return
+	}
+	q.w(" WHERE ")
+	q.ident(l.tenant)
+	q.w(" = ")
+	q.param(tenant, tenantPGType(tenant))
+}
+
+// writeBatch writes validated rows: in one transaction in SQLite and
+// PostgreSQL, as one block in ClickHouse.
+func (l *layout) writeBatch(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
+	if l.d == ClickHouse {
+		return l.insertClickHouse(ctx, db, tenant, cs)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlsource: insert: %w", err)
+	}
+	defer tx.Rollback()
+	if err := l.insertSQL(ctx, tx, tenant, cs); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlsource: insert: %w", err)
+	}
+	return nil
+}
+
+// present returns which IDs of cs the table (the tenant's rows) holds,
+// looked up a chunk of IDs at a time: a bounded number of parameters in
+// SQLite, one array in PostgreSQL, and statements under ClickHouse's
+// max_query_size.
+func (l *layout) present(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) (map[string]bool, error) {
+	out := map[string]bool{}
+	id := l.col("ID").name
+	for start := 0; start < len(cs); {
+		q := &sqlBuf{d: l.d}
+		q.w("SELECT ")
+		q.ident(id)
+		q.w(" FROM ")
+		q.ident(l.table)
+		if tenant != nil {
+			l.tenantWhere(q, tenant)
+			q.w(" AND ")
+		} else {
+			q.w(" WHERE ")
+		}
+		q.ident(id)
+		end := start
+		if l.d == PostgreSQL {
+			end = min(start+10_000, len(cs))
+			ids := make([]string, 0, end-start)
+			for _, c := range cs[start:end] {
+				ids = append(ids, c.ID)
+			}
+			q.w(" = ANY(")
+			q.param(ids, "text[]")
+			q.w(")")
+		} else {
+			q.w(" IN (")
+			for ; end < len(cs) && end-start < 1000 && (l.d != ClickHouse || q.size() < maxClickHouseQuery/2); end++ {
+				if end > start {
+					q.w(", ")
+				}
+				q.param(cs[end].ID, "text")
+			}
+			q.w(")")
+		}
+		if l.d == ClickHouse {
+			q.w(clickHouseSettings)
+		}
+		rows, err := db.QueryContext(ctx, q.String(), q.args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[v] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		start = end
+	}
+	return out, nil
+}
