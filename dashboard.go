@@ -37,6 +37,11 @@ type Dashboard struct {
 	// name in the query's [Query.Calendars]: "business hours only" for the
 	// whole dashboard. See [Report.Calendar].
 	Calendar string `json:"calendar,omitempty"`
+	// Filters apply to every report of the dashboard on top of its own
+	// filters and conditions: the row of filters above the reports. Set
+	// them with [Dashboard.SetFilters], which checks them; see
+	// [Dashboard.Runnable].
+	Filters []Condition `json:"filters,omitempty"`
 	// Version is the revision a Store holds: 1 after Create, one more
 	// after each Save. A Save names the version it edited.
 	Version int64 `json:"version,omitempty"`
@@ -221,6 +226,7 @@ func nameProblem(name string) string {
 // Clone returns a deep copy of d: changing one never changes the other.
 func (d Dashboard) Clone() Dashboard {
 	d.Grants = slices.Clone(d.Grants)
+	d.Filters = cloneConditions(d.Filters)
 	if d.Reports != nil {
 		rs := make([]Report, len(d.Reports))
 		for i, r := range d.Reports {
@@ -384,7 +390,7 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 	if !d.Can(q.Viewer, ActionView) {
 		return nil, d.forbid(q.Viewer, ActionView)
 	}
-	if d.Calendar == "" {
+	if d.Calendar == "" && len(d.Filters) == 0 {
 		return e.Run(ctx, q, d.Reports...)
 	}
 	// The results carry the reports as they ran.
@@ -396,12 +402,16 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 }
 
 // Runnable returns r as [Engine.RunDashboard] runs it in d: with d's
-// Calendar when r names none. Run one report of a dashboard on its own
+// Calendar when r names none, and d's Filters after r's own Conditions
+// (a conversation counts when it passes both). Run one report of a dashboard on its own
 // ([Engine.Run], [Engine.DrillDown]) through it, so that its numbers are
 // the dashboard's; save the report itself, not what Runnable returns.
 func (d Dashboard) Runnable(r Report) Report {
 	if r.Calendar == "" {
 		r.Calendar = d.Calendar
+	}
+	if len(d.Filters) > 0 {
+		r.Conditions = append(cloneConditions(r.Conditions), cloneConditions(d.Filters)...)
 	}
 	return r
 }
