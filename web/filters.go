@@ -1,0 +1,222 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render"
+)
+
+// Dashboard filters and comparison, as a dashboard's run, page, live
+// stream and drill-downs read them from the query string:
+//
+//	filters   a JSON array of conditions applied to every report for this
+//	          view only, on top of the dashboard's saved filters:
+//	          [{"property":"Channel","op":"is_any_of","values":["chat"]}]
+//	compare   previous (the previous period of equal calendar length) or
+//	          year (the same period a year before)
+//
+// A drill-down also reads
+//
+//	list      point (the default): the conversations behind the point;
+//	          previous: those behind the same point in the compared period;
+//	          excluded: those a duration point leaves out of its value
+//
+// The saved filters are set with PUT /api/dashboards/{id}/filters.
+
+// maxFiltersParam bounds the filters parameter, in bytes.
+const maxFiltersParam = 8 << 10
+
+// view is what a request asks on top of the saved dashboard.
+type view struct {
+	filters []convreport.Condition
+	compare convreport.Compare
+}
+
+// viewOfQuery reads the filters and compare parameters; errors name them.
+func viewOfQuery(qv url.Values) (view, error) {
+	var v view
+	if raw := strings.TrimSpace(qv.Get("filters")); raw != "" {
+		if len(raw) > maxFiltersParam {
+			return v, badRequest("invalid_query", "filters", "filters is longer than %d bytes", maxFiltersParam)
+		}
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&v.filters); err != nil || dec.More() {
+			return v, badRequest("invalid_query", "filters",
+				`filters must be a JSON array of conditions, like [{"property":"Channel","op":"is_any_of","values":["chat"]}]`)
+		}
+	}
+	c, err := convreport.ParseCompare(strings.TrimSpace(qv.Get("compare")))
+	if err != nil {
+		return v, badRequest("invalid_query", "compare", "compare %q: want previous or year", qv.Get("compare"))
+	}
+	v.compare = c
+	return v, nil
+}
+
+// apply returns d with the view's filters after its saved ones. A bad
+// filter is a 422 on "filters" naming its position among the view's.
+func (v view) apply(h *handler, d convreport.Dashboard) (convreport.Dashboard, error) {
+	out, err := d.WithFilters(h.cfg.Schema, v.filters...)
+	if err != nil {
+		return d, filtersError(h, err, len(d.Filters))
+	}
+	return out, nil
+}
+
+// params are the view's query parameters, for the links a page makes.
+func (v view) params(into url.Values) {
+	if len(v.filters) > 0 {
+		b, err := json.Marshal(v.filters)
+		if err == nil {
+			into.Set("filters", string(b))
+		}
+	}
+	if v.compare != convreport.NoCompare {
+		into.Set("compare", string(v.compare))
+	}
+}
+
+// filtersError turns a refused filter into the API's error: field
+// "filters", the index in the list the client sent (offset is how many
+// saved filters came before them) and the message in the UI's words.
+func filtersError(h *handler, err error, offset int) error {
+	var ce *convreport.ConditionError
+	var de *convreport.DashboardError
+	switch {
+	case errors.As(err, &ce):
+		msg, ok := h.conditionMessage(err)
+		if !ok {
+			msg = cleanMessage(err.Error())
+		}
+		out := &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_condition", Field: "filters", Message: msg, err: err}
+		if ce.Index >= 0 {
+			i := ce.Index - offset
+			out.Index = &i
+		}
+		return out
+	case errors.As(err, &de):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: "filters", Message: cleanMessage(err.Error()), err: err}
+	}
+	return err
+}
+
+type putFiltersRequest struct {
+	Version *int64                  `json:"version"`
+	Filters *[]convreport.Condition `json:"filters"`
+}
+
+// PUT /api/dashboards/{id}/filters {"version": 3, "filters": [...]}: saves
+// the dashboard's filters (an empty list removes them) as a new version.
+func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	d, err := h.dashboard(r, v)
+	if err != nil {
+		return err
+	}
+	var req putFiltersRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if !d.Can(v, convreport.ActionEdit) {
+		return &Error{Status: http.StatusForbidden, Code: "forbidden",
+			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
+	}
+	if err := checkVersion(d, req.Version); err != nil {
+		return err
+	}
+	if req.Filters == nil {
+		return unprocessable("invalid_request", "filters", "filters is required: a list of conditions, [] to remove them")
+	}
+	nd, err := d.SetFilters(h.cfg.Schema, *req.Filters)
+	if err != nil {
+		return filtersError(h, err, 0)
+	}
+	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewOf(saved, v))
+	return nil
+}
+
+// listOf reads the list parameter of a drill-down.
+func listOf(qv url.Values, vw view) (string, error) {
+	switch l := qv.Get("list"); l {
+	case "", "point":
+		return "point", nil
+	case "previous":
+		if vw.compare == convreport.NoCompare {
+			return "", badRequest("bad_request", "list", "list=previous needs compare=previous or compare=year")
+		}
+		return l, nil
+	case "excluded":
+		return l, nil
+	default:
+		return "", badRequest("bad_request", "list", "list %q: want point, previous or excluded", l)
+	}
+}
+
+// drillList returns the conversations a drill-down lists, and the period
+// they come from.
+func (h *handler) drillList(r *http.Request, q convreport.Query, rep convreport.Report, res convreport.Result, p convreport.Point, list string) (*convreport.Drill, time.Time, time.Time, error) {
+	ctx := r.Context()
+	switch list {
+	case "previous":
+		if p.Previous == nil {
+			return nil, time.Time{}, time.Time{}, &Error{Status: http.StatusNotFound, Code: "point_not_found",
+				Message: sprintf("this point of report %q has no value in the compared period", rep.Name)}
+		}
+		pq, err := q.Previous()
+		if err != nil {
+			return nil, time.Time{}, time.Time{}, err
+		}
+		dr, err := h.cfg.Engine.DrillDown(ctx, pq, rep, *p.Previous)
+		return dr, res.PreviousFrom, res.PreviousTo, err
+	case "excluded":
+		if rep.Measure.ExcludedReason() == "" {
+			return nil, time.Time{}, time.Time{}, badRequest("bad_request", "list", "report %q counts conversations: it leaves none out", rep.Name)
+		}
+		if p.Other {
+			return nil, time.Time{}, time.Time{}, badRequest("bad_request", "list", "the Other point folds several groups: list the left-out conversations of one group")
+		}
+		dr, err := h.cfg.Engine.DrillExcluded(ctx, q, rep, p)
+		return dr, res.From, res.To, err
+	}
+	dr, err := h.cfg.Engine.DrillDown(ctx, q, rep, p)
+	return dr, res.From, res.To, err
+}
+
+// previousView is a point's value in the compared period, for the
+// drill-down dialog.
+type previousView struct {
+	Label     string    `json:"label"` // "previous 30 days"
+	Value     *string   `json:"value"`
+	ValueText string    `json:"value_text"`
+	Count     int64     `json:"count"`
+	Change    string    `json:"change,omitempty"` // "+12 %"
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+}
+
+// addNotes fills what the point leaves out and its compared value.
+func (pv *pointView) addNotes(res convreport.Result, p convreport.Point, unit string) {
+	pv.Excluded = p.Excluded
+	if p.Excluded > 0 {
+		pv.ExcludedReason = res.Report.Measure.ExcludedReason()
+	}
+	if pp := p.Previous; pp != nil {
+		prev := &previousView{Label: render.CompareLabel(res), ValueText: render.FormatValue(pp.Value, unit), Count: pp.Count,
+			Change: render.Change(p.Value, pp.Value), From: res.PreviousFrom.In(res.Zone), To: res.PreviousTo.In(res.Zone)}
+		if pp.Value.Valid {
+			s := pp.Value.Decimal.String()
+			prev.Value = &s
+		}
+		pv.Previous = prev
+	}
+}
