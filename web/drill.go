@@ -211,9 +211,9 @@ type drillResponse struct {
 	Desc      bool          `json:"desc"`
 	// List says which conversations the rows are: "point", "previous"
 	// (From and To are then the compared period) or "excluded".
-	List string `json:"list"`
-	Columns   []column      `json:"columns"`
-	Rows      []drillRow    `json:"rows"`
+	List    string     `json:"list"`
+	Columns []column   `json:"columns"`
+	Rows    []drillRow `json:"rows"`
 }
 
 // drill answers a drill-down request for viewer v; the page and the API
