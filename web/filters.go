@@ -220,3 +220,82 @@ func (pv *pointView) addNotes(res convreport.Result, p convreport.Point, unit st
 		pv.Previous = prev
 	}
 }
+
+// filterBar is the row of filters above a dashboard's reports.
+type filterBar struct {
+	Chips []filterChip
+	// State is what the script needs, as JSON: the dashboard, its version,
+	// whether the viewer may save, the saved and the view's filters, and
+	// the properties and operators the report editor offers.
+	State string
+	// Compare is the comparison chosen; Compares the menu.
+	Compare  string
+	Compares []option
+	// ViewFilters is this view's filters as the filters parameter, for
+	// the range form to keep.
+	ViewFilters string
+}
+
+type filterChip struct {
+	Kind  string // "saved" or "view"
+	Index int    // in its list
+	Text  string // "Channel is any of chat, email"
+	// Removable is true for the view's filters, and for the saved ones
+	// when the viewer may edit.
+	Removable bool
+}
+
+// describe is a condition as a chip says it.
+func (h *handler) describe(c convreport.Condition) string {
+	s := h.propertyLabel(c.Property) + " " + opLabel(c.Op)
+	sep := ", "
+	if c.Op == convreport.Between {
+		sep = " and "
+	}
+	if len(c.Values) > 0 {
+		s += " " + strings.Join(c.Values, sep)
+	}
+	return s
+}
+
+// filterBar builds the row of filters of a run's page.
+func (h *handler) filterBar(run *run, canEdit bool) (filterBar, error) {
+	all := run.d.Filters
+	saved := all[:len(all)-len(run.view.filters)]
+	var fb filterBar
+	for i, c := range saved {
+		fb.Chips = append(fb.Chips, filterChip{Kind: "saved", Index: i, Text: h.describe(c), Removable: canEdit})
+	}
+	for i, c := range run.view.filters {
+		fb.Chips = append(fb.Chips, filterChip{Kind: "view", Index: i, Text: h.describe(c), Removable: true})
+	}
+	sv := h.schemaView()
+	state := map[string]any{
+		"dashboard": run.d.ID, "version": run.d.Version, "can_edit": canEdit,
+		"saved": nonNil(saved), "view": nonNil(run.view.filters),
+		"properties": sv.Properties, "operators": sv.Operators,
+	}
+	b, err := json.Marshal(state)
+	if err != nil {
+		return fb, err
+	}
+	fb.State = string(b)
+	fb.Compare = string(run.view.compare)
+	for _, o := range []option{{Value: "", Label: "No comparison"}, {Value: "previous", Label: "Previous period"}, {Value: "year", Label: "Same period last year"}} {
+		o.Selected = o.Value == fb.Compare
+		fb.Compares = append(fb.Compares, o)
+	}
+	if len(run.view.filters) > 0 {
+		v := url.Values{}
+		view{filters: run.view.filters}.params(v)
+		fb.ViewFilters = v.Get("filters")
+	}
+	return fb, nil
+}
+
+func nonNil(cs []convreport.Condition) []convreport.Condition {
+	if cs == nil {
+		return []convreport.Condition{}
+	}
+	return cs
+}

@@ -48,7 +48,11 @@ func (h *handler) parsePages() error {
 	}
 	h.pages = map[string]*template.Template{}
 	for _, name := range []string{"list", "dashboard", "edit", "drill", "error"} {
-		t, err := template.Must(layout.Clone()).ParseFS(assets, "assets/templates/"+name+".html")
+		files := []string{"assets/templates/" + name + ".html"}
+		if name == "dashboard" {
+			files = append(files, "assets/templates/filters.html")
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(assets, files...)
 		if err != nil {
 			return fmt.Errorf("web: templates: %w", err)
 		}
@@ -230,6 +234,8 @@ type dashboardPage struct {
 	Reports            []reportCard
 	Conversations      int64
 	EmptyPeriodMessage string
+	// Filters is the row of dashboard filters and the comparison menu.
+	Filters filterBar
 
 	// The report builder and the library: where "Create report" goes,
 	// the templates whose reports may be added, and the plan's count
@@ -299,6 +305,9 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	}
 
 	keep := editQuery(r.URL.Query())
+	if p.Filters, err = h.filterBar(run, p.CanEdit); err != nil {
+		return err
+	}
 	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
 	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, convreport.ActionShare), d.Can(v, convreport.ActionDelete), v.UserID != ""
 	if p.CanShare {
