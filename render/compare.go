@@ -1,7 +1,9 @@
 package render
 
 import (
+	"encoding/json"
 	"math"
+	"strings"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render/internal/svg"
@@ -119,4 +121,82 @@ func summaryVersus(r convreport.Result, sm *ChartSummary) string {
 		return c + " vs " + CompareLabel(r)
 	}
 	return CompareLabel(r) + ": " + FormatValue(p.Previous.Value, sm.Unit)
+}
+
+// vegaNoteTooltip is the tooltip's lines for what a point leaves out and
+// its compared value, when the report has them.
+func vegaNoteTooltip(r convreport.Result) []obj {
+	var out []obj
+	for _, p := range r.Points {
+		if p.Excluded > 0 && r.Report.Measure.ExcludedReason() != "" {
+			out = append(out, obj{"field": "excluded_text", "type": "nominal", "title": "Left out"})
+			break
+		}
+	}
+	if r.Compare != convreport.NoCompare {
+		out = append(out, obj{"field": "previous_text", "type": "nominal", "title": capitalize(CompareLabel(r))})
+	}
+	return out
+}
+
+// vegaNotes adds to the data row of point i what it leaves out and its
+// compared value.
+func vegaNotes(r convreport.Result, spec ChartSpec, i int, row obj) {
+	p := r.Points[i]
+	if why := r.Report.Measure.ExcludedReason(); why != "" && p.Excluded > 0 {
+		row["excluded"] = p.Excluded
+		row["excluded_text"] = FormatCount(p.Excluded) + " (" + why + ")"
+	}
+	if r.Compare == convreport.NoCompare {
+		return
+	}
+	row["previous"] = nil
+	row["previous_text"] = "—"
+	if pp := p.Previous; pp != nil {
+		if pp.Value.Valid {
+			row["previous"] = json.Number(pp.Value.Decimal.String())
+		}
+		row["previous_text"] = FormatValue(pp.Value, spec.Y.Unit) + " (" + conversations(pp.Count) + ")"
+	}
+}
+
+// vegaGhost layers the compared values over a one-series bar, column or
+// line chart: dashed outlines, or a dashed line, as the SVG draws them.
+func vegaGhost(r convreport.Result, spec ChartSpec, s obj) obj {
+	if r.Compare == convreport.NoCompare || len(spec.Series) != 1 || spec.Stacked || spec.Percent {
+		return s
+	}
+	enc := s["encoding"].(obj)
+	ghostEnc := obj{}
+	for k, v := range enc {
+		ghostEnc[k] = v
+	}
+	var ghostMark obj
+	var valCh string
+	switch spec.Type {
+	case convreport.BarChart:
+		valCh, ghostMark = "x", obj{"type": "bar", "filled": false, "stroke": colorMuted, "strokeDash": []int{4, 3}, "strokeWidth": 1.5}
+	case convreport.ColumnChart:
+		valCh, ghostMark = "y", obj{"type": "bar", "filled": false, "stroke": colorMuted, "strokeDash": []int{4, 3}, "strokeWidth": 1.5}
+	case convreport.LineChart, convreport.AreaChart:
+		valCh, ghostMark = "y", obj{"type": "line", "strokeDash": []int{5, 4}, "opacity": 0.6}
+	default:
+		return s
+	}
+	val := obj{}
+	for k, v := range enc[valCh].(obj) {
+		val[k] = v
+	}
+	val["field"] = "previous"
+	ghostEnc[valCh] = val
+	layered := obj{"title": s["title"], "data": s["data"], "width": s["width"],
+		"layer": []obj{{"mark": s["mark"], "encoding": enc}, {"mark": ghostMark, "encoding": ghostEnc}}}
+	return layered
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
