@@ -29,6 +29,56 @@ func BenchmarkCompare(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// What one scan covering both periods would cost: the reports without
+	// time buckets run once over both periods, each twice, restricted to
+	// its period by a condition on CreatedAt. A sketch to weigh a scan
+	// with two ranges against two scans, not a way to compare (buckets
+	// and the Limit's ranking would differ).
+	b.Run("one-scan-sketch", func(b *testing.B) {
+		q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: now, Compare: convreport.ComparePrevious}
+		pq, err := q.Previous()
+		if err != nil {
+			b.Fatal(err)
+		}
+		from, to, _ := convreport.Last30Days.Resolve(now, paris, convreport.Monday)
+		var rs []convreport.Report
+		for _, r := range d.Reports {
+			if r.Bucket != convreport.NoBucket {
+				continue
+			}
+			for _, w := range [][2]time.Time{{from, to}, {pq.From, pq.To}} {
+				x := r
+				x.Conditions = append(append([]convreport.Condition(nil), r.Conditions...), convreport.Condition{Property: "CreatedAt", Op: convreport.Between,
+					Values: []string{w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano)}})
+				rs = append(rs, x)
+			}
+		}
+		one := convreport.Query{From: pq.From, To: to, Zone: paris, Now: now}
+		for b.Loop() {
+			if _, err := eng.Run(context.Background(), one, rs...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	var flat []convreport.Report
+	for _, r := range d.Reports {
+		if r.Bucket == convreport.NoBucket {
+			flat = append(flat, r)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		cmp  convreport.Compare
+	}{{"no-buckets-plain", convreport.NoCompare}, {"no-buckets-previous", convreport.ComparePrevious}} {
+		b.Run(c.name, func(b *testing.B) {
+			q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: now, Compare: c.cmp}
+			for b.Loop() {
+				if _, err := eng.Run(context.Background(), q, flat...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	for _, c := range []struct {
 		name string
 		cmp  convreport.Compare
