@@ -299,3 +299,45 @@ func nonNil(cs []convreport.Condition) []convreport.Condition {
 	}
 	return cs
 }
+
+// listURLs are the links between a point's lists on the drill-down page.
+type listURLs struct {
+	Point, Excluded, Previous string
+	// What each says: "17 conversations left out: no agent reply yet",
+	// "Previous 30 days: 43s, 128 conversations (−9.3 %)", and what the
+	// rows shown are when they are not the point's.
+	ExcludedText, PreviousText, ListText string
+}
+
+// listLinks makes the links of a drill-down page; link gives the URL of a
+// list of the same point.
+func listLinks(out *drillResponse, link func(list string) string) *listURLs {
+	p := out.Point
+	if p.Excluded == 0 && p.Previous == nil && out.List == "point" {
+		return nil
+	}
+	l := &listURLs{Point: link("point")}
+	if p.Excluded > 0 {
+		l.ExcludedText = plural(p.Excluded, "conversation") + " left out: " + p.ExcludedReason
+		if !p.Other {
+			l.Excluded = link("excluded")
+		}
+	}
+	if pp := p.Previous; pp != nil {
+		l.Previous = link("previous")
+		l.PreviousText = sentence(pp.Label) + ": " + pp.ValueText + ", " + plural(pp.Count, "conversation")
+		if pp.Change != "" {
+			l.PreviousText += " (" + pp.Change + ")"
+		}
+	}
+	switch out.List {
+	case "excluded":
+		l.ListText = "Left out of the value: " + plural(int64(out.Total), "conversation")
+		if p.ExcludedReason != "" {
+			l.ListText += " (" + p.ExcludedReason + ")"
+		}
+	case "previous":
+		l.ListText = l.PreviousText
+	}
+	return l
+}

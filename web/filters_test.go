@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -315,4 +316,36 @@ func TestDrillExcludedAPI(t *testing.T) {
 		total += want
 	}
 	require.Greater(t, total, int64(0), "the fixture has unanswered chats")
+}
+
+// The drill-down page, without script, says what a point leaves out and
+// its compared value, and links to both lists.
+func TestDrillPageNotes(t *testing.T) {
+	f := newFixture(t)
+	run := f.comparedRun("chat", "carl", url.Values{"range": {"last_30_days"}, "compare": {"previous"}})
+	i := indexOf(t, run.ReportIDs, "average-chat-first-response-time-by-rep")
+	v, _ := url.ParseQuery(run.Period)
+	v.Set("point", `{"assignee":"Alice Martin"}`)
+	w := f.get("/dashboards/chat/reports/"+run.ReportIDs[i]+"/drill?"+v.Encode(), "carl")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	body := w.Body.String()
+	// Alice Martin's unanswered chats, from the fields.
+	n := 0
+	for j := range f.cs {
+		c := &f.cs[j]
+		if c.Channel == convreport.Chat && c.Assignee == "Alice Martin" && c.FirstResponseAt.IsZero() &&
+			!c.CreatedAt.Before(time.Date(2025, 5, 2, 0, 0, 0, 0, paris)) && c.CreatedAt.Before(now) {
+			n++
+		}
+	}
+	require.Positive(t, n)
+	left := strconv.Itoa(n) + " conversations"
+	require.Contains(t, body, left+" left out: no agent reply yet")
+	require.Contains(t, body, "Previous 30 days: ")
+	require.Contains(t, body, "list=excluded")
+	require.Contains(t, body, "list=previous")
+	v.Set("list", "excluded")
+	w = f.get("/dashboards/chat/reports/"+run.ReportIDs[i]+"/drill?"+v.Encode(), "carl")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Contains(t, w.Body.String(), "Left out of the value: "+left+" (no agent reply yet)")
 }

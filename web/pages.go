@@ -678,6 +678,9 @@ type drillPage struct {
 	Shown        string
 	PrevURL      string
 	NextURL      string
+	// The same point's other lists: what it leaves out, its compared
+	// period's, and the point itself (see filters.go).
+	ListURLs *listURLs
 }
 
 // GET /dashboards/{id}/reports/{rid}/drill: the conversations behind a
@@ -698,6 +701,12 @@ func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v convreport
 		qv.Set("offset", strconv.Itoa(offset))
 		return "dashboards/" + url.PathEscape(out.Dashboard.ID) + "/reports/" + url.PathEscape(out.Report.ID) + "/drill?" + qv.Encode()
 	}
+	p.ListURLs = listLinks(out, func(list string) string {
+		qv := r.URL.Query()
+		qv.Set("list", list)
+		qv.Del("offset")
+		return "dashboards/" + url.PathEscape(out.Dashboard.ID) + "/reports/" + url.PathEscape(out.Report.ID) + "/drill?" + qv.Encode()
+	})
 	if out.Offset > 0 {
 		p.PrevURL = page(max(0, out.Offset-out.Limit))
 	}
