@@ -377,6 +377,18 @@ func TestDashboardFiltersReconcile(t *testing.T) {
 	if _, err := d.SetFilters(nil, many); !errors.As(err, &de) || de.Field != "filters" {
 		t.Errorf("too many filters: %v", err)
 	}
+	// A dashboard read from a store with too many filters is refused
+	// before it is written; a copy's filters are its own.
+	over := d.Clone()
+	over.Filters = many
+	if err := over.Validate(); !errors.As(err, &de) || de.Field != "filters" {
+		t.Errorf("Validate with %d filters: %v", len(many), err)
+	}
+	c := d.Clone()
+	c.Filters[0].Values[0] = "phone"
+	if d.Filters[0].Values[0] != "chat" {
+		t.Error("Clone shares the filters' values")
+	}
 	// Runnable leaves the saved report as it was.
 	if got := d.Reports[2].Conditions; len(got) != 1 {
 		t.Errorf("Runnable changed the saved report: %v", got)

@@ -117,7 +117,7 @@ func schemaOr(s *Schema) *Schema {
 // DashboardError says what is wrong with a dashboard's own fields.
 type DashboardError struct {
 	Dashboard string // its ID, or its name before it has one
-	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports"
+	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports", "filters"
 	Reason    string
 }
 
@@ -184,6 +184,11 @@ func (d Dashboard) Validate() error {
 		case g.Allow != "" && g.Allow != ActionView && g.Allow != ActionEdit:
 			return bad("grants", "grant #%d: allow %q: want view or edit", i, g.Allow)
 		}
+	}
+	if len(d.Filters) > MaxDashboardFilters {
+		// The properties are checked against a schema by SetFilters and at
+		// every run; the count needs none.
+		return bad("filters", "%d filters: a dashboard holds at most %d", len(d.Filters), MaxDashboardFilters)
 	}
 	seen := map[string]bool{}
 	for i, r := range d.Reports {
