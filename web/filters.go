@@ -341,3 +341,28 @@ func listLinks(out *drillResponse, link func(list string) string) *listURLs {
 	}
 	return l
 }
+
+// previousCell is a table row's compared value and its change: "118
+// (+5.9 %)", "–" when the point has none.
+func previousCell(p convreport.Point, unit string) string {
+	if p.Previous == nil {
+		return "–"
+	}
+	s := render.FormatValue(p.Previous.Value, unit)
+	if c := render.Change(p.Value, p.Previous.Value); c != "" {
+		s += " (" + c + ")"
+	}
+	return s
+}
+
+// compareMeta ends a card's meta line with what its dashed marks are.
+func compareMeta(res convreport.Result, spec render.ChartSpec) string {
+	l := render.CompareLabel(res)
+	switch {
+	case l == "":
+		return ""
+	case spec.Type == convreport.TableChart || spec.Type == convreport.SummaryChart:
+		return " · vs " + l
+	}
+	return " · dashed: " + l
+}

@@ -77,6 +77,8 @@ func TestBrowserDashboardFiltersAndCompare(t *testing.T) {
 	b.do("compare", pick("#compare-select", "previous"))
 	b.wait("the compared charts", ready+` && location.search.includes("compare=previous") && document.querySelector("#report-conversations-by-rep .ghost") !== null`)
 	require.Contains(t, b.eval(`document.querySelector("#report-conversations-by-rep .ghost title").textContent`), "previous 30 days")
+	// The table chart has a column of the compared values.
+	require.Equal(t, "Previous 30 days", b.eval(`document.querySelector("#report-chat-conversations-by-page-url thead th:last-child").textContent`))
 	b.shot("compare-previous")
 	u, err = url.Parse(b.eval(`location.href`))
 	require.NoError(t, err)

@@ -214,11 +214,15 @@ type reportCard struct {
 type pointTable struct {
 	XTitle, YTitle string
 	ShowCount      bool
-	Rows           []pointRow
+	// PreviousTitle heads the column of compared values ("Previous 30
+	// days"), when the run compares.
+	PreviousTitle string
+	Rows          []pointRow
 }
 
 type pointRow struct {
 	Label, URL, Value, Count string
+	Previous                 string // "118 (+5.9 %)"
 }
 
 type dashboardPage struct {
@@ -362,7 +366,7 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 	for i, res := range run.results {
 		rep := res.Report
 		spec := render.NewChartSpec(res)
-		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec)}
+		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec) + compareMeta(res, spec)}
 		sig, err := pointsSig(js.Reports[i])
 		if err != nil {
 			return nil, err
@@ -396,7 +400,10 @@ func newPointTable(res convreport.Result, spec render.ChartSpec, link func(int) 
 	}
 	for i, pt := range res.Points {
 		t.Rows = append(t.Rows, pointRow{Label: orDefault(spec.Labels[i], spec.Y.Title), URL: link(i),
-			Value: render.FormatValue(pt.Value, spec.Y.Unit), Count: render.FormatCount(pt.Count)})
+			Value: render.FormatValue(pt.Value, spec.Y.Unit), Count: render.FormatCount(pt.Count), Previous: previousCell(pt, spec.Y.Unit)})
+	}
+	if l := render.CompareLabel(res); l != "" {
+		t.PreviousTitle = sentence(l)
 	}
 	return t
 }
