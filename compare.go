@@ -65,16 +65,10 @@ func (c Compare) Label(from, to time.Time, loc *time.Location) string {
 			}
 			return fmt.Sprintf("previous %d months", months)
 		}
-		switch n := daysBetween(a, b); n {
-		case 1:
-			return "previous day"
-		case 7:
-			if civil.DateOf(from.In(loc)).Weekday() == to.In(loc).Weekday() {
-				return "previous 7 days"
-			}
-		default:
+		if n := daysBetween(a, b); n != 1 {
 			return fmt.Sprintf("previous %d days", n)
 		}
+		return "previous day"
 	}
 	return "previous period"
 }
