@@ -163,7 +163,7 @@ func (c *cli) drill(args []string) error {
 	var buf bytes.Buffer
 	switch *format {
 	case "text":
-		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset)
+		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset, *list)
 	case "csv":
 		// The same cell writer as run --format csv: conversation fields
 		// are user text and must not become spreadsheet formulas.
@@ -365,10 +365,19 @@ func pointMap(p convreport.Point) map[string]any {
 	return m
 }
 
-func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int) {
+func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int, list string) {
 	fmt.Fprintf(buf, "%s — %s: %d conversations", r.Name, pointLabel(p), dr.Len())
-	if p.Value.Valid {
-		fmt.Fprintf(buf, " (value %s)", render.FormatValue(p.Value, r.Measure.Unit()))
+	switch {
+	case list == "excluded":
+		// Not the point's value: the conversations it leaves out.
+		fmt.Fprintf(buf, " left out (%s)", r.Measure.ExcludedReason())
+	case list == "previous":
+		fmt.Fprintf(buf, " in the compared period")
+		fallthrough
+	case p.Value.Valid:
+		if p.Value.Valid {
+			fmt.Fprintf(buf, " (value %s)", render.FormatValue(p.Value, r.Measure.Unit()))
+		}
 	}
 	fmt.Fprintln(buf)
 	if len(rows) < dr.Len() {
