@@ -125,8 +125,6 @@
         window.location.reload();
       }
     }));
-    // A bad view filter in a shared URL comes back as a refusal naming
-    // "filters"; the page itself showed the error page, so nothing here.
 
     const cmp = $("#compare-select");
     if (cmp) cmp.addEventListener("change", () => cmp.form.requestSubmit());
