@@ -38,6 +38,11 @@ type Dashboard struct {
 	// name in the query's [Query.Calendars]: "business hours only" for the
 	// whole dashboard. See [Report.Calendar].
 	Calendar string `json:"calendar,omitempty"`
+	// Filters apply to every report of the dashboard on top of its own
+	// filters and conditions: the row of filters above the reports. Set
+	// them with [Dashboard.SetFilters], which checks them; see
+	// [Dashboard.Runnable].
+	Filters []Condition `json:"filters,omitempty"`
 	// Version is the revision a Store holds: 1 after Create, one more
 	// after each Save. A Save names the version it edited.
 	Version int64 `json:"version,omitempty"`
@@ -113,7 +118,7 @@ func schemaOr(s *Schema) *Schema {
 // DashboardError says what is wrong with a dashboard's own fields.
 type DashboardError struct {
 	Dashboard string // its ID, or its name before it has one
-	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports"
+	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports", "filters"
 	Reason    string
 }
 
@@ -181,6 +186,11 @@ func (d Dashboard) Validate() error {
 			return bad("grants", "grant #%d: allow %q: want view or edit", i, g.Allow)
 		}
 	}
+	if len(d.Filters) > MaxDashboardFilters {
+		// The properties are checked against a schema by SetFilters and at
+		// every run; the count needs none.
+		return bad("filters", "%d filters: a dashboard holds at most %d", len(d.Filters), MaxDashboardFilters)
+	}
 	seen := map[string]bool{}
 	for i, r := range d.Reports {
 		switch {
@@ -222,6 +232,7 @@ func nameProblem(name string) string {
 // Clone returns a deep copy of d: changing one never changes the other.
 func (d Dashboard) Clone() Dashboard {
 	d.Grants = slices.Clone(d.Grants)
+	d.Filters = cloneConditions(d.Filters)
 	if d.Reports != nil {
 		rs := make([]Report, len(d.Reports))
 		for i, r := range d.Reports {
@@ -385,7 +396,7 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 	if !d.Can(q.Viewer, ActionView) {
 		return nil, d.forbid(q.Viewer, ActionView)
 	}
-	if d.Calendar == "" {
+	if d.Calendar == "" && len(d.Filters) == 0 {
 		return e.Run(ctx, q, d.Reports...)
 	}
 	// The results carry the reports as they ran.
@@ -397,12 +408,16 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 }
 
 // Runnable returns r as [Engine.RunDashboard] runs it in d: with d's
-// Calendar when r names none. Run one report of a dashboard on its own
+// Calendar when r names none, and d's Filters after r's own Conditions
+// (a conversation counts when it passes both). Run one report of a dashboard on its own
 // ([Engine.Run], [Engine.DrillDown]) through it, so that its numbers are
 // the dashboard's; save the report itself, not what Runnable returns.
 func (d Dashboard) Runnable(r Report) Report {
 	if r.Calendar == "" {
 		r.Calendar = d.Calendar
+	}
+	if len(d.Filters) > 0 {
+		r.Conditions = append(cloneConditions(r.Conditions), cloneConditions(d.Filters)...)
 	}
 	return r
 }

@@ -57,9 +57,14 @@ func (e *Engine) CheckReport(r Report) error {
 // one Result per report in order. A report that is invalid against the
 // source's schema fails the run with a *[ReportError] before anything is
 // read. On cancellation Run returns the context's error and no results.
+// A query that sets [Query.Compare] runs twice, once per period (see
+// [Point.Previous]).
 func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if q.Compare != NoCompare {
+		return e.runCompared(ctx, q, reports)
 	}
 	rq, err := q.resolve()
 	if err != nil {

@@ -83,6 +83,10 @@ type Query struct {
 	Calendars *CalendarSet
 	// Viewer is who runs the query; dashboards check access against it.
 	Viewer Viewer
+	// Compare, when set, gives each point of a run the same point of an
+	// earlier period ([Point.Previous]): the previous period of equal
+	// calendar length, or the same period a year before. See [Compare].
+	Compare Compare
 }
 
 // Viewer is the person a query runs for.
@@ -152,6 +156,9 @@ func (q Query) resolve() (resolved, error) {
 		r.loc = time.UTC
 	}
 	if err := q.WeekStart.check(); err != nil {
+		return r, err
+	}
+	if err := q.Compare.check(); err != nil {
 		return r, err
 	}
 	if r.now.IsZero() {

@@ -28,6 +28,13 @@ type Result struct {
 	// any inbox's own calendar.
 	BusinessHours bool
 	Calendar      string
+	// Compare is the query's [Query.Compare]; PreviousFrom and
+	// PreviousTo are then the period the points' Previous values come
+	// from, in the query's zone ([Query.Previous] gives its query). They
+	// are zero when the query compares nothing, and for a snapshot
+	// report, which has no period to compare.
+	Compare                  Compare
+	PreviousFrom, PreviousTo time.Time
 }
 
 // Point is one data point: a group of conversations and its value.
@@ -49,8 +56,19 @@ type Point struct {
 	// DrillDown returns.
 	Count int64
 	// Excluded is the number of conversations of the group the measure does
-	// not apply to (no agent reply, not closed).
+	// not apply to (no agent reply, not closed); [Engine.DrillExcluded]
+	// lists them.
 	Excluded int64
+	// Previous is the same point in the compared period when the query
+	// sets [Query.Compare]: the group with the same dimension values in
+	// the bucket at the same position (the first day against the first
+	// day), whether or not the earlier period ranks it within the
+	// report's Limit. A group the earlier period lacks gives a Previous
+	// with Count 0 (and Value 0 for a count, no value otherwise).
+	// Previous is nil when the query compares nothing, on the Other point
+	// (which folds other groups in each period), for a bucket past the end
+	// of a shorter earlier period, and for snapshot reports. DrillDown with [Query.Previous] lists its conversations.
+	Previous *Point
 }
 
 // DimensionValue is a point's value of one dimension.

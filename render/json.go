@@ -40,6 +40,12 @@ type JSONReport struct {
 	// (see [NewChartSpec]).
 	Chart  convreport.ChartType `json:"chart"`
 	Points []JSONPoint          `json:"points"`
+	// Compare is the query's comparison ("previous" or "year"), set when
+	// the points carry previous_value and previous_count; PreviousFrom
+	// and PreviousTo are then the compared period, in the query's zone.
+	Compare      convreport.Compare `json:"compare,omitempty"`
+	PreviousFrom *time.Time         `json:"previous_from,omitempty"`
+	PreviousTo   *time.Time         `json:"previous_to,omitempty"`
 }
 
 // JSONPoint is one data point.
@@ -59,6 +65,14 @@ type JSONPoint struct {
 	// limit; its dimension values read "Other". The key is left out on
 	// every other point.
 	Other bool `json:"other,omitempty"`
+	// PreviousCount and PreviousValue are the same point in the compared
+	// period ([convreport.Point.Previous]) when the report was compared:
+	// previous_count is then present (0 for a group the earlier period
+	// lacks), and previous_value is the exact decimal, absent when that
+	// point has no value. Both are absent on the Other point and on a
+	// bucket past the end of a shorter earlier period.
+	PreviousCount *int64  `json:"previous_count,omitempty"`
+	PreviousValue *string `json:"previous_value,omitempty"`
 }
 
 // Decimal returns the point's value as a decimal, invalid when null.
@@ -193,8 +207,21 @@ func jsonReport(r convreport.Result, zone *time.Location) JSONReport {
 		Chart:   NewChartSpec(r).Type,
 		Points:  make([]JSONPoint, len(r.Points)),
 	}
+	if r.Compare != convreport.NoCompare {
+		out.Compare = r.Compare
+		pf, pt := r.PreviousFrom.In(zone), r.PreviousTo.In(zone)
+		out.PreviousFrom, out.PreviousTo = &pf, &pt
+	}
 	for i, p := range r.Points {
 		jp := JSONPoint{Count: p.Count, Other: p.Other, Dimensions: JSONDimensions{}}
+		if pp := p.Previous; pp != nil {
+			n := pp.Count
+			jp.PreviousCount = &n
+			if pp.Value.Valid {
+				s := pp.Value.Decimal.String()
+				jp.PreviousValue = &s
+			}
+		}
 		for j, dv := range p.Dimensions {
 			name := dv.Property
 			if name == "" && j < len(rep.Dimensions) {

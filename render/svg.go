@@ -246,7 +246,11 @@ func (d *drawing) link(index int, draw func()) {
 
 func (d *drawing) tooltip(index int) string {
 	p := d.r.Points[index]
-	return d.spec.Labels[index] + ": " + FormatValue(p.Value, d.spec.Y.Unit) + " (" + conversations(p.Count) + ")"
+	tip := d.spec.Labels[index] + ": " + FormatValue(p.Value, d.spec.Y.Unit) + " (" + conversations(p.Count) + ")"
+	if note := PointNote(d.r, p, d.spec.Y.Unit); note != "" {
+		tip += " · " + note
+	}
+	return tip
 }
 
 // safeURL keeps relative links and http, https and mailto ones: a label
@@ -335,6 +339,10 @@ func (d *drawing) domain() (lo, hi float64) {
 				}
 			} else {
 				pos, neg = max(pos, v.Float), min(neg, v.Float)
+			}
+			// Compared values are drawn too: they must fit.
+			if f, ok := previousFloat(d.r, v.Point); ok && !d.spec.Stacked {
+				pos, neg = max(pos, f), min(neg, f)
 			}
 		}
 		hi, lo = max(hi, pos), min(lo, neg)
@@ -516,6 +524,9 @@ func (d *drawing) bars() func() {
 					d.w.Empty("rect", svg.A("x", x0), svg.A("y", by), svg.A("width", x1-x0), svg.A("height", bh),
 						svg.A("fill", d.color(sg.series, s.Series[sg.series].Other || s.Categories[ci].Other)))
 				})
+				if f, ok := previousFloat(d.r, v.Point); ok && d.comparedSingle() {
+					d.ghost(sc.at(min(0, f)), by, sc.at(max(0, f)), by+bh, d.ghostTip(v.Point))
+				}
 			}
 			if valueLabels {
 				v := s.Series[0].Values[ci]
@@ -603,6 +614,9 @@ func (d *drawing) columns() func() {
 						d.w.Empty("rect", svg.A("x", bx), svg.A("y", y0), svg.A("width", bw), svg.A("height", y1-y0),
 							svg.A("fill", d.color(sg.series, s.Series[sg.series].Other || s.Categories[ci].Other)))
 					})
+					if f, ok := previousFloat(d.r, v.Point); ok && d.comparedSingle() {
+						d.ghost(bx, sc.at(max(0, f)), bx+bw, sc.at(min(0, f)), d.ghostTip(v.Point))
+					}
 				}
 			}
 			return
@@ -656,6 +670,27 @@ func (d *drawing) lines(left, band float64, sc valueScale) {
 		if line.Len() > 0 {
 			d.w.Empty("path", svg.A("d", strings.TrimSpace(line.String())), svg.A("fill", "none"), svg.A("stroke", color),
 				svg.A("stroke-width", 2), svg.A("stroke-linejoin", "round"))
+		}
+		if d.r.Compare != convreport.NoCompare {
+			// The compared period, as a dashed line of the same colour.
+			var ghost strings.Builder
+			cmd := " M"
+			for ci, v := range ser.Values {
+				f, ok := previousFloat(d.r, v.Point)
+				if !ok {
+					cmd = " M"
+					continue
+				}
+				ghost.WriteString(cmd + svg.Num(x(ci)) + " " + svg.Num(sc.at(f)))
+				cmd = " L"
+			}
+			if ghost.Len() > 0 {
+				d.w.Open("g", svg.A("class", "ghost"))
+				d.w.Text("title", ser.Name+", "+CompareLabel(d.r))
+				d.w.Empty("path", svg.A("d", strings.TrimSpace(ghost.String())), svg.A("fill", "none"), svg.A("stroke", color),
+					svg.A("stroke-width", 1.5), svg.A("stroke-dasharray", "5 4"), svg.A("stroke-opacity", "0.6"))
+				d.w.Close()
+			}
 		}
 		for ci, v := range ser.Values {
 			if v.Null {
@@ -755,6 +790,9 @@ func (d *drawing) summary() func() {
 		d.width = 320
 	}
 	d.height = d.top + 96
+	if summaryVersus(d.r, d.spec.Summary) != "" {
+		d.height += 16
+	}
 	return func() {
 		sm := d.spec.Summary
 		cx := d.width / 2
@@ -768,6 +806,10 @@ func (d *drawing) summary() func() {
 		}
 		d.w.Text("text", fit(sub, d.width-2*margin, fontSize), svg.A("x", cx), svg.A("y", d.top+72), svg.A("text-anchor", "middle"),
 			svg.A("fill", colorMuted))
+		if vs := summaryVersus(d.r, sm); vs != "" {
+			d.w.Text("text", fit(vs, d.width-2*margin, fontSize), svg.A("x", cx), svg.A("y", d.top+92), svg.A("text-anchor", "middle"),
+				svg.A("fill", colorMuted), svg.A("class", "versus"))
+		}
 	}
 }
 

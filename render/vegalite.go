@@ -58,6 +58,7 @@ func vegaSpec(r convreport.Result) obj {
 		{"field": "value_text", "type": "nominal", "title": spec.Y.Title},
 		{"field": "count", "type": "quantitative", "title": "Conversations"},
 	}
+	tooltip = append(tooltip, vegaNoteTooltip(r)...)
 
 	switch spec.Type {
 	case convreport.SummaryChart:
@@ -135,7 +136,7 @@ func vegaSpec(r convreport.Result) obj {
 		}
 		enc["x"], enc["y"] = cat, val
 	}
-	return obj{"title": title, "data": obj{"values": rows}, "mark": mark, "encoding": enc, "width": 480}
+	return vegaGhost(r, spec, obj{"title": title, "data": obj{"values": rows}, "mark": mark, "encoding": enc, "width": 480})
 }
 
 // vegaRows is one data row per point of a categories × series chart.
@@ -155,6 +156,7 @@ func vegaRows(r convreport.Result, spec ChartSpec) []obj {
 			if spec.X.Bucket != convreport.NoBucket {
 				row["bucket"] = c.Key
 			}
+			vegaNotes(r, spec, v.Point, row)
 			rows[v.Point] = row
 		}
 	}

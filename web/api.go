@@ -308,6 +308,9 @@ type runResponse struct {
 	ReportIDs []string           `json:"report_ids"`
 	Charts    []render.ChartSpec `json:"charts"`
 	Period    string             `json:"period"`
+	// Filters are every filter the run applied on top of the reports'
+	// own: the dashboard's saved ones, then this view's.
+	Filters []convreport.Condition `json:"filters"`
 }
 
 // run is one run of a dashboard for a request.
@@ -318,6 +321,7 @@ type run struct {
 	from    time.Time
 	to      time.Time
 	pinned  url.Values
+	view    view // the filters and comparison asked for this view
 }
 
 func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
@@ -333,6 +337,14 @@ func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
+	vw, err := viewOfQuery(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	if d, err = vw.apply(h, d); err != nil {
+		return nil, err
+	}
+	q.Compare = vw.compare
 	from, to, err := resolveRange(q)
 	if err != nil {
 		return nil, err
@@ -341,7 +353,9 @@ func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))}, nil
+	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
+	vw.params(pin) // drill-downs apply the same filters and comparison
+	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw}, nil
 }
 
 // resolveRange returns the range q means, as the engine resolves it.
@@ -378,7 +392,8 @@ func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v convrep
 	}
 	resp := runResponse{JSONDashboard: render.NewJSON(rd), ID: run.d.ID, Version: run.d.Version,
 		Now: run.q.Now.In(run.q.Zone), ReportIDs: make([]string, len(run.results)),
-		Charts: make([]render.ChartSpec, len(run.results)), Period: run.pinned.Encode()}
+		Charts: make([]render.ChartSpec, len(run.results)), Period: run.pinned.Encode(),
+		Filters: append([]convreport.Condition{}, run.d.Filters...)}
 	for i, res := range run.results {
 		resp.ReportIDs[i] = res.Report.ID
 		resp.Charts[i] = render.NewChartSpec(res)

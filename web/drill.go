@@ -186,6 +186,13 @@ type pointView struct {
 	Value      *string               `json:"value"`
 	ValueText  string                `json:"value_text"`
 	Count      int64                 `json:"count"`
+	// Excluded is how many conversations of the group a duration measure
+	// leaves out, and ExcludedReason why ("no agent reply yet").
+	Excluded       int64  `json:"excluded"`
+	ExcludedReason string `json:"excluded_reason,omitempty"`
+	// Previous is the same point in the compared period, when the run
+	// compares (see filters.go).
+	Previous *previousView `json:"previous,omitempty"`
 }
 
 // drillResponse is one page of the conversations behind a point.
@@ -202,8 +209,11 @@ type drillResponse struct {
 	Limit     int           `json:"limit"`
 	Sort      string        `json:"sort"`
 	Desc      bool          `json:"desc"`
-	Columns   []column      `json:"columns"`
-	Rows      []drillRow    `json:"rows"`
+	// List says which conversations the rows are: "point", "previous"
+	// (From and To are then the compared period) or "excluded".
+	List    string     `json:"list"`
+	Columns []column   `json:"columns"`
+	Rows    []drillRow `json:"rows"`
 }
 
 // drill answers a drill-down request for viewer v; the page and the API
@@ -213,9 +223,21 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 	if err != nil {
 		return nil, err
 	}
-	rep = d.Runnable(rep) // with the dashboard's calendar, as it ran there
 	qv := r.URL.Query()
 	if err := single(qv); err != nil {
+		return nil, err
+	}
+	vw, err := viewOfQuery(qv)
+	if err != nil {
+		return nil, err
+	}
+	if d, err = vw.apply(h, d); err != nil {
+		return nil, err
+	}
+	// With the dashboard's calendar and filters, as it ran there.
+	rep = d.Runnable(rep)
+	list, err := listOf(qv, vw)
+	if err != nil {
 		return nil, err
 	}
 	ps, err := parsePoint(qv)
@@ -246,6 +268,7 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 	if err != nil {
 		return nil, err
 	}
+	q.Compare = vw.compare
 	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
 	if err != nil {
 		return nil, err
@@ -260,7 +283,7 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 			Message: sprintf("report %q has no such point in this period", rep.Name)}
 	}
 	p := res.Points[i]
-	dr, err := h.cfg.Engine.DrillDown(r.Context(), q, rep, p)
+	dr, from, to, err := h.drillList(r, q, rep, res, p, list)
 	if err != nil {
 		return nil, err
 	}
@@ -279,10 +302,11 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 		Report:    reportSummary{ID: rep.ID, Name: rep.Name, Description: rep.Description},
 		Point: pointView{Dimensions: jp.Dimensions, Other: p.Other, Label: orDefault(spec.Labels[i], spec.Y.Title),
 			Value: jp.Value, ValueText: render.FormatValue(p.Value, spec.Y.Unit), Count: p.Count},
-		Unit: spec.Y.Unit, From: res.From.In(zone), To: res.To.In(zone), TimeZone: zone.String(),
+		Unit: spec.Y.Unit, From: from.In(zone), To: to.In(zone), TimeZone: zone.String(), List: list,
 		Total: dr.Len(), Offset: offset, Limit: limit, Sort: sortBy, Desc: desc,
 		Columns: make([]column, len(dr.Columns)), Rows: []drillRow{},
 	}
+	out.Point.addNotes(res, p, spec.Y.Unit)
 	if prop, ok := h.cfg.Schema.Lookup(sortBy); ok {
 		out.Sort = prop.Name
 	}

@@ -49,7 +49,11 @@ func (h *handler) parsePages() error {
 	}
 	h.pages = map[string]*template.Template{}
 	for _, name := range []string{"list", "dashboard", "edit", "drill", "error"} {
-		t, err := template.Must(layout.Clone()).ParseFS(assets, "assets/templates/"+name+".html")
+		files := []string{"assets/templates/" + name + ".html"}
+		if name == "dashboard" {
+			files = append(files, "assets/templates/filters.html")
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(assets, files...)
 		if err != nil {
 			return fmt.Errorf("web: templates: %w", err)
 		}
@@ -211,11 +215,15 @@ type reportCard struct {
 type pointTable struct {
 	XTitle, YTitle string
 	ShowCount      bool
-	Rows           []pointRow
+	// PreviousTitle heads the column of compared values ("Previous 30
+	// days"), when the run compares.
+	PreviousTitle string
+	Rows          []pointRow
 }
 
 type pointRow struct {
 	Label, URL, Value, Count string
+	Previous                 string // "118 (+5.9 %)"
 }
 
 type dashboardPage struct {
@@ -231,6 +239,8 @@ type dashboardPage struct {
 	Reports            []reportCard
 	Conversations      int64
 	EmptyPeriodMessage string
+	// Filters is the row of dashboard filters and the comparison menu.
+	Filters filterBar
 
 	// The report builder and the library: where "Create report" goes,
 	// the templates whose reports may be added, and the plan's count
@@ -300,6 +310,9 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	}
 
 	keep := editQuery(r.URL.Query())
+	if p.Filters, err = h.filterBar(run, p.CanEdit); err != nil {
+		return err
+	}
 	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
 	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, convreport.ActionShare), d.Can(v, convreport.ActionDelete), v.UserID != ""
 	if p.CanShare {
@@ -354,7 +367,7 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 	for i, res := range run.results {
 		rep := res.Report
 		spec := render.NewChartSpec(res)
-		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec)}
+		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec) + compareMeta(res, spec)}
 		sig, err := pointsSig(js.Reports[i])
 		if err != nil {
 			return nil, err
@@ -388,7 +401,10 @@ func newPointTable(res convreport.Result, spec render.ChartSpec, link func(int) 
 	}
 	for i, pt := range res.Points {
 		t.Rows = append(t.Rows, pointRow{Label: orDefault(spec.Labels[i], spec.Y.Title), URL: link(i),
-			Value: render.FormatValue(pt.Value, spec.Y.Unit), Count: render.FormatCount(pt.Count)})
+			Value: render.FormatValue(pt.Value, spec.Y.Unit), Count: render.FormatCount(pt.Count), Previous: previousCell(pt, spec.Y.Unit)})
+	}
+	if l := render.CompareLabel(res); l != "" {
+		t.PreviousTitle = sentence(l)
 	}
 	return t
 }
@@ -670,6 +686,9 @@ type drillPage struct {
 	Shown        string
 	PrevURL      string
 	NextURL      string
+	// The same point's other lists: what it leaves out, its compared
+	// period's, and the point itself (see filters.go).
+	ListURLs *listURLs
 }
 
 // GET /dashboards/{id}/reports/{rid}/drill: the conversations behind a
@@ -690,6 +709,12 @@ func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v convreport
 		qv.Set("offset", strconv.Itoa(offset))
 		return "dashboards/" + url.PathEscape(out.Dashboard.ID) + "/reports/" + url.PathEscape(out.Report.ID) + "/drill?" + qv.Encode()
 	}
+	p.ListURLs = listLinks(out, func(list string) string {
+		qv := r.URL.Query()
+		qv.Set("list", list)
+		qv.Del("offset")
+		return "dashboards/" + url.PathEscape(out.Dashboard.ID) + "/reports/" + url.PathEscape(out.Report.ID) + "/drill?" + qv.Encode()
+	})
 	if out.Offset > 0 {
 		p.PrevURL = page(max(0, out.Offset-out.Limit))
 	}

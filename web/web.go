@@ -258,6 +258,7 @@ func (h *handler) routes() {
 	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
 	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard, http.MethodPatch: h.patchDashboard, http.MethodDelete: h.deleteDashboard})
 	h.api("/api/dashboards/{id}/copy", methods{http.MethodPost: h.copyDashboard})
+	h.api("/api/dashboards/{id}/filters", methods{http.MethodPut: h.putFilters})
 	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
 	h.api("/api/dashboards/{id}/live", methods{http.MethodGet: h.liveStream})
 	h.api("/api/dashboards/{id}/preview", methods{http.MethodPost: h.previewNew})

@@ -25,9 +25,12 @@ func (c *cli) drill(args []string) error {
 	var qf queryFlags
 	var points pointFlags
 	var cal calendarFlag
+	var vf viewFlags
 	data.register(fs)
 	qf.register(fs)
 	cal.register(fs)
+	vf.register(fs)
+	list := fs.String("list", "point", "which conversations: point (those behind the value), previous (the same point in the period --compare names) or excluded (those a duration point leaves out: no agent reply yet, still open)")
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
 	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value; other=true for Other); repeat for several dimensions")
@@ -87,10 +90,25 @@ func (c *cli) drill(args []string) error {
 		// The report runs alone: it keeps its dashboard's calendar.
 		report.Calendar = d.Calendar
 	}
+	switch *list {
+	case "point", "excluded":
+	case "previous":
+		if vf.compare == "" {
+			return usageError("--list previous needs --compare previous or --compare year")
+		}
+	default:
+		return usageError("--list %q: want point, previous or excluded", *list)
+	}
 	src, _, err := c.load(data)
 	if err != nil {
 		return err
 	}
+	// The dashboard's saved filters and --where apply, as the run did.
+	dd, err := vf.apply(src.Schema(), &q, d)
+	if err != nil {
+		return err
+	}
+	report = dd.Runnable(report)
 	eng := convreport.NewEngine(src)
 	res, err := eng.Run(c.ctx, q, report)
 	if err != nil {
@@ -104,9 +122,32 @@ func (c *cli) drill(args []string) error {
 	if err != nil {
 		return err
 	}
-	dr, err := eng.DrillDown(c.ctx, q, report, p)
-	if err != nil {
-		return err
+	var dr *convreport.Drill
+	switch *list {
+	case "previous":
+		if p.Previous == nil {
+			return fmt.Errorf("this point of %q has no value in the compared period", report.Name)
+		}
+		pq, err := q.Previous()
+		if err != nil {
+			return err
+		}
+		p = *p.Previous
+		dr, err = eng.DrillDown(c.ctx, pq, report, p)
+		if err != nil {
+			return err
+		}
+	case "excluded":
+		if report.Measure.ExcludedReason() == "" {
+			return usageError("--list excluded: %q counts conversations and leaves none out", report.Name)
+		}
+		if dr, err = eng.DrillExcluded(c.ctx, q, report, p); err != nil {
+			return err
+		}
+	default:
+		if dr, err = eng.DrillDown(c.ctx, q, report, p); err != nil {
+			return err
+		}
 	}
 	if err := dr.SortBy(*sortBy, *desc); err != nil {
 		return usageError("--sort: %v", err)
@@ -122,7 +163,7 @@ func (c *cli) drill(args []string) error {
 	var buf bytes.Buffer
 	switch *format {
 	case "text":
-		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset)
+		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset, *list)
 	case "csv":
 		// The same cell writer as run --format csv: conversation fields
 		// are user text and must not become spreadsheet formulas.
@@ -324,10 +365,19 @@ func pointMap(p convreport.Point) map[string]any {
 	return m
 }
 
-func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int) {
+func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int, list string) {
 	fmt.Fprintf(buf, "%s — %s: %d conversations", r.Name, pointLabel(p), dr.Len())
-	if p.Value.Valid {
-		fmt.Fprintf(buf, " (value %s)", render.FormatValue(p.Value, r.Measure.Unit()))
+	switch {
+	case list == "excluded":
+		// Not the point's value: the conversations it leaves out.
+		fmt.Fprintf(buf, " left out (%s)", r.Measure.ExcludedReason())
+	case list == "previous":
+		fmt.Fprintf(buf, " in the compared period")
+		fallthrough
+	case p.Value.Valid:
+		if p.Value.Valid {
+			fmt.Fprintf(buf, " (value %s)", render.FormatValue(p.Value, r.Measure.Unit()))
+		}
 	}
 	fmt.Fprintln(buf)
 	if len(rows) < dr.Len() {

@@ -23,9 +23,11 @@ func (c *cli) run(args []string) error {
 	var data dataFlags
 	var qf queryFlags
 	var cal calendarFlag
+	var vf viewFlags
 	data.register(fs)
 	qf.register(fs)
 	cal.register(fs)
+	vf.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
@@ -58,6 +60,9 @@ func (c *cli) run(args []string) error {
 	}
 	src, cs, err := c.load(data)
 	if err != nil {
+		return err
+	}
+	if d, err = vf.apply(src.Schema(), &q, d); err != nil {
 		return err
 	}
 	return c.show(src, cs, d, q, *format, *out, *width, *drillRows)

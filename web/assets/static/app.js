@@ -144,7 +144,16 @@
       prev.disabled = d.offset === 0;
       next.disabled = last >= d.total;
       dlg.dataset.state = "ready";
+      // filters.js says what the point leaves out and its compared value.
+      dlg.dispatchEvent(new CustomEvent("drill-loaded", { detail: d }));
     }
+    // Another list of the same point: "previous", "excluded" or "point".
+    dlg.drillList = (list) => {
+      if (!st) return;
+      st.params.set("list", list);
+      st.params.set("offset", "0");
+      load();
+    };
 
     function sortBy(name, desc) {
       st.params.set("sort", name);

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/convreport/convreport"
+)
+
+// viewFlags are the dashboard filters and the comparison of run and drill:
+// --where adds a condition to every report, as a dashboard filter does,
+// and --compare gives each point its value in an earlier period.
+type viewFlags struct {
+	where   whereFlags
+	compare string
+}
+
+type whereFlags []string
+
+func (w *whereFlags) String() string     { return strings.Join(*w, "; ") }
+func (w *whereFlags) Set(v string) error { *w = append(*w, v); return nil }
+
+func (v *viewFlags) register(fs *flag.FlagSet) {
+	fs.Var(&v.where, "where", `a filter on every report, as a dashboard filter: "Property operator values", like "Channel is_any_of chat,email", "Inbox is_known" or "CreatedAt between 2025-03-01,2025-03-08" (operators: `+operatorNames()+`); repeat for several`)
+	fs.StringVar(&v.compare, "compare", "", "compare each point with the previous period of equal calendar length (previous) or the same period a year before (year)")
+}
+
+func operatorNames() string {
+	var names []string
+	for _, o := range convreport.Operators() {
+		names = append(names, string(o.Op))
+	}
+	return strings.Join(names, ", ")
+}
+
+// conditions reads --where: the property, the operator, then its values,
+// comma-separated for an operator that takes several (or two).
+func (v *viewFlags) conditions() ([]convreport.Condition, error) {
+	var out []convreport.Condition
+	for i, w := range v.where {
+		fields := strings.Fields(w)
+		if len(fields) < 2 {
+			return nil, usageError("--where #%d %q: want \"Property operator values\", like \"Channel is_any_of chat,email\"", i+1, w)
+		}
+		c := convreport.Condition{Property: fields[0], Op: convreport.Op(fields[1])}
+		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(w), fields[0])), fields[1]))
+		n := -2
+		for _, o := range convreport.Operators() {
+			if o.Op == c.Op {
+				n = o.Values
+			}
+		}
+		switch {
+		case n == -2:
+			return nil, usageError("--where #%d: unknown operator %q (want one of %s)", i+1, fields[1], operatorNames())
+		case rest == "":
+		case n == -1 || n == 2:
+			for _, s := range strings.Split(rest, ",") {
+				c.Values = append(c.Values, strings.TrimSpace(s))
+			}
+		default:
+			c.Values = []string{rest}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// apply sets the comparison on q and returns d with the filters applied
+// for this run, checked against s.
+func (v *viewFlags) apply(s *convreport.Schema, q *convreport.Query, d convreport.Dashboard) (convreport.Dashboard, error) {
+	cmp, err := convreport.ParseCompare(v.compare)
+	if err != nil {
+		return d, usageError("--compare %q: want previous or year", v.compare)
+	}
+	q.Compare = cmp
+	cs, err := v.conditions()
+	if err != nil {
+		return d, err
+	}
+	out, err := d.WithFilters(s, cs...)
+	if err != nil {
+		var ce *convreport.ConditionError
+		if errors.As(err, &ce) {
+			return d, usageError("--where #%d: %s", ce.Index-len(d.Filters)+1, strings.TrimPrefix(conditionReason(ce), "convreport: "))
+		}
+		return d, usageError("--where: %s", strings.TrimPrefix(err.Error(), "convreport: "))
+	}
+	return out, nil
+}
+
+func conditionReason(ce *convreport.ConditionError) string {
+	s := fmt.Sprintf("%s %s", ce.Property, ce.Op)
+	if ce.Value != "" {
+		s += fmt.Sprintf(" %q", ce.Value)
+	}
+	return s + ": " + ce.Reason
+}

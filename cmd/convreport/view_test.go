@@ -1,0 +1,95 @@
+package main_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/render"
+	"github.com/stretchr/testify/require"
+)
+
+// --where filters every report and its drill-down; --compare gives each
+// point the previous period's count, which --list previous drills into;
+// --list excluded lists what a duration point leaves out.
+func TestWhereAndCompare(t *testing.T) {
+	path := generated(t, 3000)
+	args := []string{"--data", path, "--dashboard", "chat-overview", "--range", "last_month", "--now", "2025-05-15T12:00:00+02:00", "--tz", "Europe/Paris",
+		"--where", "Team is_none_of Sales", "--compare", "previous"}
+	o := cli(t, "", append([]string{"run", "--format", "json"}, args...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err := render.ParseJSON(strings.NewReader(o.stdout))
+	require.NoError(t, err)
+
+	cs, err := ingest.ReadFile(t.Context(), path, ingest.Options{})
+	require.NoError(t, err)
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	// April, compared with March, whatever their lengths.
+	count := func(from, to time.Time) map[string]int64 {
+		out := map[string]int64{}
+		for _, c := range cs {
+			if c.Channel == convreport.Chat && c.Team != "Sales" && !c.CreatedAt.Before(from) && c.CreatedAt.Before(to) {
+				out[c.Assignee]++
+			}
+		}
+		return out
+	}
+	april := count(time.Date(2025, 4, 1, 0, 0, 0, 0, paris), time.Date(2025, 5, 1, 0, 0, 0, 0, paris))
+	march := count(time.Date(2025, 3, 1, 0, 0, 0, 0, paris), time.Date(2025, 4, 1, 0, 0, 0, 0, paris))
+	byRep := got.Reports[0]
+	require.Equal(t, convreport.ComparePrevious, byRep.Compare)
+	require.True(t, byRep.PreviousFrom.Equal(time.Date(2025, 3, 1, 0, 0, 0, 0, paris)))
+	require.Len(t, byRep.Points, len(april))
+	var busiest string
+	for _, p := range byRep.Points {
+		key, _, _ := p.Dimensions.Get("assignee")
+		require.Equal(t, april[key], p.Count, key)
+		require.NotNil(t, p.PreviousCount, key)
+		require.Equal(t, march[key], *p.PreviousCount, key)
+		if key != "" && (busiest == "" || march[key] > march[busiest]) {
+			busiest = key
+		}
+	}
+	require.Positive(t, march[busiest])
+
+	var page struct {
+		Total int `json:"total"`
+	}
+	o = cli(t, "", append([]string{"drill", "--report", "conversations-by-rep", "--point", "assignee=" + busiest, "--list", "previous", "--format", "json", "--limit", "1"}, args...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &page))
+	require.Equal(t, int(march[busiest]), page.Total)
+
+	var unanswered int
+	for _, c := range cs {
+		if c.Channel == convreport.Chat && c.Team != "Sales" && c.Assignee == busiest && c.FirstResponseAt.IsZero() &&
+			!c.CreatedAt.Before(time.Date(2025, 4, 1, 0, 0, 0, 0, paris)) && c.CreatedAt.Before(time.Date(2025, 5, 1, 0, 0, 0, 0, paris)) {
+			unanswered++
+		}
+	}
+	o = cli(t, "", append([]string{"drill", "--report", "average-chat-first-response-time-by-rep", "--point", "assignee=" + busiest, "--list", "excluded", "--format", "json", "--limit", "1"}, args...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.NoError(t, json.Unmarshal([]byte(o.stdout), &page))
+	require.Equal(t, unanswered, page.Total)
+
+	// Bad input: one line naming the flag.
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"run", "--where", "Nope is_known"}, `--where #1: Nope is_known: unknown property "Nope"`},
+		{[]string{"run", "--where", "Inbox"}, `--where #1 "Inbox": want "Property operator values"`},
+		{[]string{"run", "--where", "Inbox is_bigger x"}, `--where #1: unknown operator "is_bigger"`},
+		{[]string{"run", "--compare", "lastweek"}, `--compare "lastweek": want previous or year`},
+		{[]string{"drill", "--report", "conversations-by-rep", "--point", "assignee=x", "--list", "previous"}, "--list previous needs --compare"},
+	} {
+		o := cli(t, "", append(bad.args, "--data", path, "--dashboard", "chat-overview")...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Contains(t, o.stderr, bad.msg)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
+	}
+}

@@ -1,0 +1,176 @@
+// The row of dashboard filters, the comparison menu, and the notes of the
+// drill-down dialog (what a point leaves out, its compared value). Plain
+// script like app.js; conditions are the report editor's model
+// ({property, op, values}) checked by the same operator table, which the
+// page sends with the properties.
+"use strict";
+(function () {
+  const $ = (sel, root) => (root || document).querySelector(sel);
+  const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
+  function h(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === false || v == null) continue;
+      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else if (k === "value") e.value = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const k of kids.flat()) if (k != null) e.append(k instanceof Node ? k : String(k));
+    return e;
+  }
+  const count = (n) => Number(n).toLocaleString("en-US");
+  const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+  function showError(box, err) {
+    if (!err) { box.hidden = true; box.textContent = ""; return; }
+    box.hidden = false;
+    const msg = err.message || String(err);
+    box.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
+  }
+
+  async function put(path, body) {
+    const res = await fetch(new URL(path, document.baseURI), {
+      method: "PUT", credentials: "same-origin",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* not JSON */ }
+    if (!res.ok) throw (data && data.error) || { message: res.status + " " + res.statusText };
+    return data;
+  }
+
+  // go loads the page with this view's filters (none: the parameter goes).
+  function go(view) {
+    const u = new URL(window.location.href);
+    if (view.length) u.searchParams.set("filters", JSON.stringify(view));
+    else u.searchParams.delete("filters");
+    window.location.assign(u.toString());
+  }
+
+  function initFilters() {
+    const bar = $("#dash-filters");
+    if (!bar) return;
+    const S = JSON.parse(bar.dataset.state);
+    const props = new Map(S.properties.map((p) => [p.name, p]));
+    const errBox = $("#filter-error");
+    const editor = $("#filter-editor"), row = $("#filter-row");
+    const saveBtn = $("#filter-save"), saveView = $("#filter-save-view");
+    let cond = null;
+
+    async function save(saved) {
+      showError(errBox, null);
+      try {
+        await put(`api/dashboards/${encodeURIComponent(S.dashboard)}/filters`, { version: S.version, filters: saved });
+      } catch (e) {
+        showError(errBox, e);
+        bar.dataset.state = "error";
+        return false;
+      }
+      return true;
+    }
+
+    const opsFor = (kind) => S.operators.filter((o) => !o.kinds || o.kinds.includes(kind));
+    function renderRow() {
+      const p = props.get(cond.property) || S.properties[0];
+      const available = opsFor(p.kind);
+      if (!available.some((o) => o.op === cond.op)) cond.op = available[0].op;
+      const op = available.find((o) => o.op === cond.op);
+      cond.values = cond.values.slice(0, op.values === -1 ? undefined : op.values);
+      const listId = "filter-values";
+      const input = (j, ph) => h("input", { type: "text", "aria-label": "Value", placeholder: ph, value: cond.values[j] || "", list: p.values ? listId : null,
+        oninput: (ev) => { cond.values[j] = ev.target.value.trim(); } });
+      let values = [];
+      if (op.values === -1) {
+        values = [h("input", { type: "text", "aria-label": "Values", id: "filter-values-input", placeholder: "Values, separated by commas", value: cond.values.join(", "), list: p.values ? listId : null,
+          oninput: (ev) => { cond.values = ev.target.value.split(",").map((s) => s.trim()).filter(Boolean); } })];
+      } else if (op.values === 1) {
+        values = [input(0, p.kind === "time" ? "Date, like 2025-03-01" : p.kind === "duration" ? "Like 5m" : "Value")];
+      } else if (op.values === 2) {
+        values = [input(0, "From"), input(1, "To (exclusive)")];
+      }
+      row.replaceChildren(
+        h("select", { "aria-label": "Property", id: "filter-property", onchange: (ev) => { cond.property = ev.target.value; cond.values = []; renderRow(); } },
+          S.properties.map((x) => h("option", { value: x.name, selected: x.name === cond.property }, x.label))),
+        h("select", { "aria-label": "Operator", id: "filter-op", onchange: (ev) => { cond.op = ev.target.value; renderRow(); } },
+          available.map((o) => h("option", { value: o.op, selected: o.op === cond.op }, o.label))),
+        ...values,
+        ...(p.values ? [h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v })))] : []));
+    }
+
+    $("#filter-add").addEventListener("click", () => {
+      cond = { property: "Inbox", op: "is_any_of", values: [] };
+      renderRow();
+      editor.hidden = false;
+      saveBtn.hidden = !S.can_edit;
+      showError(errBox, null);
+      $("#filter-property").focus();
+    });
+    $("#filter-cancel").addEventListener("click", () => { editor.hidden = true; showError(errBox, null); });
+    $("#filter-apply").addEventListener("click", () => go(S.view.concat([cond])));
+    saveBtn.addEventListener("click", async () => {
+      // Saved with the dashboard: this view's filters go with it.
+      if (await save(S.saved.concat(S.view, [cond]))) go([]);
+    });
+    if (S.can_edit && S.view.length) {
+      saveView.hidden = false;
+      saveView.addEventListener("click", async () => { if (await save(S.saved.concat(S.view))) go([]); });
+    }
+    $$(".chip-remove", bar).forEach((b) => b.addEventListener("click", async () => {
+      const chip = b.closest(".chip");
+      const i = Number(chip.dataset.index);
+      if (chip.dataset.kind === "view") {
+        go(S.view.filter((_, j) => j !== i));
+      } else if (await save(S.saved.filter((_, j) => j !== i))) {
+        window.location.reload();
+      }
+    }));
+
+    const cmp = $("#compare-select");
+    if (cmp) cmp.addEventListener("change", () => cmp.form.requestSubmit());
+    bar.dataset.state = "ready";
+  }
+
+  // The drill-down dialog: what the point leaves out and why, its value
+  // in the compared period, and the lists of both.
+  function initDrillNotes() {
+    const dlg = $("#drill-dialog");
+    if (!dlg) return;
+    const notes = h("div", { class: "drill-notes", id: "drill-notes", hidden: true });
+    $("#drill-table", dlg).before(notes);
+    dlg.addEventListener("drill-loaded", (ev) => {
+      const d = ev.detail, p = d.point;
+      const kids = [];
+      const list = (name, label) => h("button", { type: "button", class: "button small", "data-list": name, onclick: () => dlg.drillList(name) }, label);
+      if (d.list === "excluded") {
+        kids.push(h("span", { class: "note", id: "drill-list-note" }, `Left out of the value: ${count(d.total)} conversations (${p.excluded_reason || "the measure does not apply"})`));
+        kids.push(list("point", "Back to the counted conversations"));
+      } else if (d.list === "previous") {
+        kids.push(h("span", { class: "note", id: "drill-list-note" }, `${cap(p.previous.label)}: ${p.previous.value_text} over ${count(p.previous.count)} conversations`));
+        kids.push(list("point", "Back to this period"));
+      } else {
+        if (p.excluded > 0) {
+          kids.push(h("span", { class: "note", id: "drill-excluded" },
+            `${count(p.excluded)} conversation${p.excluded === 1 ? "" : "s"} left out: ${p.excluded_reason}`));
+          if (!p.other) kids.push(list("excluded", "List them"));
+        }
+        if (p.previous) {
+          const change = p.previous.change ? ` (${p.previous.change})` : "";
+          kids.push(h("span", { class: "note", id: "drill-previous" },
+            `${cap(p.previous.label)}: ${p.previous.value_text}, ${count(p.previous.count)} conversations${change}`));
+          kids.push(list("previous", "Show them"));
+        }
+      }
+      notes.replaceChildren(...kids);
+      notes.hidden = kids.length === 0;
+      dlg.dataset.list = d.list;
+    });
+  }
+
+  function init() {
+    initFilters();
+    initDrillNotes();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
