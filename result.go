@@ -49,8 +49,12 @@ type Point struct {
 	// DrillDown returns.
 	Count int64
 	// Excluded is the number of conversations of the group the measure does
-	// not apply to (no agent reply, not closed).
+	// not apply to (no agent reply, not closed); for an SLA measure, the
+	// pending conversations.
 	Excluded int64
+	// Breaches is, for an SLA measure, the number of conversations of
+	// Count that breached the target: what DrillDown returns.
+	Breaches int64
 }
 
 // DimensionValue is a point's value of one dimension.
