@@ -277,7 +277,7 @@ func TestSLAAgainstReference(t *testing.T) {
 					switch agg {
 					case convreport.SLAMet:
 						if a.n > 0 {
-							v = decimal.NewFromInt(a.met * 100).DivRound(decimal.NewFromInt(a.n), 3).String()
+							v = decimal.NewFromInt(a.met*100).DivRound(decimal.NewFromInt(a.n), 3).String()
 						}
 					case convreport.SLABreaches:
 						v = fmt.Sprint(breaches)
