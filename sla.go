@@ -546,3 +546,46 @@ func (sp *slaPlan) breached(ec *evalCtx, seg *segment, r int) bool {
 	st, _ := sp.row(ec, seg, r)
 	return st == slaBreached
 }
+
+// CheckDashboard reports whether every SLA measure of d's reports names a
+// policy of s and a target that policy sets: a *[ReportError] with Field
+// "measure" otherwise. A store that keeps policies calls it before
+// saving, as [CalendarSet.CheckDashboard] for calendars.
+func (s *SLASet) CheckDashboard(d Dashboard) error {
+	for _, r := range d.Reports {
+		if err := s.CheckReport(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckReport is CheckDashboard for one report.
+func (s *SLASet) CheckReport(r Report) error {
+	m := r.Measure
+	if !m.agg().isSLA() {
+		return nil
+	}
+	pol, ok := s.Lookup(m.SLA)
+	if !ok {
+		reason := s.unknown(m.SLA)
+		if s == nil {
+			reason = fmt.Sprintf("no SLA policy %q: there are no policies", m.SLA)
+		}
+		return &ReportError{Report: r.Name, Field: "measure", Err: errors.New(reason)}
+	}
+	if pol.target(m.Target) == nil {
+		return &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("policy %q sets no %s target", pol.Name, m.Target)}
+	}
+	return nil
+}
+
+// UsesSLA reports whether a report of d has an SLA measure.
+func (d Dashboard) UsesSLA() bool {
+	for _, r := range d.Reports {
+		if r.Measure.agg().isSLA() {
+			return true
+		}
+	}
+	return false
+}

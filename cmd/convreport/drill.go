@@ -25,9 +25,11 @@ func (c *cli) drill(args []string) error {
 	var qf queryFlags
 	var points pointFlags
 	var cal calendarFlag
+	var sla slaFlag
 	data.register(fs)
 	qf.register(fs)
 	cal.register(fs)
+	sla.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
 	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value; other=true for Other); repeat for several dimensions")
@@ -89,6 +91,9 @@ func (c *cli) drill(args []string) error {
 	}
 	src, _, err := c.load(data)
 	if err != nil {
+		return err
+	}
+	if err := sla.apply(&q, convreport.Dashboard{Name: d.Name, Reports: []convreport.Report{report}}, src.Schema()); err != nil {
 		return err
 	}
 	eng := convreport.NewEngine(src)

@@ -23,9 +23,11 @@ func (c *cli) run(args []string) error {
 	var data dataFlags
 	var qf queryFlags
 	var cal calendarFlag
+	var sla slaFlag
 	data.register(fs)
 	qf.register(fs)
 	cal.register(fs)
+	sla.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
@@ -58,6 +60,9 @@ func (c *cli) run(args []string) error {
 	}
 	src, cs, err := c.load(data)
 	if err != nil {
+		return err
+	}
+	if err := sla.apply(&q, d, src.Schema()); err != nil {
 		return err
 	}
 	return c.show(src, cs, d, q, *format, *out, *width, *drillRows)
