@@ -206,7 +206,7 @@ func (c *cli) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Calendars: demoCalendars(loc)}
+	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Calendars: demoCalendars(loc), SLA: demoSLA()}
 	var page []render.Dashboard
 	var drills []func(render.PointRef) *render.DrillTable
 	var dashboards []convreport.Dashboard

@@ -6,7 +6,21 @@ import (
 	"os"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
 )
+
+// templatePolicies are the policies the library's templates measure.
+func templatePolicies() *convreport.SLASet {
+	set := &convreport.SLASet{}
+	for _, t := range library.All() {
+		if t.SLA != nil {
+			if _, ok := set.Lookup(t.SLA.Name); !ok {
+				set.Policies = append(set.Policies, t.SLA)
+			}
+		}
+	}
+	return set
+}
 
 // slaFlag is --sla: SLA policies from a policy file.
 type slaFlag struct{ path string }
@@ -32,18 +46,25 @@ func (f *slaFlag) load() (*convreport.SLASet, error) {
 }
 
 // apply puts the policies on q, checked against the schema and q's
-// calendars; a dashboard whose SLA measures name a policy the file lacks,
-// or that has SLA measures without --sla, is an error.
+// calendars; a dashboard whose SLA measures name a policy the file lacks
+// is an error, and so is one without --sla that measures a policy no
+// template gives.
 func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *convreport.Schema) error {
 	set, err := f.load()
 	if err != nil {
 		return err
 	}
 	if set == nil {
-		if d.UsesSLA() {
+		if !d.UsesSLA() {
+			return nil
+		}
+		// The templates' own policies (the SLA template's "standard"),
+		// so that --dashboard sla runs as it comes.
+		tpl := templatePolicies()
+		if tpl.CheckDashboard(d) != nil {
 			return usageError("dashboard %q measures SLA targets: give --sla FILE.json holding its policies", d.Name)
 		}
-		return nil
+		set = tpl
 	}
 	if err := set.Check(schema, q.Calendars, convreport.FilterOptions{}); err != nil {
 		return fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
