@@ -251,7 +251,14 @@ func (s *SLASet) Check(schema *Schema, cals *CalendarSet, opts FilterOptions) er
 		at := fmt.Sprintf("policies[%d]", i)
 		if strings.TrimSpace(p.Filter) != "" {
 			if _, err := opts.Compile(schema, p.Filter); err != nil {
-				errs = append(errs, &SLAError{at + ".filter", strings.TrimPrefix(err.Error(), "convreport: ")})
+				reason := strings.TrimPrefix(err.Error(), "convreport: ")
+				var fe *FilterError
+				if errors.As(err, &fe) && fe.Line > 0 {
+					// One line: the position instead of the caret
+					// drawing.
+					reason = fmt.Sprintf("%s at line %d, column %d", fe.Msg, fe.Line, fe.Column)
+				}
+				errs = append(errs, &SLAError{at + ".filter", reason})
 			}
 		}
 		if len(p.Conditions) > 0 {
