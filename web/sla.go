@@ -85,3 +85,24 @@ func (h *handler) putSLA(w http.ResponseWriter, r *http.Request, v convreport.Vi
 	}
 	return h.getSLA(w, r, v)
 }
+
+var slaAggregationLabels = []option{
+	{Value: string(convreport.SLAMet), Label: "SLA met (%)"},
+	{Value: string(convreport.SLABreaches), Label: "SLA breaches"},
+	{Value: string(convreport.SLAAvgOver), Label: "SLA average time over target"},
+	{Value: string(convreport.SLATotalOver), Label: "SLA total time over target"},
+}
+
+// slaOptions offers the SLA measures in the report builder when there are
+// policies to measure.
+func slaOptions(p *editPage, set *convreport.SLASet) {
+	names := set.Names()
+	if len(names) == 0 {
+		return
+	}
+	p.Aggregations = append(p.Aggregations, slaAggregationLabels...)
+	for _, n := range names {
+		p.SLAPolicies = append(p.SLAPolicies, option{Value: n, Label: n})
+	}
+	p.SLATargets = []option{{Value: string(convreport.FirstResponseTarget), Label: "First response"}, {Value: string(convreport.CloseTarget), Label: "Time to close"}}
+}
