@@ -20,16 +20,30 @@ import (
 // the same numbers all the same.
 func TestSLAPushdown(t *testing.T) {
 	for _, d := range dialects {
-		t.Run(d.String(), func(t *testing.T) { slaPushdown(t, d) })
+		t.Run(d.String(), func(t *testing.T) { slaPushdown(t, d, sqlsource.Mapping{}) })
 	}
+	// Times in timestamptz columns: the clock's arithmetic on their
+	// nanoseconds.
+	t.Run("postgresql-timestamptz", func(t *testing.T) { slaPushdown(t, sqlsource.PostgreSQL, sqlsource.Mapping{Times: sqlsource.Timestamp}) })
 }
 
-func slaPushdown(t *testing.T, d sqlsource.Dialect) {
+func slaPushdown(t *testing.T, d sqlsource.Dialect, m sqlsource.Mapping) {
 	ctx := context.Background()
 	db := openDB(t, d)
 	cs := sourcetest.Generate(400, 7)
+	if m.Times == sqlsource.Timestamp {
+		// A timestamptz holds microseconds.
+		for i := range cs {
+			c := &cs[i]
+			for _, p := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+				*p = p.Truncate(time.Microsecond)
+			}
+			delete(c.Properties, "DueAt")
+		}
+	}
 	var reasons []error
-	src := load(t, db, d, sqlsource.Mapping{Table: tableName(t, db, d, "sla")}, sourcetest.Schema(), cs,
+	m.Table = tableName(t, db, d, "sla")
+	src := load(t, db, d, m, sourcetest.Schema(), cs,
 		sqlsource.WithDeclineHook(func(err error) { reasons = append(reasons, err) }))
 	mem, err := memory.New(cs, memory.WithSchema(sourcetest.Schema()))
 	require.NoError(t, err)
