@@ -56,3 +56,24 @@ func TestSLAAPI(t *testing.T) {
 	e = failure(t, f.do(req{method: http.MethodPut, path: "/api/sla", user: "admin", body: `{"policies": []}`}), http.StatusUnprocessableEntity, "invalid_report")
 	require.Equal(t, "measure", e.Field)
 }
+
+// The chat overview's customer wait time report is in the library, to
+// add to a dashboard, though a new chat overview does not start with it.
+func TestLibraryOffersTheWaitTimeReport(t *testing.T) {
+	f := newFixture(t)
+	var all struct {
+		Templates []struct {
+			ID    string `json:"id"`
+			Extra []struct {
+				ID string `json:"id"`
+			} `json:"extra"`
+		} `json:"templates"`
+	}
+	okJSON(t, f.get("/api/templates", "ana"), http.StatusOK, &all)
+	require.Equal(t, "chat-overview", all.Templates[0].ID)
+	require.Len(t, all.Templates[0].Extra, 1)
+	require.Equal(t, "chat-customer-wait-time", all.Templates[0].Extra[0].ID)
+	w := f.get("/dashboards/chat", "ana")
+	require.Equal(t, http.StatusOK, w.Code)
+	require.Contains(t, w.Body.String(), `data-add-template="chat-overview" data-add-report="chat-customer-wait-time"`)
+}
