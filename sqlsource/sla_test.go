@@ -24,7 +24,9 @@ func TestSLAPushdown(t *testing.T) {
 	}
 	// Times in timestamptz columns: the clock's arithmetic on their
 	// nanoseconds.
-	t.Run("postgresql-timestamptz", func(t *testing.T) { slaPushdown(t, sqlsource.PostgreSQL, sqlsource.Mapping{Times: sqlsource.Timestamp}) })
+	t.Run("postgresql-timestamptz", func(t *testing.T) {
+		slaPushdown(t, sqlsource.PostgreSQL, sqlsource.Mapping{Times: sqlsource.Timestamp})
+	})
 }
 
 func slaPushdown(t *testing.T, d sqlsource.Dialect, m sqlsource.Mapping) {
