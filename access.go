@@ -157,7 +157,7 @@ func (d Dashboard) forbid(v Viewer, a Action) error {
 // (nil when allowed). Changing the owner, visibility or grants needs
 // [ActionShare] on current; changing the name or reports needs [ActionEdit];
 // a save that changes neither needs one of the two. Permissions are those of
-// current, so nobody grants themselves a right by saving it. Every [Store]
+// current, so nobody grants themselves a right by saving it. Every dashboard store
 // calls it; one that keeps dashboards elsewhere should too.
 func CheckSave(v Viewer, current, next Dashboard) error {
 	access := current.Owner != next.Owner || current.visibility() != next.visibility() || !slices.Equal(current.Grants, next.Grants)

@@ -59,8 +59,8 @@ func TestAgentClockNeverRunsBackwards(t *testing.T) {
 
 	// Business hours follow the same start: open all week, nothing changes.
 	allWeek := &convreport.Calendar{}
-	for d := range allWeek.Week {
-		allWeek.Week[d] = []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}}
+	for d := convreport.Monday; d <= convreport.Sunday; d++ {
+		allWeek.Week.SetDay(d, []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}})
 	}
 	q.Calendar = allWeek
 	res, err = eng.Run(context.Background(), q, convreport.Report{Name: "avg", Measure: frt(convreport.Average)})

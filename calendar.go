@@ -38,9 +38,9 @@ type Calendar struct {
 	Name string
 	// Zone is the IANA time zone of the hours and holidays; nil means UTC.
 	Zone *time.Location
-	// Week holds the open hours of each weekday, indexed by time.Weekday
-	// (Week[time.Monday]).
-	Week [7][]Hours
+	// Week holds the open hours of each weekday; a day without hours is
+	// closed.
+	Week WeeklyHours
 	// Holidays are whole days closed, as dates in Zone.
 	Holidays []Date
 	// Special days open with their own hours instead of their weekday's
@@ -242,16 +242,58 @@ func daysIn(y int, m time.Month) int {
 	return 31
 }
 
+// WeeklyHours holds the open hours of each day of a week. Its zero value
+// is a week closed every day.
+type WeeklyHours struct {
+	Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday []Hours
+}
+
+// day returns the field of d, nil for a value that is not a weekday.
+func (w *WeeklyHours) day(d Weekday) *[]Hours {
+	switch d {
+	case Monday:
+		return &w.Monday
+	case Tuesday:
+		return &w.Tuesday
+	case Wednesday:
+		return &w.Wednesday
+	case Thursday:
+		return &w.Thursday
+	case Friday:
+		return &w.Friday
+	case Saturday:
+		return &w.Saturday
+	case Sunday:
+		return &w.Sunday
+	}
+	return nil
+}
+
+// Day returns the open hours of d (nil when closed, or d is not a day).
+func (w WeeklyHours) Day(d Weekday) []Hours {
+	if p := w.day(d); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// SetDay sets the open hours of d; it does nothing when d is not a day.
+func (w *WeeklyHours) SetDay(d Weekday, hours []Hours) {
+	if p := w.day(d); p != nil {
+		*p = hours
+	}
+}
+
 // OfficeHours returns a calendar open from start to end on each of the given
 // days, in zone (nil means UTC), without holidays. With no days it is never
-// open; a day that is not a time.Weekday panics.
+// open.
 //
-//	OfficeHours(paris, At(9, 0), At(17, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
-func OfficeHours(zone *time.Location, start, end Clock, days ...time.Weekday) *Calendar {
+//	OfficeHours(paris, At(9, 0), At(17, 0), Monday, Tuesday, Wednesday, Thursday, Friday)
+func OfficeHours(zone *time.Location, start, end Clock, days ...Weekday) *Calendar {
 	c := &Calendar{Zone: zone}
 	for _, d := range days {
 		// A slice per day, so that editing one day leaves the others alone.
-		c.Week[d] = []Hours{{start, end}}
+		c.Week.SetDay(d, []Hours{{start, end}})
 	}
 	return c
 }
@@ -271,9 +313,6 @@ func (e *CalendarError) Error() string {
 	return "convreport: calendar: " + e.Field + ": " + e.Reason
 }
 
-// weekdayKeys are the JSON names of the days, indexed by time.Weekday.
-var weekdayKeys = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
-
 // Validate reports every problem of c, joined, each a *CalendarError naming
 // the field: a name that is not 1 to 64 of a–z, 0–9, "-" and "_" (it names
 // a file and appears in URLs), hours outside 00:00–24:00, an interval whose
@@ -287,8 +326,8 @@ func (c *Calendar) Validate() error {
 	if c.Name != "" && !idPattern.MatchString(c.Name) {
 		errs = append(errs, &CalendarError{"name", fmt.Sprintf("%q is not a calendar name: use 1 to 64 of a-z, 0-9, - and _", c.Name)})
 	}
-	for wd, day := range c.Week {
-		errs = append(errs, checkHours(fmt.Sprintf("week.%s", weekdayKeys[wd]), day)...)
+	for wd := Monday; wd <= Sunday; wd++ {
+		errs = append(errs, checkHours("week."+wd.key(), c.Week.Day(wd))...)
 	}
 	holidays := map[Date]bool{}
 	for i, d := range c.Holidays {
@@ -359,12 +398,31 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 		return max(0, b.Sub(a))
 	}
 	var buf [64]int64 // most calendars' holidays fit: no allocation
-	return c.between(a, b, c.appendHolidayDays(buf[:0]))
+	o := c.prepare(buf[:0])
+	return o.between(a, b)
 }
 
-// holidayDays returns the valid holidays as days since 1970-01-01, sorted
-// and without repeats: a run computes it once for every conversation.
-func (c *Calendar) holidayDays() []int64 { return c.appendHolidayDays(nil) }
+// openTimes is a calendar prepared for between: its weekly hours in an
+// array, the open time of each weekday, and the holidays as sorted day
+// numbers. A run prepares each calendar once for every conversation.
+type openTimes struct {
+	c         *Calendar
+	hol       []int64
+	week      [7][]Hours // by Weekday
+	dayOpen   [7]int64   // open nanoseconds of each whole weekday
+	weekTotal int64
+}
+
+// prepare returns c prepared for between, appending the holidays to hol.
+func (c *Calendar) prepare(hol []int64) openTimes {
+	o := openTimes{c: c, hol: c.appendHolidayDays(hol)}
+	for wd := Monday; wd <= Sunday; wd++ {
+		o.week[wd] = c.Week.Day(wd)
+		o.dayOpen[wd] = openHours(o.week[wd], 0, dayNanos)
+		o.weekTotal += o.dayOpen[wd]
+	}
+	return o
+}
 
 func (c *Calendar) appendHolidayDays(days []int64) []int64 {
 	for _, h := range c.Holidays {
@@ -376,12 +434,12 @@ func (c *Calendar) appendHolidayDays(days []int64) []int64 {
 	return slices.Compact(days)
 }
 
-// between is Between with the holidays prepared by holidayDays.
-func (c *Calendar) between(a, b time.Time, hol []int64) time.Duration {
+// between is Between of the prepared calendar.
+func (o *openTimes) between(a, b time.Time) time.Duration {
 	if !a.Before(b) {
 		return 0
 	}
-	loc := c.Zone
+	loc := o.c.Zone
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -398,7 +456,7 @@ func (c *Calendar) between(a, b time.Time, hol []int64) time.Duration {
 		}
 		d0, n0 := wallPosition(t, off)
 		d1, n1 := wallPosition(end, off)
-		total += c.openWall(d0, n0, d1, n1, hol)
+		total += o.openWall(d0, n0, d1, n1)
 		if last {
 			return time.Duration(total)
 		}
@@ -416,24 +474,24 @@ func wallPosition(t time.Time, off int) (day, nanos int64) {
 
 // openWall returns the open time of the wall-clock interval from nanosecond
 // n0 of day d0 to nanosecond n1 of day d1.
-func (c *Calendar) openWall(d0, n0, d1, n1 int64, hol []int64) int64 {
+func (o *openTimes) openWall(d0, n0, d1, n1 int64) int64 {
 	if d0 == d1 {
-		return c.openPart(d0, n0, n1, hol)
+		return o.openPart(d0, n0, n1)
 	}
-	total := c.openPart(d0, n0, dayNanos, hol) + c.openPart(d1, 0, n1, hol)
+	total := o.openPart(d0, n0, dayNanos) + o.openPart(d1, 0, n1)
 	if d1-d0 > 1 {
-		total += c.openDays(d0+1, d1, hol)
+		total += o.openDays(d0+1, d1)
 	}
 	return total
 }
 
 // openPart returns the open time of day between nanoseconds n0 and n1.
-func (c *Calendar) openPart(day, n0, n1 int64, hol []int64) int64 {
-	if hours, ok := c.specialHours(day); ok {
+func (o *openTimes) openPart(day, n0, n1 int64) int64 {
+	if hours, ok := o.c.specialHours(day); ok {
 		return openHours(hours, n0, n1)
 	}
-	open := openHours(c.Week[weekdayOf(day)], n0, n1)
-	if open > 0 && isHoliday(hol, day) {
+	open := openHours(o.week[weekdayOf(day)], n0, n1)
+	if open > 0 && isHoliday(o.hol, day) {
 		return 0
 	}
 	return open
@@ -455,15 +513,10 @@ func openHours(hours []Hours, n0, n1 int64) int64 {
 
 // openDays returns the open time of the whole days lo to hi-1: whole weeks
 // at once, then the remaining days, less each holiday in between.
-func (c *Calendar) openDays(lo, hi int64, hol []int64) int64 {
-	var week [7]int64
-	var weekTotal int64
-	for wd := range week {
-		week[wd] = openHours(c.Week[wd], 0, dayNanos)
-		weekTotal += week[wd]
-	}
+func (o *openTimes) openDays(lo, hi int64) int64 {
+	week, hol := &o.dayOpen, o.hol
 	n := hi - lo
-	total := n / 7 * weekTotal
+	total := n / 7 * o.weekTotal
 	for d := lo + n/7*7; d < hi; d++ {
 		total += week[weekdayOf(d)]
 	}
@@ -474,7 +527,7 @@ func (c *Calendar) openDays(lo, hi int64, hol []int64) int64 {
 	}
 	// A special day has its own hours instead of its weekday's (Validate
 	// keeps special days off holidays and apart from each other).
-	for _, s := range c.Special {
+	for _, s := range o.c.Special {
 		if !s.Date.valid() {
 			continue
 		}
@@ -504,8 +557,8 @@ func isHoliday(hol []int64, day int64) bool {
 }
 
 // weekdayOf returns the weekday of day (days since 1970-01-01, a Thursday).
-func weekdayOf(day int64) time.Weekday {
-	return time.Weekday(floorMod(day+int64(time.Thursday), 7))
+func weekdayOf(day int64) Weekday {
+	return Weekday(floorMod(day+int64(Thursday), 7))
 }
 
 func floorDiv(a, b int64) int64 {
@@ -557,9 +610,9 @@ type weekJSON struct {
 	Sunday    []hoursJSON `json:"sunday,omitempty"`
 }
 
-// days returns the week's fields indexed by time.Weekday.
+// days returns the week's fields indexed by Weekday.
 func (w *weekJSON) days() [7]*[]hoursJSON {
-	return [7]*[]hoursJSON{&w.Sunday, &w.Monday, &w.Tuesday, &w.Wednesday, &w.Thursday, &w.Friday, &w.Saturday}
+	return [7]*[]hoursJSON{&w.Monday, &w.Tuesday, &w.Wednesday, &w.Thursday, &w.Friday, &w.Saturday, &w.Sunday}
 }
 
 type hoursJSON struct {
@@ -582,8 +635,8 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 		}
 	}
 	days := j.Week.days()
-	for wd, hours := range c.Week {
-		for _, h := range hours {
+	for wd := Monday; wd <= Sunday; wd++ {
+		for _, h := range c.Week.Day(wd) {
 			*days[wd] = append(*days[wd], hoursJSON{h.Start.String(), h.End.String()})
 		}
 	}
@@ -619,7 +672,7 @@ func (c *Calendar) UnmarshalJSON(b []byte) error {
 	}
 	for wd, hours := range j.Week.days() {
 		for i, h := range *hours {
-			field := fmt.Sprintf("week.%s[%d]", weekdayKeys[wd], i)
+			field := fmt.Sprintf("week.%s[%d]", Weekday(wd).key(), i)
 			start, ok := parseClock(h.Start)
 			if !ok {
 				return &CalendarError{field + ".start", badClock(h.Start)}
@@ -628,7 +681,8 @@ func (c *Calendar) UnmarshalJSON(b []byte) error {
 			if !ok {
 				return &CalendarError{field + ".end", badClock(h.End)}
 			}
-			out.Week[wd] = append(out.Week[wd], Hours{start, end})
+			day := Weekday(wd)
+			out.Week.SetDay(day, append(out.Week.Day(day), Hours{start, end}))
 		}
 	}
 	for i, s := range j.Holidays {

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var weekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+var weekdays = []Weekday{Monday, Tuesday, Wednesday, Thursday, Friday}
 
 func TestBetweenAWeekOfOfficeHours(t *testing.T) {
 	for _, zone := range []string{"UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata"} {
@@ -31,11 +31,11 @@ func TestBetween(t *testing.T) {
 	office := OfficeHours(nil, At(9, 0), At(17, 0), weekdays...)
 	split := &Calendar{}
 	for _, d := range weekdays {
-		split.Week[d] = []Hours{{At(9, 0), At(12, 0)}, {At(13, 0), At(17, 0)}}
+		split.Week.SetDay(d, []Hours{{At(9, 0), At(12, 0)}, {At(13, 0), At(17, 0)}})
 	}
 	night := &Calendar{}
-	night.Week[time.Monday] = []Hours{{At(22, 0), At(24, 0)}}
-	night.Week[time.Tuesday] = []Hours{{At(0, 0), At(6, 0)}}
+	night.Week.SetDay(Monday, []Hours{{At(22, 0), At(24, 0)}})
+	night.Week.SetDay(Tuesday, []Hours{{At(0, 0), At(6, 0)}})
 	holiday := OfficeHours(nil, At(9, 0), At(17, 0), weekdays...)
 	holiday.Holidays = []Date{{2025, time.June, 4}, {2025, time.June, 4}, {2025, time.June, 7}, {2025, time.June, 9}}
 
@@ -89,8 +89,8 @@ func TestBetweenOnParisDSTDays(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
 	everyDay := func(h ...Hours) *Calendar {
 		c := &Calendar{Zone: paris}
-		for d := range c.Week {
-			c.Week[d] = h
+		for d := Monday; d <= Sunday; d++ {
+			c.Week.SetDay(d, h)
 		}
 		return c
 	}
@@ -144,7 +144,7 @@ func bruteBetween(c *Calendar, a, b time.Time) time.Duration {
 		if holiday {
 			continue
 		}
-		hours := c.Week[lt.Weekday()]
+		hours := c.Week.Day(WeekdayOf(lt.Weekday()))
 		for _, s := range c.Special {
 			if s.Date == (Date{y, m, d}) {
 				hours = s.Hours
@@ -165,7 +165,7 @@ func bruteBetween(c *Calendar, a, b time.Time) time.Duration {
 // a 15-minute grid, with holidays around start.
 func randomCalendar(rng *rand.Rand, loc *time.Location, start time.Time) *Calendar {
 	c := &Calendar{Zone: loc}
-	for d := range c.Week {
+	for d := Monday; d <= Sunday; d++ {
 		var prev Clock
 		for range rng.IntN(4) {
 			s := prev + Clock(rng.IntN(8)*15)
@@ -173,7 +173,7 @@ func randomCalendar(rng *rand.Rand, loc *time.Location, start time.Time) *Calend
 			if e > 24*60 {
 				break
 			}
-			c.Week[d] = append(c.Week[d], Hours{s, e})
+			c.Week.SetDay(d, append(c.Week.Day(d), Hours{s, e}))
 			prev = e
 		}
 	}
@@ -234,7 +234,7 @@ func TestCalendarValidate(t *testing.T) {
 	require.NoError(t, OfficeHours(nil, At(9, 0), At(17, 0), weekdays...).Validate())
 	require.NoError(t, (&Calendar{}).Validate(), "a calendar that never opens is valid")
 	adjacent := &Calendar{}
-	adjacent.Week[time.Monday] = []Hours{{At(13, 0), At(24, 0)}, {At(0, 0), At(13, 0)}}
+	adjacent.Week.SetDay(Monday, []Hours{{At(13, 0), At(24, 0)}, {At(0, 0), At(13, 0)}})
 	require.NoError(t, adjacent.Validate(), "adjacent intervals, in any order")
 
 	cases := []struct {
@@ -243,16 +243,16 @@ func TestCalendarValidate(t *testing.T) {
 		field string
 		err   string
 	}{
-		{"overnight", func(c *Calendar) { c.Week[time.Friday] = []Hours{{At(22, 0), At(6, 0)}} }, "week.friday[0]",
+		{"overnight", func(c *Calendar) { c.Week.SetDay(Friday, []Hours{{At(22, 0), At(6, 0)}}) }, "week.friday[0]",
 			"convreport: calendar: week.friday[0]: 22:00-06:00 does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)"},
-		{"empty interval", func(c *Calendar) { c.Week[time.Monday] = []Hours{{At(9, 0), At(9, 0)}} }, "week.monday[0]",
+		{"empty interval", func(c *Calendar) { c.Week.SetDay(Monday, []Hours{{At(9, 0), At(9, 0)}}) }, "week.monday[0]",
 			"convreport: calendar: week.monday[0]: 09:00-09:00 does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)"},
-		{"past midnight", func(c *Calendar) { c.Week[time.Tuesday] = []Hours{{At(9, 0), At(25, 0)}} }, "week.tuesday[0]",
+		{"past midnight", func(c *Calendar) { c.Week.SetDay(Tuesday, []Hours{{At(9, 0), At(25, 0)}}) }, "week.tuesday[0]",
 			"convreport: calendar: week.tuesday[0]: 09:00-25:00 is outside 00:00-24:00"},
-		{"negative", func(c *Calendar) { c.Week[time.Sunday] = []Hours{{At(0, -30), At(1, 0)}} }, "week.sunday[0]",
+		{"negative", func(c *Calendar) { c.Week.SetDay(Sunday, []Hours{{At(0, -30), At(1, 0)}}) }, "week.sunday[0]",
 			"convreport: calendar: week.sunday[0]: -00:30-01:00 is outside 00:00-24:00"},
 		{"overlap", func(c *Calendar) {
-			c.Week[time.Wednesday] = []Hours{{At(9, 0), At(12, 0)}, {At(14, 0), At(15, 0)}, {At(11, 0), At(13, 0)}}
+			c.Week.SetDay(Wednesday, []Hours{{At(9, 0), At(12, 0)}, {At(14, 0), At(15, 0)}, {At(11, 0), At(13, 0)}})
 		}, "week.wednesday[2]", "convreport: calendar: week.wednesday[2]: 11:00-13:00 overlaps 09:00-12:00"},
 		{"holiday not a date", func(c *Calendar) { c.Holidays = []Date{{2025, 12, 25}, {2025, 2, 29}} }, "holidays[1]",
 			"convreport: calendar: holidays[1]: 2025-02-29 is not a date from 0001-01-01 to 9999-12-31"},
@@ -261,7 +261,7 @@ func TestCalendarValidate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cal := OfficeHours(nil, At(9, 0), At(17, 0), time.Thursday)
+			cal := OfficeHours(nil, At(9, 0), At(17, 0), Thursday)
 			c.edit(cal)
 			err := cal.Validate()
 			require.EqualError(t, err, c.err)
@@ -272,7 +272,7 @@ func TestCalendarValidate(t *testing.T) {
 	}
 	t.Run("every problem is reported", func(t *testing.T) {
 		cal := &Calendar{Holidays: []Date{{2025, 4, 31}}}
-		cal.Week[time.Monday] = []Hours{{At(17, 0), At(9, 0)}}
+		cal.Week.SetDay(Monday, []Hours{{At(17, 0), At(9, 0)}})
 		require.EqualError(t, cal.Validate(), "convreport: calendar: week.monday[0]: 17:00-09:00 does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)\n"+
 			"convreport: calendar: holidays[0]: 2025-04-31 is not a date from 0001-01-01 to 9999-12-31")
 	})
@@ -280,17 +280,18 @@ func TestCalendarValidate(t *testing.T) {
 
 func TestOfficeHours(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
-	cal := OfficeHours(paris, At(9, 0), At(17, 30), time.Monday, time.Friday)
+	cal := OfficeHours(paris, At(9, 0), At(17, 30), Monday, Friday)
 	require.Equal(t, paris, cal.Zone)
-	for d, hours := range cal.Week {
-		if time.Weekday(d) == time.Monday || time.Weekday(d) == time.Friday {
+	for d := Monday; d <= Sunday; d++ {
+		hours := cal.Week.Day(d)
+		if d == Monday || d == Friday {
 			require.Equal(t, []Hours{{540, 1050}}, hours)
 		} else {
 			require.Empty(t, hours)
 		}
 	}
-	cal.Week[time.Monday][0].End = At(12, 0)
-	require.Equal(t, At(17, 30), cal.Week[time.Friday][0].End, "days do not share their hours")
+	cal.Week.Day(Monday)[0].End = At(12, 0)
+	require.Equal(t, At(17, 30), cal.Week.Day(Friday)[0].End, "days do not share their hours")
 	require.Equal(t, time.Duration(0), OfficeHours(nil, At(9, 0), At(17, 0)).Between(time.Unix(0, 0), time.Unix(1e6, 0)))
 }
 
@@ -340,7 +341,7 @@ func TestDate(t *testing.T) {
 func TestCalendarJSON(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
 	cal := OfficeHours(paris, At(9, 0), At(17, 0), weekdays...)
-	cal.Week[time.Saturday] = []Hours{{At(10, 0), At(12, 0)}, {At(14, 0), At(16, 30)}}
+	cal.Week.SetDay(Saturday, []Hours{{At(10, 0), At(12, 0)}, {At(14, 0), At(16, 30)}})
 	cal.Holidays = []Date{{2025, 12, 25}, {2026, 1, 1}}
 	const want = `{"zone":"Europe/Paris","week":{` +
 		`"monday":[{"start":"09:00","end":"17:00"}],"tuesday":[{"start":"09:00","end":"17:00"}],` +
@@ -367,7 +368,7 @@ func TestCalendarJSON(t *testing.T) {
 		var c Calendar
 		require.NoError(t, json.Unmarshal([]byte(`{"week": {"sunday": [{"start": "00:00", "end": "24:00"}]}}`), &c))
 		require.Nil(t, c.Zone)
-		require.Equal(t, []Hours{{0, 1440}}, c.Week[time.Sunday])
+		require.Equal(t, []Hours{{0, 1440}}, c.Week.Day(Sunday))
 	})
 	t.Run("zones that would not read back", func(t *testing.T) {
 		_, err := json.Marshal(&Calendar{Zone: time.FixedZone("UTC+2", 7200)})
@@ -388,7 +389,7 @@ func TestCalendarJSON(t *testing.T) {
 	})
 	t.Run("an invalid calendar does not marshal", func(t *testing.T) {
 		c := &Calendar{}
-		c.Week[time.Monday] = []Hours{{At(17, 0), At(9, 0)}}
+		c.Week.SetDay(Monday, []Hours{{At(17, 0), At(9, 0)}})
 		_, err := json.Marshal(c)
 		require.ErrorContains(t, err, "convreport: calendar: week.monday[0]: 17:00-09:00 does not start before it ends")
 	})

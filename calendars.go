@@ -273,35 +273,28 @@ func checkCalendarName(name string) error {
 // and the calendars of some inboxes, each with its holidays sorted once.
 type bizHours struct {
 	name  string // the calendar's name in the run's CalendarSet; "" for Query.Calendar
-	def   bizCal
-	inbox map[string]*bizCal
+	def   openTimes
+	inbox map[string]*openTimes
 	// table caches, for the last table scanned, each Inbox dictionary
 	// code's calendar; workers share it, and a stale one is rebuilt.
 	table atomic.Pointer[bizTable]
 }
 
-type bizCal struct {
-	c   *Calendar
-	hol []int64
-}
-
 type bizTable struct {
 	t    *Table
 	col  int
-	cals []*bizCal // by Inbox code; nil means the default
+	cals []*openTimes // by Inbox code; nil means the default
 }
-
-func newBizCal(c *Calendar) bizCal { return bizCal{c: c, hol: c.holidayDays()} }
 
 // newBizHours prepares def, with the inbox calendars of set (which may be
 // nil) when it has any.
 func newBizHours(name string, def *Calendar, set *CalendarSet) *bizHours {
-	b := &bizHours{name: name, def: newBizCal(def)}
+	b := &bizHours{name: name, def: def.prepare(nil)}
 	if set == nil || len(set.Inboxes) == 0 {
 		return b
 	}
-	prepared := map[string]*bizCal{}
-	b.inbox = map[string]*bizCal{}
+	prepared := map[string]*openTimes{}
+	b.inbox = map[string]*openTimes{}
 	for in, name := range set.Inboxes {
 		c, ok := set.Lookup(name)
 		if !ok {
@@ -309,7 +302,7 @@ func newBizHours(name string, def *Calendar, set *CalendarSet) *bizHours {
 		}
 		bc := prepared[name]
 		if bc == nil {
-			x := newBizCal(c)
+			x := c.prepare(nil)
 			bc = &x
 			prepared[name] = bc
 		}
@@ -329,7 +322,7 @@ func (b *bizHours) rowBetween(t *Table, seg *segment, r int, start, end int64) i
 			bc = bt.cals[code]
 		}
 	}
-	return int64(bc.c.between(unixTime(start), unixTime(end), bc.hol))
+	return int64(bc.between(unixTime(start), unixTime(end)))
 }
 
 // forTable returns the calendars of t's Inbox codes.
@@ -339,7 +332,7 @@ func (b *bizHours) forTable(t *Table) *bizTable {
 	}
 	col := t.schema.index["Inbox"]
 	dict := t.views[col]
-	bt := &bizTable{t: t, col: col, cals: make([]*bizCal, len(dict))}
+	bt := &bizTable{t: t, col: col, cals: make([]*openTimes, len(dict))}
 	for code, v := range dict {
 		if code != 0 {
 			bt.cals[code] = b.inbox[v]
@@ -351,7 +344,7 @@ func (b *bizHours) forTable(t *Table) *bizTable {
 
 // calendarOf returns the calendar a conversation in inbox keeps; for the
 // drill-down's values.
-func (b *bizHours) calendarOf(inbox string) *bizCal {
+func (b *bizHours) calendarOf(inbox string) *openTimes {
 	if bc := b.inbox[inbox]; bc != nil {
 		return bc
 	}
@@ -415,7 +408,7 @@ func (b *bizHours) duration(c *Conversation, p Property) (time.Duration, bool) {
 		return 0, false
 	}
 	bc := b.calendarOf(c.Inbox)
-	return bc.c.between(end.Add(-d), end, bc.hol), true
+	return bc.between(end.Add(-d), end), true
 }
 
 // derivedMetric returns the metric constant of a derived duration

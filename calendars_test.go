@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var workweek = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+var workweek = []convreport.Weekday{convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday}
 
 func zone(t *testing.T, name string) *time.Location {
 	t.Helper()
@@ -39,7 +39,7 @@ func minuteWalk(c *convreport.Calendar, a, b time.Time) time.Duration {
 		if closed {
 			continue
 		}
-		hours := c.Week[lt.Weekday()]
+		hours := c.Week.Day(convreport.WeekdayOf(lt.Weekday()))
 		for _, s := range c.Special {
 			if s.Date == (convreport.Date{Year: y, Month: m, Day: d}) {
 				hours = s.Hours
@@ -106,9 +106,9 @@ func TestInboxCalendarsAgainstMinuteWalk(t *testing.T) {
 	// 2025-10-26 (autumn change) is a holiday.
 	pa := &convreport.Calendar{Name: "paris", Zone: paris, Holidays: []convreport.Date{{Year: 2025, Month: time.October, Day: 26}}}
 	for _, d := range workweek {
-		pa.Week[d] = []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}}
+		pa.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}})
 	}
-	pa.Week[time.Sunday] = []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}}
+	pa.Week.SetDay(convreport.Sunday, []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}})
 	// Special days: a Saturday open across nothing special, a short Monday
 	// after the spring change, and the spring change Sunday itself open
 	// 00:00-24:00 (23 real hours); and one closed weekday.
@@ -123,8 +123,8 @@ func TestInboxCalendarsAgainstMinuteWalk(t *testing.T) {
 	us := &convreport.Calendar{Name: "us", Zone: ny, Holidays: []convreport.Date{{Year: 2025, Month: time.March, Day: 9}},
 		// The autumn change day, 01:00-02:00 happening twice.
 		Special: []convreport.SpecialDay{{Date: convreport.Date{Year: 2025, Month: time.November, Day: 2}, Hours: []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(2, 0)}}}}}
-	for d := range us.Week {
-		us.Week[d] = []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}}
+	for d := convreport.Monday; d <= convreport.Sunday; d++ {
+		us.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}})
 	}
 	set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{pa, us}, Inboxes: map[string]string{"US": "us"}}
 	require.NoError(t, set.Validate())
@@ -269,8 +269,8 @@ func TestQueryCalendarUsesInboxCalendars(t *testing.T) {
 	// A Go caller's Query.Calendar is the default; Calendars.Inboxes still
 	// give an inbox its own.
 	always := &convreport.Calendar{Name: "always", Zone: time.UTC}
-	for d := range always.Week {
-		always.Week[d] = []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}}
+	for d := convreport.Monday; d <= convreport.Sunday; d++ {
+		always.Week.SetDay(d, []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}})
 	}
 	never := &convreport.Calendar{Name: "never", Zone: time.UTC}
 	day := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
@@ -333,7 +333,7 @@ func TestCalendarSetJSON(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"paris", "us"}, set.Names())
 	require.Equal(t, "paris", set.DefaultCalendar().Name)
-	require.Equal(t, []convreport.Hours{{Start: convreport.At(13, 0), End: convreport.At(17, 0)}}, set.Calendars[0].Week[time.Monday][1:])
+	require.Equal(t, []convreport.Hours{{Start: convreport.At(13, 0), End: convreport.At(17, 0)}}, set.Calendars[0].Week.Day(convreport.Monday)[1:])
 	out, err := json.Marshal(set)
 	require.NoError(t, err)
 	var back convreport.CalendarSet

@@ -13,10 +13,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/convreport/convreport/internal/fold"
+	"github.com/convreport/convreport/plan"
 )
 
 // Dashboard is an ordered list of reports with a name, an owner and an
-// access setting, saved as JSON in a [Store]. It is a plain value: the
+// access setting, saved as JSON in a dashboard store (package store). It is a plain value: the
 // methods that change it return a new Dashboard and leave the receiver
 // as it was, so a failed change is never half-applied.
 type Dashboard struct {
@@ -59,7 +60,7 @@ type DashboardOptions struct {
 	// that is free; otherwise it gets one made from its name.
 	Reports []Report
 	// Plan caps the number of reports; the zero value caps nothing.
-	Plan PlanLimits
+	Plan plan.Plan
 	// Schema is what the reports are checked against; default
 	// [DefaultSchema].
 	Schema *Schema
@@ -294,10 +295,10 @@ func (d Dashboard) reportID(r Report) (string, error) {
 }
 
 // AddReport returns d with r appended, after checking r against s and the
-// number of reports against plan. r keeps its ID when that is free and
+// number of reports against pl. r keeps its ID when that is free and
 // gets one made from its name otherwise.
-func (d Dashboard) AddReport(s *Schema, plan PlanLimits, r Report) (Dashboard, error) {
-	if err := plan.CheckReports(len(d.Reports) + 1); err != nil {
+func (d Dashboard) AddReport(s *Schema, pl plan.Plan, r Report) (Dashboard, error) {
+	if err := pl.CheckReports(len(d.Reports) + 1); err != nil {
 		return Dashboard{}, err
 	}
 	if err := checkReport(schemaOr(s), r); err != nil {
@@ -351,13 +352,13 @@ func (d Dashboard) UpdateReport(s *Schema, id string, edits ...ReportEdit) (Dash
 // SaveReportAsNew is the report editor's "save as new report": it applies
 // edits to a copy of the report id and appends the copy to d under a new
 // ID made from its name, leaving the original as it was. The new report
-// counts against plan's reports per dashboard.
-func (d Dashboard) SaveReportAsNew(s *Schema, plan PlanLimits, id string, edits ...ReportEdit) (Dashboard, error) {
+// counts against pl's reports per dashboard.
+func (d Dashboard) SaveReportAsNew(s *Schema, pl plan.Plan, id string, edits ...ReportEdit) (Dashboard, error) {
 	i := d.reportIndex(id)
 	if i < 0 {
 		return Dashboard{}, d.noReport(id)
 	}
-	if err := plan.CheckReports(len(d.Reports) + 1); err != nil {
+	if err := pl.CheckReports(len(d.Reports) + 1); err != nil {
 		return Dashboard{}, err
 	}
 	r, err := applyEdits(schemaOr(s), d.Reports[i], edits)

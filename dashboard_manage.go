@@ -1,7 +1,6 @@
 package convreport
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,7 +96,7 @@ func (d Dashboard) MoveReport(id string, to int) (Dashboard, error) {
 // [NewDashboard] (its name, its access setting, its reports against
 // o.Plan), except that its reports, already saved once, are not checked
 // again: a dashboard saved before a rule of the report builder existed can
-// still be copied. Anyone who may view d may copy it; a [Store]'s Create
+// still be copied. Anyone who may view d may copy it; a dashboard store's Create
 // then counts the copy against the plan's dashboards.
 func (d Dashboard) CopyAs(o DashboardOptions) (Dashboard, error) {
 	if len(o.Reports) > 0 {
@@ -117,12 +116,4 @@ func (d Dashboard) CopyAs(o DashboardOptions) (Dashboard, error) {
 		return Dashboard{}, err
 	}
 	return out, nil
-}
-
-// DashboardCounter is a [Store] that says how many dashboards its account
-// holds, whoever can see them: what [PlanLimits.DashboardsPerAccount]
-// counts, and what a UI shows against it ("2 of 3 dashboards"). The
-// store package's stores implement it.
-type DashboardCounter interface {
-	Count(ctx context.Context) (int, error)
 }

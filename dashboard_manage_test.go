@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -64,8 +65,8 @@ func TestManageDashboard(t *testing.T) {
 	require.Equal(t, d.Reports, c.Reports)
 	c.Reports[0].Name = "changed"
 	require.Equal(t, "A", d.Reports[0].Name, "a deep copy")
-	_, err = d.CopyAs(convreport.DashboardOptions{Name: "Copy", Owner: "ben", Plan: convreport.PlanLimits{ReportsPerDashboard: 2}})
-	var ple *convreport.PlanLimitError
+	_, err = d.CopyAs(convreport.DashboardOptions{Name: "Copy", Owner: "ben", Plan: plan.Plan{ReportsPerDashboard: 2}})
+	var ple *plan.Error
 	require.ErrorAs(t, err, &ple)
 	_, err = d.CopyAs(convreport.DashboardOptions{Name: "", Owner: "ben"})
 	dashErr(err, "name")
@@ -75,17 +76,17 @@ func TestManageDashboard(t *testing.T) {
 }
 
 func TestLookupPlan(t *testing.T) {
-	for _, p := range convreport.Plans() {
-		got, ok := convreport.LookupPlan(" " + p.Name)
+	for _, p := range plan.Presets() {
+		got, ok := plan.Lookup(" " + p.Name)
 		require.True(t, ok)
 		require.Equal(t, p, got)
 	}
-	p, ok := convreport.LookupPlan("Professional")
+	p, ok := plan.Lookup("Professional")
 	require.True(t, ok)
 	require.Equal(t, 30, p.ReportsPerDashboard)
-	_, ok = convreport.LookupPlan("gold")
+	_, ok = plan.Lookup("gold")
 	require.False(t, ok)
-	ps := convreport.Plans()
+	ps := plan.Presets()
 	ps[0].ReportsPerDashboard = 99
-	require.Equal(t, 10, convreport.Plans()[0].ReportsPerDashboard, "a copy")
+	require.Equal(t, 10, plan.Presets()[0].ReportsPerDashboard, "a copy")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -167,11 +168,11 @@ func TestNewDashboard(t *testing.T) {
 }
 
 func TestPlanLimits(t *testing.T) {
-	starter := convreport.StarterPlan
-	wantStarter := &convreport.PlanLimitError{Plan: "starter", Limit: convreport.LimitReportsPerDashboard, Max: 10}
-	requireCap := func(t *testing.T, want *convreport.PlanLimitError, err error) {
+	starter := plan.Starter
+	wantStarter := &plan.Error{Plan: "starter", Limit: plan.ReportsPerDashboard, Max: 10}
+	requireCap := func(t *testing.T, want *plan.Error, err error) {
 		t.Helper()
-		var pe *convreport.PlanLimitError
+		var pe *plan.Error
 		require.True(t, errors.As(err, &pe), "got %v", err)
 		require.Equal(t, want, pe)
 	}
@@ -208,10 +209,10 @@ func TestPlanLimits(t *testing.T) {
 		require.Equal(t, before, d)
 	})
 	t.Run("custom caps", func(t *testing.T) {
-		custom := convreport.PlanLimits{Name: "team", ReportsPerDashboard: 2, DashboardsPerAccount: 5}
+		custom := plan.Plan{Name: "team", ReportsPerDashboard: 2, DashboardsPerAccount: 5}
 		d := newDash(t, nReports(2)...)
 		_, err := d.AddReport(nil, custom, byRepReport("Third"))
-		requireCap(t, &convreport.PlanLimitError{Plan: "team", Limit: convreport.LimitReportsPerDashboard, Max: 2}, err)
+		requireCap(t, &plan.Error{Plan: "team", Limit: plan.ReportsPerDashboard, Max: 2}, err)
 		require.NoError(t, custom.CheckDashboards(5))
 		err = custom.CheckDashboards(6)
 		require.EqualError(t, err, `convreport: plan "team" allows 5 dashboards per account`)
@@ -219,18 +220,18 @@ func TestPlanLimits(t *testing.T) {
 	t.Run("the zero plan caps nothing", func(t *testing.T) {
 		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "olivia", Reports: nReports(200)})
 		require.NoError(t, err)
-		require.NoError(t, convreport.PlanLimits{}.CheckDashboards(1_000_000))
+		require.NoError(t, plan.Plan{}.CheckDashboards(1_000_000))
 	})
 	t.Run("an unnamed plan still says its cap", func(t *testing.T) {
-		require.EqualError(t, convreport.PlanLimits{ReportsPerDashboard: 3}.CheckReports(4), "convreport: the plan allows 3 reports per dashboard")
+		require.EqualError(t, plan.Plan{ReportsPerDashboard: 3}.CheckReports(4), "convreport: the plan allows 3 reports per dashboard")
 	})
 	t.Run("presets", func(t *testing.T) {
-		require.Equal(t, []convreport.PlanLimits{
+		require.Equal(t, []plan.Plan{
 			{Name: "free", ReportsPerDashboard: 10, DashboardsPerAccount: 3},
 			{Name: "starter", ReportsPerDashboard: 10, DashboardsPerAccount: 10},
 			{Name: "professional", ReportsPerDashboard: 30, DashboardsPerAccount: 25},
 			{Name: "enterprise", ReportsPerDashboard: 30, DashboardsPerAccount: 50},
-		}, []convreport.PlanLimits{convreport.FreePlan, convreport.StarterPlan, convreport.ProfessionalPlan, convreport.EnterprisePlan})
+		}, []plan.Plan{plan.Free, plan.Starter, plan.Professional, plan.Enterprise})
 	})
 }
 
@@ -315,7 +316,7 @@ func TestUpdateReport(t *testing.T) {
 		require.ErrorIs(t, err, convreport.ErrNotFound)
 		_, err = base(t).RemoveReport("nope")
 		require.ErrorIs(t, err, convreport.ErrNotFound)
-		_, err = base(t).SaveReportAsNew(nil, convreport.PlanLimits{}, "nope")
+		_, err = base(t).SaveReportAsNew(nil, plan.Plan{}, "nope")
 		require.ErrorIs(t, err, convreport.ErrNotFound)
 	})
 }
@@ -323,7 +324,7 @@ func TestUpdateReport(t *testing.T) {
 func TestSaveReportAsNew(t *testing.T) {
 	d := newDash(t, byRepReport("Conversations by rep"), byRepReport("Second"))
 	before := d.Clone()
-	d2, err := d.SaveReportAsNew(nil, convreport.StarterPlan, "conversations-by-rep",
+	d2, err := d.SaveReportAsNew(nil, plan.Starter, "conversations-by-rep",
 		convreport.Rename("Conversations by rep, as a pie"), convreport.SetChart(convreport.Chart{Type: convreport.PieChart}))
 	require.NoError(t, err)
 	require.Equal(t, before, d)
@@ -334,7 +335,7 @@ func TestSaveReportAsNew(t *testing.T) {
 	require.Equal(t, want, d2.Reports[2])
 
 	// Saved again without renaming, the copy gets a suffixed ID.
-	d3, err := d2.SaveReportAsNew(nil, convreport.StarterPlan, "conversations-by-rep")
+	d3, err := d2.SaveReportAsNew(nil, plan.Starter, "conversations-by-rep")
 	require.NoError(t, err)
 	require.Equal(t, "conversations-by-rep-2", d3.Reports[3].ID)
 	require.Equal(t, "Conversations by rep", d3.Reports[3].Name)

@@ -16,6 +16,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -89,7 +90,7 @@ func errorTypes(err error) []string {
 }
 
 var docSentinels = map[string]error{
-	"ErrConflict": convreport.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": convreport.ErrForbidden,
+	"ErrConflict": store.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": convreport.ErrForbidden,
 	"ErrUnsupported": convreport.ErrUnsupported, "context.Canceled": context.Canceled,
 }
 
@@ -217,7 +218,7 @@ var (
 )
 
 // storeWith returns a memory store holding one dashboard of ana's.
-func storeWith(t *testing.T, v convreport.Visibility, opts ...store.Option) (convreport.Store, convreport.Dashboard) {
+func storeWith(t *testing.T, v convreport.Visibility, opts ...store.Option) (store.Store, convreport.Dashboard) {
 	s := store.NewMemory(opts...)
 	d := okDash()
 	d.Visibility = v
@@ -499,7 +500,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"report-name-required": func(t *testing.T) error {
-		_, err := okDash().AddReport(nil, convreport.PlanLimits{}, convreport.Report{Dimensions: []string{"Inbox"}})
+		_, err := okDash().AddReport(nil, plan.Plan{}, convreport.Report{Dimensions: []string{"Inbox"}})
 		return err
 	},
 	"report-not-found": func(t *testing.T) error {
@@ -519,7 +520,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"query-calendar": func(t *testing.T) error {
-		cal := convreport.OfficeHours(time.UTC, convreport.At(17, 0), convreport.At(9, 0), time.Monday)
+		cal := convreport.OfficeHours(time.UTC, convreport.At(17, 0), convreport.At(9, 0), convreport.Monday)
 		return runQuery(t, convreport.Query{Calendar: cal})
 	},
 	"calendar-unknown-zone": func(t *testing.T) error { return calendarJSON(`{"zone":"Europe/Pariss"}`) },
@@ -537,7 +538,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },
 	"calendar-every-problem": func(t *testing.T) error {
 		c := convreport.Calendar{Holidays: []convreport.Date{{Year: 2025, Month: 2, Day: 30}}}
-		c.Week[time.Tuesday] = []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}}
+		c.Week.SetDay(convreport.Tuesday, []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}})
 		return c.Validate()
 	},
 
@@ -722,11 +723,11 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return validate(d)
 	},
 	"plan-reports-per-dashboard": func(t *testing.T) error {
-		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "ana", Plan: convreport.FreePlan, Reports: nReports(11)})
+		_, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "ana", Plan: plan.Free, Reports: nReports(11)})
 		return err
 	},
 	"plan-dashboards-per-account": func(t *testing.T) error {
-		s := store.NewMemory(store.WithPlan(convreport.FreePlan))
+		s := store.NewMemory(store.WithPlan(plan.Free))
 		for i := range 4 {
 			d := okDash()
 			d.Name = fmt.Sprint("Support ", i+1)
@@ -828,7 +829,7 @@ func TestErrorCatalogueKeepsWhatItSays(t *testing.T) {
 	require.NoError(t, err)
 	stale.Name = "Second"
 	_, err = s.Save(ctx, bruno, stale)
-	require.ErrorIs(t, err, convreport.ErrConflict)
+	require.ErrorIs(t, err, store.ErrConflict)
 	got, err := s.Get(ctx, ana, cur.ID)
 	require.NoError(t, err)
 	require.Equal(t, "First", got.Name)

@@ -311,7 +311,7 @@ func (d *Drill) SortBy(property string, desc bool) error {
 			}
 		}
 		if r == 0 {
-			r = cmp.Compare(sa.ids[a.row], sb.ids[b.row])
+			r = cmp.Compare(sa.ids.at(int(a.row)), sb.ids.at(int(b.row)))
 		}
 		return r
 	})
@@ -388,7 +388,7 @@ func (d *Drill) Values(c *Conversation) []any {
 }
 
 // LimitError reports a request over one of the engine's [Limits]. Its
-// fields are named as in [FilterLimitError] and [PlanLimitError]: Limit
+// fields are named as in [FilterLimitError] and [plan.Error]: Limit
 // says which, Max is the limit's value.
 type LimitError struct {
 	Limit string // what is limited: "dimensions per report", "buckets per report", …

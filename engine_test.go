@@ -170,7 +170,7 @@ func TestBusinessHoursThroughTheEngine(t *testing.T) {
 	require.Equal(t, []pt{{"", "604740", 1, 0}}, points(runOne(t, cs, q, r)))
 
 	q.Calendar = convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0),
-		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	require.Equal(t, []pt{{"", "144000", 1, 0}}, points(runOne(t, cs, q, r)))
 
 	// The reply came Monday 01:00, before opening: no business time passed.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 )
 
 // The report builder's "create report": an empty report, then one edit
@@ -41,7 +42,7 @@ func ExampleDashboard_CopyAs() {
 	})
 	d, _ = d.Rename("Support desk")
 	d, _ = d.OrderReports("conversations-by-inbox", "conversations-by-rep")
-	mine, err := d.CopyAs(convreport.DashboardOptions{Name: "Ben's support desk", Owner: "ben", Plan: convreport.FreePlan})
+	mine, err := d.CopyAs(convreport.DashboardOptions{Name: "Ben's support desk", Owner: "ben", Plan: plan.Free})
 	fmt.Println(mine.Name, mine.Owner, mine.Visibility, mine.Reports[0].ID, err)
 	// Output:
 	// Ben's support desk ben private conversations-by-inbox <nil>

@@ -8,6 +8,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 )
 
 func ExampleNewDashboard() {
@@ -20,7 +21,7 @@ func ExampleNewDashboard() {
 			{Name: "Conversations by rep", Dimensions: []string{"Assignee"}},
 			{Name: "Conversations over time", Bucket: convreport.Day},
 		},
-		Plan: convreport.StarterPlan,
+		Plan: plan.Starter,
 	})
 	if err != nil {
 		panic(err)
@@ -58,7 +59,7 @@ func ExampleDashboard_UpdateReport() {
 		panic(err)
 	}
 	// "Save as new report": a copy under a new ID, counted against the plan.
-	d, err = d.SaveReportAsNew(nil, convreport.StarterPlan, "conversations-by-rep", convreport.Rename("Chats per rep, table"),
+	d, err = d.SaveReportAsNew(nil, plan.Starter, "conversations-by-rep", convreport.Rename("Chats per rep, table"),
 		convreport.SetChart(convreport.Chart{Type: convreport.TableChart}))
 	if err != nil {
 		panic(err)

@@ -77,7 +77,7 @@ func TestSourceErrorNamesTheSource(t *testing.T) {
 // of each holiday against every other would cost hundreds of milliseconds.
 func BenchmarkHolidays(b *testing.B) {
 	c := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0),
-		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	for i := range 16_000 {
 		d := day.AddDate(0, 0, i)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -168,7 +169,7 @@ func TestSavingFollowsTheEngineNotHiddenDefaults(t *testing.T) {
 	require.NoError(t, err)
 	d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana", Reports: []convreport.Report{five}})
 	require.NoError(t, err)
-	_, err = d.SaveReportAsNew(nil, convreport.PlanLimits{}, d.Reports[0].ID, convreport.Rename("copy"))
+	_, err = d.SaveReportAsNew(nil, plan.Plan{}, d.Reports[0].ID, convreport.Rename("copy"))
 	require.NoError(t, err)
 
 	// An engine cannot be set past the ceilings, and saving stops there.
@@ -255,15 +256,15 @@ func TestOtherFoldsTheTail(t *testing.T) {
 }
 
 func TestPlanLimitErrors(t *testing.T) {
-	err := convreport.StarterPlan.CheckReports(11)
+	err := plan.Starter.CheckReports(11)
 	require.EqualError(t, err, `convreport: plan "starter" allows 10 reports per dashboard`)
-	var pe *convreport.PlanLimitError
+	var pe *plan.Error
 	require.ErrorAs(t, err, &pe)
-	require.Equal(t, convreport.PlanLimitError{Plan: "starter", Limit: convreport.LimitReportsPerDashboard, Max: 10}, *pe)
-	require.NoError(t, convreport.StarterPlan.CheckReports(10))
+	require.Equal(t, plan.Error{Plan: "starter", Limit: plan.ReportsPerDashboard, Max: 10}, *pe)
+	require.NoError(t, plan.Starter.CheckReports(10))
 
-	err = convreport.PlanLimits{DashboardsPerAccount: 2}.CheckDashboards(3)
+	err = plan.Plan{DashboardsPerAccount: 2}.CheckDashboards(3)
 	require.EqualError(t, err, `convreport: the plan allows 2 dashboards per account`)
 	require.True(t, errors.As(err, &pe))
-	require.NoError(t, convreport.PlanLimits{}.CheckDashboards(1<<30), "the zero plan caps nothing")
+	require.NoError(t, plan.Plan{}.CheckDashboards(1<<30), "the zero plan caps nothing")
 }

@@ -26,6 +26,9 @@ const (
 // Std returns w as a time.Weekday.
 func (w Weekday) Std() time.Weekday { return time.Weekday((int(w) + 1) % 7) }
 
+// key is the day's name in JSON, "monday".
+func (w Weekday) key() string { return strings.ToLower(w.String()) }
+
 // String returns the day's English name, "Monday".
 func (w Weekday) String() string {
 	if w < Monday || w > Sunday {
@@ -210,3 +213,6 @@ func (e *QueryError) Error() string { return "convreport: query: " + e.Field + "
 
 // Unwrap returns Err.
 func (e *QueryError) Unwrap() error { return e.Err }
+
+// WeekdayOf returns d as a Weekday: WeekdayOf(t.Weekday()) is the day of t.
+func WeekdayOf(d time.Weekday) Weekday { return Weekday((int(d) + 6) % 7) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -114,7 +115,7 @@ func TestNewReport(t *testing.T) {
 		convreport.SetChart(convreport.Chart{Type: convreport.DonutChart}))
 	require.NoError(t, err)
 	require.Equal(t, convreport.Report{Name: "Open by inbox", Dimensions: []string{"Inbox"}, Snapshot: true, Chart: convreport.Chart{Type: convreport.DonutChart}}, r)
-	d, err := newDash(t, byRepReport("By rep")).AddReport(nil, convreport.PlanLimits{}, r)
+	d, err := newDash(t, byRepReport("By rep")).AddReport(nil, plan.Plan{}, r)
 	require.NoError(t, err)
 	require.Equal(t, "open-by-inbox", d.Reports[1].ID)
 }
@@ -135,7 +136,7 @@ func TestCombinationRulesDoNotStopRuns(t *testing.T) {
 	res, err := eng.Run(context.Background(), convreport.Query{From: day.Add(-time.Hour), To: day.Add(time.Hour), Zone: time.UTC}, pie)
 	require.NoError(t, err)
 	require.Len(t, res[0].Points, 3) // Sales/x, Sales/y, Support/x
-	_, err = newDash(t, byRepReport("By rep")).AddReport(nil, convreport.PlanLimits{}, pie)
+	_, err = newDash(t, byRepReport("By rep")).AddReport(nil, plan.Plan{}, pie)
 	require.Error(t, err, "but it is not saved anew")
 }
 

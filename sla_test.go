@@ -157,12 +157,12 @@ func TestSLAAgainstReference(t *testing.T) {
 	paris, ny := zone(t, "Europe/Paris"), zone(t, "America/New_York")
 	pa := &convreport.Calendar{Name: "paris", Zone: paris, Holidays: []convreport.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.March, Day: 30}}}
 	for _, d := range workweek {
-		pa.Week[d] = []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}}
+		pa.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}})
 	}
-	pa.Week[time.Sunday] = []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}}
+	pa.Week.SetDay(convreport.Sunday, []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}})
 	us := &convreport.Calendar{Name: "us", Zone: ny, Holidays: []convreport.Date{{Year: 2025, Month: time.March, Day: 9}}}
-	for d := range us.Week {
-		us.Week[d] = []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}}
+	for d := convreport.Monday; d <= convreport.Sunday; d++ {
+		us.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}})
 	}
 	cals := &convreport.CalendarSet{Calendars: []*convreport.Calendar{pa, us}, Inboxes: map[string]string{"US": "us"}}
 

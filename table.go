@@ -36,7 +36,7 @@ type Table struct {
 // segment is a run of rows sorted by CreatedAt.
 type segment struct {
 	n   int
-	ids []string
+	ids idColumn
 	// idHash and idRow index the IDs by hash, sorted, to find duplicates.
 	idHash []uint64
 	idRow  []int32
@@ -422,7 +422,7 @@ func (t *Table) find(id string) (si, r int, ok bool) {
 	for si, seg := range t.segs {
 		k, _ := slices.BinarySearch(seg.idHash, h)
 		for ; k < len(seg.idHash) && seg.idHash[k] == h; k++ {
-			if r := int(seg.idRow[k]); seg.ids[r] == id && !t.isDead(si, r) {
+			if r := int(seg.idRow[k]); seg.ids.at(r) == id && !t.isDead(si, r) {
 				return si, r, true
 			}
 		}
@@ -434,8 +434,8 @@ func (t *Table) find(id string) (si, r int, ok bool) {
 func (s *segment) indexIDs(seed maphash.Seed) {
 	s.idHash = make([]uint64, s.n)
 	s.idRow = make([]int32, s.n)
-	for r, id := range s.ids {
-		s.idHash[r] = maphash.String(seed, id)
+	for r := range s.n {
+		s.idHash[r] = maphash.String(seed, s.ids.at(r))
 		s.idRow[r] = int32(r)
 	}
 	sort.Sort(byHash{s})
@@ -467,11 +467,17 @@ func (t *Table) encode(cs []Conversation) *segment {
 		return cmp.Compare(cs[a].ID, cs[b].ID)
 	})
 	s := t.schema
-	seg := &segment{n: n, ids: make([]string, n), cols: make([]column, len(s.props)), created: make([]int64, n)}
+	seg := &segment{n: n, cols: make([]column, len(s.props)), created: make([]int64, n)}
+	idBytes := 0
+	for i := range cs {
+		idBytes += len(cs[i].ID)
+	}
+	ids := newIDBuilder(n, idBytes)
 	for r, i := range order {
-		seg.ids[r] = cs[i].ID
+		ids.add(cs[i].ID)
 		seg.created[r] = created[i]
 	}
+	seg.ids = ids.done()
 	seg.indexIDs(t.dicts.seed)
 	d := t.dicts
 	for c, p := range s.props {
@@ -615,10 +621,15 @@ func (t *Table) merge(segs []*segment, dead []*tombs) *segment {
 		if c := cmp.Compare(segs[a.s].created[a.r], segs[b.s].created[b.r]); c != 0 {
 			return c
 		}
-		return cmp.Compare(segs[a.s].ids[a.r], segs[b.s].ids[b.r])
+		return cmp.Compare(segs[a.s].ids.at(a.r), segs[b.s].ids.at(b.r))
 	})
 	n := len(refs)
-	out := &segment{n: n, ids: make([]string, n), created: make([]int64, n), cols: make([]column, len(t.schema.props))}
+	out := &segment{n: n, created: make([]int64, n), cols: make([]column, len(t.schema.props))}
+	idBytes := 0
+	for _, rf := range refs {
+		idBytes += len(segs[rf.s].ids.at(rf.r))
+	}
+	ids := newIDBuilder(n, idBytes)
 	wide := make([][]uint32, len(out.cols))
 	for c := range out.cols {
 		src := segs[0].cols[c]
@@ -634,7 +645,7 @@ func (t *Table) merge(segs []*segment, dead []*tombs) *segment {
 	}
 	for i, rf := range refs {
 		s := segs[rf.s]
-		out.ids[i] = s.ids[rf.r]
+		ids.add(s.ids.at(rf.r))
 		out.created[i] = s.created[rf.r]
 		for c := range out.cols {
 			if o := wide[c]; o != nil {
@@ -653,6 +664,7 @@ func (t *Table) merge(segs []*segment, dead []*tombs) *segment {
 			out.cols[c].codes = narrow(w)
 		}
 	}
+	out.ids = ids.done()
 	out.cols[t.schema.index["CreatedAt"]].ints = out.created
 	out.zoneMaps()
 	out.indexIDs(t.dicts.seed)
@@ -662,7 +674,7 @@ func (t *Table) merge(segs []*segment, dead []*tombs) *segment {
 // conversation rebuilds row r of segment seg. Times come back in UTC.
 func (t *Table) conversation(seg *segment, r int) Conversation {
 	var cv Conversation
-	cv.ID = seg.ids[r]
+	cv.ID = seg.ids.at(r)
 	for c, p := range t.schema.props {
 		if p.Derived {
 			continue
@@ -690,7 +702,7 @@ func (t *Table) value(seg *segment, c, r int) (any, bool) {
 		return propertyValue(&cv, p)
 	}
 	if p.Name == "ID" {
-		return seg.ids[r], true
+		return seg.ids.at(r), true
 	}
 	col := &seg.cols[c]
 	switch p.Kind {
@@ -794,7 +806,7 @@ func rowLess(a *segment, i int, b *segment, j int) bool {
 	if a.created[i] != b.created[j] {
 		return a.created[i] < b.created[j]
 	}
-	return a.ids[i] < b.ids[j]
+	return a.ids.at(i) < b.ids.at(j)
 }
 
 const minInt64 = math.MinInt64

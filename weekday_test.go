@@ -24,6 +24,7 @@ func TestWeekdayNamesAndStd(t *testing.T) {
 	for _, c := range want {
 		require.Equal(t, c.name, c.w.String())
 		require.Equal(t, c.std, c.w.Std())
+		require.Equal(t, c.w, WeekdayOf(c.std))
 		for _, s := range []string{c.name, "  " + c.name, "x"} {
 			got, err := ParseWeekday(s)
 			if s == c.name {
@@ -45,4 +46,28 @@ func TestWeekdayNamesAndStd(t *testing.T) {
 	var qe *QueryError
 	require.ErrorAs(t, err, &qe)
 	require.Equal(t, "WeekStart", qe.Field)
+}
+
+// A calendar's week is named by Weekday too: its zero value is closed every
+// day, each day is set and read by its Weekday, and a value that is not a
+// day is neither.
+func TestWeeklyHoursByWeekday(t *testing.T) {
+	var w WeeklyHours
+	for d := Monday; d <= Sunday; d++ {
+		require.Nil(t, w.Day(d), d.String())
+	}
+	nine := []Hours{{At(9, 0), At(17, 0)}}
+	w.SetDay(Wednesday, nine)
+	require.Equal(t, nine, w.Wednesday)
+	require.Equal(t, nine, w.Day(Wednesday))
+	require.Nil(t, w.Day(Thursday))
+	w.SetDay(Weekday(7), nine)
+	w.SetDay(Weekday(-1), nine)
+	require.Nil(t, w.Day(Weekday(7)))
+	require.Equal(t, WeeklyHours{Wednesday: nine}, w)
+	// 2025-01-01 was a Wednesday, whatever the zone's offset.
+	cal := OfficeHours(time.UTC, At(9, 0), At(17, 0), Wednesday)
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.Equal(t, 8*time.Hour, cal.Between(day, day.AddDate(0, 0, 7)))
+	require.Equal(t, 8*time.Hour, cal.Between(day, day.AddDate(0, 0, 1)))
 }

@@ -125,7 +125,7 @@ func TestZoneBoundsStandStill(t *testing.T) {
 		}
 	})
 	t.Run("business hours from 2040-12-30 to 2041-01-02", func(t *testing.T) {
-		cal := OfficeHours(paris, At(9, 0), At(17, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		cal := OfficeHours(paris, At(9, 0), At(17, 0), Monday, Tuesday, Wednesday, Thursday, Friday)
 		// Sunday 10:00 to Wednesday 12:00: Monday 8 h, Tuesday 8 h,
 		// Wednesday 09:00-12:00.
 		got := cal.Between(at("2040-12-30T10:00:00+01:00"), at("2041-01-02T12:00:00+01:00"))
@@ -213,10 +213,10 @@ func TestTimeLoopsAdvanceEverywhere(t *testing.T) {
 	begin := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(2101, 1, 1, 0, 0, 0, 0, time.UTC)
 	cal := &Calendar{}
-	for wd := time.Monday; wd <= time.Friday; wd++ {
-		cal.Week[wd] = []Hours{{At(8, 30), At(12, 0)}, {At(13, 0), At(18, 0)}}
+	for wd := Monday; wd <= Friday; wd++ {
+		cal.Week.SetDay(wd, []Hours{{At(8, 30), At(12, 0)}, {At(13, 0), At(18, 0)}})
 	}
-	cal.Week[time.Saturday] = []Hours{{At(0, 0), At(24, 0)}}
+	cal.Week.SetDay(Saturday, []Hours{{At(0, 0), At(24, 0)}})
 
 	for _, name := range names {
 		loc := zones[name]
@@ -304,8 +304,9 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 	// Business hours: within [0, b-a] and additive at any split.
 	a, b := m.Add(-30*time.Hour), m.Add(29*time.Hour)
 	mid := m.Add(-17 * time.Minute)
-	whole := cal.between(a, b, nil)
-	if whole < 0 || whole > b.Sub(a) || whole != cal.between(a, mid, nil)+cal.between(mid, b, nil) {
+	open := cal.prepare(nil)
+	whole := open.between(a, b)
+	if whole < 0 || whole > b.Sub(a) || whole != open.between(a, mid)+open.between(mid, b) {
 		t.Fatalf("%s: business time of %s..%s is %s, not the sum of its halves", name, a, b, whole)
 	}
 }
@@ -317,8 +318,8 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 func TestBusinessHoursAgainstMinuteWalk(t *testing.T) {
 	zones := []string{"Europe/Paris", "America/Sao_Paulo", "Australia/Lord_Howe", "Pacific/Apia", "America/Goose_Bay", "Asia/Kathmandu", "America/Santiago"}
 	cal := &Calendar{Holidays: []Date{{2040, 12, 31}, {2011, 12, 29}}}
-	for wd := time.Monday; wd <= time.Friday; wd++ {
-		cal.Week[wd] = []Hours{{At(0, 0), At(1, 30)}, {At(9, 0), At(17, 0)}, {At(23, 0), At(24, 0)}}
+	for wd := Monday; wd <= Friday; wd++ {
+		cal.Week.SetDay(wd, []Hours{{At(0, 0), At(1, 30)}, {At(9, 0), At(17, 0)}, {At(23, 0), At(24, 0)}})
 	}
 	for _, name := range zones {
 		loc := mustZone(t, name)
@@ -332,7 +333,7 @@ func TestBusinessHoursAgainstMinuteWalk(t *testing.T) {
 			e := time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
 			spans = append(spans, [2]time.Time{e.Add(-60 * time.Hour), e.Add(70 * time.Hour)})
 		}
-		hol := cal.holidayDays()
+		open := cal.prepare(nil)
 		for _, sp := range spans {
 			want := time.Duration(0)
 			for u := sp[0]; u.Before(sp[1]); u = u.Add(time.Minute) {
@@ -342,13 +343,13 @@ func TestBusinessHoursAgainstMinuteWalk(t *testing.T) {
 					continue
 				}
 				c := Clock(w.Hour()*60 + w.Minute())
-				for _, h := range cal.Week[w.Weekday()] {
+				for _, h := range cal.Week.Day(WeekdayOf(w.Weekday())) {
 					if h.Start <= c && c < h.End {
 						want += time.Minute
 					}
 				}
 			}
-			require.Equalf(t, want, cal.between(sp[0], sp[1], hol), "%s %s..%s", name, sp[0], sp[1])
+			require.Equalf(t, want, open.between(sp[0], sp[1]), "%s %s..%s", name, sp[0], sp[1])
 		}
 	}
 }

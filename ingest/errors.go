@@ -1,13 +1,11 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/inputerr"
 )
 
 // LineError reports a problem with one line of the input: a JSON Lines line
@@ -30,34 +28,7 @@ type LineError struct {
 
 // Error formats the error as "[file: ]line N: [field: ]problem".
 func (e *LineError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		b.WriteString(": ")
-	}
-	b.WriteString("line ")
-	b.WriteString(strconv.Itoa(e.Line))
-	b.WriteString(": ")
-	var ve *convreport.ValidationError
-	if errors.As(e.Err, &ve) {
-		// Not ve.Error(): its "convreport:" prefix and #index add nothing
-		// to a line number.
-		if ve.ID != "" {
-			fmt.Fprintf(&b, "conversation %q: ", ve.ID)
-		}
-		b.WriteString(ve.Field)
-		b.WriteString(": ")
-		b.WriteString(ve.Reason)
-		return b.String()
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
-	}
-	if e.Err != nil {
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
+	return inputerr.Format(e.File, "line", e.Line, e.Field, e.Err)
 }
 
 // Unwrap returns the underlying error.

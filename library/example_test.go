@@ -5,6 +5,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/plan"
 )
 
 func ExampleSearch() {
@@ -30,7 +31,7 @@ func ExampleTemplate_NewDashboard() {
 		Name:       "Chat team",
 		Owner:      "ana",
 		Visibility: convreport.EveryoneCanView,
-		Plan:       convreport.StarterPlan,
+		Plan:       plan.Starter,
 	}, "chat-conversations-by-page-url")
 	if err != nil {
 		fmt.Println(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/sample"
 	"github.com/stretchr/testify/require"
 )
@@ -175,10 +176,10 @@ func TestNewDashboardErrors(t *testing.T) {
 	_, err = chat.NewDashboard(convreport.DashboardOptions{Name: "Chat", Owner: "ana", Reports: []convreport.Report{{Name: "x"}}})
 	require.ErrorContains(t, err, "the template supplies the reports")
 
-	_, err = chat.NewDashboard(convreport.DashboardOptions{Name: "Chat", Owner: "ana", Plan: convreport.PlanLimits{Name: "mini", ReportsPerDashboard: 4}}, "conversations-by-rep")
-	var pe *convreport.PlanLimitError
+	_, err = chat.NewDashboard(convreport.DashboardOptions{Name: "Chat", Owner: "ana", Plan: plan.Plan{Name: "mini", ReportsPerDashboard: 4}}, "conversations-by-rep")
+	var pe *plan.Error
 	require.True(t, errors.As(err, &pe))
-	require.Equal(t, convreport.PlanLimitError{Plan: "mini", Limit: convreport.LimitReportsPerDashboard, Max: 4}, *pe)
+	require.Equal(t, plan.Error{Plan: "mini", Limit: plan.ReportsPerDashboard, Max: 4}, *pe)
 }
 
 // TestNewDashboard needs the filter compiler (internal/filter): a dashboard
@@ -186,7 +187,7 @@ func TestNewDashboardErrors(t *testing.T) {
 func TestNewDashboard(t *testing.T) {
 	chat := library.ChatOverview()
 	d, err := chat.NewDashboard(convreport.DashboardOptions{
-		Name: "Chat team", Owner: "ana", Visibility: convreport.EveryoneCanView, Plan: convreport.FreePlan,
+		Name: "Chat team", Owner: "ana", Visibility: convreport.EveryoneCanView, Plan: plan.Free,
 	}, "chat-conversations-by-page-url", "closed-conversations-by-rep")
 	require.NoError(t, err)
 	require.Equal(t, "Chat team", d.Name)
@@ -509,11 +510,11 @@ func TestTemplateReportJoinsAnExistingDashboard(t *testing.T) {
 	d, err := chat.NewDashboard(convreport.DashboardOptions{Name: "Chat", Owner: "ana"})
 	require.NoError(t, err)
 	r, _ = email.Report("open-emails-by-inbox")
-	d, err = d.AddReport(nil, convreport.PlanLimits{}, r)
+	d, err = d.AddReport(nil, plan.Plan{}, r)
 	require.NoError(t, err)
 	require.Equal(t, "open-emails-by-inbox", d.Reports[6].ID, "it keeps its ID")
-	_, err = d.AddReport(nil, convreport.PlanLimits{Name: "free", ReportsPerDashboard: 7}, r)
-	var ple *convreport.PlanLimitError
+	_, err = d.AddReport(nil, plan.Plan{Name: "free", ReportsPerDashboard: 7}, r)
+	var ple *plan.Error
 	require.ErrorAs(t, err, &ple)
 
 	_, err = email.Report("nope")

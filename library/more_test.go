@@ -10,6 +10,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/sample"
 	"github.com/stretchr/testify/require"
 )
@@ -298,7 +299,7 @@ func TestNewTemplateShapes(t *testing.T) {
 	require.Len(t, d.Reports, 6)
 	r, err := chat.Report("chat-customer-wait-time")
 	require.NoError(t, err)
-	d, err = d.AddReport(nil, convreport.PlanLimits{}, r)
+	d, err = d.AddReport(nil, plan.Plan{}, r)
 	require.NoError(t, err)
 	require.Equal(t, "chat-customer-wait-time", d.Reports[6].ID)
 	// The SLA template's policy is valid and its reports measure it.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/inputerr"
 	"github.com/convreport/convreport/internal/suggest"
 )
 
@@ -37,30 +38,7 @@ type RowError struct {
 
 // Error formats the error as "[file: ]row N: [field: ]problem".
 func (e *RowError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		b.WriteString(": ")
-	}
-	b.WriteString("row ")
-	b.WriteString(strconv.Itoa(e.Row))
-	b.WriteString(": ")
-	var ve *convreport.ValidationError
-	if errors.As(e.Err, &ve) {
-		if ve.ID != "" {
-			fmt.Fprintf(&b, "conversation %q: ", ve.ID)
-		}
-		b.WriteString(ve.Field)
-		b.WriteString(": ")
-		b.WriteString(ve.Reason)
-		return b.String()
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Err.Error())
-	return b.String()
+	return inputerr.Format(e.File, "row", e.Row, e.Field, e.Err)
 }
 
 // Unwrap returns the underlying error.

@@ -25,14 +25,14 @@ func TestDeclinedPlansFallBackToTheSameAnswer(t *testing.T) {
 	ctx := context.Background()
 	q := trickyQuery(t)
 	calendar := q
-	calendar.Calendar = convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(18, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+	calendar.Calendar = convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(18, 0), convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	avg := convreport.Measure{Agg: convreport.Average, Metric: convreport.FirstResponseTime}
 	// A calendar a report names, with another for some inboxes: per-report
 	// and per-inbox business hours are declined as the query's are.
 	named := q
-	office := convreport.OfficeHours(q.Zone, convreport.At(8, 0), convreport.At(12, 0), time.Monday, time.Wednesday)
+	office := convreport.OfficeHours(q.Zone, convreport.At(8, 0), convreport.At(12, 0), convreport.Monday, convreport.Wednesday)
 	office.Name = "office"
-	late := convreport.OfficeHours(time.UTC, convreport.At(14, 0), convreport.At(22, 0), time.Tuesday, time.Saturday)
+	late := convreport.OfficeHours(time.UTC, convreport.At(14, 0), convreport.At(22, 0), convreport.Tuesday, convreport.Saturday)
 	late.Name = "late"
 	inboxes := map[string]string{}
 	for _, c := range cs[:40] {
@@ -113,7 +113,7 @@ func onlyBusinessHoursDeclined(t *testing.T, d sqlsource.Dialect) {
 	mem, err := memory.New(cs, memory.WithSchema(sourcetest.Schema()))
 	require.NoError(t, err)
 	q := conformance.Queries()[0].Query
-	office := convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(17, 0), time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+	office := convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(17, 0), convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	office.Name = "office"
 	q.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
 	q.Viewer = convreport.Viewer{UserID: "me"}

@@ -13,7 +13,7 @@ import (
 )
 
 type calendarStore interface {
-	convreport.Store
+	store.Store
 	Calendars(context.Context) (*convreport.CalendarSet, error)
 	SaveCalendars(context.Context, convreport.Viewer, *convreport.CalendarSet) error
 }
@@ -31,7 +31,7 @@ func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, empty.Calendars)
 
-			office := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0), time.Monday)
+			office := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0), convreport.Monday)
 			office.Name = "office"
 			set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
 			require.ErrorIs(t, st.SaveCalendars(ctx, ana, set), convreport.ErrForbidden)

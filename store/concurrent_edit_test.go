@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -16,7 +17,7 @@ import (
 // ErrConflict load again and redo the change. Every edit must be in the
 // final dashboard, and the version must count every save.
 func TestConcurrentEditsLoseNothing(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		d, err := s.Create(ctx, olivia, dash("Shared", convreport.EveryoneCanEdit, report("base", "Base")))
 		require.NoError(t, err)
@@ -39,7 +40,7 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 							t.Error(err)
 							return
 						}
-						next, err := cur.AddReport(nil, convreport.PlanLimits{}, report(id, "Report "+id))
+						next, err := cur.AddReport(nil, plan.Plan{}, report(id, "Report "+id))
 						if err != nil {
 							t.Error(err)
 							return
@@ -48,7 +49,7 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 						// update would show in the description too.
 						next.Reports[0].Description += id + " "
 						_, err = s.Save(ctx, v, next)
-						if errors.Is(err, convreport.ErrConflict) {
+						if errors.Is(err, store.ErrConflict) {
 							mu.Lock()
 							conflicts++
 							mu.Unlock()
@@ -84,8 +85,8 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 // goroutines against a plan's cap: exactly the cap succeed, the others fail
 // with the typed error, and no two get the same ID.
 func TestConcurrentCreatesRespectThePlan(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
-		s := open(store.WithPlan(convreport.FreePlan))
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
+		s := open(store.WithPlan(plan.Free))
 		const n = 12
 		var wg sync.WaitGroup
 		errs := make([]error, n)
@@ -106,11 +107,11 @@ func TestConcurrentCreatesRespectThePlan(t *testing.T) {
 				seen[ids[i]] = true
 				continue
 			}
-			var pe *convreport.PlanLimitError
+			var pe *plan.Error
 			require.ErrorAs(t, err, &pe)
 			require.EqualError(t, err, `convreport: plan "free" allows 3 dashboards per account`)
 		}
-		require.Equal(t, convreport.FreePlan.DashboardsPerAccount, created)
+		require.Equal(t, plan.Free.DashboardsPerAccount, created)
 		list, err := s.List(ctx, olivia)
 		require.NoError(t, err)
 		require.Len(t, list, created)

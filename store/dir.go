@@ -36,7 +36,7 @@ type Dir struct {
 	c core
 }
 
-var _ convreport.Store = (*Dir)(nil)
+var _ Store = (*Dir)(nil)
 
 // FileError reports a dashboard file the store cannot read: not JSON, cut
 // short, or holding another dashboard's ID. The file is left as it is.
@@ -181,33 +181,33 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// Create stores a new dashboard; see [convreport.Store].
+// Create stores a new dashboard; see [Store].
 func (d *Dir) Create(ctx context.Context, v convreport.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
 	return d.c.create(ctx, v, db)
 }
 
-// Get returns the dashboard id if v may view it; see [convreport.Store].
+// Get returns the dashboard id if v may view it; see [Store].
 func (d *Dir) Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
 	return d.c.getDashboard(ctx, v, id)
 }
 
-// List returns the dashboards v may view, by name; see [convreport.Store].
+// List returns the dashboards v may view, by name; see [Store].
 // One unreadable file fails the list with a *[FileError] naming it.
 func (d *Dir) List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
 	return d.c.list(ctx, v)
 }
 
-// Save replaces a dashboard if db.Version is current; see [convreport.Store].
+// Save replaces a dashboard if db.Version is current; see [Store].
 func (d *Dir) Save(ctx context.Context, v convreport.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
 	return d.c.save(ctx, v, db)
 }
 
-// Delete removes a dashboard if version is current; see [convreport.Store].
+// Delete removes a dashboard if version is current; see [Store].
 func (d *Dir) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
 	return d.c.delete(ctx, v, id, version)
 }
 
 // Count returns how many dashboards the directory holds, whoever can see
 // them: what the plan's dashboards per account counts. See
-// [convreport.DashboardCounter].
+// [Counter].
 func (d *Dir) Count(ctx context.Context) (int, error) { return d.c.count(ctx) }

@@ -7,13 +7,14 @@ import (
 	"os"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 )
 
 func ExampleOpenDir() {
 	dir, _ := os.MkdirTemp("", "dashboards")
 	defer os.RemoveAll(dir)
-	s, err := store.OpenDir(dir, store.WithPlan(convreport.StarterPlan))
+	s, err := store.OpenDir(dir, store.WithPlan(plan.Starter))
 	if err != nil {
 		panic(err)
 	}
@@ -36,7 +37,7 @@ func ExampleOpenDir() {
 	}
 	bens.Name = "Support desk"
 	_, err = s.Save(ctx, ben, bens)
-	fmt.Println(errors.Is(err, convreport.ErrConflict))
+	fmt.Println(errors.Is(err, store.ErrConflict))
 
 	current, _ := s.Get(ctx, ben, d.ID)
 	fmt.Println(current.Name, current.Version)

@@ -12,7 +12,7 @@ type Memory struct {
 	c core
 }
 
-var _ convreport.Store = (*Memory)(nil)
+var _ Store = (*Memory)(nil)
 
 // NewMemory returns an empty store.
 func NewMemory(opts ...Option) *Memory {
@@ -49,32 +49,32 @@ func (m mapBackend) remove(id string) error {
 	return nil
 }
 
-// Create stores a new dashboard; see [convreport.Store].
+// Create stores a new dashboard; see [Store].
 func (m *Memory) Create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
 	return m.c.create(ctx, v, d)
 }
 
-// Get returns the dashboard id if v may view it; see [convreport.Store].
+// Get returns the dashboard id if v may view it; see [Store].
 func (m *Memory) Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
 	return m.c.getDashboard(ctx, v, id)
 }
 
-// List returns the dashboards v may view, by name; see [convreport.Store].
+// List returns the dashboards v may view, by name; see [Store].
 func (m *Memory) List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
 	return m.c.list(ctx, v)
 }
 
-// Save replaces a dashboard if d.Version is current; see [convreport.Store].
+// Save replaces a dashboard if d.Version is current; see [Store].
 func (m *Memory) Save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
 	return m.c.save(ctx, v, d)
 }
 
-// Delete removes a dashboard if version is current; see [convreport.Store].
+// Delete removes a dashboard if version is current; see [Store].
 func (m *Memory) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
 	return m.c.delete(ctx, v, id, version)
 }
 
 // Count returns how many dashboards the store holds, whoever can see
 // them: what the plan's dashboards per account counts. See
-// [convreport.DashboardCounter].
+// [Counter].
 func (m *Memory) Count(ctx context.Context) (int, error) { return m.c.count(ctx) }

@@ -11,7 +11,7 @@ import (
 )
 
 type slaStore interface {
-	convreport.Store
+	store.Store
 	SLA(context.Context) (*convreport.SLASet, error)
 	SaveSLA(context.Context, convreport.Viewer, *convreport.SLASet) error
 }

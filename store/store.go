@@ -1,6 +1,6 @@
 // Package store keeps dashboards: [Memory] for tests and single-process
 // embedders, [Dir] for a directory of JSON files, one per dashboard. Both
-// implement [convreport.Store] with the same rules, enforced here once:
+// implement [Store] with the same rules, enforced here once:
 // access for the viewer of every call, optimistic concurrency on versions,
 // and the plan's caps.
 //
@@ -22,18 +22,19 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/internal/fold"
+	"github.com/convreport/convreport/plan"
 )
 
 // Option configures a store.
 type Option func(*config)
 
 type config struct {
-	plan convreport.PlanLimits
+	plan plan.Plan
 	now  func() time.Time
 }
 
 // WithPlan sets the account's plan; the default caps nothing.
-func WithPlan(p convreport.PlanLimits) Option { return func(c *config) { c.plan = p } }
+func WithPlan(p plan.Plan) Option { return func(c *config) { c.plan = p } }
 
 // WithClock sets where CreatedAt and UpdatedAt come from; default
 // time.Now. Tests inject a fixed clock.
@@ -62,7 +63,7 @@ type backend interface {
 	remove(id string) error
 }
 
-// core applies the rules of convreport.Store over a backend. One mutex
+// core applies the rules of Store over a backend. One mutex
 // makes each check-then-write atomic within the process.
 type core struct {
 	mu  sync.Mutex
@@ -123,7 +124,7 @@ func (c *core) create(ctx context.Context, v convreport.Viewer, d convreport.Das
 	case d.ID == "":
 		d.ID = freeID(cmp.Or(fold.Slug(d.Name), "dashboard"), taken)
 	case taken[d.ID]:
-		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q already exists", convreport.ErrConflict, d.ID)
+		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q already exists", ErrConflict, d.ID)
 	}
 	now := c.now()
 	d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
@@ -224,7 +225,7 @@ func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashb
 	// the current one by other people's changes, which are not this
 	// viewer's to answer for.
 	if d.Version != cur.Version {
-		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was edited from version %d but is at version %d", convreport.ErrConflict, d.ID, d.Version, cur.Version)
+		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was edited from version %d but is at version %d", ErrConflict, d.ID, d.Version, cur.Version)
 	}
 	if err := convreport.CheckSave(v, cur, d); err != nil {
 		return convreport.Dashboard{}, err
@@ -264,7 +265,7 @@ func (c *core) delete(ctx context.Context, v convreport.Viewer, id string, versi
 		return &convreport.AccessError{User: v.UserID, Dashboard: id, Action: convreport.ActionDelete}
 	}
 	if version != cur.Version {
-		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", convreport.ErrConflict, id, version, cur.Version)
+		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", ErrConflict, id, version, cur.Version)
 	}
 	return c.b.remove(id)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -31,13 +32,13 @@ func clock() func() time.Time {
 
 type impl struct {
 	name string
-	open func(t *testing.T, opts ...store.Option) convreport.Store
+	open func(t *testing.T, opts ...store.Option) store.Store
 }
 
 func impls() []impl {
 	return []impl{
-		{"memory", func(t *testing.T, opts ...store.Option) convreport.Store { return store.NewMemory(opts...) }},
-		{"dir", func(t *testing.T, opts ...store.Option) convreport.Store {
+		{"memory", func(t *testing.T, opts ...store.Option) store.Store { return store.NewMemory(opts...) }},
+		{"dir", func(t *testing.T, opts ...store.Option) store.Store {
 			s, err := store.OpenDir(t.TempDir(), opts...)
 			require.NoError(t, err)
 			return s
@@ -46,10 +47,10 @@ func impls() []impl {
 }
 
 // each runs f against every implementation.
-func each(t *testing.T, f func(t *testing.T, open func(opts ...store.Option) convreport.Store)) {
+func each(t *testing.T, f func(t *testing.T, open func(opts ...store.Option) store.Store)) {
 	for _, im := range impls() {
 		t.Run(im.name, func(t *testing.T) {
-			f(t, func(opts ...store.Option) convreport.Store {
+			f(t, func(opts ...store.Option) store.Store {
 				return im.open(t, append([]store.Option{store.WithClock(clock())}, opts...)...)
 			})
 		})
@@ -65,7 +66,7 @@ func dash(name string, v convreport.Visibility, reports ...convreport.Report) co
 }
 
 func TestCreateGetList(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		a, err := s.Create(ctx, olivia, dash("Chat overview", convreport.Private, report("a", "A")))
 		require.NoError(t, err)
@@ -112,7 +113,7 @@ func TestCreateGetList(t *testing.T) {
 }
 
 func TestCreateRules(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		d := dash("Support", convreport.Private)
 		d.ID = "support"
@@ -120,7 +121,7 @@ func TestCreateRules(t *testing.T) {
 		require.NoError(t, err)
 
 		_, err = s.Create(ctx, olivia, d)
-		require.ErrorIs(t, err, convreport.ErrConflict, "a given ID in use")
+		require.ErrorIs(t, err, store.ErrConflict, "a given ID in use")
 
 		_, err = s.Create(ctx, tess, dash("For olivia", convreport.Private))
 		require.ErrorIs(t, err, convreport.ErrForbidden, "only an admin creates for another owner")
@@ -148,13 +149,13 @@ func TestCreateRules(t *testing.T) {
 }
 
 func TestPlanCaps(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
-		plan := convreport.PlanLimits{Name: "tiny", ReportsPerDashboard: 2, DashboardsPerAccount: 2}
-		s := open(store.WithPlan(plan))
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
+		tiny := plan.Plan{Name: "tiny", ReportsPerDashboard: 2, DashboardsPerAccount: 2}
+		s := open(store.WithPlan(tiny))
 		_, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
-		var pe *convreport.PlanLimitError
+		var pe *plan.Error
 		require.True(t, errors.As(err, &pe))
-		require.Equal(t, convreport.PlanLimitError{Plan: "tiny", Limit: convreport.LimitReportsPerDashboard, Max: 2}, *pe)
+		require.Equal(t, plan.Error{Plan: "tiny", Limit: plan.ReportsPerDashboard, Max: 2}, *pe)
 
 		one, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B")))
 		require.NoError(t, err)
@@ -164,7 +165,7 @@ func TestPlanCaps(t *testing.T) {
 		require.NoError(t, err)
 		_, err = s.Create(ctx, adam, convreport.Dashboard{Name: "Three"})
 		require.True(t, errors.As(err, &pe))
-		require.Equal(t, convreport.PlanLimitError{Plan: "tiny", Limit: convreport.LimitDashboardsPerAccount, Max: 2}, *pe)
+		require.Equal(t, plan.Error{Plan: "tiny", Limit: plan.DashboardsPerAccount, Max: 2}, *pe)
 		require.EqualError(t, err, `convreport: plan "tiny" allows 2 dashboards per account`)
 		all, err := s.List(ctx, adam)
 		require.NoError(t, err)
@@ -193,19 +194,19 @@ func TestSaveOverCapAfterDowngrade(t *testing.T) {
 	d, err := big.Create(ctx, olivia, dash("Big", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
 	require.NoError(t, err)
 
-	small, err := store.OpenDir(dir, store.WithPlan(convreport.PlanLimits{Name: "tiny", ReportsPerDashboard: 2}))
+	small, err := store.OpenDir(dir, store.WithPlan(plan.Plan{Name: "tiny", ReportsPerDashboard: 2}))
 	require.NoError(t, err)
 	d.Name = "Big, renamed"
 	d, err = small.Save(ctx, olivia, d)
 	require.NoError(t, err, "a dashboard over the cap may be saved as long as it does not grow")
 	d.Reports = append(d.Reports, report("d", "D"))
 	_, err = small.Save(ctx, olivia, d)
-	var pe *convreport.PlanLimitError
+	var pe *plan.Error
 	require.True(t, errors.As(err, &pe))
 }
 
 func TestStaleSave(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		created, err := s.Create(ctx, olivia, dash("Support", convreport.EveryoneCanEdit, report("a", "A")))
 		require.NoError(t, err)
@@ -225,7 +226,7 @@ func TestStaleSave(t *testing.T) {
 
 		theirs.Reports = append(theirs.Reports, report("b", "B"))
 		_, err = s.Save(ctx, tess, theirs)
-		require.ErrorIs(t, err, convreport.ErrConflict)
+		require.ErrorIs(t, err, store.ErrConflict)
 		require.EqualError(t, err, `convreport: conflict: dashboard "support" was edited from version 1 but is at version 2`)
 
 		// Version 2 is Olivia's, whole: Tess's report did not get in.
@@ -245,7 +246,7 @@ func TestStaleSave(t *testing.T) {
 
 		// A stale delete fails too, and deletes nothing.
 		err = s.Delete(ctx, olivia, created.ID, 2)
-		require.ErrorIs(t, err, convreport.ErrConflict)
+		require.ErrorIs(t, err, store.ErrConflict)
 		_, err = s.Get(ctx, olivia, created.ID)
 		require.NoError(t, err)
 
@@ -257,7 +258,7 @@ func TestStaleSave(t *testing.T) {
 }
 
 func TestSaveAccess(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		viewOnly, err := s.Create(ctx, olivia, dash("View only", convreport.EveryoneCanView, report("a", "A")))
 		require.NoError(t, err)
@@ -298,7 +299,7 @@ func TestSaveAccess(t *testing.T) {
 }
 
 func TestCopies(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		in := dash("Support", convreport.Private, report("a", "A"))
 		created, err := s.Create(ctx, olivia, in)
@@ -316,7 +317,7 @@ func TestCopies(t *testing.T) {
 }
 
 func TestConcurrentSaves(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
 		d, err := s.Create(ctx, olivia, dash("Support", convreport.EveryoneCanEdit))
 		require.NoError(t, err)
@@ -331,7 +332,7 @@ func TestConcurrentSaves(t *testing.T) {
 				switch {
 				case err == nil:
 					ok.Add(1)
-				case errors.Is(err, convreport.ErrConflict):
+				case errors.Is(err, store.ErrConflict):
 					conflicts.Add(1)
 				default:
 					t.Error(err)
@@ -351,9 +352,9 @@ func TestConcurrentSaves(t *testing.T) {
 // Count is what the plan's dashboards per account counts: every
 // dashboard, whoever can see it.
 func TestCount(t *testing.T) {
-	each(t, func(t *testing.T, open func(...store.Option) convreport.Store) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		c, ok := s.(convreport.DashboardCounter)
+		c, ok := s.(store.Counter)
 		require.True(t, ok)
 		n, err := c.Count(ctx)
 		require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/render"
 )
 
@@ -83,7 +84,7 @@ type schemaView struct {
 	ChartTypes   []convreport.ChartType    `json:"chart_types"`
 	Operators    []convreport.OperatorInfo `json:"operators"`
 	Visibilities []convreport.Visibility   `json:"visibilities"`
-	Plan         convreport.PlanLimits     `json:"plan"`
+	Plan         plan.Plan                 `json:"plan"`
 
 	// The report builder's choices, as the SDK defines them: the editor
 	// offers these and no others.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
@@ -275,7 +276,7 @@ func TestTrustedOriginsMayWrite(t *testing.T) {
 
 func TestPlanCapsDashboards(t *testing.T) {
 	f := newFixture(t)
-	st := store.NewMemory(store.WithPlan(convreport.PlanLimits{Name: "tiny", DashboardsPerAccount: 1}))
+	st := store.NewMemory(store.WithPlan(plan.Plan{Name: "tiny", DashboardsPerAccount: 1}))
 	h, err := web.New(web.Config{Engine: f.eng, Store: st, Logger: discard(), AllowedHosts: []string{"reports.test"},
 		Authenticate: func(*http.Request) (convreport.Viewer, error) { return users["carl"], nil }})
 	require.NoError(t, err)
@@ -793,7 +794,7 @@ func TestUpdateReportRefusals(t *testing.T) {
 }
 
 func TestSaveReportAsNew(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.PlanLimits{Name: "seven", ReportsPerDashboard: 7} })
+	f := newFixture(t, func(c *web.Config) { c.Plan = plan.Plan{Name: "seven", ReportsPerDashboard: 7} })
 	path := "/api/dashboards/shared/reports/conversations-by-rep/save-as-new"
 	w := f.edit(http.MethodPost, path, "ben", `{"version": 1, "name": "Chats per rep, as a table", "chart": {"type": "table"}}`)
 	var out editResult

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
@@ -209,8 +210,8 @@ func fmtCount(n int64) string {
 func TestBrowserCreateReportAndLibrary(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
-	plan := convreport.PlanLimits{Name: "team", ReportsPerDashboard: 8}
-	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Plan = plan })
+	team := plan.Plan{Name: "team", ReportsPerDashboard: 8}
+	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Plan = team })
 
 	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/shared?range=last_30_days"), chromedp.WaitVisible(chromedp.CSS(`#create-report`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
@@ -283,10 +284,10 @@ func TestBrowserCreateReportAndLibrary(t *testing.T) {
 func TestBrowserManageDashboard(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
-	plan := func(c *web.Config) {
-		c.Plan = convreport.PlanLimits{Name: "team", DashboardsPerAccount: 4, ReportsPerDashboard: 10}
+	withPlan := func(c *web.Config) {
+		c.Plan = plan.Plan{Name: "team", DashboardsPerAccount: 4, ReportsPerDashboard: 10}
 	}
-	root := serveAs(t, b, f, "ana", plan)
+	root := serveAs(t, b, f, "ana", withPlan)
 	ready := func() { b.wait("the script", `document.documentElement.dataset.ready === "true"`) }
 	cards := `[...document.querySelectorAll("#reports [data-report]")].map((c) => c.dataset.report).join()`
 
@@ -377,7 +378,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 	require.Len(t, listFor(t, f, "admin"), 3)
 
 	// ben, who may view it only: no rename, share, delete, move or remove.
-	benRoot := serveAs(t, b, f, "ben", plan)
+	benRoot := serveAs(t, b, f, "ben", withPlan)
 	b.do("ben's view", chromedp.Navigate(benRoot+"dashboards/chat"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
 	ready()
 	require.Equal(t, "copy-open", b.eval(`[...document.querySelectorAll("#manage-menu [data-open]")].map((e) => e.id).join()`))

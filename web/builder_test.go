@@ -9,6 +9,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/web"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -187,7 +188,7 @@ func TestEditRefusesNonsense(t *testing.T) {
 // Issue 17, item 2: "Add to dashboard" from the report builder (an empty
 // report and edits) and from the library (a template's report).
 func TestAddReport(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.PlanLimits{Name: "eight", ReportsPerDashboard: 8} })
+	f := newFixture(t, func(c *web.Config) { c.Plan = plan.Plan{Name: "eight", ReportsPerDashboard: 8} })
 	path := "/api/dashboards/shared/reports"
 	w := f.edit(http.MethodPost, path, "ben", `{"version": 1, "name": "Chats by inbox", "dimensions": ["Inbox"], "chart": {"type": "pie"}}`)
 	var out editResult
@@ -300,7 +301,7 @@ func TestPreviewNewReport(t *testing.T) {
 }
 
 func TestNewReportPage(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.StarterPlan })
+	f := newFixture(t, func(c *web.Config) { c.Plan = plan.Starter })
 	w := f.get("/dashboards/shared/reports/new?range=last_7_days", "ben")
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	body := w.Body.String()
@@ -320,7 +321,7 @@ func TestNewReportPage(t *testing.T) {
 // The editor of an existing report says the plan's room, and offers no
 // "Save as new report" when the dashboard is full.
 func TestEditPageSaysThePlan(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.PlanLimits{Name: "six", ReportsPerDashboard: 6} })
+	f := newFixture(t, func(c *web.Config) { c.Plan = plan.Plan{Name: "six", ReportsPerDashboard: 6} })
 	body := f.get("/dashboards/chat/reports/conversations-by-rep/edit", "ana").Body.String()
 	require.Contains(t, body, "6 of 6 reports")
 	require.Contains(t, body, `id="save-new" disabled`)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
+	"github.com/convreport/convreport/store"
 )
 
 // Error is the body of every error response of the API, under the key
@@ -87,7 +89,7 @@ func toError(err error) *Error {
 		upe      *convreport.UnknownPropertyError
 		re       *convreport.ReportError
 		de       *convreport.DashboardError
-		ple      *convreport.PlanLimitError
+		ple      *plan.Error
 		qe       *convreport.QueryError
 		rge      *convreport.RangeError
 		le       *convreport.LimitError
@@ -107,7 +109,7 @@ func toError(err error) *Error {
 			Message: sprintf("the request body is over the limit of %d bytes", mbe.Limit), err: err}
 	case errors.Is(err, convreport.ErrForbidden):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg, err: err}
-	case errors.Is(err, convreport.ErrConflict):
+	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: "conflict",
 			Message: msg + "; reload the dashboard and make the change again", err: err}
 	case errors.Is(err, convreport.ErrNotFound):
@@ -136,7 +138,7 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
 	case errors.As(err, &ple):
 		field := "reports"
-		if ple.Limit == convreport.LimitDashboardsPerAccount {
+		if ple.Limit == plan.DashboardsPerAccount {
 			field = "dashboards"
 		}
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "plan_limit", Field: field, Message: msg, err: err}

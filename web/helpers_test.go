@@ -51,7 +51,7 @@ var users = map[string]convreport.Viewer{
 type fixture struct {
 	t     *testing.T
 	h     http.Handler
-	store convreport.Store
+	store store.Store
 	cs    []convreport.Conversation
 	eng   *convreport.Engine
 	src   *memory.Source

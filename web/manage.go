@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/store"
 )
 
 // maxGrants caps the grants of one dashboard a request may set.
@@ -178,10 +179,10 @@ type room struct {
 }
 
 // dashboardRoom counts the account's dashboards against Config.Plan,
-// when the Store can count them (see convreport.DashboardCounter).
+// when the Store can count them (see store.Counter).
 func (h *handler) dashboardRoom(ctx context.Context) (room, error) {
 	p := h.cfg.Plan
-	counter, ok := h.cfg.Store.(convreport.DashboardCounter)
+	counter, ok := h.cfg.Store.(store.Counter)
 	if p.DashboardsPerAccount <= 0 || !ok {
 		return room{}, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
@@ -150,7 +151,7 @@ func listFor(t *testing.T, f *fixture, user string) []string {
 // whose refusal names the cap.
 func TestCopyDashboard(t *testing.T) {
 	f := newFixture(t, func(c *web.Config) {
-		c.Plan = convreport.PlanLimits{Name: "four", DashboardsPerAccount: 4, ReportsPerDashboard: 6}
+		c.Plan = plan.Plan{Name: "four", DashboardsPerAccount: 4, ReportsPerDashboard: 6}
 	})
 	w := f.edit(http.MethodPost, "/api/dashboards/chat/copy", "ben", `{"name": "Ben's chat"}`)
 	var d dashResult
@@ -181,7 +182,7 @@ func TestCopyDashboard(t *testing.T) {
 }
 
 func TestCopyDashboardRefusals(t *testing.T) {
-	f := newFixture(t, func(c *web.Config) { c.Plan = convreport.PlanLimits{Name: "five", ReportsPerDashboard: 5} })
+	f := newFixture(t, func(c *web.Config) { c.Plan = plan.Plan{Name: "five", ReportsPerDashboard: 5} })
 	e := failure(t, f.edit(http.MethodPost, "/api/dashboards/chat/copy", "ben", `{"name": "Too big"}`), http.StatusUnprocessableEntity, "plan_limit")
 	require.Equal(t, `plan "five" allows 5 reports per dashboard`, e.Message)
 	require.Equal(t, "reports", e.Field)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/render"
 )
 
@@ -157,7 +158,7 @@ type listPage struct {
 	Templates    []templateView
 	Visibilities []option
 	CanCreate    bool
-	Plan         convreport.PlanLimits
+	Plan         plan.Plan
 	// DashboardsNote is the account's count against the plan ("2 of 3
 	// dashboards"); Full the refusal of one more.
 	DashboardsNote string

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/plan"
+	"github.com/convreport/convreport/store"
 )
 
 // DefaultMaxBodyBytes is the largest request body the handler reads when
@@ -33,7 +35,7 @@ type Config struct {
 	Engine *convreport.Engine
 	// Store keeps the account's dashboards; it enforces access on every
 	// call.
-	Store convreport.Store
+	Store store.Store
 	// Schema is the Engine's source's schema, which report edits are
 	// checked against; nil means [convreport.DefaultSchema].
 	Schema *convreport.Schema
@@ -47,8 +49,8 @@ type Config struct {
 	// the library, save as new) or a dashboard (create, save a copy as),
 	// and the pages show the room left ("6 of 10 reports"); the zero value
 	// caps nothing. Dashboards are counted when the Store implements
-	// convreport.DashboardCounter. The Store may have its own caps too.
-	Plan convreport.PlanLimits
+	// store.Counter. The Store may have its own caps too.
+	Plan plan.Plan
 	// Now is the clock presets resolve against when a request names no
 	// "now"; nil means time.Now.
 	Now func() time.Time

@@ -12,12 +12,12 @@ import (
 // longer and on Saturdays, which keeps the "Live chat" inbox.
 func demoCalendars(loc *time.Location) *convreport.CalendarSet {
 	office := convreport.OfficeHours(loc, convreport.At(9, 0), convreport.At(18, 0),
-		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	office.Name = "paris-office"
 	office.Holidays = []convreport.Date{{Year: 2025, Month: time.May, Day: 1}, {Year: 2025, Month: time.May, Day: 8},
 		{Year: 2025, Month: time.May, Day: 29}, {Year: 2025, Month: time.June, Day: 9}}
 	chat := convreport.OfficeHours(loc, convreport.At(8, 0), convreport.At(20, 0),
-		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday)
+		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday, convreport.Saturday)
 	chat.Name = "live-chat"
 	return &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, chat}, Inboxes: map[string]string{"Live chat": "live-chat"}}
 }

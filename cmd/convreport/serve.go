@@ -18,6 +18,7 @@ import (
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/sample"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
@@ -204,13 +205,13 @@ func (c *cli) serve(args []string) error {
 	if !userName.MatchString(*user) {
 		return usageError("--user %q: a user name is 1 to 32 of a-z, 0-9, '.', '_' and '-'", *user)
 	}
-	var plan convreport.PlanLimits
+	var pl plan.Plan
 	if *planName != "" {
-		p, ok := convreport.LookupPlan(*planName)
+		p, ok := plan.Lookup(*planName)
 		if !ok {
 			return usageError("--plan %q: want free, starter, professional or enterprise", *planName)
 		}
-		plan = p
+		pl = p
 	}
 	if *timeout <= 0 {
 		return usageError("--request-timeout %v: want a positive duration, like 30s or 2m", *timeout)
@@ -300,9 +301,9 @@ func (c *cli) serve(args []string) error {
 		}
 	}
 
-	var st calendarKeeper = store.NewMemory(store.WithPlan(plan))
+	var st calendarKeeper = store.NewMemory(store.WithPlan(pl))
 	if *dir != "" {
-		if st, err = store.OpenDir(*dir, store.WithPlan(plan)); err != nil {
+		if st, err = store.OpenDir(*dir, store.WithPlan(pl)); err != nil {
 			return err
 		}
 	}
@@ -328,7 +329,7 @@ func (c *cli) serve(args []string) error {
 			return fmt.Errorf("--sla %s: %s", slaF.path, oneLine(err))
 		}
 	}
-	if err := seedDashboards(c.ctx, st, plan); err != nil {
+	if err := seedDashboards(c.ctx, st, pl); err != nil {
 		return err
 	}
 
@@ -337,7 +338,7 @@ func (c *cli) serve(args []string) error {
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
 		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
-		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...), Plan: plan,
+		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...), Plan: pl,
 	})
 	if err != nil {
 		return err
@@ -387,7 +388,7 @@ func (c *cli) serve(args []string) error {
 // calendarKeeper is a store that keeps calendars and SLA policies, as
 // store.Memory and store.Dir do.
 type calendarKeeper interface {
-	convreport.Store
+	store.Store
 	web.CalendarStore
 	web.SLAStore
 }
@@ -397,14 +398,14 @@ type calendarKeeper interface {
 // others everyone may view. A template's SLA policy is stored first
 // unless one of its name is. Under a plan that caps dashboards, only the
 // two overviews.
-func seedDashboards(ctx context.Context, st calendarKeeper, plan convreport.PlanLimits) error {
+func seedDashboards(ctx context.Context, st calendarKeeper, pl plan.Plan) error {
 	admin := demoUsers["admin"]
 	have, err := st.List(ctx, admin)
 	if err != nil || len(have) > 0 {
 		return err
 	}
 	for i, t := range library.All() {
-		if i >= 2 && plan.DashboardsPerAccount > 0 {
+		if i >= 2 && pl.DashboardsPerAccount > 0 {
 			// A capped account keeps its room for dashboards of its own.
 			break
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/sample"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
@@ -100,7 +101,7 @@ func newApp(cs []convreport.Conversation, allowedHosts []string) (http.Handler, 
 		Store:        dashboards,
 		Schema:       src.Schema(),
 		Authenticate: a.viewer,
-		Plan:         convreport.StarterPlan,
+		Plan:         plan.Starter,
 		Now:          func() time.Time { return dataNow },
 		// The handler refuses any Host it does not know (421), which is
 		// what stops DNS rebinding. Behind a proxy, list the names the
@@ -137,7 +138,7 @@ func seedDashboards() (*store.Memory, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := store.NewMemory(store.WithPlan(convreport.StarterPlan))
+	s := store.NewMemory(store.WithPlan(plan.Starter))
 	_, err = s.Create(context.Background(), convreport.Viewer{UserID: "ana"}, d)
 	return s, err
 }

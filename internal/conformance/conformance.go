@@ -92,14 +92,14 @@ func queries() ([]NamedQuery, error) {
 // "Billing" inbox on Lord Howe's half-hour DST.
 func businessHoursQuery(paris, lordHowe *time.Location) convreport.Query {
 	office := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(18, 0),
-		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	office.Name = "office"
 	office.Holidays = []convreport.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.May, Day: 1}}
 	office.Special = []convreport.SpecialDay{{Date: convreport.Date{Year: 2025, Month: time.March, Day: 30},
 		Hours: []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}}}}
 	billing := &convreport.Calendar{Name: "billing", Zone: lordHowe}
-	for d := range billing.Week {
-		billing.Week[d] = []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(3, 0)}, {Start: convreport.At(8, 0), End: convreport.At(16, 0)}}
+	for d := convreport.Monday; d <= convreport.Sunday; d++ {
+		billing.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(3, 0)}, {Start: convreport.At(8, 0), End: convreport.At(16, 0)}})
 	}
 	return convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 11, 1, 0, 0, 0, 0, paris), Zone: paris,
 		Now: time.Date(2025, 10, 26, 2, 30, 0, 0, paris), Calendar: office,
@@ -998,7 +998,7 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 		}
 		hours, isSpecial := special[convreport.Date{Year: y, Month: m, Day: d}]
 		if !isSpecial {
-			hours = cal.Week[day.Weekday()]
+			hours = cal.Week.Day(convreport.WeekdayOf(day.Weekday()))
 		}
 		for _, h := range hours {
 			s := time.Date(y, m, d, 0, int(h.Start), 0, 0, loc)

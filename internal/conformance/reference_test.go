@@ -14,7 +14,7 @@ func TestBusinessTimeByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	cal := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(17, 0),
-		time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday)
+		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
 	cal.Holidays = []convreport.Date{{Year: 2025, Month: time.April, Day: 1}}
 	at := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339, s)

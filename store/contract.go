@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/convreport/convreport"
+)
+
+// ErrConflict says a save or delete names a version that is no longer the
+// current one (someone else saved in between), or a Create names an ID
+// already in use. Nothing was written; reload and redo the change. A
+// store wraps it, like [convreport.ErrNotFound], with the dashboard it
+// concerns; match them with errors.Is.
+var ErrConflict = errors.New("convreport: conflict")
+
+// Store keeps the dashboards of one account. [Memory] and [Dir] implement
+// it; this is the contract any other (a database table) must meet too.
+//
+// Every method checks access for the viewer it is given, with
+// [convreport.Dashboard.Can] and [convreport.CheckSave], and refuses with an *[convreport.AccessError]
+// (wrapping [convreport.ErrForbidden]) before it writes anything.
+//
+//   - Create stores a new dashboard as version 1. A viewer with no UserID
+//     who is not an admin may not create; the Owner defaults to the
+//     viewer, and only an admin creates for another owner. An empty ID is
+//     assigned from the name, made unique; a given ID already in use is
+//     an [ErrConflict]. The account's dashboard count is checked against
+//     the plan ([plan.Plan.CheckDashboards]) and the dashboard against
+//     [convreport.Dashboard.Validate] and the plan's reports per dashboard.
+//   - Get returns a dashboard the viewer may view; [convreport.ErrNotFound] when there
+//     is none with that ID.
+//   - List returns the dashboards the viewer may view, by name then ID.
+//   - Save replaces the dashboard with d.ID when d.Version is the stored
+//     version, and returns what it stored: Version one more, UpdatedAt
+//     now, ID and CreatedAt unchanged. A stale version fails with
+//     [ErrConflict] and writes nothing. A save may not grow a dashboard
+//     beyond the plan's reports per dashboard (one already beyond it, after
+//     a downgrade, may still be saved as long as it does not grow).
+//   - Delete removes the dashboard when version is the stored version
+//     ([ErrConflict] otherwise) and the viewer may delete it.
+//
+// Dashboards go in and come out as copies: changing a value after Save or
+// Get never changes the stored one. A Store is safe for concurrent use, and
+// each method checks ctx before it starts.
+type Store interface {
+	Create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
+	Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error)
+	List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error)
+	Save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
+	Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error
+}
+
+// Counter is a [Store] that says how many dashboards its account
+// holds, whoever can see them: what [plan.Plan.DashboardsPerAccount]
+// counts, and what a UI shows against it ("2 of 3 dashboards"). The
+// store package's stores implement it.
+type Counter interface {
+	Count(ctx context.Context) (int, error)
+}
