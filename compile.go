@@ -54,6 +54,7 @@ type compiled struct {
 	maxGroups int // groups beyond it fold into Other
 
 	biz *bizHours // business hours of the durations; nil for calendar time
+	sla *slaPlan  // an SLA measure's policy target; nil for other measures
 }
 
 const (

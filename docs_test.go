@@ -547,6 +547,22 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := convreport.ParseCalendars([]byte(`{"calendars": [{"name": "office"}, {"name": "office"}], "inboxes": {"US support": "new-york"}}`))
 		return err
 	},
+	"sla-target-zero": func(t *testing.T) error {
+		_, err := convreport.ParseSLA([]byte(`{"name": "standard", "first_response": {"within": "0s"}}`))
+		return err
+	},
+	"sla-check-problems": func(t *testing.T) error {
+		set, err := convreport.ParseSLA([]byte(`{"policies": [{"name": "standard", "filter": "Chanel == \"chat\"", "close": {"within": "8h", "calendar": "paris"}}]}`))
+		require.NoError(t, err)
+		cals := &convreport.CalendarSet{Calendars: []*convreport.Calendar{{Name: "office"}}}
+		return set.Check(convreport.DefaultSchema(), cals, convreport.FilterOptions{})
+	},
+	"report-sla-no-target": func(t *testing.T) error {
+		set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "standard", FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
+		_, err := docEngine(t).Run(context.Background(), convreport.Query{SLA: set}, convreport.Report{Name: "Met",
+			Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "standard", Target: convreport.CloseTarget}})
+		return err
+	},
 	"report-unknown-calendar": func(t *testing.T) error {
 		office := &convreport.Calendar{Name: "office"}
 		q := convreport.Query{Calendars: &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}}

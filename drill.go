@@ -37,7 +37,8 @@ var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee",
 
 // DrillDown returns the conversations behind point p of report r run for
 // q: those the point counts in its value (a response-time point lists the
-// answered conversations; its Excluded ones are not listed). p must come
+// answered conversations; its Excluded ones are not listed), and for an
+// SLA measure the point's Breaches. p must come
 // from a Result of the same report and query; a point of another query's
 // range is an error. The rows come in creation order; see [Drill.SortBy].
 func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
@@ -178,6 +179,9 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 						r := it.base + w*64 + mbits.TrailingZeros64(b)
 						if want != nil && !want(pl.rowKey(seg, r, l)) {
 							continue
+						}
+						if pl.sla != nil && !pl.sla.breached(ec, seg, r) {
+							continue // an SLA point lists its breaches
 						}
 						found[k] = append(found[k], rowRef{int32(it.seg), int32(r)})
 					}

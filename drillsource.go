@@ -104,7 +104,8 @@ func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort
 }
 
 // errBusinessSort says a drill-down page sorts by a duration that its
-// report counts in business hours, which a source cannot order by.
+// report counts in business hours, which a source cannot order by, or
+// lists the breaches of an SLA measure, which a source does not select.
 var errBusinessSort = errors.New("convreport: drill-down sorted by a business-hours duration")
 
 // drillRequest states point p's selection as a [Cond], as
@@ -122,6 +123,11 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 	}
 	pl := plans[0]
 	cols := drillColumns(s, r)
+	if pl.sla != nil {
+		// Which conversations breached depends on Now and maybe on
+		// business hours: the scan decides, as the report counts.
+		return nil, nil, errBusinessSort
+	}
 	if len(p.Dimensions) != len(pl.dims) {
 		return nil, nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.dims))
 	}

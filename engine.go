@@ -165,6 +165,9 @@ func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compil
 		if p.biz, err = rq.bizFor(r, memo); err != nil {
 			return nil, err
 		}
+		if err := attachSLA(s, p, rq, fc, memo); err != nil {
+			return nil, err
+		}
 		p.idx = i
 		plans[i] = p
 	}

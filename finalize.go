@@ -118,6 +118,9 @@ func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) R
 			pt.Count = g.count[x.slot]
 			pt.Excluded = g.excluded[x.slot]
 			pt.Value = measureValue(p.measure, g, []int{x.slot})
+			if p.sla != nil {
+				pt.Breaches = g.count[x.slot] - g.within[x.slot]
+			}
 		} else {
 			pt.Value = measureValue(p.measure, g, nil)
 		}
@@ -164,6 +167,9 @@ func otherPoint(p *compiled, g *groups, slots []int) Point {
 	for _, s := range slots {
 		other.Count += g.count[s]
 		other.Excluded += g.excluded[s]
+		if p.sla != nil {
+			other.Breaches += g.count[s] - g.within[s]
+		}
 	}
 	for _, prop := range p.dimProps {
 		other.Dimensions = append(other.Dimensions, DimensionValue{Property: prop.Name, Value: "Other", Known: true})
@@ -295,6 +301,9 @@ func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
 	}
 	if m.agg() == Count {
 		return decimal.NewNullDecimal(decimal.NewFromInt(n))
+	}
+	if v, ok := slaValue(m, n, within, sum); ok {
+		return v
 	}
 	if n == 0 {
 		return decimal.NullDecimal{}

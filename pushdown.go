@@ -55,6 +55,28 @@ type PushdownReport struct {
 	// there, and by Calendar otherwise.
 	Calendar       *Calendar
 	InboxCalendars map[string]*Calendar
+	// SLA is set for an SLA measure: the target's limit and clock, and
+	// Now, against which open conversations are judged. Its Calendar
+	// (when the target counts business hours) is also this report's
+	// Calendar, so a source that does not compute business time declines.
+	SLA *PushdownSLA
+}
+
+// PushdownSLA is an SLA measure as a source computes it. For each
+// conversation Where selects: created after Now it is pending; otherwise
+// its clock stops at ClosedAt if that is at or before Now, and, for the
+// first-response target, at FirstResponseAt if that is at or before Now
+// and before the close; its elapsed time runs from CreatedAt to the stop,
+// or to Now when the clock has not stopped. Elapsed over Within is a
+// breach; stopped within it is met; running within it is pending. A
+// [Group] then holds: Count the met and breached conversations, Within
+// the met ones, Sum the total of elapsed − Within over the breaches (in
+// nanoseconds), and Excluded the pending ones.
+type PushdownSLA struct {
+	Policy string
+	Target SLATargetKind
+	Within time.Duration
+	Now    time.Time
 }
 
 // CondOp is the operator of a [Cond].
@@ -145,9 +167,15 @@ func newPushdown(rq resolved, cs []*compiled) *Pushdown {
 		// the same count, and a source may answer it.
 		if p.biz != nil && p.metric != metricNone {
 			pr.Calendar, pr.InboxCalendars = p.biz.def.c, p.biz.inboxCalendars()
-			if pl.Calendar == nil {
-				pl.Calendar = pr.Calendar
+		}
+		if p.sla != nil {
+			pr.SLA = &PushdownSLA{Policy: p.sla.policy.Name, Target: p.sla.kind, Within: time.Duration(p.sla.target), Now: rq.now}
+			if p.sla.biz != nil {
+				pr.Calendar, pr.InboxCalendars = p.sla.biz.def.c, p.sla.biz.inboxCalendars()
 			}
+		}
+		if pl.Calendar == nil {
+			pl.Calendar = pr.Calendar
 		}
 		pl.Reports = append(pl.Reports, pr)
 	}

@@ -81,6 +81,10 @@ type Query struct {
 	// inbox: wherever durations count business hours, a conversation whose
 	// inbox has a calendar in Calendars.Inboxes counts by that one.
 	Calendars *CalendarSet
+	// SLA holds the policies reports with an SLA measure name
+	// ([Measure.SLA]). Their targets' calendars are looked up in
+	// Calendars.
+	SLA *SLASet
 	// Viewer is who runs the query; dashboards check access against it.
 	Viewer Viewer
 	// Compare, when set, gives each point of a run the same point of an
@@ -145,13 +149,14 @@ type resolved struct {
 	weekStart time.Weekday
 	cal       *Calendar
 	cals      *CalendarSet
+	sla       *SLASet
 	scope     Scope
 	schema    *Schema // set by the engine before planning for a source
 	biz       *bizHours
 }
 
 func (q Query) resolve() (resolved, error) {
-	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar, cals: q.Calendars, scope: q.Viewer.Scope}
+	r := resolved{loc: q.Zone, now: q.Now, weekStart: q.WeekStart.Std(), cal: q.Calendar, cals: q.Calendars, sla: q.SLA, scope: q.Viewer.Scope}
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
@@ -167,6 +172,11 @@ func (q Query) resolve() (resolved, error) {
 	if r.cals != nil {
 		if err := r.cals.Validate(); err != nil {
 			return r, &QueryError{Field: "Calendars", Reason: err.Error(), Err: err}
+		}
+	}
+	if r.sla != nil {
+		if err := r.sla.Validate(); err != nil {
+			return r, &QueryError{Field: "SLA", Reason: err.Error(), Err: err}
 		}
 	}
 	if r.cal != nil {

@@ -63,6 +63,10 @@ type Measure struct {
 	P float64 `json:"p,omitempty"`
 	// Threshold is the limit for ShareWithin.
 	Threshold Duration `json:"threshold,omitempty"`
+	// SLA names the policy an SLA aggregation measures, in the query's
+	// [Query.SLA]; Target is which of its targets.
+	SLA    string        `json:"sla,omitempty"`
+	Target SLATargetKind `json:"target,omitempty"`
 }
 
 // Key names the measure in result JSON: "count", "avg_first_response_time",
@@ -75,6 +79,8 @@ func (m Measure) Key() string {
 		return "p" + strconv.FormatFloat(m.P, 'f', -1, 64) + "_" + string(m.Metric)
 	case ShareWithin:
 		return fmt.Sprintf("share_%s_within_%ss", m.Metric, decimal.NewFromInt(int64(m.Threshold.D())).Shift(-9).String())
+	case SLAMet, SLABreaches, SLAAvgOver, SLATotalOver:
+		return fmt.Sprintf("%s_%s_%s", m.Agg, m.SLA, m.Target) // "sla_met_standard_first_response"
 	}
 	return string(m.agg()) + "_" + string(m.Metric)
 }
@@ -83,9 +89,9 @@ func (m Measure) Key() string {
 // duration aggregates.
 func (m Measure) Unit() string {
 	switch m.agg() {
-	case Count:
+	case Count, SLABreaches:
 		return "conversations"
-	case ShareWithin:
+	case ShareWithin, SLAMet:
 		return "percent"
 	}
 	return "seconds"
@@ -106,8 +112,13 @@ func (m Measure) validate() error {
 		}
 		return nil
 	case Average, Median, Percentile, Min, Max, ShareWithin:
+	case SLAMet, SLABreaches, SLAAvgOver, SLATotalOver:
+		return m.validateSLA()
 	default:
-		return fmt.Errorf("unknown aggregation %q (want count, avg, median, percentile, min, max or share_within)", m.Agg)
+		return fmt.Errorf("unknown aggregation %q (want count, avg, median, percentile, min, max, share_within, sla_met, sla_breaches, sla_avg_over or sla_total_over)", m.Agg)
+	}
+	if m.SLA != "" || m.Target != "" {
+		return fmt.Errorf("%s measures a metric, not an SLA policy: sla and target apply to the sla_ aggregations", m.Agg)
 	}
 	if m.Metric.property() == "" {
 		return fmt.Errorf("%s needs a metric: first_response_time, wait_time or time_to_close (got %q)", m.Agg, m.Metric)

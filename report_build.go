@@ -95,6 +95,9 @@ func SetMeasure(m Measure) ReportEdit {
 		if m.agg() != ShareWithin {
 			m.Threshold = 0
 		}
+		if !m.agg().isSLA() {
+			m.SLA, m.Target = "", ""
+		}
 		if err := m.validate(); err != nil {
 			return &ReportError{Report: r.Name, Field: "measure", Err: err}
 		}

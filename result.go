@@ -56,9 +56,12 @@ type Point struct {
 	// DrillDown returns.
 	Count int64
 	// Excluded is the number of conversations of the group the measure does
-	// not apply to (no agent reply, not closed); [Engine.DrillExcluded]
-	// lists them.
+	// not apply to (no agent reply, not closed); for an SLA measure, the
+	// pending conversations. [Engine.DrillExcluded] lists them.
 	Excluded int64
+	// Breaches is, for an SLA measure, the number of conversations of
+	// Count that breached the target: what DrillDown returns.
+	Breaches int64
 	// Previous is the same point in the compared period when the query
 	// sets [Query.Compare]: the group with the same dimension values in
 	// the bucket at the same position (the first day against the first

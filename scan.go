@@ -385,6 +385,10 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base
 		}
 		return g.slot(uint64(k))
 	}
+	if p.sla != nil {
+		addSLARows(ec, seg, base, n, m, p.sla, g, keys)
+		return
+	}
 	if p.metric == metricNone {
 		if g.dense {
 			count := g.count

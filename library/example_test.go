@@ -17,7 +17,7 @@ func ExampleSearch() {
 		fmt.Println()
 	}
 	// Output:
-	// "chat": Chat overview (Vue d'ensemble du chat)
+	// "chat": Chat overview (Vue d'ensemble du chat) Chatflow performance (Performance des chatflows)
 	// "vue d’ensemble des E-MAILS": Email overview (Vue d'ensemble des e-mails)
 	// "boite de reception": Email overview (Vue d'ensemble des e-mails)
 	// "overview": Chat overview (Vue d'ensemble du chat) Email overview (Vue d'ensemble des e-mails)

@@ -1,8 +1,8 @@
 // Package library holds the dashboard templates a helpdesk offers when a
-// user creates a dashboard: [ChatOverview] and [EmailOverview], each six
-// ordinary [convreport.Report] values built from the same parts the report
-// editor shows (filter, dimensions, measure, date property, bucket, chart,
-// display properties). Nothing in the engine knows a template by name: a
+// user creates a dashboard: [ChatOverview], [EmailOverview],
+// [ChatflowPerformance] and [SLA], each a few ordinary [convreport.Report]
+// values built from the same parts the report editor shows (filter,
+// dimensions, measure, date property, bucket, chart, display properties). Nothing in the engine knows a template by name: a
 // template is data, and a dashboard made from it is an ordinary dashboard.
 //
 //	t, _ := library.Lookup("chat-overview")
@@ -34,11 +34,20 @@ type Template struct {
 	// Reports in display order. Each has an ID, unique in the template,
 	// that a dashboard made from it keeps.
 	Reports []convreport.Report
+	// Extra are reports the library offers to add to a dashboard
+	// ([Template.Report]) that a new dashboard does not start with.
+	Extra []convreport.Report
+	// SLA is the policy the template's SLA measures name, for a user
+	// who has none yet; nil when no report measures one.
+	SLA *convreport.SLAPolicy
 }
 
-// All returns every template: Chat overview, then Email overview. Each
-// call returns fresh copies, so changing one changes no one else's.
-func All() []Template { return []Template{ChatOverview(), EmailOverview()} }
+// All returns every template: Chat overview, Email overview, Chatflow
+// performance, then SLA. Each call returns fresh copies, so changing one
+// changes no one else's.
+func All() []Template {
+	return []Template{ChatOverview(), EmailOverview(), ChatflowPerformance(), SLA()}
+}
 
 // Lookup returns the template with the given ID.
 func Lookup(id string) (Template, bool) {
@@ -109,13 +118,14 @@ func (t Template) NewDashboard(o convreport.DashboardOptions, deselect ...string
 // [convreport.Dashboard.AddReport]. It keeps its ID there when that is
 // free.
 func (t Template) Report(id string) (convreport.Report, error) {
-	for _, r := range t.Reports {
+	all := append(t.Reports[:len(t.Reports):len(t.Reports)], t.Extra...)
+	for _, r := range all {
 		if r.ID == id {
 			return convreport.EditReport(nil, r)
 		}
 	}
-	ids := make([]string, len(t.Reports))
-	for i, r := range t.Reports {
+	ids := make([]string, len(all))
+	for i, r := range all {
 		ids[i] = r.ID
 	}
 	return convreport.Report{}, fmt.Errorf("library: template %q has no report %q (its reports: %s)", t.ID, id, strings.Join(ids, ", "))
@@ -199,6 +209,18 @@ func ChatOverview() Template {
 				Bucket:      convreport.Day,
 				Chart:       convreport.Chart{Type: convreport.LineChart},
 				Properties:  []string{"ID", "CreatedAt", "Assignee", "OriginURL", "Status"},
+			},
+		},
+		Extra: []convreport.Report{
+			{
+				ID:          "chat-customer-wait-time",
+				Name:        "Customer wait time",
+				Description: "How long visitors waited for the first reply from a person, on average, each day: from the start of the chat, bots and automatic messages aside; chats nobody answered are left out.",
+				Filter:      chat,
+				Measure:     avg(convreport.WaitTime),
+				Bucket:      convreport.Day,
+				Chart:       convreport.Chart{Type: convreport.LineChart},
+				Properties:  []string{"ID", "CreatedAt", "OriginURL", "Chatflow", "FirstResponseAt", "WaitTime"},
 			},
 		},
 	}

@@ -56,8 +56,8 @@ func TestTemplateShapes(t *testing.T) {
 	}
 	s := convreport.DefaultSchema()
 	templates := library.All()
-	require.Len(t, templates, 2)
-	for _, tpl := range templates {
+	require.Len(t, templates, 4)
+	for _, tpl := range templates[:2] { // the others: more_test.go
 		t.Run(tpl.ID, func(t *testing.T) {
 			require.NotEmpty(t, tpl.Name)
 			require.NotEmpty(t, tpl.FrenchName)
@@ -115,9 +115,9 @@ func TestSearch(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{"", []string{"chat-overview", "email-overview"}},
-		{"   ", []string{"chat-overview", "email-overview"}},
-		{"chat", []string{"chat-overview"}},
+		{"", []string{"chat-overview", "email-overview", "chatflow-performance", "sla"}},
+		{"   ", []string{"chat-overview", "email-overview", "chatflow-performance", "sla"}},
+		{"chat", []string{"chat-overview", "chatflow-performance"}},
 		{"CHAT OVERVIEW", []string{"chat-overview"}},
 		{"  overview ", []string{"chat-overview", "email-overview"}},
 		{"email", []string{"email-overview"}},
@@ -137,12 +137,18 @@ func TestSearch(t *testing.T) {
 		{"inbox", []string{"email-overview"}},
 		{"live chat", []string{"chat-overview"}},
 		{"page url", []string{"chat-overview"}},
-		{"response time", []string{"chat-overview", "email-overview"}},
-		{"délai de clôture", []string{"chat-overview", "email-overview"}},
+		{"response time", []string{"chat-overview", "email-overview", "sla"}},
+		{"délai de clôture", []string{"chat-overview", "email-overview", "sla"}},
 		{"chat-overview", []string{"chat-overview"}},
 		{"chat email", nil},
 		{"pricing", nil},
-		{"d'", []string{"chat-overview", "email-overview"}},
+		{"d'", []string{"chat-overview", "email-overview", "chatflow-performance", "sla"}},
+		{"chatflow", []string{"chatflow-performance"}},
+		{"performance des chatflows", []string{"chatflow-performance"}},
+		{"temps d'attente", []string{"chatflow-performance"}},
+		{"SLA", []string{"sla"}},
+		{"niveaux de service", []string{"sla"}},
+		{"breaches", []string{"sla"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
@@ -465,7 +471,7 @@ func TestTemplatesMatchReference(t *testing.T) {
 	require.NotZero(t, want["email-response-time-by-owner"].Excluded, "some emails are unanswered")
 	require.GreaterOrEqual(t, len(want["open-emails-by-inbox"].Points), 3)
 
-	for _, tpl := range library.All() {
+	for _, tpl := range []library.Template{library.ChatOverview(), library.EmailOverview()} {
 		d, err := tpl.NewDashboard(convreport.DashboardOptions{Name: tpl.Name, Owner: "ana"})
 		require.NoError(t, err)
 		res, err := eng.RunDashboard(context.Background(), q, d)

@@ -411,6 +411,8 @@ func chartMeasureTitle(m convreport.Measure) string {
 		return chartOrdinal(m.P) + " percentile " + metric
 	case convreport.ShareWithin:
 		return "Share of " + metric + " within " + chartDuration(m.Threshold.D())
+	case convreport.SLAMet, convreport.SLABreaches, convreport.SLAAvgOver, convreport.SLATotalOver:
+		return slaTitle(m)
 	}
 	return string(m.Agg) + " " + metric
 }
@@ -454,4 +456,17 @@ func measureAgg(m convreport.Measure) convreport.Aggregation {
 		return convreport.Count
 	}
 	return m.Agg
+}
+
+// slaTitle names an SLA measure: "First response SLA met (standard)".
+func slaTitle(m convreport.Measure) string {
+	target := "Time to close"
+	if m.Target == convreport.FirstResponseTarget {
+		target = "First response"
+	}
+	what := map[convreport.Aggregation]string{
+		convreport.SLAMet: "SLA met", convreport.SLABreaches: "SLA breaches",
+		convreport.SLAAvgOver: "average time over SLA target", convreport.SLATotalOver: "total time over SLA target",
+	}[m.Agg]
+	return target + " " + what + " (" + m.SLA + ")"
 }

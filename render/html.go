@@ -113,7 +113,7 @@ func HTML(w io.Writer, d Dashboard, opts HTMLOptions) error {
 			if t != nil {
 				row.ID = fmt.Sprintf("point-%d-%d", ri, pi)
 				dr := htmlDrill{ID: drillID(ri, pi), RowID: row.ID, Label: row.Label, Report: spec.Title,
-					Value: row.Value, Count: conversations(pt.Count), Table: *t}
+					Value: row.Value, Count: conversations(drillCount(r.Report.Measure, pt)), Table: *t}
 				if t.Total > len(t.Rows) {
 					dr.Shown = fmt.Sprintf("The first %s of %s conversations.", FormatCount(int64(len(t.Rows))), FormatCount(int64(t.Total)))
 				}
@@ -173,4 +173,14 @@ func reportMeta(r convreport.Result, spec ChartSpec) string {
 		}
 	}
 	return s + " · " + conversations(n)
+}
+
+// drillCount is how many conversations a point's drill-down lists: its
+// Count, or for an SLA measure its Breaches.
+func drillCount(m convreport.Measure, pt convreport.Point) int64 {
+	switch m.Agg {
+	case convreport.SLAMet, convreport.SLABreaches, convreport.SLAAvgOver, convreport.SLATotalOver:
+		return pt.Breaches
+	}
+	return pt.Count
 }

@@ -130,6 +130,10 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 			st.kind = stmtDurations
 		}
 	case convreport.Count, convreport.Average, convreport.Min, convreport.Max, convreport.ShareWithin:
+	case convreport.SLAMet, convreport.SLABreaches, convreport.SLAAvgOver, convreport.SLATotalOver:
+		if r.SLA == nil {
+			return st, decline("an SLA measure without its policy")
+		}
 	default:
 		return st, decline("unknown aggregation %q", agg)
 	}
@@ -187,7 +191,11 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 		}
 		if metric {
 			q.w(", ")
-			if err := q.metric(s.l, r.Measure.Metric); err != nil {
+			if r.SLA != nil {
+				if err := q.slaElapsed(s.l, r.SLA); err != nil {
+					return err
+				}
+			} else if err := q.metric(s.l, r.Measure.Metric); err != nil {
 				return err
 			}
 			q.w(" AS ", d)
@@ -237,6 +245,8 @@ func (s *Source) statement(r convreport.PushdownReport) (stmt, error) {
 				q.w(", COUNT(CASE WHEN ", d, " <= ")
 				q.param(int64(r.Measure.Threshold), "bigint")
 				q.w(" THEN 1 END)")
+			case convreport.SLAMet, convreport.SLABreaches, convreport.SLAAvgOver, convreport.SLATotalOver:
+				q.slaAggregates(d, r.SLA)
 			}
 		}
 		q.w(" FROM (")
@@ -446,6 +456,14 @@ func (st stmt) run(ctx context.Context, db querier, d Dialect) ([]convreport.Gro
 			case convreport.ShareWithin:
 				dest = append(dest, &within)
 			}
+			if isSLA(agg) {
+				dest = append(dest, &within)
+				if d == SQLite {
+					dest = append(dest, &sec, &rem)
+				} else {
+					dest = append(dest, &sum)
+				}
+			}
 		}
 	case stmtQuantile:
 		dest = append(dest, &total, &n, &dur)
@@ -491,6 +509,19 @@ func (st stmt) run(ctx context.Context, db querier, d Dialect) ([]convreport.Gro
 					g.Max = time.Duration(mx.Int64)
 				case convreport.ShareWithin:
 					g.Within = within.Int64
+				}
+				if isSLA(agg) {
+					// The breaches' time over the target; NULL sums (no
+					// breach) are zero.
+					g.Within, g.Sum = within.Int64, new(big.Int)
+					if d == SQLite {
+						g.Sum.Mul(big.NewInt(sec.Int64), big.NewInt(1e9))
+						g.Sum.Add(g.Sum, big.NewInt(rem.Int64))
+					} else if sum.Valid {
+						if _, ok := g.Sum.SetString(sum.String, 10); !ok {
+							return nil, fmt.Errorf("sum %q is not an integer", sum.String)
+						}
+					}
 				}
 			}
 		case stmtQuantile:

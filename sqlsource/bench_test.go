@@ -43,7 +43,8 @@ func BenchmarkPushdown(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: time.Date(2025, 6, 1, 9, 0, 0, 0, paris)}
+	q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: time.Date(2025, 6, 1, 9, 0, 0, 0, paris),
+		SLA: &convreport.SLASet{Policies: []*convreport.SLAPolicy{library.StandardSLA()}}}
 	ctx := context.Background()
 
 	type row struct {

@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// overviewReports is both overview dashboards, plus the same reports as
+// overviewReports is every template's reports (the overviews, Chatflow
+// performance, SLA), plus the same reports as
 // medians, 90th percentiles and shares within five minutes, so every
 // measure the dashboards could be edited to runs on realistic data.
 func overviewReports() []convreport.Report {
@@ -47,7 +48,7 @@ func overviewQueries() map[string]convreport.Query {
 	if err != nil {
 		panic(err)
 	}
-	return map[string]convreport.Query{
+	qs := map[string]convreport.Query{
 		"last 30 days, Paris": {Range: convreport.Last30Days, Zone: paris, Now: time.Date(2025, 6, 1, 9, 30, 0, 0, paris)},
 		// Three months across the spring DST change, daily buckets of 23
 		// and 24 hours.
@@ -56,6 +57,12 @@ func overviewQueries() map[string]convreport.Query {
 		"last 7 days, scoped viewer": {Range: convreport.LastNDays(7), Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
 			Viewer: convreport.Viewer{UserID: "u", Scope: convreport.Scope{Inboxes: []string{"Support", "Sales"}}}},
 	}
+	// The SLA template's policy, for its reports.
+	for k, q := range qs {
+		q.SLA = &convreport.SLASet{Policies: []*convreport.SLAPolicy{library.StandardSLA()}}
+		qs[k] = q
+	}
+	return qs
 }
 
 // The overview dashboards give the same results, decimal for decimal,

@@ -67,6 +67,7 @@ func OpenDir(dir string, opts ...Option) (*Dir, error) {
 	d := &Dir{}
 	d.c.b = fileBackend{dir: dir}
 	d.c.cal = fileBackend{dir: dir}
+	d.c.sla = fileBackend{dir: dir}
 	d.c.cfg = newConfig(opts)
 	return d, nil
 }

@@ -19,6 +19,7 @@ func NewMemory(opts ...Option) *Memory {
 	m := &Memory{}
 	m.c.b = mapBackend{}
 	m.c.cal = &memCalendars{}
+	m.c.sla = &memSLA{}
 	m.c.cfg = newConfig(opts)
 	return m
 }

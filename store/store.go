@@ -69,6 +69,7 @@ type core struct {
 	mu  sync.Mutex
 	b   backend
 	cal calendarKeeper
+	sla slaKeeper
 	cfg config
 }
 
@@ -103,6 +104,9 @@ func (c *core) create(ctx context.Context, v convreport.Viewer, d convreport.Das
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.checkCalendars(d); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if err := c.checkSLA(d); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	all, err := c.b.all()
@@ -230,6 +234,9 @@ func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashb
 		return convreport.Dashboard{}, err
 	}
 	if err := c.checkCalendars(d); err != nil {
+		return convreport.Dashboard{}, err
+	}
+	if err := c.checkSLA(d); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	if len(d.Reports) > len(cur.Reports) {

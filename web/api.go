@@ -127,6 +127,9 @@ type templateView struct {
 	Description string          `json:"description"`
 	Keywords    []string        `json:"keywords"`
 	Reports     []reportSummary `json:"reports"`
+	// Extra are reports the library offers to add that a new dashboard
+	// does not start with.
+	Extra []reportSummary `json:"extra,omitempty"`
 }
 
 func templateViews(ts []library.Template) []templateView {
@@ -134,6 +137,9 @@ func templateViews(ts []library.Template) []templateView {
 	for i, t := range ts {
 		out[i] = templateView{ID: t.ID, Name: t.Name, FrenchName: t.FrenchName, Description: t.Description,
 			Keywords: t.Keywords, Reports: summaries(t.Reports)}
+		if len(t.Extra) > 0 {
+			out[i].Extra = summaries(t.Extra)
+		}
 	}
 	return out
 }

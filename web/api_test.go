@@ -147,7 +147,7 @@ func TestTemplatesAndSchema(t *testing.T) {
 	}
 	var all, found, none templates
 	okJSON(t, f.get("/api/templates", "carl"), http.StatusOK, &all)
-	require.Len(t, all.Templates, 2)
+	require.Len(t, all.Templates, 4)
 	require.Len(t, all.Templates[0].Reports, 6)
 	okJSON(t, f.get("/api/templates?q="+url.QueryEscape("vue d’ensemble des e-mails"), "carl"), http.StatusOK, &found)
 	require.Len(t, found.Templates, 1)

@@ -65,10 +65,13 @@ type measureRequest struct {
 	Metric    convreport.Metric      `json:"metric"`
 	P         float64                `json:"p"`
 	Threshold string                 `json:"threshold"`
+	// SLA and Target name the policy and target of an SLA measure.
+	SLA    string                   `json:"sla"`
+	Target convreport.SLATargetKind `json:"target"`
 }
 
 func (m measureRequest) measure() (convreport.Measure, error) {
-	out := convreport.Measure{Agg: m.Agg, Metric: m.Metric, P: m.P}
+	out := convreport.Measure{Agg: m.Agg, Metric: m.Metric, P: m.P, SLA: m.SLA, Target: m.Target}
 	if m.Agg == convreport.ShareWithin && strings.TrimSpace(m.Threshold) != "" {
 		if err := out.Threshold.UnmarshalText([]byte(m.Threshold)); err != nil {
 			return out, unprocessable("invalid_report", "measure", "the threshold %q is not a duration: write a number and a unit, like 90s, 5m or 1h30m", m.Threshold)

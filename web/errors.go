@@ -94,6 +94,7 @@ func toError(err error) *Error {
 		rge      *convreport.RangeError
 		le       *convreport.LimitError
 		cal      *convreport.CalendarError
+		slaErr   *convreport.SLAError
 		reportOf string
 	)
 	if errors.As(err, &re) {
@@ -144,6 +145,9 @@ func toError(err error) *Error {
 	case errors.As(err, &cal):
 		// Every problem of a calendar is listed; the field is the first's.
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_calendar", Field: cal.Field, Message: msg, err: err}
+	case errors.As(err, &slaErr):
+		// Every problem of a policy set is listed; the field is the first's.
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_sla", Field: slaErr.Field, Message: msg, err: err}
 	case errors.As(err, &qe):
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_query", Field: queryField(qe.Field), Message: msg, err: err}
 	case errors.As(err, &rge):

@@ -513,6 +513,9 @@ type editPage struct {
 
 	// The report builder's choices, labelled.
 	Aggregations, Metrics, Buckets, Sorts, DateProperties []option
+	// SLAPolicies and SLATargets are the SLA measure's choices, offered
+	// (with the SLA aggregations) when the server keeps policies.
+	SLAPolicies, SLATargets []option
 
 	// New is set when the editor builds a report to add to the dashboard;
 	// Full when the plan has no room for another ("Add to dashboard",
@@ -634,6 +637,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Vi
 		p.Calendars = append(p.Calendars, option{Value: name, Label: name, Selected: name == rep.Calendar})
 	}
 	h.builderOptions(&p)
+	slaOptions(&p, q.SLA)
 	p.PlanNote, p.Full = h.reportsNote(len(d.Reports))
 	title := "Edit " + rep.Name
 	if isNew {

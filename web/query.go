@@ -56,6 +56,12 @@ func (h *handler) query(ctx context.Context, p period, v convreport.Viewer) (con
 		}
 		q.Calendars = set
 	}
+	// The SLA policies reports measure.
+	sla, err := h.slaSet(ctx)
+	if err != nil {
+		return q, err
+	}
+	q.SLA = sla
 	if p.TZ != "" {
 		loc, err := time.LoadLocation(p.TZ)
 		if err != nil || strings.EqualFold(p.TZ, "local") {

@@ -79,6 +79,11 @@ type Config struct {
 	// them (store.Memory and store.Dir do), and otherwise none: every
 	// duration is calendar time.
 	Calendars CalendarStore
+	// SLA keeps the SLA policies reports with an SLA measure name (see
+	// convreport.Measure.SLA): every run gets them, GET /api/sla lists
+	// them and an admin replaces them with PUT /api/sla. nil means the
+	// Store's own when it has them (store.Memory and store.Dir do).
+	SLA SLAStore
 	// AllowedHosts are the names the handler answers for, besides the
 	// loopback ones (localhost, names under .localhost, 127.0.0.1, [::1]),
 	// which are always allowed. A request whose Host header is none of
@@ -135,6 +140,11 @@ func New(cfg Config) (http.Handler, error) {
 	if h.cfg.Calendars == nil {
 		if cs, ok := cfg.Store.(CalendarStore); ok {
 			h.cfg.Calendars = cs
+		}
+	}
+	if h.cfg.SLA == nil {
+		if ss, ok := cfg.Store.(SLAStore); ok {
+			h.cfg.SLA = ss
 		}
 	}
 	if h.cfg.Logger == nil {
@@ -255,6 +265,7 @@ func (h *handler) routes() {
 	h.api("/api/templates", methods{http.MethodGet: h.listTemplates})
 	h.api("/api/filters/validate", methods{http.MethodPost: h.validateFilter})
 	h.api("/api/calendars", methods{http.MethodGet: h.getCalendars, http.MethodPut: h.putCalendars})
+	h.api("/api/sla", methods{http.MethodGet: h.getSLA, http.MethodPut: h.putSLA})
 	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
 	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard, http.MethodPatch: h.patchDashboard, http.MethodDelete: h.deleteDashboard})
 	h.api("/api/dashboards/{id}/copy", methods{http.MethodPost: h.copyDashboard})

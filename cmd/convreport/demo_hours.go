@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
 )
 
 // demoCalendars are the sample business's hours: its Paris office, open
@@ -30,5 +31,17 @@ func businessHoursDashboard() convreport.Dashboard {
 		{ID: "wait-business", Name: "Customer wait time by inbox, business hours", Calendar: "paris-office", Measure: wait, Dimensions: []string{"Inbox"}},
 		{ID: "wait-calendar", Name: "Customer wait time by inbox, calendar time", Measure: wait, Dimensions: []string{"Inbox"}},
 		{ID: "close-business", Name: "Median time to close by inbox, business hours", Calendar: "paris-office", Measure: ttc, Dimensions: []string{"Inbox"}, DateProperty: "ClosedAt"},
+		{ID: "chat-sla-business", Name: "Chats answered within 2 business minutes, by inbox", Dimensions: []string{"Inbox"},
+			Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "live-chat", Target: convreport.FirstResponseTarget}},
 	}}
+}
+
+// demoSLA are the sample business's SLA policies: the SLA template's
+// "standard", and a live-chat policy whose first reply is due within two
+// minutes of the chat desk's open hours.
+func demoSLA() *convreport.SLASet {
+	return &convreport.SLASet{Policies: []*convreport.SLAPolicy{library.StandardSLA(), {
+		Name: "live-chat", Filter: `Channel == "chat"`,
+		FirstResponse: &convreport.SLATarget{Within: convreport.Duration(2 * time.Minute), Calendar: "live-chat"},
+	}}}
 }

@@ -26,10 +26,12 @@ func (c *cli) drill(args []string) error {
 	var points pointFlags
 	var cal calendarFlag
 	var vf viewFlags
+	var sla slaFlag
 	data.register(fs)
 	qf.register(fs)
 	cal.register(fs)
 	vf.register(fs)
+	sla.register(fs)
 	list := fs.String("list", "point", "which conversations: point (those behind the value), previous (the same point in the period --compare names) or excluded (those a duration point leaves out: no agent reply yet, still open)")
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
@@ -109,6 +111,9 @@ func (c *cli) drill(args []string) error {
 		return err
 	}
 	report = dd.Runnable(report)
+	if err := sla.apply(&q, convreport.Dashboard{Name: d.Name, Reports: []convreport.Report{report}}, src.Schema()); err != nil {
+		return err
+	}
 	eng := convreport.NewEngine(src)
 	res, err := eng.Run(c.ctx, q, report)
 	if err != nil {

@@ -182,7 +182,7 @@ func TestBrokenInputsGiveClearErrors(t *testing.T) {
 		{"from after to", []string{"run", "--data", write("g2.jsonl", good), "--dashboard", "chat-overview", "--from", "2025-03-10", "--to", "2025-03-01"}, 2,
 			"convreport: --from 2025-03-10 is not before --to 2025-03-01"},
 		{"unknown dashboard", []string{"run", "--data", write("g3.jsonl", good), "--dashboard", "sales"}, 2,
-			`convreport: --dashboard "sales": no such template (have chat-overview, email-overview) and not a .json file`},
+			`convreport: --dashboard "sales": no such template (have chat-overview, email-overview, chatflow-performance, sla) and not a .json file`},
 		{"missing file", []string{"run", "--data", filepath.Join(dir, "nope.jsonl"), "--dashboard", "chat-overview"}, 1,
 			"no such file or directory"},
 		{"unknown command", []string{"frobnicate"}, 2, `convreport: unknown command "frobnicate"`},

@@ -24,10 +24,12 @@ func (c *cli) run(args []string) error {
 	var qf queryFlags
 	var cal calendarFlag
 	var vf viewFlags
+	var sla slaFlag
 	data.register(fs)
 	qf.register(fs)
 	cal.register(fs)
 	vf.register(fs)
+	sla.register(fs)
 	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
@@ -63,6 +65,9 @@ func (c *cli) run(args []string) error {
 		return err
 	}
 	if d, err = vf.apply(src.Schema(), &q, d); err != nil {
+		return err
+	}
+	if err := sla.apply(&q, d, src.Schema()); err != nil {
 		return err
 	}
 	return c.show(src, cs, d, q, *format, *out, *width, *drillRows)
@@ -206,7 +211,7 @@ func (c *cli) demo(args []string) error {
 	if err != nil {
 		return err
 	}
-	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Calendars: demoCalendars(loc)}
+	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Calendars: demoCalendars(loc), SLA: demoSLA()}
 	var page []render.Dashboard
 	var drills []func(render.PointRef) *render.DrillTable
 	var dashboards []convreport.Dashboard

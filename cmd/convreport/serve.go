@@ -172,6 +172,8 @@ func (c *cli) serve(args []string) error {
 	fs.StringVar(&data.tenant, "tenant", "", "COLUMN=VALUE: with --data a database table shared by tenants, serve only the rows whose COLUMN holds VALUE")
 	var cal calendarFlag
 	cal.register(fs)
+	var slaF slaFlag
+	slaF.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dir := fs.String("dashboards", "", "directory keeping the dashboards, one JSON file each (default: in memory, lost on exit)")
 	tz := fs.String("tz", "", "time zone of requests that name none (default Europe/Paris for sample data, UTC otherwise)")
@@ -228,6 +230,10 @@ func (c *cli) serve(args []string) error {
 		return usageError("--schema and --infer-schema describe a --data file; the sample data has no custom properties")
 	}
 	cals, err := cal.load()
+	if err != nil {
+		return err
+	}
+	slas, err := slaF.load()
 	if err != nil {
 		return err
 	}
@@ -310,7 +316,21 @@ func (c *cli) serve(args []string) error {
 			return fmt.Errorf("--calendar %s: %s", cal.path, oneLine(err))
 		}
 	}
-	if err := seedDashboards(c.ctx, st); err != nil {
+	if slas != nil {
+		// Kept with the dashboards too (_sla.json), checked against the
+		// data's schema and the calendars.
+		kept, err := st.Calendars(c.ctx)
+		if err != nil {
+			return err
+		}
+		if err := slas.Check(src.Schema(), kept, convreport.FilterOptions{}); err != nil {
+			return fmt.Errorf("--sla %s: %s", slaF.path, oneLine(err))
+		}
+		if err := st.SaveSLA(c.ctx, demoUsers["admin"], slas); err != nil {
+			return fmt.Errorf("--sla %s: %s", slaF.path, oneLine(err))
+		}
+	}
+	if err := seedDashboards(c.ctx, st, pl); err != nil {
 		return err
 	}
 
@@ -366,26 +386,47 @@ func (c *cli) serve(args []string) error {
 	return nil
 }
 
-// calendarKeeper is a store that keeps calendars, as store.Memory and
-// store.Dir do.
+// calendarKeeper is a store that keeps calendars and SLA policies, as
+// store.Memory and store.Dir do.
 type calendarKeeper interface {
 	store.Store
 	web.CalendarStore
+	web.SLAStore
 }
 
 // seedDashboards creates a dashboard from each template when the store
-// holds none: Chat overview everyone may edit, Email overview everyone may
-// view, both owned by admin.
-func seedDashboards(ctx context.Context, st store.Store) error {
+// holds none, all owned by admin: Chat overview everyone may edit, the
+// others everyone may view. A template's SLA policy is stored first
+// unless one of its name is. Under a plan that caps dashboards, only the
+// two overviews.
+func seedDashboards(ctx context.Context, st calendarKeeper, pl plan.Plan) error {
 	admin := demoUsers["admin"]
 	have, err := st.List(ctx, admin)
 	if err != nil || len(have) > 0 {
 		return err
 	}
-	for _, t := range library.All() {
+	for i, t := range library.All() {
+		if i >= 2 && pl.DashboardsPerAccount > 0 {
+			// A capped account keeps its room for dashboards of its own.
+			break
+		}
 		vis := convreport.EveryoneCanView
 		if t.ID == "chat-overview" {
 			vis = convreport.EveryoneCanEdit
+		}
+		if t.SLA != nil {
+			// The template's starting policy, unless --sla gave one of
+			// its name.
+			set, err := st.SLA(ctx)
+			if err != nil {
+				return err
+			}
+			if _, ok := set.Lookup(t.SLA.Name); !ok {
+				set.Policies = append(set.Policies, t.SLA)
+				if err := st.SaveSLA(ctx, admin, set); err != nil {
+					return err
+				}
+			}
 		}
 		d, err := t.NewDashboard(convreport.DashboardOptions{ID: t.ID, Name: t.Name, Owner: admin.UserID, Visibility: vis})
 		if err != nil {

@@ -135,16 +135,19 @@ func TestServeSampleData(t *testing.T) {
 	s := startServe(t, "--n", "3000", "--dashboards", dir)
 	require.Contains(t, s.stderr.String(), "3000 sample conversations")
 
-	// The two templates, created on first start.
+	// The templates, created on first start.
 	code, _, body := s.request(http.MethodGet, "/api/dashboards", "", nil)
 	require.Equal(t, http.StatusOK, code, body)
 	var l dashboardList
 	require.NoError(t, json.Unmarshal([]byte(body), &l))
-	require.Len(t, l.Dashboards, 2)
-	require.Equal(t, "chat-overview", l.Dashboards[0].ID)
-	require.Equal(t, "everyone_edit", l.Dashboards[0].Visibility)
-	require.Equal(t, "email-overview", l.Dashboards[1].ID)
-	require.Equal(t, "everyone_view", l.Dashboards[1].Visibility)
+	require.Len(t, l.Dashboards, 4)
+	ids := map[string]string{}
+	for _, d := range l.Dashboards {
+		ids[d.ID] = d.Visibility
+	}
+	require.Equal(t, map[string]string{"chat-overview": "everyone_edit", "email-overview": "everyone_view",
+		"chatflow-performance": "everyone_view", "sla": "everyone_view"}, ids)
+	require.FileExists(t, dir+"/_sla.json", "the SLA template's policy, kept with the dashboards")
 	require.FileExists(t, dir+"/chat-overview.json")
 
 	// The sample's last 30 days hold data.
@@ -205,7 +208,8 @@ func TestServeSampleData(t *testing.T) {
 	code, _, body = s.request(http.MethodGet, "/api/dashboards", "", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.NoError(t, json.Unmarshal([]byte(body), &l))
-	require.Len(t, l.Dashboards, 2)
+	require.Len(t, l.Dashboards, 4)
+	require.Equal(t, "chat-overview", l.Dashboards[0].ID)
 	require.EqualValues(t, 2, l.Dashboards[0].Version)
 	code, _, body = s.request(http.MethodGet, "/api/dashboards/chat-overview/reports/conversations-by-rep", "", nil)
 	require.Equal(t, http.StatusOK, code)

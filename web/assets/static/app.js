@@ -284,6 +284,8 @@
       metric: m.metric || "first_response_time",
       p: m.p ? String(m.p) : "",
       threshold: m.threshold || "",
+      sla: m.sla || "",
+      target: m.target || "first_response",
       dimensions: (rep.dimensions || []).slice(),
       date: rep.date_property || "CreatedAt",
       bucket: rep.bucket || "",
@@ -306,6 +308,12 @@
     metricSel.value = model.metric;
     pIn.value = model.p;
     thresholdIn.value = model.threshold;
+    // The SLA controls exist when the server keeps policies.
+    const slaSel = $("#edit-sla"), targetSel = $("#edit-target");
+    if (slaSel) {
+      if (model.sla) slaSel.value = model.sla;
+      targetSel.value = model.target;
+    }
     dateSel.value = model.date;
     bucketSel.value = model.bucket;
     snapshotIn.checked = model.snapshot;
@@ -316,9 +324,14 @@
     // aggregation but a count, P for a percentile, a time for a share.
     function syncMeasure() {
       const a = aggSel.value;
-      $("#metric-field").hidden = a === "count";
+      const sla = a.startsWith("sla_");
+      $("#metric-field").hidden = a === "count" || sla;
       $("#p-field").hidden = a !== "percentile";
       $("#threshold-field").hidden = a !== "share_within";
+      if (slaSel) {
+        $("#sla-field").hidden = !sla;
+        $("#target-field").hidden = !sla;
+      }
     }
     function syncSnapshot() {
       // A snapshot has no date range: its date controls say so by being off.
@@ -484,7 +497,10 @@
     function body() {
       const a = aggSel.value;
       const measure = { agg: a };
-      if (a !== "count") measure.metric = metricSel.value;
+      if (a.startsWith("sla_")) {
+        measure.sla = slaSel ? slaSel.value : "";
+        measure.target = targetSel ? targetSel.value : "";
+      } else if (a !== "count") measure.metric = metricSel.value;
       if (a === "percentile") measure.p = pIn.value.trim() === "" ? 0 : Number(pIn.value);
       if (a === "share_within") measure.threshold = thresholdIn.value.trim();
       const limit = limitIn.value.trim();
@@ -604,6 +620,7 @@
     nameIn.addEventListener("input", changed);
     aggSel.addEventListener("change", () => { syncMeasure(); changed(); });
     [metricSel, dateSel, bucketSel, sortSel].forEach((c) => c.addEventListener("change", changed));
+    if (slaSel) [slaSel, targetSel].forEach((c) => c.addEventListener("change", changed));
     [pIn, thresholdIn, limitIn].forEach((c) => c.addEventListener("input", changed));
     snapshotIn.addEventListener("change", () => { syncSnapshot(); changed(); });
     chartSel.addEventListener("change", () => { syncChartOptions(); changed(); });

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
+)
+
+// templatePolicies are the policies the library's templates measure.
+func templatePolicies() *convreport.SLASet {
+	set := &convreport.SLASet{}
+	for _, t := range library.All() {
+		if t.SLA != nil {
+			if _, ok := set.Lookup(t.SLA.Name); !ok {
+				set.Policies = append(set.Policies, t.SLA)
+			}
+		}
+	}
+	return set
+}
+
+// slaFlag is --sla: SLA policies from a policy file.
+type slaFlag struct{ path string }
+
+func (f *slaFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.path, "sla", "", "SLA policies: a .json file (one policy, or {\"policies\": [...]}) that reports with an sla_ measure name; a target's calendar is looked up in --calendar's file")
+}
+
+// load reads the policy file; nil without --sla.
+func (f *slaFlag) load() (*convreport.SLASet, error) {
+	if f.path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(f.path)
+	if err != nil {
+		return nil, err
+	}
+	set, err := convreport.ParseSLA(b)
+	if err != nil {
+		return nil, fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
+	}
+	return set, nil
+}
+
+// apply puts the policies on q, checked against the schema and q's
+// calendars; a dashboard whose SLA measures name a policy the file lacks
+// is an error, and so is one without --sla that measures a policy no
+// template gives.
+func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *convreport.Schema) error {
+	set, err := f.load()
+	if err != nil {
+		return err
+	}
+	if set == nil {
+		if !d.UsesSLA() {
+			return nil
+		}
+		// The templates' own policies (the SLA template's "standard"),
+		// so that --dashboard sla runs as it comes.
+		tpl := templatePolicies()
+		if tpl.CheckDashboard(d) != nil {
+			return usageError("dashboard %q measures SLA targets: give --sla FILE.json holding its policies", d.Name)
+		}
+		set = tpl
+	}
+	if err := set.Check(schema, q.Calendars, convreport.FilterOptions{}); err != nil {
+		return fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
+	}
+	if err := set.CheckDashboard(d); err != nil {
+		return fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
+	}
+	q.SLA = set
+	return nil
+}

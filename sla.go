@@ -1,0 +1,598 @@
+package convreport
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	mbits "math/bits"
+	"strings"
+
+	"github.com/convreport/convreport/internal/filter"
+	"github.com/shopspring/decimal"
+)
+
+// SLAPolicy is a service-level agreement: which conversations it covers
+// and how fast they must be answered and closed. Reports measure it with
+// the SLA aggregations ([SLAMet], [SLABreaches], [SLAAvgOver],
+// [SLATotalOver]) naming the policy in [Measure.SLA].
+//
+// It reads and writes JSON as
+//
+//	{"name": "standard", "filter": "Channel == \"chat\"",
+//	 "first_response": {"within": "5m"},
+//	 "close": {"within": "8h", "calendar": "paris"}}
+type SLAPolicy struct {
+	// Name identifies the policy: 1 to 64 of a–z, 0–9, "-" and "_".
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Filter and Conditions select the conversations the policy covers,
+	// as a report's do; both empty covers every conversation. A report
+	// measuring the policy counts the conversations that pass both the
+	// policy's filters and its own.
+	Filter     string      `json:"filter,omitempty"`
+	Conditions []Condition `json:"conditions,omitempty"`
+	// FirstResponse is the target for the first agent reply, counted from
+	// creation (the customer's wait); Close the target for closing,
+	// counted from creation. A policy sets at least one.
+	FirstResponse *SLATarget `json:"first_response,omitempty"`
+	Close         *SLATarget `json:"close,omitempty"`
+}
+
+// SLATarget is one target of a policy: a limit, in calendar time or in
+// the business hours of a calendar.
+type SLATarget struct {
+	// Within is the limit; a conversation exactly at it met the target.
+	Within Duration `json:"within"`
+	// Calendar, when set, names a calendar of the query's Calendars: the
+	// target counts its business hours only, and a conversation whose
+	// inbox has its own calendar there ([CalendarSet.Inboxes]) counts by
+	// that one. Empty counts calendar time.
+	Calendar string `json:"calendar,omitempty"`
+}
+
+// SLATargetKind names a target of a policy in a [Measure].
+type SLATargetKind string
+
+// The targets of a policy.
+const (
+	// FirstResponseTarget is [SLAPolicy.FirstResponse]: its clock runs
+	// from creation to the first agent reply, or to the close of a
+	// conversation closed without one.
+	FirstResponseTarget SLATargetKind = "first_response"
+	// CloseTarget is [SLAPolicy.Close]: its clock runs from creation to
+	// the close.
+	CloseTarget SLATargetKind = "close"
+)
+
+// The SLA aggregations. Each measures one target ([Measure.Target]) of
+// one policy ([Measure.SLA]) over the conversations the policy and the
+// report both cover. A conversation has met the target when its clock
+// stopped at or before the query's Now within the target; it breached it
+// when its clock ran past the target, stopped or still running at Now;
+// otherwise (running at Now but not yet past the target, or created after
+// Now) it is pending, and counts in no SLA measure but the point's
+// Excluded. See docs/semantics.md.
+const (
+	// SLAMet is the percentage (0–100) of decided conversations (met or
+	// breached) that met the target.
+	SLAMet Aggregation = "sla_met"
+	// SLABreaches is the number of conversations that breached the
+	// target.
+	SLABreaches Aggregation = "sla_breaches"
+	// SLAAvgOver is the average time over the target of the breaches, in
+	// seconds; no value without breaches.
+	SLAAvgOver Aggregation = "sla_avg_over"
+	// SLATotalOver is the total time over the target of the breaches, in
+	// seconds; 0 without breaches.
+	SLATotalOver Aggregation = "sla_total_over"
+)
+
+// isSLA reports whether a is an SLA aggregation.
+func (a Aggregation) isSLA() bool {
+	switch a {
+	case SLAMet, SLABreaches, SLAAvgOver, SLATotalOver:
+		return true
+	}
+	return false
+}
+
+// validateSLA checks an SLA measure without its policy, which the run's
+// Query holds.
+func (m Measure) validateSLA() error {
+	if m.Metric != "" {
+		return fmt.Errorf("%s measures a policy's target, not a metric (got metric %q): set sla and target", m.Agg, m.Metric)
+	}
+	if m.SLA == "" {
+		return fmt.Errorf("%s needs sla, the name of a policy", m.Agg)
+	}
+	if m.Target != FirstResponseTarget && m.Target != CloseTarget {
+		return fmt.Errorf("%s needs target first_response or close (got %q)", m.Agg, m.Target)
+	}
+	return nil
+}
+
+// SLAError reports an invalid SLA policy. Field is the JSON path of the
+// bad value ("policies[0].first_response.within", "filter").
+type SLAError struct {
+	Field  string
+	Reason string
+}
+
+// Error returns "convreport: sla: field: reason".
+func (e *SLAError) Error() string {
+	if e.Field == "" {
+		return "convreport: sla: " + e.Reason
+	}
+	return "convreport: sla: " + e.Field + ": " + e.Reason
+}
+
+// Validate reports every problem of p that needs no schema, joined, each
+// a *[SLAError]: a name that is not an ID, no target, a target that is
+// not positive, a calendar name that is not an ID. [SLASet.Check] also
+// compiles the filter and looks the calendars up.
+func (p *SLAPolicy) Validate() error {
+	var errs []error
+	switch {
+	case p.Name == "":
+		errs = append(errs, &SLAError{"name", "is required: reports name the policy they measure"})
+	case !idPattern.MatchString(p.Name):
+		errs = append(errs, &SLAError{"name", fmt.Sprintf("%q is not a policy name: use 1 to 64 of a-z, 0-9, - and _", p.Name)})
+	}
+	if p.FirstResponse == nil && p.Close == nil {
+		errs = append(errs, &SLAError{"", "set first_response, close or both: a policy without a target measures nothing"})
+	}
+	for _, t := range []struct {
+		field string
+		t     *SLATarget
+	}{{"first_response", p.FirstResponse}, {"close", p.Close}} {
+		if t.t == nil {
+			continue
+		}
+		if t.t.Within <= 0 {
+			errs = append(errs, &SLAError{t.field + ".within", fmt.Sprintf("%s is not a target: want a positive duration, like 5m or 8h", t.t.Within.D())})
+		}
+		if err := checkCalendarName(t.t.Calendar); err != nil {
+			errs = append(errs, &SLAError{t.field + ".calendar", err.Error()})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// target returns the policy's target of kind k; nil when it sets none.
+func (p *SLAPolicy) target(k SLATargetKind) *SLATarget {
+	switch k {
+	case FirstResponseTarget:
+		return p.FirstResponse
+	case CloseTarget:
+		return p.Close
+	}
+	return nil
+}
+
+// SLASet is the SLA policies a query's reports may measure.
+//
+// It reads and writes JSON as {"policies": [{…}, {…}]}; [ParseSLA] also
+// reads a file holding a single policy.
+type SLASet struct {
+	Policies []*SLAPolicy
+}
+
+// Lookup returns the policy named name.
+func (s *SLASet) Lookup(name string) (*SLAPolicy, bool) {
+	if s == nil {
+		return nil, false
+	}
+	for _, p := range s.Policies {
+		if p != nil && p.Name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Names returns the policies' names, in order.
+func (s *SLASet) Names() []string {
+	if s == nil {
+		return nil
+	}
+	out := make([]string, 0, len(s.Policies))
+	for _, p := range s.Policies {
+		if p != nil {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// unknown says that name is no policy of s, and which are.
+func (s *SLASet) unknown(name string) string {
+	names := s.Names()
+	if len(names) == 0 {
+		return fmt.Sprintf("no SLA policy %q: there are no policies", name)
+	}
+	return fmt.Sprintf("no SLA policy %q (have %s)", name, strings.Join(names, ", "))
+}
+
+// Validate reports every problem of s that needs no schema, joined, each a
+// *[SLAError] whose Field starts with the policy's path
+// ("policies[1].close.within"); two policies of one name are an error.
+func (s *SLASet) Validate() error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, p := range s.Policies {
+		at := fmt.Sprintf("policies[%d]", i)
+		if p == nil {
+			errs = append(errs, &SLAError{at, "is null"})
+			continue
+		}
+		errs = append(errs, prefixSLAErrors(at, p.Validate())...)
+		if p.Name != "" && seen[p.Name] {
+			errs = append(errs, &SLAError{at + ".name", fmt.Sprintf("%q names two policies", p.Name)})
+		}
+		seen[p.Name] = true
+	}
+	return errors.Join(errs...)
+}
+
+// Check reports whether s fits a schema and calendars, beyond Validate:
+// each filter and conditions compile against s ("policies[0].filter",
+// "policies[0].conditions"), and each target's calendar is one of cals
+// ("policies[0].close.calendar"). The errors are *[SLAError] values,
+// joined. The CLI and the server check a policy file with it before any
+// report runs, so a bad policy is refused where it is written.
+func (s *SLASet) Check(schema *Schema, cals *CalendarSet, opts FilterOptions) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	var errs []error
+	for i, p := range s.Policies {
+		at := fmt.Sprintf("policies[%d]", i)
+		if strings.TrimSpace(p.Filter) != "" {
+			if _, err := opts.Compile(schema, p.Filter); err != nil {
+				reason := strings.TrimPrefix(err.Error(), "convreport: ")
+				var fe *FilterError
+				if errors.As(err, &fe) && fe.Line > 0 {
+					// One line: the position instead of the caret
+					// drawing.
+					reason = fmt.Sprintf("%s at line %d, column %d", fe.Msg, fe.Line, fe.Column)
+				}
+				errs = append(errs, &SLAError{at + ".filter", reason})
+			}
+		}
+		if len(p.Conditions) > 0 {
+			if _, err := ConditionsExpr(schema, p.Conditions); err != nil {
+				errs = append(errs, &SLAError{at + ".conditions", strings.TrimPrefix(err.Error(), "convreport: ")})
+			}
+		}
+		for _, t := range []struct {
+			field string
+			t     *SLATarget
+		}{{"first_response", p.FirstResponse}, {"close", p.Close}} {
+			if t.t != nil && t.t.Calendar != "" {
+				if _, ok := cals.Lookup(t.t.Calendar); !ok {
+					reason := cals.unknown(t.t.Calendar)
+					if cals == nil {
+						reason = fmt.Sprintf("no calendar %q: there are no calendars", t.t.Calendar)
+					}
+					errs = append(errs, &SLAError{at + "." + t.field + ".calendar", reason})
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// prefixSLAErrors puts at before the Field of each *SLAError of err.
+func prefixSLAErrors(at string, err error) []error {
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	out := make([]error, 0, len(list))
+	for _, e := range list {
+		var se *SLAError
+		if errors.As(e, &se) {
+			f := at
+			if se.Field != "" {
+				f += "." + se.Field
+			}
+			out = append(out, &SLAError{f, se.Reason})
+			continue
+		}
+		out = append(out, fmt.Errorf("%s: %w", at, e))
+	}
+	return out
+}
+
+type slaSetJSON struct {
+	Policies []*SLAPolicy `json:"policies"`
+}
+
+// MarshalJSON writes the set as documented on [SLASet]; it fails on a set
+// Validate rejects.
+func (s SLASet) MarshalJSON() ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	j := slaSetJSON{Policies: s.Policies}
+	if j.Policies == nil {
+		j.Policies = []*SLAPolicy{}
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a set written as documented on [SLASet], and
+// validates it; errors are *[SLAError] values naming the field. The
+// receiver is unchanged on error.
+func (s *SLASet) UnmarshalJSON(b []byte) error {
+	var j slaSetJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return slaJSONError(err)
+	}
+	out := SLASet{Policies: j.Policies}
+	if err := out.Validate(); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// ParseSLA reads an SLA file: a set ({"policies": […]}) or a single
+// policy, a set of one. Errors are *[SLAError] values naming the field;
+// the schema-dependent checks are [SLASet.Check]'s.
+func ParseSLA(b []byte) (*SLASet, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, slaJSONError(err)
+	}
+	s := new(SLASet)
+	if _, ok := probe["policies"]; ok {
+		if err := s.UnmarshalJSON(b); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	p := new(SLAPolicy)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(p); err != nil {
+		return nil, slaJSONError(err)
+	}
+	s.Policies = []*SLAPolicy{p}
+	if err := s.Validate(); err != nil {
+		// A file of one policy has no "policies[0]" in it.
+		var errs []error
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			if se, ok := e.(*SLAError); ok {
+				f := strings.TrimPrefix(strings.TrimPrefix(se.Field, "policies[0]"), ".")
+				e = &SLAError{f, se.Reason}
+			}
+			errs = append(errs, e)
+		}
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// slaJSONError rewrites a decoding error to name the policy's field
+// instead of Go types.
+func slaJSONError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return &SLAError{te.Field, fmt.Sprintf("want a %s, got a JSON %s", te.Type.Kind(), te.Value)}
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return &SLAError{"", "unknown field " + name + " (want policies; a policy has name, description, filter, conditions, first_response, close; a target has within and calendar)"}
+	}
+	if strings.Contains(err.Error(), "bad duration") {
+		return &SLAError{"", strings.TrimPrefix(err.Error(), "convreport: ")}
+	}
+	return &SLAError{"", err.Error()}
+}
+
+// slaPlan is an SLA measure compiled for a run: one target of one policy.
+type slaPlan struct {
+	policy *SLAPolicy
+	kind   SLATargetKind
+	target int64     // nanoseconds
+	biz    *bizHours // nil counts calendar time
+	now    int64
+}
+
+// The SLA states of a covered conversation.
+const (
+	slaPending = iota // created after Now, or running and within target
+	slaMet
+	slaBreached
+)
+
+// attachSLA prepares plan p's SLA measure, if it has one: the policy's
+// filter joins the report's, and the target's calendar is looked up.
+func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[string]*bizHours) error {
+	m := p.measure
+	if !m.agg().isSLA() {
+		return nil
+	}
+	bad := func(field string, err error) error { return &ReportError{Report: p.r.Name, Field: field, Err: err} }
+	pol, ok := rq.sla.Lookup(m.SLA)
+	if !ok {
+		reason := rq.sla.unknown(m.SLA)
+		if rq.sla == nil {
+			reason = fmt.Sprintf("no SLA policy %q: the query has no SLA policies", m.SLA)
+		}
+		return bad("measure", errors.New(reason))
+	}
+	t := pol.target(m.Target)
+	if t == nil {
+		return bad("measure", fmt.Errorf("policy %q sets no %s target", pol.Name, m.Target))
+	}
+	sp := &slaPlan{policy: pol, kind: m.Target, target: int64(t.Within), now: rq.now.UnixNano()}
+	if t.Calendar != "" {
+		// The target's own clock: the report's calendar does not apply.
+		b, err := rq.bizFor(Report{Name: p.r.Name, Calendar: t.Calendar}, memo)
+		if err != nil {
+			return err
+		}
+		sp.biz = b
+	}
+	text, err := filterText(s, &Report{Filter: pol.Filter, Conditions: pol.Conditions})
+	if err != nil {
+		return bad("measure", fmt.Errorf("policy %q: conditions: %w", pol.Name, err))
+	}
+	if text != "" {
+		f, err := fc.compile(s, text)
+		if err != nil {
+			return bad("measure", fmt.Errorf("policy %q: filter: %w", pol.Name, err))
+		}
+		pp := bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
+		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{pp, p.pred}}
+		p.predKey = p.pred.Key()
+	}
+	p.sla = sp
+	p.biz = nil // durations of an SLA measure follow its target's clock
+	return nil
+}
+
+// row returns the SLA state of row r and, for a breach, the time over
+// the target in nanoseconds.
+func (sp *slaPlan) row(ec *evalCtx, seg *segment, r int) (state int, over int64) {
+	created := seg.created[r]
+	if created > sp.now {
+		return slaPending, 0
+	}
+	stop := int64(nullTime)
+	if at := seg.cols[ec.closed].ints[r]; at != nullTime && at <= sp.now {
+		stop = at
+	}
+	if sp.kind == FirstResponseTarget {
+		// The first reply stops the clock; a conversation closed without
+		// one waits for nobody.
+		if at := seg.cols[ec.response].ints[r]; at != nullTime && at <= sp.now && (stop == nullTime || at < stop) {
+			stop = at
+		}
+	}
+	end := stop
+	if end == nullTime {
+		end = sp.now
+	}
+	elapsed := end - created
+	if sp.biz != nil {
+		elapsed = sp.biz.rowBetween(ec.t, seg, r, created, end)
+	}
+	switch {
+	case elapsed > sp.target:
+		return slaBreached, elapsed - sp.target
+	case stop != nullTime:
+		return slaMet, 0
+	}
+	return slaPending, 0
+}
+
+// addSLARows adds the rows of m, keyed by keys, to g: count holds the
+// decided conversations, within those that met the target, sums the time
+// over it, and excluded the pending ones.
+func addSLARows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, sp *slaPlan, g *groups, keys []K) {
+	for w := 0; w < (n+63)/64; w++ {
+		for b := m[w]; b != 0; b &= b - 1 {
+			i := w*64 + mbits.TrailingZeros64(b)
+			s := int(keys[i])
+			if !g.dense {
+				s = g.slot(uint64(keys[i]))
+			}
+			state, over := sp.row(ec, seg, base+i)
+			switch state {
+			case slaPending:
+				g.excluded[s]++
+				g.excludedAll++
+			case slaMet:
+				g.count[s]++
+				g.within[s]++
+			case slaBreached:
+				g.count[s]++
+				g.sums[s].add(over)
+			}
+		}
+	}
+}
+
+// slaValue computes an SLA measure from a point's decided conversations n,
+// those that met the target, and the total time over it (nanoseconds);
+// false for other measures. Rounding is the other measures': half away
+// from zero, to thousandths.
+func slaValue(m Measure, n, met int64, over sum128) (decimal.NullDecimal, bool) {
+	breaches := n - met
+	switch m.agg() {
+	case SLAMet:
+		if n == 0 {
+			return decimal.NullDecimal{}, true
+		}
+		return valid(divRound(new(big.Int).Mul(big.NewInt(met), big.NewInt(100_000)), big.NewInt(n))), true
+	case SLABreaches:
+		return valid(decimal.NewFromInt(breaches)), true
+	case SLATotalOver:
+		return valid(divRound(over.big(), big1e6)), true
+	case SLAAvgOver:
+		if breaches == 0 {
+			return decimal.NullDecimal{}, true
+		}
+		return valid(divRound(over.big(), new(big.Int).Mul(big.NewInt(breaches), big1e6))), true
+	}
+	return decimal.NullDecimal{}, false
+}
+
+// breached reports whether row r breached the target: the rows an SLA
+// point's drill-down lists.
+func (sp *slaPlan) breached(ec *evalCtx, seg *segment, r int) bool {
+	st, _ := sp.row(ec, seg, r)
+	return st == slaBreached
+}
+
+// CheckDashboard reports whether every SLA measure of d's reports names a
+// policy of s and a target that policy sets: a *[ReportError] with Field
+// "measure" otherwise. A store that keeps policies calls it before
+// saving, as [CalendarSet.CheckDashboard] for calendars.
+func (s *SLASet) CheckDashboard(d Dashboard) error {
+	for _, r := range d.Reports {
+		if err := s.CheckReport(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckReport is CheckDashboard for one report.
+func (s *SLASet) CheckReport(r Report) error {
+	m := r.Measure
+	if !m.agg().isSLA() {
+		return nil
+	}
+	pol, ok := s.Lookup(m.SLA)
+	if !ok {
+		reason := s.unknown(m.SLA)
+		if s == nil {
+			reason = fmt.Sprintf("no SLA policy %q: there are no policies", m.SLA)
+		}
+		return &ReportError{Report: r.Name, Field: "measure", Err: errors.New(reason)}
+	}
+	if pol.target(m.Target) == nil {
+		return &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("policy %q sets no %s target", pol.Name, m.Target)}
+	}
+	return nil
+}
+
+// UsesSLA reports whether a report of d has an SLA measure.
+func (d Dashboard) UsesSLA() bool {
+	for _, r := range d.Reports {
+		if r.Measure.agg().isSLA() {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/store"
+	"github.com/stretchr/testify/require"
+)
+
+type slaStore interface {
+	store.Store
+	SLA(context.Context) (*convreport.SLASet, error)
+	SaveSLA(context.Context, convreport.Viewer, *convreport.SLASet) error
+}
+
+func TestSLAPoliciesAreKeptWithTheDashboards(t *testing.T) {
+	dir := t.TempDir()
+	ds, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	for name, st := range map[string]slaStore{"memory": store.NewMemory(), "dir": ds} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			admin := convreport.Viewer{UserID: "admin", Admin: true}
+			ana := convreport.Viewer{UserID: "ana"}
+			empty, err := st.SLA(ctx)
+			require.NoError(t, err)
+			require.Empty(t, empty.Policies)
+
+			pol := &convreport.SLAPolicy{Name: "std", FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}
+			set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{pol}}
+			require.ErrorIs(t, st.SaveSLA(ctx, ana, set), convreport.ErrForbidden)
+
+			// A report may not measure a policy the store lacks.
+			d := convreport.Dashboard{Name: "SLA", Owner: "ana", Reports: []convreport.Report{{ID: "met", Name: "Met",
+				Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: convreport.FirstResponseTarget}}}}
+			_, err = st.Create(ctx, ana, d)
+			var re *convreport.ReportError
+			require.ErrorAs(t, err, &re)
+			require.Equal(t, "measure", re.Field)
+
+			bad := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "std", Close: &convreport.SLATarget{}}}}
+			var se *convreport.SLAError
+			require.ErrorAs(t, st.SaveSLA(ctx, admin, bad), &se)
+			require.Equal(t, "policies[0].close.within", se.Field)
+
+			require.NoError(t, st.SaveSLA(ctx, admin, set))
+			pol.Name = "changed" // the store keeps its own copy
+			got, err := st.SLA(ctx)
+			require.NoError(t, err)
+			require.Equal(t, []string{"std"}, got.Names())
+			saved, err := st.Create(ctx, ana, d)
+			require.NoError(t, err)
+
+			// Dropping the policy, or its target, that a dashboard
+			// measures is refused.
+			require.ErrorAs(t, st.SaveSLA(ctx, admin, &convreport.SLASet{}), &re)
+			noFirst := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "std", Close: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
+			require.ErrorContains(t, st.SaveSLA(ctx, admin, noFirst), `sets no first_response target`)
+			require.NoError(t, st.Delete(ctx, admin, saved.ID, saved.Version))
+			require.NoError(t, st.SaveSLA(ctx, admin, noFirst))
+		})
+	}
+	// The directory keeps them across a restart.
+	again, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	got, err := again.SLA(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, []string{"std"}, got.Names())
+	require.Nil(t, got.Policies[0].FirstResponse)
+}
