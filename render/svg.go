@@ -45,8 +45,12 @@ func SVG(w io.Writer, r convreport.Result, opts SVGOptions) error {
 	return err
 }
 
-// Drawing constants: a HubSpot-like palette and type scale.
-var palette = []string{"#00a4bd", "#ff7a59", "#516f90", "#f5c26b", "#00bda5", "#6a78d1", "#f2547d", "#7fd1de", "#9784c2", "#fea58e"}
+// Drawing constants: a HubSpot-like palette and type scale. The palette
+// has MaxSlices colours, each at least 18 (CIE76 ΔE) from every other and
+// from the Other grey, so that a pie's slices and a chart's series stay
+// apart up to where the slices are folded; the first ten are HubSpot's.
+var palette = []string{"#00a4bd", "#ff7a59", "#516f90", "#f5c26b", "#00bda5", "#6a78d1", "#f2547d", "#7fd1de", "#9784c2", "#fea58e",
+	"#1f6e43", "#b0413e", "#213343", "#b58900", "#8fbf3f", "#2f54eb", "#a13670", "#7a5230", "#4fb3ff", "#e84fd0"}
 
 const (
 	colorOther = "#b0c1d4"
@@ -166,11 +170,19 @@ func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64
 	default: // column, line, area
 		body = d.columns()
 	}
+	note := d.spec.Note != "" && len(r.Points) > 0
+	if note {
+		d.height += 20 // below the chart, under every type's own layout
+	}
 	if opts.Height > 0 {
 		d.height = float64(opts.Height)
 	}
 	d.header()
 	body()
+	if note {
+		d.w.Text("text", fit(d.spec.Note, d.width-2*margin, tickSize), svg.A("class", "note"), svg.A("x", margin),
+			svg.A("y", d.height-8), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
+	}
 	return d.w.Bytes(), d.width, d.height
 }
 
