@@ -373,26 +373,41 @@ func foldSlices(sl []ChartSlice) []ChartSlice {
 	return append(out, other)
 }
 
-// noValueNote says why the group with no value is large when it holds
-// more than half of a grouped report's conversations.
+// noValueNote says why the group with no value is large, when it is:
+// when it holds more than half of a grouped report's conversations, or
+// when its value is more than three times any other group's (a
+// first-response average of unassigned chats, which wait until someone
+// picks them up, against reps' own).
 func noValueNote(r convreport.Result) string {
 	rep := r.Report
 	if rep.Bucket != convreport.NoBucket || len(rep.Dimensions) == 0 {
 		return ""
 	}
+	_, label := chartProperty(rep.Dimensions[0])
 	var total, none int64
+	var noneValue, othersMax decimal.Decimal
+	hasNone := false
 	for _, p := range r.Points {
 		total += p.Count
 		if noValue(p) {
 			none += p.Count
+			if p.Value.Valid && len(rep.Dimensions) == 1 {
+				noneValue, hasNone = p.Value.Decimal, true
+			}
+		} else if p.Value.Valid && p.Value.Decimal.GreaterThan(othersMax) {
+			othersMax = p.Value.Decimal
 		}
 	}
-	if total == 0 || 2*none <= total {
-		return ""
+	switch {
+	case total > 0 && 2*none > total:
+		share := decimal.NewFromInt(none).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(total))
+		return "(no value) is " + FormatPercent(share.Round(0)) + " of the conversations (no " + label + "); it is drawn last."
+	case measureAgg(rep.Measure) != convreport.Count && hasNone && othersMax.IsPositive() &&
+		noneValue.GreaterThan(othersMax.Mul(decimal.NewFromInt(3))):
+		times := noneValue.Div(othersMax).Round(0)
+		return "(no value): conversations with no " + label + ", " + times.String() + "× the largest other; drawn last."
 	}
-	_, label := chartProperty(rep.Dimensions[0])
-	share := decimal.NewFromInt(none).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(total))
-	return "(no value) is " + FormatPercent(share.Round(0)) + " of the conversations (no " + label + "); it is drawn last."
+	return ""
 }
 
 // chartIdentity keys a category or series by its dimension values, keeping

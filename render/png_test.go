@@ -3,13 +3,13 @@ package render_test
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"strconv"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"

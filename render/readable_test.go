@@ -83,10 +83,40 @@ func TestReadableNoValueLast(t *testing.T) {
 	require.NoError(t, render.SVG(&svg, got, render.SVGOptions{}))
 	require.Contains(t, svg.String(), `class="note"`)
 	require.Contains(t, svg.String(), "(no value) is 90 %")
+	// 900 is more than 3 × 60: the axis fits Ana's bar, and the giant's is
+	// cut with a break mark, its label still the real value.
+	require.Equal(t, 2, strings.Count(svg.String(), `class="cut"`))
+	require.Contains(t, svg.String(), ">900</text>")
+	require.NotContains(t, svg.String(), ">800</text>", "no tick near 900")
 
 	// Half or less: no note.
 	r.Points[0].Count, r.Points[0].Value = 100, num("100")
 	require.Empty(t, render.NewChartSpec(render.Readable(r, day(5))).Note)
+}
+
+// An average whose (no value) group is 60 times the others: the note says
+// what the group is; the bars of the reps stay readable.
+func TestNoValueDwarfsAverage(t *testing.T) {
+	rep := convreport.Report{Name: "First response by rep", Dimensions: []string{"Assignee"},
+		Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.FirstResponseTime}}
+	r := convreport.Result{Report: rep, From: day(1), To: day(32), Zone: paris, Points: []convreport.Point{
+		{Dimensions: []convreport.DimensionValue{unknown("Assignee")}, Value: num("13440"), Count: 12},
+		{Dimensions: []convreport.DimensionValue{known("Assignee", "Ana")}, Value: num("224"), Count: 40},
+		{Dimensions: []convreport.DimensionValue{known("Assignee", "Ben")}, Value: num("38"), Count: 50},
+	}}
+	got := render.Readable(r, day(5))
+	spec := render.NewChartSpec(got)
+	require.Equal(t, "(no value): conversations with no Assignee, 60× the largest other; drawn last.", spec.Note)
+	var svg bytes.Buffer
+	require.NoError(t, render.SVG(&svg, got, render.SVGOptions{}))
+	require.Contains(t, svg.String(), `class="cut"`)
+	require.Contains(t, svg.String(), ">3h 44m</text>", "the cut bar's label is its real value")
+	// Below 3 times, no cut and no note.
+	r.Points[0].Value = num("600")
+	require.Empty(t, render.NewChartSpec(render.Readable(r, day(5))).Note)
+	svg.Reset()
+	require.NoError(t, render.SVG(&svg, render.Readable(r, day(5)), render.SVGOptions{}))
+	require.NotContains(t, svg.String(), `class="cut"`)
 }
 
 // The pie palette: 20 slices get 20 colours, each far from every other
