@@ -33,3 +33,21 @@ func PNG(w io.Writer, r convreport.Result, opts PNGOptions) error {
 	}
 	return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
 }
+
+// PNGDashboard writes every report of d as one PNG image: the drawing
+// [SVGDashboard] makes, rasterised as [PNG] rasterises a chart.
+func PNGDashboard(w io.Writer, d Dashboard, opts PNGOptions) error {
+	scale := opts.Scale
+	if scale == 0 {
+		scale = 2
+	}
+	var svg bytes.Buffer
+	if err := SVGDashboard(&svg, d, opts.SVGOptions); err != nil {
+		return err
+	}
+	img, err := raster.Draw(&svg, scale)
+	if err != nil {
+		return err
+	}
+	return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"html/template"
@@ -9,9 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render"
@@ -85,7 +82,7 @@ func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v convrep
 	if err != nil {
 		return err
 	}
-	download(w, ctype, fileName(rep.Name, "report")+"."+format)
+	download(w, ctype, render.FileName(rep.Name, "report")+"."+format)
 	_, err = w.Write(buf.Bytes())
 	return err
 }
@@ -101,23 +98,11 @@ func (h *handler) exportDashboard(w http.ResponseWriter, r *http.Request, v conv
 		return err
 	}
 	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	names := newNameSet()
-	modified := run.q.Now
-	for _, res := range run.results {
-		f, err := zw.CreateHeader(&zip.FileHeader{Name: names.add(fileName(res.Report.Name, "report"), ".csv"),
-			Method: zip.Deflate, Modified: modified})
-		if err != nil {
-			return err
-		}
-		if err := render.ReportCSV(f, res); err != nil {
-			return err
-		}
-	}
-	if err := zw.Close(); err != nil {
+	rd := render.Dashboard{Name: run.d.Name, From: run.from, To: run.to, Zone: run.q.Zone, Results: run.results}
+	if err := render.CSVZip(&buf, rd, run.q.Now); err != nil {
 		return err
 	}
-	download(w, "application/zip", fileName(run.d.Name, "dashboard")+".zip")
+	download(w, "application/zip", render.FileName(run.d.Name, "dashboard")+".zip")
 	_, err = w.Write(buf.Bytes())
 	return err
 }
@@ -184,7 +169,7 @@ func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v convrepo
 	if res.Points[i].Other {
 		label = "Other"
 	}
-	download(w, "text/csv; charset=utf-8", fileName(rep.Name+" - "+label, "conversations")+".csv")
+	download(w, "text/csv; charset=utf-8", render.FileName(rep.Name+" - "+label, "conversations")+".csv")
 	// From here the status is sent: a failure can only cut the response,
 	// which the client sees as a broken download rather than a short file
 	// that looks whole.
@@ -243,56 +228,6 @@ func exactCell(v any, zone *time.Location) string {
 		return strconv.FormatBool(e)
 	}
 	return text
-}
-
-// fileName makes a report's or dashboard's name a safe file name: letters,
-// digits, spaces, '-', '_', '.' and '(' ')' kept, anything else (path
-// separators, quotes, control characters) a '-', no leading dot, at most
-// 80 runes; fallback when nothing is left.
-func fileName(name, fallback string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range name {
-		if n == 80 {
-			break
-		}
-		switch {
-		case unicode.IsLetter(r), unicode.IsDigit(r), r == ' ', r == '-', r == '_', r == '.', r == '(', r == ')':
-		default:
-			r = '-'
-		}
-		b.WriteRune(r)
-		n++
-	}
-	s := strings.Trim(strings.TrimSpace(b.String()), ".-")
-	for strings.Contains(s, "--") {
-		s = strings.ReplaceAll(s, "--", "-")
-	}
-	if s == "" {
-		return fallback
-	}
-	// Names Windows keeps for devices, whatever the extension.
-	switch strings.ToUpper(strings.TrimSpace(strings.SplitN(s, ".", 2)[0])) {
-	case "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3":
-		s = "_" + s
-	}
-	return s
-}
-
-// nameSet gives each file of a zip its own name: "Chats.csv", then
-// "Chats (2).csv", compared without regard to case (Windows and macOS
-// would overwrite one with the other).
-type nameSet map[string]bool
-
-func newNameSet() nameSet { return nameSet{} }
-
-func (s nameSet) add(base, ext string) string {
-	name := base + ext
-	for i := 2; s[strings.ToLower(name)]; i++ {
-		name = base + " (" + strconv.Itoa(i) + ")" + ext
-	}
-	s[strings.ToLower(name)] = true
-	return name
 }
 
 // printPage is a dashboard laid out for paper: every report on its own

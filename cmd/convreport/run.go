@@ -16,7 +16,7 @@ import (
 	"github.com/convreport/convreport/sample"
 )
 
-var formats = []string{"text", "json", "csv", "vega", "svg", "html"}
+var formats = []string{"text", "json", "csv", "vega", "svg", "png", "zip", "html"}
 
 func (c *cli) run(args []string) error {
 	fs := c.flags("run")
@@ -32,6 +32,7 @@ func (c *cli) run(args []string) error {
 	width := fs.Int("width", 100, "text width in columns")
 	drillRows := fs.Int("drill-rows", 50, "html: conversations listed per data point (0: none)")
 	top := topFlag(fs)
+	only := fs.String("report", "", "run only this report of the dashboard (its name or ID)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +50,11 @@ func (c *cli) run(args []string) error {
 		return err
 	}
 	d.Reports = withTop(d.Reports, *top)
+	if *only != "" {
+		if d.Reports, err = pickReport(d, *only); err != nil {
+			return err
+		}
+	}
 	q, err := qf.query(time.Now())
 	if err != nil {
 		return err
@@ -72,6 +78,9 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		return err
 	}
 	c.noteEmpty(results, cs)
+	// Series stop at now and "(no value)" goes last, in every format, as
+	// in the web UI.
+	results = render.ReadableAll(results, q.Now)
 	rd := render.Dashboard{Name: d.Name, Results: results}
 	var buf bytes.Buffer
 	switch format {
@@ -88,6 +97,10 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		}
 	case "svg":
 		err = render.SVGDashboard(&buf, rd, render.SVGOptions{})
+	case "png":
+		err = render.PNGDashboard(&buf, rd, render.PNGOptions{})
+	case "zip":
+		err = render.CSVZip(&buf, rd, q.Now)
 	case "html":
 		opts := render.HTMLOptions{}
 		if drillRows > 0 {
@@ -106,6 +119,19 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		return err
 	}
 	return c.write(out, buf.Bytes())
+}
+
+// pickReport keeps the one report of d named name (its name, without
+// regard to case, or its ID).
+func pickReport(d convreport.Dashboard, name string) ([]convreport.Report, error) {
+	var names []string
+	for _, r := range d.Reports {
+		if strings.EqualFold(r.Name, name) || r.ID == name {
+			return []convreport.Report{r}, nil
+		}
+		names = append(names, fmt.Sprintf("%q", r.Name))
+	}
+	return nil, fmt.Errorf("--report %q: dashboard %q has no such report; it has %s", name, d.Name, strings.Join(names, ", "))
 }
 
 // demoTop is how many groups (or series) a grouped report without a Limit
