@@ -61,7 +61,7 @@ func TestRunZip(t *testing.T) {
 }
 
 // run --format png --report: one chart as a PNG; --report names a report
-// by name (any case) or ID, and an unknown one is one line, exit 1.
+// by name (any case) or ID, and an unknown one is one line, exit 2.
 func TestRunPNGOneReport(t *testing.T) {
 	path := generated(t, 500)
 	out := filepath.Join(t.TempDir(), "r.png")
@@ -77,9 +77,9 @@ func TestRunPNGOneReport(t *testing.T) {
 	require.Greater(t, img.Bounds().Dy(), 200)
 
 	o = cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--report", "nope")
-	require.Equal(t, 1, o.code)
+	require.Equal(t, 2, o.code, "a wrong flag value, as drill's --report")
 	require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
-	require.Contains(t, o.stderr, `--report "nope": dashboard "Chat overview" has no such report`)
+	require.Contains(t, o.stderr, `--report "nope": Chat overview has no such report (have "Conversations by rep"`)
 }
 
 // run stops a time series at --now: "this month" on the 12th has 12 days.

@@ -122,7 +122,7 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 }
 
 // pickReport keeps the one report of d named name (its name, without
-// regard to case, or its ID).
+// regard to case, or its ID), refusing an unknown one as drill does.
 func pickReport(d convreport.Dashboard, name string) ([]convreport.Report, error) {
 	var names []string
 	for _, r := range d.Reports {
@@ -131,7 +131,7 @@ func pickReport(d convreport.Dashboard, name string) ([]convreport.Report, error
 		}
 		names = append(names, fmt.Sprintf("%q", r.Name))
 	}
-	return nil, fmt.Errorf("--report %q: dashboard %q has no such report; it has %s", name, d.Name, strings.Join(names, ", "))
+	return nil, usageError("--report %q: %s has no such report (have %s)", name, d.Name, strings.Join(names, ", "))
 }
 
 // demoTop is how many groups (or series) a grouped report without a Limit
@@ -247,6 +247,7 @@ func (c *cli) demo(args []string) error {
 		if err != nil {
 			return err
 		}
+		results = render.ReadableAll(results, q.Now) // as run and the web UI show them
 		rd := render.Dashboard{Name: d.Name, Results: results}
 		if err := render.Text(c.stdout, rd, render.TextOptions{Width: *width}); err != nil {
 			return err
