@@ -39,9 +39,9 @@ func mustFont(b []byte) *sfnt.Font {
 	return f
 }
 
-// MaxPixels bounds the image: a drawing larger than this many pixels
-// (after scaling) is refused rather than allocated.
-const MaxPixels = 40 << 20
+// MaxPixels bounds the image: a drawing that would be larger at the
+// scale asked for is drawn at the scale that fits.
+const MaxPixels = 16 << 20
 
 // style is what an element inherits from its ancestors.
 type style struct {
@@ -53,7 +53,8 @@ type style struct {
 }
 
 // Draw reads an SVG document written by package render and draws it at
-// scale (1 is one pixel per SVG unit) on a white background.
+// scale (1 is one pixel per SVG unit; lower when MaxPixels requires) on a
+// white background.
 func Draw(r io.Reader, scale float64) (*image.RGBA, error) {
 	if scale <= 0 || scale > 8 {
 		return nil, fmt.Errorf("raster: scale %v: want more than 0 and at most 8", scale)
@@ -95,8 +96,13 @@ func Draw(r io.Reader, scale float64) (*image.RGBA, error) {
 			case "svg":
 				if img == nil {
 					w, h := num(attr["width"])*scale, num(attr["height"])*scale
-					if w < 1 || h < 1 || w*h > MaxPixels {
+					if w < 1 || h < 1 {
 						return nil, fmt.Errorf("raster: a drawing of %v×%v pixels", w, h)
+					}
+					if w*h > MaxPixels {
+						// A long table: smaller rather than refused.
+						f := math.Sqrt(MaxPixels / (w * h))
+						scale, w, h = scale*f, w*f, h*f
 					}
 					img = image.NewRGBA(image.Rect(0, 0, int(math.Ceil(w)), int(math.Ceil(h))))
 					draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
@@ -174,22 +180,39 @@ func (p painter) at(x, y float64) (float32, float32) {
 	return float32(x * p.s), float32((y + p.dy) * p.s)
 }
 
-// fill draws the polygons (each closed) in c, non-zero winding.
+// fill draws the polygons (each closed) in c, non-zero winding. Only
+// their bounding box is rasterised: clearing an accumulator the size of
+// the image for every glyph run would cost more than the drawing.
 func (p painter) fill(polys [][]pt, c color.Color) {
+	minX, minY, maxX, maxY := float32(math.MaxFloat32), float32(math.MaxFloat32), float32(-math.MaxFloat32), float32(-math.MaxFloat32)
+	for _, poly := range polys {
+		for _, q := range poly {
+			x, y := p.at(q.x, q.y)
+			minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
+		}
+	}
+	r := image.Rect(int(math.Floor(float64(minX))), int(math.Floor(float64(minY))),
+		int(math.Ceil(float64(maxX)))+1, int(math.Ceil(float64(maxY)))+1).Intersect(p.img.Bounds())
+	if r.Empty() {
+		return
+	}
 	z := p.z
-	z.Reset(p.img.Bounds().Dx(), p.img.Bounds().Dy())
+	z.Reset(r.Dx(), r.Dy())
 	z.DrawOp = draw.Over
+	ox, oy := float32(r.Min.X), float32(r.Min.Y)
 	for _, poly := range polys {
 		if len(poly) < 3 {
 			continue
 		}
-		z.MoveTo(p.at(poly[0].x, poly[0].y))
+		x, y := p.at(poly[0].x, poly[0].y)
+		z.MoveTo(x-ox, y-oy)
 		for _, q := range poly[1:] {
-			z.LineTo(p.at(q.x, q.y))
+			x, y := p.at(q.x, q.y)
+			z.LineTo(x-ox, y-oy)
 		}
 		z.ClosePath()
 	}
-	z.Draw(p.img, p.img.Bounds(), image.NewUniform(c), image.Point{})
+	z.Draw(p.img, r, image.NewUniform(c), image.Point{})
 }
 
 func (p painter) shape(name string, a map[string]string, st style) {
