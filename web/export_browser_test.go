@@ -51,6 +51,15 @@ func TestBrowserExport(t *testing.T) {
 	}
 	png := b.fetch(`fetch(document.querySelector('#report-conversations-by-rep a[data-export="png"]').href).then((r) => r.headers.get("Content-Type"))`)
 	require.Equal(t, "image/png", png)
+	// The first-response average of unassigned chats dwarfs the reps':
+	// it is drawn last, its bar cut, and the note under the chart says
+	// what it is.
+	fr := `#report-average-chat-first-response-time-by-rep svg`
+	labels := b.eval(`[...document.querySelectorAll("` + fr + ` > text[text-anchor=end]")].map((e) => e.textContent).join("|")`)
+	require.Regexp(t, `\|\(no value\)$`, labels)
+	require.Equal(t, "2", b.eval(`String(document.querySelectorAll("`+fr+` line.cut").length)`))
+	require.Contains(t, b.eval(`document.querySelector("`+fr+` text.note").textContent`), "(no value): conversations with no Assignee")
+
 	b.do("open the Export menu", clickOn("#export-menu summary"), chromedp.WaitVisible(chromedp.CSS("#export-print")))
 	b.shot("export-menu")
 
@@ -88,6 +97,13 @@ func TestBrowserExport(t *testing.T) {
 	require.GreaterOrEqual(t, pages, 2)
 	require.LessOrEqual(t, pages, 6)
 	require.NoError(t, os.WriteFile(filepath.Join(b.shots, "dashboard-print.pdf"), pdf, 0o644))
+
+	// "This month" on the 12th: the line stops at the 12th.
+	b.do("this month", chromedp.Navigate(root+"dashboards/chat?range=this_month&now=2025-05-12T15:00:00%2B02:00"),
+		chromedp.WaitVisible(chromedp.CSS(`#report-chat-conversations-over-time svg`)))
+	require.Equal(t, "12", b.eval(`String(document.querySelectorAll("#report-chat-conversations-over-time svg circle").length)`))
+	require.Contains(t, b.eval(`document.querySelector("#range-label").textContent`), "May 1, 2025 – May 31, 2025", "the period is the month")
+	b.shot("this-month")
 
 	// A bad time zone: the page says so next to the form and shows the
 	// default period, not an error page.
