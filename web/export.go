@@ -21,6 +21,7 @@ import (
 // viewer in the query, so an export holds exactly what the viewer sees on
 // the page, nothing outside their scope.
 
+// exportRoutes registers the export routes; routes calls it.
 func (h *handler) exportRoutes() {
 	h.api("/api/dashboards/{id}/reports/{rid}/export", methods{http.MethodGet: h.exportReport})
 	h.api("/api/dashboards/{id}/export", methods{http.MethodGet: h.exportDashboard})
@@ -28,8 +29,8 @@ func (h *handler) exportRoutes() {
 	h.page("GET /dashboards/{id}/print", h.printPage)
 }
 
-// download sets the headers of a file to save: its type and a name, both
-// as ASCII and (RFC 6266) as UTF-8.
+// download sets the headers of a file to save: its type and its name
+// (RFC 6266; a name beyond ASCII is sent as filename*=utf-8'').
 func download(w http.ResponseWriter, contentType, name string) {
 	hd := w.Header()
 	hd.Set("Content-Type", contentType)
@@ -259,7 +260,7 @@ func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport
 		Zone: run.q.Zone.String(), Generated: h.cfg.Now().In(run.q.Zone).Format("Jan 2, 2006 15:04 MST"),
 		Viewer: v.UserID, BackURL: "dashboards/" + url.PathEscape(run.d.ID) + keep, Reports: cards}
 	var buf bytes.Buffer
-	if err := h.printTmpl().Execute(&buf, p); err != nil {
+	if err := printTemplate.Execute(&buf, p); err != nil {
 		return err
 	}
 	hd := w.Header()
@@ -274,5 +275,3 @@ func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport
 // app's navigation, script or dialogs. The charts keep their links (a PDF
 // keeps them, back to the drill-downs).
 var printTemplate = template.Must(template.ParseFS(assets, "assets/templates/print.html"))
-
-func (h *handler) printTmpl() *template.Template { return printTemplate }
