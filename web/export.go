@@ -30,7 +30,7 @@ func (h *handler) exportRoutes() {
 }
 
 // download sets the headers of a file to save: its type and its name
-// (RFC 6266; a name beyond ASCII is sent as filename*=utf-8'').
+// (RFC 6266; a name beyond ASCII goes in filename* as UTF-8).
 func download(w http.ResponseWriter, contentType, name string) {
 	hd := w.Header()
 	hd.Set("Content-Type", contentType)
