@@ -401,11 +401,11 @@ func noValueNote(r convreport.Result) string {
 	switch {
 	case total > 0 && 2*none > total:
 		share := decimal.NewFromInt(none).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(total))
-		return "(no value) is " + FormatPercent(share.Round(0)) + " of the conversations (no " + label + "); it is drawn last."
+		return "(no value) is " + FormatPercent(share.Round(0)) + " of the conversations (no " + label + "); shown after the others."
 	case measureAgg(rep.Measure) != convreport.Count && hasNone && othersMax.IsPositive() &&
 		noneValue.GreaterThan(othersMax.Mul(decimal.NewFromInt(3))):
 		times := noneValue.Div(othersMax).Round(0)
-		return "(no value): conversations with no " + label + ", " + times.String() + "× the largest other; drawn last."
+		return "(no value): conversations with no " + label + ", " + times.String() + "× the largest other; shown after the others."
 	}
 	return ""
 }

@@ -20,10 +20,11 @@ import (
 //     Result.From and Result.To keep the whole period: a drill-down or a
 //     rerun later in the month still covers it all. A zero now means none.
 //   - The group of conversations without a value of the first dimension
-//     ("(no value)") goes last, after Other, whatever the sort. It is
-//     often the largest group (unassigned conversations, pages with no
-//     URL) and says nothing about any one rep or page: first, it pushes
-//     the groups one compares off the top of the chart.
+//     ("(no value)") goes after every named group, whatever the sort, and
+//     before Other, which stays the last point as everywhere. It is often
+//     the largest group (unassigned conversations, pages with no URL) and
+//     says nothing about any one rep or page: first, it pushes the groups
+//     one compares off the top of the chart.
 //
 // A zero now leaves the time series whole.
 func Readable(r convreport.Result, now time.Time) convreport.Result {
@@ -42,7 +43,7 @@ func Readable(r convreport.Result, now time.Time) convreport.Result {
 		pts = slices.Clone(pts)
 		// A stable sort keeps the report's own order among the others.
 		slices.SortStableFunc(pts, func(a, b convreport.Point) int {
-			return boolRank(noValue(a)) - boolRank(noValue(b))
+			return displayRank(a) - displayRank(b)
 		})
 	}
 	r.Points = pts
@@ -62,6 +63,18 @@ func ReadableAll(rs []convreport.Result, now time.Time) []convreport.Result {
 // dimension.
 func noValue(p convreport.Point) bool {
 	return !p.Other && len(p.Dimensions) > 0 && !p.Dimensions[0].Known
+}
+
+// displayRank orders the points of a grouped report for display: named
+// groups, then the group with no value, then Other.
+func displayRank(p convreport.Point) int {
+	switch {
+	case p.Other:
+		return 2
+	case noValue(p):
+		return 1
+	}
+	return 0
 }
 
 func boolRank(b bool) int {

@@ -57,8 +57,8 @@ func TestReadableStopsTimeSeriesAtNow(t *testing.T) {
 	require.Len(t, render.Readable(r, time.Time{}).Points, 31)
 }
 
-// A "(no value)" group bigger than all the rest goes last (after Other)
-// and the chart says why it is so large.
+// A "(no value)" group bigger than all the rest goes after the named
+// groups (Other stays last) and the chart says why it is so large.
 func TestReadableNoValueLast(t *testing.T) {
 	rep := convreport.Report{Name: "Chats by rep", Dimensions: []string{"Assignee"}, Chart: convreport.Chart{Type: convreport.BarChart}}
 	r := convreport.Result{Report: rep, From: day(1), To: day(32), Zone: paris, Points: []convreport.Point{
@@ -72,13 +72,13 @@ func TestReadableNoValueLast(t *testing.T) {
 	for _, p := range got.Points {
 		order = append(order, p.Dimensions[0].Label())
 	}
-	require.Equal(t, []string{"Ana", "Other", "Ben", "(no value)"}, order)
+	require.Equal(t, []string{"Ana", "Ben", "(no value)", "Other"}, order)
 	require.Equal(t, "(no value)", r.Points[0].Dimensions[0].Label(), "the input is not modified")
 
 	spec := render.NewChartSpec(got)
-	require.Equal(t, "(no value)", spec.Categories[len(spec.Categories)-1].Label)
+	require.Equal(t, "(no value)", spec.Categories[len(spec.Categories)-2].Label)
 	// 900 of 1,000 conversations.
-	require.Equal(t, "(no value) is 90 % of the conversations (no Assignee); it is drawn last.", spec.Note)
+	require.Equal(t, "(no value) is 90 % of the conversations (no Assignee); shown after the others.", spec.Note)
 	var svg bytes.Buffer
 	require.NoError(t, render.SVG(&svg, got, render.SVGOptions{}))
 	require.Contains(t, svg.String(), `class="note"`)
@@ -106,7 +106,7 @@ func TestNoValueDwarfsAverage(t *testing.T) {
 	}}
 	got := render.Readable(r, day(5))
 	spec := render.NewChartSpec(got)
-	require.Equal(t, "(no value): conversations with no Assignee, 60× the largest other; drawn last.", spec.Note)
+	require.Equal(t, "(no value): conversations with no Assignee, 60× the largest other; shown after the others.", spec.Note)
 	var svg bytes.Buffer
 	require.NoError(t, render.SVG(&svg, got, render.SVGOptions{}))
 	require.Contains(t, svg.String(), `class="cut"`)

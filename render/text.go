@@ -94,7 +94,7 @@ func (t *textWriter) report(r convreport.Result) {
 		t.table(r, spec)
 	}
 	if spec.Note != "" && len(r.Points) > 0 {
-		t.line(textIndent + textwidth.Truncate(textwidth.Clean(spec.Note), t.width-len(textIndent)))
+		t.line(textIndent + textwidth.Truncate("Note: "+textwidth.Clean(spec.Note), t.width-len(textIndent)))
 	}
 }
 

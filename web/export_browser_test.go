@@ -52,7 +52,7 @@ func TestBrowserExport(t *testing.T) {
 	png := b.fetch(`fetch(document.querySelector('#report-conversations-by-rep a[data-export="png"]').href).then((r) => r.headers.get("Content-Type"))`)
 	require.Equal(t, "image/png", png)
 	// The first-response average of unassigned chats dwarfs the reps':
-	// it is drawn last, its bar cut, and the note under the chart says
+	// it is drawn after the reps, its bar cut, and the note under the chart says
 	// what it is.
 	fr := `#report-average-chat-first-response-time-by-rep svg`
 	labels := b.eval(`[...document.querySelectorAll("` + fr + ` > text[text-anchor=end]")].map((e) => e.textContent).join("|")`)
