@@ -53,6 +53,10 @@
       link("Print or save as PDF", withPeriod("dashboards/" + dash + "/print"), { role: "menuitem", id: "export-print" }));
     menu.append(sum, items);
     actions.append(menu);
+    // It closes on a click anywhere else, and once a choice is made.
+    document.addEventListener("click", (ev) => {
+      if (!menu.contains(ev.target) || ev.target.closest("a")) menu.open = false;
+    });
   }
 
   // CSV, SVG and PNG of each report.
