@@ -171,6 +171,9 @@ func newBrowser(t *testing.T, bin string) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(viewportW, viewportH),
 		chromedp.CombinedOutput(out),
+		// A loaded CI machine can take longer than the default 20 s to
+		// print the DevTools address.
+		chromedp.WSURLReadTimeout(90*time.Second),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +47,18 @@ type ChartSpec struct {
 	Series     []ChartSeries   `json:"series,omitempty"`
 	Slices     []ChartSlice    `json:"slices,omitempty"`
 	Summary    *ChartSummary   `json:"summary,omitempty"`
+	// Note explains what would otherwise mislead, shown under the chart:
+	// the group with no value when it holds most of the conversations
+	// ("(no value) is 62 % of the conversations: those with no
+	// Assignee"). Empty otherwise.
+	Note string `json:"note,omitempty"`
 }
+
+// MaxSlices is the most slices a pie or donut draws: the palette has as
+// many distinct colours. Beyond it the smallest slices are folded into
+// one unlinked "Other" slice (the report's own Other included), since
+// more than twenty wedges are neither told apart nor read.
+const MaxSlices = 20
 
 // ChartAxis describes one axis.
 type ChartAxis struct {
@@ -186,6 +198,7 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 	for i, p := range r.Points {
 		s.Labels[i] = chartPointLabel(p, rep.Bucket, r.Zone)
 	}
+	s.Note = noValueNote(r)
 
 	switch s.Type {
 	case convreport.SummaryChart:
@@ -282,6 +295,7 @@ func chartSlices(r convreport.Result, labels []string) []ChartSlice {
 			total += out[i].Float
 		}
 	}
+	out = foldSlices(out)
 	for i := range out {
 		if out[i].Float > 0 && total > 0 {
 			out[i].Share = out[i].Float / total
@@ -310,6 +324,90 @@ func chartSummary(r convreport.Result, title string) *ChartSummary {
 	d := decimal.NewFromInt(n)
 	s.Count, s.Value, s.Float = n, d.String(), float64(n)
 	return s
+}
+
+// foldSlices keeps the MaxSlices-1 largest slices, in their order, and
+// folds the rest into one Other slice after them. A pie is of counts or
+// shares (the report checks refuse averages), so the folded value is the
+// sum of the folded values; it links to no single point (Point -1).
+func foldSlices(sl []ChartSlice) []ChartSlice {
+	if len(sl) <= MaxSlices {
+		return sl
+	}
+	order := make([]int, len(sl))
+	for i := range order {
+		order[i] = i
+	}
+	// The report's own Other goes into the fold first, then the smallest.
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case sl[a].Other != sl[b].Other:
+			return boolRank(sl[a].Other) - boolRank(sl[b].Other)
+		case sl[a].Float > sl[b].Float:
+			return -1
+		case sl[a].Float < sl[b].Float:
+			return 1
+		}
+		return 0
+	})
+	keep := make([]bool, len(sl))
+	for _, i := range order[:MaxSlices-1] {
+		keep[i] = true
+	}
+	out := make([]ChartSlice, 0, MaxSlices)
+	sum, folded := decimal.Zero, 0
+	other := ChartSlice{Other: true, ChartValue: ChartValue{Point: -1}}
+	for i, s := range sl {
+		if keep[i] {
+			out = append(out, s)
+			continue
+		}
+		folded++
+		other.Count += s.Count
+		if !s.Null {
+			sum = sum.Add(decimal.RequireFromString(s.Value))
+		}
+	}
+	other.Label = "Other (" + strconv.Itoa(folded) + " groups)"
+	other.Value, other.Float = sum.String(), sum.InexactFloat64()
+	return append(out, other)
+}
+
+// noValueNote says why the group with no value is large, when it is:
+// when it holds more than half of a grouped report's conversations, or
+// when its value is more than three times any other group's (a
+// first-response average of unassigned chats, which wait until someone
+// picks them up, against reps' own).
+func noValueNote(r convreport.Result) string {
+	rep := r.Report
+	if rep.Bucket != convreport.NoBucket || len(rep.Dimensions) == 0 {
+		return ""
+	}
+	_, label := chartProperty(rep.Dimensions[0])
+	var total, none int64
+	var noneValue, othersMax decimal.Decimal
+	hasNone := false
+	for _, p := range r.Points {
+		total += p.Count
+		if noValue(p) {
+			none += p.Count
+			if p.Value.Valid && len(rep.Dimensions) == 1 {
+				noneValue, hasNone = p.Value.Decimal, true
+			}
+		} else if p.Value.Valid && p.Value.Decimal.GreaterThan(othersMax) {
+			othersMax = p.Value.Decimal
+		}
+	}
+	switch {
+	case total > 0 && 2*none > total:
+		share := decimal.NewFromInt(none).Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(total))
+		return "(no value) is " + FormatPercent(share.Round(0)) + " of the conversations (no " + label + "); shown after the others."
+	case measureAgg(rep.Measure) != convreport.Count && hasNone && othersMax.IsPositive() &&
+		noneValue.GreaterThan(othersMax.Mul(decimal.NewFromInt(3))):
+		times := noneValue.Div(othersMax).Round(0)
+		return "(no value): conversations with no " + label + ", " + times.String() + "× the largest other; shown after the others."
+	}
+	return ""
 }
 
 // chartIdentity keys a category or series by its dimension values, keeping

@@ -4,6 +4,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
+
+	"github.com/convreport/convreport"
 )
 
 // CSV writes one row per point of every report, after a header:
@@ -51,6 +53,49 @@ func CSV(w io.Writer, d Dashboard) error {
 			if err := cw.Write(row); err != nil {
 				return err
 			}
+		}
+	}
+	return cw.Flush()
+}
+
+// ReportCSV writes one report as the web UI's table shows it, one row per
+// point: the point's label (its dimension labels joined by " / ", then
+// its bucket; "Other" for the folded tail) under the X axis's title, the
+// exact value (decimal seconds for durations, empty when null) under the
+// measure's title and unit, and, when the value is not itself a count,
+// the number of conversations behind it. Cells go through [CSVWriter].
+func ReportCSV(w io.Writer, r convreport.Result) error {
+	spec := NewChartSpec(r)
+	head := spec.X.Title
+	if head == "" {
+		head = "Point"
+	}
+	if spec.Legend != "" {
+		head += " / " + spec.Legend
+	}
+	showCount := spec.Y.Unit != "conversations"
+	header := []string{head, spec.Y.Title + unitSuffix(spec.Y.Unit)}
+	if showCount {
+		header = append(header, "Conversations")
+	}
+	cw := NewCSVWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for i, p := range r.Points {
+		label := spec.Labels[i]
+		if label == "" {
+			label = spec.Y.Title
+		}
+		row := []string{label, ""}
+		if p.Value.Valid {
+			row[1] = p.Value.Decimal.String()
+		}
+		if showCount {
+			row = append(row, strconv.FormatInt(p.Count, 10))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
 		}
 	}
 	return cw.Flush()

@@ -45,8 +45,12 @@ func SVG(w io.Writer, r convreport.Result, opts SVGOptions) error {
 	return err
 }
 
-// Drawing constants: a HubSpot-like palette and type scale.
-var palette = []string{"#00a4bd", "#ff7a59", "#516f90", "#f5c26b", "#00bda5", "#6a78d1", "#f2547d", "#7fd1de", "#9784c2", "#fea58e"}
+// Drawing constants: a HubSpot-like palette and type scale. The palette
+// has MaxSlices colours, each at least 18 (CIE76 ΔE) from every other and
+// from the Other grey, so that a pie's slices and a chart's series stay
+// apart up to where the slices are folded; the first ten are HubSpot's.
+var palette = []string{"#00a4bd", "#ff7a59", "#516f90", "#f5c26b", "#00bda5", "#6a78d1", "#f2547d", "#7fd1de", "#9784c2", "#fea58e",
+	"#1f6e43", "#b0413e", "#213343", "#b58900", "#8fbf3f", "#2f54eb", "#a13670", "#7a5230", "#4fb3ff", "#e84fd0"}
 
 const (
 	colorOther = "#b0c1d4"
@@ -166,11 +170,19 @@ func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64
 	default: // column, line, area
 		body = d.columns()
 	}
+	note := d.spec.Note != "" && len(r.Points) > 0
+	if note {
+		d.height += 20 // below the chart, under every type's own layout
+	}
 	if opts.Height > 0 {
 		d.height = float64(opts.Height)
 	}
 	d.header()
 	body()
+	if note {
+		d.w.Text("text", fit(d.spec.Note, d.width-2*margin, tickSize), svg.A("class", "note"), svg.A("x", margin),
+			svg.A("y", d.height-8), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
+	}
 	return d.w.Bytes(), d.width, d.height
 }
 
@@ -498,6 +510,11 @@ func (d *drawing) bars() func() {
 		}
 		bottom := plotTop + float64(n)*band
 		lo, hi := d.domain()
+		cut := d.dwarfing()
+		if cut >= 0 {
+			// The axis fits the other bars; the giant's is cut (see dwarfing).
+			hi = d.othersMax(cut)
+		}
 		ticks := d.ticks(lo, hi, 5)
 		sc := valueScale{ticks[0], ticks[len(ticks)-1], left, right}
 		d.w.Open("g", svg.A("class", "axis"), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
@@ -518,11 +535,18 @@ func (d *drawing) bars() func() {
 				if grouped {
 					by, bh = y+5+float64(sg.series)*14, 12
 				}
-				x0, x1 := sc.at(sg.from), sc.at(sg.to)
+				x0, x1 := sc.at(sg.from), sc.at(min(sg.to, sc.hi))
 				v := s.Series[sg.series].Values[ci]
 				d.link(v.Point, func() {
 					d.w.Empty("rect", svg.A("x", x0), svg.A("y", by), svg.A("width", x1-x0), svg.A("height", bh),
 						svg.A("fill", d.color(sg.series, s.Series[sg.series].Other || s.Categories[ci].Other)))
+					if ci == cut {
+						// A break mark: the bar goes on beyond the axis.
+						for _, dx := range []float64{-16, -10} {
+							d.w.Empty("line", svg.A("class", "cut"), svg.A("x1", x1+dx), svg.A("x2", x1+dx+6), svg.A("y1", by+bh+2),
+								svg.A("y2", by-2), svg.A("stroke", "#ffffff"), svg.A("stroke-width", 2))
+						}
+					}
 				})
 				if f, ok := previousFloat(d.r, v.Point); ok && d.comparedSingle() {
 					d.ghost(sc.at(min(0, f)), by, sc.at(max(0, f)), by+bh, d.ghostTip(v.Point))
@@ -530,12 +554,49 @@ func (d *drawing) bars() func() {
 			}
 			if valueLabels {
 				v := s.Series[0].Values[ci]
-				x := sc.at(max(0, v.Float)) + 6
+				x := min(sc.at(max(0, v.Float)), right) + 6
 				d.w.Text("text", d.valueLabel(v), svg.A("x", x), svg.A("y", y+band/2), svg.A("dy", "0.35em"),
 					svg.A("font-size", tickSize))
 			}
 		}
 	}
+}
+
+// dwarfing returns the category of a single-series bar chart whose bar
+// is the group with no value and more than three times the longest other
+// one, or -1. Drawn to scale it would squeeze every other bar into a few
+// pixels; its bar is cut at the end of the axis instead (its label keeps
+// the real value, and the chart's note says why it is so large).
+func (d *drawing) dwarfing() int {
+	s := d.spec
+	if len(s.Series) != 1 || s.Stacked || s.Percent {
+		return -1
+	}
+	for ci, c := range s.Categories {
+		v := s.Series[0].Values[ci]
+		if c.Known || c.Other || v.Null {
+			continue
+		}
+		if m := d.othersMax(ci); m > 0 && v.Float > dwarfRatio*m {
+			return ci
+		}
+	}
+	return -1
+}
+
+// dwarfRatio is how many times the longest other bar a (no value) bar
+// must be for it to be cut.
+const dwarfRatio = 3
+
+// othersMax is the largest value of the single series but category skip.
+func (d *drawing) othersMax(skip int) float64 {
+	var m float64
+	for ci, v := range d.spec.Series[0].Values {
+		if ci != skip && !v.Null {
+			m = max(m, v.Float)
+		}
+	}
+	return m
 }
 
 // columns draws vertical columns, lines or areas over categories along X.

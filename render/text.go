@@ -93,14 +93,14 @@ func (t *textWriter) report(r convreport.Result) {
 	default:
 		t.table(r, spec)
 	}
+	if spec.Note != "" && len(r.Points) > 0 {
+		t.line(textIndent + textwidth.Truncate("Note: "+textwidth.Clean(spec.Note), t.width-len(textIndent)))
+	}
 }
 
 func (t *textWriter) summary(spec ChartSpec) {
 	s := spec.Summary
-	v := nullValue
-	if !s.Null {
-		v = FormatValue(decimal.NewNullDecimal(decimal.RequireFromString(s.Value)), s.Unit)
-	}
+	v := summaryText(s)
 	switch {
 	case s.Unit == "conversations" && s.Label == "Conversations":
 		t.line(textIndent + v + " conversations")

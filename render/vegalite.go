@@ -2,7 +2,9 @@ package render
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render/internal/textwidth"
@@ -86,7 +88,7 @@ func vegaSpec(r convreport.Result) obj {
 			"mark":  mark,
 			"encoding": obj{
 				"theta":   obj{"field": "value", "type": "quantitative", "stack": true, "title": valueTitle},
-				"color":   obj{"field": "category", "type": "nominal", "sort": nil, "title": spec.X.Title},
+				"color":   obj{"field": "category", "type": "nominal", "sort": nil, "title": spec.X.Title, "scale": obj{"range": vegaPalette(spec)}},
 				"order":   obj{"field": "order", "type": "quantitative"},
 				"tooltip": tooltip,
 			},
@@ -104,6 +106,16 @@ func vegaSpec(r convreport.Result) obj {
 		cat = obj{"field": "bucket", "type": "temporal", "timeUnit": vegaTimeUnit(spec.X.Bucket), "title": spec.X.Title}
 	}
 	val := obj{"field": "value", "type": "quantitative", "title": valueTitle}
+	var transform []obj
+	if unit == "seconds" && !spec.Percent {
+		// Durations are seconds in the data (exact); the axis reads in
+		// the unit that suits the largest value, so its ticks are round
+		// minutes, hours or days, as the SVG's are.
+		div, name := durationAxisUnit(spec)
+		field := "value_" + name
+		transform = []obj{{"calculate": "datum.value == null ? null : datum.value / " + strconv.Itoa(div), "as": field}}
+		val["field"], val["title"] = field, spec.Y.Title+" ("+name+")"
+	}
 	enc := obj{"tooltip": tooltip}
 	if multi {
 		enc["color"] = obj{"field": "series", "type": "nominal", "sort": nil, "title": spec.Legend}
@@ -136,7 +148,58 @@ func vegaSpec(r convreport.Result) obj {
 		}
 		enc["x"], enc["y"] = cat, val
 	}
-	return vegaGhost(r, spec, obj{"title": title, "data": obj{"values": rows}, "mark": mark, "encoding": enc, "width": 480})
+	if spec.Note != "" {
+		title["subtitle"] = spec.Note
+	}
+	out := obj{"title": title, "data": obj{"values": rows}, "mark": mark, "encoding": enc, "width": 480}
+	if transform != nil {
+		out["transform"] = transform
+	}
+	return vegaGhost(r, spec, out)
+}
+
+// durationAxisUnit chooses the unit of a duration axis from the largest
+// value drawn (a stack's sum when stacked): seconds under 2 minutes,
+// minutes under 2 hours, hours under 2 days, days beyond. It returns the
+// unit's length in seconds and its name.
+func durationAxisUnit(spec ChartSpec) (int, string) {
+	var top float64
+	for ci := range spec.Categories {
+		var sum float64
+		for _, s := range spec.Series {
+			if v := s.Values[ci]; !v.Null {
+				f := math.Abs(v.Float)
+				if spec.Stacked {
+					sum += f
+				} else {
+					sum = max(sum, f)
+				}
+			}
+		}
+		top = max(top, sum)
+	}
+	switch {
+	case top < 120:
+		return 1, "seconds"
+	case top < 2*3600:
+		return 60, "minutes"
+	case top < 2*86400:
+		return 3600, "hours"
+	}
+	return 86400, "days"
+}
+
+// vegaPalette is the SVG's palette for a pie's slices, the Other slice
+// in the SVG's grey, so both draw the same colours.
+func vegaPalette(spec ChartSpec) []string {
+	out := make([]string, len(spec.Slices))
+	for i, s := range spec.Slices {
+		out[i] = palette[i%len(palette)]
+		if s.Other {
+			out[i] = colorOther
+		}
+	}
+	return out
 }
 
 // vegaRows is one data row per point of a categories × series chart.
@@ -218,7 +281,14 @@ func nullableFloat(v ChartValue) any {
 	return json.Number(v.Value)
 }
 
+// noData is a summary's number when no conversation has a value: a
+// duration over nothing is not zero, and an empty card says nothing.
+const noData = "no data"
+
 func summaryText(s *ChartSummary) string {
+	if s.Null {
+		return noData
+	}
 	return chartValueText(s.ChartValue, s.Unit)
 }
 

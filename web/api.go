@@ -359,6 +359,8 @@ func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Time series stop at now and "(no value)" goes last, in every view.
+	results = render.ReadableAll(results, q.Now)
 	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
 	vw.params(pin) // drill-downs apply the same filters and comparison
 	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw}, nil

@@ -558,8 +558,10 @@ func TestDrillDown(t *testing.T) {
 	require.Equal(t, "first_response_time", r.Columns[last].Key)
 	for _, row := range r.Rows {
 		c := byID[row.ID]
+		// The README's rule: from the assignment when it came strictly
+		// before the reply, else from creation.
 		start := c.CreatedAt
-		if !c.FirstAssignedAt.IsZero() {
+		if !c.FirstAssignedAt.IsZero() && c.FirstAssignedAt.Before(c.FirstResponseAt) {
 			start = c.FirstAssignedAt
 		}
 		require.Equal(t, jsonString(c.FirstResponseAt.Sub(start).Seconds()), jsonString(row.Values[last]))

@@ -55,6 +55,9 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1440, 1000),
+		// A loaded CI machine can take longer than the default 20 s to
+		// print the DevTools address.
+		chromedp.WSURLReadTimeout(90*time.Second),
 	)
 	t.Cleanup(cancelAlloc)
 	bctx, cancelTab := chromedp.NewContext(actx)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/render"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
@@ -108,6 +109,7 @@ func TestBusinessHoursToggleInTheEditor(t *testing.T) {
 	rep := out.Report
 	want, err := f.eng.Run(context.Background(), q, rep)
 	require.NoError(t, err)
+	want = render.ReadableAll(want, now) // as every view of the API shows it
 	i := after.report(t, rep.ID)
 	require.Len(t, after.Reports[i].Points, len(want[0].Points))
 	for j, p := range want[0].Points {

@@ -44,6 +44,9 @@
 //	POST  api/dashboards/{id}/reports/{rid}/save-as-new  "save as new report" (201)
 //	POST  api/dashboards/{id}/reports/{rid}/preview    run an edited report without saving it
 //	GET   api/dashboards/{id}/reports/{rid}/drill?point=  the conversations behind a point, paged and sorted
+//	GET   api/dashboards/{id}/reports/{rid}/export?format=csv|svg|png  one report as a file
+//	GET   api/dashboards/{id}/export?format=zip        every report's CSV in a zip
+//	GET   api/dashboards/{id}/reports/{rid}/drill/export?format=csv&point=  all of a point's conversations, streamed
 //	GET   api/calendars                                the business-hours calendars dashboards and reports may name
 //	PUT   api/calendars                                replace them (an admin; a bad calendar is 422 with its field)
 //

@@ -318,6 +318,7 @@ func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v convrep
 	if err != nil {
 		return err
 	}
+	results = render.ReadableAll(results, q.Now) // as the dashboard shows it
 	res := results[0]
 	var svg strings.Builder
 	if err := render.SVG(&svg, res, render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {

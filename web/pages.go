@@ -242,6 +242,10 @@ type dashboardPage struct {
 	// Filters is the row of dashboard filters and the comparison menu.
 	Filters filterBar
 
+	// PeriodError says what is wrong with the period asked for (a bad
+	// date or time zone); the page then shows the default period.
+	PeriodError string
+
 	// The report builder and the library: where "Create report" goes,
 	// the templates whose reports may be added, and the plan's count
 	// ("8 of 10 reports"), Full when it has no room.
@@ -277,6 +281,12 @@ var commonZones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berli
 // GET /dashboards/{id}
 func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
 	run, err := h.runFor(r, v)
+	typed := periodOf(r.URL.Query())
+	bad, isPeriod := periodError(err)
+	if isPeriod {
+		r = withoutPeriod(r) // period_error.go
+		run, err = h.runFor(r, v)
+	}
 	if err != nil {
 		return err
 	}
@@ -307,6 +317,16 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	}
 	if !found && !p.Custom {
 		p.Presets = append(p.Presets, option{Value: selected, Label: strings.ReplaceAll(selected, "_", " "), Selected: true})
+	}
+	if isPeriod {
+		// The form keeps what was typed, to correct it.
+		p.PeriodError = strings.TrimSuffix(sentence(bad.Message), ".")
+		if typed.TZ != "" {
+			p.TZ = typed.TZ
+		}
+		if typed.From != "" || typed.To != "" {
+			p.Custom, p.From, p.To = true, typed.From, typed.To
+		}
 	}
 
 	keep := editQuery(r.URL.Query())
@@ -608,6 +628,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Vi
 	if err != nil {
 		return err
 	}
+	results = render.ReadableAll(results, q.Now) // as the dashboard shows it
 	spec := render.NewChartSpec(results[0])
 	var svg bytes.Buffer
 	if err := render.SVG(&svg, results[0], render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {

@@ -289,6 +289,7 @@ func (h *handler) routes() {
 	h.page("GET /dashboards/{id}/reports/{rid}/edit", h.editPage)
 	h.page("GET /dashboards/{id}/reports/new", h.newReportPage)
 	h.page("GET /dashboards/{id}/reports/{rid}/drill", h.drillPage)
+	h.exportRoutes() // export.go
 	h.page("/", func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "There is no page here."}
 	})

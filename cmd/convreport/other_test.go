@@ -22,8 +22,8 @@ func textSection(t *testing.T, text, title string) []string {
 		if l == title {
 			var out []string
 			for _, row := range lines[i+2:] {
-				if row == "" {
-					break
+				if row == "" || strings.HasPrefix(strings.TrimSpace(row), "Note: ") {
+					break // the end of the rows, or the note under them
 				}
 				out = append(out, strings.TrimSpace(row))
 			}

@@ -16,7 +16,7 @@ import (
 	"github.com/convreport/convreport/sample"
 )
 
-var formats = []string{"text", "json", "csv", "vega", "svg", "html"}
+var formats = []string{"text", "json", "csv", "vega", "svg", "png", "zip", "html"}
 
 func (c *cli) run(args []string) error {
 	fs := c.flags("run")
@@ -36,6 +36,7 @@ func (c *cli) run(args []string) error {
 	width := fs.Int("width", 100, "text width in columns")
 	drillRows := fs.Int("drill-rows", 50, "html: conversations listed per data point (0: none)")
 	top := topFlag(fs)
+	only := fs.String("report", "", "run only this report of the dashboard (its name or ID)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -53,6 +54,11 @@ func (c *cli) run(args []string) error {
 		return err
 	}
 	d.Reports = withTop(d.Reports, *top)
+	if *only != "" {
+		if d.Reports, err = pickReport(d, *only); err != nil {
+			return err
+		}
+	}
 	q, err := qf.query(time.Now())
 	if err != nil {
 		return err
@@ -82,6 +88,9 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		return err
 	}
 	c.noteEmpty(results, cs)
+	// Series stop at now and "(no value)" goes last, in every format, as
+	// in the web UI.
+	results = render.ReadableAll(results, q.Now)
 	rd := render.Dashboard{Name: d.Name, Results: results}
 	var buf bytes.Buffer
 	switch format {
@@ -98,6 +107,10 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		}
 	case "svg":
 		err = render.SVGDashboard(&buf, rd, render.SVGOptions{})
+	case "png":
+		err = render.PNGDashboard(&buf, rd, render.PNGOptions{})
+	case "zip":
+		err = render.CSVZip(&buf, rd, q.Now)
 	case "html":
 		opts := render.HTMLOptions{}
 		if drillRows > 0 {
@@ -116,6 +129,19 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		return err
 	}
 	return c.write(out, buf.Bytes())
+}
+
+// pickReport keeps the one report of d named name (its name, without
+// regard to case, or its ID), refusing an unknown one as drill does.
+func pickReport(d convreport.Dashboard, name string) ([]convreport.Report, error) {
+	var names []string
+	for _, r := range d.Reports {
+		if strings.EqualFold(r.Name, name) || r.ID == name {
+			return []convreport.Report{r}, nil
+		}
+		names = append(names, fmt.Sprintf("%q", r.Name))
+	}
+	return nil, usageError("--report %q: %s has no such report (have %s)", name, d.Name, strings.Join(names, ", "))
 }
 
 // demoTop is how many groups (or series) a grouped report without a Limit
@@ -231,6 +257,7 @@ func (c *cli) demo(args []string) error {
 		if err != nil {
 			return err
 		}
+		results = render.ReadableAll(results, q.Now) // as run and the web UI show them
 		rd := render.Dashboard{Name: d.Name, Results: results}
 		if err := render.Text(c.stdout, rd, render.TextOptions{Width: *width}); err != nil {
 			return err

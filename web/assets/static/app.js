@@ -141,6 +141,7 @@
       const first = d.total ? d.offset + 1 : 0, last = d.offset + d.rows.length;
       counter.textContent = d.total ? count(first) + "–" + count(last) + " of " + count(d.total) + " conversations" : "0 conversations";
       dlg.dataset.total = String(d.total);
+      dlg.dataset.query = st.path + "?" + st.params.toString(); // export.js links its CSV
       prev.disabled = d.offset === 0;
       next.disabled = last >= d.total;
       dlg.dataset.state = "ready";
