@@ -115,7 +115,12 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 // business hours, and by which calendar.
 func markBusinessHours(out []Result, plans []*compiled) {
 	for _, p := range plans {
-		if p.biz != nil && p.metric != metricNone {
+		switch {
+		case p.sla != nil && p.sla.biz != nil:
+			// An SLA target counted in business hours: its own calendar.
+			out[p.idx].BusinessHours = true
+			out[p.idx].Calendar = p.sla.biz.def.c.Name
+		case p.biz != nil && p.metric != metricNone:
 			out[p.idx].BusinessHours = true
 			out[p.idx].Calendar = p.biz.def.c.Name
 		}

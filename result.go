@@ -22,10 +22,10 @@ type Result struct {
 	// Folded is the number of groups (or series) folded into the "Other"
 	// point (or series), by the report's Limit or the engine's MaxGroups.
 	Folded int
-	// BusinessHours is true when the report's measure is a duration that
-	// counted business hours only; Calendar is then the name of the
-	// calendar it counted by (empty for an unnamed Query.Calendar), before
-	// any inbox's own calendar.
+	// BusinessHours is true when the report's measure is a duration, or an
+	// SLA target, that counted business hours only; Calendar is then the
+	// name of the calendar it counted by (empty for an unnamed
+	// Query.Calendar), before any inbox's own calendar.
 	BusinessHours bool
 	Calendar      string
 	// Compare is the query's [Query.Compare]; PreviousFrom and

@@ -292,6 +292,8 @@ func TestSLAAgainstReference(t *testing.T) {
 				}
 				name := fmt.Sprintf("business=%v %s %s", business, kind, agg)
 				require.ElementsMatch(t, exp, points(res[0]), name)
+				require.Equal(t, business, res[0].BusinessHours, name)
+				require.Equal(t, calName, res[0].Calendar, name)
 
 				// Drill-down: the breaches, and the measure recomputed
 				// over them equals the point's (for the over measures).
