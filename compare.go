@@ -272,6 +272,12 @@ func (e *Engine) attachPrevious(cur *Result, prev Result, rq resolved) {
 			p.Previous = &pp
 			continue
 		}
+		if prev.Folded > 0 {
+			// The engine's MaxGroups folded groups of the earlier period
+			// into Other: this one may be among them, so its earlier
+			// value is unknown, not zero.
+			continue
+		}
 		// The group has no conversation in the earlier period.
 		zero := Point{Dimensions: p.Dimensions, Bucket: bucket}
 		if rep.Measure.agg() == Count {

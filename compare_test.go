@@ -441,3 +441,45 @@ func TestDrillExcluded(t *testing.T) {
 		t.Error("a count has left-out conversations")
 	}
 }
+
+// When the engine's MaxGroups folds groups of the earlier period into
+// Other, a group missing from its points may be among them: its earlier
+// value is unknown (nil), never a made-up zero. A group the earlier period
+// shows keeps its value.
+func TestComparePreviousUnknownWhenFolded(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2025, 6, d, 10, 0, 0, 0, time.UTC) }
+	var cs []convreport.Conversation
+	add := func(id, assignee string, created time.Time) {
+		cs = append(cs, convreport.Conversation{ID: id, Channel: convreport.Chat, Assignee: assignee, CreatedAt: created})
+	}
+	// Now: a, b, c. Before: a (4), d (3), e (3), b (2), c (1): MaxGroups 3
+	// keeps a, d and e, and folds b and c into Other.
+	add("n1", "a", day(20))
+	add("n2", "b", day(21))
+	add("n3", "c", day(22))
+	for i, who := range []string{"a", "a", "a", "a", "d", "d", "d", "e", "e", "e", "b", "b", "c"} {
+		add("p"+string(rune('a'+i)), who, day(1+i))
+	}
+	lim := convreport.DefaultLimits()
+	lim.MaxGroups = 3
+	eng := convreport.NewEngine(mustMemory(t, cs), convreport.WithLimits(lim))
+	q := convreport.Query{From: day(16).Truncate(24 * time.Hour), To: day(31).Truncate(24 * time.Hour), Zone: time.UTC, Now: day(30), Compare: convreport.ComparePrevious}
+	res, err := eng.Run(context.Background(), q, convreport.Report{Name: "By rep", Dimensions: []string{"Assignee"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := map[string]*convreport.Point{}
+	for _, p := range res[0].Points {
+		if !p.Other {
+			prev[p.Dimensions[0].Label()] = p.Previous
+		}
+	}
+	if p := prev["a"]; p == nil || p.Count != 4 {
+		t.Fatalf("a keeps its earlier count 4: %+v", p)
+	}
+	for _, who := range []string{"b", "c"} {
+		if p := prev[who]; p != nil {
+			t.Fatalf("%s was folded in the earlier period: its value is unknown, got %+v", who, p)
+		}
+	}
+}

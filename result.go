@@ -70,7 +70,10 @@ type Point struct {
 	// with Count 0 (and Value 0 for a count, no value otherwise).
 	// Previous is nil when the query compares nothing, on the Other point
 	// (which folds other groups in each period), for a bucket past the end
-	// of a shorter earlier period, and for snapshot reports. DrillDown with [Query.Previous] lists its conversations.
+	// of a shorter earlier period, for snapshot reports, and for a group
+	// absent from an earlier period whose groups the engine's MaxGroups
+	// folded (it may be among them). DrillDown with [Query.Previous] lists
+	// its conversations.
 	Previous *Point
 }
 
