@@ -235,13 +235,12 @@ func (h *handler) liveReports(run *run, old map[string]string) ([]liveReport, ma
 	if err != nil {
 		return nil, nil, err
 	}
-	js := render.NewJSON(render.Dashboard{Name: run.d.Name, From: run.from, To: run.to, Zone: run.q.Zone, Results: run.results})
 	sig := map[string]string{}
 	var out []liveReport
 	for i, res := range run.results {
 		id := res.Report.ID
 		lr := liveReport{ID: id, Meta: cards[i].Meta}
-		for _, p := range js.Reports[i].Points {
+		for _, p := range cards[i].points {
 			lp := livePoint{Other: p.Other, Count: p.Count}
 			if b, err := p.Dimensions.MarshalJSON(); err == nil && !p.Other {
 				lp.Point = string(b)

@@ -207,6 +207,9 @@ type reportCard struct {
 	Sig     string
 	SVG     template.HTML
 	EditURL string
+	// points are the report's points as the JSON API writes them, which
+	// the live stream sends beside the card.
+	points []render.JSONPoint
 	// Table is set for a table chart, drawn as an HTML table.
 	Table *pointTable
 }
@@ -392,6 +395,7 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		if err != nil {
 			return nil, err
 		}
+		card.points = js.Reports[i].Points
 		card.Sig = sig
 		if canEdit {
 			card.EditURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(rep.ID) + "/edit" + keep
