@@ -88,6 +88,23 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v convr
 	return nil
 }
 
+// mayChange is the preamble of a change a URL names (DELETE …?version=N):
+// v may do action to d (else 403 with denied, formatted with d's name),
+// and the request names d's current version, which it returns.
+func mayChange(r *http.Request, d convreport.Dashboard, v convreport.Viewer, action convreport.Action, denied string) (int64, error) {
+	if !d.Can(v, action) {
+		return 0, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf(denied, d.Name)}
+	}
+	version, err := versionParam(r)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkVersion(d, version); err != nil {
+		return 0, err
+	}
+	return *version, nil
+}
+
 // versionParam reads the version a DELETE names in its query.
 func versionParam(r *http.Request) (*int64, error) {
 	if err := single(r.URL.Query()); err != nil {
@@ -111,18 +128,11 @@ func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v conv
 	if err != nil {
 		return err
 	}
-	if !d.Can(v, convreport.ActionDelete) {
-		return &Error{Status: http.StatusForbidden, Code: "forbidden",
-			Message: sprintf("only the owner of dashboard %q and admins may delete it", d.Name)}
-	}
-	version, err := versionParam(r)
+	version, err := mayChange(r, d, v, convreport.ActionDelete, "only the owner of dashboard %q and admins may delete it")
 	if err != nil {
 		return err
 	}
-	if err := checkVersion(d, version); err != nil {
-		return err
-	}
-	if err := h.cfg.Store.Delete(r.Context(), v, d.ID, *version); err != nil {
+	if err := h.cfg.Store.Delete(r.Context(), v, d.ID, version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -209,15 +219,7 @@ func (h *handler) removeReport(w http.ResponseWriter, r *http.Request, v convrep
 	if err != nil {
 		return err
 	}
-	if !d.Can(v, convreport.ActionEdit) {
-		return &Error{Status: http.StatusForbidden, Code: "forbidden",
-			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
-	}
-	version, err := versionParam(r)
-	if err != nil {
-		return err
-	}
-	if err := checkVersion(d, version); err != nil {
+	if _, err := mayChange(r, d, v, convreport.ActionEdit, "you may view dashboard %q but not edit it"); err != nil {
 		return err
 	}
 	nd, err := d.RemoveReport(r.PathValue("rid"))
