@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/convreport/convreport/sqlsource"
@@ -57,7 +58,10 @@ var wideningFilters = []string{
 func TestTenantsNeverSeeEachOther(t *testing.T) {
 	fixture := tenantFixture(5)
 	tenants := slices.Sorted(maps.Keys(fixture))
-	q := convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
+	q := convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC),
+		// The SLA template's policy, for its reports: a tenant's SLA
+		// measures must be its own too.
+		SLA: &convreport.SLASet{Policies: []*convreport.SLAPolicy{library.StandardSLA()}}}
 	schema := sourcetest.Schema()
 	ctx := context.Background()
 	for _, d := range dialects {
