@@ -7,7 +7,6 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 )
@@ -345,18 +344,30 @@ func (t *Table) compact() {
 // check validates a batch: each conversation against the schema, and its
 // IDs, which must be new to the table and to the batch unless replace.
 func (t *Table) check(cs []Conversation, replace bool) error {
-	var errs []error
 	valid := make([]bool, len(cs))
-	for i := range cs {
-		c := &cs[i]
-		if err := t.schema.Validate(c); err != nil {
-			if ve, ok := err.(*ValidationError); ok {
-				ve.Index = i
+	// Conversations are validated in parallel, in runs of rows whose
+	// errors are then joined in row order.
+	const run = 16 << 10
+	runErrs := make([][]error, (len(cs)+run-1)/run)
+	jobs := make([]func(), len(runErrs))
+	for k := range jobs {
+		jobs[k] = func() {
+			for i := k * run; i < min(len(cs), (k+1)*run); i++ {
+				if err := t.schema.Validate(&cs[i]); err != nil {
+					if ve, ok := err.(*ValidationError); ok {
+						ve.Index = i
+					}
+					runErrs[k] = append(runErrs[k], err)
+					continue
+				}
+				valid[i] = true
 			}
-			errs = append(errs, err)
-			continue
 		}
-		valid[i] = true
+	}
+	runJobs(jobs)
+	var errs []error
+	for _, e := range runErrs {
+		errs = append(errs, e...)
 	}
 	if replace {
 		return joinValidation(errs)
@@ -432,22 +443,20 @@ func (t *Table) find(id string) (si, r int, ok bool) {
 
 // indexIDs builds the segment's index of ID hashes.
 func (s *segment) indexIDs(seed maphash.Seed) {
+	type entry struct {
+		h uint64
+		r int32
+	}
+	es := make([]entry, s.n)
+	for r := range es {
+		es[r] = entry{maphash.String(seed, s.ids.at(r)), int32(r)}
+	}
+	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
 	s.idHash = make([]uint64, s.n)
 	s.idRow = make([]int32, s.n)
-	for r := range s.n {
-		s.idHash[r] = maphash.String(seed, s.ids.at(r))
-		s.idRow[r] = int32(r)
+	for k, e := range es {
+		s.idHash[k], s.idRow[k] = e.h, e.r
 	}
-	sort.Sort(byHash{s})
-}
-
-type byHash struct{ s *segment }
-
-func (b byHash) Len() int           { return b.s.n }
-func (b byHash) Less(i, j int) bool { return b.s.idHash[i] < b.s.idHash[j] }
-func (b byHash) Swap(i, j int) {
-	b.s.idHash[i], b.s.idHash[j] = b.s.idHash[j], b.s.idHash[i]
-	b.s.idRow[i], b.s.idRow[j] = b.s.idRow[j], b.s.idRow[i]
 }
 
 // encode turns cs into a segment sorted by creation time. The caller holds
@@ -460,12 +469,17 @@ func (t *Table) encode(cs []Conversation) *segment {
 		created[i] = cs[i].CreatedAt.UnixNano()
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int {
+	byCreation := func(a, b int32) int {
 		if c := cmp.Compare(created[a], created[b]); c != 0 {
 			return c
 		}
 		return cmp.Compare(cs[a].ID, cs[b].ID)
-	})
+	}
+	// Conversations usually arrive in creation order (an export, a log):
+	// checking costs one pass, sorting n log n comparisons.
+	if !slices.IsSortedFunc(order, byCreation) {
+		slices.SortFunc(order, byCreation)
+	}
 	s := t.schema
 	seg := &segment{n: n, cols: make([]column, len(s.props)), created: make([]int64, n)}
 	idBytes := 0
@@ -478,75 +492,108 @@ func (t *Table) encode(cs []Conversation) *segment {
 		seg.created[r] = created[i]
 	}
 	seg.ids = ids.done()
-	seg.indexIDs(t.dicts.seed)
 	d := t.dicts
+	// Columns are independent (each has its own dictionary), so they are
+	// encoded in parallel, the ID index alongside them.
+	jobs := []func(){func() { seg.indexIDs(d.seed) }}
 	for c, p := range s.props {
-		if p.Derived || p.Name == "ID" {
+		if p.Derived || p.Name == "ID" || p.Name == "CreatedAt" {
 			continue
 		}
-		col := &seg.cols[c]
-		switch p.Kind {
-		case KindString, KindEnum:
-			codes := make([]uint32, n)
-			get := stringField(p)
-			for r, i := range order {
-				if get != nil {
-					codes[r] = d.code(c, get(&cs[i]))
-				} else if v, ok := propertyValue(&cs[i], p); ok {
-					codes[r] = d.code(c, v.(string))
+		jobs = append(jobs, func() { encodeColumn(d, seg, c, p, cs, order) })
+	}
+	seg.cols[s.index["CreatedAt"]].ints = seg.created // kept once: every scan reads it
+	runJobs(jobs)
+	seg.zoneMaps()
+	return seg
+}
+
+// runJobs runs fns on up to GOMAXPROCS goroutines and waits for them.
+func runJobs(fns []func()) {
+	workers := min(defaultWorkers(), len(fns))
+	if workers <= 1 {
+		for _, f := range fns {
+			f()
+		}
+		return
+	}
+	next := make(chan func())
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for f := range next {
+				f()
+			}
+		})
+	}
+	for _, f := range fns {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+}
+
+// encodeColumn fills column c (property p) of seg from cs in the given
+// row order. It touches only column c's dictionary, so columns may be
+// encoded concurrently.
+func encodeColumn(d *dicts, seg *segment, c int, p Property, cs []Conversation, order []int32) {
+	n := seg.n
+	col := &seg.cols[c]
+	switch p.Kind {
+	case KindString, KindEnum:
+		codes := make([]uint32, n)
+		get := stringField(p)
+		for r, i := range order {
+			if get != nil {
+				codes[r] = d.code(c, get(&cs[i]))
+			} else if v, ok := propertyValue(&cs[i], p); ok {
+				codes[r] = d.code(c, v.(string))
+			}
+		}
+		col.codes = narrow(codes)
+	case KindBool:
+		codes := make([]uint32, n)
+		for r, i := range order {
+			if v, ok := propertyValue(&cs[i], p); ok {
+				codes[r] = 1
+				if v.(bool) {
+					codes[r] = 2
 				}
 			}
-			col.codes = narrow(codes)
-		case KindBool:
-			codes := make([]uint32, n)
-			for r, i := range order {
-				if v, ok := propertyValue(&cs[i], p); ok {
-					codes[r] = 1
-					if v.(bool) {
-						codes[r] = 2
-					}
-				}
+		}
+		col.codes = narrow(codes)
+	case KindTime:
+		col.ints = make([]int64, n)
+		get := timeField(p)
+		for r, i := range order {
+			var v time.Time
+			if get != nil {
+				v = get(&cs[i])
+			} else if x, ok := propertyValue(&cs[i], p); ok {
+				v = x.(time.Time)
 			}
-			col.codes = narrow(codes)
-		case KindTime:
-			if p.Name == "CreatedAt" {
-				col.ints = seg.created // kept once: every scan reads it
-				continue
+			col.ints[r] = nullTime
+			if !v.IsZero() {
+				col.ints[r] = v.UnixNano()
 			}
-			col.ints = make([]int64, n)
-			get := timeField(p)
-			for r, i := range order {
-				var v time.Time
-				if get != nil {
-					v = get(&cs[i])
-				} else if x, ok := propertyValue(&cs[i], p); ok {
-					v = x.(time.Time)
-				}
-				col.ints[r] = nullTime
-				if !v.IsZero() {
-					col.ints[r] = v.UnixNano()
-				}
+		}
+	case KindDuration:
+		col.ints = make([]int64, n)
+		for r, i := range order {
+			col.ints[r] = nullTime
+			if v, ok := propertyValue(&cs[i], p); ok {
+				col.ints[r] = int64(v.(time.Duration))
 			}
-		case KindDuration:
-			col.ints = make([]int64, n)
-			for r, i := range order {
-				col.ints[r] = nullTime
-				if v, ok := propertyValue(&cs[i], p); ok {
-					col.ints[r] = int64(v.(time.Duration))
-				}
-			}
-		case KindNumber:
-			col.floats = make([]float64, n)
-			for r, i := range order {
-				col.floats[r] = math.NaN()
-				if v, ok := propertyValue(&cs[i], p); ok {
-					col.floats[r] = v.(float64)
-				}
+		}
+	case KindNumber:
+		col.floats = make([]float64, n)
+		for r, i := range order {
+			col.floats[r] = math.NaN()
+			if v, ok := propertyValue(&cs[i], p); ok {
+				col.floats[r] = v.(float64)
 			}
 		}
 	}
-	seg.zoneMaps()
-	return seg
 }
 
 // stringField reads a built-in string field without boxing it; nil for
