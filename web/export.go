@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -265,11 +266,21 @@ type printPage struct {
 	Viewer         string
 	BackURL        string
 	Reports        []reportCard
+	// PeriodError says why the period asked for was replaced by the
+	// default one.
+	PeriodError string
 }
 
 // GET /dashboards/{id}/print?range=…
 func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
 	run, err := h.runFor(r, v)
+	// A bad period prints the default one and says why, as the dashboard
+	// page shows it, rather than an error page.
+	bad, isPeriod := periodError(err)
+	if isPeriod {
+		r = withoutPeriod(r)
+		run, err = h.runFor(r, v)
+	}
 	if err != nil {
 		return err
 	}
@@ -281,6 +292,9 @@ func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport
 	p := printPage{Base: base(r), AssetTag: h.assetTag, Name: run.d.Name, RangeLabel: rangeLabel(run.from, run.to, run.q.Zone),
 		Zone: run.q.Zone.String(), Generated: h.cfg.Now().In(run.q.Zone).Format("Jan 2, 2006 15:04 MST"),
 		Viewer: v.UserID, BackURL: "dashboards/" + url.PathEscape(run.d.ID) + keep, Reports: cards}
+	if isPeriod {
+		p.PeriodError = strings.TrimSuffix(sentence(bad.Message), ".")
+	}
 	var buf bytes.Buffer
 	if err := printTemplate.Execute(&buf, p); err != nil {
 		return err

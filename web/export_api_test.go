@@ -267,6 +267,14 @@ func TestBadPeriodInline(t *testing.T) {
 		require.Contains(t, body, `id="report-conversations-by-rep"`, "the reports are there")
 	}
 	require.NotContains(t, page(t, f, "/dashboards/chat?"+last30, "ana", http.StatusOK), `id="range-error"`)
+
+	// The print layout too: the default period, and why.
+	body := page(t, f, "/dashboards/chat/print?tz=Mars/Base", "ana", http.StatusOK)
+	require.Contains(t, body, `id="range-error"`)
+	require.Contains(t, body, `Tz &#34;Mars/Base&#34; is not an IANA time zone`)
+	require.Contains(t, body, "May 2, 2025 – May 31, 2025")
+	require.Contains(t, body, `id="report-conversations-by-rep"`)
+	require.NotContains(t, page(t, f, "/dashboards/chat/print?"+last30, "ana", http.StatusOK), `id="range-error"`)
 }
 
 // "This month" on the 12th at 15:00 draws 12 days, not 30: the run (and
