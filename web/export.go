@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -273,14 +272,9 @@ type printPage struct {
 
 // GET /dashboards/{id}/print?range=…
 func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
-	run, err := h.runFor(r, v)
 	// A bad period prints the default one and says why, as the dashboard
 	// page shows it, rather than an error page.
-	bad, isPeriod := periodError(err)
-	if isPeriod {
-		r = withoutPeriod(r)
-		run, err = h.runFor(r, v)
-	}
+	run, r, note, err := h.runForPage(r, v)
 	if err != nil {
 		return err
 	}
@@ -292,9 +286,7 @@ func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport
 	p := printPage{Base: base(r), AssetTag: h.assetTag, Name: run.d.Name, RangeLabel: rangeLabel(run.from, run.to, run.q.Zone),
 		Zone: run.q.Zone.String(), Generated: h.cfg.Now().In(run.q.Zone).Format("Jan 2, 2006 15:04 MST"),
 		Viewer: v.UserID, BackURL: "dashboards/" + url.PathEscape(run.d.ID) + keep, Reports: cards}
-	if isPeriod {
-		p.PeriodError = strings.TrimSuffix(sentence(bad.Message), ".")
-	}
+	p.PeriodError = note
 	var buf bytes.Buffer
 	if err := printTemplate.Execute(&buf, p); err != nil {
 		return err

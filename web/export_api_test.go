@@ -328,3 +328,21 @@ func TestExportHonoursTheView(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
 	require.Contains(t, w.Body.String(), `"field":"filters"`)
 }
+
+// A page drops only the parameter that is wrong: a bad period keeps the
+// view's filters, and a bad filter keeps the period; the note says which.
+func TestBadViewParameterKeepsTheRest(t *testing.T) {
+	f := newFixture(t)
+	filters := url.QueryEscape(`[{"property":"Team","op":"is_any_of","values":["Support"]}]`)
+	body := page(t, f, "/dashboards/chat?tz=Mars/Base&filters="+filters, "ana", http.StatusOK)
+	require.Contains(t, body, "Showing the default period instead.")
+	require.Contains(t, body, `class="chip chip-view"`, "the view's filter is kept")
+
+	body = page(t, f, "/dashboards/chat?range=last_7_days&filters=nope", "ana", http.StatusOK)
+	require.Contains(t, body, "Showing the dashboard without these filters.")
+	require.NotContains(t, body, `class="chip chip-view"`)
+	require.Contains(t, body, `value="last_7_days" selected`, "the period is kept")
+
+	body = page(t, f, "/dashboards/chat?tz=Mars/Base&filters=nope", "ana", http.StatusOK)
+	require.Contains(t, body, `id="range-error"`, "both wrong: both dropped, the first said")
+}

@@ -283,16 +283,12 @@ var commonZones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berli
 
 // GET /dashboards/{id}
 func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
-	run, err := h.runFor(r, v)
 	typed := periodOf(r.URL.Query())
-	bad, isPeriod := periodError(err)
-	if isPeriod {
-		r = withoutPeriod(r) // period_error.go
-		run, err = h.runFor(r, v)
-	}
+	run, r, note, err := h.runForPage(r, v) // period_error.go
 	if err != nil {
 		return err
 	}
+	isPeriod := note != ""
 	d, q := run.d, run.q
 	pr := periodOf(r.URL.Query())
 	p := dashboardPage{
@@ -323,7 +319,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	}
 	if isPeriod {
 		// The form keeps what was typed, to correct it.
-		p.PeriodError = strings.TrimSuffix(sentence(bad.Message), ".")
+		p.PeriodError = note
 		if typed.TZ != "" {
 			p.TZ = typed.TZ
 		}

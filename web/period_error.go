@@ -3,12 +3,20 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/convreport/convreport"
 )
 
-// periodError returns the message of err when it is a bad period
-// parameter (range, from, to, tz, now, week_start): the dashboard page
-// says it next to the date range form and shows the default period,
-// instead of an error page that loses the dashboard.
+// periodKeys are the query parameters that choose a page's period.
+var periodKeys = []string{"range", "from", "to", "tz", "now", "week_start"}
+
+// periodError returns the error when err is about a bad query parameter
+// of a page's view: its period (range, from, to, tz, now, week_start), its
+// dashboard filters or its comparison. The dashboard page says it next to
+// the date range form and shows the view without that parameter, instead
+// of an error page that loses the dashboard.
 func periodError(err error) (*Error, bool) {
 	var e *Error
 	if !errors.As(err, &e) || e.Status != http.StatusBadRequest || e.Code != "invalid_query" {
@@ -17,9 +25,55 @@ func periodError(err error) (*Error, bool) {
 	return e, true
 }
 
-// withoutPeriod is r with no query parameters: the default period.
-func withoutPeriod(r *http.Request) *http.Request {
+// withoutPeriod is r without the parameters e is about: every period
+// parameter when e is about one of them (the default period), else the
+// one e names, so that the rest of the view (filters, comparison, a good
+// period) is kept.
+func withoutPeriod(r *http.Request, e *Error) *http.Request {
 	r2 := r.Clone(r.Context())
-	r2.URL.RawQuery = ""
+	q := r2.URL.Query()
+	if e.Field == "" || slices.Contains(periodKeys, e.Field) {
+		for _, k := range periodKeys {
+			q.Del(k)
+		}
+	} else {
+		q.Del(e.Field)
+	}
+	r2.URL.RawQuery = q.Encode()
 	return r2
+}
+
+// fallbackNote is what a page says when e's parameter was dropped: the
+// problem, then what is shown instead.
+func fallbackNote(e *Error) string {
+	msg := strings.TrimSuffix(sentence(e.Message), ".") + ". "
+	switch {
+	case e.Field == "" || slices.Contains(periodKeys, e.Field):
+		return msg + "Showing the default period instead."
+	case e.Field == "filters":
+		return msg + "Showing the dashboard without these filters."
+	case e.Field == "compare":
+		return msg + "Showing it without a comparison."
+	}
+	return msg + "Showing the dashboard without it."
+}
+
+// runForPage is runFor for a page: a bad parameter of the view is dropped
+// (and said, in note) rather than turned into an error page.
+func (h *handler) runForPage(r *http.Request, v convreport.Viewer) (*run, *http.Request, string, error) {
+	run, err := h.runFor(r, v)
+	note := ""
+	// Two tries: a period and a filter may both be wrong.
+	for range 2 {
+		bad, ok := periodError(err)
+		if !ok {
+			break
+		}
+		if note == "" {
+			note = fallbackNote(bad)
+		}
+		r = withoutPeriod(r, bad)
+		run, err = h.runFor(r, v)
+	}
+	return run, r, note, err
 }
