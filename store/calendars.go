@@ -2,78 +2,10 @@ package store
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/convreport/convreport"
 )
-
-// calendarKeeper is where a store's business-hours calendars live; its
-// methods are called with the core's mutex held and exchange copies.
-type calendarKeeper interface {
-	getCalendars() (*convreport.CalendarSet, error)
-	putCalendars(*convreport.CalendarSet) error
-}
-
-// memCalendars keeps the calendars of a Memory store, as JSON so that a
-// caller's later change to its set changes nothing here.
-type memCalendars struct{ b []byte }
-
-func (m *memCalendars) getCalendars() (*convreport.CalendarSet, error) {
-	return decodeCalendars(m.b)
-}
-
-func (m *memCalendars) putCalendars(s *convreport.CalendarSet) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	m.b = b
-	return nil
-}
-
-func decodeCalendars(b []byte) (*convreport.CalendarSet, error) {
-	s := &convreport.CalendarSet{}
-	if len(b) == 0 {
-		return s, nil
-	}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// calendarsFile is the name of a Dir's calendar file: it starts with "_",
-// which no dashboard ID does, so listing dashboards skips it.
-const calendarsFile = "_calendars.json"
-
-func (f fileBackend) getCalendars() (*convreport.CalendarSet, error) {
-	p := filepath.Join(f.dir, calendarsFile)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &convreport.CalendarSet{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("convreport/store: %w", err)
-	}
-	s, err := decodeCalendars(b)
-	if err != nil {
-		return nil, &FileError{Path: p, Err: err}
-	}
-	return s, nil
-}
-
-func (f fileBackend) putCalendars(s *convreport.CalendarSet) error {
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeAtomic(f.dir, filepath.Join(f.dir, calendarsFile), append(b, '\n'))
-}
 
 // calendars returns the stored calendars (an empty set when none).
 func (c *core) calendars(ctx context.Context) (*convreport.CalendarSet, error) {
@@ -82,7 +14,7 @@ func (c *core) calendars(ctx context.Context) (*convreport.CalendarSet, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.cal.getCalendars()
+	return c.cal.get()
 }
 
 // saveCalendars replaces the calendars, for an admin, when the set is
@@ -111,7 +43,7 @@ func (c *core) saveCalendars(ctx context.Context, v convreport.Viewer, s *convre
 			return fmt.Errorf("%w (dashboard %q still names it)", err, d.ID)
 		}
 	}
-	return c.cal.putCalendars(s)
+	return c.cal.put(s)
 }
 
 // checkCalendars reports a calendar d names that the store lacks; called
@@ -120,7 +52,7 @@ func (c *core) checkCalendars(d convreport.Dashboard) error {
 	if d.Calendar == "" && !reportsNameCalendars(d) {
 		return nil
 	}
-	s, err := c.cal.getCalendars()
+	s, err := c.cal.get()
 	if err != nil {
 		return err
 	}

@@ -66,8 +66,8 @@ func OpenDir(dir string, opts ...Option) (*Dir, error) {
 	}
 	d := &Dir{}
 	d.c.b = fileBackend{dir: dir}
-	d.c.cal = fileBackend{dir: dir}
-	d.c.sla = fileBackend{dir: dir}
+	d.c.cal = fileKeeper[convreport.CalendarSet]{dir, "_calendars.json"}
+	d.c.sla = fileKeeper[convreport.SLASet]{dir, "_sla.json"}
 	d.c.cfg = newConfig(opts)
 	return d, nil
 }

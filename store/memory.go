@@ -18,8 +18,8 @@ var _ Store = (*Memory)(nil)
 func NewMemory(opts ...Option) *Memory {
 	m := &Memory{}
 	m.c.b = mapBackend{}
-	m.c.cal = &memCalendars{}
-	m.c.sla = &memSLA{}
+	m.c.cal = &memKeeper[convreport.CalendarSet]{}
+	m.c.sla = &memKeeper[convreport.SLASet]{}
 	m.c.cfg = newConfig(opts)
 	return m
 }

@@ -2,84 +2,19 @@ package store
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/convreport/convreport"
 )
 
-// slaKeeper is where a store's SLA policies live; its methods are called
-// with the core's mutex held and exchange copies.
-type slaKeeper interface {
-	getSLA() (*convreport.SLASet, error)
-	putSLA(*convreport.SLASet) error
-}
-
-// memSLA keeps the policies of a Memory store as JSON, so that a caller's
-// later change to its set changes nothing here.
-type memSLA struct{ b []byte }
-
-func (m *memSLA) getSLA() (*convreport.SLASet, error) { return decodeSLA(m.b) }
-
-func (m *memSLA) putSLA(s *convreport.SLASet) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	m.b = b
-	return nil
-}
-
-func decodeSLA(b []byte) (*convreport.SLASet, error) {
-	s := &convreport.SLASet{}
-	if len(b) == 0 {
-		return s, nil
-	}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// slaFile is the name of a Dir's policy file; like the calendars' it
-// starts with "_", which no dashboard ID does.
-const slaFile = "_sla.json"
-
-func (f fileBackend) getSLA() (*convreport.SLASet, error) {
-	p := filepath.Join(f.dir, slaFile)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &convreport.SLASet{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("convreport/store: %w", err)
-	}
-	s, err := decodeSLA(b)
-	if err != nil {
-		return nil, &FileError{Path: p, Err: err}
-	}
-	return s, nil
-}
-
-func (f fileBackend) putSLA(s *convreport.SLASet) error {
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeAtomic(f.dir, filepath.Join(f.dir, slaFile), append(b, '\n'))
-}
-
+// slaPolicies returns the stored SLA policies (an empty set when none).
 func (c *core) slaPolicies(ctx context.Context) (*convreport.SLASet, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.sla.getSLA()
+	return c.sla.get()
 }
 
 // saveSLA replaces the policies, for an admin, when the set is valid and
@@ -110,7 +45,7 @@ func (c *core) saveSLA(ctx context.Context, v convreport.Viewer, s *convreport.S
 			return fmt.Errorf("%w (dashboard %q still measures it)", err, d.ID)
 		}
 	}
-	return c.sla.putSLA(s)
+	return c.sla.put(s)
 }
 
 // checkSLA reports a policy d's reports measure that the store lacks;
@@ -119,7 +54,7 @@ func (c *core) checkSLA(d convreport.Dashboard) error {
 	if !d.UsesSLA() {
 		return nil
 	}
-	s, err := c.sla.getSLA()
+	s, err := c.sla.get()
 	if err != nil {
 		return err
 	}

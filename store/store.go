@@ -68,8 +68,8 @@ type backend interface {
 type core struct {
 	mu  sync.Mutex
 	b   backend
-	cal calendarKeeper
-	sla slaKeeper
+	cal keeper[convreport.CalendarSet]
+	sla keeper[convreport.SLASet]
 	cfg config
 }
 
