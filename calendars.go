@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/convreport/convreport/internal/colstore"
 )
 
 // CalendarSet holds named business-hours calendars and says which calendar
@@ -314,11 +316,11 @@ func newBizHours(name string, def *Calendar, set *CalendarSet) *bizHours {
 // rowBetween returns the business time from start to end (Unix
 // nanoseconds) of row r: by the calendar of the row's inbox, or the
 // default one.
-func (b *bizHours) rowBetween(t *Table, seg *segment, r int, start, end int64) int64 {
+func (b *bizHours) rowBetween(t *Table, seg *colstore.Segment, r int, start, end int64) int64 {
 	bc := &b.def
 	if len(b.inbox) > 0 {
 		bt := b.forTable(t)
-		if code := seg.cols[bt.col].codes.at(r); int(code) < len(bt.cals) && bt.cals[code] != nil {
+		if code := seg.Cols[bt.col].Codes.At(r); int(code) < len(bt.cals) && bt.cals[code] != nil {
 			bc = bt.cals[code]
 		}
 	}
@@ -331,7 +333,7 @@ func (b *bizHours) forTable(t *Table) *bizTable {
 		return bt
 	}
 	col := t.schema.index["Inbox"]
-	dict := t.views[col]
+	dict := t.cols.Dict(col)
 	bt := &bizTable{t: t, col: col, cals: make([]*openTimes, len(dict))}
 	for code, v := range dict {
 		if code != 0 {

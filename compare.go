@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/convreport/convreport/internal/civil"
 	"github.com/shopspring/decimal"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // Compare says which earlier period a run compares its points with.

@@ -3,11 +3,12 @@ package convreport
 import (
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"strings"
 	"time"
 
 	"github.com/convreport/convreport/internal/civil"
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // ReportError says what is wrong with a report definition.
@@ -230,16 +231,16 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 
 // rowRange returns the rows of a segment (sorted by CreatedAt) that can
 // fall in the plan's date range.
-func (p *compiled) rowRange(seg *segment) (lo, hi int) {
+func (p *compiled) rowRange(seg *colstore.Segment) (lo, hi int) {
 	switch {
 	case p.snapshot:
-		return 0, searchAfter(seg.created, p.now)
+		return 0, searchAfter(seg.Created, p.now)
 	case p.dateCreated:
-		return searchFrom(seg.created, p.from), searchFrom(seg.created, p.to)
+		return searchFrom(seg.Created, p.from), searchFrom(seg.Created, p.to)
 	case p.dateAfterNew:
-		return 0, searchFrom(seg.created, p.to)
+		return 0, searchFrom(seg.Created, p.to)
 	}
-	return 0, seg.n
+	return 0, seg.N
 }
 
 // searchFrom returns the first index with a[i] >= v.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"iter"
 	mbits "math/bits"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/convreport/convreport/internal/civil"
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // MaxPageSize is the default cap on the rows of one drill-down page.
@@ -140,9 +141,9 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	// apart and joined in order, so the list stays in creation order.
 	type item struct{ seg, base, lo, hi int }
 	var items []item
-	for si, seg := range t.segs {
+	for si, seg := range t.cols.Segments() {
 		lo, hi := pl.rowRange(seg)
-		for base := lo - lo%chunkRows; base < hi; base += chunkRows {
+		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
 			items = append(items, item{si, base, lo, hi})
 		}
 	}
@@ -165,9 +166,9 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 					return
 				}
 				it := items[k]
-				seg := t.segs[it.seg]
-				n := min(chunkRows, seg.n-it.base)
-				m := t.live(it.seg, it.base, n)
+				seg := t.cols.Segments()[it.seg]
+				n := min(colstore.ChunkRows, seg.N-it.base)
+				m := t.cols.Live(it.seg, it.base, n)
 				clipRange(&m, it.base, n, it.lo, it.hi)
 				lc.reset()
 				if err := cp.eval(ec, lc, seg, it.base, n, &m, &m); err != nil {
@@ -196,11 +197,11 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	for _, f := range found {
 		d.refs = append(d.refs, f...)
 	}
-	if len(t.segs) > 1 {
+	if len(t.cols.Segments()) > 1 {
 		// Each segment is in creation order; the list must be as a whole.
 		slices.SortFunc(d.refs, func(a, b rowRef) int {
-			sa, sb := t.segs[a.seg], t.segs[b.seg]
-			if rowLess(sa, int(a.row), sb, int(b.row)) {
+			sa, sb := t.cols.Segments()[a.seg], t.cols.Segments()[b.seg]
+			if colstore.RowLess(sa, int(a.row), sb, int(b.row)) {
 				return -1
 			}
 			return 1
@@ -214,16 +215,16 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 
 // rowKey returns the group key of row r, which passed the plan's filter
 // (date conditions included).
-func (p *compiled) rowKey(seg *segment, r int, l layout) uint64 {
+func (p *compiled) rowKey(seg *colstore.Segment, r int, l layout) uint64 {
 	var date int64
 	if p.dateCreated {
-		date = seg.created[r]
+		date = seg.Created[r]
 	} else {
-		date = seg.cols[p.dateCol].ints[r]
+		date = seg.Cols[p.dateCol].Ints[r]
 	}
 	var key uint64
 	for j, c := range p.dims {
-		key += uint64(seg.cols[c].codes.at(r)) * l.strides[j]
+		key += uint64(seg.Cols[c].Codes.At(r)) * l.strides[j]
 	}
 	if p.startsNano != nil {
 		key += uint64(civil.IndexNanos(p.startsNano, date)) * l.strideB
@@ -284,17 +285,17 @@ func (d *Drill) SortBy(property string, desc bool) error {
 		return fmt.Errorf("convreport: drill-down sort: %w", err)
 	}
 	c := d.t.schema.index[p.Name]
-	value := func(seg *segment, row int) (any, bool) { return d.t.value(seg, c, row) }
+	value := func(seg *colstore.Segment, row int) (any, bool) { return d.t.value(seg, c, row) }
 	if m := derivedMetric(p); d.biz != nil && m != metricNone {
 		// Business time, as the rows list it.
 		ec := newEvalCtx(context.Background(), d.t)
-		value = func(seg *segment, row int) (any, bool) {
+		value = func(seg *colstore.Segment, row int) (any, bool) {
 			v, ok := ec.metric(seg, row, m, d.biz)
 			return time.Duration(v), ok
 		}
 	}
 	slices.SortStableFunc(d.refs, func(a, b rowRef) int {
-		sa, sb := d.t.segs[a.seg], d.t.segs[b.seg]
+		sa, sb := d.t.cols.Segments()[a.seg], d.t.cols.Segments()[b.seg]
 		va, ka := value(sa, int(a.row))
 		vb, kb := value(sb, int(b.row))
 		if ka != kb {
@@ -311,7 +312,7 @@ func (d *Drill) SortBy(property string, desc bool) error {
 			}
 		}
 		if r == 0 {
-			r = cmp.Compare(sa.ids.at(int(a.row)), sb.ids.at(int(b.row)))
+			r = cmp.Compare(sa.IDs.At(int(a.row)), sb.IDs.At(int(b.row)))
 		}
 		return r
 	})
@@ -360,7 +361,7 @@ func (d *Drill) rows(offset, limit int) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		for i := offset; i < min(len(d.refs), offset+limit); i++ {
 			ref := d.refs[i]
-			if !yield(d.t.conversation(d.t.segs[ref.seg], int(ref.row))) {
+			if !yield(d.t.conversation(d.t.cols.Segments()[ref.seg], int(ref.row))) {
 				return
 			}
 		}

@@ -3,11 +3,13 @@ package convreport
 import (
 	"context"
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"math"
 	mbits "math/bits"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // bindPred resolves the query-dependent constants of a filter plan (dates
@@ -125,7 +127,7 @@ func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 	cp.col = col
 	switch Kind(p.Field.Kind) {
 	case KindString, KindEnum, KindBool:
-		dict := t.views[col]
+		dict := t.cols.Dict(col)
 		if p.Op == filter.Eq {
 			cp.kind, cp.eq = leafEqCode, -1
 			if k, found := t.dictCode(col, p.Vals[0]); found {
@@ -140,7 +142,7 @@ func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 			if Kind(p.Field.Kind) == KindBool {
 				v = s == "true"
 			}
-			cp.match[code] = uint8(b2u(evalLeaf(p, v, code != 0)))
+			cp.match[code] = uint8(colstore.B2U(evalLeaf(p, v, code != 0)))
 		}
 		return cp
 	case KindTime, KindDuration:
@@ -217,11 +219,8 @@ func (t *Table) dictCode(col int, v any) (uint32, bool) {
 		if v == "" {
 			return 0, false
 		}
-		t.dicts.mu.Lock()
-		k, ok := t.dicts.idx[col][v]
-		t.dicts.mu.Unlock()
 		// A code assigned after this snapshot names no row of it.
-		return k, ok && int(k) < len(t.views[col])
+		return t.cols.Lookup(col, v)
 	}
 	return 0, false
 }
@@ -267,24 +266,16 @@ func evalLeaf(p *filter.Pred, v any, known bool) bool {
 	panic(fmt.Sprintf("convreport: internal: operator %d on a string column", p.Op))
 }
 
-// chunk is the unit of evaluation: up to 64 × chunkWords rows, one bit each.
-const (
-	chunkWords = 16
-	chunkRows  = 64 * chunkWords
-)
-
-type mask [chunkWords]uint64
-
 // eval sets out to in ∧ p for rows base … base+n-1 of seg (bit j ↔ row
 // base+j). Rows not in in are never evaluated, so a costly residual
 // expression runs only where the cheap conditions before it passed.
-func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, in *mask, out *mask) error {
+func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
 	words := (n + 63) / 64
 	if cp.id >= 0 {
 		// A native leaf costs the same on every row, so compute it once
 		// for the whole chunk and share it.
 		if !lc.valid[cp.id] {
-			var all mask
+			var all colstore.Mask
 			for j := 0; j < n; j += 64 {
 				all[j/64] = ^uint64(0)
 				if rem := n - j; rem < 64 {
@@ -306,7 +297,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 		*out = *in
 		return nil
 	case filter.False:
-		*out = mask{}
+		*out = colstore.Mask{}
 		return nil
 	case filter.And:
 		cur := *in
@@ -318,10 +309,10 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 		*out = cur
 		return nil
 	case filter.Or:
-		var acc mask
+		var acc colstore.Mask
 		rest := *in
 		for _, k := range cp.kids {
-			var got mask
+			var got colstore.Mask
 			if err := k.eval(ec, lc, seg, base, n, &rest, &got); err != nil {
 				return err
 			}
@@ -333,7 +324,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 		*out = acc
 		return nil
 	case filter.Not:
-		var got mask
+		var got colstore.Mask
 		src := *in
 		if err := cp.kids[0].eval(ec, lc, seg, base, n, &src, &got); err != nil {
 			return err
@@ -348,68 +339,68 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *segment, base, n int, i
 
 // leafCache holds one chunk's native leaf results, per worker.
 type leafCache struct {
-	masks []mask
+	masks []colstore.Mask
 	valid []bool
 }
 
 func newLeafCache(ec *evalCtx) *leafCache {
-	return &leafCache{masks: make([]mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
+	return &leafCache{masks: make([]colstore.Mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
 }
 
 func (lc *leafCache) reset() { clear(lc.valid) }
 
 // evalLeaf sets out to in ∧ leaf for one leaf node.
-func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, out *mask) error {
+func (cp *colPred) evalLeaf(ec *evalCtx, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
 	words := (n + 63) / 64
 	switch cp.kind {
 	case leafEqCode:
 		if cp.eq < 0 {
-			*out = mask{}
+			*out = colstore.Mask{}
 			return nil
 		}
-		codes := seg.cols[cp.col].codes
+		codes := seg.Cols[cp.col].Codes
 		switch {
-		case codes.w8 != nil:
-			eqBits(codes.w8[base:base+n], uint32(cp.eq), in, out)
-		case codes.w16 != nil:
-			eqBits(codes.w16[base:base+n], uint32(cp.eq), in, out)
+		case codes.W8 != nil:
+			colstore.EqBits(codes.W8[base:base+n], uint32(cp.eq), in, out)
+		case codes.W16 != nil:
+			colstore.EqBits(codes.W16[base:base+n], uint32(cp.eq), in, out)
 		default:
-			eqBits(codes.w32[base:base+n], uint32(cp.eq), in, out)
+			colstore.EqBits(codes.W32[base:base+n], uint32(cp.eq), in, out)
 		}
 	case leafCodes:
-		codes := seg.cols[cp.col].codes
+		codes := seg.Cols[cp.col].Codes
 		switch {
-		case codes.w8 != nil:
-			matchBits(codes.w8[base:base+n], cp.match, in, out)
-		case codes.w16 != nil:
-			matchBits(codes.w16[base:base+n], cp.match, in, out)
+		case codes.W8 != nil:
+			colstore.MatchBits(codes.W8[base:base+n], cp.match, in, out)
+		case codes.W16 != nil:
+			colstore.MatchBits(codes.W16[base:base+n], cp.match, in, out)
 		default:
-			matchBits(codes.w32[base:base+n], cp.match, in, out)
+			colstore.MatchBits(codes.W32[base:base+n], cp.match, in, out)
 		}
 	case leafInts:
-		vals := seg.cols[cp.col].ints[base : base+n]
+		vals := seg.Cols[cp.col].Ints[base : base+n]
 		if lo, hi, ok := cp.interval(); ok {
 			// Known values within [lo, hi]: one unsigned comparison a row,
 			// and whole chunks decided from the column's zone map.
-			if z, ok := seg.zone(cp.col, base, n); ok {
-				if z.max < lo || z.min > hi {
-					*out = mask{}
+			if z, ok := seg.Zone(cp.col, base, n); ok {
+				if z.Max < lo || z.Min > hi {
+					*out = colstore.Mask{}
 					return nil
 				}
-				if !z.nulls && z.min >= lo && z.max <= hi {
+				if !z.Nulls && z.Min >= lo && z.Max <= hi {
 					*out = *in
 					return nil
 				}
 			}
 			if hi < lo {
-				*out = mask{}
+				*out = colstore.Mask{}
 				return nil
 			}
 			span := uint64(hi - lo)
 			for w := 0; w < words; w++ {
 				var b uint64
 				for j, v := range vals[w*64 : min(w*64+64, n)] {
-					b |= b2u(uint64(v-lo) <= span) << j
+					b |= colstore.B2U(uint64(v-lo) <= span) << j
 				}
 				out[w] = in[w] & b
 			}
@@ -418,7 +409,7 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, v := range vals[w*64 : min(w*64+64, n)] {
-				b |= b2u(cp.testInt(v, v != nullTime)) << j
+				b |= colstore.B2U(cp.testInt(v, v != colstore.Null)) << j
 			}
 			out[w] = in[w] & b
 		}
@@ -434,7 +425,7 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 			out[w] = in[w] & b
 		}
 	case leafFloats:
-		vals := seg.cols[cp.col].floats[base : base+n]
+		vals := seg.Cols[cp.col].Floats[base : base+n]
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, v := range vals[w*64 : min(w*64+64, n)] {
@@ -475,19 +466,10 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *segment, base, n int, in *mask, ou
 	return nil
 }
 
-// b2u is 1 for true: the compiler turns it into a flag move, so the
-// column loops above do not branch on the data.
-func b2u(b bool) uint64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // interval returns the closed interval of known values an ordered leaf on
 // an int column accepts; false for other operators.
 func (cp *colPred) interval() (lo, hi int64, ok bool) {
-	const first = nullTime + 1 // the smallest known value
+	const first = colstore.Null + 1 // the smallest known value
 	switch cp.op {
 	case filter.Lt:
 		return first, cp.i64 - 1, cp.i64 > first
@@ -565,21 +547,21 @@ func (cp *colPred) testFloat(v float64) bool {
 // metric returns a duration metric of row r in nanoseconds, and false when
 // it does not apply (no agent reply, not closed). With a calendar, only
 // business time counts.
-func (ec *evalCtx) metric(seg *segment, r, metric int, cal *bizHours) (int64, bool) {
-	created := seg.created[r]
+func (ec *evalCtx) metric(seg *colstore.Segment, r, metric int, cal *bizHours) (int64, bool) {
+	created := seg.Created[r]
 	var start, end int64
 	switch metric {
 	case metricFirstResponse:
-		end = seg.cols[ec.response].ints[r]
-		start = agentClockStart(created, seg.cols[ec.assigned].ints[r], end)
+		end = seg.Cols[ec.response].Ints[r]
+		start = agentClockStart(created, seg.Cols[ec.assigned].Ints[r], end)
 	case metricWait:
-		end, start = seg.cols[ec.response].ints[r], created
+		end, start = seg.Cols[ec.response].Ints[r], created
 	case metricClose:
-		end, start = seg.cols[ec.closed].ints[r], created
+		end, start = seg.Cols[ec.closed].Ints[r], created
 	default:
 		return 0, false
 	}
-	if end == nullTime {
+	if end == colstore.Null {
 		return 0, false
 	}
 	if cal != nil {
@@ -590,10 +572,10 @@ func (ec *evalCtx) metric(seg *segment, r, metric int, cal *bizHours) (int64, bo
 
 // agentClockStart is where the agent first response time starts: the first
 // assignment if it came strictly before the reply, else creation (see
-// Conversation.AgentFirstResponseTime). nullTime is the smallest int64, so
+// Conversation.AgentFirstResponseTime). colstore.Null is the smallest int64, so
 // an unknown assignment is never before a reply.
 func agentClockStart(created, assigned, reply int64) int64 {
-	if assigned != nullTime && assigned < reply {
+	if assigned != colstore.Null && assigned < reply {
 		return assigned
 	}
 	return created
@@ -601,17 +583,17 @@ func agentClockStart(created, assigned, reply int64) int64 {
 
 // metricChunk computes a duration metric for the rows of m in a chunk: the
 // value in vals and a bit in has where the metric applies.
-func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, cal *bizHours, vals *[chunkRows]int64, has *mask) {
-	*has = mask{}
-	created := seg.created[base : base+n]
+func (ec *evalCtx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask, metric int, cal *bizHours, vals *[colstore.ChunkRows]int64, has *colstore.Mask) {
+	*has = colstore.Mask{}
+	created := seg.Created[base : base+n]
 	var start, end []int64
 	switch metric {
 	case metricFirstResponse:
-		start, end = seg.cols[ec.assigned].ints[base:base+n], seg.cols[ec.response].ints[base:base+n]
+		start, end = seg.Cols[ec.assigned].Ints[base:base+n], seg.Cols[ec.response].Ints[base:base+n]
 	case metricWait:
-		end = seg.cols[ec.response].ints[base : base+n]
+		end = seg.Cols[ec.response].Ints[base : base+n]
 	case metricClose:
-		end = seg.cols[ec.closed].ints[base : base+n]
+		end = seg.Cols[ec.closed].Ints[base : base+n]
 	}
 	for w := 0; w < (n+63)/64; w++ {
 		var h uint64
@@ -619,7 +601,7 @@ func (ec *evalCtx) metricChunk(seg *segment, base, n int, m *mask, metric int, c
 			j := mbits.TrailingZeros64(b)
 			i := w*64 + j
 			e := end[i]
-			if e == nullTime {
+			if e == colstore.Null {
 				continue
 			}
 			s := created[i]

@@ -3,8 +3,5 @@ package convreport
 // TableStorage reports how many rows t stores, live or dead, and in how
 // many segments: what tests of reclaiming need to see.
 func TableStorage(t *Table) (stored, segs int) {
-	for _, s := range t.segs {
-		stored += s.n
-	}
-	return stored, len(t.segs)
+	return t.cols.Stored(), len(t.cols.Segments())
 }

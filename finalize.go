@@ -186,7 +186,7 @@ func dimValue(p *compiled, dicts [][]string, j int, code uint32) DimensionValue 
 func tableDicts(t *Table, p *compiled) [][]string {
 	out := make([][]string, len(p.dims))
 	for j, c := range p.dims {
-		out[j] = t.views[c]
+		out[j] = t.cols.Dict(c)
 	}
 	return out
 }

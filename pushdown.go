@@ -3,9 +3,10 @@ package convreport
 import (
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"math/big"
 	"time"
+
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // Pushdown is what the engine hands an [Aggregator]: the resolved query and

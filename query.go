@@ -2,9 +2,10 @@ package convreport
 
 import (
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // Weekday is a day of the week, as every part of the API names one (week

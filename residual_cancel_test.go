@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // A costly residual expression (one the engine cannot evaluate on columns)
@@ -32,9 +34,9 @@ func TestResidualRowsCheckCancellation(t *testing.T) {
 		ec := newEvalCtx(ctx, tab)
 		cp := prepare(ec, f.tree(), FilterEnv{})
 		lc := newLeafCache(ec)
-		seg := tab.segs[0]
-		n := min(len(cs), chunkRows)
-		var in, out mask
+		seg := tab.cols.Segments()[0]
+		n := min(len(cs), colstore.ChunkRows)
+		var in, out colstore.Mask
 		for j := range n {
 			in[j/64] |= 1 << (j % 64)
 		}

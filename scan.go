@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/convreport/convreport/internal/civil"
+	"github.com/convreport/convreport/internal/colstore"
 )
 
 // groups accumulates one report's measure per group. A group's key packs
@@ -114,7 +115,7 @@ func newLayout(t *Table, p *compiled) (layout, error) {
 	var l layout
 	stride := uint64(1)
 	for _, c := range p.dims {
-		card := uint64(len(t.views[c]))
+		card := uint64(len(t.cols.Dict(c)))
 		l.cards = append(l.cards, card)
 		l.strides = append(l.strides, stride)
 		hi, lo := mbits.Mul64(stride, card)
@@ -183,9 +184,9 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 		n    int
 	}
 	var items []item
-	ranges := make([][][2]int, len(t.segs)) // [seg][plan] → [lo, hi)
-	for si, seg := range t.segs {
-		lo, hi := seg.n, 0
+	ranges := make([][][2]int, len(t.cols.Segments())) // [seg][plan] → [lo, hi)
+	for si, seg := range t.cols.Segments() {
+		lo, hi := seg.N, 0
 		ranges[si] = make([][2]int, len(plans))
 		for pi, p := range plans {
 			l, h := p.rowRange(seg)
@@ -196,8 +197,8 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 		}
 		// Chunks are aligned to the zone maps; rows before lo are clipped
 		// by every plan's own range.
-		for b := lo - lo%chunkRows; b < hi; b += chunkRows {
-			items = append(items, item{si, b, min(chunkRows, seg.n-b)})
+		for b := lo - lo%colstore.ChunkRows; b < hi; b += colstore.ChunkRows {
+			items = append(items, item{si, b, min(colstore.ChunkRows, seg.N-b)})
 		}
 	}
 
@@ -222,7 +223,7 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 					stop.Store(true)
 				}
 			}()
-			predMasks := make([]mask, len(preds))
+			predMasks := make([]colstore.Mask, len(preds))
 			lc := newLeafCache(ec)
 			sc := new(scratch)
 			done := make([]bool, len(preds))
@@ -237,8 +238,8 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 					return
 				}
 				it := items[k]
-				seg := t.segs[it.seg]
-				ones := t.live(it.seg, it.base, it.n)
+				seg := t.cols.Segments()[it.seg]
+				ones := t.cols.Live(it.seg, it.base, it.n)
 				clear(done)
 				lc.reset()
 				for pi, p := range plans {
@@ -276,7 +277,7 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 }
 
 // clipRange clears the bits of rows outside [lo, hi).
-func clipRange(m *mask, base, n, lo, hi int) {
+func clipRange(m *colstore.Mask, base, n, lo, hi int) {
 	if lo > base {
 		k := min(lo-base, n)
 		for j := 0; j < k/64; j++ {
@@ -292,7 +293,7 @@ func clipRange(m *mask, base, n, lo, hi int) {
 			m[k/64] &= 1<<(k%64) - 1
 			k += 64 - k%64
 		}
-		for j := k / 64; j < chunkWords; j++ {
+		for j := k / 64; j < colstore.ChunkWords; j++ {
 			m[j] = 0
 		}
 	}
@@ -302,7 +303,7 @@ func clipRange(m *mask, base, n, lo, hi int) {
 // conditions already applied) to a plan's groups. It works a column at a
 // time: group keys and metric values for the chunk, then the additions.
 // scratch holds a worker's reusable buffers.
-func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, l layout, g *groups, cal *bizHours, scratch *scratch) {
+func accumulate(ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mask, p *compiled, l layout, g *groups, cal *bizHours, scratch *scratch) {
 	words := (n + 63) / 64
 	var any uint64
 	for w := 0; w < words; w++ {
@@ -316,14 +317,14 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, l 
 	// code; otherwise the keys are packed into scratch.keys.
 	switch {
 	case len(p.dims) == 1 && p.startsNano == nil:
-		codes := seg.cols[p.dims[0]].codes
+		codes := seg.Cols[p.dims[0]].Codes
 		switch {
-		case codes.w8 != nil:
-			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.w8[base:base+n])
-		case codes.w16 != nil:
-			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.w16[base:base+n])
+		case codes.W8 != nil:
+			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.W8[base:base+n])
+		case codes.W16 != nil:
+			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.W16[base:base+n])
 		default:
-			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.w32[base:base+n])
+			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.W32[base:base+n])
 		}
 		return
 	case len(p.dims) == 0 && p.startsNano == nil:
@@ -333,20 +334,20 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, l 
 	keys := scratch.keys[:n]
 	clear(keys)
 	for j, c := range p.dims {
-		codes := seg.cols[c].codes
+		codes := seg.Cols[c].Codes
 		switch {
-		case codes.w8 != nil:
-			addKeys(keys, codes.w8[base:base+n], l.strides[j])
-		case codes.w16 != nil:
-			addKeys(keys, codes.w16[base:base+n], l.strides[j])
+		case codes.W8 != nil:
+			colstore.AddKeys(keys, codes.W8[base:base+n], l.strides[j])
+		case codes.W16 != nil:
+			colstore.AddKeys(keys, codes.W16[base:base+n], l.strides[j])
 		default:
-			addKeys(keys, codes.w32[base:base+n], l.strides[j])
+			colstore.AddKeys(keys, codes.W32[base:base+n], l.strides[j])
 		}
 	}
 	if p.startsNano != nil {
-		dates := seg.created[base : base+n]
+		dates := seg.Created[base : base+n]
 		if !p.dateCreated {
-			dates = seg.cols[p.dateCol].ints[base : base+n]
+			dates = seg.Cols[p.dateCol].Ints[base : base+n]
 		}
 		// Rows are in creation order: for a creation-date series the
 		// bucket only moves forward, so a cursor replaces the search.
@@ -370,14 +371,14 @@ func accumulate(ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, l 
 
 // scratch is a worker's per-chunk buffers.
 type scratch struct {
-	keys [chunkRows]uint64
-	vals [chunkRows]int64
+	keys [colstore.ChunkRows]uint64
+	vals [colstore.ChunkRows]int64
 }
 
 // addRows adds the rows of m, keyed by keys, to g. It is generic so the
 // common case, keys that are a column's dictionary codes, reads the column
 // directly.
-func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, p *compiled, g *groups, cal *bizHours, scratch *scratch, keys []K) {
+func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mask, p *compiled, g *groups, cal *bizHours, scratch *scratch, keys []K) {
 	words := (n + 63) / 64
 	slot := func(k K) int {
 		if g.dense {
@@ -410,7 +411,7 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base
 	// Metric values of the selected rows; rows the metric does not apply
 	// to count as excluded.
 	vals := &scratch.vals
-	var has mask
+	var has colstore.Mask
 	ec.metricChunk(seg, base, n, m, p.metric, cal, vals, &has)
 	for w := 0; w < words; w++ {
 		for b := m[w] &^ has[w]; b != 0; b &= b - 1 {
@@ -435,7 +436,7 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base
 				i := w*64 + mbits.TrailingZeros64(b)
 				s := slot(keys[i])
 				g.count[s]++
-				g.within[s] += int64(b2u(vals[i] <= th))
+				g.within[s] += int64(colstore.B2U(vals[i] <= th))
 			}
 		}
 	case Min, Max:
@@ -467,7 +468,7 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base
 func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
 
 // zeroCodes keys every row of a report without dimensions to group 0.
-var zeroCodes [chunkRows]uint8
+var zeroCodes [colstore.ChunkRows]uint8
 
 // sum128 is a two's-complement 128-bit integer.
 type sum128 struct {

@@ -3,12 +3,12 @@ package convreport
 import (
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/internal/filter"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/convreport/convreport/internal/filter"
 	"github.com/convreport/convreport/internal/suggest"
 )
 

@@ -9,8 +9,10 @@ import (
 	mbits "math/bits"
 	"strings"
 
-	"github.com/convreport/convreport/internal/filter"
 	"github.com/shopspring/decimal"
+
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // SLAPolicy is a service-level agreement: which conversations it covers
@@ -462,24 +464,24 @@ func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[st
 
 // row returns the SLA state of row r and, for a breach, the time over
 // the target in nanoseconds.
-func (sp *slaPlan) row(ec *evalCtx, seg *segment, r int) (state int, over int64) {
-	created := seg.created[r]
+func (sp *slaPlan) row(ec *evalCtx, seg *colstore.Segment, r int) (state int, over int64) {
+	created := seg.Created[r]
 	if created > sp.now {
 		return slaPending, 0
 	}
-	stop := int64(nullTime)
-	if at := seg.cols[ec.closed].ints[r]; at != nullTime && at <= sp.now {
+	stop := int64(colstore.Null)
+	if at := seg.Cols[ec.closed].Ints[r]; at != colstore.Null && at <= sp.now {
 		stop = at
 	}
 	if sp.kind == FirstResponseTarget {
 		// The first reply stops the clock; a conversation closed without
 		// one waits for nobody.
-		if at := seg.cols[ec.response].ints[r]; at != nullTime && at <= sp.now && (stop == nullTime || at < stop) {
+		if at := seg.Cols[ec.response].Ints[r]; at != colstore.Null && at <= sp.now && (stop == colstore.Null || at < stop) {
 			stop = at
 		}
 	}
 	end := stop
-	if end == nullTime {
+	if end == colstore.Null {
 		end = sp.now
 	}
 	elapsed := end - created
@@ -489,7 +491,7 @@ func (sp *slaPlan) row(ec *evalCtx, seg *segment, r int) (state int, over int64)
 	switch {
 	case elapsed > sp.target:
 		return slaBreached, elapsed - sp.target
-	case stop != nullTime:
+	case stop != colstore.Null:
 		return slaMet, 0
 	}
 	return slaPending, 0
@@ -498,7 +500,7 @@ func (sp *slaPlan) row(ec *evalCtx, seg *segment, r int) (state int, over int64)
 // addSLARows adds the rows of m, keyed by keys, to g: count holds the
 // decided conversations, within those that met the target, sums the time
 // over it, and excluded the pending ones.
-func addSLARows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *segment, base, n int, m *mask, sp *slaPlan, g *groups, keys []K) {
+func addSLARows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mask, sp *slaPlan, g *groups, keys []K) {
 	for w := 0; w < (n+63)/64; w++ {
 		for b := m[w]; b != 0; b &= b - 1 {
 			i := w*64 + mbits.TrailingZeros64(b)
@@ -549,7 +551,7 @@ func slaValue(m Measure, n, met int64, over sum128) (decimal.NullDecimal, bool) 
 
 // breached reports whether row r breached the target: the rows an SLA
 // point's drill-down lists.
-func (sp *slaPlan) breached(ec *evalCtx, seg *segment, r int) bool {
+func (sp *slaPlan) breached(ec *evalCtx, seg *colstore.Segment, r int) bool {
 	st, _ := sp.row(ec, seg, r)
 	return st == slaBreached
 }

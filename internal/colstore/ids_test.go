@@ -1,4 +1,4 @@
-package convreport
+package colstore
 
 import (
 	"fmt"
@@ -19,23 +19,23 @@ func TestIDColumn(t *testing.T) {
 	for _, id := range ids {
 		bytes += len(id)
 	}
-	check := func(t *testing.T, c idColumn, wide bool) {
-		require.Equal(t, len(ids), c.len())
+	check := func(t *testing.T, c IDs, wide bool) {
+		require.Equal(t, len(ids), c.Len())
 		require.Equal(t, wide, c.end64 != nil)
 		for r, id := range ids {
-			require.Equal(t, id, c.at(r), "row %d", r)
+			require.Equal(t, id, c.At(r), "row %d", r)
 		}
 	}
-	build := func(guess int) idColumn {
-		b := newIDBuilder(len(ids), guess)
+	build := func(guess int) IDs {
+		b := NewIDBuilder(len(ids), guess)
 		for _, id := range ids {
-			b.add(id)
+			b.Add(id)
 		}
-		return b.done()
+		return b.Done()
 	}
 	t.Run("narrow", func(t *testing.T) { check(t, build(bytes), false) })
-	defer func(old int) { narrowIDBytes = old }(narrowIDBytes)
-	narrowIDBytes = 100
+	defer func(old int) { NarrowIDBytes = old }(NarrowIDBytes)
+	NarrowIDBytes = 100
 	t.Run("wide from the start", func(t *testing.T) { check(t, build(bytes), true) })
 	t.Run("widened on the way", func(t *testing.T) { check(t, build(10), true) })
 }

@@ -1,0 +1,15 @@
+// Package colstore is the column store the engine scans: immutable
+// snapshots of rows held column by column, strings as dictionary codes at
+// the narrowest width that fits, times and durations as int64 nanoseconds,
+// numbers as float64, and IDs in one byte buffer per segment.
+//
+// A [Table] is a list of [Segment]s, each sorted by creation time so that a
+// date range reads only the rows it needs, plus tombstones marking the rows
+// a later snapshot replaced or deleted. [Table.Change] returns a new
+// snapshot at the cost of the change: new rows form a segment of their own,
+// and segments merge as they grow.
+//
+// It knows nothing of conversations or schemas: a column is an index and a
+// [Kind] of storage. The root package maps its properties onto columns and
+// back.
+package colstore

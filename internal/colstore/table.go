@@ -1,0 +1,392 @@
+package colstore
+
+import (
+	"cmp"
+	"hash/maphash"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Kind is how a column stores its values.
+type Kind uint8
+
+// The kinds of storage.
+const (
+	Derived Kind = iota // no storage: computed from other columns
+	Strings             // dictionary codes, 0 = unknown
+	Bools               // codes 1 = false, 2 = true, 0 = unknown
+	Ints                // int64, Null = unknown
+	Floats              // float64, NaN = unknown
+)
+
+// Dicts holds the dictionaries of every string and bool column of a table
+// and of the tables changed from it. Codes are never reassigned, so
+// segments of different snapshots share them.
+type Dicts struct {
+	mu   sync.Mutex
+	vals [][]string
+	idx  []map[string]uint32
+	seed maphash.Seed
+}
+
+var boolDict = []string{"", "false", "true"}
+
+// Code returns the code of s in column c's dictionary, adding it when it
+// is new; "" is code 0. Only a [Table.Change] build function may call it.
+func (d *Dicts) Code(c int, s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	if k, ok := d.idx[c][s]; ok {
+		return k
+	}
+	k := uint32(len(d.vals[c]))
+	d.vals[c] = append(d.vals[c], s)
+	d.idx[c][s] = k
+	return k
+}
+
+// Seed is the hash seed of the segments' ID indexes.
+func (d *Dicts) Seed() maphash.Seed { return d.seed }
+
+// Table is an immutable snapshot of rows: segments, and the rows of each
+// that this snapshot no longer holds. It is safe for concurrent use.
+type Table struct {
+	dicts *Dicts
+	kinds []Kind
+	// createdCol is the column that aliases each segment's Created.
+	createdCol int
+	// views[c] is column c's dictionary as of this snapshot.
+	views [][]string
+	segs  []*Segment
+	// dead[i] marks the rows of segs[i] removed in this snapshot (nil: none).
+	dead []*tombs
+	n    int // live rows
+}
+
+// New returns an empty table of columns of the given kinds; createdCol is
+// the int column of creation times, which every segment holds as Created.
+func New(kinds []Kind, createdCol int) *Table {
+	d := &Dicts{vals: make([][]string, len(kinds)), idx: make([]map[string]uint32, len(kinds)), seed: maphash.MakeSeed()}
+	for c, k := range kinds {
+		switch k {
+		case Strings:
+			d.vals[c] = []string{""}
+			d.idx[c] = map[string]uint32{}
+		case Bools:
+			d.vals[c] = boolDict
+			d.idx[c] = map[string]uint32{"false": 1, "true": 2}
+		}
+	}
+	return &Table{dicts: d, kinds: slices.Clone(kinds), createdCol: createdCol, views: slices.Clone(d.vals)}
+}
+
+// Len returns the number of live rows.
+func (t *Table) Len() int { return t.n }
+
+// Segments returns the table's segments, for reading only.
+func (t *Table) Segments() []*Segment { return t.segs }
+
+// Dict returns column c's dictionary as of this snapshot: code k is
+// Dict(c)[k]. The slice must not be changed.
+func (t *Table) Dict(c int) []string { return t.views[c] }
+
+// Lookup returns s's code in column c's dictionary, if a row of this
+// snapshot's dictionaries has it.
+func (t *Table) Lookup(c int, s string) (uint32, bool) {
+	t.dicts.mu.Lock()
+	k, ok := t.dicts.idx[c][s]
+	t.dicts.mu.Unlock()
+	return k, ok && int(k) < len(t.views[c])
+}
+
+// Change returns a new snapshot in which the live rows with the IDs of
+// kill are dead and the segment build returns (nil for none) is added.
+// build runs with the dictionaries locked, the only time [Dicts.Code] may
+// be called, and must return a sealed segment sorted by creation time
+// whose IDs are new to the snapshot.
+//
+// The cost is about that of the change: each ID is found through the
+// segments' hash indexes, killed rows are marked dead in a copy of the few
+// chunks they are in, and the new rows form a segment of their own.
+// Segments are merged as they grow (each into one at least twice its
+// size), which drops dead rows; so every row is copied O(log n) times over
+// its life, and a segment more than half dead is rewritten.
+func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
+	t.dicts.mu.Lock()
+	defer t.dicts.mu.Unlock()
+	nt := &Table{dicts: t.dicts, kinds: t.kinds, createdCol: t.createdCol, segs: slices.Clone(t.segs), dead: slices.Clone(t.dead), n: t.n}
+	if len(kill) > 0 {
+		k := killer{t: nt, own: map[*Mask]bool{}, ownTombs: map[*tombs]bool{}}
+		for _, id := range kill {
+			k.kill(id)
+		}
+	}
+	if seg := build(t.dicts); seg != nil && seg.N > 0 {
+		nt.segs = append(nt.segs, seg)
+		nt.dead = append(nt.dead, nil)
+		nt.n += seg.N
+	}
+	nt.compact()
+	nt.views = slices.Clone(t.dicts.vals)
+	return nt
+}
+
+// tombs marks the dead rows of a segment in one snapshot, a bitmap per
+// chunk of ChunkRows rows (nil where none is dead). Snapshots share
+// unchanged chunks: a change copies only the chunks it touches.
+type tombs struct {
+	chunks []*Mask
+	n      int // dead rows
+}
+
+// killer marks rows dead in a fresh snapshot t, whose dead slice is its
+// own while its tombs and their chunks are shared with older snapshots
+// until copied. It copies each only once per change: own holds what this
+// change made.
+type killer struct {
+	t        *Table
+	own      map[*Mask]bool
+	ownTombs map[*tombs]bool
+}
+
+// kill marks the live row with id dead, if there is one.
+func (k *killer) kill(id string) {
+	t := k.t
+	si, r, ok := t.Find(id)
+	if !ok {
+		return
+	}
+	d := t.dead[si]
+	switch {
+	case d == nil:
+		d = &tombs{chunks: make([]*Mask, (t.segs[si].N+ChunkRows-1)/ChunkRows)}
+	case !k.ownTombs[d]:
+		d = &tombs{chunks: slices.Clone(d.chunks), n: d.n}
+	}
+	k.ownTombs[d] = true
+	t.dead[si] = d
+	c := r / ChunkRows
+	m := d.chunks[c]
+	if !k.own[m] {
+		nm := new(Mask)
+		if m != nil {
+			*nm = *m
+		}
+		m = nm
+		k.own[m] = true
+		d.chunks[c] = m
+	}
+	m[(r%ChunkRows)/64] |= 1 << (r % 64)
+	d.n++
+	t.n--
+}
+
+// has reports whether row r is dead; a nil tombs has none.
+func (d *tombs) has(r int) bool {
+	if d == nil {
+		return false
+	}
+	m := d.chunks[r/ChunkRows]
+	return m != nil && m[(r%ChunkRows)/64]&(1<<(r%64)) != 0
+}
+
+// IsDead reports whether row r of segment si is dead in this snapshot.
+func (t *Table) IsDead(si, r int) bool { return t.dead[si].has(r) }
+
+// Live returns the mask of the live rows of the chunk of segment si that
+// starts at base and holds n rows.
+func (t *Table) Live(si, base, n int) Mask {
+	m := Ones(n)
+	if d := t.dead[si]; d != nil {
+		if dm := d.chunks[base/ChunkRows]; dm != nil {
+			for w := range m {
+				m[w] &^= dm[w]
+			}
+		}
+	}
+	return m
+}
+
+// Stored returns how many rows the segments hold, live or dead: what
+// reclaiming dead rows brings down.
+func (t *Table) Stored() int {
+	n := 0
+	for _, s := range t.segs {
+		n += s.N
+	}
+	return n
+}
+
+// Find returns the segment and row of the live row with id.
+func (t *Table) Find(id string) (si, r int, ok bool) {
+	h := maphash.String(t.dicts.seed, id)
+	for si, seg := range t.segs {
+		k, _ := slices.BinarySearch(seg.idHash, h)
+		for ; k < len(seg.idHash) && seg.idHash[k] == h; k++ {
+			if r := int(seg.idRow[k]); seg.IDs.At(r) == id && !t.IsDead(si, r) {
+				return si, r, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// compact merges segments so that each is at least twice the size of the
+// next (in live rows), and rewrites a segment more than half dead. Rows
+// are copied only when their segment merges into a larger one, so a row
+// moves O(log n) times before it stays in the largest segment.
+func (t *Table) compact() {
+	size := func(i int) int {
+		if t.dead[i] == nil {
+			return t.segs[i].N
+		}
+		return t.segs[i].N - t.dead[i].n
+	}
+	for i := range t.segs {
+		if d := t.dead[i]; d != nil && 2*d.n > t.segs[i].N {
+			t.segs[i], t.dead[i] = t.merge(t.segs[i:i+1], t.dead[i:i+1]), nil
+		}
+	}
+	for len(t.segs) > 1 {
+		k := len(t.segs) - 1
+		if 2*size(k) < size(k-1) {
+			break
+		}
+		t.segs[k-1] = t.merge(t.segs[k-1:], t.dead[k-1:])
+		t.dead[k-1] = nil
+		t.segs, t.dead = t.segs[:k], t.dead[:k]
+	}
+	// Segments emptied by deletes go.
+	for i := len(t.segs) - 1; i >= 0; i-- {
+		if t.segs[i].N == 0 {
+			t.segs, t.dead = slices.Delete(t.segs, i, i+1), slices.Delete(t.dead, i, i+1)
+		}
+	}
+}
+
+// merge joins segments into one, keeping rows ordered by creation time
+// and leaving out the rows dead marks (dead[i] for segs[i]).
+func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
+	type ref struct{ s, r int }
+	var refs []ref
+	for si, s := range segs {
+		d := dead[si]
+		for r := 0; r < s.N; r++ {
+			if !d.has(r) {
+				refs = append(refs, ref{si, r})
+			}
+		}
+	}
+	slices.SortStableFunc(refs, func(a, b ref) int {
+		if c := cmp.Compare(segs[a.s].Created[a.r], segs[b.s].Created[b.r]); c != 0 {
+			return c
+		}
+		return cmp.Compare(segs[a.s].IDs.At(a.r), segs[b.s].IDs.At(b.r))
+	})
+	n := len(refs)
+	out := NewSegment(n, len(t.kinds))
+	out.Created = make([]int64, n)
+	idBytes := 0
+	for _, rf := range refs {
+		idBytes += len(segs[rf.s].IDs.At(rf.r))
+	}
+	ids := NewIDBuilder(n, idBytes)
+	wide := make([][]uint32, len(out.Cols))
+	for c, k := range t.kinds {
+		switch {
+		case c == t.createdCol:
+		case k == Strings || k == Bools:
+			wide[c] = make([]uint32, n)
+		case k == Ints:
+			out.Cols[c].Ints = make([]int64, n)
+		case k == Floats:
+			out.Cols[c].Floats = make([]float64, n)
+		}
+	}
+	for i, rf := range refs {
+		s := segs[rf.s]
+		ids.Add(s.IDs.At(rf.r))
+		out.Created[i] = s.Created[rf.r]
+		for c := range out.Cols {
+			if o := wide[c]; o != nil {
+				o[i] = s.Cols[c].Codes.At(rf.r)
+			}
+			if o := out.Cols[c].Ints; o != nil {
+				o[i] = s.Cols[c].Ints[rf.r]
+			}
+			if o := out.Cols[c].Floats; o != nil {
+				o[i] = s.Cols[c].Floats[rf.r]
+			}
+		}
+	}
+	for c, w := range wide {
+		if w != nil {
+			out.Cols[c].Codes = Narrow(w)
+		}
+	}
+	out.IDs = ids.Done()
+	if t.createdCol >= 0 {
+		out.Cols[t.createdCol].Ints = out.Created
+	}
+	out.Seal()
+	out.IndexIDs(t.dicts.seed)
+	return out
+}
+
+// Rows yields the segment and row of every live row, in creation order
+// (ties by ID), merging the segments' sorted runs.
+func (t *Table) Rows() func(yield func(seg *Segment, r int) bool) {
+	return func(yield func(*Segment, int) bool) {
+		pos := make([]int, len(t.segs))
+		for {
+			best := -1
+			for si, seg := range t.segs {
+				for pos[si] < seg.N && t.IsDead(si, pos[si]) {
+					pos[si]++
+				}
+				if pos[si] == seg.N {
+					continue
+				}
+				if best < 0 || RowLess(seg, pos[si], t.segs[best], pos[best]) {
+					best = si
+				}
+			}
+			if best < 0 {
+				return
+			}
+			r := pos[best]
+			pos[best]++
+			if !yield(t.segs[best], r) {
+				return
+			}
+		}
+	}
+}
+
+// Parallel runs fns on up to GOMAXPROCS goroutines and waits for them:
+// building a segment's columns, each independent of the others.
+func Parallel(fns []func()) {
+	workers := min(runtime.GOMAXPROCS(0), len(fns))
+	if workers <= 1 {
+		for _, f := range fns {
+			f()
+		}
+		return
+	}
+	next := make(chan func())
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for f := range next {
+				f()
+			}
+		})
+	}
+	for _, f := range fns {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+}
