@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/memory"
 )
 
@@ -58,9 +59,9 @@ func TestAgentClockNeverRunsBackwards(t *testing.T) {
 	require.EqualValues(t, 2, res[3].Matched, "late and same")
 
 	// Business hours follow the same start: open all week, nothing changes.
-	allWeek := &convreport.Calendar{}
-	for d := convreport.Monday; d <= convreport.Sunday; d++ {
-		allWeek.Week.SetDay(d, []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}})
+	allWeek := &calendar.Calendar{}
+	for d := calendar.Monday; d <= calendar.Sunday; d++ {
+		allWeek.Week.SetDay(d, []calendar.Hours{{Start: 0, End: calendar.At(24, 0)}})
 	}
 	q.Calendar = allWeek
 	res, err = eng.Run(context.Background(), q, convreport.Report{Name: "avg", Measure: frt(convreport.Average)})

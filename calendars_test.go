@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var workweek = []convreport.Weekday{convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday}
+var workweek = []calendar.Weekday{calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday}
 
 func zone(t *testing.T, name string) *time.Location {
 	t.Helper()
@@ -27,25 +28,25 @@ func zone(t *testing.T, name string) *time.Location {
 // at a time and counts the minutes whose wall clock, in the calendar's
 // zone, is in an opening of a day that is not a holiday. a and b are whole
 // minutes. It shares no code with Calendar.Between.
-func minuteWalk(c *convreport.Calendar, a, b time.Time) time.Duration {
+func minuteWalk(c *calendar.Calendar, a, b time.Time) time.Duration {
 	var open time.Duration
 	for u := a; u.Before(b); u = u.Add(time.Minute) {
 		lt := u.In(c.Zone)
 		y, m, d := lt.Date()
 		closed := false
 		for _, h := range c.Holidays {
-			closed = closed || h == convreport.Date{Year: y, Month: m, Day: d}
+			closed = closed || h == calendar.Date{Year: y, Month: m, Day: d}
 		}
 		if closed {
 			continue
 		}
-		hours := c.Week.Day(convreport.WeekdayOf(lt.Weekday()))
+		hours := c.Week.Day(calendar.WeekdayOf(lt.Weekday()))
 		for _, s := range c.Special {
-			if s.Date == (convreport.Date{Year: y, Month: m, Day: d}) {
+			if s.Date == (calendar.Date{Year: y, Month: m, Day: d}) {
 				hours = s.Hours
 			}
 		}
-		minute := convreport.Clock(lt.Hour()*60 + lt.Minute())
+		minute := calendar.Clock(lt.Hour()*60 + lt.Minute())
 		for _, h := range hours {
 			if h.Start <= minute && minute < h.End {
 				open += time.Minute
@@ -58,9 +59,9 @@ func minuteWalk(c *convreport.Calendar, a, b time.Time) time.Duration {
 
 func TestDashboardCalendarTheKnownWeek(t *testing.T) {
 	paris := zone(t, "Europe/Paris")
-	office := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(17, 0), workweek...)
+	office := calendar.OfficeHours(paris, calendar.At(9, 0), calendar.At(17, 0), workweek...)
 	office.Name = "office"
-	set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
+	set := &calendar.Set{Calendars: []*calendar.Calendar{office}}
 	// 2025-06-01 is a Sunday; no DST change that week.
 	sun := time.Date(2025, 6, 1, 0, 0, 0, 0, paris)
 	cs := []convreport.Conversation{
@@ -104,29 +105,29 @@ func TestInboxCalendarsAgainstMinuteWalk(t *testing.T) {
 	paris, ny := zone(t, "Europe/Paris"), zone(t, "America/New_York")
 	// Paris: split days and a Sunday shift over the spring change at 02:00;
 	// 2025-10-26 (autumn change) is a holiday.
-	pa := &convreport.Calendar{Name: "paris", Zone: paris, Holidays: []convreport.Date{{Year: 2025, Month: time.October, Day: 26}}}
+	pa := &calendar.Calendar{Name: "paris", Zone: paris, Holidays: []calendar.Date{{Year: 2025, Month: time.October, Day: 26}}}
 	for _, d := range workweek {
-		pa.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}})
+		pa.Week.SetDay(d, []calendar.Hours{{Start: calendar.At(8, 30), End: calendar.At(12, 0)}, {Start: calendar.At(13, 0), End: calendar.At(18, 0)}})
 	}
-	pa.Week.SetDay(convreport.Sunday, []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}})
+	pa.Week.SetDay(calendar.Sunday, []calendar.Hours{{Start: calendar.At(1, 0), End: calendar.At(4, 0)}})
 	// Special days: a Saturday open across nothing special, a short Monday
 	// after the spring change, and the spring change Sunday itself open
 	// 00:00-24:00 (23 real hours); and one closed weekday.
-	pa.Special = []convreport.SpecialDay{
-		{Date: convreport.Date{Year: 2025, Month: time.March, Day: 29}, Hours: []convreport.Hours{{Start: convreport.At(10, 0), End: convreport.At(14, 0)}}},
-		{Date: convreport.Date{Year: 2025, Month: time.March, Day: 31}, Hours: []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(11, 0)}}},
-		{Date: convreport.Date{Year: 2025, Month: time.March, Day: 30}, Hours: []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}}},
-		{Date: convreport.Date{Year: 2025, Month: time.October, Day: 24}, Hours: []convreport.Hours{}},
+	pa.Special = []calendar.SpecialDay{
+		{Date: calendar.Date{Year: 2025, Month: time.March, Day: 29}, Hours: []calendar.Hours{{Start: calendar.At(10, 0), End: calendar.At(14, 0)}}},
+		{Date: calendar.Date{Year: 2025, Month: time.March, Day: 31}, Hours: []calendar.Hours{{Start: calendar.At(9, 0), End: calendar.At(11, 0)}}},
+		{Date: calendar.Date{Year: 2025, Month: time.March, Day: 30}, Hours: []calendar.Hours{{Start: 0, End: calendar.At(24, 0)}}},
+		{Date: calendar.Date{Year: 2025, Month: time.October, Day: 24}, Hours: []calendar.Hours{}},
 	}
 	// New York: nights across the change at 02:00, and a holiday on the
 	// spring change day, 2025-03-09.
-	us := &convreport.Calendar{Name: "us", Zone: ny, Holidays: []convreport.Date{{Year: 2025, Month: time.March, Day: 9}},
+	us := &calendar.Calendar{Name: "us", Zone: ny, Holidays: []calendar.Date{{Year: 2025, Month: time.March, Day: 9}},
 		// The autumn change day, 01:00-02:00 happening twice.
-		Special: []convreport.SpecialDay{{Date: convreport.Date{Year: 2025, Month: time.November, Day: 2}, Hours: []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(2, 0)}}}}}
-	for d := convreport.Monday; d <= convreport.Sunday; d++ {
-		us.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}})
+		Special: []calendar.SpecialDay{{Date: calendar.Date{Year: 2025, Month: time.November, Day: 2}, Hours: []calendar.Hours{{Start: calendar.At(1, 0), End: calendar.At(2, 0)}}}}}
+	for d := calendar.Monday; d <= calendar.Sunday; d++ {
+		us.Week.SetDay(d, []calendar.Hours{{Start: calendar.At(0, 0), End: calendar.At(3, 30)}, {Start: calendar.At(9, 0), End: calendar.At(17, 0)}})
 	}
-	set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{pa, us}, Inboxes: map[string]string{"US": "us"}}
+	set := &calendar.Set{Calendars: []*calendar.Calendar{pa, us}, Inboxes: map[string]string{"US": "us"}}
 	require.NoError(t, set.Validate())
 
 	rng := rand.New(rand.NewPCG(18, 1))
@@ -268,26 +269,26 @@ func trimDot(s string) string {
 func TestQueryCalendarUsesInboxCalendars(t *testing.T) {
 	// A Go caller's Query.Calendar is the default; Calendars.Inboxes still
 	// give an inbox its own.
-	always := &convreport.Calendar{Name: "always", Zone: time.UTC}
-	for d := convreport.Monday; d <= convreport.Sunday; d++ {
-		always.Week.SetDay(d, []convreport.Hours{{Start: 0, End: convreport.At(24, 0)}})
+	always := &calendar.Calendar{Name: "always", Zone: time.UTC}
+	for d := calendar.Monday; d <= calendar.Sunday; d++ {
+		always.Week.SetDay(d, []calendar.Hours{{Start: 0, End: calendar.At(24, 0)}})
 	}
-	never := &convreport.Calendar{Name: "never", Zone: time.UTC}
+	never := &calendar.Calendar{Name: "never", Zone: time.UTC}
 	day := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 	cs := []convreport.Conversation{
 		{ID: "a", Inbox: "Open", CreatedAt: day, FirstResponseAt: day.Add(time.Hour)},
 		{ID: "b", Inbox: "Shut", CreatedAt: day, FirstResponseAt: day.Add(time.Hour)},
 	}
 	q := convreport.Query{From: day.AddDate(0, 0, -1), To: day.AddDate(0, 0, 1), Calendar: always,
-		Calendars: &convreport.CalendarSet{Calendars: []*convreport.Calendar{always, never}, Inboxes: map[string]string{"Shut": "never"}}}
+		Calendars: &calendar.Set{Calendars: []*calendar.Calendar{always, never}, Inboxes: map[string]string{"Shut": "never"}}}
 	r := convreport.Report{Name: "wait", Dimensions: []string{"Inbox"}, Sort: convreport.ByLabelAsc, Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}}
 	require.Equal(t, []pt{{"Open", "3600", 1, 0}, {"Shut", "0", 1, 0}}, points(runOne(t, cs, q, r)))
 }
 
 func TestUnknownCalendarNames(t *testing.T) {
-	office := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0), workweek...)
+	office := calendar.OfficeHours(time.UTC, calendar.At(9, 0), calendar.At(17, 0), workweek...)
 	office.Name = "office"
-	set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
+	set := &calendar.Set{Calendars: []*calendar.Calendar{office}}
 	src, err := memory.New(fixture())
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src)
@@ -306,14 +307,14 @@ func TestUnknownCalendarNames(t *testing.T) {
 
 	d := convreport.Dashboard{ID: "d", Name: "D", Owner: "me", Calendar: "nope"}
 	var de *convreport.DashboardError
-	require.ErrorAs(t, set.CheckDashboard(d), &de)
+	require.ErrorAs(t, d.CheckCalendars(set), &de)
 	require.Equal(t, "calendar", de.Field)
 	d.Calendar = "office"
 	d.Reports = []convreport.Report{r}
-	require.ErrorAs(t, set.CheckDashboard(d), &re)
+	require.ErrorAs(t, d.CheckCalendars(set), &re)
 	require.Equal(t, "calendar", re.Field)
 	d.Reports[0].Calendar = "office"
-	require.NoError(t, set.CheckDashboard(d))
+	require.NoError(t, d.CheckCalendars(set))
 
 	// A calendar name must be an ID: it names a file and appears in URLs.
 	d.Calendar = "Paris office"
@@ -329,21 +330,21 @@ func TestCalendarSetJSON(t *testing.T) {
 		{"name": "paris", "zone": "Europe/Paris", "week": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}]}, "holidays": ["2025-12-25"]},
 		{"name": "us", "zone": "America/New_York", "week": {"friday": [{"start": "09:00", "end": "17:00"}]}}],
 		"default": "paris", "inboxes": {"US support": "us"}}`
-	set, err := convreport.ParseCalendars([]byte(in))
+	set, err := calendar.Parse([]byte(in))
 	require.NoError(t, err)
 	require.Equal(t, []string{"paris", "us"}, set.Names())
 	require.Equal(t, "paris", set.DefaultCalendar().Name)
-	require.Equal(t, []convreport.Hours{{Start: convreport.At(13, 0), End: convreport.At(17, 0)}}, set.Calendars[0].Week.Day(convreport.Monday)[1:])
+	require.Equal(t, []calendar.Hours{{Start: calendar.At(13, 0), End: calendar.At(17, 0)}}, set.Calendars[0].Week.Day(calendar.Monday)[1:])
 	out, err := json.Marshal(set)
 	require.NoError(t, err)
-	var back convreport.CalendarSet
+	var back calendar.Set
 	require.NoError(t, json.Unmarshal(out, &back))
 	require.Equal(t, set.Names(), back.Names())
 	require.Equal(t, set.Inboxes, back.Inboxes)
 	require.Equal(t, set.Calendars[1].Zone.String(), back.Calendars[1].Zone.String())
 
 	// A file with a single calendar is a set of one, its default.
-	one, err := convreport.ParseCalendars([]byte(`{"zone": "UTC", "week": {"monday": [{"start": "09:00", "end": "17:00"}]}}`))
+	one, err := calendar.Parse([]byte(`{"zone": "UTC", "week": {"monday": [{"start": "09:00", "end": "17:00"}]}}`))
 	require.NoError(t, err)
 	require.Equal(t, []string{"default"}, one.Names())
 	require.Equal(t, "default", one.Default)
@@ -365,8 +366,8 @@ func TestCalendarSetJSON(t *testing.T) {
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := convreport.ParseCalendars([]byte(c.json))
-			var ce *convreport.CalendarError
+			_, err := calendar.Parse([]byte(c.json))
+			var ce *calendar.Error
 			require.True(t, errors.As(err, &ce), "%T %v", err, err)
 			require.Equal(t, c.field, ce.Field)
 			require.EqualError(t, err, c.msg)
@@ -377,7 +378,7 @@ func TestCalendarSetJSON(t *testing.T) {
 	src, err := memory.New(fixture())
 	require.NoError(t, err)
 	q := fixtureQuery()
-	q.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{{Name: "x"}}, Default: "y"}
+	q.Calendars = &calendar.Set{Calendars: []*calendar.Calendar{{Name: "x"}}, Default: "y"}
 	_, err = convreport.NewEngine(src).Run(context.Background(), q, convreport.Report{Name: "n", Measure: convreport.Measure{Agg: convreport.Count}})
 	var qe *convreport.QueryError
 	require.ErrorAs(t, err, &qe)
@@ -402,20 +403,20 @@ func BenchmarkBusinessHours(b *testing.B) {
 	src, err := memory.New(cs)
 	require.NoError(b, err)
 	eng := convreport.NewEngine(src)
-	office := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(18, 0), workweek...)
+	office := calendar.OfficeHours(paris, calendar.At(9, 0), calendar.At(18, 0), workweek...)
 	office.Name = "office"
-	us := convreport.OfficeHours(zone(&testing.T{}, "America/New_York"), convreport.At(9, 0), convreport.At(17, 0), workweek...)
+	us := calendar.OfficeHours(zone(&testing.T{}, "America/New_York"), calendar.At(9, 0), calendar.At(17, 0), workweek...)
 	us.Name = "us"
 	r := convreport.Report{Name: "wait", Dimensions: []string{"Inbox"}, Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}}
 	q := convreport.Query{From: start, To: start.AddDate(1, 0, 0)}
 	for _, c := range []struct {
 		name string
-		set  *convreport.CalendarSet
+		set  *calendar.Set
 		cal  string
 	}{
 		{"calendar-time", nil, ""},
-		{"one-calendar", &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}, "office"},
-		{"inbox-calendars", &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, us}, Inboxes: map[string]string{"US": "us"}}, "office"},
+		{"one-calendar", &calendar.Set{Calendars: []*calendar.Calendar{office}}, "office"},
+		{"inbox-calendars", &calendar.Set{Calendars: []*calendar.Calendar{office, us}, Inboxes: map[string]string{"US": "us"}}, "office"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			q.Calendars = c.set
@@ -435,7 +436,7 @@ func TestSpecialDays(t *testing.T) {
 		"special": [{"date": "2025-12-24", "hours": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "14:00"}]},
 		            {"date": "2025-12-27", "hours": [{"start": "10:00", "end": "16:00"}]},
 		            {"date": "2025-12-31", "hours": []}]}`
-	set, err := convreport.ParseCalendars([]byte(in))
+	set, err := calendar.Parse([]byte(in))
 	require.NoError(t, err)
 	c := set.Calendars[0]
 	paris := c.Zone
@@ -448,7 +449,7 @@ func TestSpecialDays(t *testing.T) {
 	require.Equal(t, 2*time.Hour, c.Between(time.Date(2025, 12, 24, 11, 0, 0, 0, paris), time.Date(2025, 12, 24, 18, 0, 0, 0, paris)))
 	out, err := json.Marshal(c)
 	require.NoError(t, err)
-	var back convreport.Calendar
+	var back calendar.Calendar
 	require.NoError(t, json.Unmarshal(out, &back))
 	require.Equal(t, c.Special, back.Special)
 
@@ -460,9 +461,9 @@ func TestSpecialDays(t *testing.T) {
 		{`{"holidays": ["2025-12-24"], "special": [{"date": "2025-12-24", "hours": []}]}`, "special[0].date"},
 	}
 	for _, b := range bad {
-		var c convreport.Calendar
+		var c calendar.Calendar
 		err := json.Unmarshal([]byte(b.json), &c)
-		var ce *convreport.CalendarError
+		var ce *calendar.Error
 		require.ErrorAs(t, err, &ce, b.json)
 		require.Equal(t, b.field, ce.Field, "%s: %v", b.json, err)
 	}

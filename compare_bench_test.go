@@ -2,6 +2,7 @@ package convreport_test
 
 import (
 	"context"
+	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func BenchmarkCompare(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		from, to, _ := convreport.Last30Days.Resolve(now, paris, convreport.Monday)
+		from, to, _ := convreport.Last30Days.Resolve(now, paris, calendar.Monday)
 		var rs []convreport.Report
 		for _, r := range d.Reports {
 			if r.Bucket != convreport.NoBucket {

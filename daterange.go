@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"strconv"
 	"strings"
 	"time"
@@ -94,12 +95,12 @@ func (r Range) days() (int, error) {
 // quarters in January, April, July and October. The ranges of today and this
 // week, month, quarter and year always hold now. It returns a *RangeError if
 // r is not a preset.
-func (r Range) Resolve(now time.Time, loc *time.Location, weekStart Weekday) (from, to time.Time, err error) {
+func (r Range) Resolve(now time.Time, loc *time.Location, weekStart calendar.Weekday) (from, to time.Time, err error) {
 	n, err := r.days()
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	if err := weekStart.check(); err != nil {
+	if err := checkWeekStart(weekStart); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
 	if loc == nil {

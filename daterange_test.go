@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ type rangeCase struct {
 	from, to string // RFC 3339, by hand
 }
 
-func checkRanges(t *testing.T, now time.Time, loc *time.Location, ws Weekday, cases []rangeCase) {
+func checkRanges(t *testing.T, now time.Time, loc *time.Location, ws calendar.Weekday, cases []rangeCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(string(c.r), func(t *testing.T) {
@@ -49,7 +50,7 @@ func checkRanges(t *testing.T, now time.Time, loc *time.Location, ws Weekday, ca
 func TestResolveEveryPresetOnAnOrdinaryDay(t *testing.T) {
 	paris := mustZone(t, "Europe/Paris")
 	now := rfc(t, "2025-05-14T10:30:00+02:00") // a Wednesday
-	checkRanges(t, now, paris, Monday, []rangeCase{
+	checkRanges(t, now, paris, calendar.Monday, []rangeCase{
 		{Today, "2025-05-14T00:00:00+02:00", "2025-05-15T00:00:00+02:00"},
 		{Yesterday, "2025-05-13T00:00:00+02:00", "2025-05-14T00:00:00+02:00"},
 		{ThisWeek, "2025-05-12T00:00:00+02:00", "2025-05-19T00:00:00+02:00"},
@@ -88,15 +89,15 @@ func TestResolveEveryPresetOnNewYearsDay(t *testing.T) {
 		// 31 days of December, 30 of November, 29 of October.
 		{Last90Days, "2024-10-03T00:00:00-04:00", "2025-01-01T00:00:00-05:00"},
 	}
-	t.Run("monday weeks", func(t *testing.T) { checkRanges(t, now, ny, Monday, monday) })
+	t.Run("monday weeks", func(t *testing.T) { checkRanges(t, now, ny, calendar.Monday, monday) })
 	t.Run("sunday weeks", func(t *testing.T) {
-		checkRanges(t, now, ny, Sunday, []rangeCase{
+		checkRanges(t, now, ny, calendar.Sunday, []rangeCase{
 			{ThisWeek, "2024-12-29T00:00:00-05:00", "2025-01-05T00:00:00-05:00"},
 			{LastWeek, "2024-12-22T00:00:00-05:00", "2024-12-29T00:00:00-05:00"},
 		})
 	})
 	t.Run("still new year's eve in New York", func(t *testing.T) {
-		checkRanges(t, rfc(t, "2025-01-01T04:59:59Z"), ny, Monday, []rangeCase{
+		checkRanges(t, rfc(t, "2025-01-01T04:59:59Z"), ny, calendar.Monday, []rangeCase{
 			{Today, "2024-12-31T00:00:00-05:00", "2025-01-01T00:00:00-05:00"},
 			{ThisYear, "2024-01-01T00:00:00-05:00", "2025-01-01T00:00:00-05:00"},
 			{ThisQuarter, "2024-10-01T00:00:00-04:00", "2025-01-01T00:00:00-05:00"},
@@ -105,7 +106,7 @@ func TestResolveEveryPresetOnNewYearsDay(t *testing.T) {
 	})
 	t.Run("saturday weeks on the last day of the year", func(t *testing.T) {
 		// 2024-12-31 is a Tuesday: the Saturday week began on the 28th.
-		checkRanges(t, rfc(t, "2024-12-31T23:59:59.999+09:00"), mustZone(t, "Asia/Tokyo"), Saturday, []rangeCase{
+		checkRanges(t, rfc(t, "2024-12-31T23:59:59.999+09:00"), mustZone(t, "Asia/Tokyo"), calendar.Saturday, []rangeCase{
 			{ThisWeek, "2024-12-28T00:00:00+09:00", "2025-01-04T00:00:00+09:00"},
 			{LastWeek, "2024-12-21T00:00:00+09:00", "2024-12-28T00:00:00+09:00"},
 			{Today, "2024-12-31T00:00:00+09:00", "2025-01-01T00:00:00+09:00"},
@@ -134,7 +135,7 @@ func TestResolveDSTDays(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			from, to, err := c.r.Resolve(rfc(t, c.now), paris, Monday)
+			from, to, err := c.r.Resolve(rfc(t, c.now), paris, calendar.Monday)
 			require.NoError(t, err)
 			require.True(t, from.Equal(rfc(t, c.from)), "from = %s", from)
 			require.True(t, to.Equal(rfc(t, c.to)), "to = %s", to)
@@ -163,7 +164,7 @@ func TestResolveDaysWhoseMidnightDoesNotExist(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.zone+" "+c.now+" "+string(c.r), func(t *testing.T) {
-			from, to, err := c.r.Resolve(rfc(t, c.now), mustZone(t, c.zone), Monday)
+			from, to, err := c.r.Resolve(rfc(t, c.now), mustZone(t, c.zone), calendar.Monday)
 			require.NoError(t, err)
 			require.True(t, from.Equal(rfc(t, c.from)), "from = %s, want %s", from, c.from)
 			require.True(t, to.Equal(rfc(t, c.to)), "to = %s, want %s", to, c.to)
@@ -185,7 +186,7 @@ func TestResolveMonthLengths(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.now, func(t *testing.T) {
 			now := rfc(t, c.now)
-			from, to, err := ThisMonth.Resolve(now, time.UTC, Monday)
+			from, to, err := ThisMonth.Resolve(now, time.UTC, calendar.Monday)
 			require.NoError(t, err)
 			require.Equal(t, 1, from.Day())
 			require.Equal(t, now.Month(), from.Month())
@@ -193,7 +194,7 @@ func TestResolveMonthLengths(t *testing.T) {
 		})
 	}
 	t.Run("last month of march 2024 is a leap february", func(t *testing.T) {
-		from, to, err := LastMonth.Resolve(rfc(t, "2024-03-31T12:00:00Z"), time.UTC, Monday)
+		from, to, err := LastMonth.Resolve(rfc(t, "2024-03-31T12:00:00Z"), time.UTC, calendar.Monday)
 		require.NoError(t, err)
 		require.Equal(t, rfc(t, "2024-02-01T00:00:00Z"), from)
 		require.Equal(t, rfc(t, "2024-03-01T00:00:00Z"), to)
@@ -221,11 +222,11 @@ func TestResolveQuarters(t *testing.T) {
 	for m, w := range want {
 		t.Run(m.String(), func(t *testing.T) {
 			now := time.Date(2025, m, 15, 12, 0, 0, 0, time.UTC)
-			from, to, err := ThisQuarter.Resolve(now, time.UTC, Monday)
+			from, to, err := ThisQuarter.Resolve(now, time.UTC, calendar.Monday)
 			require.NoError(t, err)
 			require.Equal(t, w.this, from.Format(time.DateOnly))
 			require.Equal(t, next[w.this], to.Format(time.DateOnly))
-			from, to, err = LastQuarter.Resolve(now, time.UTC, Monday)
+			from, to, err = LastQuarter.Resolve(now, time.UTC, calendar.Monday)
 			require.NoError(t, err)
 			require.Equal(t, w.last, from.Format(time.DateOnly))
 			require.Equal(t, w.this, to.Format(time.DateOnly))
@@ -234,7 +235,7 @@ func TestResolveQuarters(t *testing.T) {
 }
 
 func TestResolveNilZoneIsUTC(t *testing.T) {
-	from, to, err := Today.Resolve(rfc(t, "2025-05-14T23:30:00-02:00"), nil, Monday)
+	from, to, err := Today.Resolve(rfc(t, "2025-05-14T23:30:00-02:00"), nil, calendar.Monday)
 	require.NoError(t, err)
 	require.Equal(t, rfc(t, "2025-05-15T00:00:00Z"), from)
 	require.Equal(t, rfc(t, "2025-05-16T00:00:00Z"), to)
@@ -244,12 +245,12 @@ func TestResolveNilZoneIsUTC(t *testing.T) {
 func TestLastNDays(t *testing.T) {
 	require.Equal(t, Range("last_14_days"), LastNDays(14))
 	require.Equal(t, Last7Days, LastNDays(7))
-	from, to, err := LastNDays(1).Resolve(rfc(t, "2025-05-14T10:00:00Z"), time.UTC, Monday)
+	from, to, err := LastNDays(1).Resolve(rfc(t, "2025-05-14T10:00:00Z"), time.UTC, calendar.Monday)
 	require.NoError(t, err)
 	require.Equal(t, rfc(t, "2025-05-13T00:00:00Z"), from, "last_1_days is yesterday")
 	require.Equal(t, rfc(t, "2025-05-14T00:00:00Z"), to)
 
-	from, to, err = LastNDays(366).Resolve(rfc(t, "2025-01-01T10:00:00Z"), time.UTC, Monday)
+	from, to, err = LastNDays(366).Resolve(rfc(t, "2025-01-01T10:00:00Z"), time.UTC, calendar.Monday)
 	require.NoError(t, err)
 	require.Equal(t, rfc(t, "2024-01-01T00:00:00Z"), from, "exactly 2024, which has 366 days")
 	require.Equal(t, rfc(t, "2025-01-01T00:00:00Z"), to)
@@ -292,18 +293,18 @@ func TestRangeErrors(t *testing.T) {
 			require.Equal(t, c.in, re.Range)
 			require.Equal(t, c.reason, re.Reason)
 
-			_, _, err = Range(c.in).Resolve(time.Now(), time.UTC, Monday)
+			_, _, err = Range(c.in).Resolve(time.Now(), time.UTC, calendar.Monday)
 			require.EqualError(t, err, want)
 		})
 	}
-	_, _, err := LastNDays(0).Resolve(time.Now(), time.UTC, Monday)
+	_, _, err := LastNDays(0).Resolve(time.Now(), time.UTC, calendar.Monday)
 	require.EqualError(t, err, `convreport: unknown date range "last_0_days" (`+n+`)`)
 }
 
 func TestTodayHoldsNowWhereTheDateGoesBack(t *testing.T) {
 	// At 23:30 AST on the 28th (after 00:01 ADT of the 29th became 23:01
 	// AST of the 28th), the 29th has begun in Goose Bay.
-	from, to, err := Today.Resolve(rfc(t, "2006-10-28T23:30:00-04:00"), mustZone(t, "America/Goose_Bay"), Monday)
+	from, to, err := Today.Resolve(rfc(t, "2006-10-28T23:30:00-04:00"), mustZone(t, "America/Goose_Bay"), calendar.Monday)
 	require.NoError(t, err)
 	require.True(t, from.Equal(rfc(t, "2006-10-29T00:00:00-03:00")), "from = %s", from)
 	require.True(t, to.Equal(rfc(t, "2006-10-30T00:00:00-04:00")), "to = %s", to)
@@ -333,7 +334,7 @@ func TestPresetsAgreeWithBuckets(t *testing.T) {
 			if i%2 == 0 && len(changes) > 0 {
 				now = changes[rng.IntN(len(changes))].Add(time.Duration(rng.Int64N(int64(48*time.Hour))) - 24*time.Hour)
 			}
-			ws := Weekday(rng.IntN(7))
+			ws := calendar.Weekday(rng.IntN(7))
 			for _, p := range pairs {
 				from, to, err := p.this.Resolve(now, loc, ws)
 				require.NoError(t, err)

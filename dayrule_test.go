@@ -3,6 +3,7 @@ package convreport_test
 import (
 	"context"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
 
@@ -56,17 +57,17 @@ func TestOneRuleTurnsADateIntoAnInstant(t *testing.T) {
 }
 
 func checkDateMeansInstant(t *testing.T, loc *time.Location, date string, first time.Time) {
-	d, err := convreport.ParseDate(date)
+	d, err := calendar.ParseDate(date)
 	require.NoError(t, err)
 	require.Equal(t, first, d.Start(loc).UTC(), "Date.Start")
-	parsed, err := convreport.ParseTime(date, loc)
+	parsed, err := calendar.ParseTime(date, loc)
 	require.NoError(t, err)
 	require.Equal(t, first, parsed.UTC(), "ParseTime")
 
 	next := first.In(loc).Add(36 * time.Hour)
 	nextDate := next.Format(time.DateOnly)
 	now := time.Date(next.Year(), next.Month(), next.Day(), 12, 0, 0, 0, loc) // noon of the day after
-	from, _, err := convreport.Yesterday.Resolve(now, loc, convreport.Monday)
+	from, _, err := convreport.Yesterday.Resolve(now, loc, calendar.Monday)
 	require.NoError(t, err)
 	require.Equal(t, first, from.UTC(), "yesterday")
 

@@ -25,7 +25,7 @@
 // wait time starts at creation; time to close counts closed conversations
 // only. Conversations a metric does not apply to (never answered, still open)
 // are excluded from the aggregate and counted in [Point.Excluded], never
-// averaged as zero. With a [Calendar], only business hours count.
+// averaged as zero. With a [calendar.Calendar], only business hours count.
 //
 // Time buckets and date presets are computed in the query's time zone and are
 // correct across daylight-saving changes; ranges are half-open [from, to).

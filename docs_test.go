@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -190,7 +191,7 @@ func compile(src string) error {
 }
 
 func calendarJSON(s string) error {
-	var c convreport.Calendar
+	var c calendar.Calendar
 	return json.Unmarshal([]byte(s), &c)
 }
 
@@ -520,7 +521,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"query-calendar": func(t *testing.T) error {
-		cal := convreport.OfficeHours(time.UTC, convreport.At(17, 0), convreport.At(9, 0), convreport.Monday)
+		cal := calendar.OfficeHours(time.UTC, calendar.At(17, 0), calendar.At(9, 0), calendar.Monday)
 		return runQuery(t, convreport.Query{Calendar: cal})
 	},
 	"calendar-unknown-zone": func(t *testing.T) error { return calendarJSON(`{"zone":"Europe/Pariss"}`) },
@@ -537,14 +538,14 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"calendar-unknown-field": func(t *testing.T) error { return calendarJSON(`{"zone":"UTC","hours":[]}`) },
 	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },
 	"calendar-every-problem": func(t *testing.T) error {
-		c := convreport.Calendar{Holidays: []convreport.Date{{Year: 2025, Month: 2, Day: 30}}}
-		c.Week.SetDay(convreport.Tuesday, []convreport.Hours{{Start: convreport.At(9, 0), End: convreport.At(25, 0)}})
+		c := calendar.Calendar{Holidays: []calendar.Date{{Year: 2025, Month: 2, Day: 30}}}
+		c.Week.SetDay(calendar.Tuesday, []calendar.Hours{{Start: calendar.At(9, 0), End: calendar.At(25, 0)}})
 		return c.Validate()
 	},
 
 	// Named calendars.
 	"calendar-set-problems": func(t *testing.T) error {
-		_, err := convreport.ParseCalendars([]byte(`{"calendars": [{"name": "office"}, {"name": "office"}], "inboxes": {"US support": "new-york"}}`))
+		_, err := calendar.Parse([]byte(`{"calendars": [{"name": "office"}, {"name": "office"}], "inboxes": {"US support": "new-york"}}`))
 		return err
 	},
 	"sla-target-zero": func(t *testing.T) error {
@@ -554,7 +555,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"sla-check-problems": func(t *testing.T) error {
 		set, err := convreport.ParseSLA([]byte(`{"policies": [{"name": "standard", "filter": "Chanel == \"chat\"", "close": {"within": "8h", "calendar": "paris"}}]}`))
 		require.NoError(t, err)
-		cals := &convreport.CalendarSet{Calendars: []*convreport.Calendar{{Name: "office"}}}
+		cals := &calendar.Set{Calendars: []*calendar.Calendar{{Name: "office"}}}
 		return set.Check(convreport.DefaultSchema(), cals, convreport.FilterOptions{})
 	},
 	"report-sla-no-target": func(t *testing.T) error {
@@ -564,16 +565,16 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"report-unknown-calendar": func(t *testing.T) error {
-		office := &convreport.Calendar{Name: "office"}
-		q := convreport.Query{Calendars: &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}}
+		office := &calendar.Calendar{Name: "office"}
+		q := convreport.Query{Calendars: &calendar.Set{Calendars: []*calendar.Calendar{office}}}
 		_, err := docEngine(t).Run(context.Background(), q, convreport.Report{Name: "Wait", Calendar: "ofice", Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}})
 		return err
 	},
 	"dashboard-unknown-calendar": func(t *testing.T) error {
-		set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{{Name: "office"}}}
+		set := &calendar.Set{Calendars: []*calendar.Calendar{{Name: "office"}}}
 		d := okDash()
 		d.ID, d.Calendar = "support", "paris"
-		return set.CheckDashboard(d)
+		return d.CheckCalendars(set)
 	},
 	"dashboard-calendar-name": func(t *testing.T) error {
 		d := okDash()

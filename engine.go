@@ -119,10 +119,10 @@ func markBusinessHours(out []Result, plans []*compiled) {
 		case p.sla != nil && p.sla.biz != nil:
 			// An SLA target counted in business hours: its own calendar.
 			out[p.idx].BusinessHours = true
-			out[p.idx].Calendar = p.sla.biz.def.c.Name
+			out[p.idx].Calendar = p.sla.biz.def.Calendar().Name
 		case p.biz != nil && p.metric != metricNone:
 			out[p.idx].BusinessHours = true
-			out[p.idx].Calendar = p.biz.def.c.Name
+			out[p.idx].Calendar = p.biz.def.Calendar().Name
 		}
 	}
 }

@@ -2,6 +2,7 @@ package convreport_test
 
 import (
 	"context"
+	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
 
@@ -169,8 +170,8 @@ func TestBusinessHoursThroughTheEngine(t *testing.T) {
 	q := convreport.Query{From: at("2025-03-01T00:00:00Z"), To: at("2025-03-10T00:00:00Z")}
 	require.Equal(t, []pt{{"", "604740", 1, 0}}, points(runOne(t, cs, q, r)))
 
-	q.Calendar = convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0),
-		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
+	q.Calendar = calendar.OfficeHours(time.UTC, calendar.At(9, 0), calendar.At(17, 0),
+		calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	require.Equal(t, []pt{{"", "144000", 1, 0}}, points(runOne(t, cs, q, r)))
 
 	// The reply came Monday 01:00, before opening: no business time passed.

@@ -56,7 +56,7 @@ type FilterEnv struct {
 //   - duration("5m"): a duration, in time.ParseDuration's format;
 //   - date("2025-03-01"), date("2025-03-01T10:00"): the first instant the
 //     query's zone's wall clock reads that date and time (for a date, the
-//     day's start as [Date.Start] defines it: midnight, or the instant the
+//     day's start as [calendar.Date.Start] defines it: midnight, or the instant the
 //     day began where a DST change skipped midnight);
 //     date("2025-03-01T10:00:00Z"): an absolute instant (RFC 3339);
 //   - now(): the query's Now; daysAgo(n): the start of the day n days

@@ -5,6 +5,7 @@ package convreport_test
 import (
 	"context"
 	"errors"
+	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
 
@@ -76,12 +77,12 @@ func TestSourceErrorNamesTheSource(t *testing.T) {
 // sorted once and searched, so the cost grows with their logarithm; a check
 // of each holiday against every other would cost hundreds of milliseconds.
 func BenchmarkHolidays(b *testing.B) {
-	c := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0),
-		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
+	c := calendar.OfficeHours(time.UTC, calendar.At(9, 0), calendar.At(17, 0),
+		calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	for i := range 16_000 {
 		d := day.AddDate(0, 0, i)
-		c.Holidays = append(c.Holidays, convreport.Date{Year: d.Year(), Month: d.Month(), Day: d.Day()})
+		c.Holidays = append(c.Holidays, calendar.Date{Year: d.Year(), Month: d.Month(), Day: d.Day()})
 	}
 	for b.Loop() {
 		c.Between(time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2060, 1, 1, 0, 0, 0, 0, time.UTC))

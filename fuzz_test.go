@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/convreport/convreport/calendar"
 	"strings"
 	"sync"
 	"testing"
@@ -139,7 +140,7 @@ func FuzzParseRange(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "convreport: unknown date range ") {
 				t.Fatalf("ParseRange(%q): message %q", s, err)
 			}
-			if _, _, err2 := convreport.Range(s).Resolve(time.Now(), nil, convreport.Monday); err2 == nil {
+			if _, _, err2 := convreport.Range(s).Resolve(time.Now(), nil, calendar.Monday); err2 == nil {
 				t.Fatalf("Resolve accepts %q, ParseRange does not", s)
 			}
 			return
@@ -158,7 +159,7 @@ func FuzzParseRange(f *testing.F) {
 			}
 		}
 		ws := time.Weekday((int(week)%7 + 7) % 7)
-		from, to, err := r.Resolve(now, loc, convreport.Weekday((int(ws)+6)%7))
+		from, to, err := r.Resolve(now, loc, calendar.Weekday((int(ws)+6)%7))
 		if err != nil {
 			t.Fatalf("%q parses but does not resolve: %v", s, err)
 		}
@@ -179,7 +180,7 @@ func FuzzParseRange(f *testing.F) {
 			}
 		}
 		// The engine resolves the same preset the same way.
-		q := convreport.Query{Range: r, Now: now, Zone: loc, WeekStart: convreport.Weekday((int(ws) + 6) % 7)}
+		q := convreport.Query{Range: r, Now: now, Zone: loc, WeekStart: calendar.Weekday((int(ws) + 6) % 7)}
 		res, err := fuzzEngine().Run(context.Background(), q, convreport.Report{Name: "n"})
 		if err != nil {
 			t.Fatalf("Run with %s: %v", r, err)
@@ -191,7 +192,7 @@ func FuzzParseRange(f *testing.F) {
 }
 
 // FuzzCalendarJSON reads business hours as a Query's Calendar comes from
-// JSON: a rejection is a *CalendarError (or invalid JSON), an accepted
+// JSON: a rejection is a *calendar.Error (or invalid JSON), an accepted
 // calendar is valid, writes back to the same JSON, and its Between is
 // never negative nor more than the real time.
 func FuzzCalendarJSON(f *testing.F) {
@@ -211,12 +212,12 @@ func FuzzCalendarJSON(f *testing.F) {
 		f.Add([]byte(s), int64(1740787200), int64(86400*9+3600))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, start, span int64) {
-		var c convreport.Calendar
+		var c calendar.Calendar
 		if err := json.Unmarshal(data, &c); err != nil {
-			var ce *convreport.CalendarError
+			var ce *calendar.Error
 			var se *json.SyntaxError
 			if !errors.As(err, &ce) && !errors.As(err, &se) {
-				t.Fatalf("%T is neither a *CalendarError nor a *json.SyntaxError: %v", err, err)
+				t.Fatalf("%T is neither a *calendar.Error nor a *json.SyntaxError: %v", err, err)
 			}
 			return
 		}
@@ -227,7 +228,7 @@ func FuzzCalendarJSON(f *testing.F) {
 		if err != nil {
 			t.Fatalf("an accepted calendar does not write back: %v", err)
 		}
-		var back convreport.Calendar
+		var back calendar.Calendar
 		if err := json.Unmarshal(b1, &back); err != nil {
 			t.Fatalf("what was written does not read back: %v\n%s", err, b1)
 		}

@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"math/big"
 	"time"
 
@@ -19,13 +20,13 @@ type Pushdown struct {
 	From, To  time.Time
 	Zone      *time.Location
 	Now       time.Time
-	WeekStart Weekday
+	WeekStart calendar.Weekday
 	// Calendar is non-nil when the durations of any report count business
 	// hours (each report's calendars are in PushdownReport; a count is the
 	// same in any calendar and carries none): a source that does not
 	// compute business time declines on this one field, so that no
 	// report's number silently changes.
-	Calendar *Calendar
+	Calendar *calendar.Calendar
 	Reports  []PushdownReport
 
 	rq      resolved
@@ -54,8 +55,8 @@ type PushdownReport struct {
 	// Calendar is non-nil when the report's durations count business
 	// hours: by InboxCalendars[Inbox] for a conversation whose inbox is
 	// there, and by Calendar otherwise.
-	Calendar       *Calendar
-	InboxCalendars map[string]*Calendar
+	Calendar       *calendar.Calendar
+	InboxCalendars map[string]*calendar.Calendar
 	// SLA is set for an SLA measure: the target's limit and clock, and
 	// Now, against which open conversations are judged. Its Calendar
 	// (when the target counts business hours) is also this report's
@@ -145,7 +146,7 @@ func condOf(s *Schema, p *filter.Pred) Cond {
 }
 
 func newPushdown(rq resolved, cs []*compiled) *Pushdown {
-	pl := &Pushdown{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: Weekday((int(rq.weekStart) + 6) % 7), rq: rq, reports: cs}
+	pl := &Pushdown{From: rq.from, To: rq.to, Zone: rq.loc, Now: rq.now, WeekStart: calendar.Weekday((int(rq.weekStart) + 6) % 7), rq: rq, reports: cs}
 	for _, p := range cs {
 		h := hintFor([]*compiled{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
@@ -167,12 +168,12 @@ func newPushdown(rq resolved, cs []*compiled) *Pushdown {
 		// Only durations count business hours: a count with a calendar is
 		// the same count, and a source may answer it.
 		if p.biz != nil && p.metric != metricNone {
-			pr.Calendar, pr.InboxCalendars = p.biz.def.c, p.biz.inboxCalendars()
+			pr.Calendar, pr.InboxCalendars = p.biz.def.Calendar(), p.biz.inboxCalendars()
 		}
 		if p.sla != nil {
 			pr.SLA = &PushdownSLA{Policy: p.sla.policy.Name, Target: p.sla.kind, Within: time.Duration(p.sla.target), Now: rq.now}
 			if p.sla.biz != nil {
-				pr.Calendar, pr.InboxCalendars = p.sla.biz.def.c, p.sla.biz.inboxCalendars()
+				pr.Calendar, pr.InboxCalendars = p.sla.biz.def.Calendar(), p.sla.biz.inboxCalendars()
 			}
 		}
 		if pl.Calendar == nil {

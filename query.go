@@ -2,60 +2,11 @@ package convreport
 
 import (
 	"fmt"
-	"strings"
+	"github.com/convreport/convreport/calendar"
 	"time"
 
 	"github.com/convreport/convreport/internal/filter"
 )
-
-// Weekday is a day of the week, as every part of the API names one (week
-// starts, business-hours days). Its zero value is Monday, so that a zero
-// Query has ISO 8601 weeks; [Weekday.Std] converts to time.Weekday.
-type Weekday int
-
-// Days a week may start on.
-const (
-	Monday Weekday = iota
-	Tuesday
-	Wednesday
-	Thursday
-	Friday
-	Saturday
-	Sunday
-)
-
-// Std returns w as a time.Weekday.
-func (w Weekday) Std() time.Weekday { return time.Weekday((int(w) + 1) % 7) }
-
-// key is the day's name in JSON, "monday".
-func (w Weekday) key() string { return strings.ToLower(w.String()) }
-
-// String returns the day's English name, "Monday".
-func (w Weekday) String() string {
-	if w < Monday || w > Sunday {
-		return fmt.Sprintf("Weekday(%d)", int(w))
-	}
-	return w.Std().String()
-}
-
-// ParseWeekday reads a day's English name, in any case ("monday",
-// "Sunday").
-func ParseWeekday(s string) (Weekday, error) {
-	for w := Monday; w <= Sunday; w++ {
-		if strings.EqualFold(s, w.String()) {
-			return w, nil
-		}
-	}
-	return 0, fmt.Errorf("%q is not a day: want a day name like monday or sunday", s)
-}
-
-// check refuses a Weekday outside Monday..Sunday.
-func (w Weekday) check() error {
-	if w < Monday || w > Sunday {
-		return &QueryError{Field: "WeekStart", Reason: fmt.Sprintf("%d is not a day: want Monday (0) to Sunday (6)", int(w))}
-	}
-	return nil
-}
 
 // Query says for which period, in which time zone and for whom reports run.
 // Its zero value means: the last 30 complete days in UTC, now, Monday weeks,
@@ -73,15 +24,15 @@ type Query struct {
 	// reproducible results.
 	Now time.Time
 	// WeekStart is the first day of week buckets and week presets.
-	WeekStart Weekday
+	WeekStart calendar.Weekday
 	// Calendar, when set, makes duration metrics count business hours only:
 	// those of a report that names no calendar of its own.
-	Calendar *Calendar
+	Calendar *calendar.Calendar
 	// Calendars are the named calendars reports and dashboards may name
 	// ([Report.Calendar], [Dashboard.Calendar]), and the calendar of each
 	// inbox: wherever durations count business hours, a conversation whose
 	// inbox has a calendar in Calendars.Inboxes counts by that one.
-	Calendars *CalendarSet
+	Calendars *calendar.Set
 	// SLA holds the policies reports with an SLA measure name
 	// ([Measure.SLA]). Their targets' calendars are looked up in
 	// Calendars.
@@ -148,8 +99,8 @@ type resolved struct {
 	loc       *time.Location
 	now       time.Time
 	weekStart time.Weekday
-	cal       *Calendar
-	cals      *CalendarSet
+	cal       *calendar.Calendar
+	cals      *calendar.Set
 	sla       *SLASet
 	scope     Scope
 	schema    *Schema // set by the engine before planning for a source
@@ -161,7 +112,7 @@ func (q Query) resolve() (resolved, error) {
 	if r.loc == nil {
 		r.loc = time.UTC
 	}
-	if err := q.WeekStart.check(); err != nil {
+	if err := checkWeekStart(q.WeekStart); err != nil {
 		return r, err
 	}
 	if err := q.Compare.check(); err != nil {
@@ -212,7 +163,7 @@ func (q Query) resolve() (resolved, error) {
 type QueryError struct {
 	Field  string
 	Reason string
-	// Err is the error behind Reason, if any: the *CalendarError values of
+	// Err is the error behind Reason, if any: the *calendar.Error values of
 	// a bad Calendar, joined.
 	Err error
 }
@@ -222,5 +173,10 @@ func (e *QueryError) Error() string { return "convreport: query: " + e.Field + "
 // Unwrap returns Err.
 func (e *QueryError) Unwrap() error { return e.Err }
 
-// WeekdayOf returns d as a Weekday: WeekdayOf(t.Weekday()) is the day of t.
-func WeekdayOf(d time.Weekday) Weekday { return Weekday((int(d) + 6) % 7) }
+// checkWeekStart refuses a week start outside Monday..Sunday.
+func checkWeekStart(w calendar.Weekday) error {
+	if !w.Valid() {
+		return &QueryError{Field: "WeekStart", Reason: fmt.Sprintf("%d is not a day: want Monday (0) to Sunday (6)", int(w))}
+	}
+	return nil
+}

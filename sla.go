@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"math/big"
 	mbits "math/bits"
 	"strings"
@@ -49,7 +50,7 @@ type SLATarget struct {
 	Within Duration `json:"within"`
 	// Calendar, when set, names a calendar of the query's Calendars: the
 	// target counts its business hours only, and a conversation whose
-	// inbox has its own calendar there ([CalendarSet.Inboxes]) counts by
+	// inbox has its own calendar there ([calendar.Set.Inboxes]) counts by
 	// that one. Empty counts calendar time.
 	Calendar string `json:"calendar,omitempty"`
 }
@@ -244,7 +245,7 @@ func (s *SLASet) Validate() error {
 // ("policies[0].close.calendar"). The errors are *[SLAError] values,
 // joined. The CLI and the server check a policy file with it before any
 // report runs, so a bad policy is refused where it is written.
-func (s *SLASet) Check(schema *Schema, cals *CalendarSet, opts FilterOptions) error {
+func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -273,8 +274,8 @@ func (s *SLASet) Check(schema *Schema, cals *CalendarSet, opts FilterOptions) er
 			t     *SLATarget
 		}{{"first_response", p.FirstResponse}, {"close", p.Close}} {
 			if t.t != nil && t.t.Calendar != "" {
-				if _, ok := cals.Lookup(t.t.Calendar); !ok {
-					reason := cals.unknown(t.t.Calendar)
+				if _, err := cals.Get(t.t.Calendar); err != nil {
+					reason := err.Error()
 					if cals == nil {
 						reason = fmt.Sprintf("no calendar %q: there are no calendars", t.t.Calendar)
 					}
@@ -556,11 +557,11 @@ func (sp *slaPlan) breached(ec *evalCtx, seg *colstore.Segment, r int) bool {
 	return st == slaBreached
 }
 
-// CheckDashboard reports whether every SLA measure of d's reports names a
+// CheckSLA reports whether every SLA measure of d's reports names a
 // policy of s and a target that policy sets: a *[ReportError] with Field
 // "measure" otherwise. A store that keeps policies calls it before
-// saving, as [CalendarSet.CheckDashboard] for calendars.
-func (s *SLASet) CheckDashboard(d Dashboard) error {
+// saving, as [Dashboard.CheckCalendars] for calendars.
+func (d Dashboard) CheckSLA(s *SLASet) error {
 	for _, r := range d.Reports {
 		if err := s.CheckReport(r); err != nil {
 			return err
@@ -569,7 +570,7 @@ func (s *SLASet) CheckDashboard(d Dashboard) error {
 	return nil
 }
 
-// CheckReport is CheckDashboard for one report.
+// CheckReport is [Dashboard.CheckSLA] for one report.
 func (s *SLASet) CheckReport(r Report) error {
 	m := r.Measure
 	if !m.agg().isSLA() {

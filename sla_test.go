@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func TestSLAEdges(t *testing.T) {
 // slaRef is the reference for one conversation: its state under a target
 // and the time over it, computed from the documented rules with the
 // minute walk for business time (cal nil: calendar time).
-func slaRef(c convreport.Conversation, kind convreport.SLATargetKind, within time.Duration, cal *convreport.Calendar, now time.Time) (state string, over time.Duration) {
+func slaRef(c convreport.Conversation, kind convreport.SLATargetKind, within time.Duration, cal *calendar.Calendar, now time.Time) (state string, over time.Duration) {
 	if c.CreatedAt.After(now) {
 		return "pending", 0
 	}
@@ -155,16 +156,16 @@ func slaRef(c convreport.Conversation, kind convreport.SLATargetKind, within tim
 // its breaches, whose recomputed values equal the point's.
 func TestSLAAgainstReference(t *testing.T) {
 	paris, ny := zone(t, "Europe/Paris"), zone(t, "America/New_York")
-	pa := &convreport.Calendar{Name: "paris", Zone: paris, Holidays: []convreport.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.March, Day: 30}}}
+	pa := &calendar.Calendar{Name: "paris", Zone: paris, Holidays: []calendar.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.March, Day: 30}}}
 	for _, d := range workweek {
-		pa.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(8, 30), End: convreport.At(12, 0)}, {Start: convreport.At(13, 0), End: convreport.At(18, 0)}})
+		pa.Week.SetDay(d, []calendar.Hours{{Start: calendar.At(8, 30), End: calendar.At(12, 0)}, {Start: calendar.At(13, 0), End: calendar.At(18, 0)}})
 	}
-	pa.Week.SetDay(convreport.Sunday, []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}})
-	us := &convreport.Calendar{Name: "us", Zone: ny, Holidays: []convreport.Date{{Year: 2025, Month: time.March, Day: 9}}}
-	for d := convreport.Monday; d <= convreport.Sunday; d++ {
-		us.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(0, 0), End: convreport.At(3, 30)}, {Start: convreport.At(9, 0), End: convreport.At(17, 0)}})
+	pa.Week.SetDay(calendar.Sunday, []calendar.Hours{{Start: calendar.At(1, 0), End: calendar.At(4, 0)}})
+	us := &calendar.Calendar{Name: "us", Zone: ny, Holidays: []calendar.Date{{Year: 2025, Month: time.March, Day: 9}}}
+	for d := calendar.Monday; d <= calendar.Sunday; d++ {
+		us.Week.SetDay(d, []calendar.Hours{{Start: calendar.At(0, 0), End: calendar.At(3, 30)}, {Start: calendar.At(9, 0), End: calendar.At(17, 0)}})
 	}
-	cals := &convreport.CalendarSet{Calendars: []*convreport.Calendar{pa, us}, Inboxes: map[string]string{"US": "us"}}
+	cals := &calendar.Set{Calendars: []*calendar.Calendar{pa, us}, Inboxes: map[string]string{"US": "us"}}
 
 	rng := rand.New(rand.NewPCG(18, 2))
 	centres := []time.Time{
@@ -198,11 +199,11 @@ func TestSLAAgainstReference(t *testing.T) {
 
 	for _, business := range []bool{true, false} {
 		calName := ""
-		var refCal func(c convreport.Conversation) *convreport.Calendar
-		refCal = func(convreport.Conversation) *convreport.Calendar { return nil }
+		var refCal func(c convreport.Conversation) *calendar.Calendar
+		refCal = func(convreport.Conversation) *calendar.Calendar { return nil }
 		if business {
 			calName = "paris"
-			refCal = func(c convreport.Conversation) *convreport.Calendar {
+			refCal = func(c convreport.Conversation) *calendar.Calendar {
 				if c.Inbox == "US" {
 					return us
 				}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"errors"
+	"github.com/convreport/convreport/calendar"
 	"io"
 	"iter"
 	"path/filepath"
@@ -106,7 +107,7 @@ func TestZoneBoundsStandStill(t *testing.T) {
 		require.Equal(t, 3600, offsetAt(end.Add(-time.Nanosecond), paris))
 	})
 	t.Run("yesterday at 2041-01-03 12:00", func(t *testing.T) {
-		from, to, err := Yesterday.Resolve(at("2041-01-03T12:00:00+01:00"), paris, Monday)
+		from, to, err := Yesterday.Resolve(at("2041-01-03T12:00:00+01:00"), paris, calendar.Monday)
 		require.NoError(t, err)
 		require.Equal(t, at("2041-01-02T00:00:00+01:00"), from)
 		require.Equal(t, at("2041-01-03T00:00:00+01:00"), to)
@@ -125,7 +126,7 @@ func TestZoneBoundsStandStill(t *testing.T) {
 		}
 	})
 	t.Run("business hours from 2040-12-30 to 2041-01-02", func(t *testing.T) {
-		cal := OfficeHours(paris, At(9, 0), At(17, 0), Monday, Tuesday, Wednesday, Thursday, Friday)
+		cal := calendar.OfficeHours(paris, calendar.At(9, 0), calendar.At(17, 0), calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 		// Sunday 10:00 to Wednesday 12:00: Monday 8 h, Tuesday 8 h,
 		// Wednesday 09:00-12:00.
 		got := cal.Between(at("2040-12-30T10:00:00+01:00"), at("2041-01-02T12:00:00+01:00"))
@@ -212,11 +213,11 @@ func TestTimeLoopsAdvanceEverywhere(t *testing.T) {
 	sort.Strings(names)
 	begin := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(2101, 1, 1, 0, 0, 0, 0, time.UTC)
-	cal := &Calendar{}
-	for wd := Monday; wd <= Friday; wd++ {
-		cal.Week.SetDay(wd, []Hours{{At(8, 30), At(12, 0)}, {At(13, 0), At(18, 0)}})
+	cal := &calendar.Calendar{}
+	for wd := calendar.Monday; wd <= calendar.Friday; wd++ {
+		cal.Week.SetDay(wd, []calendar.Hours{{Start: calendar.At(8, 30), End: calendar.At(12, 0)}, {Start: calendar.At(13, 0), End: calendar.At(18, 0)}})
 	}
-	cal.Week.SetDay(Saturday, []Hours{{At(0, 0), At(24, 0)}})
+	cal.Week.SetDay(calendar.Saturday, []calendar.Hours{{Start: calendar.At(0, 0), End: calendar.At(24, 0)}})
 
 	for _, name := range names {
 		loc := zones[name]
@@ -256,7 +257,7 @@ func TestTimeLoopsAdvanceEverywhere(t *testing.T) {
 
 // checkTimeLoopsAround checks day starts, hour steps, week and month starts
 // and business hours in the two days around the instant m.
-func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Calendar, m time.Time) {
+func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *calendar.Calendar, m time.Time) {
 	local := m.In(loc)
 	// Day starts: the first instant whose wall clock reaches the date.
 	for k := -1; k <= 1; k++ {
@@ -304,9 +305,9 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 	// Business hours: within [0, b-a] and additive at any split.
 	a, b := m.Add(-30*time.Hour), m.Add(29*time.Hour)
 	mid := m.Add(-17 * time.Minute)
-	open := cal.prepare(nil)
-	whole := open.between(a, b)
-	if whole < 0 || whole > b.Sub(a) || whole != open.between(a, mid)+open.between(mid, b) {
+	open := cal.Prepare()
+	whole := open.Between(a, b)
+	if whole < 0 || whole > b.Sub(a) || whole != open.Between(a, mid)+open.Between(mid, b) {
 		t.Fatalf("%s: business time of %s..%s is %s, not the sum of its halves", name, a, b, whole)
 	}
 }
@@ -317,9 +318,9 @@ func checkTimeLoopsAround(t *testing.T, name string, loc *time.Location, cal *Ca
 // past the zones' transition tables.
 func TestBusinessHoursAgainstMinuteWalk(t *testing.T) {
 	zones := []string{"Europe/Paris", "America/Sao_Paulo", "Australia/Lord_Howe", "Pacific/Apia", "America/Goose_Bay", "Asia/Kathmandu", "America/Santiago"}
-	cal := &Calendar{Holidays: []Date{{2040, 12, 31}, {2011, 12, 29}}}
-	for wd := Monday; wd <= Friday; wd++ {
-		cal.Week.SetDay(wd, []Hours{{At(0, 0), At(1, 30)}, {At(9, 0), At(17, 0)}, {At(23, 0), At(24, 0)}})
+	cal := &calendar.Calendar{Holidays: []calendar.Date{{Year: 2040, Month: 12, Day: 31}, {Year: 2011, Month: 12, Day: 29}}}
+	for wd := calendar.Monday; wd <= calendar.Friday; wd++ {
+		cal.Week.SetDay(wd, []calendar.Hours{{Start: calendar.At(0, 0), End: calendar.At(1, 30)}, {Start: calendar.At(9, 0), End: calendar.At(17, 0)}, {Start: calendar.At(23, 0), End: calendar.At(24, 0)}})
 	}
 	for _, name := range zones {
 		loc := mustZone(t, name)
@@ -333,28 +334,28 @@ func TestBusinessHoursAgainstMinuteWalk(t *testing.T) {
 			e := time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
 			spans = append(spans, [2]time.Time{e.Add(-60 * time.Hour), e.Add(70 * time.Hour)})
 		}
-		open := cal.prepare(nil)
+		open := cal.Prepare()
 		for _, sp := range spans {
 			want := time.Duration(0)
 			for u := sp[0]; u.Before(sp[1]); u = u.Add(time.Minute) {
 				w := u.In(loc)
-				day := Date{w.Year(), w.Month(), w.Day()}
+				day := calendar.Date{Year: w.Year(), Month: w.Month(), Day: w.Day()}
 				if slicesContains(cal.Holidays, day) {
 					continue
 				}
-				c := Clock(w.Hour()*60 + w.Minute())
-				for _, h := range cal.Week.Day(WeekdayOf(w.Weekday())) {
+				c := calendar.Clock(w.Hour()*60 + w.Minute())
+				for _, h := range cal.Week.Day(calendar.WeekdayOf(w.Weekday())) {
 					if h.Start <= c && c < h.End {
 						want += time.Minute
 					}
 				}
 			}
-			require.Equalf(t, want, open.between(sp[0], sp[1]), "%s %s..%s", name, sp[0], sp[1])
+			require.Equalf(t, want, open.Between(sp[0], sp[1]), "%s %s..%s", name, sp[0], sp[1])
 		}
 	}
 }
 
-func slicesContains(ds []Date, d Date) bool {
+func slicesContains(ds []calendar.Date, d calendar.Date) bool {
 	for _, x := range ds {
 		if x == d {
 			return true

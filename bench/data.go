@@ -7,6 +7,7 @@ import (
 	_ "time/tzdata" // Europe/Paris even where the system has no zone data
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/sample"
 )
@@ -143,7 +144,7 @@ const dayNs = int64(24 * time.Hour)
 
 // NewWindow resolves the last 30 days at now in zone, as the engine does.
 func NewWindow(now time.Time, zone *time.Location) (*Window, error) {
-	from, to, err := convreport.Last30Days.Resolve(now, zone, convreport.Monday)
+	from, to, err := convreport.Last30Days.Resolve(now, zone, calendar.Monday)
 	if err != nil {
 		return nil, err
 	}

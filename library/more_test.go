@@ -308,6 +308,6 @@ func TestNewTemplateShapes(t *testing.T) {
 	require.NoError(t, set.Check(convreport.DefaultSchema(), nil, convreport.FilterOptions{}))
 	dd, err := sla.NewDashboard(convreport.DashboardOptions{Name: "SLA", Owner: "ana"})
 	require.NoError(t, err)
-	require.NoError(t, set.CheckDashboard(dd))
+	require.NoError(t, dd.CheckSLA(set))
 	require.True(t, dd.UsesSLA())
 }

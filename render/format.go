@@ -2,13 +2,12 @@ package render
 
 import (
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/convreport/convreport"
 )
 
 // nullValue is how a point without a value reads.
@@ -134,7 +133,7 @@ func conversations(n int64) string {
 // formatRange writes a half-open range [from, to) for people: the first
 // and last day ("2025-03-01 – 2025-03-31") when both bounds start a day in
 // zone (midnight, or the instant the day began where a DST change skipped
-// midnight, as convreport.Date.Start defines it), otherwise both instants
+// midnight, as calendar.Date.Start defines it), otherwise both instants
 // to the minute.
 func formatRange(from, to time.Time, zone *time.Location) string {
 	if zone == nil {
@@ -143,7 +142,7 @@ func formatRange(from, to time.Time, zone *time.Location) string {
 	from, to = from.In(zone), to.In(zone)
 	dayStart := func(t time.Time) bool {
 		y, m, d := t.Date()
-		return t.Equal(convreport.Date{Year: y, Month: m, Day: d}.Start(zone))
+		return t.Equal(calendar.Date{Year: y, Month: m, Day: d}.Start(zone))
 	}
 	if dayStart(from) && dayStart(to) {
 		last := to.Add(-time.Nanosecond) // the last day is the one before to's

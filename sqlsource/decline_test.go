@@ -3,6 +3,7 @@ package sqlsource_test
 import (
 	"context"
 	"errors"
+	"github.com/convreport/convreport/calendar"
 	"strings"
 	"testing"
 	"time"
@@ -24,21 +25,21 @@ func TestDeclinedPlansFallBackToTheSameAnswer(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	q := trickyQuery(t)
-	calendar := q
-	calendar.Calendar = convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(18, 0), convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
+	inHours := q
+	inHours.Calendar = calendar.OfficeHours(q.Zone, calendar.At(9, 0), calendar.At(18, 0), calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	avg := convreport.Measure{Agg: convreport.Average, Metric: convreport.FirstResponseTime}
 	// A calendar a report names, with another for some inboxes: per-report
 	// and per-inbox business hours are declined as the query's are.
 	named := q
-	office := convreport.OfficeHours(q.Zone, convreport.At(8, 0), convreport.At(12, 0), convreport.Monday, convreport.Wednesday)
+	office := calendar.OfficeHours(q.Zone, calendar.At(8, 0), calendar.At(12, 0), calendar.Monday, calendar.Wednesday)
 	office.Name = "office"
-	late := convreport.OfficeHours(time.UTC, convreport.At(14, 0), convreport.At(22, 0), convreport.Tuesday, convreport.Saturday)
+	late := calendar.OfficeHours(time.UTC, calendar.At(14, 0), calendar.At(22, 0), calendar.Tuesday, calendar.Saturday)
 	late.Name = "late"
 	inboxes := map[string]string{}
 	for _, c := range cs[:40] {
 		inboxes[c.Inbox] = "late"
 	}
-	named.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, late}, Inboxes: inboxes}
+	named.Calendars = &calendar.Set{Calendars: []*calendar.Calendar{office, late}, Inboxes: inboxes}
 	cases := []struct {
 		name   string
 		q      convreport.Query
@@ -46,7 +47,7 @@ func TestDeclinedPlansFallBackToTheSameAnswer(t *testing.T) {
 		reason string            // in the decline's message
 		only   sqlsource.Dialect // 0: both dialects decline
 	}{
-		{"business hours", calendar, convreport.Report{Dimensions: []string{"Assignee"}, Measure: avg}, "Calendar", 0},
+		{"business hours", inHours, convreport.Report{Dimensions: []string{"Assignee"}, Measure: avg}, "Calendar", 0},
 		{"a named calendar and inbox calendars", named, convreport.Report{Dimensions: []string{"Inbox"}, Calendar: "office", Measure: convreport.Measure{Agg: convreport.Median, Metric: convreport.TimeToClose}}, "Calendar", 0},
 		{"an expression", q, convreport.Report{Filter: `len(Subject) > 5`, Dimensions: []string{"Inbox"}}, "no SQL equivalent", 0},
 		{"a time beyond int64 nanoseconds", q, convreport.Report{Filter: `DueAt < date("2300-01-01")`, Dimensions: []string{"Inbox"}}, "outside the range of int64 nanoseconds", 0},
@@ -113,9 +114,9 @@ func onlyBusinessHoursDeclined(t *testing.T, d sqlsource.Dialect) {
 	mem, err := memory.New(cs, memory.WithSchema(sourcetest.Schema()))
 	require.NoError(t, err)
 	q := conformance.Queries()[0].Query
-	office := convreport.OfficeHours(q.Zone, convreport.At(9, 0), convreport.At(17, 0), convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
+	office := calendar.OfficeHours(q.Zone, calendar.At(9, 0), calendar.At(17, 0), calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	office.Name = "office"
-	q.Calendars = &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
+	q.Calendars = &calendar.Set{Calendars: []*calendar.Calendar{office}}
 	q.Viewer = convreport.Viewer{UserID: "me"}
 	wait := convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}
 	dash := convreport.Dashboard{Name: "D", Owner: "me", Reports: []convreport.Report{

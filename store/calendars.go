@@ -3,12 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 )
 
 // calendars returns the stored calendars (an empty set when none).
-func (c *core) calendars(ctx context.Context) (*convreport.CalendarSet, error) {
+func (c *core) calendars(ctx context.Context) (*calendar.Set, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -19,7 +20,7 @@ func (c *core) calendars(ctx context.Context) (*convreport.CalendarSet, error) {
 
 // saveCalendars replaces the calendars, for an admin, when the set is
 // valid and every stored dashboard still finds the calendars it names.
-func (c *core) saveCalendars(ctx context.Context, v convreport.Viewer, s *convreport.CalendarSet) error {
+func (c *core) saveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -27,7 +28,7 @@ func (c *core) saveCalendars(ctx context.Context, v convreport.Viewer, s *convre
 		return fmt.Errorf("%w: only an admin may change the calendars", convreport.ErrForbidden)
 	}
 	if s == nil {
-		s = &convreport.CalendarSet{}
+		s = &calendar.Set{}
 	}
 	if err := s.Validate(); err != nil {
 		return err
@@ -39,7 +40,7 @@ func (c *core) saveCalendars(ctx context.Context, v convreport.Viewer, s *convre
 		return err
 	}
 	for _, d := range all {
-		if err := s.CheckDashboard(d); err != nil {
+		if err := d.CheckCalendars(s); err != nil {
 			return fmt.Errorf("%w (dashboard %q still names it)", err, d.ID)
 		}
 	}
@@ -56,7 +57,7 @@ func (c *core) checkCalendars(d convreport.Dashboard) error {
 	if err != nil {
 		return err
 	}
-	return s.CheckDashboard(d)
+	return d.CheckCalendars(s)
 }
 
 func reportsNameCalendars(d convreport.Dashboard) bool {
@@ -71,27 +72,27 @@ func reportsNameCalendars(d convreport.Dashboard) bool {
 // Calendars returns the business-hours calendars kept with the dashboards:
 // those a dashboard or report may name, and each inbox's. It is an empty
 // set until SaveCalendars.
-func (m *Memory) Calendars(ctx context.Context) (*convreport.CalendarSet, error) {
+func (m *Memory) Calendars(ctx context.Context) (*calendar.Set, error) {
 	return m.c.calendars(ctx)
 }
 
 // SaveCalendars replaces the calendars. Only an admin may (otherwise the
 // error wraps [convreport.ErrForbidden]); the set must be valid (a
-// *[convreport.CalendarError] naming the field), and every dashboard must
+// *[calendar.Error] naming the field), and every dashboard must
 // still find the calendars it names (a *[convreport.DashboardError] or
 // *[convreport.ReportError] whose Field is "calendar").
-func (m *Memory) SaveCalendars(ctx context.Context, v convreport.Viewer, s *convreport.CalendarSet) error {
+func (m *Memory) SaveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error {
 	return m.c.saveCalendars(ctx, v, s)
 }
 
 // Calendars returns the business-hours calendars kept with the dashboards,
 // in the file _calendars.json of the directory; see [Memory.Calendars].
-func (d *Dir) Calendars(ctx context.Context) (*convreport.CalendarSet, error) {
+func (d *Dir) Calendars(ctx context.Context) (*calendar.Set, error) {
 	return d.c.calendars(ctx)
 }
 
 // SaveCalendars replaces the calendars, atomically like a dashboard; see
 // [Memory.SaveCalendars].
-func (d *Dir) SaveCalendars(ctx context.Context, v convreport.Viewer, s *convreport.CalendarSet) error {
+func (d *Dir) SaveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error {
 	return d.c.saveCalendars(ctx, v, s)
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"github.com/convreport/convreport/calendar"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,8 +15,8 @@ import (
 
 type calendarStore interface {
 	store.Store
-	Calendars(context.Context) (*convreport.CalendarSet, error)
-	SaveCalendars(context.Context, convreport.Viewer, *convreport.CalendarSet) error
+	Calendars(context.Context) (*calendar.Set, error)
+	SaveCalendars(context.Context, convreport.Viewer, *calendar.Set) error
 }
 
 func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
@@ -31,9 +32,9 @@ func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, empty.Calendars)
 
-			office := convreport.OfficeHours(time.UTC, convreport.At(9, 0), convreport.At(17, 0), convreport.Monday)
+			office := calendar.OfficeHours(time.UTC, calendar.At(9, 0), calendar.At(17, 0), calendar.Monday)
 			office.Name = "office"
-			set := &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}}
+			set := &calendar.Set{Calendars: []*calendar.Calendar{office}}
 			require.ErrorIs(t, st.SaveCalendars(ctx, ana, set), convreport.ErrForbidden)
 
 			// A dashboard may not name a calendar the store lacks.
@@ -43,8 +44,8 @@ func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
 			require.ErrorAs(t, err, &de)
 			require.Equal(t, "calendar", de.Field)
 
-			bad := &convreport.CalendarSet{Calendars: []*convreport.Calendar{office}, Inboxes: map[string]string{"US": "us"}}
-			var ce *convreport.CalendarError
+			bad := &calendar.Set{Calendars: []*calendar.Calendar{office}, Inboxes: map[string]string{"US": "us"}}
+			var ce *calendar.Error
 			require.ErrorAs(t, st.SaveCalendars(ctx, admin, bad), &ce)
 			require.Equal(t, `inboxes["US"]`, ce.Field)
 
@@ -62,7 +63,7 @@ func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
 			require.Len(t, list, 1, "the calendar file is no dashboard")
 
 			// Removing a calendar a dashboard names is refused.
-			err = st.SaveCalendars(ctx, admin, &convreport.CalendarSet{})
+			err = st.SaveCalendars(ctx, admin, &calendar.Set{})
 			require.ErrorAs(t, err, &de)
 			require.Equal(t, "calendar", de.Field)
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,7 +67,7 @@ func OpenDir(dir string, opts ...Option) (*Dir, error) {
 	}
 	d := &Dir{}
 	d.c.b = fileBackend{dir: dir}
-	d.c.cal = fileKeeper[convreport.CalendarSet]{dir, "_calendars.json"}
+	d.c.cal = fileKeeper[calendar.Set]{dir, "_calendars.json"}
 	d.c.sla = fileKeeper[convreport.SLASet]{dir, "_sla.json"}
 	d.c.cfg = newConfig(opts)
 	return d, nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 )
@@ -18,7 +19,7 @@ var _ Store = (*Memory)(nil)
 func NewMemory(opts ...Option) *Memory {
 	m := &Memory{}
 	m.c.b = mapBackend{}
-	m.c.cal = &memKeeper[convreport.CalendarSet]{}
+	m.c.cal = &memKeeper[calendar.Set]{}
 	m.c.sla = &memKeeper[convreport.SLASet]{}
 	m.c.cfg = newConfig(opts)
 	return m

@@ -41,7 +41,7 @@ func (c *core) saveSLA(ctx context.Context, v convreport.Viewer, s *convreport.S
 		return err
 	}
 	for _, d := range all {
-		if err := s.CheckDashboard(d); err != nil {
+		if err := d.CheckSLA(s); err != nil {
 			return fmt.Errorf("%w (dashboard %q still measures it)", err, d.ID)
 		}
 	}
@@ -58,7 +58,7 @@ func (c *core) checkSLA(d convreport.Dashboard) error {
 	if err != nil {
 		return err
 	}
-	return s.CheckDashboard(d)
+	return d.CheckSLA(s)
 }
 
 // SLA returns the SLA policies kept with the dashboards: those reports

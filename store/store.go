@@ -13,6 +13,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"regexp"
 	"slices"
 	"strconv"
@@ -68,7 +69,7 @@ type backend interface {
 type core struct {
 	mu  sync.Mutex
 	b   backend
-	cal keeper[convreport.CalendarSet]
+	cal keeper[calendar.Set]
 	sla keeper[convreport.SLASet]
 	cfg config
 }

@@ -231,7 +231,7 @@ func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v conv
 			if err != nil {
 				return err
 			}
-			if err := set.CheckDashboard(d); err != nil {
+			if err := d.CheckCalendars(set); err != nil {
 				return err
 			}
 		}

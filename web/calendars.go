@@ -3,35 +3,36 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"github.com/convreport/convreport/calendar"
 	"net/http"
 
 	"github.com/convreport/convreport"
 )
 
 // CalendarStore keeps an account's business-hours calendars (see
-// [convreport.CalendarSet]); store.Memory and store.Dir are ones.
+// [calendar.Set]); store.Memory and store.Dir are ones.
 type CalendarStore interface {
 	// Calendars returns the calendars; an empty set when there are none.
-	Calendars(ctx context.Context) (*convreport.CalendarSet, error)
+	Calendars(ctx context.Context) (*calendar.Set, error)
 	// SaveCalendars replaces them, for an admin; an invalid set is a
-	// *convreport.CalendarError, and a set that drops a calendar a
+	// *calendar.Error, and a set that drops a calendar a
 	// dashboard names a *convreport.DashboardError or *convreport.ReportError
 	// whose Field is "calendar".
-	SaveCalendars(ctx context.Context, v convreport.Viewer, s *convreport.CalendarSet) error
+	SaveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error
 }
 
 // calendarsView is the answer of GET /api/calendars: the set, and its
 // names for the editor's choice.
 type calendarsView struct {
-	Set   *convreport.CalendarSet `json:"set"`
-	Names []string                `json:"names"`
+	Set   *calendar.Set `json:"set"`
+	Names []string      `json:"names"`
 	// Editable says whether this viewer may replace the set.
 	Editable bool `json:"editable"`
 }
 
 // GET /api/calendars
 func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
-	set := &convreport.CalendarSet{}
+	set := &calendar.Set{}
 	if h.cfg.Calendars != nil {
 		var err error
 		if set, err = h.cfg.Calendars.Calendars(r.Context()); err != nil {
@@ -47,7 +48,7 @@ func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v convrep
 }
 
 // PUT /api/calendars replaces the calendars with the body, a calendar set
-// (see convreport.CalendarSet); an admin only. A bad calendar answers 422
+// (see calendar.Set); an admin only. A bad calendar answers 422
 // with the field ("calendars[0].week.monday[1]").
 func (h *handler) putCalendars(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
 	if h.cfg.Calendars == nil {
@@ -57,7 +58,7 @@ func (h *handler) putCalendars(w http.ResponseWriter, r *http.Request, v convrep
 	if err := h.decodeJSON(w, r, &raw); err != nil {
 		return err
 	}
-	set := new(convreport.CalendarSet)
+	set := new(calendar.Set)
 	if err := set.UnmarshalJSON(raw); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/convreport/convreport/calendar"
 	"net"
 	"net/http"
 	"strings"
@@ -18,9 +19,9 @@ import (
 )
 
 type calendarsResult struct {
-	Set      *convreport.CalendarSet `json:"set"`
-	Names    []string                `json:"names"`
-	Editable bool                    `json:"editable"`
+	Set      *calendar.Set `json:"set"`
+	Names    []string      `json:"names"`
+	Editable bool          `json:"editable"`
 }
 
 const officeSet = `{"calendars": [
@@ -103,7 +104,7 @@ func TestBusinessHoursToggleInTheEditor(t *testing.T) {
 	after := f.run("shared", "ana", "range=last_30_days")
 
 	// The numbers are the engine's with the stored calendar.
-	set, err := convreport.ParseCalendars([]byte(officeSet))
+	set, err := calendar.Parse([]byte(officeSet))
 	require.NoError(t, err)
 	q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: now, Calendars: set}
 	rep := out.Report
@@ -161,7 +162,7 @@ func TestBrowserBusinessHoursToggle(t *testing.T) {
 	f := newFixture(t, func(c *web.Config) {
 		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users["ana"], nil }
 	})
-	office, err := convreport.ParseCalendars([]byte(officeSet))
+	office, err := calendar.Parse([]byte(officeSet))
 	require.NoError(t, err)
 	require.NoError(t, f.store.(*store.Memory).SaveCalendars(context.Background(), users["admin"], office))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

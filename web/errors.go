@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/convreport/convreport/calendar"
 	"net/http"
 	"strings"
 
@@ -93,7 +94,7 @@ func toError(err error) *Error {
 		qe       *convreport.QueryError
 		rge      *convreport.RangeError
 		le       *convreport.LimitError
-		cal      *convreport.CalendarError
+		cal      *calendar.Error
 		slaErr   *convreport.SLAError
 		reportOf string
 	)

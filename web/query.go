@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/convreport/convreport/calendar"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,7 +79,7 @@ func (h *handler) query(ctx context.Context, p period, v convreport.Viewer) (con
 		q.Now = t
 	}
 	if p.WeekStart != "" {
-		ws, err := convreport.ParseWeekday(p.WeekStart)
+		ws, err := calendar.ParseWeekday(p.WeekStart)
 		if err != nil {
 			return q, badRequest("invalid_query", "week_start", "week_start %q: want a day name like monday or sunday", p.WeekStart)
 		}
@@ -118,7 +119,7 @@ func (h *handler) query(ctx context.Context, p period, v convreport.Viewer) (con
 // parseTime reads a date (its first instant in loc, the rule of every date
 // in convreport) or an RFC 3339 time.
 func parseTime(s string, loc *time.Location) (time.Time, error) {
-	t, err := convreport.ParseTime(s, loc)
+	t, err := calendar.ParseTime(s, loc)
 	if err != nil {
 		return t, &Error{Status: http.StatusBadRequest, Code: "invalid_query", Message: strings.TrimPrefix(err.Error(), "convreport: ")}
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"github.com/convreport/convreport/calendar"
 	"net/http"
 
 	"github.com/convreport/convreport"
@@ -70,7 +71,7 @@ func (h *handler) putSLA(w http.ResponseWriter, r *http.Request, v convreport.Vi
 	if err := set.UnmarshalJSON(raw); err != nil {
 		return err
 	}
-	var cals *convreport.CalendarSet
+	var cals *calendar.Set
 	if h.cfg.Calendars != nil {
 		var err error
 		if cals, err = h.cfg.Calendars.Calendars(r.Context()); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"io"
 	"os"
 	"strings"
@@ -21,7 +22,7 @@ func (f *calendarFlag) register(fs *flag.FlagSet) {
 }
 
 // load reads the calendar file; nil without --calendar.
-func (f *calendarFlag) load() (*convreport.CalendarSet, error) {
+func (f *calendarFlag) load() (*calendar.Set, error) {
 	if f.path == "" {
 		return nil, nil
 	}
@@ -29,7 +30,7 @@ func (f *calendarFlag) load() (*convreport.CalendarSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := convreport.ParseCalendars(b)
+	set, err := calendar.Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("--calendar %s: %s", f.path, oneLine(err))
 	}
@@ -51,7 +52,7 @@ func (f *calendarFlag) apply(q *convreport.Query, d convreport.Dashboard) error 
 		}
 		return nil
 	}
-	if err := set.CheckDashboard(d); err != nil {
+	if err := d.CheckCalendars(set); err != nil {
 		return fmt.Errorf("--calendar %s: %s", f.path, oneLine(err))
 	}
 	q.Calendars = set

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/convreport/convreport/calendar"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -10,16 +11,16 @@ import (
 // demoCalendars are the sample business's hours: its Paris office, open
 // on weekdays but French public holidays, and the live chat, staffed
 // longer and on Saturdays, which keeps the "Live chat" inbox.
-func demoCalendars(loc *time.Location) *convreport.CalendarSet {
-	office := convreport.OfficeHours(loc, convreport.At(9, 0), convreport.At(18, 0),
-		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
+func demoCalendars(loc *time.Location) *calendar.Set {
+	office := calendar.OfficeHours(loc, calendar.At(9, 0), calendar.At(18, 0),
+		calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	office.Name = "paris-office"
-	office.Holidays = []convreport.Date{{Year: 2025, Month: time.May, Day: 1}, {Year: 2025, Month: time.May, Day: 8},
+	office.Holidays = []calendar.Date{{Year: 2025, Month: time.May, Day: 1}, {Year: 2025, Month: time.May, Day: 8},
 		{Year: 2025, Month: time.May, Day: 29}, {Year: 2025, Month: time.June, Day: 9}}
-	chat := convreport.OfficeHours(loc, convreport.At(8, 0), convreport.At(20, 0),
-		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday, convreport.Saturday)
+	chat := calendar.OfficeHours(loc, calendar.At(8, 0), calendar.At(20, 0),
+		calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday, calendar.Saturday)
 	chat.Name = "live-chat"
-	return &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, chat}, Inboxes: map[string]string{"Live chat": "live-chat"}}
+	return &calendar.Set{Calendars: []*calendar.Calendar{office, chat}, Inboxes: map[string]string{"Live chat": "live-chat"}}
 }
 
 // businessHoursDashboard compares waits and closes in business hours with

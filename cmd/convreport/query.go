@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"github.com/convreport/convreport/calendar"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ func (q *queryFlags) query(defaultNow time.Time) (convreport.Query, error) {
 			return out, usageError("--now: %v", err)
 		}
 	}
-	ws, err := convreport.ParseWeekday(q.weekStart)
+	ws, err := calendar.ParseWeekday(q.weekStart)
 	if err != nil {
 		return out, usageError("--week-start %q: want a day name like monday or sunday", q.weekStart)
 	}
@@ -71,7 +72,7 @@ func (q *queryFlags) query(defaultNow time.Time) (convreport.Query, error) {
 // parseTime reads a date (its first instant in loc, the rule of every date
 // in convreport) or an RFC 3339 time.
 func parseTime(s string, loc *time.Location) (time.Time, error) {
-	t, err := convreport.ParseTime(s, loc)
+	t, err := calendar.ParseTime(s, loc)
 	if err != nil {
 		return t, errors.New(strings.TrimPrefix(err.Error(), "convreport: "))
 	}

@@ -61,7 +61,7 @@ func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *con
 		// The templates' own policies (the SLA template's "standard"),
 		// so that --dashboard sla runs as it comes.
 		tpl := templatePolicies()
-		if tpl.CheckDashboard(d) != nil {
+		if d.CheckSLA(tpl) != nil {
 			return usageError("dashboard %q measures SLA targets: give --sla FILE.json holding its policies", d.Name)
 		}
 		set = tpl
@@ -69,7 +69,7 @@ func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *con
 	if err := set.Check(schema, q.Calendars, convreport.FilterOptions{}); err != nil {
 		return fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
 	}
-	if err := set.CheckDashboard(d); err != nil {
+	if err := d.CheckSLA(set); err != nil {
 		return fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
 	}
 	q.SLA = set

@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"io"
 	"log"
 	"os"
@@ -73,7 +74,7 @@ func query() (convreport.Query, error) {
 		Range:     convreport.LastNDays(28),
 		Now:       time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
 		Zone:      paris,
-		WeekStart: convreport.Sunday,
+		WeekStart: calendar.Sunday,
 		Viewer:    owner,
 	}, nil
 }

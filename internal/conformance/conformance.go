@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convreport/convreport/calendar"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -82,7 +83,7 @@ func queries() ([]NamedQuery, error) {
 	return []NamedQuery{
 		{"utc-march", convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 3, 20, 12, 0, 0, 0, time.UTC)}},
 		{"paris-quarter", convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 11, 1, 0, 0, 0, 0, paris), Zone: paris, Now: time.Date(2025, 10, 26, 2, 30, 0, 0, paris)}},
-		{"lordhowe-sunday", convreport.Query{From: time.Date(2025, 3, 30, 0, 0, 0, 0, lordHowe), To: time.Date(2025, 4, 20, 0, 0, 0, 0, lordHowe), Zone: lordHowe, WeekStart: convreport.Sunday, Now: time.Date(2025, 4, 6, 1, 45, 0, 0, lordHowe)}},
+		{"lordhowe-sunday", convreport.Query{From: time.Date(2025, 3, 30, 0, 0, 0, 0, lordHowe), To: time.Date(2025, 4, 20, 0, 0, 0, 0, lordHowe), Zone: lordHowe, WeekStart: calendar.Sunday, Now: time.Date(2025, 4, 6, 1, 45, 0, 0, lordHowe)}},
 		{"paris-business-hours", businessHoursQuery(paris, lordHowe)},
 	}, nil
 }
@@ -91,19 +92,19 @@ func queries() ([]NamedQuery, error) {
 // on the autumn DST day and a special day on the spring one, and the
 // "Billing" inbox on Lord Howe's half-hour DST.
 func businessHoursQuery(paris, lordHowe *time.Location) convreport.Query {
-	office := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(18, 0),
-		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
+	office := calendar.OfficeHours(paris, calendar.At(9, 0), calendar.At(18, 0),
+		calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	office.Name = "office"
-	office.Holidays = []convreport.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.May, Day: 1}}
-	office.Special = []convreport.SpecialDay{{Date: convreport.Date{Year: 2025, Month: time.March, Day: 30},
-		Hours: []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(4, 0)}}}}
-	billing := &convreport.Calendar{Name: "billing", Zone: lordHowe}
-	for d := convreport.Monday; d <= convreport.Sunday; d++ {
-		billing.Week.SetDay(d, []convreport.Hours{{Start: convreport.At(1, 0), End: convreport.At(3, 0)}, {Start: convreport.At(8, 0), End: convreport.At(16, 0)}})
+	office.Holidays = []calendar.Date{{Year: 2025, Month: time.October, Day: 26}, {Year: 2025, Month: time.May, Day: 1}}
+	office.Special = []calendar.SpecialDay{{Date: calendar.Date{Year: 2025, Month: time.March, Day: 30},
+		Hours: []calendar.Hours{{Start: calendar.At(1, 0), End: calendar.At(4, 0)}}}}
+	billing := &calendar.Calendar{Name: "billing", Zone: lordHowe}
+	for d := calendar.Monday; d <= calendar.Sunday; d++ {
+		billing.Week.SetDay(d, []calendar.Hours{{Start: calendar.At(1, 0), End: calendar.At(3, 0)}, {Start: calendar.At(8, 0), End: calendar.At(16, 0)}})
 	}
 	return convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 11, 1, 0, 0, 0, 0, paris), Zone: paris,
 		Now: time.Date(2025, 10, 26, 2, 30, 0, 0, paris), Calendar: office,
-		Calendars: &convreport.CalendarSet{Calendars: []*convreport.Calendar{office, billing}, Inboxes: map[string]string{"Billing": "billing"}}}
+		Calendars: &calendar.Set{Calendars: []*calendar.Calendar{office, billing}, Inboxes: map[string]string{"Billing": "billing"}}}
 }
 
 // Case is one report of the corpus, with the reference filter that means
@@ -723,8 +724,8 @@ func metricOf(c *convreport.Conversation, m convreport.Metric) (time.Duration, b
 // report r under q: nil for calendar time; else the inbox's calendar in
 // q.Calendars.Inboxes, or the calendar r names in q.Calendars, or
 // q.Calendar.
-func calendarsOf(q convreport.Query, r convreport.Report) func(*convreport.Conversation) *convreport.Calendar {
-	named := func(name string) *convreport.Calendar {
+func calendarsOf(q convreport.Query, r convreport.Report) func(*convreport.Conversation) *calendar.Calendar {
+	named := func(name string) *calendar.Calendar {
 		if q.Calendars != nil {
 			for _, c := range q.Calendars.Calendars {
 				if c.Name == name {
@@ -738,7 +739,7 @@ func calendarsOf(q convreport.Query, r convreport.Report) func(*convreport.Conve
 	if r.Calendar != "" {
 		def = named(r.Calendar)
 	}
-	return func(c *convreport.Conversation) *convreport.Calendar {
+	return func(c *convreport.Conversation) *calendar.Calendar {
 		if def == nil {
 			return nil
 		}
@@ -760,7 +761,7 @@ func calendarsOf(q convreport.Query, r convreport.Report) func(*convreport.Conve
 // code a source is checked against.
 // countedMetric is the metric of cv as a report counts it: in business
 // time when cv's calendar (from calendarOf, which may be nil) says so.
-func countedMetric(cv *convreport.Conversation, metric convreport.Metric, calendarOf func(*convreport.Conversation) *convreport.Calendar) (time.Duration, bool) {
+func countedMetric(cv *convreport.Conversation, metric convreport.Metric, calendarOf func(*convreport.Conversation) *calendar.Calendar) (time.Duration, bool) {
 	d, ok := metricOf(cv, metric)
 	if !ok || calendarOf == nil {
 		return d, ok
@@ -775,7 +776,7 @@ func countedMetric(cv *convreport.Conversation, metric convreport.Metric, calend
 	return d, true
 }
 
-func measure(m convreport.Measure, rows []convreport.Conversation, calendarOf func(*convreport.Conversation) *convreport.Calendar) string {
+func measure(m convreport.Measure, rows []convreport.Conversation, calendarOf func(*convreport.Conversation) *calendar.Calendar) string {
 	if m.Agg == "" || m.Agg == convreport.Count {
 		return fmt.Sprint(len(rows))
 	}
@@ -968,7 +969,7 @@ func refValue(cv *convreport.Conversation, name string) (string, bool) {
 // library walks the zone's periods of constant offset instead; the two
 // agree wherever no opening or closing time falls in an hour the clock
 // skips, which holds for the zones and hours of this suite.
-func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
+func businessTime(cal *calendar.Calendar, a, b time.Time) time.Duration {
 	if !a.Before(b) {
 		return 0
 	}
@@ -976,11 +977,11 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 	if loc == nil {
 		loc = time.UTC
 	}
-	holiday := map[convreport.Date]bool{}
+	holiday := map[calendar.Date]bool{}
 	for _, h := range cal.Holidays {
 		holiday[h] = true
 	}
-	special := map[convreport.Date][]convreport.Hours{}
+	special := map[calendar.Date][]calendar.Hours{}
 	for _, s := range cal.Special {
 		special[s.Date] = s.Hours
 	}
@@ -993,12 +994,12 @@ func businessTime(cal *convreport.Calendar, a, b time.Time) time.Duration {
 	end := time.Date(last.Year(), last.Month(), last.Day(), 12, 0, 0, 0, time.UTC)
 	for ; !day.After(end); day = day.AddDate(0, 0, 1) {
 		y, m, d := day.Date()
-		if holiday[convreport.Date{Year: y, Month: m, Day: d}] {
+		if holiday[calendar.Date{Year: y, Month: m, Day: d}] {
 			continue
 		}
-		hours, isSpecial := special[convreport.Date{Year: y, Month: m, Day: d}]
+		hours, isSpecial := special[calendar.Date{Year: y, Month: m, Day: d}]
 		if !isSpecial {
-			hours = cal.Week.Day(convreport.WeekdayOf(day.Weekday()))
+			hours = cal.Week.Day(calendar.WeekdayOf(day.Weekday()))
 		}
 		for _, h := range hours {
 			s := time.Date(y, m, d, 0, int(h.Start), 0, 0, loc)
@@ -1073,7 +1074,7 @@ func checkDrillPage(ctx context.Context, eng *convreport.Engine, q convreport.Qu
 // unknown values by ID. The key is the metric's duration, or without one
 // the string property, read from the fields as the rest of the reference
 // reads them.
-func sortedIDs(rows []convreport.Conversation, property string, metric convreport.Metric, desc bool, calendarOf func(*convreport.Conversation) *convreport.Calendar) []string {
+func sortedIDs(rows []convreport.Conversation, property string, metric convreport.Metric, desc bool, calendarOf func(*convreport.Conversation) *calendar.Calendar) []string {
 	type kv struct {
 		id    string
 		d     time.Duration

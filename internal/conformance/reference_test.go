@@ -1,10 +1,9 @@
 package conformance
 
 import (
+	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
-
-	"github.com/convreport/convreport"
 )
 
 // The reference's own business time, on spans worked out by hand.
@@ -13,9 +12,9 @@ func TestBusinessTimeByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal := convreport.OfficeHours(paris, convreport.At(9, 0), convreport.At(17, 0),
-		convreport.Monday, convreport.Tuesday, convreport.Wednesday, convreport.Thursday, convreport.Friday)
-	cal.Holidays = []convreport.Date{{Year: 2025, Month: time.April, Day: 1}}
+	cal := calendar.OfficeHours(paris, calendar.At(9, 0), calendar.At(17, 0),
+		calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
+	cal.Holidays = []calendar.Date{{Year: 2025, Month: time.April, Day: 1}}
 	at := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339, s)
 		if err != nil {

@@ -1,4 +1,4 @@
-package convreport
+package calendar
 
 import (
 	"encoding/json"
@@ -265,7 +265,7 @@ func TestCalendarValidate(t *testing.T) {
 			c.edit(cal)
 			err := cal.Validate()
 			require.EqualError(t, err, c.err)
-			var ce *CalendarError
+			var ce *Error
 			require.True(t, errors.As(err, &ce))
 			require.Equal(t, c.field, ce.Field)
 		})
@@ -415,7 +415,7 @@ func TestCalendarJSON(t *testing.T) {
 			var cal Calendar
 			err := json.Unmarshal([]byte(c.in), &cal)
 			require.EqualError(t, err, c.err)
-			var ce *CalendarError
+			var ce *Error
 			require.True(t, errors.As(err, &ce))
 		})
 	}
@@ -433,4 +433,19 @@ func BenchmarkBetween(b *testing.B) {
 			}
 		})
 	}
+}
+
+func mustZone(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	require.NoError(t, err)
+	return loc
+}
+
+// rfc parses an RFC 3339 time written by hand, offset included.
+func rfc(t testing.TB, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	require.NoError(t, err)
+	return v
 }

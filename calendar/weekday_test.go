@@ -1,4 +1,4 @@
-package convreport
+package calendar
 
 import (
 	"strings"
@@ -42,10 +42,11 @@ func TestWeekdayNamesAndStd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, Sunday, got)
 	require.Equal(t, "Weekday(7)", Weekday(7).String())
-	_, _, err = Today.Resolve(time.Now(), nil, Weekday(-1))
-	var qe *QueryError
-	require.ErrorAs(t, err, &qe)
-	require.Equal(t, "WeekStart", qe.Field)
+	for d := Monday; d <= Sunday; d++ {
+		require.True(t, d.Valid(), d.String())
+	}
+	require.False(t, Weekday(-1).Valid())
+	require.False(t, Weekday(7).Valid())
 }
 
 // A calendar's week is named by Weekday too: its zero value is closed every
