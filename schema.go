@@ -88,34 +88,19 @@ type Schema struct {
 	index map[string]int // by Name and by Key
 }
 
+// builtinProperties are the stored fields and the derived durations, as
+// properties.
 func builtinProperties() []Property {
-	names := make([]string, len(channels))
-	for i, c := range channels {
-		names[i] = string(c)
+	ps := make([]Property, 0, len(fields)+len(derivedProperties))
+	for _, f := range fields {
+		p := f.Property
+		p.Values = slices.Clone(p.Values)
+		ps = append(ps, p)
 	}
-	return []Property{
-		{Name: "ID", Key: "id", Label: "Conversation ID", Kind: KindString},
-		{Name: "Channel", Key: "channel", Label: "Channel", Kind: KindEnum, Values: names},
-		{Name: "Inbox", Key: "inbox", Label: "Inbox", Kind: KindString},
-		{Name: "Assignee", Key: "assignee", Label: "Assignee", Kind: KindString},
-		{Name: "Team", Key: "team", Label: "Team", Kind: KindString},
-		{Name: "Status", Key: "status", Label: "Status", Kind: KindEnum, Values: []string{string(Open), string(Closed)}},
-		{Name: "CreatedAt", Key: "created_at", Label: "Created", Kind: KindTime},
-		{Name: "FirstAssignedAt", Key: "first_assigned_at", Label: "First assigned", Kind: KindTime},
-		{Name: "FirstResponseAt", Key: "first_response_at", Label: "First agent reply", Kind: KindTime},
-		{Name: "ClosedAt", Key: "closed_at", Label: "Closed", Kind: KindTime},
-		{Name: "ClosedBy", Key: "closed_by", Label: "Closed by", Kind: KindString},
-		{Name: "OriginURL", Key: "origin_url", Label: "Page URL", Kind: KindString},
-		{Name: "Chatflow", Key: "chatflow", Label: "Chatflow", Kind: KindString},
-		{Name: "Source", Key: "source", Label: "Source", Kind: KindString},
-		{Name: "ContactID", Key: "contact_id", Label: "Contact", Kind: KindString},
-		{Name: "Subject", Key: "subject", Label: "Subject", Kind: KindString},
-		{Name: "IncomingMessages", Key: "incoming_messages", Label: "Incoming messages", Kind: KindNumber},
-		{Name: "OutgoingMessages", Key: "outgoing_messages", Label: "Outgoing messages", Kind: KindNumber},
-		{Name: "FirstResponseTime", Key: "first_response_time", Label: "Agent first response time", Kind: KindDuration, Derived: true},
-		{Name: "WaitTime", Key: "wait_time", Label: "Customer wait time", Kind: KindDuration, Derived: true},
-		{Name: "TimeToClose", Key: "time_to_close", Label: "Time to close", Kind: KindDuration, Derived: true},
+	for _, d := range derivedProperties {
+		ps = append(ps, d.Property)
 	}
+	return ps
 }
 
 var defaultSchema = mustSchema()
@@ -293,51 +278,20 @@ func (s *Schema) Value(c *Conversation, name string) (any, bool) {
 }
 
 func propertyValue(c *Conversation, p Property) (any, bool) {
-	str := func(v string) (any, bool) { return v, v != "" }
-	tm := func(v time.Time) (any, bool) { return v, !v.IsZero() }
-	switch p.Name {
-	case "ID":
-		return str(c.ID)
-	case "Channel":
-		return str(string(c.channel()))
-	case "Inbox":
-		return str(c.Inbox)
-	case "Assignee":
-		return str(c.Assignee)
-	case "Team":
-		return str(c.Team)
-	case "Status":
-		return str(string(c.status()))
-	case "CreatedAt":
-		return tm(c.CreatedAt)
-	case "FirstAssignedAt":
-		return tm(c.FirstAssignedAt)
-	case "FirstResponseAt":
-		return tm(c.FirstResponseAt)
-	case "ClosedAt":
-		return tm(c.ClosedAt)
-	case "ClosedBy":
-		return str(c.ClosedBy)
-	case "OriginURL":
-		return str(c.OriginURL)
-	case "Chatflow":
-		return str(c.Chatflow)
-	case "Source":
-		return str(c.Source)
-	case "ContactID":
-		return str(c.ContactID)
-	case "Subject":
-		return str(c.Subject)
-	case "IncomingMessages":
-		return float64(c.IncomingMessages), true
-	case "OutgoingMessages":
-		return float64(c.OutgoingMessages), true
-	case "FirstResponseTime":
-		return c.AgentFirstResponseTime()
-	case "WaitTime":
-		return c.CustomerWaitTime()
-	case "TimeToClose":
-		return c.TimeToClose()
+	if i, ok := fieldIndex[p.Name]; ok && !p.Custom {
+		if i >= len(fields) {
+			return derivedProperties[i-len(fields)].of(c)
+		}
+		f := &fields[i]
+		switch {
+		case f.str != nil:
+			v := f.reported(c)
+			return v, v != ""
+		case f.time != nil:
+			v := *f.time(c)
+			return v, !v.IsZero()
+		}
+		return float64(*f.count(c)), true
 	}
 	v, ok := c.Properties[p.Name]
 	if !ok || v == nil {

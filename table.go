@@ -332,53 +332,19 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 	}
 }
 
-// stringField reads a built-in string field without boxing it; nil for
-// custom properties.
+// stringField reads a built-in string field as reports see it, without
+// boxing it; nil for custom properties.
 func stringField(p Property) func(*Conversation) string {
-	if p.Custom {
-		return nil
-	}
-	switch p.Name {
-	case "Channel":
-		return func(c *Conversation) string { return string(c.channel()) }
-	case "Inbox":
-		return func(c *Conversation) string { return c.Inbox }
-	case "Assignee":
-		return func(c *Conversation) string { return c.Assignee }
-	case "Team":
-		return func(c *Conversation) string { return c.Team }
-	case "Status":
-		return func(c *Conversation) string { return string(c.status()) }
-	case "ClosedBy":
-		return func(c *Conversation) string { return c.ClosedBy }
-	case "OriginURL":
-		return func(c *Conversation) string { return c.OriginURL }
-	case "Chatflow":
-		return func(c *Conversation) string { return c.Chatflow }
-	case "Source":
-		return func(c *Conversation) string { return c.Source }
-	case "ContactID":
-		return func(c *Conversation) string { return c.ContactID }
-	case "Subject":
-		return func(c *Conversation) string { return c.Subject }
+	if i, ok := fieldIndex[p.Name]; ok && !p.Custom && i < len(fields) && fields[i].str != nil {
+		return fields[i].reported
 	}
 	return nil
 }
 
 // timeField reads a built-in time field; nil for custom properties.
 func timeField(p Property) func(*Conversation) time.Time {
-	if p.Custom {
-		return nil
-	}
-	switch p.Name {
-	case "CreatedAt":
-		return func(c *Conversation) time.Time { return c.CreatedAt }
-	case "FirstAssignedAt":
-		return func(c *Conversation) time.Time { return c.FirstAssignedAt }
-	case "FirstResponseAt":
-		return func(c *Conversation) time.Time { return c.FirstResponseAt }
-	case "ClosedAt":
-		return func(c *Conversation) time.Time { return c.ClosedAt }
+	if i, ok := fieldIndex[p.Name]; ok && !p.Custom && i < len(fields) && fields[i].time != nil {
+		return fields[i].TimeOf
 	}
 	return nil
 }
@@ -437,50 +403,25 @@ func (t *Table) value(seg *colstore.Segment, c, r int) (any, bool) {
 	return nil, false
 }
 
+// setProperty stores v, typed as Schema.Value returns it, as property p
+// of cv.
 func setProperty(cv *Conversation, p Property, v any) {
-	switch p.Name {
-	case "ID":
-		cv.ID = v.(string)
-	case "Channel":
-		cv.Channel = Channel(v.(string))
-	case "Inbox":
-		cv.Inbox = v.(string)
-	case "Assignee":
-		cv.Assignee = v.(string)
-	case "Team":
-		cv.Team = v.(string)
-	case "Status":
-		cv.Status = Status(v.(string))
-	case "CreatedAt":
-		cv.CreatedAt = v.(time.Time)
-	case "FirstAssignedAt":
-		cv.FirstAssignedAt = v.(time.Time)
-	case "FirstResponseAt":
-		cv.FirstResponseAt = v.(time.Time)
-	case "ClosedAt":
-		cv.ClosedAt = v.(time.Time)
-	case "ClosedBy":
-		cv.ClosedBy = v.(string)
-	case "OriginURL":
-		cv.OriginURL = v.(string)
-	case "Chatflow":
-		cv.Chatflow = v.(string)
-	case "Source":
-		cv.Source = v.(string)
-	case "ContactID":
-		cv.ContactID = v.(string)
-	case "Subject":
-		cv.Subject = v.(string)
-	case "IncomingMessages":
-		cv.IncomingMessages = int(v.(float64))
-	case "OutgoingMessages":
-		cv.OutgoingMessages = int(v.(float64))
-	default:
-		if cv.Properties == nil {
-			cv.Properties = map[string]any{}
+	if i, ok := fieldIndex[p.Name]; ok && !p.Custom && i < len(fields) {
+		f := &fields[i]
+		switch {
+		case f.str != nil:
+			*f.str(cv) = v.(string)
+		case f.time != nil:
+			*f.time(cv) = v.(time.Time)
+		default:
+			*f.count(cv) = int(v.(float64))
 		}
-		cv.Properties[p.Name] = v
+		return
 	}
+	if cv.Properties == nil {
+		cv.Properties = map[string]any{}
+	}
+	cv.Properties[p.Name] = v
 }
 
 // All yields every conversation of the table in creation order (ties by

@@ -112,7 +112,7 @@ func (s *csvSource) header(line int) error {
 	d := s.d
 	s.cols = s.cols[:0]
 	seen := map[string]bool{}
-	var have [numFields]bool
+	have := make([]bool, numFields)
 	for i := range s.ends {
 		name := string(s.cell(i))
 		if !utf8.ValidString(name) {
@@ -136,8 +136,8 @@ func (s *csvSource) header(line int) error {
 		s.cols = append(s.cols, col)
 	}
 	var missing []string
-	for _, f := range requiredColumns {
-		if !have[f] {
+	for f := field(0); f < fProperties; f++ {
+		if f.required() && !have[f] {
 			missing = append(missing, strconv.Quote(f.key()))
 		}
 	}
@@ -176,13 +176,13 @@ func (s *csvSource) decodeRecord(c *convreport.Conversation) error {
 			}
 			switch col.f.typ() {
 			case tString:
-				setString(c, col.f, d.str(cell, col.f.interned()))
+				builtins[col.f].SetString(c, d.str(cell, col.f.interned()))
 			case tTime:
 				t, err := d.timeValue(col.name, cell)
 				if err != nil {
 					return err
 				}
-				*timeField(c, col.f) = t
+				builtins[col.f].SetTime(c, t)
 			case tCount:
 				if !isNumber(cell) {
 					return fieldErr(col.name, "want a number, got %s", quote(string(cell)))
@@ -191,7 +191,7 @@ func (s *csvSource) decodeRecord(c *convreport.Conversation) error {
 				if !ok {
 					return fieldErr(col.name, "want a whole number ≥ 0, got %s", cell)
 				}
-				*countField(c, col.f) = n
+				builtins[col.f].SetCount(c, n)
 			}
 			return nil
 		}()

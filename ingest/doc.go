@@ -60,8 +60,9 @@
 // so are empty lines between records.
 //
 // The first record is the header. Its columns are the JSON Lines keys
-// above, in any order; id, channel, status and created_at are required,
-// the others may be left out. A custom property is a column named
+// above, in any order; id and created_at are required (the fields every
+// conversation has, convreport.Field.Required), the others may be left
+// out. A custom property is a column named
 // "properties.NAME", as the property's errors name it, never plain NAME.
 // Values are written as in JSON Lines without JSON's quoting: strings as
 // they are, numbers in JSON number syntax, times in RFC 3339, durations as

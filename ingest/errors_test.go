@@ -143,8 +143,8 @@ func TestCSVErrors(t *testing.T) {
 		opt   Options
 		want  string
 	}{
-		{"missing required column", "id,channel,created_at\n", Options{}, `line 1: missing required column "status"`},
-		{"missing required columns", "subject\n", Options{}, `line 1: missing required columns "id", "channel", "status", "created_at"`},
+		{"missing required column", "id,channel,status\n", Options{}, `line 1: missing required column "created_at"`},
+		{"missing required columns", "subject\n", Options{}, `line 1: missing required columns "id", "created_at"`},
 		{"unknown column", "id,channel,status,created_at,asignee\n", Options{}, `line 1: unknown column "asignee" (did you mean "assignee"?)`},
 		{"custom property by plain name", "id,channel,status,created_at,tier\n", Options{Schema: testSchema(t)}, `line 1: unknown column "tier" (did you mean "properties.tier"?)`},
 		{"unknown custom property", "id,channel,status,created_at,properties.teir\n", Options{Schema: testSchema(t)}, `line 1: unknown column "properties.teir" (did you mean "properties.tier"?)`},

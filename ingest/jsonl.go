@@ -256,7 +256,7 @@ func (d *decoder) readField(c *convreport.Conversation, f field) error {
 		if err != nil {
 			return err
 		}
-		setString(c, f, d.str(s, f.interned()))
+		builtins[f].SetString(c, d.str(s, f.interned()))
 	case tTime:
 		if ch != '"' {
 			return d.typeErr(f.key(), "an RFC 3339 time")
@@ -269,7 +269,7 @@ func (d *decoder) readField(c *convreport.Conversation, f field) error {
 		if err != nil {
 			return err
 		}
-		*timeField(c, f) = t
+		builtins[f].SetTime(c, t)
 	case tCount:
 		if ch != '-' && (ch < '0' || ch > '9') {
 			return d.typeErr(f.key(), "a number")
@@ -282,7 +282,7 @@ func (d *decoder) readField(c *convreport.Conversation, f field) error {
 		if !ok {
 			return fieldErr(f.key(), "want a whole number ≥ 0, got %s", num)
 		}
-		*countField(c, f) = n
+		builtins[f].SetCount(c, n)
 	case tObject:
 		return d.readProperties(c)
 	}

@@ -186,6 +186,29 @@ func TestCSVSubsetOfColumns(t *testing.T) {
 	requireSame(t, []convreport.Conversation{{ID: "a", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: mustTime(t, "2025-01-01T00:00:00Z")}}, got)
 }
 
+// Only the columns of the fields every conversation has are required: a
+// file without channel and status reads, and each conversation is then
+// open, or closed where it has a closed_at, on the channel "other".
+func TestCSVWithoutChannelAndStatus(t *testing.T) {
+	got, err := read(t, CSV, "id,created_at,closed_at\na,2025-01-01T00:00:00Z,\nb,2025-01-01T00:00:00Z,2025-01-01T01:00:00Z\n", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := mustTime(t, "2025-01-01T00:00:00Z")
+	requireSame(t, []convreport.Conversation{{ID: "a", CreatedAt: start}, {ID: "b", CreatedAt: start, ClosedAt: start.Add(time.Hour)}}, got)
+	s := convreport.DefaultSchema()
+	for i, want := range []string{"open", "closed"} {
+		v, _ := s.Value(&got[i], "Status")
+		if v != want {
+			t.Errorf("%s: status %v, want %s", got[i].ID, v, want)
+		}
+		v, _ = s.Value(&got[i], "Channel")
+		if v != "other" {
+			t.Errorf("%s: channel %v, want other", got[i].ID, v)
+		}
+	}
+}
+
 func TestWriteTimes(t *testing.T) {
 	lmt := time.FixedZone("LMT", 561) // Paris before 1911: not whole minutes
 	for _, tc := range []struct {

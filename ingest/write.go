@@ -71,7 +71,7 @@ func WriteCSV(w io.Writer, schema *convreport.Schema, cs iter.Seq[convreport.Con
 	custom := schema.Custom()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var b []byte
-	for f := fID; f < fProperties; f++ {
+	for f := field(0); f < fProperties; f++ {
 		if f > 0 {
 			b = append(b, ',')
 		}
@@ -91,26 +91,26 @@ func WriteCSV(w io.Writer, schema *convreport.Schema, cs iter.Seq[convreport.Con
 	for c := range cs {
 		bad := func(field, reason string) error { return unwritable(&c, index, field, reason) }
 		b = b[:0]
-		for f := fID; f < fProperties; f++ {
+		for f := field(0); f < fProperties; f++ {
 			if f > 0 {
 				b = append(b, ',')
 			}
 			switch f.typ() {
 			case tString:
-				s := getString(&c, f)
+				s := builtins[f].StringOf(&c)
 				if !utf8.ValidString(s) {
 					return bad(f.key(), "is not valid UTF-8")
 				}
 				b = appendCSVCell(b, s)
 			case tTime:
-				if t := *timeField(&c, f); !t.IsZero() {
+				if t := builtins[f].TimeOf(&c); !t.IsZero() {
 					var ok bool
 					if b, ok = appendTime(b, t); !ok {
 						return bad(f.key(), "has a year outside 0000–9999")
 					}
 				}
 			case tCount:
-				b = strconv.AppendInt(b, int64(*countField(&c, f)), 10)
+				b = strconv.AppendInt(b, int64(builtins[f].CountOf(&c)), 10)
 			}
 		}
 		for k := range c.Properties {
@@ -153,11 +153,11 @@ func appendJSONL(b []byte, c *convreport.Conversation, index int) ([]byte, error
 		b = append(b, f...)
 		b = append(b, '"', ':')
 	}
-	for f := fID; f < fProperties; f++ {
+	for f := field(0); f < fProperties; f++ {
 		switch f.typ() {
 		case tString:
-			s := getString(c, f)
-			if s == "" && f != fID && f != fChannel && f != fStatus {
+			s := builtins[f].StringOf(c)
+			if s == "" && !f.required() {
 				continue
 			}
 			if !utf8.ValidString(s) {
@@ -166,7 +166,7 @@ func appendJSONL(b []byte, c *convreport.Conversation, index int) ([]byte, error
 			key(f.key())
 			b = appendJSONString(b, s)
 		case tTime:
-			t := *timeField(c, f)
+			t := builtins[f].TimeOf(c)
 			if t.IsZero() {
 				continue
 			}
@@ -179,7 +179,7 @@ func appendJSONL(b []byte, c *convreport.Conversation, index int) ([]byte, error
 			b = append(b, '"')
 		case tCount:
 			key(f.key())
-			b = strconv.AppendInt(b, int64(*countField(c, f)), 10)
+			b = strconv.AppendInt(b, int64(builtins[f].CountOf(c)), 10)
 		}
 	}
 	n := 0

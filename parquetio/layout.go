@@ -3,7 +3,6 @@ package parquetio
 import (
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -22,65 +21,29 @@ const (
 	tCount
 )
 
-// builtin is a built-in field of a conversation: its column name (the
-// JSON Lines key), type, and how to reach it.
+// builtin is a built-in field of a conversation as a column: its name
+// (the JSON Lines key), type, and the field that reads and writes it.
 type builtin struct {
+	convreport.Field
 	name   string
 	typ    fieldType
 	dict   bool // values repeat: dictionary-encoded
-	get    func(*convreport.Conversation) string
-	set    func(*convreport.Conversation, string)
-	time   func(*convreport.Conversation) *time.Time
-	count  func(*convreport.Conversation) *int
 	needed bool // a valid conversation has it: a file must have the column
 }
 
-func str(name string, dict bool, p func(*convreport.Conversation) *string) builtin {
-	return builtin{name: name, typ: tString, dict: dict,
-		get: func(c *convreport.Conversation) string { return *p(c) },
-		set: func(c *convreport.Conversation, s string) { *p(c) = s }}
-}
-
-func tm(name string, p func(*convreport.Conversation) *time.Time) builtin {
-	return builtin{name: name, typ: tTime, time: p}
-}
-
-func cnt(name string, p func(*convreport.Conversation) *int) builtin {
-	return builtin{name: name, typ: tCount, count: p}
-}
-
 // builtins are the built-in fields, in the order of the interchange
-// format (docs/semantics.md).
+// format (docs/semantics.md), from convreport's one table of them.
 var builtins = func() []builtin {
-	bs := []builtin{
-		str("id", false, func(c *convreport.Conversation) *string { return &c.ID }),
-		{name: "channel", typ: tString, dict: true,
-			get: func(c *convreport.Conversation) string { return string(c.Channel) },
-			set: func(c *convreport.Conversation, s string) { c.Channel = convreport.Channel(s) }},
-		str("inbox", true, func(c *convreport.Conversation) *string { return &c.Inbox }),
-		str("assignee", true, func(c *convreport.Conversation) *string { return &c.Assignee }),
-		str("team", true, func(c *convreport.Conversation) *string { return &c.Team }),
-		{name: "status", typ: tString, dict: true,
-			get: func(c *convreport.Conversation) string { return string(c.Status) },
-			set: func(c *convreport.Conversation, s string) { c.Status = convreport.Status(s) }},
-		tm("created_at", func(c *convreport.Conversation) *time.Time { return &c.CreatedAt }),
-		tm("first_assigned_at", func(c *convreport.Conversation) *time.Time { return &c.FirstAssignedAt }),
-		tm("first_response_at", func(c *convreport.Conversation) *time.Time { return &c.FirstResponseAt }),
-		tm("closed_at", func(c *convreport.Conversation) *time.Time { return &c.ClosedAt }),
-		str("closed_by", true, func(c *convreport.Conversation) *string { return &c.ClosedBy }),
-		str("origin_url", true, func(c *convreport.Conversation) *string { return &c.OriginURL }),
-		str("chatflow", true, func(c *convreport.Conversation) *string { return &c.Chatflow }),
-		str("source", true, func(c *convreport.Conversation) *string { return &c.Source }),
-		str("contact_id", false, func(c *convreport.Conversation) *string { return &c.ContactID }),
-		str("subject", false, func(c *convreport.Conversation) *string { return &c.Subject }),
-		cnt("incoming_messages", func(c *convreport.Conversation) *int { return &c.IncomingMessages }),
-		cnt("outgoing_messages", func(c *convreport.Conversation) *int { return &c.OutgoingMessages }),
-	}
-	for i := range bs {
-		switch bs[i].name {
-		case "id", "channel", "status", "created_at":
-			bs[i].needed = true
+	var bs []builtin
+	for _, f := range convreport.Fields() {
+		b := builtin{Field: f, name: f.Key, typ: tString, dict: f.Repeats, needed: f.Required}
+		switch f.Kind {
+		case convreport.KindTime:
+			b.typ = tTime
+		case convreport.KindNumber:
+			b.typ = tCount
 		}
+		bs = append(bs, b)
 	}
 	return bs
 }()

@@ -487,15 +487,15 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 	if col.f != nil {
 		switch col.f.typ {
 		case tString:
-			col.f.set(c, d.str(v.ByteArray(), col.f.dict))
+			col.f.SetString(c, d.str(v.ByteArray(), col.f.dict))
 		case tTime:
-			*col.f.time(c) = time.Unix(0, v.Int64()).UTC()
+			col.f.SetTime(c, time.Unix(0, v.Int64()).UTC())
 		case tCount:
 			n := v.Int64()
 			if n < 0 || n > 1<<53 {
 				return fmt.Errorf("%d is not a message count", n)
 			}
-			*col.f.count(c) = int(n)
+			col.f.SetCount(c, int(n))
 		}
 		return nil
 	}

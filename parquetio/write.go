@@ -102,11 +102,11 @@ func (l *layout) row(c *convreport.Conversation, row parquet.Row) (parquet.Row, 
 		} else {
 			switch col.f.typ {
 			case tString:
-				s := col.f.get(c)
+				s := col.f.StringOf(c)
 				null = s == ""
 				v = parquet.ByteArrayValue([]byte(s))
 			case tTime:
-				t := *col.f.time(c)
+				t := col.f.TimeOf(c)
 				null = t.IsZero()
 				if !null {
 					if !convreport.InTimeRange(t) {
@@ -115,7 +115,7 @@ func (l *layout) row(c *convreport.Conversation, row parquet.Row) (parquet.Row, 
 					v = parquet.Int64Value(t.UnixNano())
 				}
 			case tCount:
-				v = parquet.Int64Value(int64(*col.f.count(c)))
+				v = parquet.Int64Value(int64(col.f.CountOf(c)))
 			}
 		}
 		if null {

@@ -56,17 +56,17 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 		}
 		q.ident(c.name)
 		q.w(" ", l.sqlType(c.prop))
-		switch c.prop.Name {
-		case "ID":
+		switch {
+		case c.prop.Name == "ID":
 			if l.tenant != "" {
 				q.w(" NOT NULL") // the key is (tenant, id), below
 			} else {
 				q.w(" NOT NULL PRIMARY KEY")
 			}
-		case "Channel", "Status", "CreatedAt":
-			q.w(" NOT NULL")
-		case "IncomingMessages", "OutgoingMessages":
+		case isCount(c.prop):
 			q.w(" NOT NULL DEFAULT 0")
+		case alwaysKnown[c.prop.Name]:
+			q.w(" NOT NULL")
 		}
 	}
 	jsonCol := m.JSON
@@ -176,10 +176,10 @@ func (l *layout) clickHouseTable() *sqlBuf {
 		}
 		q.ident(c.name)
 		typ := l.sqlType(c.prop)
-		switch c.prop.Name {
-		case "ID", "Channel", "Status", "CreatedAt":
-		case "IncomingMessages", "OutgoingMessages":
+		switch {
+		case isCount(c.prop):
 			typ += " DEFAULT 0"
+		case alwaysKnown[c.prop.Name]:
 		default:
 			// The sorting key (CreatedAt, ID) cannot be Nullable.
 			typ = "Nullable(" + typ + ")"
@@ -679,11 +679,27 @@ var stagingSeq atomic.Int64
 // rowZero reports whether CreateTable makes c's column Nullable: nil
 // for a Nullable column.
 func (l *layout) rowZero(c *column) (any, bool) {
-	switch c.prop.Name {
-	case "ID", "Channel", "Status", "CreatedAt", "IncomingMessages", "OutgoingMessages":
+	if alwaysKnown[c.prop.Name] && !c.prop.Custom {
 		return 0, true
 	}
 	return nil, false
+}
+
+// alwaysKnown names the built-in fields every conversation has a value of
+// (convreport.Field.AlwaysKnown): their columns are never NULL.
+var alwaysKnown = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range convreport.Fields() {
+		if f.AlwaysKnown() {
+			m[f.Name] = true
+		}
+	}
+	return m
+}()
+
+// isCount reports whether p is a built-in message count, 0 by default.
+func isCount(p convreport.Property) bool {
+	return !p.Custom && !p.Derived && p.Kind == convreport.KindNumber
 }
 
 func insertBatch(ctx context.Context, db *sql.DB, stmt string, rows [][]any) error {
