@@ -15,21 +15,33 @@ var (
 	builtins    = convreport.Fields()
 	fProperties = field(len(builtins))
 	numFields   = int(fProperties) + 1
+	// What a read asks of a field at every value, laid out flat: the
+	// key, type and interning of each, by field.
+	fieldKeys, fieldTypes, fieldInterned = flatten()
 )
 
-func (f field) key() string {
-	if f == fProperties {
-		return "properties"
+func flatten() (keys []string, types []fieldType, interned []bool) {
+	for _, b := range builtins {
+		t := tString
+		switch b.Kind {
+		case convreport.KindTime:
+			t = tTime
+		case convreport.KindNumber:
+			t = tCount
+		}
+		keys, types, interned = append(keys, b.Key), append(types, t), append(interned, b.Repeats)
 	}
-	return builtins[f].Key
+	return append(keys, "properties"), append(types, tObject), append(interned, false)
 }
+
+func (f field) key() string { return fieldKeys[f] }
 
 // byLength holds the keys by length: the hottest lookup of a read
 // compares a key with the few of its length, not a map's hash.
 var byLength = func() [24][]field {
 	var t [24][]field
-	for f := field(0); int(f) < numFields; f++ {
-		t[len(f.key())] = append(t[len(f.key())], f)
+	for f, k := range fieldKeys {
+		t[len(k)] = append(t[len(k)], field(f))
 	}
 	return t
 }()
@@ -60,19 +72,8 @@ const (
 	tObject
 )
 
-func (f field) typ() fieldType {
-	if f == fProperties {
-		return tObject
-	}
-	switch builtins[f].Kind {
-	case convreport.KindTime:
-		return tTime
-	case convreport.KindNumber:
-		return tCount
-	}
-	return tString
-}
+func (f field) typ() fieldType { return fieldTypes[f] }
 
 // interned reports whether the field's values repeat across rows enough to
 // share one string per distinct value.
-func (f field) interned() bool { return f < fProperties && builtins[f].Repeats }
+func (f field) interned() bool { return fieldInterned[f] }
