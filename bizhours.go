@@ -7,6 +7,7 @@ import (
 
 	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/exec"
 )
 
 // CheckCalendars reports whether every calendar d and its reports name is
@@ -52,7 +53,7 @@ type bizHours struct {
 }
 
 type bizTable struct {
-	t    *Table
+	t    *exec.Table
 	col  int
 	cals []*calendar.Prepared // by Inbox code; nil means the default
 }
@@ -81,10 +82,10 @@ func newBizHours(name string, def *calendar.Calendar, set *calendar.Set) *bizHou
 	return b
 }
 
-// rowBetween returns the business time from start to end (Unix
-// nanoseconds) of row r: by the calendar of the row's inbox, or the
-// default one.
-func (b *bizHours) rowBetween(t *Table, seg *colstore.Segment, r int, start, end int64) int64 {
+// Between returns the business time from start to end (Unix nanoseconds)
+// of row r: by the calendar of the row's inbox, or the default one. It is
+// how the executor counts business hours ([exec.Hours]).
+func (b *bizHours) Between(t *exec.Table, seg *colstore.Segment, r int, start, end int64) int64 {
 	bc := b.def
 	if len(b.inbox) > 0 {
 		bt := b.forTable(t)
@@ -96,12 +97,12 @@ func (b *bizHours) rowBetween(t *Table, seg *colstore.Segment, r int, start, end
 }
 
 // forTable returns the calendars of t's Inbox codes.
-func (b *bizHours) forTable(t *Table) *bizTable {
+func (b *bizHours) forTable(t *exec.Table) *bizTable {
 	if bt := b.table.Load(); bt != nil && bt.t == t {
 		return bt
 	}
-	col := t.schema.index["Inbox"]
-	dict := t.cols.Dict(col)
+	col := t.Columns["Inbox"]
+	dict := t.Store.Dict(col)
 	bt := &bizTable{t: t, col: col, cals: make([]*calendar.Prepared, len(dict))}
 	for code, v := range dict {
 		if code != 0 {
@@ -181,18 +182,18 @@ func (b *bizHours) duration(c *Conversation, p Property) (time.Duration, bool) {
 }
 
 // derivedMetric returns the metric constant of a derived duration
-// property; metricNone for any other.
-func derivedMetric(p Property) int {
+// property; exec.NoMetric for any other.
+func derivedMetric(p Property) exec.Metric {
 	if !p.Derived {
-		return metricNone
+		return exec.NoMetric
 	}
 	switch p.Name {
 	case "FirstResponseTime":
-		return metricFirstResponse
+		return exec.FirstResponse
 	case "WaitTime":
-		return metricWait
+		return exec.Wait
 	case "TimeToClose":
-		return metricClose
+		return exec.Close
 	}
-	return metricNone
+	return exec.NoMetric
 }

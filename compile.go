@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport/internal/civil"
-	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -28,29 +28,19 @@ func (e *ReportError) Error() string {
 
 func (e *ReportError) Unwrap() error { return e.Err }
 
-// plan is a report compiled against a schema and a resolved query.
+// compiled is a report compiled against a schema and a resolved query:
+// the plan the executor scans (whose columns are schema indexes), and
+// what turns its groups back into the report's Result.
 type compiled struct {
-	r       Report
-	idx     int // position in the Run
-	pred    *filter.Pred
-	predKey string
+	*exec.Plan
+	r   Report
+	idx int // position in the Run
 
-	dateCol      int // schema index of the date property
-	dateProp     Property
-	dateCreated  bool // the date property is CreatedAt: the sort order prunes it
-	dateAfterNew bool // the date property is never before CreatedAt
-	from, to     int64
-	snapshot     bool
-	now          int64
-
-	dims       []int // schema indexes
-	dimProps   []Property
-	bucket     Bucket
-	starts     []time.Time
-	startsNano []int64
-
-	measure Measure
-	metric  int // metricNone or a metric constant
+	dateProp Property
+	dimProps []Property
+	bucket   Bucket
+	starts   []time.Time
+	measure  Measure
 
 	maxGroups int // groups beyond it fold into Other
 
@@ -58,12 +48,18 @@ type compiled struct {
 	sla *slaPlan  // an SLA measure's policy target; nil for other measures
 }
 
-const (
-	metricNone = iota
-	metricFirstResponse
-	metricWait
-	metricClose
-)
+// aggOf is what the executor keeps of a measure's metric values.
+func aggOf(m Measure) exec.Agg {
+	switch m.agg() {
+	case Average:
+		return exec.Sum
+	case ShareWithin:
+		return exec.Within
+	case Min, Max:
+		return exec.Extremes
+	}
+	return exec.Values
+}
 
 // filterText joins a report's expression and structured conditions into
 // one expression.
@@ -90,14 +86,14 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	if err := r.Measure.validate(); err != nil {
 		return bad("measure", err)
 	}
-	p := &compiled{r: r, measure: r.Measure, bucket: r.Bucket, snapshot: r.Snapshot}
+	p := &compiled{Plan: &exec.Plan{Snapshot: r.Snapshot, Agg: aggOf(r.Measure), Threshold: int64(r.Measure.Threshold)}, r: r, measure: r.Measure, bucket: r.Bucket}
 	switch r.Measure.Metric {
 	case FirstResponseTime:
-		p.metric = metricFirstResponse
+		p.Metric = exec.FirstResponse
 	case WaitTime:
-		p.metric = metricWait
+		p.Metric = exec.Wait
 	case TimeToClose:
-		p.metric = metricClose
+		p.Metric = exec.Close
 	}
 
 	// The filter: compile the report's expression and conditions on their
@@ -120,9 +116,9 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	if err != nil {
 		return bad("filter", err)
 	}
-	p.pred = bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
+	p.Pred = bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
 	if sp := rq.scope.pred(s); sp != nil {
-		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.pred}}
+		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.Pred}}
 	}
 
 	dp, err := s.resolve(r.dateProperty())
@@ -132,25 +128,25 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	if dp.Kind != KindTime {
 		return bad("date_property", fmt.Errorf("%s is a %s, not a time", dp.Name, dp.Kind))
 	}
-	p.dateCol = s.index[dp.Name]
+	p.DateCol = s.index[dp.Name]
 	p.dateProp = dp
-	p.dateCreated = dp.Name == "CreatedAt"
+	p.DateCreated = dp.Name == "CreatedAt"
 	switch dp.Name {
 	case "FirstAssignedAt", "FirstResponseAt", "ClosedAt":
-		p.dateAfterNew = true // validation keeps these at or after CreatedAt
+		p.DateAfterNew = true // validation keeps these at or after CreatedAt
 	}
-	p.from, p.to = rq.from.UnixNano(), rq.to.UnixNano()
-	p.now = rq.now.UnixNano()
+	p.From, p.To = rq.from.UnixNano(), rq.to.UnixNano()
+	p.Now = rq.now.UnixNano()
 	// The date conditions the creation-time order cannot decide become
 	// leaves of the filter, so reports on the same date share them.
 	switch {
 	case r.Snapshot:
 		closedBy := &filter.Pred{Op: filter.Le, Field: mustProp(s, "ClosedAt").field(), Vals: []any{rq.now}}
-		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.pred, {Op: filter.Not, Kids: []*filter.Pred{closedBy}}}}
-	case !p.dateCreated:
-		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.pred, {Op: filter.Range, Field: dp.field(), Vals: []any{rq.from, rq.to}}}}
+		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.Pred, {Op: filter.Not, Kids: []*filter.Pred{closedBy}}}}
+	case !p.DateCreated:
+		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.Pred, {Op: filter.Range, Field: dp.field(), Vals: []any{rq.from, rq.to}}}}
 	}
-	p.predKey = p.pred.Key()
+	p.PredKey = p.Pred.Key()
 	if r.Snapshot && r.Bucket != NoBucket {
 		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
 	}
@@ -171,12 +167,12 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		if dp.Name == "ID" {
 			return bad("dimensions", errors.New("grouping by ID makes one point per conversation; use a drill-down"))
 		}
-		for _, prev := range p.dims {
+		for _, prev := range p.Dims {
 			if prev == s.index[dp.Name] {
 				return bad("dimensions", fmt.Errorf("%s appears twice", dp.Name))
 			}
 		}
-		p.dims = append(p.dims, s.index[dp.Name])
+		p.Dims = append(p.Dims, s.index[dp.Name])
 		p.dimProps = append(p.dimProps, dp)
 	}
 
@@ -192,9 +188,9 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 			got := max(int64(lim.MaxBuckets)+1, int64(civil.EstimateBuckets(rq.from, rq.to, r.Bucket.unit())))
 			return bad("bucket", &LimitError{Limit: "buckets per report", Max: lim.MaxBuckets, Got: int(min(got, 1<<31-1))})
 		}
-		p.startsNano = make([]int64, len(p.starts))
+		p.Starts = make([]int64, len(p.starts))
 		for i, st := range p.starts {
-			p.startsNano[i] = st.UnixNano()
+			p.Starts[i] = st.UnixNano()
 		}
 	}
 	switch r.Sort {
@@ -229,46 +225,22 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	return p, nil
 }
 
-// rowRange returns the rows of a segment (sorted by CreatedAt) that can
-// fall in the plan's date range.
-func (p *compiled) rowRange(seg *colstore.Segment) (lo, hi int) {
-	switch {
-	case p.snapshot:
-		return 0, searchAfter(seg.Created, p.now)
-	case p.dateCreated:
-		return searchFrom(seg.Created, p.from), searchFrom(seg.Created, p.to)
-	case p.dateAfterNew:
-		return 0, searchFrom(seg.Created, p.to)
-	}
-	return 0, seg.N
-}
-
-// searchFrom returns the first index with a[i] >= v.
-func searchFrom(a []int64, v int64) int {
-	lo, hi := 0, len(a)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if a[m] < v {
-			lo = m + 1
-		} else {
-			hi = m
+// bindPred resolves the query-dependent constants of a filter plan (dates
+// in the query's zone, now(), daysAgo) into instants.
+func bindPred(p *filter.Pred, env FilterEnv) *filter.Pred {
+	q := *p
+	q.Vals = make([]any, len(p.Vals))
+	for i, v := range p.Vals {
+		if tl, ok := v.(filter.TimeLit); ok {
+			v = tl.At(filter.Env(env))
 		}
+		q.Vals[i] = v
 	}
-	return lo
-}
-
-// searchAfter returns the first index with a[i] > v.
-func searchAfter(a []int64, v int64) int {
-	lo, hi := 0, len(a)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if a[m] <= v {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+	q.Kids = make([]*filter.Pred, len(p.Kids))
+	for i, k := range p.Kids {
+		q.Kids[i] = bindPred(k, env)
 	}
-	return lo
+	return &q
 }
 
 // filterCache compiles each distinct filter text once per run.

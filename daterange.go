@@ -2,11 +2,11 @@ package convreport
 
 import (
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/internal/civil"
 )
 

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	mbits "math/bits"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -27,12 +25,10 @@ type Drill struct {
 	// Columns are the report's display properties (or a default set).
 	Columns []Property
 	t       *Table
-	refs    []rowRef
+	refs    []exec.RowRef
 	maxPage int
 	biz     *bizHours // the report's business hours, for duration columns
 }
-
-type rowRef struct{ seg, row int32 }
 
 var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee", "Status"}
 
@@ -59,19 +55,19 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	if err != nil {
 		return nil, err
 	}
-	l, err := newLayout(t, pl)
+	l, err := exec.NewLayout(t.x, pl.Plan)
 	if err != nil {
-		return nil, err
+		return nil, &ReportError{Report: r.Name, Field: "dimensions", Err: err}
 	}
 	env := FilterEnv{Now: rq.now, Zone: rq.loc}
 
 	// want decides, from a row's group key, whether the row is behind p.
 	var want func(key uint64) bool
 	if p.Other {
-		if len(pl.dims) == 0 {
+		if len(pl.Dims) == 0 {
 			return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions")
 		}
-		gs, ls, err := scanTable(ctx, t, plans, env, e.workers)
+		gs, ls, err := scan(ctx, t, plans, env, e.workers)
 		if err != nil {
 			return nil, err
 		}
@@ -84,15 +80,15 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		kept := map[uint64]bool{}
 		for _, x := range res.Points {
 			if k, ok := pointGroupKey(t, pl, l, x); ok && !x.Other {
-				kept[k%l.strideB] = true
+				kept[k%l.StrideB] = true
 			}
 		}
-		want = func(key uint64) bool { return !kept[key%l.strideB] }
+		want = func(key uint64) bool { return !kept[key%l.StrideB] }
 	} else {
-		if len(p.Dimensions) != len(pl.dims) {
-			return nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.dims))
+		if len(p.Dimensions) != len(pl.Dims) {
+			return nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.Dims))
 		}
-		for j, c := range pl.dims {
+		for j, c := range pl.Dims {
 			if name := t.schema.props[c].Name; p.Dimensions[j].Property != name {
 				return nil, fmt.Errorf("convreport: drill-down: point dimension %d is %q, report %q groups by %q", j, p.Dimensions[j].Property, r.Name, name)
 			}
@@ -107,7 +103,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	}
 	// The point's dimension values, bucket and "the metric applies" join
 	// the filter as leaves, so the scan selects the rows column-wise.
-	where := []*filter.Pred{pl.pred}
+	where := []*filter.Pred{pl.Pred}
 	if want == nil {
 		for j, dp := range pl.dimProps {
 			d := p.Dimensions[j]
@@ -130,82 +126,14 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		}
 		where = append(where, &filter.Pred{Op: filter.Range, Field: pl.dateProp.field(), Vals: []any{pl.starts[i], end}})
 	}
-	if pl.metric != metricNone {
+	if pl.Metric != exec.NoMetric {
 		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(t.schema, pl.measure.Metric.property()).field()})
 	}
 
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
-	ec := newEvalCtx(ctx, t)
-	cp := prepare(ec, &filter.Pred{Op: filter.And, Kids: where}, env)
-	// Chunks are shared out among the workers; each chunk's rows are kept
-	// apart and joined in order, so the list stays in creation order.
-	type item struct{ seg, base, lo, hi int }
-	var items []item
-	for si, seg := range t.cols.Segments() {
-		lo, hi := pl.rowRange(seg)
-		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
-			items = append(items, item{si, base, lo, hi})
-		}
-	}
-	found := make([][]rowRef, len(items))
-	var next atomic.Int64
-	var failed atomic.Pointer[error]
-	var wg sync.WaitGroup
-	for range max(1, min(e.workers, len(items))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lc := newLeafCache(ec)
-			for failed.Load() == nil {
-				k := int(next.Add(1)) - 1
-				if k >= len(items) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					failed.CompareAndSwap(nil, &err)
-					return
-				}
-				it := items[k]
-				seg := t.cols.Segments()[it.seg]
-				n := min(colstore.ChunkRows, seg.N-it.base)
-				m := t.cols.Live(it.seg, it.base, n)
-				clipRange(&m, it.base, n, it.lo, it.hi)
-				lc.reset()
-				if err := cp.eval(ec, lc, seg, it.base, n, &m, &m); err != nil {
-					failed.CompareAndSwap(nil, &err)
-					return
-				}
-				for w := 0; w < (n+63)/64; w++ {
-					for b := m[w]; b != 0; b &= b - 1 {
-						r := it.base + w*64 + mbits.TrailingZeros64(b)
-						if want != nil && !want(pl.rowKey(seg, r, l)) {
-							continue
-						}
-						if pl.sla != nil && !pl.sla.breached(ec, seg, r) {
-							continue // an SLA point lists its breaches
-						}
-						found[k] = append(found[k], rowRef{int32(it.seg), int32(r)})
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := failed.Load(); err != nil {
-		return nil, *err
-	}
-	for _, f := range found {
-		d.refs = append(d.refs, f...)
-	}
-	if len(t.cols.Segments()) > 1 {
-		// Each segment is in creation order; the list must be as a whole.
-		slices.SortFunc(d.refs, func(a, b rowRef) int {
-			sa, sb := t.cols.Segments()[a.seg], t.cols.Segments()[b.seg]
-			if colstore.RowLess(sa, int(a.row), sb, int(b.row)) {
-				return -1
-			}
-			return 1
-		})
+	d.refs, err = exec.Select(ctx, t.x, pl.Plan, &filter.Pred{Op: filter.And, Kids: where}, filter.Env(env), l, want, e.workers)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -213,30 +141,11 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	return d, nil
 }
 
-// rowKey returns the group key of row r, which passed the plan's filter
-// (date conditions included).
-func (p *compiled) rowKey(seg *colstore.Segment, r int, l layout) uint64 {
-	var date int64
-	if p.dateCreated {
-		date = seg.Created[r]
-	} else {
-		date = seg.Cols[p.dateCol].Ints[r]
-	}
-	var key uint64
-	for j, c := range p.dims {
-		key += uint64(seg.Cols[c].Codes.At(r)) * l.strides[j]
-	}
-	if p.startsNano != nil {
-		key += uint64(civil.IndexNanos(p.startsNano, date)) * l.strideB
-	}
-	return key
-}
-
 // pointGroupKey finds the group key of a point's dimension values and
 // bucket; false when a value occurs in no row.
-func pointGroupKey(t *Table, p *compiled, l layout, pt Point) (uint64, bool) {
+func pointGroupKey(t *Table, p *compiled, l exec.Layout, pt Point) (uint64, bool) {
 	var key uint64
-	for j, c := range p.dims {
+	for j, c := range p.Dims {
 		d := pt.Dimensions[j]
 		var code uint32
 		if d.Known {
@@ -244,16 +153,16 @@ func pointGroupKey(t *Table, p *compiled, l layout, pt Point) (uint64, bool) {
 			if t.schema.props[c].Kind == KindBool {
 				v = d.Value == "true"
 			}
-			k, ok := t.dictCode(c, v)
+			k, ok := t.x.Code(c, v)
 			if !ok {
 				return 0, false
 			}
 			code = k
 		}
-		key += uint64(code) * l.strides[j]
+		key += uint64(code) * l.Strides[j]
 	}
-	if p.startsNano != nil {
-		key += uint64(civil.IndexNanos(p.startsNano, pt.Bucket.UnixNano())) * l.strideB
+	if p.Starts != nil {
+		key += uint64(civil.IndexNanos(p.Starts, pt.Bucket.UnixNano())) * l.StrideB
 	}
 	return key, true
 }
@@ -286,18 +195,17 @@ func (d *Drill) SortBy(property string, desc bool) error {
 	}
 	c := d.t.schema.index[p.Name]
 	value := func(seg *colstore.Segment, row int) (any, bool) { return d.t.value(seg, c, row) }
-	if m := derivedMetric(p); d.biz != nil && m != metricNone {
+	if m := derivedMetric(p); d.biz != nil && m != exec.NoMetric {
 		// Business time, as the rows list it.
-		ec := newEvalCtx(context.Background(), d.t)
 		value = func(seg *colstore.Segment, row int) (any, bool) {
-			v, ok := ec.metric(seg, row, m, d.biz)
+			v, ok := d.t.x.MetricOf(seg, row, m, d.biz)
 			return time.Duration(v), ok
 		}
 	}
-	slices.SortStableFunc(d.refs, func(a, b rowRef) int {
-		sa, sb := d.t.cols.Segments()[a.seg], d.t.cols.Segments()[b.seg]
-		va, ka := value(sa, int(a.row))
-		vb, kb := value(sb, int(b.row))
+	slices.SortStableFunc(d.refs, func(a, b exec.RowRef) int {
+		sa, sb := d.t.cols.Segments()[a.Seg], d.t.cols.Segments()[b.Seg]
+		va, ka := value(sa, int(a.Row))
+		vb, kb := value(sb, int(b.Row))
 		if ka != kb {
 			if ka {
 				return -1
@@ -312,7 +220,7 @@ func (d *Drill) SortBy(property string, desc bool) error {
 			}
 		}
 		if r == 0 {
-			r = cmp.Compare(sa.IDs.At(int(a.row)), sb.IDs.At(int(b.row)))
+			r = cmp.Compare(sa.IDs.At(int(a.Row)), sb.IDs.At(int(b.Row)))
 		}
 		return r
 	})
@@ -361,7 +269,7 @@ func (d *Drill) rows(offset, limit int) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		for i := offset; i < min(len(d.refs), offset+limit); i++ {
 			ref := d.refs[i]
-			if !yield(d.t.conversation(d.t.cols.Segments()[ref.seg], int(ref.row))) {
+			if !yield(d.t.conversation(d.t.cols.Segments()[ref.Seg], int(ref.Row))) {
 				return
 			}
 		}

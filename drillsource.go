@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -128,8 +129,8 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		// business hours: the scan decides, as the report counts.
 		return nil, nil, errBusinessSort
 	}
-	if len(p.Dimensions) != len(pl.dims) {
-		return nil, nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.dims))
+	if len(p.Dimensions) != len(pl.Dims) {
+		return nil, nil, fmt.Errorf("convreport: drill-down: point has %d dimensions, report %q has %d", len(p.Dimensions), r.Name, len(pl.Dims))
 	}
 	req := &DrillRequest{Desc: desc, Offset: offset, Limit: limit}
 	if sort != "" {
@@ -147,13 +148,13 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 	h := hintFor(plans)
 	req.CreatedFrom, req.CreatedTo = h.CreatedFrom, h.CreatedTo
 	created := mustProp(s, "CreatedAt")
-	where := []*filter.Pred{pl.pred}
+	where := []*filter.Pred{pl.Pred}
 	// As newPushdown: the engine prunes CreatedAt by the rows' order; a
 	// source needs the condition spelled out.
 	switch {
-	case pl.snapshot:
+	case pl.Snapshot:
 		where = append(where, &filter.Pred{Op: filter.Le, Field: created.field(), Vals: []any{rq.now}})
-	case pl.dateCreated:
+	case pl.DateCreated:
 		where = append(where, &filter.Pred{Op: filter.Range, Field: created.field(), Vals: []any{rq.from, rq.to}})
 	}
 	for j, dp := range pl.dimProps {
@@ -185,7 +186,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		}
 		where = append(where, &filter.Pred{Op: filter.Range, Field: pl.dateProp.field(), Vals: []any{pl.starts[i], end}})
 	}
-	if pl.metric != metricNone {
+	if pl.Metric != exec.NoMetric {
 		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(s, pl.measure.Metric.property()).field()})
 	}
 	req.Where = condOf(s, &filter.Pred{Op: filter.And, Kids: where})

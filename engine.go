@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/exec"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // Engine runs reports over a [Source]. It is safe for concurrent use.
@@ -27,7 +32,7 @@ func WithWorkers(n int) Option {
 
 // NewEngine returns an engine over src.
 func NewEngine(src Source, opts ...Option) *Engine {
-	e := &Engine{src: src, workers: defaultWorkers(), limits: DefaultLimits()}
+	e := &Engine{src: src, workers: runtime.GOMAXPROCS(0), limits: DefaultLimits()}
 	for _, o := range opts {
 		o(e)
 	}
@@ -78,24 +83,24 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 		return nil, nil
 	}
 	out := make([]Result, len(plans))
-	scan := plans
+	toScan := plans
 	if ag, ok := e.src.(Aggregator); ok {
 		rq.schema = e.src.Schema()
 		var err error
-		if scan, err = e.aggregate(ctx, ag, rq, plans, out); err != nil {
+		if toScan, err = e.aggregate(ctx, ag, rq, plans, out); err != nil {
 			return nil, err
 		}
-		if len(scan) == 0 {
+		if len(toScan) == 0 {
 			markBusinessHours(out, plans)
 			return out, nil
 		}
 	}
-	t, err := e.table(ctx, hintFor(scan))
+	t, err := e.table(ctx, hintFor(toScan))
 	if err != nil {
 		return nil, err
 	}
 	env := FilterEnv{Now: rq.now, Zone: rq.loc}
-	gs, ls, err := scanTable(ctx, t, scan, env, e.workers)
+	gs, ls, err := scan(ctx, t, toScan, env, e.workers)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +109,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i, p := range scan {
+	for i, p := range toScan {
 		out[p.idx] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
 	}
 	markBusinessHours(out, plans)
@@ -120,7 +125,7 @@ func markBusinessHours(out []Result, plans []*compiled) {
 			// An SLA target counted in business hours: its own calendar.
 			out[p.idx].BusinessHours = true
 			out[p.idx].Calendar = p.sla.biz.def.Calendar().Name
-		case p.biz != nil && p.metric != metricNone:
+		case p.biz != nil && p.Metric != exec.NoMetric:
 			out[p.idx].BusinessHours = true
 			out[p.idx].Calendar = p.biz.def.Calendar().Name
 		}
@@ -170,6 +175,9 @@ func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compil
 		if p.biz, err = rq.bizFor(r, memo); err != nil {
 			return nil, err
 		}
+		if p.biz != nil { // a nil *bizHours would be a non-nil exec.Hours
+			p.Hours = p.biz
+		}
 		if err := attachSLA(s, p, rq, fc, memo); err != nil {
 			return nil, err
 		}
@@ -181,34 +189,35 @@ func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compil
 
 // hintFor returns the creation-time bounds that cover every plan.
 func hintFor(plans []*compiled) ScanHint {
-	var lo, hi int64
-	bounded := true
+	xs := make([]*exec.Plan, len(plans))
 	for i, p := range plans {
-		var l, h int64
-		switch {
-		case p.snapshot:
-			l, h = minInt64, p.now+1
-		case p.dateCreated:
-			l, h = p.from, p.to
-		case p.dateAfterNew:
-			l, h = minInt64, p.to
-		default:
-			bounded = false
-		}
-		if i == 0 {
-			lo, hi = l, h
-		}
-		lo, hi = min(lo, l), max(hi, h)
+		xs[i] = p.Plan
 	}
 	var h ScanHint
-	if !bounded {
+	lo, hi, ok := exec.CreatedBounds(xs)
+	if !ok {
 		return h
 	}
-	if lo != minInt64 {
+	if lo != colstore.Null {
 		h.CreatedFrom = unixTime(lo)
 	}
 	h.CreatedTo = unixTime(hi)
 	return h
+}
+
+// scan runs the plans over t in one pass of the executor; a plan whose
+// groups do not fit fails its report.
+func scan(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, workers int) ([]*exec.Groups, []exec.Layout, error) {
+	xs := make([]*exec.Plan, len(plans))
+	for i, p := range plans {
+		xs[i] = p.Plan
+	}
+	gs, ls, err := exec.Scan(ctx, t.x, xs, filter.Env(env), workers)
+	var le *exec.LayoutError
+	if errors.As(err, &le) {
+		return nil, nil, &ReportError{Report: plans[le.Plan].r.Name, Field: "dimensions", Err: le.Err}
+	}
+	return gs, ls, err
 }
 
 // table returns the conversations to scan: the source's own Table when it

@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/convreport/convreport/internal/exec"
 )
 
 // finalize turns a plan's groups into a Result: values computed exactly,
 // empty buckets filled, points sorted, the tail folded into "Other".
 // dicts[j] is the dictionary of dimension j (code 0 = no value).
-func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) Result {
-	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.matched, Excluded: g.excludedAll}
+func finalize(dicts [][]string, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
+	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
 	type grp struct {
 		codes  []uint32
 		bucket int
@@ -23,29 +25,29 @@ func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) R
 	}
 	var gs []grp
 	if p.bucket == NoBucket {
-		for s, key := range g.keys {
-			if g.count[s] == 0 {
+		for s, key := range g.Keys {
+			if g.Count[s] == 0 {
 				continue
 			}
-			codes, _ := l.decode(key)
+			codes, _ := l.Decode(key)
 			gs = append(gs, grp{codes: codes, slot: s})
 		}
 	} else {
 		// Every series with data gets every bucket of the range.
 		series := map[uint64][]int{} // series key → slot per bucket
-		for s, key := range g.keys {
-			if g.count[s] == 0 && g.excluded[s] == 0 {
+		for s, key := range g.Keys {
+			if g.Count[s] == 0 && g.Excluded[s] == 0 {
 				continue
 			}
-			sk := key % l.strideB
-			b := int(key / l.strideB)
+			sk := key % l.StrideB
+			b := int(key / l.StrideB)
 			if series[sk] == nil {
-				series[sk] = slices.Repeat([]int{-1}, int(l.nb))
+				series[sk] = slices.Repeat([]int{-1}, int(l.Buckets))
 			}
 			series[sk][b] = s
 		}
-		if len(p.dims) == 0 && len(series) == 0 {
-			series[0] = slices.Repeat([]int{-1}, int(l.nb))
+		if len(p.Dims) == 0 && len(series) == 0 {
+			series[0] = slices.Repeat([]int{-1}, int(l.Buckets))
 		}
 		var live []uint64
 		total := map[uint64]int64{}
@@ -54,19 +56,19 @@ func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) R
 			// conversation counted in its measure.
 			for _, s := range slots {
 				if s >= 0 {
-					total[sk] += g.count[s]
+					total[sk] += g.Count[s]
 				}
 			}
-			if len(p.dims) == 0 || total[sk] > 0 {
+			if len(p.Dims) == 0 || total[sk] > 0 {
 				live = append(live, sk)
 			}
 		}
 		// Series beyond the Limit, ranked by conversations, fold into one
 		// "Other" series.
 		var folded []uint64
-		if lim := p.limit(len(live)); lim > 0 && len(p.dims) > 0 && len(live) > lim {
+		if lim := p.limit(len(live)); lim > 0 && len(p.Dims) > 0 && len(live) > lim {
 			dimsOf := func(sk uint64) []DimensionValue {
-				codes, _ := l.decode(sk)
+				codes, _ := l.Decode(sk)
 				out := make([]DimensionValue, len(codes))
 				for j, c := range codes {
 					out[j] = dimValue(p, dicts, j, c)
@@ -83,13 +85,13 @@ func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) R
 			res.Folded = len(folded)
 		}
 		for _, sk := range live {
-			codes, _ := l.decode(sk)
+			codes, _ := l.Decode(sk)
 			for b, s := range series[sk] {
 				gs = append(gs, grp{codes: codes, bucket: b, slot: s})
 			}
 		}
 		if len(folded) > 0 {
-			for b := range int(l.nb) {
+			for b := range int(l.Buckets) {
 				x := grp{bucket: b, slot: -1, other: []int{}}
 				for _, sk := range folded {
 					if s := series[sk][b]; s >= 0 {
@@ -111,15 +113,15 @@ func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) R
 			pt.Bucket = p.starts[x.bucket]
 			continue
 		}
-		for j := range p.dims {
+		for j := range p.Dims {
 			pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
 		}
 		if x.slot >= 0 {
-			pt.Count = g.count[x.slot]
-			pt.Excluded = g.excluded[x.slot]
+			pt.Count = g.Count[x.slot]
+			pt.Excluded = g.Excluded[x.slot]
 			pt.Value = measureValue(p.measure, g, []int{x.slot})
 			if p.sla != nil {
-				pt.Breaches = g.count[x.slot] - g.within[x.slot]
+				pt.Breaches = g.Count[x.slot] - g.Within[x.slot]
 			}
 		} else {
 			pt.Value = measureValue(p.measure, g, nil)
@@ -135,7 +137,7 @@ func finalize(dicts [][]string, p *compiled, g *groups, l layout, rq resolved) R
 		}
 		for _, x := range gs {
 			var pt Point
-			for j := range p.dims {
+			for j := range p.Dims {
 				pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
 			}
 			if !kept[pointKey(pt)] {
@@ -162,13 +164,13 @@ func (p *compiled) limit(n int) int {
 }
 
 // otherPoint folds the groups of slots into one "Other" point.
-func otherPoint(p *compiled, g *groups, slots []int) Point {
+func otherPoint(p *compiled, g *exec.Groups, slots []int) Point {
 	other := Point{Other: true}
 	for _, s := range slots {
-		other.Count += g.count[s]
-		other.Excluded += g.excluded[s]
+		other.Count += g.Count[s]
+		other.Excluded += g.Excluded[s]
 		if p.sla != nil {
-			other.Breaches += g.count[s] - g.within[s]
+			other.Breaches += g.Count[s] - g.Within[s]
 		}
 	}
 	for _, prop := range p.dimProps {
@@ -184,8 +186,8 @@ func dimValue(p *compiled, dicts [][]string, j int, code uint32) DimensionValue 
 
 // tableDicts returns the dictionaries of a plan's dimensions in t.
 func tableDicts(t *Table, p *compiled) [][]string {
-	out := make([][]string, len(p.dims))
-	for j, c := range p.dims {
+	out := make([][]string, len(p.Dims))
+	for j, c := range p.Dims {
 		out[j] = t.cols.Dict(c)
 	}
 	return out
@@ -280,24 +282,24 @@ var (
 // measureValue computes a measure over the union of some groups' slots.
 // Durations come out in seconds rounded half away from zero to
 // milliseconds; shares in percent, rounded the same way.
-func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
+func measureValue(m Measure, g *exec.Groups, slots []int) decimal.NullDecimal {
 	var n, within int64
-	var sum sum128
+	var sum exec.Sum128
 	var mn, mx int64
 	for _, s := range slots {
-		c := g.count[s]
+		c := g.Count[s]
 		if c == 0 {
 			continue
 		}
-		if n == 0 || g.min[s] < mn {
-			mn = g.min[s]
+		if n == 0 || g.Min[s] < mn {
+			mn = g.Min[s]
 		}
-		if n == 0 || g.max[s] > mx {
-			mx = g.max[s]
+		if n == 0 || g.Max[s] > mx {
+			mx = g.Max[s]
 		}
 		n += c
-		within += g.within[s]
-		sum.addSum(g.sums[s])
+		within += g.Within[s]
+		sum.AddSum(g.Sums[s])
 	}
 	if m.agg() == Count {
 		return decimal.NewNullDecimal(decimal.NewFromInt(n))
@@ -310,7 +312,7 @@ func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
 	}
 	switch m.agg() {
 	case Average:
-		total := sum.big()
+		total := sum.Big()
 		// milliseconds = total ns / (n × 1e6), rounded half away from zero.
 		return valid(divRound(total, new(big.Int).Mul(big.NewInt(n), big1e6)))
 	case Min:
@@ -320,7 +322,7 @@ func measureValue(m Measure, g *groups, slots []int) decimal.NullDecimal {
 	case Median, Percentile:
 		var vals []int64
 		for _, s := range slots {
-			vals = append(vals, g.values[s]...)
+			vals = append(vals, g.Values[s]...)
 		}
 		slices.Sort(vals)
 		p := 50.0

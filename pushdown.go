@@ -3,10 +3,11 @@ package convreport
 import (
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"math/big"
 	"time"
 
+	"github.com/convreport/convreport/calendar"
+	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -151,12 +152,12 @@ func newPushdown(rq resolved, cs []*compiled) *Pushdown {
 		h := hintFor([]*compiled{p})
 		// The engine prunes CreatedAt by the rows' order; a source needs
 		// the condition spelled out.
-		where := p.pred
+		where := p.Pred
 		created := mustProp(rq.schema, "CreatedAt")
 		switch {
-		case p.snapshot:
+		case p.Snapshot:
 			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Le, Field: created.field(), Vals: []any{rq.now}}}}
-		case p.dateCreated:
+		case p.DateCreated:
 			where = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{where, {Op: filter.Range, Field: created.field(), Vals: []any{rq.from, rq.to}}}}
 		}
 		pr := PushdownReport{Report: p.r, Where: condOf(rq.schema, where), CreatedFrom: h.CreatedFrom, CreatedTo: h.CreatedTo,
@@ -167,7 +168,7 @@ func newPushdown(rq resolved, cs []*compiled) *Pushdown {
 		}
 		// Only durations count business hours: a count with a calendar is
 		// the same count, and a source may answer it.
-		if p.biz != nil && p.metric != metricNone {
+		if p.biz != nil && p.Metric != exec.NoMetric {
 			pr.Calendar, pr.InboxCalendars = p.biz.def.Calendar(), p.biz.inboxCalendars()
 		}
 		if p.sla != nil {
@@ -222,21 +223,21 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 	}
 	pl := p.reports[i]
 	// Local dictionaries: code 0 is "no value", as in a Table.
-	dicts := make([][]string, len(pl.dims))
-	index := make([]map[string]uint32, len(pl.dims))
+	dicts := make([][]string, len(pl.Dims))
+	index := make([]map[string]uint32, len(pl.Dims))
 	for j := range dicts {
 		dicts[j] = []string{""}
 		index[j] = map[string]uint32{}
 	}
 	codes := make([][]uint32, len(groups))
 	for gi, g := range groups {
-		if len(g.Values) != len(pl.dims) {
-			return Result{}, fmt.Errorf("%w: group %d has %d values for %d dimensions", ErrBadGroups, gi, len(g.Values), len(pl.dims))
+		if len(g.Values) != len(pl.Dims) {
+			return Result{}, fmt.Errorf("%w: group %d has %d values for %d dimensions", ErrBadGroups, gi, len(g.Values), len(pl.Dims))
 		}
 		if pl.bucket != NoBucket && (g.Bucket < 0 || g.Bucket >= len(pl.starts)) || pl.bucket == NoBucket && g.Bucket != 0 {
 			return Result{}, fmt.Errorf("%w: group %d has bucket %d", ErrBadGroups, gi, g.Bucket)
 		}
-		codes[gi] = make([]uint32, len(pl.dims))
+		codes[gi] = make([]uint32, len(pl.Dims))
 		for j, v := range g.Values {
 			if v == nil || *v == "" {
 				continue
@@ -250,51 +251,51 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 			codes[gi][j] = k
 		}
 	}
-	var l layout
-	stride := uint64(1)
-	for j := range pl.dims {
-		l.cards = append(l.cards, uint64(len(dicts[j])))
-		l.strides = append(l.strides, stride)
-		stride *= uint64(len(dicts[j]))
+	cards := make([]uint64, len(pl.Dims))
+	for j := range cards {
+		cards[j] = uint64(len(dicts[j]))
 	}
-	l.nb, l.strideB = 1, stride
+	buckets := uint64(1)
 	if pl.bucket != NoBucket {
-		l.nb = uint64(len(pl.starts))
+		buckets = uint64(len(pl.starts))
 	}
-	l.card = stride * l.nb
-	g := newGroups(pl, l.card)
+	l, err := exec.LayoutOf(cards, buckets)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: %v", ErrBadGroups, err)
+	}
+	g := exec.NewGroups(l.Keys())
 	for gi, x := range groups {
 		var key uint64
 		for j, c := range codes[gi] {
-			key += uint64(c) * l.strides[j]
+			key += uint64(c) * l.Strides[j]
 		}
-		key += uint64(x.Bucket) * l.strideB
-		s := g.slot(key)
-		if g.count[s] != 0 || g.excluded[s] != 0 {
+		key += uint64(x.Bucket) * l.StrideB
+		s := g.Slot(key)
+		if g.Count[s] != 0 || g.Excluded[s] != 0 {
 			return Result{}, fmt.Errorf("%w: group %d repeats another group's values", ErrBadGroups, gi)
 		}
-		g.count[s], g.excluded[s] = x.Count, x.Excluded
-		g.matched += x.Count + x.Excluded
-		g.excludedAll += x.Excluded
-		g.min[s], g.max[s], g.within[s] = int64(x.Min), int64(x.Max), x.Within
+		g.Count[s], g.Excluded[s] = x.Count, x.Excluded
+		g.Matched += x.Count + x.Excluded
+		g.ExcludedAll += x.Excluded
+		g.Min[s], g.Max[s], g.Within[s] = int64(x.Min), int64(x.Max), x.Within
 		if x.Sum != nil {
-			sum, ok := sum128Of(x.Sum)
+			sum, ok := exec.Sum128Of(x.Sum)
 			if !ok {
 				return Result{}, fmt.Errorf("%w: group %d: sum out of range", ErrBadGroups, gi)
 			}
-			g.sums[s] = sum
+			g.Sums[s] = sum
 		}
 		switch {
 		case len(x.Durations) > 0:
 			for _, d := range x.Durations {
-				g.values[s] = append(g.values[s], int64(d))
+				g.Values[s] = append(g.Values[s], int64(d))
 			}
 		case x.Quantile != nil:
 			if pl.r.Limit > 0 {
 				return Result{}, fmt.Errorf("%w: a report with a Limit needs every duration to fold percentiles into Other", ErrBadGroups)
 			}
 			// One value repeated stands for the group's exact quantile.
-			g.values[s] = []int64{int64(*x.Quantile)}
+			g.Values[s] = []int64{int64(*x.Quantile)}
 		}
 	}
 	return finalize(dicts, pl, g, l, p.rq), nil

@@ -2,9 +2,9 @@ package convreport
 
 import (
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"time"
 
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/internal/filter"
 )
 

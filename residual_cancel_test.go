@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -31,16 +32,16 @@ func TestResidualRowsCheckCancellation(t *testing.T) {
 	require.Equal(t, filter.Expr, f.tree().Op, "the test needs a residual expression")
 
 	eval := func(ctx context.Context) (int, error) {
-		ec := newEvalCtx(ctx, tab)
-		cp := prepare(ec, f.tree(), FilterEnv{})
-		lc := newLeafCache(ec)
+		ec := exec.NewCtx(ctx, tab.x)
+		cp := ec.Prepare(f.tree(), filter.Env{})
+		lc := exec.NewLeafCache(ec)
 		seg := tab.cols.Segments()[0]
 		n := min(len(cs), colstore.ChunkRows)
 		var in, out colstore.Mask
 		for j := range n {
 			in[j/64] |= 1 << (j % 64)
 		}
-		err := cp.eval(ec, lc, seg, 0, n, &in, &out)
+		err := cp.Eval(ec, lc, seg, 0, n, &in, &out)
 		kept := 0
 		for _, w := range out {
 			for ; w != 0; w &= w - 1 {

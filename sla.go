@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"math/big"
-	mbits "math/bits"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
-	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/calendar"
+	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -409,13 +408,6 @@ type slaPlan struct {
 	now    int64
 }
 
-// The SLA states of a covered conversation.
-const (
-	slaPending = iota // created after Now, or running and within target
-	slaMet
-	slaBreached
-)
-
 // attachSLA prepares plan p's SLA measure, if it has one: the policy's
 // filter joins the report's, and the target's calendar is looked up.
 func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[string]*bizHours) error {
@@ -455,81 +447,24 @@ func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[st
 			return bad("measure", fmt.Errorf("policy %q: filter: %w", pol.Name, err))
 		}
 		pp := bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
-		p.pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{pp, p.pred}}
-		p.predKey = p.pred.Key()
+		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{pp, p.Pred}}
+		p.PredKey = p.Pred.Key()
 	}
 	p.sla = sp
-	p.biz = nil // durations of an SLA measure follow its target's clock
+	p.SLA = &exec.SLA{FirstResponse: sp.kind == FirstResponseTarget, Target: sp.target, Now: sp.now}
+	if sp.biz != nil { // a nil *bizHours would be a non-nil exec.Hours
+		p.SLA.Hours = sp.biz
+	}
+	// Durations of an SLA measure follow its target's clock.
+	p.biz, p.Hours = nil, nil
 	return nil
-}
-
-// row returns the SLA state of row r and, for a breach, the time over
-// the target in nanoseconds.
-func (sp *slaPlan) row(ec *evalCtx, seg *colstore.Segment, r int) (state int, over int64) {
-	created := seg.Created[r]
-	if created > sp.now {
-		return slaPending, 0
-	}
-	stop := int64(colstore.Null)
-	if at := seg.Cols[ec.closed].Ints[r]; at != colstore.Null && at <= sp.now {
-		stop = at
-	}
-	if sp.kind == FirstResponseTarget {
-		// The first reply stops the clock; a conversation closed without
-		// one waits for nobody.
-		if at := seg.Cols[ec.response].Ints[r]; at != colstore.Null && at <= sp.now && (stop == colstore.Null || at < stop) {
-			stop = at
-		}
-	}
-	end := stop
-	if end == colstore.Null {
-		end = sp.now
-	}
-	elapsed := end - created
-	if sp.biz != nil {
-		elapsed = sp.biz.rowBetween(ec.t, seg, r, created, end)
-	}
-	switch {
-	case elapsed > sp.target:
-		return slaBreached, elapsed - sp.target
-	case stop != colstore.Null:
-		return slaMet, 0
-	}
-	return slaPending, 0
-}
-
-// addSLARows adds the rows of m, keyed by keys, to g: count holds the
-// decided conversations, within those that met the target, sums the time
-// over it, and excluded the pending ones.
-func addSLARows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mask, sp *slaPlan, g *groups, keys []K) {
-	for w := 0; w < (n+63)/64; w++ {
-		for b := m[w]; b != 0; b &= b - 1 {
-			i := w*64 + mbits.TrailingZeros64(b)
-			s := int(keys[i])
-			if !g.dense {
-				s = g.slot(uint64(keys[i]))
-			}
-			state, over := sp.row(ec, seg, base+i)
-			switch state {
-			case slaPending:
-				g.excluded[s]++
-				g.excludedAll++
-			case slaMet:
-				g.count[s]++
-				g.within[s]++
-			case slaBreached:
-				g.count[s]++
-				g.sums[s].add(over)
-			}
-		}
-	}
 }
 
 // slaValue computes an SLA measure from a point's decided conversations n,
 // those that met the target, and the total time over it (nanoseconds);
 // false for other measures. Rounding is the other measures': half away
 // from zero, to thousandths.
-func slaValue(m Measure, n, met int64, over sum128) (decimal.NullDecimal, bool) {
+func slaValue(m Measure, n, met int64, over exec.Sum128) (decimal.NullDecimal, bool) {
 	breaches := n - met
 	switch m.agg() {
 	case SLAMet:
@@ -540,21 +475,14 @@ func slaValue(m Measure, n, met int64, over sum128) (decimal.NullDecimal, bool) 
 	case SLABreaches:
 		return valid(decimal.NewFromInt(breaches)), true
 	case SLATotalOver:
-		return valid(divRound(over.big(), big1e6)), true
+		return valid(divRound(over.Big(), big1e6)), true
 	case SLAAvgOver:
 		if breaches == 0 {
 			return decimal.NullDecimal{}, true
 		}
-		return valid(divRound(over.big(), new(big.Int).Mul(big.NewInt(breaches), big1e6))), true
+		return valid(divRound(over.Big(), new(big.Int).Mul(big.NewInt(breaches), big1e6))), true
 	}
 	return decimal.NullDecimal{}, false
-}
-
-// breached reports whether row r breached the target: the rows an SLA
-// point's drill-down lists.
-func (sp *slaPlan) breached(ec *evalCtx, seg *colstore.Segment, r int) bool {
-	st, _ := sp.row(ec, seg, r)
-	return st == slaBreached
 }
 
 // CheckSLA reports whether every SLA measure of d's reports names a

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/exec"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // Table is an immutable, columnar snapshot of conversations: strings are
@@ -21,7 +23,41 @@ import (
 type Table struct {
 	schema *Schema
 	cols   *colstore.Table
+	x      *exec.Table // the same snapshot as the executor reads it
 }
+
+// newTable wraps a column store snapshot of conversations under s.
+func newTable(s *Schema, cols *colstore.Table) *Table {
+	t := &Table{schema: s, cols: cols}
+	x := &exec.Table{
+		Store:    cols,
+		Columns:  map[string]int{},
+		Metrics:  derivedMetrics,
+		Assigned: s.index["FirstAssignedAt"],
+		Response: s.index["FirstResponseAt"],
+		Closed:   s.index["ClosedAt"],
+		Row: func(seg *colstore.Segment, r int) (filter.Row, string) {
+			cv := t.conversation(seg, r)
+			return convRow{&cv}, cv.ID
+		},
+	}
+	for i, p := range s.props {
+		if storage(p) != colstore.Derived {
+			x.Columns[p.Name] = i
+		}
+	}
+	t.x = x
+	return t
+}
+
+// derivedMetrics finds the metric of each derived duration.
+var derivedMetrics = func() map[string]exec.Metric {
+	m := map[string]exec.Metric{}
+	for _, d := range derivedProperties {
+		m[d.Name] = derivedMetric(d.Property)
+	}
+	return m
+}()
 
 // NewTable checks every conversation against the schema (nil means
 // [DefaultSchema]) and returns them as a Table. Invalid conversations are
@@ -35,7 +71,7 @@ func NewTable(s *Schema, cs []Conversation) (*Table, error) {
 	for i, p := range s.props {
 		kinds[i] = storage(p)
 	}
-	t := &Table{schema: s, cols: colstore.New(kinds, s.index["CreatedAt"])}
+	t := newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
 	return t.Append(cs)
 }
 
@@ -96,7 +132,7 @@ func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table
 		}
 		return t.encode(d, cs)
 	})
-	return &Table{schema: t.schema, cols: cols}, nil
+	return newTable(t.schema, cols), nil
 }
 
 // storage is how the column store holds p: ID and derived durations have

@@ -1,4 +1,4 @@
-package convreport
+package exec
 
 import (
 	"context"
@@ -12,27 +12,9 @@ import (
 	"github.com/convreport/convreport/internal/filter"
 )
 
-// bindPred resolves the query-dependent constants of a filter plan (dates
-// in the query's zone, now(), daysAgo) into instants.
-func bindPred(p *filter.Pred, env FilterEnv) *filter.Pred {
-	q := *p
-	q.Vals = make([]any, len(p.Vals))
-	for i, v := range p.Vals {
-		if tl, ok := v.(filter.TimeLit); ok {
-			v = tl.At(filter.Env(env))
-		}
-		q.Vals[i] = v
-	}
-	q.Kids = make([]*filter.Pred, len(p.Kids))
-	for i, k := range p.Kids {
-		q.Kids[i] = bindPred(k, env)
-	}
-	return &q
-}
-
-// colPred is a bound plan prepared against one table: string constants
-// are turned into dictionary codes, times into nanoseconds.
-type colPred struct {
+// Pred is a bound predicate prepared against one table: string
+// constants are turned into dictionary codes, times into nanoseconds.
+type Pred struct {
 	op   filter.Op
 	col  int
 	kind int // how the leaf reads its column
@@ -45,7 +27,7 @@ type colPred struct {
 	f64  float64
 	iset map[int64]bool
 	fset map[float64]bool
-	kids []*colPred
+	kids []*Pred
 	// id indexes the per-chunk cache of native leaves, so a leaf shared by
 	// several reports (Channel == "chat", a date range) is computed once
 	// per chunk; -1 for nodes that are not cached.
@@ -53,7 +35,7 @@ type colPred struct {
 	hi int64 // upper bound of filter.Range
 	// slow path: evaluate p on the rebuilt conversation.
 	p   *filter.Pred
-	env FilterEnv
+	env filter.Env
 }
 
 const (
@@ -65,27 +47,28 @@ const (
 	leafRow // anything else: rebuild the row and evaluate
 )
 
-type evalCtx struct {
+// Ctx is one run's evaluation over a table, shared by its workers: the
+// leaves its predicates share, and the run's context.
+type Ctx struct {
 	// ctx is the run's: rows evaluated on the expr VM check done one by
 	// one (a non-blocking receive, lock-free), as a costly expression can
 	// make one chunk of rows take long.
-	ctx      context.Context
-	done     <-chan struct{}
-	t        *Table
-	leafIDs  map[string]int
-	created  int // schema index of CreatedAt, FirstAssignedAt, FirstResponseAt, ClosedAt
-	assigned int
-	response int
-	closed   int
+	ctx     context.Context
+	done    <-chan struct{}
+	t       *Table
+	leafIDs map[string]int
 }
 
-func newEvalCtx(ctx context.Context, t *Table) *evalCtx {
-	ix := t.schema.index
-	return &evalCtx{ctx: ctx, done: ctx.Done(), t: t, leafIDs: map[string]int{}, created: ix["CreatedAt"], assigned: ix["FirstAssignedAt"], response: ix["FirstResponseAt"], closed: ix["ClosedAt"]}
+// NewCtx returns an evaluation context over t for a run.
+func NewCtx(ctx context.Context, t *Table) *Ctx {
+	return &Ctx{ctx: ctx, done: ctx.Done(), t: t, leafIDs: map[string]int{}}
 }
 
-// prepare compiles p for the dictionaries of t.
-func prepare(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
+// Prepare compiles p for the dictionaries of the context's table. Prepare
+// every predicate of a run before its workers start.
+func (ec *Ctx) Prepare(p *filter.Pred, env filter.Env) *Pred { return prepare(ec, p, env) }
+
+func prepare(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
 	cp := prepareNode(ec, p, env)
 	cp.id = -1
 	switch cp.op {
@@ -104,8 +87,8 @@ func prepare(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 	return cp
 }
 
-func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
-	cp := &colPred{op: p.Op, p: p, env: env}
+func prepareNode(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
+	cp := &Pred{op: p.Op, p: p, env: env}
 	switch p.Op {
 	case filter.True, filter.False:
 		return cp
@@ -119,18 +102,18 @@ func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 		return cp
 	}
 	t := ec.t
-	col, ok := t.schema.index[p.Field.Name]
-	if !ok || p.Field.Name == "ID" {
+	col, ok := t.Columns[p.Field.Name]
+	if !ok {
 		cp.kind = leafRow
 		return cp
 	}
 	cp.col = col
-	switch Kind(p.Field.Kind) {
-	case KindString, KindEnum, KindBool:
-		dict := t.cols.Dict(col)
+	switch p.Field.Kind {
+	case filter.KindString, filter.KindEnum, filter.KindBool:
+		dict := t.Store.Dict(col)
 		if p.Op == filter.Eq {
 			cp.kind, cp.eq = leafEqCode, -1
-			if k, found := t.dictCode(col, p.Vals[0]); found {
+			if k, found := t.Code(col, p.Vals[0]); found {
 				cp.eq = int64(k)
 			}
 			return cp
@@ -139,26 +122,21 @@ func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 		cp.match = make([]uint8, len(dict))
 		for code, s := range dict {
 			var v any = s
-			if Kind(p.Field.Kind) == KindBool {
+			if p.Field.Kind == filter.KindBool {
 				v = s == "true"
 			}
 			cp.match[code] = uint8(colstore.B2U(evalLeaf(p, v, code != 0)))
 		}
 		return cp
-	case KindTime, KindDuration:
+	case filter.KindTime, filter.KindDuration:
 		if p.Field.Derived {
 			cp.kind = leafDerived
-			switch p.Field.Name {
-			case "FirstResponseTime":
-				cp.col = metricFirstResponse
-			case "WaitTime":
-				cp.col = metricWait
-			case "TimeToClose":
-				cp.col = metricClose
-			default:
+			m, ok := t.Metrics[p.Field.Name]
+			if !ok {
 				cp.kind = leafRow
 				return cp
 			}
+			cp.col = int(m)
 		} else {
 			cp.kind = leafInts
 		}
@@ -177,7 +155,7 @@ func prepareNode(ec *evalCtx, p *filter.Pred, env FilterEnv) *colPred {
 			cp.kind = leafRow
 		}
 		return cp
-	case KindNumber:
+	case filter.KindNumber:
 		cp.kind = leafFloats
 		switch p.Op {
 		case filter.Lt, filter.Le, filter.Gt, filter.Ge:
@@ -205,24 +183,6 @@ func nanos(v any) int64 {
 		return int64(v)
 	}
 	panic(fmt.Sprintf("convreport: internal: %T in a time comparison", v))
-}
-
-// dictCode finds the code of a string (or bool) constant in column col.
-func (t *Table) dictCode(col int, v any) (uint32, bool) {
-	switch v := v.(type) {
-	case bool:
-		if v {
-			return 2, true
-		}
-		return 1, true
-	case string:
-		if v == "" {
-			return 0, false
-		}
-		// A code assigned after this snapshot names no row of it.
-		return t.cols.Lookup(col, v)
-	}
-	return 0, false
 }
 
 // evalLeaf applies a leaf operator to one known or unknown value, with the
@@ -266,10 +226,10 @@ func evalLeaf(p *filter.Pred, v any, known bool) bool {
 	panic(fmt.Sprintf("convreport: internal: operator %d on a string column", p.Op))
 }
 
-// eval sets out to in ∧ p for rows base … base+n-1 of seg (bit j ↔ row
+// Eval sets out to in ∧ p for rows base … base+n-1 of seg (bit j ↔ row
 // base+j). Rows not in in are never evaluated, so a costly residual
 // expression runs only where the cheap conditions before it passed.
-func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
+func (cp *Pred) Eval(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
 	words := (n + 63) / 64
 	if cp.id >= 0 {
 		// A native leaf costs the same on every row, so compute it once
@@ -302,7 +262,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *colstore.Segment, base,
 	case filter.And:
 		cur := *in
 		for _, k := range cp.kids {
-			if err := k.eval(ec, lc, seg, base, n, &cur, &cur); err != nil {
+			if err := k.Eval(ec, lc, seg, base, n, &cur, &cur); err != nil {
 				return err
 			}
 		}
@@ -313,7 +273,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *colstore.Segment, base,
 		rest := *in
 		for _, k := range cp.kids {
 			var got colstore.Mask
-			if err := k.eval(ec, lc, seg, base, n, &rest, &got); err != nil {
+			if err := k.Eval(ec, lc, seg, base, n, &rest, &got); err != nil {
 				return err
 			}
 			for w := 0; w < words; w++ {
@@ -326,7 +286,7 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *colstore.Segment, base,
 	case filter.Not:
 		var got colstore.Mask
 		src := *in
-		if err := cp.kids[0].eval(ec, lc, seg, base, n, &src, &got); err != nil {
+		if err := cp.kids[0].Eval(ec, lc, seg, base, n, &src, &got); err != nil {
 			return err
 		}
 		for w := 0; w < words; w++ {
@@ -337,20 +297,22 @@ func (cp *colPred) eval(ec *evalCtx, lc *leafCache, seg *colstore.Segment, base,
 	return cp.evalLeaf(ec, seg, base, n, in, out)
 }
 
-// leafCache holds one chunk's native leaf results, per worker.
-type leafCache struct {
+// LeafCache holds one chunk's native leaf results, per worker.
+type LeafCache struct {
 	masks []colstore.Mask
 	valid []bool
 }
 
-func newLeafCache(ec *evalCtx) *leafCache {
-	return &leafCache{masks: make([]colstore.Mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
+// NewLeafCache returns a worker's cache of leaf results.
+func NewLeafCache(ec *Ctx) *LeafCache {
+	return &LeafCache{masks: make([]colstore.Mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
 }
 
-func (lc *leafCache) reset() { clear(lc.valid) }
+// Reset forgets the last chunk's leaves.
+func (lc *LeafCache) Reset() { clear(lc.valid) }
 
 // evalLeaf sets out to in ∧ leaf for one leaf node.
-func (cp *colPred) evalLeaf(ec *evalCtx, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
+func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
 	words := (n + 63) / 64
 	switch cp.kind {
 	case leafEqCode:
@@ -417,7 +379,7 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *colstore.Segment, base, n int, in 
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j := 0; j < min(64, n-w*64); j++ {
-				v, ok := ec.metric(seg, base+w*64+j, cp.col, nil)
+				v, ok := ec.metric(seg, base+w*64+j, Metric(cp.col), nil)
 				if cp.testInt(v, ok) {
 					b |= 1 << j
 				}
@@ -445,16 +407,16 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *colstore.Segment, base, n int, in 
 					return ec.ctx.Err()
 				default:
 				}
-				cv := ec.t.conversation(seg, base+w*64+j)
+				row, id := ec.t.Row(seg, base+w*64+j)
 				var ok bool
 				var err error
 				if cp.op == filter.Expr {
-					ok, err = cp.p.Res.Match(convRow{&cv}, filter.Env(cp.env))
+					ok, err = cp.p.Res.Match(row, cp.env)
 				} else {
-					ok, err = cp.p.Eval(convRow{&cv}, filter.Env(cp.env))
+					ok, err = cp.p.Eval(row, cp.env)
 				}
 				if err != nil {
-					return fmt.Errorf("convreport: filter on conversation %q: %w", cv.ID, err)
+					return fmt.Errorf("convreport: filter on conversation %q: %w", id, err)
 				}
 				if ok {
 					b |= 1 << j
@@ -468,7 +430,7 @@ func (cp *colPred) evalLeaf(ec *evalCtx, seg *colstore.Segment, base, n int, in 
 
 // interval returns the closed interval of known values an ordered leaf on
 // an int column accepts; false for other operators.
-func (cp *colPred) interval() (lo, hi int64, ok bool) {
+func (cp *Pred) interval() (lo, hi int64, ok bool) {
 	const first = colstore.Null + 1 // the smallest known value
 	switch cp.op {
 	case filter.Lt:
@@ -487,7 +449,7 @@ func (cp *colPred) interval() (lo, hi int64, ok bool) {
 	return 0, 0, false
 }
 
-func (cp *colPred) testInt(v int64, known bool) bool {
+func (cp *Pred) testInt(v int64, known bool) bool {
 	switch cp.op {
 	case filter.Known:
 		return known
@@ -516,7 +478,7 @@ func (cp *colPred) testInt(v int64, known bool) bool {
 	return false
 }
 
-func (cp *colPred) testFloat(v float64) bool {
+func (cp *Pred) testFloat(v float64) bool {
 	known := !math.IsNaN(v)
 	switch cp.op {
 	case filter.Known:
@@ -547,17 +509,17 @@ func (cp *colPred) testFloat(v float64) bool {
 // metric returns a duration metric of row r in nanoseconds, and false when
 // it does not apply (no agent reply, not closed). With a calendar, only
 // business time counts.
-func (ec *evalCtx) metric(seg *colstore.Segment, r, metric int, cal *bizHours) (int64, bool) {
+func (ec *Ctx) metric(seg *colstore.Segment, r int, metric Metric, cal Hours) (int64, bool) {
 	created := seg.Created[r]
 	var start, end int64
 	switch metric {
-	case metricFirstResponse:
-		end = seg.Cols[ec.response].Ints[r]
-		start = agentClockStart(created, seg.Cols[ec.assigned].Ints[r], end)
-	case metricWait:
-		end, start = seg.Cols[ec.response].Ints[r], created
-	case metricClose:
-		end, start = seg.Cols[ec.closed].Ints[r], created
+	case FirstResponse:
+		end = seg.Cols[ec.t.Response].Ints[r]
+		start = agentClockStart(created, seg.Cols[ec.t.Assigned].Ints[r], end)
+	case Wait:
+		end, start = seg.Cols[ec.t.Response].Ints[r], created
+	case Close:
+		end, start = seg.Cols[ec.t.Closed].Ints[r], created
 	default:
 		return 0, false
 	}
@@ -565,14 +527,14 @@ func (ec *evalCtx) metric(seg *colstore.Segment, r, metric int, cal *bizHours) (
 		return 0, false
 	}
 	if cal != nil {
-		return cal.rowBetween(ec.t, seg, r, start, end), true
+		return cal.Between(ec.t, seg, r, start, end), true
 	}
 	return end - start, true
 }
 
 // agentClockStart is where the agent first response time starts: the first
 // assignment if it came strictly before the reply, else creation (see
-// Conversation.AgentFirstResponseTime). colstore.Null is the smallest int64, so
+// convreport.Conversation.AgentFirstResponseTime). colstore.Null is the smallest int64, so
 // an unknown assignment is never before a reply.
 func agentClockStart(created, assigned, reply int64) int64 {
 	if assigned != colstore.Null && assigned < reply {
@@ -583,17 +545,17 @@ func agentClockStart(created, assigned, reply int64) int64 {
 
 // metricChunk computes a duration metric for the rows of m in a chunk: the
 // value in vals and a bit in has where the metric applies.
-func (ec *evalCtx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask, metric int, cal *bizHours, vals *[colstore.ChunkRows]int64, has *colstore.Mask) {
+func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask, metric Metric, cal Hours, vals *[colstore.ChunkRows]int64, has *colstore.Mask) {
 	*has = colstore.Mask{}
 	created := seg.Created[base : base+n]
 	var start, end []int64
 	switch metric {
-	case metricFirstResponse:
-		start, end = seg.Cols[ec.assigned].Ints[base:base+n], seg.Cols[ec.response].Ints[base:base+n]
-	case metricWait:
-		end = seg.Cols[ec.response].Ints[base : base+n]
-	case metricClose:
-		end = seg.Cols[ec.closed].Ints[base : base+n]
+	case FirstResponse:
+		start, end = seg.Cols[ec.t.Assigned].Ints[base:base+n], seg.Cols[ec.t.Response].Ints[base:base+n]
+	case Wait:
+		end = seg.Cols[ec.t.Response].Ints[base : base+n]
+	case Close:
+		end = seg.Cols[ec.t.Closed].Ints[base : base+n]
 	}
 	for w := 0; w < (n+63)/64; w++ {
 		var h uint64
@@ -610,11 +572,19 @@ func (ec *evalCtx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.M
 			}
 			h |= 1 << j
 			if cal != nil {
-				vals[i] = cal.rowBetween(ec.t, seg, base+i, s, e)
+				vals[i] = cal.Between(ec.t, seg, base+i, s, e)
 			} else {
 				vals[i] = e - s
 			}
 		}
 		has[w] = h
 	}
+}
+
+// MetricOf returns metric m of row r in nanoseconds, in business time by
+// h (nil counts calendar time), and false when it does not apply: what a
+// drill-down sorts its rows by.
+func (t *Table) MetricOf(seg *colstore.Segment, r int, m Metric, h Hours) (int64, bool) {
+	ec := Ctx{t: t}
+	return ec.metric(seg, r, m, h)
 }

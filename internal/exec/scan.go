@@ -1,4 +1,4 @@
-package convreport
+package exec
 
 import (
 	"context"
@@ -6,41 +6,45 @@ import (
 	"fmt"
 	"math/big"
 	mbits "math/bits"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
 	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/filter"
 )
 
-// groups accumulates one report's measure per group. A group's key packs
+// Groups accumulates one report's measure per group. A group's key packs
 // its dimension codes and bucket index; small key spaces index dense
 // arrays directly, large ones go through a map.
-type groups struct {
-	dense  bool
+type Groups struct {
+	// Dense groups index their slots by key; others find them in slotOf.
+	Dense  bool
 	slotOf map[uint64]int32
-	keys   []uint64
+	Keys   []uint64 // by slot
 
-	count, excluded []int64
+	Count, Excluded []int64
 	// Durations are summed in 128 bits, so no number of long durations
 	// overflows.
-	sums     []sum128
-	min, max []int64
-	within   []int64
-	values   [][]int64
+	Sums     []Sum128
+	Min, Max []int64
+	Within   []int64
+	Values   [][]int64
 
-	matched, excludedAll int64
+	// Matched and ExcludedAll are over every group: the rows the filter
+	// kept, and those of them the metric does not apply to.
+	Matched, ExcludedAll int64
 }
 
 const denseLimit = 1 << 16
 
-func newGroups(p *compiled, card uint64) *groups {
-	g := &groups{dense: card <= denseLimit}
-	if g.dense {
+// NewGroups returns empty groups for a key space of card keys.
+func NewGroups(card uint64) *Groups {
+	g := &Groups{Dense: card <= denseLimit}
+	if g.Dense {
 		g.grow(int(card))
-		for i := range g.keys {
-			g.keys[i] = uint64(i)
+		for i := range g.Keys {
+			g.Keys[i] = uint64(i)
 		}
 	} else {
 		g.slotOf = map[uint64]int32{}
@@ -49,130 +53,145 @@ func newGroups(p *compiled, card uint64) *groups {
 }
 
 // grow appends n empty slots.
-func (g *groups) grow(n int) {
+func (g *Groups) grow(n int) {
 	for range n {
-		g.keys = append(g.keys, 0)
-		g.count = append(g.count, 0)
-		g.excluded = append(g.excluded, 0)
-		g.sums = append(g.sums, sum128{})
-		g.min = append(g.min, 0)
-		g.max = append(g.max, 0)
-		g.within = append(g.within, 0)
-		g.values = append(g.values, nil)
+		g.Keys = append(g.Keys, 0)
+		g.Count = append(g.Count, 0)
+		g.Excluded = append(g.Excluded, 0)
+		g.Sums = append(g.Sums, Sum128{})
+		g.Min = append(g.Min, 0)
+		g.Max = append(g.Max, 0)
+		g.Within = append(g.Within, 0)
+		g.Values = append(g.Values, nil)
 	}
 }
 
-func (g *groups) slot(key uint64) int {
-	if g.dense {
+// Slot returns the slot of key, adding it when new.
+func (g *Groups) Slot(key uint64) int {
+	if g.Dense {
 		return int(key)
 	}
 	if s, ok := g.slotOf[key]; ok {
 		return int(s)
 	}
-	s := len(g.keys)
+	s := len(g.Keys)
 	g.grow(1)
-	g.keys[s] = key
+	g.Keys[s] = key
 	g.slotOf[key] = int32(s)
 	return s
 }
 
-// merge adds o's groups into g.
-func (g *groups) merge(o *groups) {
-	g.matched += o.matched
-	g.excludedAll += o.excludedAll
-	for os := range o.keys {
-		if o.count[os] == 0 && o.excluded[os] == 0 {
+// Merge adds o's groups into g.
+func (g *Groups) Merge(o *Groups) {
+	g.Matched += o.Matched
+	g.ExcludedAll += o.ExcludedAll
+	for os := range o.Keys {
+		if o.Count[os] == 0 && o.Excluded[os] == 0 {
 			continue
 		}
-		s := g.slot(o.keys[os])
-		g.excluded[s] += o.excluded[os]
-		if o.count[os] == 0 {
+		s := g.Slot(o.Keys[os])
+		g.Excluded[s] += o.Excluded[os]
+		if o.Count[os] == 0 {
 			continue
 		}
-		if g.count[s] == 0 || o.min[os] < g.min[s] {
-			g.min[s] = o.min[os]
+		if g.Count[s] == 0 || o.Min[os] < g.Min[s] {
+			g.Min[s] = o.Min[os]
 		}
-		if g.count[s] == 0 || o.max[os] > g.max[s] {
-			g.max[s] = o.max[os]
+		if g.Count[s] == 0 || o.Max[os] > g.Max[s] {
+			g.Max[s] = o.Max[os]
 		}
-		g.count[s] += o.count[os]
-		g.sums[s].addSum(o.sums[os])
-		g.within[s] += o.within[os]
-		g.values[s] = append(g.values[s], o.values[os]...)
+		g.Count[s] += o.Count[os]
+		g.Sums[s].AddSum(o.Sums[os])
+		g.Within[s] += o.Within[os]
+		g.Values[s] = append(g.Values[s], o.Values[os]...)
 	}
 }
 
-// layout is how a plan packs group keys for one table.
-type layout struct {
-	cards   []uint64 // per dimension
-	strides []uint64
-	nb      uint64 // buckets, or 1
-	strideB uint64
-	card    uint64
+// Layout is how a plan packs group keys for one table: each dimension's
+// code times its stride, plus the bucket index times StrideB.
+type Layout struct {
+	Cards   []uint64 // codes per dimension
+	Strides []uint64
+	Buckets uint64 // buckets, or 1
+	StrideB uint64
+	card    uint64 // keys
 }
 
-func newLayout(t *Table, p *compiled) (layout, error) {
-	var l layout
+// NewLayout packs p's keys for t's dictionaries; an error when the key
+// space passes 64 bits.
+func NewLayout(t *Table, p *Plan) (Layout, error) {
+	cards := make([]uint64, len(p.Dims))
+	for j, c := range p.Dims {
+		cards[j] = uint64(len(t.Store.Dict(c)))
+	}
+	buckets := uint64(1)
+	if p.Starts != nil {
+		buckets = uint64(len(p.Starts))
+	}
+	return LayoutOf(cards, buckets)
+}
+
+// LayoutOf packs keys of dimensions with the given numbers of codes and
+// of buckets (1 when not over time); an error when they pass 64 bits.
+func LayoutOf(cards []uint64, buckets uint64) (Layout, error) {
+	l := Layout{Cards: cards, Buckets: buckets}
 	stride := uint64(1)
-	for _, c := range p.dims {
-		card := uint64(len(t.cols.Dict(c)))
-		l.cards = append(l.cards, card)
-		l.strides = append(l.strides, stride)
+	for _, card := range cards {
+		l.Strides = append(l.Strides, stride)
 		hi, lo := mbits.Mul64(stride, card)
 		if hi != 0 {
-			return l, &ReportError{Report: p.r.Name, Field: "dimensions", Err: errors.New("too many combinations of dimension values")}
+			return l, errors.New("too many combinations of dimension values")
 		}
 		stride = lo
 	}
-	l.nb = 1
-	if p.bucket != NoBucket {
-		l.nb = uint64(len(p.starts))
-	}
-	l.strideB = stride
-	hi, lo := mbits.Mul64(stride, l.nb)
+	l.StrideB = stride
+	hi, lo := mbits.Mul64(stride, buckets)
 	if hi != 0 {
-		return l, &ReportError{Report: p.r.Name, Field: "dimensions", Err: errors.New("too many combinations of dimension values and buckets")}
+		return l, errors.New("too many combinations of dimension values and buckets")
 	}
 	l.card = lo
 	return l, nil
 }
 
-// decode splits a key into dimension codes and a bucket index.
-func (l layout) decode(key uint64) (codes []uint32, bucket int) {
-	codes = make([]uint32, len(l.cards))
-	for j := range l.cards {
-		codes[j] = uint32(key / l.strides[j] % l.cards[j])
+// Keys returns the size of the key space.
+func (l Layout) Keys() uint64 { return l.card }
+
+// Decode splits a key into dimension codes and a bucket index.
+func (l Layout) Decode(key uint64) (codes []uint32, bucket int) {
+	codes = make([]uint32, len(l.Cards))
+	for j := range l.Cards {
+		codes[j] = uint32(key / l.Strides[j] % l.Cards[j])
 	}
-	return codes, int(key / l.strideB)
+	return codes, int(key / l.StrideB)
 }
 
 // scanState is one worker's accumulators for every plan.
 type scanState struct {
-	groups []*groups
+	groups []*Groups
 }
 
-// scanTable runs every plan over t in one pass, split across workers, and
-// returns each plan's merged groups and key layout.
-func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, workers int) ([]*groups, []layout, error) {
-	ec := newEvalCtx(ctx, t)
-	layouts := make([]layout, len(plans))
+// Scan runs every plan over t in one pass, split across workers, and
+// returns each plan's merged Groups and key Layout.
+func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers int) ([]*Groups, []Layout, error) {
+	ec := NewCtx(ctx, t)
+	layouts := make([]Layout, len(plans))
 	for i, p := range plans {
-		l, err := newLayout(t, p)
+		l, err := NewLayout(t, p)
 		if err != nil {
 			return nil, nil, err
 		}
 		layouts[i] = l
 	}
 	// Plans with the same filter share one evaluation per chunk.
-	var preds []*colPred
+	var preds []*Pred
 	predOf := make([]int, len(plans))
 	seen := map[string]int{}
 	for i, p := range plans {
-		k, ok := seen[p.predKey]
+		k, ok := seen[p.PredKey]
 		if !ok {
 			k = len(preds)
-			seen[p.predKey] = k
-			preds = append(preds, prepare(ec, p.pred, env))
+			seen[p.PredKey] = k
+			preds = append(preds, ec.Prepare(p.Pred, env))
 		}
 		predOf[i] = k
 	}
@@ -184,12 +203,12 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 		n    int
 	}
 	var items []item
-	ranges := make([][][2]int, len(t.cols.Segments())) // [seg][plan] → [lo, hi)
-	for si, seg := range t.cols.Segments() {
+	ranges := make([][][2]int, len(t.Store.Segments())) // [seg][plan] → [lo, hi)
+	for si, seg := range t.Store.Segments() {
 		lo, hi := seg.N, 0
 		ranges[si] = make([][2]int, len(plans))
 		for pi, p := range plans {
-			l, h := p.rowRange(seg)
+			l, h := p.RowRange(seg)
 			ranges[si][pi] = [2]int{l, h}
 			if l < h {
 				lo, hi = min(lo, l), max(hi, h)
@@ -210,9 +229,9 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
-		states[w].groups = make([]*groups, len(plans))
-		for i, p := range plans {
-			states[w].groups[i] = newGroups(p, layouts[i].card)
+		states[w].groups = make([]*Groups, len(plans))
+		for i := range plans {
+			states[w].groups[i] = NewGroups(layouts[i].card)
 		}
 		wg.Add(1)
 		go func(st *scanState) {
@@ -224,7 +243,7 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 				}
 			}()
 			predMasks := make([]colstore.Mask, len(preds))
-			lc := newLeafCache(ec)
+			lc := NewLeafCache(ec)
 			sc := new(scratch)
 			done := make([]bool, len(preds))
 			for !stop.Load() {
@@ -238,10 +257,10 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 					return
 				}
 				it := items[k]
-				seg := t.cols.Segments()[it.seg]
-				ones := t.cols.Live(it.seg, it.base, it.n)
+				seg := t.Store.Segments()[it.seg]
+				ones := t.Store.Live(it.seg, it.base, it.n)
 				clear(done)
-				lc.reset()
+				lc.Reset()
 				for pi, p := range plans {
 					rg := ranges[it.seg][pi]
 					if rg[0] >= it.base+it.n || rg[1] <= it.base {
@@ -249,7 +268,7 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 					}
 					k := predOf[pi]
 					if !done[k] {
-						if err := preds[k].eval(ec, lc, seg, it.base, it.n, &ones, &predMasks[k]); err != nil {
+						if err := preds[k].Eval(ec, lc, seg, it.base, it.n, &ones, &predMasks[k]); err != nil {
 							errOnce.Do(func() { firstErr = err })
 							stop.Store(true)
 							return
@@ -257,8 +276,8 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 						done[k] = true
 					}
 					m := predMasks[k]
-					clipRange(&m, it.base, it.n, rg[0], rg[1])
-					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], p.biz, sc)
+					ClipRange(&m, it.base, it.n, rg[0], rg[1])
+					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], p.Hours, sc)
 				}
 			}
 		}(&states[w])
@@ -270,14 +289,14 @@ func scanTable(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, 
 	out := states[0].groups
 	for w := 1; w < workers; w++ {
 		for i := range plans {
-			out[i].merge(states[w].groups[i])
+			out[i].Merge(states[w].groups[i])
 		}
 	}
 	return out, layouts, nil
 }
 
-// clipRange clears the bits of rows outside [lo, hi).
-func clipRange(m *colstore.Mask, base, n, lo, hi int) {
+// ClipRange clears the bits of rows outside [lo, hi).
+func ClipRange(m *colstore.Mask, base, n, lo, hi int) {
 	if lo > base {
 		k := min(lo-base, n)
 		for j := 0; j < k/64; j++ {
@@ -300,15 +319,15 @@ func clipRange(m *colstore.Mask, base, n, lo, hi int) {
 }
 
 // accumulate adds the selected rows of a chunk (filter and date
-// conditions already applied) to a plan's groups. It works a column at a
+// conditions already applied) to a plan's Groups. It works a column at a
 // time: group keys and metric values for the chunk, then the additions.
 // scratch holds a worker's reusable buffers.
-func accumulate(ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mask, p *compiled, l layout, g *groups, cal *bizHours, scratch *scratch) {
+func accumulate(ec *Ctx, seg *colstore.Segment, base, n int, m *colstore.Mask, p *Plan, l Layout, g *Groups, cal Hours, scratch *scratch) {
 	words := (n + 63) / 64
 	var any uint64
 	for w := 0; w < words; w++ {
 		any |= m[w]
-		g.matched += int64(mbits.OnesCount64(m[w]))
+		g.Matched += int64(mbits.OnesCount64(m[w]))
 	}
 	if any == 0 {
 		return
@@ -316,8 +335,8 @@ func accumulate(ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mas
 	// With one dimension and no bucket a row's group key is its dictionary
 	// code; otherwise the keys are packed into scratch.keys.
 	switch {
-	case len(p.dims) == 1 && p.startsNano == nil:
-		codes := seg.Cols[p.dims[0]].Codes
+	case len(p.Dims) == 1 && p.Starts == nil:
+		codes := seg.Cols[p.Dims[0]].Codes
 		switch {
 		case codes.W8 != nil:
 			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.W8[base:base+n])
@@ -327,27 +346,27 @@ func accumulate(ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mas
 			addRows(ec, seg, base, n, m, p, g, cal, scratch, codes.W32[base:base+n])
 		}
 		return
-	case len(p.dims) == 0 && p.startsNano == nil:
+	case len(p.Dims) == 0 && p.Starts == nil:
 		addRows(ec, seg, base, n, m, p, g, cal, scratch, zeroCodes[:n])
 		return
 	}
 	keys := scratch.keys[:n]
 	clear(keys)
-	for j, c := range p.dims {
+	for j, c := range p.Dims {
 		codes := seg.Cols[c].Codes
 		switch {
 		case codes.W8 != nil:
-			colstore.AddKeys(keys, codes.W8[base:base+n], l.strides[j])
+			colstore.AddKeys(keys, codes.W8[base:base+n], l.Strides[j])
 		case codes.W16 != nil:
-			colstore.AddKeys(keys, codes.W16[base:base+n], l.strides[j])
+			colstore.AddKeys(keys, codes.W16[base:base+n], l.Strides[j])
 		default:
-			colstore.AddKeys(keys, codes.W32[base:base+n], l.strides[j])
+			colstore.AddKeys(keys, codes.W32[base:base+n], l.Strides[j])
 		}
 	}
-	if p.startsNano != nil {
+	if p.Starts != nil {
 		dates := seg.Created[base : base+n]
-		if !p.dateCreated {
-			dates = seg.Cols[p.dateCol].Ints[base : base+n]
+		if !p.DateCreated {
+			dates = seg.Cols[p.DateCol].Ints[base : base+n]
 		}
 		// Rows are in creation order: for a creation-date series the
 		// bucket only moves forward, so a cursor replaces the search.
@@ -356,13 +375,13 @@ func accumulate(ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mas
 			for b := m[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
 				v := dates[i]
-				if !p.dateCreated || bi < 0 || v < p.startsNano[bi] {
-					bi = civil.IndexNanos(p.startsNano, v)
+				if !p.DateCreated || bi < 0 || v < p.Starts[bi] {
+					bi = civil.IndexNanos(p.Starts, v)
 				}
-				for bi+1 < len(p.startsNano) && v >= p.startsNano[bi+1] {
+				for bi+1 < len(p.Starts) && v >= p.Starts[bi+1] {
 					bi++
 				}
-				keys[i] += uint64(bi) * l.strideB
+				keys[i] += uint64(bi) * l.StrideB
 			}
 		}
 	}
@@ -378,21 +397,21 @@ type scratch struct {
 // addRows adds the rows of m, keyed by keys, to g. It is generic so the
 // common case, keys that are a column's dictionary codes, reads the column
 // directly.
-func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segment, base, n int, m *colstore.Mask, p *compiled, g *groups, cal *bizHours, scratch *scratch, keys []K) {
+func addRows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segment, base, n int, m *colstore.Mask, p *Plan, g *Groups, cal Hours, scratch *scratch, keys []K) {
 	words := (n + 63) / 64
 	slot := func(k K) int {
-		if g.dense {
+		if g.Dense {
 			return int(k)
 		}
-		return g.slot(uint64(k))
+		return g.Slot(uint64(k))
 	}
-	if p.sla != nil {
-		addSLARows(ec, seg, base, n, m, p.sla, g, keys)
+	if p.SLA != nil {
+		addSLARows(ec, seg, base, n, m, p.SLA, g, keys)
 		return
 	}
-	if p.metric == metricNone {
-		if g.dense {
-			count := g.count
+	if p.Metric == NoMetric {
+		if g.Dense {
+			count := g.Count
 			for w := 0; w < words; w++ {
 				for b := m[w]; b != 0; b &= b - 1 {
 					count[keys[w*64+mbits.TrailingZeros64(b)]]++
@@ -402,7 +421,7 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segm
 		}
 		for w := 0; w < words; w++ {
 			for b := m[w]; b != 0; b &= b - 1 {
-				g.count[slot(keys[w*64+mbits.TrailingZeros64(b)])]++
+				g.Count[slot(keys[w*64+mbits.TrailingZeros64(b)])]++
 			}
 		}
 		return
@@ -412,45 +431,45 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segm
 	// to count as excluded.
 	vals := &scratch.vals
 	var has colstore.Mask
-	ec.metricChunk(seg, base, n, m, p.metric, cal, vals, &has)
+	ec.metricChunk(seg, base, n, m, p.Metric, cal, vals, &has)
 	for w := 0; w < words; w++ {
 		for b := m[w] &^ has[w]; b != 0; b &= b - 1 {
-			g.excluded[slot(keys[w*64+mbits.TrailingZeros64(b)])]++
-			g.excludedAll++
+			g.Excluded[slot(keys[w*64+mbits.TrailingZeros64(b)])]++
+			g.ExcludedAll++
 		}
 	}
-	switch p.measure.agg() {
-	case Average:
+	switch p.Agg {
+	case Sum:
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
 				s := slot(keys[i])
-				g.count[s]++
-				g.sums[s].add(vals[i])
+				g.Count[s]++
+				g.Sums[s].Add(vals[i])
 			}
 		}
-	case ShareWithin:
-		th := int64(p.measure.Threshold)
+	case Within:
+		th := p.Threshold
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
 				s := slot(keys[i])
-				g.count[s]++
-				g.within[s] += int64(colstore.B2U(vals[i] <= th))
+				g.Count[s]++
+				g.Within[s] += int64(colstore.B2U(vals[i] <= th))
 			}
 		}
-	case Min, Max:
+	case Extremes:
 		for w := 0; w < words; w++ {
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
 				s, v := slot(keys[i]), vals[i]
-				if g.count[s] == 0 || v < g.min[s] {
-					g.min[s] = v
+				if g.Count[s] == 0 || v < g.Min[s] {
+					g.Min[s] = v
 				}
-				if g.count[s] == 0 || v > g.max[s] {
-					g.max[s] = v
+				if g.Count[s] == 0 || v > g.Max[s] {
+					g.Max[s] = v
 				}
-				g.count[s]++
+				g.Count[s]++
 			}
 		}
 	default: // median, percentile
@@ -458,46 +477,47 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *evalCtx, seg *colstore.Segm
 			for b := has[w]; b != 0; b &= b - 1 {
 				i := w*64 + mbits.TrailingZeros64(b)
 				s := slot(keys[i])
-				g.count[s]++
-				g.values[s] = append(g.values[s], vals[i])
+				g.Count[s]++
+				g.Values[s] = append(g.Values[s], vals[i])
 			}
 		}
 	}
 }
 
-func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
-
 // zeroCodes keys every row of a report without dimensions to group 0.
 var zeroCodes [colstore.ChunkRows]uint8
 
-// sum128 is a two's-complement 128-bit integer.
-type sum128 struct {
+// Sum128 is a two's-complement 128-bit integer.
+type Sum128 struct {
 	hi int64
 	lo uint64
 }
 
-func (s *sum128) add(v int64) {
+// Add adds v.
+func (s *Sum128) Add(v int64) {
 	lo, carry := mbits.Add64(s.lo, uint64(v), 0)
 	s.lo = lo
 	s.hi += int64(carry) + v>>63 // v>>63 sign-extends v into the high word
 }
 
-func (s *sum128) addSum(o sum128) {
+// AddSum adds another sum.
+func (s *Sum128) AddSum(o Sum128) {
 	lo, carry := mbits.Add64(s.lo, o.lo, 0)
 	s.lo = lo
 	s.hi += o.hi + int64(carry)
 }
 
-func (s sum128) big() *big.Int {
+// Big returns the sum.
+func (s Sum128) Big() *big.Int {
 	b := new(big.Int).Lsh(big.NewInt(s.hi), 64)
 	return b.Add(b, new(big.Int).SetUint64(s.lo))
 }
 
-func sum128Of(b *big.Int) (sum128, bool) {
+func Sum128Of(b *big.Int) (Sum128, bool) {
 	if b.BitLen() > 126 {
-		return sum128{}, false
+		return Sum128{}, false
 	}
 	lo := new(big.Int).And(b, new(big.Int).SetUint64(^uint64(0)))
 	hi := new(big.Int).Rsh(b, 64) // arithmetic shift: floor division
-	return sum128{hi: hi.Int64(), lo: lo.Uint64()}, true
+	return Sum128{hi: hi.Int64(), lo: lo.Uint64()}, true
 }

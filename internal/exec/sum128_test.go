@@ -1,4 +1,4 @@
-package convreport
+package exec
 
 import (
 	"math"
@@ -10,28 +10,28 @@ import (
 func TestSum128AgreesWithBigInt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 200; trial++ {
-		var s sum128
+		var s Sum128
 		want := new(big.Int)
 		for i := 0; i < 1000; i++ {
 			v := int64(rng.Uint64())
 			if rng.IntN(3) == 0 {
 				v = math.MaxInt64 - int64(rng.IntN(3))
 			}
-			s.add(v)
+			s.Add(v)
 			want.Add(want, big.NewInt(v))
 		}
-		if s.big().Cmp(want) != 0 {
-			t.Fatalf("sum %v, want %v", s.big(), want)
+		if s.Big().Cmp(want) != 0 {
+			t.Fatalf("sum %v, want %v", s.Big(), want)
 		}
-		back, ok := sum128Of(want)
+		back, ok := Sum128Of(want)
 		if !ok || back != s {
-			t.Fatalf("sum128Of(%v) = %v, %v; want %v", want, back, ok, s)
+			t.Fatalf("Sum128Of(%v) = %v, %v; want %v", want, back, ok, s)
 		}
-		var m sum128
-		m.addSum(s)
-		m.addSum(s)
-		if m.big().Cmp(new(big.Int).Add(want, want)) != 0 {
-			t.Fatalf("addSum")
+		var m Sum128
+		m.AddSum(s)
+		m.AddSum(s)
+		if m.Big().Cmp(new(big.Int).Add(want, want)) != 0 {
+			t.Fatalf("AddSum")
 		}
 	}
 }
