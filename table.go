@@ -358,13 +358,14 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 			}
 		}
 	case KindNumber:
-		col.Floats = make([]float64, n)
+		vals := make([]float64, n)
 		for r, i := range order {
-			col.Floats[r] = math.NaN()
+			vals[r] = math.NaN()
 			if v, ok := propertyValue(&cs[i], p); ok {
-				col.Floats[r] = v.(float64)
+				vals[r] = v.(float64)
 			}
 		}
+		*col = colstore.Numbers(vals)
 	}
 }
 
@@ -433,7 +434,7 @@ func (t *Table) value(seg *colstore.Segment, c, r int) (any, bool) {
 		v := col.Ints[r]
 		return time.Duration(v), v != colstore.Null
 	case KindNumber:
-		v := col.Floats[r]
+		v := col.Number(r)
 		return v, !math.IsNaN(v)
 	}
 	return nil, false

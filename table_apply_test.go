@@ -1,6 +1,7 @@
 package convreport_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/internal/conformance"
+	"github.com/convreport/convreport/memory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -154,4 +156,34 @@ func bitsLen(n int) int {
 		k++
 	}
 	return k
+}
+
+// Message counts past a byte are kept as wider codes: filters on them and
+// the rows read back agree with the data.
+func TestLargeCountsFilterAndReadBack(t *testing.T) {
+	start := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	var cs []convreport.Conversation
+	want := 0
+	for i := range 3000 {
+		c := convreport.Conversation{ID: fmt.Sprint(i), CreatedAt: start.Add(time.Duration(i) * time.Second), IncomingMessages: i % 1200, OutgoingMessages: i % 7}
+		if c.IncomingMessages > 500 && c.OutgoingMessages <= 3 {
+			want++
+		}
+		cs = append(cs, c)
+	}
+	src, err := memory.New(cs)
+	require.NoError(t, err)
+	q := convreport.Query{From: start, To: start.Add(24 * time.Hour), Now: start.Add(48 * time.Hour)}
+	res, err := convreport.NewEngine(src).Run(context.Background(), q, convreport.Report{Name: "busy", Filter: "IncomingMessages > 500 && OutgoingMessages <= 3"})
+	require.NoError(t, err)
+	require.EqualValues(t, want, res[0].Points[0].Count)
+	tab, err := src.Table(context.Background())
+	require.NoError(t, err)
+	i := 0
+	for c := range tab.All() {
+		require.Equal(t, cs[i].IncomingMessages, c.IncomingMessages)
+		require.Equal(t, cs[i].OutgoingMessages, c.OutgoingMessages)
+		i++
+	}
+	require.Equal(t, len(cs), i)
 }

@@ -25,8 +25,11 @@ type Segment struct {
 }
 
 // Column is one column of a segment: Codes for dictionary columns, Ints
-// for times and durations (Null = unknown), Floats for numbers (NaN =
-// unknown).
+// for times and durations (Null = unknown), and for numbers either Floats
+// (NaN = unknown) or, when every number of the segment is unknown or a
+// whole number from 0 to 2³²−2, Codes holding each number plus one (0 =
+// unknown): a message count then takes a byte, not eight. [Column.Number]
+// reads either form.
 type Column struct {
 	Codes  Codes
 	Ints   []int64
@@ -34,6 +37,33 @@ type Column struct {
 	// zones summarise Ints per chunk of ChunkRows rows (from row 0), so a
 	// range test can decide a whole chunk at once.
 	zones []Zone
+}
+
+// Numbers stores a number column, as codes when its values allow (see
+// [Column]), else as the float64s themselves.
+func Numbers(vals []float64) Column {
+	codes := make([]uint32, len(vals))
+	for i, v := range vals {
+		switch {
+		case math.IsNaN(v):
+		case v >= 0 && v <= math.MaxUint32-1 && v == math.Trunc(v):
+			codes[i] = uint32(v) + 1
+		default:
+			return Column{Floats: vals}
+		}
+	}
+	return Column{Codes: Narrow(codes)}
+}
+
+// Number returns row r of a number column; NaN when unknown.
+func (c *Column) Number(r int) float64 {
+	if c.Floats != nil {
+		return c.Floats[r]
+	}
+	if k := c.Codes.At(r); k != 0 {
+		return float64(k - 1)
+	}
+	return math.NaN()
 }
 
 // Zone is the range of the known values of one chunk of an int column.

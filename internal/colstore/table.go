@@ -294,6 +294,7 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	}
 	ids := NewIDBuilder(n, idBytes)
 	wide := make([][]uint32, len(out.Cols))
+	nums := make([][]float64, len(out.Cols))
 	for c, k := range t.kinds {
 		switch {
 		case c == t.createdCol:
@@ -302,7 +303,7 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		case k == Ints:
 			out.Cols[c].Ints = make([]int64, n)
 		case k == Floats:
-			out.Cols[c].Floats = make([]float64, n)
+			nums[c] = make([]float64, n)
 		}
 	}
 	for i, rf := range refs {
@@ -316,14 +317,17 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 			if o := out.Cols[c].Ints; o != nil {
 				o[i] = s.Cols[c].Ints[rf.r]
 			}
-			if o := out.Cols[c].Floats; o != nil {
-				o[i] = s.Cols[c].Floats[rf.r]
+			if o := nums[c]; o != nil {
+				o[i] = s.Cols[c].Number(rf.r)
 			}
 		}
 	}
 	for c, w := range wide {
 		if w != nil {
 			out.Cols[c].Codes = Narrow(w)
+		}
+		if v := nums[c]; v != nil {
+			out.Cols[c] = Numbers(v)
 		}
 	}
 	out.IDs = ids.Done()

@@ -168,6 +168,14 @@ func prepareNode(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
 		case filter.Known, filter.Unknown:
 		default:
 			cp.kind = leafRow
+			return cp
+		}
+		// A segment may hold the column as one-byte codes (a count plus
+		// one, 0 unknown): the leaf's answer for each code, once.
+		cp.match = make([]uint8, 256)
+		cp.match[0] = uint8(colstore.B2U(cp.testFloat(math.NaN())))
+		for k := 1; k < 256; k++ {
+			cp.match[k] = uint8(colstore.B2U(cp.testFloat(float64(k - 1))))
 		}
 		return cp
 	}
@@ -387,7 +395,22 @@ func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colsto
 			out[w] = in[w] & b
 		}
 	case leafFloats:
-		vals := seg.Cols[cp.col].Floats[base : base+n]
+		col := &seg.Cols[cp.col]
+		if col.Floats == nil {
+			if col.Codes.W8 != nil {
+				colstore.MatchBits(col.Codes.W8[base:base+n], cp.match, in, out)
+				return nil
+			}
+			for w := 0; w < words; w++ {
+				var b uint64
+				for j := 0; j < min(64, n-w*64); j++ {
+					b |= colstore.B2U(cp.testFloat(col.Number(base+w*64+j))) << j
+				}
+				out[w] = in[w] & b
+			}
+			return nil
+		}
+		vals := col.Floats[base : base+n]
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, v := range vals[w*64 : min(w*64+64, n)] {
