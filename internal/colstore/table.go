@@ -26,7 +26,7 @@ const (
 type Dicts struct {
 	mu   sync.Mutex
 	vals [][]string
-	idx  []map[string]uint32
+	idx  []codeIndex
 	seed maphash.Seed
 }
 
@@ -38,17 +38,68 @@ func (d *Dicts) Code(c int, s string) uint32 {
 	if s == "" {
 		return 0
 	}
-	if k, ok := d.idx[c][s]; ok {
+	h := maphash.String(d.seed, s)
+	if k, ok := d.idx[c].find(d.vals[c], h, s); ok {
 		return k
 	}
 	k := uint32(len(d.vals[c]))
 	d.vals[c] = append(d.vals[c], s)
-	d.idx[c][s] = k
+	d.idx[c].add(d.vals[c], d.seed, h, k)
 	return k
 }
 
 // Seed is the hash seed of the segments' ID indexes.
 func (d *Dicts) Seed() maphash.Seed { return d.seed }
+
+// codeIndex finds a dictionary value's code by the value's hash: open
+// addressing over codes (0 marks an empty slot), kept at most half full.
+// An entry costs 4 to 8 bytes where a map[string]uint32 costs about 40,
+// which matters for a column of near-unique values (a contact ID): the
+// index is most of its dictionary's weight.
+type codeIndex struct {
+	slots []uint32 // a power of two of them
+	n     int
+}
+
+// find returns the code of s, whose hash is h, among vals.
+func (x *codeIndex) find(vals []string, h uint64, s string) (uint32, bool) {
+	if len(x.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		k := x.slots[i]
+		if k == 0 {
+			return 0, false
+		}
+		if vals[k] == s {
+			return k, true
+		}
+	}
+}
+
+// add indexes code k, the value of hash h, growing the index when it
+// would pass half full.
+func (x *codeIndex) add(vals []string, seed maphash.Seed, h uint64, k uint32) {
+	if 2*(x.n+1) > len(x.slots) {
+		x.slots = make([]uint32, max(16, 2*len(x.slots)))
+		x.n = 0
+		for code := 1; code < int(k); code++ {
+			x.put(maphash.String(seed, vals[code]), uint32(code))
+		}
+	}
+	x.put(h, k)
+}
+
+func (x *codeIndex) put(h uint64, k uint32) {
+	mask := uint64(len(x.slots) - 1)
+	i := h & mask
+	for x.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = k
+	x.n++
+}
 
 // Table is an immutable snapshot of rows: segments, and the rows of each
 // that this snapshot no longer holds. It is safe for concurrent use.
@@ -68,15 +119,16 @@ type Table struct {
 // New returns an empty table of columns of the given kinds; createdCol is
 // the int column of creation times, which every segment holds as Created.
 func New(kinds []Kind, createdCol int) *Table {
-	d := &Dicts{vals: make([][]string, len(kinds)), idx: make([]map[string]uint32, len(kinds)), seed: maphash.MakeSeed()}
+	d := &Dicts{vals: make([][]string, len(kinds)), idx: make([]codeIndex, len(kinds)), seed: maphash.MakeSeed()}
 	for c, k := range kinds {
 		switch k {
 		case Strings:
 			d.vals[c] = []string{""}
-			d.idx[c] = map[string]uint32{}
 		case Bools:
 			d.vals[c] = boolDict
-			d.idx[c] = map[string]uint32{"false": 1, "true": 2}
+			for code, v := range boolDict[1:] {
+				d.idx[c].add(boolDict, d.seed, maphash.String(d.seed, v), uint32(code+1))
+			}
 		}
 	}
 	return &Table{dicts: d, kinds: slices.Clone(kinds), createdCol: createdCol, views: slices.Clone(d.vals)}
@@ -95,8 +147,9 @@ func (t *Table) Dict(c int) []string { return t.views[c] }
 // Lookup returns s's code in column c's dictionary, if a row of this
 // snapshot's dictionaries has it.
 func (t *Table) Lookup(c int, s string) (uint32, bool) {
+	h := maphash.String(t.dicts.seed, s)
 	t.dicts.mu.Lock()
-	k, ok := t.dicts.idx[c][s]
+	k, ok := t.dicts.idx[c].find(t.dicts.vals[c], h, s)
 	t.dicts.mu.Unlock()
 	return k, ok && int(k) < len(t.views[c])
 }
