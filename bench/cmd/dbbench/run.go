@@ -71,12 +71,10 @@ func measureSize(parent context.Context, o options, log logger, dbs []database, 
 	// with the conversations it was built from dropped.
 	log.printf("%s: measuring the memory source's heap", size)
 	cfg := bench.SampleConfig(n, o.seed)
-	measured, fp, err := bench.MeasureSource(cfg)
+	_, fp, err := bench.MeasureSource(cfg) // that source is garbage at once
 	if err != nil {
 		return nil, err
 	}
-	measured = nil
-	_ = measured
 
 	log.printf("%s: generating the conversations", size)
 	d, err := bench.NewData(cfg)
