@@ -24,5 +24,8 @@
 //     and in DuckDB in the separate module bench/duckdb.
 //
 // The command bench/cmd/convbench prints the table; the tests check the
-// equality on small data and the benchmarks time each path.
+// equality on small data and the benchmarks time each path. The command
+// bench/cmd/dbbench compares the memory engine with the databases
+// sqlsource reads (SQLite, PostgreSQL, ClickHouse on one and two shards)
+// on the same data, with the same figures and checks (issue 14).
 package bench

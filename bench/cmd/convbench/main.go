@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -470,64 +469,18 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-func fmtDur(d time.Duration) string {
-	s := d.Seconds()
-	switch {
-	case s >= 1:
-		return fmt.Sprintf("%.2f s", s)
-	case s >= 1e-3:
-		return fmt.Sprintf("%.3g ms", s*1e3)
-	default:
-		return fmt.Sprintf("%.3g µs", s*1e6)
-	}
-}
-
-func fmtRatio(x float64) string {
-	switch {
-	case x >= 100:
-		return fmt.Sprintf("%.0fx", x)
-	case x >= 10:
-		return fmt.Sprintf("%.1fx", x)
-	}
-	return fmt.Sprintf("%.2fx", x)
-}
-
-func fmtN(n int) string {
-	switch {
-	case n >= 1_000_000 && n%1_000_000 == 0:
-		return fmt.Sprintf("%dM", n/1_000_000)
-	case n >= 1_000 && n%1_000 == 0:
-		return fmt.Sprintf("%dk", n/1_000)
-	}
-	return strconv.Itoa(n)
-}
+// The tables' formats, shared with dbbench.
+var (
+	fmtDur   = bench.FormatDuration
+	fmtRatio = bench.FormatRatio
+	fmtN     = bench.FormatN
+	cpuModel = bench.CPUModel
+)
 
 // loadAvg is the machine's 1-minute load average.
 func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "?"
-	}
-	return f[0]
-}
-
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
+	l, _, _ := strings.Cut(bench.LoadAverage(), ",")
+	return l
 }
 
 func printTables(out io.Writer, o options, rs []*sizeResult, duckErr error) {
