@@ -117,3 +117,75 @@ func TestVegaLiteLayersTheComparedPeriod(t *testing.T) {
 		t.Errorf("Bea's row has a previous value: %v", bea)
 	}
 }
+
+// Text and CSV say the compared period too: a column of previous values
+// and the change for a table, the previous value and count in CSV rows,
+// empty where the earlier period has no value.
+func TestTextAndCSVShowTheComparedPeriod(t *testing.T) {
+	r := compared(convreport.TableChart, true)
+	d := render.Dashboard{Name: "Support", Results: []convreport.Result{r}}
+	var text bytes.Buffer
+	if err := render.Text(&text, d, render.TextOptions{Width: 100}); err != nil {
+		t.Fatal(err)
+	}
+	out := text.String()
+	// Ann waited 112 s against 100 s: 1m 52s, 1m 40s, +12 %; Bea has no
+	// earlier value (no conversation then): a dash for the value.
+	for _, want := range []string{
+		"compared with previous month, 2025-03-01 – 2025-03-31",
+		"Previous", "Change",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks %q:\n%s", want, out)
+		}
+	}
+	var ann, bea string
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.Contains(line, "Ann"):
+			ann = line
+		case strings.Contains(line, "Bea"):
+			bea = line
+		}
+	}
+	if f := strings.Fields(ann); len(f) < 8 || f[1]+" "+f[2] != "1m 52s" || f[4]+" "+f[5] != "1m 40s" || f[6]+" "+f[7] != "+12 %" {
+		t.Errorf("Ann's line %q, want 1m 52s, 10, 1m 40s, +12 %%", ann)
+	}
+	if f := strings.Fields(bea); len(f) < 4 || f[1] != "50s" || f[3] != nullValueText {
+		t.Errorf("Bea's line %q, want 50s, 4 and no previous value", bea)
+	}
+
+	var dash bytes.Buffer
+	if err := render.CSV(&dash, d); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(dash.String()), "\n")
+	if want := "report,measure,unit,assignee,bucket,value,count,other,previous_value,previous_count"; lines[0] != want {
+		t.Errorf("header %q, want %q", lines[0], want)
+	}
+	if want := "By rep,avg_wait_time,seconds,Ann,,112,10,,100,9"; lines[1] != want {
+		t.Errorf("Ann's row %q, want %q", lines[1], want)
+	}
+	if want := "By rep,avg_wait_time,seconds,Bea,,50,4,,,0"; lines[2] != want {
+		t.Errorf("Bea's row %q, want %q", lines[2], want)
+	}
+
+	var one bytes.Buffer
+	if err := render.ReportCSV(&one, r); err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(one.String()), "\n")
+	if !strings.HasSuffix(rows[0], ",Previous month (seconds),\"Conversations, previous month\"") {
+		t.Errorf("report CSV header %q lacks the previous month's columns", rows[0])
+	}
+	if want := "Ann,112,10,100,9"; rows[1] != want {
+		t.Errorf("report CSV row %q, want %q", rows[1], want)
+	}
+	if want := "Bea,50,4,,0"; rows[2] != want {
+		t.Errorf("report CSV row %q, want %q", rows[2], want)
+	}
+}
+
+// nullValueText is how text shows a point with no value in the compared
+// period.
+const nullValueText = "–"

@@ -10,15 +10,18 @@ import (
 
 // CSV writes one row per point of every report, after a header:
 //
-//	report,measure,unit,<dimension keys…>,bucket,value,count,other
+//	report,measure,unit,<dimension keys…>,bucket,value,count,other[,previous_value,previous_count]
 //
 // The dimension columns are the keys of every report's dimensions, in
 // order of first use; a report leaves the others empty. bucket is the
 // time bucket's start as in result JSON; value the exact decimal, empty
 // when null (as is a dimension with no value); other is "true" on the point
 // that folds the tail beyond a report's limit, whose dimensions read
-// "Other". Cells are written by [CSVWriter], so a label that would start a
-// spreadsheet formula is neutralised; numbers stay numbers.
+// "Other". When a report is compared with an earlier period, previous_value
+// and previous_count are the same point's there (empty where the earlier
+// period has no such point, as for Other). Cells are written by
+// [CSVWriter], so a label that would start a spreadsheet formula is
+// neutralised; numbers stay numbers.
 func CSV(w io.Writer, d Dashboard) error {
 	j := NewJSON(d)
 	var keys []string
@@ -29,8 +32,15 @@ func CSV(w io.Writer, d Dashboard) error {
 			}
 		}
 	}
+	compared := false
+	for _, r := range j.Reports {
+		compared = compared || r.Compare != ""
+	}
 	cw := NewCSVWriter(w)
 	header := append(append([]string{"report", "measure", "unit"}, keys...), "bucket", "value", "count", "other")
+	if compared {
+		header = append(header, "previous_value", "previous_count")
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -50,6 +60,16 @@ func CSV(w io.Writer, d Dashboard) error {
 			if p.Other {
 				row[len(row)-1] = "true"
 			}
+			if compared {
+				pv, pc := "", ""
+				if p.PreviousValue != nil {
+					pv = *p.PreviousValue
+				}
+				if p.PreviousCount != nil {
+					pc = strconv.FormatInt(*p.PreviousCount, 10)
+				}
+				row = append(row, pv, pc)
+			}
 			if err := cw.Write(row); err != nil {
 				return err
 			}
@@ -63,7 +83,9 @@ func CSV(w io.Writer, d Dashboard) error {
 // its bucket; "Other" for the folded tail) under the X axis's title, the
 // exact value (decimal seconds for durations, empty when null) under the
 // measure's title and unit, and, when the value is not itself a count,
-// the number of conversations behind it. Cells go through [CSVWriter].
+// the number of conversations behind it. A compared report adds the same
+// point's value and conversations in the earlier period, empty where it
+// has none. Cells go through [CSVWriter].
 func ReportCSV(w io.Writer, r convreport.Result) error {
 	spec := NewChartSpec(r)
 	head := spec.X.Title
@@ -77,6 +99,14 @@ func ReportCSV(w io.Writer, r convreport.Result) error {
 	header := []string{head, spec.Y.Title + unitSuffix(spec.Y.Unit)}
 	if showCount {
 		header = append(header, "Conversations")
+	}
+	compared := r.Compare != convreport.NoCompare && !r.PreviousFrom.IsZero()
+	if compared {
+		label := capitalize(CompareLabel(r))
+		header = append(header, label+unitSuffix(spec.Y.Unit))
+		if showCount {
+			header = append(header, "Conversations, "+CompareLabel(r))
+		}
 	}
 	cw := NewCSVWriter(w)
 	if err := cw.Write(header); err != nil {
@@ -93,6 +123,19 @@ func ReportCSV(w io.Writer, r convreport.Result) error {
 		}
 		if showCount {
 			row = append(row, strconv.FormatInt(p.Count, 10))
+		}
+		if compared {
+			pv, pc := "", ""
+			if pp := p.Previous; pp != nil {
+				if pp.Value.Valid {
+					pv = pp.Value.Decimal.String()
+				}
+				pc = strconv.FormatInt(pp.Count, 10)
+			}
+			row = append(row, pv)
+			if showCount {
+				row = append(row, pc)
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err

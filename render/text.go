@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render/internal/textwidth"
@@ -83,9 +84,15 @@ func (t *textWriter) report(r convreport.Result) {
 		}
 		t.line(textIndent + note)
 	}
+	if label := CompareLabel(r); label != "" && !r.PreviousFrom.IsZero() {
+		t.line(textIndent + "compared with " + label + ", " + periodText(r.PreviousFrom, r.PreviousTo))
+	}
 	switch {
 	case spec.Type == convreport.SummaryChart:
 		t.summary(spec)
+		if vs := summaryVersus(r, spec.Summary); vs != "" {
+			t.line(textIndent + vs)
+		}
 	case len(r.Points) == 0:
 		t.line(textIndent + "(no data)")
 	case spec.X.Bucket != convreport.NoBucket && spec.Type != convreport.TableChart:
@@ -112,6 +119,7 @@ func (t *textWriter) summary(spec ChartSpec) {
 // textRow is one line of a grouped report's table.
 type textRow struct {
 	label, value, count, share string
+	prev, change               string  // the compared value and the change to it
 	bar                        float64 // the value to draw, NaN for none
 }
 
@@ -120,6 +128,7 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	showCount := unit != "conversations"
 	pie := spec.Type == convreport.PieChart || spec.Type == convreport.DonutChart
 	bars := spec.Type != convreport.TableChart && !pie
+	compared := r.Compare != convreport.NoCompare && !r.PreviousFrom.IsZero()
 
 	var total float64 // of positive values, for pie shares
 	for _, p := range r.Points {
@@ -139,6 +148,13 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 		if pie {
 			row.share = formatShare(floatOf(p.Value), total)
 		}
+		if compared {
+			row.prev = nullValue // the Other point, or a group the engine folded there
+			if pp := p.Previous; pp != nil {
+				row.prev = FormatValue(pp.Value, unit)
+				row.change = Change(p.Value, pp.Value)
+			}
+		}
 		rows = append(rows, row)
 	}
 
@@ -146,17 +162,20 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	if valueHead == "" {
 		valueHead = "Value"
 	}
-	head := textRow{label: spec.X.Title, value: valueHead, count: "Conversations", share: "Share"}
+	head := textRow{label: spec.X.Title, value: valueHead, count: "Conversations", share: "Share", prev: "Previous", change: "Change"}
 	if spec.Legend != "" {
 		head.label += " / " + spec.Legend
 	}
 	labelW, valueW, countW, shareW := 0, textwidth.String(head.value), textwidth.String(head.count), textwidth.String(head.share)
+	prevW, changeW := textwidth.String(head.prev), textwidth.String(head.change)
 	for i := range rows {
 		rows[i].label = textwidth.Clean(rows[i].label)
 		labelW = max(labelW, textwidth.String(rows[i].label))
 		valueW = max(valueW, textwidth.String(rows[i].value))
 		countW = max(countW, textwidth.String(rows[i].count))
 		shareW = max(shareW, textwidth.String(rows[i].share))
+		prevW = max(prevW, textwidth.String(rows[i].prev))
+		changeW = max(changeW, textwidth.String(rows[i].change))
 	}
 	labelW = max(labelW, textwidth.String(head.label))
 	fixed := len(textIndent) + 2 + valueW
@@ -165,6 +184,9 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	}
 	if pie {
 		fixed += 2 + shareW
+	}
+	if compared {
+		fixed += 2 + prevW + 2 + changeW
 	}
 	// The label gets what is left after the numbers and a bar of at least
 	// 10 columns, but never less than 8 columns.
@@ -195,6 +217,9 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 		}
 		if pie {
 			b.WriteString("  " + textwidth.Pad(row.share, shareW, true))
+		}
+		if compared {
+			b.WriteString("  " + textwidth.Pad(row.prev, prevW, true) + "  " + textwidth.Pad(row.change, changeW, true))
 		}
 		if bars && !header && !math.IsNaN(row.bar) && maxBar > 0 {
 			b.WriteString("  " + hbar(row.bar/maxBar, barW))
@@ -305,6 +330,14 @@ func (t *textWriter) timeSeries(r convreport.Result, spec ChartSpec) {
 		}
 		if unit == "conversations" {
 			facts = append(facts, "total "+seriesTotal(s))
+			if prev, ok := previousTotal(r); ok {
+				total := decimal.NewNullDecimal(seriesSum(s))
+				fact := CompareLabel(r) + " " + FormatValue(prev, unit)
+				if c := Change(total, prev); c != "" {
+					fact += " (" + c + ")"
+				}
+				facts = append(facts, fact)
+			}
 		}
 		if i, ok := peak(s); ok {
 			facts = append(facts, "peak "+chartValueText(s.Values[i], unit)+" ("+cats[i].Label+")")
@@ -391,6 +424,28 @@ func seriesSum(s ChartSeries) decimal.Decimal {
 
 func seriesTotal(s ChartSeries) string {
 	return FormatValue(decimal.NewNullDecimal(seriesSum(s)), "conversations")
+}
+
+// previousTotal sums the compared values of a count series; false when
+// the report compares nothing.
+func previousTotal(r convreport.Result) (decimal.NullDecimal, bool) {
+	if r.Compare == convreport.NoCompare || r.PreviousFrom.IsZero() {
+		return decimal.NullDecimal{}, false
+	}
+	sum := decimal.Zero
+	for _, p := range r.Points {
+		if p.Previous != nil && p.Previous.Value.Valid {
+			sum = sum.Add(p.Previous.Value.Decimal)
+		}
+	}
+	return decimal.NewNullDecimal(sum), true
+}
+
+// periodText writes a compared period's dates as people read them,
+// "2025-04-02 – 2025-05-01": its last day is the one before To.
+func periodText(from, to time.Time) string {
+	last := to.Add(-time.Nanosecond)
+	return from.Format(time.DateOnly) + " – " + last.Format(time.DateOnly)
 }
 
 // peak returns the index of the series' largest value, the first of ties.
