@@ -66,3 +66,39 @@ func TestDictionaryIndex(t *testing.T) {
 	require.Equal(t, next, rows)
 	require.Equal(t, next/2+1, len(dict))
 }
+
+// Find locates every ID of a segment whose index keeps 32 bits of each
+// ID's hash: among 300,000 IDs some share them (about ten pairs are
+// expected), and the IDs themselves tell those apart.
+func TestFindEveryIDDespiteSharedHashBits(t *testing.T) {
+	const n = 300_000
+	tab := New([]Kind{Ints}, 0).Change(nil, func(d *Dicts) *Segment {
+		seg := NewSegment(n, 1)
+		seg.Created = make([]int64, n)
+		b := NewIDBuilder(n, 0)
+		for r := range n {
+			b.Add(fmt.Sprintf("conv-%07d", r))
+			seg.Created[r] = int64(r)
+		}
+		seg.Cols[0].Ints = seg.Created
+		seg.IDs = b.Done()
+		seg.Seal()
+		seg.IndexIDs(d.Seed())
+		return seg
+	})
+	shared := map[uint32]int{}
+	seg := tab.Segments()[0]
+	for _, h := range seg.idHash {
+		shared[h]++
+	}
+	t.Logf("%d IDs share their 32 hash bits with another", n-len(shared))
+	for r := range n {
+		si, got, ok := tab.Find(fmt.Sprintf("conv-%07d", r))
+		if !ok || si != 0 || got != r {
+			t.Fatalf("Find(conv-%07d) = %d, %d, %v", r, si, got, ok)
+		}
+	}
+	if _, _, ok := tab.Find("conv-x"); ok {
+		t.Fatal("found an ID that is not there")
+	}
+}

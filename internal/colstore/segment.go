@@ -19,8 +19,11 @@ type Segment struct {
 	Created []int64
 	// Cols are the columns by index; a derived column has no storage.
 	Cols []Column
-	// idHash and idRow index the IDs by hash, sorted, to find a row by ID.
-	idHash []uint64
+	// idHash and idRow index the IDs by the top 32 bits of their hash,
+	// sorted, to find a row by ID: IDs that share them are told apart by
+	// comparing the IDs, and 4 bytes a row instead of 8 keep the index a
+	// third smaller.
+	idHash []uint32
 	idRow  []int32
 }
 
@@ -116,20 +119,23 @@ func (s *Segment) Zone(c, base, n int) (Zone, bool) {
 // table's dictionaries ([Dicts.Seed]).
 func (s *Segment) IndexIDs(seed maphash.Seed) {
 	type entry struct {
-		h uint64
+		h uint32
 		r int32
 	}
 	es := make([]entry, s.N)
 	for r := range es {
-		es[r] = entry{maphash.String(seed, s.IDs.At(r)), int32(r)}
+		es[r] = entry{idHash(seed, s.IDs.At(r)), int32(r)}
 	}
 	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
-	s.idHash = make([]uint64, s.N)
+	s.idHash = make([]uint32, s.N)
 	s.idRow = make([]int32, s.N)
 	for k, e := range es {
 		s.idHash[k], s.idRow[k] = e.h, e.r
 	}
 }
+
+// idHash is the key of an ID in a segment's index.
+func idHash(seed maphash.Seed, id string) uint32 { return uint32(maphash.String(seed, id) >> 32) }
 
 // RowLess orders rows by creation time, then ID: the order of a segment.
 func RowLess(a *Segment, i int, b *Segment, j int) bool {

@@ -274,7 +274,7 @@ func (t *Table) Stored() int {
 
 // Find returns the segment and row of the live row with id.
 func (t *Table) Find(id string) (si, r int, ok bool) {
-	h := maphash.String(t.dicts.seed, id)
+	h := idHash(t.dicts.seed, id)
 	for si, seg := range t.segs {
 		k, _ := slices.BinarySearch(seg.idHash, h)
 		for ; k < len(seg.idHash) && seg.idHash[k] == h; k++ {
