@@ -335,7 +335,7 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 		}
 		col.Codes = colstore.Narrow(codes)
 	case KindTime:
-		col.Ints = make([]int64, n)
+		vals := make([]int64, n)
 		get := timeField(p)
 		for r, i := range order {
 			var v time.Time
@@ -344,11 +344,12 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 			} else if x, ok := propertyValue(&cs[i], p); ok {
 				v = x.(time.Time)
 			}
-			col.Ints[r] = colstore.Null
+			vals[r] = colstore.Null
 			if !v.IsZero() {
-				col.Ints[r] = v.UnixNano()
+				vals[r] = v.UnixNano()
 			}
 		}
+		*col = colstore.Times(vals, seg.Created)
 	case KindDuration:
 		col.Ints = make([]int64, n)
 		for r, i := range order {
@@ -428,10 +429,10 @@ func (t *Table) value(seg *colstore.Segment, c, r int) (any, bool) {
 		k := col.Codes.At(r)
 		return k == 2, k != 0
 	case KindTime:
-		v := col.Ints[r]
+		v := seg.Int(c, r)
 		return time.Unix(0, v).UTC(), v != colstore.Null
 	case KindDuration:
-		v := col.Ints[r]
+		v := seg.Int(c, r)
 		return time.Duration(v), v != colstore.Null
 	case KindNumber:
 		v := col.Number(r)

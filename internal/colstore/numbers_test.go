@@ -47,3 +47,55 @@ func TestNumbersKeepEveryValue(t *testing.T) {
 		})
 	}
 }
+
+// Time columns are kept as offsets from each row's creation in the
+// coarsest unit every value is a whole number of, and as int64s when no
+// unit fits; both read back exactly, unknowns included.
+func TestTimesKeepEveryInstant(t *testing.T) {
+	const sec, ms = int64(1e9), int64(1e6)
+	created := []int64{1_700_000_000 * sec, 1_700_000_100 * sec, 1_700_000_200*sec + 5}
+	for _, tc := range []struct {
+		name string
+		vals []int64
+		unit int64 // 0: kept as int64s
+	}{
+		{"seconds after creation", []int64{created[0] + 60*sec, Null, created[2] + 3600*sec}, sec},
+		{"milliseconds after creation", []int64{created[0] + 1500*ms, created[1], Null}, ms},
+		{"unknown only", []int64{Null, Null, Null}, sec},
+		{"before creation", []int64{created[0] - sec, Null, Null}, 0},
+		{"nanoseconds", []int64{created[0] + 7, Null, Null}, 0},
+		{"past 136 years of seconds", []int64{created[0] + (1<<32)*sec, Null, Null}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seg := NewSegment(len(created), 1)
+			seg.Created = created
+			seg.Cols[0] = Times(append([]int64(nil), tc.vals...), created)
+			seg.Seal()
+			if tc.unit == 0 {
+				require.NotNil(t, seg.Cols[0].Ints)
+				require.Nil(t, seg.Cols[0].Offs)
+			} else {
+				require.Nil(t, seg.Cols[0].Ints)
+				require.Equal(t, tc.unit, seg.Cols[0].Unit)
+			}
+			var buf [ChunkRows]int64
+			got := seg.IntsAt(0, 0, len(created), &buf)
+			for r, want := range tc.vals {
+				require.Equal(t, want, seg.Int(0, r), "row %d", r)
+				require.Equal(t, want, got[r], "row %d", r)
+			}
+			// The zone map is of the values, not of the offsets.
+			z, ok := seg.Zone(0, 0, len(created))
+			require.True(t, ok)
+			lo, hi, nulls := int64(math.MaxInt64), int64(math.MinInt64), false
+			for _, v := range tc.vals {
+				if v == Null {
+					nulls = true
+					continue
+				}
+				lo, hi = min(lo, v), max(hi, v)
+			}
+			require.Equal(t, Zone{Min: lo, Max: hi, Nulls: nulls}, z)
+		})
+	}
+}

@@ -34,12 +34,86 @@ type Segment struct {
 // unknown): a message count then takes a byte, not eight. [Column.Number]
 // reads either form.
 type Column struct {
-	Codes  Codes
-	Ints   []int64
+	Codes Codes
+	Ints  []int64
+	// Offs holds a time column compactly, as [Times] builds it: each
+	// known value's distance from its row's creation time in Units,
+	// plus one (0 = unknown). A column holds Ints or Offs, never both;
+	// [Segment.Int] and [Segment.IntsAt] read either.
+	Offs   []uint32
+	Unit   int64
 	Floats []float64
 	// zones summarise Ints per chunk of ChunkRows rows (from row 0), so a
 	// range test can decide a whole chunk at once.
 	zones []Zone
+}
+
+// offUnits are the units a time column's offsets may count in, coarsest
+// first: the coarsest that every value is a whole number of reaches
+// furthest (136 years of seconds, 49 days of milliseconds).
+var offUnits = []int64{1e9, 1e6}
+
+// Times stores a time column (Unix nanoseconds, Null unknown) of rows
+// created at created: as 32-bit offsets from each row's creation when
+// every known value is at or after it by a whole number of seconds, or of
+// milliseconds, that fits, and as the int64s themselves otherwise. A
+// helpdesk's assignment, reply and close times are seconds after the
+// conversation began: four bytes instead of eight.
+func Times(vals, created []int64) Column {
+	for _, unit := range offUnits {
+		if offs, ok := offsets(vals, created, unit); ok {
+			return Column{Offs: offs, Unit: unit}
+		}
+	}
+	return Column{Ints: vals}
+}
+
+func offsets(vals, created []int64, unit int64) ([]uint32, bool) {
+	const most = math.MaxUint32 - 1
+	offs := make([]uint32, len(vals))
+	for r, v := range vals {
+		if v == Null {
+			continue
+		}
+		d := v - created[r]
+		if d < 0 || d%unit != 0 || d/unit > most {
+			return nil, false
+		}
+		offs[r] = uint32(d/unit) + 1
+	}
+	return offs, true
+}
+
+// Int returns row r of int column c (a time in Unix nanoseconds, a
+// duration), Null when unknown.
+func (s *Segment) Int(c, r int) int64 {
+	col := &s.Cols[c]
+	if col.Offs == nil {
+		return col.Ints[r]
+	}
+	if o := col.Offs[r]; o != 0 {
+		return s.Created[r] + int64(o-1)*col.Unit
+	}
+	return Null
+}
+
+// IntsAt returns rows [base, base+n) of int column c: the column itself,
+// or its offsets decoded into buf.
+func (s *Segment) IntsAt(c, base, n int, buf *[ChunkRows]int64) []int64 {
+	col := &s.Cols[c]
+	if col.Offs == nil {
+		return col.Ints[base : base+n]
+	}
+	out := buf[:n]
+	created := s.Created[base : base+n]
+	unit := col.Unit
+	for i, o := range col.Offs[base : base+n] {
+		out[i] = Null
+		if o != 0 {
+			out[i] = created[i] + int64(o-1)*unit
+		}
+	}
+	return out
 }
 
 // Numbers stores a number column, as codes when its values allow (see
@@ -85,15 +159,17 @@ func NewSegment(n, ncols int) *Segment {
 // maps of its int columns. The ID index is built by [Segment.IndexIDs],
 // which may run alongside the filling of the columns.
 func (s *Segment) Seal() {
+	var buf [ChunkRows]int64
 	for c := range s.Cols {
 		col := &s.Cols[c]
-		if col.Ints == nil {
+		if col.Ints == nil && col.Offs == nil {
 			continue
 		}
 		col.zones = make([]Zone, (s.N+ChunkRows-1)/ChunkRows)
 		for k := range col.zones {
 			z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
-			for _, v := range col.Ints[k*ChunkRows : min(k*ChunkRows+ChunkRows, s.N)] {
+			base := k * ChunkRows
+			for _, v := range s.IntsAt(c, base, min(ChunkRows, s.N-base), &buf) {
 				if v == Null {
 					z.Nulls = true
 					continue

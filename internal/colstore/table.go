@@ -348,13 +348,14 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	ids := NewIDBuilder(n, idBytes)
 	wide := make([][]uint32, len(out.Cols))
 	nums := make([][]float64, len(out.Cols))
+	ints := make([][]int64, len(out.Cols))
 	for c, k := range t.kinds {
 		switch {
 		case c == t.createdCol:
 		case k == Strings || k == Bools:
 			wide[c] = make([]uint32, n)
 		case k == Ints:
-			out.Cols[c].Ints = make([]int64, n)
+			ints[c] = make([]int64, n)
 		case k == Floats:
 			nums[c] = make([]float64, n)
 		}
@@ -367,8 +368,8 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 			if o := wide[c]; o != nil {
 				o[i] = s.Cols[c].Codes.At(rf.r)
 			}
-			if o := out.Cols[c].Ints; o != nil {
-				o[i] = s.Cols[c].Ints[rf.r]
+			if o := ints[c]; o != nil {
+				o[i] = s.Int(c, rf.r)
 			}
 			if o := nums[c]; o != nil {
 				o[i] = s.Cols[c].Number(rf.r)
@@ -381,6 +382,9 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		}
 		if v := nums[c]; v != nil {
 			out.Cols[c] = Numbers(v)
+		}
+		if v := ints[c]; v != nil {
+			out.Cols[c] = Times(v, out.Created)
 		}
 	}
 	out.IDs = ids.Done()

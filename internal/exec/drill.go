@@ -103,7 +103,7 @@ func (p *Plan) RowKey(seg *colstore.Segment, r int, l Layout) uint64 {
 	if p.Starts != nil {
 		date := seg.Created[r]
 		if !p.DateCreated {
-			date = seg.Cols[p.DateCol].Ints[r]
+			date = seg.Int(p.DateCol, r)
 		}
 		key += uint64(civil.IndexNanos(p.Starts, date)) * l.StrideB
 	}

@@ -250,7 +250,7 @@ func (cp *Pred) Eval(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n int,
 					all[j/64] = 1<<rem - 1
 				}
 			}
-			if err := cp.evalLeaf(ec, seg, base, n, &all, &lc.masks[cp.id]); err != nil {
+			if err := cp.evalLeaf(ec, lc, seg, base, n, &all, &lc.masks[cp.id]); err != nil {
 				return err
 			}
 			lc.valid[cp.id] = true
@@ -302,13 +302,15 @@ func (cp *Pred) Eval(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n int,
 		}
 		return nil
 	}
-	return cp.evalLeaf(ec, seg, base, n, in, out)
+	return cp.evalLeaf(ec, lc, seg, base, n, in, out)
 }
 
-// LeafCache holds one chunk's native leaf results, per worker.
+// LeafCache holds one chunk's native leaf results, per worker, and the
+// buffer a time column's offsets are decoded into.
 type LeafCache struct {
 	masks []colstore.Mask
 	valid []bool
+	ints  [colstore.ChunkRows]int64
 }
 
 // NewLeafCache returns a worker's cache of leaf results.
@@ -320,7 +322,7 @@ func NewLeafCache(ec *Ctx) *LeafCache {
 func (lc *LeafCache) Reset() { clear(lc.valid) }
 
 // evalLeaf sets out to in ∧ leaf for one leaf node.
-func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
+func (cp *Pred) evalLeaf(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
 	words := (n + 63) / 64
 	switch cp.kind {
 	case leafEqCode:
@@ -348,7 +350,6 @@ func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colsto
 			colstore.MatchBits(codes.W32[base:base+n], cp.match, in, out)
 		}
 	case leafInts:
-		vals := seg.Cols[cp.col].Ints[base : base+n]
 		if lo, hi, ok := cp.interval(); ok {
 			// Known values within [lo, hi]: one unsigned comparison a row,
 			// and whole chunks decided from the column's zone map.
@@ -357,8 +358,13 @@ func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colsto
 					*out = colstore.Mask{}
 					return nil
 				}
-				if !z.Nulls && z.Min >= lo && z.Max <= hi {
-					*out = *in
+				if z.Min >= lo && z.Max <= hi {
+					// Every known value passes: the known rows do.
+					if !z.Nulls {
+						*out = *in
+					} else {
+						knownRows(seg, cp.col, base, n, in, out)
+					}
 					return nil
 				}
 			}
@@ -367,6 +373,20 @@ func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colsto
 				return nil
 			}
 			span := uint64(hi - lo)
+			if col := &seg.Cols[cp.col]; col.Offs != nil {
+				// Offsets from creation: decoded and tested in one pass.
+				offs, created, unit := col.Offs[base:base+n], seg.Created[base:base+n], col.Unit
+				for w := 0; w < words; w++ {
+					var b uint64
+					for j, o := range offs[w*64 : min(w*64+64, n)] {
+						v := created[w*64+j] + int64(o-1)*unit
+						b |= colstore.B2U(o != 0) & colstore.B2U(uint64(v-lo) <= span) << j
+					}
+					out[w] = in[w] & b
+				}
+				return nil
+			}
+			vals := seg.Cols[cp.col].Ints[base : base+n]
 			for w := 0; w < words; w++ {
 				var b uint64
 				for j, v := range vals[w*64 : min(w*64+64, n)] {
@@ -376,6 +396,7 @@ func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colsto
 			}
 			return nil
 		}
+		vals := seg.IntsAt(cp.col, base, n, &lc.ints)
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, v := range vals[w*64 : min(w*64+64, n)] {
@@ -449,6 +470,26 @@ func (cp *Pred) evalLeaf(ec *Ctx, seg *colstore.Segment, base, n int, in *colsto
 		}
 	}
 	return nil
+}
+
+// knownRows sets out to in ∧ "the value is known" for rows base … base+n-1
+// of int column c.
+func knownRows(seg *colstore.Segment, c, base, n int, in, out *colstore.Mask) {
+	col := &seg.Cols[c]
+	for w := 0; w < (n+63)/64; w++ {
+		var b uint64
+		lo, hi := base+w*64, base+min(w*64+64, n)
+		if col.Offs != nil {
+			for j, o := range col.Offs[lo:hi] {
+				b |= colstore.B2U(o != 0) << j
+			}
+		} else {
+			for j, v := range col.Ints[lo:hi] {
+				b |= colstore.B2U(v != colstore.Null) << j
+			}
+		}
+		out[w] = in[w] & b
+	}
 }
 
 // interval returns the closed interval of known values an ordered leaf on
@@ -537,12 +578,12 @@ func (ec *Ctx) metric(seg *colstore.Segment, r int, metric Metric, cal Hours) (i
 	var start, end int64
 	switch metric {
 	case FirstResponse:
-		end = seg.Cols[ec.t.Response].Ints[r]
-		start = agentClockStart(created, seg.Cols[ec.t.Assigned].Ints[r], end)
+		end = seg.Int(ec.t.Response, r)
+		start = agentClockStart(created, seg.Int(ec.t.Assigned, r), end)
 	case Wait:
-		end, start = seg.Cols[ec.t.Response].Ints[r], created
+		end, start = seg.Int(ec.t.Response, r), created
 	case Close:
-		end, start = seg.Cols[ec.t.Closed].Ints[r], created
+		end, start = seg.Int(ec.t.Closed, r), created
 	default:
 		return 0, false
 	}
@@ -568,40 +609,99 @@ func agentClockStart(created, assigned, reply int64) int64 {
 
 // metricChunk computes a duration metric for the rows of m in a chunk: the
 // value in vals and a bit in has where the metric applies.
-func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask, metric Metric, cal Hours, vals *[colstore.ChunkRows]int64, has *colstore.Mask) {
+func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask, metric Metric, cal Hours, sc *scratch, has *colstore.Mask) {
+	vals := &sc.vals
 	*has = colstore.Mask{}
 	created := seg.Created[base : base+n]
-	var start, end []int64
+	// Durations are differences from creation, so the times are read as
+	// offsets from it: a column kept as offsets needs no decoding.
+	var start, end sinceCreated
 	switch metric {
 	case FirstResponse:
-		start, end = seg.Cols[ec.t.Assigned].Ints[base:base+n], seg.Cols[ec.t.Response].Ints[base:base+n]
+		start, end = since(seg, ec.t.Assigned, base, n), since(seg, ec.t.Response, base, n)
 	case Wait:
-		end = seg.Cols[ec.t.Response].Ints[base : base+n]
+		end = since(seg, ec.t.Response, base, n)
 	case Close:
-		end = seg.Cols[ec.t.Closed].Ints[base : base+n]
+		end = since(seg, ec.t.Closed, base, n)
+	}
+	first := metric == FirstResponse
+	if cal == nil && end.offs != nil && (!first || start.offs != nil && start.unit == end.unit) {
+		// Both kept as offsets in one unit: the duration is a difference
+		// of offsets, with no decoding at all.
+		eo, so, unit := end.offs, start.offs, end.unit
+		for w := 0; w < (n+63)/64; w++ {
+			var h uint64
+			for b := m[w]; b != 0; b &= b - 1 {
+				j := mbits.TrailingZeros64(b)
+				i := w*64 + j
+				e := eo[i]
+				if e == 0 {
+					continue
+				}
+				var s uint32 = 1 // creation: offset 0, plus one
+				if first && so[i] != 0 && so[i] < e {
+					s = so[i]
+				}
+				h |= 1 << j
+				vals[i] = int64(e-s) * unit
+			}
+			has[w] = h
+		}
+		return
 	}
 	for w := 0; w < (n+63)/64; w++ {
 		var h uint64
 		for b := m[w]; b != 0; b &= b - 1 {
 			j := mbits.TrailingZeros64(b)
 			i := w*64 + j
-			e := end[i]
-			if e == colstore.Null {
+			e, ok := end.at(i)
+			if !ok {
 				continue
 			}
-			s := created[i]
-			if start != nil {
-				s = agentClockStart(s, start[i], e)
+			var s int64 // the clock's start, from creation
+			if first {
+				// The agent's clock starts at the first assignment when it
+				// came strictly before the reply (see agentClockStart).
+				if a, ok := start.at(i); ok && a < e {
+					s = a
+				}
 			}
 			h |= 1 << j
 			if cal != nil {
-				vals[i] = cal.Between(ec.t, seg, base+i, s, e)
+				vals[i] = cal.Between(ec.t, seg, base+i, created[i]+s, created[i]+e)
 			} else {
 				vals[i] = e - s
 			}
 		}
 		has[w] = h
 	}
+}
+
+// sinceCreated reads a chunk of a time column as offsets from each row's
+// creation, in nanoseconds, whichever way the column is kept.
+type sinceCreated struct {
+	offs          []uint32
+	unit          int64
+	ints, created []int64
+}
+
+func since(seg *colstore.Segment, c, base, n int) sinceCreated {
+	col := &seg.Cols[c]
+	if col.Offs != nil {
+		return sinceCreated{offs: col.Offs[base : base+n], unit: col.Unit}
+	}
+	return sinceCreated{ints: col.Ints[base : base+n], created: seg.Created[base : base+n]}
+}
+
+// at returns row i's offset from creation, and false when the time is
+// unknown.
+func (c sinceCreated) at(i int) (int64, bool) {
+	if c.offs != nil {
+		o := c.offs[i]
+		return int64(o-1) * c.unit, o != 0
+	}
+	v := c.ints[i]
+	return v - c.created[i], v != colstore.Null
 }
 
 // MetricOf returns metric m of row r in nanoseconds, in business time by

@@ -366,7 +366,7 @@ func accumulate(ec *Ctx, seg *colstore.Segment, base, n int, m *colstore.Mask, p
 	if p.Starts != nil {
 		dates := seg.Created[base : base+n]
 		if !p.DateCreated {
-			dates = seg.Cols[p.DateCol].Ints[base : base+n]
+			dates = seg.IntsAt(p.DateCol, base, n, &scratch.dates)
 		}
 		// Rows are in creation order: for a creation-date series the
 		// bucket only moves forward, so a cursor replaces the search.
@@ -388,10 +388,12 @@ func accumulate(ec *Ctx, seg *colstore.Segment, base, n int, m *colstore.Mask, p
 	addRows(ec, seg, base, n, m, p, g, cal, scratch, keys)
 }
 
-// scratch is a worker's per-chunk buffers.
+// scratch is a worker's per-chunk buffers: group keys, metric values,
+// and a date column decoded from offsets.
 type scratch struct {
-	keys [colstore.ChunkRows]uint64
-	vals [colstore.ChunkRows]int64
+	keys  [colstore.ChunkRows]uint64
+	vals  [colstore.ChunkRows]int64
+	dates [colstore.ChunkRows]int64
 }
 
 // addRows adds the rows of m, keyed by keys, to g. It is generic so the
@@ -431,7 +433,7 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segment,
 	// to count as excluded.
 	vals := &scratch.vals
 	var has colstore.Mask
-	ec.metricChunk(seg, base, n, m, p.Metric, cal, vals, &has)
+	ec.metricChunk(seg, base, n, m, p.Metric, cal, scratch, &has)
 	for w := 0; w < words; w++ {
 		for b := m[w] &^ has[w]; b != 0; b &= b - 1 {
 			g.Excluded[slot(keys[w*64+mbits.TrailingZeros64(b)])]++

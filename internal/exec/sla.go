@@ -35,13 +35,13 @@ func (sp *SLA) row(ec *Ctx, seg *colstore.Segment, r int) (state int, over int64
 		return slaPending, 0
 	}
 	stop := int64(colstore.Null)
-	if at := seg.Cols[ec.t.Closed].Ints[r]; at != colstore.Null && at <= sp.Now {
+	if at := seg.Int(ec.t.Closed, r); at != colstore.Null && at <= sp.Now {
 		stop = at
 	}
 	if sp.FirstResponse {
 		// The first reply stops the clock; a conversation closed without
 		// one waits for nobody.
-		if at := seg.Cols[ec.t.Response].Ints[r]; at != colstore.Null && at <= sp.Now && (stop == colstore.Null || at < stop) {
+		if at := seg.Int(ec.t.Response, r); at != colstore.Null && at <= sp.Now && (stop == colstore.Null || at < stop) {
 			stop = at
 		}
 	}
