@@ -3,6 +3,8 @@ package render
 import (
 	"encoding/json"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/convreport/convreport"
@@ -188,9 +190,21 @@ func vegaGhost(r convreport.Result, spec ChartSpec, s obj) obj {
 		val[k] = v
 	}
 	val["field"] = "previous"
+	layered := obj{"title": s["title"], "data": s["data"], "width": s["width"]}
+	if tr, ok := s["transform"].([]obj); ok {
+		// A duration axis reads in minutes, hours or days through a
+		// calculated field: the layers share the transform, and the
+		// compared values are converted the same way.
+		tr = slices.Clone(tr)
+		if spec.Y.Unit == "seconds" && !spec.Percent {
+			div, name := durationAxisUnit(spec)
+			val["field"] = "previous_" + name
+			tr = append(tr, obj{"calculate": "datum.previous == null ? null : datum.previous / " + strconv.Itoa(div), "as": "previous_" + name})
+		}
+		layered["transform"] = tr
+	}
 	ghostEnc[valCh] = val
-	layered := obj{"title": s["title"], "data": s["data"], "width": s["width"],
-		"layer": []obj{{"mark": s["mark"], "encoding": enc}, {"mark": ghostMark, "encoding": ghostEnc}}}
+	layered["layer"] = []obj{{"mark": s["mark"], "encoding": enc}, {"mark": ghostMark, "encoding": ghostEnc}}
 	return layered
 }
 

@@ -98,7 +98,8 @@ func TestVegaLiteLayersTheComparedPeriod(t *testing.T) {
 		Data struct {
 			Values []map[string]any `json:"values"`
 		} `json:"data"`
-		Layer []struct {
+		Transform []map[string]any `json:"transform"`
+		Layer     []struct {
 			Mark     map[string]any `json:"mark"`
 			Encoding map[string]any `json:"encoding"`
 		} `json:"layer"`
@@ -106,8 +107,24 @@ func TestVegaLiteLayersTheComparedPeriod(t *testing.T) {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		t.Fatal(err)
 	}
-	if len(spec.Layer) != 2 || spec.Layer[1].Mark["filled"] != false || spec.Layer[1].Encoding["x"].(map[string]any)["field"] != "previous" {
-		t.Fatalf("want the bars and a layer of dashed outlines at previous:\n%s", raw)
+	if len(spec.Layer) != 2 || spec.Layer[1].Mark["filled"] != false || spec.Layer[1].Encoding["x"].(map[string]any)["field"] != "previous_seconds" {
+		t.Fatalf("want the bars and a layer of dashed outlines at previous_seconds:\n%s", raw)
+	}
+	// Every field a layer draws is in the data or calculated by the
+	// shared transform: the bars' value_seconds and the outlines'
+	// previous_seconds, both from seconds (the largest value is 112 s).
+	made := map[string]string{}
+	for _, tr := range spec.Transform {
+		made[tr["as"].(string)] = tr["calculate"].(string)
+	}
+	for _, l := range spec.Layer {
+		f := l.Encoding["x"].(map[string]any)["field"].(string)
+		if _, ok := spec.Data.Values[0][f]; !ok && made[f] == "" {
+			t.Errorf("layer %v draws %s, which neither the data nor the transform has:\n%s", l.Mark, f, raw)
+		}
+	}
+	if want := "datum.previous == null ? null : datum.previous / 1"; made["previous_seconds"] != want {
+		t.Errorf("previous_seconds is %q, want %q", made["previous_seconds"], want)
 	}
 	ann := spec.Data.Values[0]
 	if ann["previous"] != 100.0 || ann["previous_text"] != "1m 40s (9 conversations)" || ann["excluded_text"] != "2 (no agent reply yet)" {
