@@ -568,3 +568,40 @@ func slaTitle(m convreport.Measure) string {
 	}[m.Agg]
 	return target + " " + what + " (" + m.SLA + ")"
 }
+
+// dwarfing returns the category of a single-series bar chart whose bar
+// is the group with no value and more than three times the longest other
+// one, or -1. Drawn to scale it would squeeze every other bar into a few
+// pixels; its bar is cut at the end of the axis instead (its label or
+// tooltip keeps the real value, and the chart's note says why it is so
+// large), in the SVG and in Vega-Lite alike.
+func (s ChartSpec) dwarfing() int {
+	if len(s.Series) != 1 || s.Stacked || s.Percent {
+		return -1
+	}
+	for ci, c := range s.Categories {
+		v := s.Series[0].Values[ci]
+		if c.Known || c.Other || v.Null {
+			continue
+		}
+		if m := s.othersMax(ci); m > 0 && v.Float > dwarfRatio*m {
+			return ci
+		}
+	}
+	return -1
+}
+
+// dwarfRatio is how many times the longest other bar a (no value) bar
+// must be for it to be cut.
+const dwarfRatio = 3
+
+// othersMax is the largest value of the single series but category skip.
+func (s ChartSpec) othersMax(skip int) float64 {
+	var m float64
+	for ci, v := range s.Series[0].Values {
+		if ci != skip && !v.Null {
+			m = max(m, v.Float)
+		}
+	}
+	return m
+}

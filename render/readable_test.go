@@ -111,12 +111,32 @@ func TestNoValueDwarfsAverage(t *testing.T) {
 	require.NoError(t, render.SVG(&svg, got, render.SVGOptions{}))
 	require.Contains(t, svg.String(), `class="cut"`)
 	require.Contains(t, svg.String(), ">3h 44m</text>", "the cut bar's label is its real value")
+	// Vega-Lite cuts it the same way: the axis, in minutes (the reps'
+	// 224 s, not the 3h 44m), ends at the longest other bar, 224/60
+	// minutes, bars are clipped there, and the subtitle says so.
+	raw, err := render.VegaLite(got)
+	require.NoError(t, err)
+	var vl struct {
+		Title    map[string]any `json:"title"`
+		Mark     map[string]any `json:"mark"`
+		Encoding struct {
+			X map[string]any `json:"x"`
+		} `json:"encoding"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &vl))
+	require.Equal(t, "value_minutes", vl.Encoding.X["field"])
+	require.InDelta(t, 224.0/60, vl.Encoding.X["scale"].(map[string]any)["domainMax"], 1e-9)
+	require.Equal(t, true, vl.Mark["clip"])
+	require.Contains(t, vl.Title["subtitle"], "cut at the end of the axis")
 	// Below 3 times, no cut and no note.
 	r.Points[0].Value = num("600")
 	require.Empty(t, render.NewChartSpec(render.Readable(r, day(5))).Note)
 	svg.Reset()
 	require.NoError(t, render.SVG(&svg, render.Readable(r, day(5)), render.SVGOptions{}))
 	require.NotContains(t, svg.String(), `class="cut"`)
+	raw, err = render.VegaLite(render.Readable(r, day(5)))
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "domainMax")
 }
 
 // The pie palette: 20 slices get 20 colours, each far from every other

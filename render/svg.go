@@ -510,10 +510,10 @@ func (d *drawing) bars() func() {
 		}
 		bottom := plotTop + float64(n)*band
 		lo, hi := d.domain()
-		cut := d.dwarfing()
+		cut := d.spec.dwarfing()
 		if cut >= 0 {
 			// The axis fits the other bars; the giant's is cut (see dwarfing).
-			hi = d.othersMax(cut)
+			hi = d.spec.othersMax(cut)
 		}
 		ticks := d.ticks(lo, hi, 5)
 		sc := valueScale{ticks[0], ticks[len(ticks)-1], left, right}
@@ -560,43 +560,6 @@ func (d *drawing) bars() func() {
 			}
 		}
 	}
-}
-
-// dwarfing returns the category of a single-series bar chart whose bar
-// is the group with no value and more than three times the longest other
-// one, or -1. Drawn to scale it would squeeze every other bar into a few
-// pixels; its bar is cut at the end of the axis instead (its label keeps
-// the real value, and the chart's note says why it is so large).
-func (d *drawing) dwarfing() int {
-	s := d.spec
-	if len(s.Series) != 1 || s.Stacked || s.Percent {
-		return -1
-	}
-	for ci, c := range s.Categories {
-		v := s.Series[0].Values[ci]
-		if c.Known || c.Other || v.Null {
-			continue
-		}
-		if m := d.othersMax(ci); m > 0 && v.Float > dwarfRatio*m {
-			return ci
-		}
-	}
-	return -1
-}
-
-// dwarfRatio is how many times the longest other bar a (no value) bar
-// must be for it to be cut.
-const dwarfRatio = 3
-
-// othersMax is the largest value of the single series but category skip.
-func (d *drawing) othersMax(skip int) float64 {
-	var m float64
-	for ci, v := range d.spec.Series[0].Values {
-		if ci != skip && !v.Null {
-			m = max(m, v.Float)
-		}
-	}
-	return m
 }
 
 // columns draws vertical columns, lines or areas over categories along X.

@@ -151,6 +151,18 @@ func vegaSpec(r convreport.Result) obj {
 	if spec.Note != "" {
 		title["subtitle"] = spec.Note
 	}
+	if cut := spec.dwarfing(); cut >= 0 && spec.Type == convreport.BarChart {
+		// As the SVG does: the axis fits the other bars, and the bar of
+		// the group with no value is cut at its end.
+		top := spec.othersMax(cut)
+		if unit == "seconds" && !spec.Percent {
+			div, _ := durationAxisUnit(spec)
+			top /= float64(div)
+		}
+		val["scale"] = obj{"domainMax": top, "nice": true}
+		mark["clip"] = true
+		title["subtitle"] = spec.Note + " Its bar is cut at the end of the axis; its tooltip has its value."
+	}
 	out := obj{"title": title, "data": obj{"values": rows}, "mark": mark, "encoding": enc, "width": 480}
 	if transform != nil {
 		out["transform"] = transform
@@ -159,7 +171,8 @@ func vegaSpec(r convreport.Result) obj {
 }
 
 // durationAxisUnit chooses the unit of a duration axis from the largest
-// value drawn (a stack's sum when stacked): seconds under 2 minutes,
+// value drawn to scale (a stack's sum when stacked; not a bar cut at the
+// axis's end, see dwarfing): seconds under 2 minutes,
 // minutes under 2 hours, hours under 2 days, days beyond. It returns the
 // unit's length in seconds and its name.
 func durationAxisUnit(spec ChartSpec) (int, string) {
@@ -177,6 +190,9 @@ func durationAxisUnit(spec ChartSpec) (int, string) {
 			}
 		}
 		top = max(top, sum)
+	}
+	if cut := spec.dwarfing(); cut >= 0 && spec.Type == convreport.BarChart {
+		top = spec.othersMax(cut) // the axis ends there: the cut bar is not drawn to scale
 	}
 	switch {
 	case top < 120:
