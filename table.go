@@ -313,27 +313,24 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 	col := &seg.Cols[c]
 	switch p.Kind {
 	case KindString, KindEnum:
-		codes := make([]uint32, n)
+		codes := colstore.NewCodeBuilder(n)
 		get := stringField(p)
 		for r, i := range order {
 			if get != nil {
-				codes[r] = d.Code(c, get(&cs[i]))
+				codes.Set(r, d.Code(c, get(&cs[i])))
 			} else if v, ok := propertyValue(&cs[i], p); ok {
-				codes[r] = d.Code(c, v.(string))
+				codes.Set(r, d.Code(c, v.(string)))
 			}
 		}
-		col.Codes = colstore.Narrow(codes)
+		col.Codes = codes.Codes()
 	case KindBool:
-		codes := make([]uint32, n)
+		codes := colstore.NewCodeBuilder(n)
 		for r, i := range order {
 			if v, ok := propertyValue(&cs[i], p); ok {
-				codes[r] = 1
-				if v.(bool) {
-					codes[r] = 2
-				}
+				codes.Set(r, 1+colstore.B2U32(v.(bool)))
 			}
 		}
-		col.Codes = colstore.Narrow(codes)
+		col.Codes = codes.Codes()
 	case KindTime:
 		vals := make([]int64, n)
 		get := timeField(p)

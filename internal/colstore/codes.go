@@ -87,3 +87,71 @@ func AddKeys[C Code](keys []uint64, codes []C, stride uint64) {
 		keys[i] += uint64(c) * stride
 	}
 }
+
+// CodeBuilder collects a column's codes row by row at the narrowest width
+// that fits the largest so far, widening once when a larger code comes: a
+// column of a few dozen values never holds more than a byte a row, even
+// while it is built.
+type CodeBuilder struct {
+	c Codes
+}
+
+// NewCodeBuilder returns a builder of n rows of code 0.
+func NewCodeBuilder(n int) *CodeBuilder {
+	return &CodeBuilder{c: Codes{W8: make([]uint8, n)}}
+}
+
+// Set sets row r's code.
+func (b *CodeBuilder) Set(r int, code uint32) {
+	switch {
+	case b.c.W8 != nil:
+		if code <= 0xff {
+			b.c.W8[r] = uint8(code)
+			return
+		}
+		b.widen(code)
+	case b.c.W16 != nil:
+		if code <= 0xffff {
+			b.c.W16[r] = uint16(code)
+			return
+		}
+		b.widen(code)
+	}
+	switch {
+	case b.c.W16 != nil:
+		b.c.W16[r] = uint16(code)
+	default:
+		b.c.W32[r] = code
+	}
+}
+
+// widen moves the codes to the width code needs.
+func (b *CodeBuilder) widen(code uint32) {
+	n := b.c.len()
+	if code <= 0xffff {
+		w := make([]uint16, n)
+		for i, v := range b.c.W8 {
+			w[i] = uint16(v)
+		}
+		b.c = Codes{W16: w}
+		return
+	}
+	w := make([]uint32, n)
+	for i := range n {
+		w[i] = b.c.At(i)
+	}
+	b.c = Codes{W32: w}
+}
+
+// Codes returns the column.
+func (b *CodeBuilder) Codes() Codes { return b.c }
+
+func (v Codes) len() int {
+	switch {
+	case v.W8 != nil:
+		return len(v.W8)
+	case v.W16 != nil:
+		return len(v.W16)
+	}
+	return len(v.W32)
+}

@@ -30,3 +30,6 @@ func B2U(b bool) uint64 {
 	}
 	return 0
 }
+
+// B2U32 is 1 for true, as B2U.
+func B2U32(b bool) uint32 { return uint32(B2U(b)) }

@@ -99,3 +99,25 @@ func TestTimesKeepEveryInstant(t *testing.T) {
 		})
 	}
 }
+
+// A code builder keeps every code it was given as it widens from a byte to
+// two and to four, and ends at the width Narrow would choose.
+func TestCodeBuilderWidens(t *testing.T) {
+	for _, top := range []uint32{200, 300, 70000} {
+		codes := make([]uint32, 1000)
+		for i := range codes {
+			codes[i] = uint32(i*7919) % (top + 1)
+		}
+		codes[len(codes)/2] = top
+		b := NewCodeBuilder(len(codes))
+		for r, c := range codes {
+			b.Set(r, c)
+		}
+		got, want := b.Codes(), Narrow(append([]uint32(nil), codes...))
+		require.Equal(t, want.W8 != nil, got.W8 != nil, "top %d", top)
+		require.Equal(t, want.W16 != nil, got.W16 != nil, "top %d", top)
+		for r, c := range codes {
+			require.Equal(t, c, got.At(r), "top %d, row %d", top, r)
+		}
+	}
+}
