@@ -24,7 +24,7 @@ import (
 //	 "default": "paris",
 //	 "inboxes": {"US support": "new-york"}}
 //
-// [ParseCalendars] also reads a file holding a single calendar.
+// [Parse] also reads a file holding a single calendar.
 type Set struct {
 	// Calendars each have a distinct, non-empty Name.
 	Calendars []*Calendar
