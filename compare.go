@@ -51,11 +51,11 @@ func (c Compare) Label(from, to time.Time, loc *time.Location) string {
 		if loc == nil {
 			loc = time.UTC
 		}
-		a, b, ok := dayBounds(from, to, loc)
+		months, days, ok := civil.PeriodLength(from, to, loc)
 		if !ok {
 			return "previous period"
 		}
-		if months, ok := monthSpan(a, b); ok {
+		if months > 0 {
 			switch months {
 			case 1:
 				return "previous month"
@@ -66,8 +66,8 @@ func (c Compare) Label(from, to time.Time, loc *time.Location) string {
 			}
 			return fmt.Sprintf("previous %d months", months)
 		}
-		if n := daysBetween(a, b); n != 1 {
-			return fmt.Sprintf("previous %d days", n)
+		if days != 1 {
+			return fmt.Sprintf("previous %d days", days)
 		}
 		return "previous day"
 	}
@@ -107,65 +107,9 @@ func (q Query) Previous() (Query, error) {
 // previousRange returns the period [from, to) compares with.
 func previousRange(c Compare, from, to time.Time, loc *time.Location) (time.Time, time.Time) {
 	if c == CompareYear {
-		a := yearBefore(from, loc)
-		if d, ok := dayStart(to, loc); ok {
-			// The day after the last date, a year before.
-			last := d.AddDays(-1)
-			return a, clampDate(last.Year-1, last.Month, last.Day).AddDays(1).Start(loc)
-		}
-		return a, yearBefore(to, loc)
+		return civil.YearEarlier(from, to, loc)
 	}
-	if a, b, ok := dayBounds(from, to, loc); ok {
-		if months, ok := monthSpan(a, b); ok {
-			return a.AddMonths(-months).Start(loc), from
-		}
-		return a.AddDays(-daysBetween(a, b)).Start(loc), from
-	}
-	return from.Add(-to.Sub(from)), from
-}
-
-// dayBounds returns the dates of from and to when both are the first
-// instant of their date in loc.
-func dayBounds(from, to time.Time, loc *time.Location) (civil.Date, civil.Date, bool) {
-	a, ok1 := dayStart(from, loc)
-	b, ok2 := dayStart(to, loc)
-	return a, b, ok1 && ok2
-}
-
-func dayStart(t time.Time, loc *time.Location) (civil.Date, bool) {
-	d := civil.DateOf(t.In(loc))
-	return d, d.Start(loc).Equal(t)
-}
-
-// monthSpan returns how many months lie between a and b when both are
-// the first of a month.
-func monthSpan(a, b civil.Date) (int, bool) {
-	if a.Day != 1 || b.Day != 1 {
-		return 0, false
-	}
-	n := (b.Year-a.Year)*12 + int(b.Month-a.Month)
-	return n, n > 0
-}
-
-func daysBetween(a, b civil.Date) int {
-	ta := time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC)
-	tb := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
-	return int(tb.Sub(ta) / (24 * time.Hour))
-}
-
-// clampDate is y-m-d, or the last day of month m when it has no day d
-// (February 29 of a common year).
-func clampDate(y int, m time.Month, d int) civil.Date {
-	last := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	return civil.Date{Year: y, Month: m, Day: min(d, last)}
-}
-
-// yearBefore is t's wall clock a year earlier, on February 28 for
-// February 29.
-func yearBefore(t time.Time, loc *time.Location) time.Time {
-	w := t.In(loc)
-	d := clampDate(w.Year()-1, w.Month(), w.Day())
-	return civil.FirstInstant(d.Year, d.Month, d.Day, w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+	return civil.PeriodBefore(from, to, loc)
 }
 
 // runCompared runs reports for q and for the period it compares with,
