@@ -184,16 +184,8 @@ func (b *bizHours) duration(c *Conversation, p Property) (time.Duration, bool) {
 // derivedMetric returns the metric constant of a derived duration
 // property; exec.NoMetric for any other.
 func derivedMetric(p Property) exec.Metric {
-	if !p.Derived {
-		return exec.NoMetric
-	}
-	switch p.Name {
-	case "FirstResponseTime":
-		return exec.FirstResponse
-	case "WaitTime":
-		return exec.Wait
-	case "TimeToClose":
-		return exec.Close
+	if d := derivedOf(p); d != nil {
+		return d.metric
 	}
 	return exec.NoMetric
 }

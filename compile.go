@@ -87,13 +87,8 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		return bad("measure", err)
 	}
 	p := &compiled{Plan: &exec.Plan{Snapshot: r.Snapshot, Agg: aggOf(r.Measure), Threshold: int64(r.Measure.Threshold)}, r: r, measure: r.Measure, bucket: r.Bucket}
-	switch r.Measure.Metric {
-	case FirstResponseTime:
-		p.Metric = exec.FirstResponse
-	case WaitTime:
-		p.Metric = exec.Wait
-	case TimeToClose:
-		p.Metric = exec.Close
+	if i, ok := derivedByName[r.Measure.Metric.property()]; ok {
+		p.Metric = derivedProperties[i].metric
 	}
 
 	// The filter: compile the report's expression and conditions on their

@@ -2,6 +2,8 @@ package convreport
 
 import (
 	"time"
+
+	"github.com/convreport/convreport/internal/exec"
 )
 
 // Field gives typed access to one stored built-in property of a
@@ -141,28 +143,47 @@ var fields = []Field{
 		count: func(c *Conversation) *int { return &c.OutgoingMessages }},
 }
 
-// derivedProperties are the durations computed from a conversation's
-// times, with how each is computed.
-var derivedProperties = []struct {
+// derived is a duration computed from a conversation's times: how a
+// Conversation computes it, and which metric the executor counts it as.
+type derived struct {
 	Property
-	of func(*Conversation) (time.Duration, bool)
-}{
-	{Property{Name: "FirstResponseTime", Key: "first_response_time", Label: "Agent first response time", Kind: KindDuration, Derived: true}, (*Conversation).AgentFirstResponseTime},
-	{Property{Name: "WaitTime", Key: "wait_time", Label: "Customer wait time", Kind: KindDuration, Derived: true}, (*Conversation).CustomerWaitTime},
-	{Property{Name: "TimeToClose", Key: "time_to_close", Label: "Time to close", Kind: KindDuration, Derived: true}, (*Conversation).TimeToClose},
+	of     func(*Conversation) (time.Duration, bool)
+	metric exec.Metric
 }
 
-// fieldIndex finds the built-in field or derived property of a name: by
-// position in fields, or len(fields)+i for derivedProperties[i].
-var fieldIndex = func() map[string]int {
-	m := map[string]int{}
+// derivedProperties are the derived durations.
+var derivedProperties = []derived{
+	{Property{Name: "FirstResponseTime", Key: "first_response_time", Label: "Agent first response time", Kind: KindDuration, Derived: true}, (*Conversation).AgentFirstResponseTime, exec.FirstResponse},
+	{Property{Name: "WaitTime", Key: "wait_time", Label: "Customer wait time", Kind: KindDuration, Derived: true}, (*Conversation).CustomerWaitTime, exec.Wait},
+	{Property{Name: "TimeToClose", Key: "time_to_close", Label: "Time to close", Kind: KindDuration, Derived: true}, (*Conversation).TimeToClose, exec.Close},
+}
+
+// storedField returns the built-in field p is, or nil for a custom or
+// derived property.
+func storedField(p Property) *Field {
+	if i, ok := fieldByName[p.Name]; ok && !p.Custom {
+		return &fields[i]
+	}
+	return nil
+}
+
+// derivedOf returns the derived duration p is, or nil.
+func derivedOf(p Property) *derived {
+	if i, ok := derivedByName[p.Name]; ok && p.Derived {
+		return &derivedProperties[i]
+	}
+	return nil
+}
+
+var fieldByName, derivedByName = func() (map[string]int, map[string]int) {
+	fs, ds := map[string]int{}, map[string]int{}
 	for i, f := range fields {
-		m[f.Name] = i
+		fs[f.Name] = i
 	}
 	for i, d := range derivedProperties {
-		m[d.Name] = len(fields) + i
+		ds[d.Name] = i
 	}
-	return m
+	return fs, ds
 }()
 
 func channelNames() []string {

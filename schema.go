@@ -278,11 +278,10 @@ func (s *Schema) Value(c *Conversation, name string) (any, bool) {
 }
 
 func propertyValue(c *Conversation, p Property) (any, bool) {
-	if i, ok := fieldIndex[p.Name]; ok && !p.Custom {
-		if i >= len(fields) {
-			return derivedProperties[i-len(fields)].of(c)
-		}
-		f := &fields[i]
+	if d := derivedOf(p); d != nil {
+		return d.of(c)
+	}
+	if f := storedField(p); f != nil {
 		switch {
 		case f.str != nil:
 			v := f.reported(c)

@@ -54,7 +54,7 @@ func newTable(s *Schema, cols *colstore.Table) *Table {
 var derivedMetrics = func() map[string]exec.Metric {
 	m := map[string]exec.Metric{}
 	for _, d := range derivedProperties {
-		m[d.Name] = derivedMetric(d.Property)
+		m[d.Name] = d.metric
 	}
 	return m
 }()
@@ -370,16 +370,16 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 // stringField reads a built-in string field as reports see it, without
 // boxing it; nil for custom properties.
 func stringField(p Property) func(*Conversation) string {
-	if i, ok := fieldIndex[p.Name]; ok && !p.Custom && i < len(fields) && fields[i].str != nil {
-		return fields[i].reported
+	if f := storedField(p); f != nil && f.str != nil {
+		return f.reported
 	}
 	return nil
 }
 
 // timeField reads a built-in time field; nil for custom properties.
 func timeField(p Property) func(*Conversation) time.Time {
-	if i, ok := fieldIndex[p.Name]; ok && !p.Custom && i < len(fields) && fields[i].time != nil {
-		return fields[i].TimeOf
+	if f := storedField(p); f != nil && f.time != nil {
+		return f.TimeOf
 	}
 	return nil
 }
@@ -441,8 +441,7 @@ func (t *Table) value(seg *colstore.Segment, c, r int) (any, bool) {
 // setProperty stores v, typed as Schema.Value returns it, as property p
 // of cv.
 func setProperty(cv *Conversation, p Property, v any) {
-	if i, ok := fieldIndex[p.Name]; ok && !p.Custom && i < len(fields) {
-		f := &fields[i]
+	if f := storedField(p); f != nil {
 		switch {
 		case f.str != nil:
 			*f.str(cv) = v.(string)

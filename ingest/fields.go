@@ -31,6 +31,9 @@ func flatten() (keys []string, types []fieldType, interned []bool) {
 		}
 		keys, types, interned = append(keys, b.Key), append(types, t), append(interned, b.Repeats)
 	}
+	if len(builtins)+1 > 64 {
+		panic("ingest: more than 64 keys: a line's keys are marked seen in one uint64")
+	}
 	return append(keys, "properties"), append(types, tObject), append(interned, false)
 }
 
@@ -38,9 +41,12 @@ func (f field) key() string { return fieldKeys[f] }
 
 // byLength holds the keys by length: the hottest lookup of a read
 // compares a key with the few of its length, not a map's hash.
-var byLength = func() [24][]field {
-	var t [24][]field
+var byLength = func() [][]field {
+	var t [][]field
 	for f, k := range fieldKeys {
+		for len(t) <= len(k) {
+			t = append(t, nil)
+		}
 		t[len(k)] = append(t[len(k)], field(f))
 	}
 	return t

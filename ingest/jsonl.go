@@ -140,7 +140,7 @@ func (d *decoder) decodeJSON(line []byte, c *convreport.Conversation) error {
 		return d.typeErr("", "a JSON object")
 	}
 	d.i++
-	var seen uint32
+	var seen uint64 // by field; flatten refuses more than 64
 	d.ws()
 	if d.i >= len(d.b) {
 		return errEnd()

@@ -24,6 +24,13 @@ func CompareLabel(r convreport.Result) string {
 	return r.Compare.Label(r.From, r.To, r.Zone)
 }
 
+// compared reports whether r's points carry an earlier period's values:
+// the query compared, and the report has a period to compare (a snapshot
+// has none).
+func compared(r convreport.Result) bool {
+	return r.Compare != convreport.NoCompare && !r.PreviousFrom.IsZero()
+}
+
 // Change is the relative change from prev to cur as people read it:
 // "+12 %", "−3.5 %", "0 %"; "" when either has no value or prev is zero
 // (a change from nothing has no percentage).

@@ -100,8 +100,7 @@ func ReportCSV(w io.Writer, r convreport.Result) error {
 	if showCount {
 		header = append(header, "Conversations")
 	}
-	compared := r.Compare != convreport.NoCompare && !r.PreviousFrom.IsZero()
-	if compared {
+	if compared(r) {
 		label := capitalize(CompareLabel(r))
 		header = append(header, label+unitSuffix(spec.Y.Unit))
 		if showCount {
@@ -124,7 +123,7 @@ func ReportCSV(w io.Writer, r convreport.Result) error {
 		if showCount {
 			row = append(row, strconv.FormatInt(p.Count, 10))
 		}
-		if compared {
+		if compared(r) {
 			pv, pc := "", ""
 			if pp := p.Previous; pp != nil {
 				if pp.Value.Valid {

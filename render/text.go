@@ -84,8 +84,8 @@ func (t *textWriter) report(r convreport.Result) {
 		}
 		t.line(textIndent + note)
 	}
-	if label := CompareLabel(r); label != "" && !r.PreviousFrom.IsZero() {
-		t.line(textIndent + "compared with " + label + ", " + periodText(r.PreviousFrom, r.PreviousTo))
+	if compared(r) {
+		t.line(textIndent + "compared with " + CompareLabel(r) + ", " + periodText(r.PreviousFrom, r.PreviousTo))
 	}
 	switch {
 	case spec.Type == convreport.SummaryChart:
@@ -128,7 +128,7 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	showCount := unit != "conversations"
 	pie := spec.Type == convreport.PieChart || spec.Type == convreport.DonutChart
 	bars := spec.Type != convreport.TableChart && !pie
-	compared := r.Compare != convreport.NoCompare && !r.PreviousFrom.IsZero()
+	withPrev := compared(r)
 
 	var total float64 // of positive values, for pie shares
 	for _, p := range r.Points {
@@ -148,7 +148,7 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 		if pie {
 			row.share = formatShare(floatOf(p.Value), total)
 		}
-		if compared {
+		if withPrev {
 			row.prev = nullValue // the Other point, or a group the engine folded there
 			if pp := p.Previous; pp != nil {
 				row.prev = FormatValue(pp.Value, unit)
@@ -185,7 +185,7 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	if pie {
 		fixed += 2 + shareW
 	}
-	if compared {
+	if withPrev {
 		fixed += 2 + prevW + 2 + changeW
 	}
 	// The label gets what is left after the numbers and a bar of at least
@@ -218,7 +218,7 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 		if pie {
 			b.WriteString("  " + textwidth.Pad(row.share, shareW, true))
 		}
-		if compared {
+		if withPrev {
 			b.WriteString("  " + textwidth.Pad(row.prev, prevW, true) + "  " + textwidth.Pad(row.change, changeW, true))
 		}
 		if bars && !header && !math.IsNaN(row.bar) && maxBar > 0 {
@@ -429,7 +429,7 @@ func seriesTotal(s ChartSeries) string {
 // previousTotal sums the compared values of a count series; false when
 // the report compares nothing.
 func previousTotal(r convreport.Result) (decimal.NullDecimal, bool) {
-	if r.Compare == convreport.NoCompare || r.PreviousFrom.IsZero() {
+	if !compared(r) {
 		return decimal.NullDecimal{}, false
 	}
 	sum := decimal.Zero

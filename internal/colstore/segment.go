@@ -43,8 +43,8 @@ type Column struct {
 	Offs   []uint32
 	Unit   int64
 	Floats []float64
-	// zones summarise Ints per chunk of ChunkRows rows (from row 0), so a
-	// range test can decide a whole chunk at once.
+	// zones summarise the values of Ints or Offs per chunk of ChunkRows
+	// rows (from row 0), so a range test can decide a whole chunk at once.
 	zones []Zone
 }
 

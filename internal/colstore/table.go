@@ -346,14 +346,14 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		idBytes += len(segs[rf.s].IDs.At(rf.r))
 	}
 	ids := NewIDBuilder(n, idBytes)
-	wide := make([][]uint32, len(out.Cols))
+	codes := make([]*CodeBuilder, len(out.Cols))
 	nums := make([][]float64, len(out.Cols))
 	ints := make([][]int64, len(out.Cols))
 	for c, k := range t.kinds {
 		switch {
 		case c == t.createdCol:
 		case k == Strings || k == Bools:
-			wide[c] = make([]uint32, n)
+			codes[c] = NewCodeBuilder(n)
 		case k == Ints:
 			ints[c] = make([]int64, n)
 		case k == Floats:
@@ -365,8 +365,8 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		ids.Add(s.IDs.At(rf.r))
 		out.Created[i] = s.Created[rf.r]
 		for c := range out.Cols {
-			if o := wide[c]; o != nil {
-				o[i] = s.Cols[c].Codes.At(rf.r)
+			if b := codes[c]; b != nil {
+				b.Set(i, s.Cols[c].Codes.At(rf.r))
 			}
 			if o := ints[c]; o != nil {
 				o[i] = s.Int(c, rf.r)
@@ -376,9 +376,9 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 			}
 		}
 	}
-	for c, w := range wide {
-		if w != nil {
-			out.Cols[c].Codes = Narrow(w)
+	for c, b := range codes {
+		if b != nil {
+			out.Cols[c].Codes = b.Codes()
 		}
 		if v := nums[c]; v != nil {
 			out.Cols[c] = Numbers(v)
