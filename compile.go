@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/convreport/convreport/internal/civil"
@@ -238,17 +239,19 @@ func bindPred(p *filter.Pred, env FilterEnv) *filter.Pred {
 	return &q
 }
 
-// filterCache compiles each distinct filter text once per run.
+// filterCache compiles each distinct filter text once per run, and asks
+// the engine's memo first when there is one.
 type filterCache struct {
 	opts FilterOptions
 	m    map[string]*Filter
+	memo *filterMemo
 }
 
 func (fc *filterCache) compile(s *Schema, src string) (*Filter, error) {
 	if f, ok := fc.m[src]; ok {
 		return f, nil
 	}
-	f, err := fc.opts.Compile(s, src)
+	f, err := fc.memo.compile(fc.opts, s, src)
 	if err != nil {
 		return nil, err
 	}
@@ -256,6 +259,51 @@ func (fc *filterCache) compile(s *Schema, src string) (*Filter, error) {
 		fc.m = map[string]*Filter{}
 	}
 	fc.m[src] = f
+	return f, nil
+}
+
+// filterMemo keeps an engine's compiled filters across runs. A dashboard
+// or a drill-down runs the same few filters again and again, and compiling
+// one through expr-lang costs more than a drill-down's whole scan. A
+// Filter is immutable and its Schema too, so one compiled filter serves
+// every run; the memo is bounded, and starts over when full.
+type filterMemo struct {
+	mu sync.Mutex
+	m  map[filterKey]*Filter
+}
+
+type filterKey struct {
+	schema *Schema
+	src    string
+}
+
+// maxMemoFilters bounds a memo: far more distinct filters than a set of
+// dashboards runs, few enough that their programs stay small.
+const maxMemoFilters = 1024
+
+// compile returns src compiled against s with opts, from the memo when it
+// is there. A nil memo compiles every time. Errors are not kept.
+func (fm *filterMemo) compile(opts FilterOptions, s *Schema, src string) (*Filter, error) {
+	if fm == nil {
+		return opts.Compile(s, src)
+	}
+	k := filterKey{s, src}
+	fm.mu.Lock()
+	f, ok := fm.m[k]
+	fm.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	f, err := opts.Compile(s, src)
+	if err != nil {
+		return nil, err
+	}
+	fm.mu.Lock()
+	if len(fm.m) >= maxMemoFilters || fm.m == nil {
+		fm.m = make(map[filterKey]*Filter)
+	}
+	fm.m[k] = f
+	fm.mu.Unlock()
 	return f, nil
 }
 

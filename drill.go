@@ -25,7 +25,8 @@ type Drill struct {
 	// Columns are the report's display properties (or a default set).
 	Columns []Property
 	t       *Table
-	refs    []exec.RowRef
+	sel     *exec.Selection
+	refs    []exec.RowRef // every row, once SortBy has ordered them
 	maxPage int
 	biz     *bizHours // the report's business hours, for duration columns
 }
@@ -46,7 +47,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	if err != nil {
 		return nil, err
 	}
-	plans, err := compileAll(e.src.Schema(), []Report{r}, rq, e.limits)
+	plans, err := e.compileAll([]Report{r}, rq)
 	if err != nil {
 		return nil, err
 	}
@@ -102,8 +103,10 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339), pl.bucket)
 	}
 	// The point's dimension values, bucket and "the metric applies" join
-	// the filter as leaves, so the scan selects the rows column-wise.
-	where := []*filter.Pred{pl.Pred}
+	// the filter as leaves, so the scan selects the rows column-wise. They
+	// come first: they select fewest rows, and each leaf tests only the
+	// rows those before it kept.
+	var where []*filter.Pred
 	if want == nil {
 		for j, dp := range pl.dimProps {
 			d := p.Dimensions[j]
@@ -130,8 +133,9 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(t.schema, pl.measure.Metric.property()).field()})
 	}
 
+	where = append(where, pl.Pred)
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
-	d.refs, err = exec.Select(ctx, t.x, pl.Plan, &filter.Pred{Op: filter.And, Kids: where}, filter.Env(env), l, want, e.workers)
+	d.sel, err = exec.Select(ctx, t.x, pl.Plan, &filter.Pred{Op: filter.And, Kids: where}, filter.Env(env), l, want, e.workers)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +189,7 @@ func drillColumns(s *Schema, r Report) []Property {
 }
 
 // Len returns the number of conversations behind the point.
-func (d *Drill) Len() int { return len(d.refs) }
+func (d *Drill) Len() int { return d.sel.Len() }
 
 // SortBy orders the rows by a property, unknown values last, ties by ID.
 func (d *Drill) SortBy(property string, desc bool) error {
@@ -201,6 +205,13 @@ func (d *Drill) SortBy(property string, desc bool) error {
 			v, ok := d.t.x.MetricOf(seg, row, m, d.biz)
 			return time.Duration(v), ok
 		}
+	}
+	if d.refs == nil {
+		refs, err := d.sel.Refs()
+		if err != nil {
+			return fmt.Errorf("convreport: drill-down sort: %w", err)
+		}
+		d.refs = refs
 	}
 	slices.SortStableFunc(d.refs, func(a, b exec.RowRef) int {
 		sa, sb := d.t.cols.Segments()[a.Seg], d.t.cols.Segments()[b.Seg]
@@ -250,7 +261,25 @@ func compareValues(a, b any) int {
 }
 
 // All yields every conversation behind the point, in the current order.
-func (d *Drill) All() iter.Seq[Conversation] { return d.rows(0, len(d.refs)) }
+// Rows are listed a batch at a time, so that All does not hold them all.
+func (d *Drill) All() iter.Seq[Conversation] {
+	return func(yield func(Conversation) bool) {
+		const batch = 4096
+		for offset := 0; offset < d.Len(); offset += batch {
+			// Listing evaluates the rows DrillDown evaluated without
+			// error, so it does not fail here.
+			refs, err := d.refsAt(offset, batch)
+			if err != nil {
+				return
+			}
+			for c := range d.yield(refs) {
+				if !yield(c) {
+					return
+				}
+			}
+		}
+	}
+}
 
 // Page yields at most limit conversations from offset, in the current
 // order. A limit over the engine's page size ([Limits.MaxPageSize]) is a
@@ -262,13 +291,25 @@ func (d *Drill) Page(offset, limit int) (iter.Seq[Conversation], error) {
 	if limit > d.maxPage {
 		return nil, &LimitError{Limit: "drill-down page size", Max: d.maxPage, Got: limit}
 	}
-	return d.rows(offset, limit), nil
+	refs, err := d.refsAt(offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return d.yield(refs), nil
 }
 
-func (d *Drill) rows(offset, limit int) iter.Seq[Conversation] {
+// refsAt returns at most limit rows from offset, in the current order.
+func (d *Drill) refsAt(offset, limit int) ([]exec.RowRef, error) {
+	if d.refs == nil {
+		return d.sel.Slice(offset, limit)
+	}
+	return d.refs[min(offset, len(d.refs)):min(len(d.refs), offset+limit)], nil
+}
+
+// yield yields the conversations of refs.
+func (d *Drill) yield(refs []exec.RowRef) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
-		for i := offset; i < min(len(d.refs), offset+limit); i++ {
-			ref := d.refs[i]
+		for _, ref := range refs {
 			if !yield(d.t.conversation(d.t.cols.Segments()[ref.Seg], int(ref.Row))) {
 				return
 			}

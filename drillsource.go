@@ -118,7 +118,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		return nil, nil, err
 	}
 	s := e.src.Schema()
-	plans, err := compileAll(s, []Report{r}, rq, e.limits)
+	plans, err := e.compileAll([]Report{r}, rq)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,6 +16,9 @@ type Engine struct {
 	src     Source
 	workers int
 	limits  Limits
+	// filters keeps compiled filters across runs; the engine's filter
+	// limits never change, so they need not be part of its key.
+	filters filterMemo
 }
 
 // Option configures an [Engine].
@@ -75,7 +78,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if err != nil {
 		return nil, err
 	}
-	plans, err := compileAll(e.src.Schema(), reports, rq, e.limits)
+	plans, err := e.compileAll(reports, rq)
 	if err != nil {
 		return nil, err
 	}
@@ -163,9 +166,10 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 	return declined, nil
 }
 
-func compileAll(s *Schema, reports []Report, rq resolved, lim Limits) ([]*compiled, error) {
+func (e *Engine) compileAll(reports []Report, rq resolved) ([]*compiled, error) {
+	s, lim := e.src.Schema(), e.limits
 	plans := make([]*compiled, len(reports))
-	fc := &filterCache{opts: lim.Filter}
+	fc := &filterCache{opts: lim.Filter, memo: &e.filters}
 	memo := map[string]*bizHours{}
 	for i, r := range reports {
 		p, err := compileReport(s, r, rq, fc, lim)

@@ -24,6 +24,10 @@ type Table struct {
 	schema *Schema
 	cols   *colstore.Table
 	x      *exec.Table // the same snapshot as the executor reads it
+	// decode rebuilds one column of a row into a Conversation, one
+	// function per stored column: a drill-down page decodes its rows
+	// without boxing built-in values or looking fields up per row.
+	decode []func(cv *Conversation, seg *colstore.Segment, r int)
 }
 
 // newTable wraps a column store snapshot of conversations under s.
@@ -47,7 +51,43 @@ func newTable(s *Schema, cols *colstore.Table) *Table {
 		}
 	}
 	t.x = x
+	for c, p := range s.props {
+		if p.Derived || p.Name == "ID" {
+			continue
+		}
+		t.decode = append(t.decode, t.decoder(c, p))
+	}
 	return t
+}
+
+// decoder returns the function that sets property p, column c, of a row.
+func (t *Table) decoder(c int, p Property) func(*Conversation, *colstore.Segment, int) {
+	f := storedField(p)
+	switch {
+	case f != nil && f.str != nil:
+		return func(cv *Conversation, seg *colstore.Segment, r int) {
+			if k := seg.Cols[c].Codes.At(r); k != 0 {
+				*f.str(cv) = t.cols.Dict(c)[k]
+			}
+		}
+	case f != nil && f.time != nil:
+		return func(cv *Conversation, seg *colstore.Segment, r int) {
+			if v := seg.Int(c, r); v != colstore.Null {
+				*f.time(cv) = unixTime(v)
+			}
+		}
+	case f != nil && f.count != nil:
+		return func(cv *Conversation, seg *colstore.Segment, r int) {
+			if v := seg.Cols[c].Number(r); !math.IsNaN(v) {
+				*f.count(cv) = int(v)
+			}
+		}
+	}
+	return func(cv *Conversation, seg *colstore.Segment, r int) {
+		if v, ok := t.value(seg, c, r); ok {
+			setProperty(cv, p, v)
+		}
+	}
 }
 
 // derivedMetrics finds the metric of each derived duration.
@@ -388,15 +428,8 @@ func timeField(p Property) func(*Conversation) time.Time {
 func (t *Table) conversation(seg *colstore.Segment, r int) Conversation {
 	var cv Conversation
 	cv.ID = seg.IDs.At(r)
-	for c, p := range t.schema.props {
-		if p.Derived {
-			continue
-		}
-		v, ok := t.value(seg, c, r)
-		if !ok {
-			continue
-		}
-		setProperty(&cv, p, v)
+	for _, d := range t.decode {
+		d(&cv, seg, r)
 	}
 	return cv
 }

@@ -1,5 +1,10 @@
 package colstore
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // Codes holds a column's dictionary codes at the narrowest width that fits
 // the segment's largest code: most helpdesk columns (channel, status,
 // inbox, rep) have a few dozen values and take one byte a row. Exactly one
@@ -58,13 +63,59 @@ func EqBits[C Code](codes []C, want uint32, in, out *Mask) {
 		return
 	}
 	w := C(want)
-	for k := 0; k < (n+63)/64; k++ {
+	k := 0
+	if c8, ok := any(codes).([]uint8); ok {
+		k = eqBits8(c8, uint8(want), in, out)
+	}
+	for ; k < (n+63)/64; k++ {
 		var b uint64
 		for j, c := range codes[k*64 : min(k*64+64, n)] {
 			b |= B2U(c == w) << j
 		}
 		out[k] = in[k] & b
 	}
+}
+
+// sparseWord is how many rows of a word eqBits8 tests one by one rather
+// than all 64 eight at a time.
+const sparseWord = 6
+
+// eqBits8 is EqBits over one-byte codes, eight at a time, for every whole
+// word of 64 rows; it returns how many words it did. A drill-down's
+// "rep is X" test runs over every row of its range, and most columns a
+// report groups by take one byte a row.
+func eqBits8(codes []uint8, want uint8, in, out *Mask) int {
+	const (
+		ones  = 0x0101010101010101
+		low7  = 0x7f7f7f7f7f7f7f7f
+		lanes = 0x0102040810204080 // moves the low bit of byte i to bit 56+i
+	)
+	pat := uint64(want) * ones
+	words := len(codes) / 64
+	for k := range words {
+		row := codes[k*64 : k*64+64 : k*64+64]
+		if bits.OnesCount64(in[k]) <= sparseWord {
+			// Few rows left to test, as after a selective test: test
+			// those alone.
+			var b uint64
+			for m := in[k]; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros64(m)
+				b |= B2U(row[j] == want) << j
+			}
+			out[k] = b
+			continue
+		}
+		var b uint64
+		for j := range 8 {
+			x := binary.LittleEndian.Uint64(row[j*8:]) ^ pat
+			// The high bit of a byte of z is set exactly when the byte of
+			// x is zero: the low seven bits carry into it when any is set.
+			z := ^(((x & low7) + low7) | x | low7)
+			b |= ((z >> 7) * lanes >> 56) << (j * 8)
+		}
+		out[k] = in[k] & b
+	}
+	return words
 }
 
 // MatchBits sets the bits of rows whose code is marked in match, and'ed

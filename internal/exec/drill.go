@@ -4,6 +4,7 @@ import (
 	"context"
 	mbits "math/bits"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -15,61 +16,160 @@ import (
 // RowRef is one row of a table: its segment and its position there.
 type RowRef struct{ Seg, Row int32 }
 
-// Select returns the rows behind a point of plan p, in creation order
-// (ties by ID): those within p's date range that pass where, whose group
-// key keep accepts (nil accepts every key), and, for an SLA plan, that
-// breached the target. Chunks are shared out among the workers; each
-// chunk's rows are kept apart and joined in order.
-func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filter.Env, l Layout, keep func(key uint64) bool, workers int) ([]RowRef, error) {
-	ec := NewCtx(ctx, t)
-	cp := ec.Prepare(where, env)
+// Selection is the rows of a drill-down, in creation order (ties by ID).
+// Select counts them chunk by chunk and keeps only the counts; a page
+// evaluates again the few chunks that hold its rows. A drill-down usually
+// shows its count and first page, and writing down tens of thousands of
+// rows costs more than finding them. A Selection is not changed after
+// Select returns it, and is safe for concurrent use; a nil one selects
+// nothing.
+type Selection struct {
+	chunks []selChunk
+	total  int
+	refs   []RowRef // the whole list, when the table has several segments
+	// rows sets the bits of chunk k's selected rows in m.
+	rows func(lc *LeafCache, k int, m *colstore.Mask) error
+	ec   *Ctx // for rows, not cancelled with the context Select ran under
+}
+
+// selChunk is one chunk of rows with at least one selected.
+type selChunk struct {
+	k      int // the chunk, as rows numbers them
+	seg    int
+	base   int
+	before int // selected rows in the chunks before this one
+}
+
+// Len returns the number of rows selected.
+func (s *Selection) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.total
+}
+
+// Refs returns every row, in order, as a new slice.
+func (s *Selection) Refs() ([]RowRef, error) {
+	if s == nil {
+		return nil, nil
+	}
+	return s.Slice(0, s.total)
+}
+
+// Slice returns at most limit rows from offset, in order, as a new slice;
+// it evaluates only the chunks that hold them. It fails only as the
+// Select that made s would have.
+func (s *Selection) Slice(offset, limit int) ([]RowRef, error) {
+	if s == nil || offset < 0 || limit <= 0 || offset >= s.total {
+		return nil, nil
+	}
+	end := min(s.total, offset+limit)
+	if s.refs != nil {
+		return slices.Clone(s.refs[offset:end]), nil
+	}
+	out := make([]RowRef, 0, end-offset)
+	lc := NewLeafCache(s.ec)
+	// The first chunk holding row offset: the last whose before ≤ offset.
+	i := sort.Search(len(s.chunks), func(i int) bool { return s.chunks[i].before > offset }) - 1
+	skip := offset - s.chunks[i].before
+	var m colstore.Mask
+	for ; i < len(s.chunks) && len(out) < end-offset; i++ {
+		c := s.chunks[i]
+		if err := s.rows(lc, c.k, &m); err != nil {
+			return nil, err
+		}
+		for w, b := range m {
+			for ; b != 0 && len(out) < end-offset; b &= b - 1 {
+				if skip > 0 {
+					skip--
+					continue
+				}
+				out = append(out, RowRef{int32(c.seg), int32(c.base + w*64 + mbits.TrailingZeros64(b))})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Select returns the rows behind a point of plan p: those within p's date
+// range that pass where, whose group key keep accepts (nil accepts every
+// key), and, for an SLA plan, that breached the target. Chunks are shared
+// out among the workers.
+func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filter.Env, l Layout, keep func(key uint64) bool, workers int) (*Selection, error) {
 	type item struct{ seg, base, lo, hi int }
-	var items []item
 	segs := t.Store.Segments()
+	chunks := 0
+	for _, seg := range segs {
+		lo, hi := p.RowRange(seg)
+		if lo < hi {
+			chunks += (hi-1)/colstore.ChunkRows - lo/colstore.ChunkRows + 1
+		}
+	}
+	items := make([]item, 0, chunks)
 	for si, seg := range segs {
 		lo, hi := p.RowRange(seg)
 		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
 			items = append(items, item{si, base, lo, hi})
 		}
 	}
-	found := make([][]RowRef, len(items))
+	// The evaluation is kept for pages, and so runs under a context that a
+	// finished request does not cancel; the workers check ctx themselves.
+	ec := NewCtx(context.WithoutCancel(ctx), t)
+	cp := ec.Prepare(where, env)
+	rows := func(lc *LeafCache, k int, m *colstore.Mask) error {
+		it := items[k]
+		seg := segs[it.seg]
+		n := min(colstore.ChunkRows, seg.N-it.base)
+		*m = t.Store.Live(it.seg, it.base, n)
+		ClipRange(m, it.base, n, it.lo, it.hi)
+		lc.Reset()
+		if err := cp.Eval(ec, lc, seg, it.base, n, m, m); err != nil {
+			return err
+		}
+		if keep == nil && p.SLA == nil {
+			return nil
+		}
+		for w := range (n + 63) / 64 {
+			for b := m[w]; b != 0; b &= b - 1 {
+				j := mbits.TrailingZeros64(b)
+				r := it.base + w*64 + j
+				if (keep != nil && !keep(p.RowKey(seg, r, l))) ||
+					(p.SLA != nil && !p.SLA.Breached(ec, seg, r)) { // an SLA point lists its breaches
+					m[w] &^= 1 << j
+				}
+			}
+		}
+		return nil
+	}
+	counts := make([]int, len(items))
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
+	// fail keeps the first error; taking the address of an err declared
+	// in the loop would move every iteration's err to the heap.
+	fail := func(err error) { failed.CompareAndSwap(nil, &err) }
 	var wg sync.WaitGroup
 	for range max(1, min(workers, len(items))) {
 		wg.Go(func() {
 			lc := NewLeafCache(ec)
+			var m colstore.Mask
 			for failed.Load() == nil {
 				k := int(next.Add(1)) - 1
 				if k >= len(items) {
 					return
 				}
 				if err := ctx.Err(); err != nil {
-					failed.CompareAndSwap(nil, &err)
+					fail(err)
 					return
 				}
-				it := items[k]
-				seg := segs[it.seg]
-				n := min(colstore.ChunkRows, seg.N-it.base)
-				m := t.Store.Live(it.seg, it.base, n)
-				ClipRange(&m, it.base, n, it.lo, it.hi)
-				lc.Reset()
-				if err := cp.Eval(ec, lc, seg, it.base, n, &m, &m); err != nil {
-					failed.CompareAndSwap(nil, &err)
+				if err := rows(lc, k, &m); err != nil {
+					fail(err)
 					return
 				}
-				for w := 0; w < (n+63)/64; w++ {
-					for b := m[w]; b != 0; b &= b - 1 {
-						r := it.base + w*64 + mbits.TrailingZeros64(b)
-						if keep != nil && !keep(p.RowKey(seg, r, l)) {
-							continue
-						}
-						if p.SLA != nil && !p.SLA.Breached(ec, seg, r) {
-							continue // an SLA point lists its breaches
-						}
-						found[k] = append(found[k], RowRef{int32(it.seg), int32(r)})
-					}
+				c := 0
+				for _, w := range m {
+					c += mbits.OnesCount64(w)
 				}
+				counts[k] = c
 			}
 		})
 	}
@@ -77,20 +177,32 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	if err := failed.Load(); err != nil {
 		return nil, *err
 	}
-	var refs []RowRef
-	for _, f := range found {
-		refs = append(refs, f...)
+	nonempty := 0
+	for _, c := range counts {
+		nonempty += min(c, 1)
+	}
+	sel := &Selection{chunks: make([]selChunk, 0, nonempty), rows: rows, ec: ec}
+	for k, c := range counts {
+		if c > 0 {
+			sel.chunks = append(sel.chunks, selChunk{k, items[k].seg, items[k].base, sel.total})
+			sel.total += c
+		}
 	}
 	if len(segs) > 1 {
 		// Each segment is in creation order; the list must be as a whole.
+		refs, err := sel.Slice(0, sel.total)
+		if err != nil {
+			return nil, err
+		}
 		slices.SortFunc(refs, func(a, b RowRef) int {
 			if colstore.RowLess(segs[a.Seg], int(a.Row), segs[b.Seg], int(b.Row)) {
 				return -1
 			}
 			return 1
 		})
+		sel.refs, sel.chunks = refs, nil
 	}
-	return refs, nil
+	return sel, nil
 }
 
 // RowKey returns the group key of row r, which passed the plan's filter

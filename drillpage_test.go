@@ -1,0 +1,113 @@
+package convreport_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/memory"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDrillDownPagesMatchARowByRowReference drills into points whose rows
+// spread over several chunks of the column store, and checks Len, every
+// page at random offsets, and All against the conversations picked one by
+// one from the input. A point whose value no conversation has drills to
+// nothing.
+func TestDrillDownPagesMatchARowByRowReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	start := at("2025-03-01T00:00:00Z")
+	inboxes := []string{"Sales", "Support", "Billing"}
+	cs := make([]convreport.Conversation, 60000)
+	for i := range cs {
+		ch := convreport.Chat
+		if rng.IntN(3) == 0 {
+			ch = convreport.Email
+		}
+		cs[i] = convreport.Conversation{ID: fmt.Sprintf("c%05d", i), Channel: ch, Inbox: inboxes[rng.IntN(len(inboxes))],
+			// Several conversations share each minute: ties go by ID.
+			CreatedAt: start.Add(time.Duration(rng.IntN(60000)) * time.Minute)}
+	}
+	src, err := memory.New(cs)
+	require.NoError(t, err)
+	eng := convreport.NewEngine(src)
+	q := convreport.Query{From: start, To: start.Add(30000 * time.Minute)}
+	r := convreport.Report{Name: "chats by inbox", Filter: `Channel == "chat"`, Dimensions: []string{"Inbox"}}
+	res, err := eng.Run(context.Background(), q, r)
+	require.NoError(t, err)
+	require.Len(t, res[0].Points, len(inboxes))
+	for _, p := range res[0].Points {
+		inbox := p.Dimensions[0].Value
+		var want []string
+		for _, c := range cs {
+			if c.Channel == convreport.Chat && c.Inbox == inbox && !c.CreatedAt.Before(q.From) && c.CreatedAt.Before(q.To) {
+				want = append(want, c.ID)
+			}
+		}
+		slices.SortFunc(want, func(a, b string) int {
+			ca, cb := cs[idIndex(a)], cs[idIndex(b)]
+			if d := ca.CreatedAt.Compare(cb.CreatedAt); d != 0 {
+				return d
+			}
+			return compareStrings(a, b)
+		})
+		d, err := eng.DrillDown(context.Background(), q, r, p)
+		require.NoError(t, err)
+		require.Equal(t, len(want), d.Len(), inbox)
+		require.Greater(t, len(want), 4096, "the point's rows span chunks")
+		var all []string
+		for c := range d.All() {
+			all = append(all, c.ID)
+		}
+		require.Equal(t, want, all, "%s: All", inbox)
+		for range 30 {
+			off, lim := rng.IntN(len(want)+20), rng.IntN(convreport.MaxPageSize+1)
+			page, err := d.Page(off, lim)
+			require.NoError(t, err)
+			var got []string
+			for c := range page {
+				got = append(got, c.ID)
+			}
+			exp := want[min(off, len(want)):min(len(want), off+lim)]
+			if len(exp) == 0 {
+				exp = nil
+			}
+			require.Equal(t, exp, got, "%s: Page(%d, %d)", inbox, off, lim)
+		}
+	}
+
+	none := res[0].Points[0]
+	none.Dimensions = slices.Clone(none.Dimensions)
+	none.Dimensions[0].Value = "No such inbox"
+	d, err := eng.DrillDown(context.Background(), q, r, none)
+	require.NoError(t, err)
+	require.Zero(t, d.Len())
+	page, err := d.Page(0, 10)
+	require.NoError(t, err)
+	for c := range page {
+		t.Fatalf("a point no conversation has lists %s", c.ID)
+	}
+	for c := range d.All() {
+		t.Fatalf("a point no conversation has lists %s", c.ID)
+	}
+}
+
+func idIndex(id string) int {
+	var i int
+	fmt.Sscanf(id, "c%05d", &i)
+	return i
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

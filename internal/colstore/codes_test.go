@@ -1,0 +1,47 @@
+package colstore
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestEqBitsMatchesRowByRow checks the eight-at-a-time path of one-byte
+// codes against a test of each row, on lengths that end inside a word and
+// on masks with empty, sparse and full words.
+func TestEqBitsMatchesRowByRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 1000, ChunkRows} {
+		for trial := range 20 {
+			codes := make([]uint8, n)
+			top := 1 + rng.IntN(255)
+			if trial%3 == 0 {
+				top = 2 // most rows match: every bit position is hit
+			}
+			for i := range codes {
+				codes[i] = uint8(rng.IntN(top + 1))
+			}
+			var in Mask
+			for k := range in {
+				switch rng.IntN(4) {
+				case 0:
+				case 1: // a few rows left, as after a selective test
+					in[k] = rng.Uint64() & rng.Uint64() & rng.Uint64() & rng.Uint64()
+				default:
+					in[k] = rng.Uint64()
+				}
+				if trial%2 == 0 {
+					in[k] = ^uint64(0)
+				}
+			}
+			want := uint8(rng.IntN(top + 1))
+			var got Mask
+			EqBits(codes, uint32(want), &in, &got)
+			for r := range (n + 63) / 64 * 64 {
+				exp := r < n && codes[r] == want && in[r/64]>>(r%64)&1 == 1
+				if has := got[r/64]>>(r%64)&1 == 1; has != exp {
+					t.Fatalf("n=%d trial %d: row %d: got %v, want %v (code %d, want %d)", n, trial, r, has, exp, codes[min(r, n-1)], want)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package exec
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/convreport/convreport/internal/colstore"
+)
+
+// TestSelectionSliceListsRowsInOrder builds selections of random chunk
+// masks, some empty, and checks every page of each against the rows listed one bit at
+// a time.
+func TestSelectionSliceListsRowsInOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 50 {
+		var masks []*colstore.Mask
+		sel := &Selection{ec: NewCtx(context.Background(), nil), rows: func(_ *LeafCache, k int, m *colstore.Mask) error {
+			*m = *masks[k]
+			return nil
+		}}
+		var want []RowRef
+		for k := range rng.IntN(6) {
+			m := new(colstore.Mask)
+			for w := range m {
+				switch rng.IntN(3) {
+				case 0:
+				case 1:
+					m[w] = rng.Uint64() & rng.Uint64()
+				default:
+					m[w] = ^uint64(0)
+				}
+			}
+			base := k * colstore.ChunkRows
+			n := 0
+			for r := range colstore.ChunkRows {
+				if m[r/64]>>(r%64)&1 == 1 {
+					want = append(want, RowRef{0, int32(base + r)})
+					n++
+				}
+			}
+			masks = append(masks, m)
+			if n > 0 {
+				sel.chunks = append(sel.chunks, selChunk{k: k, base: base, before: sel.total})
+				sel.total += n
+			}
+		}
+		if sel.Len() != len(want) {
+			t.Fatalf("trial %d: Len %d, want %d", trial, sel.Len(), len(want))
+		}
+		if got, err := sel.Refs(); err != nil || (!slices.Equal(got, want) && len(want) > 0) {
+			t.Fatalf("trial %d: Refs differ (%v)", trial, err)
+		}
+		for range 20 {
+			off, lim := rng.IntN(len(want)+10), rng.IntN(300)
+			got, err := sel.Slice(off, lim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var exp []RowRef
+			if off < len(want) {
+				exp = want[off:min(len(want), off+lim)]
+			}
+			if !slices.Equal(got, exp) {
+				t.Fatalf("trial %d: Slice(%d, %d): got %d rows, want %d (first %v, want %v)", trial, off, lim, len(got), len(exp), got[:min(1, len(got))], exp[:min(1, len(exp))])
+			}
+		}
+	}
+}
