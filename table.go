@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"time"
@@ -241,23 +242,36 @@ func (t *Table) check(cs []Conversation, replace bool) error {
 	if replace {
 		return joinValidation(errs)
 	}
-	// Duplicates within the batch: sort positions by ID, compare neighbours.
-	order := make([]int32, 0, len(cs))
+	// Duplicates within the batch: order positions by a hash of the ID and
+	// compare the IDs within each run of equal hashes. Runs keep position
+	// order, so the first of several equal IDs comes first.
+	var order []int32
 	for i := range cs {
 		if valid[i] {
 			order = append(order, int32(i))
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(cs[a].ID, cs[b].ID) })
-	for k := 1; k < len(order); k++ {
-		i, prev := order[k], order[k-1]
-		if cs[i].ID == cs[prev].ID {
-			first := prev
-			for k2 := k - 1; k2 > 0 && cs[order[k2-1]].ID == cs[i].ID; k2-- {
-				first = order[k2-1]
-			}
-			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
+	seed := maphash.MakeSeed()
+	hs := make([]uint32, len(order))
+	for k, i := range order {
+		hs[k] = uint32(maphash.String(seed, cs[i].ID))
+	}
+	sorted, at := colstore.SortedByKey(hs)
+	for lo := 0; lo < len(sorted); {
+		hi := lo + 1
+		for hi < len(sorted) && sorted[hi] == sorted[lo] {
+			hi++
 		}
+		for k := lo + 1; k < hi; k++ {
+			i := order[at[k]]
+			for k2 := lo; k2 < k; k2++ {
+				if first := order[at[k2]]; cs[first].ID == cs[i].ID {
+					errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
+					break
+				}
+			}
+		}
+		lo = hi
 	}
 	// Duplicates of rows already in the table, through each segment's
 	// index of ID hashes.
@@ -410,10 +424,16 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 // stringField reads a built-in string field as reports see it, without
 // boxing it; nil for custom properties.
 func stringField(p Property) func(*Conversation) string {
-	if f := storedField(p); f != nil && f.str != nil {
-		return f.reported
+	f := storedField(p)
+	switch {
+	case f == nil || f.str == nil:
+		return nil
+	case f.shown != nil:
+		return f.shown
 	}
-	return nil
+	// Not the method value f.reported, which copies the Field per call.
+	str := f.str
+	return func(c *Conversation) string { return *str(c) }
 }
 
 // timeField reads a built-in time field; nil for custom properties.

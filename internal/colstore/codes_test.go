@@ -2,6 +2,7 @@ package colstore
 
 import (
 	"math/rand/v2"
+	"sort"
 	"testing"
 )
 
@@ -40,6 +41,36 @@ func TestEqBitsMatchesRowByRow(t *testing.T) {
 				exp := r < n && codes[r] == want && in[r/64]>>(r%64)&1 == 1
 				if has := got[r/64]>>(r%64)&1 == 1; has != exp {
 					t.Fatalf("n=%d trial %d: row %d: got %v, want %v (code %d, want %d)", n, trial, r, has, exp, codes[min(r, n-1)], want)
+				}
+			}
+		}
+	}
+}
+
+// TestSortedByKeyIsAStableSort checks the radix sort against sorting the
+// positions with the standard library, on keys with many ties and on keys
+// that differ only in high bits.
+func TestSortedByKeyIsAStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 100, 5000} {
+		for _, spread := range []func() uint32{
+			func() uint32 { return rng.Uint32() },
+			func() uint32 { return uint32(rng.IntN(7)) },
+			func() uint32 { return uint32(rng.IntN(4)) << 29 },
+		} {
+			keys := make([]uint32, n)
+			for i := range keys {
+				keys[i] = spread()
+			}
+			want := make([]int32, n)
+			for i := range want {
+				want[i] = int32(i)
+			}
+			sort.SliceStable(want, func(a, b int) bool { return keys[want[a]] < keys[want[b]] })
+			gotKeys, got := SortedByKey(keys)
+			for i := range want {
+				if got[i] != want[i] || gotKeys[i] != keys[want[i]] {
+					t.Fatalf("n=%d: position %d: got row %d key %d, want row %d key %d", n, i, got[i], gotKeys[i], want[i], keys[want[i]])
 				}
 			}
 		}

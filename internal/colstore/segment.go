@@ -1,10 +1,8 @@
 package colstore
 
 import (
-	"cmp"
 	"hash/maphash"
 	"math"
-	"slices"
 )
 
 // Null marks an unknown value in an int column.
@@ -194,20 +192,11 @@ func (s *Segment) Zone(c, base, n int) (Zone, bool) {
 // IndexIDs builds the segment's index of ID hashes, with the seed of the
 // table's dictionaries ([Dicts.Seed]).
 func (s *Segment) IndexIDs(seed maphash.Seed) {
-	type entry struct {
-		h uint32
-		r int32
+	hs := make([]uint32, s.N)
+	for r := range hs {
+		hs[r] = idHash(seed, s.IDs.At(r))
 	}
-	es := make([]entry, s.N)
-	for r := range es {
-		es[r] = entry{idHash(seed, s.IDs.At(r)), int32(r)}
-	}
-	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
-	s.idHash = make([]uint32, s.N)
-	s.idRow = make([]int32, s.N)
-	for k, e := range es {
-		s.idHash[k], s.idRow[k] = e.h, e.r
-	}
+	s.idHash, s.idRow = SortedByKey(hs)
 }
 
 // idHash is the key of an ID in a segment's index.
