@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"runtime"
@@ -12,12 +13,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/inputerr"
 	"github.com/convreport/convreport/internal/suggest"
 )
@@ -213,7 +216,7 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 // check validates the rows read and their IDs, as ingest does lines.
 func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Conversation, opt ingest.Options) ([]convreport.Conversation, error) {
 	var errs []error
-	ids := make(map[string]int, len(rows))
+	firsts := firstOfEachID(rows)
 	kept := rows[:0]
 	for i := range rows {
 		if i%4096 == 0 {
@@ -222,10 +225,8 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 			}
 		}
 		c := &rows[i]
-		first, dup := ids[c.ID]
-		if !dup && c.ID != "" {
-			ids[c.ID] = i + 1
-		}
+		first := int(firsts[i]) + 1 // the row, from 1, of the first with c's ID
+		dup := first != i+1
 		var err error
 		if verr := schema.Validate(c); verr != nil {
 			var ve *convreport.ValidationError
@@ -254,6 +255,39 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 		kept = nil
 	}
 	return kept, errors.Join(errs...)
+}
+
+// firstOfEachID returns for each row the position of the first row with
+// its ID (itself, if none comes before it). Rows are ordered by a hash of
+// their ID, and IDs compared only within runs of equal hashes: a map of a
+// million IDs costs several times as much.
+func firstOfEachID(rows []convreport.Conversation) []int32 {
+	seed := maphash.MakeSeed()
+	hs := make([]uint32, len(rows))
+	for i := range rows {
+		hs[i] = uint32(maphash.String(seed, rows[i].ID))
+	}
+	sorted, at := colstore.SortedByKey(hs)
+	firsts := make([]int32, len(rows))
+	for lo := 0; lo < len(sorted); {
+		hi := lo + 1
+		for hi < len(sorted) && sorted[hi] == sorted[lo] {
+			hi++
+		}
+		// A run keeps row order: the first equal ID in it is the first.
+		for k := lo; k < hi; k++ {
+			i := at[k]
+			firsts[i] = i
+			for k2 := lo; k2 < k; k2++ {
+				if rows[at[k2]].ID == rows[i].ID {
+					firsts[i] = at[k2]
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	return firsts
 }
 
 // columnsOf matches the file's columns with the fields of schema.
@@ -406,6 +440,17 @@ func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
 type columnDecoder struct {
 	values []parquet.Value
 	intern map[string]string
+	// seen remembers the strings made of the last few byte slices of one
+	// read of values by where their bytes are: the values of a
+	// dictionary-encoded page point into its dictionary, so a repeated
+	// value comes back at the same address, and is found without hashing.
+	seen [256]seenBytes
+}
+
+type seenBytes struct {
+	p *byte
+	n int
+	s string
 }
 
 func newColumnDecoder() *columnDecoder {
@@ -429,6 +474,10 @@ func (d *columnDecoder) decode(col column, chunk parquet.ColumnChunk, rows []con
 		vr := page.Values()
 		for {
 			k, err := vr.ReadValues(d.values)
+			// The values of one read are valid together, so equal
+			// addresses among them are equal bytes; a later read may
+			// reuse the memory for others.
+			d.seen = [256]seenBytes{}
 			if i+k > len(rows) {
 				parquet.Release(page)
 				return fmt.Errorf("holds more values than rows")
@@ -473,13 +522,22 @@ func (d *columnDecoder) str(b []byte, shared bool) string {
 	if !shared {
 		return string(b)
 	}
-	if s, ok := d.intern[string(b)]; ok {
-		return s
+	// Two slices with the same address and length, of one read, hold
+	// the same bytes; seen is cleared at each read.
+	p := unsafe.SliceData(b)
+	a := uintptr(unsafe.Pointer(p))
+	e := &d.seen[uint8(a^a>>8)]
+	if e.p == p && e.n == len(b) && p != nil {
+		return e.s
 	}
-	s := string(b)
-	if len(d.intern) < 4096 {
-		d.intern[s] = s
+	s, ok := d.intern[string(b)]
+	if !ok {
+		s = string(b)
+		if len(d.intern) < 4096 {
+			d.intern[s] = s
+		}
 	}
+	*e = seenBytes{p, len(b), s}
 	return s
 }
 
