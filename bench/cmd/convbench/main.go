@@ -2,7 +2,7 @@
 // naive code, SQLite and DuckDB, on the same generated data in the same
 // run, and prints the table of BENCHMARKS.md:
 //
-//	go run ./bench/cmd/convbench [-n 1000000] [-seed 1] [-sizes 100000,1000000] [-10m]
+//	go run ./bench/cmd/convbench [-n 1000000] [-seed 1] [-sizes 100000,1000000] [-large]
 //
 // For each size it generates the sample data, checks that every way of
 // computing the twelve overview reports gives the engine's numbers (any
@@ -49,7 +49,7 @@ func main() {
 	var (
 		n       = flag.Int("n", 0, "run this one size only (overrides -sizes)")
 		sizes   = flag.String("sizes", "100000,1000000", "comma-separated numbers of conversations")
-		ten     = flag.Bool("10m", false, "add a run at 10,000,000 conversations")
+		large   = flag.Bool("large", false, "run at 10,000,000 conversations instead of the default sizes")
 		o       options
 		noDuck  = flag.Bool("no-duckdb", false, "skip DuckDB")
 		noSQL   = flag.Bool("no-sqlite", false, "skip SQLite")
@@ -63,6 +63,8 @@ func main() {
 	o.sqlite, o.ingest, o.duckdb = !*noSQL, !*noInges, !*noDuck
 	if *n > 0 {
 		o.sizes = []int{*n}
+	} else if *large {
+		o.sizes = []int{10_000_000}
 	} else {
 		for _, s := range strings.Split(*sizes, ",") {
 			v, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(s), "_", ""))
@@ -72,9 +74,6 @@ func main() {
 			}
 			o.sizes = append(o.sizes, v)
 		}
-	}
-	if *ten {
-		o.sizes = append(o.sizes, 10_000_000)
 	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "convbench:", err)
