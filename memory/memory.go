@@ -60,6 +60,15 @@ func New(cs []convreport.Conversation, opts ...Option) (*Source, error) {
 	return s, nil
 }
 
+// FromTable returns a source holding t, a table already built and
+// validated (by [convreport.NewTable], or by a reader that loads a file
+// column by column, as parquetio.Load does).
+func FromTable(t *convreport.Table) *Source {
+	s := &Source{}
+	s.snap.Store(t)
+	return s
+}
+
 // Add appends conversations. It validates them all first; on any error
 // nothing is added. Runs already started keep the snapshot they began with.
 func (s *Source) Add(cs ...convreport.Conversation) error {

@@ -34,4 +34,9 @@
 // Validate, IDs unique): a bad row is a *[RowError] naming the row; a file
 // that is not one of conversations (a required column missing, a column
 // of another type, an unknown column) is a *[FileError].
+//
+// [Load] reads a file into a memory source column by column, without a
+// Conversation per row; it gives what Read then memory.New give, and
+// reads row by row where it must (an invalid row, a repeated ID, custom
+// properties) so that every error is Read's.
 package parquetio

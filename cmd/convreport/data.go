@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"database/sql"
 	"errors"
 	"net/url"
@@ -178,12 +179,13 @@ const formatParquet ingest.Format = "parquet"
 
 func isParquet(path string) bool { return strings.EqualFold(filepath.Ext(path), ".parquet") }
 
-// loadParquet reads a Parquet file written by "import --out x.parquet"
-// (or any file with its columns) into memory; standard input is read
-// whole first, as Parquet is read from its end.
+// loadParquet loads a Parquet file written by "import --out x.parquet"
+// (or any file with its columns) into memory, column by column; standard
+// input is read whole first, as Parquet is read from its end. It returns
+// no rows: the source holds them (see rowsOf).
 func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversation, error) {
 	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: filepath.Base(d.path)}
-	var cs []convreport.Conversation
+	var mem *memory.Source
 	var err error
 	if d.path == "-" {
 		opt.File = "standard input"
@@ -191,21 +193,35 @@ func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversa
 		if rerr != nil {
 			return nil, nil, rerr
 		}
-		cs, err = parquetio.Read(c.ctx, bytes.NewReader(b), int64(len(b)), opt)
+		mem, err = parquetio.Load(c.ctx, bytes.NewReader(b), int64(len(b)), opt)
 	} else {
-		cs, err = parquetio.ReadFile(c.ctx, d.path, opt)
+		mem, err = parquetio.LoadFile(c.ctx, d.path, opt)
 	}
-	if err != nil && (!d.skipInvalid || cs == nil && !isRowErrors(err)) {
+	if mem == nil {
 		return nil, nil, err
 	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "convreport: skipped invalid rows:\n%v\n", err)
 	}
-	mem, err := memory.New(cs)
-	if err != nil {
-		return nil, nil, err
+	return mem, nil, nil
+}
+
+// rowsOf returns the conversations a command holds: cs when it read them
+// row by row, else those of a memory source (nil for a database).
+func rowsOf(src convreport.Source, cs []convreport.Conversation) []convreport.Conversation {
+	mem, ok := src.(*memory.Source)
+	if cs != nil || !ok {
+		return cs
 	}
-	return mem, cs, nil
+	t, err := mem.Table(context.Background())
+	if err != nil {
+		return nil
+	}
+	cs = make([]convreport.Conversation, 0, t.Len())
+	for c := range t.All() {
+		cs = append(cs, c)
+	}
+	return cs
 }
 
 // isRowErrors reports whether err is only bad rows, which --skip-invalid

@@ -168,7 +168,7 @@ func (c *cli) importData(args []string) error {
 	if err != nil {
 		return err
 	}
-	if cs == nil {
+	if cs = rowsOf(src, cs); cs == nil {
 		return usageError("--data must be a .jsonl, .csv or .parquet file")
 	}
 	if isParquet(*out) {

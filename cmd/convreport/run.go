@@ -87,7 +87,7 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 	if err != nil {
 		return err
 	}
-	c.noteEmpty(results, cs)
+	c.noteEmpty(results, src, cs)
 	// Series stop at now and "(no value)" goes last, in every format, as
 	// in the web UI.
 	results = render.ReadableAll(results, q.Now)
@@ -172,13 +172,16 @@ func withTop(reports []convreport.Report, top int) []convreport.Report {
 // noteEmpty says on stderr when nothing fell in the range, and where the
 // data is, since a default "last 30 days" over an old export is a common
 // surprise.
-func (c *cli) noteEmpty(results []convreport.Result, cs []convreport.Conversation) {
+func (c *cli) noteEmpty(results []convreport.Result, src convreport.Source, cs []convreport.Conversation) {
 	for _, r := range results {
 		if r.Matched > 0 {
 			return
 		}
 	}
-	if len(results) == 0 || len(cs) == 0 {
+	if len(results) == 0 {
+		return
+	}
+	if cs = rowsOf(src, cs); len(cs) == 0 {
 		return
 	}
 	lo, hi := cs[0].CreatedAt, cs[0].CreatedAt

@@ -288,6 +288,9 @@ func (c *cli) serve(args []string) error {
 			return err
 		}
 		count = len(cs)
+		if mem, ok := src.(*memory.Source); ok {
+			count = mem.Len()
+		}
 		if *follow {
 			mem, ok := src.(*memory.Source)
 			if !ok {

@@ -32,6 +32,7 @@ import (
 	"github.com/convreport/convreport/bench"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/parquetio"
 )
 
 type options struct {
@@ -135,7 +136,7 @@ const (
 	rCSV1       = "ingest.ReadAll of the CSV file, 1 worker (the sequential reader)"
 	rCSV        = "ingest.ReadAll of the CSV file, default workers"
 	rParquet    = "parquetio.ReadFile of the Parquet file"
-	rParquetSrc = "Parquet file to a ready memory source (parquetio.ReadFile + memory.New)"
+	rParquetSrc = "Parquet file to a ready memory source (parquetio.LoadFile, column by column)"
 )
 
 var rowOrder = []string{rHand, rHandSorted, rEngine, rEngine1, rMap, rNaive, rSQLite, rDuck, rDrill, rNew, rSQLLoad, rDuckLoad, rIngest1, rIngest, rCSV1, rCSV, rParquet, rParquetSrc}
@@ -385,12 +386,24 @@ func measureIngest(ctx context.Context, o options, res *sizeResult, cs []convrep
 				ways = append(ways, bench.Way{Name: f.seq, Fn: func() error { _, err := f.read(path, 1); return err }})
 			}
 			if f.ext == "parquet" {
+				src, err := parquetio.LoadFile(ctx, path, ingest.Options{})
+				if err != nil {
+					return err
+				}
+				t, err := src.Table(ctx)
+				if err != nil {
+					return err
+				}
+				var got []convreport.Conversation
+				for c := range t.All() {
+					got = append(got, c)
+				}
+				if err := bench.SameConversations(cs, got); err != nil {
+					return fmt.Errorf("%s (parquetio.LoadFile): %w", path, err)
+				}
+				res.checked = append(res.checked, "parquetio.LoadFile (the source holds the rows written)")
 				ways = append(ways, bench.Way{Name: rParquetSrc, Fn: func() error {
-					got, err := f.read(path, 0)
-					if err != nil {
-						return err
-					}
-					_, err = memory.New(got)
+					_, err := parquetio.LoadFile(ctx, path, ingest.Options{})
 					return err
 				}})
 			}

@@ -1,0 +1,248 @@
+package convreport
+
+import (
+	"cmp"
+	"hash/maphash"
+	"slices"
+
+	"github.com/convreport/convreport/internal/colstore"
+	"github.com/convreport/convreport/internal/tables"
+)
+
+// A columnar file (Parquet) is decoded column by column into a
+// tables.Columns and built into a Table here, without a Conversation per
+// row: writing each column into a slice of structs touches a row's cache
+// line per value, and most of a load's time went there.
+func init() {
+	tables.Build = func(s any, in *tables.Columns) (any, error) {
+		sc, _ := s.(*Schema)
+		return tableFromColumns(sc, in)
+	}
+}
+
+// columnField is one built-in field and the input column that holds it.
+type columnField struct {
+	f      *Field
+	col    int // its column in the schema
+	strs   *tables.Strings
+	times  []int64
+	counts []int64
+}
+
+// tableFromColumns validates in's rows as Conversation.Validate does and
+// returns them as a Table. Any invalid row or repeated ID, and a schema
+// with custom properties, is tables.ErrNotClean: the row-wise path names
+// each problem (and may skip the rows) as every reader does.
+func tableFromColumns(s *Schema, in *tables.Columns) (*Table, error) {
+	if s == nil {
+		s = DefaultSchema()
+	}
+	n := in.N
+	var fs []columnField
+	for _, p := range s.props {
+		if p.Derived {
+			continue
+		}
+		f := storedField(p)
+		if f == nil {
+			return nil, tables.ErrNotClean // a custom property
+		}
+		cf := columnField{f: f, col: s.index[p.Name], strs: in.Strings[p.Name], times: in.Times[p.Name], counts: in.Counts[p.Name]}
+		if (cf.strs != nil && cf.strs.Vals == nil && len(cf.strs.Idx) != n) || (cf.strs != nil && cf.strs.Vals != nil && len(cf.strs.Vals) != n) ||
+			(cf.times != nil && len(cf.times) != n) || (cf.counts != nil && len(cf.counts) != n) {
+			return nil, tables.ErrNotClean
+		}
+		fs = append(fs, cf)
+	}
+	ids, created := in.Strings["ID"], in.Times["CreatedAt"]
+	if ids == nil || created == nil {
+		return nil, tables.ErrNotClean
+	}
+	fill := func(cv *Conversation, i int) {
+		*cv = Conversation{}
+		for _, cf := range fs {
+			switch {
+			case cf.strs != nil && cf.f.str != nil:
+				*cf.f.str(cv) = cf.strs.At(i)
+			case cf.times != nil && cf.f.time != nil:
+				if v := cf.times[i]; v != tables.Unknown {
+					*cf.f.time(cv) = unixTime(v)
+				}
+			case cf.counts != nil && cf.f.count != nil:
+				if v := cf.counts[i]; v != tables.Unknown {
+					*cf.f.count(cv) = int(v)
+				}
+			}
+		}
+	}
+
+	// Every row, through the one scratch Conversation of its worker: the
+	// rules are Validate's own.
+	const run = 16 << 10
+	bad := make([]bool, (n+run-1)/run)
+	jobs := make([]func(), len(bad))
+	for k := range jobs {
+		jobs[k] = func() {
+			var cv Conversation
+			for i := k * run; i < min(n, (k+1)*run); i++ {
+				fill(&cv, i)
+				if s.Validate(&cv) != nil {
+					bad[k] = true
+					return
+				}
+			}
+		}
+	}
+	colstore.Parallel(jobs)
+	if slices.Contains(bad, true) || repeatsAnID(ids, n) {
+		return nil, tables.ErrNotClean
+	}
+
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	byCreation := func(a, b int32) int {
+		if c := cmp.Compare(created[a], created[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(ids.At(int(a)), ids.At(int(b)))
+	}
+	if !slices.IsSortedFunc(order, byCreation) {
+		slices.SortFunc(order, byCreation)
+	}
+	kinds := make([]colstore.Kind, len(s.props))
+	for i, p := range s.props {
+		kinds[i] = storage(p)
+	}
+	t := newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
+	cols := t.cols.Change(nil, func(d *colstore.Dicts) *colstore.Segment {
+		if n == 0 {
+			return nil
+		}
+		return encodeColumns(s, d, fs, fill, ids, created, order)
+	})
+	return newTable(s, cols), nil
+}
+
+// repeatsAnID reports whether two rows have one ID: rows are ordered by a
+// hash of the ID and compared within runs of equal hashes.
+func repeatsAnID(ids *tables.Strings, n int) bool {
+	seed := maphash.MakeSeed()
+	hs := make([]uint32, n)
+	for i := range hs {
+		hs[i] = uint32(maphash.String(seed, ids.At(i)))
+	}
+	sorted, at := colstore.SortedByKey(hs)
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && sorted[hi] == sorted[lo] {
+			hi++
+		}
+		for k := lo + 1; k < hi; k++ {
+			for k2 := lo; k2 < k; k2++ {
+				if ids.At(int(at[k])) == ids.At(int(at[k2])) {
+					return true
+				}
+			}
+		}
+		lo = hi
+	}
+	return false
+}
+
+// encodeColumns is Table.encode over columns: rows in order, the columns
+// encoded in parallel alongside the ID index.
+func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, created []int64, order []int32) *colstore.Segment {
+	n := len(order)
+	seg := colstore.NewSegment(n, len(s.props))
+	seg.Created = make([]int64, n)
+	idBytes := 0
+	for i := range n {
+		idBytes += len(ids.At(i))
+	}
+	b := colstore.NewIDBuilder(n, idBytes)
+	for r, i := range order {
+		b.Add(ids.At(int(i)))
+		seg.Created[r] = created[i]
+	}
+	seg.IDs = b.Done()
+	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
+	for _, cf := range fs {
+		if cf.f.Name == "ID" || cf.f.Name == "CreatedAt" {
+			continue
+		}
+		jobs = append(jobs, func() { encodeInputColumn(d, seg, cf, fill, order) })
+	}
+	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created
+	colstore.Parallel(jobs)
+	seg.Seal()
+	return seg
+}
+
+// encodeInputColumn stores one input column in seg, in order. A string
+// column given as a dictionary is coded once per distinct value. A field
+// whose reported value differs from the stored one where it is empty (a
+// default channel, a status implied by ClosedAt) is asked of the row.
+func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, fill func(*Conversation, int), order []int32) {
+	n, c := seg.N, cf.col
+	col := &seg.Cols[c]
+	switch {
+	case cf.f.str != nil:
+		codes := colstore.NewCodeBuilder(n)
+		var cv Conversation
+		empty := func(i int32) uint32 {
+			if cf.f.shown == nil {
+				return 0
+			}
+			fill(&cv, int(i))
+			return d.Code(c, cf.f.shown(&cv))
+		}
+		switch st := cf.strs; {
+		case st == nil:
+			for r, i := range order {
+				codes.Set(r, empty(i))
+			}
+		case st.Vals != nil:
+			for r, i := range order {
+				if v := st.Vals[i]; v != "" {
+					codes.Set(r, d.Code(c, v))
+				} else {
+					codes.Set(r, empty(i))
+				}
+			}
+		default:
+			global := make([]uint32, len(st.Dict)+1)
+			for k, v := range st.Dict {
+				global[k+1] = d.Code(c, v)
+			}
+			for r, i := range order {
+				if k := st.Idx[i]; k != 0 {
+					codes.Set(r, global[k])
+				} else {
+					codes.Set(r, empty(i))
+				}
+			}
+		}
+		col.Codes = codes.Codes()
+	case cf.f.time != nil:
+		vals := make([]int64, n)
+		for r, i := range order {
+			vals[r] = colstore.Null
+			if cf.times != nil && cf.times[i] != tables.Unknown {
+				vals[r] = cf.times[i]
+			}
+		}
+		*col = colstore.Times(vals, seg.Created)
+	case cf.f.count != nil:
+		// A count is always known: a missing one is 0, as in a
+		// Conversation.
+		vals := make([]float64, n)
+		for r, i := range order {
+			if cf.counts != nil && cf.counts[i] != tables.Unknown {
+				vals[r] = float64(cf.counts[i])
+			}
+		}
+		*col = colstore.Numbers(vals)
+	}
+}

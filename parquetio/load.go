@@ -1,0 +1,297 @@
+package parquetio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/tables"
+	"github.com/convreport/convreport/memory"
+)
+
+// LoadFile loads the Parquet file at path into a memory source, as [Load]
+// does.
+func LoadFile(ctx context.Context, path string, opt ingest.Options) (*memory.Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if opt.File == "" {
+		opt.File = path
+	}
+	return Load(ctx, f, st.Size(), opt)
+}
+
+// Load reads a Parquet file of conversations into a memory source. It
+// gives what [Read] followed by [memory.New] gives, errors included: with
+// opt.SkipInvalid, a source of the valid rows (perhaps none) and the
+// joined errors of the others; otherwise no source and the error. It
+// is several times faster: a file whose rows are all valid, without custom
+// properties, goes column by column into the source's column store with no
+// Conversation per row. Any other file is read row by row.
+func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*memory.Source, error) {
+	schema := opt.Schema
+	if schema == nil {
+		schema = convreport.DefaultSchema()
+	}
+	src, err := loadColumns(ctx, r, size, opt, schema)
+	switch {
+	case err == nil:
+		if opt.Progress != nil {
+			opt.Progress(size, src.Len())
+		}
+		return src, nil
+	case !errors.Is(err, tables.ErrNotClean):
+		return nil, err
+	}
+	rows, rerr := Read(ctx, r, size, opt)
+	var re *RowError
+	if rerr != nil && (!opt.SkipInvalid || rows == nil && !errors.As(rerr, &re)) {
+		return nil, rerr
+	}
+	src, err = memory.New(rows, memory.WithSchema(schema))
+	if err != nil {
+		return nil, err
+	}
+	return src, rerr
+}
+
+// loadColumns decodes each built-in column of every row group into a
+// tables.Columns and builds the table from it. It is tables.ErrNotClean
+// when the row-wise path must take over: a custom property, a value out of
+// range, an invalid row or a repeated ID.
+func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, schema *convreport.Schema) (src *memory.Source, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fileErr := func(col string, err error) error { return &FileError{File: opt.File, Column: col, Err: err} }
+	defer func() {
+		if p := recover(); p != nil {
+			src, err = nil, fileErr("", fmt.Errorf("cannot be decoded: %v", p))
+		}
+	}()
+	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, fileErr("", err)
+	}
+	cols, err := columnsOf(f.Schema(), schema, opt.IgnoreUnknown)
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.File = opt.File
+		}
+		return nil, err
+	}
+	n := f.NumRows()
+	var total int64
+	for _, rg := range f.RowGroups() {
+		if rg.NumRows() < 0 {
+			return nil, fileErr("", fmt.Errorf("a row group says %d rows", rg.NumRows()))
+		}
+		total += rg.NumRows()
+	}
+	if n < 0 || total != n || n > 1<<31-1 {
+		return nil, tables.ErrNotClean // the row-wise reader says what is wrong
+	}
+	in := &tables.Columns{N: int(n), Strings: map[string]*tables.Strings{}, Times: map[string][]int64{}, Counts: map[string][]int64{}}
+	for _, c := range cols {
+		if c.prop != nil {
+			return nil, tables.ErrNotClean
+		}
+		switch c.f.typ {
+		case tString:
+			in.Strings[c.f.Name] = &tables.Strings{}
+		case tTime:
+			in.Times[c.f.Name] = make([]int64, n)
+		case tCount:
+			in.Counts[c.f.Name] = make([]int64, n)
+		}
+	}
+	// One task a column, over every row group in order: a dictionary
+	// column builds one dictionary.
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan column)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			d := newColumnLoader()
+			for c := range next {
+				if errs[w] != nil || ctx.Err() != nil {
+					continue
+				}
+				if err := d.load(c, f.RowGroups(), in); err != nil {
+					errs[w] = err
+				}
+			}
+		})
+	}
+	for _, c := range cols {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	t, err := tables.Build(schema, in)
+	if err != nil {
+		return nil, err
+	}
+	return memory.FromTable(t.(*convreport.Table)), nil
+}
+
+// columnLoader decodes column chunks into tables.Columns, reusing its
+// buffer of values.
+type columnLoader struct {
+	values []parquet.Value
+	seen   [256]seenIndex
+}
+
+// seenIndex remembers a dictionary position by the address of a value's
+// bytes, as columnDecoder.seen does strings.
+type seenIndex struct {
+	p *byte
+	n int
+	k uint32
+}
+
+func newColumnLoader() *columnLoader {
+	return &columnLoader{values: make([]parquet.Value, 4096)}
+}
+
+// load decodes column c of every row group into in.
+func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns) error {
+	var dict map[string]uint32
+	st := in.Strings[c.f.Name]
+	if st != nil {
+		if c.f.dict {
+			dict = map[string]uint32{}
+			st.Idx = make([]uint32, in.N)
+		} else {
+			st.Vals = make([]string, in.N)
+		}
+	}
+	i := 0
+	for _, rg := range rgs {
+		pages := rg.ColumnChunks()[c.index].Pages()
+		for {
+			page, err := pages.ReadPage()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				pages.Close()
+				return tables.ErrNotClean
+			}
+			vr := page.Values()
+			for {
+				k, err := vr.ReadValues(d.values)
+				if i+k > in.N {
+					parquet.Release(page)
+					pages.Close()
+					return tables.ErrNotClean
+				}
+				d.seen = [256]seenIndex{} // addresses hold for one read
+				if err := d.store(c, d.values[:k], i, in, st, dict); err != nil {
+					parquet.Release(page)
+					pages.Close()
+					return err
+				}
+				i += k
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					parquet.Release(page)
+					pages.Close()
+					return tables.ErrNotClean
+				}
+			}
+			parquet.Release(page)
+		}
+		pages.Close()
+	}
+	if i != in.N {
+		return tables.ErrNotClean
+	}
+	return nil
+}
+
+// store puts vs, the values of rows [i, i+len(vs)), into in.
+func (d *columnLoader) store(c column, vs []parquet.Value, i int, in *tables.Columns, st *tables.Strings, dict map[string]uint32) error {
+	switch c.f.typ {
+	case tString:
+		for j, v := range vs {
+			if v.IsNull() {
+				continue
+			}
+			b := v.ByteArray()
+			if len(b) == 0 {
+				continue
+			}
+			if st.Vals != nil {
+				st.Vals[i+j] = string(b)
+				continue
+			}
+			p := unsafe.SliceData(b)
+			a := uintptr(unsafe.Pointer(p))
+			e := &d.seen[uint8(a^a>>8)]
+			if e.p != p || e.n != len(b) {
+				k, ok := dict[string(b)]
+				if !ok {
+					s := string(b)
+					st.Dict = append(st.Dict, s)
+					k = uint32(len(st.Dict))
+					dict[s] = k
+				}
+				*e = seenIndex{p, len(b), k}
+			}
+			st.Idx[i+j] = e.k
+		}
+	case tTime:
+		out := in.Times[c.f.Name]
+		for j, v := range vs {
+			out[i+j] = tables.Unknown
+			if !v.IsNull() {
+				if v.Int64() == tables.Unknown {
+					return tables.ErrNotClean // outside MinTime: the row-wise reader names it
+				}
+				out[i+j] = v.Int64()
+			}
+		}
+	case tCount:
+		out := in.Counts[c.f.Name]
+		for j, v := range vs {
+			out[i+j] = tables.Unknown
+			if !v.IsNull() {
+				n := v.Int64()
+				if n < 0 || n > 1<<53 {
+					return tables.ErrNotClean // the row-wise reader names it
+				}
+				out[i+j] = n
+			}
+		}
+	}
+	return nil
+}
