@@ -3,6 +3,7 @@ package convreport
 import (
 	"cmp"
 	"hash/maphash"
+	"math"
 	"slices"
 
 	"github.com/convreport/convreport/internal/colstore"
@@ -20,13 +21,60 @@ func init() {
 	}
 }
 
-// columnField is one built-in field and the input column that holds it.
+// columnField is one stored property and the input column that holds
+// it: a built-in field (f) or a custom property (p).
 type columnField struct {
 	f      *Field
+	p      Property
 	col    int // its column in the schema
 	strs   *tables.Strings
 	times  []int64
 	counts []int64
+	durs   []int64
+	nums   []float64
+	bools  []uint8
+}
+
+// sized reports whether every column cf has holds n values.
+func (cf columnField) sized(n int) bool {
+	ok := func(l int, has bool) bool { return !has || l == n }
+	st := cf.strs
+	return ok(len(cf.times), cf.times != nil) && ok(len(cf.counts), cf.counts != nil) && ok(len(cf.durs), cf.durs != nil) &&
+		ok(len(cf.nums), cf.nums != nil) && ok(len(cf.bools), cf.bools != nil) &&
+		(st == nil || (st.Vals != nil && len(st.Vals) == n) || (st.Vals == nil && len(st.Idx) == n && validIdx(st)))
+}
+
+// validIdx reports whether every index of st is within its dictionary.
+func validIdx(st *tables.Strings) bool {
+	for _, k := range st.Idx {
+		if int(k) > len(st.Dict) {
+			return false
+		}
+	}
+	return true
+}
+
+// customValid reports whether every value of a custom property's column
+// is one Validate accepts: an enum's values are among the property's,
+// and the kind of every other is the column's own.
+func (cf columnField) customValid() bool {
+	if cf.p.Kind != KindEnum || cf.strs == nil {
+		return true
+	}
+	if cf.strs.Vals == nil {
+		for _, v := range cf.strs.Dict {
+			if !slices.Contains(cf.p.Values, v) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, v := range cf.strs.Vals {
+		if v != "" && !slices.Contains(cf.p.Values, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // tableFromColumns validates in's rows as Conversation.Validate does and
@@ -43,13 +91,9 @@ func tableFromColumns(s *Schema, in *tables.Columns) (*Table, error) {
 		if p.Derived {
 			continue
 		}
-		f := storedField(p)
-		if f == nil {
-			return nil, tables.ErrNotClean // a custom property
-		}
-		cf := columnField{f: f, col: s.index[p.Name], strs: in.Strings[p.Name], times: in.Times[p.Name], counts: in.Counts[p.Name]}
-		if (cf.strs != nil && cf.strs.Vals == nil && len(cf.strs.Idx) != n) || (cf.strs != nil && cf.strs.Vals != nil && len(cf.strs.Vals) != n) ||
-			(cf.times != nil && len(cf.times) != n) || (cf.counts != nil && len(cf.counts) != n) {
+		cf := columnField{f: storedField(p), p: p, col: s.index[p.Name], strs: in.Strings[p.Name], times: in.Times[p.Name],
+			counts: in.Counts[p.Name], durs: in.Durations[p.Name], nums: in.Numbers[p.Name], bools: in.Bools[p.Name]}
+		if !cf.sized(n) || (cf.f == nil && !cf.customValid()) {
 			return nil, tables.ErrNotClean
 		}
 		fs = append(fs, cf)
@@ -58,10 +102,13 @@ func tableFromColumns(s *Schema, in *tables.Columns) (*Table, error) {
 	if ids == nil || created == nil {
 		return nil, tables.ErrNotClean
 	}
+	// fill sets the built-in fields of row i; custom properties are
+	// checked column by column above.
 	fill := func(cv *Conversation, i int) {
 		*cv = Conversation{}
 		for _, cf := range fs {
 			switch {
+			case cf.f == nil:
 			case cf.strs != nil && cf.f.str != nil:
 				*cf.f.str(cv) = cf.strs.At(i)
 			case cf.times != nil && cf.f.time != nil:
@@ -169,7 +216,7 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 	seg.IDs = b.Done()
 	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
 	for _, cf := range fs {
-		if cf.f.Name == "ID" || cf.f.Name == "CreatedAt" {
+		if cf.p.Name == "ID" || cf.p.Name == "CreatedAt" {
 			continue
 		}
 		jobs = append(jobs, func() { encodeInputColumn(d, seg, cf, fill, order) })
@@ -187,6 +234,10 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, fill func(*Conversation, int), order []int32) {
 	n, c := seg.N, cf.col
 	col := &seg.Cols[c]
+	if cf.f == nil {
+		encodeCustomColumn(d, seg, cf, order)
+		return
+	}
 	switch {
 	case cf.f.str != nil:
 		codes := colstore.NewCodeBuilder(n)
@@ -241,6 +292,65 @@ func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField,
 		for r, i := range order {
 			if cf.counts != nil && cf.counts[i] != tables.Unknown {
 				vals[r] = float64(cf.counts[i])
+			}
+		}
+		*col = colstore.Numbers(vals)
+	}
+}
+
+// encodeCustomColumn stores a custom property's input column in seg, in
+// order, as encodeColumn stores its values.
+func encodeCustomColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, order []int32) {
+	n, c := seg.N, cf.col
+	col := &seg.Cols[c]
+	switch cf.p.Kind {
+	case KindString, KindEnum:
+		codes := colstore.NewCodeBuilder(n)
+		if st := cf.strs; st != nil && st.Vals != nil {
+			for r, i := range order {
+				codes.Set(r, d.Code(c, st.Vals[i]))
+			}
+		} else if st != nil {
+			global := make([]uint32, len(st.Dict)+1)
+			for k, v := range st.Dict {
+				global[k+1] = d.Code(c, v)
+			}
+			for r, i := range order {
+				codes.Set(r, global[st.Idx[i]])
+			}
+		}
+		col.Codes = codes.Codes()
+	case KindBool:
+		codes := colstore.NewCodeBuilder(n)
+		if cf.bools != nil {
+			for r, i := range order {
+				codes.Set(r, uint32(cf.bools[i]))
+			}
+		}
+		col.Codes = codes.Codes()
+	case KindTime:
+		vals := make([]int64, n)
+		for r, i := range order {
+			vals[r] = colstore.Null
+			if cf.times != nil {
+				vals[r] = cf.times[i] // Unknown is Null
+			}
+		}
+		*col = colstore.Times(vals, seg.Created)
+	case KindDuration:
+		col.Ints = make([]int64, n)
+		for r, i := range order {
+			col.Ints[r] = colstore.Null
+			if cf.durs != nil {
+				col.Ints[r] = cf.durs[i]
+			}
+		}
+	case KindNumber:
+		vals := make([]float64, n)
+		for r, i := range order {
+			vals[r] = math.NaN()
+			if cf.nums != nil {
+				vals[r] = cf.nums[i]
 			}
 		}
 		*col = colstore.Numbers(vals)

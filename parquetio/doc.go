@@ -37,6 +37,6 @@
 //
 // [Load] reads a file into a memory source column by column, without a
 // Conversation per row; it gives what Read then memory.New give, and
-// reads row by row where it must (an invalid row, a repeated ID, custom
-// properties) so that every error is Read's.
+// reads row by row where it must (an invalid row, a repeated ID, a damaged
+// file) so that every error is Read's.
 package parquetio

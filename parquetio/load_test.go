@@ -73,10 +73,10 @@ func sameSource(t *testing.T, a, b *memory.Source) {
 	}
 }
 
-// TestLoadMatchesReadThenNew loads files of valid conversations without
-// custom properties, in and out of creation order and with empty fields
-// whose reported value is implied (a channel, a status), column by column,
-// and requires what Read and memory.New give.
+// TestLoadMatchesReadThenNew loads files of valid conversations, in and
+// out of creation order, with empty fields whose reported value is implied
+// (a channel, a status) and with custom properties of every kind, column
+// by column, and requires what Read and memory.New give.
 func TestLoadMatchesReadThenNew(t *testing.T) {
 	old := rowsPerGroup
 	rowsPerGroup = 1000 // several row groups, the last one short
@@ -99,29 +99,40 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 	}
 	shuffled := sample.Generate(sample.Config{Seed: 4, N: 20_000})
 	rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-	for name, cs := range map[string][]convreport.Conversation{
-		"sample, in order": sample.Generate(sample.Config{Seed: 3, N: 20_000}),
-		"sample, shuffled": shuffled,
-		"random fields":    random,
-		"one conversation": random[:1],
-		"no conversation":  nil,
+	schema := testSchema(t)
+	for name, c := range map[string]struct {
+		cs     []convreport.Conversation
+		schema *convreport.Schema
+	}{
+		"sample, in order":  {sample.Generate(sample.Config{Seed: 3, N: 20_000}), nil},
+		"sample, shuffled":  {shuffled, nil},
+		"random fields":     {random, nil},
+		"custom properties": {randomConversations(3000, 6), schema},
+		"one conversation":  {random[:1], nil},
+		"no conversation":   {nil, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Write(&buf, nil, slices.Values(cs)); err != nil {
+			if err := Write(&buf, c.schema, slices.Values(c.cs)); err != nil {
 				t.Fatal(err)
 			}
 			data := buf.Bytes()
-			src, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{}, convreport.DefaultSchema())
+			opt := ingest.Options{Schema: c.schema}
+			s := c.schema
+			if s == nil {
+				s = convreport.DefaultSchema()
+			}
+			src, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, s)
 			if err != nil {
 				t.Fatalf("the column-wise path declined: %v", err)
 			}
-			want, err := rowWise(t, data, ingest.Options{})
+			want, err := rowWise(t, data, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			sameSource(t, want, src)
-			got, err := load(data, ingest.Options{Workers: 1})
+			opt.Workers = 1
+			got, err := load(data, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,20 +189,67 @@ func TestLoadFallsBackToTheRowErrors(t *testing.T) {
 		})
 	}
 
+	// A custom enum's value outside its values: Read names the row.
 	schema := testSchema(t)
-	data := write(schema, randomConversations(300, 9))
-	if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema}, schema); !errors.Is(err, tables.ErrNotClean) {
-		t.Fatalf("custom properties: %v", err)
-	}
-	want, err := rowWise(t, data, ingest.Options{Schema: schema})
+	odd := randomConversations(300, 9)
+	odd[17].Properties = map[string]any{"tier": "platinum"}
+	loose, err := convreport.NewSchema(convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro", "enterprise", "platinum"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := load(data, ingest.Options{Schema: schema})
-	if err != nil {
+	for i := range odd {
+		if v, ok := odd[i].Properties["tier"]; ok {
+			odd[i].Properties = map[string]any{"tier": v}
+		} else {
+			odd[i].Properties = nil
+		}
+	}
+	data := write(loose, odd)
+	strict := ingest.Options{Schema: schema, IgnoreUnknown: true}
+	if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), strict, schema); !errors.Is(err, tables.ErrNotClean) {
+		t.Fatalf("an enum value outside the schema's: %v", err)
+	}
+	_, werr := rowWise(t, data, strict)
+	_, gerr := load(data, strict)
+	if werr == nil || gerr == nil || werr.Error() != gerr.Error() {
+		t.Fatalf("error %v, want %v", gerr, werr)
+	}
+}
+
+// TestLoadDamagedFiles gives Load damaged files: it must not panic, and
+// must give what Read then memory.New give.
+func TestLoadDamagedFiles(t *testing.T) {
+	schema := testSchema(t)
+	var buf bytes.Buffer
+	if err := Write(&buf, schema, slices.Values(randomConversations(300, 9))); err != nil {
 		t.Fatal(err)
 	}
-	sameSource(t, want, got)
+	good := buf.Bytes()
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 300 {
+		data := slices.Clone(good)
+		if i%3 == 0 {
+			data = data[:r.IntN(len(data))]
+		} else {
+			for range 1 + r.IntN(4) {
+				data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
+			}
+		}
+		// One worker: with more, which columns' errors a read collects
+		// depends on the schedule.
+		opt := ingest.Options{Schema: schema, SkipInvalid: i%2 == 0, Workers: 1}
+		want, werr := rowWise(t, data, opt)
+		got, gerr := load(data, opt)
+		if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+			t.Fatalf("damage %d: error %v, want %v", i, gerr, werr)
+		}
+		if (want == nil) != (got == nil) {
+			t.Fatalf("damage %d: source %v, want %v", i, got, want)
+		}
+		if want != nil {
+			sameSource(t, want, got)
+		}
+	}
 }
 
 // BenchmarkLoad loads 200,000 sample conversations from a Parquet file in

@@ -8,18 +8,23 @@ package tables
 
 import "errors"
 
-// Columns holds n conversations' built-in fields column by column, in
-// input order. Each slice has n elements; a column the input lacks is nil.
+// Columns holds n conversations column by column, in input order, each
+// column under its property's name (built-in and custom alike). Each
+// slice has n elements; a column the input lacks is absent.
 type Columns struct {
 	N int
-	// Strings are the string fields, by property name, ID included.
+	// Strings are the string and enum properties, ID included.
 	Strings map[string]*Strings
-	// Times are the time fields in nanoseconds since 1970 (UTC), by
-	// property name; Unknown marks an unknown value.
-	Times map[string][]int64
-	// Counts are the message counts, by property name; Unknown marks an
+	// Times are the time properties in nanoseconds since 1970 (UTC), and
+	// Durations the duration properties in nanoseconds; Unknown marks an
 	// unknown value.
+	Times, Durations map[string][]int64
+	// Counts are the message counts; Unknown marks an unknown value.
 	Counts map[string][]int64
+	// Numbers are the number properties; NaN is unknown.
+	Numbers map[string][]float64
+	// Bools are the bool properties: 0 unknown, 1 false, 2 true.
+	Bools map[string][]uint8
 }
 
 // Unknown marks an unknown time or count.
