@@ -255,12 +255,19 @@ func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField,
 				codes.Set(r, empty(i))
 			}
 		case st.Vals != nil:
+			// Values that do not repeat (a contact ID): coded in the
+			// index's order, not the rows'.
+			vals := make([]string, n)
 			for r, i := range order {
-				if v := st.Vals[i]; v != "" {
-					codes.Set(r, d.Code(c, v))
-				} else {
-					codes.Set(r, empty(i))
+				vals[r] = st.Vals[i]
+			}
+			ks := make([]uint32, n)
+			d.CodeAll(c, vals, ks)
+			for r, i := range order {
+				if ks[r] == 0 {
+					ks[r] = empty(i)
 				}
+				codes.Set(r, ks[r])
 			}
 		default:
 			global := make([]uint32, len(st.Dict)+1)

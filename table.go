@@ -369,6 +369,21 @@ func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, c
 	case KindString, KindEnum:
 		codes := colstore.NewCodeBuilder(n)
 		get := stringField(p)
+		if f := storedField(p); f != nil && !f.Repeats && get != nil {
+			// Nearly one value a row (a contact ID): coded in the index's
+			// order, not the rows'.
+			vals := make([]string, n)
+			for r, i := range order {
+				vals[r] = get(&cs[i])
+			}
+			ks := make([]uint32, n)
+			d.CodeAll(c, vals, ks)
+			for r, k := range ks {
+				codes.Set(r, k)
+			}
+			col.Codes = codes.Codes()
+			return
+		}
 		for r, i := range order {
 			if get != nil {
 				codes.Set(r, d.Code(c, get(&cs[i])))

@@ -102,3 +102,53 @@ func TestFindEveryIDDespiteSharedHashBits(t *testing.T) {
 		t.Fatal("found an ID that is not there")
 	}
 }
+
+// CodeAll gives each value the code Code gives it, one at a time, whether
+// it was in the dictionary before, came earlier in the batch, or is new;
+// "" is 0; and the index finds every value afterwards.
+func TestCodeAllAgreesWithCode(t *testing.T) {
+	tab := New([]Kind{Strings, Ints}, 1)
+	var want map[string]uint32
+	for batch := range 4 {
+		n := 3000 << batch
+		tab = tab.Change(nil, func(d *Dicts) *Segment {
+			vals := make([]string, n)
+			for i := range vals {
+				switch i % 7 {
+				case 0:
+					vals[i] = ""
+				case 1:
+					vals[i] = fmt.Sprintf("old%d", i%500) // in earlier batches, or repeated
+				default:
+					vals[i] = fmt.Sprintf("b%d-%d", batch, i)
+				}
+			}
+			out := make([]uint32, n)
+			d.CodeAll(0, vals, out)
+			if want == nil {
+				want = map[string]uint32{"": 0}
+			}
+			for i, v := range vals {
+				if k, ok := want[v]; ok && k != out[i] {
+					t.Fatalf("batch %d: %q has code %d, before %d", batch, v, out[i], k)
+				}
+				want[v] = out[i]
+				if got := d.Code(0, v); got != out[i] {
+					t.Fatalf("batch %d: Code(%q) = %d, CodeAll gave %d", batch, v, got, out[i])
+				}
+				if v != "" && d.vals[0][out[i]] != v {
+					t.Fatalf("batch %d: code %d is %q, want %q", batch, out[i], d.vals[0][out[i]], v)
+				}
+			}
+			return nil
+		})
+	}
+	codes := map[uint32]bool{}
+	for v, k := range want {
+		if codes[k] {
+			t.Fatalf("code %d given twice (%q)", k, v)
+		}
+		codes[k] = true
+	}
+	require.Len(t, tab.Dict(0), len(want), "one code a distinct value, and 0 for none")
+}

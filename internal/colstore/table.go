@@ -3,6 +3,7 @@ package colstore
 import (
 	"cmp"
 	"hash/maphash"
+	mbits "math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -51,13 +52,55 @@ func (d *Dicts) Code(c int, s string) uint32 {
 // Seed is the hash seed of the segments' ID indexes.
 func (d *Dicts) Seed() maphash.Seed { return d.seed }
 
+// CodeAll sets out[i] to the code of vals[i], adding the new values, as
+// Code does one at a time. It takes the values in the order of their
+// slots in the column's index, so that a column of nearly unique values (a
+// contact ID) walks the index from one end to the other: looked up in row
+// order, each probe of a table of a million slots misses the cache. Only
+// a [Table.Change] build function may call it.
+func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
+	hs := make([]uint64, len(vals))
+	keys := make([]uint32, len(vals))
+	for i, v := range vals {
+		hs[i] = maphash.String(d.seed, v)
+		keys[i] = uint32(hs[i] >> 32) // the slot is the hash's top bits
+	}
+	sorted, order := SortedByKey(keys)
+	// Room for every distinct hash at once, so that the slots stay put.
+	distinct := 0
+	for i := range sorted {
+		if i == 0 || sorted[i] != sorted[i-1] {
+			distinct++
+		}
+	}
+	x := &d.idx[c]
+	x.reserve(d.vals[c], d.seed, x.n+distinct)
+	for _, i := range order {
+		v := vals[i]
+		if v == "" {
+			out[i] = 0
+			continue
+		}
+		k, ok := x.find(d.vals[c], hs[i], v)
+		if !ok {
+			k = uint32(len(d.vals[c]))
+			d.vals[c] = append(d.vals[c], v)
+			x.add(d.vals[c], d.seed, hs[i], k)
+		}
+		out[i] = k
+	}
+}
+
 // codeIndex finds a dictionary value's code by the value's hash: open
 // addressing over codes (0 marks an empty slot), kept at most half full.
 // An entry costs 4 to 8 bytes where a map[string]uint32 costs about 40,
 // which matters for a column of near-unique values (a contact ID): the
-// index is most of its dictionary's weight.
+// index is most of its dictionary's weight. A value's first slot is the
+// top bits of its hash, so that values taken in hash order fill the slots
+// in order (see CodeAll).
 type codeIndex struct {
 	slots []uint32 // a power of two of them
+	shift uint     // 64 − log2(len(slots))
 	n     int
 }
 
@@ -67,7 +110,7 @@ func (x *codeIndex) find(vals []string, h uint64, s string) (uint32, bool) {
 		return 0, false
 	}
 	mask := uint64(len(x.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
+	for i := h >> x.shift; ; i = (i + 1) & mask {
 		k := x.slots[i]
 		if k == 0 {
 			return 0, false
@@ -82,18 +125,36 @@ func (x *codeIndex) find(vals []string, h uint64, s string) (uint32, bool) {
 // would pass half full.
 func (x *codeIndex) add(vals []string, seed maphash.Seed, h uint64, k uint32) {
 	if 2*(x.n+1) > len(x.slots) {
-		x.slots = make([]uint32, max(16, 2*len(x.slots)))
-		x.n = 0
-		for code := 1; code < int(k); code++ {
-			x.put(maphash.String(seed, vals[code]), uint32(code))
-		}
+		x.resize(vals, seed, max(16, 2*len(x.slots)), int(k))
 	}
 	x.put(h, k)
 }
 
+// reserve grows the index, if it must, to hold n codes at most half full.
+func (x *codeIndex) reserve(vals []string, seed maphash.Seed, n int) {
+	if 2*n <= len(x.slots) {
+		return
+	}
+	size := max(16, len(x.slots))
+	for 2*n > size {
+		size *= 2
+	}
+	x.resize(vals, seed, size, len(vals))
+}
+
+// resize makes the index size slots and indexes codes 1 to below end.
+func (x *codeIndex) resize(vals []string, seed maphash.Seed, size, end int) {
+	x.slots = make([]uint32, size)
+	x.shift = uint(64 - mbits.TrailingZeros(uint(size)))
+	x.n = 0
+	for code := 1; code < end; code++ {
+		x.put(maphash.String(seed, vals[code]), uint32(code))
+	}
+}
+
 func (x *codeIndex) put(h uint64, k uint32) {
 	mask := uint64(len(x.slots) - 1)
-	i := h & mask
+	i := h >> x.shift
 	for x.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
