@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"net/url"
 
 	_ "github.com/ClickHouse/clickhouse-go/v2" // the "clickhouse" driver for --data clickhouse://…
@@ -222,13 +221,6 @@ func rowsOf(src convreport.Source, cs []convreport.Conversation) []convreport.Co
 		cs = append(cs, c)
 	}
 	return cs
-}
-
-// isRowErrors reports whether err is only bad rows, which --skip-invalid
-// skips.
-func isRowErrors(err error) bool {
-	var re *parquetio.RowError
-	return errors.As(err, &re)
 }
 
 // looksLikeCSV reports whether the first line of r, read without
