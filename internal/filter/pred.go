@@ -128,32 +128,47 @@ func (p *Pred) write(b *strings.Builder) {
 // see TimeLit.At): trees with equal keys select the same rows, so a
 // dashboard evaluates each distinct filter once.
 func (p *Pred) Key() string {
-	var b strings.Builder
-	p.writeKey(&b)
-	return b.String()
+	return string(p.appendKey(make([]byte, 0, 64)))
 }
 
-func (p *Pred) writeKey(b *strings.Builder) {
-	fmt.Fprintf(b, "(%d", p.Op)
+// appendKey appends p's key to b. Every run prepares its leaves by key, so
+// the common values are written without fmt.
+func (p *Pred) appendKey(b []byte) []byte {
+	b = append(b, '(')
+	b = strconv.AppendInt(b, int64(p.Op), 10)
 	if p.Field.Name != "" {
-		b.WriteString(" " + p.Field.Name)
+		b = append(b, ' ')
+		b = append(b, p.Field.Name...)
 	}
 	for _, v := range p.Vals {
 		switch v := v.(type) {
 		case time.Time:
-			fmt.Fprintf(b, " t%d", v.UnixNano())
+			b = append(b, " t"...)
+			b = strconv.AppendInt(b, v.UnixNano(), 10)
+		case string:
+			b = append(b, " s:"...)
+			b = strconv.AppendQuote(b, v)
+		case float64:
+			b = append(b, " f:"...)
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
+		case bool:
+			b = append(b, " b:"...)
+			b = strconv.AppendBool(b, v)
+		case time.Duration:
+			b = append(b, " d:"...)
+			b = strconv.AppendInt(b, int64(v), 10)
 		default:
-			fmt.Fprintf(b, " %T:%q", v, fmt.Sprint(v))
+			b = fmt.Appendf(b, " %T:%q", v, fmt.Sprint(v))
 		}
 	}
 	if p.Res != nil {
-		fmt.Fprintf(b, " r%p", p.Res)
+		b = fmt.Appendf(b, " r%p", p.Res)
 	}
 	for _, k := range p.Kids {
-		b.WriteByte(' ')
-		k.writeKey(b)
+		b = append(b, ' ')
+		b = k.appendKey(b)
 	}
-	b.WriteByte(')')
+	return append(b, ')')
 }
 
 func valueText(v any) string {
