@@ -183,6 +183,11 @@ func decodeColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Op
 type columnLoader struct {
 	values []parquet.Value
 	seen   [256]seenIndex
+	// The last page dictionary mapped, and its entries' strings and
+	// indexes in the column's dictionary.
+	dict      parquet.Dictionary
+	dictStrs  []string
+	dictCodes []uint32
 }
 
 // seenIndex remembers a dictionary position by the address of a value's
@@ -233,6 +238,7 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 	i := 0
 	for _, rg := range rgs {
 		pages := rg.ColumnChunks()[c.index].Pages()
+		d.dict = nil // a chunk's dictionary is its own; a later one may reuse its memory
 		for {
 			page, err := pages.ReadPage()
 			if err == io.EOF {
@@ -241,6 +247,15 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 			if err != nil {
 				pages.Close()
 				return tables.ErrNotClean
+			}
+			if n, ok, err := d.storePage(c, page, i, in, st, dict); ok || err != nil {
+				parquet.Release(page)
+				if err != nil {
+					pages.Close()
+					return err
+				}
+				i += n
+				continue
 			}
 			vr := page.Values()
 			for {
@@ -274,6 +289,156 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 		return tables.ErrNotClean
 	}
 	return nil
+}
+
+// storePage puts the rows of page, from row i, into in straight from the
+// page's buffers (its definition levels, and its values or dictionary
+// indexes), without a parquet.Value a row; a dictionary is mapped to
+// in's once. It reports how many rows it stored, and false for a page it
+// leaves to the values reader (bools).
+func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.Columns, st *tables.Strings, dict map[string]uint32) (int, bool, error) {
+	name, kind := c.kind()
+	if kind == convreport.KindBool {
+		return 0, false, nil
+	}
+	defs := page.DefinitionLevels()
+	n := int(page.NumRows())
+	if defs != nil && len(defs) != n || i+n > in.N || n < 0 {
+		return 0, false, tables.ErrNotClean
+	}
+	maxDef := byte(c.maxDef)
+	data := page.Data()
+	k := 0 // the next value of the page: nulls have none
+	switch kind {
+	case convreport.KindString, convreport.KindEnum:
+		if pd := page.Dictionary(); pd != nil {
+			idx := data.Int32()
+			strs, codes := d.mapDictionary(pd, st, dict)
+			for j := range n {
+				if defs != nil && defs[j] != maxDef {
+					continue
+				}
+				if k >= len(idx) || idx[k] < 0 || int(idx[k]) >= len(strs) {
+					return 0, false, tables.ErrNotClean
+				}
+				if st.Vals != nil {
+					st.Vals[i+j] = strs[idx[k]]
+				} else {
+					st.Idx[i+j] = codes[idx[k]]
+				}
+				k++
+			}
+			return n, true, d.allUsed(k, len(idx))
+		}
+		buf, offs := data.ByteArray()
+		for j := range n {
+			if defs != nil && defs[j] != maxDef {
+				continue
+			}
+			if k+1 >= len(offs) || offs[k] > offs[k+1] || int(offs[k+1]) > len(buf) {
+				return 0, false, tables.ErrNotClean
+			}
+			b := buf[offs[k]:offs[k+1]]
+			k++
+			switch {
+			case len(b) == 0:
+			case st.Vals != nil:
+				st.Vals[i+j] = string(b)
+			default:
+				st.Idx[i+j] = localIndex(st, dict, b)
+			}
+		}
+		return n, true, d.allUsed(k, max(len(offs)-1, 0))
+	case convreport.KindNumber:
+		if c.prop != nil { // a custom number
+			vals := data.Double()
+			out := in.Numbers[name]
+			for j := range n {
+				out[i+j] = math.NaN()
+				if defs == nil || defs[j] == maxDef {
+					if k >= len(vals) {
+						return 0, false, tables.ErrNotClean
+					}
+					out[i+j] = vals[k]
+					k++
+				}
+			}
+			return n, true, d.allUsed(k, len(vals))
+		}
+	}
+	// Times, durations and message counts: INT64.
+	vals := data.Int64()
+	var out []int64
+	switch kind {
+	case convreport.KindTime:
+		out = in.Times[name]
+	case convreport.KindDuration:
+		out = in.Durations[name]
+	default:
+		out = in.Counts[name]
+	}
+	count := kind == convreport.KindNumber
+	for j := range n {
+		out[i+j] = tables.Unknown
+		if defs != nil && defs[j] != maxDef {
+			continue
+		}
+		if k >= len(vals) {
+			return 0, false, tables.ErrNotClean
+		}
+		v := vals[k]
+		k++
+		switch {
+		case count && (v < 0 || v > 1<<53):
+			return 0, false, tables.ErrNotClean // the row-wise reader names it
+		case kind == convreport.KindTime && v == tables.Unknown:
+			return 0, false, tables.ErrNotClean // outside MinTime: the row-wise reader names it
+		}
+		out[i+j] = v
+	}
+	return n, true, d.allUsed(k, len(vals))
+}
+
+// allUsed is nil when a page's rows used all its values.
+func (d *columnLoader) allUsed(used, have int) error {
+	if used != have {
+		return tables.ErrNotClean
+	}
+	return nil
+}
+
+// mapDictionary returns, for each entry of a page's dictionary, its
+// string and its index in st's dictionary plus one (0 for ""), computed
+// once for the pages that share it.
+func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings, dict map[string]uint32) ([]string, []uint32) {
+	if pd == d.dict {
+		return d.dictStrs, d.dictCodes
+	}
+	values := pd.Page().Data()
+	buf, offs := values.ByteArray()
+	d.dict, d.dictStrs, d.dictCodes = pd, d.dictStrs[:0], d.dictCodes[:0]
+	for e := 0; e+1 < len(offs); e++ {
+		b := buf[offs[e]:offs[e+1]]
+		var code uint32
+		if len(b) > 0 && st.Vals == nil {
+			code = localIndex(st, dict, b)
+		}
+		d.dictStrs = append(d.dictStrs, string(b))
+		d.dictCodes = append(d.dictCodes, code)
+	}
+	return d.dictStrs, d.dictCodes
+}
+
+// localIndex returns b's position in st's dictionary plus one, adding it.
+func localIndex(st *tables.Strings, dict map[string]uint32, b []byte) uint32 {
+	k, ok := dict[string(b)]
+	if !ok {
+		s := string(b)
+		st.Dict = append(st.Dict, s)
+		k = uint32(len(st.Dict))
+		dict[s] = k
+	}
+	return k
 }
 
 // store puts vs, the values of rows [i, i+len(vs)), into in.
