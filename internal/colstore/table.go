@@ -59,6 +59,14 @@ func (d *Dicts) Seed() maphash.Seed { return d.seed }
 // order, each probe of a table of a million slots misses the cache. Only
 // a [Table.Change] build function may call it.
 func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
+	if repeats(vals) {
+		// Few values (subjects from a handful of templates): the index
+		// stays in cache, and ordering the rows would cost more.
+		for i, v := range vals {
+			out[i] = d.Code(c, v)
+		}
+		return
+	}
 	hs := make([]uint64, len(vals))
 	keys := make([]uint32, len(vals))
 	for i, v := range vals {
@@ -89,6 +97,20 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
 		}
 		out[i] = k
 	}
+}
+
+// repeats reports whether the first values of vals repeat: fewer than a
+// quarter of a sample of them are distinct.
+func repeats(vals []string) bool {
+	sample := vals[:min(len(vals), 4096)]
+	seen := make(map[string]struct{}, 64)
+	for _, v := range sample {
+		seen[v] = struct{}{}
+		if 4*len(seen) >= len(sample) {
+			return false
+		}
+	}
+	return true
 }
 
 // codeIndex finds a dictionary value's code by the value's hash: open
