@@ -15,9 +15,10 @@ import (
 // row: writing each column into a slice of structs touches a row's cache
 // line per value, and most of a load's time went there.
 func init() {
-	tables.Build = func(s any, in *tables.Columns) (any, error) {
+	tables.Build = func(s any, base any, in *tables.Columns) (any, error) {
 		sc, _ := s.(*Schema)
-		return tableFromColumns(sc, in)
+		bt, _ := base.(*Table)
+		return tableFromColumns(sc, bt, in)
 	}
 }
 
@@ -78,10 +79,14 @@ func (cf columnField) customValid() bool {
 }
 
 // tableFromColumns validates in's rows as Conversation.Validate does and
-// returns them as a Table. Any invalid row or repeated ID, and a schema
-// with custom properties, is tables.ErrNotClean: the row-wise path names
-// each problem (and may skip the rows) as every reader does.
-func tableFromColumns(s *Schema, in *tables.Columns) (*Table, error) {
+// returns them as a Table: a new one, or base with them appended. Any
+// invalid row, and an ID repeated in the batch or found in base, is
+// tables.ErrNotClean: the row-wise path names each problem (and may skip
+// the rows) as every reader does.
+func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error) {
+	if base != nil {
+		s = base.schema
+	}
 	if s == nil {
 		s = DefaultSchema()
 	}
@@ -144,6 +149,13 @@ func tableFromColumns(s *Schema, in *tables.Columns) (*Table, error) {
 	if slices.Contains(bad, true) || repeatsAnID(ids, n) {
 		return nil, tables.ErrNotClean
 	}
+	if base != nil {
+		for i := range n {
+			if base.hasID(ids.At(i)) {
+				return nil, tables.ErrNotClean
+			}
+		}
+	}
 
 	order := make([]int32, n)
 	for i := range order {
@@ -158,11 +170,14 @@ func tableFromColumns(s *Schema, in *tables.Columns) (*Table, error) {
 	if !slices.IsSortedFunc(order, byCreation) {
 		slices.SortFunc(order, byCreation)
 	}
-	kinds := make([]colstore.Kind, len(s.props))
-	for i, p := range s.props {
-		kinds[i] = storage(p)
+	t := base
+	if t == nil {
+		kinds := make([]colstore.Kind, len(s.props))
+		for i, p := range s.props {
+			kinds[i] = storage(p)
+		}
+		t = newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
 	}
-	t := newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
 	cols := t.cols.Change(nil, func(d *colstore.Dicts) *colstore.Segment {
 		if n == 0 {
 			return nil

@@ -3,7 +3,6 @@ package parquetio
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -71,57 +70,82 @@ func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*
 	return src, rerr
 }
 
-// loadColumns decodes the file's columns and builds the table from them.
-// It is tables.ErrNotClean when the row-wise path must take over: a value
-// out of range, an invalid row or a repeated ID.
-func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, schema *convreport.Schema) (*memory.Source, error) {
-	in, err := decodeColumns(ctx, r, size, opt, schema)
-	if err != nil {
-		return nil, err
-	}
-	t, err := tables.Build(schema, in)
-	if err != nil {
-		return nil, err
-	}
-	return memory.FromTable(t.(*convreport.Table)), nil
-}
+// batchRows is about how many rows loadColumns decodes at a time: the
+// decoded columns of a batch are held beside the table until it is built,
+// so batches bound what a load holds beyond the source it makes.
+var batchRows int64 = 4 << 20
 
-// decodeColumns decodes every column of every row group into a
-// tables.Columns.
-func decodeColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, schema *convreport.Schema) (in *tables.Columns, err error) {
+// loadColumns decodes the file's columns, a batch of row groups at a
+// time, and builds the table from them, each batch a segment of it. It is
+// tables.ErrNotClean when the row-wise path must take over: a value out
+// of range, an invalid row or a repeated ID.
+func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, schema *convreport.Schema) (src *memory.Source, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	fileErr := func(col string, err error) error { return &FileError{File: opt.File, Column: col, Err: err} }
-	defer func() {
-		if p := recover(); p != nil {
-			in, err = nil, tables.ErrNotClean // Read says what is wrong
+	var f *parquet.File
+	var cols []column
+	var rgs []parquet.RowGroup
+	err = func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = tables.ErrNotClean // Read says what is wrong
+			}
+		}()
+		if f, err = parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true)); err != nil {
+			return fileErr("", err)
 		}
+		if cols, err = columnsOf(f.Schema(), schema, opt.IgnoreUnknown); err != nil {
+			var fe *FileError
+			if errors.As(err, &fe) {
+				fe.File = opt.File
+			}
+			return err
+		}
+		rgs = f.RowGroups()
+		var total int64
+		for _, rg := range rgs {
+			if rg.NumRows() < 0 {
+				return tables.ErrNotClean
+			}
+			total += rg.NumRows()
+		}
+		if n := f.NumRows(); n < 0 || total != n {
+			return tables.ErrNotClean // the row-wise reader says what is wrong
+		}
+		return nil
 	}()
-	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
-		return nil, fileErr("", err)
-	}
-	cols, err := columnsOf(f.Schema(), schema, opt.IgnoreUnknown)
-	if err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) {
-			fe.File = opt.File
-		}
 		return nil, err
 	}
-	n := f.NumRows()
-	var total int64
-	for _, rg := range f.RowGroups() {
-		if rg.NumRows() < 0 {
-			return nil, fileErr("", fmt.Errorf("a row group says %d rows", rg.NumRows()))
+	var t any
+	for start := 0; start < len(rgs) || t == nil; {
+		end, n := start, int64(0)
+		for end < len(rgs) && (end == start || n+rgs[end].NumRows() <= batchRows) {
+			n += rgs[end].NumRows()
+			end++
 		}
-		total += rg.NumRows()
+		if n > 1<<31-1 {
+			return nil, tables.ErrNotClean
+		}
+		in, err := decodeColumns(ctx, cols, rgs[start:end], int(n), opt)
+		if err != nil {
+			return nil, err
+		}
+		if t, err = tables.Build(schema, t, in); err != nil {
+			return nil, err
+		}
+		start = end
 	}
-	if n < 0 || total != n || n > 1<<31-1 {
-		return nil, tables.ErrNotClean // the row-wise reader says what is wrong
-	}
-	in = &tables.Columns{N: int(n), Strings: map[string]*tables.Strings{}, Times: map[string][]int64{}, Durations: map[string][]int64{},
+	return memory.FromTable(t.(*convreport.Table)), nil
+}
+
+// decodeColumns decodes the columns of the row groups rgs, which hold n
+// rows, into a tables.Columns.
+func decodeColumns(ctx context.Context, cols []column, rgs []parquet.RowGroup, n int, opt ingest.Options) (*tables.Columns, error) {
+	fileErr := func(col string, err error) error { return &FileError{File: opt.File, Column: col, Err: err} }
+	in := &tables.Columns{N: n, Strings: map[string]*tables.Strings{}, Times: map[string][]int64{}, Durations: map[string][]int64{},
 		Counts: map[string][]int64{}, Numbers: map[string][]float64{}, Bools: map[string][]uint8{}}
 	for _, c := range cols {
 		name, kind := c.kind()
@@ -158,7 +182,7 @@ func decodeColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Op
 				if errs[w] != nil || ctx.Err() != nil {
 					continue
 				}
-				if err := d.safeLoad(c, f.RowGroups(), in); err != nil {
+				if err := d.safeLoad(c, rgs, in); err != nil {
 					errs[w] = fileErr(c.name, err)
 				}
 			}

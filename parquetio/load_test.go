@@ -78,9 +78,10 @@ func sameSource(t *testing.T, a, b *memory.Source) {
 // (a channel, a status) and with custom properties of every kind, column
 // by column, and requires what Read and memory.New give.
 func TestLoadMatchesReadThenNew(t *testing.T) {
-	old := rowsPerGroup
+	old, oldBatch := rowsPerGroup, batchRows
 	rowsPerGroup = 1000 // several row groups, the last one short
-	defer func() { rowsPerGroup = old }()
+	batchRows = 2500    // and several batches of them, each a segment
+	defer func() { rowsPerGroup, batchRows = old, oldBatch }()
 	rng := rand.New(rand.NewPCG(11, 12))
 	random := randomConversations(5432, 5)
 	for i := range random {
@@ -163,6 +164,14 @@ func TestLoadFallsBackToTheRowErrors(t *testing.T) {
 		"several":        write(nil, []convreport.Conversation{ok("c1"), closed, ok("c3"), ok("c1"), ok("")}),
 		"negative count": write(nil, []convreport.Conversation{ok("c1"), func() convreport.Conversation { c := ok("c2"); c.IncomingMessages = -1; return c }()}),
 	}
+	// Row groups of two rows, batches of one row group: "c1" again in the
+	// third batch is found in the table the first two made.
+	old, oldBatch := rowsPerGroup, batchRows
+	rowsPerGroup, batchRows = 2, 2
+	cases["ID repeated across batches"] = write(nil, []convreport.Conversation{ok("c1"), ok("c2"), ok("c3"), ok("c4"), ok("c1"), ok("c5")})
+	rowsPerGroup, batchRows = old, oldBatch
+	defer func() { rowsPerGroup, batchRows = old, oldBatch }()
+	batchRows = 2
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{}, convreport.DefaultSchema())

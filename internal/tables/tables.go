@@ -50,12 +50,13 @@ func (s *Strings) At(i int) string {
 	return ""
 }
 
-// Build turns Columns into a table under a schema: it is
-// convreport's func(*Schema, *Columns) (*Table, error), set by that
-// package. It returns ErrNotClean when a row is invalid or an ID
-// repeats: the caller then reads the input row by row, which names each
-// problem as the row-wise readers do.
-var Build func(schema any, c *Columns) (table any, err error)
+// Build turns Columns into a table under a schema, or appends them to
+// base (a table Build returned; nil for a new one): it is convreport's
+// func(*Schema, *Table, *Columns) (*Table, error), set by that package.
+// It returns ErrNotClean when a row is invalid or an ID repeats (in the
+// batch or in base): the caller then reads the input row by row, which
+// names each problem as the row-wise readers do.
+var Build func(schema any, base any, c *Columns) (table any, err error)
 
 // ErrNotClean says some row of the Columns is invalid or repeats an ID.
 var ErrNotClean = errors.New("tables: a row is invalid or repeats an ID")
