@@ -73,7 +73,7 @@ func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*
 // batchRows is about how many rows loadColumns decodes at a time: the
 // decoded columns of a batch are held beside the table until it is built,
 // so batches bound what a load holds beyond the source it makes.
-var batchRows int64 = 4 << 20
+var batchRows int64 = 16 << 20
 
 // loadColumns decodes the file's columns, a batch of row groups at a
 // time, and builds the table from them, each batch a segment of it. It is
