@@ -5,10 +5,8 @@ import (
 	"errors"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"sync"
-	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -21,19 +19,9 @@ import (
 // LoadFile loads the Parquet file at path into a memory source, as [Load]
 // does.
 func LoadFile(ctx context.Context, path string, opt ingest.Options) (*memory.Source, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if opt.File == "" {
-		opt.File = path
-	}
-	return Load(ctx, f, st.Size(), opt)
+	return fromFile(path, opt, func(r io.ReaderAt, size int64, opt ingest.Options) (*memory.Source, error) {
+		return Load(ctx, r, size, opt)
+	})
 }
 
 // Load reads a Parquet file of conversations into a memory source. It
@@ -206,20 +194,11 @@ func decodeColumns(ctx context.Context, cols []column, rgs []parquet.RowGroup, n
 // buffer of values.
 type columnLoader struct {
 	values []parquet.Value
-	seen   [256]seenIndex
 	// The last page dictionary mapped, and its entries' strings and
 	// indexes in the column's dictionary.
 	dict      parquet.Dictionary
 	dictStrs  []string
 	dictCodes []uint32
-}
-
-// seenIndex remembers a dictionary position by the address of a value's
-// bytes, as columnDecoder.seen does strings.
-type seenIndex struct {
-	p *byte
-	n int
-	k uint32
 }
 
 func newColumnLoader() *columnLoader {
@@ -289,12 +268,7 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 					pages.Close()
 					return tables.ErrNotClean
 				}
-				d.seen = [256]seenIndex{} // addresses hold for one read
-				if err := d.store(c, d.values[:k], i, in, st, dict); err != nil {
-					parquet.Release(page)
-					pages.Close()
-					return err
-				}
+				d.storeBools(c, d.values[:k], i, in)
 				i += k
 				if err == io.EOF {
 					break
@@ -465,87 +439,17 @@ func localIndex(st *tables.Strings, dict map[string]uint32, b []byte) uint32 {
 	return k
 }
 
-// store puts vs, the values of rows [i, i+len(vs)), into in.
-func (d *columnLoader) store(c column, vs []parquet.Value, i int, in *tables.Columns, st *tables.Strings, dict map[string]uint32) error {
-	name, kind := c.kind()
-	switch {
-	case kind == convreport.KindString || kind == convreport.KindEnum:
-		for j, v := range vs {
-			if v.IsNull() {
-				continue
-			}
-			b := v.ByteArray()
-			if len(b) == 0 {
-				continue
-			}
-			if st.Vals != nil {
-				st.Vals[i+j] = string(b)
-				continue
-			}
-			p := unsafe.SliceData(b)
-			a := uintptr(unsafe.Pointer(p))
-			e := &d.seen[uint8(a^a>>8)]
-			if e.p != p || e.n != len(b) {
-				k, ok := dict[string(b)]
-				if !ok {
-					s := string(b)
-					st.Dict = append(st.Dict, s)
-					k = uint32(len(st.Dict))
-					dict[s] = k
-				}
-				*e = seenIndex{p, len(b), k}
-			}
-			st.Idx[i+j] = e.k
-		}
-	case kind == convreport.KindTime:
-		out := in.Times[name]
-		for j, v := range vs {
-			out[i+j] = tables.Unknown
-			if !v.IsNull() {
-				if v.Int64() == tables.Unknown {
-					return tables.ErrNotClean // outside MinTime: the row-wise reader names it
-				}
-				out[i+j] = v.Int64()
-			}
-		}
-	case kind == convreport.KindDuration:
-		out := in.Durations[name]
-		for j, v := range vs {
-			out[i+j] = tables.Unknown
-			if !v.IsNull() {
-				out[i+j] = v.Int64()
-			}
-		}
-	case kind == convreport.KindBool:
-		out := in.Bools[name]
-		for j, v := range vs {
-			out[i+j] = 0
-			if !v.IsNull() {
-				out[i+j] = 1 + b2u8(v.Boolean())
-			}
-		}
-	case kind == convreport.KindNumber && c.prop != nil:
-		out := in.Numbers[name]
-		for j, v := range vs {
-			out[i+j] = math.NaN()
-			if !v.IsNull() {
-				out[i+j] = v.Double()
-			}
-		}
-	case kind == convreport.KindNumber:
-		out := in.Counts[name]
-		for j, v := range vs {
-			out[i+j] = tables.Unknown
-			if !v.IsNull() {
-				n := v.Int64()
-				if n < 0 || n > 1<<53 {
-					return tables.ErrNotClean // the row-wise reader names it
-				}
-				out[i+j] = n
-			}
+// storeBools puts vs, the values of rows [i, i+len(vs)) of a bool
+// column, into in: the one kind storePage leaves to the values reader.
+func (d *columnLoader) storeBools(c column, vs []parquet.Value, i int, in *tables.Columns) {
+	name, _ := c.kind()
+	out := in.Bools[name]
+	for j, v := range vs {
+		out[i+j] = 0
+		if !v.IsNull() {
+			out[i+j] = 1 + b2u8(v.Boolean())
 		}
 	}
-	return nil
 }
 
 func b2u8(b bool) uint8 {

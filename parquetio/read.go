@@ -77,19 +77,28 @@ func (e *FileError) Unwrap() error { return e.Err }
 // ReadFile reads the conversations of a Parquet file, as [Read] does.
 // Errors name the file, unless opt.File names it otherwise.
 func ReadFile(ctx context.Context, path string, opt ingest.Options) ([]convreport.Conversation, error) {
+	return fromFile(path, opt, func(r io.ReaderAt, size int64, opt ingest.Options) ([]convreport.Conversation, error) {
+		return Read(ctx, r, size, opt)
+	})
+}
+
+// fromFile opens path and hands it to read with its size and opt, which
+// names the file unless it names it otherwise.
+func fromFile[T any](path string, opt ingest.Options, read func(io.ReaderAt, int64, ingest.Options) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	if opt.File == "" {
 		opt.File = path
 	}
-	return Read(ctx, f, st.Size(), opt)
+	return read(f, st.Size(), opt)
 }
 
 // Read reads every conversation of the Parquet file r of size bytes.
