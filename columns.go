@@ -271,18 +271,16 @@ func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField,
 			}
 		case st.Vals != nil:
 			// Values that do not repeat (a contact ID): coded in the
-			// index's order, not the rows'.
-			vals := make([]string, n)
-			for r, i := range order {
-				vals[r] = st.Vals[i]
-			}
+			// index's order, not the rows'; in input order, as codes do
+			// not depend on it.
 			ks := make([]uint32, n)
-			d.CodeAll(c, vals, ks)
+			d.CodeAll(c, st.Vals, ks)
 			for r, i := range order {
-				if ks[r] == 0 {
-					ks[r] = empty(i)
+				k := ks[i]
+				if k == 0 {
+					k = empty(i)
 				}
-				codes.Set(r, ks[r])
+				codes.Set(r, k)
 			}
 		default:
 			global := make([]uint32, len(st.Dict)+1)

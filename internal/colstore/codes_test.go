@@ -2,6 +2,7 @@ package colstore
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -67,7 +68,7 @@ func TestSortedByKeyIsAStableSort(t *testing.T) {
 				want[i] = int32(i)
 			}
 			sort.SliceStable(want, func(a, b int) bool { return keys[want[a]] < keys[want[b]] })
-			gotKeys, got := SortedByKey(keys)
+			gotKeys, got := SortedByKey(slices.Clone(keys))
 			for i := range want {
 				if got[i] != want[i] || gotKeys[i] != keys[want[i]] {
 					t.Fatalf("n=%d: position %d: got row %d key %d, want row %d key %d", n, i, got[i], gotKeys[i], want[i], keys[want[i]])

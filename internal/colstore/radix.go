@@ -3,12 +3,12 @@ package colstore
 // SortedByKey returns keys in ascending order and, for each, its position
 // in keys; equal keys keep their positions' order. It is a radix sort in
 // three passes of 11 bits: for the million 32-bit hashes of a load, about
-// ten times faster than a comparison sort.
+// ten times faster than a comparison sort. It sorts in keys's memory: the
+// caller gives keys up.
 func SortedByKey(keys []uint32) ([]uint32, []int32) {
 	n := len(keys)
-	ka, ra := make([]uint32, n), make([]int32, n)
+	ka, ra := keys, make([]int32, n)
 	kb, rb := make([]uint32, n), make([]int32, n)
-	copy(ka, keys)
 	for i := range ra {
 		ra[i] = int32(i)
 	}
