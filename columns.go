@@ -167,7 +167,10 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 		}
 		return cmp.Compare(ids.At(int(a)), ids.At(int(b)))
 	}
-	if !slices.IsSortedFunc(order, byCreation) {
+	// Input in creation order (an export, a file written from a source)
+	// keeps its time columns: the rows need no copy in another order.
+	inOrder := slices.IsSortedFunc(order, byCreation)
+	if !inOrder {
 		slices.SortFunc(order, byCreation)
 	}
 	t := base
@@ -182,7 +185,7 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 		if n == 0 {
 			return nil
 		}
-		return encodeColumns(s, d, fs, fill, ids, created, order)
+		return encodeColumns(s, d, fs, fill, ids, created, order, inOrder)
 	})
 	return newTable(s, cols), nil
 }
@@ -214,11 +217,15 @@ func repeatsAnID(ids *tables.Strings, n int) bool {
 }
 
 // encodeColumns is Table.encode over columns: rows in order, the columns
-// encoded in parallel alongside the ID index.
-func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, created []int64, order []int32) *colstore.Segment {
+// encoded in parallel alongside the ID index. When inOrder (order is the
+// input's), the segment keeps the input's time slices.
+func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, created []int64, order []int32, inOrder bool) *colstore.Segment {
 	n := len(order)
 	seg := colstore.NewSegment(n, len(s.props))
-	seg.Created = make([]int64, n)
+	seg.Created = created
+	if !inOrder {
+		seg.Created = make([]int64, n)
+	}
 	idBytes := 0
 	for i := range n {
 		idBytes += len(ids.At(i))
@@ -226,7 +233,7 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 	b := colstore.NewIDBuilder(n, idBytes)
 	for r, i := range order {
 		b.Add(ids.At(int(i)))
-		seg.Created[r] = created[i]
+		seg.Created[r] = created[i] // a no-op when inOrder
 	}
 	seg.IDs = b.Done()
 	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
@@ -234,7 +241,7 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 		if cf.p.Name == "ID" || cf.p.Name == "CreatedAt" {
 			continue
 		}
-		jobs = append(jobs, func() { encodeInputColumn(d, seg, cf, fill, order) })
+		jobs = append(jobs, func() { encodeInputColumn(d, seg, cf, fill, order, inOrder) })
 	}
 	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created
 	colstore.Parallel(jobs)
@@ -246,11 +253,11 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 // column given as a dictionary is coded once per distinct value. A field
 // whose reported value differs from the stored one where it is empty (a
 // default channel, a status implied by ClosedAt) is asked of the row.
-func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, fill func(*Conversation, int), order []int32) {
+func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, fill func(*Conversation, int), order []int32, inOrder bool) {
 	n, c := seg.N, cf.col
 	col := &seg.Cols[c]
 	if cf.f == nil {
-		encodeCustomColumn(d, seg, cf, order)
+		encodeCustomColumn(d, seg, cf, order, inOrder)
 		return
 	}
 	switch {
@@ -297,14 +304,7 @@ func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField,
 		}
 		col.Codes = codes.Codes()
 	case cf.f.time != nil:
-		vals := make([]int64, n)
-		for r, i := range order {
-			vals[r] = colstore.Null
-			if cf.times != nil && cf.times[i] != tables.Unknown {
-				vals[r] = cf.times[i]
-			}
-		}
-		*col = colstore.Times(vals, seg.Created)
+		*col = colstore.Times(inputTimes(cf.times, n, order, inOrder), seg.Created)
 	case cf.f.count != nil:
 		// A count is always known: a missing one is 0, as in a
 		// Conversation.
@@ -318,9 +318,30 @@ func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField,
 	}
 }
 
+// An unknown input time is already the column store's unknown: this does
+// not compile if they differ (one difference would be negative).
+const _ = uint64(tables.Unknown-colstore.Null) + uint64(colstore.Null-tables.Unknown)
+
+// inputTimes returns an input column of times or durations in order,
+// unknown values as colstore.Null (which tables.Unknown is): the input
+// itself when it is in order, else a copy in order.
+func inputTimes(in []int64, n int, order []int32, inOrder bool) []int64 {
+	if in != nil && inOrder {
+		return in
+	}
+	vals := make([]int64, n)
+	for r, i := range order {
+		vals[r] = colstore.Null
+		if in != nil {
+			vals[r] = in[i]
+		}
+	}
+	return vals
+}
+
 // encodeCustomColumn stores a custom property's input column in seg, in
 // order, as encodeColumn stores its values.
-func encodeCustomColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, order []int32) {
+func encodeCustomColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, order []int32, inOrder bool) {
 	n, c := seg.N, cf.col
 	col := &seg.Cols[c]
 	switch cf.p.Kind {
@@ -349,22 +370,9 @@ func encodeCustomColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField
 		}
 		col.Codes = codes.Codes()
 	case KindTime:
-		vals := make([]int64, n)
-		for r, i := range order {
-			vals[r] = colstore.Null
-			if cf.times != nil {
-				vals[r] = cf.times[i] // Unknown is Null
-			}
-		}
-		*col = colstore.Times(vals, seg.Created)
+		*col = colstore.Times(inputTimes(cf.times, n, order, inOrder), seg.Created)
 	case KindDuration:
-		col.Ints = make([]int64, n)
-		for r, i := range order {
-			col.Ints[r] = colstore.Null
-			if cf.durs != nil {
-				col.Ints[r] = cf.durs[i]
-			}
-		}
+		col.Ints = inputTimes(cf.durs, n, order, inOrder)
 	case KindNumber:
 		vals := make([]float64, n)
 		for r, i := range order {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,7 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 		"sample, shuffled":  {shuffled, nil},
 		"random fields":     {random, nil},
 		"custom properties": {randomConversations(3000, 6), schema},
+		"custom, in order":  {inCreationOrder(randomConversations(3000, 7)), schema},
 		"one conversation":  {random[:1], nil},
 		"no conversation":   {nil, nil},
 	} {
@@ -298,4 +300,15 @@ func benchFile(b *testing.B) []byte {
 		b.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// inCreationOrder sorts cs as a source holds them: by creation, then ID.
+func inCreationOrder(cs []convreport.Conversation) []convreport.Conversation {
+	slices.SortFunc(cs, func(a, b convreport.Conversation) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return cs
 }

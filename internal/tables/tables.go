@@ -53,6 +53,7 @@ func (s *Strings) At(i int) string {
 // Build turns Columns into a table under a schema, or appends them to
 // base (a table Build returned; nil for a new one): it is convreport's
 // func(*Schema, *Table, *Columns) (*Table, error), set by that package.
+// The table may keep c's slices: the caller gives c up.
 // It returns ErrNotClean when a row is invalid or an ID repeats (in the
 // batch or in base): the caller then reads the input row by row, which
 // names each problem as the row-wise readers do.
