@@ -2,7 +2,6 @@ package convreport
 
 import (
 	"cmp"
-	"hash/maphash"
 	"math"
 	"slices"
 
@@ -190,28 +189,12 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 	return newTable(s, cols), nil
 }
 
-// repeatsAnID reports whether two rows have one ID: rows are ordered by a
-// hash of the ID and compared within runs of equal hashes.
+// repeatsAnID reports whether two rows have one ID.
 func repeatsAnID(ids *tables.Strings, n int) bool {
-	seed := maphash.MakeSeed()
-	hs := make([]uint32, n)
-	for i := range hs {
-		hs[i] = uint32(maphash.String(seed, ids.At(i)))
-	}
-	sorted, at := colstore.SortedByKey(hs)
-	for lo := 0; lo < n; {
-		hi := lo + 1
-		for hi < n && sorted[hi] == sorted[lo] {
-			hi++
+	for i, f := range colstore.FirstOfEach(n, ids.At) {
+		if int(f) != i {
+			return true
 		}
-		for k := lo + 1; k < hi; k++ {
-			for k2 := lo; k2 < k; k2++ {
-				if ids.At(int(at[k])) == ids.At(int(at[k2])) {
-					return true
-				}
-			}
-		}
-		lo = hi
 	}
 	return false
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,19 +43,22 @@ func TestDrillDownPagesMatchARowByRowReference(t *testing.T) {
 	require.Len(t, res[0].Points, len(inboxes))
 	for _, p := range res[0].Points {
 		inbox := p.Dimensions[0].Value
-		var want []string
+		var picked []convreport.Conversation
 		for _, c := range cs {
 			if c.Channel == convreport.Chat && c.Inbox == inbox && !c.CreatedAt.Before(q.From) && c.CreatedAt.Before(q.To) {
-				want = append(want, c.ID)
+				picked = append(picked, c)
 			}
 		}
-		slices.SortFunc(want, func(a, b string) int {
-			ca, cb := cs[idIndex(a)], cs[idIndex(b)]
-			if d := ca.CreatedAt.Compare(cb.CreatedAt); d != 0 {
+		slices.SortFunc(picked, func(a, b convreport.Conversation) int {
+			if d := a.CreatedAt.Compare(b.CreatedAt); d != 0 {
 				return d
 			}
-			return compareStrings(a, b)
+			return strings.Compare(a.ID, b.ID)
 		})
+		var want []string
+		for _, c := range picked {
+			want = append(want, c.ID)
+		}
 		d, err := eng.DrillDown(context.Background(), q, r, p)
 		require.NoError(t, err)
 		require.Equal(t, len(want), d.Len(), inbox)
@@ -94,20 +98,4 @@ func TestDrillDownPagesMatchARowByRowReference(t *testing.T) {
 	for c := range d.All() {
 		t.Fatalf("a point no conversation has lists %s", c.ID)
 	}
-}
-
-func idIndex(id string) int {
-	var i int
-	fmt.Sscanf(id, "c%05d", &i)
-	return i
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

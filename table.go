@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"slices"
 	"time"
@@ -242,36 +241,19 @@ func (t *Table) check(cs []Conversation, replace bool) error {
 	if replace {
 		return joinValidation(errs)
 	}
-	// Duplicates within the batch: order positions by a hash of the ID and
-	// compare the IDs within each run of equal hashes. Runs keep position
-	// order, so the first of several equal IDs comes first.
+	// Duplicates within the batch: each valid position after the first
+	// with its ID names that first.
 	var order []int32
 	for i := range cs {
 		if valid[i] {
 			order = append(order, int32(i))
 		}
 	}
-	seed := maphash.MakeSeed()
-	hs := make([]uint32, len(order))
-	for k, i := range order {
-		hs[k] = uint32(maphash.String(seed, cs[i].ID))
-	}
-	sorted, at := colstore.SortedByKey(hs)
-	for lo := 0; lo < len(sorted); {
-		hi := lo + 1
-		for hi < len(sorted) && sorted[hi] == sorted[lo] {
-			hi++
+	for k, f := range colstore.FirstOfEach(len(order), func(k int) string { return cs[order[k]].ID }) {
+		if int(f) != k {
+			i, first := order[k], order[f]
+			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
 		}
-		for k := lo + 1; k < hi; k++ {
-			i := order[at[k]]
-			for k2 := lo; k2 < k; k2++ {
-				if first := order[at[k2]]; cs[first].ID == cs[i].ID {
-					errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
-					break
-				}
-			}
-		}
-		lo = hi
 	}
 	// Duplicates of rows already in the table, through each segment's
 	// index of ID hashes.

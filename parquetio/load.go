@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"runtime"
-	"sync"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -156,35 +154,13 @@ func decodeColumns(ctx context.Context, cols []column, rgs []parquet.RowGroup, n
 	}
 	// One task a column, over every row group in order: a dictionary
 	// column builds one dictionary.
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	next := make(chan column)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			d := newColumnLoader()
-			for c := range next {
-				if errs[w] != nil || ctx.Err() != nil {
-					continue
-				}
-				if err := d.safeLoad(c, rgs, in); err != nil {
-					errs[w] = fileErr(c.name, err)
-				}
-			}
-		})
-	}
-	for _, c := range cols {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := errors.Join(errs...); err != nil {
+	err := eachTask(ctx, opt.Workers, cols, newColumnLoader, func(d *columnLoader, c column) error {
+		if err := d.safeLoad(c, rgs, in); err != nil {
+			return fileErr(c.name, err)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return in, nil

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"os"
 	"runtime"
@@ -181,25 +180,41 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 		return nil, fileErr("", fmt.Errorf("row groups hold %d rows, the footer says %d", base, n))
 	}
 	out := make([]convreport.Conversation, n)
-	workers := opt.Workers
+	err = eachTask(ctx, opt.Workers, tasks, newColumnDecoder, func(d *columnDecoder, t task) error {
+		for _, c := range t.cols {
+			if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
+				return fileErr(c.name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out, err = check(ctx, schema, out, opt)
+	if opt.Progress != nil {
+		opt.Progress(size, len(out))
+	}
+	return out, err
+}
+
+// eachTask runs do over tasks on workers goroutines (0: every core), each
+// with a state of its own from newState. A worker takes no more tasks
+// after its first error, nor after ctx ends. It returns ctx's error, else
+// the workers' errors joined.
+func eachTask[T, S any](ctx context.Context, workers int, tasks []T, newState func() S, do func(S, T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	next := make(chan task)
+	next := make(chan T)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			d := newColumnDecoder()
+			st := newState()
 			for t := range next {
-				if errs[w] != nil || ctx.Err() != nil {
-					continue
-				}
-				for _, c := range t.cols {
-					if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
-						errs[w] = fileErr(c.name, err)
-						break
-					}
+				if errs[w] == nil && ctx.Err() == nil {
+					errs[w] = do(st, t)
 				}
 			}
 		})
@@ -210,22 +225,15 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	out, err = check(ctx, schema, out, opt)
-	if opt.Progress != nil {
-		opt.Progress(size, len(out))
-	}
-	return out, err
+	return errors.Join(errs...)
 }
 
 // check validates the rows read and their IDs, as ingest does lines.
 func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Conversation, opt ingest.Options) ([]convreport.Conversation, error) {
 	var errs []error
-	firsts := firstOfEachID(rows)
+	firsts := colstore.FirstOfEach(len(rows), func(i int) string { return rows[i].ID })
 	kept := rows[:0]
 	for i := range rows {
 		if i%4096 == 0 {
@@ -264,39 +272,6 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 		kept = nil
 	}
 	return kept, errors.Join(errs...)
-}
-
-// firstOfEachID returns for each row the position of the first row with
-// its ID (itself, if none comes before it). Rows are ordered by a hash of
-// their ID, and IDs compared only within runs of equal hashes: a map of a
-// million IDs costs several times as much.
-func firstOfEachID(rows []convreport.Conversation) []int32 {
-	seed := maphash.MakeSeed()
-	hs := make([]uint32, len(rows))
-	for i := range rows {
-		hs[i] = uint32(maphash.String(seed, rows[i].ID))
-	}
-	sorted, at := colstore.SortedByKey(hs)
-	firsts := make([]int32, len(rows))
-	for lo := 0; lo < len(sorted); {
-		hi := lo + 1
-		for hi < len(sorted) && sorted[hi] == sorted[lo] {
-			hi++
-		}
-		// A run keeps row order: the first equal ID in it is the first.
-		for k := lo; k < hi; k++ {
-			i := at[k]
-			firsts[i] = i
-			for k2 := lo; k2 < k; k2++ {
-				if rows[at[k2]].ID == rows[i].ID {
-					firsts[i] = at[k2]
-					break
-				}
-			}
-		}
-		lo = hi
-	}
-	return firsts
 }
 
 // columnsOf matches the file's columns with the fields of schema.

@@ -1,6 +1,7 @@
 package colstore
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -73,6 +74,30 @@ func TestSortedByKeyIsAStableSort(t *testing.T) {
 				if got[i] != want[i] || gotKeys[i] != keys[want[i]] {
 					t.Fatalf("n=%d: position %d: got row %d key %d, want row %d key %d", n, i, got[i], gotKeys[i], want[i], keys[want[i]])
 				}
+			}
+		}
+	}
+}
+
+// TestFirstOfEachNamesTheFirstEqualKey checks FirstOfEach against a map of
+// each key's first position, on keys that repeat two and three times.
+func TestFirstOfEachNamesTheFirstEqualKey(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 2, 1000, 20000} {
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = fmt.Sprint(rng.IntN(max(1, n/2)))
+		}
+		first := map[string]int{}
+		got := FirstOfEach(n, func(i int) string { return keys[i] })
+		for i, k := range keys {
+			f, ok := first[k]
+			if !ok {
+				f = i
+				first[k] = i
+			}
+			if int(got[i]) != f {
+				t.Fatalf("n=%d: position %d (%q): first %d, want %d", n, i, k, got[i], f)
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package colstore
 
+import "hash/maphash"
+
 // SortedByKey returns keys in ascending order and, for each, its position
 // in keys; equal keys keep their positions' order. It is a radix sort in
 // three passes of 11 bits: for the million 32-bit hashes of a load, about
@@ -30,4 +32,37 @@ func SortedByKey(keys []uint32) ([]uint32, []int32) {
 		ka, kb, ra, rb = kb, ka, rb, ra
 	}
 	return ka, ra
+}
+
+// FirstOfEach returns, for each of n positions, the first position whose
+// key is the same (itself when none comes before it). Positions are
+// ordered by a 32-bit hash of the key with SortedByKey and keys compared
+// only within runs of equal hashes, which keep position order: a map of a
+// million IDs costs several times as much.
+func FirstOfEach(n int, key func(i int) string) []int32 {
+	seed := maphash.MakeSeed()
+	hs := make([]uint32, n)
+	for i := range hs {
+		hs[i] = uint32(maphash.String(seed, key(i)))
+	}
+	sorted, at := SortedByKey(hs)
+	firsts := make([]int32, n)
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && sorted[hi] == sorted[lo] {
+			hi++
+		}
+		for k := lo; k < hi; k++ {
+			i := at[k]
+			firsts[i] = i
+			for k2 := lo; k2 < k; k2++ {
+				if key(int(at[k2])) == key(int(i)) {
+					firsts[i] = at[k2]
+					break
+				}
+			}
+		}
+		lo = hi
+	}
+	return firsts
 }
