@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
@@ -80,7 +82,7 @@ func TestDashboardCalendarTheKnownWeek(t *testing.T) {
 		{ID: "min", Name: "Shortest", Measure: convreport.Measure{Agg: convreport.Min, Metric: convreport.TimeToClose}},
 		{ID: "by", Name: "By conversation", Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.TimeToClose}, Dimensions: []string{"Source"}, Filter: `ID == "saturday"`},
 	}}
-	q.Viewer = convreport.Viewer{UserID: "me"}
+	q.Viewer = access.Viewer{UserID: "me"}
 	res, err := convreport.NewEngine(src).RunDashboard(context.Background(), q, d)
 	require.NoError(t, err)
 	require.Equal(t, []pt{{"", "144000", 2, 0}}, points(res[0]), "5 × 8 h, where calendar time is 604740 s")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
 	"github.com/stretchr/testify/require"
@@ -213,7 +214,7 @@ func TestColumnarCancelStopsRunAndDrillDown(t *testing.T) {
 	t.Run("RunDashboard", func(t *testing.T) {
 		d := convreport.Dashboard{Name: "d", Owner: "ana", Reports: []convreport.Report{cancelReport}}
 		q := cancelQuery()
-		q.Viewer = convreport.Viewer{UserID: "ana"}
+		q.Viewer = access.Viewer{UserID: "ana"}
 		res, err := eng.RunDashboard(newCountingCtx(1), q, d)
 		require.ErrorIs(t, err, context.Canceled)
 		require.Nil(t, res)

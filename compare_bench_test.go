@@ -2,9 +2,11 @@ package convreport_test
 
 import (
 	"context"
-	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
@@ -94,7 +96,7 @@ func BenchmarkCompare(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: now, Compare: c.cmp, Viewer: convreport.Viewer{UserID: "ana"}}
+			q := convreport.Query{Range: convreport.Last30Days, Zone: paris, Now: now, Compare: c.cmp, Viewer: access.Viewer{UserID: "ana"}}
 			for b.Loop() {
 				if _, err := eng.RunDashboard(context.Background(), q, dd); err != nil {
 					b.Fatal(err)

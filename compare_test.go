@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sourcetest"
 	"github.com/shopspring/decimal"
@@ -301,7 +302,7 @@ func TestDashboardFiltersReconcile(t *testing.T) {
 		return (c.Channel == convreport.Chat || c.Channel == convreport.Email) && c.Team != "Sales" && (!inboxToo || c.Inbox == "Billing")
 	}
 	q := convreport.Query{From: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC),
-		Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC), Viewer: convreport.Viewer{UserID: "ann"}}
+		Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC), Viewer: access.Viewer{UserID: "ann"}}
 	for _, view := range []struct {
 		name      string
 		d         func() (convreport.Dashboard, error)

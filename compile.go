@@ -113,7 +113,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		return bad("filter", err)
 	}
 	p.Pred = bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
-	if sp := rq.scope.pred(s); sp != nil {
+	if sp := scopePred(rq.scope, s); sp != nil {
 		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.Pred}}
 	}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
@@ -41,7 +42,7 @@ func TestDashboardsRunWhileConversationsArrive(t *testing.T) {
 	require.Equal(t, "conversations-by-rep", byRep.ID)
 	require.Equal(t, "chat-conversations-over-time", overTime.ID)
 	d, err := convreport.NewDashboard(convreport.DashboardOptions{
-		Name: "Live", Owner: "ana", Visibility: convreport.EveryoneCanView,
+		Name: "Live", Owner: "ana", Visibility: access.EveryoneCanView,
 		Reports: append(chat, convreport.Report{Name: "Everything"}, convreport.Report{Name: "Chats", Filter: `Channel == "chat"`}),
 	})
 	require.NoError(t, err)
@@ -70,9 +71,9 @@ func TestDashboardsRunWhileConversationsArrive(t *testing.T) {
 	})
 	for i := range readers {
 		wg.Go(func() {
-			v := convreport.Viewer{UserID: "viewer"}
+			v := access.Viewer{UserID: "viewer"}
 			if i%2 == 1 {
-				v = convreport.Viewer{UserID: "admin", Admin: true}
+				v = access.Viewer{UserID: "admin", Admin: true}
 			}
 			qq := q
 			qq.Viewer = v

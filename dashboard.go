@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/internal/fold"
 	"github.com/convreport/convreport/plan"
 )
@@ -27,9 +28,10 @@ type Dashboard struct {
 	Name  string `json:"name"`
 	Owner string `json:"owner"` // a Viewer's UserID
 	// Visibility and Grants say who else may view, edit, delete and share
-	// it; see [Dashboard.Can]. Grants apply to SpecificUsersAndTeams only.
-	Visibility Visibility `json:"visibility,omitempty"`
-	Grants     []Grant    `json:"grants,omitempty"`
+	// it; see [Dashboard.Can]. Grants apply to
+	// [access.SpecificUsersAndTeams] only.
+	Visibility access.Visibility `json:"visibility,omitempty"`
+	Grants     []access.Grant    `json:"grants,omitempty"`
 	// Reports in display order. Each has an ID unique in the dashboard
 	// that stays the same when the report is renamed, edited or moved.
 	Reports []Report `json:"reports"`
@@ -59,8 +61,8 @@ type DashboardOptions struct {
 	Name string
 	// Owner is the creating user's UserID.
 	Owner      string
-	Visibility Visibility
-	Grants     []Grant
+	Visibility access.Visibility
+	Grants     []access.Grant
 	// Reports in display order. A report keeps its ID when it has one
 	// that is free; otherwise it gets one made from its name.
 	Reports []Report
@@ -74,7 +76,7 @@ type DashboardOptions struct {
 // NewDashboard returns a new, unsaved dashboard (Version 0) built from o,
 // after checking the name, the access setting, every report against the
 // schema and the number of reports against the plan. An empty Visibility
-// becomes [Private].
+// becomes [access.Private].
 func NewDashboard(o DashboardOptions) (Dashboard, error) {
 	d := Dashboard{
 		ID:         o.ID,
@@ -84,7 +86,7 @@ func NewDashboard(o DashboardOptions) (Dashboard, error) {
 		Grants:     slices.Clone(o.Grants),
 	}
 	if d.Visibility == "" {
-		d.Visibility = Private
+		d.Visibility = access.Private
 	}
 	if err := d.Validate(); err != nil {
 		return Dashboard{}, err
@@ -138,7 +140,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // it writes: a name that is set, at most [MaxNameLength] characters, with
 // no control character, no URL and no period (names are shown in links and
 // notifications, where a period or a URL could pass for a link); an owner;
-// a known visibility; grants only with SpecificUsersAndTeams, each naming
+// a known visibility; grants only with access.SpecificUsersAndTeams, each naming
 // one user or one team, allowing view or edit; and reports with distinct
 // IDs and names. An ID, of the dashboard or of a report, is 1 to 64 of
 // a–z, 0–9, "-" and "_", starting with a letter or digit, so that it is
@@ -172,17 +174,17 @@ func (d Dashboard) Validate() error {
 	if err := checkCalendarName(d.Calendar); err != nil {
 		return bad("calendar", "%s", err.Error())
 	}
-	if !d.Visibility.valid() {
+	if !d.Visibility.Valid() {
 		return bad("visibility", "unknown visibility %q (want private, admins_and_owner, everyone_view, everyone_edit or specific)", d.Visibility)
 	}
-	if len(d.Grants) > 0 && d.visibility() != SpecificUsersAndTeams {
-		return bad("grants", "grants apply to visibility %q only, this dashboard is %q", SpecificUsersAndTeams, d.visibility())
+	if len(d.Grants) > 0 && d.Visibility.OrPrivate() != access.SpecificUsersAndTeams {
+		return bad("grants", "grants apply to visibility %q only, this dashboard is %q", access.SpecificUsersAndTeams, d.Visibility.OrPrivate())
 	}
 	for i, g := range d.Grants {
 		switch {
 		case (g.User == "") == (g.Team == ""):
 			return bad("grants", "grant #%d: set exactly one of user and team", i)
-		case g.Allow != "" && g.Allow != ActionView && g.Allow != ActionEdit:
+		case g.Allow != "" && g.Allow != access.View && g.Allow != access.Edit:
 			return bad("grants", "grant #%d: allow %q: want view or edit", i, g.Allow)
 		}
 	}
@@ -391,10 +393,10 @@ func (d Dashboard) SaveReportAsNew(s *Schema, pl plan.Plan, id string, edits ...
 // and returns one Result per report in d's order. A report that names no
 // calendar runs with the dashboard's Calendar. q.Viewer must be allowed
 // to view d; otherwise RunDashboard reads nothing and returns an
-// *[AccessError] wrapping [ErrForbidden].
+// *[access.Error] wrapping [access.ErrForbidden].
 func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Result, error) {
-	if !d.Can(q.Viewer, ActionView) {
-		return nil, d.forbid(q.Viewer, ActionView)
+	if !d.Can(q.Viewer, access.View) {
+		return nil, d.forbid(q.Viewer, access.View)
 	}
 	if d.Calendar == "" && len(d.Filters) == 0 {
 		return e.Run(ctx, q, d.Reports...)

@@ -5,13 +5,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/access"
 )
 
 // This file holds the changes of the "manage dashboard" menu: rename,
 // share, reorder, save a copy as. Each returns a new Dashboard and leaves
 // the receiver as it was; a Store's Save then checks who may make it
-// (see [CheckSave]): renaming and reordering need [ActionEdit], sharing
-// [ActionShare].
+// (see [CheckSave]): renaming and reordering need [access.Edit], sharing
+// [access.Share].
 
 // Rename returns d with a new name, checked as [Dashboard.Validate]
 // checks names. The error is a *[DashboardError] for the field "name".
@@ -25,11 +27,11 @@ func (d Dashboard) Rename(name string) (Dashboard, error) {
 }
 
 // Share returns d with a new visibility and grants, which apply to
-// [SpecificUsersAndTeams] only; an empty visibility is [Private]. The
+// [access.SpecificUsersAndTeams] only; an empty visibility is [access.Private]. The
 // error is a *[DashboardError] for "visibility" or "grants".
-func (d Dashboard) Share(vis Visibility, grants []Grant) (Dashboard, error) {
+func (d Dashboard) Share(vis access.Visibility, grants []access.Grant) (Dashboard, error) {
 	if vis == "" {
-		vis = Private
+		vis = access.Private
 	}
 	out := d.Clone()
 	out.Visibility, out.Grants = vis, slices.Clone(grants)
@@ -109,7 +111,7 @@ func (d Dashboard) CopyAs(o DashboardOptions) (Dashboard, error) {
 	out.ID, out.Name, out.Owner = o.ID, strings.TrimSpace(o.Name), o.Owner
 	out.Visibility, out.Grants = o.Visibility, slices.Clone(o.Grants)
 	if out.Visibility == "" {
-		out.Visibility = Private
+		out.Visibility = access.Private
 	}
 	out.Version, out.CreatedAt, out.UpdatedAt = 0, time.Time{}, time.Time{} // the Store sets them
 	if err := out.Validate(); err != nil {

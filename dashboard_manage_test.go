@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/stretchr/testify/require"
 )
@@ -43,13 +44,13 @@ func TestManageDashboard(t *testing.T) {
 	_, err = d.MoveReport("x", 0)
 	require.ErrorIs(t, err, convreport.ErrNotFound)
 
-	s, err := d.Share(convreport.SpecificUsersAndTeams, []convreport.Grant{{Team: "Support", Allow: convreport.ActionEdit}})
+	s, err := d.Share(access.SpecificUsersAndTeams, []access.Grant{{Team: "Support", Allow: access.Edit}})
 	require.NoError(t, err)
-	require.True(t, s.Can(convreport.Viewer{UserID: "zoe", Teams: []string{"Support"}}, convreport.ActionEdit))
+	require.True(t, s.Can(access.Viewer{UserID: "zoe", Teams: []string{"Support"}}, access.Edit))
 	s, err = s.Share("", nil)
 	require.NoError(t, err)
-	require.Equal(t, convreport.Private, s.Visibility)
-	_, err = d.Share(convreport.EveryoneCanView, []convreport.Grant{{User: "ben"}})
+	require.Equal(t, access.Private, s.Visibility)
+	_, err = d.Share(access.EveryoneCanView, []access.Grant{{User: "ben"}})
 	dashErr(err, "grants")
 	_, err = d.Share("public", nil)
 	dashErr(err, "visibility")
@@ -61,7 +62,7 @@ func TestManageDashboard(t *testing.T) {
 	require.Zero(t, c.Version)
 	require.True(t, c.CreatedAt.IsZero())
 	require.Equal(t, "ben", c.Owner)
-	require.Equal(t, convreport.Private, c.Visibility)
+	require.Equal(t, access.Private, c.Visibility)
 	require.Equal(t, d.Reports, c.Reports)
 	c.Reports[0].Name = "changed"
 	require.Equal(t, "A", d.Reports[0].Name, "a deep copy")

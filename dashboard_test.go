@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
 	"github.com/stretchr/testify/require"
@@ -79,8 +80,8 @@ func TestDashboardNameErrorMessage(t *testing.T) {
 
 func TestDashboardValidate(t *testing.T) {
 	ok := func() convreport.Dashboard {
-		return convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia", Visibility: convreport.SpecificUsersAndTeams,
-			Grants:  []convreport.Grant{{Team: "Support"}, {User: "oscar", Allow: convreport.ActionEdit}},
+		return convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia", Visibility: access.SpecificUsersAndTeams,
+			Grants:  []access.Grant{{Team: "Support"}, {User: "oscar", Allow: access.Edit}},
 			Reports: []convreport.Report{{ID: "a", Name: "A"}, {ID: "b_2", Name: "B"}}}
 	}
 	require.NoError(t, ok().Validate())
@@ -94,10 +95,10 @@ func TestDashboardValidate(t *testing.T) {
 		{"id with a slash", func(d *convreport.Dashboard) { d.ID = "../etc" }, "id"},
 		{"id too long", func(d *convreport.Dashboard) { d.ID = strings.Repeat("a", 65) }, "id"},
 		{"unknown visibility", func(d *convreport.Dashboard) { d.Visibility = "public" }, "visibility"},
-		{"grants without specific visibility", func(d *convreport.Dashboard) { d.Visibility = convreport.EveryoneCanView }, "grants"},
+		{"grants without specific visibility", func(d *convreport.Dashboard) { d.Visibility = access.EveryoneCanView }, "grants"},
 		{"grant to user and team", func(d *convreport.Dashboard) { d.Grants[0].User = "tess" }, "grants"},
 		{"grant to nobody", func(d *convreport.Dashboard) { d.Grants[0].Team = "" }, "grants"},
-		{"grant allowing delete", func(d *convreport.Dashboard) { d.Grants[0].Allow = convreport.ActionDelete }, "grants"},
+		{"grant allowing delete", func(d *convreport.Dashboard) { d.Grants[0].Allow = access.Delete }, "grants"},
 		{"report without id", func(d *convreport.Dashboard) { d.Reports[0].ID = "" }, "reports"},
 		{"report ids twice", func(d *convreport.Dashboard) { d.Reports[1].ID = "a" }, "reports"},
 		{"report without name", func(d *convreport.Dashboard) { d.Reports[1].Name = " " }, "reports"},
@@ -124,7 +125,7 @@ func TestNewDashboard(t *testing.T) {
 			ids = append(ids, r.ID)
 		}
 		require.Equal(t, []string{"conversations-by-rep", "conversations-by-rep-2", "mine", "temps-de-reponse-a-l-accueil", "report"}, ids)
-		require.Equal(t, convreport.Private, d.Visibility)
+		require.Equal(t, access.Private, d.Visibility)
 		require.Zero(t, d.Version)
 		require.NoError(t, d.Validate())
 	})
@@ -388,8 +389,8 @@ func TestEditFilters(t *testing.T) {
 
 func TestDashboardJSONRoundTrip(t *testing.T) {
 	d := convreport.Dashboard{
-		ID: "support-week", Name: "Support week", Owner: "olivia", Visibility: convreport.SpecificUsersAndTeams,
-		Grants: []convreport.Grant{{Team: "Support"}, {User: "oscar", Allow: convreport.ActionEdit}},
+		ID: "support-week", Name: "Support week", Owner: "olivia", Visibility: access.SpecificUsersAndTeams,
+		Grants: []access.Grant{{Team: "Support"}, {User: "oscar", Allow: access.Edit}},
 		Reports: []convreport.Report{
 			{
 				ID: "by-rep", Name: "By rep", Description: "d",
@@ -427,7 +428,7 @@ func TestDashboardJSONRoundTrip(t *testing.T) {
 }
 
 func TestDashboardClone(t *testing.T) {
-	d := convreport.Dashboard{Name: "x", Grants: []convreport.Grant{{Team: "a"}},
+	d := convreport.Dashboard{Name: "x", Grants: []access.Grant{{Team: "a"}},
 		Reports: []convreport.Report{{Dimensions: []string{"Assignee"}, Properties: []string{"ID"}, Conditions: []convreport.Condition{{Values: []string{"v"}}}}}}
 	c := d.Clone()
 	c.Grants[0].Team = "b"
@@ -467,13 +468,13 @@ func TestRunDashboard(t *testing.T) {
 	require.Equal(t, "by-rep", got[0].Report.ID)
 	require.Equal(t, []int64{2, 1, 1}, []int64{got[0].Points[0].Count, got[0].Points[1].Count, got[0].Points[2].Count})
 
-	for _, v := range []convreport.Viewer{otherV, {}} {
+	for _, v := range []access.Viewer{otherV, {}} {
 		q.Viewer = v
 		res, err := eng.RunDashboard(context.Background(), q, d)
-		require.ErrorIs(t, err, convreport.ErrForbidden)
-		var ae *convreport.AccessError
+		require.ErrorIs(t, err, access.ErrForbidden)
+		var ae *access.Error
 		require.True(t, errors.As(err, &ae))
-		require.Equal(t, convreport.AccessError{User: v.UserID, Dashboard: "Support", Action: convreport.ActionView}, *ae)
+		require.Equal(t, access.Error{User: v.UserID, Dashboard: "Support", Action: access.View}, *ae)
 		require.Nil(t, res)
 	}
 

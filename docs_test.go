@@ -6,13 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
@@ -91,7 +93,7 @@ func errorTypes(err error) []string {
 }
 
 var docSentinels = map[string]error{
-	"ErrConflict": store.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": convreport.ErrForbidden,
+	"ErrConflict": store.ErrConflict, "ErrNotFound": convreport.ErrNotFound, "ErrForbidden": access.ErrForbidden,
 	"ErrUnsupported": convreport.ErrUnsupported, "context.Canceled": context.Canceled,
 }
 
@@ -214,12 +216,12 @@ func drillFixture(t *testing.T) (*convreport.Engine, convreport.Report, convrepo
 }
 
 var (
-	ana   = convreport.Viewer{UserID: "ana"}
-	bruno = convreport.Viewer{UserID: "bruno"}
+	ana   = access.Viewer{UserID: "ana"}
+	bruno = access.Viewer{UserID: "bruno"}
 )
 
 // storeWith returns a memory store holding one dashboard of ana's.
-func storeWith(t *testing.T, v convreport.Visibility, opts ...store.Option) (store.Store, convreport.Dashboard) {
+func storeWith(t *testing.T, v access.Visibility, opts ...store.Option) (store.Store, convreport.Dashboard) {
 	s := store.NewMemory(opts...)
 	d := okDash()
 	d.Visibility = v
@@ -693,19 +695,19 @@ var errorProducers = map[string]func(t *testing.T) error{
 	},
 	"dashboard-grants-visibility": func(t *testing.T) error {
 		d := okDash()
-		d.Grants = []convreport.Grant{{User: "bruno"}}
+		d.Grants = []access.Grant{{User: "bruno"}}
 		return validate(d)
 	},
 	"dashboard-grant-user-and-team": func(t *testing.T) error {
 		d := okDash()
-		d.Visibility = convreport.SpecificUsersAndTeams
-		d.Grants = []convreport.Grant{{User: "bruno", Team: "Sales"}}
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{User: "bruno", Team: "Sales"}}
 		return validate(d)
 	},
 	"dashboard-grant-action": func(t *testing.T) error {
 		d := okDash()
-		d.Visibility = convreport.SpecificUsersAndTeams
-		d.Grants = []convreport.Grant{{Team: "Sales", Allow: convreport.ActionDelete}}
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{Team: "Sales", Allow: access.Delete}}
 		return validate(d)
 	},
 	"dashboard-report-id": func(t *testing.T) error {
@@ -739,7 +741,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return nil
 	},
 	"store-conflict": func(t *testing.T) error {
-		s, d := storeWith(t, convreport.EveryoneCanEdit)
+		s, d := storeWith(t, access.EveryoneCanEdit)
 		mine, theirs := d.Clone(), d.Clone()
 		theirs.Name = "Support desk"
 		_, err := s.Save(context.Background(), bruno, theirs)
@@ -749,7 +751,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"store-id-taken": func(t *testing.T) error {
-		s, d := storeWith(t, convreport.Private)
+		s, d := storeWith(t, access.Private)
 		again := okDash()
 		again.ID = d.ID
 		_, err := s.Create(context.Background(), ana, again)
@@ -760,19 +762,19 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"store-forbidden-view": func(t *testing.T) error {
-		s, d := storeWith(t, convreport.Private)
+		s, d := storeWith(t, access.Private)
 		_, err := s.Get(context.Background(), bruno, d.ID)
 		return err
 	},
 	"store-forbidden-edit": func(t *testing.T) error {
-		s, d := storeWith(t, convreport.EveryoneCanView)
+		s, d := storeWith(t, access.EveryoneCanView)
 		d.Name = "Mine now"
 		_, err := s.Save(context.Background(), bruno, d)
 		return err
 	},
 	"store-forbidden-share": func(t *testing.T) error {
-		s, d := storeWith(t, convreport.EveryoneCanEdit)
-		d.Visibility = convreport.Private
+		s, d := storeWith(t, access.EveryoneCanEdit)
+		d.Visibility = access.Private
 		_, err := s.Save(context.Background(), bruno, d)
 		return err
 	},
@@ -823,7 +825,7 @@ func TestErrorCatalogueKeepsWhatItSays(t *testing.T) {
 	require.Equal(t, before, d)
 
 	// A conflicting save writes nothing.
-	s, cur := storeWith(t, convreport.EveryoneCanEdit)
+	s, cur := storeWith(t, access.EveryoneCanEdit)
 	stale := cur.Clone()
 	cur.Name = "First"
 	_, err = s.Save(ctx, ana, cur)

@@ -2,9 +2,11 @@ package convreport_test
 
 import (
 	"context"
-	"github.com/convreport/convreport/calendar"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
@@ -182,7 +184,7 @@ func TestBusinessHoursThroughTheEngine(t *testing.T) {
 
 func TestScopeCannotBeWidenedByAFilter(t *testing.T) {
 	q := fixtureQuery()
-	q.Viewer.Scope = convreport.Scope{Inboxes: []string{"Billing"}}
+	q.Viewer.Scope = access.Scope{Inboxes: []string{"Billing"}}
 	// A filter asking for chats (all in the "Chat" inbox) finds nothing:
 	// the scope applies on top of it.
 	r := convreport.Report{Dimensions: []string{"Inbox"}, Filter: `Channel == "chat" || Inbox == "Chat"`}

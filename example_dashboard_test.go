@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
 )
@@ -15,8 +16,8 @@ func ExampleNewDashboard() {
 	d, err := convreport.NewDashboard(convreport.DashboardOptions{
 		Name:       "Support team",
 		Owner:      "ana",
-		Visibility: convreport.SpecificUsersAndTeams,
-		Grants:     []convreport.Grant{{Team: "Support", Allow: convreport.ActionEdit}},
+		Visibility: access.SpecificUsersAndTeams,
+		Grants:     []access.Grant{{Team: "Support", Allow: access.Edit}},
 		Reports: []convreport.Report{
 			{Name: "Conversations by rep", Dimensions: []string{"Assignee"}},
 			{Name: "Conversations over time", Bucket: convreport.Day},
@@ -29,8 +30,8 @@ func ExampleNewDashboard() {
 	for _, r := range d.Reports {
 		fmt.Println(r.ID)
 	}
-	fmt.Println(d.Can(convreport.Viewer{UserID: "tom", Teams: []string{"Support"}}, convreport.ActionEdit))
-	fmt.Println(d.Can(convreport.Viewer{UserID: "eve", Teams: []string{"Sales"}}, convreport.ActionView))
+	fmt.Println(d.Can(access.Viewer{UserID: "tom", Teams: []string{"Support"}}, access.Edit))
+	fmt.Println(d.Can(access.Viewer{UserID: "eve", Teams: []string{"Sales"}}, access.View))
 
 	_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "Q1. review", Owner: "ana"})
 	fmt.Println(err)
@@ -88,11 +89,11 @@ func ExampleEngine_RunDashboard() {
 	d, _ := convreport.NewDashboard(convreport.DashboardOptions{
 		Name:       "Team",
 		Owner:      "ana",
-		Visibility: convreport.EveryoneCanView,
+		Visibility: access.EveryoneCanView,
 		Reports:    []convreport.Report{{Name: "Conversations by rep", Dimensions: []string{"Assignee"}}},
 	})
 	eng := convreport.NewEngine(src)
-	q := convreport.Query{From: monday, To: monday.AddDate(0, 0, 1), Viewer: convreport.Viewer{UserID: "ben"}}
+	q := convreport.Query{From: monday, To: monday.AddDate(0, 0, 1), Viewer: access.Viewer{UserID: "ben"}}
 
 	results, err := eng.RunDashboard(context.Background(), q, d)
 	if err != nil {
@@ -102,9 +103,9 @@ func ExampleEngine_RunDashboard() {
 		fmt.Println(p.Dimensions[0].Label(), p.Value.Decimal)
 	}
 
-	q.Viewer = convreport.Viewer{} // not signed in
+	q.Viewer = access.Viewer{} // not signed in
 	_, err = eng.RunDashboard(context.Background(), q, d)
-	fmt.Println(errors.Is(err, convreport.ErrForbidden), err)
+	fmt.Println(errors.Is(err, access.ErrForbidden), err)
 	// Output:
 	// ana 2
 	// ben 1

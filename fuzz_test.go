@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/convreport/convreport/calendar"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
@@ -64,7 +66,7 @@ func FuzzDashboardJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	q := fixtureQuery()
-	q.Viewer = convreport.Viewer{UserID: "fuzz", Admin: true}
+	q.Viewer = access.Viewer{UserID: "fuzz", Admin: true}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var d convreport.Dashboard
 		if err := json.Unmarshal(data, &d); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 )
 
 // The lists of channels, visibilities and chart types were package
@@ -18,10 +19,10 @@ func TestKnownValuesCannotBeChangedByCallers(t *testing.T) {
 	require.False(t, convreport.Channel("pigeon").Valid())
 	require.Equal(t, convreport.Chat, convreport.Channels()[0])
 
-	vis := convreport.Visibilities()
+	vis := access.Visibilities()
 	vis[0] = "world"
 	require.Error(t, convreport.Dashboard{Name: "D", Owner: "ana", Visibility: "world"}.Validate())
-	require.NoError(t, convreport.Dashboard{Name: "D", Owner: "ana", Visibility: convreport.Private}.Validate())
+	require.NoError(t, convreport.Dashboard{Name: "D", Owner: "ana", Visibility: access.Private}.Validate())
 
 	cts := convreport.ChartTypes()
 	for i := range cts {

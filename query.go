@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/internal/filter"
 )
@@ -38,41 +39,15 @@ type Query struct {
 	// Calendars.
 	SLA *SLASet
 	// Viewer is who runs the query; dashboards check access against it.
-	Viewer Viewer
+	Viewer access.Viewer
 	// Compare, when set, gives each point of a run the same point of an
 	// earlier period ([Point.Previous]): the previous period of equal
 	// calendar length, or the same period a year before. See [Compare].
 	Compare Compare
 }
 
-// Viewer is the person a query runs for.
-type Viewer struct {
-	UserID string `json:"user_id,omitempty"`
-	// Teams are the viewer's teams, for dashboard access (a dashboard
-	// shared with a team). They do not limit which conversations the
-	// viewer sees: Scope does, and an embedder that restricts a user to
-	// their team's conversations sets Scope.Teams too.
-	Teams []string `json:"teams,omitempty"`
-	// Admin sees and edits every dashboard; Scope still applies.
-	Admin bool `json:"admin,omitempty"`
-	// Scope limits the conversations this viewer may see, in every run
-	// and drill-down, whatever the report's filters say.
-	Scope Scope `json:"scope,omitzero"`
-}
-
-// Scope restricts a viewer to some inboxes and teams. Each non-empty list
-// must contain the conversation's value; the zero Scope allows everything.
-// It is applied on top of every report's filter, so no filter can widen it.
-type Scope struct {
-	Inboxes []string `json:"inboxes,omitempty"`
-	Teams   []string `json:"teams,omitempty"`
-}
-
-// IsZero reports whether s allows every conversation.
-func (s Scope) IsZero() bool { return len(s.Inboxes) == 0 && len(s.Teams) == 0 }
-
 // pred is the scope as a filter; nil for the zero scope.
-func (s Scope) pred(schema *Schema) *filter.Pred {
+func scopePred(s access.Scope, schema *Schema) *filter.Pred {
 	var kids []*filter.Pred
 	for _, c := range []struct {
 		prop string
@@ -102,7 +77,7 @@ type resolved struct {
 	cal       *calendar.Calendar
 	cals      *calendar.Set
 	sla       *SLASet
-	scope     Scope
+	scope     access.Scope
 	schema    *Schema // set by the engine before planning for a source
 	biz       *bizHours
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/internal/conformance"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
@@ -36,7 +37,7 @@ var scopeParis = sync.OnceValue(func() *time.Location {
 	return loc
 })
 
-func scopeQuery(v convreport.Viewer) convreport.Query {
+func scopeQuery(v access.Viewer) convreport.Query {
 	paris := scopeParis()
 	return convreport.Query{
 		From: time.Date(2025, 5, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 6, 1, 0, 0, 0, 0, paris),
@@ -46,16 +47,16 @@ func scopeQuery(v convreport.Viewer) convreport.Query {
 
 var scopes = []struct {
 	name  string
-	scope convreport.Scope
+	scope access.Scope
 }{
-	{"sales team", convreport.Scope{Teams: []string{"Sales"}}},
-	{"chat and billing inboxes", convreport.Scope{Inboxes: []string{"Live chat", "Billing"}}},
-	{"inboxes and teams", convreport.Scope{Inboxes: []string{"Support", "Partners", "Live chat"}, Teams: []string{"Support", "Billing"}}},
-	{"nothing", convreport.Scope{Inboxes: []string{"No such inbox"}}},
+	{"sales team", access.Scope{Teams: []string{"Sales"}}},
+	{"chat and billing inboxes", access.Scope{Inboxes: []string{"Live chat", "Billing"}}},
+	{"inboxes and teams", access.Scope{Inboxes: []string{"Support", "Partners", "Live chat"}, Teams: []string{"Support", "Billing"}}},
+	{"nothing", access.Scope{Inboxes: []string{"No such inbox"}}},
 }
 
 // inScope is the scope's rule written independently of the engine.
-func inScope(s convreport.Scope, c *convreport.Conversation) bool {
+func inScope(s access.Scope, c *convreport.Conversation) bool {
 	return (len(s.Inboxes) == 0 || slices.Contains(s.Inboxes, c.Inbox)) &&
 		(len(s.Teams) == 0 || slices.Contains(s.Teams, c.Team))
 }
@@ -71,7 +72,7 @@ func channelOf(t *testing.T, r convreport.Report) convreport.Channel {
 var visibleCache sync.Map // fmt.Sprint(scope) → []convreport.Conversation
 
 // visibleTo returns the conversations of scopeData in scope s.
-func visibleTo(s convreport.Scope) []convreport.Conversation {
+func visibleTo(s access.Scope) []convreport.Conversation {
 	key := fmt.Sprint(s)
 	if v, ok := visibleCache.Load(key); ok {
 		return v.([]convreport.Conversation)
@@ -154,7 +155,7 @@ func TestScopeAppliesToEveryOverviewReport(t *testing.T) {
 		require.NoError(t, err)
 		for _, sc := range scopes {
 			t.Run(tpl.ID+"/"+sc.name, func(t *testing.T) {
-				q := scopeQuery(convreport.Viewer{UserID: "ana", Scope: sc.scope})
+				q := scopeQuery(access.Viewer{UserID: "ana", Scope: sc.scope})
 				results, err := eng.RunDashboard(context.Background(), q, d)
 				require.NoError(t, err)
 				require.Len(t, results, len(d.Reports))
@@ -191,8 +192,8 @@ func TestNoFilterWidensTheScope(t *testing.T) {
 	src, err := memory.New(scopeData())
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src)
-	sc := convreport.Scope{Inboxes: []string{"Live chat", "Billing"}, Teams: []string{"Sales", "Billing"}}
-	q := scopeQuery(convreport.Viewer{UserID: "ana", Scope: sc})
+	sc := access.Scope{Inboxes: []string{"Live chat", "Billing"}, Teams: []string{"Sales", "Billing"}}
+	q := scopeQuery(access.Viewer{UserID: "ana", Scope: sc})
 	attacks := []struct {
 		name       string
 		filter     string
@@ -242,8 +243,8 @@ func TestDrillDownOfACraftedPointStaysInScope(t *testing.T) {
 	src, err := memory.New(scopeData())
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src)
-	sc := convreport.Scope{Teams: []string{"Billing"}}
-	q := scopeQuery(convreport.Viewer{UserID: "ana", Scope: sc})
+	sc := access.Scope{Teams: []string{"Billing"}}
+	q := scopeQuery(access.Viewer{UserID: "ana", Scope: sc})
 	email := library.EmailOverview().Reports
 	byOwner, byInbox := email[0], email[5]
 	require.Equal(t, []string{"Assignee"}, byOwner.Dimensions)
@@ -256,7 +257,7 @@ func TestDrillDownOfACraftedPointStaysInScope(t *testing.T) {
 	}
 	for _, r := range []convreport.Report{byOwner, byInbox} {
 		prop := r.Dimensions[0]
-		unscoped := scopeQuery(convreport.Viewer{UserID: "ana"})
+		unscoped := scopeQuery(access.Viewer{UserID: "ana"})
 		for v := range values[prop] {
 			p := convreport.Point{Dimensions: []convreport.DimensionValue{{Property: prop, Value: v, Known: v != ""}}}
 			d, err := eng.DrillDown(context.Background(), q, r, p)

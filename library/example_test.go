@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/plan"
 )
@@ -30,7 +31,7 @@ func ExampleTemplate_NewDashboard() {
 	d, err := t.NewDashboard(convreport.DashboardOptions{
 		Name:       "Chat team",
 		Owner:      "ana",
-		Visibility: convreport.EveryoneCanView,
+		Visibility: access.EveryoneCanView,
 		Plan:       plan.Starter,
 	}, "chat-conversations-by-page-url")
 	if err != nil {

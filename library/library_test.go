@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // Europe/Paris without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
@@ -187,11 +188,11 @@ func TestNewDashboardErrors(t *testing.T) {
 func TestNewDashboard(t *testing.T) {
 	chat := library.ChatOverview()
 	d, err := chat.NewDashboard(convreport.DashboardOptions{
-		Name: "Chat team", Owner: "ana", Visibility: convreport.EveryoneCanView, Plan: plan.Free,
+		Name: "Chat team", Owner: "ana", Visibility: access.EveryoneCanView, Plan: plan.Free,
 	}, "chat-conversations-by-page-url", "closed-conversations-by-rep")
 	require.NoError(t, err)
 	require.Equal(t, "Chat team", d.Name)
-	require.Equal(t, convreport.EveryoneCanView, d.Visibility)
+	require.Equal(t, access.EveryoneCanView, d.Visibility)
 	want := slices.Clone(chat.Reports)
 	want = slices.Delete(want, 4, 5)
 	want = slices.Delete(want, 1, 2)
@@ -410,7 +411,7 @@ func TestTemplatesMatchReference(t *testing.T) {
 	src, err := memory.New(cs)
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src)
-	q := convreport.Query{From: from, To: to, Zone: paris, Now: now, Viewer: convreport.Viewer{UserID: "ana"}}
+	q := convreport.Query{From: from, To: to, Zone: paris, Now: now, Viewer: access.Viewer{UserID: "ana"}}
 
 	type C = *convreport.Conversation
 	created := func(c C) bool { return !c.CreatedAt.Before(from) && c.CreatedAt.Before(to) }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
@@ -177,7 +178,7 @@ func TestNewTemplatesMatchReference(t *testing.T) {
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src)
 	sla := library.SLA()
-	q := convreport.Query{From: from, To: to, Zone: paris, Now: now, Viewer: convreport.Viewer{UserID: "ana"},
+	q := convreport.Query{From: from, To: to, Zone: paris, Now: now, Viewer: access.Viewer{UserID: "ana"},
 		SLA: &convreport.SLASet{Policies: []*convreport.SLAPolicy{sla.SLA}}}
 
 	type C = *convreport.Conversation

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
@@ -25,7 +26,7 @@ import (
 func BenchmarkLive(b *testing.B) {
 	const n = 1_000_000
 	cs := sample.Generate(sample.Config{N: n})
-	q := convreport.Query{Range: convreport.Last30Days, Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Viewer: convreport.Viewer{UserID: "bench"}}
+	q := convreport.Query{Range: convreport.Last30Days, Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Viewer: access.Viewer{UserID: "bench"}}
 	dash, err := library.ChatOverview().NewDashboard(convreport.DashboardOptions{Name: "Chat", Owner: "bench"})
 	if err != nil {
 		b.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/internal/browsertest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
@@ -70,7 +71,7 @@ func buildBrowserPage(t *testing.T, n, drillRows int) browserPage {
 	src, err := memory.New(cs)
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src)
-	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Viewer: convreport.Viewer{UserID: "demo"},
+	q := convreport.Query{Range: convreport.Last30Days, Zone: loc, Now: end, Viewer: access.Viewer{UserID: "demo"},
 		SLA: &convreport.SLASet{Policies: []*convreport.SLAPolicy{library.StandardSLA()}}}
 
 	p := browserPage{name: "Conversations overview (sample data)", rows: drillRows}

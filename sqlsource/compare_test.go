@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
@@ -56,7 +57,7 @@ func TestCompareAndDashboardFiltersMatchMemory(t *testing.T) {
 	}
 	want := map[string]string{}
 	for name, q := range queries {
-		q.Viewer = convreport.Viewer{UserID: "ana"}
+		q.Viewer = access.Viewer{UserID: "ana"}
 		res, err := convreport.NewEngine(mem).RunDashboard(ctx, q, d)
 		require.NoError(t, err)
 		want[name] = resultText(res) + previousText(res)
@@ -67,7 +68,7 @@ func TestCompareAndDashboardFiltersMatchMemory(t *testing.T) {
 			m := sqlsource.Mapping{Table: tableName(t, db, dl, "compare")}
 			src := load(t, db, dl, m, nil, cs)
 			for name, q := range queries {
-				q.Viewer = convreport.Viewer{UserID: "ana"}
+				q.Viewer = access.Viewer{UserID: "ana"}
 				res, err := convreport.NewEngine(src).RunDashboard(ctx, q, d)
 				require.NoError(t, err, name)
 				requireSameText(t, want[name], resultText(res)+previousText(res), "%s", name)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
@@ -55,7 +56,7 @@ func overviewQueries() map[string]convreport.Query {
 		"March to May, Paris": {From: time.Date(2025, 3, 1, 0, 0, 0, 0, paris), To: time.Date(2025, 6, 1, 0, 0, 0, 0, paris), Zone: paris, Now: time.Date(2025, 5, 15, 12, 0, 0, 0, paris)},
 		// A viewer restricted to two inboxes: the scope is pushed down too.
 		"last 7 days, scoped viewer": {Range: convreport.LastNDays(7), Now: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
-			Viewer: convreport.Viewer{UserID: "u", Scope: convreport.Scope{Inboxes: []string{"Support", "Sales"}}}},
+			Viewer: access.Viewer{UserID: "u", Scope: access.Scope{Inboxes: []string{"Support", "Sales"}}}},
 	}
 	// The SLA template's policy, for its reports.
 	for k, q := range qs {

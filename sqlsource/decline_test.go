@@ -3,10 +3,12 @@ package sqlsource_test
 import (
 	"context"
 	"errors"
-	"github.com/convreport/convreport/calendar"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/internal/conformance"
@@ -117,7 +119,7 @@ func onlyBusinessHoursDeclined(t *testing.T, d sqlsource.Dialect) {
 	office := calendar.OfficeHours(q.Zone, calendar.At(9, 0), calendar.At(17, 0), calendar.Monday, calendar.Tuesday, calendar.Wednesday, calendar.Thursday, calendar.Friday)
 	office.Name = "office"
 	q.Calendars = &calendar.Set{Calendars: []*calendar.Calendar{office}}
-	q.Viewer = convreport.Viewer{UserID: "me"}
+	q.Viewer = access.Viewer{UserID: "me"}
 	wait := convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}
 	dash := convreport.Dashboard{Name: "D", Owner: "me", Reports: []convreport.Report{
 		{ID: "biz", Name: "Business", Calendar: "office", Dimensions: []string{"Inbox"}, Measure: wait},

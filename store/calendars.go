@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
@@ -20,12 +22,12 @@ func (c *core) calendars(ctx context.Context) (*calendar.Set, error) {
 
 // saveCalendars replaces the calendars, for an admin, when the set is
 // valid and every stored dashboard still finds the calendars it names.
-func (c *core) saveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error {
+func (c *core) saveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !v.Admin {
-		return fmt.Errorf("%w: only an admin may change the calendars", convreport.ErrForbidden)
+		return fmt.Errorf("%w: only an admin may change the calendars", access.ErrForbidden)
 	}
 	if s == nil {
 		s = &calendar.Set{}
@@ -77,11 +79,11 @@ func (m *Memory) Calendars(ctx context.Context) (*calendar.Set, error) {
 }
 
 // SaveCalendars replaces the calendars. Only an admin may (otherwise the
-// error wraps [convreport.ErrForbidden]); the set must be valid (a
+// error wraps [access.ErrForbidden]); the set must be valid (a
 // *[calendar.Error] naming the field), and every dashboard must
 // still find the calendars it names (a *[convreport.DashboardError] or
 // *[convreport.ReportError] whose Field is "calendar").
-func (m *Memory) SaveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error {
+func (m *Memory) SaveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error {
 	return m.c.saveCalendars(ctx, v, s)
 }
 
@@ -93,6 +95,6 @@ func (d *Dir) Calendars(ctx context.Context) (*calendar.Set, error) {
 
 // SaveCalendars replaces the calendars, atomically like a dashboard; see
 // [Memory.SaveCalendars].
-func (d *Dir) SaveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error {
+func (d *Dir) SaveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error {
 	return d.c.saveCalendars(ctx, v, s)
 }

@@ -2,11 +2,13 @@ package store_test
 
 import (
 	"context"
-	"github.com/convreport/convreport/calendar"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/store"
@@ -16,7 +18,7 @@ import (
 type calendarStore interface {
 	store.Store
 	Calendars(context.Context) (*calendar.Set, error)
-	SaveCalendars(context.Context, convreport.Viewer, *calendar.Set) error
+	SaveCalendars(context.Context, access.Viewer, *calendar.Set) error
 }
 
 func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
@@ -26,8 +28,8 @@ func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
 	for name, st := range map[string]calendarStore{"memory": store.NewMemory(), "dir": ds} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			admin := convreport.Viewer{UserID: "admin", Admin: true}
-			ana := convreport.Viewer{UserID: "ana"}
+			admin := access.Viewer{UserID: "admin", Admin: true}
+			ana := access.Viewer{UserID: "ana"}
 			empty, err := st.Calendars(ctx)
 			require.NoError(t, err)
 			require.Empty(t, empty.Calendars)
@@ -35,7 +37,7 @@ func TestCalendarsAreKeptWithTheDashboards(t *testing.T) {
 			office := calendar.OfficeHours(time.UTC, calendar.At(9, 0), calendar.At(17, 0), calendar.Monday)
 			office.Name = "office"
 			set := &calendar.Set{Calendars: []*calendar.Calendar{office}}
-			require.ErrorIs(t, st.SaveCalendars(ctx, ana, set), convreport.ErrForbidden)
+			require.ErrorIs(t, st.SaveCalendars(ctx, ana, set), access.ErrForbidden)
 
 			// A dashboard may not name a calendar the store lacks.
 			d := convreport.Dashboard{Name: "Hours", Owner: "ana", Calendar: "office"}

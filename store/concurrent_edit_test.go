@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
@@ -19,7 +19,7 @@ import (
 func TestConcurrentEditsLoseNothing(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		d, err := s.Create(ctx, olivia, dash("Shared", convreport.EveryoneCanEdit, report("base", "Base")))
+		d, err := s.Create(ctx, olivia, dash("Shared", access.EveryoneCanEdit, report("base", "Base")))
 		require.NoError(t, err)
 		const editors, edits = 8, 3
 		var wg sync.WaitGroup
@@ -27,7 +27,7 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 		conflicts := 0
 		for i := range editors {
 			wg.Go(func() {
-				v := convreport.Viewer{UserID: fmt.Sprint("user", i)}
+				v := access.Viewer{UserID: fmt.Sprint("user", i)}
 				for e := range edits {
 					id := fmt.Sprintf("u%d-e%d", i, e)
 					for attempt := 0; ; attempt++ {
@@ -93,7 +93,7 @@ func TestConcurrentCreatesRespectThePlan(t *testing.T) {
 		ids := make([]string, n)
 		for i := range n {
 			wg.Go(func() {
-				d, err := s.Create(ctx, olivia, dash("Same name", convreport.Private))
+				d, err := s.Create(ctx, olivia, dash("Same name", access.Private))
 				errs[i], ids[i] = err, d.ID
 			})
 		}

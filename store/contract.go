@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 )
 
 // ErrConflict says a save or delete names a version that is no longer the
@@ -18,8 +19,8 @@ var ErrConflict = errors.New("convreport: conflict")
 // it; this is the contract any other (a database table) must meet too.
 //
 // Every method checks access for the viewer it is given, with
-// [convreport.Dashboard.Can] and [convreport.CheckSave], and refuses with an *[convreport.AccessError]
-// (wrapping [convreport.ErrForbidden]) before it writes anything.
+// [convreport.Dashboard.Can] and [convreport.CheckSave], and refuses with an *[access.Error]
+// (wrapping [access.ErrForbidden]) before it writes anything.
 //
 //   - Create stores a new dashboard as version 1. A viewer with no UserID
 //     who is not an admin may not create; the Owner defaults to the
@@ -44,11 +45,11 @@ var ErrConflict = errors.New("convreport: conflict")
 // Get never changes the stored one. A Store is safe for concurrent use, and
 // each method checks ctx before it starts.
 type Store interface {
-	Create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
-	Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error)
-	List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error)
-	Save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
-	Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error
+	Create(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
+	Get(ctx context.Context, v access.Viewer, id string) (convreport.Dashboard, error)
+	List(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error)
+	Save(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
+	Delete(ctx context.Context, v access.Viewer, id string, version int64) error
 }
 
 // Counter is a [Store] that says how many dashboards its account

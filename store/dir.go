@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 )
@@ -183,28 +185,28 @@ func syncDir(dir string) error {
 }
 
 // Create stores a new dashboard; see [Store].
-func (d *Dir) Create(ctx context.Context, v convreport.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
+func (d *Dir) Create(ctx context.Context, v access.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
 	return d.c.create(ctx, v, db)
 }
 
 // Get returns the dashboard id if v may view it; see [Store].
-func (d *Dir) Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
+func (d *Dir) Get(ctx context.Context, v access.Viewer, id string) (convreport.Dashboard, error) {
 	return d.c.getDashboard(ctx, v, id)
 }
 
 // List returns the dashboards v may view, by name; see [Store].
 // One unreadable file fails the list with a *[FileError] naming it.
-func (d *Dir) List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
+func (d *Dir) List(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error) {
 	return d.c.list(ctx, v)
 }
 
 // Save replaces a dashboard if db.Version is current; see [Store].
-func (d *Dir) Save(ctx context.Context, v convreport.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
+func (d *Dir) Save(ctx context.Context, v access.Viewer, db convreport.Dashboard) (convreport.Dashboard, error) {
 	return d.c.save(ctx, v, db)
 }
 
 // Delete removes a dashboard if version is current; see [Store].
-func (d *Dir) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
+func (d *Dir) Delete(ctx context.Context, v access.Viewer, id string, version int64) error {
 	return d.c.delete(ctx, v, id, version)
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -18,11 +19,11 @@ func TestDirReopen(t *testing.T) {
 	dir := t.TempDir()
 	s, err := store.OpenDir(dir, store.WithClock(clock()))
 	require.NoError(t, err)
-	d := dash("Support", convreport.SpecificUsersAndTeams,
+	d := dash("Support", access.SpecificUsersAndTeams,
 		convreport.Report{ID: "by-rep", Name: "By rep", Dimensions: []string{"Assignee"}, Filter: `Channel == "chat"`,
 			Measure:    convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.WaitTime, Threshold: convreport.Duration(5 * time.Minute)},
 			Conditions: []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales"}}}})
-	d.Grants = []convreport.Grant{{Team: "Support", Allow: convreport.ActionEdit}}
+	d.Grants = []access.Grant{{Team: "Support", Allow: access.Edit}}
 	created, err := s.Create(ctx, olivia, d)
 	require.NoError(t, err)
 
@@ -49,7 +50,7 @@ func TestDirCrashMidWrite(t *testing.T) {
 	dir := t.TempDir()
 	s, err := store.OpenDir(dir)
 	require.NoError(t, err)
-	v1, err := s.Create(ctx, olivia, dash("Support", convreport.Private, report("a", "A")))
+	v1, err := s.Create(ctx, olivia, dash("Support", access.Private, report("a", "A")))
 	require.NoError(t, err)
 
 	v2 := v1.Clone()
@@ -78,7 +79,7 @@ func TestDirCorruptFile(t *testing.T) {
 	dir := t.TempDir()
 	s, err := store.OpenDir(dir)
 	require.NoError(t, err)
-	_, err = s.Create(ctx, olivia, dash("Support", convreport.Private))
+	_, err = s.Create(ctx, olivia, dash("Support", access.Private))
 	require.NoError(t, err)
 	path := filepath.Join(dir, "support.json")
 	require.NoError(t, os.WriteFile(path, []byte(`{"id": "support", "name": "Supp`), 0o600))

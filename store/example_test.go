@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 )
@@ -19,10 +20,10 @@ func ExampleOpenDir() {
 		panic(err)
 	}
 	ctx := context.Background()
-	ana := convreport.Viewer{UserID: "ana"}
-	ben := convreport.Viewer{UserID: "ben"}
+	ana := access.Viewer{UserID: "ana"}
+	ben := access.Viewer{UserID: "ben"}
 
-	d, _ := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support team", Owner: "ana", Visibility: convreport.EveryoneCanEdit})
+	d, _ := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support team", Owner: "ana", Visibility: access.EveryoneCanEdit})
 	d, err = s.Create(ctx, ana, d)
 	if err != nil {
 		panic(err)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
@@ -51,27 +53,27 @@ func (m mapBackend) remove(id string) error {
 }
 
 // Create stores a new dashboard; see [Store].
-func (m *Memory) Create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+func (m *Memory) Create(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
 	return m.c.create(ctx, v, d)
 }
 
 // Get returns the dashboard id if v may view it; see [Store].
-func (m *Memory) Get(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
+func (m *Memory) Get(ctx context.Context, v access.Viewer, id string) (convreport.Dashboard, error) {
 	return m.c.getDashboard(ctx, v, id)
 }
 
 // List returns the dashboards v may view, by name; see [Store].
-func (m *Memory) List(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
+func (m *Memory) List(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error) {
 	return m.c.list(ctx, v)
 }
 
 // Save replaces a dashboard if d.Version is current; see [Store].
-func (m *Memory) Save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+func (m *Memory) Save(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
 	return m.c.save(ctx, v, d)
 }
 
 // Delete removes a dashboard if version is current; see [Store].
-func (m *Memory) Delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
+func (m *Memory) Delete(ctx context.Context, v access.Viewer, id string, version int64) error {
 	return m.c.delete(ctx, v, id, version)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 )
 
 // slaPolicies returns the stored SLA policies (an empty set when none).
@@ -21,12 +22,12 @@ func (c *core) slaPolicies(ctx context.Context) (*convreport.SLASet, error) {
 // every stored dashboard still finds the policies its reports measure.
 // The policies' filters are checked against a schema by the caller (the
 // store has none).
-func (c *core) saveSLA(ctx context.Context, v convreport.Viewer, s *convreport.SLASet) error {
+func (c *core) saveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASet) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !v.Admin {
-		return fmt.Errorf("%w: only an admin may change the SLA policies", convreport.ErrForbidden)
+		return fmt.Errorf("%w: only an admin may change the SLA policies", access.ErrForbidden)
 	}
 	if s == nil {
 		s = &convreport.SLASet{}
@@ -66,11 +67,11 @@ func (c *core) checkSLA(d convreport.Dashboard) error {
 func (m *Memory) SLA(ctx context.Context) (*convreport.SLASet, error) { return m.c.slaPolicies(ctx) }
 
 // SaveSLA replaces the SLA policies. Only an admin may (otherwise the
-// error wraps [convreport.ErrForbidden]); the set must be valid (a
+// error wraps [access.ErrForbidden]); the set must be valid (a
 // *[convreport.SLAError] naming the field), and every dashboard must still
 // find the policies its reports measure (a *[convreport.ReportError]
 // whose Field is "measure").
-func (m *Memory) SaveSLA(ctx context.Context, v convreport.Viewer, s *convreport.SLASet) error {
+func (m *Memory) SaveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASet) error {
 	return m.c.saveSLA(ctx, v, s)
 }
 
@@ -80,6 +81,6 @@ func (d *Dir) SLA(ctx context.Context) (*convreport.SLASet, error) { return d.c.
 
 // SaveSLA replaces the SLA policies, atomically like a dashboard; see
 // [Memory.SaveSLA].
-func (d *Dir) SaveSLA(ctx context.Context, v convreport.Viewer, s *convreport.SLASet) error {
+func (d *Dir) SaveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASet) error {
 	return d.c.saveSLA(ctx, v, s)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
 )
@@ -13,7 +14,7 @@ import (
 type slaStore interface {
 	store.Store
 	SLA(context.Context) (*convreport.SLASet, error)
-	SaveSLA(context.Context, convreport.Viewer, *convreport.SLASet) error
+	SaveSLA(context.Context, access.Viewer, *convreport.SLASet) error
 }
 
 func TestSLAPoliciesAreKeptWithTheDashboards(t *testing.T) {
@@ -23,15 +24,15 @@ func TestSLAPoliciesAreKeptWithTheDashboards(t *testing.T) {
 	for name, st := range map[string]slaStore{"memory": store.NewMemory(), "dir": ds} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			admin := convreport.Viewer{UserID: "admin", Admin: true}
-			ana := convreport.Viewer{UserID: "ana"}
+			admin := access.Viewer{UserID: "admin", Admin: true}
+			ana := access.Viewer{UserID: "ana"}
 			empty, err := st.SLA(ctx)
 			require.NoError(t, err)
 			require.Empty(t, empty.Policies)
 
 			pol := &convreport.SLAPolicy{Name: "std", FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}
 			set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{pol}}
-			require.ErrorIs(t, st.SaveSLA(ctx, ana, set), convreport.ErrForbidden)
+			require.ErrorIs(t, st.SaveSLA(ctx, ana, set), access.ErrForbidden)
 
 			// A report may not measure a policy the store lacks.
 			d := convreport.Dashboard{Name: "SLA", Owner: "ana", Reports: []convreport.Report{{ID: "met", Name: "Met",

@@ -13,13 +13,15 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/internal/fold"
@@ -84,7 +86,7 @@ func notFound(id string) error {
 
 func (c *core) now() time.Time { return c.cfg.now().UTC() }
 
-func (c *core) create(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+func (c *core) create(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
 	if err := ctx.Err(); err != nil {
 		return convreport.Dashboard{}, err
 	}
@@ -94,7 +96,7 @@ func (c *core) create(ctx context.Context, v convreport.Viewer, d convreport.Das
 	}
 	if !v.Admin && (v.UserID == "" || d.Owner != v.UserID) {
 		label := cmp.Or(d.ID, d.Name)
-		return convreport.Dashboard{}, &convreport.AccessError{User: v.UserID, Dashboard: label, Action: "create"}
+		return convreport.Dashboard{}, &access.Error{User: v.UserID, Dashboard: label, Action: "create"}
 	}
 	if err := d.Validate(); err != nil {
 		return convreport.Dashboard{}, err
@@ -163,7 +165,7 @@ func (c *core) load(id string) (convreport.Dashboard, error) {
 	return d, nil
 }
 
-func (c *core) getDashboard(ctx context.Context, v convreport.Viewer, id string) (convreport.Dashboard, error) {
+func (c *core) getDashboard(ctx context.Context, v access.Viewer, id string) (convreport.Dashboard, error) {
 	if err := ctx.Err(); err != nil {
 		return convreport.Dashboard{}, err
 	}
@@ -173,8 +175,8 @@ func (c *core) getDashboard(ctx context.Context, v convreport.Viewer, id string)
 	if err != nil {
 		return convreport.Dashboard{}, err
 	}
-	if !d.Can(v, convreport.ActionView) {
-		return convreport.Dashboard{}, &convreport.AccessError{User: v.UserID, Dashboard: id, Action: convreport.ActionView}
+	if !d.Can(v, access.View) {
+		return convreport.Dashboard{}, &access.Error{User: v.UserID, Dashboard: id, Action: access.View}
 	}
 	return d, nil
 }
@@ -189,7 +191,7 @@ func (c *core) count(ctx context.Context) (int, error) {
 	return len(all), err
 }
 
-func (c *core) list(ctx context.Context, v convreport.Viewer) ([]convreport.Dashboard, error) {
+func (c *core) list(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -199,14 +201,14 @@ func (c *core) list(ctx context.Context, v convreport.Viewer) ([]convreport.Dash
 	if err != nil {
 		return nil, err
 	}
-	out := slices.DeleteFunc(all, func(d convreport.Dashboard) bool { return !d.Can(v, convreport.ActionView) })
+	out := slices.DeleteFunc(all, func(d convreport.Dashboard) bool { return !d.Can(v, access.View) })
 	slices.SortFunc(out, func(a, b convreport.Dashboard) int {
 		return cmp.Or(cmp.Compare(fold.String(a.Name), fold.String(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }
 
-func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
+func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
 	if err := ctx.Err(); err != nil {
 		return convreport.Dashboard{}, err
 	}
@@ -219,8 +221,8 @@ func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashb
 	}
 	// Someone who may not even view it learns nothing more, not even
 	// whether their version is current.
-	if !cur.Can(v, convreport.ActionView) {
-		return convreport.Dashboard{}, &convreport.AccessError{User: v.UserID, Dashboard: cur.ID, Action: convreport.ActionEdit}
+	if !cur.Can(v, access.View) {
+		return convreport.Dashboard{}, &access.Error{User: v.UserID, Dashboard: cur.ID, Action: access.Edit}
 	}
 	// The version comes before the access diff: a stale copy differs from
 	// the current one by other people's changes, which are not this
@@ -252,7 +254,7 @@ func (c *core) save(ctx context.Context, v convreport.Viewer, d convreport.Dashb
 	return d.Clone(), nil
 }
 
-func (c *core) delete(ctx context.Context, v convreport.Viewer, id string, version int64) error {
+func (c *core) delete(ctx context.Context, v access.Viewer, id string, version int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -262,8 +264,8 @@ func (c *core) delete(ctx context.Context, v convreport.Viewer, id string, versi
 	if err != nil {
 		return err
 	}
-	if !cur.Can(v, convreport.ActionDelete) {
-		return &convreport.AccessError{User: v.UserID, Dashboard: id, Action: convreport.ActionDelete}
+	if !cur.Can(v, access.Delete) {
+		return &access.Error{User: v.UserID, Dashboard: id, Action: access.Delete}
 	}
 	if version != cur.Version {
 		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", ErrConflict, id, version, cur.Version)

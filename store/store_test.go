@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
@@ -17,10 +18,10 @@ import (
 
 var (
 	ctx    = context.Background()
-	olivia = convreport.Viewer{UserID: "olivia", Teams: []string{"Sales"}}
-	tess   = convreport.Viewer{UserID: "tess", Teams: []string{"Support"}}
-	oscar  = convreport.Viewer{UserID: "oscar", Teams: []string{"Billing"}}
-	adam   = convreport.Viewer{UserID: "adam", Admin: true}
+	olivia = access.Viewer{UserID: "olivia", Teams: []string{"Sales"}}
+	tess   = access.Viewer{UserID: "tess", Teams: []string{"Support"}}
+	oscar  = access.Viewer{UserID: "oscar", Teams: []string{"Billing"}}
+	adam   = access.Viewer{UserID: "adam", Admin: true}
 	epoch  = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 )
 
@@ -61,25 +62,25 @@ func report(id, name string) convreport.Report {
 	return convreport.Report{ID: id, Name: name, Dimensions: []string{"Assignee"}}
 }
 
-func dash(name string, v convreport.Visibility, reports ...convreport.Report) convreport.Dashboard {
+func dash(name string, v access.Visibility, reports ...convreport.Report) convreport.Dashboard {
 	return convreport.Dashboard{Name: name, Owner: "olivia", Visibility: v, Reports: reports}
 }
 
 func TestCreateGetList(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		a, err := s.Create(ctx, olivia, dash("Chat overview", convreport.Private, report("a", "A")))
+		a, err := s.Create(ctx, olivia, dash("Chat overview", access.Private, report("a", "A")))
 		require.NoError(t, err)
 		require.Equal(t, "chat-overview", a.ID)
 		require.Equal(t, int64(1), a.Version)
 		require.Equal(t, epoch, a.CreatedAt)
 		require.Equal(t, epoch, a.UpdatedAt)
 
-		b, err := s.Create(ctx, olivia, dash("Chat overview", convreport.EveryoneCanView))
+		b, err := s.Create(ctx, olivia, dash("Chat overview", access.EveryoneCanView))
 		require.NoError(t, err)
 		require.Equal(t, "chat-overview-2", b.ID, "a second dashboard of the same name gets a free ID")
-		c, err := s.Create(ctx, tess, convreport.Dashboard{Name: "Équipe", Visibility: convreport.SpecificUsersAndTeams,
-			Grants: []convreport.Grant{{Team: "Billing"}}})
+		c, err := s.Create(ctx, tess, convreport.Dashboard{Name: "Équipe", Visibility: access.SpecificUsersAndTeams,
+			Grants: []access.Grant{{Team: "Billing"}}})
 		require.NoError(t, err)
 		require.Equal(t, "equipe", c.ID)
 		require.Equal(t, "tess", c.Owner, "the owner defaults to the creator")
@@ -88,7 +89,7 @@ func TestCreateGetList(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, a, got)
 
-		names := func(v convreport.Viewer) []string {
+		names := func(v access.Viewer) []string {
 			ds, err := s.List(ctx, v)
 			require.NoError(t, err)
 			var out []string
@@ -101,10 +102,10 @@ func TestCreateGetList(t *testing.T) {
 		require.Equal(t, []string{"chat-overview", "chat-overview-2", "equipe"}, names(adam))
 		require.Equal(t, []string{"chat-overview-2", "equipe"}, names(tess))
 		require.Equal(t, []string{"chat-overview-2", "equipe"}, names(oscar))
-		require.Empty(t, names(convreport.Viewer{}))
+		require.Empty(t, names(access.Viewer{}))
 
 		_, err = s.Get(ctx, oscar, "chat-overview")
-		require.ErrorIs(t, err, convreport.ErrForbidden)
+		require.ErrorIs(t, err, access.ErrForbidden)
 		_, err = s.Get(ctx, olivia, "nope")
 		require.ErrorIs(t, err, convreport.ErrNotFound)
 		_, err = s.Get(ctx, olivia, "../../etc/passwd")
@@ -115,7 +116,7 @@ func TestCreateGetList(t *testing.T) {
 func TestCreateRules(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		d := dash("Support", convreport.Private)
+		d := dash("Support", access.Private)
 		d.ID = "support"
 		_, err := s.Create(ctx, olivia, d)
 		require.NoError(t, err)
@@ -123,22 +124,22 @@ func TestCreateRules(t *testing.T) {
 		_, err = s.Create(ctx, olivia, d)
 		require.ErrorIs(t, err, store.ErrConflict, "a given ID in use")
 
-		_, err = s.Create(ctx, tess, dash("For olivia", convreport.Private))
-		require.ErrorIs(t, err, convreport.ErrForbidden, "only an admin creates for another owner")
-		_, err = s.Create(ctx, convreport.Viewer{}, convreport.Dashboard{Name: "Anonymous"})
-		require.ErrorIs(t, err, convreport.ErrForbidden)
-		created, err := s.Create(ctx, adam, dash("For olivia", convreport.Private))
+		_, err = s.Create(ctx, tess, dash("For olivia", access.Private))
+		require.ErrorIs(t, err, access.ErrForbidden, "only an admin creates for another owner")
+		_, err = s.Create(ctx, access.Viewer{}, convreport.Dashboard{Name: "Anonymous"})
+		require.ErrorIs(t, err, access.ErrForbidden)
+		created, err := s.Create(ctx, adam, dash("For olivia", access.Private))
 		require.NoError(t, err)
 		require.Equal(t, "olivia", created.Owner)
 
-		_, err = s.Create(ctx, olivia, dash("Q1. review", convreport.Private))
+		_, err = s.Create(ctx, olivia, dash("Q1. review", access.Private))
 		var de *convreport.DashboardError
 		require.True(t, errors.As(err, &de))
 		require.Equal(t, "name", de.Field)
 
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
-		_, err = s.Create(cancelled, olivia, dash("Late", convreport.Private))
+		_, err = s.Create(cancelled, olivia, dash("Late", access.Private))
 		require.ErrorIs(t, err, context.Canceled)
 		_, err = s.Get(cancelled, olivia, "support")
 		require.ErrorIs(t, err, context.Canceled)
@@ -152,14 +153,14 @@ func TestPlanCaps(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		tiny := plan.Plan{Name: "tiny", ReportsPerDashboard: 2, DashboardsPerAccount: 2}
 		s := open(store.WithPlan(tiny))
-		_, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
+		_, err := s.Create(ctx, olivia, dash("One", access.Private, report("a", "A"), report("b", "B"), report("c", "C")))
 		var pe *plan.Error
 		require.True(t, errors.As(err, &pe))
 		require.Equal(t, plan.Error{Plan: "tiny", Limit: plan.ReportsPerDashboard, Max: 2}, *pe)
 
-		one, err := s.Create(ctx, olivia, dash("One", convreport.Private, report("a", "A"), report("b", "B")))
+		one, err := s.Create(ctx, olivia, dash("One", access.Private, report("a", "A"), report("b", "B")))
 		require.NoError(t, err)
-		_, err = s.Create(ctx, tess, dash("Two", convreport.Private))
+		_, err = s.Create(ctx, tess, dash("Two", access.Private))
 		require.Error(t, err, "tess may not create for olivia")
 		_, err = s.Create(ctx, tess, convreport.Dashboard{Name: "Two"})
 		require.NoError(t, err)
@@ -191,7 +192,7 @@ func TestSaveOverCapAfterDowngrade(t *testing.T) {
 	dir := t.TempDir()
 	big, err := store.OpenDir(dir)
 	require.NoError(t, err)
-	d, err := big.Create(ctx, olivia, dash("Big", convreport.Private, report("a", "A"), report("b", "B"), report("c", "C")))
+	d, err := big.Create(ctx, olivia, dash("Big", access.Private, report("a", "A"), report("b", "B"), report("c", "C")))
 	require.NoError(t, err)
 
 	small, err := store.OpenDir(dir, store.WithPlan(plan.Plan{Name: "tiny", ReportsPerDashboard: 2}))
@@ -208,7 +209,7 @@ func TestSaveOverCapAfterDowngrade(t *testing.T) {
 func TestStaleSave(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		created, err := s.Create(ctx, olivia, dash("Support", convreport.EveryoneCanEdit, report("a", "A")))
+		created, err := s.Create(ctx, olivia, dash("Support", access.EveryoneCanEdit, report("a", "A")))
 		require.NoError(t, err)
 
 		// Olivia and Tess both open version 1.
@@ -260,35 +261,35 @@ func TestStaleSave(t *testing.T) {
 func TestSaveAccess(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		viewOnly, err := s.Create(ctx, olivia, dash("View only", convreport.EveryoneCanView, report("a", "A")))
+		viewOnly, err := s.Create(ctx, olivia, dash("View only", access.EveryoneCanView, report("a", "A")))
 		require.NoError(t, err)
-		private, err := s.Create(ctx, olivia, dash("Mine", convreport.Private))
+		private, err := s.Create(ctx, olivia, dash("Mine", access.Private))
 		require.NoError(t, err)
 
 		edited := viewOnly.Clone()
 		edited.Name = "Hijacked"
 		_, err = s.Save(ctx, tess, edited)
-		require.ErrorIs(t, err, convreport.ErrForbidden)
-		var ae *convreport.AccessError
+		require.ErrorIs(t, err, access.ErrForbidden)
+		var ae *access.Error
 		require.True(t, errors.As(err, &ae))
-		require.Equal(t, convreport.AccessError{User: "tess", Dashboard: viewOnly.ID, Action: convreport.ActionEdit}, *ae)
+		require.Equal(t, access.Error{User: "tess", Dashboard: viewOnly.ID, Action: access.Edit}, *ae)
 
 		// Someone who cannot view learns nothing of versions.
 		stale := private.Clone()
 		stale.Version = 99
 		_, err = s.Save(ctx, tess, stale)
-		require.ErrorIs(t, err, convreport.ErrForbidden)
+		require.ErrorIs(t, err, access.ErrForbidden)
 
 		// An admin shares the private dashboard, then may edit it.
 		shared := private.Clone()
-		shared.Visibility = convreport.AdminsAndOwner
+		shared.Visibility = access.AdminsAndOwner
 		shared, err = s.Save(ctx, adam, shared)
 		require.NoError(t, err)
 		shared.Name = "Mine, tidied"
 		_, err = s.Save(ctx, adam, shared)
 		require.NoError(t, err)
 
-		require.ErrorIs(t, s.Delete(ctx, tess, viewOnly.ID, viewOnly.Version), convreport.ErrForbidden)
+		require.ErrorIs(t, s.Delete(ctx, tess, viewOnly.ID, viewOnly.Version), access.ErrForbidden)
 		require.NoError(t, s.Delete(ctx, adam, viewOnly.ID, viewOnly.Version))
 
 		got, err := s.Get(ctx, olivia, private.ID)
@@ -301,7 +302,7 @@ func TestSaveAccess(t *testing.T) {
 func TestCopies(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		in := dash("Support", convreport.Private, report("a", "A"))
+		in := dash("Support", access.Private, report("a", "A"))
 		created, err := s.Create(ctx, olivia, in)
 		require.NoError(t, err)
 		in.Reports[0].Dimensions[0] = "Team"
@@ -319,7 +320,7 @@ func TestCopies(t *testing.T) {
 func TestConcurrentSaves(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		d, err := s.Create(ctx, olivia, dash("Support", convreport.EveryoneCanEdit))
+		d, err := s.Create(ctx, olivia, dash("Support", access.EveryoneCanEdit))
 		require.NoError(t, err)
 		const n = 16
 		var wg sync.WaitGroup
@@ -328,7 +329,7 @@ func TestConcurrentSaves(t *testing.T) {
 			wg.Go(func() {
 				mine := d.Clone()
 				mine.Name = fmt.Sprintf("Edit %d", i)
-				_, err := s.Save(ctx, convreport.Viewer{UserID: fmt.Sprint("user", i)}, mine)
+				_, err := s.Save(ctx, access.Viewer{UserID: fmt.Sprint("user", i)}, mine)
 				switch {
 				case err == nil:
 					ok.Add(1)
@@ -359,7 +360,7 @@ func TestCount(t *testing.T) {
 		n, err := c.Count(ctx)
 		require.NoError(t, err)
 		require.Zero(t, n)
-		_, err = s.Create(ctx, olivia, dash("Mine", convreport.Private))
+		_, err = s.Create(ctx, olivia, dash("Mine", access.Private))
 		require.NoError(t, err)
 		two, err := s.Create(ctx, tess, convreport.Dashboard{Name: "Tess's"})
 		require.NoError(t, err)

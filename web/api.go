@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/render"
@@ -22,10 +23,10 @@ type permissions struct {
 	Share  bool `json:"share"`
 }
 
-func permissionsOf(d convreport.Dashboard, v convreport.Viewer) permissions {
+func permissionsOf(d convreport.Dashboard, v access.Viewer) permissions {
 	return permissions{
-		View: d.Can(v, convreport.ActionView), Edit: d.Can(v, convreport.ActionEdit),
-		Delete: d.Can(v, convreport.ActionDelete), Share: d.Can(v, convreport.ActionShare),
+		View: d.Can(v, access.View), Edit: d.Can(v, access.Edit),
+		Delete: d.Can(v, access.Delete), Share: d.Can(v, access.Share),
 	}
 }
 
@@ -36,7 +37,7 @@ type dashboardView struct {
 	Permissions permissions `json:"permissions"`
 }
 
-func viewOf(d convreport.Dashboard, v convreport.Viewer) dashboardView {
+func viewOf(d convreport.Dashboard, v access.Viewer) dashboardView {
 	p := permissionsOf(d, v)
 	if !p.Share {
 		d.Grants = nil // who else has access is the sharers' business
@@ -59,18 +60,18 @@ func summaries(rs []convreport.Report) []reportSummary {
 }
 
 type dashboardSummary struct {
-	ID          string                `json:"id"`
-	Name        string                `json:"name"`
-	Owner       string                `json:"owner"`
-	Visibility  convreport.Visibility `json:"visibility"`
-	Version     int64                 `json:"version"`
-	UpdatedAt   time.Time             `json:"updated_at,omitzero"`
-	Reports     []reportSummary       `json:"reports"`
-	Permissions permissions           `json:"permissions"`
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Owner       string            `json:"owner"`
+	Visibility  access.Visibility `json:"visibility"`
+	Version     int64             `json:"version"`
+	UpdatedAt   time.Time         `json:"updated_at,omitzero"`
+	Reports     []reportSummary   `json:"reports"`
+	Permissions permissions       `json:"permissions"`
 }
 
 // GET /api/me
-func (h *handler) getMe(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) getMe(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -83,7 +84,7 @@ type schemaView struct {
 	Properties   []convreport.Property     `json:"properties"`
 	ChartTypes   []convreport.ChartType    `json:"chart_types"`
 	Operators    []convreport.OperatorInfo `json:"operators"`
-	Visibilities []convreport.Visibility   `json:"visibilities"`
+	Visibilities []access.Visibility       `json:"visibilities"`
 	Plan         plan.Plan                 `json:"plan"`
 
 	// The report builder's choices, as the SDK defines them: the editor
@@ -98,7 +99,7 @@ type schemaView struct {
 }
 
 // GET /api/schema
-func (h *handler) getSchema(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) getSchema(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	writeJSON(w, http.StatusOK, h.schemaView())
 	return nil
 }
@@ -113,7 +114,7 @@ func (h *handler) schemaView() schemaView {
 	}
 	return schemaView{
 		Properties: h.cfg.Schema.Properties(), ChartTypes: convreport.ChartTypes(), Operators: operators,
-		Visibilities: convreport.Visibilities(), Plan: h.cfg.Plan,
+		Visibilities: access.Visibilities(), Plan: h.cfg.Plan,
 		Aggregations: convreport.Aggregations(), Metrics: convreport.Metrics(), Buckets: convreport.Buckets(),
 		Sorts: convreport.Sorts(), Dimensions: names(h.cfg.Schema.GroupableProperties()),
 		DateProperties: names(h.cfg.Schema.DateProperties()), MaxDimensions: convreport.MaxBreakdowns,
@@ -145,7 +146,7 @@ func templateViews(ts []library.Template) []templateView {
 }
 
 // GET /api/templates?q=QUERY
-func (h *handler) listTemplates(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) listTemplates(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
@@ -158,7 +159,7 @@ func (h *handler) listTemplates(w http.ResponseWriter, r *http.Request, v convre
 }
 
 // GET /api/dashboards
-func (h *handler) listDashboards(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) listDashboards(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	ds, err := h.cfg.Store.List(r.Context(), v)
 	if err != nil {
 		return err
@@ -175,18 +176,18 @@ func (h *handler) listDashboards(w http.ResponseWriter, r *http.Request, v convr
 // createRequest is the "create dashboard" dialog: a template, the reports
 // to leave out, a name and who may see it. The owner is the viewer.
 type createRequest struct {
-	Template   string                `json:"template"`
-	Name       string                `json:"name"`
-	Visibility convreport.Visibility `json:"visibility"`
-	Grants     []convreport.Grant    `json:"grants"`
-	Deselect   []string              `json:"deselect"`
+	Template   string            `json:"template"`
+	Name       string            `json:"name"`
+	Visibility access.Visibility `json:"visibility"`
+	Grants     []access.Grant    `json:"grants"`
+	Deselect   []string          `json:"deselect"`
 	// Calendar, when set, makes the new dashboard count business hours
 	// by the calendar of this name (see GET api/calendars).
 	Calendar string `json:"calendar"`
 }
 
 // POST /api/dashboards
-func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	var req createRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
@@ -257,17 +258,17 @@ func templateIDs() string {
 // it. One the viewer may not view answers exactly as a missing one does
 // (404, the same body): otherwise a 403 would tell anyone which IDs exist,
 // such as another user's private dashboard. The log keeps the refusal.
-func (h *handler) dashboard(r *http.Request, v convreport.Viewer) (convreport.Dashboard, error) {
+func (h *handler) dashboard(r *http.Request, v access.Viewer) (convreport.Dashboard, error) {
 	id := r.PathValue("id")
 	d, err := h.cfg.Store.Get(r.Context(), v, id)
-	if errors.Is(err, convreport.ErrNotFound) || errors.Is(err, convreport.ErrForbidden) {
+	if errors.Is(err, convreport.ErrNotFound) || errors.Is(err, access.ErrForbidden) {
 		return d, &Error{Status: http.StatusNotFound, Code: "not_found", Message: sprintf("no dashboard %q", id), err: err}
 	}
 	return d, err
 }
 
 // GET /api/dashboards/{id}
-func (h *handler) getDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) getDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
@@ -277,7 +278,7 @@ func (h *handler) getDashboard(w http.ResponseWriter, r *http.Request, v convrep
 }
 
 // GET /api/dashboards/{id}/reports/{rid}
-func (h *handler) getReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) getReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, rep, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
@@ -288,7 +289,7 @@ func (h *handler) getReport(w http.ResponseWriter, r *http.Request, v convreport
 
 // dashboardReport loads the dashboard and report the path names, for a
 // viewer who may view it.
-func (h *handler) dashboardReport(r *http.Request, v convreport.Viewer) (convreport.Dashboard, convreport.Report, error) {
+func (h *handler) dashboardReport(r *http.Request, v access.Viewer) (convreport.Dashboard, convreport.Report, error) {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return d, convreport.Report{}, err
@@ -330,7 +331,7 @@ type run struct {
 	view    view // the filters and comparison asked for this view
 }
 
-func (h *handler) runFor(r *http.Request, v convreport.Viewer) (*run, error) {
+func (h *handler) runFor(r *http.Request, v access.Viewer) (*run, error) {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return nil, err
@@ -379,7 +380,7 @@ func resolveRange(q convreport.Query) (time.Time, time.Time, error) {
 }
 
 // GET /api/dashboards/{id}/run?range=…&tz=…[&format=vega]
-func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	format := r.URL.Query().Get("format")
 	if format != "" && format != "json" && format != "vega" {
 		return badRequest("bad_request", "format", "format %q: want json (the default) or vega", format)

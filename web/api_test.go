@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
@@ -27,7 +28,7 @@ func TestNewNeedsEngineStoreAndAuthenticate(t *testing.T) {
 	require.EqualError(t, err, "web: Config.Engine, Config.Store, Config.Authenticate is required")
 
 	f := newFixture(t)
-	auth := func(*http.Request) (convreport.Viewer, error) { return convreport.Viewer{}, nil }
+	auth := func(*http.Request) (access.Viewer, error) { return access.Viewer{}, nil }
 	_, err = web.New(web.Config{Engine: f.eng, Store: f.store, Authenticate: auth, TrustedOrigins: []string{"not an origin"}})
 	require.ErrorContains(t, err, "TrustedOrigins")
 	_, err = web.New(web.Config{Engine: f.eng, Store: f.store, Authenticate: auth, MaxBodyBytes: -1})
@@ -42,7 +43,7 @@ func TestAuthentication(t *testing.T) {
 	}
 	failure(t, f.get("/api/dashboards", "blocked"), http.StatusForbidden, "forbidden")
 
-	var me convreport.Viewer
+	var me access.Viewer
 	okJSON(t, f.get("/api/me", "ben"), http.StatusOK, &me)
 	require.Equal(t, users["ben"], me)
 
@@ -122,8 +123,8 @@ func TestGrantsAreShownToSharersOnly(t *testing.T) {
 	w := f.do(req{method: http.MethodPost, path: "/api/dashboards", user: "ana",
 		body: `{"template": "chat-overview", "name": "Team chat", "visibility": "specific", "grants": [{"user": "ben"}, {"team": "Support", "allow": "edit"}]}`})
 	var created struct {
-		ID     string             `json:"id"`
-		Grants []convreport.Grant `json:"grants"`
+		ID     string         `json:"id"`
+		Grants []access.Grant `json:"grants"`
 	}
 	okJSON(t, w, http.StatusCreated, &created)
 	require.Len(t, created.Grants, 2)
@@ -184,7 +185,7 @@ func TestCreateDashboardFromTemplate(t *testing.T) {
 	require.Equal(t, "/api/dashboards/email-desk", loc.ResolveReference(&url.URL{Path: w.Header().Get("Location")}).Path)
 	require.Equal(t, "Email desk", d.Name)
 	require.Equal(t, "carl", d.Owner, "the creator owns it")
-	require.Equal(t, convreport.EveryoneCanView, d.Visibility)
+	require.Equal(t, access.EveryoneCanView, d.Visibility)
 	require.EqualValues(t, 1, d.Version)
 	var ids []string
 	for _, r := range d.Reports {
@@ -200,7 +201,7 @@ func TestCreateDashboardFromTemplate(t *testing.T) {
 
 	// Private by default.
 	okJSON(t, f.do(req{method: http.MethodPost, path: "/api/dashboards", user: "carl", body: `{"template": "chat-overview", "name": "Mine"}`}), http.StatusCreated, &d)
-	require.Equal(t, convreport.Private, d.Visibility)
+	require.Equal(t, access.Private, d.Visibility)
 	failure(t, f.get("/api/dashboards/"+d.ID, "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 }
 
@@ -278,7 +279,7 @@ func TestPlanCapsDashboards(t *testing.T) {
 	f := newFixture(t)
 	st := store.NewMemory(store.WithPlan(plan.Plan{Name: "tiny", DashboardsPerAccount: 1}))
 	h, err := web.New(web.Config{Engine: f.eng, Store: st, Logger: discard(), AllowedHosts: []string{"reports.test"},
-		Authenticate: func(*http.Request) (convreport.Viewer, error) { return users["carl"], nil }})
+		Authenticate: func(*http.Request) (access.Viewer, error) { return users["carl"], nil }})
 	require.NoError(t, err)
 	f.h = h
 	create := req{method: http.MethodPost, path: "/api/dashboards", body: `{"template": "chat-overview", "name": "One"}`}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/internal/browsertest"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
@@ -139,7 +140,7 @@ func pad(n int) string {
 func TestBrowserDrillDownAndEdit(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t, func(c *web.Config) {
-		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users["ana"], nil }
+		c.Authenticate = func(*http.Request) (access.Viewer, error) { return users["ana"], nil }
 	})
 	// Mounted under a prefix, as an embedder would.
 	mux := http.NewServeMux()

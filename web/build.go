@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 )
 
@@ -46,12 +47,12 @@ func (a addRequest) start() (convreport.Report, error) {
 // POST /api/dashboards/{id}/reports: "Add to dashboard", from the report
 // builder or the library. The viewer must be allowed to edit the
 // dashboard, name its current version, and the plan must have room.
-func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
 	}
-	if !d.Can(v, convreport.ActionEdit) {
+	if !d.Can(v, access.Edit) {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
@@ -115,7 +116,7 @@ func checkVersion(d convreport.Dashboard, version *int64) error {
 // POST /api/dashboards/{id}/preview?range=…: the report builder's report
 // run for the period, nothing saved. Until it is named it is called
 // "New report".
-func (h *handler) previewNew(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) previewNew(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err

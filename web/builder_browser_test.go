@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,7 @@ import (
 func serveAs(t *testing.T, b *browser, f *fixture, user string, opts ...option) string {
 	t.Helper()
 	h, err := web.New(f.cfg(append(opts, func(c *web.Config) {
-		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users[user], nil }
+		c.Authenticate = func(*http.Request) (access.Viewer, error) { return users[user], nil }
 	})...))
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

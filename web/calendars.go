@@ -3,10 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"github.com/convreport/convreport/calendar"
 	"net/http"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 )
 
 // CalendarStore keeps an account's business-hours calendars (see
@@ -18,7 +18,7 @@ type CalendarStore interface {
 	// *calendar.Error, and a set that drops a calendar a
 	// dashboard names a *convreport.DashboardError or *convreport.ReportError
 	// whose Field is "calendar".
-	SaveCalendars(ctx context.Context, v convreport.Viewer, s *calendar.Set) error
+	SaveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error
 }
 
 // calendarsView is the answer of GET /api/calendars: the set, and its
@@ -31,7 +31,7 @@ type calendarsView struct {
 }
 
 // GET /api/calendars
-func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	set := &calendar.Set{}
 	if h.cfg.Calendars != nil {
 		var err error
@@ -50,7 +50,7 @@ func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v convrep
 // PUT /api/calendars replaces the calendars with the body, a calendar set
 // (see calendar.Set); an admin only. A bad calendar answers 422
 // with the field ("calendars[0].week.monday[1]").
-func (h *handler) putCalendars(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) putCalendars(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	if h.cfg.Calendars == nil {
 		return &Error{Status: http.StatusNotImplemented, Code: "not_implemented", Message: "this server keeps no calendars"}
 	}

@@ -3,12 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/convreport/convreport/calendar"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
@@ -160,7 +162,7 @@ func TestBusinessHoursToggleInTheEditor(t *testing.T) {
 func TestBrowserBusinessHoursToggle(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t, func(c *web.Config) {
-		c.Authenticate = func(*http.Request) (convreport.Viewer, error) { return users["ana"], nil }
+		c.Authenticate = func(*http.Request) (access.Viewer, error) { return users["ana"], nil }
 	})
 	office, err := calendar.Parse([]byte(officeSet))
 	require.NoError(t, err)

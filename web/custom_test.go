@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
@@ -43,11 +44,11 @@ func customFixture(t *testing.T) *fixture {
 	eng := convreport.NewEngine(src)
 	h, err := web.New(web.Config{Engine: eng, Store: st, Schema: schema, Now: func() time.Time { return now }, Zone: paris, Logger: discard(),
 		AllowedHosts: []string{"reports.test"},
-		Authenticate: func(r *http.Request) (convreport.Viewer, error) {
+		Authenticate: func(r *http.Request) (access.Viewer, error) {
 			if v, ok := users[r.Header.Get("X-User")]; ok {
 				return v, nil
 			}
-			return convreport.Viewer{}, errors.New("sign in first")
+			return access.Viewer{}, errors.New("sign in first")
 		}})
 	require.NoError(t, err)
 	return &fixture{t: t, h: h, store: st, cs: cs, eng: eng}

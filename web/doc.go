@@ -14,7 +14,7 @@
 //
 // # Access and data scope
 //
-// Config.Authenticate turns each request into a [convreport.Viewer]; an
+// Config.Authenticate turns each request into a [access.Viewer]; an
 // error answers 401. Every dashboard is read through the Store, which
 // checks [convreport.Dashboard.Can] for that viewer. A dashboard the
 // viewer may not view answers 404 on every route that names it, with the

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/render"
 	"github.com/shopspring/decimal"
 )
@@ -218,7 +219,7 @@ type drillResponse struct {
 
 // drill answers a drill-down request for viewer v; the page and the API
 // share it.
-func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, error) {
+func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error) {
 	d, rep, err := h.dashboardReport(r, v)
 	if err != nil {
 		return nil, err
@@ -325,7 +326,7 @@ func (h *handler) drill(r *http.Request, v convreport.Viewer) (*drillResponse, e
 }
 
 // GET /api/dashboards/{id}/reports/{rid}/drill?point=…&range=…&sort=…&desc=…&offset=…&limit=…
-func (h *handler) drillAPI(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) drillAPI(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	out, err := h.drill(r, v)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/render"
 )
 
@@ -212,12 +213,12 @@ func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion
 
 // editable loads the dashboard and checks the viewer may edit it and
 // edits the current version.
-func (h *handler) editable(w http.ResponseWriter, r *http.Request, v convreport.Viewer) (convreport.Dashboard, []convreport.ReportEdit, error) {
+func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer) (convreport.Dashboard, []convreport.ReportEdit, error) {
 	d, _, err := h.dashboardReport(r, v)
 	if err != nil {
 		return d, nil, err
 	}
-	if !d.Can(v, convreport.ActionEdit) {
+	if !d.Can(v, access.Edit) {
 		return d, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
@@ -229,7 +230,7 @@ func (h *handler) editable(w http.ResponseWriter, r *http.Request, v convreport.
 }
 
 // PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
-func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, edits, err := h.editable(w, r, v)
 	if err != nil {
 		return err
@@ -261,7 +262,7 @@ func (h *handler) runnable(d convreport.Dashboard, rid string) error {
 
 // POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
 // report", appended to the dashboard under a new ID.
-func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, edits, err := h.editable(w, r, v)
 	if err != nil {
 		return err
@@ -286,7 +287,7 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v conv
 
 // POST /api/dashboards/{id}/reports/{rid}/preview?range=…: the report
 // with the edits applied, run for the period, nothing saved.
-func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, _, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
@@ -306,7 +307,7 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v convre
 
 // writePreview runs rep for the request's period, in the viewer's scope,
 // and answers its result, chart spec and SVG.
-func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v convreport.Viewer, d convreport.Dashboard, rep convreport.Report) error {
+func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v access.Viewer, d convreport.Dashboard, rep convreport.Report) error {
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
@@ -355,7 +356,7 @@ type validateResponse struct {
 // "error": {…}} with the error's position. A filter being typed is often
 // incomplete: that is an answer, not a failed request. A request that is
 // not a filter to check (not JSON, over the limits) fails as usual.
-func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	var req validateRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err

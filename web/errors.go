@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/convreport/convreport/calendar"
 	"net/http"
 	"strings"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/plan"
@@ -108,7 +110,7 @@ func toError(err error) *Error {
 	case errors.As(err, &mbe):
 		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 			Message: sprintf("the request body is over the limit of %d bytes", mbe.Limit), err: err}
-	case errors.Is(err, convreport.ErrForbidden):
+	case errors.Is(err, access.ErrForbidden):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: msg, err: err}
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Status: http.StatusConflict, Code: "conflict",

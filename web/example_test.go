@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/store"
@@ -31,22 +32,22 @@ func ExampleNew() {
 	}
 	dashboards := store.NewMemory()
 	chat, _ := library.Lookup("chat-overview")
-	d, err := chat.NewDashboard(convreport.DashboardOptions{ID: "chat", Name: "Chat", Owner: "ana", Visibility: convreport.EveryoneCanView})
+	d, err := chat.NewDashboard(convreport.DashboardOptions{ID: "chat", Name: "Chat", Owner: "ana", Visibility: access.EveryoneCanView})
 	if err != nil {
 		panic(err)
 	}
-	if _, err := dashboards.Create(context.Background(), convreport.Viewer{UserID: "ana"}, d); err != nil {
+	if _, err := dashboards.Create(context.Background(), access.Viewer{UserID: "ana"}, d); err != nil {
 		panic(err)
 	}
 
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(src),
 		Store:  dashboards,
-		Authenticate: func(r *http.Request) (convreport.Viewer, error) {
+		Authenticate: func(r *http.Request) (access.Viewer, error) {
 			if user := r.Header.Get("X-Demo-User"); user != "" {
-				return convreport.Viewer{UserID: user}, nil
+				return access.Viewer{UserID: user}, nil
 			}
-			return convreport.Viewer{}, errors.New("sign in first")
+			return access.Viewer{}, errors.New("sign in first")
 		},
 		Now: func() time.Time { return at("2025-06-01T00:00:00Z") },
 	})

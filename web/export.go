@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/render"
 )
 
@@ -39,7 +39,7 @@ func download(w http.ResponseWriter, contentType, name string) {
 }
 
 // GET /api/dashboards/{id}/reports/{rid}/export?format=csv|svg|png&range=…
-func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	format := r.URL.Query().Get("format")
 	switch format {
 	case "csv", "svg", "png":
@@ -98,7 +98,7 @@ func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v convrep
 
 // GET /api/dashboards/{id}/export?format=zip&range=…: one CSV per report
 // (render.ReportCSV), named after the report.
-func (h *handler) exportDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) exportDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	if f := r.URL.Query().Get("format"); f != "zip" {
 		return badRequest("bad_request", "format", "format %q: want zip (one CSV per report); the print layout is the page dashboards/{id}/print", f)
 	}
@@ -121,7 +121,7 @@ func (h *handler) exportDashboard(w http.ResponseWriter, r *http.Request, v conv
 // sort. Rows are written as they are read, so the response holds no more
 // than the CSV writer's buffer; the drill-down itself keeps only row
 // references.
-func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	qv := r.URL.Query()
 	if f := qv.Get("format"); f != "" && f != "csv" {
 		return badRequest("bad_request", "format", "format %q: want csv", f)
@@ -271,7 +271,7 @@ type printPage struct {
 }
 
 // GET /dashboards/{id}/print?range=…
-func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) printPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	// A bad period prints the default one and says why, as the dashboard
 	// page shows it, rather than an error page.
 	run, r, note, err := h.runForPage(r, v)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/render"
 )
 
@@ -114,7 +115,7 @@ type putFiltersRequest struct {
 
 // PUT /api/dashboards/{id}/filters {"version": 3, "filters": [...]}: saves
 // the dashboard's filters (an empty list removes them) as a new version.
-func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v convrepor
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if !d.Can(v, convreport.ActionEdit) {
+	if !d.Can(v, access.Edit) {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}

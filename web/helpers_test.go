@@ -17,6 +17,7 @@ import (
 	_ "time/tzdata" // the zones of the tests, without relying on the machine's zone files
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
@@ -38,9 +39,9 @@ var now = time.Date(2025, 6, 1, 0, 0, 0, 0, paris)
 
 // The users of the fixture. ben sees only the Support team's
 // conversations.
-var users = map[string]convreport.Viewer{
+var users = map[string]access.Viewer{
 	"ana":   {UserID: "ana", Teams: []string{"Sales"}},
-	"ben":   {UserID: "ben", Teams: []string{"Support"}, Scope: convreport.Scope{Teams: []string{"Support"}}},
+	"ben":   {UserID: "ben", Teams: []string{"Support"}, Scope: access.Scope{Teams: []string{"Support"}}},
 	"carl":  {UserID: "carl"},
 	"admin": {UserID: "admin", Admin: true},
 }
@@ -79,11 +80,11 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	ana := users["ana"]
 	for _, d := range []struct {
 		id, template string
-		vis          convreport.Visibility
+		vis          access.Visibility
 	}{
-		{"chat", "chat-overview", convreport.EveryoneCanView},
-		{"shared", "chat-overview", convreport.EveryoneCanEdit},
-		{"email", "email-overview", convreport.Private},
+		{"chat", "chat-overview", access.EveryoneCanView},
+		{"shared", "chat-overview", access.EveryoneCanEdit},
+		{"email", "email-overview", access.Private},
 	} {
 		tpl, _ := library.Lookup(d.template)
 		db, err := tpl.NewDashboard(convreport.DashboardOptions{ID: d.id, Name: strings.ToUpper(d.id[:1]) + d.id[1:], Owner: "ana", Visibility: d.vis})
@@ -94,14 +95,14 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	eng := convreport.NewEngine(src)
 	cfg := web.Config{
 		Engine: eng, Store: st, Schema: src.Schema(),
-		Authenticate: func(r *http.Request) (convreport.Viewer, error) {
+		Authenticate: func(r *http.Request) (access.Viewer, error) {
 			name := r.Header.Get("X-User")
 			if name == "blocked" {
-				return convreport.Viewer{}, fmt.Errorf("%w: account suspended", convreport.ErrForbidden)
+				return access.Viewer{}, fmt.Errorf("%w: account suspended", access.ErrForbidden)
 			}
 			v, ok := users[name]
 			if !ok {
-				return convreport.Viewer{}, errors.New("sign in first")
+				return access.Viewer{}, errors.New("sign in first")
 			}
 			return v, nil
 		},

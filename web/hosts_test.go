@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
@@ -96,4 +96,4 @@ func TestAllowedHostsAreChecked(t *testing.T) {
 	}
 }
 
-func nobody(*http.Request) (convreport.Viewer, error) { return convreport.Viewer{}, nil }
+func nobody(*http.Request) (access.Viewer, error) { return access.Viewer{}, nil }

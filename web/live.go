@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/render"
 )
 
@@ -64,7 +65,7 @@ type feed struct {
 	hub    *liveHub
 	key    string
 	r      *http.Request // the first stream's request: the dashboard, period and viewer
-	v      convreport.Viewer
+	v      access.Viewer
 	subs   map[*subscriber]struct{}
 	dirty  chan struct{}
 	cancel context.CancelFunc
@@ -137,7 +138,7 @@ type livePoint struct {
 }
 
 // GET /api/dashboards/{id}/live?range=…&tz=…
-func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	// Access and the query are checked, and the dashboard run once, before
 	// the stream starts, so a bad request still answers with a JSON error.
 	ctx, cancel := h.runContext(r.Context())
@@ -265,7 +266,7 @@ func (h *handler) liveReports(run *run, old map[string]string) ([]liveReport, ma
 // feedKey says which streams may share a feed: the same dashboard and
 // period, for the same viewer (scope, teams and rights included); what
 // each page showed (sigs) does not matter after its first event.
-func feedKey(r *http.Request, v convreport.Viewer) string {
+func feedKey(r *http.Request, v access.Viewer) string {
 	vb, _ := json.Marshal(v)
 	q := r.URL.Query()
 	q.Del("sigs")
@@ -287,7 +288,7 @@ func pointsSig(r render.JSONReport) (string, error) {
 // join subscribes a stream to its feed, creating the feed (and the source
 // watch) when it is the first. It returns the error that says why the
 // stream cannot be live, if it cannot.
-func (hub *liveHub) join(r *http.Request, v convreport.Viewer, sig map[string]string) (*subscriber, *feed, error) {
+func (hub *liveHub) join(r *http.Request, v access.Viewer, sig map[string]string) (*subscriber, *feed, error) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
 	if hub.feeds == nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/store"
 )
 
@@ -17,16 +18,16 @@ const maxGrants = 200
 // name, a new order of the reports (edit rights), a new visibility or new
 // grants (share rights). A missing field stays as it is.
 type patchDashboardRequest struct {
-	Version    *int64                 `json:"version"`
-	Name       *string                `json:"name"`
-	Order      *[]string              `json:"order"`
-	Visibility *convreport.Visibility `json:"visibility"`
-	Grants     *[]convreport.Grant    `json:"grants"`
+	Version    *int64             `json:"version"`
+	Name       *string            `json:"name"`
+	Order      *[]string          `json:"order"`
+	Visibility *access.Visibility `json:"visibility"`
+	Grants     *[]access.Grant    `json:"grants"`
 }
 
 // PATCH /api/dashboards/{id}: rename, reorder the reports, change who may
 // see it.
-func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
@@ -38,10 +39,10 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v convr
 	sharing := req.Visibility != nil || req.Grants != nil
 	content := req.Name != nil || req.Order != nil
 	switch {
-	case sharing && !d.Can(v, convreport.ActionShare):
+	case sharing && !d.Can(v, access.Share):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("only the owner of dashboard %q and admins may change who sees it", d.Name)}
-	case content && !d.Can(v, convreport.ActionEdit):
+	case content && !d.Can(v, access.Edit):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
@@ -66,7 +67,7 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v convr
 		vis, grants := nd.Visibility, nd.Grants
 		if req.Visibility != nil {
 			vis = *req.Visibility
-			if vis != convreport.SpecificUsersAndTeams {
+			if vis != access.SpecificUsersAndTeams {
 				grants = nil // the grants of a visibility left behind go with it
 			}
 		}
@@ -91,7 +92,7 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v convr
 // mayChange is the preamble of a change a URL names (DELETE …?version=N):
 // v may do action to d (else 403 with denied, formatted with d's name),
 // and the request names d's current version, which it returns.
-func mayChange(r *http.Request, d convreport.Dashboard, v convreport.Viewer, action convreport.Action, denied string) (int64, error) {
+func mayChange(r *http.Request, d convreport.Dashboard, v access.Viewer, action access.Action, denied string) (int64, error) {
 	if !d.Can(v, action) {
 		return 0, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf(denied, d.Name)}
 	}
@@ -123,12 +124,12 @@ func versionParam(r *http.Request) (*int64, error) {
 
 // DELETE /api/dashboards/{id}?version=N: only the owner and admins, and
 // only the version they saw.
-func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
 	}
-	version, err := mayChange(r, d, v, convreport.ActionDelete, "only the owner of dashboard %q and admins may delete it")
+	version, err := mayChange(r, d, v, access.Delete, "only the owner of dashboard %q and admins may delete it")
 	if err != nil {
 		return err
 	}
@@ -142,14 +143,14 @@ func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v conv
 // copyRequest is "save a copy as": the copy's name and who may see it.
 // Its owner is the viewer.
 type copyRequest struct {
-	Name       string                `json:"name"`
-	Visibility convreport.Visibility `json:"visibility"`
-	Grants     []convreport.Grant    `json:"grants"`
+	Name       string            `json:"name"`
+	Visibility access.Visibility `json:"visibility"`
+	Grants     []access.Grant    `json:"grants"`
 }
 
 // POST /api/dashboards/{id}/copy: anyone who may view a dashboard may
 // save a copy of it as their own, within the plan.
-func (h *handler) copyDashboard(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) copyDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
@@ -214,12 +215,12 @@ func (h *handler) roomForDashboard(ctx context.Context) error {
 }
 
 // DELETE /api/dashboards/{id}/reports/{rid}?version=N: remove a report.
-func (h *handler) removeReport(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) removeReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, _, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
 	}
-	if _, err := mayChange(r, d, v, convreport.ActionEdit, "you may view dashboard %q but not edit it"); err != nil {
+	if _, err := mayChange(r, d, v, access.Edit, "you may view dashboard %q but not edit it"); err != nil {
 		return err
 	}
 	nd, err := d.RemoveReport(r.PathValue("rid"))

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
@@ -17,7 +18,7 @@ type dashResult struct {
 	Name        string              `json:"name"`
 	Owner       string              `json:"owner"`
 	Visibility  string              `json:"visibility"`
-	Grants      []convreport.Grant  `json:"grants"`
+	Grants      []access.Grant      `json:"grants"`
 	Version     int64               `json:"version"`
 	Reports     []convreport.Report `json:"reports"`
 	Permissions struct {
@@ -53,7 +54,7 @@ func TestPatchDashboard(t *testing.T) {
 	// Share with ben only: carl no longer sees it, as if it did not exist.
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": 3, "visibility": "specific", "grants": [{"user": "ben"}]}`), http.StatusOK, &d)
 	require.Equal(t, "specific", d.Visibility)
-	require.Equal(t, []convreport.Grant{{User: "ben"}}, d.Grants)
+	require.Equal(t, []access.Grant{{User: "ben"}}, d.Grants)
 	require.Equal(t, http.StatusOK, f.get("/api/dashboards/chat", "ben").Code)
 	failure(t, f.get("/api/dashboards/chat", "carl"), http.StatusNotFound, "not_found")
 	// Leaving "specific" drops the grants.

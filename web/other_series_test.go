@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 )
 
 // A time series folded by Limit has an Other point in every bucket; the
@@ -17,7 +18,7 @@ import (
 // it, and each bucket's Other lists as many conversations as it counts.
 func TestOtherSeriesDrillsItsOwnBucket(t *testing.T) {
 	f := newFixture(t)
-	d := convreport.Dashboard{ID: "folded", Name: "Folded", Owner: "ana", Visibility: convreport.EveryoneCanView,
+	d := convreport.Dashboard{ID: "folded", Name: "Folded", Owner: "ana", Visibility: access.EveryoneCanView,
 		Reports: []convreport.Report{{ID: "by-rep-daily", Name: "Chats by rep per day", Filter: `Channel == "chat"`,
 			Dimensions: []string{"Assignee"}, Bucket: convreport.Day, Limit: 2}}}
 	_, err := f.store.Create(context.Background(), users["ana"], d)

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/render"
@@ -34,7 +35,7 @@ type pageData struct {
 	AssetTag string
 	Title    string
 	Page     string // the template's name, a class on <body>
-	Viewer   convreport.Viewer
+	Viewer   access.Viewer
 	Data     any
 }
 
@@ -93,7 +94,7 @@ func (h *handler) page(pattern string, f apiFunc) {
 	}))
 }
 
-func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, v convreport.Viewer, data any) error {
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, v access.Viewer, data any) error {
 	var buf bytes.Buffer
 	err := h.pages[name].ExecuteTemplate(&buf, "layout", pageData{
 		Base: base(r), AssetTag: h.assetTag, Title: title, Page: name, Viewer: v, Data: data,
@@ -132,17 +133,17 @@ type option struct {
 	Selected     bool
 }
 
-var visibilityLabels = map[convreport.Visibility]string{
-	convreport.Private:               "Private to owner",
-	convreport.AdminsAndOwner:        "Owner and admins",
-	convreport.EveryoneCanView:       "Everyone can view",
-	convreport.EveryoneCanEdit:       "Everyone can edit",
-	convreport.SpecificUsersAndTeams: "Specific users and teams",
+var visibilityLabels = map[access.Visibility]string{
+	access.Private:               "Private to owner",
+	access.AdminsAndOwner:        "Owner and admins",
+	access.EveryoneCanView:       "Everyone can view",
+	access.EveryoneCanEdit:       "Everyone can edit",
+	access.SpecificUsersAndTeams: "Specific users and teams",
 }
 
-func visibilityLabel(v convreport.Visibility) string {
+func visibilityLabel(v access.Visibility) string {
 	if v == "" {
-		v = convreport.Private
+		v = access.Private
 	}
 	if l, ok := visibilityLabels[v]; ok {
 		return l
@@ -152,7 +153,7 @@ func visibilityLabel(v convreport.Visibility) string {
 
 type dashboardCard struct {
 	ID, Name, Owner, Updated string
-	Visibility               convreport.Visibility
+	Visibility               access.Visibility
 	Reports                  []string
 	CanEdit                  bool
 }
@@ -170,7 +171,7 @@ type listPage struct {
 }
 
 // GET /
-func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	ds, err := h.cfg.Store.List(r.Context(), v)
 	if err != nil {
 		return err
@@ -185,7 +186,7 @@ func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.
 		p.Full = sentence(cleanMessage(rm.Full.Error()))
 	}
 	for _, d := range ds {
-		c := dashboardCard{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, CanEdit: d.Can(v, convreport.ActionEdit)}
+		c := dashboardCard{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, CanEdit: d.Can(v, access.Edit)}
 		if !d.UpdatedAt.IsZero() {
 			c.Updated = d.UpdatedAt.In(h.cfg.Zone).Format("Jan 2, 2006 15:04")
 		}
@@ -194,8 +195,8 @@ func (h *handler) listPage(w http.ResponseWriter, r *http.Request, v convreport.
 		}
 		p.Dashboards = append(p.Dashboards, c)
 	}
-	for _, vis := range convreport.Visibilities() {
-		p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == convreport.Private})
+	for _, vis := range access.Visibilities() {
+		p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == access.Private})
 	}
 	return h.render(w, r, http.StatusOK, "list", "Dashboards", v, p)
 }
@@ -231,7 +232,7 @@ type pointRow struct {
 
 type dashboardPage struct {
 	ID, Name, Owner    string
-	Visibility         convreport.Visibility
+	Visibility         access.Visibility
 	Version            int64
 	CanEdit            bool
 	RangeLabel, Zone   string
@@ -282,7 +283,7 @@ var commonZones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berli
 	"America/Denver", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney"}
 
 // GET /dashboards/{id}
-func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	typed := periodOf(r.URL.Query())
 	run, r, note, err := h.runForPage(r, v) // period_error.go
 	if err != nil {
@@ -293,7 +294,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 	pr := periodOf(r.URL.Query())
 	p := dashboardPage{
 		ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, Version: d.Version,
-		CanEdit: d.Can(v, convreport.ActionEdit), RangeLabel: rangeLabel(run.from, run.to, q.Zone), Zone: q.Zone.String(),
+		CanEdit: d.Can(v, access.Edit), RangeLabel: rangeLabel(run.from, run.to, q.Zone), Zone: q.Zone.String(),
 		TZ: q.Zone.String(), Zones: commonZones,
 	}
 	if !slices.Contains(p.Zones, p.TZ) {
@@ -333,10 +334,10 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 		return err
 	}
 	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
-	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, convreport.ActionShare), d.Can(v, convreport.ActionDelete), v.UserID != ""
+	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, access.Share), d.Can(v, access.Delete), v.UserID != ""
 	if p.CanShare {
-		for _, vis := range convreport.Visibilities() {
-			p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == d.Visibility || (d.Visibility == "" && vis == convreport.Private)})
+		for _, vis := range access.Visibilities() {
+			p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == d.Visibility || (d.Visibility == "" && vis == access.Private)})
 		}
 		var gs []string
 		for _, g := range d.Grants {
@@ -345,7 +346,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v convre
 			} else {
 				gs = append(gs, g.User)
 			}
-			p.GrantsEdit = p.GrantsEdit || g.Allow == convreport.ActionEdit
+			p.GrantsEdit = p.GrantsEdit || g.Allow == access.Edit
 		}
 		p.Grants = strings.Join(gs, ", ")
 	}
@@ -599,7 +600,7 @@ type editorState struct {
 }
 
 // GET /dashboards/{id}/reports/{rid}/edit
-func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, rep, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
@@ -609,8 +610,8 @@ func (h *handler) editPage(w http.ResponseWriter, r *http.Request, v convreport.
 
 // editor renders the report editor for rep of d: an existing report, or
 // with isNew the report builder's empty report, to add to d.
-func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Viewer, d convreport.Dashboard, rep convreport.Report, isNew bool) error {
-	if !d.Can(v, convreport.ActionEdit) {
+func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer, d convreport.Dashboard, rep convreport.Report, isNew bool) error {
+	if !d.Can(v, access.Edit) {
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf("You may view %q but not edit it.", d.Name)}
 	}
 	if err := single(r.URL.Query()); err != nil {
@@ -668,7 +669,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v convreport.Vi
 }
 
 // GET /dashboards/{id}/reports/new: the report builder, starting empty.
-func (h *handler) newReportPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) newReportPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return err
@@ -718,7 +719,7 @@ type drillPage struct {
 
 // GET /dashboards/{id}/reports/{rid}/drill: the conversations behind a
 // point, for browsers without script and for links people share.
-func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	out, err := h.drill(r, v)
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 )
 
 // periodKeys are the query parameters that choose a page's period.
@@ -60,7 +60,7 @@ func fallbackNote(e *Error) string {
 
 // runForPage is runFor for a page: a bad parameter of the view is dropped
 // (and said, in note) rather than turned into an error page.
-func (h *handler) runForPage(r *http.Request, v convreport.Viewer) (*run, *http.Request, string, error) {
+func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Request, string, error) {
 	run, err := h.runFor(r, v)
 	note := ""
 	// Two tries: a period and a filter may both be wrong.

@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
-	"github.com/convreport/convreport/calendar"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 )
@@ -47,7 +49,7 @@ func periodOf(v url.Values) period {
 
 // query builds the engine query for viewer v; every error is a 400 naming
 // the parameter.
-func (h *handler) query(ctx context.Context, p period, v convreport.Viewer) (convreport.Query, error) {
+func (h *handler) query(ctx context.Context, p period, v access.Viewer) (convreport.Query, error) {
 	q := convreport.Query{Zone: h.cfg.Zone, Viewer: v}
 	if h.cfg.Calendars != nil {
 		// The calendars dashboards and reports name, and the inboxes'.

@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"github.com/convreport/convreport/calendar"
 	"net/http"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 )
@@ -17,7 +19,7 @@ type SLAStore interface {
 	// SaveSLA replaces them, for an admin; an invalid set is a
 	// *convreport.SLAError, and a set that drops a policy a dashboard
 	// measures a *convreport.ReportError whose Field is "measure".
-	SaveSLA(ctx context.Context, v convreport.Viewer, s *convreport.SLASet) error
+	SaveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASet) error
 }
 
 // slaView is the answer of GET /api/sla: the set, and its policies'
@@ -38,7 +40,7 @@ func (h *handler) slaSet(ctx context.Context) (*convreport.SLASet, error) {
 }
 
 // GET /api/sla
-func (h *handler) getSLA(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) getSLA(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	set, err := h.slaSet(r.Context())
 	if err != nil {
 		return err
@@ -59,7 +61,7 @@ func (h *handler) getSLA(w http.ResponseWriter, r *http.Request, v convreport.Vi
 // ("policies[0].first_response.within", "policies[1].filter"): its
 // filters are compiled against the server's schema and its calendars
 // looked up among the stored ones.
-func (h *handler) putSLA(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+func (h *handler) putSLA(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	if h.cfg.SLA == nil {
 		return &Error{Status: http.StatusNotImplemented, Code: "not_implemented", Message: "this server keeps no SLA policies"}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 )
@@ -41,10 +42,10 @@ type Config struct {
 	Schema *convreport.Schema
 	// Authenticate says who sent a request. It is called for every request
 	// except those for the static assets. An error answers 401, or 403
-	// when it wraps [convreport.ErrForbidden]; its message is shown to the
+	// when it wraps [access.ErrForbidden]; its message is shown to the
 	// client, so keep secrets out of it. The Viewer's Scope limits the
 	// conversations of every run and drill-down.
-	Authenticate func(*http.Request) (convreport.Viewer, error)
+	Authenticate func(*http.Request) (access.Viewer, error)
 	// Plan caps every path that adds a report (create report, add from
 	// the library, save as new) or a dashboard (create, save a copy as),
 	// and the pages show the room left ("6 of 10 reports"); the zero value
@@ -278,7 +279,7 @@ func (h *handler) routes() {
 	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: h.saveReportAsNew})
 	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: h.previewReport})
 	h.api("/api/dashboards/{id}/reports/{rid}/drill", methods{http.MethodGet: h.drillAPI})
-	h.mux.Handle("/api/", h.withViewer(func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
+	h.mux.Handle("/api/", h.withViewer(func(w http.ResponseWriter, r *http.Request, _ access.Viewer) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no API endpoint " + r.URL.Path}
 	}))
 
@@ -290,14 +291,14 @@ func (h *handler) routes() {
 	h.page("GET /dashboards/{id}/reports/new", h.newReportPage)
 	h.page("GET /dashboards/{id}/reports/{rid}/drill", h.drillPage)
 	h.exportRoutes() // export.go
-	h.page("/", func(w http.ResponseWriter, r *http.Request, _ convreport.Viewer) error {
+	h.page("/", func(w http.ResponseWriter, r *http.Request, _ access.Viewer) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "There is no page here."}
 	})
 }
 
 // apiFunc serves one method of an API path; an error becomes the JSON
 // error response.
-type apiFunc func(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error
+type apiFunc func(w http.ResponseWriter, r *http.Request, v access.Viewer) error
 
 type methods map[string]apiFunc
 
@@ -308,7 +309,7 @@ func (h *handler) api(pattern string, ms methods) {
 			allow = append(allow, m)
 		}
 	}
-	h.mux.Handle(pattern, h.withViewer(func(w http.ResponseWriter, r *http.Request, v convreport.Viewer) error {
+	h.mux.Handle(pattern, h.withViewer(func(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 		method := r.Method
 		if method == http.MethodHead {
 			method = http.MethodGet
@@ -338,16 +339,16 @@ func (h *handler) withViewer(f apiFunc) http.Handler {
 	})
 }
 
-func (h *handler) authenticate(r *http.Request) (convreport.Viewer, error) {
+func (h *handler) authenticate(r *http.Request) (access.Viewer, error) {
 	v, err := h.cfg.Authenticate(r)
 	if err == nil {
 		return v, nil
 	}
 	status, code := http.StatusUnauthorized, "unauthenticated"
-	if errors.Is(err, convreport.ErrForbidden) {
+	if errors.Is(err, access.ErrForbidden) {
 		status, code = http.StatusForbidden, "forbidden"
 	}
-	return convreport.Viewer{}, &Error{Status: status, Code: code, Message: cleanMessage(err.Error()), err: err}
+	return access.Viewer{}, &Error{Status: status, Code: code, Message: cleanMessage(err.Error()), err: err}
 }
 
 // fail writes err as the JSON error response, logging server errors.
@@ -385,7 +386,7 @@ func (h *handler) logError(r *http.Request, e *Error) {
 			"timeout", h.cfg.RequestTimeout, "err", e.err)
 	case e.Status >= 500:
 		h.cfg.Logger.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", e.err)
-	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized || errors.Is(e.err, convreport.ErrForbidden):
+	case e.Status == http.StatusForbidden || e.Status == http.StatusUnauthorized || errors.Is(e.err, access.ErrForbidden):
 		h.cfg.Logger.Info("web: request refused", "method", r.Method, "path", r.URL.Path, "status", e.Status, "code", e.Code)
 	}
 }

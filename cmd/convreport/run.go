@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/render"
@@ -81,7 +82,7 @@ func (c *cli) run(args []string) error {
 
 // show runs d and writes it in format to out (or standard output).
 func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convreport.Dashboard, q convreport.Query, format, out string, width, drillRows int) error {
-	q.Viewer = convreport.Viewer{UserID: d.Owner, Admin: true}
+	q.Viewer = access.Viewer{UserID: d.Owner, Admin: true}
 	eng := convreport.NewEngine(src)
 	results, err := eng.RunDashboard(c.ctx, q, d)
 	if err != nil {
@@ -254,7 +255,7 @@ func (c *cli) demo(args []string) error {
 	dashboards = append(dashboards, businessHoursDashboard())
 	for _, d := range dashboards {
 		d.Reports = withTop(d.Reports, demoTop)
-		q.Viewer = convreport.Viewer{UserID: "demo"}
+		q.Viewer = access.Viewer{UserID: "demo"}
 		eng := convreport.NewEngine(src)
 		results, err := eng.RunDashboard(c.ctx, q, d)
 		if err != nil {

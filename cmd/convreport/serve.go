@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
@@ -39,17 +40,17 @@ var userName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,31}$`)
 // browser is an admin only when asked for (--user admin or ?as=admin):
 // anonymous admin rights would hand every dashboard to whatever reaches
 // the port.
-var demoUsers = map[string]convreport.Viewer{
+var demoUsers = map[string]access.Viewer{
 	"admin": {UserID: "admin", Admin: true},
 	"ana":   {UserID: "ana", Teams: []string{"Sales"}},
-	"ben":   {UserID: "ben", Teams: []string{"Support"}, Scope: convreport.Scope{Teams: []string{"Support"}}},
+	"ben":   {UserID: "ben", Teams: []string{"Support"}, Scope: access.Scope{Teams: []string{"Support"}}},
 }
 
-func demoViewer(name string) convreport.Viewer {
+func demoViewer(name string) access.Viewer {
 	if v, ok := demoUsers[name]; ok {
 		return v
 	}
-	return convreport.Viewer{UserID: name}
+	return access.Viewer{UserID: name}
 }
 
 // demoAuth signs requests in as the user of the cookie, else defaultUser.
@@ -60,13 +61,13 @@ type demoAuth struct {
 	next        http.Handler
 }
 
-func (a demoAuth) authenticate(r *http.Request) (convreport.Viewer, error) {
+func (a demoAuth) authenticate(r *http.Request) (access.Viewer, error) {
 	name := a.defaultUser
 	if c, err := r.Cookie(userCookie); err == nil && c.Value != "" {
 		name = c.Value
 	}
 	if !userName.MatchString(name) {
-		return convreport.Viewer{}, fmt.Errorf("unknown user %q: sign in again with ?%s=admin", name, userParam)
+		return access.Viewer{}, fmt.Errorf("unknown user %q: sign in again with ?%s=admin", name, userParam)
 	}
 	return demoViewer(name), nil
 }
@@ -413,9 +414,9 @@ func seedDashboards(ctx context.Context, st calendarKeeper, pl plan.Plan) error 
 			// A capped account keeps its room for dashboards of its own.
 			break
 		}
-		vis := convreport.EveryoneCanView
+		vis := access.EveryoneCanView
 		if t.ID == "chat-overview" {
-			vis = convreport.EveryoneCanEdit
+			vis = access.EveryoneCanEdit
 		}
 		if t.SLA != nil {
 			// The template's starting policy, unless --sla gave one of

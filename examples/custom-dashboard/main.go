@@ -9,13 +9,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"io"
 	"log"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/memory"
@@ -24,7 +26,7 @@ import (
 )
 
 // owner is the user the dashboard belongs to and the reports run for.
-var owner = convreport.Viewer{UserID: "ana"}
+var owner = access.Viewer{UserID: "ana"}
 
 // supportWeekly returns the dashboard. NewDashboard checks it as a Store
 // would (name, access setting, report IDs) and each report against the
@@ -33,7 +35,7 @@ func supportWeekly() (convreport.Dashboard, error) {
 	return convreport.NewDashboard(convreport.DashboardOptions{
 		Name:       "Support weekly",
 		Owner:      owner.UserID,
-		Visibility: convreport.EveryoneCanView,
+		Visibility: access.EveryoneCanView,
 		Reports: []convreport.Report{{
 			ID:         "by-channel",
 			Name:       "Conversations by channel",

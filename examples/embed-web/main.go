@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
@@ -51,7 +52,7 @@ func main() {
 }
 
 // user is the application's own idea of an account. convreport never sees
-// it: Authenticate maps it to a convreport.Viewer on every request.
+// it: Authenticate maps it to a access.Viewer on every request.
 type user struct {
 	name     string
 	password string
@@ -133,29 +134,29 @@ func seedDashboards() (*store.Memory, error) {
 		ID:         "chat-overview",
 		Name:       "Chat overview",
 		Owner:      "ana",
-		Visibility: convreport.EveryoneCanView,
+		Visibility: access.EveryoneCanView,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := store.NewMemory(store.WithPlan(plan.Starter))
-	_, err = s.Create(context.Background(), convreport.Viewer{UserID: "ana"}, d)
+	_, err = s.Create(context.Background(), access.Viewer{UserID: "ana"}, d)
 	return s, err
 }
 
 // viewer is web.Config.Authenticate: it maps the application's session to
-// a convreport.Viewer. An error answers 401 with its message, so it says
+// a access.Viewer. An error answers 401 with its message, so it says
 // nothing secret.
-func (a *app) viewer(r *http.Request) (convreport.Viewer, error) {
+func (a *app) viewer(r *http.Request) (access.Viewer, error) {
 	u, ok := a.user(r)
 	if !ok {
-		return convreport.Viewer{}, errors.New("sign in at /login first")
+		return access.Viewer{}, errors.New("sign in at /login first")
 	}
-	v := convreport.Viewer{UserID: u.name, Teams: []string{u.team}, Admin: u.admin}
+	v := access.Viewer{UserID: u.name, Teams: []string{u.team}, Admin: u.admin}
 	if !u.admin {
 		// Everything a non-admin sees, every filter and drill-down
 		// included, is limited to their own team's conversations.
-		v.Scope = convreport.Scope{Teams: []string{u.team}}
+		v.Scope = access.Scope{Teams: []string{u.team}}
 	}
 	return v, nil
 }
