@@ -99,7 +99,7 @@ func NewDashboard(o DashboardOptions) (Dashboard, error) {
 		if err := checkReport(s, r); err != nil {
 			return Dashboard{}, err
 		}
-		r = cloneReport(r)
+		r = r.Clone()
 		id, err := d.reportID(r)
 		if err != nil {
 			return Dashboard{}, err
@@ -238,14 +238,15 @@ func (d Dashboard) Clone() Dashboard {
 	if d.Reports != nil {
 		rs := make([]Report, len(d.Reports))
 		for i, r := range d.Reports {
-			rs[i] = cloneReport(r)
+			rs[i] = r.Clone()
 		}
 		d.Reports = rs
 	}
 	return d
 }
 
-func cloneReport(r Report) Report {
+// Clone returns a deep copy of r: changing one never changes the other.
+func (r Report) Clone() Report {
 	r.Dimensions = slices.Clone(r.Dimensions)
 	r.Properties = slices.Clone(r.Properties)
 	if r.Conditions != nil {
@@ -267,7 +268,7 @@ func (d Dashboard) Report(id string) (Report, bool) {
 	if i < 0 {
 		return Report{}, false
 	}
-	return cloneReport(d.Reports[i]), true
+	return d.Reports[i].Clone(), true
 }
 
 func (d Dashboard) reportIndex(id string) int {
@@ -307,9 +308,10 @@ func (d Dashboard) reportID(r Report) (string, error) {
 	}
 }
 
-// AddReport returns d with r appended, after checking r against s and the
-// number of reports against pl. r keeps its ID when that is free and
-// gets one made from its name otherwise.
+// AddReport returns d with r appended, after checking r as [Report.Check]
+// does and the number of reports against pl. r keeps its ID when that is
+// free and gets one made from its name otherwise: the report editor's "save
+// as new report" is AddReport of the edited report with its ID cleared.
 func (d Dashboard) AddReport(s *Schema, pl plan.Plan, r Report) (Dashboard, error) {
 	if err := pl.CheckReports(len(d.Reports) + 1); err != nil {
 		return Dashboard{}, err
@@ -317,7 +319,7 @@ func (d Dashboard) AddReport(s *Schema, pl plan.Plan, r Report) (Dashboard, erro
 	if err := checkReport(schemaOr(s), r); err != nil {
 		return Dashboard{}, err
 	}
-	r = cloneReport(r)
+	r = r.Clone()
 	id, err := d.reportID(r)
 	if err != nil {
 		return Dashboard{}, err
@@ -340,52 +342,20 @@ func (d Dashboard) RemoveReport(id string) (Dashboard, error) {
 	return out, nil
 }
 
-// UpdateReport is the report editor's "update existing report": it applies
-// edits, in order, to the report id and returns d with the result in its
-// place, keeping its ID and position. Each edit and then the whole report
-// are checked against s; on the first error d is returned unchanged, with
-// the error (a *[ReportError] for a bad edit).
-func (d Dashboard) UpdateReport(s *Schema, id string, edits ...ReportEdit) (Dashboard, error) {
-	i := d.reportIndex(id)
+// UpdateReport is the report editor's "update existing report": it
+// returns d with r in place of the report of r's ID, keeping its position,
+// after checking r as [Report.Check] does. An unknown ID is an error
+// wrapping [ErrNotFound]; on any error d is returned unchanged.
+func (d Dashboard) UpdateReport(s *Schema, r Report) (Dashboard, error) {
+	i := d.reportIndex(r.ID)
 	if i < 0 {
-		return Dashboard{}, d.noReport(id)
+		return Dashboard{}, d.noReport(r.ID)
 	}
-	r, err := applyEdits(schemaOr(s), d.Reports[i], edits)
-	if err != nil {
+	if err := checkReport(schemaOr(s), r); err != nil {
 		return Dashboard{}, err
-	}
-	if r.ID != id {
-		return Dashboard{}, &ReportError{Report: r.Name, Field: "id", Err: fmt.Errorf("an edit changed the ID from %q to %q; IDs are stable", id, r.ID)}
 	}
 	out := d.Clone()
-	out.Reports[i] = r
-	return out, nil
-}
-
-// SaveReportAsNew is the report editor's "save as new report": it applies
-// edits to a copy of the report id and appends the copy to d under a new
-// ID made from its name, leaving the original as it was. The new report
-// counts against pl's reports per dashboard.
-func (d Dashboard) SaveReportAsNew(s *Schema, pl plan.Plan, id string, edits ...ReportEdit) (Dashboard, error) {
-	i := d.reportIndex(id)
-	if i < 0 {
-		return Dashboard{}, d.noReport(id)
-	}
-	if err := pl.CheckReports(len(d.Reports) + 1); err != nil {
-		return Dashboard{}, err
-	}
-	r, err := applyEdits(schemaOr(s), d.Reports[i], edits)
-	if err != nil {
-		return Dashboard{}, err
-	}
-	r.ID = ""
-	newID, err := d.reportID(r)
-	if err != nil {
-		return Dashboard{}, err
-	}
-	r.ID = newID
-	out := d.Clone()
-	out.Reports = append(out.Reports, r)
+	out.Reports[i] = r.Clone()
 	return out, nil
 }
 

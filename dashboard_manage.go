@@ -63,7 +63,7 @@ func (d Dashboard) OrderReports(ids ...string) (Dashboard, error) {
 			return Dashboard{}, bad("the order names %q twice", id)
 		}
 		seen[id] = true
-		out.Reports = append(out.Reports, cloneReport(d.Reports[i]))
+		out.Reports = append(out.Reports, d.Reports[i].Clone())
 	}
 	for _, r := range d.Reports {
 		if !seen[r.ID] {

@@ -205,7 +205,9 @@ func TestPlanLimits(t *testing.T) {
 	t.Run("save as new over the cap", func(t *testing.T) {
 		d := newDash(t, nReports(10)...)
 		before := d.Clone()
-		_, err := d.SaveReportAsNew(nil, starter, "report-1", convreport.Rename("Copy"))
+		copied := d.Reports[0]
+		copied.ID, copied.Name = "", "Copy"
+		_, err := d.AddReport(nil, starter, copied)
 		requireCap(t, wantStarter, err)
 		require.Equal(t, before, d)
 	})
@@ -240,93 +242,79 @@ func TestUpdateReport(t *testing.T) {
 	base := func(t *testing.T) convreport.Dashboard {
 		return newDash(t, byRepReport("Conversations by rep"), byRepReport("Second"))
 	}
-	t.Run("edits apply in order and keep the id and position", func(t *testing.T) {
+	t.Run("the edited copy takes the report's place", func(t *testing.T) {
 		d := base(t)
 		before := d.Clone()
-		d2, err := d.UpdateReport(nil, "conversations-by-rep",
-			convreport.Rename("Chats per rep"),
-			convreport.SetChart(convreport.Chart{Type: convreport.ColumnChart, Stacked: true}),
-			convreport.SetDimensions("Assignee", "Inbox"), // stacking needs a breakdown
-			convreport.AddProperties("Subject", "assignee", "ID"),
-			convreport.RemoveProperties("Inbox"),
-		)
+		r, ok := d.Report("conversations-by-rep")
+		require.True(t, ok)
+		r.Name = "Chats per rep"
+		r.Chart = convreport.Chart{Type: convreport.ColumnChart, Stacked: true}
+		r.Dimensions = []string{"Assignee", "Inbox"} // stacking needs a breakdown
+		r.Properties = []string{"ID", "Subject", "Assignee"}
+		d2, err := d.UpdateReport(nil, r)
 		require.NoError(t, err)
 		want := before.Clone()
-		want.Reports[0].Name = "Chats per rep"
-		want.Reports[0].Chart = convreport.Chart{Type: convreport.ColumnChart, Stacked: true}
-		want.Reports[0].Dimensions = []string{"Assignee", "Inbox"}
-		want.Reports[0].Properties = []string{"ID", "Subject", "Assignee"}
+		want.Reports[0] = r
 		require.Equal(t, want, d2)
 		require.Equal(t, before, d, "the receiver is unchanged")
-	})
-	t.Run("removing the last property leaves none", func(t *testing.T) {
-		d2, err := base(t).UpdateReport(nil, "second", convreport.RemoveProperties("ID", "Inbox"))
-		require.NoError(t, err)
-		require.Empty(t, d2.Reports[1].Properties)
+		r.Properties[0] = "Team"
+		require.Equal(t, "ID", d2.Reports[0].Properties[0], "the dashboard keeps its own copy")
 	})
 	bad := []struct {
 		name  string
-		id    string
-		edit  convreport.ReportEdit
+		edit  func(r *convreport.Report)
 		field string
 		msg   string
 	}{
-		{"unknown property, with a suggestion", "second", convreport.AddProperties("Team", "Subjet"), "properties",
+		{"unknown property, with a suggestion", func(r *convreport.Report) { r.Properties = append(r.Properties, "Subjet") }, "properties",
 			`convreport: report "Second": properties: unknown property "Subjet" (did you mean "Subject"?)`},
-		{"removing a property not shown", "second", convreport.RemoveProperties("Subject"), "properties",
-			`convreport: report "Second": properties: "Subject" is not a display property of the report (it shows ID, Inbox, Team)`},
-		{"unknown chart", "second", convreport.SetChart(convreport.Chart{Type: "radar"}), "chart",
+		{"unknown chart", func(r *convreport.Report) { r.Chart = convreport.Chart{Type: "radar"} }, "chart",
 			`convreport: report "Second": chart: unknown chart type "radar"`},
-		{"stacked pie", "second", convreport.SetChart(convreport.Chart{Type: convreport.PieChart, Stacked: true}), "chart",
+		{"stacked pie", func(r *convreport.Report) { r.Chart = convreport.Chart{Type: convreport.PieChart, Stacked: true} }, "chart",
 			`convreport: report "Second": chart: a pie chart cannot be stacked; only bar and column charts can`},
-		{"blank name", "second", convreport.Rename("  "), "name", `convreport: report "Second": name: is required`},
-		{"condition index out of range", "second", convreport.RemoveCondition(0), "conditions",
-			`convreport: report "Second": conditions: no condition #0: the report has 0`},
-		{"an edit may not change the id", "second", func(_ *convreport.Schema, r *convreport.Report) error { r.ID = "other"; return nil }, "id",
-			`convreport: report "Second": id: an edit changed the ID from "second" to "other"; IDs are stable`},
-		{"a custom edit's plain error is wrapped", "second", func(*convreport.Schema, *convreport.Report) error { return errors.New("nope") }, "edit",
-			`convreport: report "Second": edit: nope`},
-		{"the whole report is checked after the edits", "second", func(_ *convreport.Schema, r *convreport.Report) error {
-			r.Dimensions = []string{"CreatedAt"}
-			return nil
-		}, "dimensions",
+		{"blank name", func(r *convreport.Report) { r.Name = "  " }, "name", `convreport: report "  ": name: is required`},
+		{"a time is no grouping", func(r *convreport.Report) { r.Dimensions = []string{"CreatedAt"} }, "dimensions",
 			`convreport: report "Second": dimensions: CreatedAt is a time property; group by string, enum or bool properties, and by time with a bucket`},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			d := base(t)
 			before := d.Clone()
-			// A good edit first: it must not survive the bad one.
-			got, err := d.UpdateReport(nil, tc.id, convreport.Rename("Second"), convreport.AddProperties("Team"), tc.edit)
-			var re *convreport.ReportError
-			require.True(t, errors.As(err, &re), "got %v", err)
-			require.Equal(t, tc.field, re.Field)
-			require.EqualError(t, err, tc.msg)
-			require.Equal(t, convreport.Dashboard{}, got)
+			r, _ := d.Report("second")
+			tc.edit(&r)
+			for _, err := range []error{r.Check(nil), func() error { _, err := d.UpdateReport(nil, r); return err }()} {
+				var re *convreport.ReportError
+				require.True(t, errors.As(err, &re), "got %v", err)
+				require.Equal(t, tc.field, re.Field)
+				require.EqualError(t, err, tc.msg)
+			}
 			require.Equal(t, before, d)
 		})
 	}
 	t.Run("unknown property error is an UnknownPropertyError", func(t *testing.T) {
-		_, err := base(t).UpdateReport(nil, "second", convreport.AddProperties("Subjet"))
+		d := base(t)
+		r, _ := d.Report("second")
+		r.Properties = []string{"Subjet"}
+		_, err := d.UpdateReport(nil, r)
 		var ue *convreport.UnknownPropertyError
 		require.True(t, errors.As(err, &ue))
 		require.Equal(t, "Subject", ue.Suggest)
 	})
 	t.Run("unknown report", func(t *testing.T) {
-		_, err := base(t).UpdateReport(nil, "nope", convreport.Rename("x"))
+		_, err := base(t).UpdateReport(nil, byRepReport("Nope"))
 		require.ErrorIs(t, err, convreport.ErrNotFound)
 		_, err = base(t).RemoveReport("nope")
-		require.ErrorIs(t, err, convreport.ErrNotFound)
-		_, err = base(t).SaveReportAsNew(nil, plan.Plan{}, "nope")
 		require.ErrorIs(t, err, convreport.ErrNotFound)
 	})
 }
 
+// "Save as new report" is AddReport of the edited copy without its ID.
 func TestSaveReportAsNew(t *testing.T) {
 	d := newDash(t, byRepReport("Conversations by rep"), byRepReport("Second"))
 	before := d.Clone()
-	d2, err := d.SaveReportAsNew(nil, plan.Starter, "conversations-by-rep",
-		convreport.Rename("Conversations by rep, as a pie"), convreport.SetChart(convreport.Chart{Type: convreport.PieChart}))
+	r, _ := d.Report("conversations-by-rep")
+	r.ID, r.Name, r.Chart = "", "Conversations by rep, as a pie", convreport.Chart{Type: convreport.PieChart}
+	d2, err := d.AddReport(nil, plan.Starter, r)
 	require.NoError(t, err)
 	require.Equal(t, before, d)
 	require.Len(t, d2.Reports, 3)
@@ -335,12 +323,19 @@ func TestSaveReportAsNew(t *testing.T) {
 	want.ID, want.Name, want.Chart = "conversations-by-rep-as-a-pie", "Conversations by rep, as a pie", convreport.Chart{Type: convreport.PieChart}
 	require.Equal(t, want, d2.Reports[2])
 
-	// Saved again without renaming, the copy gets a suffixed ID.
-	d3, err := d2.SaveReportAsNew(nil, plan.Starter, "conversations-by-rep")
+	// Saved again under its own name, the copy gets a suffixed ID, and
+	// the dashboard refuses two reports of one name.
+	again, _ := d2.Report("conversations-by-rep")
+	again.ID = ""
+	again.Name = "Conversations by rep (copy)"
+	d3, err := d2.AddReport(nil, plan.Starter, again)
 	require.NoError(t, err)
-	require.Equal(t, "conversations-by-rep-2", d3.Reports[3].ID)
-	require.Equal(t, "Conversations by rep", d3.Reports[3].Name)
+	require.Equal(t, "conversations-by-rep-copy", d3.Reports[3].ID)
 	require.NoError(t, d3.Validate())
+	again.Name = "Conversations by rep"
+	d3b, err := d2.AddReport(nil, plan.Starter, again)
+	require.NoError(t, err)
+	require.Equal(t, "conversations-by-rep-2", d3b.Reports[3].ID)
 
 	// Removing a report keeps the others' IDs.
 	d4, err := d3.RemoveReport("conversations-by-rep-as-a-pie")
@@ -349,7 +344,7 @@ func TestSaveReportAsNew(t *testing.T) {
 	for _, r := range d4.Reports {
 		ids = append(ids, r.ID)
 	}
-	require.Equal(t, []string{"conversations-by-rep", "second", "conversations-by-rep-2"}, ids)
+	require.Equal(t, []string{"conversations-by-rep", "second", "conversations-by-rep-copy"}, ids)
 	require.Len(t, d3.Reports, 4)
 	r, ok := d4.Report("second")
 	require.True(t, ok)
@@ -360,31 +355,30 @@ func TestSaveReportAsNew(t *testing.T) {
 // report's expression and structured conditions.
 func TestEditFilters(t *testing.T) {
 	d := newDash(t, byRepReport("Conversations by rep"))
-	inbox := convreport.Condition{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales", "Support"}}
 	known := convreport.Condition{Property: "Assignee", Op: convreport.IsKnown}
-	d2, err := d.UpdateReport(nil, "conversations-by-rep",
-		convreport.SetFilter(`Channel == "chat"`),
-		convreport.AddCondition(inbox),
-		convreport.AddCondition(known),
-		convreport.ReplaceCondition(0, convreport.Condition{Property: "Inbox", Op: convreport.Equals, Values: []string{"Sales"}}),
-	)
+	r, _ := d.Report("conversations-by-rep")
+	r.Filter = `Channel == "chat"`
+	r.Conditions = []convreport.Condition{{Property: "Inbox", Op: convreport.Equals, Values: []string{"Sales"}}, known}
+	d2, err := d.UpdateReport(nil, r)
 	require.NoError(t, err)
 	require.Equal(t, `Channel == "chat"`, d2.Reports[0].Filter)
 	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.Equals, Values: []string{"Sales"}}, known}, d2.Reports[0].Conditions)
 
-	d3, err := d2.UpdateReport(nil, "conversations-by-rep", convreport.RemoveCondition(0), convreport.SetFilter(""))
-	require.NoError(t, err)
-	require.Equal(t, []convreport.Condition{known}, d3.Reports[0].Conditions)
-	require.Empty(t, d3.Reports[0].Filter)
-
-	_, err = d2.UpdateReport(nil, "conversations-by-rep", convreport.SetFilter(`Channel == `))
+	bad := r.Clone()
+	bad.Filter = `Channel == `
+	_, err = d2.UpdateReport(nil, bad)
 	var re *convreport.ReportError
 	require.True(t, errors.As(err, &re))
 	require.Equal(t, "filter", re.Field)
-	_, err = d2.UpdateReport(nil, "conversations-by-rep", convreport.AddCondition(convreport.Condition{Property: "Mood", Op: convreport.IsKnown}))
+	var fe *convreport.FilterError
+	require.True(t, errors.As(err, &fe), "the error points into the expression")
+
+	bad = r.Clone()
+	bad.Conditions = append(bad.Conditions, convreport.Condition{Property: "Mood", Op: convreport.IsKnown})
+	_, err = d2.UpdateReport(nil, bad)
 	require.True(t, errors.As(err, &re))
 	require.Equal(t, "conditions", re.Field)
-	require.Len(t, d2.Reports[0].Conditions, 2, "a failed edit changes nothing")
+	require.Len(t, d2.Reports[0].Conditions, 2, "a failed update changes nothing")
 }
 
 func TestDashboardJSONRoundTrip(t *testing.T) {

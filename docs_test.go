@@ -461,37 +461,24 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return runReport(t, convreport.Report{Name: "Chats", Conditions: []convreport.Condition{{Property: "Channel", Op: convreport.IsAnyOf, Values: []string{"sms"}}}})
 	},
 	"builder-pie-breakdown": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox", "Assignee"),
-			convreport.SetChart(convreport.Chart{Type: convreport.PieChart}))
-		return err
+		return convreport.Report{Name: "r", Dimensions: []string{"Inbox", "Assignee"}, Chart: convreport.Chart{Type: convreport.PieChart}}.Check(nil)
 	},
 	"builder-pie-average": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox"),
-			convreport.SetMeasure(convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}),
-			convreport.SetChart(convreport.Chart{Type: convreport.DonutChart}))
-		return err
+		return convreport.Report{Name: "r", Dimensions: []string{"Inbox"},
+			Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime},
+			Chart:   convreport.Chart{Type: convreport.DonutChart}}.Check(nil)
 	},
 	"builder-stacked-alone": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox"),
-			convreport.SetChart(convreport.Chart{Type: convreport.BarChart, Stacked: true}))
-		return err
+		return convreport.Report{Name: "r", Dimensions: []string{"Inbox"}, Chart: convreport.Chart{Type: convreport.BarChart, Stacked: true}}.Check(nil)
 	},
 	"builder-summary-grouped": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetBucket(convreport.Day),
-			convreport.SetChart(convreport.Chart{Type: convreport.SummaryChart}))
-		return err
+		return convreport.Report{Name: "r", Bucket: convreport.Day, Chart: convreport.Chart{Type: convreport.SummaryChart}}.Check(nil)
 	},
 	"builder-snapshot-date": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetSnapshot(true), convreport.SetDateProperty("ClosedAt"))
-		return err
-	},
-	"builder-three-groupings": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetDimensions("Inbox", "Team", "Channel"))
-		return err
+		return convreport.Report{Name: "r", Snapshot: true, DateProperty: "ClosedAt"}.Check(nil)
 	},
 	"builder-sort-nothing": func(t *testing.T) error {
-		_, err := convreport.NewReport(nil, convreport.Rename("r"), convreport.SetSort(convreport.ByLabelAsc))
-		return err
+		return convreport.Report{Name: "r", Sort: convreport.ByLabelAsc}.Check(nil)
 	},
 	"manage-order": func(t *testing.T) error {
 		_, err := okDash().OrderReports()
@@ -507,7 +494,7 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return err
 	},
 	"report-not-found": func(t *testing.T) error {
-		_, err := okDash().UpdateReport(nil, "by-owner", convreport.Rename("x"))
+		_, err := okDash().UpdateReport(nil, convreport.Report{ID: "by-owner", Name: "x"})
 		return err
 	},
 
@@ -820,7 +807,9 @@ func TestErrorCatalogueKeepsWhatItSays(t *testing.T) {
 	// A failed edit leaves the dashboard as it was.
 	d := okDash()
 	before := d.Clone()
-	_, err = d.UpdateReport(nil, "by-rep", convreport.Rename("Chats"), convreport.SetFilter("Inboxx == 1"))
+	edited := d.Reports[0].Clone()
+	edited.Name, edited.Filter = "Chats", "Inboxx == 1"
+	_, err = d.UpdateReport(nil, edited)
 	require.Error(t, err)
 	require.Equal(t, before, d)
 

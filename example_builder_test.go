@@ -7,25 +7,23 @@ import (
 	"github.com/convreport/convreport/plan"
 )
 
-// The report builder's "create report": an empty report, then one edit
-// per control; what makes no sense together is refused with the field to
-// change.
-func ExampleNewReport() {
-	r, err := convreport.NewReport(nil,
-		convreport.Rename("Wait p90 by inbox, per team"),
-		convreport.SetMeasure(convreport.Measure{Agg: convreport.Percentile, P: 90, Metric: convreport.WaitTime}),
-		convreport.SetDimensions("Inbox", "Team"), // a grouping, then a breakdown
-		convreport.SetLimit(5), // top 5 inboxes, the rest as "Other"
-		convreport.SetChart(convreport.Chart{Type: convreport.ColumnChart}),
-	)
-	fmt.Println(r.Measure.Key(), r.Dimensions, err)
+// The report builder's "create report": a Report is a plain value, set
+// field by field as the controls change, and Check refuses what makes no
+// sense together with the field to change.
+func ExampleReport_Check() {
+	r := convreport.Report{
+		Name:       "Wait p90 by inbox, per team",
+		Measure:    convreport.Measure{Agg: convreport.Percentile, P: 90, Metric: convreport.WaitTime},
+		Dimensions: []string{"Inbox", "Team"}, // a grouping, then a breakdown
+		Limit:      5,                         // top 5 inboxes, the rest as "Other"
+		Chart:      convreport.Chart{Type: convreport.ColumnChart},
+	}
+	fmt.Println(r.Measure.Key(), r.Check(nil))
 
-	_, err = convreport.NewReport(nil, convreport.Rename("Pie"),
-		convreport.SetDimensions("Inbox", "Team"),
-		convreport.SetChart(convreport.Chart{Type: convreport.PieChart}))
-	fmt.Println(err)
+	r.Name, r.Chart = "Pie", convreport.Chart{Type: convreport.PieChart}
+	fmt.Println(r.Check(nil))
 	// Output:
-	// p90_wait_time [Inbox Team] <nil>
+	// p90_wait_time <nil>
 	// convreport: report "Pie": chart: a pie chart shows one grouping; remove the breakdown or choose a bar, column or table chart
 }
 

@@ -50,18 +50,19 @@ func ExampleDashboard_UpdateReport() {
 		Reports: []convreport.Report{{Name: "Conversations by rep", Dimensions: []string{"Assignee"}}},
 	})
 
-	// "Update existing report": same ID, same place.
-	d, err := d.UpdateReport(nil, "conversations-by-rep",
-		convreport.Rename("Chats per rep"),
-		convreport.SetChart(convreport.Chart{Type: convreport.PieChart}),
-		convreport.AddProperties("ID", "Subject"),
-	)
+	// "Update existing report": an edited copy, same ID, same place.
+	r, _ := d.Report("conversations-by-rep")
+	r.Name = "Chats per rep"
+	r.Chart = convreport.Chart{Type: convreport.PieChart}
+	r.Properties = []string{"ID", "Subject"}
+	d, err := d.UpdateReport(nil, r)
 	if err != nil {
 		panic(err)
 	}
-	// "Save as new report": a copy under a new ID, counted against the plan.
-	d, err = d.SaveReportAsNew(nil, plan.Starter, "conversations-by-rep", convreport.Rename("Chats per rep, table"),
-		convreport.SetChart(convreport.Chart{Type: convreport.TableChart}))
+	// "Save as new report": the copy without its ID gets a new one,
+	// counted against the plan.
+	r.ID, r.Name, r.Chart = "", "Chats per rep, table", convreport.Chart{Type: convreport.TableChart}
+	d, err = d.AddReport(nil, plan.Starter, r)
 	if err != nil {
 		panic(err)
 	}
@@ -69,7 +70,9 @@ func ExampleDashboard_UpdateReport() {
 		fmt.Println(r.ID, "|", r.Name, "|", r.Chart.Type, r.Properties)
 	}
 
-	_, err = d.UpdateReport(nil, "conversations-by-rep", convreport.AddProperties("Subjet"))
+	r, _ = d.Report("conversations-by-rep")
+	r.Properties = append(r.Properties, "Subjet")
+	_, err = d.UpdateReport(nil, r)
 	fmt.Println(err)
 	// Output:
 	// conversations-by-rep | Chats per rep | pie [ID Subject]

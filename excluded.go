@@ -31,7 +31,7 @@ func ExcludedReport(r Report) (Report, error) {
 	if r.Measure.ExcludedReason() == "" {
 		return Report{}, &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("%s leaves no conversation out", r.Measure.Key())}
 	}
-	x := cloneReport(r)
+	x := r.Clone()
 	x.Conditions = append(x.Conditions, Condition{Property: r.Measure.Metric.property(), Op: IsUnknown})
 	x.Measure = Measure{}
 	x.Limit = 0

@@ -31,6 +31,8 @@ func TestKnownValuesCannotBeChangedByCallers(t *testing.T) {
 	d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "D", Owner: "ana",
 		Reports: []convreport.Report{{ID: "r", Name: "R", Chart: convreport.Chart{Type: convreport.PieChart}, Dimensions: []string{"Inbox"}}}})
 	require.NoError(t, err)
-	_, err = d.UpdateReport(nil, "r", convreport.SetChart(convreport.Chart{Type: "hologram"}))
+	r, _ := d.Report("r")
+	r.Chart.Type = "hologram"
+	_, err = d.UpdateReport(nil, r)
 	require.Error(t, err)
 }

@@ -91,8 +91,9 @@ func TestFilterLimitsAreConfigurable(t *testing.T) {
 
 func TestFilterLimitThroughTheReportEditor(t *testing.T) {
 	d := newDash(t, byRepReport("By rep"))
-	id := d.Reports[0].ID
-	_, err := d.UpdateReport(nil, id, convreport.SetFilter(orChain(65)))
+	r := d.Reports[0].Clone()
+	r.Filter = orChain(65)
+	_, err := d.UpdateReport(nil, r)
 	require.EqualError(t, err, `convreport: report "By rep": filter: expression has 259 nodes, over the limit of 256 nodes`)
 	var le *convreport.FilterLimitError
 	require.ErrorAs(t, err, &le)
@@ -169,7 +170,9 @@ func TestSavingFollowsTheEngineNotHiddenDefaults(t *testing.T) {
 	require.NoError(t, err)
 	d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana", Reports: []convreport.Report{five}})
 	require.NoError(t, err)
-	_, err = d.SaveReportAsNew(nil, plan.Plan{}, d.Reports[0].ID, convreport.Rename("copy"))
+	copied := d.Reports[0]
+	copied.ID, copied.Name = "", "copy"
+	_, err = d.AddReport(nil, plan.Plan{}, copied)
 	require.NoError(t, err)
 
 	// An engine cannot be set past the ceilings, and saving stops there.

@@ -121,7 +121,10 @@ func (t Template) Report(id string) (convreport.Report, error) {
 	all := append(t.Reports[:len(t.Reports):len(t.Reports)], t.Extra...)
 	for _, r := range all {
 		if r.ID == id {
-			return convreport.EditReport(nil, r)
+			if err := r.Check(nil); err != nil {
+				return convreport.Report{}, err
+			}
+			return r.Clone(), nil
 		}
 	}
 	ids := make([]string, len(all))

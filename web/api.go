@@ -117,7 +117,7 @@ func (h *handler) schemaView() schemaView {
 		Visibilities: access.Visibilities(), Plan: h.cfg.Plan,
 		Aggregations: convreport.Aggregations(), Metrics: convreport.Metrics(), Buckets: convreport.Buckets(),
 		Sorts: convreport.Sorts(), Dimensions: names(h.cfg.Schema.GroupableProperties()),
-		DateProperties: names(h.cfg.Schema.DateProperties()), MaxDimensions: convreport.MaxBreakdowns,
+		DateProperties: names(h.cfg.Schema.DateProperties()), MaxDimensions: maxBreakdowns,
 	}
 }
 

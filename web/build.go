@@ -76,7 +76,7 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 	if err != nil {
 		return err
 	}
-	rep, err := convreport.EditReport(h.cfg.Schema, base, edits...)
+	rep, err := applyEdits(h.cfg.Schema, base, edits)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (h *handler) previewNew(w http.ResponseWriter, r *http.Request, v access.Vi
 	if err != nil {
 		return err
 	}
-	rep, err := convreport.EditReport(h.cfg.Schema, base, edits...)
+	rep, err := applyEdits(h.cfg.Schema, base, edits)
 	if err != nil {
 		return err
 	}

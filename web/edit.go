@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -81,48 +82,48 @@ func (m measureRequest) measure() (convreport.Measure, error) {
 	return out, nil
 }
 
-// edits turns the request into the SDK's report edits, in a fixed order:
+// edits turns the request into the editor's edits, in a fixed order:
 // name, measure, dimensions, date property, bucket, snapshot, sort, limit,
 // chart, properties, filter, conditions. The report is checked as a whole
 // after the last one, so the order of the fields never matters.
-func (e editRequest) edits() ([]convreport.ReportEdit, error) {
-	var out []convreport.ReportEdit
+func (e editRequest) edits() ([]edit, error) {
+	var out []edit
 	if e.Name != nil {
 		if utf8.RuneCountInString(*e.Name) > maxReportName {
 			return nil, unprocessable("invalid_report", "name", "the name is longer than %d characters", maxReportName)
 		}
-		out = append(out, convreport.Rename(*e.Name))
+		out = append(out, rename(*e.Name))
 	}
 	if e.Measure != nil {
 		m, err := e.Measure.measure()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, convreport.SetMeasure(m))
+		out = append(out, setMeasure(m))
 	}
 	if e.Dimensions != nil {
 		if len(*e.Dimensions) > maxProperties {
 			return nil, unprocessable("invalid_report", "dimensions", "more than %d properties in the chart", maxProperties)
 		}
-		out = append(out, convreport.SetDimensions(*e.Dimensions...))
+		out = append(out, setDimensions(*e.Dimensions...))
 	}
 	if e.DateProperty != nil {
-		out = append(out, convreport.SetDateProperty(*e.DateProperty))
+		out = append(out, setDateProperty(*e.DateProperty))
 	}
 	if e.Bucket != nil {
-		out = append(out, convreport.SetBucket(*e.Bucket))
+		out = append(out, setBucket(*e.Bucket))
 	}
 	if e.Snapshot != nil {
-		out = append(out, convreport.SetSnapshot(*e.Snapshot))
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error { r.Snapshot = *e.Snapshot; return nil })
 	}
 	if e.Sort != nil {
-		out = append(out, convreport.SetSort(*e.Sort))
+		out = append(out, setSort(*e.Sort))
 	}
 	if e.Limit != nil {
-		out = append(out, convreport.SetLimit(*e.Limit))
+		out = append(out, setLimit(*e.Limit))
 	}
 	if e.Chart != nil {
-		out = append(out, convreport.SetChart(*e.Chart))
+		out = append(out, setChart(*e.Chart))
 	}
 	props := len(e.AddProperties) + len(e.RemoveProperties)
 	if e.Properties != nil {
@@ -135,20 +136,21 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 		names := *e.Properties
 		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
 			r.Properties = nil
-			return convreport.AddProperties(names...)(s, r)
+			return addProperties(names...)(s, r)
 		})
 	}
 	if len(e.AddProperties) > 0 {
-		out = append(out, convreport.AddProperties(e.AddProperties...))
+		out = append(out, addProperties(e.AddProperties...))
 	}
 	if len(e.RemoveProperties) > 0 {
-		out = append(out, convreport.RemoveProperties(e.RemoveProperties...))
+		out = append(out, removeProperties(e.RemoveProperties...))
 	}
 	if e.Filter != nil {
 		if len(*e.Filter) > maxFilterBytes {
 			return nil, unprocessable("invalid_filter", "filter", "the filter is longer than %d bytes", maxFilterBytes)
 		}
-		out = append(out, convreport.SetFilter(*e.Filter))
+		f := *e.Filter
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error { r.Filter = f; return nil })
 	}
 	conds := e.AddConditions
 	if e.Conditions != nil {
@@ -160,17 +162,18 @@ func (e editRequest) edits() ([]convreport.ReportEdit, error) {
 	if e.Conditions != nil {
 		cs := *e.Conditions
 		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
-			r.Conditions = nil
-			for _, c := range cs {
-				if err := convreport.AddCondition(c)(s, r); err != nil {
-					return err
-				}
+			r.Conditions = nil // none is nil, one spelling
+			if len(cs) > 0 {
+				r.Conditions = slices.Clone(cs)
 			}
 			return nil
 		})
 	}
-	for _, c := range e.AddConditions {
-		out = append(out, convreport.AddCondition(c))
+	if add := e.AddConditions; len(add) > 0 {
+		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
+			r.Conditions = append(r.Conditions, add...)
+			return nil
+		})
 	}
 	if e.Calendar != nil {
 		name := *e.Calendar
@@ -198,7 +201,7 @@ func checkConditions(cs []convreport.Condition) error {
 
 // decodeEdit reads an edit of the report r names in d; with needVersion
 // the body must name the version it started from.
-func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion bool) (editRequest, []convreport.ReportEdit, error) {
+func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion bool) (editRequest, []edit, error) {
 	var req editRequest
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return req, nil, err
@@ -213,7 +216,7 @@ func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion
 
 // editable loads the dashboard and checks the viewer may edit it and
 // edits the current version.
-func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer) (convreport.Dashboard, []convreport.ReportEdit, error) {
+func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer) (convreport.Dashboard, []edit, error) {
 	d, _, err := h.dashboardReport(r, v)
 	if err != nil {
 		return d, nil, err
@@ -236,7 +239,7 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 		return err
 	}
 	rid := r.PathValue("rid")
-	nd, err := d.UpdateReport(h.cfg.Schema, rid, edits...)
+	nd, err := h.edited(d, rid, edits)
 	if err != nil {
 		return err
 	}
@@ -250,6 +253,26 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 	rep, _ := saved.Report(rid)
 	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
 	return nil
+}
+
+// editedReport returns report rid of d with edits applied, checked.
+func (h *handler) editedReport(d convreport.Dashboard, rid string, edits []edit) (convreport.Report, error) {
+	rep, ok := d.Report(rid)
+	if !ok {
+		// UpdateReport words the error as every other unknown report.
+		_, err := d.UpdateReport(h.cfg.Schema, convreport.Report{ID: rid})
+		return convreport.Report{}, err
+	}
+	return applyEdits(h.cfg.Schema, rep, edits)
+}
+
+// edited returns d with report rid edited in place.
+func (h *handler) edited(d convreport.Dashboard, rid string, edits []edit) (convreport.Dashboard, error) {
+	rep, err := h.editedReport(d, rid, edits)
+	if err != nil {
+		return convreport.Dashboard{}, err
+	}
+	return d.UpdateReport(h.cfg.Schema, rep)
 }
 
 // runnable refuses to save report rid of d when this handler's engine
@@ -267,7 +290,19 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
-	nd, err := d.SaveReportAsNew(h.cfg.Schema, h.cfg.Plan, r.PathValue("rid"), edits...)
+	rid := r.PathValue("rid")
+	if _, ok := d.Report(rid); ok {
+		// The plan before the edits: a full dashboard says so first.
+		if err := h.cfg.Plan.CheckReports(len(d.Reports) + 1); err != nil {
+			return err
+		}
+	}
+	rep, err := h.editedReport(d, rid, edits)
+	if err != nil {
+		return err
+	}
+	rep.ID = "" // a new ID, made from its name
+	nd, err := d.AddReport(h.cfg.Schema, h.cfg.Plan, rep)
 	if err != nil {
 		return err
 	}
@@ -278,7 +313,7 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
-	rep := saved.Reports[len(saved.Reports)-1]
+	rep = saved.Reports[len(saved.Reports)-1]
 	// Relative to …/reports/{rid}/save-as-new: the new report's own path.
 	w.Header().Set("Location", "../"+url.PathEscape(rep.ID))
 	writeJSON(w, http.StatusCreated, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
@@ -296,12 +331,10 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v access
 	if err != nil {
 		return err
 	}
-	rid := r.PathValue("rid")
-	nd, err := d.UpdateReport(h.cfg.Schema, rid, edits...)
+	rep, err := h.editedReport(d, r.PathValue("rid"), edits)
 	if err != nil {
 		return err
 	}
-	rep, _ := nd.Report(rid)
 	return h.writePreview(w, r, v, d, rep)
 }
 

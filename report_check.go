@@ -1,0 +1,43 @@
+package convreport
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Check reports whether r may be saved in a dashboard, as
+// [Dashboard.AddReport] and [Dashboard.UpdateReport] check it: against s
+// (nil means [DefaultSchema]) for any query, under the ceilings of
+// [MaxLimits], and with no parts that make no sense together (a pie of
+// averages, stacking without a breakdown, a snapshot over time). The error
+// is a *[ReportError] naming the field a person changes. A report editor
+// changes a copy of a Report and calls Check as the person types.
+func (r Report) Check(s *Schema) error { return checkReport(schemaOr(s), r) }
+
+// checkReport checks r against s as a run would, for any query, under the
+// ceilings of the limits (see Limits): a report saved in a dashboard runs on
+// any engine whose limits allow it.
+//
+// It also refuses what makes no sense together (see checkCombination): a
+// report is saved only as a person can read it. Runs do not check that, so
+// a dashboard saved before a rule existed still runs.
+func checkReport(s *Schema, r Report) error {
+	if err := checkReportLimits(s, r, MaxLimits()); err != nil {
+		return err
+	}
+	return checkCombination(r)
+}
+
+func checkReportLimits(s *Schema, r Report, lim Limits) error {
+	if strings.TrimSpace(r.Name) == "" {
+		return &ReportError{Report: r.Name, Field: "name", Err: errors.New("is required")}
+	}
+	if err := checkCalendarName(r.Calendar); err != nil {
+		return &ReportError{Report: r.Name, Field: "calendar", Err: err}
+	}
+	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
+	rq := resolved{from: day, to: day.AddDate(0, 0, 1), loc: time.UTC, now: day, weekStart: time.Monday}
+	_, err := compileReport(s, r, rq, &filterCache{}, lim)
+	return err
+}
