@@ -112,7 +112,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 	if err != nil {
 		return bad("filter", err)
 	}
-	p.Pred = bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
+	p.Pred = bindPred(f.tree(), filterEnv{Now: rq.now, Zone: rq.loc})
 	if sp := scopePred(rq.scope, s); sp != nil {
 		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.Pred}}
 	}
@@ -223,7 +223,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 
 // bindPred resolves the query-dependent constants of a filter plan (dates
 // in the query's zone, now(), daysAgo) into instants.
-func bindPred(p *filter.Pred, env FilterEnv) *filter.Pred {
+func bindPred(p *filter.Pred, env filterEnv) *filter.Pred {
 	q := *p
 	q.Vals = make([]any, len(p.Vals))
 	for i, v := range p.Vals {
@@ -243,11 +243,11 @@ func bindPred(p *filter.Pred, env FilterEnv) *filter.Pred {
 // the engine's memo first when there is one.
 type filterCache struct {
 	opts FilterOptions
-	m    map[string]*Filter
+	m    map[string]*compiledFilter
 	memo *filterMemo
 }
 
-func (fc *filterCache) compile(s *Schema, src string) (*Filter, error) {
+func (fc *filterCache) compile(s *Schema, src string) (*compiledFilter, error) {
 	if f, ok := fc.m[src]; ok {
 		return f, nil
 	}
@@ -256,7 +256,7 @@ func (fc *filterCache) compile(s *Schema, src string) (*Filter, error) {
 		return nil, err
 	}
 	if fc.m == nil {
-		fc.m = map[string]*Filter{}
+		fc.m = map[string]*compiledFilter{}
 	}
 	fc.m[src] = f
 	return f, nil
@@ -269,7 +269,7 @@ func (fc *filterCache) compile(s *Schema, src string) (*Filter, error) {
 // every run; the memo is bounded, and starts over when full.
 type filterMemo struct {
 	mu sync.Mutex
-	m  map[filterKey]*Filter
+	m  map[filterKey]*compiledFilter
 }
 
 type filterKey struct {
@@ -283,9 +283,9 @@ const maxMemoFilters = 1024
 
 // compile returns src compiled against s with opts, from the memo when it
 // is there. A nil memo compiles every time. Errors are not kept.
-func (fm *filterMemo) compile(opts FilterOptions, s *Schema, src string) (*Filter, error) {
+func (fm *filterMemo) compile(opts FilterOptions, s *Schema, src string) (*compiledFilter, error) {
 	if fm == nil {
-		return opts.Compile(s, src)
+		return opts.compile(s, src)
 	}
 	k := filterKey{s, src}
 	fm.mu.Lock()
@@ -294,13 +294,13 @@ func (fm *filterMemo) compile(opts FilterOptions, s *Schema, src string) (*Filte
 	if ok {
 		return f, nil
 	}
-	f, err := opts.Compile(s, src)
+	f, err := opts.compile(s, src)
 	if err != nil {
 		return nil, err
 	}
 	fm.mu.Lock()
 	if len(fm.m) >= maxMemoFilters || fm.m == nil {
-		fm.m = make(map[filterKey]*Filter)
+		fm.m = make(map[filterKey]*compiledFilter)
 	}
 	fm.m[k] = f
 	fm.mu.Unlock()

@@ -70,7 +70,7 @@ func joinErrors(errs []error) error {
 }
 
 // Expr returns the expression text the condition stands for, which
-// [CompileFilter] accepts (s nil means [DefaultSchema]):
+// [Schema.CheckFilter] accepts (s nil means [DefaultSchema]):
 //
 //	is_any_of      Inbox in ["Sales", "Support"]
 //	is_none_of     Inbox not in ["Sales", "Support"]

@@ -60,7 +60,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	if err != nil {
 		return nil, &ReportError{Report: r.Name, Field: "dimensions", Err: err}
 	}
-	env := FilterEnv{Now: rq.now, Zone: rq.loc}
+	env := filterEnv{Now: rq.now, Zone: rq.loc}
 
 	// want decides, from a row's group key, whether the row is behind p.
 	var want func(key uint64) bool

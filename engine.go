@@ -102,7 +102,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if err != nil {
 		return nil, err
 	}
-	env := FilterEnv{Now: rq.now, Zone: rq.loc}
+	env := filterEnv{Now: rq.now, Zone: rq.loc}
 	gs, ls, err := scan(ctx, t, toScan, env, e.workers)
 	if err != nil {
 		return nil, err
@@ -211,7 +211,7 @@ func hintFor(plans []*compiled) ScanHint {
 
 // scan runs the plans over t in one pass of the executor; a plan whose
 // groups do not fit fails its report.
-func scan(ctx context.Context, t *Table, plans []*compiled, env FilterEnv, workers int) ([]*exec.Groups, []exec.Layout, error) {
+func scan(ctx context.Context, t *Table, plans []*compiled, env filterEnv, workers int) ([]*exec.Groups, []exec.Layout, error) {
 	xs := make([]*exec.Plan, len(plans))
 	for i, p := range plans {
 		xs[i] = p.Plan

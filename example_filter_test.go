@@ -2,29 +2,18 @@ package convreport_test
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/convreport/convreport"
 )
 
-func ExampleCompileFilter() {
-	f, err := convreport.CompileFilter(nil, `Channel == "chat" && FirstResponseTime > duration("5m")`)
-	if err != nil {
-		panic(err)
-	}
-	created := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-	c := &convreport.Conversation{
-		ID: "c1", Channel: convreport.Chat, Status: convreport.Open,
-		CreatedAt: created, FirstResponseAt: created.Add(7 * time.Minute),
-	}
-	ok, err := f.Match(c, convreport.FilterEnv{Now: created.Add(time.Hour)})
-	fmt.Println(ok, err)
-
-	// A mistake is reported with its position.
-	_, err = convreport.CompileFilter(nil, `Channel == "chat" && Inboxx == "Sales"`)
-	fmt.Println(err)
+// A filter being typed is checked against the schema; a mistake is
+// reported with its position.
+func ExampleSchema_CheckFilter() {
+	s := convreport.DefaultSchema()
+	fmt.Println(s.CheckFilter(`Channel == "chat" && FirstResponseTime > duration("5m")`))
+	fmt.Println(s.CheckFilter(`Channel == "chat" && Inboxx == "Sales"`))
 	// Output:
-	// true <nil>
+	// <nil>
 	// convreport: filter: unknown property "Inboxx" (did you mean "Inbox"?) at line 1, column 22:
 	//  | Channel == "chat" && Inboxx == "Sales"
 	//  | .....................^

@@ -15,8 +15,8 @@ const (
 	DefaultMaxPatternSize  = 1000 // instructions of a compiled matches pattern
 )
 
-// FilterOptions sets the limits [FilterOptions.Compile] enforces. The zero
-// value means the defaults.
+// FilterOptions bounds a filter expression (see [Limits]). The zero value
+// means the defaults.
 type FilterOptions struct {
 	// MaxLength is the longest expression accepted, in bytes; zero means
 	// DefaultMaxFilterLength.
@@ -32,88 +32,52 @@ type FilterOptions struct {
 	MaxPatternSize int
 }
 
-// FilterEnv is what a filter's query-dependent helpers read: now(),
+// filterEnv is what a filter's query-dependent helpers read: now(),
 // daysAgo(n) and date("2025-03-01") resolve against it.
-type FilterEnv struct {
+type filterEnv struct {
 	// Now is the current instant; zero means time.Now() at each evaluation.
 	Now time.Time
 	// Zone is the query's time zone; nil means UTC.
 	Zone *time.Location
 }
 
-// Filter is a compiled, type-checked filter expression. It is immutable and
-// safe for concurrent use.
-//
-// # Language
-//
-// A filter is an expr-lang expression (https://expr-lang.org) that is true
-// for the conversations to keep. Identifiers are property names of the
-// [Schema] (Channel, Inbox, FirstResponseTime, custom names); the JSON keys
-// (origin_url) are accepted as aliases. Besides the operators of expr-lang
-// (== != < <= > >= in, not in, contains, startsWith, endsWith, matches,
-// && || !, and, or, not, arithmetic, ?: and ??), a filter can call:
-//
-//   - duration("5m"): a duration, in time.ParseDuration's format;
-//   - date("2025-03-01"), date("2025-03-01T10:00"): the first instant the
-//     query's zone's wall clock reads that date and time (for a date, the
-//     day's start as [calendar.Date.Start] defines it: midnight, or the instant the
-//     day began where a DST change skipped midnight);
-//     date("2025-03-01T10:00:00Z"): an absolute instant (RFC 3339);
-//   - now(): the query's Now; daysAgo(n): the start of the day n days
-//     before today, in the query's zone;
-//   - len, lower, upper, trim, trimPrefix, trimSuffix, indexOf,
-//     lastIndexOf, abs, ceil, floor, round, min, max;
-//   - all, any, none, one, count over a written-out list of constants, like
-//     any(["refund", "chargeback"], Subject contains #); they do not nest.
-//
-// Nothing else: no fields or methods, no let, no maps, no ranges, no %. With the
-// length and node limits of [FilterOptions], this bounds the work one
-// evaluation does by the size of the expression and of the conversation.
-//
-// The helpers take constants only. Times compare with times, durations with
-// durations, numbers with numbers and strings with strings; anything else is
-// an error at compile time. Strings compare exactly (case-sensitive).
-//
-// # Unknown values
-//
-// A property may be unknown: an empty string, a zero time, a duration that
-// does not apply (no agent reply, not closed), an absent custom property.
-// A comparison that reads an unknown value (==, <, <=, >, >=, in, contains,
-// startsWith, endsWith, matches) is false, and != and not in are true; this
-// holds for computed operands too (lower(Subject) contains "x" is false when
-// Subject is unknown). X == nil is true when X is unknown, X != nil when it
-// is known; X ?? v reads v when X is unknown. A bool property that is
-// unknown reads as false on its own: Vip is false and !Vip true.
-//
-// An empty filter matches every conversation.
-type Filter struct {
+// compiledFilter is a compiled, type-checked filter expression (see the
+// package documentation for the language). It is immutable and safe for
+// concurrent use.
+type compiledFilter struct {
 	f *filter.Filter
 }
 
 // String returns the filter's source text.
-func (f *Filter) String() string { return f.f.String() }
+func (f *compiledFilter) String() string { return f.f.String() }
 
 // Match reports whether c passes the filter, evaluated with the expr-lang
 // virtual machine. It fails only when a custom property of c holds a value
 // of the wrong type.
-func (f *Filter) Match(c *Conversation, env FilterEnv) (bool, error) {
+func (f *compiledFilter) Match(c *Conversation, env filterEnv) (bool, error) {
 	return f.f.Match(convRow{c}, filter.Env(env))
 }
 
 // tree returns the predicate tree the engine evaluates natively.
-func (f *Filter) tree() *filter.Pred { return f.f.Tree() }
+func (f *compiledFilter) tree() *filter.Pred { return f.f.Tree() }
 
-// CompileFilter compiles src against the schema s (nil means
-// [DefaultSchema]) with the default limits. An empty or blank src compiles
-// to a filter that matches every conversation. A bad expression is reported
-// as a *[FilterError] pointing at the position, a limit breach as a
-// *[FilterLimitError].
-func CompileFilter(s *Schema, src string) (*Filter, error) {
-	return FilterOptions{}.Compile(s, src)
+// CheckFilter reports whether expr compiles against s (nil means
+// [DefaultSchema]) within the default limits of [FilterOptions], as a
+// report's Filter must: nil, a *[FilterError] pointing at the mistake, or a
+// *[FilterLimitError]. An empty or blank expr matches every conversation.
+// The filter language is described in the package documentation.
+func (s *Schema) CheckFilter(expr string) error {
+	_, err := compileFilter(s, expr)
+	return err
 }
 
-// Compile is [CompileFilter] with the limits of o.
-func (o FilterOptions) Compile(s *Schema, src string) (*Filter, error) {
+// compileFilter compiles src against s with the default limits.
+func compileFilter(s *Schema, src string) (*compiledFilter, error) {
+	return FilterOptions{}.compile(s, src)
+}
+
+// compile is compileFilter with the limits of o.
+func (o FilterOptions) compile(s *Schema, src string) (*compiledFilter, error) {
 	if s == nil {
 		s = DefaultSchema()
 	}
@@ -130,7 +94,7 @@ func (o FilterOptions) Compile(s *Schema, src string) (*Filter, error) {
 	if err != nil {
 		return nil, filterError(err)
 	}
-	return &Filter{f}, nil
+	return &compiledFilter{f}, nil
 }
 
 // filterError turns the compiler's errors into the public ones.

@@ -40,7 +40,7 @@ var paris = func() *time.Location {
 
 // testEnv: a Saturday afternoon in Paris, a week after the switch to
 // summer time (2025-03-30).
-var testEnv = FilterEnv{Now: time.Date(2025, 4, 5, 15, 30, 0, 0, paris), Zone: paris}
+var testEnv = filterEnv{Now: time.Date(2025, 4, 5, 15, 30, 0, 0, paris), Zone: paris}
 
 // Instants the corpus compares with, so that random rows hit them exactly.
 var (
@@ -289,7 +289,7 @@ func TestFilterMatchesGoPredicates(t *testing.T) {
 	rows := randomConversations(3000, 1)
 	for _, tc := range goCases {
 		t.Run(tc.src, func(t *testing.T) {
-			f, err := CompileFilter(s, tc.src)
+			f, err := compileFilter(s, tc.src)
 			require.NoError(t, err)
 			hits := 0
 			for _, c := range rows {
@@ -330,7 +330,7 @@ func TestFilterPlanAgreesWithExpr(t *testing.T) {
 	ops := map[filter.Op]bool{}
 	for _, src := range srcs {
 		t.Run(src, func(t *testing.T) {
-			f, err := CompileFilter(s, src)
+			f, err := compileFilter(s, src)
 			require.NoError(t, err)
 			p := f.tree()
 			collectOps(p, ops)
@@ -414,7 +414,7 @@ func TestFilterPlanShapes(t *testing.T) {
 		{`Inbox < "M"`, `expr(Inbox < "M")`},
 	} {
 		t.Run(tc.src, func(t *testing.T) {
-			f, err := CompileFilter(s, tc.src)
+			f, err := compileFilter(s, tc.src)
 			require.NoError(t, err)
 			require.Equal(t, tc.plan, f.tree().String())
 			require.Equal(t, tc.src, f.String())
@@ -423,7 +423,7 @@ func TestFilterPlanShapes(t *testing.T) {
 }
 
 func TestFilterResidualReadsItsProperties(t *testing.T) {
-	f, err := CompileFilter(nil, `Channel == "chat" && lower(Subject) contains "refund"`)
+	f, err := compileFilter(nil, `Channel == "chat" && lower(Subject) contains "refund"`)
 	require.NoError(t, err)
 	p := f.tree()
 	require.Equal(t, filter.And, p.Op)
@@ -447,11 +447,11 @@ func fieldNames(ps []filter.Field) []string {
 
 func TestEmptyFilterMatchesEverything(t *testing.T) {
 	for _, src := range []string{"", "  \n\t "} {
-		f, err := CompileFilter(nil, src)
+		f, err := compileFilter(nil, src)
 		require.NoError(t, err)
 		require.Equal(t, src, f.String())
 		require.Equal(t, "true", f.tree().String())
-		ok, err := f.Match(&Conversation{}, FilterEnv{})
+		ok, err := f.Match(&Conversation{}, filterEnv{})
 		require.NoError(t, err)
 		require.True(t, ok)
 	}
@@ -491,7 +491,7 @@ func TestFilterUnknownValues(t *testing.T) {
 		{`IncomingMessages == nil`, false},
 	} {
 		t.Run(tc.src, func(t *testing.T) {
-			f, err := CompileFilter(s, tc.src)
+			f, err := compileFilter(s, tc.src)
 			require.NoError(t, err)
 			got, err := f.Match(empty, testEnv)
 			require.NoError(t, err)
@@ -506,7 +506,7 @@ func TestFilterUnknownValues(t *testing.T) {
 func TestFilterTimesInQueryZone(t *testing.T) {
 	// 2025-03-31 10:00 in Paris, the day after the switch to summer time:
 	// today began at 00:00+02:00, yesterday at 00:00+01:00.
-	env := FilterEnv{Now: time.Date(2025, 3, 31, 10, 0, 0, 0, paris), Zone: paris}
+	env := filterEnv{Now: time.Date(2025, 3, 31, 10, 0, 0, 0, paris), Zone: paris}
 	utc := func(s string) time.Time {
 		tm, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)
@@ -527,7 +527,7 @@ func TestFilterTimesInQueryZone(t *testing.T) {
 		{`duration("1h") + daysAgo(1)`, utc("2025-03-30T00:00:00Z")},
 	} {
 		t.Run(tc.src, func(t *testing.T) {
-			f, err := CompileFilter(nil, `CreatedAt >= `+tc.src)
+			f, err := compileFilter(nil, `CreatedAt >= `+tc.src)
 			require.NoError(t, err)
 			p := f.tree()
 			require.Equal(t, filter.Ge, p.Op, "plan %s", p)
@@ -543,16 +543,16 @@ func TestFilterTimesInQueryZone(t *testing.T) {
 		})
 	}
 	// A nil zone is UTC.
-	f, err := CompileFilter(nil, `CreatedAt >= date("2025-03-30")`)
+	f, err := compileFilter(nil, `CreatedAt >= date("2025-03-30")`)
 	require.NoError(t, err)
-	ok, err := f.Match(&Conversation{CreatedAt: utc("2025-03-30T00:00:00Z")}, FilterEnv{Now: env.Now})
+	ok, err := f.Match(&Conversation{CreatedAt: utc("2025-03-30T00:00:00Z")}, filterEnv{Now: env.Now})
 	require.NoError(t, err)
 	require.True(t, ok)
 }
 
 func TestFilterWrongCustomValueType(t *testing.T) {
 	s := testSchema(t)
-	f, err := CompileFilter(s, `Channel == "chat" && Score > 1`)
+	f, err := compileFilter(s, `Channel == "chat" && Score > 1`)
 	require.NoError(t, err)
 	c := &Conversation{ID: "bad", Channel: Chat, Properties: map[string]any{"Score": "high"}}
 	want := `convreport: filter: conversation "bad": property Score holds string, want float64 (number property)`
@@ -711,7 +711,7 @@ func TestFilterErrors(t *testing.T) {
 			" | .....................^"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := CompileFilter(s, tc.src)
+			_, err := compileFilter(s, tc.src)
 			var fe *FilterError
 			require.ErrorAs(t, err, &fe)
 			require.Equal(t, tc.src, fe.Expr)
@@ -723,7 +723,7 @@ func TestFilterErrors(t *testing.T) {
 }
 
 func TestFilterErrorWithoutPosition(t *testing.T) {
-	_, err := CompileFilter(nil, "Inbox == \"\xff\"")
+	_, err := compileFilter(nil, "Inbox == \"\xff\"")
 	var fe *FilterError
 	require.ErrorAs(t, err, &fe)
 	require.Zero(t, fe.Line)
@@ -731,7 +731,7 @@ func TestFilterErrorWithoutPosition(t *testing.T) {
 }
 
 func TestFilterUnknownFunction(t *testing.T) {
-	_, err := CompileFilter(nil, `repeat("x", 3) == "xxx"`)
+	_, err := compileFilter(nil, `repeat("x", 3) == "xxx"`)
 	var fe *FilterError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, 1, fe.Column)
@@ -741,7 +741,7 @@ func TestFilterUnknownFunction(t *testing.T) {
 
 func TestFilterLimits(t *testing.T) {
 	long := `Inbox == "` + strings.Repeat("x", 4087) + `"` // 9 + 1 + 4087 + 1 = 4098 bytes
-	_, err := CompileFilter(nil, long)
+	_, err := compileFilter(nil, long)
 	var le *FilterLimitError
 	require.ErrorAs(t, err, &le)
 	require.Equal(t, FilterLimitError{Limit: "length", Max: 4096, Got: 4098}, *le)
@@ -753,26 +753,26 @@ func TestFilterLimits(t *testing.T) {
 	for i := range terms {
 		terms[i] = fmt.Sprintf("IncomingMessages == %d", i)
 	}
-	_, err = CompileFilter(nil, strings.Join(terms, " || "))
+	_, err = compileFilter(nil, strings.Join(terms, " || "))
 	require.ErrorAs(t, err, &le)
 	require.Equal(t, FilterLimitError{Limit: "nodes", Max: 256, Got: 259}, *le)
 	require.EqualError(t, err, "convreport: filter: expression has 259 nodes, over the limit of 256 nodes")
 
 	// 64 comparisons are 64*3 + 63 = 255 nodes: within the limit.
-	_, err = CompileFilter(nil, strings.Join(terms[:64], " || "))
+	_, err = compileFilter(nil, strings.Join(terms[:64], " || "))
 	require.NoError(t, err)
 
 	opts := FilterOptions{MaxLength: 20, MaxNodes: 10}
-	_, err = opts.Compile(nil, `Channel == "chat" && Inbox == "x"`)
+	_, err = opts.compile(nil, `Channel == "chat" && Inbox == "x"`)
 	require.EqualError(t, err, "convreport: filter: expression is 33 bytes long, over the limit of 20 bytes")
 	opts.MaxLength = 0
-	_, err = opts.Compile(nil, `Channel == "chat" && Inbox == "x" && Team == "y"`) // 3*3 + 2 = 11 nodes
+	_, err = opts.compile(nil, `Channel == "chat" && Inbox == "x" && Team == "y"`) // 3*3 + 2 = 11 nodes
 	require.EqualError(t, err, "convreport: filter: expression has 11 nodes, over the limit of 10 nodes")
 }
 
 func TestFilterConcurrentMatch(t *testing.T) {
 	s := testSchema(t)
-	f, err := CompileFilter(s, `Channel == "chat" && lower(Subject) contains "refund" || Score > 50`)
+	f, err := compileFilter(s, `Channel == "chat" && lower(Subject) contains "refund" || Score > 50`)
 	require.NoError(t, err)
 	rows := randomConversations(500, 3)
 	want := make([]bool, len(rows))
@@ -839,7 +839,7 @@ func TestConditionExpr(t *testing.T) {
 			got, err := tc.c.Expr(s)
 			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
-			_, err = CompileFilter(s, got)
+			_, err = compileFilter(s, got)
 			require.NoError(t, err)
 		})
 	}
@@ -851,7 +851,7 @@ func TestConditionExpr(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Equal(t, `Channel == "chat" && CreatedAt >= date("2025-03-31") && CreatedAt < date("2025-04-01") && Inbox != nil`, all)
-	f, err := CompileFilter(s, all)
+	f, err := compileFilter(s, all)
 	require.NoError(t, err)
 	require.Equal(t, `and(eq(Channel, "chat"), ge(CreatedAt, date("2025-03-31")), lt(CreatedAt, date("2025-04-01")), known(Inbox))`, f.tree().String())
 
@@ -925,7 +925,7 @@ func TestConditionStringRoundTrip(t *testing.T) {
 		t.Run(fmt.Sprintf("%q", v), func(t *testing.T) {
 			e, err := Condition{"Subject", Equals, []string{v}}.Expr(nil)
 			require.NoError(t, err)
-			f, err := CompileFilter(nil, e)
+			f, err := compileFilter(nil, e)
 			require.NoError(t, err)
 			require.Equal(t, filter.Eq, f.tree().Op)
 			require.Equal(t, v, f.tree().Vals[0])
@@ -939,7 +939,7 @@ func TestConditionStringRoundTrip(t *testing.T) {
 			}
 			e, err = Condition{"Subject", Contains, []string{v}}.Expr(nil)
 			require.NoError(t, err)
-			f, err = CompileFilter(nil, e)
+			f, err = compileFilter(nil, e)
 			require.NoError(t, err)
 			require.Equal(t, []any{v}, f.tree().Vals)
 		})
@@ -964,7 +964,7 @@ func FuzzCompileFilter(f *testing.F) {
 	s := testSchema(f)
 	rows := randomConversations(40, 9)
 	f.Fuzz(func(t *testing.T, src string) {
-		flt, err := CompileFilter(s, src)
+		flt, err := compileFilter(s, src)
 		if err != nil {
 			var fe *FilterError
 			var le *FilterLimitError
@@ -976,7 +976,7 @@ func FuzzCompileFilter(f *testing.F) {
 				}
 			case errors.As(err, &le):
 			default:
-				t.Fatalf("CompileFilter(%q): error of type %T: %v", src, err, err)
+				t.Fatalf("compileFilter(%q): error of type %T: %v", src, err, err)
 			}
 			require.NotEmpty(t, err.Error())
 			return
@@ -985,8 +985,8 @@ func FuzzCompileFilter(f *testing.F) {
 		// Every evaluation is bounded by the expression's size, counted in
 		// instructions rather than timed, so the bound holds on any machine.
 		size, nested := filterWork(flt)
-		require.False(t, nested, "CompileFilter(%q) nests loops", src)
-		require.LessOrEqual(t, size, maxFilterWorkPerByte*(len(src)+1), "CompileFilter(%q) compiles to %d instructions", src, size)
+		require.False(t, nested, "compileFilter(%q) nests loops", src)
+		require.LessOrEqual(t, size, maxFilterWorkPerByte*(len(src)+1), "compileFilter(%q) compiles to %d instructions", src, size)
 		for _, c := range rows {
 			// Valid rows never make a filter fail.
 			m, err := flt.Match(c, testEnv)
@@ -1010,7 +1010,7 @@ const maxFilterWorkPerByte = 16
 // Each instruction runs at most once per evaluation, or once per element of
 // a written-out list inside all, any, none, one or count; nested is true
 // when such loops nest, which would multiply those counts.
-func filterWork(f *Filter) (size int, nested bool) {
+func filterWork(f *compiledFilter) (size int, nested bool) {
 	for _, p := range f.f.Programs() {
 		size += len(p.Bytecode)
 		depth := 0
@@ -1045,7 +1045,7 @@ func BenchmarkFilter(b *testing.B) {
 		`Channel == "chat" && Inbox in ["Sales", "Support"] && FirstResponseTime > duration("5m")`,
 		`Channel == "chat" && lower(Subject) contains "refund"`,
 	} {
-		f, err := CompileFilter(s, src)
+		f, err := compileFilter(s, src)
 		require.NoError(b, err)
 		b.Run("Match/"+src, func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {

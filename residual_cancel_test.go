@@ -27,7 +27,7 @@ func TestResidualRowsCheckCancellation(t *testing.T) {
 	}
 	tab, err := NewTable(DefaultSchema(), cs)
 	require.NoError(t, err)
-	f, err := CompileFilter(nil, `Subject matches "(?i)ref+und"`)
+	f, err := compileFilter(nil, `Subject matches "(?i)ref+und"`)
 	require.NoError(t, err)
 	require.Equal(t, filter.Expr, f.tree().Op, "the test needs a residual expression")
 
@@ -78,14 +78,14 @@ func TestCostlyPatternsAreRefused(t *testing.T) {
 	}
 	for _, p := range costly {
 		src := `Subject matches "` + strings.ReplaceAll(p, `\`, `\\`) + `"`
-		_, err := CompileFilter(nil, src)
+		_, err := compileFilter(nil, src)
 		var fe *FilterError
 		require.True(t, errors.As(err, &fe), "%s: %v", p, err)
 		require.Equal(t, len(`Subject matches "`), fe.Column, p)
 		require.Contains(t, fe.Msg, "too costly", p)
 	}
 	for _, p := range []string{`^(re|fwd):`, `(?i)refund|chargeback|money back`, `^.{0,255}$`, `\d{4}-\d{2}-\d{2}`, `^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$`} {
-		_, err := CompileFilter(nil, `Subject matches "`+strings.ReplaceAll(p, `\`, `\\`)+`"`)
+		_, err := compileFilter(nil, `Subject matches "`+strings.ReplaceAll(p, `\`, `\\`)+`"`)
 		require.NoError(t, err, p)
 	}
 	// The limit is an engine setting.

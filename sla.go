@@ -252,7 +252,7 @@ func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) e
 	for i, p := range s.Policies {
 		at := fmt.Sprintf("policies[%d]", i)
 		if strings.TrimSpace(p.Filter) != "" {
-			if _, err := opts.Compile(schema, p.Filter); err != nil {
+			if _, err := opts.compile(schema, p.Filter); err != nil {
 				reason := strings.TrimPrefix(err.Error(), "convreport: ")
 				var fe *FilterError
 				if errors.As(err, &fe) && fe.Line > 0 {
@@ -446,7 +446,7 @@ func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[st
 		if err != nil {
 			return bad("measure", fmt.Errorf("policy %q: filter: %w", pol.Name, err))
 		}
-		pp := bindPred(f.tree(), FilterEnv{Now: rq.now, Zone: rq.loc})
+		pp := bindPred(f.tree(), filterEnv{Now: rq.now, Zone: rq.loc})
 		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{pp, p.Pred}}
 		p.PredKey = p.Pred.Key()
 	}

@@ -405,7 +405,7 @@ func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v acces
 		return nil
 	}
 	if strings.TrimSpace(req.Filter) != "" {
-		if _, err := convreport.CompileFilter(h.cfg.Schema, req.Filter); err != nil {
+		if err := h.cfg.Schema.CheckFilter(req.Filter); err != nil {
 			return invalid(err)
 		}
 	}

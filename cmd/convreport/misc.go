@@ -60,7 +60,7 @@ func (c *cli) checkFilter(args []string) error {
 	if fs.NArg() != 1 {
 		return usageError("give one expression, quoted: convreport check-filter 'Channel == \"chat\"'")
 	}
-	if _, err := convreport.CompileFilter(nil, fs.Arg(0)); err != nil {
+	if err := convreport.DefaultSchema().CheckFilter(fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintln(c.stdout, "ok")
