@@ -2,9 +2,10 @@ package convreport
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"time"
+
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // Channel is the medium a conversation came through.
@@ -47,7 +48,9 @@ func (s Status) Valid() bool { return s == Open || s == Closed }
 //
 // Times are absolute instants; a zero time means unknown (never assigned,
 // never answered, not closed). Time zones belong to the [Query], never to the
-// data.
+// data. The supported times are those of nanoseconds since 1970 in 64 bits,
+// 1677-09-21T00:12:43.145224193Z to 2262-04-11T23:47:16.854775807Z; every
+// reader refuses a time outside with one message.
 //
 // The zero value of each field is useful, as a test's fixtures need: an
 // empty Channel is [Other], and an empty Status is [Closed] when ClosedAt is
@@ -138,26 +141,6 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("convreport: %s: %s: %s", where, e.Field, e.Reason)
 }
 
-// MinTime and MaxTime bound the instants a conversation may hold: the
-// engine stores times as nanoseconds since 1970 in 64 bits, which reach from
-// 1677-09-21 to 2262-04-11. A time outside is refused with one message,
-// [TimeRangeReason], wherever it comes from; the zero time.Time, which
-// means "unknown", lies outside too, so a time that was given is never
-// mistaken for a missing one.
-var (
-	MinTime = time.Unix(0, math.MinInt64+1).UTC()
-	MaxTime = time.Unix(0, math.MaxInt64).UTC()
-)
-
-// InTimeRange reports whether t lies within [MinTime, MaxTime].
-func InTimeRange(t time.Time) bool { return !t.Before(MinTime) && !t.After(MaxTime) }
-
-// TimeRangeReason says why a time outside [MinTime, MaxTime] is refused,
-// quoting it as written.
-func TimeRangeReason(t string) string {
-	return fmt.Sprintf("%q is outside the supported times, %s to %s", t, MinTime.Format(time.RFC3339Nano), MaxTime.Format(time.RFC3339Nano))
-}
-
 // channel is c's channel, Other when it is empty.
 func (c *Conversation) channel() Channel {
 	if c.Channel == "" {
@@ -181,7 +164,7 @@ func (c *Conversation) status() Status {
 // A conversation is invalid when its ID is empty, its channel or status is
 // unknown, ClosedAt is set while open or missing while closed, or any of
 // FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt, a time is
-// outside [MinTime, MaxTime], or a message count is negative. Validate
+// outside the supported times (see [Conversation]), or a message count is negative. Validate
 // never changes c; invalid data is rejected, not repaired.
 func (c *Conversation) Validate() error {
 	bad := func(field, format string, args ...any) error {
@@ -196,8 +179,8 @@ func (c *Conversation) Validate() error {
 		return bad("status", "%q is not a status (want open or closed)", string(c.Status))
 	case c.CreatedAt.IsZero():
 		return bad("created_at", "is missing")
-	case !InTimeRange(c.CreatedAt):
-		return bad("created_at", "%s", TimeRangeReason(c.CreatedAt.Format(time.RFC3339Nano)))
+	case !civil.InRange(c.CreatedAt):
+		return bad("created_at", "%s", civil.RangeReason(c.CreatedAt.Format(time.RFC3339Nano)))
 	case c.status() == Open && !c.ClosedAt.IsZero():
 		return bad("closed_at", "is set but the conversation is open")
 	case c.status() == Closed && c.ClosedAt.IsZero():
@@ -215,8 +198,8 @@ func (c *Conversation) Validate() error {
 		{"first_response_at", c.FirstResponseAt},
 		{"closed_at", c.ClosedAt},
 	} {
-		if !t.at.IsZero() && !InTimeRange(t.at) {
-			return bad(t.field, "%s", TimeRangeReason(t.at.Format(time.RFC3339Nano)))
+		if !t.at.IsZero() && !civil.InRange(t.at) {
+			return bad(t.field, "%s", civil.RangeReason(t.at.Format(time.RFC3339Nano)))
 		}
 		if !t.at.IsZero() && t.at.Before(c.CreatedAt) {
 			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339))

@@ -13,7 +13,7 @@ const MaxDashboardFilters = 20
 // *[DashboardError] on "filters". The change is saved like any other:
 // through [Store.Save], which keeps the version.
 func (d Dashboard) SetFilters(s *Schema, cs []Condition) (Dashboard, error) {
-	if err := CheckFilters(s, cs); err != nil {
+	if err := checkFilters(s, cs); err != nil {
 		return Dashboard{}, err
 	}
 	out := d.Clone()
@@ -34,7 +34,7 @@ func (d Dashboard) WithFilters(s *Schema, cs ...Condition) (Dashboard, error) {
 		return d, nil
 	}
 	all := append(cloneConditions(d.Filters), cloneConditions(cs)...)
-	if err := CheckFilters(s, all); err != nil {
+	if err := checkFilters(s, all); err != nil {
 		return Dashboard{}, err
 	}
 	out := d.Clone()
@@ -42,9 +42,9 @@ func (d Dashboard) WithFilters(s *Schema, cs ...Condition) (Dashboard, error) {
 	return out, nil
 }
 
-// CheckFilters checks a dashboard's filters against s (nil means
+// checkFilters checks a dashboard's filters against s (nil means
 // [DefaultSchema]); see [Dashboard.SetFilters].
-func CheckFilters(s *Schema, cs []Condition) error {
+func checkFilters(s *Schema, cs []Condition) error {
 	if len(cs) > MaxDashboardFilters {
 		return &DashboardError{Field: "filters", Reason: fmt.Sprintf("%d filters: a dashboard holds at most %d", len(cs), MaxDashboardFilters)}
 	}

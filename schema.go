@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/filter"
 	"github.com/convreport/convreport/internal/suggest"
 )
@@ -378,8 +379,8 @@ func checkKind(p Property, v any) error {
 		_, ok = v.(bool)
 	case KindTime:
 		var t time.Time
-		if t, ok = v.(time.Time); ok && !InTimeRange(t) {
-			return errors.New(TimeRangeReason(t.Format(time.RFC3339Nano)))
+		if t, ok = v.(time.Time); ok && !civil.InRange(t) {
+			return errors.New(civil.RangeReason(t.Format(time.RFC3339Nano)))
 		}
 	case KindDuration:
 		_, ok = v.(time.Duration)

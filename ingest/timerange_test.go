@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // 0001-01-01T00:00:00Z is the zero time.Time, which means "unknown" inside
@@ -18,15 +19,15 @@ import (
 // accepts the bounds themselves.
 func TestTimesOutsideTheSupportedRange(t *testing.T) {
 	outside := []string{"0001-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "1677-09-21T00:12:43Z", "2262-04-11T23:47:17Z", "9999-12-31T23:59:59Z"}
-	inside := []string{convreport.MinTime.Format(time.RFC3339Nano), convreport.MaxTime.Format(time.RFC3339Nano)}
+	inside := []string{civil.MinTime.Format(time.RFC3339Nano), civil.MaxTime.Format(time.RFC3339Nano)}
 	for _, field := range []string{"created_at", "first_assigned_at", "first_response_at", "closed_at"} {
 		for _, v := range append(outside, inside...) {
 			want := ""
 			if !containsString(inside, v) {
-				want = field + ": " + convreport.TimeRangeReason(v)
+				want = field + ": " + civil.RangeReason(v)
 			}
 			// Other times are put where they leave v's own check to decide.
-			vals := map[string]string{"created_at": convreport.MinTime.Format(time.RFC3339Nano)}
+			vals := map[string]string{"created_at": civil.MinTime.Format(time.RFC3339Nano)}
 			vals[field] = v
 			status := "open"
 			if field == "closed_at" {
@@ -61,7 +62,7 @@ func TestTimesOutsideTheSupportedRange(t *testing.T) {
 	}
 	// The same rule holds for a Conversation built in Go.
 	c := convreport.Conversation{ID: "c", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)}
-	require.EqualError(t, c.Validate(), `convreport: conversation "c": created_at: `+convreport.TimeRangeReason("0000-01-01T00:00:00Z"))
+	require.EqualError(t, c.Validate(), `convreport: conversation "c": created_at: `+civil.RangeReason("0000-01-01T00:00:00Z"))
 }
 
 func containsString(ss []string, s string) bool {

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // parseTime reads an RFC 3339 date-time with a UTC offset:
@@ -88,8 +88,8 @@ func (d *decoder) timeValue(field string, b []byte) (time.Time, error) {
 	if !ok {
 		return t, fieldErr(field, "%s is not an RFC 3339 time with offset", quote(string(b)))
 	}
-	if !convreport.InTimeRange(t) {
-		return t, fieldErr(field, "%s", convreport.TimeRangeReason(string(b)))
+	if !civil.InRange(t) {
+		return t, fieldErr(field, "%s", civil.RangeReason(string(b)))
 	}
 	return t, nil
 }

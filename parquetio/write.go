@@ -13,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // rowsPerGroup bounds a row group: readers decode a group's columns in
@@ -21,8 +22,8 @@ var rowsPerGroup = 256 << 10
 
 // Write writes conversations to w as one Parquet file with schema's custom
 // properties as columns (nil means [convreport.DefaultSchema]). Every
-// conversation's times must be within [convreport.MinTime] and
-// [convreport.MaxTime], and its custom properties declared by schema
+// conversation's times must be within the times a conversation holds
+// (see [convreport.Conversation]), and its custom properties declared by schema
 // with values of their kinds; Write checks nothing else (the reader
 // validates).
 func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Conversation]) error {
@@ -109,8 +110,8 @@ func (l *layout) row(c *convreport.Conversation, row parquet.Row) (parquet.Row, 
 				t := col.f.TimeOf(c)
 				null = t.IsZero()
 				if !null {
-					if !convreport.InTimeRange(t) {
-						return nil, fmt.Errorf("%s: %s", col.name, convreport.TimeRangeReason(t.Format(time.RFC3339Nano)))
+					if !civil.InRange(t) {
+						return nil, fmt.Errorf("%s: %s", col.name, civil.RangeReason(t.Format(time.RFC3339Nano)))
 					}
 					v = parquet.Int64Value(t.UnixNano())
 				}
@@ -160,8 +161,8 @@ func propertyValue(p convreport.Property, v any) (parquet.Value, error) {
 		if !ok {
 			return bad()
 		}
-		if !convreport.InTimeRange(t) {
-			return parquet.Value{}, fmt.Errorf("properties.%s: %s", p.Name, convreport.TimeRangeReason(t.Format(time.RFC3339Nano)))
+		if !civil.InRange(t) {
+			return parquet.Value{}, fmt.Errorf("properties.%s: %s", p.Name, civil.RangeReason(t.Format(time.RFC3339Nano)))
 		}
 		return parquet.Int64Value(t.UnixNano()), nil
 	case convreport.KindDuration:
