@@ -9,40 +9,12 @@ import (
 	"github.com/convreport/convreport/access"
 )
 
-// This file holds the changes of the "manage dashboard" menu: rename,
-// share, reorder, save a copy as. Each returns a new Dashboard and leaves
-// the receiver as it was; a Store's Save then checks who may make it
-// (see [CheckSave]): renaming and reordering need [access.Edit], sharing
-// [access.Share].
-
-// Rename returns d with a new name, checked as [Dashboard.Validate]
-// checks names. The error is a *[DashboardError] for the field "name".
-func (d Dashboard) Rename(name string) (Dashboard, error) {
-	if reason := nameProblem(name); reason != "" {
-		return Dashboard{}, &DashboardError{Dashboard: d.label(), Field: "name", Reason: reason}
-	}
-	out := d.Clone()
-	out.Name = strings.TrimSpace(name)
-	return out, nil
-}
-
-// Share returns d with a new visibility and grants, which apply to
-// [access.SpecificUsersAndTeams] only; an empty visibility is [access.Private]. The
-// error is a *[DashboardError] for "visibility" or "grants".
-func (d Dashboard) Share(vis access.Visibility, grants []access.Grant) (Dashboard, error) {
-	if vis == "" {
-		vis = access.Private
-	}
-	out := d.Clone()
-	out.Visibility, out.Grants = vis, slices.Clone(grants)
-	if len(out.Grants) == 0 {
-		out.Grants = nil
-	}
-	if err := out.Validate(); err != nil {
-		return Dashboard{}, err
-	}
-	return out, nil
-}
+// This file holds the changes of the "manage dashboard" menu that are more
+// than setting a field (a new name, visibility or grants is set on a copy
+// and checked by Validate): reorder and save a copy as. Each returns a new
+// Dashboard and leaves the receiver as it was; a Store's Save then checks
+// who may make it (see [CheckSave]): renaming and reordering need
+// [access.Edit], sharing [access.Share].
 
 // OrderReports returns d with its reports in the order of ids, which must
 // name each report of d exactly once. The error is a *[DashboardError] for
@@ -70,25 +42,6 @@ func (d Dashboard) OrderReports(ids ...string) (Dashboard, error) {
 			return Dashboard{}, bad("the order leaves out %q; name every report once", r.ID)
 		}
 	}
-	return out, nil
-}
-
-// MoveReport returns d with the report id at position to (from 0), the
-// others keeping their order: what a drag or a "move up" does. A position
-// past either end is an error, as is an unknown id (wrapping
-// [ErrNotFound]).
-func (d Dashboard) MoveReport(id string, to int) (Dashboard, error) {
-	i := d.reportIndex(id)
-	if i < 0 {
-		return Dashboard{}, d.noReport(id)
-	}
-	if to < 0 || to >= len(d.Reports) {
-		return Dashboard{}, &DashboardError{Dashboard: d.label(), Field: "reports",
-			Reason: fmt.Sprintf("no position %d: want a position from 0 to %d", to, len(d.Reports)-1)}
-	}
-	out := d.Clone()
-	r := out.Reports[i]
-	out.Reports = slices.Insert(slices.Delete(out.Reports, i, i+1), to, r)
 	return out, nil
 }
 

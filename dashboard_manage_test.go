@@ -21,11 +21,10 @@ func TestManageDashboard(t *testing.T) {
 		require.Equal(t, field, de.Field, de.Error())
 	}
 
-	r, err := d.Rename("  Support desk ")
-	require.NoError(t, err)
-	require.Equal(t, "Support desk", r.Name)
-	_, err = d.Rename("Q1. review")
-	dashErr(err, "name")
+	// A new name, visibility or grants is set on a copy; Validate checks it.
+	r := d.Clone()
+	r.Name = "Q1. review"
+	dashErr(r.Validate(), "name")
 
 	o, err := d.OrderReports("c", "a", "b")
 	require.NoError(t, err)
@@ -35,25 +34,14 @@ func TestManageDashboard(t *testing.T) {
 		dashErr(err, "reports")
 	}
 
-	m, err := d.MoveReport("a", 2)
-	require.NoError(t, err)
-	require.Equal(t, "B", m.Reports[0].Name)
-	require.Equal(t, "A", m.Reports[2].Name)
-	_, err = d.MoveReport("a", 3)
-	dashErr(err, "reports")
-	_, err = d.MoveReport("x", 0)
-	require.ErrorIs(t, err, convreport.ErrNotFound)
-
-	s, err := d.Share(access.SpecificUsersAndTeams, []access.Grant{{Team: "Support", Allow: access.Edit}})
-	require.NoError(t, err)
+	s := d.Clone()
+	s.Visibility, s.Grants = access.SpecificUsersAndTeams, []access.Grant{{Team: "Support", Allow: access.Edit}}
+	require.NoError(t, s.Validate())
 	require.True(t, s.Can(access.Viewer{UserID: "zoe", Teams: []string{"Support"}}, access.Edit))
-	s, err = s.Share("", nil)
-	require.NoError(t, err)
-	require.Equal(t, access.Private, s.Visibility)
-	_, err = d.Share(access.EveryoneCanView, []access.Grant{{User: "ben"}})
-	dashErr(err, "grants")
-	_, err = d.Share("public", nil)
-	dashErr(err, "visibility")
+	s.Visibility = access.EveryoneCanView
+	dashErr(s.Validate(), "grants")
+	s.Visibility, s.Grants = "public", nil
+	dashErr(s.Validate(), "visibility")
 
 	d.Version, d.ID, d.CreatedAt = 4, "support", time.Now()
 	c, err := d.CopyAs(convreport.DashboardOptions{Name: "Copy", Owner: "ben"})

@@ -484,11 +484,6 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := okDash().OrderReports()
 		return err
 	},
-	"manage-move": func(t *testing.T) error {
-		d := okDash()
-		_, err := d.MoveReport(d.Reports[0].ID, 5)
-		return err
-	},
 	"report-name-required": func(t *testing.T) error {
 		_, err := okDash().AddReport(nil, plan.Plan{}, convreport.Report{Dimensions: []string{"Inbox"}})
 		return err

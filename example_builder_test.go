@@ -38,7 +38,7 @@ func ExampleDashboard_CopyAs() {
 			{Name: "Conversations by inbox", Dimensions: []string{"Inbox"}},
 		},
 	})
-	d, _ = d.Rename("Support desk")
+	d.Name = "Support desk"
 	d, _ = d.OrderReports("conversations-by-inbox", "conversations-by-rep")
 	mine, err := d.CopyAs(convreport.DashboardOptions{Name: "Ben's support desk", Owner: "ben", Plan: plan.Free})
 	fmt.Println(mine.Name, mine.Owner, mine.Visibility, mine.Reports[0].ID, err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
@@ -52,11 +54,9 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 	if !sharing && !content {
 		return unprocessable("invalid_request", "", "nothing to change: send name, order, visibility or grants")
 	}
-	nd := d
+	nd := d.Clone()
 	if req.Name != nil {
-		if nd, err = nd.Rename(*req.Name); err != nil {
-			return err
-		}
+		nd.Name = strings.TrimSpace(*req.Name)
 	}
 	if req.Order != nil {
 		if nd, err = nd.OrderReports(*req.Order...); err != nil {
@@ -77,9 +77,16 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 			}
 			grants = *req.Grants
 		}
-		if nd, err = nd.Share(vis, grants); err != nil {
-			return err
+		if vis == "" {
+			vis = access.Private
 		}
+		nd.Visibility, nd.Grants = vis, slices.Clone(grants)
+		if len(nd.Grants) == 0 {
+			nd.Grants = nil
+		}
+	}
+	if err := nd.Validate(); err != nil {
+		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {
