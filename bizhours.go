@@ -103,11 +103,9 @@ func (b *bizHours) forTable(t *exec.Table) *bizTable {
 	}
 	col := t.Columns["Inbox"]
 	dict := t.Store.Dict(col)
-	bt := &bizTable{t: t, col: col, cals: make([]*calendar.Prepared, len(dict))}
-	for code, v := range dict {
-		if code != 0 {
-			bt.cals[code] = b.inbox[v]
-		}
+	bt := &bizTable{t: t, col: col, cals: make([]*calendar.Prepared, dict.Len())}
+	for code := 1; code < dict.Len(); code++ {
+		bt.cals[code] = b.inbox[dict.At(code)]
 	}
 	b.table.Store(bt)
 	return bt

@@ -213,12 +213,12 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 	for i := range n {
 		idBytes += len(ids.At(i))
 	}
-	b := colstore.NewIDBuilder(n, idBytes)
+	b := colstore.NewStrs(n, idBytes)
 	for r, i := range order {
 		b.Add(ids.At(int(i)))
 		seg.Created[r] = created[i] // a no-op when inOrder
 	}
-	seg.IDs = b.Done()
+	seg.IDs = b
 	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
 	for _, cf := range fs {
 		if cf.p.Name == "ID" || cf.p.Name == "CreatedAt" {

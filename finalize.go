@@ -9,13 +9,14 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
 )
 
 // finalize turns a plan's groups into a Result: values computed exactly,
 // empty buckets filled, points sorted, the tail folded into "Other".
 // dicts[j] is the dictionary of dimension j (code 0 = no value).
-func finalize(dicts [][]string, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
+func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
 	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
 	type grp struct {
 		codes  []uint32
@@ -180,13 +181,13 @@ func otherPoint(p *compiled, g *exec.Groups, slots []int) Point {
 	return other
 }
 
-func dimValue(p *compiled, dicts [][]string, j int, code uint32) DimensionValue {
-	return DimensionValue{Property: p.dimProps[j].Name, Value: dicts[j][code], Known: code != 0}
+func dimValue(p *compiled, dicts []*colstore.Strs, j int, code uint32) DimensionValue {
+	return DimensionValue{Property: p.dimProps[j].Name, Value: dicts[j].At(int(code)), Known: code != 0}
 }
 
 // tableDicts returns the dictionaries of a plan's dimensions in t.
-func tableDicts(t *Table, p *compiled) [][]string {
-	out := make([][]string, len(p.Dims))
+func tableDicts(t *Table, p *compiled) []*colstore.Strs {
+	out := make([]*colstore.Strs, len(p.Dims))
 	for j, c := range p.Dims {
 		out[j] = t.cols.Dict(c)
 	}

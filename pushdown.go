@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport/calendar"
+	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
@@ -223,10 +224,11 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 	}
 	pl := p.reports[i]
 	// Local dictionaries: code 0 is "no value", as in a Table.
-	dicts := make([][]string, len(pl.Dims))
+	dicts := make([]*colstore.Strs, len(pl.Dims))
 	index := make([]map[string]uint32, len(pl.Dims))
 	for j := range dicts {
-		dicts[j] = []string{""}
+		dicts[j] = new(colstore.Strs)
+		dicts[j].Add("")
 		index[j] = map[string]uint32{}
 	}
 	codes := make([][]uint32, len(groups))
@@ -244,8 +246,8 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 			}
 			k, ok := index[j][*v]
 			if !ok {
-				k = uint32(len(dicts[j]))
-				dicts[j] = append(dicts[j], *v)
+				k = uint32(dicts[j].Len())
+				dicts[j].Add(*v)
 				index[j][*v] = k
 			}
 			codes[gi][j] = k
@@ -253,7 +255,7 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 	}
 	cards := make([]uint64, len(pl.Dims))
 	for j := range cards {
-		cards[j] = uint64(len(dicts[j]))
+		cards[j] = uint64(dicts[j].Len())
 	}
 	buckets := uint64(1)
 	if pl.bucket != NoBucket {

@@ -67,7 +67,7 @@ func (t *Table) decoder(c int, p Property) func(*Conversation, *colstore.Segment
 	case f != nil && f.str != nil:
 		return func(cv *Conversation, seg *colstore.Segment, r int) {
 			if k := seg.Cols[c].Codes.At(r); k != 0 {
-				*f.str(cv) = t.cols.Dict(c)[k]
+				*f.str(cv) = t.cols.Dict(c).At(int(k))
 			}
 		}
 	case f != nil && f.time != nil:
@@ -320,12 +320,12 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation) *colstore.Segment {
 	for i := range cs {
 		idBytes += len(cs[i].ID)
 	}
-	ids := colstore.NewIDBuilder(n, idBytes)
+	ids := colstore.NewStrs(n, idBytes)
 	for r, i := range order {
 		ids.Add(cs[i].ID)
 		seg.Created[r] = created[i]
 	}
-	seg.IDs = ids.Done()
+	seg.IDs = ids
 	// Columns are independent (each has its own dictionary), so they are
 	// encoded in parallel, the ID index alongside them.
 	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
@@ -471,7 +471,7 @@ func (t *Table) value(seg *colstore.Segment, c, r int) (any, bool) {
 	switch p.Kind {
 	case KindString, KindEnum:
 		k := col.Codes.At(r)
-		return t.cols.Dict(c)[k], k != 0
+		return t.cols.Dict(c).At(int(k)), k != 0
 	case KindBool:
 		k := col.Codes.At(r)
 		return k == 2, k != 0

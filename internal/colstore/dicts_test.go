@@ -20,7 +20,7 @@ func TestDictionaryIndex(t *testing.T) {
 			seg := NewSegment(n, 2)
 			seg.Created = make([]int64, n)
 			codes := make([]uint32, n)
-			b := NewIDBuilder(n, 0)
+			b := NewStrs(n, 0)
 			for r := range n {
 				// Each value twice, so half the lookups find one made
 				// earlier in the batch.
@@ -31,7 +31,7 @@ func TestDictionaryIndex(t *testing.T) {
 			next += n
 			seg.Cols[0].Codes = Narrow(codes)
 			seg.Cols[1].Ints = seg.Created
-			seg.IDs = b.Done()
+			seg.IDs = b
 			seg.Seal()
 			seg.IndexIDs(d.Seed())
 			return seg
@@ -39,11 +39,12 @@ func TestDictionaryIndex(t *testing.T) {
 		snaps = append(snaps, tab)
 	}
 	dict := tab.Dict(0)
-	require.Equal(t, "", dict[0])
-	for code, v := range dict[1:] {
+	require.Equal(t, "", dict.At(0))
+	for code := 1; code < dict.Len(); code++ {
+		v := dict.At(code)
 		k, ok := tab.Lookup(0, v)
 		require.True(t, ok, v)
-		require.Equal(t, uint32(code+1), k, v)
+		require.Equal(t, uint32(code), k, v)
 	}
 	for _, v := range []string{"", "v-1", "nope", "v99999"} {
 		_, ok := tab.Lookup(0, v)
@@ -53,18 +54,18 @@ func TestDictionaryIndex(t *testing.T) {
 	first := snaps[0]
 	_, ok := first.Lookup(0, "v0")
 	require.True(t, ok)
-	_, ok = first.Lookup(0, dict[len(dict)-1])
+	_, ok = first.Lookup(0, dict.At(dict.Len()-1))
 	require.False(t, ok)
 	// Rows read back their values through the codes: row r of a batch
 	// holds the value made for r/2.
 	rows := 0
 	for seg, r := range tab.Rows() {
-		v := dict[seg.Cols[0].Codes.At(r)]
+		v := dict.At(int(seg.Cols[0].Codes.At(r)))
 		require.NotEmpty(t, v)
 		rows++
 	}
 	require.Equal(t, next, rows)
-	require.Equal(t, next/2+1, len(dict))
+	require.Equal(t, next/2+1, dict.Len())
 }
 
 // Find locates every ID of a segment whose index keeps 32 bits of each
@@ -75,13 +76,13 @@ func TestFindEveryIDDespiteSharedHashBits(t *testing.T) {
 	tab := New([]Kind{Ints}, 0).Change(nil, func(d *Dicts) *Segment {
 		seg := NewSegment(n, 1)
 		seg.Created = make([]int64, n)
-		b := NewIDBuilder(n, 0)
+		b := NewStrs(n, 0)
 		for r := range n {
 			b.Add(fmt.Sprintf("conv-%07d", r))
 			seg.Created[r] = int64(r)
 		}
 		seg.Cols[0].Ints = seg.Created
-		seg.IDs = b.Done()
+		seg.IDs = b
 		seg.Seal()
 		seg.IndexIDs(d.Seed())
 		return seg
@@ -136,8 +137,8 @@ func TestCodeAllAgreesWithCode(t *testing.T) {
 				if got := d.Code(0, v); got != out[i] {
 					t.Fatalf("batch %d: Code(%q) = %d, CodeAll gave %d", batch, v, got, out[i])
 				}
-				if v != "" && d.vals[0][out[i]] != v {
-					t.Fatalf("batch %d: code %d is %q, want %q", batch, out[i], d.vals[0][out[i]], v)
+				if v != "" && d.vals[0].At(int(out[i])) != v {
+					t.Fatalf("batch %d: code %d is %q, want %q", batch, out[i], d.vals[0].At(int(out[i])), v)
 				}
 			}
 			return nil
@@ -150,5 +151,5 @@ func TestCodeAllAgreesWithCode(t *testing.T) {
 		}
 		codes[k] = true
 	}
-	require.Len(t, tab.Dict(0), len(want), "one code a distinct value, and 0 for none")
+	require.Equal(t, len(want), tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
 }

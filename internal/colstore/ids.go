@@ -2,73 +2,73 @@ package colstore
 
 import (
 	"math"
+	"slices"
 	"unsafe"
 )
 
-// IDs holds a segment's conversation IDs in one byte buffer, with the
-// end of each: a string header per row would cost 16 bytes before the ID's
-// own bytes, and a string per row one allocation (or, for IDs cut from a
-// larger string, the whole of that string kept alive).
-type IDs struct {
+// Strs holds strings in one byte buffer, with the end of each: a string
+// header per value would cost 16 bytes before the value's own bytes, and a
+// string per value one allocation (or, for values cut from a larger
+// string, the whole of that string kept alive). A segment keeps its IDs in
+// one, and a dictionary its values: a million contact IDs cost their bytes
+// and four bytes each.
+//
+// Strs is append-only: a copy of it is a view of the values it held then,
+// which later appends never change (they write past the copy's end, or
+// into a new buffer), so a snapshot's dictionaries are copies.
+type Strs struct {
 	buf []byte
-	// end[r] is where row r's ID ends in buf; ID r starts where r-1's
+	// end[r] is where value r ends in buf; value r starts where r-1's
 	// ends. end32 is used while buf fits 32-bit offsets, end64 beyond.
 	end32 []uint32
 	end64 []uint64
-}
-
-// IDBuilder appends the IDs of a segment in row order.
-type IDBuilder struct {
-	c IDs
 }
 
 // NarrowIDBytes is the largest buffer 32-bit ends address; a variable so
 // that a test can reach the wide form without 4 GiB of IDs.
 var NarrowIDBytes = math.MaxUint32
 
-// NewIDBuilder returns a builder for n IDs of about bytes bytes in all.
-func NewIDBuilder(n, bytes int) *IDBuilder {
-	b := &IDBuilder{c: IDs{buf: make([]byte, 0, bytes)}}
+// NewStrs returns an empty list with room for n values of about bytes
+// bytes in all.
+func NewStrs(n, bytes int) Strs {
+	c := Strs{buf: make([]byte, 0, bytes)}
 	if bytes <= NarrowIDBytes {
-		b.c.end32 = make([]uint32, 0, n)
+		c.end32 = make([]uint32, 0, n)
 	} else {
-		b.c.end64 = make([]uint64, 0, n)
+		c.end64 = make([]uint64, 0, n)
 	}
-	return b
+	return c
 }
 
-// Add appends the next row's ID.
-func (b *IDBuilder) Add(id string) {
-	b.c.buf = append(b.c.buf, id...)
-	if b.c.end64 != nil || len(b.c.buf) > NarrowIDBytes {
-		if b.c.end64 == nil { // the guess of bytes was short: widen once
-			b.c.end64 = make([]uint64, len(b.c.end32), cap(b.c.end32))
-			for i, e := range b.c.end32 {
-				b.c.end64[i] = uint64(e)
+// Add appends s.
+func (c *Strs) Add(s string) {
+	c.buf = append(c.buf, s...)
+	if c.end64 != nil || len(c.buf) > NarrowIDBytes {
+		if c.end64 == nil { // the guess of bytes was short: widen once
+			c.end64 = make([]uint64, len(c.end32), cap(c.end32))
+			for i, e := range c.end32 {
+				c.end64[i] = uint64(e)
 			}
-			b.c.end32 = nil
+			c.end32 = nil
 		}
-		b.c.end64 = append(b.c.end64, uint64(len(b.c.buf)))
+		c.end64 = append(c.end64, uint64(len(c.buf)))
 		return
 	}
-	b.c.end32 = append(b.c.end32, uint32(len(b.c.buf)))
+	c.end32 = append(c.end32, uint32(len(c.buf)))
 }
 
-// Done returns the column.
-func (b *IDBuilder) Done() IDs { return b.c }
-
-// Len returns the number of IDs.
-func (c *IDs) Len() int {
+// Len returns the number of values.
+func (c *Strs) Len() int {
 	if c.end64 != nil {
 		return len(c.end64)
 	}
 	return len(c.end32)
 }
 
-// At returns ID r. The string shares buf, which is never written after
-// the segment is built, so it stays valid and unchanged for as long as
-// anyone holds it.
-func (c *IDs) At(r int) string {
+// At returns value r. The string shares buf, whose bytes are never written
+// again once added, so it stays valid and unchanged for as long as anyone
+// holds it.
+func (c *Strs) At(r int) string {
 	var start, end uint64
 	if c.end64 != nil {
 		end = c.end64[r]
@@ -85,4 +85,29 @@ func (c *IDs) At(r int) string {
 		return ""
 	}
 	return unsafe.String(&c.buf[start], int(end-start))
+}
+
+// grow makes room for n more values of bytes bytes in all.
+func (c *Strs) grow(n, bytes int) {
+	c.buf = slices.Grow(c.buf, bytes)
+	if c.end64 != nil {
+		c.end64 = slices.Grow(c.end64, n)
+		return
+	}
+	c.end32 = slices.Grow(c.end32, n) // Add widens them if it must
+}
+
+// clip copies the values to buffers of their exact size when the growth of
+// appends left more than a sixteenth unused. Views taken before keep the
+// old buffers, which stay as they were.
+func (c *Strs) clip() {
+	if 16*(cap(c.buf)-len(c.buf)) > cap(c.buf) {
+		c.buf = slices.Clone(c.buf)
+	}
+	if 16*(cap(c.end32)-len(c.end32)) > cap(c.end32) {
+		c.end32 = slices.Clone(c.end32)
+	}
+	if 16*(cap(c.end64)-len(c.end64)) > cap(c.end64) {
+		c.end64 = slices.Clone(c.end64)
+	}
 }

@@ -19,23 +19,55 @@ func TestIDColumn(t *testing.T) {
 	for _, id := range ids {
 		bytes += len(id)
 	}
-	check := func(t *testing.T, c IDs, wide bool) {
+	check := func(t *testing.T, c Strs, wide bool) {
 		require.Equal(t, len(ids), c.Len())
 		require.Equal(t, wide, c.end64 != nil)
 		for r, id := range ids {
 			require.Equal(t, id, c.At(r), "row %d", r)
 		}
 	}
-	build := func(guess int) IDs {
-		b := NewIDBuilder(len(ids), guess)
+	build := func(guess int) Strs {
+		b := NewStrs(len(ids), guess)
 		for _, id := range ids {
 			b.Add(id)
 		}
-		return b.Done()
+		return b
 	}
 	t.Run("narrow", func(t *testing.T) { check(t, build(bytes), false) })
 	defer func(old int) { NarrowIDBytes = old }(NarrowIDBytes)
 	NarrowIDBytes = 100
 	t.Run("wide from the start", func(t *testing.T) { check(t, build(bytes), true) })
 	t.Run("widened on the way", func(t *testing.T) { check(t, build(10), true) })
+}
+
+// A copy of a list is a view of the values it held: appends after it,
+// growth, clipping and widening never change what it reads.
+func TestStrsViewsStayAsTheyWere(t *testing.T) {
+	defer func(old int) { NarrowIDBytes = old }(NarrowIDBytes)
+	NarrowIDBytes = 4000 // widen on the way
+	var live Strs
+	var views []Strs
+	var want []string
+	for i := range 1000 {
+		if i%97 == 0 {
+			live.grow(50, 300)
+		}
+		v := fmt.Sprintf("v%d", i*i)
+		if i%13 == 0 {
+			v = ""
+		}
+		live.Add(v)
+		want = append(want, v)
+		if i%100 == 0 {
+			live.clip()
+			views = append(views, live)
+		}
+	}
+	require.NotNil(t, live.end64, "the list widened past NarrowIDBytes")
+	for _, v := range append(views, live) {
+		require.LessOrEqual(t, v.Len(), len(want))
+		for r := range v.Len() {
+			require.Equal(t, want[r], v.At(r), "value %d of a view of %d", r, v.Len())
+		}
+	}
 }

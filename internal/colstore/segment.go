@@ -11,7 +11,7 @@ const Null = math.MinInt64
 // Segment is a run of rows sorted by creation time, then ID.
 type Segment struct {
 	N   int
-	IDs IDs
+	IDs Strs
 	// Created is the creation-time column (Unix nanoseconds), kept apart as
 	// every scan reads it; the table's created column aliases it.
 	Created []int64

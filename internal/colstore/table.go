@@ -26,12 +26,18 @@ const (
 // segments of different snapshots share them.
 type Dicts struct {
 	mu   sync.Mutex
-	vals [][]string
+	vals []Strs
 	idx  []codeIndex
 	seed maphash.Seed
 }
 
-var boolDict = []string{"", "false", "true"}
+var boolDict = func() Strs {
+	d := NewStrs(3, len("falsetrue"))
+	for _, v := range []string{"", "false", "true"} {
+		d.Add(v)
+	}
+	return d
+}()
 
 // Code returns the code of s in column c's dictionary, adding it when it
 // is new; "" is code 0. Only a [Table.Change] build function may call it.
@@ -40,12 +46,12 @@ func (d *Dicts) Code(c int, s string) uint32 {
 		return 0
 	}
 	h := maphash.String(d.seed, s)
-	if k, ok := d.idx[c].find(d.vals[c], h, s); ok {
+	if k, ok := d.idx[c].find(&d.vals[c], h, s); ok {
 		return k
 	}
-	k := uint32(len(d.vals[c]))
-	d.vals[c] = append(d.vals[c], s)
-	d.idx[c].add(d.vals[c], d.seed, h, k)
+	k := uint32(d.vals[c].Len())
+	d.vals[c].Add(s)
+	d.idx[c].add(&d.vals[c], d.seed, h, k)
 	return k
 }
 
@@ -75,27 +81,37 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
 	}
 	sorted, order := SortedByKey(keys)
 	// Room for every distinct hash at once, so that the slots stay put.
-	distinct := 0
+	// And room for their bytes: appending a value at a time would copy the
+	// buffer each time it grows.
+	distinct, bytes := 0, 0
 	for i := range sorted {
 		if i == 0 || sorted[i] != sorted[i-1] {
 			distinct++
+			bytes += len(vals[order[i]])
 		}
 	}
 	x := &d.idx[c]
-	x.reserve(d.vals[c], d.seed, x.n+distinct)
+	x.reserve(&d.vals[c], d.seed, x.n+distinct)
+	before := d.vals[c].Len()
+	d.vals[c].grow(distinct, bytes)
 	for _, i := range order {
 		v := vals[i]
 		if v == "" {
 			out[i] = 0
 			continue
 		}
-		k, ok := x.find(d.vals[c], hs[i], v)
+		k, ok := x.find(&d.vals[c], hs[i], v)
 		if !ok {
-			k = uint32(len(d.vals[c]))
-			d.vals[c] = append(d.vals[c], v)
-			x.add(d.vals[c], d.seed, hs[i], k)
+			k = uint32(d.vals[c].Len())
+			d.vals[c].Add(v)
+			x.add(&d.vals[c], d.seed, hs[i], k)
 		}
 		out[i] = k
+	}
+	if added := d.vals[c].Len() - before; 2*added > d.vals[c].Len() {
+		// The dictionary is mostly this batch's: give back the room of
+		// the values it held already.
+		d.vals[c].clip()
 	}
 }
 
@@ -127,7 +143,7 @@ type codeIndex struct {
 }
 
 // find returns the code of s, whose hash is h, among vals.
-func (x *codeIndex) find(vals []string, h uint64, s string) (uint32, bool) {
+func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 	if len(x.slots) == 0 {
 		return 0, false
 	}
@@ -137,7 +153,7 @@ func (x *codeIndex) find(vals []string, h uint64, s string) (uint32, bool) {
 		if k == 0 {
 			return 0, false
 		}
-		if vals[k] == s {
+		if vals.At(int(k)) == s {
 			return k, true
 		}
 	}
@@ -145,7 +161,7 @@ func (x *codeIndex) find(vals []string, h uint64, s string) (uint32, bool) {
 
 // add indexes code k, the value of hash h, growing the index when it
 // would pass half full.
-func (x *codeIndex) add(vals []string, seed maphash.Seed, h uint64, k uint32) {
+func (x *codeIndex) add(vals *Strs, seed maphash.Seed, h uint64, k uint32) {
 	if 2*(x.n+1) > len(x.slots) {
 		x.resize(vals, seed, max(16, 2*len(x.slots)), int(k))
 	}
@@ -153,7 +169,7 @@ func (x *codeIndex) add(vals []string, seed maphash.Seed, h uint64, k uint32) {
 }
 
 // reserve grows the index, if it must, to hold n codes at most half full.
-func (x *codeIndex) reserve(vals []string, seed maphash.Seed, n int) {
+func (x *codeIndex) reserve(vals *Strs, seed maphash.Seed, n int) {
 	if 2*n <= len(x.slots) {
 		return
 	}
@@ -161,16 +177,16 @@ func (x *codeIndex) reserve(vals []string, seed maphash.Seed, n int) {
 	for 2*n > size {
 		size *= 2
 	}
-	x.resize(vals, seed, size, len(vals))
+	x.resize(vals, seed, size, vals.Len())
 }
 
 // resize makes the index size slots and indexes codes 1 to below end.
-func (x *codeIndex) resize(vals []string, seed maphash.Seed, size, end int) {
+func (x *codeIndex) resize(vals *Strs, seed maphash.Seed, size, end int) {
 	x.slots = make([]uint32, size)
 	x.shift = uint(64 - mbits.TrailingZeros(uint(size)))
 	x.n = 0
 	for code := 1; code < end; code++ {
-		x.put(maphash.String(seed, vals[code]), uint32(code))
+		x.put(maphash.String(seed, vals.At(code)), uint32(code))
 	}
 }
 
@@ -192,7 +208,7 @@ type Table struct {
 	// createdCol is the column that aliases each segment's Created.
 	createdCol int
 	// views[c] is column c's dictionary as of this snapshot.
-	views [][]string
+	views []Strs
 	segs  []*Segment
 	// dead[i] marks the rows of segs[i] removed in this snapshot (nil: none).
 	dead []*tombs
@@ -202,15 +218,16 @@ type Table struct {
 // New returns an empty table of columns of the given kinds; createdCol is
 // the int column of creation times, which every segment holds as Created.
 func New(kinds []Kind, createdCol int) *Table {
-	d := &Dicts{vals: make([][]string, len(kinds)), idx: make([]codeIndex, len(kinds)), seed: maphash.MakeSeed()}
+	d := &Dicts{vals: make([]Strs, len(kinds)), idx: make([]codeIndex, len(kinds)), seed: maphash.MakeSeed()}
 	for c, k := range kinds {
 		switch k {
 		case Strings:
-			d.vals[c] = []string{""}
+			d.vals[c] = NewStrs(1, 0)
+			d.vals[c].Add("")
 		case Bools:
 			d.vals[c] = boolDict
-			for code, v := range boolDict[1:] {
-				d.idx[c].add(boolDict, d.seed, maphash.String(d.seed, v), uint32(code+1))
+			for code := 1; code < boolDict.Len(); code++ {
+				d.idx[c].add(&boolDict, d.seed, maphash.String(d.seed, boolDict.At(code)), uint32(code))
 			}
 		}
 	}
@@ -224,17 +241,17 @@ func (t *Table) Len() int { return t.n }
 func (t *Table) Segments() []*Segment { return t.segs }
 
 // Dict returns column c's dictionary as of this snapshot: code k is
-// Dict(c)[k]. The slice must not be changed.
-func (t *Table) Dict(c int) []string { return t.views[c] }
+// Dict(c).At(k). It must not be added to.
+func (t *Table) Dict(c int) *Strs { return &t.views[c] }
 
 // Lookup returns s's code in column c's dictionary, if a row of this
 // snapshot's dictionaries has it.
 func (t *Table) Lookup(c int, s string) (uint32, bool) {
 	h := maphash.String(t.dicts.seed, s)
 	t.dicts.mu.Lock()
-	k, ok := t.dicts.idx[c].find(t.dicts.vals[c], h, s)
+	k, ok := t.dicts.idx[c].find(&t.dicts.vals[c], h, s)
 	t.dicts.mu.Unlock()
-	return k, ok && int(k) < len(t.views[c])
+	return k, ok && int(k) < t.views[c].Len()
 }
 
 // Change returns a new snapshot in which the live rows with the IDs of
@@ -428,7 +445,7 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	for _, rf := range refs {
 		idBytes += len(segs[rf.s].IDs.At(rf.r))
 	}
-	ids := NewIDBuilder(n, idBytes)
+	ids := NewStrs(n, idBytes)
 	codes := make([]*CodeBuilder, len(out.Cols))
 	nums := make([][]float64, len(out.Cols))
 	ints := make([][]int64, len(out.Cols))
@@ -470,7 +487,7 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 			out.Cols[c] = Times(v, out.Created)
 		}
 	}
-	out.IDs = ids.Done()
+	out.IDs = ids
 	if t.createdCol >= 0 {
 		out.Cols[t.createdCol].Ints = out.Created
 	}

@@ -119,8 +119,9 @@ func prepareNode(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
 			return cp
 		}
 		cp.kind = leafCodes
-		cp.match = make([]uint8, len(dict))
-		for code, s := range dict {
+		cp.match = make([]uint8, dict.Len())
+		for code := range cp.match {
+			s := dict.At(code)
 			var v any = s
 			if p.Field.Kind == filter.KindBool {
 				v = s == "true"

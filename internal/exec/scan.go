@@ -122,7 +122,7 @@ type Layout struct {
 func NewLayout(t *Table, p *Plan) (Layout, error) {
 	cards := make([]uint64, len(p.Dims))
 	for j, c := range p.Dims {
-		cards[j] = uint64(len(t.Store.Dict(c)))
+		cards[j] = uint64(t.Store.Dict(c).Len())
 	}
 	buckets := uint64(1)
 	if p.Starts != nil {
