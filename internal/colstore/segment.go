@@ -3,6 +3,7 @@ package colstore
 import (
 	"hash/maphash"
 	"math"
+	mbits "math/bits"
 )
 
 // Null marks an unknown value in an int column.
@@ -17,12 +18,8 @@ type Segment struct {
 	Created []int64
 	// Cols are the columns by index; a derived column has no storage.
 	Cols []Column
-	// idHash and idRow index the IDs by the top 32 bits of their hash,
-	// sorted, to find a row by ID: IDs that share them are told apart by
-	// comparing the IDs, and 4 bytes a row instead of 8 keep the index a
-	// third smaller.
-	idHash []uint32
-	idRow  []int32
+	// ids finds a row by its ID.
+	ids idIndex
 }
 
 // Column is one column of a segment: Codes for dictionary columns, Ints
@@ -189,18 +186,90 @@ func (s *Segment) Zone(c, base, n int) (Zone, bool) {
 	return zs[base/ChunkRows], true
 }
 
-// IndexIDs builds the segment's index of ID hashes, with the seed of the
+// IndexIDs builds the segment's index of IDs, with the seed of the
 // table's dictionaries ([Dicts.Seed]).
 func (s *Segment) IndexIDs(seed maphash.Seed) {
 	hs := make([]uint32, s.N)
 	for r := range hs {
 		hs[r] = idHash(seed, s.IDs.At(r))
 	}
-	s.idHash, s.idRow = SortedByKey(hs)
+	s.ids = newIDIndex(hs)
 }
 
 // idHash is the key of an ID in a segment's index.
 func idHash(seed maphash.Seed, id string) uint32 { return uint32(maphash.String(seed, id) >> 32) }
+
+// idIndex finds a segment's row by the 32-bit hash of its ID: open
+// addressing over rows, a fifth of its slots empty, so that it costs 5
+// bytes a row (a sorted list of hashes and rows cost 8). A slot holds the
+// row plus one in its low rowBits bits (0 marks an empty slot) and, above
+// them, as many low bits of the hash as are left, so that a probe compares
+// an ID only when those agree. A hash's first slot is its position scaled
+// to the table, so hashes taken in ascending order fill it from one end.
+type idIndex struct {
+	slots   []uint32
+	rowBits uint
+}
+
+// newIDIndex indexes rows by their hashes hs, which it takes over.
+func newIDIndex(hs []uint32) idIndex {
+	n := len(hs)
+	x := idIndex{slots: make([]uint32, n+n/4+1), rowBits: uint(mbits.Len32(uint32(n)))}
+	sorted, rows := SortedByKey(hs)
+	for k, h := range sorted {
+		x.put(h, uint32(rows[k])+1)
+	}
+	return x
+}
+
+func (x *idIndex) first(h uint32) int {
+	return int(uint64(h) * uint64(len(x.slots)) >> 32)
+}
+
+// tag is what a slot keeps of h: its bits above the row's.
+func (x *idIndex) tag(h uint32) uint32 {
+	if x.rowBits >= 32 {
+		return 0
+	}
+	return h << x.rowBits
+}
+
+func (x *idIndex) put(h, row1 uint32) {
+	i := x.first(h)
+	for x.slots[i] != 0 {
+		if i++; i == len(x.slots) {
+			i = 0
+		}
+	}
+	x.slots[i] = row1 | x.tag(h)
+}
+
+// rows yields the rows whose slots agree with h, in probe order: the row
+// of an ID with hash h is among them.
+func (x *idIndex) rows(h uint32) func(yield func(int) bool) {
+	return func(yield func(int) bool) {
+		if len(x.slots) == 0 {
+			return
+		}
+		mask := uint32(1)<<x.rowBits - 1
+		if x.rowBits >= 32 {
+			mask = ^uint32(0)
+		}
+		tag := x.tag(h)
+		for i := x.first(h); ; {
+			s := x.slots[i]
+			if s == 0 {
+				return
+			}
+			if s&^mask == tag && !yield(int(s&mask)-1) {
+				return
+			}
+			if i++; i == len(x.slots) {
+				i = 0
+			}
+		}
+	}
+}
 
 // RowLess orders rows by creation time, then ID: the order of a segment.
 func RowLess(a *Segment, i int, b *Segment, j int) bool {

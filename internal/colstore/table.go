@@ -376,9 +376,8 @@ func (t *Table) Stored() int {
 func (t *Table) Find(id string) (si, r int, ok bool) {
 	h := idHash(t.dicts.seed, id)
 	for si, seg := range t.segs {
-		k, _ := slices.BinarySearch(seg.idHash, h)
-		for ; k < len(seg.idHash) && seg.idHash[k] == h; k++ {
-			if r := int(seg.idRow[k]); seg.IDs.At(r) == id && !t.IsDead(si, r) {
+		for r := range seg.ids.rows(h) {
+			if seg.IDs.At(r) == id && !t.IsDead(si, r) {
 				return si, r, true
 			}
 		}
