@@ -11,21 +11,33 @@ import (
 // string per value one allocation (or, for values cut from a larger
 // string, the whole of that string kept alive). A segment keeps its IDs in
 // one, and a dictionary its values: a million contact IDs cost their bytes
-// and four bytes each.
+// and about two bytes each.
+//
+// The ends are kept in the narrowest of three forms. Compact: values
+// come in chunks of 64, base[c] is where chunk c starts in buf and rel[r]
+// where value r ends, counted from its chunk's start, in 16 bits (2 bytes
+// a value and 4 a chunk); it holds while each chunk's values fit 64 KiB
+// and buf 32-bit offsets. Beyond, end32[r] (or, past 4 GiB, end64[r]) is
+// where value r ends in buf. Add moves to a wider form once, when it must.
 //
 // Strs is append-only: a copy of it is a view of the values it held then,
 // which later appends never change (they write past the copy's end, or
-// into a new buffer), so a snapshot's dictionaries are copies.
+// into new slices), so a snapshot's dictionaries are copies.
 type Strs struct {
-	buf []byte
-	// end[r] is where value r ends in buf; value r starts where r-1's
-	// ends. end32 is used while buf fits 32-bit offsets, end64 beyond.
+	buf   []byte
+	base  []uint32
+	rel   []uint16
 	end32 []uint32
 	end64 []uint64
 }
 
-// NarrowIDBytes is the largest buffer 32-bit ends address; a variable so
-// that a test can reach the wide form without 4 GiB of IDs.
+const (
+	strsChunkBits = 6
+	strsChunk     = 1 << strsChunkBits
+)
+
+// NarrowIDBytes is the largest buffer 32-bit offsets address; a variable
+// so that a test can reach the wide form without 4 GiB of values.
 var NarrowIDBytes = math.MaxUint32
 
 // NewStrs returns an empty list with room for n values of about bytes
@@ -33,36 +45,66 @@ var NarrowIDBytes = math.MaxUint32
 func NewStrs(n, bytes int) Strs {
 	c := Strs{buf: make([]byte, 0, bytes)}
 	if bytes <= NarrowIDBytes {
-		c.end32 = make([]uint32, 0, n)
+		c.rel = make([]uint16, 0, n)
+		c.base = make([]uint32, 0, n/strsChunk+1)
 	} else {
 		c.end64 = make([]uint64, 0, n)
 	}
 	return c
 }
 
+func (c *Strs) compact() bool { return c.end32 == nil && c.end64 == nil }
+
 // Add appends s.
 func (c *Strs) Add(s string) {
+	start := len(c.buf)
 	c.buf = append(c.buf, s...)
-	if c.end64 != nil || len(c.buf) > NarrowIDBytes {
-		if c.end64 == nil { // the guess of bytes was short: widen once
-			c.end64 = make([]uint64, len(c.end32), cap(c.end32))
-			for i, e := range c.end32 {
-				c.end64[i] = uint64(e)
-			}
-			c.end32 = nil
+	end := len(c.buf)
+	if c.compact() {
+		r := len(c.rel)
+		if r%strsChunk == 0 && end <= NarrowIDBytes {
+			c.base = append(c.base, uint32(start))
 		}
-		c.end64 = append(c.end64, uint64(len(c.buf)))
+		if end <= NarrowIDBytes {
+			if rel := end - int(c.base[r>>strsChunkBits]); rel <= math.MaxUint16 {
+				c.rel = append(c.rel, uint16(rel))
+				return
+			}
+		}
+		c.widen()
+	}
+	if c.end32 != nil && end > NarrowIDBytes {
+		c.end64 = make([]uint64, len(c.end32), max(cap(c.end32), len(c.end32)+1))
+		for i, e := range c.end32 {
+			c.end64[i] = uint64(e)
+		}
+		c.end32 = nil
+	}
+	if c.end64 != nil {
+		c.end64 = append(c.end64, uint64(end))
 		return
 	}
-	c.end32 = append(c.end32, uint32(len(c.buf)))
+	c.end32 = append(c.end32, uint32(end))
+}
+
+// widen moves the compact form's ends to end32.
+func (c *Strs) widen() {
+	ends := make([]uint32, len(c.rel), max(cap(c.rel), len(c.rel)+1))
+	for r, e := range c.rel {
+		ends[r] = c.base[r>>strsChunkBits] + uint32(e)
+	}
+	c.end32, c.base, c.rel = ends, nil, nil
 }
 
 // Len returns the number of values.
 func (c *Strs) Len() int {
-	if c.end64 != nil {
+	switch {
+	case c.end64 != nil:
 		return len(c.end64)
+	case c.end32 != nil:
+		return len(c.end32)
 	}
-	return len(c.end32)
+	return len(c.rel)
 }
 
 // At returns value r. The string shares buf, whose bytes are never written
@@ -70,15 +112,22 @@ func (c *Strs) Len() int {
 // holds it.
 func (c *Strs) At(r int) string {
 	var start, end uint64
-	if c.end64 != nil {
-		end = c.end64[r]
-		if r > 0 {
-			start = c.end64[r-1]
+	switch {
+	case c.end32 == nil && c.end64 == nil:
+		start = uint64(c.base[r>>strsChunkBits])
+		end = start + uint64(c.rel[r])
+		if r%strsChunk != 0 {
+			start += uint64(c.rel[r-1])
 		}
-	} else {
+	case c.end32 != nil:
 		end = uint64(c.end32[r])
 		if r > 0 {
 			start = uint64(c.end32[r-1])
+		}
+	default:
+		end = c.end64[r]
+		if r > 0 {
+			start = c.end64[r-1]
 		}
 	}
 	if start == end {
@@ -90,24 +139,31 @@ func (c *Strs) At(r int) string {
 // grow makes room for n more values of bytes bytes in all.
 func (c *Strs) grow(n, bytes int) {
 	c.buf = slices.Grow(c.buf, bytes)
-	if c.end64 != nil {
+	switch {
+	case c.end64 != nil:
 		c.end64 = slices.Grow(c.end64, n)
-		return
+	case c.end32 != nil:
+		c.end32 = slices.Grow(c.end32, n) // Add widens them if it must
+	default:
+		c.rel = slices.Grow(c.rel, n)
+		c.base = slices.Grow(c.base, n/strsChunk+1)
 	}
-	c.end32 = slices.Grow(c.end32, n) // Add widens them if it must
 }
 
-// clip copies the values to buffers of their exact size when the growth of
-// appends left more than a sixteenth unused. Views taken before keep the
-// old buffers, which stay as they were.
+// clip copies the values to slices of their exact size where the growth
+// of appends left more than a sixteenth unused. Views taken before keep
+// the old slices, which stay as they were.
 func (c *Strs) clip() {
-	if 16*(cap(c.buf)-len(c.buf)) > cap(c.buf) {
-		c.buf = slices.Clone(c.buf)
+	c.buf = clip(c.buf)
+	c.base = clip(c.base)
+	c.rel = clip(c.rel)
+	c.end32 = clip(c.end32)
+	c.end64 = clip(c.end64)
+}
+
+func clip[T any](s []T) []T {
+	if 16*(cap(s)-len(s)) > cap(s) {
+		return slices.Clone(s)
 	}
-	if 16*(cap(c.end32)-len(c.end32)) > cap(c.end32) {
-		c.end32 = slices.Clone(c.end32)
-	}
-	if 16*(cap(c.end64)-len(c.end64)) > cap(c.end64) {
-		c.end64 = slices.Clone(c.end64)
-	}
+	return s
 }

@@ -2,6 +2,7 @@ package colstore
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -69,5 +70,35 @@ func TestStrsViewsStayAsTheyWere(t *testing.T) {
 		for r := range v.Len() {
 			require.Equal(t, want[r], v.At(r), "value %d of a view of %d", r, v.Len())
 		}
+	}
+}
+
+// Values read back in each form of their ends: compact while every chunk
+// of 64 fits 64 KiB, then 32-bit ends once one does not.
+func TestStrsForms(t *testing.T) {
+	var c Strs
+	var want []string
+	add := func(v string) {
+		c.Add(v)
+		want = append(want, v)
+	}
+	for i := range 150 {
+		add(fmt.Sprintf("contact-%d", i))
+	}
+	require.True(t, c.compact())
+	view := c
+	add(strings.Repeat("x", 40_000))
+	add(strings.Repeat("y", 30_000)) // the chunk passes 64 KiB
+	require.NotNil(t, c.end32, "widened to 32-bit ends")
+	for i := range 100 {
+		add(fmt.Sprintf("after-%d", i))
+	}
+	require.Equal(t, len(want), c.Len())
+	for r, v := range want {
+		require.Equal(t, v, c.At(r), "value %d", r)
+	}
+	require.True(t, view.compact())
+	for r := range view.Len() {
+		require.Equal(t, want[r], view.At(r), "value %d of the view", r)
 	}
 }
