@@ -14,4 +14,6 @@ var CompileFilter = compileFilter
 type FilterEnv = filterEnv
 
 // Compile is compileFilter with the limits of o.
-func (o FilterOptions) Compile(s *Schema, src string) (*compiledFilter, error) { return o.compile(s, src) }
+func (o FilterOptions) Compile(s *Schema, src string) (*compiledFilter, error) {
+	return o.compile(s, src)
+}
