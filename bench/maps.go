@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"iter"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -61,6 +62,18 @@ func nanosOrNull(t time.Time) int64 {
 // MapSinglePass computes the twelve reports in one pass over cs, with
 // map[string] accumulators: the usual first hand-written attempt.
 func MapSinglePass(cs []convreport.Conversation, w *Window) Figures {
+	return MapSinglePassOf(func(yield func(*convreport.Conversation) bool) {
+		for i := range cs {
+			if !yield(&cs[i]) {
+				return
+			}
+		}
+	}, w)
+}
+
+// MapSinglePassOf is MapSinglePass over conversations that come one at a
+// time: at sizes no slice holds, straight from the generator.
+func MapSinglePassOf(all iter.Seq[*convreport.Conversation], w *Window) Figures {
 	from, to, now := w.from, w.to, w.now
 	dayKeys := make([]string, len(w.Days))
 	for i := range dayKeys {
@@ -73,8 +86,7 @@ func MapSinglePass(cs []convreport.Conversation, w *Window) Figures {
 		emailFR, emailTTC                = map[string]*acc{}, map[string]*acc{}
 		chatDays, emailDays              = map[string]int64{}, map[string]int64{}
 	)
-	for i := range cs {
-		c := &cs[i]
+	for c := range all {
 		chat := c.Channel == convreport.Chat
 		if !chat && c.Channel != convreport.Email {
 			continue

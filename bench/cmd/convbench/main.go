@@ -2,14 +2,16 @@
 // naive code, SQLite and DuckDB, on the same generated data in the same
 // run, and prints the table of BENCHMARKS.md:
 //
-//	go run ./bench/cmd/convbench [-n 1000000] [-seed 1] [-sizes 100000,1000000] [-large]
+//	go run ./bench/cmd/convbench [-n 1000000] [-seed 1] [-sizes 100000,1000000] [-large] [-100m]
 //
 // For each size it generates the sample data, checks that every way of
 // computing the twelve overview reports gives the engine's numbers (any
 // difference aborts with the list of points that differ), then times each
 // way: the median of at least three runs. DuckDB runs in its own module
 // (bench/duckdb), built and run as a separate process on the same data set;
-// when it cannot be built, the table says why and goes on.
+// when it cannot be built, the table says why and goes on. -100m runs
+// apart (see runHuge): the data streams through a Parquet file into the
+// memory source, and only the engine is timed.
 package main
 
 import (
@@ -51,6 +53,8 @@ func main() {
 		n       = flag.Int("n", 0, "run this one size only (overrides -sizes)")
 		sizes   = flag.String("sizes", "100000,1000000", "comma-separated numbers of conversations")
 		large   = flag.Bool("large", false, "run at 10,000,000 conversations instead of the default sizes")
+		huge    = flag.Bool("100m", false, "run at 100,000,000 conversations, streamed through a Parquet file (see -huge-n)")
+		hugeN   = flag.Int("huge-n", 100_000_000, "the size -100m runs at")
 		o       options
 		noDuck  = flag.Bool("no-duckdb", false, "skip DuckDB")
 		noSQL   = flag.Bool("no-sqlite", false, "skip SQLite")
@@ -62,6 +66,13 @@ func main() {
 	flag.DurationVar(&o.budget, "budget", 2*time.Second, "keep timing the fast ways, in rounds, until their runs add up to this (7 rounds at least, 25 at most)")
 	flag.Parse()
 	o.sqlite, o.ingest, o.duckdb = !*noSQL, !*noInges, !*noDuck
+	if *huge {
+		if err := runHuge(o, *hugeN); err != nil {
+			fmt.Fprintln(os.Stderr, "convbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *n > 0 {
 		o.sizes = []int{*n}
 	} else if *large {
