@@ -33,8 +33,47 @@ func TestDrillDownPagesMatchARowByRowReference(t *testing.T) {
 			// Several conversations share each minute: ties go by ID.
 			CreatedAt: start.Add(time.Duration(rng.IntN(60000)) * time.Minute)}
 	}
-	src, err := memory.New(cs)
+	// One segment; segments one after another in creation order (a file
+	// loaded a batch at a time), whose chunks need no sort; and segments
+	// whose times overlap, which do.
+	sorted := slices.Clone(cs)
+	slices.SortFunc(sorted, func(a, b convreport.Conversation) int {
+		if d := a.CreatedAt.Compare(b.CreatedAt); d != 0 {
+			return d
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	inBatches := func(parts ...[]convreport.Conversation) *memory.Source {
+		src, err := memory.New(parts[0])
+		require.NoError(t, err)
+		for _, p := range parts[1:] {
+			require.NoError(t, src.Add(p...))
+		}
+		return src
+	}
+	single, err := memory.New(cs)
 	require.NoError(t, err)
+	for _, c := range []struct {
+		name string
+		src  *memory.Source
+	}{
+		{"one segment", single},
+		// Later rows first: the segments are listed against creation order.
+		{"segments in creation order", inBatches(sorted[20000:], sorted[5000:20000], sorted[:5000])},
+		{"overlapping segments", inBatches(cs[:40000], cs[40000:55000], cs[55000:])},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tab, err := c.src.Table(context.Background())
+			require.NoError(t, err)
+			if _, segs := convreport.TableStorage(tab); c.name != "one segment" {
+				require.Equal(t, 3, segs, "the batches stay apart")
+			}
+			drillPagesMatch(t, rng, cs, inboxes, start, c.src)
+		})
+	}
+}
+
+func drillPagesMatch(t *testing.T, rng *rand.Rand, cs []convreport.Conversation, inboxes []string, start time.Time, src *memory.Source) {
 	eng := convreport.NewEngine(src)
 	q := convreport.Query{From: start, To: start.Add(30000 * time.Minute)}
 	r := convreport.Report{Name: "chats by inbox", Filter: `Channel == "chat"`, Dimensions: []string{"Inbox"}}

@@ -105,8 +105,10 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 			chunks += (hi-1)/colstore.ChunkRows - lo/colstore.ChunkRows + 1
 		}
 	}
+	order, inOrder := creationOrder(segs)
 	items := make([]item, 0, chunks)
-	for si, seg := range segs {
+	for _, si := range order {
+		seg := segs[si]
 		lo, hi := p.RowRange(seg)
 		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
 			items = append(items, item{si, base, lo, hi})
@@ -188,7 +190,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 			sel.total += c
 		}
 	}
-	if len(segs) > 1 {
+	if !inOrder {
 		// Each segment is in creation order; the list must be as a whole.
 		refs, err := sel.Slice(0, sel.total)
 		if err != nil {
@@ -203,6 +205,33 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		sel.refs, sel.chunks = refs, nil
 	}
 	return sel, nil
+}
+
+// creationOrder returns the indexes of the non-empty segments, by their
+// first rows, and whether their rows taken in that order are in creation
+// order: each segment's last row comes before the next one's first, as
+// when a file in creation order was loaded a batch at a time. The chunks
+// of a selection are then listed in that order and need no sort.
+func creationOrder(segs []*colstore.Segment) ([]int, bool) {
+	order := make([]int, 0, len(segs))
+	for si, seg := range segs {
+		if seg.N > 0 {
+			order = append(order, si)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if colstore.RowLess(segs[a], 0, segs[b], 0) {
+			return -1
+		}
+		return 1
+	})
+	for k := 1; k < len(order); k++ {
+		a, b := segs[order[k-1]], segs[order[k]]
+		if !colstore.RowLess(a, a.N-1, b, 0) {
+			return order, false
+		}
+	}
+	return order, true
 }
 
 // RowKey returns the group key of row r, which passed the plan's filter

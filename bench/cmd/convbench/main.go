@@ -45,6 +45,7 @@ type options struct {
 	duckdb    bool
 	duckdbDir string
 	tmp       string
+	hugeFile  string
 	budget    time.Duration
 }
 
@@ -63,6 +64,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "sample data seed")
 	flag.StringVar(&o.duckdbDir, "duckdb-dir", "", "the bench/duckdb module (default: found from the main module)")
 	flag.StringVar(&o.tmp, "tmp", os.TempDir(), "directory for the JSON Lines, CSV and Parquet files")
+	flag.StringVar(&o.hugeFile, "huge-file", "", "with -100m: load this Parquet file of -huge-n sample rows (written by an earlier run) instead of generating one")
 	flag.DurationVar(&o.budget, "budget", 2*time.Second, "keep timing the fast ways, in rounds, until their runs add up to this (7 rounds at least, 25 at most)")
 	flag.Parse()
 	o.sqlite, o.ingest, o.duckdb = !*noSQL, !*noInges, !*noDuck
