@@ -214,32 +214,36 @@ func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion
 	return req, edits, err
 }
 
-// editable loads the dashboard and checks the viewer may edit it and
-// edits the current version.
-func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer) (convreport.Dashboard, []edit, error) {
-	d, _, err := h.dashboardReport(r, v)
+// editable loads the dashboard and the report the path names, checks the
+// viewer may edit it and edits the current version, and returns the edits
+// the request asks for.
+func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer) (convreport.Dashboard, convreport.Report, []edit, error) {
+	d, rep, err := h.dashboardReport(r, v)
 	if err != nil {
-		return d, nil, err
+		return d, rep, nil, err
 	}
 	if !d.Can(v, access.Edit) {
-		return d, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
+		return d, rep, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
 	req, edits, err := h.decodeEdit(w, r, true)
 	if err != nil {
-		return d, nil, err
+		return d, rep, nil, err
 	}
-	return d, edits, checkVersion(d, req.Version)
+	return d, rep, edits, checkVersion(d, req.Version)
 }
 
 // PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
 func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, edits, err := h.editable(w, r, v)
+	d, rep, edits, err := h.editable(w, r, v)
 	if err != nil {
 		return err
 	}
-	rid := r.PathValue("rid")
-	nd, err := h.edited(d, rid, edits)
+	if rep, err = applyEdits(h.cfg.Schema, rep, edits); err != nil {
+		return err
+	}
+	rid := rep.ID
+	nd, err := d.UpdateReport(h.cfg.Schema, rep)
 	if err != nil {
 		return err
 	}
@@ -250,29 +254,9 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 	if err != nil {
 		return err
 	}
-	rep, _ := saved.Report(rid)
+	rep, _ = saved.Report(rid)
 	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
 	return nil
-}
-
-// editedReport returns report rid of d with edits applied, checked.
-func (h *handler) editedReport(d convreport.Dashboard, rid string, edits []edit) (convreport.Report, error) {
-	rep, ok := d.Report(rid)
-	if !ok {
-		// UpdateReport words the error as every other unknown report.
-		_, err := d.UpdateReport(h.cfg.Schema, convreport.Report{ID: rid})
-		return convreport.Report{}, err
-	}
-	return applyEdits(h.cfg.Schema, rep, edits)
-}
-
-// edited returns d with report rid edited in place.
-func (h *handler) edited(d convreport.Dashboard, rid string, edits []edit) (convreport.Dashboard, error) {
-	rep, err := h.editedReport(d, rid, edits)
-	if err != nil {
-		return convreport.Dashboard{}, err
-	}
-	return d.UpdateReport(h.cfg.Schema, rep)
 }
 
 // runnable refuses to save report rid of d when this handler's engine
@@ -286,19 +270,15 @@ func (h *handler) runnable(d convreport.Dashboard, rid string) error {
 // POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
 // report", appended to the dashboard under a new ID.
 func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, edits, err := h.editable(w, r, v)
+	d, rep, edits, err := h.editable(w, r, v)
 	if err != nil {
 		return err
 	}
-	rid := r.PathValue("rid")
-	if _, ok := d.Report(rid); ok {
-		// The plan before the edits: a full dashboard says so first.
-		if err := h.cfg.Plan.CheckReports(len(d.Reports) + 1); err != nil {
-			return err
-		}
+	// The plan before the edits: a full dashboard says so first.
+	if err := h.cfg.Plan.CheckReports(len(d.Reports) + 1); err != nil {
+		return err
 	}
-	rep, err := h.editedReport(d, rid, edits)
-	if err != nil {
+	if rep, err = applyEdits(h.cfg.Schema, rep, edits); err != nil {
 		return err
 	}
 	rep.ID = "" // a new ID, made from its name
@@ -323,7 +303,7 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 // POST /api/dashboards/{id}/reports/{rid}/preview?range=…: the report
 // with the edits applied, run for the period, nothing saved.
 func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, _, err := h.dashboardReport(r, v)
+	d, rep, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
 	}
@@ -331,8 +311,7 @@ func (h *handler) previewReport(w http.ResponseWriter, r *http.Request, v access
 	if err != nil {
 		return err
 	}
-	rep, err := h.editedReport(d, r.PathValue("rid"), edits)
-	if err != nil {
+	if rep, err = applyEdits(h.cfg.Schema, rep, edits); err != nil {
 		return err
 	}
 	return h.writePreview(w, r, v, d, rep)

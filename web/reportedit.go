@@ -52,9 +52,10 @@ func fieldError(r *convreport.Report, field, format string, args ...any) error {
 	return &convreport.ReportError{Report: r.Name, Field: field, Err: fmt.Errorf(format, args...)}
 }
 
-// name returns the property's Name when s has name as a Name or a key, and
-// name itself otherwise, for Report.Check to refuse with a suggestion.
-func name(s *convreport.Schema, name string) (convreport.Property, bool) {
+// property returns the property s has name as a Name or a key of, and a
+// property of that name otherwise, for Report.Check to refuse with a
+// suggestion.
+func property(s *convreport.Schema, name string) (convreport.Property, bool) {
 	if p, ok := s.Lookup(name); ok {
 		return p, true
 	}
@@ -103,7 +104,7 @@ func setDimensions(names ...string) edit {
 		}
 		var dims []string
 		for _, n := range names {
-			p, ok := name(s, n)
+			p, ok := property(s, n)
 			if ok && !p.Groupable() {
 				if p.Name == "ID" {
 					return fieldError(r, "dimensions", "grouping by ID makes one point per conversation; use a drill-down")
@@ -123,7 +124,7 @@ func setDimensions(names ...string) edit {
 // setDateProperty stores CreatedAt, the default, as "".
 func setDateProperty(n string) edit {
 	return func(s *convreport.Schema, r *convreport.Report) error {
-		p, ok := name(s, n)
+		p, ok := property(s, n)
 		if ok && p.Kind != convreport.KindTime {
 			return fieldError(r, "date_property", "%s is a %s, not a date", p.Label, p.Kind)
 		}
@@ -184,7 +185,7 @@ func setChart(c convreport.Chart) edit {
 func addProperties(names ...string) edit {
 	return func(s *convreport.Schema, r *convreport.Report) error {
 		for _, n := range names {
-			p, _ := name(s, n)
+			p, _ := property(s, n)
 			if !slices.Contains(r.Properties, p.Name) {
 				r.Properties = append(r.Properties, p.Name)
 			}

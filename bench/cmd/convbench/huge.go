@@ -151,21 +151,32 @@ func writeStreaming(path string, cfg sample.Config) error {
 	}
 	stop := make(chan struct{})
 	go func() {
+		// Every wait also watches stop: a writer that failed takes no more
+		// blocks and gives none back.
 		defer close(blocks)
 		b := <-free
 		for c := range sample.All(cfg) {
 			b = append(b, c)
-			if len(b) == block {
-				select {
-				case blocks <- b:
-				case <-stop:
-					return
-				}
-				b = (<-free)[:0]
+			if len(b) < block {
+				continue
+			}
+			select {
+			case blocks <- b:
+			case <-stop:
+				return
+			}
+			select {
+			case b = <-free:
+				b = b[:0]
+			case <-stop:
+				return
 			}
 		}
 		if len(b) > 0 {
-			blocks <- b
+			select {
+			case blocks <- b:
+			case <-stop:
+			}
 		}
 	}()
 	defer close(stop)
