@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -327,95 +328,199 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation) *colstore.Segment {
 	}
 	seg.IDs = ids
 	// Columns are independent (each has its own dictionary), so they are
-	// encoded in parallel, the ID index alongside them.
-	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
+	// encoded in parallel, the ID index alongside them. Each worker takes
+	// a share of the columns and walks the rows once, a block at a time,
+	// encoding all its columns from a block while it is in cache: a
+	// Conversation is hundreds of bytes, so a pass over the batch per
+	// column would read it from memory a dozen times.
+	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created // kept once: every scan reads it
+	var encs []columnEncoder
 	for c, p := range s.props {
 		if storage(p) == colstore.Derived || p.Name == "CreatedAt" {
 			continue
 		}
-		jobs = append(jobs, func() { encodeColumn(d, seg, c, p, cs, order) })
+		encs = append(encs, newColumnEncoder(d, seg, c, p, cs, order))
 	}
-	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created // kept once: every scan reads it
+	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
+	for _, group := range shareColumns(encs, runtime.GOMAXPROCS(0)) {
+		jobs = append(jobs, func() {
+			for lo := 0; lo < n; lo += encodeBlock {
+				hi := min(n, lo+encodeBlock)
+				for _, e := range group {
+					e.rows(lo, hi)
+				}
+			}
+			for _, e := range group {
+				if e.done != nil {
+					e.done()
+				}
+			}
+		})
+	}
 	colstore.Parallel(jobs)
 	seg.Seal()
 	return seg
 }
 
-// encodeColumn fills column c (property p) of seg from cs in the given
-// row order. It touches only column c's dictionary, so columns may be
-// encoded concurrently.
-func encodeColumn(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, cs []Conversation, order []int32) {
+// encodeBlock is how many rows a worker encodes in turn into each of its
+// columns: a few hundred kilobytes of conversations, which stay in a
+// core's cache across its columns.
+const encodeBlock = 1024
+
+// columnEncoder fills one column of a segment: rows encodes rows lo to hi
+// (in segment order), done finishes the column once every row is in.
+type columnEncoder struct {
+	rows func(lo, hi int)
+	done func()
+	cost int // relative work per row, to share columns between workers
+}
+
+// shareColumns deals encs into at most k groups of about equal cost, the
+// costliest first, each to the group with the least so far.
+func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
+	k = max(1, min(k, len(encs)))
+	encs = slices.Clone(encs)
+	slices.SortStableFunc(encs, func(a, b columnEncoder) int { return cmp.Compare(b.cost, a.cost) })
+	groups := make([][]columnEncoder, k)
+	load := make([]int, k)
+	for _, e := range encs {
+		g := 0
+		for i := range load {
+			if load[i] < load[g] {
+				g = i
+			}
+		}
+		groups[g] = append(groups[g], e)
+		load[g] += e.cost
+	}
+	return groups
+}
+
+// newColumnEncoder returns the encoder of column c (property p) of seg
+// from cs in the given row order. It touches only column c's dictionary,
+// so columns may be encoded concurrently.
+func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, cs []Conversation, order []int32) columnEncoder {
 	n := seg.N
 	col := &seg.Cols[c]
+	f := storedField(p)
 	switch p.Kind {
 	case KindString, KindEnum:
 		codes := colstore.NewCodeBuilder(n)
 		get := stringField(p)
-		if f := storedField(p); f != nil && !f.Repeats && get != nil {
+		if f != nil && !f.Repeats && get != nil {
 			// Nearly one value a row (a contact ID): coded in the index's
-			// order, not the rows'.
+			// order, not the rows', once all are in.
 			vals := make([]string, n)
-			for r, i := range order {
-				vals[r] = get(&cs[i])
+			cost := 2
+			sample := make([]string, min(n, 4096))
+			for r, i := range order[:len(sample)] {
+				sample[r] = get(&cs[i])
 			}
-			ks := make([]uint32, n)
-			d.CodeAll(c, vals, ks)
-			for r, k := range ks {
-				codes.Set(r, k)
+			if !colstore.Repeats(sample) {
+				// Coding a million distinct values costs about what ten
+				// columns of repeating ones do.
+				cost = 12
 			}
-			col.Codes = codes.Codes()
-			return
+			return columnEncoder{
+				rows: func(lo, hi int) {
+					for r, i := range order[lo:hi] {
+						vals[lo+r] = get(&cs[i])
+					}
+				},
+				done: func() {
+					ks := make([]uint32, n)
+					d.CodeAll(c, vals, ks)
+					for r, k := range ks {
+						codes.Set(r, k)
+					}
+					col.Codes = codes.Codes()
+				},
+				cost: cost,
+			}
 		}
-		for r, i := range order {
-			if get != nil {
-				codes.Set(r, d.Code(c, get(&cs[i])))
-			} else if v, ok := propertyValue(&cs[i], p); ok {
-				codes.Set(r, d.Code(c, v.(string)))
-			}
+		done := func() { col.Codes = codes.Codes() }
+		if get != nil {
+			return columnEncoder{rows: func(lo, hi int) {
+				for r, i := range order[lo:hi] {
+					codes.Set(lo+r, d.Code(c, get(&cs[i])))
+				}
+			}, done: done, cost: 2}
 		}
-		col.Codes = codes.Codes()
+		return columnEncoder{rows: func(lo, hi int) {
+			for r, i := range order[lo:hi] {
+				if v, ok := propertyValue(&cs[i], p); ok {
+					codes.Set(lo+r, d.Code(c, v.(string)))
+				}
+			}
+		}, done: done, cost: 3}
 	case KindBool:
 		codes := colstore.NewCodeBuilder(n)
-		for r, i := range order {
-			if v, ok := propertyValue(&cs[i], p); ok {
-				codes.Set(r, 1+colstore.B2U32(v.(bool)))
+		return columnEncoder{rows: func(lo, hi int) {
+			for r, i := range order[lo:hi] {
+				if v, ok := propertyValue(&cs[i], p); ok {
+					codes.Set(lo+r, 1+colstore.B2U32(v.(bool)))
+				}
 			}
-		}
-		col.Codes = codes.Codes()
+		}, done: func() { col.Codes = codes.Codes() }, cost: 2}
 	case KindTime:
 		vals := make([]int64, n)
-		get := timeField(p)
-		for r, i := range order {
-			var v time.Time
-			if get != nil {
-				v = get(&cs[i])
-			} else if x, ok := propertyValue(&cs[i], p); ok {
-				v = x.(time.Time)
-			}
-			vals[r] = colstore.Null
-			if !v.IsZero() {
-				vals[r] = v.UnixNano()
-			}
+		done := func() { *col = colstore.Times(vals, seg.Created) }
+		if f != nil && f.time != nil {
+			at := f.time
+			return columnEncoder{rows: func(lo, hi int) {
+				for r, i := range order[lo:hi] {
+					vals[lo+r] = unixNano(*at(&cs[i]))
+				}
+			}, done: done, cost: 1}
 		}
-		*col = colstore.Times(vals, seg.Created)
+		return columnEncoder{rows: func(lo, hi int) {
+			for r, i := range order[lo:hi] {
+				var v time.Time
+				if x, ok := propertyValue(&cs[i], p); ok {
+					v = x.(time.Time)
+				}
+				vals[lo+r] = unixNano(v)
+			}
+		}, done: done, cost: 2}
 	case KindDuration:
 		col.Ints = make([]int64, n)
-		for r, i := range order {
-			col.Ints[r] = colstore.Null
-			if v, ok := propertyValue(&cs[i], p); ok {
-				col.Ints[r] = int64(v.(time.Duration))
+		return columnEncoder{rows: func(lo, hi int) {
+			for r, i := range order[lo:hi] {
+				col.Ints[lo+r] = colstore.Null
+				if v, ok := propertyValue(&cs[i], p); ok {
+					col.Ints[lo+r] = int64(v.(time.Duration))
+				}
 			}
-		}
-	case KindNumber:
-		vals := make([]float64, n)
-		for r, i := range order {
-			vals[r] = math.NaN()
-			if v, ok := propertyValue(&cs[i], p); ok {
-				vals[r] = v.(float64)
-			}
-		}
-		*col = colstore.Numbers(vals)
+		}, cost: 2}
 	}
+	vals := make([]float64, n)
+	done := func() { *col = colstore.Numbers(vals) }
+	if f != nil && f.count != nil {
+		// Read as an int, not through propertyValue, which boxes a float
+		// per row.
+		count := f.count
+		return columnEncoder{rows: func(lo, hi int) {
+			for r, i := range order[lo:hi] {
+				vals[lo+r] = float64(*count(&cs[i]))
+			}
+		}, done: done, cost: 1}
+	}
+	return columnEncoder{rows: func(lo, hi int) {
+		for r, i := range order[lo:hi] {
+			vals[lo+r] = math.NaN()
+			if v, ok := propertyValue(&cs[i], p); ok {
+				vals[lo+r] = v.(float64)
+			}
+		}
+	}, done: done, cost: 2}
+}
+
+// unixNano is t as stored in a time column: Null for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return colstore.Null
+	}
+	return t.UnixNano()
 }
 
 // stringField reads a built-in string field as reports see it, without
@@ -431,14 +536,6 @@ func stringField(p Property) func(*Conversation) string {
 	// Not the method value f.reported, which copies the Field per call.
 	str := f.str
 	return func(c *Conversation) string { return *str(c) }
-}
-
-// timeField reads a built-in time field; nil for custom properties.
-func timeField(p Property) func(*Conversation) time.Time {
-	if f := storedField(p); f != nil && f.time != nil {
-		return f.TimeOf
-	}
-	return nil
 }
 
 // conversation rebuilds row r of segment seg. Times come back in UTC.

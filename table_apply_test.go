@@ -187,3 +187,61 @@ func TestLargeCountsFilterAndReadBack(t *testing.T) {
 	}
 	require.Equal(t, len(cs), i)
 }
+
+// A table gives back every value it was built from, built-in and custom of
+// each kind, known or not, over batches of several thousand rows (the
+// encoder works through them a block at a time) given out of creation
+// order.
+func TestTableReadsBackEveryKind(t *testing.T) {
+	s, err := convreport.NewSchema(
+		convreport.Property{Name: "Note", Kind: convreport.KindString},
+		convreport.Property{Name: "Tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
+		convreport.Property{Name: "VIP", Kind: convreport.KindBool},
+		convreport.Property{Name: "Due", Kind: convreport.KindTime},
+		convreport.Property{Name: "SLA", Kind: convreport.KindDuration},
+		convreport.Property{Name: "Score", Kind: convreport.KindNumber},
+	)
+	require.NoError(t, err)
+	cs := conformance.Generate(5000, 11)
+	rng := rand.New(rand.NewPCG(3, 4))
+	rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+	for i := range cs {
+		p := map[string]any{}
+		if rng.IntN(4) > 0 { // a quarter of each unknown
+			p["Note"] = fmt.Sprintf("note %d", rng.IntN(3000))
+		}
+		if rng.IntN(4) > 0 {
+			p["Tier"] = []string{"free", "pro"}[rng.IntN(2)]
+		}
+		if rng.IntN(4) > 0 {
+			p["VIP"] = rng.IntN(2) == 1
+		}
+		if rng.IntN(4) > 0 {
+			p["Due"] = cs[i].CreatedAt.Add(time.Duration(rng.Int64N(int64(90 * 24 * time.Hour)))).UTC()
+		}
+		if rng.IntN(4) > 0 {
+			p["SLA"] = time.Duration(rng.Int64N(int64(48 * time.Hour)))
+		}
+		if rng.IntN(4) > 0 {
+			p["Score"] = float64(rng.IntN(1000)) / 8
+		}
+		cs[i].Properties = p
+	}
+	tab, err := convreport.NewTable(s, cs)
+	require.NoError(t, err)
+	byID := map[string]convreport.Conversation{}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	n := 0
+	var prev convreport.Conversation
+	for c := range tab.All() {
+		require.Equal(t, normal(byID[c.ID]), c, "row %d", n)
+		if n > 0 {
+			require.False(t, c.CreatedAt.Before(prev.CreatedAt), "rows out of creation order at %d", n)
+		}
+		prev = c
+		n++
+	}
+	require.Equal(t, len(cs), n)
+}

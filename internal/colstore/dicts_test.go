@@ -153,3 +153,34 @@ func TestCodeAllAgreesWithCode(t *testing.T) {
 	}
 	require.Equal(t, len(want), tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
 }
+
+// A slot of the dictionary index holds its code in the bits below the
+// number of slots and, above them, the hash bits that follow those of the
+// first slot; values that share a first slot and a tag are told apart by
+// their strings.
+func TestCodeIndexSlotsHoldTags(t *testing.T) {
+	vals := NewStrs(4, 0)
+	for _, v := range []string{"", "a", "b", "c"} {
+		vals.Add(v)
+	}
+	x := codeIndex{slots: make([]uint32, 16), shift: 60} // 16 slots: 4 bits of code
+	h := uint64(3)<<60 | uint64(0xabc)<<32               // first slot 3
+	hs := []uint64{h, h, h ^ 1<<40}                      // "a" and "b" share a tag; "c" does not
+	for k, hk := range hs {
+		x.put(hk, uint32(k+1))
+	}
+	for k, v := range []string{"a", "b", "c"} {
+		got, ok := x.find(&vals, hs[k], v)
+		require.True(t, ok, v)
+		require.Equal(t, uint32(k+1), got, v)
+	}
+	_, ok := x.find(&vals, h, "c") // c's string, a's tag
+	require.False(t, ok)
+	for i, want := range []uint64{hs[0], hs[1], hs[2]} {
+		e := x.slots[3+i]
+		require.Equal(t, uint32(i+1), e&15, "code of slot %d", 3+i)
+		for j := range 28 { // bit 4+j of the slot is bit 32+j of the hash
+			require.Equal(t, want>>(32+j)&1, uint64(e>>(4+j)&1), "slot %d bit %d", 3+i, 4+j)
+		}
+	}
+}

@@ -65,7 +65,7 @@ func (d *Dicts) Seed() maphash.Seed { return d.seed }
 // order, each probe of a table of a million slots misses the cache. Only
 // a [Table.Change] build function may call it.
 func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
-	if repeats(vals) {
+	if Repeats(vals) {
 		// Few values (subjects from a handful of templates): the index
 		// stays in cache, and ordering the rows would cost more.
 		for i, v := range vals {
@@ -115,9 +115,9 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
 	}
 }
 
-// repeats reports whether the first values of vals repeat: fewer than a
+// Repeats reports whether the first values of vals repeat: fewer than a
 // quarter of a sample of them are distinct.
-func repeats(vals []string) bool {
+func Repeats(vals []string) bool {
 	sample := vals[:min(len(vals), 4096)]
 	seen := make(map[string]struct{}, 64)
 	for _, v := range sample {
@@ -136,10 +136,20 @@ func repeats(vals []string) bool {
 // index is most of its dictionary's weight. A value's first slot is the
 // top bits of its hash, so that values taken in hash order fill the slots
 // in order (see CodeAll).
+//
+// Codes are below the number of slots, so a slot has bits to spare above
+// its code; they hold the next bits of the value's hash, a tag that lets a
+// probe pass most slots of other values without reading their strings.
 type codeIndex struct {
 	slots []uint32 // a power of two of them
 	shift uint     // 64 − log2(len(slots))
 	n     int
+}
+
+// tag is the part of a slot that h gives it: the hash bits after those
+// of its first slot, above the code's bits.
+func (x *codeIndex) tag(h uint64) uint32 {
+	return uint32(h>>32) << (64 - x.shift)
 }
 
 // find returns the code of s, whose hash is h, among vals.
@@ -148,13 +158,14 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 		return 0, false
 	}
 	mask := uint64(len(x.slots) - 1)
+	tag := x.tag(h)
 	for i := h >> x.shift; ; i = (i + 1) & mask {
-		k := x.slots[i]
-		if k == 0 {
+		e := x.slots[i]
+		if e == 0 {
 			return 0, false
 		}
-		if vals.At(int(k)) == s {
-			return k, true
+		if e&^uint32(mask) == tag && vals.At(int(e&uint32(mask))) == s {
+			return e & uint32(mask), true
 		}
 	}
 }
@@ -190,13 +201,14 @@ func (x *codeIndex) resize(vals *Strs, seed maphash.Seed, size, end int) {
 	}
 }
 
+// put indexes code k, which is below len(x.slots), under hash h.
 func (x *codeIndex) put(h uint64, k uint32) {
 	mask := uint64(len(x.slots) - 1)
 	i := h >> x.shift
 	for x.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
-	x.slots[i] = k
+	x.slots[i] = k | x.tag(h)
 	x.n++
 }
 
