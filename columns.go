@@ -148,12 +148,8 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 	if slices.Contains(bad, true) || repeatsAnID(ids, n) {
 		return nil, tables.ErrNotClean
 	}
-	if base != nil {
-		for i := range n {
-			if base.hasID(ids.At(i)) {
-				return nil, tables.ErrNotClean
-			}
-		}
+	if base != nil && len(base.cols.Present(n, ids.At)) > 0 {
+		return nil, tables.ErrNotClean
 	}
 
 	order := make([]int32, n)

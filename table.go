@@ -139,8 +139,9 @@ func (t *Table) Append(cs []Conversation) (*Table, error) {
 // segments' hash indexes, replaced rows are marked dead in a copy of the
 // few chunks they are in, and the new rows form a segment of their own.
 // Segments are merged as they grow (each into one at least twice its
-// size), which drops dead rows; so every row is copied O(log n) times over
-// its life, and a segment more than half dead is rewritten.
+// size, up to 16M rows), which drops dead rows; so every row is copied
+// O(log n) times over its life, and a segment more than half dead is
+// rewritten.
 func (t *Table) Apply(upserts []Conversation, deletes []string) (*Table, error) {
 	return t.apply(upserts, deletes, true)
 }
@@ -258,8 +259,8 @@ func (t *Table) check(cs []Conversation, replace bool) error {
 	}
 	// Duplicates of rows already in the table, through each segment's
 	// index of ID hashes.
-	for i := range cs {
-		if valid[i] && t.hasID(cs[i].ID) {
+	for _, i := range t.cols.Present(len(cs), func(i int) string { return cs[i].ID }) {
+		if valid[i] {
 			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
 		}
 	}
@@ -285,12 +286,6 @@ func errIndex(err error) int {
 		return ve.Index
 	}
 	return -1
-}
-
-// hasID reports whether a live row holds id.
-func (t *Table) hasID(id string) bool {
-	_, _, ok := t.cols.Find(id)
-	return ok
 }
 
 // encode turns cs into a segment sorted by creation time, with the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -170,6 +171,8 @@ func decodeColumns(ctx context.Context, cols []column, rgs []parquet.RowGroup, n
 // buffer of values.
 type columnLoader struct {
 	values []parquet.Value
+	// arena is the free end of the block that keep copies bytes into.
+	arena []byte
 	// The last page dictionary mapped, and its entries' strings and
 	// indexes in the column's dictionary.
 	dict      parquet.Dictionary
@@ -305,6 +308,13 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			return n, true, d.allUsed(k, len(idx))
 		}
 		buf, offs := data.ByteArray()
+		if st.Vals != nil {
+			// The rows' strings share one copy of the page's bytes (the
+			// page's buffer goes back to the reader): a string a value
+			// would be an allocation each, ten million of them for the IDs
+			// of ten million rows.
+			buf = d.keep(buf)
+		}
 		for j := range n {
 			if defs != nil && defs[j] != maxDef {
 				continue
@@ -317,7 +327,7 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			switch {
 			case len(b) == 0:
 			case st.Vals != nil:
-				st.Vals[i+j] = string(b)
+				st.Vals[i+j] = unsafe.String(&b[0], len(b))
 			default:
 				st.Idx[i+j] = localIndex(st, dict, b)
 			}
@@ -371,6 +381,18 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		out[i+j] = v
 	}
 	return n, true, d.allUsed(k, len(vals))
+}
+
+// keep returns a copy of b that is never written again, cut from a block
+// of at least a few megabytes: the strings of many pages share a block.
+func (d *columnLoader) keep(b []byte) []byte {
+	if len(b) > len(d.arena) {
+		d.arena = make([]byte, max(len(b), 4<<20))
+	}
+	own := d.arena[:len(b):len(b)]
+	d.arena = d.arena[len(b):]
+	copy(own, b)
+	return own
 }
 
 // allUsed is nil when a page's rows used all its values.

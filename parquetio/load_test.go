@@ -81,7 +81,7 @@ func sameSource(t *testing.T, a, b *memory.Source) {
 func TestLoadMatchesReadThenNew(t *testing.T) {
 	old, oldBatch := rowsPerGroup, batchRows
 	rowsPerGroup = 1000 // several row groups, the last one short
-	batchRows = 2500    // and several batches of them, each a segment
+	batchRows = 5000    // and several batches of them, each a segment (and enough rows to probe the earlier ones in hash order)
 	defer func() { rowsPerGroup, batchRows = old, oldBatch }()
 	rng := rand.New(rand.NewPCG(11, 12))
 	random := randomConversations(5432, 5)

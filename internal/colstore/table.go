@@ -276,8 +276,9 @@ func (t *Table) Lookup(c int, s string) (uint32, bool) {
 // segments' hash indexes, killed rows are marked dead in a copy of the few
 // chunks they are in, and the new rows form a segment of their own.
 // Segments are merged as they grow (each into one at least twice its
-// size), which drops dead rows; so every row is copied O(log n) times over
-// its life, and a segment more than half dead is rewritten.
+// size, up to 16M rows), which drops dead rows; so every row is copied
+// O(log n) times over its life, and a segment more than half dead is
+// rewritten.
 func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
 	t.dicts.mu.Lock()
 	defer t.dicts.mu.Unlock()
@@ -397,10 +398,71 @@ func (t *Table) Find(id string) (si, r int, ok bool) {
 	return 0, 0, false
 }
 
+// Present returns, in ascending order, the positions i < n whose ID id(i)
+// a live row holds. It hashes the IDs once and probes each segment's index
+// in hash order, so that the probes walk the index from one end to the
+// other: probed in the IDs' order, each would miss the cache of an index
+// of millions of rows, and a batch of millions would wait on memory for
+// most of its time.
+func (t *Table) Present(n int, id func(i int) string) []int {
+	if len(t.segs) == 0 || n == 0 {
+		return nil
+	}
+	if n < 4096 {
+		// Too few to pay for sorting: the probes are few.
+		var out []int
+		for i := range n {
+			if _, _, ok := t.Find(id(i)); ok {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	hs := make([]uint32, n)
+	halves := []func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }}
+	Parallel(halves)
+	sorted, order := SortedByKey(hs)
+	// A job per segment and half of the hashes, each with its own finds.
+	var jobs []func()
+	var found [][]int
+	for si, seg := range t.segs {
+		for _, part := range [][2]int{{0, n / 2}, {n / 2, n}} {
+			k := len(found)
+			found = append(found, nil)
+			jobs = append(jobs, func() {
+				for j := part[0]; j < part[1]; j++ {
+					want := id(int(order[j]))
+					for r := range seg.ids.rows(sorted[j]) {
+						if seg.IDs.At(r) == want && !t.IsDead(si, r) {
+							found[k] = append(found[k], int(order[j]))
+							break
+						}
+					}
+				}
+			})
+		}
+	}
+	Parallel(jobs)
+	var out []int
+	for _, f := range found {
+		out = append(out, f...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// hashIDs sets hs[j] to the index hash of id(from+j).
+func hashIDs(seed maphash.Seed, hs []uint32, from int, id func(int) string) {
+	for j := range hs {
+		hs[j] = idHash(seed, id(from+j))
+	}
+}
+
 // compact merges segments so that each is at least twice the size of the
-// next (in live rows), and rewrites a segment more than half dead. Rows
-// are copied only when their segment merges into a larger one, so a row
-// moves O(log n) times before it stays in the largest segment.
+// next (in live rows) or too large to merge, and rewrites a segment more
+// than half dead. Rows are copied only when their segment merges into a
+// larger one, so a row moves O(log n) times before it stays in a segment
+// that no longer grows.
 func (t *Table) compact() {
 	size := func(i int) int {
 		if t.dead[i] == nil {
@@ -415,7 +477,7 @@ func (t *Table) compact() {
 	}
 	for len(t.segs) > 1 {
 		k := len(t.segs) - 1
-		if 2*size(k) < size(k-1) {
+		if 2*size(k) < size(k-1) || size(k)+size(k-1) > mergedRows {
 			break
 		}
 		t.segs[k-1] = t.merge(t.segs[k-1:], t.dead[k-1:])
@@ -429,6 +491,13 @@ func (t *Table) compact() {
 		}
 	}
 }
+
+// mergedRows is the most rows compact merges segments into. Past it,
+// segments stay as they are (until deletes leave them half dead): a
+// segment that large is already cheap to scan, and merging a load of
+// equal batches would copy each row again and again, a 100M-row load a
+// full copy of the table, all for a layout no faster to read.
+var mergedRows = 16 << 20 // a variable, so that a test can reach it
 
 // merge joins segments into one, keeping rows ordered by creation time
 // and leaving out the rows dead marks (dead[i] for segs[i]).

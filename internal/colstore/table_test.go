@@ -1,0 +1,111 @@
+package colstore
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// idSegment returns a build function for a segment of the given IDs, in
+// creation order from created on.
+func idSegment(ids []string, created int64) func(*Dicts) *Segment {
+	return func(d *Dicts) *Segment {
+		n := len(ids)
+		seg := NewSegment(n, 1)
+		seg.Created = make([]int64, n)
+		b := NewStrs(n, 0)
+		for r, id := range ids {
+			b.Add(id)
+			seg.Created[r] = created + int64(r)
+		}
+		seg.Cols[0].Ints = seg.Created
+		seg.IDs = b
+		seg.Seal()
+		seg.IndexIDs(d.Seed())
+		return seg
+	}
+}
+
+// Present finds exactly the IDs that live rows hold, across segments,
+// leaving out rows killed since; a reference set says which those are.
+func TestPresentMatchesReference(t *testing.T) {
+	defer func(m int) { mergedRows = m }(mergedRows)
+	mergedRows = 30_000 // several segments, as a large load leaves
+	rng := rand.New(rand.NewPCG(5, 6))
+	tab := New([]Kind{Ints}, 0)
+	live := map[string]bool{}
+	next := 0
+	for batch := range 6 {
+		n := 20_000 + rng.IntN(40_000)
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("c%07d", next+i)
+			live[ids[i]] = true
+		}
+		var kill []string
+		for range 2000 * batch {
+			id := fmt.Sprintf("c%07d", rng.IntN(next+1))
+			if live[id] {
+				kill = append(kill, id)
+				delete(live, id)
+			}
+		}
+		tab = tab.Change(kill, idSegment(ids, int64(next)))
+		next += n
+	}
+	require.Greater(t, len(tab.Segments()), 1, "the test needs several segments")
+	asked := make([]string, 100_000)
+	for i := range asked {
+		asked[i] = fmt.Sprintf("c%07d", rng.IntN(next+next/10)) // a tenth never added
+	}
+	var want []int
+	for i, id := range asked {
+		if live[id] {
+			want = append(want, i)
+		}
+	}
+	got := tab.Present(len(asked), func(i int) string { return asked[i] })
+	require.Equal(t, want, got)
+	// A batch too small to sort is probed ID by ID, with the same answer.
+	small := asked[:3000]
+	got = tab.Present(len(small), func(i int) string { return small[i] })
+	var wantSmall []int
+	for _, i := range want {
+		if i < len(small) {
+			wantSmall = append(wantSmall, i)
+		}
+	}
+	require.Equal(t, wantSmall, got)
+	require.Empty(t, New([]Kind{Ints}, 0).Present(3, func(int) string { return "c0000001" }))
+}
+
+// Segments merge while they are small, but never into one of more than
+// mergedRows rows: a load of equal batches keeps them as they are.
+func TestMergesStopAtMergedRows(t *testing.T) {
+	defer func(m int) { mergedRows = m }(mergedRows)
+	mergedRows = 1000
+	tab := New([]Kind{Ints}, 0)
+	next := 0
+	for _, n := range []int{100, 100, 100, 600, 600, 600, 50} {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("c%05d", next+i)
+		}
+		tab = tab.Change(nil, idSegment(ids, int64(next)))
+		next += n
+	}
+	var sizes []int
+	for _, s := range tab.Segments() {
+		sizes = append(sizes, s.N)
+	}
+	// 100+100 merge, then +100; 300+600 merge (900); 600 and 600 would
+	// pass the cap; 50 is under half of 600.
+	require.Equal(t, []int{900, 600, 600, 50}, sizes)
+	rows := 0
+	for range tab.Rows() {
+		rows++
+	}
+	require.Equal(t, next, rows)
+}
