@@ -111,8 +111,11 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 		"random fields":     {random, nil},
 		"custom properties": {randomConversations(3000, 6), schema},
 		"custom, in order":  {inCreationOrder(randomConversations(3000, 7)), schema},
-		"one conversation":  {random[:1], nil},
-		"no conversation":   {nil, nil},
+		// Batches decode into the slices of the one before, which the
+		// table must not have kept (durations are stored as they come).
+		"custom, in order, several batches": {inCreationOrder(randomConversations(12_000, 9)), schema},
+		"one conversation":                  {random[:1], nil},
+		"no conversation":                   {nil, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer

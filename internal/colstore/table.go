@@ -1,7 +1,6 @@
 package colstore
 
 import (
-	"cmp"
 	"hash/maphash"
 	mbits "math/bits"
 	"runtime"
@@ -500,80 +499,119 @@ func (t *Table) compact() {
 var mergedRows = 16 << 20 // a variable, so that a test can reach it
 
 // merge joins segments into one, keeping rows ordered by creation time
-// and leaving out the rows dead marks (dead[i] for segs[i]).
+// and leaving out the rows dead marks (dead[i] for segs[i]). Each segment
+// is already in order, so their live rows are merged as runs (taken one
+// after the other where the segments do not overlap in time, the usual
+// case: later changes hold later conversations), then copied a column at
+// a time, the columns in parallel.
 func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
-	type ref struct{ s, r int }
-	var refs []ref
-	for si, s := range segs {
-		d := dead[si]
-		for r := 0; r < s.N; r++ {
-			if !d.has(r) {
-				refs = append(refs, ref{si, r})
-			}
-		}
-	}
-	slices.SortStableFunc(refs, func(a, b ref) int {
-		if c := cmp.Compare(segs[a.s].Created[a.r], segs[b.s].Created[b.r]); c != 0 {
-			return c
-		}
-		return cmp.Compare(segs[a.s].IDs.At(a.r), segs[b.s].IDs.At(b.r))
-	})
+	refs := mergeRuns(segs, dead)
 	n := len(refs)
 	out := NewSegment(n, len(t.kinds))
 	out.Created = make([]int64, n)
 	idBytes := 0
 	for _, rf := range refs {
-		idBytes += len(segs[rf.s].IDs.At(rf.r))
+		idBytes += len(segs[rf.s].IDs.At(int(rf.r)))
 	}
 	ids := NewStrs(n, idBytes)
-	codes := make([]*CodeBuilder, len(out.Cols))
-	nums := make([][]float64, len(out.Cols))
-	ints := make([][]int64, len(out.Cols))
-	for c, k := range t.kinds {
-		switch {
-		case c == t.createdCol:
-		case k == Strings || k == Bools:
-			codes[c] = NewCodeBuilder(n)
-		case k == Ints:
-			ints[c] = make([]int64, n)
-		case k == Floats:
-			nums[c] = make([]float64, n)
-		}
-	}
 	for i, rf := range refs {
 		s := segs[rf.s]
-		ids.Add(s.IDs.At(rf.r))
+		ids.Add(s.IDs.At(int(rf.r)))
 		out.Created[i] = s.Created[rf.r]
-		for c := range out.Cols {
-			if b := codes[c]; b != nil {
-				b.Set(i, s.Cols[c].Codes.At(rf.r))
-			}
-			if o := ints[c]; o != nil {
-				o[i] = s.Int(c, rf.r)
-			}
-			if o := nums[c]; o != nil {
-				o[i] = s.Cols[c].Number(rf.r)
-			}
-		}
-	}
-	for c, b := range codes {
-		if b != nil {
-			out.Cols[c].Codes = b.Codes()
-		}
-		if v := nums[c]; v != nil {
-			out.Cols[c] = Numbers(v)
-		}
-		if v := ints[c]; v != nil {
-			out.Cols[c] = Times(v, out.Created)
-		}
 	}
 	out.IDs = ids
+	jobs := []func(){func() { out.IndexIDs(t.dicts.seed) }}
+	for c, k := range t.kinds {
+		if c == t.createdCol || k == Derived {
+			continue
+		}
+		jobs = append(jobs, func() { out.Cols[c] = mergeColumn(segs, refs, c, k, out.Created) })
+	}
+	Parallel(jobs)
 	if t.createdCol >= 0 {
 		out.Cols[t.createdCol].Ints = out.Created
 	}
 	out.Seal()
-	out.IndexIDs(t.dicts.seed)
 	return out
+}
+
+// rowRef is a row of one of the segments being merged.
+type rowRef struct{ s, r int32 }
+
+// mergeRuns returns the live rows of segs in creation order (ties by ID).
+func mergeRuns(segs []*Segment, dead []*tombs) []rowRef {
+	total := 0
+	for _, s := range segs {
+		total += s.N
+	}
+	refs := make([]rowRef, 0, total)
+	pos := make([]int, len(segs))
+	next := func(si int) {
+		for pos[si] < segs[si].N && dead[si].has(pos[si]) {
+			pos[si]++
+		}
+	}
+	for si := range segs {
+		next(si)
+	}
+	for {
+		best := -1
+		for si, s := range segs {
+			if pos[si] < s.N && (best < 0 || RowLess(s, pos[si], segs[best], pos[best])) {
+				best = si
+			}
+		}
+		if best < 0 {
+			return refs
+		}
+		// Take best's rows while they come before every other head: the
+		// whole segment when the others start later.
+		s := segs[best]
+		for {
+			refs = append(refs, rowRef{int32(best), int32(pos[best])})
+			pos[best]++
+			next(best)
+			if pos[best] == s.N || !headsAfter(segs, pos, best) {
+				break
+			}
+		}
+	}
+}
+
+// headsAfter reports whether the next row of segs[best] comes before the
+// next row of every other segment.
+func headsAfter(segs []*Segment, pos []int, best int) bool {
+	for si, s := range segs {
+		if si != best && pos[si] < s.N && RowLess(s, pos[si], segs[best], pos[best]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeColumn returns column c (of kind k) of the rows refs of segs;
+// created are their creation times, in that order.
+func mergeColumn(segs []*Segment, refs []rowRef, c int, k Kind, created []int64) Column {
+	n := len(refs)
+	switch k {
+	case Strings, Bools:
+		b := NewCodeBuilder(n)
+		for i, rf := range refs {
+			b.Set(i, segs[rf.s].Cols[c].Codes.At(int(rf.r)))
+		}
+		return Column{Codes: b.Codes()}
+	case Ints:
+		vals := make([]int64, n)
+		for i, rf := range refs {
+			vals[i] = segs[rf.s].Int(c, int(rf.r))
+		}
+		return Times(vals, created)
+	}
+	vals := make([]float64, n)
+	for i, rf := range refs {
+		vals[i] = segs[rf.s].Cols[c].Number(int(rf.r))
+	}
+	return Numbers(vals)
 }
 
 // Rows yields the segment and row of every live row, in creation order
