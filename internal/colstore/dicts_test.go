@@ -105,7 +105,8 @@ func TestFindEveryIDDespiteSharedHashBits(t *testing.T) {
 }
 
 // CodeAll gives each value the code Code gives it, one at a time, whether
-// it was in the dictionary before, came earlier in the batch, or is new;
+// it was in the dictionary before, came earlier in the batch (new to the
+// dictionary or not), or is new;
 // "" is 0; and the index finds every value afterwards.
 func TestCodeAllAgreesWithCode(t *testing.T) {
 	tab := New([]Kind{Strings, Ints}, 1)
@@ -120,6 +121,8 @@ func TestCodeAllAgreesWithCode(t *testing.T) {
 					vals[i] = ""
 				case 1:
 					vals[i] = fmt.Sprintf("old%d", i%500) // in earlier batches, or repeated
+				case 2:
+					vals[i] = fmt.Sprintf("b%d-twice%d", batch, i%(n/20)) // new, and repeated in the batch
 				default:
 					vals[i] = fmt.Sprintf("b%d-%d", batch, i)
 				}

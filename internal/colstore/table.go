@@ -430,9 +430,10 @@ func (t *Table) Present(n int, id func(i int) string) []int {
 			found = append(found, nil)
 			jobs = append(jobs, func() {
 				for j := part[0]; j < part[1]; j++ {
-					want := id(int(order[j]))
 					for r := range seg.ids.rows(sorted[j]) {
-						if seg.IDs.At(r) == want && !t.IsDead(si, r) {
+						// The ID is read only for a row whose hash bits
+						// agree: reading each would be a cache miss.
+						if seg.IDs.At(r) == id(int(order[j])) && !t.IsDead(si, r) {
 							found[k] = append(found[k], int(order[j]))
 							break
 						}
