@@ -245,7 +245,7 @@ func (t *Table) check(cs []Conversation, replace bool) error {
 	}
 	// Duplicates within the batch: each valid position after the first
 	// with its ID names that first.
-	var order []int32
+	order := make([]int32, 0, len(cs))
 	for i := range cs {
 		if valid[i] {
 			order = append(order, int32(i))
@@ -306,12 +306,16 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation) *colstore.Segment {
 	}
 	// Conversations usually arrive in creation order (an export, a log):
 	// checking costs one pass, sorting n log n comparisons.
-	if !slices.IsSortedFunc(order, byCreation) {
+	sorted := slices.IsSortedFunc(order, byCreation)
+	if !sorted {
 		slices.SortFunc(order, byCreation)
 	}
 	s := t.schema
 	seg := colstore.NewSegment(n, len(s.props))
-	seg.Created = make([]int64, n)
+	seg.Created = created // in order already, or copied in order below
+	if !sorted {
+		seg.Created = make([]int64, n)
+	}
 	idBytes := 0
 	for i := range cs {
 		idBytes += len(cs[i].ID)
@@ -319,7 +323,7 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation) *colstore.Segment {
 	ids := colstore.NewStrs(n, idBytes)
 	for r, i := range order {
 		ids.Add(cs[i].ID)
-		seg.Created[r] = created[i]
+		seg.Created[r] = created[i] // a no-op when sorted
 	}
 	seg.IDs = ids
 	// Columns are independent (each has its own dictionary), so they are
@@ -370,6 +374,17 @@ type columnEncoder struct {
 	cost int // relative work per row, to share columns between workers
 }
 
+// repeatsIn reports whether the values get reads from the first rows of
+// cs (in order) repeat, as [colstore.Repeats] decides: subjects written
+// from a few templates do, where a field's values usually do not.
+func repeatsIn(cs []Conversation, order []int32, get func(*Conversation) string) bool {
+	sample := make([]string, min(len(order), 4096))
+	for r, i := range order[:len(sample)] {
+		sample[r] = get(&cs[i])
+	}
+	return colstore.Repeats(sample)
+}
+
 // shareColumns deals encs into at most k groups of about equal cost, the
 // costliest first, each to the group with the least so far.
 func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
@@ -400,22 +415,13 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 	f := storedField(p)
 	switch p.Kind {
 	case KindString, KindEnum:
-		codes := colstore.NewCodeBuilder(n)
 		get := stringField(p)
-		if f != nil && !f.Repeats && get != nil {
+		if f != nil && !f.Repeats && get != nil && !repeatsIn(cs, order, get) {
 			// Nearly one value a row (a contact ID): coded in the index's
-			// order, not the rows', once all are in.
+			// order, not the rows', once all are in. Coding a million
+			// distinct values costs about what ten columns of repeating
+			// ones do.
 			vals := make([]string, n)
-			cost := 2
-			sample := make([]string, min(n, 4096))
-			for r, i := range order[:len(sample)] {
-				sample[r] = get(&cs[i])
-			}
-			if !colstore.Repeats(sample) {
-				// Coding a million distinct values costs about what ten
-				// columns of repeating ones do.
-				cost = 12
-			}
 			return columnEncoder{
 				rows: func(lo, hi int) {
 					for r, i := range order[lo:hi] {
@@ -425,14 +431,12 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 				done: func() {
 					ks := make([]uint32, n)
 					d.CodeAll(c, vals, ks)
-					for r, k := range ks {
-						codes.Set(r, k)
-					}
-					col.Codes = codes.Codes()
+					col.Codes = colstore.Narrow(ks)
 				},
-				cost: cost,
+				cost: 12,
 			}
 		}
+		codes := colstore.NewCodeBuilder(n)
 		done := func() { col.Codes = codes.Codes() }
 		if get != nil {
 			return columnEncoder{rows: func(lo, hi int) {
