@@ -111,6 +111,93 @@ func (s *Segment) IntsAt(c, base, n int, buf *[ChunkRows]int64) []int64 {
 	return out
 }
 
+// TimeBuilder builds a time column row by row, in increasing row order,
+// as [Times] stores it from all its values: offsets in the first unit
+// every value so far fits, moving to the next unit or to the int64s
+// themselves when one does not. It holds four bytes a row where the
+// values would take eight.
+type TimeBuilder struct {
+	created []int64
+	unit    int // index in offUnits; len(offUnits) once the values are kept as they are
+	offs    []uint32
+	ints    []int64
+}
+
+// NewTimeBuilder returns a builder for rows created at created.
+func NewTimeBuilder(created []int64) *TimeBuilder {
+	return &TimeBuilder{created: created, offs: make([]uint32, len(created))}
+}
+
+// Set sets row r, the row after the last one set, to v (Null: unknown).
+func (b *TimeBuilder) Set(r int, v int64) {
+	if b.ints != nil {
+		b.ints[r] = v
+		return
+	}
+	if v == Null {
+		b.offs[r] = 0
+		return
+	}
+	for b.unit < len(offUnits) {
+		if o, ok := offset(v-b.created[r], offUnits[b.unit]); ok {
+			b.offs[r] = o
+			return
+		}
+		b.coarsen(r)
+	}
+	b.ints[r] = v
+}
+
+// offset is d (≥ 0) in units, plus one, when it is a whole number of them
+// that fits a slot.
+func offset(d, unit int64) (uint32, bool) {
+	if d < 0 || d%unit != 0 || d/unit > math.MaxUint32-1 {
+		return 0, false
+	}
+	return uint32(d/unit) + 1, true
+}
+
+// coarsen moves the rows before r to the next unit, or to int64s past the
+// last unit or when one of them does not fit it.
+func (b *TimeBuilder) coarsen(r int) {
+	from := offUnits[b.unit]
+	b.unit++
+	if b.unit < len(offUnits) {
+		to := offUnits[b.unit]
+		moved := make([]uint32, r)
+		ok := true
+		for i, o := range b.offs[:r] {
+			if o == 0 {
+				continue
+			}
+			if moved[i], ok = offset(int64(o-1)*from, to); !ok {
+				break
+			}
+		}
+		if ok {
+			copy(b.offs, moved)
+			return
+		}
+		b.unit = len(offUnits)
+	}
+	b.ints = make([]int64, len(b.offs))
+	for i, o := range b.offs[:r] {
+		b.ints[i] = Null
+		if o != 0 {
+			b.ints[i] = b.created[i] + int64(o-1)*from
+		}
+	}
+	b.offs = nil
+}
+
+// Column returns the column; every row must have been set.
+func (b *TimeBuilder) Column() Column {
+	if b.ints != nil {
+		return Column{Ints: b.ints}
+	}
+	return Column{Offs: b.offs, Unit: offUnits[b.unit]}
+}
+
 // Numbers stores a number column, as codes when its values allow (see
 // [Column]), else as the float64s themselves.
 func Numbers(vals []float64) Column {
@@ -125,6 +212,51 @@ func Numbers(vals []float64) Column {
 		}
 	}
 	return Column{Codes: Narrow(codes)}
+}
+
+// NumberBuilder builds a number column row by row, in increasing row
+// order, as [Numbers] stores it from all its values: codes at the
+// narrowest width so far, moving to float64s when a value is not a whole
+// number that fits a code.
+type NumberBuilder struct {
+	codes  *CodeBuilder
+	floats []float64
+}
+
+// NewNumberBuilder returns a builder of n rows.
+func NewNumberBuilder(n int) *NumberBuilder {
+	return &NumberBuilder{codes: NewCodeBuilder(n)}
+}
+
+// Set sets row r, the row after the last one set, to v (NaN: unknown).
+func (b *NumberBuilder) Set(r int, v float64) {
+	switch {
+	case b.floats != nil:
+		b.floats[r] = v
+	case math.IsNaN(v):
+		b.codes.Set(r, 0)
+	case v >= 0 && v <= math.MaxUint32-1 && v == math.Trunc(v):
+		b.codes.Set(r, uint32(v)+1)
+	default:
+		codes := b.codes.Codes()
+		b.floats = make([]float64, codes.len())
+		for i := range r {
+			b.floats[i] = math.NaN()
+			if k := codes.At(i); k != 0 {
+				b.floats[i] = float64(k - 1)
+			}
+		}
+		b.floats[r] = v
+		b.codes = nil
+	}
+}
+
+// Column returns the column; every row must have been set.
+func (b *NumberBuilder) Column() Column {
+	if b.floats != nil {
+		return Column{Floats: b.floats}
+	}
+	return Column{Codes: b.codes.Codes()}
 }
 
 // Number returns row r of a number column; NaN when unknown.
