@@ -145,10 +145,26 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 		}
 	}
 	colstore.Parallel(jobs)
-	if slices.Contains(bad, true) || repeatsAnID(ids, n) {
+	if slices.Contains(bad, true) {
 		return nil, tables.ErrNotClean
 	}
-	if base != nil && len(base.cols.Present(n, ids.At)) > 0 {
+	t := base
+	if t == nil {
+		kinds := make([]colstore.Kind, len(s.props))
+		for i, p := range s.props {
+			kinds[i] = storage(p)
+		}
+		t = newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
+	}
+	// The IDs are hashed once: for repeats within the batch, for those of
+	// rows already in the table and for the new segment's index.
+	keys := t.cols.HashIDs(n, ids.At)
+	for i, f := range keys.FirstOfEach(ids.At) {
+		if int(f) != i {
+			return nil, tables.ErrNotClean
+		}
+	}
+	if len(t.cols.PresentKeys(keys, ids.At)) > 0 {
 		return nil, tables.ErrNotClean
 	}
 
@@ -168,37 +184,19 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 	if !inOrder {
 		slices.SortFunc(order, byCreation)
 	}
-	t := base
-	if t == nil {
-		kinds := make([]colstore.Kind, len(s.props))
-		for i, p := range s.props {
-			kinds[i] = storage(p)
-		}
-		t = newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
-	}
 	cols := t.cols.Change(nil, func(d *colstore.Dicts) *colstore.Segment {
 		if n == 0 {
 			return nil
 		}
-		return encodeColumns(s, d, fs, fill, ids, created, order, inOrder)
+		return encodeColumns(s, d, fs, fill, ids, keys, created, order, inOrder)
 	})
 	return newTable(s, cols), nil
 }
 
-// repeatsAnID reports whether two rows have one ID.
-func repeatsAnID(ids *tables.Strings, n int) bool {
-	for i, f := range colstore.FirstOfEach(n, ids.At) {
-		if int(f) != i {
-			return true
-		}
-	}
-	return false
-}
-
 // encodeColumns is Table.encode over columns: rows in order, the columns
-// encoded in parallel alongside the ID index. When inOrder (order is the
+// encoded in parallel alongside the ID index (from keys, the IDs hashed). When inOrder (order is the
 // input's), the segment keeps the input's time slices.
-func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, created []int64, order []int32, inOrder bool) *colstore.Segment {
+func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, keys colstore.IDKeys, created []int64, order []int32, inOrder bool) *colstore.Segment {
 	n := len(order)
 	seg := colstore.NewSegment(n, len(s.props))
 	seg.Created = created
@@ -215,7 +213,16 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 		seg.Created[r] = created[i] // a no-op when inOrder
 	}
 	seg.IDs = b
-	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
+	jobs := []func(){func() {
+		var rowOf []int32
+		if !inOrder {
+			rowOf = make([]int32, n)
+			for r, i := range order {
+				rowOf[i] = int32(r)
+			}
+		}
+		seg.IndexIDKeys(keys, rowOf)
+	}}
 	for _, cf := range fs {
 		if cf.p.Name == "ID" || cf.p.Name == "CreatedAt" {
 			continue

@@ -147,7 +147,8 @@ func (t *Table) Apply(upserts []Conversation, deletes []string) (*Table, error) 
 }
 
 func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table, error) {
-	if err := t.check(cs, replace); err != nil {
+	keys, err := t.check(cs, replace)
+	if err != nil {
 		return nil, err
 	}
 	var kill []string
@@ -172,7 +173,7 @@ func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table
 		if len(cs) == 0 {
 			return nil
 		}
-		return t.encode(d, cs)
+		return t.encode(d, cs, keys)
 	})
 	return newTable(t.schema, cols), nil
 }
@@ -214,7 +215,9 @@ func lastOfEachID(cs []Conversation) []Conversation {
 
 // check validates a batch: each conversation against the schema, and its
 // IDs, which must be new to the table and to the batch unless replace.
-func (t *Table) check(cs []Conversation, replace bool) error {
+// Unless replace, it returns the batch's IDs hashed for its segment's
+// index when all are valid and there are enough of them to be worth it.
+func (t *Table) check(cs []Conversation, replace bool) (colstore.IDKeys, error) {
 	valid := make([]bool, len(cs))
 	// Conversations are validated in parallel, in runs of rows whose
 	// errors are then joined in row order.
@@ -240,31 +243,47 @@ func (t *Table) check(cs []Conversation, replace bool) error {
 	for _, e := range runErrs {
 		errs = append(errs, e...)
 	}
+	var keys colstore.IDKeys
 	if replace {
-		return joinValidation(errs)
+		return keys, joinValidation(errs)
 	}
-	// Duplicates within the batch: each valid position after the first
-	// with its ID names that first.
-	order := make([]int32, 0, len(cs))
-	for i := range cs {
-		if valid[i] {
-			order = append(order, int32(i))
+	id := func(i int) string { return cs[i].ID }
+	if len(errs) > 0 || len(cs) < 4096 {
+		// Duplicates among the valid conversations: each valid position
+		// after the first with its ID names that first.
+		order := make([]int32, 0, len(cs))
+		for i := range cs {
+			if valid[i] {
+				order = append(order, int32(i))
+			}
+		}
+		for k, f := range colstore.FirstOfEach(len(order), func(k int) string { return cs[order[k]].ID }) {
+			if int(f) != k {
+				i, first := order[k], order[f]
+				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
+			}
+		}
+		for _, i := range t.cols.Present(len(cs), id) {
+			if valid[i] {
+				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
+			}
+		}
+		return keys, joinValidation(errs)
+	}
+	// Every conversation of a large batch is valid: its IDs are hashed
+	// once, for the duplicates within the batch, those of rows already in
+	// the table (through each segment's index of ID hashes) and the new
+	// segment's index.
+	keys = t.cols.HashIDs(len(cs), id)
+	for i, f := range keys.FirstOfEach(id) {
+		if int(f) != i {
+			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
 		}
 	}
-	for k, f := range colstore.FirstOfEach(len(order), func(k int) string { return cs[order[k]].ID }) {
-		if int(f) != k {
-			i, first := order[k], order[f]
-			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
-		}
+	for _, i := range t.cols.PresentKeys(keys, id) {
+		errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
 	}
-	// Duplicates of rows already in the table, through each segment's
-	// index of ID hashes.
-	for _, i := range t.cols.Present(len(cs), func(i int) string { return cs[i].ID }) {
-		if valid[i] {
-			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
-		}
-	}
-	return joinValidation(errs)
+	return keys, joinValidation(errs)
 }
 
 // joinValidation joins a batch's errors in batch order, the first 20 of
@@ -289,8 +308,9 @@ func errIndex(err error) int {
 }
 
 // encode turns cs into a segment sorted by creation time, with the
-// dictionaries locked for it.
-func (t *Table) encode(d *colstore.Dicts, cs []Conversation) *colstore.Segment {
+// dictionaries locked for it; keys are cs's IDs hashed by check, if it
+// did.
+func (t *Table) encode(d *colstore.Dicts, cs []Conversation, keys colstore.IDKeys) *colstore.Segment {
 	n := len(cs)
 	created := make([]int64, n)
 	order := make([]int32, n)
@@ -340,7 +360,20 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation) *colstore.Segment {
 		}
 		encs = append(encs, newColumnEncoder(d, seg, c, p, cs, order))
 	}
-	jobs := []func(){func() { seg.IndexIDs(d.Seed()) }}
+	jobs := []func(){func() {
+		switch {
+		case keys.Len() != n:
+			seg.IndexIDs(d.Seed())
+		case sorted:
+			seg.IndexIDKeys(keys, nil)
+		default:
+			rowOf := make([]int32, n)
+			for r, i := range order {
+				rowOf[i] = int32(r)
+			}
+			seg.IndexIDKeys(keys, rowOf)
+		}
+	}}
 	for _, group := range shareColumns(encs, runtime.GOMAXPROCS(0)) {
 		jobs = append(jobs, func() {
 			for lo := 0; lo < n; lo += encodeBlock {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -244,4 +245,41 @@ func TestTableReadsBackEveryKind(t *testing.T) {
 		n++
 	}
 	require.Equal(t, len(cs), n)
+}
+
+// A batch large enough to hash its IDs once names the same duplicates as a
+// small one, within the batch and against the table, keeps nothing when it
+// has any, and otherwise leaves every ID findable, whatever order its
+// conversations came in.
+func TestLargeBatchIDs(t *testing.T) {
+	base := conformance.Generate(6000, 21)
+	tab, err := convreport.NewTable(conformance.Schema(), base)
+	require.NoError(t, err)
+	batch := conformance.Generate(9000, 22)
+	for i := range batch {
+		batch[i].ID = fmt.Sprintf("new-%05d", i)
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
+
+	bad := slices.Clone(batch)
+	bad[7000].ID = bad[12].ID    // repeats an earlier one of the batch
+	bad[8000].ID = base[4321].ID // already in the table
+	_, err = tab.Append(bad)
+	require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #12`, bad[12].ID)+"\n"+
+		fmt.Sprintf(`convreport: conversation %q: id: already in the table`, base[4321].ID))
+
+	grown, err := tab.Append(batch)
+	require.NoError(t, err)
+	require.Equal(t, len(base)+len(batch), grown.Len())
+	// Every ID of both is there once: appending any of them again fails.
+	for _, cs := range [][]convreport.Conversation{base, batch} {
+		for i := 0; i < len(cs); i += 97 {
+			_, err := grown.Append(cs[i : i+1])
+			require.ErrorContains(t, err, "already in the table", cs[i].ID)
+		}
+	}
+	// And a large batch that repeats them all is refused for each.
+	_, err = grown.Append(batch)
+	require.ErrorContains(t, err, "and 8980 more invalid conversations")
 }

@@ -143,6 +143,18 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameSource(t, want, got)
+			// Each segment's ID index finds its rows: upserting
+			// conversations already there replaces them.
+			var again []convreport.Conversation
+			for i := 0; i < len(c.cs); i += 37 {
+				again = append(again, c.cs[i])
+			}
+			if err := src.Upsert(again...); err != nil {
+				t.Fatal(err)
+			}
+			if src.Len() != len(c.cs) {
+				t.Fatalf("upserting %d conversations already loaded left %d, want %d", len(again), src.Len(), len(c.cs))
+			}
 		})
 	}
 }

@@ -46,6 +46,13 @@ func FirstOfEach(n int, key func(i int) string) []int32 {
 		hs[i] = uint32(maphash.String(seed, key(i)))
 	}
 	sorted, at := SortedByKey(hs)
+	return firstOfEach(sorted, at, key)
+}
+
+// firstOfEach is FirstOfEach over hashes already sorted, at[k] the
+// position of sorted[k].
+func firstOfEach(sorted []uint32, at []int32, key func(i int) string) []int32 {
+	n := len(sorted)
 	firsts := make([]int32, n)
 	for lo := 0; lo < n; {
 		hi := lo + 1

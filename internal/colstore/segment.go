@@ -343,11 +343,30 @@ type idIndex struct {
 	rowBits uint
 }
 
+// IndexIDKeys builds the segment's index of IDs from keys, the hashed IDs
+// of the batch it was made of ([Table.HashIDs]): row rowOf[i] holds the
+// batch's ID i, or row i when rowOf is nil (the batch was in order).
+func (s *Segment) IndexIDKeys(keys IDKeys, rowOf []int32) {
+	rows := keys.at
+	if rowOf != nil {
+		rows = make([]int32, len(keys.at))
+		for k, i := range keys.at {
+			rows[k] = rowOf[i]
+		}
+	}
+	s.ids = sortedIDIndex(keys.sorted, rows)
+}
+
 // newIDIndex indexes rows by their hashes hs, which it takes over.
 func newIDIndex(hs []uint32) idIndex {
-	n := len(hs)
+	return sortedIDIndex(SortedByKey(hs))
+}
+
+// sortedIDIndex indexes rows[k] under hash sorted[k], the hashes in
+// ascending order, so that they fill the slots from one end.
+func sortedIDIndex(sorted []uint32, rows []int32) idIndex {
+	n := len(sorted)
 	x := idIndex{slots: make([]uint32, n+n/4+1), rowBits: uint(mbits.Len32(uint32(n)))}
-	sorted, rows := SortedByKey(hs)
 	for k, h := range sorted {
 		x.put(h, uint32(rows[k])+1)
 	}

@@ -397,12 +397,37 @@ func (t *Table) Find(id string) (si, r int, ok bool) {
 	return 0, 0, false
 }
 
+// IDKeys are the IDs of a batch hashed as the table's segment indexes hash
+// them, in ascending order of hash, each with its position in the batch.
+// Made once ([Table.HashIDs]), they find the batch's repeated IDs
+// ([IDKeys.FirstOfEach]) and the IDs the table already holds
+// ([Table.PresentKeys]), and index the batch's segment
+// ([Segment.IndexIDKeys]): three passes over the IDs become one.
+type IDKeys struct {
+	sorted []uint32
+	at     []int32
+}
+
+// Len is the number of IDs hashed.
+func (k IDKeys) Len() int { return len(k.at) }
+
+// HashIDs hashes id(0) … id(n-1), on both cores, and sorts them.
+func (t *Table) HashIDs(n int, id func(i int) string) IDKeys {
+	hs := make([]uint32, n)
+	Parallel([]func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }})
+	sorted, at := SortedByKey(hs)
+	return IDKeys{sorted, at}
+}
+
+// FirstOfEach returns, for each position of the batch, the first position
+// whose ID is the same (itself when none comes before it). IDs are
+// compared only within runs of equal hashes, which keep position order.
+func (k IDKeys) FirstOfEach(id func(i int) string) []int32 {
+	return firstOfEach(k.sorted, k.at, id)
+}
+
 // Present returns, in ascending order, the positions i < n whose ID id(i)
-// a live row holds. It hashes the IDs once and probes each segment's index
-// in hash order, so that the probes walk the index from one end to the
-// other: probed in the IDs' order, each would miss the cache of an index
-// of millions of rows, and a batch of millions would wait on memory for
-// most of its time.
+// a live row holds.
 func (t *Table) Present(n int, id func(i int) string) []int {
 	if len(t.segs) == 0 || n == 0 {
 		return nil
@@ -417,10 +442,17 @@ func (t *Table) Present(n int, id func(i int) string) []int {
 		}
 		return out
 	}
-	hs := make([]uint32, n)
-	halves := []func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }}
-	Parallel(halves)
-	sorted, order := SortedByKey(hs)
+	return t.PresentKeys(t.HashIDs(n, id), id)
+}
+
+// PresentKeys is [Table.Present] over IDs already hashed. It probes each
+// segment's index in hash order, so that the probes walk the index from
+// one end to the other: probed in the IDs' order, each would miss the
+// cache of an index of millions of rows, and a batch of millions would
+// wait on memory for most of its time.
+func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
+	n := len(keys.sorted)
+	sorted, order := keys.sorted, keys.at
 	// A job per segment and half of the hashes, each with its own finds.
 	var jobs []func()
 	var found [][]int
