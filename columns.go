@@ -194,8 +194,9 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 }
 
 // encodeColumns is Table.encode over columns: rows in order, the columns
-// encoded in parallel alongside the ID index (from keys, the IDs hashed). When inOrder (order is the
-// input's), the segment keeps the input's time slices.
+// encoded in parallel alongside the ID index (from keys, the IDs hashed).
+// When inOrder (order is the input's), the segment keeps the input's time
+// slices.
 func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, keys colstore.IDKeys, created []int64, order []int32, inOrder bool) *colstore.Segment {
 	n := len(order)
 	seg := colstore.NewSegment(n, len(s.props))
@@ -214,14 +215,11 @@ func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Co
 	}
 	seg.IDs = b
 	jobs := []func(){func() {
-		var rowOf []int32
-		if !inOrder {
-			rowOf = make([]int32, n)
-			for r, i := range order {
-				rowOf[i] = int32(r)
-			}
+		if inOrder {
+			seg.IndexIDKeys(keys, nil)
+		} else {
+			seg.IndexIDKeys(keys, order)
 		}
-		seg.IndexIDKeys(keys, rowOf)
 	}}
 	for _, cf := range fs {
 		if cf.p.Name == "ID" || cf.p.Name == "CreatedAt" {

@@ -367,11 +367,7 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, keys colstore.IDKey
 		case sorted:
 			seg.IndexIDKeys(keys, nil)
 		default:
-			rowOf := make([]int32, n)
-			for r, i := range order {
-				rowOf[i] = int32(r)
-			}
-			seg.IndexIDKeys(keys, rowOf)
+			seg.IndexIDKeys(keys, order)
 		}
 	}}
 	for _, group := range shareColumns(encs, runtime.GOMAXPROCS(0)) {

@@ -64,17 +64,16 @@ func Times(vals, created []int64) Column {
 }
 
 func offsets(vals, created []int64, unit int64) ([]uint32, bool) {
-	const most = math.MaxUint32 - 1
 	offs := make([]uint32, len(vals))
 	for r, v := range vals {
 		if v == Null {
 			continue
 		}
-		d := v - created[r]
-		if d < 0 || d%unit != 0 || d/unit > most {
+		o, ok := offset(v-created[r], unit)
+		if !ok {
 			return nil, false
 		}
-		offs[r] = uint32(d/unit) + 1
+		offs[r] = o
 	}
 	return offs, true
 }
@@ -344,11 +343,15 @@ type idIndex struct {
 }
 
 // IndexIDKeys builds the segment's index of IDs from keys, the hashed IDs
-// of the batch it was made of ([Table.HashIDs]): row rowOf[i] holds the
-// batch's ID i, or row i when rowOf is nil (the batch was in order).
-func (s *Segment) IndexIDKeys(keys IDKeys, rowOf []int32) {
+// of the batch it was made of ([Table.HashIDs]): row r holds the batch's
+// ID order[r], or ID r when order is nil (the batch was in order).
+func (s *Segment) IndexIDKeys(keys IDKeys, order []int32) {
 	rows := keys.at
-	if rowOf != nil {
+	if order != nil {
+		rowOf := make([]int32, len(order))
+		for r, i := range order {
+			rowOf[i] = int32(r)
+		}
 		rows = make([]int32, len(keys.at))
 		for k, i := range keys.at {
 			rows[k] = rowOf[i]

@@ -533,10 +533,9 @@ var mergedRows = 16 << 20 // a variable, so that a test can reach it
 
 // merge joins segments into one, keeping rows ordered by creation time
 // and leaving out the rows dead marks (dead[i] for segs[i]). Each segment
-// is already in order, so their live rows are merged as runs (taken one
-// after the other where the segments do not overlap in time, the usual
-// case: later changes hold later conversations), then copied a column at
-// a time, the columns in parallel.
+// is already in order, so their live rows are merged as sorted runs, a
+// comparison of the segments' next rows each, then copied a column at a
+// time, the columns in parallel.
 func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	refs := mergeRuns(segs, dead)
 	n := len(refs)
@@ -597,29 +596,10 @@ func mergeRuns(segs []*Segment, dead []*tombs) []rowRef {
 		if best < 0 {
 			return refs
 		}
-		// Take best's rows while they come before every other head: the
-		// whole segment when the others start later.
-		s := segs[best]
-		for {
-			refs = append(refs, rowRef{int32(best), int32(pos[best])})
-			pos[best]++
-			next(best)
-			if pos[best] == s.N || !headsAfter(segs, pos, best) {
-				break
-			}
-		}
+		refs = append(refs, rowRef{int32(best), int32(pos[best])})
+		pos[best]++
+		next(best)
 	}
-}
-
-// headsAfter reports whether the next row of segs[best] comes before the
-// next row of every other segment.
-func headsAfter(segs []*Segment, pos []int, best int) bool {
-	for si, s := range segs {
-		if si != best && pos[si] < s.N && RowLess(s, pos[si], segs[best], pos[best]) {
-			return false
-		}
-	}
-	return true
 }
 
 // mergeColumn returns column c (of kind k) of the rows refs of segs;
@@ -634,17 +614,17 @@ func mergeColumn(segs []*Segment, refs []rowRef, c int, k Kind, created []int64)
 		}
 		return Column{Codes: b.Codes()}
 	case Ints:
-		vals := make([]int64, n)
+		b := NewTimeBuilder(created)
 		for i, rf := range refs {
-			vals[i] = segs[rf.s].Int(c, int(rf.r))
+			b.Set(i, segs[rf.s].Int(c, int(rf.r)))
 		}
-		return Times(vals, created)
+		return b.Column()
 	}
-	vals := make([]float64, n)
+	b := NewNumberBuilder(n)
 	for i, rf := range refs {
-		vals[i] = segs[rf.s].Cols[c].Number(int(rf.r))
+		b.Set(i, segs[rf.s].Cols[c].Number(int(rf.r)))
 	}
-	return Numbers(vals)
+	return b.Column()
 }
 
 // Rows yields the segment and row of every live row, in creation order
