@@ -158,7 +158,6 @@ func (s *syncBuffer) String() string {
 func newBrowser(t *testing.T, bin string) context.Context {
 	t.Helper()
 	ctx, cancelTimeout := context.WithTimeout(context.Background(), browserTimeout)
-	out := &syncBuffer{}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -171,30 +170,37 @@ func newBrowser(t *testing.T, bin string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(viewportW, viewportH),
-		chromedp.CombinedOutput(out),
 		// A loaded CI machine can take longer than the default 20 s to
 		// print the DevTools address.
 		chromedp.WSURLReadTimeout(90*time.Second),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		if t.Failed() {
-			if s := strings.TrimSpace(out.String()); s != "" {
-				t.Logf("browser output:\n%s", s)
+	t.Cleanup(cancelTimeout)
+	var tabCtx context.Context
+	browsertest.Start(t, func() (func(), error) {
+		out := &syncBuffer{}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, append(opts, chromedp.CombinedOutput(out))...)
+		tab, cancelTab := chromedp.NewContext(allocCtx)
+		stop := func() {
+			if t.Failed() {
+				if s := strings.TrimSpace(out.String()); s != "" {
+					t.Logf("browser output:\n%s", s)
+				}
 			}
+			// Close the browser gracefully (bounded), then kill what is
+			// left and wait for the process, so nothing outlives the test.
+			closeCtx, cancelClose := context.WithTimeout(tab, 10*time.Second)
+			_ = chromedp.Cancel(closeCtx)
+			cancelClose()
+			cancelTab()
+			cancelAlloc()
 		}
-		// Close the browser gracefully (bounded), then kill what is left
-		// and wait for the process, so nothing outlives the test.
-		closeCtx, cancelClose := context.WithTimeout(tabCtx, 10*time.Second)
-		_ = chromedp.Cancel(closeCtx)
-		cancelClose()
-		cancelTab()
-		cancelAlloc()
-		cancelTimeout()
+		// Start the browser and open the tab.
+		if err := chromedp.Do(tab); err != nil {
+			return stop, fmt.Errorf("starting %s: %w; browser output: %s", bin, err, strings.TrimSpace(out.String()))
+		}
+		tabCtx = tab
+		return stop, nil
 	})
-	// Start the browser and open the tab.
-	require.NoError(t, chromedp.Do(tabCtx), "starting %s", bin)
 	return tabCtx
 }
 

@@ -41,33 +41,38 @@ func newBrowser(t *testing.T) *browser {
 	// hanging the suite.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 1000),
-		// A loaded CI machine can take longer than the default 20 s to
-		// print the DevTools address.
-		chromedp.WSURLReadTimeout(90*time.Second),
-	)
-	t.Cleanup(cancelAlloc)
-	bctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(cancelTab)
-	// Start the browser on the tab's own context: the first run allocates
-	// it, and ties it to the context it is given, so a step's timeout
-	// would otherwise close it when the step ends.
-	_, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("true"))
-	require.NoError(t, err, "start Chromium")
+	var bctx context.Context
+	browsertest.Start(t, func() (func(), error) {
+		actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+			chromedp.ExecPath(path),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true),
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("hide-scrollbars", true),
+			chromedp.UserDataDir(t.TempDir()),
+			chromedp.WindowSize(1440, 1000),
+			// A loaded CI machine can take longer than the default 20 s to
+			// print the DevTools address.
+			chromedp.WSURLReadTimeout(90*time.Second),
+		)
+		tab, cancelTab := chromedp.NewContext(actx)
+		stop := func() { cancelTab(); cancelAlloc() }
+		// Start the browser on the tab's own context: the first run
+		// allocates it, and ties it to the context it is given, so a step's
+		// timeout would otherwise close it when the step ends.
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool]("true")); err != nil {
+			return stop, err
+		}
+		bctx = tab
+		return stop, nil
+	})
 	t.Logf("screenshots in %s", shots)
 	return &browser{t: t, ctx: bctx, shots: shots}
 }

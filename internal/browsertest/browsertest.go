@@ -11,9 +11,12 @@
 package browsertest
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 )
 
 // Env names the variable that points the tests at a browser.
@@ -42,4 +45,37 @@ func Chromium(t testing.TB) string {
 	}
 	t.Skip(msg)
 	return ""
+}
+
+// StartAttempts is how many times Start tries to start a browser.
+const StartAttempts = 3
+
+// Start calls start until it succeeds, at most StartAttempts times, and
+// fails t with every attempt's error when none did. start launches one
+// browser and returns what stops it, also when it fails; Start stops a
+// failed attempt at once and a good one when t ends.
+//
+// A browser that does not come up is retried because Chromium sometimes
+// crashes while starting on a loaded machine (its crash handler reports
+// "no stack mapping" and the DevTools address never comes); a test is
+// about the page, not about the launch, and a second launch succeeds.
+func Start(t testing.TB, start func() (stop func(), err error)) {
+	t.Helper()
+	var errs []error
+	for attempt := 1; attempt <= StartAttempts; attempt++ {
+		stop, err := start()
+		if err == nil {
+			t.Cleanup(stop)
+			return
+		}
+		if stop != nil {
+			stop()
+		}
+		errs = append(errs, fmt.Errorf("attempt %d: %w", attempt, err))
+		t.Logf("starting the browser, attempt %d of %d: %v", attempt, StartAttempts, err)
+		if attempt < StartAttempts {
+			time.Sleep(time.Duration(attempt) * time.Second)
+		}
+	}
+	t.Fatalf("the browser did not start: %v", errors.Join(errs...))
 }
