@@ -9,20 +9,24 @@ import (
 	"github.com/convreport/convreport/internal/tables"
 )
 
-// A columnar file (Parquet) is decoded column by column into a
-// tables.Columns and built into a Table here, without a Conversation per
-// row: writing each column into a slice of structs touches a row's cache
-// line per value, and most of a load's time went there.
+// A columnar file (Parquet) is decoded column by column and built into a
+// Table here, without a Conversation per row: writing each column into a
+// slice of structs touches a row's cache line per value, and most of a
+// load's time went there. The rows come a chunk at a time (see
+// tables.Batch), each stored at once in its final, narrow form: a load
+// that first decoded a whole batch spent a third of its time faulting in
+// the fresh memory of columns it then threw away.
 func init() {
-	tables.Build = func(s any, base any, in *tables.Columns) (any, error) {
+	tables.Build = func(s any, base any, b *tables.Batch) (any, error) {
 		sc, _ := s.(*Schema)
 		bt, _ := base.(*Table)
-		return tableFromColumns(sc, bt, in)
+		return tableFromBatch(sc, bt, b)
 	}
 }
 
 // columnField is one stored property and the input column that holds
-// it: a built-in field (f) or a custom property (p).
+// it: a built-in field (f) or a custom property (p), and the column's
+// values in the current chunk.
 type columnField struct {
 	f      *Field
 	p      Property
@@ -35,17 +39,31 @@ type columnField struct {
 	bools  []uint8
 }
 
+// bind returns cf with the values of chunk c.
+func (cf columnField) bind(c *tables.Columns) columnField {
+	name := cf.p.Name
+	cf.strs, cf.times, cf.counts, cf.durs, cf.nums, cf.bools = c.Strings[name], c.Times[name], c.Counts[name], c.Durations[name], c.Numbers[name], c.Bools[name]
+	return cf
+}
+
 // sized reports whether every column cf has holds n values.
 func (cf columnField) sized(n int) bool {
 	ok := func(l int, has bool) bool { return !has || l == n }
 	st := cf.strs
 	return ok(len(cf.times), cf.times != nil) && ok(len(cf.counts), cf.counts != nil) && ok(len(cf.durs), cf.durs != nil) &&
 		ok(len(cf.nums), cf.nums != nil) && ok(len(cf.bools), cf.bools != nil) &&
-		(st == nil || (st.Vals != nil && len(st.Vals) == n) || (st.Vals == nil && len(st.Idx) == n && validIdx(st)))
+		(st == nil || stringsSized(st, n))
 }
 
-// validIdx reports whether every index of st is within its dictionary.
-func validIdx(st *tables.Strings) bool {
+// stringsSized reports whether st holds n values, each index within its
+// dictionary.
+func stringsSized(st *tables.Strings, n int) bool {
+	if st.Vals != nil {
+		return len(st.Vals) == n
+	}
+	if len(st.Idx) != n {
+		return false
+	}
 	for _, k := range st.Idx {
 		if int(k) > len(st.Dict) {
 			return false
@@ -77,75 +95,21 @@ func (cf columnField) customValid() bool {
 	return true
 }
 
-// tableFromColumns validates in's rows as Conversation.Validate does and
-// returns them as a Table: a new one, or base with them appended. Any
-// invalid row, and an ID repeated in the batch or found in base, is
-// tables.ErrNotClean: the row-wise path names each problem (and may skip
-// the rows) as every reader does.
-func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error) {
+// tableFromBatch validates b's rows as Conversation.Validate does and
+// returns them as a Table: a new one, or base with them appended as a
+// segment. Any invalid row, and an ID repeated in the batch or found in
+// base, is tables.ErrNotClean: the row-wise path names each problem (and
+// may skip the rows) as every reader does.
+func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 	if base != nil {
 		s = base.schema
 	}
 	if s == nil {
 		s = DefaultSchema()
 	}
-	n := in.N
-	var fs []columnField
-	for _, p := range s.props {
-		if p.Derived {
-			continue
-		}
-		cf := columnField{f: storedField(p), p: p, col: s.index[p.Name], strs: in.Strings[p.Name], times: in.Times[p.Name],
-			counts: in.Counts[p.Name], durs: in.Durations[p.Name], nums: in.Numbers[p.Name], bools: in.Bools[p.Name]}
-		if !cf.sized(n) || (cf.f == nil && !cf.customValid()) {
-			return nil, tables.ErrNotClean
-		}
-		fs = append(fs, cf)
-	}
-	ids, created := in.Strings["ID"], in.Times["CreatedAt"]
-	if ids == nil || created == nil {
-		return nil, tables.ErrNotClean
-	}
-	// fill sets the built-in fields of row i; custom properties are
-	// checked column by column above.
-	fill := func(cv *Conversation, i int) {
-		*cv = Conversation{}
-		for _, cf := range fs {
-			switch {
-			case cf.f == nil:
-			case cf.strs != nil && cf.f.str != nil:
-				*cf.f.str(cv) = cf.strs.At(i)
-			case cf.times != nil && cf.f.time != nil:
-				if v := cf.times[i]; v != tables.Unknown {
-					*cf.f.time(cv) = unixTime(v)
-				}
-			case cf.counts != nil && cf.f.count != nil:
-				if v := cf.counts[i]; v != tables.Unknown {
-					*cf.f.count(cv) = int(v)
-				}
-			}
-		}
-	}
-
-	// Every row, through the one scratch Conversation of its worker: the
-	// rules are Validate's own.
-	const run = 16 << 10
-	bad := make([]bool, (n+run-1)/run)
-	jobs := make([]func(), len(bad))
-	for k := range jobs {
-		jobs[k] = func() {
-			var cv Conversation
-			for i := k * run; i < min(n, (k+1)*run); i++ {
-				fill(&cv, i)
-				if s.Validate(&cv) != nil {
-					bad[k] = true
-					return
-				}
-			}
-		}
-	}
-	colstore.Parallel(jobs)
-	if slices.Contains(bad, true) {
+	n := b.N
+	ids, created := b.IDs, b.Created
+	if ids == nil || created == nil || len(created) != n || !stringsSized(ids, n) {
 		return nil, tables.ErrNotClean
 	}
 	t := base
@@ -167,7 +131,6 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 	if len(t.cols.PresentKeys(keys, ids.At)) > 0 {
 		return nil, tables.ErrNotClean
 	}
-
 	order := make([]int32, n)
 	for i := range order {
 		order[i] = int32(i)
@@ -179,192 +142,308 @@ func tableFromColumns(s *Schema, base *Table, in *tables.Columns) (*Table, error
 		return cmp.Compare(ids.At(int(a)), ids.At(int(b)))
 	}
 	// Input in creation order (an export, a file written from a source)
-	// keeps its time columns: the rows need no copy in another order.
-	inOrder := slices.IsSortedFunc(order, byCreation)
-	if !inOrder {
+	// is stored as it comes: its creation times are the segment's.
+	var rank []int32 // each input row's row in the segment, when not in order
+	if !slices.IsSortedFunc(order, byCreation) {
 		slices.SortFunc(order, byCreation)
+		rank = make([]int32, n)
+		for r, i := range order {
+			rank[i] = int32(r)
+		}
+	} else {
+		order = nil
 	}
+	var err error
 	cols := t.cols.Change(nil, func(d *colstore.Dicts) *colstore.Segment {
 		if n == 0 {
 			return nil
 		}
-		return encodeColumns(s, d, fs, fill, ids, keys, created, order, inOrder)
+		var seg *colstore.Segment
+		seg, err = buildSegment(s, d, b, keys, order, rank)
+		return seg
 	})
+	if err != nil {
+		return nil, err
+	}
 	return newTable(s, cols), nil
 }
 
-// encodeColumns is Table.encode over columns: rows in order, the columns
-// encoded in parallel alongside the ID index (from keys, the IDs hashed).
-// When inOrder (order is the input's), the segment keeps the input's time
-// slices.
-func encodeColumns(s *Schema, d *colstore.Dicts, fs []columnField, fill func(*Conversation, int), ids *tables.Strings, keys colstore.IDKeys, created []int64, order []int32, inOrder bool) *colstore.Segment {
-	n := len(order)
+// buildSegment stores b's rows as a segment, in creation order: order
+// lists the input rows in it and rank is its inverse (both nil when the
+// input is in order). Each chunk is checked row by row and stored column
+// by column, the columns in parallel; the ID index is built beside them.
+func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.IDKeys, order, rank []int32) (*colstore.Segment, error) {
+	n := b.N
+	ids, created := b.IDs, b.Created
 	seg := colstore.NewSegment(n, len(s.props))
 	seg.Created = created
-	if !inOrder {
+	if order != nil {
 		seg.Created = make([]int64, n)
 	}
 	idBytes := 0
 	for i := range n {
 		idBytes += len(ids.At(i))
 	}
-	b := colstore.NewStrs(n, idBytes)
-	for r, i := range order {
-		b.Add(ids.At(int(i)))
-		seg.Created[r] = created[i] // a no-op when inOrder
-	}
-	seg.IDs = b
-	jobs := []func(){func() {
-		if inOrder {
-			seg.IndexIDKeys(keys, nil)
-		} else {
-			seg.IndexIDKeys(keys, order)
+	strs := colstore.NewStrs(n, idBytes)
+	for r := range n {
+		i := r
+		if order != nil {
+			i = int(order[r])
 		}
-	}}
-	for _, cf := range fs {
-		if cf.p.Name == "ID" || cf.p.Name == "CreatedAt" {
+		strs.Add(ids.At(i))
+		seg.Created[r] = created[i] // a no-op in order
+	}
+	seg.IDs = strs
+	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		seg.IndexIDKeys(keys, order)
+	}()
+	defer func() { <-indexed }()
+
+	var sinks []*columnSink
+	for _, p := range s.props {
+		if p.Derived || p.Name == "ID" || p.Name == "CreatedAt" {
 			continue
 		}
-		jobs = append(jobs, func() { encodeInputColumn(d, seg, cf, fill, order, inOrder) })
+		sinks = append(sinks, newColumnSink(columnField{f: storedField(p), p: p, col: s.index[p.Name]}, seg, rank))
 	}
-	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created
-	colstore.Parallel(jobs)
+	at := 0 // the input row the chunk starts at
+	for {
+		c, err := b.Next()
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			break
+		}
+		m := c.N
+		if m < 0 || at+m > n {
+			return nil, tables.ErrNotClean
+		}
+		fs := make([]columnField, len(sinks))
+		for k, sk := range sinks {
+			if fs[k] = sk.cf.bind(c); !fs[k].sized(m) || (fs[k].f == nil && !fs[k].customValid()) {
+				return nil, tables.ErrNotClean
+			}
+		}
+		// fill sets the built-in fields of the chunk's row j; custom
+		// properties are checked column by column above.
+		fill := func(cv *Conversation, j int) {
+			*cv = Conversation{ID: ids.At(at + j)}
+			if v := created[at+j]; v != tables.Unknown {
+				cv.CreatedAt = unixTime(v)
+			}
+			for _, cf := range fs {
+				switch {
+				case cf.f == nil:
+				case cf.strs != nil && cf.f.str != nil:
+					*cf.f.str(cv) = cf.strs.At(j)
+				case cf.times != nil && cf.f.time != nil:
+					if v := cf.times[j]; v != tables.Unknown {
+						*cf.f.time(cv) = unixTime(v)
+					}
+				case cf.counts != nil && cf.f.count != nil:
+					if v := cf.counts[j]; v != tables.Unknown {
+						*cf.f.count(cv) = int(v)
+					}
+				}
+			}
+		}
+		// Each column stored and, beside them, every row through the one
+		// scratch Conversation of its job, by Validate's own rules. The
+		// columns go first: coding a column of near-unique strings (a
+		// contact ID) is the longest job, and must not start last.
+		var jobs []func()
+		for k, sk := range sinks {
+			jobs = append(jobs, func() { sk.store(d, fs[k], fill, at, m) })
+		}
+		const run = 16 << 10
+		bad := make([]bool, (m+run-1)/run)
+		for k := range bad {
+			jobs = append(jobs, func() {
+				var cv Conversation
+				for j := k * run; j < min(m, (k+1)*run); j++ {
+					fill(&cv, j)
+					if s.Validate(&cv) != nil {
+						bad[k] = true
+						return
+					}
+				}
+			})
+		}
+		colstore.Parallel(jobs)
+		if slices.Contains(bad, true) {
+			return nil, tables.ErrNotClean
+		}
+		at += m
+	}
+	if at != n {
+		return nil, tables.ErrNotClean
+	}
+	for _, sk := range sinks {
+		seg.Cols[sk.cf.col] = sk.column()
+	}
+	<-indexed
 	seg.Seal()
-	return seg
+	return seg, nil
 }
 
-// encodeInputColumn stores one input column in seg, in order. A string
-// column given as a dictionary is coded once per distinct value. A field
-// whose reported value differs from the stored one where it is empty (a
-// default channel, a status implied by ClosedAt) is asked of the row.
-func encodeInputColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, fill func(*Conversation, int), order []int32, inOrder bool) {
-	n, c := seg.N, cf.col
-	col := &seg.Cols[c]
-	if cf.f == nil {
-		encodeCustomColumn(d, seg, cf, order, inOrder)
-		return
-	}
+// columnSink builds one column of a segment from the chunks of its input
+// column, each row stored at its rank.
+type columnSink struct {
+	cf    columnField
+	rank  []int32 // nil: in order
+	codes *colstore.CodeBuilder
+	times *colstore.TimeBuilder
+	nums  *colstore.NumberBuilder
+	ints  []int64
+	// global maps an input dictionary's positions (plus one) to codes:
+	// the dictionary grows from chunk to chunk, and so does global.
+	global []uint32
+	ks     []uint32 // the codes of a chunk's values
+}
+
+func newColumnSink(cf columnField, seg *colstore.Segment, rank []int32) *columnSink {
+	sk := &columnSink{cf: cf, rank: rank, global: []uint32{0}}
+	n := seg.N
+	kind := cf.p.Kind
 	switch {
-	case cf.f.str != nil:
-		codes := colstore.NewCodeBuilder(n)
+	case cf.f != nil && cf.f.str != nil, cf.f == nil && (kind == KindString || kind == KindEnum || kind == KindBool):
+		sk.codes = colstore.NewCodeBuilder(n)
+	case cf.f != nil && cf.f.time != nil, cf.f == nil && kind == KindTime:
+		sk.times = colstore.NewTimeBuilder(seg.Created)
+	case cf.f != nil && cf.f.count != nil, cf.f == nil && kind == KindNumber:
+		sk.nums = colstore.NewNumberBuilder(n)
+	case cf.f == nil && kind == KindDuration:
+		sk.ints = make([]int64, n)
+	}
+	return sk
+}
+
+// row returns the segment row of input row i.
+func (sk *columnSink) row(i int) int {
+	if sk.rank == nil {
+		return i
+	}
+	return int(sk.rank[i])
+}
+
+// column returns the built column.
+func (sk *columnSink) column() colstore.Column {
+	switch {
+	case sk.codes != nil:
+		return colstore.Column{Codes: sk.codes.Codes()}
+	case sk.times != nil:
+		return sk.times.Column()
+	case sk.nums != nil:
+		return sk.nums.Column()
+	}
+	return colstore.Column{Ints: sk.ints}
+}
+
+// codeDict extends global to the codes of every value of st's dictionary.
+func (sk *columnSink) codeDict(d *colstore.Dicts, st *tables.Strings) {
+	for _, v := range st.Dict[len(sk.global)-1:] {
+		sk.global = append(sk.global, d.Code(sk.cf.col, v))
+	}
+}
+
+// store stores the m rows of cf, the chunk of input rows from at. A
+// built-in string whose reported value differs from the stored one where
+// it is empty (a default channel, a status implied by ClosedAt) is asked
+// of the row.
+func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conversation, int), at, m int) {
+	c := cf.col
+	switch {
+	case sk.codes != nil && cf.f == nil && cf.p.Kind == KindBool:
+		for j := range m {
+			if cf.bools != nil {
+				sk.codes.Set(sk.row(at+j), uint32(cf.bools[j]))
+			}
+		}
+	case sk.codes != nil:
 		var cv Conversation
-		empty := func(i int32) uint32 {
-			if cf.f.shown == nil {
+		empty := func(j int) uint32 {
+			if cf.f == nil || cf.f.shown == nil {
 				return 0
 			}
-			fill(&cv, int(i))
+			fill(&cv, j)
 			return d.Code(c, cf.f.shown(&cv))
 		}
 		switch st := cf.strs; {
 		case st == nil:
-			for r, i := range order {
-				codes.Set(r, empty(i))
+			for j := range m {
+				if k := empty(j); k != 0 {
+					sk.codes.Set(sk.row(at+j), k)
+				}
 			}
 		case st.Vals != nil:
-			// Values that do not repeat (a contact ID): coded in the
-			// index's order, not the rows'; in input order, as codes do
-			// not depend on it.
-			ks := make([]uint32, n)
-			d.CodeAll(c, st.Vals, ks)
-			for r, i := range order {
-				k := ks[i]
-				if k == 0 {
-					k = empty(i)
+			sk.ks = slices.Grow(sk.ks[:0], m)[:m]
+			if cf.f != nil {
+				// Values that do not repeat (a contact ID): coded in the
+				// index's order, not the rows'.
+				d.CodeAll(c, st.Vals, sk.ks)
+			} else {
+				for j, v := range st.Vals {
+					sk.ks[j] = d.Code(c, v)
 				}
-				codes.Set(r, k)
+			}
+			for j, k := range sk.ks {
+				if k == 0 {
+					k = empty(j)
+				}
+				sk.codes.Set(sk.row(at+j), k)
 			}
 		default:
-			global := make([]uint32, len(st.Dict)+1)
-			for k, v := range st.Dict {
-				global[k+1] = d.Code(c, v)
-			}
-			for r, i := range order {
-				if k := st.Idx[i]; k != 0 {
-					codes.Set(r, global[k])
-				} else {
-					codes.Set(r, empty(i))
+			sk.codeDict(d, st)
+			for j, k := range st.Idx {
+				code := sk.global[k]
+				if k == 0 {
+					code = empty(j)
 				}
+				sk.codes.Set(sk.row(at+j), code)
 			}
 		}
-		col.Codes = codes.Codes()
-	case cf.f.time != nil:
-		*col = colstore.Times(inputTimes(cf.times, n, order, inOrder), seg.Created)
-	case cf.f.count != nil:
+	case sk.times != nil:
+		vals := cf.times
+		for j := range m {
+			v := int64(colstore.Null)
+			if vals != nil {
+				v = vals[j]
+			}
+			sk.times.Set(sk.row(at+j), v)
+		}
+	case sk.nums != nil && cf.f != nil:
 		// A count is always known: a missing one is 0, as in a
 		// Conversation.
-		vals := make([]float64, n)
-		for r, i := range order {
-			if cf.counts != nil && cf.counts[i] != tables.Unknown {
-				vals[r] = float64(cf.counts[i])
+		for j := range m {
+			v := 0.0
+			if cf.counts != nil && cf.counts[j] != tables.Unknown {
+				v = float64(cf.counts[j])
 			}
+			sk.nums.Set(sk.row(at+j), v)
 		}
-		*col = colstore.Numbers(vals)
+	case sk.nums != nil:
+		for j := range m {
+			v := math.NaN()
+			if cf.nums != nil {
+				v = cf.nums[j]
+			}
+			sk.nums.Set(sk.row(at+j), v)
+		}
+	default:
+		for j := range m {
+			v := int64(colstore.Null)
+			if cf.durs != nil {
+				v = cf.durs[j]
+			}
+			sk.ints[sk.row(at+j)] = v
+		}
 	}
 }
 
 // An unknown input time is already the column store's unknown: this does
 // not compile if they differ (one difference would be negative).
 const _ = uint64(tables.Unknown-colstore.Null) + uint64(colstore.Null-tables.Unknown)
-
-// inputTimes returns an input column of times or durations in order,
-// unknown values as colstore.Null (which tables.Unknown is): the input
-// itself when it is in order, else a copy in order.
-func inputTimes(in []int64, n int, order []int32, inOrder bool) []int64 {
-	if in != nil && inOrder {
-		return in
-	}
-	vals := make([]int64, n)
-	for r, i := range order {
-		vals[r] = colstore.Null
-		if in != nil {
-			vals[r] = in[i]
-		}
-	}
-	return vals
-}
-
-// encodeCustomColumn stores a custom property's input column in seg, in
-// order, as encodeColumn stores its values.
-func encodeCustomColumn(d *colstore.Dicts, seg *colstore.Segment, cf columnField, order []int32, inOrder bool) {
-	n, c := seg.N, cf.col
-	col := &seg.Cols[c]
-	switch cf.p.Kind {
-	case KindString, KindEnum:
-		codes := colstore.NewCodeBuilder(n)
-		if st := cf.strs; st != nil && st.Vals != nil {
-			for r, i := range order {
-				codes.Set(r, d.Code(c, st.Vals[i]))
-			}
-		} else if st != nil {
-			global := make([]uint32, len(st.Dict)+1)
-			for k, v := range st.Dict {
-				global[k+1] = d.Code(c, v)
-			}
-			for r, i := range order {
-				codes.Set(r, global[st.Idx[i]])
-			}
-		}
-		col.Codes = codes.Codes()
-	case KindBool:
-		codes := colstore.NewCodeBuilder(n)
-		if cf.bools != nil {
-			for r, i := range order {
-				codes.Set(r, uint32(cf.bools[i]))
-			}
-		}
-		col.Codes = codes.Codes()
-	case KindTime:
-		*col = colstore.Times(inputTimes(cf.times, n, order, inOrder), seg.Created)
-	case KindDuration:
-		col.Ints = inputTimes(cf.durs, n, order, inOrder)
-	case KindNumber:
-		vals := make([]float64, n)
-		for r, i := range order {
-			vals[r] = math.NaN()
-			if cf.nums != nil {
-				vals[r] = cf.nums[i]
-			}
-		}
-		*col = colstore.Numbers(vals)
-	}
-}

@@ -57,15 +57,21 @@ func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*
 	return src, rerr
 }
 
-// batchRows is about how many rows loadColumns decodes at a time: the
-// decoded columns of a batch are held beside the table until it is built,
-// so batches bound what a load holds beyond the source it makes.
-var batchRows int64 = 16 << 20
+// batchRows is about how many rows a segment of the loaded table holds:
+// loadColumns builds a segment from each batch of row groups of about as
+// many rows. chunkRows is about how many rows of a batch it decodes at a
+// time: a chunk's decoded columns are held, and their memory reused, until
+// its rows are stored in the segment, so a load never holds a whole batch
+// decoded.
+var (
+	batchRows int64 = 16 << 20
+	chunkRows int64 = 1 << 20
+)
 
-// loadColumns decodes the file's columns, a batch of row groups at a
-// time, and builds the table from them, each batch a segment of it. It is
-// tables.ErrNotClean when the row-wise path must take over: a value out
-// of range, an invalid row or a repeated ID.
+// loadColumns decodes the file's columns and builds the table from them,
+// a segment a batch of row groups, each batch a chunk of row groups at a
+// time. It is tables.ErrNotClean when the row-wise path must take over: a
+// value out of range, an invalid row or a repeated ID.
 func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, schema *convreport.Schema) (src *memory.Source, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -106,21 +112,35 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 	if err != nil {
 		return nil, err
 	}
+	// The ID and CreatedAt columns are decoded a batch at a time (the rows
+	// are indexed and ordered by them), the others a chunk at a time.
+	var keyCols, chunkCols []column
+	for _, c := range cols {
+		if name, _ := c.kind(); name == "ID" || name == "CreatedAt" {
+			keyCols = append(keyCols, c)
+		} else {
+			chunkCols = append(chunkCols, c)
+		}
+	}
+	chunks := &chunkDecoder{ctx: ctx, opt: opt, cols: chunkCols}
 	var t any
 	for start := 0; start < len(rgs) || t == nil; {
-		end, n := start, int64(0)
-		for end < len(rgs) && (end == start || n+rgs[end].NumRows() <= batchRows) {
-			n += rgs[end].NumRows()
-			end++
-		}
+		end := groupsUpTo(rgs, start, batchRows)
+		n := rowsOf(rgs[start:end])
 		if n > 1<<31-1 {
 			return nil, tables.ErrNotClean
 		}
-		in, err := decodeColumns(ctx, cols, rgs[start:end], int(n), opt)
-		if err != nil {
-			return nil, err
+		// The batch's first chunk decodes while its IDs and creation
+		// times do, and each later one while the one before is stored.
+		chunks.start(rgs[start:end])
+		keys := newColumns(keyCols, int(n))
+		err := decode(ctx, opt, keyCols, newLoaders(len(keyCols)), 0, rgs[start:end], keys)
+		if err == nil {
+			b := &tables.Batch{N: int(n), IDs: keys.Strings["ID"], Created: keys.Times["CreatedAt"], Next: chunks.next}
+			t, err = tables.Build(schema, t, b)
 		}
-		if t, err = tables.Build(schema, t, in); err != nil {
+		chunks.stop()
+		if err != nil {
 			return nil, err
 		}
 		start = end
@@ -128,17 +148,39 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 	return memory.FromTable(t.(*convreport.Table)), nil
 }
 
-// decodeColumns decodes the columns of the row groups rgs, which hold n
-// rows, into a tables.Columns.
-func decodeColumns(ctx context.Context, cols []column, rgs []parquet.RowGroup, n int, opt ingest.Options) (*tables.Columns, error) {
-	fileErr := func(col string, err error) error { return &FileError{File: opt.File, Column: col, Err: err} }
+// groupsUpTo returns the end of the row groups from start that hold at
+// most limit rows together, or the one at start when it alone holds more.
+func groupsUpTo(rgs []parquet.RowGroup, start int, limit int64) int {
+	end, n := start, int64(0)
+	for end < len(rgs) && (end == start || n+rgs[end].NumRows() <= limit) {
+		n += rgs[end].NumRows()
+		end++
+	}
+	return end
+}
+
+// rowsOf returns the rows of rgs.
+func rowsOf(rgs []parquet.RowGroup) int64 {
+	var n int64
+	for _, rg := range rgs {
+		n += rg.NumRows()
+	}
+	return n
+}
+
+// newColumns returns a tables.Columns of n rows for cols.
+func newColumns(cols []column, n int) *tables.Columns {
 	in := &tables.Columns{N: n, Strings: map[string]*tables.Strings{}, Times: map[string][]int64{}, Durations: map[string][]int64{},
 		Counts: map[string][]int64{}, Numbers: map[string][]float64{}, Bools: map[string][]uint8{}}
 	for _, c := range cols {
 		name, kind := c.kind()
 		switch kind {
 		case convreport.KindString, convreport.KindEnum:
-			in.Strings[name] = &tables.Strings{}
+			if c.prop != nil || c.f.dict {
+				in.Strings[name] = &tables.Strings{Idx: make([]uint32, n)}
+			} else {
+				in.Strings[name] = &tables.Strings{Vals: make([]string, n)}
+			}
 		case convreport.KindTime:
 			in.Times[name] = make([]int64, n)
 		case convreport.KindDuration:
@@ -153,35 +195,196 @@ func decodeColumns(ctx context.Context, cols []column, rgs []parquet.RowGroup, n
 			}
 		}
 	}
-	// One task a column, over every row group in order: a dictionary
-	// column builds one dictionary.
-	err := eachTask(ctx, opt.Workers, cols, newColumnLoader, func(d *columnLoader, c column) error {
-		if err := d.safeLoad(c, rgs, in); err != nil {
-			return fileErr(c.name, err)
+	return in
+}
+
+// chunkDecoder decodes the chunks of a batch, one ahead of the one its
+// caller stores: into two sets of columns in turn, whose memory is reused
+// from chunk to chunk. It has a loader a column, whose dictionary of a
+// dictionary-coded column grows over the chunks of a batch.
+type chunkDecoder struct {
+	ctx     context.Context
+	opt     ingest.Options
+	cols    []column
+	loaders []*columnLoader
+	bufs    [2]*tables.Columns
+	side    int                // the set of columns the next chunk decodes into
+	rest    []parquet.RowGroup // the batch's row groups not yet decoded
+	pending chan decoded       // the chunk decoding, nil when none is
+}
+
+// decoded is a chunk decoded, or why it was not.
+type decoded struct {
+	in  *tables.Columns
+	err error
+}
+
+// start starts a batch of the row groups rgs, decoding its first chunk;
+// its dictionaries start empty.
+func (c *chunkDecoder) start(rgs []parquet.RowGroup) {
+	c.loaders = newLoaders(len(c.cols))
+	c.rest = rgs
+	c.prefetch()
+}
+
+// prefetch starts decoding the next chunk of the batch, if any is left.
+func (c *chunkDecoder) prefetch() {
+	c.pending = nil
+	if len(c.rest) == 0 {
+		return
+	}
+	to := groupsUpTo(c.rest, 0, chunkRows)
+	rgs := c.rest[:to]
+	c.rest = c.rest[to:]
+	side := c.side
+	c.side ^= 1
+	in := c.columns(side, int(rowsOf(rgs)))
+	done := make(chan decoded, 1)
+	c.pending = done
+	go func() {
+		err := decode(c.ctx, c.opt, c.cols, c.loaders, side, rgs, in)
+		done <- decoded{in, err}
+	}()
+}
+
+// next is the batch's Next: the chunk decoded last, once it is, while the
+// one after it decodes.
+func (c *chunkDecoder) next() (*tables.Columns, error) {
+	if c.pending == nil {
+		return nil, nil
+	}
+	d := <-c.pending
+	if d.err != nil {
+		c.pending = nil
+		return nil, d.err
+	}
+	c.prefetch()
+	return d.in, nil
+}
+
+// stop waits for the chunk decoding, if one is: the batch ended early.
+func (c *chunkDecoder) stop() {
+	if c.pending != nil {
+		<-c.pending
+		c.pending = nil
+	}
+}
+
+// columns returns set side of the chunk columns resized to n rows: the
+// same memory as that set's last chunk when it has room.
+func (c *chunkDecoder) columns(side, n int) *tables.Columns {
+	in := c.bufs[side]
+	if in == nil || capacity(in) < n {
+		in = newColumns(c.cols, max(n, int(chunkRows)))
+		c.bufs[side] = in
+	}
+	in.N = n
+	for _, st := range in.Strings {
+		if st.Vals != nil {
+			st.Vals = st.Vals[:n]
+		} else {
+			st.Idx = st.Idx[:n]
+		}
+	}
+	for _, m := range []map[string][]int64{in.Times, in.Durations, in.Counts} {
+		for name, v := range m {
+			m[name] = v[:n]
+		}
+	}
+	for name, v := range in.Numbers {
+		in.Numbers[name] = v[:n]
+	}
+	for name, v := range in.Bools {
+		in.Bools[name] = v[:n]
+	}
+	return in
+}
+
+// capacity returns the rows in has room for.
+func capacity(in *tables.Columns) int {
+	for _, st := range in.Strings {
+		return max(cap(st.Vals), cap(st.Idx))
+	}
+	for _, v := range in.Times {
+		return cap(v)
+	}
+	for _, v := range in.Durations {
+		return cap(v)
+	}
+	for _, v := range in.Counts {
+		return cap(v)
+	}
+	for _, v := range in.Numbers {
+		return cap(v)
+	}
+	for _, v := range in.Bools {
+		return cap(v)
+	}
+	return 1<<31 - 1 // no columns
+}
+
+func newLoaders(n int) []*columnLoader {
+	ls := make([]*columnLoader, n)
+	for k := range ls {
+		ls[k] = newColumnLoader()
+	}
+	return ls
+}
+
+// decode decodes the columns cols of the row groups rgs into in, which
+// has their rows, each column by its loader, the columns in parallel. The
+// strings of in are kept in the loaders' blocks of side side, which in's
+// last use no longer reads.
+func decode(ctx context.Context, opt ingest.Options, cols []column, loaders []*columnLoader, side int, rgs []parquet.RowGroup, in *tables.Columns) error {
+	tasks := make([]int, len(cols))
+	for k := range tasks {
+		tasks[k] = k
+	}
+	return eachTask(ctx, opt.Workers, tasks, func() struct{} { return struct{}{} }, func(_ struct{}, k int) error {
+		loaders[k].rewind(side)
+		if err := loaders[k].safeLoad(cols[k], rgs, in); err != nil {
+			return &FileError{File: opt.File, Column: cols[k].name, Err: err}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return in, nil
 }
 
-// columnLoader decodes column chunks into tables.Columns, reusing its
-// buffer of values.
+// columnLoader decodes the chunks of one column into tables.Columns,
+// reusing its buffer of values and its blocks of string bytes.
 type columnLoader struct {
 	values []parquet.Value
-	// arena is the free end of the block that keep copies bytes into.
-	arena []byte
+	// The blocks keep copies bytes into, two sides of them: a chunk's
+	// strings stay while the next chunk decodes into the other side.
+	arenas [2]arena
+	side   int
+	// dict is the dictionary of a dictionary-coded column, and local
+	// indexes it; a chunk's Strings.Dict is dict as it was when the chunk
+	// was decoded (entries are only ever appended).
+	dict  []string
+	local map[string]uint32
 	// The last page dictionary mapped, and its entries' strings and
-	// indexes in the column's dictionary.
-	dict      parquet.Dictionary
+	// indexes in dict.
+	pageDict  parquet.Dictionary
 	dictStrs  []string
 	dictCodes []uint32
 }
 
+// arena is blocks of bytes, cut from the start again after a rewind.
+type arena struct {
+	free   []byte // the free end of the block in use
+	blocks [][]byte
+	used   int // the blocks in use since the last rewind
+}
+
 func newColumnLoader() *columnLoader {
-	return &columnLoader{values: make([]parquet.Value, 4096)}
+	return &columnLoader{values: make([]parquet.Value, 4096), local: map[string]uint32{}}
+}
+
+// rewind makes the loader keep strings on side side, whose blocks are
+// free again: the strings cut from them before are no longer read.
+func (d *columnLoader) rewind(side int) {
+	d.side = side
+	d.arenas[side].free, d.arenas[side].used = nil, 0
 }
 
 // kind returns the property column c holds and its kind.
@@ -204,23 +407,15 @@ func (d *columnLoader) safeLoad(c column, rgs []parquet.RowGroup, in *tables.Col
 	return d.load(c, rgs, in)
 }
 
-// load decodes column c of every row group into in.
+// load decodes column c of the row groups rgs into in, whose rows they
+// are.
 func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns) error {
-	var dict map[string]uint32
 	name, _ := c.kind()
 	st := in.Strings[name]
-	if st != nil {
-		if c.prop != nil || c.f.dict {
-			dict = map[string]uint32{}
-			st.Idx = make([]uint32, in.N)
-		} else {
-			st.Vals = make([]string, in.N)
-		}
-	}
 	i := 0
 	for _, rg := range rgs {
 		pages := rg.ColumnChunks()[c.index].Pages()
-		d.dict = nil // a chunk's dictionary is its own; a later one may reuse its memory
+		d.pageDict = nil // a chunk's dictionary is its own; a later one may reuse its memory
 		for {
 			page, err := pages.ReadPage()
 			if err == io.EOF {
@@ -230,7 +425,7 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 				pages.Close()
 				return tables.ErrNotClean
 			}
-			if n, ok, err := d.storePage(c, page, i, in, st, dict); ok || err != nil {
+			if n, ok, err := d.storePage(c, page, i, in, st); ok || err != nil {
 				parquet.Release(page)
 				if err != nil {
 					pages.Close()
@@ -265,6 +460,9 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 	if i != in.N {
 		return tables.ErrNotClean
 	}
+	if st != nil && st.Vals == nil {
+		st.Dict = d.dict
+	}
 	return nil
 }
 
@@ -273,7 +471,7 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 // indexes), without a parquet.Value a row; a dictionary is mapped to
 // in's once. It reports how many rows it stored, and false for a page it
 // leaves to the values reader (bools).
-func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.Columns, st *tables.Strings, dict map[string]uint32) (int, bool, error) {
+func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.Columns, st *tables.Strings) (int, bool, error) {
 	name, kind := c.kind()
 	if kind == convreport.KindBool {
 		return 0, false, nil
@@ -288,9 +486,16 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 	k := 0 // the next value of the page: nulls have none
 	switch kind {
 	case convreport.KindString, convreport.KindEnum:
+		// Unknown rows are left as they are below: the columns hold the
+		// last chunk's rows.
+		if st.Vals != nil {
+			clear(st.Vals[i : i+n])
+		} else {
+			clear(st.Idx[i : i+n])
+		}
 		if pd := page.Dictionary(); pd != nil {
 			idx := data.Int32()
-			strs, codes := d.mapDictionary(pd, st, dict)
+			strs, codes := d.mapDictionary(pd, st)
 			for j := range n {
 				if defs != nil && defs[j] != maxDef {
 					continue
@@ -329,7 +534,7 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			case st.Vals != nil:
 				st.Vals[i+j] = unsafe.String(&b[0], len(b))
 			default:
-				st.Idx[i+j] = localIndex(st, dict, b)
+				st.Idx[i+j] = d.localIndex(b)
 			}
 		}
 		return n, true, d.allUsed(k, max(len(offs)-1, 0))
@@ -383,14 +588,20 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 	return n, true, d.allUsed(k, len(vals))
 }
 
-// keep returns a copy of b that is never written again, cut from a block
-// of at least a few megabytes: the strings of many pages share a block.
+// keep returns a copy of b that is not written again before the next
+// rewind, cut from a block of at least a few megabytes: the strings of
+// many pages share a block.
 func (d *columnLoader) keep(b []byte) []byte {
-	if len(b) > len(d.arena) {
-		d.arena = make([]byte, max(len(b), 4<<20))
+	a := &d.arenas[d.side]
+	for len(b) > len(a.free) {
+		if a.used == len(a.blocks) {
+			a.blocks = append(a.blocks, make([]byte, max(len(b), 4<<20)))
+		}
+		a.free = a.blocks[a.used]
+		a.used++
 	}
-	own := d.arena[:len(b):len(b)]
-	d.arena = d.arena[len(b):]
+	own := a.free[:len(b):len(b)]
+	a.free = a.free[len(b):]
 	copy(own, b)
 	return own
 }
@@ -404,20 +615,21 @@ func (d *columnLoader) allUsed(used, have int) error {
 }
 
 // mapDictionary returns, for each entry of a page's dictionary, its
-// string and its index in st's dictionary plus one (0 for ""), computed
-// once for the pages that share it.
-func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings, dict map[string]uint32) ([]string, []uint32) {
-	if pd == d.dict {
+// string and, for a column of st's kind that keeps a dictionary, its index
+// in the column's dictionary plus one (0 for ""), computed once for the
+// pages that share it.
+func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings) ([]string, []uint32) {
+	if pd == d.pageDict {
 		return d.dictStrs, d.dictCodes
 	}
 	values := pd.Page().Data()
 	buf, offs := values.ByteArray()
-	d.dict, d.dictStrs, d.dictCodes = pd, d.dictStrs[:0], d.dictCodes[:0]
+	d.pageDict, d.dictStrs, d.dictCodes = pd, d.dictStrs[:0], d.dictCodes[:0]
 	for e := 0; e+1 < len(offs); e++ {
 		b := buf[offs[e]:offs[e+1]]
 		var code uint32
 		if len(b) > 0 && st.Vals == nil {
-			code = localIndex(st, dict, b)
+			code = d.localIndex(b)
 		}
 		d.dictStrs = append(d.dictStrs, string(b))
 		d.dictCodes = append(d.dictCodes, code)
@@ -425,14 +637,15 @@ func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings, 
 	return d.dictStrs, d.dictCodes
 }
 
-// localIndex returns b's position in st's dictionary plus one, adding it.
-func localIndex(st *tables.Strings, dict map[string]uint32, b []byte) uint32 {
-	k, ok := dict[string(b)]
+// localIndex returns b's position in the column's dictionary plus one,
+// adding it.
+func (d *columnLoader) localIndex(b []byte) uint32 {
+	k, ok := d.local[string(b)]
 	if !ok {
 		s := string(b)
-		st.Dict = append(st.Dict, s)
-		k = uint32(len(st.Dict))
-		dict[s] = k
+		d.dict = append(d.dict, s)
+		k = uint32(len(d.dict))
+		d.local[s] = k
 	}
 	return k
 }

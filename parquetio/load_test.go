@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -79,10 +80,10 @@ func sameSource(t *testing.T, a, b *memory.Source) {
 // (a channel, a status) and with custom properties of every kind, column
 // by column, and requires what Read and memory.New give.
 func TestLoadMatchesReadThenNew(t *testing.T) {
-	old, oldBatch := rowsPerGroup, batchRows
+	old, oldBatch, oldChunk := rowsPerGroup, batchRows, chunkRows
 	rowsPerGroup = 1000 // several row groups, the last one short
 	batchRows = 5000    // and several batches of them, each a segment (and enough rows to probe the earlier ones in hash order)
-	defer func() { rowsPerGroup, batchRows = old, oldBatch }()
+	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
 	rng := rand.New(rand.NewPCG(11, 12))
 	random := randomConversations(5432, 5)
 	for i := range random {
@@ -117,45 +118,57 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 		"one conversation":                  {random[:1], nil},
 		"no conversation":                   {nil, nil},
 	} {
-		t.Run(name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := Write(&buf, c.schema, slices.Values(c.cs)); err != nil {
-				t.Fatal(err)
-			}
-			data := buf.Bytes()
-			opt := ingest.Options{Schema: c.schema}
-			s := c.schema
-			if s == nil {
-				s = convreport.DefaultSchema()
-			}
-			src, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, s)
-			if err != nil {
-				t.Fatalf("the column-wise path declined: %v", err)
-			}
-			want, err := rowWise(t, data, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameSource(t, want, src)
-			opt.Workers = 1
-			got, err := load(data, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameSource(t, want, got)
-			// Each segment's ID index finds its rows: upserting
-			// conversations already there replaces them.
-			var again []convreport.Conversation
-			for i := 0; i < len(c.cs); i += 37 {
-				again = append(again, c.cs[i])
-			}
-			if err := src.Upsert(again...); err != nil {
-				t.Fatal(err)
-			}
-			if src.Len() != len(c.cs) {
-				t.Fatalf("upserting %d conversations already loaded left %d, want %d", len(again), src.Len(), len(c.cs))
-			}
-		})
+		// Chunks of two row groups (a batch's dictionaries grow from one
+		// to the next, and its columns are reused with the last chunk's
+		// values in them), and of one group more than a chunk's rows.
+		for _, chunk := range []int64{2000, 500} {
+			t.Run(fmt.Sprintf("%s, chunks of %d", name, chunk), func(t *testing.T) {
+				chunkRows = chunk
+				loadMatches(t, c.cs, c.schema)
+			})
+		}
+	}
+}
+
+// loadMatches writes cs and requires loading them column by column to
+// give what Read and memory.New give, and their IDs to be found.
+func loadMatches(t *testing.T, cs []convreport.Conversation, schema *convreport.Schema) {
+	var buf bytes.Buffer
+	if err := Write(&buf, schema, slices.Values(cs)); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	opt := ingest.Options{Schema: schema}
+	s := schema
+	if s == nil {
+		s = convreport.DefaultSchema()
+	}
+	src, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, s)
+	if err != nil {
+		t.Fatalf("the column-wise path declined: %v", err)
+	}
+	want, err := rowWise(t, data, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSource(t, want, src)
+	opt.Workers = 1
+	got, err := load(data, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSource(t, want, got)
+	// Each segment's ID index finds its rows: upserting conversations
+	// already there replaces them.
+	var again []convreport.Conversation
+	for i := 0; i < len(cs); i += 37 {
+		again = append(again, cs[i])
+	}
+	if err := src.Upsert(again...); err != nil {
+		t.Fatal(err)
+	}
+	if src.Len() != len(cs) {
+		t.Fatalf("upserting %d conversations already loaded left %d, want %d", len(again), src.Len(), len(cs))
 	}
 }
 
@@ -186,11 +199,19 @@ func TestLoadFallsBackToTheRowErrors(t *testing.T) {
 	old, oldBatch := rowsPerGroup, batchRows
 	rowsPerGroup, batchRows = 2, 2
 	cases["ID repeated across batches"] = write(nil, []convreport.Conversation{ok("c1"), ok("c2"), ok("c3"), ok("c4"), ok("c1"), ok("c5")})
+	// Row groups of two rows, one batch of three chunks of a group each:
+	// the invalid row is in the second chunk.
+	oldChunk := chunkRows
+	rowsPerGroup, batchRows, chunkRows = 2, 6, 2
+	cases["invalid row in a later chunk"] = write(nil, []convreport.Conversation{ok("c1"), ok("c3"), ok("c4"), closed, ok("c5"), ok("c6")})
 	rowsPerGroup, batchRows = old, oldBatch
-	defer func() { rowsPerGroup, batchRows = old, oldBatch }()
-	batchRows = 2
+	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
+			batchRows, chunkRows = 2, oldChunk
+			if name == "invalid row in a later chunk" {
+				batchRows, chunkRows = 6, 2
+			}
 			_, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{}, convreport.DefaultSchema())
 			if !errors.Is(err, tables.ErrNotClean) {
 				// A negative count cannot be written: the writer keeps it.

@@ -9,9 +9,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A TimeBuilder fed row by row makes the column Times makes from all the
-// values at once: the same unit, or the same int64s, whichever row first
-// needs a finer unit or none, and every value reads back.
+// feeds are the orders a builder is fed rows in: increasing, decreasing
+// and shuffled (a file not in creation order stores its rows by rank).
+func feeds(n int) map[string][]int {
+	up, down := make([]int, n), make([]int, n)
+	for r := range n {
+		up[r], down[r] = r, n-1-r
+	}
+	shuffled := rand.New(rand.NewPCG(3, 4)).Perm(n)
+	return map[string][]int{"up": up, "down": down, "shuffled": shuffled}
+}
+
+// A TimeBuilder fed row by row, in any order, makes the column Times makes
+// from all the values at once: the same unit, or the same int64s,
+// whichever value first needs a finer unit or none, and every value reads
+// back.
 func TestTimeBuilderMatchesTimes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	const n = 3000
@@ -45,18 +57,22 @@ func TestTimeBuilderMatchesTimes(t *testing.T) {
 							vals[r] = later(r)
 						}
 					}
-					b := NewTimeBuilder(created)
-					for r, v := range vals {
-						b.Set(r, v)
-					}
 					want := Times(append([]int64(nil), vals...), created)
-					got := b.Column()
-					require.Equal(t, want.Unit, got.Unit)
-					require.Equal(t, want.Offs, got.Offs)
-					require.Equal(t, want.Ints, got.Ints)
-					seg := &Segment{N: n, Created: created, Cols: []Column{got}}
-					for r, v := range vals {
-						require.Equal(t, v, seg.Int(0, r), "row %d", r)
+					check := func(t *testing.T, feed string, got Column) {
+						require.Equal(t, want.Unit, got.Unit, feed)
+						require.Equal(t, want.Offs, got.Offs, feed)
+						require.Equal(t, want.Ints, got.Ints, feed)
+						seg := &Segment{N: n, Created: created, Cols: []Column{got}}
+						for r, v := range vals {
+							require.Equal(t, v, seg.Int(0, r), "%s: row %d", feed, r)
+						}
+					}
+					for feed, rows := range feeds(n) {
+						b := NewTimeBuilder(created)
+						for _, r := range rows {
+							b.Set(r, vals[r])
+						}
+						check(t, feed, b.Column())
 					}
 				})
 			}
@@ -64,8 +80,9 @@ func TestTimeBuilderMatchesTimes(t *testing.T) {
 	}
 }
 
-// A NumberBuilder fed row by row makes the column Numbers makes: codes at
-// the same width, or float64s from whichever row first needs them.
+// A NumberBuilder fed row by row, in any order, makes the column Numbers
+// makes: codes at the same width, or float64s from whichever value first
+// needs them.
 func TestNumberBuilderMatchesNumbers(t *testing.T) {
 	nan := math.NaN()
 	kinds := []func(r int) float64{
@@ -92,17 +109,21 @@ func TestNumberBuilderMatchesNumbers(t *testing.T) {
 							vals[r] = later(r)
 						}
 					}
-					b := NewNumberBuilder(n)
-					for r, v := range vals {
-						b.Set(r, v)
-					}
 					want := Numbers(append([]float64(nil), vals...))
-					got := b.Column()
-					require.Equal(t, want.Codes, got.Codes)
-					require.Equal(t, len(want.Floats), len(got.Floats))
-					for r, v := range vals {
-						g := got.Number(r)
-						require.True(t, g == v || math.IsNaN(g) && math.IsNaN(v), "row %d: %v, want %v", r, g, v)
+					check := func(t *testing.T, feed string, got Column) {
+						require.Equal(t, want.Codes, got.Codes, feed)
+						require.Equal(t, len(want.Floats), len(got.Floats), feed)
+						for r, v := range vals {
+							g := got.Number(r)
+							require.True(t, g == v || math.IsNaN(g) && math.IsNaN(v), "%s: row %d: %v, want %v", feed, r, g, v)
+						}
+					}
+					for feed, rows := range feeds(n) {
+						b := NewNumberBuilder(n)
+						for _, r := range rows {
+							b.Set(r, vals[r])
+						}
+						check(t, feed, b.Column())
 					}
 				})
 			}

@@ -136,18 +136,32 @@ func (c *Strs) At(r int) string {
 	return unsafe.String(&c.buf[start], int(end-start))
 }
 
-// grow makes room for n more values of bytes bytes in all.
+// grow makes room for n more values of bytes bytes in all, at least
+// doubling what it must move: a dictionary grown a chunk of rows at a
+// time would otherwise be copied whole every few chunks (append grows a
+// large slice by a quarter).
 func (c *Strs) grow(n, bytes int) {
-	c.buf = slices.Grow(c.buf, bytes)
+	c.buf = growBy(c.buf, bytes)
 	switch {
 	case c.end64 != nil:
-		c.end64 = slices.Grow(c.end64, n)
+		c.end64 = growBy(c.end64, n)
 	case c.end32 != nil:
-		c.end32 = slices.Grow(c.end32, n) // Add widens them if it must
+		c.end32 = growBy(c.end32, n) // Add widens them if it must
 	default:
-		c.rel = slices.Grow(c.rel, n)
-		c.base = slices.Grow(c.base, n/strsChunk+1)
+		c.rel = growBy(c.rel, n)
+		c.base = growBy(c.base, n/strsChunk+1)
 	}
+}
+
+// growBy returns s with room for n more elements: s itself when it has
+// it, else a copy with at least twice s's capacity.
+func growBy[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	g := make([]T, len(s), max(len(s)+n, 2*cap(s)))
+	copy(g, s)
+	return g
 }
 
 // clip copies the values to slices of their exact size where the growth

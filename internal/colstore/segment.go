@@ -110,11 +110,11 @@ func (s *Segment) IntsAt(c, base, n int, buf *[ChunkRows]int64) []int64 {
 	return out
 }
 
-// TimeBuilder builds a time column row by row, in increasing row order,
-// as [Times] stores it from all its values: offsets in the first unit
-// every value so far fits, moving to the next unit or to the int64s
-// themselves when one does not. It holds four bytes a row where the
-// values would take eight.
+// TimeBuilder builds a time column row by row, the rows in any order, as
+// [Times] stores it from all its values: offsets in the first unit every
+// value so far fits, moving to the next unit or to the int64s themselves
+// when one does not. It holds four bytes a row where the values would take
+// eight.
 type TimeBuilder struct {
 	created []int64
 	unit    int // index in offUnits; len(offUnits) once the values are kept as they are
@@ -127,7 +127,7 @@ func NewTimeBuilder(created []int64) *TimeBuilder {
 	return &TimeBuilder{created: created, offs: make([]uint32, len(created))}
 }
 
-// Set sets row r, the row after the last one set, to v (Null: unknown).
+// Set sets row r, which no call set before, to v (Null: unknown).
 func (b *TimeBuilder) Set(r int, v int64) {
 	if b.ints != nil {
 		b.ints[r] = v
@@ -142,7 +142,7 @@ func (b *TimeBuilder) Set(r int, v int64) {
 			b.offs[r] = o
 			return
 		}
-		b.coarsen(r)
+		b.coarsen()
 	}
 	b.ints[r] = v
 }
@@ -156,16 +156,18 @@ func offset(d, unit int64) (uint32, bool) {
 	return uint32(d/unit) + 1, true
 }
 
-// coarsen moves the rows before r to the next unit, or to int64s past the
-// last unit or when one of them does not fit it.
-func (b *TimeBuilder) coarsen(r int) {
+// coarsen moves the rows set so far to the next unit, or to int64s past
+// the last unit or when one of them does not fit it. Rows not set yet are
+// 0, unknown, in every form, so it moves them all: the rows may come in
+// any order.
+func (b *TimeBuilder) coarsen() {
 	from := offUnits[b.unit]
 	b.unit++
 	if b.unit < len(offUnits) {
 		to := offUnits[b.unit]
-		moved := make([]uint32, r)
+		moved := make([]uint32, len(b.offs))
 		ok := true
-		for i, o := range b.offs[:r] {
+		for i, o := range b.offs {
 			if o == 0 {
 				continue
 			}
@@ -180,7 +182,7 @@ func (b *TimeBuilder) coarsen(r int) {
 		b.unit = len(offUnits)
 	}
 	b.ints = make([]int64, len(b.offs))
-	for i, o := range b.offs[:r] {
+	for i, o := range b.offs {
 		b.ints[i] = Null
 		if o != 0 {
 			b.ints[i] = b.created[i] + int64(o-1)*from
@@ -213,10 +215,10 @@ func Numbers(vals []float64) Column {
 	return Column{Codes: Narrow(codes)}
 }
 
-// NumberBuilder builds a number column row by row, in increasing row
-// order, as [Numbers] stores it from all its values: codes at the
-// narrowest width so far, moving to float64s when a value is not a whole
-// number that fits a code.
+// NumberBuilder builds a number column row by row, the rows in any order,
+// as [Numbers] stores it from all its values: codes at the narrowest width
+// so far, moving to float64s when a value is not a whole number that fits
+// a code.
 type NumberBuilder struct {
 	codes  *CodeBuilder
 	floats []float64
@@ -227,7 +229,7 @@ func NewNumberBuilder(n int) *NumberBuilder {
 	return &NumberBuilder{codes: NewCodeBuilder(n)}
 }
 
-// Set sets row r, the row after the last one set, to v (NaN: unknown).
+// Set sets row r, which no call set before, to v (NaN: unknown).
 func (b *NumberBuilder) Set(r int, v float64) {
 	switch {
 	case b.floats != nil:
@@ -238,8 +240,10 @@ func (b *NumberBuilder) Set(r int, v float64) {
 		b.codes.Set(r, uint32(v)+1)
 	default:
 		codes := b.codes.Codes()
+		// Rows not set yet are code 0 and become NaN, as unknown rows
+		// do; each is overwritten when it is set.
 		b.floats = make([]float64, codes.len())
-		for i := range r {
+		for i := range b.floats {
 			b.floats[i] = math.NaN()
 			if k := codes.At(i); k != 0 {
 				b.floats[i] = float64(k - 1)

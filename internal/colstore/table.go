@@ -91,7 +91,6 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
 	}
 	x := &d.idx[c]
 	x.reserve(&d.vals[c], d.seed, x.n+distinct)
-	before := d.vals[c].Len()
 	d.vals[c].grow(distinct, bytes)
 	for _, i := range order {
 		v := vals[i]
@@ -106,11 +105,6 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
 			x.add(&d.vals[c], d.seed, hs[i], k)
 		}
 		out[i] = k
-	}
-	if added := d.vals[c].Len() - before; 2*added > d.vals[c].Len() {
-		// The dictionary is mostly this batch's: give back the room of
-		// the values it held already.
-		d.vals[c].clip()
 	}
 }
 
@@ -288,7 +282,19 @@ func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
 			k.kill(id)
 		}
 	}
-	if seg := build(t.dicts); seg != nil && seg.N > 0 {
+	before := make([]int, len(t.dicts.vals))
+	for c := range before {
+		before[c] = t.dicts.vals[c].Len()
+	}
+	seg := build(t.dicts)
+	for c := range before {
+		if added := t.dicts.vals[c].Len() - before[c]; 2*added > t.dicts.vals[c].Len() {
+			// The dictionary is mostly this change's: give back the
+			// room its growth left.
+			t.dicts.vals[c].clip()
+		}
+	}
+	if seg != nil && seg.N > 0 {
 		nt.segs = append(nt.segs, seg)
 		nt.dead = append(nt.dead, nil)
 		nt.n += seg.N

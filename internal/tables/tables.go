@@ -1,8 +1,7 @@
 // Package tables carries conversations held column by column from a file
 // reader to the root package, which alone knows how a schema maps onto the
-// column store. A reader that decodes a columnar file (Parquet) fills
-// Columns and calls Build; the root package sets Build when it is
-// initialised. Nothing here is public: a Columns is an intermediate form,
+// column store. A reader that decodes a columnar file (Parquet) hands a
+// Batch to Build; the root package sets Build when it is initialised. Nothing here is public: a Columns is an intermediate form,
 // not an API.
 package tables
 
@@ -50,14 +49,31 @@ func (s *Strings) At(i int) string {
 	return ""
 }
 
-// Build turns Columns into a table under a schema, or appends them to
-// base (a table Build returned; nil for a new one): it is convreport's
-// func(*Schema, *Table, *Columns) (*Table, error), set by that package.
-// The table may keep c's slices: the caller gives c up.
+// Batch is n conversations a reader hands over in parts: their IDs and
+// creation times whole, since the rows are indexed and ordered by them
+// before any other value is stored, and the other columns a chunk of rows
+// at a time, so that a load never holds a whole batch decoded beside the
+// table it builds.
+type Batch struct {
+	N int
+	// IDs and Created are the ID and CreatedAt columns, N rows each.
+	IDs     *Strings
+	Created []int64
+	// Next returns the other columns of the rows after those it returned
+	// before (from the first), or nil after the last. The Columns and its
+	// slices are the reader's: the next call may reuse them.
+	Next func() (*Columns, error)
+}
+
+// Build turns a Batch into a table under a schema, or appends it to base
+// (a table Build returned; nil for a new one): it is convreport's
+// func(*Schema, *Table, *Batch) (*Table, error), set by that package.
+// The table may keep the batch's IDs and Created: the caller gives them up.
 // It returns ErrNotClean when a row is invalid or an ID repeats (in the
 // batch or in base): the caller then reads the input row by row, which
-// names each problem as the row-wise readers do.
-var Build func(schema any, base any, c *Columns) (table any, err error)
+// names each problem as the row-wise readers do. After an error, base may
+// hold dictionary values no row has: the caller drops it.
+var Build func(schema any, base any, b *Batch) (table any, err error)
 
 // ErrNotClean says some row of the Columns is invalid or repeats an ID.
 var ErrNotClean = errors.New("tables: a row is invalid or repeats an ID")
