@@ -294,6 +294,7 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 // column, each row stored at its rank.
 type columnSink struct {
 	cf    columnField
+	n     int     // the segment's rows
 	rank  []int32 // nil: in order
 	codes *colstore.CodeBuilder
 	times *colstore.TimeBuilder
@@ -306,7 +307,7 @@ type columnSink struct {
 }
 
 func newColumnSink(cf columnField, seg *colstore.Segment, rank []int32) *columnSink {
-	sk := &columnSink{cf: cf, rank: rank, global: []uint32{0}}
+	sk := &columnSink{cf: cf, n: seg.N, rank: rank, global: []uint32{0}}
 	n := seg.N
 	kind := cf.p.Kind
 	switch {
@@ -384,7 +385,7 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			if cf.f != nil {
 				// Values that do not repeat (a contact ID): coded in the
 				// index's order, not the rows'.
-				d.CodeAll(c, st.Vals, sk.ks)
+				d.CodeAll(c, st.Vals, sk.ks, sk.n-at-m)
 			} else {
 				for j, v := range st.Vals {
 					sk.ks[j] = d.Code(c, v)

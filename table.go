@@ -459,7 +459,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 				},
 				done: func() {
 					ks := make([]uint32, n)
-					d.CodeAll(c, vals, ks)
+					d.CodeAll(c, vals, ks, 0)
 					col.Codes = colstore.Narrow(ks)
 				},
 				cost: 12,

@@ -128,7 +128,7 @@ func TestCodeAllAgreesWithCode(t *testing.T) {
 				}
 			}
 			out := make([]uint32, n)
-			d.CodeAll(0, vals, out)
+			d.CodeAll(0, vals, out, 0)
 			if want == nil {
 				want = map[string]uint32{"": 0}
 			}

@@ -63,7 +63,12 @@ func (d *Dicts) Seed() maphash.Seed { return d.seed }
 // contact ID) walks the index from one end to the other: looked up in row
 // order, each probe of a table of a million slots misses the cache. Only
 // a [Table.Change] build function may call it.
-func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
+//
+// rest is how many more values the change will code after vals, a chunk
+// at a time: the index makes room for as many more distinct values as
+// vals have in proportion, so that it is not rebuilt (every value hashed
+// again) each time the values so far fill it.
+func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	if Repeats(vals) {
 		// Few values (subjects from a handful of templates): the index
 		// stays in cache, and ordering the rows would cost more.
@@ -90,7 +95,7 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32) {
 		}
 	}
 	x := &d.idx[c]
-	x.reserve(&d.vals[c], d.seed, x.n+distinct)
+	x.reserve(&d.vals[c], d.seed, x.n+distinct+int(int64(distinct)*int64(rest)/int64(max(len(vals), 1))))
 	d.vals[c].grow(distinct, bytes)
 	for _, i := range order {
 		v := vals[i]
