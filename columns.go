@@ -56,8 +56,21 @@ func (cf columnField) sized(n int) bool {
 }
 
 // stringsSized reports whether st holds n values, each index within its
-// dictionary.
+// dictionary or each end after the one before and within the bytes.
 func stringsSized(st *tables.Strings, n int) bool {
+	if st.Ends != nil {
+		if len(st.Ends) != n {
+			return false
+		}
+		prev := uint32(0)
+		for _, e := range st.Ends {
+			if e < prev {
+				return false
+			}
+			prev = e
+		}
+		return int64(prev) <= int64(len(st.Bytes))
+	}
 	if st.Vals != nil {
 		return len(st.Vals) == n
 	}
@@ -180,20 +193,24 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 	if order != nil {
 		seg.Created = make([]int64, n)
 	}
-	idBytes := 0
-	for i := range n {
-		idBytes += len(ids.At(i))
-	}
-	strs := colstore.NewStrs(n, idBytes)
-	for r := range n {
-		i := r
-		if order != nil {
-			i = int(order[r])
+	if order == nil && ids.Ends != nil {
+		seg.IDs = colstore.StrsOf(ids.Bytes, ids.Ends) // in order: kept as read
+	} else {
+		idBytes := 0
+		for i := range n {
+			idBytes += len(ids.At(i))
 		}
-		strs.Add(ids.At(i))
-		seg.Created[r] = created[i] // a no-op in order
+		strs := colstore.NewStrs(n, idBytes)
+		for r := range n {
+			i := r
+			if order != nil {
+				i = int(order[r])
+				seg.Created[r] = created[i]
+			}
+			strs.Add(ids.At(i))
+		}
+		seg.IDs = strs
 	}
-	seg.IDs = strs
 	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created
 	indexed := make(chan struct{})
 	go func() {

@@ -176,7 +176,11 @@ func newColumns(cols []column, n int) *tables.Columns {
 		name, kind := c.kind()
 		switch kind {
 		case convreport.KindString, convreport.KindEnum:
-			if c.prop != nil || c.f.dict {
+			if c.f != nil && c.f.Name == "ID" {
+				// Distinct values: kept as bytes and ends, which the table
+				// takes as they are.
+				in.Strings[name] = &tables.Strings{Ends: make([]uint32, n)}
+			} else if c.prop != nil || c.f.dict {
 				in.Strings[name] = &tables.Strings{Idx: make([]uint32, n)}
 			} else {
 				in.Strings[name] = &tables.Strings{Vals: make([]string, n)}
@@ -460,7 +464,7 @@ func (d *columnLoader) load(c column, rgs []parquet.RowGroup, in *tables.Columns
 	if i != in.N {
 		return tables.ErrNotClean
 	}
-	if st != nil && st.Vals == nil {
+	if st != nil && st.Idx != nil {
 		st.Dict = d.dict
 	}
 	return nil
@@ -486,6 +490,9 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 	k := 0 // the next value of the page: nulls have none
 	switch kind {
 	case convreport.KindString, convreport.KindEnum:
+		if st.Ends != nil {
+			return d.storeEnds(page, i, n, defs, maxDef, st)
+		}
 		// Unknown rows are left as they are below: the columns hold the
 		// last chunk's rows.
 		if st.Vals != nil {
@@ -588,6 +595,53 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 	return n, true, d.allUsed(k, len(vals))
 }
 
+// storeEnds appends the n values of page, rows i on, to st's bytes and
+// ends; an unknown value is empty.
+func (d *columnLoader) storeEnds(page parquet.Page, i, n int, defs []byte, maxDef byte, st *tables.Strings) (int, bool, error) {
+	data := page.Data()
+	var strs []string
+	var idx []int32
+	var buf []byte
+	var offs []uint32
+	if pd := page.Dictionary(); pd != nil {
+		strs, _ = d.mapDictionary(pd, st)
+		idx = data.Int32()
+	} else {
+		buf, offs = data.ByteArray()
+	}
+	if st.Bytes == nil && n > 0 {
+		// Room for all the column's rows at this page's bytes a row, and
+		// an eighth more: a value past it grows the buffer by appending.
+		st.Bytes = make([]byte, 0, len(buf)/n*len(st.Ends)*9/8+64)
+	}
+	k := 0 // the next value of the page: nulls have none
+	for j := range n {
+		if defs == nil || defs[j] == maxDef {
+			switch {
+			case strs != nil:
+				if k >= len(idx) || idx[k] < 0 || int(idx[k]) >= len(strs) {
+					return 0, false, tables.ErrNotClean
+				}
+				st.Bytes = append(st.Bytes, strs[idx[k]]...)
+			default:
+				if k+1 >= len(offs) || offs[k] > offs[k+1] || int(offs[k+1]) > len(buf) {
+					return 0, false, tables.ErrNotClean
+				}
+				st.Bytes = append(st.Bytes, buf[offs[k]:offs[k+1]]...)
+			}
+			k++
+		}
+		if len(st.Bytes) > math.MaxUint32 {
+			return 0, false, tables.ErrNotClean // the row-wise path takes values this long
+		}
+		st.Ends[i+j] = uint32(len(st.Bytes))
+	}
+	if strs != nil {
+		return n, true, d.allUsed(k, len(idx))
+	}
+	return n, true, d.allUsed(k, max(len(offs)-1, 0))
+}
+
 // keep returns a copy of b that is not written again before the next
 // rewind, cut from a block of at least a few megabytes: the strings of
 // many pages share a block.
@@ -628,7 +682,7 @@ func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings) 
 	for e := 0; e+1 < len(offs); e++ {
 		b := buf[offs[e]:offs[e+1]]
 		var code uint32
-		if len(b) > 0 && st.Vals == nil {
+		if len(b) > 0 && st.Idx != nil {
 			code = d.localIndex(b)
 		}
 		d.dictStrs = append(d.dictStrs, string(b))

@@ -18,6 +18,7 @@ import (
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/sample"
+	"github.com/parquet-go/parquet-go"
 )
 
 // rowWise is what Load must give: Read, then memory.New of the rows.
@@ -347,4 +348,45 @@ func inCreationOrder(cs []convreport.Conversation) []convreport.Conversation {
 		return strings.Compare(a.ID, b.ID)
 	})
 	return cs
+}
+
+// TestLoadDictionaryEncodedIDs loads files whose ID column is
+// dictionary-encoded, as other writers encode every string column, in and
+// out of creation order, over several chunks and batches.
+func TestLoadDictionaryEncodedIDs(t *testing.T) {
+	old, oldBatch, oldChunk := rowsPerGroup, batchRows, chunkRows
+	rowsPerGroup, batchRows, chunkRows = 700, 2800, 1400
+	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
+	k := slices.IndexFunc(builtins, func(b builtin) bool { return b.Name == "ID" })
+	builtins[k].dict = true
+	defer func() { builtins[k].dict = false }()
+	inOrder := sample.Generate(sample.Config{Seed: 8, N: 6000})
+	shuffled := slices.Clone(inOrder)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for name, cs := range map[string][]convreport.Conversation{"in order": inOrder, "shuffled": shuffled} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, nil, slices.Values(cs)); err != nil {
+				t.Fatal(err)
+			}
+			f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			leaf, ok := f.Schema().Lookup(builtins[k].name)
+			if !ok {
+				t.Fatal("no ID column")
+			}
+			pages := f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].Pages()
+			defer pages.Close()
+			p, err := pages.ReadPage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Dictionary() == nil {
+				t.Fatal("the ID column was written without a dictionary")
+			}
+			loadMatches(t, cs, nil)
+		})
+	}
 }

@@ -53,6 +53,32 @@ func NewStrs(n, bytes int) Strs {
 	return c
 }
 
+// StrsOf returns the values of buf that end at ends (in increasing order,
+// the last at most len(buf)) as a Strs that shares buf: values decoded
+// one after another need no copy.
+func StrsOf(buf []byte, ends []uint32) Strs {
+	buf = buf[:len(buf):len(buf)] // an Add copies it, not writes past it
+	if len(buf) > NarrowIDBytes {
+		return Strs{buf: buf, end32: ends}
+	}
+	c := Strs{buf: buf, rel: make([]uint16, len(ends)), base: make([]uint32, 0, len(ends)/strsChunk+1)}
+	for r, e := range ends {
+		if r%strsChunk == 0 {
+			start := uint32(0)
+			if r > 0 {
+				start = ends[r-1]
+			}
+			c.base = append(c.base, start)
+		}
+		rel := e - c.base[r>>strsChunkBits]
+		if rel > math.MaxUint16 {
+			return Strs{buf: buf, end32: ends}
+		}
+		c.rel[r] = uint16(rel)
+	}
+	return c
+}
+
 func (c *Strs) compact() bool { return c.end32 == nil && c.end64 == nil }
 
 // Add appends s.

@@ -102,3 +102,42 @@ func TestStrsForms(t *testing.T) {
 		require.Equal(t, want[r], view.At(r), "value %d of the view", r)
 	}
 }
+
+// StrsOf reads back every value of bytes and ends as they were decoded,
+// empty ones included, in the compact form while each chunk of values fits
+// 64 KiB and in 32-bit ends when one does not; and an Add after it copies
+// the shared bytes rather than writing into them.
+func TestStrsOf(t *testing.T) {
+	for name, long := range map[string]int{"compact": 50, "a chunk past 64 KiB": 70 << 10} {
+		t.Run(name, func(t *testing.T) {
+			var ids []string
+			for i := range 300 {
+				switch {
+				case i%17 == 0:
+					ids = append(ids, "")
+				case i == 150:
+					ids = append(ids, strings.Repeat("x", long))
+				default:
+					ids = append(ids, fmt.Sprintf("conv-%d", i*i))
+				}
+			}
+			var buf []byte
+			ends := make([]uint32, len(ids))
+			for r, id := range ids {
+				buf = append(buf, id...)
+				ends[r] = uint32(len(buf))
+			}
+			buf = append(buf, "spare room"...)[:len(buf)] // capacity past the values
+			c := StrsOf(buf, ends)
+			require.Equal(t, long > 1<<16, c.end32 != nil, "form")
+			require.Equal(t, len(ids), c.Len())
+			for r, id := range ids {
+				require.Equal(t, id, c.At(r), "row %d", r)
+			}
+			before := string(buf[:cap(buf)])
+			c.Add("appended")
+			require.Equal(t, "appended", c.At(len(ids)))
+			require.Equal(t, before, string(buf[:cap(buf)]), "the shared bytes were written")
+		})
+	}
+}

@@ -5,7 +5,10 @@
 // not an API.
 package tables
 
-import "errors"
+import (
+	"errors"
+	"unsafe"
+)
 
 // Columns holds n conversations column by column, in input order, each
 // column under its property's name (built-in and custom alike). Each
@@ -31,15 +34,31 @@ const Unknown int64 = -1 << 63
 
 // Strings is one string column, either as values (Vals) or as a
 // dictionary of distinct values (Dict, without "") and each row's position
-// in it plus one (Idx; 0 is unknown).
+// in it plus one (Idx; 0 is unknown), or as bytes and ends.
 type Strings struct {
 	Vals []string
 	Dict []string
 	Idx  []uint32
+	// Or, for a column of distinct values (the IDs), the values one after
+	// another in Bytes, value i ending at Ends[i]: the table keeps them
+	// as they are, where a string a value would cost 16 bytes a row more
+	// and a copy.
+	Bytes []byte
+	Ends  []uint32
 }
 
 // At returns row i's value ("" when unknown).
 func (s *Strings) At(i int) string {
+	if s.Ends != nil {
+		start := uint32(0)
+		if i > 0 {
+			start = s.Ends[i-1]
+		}
+		if start == s.Ends[i] {
+			return ""
+		}
+		return unsafe.String(&s.Bytes[start], int(s.Ends[i]-start))
+	}
 	if s.Vals != nil {
 		return s.Vals[i]
 	}
