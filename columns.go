@@ -141,7 +141,16 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 			return nil, tables.ErrNotClean
 		}
 	}
-	if len(t.cols.PresentKeys(keys, ids.At)) > 0 {
+	// IDs the table holds already: found by merging hashes when the
+	// table is the one the load's earlier batches made.
+	prior, _ := b.Load.(*loadedIDs)
+	var present []int
+	if prior != nil && prior.table == base {
+		present = t.cols.PresentAmong(prior.hashes, keys, ids.At)
+	} else {
+		present = t.cols.PresentKeys(keys, ids.At)
+	}
+	if len(present) > 0 {
 		return nil, tables.ErrNotClean
 	}
 	order := make([]int32, n)
@@ -178,7 +187,20 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTable(s, cols), nil
+	nt := newTable(s, cols)
+	next := &loadedIDs{table: nt, hashes: []([]uint32){keys.Hashes()}}
+	if prior != nil && prior.table == base {
+		next.hashes = append(slices.Clip(prior.hashes), keys.Hashes())
+	}
+	b.Load = next
+	return nt, nil
+}
+
+// loadedIDs is what a load keeps of its batches between them: the hashes
+// of the IDs of table, each batch's in ascending order.
+type loadedIDs struct {
+	table  *Table
+	hashes [][]uint32
 }
 
 // buildSegment stores b's rows as a segment, in creation order: order

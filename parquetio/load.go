@@ -123,7 +123,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 		}
 	}
 	chunks := &chunkDecoder{ctx: ctx, opt: opt, cols: chunkCols}
-	var t any
+	var t, state any
 	for start := 0; start < len(rgs) || t == nil; {
 		end := groupsUpTo(rgs, start, batchRows)
 		n := rowsOf(rgs[start:end])
@@ -136,8 +136,9 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 		keys := newColumns(keyCols, int(n))
 		err := decode(ctx, opt, keyCols, newLoaders(len(keyCols)), 0, rgs[start:end], keys)
 		if err == nil {
-			b := &tables.Batch{N: int(n), IDs: keys.Strings["ID"], Created: keys.Times["CreatedAt"], Next: chunks.next}
+			b := &tables.Batch{N: int(n), IDs: keys.Strings["ID"], Created: keys.Times["CreatedAt"], Next: chunks.next, Load: state}
 			t, err = tables.Build(schema, t, b)
+			state = b.Load
 		}
 		chunks.stop()
 		if err != nil {

@@ -494,6 +494,52 @@ func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
 	return slices.Compact(out)
 }
 
+// Hashes returns the batch's hashes, in ascending order.
+func (k IDKeys) Hashes() []uint32 { return k.sorted }
+
+// PresentAmong is [Table.PresentKeys] for a table whose rows' hashes are
+// known, each earlier batch's in ascending order (its IDKeys.Hashes): the
+// batch's hashes are merged with each list, and only an ID whose hash a
+// list has is looked up. A load of many batches would otherwise probe
+// every earlier segment's index once per ID, a cost that grows with the
+// square of the batches.
+func (t *Table) PresentAmong(earlier [][]uint32, keys IDKeys, id func(i int) string) []int {
+	var jobs []func()
+	found := make([][]int, len(earlier))
+	for e, hs := range earlier {
+		jobs = append(jobs, func() {
+			a, b := keys.sorted, hs
+			for len(a) > 0 && len(b) > 0 {
+				switch {
+				case a[0] < b[0]:
+					a = a[1:]
+				case a[0] > b[0]:
+					b = b[1:]
+				default:
+					// The batch's IDs of this hash, each looked up once:
+					// the run is passed before the list moves on.
+					for j := len(keys.sorted) - len(a); j < len(keys.sorted) && keys.sorted[j] == b[0]; j++ {
+						if _, _, ok := t.Find(id(int(keys.at[j]))); ok {
+							found[e] = append(found[e], int(keys.at[j]))
+						}
+					}
+					h := b[0]
+					for len(a) > 0 && a[0] == h {
+						a = a[1:]
+					}
+				}
+			}
+		})
+	}
+	Parallel(jobs)
+	var out []int
+	for _, f := range found {
+		out = append(out, f...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // hashIDs sets hs[j] to the index hash of id(from+j).
 func hashIDs(seed maphash.Seed, hs []uint32, from int, id func(int) string) {
 	for j := range hs {

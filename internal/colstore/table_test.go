@@ -29,7 +29,9 @@ func idSegment(ids []string, created int64) func(*Dicts) *Segment {
 }
 
 // Present finds exactly the IDs that live rows hold, across segments,
-// leaving out rows killed since; a reference set says which those are.
+// leaving out rows killed since, whether it probes the segments or merges
+// the hashes of the batches that made them; a reference set says which
+// those are.
 func TestPresentMatchesReference(t *testing.T) {
 	defer func(m int) { mergedRows = m }(mergedRows)
 	mergedRows = 30_000 // several segments, as a large load leaves
@@ -37,6 +39,7 @@ func TestPresentMatchesReference(t *testing.T) {
 	tab := New([]Kind{Ints}, 0)
 	live := map[string]bool{}
 	next := 0
+	var earlier [][]uint32 // each batch's hashes, as a load keeps them
 	for batch := range 6 {
 		n := 20_000 + rng.IntN(40_000)
 		ids := make([]string, n)
@@ -52,6 +55,7 @@ func TestPresentMatchesReference(t *testing.T) {
 				delete(live, id)
 			}
 		}
+		earlier = append(earlier, tab.HashIDs(n, func(i int) string { return ids[i] }).Hashes())
 		tab = tab.Change(kill, idSegment(ids, int64(next)))
 		next += n
 	}
@@ -68,6 +72,9 @@ func TestPresentMatchesReference(t *testing.T) {
 	}
 	got := tab.Present(len(asked), func(i int) string { return asked[i] })
 	require.Equal(t, want, got)
+	// Merging the hashes of the batches finds the same.
+	at := func(i int) string { return asked[i] }
+	require.Equal(t, want, tab.PresentAmong(earlier, tab.HashIDs(len(asked), at), at))
 	// A batch too small to sort is probed ID by ID, with the same answer.
 	small := asked[:3000]
 	got = tab.Present(len(small), func(i int) string { return small[i] })

@@ -82,6 +82,10 @@ type Batch struct {
 	// before (from the first), or nil after the last. The Columns and its
 	// slices are the reader's: the next call may reuse them.
 	Next func() (*Columns, error)
+	// Load is what Build kept of the earlier batches of the same load, for
+	// checking the IDs of the next: nil for the first batch; Build sets it
+	// for the next one.
+	Load any
 }
 
 // Build turns a Batch into a table under a schema, or appends it to base
