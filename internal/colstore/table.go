@@ -486,12 +486,7 @@ func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
 		}
 	}
 	Parallel(jobs)
-	var out []int
-	for _, f := range found {
-		out = append(out, f...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return positions(found)
 }
 
 // Hashes returns the batch's hashes, in ascending order.
@@ -532,6 +527,12 @@ func (t *Table) PresentAmong(earlier [][]uint32, keys IDKeys, id func(i int) str
 		})
 	}
 	Parallel(jobs)
+	return positions(found)
+}
+
+// positions returns the positions the jobs found, in ascending order, each
+// once.
+func positions(found [][]int) []int {
 	var out []int
 	for _, f := range found {
 		out = append(out, f...)
