@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -388,5 +390,67 @@ func TestLoadDictionaryEncodedIDs(t *testing.T) {
 			}
 			loadMatches(t, cs, nil)
 		})
+	}
+}
+
+// cancellingReader cancels its context once it has served reads reads:
+// a load stopped at a point the test chooses, in whatever the load was
+// doing then.
+type cancellingReader struct {
+	r      *bytes.Reader
+	reads  atomic.Int64
+	after  int64
+	cancel context.CancelFunc
+}
+
+func (c *cancellingReader) ReadAt(p []byte, off int64) (int, error) {
+	if c.reads.Add(1) == c.after {
+		c.cancel()
+	}
+	return c.r.ReadAt(p, off)
+}
+
+// TestLoadStopsWhenCancelled cancels loads of a file of several batches
+// and chunks at points through it: each returns the context's error, no
+// source, and leaves no goroutine behind (the decoding of the next chunk
+// and of each column included).
+func TestLoadStopsWhenCancelled(t *testing.T) {
+	old, oldBatch, oldChunk := rowsPerGroup, batchRows, chunkRows
+	rowsPerGroup, batchRows, chunkRows = 500, 3000, 1000
+	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(sample.Generate(sample.Config{Seed: 9, N: 12_000}))); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	// How many reads a whole load makes, to cancel at points within it.
+	count := &cancellingReader{r: bytes.NewReader(data), cancel: func() {}}
+	if _, err := Load(context.Background(), count, int64(len(data)), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	total := count.reads.Load()
+	if total < 20 {
+		t.Fatalf("a load made %d reads: too few to stop it part way", total)
+	}
+	before := runtime.NumGoroutine()
+	for _, at := range []int64{1, total / 4, total / 2, 3 * total / 4, total - 1} {
+		t.Run(fmt.Sprintf("after %d of %d reads", at, total), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			r := &cancellingReader{r: bytes.NewReader(data), after: at, cancel: cancel}
+			src, err := Load(ctx, r, int64(len(data)), ingest.Options{})
+			if !errors.Is(err, context.Canceled) || src != nil {
+				t.Fatalf("Load cancelled after %d reads: source %v, error %v; want none and context.Canceled", at, src, err)
+			}
+		})
+	}
+	// Goroutines a load started have ended: a few may still be on their
+	// way out when Load returns, so give them a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after the cancelled loads, %d before", n, before)
 	}
 }
