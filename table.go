@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
@@ -395,6 +396,34 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, keys colstore.IDKey
 // core's cache across its columns.
 const encodeBlock = 1024
 
+// codeCache remembers the codes of the strings a column coded last, by
+// where their bytes are. A reader that interns a column's repeating
+// values (ingest does, as do producers that take them from a few
+// constants) hands the same string row after row, and a string's bytes
+// never change: the same bytes at the same length are the same value, so
+// a hit skips hashing the string and comparing it with the dictionary's.
+// One column's encoder owns it.
+type codeCache struct {
+	at    [64]*byte
+	n     [64]int
+	codes [64]uint32
+}
+
+// code returns the code of s in column c of d, as d.Code does.
+func (cc *codeCache) code(d *colstore.Dicts, c int, s string) uint32 {
+	p := unsafe.StringData(s)
+	if p == nil {
+		return d.Code(c, s)
+	}
+	k := uintptr(unsafe.Pointer(p)) * 0x9e3779b97f4a7c15 >> 58 // six bits of where
+	if cc.at[k] == p && cc.n[k] == len(s) {
+		return cc.codes[k]
+	}
+	code := d.Code(c, s)
+	cc.at[k], cc.n[k], cc.codes[k] = p, len(s), code
+	return code
+}
+
 // columnEncoder fills one column of a segment: rows encodes rows lo to hi
 // (in segment order), done finishes the column once every row is in.
 type columnEncoder struct {
@@ -468,9 +497,10 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		codes := colstore.NewCodeBuilder(n)
 		done := func() { col.Codes = codes.Codes() }
 		if get != nil {
+			var cache codeCache
 			return columnEncoder{rows: func(lo, hi int) {
 				for r, i := range order[lo:hi] {
-					codes.Set(lo+r, d.Code(c, get(&cs[i])))
+					codes.Set(lo+r, cache.code(d, c, get(&cs[i])))
 				}
 			}, done: done, cost: 2}
 		}
