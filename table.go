@@ -148,7 +148,7 @@ func (t *Table) Apply(upserts []Conversation, deletes []string) (*Table, error) 
 }
 
 func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table, error) {
-	keys, err := t.check(cs, replace)
+	b, err := t.check(cs, replace)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table
 		if len(cs) == 0 {
 			return nil
 		}
-		return t.encode(d, cs, keys)
+		return t.encode(d, cs, b)
 	})
 	return newTable(t.schema, cols), nil
 }
@@ -214,21 +214,52 @@ func lastOfEachID(cs []Conversation) []Conversation {
 	return out
 }
 
+// batch is what check learns of a batch while it reads each conversation,
+// so that encode need not read them all again for it: a million
+// conversations are hundreds of megabytes, and a pass over them costs
+// about what the work of the pass does.
+type batch struct {
+	// keys are the IDs hashed for the segment's index, when all are valid
+	// and there are enough of them to be worth it (and not replace).
+	keys    colstore.IDKeys
+	created []int64 // CreatedAt in Unix nanoseconds, in batch order
+	sorted  bool    // the batch is in creation order, ties in ID order
+	idBytes int     // the IDs' total length
+}
+
 // check validates a batch: each conversation against the schema, and its
 // IDs, which must be new to the table and to the batch unless replace.
-// Unless replace, it returns the batch's IDs hashed for its segment's
-// index when all are valid and there are enough of them to be worth it.
-func (t *Table) check(cs []Conversation, replace bool) (colstore.IDKeys, error) {
+func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 	valid := make([]bool, len(cs))
+	b := batch{created: make([]int64, len(cs))}
+	hash := !replace && len(cs) >= 4096
+	var hs []uint32
+	if hash {
+		hs = make([]uint32, len(cs))
+	}
 	// Conversations are validated in parallel, in runs of rows whose
 	// errors are then joined in row order.
 	const run = 16 << 10
-	runErrs := make([][]error, (len(cs)+run-1)/run)
-	jobs := make([]func(), len(runErrs))
+	runs := (len(cs) + run - 1) / run
+	runErrs := make([][]error, runs)
+	runSorted := make([]bool, runs)
+	runBytes := make([]int, runs)
+	jobs := make([]func(), runs)
 	for k := range jobs {
 		jobs[k] = func() {
-			for i := k * run; i < min(len(cs), (k+1)*run); i++ {
-				if err := t.schema.Validate(&cs[i]); err != nil {
+			lo, hi := k*run, min(len(cs), (k+1)*run)
+			sorted, bytes := true, 0
+			for i := lo; i < hi; i++ {
+				c := &cs[i]
+				b.created[i] = c.CreatedAt.UnixNano()
+				bytes += len(c.ID)
+				if hash {
+					hs[i] = t.cols.IDHash(c.ID)
+				}
+				if i > lo && sorted && b.byCreation(cs, i-1, i) > 0 {
+					sorted = false
+				}
+				if err := t.schema.Validate(c); err != nil {
 					if ve, ok := err.(*ValidationError); ok {
 						ve.Index = i
 					}
@@ -237,19 +268,26 @@ func (t *Table) check(cs []Conversation, replace bool) (colstore.IDKeys, error) 
 				}
 				valid[i] = true
 			}
+			runSorted[k], runBytes[k] = sorted, bytes
 		}
 	}
 	colstore.Parallel(jobs)
+	b.sorted = true
+	for k := range runs {
+		b.idBytes += runBytes[k]
+		if !runSorted[k] || k > 0 && b.byCreation(cs, k*run-1, k*run) > 0 {
+			b.sorted = false
+		}
+	}
 	var errs []error
 	for _, e := range runErrs {
 		errs = append(errs, e...)
 	}
-	var keys colstore.IDKeys
 	if replace {
-		return keys, joinValidation(errs)
+		return b, joinValidation(errs)
 	}
 	id := func(i int) string { return cs[i].ID }
-	if len(errs) > 0 || len(cs) < 4096 {
+	if len(errs) > 0 || !hash {
 		// Duplicates among the valid conversations: each valid position
 		// after the first with its ID names that first.
 		order := make([]int32, 0, len(cs))
@@ -269,22 +307,44 @@ func (t *Table) check(cs []Conversation, replace bool) (colstore.IDKeys, error) 
 				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
 			}
 		}
-		return keys, joinValidation(errs)
+		return b, joinValidation(errs)
 	}
-	// Every conversation of a large batch is valid: its IDs are hashed
-	// once, for the duplicates within the batch, those of rows already in
-	// the table (through each segment's index of ID hashes) and the new
+	// Every conversation of a large batch is valid: its IDs, hashed once,
+	// serve the duplicates within the batch, those of rows already in the
+	// table (through each segment's index of ID hashes) and the new
 	// segment's index.
-	keys = t.cols.HashIDs(len(cs), id)
-	for i, f := range keys.FirstOfEach(id) {
+	b.keys = colstore.KeysOf(hs)
+	for i, f := range b.keys.FirstOfEach(id) {
 		if int(f) != i {
 			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
 		}
 	}
-	for _, i := range t.cols.PresentKeys(keys, id) {
+	for _, i := range t.cols.PresentKeys(b.keys, id) {
 		errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
 	}
-	return keys, joinValidation(errs)
+	return b, joinValidation(errs)
+}
+
+// batchOf reads what check learns of a batch, but the keys, from cs.
+func batchOf(cs []Conversation) batch {
+	b := batch{created: make([]int64, len(cs)), sorted: true}
+	for i := range cs {
+		b.created[i] = cs[i].CreatedAt.UnixNano()
+		b.idBytes += len(cs[i].ID)
+		if i > 0 && b.sorted && b.byCreation(cs, i-1, i) > 0 {
+			b.sorted = false
+		}
+	}
+	return b
+}
+
+// byCreation orders conversations i and j of cs as a segment holds them:
+// by creation time, then by ID.
+func (b *batch) byCreation(cs []Conversation, i, j int) int {
+	if c := cmp.Compare(b.created[i], b.created[j]); c != 0 {
+		return c
+	}
+	return cmp.Compare(cs[i].ID, cs[j].ID)
 }
 
 // joinValidation joins a batch's errors in batch order, the first 20 of
@@ -309,44 +369,48 @@ func errIndex(err error) int {
 }
 
 // encode turns cs into a segment sorted by creation time, with the
-// dictionaries locked for it; keys are cs's IDs hashed by check, if it
-// did.
-func (t *Table) encode(d *colstore.Dicts, cs []Conversation, keys colstore.IDKeys) *colstore.Segment {
+// dictionaries locked for it; b is what check learnt of cs.
+func (t *Table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.Segment {
 	n := len(cs)
-	created := make([]int64, n)
+	if len(b.created) != n {
+		// Upserts of one ID were folded into the last since check.
+		b = batchOf(cs)
+	}
+	created := b.created
 	order := make([]int32, n)
-	for i := range cs {
-		created[i] = cs[i].CreatedAt.UnixNano()
+	for i := range order {
 		order[i] = int32(i)
 	}
-	byCreation := func(a, b int32) int {
-		if c := cmp.Compare(created[a], created[b]); c != 0 {
-			return c
-		}
-		return cmp.Compare(cs[a].ID, cs[b].ID)
-	}
 	// Conversations usually arrive in creation order (an export, a log):
-	// checking costs one pass, sorting n log n comparisons.
-	sorted := slices.IsSortedFunc(order, byCreation)
-	if !sorted {
-		slices.SortFunc(order, byCreation)
+	// check saw whether they did in its pass.
+	if !b.sorted {
+		slices.SortFunc(order, func(i, j int32) int { return b.byCreation(cs, int(i), int(j)) })
 	}
 	s := t.schema
 	seg := colstore.NewSegment(n, len(s.props))
-	seg.Created = created // in order already, or copied in order below
-	if !sorted {
+	seg.Created = created
+	if !b.sorted {
+		// In order before the columns: time columns are stored as
+		// offsets from it.
 		seg.Created = make([]int64, n)
+		for r, i := range order {
+			seg.Created[r] = created[i]
+		}
 	}
-	idBytes := 0
-	for i := range cs {
-		idBytes += len(cs[i].ID)
+	ids := colstore.NewStrs(n, b.idBytes)
+	copyIDs := func(lo, hi int) {
+		for _, i := range order[lo:hi] {
+			ids.Add(cs[i].ID)
+		}
 	}
-	ids := colstore.NewStrs(n, idBytes)
-	for r, i := range order {
-		ids.Add(cs[i].ID)
-		seg.Created[r] = created[i] // a no-op when sorted
+	// Unless check hashed the IDs, the index hashes them from the segment.
+	var encs []columnEncoder
+	if b.keys.Len() != n {
+		copyIDs(0, n)
+		seg.IDs = ids
+	} else {
+		encs = append(encs, columnEncoder{rows: copyIDs, done: func() { seg.IDs = ids }, cost: 2})
 	}
-	seg.IDs = ids
 	// Columns are independent (each has its own dictionary), so they are
 	// encoded in parallel, the ID index alongside them. Each worker takes
 	// a share of the columns and walks the rows once, a block at a time,
@@ -354,7 +418,6 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, keys colstore.IDKey
 	// Conversation is hundreds of bytes, so a pass over the batch per
 	// column would read it from memory a dozen times.
 	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created // kept once: every scan reads it
-	var encs []columnEncoder
 	for c, p := range s.props {
 		if storage(p) == colstore.Derived || p.Name == "CreatedAt" {
 			continue
@@ -363,12 +426,12 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, keys colstore.IDKey
 	}
 	jobs := []func(){func() {
 		switch {
-		case keys.Len() != n:
+		case b.keys.Len() != n:
 			seg.IndexIDs(d.Seed())
-		case sorted:
-			seg.IndexIDKeys(keys, nil)
+		case b.sorted:
+			seg.IndexIDKeys(b.keys, nil)
 		default:
-			seg.IndexIDKeys(keys, order)
+			seg.IndexIDKeys(b.keys, order)
 		}
 	}}
 	for _, group := range shareColumns(encs, runtime.GOMAXPROCS(0)) {
@@ -476,9 +539,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		get := stringField(p)
 		if f != nil && !f.Repeats && get != nil && !repeatsIn(cs, order, get) {
 			// Nearly one value a row (a contact ID): coded in the index's
-			// order, not the rows', once all are in. Coding a million
-			// distinct values costs about what ten columns of repeating
-			// ones do.
+			// order, not the rows', once all are in.
 			vals := make([]string, n)
 			return columnEncoder{
 				rows: func(lo, hi int) {
@@ -491,7 +552,9 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					d.CodeAll(c, vals, ks, 0)
 					col.Codes = colstore.Narrow(ks)
 				},
-				cost: 12,
+				// Measured at 1M rows: coding them takes about as long
+				// as encoding every other built-in column together.
+				cost: 24,
 			}
 		}
 		codes := colstore.NewCodeBuilder(n)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -228,23 +229,31 @@ func TestTableReadsBackEveryKind(t *testing.T) {
 		}
 		cs[i].Properties = p
 	}
-	tab, err := convreport.NewTable(s, cs)
-	require.NoError(t, err)
 	byID := map[string]convreport.Conversation{}
 	for _, c := range cs {
 		byID[c.ID] = c
 	}
-	n := 0
-	var prev convreport.Conversation
-	for c := range tab.All() {
-		require.Equal(t, normal(byID[c.ID]), c, "row %d", n)
-		if n > 0 {
-			require.False(t, c.CreatedAt.Before(prev.CreatedAt), "rows out of creation order at %d", n)
+	// The columns are shared among as many workers as GOMAXPROCS: one
+	// worker does them all in turn, eight do each apart, so a column read
+	// before another has filled it shows in one of these (and to the race
+	// detector).
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2, 8} {
+		runtime.GOMAXPROCS(procs)
+		tab, err := convreport.NewTable(s, cs)
+		require.NoError(t, err)
+		n := 0
+		var prev convreport.Conversation
+		for c := range tab.All() {
+			require.Equal(t, normal(byID[c.ID]), c, "GOMAXPROCS %d, row %d", procs, n)
+			if n > 0 {
+				require.False(t, c.CreatedAt.Before(prev.CreatedAt), "GOMAXPROCS %d: rows out of creation order at %d", procs, n)
+			}
+			prev = c
+			n++
 		}
-		prev = c
-		n++
+		require.Equal(t, len(cs), n)
 	}
-	require.Equal(t, len(cs), n)
 }
 
 // A batch large enough to hash its IDs once names the same duplicates as a

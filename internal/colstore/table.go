@@ -426,6 +426,16 @@ func (k IDKeys) Len() int { return len(k.at) }
 func (t *Table) HashIDs(n int, id func(i int) string) IDKeys {
 	hs := make([]uint32, n)
 	Parallel([]func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }})
+	return KeysOf(hs)
+}
+
+// IDHash is an ID's hash, as HashIDs hashes it: a caller that reads each
+// ID anyway hashes it then, and makes the keys with KeysOf.
+func (t *Table) IDHash(id string) uint32 { return idHash(t.dicts.seed, id) }
+
+// KeysOf sorts hs, IDs hashed by IDHash in batch order, into keys. It
+// takes hs over.
+func KeysOf(hs []uint32) IDKeys {
 	sorted, at := SortedByKey(hs)
 	return IDKeys{sorted, at}
 }
