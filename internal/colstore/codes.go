@@ -154,6 +154,15 @@ func NewCodeBuilder(n int) *CodeBuilder {
 
 // Set sets row r's code.
 func (b *CodeBuilder) Set(r int, code uint32) {
+	// The usual case, inlined into the caller's loop.
+	if code <= 0xff && b.c.W8 != nil {
+		b.c.W8[r] = uint8(code)
+		return
+	}
+	b.set(r, code)
+}
+
+func (b *CodeBuilder) set(r int, code uint32) {
 	switch {
 	case b.c.W8 != nil:
 		if code <= 0xff {

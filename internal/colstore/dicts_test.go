@@ -106,23 +106,30 @@ func TestFindEveryIDDespiteSharedHashBits(t *testing.T) {
 
 // CodeAll gives each value the code Code gives it, one at a time, whether
 // it was in the dictionary before, came earlier in the batch (new to the
-// dictionary or not), or is new;
-// "" is 0; and the index finds every value afterwards.
+// dictionary or not), or is new, and whether it is short enough for
+// CodeAll to carry or not; "" is 0; and the index finds every value
+// afterwards. The batches grow from a few hundred values (sorted by 11
+// bits of their hashes) to 24,000 (by 22).
 func TestCodeAllAgreesWithCode(t *testing.T) {
 	tab := New([]Kind{Strings, Ints}, 1)
 	var want map[string]uint32
-	for batch := range 4 {
-		n := 3000 << batch
+	for batch, n := range []int{400, 3000, 6000, 12000, 24000} {
 		tab = tab.Change(nil, func(d *Dicts) *Segment {
 			vals := make([]string, n)
 			for i := range vals {
-				switch i % 7 {
+				switch i % 9 {
 				case 0:
 					vals[i] = ""
 				case 1:
 					vals[i] = fmt.Sprintf("old%d", i%500) // in earlier batches, or repeated
 				case 2:
 					vals[i] = fmt.Sprintf("b%d-twice%d", batch, i%(n/20)) // new, and repeated in the batch
+				case 3:
+					// Longer than a codeRec holds, some repeated.
+					vals[i] = fmt.Sprintf("someone.%d@example.com", i%(n/4))
+				case 4:
+					// Either side of what a codeRec holds.
+					vals[i] = fmt.Sprintf("%0*d", codeRecHead+i%2, i%(n/3))
 				default:
 					vals[i] = fmt.Sprintf("b%d-%d", batch, i)
 				}

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // Kind is how a column stores its values.
@@ -77,40 +78,108 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 		}
 		return
 	}
-	hs := make([]uint64, len(vals))
-	keys := make([]uint32, len(vals))
+	// Each value is read once, in row order, where its string usually
+	// lies in memory (a file's decoded page, a batch built in order);
+	// taken in hash order, each would be a cache miss or two.
+	recs := make([]codeRec, 0, len(vals))
 	for i, v := range vals {
-		hs[i] = maphash.String(d.seed, v)
-		keys[i] = uint32(hs[i] >> 32) // the slot is the hash's top bits
-	}
-	sorted, order := SortedByKey(keys)
-	// Room for every distinct hash at once, so that the slots stay put.
-	// And room for their bytes: appending a value at a time would copy the
-	// buffer each time it grows.
-	distinct, bytes := 0, 0
-	for i := range sorted {
-		if i == 0 || sorted[i] != sorted[i-1] {
-			distinct++
-			bytes += len(vals[order[i]])
-		}
-	}
-	x := &d.idx[c]
-	x.reserve(&d.vals[c], d.seed, x.n+distinct+int(int64(distinct)*int64(rest)/int64(max(len(vals), 1))))
-	d.vals[c].grow(distinct, bytes)
-	for _, i := range order {
-		v := vals[i]
 		if v == "" {
 			out[i] = 0
 			continue
 		}
-		k, ok := x.find(&d.vals[c], hs[i], v)
-		if !ok {
-			k = uint32(d.vals[c].Len())
-			d.vals[c].Add(v)
-			x.add(&d.vals[c], d.seed, hs[i], k)
-		}
-		out[i] = k
+		r := codeRec{h: maphash.String(d.seed, v), row: int32(i), n: uint32(len(v))}
+		copy(r.head[:], v)
+		recs = append(recs, r)
 	}
+	// Sorted by as many top bits as the index can need: every value new.
+	x := &d.idx[c]
+	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(len(vals), 1)))
+	slotBits := max(mbits.Len(uint(2*most)), mbits.Len(uint(len(x.slots))))
+	passes := min(3, (slotBits+10)/11)
+	recs = sortCodeRecs(recs, passes)
+	// Room for every distinct hash at once, so that the slots stay put.
+	// And room for their bytes: appending a value at a time would copy the
+	// buffer each time it grows. Hashes are distinct within each run of
+	// equal sorted bits, a hash or two long.
+	distinct, bytes := 0, 0
+	var run []uint64 // the distinct hashes of the current run
+	sortedBits := uint(64 - 11*passes)
+	for k := range recs {
+		h := recs[k].h
+		if k == 0 || h>>sortedBits != recs[k-1].h>>sortedBits {
+			run = run[:0]
+		}
+		if !slices.Contains(run, h) {
+			run = append(run, h)
+			distinct++
+			bytes += int(recs[k].n)
+		}
+	}
+	x.reserve(&d.vals[c], d.seed, x.n+distinct+int(int64(distinct)*int64(rest)/int64(max(len(vals), 1))))
+	d.vals[c].grow(distinct, bytes)
+	for k := range recs {
+		r := &recs[k]
+		var v string
+		if r.n <= codeRecHead {
+			v = unsafe.String(&r.head[0], r.n)
+		} else {
+			v = vals[r.row]
+		}
+		code, ok := x.find(&d.vals[c], r.h, v)
+		if !ok {
+			code = uint32(d.vals[c].Len())
+			d.vals[c].Add(v)
+			x.add(&d.vals[c], d.seed, r.h, code)
+		}
+		out[r.row] = code
+	}
+}
+
+// codeRecHead is how many bytes of a value a codeRec holds: a contact ID
+// or a number fits.
+const codeRecHead = 16
+
+// codeRec is a value as CodeAll takes it: its hash, its row, its length
+// and, when it fits, the value itself, so that the values in hash order
+// are read from one array front to back.
+type codeRec struct {
+	h    uint64
+	row  int32
+	n    uint32
+	head [codeRecHead]byte
+}
+
+// sortCodeRecs sorts recs by the top 11×passes bits of their hashes,
+// equal ones in row order, in passes of 11 bits from the lowest: enough
+// bits to order the values by their first slots in an index of up to
+// 2^(11×passes) slots. The bits below are not sorted, so values of
+// another hash may lie between two of one hash where the sorted bits
+// agree.
+func sortCodeRecs(recs []codeRec, passes int) []codeRec {
+	a, b := recs, make([]codeRec, len(recs))
+	var counts [3][1 << 11]int
+	for k := range a {
+		h := a[k].h
+		for p := range passes {
+			counts[p][h>>(64-11*(passes-p))&(1<<11-1)]++
+		}
+	}
+	for p := range passes {
+		shift := uint(64 - 11*(passes-p))
+		count := &counts[p]
+		at := 0
+		for d, c := range count {
+			count[d] = at
+			at += c
+		}
+		for k := range a {
+			d := a[k].h >> shift & (1<<11 - 1)
+			b[count[d]] = a[k]
+			count[d]++
+		}
+		a, b = b, a
+	}
+	return a
 }
 
 // Repeats reports whether the first values of vals repeat: fewer than a
