@@ -262,21 +262,25 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 			return nil, tables.ErrNotClean
 		}
 		fs := make([]columnField, len(sinks))
+		var checked []columnField // the built-in fields Validate reads
 		for k, sk := range sinks {
 			if fs[k] = sk.cf.bind(c); !fs[k].sized(m) || (fs[k].f == nil && !fs[k].customValid()) {
 				return nil, tables.ErrNotClean
 			}
+			if f := fs[k].f; f != nil && !f.freeText() {
+				checked = append(checked, fs[k])
+			}
 		}
-		// fill sets the built-in fields of the chunk's row j; custom
-		// properties are checked column by column above.
+		// fill sets the built-in fields of the chunk's row j that
+		// Validate reads; custom properties are checked column by column
+		// above.
 		fill := func(cv *Conversation, j int) {
 			*cv = Conversation{ID: ids.At(at + j)}
 			if v := created[at+j]; v != tables.Unknown {
 				cv.CreatedAt = unixTime(v)
 			}
-			for _, cf := range fs {
+			for _, cf := range checked {
 				switch {
-				case cf.f == nil:
 				case cf.strs != nil && cf.f.str != nil:
 					*cf.f.str(cv) = cf.strs.At(j)
 				case cf.times != nil && cf.f.time != nil:

@@ -38,6 +38,11 @@ type Field struct {
 	shown func(*Conversation) string
 }
 
+// freeText reports whether any value of the field is valid (an inbox, a
+// rep, a subject): neither Conversation.Validate nor a shown value reads
+// it, so a loader that validates rows from columns need not fill it in.
+func (f *Field) freeText() bool { return f.str != nil && f.shown == nil && !f.Required }
+
 // StringOf returns a string field of c.
 func (f Field) StringOf(c *Conversation) string {
 	if f.str == nil {
