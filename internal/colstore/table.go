@@ -29,7 +29,14 @@ type Dicts struct {
 	vals []Strs
 	idx  []codeIndex
 	seed maphash.Seed
+	// scratch[c] holds column c's CodeAll buffers for the length of one
+	// Change: a load codes a column a chunk at a time, and fresh buffers
+	// for each chunk would be garbage the size of the chunk's values.
+	scratch []codeScratch
 }
+
+// codeScratch is the two buffers of sortCodeRecs.
+type codeScratch struct{ a, b []codeRec }
 
 var boolDict = func() Strs {
 	d := NewStrs(3, len("falsetrue"))
@@ -81,7 +88,14 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	// Each value is read once, in row order, where its string usually
 	// lies in memory (a file's decoded page, a batch built in order);
 	// taken in hash order, each would be a cache miss or two.
-	recs := make([]codeRec, 0, len(vals))
+	if d.scratch == nil {
+		d.scratch = make([]codeScratch, len(d.vals))
+	}
+	sc := &d.scratch[c]
+	if cap(sc.a) < len(vals) {
+		sc.a, sc.b = make([]codeRec, 0, len(vals)), make([]codeRec, len(vals))
+	}
+	recs := sc.a[:0]
 	for i, v := range vals {
 		if v == "" {
 			out[i] = 0
@@ -96,7 +110,7 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(len(vals), 1)))
 	slotBits := max(mbits.Len(uint(2*most)), mbits.Len(uint(len(x.slots))))
 	passes := min(3, (slotBits+10)/11)
-	recs = sortCodeRecs(recs, passes)
+	recs = sortCodeRecs(recs, sc.b[:len(recs)], passes)
 	// Room for every distinct hash at once, so that the slots stay put.
 	// And room for their bytes: appending a value at a time would copy the
 	// buffer each time it grows. Hashes are distinct within each run of
@@ -154,9 +168,10 @@ type codeRec struct {
 // bits to order the values by their first slots in an index of up to
 // 2^(11×passes) slots. The bits below are not sorted, so values of
 // another hash may lie between two of one hash where the sorted bits
-// agree.
-func sortCodeRecs(recs []codeRec, passes int) []codeRec {
-	a, b := recs, make([]codeRec, len(recs))
+// agree. buf, as long as recs, is the other buffer of the sort; the result
+// is in one of the two.
+func sortCodeRecs(recs, buf []codeRec, passes int) []codeRec {
+	a, b := recs, buf
 	var counts [3][1 << 11]int
 	for k := range a {
 		h := a[k].h
@@ -361,6 +376,7 @@ func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
 		before[c] = t.dicts.vals[c].Len()
 	}
 	seg := build(t.dicts)
+	t.dicts.scratch = nil
 	for c := range before {
 		if added := t.dicts.vals[c].Len() - before[c]; 2*added > t.dicts.vals[c].Len() {
 			// The dictionary is mostly this change's: give back the
