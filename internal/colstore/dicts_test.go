@@ -194,3 +194,41 @@ func TestCodeIndexSlotsHoldTags(t *testing.T) {
 		}
 	}
 }
+
+// Columns of one change are coded concurrently, each with its own
+// buffers: the race detector watches this, and each column's codes are
+// the ones its values get alone.
+func TestCodeAllColumnsConcurrently(t *testing.T) {
+	for range 8 {
+		codeColumnsConcurrently(t)
+	}
+}
+
+func codeColumnsConcurrently(t *testing.T) {
+	tab := New([]Kind{Strings, Strings, Strings, Ints}, 3)
+	const n = 20000
+	outs := make([][]uint32, 3)
+	vals := make([][]string, 3)
+	for c := range vals {
+		vals[c] = make([]string, n)
+		for i := range vals[c] {
+			vals[c][i] = fmt.Sprintf("col%d-%d", c, i*(c+1)%(n-c))
+		}
+		outs[c] = make([]uint32, n)
+	}
+	tab.Change(nil, func(d *Dicts) *Segment {
+		jobs := make([]func(), 3)
+		for c := range jobs {
+			jobs[c] = func() { d.CodeAll(c, vals[c], outs[c], 0) }
+		}
+		Parallel(jobs)
+		for c := range 3 {
+			for i, v := range vals[c] {
+				if got := d.vals[c].At(int(outs[c][i])); got != v {
+					t.Fatalf("column %d row %d: code %d is %q, want %q", c, i, outs[c][i], got, v)
+				}
+			}
+		}
+		return nil
+	})
+}

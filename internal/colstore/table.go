@@ -88,10 +88,10 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	// Each value is read once, in row order, where its string usually
 	// lies in memory (a file's decoded page, a batch built in order);
 	// taken in hash order, each would be a cache miss or two.
-	if d.scratch == nil {
-		d.scratch = make([]codeScratch, len(d.vals))
+	sc := &codeScratch{}
+	if d.scratch != nil { // within a Change
+		sc = &d.scratch[c]
 	}
-	sc := &d.scratch[c]
 	if cap(sc.a) < len(vals) {
 		sc.a, sc.b = make([]codeRec, 0, len(vals)), make([]codeRec, len(vals))
 	}
@@ -375,6 +375,8 @@ func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
 	for c := range before {
 		before[c] = t.dicts.vals[c].Len()
 	}
+	// Made before build, whose columns may be coded concurrently.
+	t.dicts.scratch = make([]codeScratch, len(t.dicts.vals))
 	seg := build(t.dicts)
 	t.dicts.scratch = nil
 	for c := range before {
@@ -530,6 +532,29 @@ func KeysOf(hs []uint32) IDKeys {
 // compared only within runs of equal hashes, which keep position order.
 func (k IDKeys) FirstOfEach(id func(i int) string) []int32 {
 	return firstOfEach(k.sorted, k.at, id)
+}
+
+// Repeated reports whether any ID of the batch is another's, as
+// FirstOfEach would find, without writing a position a row: the usual
+// answer is no, and its IDs are compared only within runs of equal
+// hashes.
+func (k IDKeys) Repeated(id func(i int) string) bool {
+	s := k.sorted
+	for lo := 0; lo < len(s); {
+		hi := lo + 1
+		for hi < len(s) && s[hi] == s[lo] {
+			hi++
+		}
+		for a := lo; a < hi; a++ {
+			for b := lo; b < a; b++ {
+				if id(int(k.at[a])) == id(int(k.at[b])) {
+					return true
+				}
+			}
+		}
+		lo = hi
+	}
+	return false
 }
 
 // Present returns, in ascending order, the positions i < n whose ID id(i)
