@@ -136,10 +136,8 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 	// The IDs are hashed once: for repeats within the batch, for those of
 	// rows already in the table and for the new segment's index.
 	keys := t.cols.HashIDs(n, ids.At)
-	for i, f := range keys.FirstOfEach(ids.At) {
-		if int(f) != i {
-			return nil, tables.ErrNotClean
-		}
+	if keys.Repeated(ids.At) {
+		return nil, tables.ErrNotClean
 	}
 	// IDs the table holds already: found by merging hashes when the
 	// table is the one the load's earlier batches made.

@@ -314,9 +314,11 @@ func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 	// table (through each segment's index of ID hashes) and the new
 	// segment's index.
 	b.keys = colstore.KeysOf(hs)
-	for i, f := range b.keys.FirstOfEach(id) {
-		if int(f) != i {
-			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
+	if b.keys.Repeated(id) {
+		for i, f := range b.keys.FirstOfEach(id) {
+			if int(f) != i {
+				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
+			}
 		}
 	}
 	for _, i := range t.cols.PresentKeys(b.keys, id) {

@@ -102,3 +102,45 @@ func TestFirstOfEachNamesTheFirstEqualKey(t *testing.T) {
 		}
 	}
 }
+
+// Repeated answers as a map of the IDs does, including where hashes
+// collide: IDs of one hash that differ are no repeat, and a repeat among
+// several IDs of one hash is found wherever it lies in their run.
+func TestRepeatedIDs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 2, 50, 5000} {
+		for _, bits := range []uint{2, 8, 32} { // few bits: many collisions
+			for trial := range 20 {
+				ids := make([]string, n)
+				for i := range ids {
+					ids[i] = fmt.Sprint("id-", rng.IntN(4*n+1))
+				}
+				seen, want := map[string]bool{}, false
+				for _, id := range ids {
+					want = want || seen[id]
+					seen[id] = true
+				}
+				hs := make([]uint32, n)
+				for i, id := range ids {
+					hs[i] = hashBits(id, bits)
+				}
+				keys := KeysOf(hs)
+				if got := keys.Repeated(func(i int) string { return ids[i] }); got != want {
+					t.Fatalf("n %d, %d bits, trial %d: Repeated = %v, want %v", n, bits, trial, got, want)
+				}
+			}
+		}
+	}
+}
+
+// hashBits is a hash of s cut to its low bits, the same for equal strings.
+func hashBits(s string, bits uint) uint32 {
+	var h uint32 = 2166136261
+	for i := range len(s) {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	if bits < 32 {
+		h &= 1<<bits - 1
+	}
+	return h
+}
