@@ -134,14 +134,19 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 		t = newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
 	}
 	// The IDs are hashed once: for repeats within the batch, for those of
-	// rows already in the table and for the new segment's index.
-	keys := t.cols.HashIDs(n, ids.At)
+	// rows already in the table and for the new segment's index. The
+	// buffers are those of the load's batch before, when it had one.
+	prior, _ := b.Load.(*loadedIDs)
+	sc := new(colstore.SortScratch)
+	if prior != nil {
+		sc = prior.scratch
+	}
+	keys := t.cols.HashIDs(n, ids.At, sc)
 	if keys.Repeated(ids.At) {
 		return nil, tables.ErrNotClean
 	}
 	// IDs the table holds already: found by merging hashes when the
 	// table is the one the load's earlier batches made.
-	prior, _ := b.Load.(*loadedIDs)
 	var present []int
 	if prior != nil && prior.table == base {
 		present = t.cols.PresentAmong(prior.hashes, keys, ids.At)
@@ -151,10 +156,6 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 	if len(present) > 0 {
 		return nil, tables.ErrNotClean
 	}
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
-	}
 	byCreation := func(a, b int32) int {
 		if c := cmp.Compare(created[a], created[b]); c != 0 {
 			return c
@@ -162,16 +163,24 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 		return cmp.Compare(ids.At(int(a)), ids.At(int(b)))
 	}
 	// Input in creation order (an export, a file written from a source)
-	// is stored as it comes: its creation times are the segment's.
-	var rank []int32 // each input row's row in the segment, when not in order
-	if !slices.IsSortedFunc(order, byCreation) {
+	// is stored as it comes: its creation times are the segment's. It is
+	// checked without an order to check, which a 16M-row batch would
+	// allocate (64 MB) only to drop.
+	inOrder := true
+	for i := 1; i < n && inOrder; i++ {
+		inOrder = byCreation(int32(i-1), int32(i)) <= 0
+	}
+	var order, rank []int32 // the input rows in segment order, and each one's row in it: nil when in order
+	if !inOrder {
+		order = make([]int32, n)
+		for i := range order {
+			order[i] = int32(i)
+		}
 		slices.SortFunc(order, byCreation)
 		rank = make([]int32, n)
 		for r, i := range order {
 			rank[i] = int32(r)
 		}
-	} else {
-		order = nil
 	}
 	var err error
 	cols := t.cols.Change(nil, func(d *colstore.Dicts) *colstore.Segment {
@@ -186,7 +195,8 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 		return nil, err
 	}
 	nt := newTable(s, cols)
-	next := &loadedIDs{table: nt, hashes: []([]uint32){keys.Hashes()}}
+	sc.Give(nil, keys.Positions()) // the segment's index is built
+	next := &loadedIDs{table: nt, hashes: []([]uint32){keys.Hashes()}, scratch: sc}
 	if prior != nil && prior.table == base {
 		next.hashes = append(slices.Clip(prior.hashes), keys.Hashes())
 	}
@@ -195,10 +205,12 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 }
 
 // loadedIDs is what a load keeps of its batches between them: the hashes
-// of the IDs of table, each batch's in ascending order.
+// of the IDs of table, each batch's in ascending order, and the buffers
+// they were sorted in.
 type loadedIDs struct {
-	table  *Table
-	hashes [][]uint32
+	table   *Table
+	hashes  [][]uint32
+	scratch *colstore.SortScratch
 }
 
 // buildSegment stores b's rows as a segment, in creation order: order

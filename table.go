@@ -313,7 +313,7 @@ func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 	// serve the duplicates within the batch, those of rows already in the
 	// table (through each segment's index of ID hashes) and the new
 	// segment's index.
-	b.keys = colstore.KeysOf(hs)
+	b.keys = colstore.KeysOf(hs, nil)
 	if b.keys.Repeated(id) {
 		for i, f := range b.keys.FirstOfEach(id) {
 			if int(f) != i {

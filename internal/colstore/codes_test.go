@@ -51,10 +51,18 @@ func TestEqBitsMatchesRowByRow(t *testing.T) {
 
 // TestSortedByKeyIsAStableSort checks the radix sort against sorting the
 // positions with the standard library, on keys with many ties and on keys
-// that differ only in high bits.
+// that differ only in high bits. Every other sort reuses the buffers the
+// ones before gave back, still holding their keys and rows, as a load's
+// batches do; the results the test keeps must not change under it.
 func TestSortedByKeyIsAStableSort(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{0, 1, 2, 100, 5000} {
+	sc := new(SortScratch)
+	type kept struct {
+		keys, sorted []uint32
+		rows         []int32
+	}
+	var results []kept
+	for k, n := range []int{0, 1, 2, 100, 5000, 3000, 5000, 7} {
 		for _, spread := range []func() uint32{
 			func() uint32 { return rng.Uint32() },
 			func() uint32 { return uint32(rng.IntN(7)) },
@@ -69,11 +77,29 @@ func TestSortedByKeyIsAStableSort(t *testing.T) {
 				want[i] = int32(i)
 			}
 			sort.SliceStable(want, func(a, b int) bool { return keys[want[a]] < keys[want[b]] })
-			gotKeys, got := SortedByKey(slices.Clone(keys))
+			var gotKeys []uint32
+			var got []int32
+			if k%2 == 0 {
+				gotKeys, got = SortedByKey(slices.Clone(keys), nil)
+			} else {
+				gotKeys, got = SortedByKey(slices.Clone(keys), sc)
+			}
 			for i := range want {
 				if got[i] != want[i] || gotKeys[i] != keys[want[i]] {
 					t.Fatalf("n=%d: position %d: got row %d key %d, want row %d key %d", n, i, got[i], gotKeys[i], want[i], keys[want[i]])
 				}
+			}
+			results = append(results, kept{keys, slices.Clone(gotKeys), slices.Clone(got)})
+			// The sorted keys stay the caller's, as a load keeps each
+			// batch's; the rows go back, as once a segment is indexed.
+			results[len(results)-1].sorted = gotKeys
+			sc.Give(nil, got)
+		}
+	}
+	for _, r := range results {
+		for i, h := range r.sorted {
+			if h != r.keys[r.rows[i]] {
+				t.Fatalf("a later sort wrote over kept keys: position %d holds %d, want %d", i, h, r.keys[r.rows[i]])
 			}
 		}
 	}
@@ -124,7 +150,7 @@ func TestRepeatedIDs(t *testing.T) {
 				for i, id := range ids {
 					hs[i] = hashBits(id, bits)
 				}
-				keys := KeysOf(hs)
+				keys := KeysOf(hs, nil)
 				if got := keys.Repeated(func(i int) string { return ids[i] }); got != want {
 					t.Fatalf("n %d, %d bits, trial %d: Repeated = %v, want %v", n, bits, trial, got, want)
 				}

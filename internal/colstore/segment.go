@@ -366,7 +366,7 @@ func (s *Segment) IndexIDKeys(keys IDKeys, order []int32) {
 
 // newIDIndex indexes rows by their hashes hs, which it takes over.
 func newIDIndex(hs []uint32) idIndex {
-	return sortedIDIndex(SortedByKey(hs))
+	return sortedIDIndex(SortedByKey(hs, nil))
 }
 
 // sortedIDIndex indexes rows[k] under hash sorted[k], the hashes in

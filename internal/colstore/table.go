@@ -509,23 +509,28 @@ type IDKeys struct {
 // Len is the number of IDs hashed.
 func (k IDKeys) Len() int { return len(k.at) }
 
-// HashIDs hashes id(0) … id(n-1), on both cores, and sorts them.
-func (t *Table) HashIDs(n int, id func(i int) string) IDKeys {
-	hs := make([]uint32, n)
+// HashIDs hashes id(0) … id(n-1), on both cores, and sorts them, in
+// buffers from sc (nil: fresh ones).
+func (t *Table) HashIDs(n int, id func(i int) string, sc *SortScratch) IDKeys {
+	hs := sc.keys(n)
 	Parallel([]func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }})
-	return KeysOf(hs)
+	return KeysOf(hs, sc)
 }
 
 // IDHash is an ID's hash, as HashIDs hashes it: a caller that reads each
 // ID anyway hashes it then, and makes the keys with KeysOf.
 func (t *Table) IDHash(id string) uint32 { return idHash(t.dicts.seed, id) }
 
-// KeysOf sorts hs, IDs hashed by IDHash in batch order, into keys. It
-// takes hs over.
-func KeysOf(hs []uint32) IDKeys {
-	sorted, at := SortedByKey(hs)
+// KeysOf sorts hs, IDs hashed by IDHash in batch order, into keys, in
+// buffers from sc (nil: fresh ones). It takes hs over.
+func KeysOf(hs []uint32, sc *SortScratch) IDKeys {
+	sorted, at := SortedByKey(hs, sc)
 	return IDKeys{sorted, at}
 }
+
+// Positions returns the batch position of each hash in ascending order:
+// the buffer a caller done with the keys may give back to a SortScratch.
+func (k IDKeys) Positions() []int32 { return k.at }
 
 // FirstOfEach returns, for each position of the batch, the first position
 // whose ID is the same (itself when none comes before it). IDs are
@@ -573,7 +578,7 @@ func (t *Table) Present(n int, id func(i int) string) []int {
 		}
 		return out
 	}
-	return t.PresentKeys(t.HashIDs(n, id), id)
+	return t.PresentKeys(t.HashIDs(n, id, nil), id)
 }
 
 // PresentKeys is [Table.Present] over IDs already hashed. It probes each

@@ -55,7 +55,7 @@ func TestPresentMatchesReference(t *testing.T) {
 				delete(live, id)
 			}
 		}
-		earlier = append(earlier, tab.HashIDs(n, func(i int) string { return ids[i] }).Hashes())
+		earlier = append(earlier, tab.HashIDs(n, func(i int) string { return ids[i] }, nil).Hashes())
 		tab = tab.Change(kill, idSegment(ids, int64(next)))
 		next += n
 	}
@@ -74,7 +74,7 @@ func TestPresentMatchesReference(t *testing.T) {
 	require.Equal(t, want, got)
 	// Merging the hashes of the batches finds the same.
 	at := func(i int) string { return asked[i] }
-	require.Equal(t, want, tab.PresentAmong(earlier, tab.HashIDs(len(asked), at), at))
+	require.Equal(t, want, tab.PresentAmong(earlier, tab.HashIDs(len(asked), at, nil), at))
 	// A batch too small to sort is probed ID by ID, with the same answer.
 	small := asked[:3000]
 	got = tab.Present(len(small), func(i int) string { return small[i] })
