@@ -80,11 +80,12 @@ func EqBits[C Code](codes []C, want uint32, in, out *Mask) {
 // than all 64 eight at a time.
 const sparseWord = 6
 
-// eqBits8 is EqBits over one-byte codes, eight at a time, for every whole
-// word of 64 rows; it returns how many words it did. A drill-down's
+// eqBits8SWAR is EqBits over one-byte codes, eight at a time, for every
+// whole word of 64 rows; it returns how many words it did. A drill-down's
 // "rep is X" test runs over every row of its range, and most columns a
-// report groups by take one byte a row.
-func eqBits8(codes []uint8, want uint8, in, out *Mask) int {
+// report groups by take one byte a row. It is eqBits8 where no assembly
+// does the same sixteen bytes at a time.
+func eqBits8SWAR(codes []uint8, want uint8, in, out *Mask) int {
 	const (
 		ones  = 0x0101010101010101
 		low7  = 0x7f7f7f7f7f7f7f7f

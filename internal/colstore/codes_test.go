@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestEqBitsMatchesRowByRow checks the eight-at-a-time path of one-byte
-// codes against a test of each row, on lengths that end inside a word and
-// on masks with empty, sparse and full words.
+// TestEqBitsMatchesRowByRow checks the paths of one-byte codes (the
+// assembly's, where there is one, and eight at a time in Go) against a
+// test of each row, on lengths that end inside a word and on masks with
+// empty, sparse and full words.
 func TestEqBitsMatchesRowByRow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 1000, ChunkRows} {
@@ -43,6 +44,16 @@ func TestEqBitsMatchesRowByRow(t *testing.T) {
 				exp := r < n && codes[r] == want && in[r/64]>>(r%64)&1 == 1
 				if has := got[r/64]>>(r%64)&1 == 1; has != exp {
 					t.Fatalf("n=%d trial %d: row %d: got %v, want %v (code %d, want %d)", n, trial, r, has, exp, codes[min(r, n-1)], want)
+				}
+			}
+			var swar Mask
+			words := eqBits8SWAR(codes, want, &in, &swar)
+			if words != n/64 {
+				t.Fatalf("n=%d: eqBits8SWAR did %d words, want %d", n, words, n/64)
+			}
+			for k := range words {
+				if swar[k] != got[k] {
+					t.Fatalf("n=%d trial %d: word %d: eqBits8SWAR %x, row by row %x", n, trial, k, swar[k], got[k])
 				}
 			}
 		}
