@@ -28,6 +28,9 @@ type decoder struct {
 	i int    // position in b
 
 	ids map[string]int // first line of each ID
+	// lines is the parallel reader's table of first lines, whose hash a
+	// worker computes for each ID it decodes; nil for the sequential one.
+	lines *firstLines
 }
 
 const maxInterned = 4096

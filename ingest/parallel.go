@@ -35,13 +35,14 @@ type splitter interface {
 
 // record is one record of a chunk.
 type record struct {
-	start, end int   // its bytes in chunk.data
-	cells      int   // CSV: its first cell in chunk.ends and chunk.lines
-	line       int   // its first line
-	index      int   // its position among the input's records
-	off        int64 // input consumed once it was read
-	err        error // a *LineError, from splitting or decoding
-	decoded    bool  // it decoded: its ID counts for duplicates
+	start, end int    // its bytes in chunk.data
+	cells      int    // CSV: its first cell in chunk.ends and chunk.lines
+	line       int    // its first line
+	index      int    // its position among the input's records
+	off        int64  // input consumed once it was read
+	err        error  // a *LineError, from splitting or decoding
+	decoded    bool   // it decoded: its ID counts for duplicates
+	idHash     uint64 // its ID's hash for the ordered pass's firstLines
 }
 
 // chunk is a run of records, with their decoded conversations.
@@ -111,6 +112,9 @@ func decode(d *decoder, fn decoderFunc, ch *chunk) {
 			continue
 		}
 		r.decoded = true
+		if d.lines != nil {
+			r.idHash = d.lines.hash(ch.rows[i].ID)
+		}
 		if err := d.validate(&ch.rows[i], r.line, r.index); err != nil {
 			r.err = err
 		}
@@ -159,6 +163,15 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 		}
 	}
 	window(first, 0)
+	// Made before the workers, which hash with its seed (and only read it).
+	ids := newFirstLines(expect)
+	newWorker = func(newWorker func() (*decoder, decoderFunc)) func() (*decoder, decoderFunc) {
+		return func() (*decoder, decoderFunc) {
+			d, fn := newWorker()
+			d.lines = ids
+			return d, fn
+		}
+	}(newWorker)
 
 	order := make(chan *chunk, 2*opt.workers())
 	stop := make(chan struct{})
@@ -219,7 +232,6 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 		}
 	}()
 
-	ids := make(map[string]int, expect)
 	var (
 		rows     int
 		recs     int
@@ -234,6 +246,16 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 	}
 	for ch := range order {
 		<-ch.done
+		// The table's slots for the chunk's IDs are read in one run
+		// before they are looked up one by one: each is a cache miss in
+		// a table of millions, and these reads wait on memory together.
+		var touched uint32
+		for i := range ch.recs {
+			if ch.recs[i].decoded {
+				touched += ids.touch(ch.recs[i].idHash)
+			}
+		}
+		ids.sink = touched
 		kept := ch.rows[:0]
 		for i := range ch.recs {
 			if recs++; recs%cancelEvery == 0 {
@@ -246,9 +268,10 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 			err := r.err
 			if r.decoded {
 				id := ch.rows[i].ID
-				first, dup := ids[id]
-				if !dup && id != "" {
-					ids[id] = r.line
+				var first int
+				var dup bool
+				if id != "" {
+					first, dup = ids.first(id, r.idHash, r.line)
 				}
 				if err == nil && dup {
 					err = duplicate(id, r.line, r.index, first)
