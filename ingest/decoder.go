@@ -27,9 +27,9 @@ type decoder struct {
 	b []byte // the JSON line being decoded
 	i int    // position in b
 
-	ids map[string]int // first line of each ID
-	// lines is the parallel reader's table of first lines, whose hash a
-	// worker computes for each ID it decodes; nil for the sequential one.
+	// lines holds the first line of each ID: the decoder's own in the
+	// sequential reader; in the parallel one, the ordered pass's, whose
+	// hash a worker computes for each ID it decodes.
 	lines *firstLines
 }
 
@@ -41,7 +41,7 @@ func newDecoder(opt Options) *decoder {
 		schema: opt.schema(),
 		custom: map[string]convreport.Property{},
 		intern: map[string]string{},
-		ids:    map[string]int{},
+		lines:  newFirstLines(0),
 	}
 	d.customs = d.schema.Custom()
 	for _, p := range d.customs {
@@ -138,9 +138,10 @@ func (d *decoder) run(ctx context.Context, src source, yield func(convreport.Con
 // check applies the record rules, the schema and ID uniqueness to a
 // decoded conversation.
 func (d *decoder) check(c *convreport.Conversation, line, index int) error {
-	first, dup := d.ids[c.ID]
-	if !dup && c.ID != "" {
-		d.ids[c.ID] = line
+	var first int
+	var dup bool
+	if c.ID != "" {
+		first, dup = d.lines.first(c.ID, d.lines.hash(c.ID), line)
 	}
 	if err := d.validate(c, line, index); err != nil {
 		return err

@@ -2,12 +2,12 @@ package ingest
 
 import "hash/maphash"
 
-// firstLines remembers the line each ID was first seen on, for the
-// parallel reader's ordered pass, which alone sees the records in input
-// order. The workers hash each ID beside decoding it, so the ordered pass
-// only probes; with a map[string]int it spent a fifth of a read's CPU
-// there, hashing and then waiting on a table of a million IDs, while the
-// workers waited on it.
+// firstLines remembers the line each ID was first seen on: for the
+// sequential reader, and for the parallel reader's ordered pass, which
+// alone sees the records in input order. There the workers hash each ID
+// beside decoding it, so the ordered pass only probes; with a
+// map[string]int it spent a fifth of a read's CPU there, hashing and then
+// waiting on a table of a million IDs, while the workers waited on it.
 //
 // It is open addressing over 8-byte slots, at most half full: a slot
 // holds 32 bits of the ID's hash (the tag; 0 marks an empty slot) and

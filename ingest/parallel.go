@@ -112,9 +112,7 @@ func decode(d *decoder, fn decoderFunc, ch *chunk) {
 			continue
 		}
 		r.decoded = true
-		if d.lines != nil {
-			r.idHash = d.lines.hash(ch.rows[i].ID)
-		}
+		r.idHash = d.lines.hash(ch.rows[i].ID)
 		if err := d.validate(&ch.rows[i], r.line, r.index); err != nil {
 			r.err = err
 		}
