@@ -494,18 +494,22 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		if st.Ends != nil {
 			return d.storeEnds(page, i, n, defs, maxDef, st)
 		}
-		// Unknown rows are left as they are below: the columns hold the
-		// last chunk's rows.
-		if st.Vals != nil {
-			clear(st.Vals[i : i+n])
-		} else {
-			clear(st.Idx[i : i+n])
+		// Every row is written, unknown ones too: the columns hold the
+		// last chunk's rows. (Clearing the rows first, then writing the
+		// known ones, cost a pass with a write barrier per string.)
+		unknown := func(r int) {
+			if st.Vals != nil {
+				st.Vals[r] = ""
+			} else {
+				st.Idx[r] = 0
+			}
 		}
 		if pd := page.Dictionary(); pd != nil {
 			idx := data.Int32()
 			strs, codes := d.mapDictionary(pd, st)
 			for j := range n {
 				if defs != nil && defs[j] != maxDef {
+					unknown(i + j)
 					continue
 				}
 				if k >= len(idx) || idx[k] < 0 || int(idx[k]) >= len(strs) {
@@ -530,6 +534,7 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		}
 		for j := range n {
 			if defs != nil && defs[j] != maxDef {
+				unknown(i + j)
 				continue
 			}
 			if k+1 >= len(offs) || offs[k] > offs[k+1] || int(offs[k+1]) > len(buf) {
@@ -539,6 +544,7 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			k++
 			switch {
 			case len(b) == 0:
+				unknown(i + j)
 			case st.Vals != nil:
 				st.Vals[i+j] = unsafe.String(&b[0], len(b))
 			default:
