@@ -58,10 +58,16 @@ func (f *firstLines) first(id string, h uint64, line int) (int, bool) {
 		if s.tag == tag && f.seen[s.k].id == id {
 			return f.seen[s.k].line, true
 		}
-		if i++; i == len(f.slots) {
-			i = 0
-		}
+		i = f.next(i)
 	}
+}
+
+// next is the slot after i, the first after the last.
+func (f *firstLines) next(i int) int {
+	if i++; i == len(f.slots) {
+		return 0
+	}
+	return i
 }
 
 // touch reads the first slot of h, so that a run of touches ahead of the
@@ -81,9 +87,7 @@ func (f *firstLines) grow() {
 		h := f.hash(s.id)
 		i := f.start(h)
 		for f.slots[i].tag != 0 {
-			if i++; i == len(f.slots) {
-				i = 0
-			}
+			i = f.next(i)
 		}
 		f.slots[i] = lineSlot{tagOf(h), uint32(k)}
 	}

@@ -163,19 +163,17 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 	window(first, 0)
 	// Made before the workers, which hash with its seed (and only read it).
 	ids := newFirstLines(expect)
-	newWorker = func(newWorker func() (*decoder, decoderFunc)) func() (*decoder, decoderFunc) {
-		return func() (*decoder, decoderFunc) {
-			d, fn := newWorker()
-			d.lines = ids
-			return d, fn
-		}
-	}(newWorker)
+	worker := func() (*decoder, decoderFunc) {
+		d, fn := newWorker()
+		d.lines = ids
+		return d, fn
+	}
 
 	order := make(chan *chunk, 2*opt.workers())
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	if first.last {
-		d, fn := newWorker()
+		d, fn := worker()
 		decode(d, fn, first)
 		close(first.done)
 		order <- first
@@ -185,7 +183,7 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 		work <- first
 		order <- first
 		for range opt.workers() {
-			d, fn := newWorker()
+			d, fn := worker()
 			wg.Go(func() {
 				for ch := range work {
 					decode(d, fn, ch)

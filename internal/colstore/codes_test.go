@@ -100,10 +100,9 @@ func TestSortedByKeyIsAStableSort(t *testing.T) {
 					t.Fatalf("n=%d: position %d: got row %d key %d, want row %d key %d", n, i, got[i], gotKeys[i], want[i], keys[want[i]])
 				}
 			}
-			results = append(results, kept{keys, slices.Clone(gotKeys), slices.Clone(got)})
 			// The sorted keys stay the caller's, as a load keeps each
 			// batch's; the rows go back, as once a segment is indexed.
-			results[len(results)-1].sorted = gotKeys
+			results = append(results, kept{keys: keys, sorted: gotKeys, rows: slices.Clone(got)})
 			sc.Give(nil, got)
 		}
 	}
