@@ -233,10 +233,6 @@ func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 	valid := make([]bool, len(cs))
 	b := batch{created: make([]int64, len(cs))}
 	hash := !replace && len(cs) >= 4096
-	var hs []uint32
-	if hash {
-		hs = make([]uint32, len(cs))
-	}
 	// Conversations are validated in parallel, in runs of rows whose
 	// errors are then joined in row order.
 	const run = 16 << 10
@@ -253,9 +249,6 @@ func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 				c := &cs[i]
 				b.created[i] = c.CreatedAt.UnixNano()
 				bytes += len(c.ID)
-				if hash {
-					hs[i] = t.cols.IDHash(c.ID)
-				}
 				if i > lo && sorted && b.byCreation(cs, i-1, i) > 0 {
 					sorted = false
 				}
@@ -270,6 +263,18 @@ func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 			}
 			runSorted[k], runBytes[k] = sorted, bytes
 		}
+	}
+	if hash {
+		// The IDs are hashed and sorted by hash alongside the runs: the
+		// sort is a serial pass over the batch, which would otherwise
+		// leave a core idle.
+		jobs = append([]func(){func() {
+			hs := make([]uint32, len(cs))
+			for i := range cs {
+				hs[i] = t.cols.IDHash(cs[i].ID)
+			}
+			b.keys = colstore.KeysOf(hs, nil)
+		}}, jobs...)
 	}
 	colstore.Parallel(jobs)
 	b.sorted = true
@@ -313,7 +318,6 @@ func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
 	// serve the duplicates within the batch, those of rows already in the
 	// table (through each segment's index of ID hashes) and the new
 	// segment's index.
-	b.keys = colstore.KeysOf(hs, nil)
 	if b.keys.Repeated(id) {
 		for i, f := range b.keys.FirstOfEach(id) {
 			if int(f) != i {
@@ -400,18 +404,14 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.
 		}
 	}
 	ids := colstore.NewStrs(n, b.idBytes)
-	copyIDs := func(lo, hi int) {
-		for _, i := range order[lo:hi] {
-			ids.Add(cs[i].ID)
-		}
-	}
 	// Unless check hashed the IDs, the index hashes them from the segment.
 	var encs []columnEncoder
+	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
 	if b.keys.Len() != n {
-		copyIDs(0, n)
+		encodeFields(cs, order, 0, []fieldEncoder{idField})
 		seg.IDs = ids
 	} else {
-		encs = append(encs, columnEncoder{rows: copyIDs, done: func() { seg.IDs = ids }, cost: 2})
+		encs = append(encs, columnEncoder{field: &idField, done: func() { seg.IDs = ids }, cost: 2})
 	}
 	// Columns are independent (each has its own dictionary), so they are
 	// encoded in parallel, the ID index alongside them. Each worker takes
@@ -427,6 +427,7 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.
 		encs = append(encs, newColumnEncoder(d, seg, c, p, cs, order))
 	}
 	jobs := []func(){func() {
+		seg.SealColumn(s.index["CreatedAt"])
 		switch {
 		case b.keys.Len() != n:
 			seg.IndexIDs(d.Seed())
@@ -438,9 +439,23 @@ func (t *Table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.
 	}}
 	for _, group := range shareColumns(encs, runtime.GOMAXPROCS(0)) {
 		jobs = append(jobs, func() {
+			// Built-in fields are read a conversation at a time, all of
+			// the group's from the few cache lines a conversation takes;
+			// custom properties a column at a time through their
+			// closures.
+			var fs []fieldEncoder
+			var rest []columnEncoder
+			for _, e := range group {
+				if e.field != nil {
+					fs = append(fs, *e.field)
+				} else {
+					rest = append(rest, e)
+				}
+			}
 			for lo := 0; lo < n; lo += encodeBlock {
 				hi := min(n, lo+encodeBlock)
-				for _, e := range group {
+				encodeFields(cs, order[lo:hi], lo, fs)
+				for _, e := range rest {
 					e.rows(lo, hi)
 				}
 			}
@@ -506,11 +521,75 @@ func (cc *codeCache) miss(d *colstore.Dicts, c int, s string) uint32 {
 func slotOf(p *byte) uintptr { return uintptr(unsafe.Pointer(p)) * 0x9e3779b97f4a7c15 >> 58 }
 
 // columnEncoder fills one column of a segment: rows encodes rows lo to hi
-// (in segment order), done finishes the column once every row is in.
+// (in segment order), or field does for a built-in field; done finishes
+// the column once every row is in.
 type columnEncoder struct {
-	rows func(lo, hi int)
-	done func()
-	cost int // relative work per row, to share columns between workers
+	rows  func(lo, hi int)
+	field *fieldEncoder
+	done  func()
+	cost  int // relative work per row, to share columns between workers
+}
+
+// fieldEncoder fills the column of a built-in field, read at off in each
+// Conversation.
+type fieldEncoder struct {
+	kind  encodeKind
+	off   uintptr
+	shown func(*Conversation) string // see Field.shown
+	col   int                        // the column's dictionary
+	d     *colstore.Dicts
+	cache *codeCache
+	codes *colstore.CodeBuilder
+	vals  []string // encodeValues
+	times *colstore.TimeBuilder
+	nums  *colstore.NumberBuilder
+	ids   *colstore.Strs
+}
+
+// encodeKind is what a fieldEncoder does with its field.
+type encodeKind uint8
+
+const (
+	encodeCodes  encodeKind = iota // a repeating string, coded as it comes
+	encodeValues                   // a string kept in vals, coded all at once
+	encodeTime
+	encodeCount
+	encodeID
+)
+
+// encodeFields encodes the conversations of cs at rows (in segment order,
+// the first at segment row lo) into each of fs, a conversation at a time.
+// It reads the fields by their offsets, not through accessors: this is
+// the loop a load spends most of its time in, and a call per field and
+// row would be a third of it.
+func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
+	for r, i := range rows {
+		cv := unsafe.Pointer(&cs[i])
+		for k := range fs {
+			f := &fs[k]
+			at := unsafe.Add(cv, f.off)
+			switch f.kind {
+			case encodeCodes:
+				s := *(*string)(at)
+				if s == "" && f.shown != nil {
+					s = f.shown((*Conversation)(cv))
+				}
+				code, ok := f.cache.hit(s)
+				if !ok {
+					code = f.cache.miss(f.d, f.col, s)
+				}
+				f.codes.Set(lo+r, code)
+			case encodeValues:
+				f.vals[lo+r] = *(*string)(at)
+			case encodeTime:
+				f.times.Set(lo+r, unixNano(*(*time.Time)(at)))
+			case encodeCount:
+				f.nums.Set(lo+r, float64(*(*int)(at)))
+			case encodeID:
+				f.ids.Add(*(*string)(at))
+			}
+		}
+	}
 }
 
 // repeatsIn reports whether the values get reads from the first rows of
@@ -560,11 +639,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			// order, not the rows', once all are in.
 			vals := make([]string, n)
 			return columnEncoder{
-				rows: func(lo, hi int) {
-					for r, i := range order[lo:hi] {
-						vals[lo+r] = get(&cs[i])
-					}
-				},
+				field: &fieldEncoder{kind: encodeValues, off: f.off, vals: vals},
 				done: func() {
 					ks := make([]uint32, n)
 					d.CodeAll(c, vals, ks, 0)
@@ -572,23 +647,14 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 				},
 				// Measured at 1M rows: coding them takes about as long
 				// as encoding eight columns of repeating values.
-				cost: 16,
+				cost: 24,
 			}
 		}
 		codes := colstore.NewCodeBuilder(n)
 		done := func() { col.Codes = codes.Codes() }
 		if get != nil {
-			var cache codeCache
-			return columnEncoder{rows: func(lo, hi int) {
-				for r, i := range order[lo:hi] {
-					s := get(&cs[i])
-					code, ok := cache.hit(s)
-					if !ok {
-						code = cache.miss(d, c, s)
-					}
-					codes.Set(lo+r, code)
-				}
-			}, done: done, cost: 2}
+			fe := &fieldEncoder{kind: encodeCodes, off: f.off, shown: f.shown, col: c, d: d, cache: new(codeCache), codes: codes}
+			return columnEncoder{field: fe, done: done, cost: 2}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
@@ -610,14 +676,12 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		// Built as offsets from the creation times as they come, not as
 		// int64s narrowed at the end: half the memory while it is built.
 		b := colstore.NewTimeBuilder(seg.Created)
-		done := func() { *col = b.Column() }
+		done := func() {
+			*col = b.Column()
+			seg.SealColumn(c)
+		}
 		if f != nil && f.time != nil {
-			at := f.time
-			return columnEncoder{rows: func(lo, hi int) {
-				for r, i := range order[lo:hi] {
-					b.Set(lo+r, unixNano(*at(&cs[i])))
-				}
-			}, done: done, cost: 1}
+			return columnEncoder{field: &fieldEncoder{kind: encodeTime, off: f.off, times: b}, done: done, cost: 1}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
@@ -637,7 +701,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					col.Ints[lo+r] = int64(v.(time.Duration))
 				}
 			}
-		}, cost: 2}
+		}, done: func() { seg.SealColumn(c) }, cost: 2}
 	}
 	// Built as codes as they come, where the values allow, not as
 	// float64s narrowed at the end.
@@ -646,12 +710,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 	if f != nil && f.count != nil {
 		// Read as an int, not through propertyValue, which boxes a float
 		// per row.
-		count := f.count
-		return columnEncoder{rows: func(lo, hi int) {
-			for r, i := range order[lo:hi] {
-				b.Set(lo+r, float64(*count(&cs[i])))
-			}
-		}, done: done, cost: 1}
+		return columnEncoder{field: &fieldEncoder{kind: encodeCount, off: f.off, nums: b}, done: done, cost: 1}
 	}
 	return columnEncoder{rows: func(lo, hi int) {
 		for r, i := range order[lo:hi] {

@@ -289,25 +289,34 @@ func NewSegment(n, ncols int) *Segment {
 // maps of its int columns. The ID index is built by [Segment.IndexIDs],
 // which may run alongside the filling of the columns.
 func (s *Segment) Seal() {
-	var buf [ChunkRows]int64
 	for c := range s.Cols {
-		col := &s.Cols[c]
-		if col.Ints == nil && col.Offs == nil {
-			continue
+		if s.Cols[c].zones == nil {
+			s.SealColumn(c)
 		}
-		col.zones = make([]Zone, (s.N+ChunkRows-1)/ChunkRows)
-		for k := range col.zones {
-			z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
-			base := k * ChunkRows
-			for _, v := range s.IntsAt(c, base, min(ChunkRows, s.N-base), &buf) {
-				if v == Null {
-					z.Nulls = true
-					continue
-				}
-				z.Min, z.Max = min(z.Min, v), max(z.Max, v)
+	}
+}
+
+// SealColumn computes the zone maps of column c alone, once the column is
+// complete: the columns of a segment built in parallel are sealed by
+// their builders. Seal then skips them.
+func (s *Segment) SealColumn(c int) {
+	col := &s.Cols[c]
+	if col.Ints == nil && col.Offs == nil {
+		return
+	}
+	var buf [ChunkRows]int64
+	col.zones = make([]Zone, (s.N+ChunkRows-1)/ChunkRows)
+	for k := range col.zones {
+		z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
+		base := k * ChunkRows
+		for _, v := range s.IntsAt(c, base, min(ChunkRows, s.N-base), &buf) {
+			if v == Null {
+				z.Nulls = true
+				continue
 			}
-			col.zones[k] = z
+			z.Min, z.Max = min(z.Min, v), max(z.Max, v)
 		}
+		col.zones[k] = z
 	}
 }
 
