@@ -88,29 +88,65 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	// Each value is read once, in row order, where its string usually
 	// lies in memory (a file's decoded page, a batch built in order);
 	// taken in hash order, each would be a cache miss or two.
+	b := d.Batch(c, len(vals))
+	for i, v := range vals {
+		out[i] = 0
+		b.Set(i, v)
+	}
+	b.Code(out, rest, func(i int) string { return vals[i] })
+}
+
+// A CodeBatch codes the values of rows given one at a time, all at once
+// as [Dicts.CodeAll] does, for a caller that reads each row's value
+// where it lies once (a conversation, while its other fields are coded)
+// and need not keep every value in a slice for it.
+type CodeBatch struct {
+	d    *Dicts
+	c    int
+	recs []codeRec
+	sc   *codeScratch
+}
+
+// Batch returns a CodeBatch of column c for n rows; only a [Table.Change]
+// build function may call it, and code it.
+func (d *Dicts) Batch(c, n int) *CodeBatch {
 	sc := &codeScratch{}
 	if d.scratch != nil { // within a Change
 		sc = &d.scratch[c]
 	}
-	if cap(sc.a) < len(vals) {
-		sc.a, sc.b = make([]codeRec, 0, len(vals)), make([]codeRec, len(vals))
+	if cap(sc.a) < n {
+		sc.a, sc.b = make([]codeRec, 0, n), make([]codeRec, n)
 	}
-	recs := sc.a[:0]
-	for i, v := range vals {
-		if v == "" {
-			out[i] = 0
-			continue
-		}
-		r := codeRec{h: maphash.String(d.seed, v), row: int32(i), n: uint32(len(v))}
-		copy(r.head[:], v)
-		recs = append(recs, r)
+	return &CodeBatch{d: d, c: c, recs: sc.a[:0], sc: sc}
+}
+
+// Set gives row i's value; each row is given at most once, and a row not
+// given is coded 0, as "" is.
+func (b *CodeBatch) Set(i int, v string) {
+	if v == "" {
+		return
 	}
+	r := codeRec{h: maphash.String(b.d.seed, v), row: int32(i), n: uint32(len(v))}
+	copy(r.head[:], v)
+	b.recs = append(b.recs, r)
+}
+
+// Code sets out[i] to the code of row i's value, adding the new values;
+// out must be zero where no value was given. value returns the value of
+// a row again, for values longer than a few bytes: the batch keeps only
+// their hashes and first bytes. rest is as for CodeAll, with the rows
+// given as vals.
+func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
+	d, c, recs, n := b.d, b.c, b.recs, len(out)
 	// Sorted by as many top bits as the index can need: every value new.
 	x := &d.idx[c]
-	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(len(vals), 1)))
+	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(n, 1)))
 	slotBits := max(mbits.Len(uint(2*most)), mbits.Len(uint(len(x.slots))))
 	passes := min(3, (slotBits+10)/11)
-	recs = sortCodeRecs(recs, sc.b[:len(recs)], passes)
+	if cap(b.sc.b) < len(recs) {
+		b.sc.b = make([]codeRec, len(recs))
+	}
+	recs = sortCodeRecs(recs, b.sc.b[:len(recs)], passes)
 	// Room for every distinct hash at once, so that the slots stay put.
 	// And room for their bytes: appending a value at a time would copy the
 	// buffer each time it grows. Hashes are distinct within each run of
@@ -129,7 +165,7 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 			bytes += int(recs[k].n)
 		}
 	}
-	x.reserve(&d.vals[c], d.seed, x.n+distinct+int(int64(distinct)*int64(rest)/int64(max(len(vals), 1))))
+	x.reserve(&d.vals[c], d.seed, x.n+distinct+int(int64(distinct)*int64(rest)/int64(max(n, 1))))
 	d.vals[c].grow(distinct, bytes)
 	for k := range recs {
 		r := &recs[k]
@@ -137,7 +173,7 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 		if r.n <= codeRecHead {
 			v = unsafe.String(&r.head[0], r.n)
 		} else {
-			v = vals[r.row]
+			v = value(int(r.row))
 		}
 		code, ok := x.find(&d.vals[c], r.h, v)
 		if !ok {
