@@ -1,0 +1,162 @@
+package convreport
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport/internal/tables"
+)
+
+// TestCleanRowsAgreesWithValidate checks cleanRows against
+// Conversation.Validate on random runs of rows, each value now and then
+// one that Validate refuses: the runs cleanRows passes are exactly those
+// whose every row Validate passes.
+func TestCleanRowsAgreesWithValidate(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	s := DefaultSchema()
+	var checked []columnField
+	for _, p := range s.props {
+		if f := storedField(p); f != nil && !f.freeText() && p.Name != "ID" && p.Name != "CreatedAt" {
+			checked = append(checked, columnField{f: f, p: p, col: s.index[p.Name]})
+		}
+	}
+	if len(checked) != 7 {
+		t.Fatalf("%d checked fields, want Channel, Status, three times and two counts", len(checked))
+	}
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
+	rare := func() bool { return r.IntN(40) == 0 }
+	asStrings := func(vals []string) *tables.Strings {
+		if r.IntN(2) == 0 {
+			return &tables.Strings{Vals: vals}
+		}
+		st := &tables.Strings{Idx: make([]uint32, len(vals))}
+		at := map[string]uint32{}
+		for i, v := range vals {
+			if v == "" {
+				continue
+			}
+			if _, ok := at[v]; !ok {
+				st.Dict = append(st.Dict, v)
+				at[v] = uint32(len(st.Dict))
+			}
+			st.Idx[i] = at[v]
+		}
+		return st
+	}
+	clean, refused := 0, 0
+	for range 3000 {
+		const n = 8
+		cs := make([]Conversation, n)
+		chunk := &tables.Columns{N: n, Strings: map[string]*tables.Strings{}, Times: map[string][]int64{}, Counts: map[string][]int64{}}
+		ids, created := make([]string, n), make([]int64, n)
+		channels, statuses := make([]string, n), make([]string, n)
+		times := map[string][]int64{"FirstAssignedAt": make([]int64, n), "FirstResponseAt": make([]int64, n), "ClosedAt": make([]int64, n)}
+		counts := map[string][]int64{"IncomingMessages": make([]int64, n), "OutgoingMessages": make([]int64, n)}
+		for i := range cs {
+			c := &cs[i]
+			ids[i] = pick("c1", "c2", "c3")
+			if rare() {
+				ids[i] = ""
+			}
+			created[i] = base + r.Int64N(1e12)
+			if rare() {
+				created[i] = tables.Unknown
+			}
+			channels[i] = pick("", "chat", "email", "phone")
+			if rare() {
+				channels[i] = "fax"
+			}
+			// Mostly consistent with ClosedAt, now and then not.
+			closed := r.IntN(2) == 0
+			statuses[i] = pick("", "open")
+			if closed {
+				statuses[i] = pick("", "closed")
+			}
+			if rare() {
+				statuses[i] = pick("pending", "open", "closed")
+			}
+			for name, col := range times {
+				col[i] = tables.Unknown
+				if r.IntN(2) == 0 || name == "ClosedAt" && closed {
+					col[i] = created[i] + r.Int64N(1e10)
+					if created[i] == tables.Unknown {
+						col[i] = base
+					}
+				}
+				if rare() && created[i] != tables.Unknown {
+					col[i] = created[i] - 1
+				}
+				if name == "ClosedAt" && !closed {
+					col[i] = tables.Unknown
+				}
+			}
+			for _, col := range counts {
+				col[i] = r.Int64N(50)
+				if r.IntN(5) == 0 {
+					col[i] = tables.Unknown
+				}
+				if rare() {
+					col[i] = -1
+				}
+			}
+			// The conversation as Validate sees it, built from the values
+			// directly.
+			c.ID, c.Channel, c.Status = ids[i], Channel(channels[i]), Status(statuses[i])
+			if created[i] != tables.Unknown {
+				c.CreatedAt = time.Unix(0, created[i])
+			}
+			for name, at := range map[string]*time.Time{"FirstAssignedAt": &c.FirstAssignedAt, "FirstResponseAt": &c.FirstResponseAt, "ClosedAt": &c.ClosedAt} {
+				if v := times[name][i]; v != tables.Unknown {
+					*at = time.Unix(0, v)
+				}
+			}
+			for name, at := range map[string]*int{"IncomingMessages": &c.IncomingMessages, "OutgoingMessages": &c.OutgoingMessages} {
+				if v := counts[name][i]; v != tables.Unknown {
+					*at = int(v)
+				}
+			}
+		}
+		chunk.Strings["Channel"], chunk.Strings["Status"] = asStrings(channels), asStrings(statuses)
+		for name, col := range times {
+			if r.IntN(10) > 0 || name != "ClosedAt" {
+				chunk.Times[name] = col
+			} else {
+				// A chunk without the column: every row's is unknown.
+				delete(chunk.Times, name)
+				for i := range cs {
+					cs[i].ClosedAt = time.Time{}
+				}
+			}
+		}
+		for name, col := range counts {
+			chunk.Counts[name] = col
+		}
+		want := true
+		for i := range cs {
+			if cs[i].Validate() != nil {
+				want = false
+			}
+		}
+		fs := make([]columnField, len(checked))
+		for k, cf := range checked {
+			fs[k] = cf.bind(chunk)
+		}
+		// The run is the chunk's rows 0 to n, the chunk the batch's rows
+		// from 3.
+		bids := asStrings(append([]string{"x", "y", "z"}, ids...))
+		bcreated := append([]int64{base, base, base}, created...)
+		if got := cleanRows(bids, bcreated, 3, fs, 0, n); got != want {
+			t.Fatalf("cleanRows = %v, Validate says %v, for\\n%+v", got, want, cs)
+		}
+		if want {
+			clean++
+		} else {
+			refused++
+		}
+	}
+	if clean < 500 || refused < 500 {
+		t.Fatalf("%d clean runs and %d refused: the test does not reach both answers often", clean, refused)
+	}
+}
