@@ -282,7 +282,9 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 			}
 		}
 		// fill sets the built-in fields of the chunk's row j that
-		// Validate reads; custom properties are checked column by column
+		// Validate reads, for a shown value to read where a stored one is
+		// empty (a default channel, a status implied by ClosedAt); rows
+		// are checked by cleanRows, custom properties column by column
 		// above.
 		fill := func(cv *Conversation, j int) {
 			*cv = Conversation{ID: ids.At(at + j)}

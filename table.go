@@ -648,7 +648,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					col.Codes = colstore.Narrow(ks)
 				},
 				// Measured at 1M rows: coding them takes about as long
-				// as encoding eight columns of repeating values.
+				// as encoding twelve columns of repeating values.
 				cost: 24,
 			}
 		}
