@@ -360,44 +360,47 @@ func cleanRows(ids *tables.Strings, created []int64, at int, checked []columnFie
 		switch {
 		case cf.strs != nil:
 			// A channel or status: empty takes the default, anything
-			// else must be one of the property's values.
-			class := func(v string) (uint8, bool) {
+			// else must be one of the property's values. A status is
+			// kept a row, for the check against ClosedAt below.
+			const invalid = 0xff
+			isStatus := cf.f.Name == "Status"
+			class := func(v string) uint8 {
 				switch {
 				case v == "":
-					return 0, true
+					return 0
 				case !slices.Contains(cf.p.Values, v):
-					return 0, false
-				case cf.f.Name == "Status" && Status(v) == Open:
-					return 1, true
-				case cf.f.Name == "Status":
-					return 2, true
+					return invalid
+				case isStatus && Status(v) == Open:
+					return 1
+				case isStatus:
+					return 2
 				}
-				return 0, true
+				return 0
 			}
-			classes := make([]uint8, hi-lo)
+			if isStatus {
+				status = make([]uint8, hi-lo)
+			}
 			st := cf.strs
+			var dict []uint8 // each dictionary entry's class, after 0 for unknown
 			if st.Idx != nil {
-				dict := make([]uint8, len(st.Dict)+1)
+				dict = make([]uint8, len(st.Dict)+1)
 				for k, v := range st.Dict {
-					c, ok := class(v)
-					dict[k+1] = c | b2u8(!ok)<<7
-				}
-				for j := lo; j < hi; j++ {
-					if classes[j-lo] = dict[st.Idx[j]]; classes[j-lo]&0x80 != 0 {
-						return false
-					}
-				}
-			} else {
-				for j := lo; j < hi; j++ {
-					c, ok := class(st.At(j))
-					if !ok {
-						return false
-					}
-					classes[j-lo] = c
+					dict[k+1] = class(v)
 				}
 			}
-			if cf.f.Name == "Status" {
-				status = classes
+			for j := lo; j < hi; j++ {
+				var c uint8
+				if dict != nil {
+					c = dict[st.Idx[j]]
+				} else {
+					c = class(st.At(j))
+				}
+				if c == invalid {
+					return false
+				}
+				if isStatus {
+					status[j-lo] = c
+				}
 			}
 		case cf.times != nil:
 			for j := lo; j < hi; j++ {
@@ -425,13 +428,6 @@ func cleanRows(ids *tables.Strings, created []int64, at int, checked []columnFie
 		}
 	}
 	return true
-}
-
-func b2u8(b bool) uint8 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // columnSink builds one column of a segment from the chunks of its input
