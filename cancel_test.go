@@ -254,21 +254,27 @@ func TestSourceFailingMidScanIsWrapped(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 }
 
-// failingTable is a Columnar source whose snapshot cannot be read.
-type failingTable struct{ *memory.Source }
+// scanFails is a source whose Scan fails.
+type scanFails struct{ *memory.Source }
 
-func (f failingTable) Table(context.Context) (*convreport.Table, error) {
-	return nil, errors.New("snapshot evicted")
+func (scanFails) Scan(context.Context, convreport.ScanHint) iter.Seq2[*convreport.Conversation, error] {
+	return func(yield func(*convreport.Conversation, error) bool) { yield(nil, errors.New("scanned")) }
 }
 
-func TestColumnarSourceFailureIsWrapped(t *testing.T) {
-	m, err := memory.New(nil)
+// A source that embeds a *memory.Source keeps its table: the engine scans
+// that and never calls Scan. One that only holds it calls Scan.
+func TestEmbeddedMemorySourceIsScannedDirectly(t *testing.T) {
+	m, err := memory.New(cancelRows())
 	require.NoError(t, err)
-	res, err := convreport.NewEngine(failingTable{m}).Run(context.Background(), cancelQuery(), cancelReport)
-	require.Nil(t, res)
-	require.EqualError(t, err, "convreport: reading source convreport_test.failingTable: snapshot evicted")
-	var se *convreport.SourceError
-	require.ErrorAs(t, err, &se)
+	want, err := convreport.NewEngine(m).Run(context.Background(), cancelQuery(), cancelReport)
+	require.NoError(t, err)
+	got, err := convreport.NewEngine(scanFails{m}).Run(context.Background(), cancelQuery(), cancelReport)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+
+	held := struct{ convreport.Source }{scanFails{m}}
+	_, err = convreport.NewEngine(held).Run(context.Background(), cancelQuery(), cancelReport)
+	require.ErrorContains(t, err, "scanned")
 }
 
 // failingAggregator fails its pushdown with an error that is not

@@ -10,7 +10,7 @@ import (
 )
 
 // A columnar file (Parquet) is decoded column by column and built into a
-// Table here, without a Conversation per row: writing each column into a
+// table here, without a Conversation per row: writing each column into a
 // slice of structs touches a row's cache line per value, and most of a
 // load's time went there. The rows come a chunk at a time (see
 // tables.Batch), each stored at once in its final, narrow form: a load
@@ -19,7 +19,7 @@ import (
 func init() {
 	tables.Build = func(s any, base any, b *tables.Batch) (any, error) {
 		sc, _ := s.(*Schema)
-		bt, _ := base.(*Table)
+		bt, _ := base.(*table)
 		return tableFromBatch(sc, bt, b)
 	}
 }
@@ -109,11 +109,11 @@ func (cf columnField) customValid() bool {
 }
 
 // tableFromBatch validates b's rows as Conversation.Validate does and
-// returns them as a Table: a new one, or base with them appended as a
+// returns them as a table: a new one, or base with them appended as a
 // segment. Any invalid row, and an ID repeated in the batch or found in
 // base, is tables.ErrNotClean: the row-wise path names each problem (and
 // may skip the rows) as every reader does.
-func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
+func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	if base != nil {
 		s = base.schema
 	}
@@ -208,7 +208,7 @@ func tableFromBatch(s *Schema, base *Table, b *tables.Batch) (*Table, error) {
 // of the IDs of table, each batch's in ascending order, and the buffers
 // they were sorted in.
 type loadedIDs struct {
-	table   *Table
+	table   *table
 	hashes  [][]uint32
 	scratch *colstore.SortScratch
 }

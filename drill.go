@@ -24,7 +24,7 @@ const MaxPageSize = 1000
 type Drill struct {
 	// Columns are the report's display properties (or a default set).
 	Columns []Property
-	t       *Table
+	t       *table
 	sel     *exec.Selection
 	refs    []exec.RowRef // every row, once SortBy has ordered them
 	maxPage int
@@ -52,7 +52,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		return nil, err
 	}
 	pl := plans[0]
-	t, err := e.table(ctx, hintFor(plans))
+	t, err := e.snapshot(ctx, hintFor(plans))
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +147,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 
 // pointGroupKey finds the group key of a point's dimension values and
 // bucket; false when a value occurs in no row.
-func pointGroupKey(t *Table, p *compiled, l exec.Layout, pt Point) (uint64, bool) {
+func pointGroupKey(t *table, p *compiled, l exec.Layout, pt Point) (uint64, bool) {
 	var key uint64
 	for j, c := range p.Dims {
 		d := pt.Dimensions[j]

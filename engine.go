@@ -9,6 +9,7 @@ import (
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
+	"github.com/convreport/convreport/internal/tables"
 )
 
 // Engine runs reports over a [Source]. It is safe for concurrent use.
@@ -40,14 +41,6 @@ func NewEngine(src Source, opts ...Option) *Engine {
 		o(e)
 	}
 	return e
-}
-
-// Columnar is a [Source] that holds its conversations as a [Table]; the
-// engine scans the table directly instead of calling Scan.
-type Columnar interface {
-	Source
-	// Table returns the current snapshot of the source's conversations.
-	Table(ctx context.Context) (*Table, error)
 }
 
 // CheckReport reports whether r runs on this engine, for any query: its
@@ -98,7 +91,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 			return out, nil
 		}
 	}
-	t, err := e.table(ctx, hintFor(toScan))
+	t, err := e.snapshot(ctx, hintFor(toScan))
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +204,7 @@ func hintFor(plans []*compiled) ScanHint {
 
 // scan runs the plans over t in one pass of the executor; a plan whose
 // groups do not fit fails its report.
-func scan(ctx context.Context, t *Table, plans []*compiled, env filterEnv, workers int) ([]*exec.Groups, []exec.Layout, error) {
+func scan(ctx context.Context, t *table, plans []*compiled, env filterEnv, workers int) ([]*exec.Groups, []exec.Layout, error) {
 	xs := make([]*exec.Plan, len(plans))
 	for i, p := range plans {
 		xs[i] = p.Plan
@@ -224,15 +217,14 @@ func scan(ctx context.Context, t *Table, plans []*compiled, env filterEnv, worke
 	return gs, ls, err
 }
 
-// table returns the conversations to scan: the source's own Table when it
-// is columnar, otherwise the rows its Scan yields for the hint.
-func (e *Engine) table(ctx context.Context, hint ScanHint) (*Table, error) {
-	if c, ok := e.src.(Columnar); ok {
-		t, err := c.Table(ctx)
-		if err != nil {
-			return nil, &SourceError{Source: sourceName(e.src), Err: err}
+// snapshot returns the conversations to scan: the source's own table when
+// it keeps one (memory.Source, or a source that embeds one), otherwise the
+// rows its Scan yields for the hint.
+func (e *Engine) snapshot(ctx context.Context, hint ScanHint) (*table, error) {
+	if h, ok := tables.HeldBy(e.src); ok {
+		if t, ok := tables.Load[Schema, Conversation](h).(*table); ok {
+			return t, nil
 		}
-		return t, nil
 	}
 	var rows []Conversation
 	for c, err := range e.src.Scan(ctx, hint) {
@@ -252,7 +244,7 @@ func (e *Engine) table(ctx context.Context, hint ScanHint) (*Table, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	t, err := NewTable(e.src.Schema(), rows)
+	t, err := buildTable(e.src.Schema(), rows)
 	if err != nil {
 		return nil, &SourceError{Source: sourceName(e.src), Err: err}
 	}

@@ -1,8 +1,34 @@
 package convreport
 
+import "github.com/convreport/convreport/internal/tables"
+
+// Table is the engine's table, for the external tests of its snapshots:
+// the API keeps it behind memory.Source.
+type Table = table
+
+// NewTable is buildTable.
+func NewTable(s *Schema, cs []Conversation) (*Table, error) { return buildTable(s, cs) }
+
+// Append returns t with cs added; an ID t holds is an error.
+func (t *table) Append(cs []Conversation) (*table, error) { return t.apply(cs, nil, false) }
+
+// Apply returns t with upserts added, replacing, and deletes removed.
+func (t *table) Apply(upserts []Conversation, deletes []string) (*table, error) {
+	return t.apply(upserts, deletes, true)
+}
+
+// TableOf returns the table a source keeps (memory.Source), nil if none.
+func TableOf(src Source) *Table {
+	if h, ok := tables.HeldBy(src); ok {
+		t, _ := tables.Load[Schema, Conversation](h).(*table)
+		return t
+	}
+	return nil
+}
+
 // TableStorage reports how many rows t stores, live or dead, and in how
 // many segments: what tests of reclaiming need to see.
-func TableStorage(t *Table) (stored, segs int) {
+func TableStorage(t *table) (stored, segs int) {
 	return t.cols.Stored(), len(t.cols.Segments())
 }
 

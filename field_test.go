@@ -91,8 +91,7 @@ func TestEveryFieldFlowsThroughIngestTableAndReports(t *testing.T) {
 			src, err := memory.New(cs)
 			require.NoError(t, err)
 			var back []convreport.Conversation
-			tab, err := src.Table(ctx)
-			require.NoError(t, err)
+			tab := convreport.TableOf(src)
 			for c := range tab.All() {
 				back = append(back, c)
 			}

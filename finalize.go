@@ -186,7 +186,7 @@ func dimValue(p *compiled, dicts []*colstore.Strs, j int, code uint32) Dimension
 }
 
 // tableDicts returns the dictionaries of a plan's dimensions in t.
-func tableDicts(t *Table, p *compiled) []*colstore.Strs {
+func tableDicts(t *table, p *compiled) []*colstore.Strs {
 	out := make([]*colstore.Strs, len(p.Dims))
 	for j, c := range p.Dims {
 		out[j] = t.cols.Dict(c)

@@ -223,7 +223,7 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 		return Result{}, fmt.Errorf("%w: no report %d", ErrBadGroups, i)
 	}
 	pl := p.reports[i]
-	// Local dictionaries: code 0 is "no value", as in a Table.
+	// Local dictionaries: code 0 is "no value", as in the column store.
 	dicts := make([]*colstore.Strs, len(pl.Dims))
 	index := make([]map[string]uint32, len(pl.Dims))
 	for j := range dicts {

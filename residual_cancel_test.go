@@ -25,7 +25,7 @@ func TestResidualRowsCheckCancellation(t *testing.T) {
 	for i := range 500 {
 		cs = append(cs, Conversation{ID: fmt.Sprint(i), Channel: Chat, Status: Open, CreatedAt: created, Subject: strings.Repeat("refund ", i%7)})
 	}
-	tab, err := NewTable(DefaultSchema(), cs)
+	tab, err := buildTable(DefaultSchema(), cs)
 	require.NoError(t, err)
 	f, err := compileFilter(nil, `Subject matches "(?i)ref+und"`)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -13,16 +14,18 @@ import (
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
+	"github.com/convreport/convreport/internal/tables"
 )
 
-// Table is an immutable, columnar snapshot of conversations: strings are
+// table is an immutable, columnar snapshot of conversations: strings are
 // dictionary codes, times are Unix nanoseconds, and rows are ordered by
 // creation time so a date range reads only the rows it needs. It is the
-// form the engine scans fastest; memory.Source is built on it.
+// form the engine scans; memory.Source keeps one, and the engine builds
+// one from the rows of any other source.
 //
-// A Table is safe for concurrent use. Append returns a new Table and
+// A table is safe for concurrent use. apply returns a new table and
 // leaves the receiver unchanged.
-type Table struct {
+type table struct {
 	schema *Schema
 	cols   *colstore.Table
 	x      *exec.Table // the same snapshot as the executor reads it
@@ -33,8 +36,8 @@ type Table struct {
 }
 
 // newTable wraps a column store snapshot of conversations under s.
-func newTable(s *Schema, cols *colstore.Table) *Table {
-	t := &Table{schema: s, cols: cols}
+func newTable(s *Schema, cols *colstore.Table) *table {
+	t := &table{schema: s, cols: cols}
 	x := &exec.Table{
 		Store:    cols,
 		Columns:  map[string]int{},
@@ -63,7 +66,7 @@ func newTable(s *Schema, cols *colstore.Table) *Table {
 }
 
 // decoder returns the function that sets property p, column c, of a row.
-func (t *Table) decoder(c int, p Property) func(*Conversation, *colstore.Segment, int) {
+func (t *table) decoder(c int, p Property) func(*Conversation, *colstore.Segment, int) {
 	f := storedField(p)
 	switch {
 	case f != nil && f.str != nil:
@@ -101,11 +104,19 @@ var derivedMetrics = func() map[string]exec.Metric {
 	return m
 }()
 
-// NewTable checks every conversation against the schema (nil means
-// [DefaultSchema]) and returns them as a Table. Invalid conversations are
+// The table crosses to memory and parquetio through package tables,
+// which may not name it.
+func init() {
+	tables.SetNew(func(s *Schema, cs []Conversation) (tables.Table[Schema, Conversation], error) {
+		return buildTable(s, cs)
+	})
+}
+
+// buildTable checks every conversation against the schema (nil means
+// [DefaultSchema]) and returns them as a table. Invalid conversations are
 // rejected with every error joined, each a *[ValidationError] naming the
 // conversation's position; nothing is dropped silently.
-func NewTable(s *Schema, cs []Conversation) (*Table, error) {
+func buildTable(s *Schema, cs []Conversation) (*table, error) {
 	if s == nil {
 		s = DefaultSchema()
 	}
@@ -114,27 +125,31 @@ func NewTable(s *Schema, cs []Conversation) (*Table, error) {
 		kinds[i] = storage(p)
 	}
 	t := newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
-	return t.Append(cs)
-}
-
-// Schema returns the table's schema.
-func (t *Table) Schema() *Schema { return t.schema }
-
-// Len returns the number of conversations.
-func (t *Table) Len() int { return t.cols.Len() }
-
-// Append returns a new Table holding t's conversations and cs. IDs must be
-// unique across both; on any error nothing is appended.
-func (t *Table) Append(cs []Conversation) (*Table, error) {
 	return t.apply(cs, nil, false)
 }
 
-// Apply returns a new Table in which the conversations of upserts are
-// added, each replacing the one with its ID if any, and the conversations
-// with the IDs of deletes are removed (unknown IDs are ignored). Within
-// upserts, a later conversation with an ID replaces an earlier one. Every
-// conversation is validated first; on any error, or an ID both upserted
-// and deleted, nothing changes.
+// Schema returns the table's schema.
+func (t *table) Schema() *Schema { return t.schema }
+
+// Len returns the number of conversations.
+func (t *table) Len() int { return t.cols.Len() }
+
+// Change is apply for package tables, whose Table it makes t.
+func (t *table) Change(upserts []Conversation, deletes []string, replace bool) (tables.Table[Schema, Conversation], error) {
+	nt, err := t.apply(upserts, deletes, replace)
+	if err != nil {
+		return nil, err
+	}
+	return nt, nil
+}
+
+// apply returns a new table: t with the conversations of cs added and
+// those with the IDs of deletes removed (unknown IDs are ignored).
+// Without replace, an ID t holds already is an error; with it, a
+// conversation replaces the one with its ID, and within cs a later
+// conversation with an ID replaces an earlier one. Every conversation is
+// validated first; on any error, or an ID both upserted and deleted,
+// nothing changes.
 //
 // The cost is about that of the batch: each ID is found through the
 // segments' hash indexes, replaced rows are marked dead in a copy of the
@@ -143,11 +158,7 @@ func (t *Table) Append(cs []Conversation) (*Table, error) {
 // size, up to 16M rows), which drops dead rows; so every row is copied
 // O(log n) times over its life, and a segment more than half dead is
 // rewritten.
-func (t *Table) Apply(upserts []Conversation, deletes []string) (*Table, error) {
-	return t.apply(upserts, deletes, true)
-}
-
-func (t *Table) apply(cs []Conversation, deletes []string, replace bool) (*Table, error) {
+func (t *table) apply(cs []Conversation, deletes []string, replace bool) (*table, error) {
 	b, err := t.check(cs, replace)
 	if err != nil {
 		return nil, err
@@ -229,7 +240,7 @@ type batch struct {
 
 // check validates a batch: each conversation against the schema, and its
 // IDs, which must be new to the table and to the batch unless replace.
-func (t *Table) check(cs []Conversation, replace bool) (batch, error) {
+func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 	valid := make([]bool, len(cs))
 	b := batch{created: make([]int64, len(cs))}
 	hash := !replace && len(cs) >= 4096
@@ -376,7 +387,7 @@ func errIndex(err error) int {
 
 // encode turns cs into a segment sorted by creation time, with the
 // dictionaries locked for it; b is what check learnt of cs.
-func (t *Table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.Segment {
+func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.Segment {
 	n := len(cs)
 	if len(b.created) != n {
 		// Upserts of one ID were folded into the last since check.
@@ -749,7 +760,7 @@ func stringField(p Property) func(*Conversation) string {
 }
 
 // conversation rebuilds row r of segment seg. Times come back in UTC.
-func (t *Table) conversation(seg *colstore.Segment, r int) Conversation {
+func (t *table) conversation(seg *colstore.Segment, r int) Conversation {
 	var cv Conversation
 	cv.ID = seg.IDs.At(r)
 	for _, d := range t.decode {
@@ -759,7 +770,7 @@ func (t *Table) conversation(seg *colstore.Segment, r int) Conversation {
 }
 
 // value returns column c of row r as a property value.
-func (t *Table) value(seg *colstore.Segment, c, r int) (any, bool) {
+func (t *table) value(seg *colstore.Segment, c, r int) (any, bool) {
 	p := t.schema.props[c]
 	if p.Derived {
 		cv := Conversation{CreatedAt: time.Unix(0, seg.Created[r]).UTC()}
@@ -817,7 +828,7 @@ func setProperty(cv *Conversation, p Property, v any) {
 
 // All yields every conversation of the table in creation order (ties by
 // ID).
-func (t *Table) All() func(yield func(Conversation) bool) {
+func (t *table) All() iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		for seg, r := range t.cols.Rows() {
 			if !yield(t.conversation(seg, r)) {

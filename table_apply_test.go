@@ -179,8 +179,7 @@ func TestLargeCountsFilterAndReadBack(t *testing.T) {
 	res, err := convreport.NewEngine(src).Run(context.Background(), q, convreport.Report{Name: "busy", Filter: "IncomingMessages > 500 && OutgoingMessages <= 3"})
 	require.NoError(t, err)
 	require.EqualValues(t, want, res[0].Points[0].Count)
-	tab, err := src.Table(context.Background())
-	require.NoError(t, err)
+	tab := convreport.TableOf(src)
 	i := 0
 	for c := range tab.All() {
 		require.Equal(t, cs[i].IncomingMessages, c.IncomingMessages)

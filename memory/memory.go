@@ -12,26 +12,37 @@ import (
 	"context"
 	"iter"
 	"sync"
-	"sync/atomic"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/tables"
 )
 
 // Source holds conversations in memory. It is safe for concurrent use: runs
 // read an immutable snapshot while Add, Upsert, Delete and Apply publish
 // new ones, so a run sees each batch of changes entirely or not at all.
+//
+// The engine reads a Source's columns directly, never through Scan, and
+// so it does for a type that embeds a *Source (to give it a Name, say).
 type Source struct {
-	mu   sync.Mutex // serialises changes and guards watchers
-	snap atomic.Pointer[convreport.Table]
+	// holder keeps the current snapshot; the engine finds it there and
+	// scans its columns directly instead of calling Scan. A type that
+	// embeds a *Source keeps that.
+	holder
+	mu sync.Mutex // serialises changes and guards watchers
 	// watchers each hold one pending signal at most: a full channel
 	// already tells its reader to look again.
 	watchers map[chan convreport.Change]struct{}
 }
 
+// holder is embedded under this name so that the field stays unexported.
+type holder = tables.Holder
+
+// table is a snapshot of conversations, as the engine reads it.
+type table = tables.Table[convreport.Schema, convreport.Conversation]
+
 var (
-	_ convreport.Source   = (*Source)(nil)
-	_ convreport.Columnar = (*Source)(nil)
-	_ convreport.Watcher  = (*Source)(nil)
+	_ convreport.Source  = (*Source)(nil)
+	_ convreport.Watcher = (*Source)(nil)
 )
 
 // Option configures a Source.
@@ -51,22 +62,18 @@ func New(cs []convreport.Conversation, opts ...Option) (*Source, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	t, err := convreport.NewTable(cfg.schema, cs)
+	t, err := tables.New(cfg.schema, cs)
 	if err != nil {
 		return nil, err
 	}
 	s := &Source{}
-	s.snap.Store(t)
+	tables.Store(&s.holder, t)
 	return s, nil
 }
 
-// FromTable returns a source holding t, a table already built and
-// validated (by [convreport.NewTable], or by a reader that loads a file
-// column by column, as parquetio.Load does).
-func FromTable(t *convreport.Table) *Source {
-	s := &Source{}
-	s.snap.Store(t)
-	return s
+// snap returns the current snapshot.
+func (s *Source) snap() table {
+	return tables.Load[convreport.Schema, convreport.Conversation](&s.holder)
 }
 
 // Add appends conversations. It validates them all first; on any error
@@ -74,11 +81,11 @@ func FromTable(t *convreport.Table) *Source {
 func (s *Source) Add(cs ...convreport.Conversation) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, err := s.snap.Load().Append(cs)
+	t, err := s.snap().Change(cs, nil, false)
 	if err != nil {
 		return err
 	}
-	s.snap.Store(t)
+	tables.Store(&s.holder, t)
 	s.notify()
 	return nil
 }
@@ -99,17 +106,20 @@ type Batch struct {
 // started keep the snapshot they began with; runs started after Apply
 // returns see the whole batch.
 //
-// A batch costs about its own size, not the source's: see
-// [convreport.Table.Apply]. Replaced and deleted rows are reclaimed as the
-// source's segments merge.
+// A batch costs about its own size, not the source's: each ID is found
+// through hash indexes, replaced rows are marked dead in a copy of the few
+// chunks of 1,024 rows they are in, and the new rows are stored apart.
+// Stored parts merge as they grow, each into one at least twice its size,
+// dropping replaced and deleted rows: a conversation is copied O(log n)
+// times over its life.
 func (s *Source) Apply(b Batch) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, err := s.snap.Load().Apply(b.Upsert, b.Delete)
+	t, err := s.snap().Change(b.Upsert, b.Delete, true)
 	if err != nil {
 		return err
 	}
-	s.snap.Store(t)
+	tables.Store(&s.holder, t)
 	s.notify()
 	return nil
 }
@@ -158,20 +168,21 @@ func (s *Source) Delete(ids ...string) {
 }
 
 // Len returns the number of conversations held.
-func (s *Source) Len() int { return s.snap.Load().Len() }
+func (s *Source) Len() int { return s.snap().Len() }
 
 // Schema returns the source's schema.
-func (s *Source) Schema() *convreport.Schema { return s.snap.Load().Schema() }
+func (s *Source) Schema() *convreport.Schema { return s.snap().Schema() }
 
-// Table returns the current snapshot; the engine scans it directly.
-func (s *Source) Table(ctx context.Context) (*convreport.Table, error) { return s.snap.Load(), nil }
+// All yields every conversation of the current snapshot, in creation
+// order (ties by ID).
+func (s *Source) All() iter.Seq[convreport.Conversation] { return s.snap().All() }
 
 // Scan yields every conversation of the current snapshot created within
 // the hint's bounds, in creation order.
 func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*convreport.Conversation, error] {
 	return func(yield func(*convreport.Conversation, error) bool) {
 		n := 0
-		for c := range s.snap.Load().All() {
+		for c := range s.snap().All() {
 			if n++; n%1024 == 0 {
 				if err := ctx.Err(); err != nil {
 					yield(nil, err)

@@ -146,7 +146,14 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 		}
 		start = end
 	}
-	return memory.FromTable(t.(*convreport.Table)), nil
+	// The table is built and checked: it becomes the new source's.
+	src, err = memory.New(nil, memory.WithSchema(schema))
+	if err != nil {
+		return nil, err
+	}
+	h, _ := tables.HeldBy(src)
+	tables.Store(h, t.(tables.Table[convreport.Schema, convreport.Conversation]))
+	return src, nil
 }
 
 // groupsUpTo returns the end of the row groups from start that hold at

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"database/sql"
 	"net/url"
 
@@ -212,12 +211,8 @@ func rowsOf(src convreport.Source, cs []convreport.Conversation) []convreport.Co
 	if cs != nil || !ok {
 		return cs
 	}
-	t, err := mem.Table(context.Background())
-	if err != nil {
-		return nil
-	}
-	cs = make([]convreport.Conversation, 0, t.Len())
-	for c := range t.All() {
+	cs = make([]convreport.Conversation, 0, mem.Len())
+	for c := range mem.All() {
 		cs = append(cs, c)
 	}
 	return cs

@@ -1,8 +1,11 @@
-// Package tables carries conversations held column by column from a file
-// reader to the root package, which alone knows how a schema maps onto the
+// Package tables is where the root package's table of conversations
+// crosses to the packages that keep or build one, which may not see
+// inside it: the root package alone knows how a schema maps onto the
 // column store. A reader that decodes a columnar file (Parquet) hands a
-// Batch to Build; the root package sets Build when it is initialised. Nothing here is public: a Columns is an intermediate form,
-// not an API.
+// Batch to Build; memory keeps a Table in a Holder, which the engine
+// finds (HeldBy) and scans directly. The root package sets Build and New
+// when it is initialised. Nothing here is public: a Columns is an
+// intermediate form, not an API.
 package tables
 
 import (

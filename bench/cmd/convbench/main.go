@@ -403,12 +403,8 @@ func measureIngest(ctx context.Context, o options, res *sizeResult, cs []convrep
 				if err != nil {
 					return err
 				}
-				t, err := src.Table(ctx)
-				if err != nil {
-					return err
-				}
 				var got []convreport.Conversation
-				for c := range t.All() {
+				for c := range src.All() {
 					got = append(got, c)
 				}
 				if err := bench.SameConversations(cs, got); err != nil {
