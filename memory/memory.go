@@ -20,6 +20,7 @@ import (
 // Source holds conversations in memory. It is safe for concurrent use: runs
 // read an immutable snapshot while Add, Upsert, Delete and Apply publish
 // new ones, so a run sees each batch of changes entirely or not at all.
+// The zero Source is empty, with [convreport.DefaultSchema].
 //
 // The engine reads a Source's columns directly, never through Scan, and
 // so it does for a type that embeds a *Source (to give it a Name, say).
@@ -71,9 +72,14 @@ func New(cs []convreport.Conversation, opts ...Option) (*Source, error) {
 	return s, nil
 }
 
-// snap returns the current snapshot.
+// snap returns the current snapshot: an empty one of the default schema
+// for a zero Source.
 func (s *Source) snap() table {
-	return tables.Load[convreport.Schema, convreport.Conversation](&s.holder)
+	if t := tables.Load[convreport.Schema, convreport.Conversation](&s.holder); t != nil {
+		return t
+	}
+	t, _ := tables.New[convreport.Schema, convreport.Conversation](nil, nil)
+	return t
 }
 
 // Add appends conversations. It validates them all first; on any error

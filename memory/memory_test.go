@@ -1,7 +1,9 @@
 package memory_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/internal/conformance"
@@ -27,4 +29,32 @@ func TestConformanceWholeSeconds(t *testing.T) {
 		require.NoError(t, err)
 		return src
 	}, 3000, 1)
+}
+
+// A zero Source is an empty one: it runs, and takes conversations.
+func TestZeroSource(t *testing.T) {
+	var src memory.Source
+	require.Equal(t, 0, src.Len())
+	require.Equal(t, convreport.DefaultSchema().Properties(), src.Schema().Properties())
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	q := convreport.Query{From: now.Add(-24 * time.Hour), To: now, Now: now}
+	eng := convreport.NewEngine(&src)
+	res, err := eng.Run(context.Background(), q, convreport.Report{Name: "all"})
+	require.NoError(t, err)
+	empty, err := memory.New(nil)
+	require.NoError(t, err)
+	want, err := convreport.NewEngine(empty).Run(context.Background(), q, convreport.Report{Name: "all"})
+	require.NoError(t, err)
+	require.Equal(t, want, res, "as an empty source")
+
+	require.NoError(t, src.Add(convreport.Conversation{ID: "a", CreatedAt: now.Add(-time.Hour)}, convreport.Conversation{ID: "b", CreatedAt: now.Add(-2 * time.Hour)}))
+	require.Equal(t, 2, src.Len())
+	res, err = eng.Run(context.Background(), q, convreport.Report{Name: "all"})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), res[0].Points[0].Count)
+	var ids []string
+	for c := range src.All() {
+		ids = append(ids, c.ID)
+	}
+	require.Equal(t, []string{"b", "a"}, ids, "creation order")
 }
