@@ -187,6 +187,9 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 		if n == 0 {
 			return nil
 		}
+		if b.Last {
+			d.Last()
+		}
 		var seg *colstore.Segment
 		seg, err = buildSegment(s, d, b, keys, order, rank)
 		return seg

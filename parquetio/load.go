@@ -136,7 +136,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 		keys := newColumns(keyCols, int(n))
 		err := decode(ctx, opt, keyCols, newLoaders(len(keyCols)), 0, rgs[start:end], keys)
 		if err == nil {
-			b := &tables.Batch{N: int(n), IDs: keys.Strings["ID"], Created: keys.Times["CreatedAt"], Next: chunks.next, Load: state}
+			b := &tables.Batch{N: int(n), IDs: keys.Strings["ID"], Created: keys.Times["CreatedAt"], Next: chunks.next, Load: state, Last: end == len(rgs)}
 			t, err = tables.Build(schema, t, b)
 			state = b.Load
 		}

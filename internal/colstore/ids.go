@@ -55,8 +55,11 @@ func NewStrs(n, bytes int) Strs {
 
 // StrsOf returns the values of buf that end at ends (in increasing order,
 // the last at most len(buf)) as a Strs that shares buf: values decoded
-// one after another need no copy.
+// one after another need no copy, unless buf has more than a sixteenth
+// of its capacity unused (a reader's guess at the bytes to come), which
+// the Strs would keep for as long as it lives.
 func StrsOf(buf []byte, ends []uint32) Strs {
+	buf = clip(buf)
 	buf = buf[:len(buf):len(buf)] // an Add copies it, not writes past it
 	if len(buf) > NarrowIDBytes {
 		return Strs{buf: buf, end32: ends}
@@ -180,7 +183,9 @@ func (c *Strs) grow(n, bytes int) {
 }
 
 // growBy returns s with room for n more elements: s itself when it has
-// it, else a copy with at least twice s's capacity.
+// it, else a copy with at least a quarter more than s's capacity, so that
+// growing by small steps copies each element O(1) times while a large
+// dictionary keeps little room unused.
 func growBy[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s

@@ -89,6 +89,9 @@ type Batch struct {
 	// checking the IDs of the next: nil for the first batch; Build sets it
 	// for the next one.
 	Load any
+	// Last says no batch of the load follows: the table gives back the
+	// room its dictionaries took ahead for values that did not come.
+	Last bool
 }
 
 // Build turns a Batch into a table under a schema, or appends it to base
