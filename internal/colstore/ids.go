@@ -183,9 +183,9 @@ func (c *Strs) grow(n, bytes int) {
 }
 
 // growBy returns s with room for n more elements: s itself when it has
-// it, else a copy with at least a quarter more than s's capacity, so that
-// growing by small steps copies each element O(1) times while a large
-// dictionary keeps little room unused.
+// it, else a copy with at least twice s's capacity. (Growing by a quarter
+// left less room unused, but a 100M load's many more copies raised its
+// peak by 1.7 GB; a load's last batch gives the room back instead.)
 func growBy[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
