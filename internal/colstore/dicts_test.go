@@ -2,7 +2,6 @@ package colstore
 
 import (
 	"fmt"
-	"hash/maphash"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -166,16 +165,17 @@ func TestCodeAllAgreesWithCode(t *testing.T) {
 }
 
 // A slot of the dictionary index holds its code in the bits below the
-// number of slots and, above them, the hash's low bits; values that share
-// a first slot and a tag are told apart by their strings.
+// number of slots and, above them, the hash bits that follow those of the
+// first slot; values that share a first slot and a tag are told apart by
+// their strings.
 func TestCodeIndexSlotsHoldTags(t *testing.T) {
 	vals := NewStrs(4, 0)
 	for _, v := range []string{"", "a", "b", "c"} {
 		vals.Add(v)
 	}
-	x := codeIndex{slots: make([]uint32, 16), codeBits: 5} // codes below 32
-	h := uint64(3)<<60 | 0xabc                             // first slot 3
-	hs := []uint64{h, h, h ^ 1<<3}                         // "a" and "b" share a tag; "c" does not
+	x := codeIndex{slots: make([]uint32, 16), shift: 60} // 16 slots: 4 bits of code
+	h := uint64(3)<<60 | uint64(0xabc)<<32               // first slot 3
+	hs := []uint64{h, h, h ^ 1<<40}                      // "a" and "b" share a tag; "c" does not
 	for k, hk := range hs {
 		x.put(hk, uint32(k+1))
 	}
@@ -188,46 +188,9 @@ func TestCodeIndexSlotsHoldTags(t *testing.T) {
 	require.False(t, ok)
 	for i, want := range []uint64{hs[0], hs[1], hs[2]} {
 		e := x.slots[3+i]
-		require.Equal(t, uint32(i+1), e&31, "code of slot %d", 3+i)
-		for j := range 27 { // bit 5+j of the slot is bit j of the hash
-			require.Equal(t, want>>j&1, uint64(e>>(5+j)&1), "slot %d bit %d", 3+i, 5+j)
-		}
-	}
-}
-
-// An index is sized to its codes, not to a power of two, with room for a
-// fifth more, and stays at most four fifths full however its values
-// arrive: all at once or one at a time; each value keeps its code.
-func TestCodeIndexSize(t *testing.T) {
-	for _, n := range []int{1, 15, 100, 12345, 300001} {
-		tab := New([]Kind{Strings, Ints}, 1)
-		vals := make([]string, n)
-		for i := range vals {
-			vals[i] = fmt.Sprintf("contact-%d", i)
-		}
-		out := make([]uint32, n)
-		tab.dicts.CodeAll(0, vals, out, 0)
-		x := &tab.dicts.idx[0]
-		require.Equal(t, indexSlots(n), len(x.slots), "%d values at once", n)
-		require.LessOrEqual(t, 5*x.n, 4*len(x.slots)+4)
-		seen := make([]bool, n+1)
-		for i, v := range vals {
-			require.Equal(t, v, tab.dicts.vals[0].At(int(out[i])), "code of %s", v)
-			require.False(t, seen[out[i]], "code %d given twice", out[i])
-			seen[out[i]] = true
-			got, ok := x.find(&tab.dicts.vals[0], maphash.String(tab.dicts.seed, v), v)
-			require.True(t, ok, v)
-			require.Equal(t, out[i], got)
-		}
-		// One at a time: the index doubles when it fills.
-		for i := range 3 * n {
-			v := fmt.Sprintf("later-%d", i)
-			code := tab.dicts.Code(0, v)
-			require.Equal(t, uint32(n+i+1), code)
-			require.LessOrEqual(t, 5*x.n, 4*len(x.slots)+4, "after %d more", i+1)
-		}
-		for i, v := range vals {
-			require.Equal(t, out[i], tab.dicts.Code(0, v), "%s after growth", v)
+		require.Equal(t, uint32(i+1), e&15, "code of slot %d", 3+i)
+		for j := range 28 { // bit 4+j of the slot is bit 32+j of the hash
+			require.Equal(t, want>>(32+j)&1, uint64(e>>(4+j)&1), "slot %d bit %d", 3+i, 4+j)
 		}
 	}
 }

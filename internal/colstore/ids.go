@@ -55,11 +55,8 @@ func NewStrs(n, bytes int) Strs {
 
 // StrsOf returns the values of buf that end at ends (in increasing order,
 // the last at most len(buf)) as a Strs that shares buf: values decoded
-// one after another need no copy, unless buf has more than a sixteenth
-// of its capacity unused (a reader's guess at the bytes to come), which
-// the Strs would keep for as long as it lives.
+// one after another need no copy.
 func StrsOf(buf []byte, ends []uint32) Strs {
-	buf = clip(buf)
 	buf = buf[:len(buf):len(buf)] // an Add copies it, not writes past it
 	if len(buf) > NarrowIDBytes {
 		return Strs{buf: buf, end32: ends}

@@ -141,23 +141,3 @@ func TestStrsOf(t *testing.T) {
 		})
 	}
 }
-
-// A buffer with much room to spare is copied to its size: the Strs would
-// keep the room for as long as it lives. One with little is shared.
-func TestStrsOfGivesBackSpareRoom(t *testing.T) {
-	for _, spare := range []int{0, 10, 2000} {
-		var ends []uint32
-		buf := make([]byte, 0, 15000+spare)
-		for i := range 1000 {
-			buf = append(buf, fmt.Sprintf("id-%012d", i)...)
-			ends = append(ends, uint32(len(buf)))
-		}
-		c := StrsOf(buf, ends)
-		require.Equal(t, 15000, len(c.buf), "spare %d", spare)
-		require.LessOrEqual(t, 16*(cap(c.buf)-15000), cap(c.buf), "spare %d: room given back", spare)
-		require.Equal(t, spare < 1000, &c.buf[0] == &buf[0], "spare %d: shared", spare)
-		for i := range 1000 {
-			require.Equal(t, fmt.Sprintf("id-%012d", i), c.At(i))
-		}
-	}
-}

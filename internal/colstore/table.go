@@ -150,7 +150,7 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	// Sorted by as many top bits as the index can need: every value new.
 	x := &d.idx[c]
 	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(n, 1)))
-	slotBits := max(mbits.Len(uint(indexSlots(most))), mbits.Len(uint(len(x.slots))))
+	slotBits := max(mbits.Len(uint(2*most)), mbits.Len(uint(len(x.slots))))
 	passes := min(3, (slotBits+10)/11)
 	if cap(b.sc.b) < len(recs) {
 		b.sc.b = make([]codeRec, len(recs))
@@ -174,8 +174,10 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 			bytes += int(recs[k].n)
 		}
 	}
-	// The values to come, in proportion: the index and the dictionary
-	// then grow once for a whole load, to about the size it ends at.
+	// Room for the values of the change's rows still to come, in
+	// proportion: the index and the dictionary then grow about once a
+	// change (see Dicts.Last for the room a load's last change did not
+	// need).
 	more := func(k int) int { return k + int(int64(k)*int64(rest)/int64(max(n, 1))) }
 	x.reserve(&d.vals[c], d.seed, x.n+more(distinct))
 	d.vals[c].grow(more(distinct), more(bytes))
@@ -260,44 +262,26 @@ func Repeats(vals []string) bool {
 }
 
 // codeIndex finds a dictionary value's code by the value's hash: open
-// addressing over codes (0 marks an empty slot), never more than four
-// fifths full. An entry costs 4 to 8 bytes where a map[string]uint32 costs
-// about 40, which matters for a column of near-unique values (a contact
-// ID): the index is a large part of its dictionary's weight, so it is
-// sized to the values it must hold, not to a power of two. A value's
-// first slot is its hash's top bits scaled to the index, so that values
-// taken in hash order fill the slots in order (see CodeAll).
+// addressing over codes (0 marks an empty slot), kept at most half full.
+// An entry costs 4 to 8 bytes where a map[string]uint32 costs about 40,
+// which matters for a column of near-unique values (a contact ID): the
+// index is most of its dictionary's weight. A value's first slot is the
+// top bits of its hash, so that values taken in hash order fill the slots
+// in order (see CodeAll).
 //
 // Codes are below the number of slots, so a slot has bits to spare above
-// its code; they hold low bits of the value's hash, a tag that lets a
+// its code; they hold the next bits of the value's hash, a tag that lets a
 // probe pass most slots of other values without reading their strings.
 type codeIndex struct {
-	slots    []uint32
-	codeBits uint // codes are below 1<<codeBits
-	n        int
+	slots []uint32 // a power of two of them
+	shift uint     // 64 − log2(len(slots))
+	n     int
 }
 
-// indexSlots is how many slots an index made for n codes has: half as
-// many again, so that it takes a fifth more values before it is full and
-// is made anew (every value hashed again), which for a dictionary of
-// millions of values stalls the change that fills it.
-func indexSlots(n int) int { return max(16, n+n/2+1) }
-
-// full reports whether n codes would fill the index past four fifths.
-func (x *codeIndex) full(n int) bool { return 5*n > 4*len(x.slots) }
-
-// first is the slot where a probe for h starts.
-func (x *codeIndex) first(h uint64) int {
-	return int(h >> 32 * uint64(len(x.slots)) >> 32)
-}
-
-// tag is the part of a slot that h gives it: its low bits, above the
-// code's bits.
+// tag is the part of a slot that h gives it: the hash bits after those
+// of its first slot, above the code's bits.
 func (x *codeIndex) tag(h uint64) uint32 {
-	if x.codeBits >= 32 {
-		return 0
-	}
-	return uint32(h) << x.codeBits
+	return uint32(h>>32) << (64 - x.shift)
 }
 
 // find returns the code of s, whose hash is h, among vals.
@@ -305,43 +289,44 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 	if len(x.slots) == 0 {
 		return 0, false
 	}
-	mask := uint32(1)<<x.codeBits - 1
+	mask := uint64(len(x.slots) - 1)
 	tag := x.tag(h)
-	for i := x.first(h); ; {
+	for i := h >> x.shift; ; i = (i + 1) & mask {
 		e := x.slots[i]
 		if e == 0 {
 			return 0, false
 		}
-		if e&^mask == tag && vals.At(int(e&mask)) == s {
-			return e & mask, true
-		}
-		if i++; i == len(x.slots) {
-			i = 0
+		if e&^uint32(mask) == tag && vals.At(int(e&uint32(mask))) == s {
+			return e & uint32(mask), true
 		}
 	}
 }
 
-// add indexes code k, the value of hash h, doubling the index when it
-// would be full: values added one at a time are rehashed O(1) times each.
+// add indexes code k, the value of hash h, growing the index when it
+// would pass half full.
 func (x *codeIndex) add(vals *Strs, seed maphash.Seed, h uint64, k uint32) {
-	if x.full(x.n + 1) {
-		x.resize(vals, seed, max(indexSlots(x.n+1), 2*len(x.slots)), int(k))
+	if 2*(x.n+1) > len(x.slots) {
+		x.resize(vals, seed, max(16, 2*len(x.slots)), int(k))
 	}
 	x.put(h, k)
 }
 
-// reserve makes the index anew for n codes if they would fill it.
+// reserve grows the index, if it must, to hold n codes at most half full.
 func (x *codeIndex) reserve(vals *Strs, seed maphash.Seed, n int) {
-	if !x.full(n) {
+	if 2*n <= len(x.slots) {
 		return
 	}
-	x.resize(vals, seed, indexSlots(n), vals.Len())
+	size := max(16, len(x.slots))
+	for 2*n > size {
+		size *= 2
+	}
+	x.resize(vals, seed, size, vals.Len())
 }
 
 // resize makes the index size slots and indexes codes 1 to below end.
 func (x *codeIndex) resize(vals *Strs, seed maphash.Seed, size, end int) {
 	x.slots = make([]uint32, size)
-	x.codeBits = uint(mbits.Len(uint(size)))
+	x.shift = uint(64 - mbits.TrailingZeros(uint(size)))
 	x.n = 0
 	for code := 1; code < end; code++ {
 		x.put(maphash.String(seed, vals.At(code)), uint32(code))
@@ -350,11 +335,10 @@ func (x *codeIndex) resize(vals *Strs, seed maphash.Seed, size, end int) {
 
 // put indexes code k, which is below len(x.slots), under hash h.
 func (x *codeIndex) put(h uint64, k uint32) {
-	i := x.first(h)
+	mask := uint64(len(x.slots) - 1)
+	i := h >> x.shift
 	for x.slots[i] != 0 {
-		if i++; i == len(x.slots) {
-			i = 0
-		}
+		i = (i + 1) & mask
 	}
 	x.slots[i] = k | x.tag(h)
 	x.n++
