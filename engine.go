@@ -9,7 +9,6 @@ import (
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
-	"github.com/convreport/convreport/internal/tables"
 )
 
 // Engine runs reports over a [Source]. It is safe for concurrent use.
@@ -221,10 +220,8 @@ func scan(ctx context.Context, t *table, plans []*compiled, env filterEnv, worke
 // it keeps one (memory.Source, or a source that embeds one), otherwise the
 // rows its Scan yields for the hint.
 func (e *Engine) snapshot(ctx context.Context, hint ScanHint) (*table, error) {
-	if h, ok := tables.HeldBy(e.src); ok {
-		if t, ok := tables.Load[Schema, Conversation](h).(*table); ok {
-			return t, nil
-		}
+	if t := heldTable(e.src); t != nil {
+		return t, nil
 	}
 	var rows []Conversation
 	for c, err := range e.src.Scan(ctx, hint) {

@@ -1,7 +1,5 @@
 package convreport
 
-import "github.com/convreport/convreport/internal/tables"
-
 // Table is the engine's table, for the external tests of its snapshots:
 // the API keeps it behind memory.Source.
 type Table = table
@@ -18,13 +16,7 @@ func (t *table) Apply(upserts []Conversation, deletes []string) (*table, error) 
 }
 
 // TableOf returns the table a source keeps (memory.Source), nil if none.
-func TableOf(src Source) *Table {
-	if h, ok := tables.HeldBy(src); ok {
-		t, _ := tables.Load[Schema, Conversation](h).(*table)
-		return t
-	}
-	return nil
-}
+func TableOf(src Source) *Table { return heldTable(src) }
 
 // TableStorage reports how many rows t stores, live or dead, and in how
 // many segments: what tests of reclaiming need to see.

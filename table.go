@@ -108,8 +108,22 @@ var derivedMetrics = func() map[string]exec.Metric {
 // which may not name it.
 func init() {
 	tables.SetNew(func(s *Schema, cs []Conversation) (tables.Table[Schema, Conversation], error) {
-		return buildTable(s, cs)
+		t, err := buildTable(s, cs)
+		if err != nil {
+			return nil, err // not a nil *table in a non-nil interface
+		}
+		return t, nil
 	})
+}
+
+// heldTable returns the table src keeps (memory.Source, or a source that
+// embeds one), nil if it keeps none.
+func heldTable(src Source) *table {
+	if h, ok := tables.HeldBy(src); ok {
+		t, _ := tables.Load[Schema, Conversation](h).(*table)
+		return t
+	}
+	return nil
 }
 
 // buildTable checks every conversation against the schema (nil means
