@@ -231,7 +231,7 @@ func (d *Drill) SortBy(property string, desc bool) error {
 			}
 		}
 		if r == 0 {
-			r = cmp.Compare(sa.IDs.At(int(a.Row)), sb.IDs.At(int(b.Row)))
+			r = colstore.Compare(&sa.IDs, int(a.Row), &sb.IDs, int(b.Row))
 		}
 		return r
 	})

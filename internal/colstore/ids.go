@@ -1,8 +1,11 @@
 package colstore
 
 import (
+	"bytes"
+	"hash/maphash"
 	"math"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -20,15 +23,26 @@ import (
 // and buf 32-bit offsets. Beyond, end32[r] (or, past 4 GiB, end64[r]) is
 // where value r ends in buf. Add moves to a wider form once, when it must.
 //
+// Before any of these, while every value is one prefix followed by
+// decimal digits, the values are kept as numbers (see digits): most IDs
+// are. The first value that is not moves them to buf, once.
+//
 // Strs is append-only: a copy of it is a view of the values it held then,
 // which later appends never change (they write past the copy's end, or
-// into new slices), so a snapshot's dictionaries are copies.
+// into new slices), so a snapshot's dictionaries are copies. The zero
+// Strs is an empty list.
 type Strs struct {
+	num digits
+	// inBuf is set once the values are in buf and the ends.
+	inBuf bool
 	buf   []byte
 	base  []uint32
 	rel   []uint16
 	end32 []uint32
 	end64 []uint64
+	// room is the room NewStrs was asked for, taken once the first value
+	// shows which form the values take.
+	room struct{ n, bytes int }
 }
 
 const (
@@ -43,25 +57,56 @@ var NarrowIDBytes = math.MaxUint32
 // NewStrs returns an empty list with room for n values of about bytes
 // bytes in all.
 func NewStrs(n, bytes int) Strs {
-	c := Strs{buf: make([]byte, 0, bytes)}
+	c := Strs{}
+	c.room.n, c.room.bytes = n, bytes
+	return c
+}
+
+// toBuf moves the values to buf, with room for bytes more bytes and n
+// more values.
+func (c *Strs) toBuf(n, bytes int) {
+	f := c.num
+	n += f.len()
+	bytes += f.size()
+	*c = Strs{inBuf: true, buf: make([]byte, 0, bytes)}
 	if bytes <= NarrowIDBytes {
 		c.rel = make([]uint16, 0, n)
 		c.base = make([]uint32, 0, n/strsChunk+1)
 	} else {
 		c.end64 = make([]uint64, 0, n)
 	}
-	return c
+	var v []byte
+	for r := range f.len() {
+		v = f.appendAt(v[:0], r)
+		c.Add(unsafe.String(unsafe.SliceData(v), len(v))) // copied into buf
+	}
 }
 
 // StrsOf returns the values of buf that end at ends (in increasing order,
 // the last at most len(buf)) as a Strs that shares buf: values decoded
 // one after another need no copy.
+//
+// Values that are all one prefix and digits are kept as numbers instead,
+// and buf is not kept.
 func StrsOf(buf []byte, ends []uint32) Strs {
+	if len(ends) > 0 {
+		num := digits{w32: make([]uint32, 0, len(ends))}
+		start := uint32(0)
+		for _, e := range ends {
+			if !num.add(unsafe.String(unsafe.SliceData(buf[start:]), e-start)) {
+				break
+			}
+			start = e
+		}
+		if num.len() == len(ends) {
+			return Strs{num: num}
+		}
+	}
 	buf = buf[:len(buf):len(buf)] // an Add copies it, not writes past it
 	if len(buf) > NarrowIDBytes {
-		return Strs{buf: buf, end32: ends}
+		return Strs{inBuf: true, buf: buf, end32: ends}
 	}
-	c := Strs{buf: buf, rel: make([]uint16, len(ends)), base: make([]uint32, 0, len(ends)/strsChunk+1)}
+	c := Strs{inBuf: true, buf: buf, rel: make([]uint16, len(ends)), base: make([]uint32, 0, len(ends)/strsChunk+1)}
 	for r, e := range ends {
 		if r%strsChunk == 0 {
 			start := uint32(0)
@@ -72,7 +117,7 @@ func StrsOf(buf []byte, ends []uint32) Strs {
 		}
 		rel := e - c.base[r>>strsChunkBits]
 		if rel > math.MaxUint16 {
-			return Strs{buf: buf, end32: ends}
+			return Strs{inBuf: true, buf: buf, end32: ends}
 		}
 		c.rel[r] = uint16(rel)
 	}
@@ -81,8 +126,75 @@ func StrsOf(buf []byte, ends []uint32) Strs {
 
 func (c *Strs) compact() bool { return c.end32 == nil && c.end64 == nil }
 
+// Equal reports whether value r is s.
+func (c *Strs) Equal(r int, s string) bool {
+	if !c.inBuf {
+		return c.num.has(r, s)
+	}
+	return c.At(r) == s
+}
+
+// AppendAt appends value r to dst.
+func (c *Strs) AppendAt(dst []byte, r int) []byte {
+	if !c.inBuf {
+		return c.num.appendAt(dst, r)
+	}
+	return append(dst, c.At(r)...)
+}
+
+// Hash returns maphash.String(seed, c.At(r)).
+func (c *Strs) Hash(seed maphash.Seed, r int) uint64 {
+	if !c.inBuf {
+		var b [32]byte
+		return maphash.Bytes(seed, c.num.appendAt(b[:0], r))
+	}
+	return maphash.String(seed, c.At(r))
+}
+
+// AddAt appends value r of src.
+func (c *Strs) AddAt(src *Strs, r int) {
+	if src.inBuf {
+		c.Add(src.At(r))
+		return
+	}
+	if !c.inBuf && c.num.holds(&src.num) {
+		c.num.push(src.num.at(r))
+		return
+	}
+	var b [32]byte
+	v := src.num.appendAt(b[:0], r)
+	c.Add(unsafe.String(unsafe.SliceData(v), len(v))) // Add keeps no part of it
+}
+
+// Compare compares value i of a with value j of b, as strings.
+func Compare(a *Strs, i int, b *Strs, j int) int {
+	if a.inBuf && b.inBuf {
+		return strings.Compare(a.At(i), b.At(j))
+	}
+	var x, y [32]byte
+	return bytes.Compare(a.AppendAt(x[:0], i), b.AppendAt(y[:0], j))
+}
+
 // Add appends s.
 func (c *Strs) Add(s string) {
+	if !c.inBuf {
+		wasSet := c.num.set
+		if c.num.add(s) {
+			if !wasSet && c.num.w64 == nil && cap(c.num.w32) < c.room.n {
+				// The first value shows the form: take the room asked for.
+				c.num.w32 = append(make([]uint32, 0, c.room.n), c.num.w32...)
+			}
+			return
+		}
+		// Room for as many more values as the numbers had, of about this
+		// one's size, or the room asked for before any value came.
+		n, size := max(c.room.n-c.num.len(), 1), c.room.bytes
+		if wasSet {
+			n = max(n, cap(c.num.w32)-len(c.num.w32), cap(c.num.w64)-len(c.num.w64))
+			size = n * len(s)
+		}
+		c.toBuf(n, size)
+	}
 	start := len(c.buf)
 	c.buf = append(c.buf, s...)
 	end := len(c.buf)
@@ -125,6 +237,8 @@ func (c *Strs) widen() {
 // Len returns the number of values.
 func (c *Strs) Len() int {
 	switch {
+	case !c.inBuf:
+		return c.num.len()
 	case c.end64 != nil:
 		return len(c.end64)
 	case c.end32 != nil:
@@ -135,8 +249,13 @@ func (c *Strs) Len() int {
 
 // At returns value r. The string shares buf, whose bytes are never written
 // again once added, so it stays valid and unchanged for as long as anyone
-// holds it.
+// holds it; a value kept as a number is written out (an allocation:
+// Equal, Hash and AppendAt make none).
 func (c *Strs) At(r int) string {
+	if !c.inBuf {
+		var b [32]byte
+		return string(c.num.appendAt(b[:0], r))
+	}
 	var start, end uint64
 	switch {
 	case c.end32 == nil && c.end64 == nil:
@@ -167,6 +286,20 @@ func (c *Strs) At(r int) string {
 // time would otherwise be copied whole every few chunks (append grows a
 // large slice by a quarter).
 func (c *Strs) grow(n, bytes int) {
+	if !c.inBuf {
+		if !c.num.set {
+			// No value but "" yet: the form is still unknown.
+			c.room.n = max(c.room.n, c.num.len()+n)
+			c.room.bytes = max(c.room.bytes, bytes)
+			return
+		}
+		if c.num.w64 != nil {
+			c.num.w64 = growBy(c.num.w64, n)
+		} else {
+			c.num.w32 = growBy(c.num.w32, n)
+		}
+		return
+	}
 	c.buf = growBy(c.buf, bytes)
 	switch {
 	case c.end64 != nil:
@@ -196,6 +329,8 @@ func growBy[T any](s []T, n int) []T {
 // of appends left more than a sixteenth unused. Views taken before keep
 // the old slices, which stay as they were.
 func (c *Strs) clip() {
+	c.num.w32 = clip(c.num.w32)
+	c.num.w64 = clip(c.num.w64)
 	c.buf = clip(c.buf)
 	c.base = clip(c.base)
 	c.rel = clip(c.rel)

@@ -53,7 +53,11 @@ func TestStrsViewsStayAsTheyWere(t *testing.T) {
 		if i%97 == 0 {
 			live.grow(50, 300)
 		}
+		// Numbers first, then text from the 300th value on.
 		v := fmt.Sprintf("v%d", i*i)
+		if i >= 300 {
+			v += "-x"
+		}
 		if i%13 == 0 {
 			v = ""
 		}

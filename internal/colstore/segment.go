@@ -335,7 +335,7 @@ func (s *Segment) Zone(c, base, n int) (Zone, bool) {
 func (s *Segment) IndexIDs(seed maphash.Seed) {
 	hs := make([]uint32, s.N)
 	for r := range hs {
-		hs[r] = idHash(seed, s.IDs.At(r))
+		hs[r] = uint32(s.IDs.Hash(seed, r) >> 32) // idHash of the ID
 	}
 	s.ids = newIDIndex(hs)
 }
@@ -443,5 +443,5 @@ func RowLess(a *Segment, i int, b *Segment, j int) bool {
 	if a.Created[i] != b.Created[j] {
 		return a.Created[i] < b.Created[j]
 	}
-	return a.IDs.At(i) < b.IDs.At(j)
+	return Compare(&a.IDs, i, &b.IDs, j) < 0
 }

@@ -296,7 +296,7 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 		if e == 0 {
 			return 0, false
 		}
-		if e&^uint32(mask) == tag && vals.At(int(e&uint32(mask))) == s {
+		if e&^uint32(mask) == tag && vals.Equal(int(e&uint32(mask)), s) {
 			return e & uint32(mask), true
 		}
 	}
@@ -329,7 +329,7 @@ func (x *codeIndex) resize(vals *Strs, seed maphash.Seed, size, end int) {
 	x.shift = uint(64 - mbits.TrailingZeros(uint(size)))
 	x.n = 0
 	for code := 1; code < end; code++ {
-		x.put(maphash.String(seed, vals.At(code)), uint32(code))
+		x.put(vals.Hash(seed, code), uint32(code))
 	}
 }
 
@@ -539,7 +539,7 @@ func (t *Table) Find(id string) (si, r int, ok bool) {
 	h := idHash(t.dicts.seed, id)
 	for si, seg := range t.segs {
 		for r := range seg.ids.rows(h) {
-			if seg.IDs.At(r) == id && !t.IsDead(si, r) {
+			if seg.IDs.Equal(r, id) && !t.IsDead(si, r) {
 				return si, r, true
 			}
 		}
@@ -653,7 +653,7 @@ func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
 					for r := range seg.ids.rows(sorted[j]) {
 						// The ID is read only for a row whose hash bits
 						// agree: reading each would be a cache miss.
-						if seg.IDs.At(r) == id(int(order[j])) && !t.IsDead(si, r) {
+						if seg.IDs.Equal(r, id(int(order[j]))) && !t.IsDead(si, r) {
 							found[k] = append(found[k], int(order[j]))
 							break
 						}
@@ -778,12 +778,14 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	out.Created = make([]int64, n)
 	idBytes := 0
 	for _, rf := range refs {
-		idBytes += len(segs[rf.s].IDs.At(int(rf.r)))
+		if ids := &segs[rf.s].IDs; ids.inBuf {
+			idBytes += len(ids.At(int(rf.r)))
+		}
 	}
 	ids := NewStrs(n, idBytes)
 	for i, rf := range refs {
 		s := segs[rf.s]
-		ids.Add(s.IDs.At(int(rf.r)))
+		ids.AddAt(&s.IDs, int(rf.r))
 		out.Created[i] = s.Created[rf.r]
 	}
 	out.IDs = ids

@@ -1,0 +1,149 @@
+package colstore
+
+import (
+	"hash/maphash"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Values that are one prefix and digits are held as numbers, the others as
+// text, and either way every value reads back as it went in.
+func TestStrsNumbers(t *testing.T) {
+	for name, c := range map[string]struct {
+		vals    []string
+		numbers bool
+	}{
+		"padded":                   {[]string{"c-000001", "c-000002", "", "c-123456"}, true},
+		"without leading zeros":    {[]string{"contact-1", "contact-22", "contact-0", "contact-333"}, true},
+		"padded, then not":         {[]string{"c-100", "c-200", "c-5", "c-12345"}, true},
+		"unpadded, then padded":    {[]string{"c-100", "c-012", "c-999"}, true},
+		"both ways":                {[]string{"c-100", "c-012", "c-5"}, false},
+		"digits alone":             {[]string{"12345678901", "98765432109876543", "7"}, true},
+		"past 32 bits":             {[]string{"n-4294967294", "n-4294967295", "n-1"}, true},
+		"19 digits":                {[]string{"c-9999999999999999999", "c-1"}, true},
+		"20 digits":                {[]string{"c-1", "c-12345678901234567890"}, false},
+		"another prefix":           {[]string{"c-1", "d-2"}, false},
+		"a longer prefix":          {[]string{"c-1", "cc-2"}, false},
+		"no digits":                {[]string{"", "alice"}, false},
+		"digits inside":            {[]string{"c-1", "c-1x"}, false},
+		"a zero, then two":         {[]string{"c-0", "c-00"}, false},
+		"empty only":               {[]string{"", ""}, true},
+		"empty, then digits":       {[]string{"", "c-7", "", "c-8"}, true},
+		"a prefix that is a value": {[]string{"c-1", "c-"}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var live Strs
+			for _, v := range c.vals {
+				live.Add(v)
+			}
+			require.Equal(t, !c.numbers, live.inBuf, "form")
+			checkStrs(t, c.vals, &live)
+			if c.numbers {
+				require.Equal(t, c.vals, readAll(StrsOf(textOf(c.vals))), "StrsOf")
+			}
+		})
+	}
+}
+
+// Random lists of values, mostly of one prefix and digits written in
+// either way, read back as they went in after each value, in the list and
+// in views taken on the way, through StrsOf and copied value by value.
+func TestStrsNumbersRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	prefixes := []string{"c-", "c-", "c-", "", "x"}
+	value := func() string {
+		if r.IntN(12) == 0 {
+			return ""
+		}
+		var b strings.Builder
+		b.WriteString(prefixes[r.IntN(len(prefixes))])
+		n := 1 + r.IntN(4)
+		if r.IntN(20) == 0 {
+			n = 18 + r.IntN(4)
+		}
+		for i := range n {
+			d := byte('0' + r.IntN(10))
+			if i == 0 && r.IntN(3) == 0 {
+				d = '0'
+			}
+			b.WriteByte(d)
+		}
+		return b.String()
+	}
+	numbers := 0
+	for range 3000 {
+		var vals []string
+		var live Strs
+		var views []Strs
+		for range 1 + r.IntN(12) {
+			v := value()
+			vals = append(vals, v)
+			live.Add(v)
+			views = append(views, live)
+		}
+		if !live.inBuf {
+			numbers++
+		}
+		checkStrs(t, vals, &live)
+		for k, v := range views {
+			require.Equal(t, vals[:k+1], readAll(v), "view %d of %q", k, vals)
+		}
+		require.Equal(t, vals, readAll(StrsOf(textOf(vals))), "StrsOf %q", vals)
+	}
+	require.Greater(t, numbers, 300, "lists held as numbers")
+}
+
+// checkStrs checks every way of reading c against vals, its values.
+func checkStrs(t *testing.T, vals []string, c *Strs) {
+	t.Helper()
+	seed := maphash.MakeSeed()
+	require.Equal(t, vals, readAll(*c))
+	var copied Strs
+	for r, v := range vals {
+		require.Equal(t, maphash.String(seed, v), c.Hash(seed, r), "hash of %q", v)
+		require.Equal(t, "<"+v, string(c.AppendAt([]byte("<"), r)))
+		for _, w := range near(v) {
+			require.Equal(t, w == v, c.Equal(r, w), "value %d (%q) is %q", r, v, w)
+		}
+		for k, w := range vals {
+			require.Equal(t, strings.Compare(v, w), Compare(c, r, c, k), "%q against %q", v, w)
+		}
+		copied.AddAt(c, r)
+	}
+	require.Equal(t, vals, readAll(copied), "copied value by value")
+}
+
+// near returns v and strings that differ from it in a digit, a leading
+// zero, the prefix or the length.
+func near(v string) []string {
+	pre, ds := splitDigits(v)
+	out := []string{v, "", v + "0", "0" + v, "x" + v, pre + "0" + ds}
+	if len(ds) > 1 && ds[0] == '0' {
+		out = append(out, pre+ds[1:])
+	}
+	if len(v) > 0 {
+		out = append(out, v[:len(v)-1], v[:len(v)-1]+string(rune('0'+(v[len(v)-1]-'0'+1)%10)))
+	}
+	return out
+}
+
+func readAll(c Strs) []string {
+	out := make([]string, c.Len())
+	for r := range out {
+		out[r] = c.At(r)
+	}
+	return out
+}
+
+func textOf(vals []string) ([]byte, []uint32) {
+	var buf []byte
+	var ends []uint32
+	for _, v := range vals {
+		buf = append(buf, v...)
+		ends = append(ends, uint32(len(buf)))
+	}
+	return buf, ends
+}
