@@ -2,8 +2,10 @@
 // snapshots of rows held column by column, strings as dictionary codes at
 // the narrowest width that fits, times as 32-bit offsets from each row's
 // creation where they are whole seconds (else int64 nanoseconds), whole
-// numbers as codes (else float64s), and IDs in one byte buffer per
-// segment. A conversation takes 79 bytes of sample data at 1M rows.
+// numbers as codes (else float64s), and IDs, like a dictionary's values,
+// as numbers where every one is a prefix and digits ("c-000123"), else in
+// one byte buffer per segment. A conversation of sample data takes 51
+// bytes at 1M rows and 52 at 100M.
 //
 // A [Table] is a list of [Segment]s, each sorted by creation time so that a
 // date range reads only the rows it needs, plus tombstones marking the rows
