@@ -2,6 +2,8 @@ package colstore
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -290,5 +292,28 @@ func lastChangeGivesBackRoom(t *testing.T, format string) {
 			require.True(t, ok)
 			require.Equal(t, fmt.Sprintf(format, i), tab.Dict(0).At(int(k)))
 		}
+	}
+}
+
+// BenchmarkCodeAll codes a million contact IDs, 430,000 of them distinct
+// and skewed as a helpdesk's are, into a new dictionary: kept as numbers
+// ("contact-4711") and as text ("contact-4711x").
+func BenchmarkCodeAll(b *testing.B) {
+	for name, suffix := range map[string]string{"numbers": "", "text": "x"} {
+		r := rand.New(rand.NewPCG(3, 4))
+		vals := make([]string, 1<<20)
+		for i := range vals {
+			u := r.Float64()
+			vals[i] = "contact-" + strconv.Itoa(1+int(u*u*430_000)) + suffix
+		}
+		out := make([]uint32, len(vals))
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				New([]Kind{Strings, Ints}, 1).Change(nil, func(d *Dicts) *Segment {
+					d.CodeAll(0, vals, out, 0)
+					return nil
+				})
+			}
+		})
 	}
 }

@@ -1,9 +1,11 @@
 package colstore
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // digits holds a list's values as numbers while every value is one prefix
@@ -18,11 +20,14 @@ import (
 // fits neither way left open ends the form (Strs moves its values to
 // bytes). A copy keeps the flags of its time, and its values fit them.
 type digits struct {
-	set   bool // pre and width are set: a value other than "" came
-	pre   string
-	width int
-	fixed bool // every value has width digits
-	canon bool // no value has a leading zero
+	set bool // pre and width are set: a value other than "" came
+	pre string
+	// preWord and preMask hold pre as hasPrefix compares it (0 when
+	// empty or longer than a word).
+	preWord, preMask uint64
+	width            int
+	fixed            bool // every value has width digits
+	canon            bool // no value has a leading zero
 	// Each value's number plus one, 0 for "": in w32 while every one
 	// fits, in w64 once one does not.
 	w32 []uint32
@@ -48,18 +53,69 @@ func splitDigits(s string) (pre, ds string) {
 // way; ok is false when s is not the prefix followed by 1 to maxDigits
 // digits.
 func (f *digits) fit(s string) (v uint64, fixed, canon, ok bool) {
-	if len(s) <= len(f.pre) || len(s)-len(f.pre) > maxDigits || s[:len(f.pre)] != f.pre {
+	n := len(s) - len(f.pre)
+	if n <= 0 || n > maxDigits || !f.hasPrefix(s) {
 		return 0, false, false, false
 	}
 	ds := s[len(f.pre):]
-	for i := 0; i < len(ds); i++ {
+	// Eight digits at a time, then one at a time.
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(ds[i:]), 8))
+		eight, ok := eightDigits(x)
+		if !ok {
+			return 0, false, false, false
+		}
+		v = v*1e8 + eight
+	}
+	for ; i < n; i++ {
 		d := ds[i] - '0'
 		if d > 9 {
 			return 0, false, false, false
 		}
 		v = v*10 + uint64(d)
 	}
-	return v + 1, len(ds) == f.width, len(ds) == 1 || ds[0] != '0', true
+	return v + 1, n == f.width, n == 1 || ds[0] != '0', true
+}
+
+// hasPrefix reports whether s begins with the prefix, comparing one word
+// where the prefix fits one.
+func (f *digits) hasPrefix(s string) bool {
+	if f.preMask == 0 || len(s) < 8 {
+		return strings.HasPrefix(s, f.pre)
+	}
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s), 8))&f.preMask == f.preWord
+}
+
+// setPrefix sets the prefix, and the word and mask hasPrefix compares
+// when it has 1 to 8 bytes.
+func (f *digits) setPrefix(pre string) {
+	f.pre, f.preWord, f.preMask = pre, 0, 0
+	if len(pre) == 0 || len(pre) > 8 {
+		return
+	}
+	var p [8]byte
+	copy(p[:], pre)
+	f.preWord = binary.LittleEndian.Uint64(p[:])
+	f.preMask = ^uint64(0) >> (64 - 8*len(pre))
+}
+
+// eightDigits returns the number that the eight bytes of x (the first in
+// its lowest byte) write in decimal, and whether all eight are digits.
+func eightDigits(x uint64) (uint64, bool) {
+	const ones = 0x0101010101010101
+	// A byte is a digit when its high half is 3 and its low half, plus 6,
+	// does not carry into the high half.
+	if x&(0xf0*ones) != 0x30*ones || (x+6*ones)&(0xf0*ones) != 0x30*ones {
+		return 0, false
+	}
+	x &= 0x0f * ones
+	// Fold neighbours: pairs of digits into bytes' worth of two digits,
+	// pairs of those into four, then eight. The first digit is the
+	// lowest byte, so each step scales the lower half.
+	x = (x * (10<<8 + 1)) >> 8 & (0xff * 0x0001000100010001)
+	x = (x * (100<<16 + 1)) >> 16 & (0xffff * 0x0000000100000001)
+	return (x * (10000<<32 + 1)) >> 32, true
 }
 
 // add appends s and reports true, or reports false, appending nothing,
@@ -75,7 +131,8 @@ func (f *digits) add(s string) bool {
 			return false
 		}
 		// A clone: s may lie in a larger buffer (a file's page).
-		f.set, f.pre, f.width, f.fixed, f.canon = true, strings.Clone(pre), len(ds), true, true
+		f.set, f.width, f.fixed, f.canon = true, len(ds), true, true
+		f.setPrefix(strings.Clone(pre))
 	}
 	v, fixed, canon, ok := f.fit(s)
 	fixed, canon = fixed && f.fixed, canon && f.canon
@@ -119,11 +176,18 @@ func (f *digits) at(r int) uint64 {
 
 // has reports whether value r is s.
 func (f *digits) has(r int, s string) bool {
+	v, ok := f.parse(s)
+	return ok && f.at(r) == v
+}
+
+// parse returns the number plus one (0 for "") of the value that the
+// list writes as s; ok is false when it writes no value so.
+func (f *digits) parse(s string) (v uint64, ok bool) {
 	if s == "" || !f.set {
-		return s == "" && f.at(r) == 0
+		return 0, s == ""
 	}
 	v, fixed, canon, ok := f.fit(s)
-	return ok && f.at(r) == v && (fixed && f.fixed || canon && !f.fixed)
+	return v, ok && (fixed && f.fixed || canon && !f.fixed)
 }
 
 // appendAt appends value r to dst.

@@ -1,6 +1,7 @@
 package colstore
 
 import (
+	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
 	"strings"
@@ -146,4 +147,41 @@ func textOf(vals []string) ([]byte, []uint32) {
 		ends = append(ends, uint32(len(buf)))
 	}
 	return buf, ends
+}
+
+func BenchmarkDigitsFit(b *testing.B) {
+	f := digits{set: true, width: 9, fixed: true}
+	f.setPrefix("c-")
+	vals := []string{"c-000000001", "c-123456789", "c-000123456", "c-987654321"}
+	for b.Loop() {
+		for _, v := range vals {
+			if _, _, _, ok := f.fit(v); !ok {
+				b.Fatal(v)
+			}
+		}
+	}
+}
+
+// BenchmarkStrsAdd adds a million sample IDs ("c-000000001" on) to a list,
+// which keeps them as numbers, and the same IDs with a letter in front of
+// their digits ("c-x000000001"), which it keeps as bytes.
+func BenchmarkStrsAdd(b *testing.B) {
+	for name, format := range map[string]string{"numbers": "c-%09d", "bytes": "c-x%09d"} {
+		ids := make([]string, 1<<22)
+		for i := range ids {
+			ids[i] = fmt.Sprintf(format, i+1)
+		}
+		// Strings scattered over memory, as a batch's are: each is a
+		// cache miss.
+		rand.New(rand.NewPCG(1, 2)).Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+		ids = ids[:1<<20]
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				c := NewStrs(len(ids), len(ids)*len(ids[0]))
+				for _, id := range ids {
+					c.Add(id)
+				}
+			}
+		})
+	}
 }

@@ -195,7 +195,12 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 			d.vals[c].Add(v)
 			x.add(&d.vals[c], d.seed, r.h, code)
 		}
-		out[r.row] = code
+		r.n = code // the length is read no more
+	}
+	// Rows in hash order are stores all over out: apart, they do not stall
+	// the lookups (each a few calls deep) for room to store.
+	for k := range recs {
+		out[recs[k].row] = recs[k].n
 	}
 }
 
@@ -291,12 +296,37 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 	}
 	mask := uint64(len(x.slots) - 1)
 	tag := x.tag(h)
+	if !vals.inBuf {
+		// Numbers: s is read once, at the first slot whose tag agrees
+		// (most new values meet none).
+		var v uint64
+		parsed := false
+		for i := h >> x.shift; ; i = (i + 1) & mask {
+			e := x.slots[i]
+			if e == 0 {
+				return 0, false
+			}
+			if e&^uint32(mask) != tag {
+				continue
+			}
+			if !parsed {
+				var ok bool
+				if v, ok = vals.num.parse(s); !ok {
+					return 0, false
+				}
+				parsed = true
+			}
+			if vals.num.at(int(e&uint32(mask))) == v {
+				return e & uint32(mask), true
+			}
+		}
+	}
 	for i := h >> x.shift; ; i = (i + 1) & mask {
 		e := x.slots[i]
 		if e == 0 {
 			return 0, false
 		}
-		if e&^uint32(mask) == tag && vals.Equal(int(e&uint32(mask)), s) {
+		if e&^uint32(mask) == tag && vals.At(int(e&uint32(mask))) == s {
 			return e & uint32(mask), true
 		}
 	}
