@@ -7,6 +7,7 @@ import (
 	mbits "math/bits"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/filter"
@@ -120,8 +121,13 @@ func prepareNode(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
 		}
 		cp.kind = leafCodes
 		cp.match = make([]uint8, dict.Len())
+		// Each value is written into buf, which evalLeaf does not keep: At
+		// writes a string for each value a dictionary keeps as a number,
+		// and a contact dictionary holds tens of millions.
+		var buf []byte
 		for code := range cp.match {
-			s := dict.At(code)
+			buf = dict.AppendAt(buf[:0], code)
+			s := unsafe.String(unsafe.SliceData(buf), len(buf))
 			var v any = s
 			if p.Field.Kind == filter.KindBool {
 				v = s == "true"
