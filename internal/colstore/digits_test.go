@@ -163,10 +163,10 @@ func BenchmarkDigitsFit(b *testing.B) {
 }
 
 // BenchmarkStrsAdd adds a million sample IDs ("c-000000001" on) to a list,
-// which keeps them as numbers, and the same IDs with a letter in front of
-// their digits ("c-x000000001"), which it keeps as bytes.
+// which keeps them as numbers, and the same IDs with a letter after their
+// digits ("c-000000001x"), which it keeps as bytes.
 func BenchmarkStrsAdd(b *testing.B) {
-	for name, format := range map[string]string{"numbers": "c-%09d", "bytes": "c-x%09d"} {
+	for name, format := range map[string]string{"numbers": "c-%09d", "bytes": "c-%09dx"} {
 		ids := make([]string, 1<<22)
 		for i := range ids {
 			ids[i] = fmt.Sprintf(format, i+1)
@@ -180,6 +180,9 @@ func BenchmarkStrsAdd(b *testing.B) {
 				c := NewStrs(len(ids), len(ids)*len(ids[0]))
 				for _, id := range ids {
 					c.Add(id)
+				}
+				if c.inBuf != (name == "bytes") {
+					b.Fatalf("%s held in the wrong form", name)
 				}
 			}
 		})

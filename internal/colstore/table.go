@@ -296,38 +296,34 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 	}
 	mask := uint64(len(x.slots) - 1)
 	tag := x.tag(h)
-	if !vals.inBuf {
-		// Numbers: s is read once, at the first slot whose tag agrees
-		// (most new values meet none).
-		var v uint64
-		parsed := false
-		for i := h >> x.shift; ; i = (i + 1) & mask {
-			e := x.slots[i]
-			if e == 0 {
-				return 0, false
-			}
-			if e&^uint32(mask) != tag {
-				continue
-			}
-			if !parsed {
-				var ok bool
-				if v, ok = vals.num.parse(s); !ok {
-					return 0, false
-				}
-				parsed = true
-			}
-			if vals.num.at(int(e&uint32(mask))) == v {
-				return e & uint32(mask), true
-			}
-		}
-	}
+	// A list of numbers reads s once, at the first slot whose tag agrees
+	// (most new values meet none), and then compares numbers.
+	var v uint64
+	parsed := false
 	for i := h >> x.shift; ; i = (i + 1) & mask {
 		e := x.slots[i]
 		if e == 0 {
 			return 0, false
 		}
-		if e&^uint32(mask) == tag && vals.At(int(e&uint32(mask))) == s {
-			return e & uint32(mask), true
+		if e&^uint32(mask) != tag {
+			continue
+		}
+		k := e & uint32(mask)
+		if vals.inBuf {
+			if vals.At(int(k)) == s {
+				return k, true
+			}
+			continue
+		}
+		if !parsed {
+			var ok bool
+			if v, ok = vals.num.parse(s); !ok {
+				return 0, false
+			}
+			parsed = true
+		}
+		if vals.num.at(int(k)) == v {
+			return k, true
 		}
 	}
 }
