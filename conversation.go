@@ -30,7 +30,13 @@ var channels = [...]Channel{Chat, Email, Form, Messenger, WhatsApp, Phone, Other
 func Channels() []Channel { return slices.Clone(channels[:]) }
 
 // Valid reports whether c is one of [Channels].
-func (c Channel) Valid() bool { return slices.Contains(channels[:], c) }
+func (c Channel) Valid() bool {
+	switch c {
+	case Chat, Email, Form, Messenger, WhatsApp, Phone, Other:
+		return true
+	}
+	return false
+}
 
 // Status is whether a conversation is still open.
 type Status string
@@ -167,6 +173,45 @@ func (c *Conversation) status() Status {
 // outside the supported times (see [Conversation]), or a message count is negative. Validate
 // never changes c; invalid data is rejected, not repaired.
 func (c *Conversation) Validate() error {
+	if c.valid() {
+		return nil
+	}
+	return c.firstBroken()
+}
+
+// valid reports whether c breaks none of Validate's rules: their
+// conjunction, in a few compares a rule. Every load asks it of every
+// conversation; firstBroken finds which rule, for the few that break one.
+func (c *Conversation) valid() bool {
+	created := c.CreatedAt
+	if c.ID == "" || !c.channel().Valid() || created.IsZero() || !civil.InRange(created) ||
+		c.IncomingMessages < 0 || c.OutgoingMessages < 0 {
+		return false
+	}
+	switch c.Status {
+	case "":
+	case Open:
+		if !c.ClosedAt.IsZero() {
+			return false
+		}
+	case Closed:
+		if c.ClosedAt.IsZero() {
+			return false
+		}
+	default:
+		return false
+	}
+	return laterIn(c.FirstAssignedAt, created) && laterIn(c.FirstResponseAt, created) && laterIn(c.ClosedAt, created)
+}
+
+// laterIn reports whether t is unknown, or in range and not before
+// created.
+func laterIn(t, created time.Time) bool {
+	return t.IsZero() || civil.InRange(t) && !t.Before(created)
+}
+
+// firstBroken is Validate's error for a conversation that is not valid.
+func (c *Conversation) firstBroken() error {
 	bad := func(field, format string, args ...any) error {
 		return &ValidationError{ID: c.ID, Index: -1, Field: field, Reason: fmt.Sprintf(format, args...)}
 	}

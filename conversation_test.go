@@ -2,6 +2,8 @@ package convreport_test
 
 import (
 	"errors"
+	"github.com/convreport/convreport/internal/civil"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -126,4 +128,48 @@ func TestSetValueIsTheInverseOfValue(t *testing.T) {
 	require.EqualError(t, s.SetValue(&c, "Inbx", "x"), `convreport: unknown property "Inbx" (did you mean "Inbox"?)`)
 	require.EqualError(t, s.SetValue(&c, "IncomingMessages", 2.5), "convreport: IncomingMessages: 2.5 is not a message count")
 	require.EqualError(t, s.SetValue(&c, "Score", "high"), "convreport: Score holds string, want float64 (number property)")
+}
+
+// TestValidFastIsTheRules checks Validate's fast path against its rules
+// one by one (firstBroken) on conversations near every rule's edge: the
+// two agree on each, so the fast path neither lets through a conversation
+// a rule refuses nor refuses one they all allow.
+func TestValidFastIsTheRules(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	base := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	times := []time.Time{
+		{}, base, base.Add(-time.Nanosecond), base.Add(time.Nanosecond), base.Add(time.Hour),
+		base.In(time.FixedZone("x", -5*3600)), time.Now(), time.Now().Add(time.Hour), // monotonic readings
+		civil.MinTime, civil.MinTime.Add(-time.Nanosecond), civil.MinTime.Add(time.Nanosecond),
+		civil.MaxTime, civil.MaxTime.Add(time.Nanosecond), civil.MaxTime.Add(-time.Nanosecond),
+		civil.MinTime.Add(-time.Second), civil.MaxTime.Add(time.Second),
+		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	pick := func() time.Time { return times[r.IntN(len(times))] }
+	channels := []convreport.Channel{"", convreport.Chat, convreport.Email, convreport.Form, convreport.Messenger,
+		convreport.WhatsApp, convreport.Phone, convreport.Other, "Chat", "sms", "chat "}
+	statuses := []convreport.Status{"", convreport.Open, convreport.Closed, "Open", "pending"}
+	valid := 0
+	for i := range 200_000 {
+		c := convreport.Conversation{
+			Channel: channels[r.IntN(len(channels))], Status: statuses[r.IntN(len(statuses))],
+			CreatedAt: pick(), IncomingMessages: r.IntN(5) - 1, OutgoingMessages: r.IntN(5) - 1,
+		}
+		if r.IntN(8) > 0 {
+			c.ID = "c"
+		}
+		for _, at := range []*time.Time{&c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+			if r.IntN(2) == 0 {
+				*at = pick()
+			}
+		}
+		fast, err := convreport.ValidFast(&c), convreport.FirstBroken(&c)
+		if fast != (err == nil) {
+			t.Fatalf("case %d %+v: fast path says %v, the rules say %v", i, c, fast, err)
+		}
+		if fast {
+			valid++
+		}
+	}
+	require.Greater(t, valid, 1000, "too few valid cases to test the fast path")
 }

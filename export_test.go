@@ -35,3 +35,8 @@ type FilterEnv = filterEnv
 func (o FilterOptions) Compile(s *Schema, src string) (*compiledFilter, error) {
 	return o.compile(s, src)
 }
+
+// ValidFast is Conversation.valid, the conjunction of Validate's rules,
+// and FirstBroken the error Validate gives when it is false.
+func ValidFast(c *Conversation) bool    { return c.valid() }
+func FirstBroken(c *Conversation) error { return c.firstBroken() }

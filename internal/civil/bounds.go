@@ -17,8 +17,18 @@ var (
 	MaxTime = time.Unix(0, math.MaxInt64).UTC()
 )
 
-// InRange reports whether t lies within [MinTime, MaxTime].
-func InRange(t time.Time) bool { return !t.Before(MinTime) && !t.After(MaxTime) }
+// minSec and maxSec are the Unix seconds of MinTime and MaxTime.
+var minSec, maxSec = MinTime.Unix(), MaxTime.Unix()
+
+// InRange reports whether t lies within [MinTime, MaxTime]. A time whose
+// second lies strictly between theirs, nearly every time, is decided by
+// its second alone: every loaded conversation asks it of four times.
+func InRange(t time.Time) bool {
+	if s := t.Unix(); s > minSec && s < maxSec {
+		return true
+	}
+	return !t.Before(MinTime) && !t.After(MaxTime)
+}
 
 // RangeReason says why a time outside [MinTime, MaxTime] is refused,
 // quoting it as written: the one message every reader and writer gives.
