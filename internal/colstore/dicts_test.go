@@ -316,3 +316,88 @@ func BenchmarkCodeAll(b *testing.B) {
 		})
 	}
 }
+
+// A dictionary of numbers close together is indexed directly by number;
+// it turns to hashing, once, on the first value that is not one of its
+// numbers or lies too far from the others. Through every turn, CodeAll
+// and Code give each value one code, distinct values distinct codes, and
+// Lookup finds every value given and none other: checked against a map
+// on random values of each shape.
+func TestDirectIndex(t *testing.T) {
+	type step struct {
+		vals   func(r *rand.Rand, i int) string
+		direct bool // the index after the step
+	}
+	num := func(format string, lo, n int) func(r *rand.Rand, i int) string {
+		return func(r *rand.Rand, i int) string { return fmt.Sprintf(format, lo+r.IntN(n)) }
+	}
+	down := func(r *rand.Rand, i int) string { return fmt.Sprintf("contact-%d", 50_000-i) } // reached from above
+	cases := map[string][]step{
+		"dense":     {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 3000), true}},
+		"downwards": {{down, true}, {num("contact-%d", 44_000, 8000), true}},
+		"wide":      {{num("n-%d", 9_000_000_000, 3000), true}}, // numbers past 32 bits
+		// Six digits, then five: written without leading zeros from then on.
+		"fewer digits": {{num("c-%06d", 100_000, 1500), true}, {num("c-%d", 99_000, 1000), true}},
+		"far":          {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 1_000_000_000), false}, {num("contact-%d", 1, 1500), false}},
+		"text":         {{num("contact-%d", 1, 1500), true}, {num("contact-%dx", 1, 300), false}, {num("contact-%d", 1, 3000), false}},
+		"zeros":        {{num("c-%d", 10, 80), true}, {num("c-%03d", 1, 9), false}},
+		// The same numbers written another way: other values.
+		"two ways": {{num("c-%d", 1000, 1500), true}, {num("c-%06d", 1000, 1500), false}},
+		// Too far apart from the start: hashed at once.
+		"sparse":     {{num("contact-%d", 1, 1_000_000), false}},
+		"texts only": {{num("%d@example.com", 1, 500), false}},
+	}
+	for name, steps := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(len(name)), 1))
+			tab := New([]Kind{Strings, Ints}, 1)
+			want := map[string]uint32{"": 0}
+			for s, st := range steps {
+				tab = tab.Change(nil, func(d *Dicts) *Segment {
+					for part := range 3 {
+						n := 500 + r.IntN(2000)
+						vals := make([]string, n)
+						for i := range vals {
+							if r.IntN(20) > 0 {
+								vals[i] = st.vals(r, part*n+i)
+							}
+						}
+						out := make([]uint32, n)
+						if part == 1 {
+							for i, v := range vals {
+								out[i] = d.Code(0, v)
+							}
+						} else {
+							d.CodeAll(0, vals, out, 2-part)
+						}
+						for i, v := range vals {
+							if k, ok := want[v]; ok && k != out[i] {
+								t.Fatalf("step %d: %q has code %d, before %d", s, v, out[i], k)
+							}
+							want[v] = out[i]
+							if v != "" && d.vals[0].At(int(out[i])) != v {
+								t.Fatalf("step %d: code %d is %q, want %q", s, out[i], d.vals[0].At(int(out[i])), v)
+							}
+						}
+					}
+					return nil
+				})
+				require.Equal(t, st.direct, tab.dicts.idx[0].direct, "step %d: direct index", s)
+				require.Equal(t, len(want), tab.Dict(0).Len(), "step %d: one code a distinct value", s)
+				for v, k := range want {
+					got, ok := tab.Lookup(0, v)
+					require.Equal(t, v != "", ok, "step %d: Lookup(%q)", s, v)
+					require.Equal(t, k, got, "step %d: Lookup(%q)", s, v)
+				}
+				// Values never given: numbers between and beyond the
+				// given ones, written as given ones are and otherwise.
+				for _, v := range []string{"contact-0", "contact-77777777777", "contact-01", "c-1000000", "c-0000005", "n-8999999999", "contact-", "x"} {
+					if _, ok := want[v]; !ok {
+						_, found := tab.Lookup(0, v)
+						require.False(t, found, "step %d: Lookup(%q) found a value never given", s, v)
+					}
+				}
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package colstore
 
 import (
 	"hash/maphash"
+	"math"
 	mbits "math/bits"
 	"runtime"
 	"slices"
@@ -44,8 +45,12 @@ type Dicts struct {
 // it.
 func (d *Dicts) Last() { d.last = true }
 
-// codeScratch is the two buffers of sortCodeRecs.
-type codeScratch struct{ a, b []codeRec }
+// codeScratch is the two buffers of sortCodeRecs, and the two of
+// sortByNumber.
+type codeScratch struct {
+	a, b        []codeRec
+	keys, keys2 []uint64
+}
 
 var boolDict = func() Strs {
 	d := NewStrs(3, len("falsetrue"))
@@ -114,6 +119,10 @@ type CodeBatch struct {
 	c    int
 	recs []codeRec
 	sc   *codeScratch
+	// direct is set when the column's index is direct (see codeIndex):
+	// the values are then found by their numbers, in the order of those,
+	// and their hashes are not taken unless the index turns to hashing.
+	direct bool
 }
 
 // Batch returns a CodeBatch of column c for n rows; only a [Table.Change]
@@ -124,9 +133,9 @@ func (d *Dicts) Batch(c, n int) *CodeBatch {
 		sc = &d.scratch[c]
 	}
 	if cap(sc.a) < n {
-		sc.a, sc.b = make([]codeRec, 0, n), make([]codeRec, n)
+		sc.a = make([]codeRec, 0, n) // sc.b when the values are hashed
 	}
-	return &CodeBatch{d: d, c: c, recs: sc.a[:0], sc: sc}
+	return &CodeBatch{d: d, c: c, recs: sc.a[:0], sc: sc, direct: d.idx[c].isDirect(&d.vals[c])}
 }
 
 // Set gives row i's value; each row is given at most once, and a row not
@@ -135,7 +144,10 @@ func (b *CodeBatch) Set(i int, v string) {
 	if v == "" {
 		return
 	}
-	r := codeRec{h: maphash.String(b.d.seed, v), row: int32(i), n: uint32(len(v))}
+	r := codeRec{row: int32(i), n: uint32(len(v))}
+	if !b.direct {
+		r.h = maphash.String(b.d.seed, v)
+	}
 	copy(r.head[:], v)
 	b.recs = append(b.recs, r)
 }
@@ -147,8 +159,21 @@ func (b *CodeBatch) Set(i int, v string) {
 // given as vals.
 func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	d, c, recs, n := b.d, b.c, b.recs, len(out)
-	// Sorted by as many top bits as the index can need: every value new.
 	x := &d.idx[c]
+	if b.direct {
+		done := b.codeDirect(out, rest, value)
+		if done == len(recs) {
+			return
+		}
+		// The index turned to hashing, or will as these values come:
+		// the rest are hashed and coded in hash order, as below (find
+		// and add serve a direct index too, and turn it).
+		recs = recs[done:]
+		for k := range recs {
+			recs[k].h = maphash.String(d.seed, recs[k].value(value))
+		}
+	}
+	// Sorted by as many top bits as the index can need: every value new.
 	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(n, 1)))
 	slotBits := max(mbits.Len(uint(2*most)), mbits.Len(uint(len(x.slots))))
 	passes := min(3, (slotBits+10)/11)
@@ -202,6 +227,133 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	for k := range recs {
 		out[recs[k].row] = recs[k].n
 	}
+}
+
+// codeDirect is Code for a direct index: the values are found by their
+// numbers, taken in the order of those, so that the slots are read from
+// one end to the other as a hashed index's are in hash order. It returns
+// how many values it coded: all, or (when they are not all numbers within
+// the index's reach, or the first value turned the index to hashing) at
+// most the first, which decides whether the index is direct.
+func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string) int {
+	d, c, n, recs := b.d, b.c, len(out), b.recs
+	x, vals := &d.idx[c], &d.vals[c]
+	// As many new values as rows may come, these and the change's rows
+	// still to come in proportion: that bounds how far apart the numbers
+	// may lie.
+	more := func(k int) int { return int(int64(k) * int64(rest) / int64(max(n, 1))) }
+	x.want = max(x.want, x.n+len(recs)+more(len(recs)))
+	done := 0
+	if !x.direct && len(recs) > 0 {
+		r := &recs[0]
+		v := r.value(value)
+		code := uint32(vals.Len()) // new: the dictionary holds no value yet
+		vals.Add(v)
+		x.add(vals, d.seed, maphash.String(d.seed, v), code)
+		out[r.row] = code
+		done = 1
+		if !x.direct {
+			return done
+		}
+	}
+	recs = recs[done:]
+	sc := b.sc
+	if cap(sc.keys) < len(recs) {
+		sc.keys, sc.keys2 = make([]uint64, len(recs)), make([]uint64, len(recs))
+	}
+	keys := sc.keys[:len(recs)]
+	// The values are numbers of one form when each is the prefix and
+	// digits, and they and the dictionary's are all written one way (see
+	// digits): each number is then one value.
+	lo, hi := uint64(math.MaxUint64), uint64(0)
+	fixed, canon := vals.num.fixed, vals.num.canon
+	for i := range recs {
+		v, fx, cn, ok := vals.num.fit(recs[i].value(value))
+		if !ok {
+			return done
+		}
+		fixed, canon = fixed && fx, canon && cn
+		keys[i] = v
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if len(recs) == 0 || !fixed && !canon || hi-lo >= 1<<32 || !x.reach(lo, hi) {
+		return done
+	}
+	// Each value's number, from lo, above its place in recs: sorted by
+	// the number's top bits.
+	for i := range keys {
+		keys[i] = (keys[i]-lo)<<32 | uint64(i)
+	}
+	keys = sortByNumber(keys, sc.keys2[:len(keys)], mbits.Len64(hi-lo))
+	// The new values are added as their numbers, written as all now are.
+	vals.num.fixed, vals.num.canon = fixed, canon
+	added := 0
+	for j, key := range keys {
+		v := lo + key>>32
+		code := x.slots[v-x.lo]
+		if code == 0 {
+			code = uint32(vals.Len())
+			vals.num.push(v)
+			x.place(v, code) // within reach
+			added++
+		}
+		keys[j] = uint64(code)<<32 | uint64(uint32(key))
+	}
+	// The codes to the values' places, then to their rows: stores all
+	// over a slice, each in a loop of its own (see Code).
+	codes := sc.keys2[:len(recs)] // the sort's other buffer
+	if &keys[0] == &sc.keys2[0] {
+		codes = sc.keys[:len(recs)]
+	}
+	for _, key := range keys {
+		codes[uint32(key)] = key >> 32
+	}
+	for i := range recs {
+		out[recs[i].row] = uint32(codes[i])
+	}
+	// Room for the values of the change's rows still to come, in
+	// proportion to the new values of these (see Dicts.Last).
+	vals.grow(more(added), 0)
+	return done + len(recs)
+}
+
+// sortByNumber sorts keys, each a number of bits bits above 32 bits of
+// other data, by the top 22 bits of the number at most, equal ones in the
+// order they came: enough that the numbers of a direct index of up to 4M
+// slots come in order, and of a larger one within a cache line of slots.
+// buf, as long as keys, is the other buffer of the sort; the result is in
+// one of the two.
+func sortByNumber(keys, buf []uint64, bits int) []uint64 {
+	passes := min(2, (bits+10)/11)
+	low := max(0, bits-11*passes) // the bits below those sorted
+	a, b := keys, buf
+	for p := range passes {
+		shift := uint(32 + low + 11*p)
+		var count [1 << 11]int
+		for _, k := range a {
+			count[k>>shift&(1<<11-1)]++
+		}
+		at := 0
+		for d, c := range count {
+			count[d] = at
+			at += c
+		}
+		for _, k := range a {
+			d := k >> shift & (1<<11 - 1)
+			b[count[d]] = k
+			count[d]++
+		}
+		a, b = b, a
+	}
+	return a
+}
+
+// value returns r's value: its head, or value(row) when longer.
+func (r *codeRec) value(value func(i int) string) string {
+	if r.n <= codeRecHead {
+		return unsafe.String(&r.head[0], r.n)
+	}
+	return value(int(r.row))
 }
 
 // codeRecHead is how many bytes of a value a codeRec holds: a contact ID
@@ -277,10 +429,34 @@ func Repeats(vals []string) bool {
 // Codes are below the number of slots, so a slot has bits to spare above
 // its code; they hold the next bits of the value's hash, a tag that lets a
 // probe pass most slots of other values without reading their strings.
+//
+// While the dictionary keeps its values as numbers (see Strs) and they lie
+// close together, as a helpdesk's contact IDs do, the index is direct
+// instead: slots[v-lo] is the code of the value whose number plus one is
+// v, 0 where none is. A value is then found by its number, with no hash,
+// no probe and no order to take the values in, in at most as many slots
+// as hashing would take. The first value that is not a number, or lies
+// too far from the others, turns the index to hashing, once.
 type codeIndex struct {
-	slots []uint32 // a power of two of them
-	shift uint     // 64 − log2(len(slots))
+	slots []uint32 // hashed: a power of two of them
+	shift uint     // hashed: 64 − log2(len(slots))
 	n     int
+	// direct is set while the index is direct, from lo: the first
+	// value's number or below.
+	direct bool
+	lo     uint64
+	// min and max are the least and the greatest number a direct index
+	// holds.
+	min, max uint64
+	// want is how many codes the index was last asked room for, which
+	// bounds how far apart direct numbers may lie.
+	want int
+}
+
+// isDirect reports whether the index is direct, or would become so with
+// its first value: it holds none and vals are numbers.
+func (x *codeIndex) isDirect(vals *Strs) bool {
+	return x.direct || x.n == 0 && !vals.inBuf
 }
 
 // tag is the part of a slot that h gives it: the hash bits after those
@@ -291,6 +467,15 @@ func (x *codeIndex) tag(h uint64) uint32 {
 
 // find returns the code of s, whose hash is h, among vals.
 func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
+	if x.direct {
+		// vals are numbers: the index stops being direct when they stop.
+		v, ok := vals.num.parse(s)
+		if !ok || v < x.lo || v-x.lo >= uint64(len(x.slots)) {
+			return 0, false
+		}
+		k := x.slots[v-x.lo]
+		return k, k != 0
+	}
 	if len(x.slots) == 0 {
 		return 0, false
 	}
@@ -331,6 +516,22 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 // add indexes code k, the value of hash h, growing the index when it
 // would pass half full.
 func (x *codeIndex) add(vals *Strs, seed maphash.Seed, h uint64, k uint32) {
+	if x.isDirect(vals) && !vals.inBuf {
+		if x.place(vals.num.at(int(k)), k) {
+			return
+		}
+	}
+	if x.direct || x.n == 0 && len(x.slots) == 0 {
+		// Not a number, or too far from the others: hashed from now on.
+		// (A direct index's callers need not have hashed the value.)
+		x.direct, x.lo = false, 0
+		size := 16
+		for 2*max(x.n+1, x.want) > size {
+			size *= 2
+		}
+		x.resize(vals, seed, size, int(k))
+		h = vals.Hash(seed, int(k))
+	}
 	if 2*(x.n+1) > len(x.slots) {
 		x.resize(vals, seed, max(16, 2*len(x.slots)), int(k))
 	}
@@ -339,7 +540,8 @@ func (x *codeIndex) add(vals *Strs, seed maphash.Seed, h uint64, k uint32) {
 
 // reserve grows the index, if it must, to hold n codes at most half full.
 func (x *codeIndex) reserve(vals *Strs, seed maphash.Seed, n int) {
-	if 2*n <= len(x.slots) {
+	x.want = n
+	if x.isDirect(vals) || 2*n <= len(x.slots) {
 		return
 	}
 	size := max(16, len(x.slots))
@@ -358,6 +560,77 @@ func (x *codeIndex) resize(vals *Strs, seed maphash.Seed, size, end int) {
 		x.put(vals.Hash(seed, code), uint32(code))
 	}
 }
+
+// place indexes code k, whose number plus one is v, in the direct index,
+// widening it to reach v while it takes at most as many slots as hashing
+// the codes it may be asked to hold would take (four a code); it reports
+// false, changing nothing, when v is 0 ("") or lies farther.
+func (x *codeIndex) place(v uint64, k uint32) bool {
+	if v == 0 {
+		return false
+	}
+	if len(x.slots) == 0 {
+		x.slots, x.lo, x.min, x.max, x.direct = make([]uint32, 1), v, v, v, true
+	}
+	if v < x.lo || v-x.lo >= uint64(len(x.slots)) {
+		// Twice the reach, on the side v lies: widened a value at a time,
+		// the slots would be copied each time.
+		lo, hi := min(x.min, v), max(x.max, v)
+		from, to, room := lo, hi, uint64(len(x.slots))
+		if v < x.min {
+			from -= min(lo-1, room) // numbers start at 1: 0 is ""
+		} else {
+			to += room
+		}
+		if !x.widen(from, to, lo, hi) {
+			return false
+		}
+	}
+	x.slots[v-x.lo] = k
+	x.min, x.max = min(x.min, v), max(x.max, v)
+	x.n++
+	return true
+}
+
+// reach widens a direct index to reach numbers lo to hi, as place would,
+// and reports whether it could: they lie within the limit.
+func (x *codeIndex) reach(lo, hi uint64) bool {
+	if len(x.slots) == 0 {
+		return false // a direct index has its first value
+	}
+	if lo >= x.lo && hi-x.lo < uint64(len(x.slots)) {
+		return true
+	}
+	return x.widen(min(lo, x.min), max(hi, x.max), min(lo, x.min), max(hi, x.max))
+}
+
+// widen makes the slots reach numbers from to to, cut to the limit but
+// reaching need to needHi, and reports whether they can: those may take at
+// most the limit. The numbers the index holds lie between need and
+// needHi.
+func (x *codeIndex) widen(from, to, need, needHi uint64) bool {
+	limit := x.limit()
+	if needHi-need >= limit {
+		return false
+	}
+	if to-from >= limit {
+		// The room asked for past what is needed, cut to the limit, on
+		// the side it was asked for.
+		if from < need {
+			from = needHi + 1 - min(limit, needHi)
+		} else {
+			to = need + limit - 1
+		}
+	}
+	slots := make([]uint32, to-from+1)
+	copy(slots[x.min-from:], x.slots[x.min-x.lo:x.max-x.lo+1])
+	x.slots, x.lo = slots, from
+	return true
+}
+
+// limit is the most slots a direct index may take: four a code it holds
+// or was asked room for, as hashing them could take.
+func (x *codeIndex) limit() uint64 { return uint64(max(1024, 4*(x.n+1), 4*x.want)) }
 
 // put indexes code k, which is below len(x.slots), under hash h.
 func (x *codeIndex) put(h uint64, k uint32) {
