@@ -4,8 +4,9 @@
 // creation where they are whole seconds (else int64 nanoseconds), whole
 // numbers as codes (else float64s), and IDs, like a dictionary's values,
 // as numbers where every one is a prefix and digits ("c-000123"), else in
-// one byte buffer per segment. A conversation of sample data takes 51
-// bytes at 1M rows and 52 at 100M.
+// one byte buffer per segment. A dictionary of numbers close together (a
+// helpdesk's contact IDs) is indexed by number, others by hash. A
+// conversation of sample data takes 49 bytes, at 1M rows and at 100M.
 //
 // A [Table] is a list of [Segment]s, each sorted by creation time so that a
 // date range reads only the rows it needs, plus tombstones marking the rows
