@@ -3,6 +3,7 @@ package colstore
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 
@@ -126,6 +127,36 @@ func TestNumberBuilderMatchesNumbers(t *testing.T) {
 						check(t, feed, b.Column())
 					}
 				})
+			}
+		}
+	}
+}
+
+// offset agrees with exact division (math/big) for every unit, at the
+// edges of what fits a slot, near whole units and across the int64s.
+func TestOffsetAgreesWithDivision(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 13))
+	for _, unit := range []int64{1e9, 1e6, 1, 7} {
+		edge := (math.MaxUint32 - 1) * unit // the last offset that fits
+		ds := []int64{0, 1, -1, unit, -unit, unit - 1, unit + 1, edge, edge - unit, edge + unit, edge + 1, math.MaxInt64, math.MinInt64}
+		for range 20_000 {
+			switch r.IntN(4) {
+			case 3:
+				ds = append(ds, unit*r.Int64N(1<<30)+unit/10*r.Int64N(10)) // whole tenths of a unit
+			case 0:
+				ds = append(ds, r.Int64()-r.Int64())
+			case 1:
+				ds = append(ds, unit*r.Int64N(math.MaxInt64/unit)) // a whole number of units
+			default:
+				ds = append(ds, unit*r.Int64N(1<<33)+r.Int64N(2)) // near the slots' reach
+			}
+		}
+		for _, d := range ds {
+			q, m := new(big.Int).QuoRem(big.NewInt(d), big.NewInt(unit), new(big.Int))
+			fits := d >= 0 && m.Sign() == 0 && q.Cmp(big.NewInt(math.MaxUint32-1)) <= 0
+			got, ok := offset(d, unit)
+			if ok != fits || ok && uint64(got) != q.Uint64()+1 {
+				t.Fatalf("offset(%d, %d) = %d, %v; want %v, %v", d, unit, got, ok, q.Uint64()+1, fits)
 			}
 		}
 	}
