@@ -73,7 +73,7 @@ func TestSortedByKeyIsAStableSort(t *testing.T) {
 		rows         []int32
 	}
 	var results []kept
-	for k, n := range []int{0, 1, 2, 100, 5000, 3000, 5000, 7} {
+	for k, n := range []int{0, 1, 2, 100, 5000, 3000, 5000, 7, 300_000, 31, 33} {
 		for _, spread := range []func() uint32{
 			func() uint32 { return rng.Uint32() },
 			func() uint32 { return uint32(rng.IntN(7)) },

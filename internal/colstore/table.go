@@ -294,7 +294,7 @@ func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string)
 		if code == 0 {
 			code = uint32(vals.Len())
 			vals.num.push(v)
-			x.place(v, code) // within reach
+			x.place(v, code) // within the slots reach made: it neither widens nor fails
 			added++
 		}
 		keys[j] = uint64(code)<<32 | uint64(uint32(key))
