@@ -23,7 +23,7 @@ const (
 )
 
 // channels is every known channel, in display order. An array, so that no
-// caller can change what validation accepts.
+// caller can change it; Channel.Valid names the same ones.
 var channels = [...]Channel{Chat, Email, Form, Messenger, WhatsApp, Phone, Other}
 
 // Channels returns every known channel, in display order, as a new slice.
@@ -31,6 +31,7 @@ func Channels() []Channel { return slices.Clone(channels[:]) }
 
 // Valid reports whether c is one of [Channels].
 func (c Channel) Valid() bool {
+	// A switch, not a search of channels: every loaded conversation asks.
 	switch c {
 	case Chat, Email, Form, Messenger, WhatsApp, Phone, Other:
 		return true

@@ -173,3 +173,15 @@ func TestValidFastIsTheRules(t *testing.T) {
 	}
 	require.Greater(t, valid, 1000, "too few valid cases to test the fast path")
 }
+
+// Channel.Valid accepts exactly the channels Channels lists: the two
+// name them apart.
+func TestChannelValidIsChannels(t *testing.T) {
+	for _, c := range convreport.Channels() {
+		require.True(t, c.Valid(), c)
+		require.False(t, convreport.Channel(string(c)+"x").Valid(), c+"x")
+		require.False(t, convreport.Channel(string(c[:len(c)-1])).Valid(), c[:len(c)-1])
+	}
+	require.False(t, convreport.Channel("").Valid(), "empty (a Conversation reads it as Other)")
+	require.False(t, convreport.Channel("Chat").Valid(), "case matters")
+}

@@ -320,7 +320,8 @@ func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string)
 // sortByNumber sorts keys, each a number of bits bits above 32 bits of
 // other data, by the top 22 bits of the number at most, equal ones in the
 // order they came: enough that the numbers of a direct index of up to 4M
-// slots come in order, and of a larger one within a cache line of slots.
+// slots come in order, and of a larger one to within 2^(bits−22) slots
+// (16, a cache line of them, for 60M contacts).
 // buf, as long as keys, is the other buffer of the sort; the result is in
 // one of the two.
 func sortByNumber(keys, buf []uint64, bits int) []uint64 {
