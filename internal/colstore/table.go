@@ -245,18 +245,16 @@ func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string)
 	x.want = max(x.want, x.n+len(recs)+more(len(recs)))
 	done := 0
 	if !x.direct && len(recs) > 0 {
-		r := &recs[0]
-		v := r.value(value)
-		code := uint32(vals.Len()) // new: the dictionary holds no value yet
-		vals.Add(v)
-		x.add(vals, d.seed, maphash.String(d.seed, v), code)
-		out[r.row] = code
+		out[recs[0].row] = d.Code(c, recs[0].value(value))
 		done = 1
 		if !x.direct {
 			return done
 		}
 	}
 	recs = recs[done:]
+	if len(recs) == 0 {
+		return done
+	}
 	sc := b.sc
 	if cap(sc.keys) < len(recs) {
 		sc.keys, sc.keys2 = make([]uint64, len(recs)), make([]uint64, len(recs))
@@ -276,7 +274,7 @@ func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string)
 		keys[i] = v
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	if len(recs) == 0 || !fixed && !canon || hi-lo >= 1<<32 || !x.reach(lo, hi) {
+	if !fixed && !canon || hi-lo >= 1<<32 || !x.reach(lo, hi) {
 		return done
 	}
 	// Each value's number, from lo, above its place in recs: sorted by
@@ -517,14 +515,13 @@ func (x *codeIndex) find(vals *Strs, h uint64, s string) (uint32, bool) {
 // add indexes code k, the value of hash h, growing the index when it
 // would pass half full.
 func (x *codeIndex) add(vals *Strs, seed maphash.Seed, h uint64, k uint32) {
-	if x.isDirect(vals) && !vals.inBuf {
-		if x.place(vals.num.at(int(k)), k) {
-			return
-		}
+	if (x.direct || x.n == 0) && !vals.inBuf && x.place(vals.num.at(int(k)), k) {
+		return
 	}
-	if x.direct || x.n == 0 && len(x.slots) == 0 {
-		// Not a number, or too far from the others: hashed from now on.
-		// (A direct index's callers need not have hashed the value.)
+	if x.direct || len(x.slots) == 0 {
+		// Not a number, or too far from the others: hashed from now on,
+		// in room for the codes asked for. (A direct index's callers need
+		// not have hashed the value.)
 		x.direct, x.lo = false, 0
 		size := 16
 		for 2*max(x.n+1, x.want) > size {
