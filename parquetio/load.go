@@ -514,6 +514,9 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		if pd := page.Dictionary(); pd != nil {
 			idx := data.Int32()
 			strs, codes := d.mapDictionary(pd, st)
+			if len(idx) == n && defined(defs, maxDef) {
+				return n, true, storeIndexed(st, i, idx, strs, codes)
+			}
 			for j := range n {
 				if defs != nil && defs[j] != maxDef {
 					unknown(i + j)
@@ -588,6 +591,9 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		out = in.Counts[name]
 	}
 	count := kind == convreport.KindNumber
+	if len(vals) == n && defined(defs, maxDef) {
+		return n, true, storeInts(out[i:i+n], vals, kind, count)
+	}
 	for j := range n {
 		out[i+j] = tables.Unknown
 		if defs != nil && defs[j] != maxDef {
@@ -607,6 +613,64 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		out[i+j] = v
 	}
 	return n, true, d.allUsed(k, len(vals))
+}
+
+// defined reports whether defs, a page's definition levels, give every
+// row a value: all are maxDef, or there are none (a required column).
+func defined(defs []byte, maxDef byte) bool {
+	for _, d := range defs {
+		if d != maxDef {
+			return false
+		}
+	}
+	return true
+}
+
+// storeIndexed stores a dictionary page whose rows all have a value: row
+// i+j gets entry idx[j] of the page's dictionary, whose entries are strs
+// and, for a column that keeps a dictionary, codes. It is storePage's
+// loop without a test of a definition level a row, the common page.
+func storeIndexed(st *tables.Strings, i int, idx []int32, strs []string, codes []uint32) error {
+	if st.Vals != nil {
+		out := st.Vals[i : i+len(idx)]
+		for j, x := range idx {
+			if uint32(x) >= uint32(len(strs)) {
+				return tables.ErrNotClean
+			}
+			out[j] = strs[x]
+		}
+		return nil
+	}
+	out := st.Idx[i : i+len(idx)]
+	for j, x := range idx {
+		if uint32(x) >= uint32(len(codes)) {
+			return tables.ErrNotClean
+		}
+		out[j] = codes[x]
+	}
+	return nil
+}
+
+// storeInts stores an INT64 page whose rows all have a value into out,
+// checking them as storePage does: counts within [0, 2^53], times not
+// the unknown value.
+func storeInts(out, vals []int64, kind convreport.Kind, count bool) error {
+	switch {
+	case count:
+		for _, v := range vals {
+			if uint64(v) > 1<<53 {
+				return tables.ErrNotClean // the row-wise reader names it
+			}
+		}
+	case kind == convreport.KindTime:
+		for _, v := range vals {
+			if v == tables.Unknown {
+				return tables.ErrNotClean // outside MinTime: the row-wise reader names it
+			}
+		}
+	}
+	copy(out, vals)
+	return nil
 }
 
 // storeEnds appends the n values of page, rows i on, to st's bytes and

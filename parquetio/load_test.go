@@ -138,7 +138,12 @@ func loadMatches(t *testing.T, cs []convreport.Conversation, schema *convreport.
 	if err := Write(&buf, schema, slices.Values(cs)); err != nil {
 		t.Fatal(err)
 	}
-	data := buf.Bytes()
+	fileMatches(t, buf.Bytes(), cs, schema)
+}
+
+// fileMatches is loadMatches of data, a file of cs.
+func fileMatches(t *testing.T, data []byte, cs []convreport.Conversation, schema *convreport.Schema) {
+	t.Helper()
 	opt := ingest.Options{Schema: schema}
 	s := schema
 	if s == nil {
@@ -387,6 +392,91 @@ func TestLoadDictionaryEncodedIDs(t *testing.T) {
 				t.Fatal("the ID column was written without a dictionary")
 			}
 			loadMatches(t, cs, nil)
+		})
+	}
+}
+
+// TestLoadEveryStringDictionaryEncoded loads files whose every string
+// column is dictionary-encoded, as other writers encode them: the columns
+// read as strings (contacts, subjects, pages) take their values from a
+// page's dictionary, in pages with and without unknown values.
+func TestLoadEveryStringDictionaryEncoded(t *testing.T) {
+	old, oldBatch, oldChunk := rowsPerGroup, batchRows, chunkRows
+	rowsPerGroup, batchRows, chunkRows = 700, 2800, 1400
+	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
+	cs := sample.Generate(sample.Config{Seed: 9, N: 6000})
+	// A run of rows with every string known: their pages have no nulls.
+	for i := range 1500 {
+		c := &cs[i]
+		c.Subject, c.ContactID, c.OriginURL = fmt.Sprint("subject ", i%7), fmt.Sprint("contact-", i%300), fmt.Sprint("https://example.com/p", i%5)
+	}
+	var buf bytes.Buffer
+	func() {
+		was := make([]bool, len(builtins))
+		for k := range builtins {
+			was[k] = builtins[k].dict
+			builtins[k].dict = builtins[k].typ == tString
+		}
+		defer func() {
+			for k := range builtins {
+				builtins[k].dict = was[k]
+			}
+		}()
+		if err := Write(&buf, nil, slices.Values(cs)); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := f.Schema().Lookup("subject")
+	pages := f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].Pages()
+	defer pages.Close()
+	if p, err := pages.ReadPage(); err != nil || p.Dictionary() == nil {
+		t.Fatalf("the subject column was written without a dictionary (%v)", err)
+	}
+	fileMatches(t, buf.Bytes(), cs, nil)
+}
+
+// TestLoadDeclinesValuesOutOfRange gives the column-wise path pages of
+// required columns, which have no definition levels, holding a count
+// above 2^53 or a time at the unknown value: it declines them, and Load
+// gives Read's error.
+func TestLoadDeclinesValuesOutOfRange(t *testing.T) {
+	type row struct {
+		ID            string `parquet:"id"`
+		Channel       string `parquet:"channel"`
+		Status        string `parquet:"status"`
+		CreatedAt     int64  `parquet:"created_at,timestamp(nanosecond:utc)"`
+		FirstResponse int64  `parquet:"first_response_at,timestamp(nanosecond:utc)"`
+		Incoming      int64  `parquet:"incoming_messages"`
+	}
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	for name, odd := range map[string]row{
+		"count above 2^53":          {"c2", "chat", "open", at, at + 9, 1<<53 + 1},
+		"negative count":            {"c2", "chat", "open", at, at + 9, -1},
+		"creation at unknown":       {"c2", "chat", "open", tables.Unknown, at + 9, 1},
+		"first response at unknown": {"c2", "chat", "open", at, tables.Unknown, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w := parquet.NewGenericWriter[row](&buf)
+			if _, err := w.Write([]row{{"c1", "chat", "open", at, at + 5, 2}, odd, {"c3", "email", "open", at + 1, at + 7, 0}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			data := buf.Bytes()
+			if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{}, convreport.DefaultSchema()); !errors.Is(err, tables.ErrNotClean) {
+				t.Fatalf("the column-wise path took the file: %v", err)
+			}
+			_, werr := rowWise(t, data, ingest.Options{})
+			_, gerr := load(data, ingest.Options{})
+			if werr == nil || gerr == nil || werr.Error() != gerr.Error() {
+				t.Fatalf("error %v, want %v", gerr, werr)
+			}
 		})
 	}
 }
