@@ -628,15 +628,41 @@ func repeatsIn(cs []Conversation, order []int32, get func(*Conversation) string)
 	return colstore.Repeats(sample)
 }
 
-// shareColumns deals encs into at most k groups of about equal cost, the
-// costliest first, each to the group with the least so far.
+// shareColumns deals encs into at most k groups of about equal cost.
+// Built-in fields are cut, in the order they lie in a Conversation, into
+// runs of about equal cost, a run a group: each worker then reads its
+// own part of each conversation, and a conversation's cache lines are
+// read from memory about once, not once a worker. The other columns go
+// after them, the costliest first, each to the group with the least so
+// far.
 func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
 	k = max(1, min(k, len(encs)))
-	encs = slices.Clone(encs)
-	slices.SortStableFunc(encs, func(a, b columnEncoder) int { return cmp.Compare(b.cost, a.cost) })
+	var fields, rest []columnEncoder
+	total := 0
+	for _, e := range encs {
+		if e.field != nil {
+			fields = append(fields, e)
+			total += e.cost
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	slices.SortStableFunc(fields, func(a, b columnEncoder) int { return cmp.Compare(a.field.off, b.field.off) })
+	slices.SortStableFunc(rest, func(a, b columnEncoder) int { return cmp.Compare(b.cost, a.cost) })
 	groups := make([][]columnEncoder, k)
 	load := make([]int, k)
-	for _, e := range encs {
+	g, sum := 0, 0
+	for _, e := range fields {
+		// Group g ends where its run's cost would pass its share of the
+		// total further than stopping short of it.
+		if g < k-1 && len(groups[g]) > 0 && 2*(sum+e.cost)*k > (2*g+2)*total+e.cost*k {
+			g++
+		}
+		groups[g] = append(groups[g], e)
+		load[g] += e.cost
+		sum += e.cost
+	}
+	for _, e := range rest {
 		g := 0
 		for i := range load {
 			if load[i] < load[g] {
@@ -646,7 +672,13 @@ func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
 		groups[g] = append(groups[g], e)
 		load[g] += e.cost
 	}
-	return groups
+	var out [][]columnEncoder
+	for _, gr := range groups {
+		if len(gr) > 0 {
+			out = append(out, gr)
+		}
+	}
+	return out
 }
 
 // newColumnEncoder returns the encoder of column c (property p) of seg
