@@ -447,6 +447,23 @@ type columnSink struct {
 	// the dictionary grows from chunk to chunk, and so does global.
 	global []uint32
 	ks     []uint32 // the codes of a chunk's values
+	// A built-in string column's values are coded by where their bytes
+	// are when its first chunk's repeat (see repeats).
+	repeat int8 // 0 not yet decided, 1 they repeat, -1 they do not
+	cache  *codeCache
+}
+
+// repeats reports whether the values of a built-in string column repeat,
+// as [colstore.Repeats] decides on the first rows of its first chunk,
+// vals.
+func (sk *columnSink) repeats(vals []string) bool {
+	if sk.repeat == 0 {
+		sk.repeat = -1
+		if colstore.Repeats(vals) {
+			sk.repeat, sk.cache = 1, new(codeCache)
+		}
+	}
+	return sk.repeat > 0
 }
 
 func newColumnSink(cf columnField, seg *colstore.Segment, rank []int32) *columnSink {
@@ -525,10 +542,21 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			}
 		case st.Vals != nil:
 			sk.ks = slices.Grow(sk.ks[:0], m)[:m]
-			if cf.f != nil {
+			if cf.f != nil && !sk.repeats(st.Vals) {
 				// Values that do not repeat (a contact ID): coded in the
 				// index's order, not the rows'.
 				d.CodeAll(c, st.Vals, sk.ks, sk.n-at-m)
+			} else if cf.f != nil {
+				// Values that repeat (subjects) come from a page's
+				// dictionary, the same string for the same value: most
+				// are found by where their bytes are.
+				for j, v := range st.Vals {
+					k, ok := sk.cache.hit(v)
+					if !ok {
+						k = sk.cache.miss(d, c, v)
+					}
+					sk.ks[j] = k
+				}
 			} else {
 				for j, v := range st.Vals {
 					sk.ks[j] = d.Code(c, v)

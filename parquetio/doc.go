@@ -22,8 +22,8 @@
 // null when a conversation has no value. The file's key-value metadata
 // "convreport.schema" declares the custom properties (name, kind, enum
 // values) as JSON, which [FileSchema] reads back. Values that repeat
-// (channel, inbox, assignee, enums…) are dictionary-encoded; pages are
-// compressed with zstd; row groups hold 262,144 rows.
+// (channel, inbox, assignee, subject, enums…) are dictionary-encoded;
+// pages are compressed with zstd; row groups hold 262,144 rows.
 //
 // What [Write] writes, [Read] reads back equal, field for field: strings,
 // counts, custom property values, and times to the nanosecond. Times come

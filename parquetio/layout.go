@@ -25,10 +25,14 @@ const (
 // (the JSON Lines key), type, and the field that reads and writes it.
 type builtin struct {
 	convreport.Field
-	name   string
-	typ    fieldType
-	dict   bool // values repeat: dictionary-encoded
-	needed bool // a valid conversation has it: a file must have the column
+	name string
+	typ  fieldType
+	dict bool // written dictionary-encoded
+	// indexed is loaded as indexes into a dictionary the column's loader
+	// keeps: values repeat across the file (a subject may not, and is
+	// loaded as strings).
+	indexed bool
+	needed  bool // a valid conversation has it: a file must have the column
 }
 
 // builtins are the built-in fields, in the order of the interchange
@@ -36,7 +40,11 @@ type builtin struct {
 var builtins = func() []builtin {
 	var bs []builtin
 	for _, f := range convreport.Fields() {
-		b := builtin{Field: f, name: f.Key, typ: tString, dict: f.Repeats, needed: f.Required}
+		// Subjects are written dictionary-encoded too: most inboxes
+		// repeat them (forms, templates, replies), which a dictionary
+		// stores once and a load codes once, and where they do not, it
+		// costs an index a row.
+		b := builtin{Field: f, name: f.Key, typ: tString, dict: f.Repeats || f.Name == "Subject", indexed: f.Repeats, needed: f.Required}
 		switch f.Kind {
 		case convreport.KindTime:
 			b.typ = tTime

@@ -188,7 +188,7 @@ func newColumns(cols []column, n int) *tables.Columns {
 				// Distinct values: kept as bytes and ends, which the table
 				// takes as they are.
 				in.Strings[name] = &tables.Strings{Ends: make([]uint32, n)}
-			} else if c.prop != nil || c.f.dict {
+			} else if c.prop != nil || c.f.indexed {
 				in.Strings[name] = &tables.Strings{Idx: make([]uint32, n)}
 			} else {
 				in.Strings[name] = &tables.Strings{Vals: make([]string, n)}

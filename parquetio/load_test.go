@@ -396,11 +396,13 @@ func TestLoadDictionaryEncodedIDs(t *testing.T) {
 	}
 }
 
-// TestLoadEveryStringDictionaryEncoded loads files whose every string
-// column is dictionary-encoded, as other writers encode them: the columns
-// read as strings (contacts, subjects, pages) take their values from a
-// page's dictionary, in pages with and without unknown values.
-func TestLoadEveryStringDictionaryEncoded(t *testing.T) {
+// TestLoadStringEncodings loads files whose every string column is
+// dictionary-encoded, as other writers encode them, and files where none
+// is, as the simplest writers (and this package before subjects were)
+// write them: the columns read as strings (contacts, subjects) take their
+// values from a page's dictionary or its bytes, the others are mapped to
+// the loader's dictionary, in pages with and without unknown values.
+func TestLoadStringEncodings(t *testing.T) {
 	old, oldBatch, oldChunk := rowsPerGroup, batchRows, chunkRows
 	rowsPerGroup, batchRows, chunkRows = 700, 2800, 1400
 	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
@@ -410,33 +412,40 @@ func TestLoadEveryStringDictionaryEncoded(t *testing.T) {
 		c := &cs[i]
 		c.Subject, c.ContactID, c.OriginURL = fmt.Sprint("subject ", i%7), fmt.Sprint("contact-", i%300), fmt.Sprint("https://example.com/p", i%5)
 	}
-	var buf bytes.Buffer
-	func() {
-		was := make([]bool, len(builtins))
-		for k := range builtins {
-			was[k] = builtins[k].dict
-			builtins[k].dict = builtins[k].typ == tString
-		}
-		defer func() {
-			for k := range builtins {
-				builtins[k].dict = was[k]
+	for _, dict := range []bool{true, false} {
+		t.Run(fmt.Sprintf("dictionary-encoded %v", dict), func(t *testing.T) {
+			var buf bytes.Buffer
+			func() {
+				was := make([]bool, len(builtins))
+				for k := range builtins {
+					was[k] = builtins[k].dict
+					builtins[k].dict = dict && builtins[k].typ == tString
+				}
+				defer func() {
+					for k := range builtins {
+						builtins[k].dict = was[k]
+					}
+				}()
+				if err := Write(&buf, nil, slices.Values(cs)); err != nil {
+					t.Fatal(err)
+				}
+			}()
+			f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+			if err != nil {
+				t.Fatal(err)
 			}
-		}()
-		if err := Write(&buf, nil, slices.Values(cs)); err != nil {
-			t.Fatal(err)
-		}
-	}()
-	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
+			for _, name := range []string{"subject", "inbox"} {
+				leaf, _ := f.Schema().Lookup(name)
+				pages := f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].Pages()
+				p, err := pages.ReadPage()
+				pages.Close()
+				if err != nil || (p.Dictionary() != nil) != dict {
+					t.Fatalf("the %s column: dictionary %v, want %v (%v)", name, p.Dictionary() != nil, dict, err)
+				}
+			}
+			fileMatches(t, buf.Bytes(), cs, nil)
+		})
 	}
-	leaf, _ := f.Schema().Lookup("subject")
-	pages := f.RowGroups()[0].ColumnChunks()[leaf.ColumnIndex].Pages()
-	defer pages.Close()
-	if p, err := pages.ReadPage(); err != nil || p.Dictionary() == nil {
-		t.Fatalf("the subject column was written without a dictionary (%v)", err)
-	}
-	fileMatches(t, buf.Bytes(), cs, nil)
 }
 
 // TestLoadDeclinesValuesOutOfRange gives the column-wise path pages of
