@@ -1,6 +1,7 @@
 package convreport
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -43,24 +44,60 @@ func TestShareColumns(t *testing.T) {
 				fieldsIn++
 			}
 		}
-		var offs []uintptr
-		loads := make([]int, len(groups))
+		// The groups as dealt are in order of their fields' offsets;
+		// they come costliest first.
+		type dealt struct {
+			gr               []columnEncoder
+			fieldLoad, first int
+		}
+		var byOff []dealt
 		for g, gr := range groups {
-			fieldLoad := 0
+			d := dealt{gr: gr, first: -1}
+			cost := 0
 			for _, e := range gr {
 				seen++
+				cost += e.cost
 				if e.field != nil {
-					offs = append(offs, e.field.off)
-					fieldLoad += e.cost
+					d.fieldLoad += e.cost
+					if d.first < 0 || int(e.field.off) < d.first {
+						d.first = int(e.field.off)
+					}
 				}
 			}
-			if fieldLoad > (total+k-1)/k+maxCost {
-				t.Fatalf("trial %d: group %d's fields cost %d, total %d over %d groups, costliest %d", trial, g, fieldLoad, total, k, maxCost)
+			if g > 0 {
+				prev := 0
+				for _, e := range groups[g-1] {
+					prev += e.cost
+				}
+				if cost > prev {
+					t.Fatalf("trial %d: group %d costs %d, more than the group before it (%d)", trial, g, cost, prev)
+				}
 			}
-			loads[g] = fieldLoad
+			if d.fieldLoad > (total+k-1)/k+maxCost {
+				t.Fatalf("trial %d: group %d's fields cost %d, total %d over %d groups, costliest %d", trial, g, d.fieldLoad, total, k, maxCost)
+			}
+			byOff = append(byOff, d)
 		}
 		if seen != len(encs) {
 			t.Fatalf("trial %d: %d encoders dealt, want %d", trial, seen, len(encs))
+		}
+		// Groups without fields were dealt after those with: they were
+		// empty then.
+		slices.SortStableFunc(byOff, func(a, b dealt) int {
+			if (a.first < 0) != (b.first < 0) {
+				return cmp.Compare(b.first, a.first)
+			}
+			return cmp.Compare(a.first, b.first)
+		})
+		var offs []uintptr
+		loads := make([]int, len(byOff))
+		for g, d := range byOff {
+			for _, e := range d.gr {
+				if e.field != nil {
+					offs = append(offs, e.field.off)
+				}
+			}
+			loads[g] = d.fieldLoad
 		}
 		if !slices.IsSorted(offs) || len(offs) != fieldsIn {
 			t.Fatalf("trial %d: fields out of offset order across groups: %v", trial, offs)
@@ -83,14 +120,23 @@ func TestShareColumns(t *testing.T) {
 			}
 			want[g] += e.cost
 		}
-		for g, gr := range groups {
-			got := 0
-			for _, e := range gr {
-				got += e.cost
+		// Each group's fields' cost and whole cost, against the
+		// reference's: groups without fields are alike until dealt,
+		// so the pairs are compared as sets.
+		var got, ref [][2]int
+		for g, d := range byOff {
+			cost := 0
+			for _, e := range d.gr {
+				cost += e.cost
 			}
-			if got != want[g] {
-				t.Fatalf("trial %d: group %d costs %d, want %d", trial, g, got, want[g])
-			}
+			got = append(got, [2]int{d.fieldLoad, cost})
+			ref = append(ref, [2]int{loads[g], want[g]})
+		}
+		byPair := func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }
+		slices.SortFunc(got, byPair)
+		slices.SortFunc(ref, byPair)
+		if !slices.Equal(got, ref) {
+			t.Fatalf("trial %d: groups' (fields, all) costs %v, want %v", trial, got, ref)
 		}
 	}
 }
