@@ -454,10 +454,10 @@ type columnSink struct {
 }
 
 // repeats reports whether the values of a built-in string column repeat,
-// as [colstore.Repeats] decides on the first rows of its first chunk,
-// vals.
+// as [colstore.Repeats] decides on the first rows of its first chunk
+// that has any, vals.
 func (sk *columnSink) repeats(vals []string) bool {
-	if sk.repeat == 0 {
+	if sk.repeat == 0 && len(vals) > 0 {
 		sk.repeat = -1
 		if colstore.Repeats(vals) {
 			sk.repeat, sk.cache = 1, new(codeCache)

@@ -656,8 +656,8 @@ func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
 	load := make([]int, k)
 	g, sum := 0, 0
 	for _, e := range fields {
-		// Group g ends where its run's cost would pass its share of the
-		// total further than stopping short of it.
+		// Run g ends before the field whose middle lies past the end
+		// of the run's share, (g+1)/k of the total.
 		if g < k-1 && len(groups[g]) > 0 && 2*(sum+e.cost)*k > (2*g+2)*total+e.cost*k {
 			g++
 		}
