@@ -369,3 +369,40 @@ func TestDamagedFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteLeavesConversationsAlone writes conversations whose strings
+// the writer's values point into (no copy is made of them) and requires
+// every string to hold the bytes it held before.
+func TestWriteLeavesConversationsAlone(t *testing.T) {
+	schema := testSchema(t)
+	cs := randomConversations(3000, 11)
+	clone := func(c convreport.Conversation) convreport.Conversation {
+		for _, s := range []*string{&c.ID, &c.Inbox, &c.Assignee, &c.Team, &c.ClosedBy, &c.OriginURL, &c.Chatflow, &c.Source, &c.ContactID, &c.Subject} {
+			*s = strings.Clone(*s)
+		}
+		c.Channel, c.Status = convreport.Channel(strings.Clone(string(c.Channel))), convreport.Status(strings.Clone(string(c.Status)))
+		if c.Properties != nil {
+			props := make(map[string]any, len(c.Properties))
+			for k, v := range c.Properties {
+				if s, ok := v.(string); ok {
+					v = strings.Clone(s)
+				}
+				props[k] = v
+			}
+			c.Properties = props
+		}
+		return c
+	}
+	before := make([]convreport.Conversation, len(cs))
+	for i, c := range cs {
+		before[i] = clone(c)
+	}
+	if err := Write(io.Discard, schema, slices.Values(cs)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range cs {
+		if !reflect.DeepEqual(cs[i], before[i]) {
+			t.Fatalf("conversation %d changed:\nbefore %+v\nafter  %+v", i, before[i], cs[i])
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
@@ -105,7 +106,7 @@ func (l *layout) row(c *convreport.Conversation, row parquet.Row) (parquet.Row, 
 			case tString:
 				s := col.f.StringOf(c)
 				null = s == ""
-				v = parquet.ByteArrayValue([]byte(s))
+				v = stringValue(s)
 			case tTime:
 				t := col.f.TimeOf(c)
 				null = t.IsZero()
@@ -133,6 +134,14 @@ func (l *layout) row(c *convreport.Conversation, row parquet.Row) (parquet.Row, 
 	return row, nil
 }
 
+// stringValue is s as a BYTE_ARRAY value over s's own bytes, as the
+// library's ValueOf makes one of a string: the writer copies a value's
+// bytes into its buffers, and never writes them, so a copy a string
+// (half a writer's allocations) bought nothing.
+func stringValue(s string) parquet.Value {
+	return parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s)))
+}
+
 func propertyValue(p convreport.Property, v any) (parquet.Value, error) {
 	bad := func() (parquet.Value, error) {
 		return parquet.Value{}, fmt.Errorf("properties.%s: holds %T, want a %s", p.Name, v, p.Kind)
@@ -143,7 +152,7 @@ func propertyValue(p convreport.Property, v any) (parquet.Value, error) {
 		if !ok {
 			return bad()
 		}
-		return parquet.ByteArrayValue([]byte(s)), nil
+		return stringValue(s), nil
 	case convreport.KindNumber:
 		f, ok := v.(float64)
 		if !ok {
