@@ -632,21 +632,19 @@ func defined(defs []byte, maxDef byte) bool {
 // loop without a test of a definition level a row, the common page.
 func storeIndexed(st *tables.Strings, i int, idx []int32, strs []string, codes []uint32) error {
 	if st.Vals != nil {
-		out := st.Vals[i : i+len(idx)]
-		for j, x := range idx {
-			if uint32(x) >= uint32(len(strs)) {
-				return tables.ErrNotClean
-			}
-			out[j] = strs[x]
-		}
-		return nil
+		return gather(st.Vals[i:i+len(idx)], idx, strs)
 	}
-	out := st.Idx[i : i+len(idx)]
+	return gather(st.Idx[i:i+len(idx)], idx, codes)
+}
+
+// gather sets out[j] to entries[idx[j]] for each j, and is
+// tables.ErrNotClean at an index outside entries.
+func gather[T any](out []T, idx []int32, entries []T) error {
 	for j, x := range idx {
-		if uint32(x) >= uint32(len(codes)) {
+		if uint32(x) >= uint32(len(entries)) {
 			return tables.ErrNotClean
 		}
-		out[j] = codes[x]
+		out[j] = entries[x]
 	}
 	return nil
 }
