@@ -542,25 +542,22 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			}
 		case st.Vals != nil:
 			sk.ks = slices.Grow(sk.ks[:0], m)[:m]
-			if cf.f != nil && !sk.repeats(st.Vals) {
-				// Values that do not repeat (a contact ID): coded in the
-				// index's order, not the rows'.
-				d.CodeAll(c, st.Vals, sk.ks, sk.n-at-m)
-			} else if cf.f != nil {
+			switch {
+			case cf.f == nil:
+				for j, v := range st.Vals {
+					sk.ks[j] = d.Code(c, v)
+				}
+			case sk.repeats(st.Vals):
 				// Values that repeat (subjects) come from a page's
 				// dictionary, the same string for the same value: most
 				// are found by where their bytes are.
 				for j, v := range st.Vals {
-					k, ok := sk.cache.hit(v)
-					if !ok {
-						k = sk.cache.miss(d, c, v)
-					}
-					sk.ks[j] = k
+					sk.ks[j] = sk.cache.code(d, c, v)
 				}
-			} else {
-				for j, v := range st.Vals {
-					sk.ks[j] = d.Code(c, v)
-				}
+			default:
+				// Values that do not repeat (a contact ID): coded in the
+				// index's order, not the rows'.
+				d.CodeAll(c, st.Vals, sk.ks, sk.n-at-m)
 			}
 			for j, k := range sk.ks {
 				if k == 0 {

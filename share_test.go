@@ -18,19 +18,14 @@ func TestShareColumns(t *testing.T) {
 	for trial := range 2000 {
 		k := 1 + rng.IntN(4)
 		var encs []columnEncoder
-		id := map[*fieldEncoder]int{}
-		for i := range rng.IntN(20) {
+		for range rng.IntN(20) {
 			e := columnEncoder{cost: 1 + rng.IntN(20)}
 			if rng.IntN(3) > 0 {
 				e.field = &fieldEncoder{off: uintptr(rng.IntN(400))}
 			} else {
-				e.field = nil
 				e.rows = func(int, int) {}
 			}
 			encs = append(encs, e)
-			if e.field != nil {
-				id[e.field] = i
-			}
 		}
 		groups := shareColumns(encs, k)
 		if len(encs) > 0 && (len(groups) == 0 || len(groups) > k) {
