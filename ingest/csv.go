@@ -47,11 +47,15 @@ type csvSource struct {
 	d  *decoder
 	lr *lineReader
 
-	// The current record: field i is rec[ends[i-1]:ends[i]], starting on
-	// line lines[i].
+	// The current record: field i is rec[ends[i-1]+1:ends[i]] (the first
+	// rec[:ends[0]]): a byte separates fields, so that a record without
+	// quotes is its line as read. Field i starts on line lines[i], or on
+	// line start when lines is empty: the record is on one line.
 	rec   []byte
 	ends  []int
 	lines []int
+	start int
+	own   []byte // rec's buffer when rec is not the line itself
 
 	cols    []csvColumn
 	started bool
@@ -102,9 +106,17 @@ func (s *csvSource) nextRecord() (int, error) {
 func (s *csvSource) cell(i int) []byte {
 	start := 0
 	if i > 0 {
-		start = s.ends[i-1]
+		start = s.ends[i-1] + 1
 	}
 	return s.rec[start:s.ends[i]]
+}
+
+// lineOf is the line field i starts on.
+func (s *csvSource) lineOf(i int) int {
+	if len(s.lines) == 0 {
+		return s.start
+	}
+	return s.lines[i]
 }
 
 // header reads the column names from the current record.
@@ -153,53 +165,57 @@ func (s *csvSource) header(line int) error {
 // decodeRecord decodes the current record into c. An empty cell is an
 // unknown value.
 func (s *csvSource) decodeRecord(c *convreport.Conversation) error {
-	d := s.d
 	valid := utf8.Valid(s.rec)
-	for i, col := range s.cols {
+	for i := range s.cols {
+		col := &s.cols[i]
 		cell := s.cell(i)
 		if col.skip || len(cell) == 0 {
 			continue
 		}
-		err := func() error {
-			if !valid && !utf8.Valid(cell) {
-				return fieldErr(col.name, "invalid UTF-8")
-			}
-			if col.prop != nil {
-				v, err := d.parseProperty(*col.prop, cell)
-				if v != nil {
-					if c.Properties == nil {
-						c.Properties = make(map[string]any, len(d.customs))
-					}
-					c.Properties[col.prop.Name] = v
-				}
-				return err
-			}
-			switch col.f.typ() {
-			case tString:
-				builtins[col.f].SetString(c, d.str(cell, col.f.interned()))
-			case tTime:
-				t, err := d.timeValue(col.name, cell)
-				if err != nil {
-					return err
-				}
-				builtins[col.f].SetTime(c, t)
-			case tCount:
-				if !isNumber(cell) {
-					return fieldErr(col.name, "want a number, got %s", quote(string(cell)))
-				}
-				n, ok := parseCount(cell)
-				if !ok {
-					return fieldErr(col.name, "want a whole number ≥ 0, got %s", cell)
-				}
-				builtins[col.f].SetCount(c, n)
-			}
-			return nil
-		}()
-		if err != nil {
+		if err := s.decodeCell(c, col, cell, valid); err != nil {
 			le := err.(*LineError)
-			le.Line = s.lines[i]
+			le.Line = s.lineOf(i)
 			return le
 		}
+	}
+	return nil
+}
+
+// decodeCell decodes a cell of column col into c; valid tells that the
+// whole record is valid UTF-8.
+func (s *csvSource) decodeCell(c *convreport.Conversation, col *csvColumn, cell []byte, valid bool) error {
+	d := s.d
+	if !valid && !utf8.Valid(cell) {
+		return fieldErr(col.name, "invalid UTF-8")
+	}
+	if col.prop != nil {
+		v, err := d.parseProperty(*col.prop, cell)
+		if v != nil {
+			if c.Properties == nil {
+				c.Properties = make(map[string]any, len(d.customs))
+			}
+			c.Properties[col.prop.Name] = v
+		}
+		return err
+	}
+	switch col.f.typ() {
+	case tString:
+		builtins[col.f].SetString(c, d.str(cell, col.f.interned()))
+	case tTime:
+		t, err := d.timeValue(col.name, cell)
+		if err != nil {
+			return err
+		}
+		builtins[col.f].SetTime(c, t)
+	case tCount:
+		if !isNumber(cell) {
+			return fieldErr(col.name, "want a number, got %s", quote(string(cell)))
+		}
+		n, ok := parseCount(cell)
+		if !ok {
+			return fieldErr(col.name, "want a whole number ≥ 0, got %s", cell)
+		}
+		builtins[col.f].SetCount(c, n)
 	}
 	return nil
 }
@@ -263,9 +279,32 @@ func (s *csvSource) readRecord() (int, error) {
 		}
 	}
 	start := s.lr.line
-	s.rec, s.ends, s.lines = s.rec[:0], s.ends[:0], s.lines[:0]
+	s.start = start
+	s.ends, s.lines = s.ends[:0], s.lines[:0]
+	if bytes.IndexByte(line, '"') < 0 {
+		// No quotes: the fields are the line's text between commas, and
+		// the record is the line itself, valid until the next read.
+		s.rec = trimEOL(line)
+		s.ends = append(appendCommas(s.ends, s.rec), len(s.rec))
+		return start, nil
+	}
+	s.rec = s.own[:0]
+	n, err := s.readQuoted(line, start)
+	s.own = s.rec[:0]
+	if s.lr.line == start {
+		s.lines = s.lines[:0]
+	}
+	return n, err
+}
+
+// readQuoted reads a record with quotes into s.rec, s.ends and s.lines,
+// from its first line.
+func (s *csvSource) readQuoted(line []byte, start int) (int, error) {
 	pos := 0
 	for {
+		if len(s.ends) > 0 {
+			s.rec = append(s.rec, ',')
+		}
 		s.lines = append(s.lines, s.lr.line)
 		if pos < len(line) && line[pos] == '"' {
 			quoteLine := s.lr.line
@@ -276,7 +315,7 @@ func (s *csvSource) readRecord() (int, error) {
 					// The field goes on past the line's end, its line
 					// break included as written.
 					s.rec = append(s.rec, line[pos:]...)
-					if len(s.rec) > s.lr.max {
+					if len(s.rec)-len(s.ends) > s.lr.max { // separators aside
 						// An unclosed quote must not hold the rest of the
 						// input in memory: a record is capped like a line.
 						le := &LineError{Line: start, Err: fmt.Errorf("record is longer than %d bytes (Options.MaxLineBytes)", s.lr.max)}

@@ -21,8 +21,9 @@ type decoder struct {
 	customs []convreport.Property          // the same, in schema order
 	zones   map[int]*time.Location
 	intern  map[string]string
-	scratch []byte   // unescaped JSON strings
-	props   []string // custom properties seen on the current line
+	recent  [256]string // recently shared values, by recentSlot
+	scratch []byte      // unescaped JSON strings
+	props   []string    // custom properties seen on the current line
 
 	b []byte // the JSON line being decoded
 	i int    // position in b
@@ -56,14 +57,31 @@ func (d *decoder) str(b []byte, shared bool) string {
 	if !shared {
 		return string(b)
 	}
-	if s, ok := d.intern[string(b)]; ok {
-		return s
+	if len(b) == 0 {
+		return ""
 	}
-	s := string(b)
-	if len(d.intern) < maxInterned {
-		d.intern[s] = s
+	// A shared field takes few values: most are found in recent, by a
+	// comparison of bytes, without hashing all of them for the map.
+	slot := &d.recent[recentSlot(b)]
+	if *slot == string(b) {
+		return *slot
 	}
+	s, ok := d.intern[string(b)]
+	if !ok {
+		s = string(b)
+		if len(d.intern) < maxInterned {
+			d.intern[s] = s
+		}
+	}
+	*slot = s
 	return s
+}
+
+// recentSlot places a non-empty value in decoder.recent, by its length
+// and three of its bytes.
+func recentSlot(b []byte) uint8 {
+	n := len(b)
+	return uint8((uint(n)*0x9E + uint(b[0])*0x1D + uint(b[n>>1])*0x35 + uint(b[n-1])) * 0x9B >> 3)
 }
 
 // source is one format's record reader.

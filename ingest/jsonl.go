@@ -507,10 +507,7 @@ func (d *decoder) number() ([]byte, error) {
 func (d *decoder) readString() ([]byte, error) {
 	b := d.b
 	start := d.i + 1
-	j := start
-	for j < len(b) && !stringStop[b[j]] {
-		j++
-	}
+	j := stringEnd(b, start)
 	switch {
 	case j >= len(b):
 		return nil, errEnd()

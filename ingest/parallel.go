@@ -36,7 +36,8 @@ type splitter interface {
 // record is one record of a chunk.
 type record struct {
 	start, end int    // its bytes in chunk.data
-	cells      int    // CSV: its first cell in chunk.ends and chunk.lines
+	cells      int    // CSV: its first cell in chunk.ends
+	cellLines  int    // CSV: its first cell in chunk.lines, or -1: all on line
 	line       int    // its first line
 	index      int    // its position among the input's records
 	off        int64  // input consumed once it was read
@@ -366,7 +367,11 @@ func (s *csvSource) split(ch *chunk, index int) error {
 		ch.data = append(ch.data, s.rec...)
 		r.end = len(ch.data)
 		ch.ends = append(ch.ends, s.ends...)
-		ch.lines = append(ch.lines, s.lines...)
+		r.cellLines = -1
+		if len(s.lines) > 0 {
+			r.cellLines = len(ch.lines)
+			ch.lines = append(ch.lines, s.lines...)
+		}
 	case *LineError:
 		r.err = err
 	default:
@@ -388,7 +393,10 @@ func csvWorker(opt Options, hdr *csvSource) func() (*decoder, decoderFunc) {
 			n := len(s.cols)
 			s.rec = ch.data[r.start:r.end]
 			s.ends = ch.ends[r.cells : r.cells+n]
-			s.lines = ch.lines[r.cells : r.cells+n]
+			s.lines, s.start = nil, r.line
+			if r.cellLines >= 0 {
+				s.lines = ch.lines[r.cellLines : r.cellLines+n]
+			}
 			return s.decodeRecord(&ch.rows[i])
 		}
 	}

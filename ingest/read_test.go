@@ -62,6 +62,27 @@ func TestParseTime(t *testing.T) {
 			t.Errorf("%s: accepted as %v", s, got)
 		}
 	}
+	// Random instants over the years 0000 to 9999, at random offsets: the
+	// instant is computed from the calendar fields without time.Date.
+	r := rand.New(rand.NewPCG(3, 9))
+	lo := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	hi := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Unix()
+	for range 20000 {
+		off := 0
+		if r.IntN(2) == 0 {
+			off = (r.IntN(47*60) - 23*60) * 60
+		}
+		want := time.Unix(lo+r.Int64N(hi-lo), int64(r.IntN(3))*r.Int64N(1e9)).In(time.FixedZone("", off))
+		s := want.Format(time.RFC3339Nano)
+		got, ok := d.parseTime([]byte(s))
+		_, goff := got.Zone()
+		if !ok || !got.Equal(want) || goff != off {
+			t.Fatalf("%s: got %v %v", s, got, ok)
+		}
+		if off == 0 && got.Location() != time.UTC {
+			t.Fatalf("%s: location %v, want UTC", s, got.Location())
+		}
+	}
 	// RFC 3339 allows lower-case t and z; so do we.
 	if got, ok := d.parseTime([]byte("2025-03-01t09:00:00z")); !ok || !got.Equal(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("lower case: %v %v", got, ok)

@@ -17,11 +17,11 @@ func (d *decoder) parseTime(b []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	year, ok1 := digits(b[0:4])
-	month, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	hour, ok4 := digits(b[11:13])
-	minute, ok5 := digits(b[14:16])
-	sec, ok6 := digits(b[17:19])
+	month, ok2 := two(b[5], b[6])
+	day, ok3 := two(b[8], b[9])
+	hour, ok4 := two(b[11], b[12])
+	minute, ok5 := two(b[14], b[15])
+	sec, ok6 := two(b[17], b[18])
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
 		month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
 		hour > 23 || minute > 59 || sec > 59 {
@@ -72,11 +72,38 @@ func (d *decoder) parseTime(b []byte) (time.Time, bool) {
 	if i != len(b) {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, ns, time.UTC)
-	if off != 0 {
-		t = t.Add(-time.Duration(off) * time.Second).In(d.zone(off))
+	// The instant from the civil fields directly: time.Date would
+	// normalise fields already checked, and costs as much as the rest.
+	unix := int64(daysFromCivil(year, month, day))*86400 + int64(hour*3600+minute*60+sec)
+	if off == 0 {
+		return time.Unix(unix, int64(ns)).UTC(), true
 	}
-	return t, true
+	return time.Unix(unix-int64(off), int64(ns)).In(d.zone(off)), true
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to a date of the
+// proleptic Gregorian calendar: whole 400-year eras of 146,097 days, then
+// the day within the era, counted from March so that a leap day ends a
+// year.
+func daysFromCivil(year, month, day int) int {
+	if month <= 2 {
+		year--
+	}
+	era := year / 400
+	if year < 0 {
+		era = (year - 399) / 400
+	}
+	yoe := year - era*400         // [0, 399]
+	mp := (month + 9) % 12        // March is 0
+	doy := (153*mp+2)/5 + day - 1 // [0, 365]
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468 // 719,468 days from 0000-03-01 to 1970-01-01
+}
+
+// two reads two decimal digits.
+func two(a, b byte) (int, bool) {
+	a, b = a-'0', b-'0'
+	return int(a)*10 + int(b), a <= 9 && b <= 9
 }
 
 // timeValue reads a time value of field, as parseTime, and refuses one
