@@ -33,7 +33,7 @@ func readCSV(ctx context.Context, r io.Reader, opt Options, keep *[][]convreport
 		runParallel(ctx, opt, src, sizeOf(r), csvWorker(opt, src), keep, yield)
 		return
 	}
-	d.run(ctx, src, keepRows(keep, yield))
+	d.run(ctx, src, keepRows(keep, src, sizeOf(r), yield))
 }
 
 type csvColumn struct {

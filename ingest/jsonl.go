@@ -36,11 +36,15 @@ func readJSONL(ctx context.Context, r io.Reader, opt Options, keep *[][]convrepo
 		runParallel(ctx, opt, src, sizeOf(r), jsonlWorker(opt), keep, yield)
 		return
 	}
-	d.run(ctx, src, keepRows(keep, yield))
+	d.run(ctx, src, keepRows(keep, src, sizeOf(r), yield))
 }
 
-// keepRows makes yield collect rows into keep, when set.
-func keepRows(keep *[][]convreport.Conversation, yield func(convreport.Conversation, error) bool) func(convreport.Conversation, error) bool {
+// keepRows makes yield collect rows into keep, when set. When the input's
+// size is known (not -1), the rows are sized once from the bytes the
+// first thousand took, rather than grown by doubling: every doubling
+// copies the rows so far into memory never touched before, which costs
+// more than the copy.
+func keepRows(keep *[][]convreport.Conversation, src source, size int64, yield func(convreport.Conversation, error) bool) func(convreport.Conversation, error) bool {
 	if keep == nil {
 		return yield
 	}
@@ -49,7 +53,13 @@ func keepRows(keep *[][]convreport.Conversation, yield func(convreport.Conversat
 		if err != nil {
 			return yield(c, err)
 		}
-		(*keep)[0] = append((*keep)[0], c)
+		rows := (*keep)[0]
+		if n := len(rows); n == cap(rows) && n >= 1024 && size > 0 {
+			if off := src.offset(); off > 0 && off < size {
+				rows = slices.Grow(rows, int(float64(n)*float64(size)/float64(off)*1.02)+64-n)
+			}
+		}
+		(*keep)[0] = append(rows, c)
 		return true
 	}
 }

@@ -381,3 +381,49 @@ func TestReadAllBeyondTheEstimate(t *testing.T) {
 		t.Fatalf("errors differ: %d and %d", len(errorTexts(wantErr)), len(errorTexts(err)))
 	}
 }
+
+// The sequential reader's ReadAll sizes its rows once from the bytes its
+// first thousand took: rows past a short estimate, or fewer than a long
+// one, all come out, and uniform rows take one allocation near their
+// number rather than a doubling's spare half.
+func TestSequentialReadAllSizesOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		first, rest int // subject lengths of the first 1,024 rows and of the rest
+	}{
+		{"uniform", 10, 10},
+		{"short estimate", 400, 0},
+		{"long estimate", 0, 400},
+	} {
+		var b strings.Builder
+		var ids []string
+		for i := range 5000 {
+			n := tc.rest
+			if i < 1024 {
+				n = tc.first
+			}
+			id := fmt.Sprintf("c%d", i)
+			ids = append(ids, id)
+			extra := ""
+			if n > 0 {
+				extra = `,"subject":"` + strings.Repeat("s", n) + `"`
+			}
+			b.WriteString(row(id, extra) + "\n")
+		}
+		got, err := ReadAll(context.Background(), strings.NewReader(b.String()), JSONL, Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(ids) {
+			t.Fatalf("%s: %d rows, want %d", tc.name, len(got), len(ids))
+		}
+		for i, c := range got {
+			if c.ID != ids[i] {
+				t.Fatalf("%s: row %d is %q, want %q", tc.name, i, c.ID, ids[i])
+			}
+		}
+		if tc.name == "uniform" && cap(got) > len(got)*11/10 {
+			t.Fatalf("uniform rows: capacity %d for %d rows", cap(got), len(got))
+		}
+	}
+}
