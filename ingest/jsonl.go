@@ -41,9 +41,9 @@ func readJSONL(ctx context.Context, r io.Reader, opt Options, keep *[][]convrepo
 
 // keepRows makes yield collect rows into keep, when set. When the input's
 // size is known (not -1), the rows are sized once from the bytes the
-// first thousand took, rather than grown by doubling: every doubling
-// copies the rows so far into memory never touched before, which costs
-// more than the copy.
+// first thousand took, rather than grown by append: every growth copies
+// the rows so far into memory never touched before, which costs more than
+// the copy.
 func keepRows(keep *[][]convreport.Conversation, src source, size int64, yield func(convreport.Conversation, error) bool) func(convreport.Conversation, error) bool {
 	if keep == nil {
 		return yield
