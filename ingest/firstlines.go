@@ -1,6 +1,10 @@
 package ingest
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+
+	"github.com/convreport/convreport/internal/prefault"
+)
 
 // firstLines remembers the line each ID was first seen on: for the
 // sequential reader, and for the parallel reader's ordered pass, which
@@ -35,6 +39,8 @@ func newFirstLines(expect int) *firstLines {
 	f := &firstLines{seed: maphash.MakeSeed()}
 	f.slots = make([]lineSlot, max(16, 2*expect))
 	f.seen = make([]seenID, 0, expect)
+	prefault.Slice(f.slots, nil) // see runParallel
+	prefault.Slice(f.seen[:expect], nil)
 	return f
 }
 

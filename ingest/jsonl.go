@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/prefault"
 )
 
 // ReadJSONL reads conversations in the JSON Lines format (see the package
@@ -57,6 +58,7 @@ func keepRows(keep *[][]convreport.Conversation, src source, size int64, yield f
 		if n := len(rows); n == cap(rows) && n >= 1024 && size > 0 {
 			if off := src.offset(); off > 0 && off < size {
 				rows = slices.Grow(rows, int(float64(n)*float64(size)/float64(off)*1.02)+64-n)
+				prefault.Slice(rows[n:cap(rows)], nil) // see runParallel
 			}
 		}
 		(*keep)[0] = append(rows, c)

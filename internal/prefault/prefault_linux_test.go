@@ -1,0 +1,54 @@
+package prefault
+
+import (
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+// resident counts the pages of [p, p+n) that are in memory (mincore).
+func resident(t *testing.T, p unsafe.Pointer, n uintptr) (in, pages int) {
+	t.Helper()
+	lo, size := pagesWithin(uintptr(p), n)
+	vec := make([]byte, size/page)
+	if _, _, errno := syscall.Syscall(syscall.SYS_MINCORE, lo, size, uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		t.Fatalf("mincore: %v", errno)
+	}
+	for _, v := range vec {
+		in += int(v & 1)
+	}
+	return in, len(vec)
+}
+
+// A fresh slice, once populated, is in memory page for page before any
+// write to it.
+func TestSlicePopulates(t *testing.T) {
+	probe, err := syscall.Mmap(-1, 0, page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(unsafe.Pointer(&probe[0])), page, madvPopulateWrite)
+	syscall.Munmap(probe)
+	if errno == syscall.EINVAL {
+		t.Skip("this kernel has no MADV_POPULATE_WRITE (Linux 5.14): Slice does nothing here, by design")
+	}
+	// Memory of its own, so that no earlier use of the heap made it
+	// resident.
+	mem, err := syscall.Mmap(-1, 0, 64<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(mem)
+	if in, _ := resident(t, unsafe.Pointer(&mem[0]), uintptr(len(mem))); in != 0 {
+		t.Fatalf("%d pages of fresh memory resident before Slice", in)
+	}
+	Slice(mem, nil)
+	if in, pages := resident(t, unsafe.Pointer(&mem[0]), uintptr(len(mem))); in != pages {
+		t.Fatalf("%d of %d pages resident after Slice", in, pages)
+	}
+	for i := range mem {
+		if mem[i] != 0 {
+			t.Fatalf("byte %d is %d, want 0", i, mem[i])
+		}
+	}
+}
