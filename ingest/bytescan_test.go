@@ -66,18 +66,9 @@ func TestSharedValuesShareStorage(t *testing.T) {
 		})
 	}
 	for _, format := range []Format{JSONL, CSV} {
-		var buf bytes.Buffer
-		var err error
-		if format == JSONL {
-			err = WriteJSONL(&buf, slices.Values(rows))
-		} else {
-			err = WriteCSV(&buf, nil, slices.Values(rows))
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		data := written(t, format, nil, rows)
 		for _, workers := range []int{1, 2} {
-			got, err := ReadAll(context.Background(), bytes.NewReader(buf.Bytes()), format, Options{Workers: workers})
+			got, err := ReadAll(context.Background(), bytes.NewReader(data), format, Options{Workers: workers})
 			if err != nil || len(got) != len(rows) {
 				t.Fatalf("%s, %d workers: %d rows, %v", format, workers, len(got), err)
 			}

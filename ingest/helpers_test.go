@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -153,4 +154,20 @@ var _ io.Reader = (*failingReader)(nil)
 func isLineError(err error) bool {
 	var le *LineError
 	return errors.As(err, &le)
+}
+
+// written returns rows written in format (CSV with schema's columns).
+func written(tb testing.TB, format Format, schema *convreport.Schema, rows []convreport.Conversation) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	var err error
+	if format == JSONL {
+		err = WriteJSONL(&buf, slices.Values(rows))
+	} else {
+		err = WriteCSV(&buf, schema, slices.Values(rows))
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }

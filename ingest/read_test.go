@@ -309,17 +309,7 @@ func generate(n int) []convreport.Conversation {
 
 func benchmarkRead(b *testing.B, format Format) {
 	rows := generate(100_000)
-	var buf bytes.Buffer
-	var err error
-	if format == JSONL {
-		err = WriteJSONL(&buf, slices.Values(rows))
-	} else {
-		err = WriteCSV(&buf, benchSchema, slices.Values(rows))
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	data := buf.Bytes()
+	data := written(b, format, benchSchema, rows)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -372,17 +362,7 @@ func BenchmarkWriteJSONL(b *testing.B) {
 func BenchmarkReadAll(b *testing.B) {
 	rows := generate(100_000)
 	for _, format := range []Format{JSONL, CSV} {
-		var buf bytes.Buffer
-		var err error
-		if format == JSONL {
-			err = WriteJSONL(&buf, slices.Values(rows))
-		} else {
-			err = WriteCSV(&buf, benchSchema, slices.Values(rows))
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		data := buf.Bytes()
+		data := written(b, format, benchSchema, rows)
 		for _, workers := range []int{1, 0} {
 			name := fmt.Sprintf("%s/workers=%d", format, workers)
 			if workers == 0 {
