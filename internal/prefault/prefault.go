@@ -16,9 +16,10 @@ import (
 
 // Slice populates the whole pages of s's elements, as far as the system
 // allows; it does nothing where it cannot (another system, an old kernel).
-// It goes from the start, a few megabytes at a time, and stops early when
-// more, if not nil, reports false: a caller that writes s from the start
-// while Slice runs beside it finds the pages ready, and can stop it.
+// It goes from the start, step bytes at a time, and stops early when more,
+// if not nil, reports false (a read whose context is done). Call it before
+// the writes, not beside them: from a goroutine of its own it waits for a
+// processor between its steps, and the writers overtake it.
 func Slice[T any](s []T, more func() bool) {
 	if len(s) == 0 {
 		return
@@ -35,8 +36,8 @@ func Slice[T any](s []T, more func() bool) {
 }
 
 // step is how much Slice populates between two calls of more: a whole
-// number of pages.
-const step = 64 << 20
+// number of pages (a variable for tests).
+var step uintptr = 64 << 20
 
 const page = 4096
 
