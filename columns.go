@@ -141,21 +141,6 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	if prior != nil {
 		sc = prior.scratch
 	}
-	keys := t.cols.HashIDs(n, ids.At, sc)
-	if keys.Repeated(ids.At) {
-		return nil, tables.ErrNotClean
-	}
-	// IDs the table holds already: found by merging hashes when the
-	// table is the one the load's earlier batches made.
-	var present []int
-	if prior != nil && prior.table == base {
-		present = t.cols.PresentAmong(prior.hashes, keys, ids.At)
-	} else {
-		present = t.cols.PresentKeys(keys, ids.At)
-	}
-	if len(present) > 0 {
-		return nil, tables.ErrNotClean
-	}
 	byCreation := func(a, b int32) int {
 		if c := cmp.Compare(created[a], created[b]); c != 0 {
 			return c
@@ -169,6 +154,34 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	inOrder := true
 	for i := 1; i < n && inOrder; i++ {
 		inOrder = byCreation(int32(i-1), int32(i)) <= 0
+	}
+	// IDs numbered in creation order, apart from the table's, are new
+	// and distinct by their numbers alone: no hashing, and the segment
+	// needs no index (see colstore.Segment.IndexNumbered).
+	var numbered *colstore.Strs
+	if inOrder && ids.Ends != nil {
+		if strs := colstore.StrsOf(ids.Bytes, ids.Ends); strs.Rising() && t.cols.ApartFrom(&strs) {
+			numbered = &strs
+		}
+	}
+	var keys colstore.IDKeys
+	if numbered == nil {
+		keys = t.cols.HashIDs(n, ids.At, sc)
+		if keys.Repeated(ids.At) {
+			return nil, tables.ErrNotClean
+		}
+		// IDs the table holds already: found by merging hashes when the
+		// table is the one the load's earlier batches made, and each of
+		// them was hashed.
+		var present []int
+		if prior != nil && prior.table == base && !slices.ContainsFunc(prior.hashes, func(h []uint32) bool { return h == nil }) {
+			present = t.cols.PresentAmong(prior.hashes, keys, ids.At)
+		} else {
+			present = t.cols.PresentKeys(keys, ids.At)
+		}
+		if len(present) > 0 {
+			return nil, tables.ErrNotClean
+		}
 	}
 	var order, rank []int32 // the input rows in segment order, and each one's row in it: nil when in order
 	if !inOrder {
@@ -191,7 +204,7 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 			d.Last()
 		}
 		var seg *colstore.Segment
-		seg, err = buildSegment(s, d, b, keys, order, rank)
+		seg, err = buildSegment(s, d, b, keys, numbered, order, rank)
 		return seg
 	})
 	if err != nil {
@@ -199,6 +212,8 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	}
 	nt := newTable(s, cols)
 	sc.Give(nil, keys.Positions()) // the segment's index is built
+	// A numbered batch's hashes are nil: a later batch that hashes its
+	// IDs probes its segment instead.
 	next := &loadedIDs{table: nt, hashes: []([]uint32){keys.Hashes()}, scratch: sc}
 	if prior != nil && prior.table == base {
 		next.hashes = append(slices.Clip(prior.hashes), keys.Hashes())
@@ -219,8 +234,9 @@ type loadedIDs struct {
 // buildSegment stores b's rows as a segment, in creation order: order
 // lists the input rows in it and rank is its inverse (both nil when the
 // input is in order). Each chunk is checked row by row and stored column
-// by column, the columns in parallel; the ID index is built beside them.
-func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.IDKeys, order, rank []int32) (*colstore.Segment, error) {
+// by column, the columns in parallel; the ID index is built beside them,
+// from keys, unless numbered holds the IDs, numbered in order.
+func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.IDKeys, numbered *colstore.Strs, order, rank []int32) (*colstore.Segment, error) {
 	n := b.N
 	ids, created := b.IDs, b.Created
 	seg := colstore.NewSegment(n, len(s.props))
@@ -228,9 +244,12 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 	if order != nil {
 		seg.Created = make([]int64, n)
 	}
-	if order == nil && ids.Ends != nil {
+	switch {
+	case numbered != nil:
+		seg.IDs = *numbered
+	case order == nil && ids.Ends != nil:
 		seg.IDs = colstore.StrsOf(ids.Bytes, ids.Ends) // in order: kept as read
-	} else {
+	default:
 		idBytes := 0
 		for i := range n {
 			idBytes += len(ids.At(i))
@@ -250,7 +269,11 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 	indexed := make(chan struct{})
 	go func() {
 		defer close(indexed)
-		seg.IndexIDKeys(keys, order)
+		if numbered == nil {
+			seg.IndexIDKeys(keys, order)
+		} else {
+			seg.IndexNumbered() // true: its IDs are numbered's
+		}
 	}()
 	defer func() { <-indexed }()
 

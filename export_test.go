@@ -24,6 +24,18 @@ func TableStorage(t *table) (stored, segs int) {
 	return t.cols.Stored(), len(t.cols.Segments())
 }
 
+// TableNumbered reports how many of t's segments find their rows by the
+// numbers of their IDs, not by hashes.
+func TableNumbered(t *table) int {
+	n := 0
+	for _, seg := range t.cols.Segments() {
+		if seg.Numbered() {
+			n++
+		}
+	}
+	return n
+}
+
 // The filter compiler as the engine uses it, for the external tests that
 // check the language itself.
 var CompileFilter = compileFilter

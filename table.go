@@ -166,7 +166,7 @@ func (t *table) Change(upserts []Conversation, deletes []string, replace bool) (
 // nothing changes.
 //
 // The cost is about that of the batch: each ID is found through the
-// segments' hash indexes, replaced rows are marked dead in a copy of the
+// segments' indexes (hashes, or the IDs' numbers), replaced rows are marked dead in a copy of the
 // few chunks they are in, and the new rows form a segment of their own.
 // Segments are merged as they grow (each into one at least twice its
 // size, up to 16M rows), which drops dead rows; so every row is copied
@@ -199,8 +199,13 @@ func (t *table) apply(cs []Conversation, deletes []string, replace bool) (*table
 		if len(cs) == 0 {
 			return nil
 		}
-		return t.encode(d, cs, b)
+		var seg *colstore.Segment
+		seg, err = t.encode(d, cs, b)
+		return seg
 	})
+	if err != nil {
+		return nil, err
+	}
 	return newTable(t.schema, cols), nil
 }
 
@@ -246,10 +251,14 @@ func lastOfEachID(cs []Conversation) []Conversation {
 type batch struct {
 	// keys are the IDs hashed for the segment's index, when all are valid
 	// and there are enough of them to be worth it (and not replace).
-	keys    colstore.IDKeys
-	created []int64 // CreatedAt in Unix nanoseconds, in batch order
-	sorted  bool    // the batch is in creation order, ties in ID order
-	idBytes int     // the IDs' total length
+	keys colstore.IDKeys
+	// numbered is set instead of keys when the IDs look numbered (see
+	// colstore.Segment.IndexNumbered), into an empty table: they are
+	// hashed only if the segment turns out otherwise.
+	numbered bool
+	created  []int64 // CreatedAt in Unix nanoseconds, in batch order
+	sorted   bool    // the batch is in creation order, ties in ID order
+	idBytes  int     // the IDs' total length
 }
 
 // check validates a batch: each conversation against the schema, and its
@@ -258,6 +267,10 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 	valid := make([]bool, len(cs))
 	b := batch{created: make([]int64, len(cs))}
 	hash := !replace && len(cs) >= 4096
+	// IDs numbered in order need no hashing: the first and last tell
+	// whether to expect them, the segment built from them whether they
+	// were (encode).
+	numbered := hash && t.cols.Len() == 0 && colstore.MaybeRising(cs[0].ID, cs[len(cs)-1].ID)
 	// Conversations are validated in parallel, in runs of rows whose
 	// errors are then joined in row order.
 	const run = 16 << 10
@@ -289,7 +302,7 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 			runSorted[k], runBytes[k] = sorted, bytes
 		}
 	}
-	if hash {
+	if hash && !numbered {
 		// The IDs are hashed and sorted by hash alongside the runs: the
 		// sort is a serial pass over the batch, which would otherwise
 		// leave a core idle.
@@ -315,6 +328,10 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 	}
 	if replace {
 		return b, joinValidation(errs)
+	}
+	if numbered && len(errs) == 0 {
+		b.numbered = true
+		return b, nil
 	}
 	id := func(i int) string { return cs[i].ID }
 	if len(errs) > 0 || !hash {
@@ -343,17 +360,27 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 	// serve the duplicates within the batch, those of rows already in the
 	// table (through each segment's index of ID hashes) and the new
 	// segment's index.
-	if b.keys.Repeated(id) {
-		for i, f := range b.keys.FirstOfEach(id) {
-			if int(f) != i {
-				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
-			}
-		}
-	}
+	errs = repeatedIDs(cs, b.keys)
 	for _, i := range t.cols.PresentKeys(b.keys, id) {
 		errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
 	}
 	return b, joinValidation(errs)
+}
+
+// repeatedIDs is an error for each conversation of cs whose ID, hashed
+// in keys, an earlier one has.
+func repeatedIDs(cs []Conversation, keys colstore.IDKeys) []error {
+	id := func(i int) string { return cs[i].ID }
+	if !keys.Repeated(id) {
+		return nil
+	}
+	var errs []error
+	for i, f := range keys.FirstOfEach(id) {
+		if int(f) != i {
+			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
+		}
+	}
+	return errs
 }
 
 // batchOf reads what check learns of a batch, but the keys, from cs.
@@ -401,7 +428,7 @@ func errIndex(err error) int {
 
 // encode turns cs into a segment sorted by creation time, with the
 // dictionaries locked for it; b is what check learnt of cs.
-func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.Segment {
+func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore.Segment, error) {
 	n := len(cs)
 	if len(b.created) != n {
 		// Upserts of one ID were folded into the last since check.
@@ -432,7 +459,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.
 	// Unless check hashed the IDs, the index hashes them from the segment.
 	var encs []columnEncoder
 	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
-	if b.keys.Len() != n {
+	if b.keys.Len() != n && !b.numbered {
 		encodeFields(cs, order, 0, []fieldEncoder{idField})
 		seg.IDs = ids
 	} else {
@@ -486,6 +513,8 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.
 	jobs = append(jobs, func() {
 		seg.SealColumn(s.index["CreatedAt"])
 		switch {
+		case b.numbered:
+			// Once the IDs are in: below.
 		case b.keys.Len() != n:
 			seg.IndexIDs(d.Seed())
 		case b.sorted:
@@ -495,8 +524,20 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) *colstore.
 		}
 	})
 	colstore.Parallel(jobs)
+	if b.numbered && !seg.IndexNumbered() {
+		// Not numbered in order after all: the IDs are hashed as check
+		// would have, for repeats (the table was empty) and the index.
+		keys := t.cols.HashIDs(n, func(i int) string { return cs[i].ID }, nil)
+		if errs := repeatedIDs(cs, keys); len(errs) > 0 {
+			return nil, joinValidation(errs)
+		}
+		if b.sorted {
+			order = nil
+		}
+		seg.IndexIDKeys(keys, order)
+	}
 	seg.Seal()
-	return seg
+	return seg, nil
 }
 
 // encodeBlock is how many rows a worker encodes in turn into each of its

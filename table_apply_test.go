@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -290,4 +291,102 @@ func TestLargeBatchIDs(t *testing.T) {
 	// And a large batch that repeats them all is refused for each.
 	_, err = grown.Append(batch)
 	require.ErrorContains(t, err, "and 8980 more invalid conversations")
+}
+
+// A new table whose IDs are numbered in creation order finds them by
+// number, with no index; IDs that only look numbered (the first below the
+// last) are hashed after all, and named as any batch's when repeated.
+func TestNumberedIDs(t *testing.T) {
+	schema := conformance.Schema()
+	cs := conformance.Generate(6000, 31)
+	slices.SortStableFunc(cs, func(a, b convreport.Conversation) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("n-%05d", i)
+	}
+	byID := map[string]convreport.Conversation{}
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	tab, err := convreport.NewTable(schema, cs)
+	require.NoError(t, err)
+	require.Equal(t, 1, convreport.TableNumbered(tab), "rising IDs in creation order are found by number")
+	n := 0
+	for c := range tab.All() {
+		require.Equal(t, normal(byID[c.ID]), c)
+		n++
+	}
+	require.Equal(t, len(cs), n)
+	for i := 0; i < len(cs); i += 97 {
+		_, err := tab.Append(cs[i : i+1])
+		require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, cs[i].ID))
+	}
+	// The same numbers written otherwise, or past the last, are new IDs.
+	other := []convreport.Conversation{cs[5], cs[6], cs[7]}
+	other[0].ID, other[1].ID, other[2].ID = "n-5", "n-000006", "n-06000"
+	grown, err := tab.Append(other)
+	require.NoError(t, err)
+	require.Equal(t, len(cs)+3, grown.Len())
+	// Upserts replace by ID, deletes remove.
+	changed := cs[100]
+	changed.Subject = "changed"
+	next, err := tab.Apply([]convreport.Conversation{changed}, []string{cs[200].ID})
+	require.NoError(t, err)
+	require.Equal(t, len(cs)-1, next.Len())
+	for c := range next.All() {
+		require.NotEqual(t, cs[200].ID, c.ID)
+		if c.ID == changed.ID {
+			require.Equal(t, "changed", c.Subject)
+		}
+	}
+
+	// Looking numbered, shuffled, with repeats: hashed, and each repeat
+	// named by the batch position of the first with its ID, as a reference
+	// loop finds them.
+	rng := rand.New(rand.NewPCG(31, 32))
+	bad := slices.Clone(cs)
+	rng.Shuffle(len(bad), func(i, j int) { bad[i], bad[j] = bad[j], bad[i] })
+	bad[3000].ID = bad[10].ID
+	bad[4000].ID = bad[10].ID
+	bad[5000].ID = bad[20].ID
+	if bad[0].ID > bad[len(bad)-1].ID {
+		bad[0], bad[len(bad)-1] = bad[len(bad)-1], bad[0]
+	}
+	first := map[string]int{}
+	var want []string
+	for i, c := range bad {
+		if f, ok := first[c.ID]; ok {
+			want = append(want, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #%d`, c.ID, f))
+			continue
+		}
+		first[c.ID] = i
+	}
+	require.Len(t, want, 3)
+	_, err = convreport.NewTable(schema, bad)
+	require.EqualError(t, err, strings.Join(want, "\n"))
+
+	// Shuffled, the rows are still numbered in creation order: found by
+	// number.
+	shuffled := slices.Clone(cs)
+	rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	if shuffled[0].ID > shuffled[len(shuffled)-1].ID {
+		shuffled[0], shuffled[len(shuffled)-1] = shuffled[len(shuffled)-1], shuffled[0]
+	}
+	tab, err = convreport.NewTable(schema, shuffled)
+	require.NoError(t, err)
+	require.Equal(t, 1, convreport.TableNumbered(tab))
+	// Numbered at random, not in creation order: hashed, every ID found.
+	random := slices.Clone(cs)
+	for i, k := range rng.Perm(len(random)) {
+		random[i].ID = fmt.Sprintf("n-%05d", k)
+	}
+	if random[0].ID > random[len(random)-1].ID {
+		random[0].ID, random[len(random)-1].ID = random[len(random)-1].ID, random[0].ID
+	}
+	tab, err = convreport.NewTable(schema, random)
+	require.NoError(t, err)
+	require.Equal(t, 0, convreport.TableNumbered(tab))
+	for i := 0; i < len(random); i += 97 {
+		_, err := tab.Append(random[i : i+1])
+		require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, random[i].ID))
+	}
 }

@@ -101,6 +101,10 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 			c.CreatedAt, c.FirstAssignedAt, c.FirstResponseAt, c.ClosedAt, c.Status = p.CreatedAt, p.FirstAssignedAt, p.FirstResponseAt, p.ClosedAt, p.Status
 		}
 	}
+	numberedThenNot := sample.Generate(sample.Config{Seed: 5, N: 20_000})
+	for i := 10_000; i < len(numberedThenNot); i++ {
+		numberedThenNot[i].ID += "z"
+	}
 	shuffled := sample.Generate(sample.Config{Seed: 4, N: 20_000})
 	rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	schema := testSchema(t)
@@ -116,8 +120,11 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 		// Batches decode into the slices of the one before, which the
 		// table must not have kept (durations are stored as they come).
 		"custom, in order, several batches": {inCreationOrder(randomConversations(12_000, 9)), schema},
-		"one conversation":                  {random[:1], nil},
-		"no conversation":                   {nil, nil},
+		// Batches numbered in order (found by number, no hashes), then
+		// batches of IDs that are not numbers.
+		"numbered, then not": {numberedThenNot, nil},
+		"one conversation":   {random[:1], nil},
+		"no conversation":    {nil, nil},
 	} {
 		// Chunks of two row groups (a batch's dictionaries grow from one
 		// to the next, and its columns are reused with the last chunk's
@@ -205,6 +212,10 @@ func TestLoadFallsBackToTheRowErrors(t *testing.T) {
 	old, oldBatch := rowsPerGroup, batchRows
 	rowsPerGroup, batchRows = 2, 2
 	cases["ID repeated across batches"] = write(nil, []convreport.Conversation{ok("c1"), ok("c2"), ok("c3"), ok("c4"), ok("c1"), ok("c5")})
+	// A numbered batch has no hashes to merge: a later batch hashed
+	// finds its repeat in it all the same, as in one hashed before it.
+	cases["ID of a numbered batch repeated in a hashed one"] = write(nil, []convreport.Conversation{ok("c1"), ok("c2"), ok("c1"), ok("x")})
+	cases["ID of a hashed batch repeated after a numbered one"] = write(nil, []convreport.Conversation{ok("a"), ok("b"), ok("c1"), ok("c2"), ok("b"), ok("c3")})
 	// Row groups of two rows, one batch of three chunks of a group each:
 	// the invalid row is in the second chunk.
 	oldChunk := chunkRows

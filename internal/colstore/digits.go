@@ -3,6 +3,7 @@ package colstore
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -172,6 +173,37 @@ func (f *digits) at(r int) uint64 {
 		return f.w64[r]
 	}
 	return uint64(f.w32[r])
+}
+
+// rising reports whether the values are numbers that rise strictly
+// from each to the next, "" in none.
+func (f *digits) rising() bool {
+	if f.w64 != nil {
+		return risingFrom(f.w64)
+	}
+	return risingFrom(f.w32)
+}
+
+func risingFrom[T uint32 | uint64](vs []T) bool {
+	prev := T(0) // below every number plus one: "" (0) fails
+	for _, v := range vs {
+		if v <= prev {
+			return false
+		}
+		prev = v
+	}
+	return true
+}
+
+// search returns the position of number-plus-one v in a rising list.
+func (f *digits) search(v uint64) (int, bool) {
+	if f.w64 != nil {
+		return slices.BinarySearch(f.w64, v)
+	}
+	if v > math.MaxUint32 {
+		return 0, false
+	}
+	return slices.BinarySearch(f.w32, uint32(v))
 }
 
 // has reports whether value r is s.

@@ -124,6 +124,33 @@ func StrsOf(buf []byte, ends []uint32) Strs {
 	return c
 }
 
+// Rising reports whether the values are kept as numbers (see digits),
+// each greater than the one before: no two are alike.
+func (c *Strs) Rising() bool { return !c.inBuf && c.num.set && c.num.rising() }
+
+// MaybeRising reports whether first and last, the first and last of a
+// list of IDs, are one prefix followed by digits, and last the greater
+// number: the list may be Rising, which is then worth finding out.
+func MaybeRising(first, last string) bool {
+	var f digits
+	if !f.add(first) || !f.add(last) || f.len() != 2 {
+		return false
+	}
+	return f.at(0) != 0 && f.at(1) > f.at(0)
+}
+
+// Apart reports whether no value of c, whose values are Rising, can be a
+// value of d, also Rising: their prefixes differ, or their numbers do not
+// overlap. A string is its prefix and digits one way only, so equal values
+// have equal prefixes and numbers.
+func (c *Strs) Apart(d *Strs) bool {
+	if c.num.pre != d.num.pre {
+		return true
+	}
+	n, m := c.num.len(), d.num.len()
+	return n == 0 || m == 0 || c.num.at(0) > d.num.at(m-1) || d.num.at(0) > c.num.at(n-1)
+}
+
 func (c *Strs) compact() bool { return c.end32 == nil && c.end64 == nil }
 
 // Equal reports whether value r is s.

@@ -18,8 +18,11 @@ type Segment struct {
 	Created []int64
 	// Cols are the columns by index; a derived column has no storage.
 	Cols []Column
-	// ids finds a row by its ID.
+	// ids finds a row by its ID, unless numbered.
 	ids idIndex
+	// numbered is set when the IDs are numbers (see digits) that rise
+	// from row to row: a row is then found by its number, with no index.
+	numbered bool
 }
 
 // Column is one column of a segment: Codes for dictionary columns, Ints
@@ -338,6 +341,42 @@ func (s *Segment) IndexIDs(seed maphash.Seed) {
 		hs[r] = uint32(s.IDs.Hash(seed, r) >> 32) // idHash of the ID
 	}
 	s.ids = newIDIndex(hs)
+}
+
+// IndexNumbered makes the segment find its rows by the numbers of their
+// IDs, when the IDs are numbers that rise from row to row ([Strs.Rising]),
+// and reports whether they are. Helpdesks number conversations as they
+// open them, so an export in creation order usually has such IDs: the
+// segment then needs no index (5 bytes a row), and its rows no hashing
+// and sorting to build one.
+func (s *Segment) IndexNumbered() bool {
+	if s.IDs.Len() != s.N || !s.IDs.Rising() {
+		return false
+	}
+	s.numbered, s.ids = true, idIndex{}
+	return true
+}
+
+// Numbered reports whether the segment finds its rows by the numbers of
+// their IDs (IndexNumbered).
+func (s *Segment) Numbered() bool { return s.numbered }
+
+// rowOf returns the row whose ID is id (h is its idHash), dead or live:
+// a segment holds an ID at most once.
+func (s *Segment) rowOf(id string, h uint32) (int, bool) {
+	if s.numbered {
+		v, ok := s.IDs.num.parse(id)
+		if !ok || v == 0 {
+			return 0, false
+		}
+		return s.IDs.num.search(v)
+	}
+	for r := range s.ids.rows(h) {
+		if s.IDs.Equal(r, id) {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // idHash is the key of an ID in a segment's index.

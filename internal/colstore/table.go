@@ -835,10 +835,8 @@ func (t *Table) Stored() int {
 func (t *Table) Find(id string) (si, r int, ok bool) {
 	h := idHash(t.dicts.seed, id)
 	for si, seg := range t.segs {
-		for r := range seg.ids.rows(h) {
-			if seg.IDs.Equal(r, id) && !t.IsDead(si, r) {
-				return si, r, true
-			}
+		if r, ok := seg.rowOf(id, h); ok && !t.IsDead(si, r) {
+			return si, r, true
 		}
 	}
 	return 0, 0, false
@@ -947,13 +945,10 @@ func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
 			found = append(found, nil)
 			jobs = append(jobs, func() {
 				for j := part[0]; j < part[1]; j++ {
-					for r := range seg.ids.rows(sorted[j]) {
-						// The ID is read only for a row whose hash bits
-						// agree: reading each would be a cache miss.
-						if seg.IDs.Equal(r, id(int(order[j]))) && !t.IsDead(si, r) {
-							found[k] = append(found[k], int(order[j]))
-							break
-						}
+					// A hashed segment reads the ID only for a row whose
+					// hash bits agree: reading each would be a cache miss.
+					if r, ok := seg.rowOf(id(int(order[j])), sorted[j]); ok && !t.IsDead(si, r) {
+						found[k] = append(found[k], int(order[j]))
 					}
 				}
 			})
@@ -961,6 +956,19 @@ func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
 	}
 	Parallel(jobs)
 	return positions(found)
+}
+
+// ApartFrom reports whether no live row of t can have an ID of ids, whose
+// values are Rising, by their numbers alone: every segment is numbered
+// and [Strs.Apart] from ids. A batch so apart needs no ID hashed to know
+// that its IDs are new.
+func (t *Table) ApartFrom(ids *Strs) bool {
+	for _, seg := range t.segs {
+		if !seg.numbered || !seg.IDs.Apart(ids) {
+			return false
+		}
+	}
+	return true
 }
 
 // Hashes returns the batch's hashes, in ascending order.
@@ -1086,7 +1094,11 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		out.Created[i] = s.Created[rf.r]
 	}
 	out.IDs = ids
-	jobs := []func(){func() { out.IndexIDs(t.dicts.seed) }}
+	jobs := []func(){func() {
+		if !out.IndexNumbered() {
+			out.IndexIDs(t.dicts.seed)
+		}
+	}}
 	for c, k := range t.kinds {
 		if c == t.createdCol || k == Derived {
 			continue

@@ -9,8 +9,17 @@ import (
 )
 
 // idSegment returns a build function for a segment of the given IDs, in
-// creation order from created on.
+// creation order from created on, found through their hashes.
 func idSegment(ids []string, created int64) func(*Dicts) *Segment {
+	return segmentOf(ids, created, false)
+}
+
+// numberedSegment is idSegment for rising numbered IDs, found by number.
+func numberedSegment(ids []string, created int64) func(*Dicts) *Segment {
+	return segmentOf(ids, created, true)
+}
+
+func segmentOf(ids []string, created int64, numbered bool) func(*Dicts) *Segment {
 	return func(d *Dicts) *Segment {
 		n := len(ids)
 		seg := NewSegment(n, 1)
@@ -23,7 +32,11 @@ func idSegment(ids []string, created int64) func(*Dicts) *Segment {
 		seg.Cols[0].Ints = seg.Created
 		seg.IDs = b
 		seg.Seal()
-		seg.IndexIDs(d.Seed())
+		if !numbered {
+			seg.IndexIDs(d.Seed())
+		} else if !seg.IndexNumbered() {
+			panic("the IDs do not rise")
+		}
 		return seg
 	}
 }
@@ -33,6 +46,14 @@ func idSegment(ids []string, created int64) func(*Dicts) *Segment {
 // the hashes of the batches that made them; a reference set says which
 // those are.
 func TestPresentMatchesReference(t *testing.T) {
+	for _, numbered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("numbered %v", numbered), func(t *testing.T) { presentMatchesReference(t, numbered) })
+	}
+}
+
+// presentMatchesReference is TestPresentMatchesReference, its batches
+// found by the hashes of their IDs or by their numbers.
+func presentMatchesReference(t *testing.T, numbered bool) {
 	defer func(m int) { mergedRows = m }(mergedRows)
 	mergedRows = 30_000 // several segments, as a large load leaves
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -56,7 +77,7 @@ func TestPresentMatchesReference(t *testing.T) {
 			}
 		}
 		earlier = append(earlier, tab.HashIDs(n, func(i int) string { return ids[i] }, nil).Hashes())
-		tab = tab.Change(kill, idSegment(ids, int64(next)))
+		tab = tab.Change(kill, segmentOf(ids, int64(next), numbered))
 		next += n
 	}
 	require.Greater(t, len(tab.Segments()), 1, "the test needs several segments")
