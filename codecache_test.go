@@ -17,12 +17,12 @@ import (
 func TestCodeCacheCodesAsTheDictionaryDoes(t *testing.T) {
 	base := "support-inbox-of-the-night-team"
 	var pool []string
-	for i := range 200 {
+	for i := range 2 << codeCacheBits {
 		pool = append(pool, fmt.Sprintf("team-%d", i)) // shared: more than the cache's slots
 	}
 	pool = append(pool, base[:5], base[:7], base, "", strings.Clone(base[:7]))
 	rng := rand.New(rand.NewPCG(1, 2))
-	vals := make([]string, 20_000)
+	vals := make([]string, 50_000)
 	for i := range vals {
 		v := pool[rng.IntN(len(pool))]
 		if rng.IntN(10) == 0 {

@@ -202,12 +202,18 @@ func (c *Conversation) valid() bool {
 	default:
 		return false
 	}
-	return laterIn(c.FirstAssignedAt, created) && laterIn(c.FirstResponseAt, created) && laterIn(c.ClosedAt, created)
+	cs := created.Unix()
+	return laterIn(c.FirstAssignedAt, created, cs) && laterIn(c.FirstResponseAt, created, cs) && laterIn(c.ClosedAt, created, cs)
 }
 
 // laterIn reports whether t is unknown, or in range and not before
-// created.
-func laterIn(t, created time.Time) bool {
+// created, whose Unix second is cs (created is in range). A time seconds
+// after created and before the range's end, as nearly every one is, is
+// decided by its second alone.
+func laterIn(t, created time.Time, cs int64) bool {
+	if s := t.Unix(); s > cs && civil.BeforeEnd(s) {
+		return true
+	}
 	return t.IsZero() || civil.InRange(t) && !t.Before(created)
 }
 

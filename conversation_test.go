@@ -144,6 +144,11 @@ func TestValidFastIsTheRules(t *testing.T) {
 		civil.MaxTime, civil.MaxTime.Add(time.Nanosecond), civil.MaxTime.Add(-time.Nanosecond),
 		civil.MinTime.Add(-time.Second), civil.MaxTime.Add(time.Second),
 		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC),
+		// A second apart, and within one second, of base and of the ends:
+		// the fast path decides by the second alone where it can.
+		base.Add(time.Second), base.Add(-time.Second), base.Add(time.Second - time.Nanosecond),
+		civil.MaxTime.Add(-time.Second + time.Nanosecond), civil.MaxTime.Truncate(time.Second),
+		civil.MinTime.Add(time.Second), civil.MinTime.Truncate(time.Second).Add(time.Second),
 	}
 	pick := func() time.Time { return times[r.IntN(len(times))] }
 	channels := []convreport.Channel{"", convreport.Chat, convreport.Email, convreport.Form, convreport.Messenger,

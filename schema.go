@@ -348,6 +348,11 @@ func (k Kind) zero() any { return filter.Kind(k).Zero() }
 // checkCustom verifies the custom properties of c against the schema: each
 // key declared, each value of its kind.
 func (s *Schema) checkCustom(c *Conversation) error {
+	if len(c.Properties) == 0 {
+		// Ranging over no map still starts an iterator: a load of
+		// conversations without custom properties asks this of each.
+		return nil
+	}
 	for k, v := range c.Properties {
 		p, ok := s.Lookup(k)
 		if !ok || !p.Custom {

@@ -30,6 +30,10 @@ func InRange(t time.Time) bool {
 	return !t.Before(MinTime) && !t.After(MaxTime)
 }
 
+// BeforeEnd reports whether Unix second s comes before MaxTime's: a time
+// in that second or later may be past MaxTime.
+func BeforeEnd(s int64) bool { return s < maxSec }
+
 // RangeReason says why a time outside [MinTime, MaxTime] is refused,
 // quoting it as written: the one message every reader and writer gives.
 func RangeReason(t string) string {
