@@ -158,14 +158,14 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	// IDs numbered in creation order, apart from the table's, are new
 	// and distinct by their numbers alone: no hashing, and the segment
 	// needs no index (see colstore.Segment.IndexNumbered).
-	var numbered *colstore.Strs
+	var kept *colstore.Strs // the IDs as the segment keeps them, made once
+	numbered := false
 	if inOrder && ids.Ends != nil {
-		if strs := colstore.StrsOf(ids.Bytes, ids.Ends); strs.Rising() && t.cols.ApartFrom(&strs) {
-			numbered = &strs
-		}
+		strs := colstore.StrsOf(ids.Bytes, ids.Ends)
+		kept, numbered = &strs, strs.Rising() && t.cols.ApartFrom(&strs)
 	}
 	var keys colstore.IDKeys
-	if numbered == nil {
+	if !numbered {
 		keys = t.cols.HashIDs(n, ids.At, sc)
 		if keys.Repeated(ids.At) {
 			return nil, tables.ErrNotClean
@@ -204,7 +204,7 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 			d.Last()
 		}
 		var seg *colstore.Segment
-		seg, err = buildSegment(s, d, b, keys, numbered, order, rank)
+		seg, err = buildSegment(s, d, b, keys, kept, numbered, order, rank)
 		return seg
 	})
 	if err != nil {
@@ -235,8 +235,9 @@ type loadedIDs struct {
 // lists the input rows in it and rank is its inverse (both nil when the
 // input is in order). Each chunk is checked row by row and stored column
 // by column, the columns in parallel; the ID index is built beside them,
-// from keys, unless numbered holds the IDs, numbered in order.
-func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.IDKeys, numbered *colstore.Strs, order, rank []int32) (*colstore.Segment, error) {
+// from keys, unless the IDs are numbered in order. kept, when not nil, is
+// the batch's IDs as the segment keeps them (the batch is in order).
+func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.IDKeys, kept *colstore.Strs, numbered bool, order, rank []int32) (*colstore.Segment, error) {
 	n := b.N
 	ids, created := b.IDs, b.Created
 	seg := colstore.NewSegment(n, len(s.props))
@@ -245,8 +246,8 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 		seg.Created = make([]int64, n)
 	}
 	switch {
-	case numbered != nil:
-		seg.IDs = *numbered
+	case kept != nil:
+		seg.IDs = *kept
 	case order == nil && ids.Ends != nil:
 		seg.IDs = colstore.StrsOf(ids.Bytes, ids.Ends) // in order: kept as read
 	default:
@@ -269,10 +270,10 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 	indexed := make(chan struct{})
 	go func() {
 		defer close(indexed)
-		if numbered == nil {
-			seg.IndexIDKeys(keys, order)
+		if numbered {
+			seg.IndexNumbered() // true: its IDs are kept's, rising
 		} else {
-			seg.IndexNumbered() // true: its IDs are numbered's
+			seg.IndexIDKeys(keys, order)
 		}
 	}()
 	defer func() { <-indexed }()

@@ -166,8 +166,9 @@ func (t *table) Change(upserts []Conversation, deletes []string, replace bool) (
 // nothing changes.
 //
 // The cost is about that of the batch: each ID is found through the
-// segments' indexes (hashes, or the IDs' numbers), replaced rows are marked dead in a copy of the
-// few chunks they are in, and the new rows form a segment of their own.
+// segments' indexes (hashes, or the IDs' numbers), replaced rows are
+// marked dead in a copy of the few chunks they are in, and the new rows
+// form a segment of their own.
 // Segments are merged as they grow (each into one at least twice its
 // size, up to 16M rows), which drops dead rows; so every row is copied
 // O(log n) times over its life, and a segment more than half dead is
