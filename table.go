@@ -457,7 +457,8 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		}
 	}
 	ids := colstore.NewStrs(n, b.idBytes)
-	// Unless check hashed the IDs, the index hashes them from the segment.
+	// Unless check hashed the IDs, the index hashes them from the segment
+	// (and those that look numbered are hashed only if they do not rise).
 	var encs []columnEncoder
 	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
 	if b.keys.Len() != n && !b.numbered {

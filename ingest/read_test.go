@@ -162,16 +162,7 @@ func TestProgress(t *testing.T) {
 	for _, format := range []Format{JSONL, CSV} {
 		t.Run(string(format), func(t *testing.T) {
 			rows := generate(3000)
-			var buf bytes.Buffer
-			var err error
-			if format == JSONL {
-				err = WriteJSONL(&buf, slices.Values(rows))
-			} else {
-				err = WriteCSV(&buf, benchSchema, slices.Values(rows))
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			buf := bytes.NewBuffer(written(t, format, benchSchema, rows))
 			buf.WriteString("\n\n") // trailing blank lines count as read
 			type call struct {
 				bytes int64

@@ -2,6 +2,7 @@ package colstore
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -61,7 +62,7 @@ func TestNumberedSegmentFindsByNumber(t *testing.T) {
 			require.Equal(t, r, got, id)
 		}
 		for _, id := range []string{"c-0000015", "c-15", "c-010", "c-00000010", "x-0000010", "x-10", "c-", "c", "", "10", "c-0000010 ", "4294967297", "16", "0017"} {
-			if slicesContains(ids, id) {
+			if slices.Contains(ids, id) {
 				continue
 			}
 			_, ok := seg.rowOf(id, 0)
@@ -73,15 +74,6 @@ func TestNumberedSegmentFindsByNumber(t *testing.T) {
 	seg.IDs = strsOf("c-2", "c-1")
 	require.False(t, seg.IndexNumbered())
 	require.False(t, seg.numbered)
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Apart says two rising lists share no ID only when their prefixes differ
