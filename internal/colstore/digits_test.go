@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -186,5 +187,42 @@ func BenchmarkStrsAdd(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestFitIsParseUint holds fit to a reference written with strconv: the
+// number plus one of the digits after the prefix, for values of every
+// length up to maxDigits digits and past it, with a non-digit at each
+// place, under prefixes of several lengths.
+func TestFitIsParseUint(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, pre := range []string{"", "x", "c-", "contact-", "conversation-"} {
+		f := digits{set: true, width: 7}
+		f.setPrefix(pre)
+		for range 20000 {
+			n := r.IntN(maxDigits + 3)
+			b := []byte(pre)
+			for range n {
+				b = append(b, byte('0'+r.IntN(10)))
+			}
+			if n > 0 && r.IntN(4) == 0 {
+				// Not a digit: a letter, or a byte just outside '0'…'9'.
+				b[len(pre)+r.IntN(n)] = "a/:x\x00\xff"[r.IntN(6)]
+			}
+			if r.IntN(20) == 0 && len(b) > 0 {
+				b[r.IntN(len(b))] ^= 1 // the prefix, maybe, spoiled
+			}
+			s := string(b)
+			v, fixed, canon, ok := f.fit(s)
+			ds, isPre := strings.CutPrefix(s, pre)
+			want, err := strconv.ParseUint(ds, 10, 64)
+			wantOK := isPre && err == nil && len(ds) >= 1 && len(ds) <= maxDigits && !strings.ContainsAny(ds, "+-_")
+			require.Equal(t, wantOK, ok, "%q under %q", s, pre)
+			if ok {
+				require.Equal(t, want+1, v, "%q", s)
+				require.Equal(t, len(ds) == 7, fixed, "%q", s)
+				require.Equal(t, len(ds) == 1 || ds[0] != '0', canon, "%q", s)
+			}
+		}
 	}
 }
