@@ -132,8 +132,9 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 		if n > 1<<31-1 {
 			return nil, tables.ErrNotClean
 		}
-		// The batch's first chunk decodes while its IDs and creation
-		// times do, and each later one while the one before is stored.
+		// The batch's first chunks decode while its IDs and creation
+		// times do and are checked, and each later one while the one
+		// before is stored.
 		chunks.start(rgs[start:end])
 		keys := newColumns(keyCols, int(n))
 		err := decode(ctx, opt, keyCols, newLoaders(len(keyCols)), 0, rgs[start:end], keys)
@@ -212,9 +213,12 @@ func newColumns(cols []column, n int) *tables.Columns {
 	return in
 }
 
-// chunkDecoder decodes the chunks of a batch, one ahead of the one its
-// caller stores: into two sets of columns in turn, whose memory is reused
-// from chunk to chunk. It has a loader a column, whose dictionary of a
+// chunkDecoder decodes the chunks of a batch on a goroutine of its own,
+// ahead of the caller that stores them: into two sets of columns in
+// turn, whose memory is reused from chunk to chunk. A chunk decodes into
+// a set as soon as the set is free, so the batch's first two decode at
+// once, while its IDs are checked, and each later one while the one
+// before is stored. It has a loader a column, whose dictionary of a
 // dictionary-coded column grows over the chunks of a batch.
 type chunkDecoder struct {
 	ctx     context.Context
@@ -222,66 +226,76 @@ type chunkDecoder struct {
 	cols    []column
 	loaders []*columnLoader
 	bufs    [2]*tables.Columns
-	side    int                // the set of columns the next chunk decodes into
-	rest    []parquet.RowGroup // the batch's row groups not yet decoded
-	pending chan decoded       // the chunk decoding, nil when none is
+	free    chan int     // the sets no chunk is in
+	out     chan decoded // the chunks decoded, in order
+	held    int          // the set of the chunk the caller stores, -1 when none
+	quit    chan struct{}
+	ended   chan struct{} // closed when the goroutine returns
 }
 
-// decoded is a chunk decoded, or why it was not.
+// decoded is a chunk decoded into set side, or why it was not.
 type decoded struct {
-	in  *tables.Columns
-	err error
+	in   *tables.Columns
+	side int
+	err  error
 }
 
-// start starts a batch of the row groups rgs, decoding its first chunk;
-// its dictionaries start empty.
+// start starts decoding a batch of the row groups rgs; its dictionaries
+// start empty.
 func (c *chunkDecoder) start(rgs []parquet.RowGroup) {
 	c.loaders = newLoaders(len(c.cols))
-	c.rest = rgs
-	c.prefetch()
-}
-
-// prefetch starts decoding the next chunk of the batch, if any is left.
-func (c *chunkDecoder) prefetch() {
-	c.pending = nil
-	if len(c.rest) == 0 {
-		return
-	}
-	to := groupsUpTo(c.rest, 0, chunkRows)
-	rgs := c.rest[:to]
-	c.rest = c.rest[to:]
-	side := c.side
-	c.side ^= 1
-	in := c.columns(side, int(rowsOf(rgs)))
-	done := make(chan decoded, 1)
-	c.pending = done
+	c.free = make(chan int, 2)
+	c.free <- 0
+	c.free <- 1
+	// At most two chunks are decoded and not yet taken, one a set: the
+	// sends below never wait.
+	c.out = make(chan decoded, 2)
+	c.held = -1
+	c.quit, c.ended = make(chan struct{}), make(chan struct{})
 	go func() {
-		err := decode(c.ctx, c.opt, c.cols, c.loaders, side, rgs, in)
-		done <- decoded{in, err}
+		defer close(c.ended)
+		defer close(c.out)
+		for len(rgs) > 0 {
+			var side int
+			select {
+			case side = <-c.free:
+			case <-c.quit:
+				return
+			}
+			to := groupsUpTo(rgs, 0, chunkRows)
+			in := c.columns(side, int(rowsOf(rgs[:to])))
+			err := decode(c.ctx, c.opt, c.cols, c.loaders, side, rgs[:to], in)
+			c.out <- decoded{in, side, err}
+			if err != nil {
+				return
+			}
+			rgs = rgs[to:]
+		}
 	}()
 }
 
-// next is the batch's Next: the chunk decoded last, once it is, while the
-// one after it decodes.
+// next is the batch's Next: the next chunk, once it is decoded. The
+// chunk returned before is stored by then, and its set free for another.
 func (c *chunkDecoder) next() (*tables.Columns, error) {
-	if c.pending == nil {
+	if c.held >= 0 {
+		c.free <- c.held
+		c.held = -1
+	}
+	d, ok := <-c.out
+	if !ok {
 		return nil, nil
 	}
-	d := <-c.pending
 	if d.err != nil {
-		c.pending = nil
 		return nil, d.err
 	}
-	c.prefetch()
+	c.held = d.side
 	return d.in, nil
 }
 
-// stop waits for the chunk decoding, if one is: the batch ended early.
+// stop ends the batch's decoding, early or not, and waits for it.
 func (c *chunkDecoder) stop() {
-	if c.pending != nil {
-		<-c.pending
-		c.pending = nil
-	}
+	close(c.quit)
+	<-c.ended
 }
 
 // columns returns set side of the chunk columns resized to n rows: the
