@@ -254,8 +254,9 @@ type batch struct {
 	// and there are enough of them to be worth it (and not replace).
 	keys colstore.IDKeys
 	// numbered is set instead of keys when the IDs look numbered (see
-	// colstore.Segment.IndexNumbered), into an empty table: they are
-	// hashed only if the segment turns out otherwise.
+	// colstore.Segment.IndexNumbered) into an empty table, or are shown
+	// new and distinct by their numbers (colstore.Table.RisingApart): they
+	// are hashed only if the segment turns out otherwise.
 	numbered bool
 	created  []int64 // CreatedAt in Unix nanoseconds, in batch order
 	sorted   bool    // the batch is in creation order, ties in ID order
@@ -268,10 +269,13 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 	valid := make([]bool, len(cs))
 	b := batch{created: make([]int64, len(cs))}
 	hash := !replace && len(cs) >= 4096
-	// IDs numbered in order need no hashing: the first and last tell
-	// whether to expect them, the segment built from them whether they
-	// were (encode).
-	numbered := hash && t.cols.Len() == 0 && colstore.MaybeRising(cs[0].ID, cs[len(cs)-1].ID)
+	// IDs numbered in order need no hashing. Into an empty table, the
+	// first and last tell whether to expect them, the segment built from
+	// them whether they were (encode). Into a table of numbered segments,
+	// a pass over the IDs tells that they are new and distinct before
+	// anything is encoded, so that a batch refused leaves nothing behind.
+	numbered := hash && colstore.MaybeRising(cs[0].ID, cs[len(cs)-1].ID) &&
+		(t.cols.Len() == 0 || t.cols.RisingApart(len(cs), func(i int) string { return cs[i].ID }))
 	// Conversations are validated in parallel, in runs of rows whose
 	// errors are then joined in row order.
 	const run = 16 << 10
@@ -527,8 +531,10 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	})
 	colstore.Parallel(jobs)
 	if b.numbered && !seg.IndexNumbered() {
-		// Not numbered in order after all: the IDs are hashed as check
-		// would have, for repeats (the table was empty) and the index.
+		// Not numbered in order after all (or rising in the batch's
+		// order, not the segment's): the IDs are hashed as check would
+		// have, for repeats (the table was empty, or they have none) and
+		// the index.
 		keys := t.cols.HashIDs(n, func(i int) string { return cs[i].ID }, nil)
 		if errs := repeatedIDs(cs, keys); len(errs) > 0 {
 			return nil, joinValidation(errs)

@@ -390,3 +390,77 @@ func TestNumberedIDs(t *testing.T) {
 		require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, random[i].ID))
 	}
 }
+
+// TestNumberedAppend appends batches numbered past a table's (found new by
+// their numbers, not hashed) and batches that only look so, and holds
+// every table and every error to a reference: the rows, each ID found,
+// and each repeat named.
+func TestNumberedAppend(t *testing.T) {
+	schema := conformance.Schema()
+	cs := conformance.Generate(16000, 37)
+	slices.SortStableFunc(cs, func(a, b convreport.Conversation) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("n-%05d", i)
+	}
+	base, err := convreport.NewTable(schema, cs[:6000])
+	require.NoError(t, err)
+	// holds checks that tab holds exactly want, and finds each by its ID.
+	holds := func(tab *convreport.Table, want []convreport.Conversation) {
+		t.Helper()
+		byID := map[string]convreport.Conversation{}
+		for _, c := range want {
+			byID[c.ID] = c
+		}
+		n := 0
+		for c := range tab.All() {
+			require.Equal(t, normal(byID[c.ID]), c)
+			n++
+		}
+		require.Equal(t, len(want), n)
+		for i := 0; i < len(want); i += 89 {
+			_, err := tab.Append(want[i : i+1])
+			require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, want[i].ID))
+		}
+	}
+
+	// Past the table's numbers, in creation order: a numbered segment.
+	grown, err := base.Append(cs[6000:11000])
+	require.NoError(t, err)
+	_, segs := convreport.TableStorage(grown)
+	require.Equal(t, segs, convreport.TableNumbered(grown), "every segment numbered")
+	holds(grown, cs[:11000])
+	// The same, not in creation order: the IDs rise in the batch, not in
+	// the segment, which is hashed.
+	shuffled := slices.Clone(cs[11000:16000])
+	for i := range shuffled {
+		shuffled[i].CreatedAt = shuffled[len(shuffled)-1-i].CreatedAt
+		shuffled[i].FirstAssignedAt, shuffled[i].FirstResponseAt, shuffled[i].ClosedAt = time.Time{}, time.Time{}, time.Time{}
+		shuffled[i].Status = convreport.Open
+	}
+	grown2, err := grown.Append(shuffled)
+	require.NoError(t, err)
+	holds(grown2, append(slices.Clone(cs[:11000]), shuffled...))
+
+	// Rising, but some the table has: each named, and the table unchanged.
+	over := slices.Clone(cs[5990:11000])
+	var want []string
+	for _, c := range over[:10] {
+		want = append(want, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, c.ID))
+	}
+	_, err = base.Append(over)
+	require.EqualError(t, err, strings.Join(want, "\n"))
+	holds(base, cs[:6000])
+	// Rising but for one repeat: named by the position of the first.
+	rep := slices.Clone(cs[6000:11000])
+	rep[3000].ID = rep[2999].ID
+	_, err = base.Append(rep)
+	require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #2999`, rep[3000].ID))
+	// Another prefix over the same numbers: new IDs.
+	other := slices.Clone(cs[6000:11000])
+	for i := range other {
+		other[i].ID = fmt.Sprintf("m-%05d", i)
+	}
+	grown3, err := base.Append(other)
+	require.NoError(t, err)
+	holds(grown3, append(slices.Clone(cs[:6000]), other...))
+}

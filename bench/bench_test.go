@@ -357,3 +357,25 @@ func BenchmarkMemoryNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMemoryAdd adds the later half of the conversations to a source
+// of the earlier half: a batch numbered after the source's, as a helpdesk
+// appends today's conversations to yesterday's. It costs about the batch
+// (encoding it, and merging it with the part it joins as parts grow), not
+// the source.
+func BenchmarkMemoryAdd(b *testing.B) {
+	bd := loadBench(b)
+	h := len(bd.Convs) / 2
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		src, err := memory.New(bd.Convs[:h])
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := src.Add(bd.Convs[h:]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -113,7 +113,8 @@ type Batch struct {
 // returns see the whole batch.
 //
 // A batch costs about its own size, not the source's: each ID is found
-// through hash indexes, replaced rows are marked dead in a copy of the few
+// through the stored parts' indexes (hashes, or the IDs' numbers when they
+// rise in creation order), replaced rows are marked dead in a copy of the few
 // chunks of 1,024 rows they are in, and the new rows are stored apart.
 // Stored parts merge as they grow, each into one at least twice its size,
 // dropping replaced and deleted rows: a conversation is copied O(log n)

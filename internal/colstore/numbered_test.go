@@ -147,3 +147,60 @@ func TestApartFrom(t *testing.T) {
 	require.False(t, tab.ApartFrom(&s))
 
 }
+
+// TestRisingApart checks RisingApart on batches made to pass and to fail
+// each of its conditions, across the runs it reads in parallel, and holds
+// every batch it passes to a reference: no ID repeated, none the table
+// has.
+func TestRisingApart(t *testing.T) {
+	ids := func(format string, lo, hi int) []string {
+		var out []string
+		for i := lo; i < hi; i++ {
+			out = append(out, fmt.Sprintf(format, i))
+		}
+		return out
+	}
+	tab := New([]Kind{Ints}, 0)
+	tab = tab.Change(nil, numberedSegment(ids("c%06d", 1000, 2000), 0))
+	held := map[string]bool{}
+	for _, id := range ids("c%06d", 1000, 2000) {
+		held[id] = true
+	}
+	check := func(name string, batch []string, want bool) {
+		t.Helper()
+		got := tab.RisingApart(len(batch), func(i int) string { return batch[i] })
+		require.Equal(t, want, got, name)
+		if got {
+			seen := map[string]bool{}
+			for _, id := range batch {
+				require.False(t, seen[id] || held[id], "%s: %q repeated or held", name, id)
+				seen[id] = true
+			}
+		}
+	}
+	const many = 150_000 // past two runs
+	check("past the table's numbers", ids("c%06d", 2000, 2000+many), true)
+	check("before them", ids("c%06d", 0, 1000), true)
+	check("another prefix", ids("d%06d", 1000, 1000+many), true)
+	check("the same numbers written otherwise", ids("c%d", 3000, 4000), true)
+	check("one number the table has", ids("c%06d", 1999, 3000), false)
+	check("numbers around the table's", append(ids("c%06d", 0, 10), ids("c%06d", 2000, 2010)...), false)
+	check("empty", nil, false)
+	check("not numbered", []string{"c002000", "c002001x"}, false)
+	check("an empty ID", []string{"c002000", ""}, false)
+	check("another prefix among them", []string{"c002000", "d002001"}, false)
+	for _, at := range []int{1, 65535, 65536, 65537, many - 1} {
+		b := ids("c%06d", 2000, 2000+many)
+		b[at] = b[at-1]
+		check(fmt.Sprintf("a repeat at %d", at), b, false)
+		b = ids("c%06d", 2000, 2000+many)
+		b[at-1], b[at] = b[at], b[at-1]
+		check(fmt.Sprintf("a fall at %d", at), b, false)
+	}
+	// A hashed segment: nothing is apart from it by numbers.
+	defer func(m int) { mergedRows = m }(mergedRows)
+	mergedRows = 500
+	tab = tab.Change(nil, idSegment(ids("c%06d", 5000, 6000), 5000))
+	require.False(t, tab.Segments()[len(tab.Segments())-1].numbered)
+	check("beside a hashed segment", ids("c%06d", 7000, 8000), false)
+}

@@ -971,6 +971,65 @@ func (t *Table) ApartFrom(ids *Strs) bool {
 	return true
 }
 
+// RisingApart reports whether the n IDs id(0), …, id(n-1) are one prefix
+// followed by digits whose numbers rise strictly, past or before those of
+// every ID of t with the prefix, every segment of t being numbered. Such
+// IDs repeat none of their own nor any of t's, as ApartFrom shows of a
+// segment's: a batch appended to a table numbered in creation order,
+// today's conversations after yesterday's, needs no ID hashed. It reads
+// each ID once, on every core.
+func (t *Table) RisingApart(n int, id func(i int) string) bool {
+	var f digits
+	if n == 0 || !f.add(id(0)) || f.at(0) == 0 {
+		return false
+	}
+	for _, seg := range t.segs {
+		if !seg.numbered {
+			return false
+		}
+	}
+	// In runs, each rising within itself and, checked after, past the
+	// one before.
+	const run = 64 << 10
+	runs := (n + run - 1) / run
+	first, last := make([]uint64, runs), make([]uint64, runs) // numbers plus one; last 0: no
+	jobs := make([]func(), runs)
+	for k := range jobs {
+		jobs[k] = func() {
+			var prev uint64
+			for i := k * run; i < min(n, (k+1)*run); i++ {
+				// fit reads f and writes nothing.
+				v, _, _, ok := f.fit(id(i))
+				if !ok || v <= prev {
+					return
+				}
+				prev = v
+				if i == k*run {
+					first[k] = v
+				}
+			}
+			last[k] = prev
+		}
+	}
+	Parallel(jobs)
+	for k := range runs {
+		if last[k] == 0 || k > 0 && first[k] <= last[k-1] {
+			return false
+		}
+	}
+	// A value is its prefix and digits one way only (a prefix ends in no
+	// digit): an ID of t with another prefix, or a number outside the
+	// batch's, is none of the batch's.
+	lo, hi := first[0], last[runs-1]
+	for _, seg := range t.segs {
+		c := &seg.IDs.num
+		if m := c.len(); c.pre == f.pre && m > 0 && c.at(0) <= hi && lo <= c.at(m-1) {
+			return false
+		}
+	}
+	return true
+}
+
 // Hashes returns the batch's hashes, in ascending order.
 func (k IDKeys) Hashes() []uint32 { return k.sorted }
 
