@@ -6,6 +6,7 @@ import (
 	mbits "math/bits"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 	"unsafe"
 )
@@ -1136,21 +1137,29 @@ var mergedRows = 16 << 20 // a variable, so that a test can reach it
 // comparison of the segments' next rows each, then copied a column at a
 // time, the columns in parallel.
 func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
-	refs := mergeRuns(segs, dead)
-	n := len(refs)
+	runs := mergeRuns(segs, dead)
+	n := 0
+	for _, rn := range runs {
+		n += int(rn.r1 - rn.r0)
+	}
 	out := NewSegment(n, len(t.kinds))
 	out.Created = make([]int64, n)
 	idBytes := 0
-	for _, rf := range refs {
-		if ids := &segs[rf.s].IDs; ids.inBuf {
-			idBytes += len(ids.At(int(rf.r)))
+	for _, rn := range runs {
+		if ids := &segs[rn.s].IDs; ids.inBuf {
+			for r := rn.r0; r < rn.r1; r++ {
+				idBytes += len(ids.At(int(r)))
+			}
 		}
 	}
 	ids := NewStrs(n, idBytes)
-	for i, rf := range refs {
-		s := segs[rf.s]
-		ids.AddAt(&s.IDs, int(rf.r))
-		out.Created[i] = s.Created[rf.r]
+	i := 0
+	for _, rn := range runs {
+		s := segs[rn.s]
+		for r := rn.r0; r < rn.r1; r++ {
+			ids.AddAt(&s.IDs, int(r))
+		}
+		i += copy(out.Created[i:], s.Created[rn.r0:rn.r1])
 	}
 	out.IDs = ids
 	jobs := []func(){func() {
@@ -1162,7 +1171,7 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		if c == t.createdCol || k == Derived {
 			continue
 		}
-		jobs = append(jobs, func() { out.Cols[c] = mergeColumn(segs, refs, c, k, out.Created) })
+		jobs = append(jobs, func() { out.Cols[c] = mergeColumn(segs, runs, c, k, out.Created) })
 	}
 	Parallel(jobs)
 	if t.createdCol >= 0 {
@@ -1172,64 +1181,179 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	return out
 }
 
-// rowRef is a row of one of the segments being merged.
-type rowRef struct{ s, r int32 }
+// rowRun is rows r0 to r1 (excluded) of one of the segments being merged.
+type rowRun struct{ s, r0, r1 int32 }
 
-// mergeRuns returns the live rows of segs in creation order (ties by ID).
-func mergeRuns(segs []*Segment, dead []*tombs) []rowRef {
-	total := 0
-	for _, s := range segs {
-		total += s.N
-	}
-	refs := make([]rowRef, 0, total)
+// mergeRuns returns the live rows of segs in creation order (ties by ID),
+// as runs of rows of one segment each. Segments that follow one another
+// in time, as a table's usually do, are a run each (cut where rows are
+// dead): the rows of the segment first in turn that come before the next
+// segment's first are found by galloping, not row by row.
+func mergeRuns(segs []*Segment, dead []*tombs) []rowRun {
+	var runs []rowRun
 	pos := make([]int, len(segs))
-	next := func(si int) {
-		for pos[si] < segs[si].N && dead[si].has(pos[si]) {
-			pos[si]++
-		}
-	}
-	for si := range segs {
-		next(si)
-	}
 	for {
-		best := -1
+		// The segment whose next row comes first (the first segment of
+		// equal ones), and the one whose next row comes after it.
+		best, second := -1, -1
 		for si, s := range segs {
-			if pos[si] < s.N && (best < 0 || RowLess(s, pos[si], segs[best], pos[best])) {
-				best = si
+			if pos[si] >= s.N {
+				continue
+			}
+			switch {
+			case best < 0 || RowLess(s, pos[si], segs[best], pos[best]):
+				best, second = si, best
+			case second < 0 || RowLess(s, pos[si], segs[second], pos[second]):
+				second = si
 			}
 		}
 		if best < 0 {
-			return refs
+			return runs
 		}
-		refs = append(refs, rowRef{int32(best), int32(pos[best])})
-		pos[best]++
-		next(best)
+		s, r := segs[best], pos[best]
+		end := s.N // the first row of s not before second's next
+		if second >= 0 {
+			o, q := segs[second], pos[second]
+			if !RowLess(s, s.N-1, o, q) {
+				// Row lo is before o's next (row r is), row hi not.
+				lo, hi := r, s.N-1
+				for step := 1; lo+step < hi; step *= 2 {
+					if !RowLess(s, lo+step, o, q) {
+						hi = lo + step
+						break
+					}
+					lo += step
+				}
+				end = lo + 1 + sort.Search(hi-lo-1, func(k int) bool { return !RowLess(s, lo+1+k, o, q) })
+			}
+		}
+		for r < end {
+			for r < end && dead[best].has(r) {
+				r++
+			}
+			from := r
+			for r < end && !dead[best].has(r) {
+				r++
+			}
+			if r > from {
+				if k := len(runs) - 1; k >= 0 && runs[k].s == int32(best) && runs[k].r1 == int32(from) {
+					runs[k].r1 = int32(r)
+				} else {
+					runs = append(runs, rowRun{int32(best), int32(from), int32(r)})
+				}
+			}
+		}
+		pos[best] = end
 	}
 }
 
-// mergeColumn returns column c (of kind k) of the rows refs of segs;
-// created are their creation times, in that order.
-func mergeColumn(segs []*Segment, refs []rowRef, c int, k Kind, created []int64) Column {
-	n := len(refs)
+// mergeColumn returns column c (of kind k) of the rows runs of segs;
+// created are their creation times, in that order. Where every segment
+// holds the column alike (codes, or offsets in one unit) the runs are
+// copied; codes are then as wide as the widest segment's.
+func mergeColumn(segs []*Segment, runs []rowRun, c int, k Kind, created []int64) Column {
+	n := len(created)
+	// The widest codes, and the one unit of the offsets, of the segments
+	// runs read; 0 when not all alike.
+	width, unit := 8, int64(-1)
+	for _, rn := range runs {
+		col := &segs[rn.s].Cols[c]
+		switch {
+		case !col.Codes.Ok():
+			width = 0
+		case col.Codes.W32 != nil && width != 0:
+			width = 32
+		case col.Codes.W16 != nil && width == 8:
+			width = 16
+		}
+		switch {
+		case col.Offs == nil:
+			unit = 0
+		case unit < 0:
+			unit = col.Unit
+		case unit != col.Unit:
+			unit = 0
+		}
+	}
+	switch {
+	case (k == Strings || k == Bools || k == Floats) && width != 0 && len(runs) > 0:
+		var out Codes
+		switch width {
+		case 8:
+			out.W8 = make([]uint8, n)
+		case 16:
+			out.W16 = make([]uint16, n)
+		default:
+			out.W32 = make([]uint32, n)
+		}
+		i := 0
+		for _, rn := range runs {
+			copyCodes(out, i, segs[rn.s].Cols[c].Codes, int(rn.r0), int(rn.r1))
+			i += int(rn.r1 - rn.r0)
+		}
+		return Column{Codes: out}
+	case k == Ints && unit > 0:
+		offs := make([]uint32, n)
+		i := 0
+		for _, rn := range runs {
+			i += copy(offs[i:], segs[rn.s].Cols[c].Offs[rn.r0:rn.r1])
+		}
+		return Column{Offs: offs, Unit: unit}
+	}
+	return mergeColumnRows(segs, runs, c, k, created)
+}
+
+// copyCodes copies codes rows r0 to r1 of from into out from row i; out
+// is at least as wide.
+func copyCodes(out Codes, i int, from Codes, r0, r1 int) {
+	switch {
+	case out.W8 != nil:
+		copy(out.W8[i:], from.W8[r0:r1])
+	case out.W16 != nil && from.W16 != nil:
+		copy(out.W16[i:], from.W16[r0:r1])
+	case out.W16 != nil:
+		for j, v := range from.W8[r0:r1] {
+			out.W16[i+j] = uint16(v)
+		}
+	case from.W32 != nil:
+		copy(out.W32[i:], from.W32[r0:r1])
+	default:
+		for r := r0; r < r1; r++ {
+			out.W32[i+r-r0] = from.At(r)
+		}
+	}
+}
+
+// mergeColumnRows is mergeColumn a row at a time, through builders that
+// take each value as it comes: for columns the segments hold in unlike
+// forms (float numbers, times in other units or as they are).
+func mergeColumnRows(segs []*Segment, runs []rowRun, c int, k Kind, created []int64) Column {
+	n := len(created)
+	var set func(i int, s *Segment, r int)
+	var column func() Column
 	switch k {
 	case Strings, Bools:
 		b := NewCodeBuilder(n)
-		for i, rf := range refs {
-			b.Set(i, segs[rf.s].Cols[c].Codes.At(int(rf.r)))
-		}
-		return Column{Codes: b.Codes()}
+		set = func(i int, s *Segment, r int) { b.Set(i, s.Cols[c].Codes.At(r)) }
+		column = func() Column { return Column{Codes: b.Codes()} }
 	case Ints:
 		b := NewTimeBuilder(created)
-		for i, rf := range refs {
-			b.Set(i, segs[rf.s].Int(c, int(rf.r)))
+		set = func(i int, s *Segment, r int) { b.Set(i, s.Int(c, r)) }
+		column = b.Column
+	default:
+		b := NewNumberBuilder(n)
+		set = func(i int, s *Segment, r int) { b.Set(i, s.Cols[c].Number(r)) }
+		column = b.Column
+	}
+	i := 0
+	for _, rn := range runs {
+		s := segs[rn.s]
+		for r := rn.r0; r < rn.r1; r++ {
+			set(i, s, int(r))
+			i++
 		}
-		return b.Column()
 	}
-	b := NewNumberBuilder(n)
-	for i, rf := range refs {
-		b.Set(i, segs[rf.s].Cols[c].Number(int(rf.r)))
-	}
-	return b.Column()
+	return column()
 }
 
 // Rows yields the segment and row of every live row, in creation order
