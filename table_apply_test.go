@@ -298,28 +298,11 @@ func TestLargeBatchIDs(t *testing.T) {
 // last) are hashed after all, and named as any batch's when repeated.
 func TestNumberedIDs(t *testing.T) {
 	schema := conformance.Schema()
-	cs := conformance.Generate(6000, 31)
-	slices.SortStableFunc(cs, func(a, b convreport.Conversation) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	for i := range cs {
-		cs[i].ID = fmt.Sprintf("n-%05d", i)
-	}
-	byID := map[string]convreport.Conversation{}
-	for _, c := range cs {
-		byID[c.ID] = c
-	}
+	cs := numberedConversations(6000, 31)
 	tab, err := convreport.NewTable(schema, cs)
 	require.NoError(t, err)
 	require.Equal(t, 1, convreport.TableNumbered(tab), "rising IDs in creation order are found by number")
-	n := 0
-	for c := range tab.All() {
-		require.Equal(t, normal(byID[c.ID]), c)
-		n++
-	}
-	require.Equal(t, len(cs), n)
-	for i := 0; i < len(cs); i += 97 {
-		_, err := tab.Append(cs[i : i+1])
-		require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, cs[i].ID))
-	}
+	requireHolds(t, tab, cs, 97)
 	// The same numbers written otherwise, or past the last, are new IDs.
 	other := []convreport.Conversation{cs[5], cs[6], cs[7]}
 	other[0].ID, other[1].ID, other[2].ID = "n-5", "n-000006", "n-06000"
@@ -397,30 +380,12 @@ func TestNumberedIDs(t *testing.T) {
 // and each repeat named.
 func TestNumberedAppend(t *testing.T) {
 	schema := conformance.Schema()
-	cs := conformance.Generate(16000, 37)
-	slices.SortStableFunc(cs, func(a, b convreport.Conversation) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	for i := range cs {
-		cs[i].ID = fmt.Sprintf("n-%05d", i)
-	}
+	cs := numberedConversations(16000, 37)
 	base, err := convreport.NewTable(schema, cs[:6000])
 	require.NoError(t, err)
-	// holds checks that tab holds exactly want, and finds each by its ID.
 	holds := func(tab *convreport.Table, want []convreport.Conversation) {
 		t.Helper()
-		byID := map[string]convreport.Conversation{}
-		for _, c := range want {
-			byID[c.ID] = c
-		}
-		n := 0
-		for c := range tab.All() {
-			require.Equal(t, normal(byID[c.ID]), c)
-			n++
-		}
-		require.Equal(t, len(want), n)
-		for i := 0; i < len(want); i += 89 {
-			_, err := tab.Append(want[i : i+1])
-			require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, want[i].ID))
-		}
+		requireHolds(t, tab, want, 89)
 	}
 
 	// Past the table's numbers, in creation order: a numbered segment.
@@ -463,4 +428,35 @@ func TestNumberedAppend(t *testing.T) {
 	grown3, err := base.Append(other)
 	require.NoError(t, err)
 	holds(grown3, append(slices.Clone(cs[:6000]), other...))
+}
+
+// requireHolds checks that tab holds exactly the conversations want, and
+// finds every k-th of them by its ID (an Append of it is refused).
+func requireHolds(t *testing.T, tab *convreport.Table, want []convreport.Conversation, k int) {
+	t.Helper()
+	byID := map[string]convreport.Conversation{}
+	for _, c := range want {
+		byID[c.ID] = c
+	}
+	n := 0
+	for c := range tab.All() {
+		require.Equal(t, normal(byID[c.ID]), c)
+		n++
+	}
+	require.Equal(t, len(want), n)
+	for i := 0; i < len(want); i += k {
+		_, err := tab.Append(want[i : i+1])
+		require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, want[i].ID))
+	}
+}
+
+// numberedConversations returns n conversations of the conformance
+// generator in creation order, their IDs numbered in it: n-00000, ….
+func numberedConversations(n int, seed uint64) []convreport.Conversation {
+	cs := conformance.Generate(n, seed)
+	slices.SortStableFunc(cs, func(a, b convreport.Conversation) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("n-%05d", i)
+	}
+	return cs
 }

@@ -1133,9 +1133,9 @@ var mergedRows = 16 << 20 // a variable, so that a test can reach it
 
 // merge joins segments into one, keeping rows ordered by creation time
 // and leaving out the rows dead marks (dead[i] for segs[i]). Each segment
-// is already in order, so their live rows are merged as sorted runs, a
-// comparison of the segments' next rows each, then copied a column at a
-// time, the columns in parallel.
+// is already in order, so their live rows are merged as runs of rows of
+// one segment (see mergeRuns), then copied a column at a time, the
+// columns in parallel.
 func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 	runs := mergeRuns(segs, dead)
 	n := 0
@@ -1211,7 +1211,9 @@ func mergeRuns(segs []*Segment, dead []*tombs) []rowRun {
 			return runs
 		}
 		s, r := segs[best], pos[best]
-		end := s.N // the first row of s not before second's next
+		// The first row of s not before second's next: past r, which
+		// is, so every turn takes a row at least and the loop ends.
+		end := s.N
 		if second >= 0 {
 			o, q := segs[second], pos[second]
 			if !RowLess(s, s.N-1, o, q) {
