@@ -227,10 +227,9 @@ type chunkDecoder struct {
 	loaders []*columnLoader
 	bufs    [2]*tables.Columns
 	free    chan int     // the sets no chunk is in
-	out     chan decoded // the chunks decoded, in order
+	out     chan decoded // the chunks decoded, in order; closed when the goroutine returns
 	held    int          // the set of the chunk the caller stores, -1 when none
 	quit    chan struct{}
-	ended   chan struct{} // closed when the goroutine returns
 }
 
 // decoded is a chunk decoded into set side, or why it was not.
@@ -251,9 +250,8 @@ func (c *chunkDecoder) start(rgs []parquet.RowGroup) {
 	// sends below never wait.
 	c.out = make(chan decoded, 2)
 	c.held = -1
-	c.quit, c.ended = make(chan struct{}), make(chan struct{})
+	c.quit = make(chan struct{})
 	go func() {
-		defer close(c.ended)
 		defer close(c.out)
 		for len(rgs) > 0 {
 			var side int
@@ -295,7 +293,8 @@ func (c *chunkDecoder) next() (*tables.Columns, error) {
 // stop ends the batch's decoding, early or not, and waits for it.
 func (c *chunkDecoder) stop() {
 	close(c.quit)
-	<-c.ended
+	for range c.out {
+	}
 }
 
 // columns returns set side of the chunk columns resized to n rows: the

@@ -92,6 +92,16 @@ func (f *digits) fit(s string) (v uint64, fixed, canon, ok bool) {
 	return v + 1, n == f.width, n == 1 || ds[0] != '0', true
 }
 
+// apart reports whether no value of f, whose values rise, can be a value
+// with prefix pre and a number plus one from lo to hi: their prefixes
+// differ, or their numbers do not overlap. A string is its prefix and
+// digits one way only (a prefix ends in no digit), so equal values have
+// equal prefixes and numbers.
+func (f *digits) apart(pre string, lo, hi uint64) bool {
+	n := f.len()
+	return f.pre != pre || n == 0 || f.at(0) > hi || lo > f.at(n-1)
+}
+
 // pow10 holds the powers of ten below 1e8.
 var pow10 = [8]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7}
 

@@ -144,11 +144,8 @@ func MaybeRising(first, last string) bool {
 // overlap. A string is its prefix and digits one way only, so equal values
 // have equal prefixes and numbers.
 func (c *Strs) Apart(d *Strs) bool {
-	if c.num.pre != d.num.pre {
-		return true
-	}
-	n, m := c.num.len(), d.num.len()
-	return n == 0 || m == 0 || c.num.at(0) > d.num.at(m-1) || d.num.at(0) > c.num.at(n-1)
+	m := d.num.len()
+	return m == 0 || c.num.apart(d.num.pre, d.num.at(0), d.num.at(m-1))
 }
 
 func (c *Strs) compact() bool { return c.end32 == nil && c.end64 == nil }

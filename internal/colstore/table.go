@@ -1018,13 +1018,8 @@ func (t *Table) RisingApart(n int, id func(i int) string) bool {
 			return false
 		}
 	}
-	// A value is its prefix and digits one way only (a prefix ends in no
-	// digit): an ID of t with another prefix, or a number outside the
-	// batch's, is none of the batch's.
-	lo, hi := first[0], last[runs-1]
 	for _, seg := range t.segs {
-		c := &seg.IDs.num
-		if m := c.len(); c.pre == f.pre && m > 0 && c.at(0) <= hi && lo <= c.at(m-1) {
+		if !seg.IDs.num.apart(f.pre, first[0], last[runs-1]) {
 			return false
 		}
 	}
