@@ -368,24 +368,79 @@ func accumulate(ec *Ctx, seg *colstore.Segment, base, n int, m *colstore.Mask, p
 		if !p.DateCreated {
 			dates = seg.IntsAt(p.DateCol, base, n, &scratch.dates)
 		}
-		// Rows are in creation order: for a creation-date series the
-		// bucket only moves forward, so a cursor replaces the search.
-		bi := -1
-		for w := 0; w < words; w++ {
-			for b := m[w]; b != 0; b &= b - 1 {
-				i := w*64 + mbits.TrailingZeros64(b)
-				v := dates[i]
-				if !p.DateCreated || bi < 0 || v < p.Starts[bi] {
-					bi = civil.IndexNanos(p.Starts, v)
+		if p.DateCreated {
+			// Rows are in creation order, so a creation-date bucket is a
+			// run of rows: found by search, keyed without reading the mask.
+			// A count over time alone adds each run's selected rows at once.
+			countOnly := len(p.Dims) == 0 && p.Metric == NoMetric && p.SLA == nil && g.Dense
+			lo, hi := span(m, words)
+			for i := lo; i < hi; {
+				bi := civil.IndexNanos(p.Starts, dates[i])
+				j := hi
+				if bi+1 < len(p.Starts) {
+					// Row i is before the next start, so the run holds it
+					// at least: i advances.
+					j = i + 1 + searchFrom(dates[i+1:hi], p.Starts[bi+1])
 				}
-				for bi+1 < len(p.Starts) && v >= p.Starts[bi+1] {
-					bi++
+				add := uint64(bi) * l.StrideB
+				if countOnly {
+					if k := onesIn(m, i, j); k > 0 {
+						g.Count[add] += int64(k)
+					}
+				} else {
+					for k := i; k < j; k++ {
+						keys[k] += add
+					}
 				}
-				keys[i] += uint64(bi) * l.StrideB
+				i = j
+			}
+			if countOnly {
+				return
+			}
+		} else {
+			for w := 0; w < words; w++ {
+				for b := m[w]; b != 0; b &= b - 1 {
+					i := w*64 + mbits.TrailingZeros64(b)
+					keys[i] += uint64(civil.IndexNanos(p.Starts, dates[i])) * l.StrideB
+				}
 			}
 		}
 	}
 	addRows(ec, seg, base, n, m, p, g, cal, scratch, keys)
+}
+
+// span returns the rows from m's first set bit to its last, [lo, hi).
+func span(m *colstore.Mask, words int) (lo, hi int) {
+	for w := 0; w < words; w++ {
+		if m[w] != 0 {
+			lo = w*64 + mbits.TrailingZeros64(m[w])
+			break
+		}
+	}
+	for w := words - 1; w >= 0; w-- {
+		if m[w] != 0 {
+			return lo, w*64 + 64 - mbits.LeadingZeros64(m[w])
+		}
+	}
+	return 0, 0
+}
+
+// onesIn returns how many of rows [i, j) m selects.
+func onesIn(m *colstore.Mask, i, j int) int {
+	if i >= j {
+		return 0
+	}
+	wi, wj := i/64, (j-1)/64
+	first := m[wi] &^ (1<<(i%64) - 1)
+	last := ^uint64(0) >> (63 - (j-1)%64)
+	if wi == wj {
+		return mbits.OnesCount64(first & last)
+	}
+	k := mbits.OnesCount64(first) + mbits.OnesCount64(m[wj]&last)
+	for w := wi + 1; w < wj; w++ {
+		k += mbits.OnesCount64(m[w])
+	}
+	return k
 }
 
 // scratch is a worker's per-chunk buffers: group keys, metric values,
