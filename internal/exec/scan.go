@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	mbits "math/bits"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -182,6 +184,9 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 		}
 		layouts[i] = l
 	}
+	// A count over the rows and keys of another plan is read from that
+	// plan's groups after the scan, not scanned itself.
+	from := countSources(plans)
 	// Plans with the same filter share one evaluation per chunk.
 	var preds []*Pred
 	predOf := make([]int, len(plans))
@@ -231,7 +236,9 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 	for w := range workers {
 		states[w].groups = make([]*Groups, len(plans))
 		for i := range plans {
-			states[w].groups[i] = NewGroups(layouts[i].card)
+			if from[i] < 0 {
+				states[w].groups[i] = NewGroups(layouts[i].card)
+			}
 		}
 		wg.Add(1)
 		go func(st *scanState) {
@@ -263,7 +270,7 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 				lc.Reset()
 				for pi, p := range plans {
 					rg := ranges[it.seg][pi]
-					if rg[0] >= it.base+it.n || rg[1] <= it.base {
+					if from[pi] >= 0 || rg[0] >= it.base+it.n || rg[1] <= it.base {
 						continue
 					}
 					k := predOf[pi]
@@ -289,10 +296,72 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 	out := states[0].groups
 	for w := 1; w < workers; w++ {
 		for i := range plans {
-			out[i].Merge(states[w].groups[i])
+			if from[i] < 0 {
+				out[i].Merge(states[w].groups[i])
+			}
+		}
+	}
+	for i, d := range from {
+		if d >= 0 {
+			out[i] = out[d].rowCounts()
 		}
 	}
 	return out, layouts, nil
+}
+
+// countSources returns, for each plan, the plan whose groups give its
+// counts, or -1 when it is scanned itself. A plain count can be read
+// from any plan that keeps the same rows under the same keys: a measured
+// plan counts each row either as measured or as excluded. Counts are
+// read from measured plans first, then from the first of equal counts.
+func countSources(plans []*Plan) []int {
+	from := make([]int, len(plans))
+	for i := range from {
+		from[i] = -1
+	}
+	count := func(p *Plan) bool { return p.Metric == NoMetric && p.SLA == nil }
+	for i, q := range plans {
+		if !count(q) {
+			continue
+		}
+		for j, p := range plans {
+			if !count(p) && p.SLA == nil && sameRowsAndKeys(p, q) {
+				from[i] = j
+				break
+			}
+		}
+		if from[i] >= 0 {
+			continue
+		}
+		for j, p := range plans[:i] {
+			if from[j] < 0 && count(p) && sameRowsAndKeys(p, q) {
+				from[i] = j
+				break
+			}
+		}
+	}
+	return from
+}
+
+// sameRowsAndKeys says whether p and q keep the same rows (filter and
+// date range) and group them under the same keys.
+func sameRowsAndKeys(p, q *Plan) bool {
+	return p.PredKey == q.PredKey && p.DateCol == q.DateCol && p.DateCreated == q.DateCreated &&
+		p.DateAfterNew == q.DateAfterNew && p.From == q.From && p.To == q.To && p.Now == q.Now &&
+		p.Snapshot == q.Snapshot && slices.Equal(p.Dims, q.Dims) &&
+		(p.Starts == nil) == (q.Starts == nil) && slices.Equal(p.Starts, q.Starts)
+}
+
+// rowCounts returns the groups of a plain count over g's rows and keys:
+// each group's count is its rows, measured or excluded.
+func (g *Groups) rowCounts() *Groups {
+	c := &Groups{Dense: g.Dense, slotOf: maps.Clone(g.slotOf), Matched: g.Matched}
+	c.grow(len(g.Keys))
+	copy(c.Keys, g.Keys)
+	for s := range c.Count {
+		c.Count[s] = g.Count[s] + g.Excluded[s]
+	}
+	return c
 }
 
 // ClipRange clears the bits of rows outside [lo, hi).
