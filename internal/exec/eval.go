@@ -622,17 +622,9 @@ func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask,
 	created := seg.Created[base : base+n]
 	// Durations are differences from creation, so the times are read as
 	// offsets from it: a column kept as offsets needs no decoding.
-	var start, end sinceCreated
-	switch metric {
-	case FirstResponse:
-		start, end = since(seg, ec.t.Assigned, base, n), since(seg, ec.t.Response, base, n)
-	case Wait:
-		end = since(seg, ec.t.Response, base, n)
-	case Close:
-		end = since(seg, ec.t.Closed, base, n)
-	}
+	start, end := ec.metricTimes(seg, base, n, metric)
 	first := metric == FirstResponse
-	if cal == nil && end.offs != nil && (!first || start.offs != nil && start.unit == end.unit) {
+	if cal == nil && offsetsInOneUnit(metric, start, end) {
 		// Both kept as offsets in one unit: the duration is a difference
 		// of offsets, with no decoding at all.
 		eo, so, unit := end.offs, start.offs, end.unit
@@ -682,6 +674,27 @@ func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask,
 		}
 		has[w] = h
 	}
+}
+
+// offsetsInOneUnit says whether a metric's end (and, for the first
+// response, its start) are kept as offsets from creation in one unit, so
+// that its durations are differences of offsets.
+func offsetsInOneUnit(metric Metric, start, end sinceCreated) bool {
+	return end.offs != nil && (metric != FirstResponse || start.offs != nil && start.unit == end.unit)
+}
+
+// metricTimes returns a chunk's times of a duration metric: its end, and
+// for the first response its start (the first assignment).
+func (ec *Ctx) metricTimes(seg *colstore.Segment, base, n int, metric Metric) (start, end sinceCreated) {
+	switch metric {
+	case FirstResponse:
+		start, end = since(seg, ec.t.Assigned, base, n), since(seg, ec.t.Response, base, n)
+	case Wait:
+		end = since(seg, ec.t.Response, base, n)
+	case Close:
+		end = since(seg, ec.t.Closed, base, n)
+	}
+	return start, end
 }
 
 // sinceCreated reads a chunk of a time column as offsets from each row's

@@ -553,6 +553,13 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segment,
 		return
 	}
 
+	if p.Agg == Sum && g.Dense && cal == nil {
+		if start, end := ec.metricTimes(seg, base, n, p.Metric); offsetsInOneUnit(p.Metric, start, end) {
+			sumOffsets(m, (n+63)/64, keys, p.Metric == FirstResponse, start.offs, end.offs, end.unit, g)
+			return
+		}
+	}
+
 	// Metric values of the selected rows; rows the metric does not apply
 	// to count as excluded.
 	vals := &scratch.vals
@@ -608,6 +615,34 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segment,
 			}
 		}
 	}
+}
+
+// sumOffsets adds the rows of m to the dense groups of an average whose
+// times are offsets from creation in one unit (so, of the first response,
+// are starts): each duration is added as it is computed, with no values
+// kept between. As metricChunk, a row without an end is excluded, and the
+// agent's clock starts at an assignment strictly before the end.
+func sumOffsets[K uint8 | uint16 | uint32 | uint64](m *colstore.Mask, words int, keys []K, first bool, starts, ends []uint32, unit int64, g *Groups) {
+	count, excluded, sums := g.Count, g.Excluded, g.Sums
+	var excludedAll int64
+	for w := 0; w < words; w++ {
+		for b := m[w]; b != 0; b &= b - 1 {
+			i := w*64 + mbits.TrailingZeros64(b)
+			k, e := keys[i], ends[i]
+			if e == 0 {
+				excluded[k]++
+				excludedAll++
+				continue
+			}
+			var s uint32 = 1 // creation: offset 0, plus one
+			if first && starts[i] != 0 && starts[i] < e {
+				s = starts[i]
+			}
+			count[k]++
+			sums[k].Add(int64(e-s) * unit)
+		}
+	}
+	g.ExcludedAll += excludedAll
 }
 
 // zeroCodes keys every row of a report without dimensions to group 0.
