@@ -2,6 +2,8 @@ package colstore
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -119,5 +121,58 @@ func TestCodeBuilderWidens(t *testing.T) {
 		for r, c := range codes {
 			require.Equal(t, c, got.At(r), "top %d, row %d", top, r)
 		}
+	}
+}
+
+// Known's bits are the rows whose value is known, chunk by chunk, for
+// times kept as offsets and as they are, with unknowns sparse, dense or
+// absent (then Known is nil).
+func TestKnownBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	n := 3*ChunkRows + 77 // a last chunk shorter than the others
+	created := make([]int64, n)
+	for r := range created {
+		created[r] = 1_700_000_000e9 + int64(r)*1e9
+	}
+	for _, tc := range []struct {
+		name    string
+		unknown int // one row in unknown is unknown; 0: none
+		subSec  bool
+	}{
+		{"offsets, sparse unknowns", 50, false},
+		{"offsets, dense unknowns", 2, false},
+		{"as they are, some unknowns", 3, true},
+		{"offsets, none unknown", 0, false},
+		{"as they are, none unknown", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vals := make([]int64, n)
+			for r := range vals {
+				vals[r] = created[r] + rng.Int64N(1000)*1e9
+				if tc.subSec {
+					vals[r] += rng.Int64N(1e9)
+				}
+				if tc.unknown > 0 && rng.IntN(tc.unknown) == 0 {
+					vals[r] = Null
+				}
+			}
+			seg := NewSegment(n, 1)
+			seg.Created = created
+			seg.Cols[0] = Times(slices.Clone(vals), created)
+			require.Equal(t, tc.subSec, seg.Cols[0].Offs == nil)
+			seg.Seal()
+			for base := 0; base < n; base += ChunkRows {
+				rows := min(ChunkRows, n-base)
+				known := seg.Known(0, base, rows)
+				if tc.unknown == 0 {
+					require.Nil(t, known)
+					continue
+				}
+				require.Len(t, known, (rows+63)/64)
+				for i := range rows {
+					require.Equal(t, vals[base+i] != Null, known[i/64]>>(i%64)&1 == 1, "row %d", base+i)
+				}
+			}
+		})
 	}
 }

@@ -44,6 +44,10 @@ type Column struct {
 	// zones summarise the values of Ints or Offs per chunk of ChunkRows
 	// rows (from row 0), so a range test can decide a whole chunk at once.
 	zones []Zone
+	// known has bit r%64 of word r/64 set when row r's value is known; nil
+	// when every value is. A test that every known value passes then
+	// takes a word of it for 64 rows.
+	known []uint64
 }
 
 // offUnits are the units a time column's offsets may count in, coarsest
@@ -309,18 +313,37 @@ func (s *Segment) SealColumn(c int) {
 	}
 	var buf [ChunkRows]int64
 	col.zones = make([]Zone, (s.N+ChunkRows-1)/ChunkRows)
+	known := make([]uint64, (s.N+63)/64)
+	nulls := false
 	for k := range col.zones {
 		z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
 		base := k * ChunkRows
-		for _, v := range s.IntsAt(c, base, min(ChunkRows, s.N-base), &buf) {
+		for i, v := range s.IntsAt(c, base, min(ChunkRows, s.N-base), &buf) {
 			if v == Null {
 				z.Nulls = true
 				continue
 			}
+			r := base + i
+			known[r/64] |= 1 << (r % 64)
 			z.Min, z.Max = min(z.Min, v), max(z.Max, v)
 		}
 		col.zones[k] = z
+		nulls = nulls || z.Nulls
 	}
+	if nulls {
+		col.known = known
+	}
+}
+
+// Known returns the words of int column c's known-value bits for the
+// chunk of rows [base, base+n) (base a multiple of 64): bit j of word w
+// is row base+64w+j. It returns nil when every value is known.
+func (s *Segment) Known(c, base, n int) []uint64 {
+	k := s.Cols[c].known
+	if k == nil {
+		return nil
+	}
+	return k[base/64 : (base+n+63)/64]
 }
 
 // Zone returns the zone map of rows [base, base+n) of int column c, when

@@ -480,22 +480,15 @@ func (cp *Pred) evalLeaf(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n 
 }
 
 // knownRows sets out to in ∧ "the value is known" for rows base … base+n-1
-// of int column c.
+// of int column c, a chunk: a word of the column's known bits for 64 rows.
 func knownRows(seg *colstore.Segment, c, base, n int, in, out *colstore.Mask) {
-	col := &seg.Cols[c]
-	for w := 0; w < (n+63)/64; w++ {
-		var b uint64
-		lo, hi := base+w*64, base+min(w*64+64, n)
-		if col.Offs != nil {
-			for j, o := range col.Offs[lo:hi] {
-				b |= colstore.B2U(o != 0) << j
-			}
-		} else {
-			for j, v := range col.Ints[lo:hi] {
-				b |= colstore.B2U(v != colstore.Null) << j
-			}
-		}
-		out[w] = in[w] & b
+	known := seg.Known(c, base, n)
+	if known == nil {
+		*out = *in
+		return
+	}
+	for w, k := range known {
+		out[w] = in[w] & k
 	}
 }
 
