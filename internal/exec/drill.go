@@ -68,7 +68,7 @@ func (s *Selection) Slice(offset, limit int) ([]RowRef, error) {
 		return slices.Clone(s.refs[offset:end]), nil
 	}
 	out := make([]RowRef, 0, end-offset)
-	lc := NewLeafCache(s.ec)
+	lc := newDirect()
 	// The first chunk holding row offset: the last whose before ≤ offset.
 	i := sort.Search(len(s.chunks), func(i int) bool { return s.chunks[i].before > offset }) - 1
 	skip := offset - s.chunks[i].before
@@ -149,20 +149,22 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	// fail keeps the first error; taking the address of an err declared
 	// in the loop would move every iteration's err to the heap.
 	fail := func(err error) { failed.CompareAndSwap(nil, &err) }
-	var wg sync.WaitGroup
-	for range max(1, min(workers, len(items))) {
-		wg.Go(func() {
-			lc := NewLeafCache(ec)
-			var m colstore.Mask
-			for failed.Load() == nil {
-				k := int(next.Add(1)) - 1
-				if k >= len(items) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					fail(err)
-					return
-				}
+	// Workers take a few chunks at a time, so that they seldom meet on
+	// the counter or write counts on one cache line.
+	const take = 8
+	work := func() {
+		lc := newDirect()
+		var m colstore.Mask
+		for failed.Load() == nil {
+			k0 := int(next.Add(take)) - take
+			if k0 >= len(items) {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				fail(err)
+				return
+			}
+			for k := k0; k < min(k0+take, len(items)); k++ {
 				if err := rows(lc, k, &m); err != nil {
 					fail(err)
 					return
@@ -173,8 +175,15 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 				}
 				counts[k] = c
 			}
-		})
+		}
 	}
+	// The calling goroutine is one of the workers: a drill-down is short
+	// enough that waking another thread for all of it shows.
+	var wg sync.WaitGroup
+	for range max(1, min(workers, (len(items)+take-1)/take)) - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 	if err := failed.Load(); err != nil {
 		return nil, *err

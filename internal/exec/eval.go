@@ -246,7 +246,7 @@ func evalLeaf(p *filter.Pred, v any, known bool) bool {
 // expression runs only where the cheap conditions before it passed.
 func (cp *Pred) Eval(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n int, in *colstore.Mask, out *colstore.Mask) error {
 	words := (n + 63) / 64
-	if cp.id >= 0 {
+	if cp.id >= 0 && !lc.direct {
 		// A native leaf costs the same on every row, so compute it once
 		// for the whole chunk and share it.
 		if !lc.valid[cp.id] {
@@ -318,12 +318,19 @@ type LeafCache struct {
 	masks []colstore.Mask
 	valid []bool
 	ints  [colstore.ChunkRows]int64
+	// direct evaluates each leaf on the rows it is given, keeping
+	// nothing: for a single predicate, which has no leaf to share.
+	direct bool
 }
 
 // NewLeafCache returns a worker's cache of leaf results.
 func NewLeafCache(ec *Ctx) *LeafCache {
 	return &LeafCache{masks: make([]colstore.Mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
 }
+
+// newDirect returns a leaf cache that keeps nothing, for a predicate
+// evaluated alone.
+func newDirect() *LeafCache { return &LeafCache{direct: true} }
 
 // Reset forgets the last chunk's leaves.
 func (lc *LeafCache) Reset() { clear(lc.valid) }
