@@ -56,16 +56,14 @@ func NewGroups(card uint64) *Groups {
 
 // grow appends n empty slots.
 func (g *Groups) grow(n int) {
-	for range n {
-		g.Keys = append(g.Keys, 0)
-		g.Count = append(g.Count, 0)
-		g.Excluded = append(g.Excluded, 0)
-		g.Sums = append(g.Sums, Sum128{})
-		g.Min = append(g.Min, 0)
-		g.Max = append(g.Max, 0)
-		g.Within = append(g.Within, 0)
-		g.Values = append(g.Values, nil)
-	}
+	g.Keys = append(g.Keys, make([]uint64, n)...)
+	g.Count = append(g.Count, make([]int64, n)...)
+	g.Excluded = append(g.Excluded, make([]int64, n)...)
+	g.Sums = append(g.Sums, make([]Sum128, n)...)
+	g.Min = append(g.Min, make([]int64, n)...)
+	g.Max = append(g.Max, make([]int64, n)...)
+	g.Within = append(g.Within, make([]int64, n)...)
+	g.Values = append(g.Values, make([][]int64, n)...)
 }
 
 // Slot returns the slot of key, adding it when new.
