@@ -115,7 +115,7 @@ func countsBeside(t *testing.T, cs []convreport.Conversation) {
 		key := func(vals []string, known []bool, day time.Time) string {
 			return fmt.Sprint(vals, known, day.Unix())
 		}
-		want, sums := map[string]int64{}, map[string]int64{}
+		want, durs := map[string]int64{}, map[string][]int64{}
 		var total, excluded, sum int64
 		for j := range cs {
 			cv := &cs[j]
@@ -139,11 +139,11 @@ func countsBeside(t *testing.T, cs []convreport.Conversation) {
 			}
 			var day time.Time
 			if c.r.Bucket == convreport.Day {
-				d := date(cv).In(paris)
-				day = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, paris)
+				local := date(cv).In(paris)
+				day = time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, paris)
 			}
 			want[key(vals, known, day)]++
-			sums[key(vals, known, day)] += int64(d)
+			durs[key(vals, known, day)] = append(durs[key(vals, known, day)], int64(d))
 		}
 		if r.Matched != total || r.Excluded != excluded {
 			t.Errorf("%s: matched %d, excluded %d; want %d and %d", c.r.Name, r.Matched, r.Excluded, total, excluded)
@@ -156,14 +156,27 @@ func countsBeside(t *testing.T, cs []convreport.Conversation) {
 			}
 			k := key(vals, known, p.Bucket)
 			n := want[k]
-			// A count's value is its count; an average's, its mean in
-			// seconds, to the millisecond.
+			// A count's value is its count; a duration's, in seconds to
+			// the millisecond: the mean, the largest, or the nearest-rank
+			// median (rank ⌈n/2⌉ of the sorted durations).
 			wantValue := decimal.NewFromInt(n)
-			if c.metric != nil && n > 0 {
-				wantValue = decimal.NewFromInt(sums[k]).Div(decimal.NewFromInt(n)).Shift(-9).Round(3)
-			}
-			if c.metric != nil && c.r.Measure.Agg != convreport.Average {
-				wantValue = p.Value.Decimal
+			if ds := slices.Sorted(slices.Values(durs[k])); c.metric != nil && n > 0 {
+				var ns decimal.Decimal
+				switch c.r.Measure.Agg {
+				case convreport.Average:
+					var sum int64
+					for _, d := range ds {
+						sum += d
+					}
+					ns = decimal.NewFromInt(sum).Div(decimal.NewFromInt(n))
+				case convreport.Max:
+					ns = decimal.NewFromInt(ds[len(ds)-1])
+				case convreport.Median:
+					ns = decimal.NewFromInt(ds[(len(ds)+1)/2-1])
+				default:
+					t.Fatalf("%s: no reference for %s", c.r.Name, c.r.Measure.Agg)
+				}
+				wantValue = ns.Shift(-9).Round(3)
 			}
 			if p.Count != n || (c.metric == nil && p.Excluded != 0) || (n > 0 || c.metric == nil) && (!p.Value.Valid || !p.Value.Decimal.Equal(wantValue)) {
 				t.Errorf("%s %v %v: count %d, value %v, excluded %d; want %d and %s", c.r.Name, p.Dimensions, p.Bucket, p.Count, p.Value, p.Excluded, n, wantValue)
@@ -171,7 +184,7 @@ func countsBeside(t *testing.T, cs []convreport.Conversation) {
 			sum += p.Count
 		}
 		if sum != total-excluded || total == 0 {
-			t.Errorf("%s: points count %d conversations, want %d (and more than none)", c.r.Name, sum, total)
+			t.Errorf("%s: points count %d conversations, want %d (and more than none)", c.r.Name, sum, total-excluded)
 		}
 	}
 }

@@ -637,12 +637,8 @@ func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask,
 				if e == 0 {
 					continue
 				}
-				var s uint32 = 1 // creation: offset 0, plus one
-				if first && so[i] != 0 && so[i] < e {
-					s = so[i]
-				}
 				h |= 1 << j
-				vals[i] = int64(e-s) * unit
+				vals[i] = int64(offsetSpan(first, so, i, e)) * unit
 			}
 			has[w] = h
 		}
@@ -674,6 +670,19 @@ func (ec *Ctx) metricChunk(seg *colstore.Segment, base, n int, m *colstore.Mask,
 		}
 		has[w] = h
 	}
+}
+
+// offsetSpan returns row i's duration in units, when its end is kept as
+// the offset e (not 0: known) and, for the first response (first), its
+// starts as offsets in the same unit: the agent's clock starts at an
+// assignment strictly before the end, else at creation (offset 0, kept
+// as 1), as agentClockStart.
+func offsetSpan(first bool, starts []uint32, i int, e uint32) uint32 {
+	var s uint32 = 1
+	if first && starts[i] != 0 && starts[i] < e {
+		s = starts[i]
+	}
+	return e - s
 }
 
 // offsetsInOneUnit says whether a metric's end (and, for the first

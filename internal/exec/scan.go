@@ -616,10 +616,10 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segment,
 }
 
 // sumOffsets adds the rows of m to the dense groups of an average whose
-// times are offsets from creation in one unit (so, of the first response,
-// are starts): each duration is added as it is computed, with no values
-// kept between. As metricChunk, a row without an end is excluded, and the
-// agent's clock starts at an assignment strictly before the end.
+// end times (and, for the first response, start times) are offsets from
+// creation in one unit: each duration is added as it is computed, with
+// no values kept between. As in metricChunk, a row without an end is
+// excluded.
 func sumOffsets[K uint8 | uint16 | uint32 | uint64](m *colstore.Mask, words int, keys []K, first bool, starts, ends []uint32, unit int64, g *Groups) {
 	count, excluded, sums := g.Count, g.Excluded, g.Sums
 	var excludedAll int64
@@ -632,12 +632,8 @@ func sumOffsets[K uint8 | uint16 | uint32 | uint64](m *colstore.Mask, words int,
 				excludedAll++
 				continue
 			}
-			var s uint32 = 1 // creation: offset 0, plus one
-			if first && starts[i] != 0 && starts[i] < e {
-				s = starts[i]
-			}
 			count[k]++
-			sums[k].Add(int64(e-s) * unit)
+			sums[k].Add(int64(offsetSpan(first, starts, i, e)) * unit)
 		}
 	}
 	g.ExcludedAll += excludedAll
