@@ -68,3 +68,32 @@ func TestSelectionSliceListsRowsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectWorkers holds the rule for a selection's workers: a plain
+// selection (column tests only) gains a worker per plainChunksPerWorker
+// chunks, one that tests rows one by one a worker per batch taken, and
+// neither takes fewer than one worker or more than it was given.
+func TestSelectWorkers(t *testing.T) {
+	for _, c := range []struct {
+		workers, chunks int
+		perRow          bool
+		want            int
+	}{
+		{2, 0, false, 1},
+		{2, 977, false, 1}, // 1M rows
+		{2, plainChunksPerWorker, false, 1},
+		{2, plainChunksPerWorker + 1, false, 2},
+		{8, 9766, false, 3}, // 10M rows
+		{2, 97657, false, 2},
+		{1, 97657, false, 1},
+		{0, 97657, false, 1},
+		{2, 0, true, 1},
+		{2, selectTake, true, 1},
+		{2, selectTake + 1, true, 2},
+		{8, 977, true, 8},
+	} {
+		if got := selectWorkers(c.workers, c.chunks, c.perRow); got != c.want {
+			t.Errorf("selectWorkers(%d, %d, %v) = %d, want %d", c.workers, c.chunks, c.perRow, got, c.want)
+		}
+	}
+}
