@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"math/big"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -26,12 +24,22 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 	}
 	var gs []grp
 	if p.bucket == NoBucket {
+		n := 0
+		for _, c := range g.Count {
+			n += min(int(c), 1)
+		}
+		// One array for every group's codes, not one each: a report by
+		// contact has hundreds of thousands of groups.
+		gs = make([]grp, 0, n)
+		d := len(l.Cards)
+		codes := make([]uint32, n*d)
 		for s, key := range g.Keys {
 			if g.Count[s] == 0 {
 				continue
 			}
-			codes, _ := l.Decode(key)
-			gs = append(gs, grp{codes: codes, slot: s})
+			cs := codes[len(gs)*d : (len(gs)+1)*d : (len(gs)+1)*d]
+			l.DecodeTo(cs, key)
+			gs = append(gs, grp{codes: cs, slot: s})
 		}
 	} else {
 		// Every series with data gets every bucket of the range.
@@ -104,6 +112,10 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 		}
 	}
 	pts := make([]Point, len(gs))
+	// The points' dimension values share one array, each point's slice
+	// capped at its own.
+	nd := len(p.Dims)
+	dims := make([]DimensionValue, len(gs)*nd)
 	for i, x := range gs {
 		pt := &pts[i]
 		if p.bucket != NoBucket {
@@ -114,8 +126,11 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			pt.Bucket = p.starts[x.bucket]
 			continue
 		}
-		for j := range p.Dims {
-			pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
+		if nd > 0 {
+			pt.Dimensions = dims[i*nd : (i+1)*nd : (i+1)*nd]
+			for j := range nd {
+				pt.Dimensions[j] = dimValue(p, dicts, j, x.codes[j])
+			}
 		}
 		if x.slot >= 0 {
 			pt.Count = g.Count[x.slot]
@@ -128,24 +143,33 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			pt.Value = measureValue(p.measure, g, nil)
 		}
 	}
-	sortPoints(p, pts)
-	if lim := p.limit(len(pts)); lim > 0 && p.bucket == NoBucket && len(pts) > lim {
-		var slots []int
-		kept := map[string]bool{}
-		res.Folded = len(pts) - lim
-		for _, x := range pts[:lim] {
-			kept[pointKey(x)] = true
+	// Only the points kept apart from Other are ordered; the rest fold
+	// into it, in the groups' order.
+	lim := 0
+	if p.bucket == NoBucket {
+		lim = p.limit(len(pts))
+	}
+	if lim > 0 && len(pts) > lim {
+		kept := make([]bool, len(pts))
+		out := make([]Point, 0, lim+1)
+		for _, i := range pointOrder(p, pts, lim) {
+			kept[i] = true
+			out = append(out, pts[i])
 		}
-		for _, x := range gs {
-			var pt Point
-			for j := range p.Dims {
-				pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, x.codes[j]))
-			}
-			if !kept[pointKey(pt)] {
+		var slots []int
+		for i, x := range gs {
+			if !kept[i] {
 				slots = append(slots, x.slot)
 			}
 		}
-		pts = append(pts[:lim:lim], otherPoint(p, g, slots))
+		res.Folded = len(pts) - lim
+		pts = append(out, otherPoint(p, g, slots))
+	} else {
+		sorted := make([]Point, len(pts))
+		for k, i := range pointOrder(p, pts, 0) {
+			sorted[k] = pts[i]
+		}
+		pts = sorted
 	}
 	res.Points = pts
 	return res
@@ -194,23 +218,6 @@ func tableDicts(t *table, p *compiled) []*colstore.Strs {
 	return out
 }
 
-// pointKey identifies a point by its dimension values and bucket.
-func pointKey(p Point) string {
-	var b strings.Builder
-	for _, d := range p.Dimensions {
-		if d.Known {
-			b.WriteString("=" + d.Value)
-		} else {
-			b.WriteString("∅")
-		}
-		b.WriteByte(0)
-	}
-	if !p.Bucket.IsZero() {
-		b.WriteString(p.Bucket.UTC().Format(time.RFC3339Nano))
-	}
-	return b.String()
-}
-
 // compareDims orders groups by their dimension values; the group with no
 // value sorts after every named one.
 func compareDims(a, b []DimensionValue) int {
@@ -229,10 +236,72 @@ func compareDims(a, b []DimensionValue) int {
 	return 0
 }
 
-func sortPoints(p *compiled, pts []Point) {
+// pointOrder returns the indexes of the first k points of pts in the
+// report's order, or of every point when k <= 0 or k >= len(pts). Points
+// that compare equal keep their order in pts, as in a stable sort. Only
+// indexes move, not Points, which are large; and a report grouped by
+// contact, which keeps a few thousand points of hundreds of thousands,
+// ranks only those few: the others each cost a comparison or two.
+func pointOrder(p *compiled, pts []Point, k int) []int {
+	order := pointCmp(p)
+	cmpAt := func(i, j int) int {
+		if c := order(&pts[i], &pts[j]); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	}
+	n := len(pts)
+	if k <= 0 || k >= n {
+		ord := make([]int, n)
+		for i := range ord {
+			ord[i] = i
+		}
+		slices.SortFunc(ord, cmpAt)
+		return ord
+	}
+	// h is a heap of the first k points so far, the last of them at the
+	// root: a later point enters only if it comes before the root.
+	h := make([]int, k)
+	for i := range h {
+		h[i] = i
+	}
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= k {
+				return
+			}
+			w := l
+			if r := l + 1; r < k && cmpAt(h[r], h[l]) > 0 {
+				w = r
+			}
+			if cmpAt(h[w], h[i]) <= 0 {
+				return
+			}
+			h[i], h[w] = h[w], h[i]
+			i = w
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < n; i++ {
+		if cmpAt(i, h[0]) < 0 {
+			h[0] = i
+			down(0)
+		}
+	}
+	slices.SortFunc(h, cmpAt)
+	return h
+}
+
+// pointCmp returns the order of a report's points: by bucket, the Other
+// series last within one, then by label, for a report over time; else by
+// the report's Sort, points without a value last, ties by label.
+func pointCmp(p *compiled) func(a, b *Point) int {
 	byLabel := func(a, b *Point) int { return compareDims(a.Dimensions, b.Dimensions) }
 	if p.bucket != NoBucket {
-		slices.SortStableFunc(pts, func(a, b Point) int {
+		return func(a, b *Point) int {
 			if c := a.Bucket.Compare(b.Bucket); c != 0 {
 				return c
 			}
@@ -242,13 +311,17 @@ func sortPoints(p *compiled, pts []Point) {
 				}
 				return -1
 			}
-			return byLabel(&a, &b)
-		})
-		return
+			return byLabel(a, b)
+		}
 	}
-	// byValue orders by value (desc reverses it), points without a value
-	// last either way.
-	byValue := func(a, b *Point, desc bool) int {
+	switch p.r.Sort {
+	case ByLabelAsc:
+		return byLabel
+	case ByLabelDesc:
+		return func(a, b *Point) int { return -byLabel(a, b) }
+	}
+	desc := p.r.Sort != ByValueAsc
+	return func(a, b *Point) int {
 		if a.Value.Valid != b.Value.Valid {
 			if a.Value.Valid {
 				return -1
@@ -259,20 +332,11 @@ func sortPoints(p *compiled, pts []Point) {
 		if desc {
 			c = -c
 		}
-		return c
-	}
-	slices.SortStableFunc(pts, func(a, b Point) int {
-		switch p.r.Sort {
-		case ByLabelAsc:
-			return byLabel(&a, &b)
-		case ByLabelDesc:
-			return -byLabel(&a, &b)
-		}
-		if c := byValue(&a, &b, p.r.Sort != ByValueAsc); c != 0 {
+		if c != 0 {
 			return c
 		}
-		return byLabel(&a, &b)
-	})
+		return byLabel(a, b)
+	}
 }
 
 var (

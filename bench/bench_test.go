@@ -379,3 +379,18 @@ func BenchmarkMemoryAdd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkManyGroups runs a report of a group per contact, most of them
+// folded into Other: what ranking its points and folding the rest cost
+// beside the scan.
+func BenchmarkManyGroups(b *testing.B) {
+	bd := loadBench(b)
+	eng := convreport.NewEngine(bd.src)
+	r := convreport.Report{Name: "by contact", Dimensions: []string{"Assignee", "Inbox", "ContactID"}, Limit: 1000}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := eng.Run(context.Background(), bd.Window.Query(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

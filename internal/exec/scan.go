@@ -159,10 +159,16 @@ func (l Layout) Keys() uint64 { return l.card }
 // Decode splits a key into dimension codes and a bucket index.
 func (l Layout) Decode(key uint64) (codes []uint32, bucket int) {
 	codes = make([]uint32, len(l.Cards))
+	return codes, l.DecodeTo(codes, key)
+}
+
+// DecodeTo is Decode writing the codes into dst, which holds one per
+// dimension: a report of many groups decodes them all into one array.
+func (l Layout) DecodeTo(dst []uint32, key uint64) (bucket int) {
 	for j := range l.Cards {
-		codes[j] = uint32(key / l.Strides[j] % l.Cards[j])
+		dst[j] = uint32(key / l.Strides[j] % l.Cards[j])
 	}
-	return codes, int(key / l.StrideB)
+	return int(key / l.StrideB)
 }
 
 // scanState is one worker's accumulators for every plan.
