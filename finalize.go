@@ -387,7 +387,7 @@ func measureValue(m Measure, g *exec.Groups, slots []int) decimal.NullDecimal {
 	case Median, Percentile:
 		var vals []int64
 		for _, s := range slots {
-			vals = append(vals, g.Values[s]...)
+			vals = append(vals, g.ValuesAt(s)...)
 		}
 		slices.Sort(vals)
 		p := 50.0

@@ -290,14 +290,14 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 		switch {
 		case len(x.Durations) > 0:
 			for _, d := range x.Durations {
-				g.Values[s] = append(g.Values[s], int64(d))
+				g.AddValues(s, int64(d))
 			}
 		case x.Quantile != nil:
 			if pl.r.Limit > 0 {
 				return Result{}, fmt.Errorf("%w: a report with a Limit needs every duration to fold percentiles into Other", ErrBadGroups)
 			}
 			// One value repeated stands for the group's exact quantile.
-			g.Values[s] = []int64{int64(*x.Quantile)}
+			g.AddValues(s, int64(*x.Quantile))
 		}
 	}
 	return finalize(dicts, pl, g, l, p.rq), nil

@@ -31,7 +31,11 @@ type Groups struct {
 	Sums     []Sum128
 	Min, Max []int64
 	Within   []int64
-	Values   [][]int64
+	// Values holds each slot's durations, for medians and percentiles
+	// only: it reaches no further than the last slot given one (see
+	// AddValues and ValuesAt), so that groups of other measures keep no
+	// slice a slot, which a collection would scan.
+	Values [][]int64
 
 	// Matched and ExcludedAll are over every group: the rows the filter
 	// kept, and those of them the metric does not apply to.
@@ -63,7 +67,27 @@ func (g *Groups) grow(n int) {
 	g.Min = append(g.Min, make([]int64, n)...)
 	g.Max = append(g.Max, make([]int64, n)...)
 	g.Within = append(g.Within, make([]int64, n)...)
-	g.Values = append(g.Values, make([][]int64, n)...)
+}
+
+// AddValues appends vs to slot s's values.
+func (g *Groups) AddValues(s int, vs ...int64) {
+	if s >= len(g.Values) {
+		g.growValues()
+	}
+	g.Values[s] = append(g.Values[s], vs...)
+}
+
+// growValues extends Values to every slot.
+func (g *Groups) growValues() {
+	g.Values = append(g.Values, make([][]int64, len(g.Keys)-len(g.Values))...)
+}
+
+// ValuesAt returns slot s's values.
+func (g *Groups) ValuesAt(s int) []int64 {
+	if s >= len(g.Values) {
+		return nil
+	}
+	return g.Values[s]
 }
 
 // Slot returns the slot of key, adding it when new.
@@ -103,7 +127,9 @@ func (g *Groups) Merge(o *Groups) {
 		g.Count[s] += o.Count[os]
 		g.Sums[s].AddSum(o.Sums[os])
 		g.Within[s] += o.Within[os]
-		g.Values[s] = append(g.Values[s], o.Values[os]...)
+		if vs := o.ValuesAt(os); len(vs) > 0 {
+			g.AddValues(s, vs...)
+		}
 	}
 }
 
@@ -615,6 +641,9 @@ func addRows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segment,
 				i := w*64 + mbits.TrailingZeros64(b)
 				s := slot(keys[i])
 				g.Count[s]++
+				if s >= len(g.Values) {
+					g.growValues()
+				}
 				g.Values[s] = append(g.Values[s], vals[i])
 			}
 		}
