@@ -152,9 +152,17 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 	if lim > 0 && len(pts) > lim {
 		kept := make([]bool, len(pts))
 		out := make([]Point, 0, lim+1)
+		// The kept points' values move to an array of their own, so that
+		// the result does not hold every group's.
+		keptDims := make([]DimensionValue, 0, lim*nd)
 		for _, i := range pointOrder(p, pts, lim) {
 			kept[i] = true
-			out = append(out, pts[i])
+			pt := pts[i]
+			if nd > 0 {
+				keptDims = append(keptDims, pt.Dimensions...)
+				pt.Dimensions = keptDims[len(keptDims)-nd : len(keptDims) : len(keptDims)]
+			}
+			out = append(out, pt)
 		}
 		var slots []int
 		for i, x := range gs {
