@@ -14,7 +14,8 @@ import (
 // TestLimitedResultHoldsOnlyItsPoints runs a report of 100,000 groups
 // that keeps 10 apart from Other, and checks that the result, kept
 // alive, holds about what its 11 points need, not every group's
-// dimension values (4 MB here); and that the 10 are the largest groups.
+// dimension values (several MB here); and that the 10 are the largest
+// groups.
 func TestLimitedResultHoldsOnlyItsPoints(t *testing.T) {
 	const groups = 100_000
 	start := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
