@@ -17,7 +17,7 @@ import (
 func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
 	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
 	type grp struct {
-		codes  []uint32
+		key    uint64 // its dimension values' codes, decoded by l
 		bucket int
 		slot   int   // -1 for an empty bucket
 		other  []int // the folded series' slots, for an "Other" series point
@@ -28,18 +28,12 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 		for _, c := range g.Count {
 			n += min(int(c), 1)
 		}
-		// One array for every group's codes, not one each: a report by
-		// contact has hundreds of thousands of groups.
 		gs = make([]grp, 0, n)
-		d := len(l.Cards)
-		codes := make([]uint32, n*d)
 		for s, key := range g.Keys {
 			if g.Count[s] == 0 {
 				continue
 			}
-			cs := codes[len(gs)*d : (len(gs)+1)*d : (len(gs)+1)*d]
-			l.DecodeTo(cs, key)
-			gs = append(gs, grp{codes: cs, slot: s})
+			gs = append(gs, grp{key: key, slot: s})
 		}
 	} else {
 		// Every series with data gets every bucket of the range.
@@ -94,9 +88,8 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			res.Folded = len(folded)
 		}
 		for _, sk := range live {
-			codes, _ := l.Decode(sk)
 			for b, s := range series[sk] {
-				gs = append(gs, grp{codes: codes, bucket: b, slot: s})
+				gs = append(gs, grp{key: sk, bucket: b, slot: s})
 			}
 		}
 		if len(folded) > 0 {
@@ -111,13 +104,58 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			}
 		}
 	}
-	pts := make([]Point, len(gs))
+	// A report that keeps few of many groups apart from Other, ranked by
+	// value, builds points only for the groups that can be kept: those
+	// whose value is at least the lim-th best. A report by contact has
+	// hundreds of thousands of groups, each point with its dimension
+	// values about 250 bytes, and keeps a few thousand.
+	nd := len(p.Dims)
+	lim := 0
+	if p.bucket == NoBucket {
+		lim = p.limit(len(gs))
+	}
+	limited := lim > 0 && len(gs) > lim
+	var vals []decimal.NullDecimal // every group's value, when computed first
+	var build []int                // the groups given a point; nil for all
+	if limited && rankedByValue(p) {
+		var order func(i, j int) int
+		if p.measure.agg() == Count {
+			// A count is its group's count: ranked without a decimal
+			// each.
+			order = func(i, j int) int {
+				c := cmp.Compare(g.Count[gs[i].slot], g.Count[gs[j].slot])
+				if p.descending() {
+					c = -c
+				}
+				return c
+			}
+		} else {
+			vals = make([]decimal.NullDecimal, len(gs))
+			for i, x := range gs {
+				vals[i] = measureValue(p.measure, g, []int{x.slot})
+			}
+			byValue := valueCmp(p)
+			order = func(i, j int) int { return byValue(vals[i], vals[j]) }
+		}
+		build = contenders(len(gs), lim, order)
+	}
+	n := len(gs)
+	if build != nil {
+		n = len(build)
+	}
+	group := func(k int) int {
+		if build == nil {
+			return k
+		}
+		return build[k]
+	}
+	pts := make([]Point, n)
 	// The points' dimension values share one array, each point's slice
 	// capped at its own.
-	nd := len(p.Dims)
-	dims := make([]DimensionValue, len(gs)*nd)
-	for i, x := range gs {
-		pt := &pts[i]
+	dims := make([]DimensionValue, n*nd)
+	codes := make([]uint32, len(l.Cards))
+	for k := range pts {
+		x, pt := &gs[group(k)], &pts[k]
 		if p.bucket != NoBucket {
 			pt.Bucket = p.starts[x.bucket]
 		}
@@ -127,50 +165,52 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			continue
 		}
 		if nd > 0 {
-			pt.Dimensions = dims[i*nd : (i+1)*nd : (i+1)*nd]
+			pt.Dimensions = dims[k*nd : (k+1)*nd : (k+1)*nd]
+			l.DecodeTo(codes, x.key)
 			for j := range nd {
-				pt.Dimensions[j] = dimValue(p, dicts, j, x.codes[j])
+				pt.Dimensions[j] = dimValue(p, dicts, j, codes[j])
 			}
+		}
+		switch {
+		case x.slot < 0:
+			pt.Value = measureValue(p.measure, g, nil)
+		case vals != nil:
+			pt.Value = vals[group(k)]
+		default:
+			pt.Value = measureValue(p.measure, g, []int{x.slot})
 		}
 		if x.slot >= 0 {
 			pt.Count = g.Count[x.slot]
 			pt.Excluded = g.Excluded[x.slot]
-			pt.Value = measureValue(p.measure, g, []int{x.slot})
 			if p.sla != nil {
 				pt.Breaches = g.Count[x.slot] - g.Within[x.slot]
 			}
-		} else {
-			pt.Value = measureValue(p.measure, g, nil)
 		}
 	}
 	// Only the points kept apart from Other are ordered; the rest fold
 	// into it, in the groups' order.
-	lim := 0
-	if p.bucket == NoBucket {
-		lim = p.limit(len(pts))
-	}
-	if lim > 0 && len(pts) > lim {
-		kept := make([]bool, len(pts))
+	if limited {
+		kept := make([]bool, len(gs))
 		out := make([]Point, 0, lim+1)
 		// The kept points' values move to an array of their own, so that
 		// the result does not hold every group's.
 		keptDims := make([]DimensionValue, 0, lim*nd)
-		for _, i := range pointOrder(p, pts, lim) {
-			kept[i] = true
-			pt := pts[i]
+		for _, k := range pointOrder(p, pts, lim) {
+			kept[group(k)] = true
+			pt := pts[k]
 			if nd > 0 {
 				keptDims = append(keptDims, pt.Dimensions...)
 				pt.Dimensions = keptDims[len(keptDims)-nd : len(keptDims) : len(keptDims)]
 			}
 			out = append(out, pt)
 		}
-		var slots []int
+		slots := make([]int, 0, len(gs)-lim)
 		for i, x := range gs {
 			if !kept[i] {
 				slots = append(slots, x.slot)
 			}
 		}
-		res.Folded = len(pts) - lim
+		res.Folded = len(gs) - lim
 		pts = append(out, otherPoint(p, g, slots))
 	} else {
 		sorted := make([]Point, len(pts))
@@ -247,18 +287,24 @@ func compareDims(a, b []DimensionValue) int {
 // pointOrder returns the indexes of the first k points of pts in the
 // report's order, or of every point when k <= 0 or k >= len(pts). Points
 // that compare equal keep their order in pts, as in a stable sort. Only
-// indexes move, not Points, which are large; and a report grouped by
-// contact, which keeps a few thousand points of hundreds of thousands,
-// ranks only those few: the others each cost a comparison or two.
+// indexes move, not Points, which are large.
 func pointOrder(p *compiled, pts []Point, k int) []int {
 	order := pointCmp(p)
+	return firstK(len(pts), k, func(i, j int) int { return order(&pts[i], &pts[j]) })
+}
+
+// firstK returns the first k of n items in the given order, or all n
+// when k <= 0 or k >= n; items that compare equal keep their order, as in
+// a stable sort. With a k of a few thousand and n of hundreds of
+// thousands, only k items are ranked: the others each cost a comparison
+// or two.
+func firstK(n, k int, order func(i, j int) int) []int {
 	cmpAt := func(i, j int) int {
-		if c := order(&pts[i], &pts[j]); c != 0 {
+		if c := order(i, j); c != 0 {
 			return c
 		}
 		return cmp.Compare(i, j)
 	}
-	n := len(pts)
 	if k <= 0 || k >= n {
 		ord := make([]int, n)
 		for i := range ord {
@@ -267,8 +313,8 @@ func pointOrder(p *compiled, pts []Point, k int) []int {
 		slices.SortFunc(ord, cmpAt)
 		return ord
 	}
-	// h is a heap of the first k points so far, the last of them at the
-	// root: a later point enters only if it comes before the root.
+	// h is a heap of the first k items so far, the last of them at the
+	// root: a later item enters only if it comes before the root.
 	h := make([]int, k)
 	for i := range h {
 		h[i] = i
@@ -303,6 +349,28 @@ func pointOrder(p *compiled, pts []Point, k int) []int {
 	return h
 }
 
+// rankedByValue reports whether a report's points are ordered by their
+// values first.
+func rankedByValue(p *compiled) bool {
+	return p.bucket == NoBucket && p.r.Sort != ByLabelAsc && p.r.Sort != ByLabelDesc
+}
+
+// contenders returns, in order, those of n items that can be among the
+// first k in the given order of their values (then labels, then index):
+// those whose value comes no later than the k-th. Every item before it
+// is among the first k; those equal to it are decided by their labels.
+func contenders(n, k int, order func(i, j int) int) []int {
+	first := firstK(n, k, order)
+	kth := first[len(first)-1]
+	var out []int
+	for i := range n {
+		if order(i, kth) <= 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // pointCmp returns the order of a report's points: by bucket, the Other
 // series last within one, then by label, for a report over time; else by
 // the report's Sort, points without a value last, ties by label.
@@ -328,22 +396,35 @@ func pointCmp(p *compiled) func(a, b *Point) int {
 	case ByLabelDesc:
 		return func(a, b *Point) int { return -byLabel(a, b) }
 	}
-	desc := p.r.Sort != ByValueAsc
+	byValue := valueCmp(p)
 	return func(a, b *Point) int {
-		if a.Value.Valid != b.Value.Valid {
-			if a.Value.Valid {
+		if c := byValue(a.Value, b.Value); c != 0 {
+			return c
+		}
+		return byLabel(a, b)
+	}
+}
+
+// descending reports whether a report sorted by value puts the largest
+// first.
+func (p *compiled) descending() bool { return p.r.Sort != ByValueAsc }
+
+// valueCmp returns the order of values in a report sorted by value: by
+// its Sort, values before no value.
+func valueCmp(p *compiled) func(a, b decimal.NullDecimal) int {
+	desc := p.descending()
+	return func(a, b decimal.NullDecimal) int {
+		if a.Valid != b.Valid {
+			if a.Valid {
 				return -1
 			}
 			return 1
 		}
-		c := a.Value.Decimal.Cmp(b.Value.Decimal)
+		c := a.Decimal.Cmp(b.Decimal)
 		if desc {
 			c = -c
 		}
-		if c != 0 {
-			return c
-		}
-		return byLabel(a, b)
+		return c
 	}
 }
 

@@ -3,7 +3,10 @@ package convreport_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +72,131 @@ func TestLimitedResultHoldsOnlyItsPoints(t *testing.T) {
 	runtime.ReadMemStats(&without)
 	if held := int64(with.HeapAlloc) - int64(without.HeapAlloc); held > 1<<20 {
 		t.Errorf("a result of 11 points holds %d bytes", held)
+	}
+}
+
+// TestLimitedReportKeepsTheFirstGroups runs reports of a few hundred
+// groups full of ties (counts of 1 to 4, averages that repeat, groups
+// with no response, which an average leaves out) that keep k apart from Other, by
+// their Limit or by the engine's MaxGroups, and holds them to the same
+// report unlimited, ordered here: the first k points, then one Other
+// point of the rest.
+func TestLimitedReportKeepsTheFirstGroups(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	start := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	var cs []convreport.Conversation
+	const groups = 400
+	for i := range groups {
+		for k := range 1 + rng.IntN(4) {
+			c := convreport.Conversation{
+				ID: fmt.Sprintf("c%d-%d", i, k), Channel: convreport.Chat,
+				Assignee:  []string{"ann", "bob", ""}[i%3],
+				ContactID: fmt.Sprintf("contact-%03d", i/3),
+				CreatedAt: start.Add(time.Duration(i*10+k) * time.Minute),
+			}
+			if i%5 != 0 { // every fifth group has no response
+				c.FirstResponseAt = c.CreatedAt.Add(time.Duration(1+rng.IntN(3)) * time.Minute)
+			}
+			cs = append(cs, c)
+		}
+	}
+	src, err := memory.New(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := convreport.Query{From: start, To: start.AddDate(0, 0, 7)}
+	ctx := context.Background()
+	all, err := convreport.NewEngine(src).Run(ctx, q, func() []convreport.Report {
+		var rs []convreport.Report
+		for _, m := range []convreport.Measure{{}, {Agg: convreport.Average, Metric: convreport.FirstResponseTime}} {
+			for _, s := range []convreport.SortBy{convreport.ByValueDesc, convreport.ByValueAsc, convreport.ByLabelAsc} {
+				rs = append(rs, convreport.Report{Name: "by contact", Measure: m, Dimensions: []string{"ContactID", "Assignee"}, Sort: s})
+			}
+		}
+		return rs
+	}()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, whole := range all {
+		r := whole.Report
+		// A group is a point where its measure counts a conversation:
+		// every group for the count, four in five for the average.
+		n := len(whole.Points)
+		if wantN := map[bool]int{true: groups, false: groups - groups/5}[r.Measure.Agg == ""]; n != wantN {
+			t.Fatalf("%s: %d points unlimited, want %d", r.Measure.Key(), n, wantN)
+		}
+		// want orders the unlimited points as the report's Sort says:
+		// by value (none last), ties by label, a value before none.
+		want := slices.Clone(whole.Points)
+		label := func(a, b convreport.Point) int {
+			for j := range a.Dimensions {
+				x, y := a.Dimensions[j], b.Dimensions[j]
+				if x.Known != y.Known {
+					if x.Known {
+						return -1
+					}
+					return 1
+				}
+				if c := strings.Compare(x.Value, y.Value); c != 0 {
+					return c
+				}
+			}
+			return 0
+		}
+		slices.SortStableFunc(want, func(a, b convreport.Point) int {
+			if r.Sort == convreport.ByLabelAsc {
+				return label(a, b)
+			}
+			if a.Value.Valid != b.Value.Valid {
+				if a.Value.Valid {
+					return -1
+				}
+				return 1
+			}
+			c := a.Value.Decimal.Cmp(b.Value.Decimal)
+			if r.Sort != convreport.ByValueAsc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+			return label(a, b)
+		})
+		for _, k := range []int{1, 2, 7, 60, 61, 150, 399} {
+			for _, byLimit := range []bool{true, false} {
+				if k >= n || !byLimit && k+1 >= n {
+					continue // MaxGroups k+1 keeps them all
+				}
+				eng, lr := convreport.NewEngine(src), r
+				if byLimit {
+					lr.Limit = k
+				} else {
+					eng = convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxGroups: k + 1}))
+				}
+				res, err := eng.Run(ctx, q, lr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := res[0]
+				name := fmt.Sprintf("%s sorted %s, %d kept (by Limit: %v)", r.Measure.Key(), r.Sort, k, byLimit)
+				if len(got.Points) != k+1 || got.Folded != n-k {
+					t.Fatalf("%s: %d points, %d folded; want %d and %d", name, len(got.Points), got.Folded, k+1, n-k)
+				}
+				for i, p := range got.Points[:k] {
+					w := want[i]
+					if !slices.Equal(p.Dimensions, w.Dimensions) || p.Count != w.Count || p.Value.Valid != w.Value.Valid || !p.Value.Decimal.Equal(w.Value.Decimal) {
+						t.Fatalf("%s: point %d is %v %d %v, want %v %d %v", name, i, p.Dimensions, p.Count, p.Value, w.Dimensions, w.Count, w.Value)
+					}
+				}
+				var rest int64
+				for _, p := range want[k:] {
+					rest += p.Count
+				}
+				if o := got.Points[k]; !o.Other || o.Count != rest {
+					t.Fatalf("%s: last point %+v, want Other of %d", name, o, rest)
+				}
+			}
+		}
 	}
 }
