@@ -176,12 +176,11 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	// fail keeps the first error; taking the address of an err declared
 	// in the loop would move every iteration's err to the heap.
 	fail := func(err error) { failed.CompareAndSwap(nil, &err) }
-	const take = selectTake
 	work := func() {
 		lc := newDirect()
 		var m colstore.Mask
 		for failed.Load() == nil {
-			k0 := int(next.Add(take)) - take
+			k0 := int(next.Add(selectTake)) - selectTake
 			if k0 >= len(items) {
 				return
 			}
@@ -189,7 +188,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 				fail(err)
 				return
 			}
-			for k := k0; k < min(k0+take, len(items)); k++ {
+			for k := k0; k < min(k0+selectTake, len(items)); k++ {
 				if err := rows(lc, k, &m); err != nil {
 					fail(err)
 					return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"math/big"
 	mbits "math/bits"
 	"slices"
@@ -20,10 +19,10 @@ import (
 // its dimension codes and bucket index; small key spaces index dense
 // arrays directly, large ones go through a map.
 type Groups struct {
-	// Dense groups index their slots by key; others find them in slotOf.
-	Dense  bool
-	slotOf map[uint64]int32
-	Keys   []uint64 // by slot
+	// Dense groups index their slots by key; others find them in slots.
+	Dense bool
+	slots slotTable
+	Keys  []uint64 // by slot
 
 	Count, Excluded []int64
 	// Durations are summed in 128 bits, so no number of long durations
@@ -52,8 +51,6 @@ func NewGroups(card uint64) *Groups {
 		for i := range g.Keys {
 			g.Keys[i] = uint64(i)
 		}
-	} else {
-		g.slotOf = map[uint64]int32{}
 	}
 	return g
 }
@@ -95,13 +92,13 @@ func (g *Groups) Slot(key uint64) int {
 	if g.Dense {
 		return int(key)
 	}
-	if s, ok := g.slotOf[key]; ok {
-		return int(s)
+	if s := g.slots.find(key); s >= 0 {
+		return s
 	}
 	s := len(g.Keys)
 	g.grow(1)
 	g.Keys[s] = key
-	g.slotOf[key] = int32(s)
+	g.slots.add(key, s)
 	return s
 }
 
@@ -385,7 +382,7 @@ func sameRowsAndKeys(p, q *Plan) bool {
 // rowCounts returns the groups of a plain count over g's rows and keys:
 // each group's count is its rows, measured or excluded.
 func (g *Groups) rowCounts() *Groups {
-	c := &Groups{Dense: g.Dense, slotOf: maps.Clone(g.slotOf), Matched: g.Matched}
+	c := &Groups{Dense: g.Dense, slots: g.slots.clone(), Matched: g.Matched}
 	c.grow(len(g.Keys))
 	copy(c.Keys, g.Keys)
 	for s := range c.Count {
