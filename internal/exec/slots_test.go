@@ -64,3 +64,37 @@ func TestSlotTable(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseGroups counts rows of random keys in two sparse Groups, as
+// two workers would, merges them, and holds every group's count and key
+// to a map: slots gained one at a time keep what they hold as the
+// arrays grow.
+func TestSparseGroups(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	want := map[uint64]int64{}
+	var gs [2]*Groups
+	for w := range gs {
+		gs[w] = NewGroups(1 << 40)
+		if gs[w].Dense {
+			t.Fatal("a key space of 2^40 keys is dense")
+		}
+		for range 50_000 {
+			k := rng.Uint64N(30_000) * 7919
+			gs[w].Count[gs[w].Slot(k)]++
+			want[k]++
+		}
+	}
+	gs[0].Merge(gs[1])
+	g := gs[0]
+	if len(g.Keys) != len(want) {
+		t.Fatalf("%d groups, want %d", len(g.Keys), len(want))
+	}
+	for s, k := range g.Keys {
+		if g.Count[s] != want[k] {
+			t.Fatalf("key %d: count %d, want %d", k, g.Count[s], want[k])
+		}
+		if got := g.Slot(k); got != s {
+			t.Fatalf("key %d: slot %d, want %d", k, got, s)
+		}
+	}
+}
