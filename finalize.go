@@ -53,38 +53,57 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			series[0] = slices.Repeat([]int{-1}, int(l.Buckets))
 		}
 		var live []uint64
-		total := map[uint64]int64{}
+		var totals []int64 // by live series
 		for sk, slots := range series {
 			// A series of a grouped report exists only if some bucket has a
 			// conversation counted in its measure.
+			var total int64
 			for _, s := range slots {
 				if s >= 0 {
-					total[sk] += g.Count[s]
+					total += g.Count[s]
 				}
 			}
-			if len(p.Dims) == 0 || total[sk] > 0 {
+			if len(p.Dims) == 0 || total > 0 {
 				live = append(live, sk)
+				totals = append(totals, total)
 			}
 		}
-		// Series beyond the Limit, ranked by conversations, fold into one
-		// "Other" series.
+		// Series beyond the Limit, ranked by conversations, then by label,
+		// fold into one "Other" series. Only the series that can be kept
+		// have their labels decoded: a report by contact and day has
+		// hundreds of thousands of series, most with a conversation or
+		// two.
 		var folded []uint64
 		if lim := p.limit(len(live)); lim > 0 && len(p.Dims) > 0 && len(live) > lim {
-			dimsOf := func(sk uint64) []DimensionValue {
-				codes, _ := l.Decode(sk)
-				out := make([]DimensionValue, len(codes))
+			byTotal := func(i, j int) int { return cmp.Compare(totals[j], totals[i]) }
+			cand := contenders(len(live), lim, byTotal)
+			labels := make([][]DimensionValue, len(cand))
+			codes := make([]uint32, len(l.Cards))
+			for k, i := range cand {
+				l.DecodeTo(codes, live[i])
+				labels[k] = make([]DimensionValue, len(codes))
 				for j, c := range codes {
-					out[j] = dimValue(p, dicts, j, c)
+					labels[k][j] = dimValue(p, dicts, j, c)
 				}
-				return out
 			}
-			slices.SortFunc(live, func(a, b uint64) int {
-				if c := cmp.Compare(total[b], total[a]); c != 0 {
+			kept := make([]bool, len(live))
+			for _, k := range firstK(len(cand), lim, func(a, b int) int {
+				if c := byTotal(cand[a], cand[b]); c != 0 {
 					return c
 				}
-				return compareDims(dimsOf(a), dimsOf(b))
-			})
-			live, folded = live[:lim], live[lim:]
+				return compareDims(labels[a], labels[b])
+			}) {
+				kept[cand[k]] = true
+			}
+			var keep []uint64
+			for i, sk := range live {
+				if kept[i] {
+					keep = append(keep, sk)
+				} else {
+					folded = append(folded, sk)
+				}
+			}
+			live = keep
 			res.Folded = len(folded)
 		}
 		for _, sk := range live {
@@ -93,14 +112,20 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			}
 		}
 		if len(folded) > 0 {
-			for b := range int(l.Buckets) {
-				x := grp{bucket: b, slot: -1, other: []int{}}
-				for _, sk := range folded {
-					if s := series[sk][b]; s >= 0 {
-						x.other = append(x.other, s)
+			// Each folded series is looked up once, not once a bucket.
+			other := make([][]int, l.Buckets)
+			for b := range other {
+				other[b] = []int{}
+			}
+			for _, sk := range folded {
+				for b, s := range series[sk] {
+					if s >= 0 {
+						other[b] = append(other[b], s)
 					}
 				}
-				gs = append(gs, x)
+			}
+			for b := range other {
+				gs = append(gs, grp{bucket: b, slot: -1, other: other[b]})
 			}
 		}
 	}

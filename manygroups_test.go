@@ -82,28 +82,7 @@ func TestLimitedResultHoldsOnlyItsPoints(t *testing.T) {
 // report unlimited, ordered here: the first k points, then one Other
 // point of the rest.
 func TestLimitedReportKeepsTheFirstGroups(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	start := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-	var cs []convreport.Conversation
-	const groups = 400
-	for i := range groups {
-		for k := range 1 + rng.IntN(4) {
-			c := convreport.Conversation{
-				ID: fmt.Sprintf("c%d-%d", i, k), Channel: convreport.Chat,
-				Assignee:  []string{"ann", "bob", ""}[i%3],
-				ContactID: fmt.Sprintf("contact-%03d", i/3),
-				CreatedAt: start.Add(time.Duration(i*10+k) * time.Minute),
-			}
-			if i%5 != 0 { // every fifth group has no response
-				c.FirstResponseAt = c.CreatedAt.Add(time.Duration(1+rng.IntN(3)) * time.Minute)
-			}
-			cs = append(cs, c)
-		}
-	}
-	src, err := memory.New(cs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, groups, start := manyGroups(t)
 	q := convreport.Query{From: start, To: start.AddDate(0, 0, 7)}
 	ctx := context.Background()
 	all, err := convreport.NewEngine(src).Run(ctx, q, func() []convreport.Report {
@@ -196,6 +175,137 @@ func TestLimitedReportKeepsTheFirstGroups(t *testing.T) {
 				if o := got.Points[k]; !o.Other || o.Count != rest {
 					t.Fatalf("%s: last point %+v, want Other of %d", name, o, rest)
 				}
+			}
+		}
+	}
+}
+
+// manyGroups is the source of TestLimitedReportKeepsTheFirstGroups and
+// TestLimitedSeriesKeepTheFirst: 400 groups by contact and assignee, of 1
+// to 4 conversations each over about three days, every fifth with no
+// response.
+func manyGroups(t *testing.T) (*memory.Source, int, time.Time) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	start := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	var cs []convreport.Conversation
+	const groups = 400
+	for i := range groups {
+		for k := range 1 + rng.IntN(4) {
+			c := convreport.Conversation{
+				ID: fmt.Sprintf("c%d-%d", i, k), Channel: convreport.Chat,
+				Assignee:  []string{"ann", "bob", ""}[i%3],
+				ContactID: fmt.Sprintf("contact-%03d", i/3),
+				CreatedAt: start.Add(time.Duration(i*10+k) * time.Minute),
+			}
+			if i%5 != 0 { // every fifth group has no response
+				c.FirstResponseAt = c.CreatedAt.Add(time.Duration(1+rng.IntN(3)) * time.Minute)
+			}
+			cs = append(cs, c)
+		}
+	}
+	src, err := memory.New(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, groups, start
+}
+
+// TestLimitedSeriesKeepTheFirst runs reports by contact and assignee by
+// day that keep k series apart from Other, and holds them to the same
+// report unlimited: the series kept are the k with the most
+// conversations, ties by label (most series have one to four), each with
+// its points as they were; the Other series holds the rest, bucket by
+// bucket.
+func TestLimitedSeriesKeepTheFirst(t *testing.T) {
+	src, _, start := manyGroups(t)
+	q := convreport.Query{From: start, To: start.AddDate(0, 0, 7)}
+	ctx := context.Background()
+	eng := convreport.NewEngine(src)
+	r := convreport.Report{Name: "by contact by day", Dimensions: []string{"ContactID", "Assignee"}, Bucket: convreport.Day}
+	whole, err := eng.Run(ctx, q, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type series struct {
+		dims  []convreport.DimensionValue
+		total int64
+	}
+	key := func(ds []convreport.DimensionValue) string { return fmt.Sprint(ds) }
+	byKey := map[string]*series{}
+	counts := map[string]int64{}               // series and bucket → count
+	buckets := map[string][]convreport.Point{} // series → its points
+	var all []*series
+	for _, p := range whole[0].Points {
+		k := key(p.Dimensions)
+		if byKey[k] == nil {
+			byKey[k] = &series{dims: p.Dimensions}
+			all = append(all, byKey[k])
+		}
+		byKey[k].total += p.Count
+		counts[k+p.Bucket.String()] = p.Count
+		buckets[k] = append(buckets[k], p)
+	}
+	slices.SortFunc(all, func(a, b *series) int {
+		if a.total != b.total {
+			return int(b.total - a.total)
+		}
+		for j := range a.dims {
+			x, y := a.dims[j], b.dims[j]
+			if x.Known != y.Known {
+				if x.Known {
+					return -1
+				}
+				return 1
+			}
+			if c := strings.Compare(x.Value, y.Value); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	for _, k := range []int{1, 3, 20, 100, len(all) - 1} {
+		lr := r
+		lr.Limit = k
+		res, err := eng.Run(ctx, q, lr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res[0]
+		if got.Folded != len(all)-k {
+			t.Fatalf("Limit %d: %d series folded, want %d", k, got.Folded, len(all)-k)
+		}
+		kept := map[string]bool{}
+		for _, s := range all[:k] {
+			kept[key(s.dims)] = true
+		}
+		seen := map[string]bool{}
+		other := map[string]int64{} // bucket → count
+		for _, p := range got.Points {
+			if p.Other {
+				other[p.Bucket.String()] = p.Count
+				continue
+			}
+			k2 := key(p.Dimensions)
+			if !kept[k2] {
+				t.Fatalf("Limit %d: series %s kept, not among the first %d", k, k2, k)
+			}
+			seen[k2] = true
+			if want := counts[k2+p.Bucket.String()]; p.Count != want {
+				t.Fatalf("Limit %d: series %s on %s counts %d, want %d", k, k2, p.Bucket, p.Count, want)
+			}
+		}
+		if len(seen) != k {
+			t.Fatalf("Limit %d: %d series kept", k, len(seen))
+		}
+		wantOther := map[string]int64{}
+		for _, s := range all[k:] {
+			for _, p := range buckets[key(s.dims)] {
+				wantOther[p.Bucket.String()] += p.Count
+			}
+		}
+		for b, n := range wantOther {
+			if other[b] != n {
+				t.Fatalf("Limit %d: Other on %s counts %d, want %d", k, b, other[b], n)
 			}
 		}
 	}

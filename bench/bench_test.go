@@ -394,3 +394,18 @@ func BenchmarkManyGroups(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkManySeries runs a report by contact by day over 30 days that
+// keeps 10 series apart from Other: hundreds of thousands of series, most
+// of one conversation, ranked by their totals.
+func BenchmarkManySeries(b *testing.B) {
+	bd := loadBench(b)
+	eng := convreport.NewEngine(bd.src)
+	r := convreport.Report{Name: "by contact by day", Dimensions: []string{"ContactID"}, Bucket: convreport.Day, Limit: 10}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := eng.Run(context.Background(), bd.Window.Query(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
