@@ -36,35 +36,57 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			gs = append(gs, grp{key: key, slot: s})
 		}
 	} else {
-		// Every series with data gets every bucket of the range.
-		series := map[uint64][]int{} // series key → slot per bucket
+		// Every series with data gets every bucket of the range. A
+		// series' slots are found through the slots with data, not
+		// through an array of every bucket: a report by contact and hour
+		// has hundreds of thousands of series, most in one or two of
+		// hundreds of buckets.
+		index := map[uint64]int{} // series key → series
+		var keys []uint64         // by series
+		var cells, cellOf []int   // the slots with data, and their series
 		for s, key := range g.Keys {
 			if g.Count[s] == 0 && g.Excluded[s] == 0 {
 				continue
 			}
 			sk := key % l.StrideB
-			b := int(key / l.StrideB)
-			if series[sk] == nil {
-				series[sk] = slices.Repeat([]int{-1}, int(l.Buckets))
+			i, ok := index[sk]
+			if !ok {
+				i = len(keys)
+				index[sk] = i
+				keys = append(keys, sk)
 			}
-			series[sk][b] = s
+			cells = append(cells, s)
+			cellOf = append(cellOf, i)
 		}
-		if len(p.Dims) == 0 && len(series) == 0 {
-			series[0] = slices.Repeat([]int{-1}, int(l.Buckets))
+		if len(p.Dims) == 0 && len(keys) == 0 {
+			keys = append(keys, 0)
 		}
-		var live []uint64
+		// Series i's slots are bySeries[first[i]:first[i+1]].
+		first := make([]int, len(keys)+1)
+		for _, i := range cellOf {
+			first[i+1]++
+		}
+		for i := range keys {
+			first[i+1] += first[i]
+		}
+		bySeries := make([]int, len(cells))
+		next := slices.Clone(first[:len(keys)])
+		for c, i := range cellOf {
+			bySeries[next[i]] = cells[c]
+			next[i]++
+		}
+		slotsOf := func(i int) []int { return bySeries[first[i]:first[i+1]] }
+		var live []int     // series
 		var totals []int64 // by live series
-		for sk, slots := range series {
+		for i := range keys {
 			// A series of a grouped report exists only if some bucket has a
 			// conversation counted in its measure.
 			var total int64
-			for _, s := range slots {
-				if s >= 0 {
-					total += g.Count[s]
-				}
+			for _, s := range slotsOf(i) {
+				total += g.Count[s]
 			}
 			if len(p.Dims) == 0 || total > 0 {
-				live = append(live, sk)
+				live = append(live, i)
 				totals = append(totals, total)
 			}
 		}
@@ -73,14 +95,14 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 		// have their labels decoded: a report by contact and day has
 		// hundreds of thousands of series, most with a conversation or
 		// two.
-		var folded []uint64
+		var folded []int
 		if lim := p.limit(len(live)); lim > 0 && len(p.Dims) > 0 && len(live) > lim {
 			byTotal := func(i, j int) int { return cmp.Compare(totals[j], totals[i]) }
 			cand := contenders(len(live), lim, byTotal)
 			labels := make([][]DimensionValue, len(cand))
 			codes := make([]uint32, len(l.Cards))
 			for k, i := range cand {
-				l.DecodeTo(codes, live[i])
+				l.DecodeTo(codes, keys[live[i]])
 				labels[k] = make([]DimensionValue, len(codes))
 				for j, c := range codes {
 					labels[k][j] = dimValue(p, dicts, j, c)
@@ -95,33 +117,38 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			}) {
 				kept[cand[k]] = true
 			}
-			var keep []uint64
-			for i, sk := range live {
+			var keep []int
+			for i, x := range live {
 				if kept[i] {
-					keep = append(keep, sk)
+					keep = append(keep, x)
 				} else {
-					folded = append(folded, sk)
+					folded = append(folded, x)
 				}
 			}
 			live = keep
 			res.Folded = len(folded)
 		}
-		for _, sk := range live {
-			for b, s := range series[sk] {
-				gs = append(gs, grp{key: sk, bucket: b, slot: s})
+		bucket := func(s int) uint64 { return g.Keys[s] / l.StrideB }
+		slots := make([]int, l.Buckets)
+		for _, i := range live {
+			for b := range slots {
+				slots[b] = -1
+			}
+			for _, s := range slotsOf(i) {
+				slots[bucket(s)] = s
+			}
+			for b, s := range slots {
+				gs = append(gs, grp{key: keys[i], bucket: b, slot: s})
 			}
 		}
 		if len(folded) > 0 {
-			// Each folded series is looked up once, not once a bucket.
 			other := make([][]int, l.Buckets)
 			for b := range other {
 				other[b] = []int{}
 			}
-			for _, sk := range folded {
-				for b, s := range series[sk] {
-					if s >= 0 {
-						other[b] = append(other[b], s)
-					}
+			for _, i := range folded {
+				for _, s := range slotsOf(i) {
+					other[bucket(s)] = append(other[bucket(s)], s)
 				}
 			}
 			for b := range other {

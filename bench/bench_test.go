@@ -395,17 +395,21 @@ func BenchmarkManyGroups(b *testing.B) {
 	}
 }
 
-// BenchmarkManySeries runs a report by contact by day over 30 days that
-// keeps 10 series apart from Other: hundreds of thousands of series, most
-// of one conversation, ranked by their totals.
+// BenchmarkManySeries runs a report by contact by day, and by hour, over
+// 30 days that keeps 10 series apart from Other: hundreds of thousands of
+// series, most of one conversation, ranked by their totals.
 func BenchmarkManySeries(b *testing.B) {
-	bd := loadBench(b)
-	eng := convreport.NewEngine(bd.src)
-	r := convreport.Report{Name: "by contact by day", Dimensions: []string{"ContactID"}, Bucket: convreport.Day, Limit: 10}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := eng.Run(context.Background(), bd.Window.Query(), r); err != nil {
-			b.Fatal(err)
-		}
+	for _, bucket := range []convreport.Bucket{convreport.Day, convreport.Hour} {
+		b.Run(string(bucket), func(b *testing.B) {
+			bd := loadBench(b)
+			eng := convreport.NewEngine(bd.src)
+			r := convreport.Report{Name: "by contact over time", Dimensions: []string{"ContactID"}, Bucket: bucket, Limit: 10}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := eng.Run(context.Background(), bd.Window.Query(), r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
