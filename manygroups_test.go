@@ -108,21 +108,7 @@ func TestLimitedReportKeepsTheFirstGroups(t *testing.T) {
 		// want orders the unlimited points as the report's Sort says:
 		// by value (none last), ties by label, a value before none.
 		want := slices.Clone(whole.Points)
-		label := func(a, b convreport.Point) int {
-			for j := range a.Dimensions {
-				x, y := a.Dimensions[j], b.Dimensions[j]
-				if x.Known != y.Known {
-					if x.Known {
-						return -1
-					}
-					return 1
-				}
-				if c := strings.Compare(x.Value, y.Value); c != 0 {
-					return c
-				}
-			}
-			return 0
-		}
+		label := func(a, b convreport.Point) int { return byLabel(a.Dimensions, b.Dimensions) }
 		slices.SortStableFunc(want, func(a, b convreport.Point) int {
 			if r.Sort == convreport.ByLabelAsc {
 				return label(a, b)
@@ -249,19 +235,7 @@ func TestLimitedSeriesKeepTheFirst(t *testing.T) {
 		if a.total != b.total {
 			return int(b.total - a.total)
 		}
-		for j := range a.dims {
-			x, y := a.dims[j], b.dims[j]
-			if x.Known != y.Known {
-				if x.Known {
-					return -1
-				}
-				return 1
-			}
-			if c := strings.Compare(x.Value, y.Value); c != 0 {
-				return c
-			}
-		}
-		return 0
+		return byLabel(a.dims, b.dims)
 	})
 	for _, k := range []int{1, 3, 20, 100, len(all) - 1} {
 		lr := r
@@ -309,4 +283,22 @@ func TestLimitedSeriesKeepTheFirst(t *testing.T) {
 			}
 		}
 	}
+}
+
+// byLabel orders dimension values as a report's labels: dimension by
+// dimension, a value before none.
+func byLabel(a, b []convreport.DimensionValue) int {
+	for j := range a {
+		x, y := a[j], b[j]
+		if x.Known != y.Known {
+			if x.Known {
+				return -1
+			}
+			return 1
+		}
+		if c := strings.Compare(x.Value, y.Value); c != 0 {
+			return c
+		}
+	}
+	return 0
 }
