@@ -16,12 +16,6 @@ import (
 // dicts[j] is the dictionary of dimension j (code 0 = no value).
 func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
 	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
-	type grp struct {
-		key    uint64 // its dimension values' codes, decoded by l
-		bucket int
-		slot   int   // -1 for an empty bucket
-		other  []int // the folded series' slots, for an "Other" series point
-	}
 	var gs []grp
 	if p.bucket == NoBucket {
 		n := 0
@@ -36,125 +30,7 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			gs = append(gs, grp{key: key, slot: s})
 		}
 	} else {
-		// Every series with data gets every bucket of the range. A
-		// series' slots are found through the slots with data, not
-		// through an array of every bucket: a report by contact and hour
-		// has hundreds of thousands of series, most in one or two of
-		// hundreds of buckets.
-		index := map[uint64]int{} // series key → series
-		var keys []uint64         // by series
-		var cells, cellOf []int   // the slots with data, and their series
-		for s, key := range g.Keys {
-			if g.Count[s] == 0 && g.Excluded[s] == 0 {
-				continue
-			}
-			sk := key % l.StrideB
-			i, ok := index[sk]
-			if !ok {
-				i = len(keys)
-				index[sk] = i
-				keys = append(keys, sk)
-			}
-			cells = append(cells, s)
-			cellOf = append(cellOf, i)
-		}
-		if len(p.Dims) == 0 && len(keys) == 0 {
-			keys = append(keys, 0)
-		}
-		// Series i's slots are bySeries[first[i]:first[i+1]].
-		first := make([]int, len(keys)+1)
-		for _, i := range cellOf {
-			first[i+1]++
-		}
-		for i := range keys {
-			first[i+1] += first[i]
-		}
-		bySeries := make([]int, len(cells))
-		next := slices.Clone(first[:len(keys)])
-		for c, i := range cellOf {
-			bySeries[next[i]] = cells[c]
-			next[i]++
-		}
-		slotsOf := func(i int) []int { return bySeries[first[i]:first[i+1]] }
-		var live []int     // series
-		var totals []int64 // by live series
-		for i := range keys {
-			// A series of a grouped report exists only if some bucket has a
-			// conversation counted in its measure.
-			var total int64
-			for _, s := range slotsOf(i) {
-				total += g.Count[s]
-			}
-			if len(p.Dims) == 0 || total > 0 {
-				live = append(live, i)
-				totals = append(totals, total)
-			}
-		}
-		// Series beyond the Limit, ranked by conversations, then by label,
-		// fold into one "Other" series. Only the series that can be kept
-		// have their labels decoded: a report by contact and day has
-		// hundreds of thousands of series, most with a conversation or
-		// two.
-		var folded []int
-		if lim := p.limit(len(live)); lim > 0 && len(p.Dims) > 0 && len(live) > lim {
-			byTotal := func(i, j int) int { return cmp.Compare(totals[j], totals[i]) }
-			cand := contenders(len(live), lim, byTotal)
-			labels := make([][]DimensionValue, len(cand))
-			codes := make([]uint32, len(l.Cards))
-			for k, i := range cand {
-				l.DecodeTo(codes, keys[live[i]])
-				labels[k] = make([]DimensionValue, len(codes))
-				for j, c := range codes {
-					labels[k][j] = dimValue(p, dicts, j, c)
-				}
-			}
-			kept := make([]bool, len(live))
-			for _, k := range firstK(len(cand), lim, func(a, b int) int {
-				if c := byTotal(cand[a], cand[b]); c != 0 {
-					return c
-				}
-				return compareDims(labels[a], labels[b])
-			}) {
-				kept[cand[k]] = true
-			}
-			var keep []int
-			for i, x := range live {
-				if kept[i] {
-					keep = append(keep, x)
-				} else {
-					folded = append(folded, x)
-				}
-			}
-			live = keep
-			res.Folded = len(folded)
-		}
-		bucket := func(s int) uint64 { return g.Keys[s] / l.StrideB }
-		slots := make([]int, l.Buckets)
-		for _, i := range live {
-			for b := range slots {
-				slots[b] = -1
-			}
-			for _, s := range slotsOf(i) {
-				slots[bucket(s)] = s
-			}
-			for b, s := range slots {
-				gs = append(gs, grp{key: keys[i], bucket: b, slot: s})
-			}
-		}
-		if len(folded) > 0 {
-			other := make([][]int, l.Buckets)
-			for b := range other {
-				other[b] = []int{}
-			}
-			for _, i := range folded {
-				for _, s := range slotsOf(i) {
-					other[bucket(s)] = append(other[bucket(s)], s)
-				}
-			}
-			for b := range other {
-				gs = append(gs, grp{bucket: b, slot: -1, other: other[b]})
-			}
-		}
+		gs, res.Folded = seriesGroups(dicts, p, g, l)
 	}
 	// A report that keeps few of many groups apart from Other, ranked by
 	// value, builds points only for the groups that can be kept: those
@@ -273,6 +149,139 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 	}
 	res.Points = pts
 	return res
+}
+
+// grp is a group on its way to a point.
+type grp struct {
+	key    uint64 // its dimension values' codes, decoded by l
+	bucket int
+	slot   int   // -1 for an empty bucket
+	other  []int // the folded series' slots, for an "Other" series point
+}
+
+// seriesGroups lists the groups of a report over time: every bucket of
+// the range for each series with data, and, when the Limit folds series,
+// each bucket's "Other" point. It returns how many series were folded.
+func seriesGroups(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout) ([]grp, int) {
+	var gs []grp
+	// Every series with data gets every bucket of the range. A series'
+	// slots are found through the slots with data, not through an array
+	// of every bucket: a report by contact and hour has hundreds of
+	// thousands of series, most in one or two of hundreds of buckets.
+	index := map[uint64]int{} // series key → series
+	var keys []uint64         // by series
+	var cells, cellOf []int   // the slots with data, and their series
+	for s, key := range g.Keys {
+		if g.Count[s] == 0 && g.Excluded[s] == 0 {
+			continue
+		}
+		sk := key % l.StrideB
+		i, ok := index[sk]
+		if !ok {
+			i = len(keys)
+			index[sk] = i
+			keys = append(keys, sk)
+		}
+		cells = append(cells, s)
+		cellOf = append(cellOf, i)
+	}
+	if len(p.Dims) == 0 && len(keys) == 0 {
+		keys = append(keys, 0)
+	}
+	// Series i's slots are bySeries[first[i]:first[i+1]].
+	first := make([]int, len(keys)+1)
+	for _, i := range cellOf {
+		first[i+1]++
+	}
+	for i := range keys {
+		first[i+1] += first[i]
+	}
+	bySeries := make([]int, len(cells))
+	next := slices.Clone(first[:len(keys)])
+	for c, i := range cellOf {
+		bySeries[next[i]] = cells[c]
+		next[i]++
+	}
+	slotsOf := func(i int) []int { return bySeries[first[i]:first[i+1]] }
+	var live []int     // series
+	var totals []int64 // by live series
+	for i := range keys {
+		// A series of a grouped report exists only if some bucket has a
+		// conversation counted in its measure.
+		var total int64
+		for _, s := range slotsOf(i) {
+			total += g.Count[s]
+		}
+		if len(p.Dims) == 0 || total > 0 {
+			live = append(live, i)
+			totals = append(totals, total)
+		}
+	}
+	// Series beyond the Limit, ranked by conversations, then by label,
+	// fold into one "Other" series. Only the series that can be kept
+	// have their labels decoded: a report by contact and day has
+	// hundreds of thousands of series, most with a conversation or
+	// two.
+	var folded []int
+	if lim := p.limit(len(live)); lim > 0 && len(p.Dims) > 0 && len(live) > lim {
+		byTotal := func(i, j int) int { return cmp.Compare(totals[j], totals[i]) }
+		cand := contenders(len(live), lim, byTotal)
+		labels := make([][]DimensionValue, len(cand))
+		codes := make([]uint32, len(l.Cards))
+		for k, i := range cand {
+			l.DecodeTo(codes, keys[live[i]])
+			labels[k] = make([]DimensionValue, len(codes))
+			for j, c := range codes {
+				labels[k][j] = dimValue(p, dicts, j, c)
+			}
+		}
+		kept := make([]bool, len(live))
+		for _, k := range firstK(len(cand), lim, func(a, b int) int {
+			if c := byTotal(cand[a], cand[b]); c != 0 {
+				return c
+			}
+			return compareDims(labels[a], labels[b])
+		}) {
+			kept[cand[k]] = true
+		}
+		var keep []int
+		for i, x := range live {
+			if kept[i] {
+				keep = append(keep, x)
+			} else {
+				folded = append(folded, x)
+			}
+		}
+		live = keep
+	}
+	bucket := func(s int) uint64 { return g.Keys[s] / l.StrideB }
+	slots := make([]int, l.Buckets)
+	for _, i := range live {
+		for b := range slots {
+			slots[b] = -1
+		}
+		for _, s := range slotsOf(i) {
+			slots[bucket(s)] = s
+		}
+		for b, s := range slots {
+			gs = append(gs, grp{key: keys[i], bucket: b, slot: s})
+		}
+	}
+	if len(folded) > 0 {
+		other := make([][]int, l.Buckets)
+		for b := range other {
+			other[b] = []int{}
+		}
+		for _, i := range folded {
+			for _, s := range slotsOf(i) {
+				other[bucket(s)] = append(other[bucket(s)], s)
+			}
+		}
+		for b := range other {
+			gs = append(gs, grp{bucket: b, slot: -1, other: other[b]})
+		}
+	}
+	return gs, len(folded)
 }
 
 // limit is how many of n groups (or series) a report keeps apart from

@@ -17,7 +17,7 @@ import (
 
 // Groups accumulates one report's measure per group. A group's key packs
 // its dimension codes and bucket index; small key spaces index dense
-// arrays directly, large ones go through a map.
+// arrays directly, large ones find their slots in a slotTable.
 type Groups struct {
 	// Dense groups index their slots by key; others find them in slots.
 	Dense bool

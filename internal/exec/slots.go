@@ -6,8 +6,9 @@ import mbits "math/bits"
 // addressing with linear probing over a power-of-two table kept at most
 // half full. A report by contact looks up a group for every row it
 // counts, hundreds of thousands of them; a probe here reads one 16-byte
-// entry, and a table of a million groups grows by rehashing 16-byte
-// entries, where a map of them took several times as long.
+// entry, and the table grows by rehashing 16-byte entries. With a Go map
+// in its place, a report by assignee, inbox and contact over 1M
+// conversations took 382–435 ms against 305–320 ms.
 type slotTable struct {
 	entries []slotEntry
 	n       int  // keys held
