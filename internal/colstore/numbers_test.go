@@ -126,7 +126,8 @@ func TestCodeBuilderWidens(t *testing.T) {
 
 // Known's bits are the rows whose value is known, chunk by chunk, for
 // times kept as offsets and as they are, with unknowns sparse, dense or
-// absent (then Known is nil).
+// absent (then Known is nil); each chunk's zone holds the least and
+// greatest known value and whether any is unknown.
 func TestKnownBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	n := 3*ChunkRows + 77 // a last chunk shorter than the others
@@ -144,6 +145,7 @@ func TestKnownBits(t *testing.T) {
 		{"as they are, some unknowns", 3, true},
 		{"offsets, none unknown", 0, false},
 		{"as they are, none unknown", 0, true},
+		{"offsets, all unknown", 1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vals := make([]int64, n)
@@ -163,6 +165,17 @@ func TestKnownBits(t *testing.T) {
 			seg.Seal()
 			for base := 0; base < n; base += ChunkRows {
 				rows := min(ChunkRows, n-base)
+				want := Zone{Min: math.MaxInt64, Max: math.MinInt64}
+				for _, v := range vals[base : base+rows] {
+					if v == Null {
+						want.Nulls = true
+					} else {
+						want.Min, want.Max = min(want.Min, v), max(want.Max, v)
+					}
+				}
+				z, ok := seg.Zone(0, base, rows)
+				require.True(t, ok)
+				require.Equal(t, want, z, "zone of rows from %d", base)
 				known := seg.Known(0, base, rows)
 				if tc.unknown == 0 {
 					require.Nil(t, known)

@@ -53,7 +53,10 @@ type Column struct {
 // offUnits are the units a time column's offsets may count in, coarsest
 // first: the coarsest that every value is a whole number of reaches
 // furthest (136 years of seconds, 49 days of milliseconds).
-var offUnits = []int64{1e9, 1e6}
+var offUnits = []int64{seconds, 1e6}
+
+// seconds is the first of offUnits, the one most columns keep.
+const seconds = 1e9
 
 // Times stores a time column (Unix nanoseconds, Null unknown) of rows
 // created at created: as 32-bit offsets from each row's creation when
@@ -143,6 +146,15 @@ func (b *TimeBuilder) Set(r int, v int64) {
 	if v == Null {
 		b.offs[r] = 0
 		return
+	}
+	// The usual unit is a constant here, so the division is a multiply;
+	// by offUnits[b.unit] it is a divide instruction, tens of cycles a
+	// row.
+	if b.unit == 0 {
+		if o, ok := offset(v-b.created[r], seconds); ok {
+			b.offs[r] = o
+			return
+		}
 	}
 	for b.unit < len(offUnits) {
 		if o, ok := offset(v-b.created[r], offUnits[b.unit]); ok {
@@ -311,21 +323,17 @@ func (s *Segment) SealColumn(c int) {
 	if col.Ints == nil && col.Offs == nil {
 		return
 	}
-	var buf [ChunkRows]int64
 	col.zones = make([]Zone, (s.N+ChunkRows-1)/ChunkRows)
 	known := make([]uint64, (s.N+63)/64)
 	nulls := false
 	for k := range col.zones {
-		z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
 		base := k * ChunkRows
-		for i, v := range s.IntsAt(c, base, min(ChunkRows, s.N-base), &buf) {
-			if v == Null {
-				z.Nulls = true
-				continue
-			}
-			r := base + i
-			known[r/64] |= 1 << (r % 64)
-			z.Min, z.Max = min(z.Min, v), max(z.Max, v)
+		hi := min(base+ChunkRows, s.N)
+		var z Zone
+		if col.Offs != nil {
+			z = offsZone(col.Offs[base:hi], s.Created[base:hi], col.Unit, known[base/64:])
+		} else {
+			z = intsZone(col.Ints[base:hi], known[base/64:])
 		}
 		col.zones[k] = z
 		nulls = nulls || z.Nulls
@@ -333,6 +341,57 @@ func (s *Segment) SealColumn(c int) {
 	if nulls {
 		col.known = known
 	}
+}
+
+// offsZone is the zone of a chunk of offsets from created, in unit, and
+// sets the chunk's known bits. A word of bits is built in a register
+// and stored once, and the unknown rows are kept out of the minimum and
+// maximum without a branch: which rows are unknown follows no pattern a
+// branch predictor could learn.
+func offsZone(offs []uint32, created []int64, unit int64, known []uint64) Zone {
+	z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
+	all := uint64(0)
+	for w := 0; w < len(offs); w += 64 {
+		end := min(w+64, len(offs))
+		ow, cw := offs[w:end], created[w:end]
+		cw = cw[:len(ow)]
+		var word uint64
+		for j, o := range ow {
+			v := cw[j] + int64(o-1)*unit
+			lo, hi := v, v
+			if o == 0 {
+				lo, hi = math.MaxInt64, math.MinInt64
+			}
+			word |= B2U(o != 0) << j
+			z.Min, z.Max = min(z.Min, lo), max(z.Max, hi)
+		}
+		known[w/64] = word
+		all |= ^word & (1<<len(ow) - 1) // a short last word's high bits are no rows
+	}
+	z.Nulls = all != 0
+	return z
+}
+
+// intsZone is offsZone for values kept as they are.
+func intsZone(vals []int64, known []uint64) Zone {
+	z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
+	all := uint64(0)
+	for w := 0; w < len(vals); w += 64 {
+		vs := vals[w:min(w+64, len(vals))]
+		var word uint64
+		for j, v := range vs {
+			lo := v // Null is the least int64: only the minimum must skip it
+			if v == Null {
+				lo = math.MaxInt64
+			}
+			word |= B2U(v != Null) << j
+			z.Min, z.Max = min(z.Min, lo), max(z.Max, v)
+		}
+		known[w/64] = word
+		all |= ^word & (1<<len(vs) - 1)
+	}
+	z.Nulls = all != 0
+	return z
 }
 
 // Known returns the words of int column c's known-value bits for the
