@@ -1,6 +1,7 @@
 package convreport
 
 import (
+	"bytes"
 	"cmp"
 	"math/big"
 	"slices"
@@ -32,9 +33,9 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 	} else {
 		gs, res.Folded = seriesGroups(dicts, p, g, l)
 	}
-	// A report that keeps few of many groups apart from Other, ranked by
-	// value, builds points only for the groups that can be kept: those
-	// whose value is at least the lim-th best. A report by contact has
+	// A report that keeps few of many groups apart from Other builds
+	// points only for the groups that can be kept: ranked by value, those
+	// whose value is at least the lim-th best; by label, the first lim. A report by contact has
 	// hundreds of thousands of groups, each point with its dimension
 	// values about 250 bytes, and keeps a few thousand.
 	nd := len(p.Dims)
@@ -66,6 +67,11 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			order = func(i, j int) int { return byValue(vals[i], vals[j]) }
 		}
 		build = contenders(len(gs), lim, order)
+	} else if limited {
+		// Ranked by label: the groups kept are found by their codes,
+		// each group's decoded once, and only they get points.
+		build = firstK(len(gs), lim, labelOrder(p, dicts, l, gs))
+		slices.Sort(build) // the groups' order, by which pointOrder breaks a tie
 	}
 	n := len(gs)
 	if build != nil {
@@ -325,6 +331,44 @@ func tableDicts(t *table, p *compiled) []*colstore.Strs {
 		out[j] = t.cols.Dict(c)
 	}
 	return out
+}
+
+// labelOrder returns the order of gs by label, as compareDims orders
+// their points, in the report's direction, read from the groups' codes:
+// a group of the same code as another in a dimension has the same value
+// there, and the other strings are read from the dictionaries as needed.
+func labelOrder(p *compiled, dicts []*colstore.Strs, l exec.Layout, gs []grp) func(i, j int) int {
+	nd, nc := len(p.Dims), len(l.Cards)
+	codes := make([]uint32, len(gs)*nc)
+	for i, x := range gs {
+		l.DecodeTo(codes[i*nc:(i+1)*nc], x.key)
+	}
+	sign := 1
+	if p.r.Sort == ByLabelDesc {
+		sign = -1
+	}
+	// The values are written into two buffers, not read with At, which
+	// allocates for a dictionary that keeps its values as numbers (contact
+	// IDs).
+	var va, vb []byte
+	return func(i, j int) int {
+		a, b := codes[i*nc:i*nc+nd], codes[j*nc:j*nc+nd]
+		for d := range nd {
+			switch {
+			case a[d] == b[d]:
+			case a[d] == 0: // no value sorts after every named one
+				return sign
+			case b[d] == 0:
+				return -sign
+			default:
+				va, vb = dicts[d].AppendAt(va[:0], int(a[d])), dicts[d].AppendAt(vb[:0], int(b[d]))
+				if c := bytes.Compare(va, vb); c != 0 {
+					return sign * c
+				}
+			}
+		}
+		return 0
+	}
 }
 
 // compareDims orders groups by their dimension values; the group with no

@@ -88,7 +88,7 @@ func TestLimitedReportKeepsTheFirstGroups(t *testing.T) {
 	all, err := convreport.NewEngine(src).Run(ctx, q, func() []convreport.Report {
 		var rs []convreport.Report
 		for _, m := range []convreport.Measure{{}, {Agg: convreport.Average, Metric: convreport.FirstResponseTime}} {
-			for _, s := range []convreport.SortBy{convreport.ByValueDesc, convreport.ByValueAsc, convreport.ByLabelAsc} {
+			for _, s := range []convreport.SortBy{convreport.ByValueDesc, convreport.ByValueAsc, convreport.ByLabelAsc, convreport.ByLabelDesc} {
 				rs = append(rs, convreport.Report{Name: "by contact", Measure: m, Dimensions: []string{"ContactID", "Assignee"}, Sort: s})
 			}
 		}
@@ -110,8 +110,11 @@ func TestLimitedReportKeepsTheFirstGroups(t *testing.T) {
 		want := slices.Clone(whole.Points)
 		label := func(a, b convreport.Point) int { return byLabel(a.Dimensions, b.Dimensions) }
 		slices.SortStableFunc(want, func(a, b convreport.Point) int {
-			if r.Sort == convreport.ByLabelAsc {
+			switch r.Sort {
+			case convreport.ByLabelAsc:
 				return label(a, b)
+			case convreport.ByLabelDesc:
+				return -label(a, b)
 			}
 			if a.Value.Valid != b.Value.Valid {
 				if a.Value.Valid {

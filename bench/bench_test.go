@@ -395,6 +395,20 @@ func BenchmarkManyGroups(b *testing.B) {
 	}
 }
 
+// BenchmarkManyGroupsByLabel is BenchmarkManyGroups in label order: the
+// first thousand groups by assignee, inbox and contact.
+func BenchmarkManyGroupsByLabel(b *testing.B) {
+	bd := loadBench(b)
+	eng := convreport.NewEngine(bd.src)
+	r := convreport.Report{Name: "by contact", Dimensions: []string{"Assignee", "Inbox", "ContactID"}, Limit: 1000, Sort: convreport.ByLabelAsc}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := eng.Run(context.Background(), bd.Window.Query(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkManySeries runs a report by contact by day, and by hour, over
 // 30 days that keeps 10 series apart from Other: hundreds of thousands of
 // series, most of one conversation, ranked by their totals.
