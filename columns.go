@@ -612,11 +612,11 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 		// A count is always known: a missing one is 0, as in a
 		// Conversation.
 		for j := range m {
-			v := 0.0
+			v := int64(0)
 			if cf.counts != nil && cf.counts[j] != tables.Unknown {
-				v = float64(cf.counts[j])
+				v = cf.counts[j]
 			}
-			sk.nums.Set(sk.row(at+j), v)
+			sk.nums.SetInt(sk.row(at+j), v)
 		}
 	case sk.nums != nil:
 		for j := range m {

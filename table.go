@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -478,15 +479,31 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	// Conversation is hundreds of bytes, so a pass over the batch per
 	// column would read it from memory a dozen times.
 	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created // kept once: every scan reads it
+	// The encoders are made in parallel too: each allocates its column's
+	// buffers, and the largest (a near-unique column's records, 32 bytes
+	// a row) take milliseconds to clear.
+	var made []func()
 	for c, p := range s.props {
 		if storage(p) == colstore.Derived || p.Name == "CreatedAt" {
 			continue
 		}
-		encs = append(encs, newColumnEncoder(d, seg, c, p, cs, order))
+		k := len(encs)
+		encs = append(encs, columnEncoder{})
+		made = append(made, func() { encs[k] = newColumnEncoder(d, seg, c, p, cs, order) })
 	}
-	var jobs []func()
-	for _, group := range shareColumns(encs, runtime.GOMAXPROCS(0)) {
-		jobs = append(jobs, func() {
+	colstore.Parallel(made)
+	// Each group of columns is a job that encodes its rows and then
+	// queues its columns' finishing (sealing, coding the values of a
+	// near-unique column) as jobs of their own, for whichever worker is
+	// free: the groups never end together, and a finishing job left to
+	// its group's worker kept the other waiting.
+	groups := shareColumns(encs, runtime.GOMAXPROCS(0))
+	jobs := make(chan func(), len(groups)+1+len(encs))
+	var pending sync.WaitGroup
+	for _, group := range groups {
+		pending.Add(1)
+		jobs <- func() {
+			defer pending.Done()
 			// Built-in fields are read a conversation at a time, all of
 			// the group's from the few cache lines a conversation takes;
 			// custom properties a column at a time through their
@@ -509,14 +526,20 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 			}
 			for _, e := range group {
 				if e.done != nil {
-					e.done()
+					pending.Add(1)
+					jobs <- func() {
+						defer pending.Done()
+						e.done()
+					}
 				}
 			}
-		})
+		}
 	}
-	// The ID index last: the groups start at once, the costliest first,
-	// and the index goes to the worker that finishes first.
-	jobs = append(jobs, func() {
+	// The ID index after the groups: they start at once, the costliest
+	// first, and the index goes to the worker that finishes first.
+	pending.Add(1)
+	jobs <- func() {
+		defer pending.Done()
 		seg.SealColumn(s.index["CreatedAt"])
 		switch {
 		case b.numbered:
@@ -528,8 +551,18 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		default:
 			seg.IndexIDKeys(b.keys, order)
 		}
-	})
-	colstore.Parallel(jobs)
+	}
+	var workers sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(groups)+1) {
+		workers.Go(func() {
+			for job := range jobs {
+				job()
+			}
+		})
+	}
+	pending.Wait()
+	close(jobs)
+	workers.Wait()
 	if b.numbered && !seg.IndexNumbered() {
 		// Not numbered in order after all (or rising in the batch's
 		// order, not the segment's): the IDs are hashed as check would
@@ -668,7 +701,7 @@ func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
 			case encodeTime:
 				f.times.Set(lo+r, unixNano(*(*time.Time)(at)))
 			case encodeCount:
-				f.nums.Set(lo+r, float64(*(*int)(at)))
+				f.nums.SetInt(lo+r, int64(*(*int)(at)))
 			case encodeID:
 				f.ids.Add(*(*string)(at))
 			}

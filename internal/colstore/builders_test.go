@@ -120,11 +120,18 @@ func TestNumberBuilderMatchesNumbers(t *testing.T) {
 						}
 					}
 					for feed, rows := range feeds(n) {
-						b := NewNumberBuilder(n)
+						b, bi := NewNumberBuilder(n), NewNumberBuilder(n)
 						for _, r := range rows {
 							b.Set(r, vals[r])
+							// Whole numbers an int64 holds go through SetInt.
+							if v := vals[r]; v == math.Trunc(v) && math.Abs(v) < 1<<62 {
+								bi.SetInt(r, int64(v))
+							} else {
+								bi.Set(r, v)
+							}
 						}
 						check(t, feed, b.Column())
+						check(t, feed+", whole numbers by SetInt", bi.Column())
 					}
 				})
 			}

@@ -248,6 +248,16 @@ func NewNumberBuilder(n int) *NumberBuilder {
 	return &NumberBuilder{codes: NewCodeBuilder(n)}
 }
 
+// SetInt sets row r, which no call set before, to the whole number v, as
+// Set(r, float64(v)) does, without the float's tests in the usual case.
+func (b *NumberBuilder) SetInt(r int, v int64) {
+	if b.floats == nil && v >= 0 && v <= math.MaxUint32-1 {
+		b.codes.Set(r, uint32(v)+1)
+		return
+	}
+	b.Set(r, float64(v))
+}
+
 // Set sets row r, which no call set before, to v (NaN: unknown).
 func (b *NumberBuilder) Set(r int, v float64) {
 	switch {
