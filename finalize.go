@@ -35,9 +35,9 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 	}
 	// A report that keeps few of many groups apart from Other builds
 	// points only for the groups that can be kept: ranked by value, those
-	// whose value is at least the lim-th best; by label, the first lim. A report by contact has
-	// hundreds of thousands of groups, each point with its dimension
-	// values about 250 bytes, and keeps a few thousand.
+	// whose value is at least the lim-th best; by label, the first lim.
+	// A report by contact has hundreds of thousands of groups, each point
+	// with its dimension values about 250 bytes, and keeps a few thousand.
 	nd := len(p.Dims)
 	lim := 0
 	if p.bucket == NoBucket {

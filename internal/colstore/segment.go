@@ -364,7 +364,7 @@ func offsZone(offs []uint32, created []int64, unit int64, known []uint64) Zone {
 	for w := 0; w < len(offs); w += 64 {
 		end := min(w+64, len(offs))
 		ow, cw := offs[w:end], created[w:end]
-		cw = cw[:len(ow)]
+		cw = cw[:len(ow)] // one length, so that cw[j] needs no bounds check
 		var word uint64
 		for j, o := range ow {
 			v := cw[j] + int64(o-1)*unit
