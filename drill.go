@@ -309,8 +309,11 @@ func (d *Drill) refsAt(offset, limit int) ([]exec.RowRef, error) {
 // yield yields the conversations of refs.
 func (d *Drill) yield(refs []exec.RowRef) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
+		cv := new(Conversation) // yield takes a copy
+		segs := d.t.cols.Segments()
 		for _, ref := range refs {
-			if !yield(d.t.conversation(d.t.cols.Segments()[ref.Seg], int(ref.Row))) {
+			d.t.conversationInto(cv, segs[ref.Seg], int(ref.Row))
+			if !yield(*cv) {
 				return
 			}
 		}

@@ -905,11 +905,19 @@ func stringField(p Property) func(*Conversation) string {
 // conversation rebuilds row r of segment seg. Times come back in UTC.
 func (t *table) conversation(seg *colstore.Segment, r int) Conversation {
 	var cv Conversation
-	cv.ID = seg.IDs.At(r)
-	for _, d := range t.decode {
-		d(&cv, seg, r)
-	}
+	t.conversationInto(&cv, seg, r)
 	return cv
+}
+
+// conversationInto rebuilds row r into *cv, all of whose fields it sets.
+// A loop that hands out copies rebuilds each row into one Conversation:
+// the decoders take its address, so each one returned by conversation
+// is an allocation of its own.
+func (t *table) conversationInto(cv *Conversation, seg *colstore.Segment, r int) {
+	*cv = Conversation{ID: seg.IDs.At(r)}
+	for _, d := range t.decode {
+		d(cv, seg, r)
+	}
 }
 
 // value returns column c of row r as a property value.
@@ -973,8 +981,10 @@ func setProperty(cv *Conversation, p Property, v any) {
 // ID).
 func (t *table) All() iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
+		cv := new(Conversation) // yield takes a copy
 		for seg, r := range t.cols.Rows() {
-			if !yield(t.conversation(seg, r)) {
+			t.conversationInto(cv, seg, r)
+			if !yield(*cv) {
 				return
 			}
 		}

@@ -123,11 +123,17 @@ const selectTake = 8
 // key), and, for an SLA plan, that breached the target. Chunks are shared
 // out among the workers.
 func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filter.Env, l Layout, keep func(key uint64) bool, workers int) (*Selection, error) {
-	type item struct{ seg, base, lo, hi int }
+	// An item is a chunk of the rows to evaluate; its segment's row range
+	// is in ranges. Both are kept for pages, and are small on purpose:
+	// in a heap that grows, each new page of memory a drill-down writes
+	// costs a page fault, several microseconds on a virtual machine.
+	type item struct{ seg, base int32 }
 	segs := t.Store.Segments()
+	ranges := make([][2]int, len(segs))
 	chunks := 0
-	for _, seg := range segs {
+	for si, seg := range segs {
 		lo, hi := p.RowRange(seg)
+		ranges[si] = [2]int{lo, hi}
 		if lo < hi {
 			chunks += (hi-1)/colstore.ChunkRows - lo/colstore.ChunkRows + 1
 		}
@@ -135,10 +141,9 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	order, inOrder := creationOrder(segs)
 	items := make([]item, 0, chunks)
 	for _, si := range order {
-		seg := segs[si]
-		lo, hi := p.RowRange(seg)
+		lo, hi := ranges[si][0], ranges[si][1]
 		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
-			items = append(items, item{si, base, lo, hi})
+			items = append(items, item{int32(si), int32(base)})
 		}
 	}
 	// The evaluation is kept for pages, and so runs under a context that a
@@ -146,13 +151,13 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	ec := NewCtx(context.WithoutCancel(ctx), t)
 	cp := ec.Prepare(where, env)
 	rows := func(lc *LeafCache, k int, m *colstore.Mask) error {
-		it := items[k]
-		seg := segs[it.seg]
-		n := min(colstore.ChunkRows, seg.N-it.base)
-		*m = t.Store.Live(it.seg, it.base, n)
-		ClipRange(m, it.base, n, it.lo, it.hi)
+		si, base := int(items[k].seg), int(items[k].base)
+		seg := segs[si]
+		n := min(colstore.ChunkRows, seg.N-base)
+		*m = t.Store.Live(si, base, n)
+		ClipRange(m, base, n, ranges[si][0], ranges[si][1])
 		lc.Reset()
-		if err := cp.Eval(ec, lc, seg, it.base, n, m, m); err != nil {
+		if err := cp.Eval(ec, lc, seg, base, n, m, m); err != nil {
 			return err
 		}
 		if keep == nil && p.SLA == nil {
@@ -161,7 +166,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		for w := range (n + 63) / 64 {
 			for b := m[w]; b != 0; b &= b - 1 {
 				j := mbits.TrailingZeros64(b)
-				r := it.base + w*64 + j
+				r := base + w*64 + j
 				if (keep != nil && !keep(p.RowKey(seg, r, l))) ||
 					(p.SLA != nil && !p.SLA.Breached(ec, seg, r)) { // an SLA point lists its breaches
 					m[w] &^= 1 << j
@@ -170,7 +175,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		}
 		return nil
 	}
-	counts := make([]int, len(items))
+	counts := make([]int32, len(items))
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	// fail keeps the first error; taking the address of an err declared
@@ -197,7 +202,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 				for _, w := range m {
 					c += mbits.OnesCount64(w)
 				}
-				counts[k] = c
+				counts[k] = int32(c)
 			}
 		}
 	}
@@ -214,13 +219,13 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	}
 	nonempty := 0
 	for _, c := range counts {
-		nonempty += min(c, 1)
+		nonempty += int(min(c, 1))
 	}
 	sel := &Selection{chunks: make([]selChunk, 0, nonempty), rows: rows, ec: ec}
 	for k, c := range counts {
 		if c > 0 {
-			sel.chunks = append(sel.chunks, selChunk{k, items[k].seg, items[k].base, sel.total})
-			sel.total += c
+			sel.chunks = append(sel.chunks, selChunk{k, int(items[k].seg), int(items[k].base), sel.total})
+			sel.total += int(c)
 		}
 	}
 	if !inOrder {
