@@ -47,8 +47,9 @@ func newTable(s *Schema, cols *colstore.Table) *table {
 		Response: s.index["FirstResponseAt"],
 		Closed:   s.index["ClosedAt"],
 		Row: func(seg *colstore.Segment, r int) (filter.Row, string) {
-			cv := t.conversation(seg, r)
-			return convRow{&cv}, cv.ID
+			cv := new(Conversation)
+			t.conversationInto(cv, seg, r)
+			return convRow{cv}, cv.ID
 		},
 	}
 	for i, p := range s.props {
@@ -902,17 +903,11 @@ func stringField(p Property) func(*Conversation) string {
 	return func(c *Conversation) string { return *str(c) }
 }
 
-// conversation rebuilds row r of segment seg. Times come back in UTC.
-func (t *table) conversation(seg *colstore.Segment, r int) Conversation {
-	var cv Conversation
-	t.conversationInto(&cv, seg, r)
-	return cv
-}
-
-// conversationInto rebuilds row r into *cv, all of whose fields it sets.
-// A loop that hands out copies rebuilds each row into one Conversation:
-// the decoders take its address, so each one returned by conversation
-// is an allocation of its own.
+// conversationInto rebuilds row r of segment seg into *cv, all of whose
+// fields it sets; times come back in UTC. A loop that hands out copies
+// rebuilds each row into one Conversation: the decoders take its
+// address, so a Conversation returned by value would escape, an
+// allocation a row.
 func (t *table) conversationInto(cv *Conversation, seg *colstore.Segment, r int) {
 	*cv = Conversation{ID: seg.IDs.At(r)}
 	for _, d := range t.decode {
