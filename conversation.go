@@ -31,10 +31,18 @@ func Channels() []Channel { return slices.Clone(channels[:]) }
 
 // Valid reports whether c is one of [Channels].
 func (c Channel) Valid() bool {
-	// A switch, not a search of channels: every loaded conversation asks.
-	switch c {
-	case Chat, Email, Form, Messenger, WhatsApp, Phone, Other:
-		return true
+	// By length, then compares with constants, which the compiler does
+	// in a load or two each: every loaded conversation asks, and a
+	// switch over the names searches them with calls.
+	switch len(c) {
+	case 4:
+		return c == Chat || c == Form
+	case 5:
+		return c == Email || c == Phone || c == Other
+	case 8:
+		return c == WhatsApp
+	case 9:
+		return c == Messenger
 	}
 	return false
 }
@@ -184,10 +192,15 @@ func (c *Conversation) Validate() error {
 // conjunction, in a few compares a rule. Every load asks it of every
 // conversation; firstBroken finds which rule, for the few that break one.
 func (c *Conversation) valid() bool {
-	created := c.CreatedAt
-	if c.ID == "" || !c.channel().Valid() || created.IsZero() || !civil.InRange(created) ||
+	// Every time is compared by its Unix second, inline: strictly
+	// inside the supported range and after the creation, as nearly
+	// every one is, or unknown. Anything else, a time in the range's
+	// first or last second or in its creation's, is left to the exact
+	// rules of firstBroken.
+	cs := c.CreatedAt.Unix()
+	if c.ID == "" || !c.channel().Valid() || cs <= civil.MinSec || cs >= civil.MaxSec ||
 		c.IncomingMessages < 0 || c.OutgoingMessages < 0 {
-		return false
+		return c.firstBroken() == nil
 	}
 	switch c.Status {
 	case "":
@@ -202,19 +215,18 @@ func (c *Conversation) valid() bool {
 	default:
 		return false
 	}
-	cs := created.Unix()
-	return laterIn(c.FirstAssignedAt, created, cs) && laterIn(c.FirstResponseAt, created, cs) && laterIn(c.ClosedAt, created, cs)
+	if s := c.FirstAssignedAt.Unix(); !(s > cs && s < civil.MaxSec || c.FirstAssignedAt.IsZero()) ||
+		!laterIn(c.FirstResponseAt, cs) || !laterIn(c.ClosedAt, cs) {
+		return c.firstBroken() == nil
+	}
+	return true
 }
 
-// laterIn reports whether t is unknown, or in range and not before
-// created, whose Unix second is cs (created is in range). A time seconds
-// after created and before the range's end, as nearly every one is, is
-// decided by its second alone.
-func laterIn(t, created time.Time, cs int64) bool {
-	if s := t.Unix(); s > cs && civil.BeforeEnd(s) {
-		return true
-	}
-	return t.IsZero() || civil.InRange(t) && !t.Before(created)
+// laterIn reports whether t is unknown, or in a second strictly after
+// the creation's cs and before the last supported one.
+func laterIn(t time.Time, cs int64) bool {
+	s := t.Unix()
+	return s > cs && s < civil.MaxSec || t.IsZero()
 }
 
 // firstBroken is Validate's error for a conversation that is not valid.

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -140,8 +141,25 @@ func buildTable(s *Schema, cs []Conversation) (*table, error) {
 	for i, p := range s.props {
 		kinds[i] = storage(p)
 	}
-	t := newTable(s, colstore.New(kinds, s.index["CreatedAt"]))
-	return t.apply(cs, nil, false)
+	empty := func() *table { return newTable(s, colstore.New(kinds, s.index["CreatedAt"])) }
+	if len(cs) >= 4096 && colstore.MaybeRising(cs[0].ID, cs[len(cs)-1].ID) {
+		// Most loads are valid, in creation order and numbered: they are
+		// encoded with no pass of their own to check that (a pass over a
+		// million conversations costs 13-18 ms of both cores, a fifth of
+		// the load), the encoders checking as they go. A batch that is
+		// not all of that is loaded again the checked way, into a table
+		// its attempt did not touch.
+		t := empty()
+		var seg *colstore.Segment
+		cols := t.cols.Change(nil, func(d *colstore.Dicts) *colstore.Segment {
+			seg, _ = t.encode(d, cs, batch{numbered: true, unchecked: true})
+			return seg
+		})
+		if seg != nil {
+			return newTable(s, cols), nil
+		}
+	}
+	return empty().apply(cs, nil, false)
 }
 
 // Schema returns the table's schema.
@@ -263,6 +281,11 @@ type batch struct {
 	created  []int64 // CreatedAt in Unix nanoseconds, in batch order
 	sorted   bool    // the batch is in creation order, ties in ID order
 	idBytes  int     // the IDs' total length
+	// unchecked is set instead of all the above but numbered when check
+	// has not read the batch: encode reads the creation times itself,
+	// and gives up (no segment) unless every conversation is valid, in
+	// creation order and has a distinct ID.
+	unchecked bool
 }
 
 // check validates a batch: each conversation against the schema, and its
@@ -437,7 +460,16 @@ func errIndex(err error) int {
 // dictionaries locked for it; b is what check learnt of cs.
 func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore.Segment, error) {
 	n := len(cs)
-	if len(b.created) != n {
+	var uc *uncheckedBatch
+	switch {
+	case b.unchecked:
+		// The creation times are read as the columns are encoded, by the
+		// group that encodes the time columns (offsets from them), and
+		// the IDs are sized from the last: numbered IDs are kept as
+		// numbers, and others grow their buffer as they come.
+		b.created, b.sorted, b.idBytes = make([]int64, n), true, n*len(cs[n-1].ID)
+		uc = &uncheckedBatch{schema: t.schema, cs: cs, created: b.created}
+	case len(b.created) != n:
 		// Upserts of one ID were folded into the last since check.
 		b = batchOf(cs)
 	}
@@ -473,6 +505,16 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	} else {
 		encs = append(encs, columnEncoder{field: &idField, done: func() { seg.IDs = ids }, cost: 2})
 	}
+	if uc != nil {
+		// The check goes by the message counts, among the last fields of
+		// a Conversation: the cut of the fields into groups (see
+		// shareColumns) then leaves it with the contact IDs, the lighter
+		// group. Its weight, like the others', is what balanced the
+		// groups at 1M rows; it takes about 5 ns a conversation.
+		encs = append(encs,
+			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["IncomingMessages"]].off, unchecked: uc}, cost: 8},
+			columnEncoder{field: &fieldEncoder{kind: encodeCreated, off: fields[fieldByName["CreatedAt"]].off, unchecked: uc}, cost: 2, timed: true})
+	}
 	// Columns are independent (each has its own dictionary), so they are
 	// encoded in parallel, the ID index alongside them. Each worker takes
 	// a share of the columns and walks the rows once, a block at a time,
@@ -492,14 +534,28 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		encs = append(encs, columnEncoder{})
 		made = append(made, func() { encs[k] = newColumnEncoder(d, seg, c, p, cs, order) })
 	}
-	colstore.Parallel(made)
+	// A job a worker, not one an encoder: most take tens of
+	// microseconds, about what handing a job to a worker does.
+	w := min(runtime.GOMAXPROCS(0), len(made))
+	byWorker := make([]func(), w)
+	for i := range byWorker {
+		byWorker[i] = func() {
+			for j := i; j < len(made); j += w {
+				made[j]()
+			}
+		}
+	}
+	colstore.Parallel(byWorker)
 	// Each group of columns is a job that encodes its rows and then
 	// queues its columns' finishing (sealing, coding the values of a
 	// near-unique column) as jobs of their own, for whichever worker is
 	// free: the groups never end together, and a finishing job left to
 	// its group's worker kept the other waiting.
 	groups := shareColumns(encs, runtime.GOMAXPROCS(0))
-	jobs := make(chan func(), len(groups)+1+len(encs))
+	if uc != nil {
+		groups = timedTogether(groups)
+	}
+	jobs := make(chan func(), len(groups)+2+len(encs))
 	var pending sync.WaitGroup
 	for _, group := range groups {
 		pending.Add(1)
@@ -512,19 +568,46 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 			var fs []fieldEncoder
 			var rest []columnEncoder
 			for _, e := range group {
+				if e.start != nil {
+					e.start()
+				}
 				if e.field != nil {
 					fs = append(fs, *e.field)
 				} else {
 					rest = append(rest, e)
 				}
 			}
+			// Time columns are sealed a chunk at a time, as each is
+			// filled: a pass over them at the end was the last thing
+			// the load waited for. So are the creation times the group
+			// reads in, if it does.
+			var times []*colstore.TimeBuilder
+			var created *colstore.Zoner
+			for _, f := range fs {
+				switch f.kind {
+				case encodeTime:
+					times = append(times, f.times)
+				case encodeCreated:
+					created = colstore.NewZoner(n)
+				}
+			}
 			for lo := 0; lo < n; lo += encodeBlock {
+				if uc != nil && uc.failed.Load() {
+					return // given up: nothing to finish
+				}
 				hi := min(n, lo+encodeBlock)
 				encodeFields(cs, order[lo:hi], lo, fs)
 				for _, e := range rest {
 					e.rows(lo, hi)
 				}
+				for _, b := range times {
+					b.SealChunk(lo / encodeBlock)
+				}
+				if created != nil {
+					created.Ints(lo/encodeBlock, seg.Created[lo:hi])
+				}
 			}
+			created.Seal(&seg.Cols[s.index["CreatedAt"]])
 			for _, e := range group {
 				if e.done != nil {
 					pending.Add(1)
@@ -541,7 +624,9 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	pending.Add(1)
 	jobs <- func() {
 		defer pending.Done()
-		seg.SealColumn(s.index["CreatedAt"])
+		if uc == nil {
+			seg.SealColumn(s.index["CreatedAt"])
+		}
 		switch {
 		case b.numbered:
 			// Once the IDs are in: below.
@@ -564,6 +649,9 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	pending.Wait()
 	close(jobs)
 	workers.Wait()
+	if uc != nil && uc.failed.Load() {
+		return nil, errUnchecked
+	}
 	if b.numbered && !seg.IndexNumbered() {
 		// Not numbered in order after all (or rising in the batch's
 		// order, not the segment's): the IDs are hashed as check would
@@ -582,10 +670,66 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	return seg, nil
 }
 
+// errUnchecked is encode's error when a batch check has not read turns
+// out invalid, out of order or with repeated IDs: it is to be checked.
+var errUnchecked = errors.New("convreport: the batch needs checking")
+
+// uncheckedBatch is what encode checks of a batch that check has not
+// read, as its groups of columns encode it.
+type uncheckedBatch struct {
+	schema  *Schema
+	cs      []Conversation
+	created []int64     // the batch's creation times, read by encodeCreated
+	failed  atomic.Bool // a conversation is invalid or out of order
+}
+
+// setCreated sets the creation time of row r to v, and fails the batch
+// unless row r comes after row r-1, set before it. The batch is encoded
+// in its own order, so row r is cs[r].
+func (u *uncheckedBatch) setCreated(r int, v int64) {
+	u.created[r] = v
+	if r > 0 {
+		if p := u.created[r-1]; p > v || p == v && u.cs[r-1].ID > u.cs[r].ID {
+			u.failed.Store(true)
+		}
+	}
+}
+
+// check fails the batch if c breaks a rule of Schema.Validate.
+func (u *uncheckedBatch) check(c *Conversation) {
+	if !c.valid() || len(c.Properties) > 0 && u.schema.checkCustom(c) != nil {
+		u.failed.Store(true)
+	}
+}
+
+// timedTogether moves every encoder that reads the creation times into
+// the group that reads them in (encodeCreated), which then has them
+// for each row before its other encoders: the built-in time fields lie
+// next to the creation time in a Conversation, so they are already
+// there, but a custom time column may not be.
+func timedTogether(groups [][]columnEncoder) [][]columnEncoder {
+	home := slices.IndexFunc(groups, func(g []columnEncoder) bool {
+		return slices.ContainsFunc(g, func(e columnEncoder) bool { return e.field != nil && e.field.kind == encodeCreated })
+	})
+	for g := range groups {
+		if g == home {
+			continue
+		}
+		groups[g] = slices.DeleteFunc(groups[g], func(e columnEncoder) bool {
+			if e.timed {
+				groups[home] = append(groups[home], e)
+			}
+			return e.timed
+		})
+	}
+	return slices.DeleteFunc(groups, func(g []columnEncoder) bool { return len(g) == 0 })
+}
+
 // encodeBlock is how many rows a worker encodes in turn into each of its
 // columns: a few hundred kilobytes of conversations, which stay in a
-// core's cache across its columns.
-const encodeBlock = 1024
+// core's cache across its columns. It is a chunk of the column store, so
+// that a block's rows are a chunk to seal.
+const encodeBlock = colstore.ChunkRows
 
 // codeCache remembers the codes of the strings a column coded last, by
 // where their bytes are. A reader that interns a column's repeating
@@ -645,7 +789,9 @@ type columnEncoder struct {
 	rows  func(lo, hi int)
 	field *fieldEncoder
 	done  func()
-	cost  int // relative work per row, to share columns between workers
+	start func() // if set, its group calls it before any rows
+	cost  int    // relative work per row, to share columns between workers
+	timed bool   // it reads the segment's creation times
 }
 
 // fieldEncoder fills the column of a built-in field, read at off in each
@@ -662,6 +808,8 @@ type fieldEncoder struct {
 	times *colstore.TimeBuilder
 	nums  *colstore.NumberBuilder
 	ids   *colstore.Strs
+	// unchecked checks each conversation (encodeValid).
+	unchecked *uncheckedBatch
 }
 
 // encodeKind is what a fieldEncoder does with its field.
@@ -673,6 +821,8 @@ const (
 	encodeTime
 	encodeCount
 	encodeID
+	encodeValid   // no column: the conversation is checked; off only places it
+	encodeCreated // the segment's creation times, checked for order
 )
 
 // encodeFields encodes the conversations of cs at rows (in segment order,
@@ -705,6 +855,10 @@ func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
 				f.nums.SetInt(lo+r, int64(*(*int)(at)))
 			case encodeID:
 				f.ids.Add(*(*string)(at))
+			case encodeValid:
+				f.unchecked.check((*Conversation)(cv))
+			case encodeCreated:
+				f.unchecked.setCreated(lo+r, (*time.Time)(at).UnixNano())
 			}
 		}
 	}
@@ -792,9 +946,18 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		if f != nil && !f.Repeats && get != nil && !repeatsIn(cs, order, get) {
 			// Nearly one value a row (a contact ID): coded in the index's
 			// order, not the rows', once all are in.
-			batch, off := d.Batch(c, n), f.off
+			off := f.off
+			fe := &fieldEncoder{kind: encodeBatch, off: off}
+			var batch *colstore.CodeBatch
 			return columnEncoder{
-				field: &fieldEncoder{kind: encodeBatch, off: off, batch: batch},
+				field: fe,
+				// Its records, 32 bytes a row, take milliseconds to
+				// clear: its group does it, not the encoders' making,
+				// which every group waits for.
+				start: func() {
+					batch = d.Batch(c, n)
+					fe.batch = batch
+				},
 				done: func() {
 					ks := make([]uint32, n)
 					batch.Code(ks, 0, func(r int) string {
@@ -802,9 +965,10 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					})
 					col.Codes = colstore.Narrow(ks)
 				},
-				// Measured at 1M rows: coding them takes about as long
-				// as encoding twelve columns of repeating values.
-				cost: 24,
+				// Reading them in: coding them, which takes about as
+				// long as encoding a dozen columns of repeating values,
+				// is a finishing job for whichever worker is free.
+				cost: 10,
 			}
 		}
 		codes := colstore.NewCodeBuilder(n)
@@ -815,8 +979,8 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		}
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
-				if v, ok := propertyValue(&cs[i], p); ok {
-					codes.Set(lo+r, d.Code(c, v.(string)))
+				if v, ok := valueAs[string](&cs[i], p); ok {
+					codes.Set(lo+r, d.Code(c, v))
 				}
 			}
 		}, done: done, cost: 3}
@@ -824,8 +988,8 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		codes := colstore.NewCodeBuilder(n)
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
-				if v, ok := propertyValue(&cs[i], p); ok {
-					codes.Set(lo+r, 1+colstore.B2U32(v.(bool)))
+				if v, ok := valueAs[bool](&cs[i], p); ok {
+					codes.Set(lo+r, 1+colstore.B2U32(v))
 				}
 			}
 		}, done: func() { col.Codes = codes.Codes() }, cost: 2}
@@ -835,27 +999,24 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		b := colstore.NewTimeBuilder(seg.Created)
 		done := func() {
 			*col = b.Column()
-			seg.SealColumn(c)
+			seg.SealColumn(c) // unless its group sealed each chunk
 		}
 		if f != nil && f.time != nil {
-			return columnEncoder{field: &fieldEncoder{kind: encodeTime, off: f.off, times: b}, done: done, cost: 1}
+			return columnEncoder{field: &fieldEncoder{kind: encodeTime, off: f.off, times: b}, done: done, cost: 1, timed: true}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
-				var v time.Time
-				if x, ok := propertyValue(&cs[i], p); ok {
-					v = x.(time.Time)
-				}
+				v, _ := valueAs[time.Time](&cs[i], p)
 				b.Set(lo+r, unixNano(v))
 			}
-		}, done: done, cost: 2}
+		}, done: done, cost: 2, timed: true}
 	case KindDuration:
 		col.Ints = make([]int64, n)
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
 				col.Ints[lo+r] = colstore.Null
-				if v, ok := propertyValue(&cs[i], p); ok {
-					col.Ints[lo+r] = int64(v.(time.Duration))
+				if v, ok := valueAs[time.Duration](&cs[i], p); ok {
+					col.Ints[lo+r] = int64(v)
 				}
 			}
 		}, done: func() { seg.SealColumn(c) }, cost: 2}
@@ -871,13 +1032,23 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 	}
 	return columnEncoder{rows: func(lo, hi int) {
 		for r, i := range order[lo:hi] {
-			v := math.NaN()
-			if x, ok := propertyValue(&cs[i], p); ok {
-				v = x.(float64)
+			v, ok := valueAs[float64](&cs[i], p)
+			if !ok {
+				v = math.NaN()
 			}
 			b.Set(lo+r, v)
 		}
 	}, done: done, cost: 2}
+}
+
+// valueAs is property p of c as a T, and whether it is known. A value of
+// another kind, which Validate refuses, reads as unknown: an unchecked
+// load (uncheckedBatch) encodes a row before it knows the row is valid,
+// and gives the batch up after.
+func valueAs[T any](c *Conversation, p Property) (T, bool) {
+	v, ok := propertyValue(c, p)
+	x, isT := v.(T)
+	return x, ok && isT
 }
 
 // unixNano is t as stored in a time column: Null for the zero time.

@@ -17,22 +17,22 @@ var (
 	MaxTime = time.Unix(0, math.MaxInt64).UTC()
 )
 
-// minSec and maxSec are the Unix seconds of MinTime and MaxTime.
-var minSec, maxSec = MinTime.Unix(), MaxTime.Unix()
+// MinSec and MaxSec are the Unix seconds of MinTime and MaxTime, as
+// constants: a check of every loaded time compares with them.
+const (
+	MinSec = math.MinInt64/1_000_000_000 - 1 // MinTime is 145224193 ns into it
+	MaxSec = math.MaxInt64 / 1_000_000_000
+)
 
 // InRange reports whether t lies within [MinTime, MaxTime]. A time whose
 // second lies strictly between theirs, nearly every time, is decided by
 // its second alone: every loaded conversation asks it of four times.
 func InRange(t time.Time) bool {
-	if s := t.Unix(); s > minSec && s < maxSec {
+	if s := t.Unix(); s > MinSec && s < MaxSec {
 		return true
 	}
 	return !t.Before(MinTime) && !t.After(MaxTime)
 }
-
-// BeforeEnd reports whether Unix second s comes before MaxTime's: a time
-// in that second or later may be past MaxTime.
-func BeforeEnd(s int64) bool { return s < maxSec }
 
 // RangeReason says why a time outside [MinTime, MaxTime] is refused,
 // quoting it as written: the one message every reader and writer gives.

@@ -49,3 +49,11 @@ func TestInRangeAtTheEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestEdgeSeconds checks the constants against the times they are the
+// seconds of.
+func TestEdgeSeconds(t *testing.T) {
+	if MinTime.Unix() != MinSec || MaxTime.Unix() != MaxSec {
+		t.Errorf("MinSec, MaxSec = %d, %d; want %d, %d", MinSec, MaxSec, MinTime.Unix(), MaxTime.Unix())
+	}
+}

@@ -75,10 +75,51 @@ func TestTimeBuilderMatchesTimes(t *testing.T) {
 						}
 						check(t, feed, b.Column())
 					}
+					// Fed in order and sealed a chunk at a time, as a load
+					// does: the zones of chunks sealed before a change of
+					// unit still hold their values.
+					b := NewTimeBuilder(created)
+					for r, v := range vals {
+						b.Set(r, v)
+						if (r+1)%ChunkRows == 0 || r == n-1 {
+							b.SealChunk(r / ChunkRows)
+						}
+					}
+					got := b.Column()
+					check(t, "sealed by chunk", got)
+					requireZones(t, &Segment{N: n, Created: created, Cols: []Column{got}}, vals)
 				})
 			}
 		}
 	}
+}
+
+// requireZones checks column 0 of seg, sealed, against its values: each
+// chunk's least and greatest known value and whether one is unknown, and
+// a bit a row for the known ones, computed here row by row.
+func requireZones(t *testing.T, seg *Segment, vals []int64) {
+	t.Helper()
+	known := make([]uint64, (len(vals)+63)/64)
+	nulls := false
+	for base := 0; base < len(vals); base += ChunkRows {
+		n := min(ChunkRows, len(vals)-base)
+		want := Zone{Min: math.MaxInt64, Max: math.MinInt64}
+		for r := base; r < base+n; r++ {
+			if vals[r] == Null {
+				want.Nulls, nulls = true, true
+				continue
+			}
+			known[r/64] |= 1 << (r % 64)
+			want.Min, want.Max = min(want.Min, vals[r]), max(want.Max, vals[r])
+		}
+		got, ok := seg.Zone(0, base, n)
+		require.True(t, ok, "chunk at row %d has no zone", base)
+		require.Equal(t, want, got, "chunk at row %d", base)
+	}
+	if !nulls {
+		known = nil
+	}
+	require.Equal(t, known, seg.Known(0, 0, len(vals)))
 }
 
 // A NumberBuilder fed row by row, in any order, makes the column Numbers

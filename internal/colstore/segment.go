@@ -130,6 +130,7 @@ type TimeBuilder struct {
 	unit    int // index in offUnits; len(offUnits) once the values are kept as they are
 	offs    []uint32
 	ints    []int64
+	zoner   *Zoner // the chunks sealed so far (SealChunk)
 }
 
 // NewTimeBuilder returns a builder for rows created at created.
@@ -211,11 +212,30 @@ func (b *TimeBuilder) coarsen() {
 }
 
 // Column returns the column; every row must have been set.
+//
+// The column is sealed when SealChunk sealed each of its chunks.
 func (b *TimeBuilder) Column() Column {
-	if b.ints != nil {
-		return Column{Ints: b.ints}
+	col := Column{Ints: b.ints}
+	if b.ints == nil {
+		col = Column{Offs: b.offs, Unit: offUnits[b.unit]}
 	}
-	return Column{Offs: b.offs, Unit: offUnits[b.unit]}
+	b.zoner.Seal(&col)
+	return col
+}
+
+// SealChunk computes the zone of chunk k (rows k*ChunkRows on), every row
+// of which is set. A chunk's zone holds the values themselves, which no
+// later change of unit alters.
+func (b *TimeBuilder) SealChunk(k int) {
+	if b.zoner == nil {
+		b.zoner = NewZoner(len(b.created))
+	}
+	lo, hi := k*ChunkRows, min((k+1)*ChunkRows, len(b.created))
+	if b.ints != nil {
+		b.zoner.Ints(k, b.ints[lo:hi])
+	} else {
+		b.zoner.Offs(k, b.offs[lo:hi], b.created[lo:hi], offUnits[b.unit])
+	}
 }
 
 // Numbers stores a number column, as codes when its values allow (see
@@ -327,30 +347,71 @@ func (s *Segment) Seal() {
 
 // SealColumn computes the zone maps of column c alone, once the column is
 // complete: the columns of a segment built in parallel are sealed by
-// their builders. Seal then skips them.
+// their builders. Seal then skips them, as SealColumn skips a column
+// sealed already.
 func (s *Segment) SealColumn(c int) {
 	col := &s.Cols[c]
-	if col.Ints == nil && col.Offs == nil {
+	if col.Ints == nil && col.Offs == nil || col.zones != nil {
 		return
 	}
-	col.zones = make([]Zone, (s.N+ChunkRows-1)/ChunkRows)
-	known := make([]uint64, (s.N+63)/64)
-	nulls := false
-	for k := range col.zones {
+	z := NewZoner(s.N)
+	for k := range z.zones {
 		base := k * ChunkRows
 		hi := min(base+ChunkRows, s.N)
-		var z Zone
 		if col.Offs != nil {
-			z = offsZone(col.Offs[base:hi], s.Created[base:hi], col.Unit, known[base/64:])
+			z.Offs(k, col.Offs[base:hi], s.Created[base:hi], col.Unit)
 		} else {
-			z = intsZone(col.Ints[base:hi], known[base/64:])
+			z.Ints(k, col.Ints[base:hi])
 		}
-		col.zones[k] = z
-		nulls = nulls || z.Nulls
 	}
-	if nulls {
-		col.known = known
+	z.Seal(col)
+}
+
+// Zoner computes the zone maps of an int column a chunk at a time, so
+// that a builder can seal each chunk as it fills it, while its rows are
+// in cache, rather than read the whole column again at the end.
+type Zoner struct {
+	zones []Zone
+	known []uint64
+	nulls bool
+	left  int // chunks not computed yet
+}
+
+// NewZoner returns a zoner for a column of n rows.
+func NewZoner(n int) *Zoner {
+	k := (n + ChunkRows - 1) / ChunkRows
+	return &Zoner{zones: make([]Zone, k), known: make([]uint64, (n+63)/64), left: k}
+}
+
+// Offs computes chunk k's zone from its offsets from created, in unit.
+// Each chunk is computed once.
+func (z *Zoner) Offs(k int, offs []uint32, created []int64, unit int64) {
+	z.set(k, offsZone(offs, created, unit, z.known[k*ChunkWords:]))
+}
+
+// Ints computes chunk k's zone from its values. Each chunk is computed
+// once.
+func (z *Zoner) Ints(k int, vals []int64) {
+	z.set(k, intsZone(vals, z.known[k*ChunkWords:]))
+}
+
+func (z *Zoner) set(k int, zone Zone) {
+	z.zones[k] = zone
+	z.nulls = z.nulls || zone.Nulls
+	z.left--
+}
+
+// Seal gives col its zone maps and reports true once every chunk is
+// computed; else it reports false and leaves col as it is.
+func (z *Zoner) Seal(col *Column) bool {
+	if z == nil || z.left > 0 {
+		return false
 	}
+	col.zones = z.zones
+	if z.nulls {
+		col.known = z.known
+	}
+	return true
 }
 
 // offsZone is the zone of a chunk of offsets from created, in unit, and

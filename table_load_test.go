@@ -1,0 +1,209 @@
+package convreport_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
+	"github.com/convreport/convreport/internal/conformance"
+	"github.com/stretchr/testify/require"
+)
+
+// A load of thousands of numbered conversations in creation order is
+// encoded with no pass of its own to check them (the encoders check as
+// they go); these tests hold it to what the checked way refuses, keeps
+// and orders.
+
+// TestLargeLoadRefusesEachBrokenRule breaks one rule in one row of an
+// otherwise valid load and expects the load refused, naming that row and
+// that rule, and nothing else.
+func TestLargeLoadRefusesEachBrokenRule(t *testing.T) {
+	schema := conformance.Schema()
+	base := numberedConversations(6000, 41)
+	closed := func(c *convreport.Conversation) {
+		c.Status = convreport.Closed
+		if c.ClosedAt.IsZero() {
+			c.ClosedAt = c.CreatedAt.Add(time.Hour)
+		}
+	}
+	for i, tc := range []struct {
+		name, field, reason string
+		breaks              func(c *convreport.Conversation)
+	}{
+		{"empty ID", "id", "is empty", func(c *convreport.Conversation) { c.ID = "" }},
+		{"unknown channel", "channel", `"sms" is not a channel`, func(c *convreport.Conversation) { c.Channel = "sms" }},
+		{"unknown status", "status", `"pending" is not a status`, func(c *convreport.Conversation) { c.Status = "pending" }},
+		{"open with a close", "closed_at", "is set but the conversation is open", func(c *convreport.Conversation) {
+			c.Status, c.ClosedAt = convreport.Open, c.CreatedAt.Add(time.Hour)
+		}},
+		{"closed without a close", "closed_at", "is missing but the conversation is closed", func(c *convreport.Conversation) {
+			c.Status, c.ClosedAt = convreport.Closed, time.Time{}
+		}},
+		{"no creation time", "created_at", "is missing", func(c *convreport.Conversation) { c.CreatedAt = time.Time{} }},
+		{"creation time past the range", "created_at", "is outside the supported times", func(c *convreport.Conversation) {
+			c.CreatedAt = civil.MaxTime.Add(time.Nanosecond)
+		}},
+		{"assigned a nanosecond before creation", "first_assigned_at", "is before created_at", func(c *convreport.Conversation) {
+			c.FirstAssignedAt = c.CreatedAt.Add(-time.Nanosecond)
+		}},
+		{"answered a second before creation", "first_response_at", "is before created_at", func(c *convreport.Conversation) {
+			c.FirstResponseAt = c.CreatedAt.Add(-time.Second)
+		}},
+		{"closed a day before creation", "closed_at", "is before created_at", func(c *convreport.Conversation) {
+			closed(c)
+			c.ClosedAt = c.CreatedAt.Add(-24 * time.Hour)
+		}},
+		{"answered past the range", "first_response_at", "is outside the supported times", func(c *convreport.Conversation) {
+			c.FirstResponseAt = civil.MaxTime.Add(time.Nanosecond)
+		}},
+		{"closed past the range", "closed_at", "is outside the supported times", func(c *convreport.Conversation) {
+			closed(c)
+			c.ClosedAt = civil.MaxTime.Add(time.Second)
+		}},
+		{"negative incoming", "incoming_messages", "-1 is negative", func(c *convreport.Conversation) { c.IncomingMessages = -1 }},
+		{"negative outgoing", "outgoing_messages", "-3 is negative", func(c *convreport.Conversation) { c.OutgoingMessages = -3 }},
+		{"unknown property", "properties.Colour", "is not a custom property of the schema", func(c *convreport.Conversation) {
+			c.Properties = map[string]any{"Colour": "red"}
+		}},
+		{"property of the wrong kind", "properties.Score", "", func(c *convreport.Conversation) {
+			c.Properties = map[string]any{"Score": "high"}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := slices.Clone(base)
+			k := 1000 + 211*i // a different row each time, never the first or last
+			tc.breaks(&bad[k])
+			_, err := convreport.NewTable(schema, bad)
+			require.Error(t, err)
+			var ve *convreport.ValidationError
+			require.True(t, errors.As(err, &ve), "%v", err)
+			require.Equal(t, k, ve.Index)
+			require.Equal(t, tc.field, ve.Field)
+			require.Contains(t, ve.Reason, tc.reason)
+			require.Len(t, err.(interface{ Unwrap() []error }).Unwrap(), 1, "only the broken row is named: %v", err)
+		})
+	}
+
+	// Two broken rows are both named, in row order.
+	bad := slices.Clone(base)
+	bad[4500].IncomingMessages = -2
+	bad[1500].Channel = "fax"
+	_, err := convreport.NewTable(schema, bad)
+	require.EqualError(t, err, strings.Join([]string{
+		fmt.Sprintf(`convreport: conversation %q: channel: "fax" is not a channel (want one of chat, email, form, messenger, whatsapp, phone, other)`, bad[1500].ID),
+		fmt.Sprintf(`convreport: conversation %q: incoming_messages: -2 is negative`, bad[4500].ID),
+	}, "\n"))
+}
+
+// TestLargeLoadKeepsTheEdgesOfEachRule loads rows that each sit on the
+// valid side of a rule's edge, where a check by whole seconds cannot
+// decide, and the zero values a fixture leaves, and expects every row
+// back as it went in.
+func TestLargeLoadKeepsTheEdgesOfEachRule(t *testing.T) {
+	schema := conformance.Schema()
+	cs := numberedConversations(6000, 43)
+	cs[0].CreatedAt = civil.MinTime
+	cs[0].FirstAssignedAt, cs[0].FirstResponseAt = time.Time{}, time.Time{}
+	if !cs[0].ClosedAt.IsZero() {
+		cs[0].ClosedAt = civil.MinTime.Add(time.Nanosecond)
+	}
+	cs[1000].FirstResponseAt = cs[1000].CreatedAt                        // the same instant
+	cs[1001].FirstAssignedAt = cs[1001].CreatedAt.Add(time.Nanosecond)   // the same second
+	cs[1002].Status, cs[1002].ClosedAt = "", cs[1002].CreatedAt          // closed, by its close
+	cs[1003].Status, cs[1003].ClosedAt = "", time.Time{}                 // open
+	cs[1004].Channel = ""                                                // other
+	cs[1005].FirstResponseAt = civil.MaxTime                             // the last supported instant
+	cs[1006].CreatedAt = cs[1006].CreatedAt.In(time.FixedZone("", 3600)) // a zone is no matter
+	tab, err := convreport.NewTable(schema, cs)
+	require.NoError(t, err)
+	requireHolds(t, tab, cs, 997)
+}
+
+// TestLargeLoadOrdersWhatComesOutOfOrder loads numbered conversations a
+// few of which are out of creation order, or tie on it with their IDs out
+// of order, and expects them held in creation order, ties by ID, as a
+// sort in the test orders them.
+func TestLargeLoadOrdersWhatComesOutOfOrder(t *testing.T) {
+	schema := conformance.Schema()
+	for _, tc := range []struct {
+		name  string
+		shift func(cs []convreport.Conversation)
+	}{
+		{"one row late", func(cs []convreport.Conversation) {
+			late := cs[100]
+			copy(cs[100:5000], cs[101:5001])
+			cs[5000] = late
+		}},
+		{"the last two swapped", func(cs []convreport.Conversation) {
+			n := len(cs)
+			cs[n-3], cs[n-2] = cs[n-2], cs[n-3]
+		}},
+		{"a tie with its IDs reversed", func(cs []convreport.Conversation) {
+			cs[3001].CreatedAt = cs[3000].CreatedAt
+			cs[3000].ID, cs[3001].ID = cs[3001].ID, cs[3000].ID
+		}},
+		{"a tie across a chunk's edge", func(cs []convreport.Conversation) {
+			cs[2048].CreatedAt = cs[2047].CreatedAt
+			cs[2047].ID, cs[2048].ID = cs[2048].ID, cs[2047].ID
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cs := numberedConversations(6000, 47)
+			tc.shift(cs)
+			want := slices.Clone(cs)
+			slices.SortStableFunc(want, func(a, b convreport.Conversation) int {
+				if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+			tab, err := convreport.NewTable(schema, cs)
+			require.NoError(t, err)
+			var got []string
+			for c := range tab.All() {
+				got = append(got, c.ID)
+			}
+			wantIDs := make([]string, len(want))
+			for i, c := range want {
+				wantIDs[i] = c.ID
+			}
+			require.Equal(t, wantIDs, got)
+			requireHolds(t, tab, cs, 1009)
+		})
+	}
+}
+
+// TestLargeLoadOfCustomTimes loads a schema whose custom time and
+// duration properties are encoded beside the built-in times, and expects
+// every value back. On more than one core, the columns are shared between
+// workers; a time column's offsets need the creation times, which only
+// one of them reads in, and the race detector (which CI runs) sees a time
+// column encoded on another.
+func TestLargeLoadOfCustomTimes(t *testing.T) {
+	schema, err := convreport.NewSchema(
+		convreport.Property{Name: "FollowUpAt", Kind: convreport.KindTime},
+		convreport.Property{Name: "EscalatedAt", Kind: convreport.KindTime},
+		convreport.Property{Name: "ReopenedAt", Kind: convreport.KindTime},
+		convreport.Property{Name: "HandleTime", Kind: convreport.KindDuration},
+		convreport.Property{Name: "Tier", Kind: convreport.KindString},
+	)
+	require.NoError(t, err)
+	cs := numberedConversations(6000, 53)
+	for i := range cs {
+		cs[i].Properties = map[string]any{"Tier": fmt.Sprintf("tier-%d", i%4)}
+		if i%3 != 0 {
+			cs[i].Properties["FollowUpAt"] = cs[i].CreatedAt.Add(time.Duration(i) * time.Minute).UTC()
+			cs[i].Properties["EscalatedAt"] = cs[i].CreatedAt.Add(time.Duration(i%7) * time.Hour).UTC()
+			cs[i].Properties["ReopenedAt"] = cs[i].CreatedAt.Add(time.Duration(i) * time.Millisecond).UTC()
+			cs[i].Properties["HandleTime"] = time.Duration(i) * time.Second
+		}
+	}
+	tab, err := convreport.NewTable(schema, cs)
+	require.NoError(t, err)
+	requireHolds(t, tab, cs, 1013)
+}
