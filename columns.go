@@ -341,6 +341,11 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 		for k, sk := range sinks {
 			jobs = append(jobs, func() { sk.store(d, fs[k], fill, at, m) })
 		}
+		if at == 0 {
+			// The creation times are all in: sealed beside the first
+			// chunk's columns, not after the last.
+			jobs = append(jobs, func() { seg.SealColumn(s.index["CreatedAt"]) })
+		}
 		const run = 16 << 10
 		bad := make([]bool, (m+run-1)/run)
 		for k := range bad {
@@ -475,6 +480,7 @@ type columnSink struct {
 	// are when its first chunk's repeat (see repeats).
 	repeat int8 // 0 not yet decided, 1 they repeat, -1 they do not
 	cache  *codeCache
+	sealed int // a time column's chunks sealed so far, when in order
 }
 
 // repeats reports whether the values of a built-in string column repeat,
@@ -607,6 +613,13 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 				v = vals[j]
 			}
 			sk.times.Set(sk.row(at+j), v)
+		}
+		if sk.rank == nil {
+			// In order, the chunks of the column this fills are sealed
+			// now, while in cache, not in a pass at the end.
+			for end := at + m; (sk.sealed+1)*colstore.ChunkRows <= end || end == sk.n && sk.sealed*colstore.ChunkRows < end; sk.sealed++ {
+				sk.times.SealChunk(sk.sealed)
+			}
 		}
 	case sk.nums != nil && cf.f != nil:
 		// A count is always known: a missing one is 0, as in a
