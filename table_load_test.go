@@ -14,17 +14,74 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A load of thousands of numbered conversations in creation order is
-// encoded with no pass of its own to check them (the encoders check as
-// they go); these tests hold it to what the checked way refuses, keeps
-// and orders.
+// A load of thousands of conversations in creation order, their IDs
+// numbered, is encoded with no pass of its own to check them (the
+// encoders check as they go); these tests hold it to what the checked way
+// refuses, keeps and orders. Each runs with IDs that are not numbered
+// too, which are loaded the checked way: the two ways must agree.
+
+// idKinds are the two kinds of IDs: as numberedConversations gives them,
+// and the same rows with IDs of hex digits and a suffix, which are
+// hashed. Both rise in creation order.
+var idKinds = []struct {
+	name   string
+	rename func(cs []convreport.Conversation)
+}{
+	{"numbered", func([]convreport.Conversation) {}},
+	{"hashed", func(cs []convreport.Conversation) {
+		for i := range cs {
+			cs[i].ID = fmt.Sprintf("%08x-%04x-z", uint32(i)*2654435761, i)
+		}
+		slices.SortStableFunc(cs, func(a, b convreport.Conversation) int {
+			if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}},
+}
+
+// TestLargeLoadNamesRepeatedIDs repeats IDs in a large load and expects
+// each repeat named with the first row that has its ID, as a reference
+// loop finds them.
+func TestLargeLoadNamesRepeatedIDs(t *testing.T) {
+	for _, ids := range idKinds {
+		t.Run(ids.name, func(t *testing.T) {
+			bad := numberedConversations(6000, 59)
+			ids.rename(bad)
+			bad[3000].ID = bad[2999].ID
+			bad[5000].ID = bad[20].ID
+			first := map[string]int{}
+			var want []string
+			for i, c := range bad {
+				if f, ok := first[c.ID]; ok {
+					want = append(want, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #%d`, c.ID, f))
+					continue
+				}
+				first[c.ID] = i
+			}
+			require.Len(t, want, 2)
+			_, err := convreport.NewTable(conformance.Schema(), bad)
+			require.EqualError(t, err, strings.Join(want, "\n"))
+		})
+	}
+}
 
 // TestLargeLoadRefusesEachBrokenRule breaks one rule in one row of an
 // otherwise valid load and expects the load refused, naming that row and
 // that rule, and nothing else.
 func TestLargeLoadRefusesEachBrokenRule(t *testing.T) {
+	for _, ids := range idKinds {
+		t.Run(ids.name, func(t *testing.T) {
+			base := numberedConversations(6000, 41)
+			ids.rename(base)
+			testBrokenRules(t, base)
+		})
+	}
+}
+
+func testBrokenRules(t *testing.T, base []convreport.Conversation) {
 	schema := conformance.Schema()
-	base := numberedConversations(6000, 41)
 	closed := func(c *convreport.Conversation) {
 		c.Status = convreport.Closed
 		if c.ClosedAt.IsZero() {
@@ -152,29 +209,32 @@ func TestLargeLoadOrdersWhatComesOutOfOrder(t *testing.T) {
 			cs[2047].ID, cs[2048].ID = cs[2048].ID, cs[2047].ID
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cs := numberedConversations(6000, 47)
-			tc.shift(cs)
-			want := slices.Clone(cs)
-			slices.SortStableFunc(want, func(a, b convreport.Conversation) int {
-				if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-					return c
+		for _, ids := range idKinds {
+			t.Run(tc.name+"/"+ids.name, func(t *testing.T) {
+				cs := numberedConversations(6000, 47)
+				ids.rename(cs)
+				tc.shift(cs)
+				want := slices.Clone(cs)
+				slices.SortStableFunc(want, func(a, b convreport.Conversation) int {
+					if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+						return c
+					}
+					return strings.Compare(a.ID, b.ID)
+				})
+				tab, err := convreport.NewTable(schema, cs)
+				require.NoError(t, err)
+				var got []string
+				for c := range tab.All() {
+					got = append(got, c.ID)
 				}
-				return strings.Compare(a.ID, b.ID)
+				wantIDs := make([]string, len(want))
+				for i, c := range want {
+					wantIDs[i] = c.ID
+				}
+				require.Equal(t, wantIDs, got)
+				requireHolds(t, tab, cs, 1009)
 			})
-			tab, err := convreport.NewTable(schema, cs)
-			require.NoError(t, err)
-			var got []string
-			for c := range tab.All() {
-				got = append(got, c.ID)
-			}
-			wantIDs := make([]string, len(want))
-			for i, c := range want {
-				wantIDs[i] = c.ID
-			}
-			require.Equal(t, wantIDs, got)
-			requireHolds(t, tab, cs, 1009)
-		})
+		}
 	}
 }
 
