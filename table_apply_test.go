@@ -334,15 +334,7 @@ func TestNumberedIDs(t *testing.T) {
 	if bad[0].ID > bad[len(bad)-1].ID {
 		bad[0], bad[len(bad)-1] = bad[len(bad)-1], bad[0]
 	}
-	first := map[string]int{}
-	var want []string
-	for i, c := range bad {
-		if f, ok := first[c.ID]; ok {
-			want = append(want, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #%d`, c.ID, f))
-			continue
-		}
-		first[c.ID] = i
-	}
+	want := repeatErrors(bad)
 	require.Len(t, want, 3)
 	_, err = convreport.NewTable(schema, bad)
 	require.EqualError(t, err, strings.Join(want, "\n"))
@@ -446,6 +438,21 @@ func requireHolds(t *testing.T, tab *convreport.Table, want []convreport.Convers
 		_, err := tab.Append(want[i : i+1])
 		require.EqualError(t, err, fmt.Sprintf(`convreport: conversation %q: id: already in the table`, want[i].ID))
 	}
+}
+
+// repeatErrors is the error, in batch order, for each conversation of
+// cs whose ID an earlier one has, naming the first.
+func repeatErrors(cs []convreport.Conversation) []string {
+	first := map[string]int{}
+	var errs []string
+	for i, c := range cs {
+		if f, ok := first[c.ID]; ok {
+			errs = append(errs, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #%d`, c.ID, f))
+			continue
+		}
+		first[c.ID] = i
+	}
+	return errs
 }
 
 // numberedConversations returns n conversations of the conformance

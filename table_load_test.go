@@ -51,15 +51,7 @@ func TestLargeLoadNamesRepeatedIDs(t *testing.T) {
 			ids.rename(bad)
 			bad[3000].ID = bad[2999].ID
 			bad[5000].ID = bad[20].ID
-			first := map[string]int{}
-			var want []string
-			for i, c := range bad {
-				if f, ok := first[c.ID]; ok {
-					want = append(want, fmt.Sprintf(`convreport: conversation %q: id: duplicates conversation #%d`, c.ID, f))
-					continue
-				}
-				first[c.ID] = i
-			}
+			want := repeatErrors(bad)
 			require.Len(t, want, 2)
 			_, err := convreport.NewTable(conformance.Schema(), bad)
 			require.EqualError(t, err, strings.Join(want, "\n"))
