@@ -215,8 +215,7 @@ func (c *Conversation) valid() bool {
 	default:
 		return false
 	}
-	if s := c.FirstAssignedAt.Unix(); !(s > cs && s < civil.MaxSec || c.FirstAssignedAt.IsZero()) ||
-		!laterIn(c.FirstResponseAt, cs) || !laterIn(c.ClosedAt, cs) {
+	if !laterIn(c.FirstAssignedAt, cs) || !laterIn(c.FirstResponseAt, cs) || !laterIn(c.ClosedAt, cs) {
 		return c.firstBroken() == nil
 	}
 	return true

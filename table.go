@@ -948,19 +948,15 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			// order, not the rows', once all are in.
 			off := f.off
 			fe := &fieldEncoder{kind: encodeBatch, off: off}
-			var batch *colstore.CodeBatch
 			return columnEncoder{
 				field: fe,
 				// Its records, 32 bytes a row, take milliseconds to
 				// clear: its group does it, not the encoders' making,
 				// which every group waits for.
-				start: func() {
-					batch = d.Batch(c, n)
-					fe.batch = batch
-				},
+				start: func() { fe.batch = d.Batch(c, n) },
 				done: func() {
 					ks := make([]uint32, n)
-					batch.Code(ks, 0, func(r int) string {
+					fe.batch.Code(ks, 0, func(r int) string {
 						return *(*string)(unsafe.Add(unsafe.Pointer(&cs[order[r]]), off))
 					})
 					col.Codes = colstore.Narrow(ks)

@@ -119,7 +119,7 @@ func testBrokenRules(t *testing.T, base []convreport.Conversation) {
 		{"unknown property", "properties.Colour", "is not a custom property of the schema", func(c *convreport.Conversation) {
 			c.Properties = map[string]any{"Colour": "red"}
 		}},
-		{"property of the wrong kind", "properties.Score", "", func(c *convreport.Conversation) {
+		{"property of the wrong kind", "properties.Score", "holds string, want float64", func(c *convreport.Conversation) {
 			c.Properties = map[string]any{"Score": "high"}
 		}},
 	} {
