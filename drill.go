@@ -39,15 +39,16 @@ var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee",
 // SLA measure the point's Breaches. p must come
 // from a Result of the same report and query; a point of another query's
 // range is an error. The rows come in creation order; see [Drill.SortBy].
+//
+// The engine keeps the plan of a report under a query that sets Now and
+// no calendars or SLA policies, so that drilling into the other points of
+// a chart does not compile the report again; a report or query changed
+// since, even in place, is compiled anew.
 func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rq, err := q.resolve()
-	if err != nil {
-		return nil, err
-	}
-	plans, err := e.compileAll([]Report{r}, rq)
+	rq, plans, err := e.plans.plan(e, q, r)
 	if err != nil {
 		return nil, err
 	}

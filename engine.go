@@ -19,6 +19,8 @@ type Engine struct {
 	// filters keeps compiled filters across runs; the engine's filter
 	// limits never change, so they need not be part of its key.
 	filters filterMemo
+	// plans keeps drill-down plans across drill-downs.
+	plans planMemo
 }
 
 // Option configures an [Engine].
