@@ -605,6 +605,9 @@ func scatter[T any](out []T, defs []byte, maxDef byte, idx []int32, entries []T,
 	if countDefined(defs, maxDef, len(out)) != len(idx) {
 		return tables.ErrNotClean
 	}
+	if defs == nil { // a required column: a value a row
+		return gather(out, idx, entries)
+	}
 	for _, x := range idx {
 		if uint32(x) >= uint32(len(entries)) {
 			return tables.ErrNotClean
@@ -634,6 +637,10 @@ func scatter[T any](out []T, defs []byte, maxDef byte, idx []int32, entries []T,
 func spread[T any](out []T, defs []byte, maxDef byte, vals []T, unknown T) error {
 	if countDefined(defs, maxDef, len(out)) != len(vals) {
 		return tables.ErrNotClean
+	}
+	if defs == nil { // a required column: a value a row
+		copy(out, vals)
+		return nil
 	}
 	if len(vals) == 0 {
 		for j := range out {
