@@ -59,11 +59,15 @@ func (pm *planMemo) plan(e *Engine, q Query, r Report) (resolved, []*compiled, e
 	if x != nil && sameReport(&x.r, &r) && sameQuery(&x.q, &q) {
 		return x.rq, x.plans, nil
 	}
-	rq, plans, err := e.compileOne(q, r)
+	// Compiled from the copies: a plan keeps its report and the resolved
+	// query keeps the viewer's scope, and another caller's drill-down
+	// must not read memory this caller may change.
+	rc, qc := cloneReport(r), cloneQuery(q)
+	rq, plans, err := e.compileOne(qc, rc)
 	if err != nil {
 		return rq, nil, err
 	}
-	x = &planEntry{r: cloneReport(r), q: cloneQuery(q), rq: rq, plans: plans}
+	x = &planEntry{r: rc, q: qc, rq: rq, plans: plans}
 	pm.mu.Lock()
 	if len(pm.m) >= maxMemoPlans || pm.m == nil {
 		pm.m = make(map[planKey]*planEntry)
