@@ -123,7 +123,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		return nil, nil, err
 	}
 	pl := plans[0]
-	cols := drillColumns(s, r)
+	cols := drillColumns(s, &r)
 	if pl.sla != nil {
 		// Which conversations breached depends on Now and maybe on
 		// business hours: the scan decides, as the report counts.

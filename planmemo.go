@@ -47,34 +47,47 @@ func memoable(q Query) bool {
 }
 
 // plan returns q resolved and r compiled for it, from the memo when it is
-// there. Errors are not kept.
-func (pm *planMemo) plan(e *Engine, q Query, r Report) (resolved, []*compiled, error) {
-	if !memoable(q) {
-		return e.compileOne(q, r)
+// there. Errors are not kept. q and r are pointers, and the miss is a
+// function of its own, to keep a drill-down's stack small: see
+// Engine.DrillDown.
+func (pm *planMemo) plan(e *Engine, q *Query, r *Report) (*resolved, []*compiled, error) {
+	if !memoable(*q) {
+		return e.compileNew(q, r)
 	}
 	k := planKey{e.src.Schema(), r.ID, r.Name}
 	pm.mu.Lock()
 	x := pm.m[k]
 	pm.mu.Unlock()
-	if x != nil && sameReport(&x.r, &r) && sameQuery(&x.q, &q) {
-		return x.rq, x.plans, nil
+	if x != nil && sameReport(&x.r, r) && sameQuery(&x.q, q) {
+		return &x.rq, x.plans, nil
 	}
+	return pm.add(e, k, q, r)
+}
+
+// add compiles r for q and keeps the plan under k.
+func (pm *planMemo) add(e *Engine, k planKey, q *Query, r *Report) (*resolved, []*compiled, error) {
 	// Compiled from the copies: a plan keeps its report and the resolved
 	// query keeps the viewer's scope, and another caller's drill-down
 	// must not read memory this caller may change.
-	rc, qc := cloneReport(r), cloneQuery(q)
-	rq, plans, err := e.compileOne(qc, rc)
+	x := &planEntry{r: cloneReport(*r), q: cloneQuery(*q)}
+	var err error
+	x.rq, x.plans, err = e.compileOne(x.q, x.r)
 	if err != nil {
-		return rq, nil, err
+		return &x.rq, nil, err
 	}
-	x = &planEntry{r: rc, q: qc, rq: rq, plans: plans}
 	pm.mu.Lock()
 	if len(pm.m) >= maxMemoPlans || pm.m == nil {
 		pm.m = make(map[planKey]*planEntry)
 	}
 	pm.m[k] = x
 	pm.mu.Unlock()
-	return rq, plans, nil
+	return &x.rq, x.plans, nil
+}
+
+// compileNew is compileOne for a plan that is not kept.
+func (e *Engine) compileNew(q *Query, r *Report) (*resolved, []*compiled, error) {
+	rq, plans, err := e.compileOne(*q, *r)
+	return &rq, plans, err
 }
 
 // compileOne resolves q and compiles r for it.

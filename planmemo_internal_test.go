@@ -134,7 +134,7 @@ func TestPlanMemoKeepsWhatMayBeKept(t *testing.T) {
 	}
 	plan := func(q Query, r Report) *compiled {
 		t.Helper()
-		_, plans, err := e.plans.plan(e, q, r)
+		_, plans, err := e.plans.plan(e, &q, &r)
 		require.NoError(t, err)
 		require.Len(t, plans, 1)
 		return plans[0]

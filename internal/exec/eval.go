@@ -317,7 +317,10 @@ func (cp *Pred) Eval(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n int,
 type LeafCache struct {
 	masks []colstore.Mask
 	valid []bool
-	ints  [colstore.ChunkRows]int64
+	// ints is a chunk of times, made when a leaf first needs one: on a
+	// drill-down's goroutine stack 8 KB would make the stack grow, a
+	// copy that costs tens of microseconds after a collection shrank it.
+	ints *[colstore.ChunkRows]int64
 	// direct evaluates each leaf on the rows it is given, keeping
 	// nothing: for a single predicate, which has no leaf to share.
 	direct bool
@@ -410,7 +413,10 @@ func (cp *Pred) evalLeaf(ec *Ctx, lc *LeafCache, seg *colstore.Segment, base, n 
 			}
 			return nil
 		}
-		vals := seg.IntsAt(cp.col, base, n, &lc.ints)
+		if lc.ints == nil {
+			lc.ints = new([colstore.ChunkRows]int64)
+		}
+		vals := seg.IntsAt(cp.col, base, n, lc.ints)
 		for w := 0; w < words; w++ {
 			var b uint64
 			for j, v := range vals[w*64 : min(w*64+64, n)] {
