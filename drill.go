@@ -337,15 +337,25 @@ func (d *Drill) refsAt(offset, limit int) ([]exec.RowRef, error) {
 	return d.refs[min(offset, len(d.refs)):min(len(d.refs), offset+limit)], nil
 }
 
+// warmBlock is how many rows a drill-down decodes after warming their
+// dictionary entries: a page's worth, and few enough for All to stay in
+// cache between the two.
+const warmBlock = 64
+
 // yield yields the conversations of refs.
 func (d *Drill) yield(refs []exec.RowRef) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		cv := new(Conversation) // yield takes a copy
 		segs := d.t.cols.Segments()
-		for _, ref := range refs {
-			d.t.conversationInto(cv, segs[ref.Seg], int(ref.Row))
-			if !yield(*cv) {
-				return
+		for rest := refs; len(rest) > 0; {
+			block := rest[:min(len(rest), warmBlock)]
+			rest = rest[len(block):]
+			d.t.warmDicts(segs, block)
+			for _, ref := range block {
+				d.t.conversationInto(cv, segs[ref.Seg], int(ref.Row))
+				if !yield(*cv) {
+					return
+				}
 			}
 		}
 	}

@@ -137,3 +137,78 @@ func drillPagesMatch(t *testing.T, rng *rand.Rand, cs []convreport.Conversation,
 		t.Fatalf("a point no conversation has lists %s", c.ID)
 	}
 }
+
+// TestDrillDownRowsWithLargeDictionaries decodes pages of conversations
+// whose contacts and subjects are all different, so large that a page
+// reads their dictionaries apart from the rows (numbered contacts in one
+// source, contacts that are not numbers in the other), and checks every
+// field of every row against the input picked row by row.
+func TestDrillDownRowsWithLargeDictionaries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	start := at("2025-03-01T00:00:00Z")
+	reps := []string{"Ann", "Bo", "Cy", ""}
+	for _, numbered := range []bool{true, false} {
+		t.Run(fmt.Sprintf("numbered contacts %v", numbered), func(t *testing.T) {
+			cs := make([]convreport.Conversation, 70000)
+			for i := range cs {
+				c := &cs[i]
+				c.ID = fmt.Sprintf("conv-%06d", i)
+				c.Channel = convreport.Chat
+				c.Inbox = "Support"
+				c.Assignee = reps[rng.IntN(len(reps))]
+				c.CreatedAt = start.Add(time.Duration(i) * time.Minute)
+				c.ContactID = fmt.Sprintf("contact-%07d", 70000-i)
+				if !numbered {
+					c.ContactID = fmt.Sprintf("%08x@example.com", rng.Uint32())
+				}
+				c.Subject = fmt.Sprintf("Order %d arrived broken", rng.IntN(1_000_000))
+				c.Status = convreport.Open
+				if rng.IntN(2) == 0 {
+					c.FirstResponseAt = c.CreatedAt.Add(time.Duration(1+rng.IntN(600)) * time.Second)
+					c.ClosedAt = c.FirstResponseAt.Add(time.Hour)
+					c.Status = convreport.Closed
+					c.IncomingMessages, c.OutgoingMessages = 1+rng.IntN(5), 1+rng.IntN(5)
+				}
+			}
+			src, err := memory.New(cs)
+			require.NoError(t, err)
+			require.Equal(t, []string{"ContactID", "Subject"}, convreport.TableBigDicts(convreport.TableOf(src)))
+
+			eng := convreport.NewEngine(src)
+			q := convreport.Query{From: start, To: start.Add(70000 * time.Minute)}
+			r := convreport.Report{Name: "by rep", Dimensions: []string{"Assignee"}}
+			res, err := eng.Run(context.Background(), q, r)
+			require.NoError(t, err)
+			require.Len(t, res[0].Points, len(reps))
+			for _, p := range res[0].Points {
+				var want []convreport.Conversation
+				for _, c := range cs {
+					if c.Assignee == p.Dimensions[0].Value {
+						want = append(want, c)
+					}
+				}
+				d, err := eng.DrillDown(context.Background(), q, r, p)
+				require.NoError(t, err)
+				var all []convreport.Conversation
+				for c := range d.All() {
+					all = append(all, c)
+				}
+				require.Equal(t, want, all, "%s: All", p.Dimensions[0].Label())
+				for range 20 {
+					off, lim := rng.IntN(len(want)+10), rng.IntN(convreport.MaxPageSize+1)
+					page, err := d.Page(off, lim)
+					require.NoError(t, err)
+					var got []convreport.Conversation
+					for c := range page {
+						got = append(got, c)
+					}
+					exp := want[min(off, len(want)):min(len(want), off+lim)]
+					if len(exp) == 0 {
+						exp = nil
+					}
+					require.Equal(t, exp, got, "%s: Page(%d, %d)", p.Dimensions[0].Label(), off, lim)
+				}
+			}
+		})
+	}
+}

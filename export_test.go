@@ -52,3 +52,13 @@ func (o FilterOptions) Compile(s *Schema, src string) (*compiledFilter, error) {
 // and FirstBroken the error Validate gives when it is false.
 func ValidFast(c *Conversation) bool    { return c.valid() }
 func FirstBroken(c *Conversation) error { return c.firstBroken() }
+
+// TableBigDicts names the columns whose dictionaries a drill-down page
+// warms before decoding its rows.
+func TableBigDicts(t *table) []string {
+	var names []string
+	for _, c := range t.bigDicts {
+		names = append(names, t.schema.props[c].Name)
+	}
+	return names
+}

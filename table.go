@@ -35,7 +35,15 @@ type table struct {
 	// function per stored column: a drill-down page decodes its rows
 	// without boxing built-in values or looking fields up per row.
 	decode []func(cv *Conversation, seg *colstore.Segment, r int)
+	// bigDicts are the columns of strings whose dictionaries are too
+	// large to stay in cache: see warmDicts.
+	bigDicts []int
 }
+
+// bigDict is the number of values from which a column's dictionary is
+// warmed before a page of rows is decoded: at four bytes or more a value,
+// more than this machine's second-level cache holds.
+const bigDict = 1 << 16
 
 // newTable wraps a column store snapshot of conversations under s.
 func newTable(s *Schema, cols *colstore.Table) *table {
@@ -64,8 +72,28 @@ func newTable(s *Schema, cols *colstore.Table) *table {
 			continue
 		}
 		t.decode = append(t.decode, t.decoder(c, p))
+		if storage(p) == colstore.Strings && cols.Dict(c).Len() >= bigDict {
+			t.bigDicts = append(t.bigDicts, c)
+		}
 	}
 	return t
+}
+
+// warmDicts reads the dictionary entries of refs' values in the columns
+// whose dictionaries are large (a contact a conversation, say), a column
+// at a time. Decoded whole, a row reads such a column's code and then its
+// entry, a cache miss each after a collection, and waits for both before
+// the next row starts; read here first, the rows' reads overlap, and the
+// decoding finds them in cache.
+func (t *table) warmDicts(segs []*colstore.Segment, refs []exec.RowRef) {
+	var sum uint64
+	for _, c := range t.bigDicts {
+		d := t.cols.Dict(c)
+		for _, ref := range refs {
+			sum += d.Warm(int(segs[ref.Seg].Cols[c].Codes.At(int(ref.Row))))
+		}
+	}
+	runtime.KeepAlive(sum) // the reads are what is wanted
 }
 
 // decoder returns the function that sets property p, column c, of a row.

@@ -305,6 +305,23 @@ func (c *Strs) At(r int) string {
 	return unsafe.String(&c.buf[start], int(end-start))
 }
 
+// Warm reads value r's storage and returns a word of it, so that At finds
+// it in cache soon after. Values read one after another, each a Warm in a
+// loop of its own, are read side by side; At, which for a number writes
+// out a string, makes each read wait for the one before.
+func (c *Strs) Warm(r int) uint64 {
+	if !c.inBuf {
+		if c.num.w64 != nil {
+			return c.num.w64[r]
+		}
+		return uint64(c.num.w32[r])
+	}
+	if s := c.At(r); s != "" {
+		return uint64(s[0])
+	}
+	return 0
+}
+
 // grow makes room for n more values of bytes bytes in all, at least
 // doubling what it must move: a dictionary grown a chunk of rows at a
 // time would otherwise be copied whole every few chunks (append grows a

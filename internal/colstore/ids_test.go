@@ -145,3 +145,24 @@ func TestStrsOf(t *testing.T) {
 		})
 	}
 }
+
+// Warm reads each value of every form: a number's stored word, a string's
+// first byte, 0 for "".
+func TestStrsWarm(t *testing.T) {
+	var small, large, strs Strs
+	for i := range 200 {
+		small.Add(fmt.Sprintf("c-%d", i))
+		large.Add(fmt.Sprintf("c-%d", uint64(1)<<40+uint64(i)))
+		strs.Add(fmt.Sprintf("%c-contact", 'a'+i%26))
+	}
+	strs.Add("")
+	require.False(t, small.inBuf)
+	require.NotNil(t, large.num.w64)
+	require.True(t, strs.inBuf)
+	for r := range 200 {
+		require.Equal(t, uint64(small.num.w32[r]), small.Warm(r))
+		require.Equal(t, large.num.w64[r], large.Warm(r))
+		require.Equal(t, uint64('a'+r%26), strs.Warm(r))
+	}
+	require.Zero(t, strs.Warm(200))
+}
