@@ -24,7 +24,10 @@ type RowRef struct{ Seg, Row int32 }
 // Select returns it, and is safe for concurrent use; a nil one selects
 // nothing.
 type Selection struct {
-	chunks []selChunk
+	items []selItem // the chunks of the rows in play, in order
+	// before[k] is how many rows the chunks before items[k] select;
+	// before[len(items)] is the total.
+	before []int
 	total  int
 	refs   []RowRef // the whole list, when the table has several segments
 	// rows sets the bits of chunk k's selected rows in m.
@@ -32,13 +35,11 @@ type Selection struct {
 	ec   *Ctx // for rows, not cancelled with the context Select ran under
 }
 
-// selChunk is one chunk of rows with at least one selected.
-type selChunk struct {
-	k      int // the chunk, as rows numbers them
-	seg    int
-	base   int
-	before int // selected rows in the chunks before this one
-}
+// selItem is a chunk of rows to evaluate: its segment and first row.
+// Items and counts are kept for pages, and are small on purpose: in a
+// heap that grows, each new page of memory a drill-down writes costs a
+// page fault, several microseconds on a virtual machine.
+type selItem struct{ seg, base int32 }
 
 // Len returns the number of rows selected.
 func (s *Selection) Len() int {
@@ -69,22 +70,25 @@ func (s *Selection) Slice(offset, limit int) ([]RowRef, error) {
 	}
 	out := make([]RowRef, 0, end-offset)
 	lc := newDirect()
-	// The first chunk holding row offset: the last whose before ≤ offset.
-	i := sort.Search(len(s.chunks), func(i int) bool { return s.chunks[i].before > offset }) - 1
-	skip := offset - s.chunks[i].before
+	// The chunk holding row offset: the first whose rows reach past it.
+	k := sort.Search(len(s.items), func(k int) bool { return s.before[k+1] > offset })
+	skip := offset - s.before[k]
 	var m colstore.Mask
-	for ; i < len(s.chunks) && len(out) < end-offset; i++ {
-		c := s.chunks[i]
-		if err := s.rows(lc, c.k, &m); err != nil {
+	for ; k < len(s.items) && len(out) < end-offset; k++ {
+		if s.before[k+1] == s.before[k] {
+			continue // none selected
+		}
+		if err := s.rows(lc, k, &m); err != nil {
 			return nil, err
 		}
+		it := s.items[k]
 		for w, b := range m {
 			for ; b != 0 && len(out) < end-offset; b &= b - 1 {
 				if skip > 0 {
 					skip--
 					continue
 				}
-				out = append(out, RowRef{int32(c.seg), int32(c.base + w*64 + mbits.TrailingZeros64(b))})
+				out = append(out, RowRef{it.seg, it.base + int32(w*64+mbits.TrailingZeros64(b))})
 			}
 		}
 	}
@@ -124,10 +128,7 @@ const selectTake = 8
 // out among the workers.
 func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filter.Env, l Layout, keep func(key uint64) bool, workers int) (*Selection, error) {
 	// An item is a chunk of the rows to evaluate; its segment's row range
-	// is in ranges. Both are kept for pages, and are small on purpose:
-	// in a heap that grows, each new page of memory a drill-down writes
-	// costs a page fault, several microseconds on a virtual machine.
-	type item struct{ seg, base int32 }
+	// is in ranges.
 	segs := t.Store.Segments()
 	ranges := make([][2]int, len(segs))
 	chunks := 0
@@ -139,11 +140,11 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		}
 	}
 	order, inOrder := creationOrder(segs)
-	items := make([]item, 0, chunks)
+	items := make([]selItem, 0, chunks)
 	for _, si := range order {
 		lo, hi := ranges[si][0], ranges[si][1]
 		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
-			items = append(items, item{int32(si), int32(base)})
+			items = append(items, selItem{int32(si), int32(base)})
 		}
 	}
 	// The evaluation is kept for pages, and so runs under a context that a
@@ -175,7 +176,9 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		}
 		return nil
 	}
-	counts := make([]int32, len(items))
+	// counts[k] is chunk k's count, then, from the end of the scan, the
+	// count of the chunks before it.
+	counts := make([]int, len(items)+1)
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	// fail keeps the first error; taking the address of an err declared
@@ -202,7 +205,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 				for _, w := range m {
 					c += mbits.OnesCount64(w)
 				}
-				counts[k] = int32(c)
+				counts[k] = c
 			}
 		}
 	}
@@ -217,17 +220,12 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	if err := failed.Load(); err != nil {
 		return nil, *err
 	}
-	nonempty := 0
-	for _, c := range counts {
-		nonempty += int(min(c, 1))
+	sel := &Selection{items: items, before: counts, rows: rows, ec: ec}
+	for k, c := range counts[:len(items)] {
+		counts[k] = sel.total
+		sel.total += c
 	}
-	sel := &Selection{chunks: make([]selChunk, 0, nonempty), rows: rows, ec: ec}
-	for k, c := range counts {
-		if c > 0 {
-			sel.chunks = append(sel.chunks, selChunk{k, int(items[k].seg), int(items[k].base), sel.total})
-			sel.total += int(c)
-		}
-	}
+	counts[len(items)] = sel.total
 	if !inOrder {
 		// Each segment is in creation order; the list must be as a whole.
 		refs, err := sel.Slice(0, sel.total)
@@ -240,7 +238,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 			}
 			return 1
 		})
-		sel.refs, sel.chunks = refs, nil
+		sel.refs, sel.items, sel.before = refs, nil, nil
 	}
 	return sel, nil
 }

@@ -41,11 +41,11 @@ func TestSelectionSliceListsRowsInOrder(t *testing.T) {
 				}
 			}
 			masks = append(masks, m)
-			if n > 0 {
-				sel.chunks = append(sel.chunks, selChunk{k: k, base: base, before: sel.total})
-				sel.total += n
-			}
+			sel.items = append(sel.items, selItem{0, int32(base)})
+			sel.before = append(sel.before, sel.total)
+			sel.total += n
 		}
+		sel.before = append(sel.before, sel.total)
 		if sel.Len() != len(want) {
 			t.Fatalf("trial %d: Len %d, want %d", trial, sel.Len(), len(want))
 		}
