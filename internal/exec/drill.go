@@ -149,7 +149,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	}
 	// The evaluation is kept for pages, and so runs under a context that a
 	// finished request does not cancel; the workers check ctx themselves.
-	ec := NewCtx(context.WithoutCancel(ctx), t)
+	ec := newDirectCtx(context.WithoutCancel(ctx), t)
 	cp := ec.Prepare(where, env)
 	rows := func(lc *LeafCache, k int, m *colstore.Mask) error {
 		si, base := int(items[k].seg), int(items[k].base)

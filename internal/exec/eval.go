@@ -65,6 +65,13 @@ func NewCtx(ctx context.Context, t *Table) *Ctx {
 	return &Ctx{ctx: ctx, done: ctx.Done(), t: t, leafIDs: map[string]int{}}
 }
 
+// newDirectCtx returns an evaluation context for one predicate evaluated
+// alone, as a drill-down's: its leaves are not numbered for a cache that
+// would share them (see newDirect).
+func newDirectCtx(ctx context.Context, t *Table) *Ctx {
+	return &Ctx{ctx: ctx, done: ctx.Done(), t: t}
+}
+
 // Prepare compiles p for the dictionaries of the context's table. Prepare
 // every predicate of a run before its workers start.
 func (ec *Ctx) Prepare(p *filter.Pred, env filter.Env) *Pred { return prepare(ec, p, env) }
@@ -75,7 +82,7 @@ func prepare(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
 	switch cp.op {
 	case filter.True, filter.False, filter.And, filter.Or, filter.Not:
 	default:
-		if cp.kind != leafRow {
+		if cp.kind != leafRow && ec.leafIDs != nil {
 			k := p.Key()
 			id, ok := ec.leafIDs[k]
 			if !ok {
@@ -94,6 +101,7 @@ func prepareNode(ec *Ctx, p *filter.Pred, env filter.Env) *Pred {
 	case filter.True, filter.False:
 		return cp
 	case filter.And, filter.Or, filter.Not:
+		cp.kids = make([]*Pred, 0, len(p.Kids))
 		for _, k := range p.Kids {
 			cp.kids = append(cp.kids, prepare(ec, k, env))
 		}
