@@ -42,7 +42,7 @@ type table struct {
 
 // bigDict is the number of values from which a column's dictionary is
 // warmed before a page of rows is decoded: at four bytes or more a value,
-// more than this machine's second-level cache holds.
+// more than a processor's second-level cache commonly holds.
 const bigDict = 1 << 16
 
 // newTable wraps a column store snapshot of conversations under s.
