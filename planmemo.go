@@ -33,7 +33,7 @@ type planKey struct {
 type planEntry struct {
 	r     Report // a copy that shares no memory with the caller's
 	q     Query  // the same
-	rq    resolved
+	rq    *resolved
 	plans []*compiled
 }
 
@@ -52,14 +52,14 @@ func memoable(q Query) bool {
 // Engine.DrillDown.
 func (pm *planMemo) plan(e *Engine, q *Query, r *Report) (*resolved, []*compiled, error) {
 	if !memoable(*q) {
-		return e.compileNew(q, r)
+		return e.compileOne(q, r)
 	}
 	k := planKey{e.src.Schema(), r.ID, r.Name}
 	pm.mu.Lock()
 	x := pm.m[k]
 	pm.mu.Unlock()
 	if x != nil && sameReport(&x.r, r) && sameQuery(&x.q, q) {
-		return &x.rq, x.plans, nil
+		return x.rq, x.plans, nil
 	}
 	return pm.add(e, k, q, r)
 }
@@ -71,9 +71,9 @@ func (pm *planMemo) add(e *Engine, k planKey, q *Query, r *Report) (*resolved, [
 	// must not read memory this caller may change.
 	x := &planEntry{r: cloneReport(*r), q: cloneQuery(*q)}
 	var err error
-	x.rq, x.plans, err = e.compileOne(x.q, x.r)
+	x.rq, x.plans, err = e.compileOne(&x.q, &x.r)
 	if err != nil {
-		return &x.rq, nil, err
+		return x.rq, nil, err
 	}
 	pm.mu.Lock()
 	if len(pm.m) >= maxMemoPlans || pm.m == nil {
@@ -81,23 +81,17 @@ func (pm *planMemo) add(e *Engine, k planKey, q *Query, r *Report) (*resolved, [
 	}
 	pm.m[k] = x
 	pm.mu.Unlock()
-	return &x.rq, x.plans, nil
-}
-
-// compileNew is compileOne for a plan that is not kept.
-func (e *Engine) compileNew(q *Query, r *Report) (*resolved, []*compiled, error) {
-	rq, plans, err := e.compileOne(*q, *r)
-	return &rq, plans, err
+	return x.rq, x.plans, nil
 }
 
 // compileOne resolves q and compiles r for it.
-func (e *Engine) compileOne(q Query, r Report) (resolved, []*compiled, error) {
+func (e *Engine) compileOne(q *Query, r *Report) (*resolved, []*compiled, error) {
 	rq, err := q.resolve()
 	if err != nil {
-		return rq, nil, err
+		return nil, nil, err
 	}
-	plans, err := e.compileAll([]Report{r}, rq)
-	return rq, plans, err
+	plans, err := e.compileAll([]Report{*r}, rq)
+	return &rq, plans, err
 }
 
 // sameReport reports whether a and b are the same report: equal in every

@@ -91,31 +91,25 @@ func fill(v reflect.Value) {
 // the copy must no longer be the same report or query. A memo that missed
 // a change would drill with another report's plan.
 func TestPlanMemoSeesEveryField(t *testing.T) {
-	root := func(v reflect.Value) reflect.Value { return v }
-	t.Run("Report", func(t *testing.T) {
-		cs := leaves(t, reflect.TypeFor[Report](), "Report", root)
-		require.Greater(t, len(cs), 15)
-		for _, c := range cs {
-			base := withOneOfEach(reflect.TypeFor[Report]())
-			r := base.Addr().Interface().(*Report)
-			kept := cloneReport(*r)
-			require.True(t, sameReport(&kept, r), c.path)
-			c.change(base)
-			require.False(t, sameReport(&kept, r), "a change of %s goes unseen", c.path)
-		}
-	})
-	t.Run("Query", func(t *testing.T) {
-		cs := leaves(t, reflect.TypeFor[Query](), "Query", root)
-		require.Greater(t, len(cs), 12)
-		for _, c := range cs {
-			base := withOneOfEach(reflect.TypeFor[Query]())
-			q := base.Addr().Interface().(*Query)
-			kept := cloneQuery(*q)
-			require.True(t, sameQuery(&kept, q), c.path)
-			c.change(base)
-			require.False(t, sameQuery(&kept, q), "a change of %s goes unseen", c.path)
-		}
-	})
+	t.Run("Report", func(t *testing.T) { seesEveryField(t, 15, cloneReport, sameReport) })
+	t.Run("Query", func(t *testing.T) { seesEveryField(t, 12, cloneQuery, sameQuery) })
+}
+
+// seesEveryField changes each of T's more than least leaf fields in turn,
+// in place, after clone took a copy, and checks that same tells the two
+// apart.
+func seesEveryField[T any](t *testing.T, least int, clone func(T) T, same func(a, b *T) bool) {
+	typ := reflect.TypeFor[T]()
+	cs := leaves(t, typ, typ.Name(), func(v reflect.Value) reflect.Value { return v })
+	require.Greater(t, len(cs), least)
+	for _, c := range cs {
+		base := withOneOfEach(typ)
+		v := base.Addr().Interface().(*T)
+		kept := clone(*v)
+		require.True(t, same(&kept, v), c.path)
+		c.change(base)
+		require.False(t, same(&kept, v), "a change of %s goes unseen", c.path)
+	}
 }
 
 // TestPlanMemoKeepsWhatMayBeKept checks which drill-down plans the memo
