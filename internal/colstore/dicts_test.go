@@ -332,6 +332,12 @@ func TestDirectIndex(t *testing.T) {
 		return func(r *rand.Rand, i int) string { return fmt.Sprintf(format, lo+r.IntN(n)) }
 	}
 	down := func(r *rand.Rand, i int) string { return fmt.Sprintf("contact-%d", 50_000-i) } // reached from above
+	amid := func(r *rand.Rand, i int) string {
+		if i%500 == 250 {
+			return fmt.Sprintf("contact-%dx", r.IntN(1500))
+		}
+		return fmt.Sprintf("contact-%d", 1+r.IntN(1500))
+	}
 	cases := map[string][]step{
 		"dense":     {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 3000), true}},
 		"downwards": {{down, true}, {num("contact-%d", 44_000, 8000), true}},
@@ -340,7 +346,9 @@ func TestDirectIndex(t *testing.T) {
 		"fewer digits": {{num("c-%06d", 100_000, 1500), true}, {num("c-%d", 99_000, 1000), true}},
 		"far":          {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 1_000_000_000), false}, {num("contact-%d", 1, 1500), false}},
 		"text":         {{num("contact-%d", 1, 1500), true}, {num("contact-%dx", 1, 300), false}, {num("contact-%d", 1, 3000), false}},
-		"zeros":        {{num("c-%d", 10, 80), true}, {num("c-%03d", 1, 9), false}},
+		// Numbers, then a value that is not one amid a batch of them.
+		"text amid numbers": {{num("contact-%d", 1, 1500), true}, {amid, false}, {num("contact-%d", 1, 3000), false}},
+		"zeros":             {{num("c-%d", 10, 80), true}, {num("c-%03d", 1, 9), false}},
 		// The same numbers written another way: other values.
 		"two ways": {{num("c-%d", 1000, 1500), true}, {num("c-%06d", 1000, 1500), false}},
 		// Too far apart from the start: hashed at once.

@@ -120,10 +120,29 @@ type CodeBatch struct {
 	c    int
 	recs []codeRec
 	sc   *codeScratch
-	// direct is set when the column's index is direct (see codeIndex):
-	// the values are then found by their numbers, in the order of those,
-	// and their hashes are not taken unless the index turns to hashing.
+	// direct is set while the column's index is direct (see codeIndex)
+	// and every value so far is one of its numbers: each is then kept as
+	// its number, 8 bytes where a record takes 32, and found by it, in
+	// the order of the numbers, without a hash. The first value that is
+	// not one sends it and the rest to records (see Code).
 	direct bool
+	// nums holds the numbers plus one of the values given while direct,
+	// in the order given; rows holds their rows, or is nil while they
+	// are rows base, base+1, and so on, as a column with a value in
+	// every row gives them.
+	nums  []uint64
+	rows  []int32
+	base  int
+	lo    uint64 // the least and the greatest of nums
+	hi    uint64
+	fixed bool // every number is written with the dictionary's width
+	canon bool // no number is written with a leading zero
+	// first is set when the batch's first value was coded at once, to
+	// give an empty dictionary its form (see Set): firstRow's code is
+	// firstCode.
+	first     bool
+	firstRow  int
+	firstCode uint32
 }
 
 // Batch returns a CodeBatch of column c for n rows; only a [Table.Change]
@@ -133,10 +152,19 @@ func (d *Dicts) Batch(c, n int) *CodeBatch {
 	if d.scratch != nil { // within a Change
 		sc = &d.scratch[c]
 	}
-	if cap(sc.a) < n {
-		sc.a = make([]codeRec, 0, n) // sc.b when the values are hashed
+	b := &CodeBatch{d: d, c: c, sc: sc, direct: d.idx[c].isDirect(&d.vals[c]), lo: math.MaxUint64, fixed: true, canon: true}
+	if b.direct {
+		if cap(sc.keys) < n {
+			sc.keys = make([]uint64, 0, n)
+		}
+		b.nums = sc.keys[:0]
+		return b
 	}
-	return &CodeBatch{d: d, c: c, recs: sc.a[:0], sc: sc, direct: d.idx[c].isDirect(&d.vals[c])}
+	if cap(sc.a) < n {
+		sc.a = make([]codeRec, 0, n) // sc.b when the values are sorted
+	}
+	b.recs = sc.a[:0]
+	return b
 }
 
 // Set gives row i's value; each row is given at most once, and a row not
@@ -145,12 +173,61 @@ func (b *CodeBatch) Set(i int, v string) {
 	if v == "" {
 		return
 	}
-	r := codeRec{row: int32(i), n: uint32(len(v))}
-	if !b.direct {
-		r.h = maphash.String(b.d.seed, v)
+	if b.direct && b.setNumber(i, v) {
+		return
 	}
+	b.recs = append(b.recs, newCodeRec(b.d.seed, i, v))
+}
+
+// setNumber keeps row i's value v as its number, and reports whether it
+// could: while it is false, b is no longer direct.
+func (b *CodeBatch) setNumber(i int, v string) bool {
+	x, vals := &b.d.idx[b.c], &b.d.vals[b.c]
+	if !x.direct {
+		// An empty dictionary: the first value decides its form (a
+		// prefix and digits, and how they are written), which the
+		// others are read by, and whether the index is direct at all.
+		b.first, b.firstRow, b.firstCode = true, i, b.d.Code(b.c, v)
+		b.direct = x.direct
+		return true
+	}
+	num, fixed, canon, ok := vals.num.fit(v)
+	if !ok {
+		b.direct = false
+		return false
+	}
+	b.fixed, b.canon = b.fixed && fixed, b.canon && canon
+	b.lo, b.hi = min(b.lo, num), max(b.hi, num)
+	if b.rows == nil && i != b.base+len(b.nums) {
+		if len(b.nums) == 0 {
+			b.base = i
+		} else {
+			b.rows = make([]int32, len(b.nums), cap(b.nums))
+			for k := range b.rows {
+				b.rows[k] = int32(b.base + k)
+			}
+		}
+	}
+	if b.rows != nil {
+		b.rows = append(b.rows, int32(i))
+	}
+	b.nums = append(b.nums, num)
+	return true
+}
+
+// row returns the row of nums[k].
+func (b *CodeBatch) row(k int) int {
+	if b.rows != nil {
+		return int(b.rows[k])
+	}
+	return b.base + k
+}
+
+// newCodeRec returns the record of row i's value v.
+func newCodeRec(seed maphash.Seed, i int, v string) codeRec {
+	r := codeRec{h: maphash.String(seed, v), row: int32(i), n: uint32(len(v))}
 	copy(r.head[:], v)
-	b.recs = append(b.recs, r)
+	return r
 }
 
 // Code sets out[i] to the code of row i's value, adding the new values;
@@ -159,20 +236,25 @@ func (b *CodeBatch) Set(i int, v string) {
 // their hashes and first bytes. rest is as for CodeAll, with the rows
 // given as vals.
 func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
-	d, c, recs, n := b.d, b.c, b.recs, len(out)
+	d, c, n := b.d, b.c, len(out)
 	x := &d.idx[c]
-	if b.direct {
-		done := b.codeDirect(out, rest, value)
-		if done == len(recs) {
-			return
-		}
-		// The index turned to hashing, or will as these values come:
-		// the rest are hashed and coded in hash order, as below (find
+	if b.first {
+		out[b.firstRow] = b.firstCode
+	}
+	if len(b.nums) > 0 && !b.codeNumbers(out, rest) {
+		// Not all of one form, or too far apart for the index: they are
+		// hashed and coded in hash order with the rest, as below (find
 		// and add serve a direct index too, and turn it).
-		recs = recs[done:]
-		for k := range recs {
-			recs[k].h = maphash.String(d.seed, recs[k].value(value))
+		recs := make([]codeRec, 0, len(b.nums)+len(b.recs))
+		for k := range b.nums {
+			i := b.row(k)
+			recs = append(recs, newCodeRec(d.seed, i, value(i)))
 		}
+		b.recs = append(recs, b.recs...)
+	}
+	recs := b.recs
+	if len(recs) == 0 {
+		return
 	}
 	// Sorted by as many top bits as the index can need: every value new.
 	most := x.n + len(recs) + int(int64(len(recs))*int64(rest)/int64(max(n, 1)))
@@ -230,60 +312,35 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	}
 }
 
-// codeDirect is Code for a direct index: the values are found by their
-// numbers, taken in the order of those, so that the slots are read from
-// one end to the other as a hashed index's are in hash order. It returns
-// how many values it coded: all, or (when they are not all numbers within
-// the index's reach, or the first value turned the index to hashing) at
-// most the first, which decides whether the index is direct.
-func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string) int {
-	d, c, n, recs := b.d, b.c, len(out), b.recs
+// codeNumbers is Code for the values kept as numbers (see CodeBatch.direct):
+// they are found by their numbers, taken in the order of those, so that
+// the slots are read from one end to the other as a hashed index's are in
+// hash order. It reports false, coding none, when they are not all written
+// one way the dictionary can keep, or lie beyond the index's reach.
+func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
+	d, c, n, nums := b.d, b.c, len(out), b.nums
 	x, vals := &d.idx[c], &d.vals[c]
 	// As many new values as rows may come, these and the change's rows
 	// still to come in proportion: that bounds how far apart the numbers
 	// may lie.
 	more := func(k int) int { return int(int64(k) * int64(rest) / int64(max(n, 1))) }
-	x.want = max(x.want, x.n+len(recs)+more(len(recs)))
-	done := 0
-	if !x.direct && len(recs) > 0 {
-		out[recs[0].row] = d.Code(c, recs[0].value(value))
-		done = 1
-		if !x.direct {
-			return done
-		}
-	}
-	recs = recs[done:]
-	if len(recs) == 0 {
-		return done
+	x.want = max(x.want, x.n+len(nums)+more(len(nums)))
+	fixed, canon := vals.num.fixed && b.fixed, vals.num.canon && b.canon
+	lo, hi := b.lo, b.hi
+	if !fixed && !canon || hi-lo >= 1<<32 || !x.reach(lo, hi) {
+		return false
 	}
 	sc := b.sc
-	if cap(sc.keys) < len(recs) {
-		sc.keys, sc.keys2 = make([]uint64, len(recs)), make([]uint64, len(recs))
+	sc.keys = nums[:0] // had nums outgrown it, the buffer they grew into
+	if cap(sc.keys2) < len(nums) {
+		sc.keys2 = make([]uint64, len(nums))
 	}
-	keys := sc.keys[:len(recs)]
-	// The values are numbers of one form when each is the prefix and
-	// digits, and they and the dictionary's are all written one way (see
-	// digits): each number is then one value.
-	lo, hi := uint64(math.MaxUint64), uint64(0)
-	fixed, canon := vals.num.fixed, vals.num.canon
-	for i := range recs {
-		v, fx, cn, ok := vals.num.fit(recs[i].value(value))
-		if !ok {
-			return done
-		}
-		fixed, canon = fixed && fx, canon && cn
-		keys[i] = v
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	if !fixed && !canon || hi-lo >= 1<<32 || !x.reach(lo, hi) {
-		return done
-	}
-	// Each value's number, from lo, above its place in recs: sorted by
+	// Each value's number, from lo, above its place in nums: sorted by
 	// the number's top bits.
-	for i := range keys {
-		keys[i] = (keys[i]-lo)<<32 | uint64(i)
+	for k := range nums {
+		nums[k] = (nums[k]-lo)<<32 | uint64(k)
 	}
-	keys = sortByNumber(keys, sc.keys2[:len(keys)], mbits.Len64(hi-lo))
+	keys := sortByNumber(nums, sc.keys2[:len(nums)], mbits.Len64(hi-lo))
 	// The new values are added as their numbers, written as all now are.
 	vals.num.fixed, vals.num.canon = fixed, canon
 	added := 0
@@ -300,20 +357,26 @@ func (b *CodeBatch) codeDirect(out []uint32, rest int, value func(i int) string)
 	}
 	// The codes to the values' places, then to their rows: stores all
 	// over a slice, each in a loop of its own (see Code).
-	codes := sc.keys2[:len(recs)] // the sort's other buffer
+	codes := sc.keys2[:len(nums)] // the sort's other buffer
 	if &keys[0] == &sc.keys2[0] {
-		codes = sc.keys[:len(recs)]
+		codes = nums
 	}
 	for _, key := range keys {
 		codes[uint32(key)] = key >> 32
 	}
-	for i := range recs {
-		out[recs[i].row] = uint32(codes[i])
+	if b.rows == nil {
+		for k, code := range codes {
+			out[b.base+k] = uint32(code)
+		}
+	} else {
+		for k, code := range codes {
+			out[b.rows[k]] = uint32(code)
+		}
 	}
 	// Room for the values of the change's rows still to come, in
 	// proportion to the new values of these (see Dicts.Last).
 	vals.grow(more(added), 0)
-	return done + len(recs)
+	return true
 }
 
 // sortByNumber sorts keys, each a number of bits bits above 32 bits of
@@ -346,14 +409,6 @@ func sortByNumber(keys, buf []uint64, bits int) []uint64 {
 		a, b = b, a
 	}
 	return a
-}
-
-// value returns r's value: its head, or value(row) when longer.
-func (r *codeRec) value(value func(i int) string) string {
-	if r.n <= codeRecHead {
-		return unsafe.String(&r.head[0], r.n)
-	}
-	return value(int(r.row))
 }
 
 // codeRecHead is how many bytes of a value a codeRec holds: a contact ID
