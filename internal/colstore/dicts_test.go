@@ -341,7 +341,10 @@ func TestDirectIndex(t *testing.T) {
 	cases := map[string][]step{
 		"dense":     {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 3000), true}},
 		"downwards": {{down, true}, {num("contact-%d", 44_000, 8000), true}},
-		"wide":      {{num("n-%d", 9_000_000_000, 3000), true}}, // numbers past 32 bits
+		// Batches of a few hundred numbers over ten thousand: the
+		// new ones are put in order as a list, not found among the slots.
+		"spread": {{num("contact-%d", 1, 3000), true}, {num("contact-%d", 1, 10_000), true}},
+		"wide":   {{num("n-%d", 9_000_000_000, 3000), true}}, // numbers past 32 bits
 		// Six digits, then five: written without leading zeros from then on.
 		"fewer digits": {{num("c-%06d", 100_000, 1500), true}, {num("c-%d", 99_000, 1000), true}},
 		"far":          {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 1_000_000_000), false}, {num("contact-%d", 1, 1500), false}},
