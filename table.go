@@ -531,17 +531,17 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		encodeFields(cs, order, 0, []fieldEncoder{idField})
 		seg.IDs = ids
 	} else {
-		encs = append(encs, columnEncoder{field: &idField, done: func() { seg.IDs = ids }, cost: 2})
+		encs = append(encs, columnEncoder{field: &idField, done: func() { seg.IDs = ids }, cost: 10})
 	}
 	if uc != nil {
 		// The check goes by the message counts, among the last fields of
 		// a Conversation: the cut of the fields into groups (see
 		// shareColumns) then leaves it with the contact IDs, the lighter
-		// group. Its weight, like the others', is what balanced the
-		// groups at 1M rows; it takes about 5 ns a conversation.
+		// group. Its cost, like the others', is what it was measured to
+		// take (see columnEncoder.cost).
 		encs = append(encs,
-			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["IncomingMessages"]].off, unchecked: uc}, cost: 8},
-			columnEncoder{field: &fieldEncoder{kind: encodeCreated, off: fields[fieldByName["CreatedAt"]].off, unchecked: uc}, cost: 2, timed: true})
+			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["IncomingMessages"]].off, unchecked: uc}, cost: 6},
+			columnEncoder{field: &fieldEncoder{kind: encodeCreated, off: fields[fieldByName["CreatedAt"]].off, unchecked: uc}, cost: 4, timed: true})
 	}
 	// Columns are independent (each has its own dictionary), so they are
 	// encoded in parallel, the ID index alongside them. Each worker takes
@@ -551,8 +551,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	// column would read it from memory a dozen times.
 	seg.Cols[s.index["CreatedAt"]].Ints = seg.Created // kept once: every scan reads it
 	// The encoders are made in parallel too: each allocates its column's
-	// buffers, and the largest (a near-unique column's records, 32 bytes
-	// a row) take milliseconds to clear.
+	// buffers, and the largest take milliseconds to clear.
 	var made []func()
 	for c, p := range s.props {
 		if storage(p) == colstore.Derived || p.Name == "CreatedAt" {
@@ -818,8 +817,12 @@ type columnEncoder struct {
 	field *fieldEncoder
 	done  func()
 	start func() // if set, its group calls it before any rows
-	cost  int    // relative work per row, to share columns between workers
-	timed bool   // it reads the segment's creation times
+	// cost is about the nanoseconds a row takes (measured at 1M rows,
+	// after a GC, with the other group running), to share the columns
+	// between workers: a repeating string 4, a time 4, a count 3, a
+	// numbered ID 10.
+	cost  int
+	timed bool // it reads the segment's creation times
 }
 
 // fieldEncoder fills the column of a built-in field, read at off in each
@@ -978,9 +981,10 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			fe := &fieldEncoder{kind: encodeBatch, off: off}
 			return columnEncoder{
 				field: fe,
-				// Its records, 32 bytes a row, take milliseconds to
-				// clear: its group does it, not the encoders' making,
-				// which every group waits for.
+				// Its records (8 bytes a row when the values are
+				// numbers, 32 when not) take milliseconds to clear: its
+				// group makes them, not the encoders' making, which
+				// every group waits for.
 				start: func() { fe.batch = d.Batch(c, n) },
 				done: func() {
 					ks := make([]uint32, n)
@@ -989,17 +993,17 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					})
 					col.Codes = colstore.Narrow(ks)
 				},
-				// Reading them in: coding them, which takes about as
-				// long as encoding a dozen columns of repeating values,
-				// is a finishing job for whichever worker is free.
-				cost: 10,
+				// Reading them in (12 ns a row, each parsed as a number
+				// where it can be) and coding them (10 more), a
+				// finishing job for whichever worker is free.
+				cost: 22,
 			}
 		}
 		codes := colstore.NewCodeBuilder(n)
 		done := func() { col.Codes = codes.Codes() }
 		if get != nil {
 			fe := &fieldEncoder{kind: encodeCodes, off: f.off, shown: f.shown, col: c, d: d, cache: new(codeCache), codes: codes}
-			return columnEncoder{field: fe, done: done, cost: 2}
+			return columnEncoder{field: fe, done: done, cost: 4}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
@@ -1007,7 +1011,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					codes.Set(lo+r, d.Code(c, v))
 				}
 			}
-		}, done: done, cost: 3}
+		}, done: done, cost: 6}
 	case KindBool:
 		codes := colstore.NewCodeBuilder(n)
 		return columnEncoder{rows: func(lo, hi int) {
@@ -1016,7 +1020,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					codes.Set(lo+r, 1+colstore.B2U32(v))
 				}
 			}
-		}, done: func() { col.Codes = codes.Codes() }, cost: 2}
+		}, done: func() { col.Codes = codes.Codes() }, cost: 4}
 	case KindTime:
 		// Built as offsets from the creation times as they come, not as
 		// int64s narrowed at the end: half the memory while it is built.
@@ -1026,14 +1030,14 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			seg.SealColumn(c) // unless its group sealed each chunk
 		}
 		if f != nil && f.time != nil {
-			return columnEncoder{field: &fieldEncoder{kind: encodeTime, off: f.off, times: b}, done: done, cost: 1, timed: true}
+			return columnEncoder{field: &fieldEncoder{kind: encodeTime, off: f.off, times: b}, done: done, cost: 4, timed: true}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
 			for r, i := range order[lo:hi] {
 				v, _ := valueAs[time.Time](&cs[i], p)
 				b.Set(lo+r, unixNano(v))
 			}
-		}, done: done, cost: 2, timed: true}
+		}, done: done, cost: 4, timed: true}
 	case KindDuration:
 		col.Ints = make([]int64, n)
 		return columnEncoder{rows: func(lo, hi int) {
@@ -1043,7 +1047,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 					col.Ints[lo+r] = int64(v)
 				}
 			}
-		}, done: func() { seg.SealColumn(c) }, cost: 2}
+		}, done: func() { seg.SealColumn(c) }, cost: 4}
 	}
 	// Built as codes as they come, where the values allow, not as
 	// float64s narrowed at the end.
@@ -1052,7 +1056,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 	if f != nil && f.count != nil {
 		// Read as an int, not through propertyValue, which boxes a float
 		// per row.
-		return columnEncoder{field: &fieldEncoder{kind: encodeCount, off: f.off, nums: b}, done: done, cost: 1}
+		return columnEncoder{field: &fieldEncoder{kind: encodeCount, off: f.off, nums: b}, done: done, cost: 3}
 	}
 	return columnEncoder{rows: func(lo, hi int) {
 		for r, i := range order[lo:hi] {
@@ -1062,7 +1066,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			}
 			b.Set(lo+r, v)
 		}
-	}, done: done, cost: 2}
+	}, done: done, cost: 4}
 }
 
 // valueAs is property p of c as a T, and whether it is known. A value of
