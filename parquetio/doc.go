@@ -23,7 +23,10 @@
 // "convreport.schema" declares the custom properties (name, kind, enum
 // values) as JSON, which [FileSchema] reads back. Values that repeat
 // (channel, inbox, assignee, subject, enums…) are dictionary-encoded;
-// pages are compressed with zstd; row groups hold 262,144 rows.
+// the creation times and the message counts are DELTA_BINARY_PACKED (each
+// value as its difference from the one before, in as few bits as a block
+// needs); pages are compressed with zstd; row groups hold 262,144 rows.
+// [Read] and [Load] take any encoding the format defines.
 //
 // What [Write] writes, [Read] reads back equal, field for field: strings,
 // counts, custom property values, and times to the nanosecond. Times come

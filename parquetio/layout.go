@@ -75,13 +75,19 @@ type layout struct {
 
 // The Parquet types of the columns. Times are TIMESTAMP(NANOS) adjusted
 // to UTC; durations are INT64 nanoseconds; strings are UTF-8 byte arrays,
-// dictionary-encoded where values repeat.
+// dictionary-encoded where values repeat. The creation times (sorted) and
+// the message counts (small) are delta-encoded: fewer bytes for zstd to
+// find and a load to decompress, at every size. The other times stay
+// plain, which zstd packs better once rows lie close in time.
 func builtinNode(b *builtin) parquet.Node {
 	switch b.typ {
 	case tTime:
+		if b.Name == "CreatedAt" {
+			return parquet.Optional(parquet.Encoded(parquet.Timestamp(parquet.Nanosecond), &parquet.DeltaBinaryPacked))
+		}
 		return parquet.Optional(parquet.Timestamp(parquet.Nanosecond))
 	case tCount:
-		return parquet.Int(64)
+		return parquet.Encoded(parquet.Int(64), &parquet.DeltaBinaryPacked)
 	}
 	if b.dict {
 		return parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary))

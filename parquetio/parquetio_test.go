@@ -406,3 +406,47 @@ func TestWriteLeavesConversationsAlone(t *testing.T) {
 		}
 	}
 }
+
+// The creation times and the message counts are written delta-encoded,
+// the other times plain: what a file's metadata says of each column chunk.
+func TestWriteEncodings(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(sample.Generate(sample.Config{Seed: 2, N: 3000}))); err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"created_at":        "DELTA_BINARY_PACKED",
+		"incoming_messages": "DELTA_BINARY_PACKED",
+		"outgoing_messages": "DELTA_BINARY_PACKED",
+		"first_response_at": "PLAIN",
+		"closed_at":         "PLAIN",
+	}
+	seen := 0
+	for _, rg := range f.Metadata().RowGroups {
+		for _, cc := range rg.Columns {
+			name := strings.Join(cc.MetaData.PathInSchema, ".")
+			enc, ok := want[name]
+			if !ok {
+				continue
+			}
+			seen++
+			var got []string
+			for _, e := range cc.MetaData.Encoding {
+				got = append(got, e.String())
+			}
+			if !slices.Contains(got, enc) {
+				t.Errorf("%s: encodings %v, want %s among them", name, got, enc)
+			}
+			if enc == "PLAIN" && slices.Contains(got, "DELTA_BINARY_PACKED") {
+				t.Errorf("%s: encodings %v, want no delta", name, got)
+			}
+		}
+	}
+	if seen != len(want)*len(f.Metadata().RowGroups) {
+		t.Fatalf("saw %d of the %d column chunks", seen, len(want)*len(f.Metadata().RowGroups))
+	}
+}
