@@ -341,8 +341,8 @@ func TestDirectIndex(t *testing.T) {
 	cases := map[string][]step{
 		"dense":     {{num("contact-%d", 1, 1500), true}, {num("contact-%d", 1, 3000), true}},
 		"downwards": {{down, true}, {num("contact-%d", 44_000, 8000), true}},
-		// Batches of a few hundred numbers over ten thousand: the
-		// new ones are put in order as a list, not found among the slots.
+		// Batches of a few hundred numbers over ten thousand: sorted
+		// by number before their slots are read (codeSpread).
 		"spread": {{num("contact-%d", 1, 3000), true}, {num("contact-%d", 1, 10_000), true}},
 		"wide":   {{num("n-%d", 9_000_000_000, 3000), true}}, // numbers past 32 bits
 		// Six digits, then five: written without leading zeros from then on.

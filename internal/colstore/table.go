@@ -46,8 +46,8 @@ type Dicts struct {
 // it.
 func (d *Dicts) Last() { d.last = true }
 
-// codeScratch is the two buffers of sortCodeRecs, and those of a batch
-// of numbers: the numbers, and the list of the new ones.
+// codeScratch is the two buffers of sortCodeRecs, and the two of a batch
+// of numbers: the numbers, and sortByNumber's other buffer.
 type codeScratch struct {
 	a, b        []codeRec
 	keys, keys2 []uint64
@@ -122,9 +122,9 @@ type CodeBatch struct {
 	sc   *codeScratch
 	// direct is set while the column's index is direct (see codeIndex)
 	// and every value so far is one of its numbers: each is then kept as
-	// its number, 8 bytes where a record takes 32, and found by it, in
-	// the order of the numbers, without a hash. The first value that is
-	// not one sends it and the rest to records (see Code).
+	// its number, 8 bytes where a record takes 32, and found at its
+	// number's slot, without a hash (see codeNumbers). The first value
+	// that is not one sends it and the rest to records (see Code).
 	direct bool
 	// nums holds the numbers plus one of the values given while direct,
 	// in the order given; rows holds their rows, or is nil while they
@@ -315,12 +315,8 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 // codeNumbers is Code for the values kept as numbers (see CodeBatch.direct):
 // each is found at its number's slot of the direct index. It reports
 // false, coding none, when they are not all written one way the
-// dictionary can keep, or lie beyond the index's reach.
-//
-// A value's slot is read once to mark it when it is new, and once for
-// its code: loads and stores that depend on nothing before them, so the
-// core keeps many in flight, and no sort puts them in order first. The
-// new values take their codes in the order of their numbers.
+// dictionary can keep, or lie beyond the index's reach. The new values
+// take their codes in the order of their numbers.
 func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 	d, c, n, nums := b.d, b.c, len(out), b.nums
 	x, vals := &d.idx[c], &d.vals[c]
@@ -335,53 +331,49 @@ func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 		return false
 	}
 	b.sc.keys = nums[:0] // had nums outgrown it, the buffer they grew into
+	// The new values are added as their numbers, written as all now are.
+	vals.num.fixed, vals.num.canon = fixed, canon
 	slots := x.slots[lo-x.lo : hi-x.lo+1]
-	// The slots of new values are marked; where they lie far apart
-	// (numbers spread over more than a few slots each), they are listed
-	// too, to be put in order, rather than found among the slots.
-	const mark = math.MaxUint32 // no code: a dictionary holds fewer values
-	walk := uint64(len(slots)) <= 8*uint64(len(nums))
-	var fresh []uint64
-	if !walk {
-		fresh = b.sc.keys2[:0]
+	var added int
+	if uint64(len(slots)) <= 8*uint64(len(nums)) {
+		added = b.codeDense(out, slots, more)
+	} else {
+		added = b.codeSpread(out, slots, more)
 	}
+	x.n += added
+	x.min, x.max = min(x.min, lo), max(x.max, hi)
+	return true
+}
+
+// codeDense is codeNumbers for numbers that lie close together, a few
+// slots or fewer a value (a load's contact IDs): the slots of their
+// range, in cache or close to it, are read in the rows' order. A value's
+// slot is read once to mark it when it is new, and once for its code:
+// loads and stores that depend on nothing before them, so the core keeps
+// many in flight, where sorting the numbers first cost more than their
+// misses. It returns how many values were new.
+func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) int {
+	nums, lo, vals := b.nums, b.lo, &b.d.vals[b.c]
+	const mark = math.MaxUint32 // no code: a dictionary holds fewer values
 	added := 0
 	for _, v := range nums {
 		s := &slots[v-lo]
 		if *s == 0 {
 			*s = mark
 			added++
-			if !walk {
-				fresh = append(fresh, v)
-			}
 		}
 	}
-	b.sc.keys2 = fresh[:0]
-	// The new values are added as their numbers, written as all now are,
-	// with room for the values of the change's rows still to come, in
-	// proportion (see Dicts.Last).
-	vals.num.fixed, vals.num.canon = fixed, canon
+	// Room for the new values, and for the values of the change's rows
+	// still to come in proportion (see Dicts.Last).
 	vals.grow(added+more(added), 0)
 	code := uint32(vals.Len())
-	if walk {
-		for i, s := range slots {
-			if s == mark {
-				vals.num.push(lo + uint64(i))
-				slots[i] = code
-				code++
-			}
-		}
-	} else {
-		slices.Sort(fresh)
-		for _, v := range fresh {
-			vals.num.push(v)
-			slots[v-lo] = code
+	for i, s := range slots {
+		if s == mark {
+			vals.num.push(lo + uint64(i))
+			slots[i] = code
 			code++
 		}
 	}
-	x.n += added
-	x.min, x.max = min(x.min, lo), max(x.max, hi)
-	// Each row's code from its value's slot.
 	if b.rows == nil {
 		out := out[b.base : b.base+len(nums)]
 		for k, v := range nums {
@@ -392,7 +384,85 @@ func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 			out[b.rows[k]] = slots[v-lo]
 		}
 	}
-	return true
+	return added
+}
+
+// codeSpread is codeNumbers for numbers spread over many more slots than
+// there are values (a chunk of a large load's contact IDs, over tens of
+// millions of slots): taken in the rows' order, each would miss the
+// cache, so they are sorted by number first and the slots read from one
+// end to the other. It returns how many values were new.
+func (b *CodeBatch) codeSpread(out []uint32, slots []uint32, more func(int) int) int {
+	nums, lo, vals, sc := b.nums, b.lo, &b.d.vals[b.c], b.sc
+	if cap(sc.keys2) < len(nums) {
+		sc.keys2 = make([]uint64, len(nums))
+	}
+	// Each value's number, from lo, above its place in nums: sorted by
+	// the number's top bits.
+	for k := range nums {
+		nums[k] = (nums[k]-lo)<<32 | uint64(k)
+	}
+	keys := sortByNumber(nums, sc.keys2[:len(nums)], mbits.Len64(b.hi-lo))
+	added := 0
+	for j, key := range keys {
+		v := key >> 32
+		code := slots[v]
+		if code == 0 {
+			code = uint32(vals.Len())
+			vals.num.push(lo + v)
+			slots[v] = code
+			added++
+		}
+		keys[j] = uint64(code)<<32 | uint64(uint32(key))
+	}
+	// The codes to the values' places, then to their rows: stores all
+	// over a slice, each in a loop of its own (see Code).
+	codes := sc.keys2[:len(nums)] // the sort's other buffer
+	if &keys[0] == &sc.keys2[0] {
+		codes = nums
+	}
+	for _, key := range keys {
+		codes[uint32(key)] = key >> 32
+	}
+	for k, code := range codes {
+		out[b.row(k)] = uint32(code)
+	}
+	// Room for the values of the change's rows still to come, in
+	// proportion to the new values of these (see Dicts.Last).
+	vals.grow(more(added), 0)
+	return added
+}
+
+// sortByNumber sorts keys, each a number of bits bits above 32 bits of
+// other data, by the top 22 bits of the number at most, equal ones in the
+// order they came: enough that the numbers of a direct index of up to 4M
+// slots come in order, and of a larger one to within 2^(bits−22) slots
+// (16, a cache line of them, for 60M contacts).
+// buf, as long as keys, is the other buffer of the sort; the result is in
+// one of the two.
+func sortByNumber(keys, buf []uint64, bits int) []uint64 {
+	passes := min(2, (bits+10)/11)
+	low := max(0, bits-11*passes) // the bits below those sorted
+	a, b := keys, buf
+	for p := range passes {
+		shift := uint(32 + low + 11*p)
+		var count [1 << 11]int
+		for _, k := range a {
+			count[k>>shift&(1<<11-1)]++
+		}
+		at := 0
+		for d, c := range count {
+			count[d] = at
+			at += c
+		}
+		for _, k := range a {
+			d := k >> shift & (1<<11 - 1)
+			b[count[d]] = k
+			count[d]++
+		}
+		a, b = b, a
+	}
+	return a
 }
 
 // codeRecHead is how many bytes of a value a codeRec holds: a contact ID
