@@ -25,9 +25,10 @@ const (
 // (the JSON Lines key), type, and the field that reads and writes it.
 type builtin struct {
 	convreport.Field
-	name string
-	typ  fieldType
-	dict bool // written dictionary-encoded
+	name  string
+	typ   fieldType
+	dict  bool // written dictionary-encoded
+	delta bool // written DELTA_BINARY_PACKED
 	// indexed is loaded as indexes into a dictionary the column's loader
 	// keeps: values repeat across the file (a subject may not, and is
 	// loaded as strings).
@@ -44,7 +45,12 @@ var builtins = func() []builtin {
 		// repeat them (forms, templates, replies), which a dictionary
 		// stores once and a load codes once, and where they do not, it
 		// costs an index a row.
-		b := builtin{Field: f, name: f.Key, typ: tString, dict: f.Repeats || f.Name == "Subject", indexed: f.Repeats, needed: f.Required}
+		// The creation times (sorted) and the message counts (small) are
+		// delta-encoded: fewer bytes for zstd to find and a load to
+		// decompress, at every size. The other times stay plain, which
+		// zstd packs better once rows lie close in time.
+		b := builtin{Field: f, name: f.Key, typ: tString, dict: f.Repeats || f.Name == "Subject", indexed: f.Repeats, needed: f.Required,
+			delta: f.Name == "CreatedAt" || f.Kind == convreport.KindNumber}
 		switch f.Kind {
 		case convreport.KindTime:
 			b.typ = tTime
@@ -75,24 +81,27 @@ type layout struct {
 
 // The Parquet types of the columns. Times are TIMESTAMP(NANOS) adjusted
 // to UTC; durations are INT64 nanoseconds; strings are UTF-8 byte arrays,
-// dictionary-encoded where values repeat. The creation times (sorted) and
-// the message counts (small) are delta-encoded: fewer bytes for zstd to
-// find and a load to decompress, at every size. The other times stay
-// plain, which zstd packs better once rows lie close in time.
+// dictionary-encoded where values repeat; some integers delta-encoded
+// (see builtins).
 func builtinNode(b *builtin) parquet.Node {
 	switch b.typ {
 	case tTime:
-		if b.Name == "CreatedAt" {
-			return parquet.Optional(parquet.Encoded(parquet.Timestamp(parquet.Nanosecond), &parquet.DeltaBinaryPacked))
-		}
-		return parquet.Optional(parquet.Timestamp(parquet.Nanosecond))
+		return parquet.Optional(b.encoded(parquet.Timestamp(parquet.Nanosecond)))
 	case tCount:
-		return parquet.Encoded(parquet.Int(64), &parquet.DeltaBinaryPacked)
+		return b.encoded(parquet.Int(64))
 	}
 	if b.dict {
 		return parquet.Optional(parquet.Encoded(parquet.String(), &parquet.RLEDictionary))
 	}
 	return parquet.Optional(parquet.String())
+}
+
+// encoded is n written as b is: delta-encoded when b.delta.
+func (b *builtin) encoded(n parquet.Node) parquet.Node {
+	if b.delta {
+		return parquet.Encoded(n, &parquet.DeltaBinaryPacked)
+	}
+	return n
 }
 
 func propertyNode(p *convreport.Property) (parquet.Node, error) {
