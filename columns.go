@@ -521,6 +521,17 @@ func (sk *columnSink) row(i int) int {
 	return int(sk.rank[i])
 }
 
+// put sets the codes of input rows at, at+1, … to ks.
+func (sk *columnSink) put(at int, ks []uint32) {
+	if sk.rank == nil {
+		sk.codes.Put(at, ks)
+		return
+	}
+	for j, k := range ks {
+		sk.codes.Set(int(sk.rank[at+j]), k)
+	}
+}
+
 // column returns the built column.
 func (sk *columnSink) column() colstore.Column {
 	switch {
@@ -556,8 +567,9 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 		}
 	case sk.codes != nil:
 		var cv Conversation
+		shown := cf.f != nil && cf.f.shown != nil
 		empty := func(j int) uint32 {
-			if cf.f == nil || cf.f.shown == nil {
+			if !shown {
 				return 0
 			}
 			fill(&cv, j)
@@ -589,30 +601,49 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 				// index's order, not the rows'.
 				d.CodeAll(c, st.Vals, sk.ks, sk.n-at-m)
 			}
-			for j, k := range sk.ks {
-				if k == 0 {
-					k = empty(j)
+			if shown {
+				for j, k := range sk.ks {
+					if k == 0 {
+						sk.ks[j] = empty(j)
+					}
 				}
-				sk.codes.Set(sk.row(at+j), k)
 			}
+			sk.put(at, sk.ks)
 		default:
 			sk.codeDict(d, st)
-			for j, k := range st.Idx {
-				code := sk.global[k]
-				if k == 0 {
-					code = empty(j)
+			// A block at a time, its codes in the first-level cache.
+			const block = 4096
+			ks := slices.Grow(sk.ks[:0], block)[:block]
+			for lo := 0; lo < m; lo += block {
+				idx := st.Idx[lo:min(lo+block, m)]
+				ks := ks[:len(idx)]
+				for j, k := range idx {
+					ks[j] = sk.global[k]
 				}
-				sk.codes.Set(sk.row(at+j), code)
+				if shown {
+					for j, k := range idx {
+						if k == 0 {
+							ks[j] = empty(lo + j)
+						}
+					}
+				}
+				sk.put(at+lo, ks)
 			}
+			sk.ks = ks
 		}
 	case sk.times != nil:
 		vals := cf.times
-		for j := range m {
-			v := int64(colstore.Null)
-			if vals != nil {
-				v = vals[j]
+		switch {
+		case vals == nil:
+			for j := range m {
+				sk.times.Set(sk.row(at+j), colstore.Null)
 			}
-			sk.times.Set(sk.row(at+j), v)
+		case sk.rank == nil:
+			sk.times.Put(at, vals[:m])
+		default:
+			for j, v := range vals[:m] {
+				sk.times.Set(sk.row(at+j), v)
+			}
 		}
 		if sk.rank == nil {
 			// In order, the chunks of the column this fills are sealed
@@ -624,6 +655,11 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 	case sk.nums != nil && cf.f != nil:
 		// A count is always known: a missing one is 0, as in a
 		// Conversation.
+		if sk.rank == nil && cf.counts != nil {
+			sk.ks = slices.Grow(sk.ks[:0], m)
+			sk.nums.PutCounts(at, cf.counts[:m], sk.ks[:m])
+			break
+		}
 		for j := range m {
 			v := int64(0)
 			if cf.counts != nil && cf.counts[j] != tables.Unknown {

@@ -88,6 +88,15 @@ func TestTimeBuilderMatchesTimes(t *testing.T) {
 					got := b.Column()
 					check(t, "sealed by chunk", got)
 					requireZones(t, &Segment{N: n, Created: created, Cols: []Column{got}}, vals)
+					// Put a run of rows at a time, as a load stores the
+					// chunks of a file in order.
+					b = NewTimeBuilder(created)
+					for lo := 0; lo < n; {
+						hi := min(n, lo+1+rng.IntN(700))
+						b.Put(lo, vals[lo:hi])
+						lo = hi
+					}
+					check(t, "put in runs", b.Column())
 				})
 			}
 		}
@@ -174,6 +183,55 @@ func TestNumberBuilderMatchesNumbers(t *testing.T) {
 						check(t, feed, b.Column())
 						check(t, feed+", whole numbers by SetInt", bi.Column())
 					}
+				})
+			}
+		}
+	}
+}
+
+// PutCounts, a run of rows at a time, makes the column SetInt makes a row
+// at a time, an unknown count as 0: codes at the same width, or float64s
+// from whichever count first needs them (one below 0 or past a code).
+func TestPutCountsMatchesSetInt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	kinds := []func() int64{
+		func() int64 { return rng.Int64N(200) },
+		func() int64 { return rng.Int64N(70_000) },
+		func() int64 { return rng.Int64N(1 << 31) },
+		func() int64 { return -1 - rng.Int64N(5) },
+		func() int64 { return math.MaxUint32 + rng.Int64N(5) },
+	}
+	const n = 2000
+	for k0 := range 3 {
+		for k1, later := range kinds {
+			for _, from := range []int{0, n / 2, n - 1} {
+				t.Run(fmt.Sprintf("%d then %d from row %d", k0, k1, from), func(t *testing.T) {
+					counts := make([]int64, n)
+					for r := range counts {
+						switch {
+						case r%9 == 0:
+							counts[r] = Null
+						case r < from:
+							counts[r] = kinds[k0]()
+						default:
+							counts[r] = later()
+						}
+					}
+					want := NewNumberBuilder(n)
+					for r, v := range counts {
+						if v == Null {
+							v = 0
+						}
+						want.SetInt(r, v)
+					}
+					got := NewNumberBuilder(n)
+					buf := make([]uint32, 700)
+					for lo := 0; lo < n; {
+						hi := min(n, lo+1+rng.IntN(700))
+						got.PutCounts(lo, counts[lo:hi], buf)
+						lo = hi
+					}
+					require.Equal(t, want.Column(), got.Column())
 				})
 			}
 		}

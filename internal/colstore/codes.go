@@ -186,6 +186,34 @@ func (b *CodeBuilder) set(r int, code uint32) {
 	}
 }
 
+// Put sets rows at, at+1, … to codes, widening at most once, to the
+// width of the largest: a loop a width, where Set a row at a time tests
+// the width of each (and a column of near-unique values, coded a chunk at
+// a time, would widen twice, copying every row each time).
+func (b *CodeBuilder) Put(at int, codes []uint32) {
+	var hi uint32
+	for _, c := range codes {
+		hi = max(hi, c)
+	}
+	if b.c.W8 != nil && hi > 0xff || b.c.W16 != nil && hi > 0xffff {
+		b.widen(hi)
+	}
+	switch {
+	case b.c.W8 != nil:
+		w := b.c.W8[at : at+len(codes)]
+		for i, c := range codes {
+			w[i] = uint8(c)
+		}
+	case b.c.W16 != nil:
+		w := b.c.W16[at : at+len(codes)]
+		for i, c := range codes {
+			w[i] = uint16(c)
+		}
+	default:
+		copy(b.c.W32[at:at+len(codes)], codes)
+	}
+}
+
 // widen moves the codes to the width code needs.
 func (b *CodeBuilder) widen(code uint32) {
 	n := b.c.len()
@@ -198,8 +226,14 @@ func (b *CodeBuilder) widen(code uint32) {
 		return
 	}
 	w := make([]uint32, n)
-	for i := range n {
-		w[i] = b.c.At(i)
+	if b.c.W8 != nil {
+		for i, v := range b.c.W8 {
+			w[i] = uint32(v)
+		}
+	} else {
+		for i, v := range b.c.W16 {
+			w[i] = uint32(v)
+		}
 	}
 	b.c = Codes{W32: w}
 }

@@ -115,11 +115,18 @@ func TestCodeBuilderWidens(t *testing.T) {
 		for r, c := range codes {
 			b.Set(r, c)
 		}
-		got, want := b.Codes(), Narrow(append([]uint32(nil), codes...))
-		require.Equal(t, want.W8 != nil, got.W8 != nil, "top %d", top)
-		require.Equal(t, want.W16 != nil, got.W16 != nil, "top %d", top)
-		for r, c := range codes {
-			require.Equal(t, c, got.At(r), "top %d, row %d", top, r)
+		want := Narrow(append([]uint32(nil), codes...))
+		// Put, a run of rows at a time, widens as Set does.
+		p := NewCodeBuilder(len(codes))
+		for lo := 0; lo < len(codes); lo += 97 {
+			p.Put(lo, codes[lo:min(lo+97, len(codes))])
+		}
+		for how, got := range map[string]Codes{"Set": b.Codes(), "Put": p.Codes()} {
+			require.Equal(t, want.W8 != nil, got.W8 != nil, "%s, top %d", how, top)
+			require.Equal(t, want.W16 != nil, got.W16 != nil, "%s, top %d", how, top)
+			for r, c := range codes {
+				require.Equal(t, c, got.At(r), "%s, top %d, row %d", how, top, r)
+			}
 		}
 	}
 }

@@ -167,6 +167,35 @@ func (b *TimeBuilder) Set(r int, v int64) {
 	b.ints[r] = v
 }
 
+// Put sets rows at, at+1, … (none set before) to vals, as Set would one
+// at a time: in seconds, the usual unit, without a call a row, and the
+// unknown rows without a branch (they come at random).
+func (b *TimeBuilder) Put(at int, vals []int64) {
+	if b.ints == nil && b.unit == 0 {
+		offs, created := b.offs[at:at+len(vals)], b.created[at:at+len(vals)]
+		for i, v := range vals {
+			d := v - created[i]
+			q := d / seconds
+			o := uint32(q) + 1
+			if v == Null {
+				o = 0
+			}
+			if v != Null && (d < 0 || q*seconds != d || q > math.MaxUint32-1) {
+				// Another unit, or the values themselves, from here on.
+				for j, v := range vals[i:] {
+					b.Set(at+i+j, v)
+				}
+				return
+			}
+			offs[i] = o
+		}
+		return
+	}
+	for i, v := range vals {
+		b.Set(at+i, v)
+	}
+}
+
 // offset is d (≥ 0) in units, plus one, when it is a whole number of them
 // that fits a slot.
 func offset(d, unit int64) (uint32, bool) {
@@ -276,6 +305,32 @@ func (b *NumberBuilder) SetInt(r int, v int64) {
 		return
 	}
 	b.Set(r, float64(v))
+}
+
+// PutCounts sets rows at, at+1, … (none set before) to counts, as SetInt
+// would one at a time, an unknown count (Null) as 0.
+func (b *NumberBuilder) PutCounts(at int, counts []int64, buf []uint32) {
+	if b.floats == nil {
+		buf = buf[:len(counts)]
+		fits := true
+		for i, v := range counts {
+			if v == Null {
+				v = 0
+			}
+			fits = fits && v >= 0 && v <= math.MaxUint32-1
+			buf[i] = uint32(v) + 1
+		}
+		if fits {
+			b.codes.Put(at, buf)
+			return
+		}
+	}
+	for i, v := range counts {
+		if v == Null {
+			v = 0
+		}
+		b.SetInt(at+i, v)
+	}
 }
 
 // Set sets row r, which no call set before, to v (NaN: unknown).
