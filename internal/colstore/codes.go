@@ -143,14 +143,17 @@ func AddKeys[C Code](keys []uint64, codes []C, stride uint64) {
 // CodeBuilder collects a column's codes row by row at the narrowest width
 // that fits the largest so far, widening once when a larger code comes: a
 // column of a few dozen values never holds more than a byte a row, even
-// while it is built.
+// while it is built. Its rows are made at the width of the first code
+// other than 0, so that a column of near-unique values is not made a byte
+// a row first and then copied.
 type CodeBuilder struct {
 	c Codes
+	n int
 }
 
 // NewCodeBuilder returns a builder of n rows of code 0.
 func NewCodeBuilder(n int) *CodeBuilder {
-	return &CodeBuilder{c: Codes{W8: make([]uint8, n)}}
+	return &CodeBuilder{n: n}
 }
 
 // Set sets row r's code.
@@ -177,6 +180,13 @@ func (b *CodeBuilder) set(r int, code uint32) {
 			return
 		}
 		b.widen(code)
+	case b.c.W32 == nil:
+		if code == 0 {
+			return // every row is 0 until the rows are made
+		}
+		b.make(code)
+		b.set(r, code)
+		return
 	}
 	switch {
 	case b.c.W16 != nil:
@@ -186,16 +196,44 @@ func (b *CodeBuilder) set(r int, code uint32) {
 	}
 }
 
+// make makes the rows, all 0, at the width code needs.
+func (b *CodeBuilder) make(code uint32) {
+	switch {
+	case code <= 0xff:
+		b.c = Codes{W8: make([]uint8, b.n)}
+	case code <= 0xffff:
+		b.c = Codes{W16: make([]uint16, b.n)}
+	default:
+		b.c = Codes{W32: make([]uint32, b.n)}
+	}
+}
+
 // Put sets rows at, at+1, … to codes, widening at most once, to the
 // width of the largest: a loop a width, where Set a row at a time tests
 // the width of each (and a column of near-unique values, coded a chunk at
 // a time, would widen twice, copying every row each time).
 func (b *CodeBuilder) Put(at int, codes []uint32) {
-	var hi uint32
-	for _, c := range codes {
-		hi = max(hi, c)
+	// The codes or'ed need the width their largest does; four
+	// accumulators, each a chain a quarter as long as one would be.
+	var o0, o1, o2, o3 uint32
+	k := 0
+	for ; k+4 <= len(codes); k += 4 {
+		o0 |= codes[k]
+		o1 |= codes[k+1]
+		o2 |= codes[k+2]
+		o3 |= codes[k+3]
 	}
-	if b.c.W8 != nil && hi > 0xff || b.c.W16 != nil && hi > 0xffff {
+	for _, c := range codes[k:] {
+		o0 |= c
+	}
+	hi := o0 | o1 | o2 | o3
+	switch {
+	case b.c.W8 == nil && b.c.W16 == nil && b.c.W32 == nil:
+		if hi == 0 {
+			return
+		}
+		b.make(hi)
+	case b.c.W8 != nil && hi > 0xff, b.c.W16 != nil && hi > 0xffff:
 		b.widen(hi)
 	}
 	switch {
@@ -239,7 +277,12 @@ func (b *CodeBuilder) widen(code uint32) {
 }
 
 // Codes returns the column.
-func (b *CodeBuilder) Codes() Codes { return b.c }
+func (b *CodeBuilder) Codes() Codes {
+	if b.c.W8 == nil && b.c.W16 == nil && b.c.W32 == nil {
+		b.make(0)
+	}
+	return b.c
+}
 
 func (v Codes) len() int {
 	switch {
