@@ -355,23 +355,42 @@ func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) int {
 	nums, lo, vals := b.nums, b.lo, &b.d.vals[b.c]
 	const mark = math.MaxUint32 // no code: a dictionary holds fewer values
+	// Without a branch on whether a value is new: new and known values
+	// come at random, and the branch was mispredicted for many of them.
 	added := 0
 	for _, v := range nums {
 		s := &slots[v-lo]
-		if *s == 0 {
-			*s = mark
-			added++
-		}
+		isNew := B2U32(*s == 0)
+		*s |= mark & -isNew
+		added += int(isNew)
 	}
 	// Room for the new values, and for the values of the change's rows
 	// still to come in proportion (see Dicts.Last).
 	vals.grow(added+more(added), 0)
 	code := uint32(vals.Len())
-	for i, s := range slots {
-		if s == mark {
-			vals.num.push(lo + uint64(i))
-			slots[i] = code
-			code++
+	if num := &vals.num; num.w64 == nil && lo+uint64(len(slots)) <= math.MaxUint32 {
+		// Each slot's number is written past the values, and kept when
+		// the slot is marked; one more than the new values' room for the
+		// last write.
+		start := len(num.w32)
+		num.w32 = slices.Grow(num.w32, added+1)
+		next := num.w32[start : start+added+1]
+		k := 0
+		for i, s := range slots {
+			isNew := B2U32(s == mark)
+			next[k] = uint32(lo) + uint32(i)
+			slots[i] = s ^ (s^code)&-isNew
+			code += isNew
+			k += int(isNew)
+		}
+		num.w32 = num.w32[:start+added]
+	} else {
+		for i, s := range slots {
+			if s == mark {
+				num.push(lo + uint64(i))
+				slots[i] = code
+				code++
+			}
 		}
 	}
 	if b.rows == nil {
