@@ -1,6 +1,8 @@
 package convreport
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -172,5 +174,56 @@ func TestCleanRowsAgreesWithValidate(t *testing.T) {
 	}
 	if clean < 500 || refused < 500 {
 		t.Fatalf("%d clean runs and %d refused: the test does not reach both answers often", clean, refused)
+	}
+}
+
+// A chunk whose dictionary index lies past its dictionary is refused as
+// not clean, never a panic: in a column other jobs read (Status, checked
+// before the chunk is stored) and in one only its store reads (Assignee,
+// checked as it is stored), in the first chunk and in a later one. The
+// same chunks with every index in range build a table.
+func TestBuildRefusesIndexesPastTheDictionary(t *testing.T) {
+	const n = 6
+	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	for _, col := range []string{"Status", "Assignee"} {
+		for _, chunk := range []int{-1, 0, 1} {
+			ids := &tables.Strings{Ends: make([]uint32, n)}
+			created := make([]int64, n)
+			for i := range n {
+				ids.Bytes = fmt.Appendf(ids.Bytes, "c-%d", i+1)
+				ids.Ends[i] = uint32(len(ids.Bytes))
+				created[i] = base + int64(i)*int64(time.Minute)
+			}
+			chunks := make([]*tables.Columns, 2)
+			for k := range chunks {
+				c := &tables.Columns{N: n / 2, Strings: map[string]*tables.Strings{
+					"Status":   {Idx: []uint32{1, 1, 1}, Dict: []string{"open"}},
+					"Assignee": {Idx: []uint32{1, 2, 0}, Dict: []string{"ann", "bob"}},
+				}}
+				if k == chunk {
+					st := c.Strings[col]
+					st.Idx[1] = uint32(len(st.Dict) + 1)
+				}
+				chunks[k] = c
+			}
+			next := 0
+			b := &tables.Batch{N: n, IDs: ids, Created: created, Last: true, Next: func() (*tables.Columns, error) {
+				if next == len(chunks) {
+					return nil, nil
+				}
+				next++
+				return chunks[next-1], nil
+			}}
+			_, err := tables.Build(DefaultSchema(), nil, b)
+			if chunk < 0 {
+				if err != nil {
+					t.Errorf("every index in range: %v", err)
+				}
+				continue
+			}
+			if !errors.Is(err, tables.ErrNotClean) {
+				t.Errorf("%s past its dictionary in chunk %d: %v, want ErrNotClean", col, chunk, err)
+			}
+		}
 	}
 }

@@ -46,18 +46,23 @@ func (cf columnField) bind(c *tables.Columns) columnField {
 	return cf
 }
 
-// sized reports whether every column cf has holds n values.
-func (cf columnField) sized(n int) bool {
+// sized reports whether every column cf has holds n values. Unless
+// indexes is false, each dictionary index is checked to be within its
+// dictionary too; a column's store checks its own (columnSink.store), in
+// its job, where the columns no other job reads need no pass of their
+// own.
+func (cf columnField) sized(n int, indexes bool) bool {
 	ok := func(l int, has bool) bool { return !has || l == n }
 	st := cf.strs
 	return ok(len(cf.times), cf.times != nil) && ok(len(cf.counts), cf.counts != nil) && ok(len(cf.durs), cf.durs != nil) &&
 		ok(len(cf.nums), cf.nums != nil) && ok(len(cf.bools), cf.bools != nil) &&
-		(st == nil || stringsSized(st, n))
+		(st == nil || stringsSized(st, n, indexes))
 }
 
-// stringsSized reports whether st holds n values, each index within its
-// dictionary or each end after the one before and within the bytes.
-func stringsSized(st *tables.Strings, n int) bool {
+// stringsSized reports whether st holds n values, each end after the one
+// before and within the bytes, and, when indexes is set, each index within
+// its dictionary.
+func stringsSized(st *tables.Strings, n int, indexes bool) bool {
 	if st.Ends != nil {
 		if len(st.Ends) != n {
 			return false
@@ -76,6 +81,9 @@ func stringsSized(st *tables.Strings, n int) bool {
 	}
 	if len(st.Idx) != n {
 		return false
+	}
+	if !indexes {
+		return true
 	}
 	for _, k := range st.Idx {
 		if int(k) > len(st.Dict) {
@@ -122,7 +130,7 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	}
 	n := b.N
 	ids, created := b.IDs, b.Created
-	if ids == nil || created == nil || len(created) != n || !stringsSized(ids, n) {
+	if ids == nil || created == nil || len(created) != n || !stringsSized(ids, n, true) {
 		return nil, tables.ErrNotClean
 	}
 	t := base
@@ -301,7 +309,11 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 		fs := make([]columnField, len(sinks))
 		var checked []columnField // the built-in fields Validate reads
 		for k, sk := range sinks {
-			if fs[k] = sk.cf.bind(c); !fs[k].sized(m) || (fs[k].f == nil && !fs[k].customValid()) {
+			// The indexes of the columns other jobs read (cleanRows, fill)
+			// are checked first; the others by their stores.
+			f := sk.cf.f
+			read := f == nil || !f.freeText()
+			if fs[k] = sk.cf.bind(c); !fs[k].sized(m, read) || (f == nil && !fs[k].customValid()) {
 				return nil, tables.ErrNotClean
 			}
 			if f := fs[k].f; f != nil && !f.freeText() {
@@ -338,8 +350,9 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 		// first: coding a column of near-unique strings (a contact ID) is
 		// the longest job, and must not start last.
 		var jobs []func()
+		stored := make([]bool, len(sinks))
 		for k, sk := range sinks {
-			jobs = append(jobs, func() { sk.store(d, fs[k], fill, at, m) })
+			jobs = append(jobs, func() { stored[k] = sk.store(d, fs[k], fill, at, m) })
 		}
 		if at == 0 {
 			// The creation times are all in: sealed beside the first
@@ -354,7 +367,7 @@ func buildSegment(s *Schema, d *colstore.Dicts, b *tables.Batch, keys colstore.I
 			})
 		}
 		colstore.Parallel(jobs)
-		if slices.Contains(bad, true) {
+		if slices.Contains(bad, true) || slices.Contains(stored, false) {
 			return nil, tables.ErrNotClean
 		}
 		at += m
@@ -555,8 +568,9 @@ func (sk *columnSink) codeDict(d *colstore.Dicts, st *tables.Strings) {
 // store stores the m rows of cf, the chunk of input rows from at. A
 // built-in string whose reported value differs from the stored one where
 // it is empty (a default channel, a status implied by ClosedAt) is asked
-// of the row.
-func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conversation, int), at, m int) {
+// of the row. It is false when an index is past its dictionary: the
+// chunk is then not clean, and the column is left part stored.
+func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conversation, int), at, m int) bool {
 	c := cf.col
 	switch {
 	case sk.codes != nil && cf.f == nil && cf.p.Kind == KindBool:
@@ -614,11 +628,18 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			// A block at a time, its codes in the first-level cache.
 			const block = 4096
 			ks := slices.Grow(sk.ks[:0], block)[:block]
+			last := uint32(len(sk.global) - 1)
 			for lo := 0; lo < m; lo += block {
 				idx := st.Idx[lo:min(lo+block, m)]
 				ks := ks[:len(idx)]
+				var past uint32 // not 0 when an index is past the dictionary
 				for j, k := range idx {
-					ks[j] = sk.global[k]
+					in := min(k, last)
+					past |= k - in
+					ks[j] = sk.global[in]
+				}
+				if past != 0 {
+					return false
 				}
 				if shown {
 					for j, k := range idx {
@@ -684,6 +705,7 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			sk.ints[sk.row(at+j)] = v
 		}
 	}
+	return true
 }
 
 // An unknown input time is already the column store's unknown: this does
