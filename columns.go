@@ -667,6 +667,11 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			for j := range m {
 				sk.times.Set(sk.row(at+j), colstore.Null)
 			}
+		case sk.rank == nil && at%colstore.ChunkRows == 0 && (m%colstore.ChunkRows == 0 || at+m == sk.n):
+			// Whole chunks, as a file's row groups are: their zones
+			// are taken as they are put.
+			sk.times.PutSealed(at, vals[:m])
+			sk.sealed = (at + m + colstore.ChunkRows - 1) / colstore.ChunkRows
 		case sk.rank == nil:
 			sk.times.Put(at, vals[:m])
 		default:

@@ -97,6 +97,16 @@ func TestTimeBuilderMatchesTimes(t *testing.T) {
 						lo = hi
 					}
 					check(t, "put in runs", b.Column())
+					// Put whole chunks at a time, sealed as they are put.
+					b = NewTimeBuilder(created)
+					for lo := 0; lo < n; {
+						hi := min(n, lo+ChunkRows*(1+rng.IntN(2)))
+						b.PutSealed(lo, vals[lo:hi])
+						lo = hi
+					}
+					got = b.Column()
+					check(t, "put sealed", got)
+					requireZones(t, &Segment{N: n, Created: created, Cols: []Column{got}}, vals)
 				})
 			}
 		}

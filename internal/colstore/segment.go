@@ -196,6 +196,76 @@ func (b *TimeBuilder) Put(at int, vals []int64) {
 	}
 }
 
+// PutSealed is Put and SealChunk of each chunk the rows cover, in one
+// pass: the zone of a chunk (its least and greatest value, its known
+// bits) is taken from the values as they are put, not read back from the
+// offsets. at must start a chunk, and the rows end one or the column.
+func (b *TimeBuilder) PutSealed(at int, vals []int64) {
+	end := at + len(vals)
+	if at%ChunkRows != 0 || end%ChunkRows != 0 && end != len(b.created) {
+		panic("colstore: PutSealed of rows that do not start and end chunks")
+	}
+	if b.zoner == nil {
+		b.zoner = NewZoner(len(b.created))
+	}
+	if b.ints != nil || b.unit != 0 {
+		b.Put(at, vals)
+		for k := at / ChunkRows; k*ChunkRows < end; k++ {
+			b.SealChunk(k)
+		}
+		return
+	}
+	for base := at; base < end; base += ChunkRows {
+		n := min(ChunkRows, end-base)
+		if !b.putZone(base, vals[base-at:base-at+n]) {
+			// A value that needs another unit or none: the rest are
+			// put the usual way, and their chunks sealed from what is
+			// stored.
+			b.Put(base, vals[base-at:])
+			for k := base / ChunkRows; k*ChunkRows < end; k++ {
+				b.SealChunk(k)
+			}
+			return
+		}
+	}
+}
+
+// putZone puts the rows of one chunk, from base, in seconds, and sets the
+// chunk's zone; it is false when a value does not fit a second offset,
+// and the chunk's rows are then to be put again (those before it are in
+// seconds, which Put moves to another unit with the others).
+func (b *TimeBuilder) putZone(base int, vals []int64) bool {
+	offs, created := b.offs[base:base+len(vals)], b.created[base:base+len(vals)]
+	z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
+	known := b.zoner.known[base/64:]
+	all := uint64(0)
+	for w := 0; w < len(vals); w += 64 {
+		vs := vals[w:min(w+64, len(vals))]
+		cs, os := created[w:w+len(vs)], offs[w:w+len(vs)]
+		var word uint64
+		for j, v := range vs {
+			d := v - cs[j]
+			q := d / seconds
+			o := uint32(q) + 1
+			lo := v // Null is the least int64: only the minimum must skip it
+			if v == Null {
+				o, lo = 0, math.MaxInt64
+			}
+			if v != Null && (d < 0 || q*seconds != d || q > math.MaxUint32-1) {
+				return false
+			}
+			os[j] = o
+			word |= B2U(v != Null) << j
+			z.Min, z.Max = min(z.Min, lo), max(z.Max, v)
+		}
+		known[w/64] = word
+		all |= ^word & (1<<len(vs) - 1)
+	}
+	z.Nulls = all != 0
+	b.zoner.set(base/ChunkRows, z)
+	return true
+}
+
 // offset is d (≥ 0) in units, plus one, when it is a whole number of them
 // that fits a slot.
 func offset(d, unit int64) (uint32, bool) {
