@@ -92,6 +92,56 @@ func (f *digits) fit(s string) (v uint64, fixed, canon, ok bool) {
 	return v + 1, n == f.width, n == 1 || ds[0] != '0', true
 }
 
+// fixedDigits is StrsOf's digits for the usual IDs of a file, one prefix
+// of one to eight bytes and one to eight digits, every value as long as
+// the others: each value is read as two words, one for its prefix and
+// one for its digits, where add finds the form of each (a value at a
+// time, a third of a Parquet load's serial work before its columns are
+// stored). It is false when the values are not all of that form, for
+// add to find theirs.
+func fixedDigits(buf []byte, ends []uint32) (digits, bool) {
+	n := len(ends)
+	if n == 0 {
+		return digits{}, false
+	}
+	size := int(ends[0])
+	if size < 8 || int64(size)*int64(n) != int64(ends[n-1]) || int64(len(buf)) < int64(ends[n-1]) {
+		return digits{}, false
+	}
+	pre, ds := splitDigits(unsafe.String(&buf[0], size))
+	w := len(ds)
+	if w == 0 || w > 8 || len(pre) == 0 || len(pre) > 8 {
+		return digits{}, false
+	}
+	f := digits{set: true, width: w, fixed: true}
+	f.setPrefix(pre)
+	before := uint64(1)<<(8*(8-w)) - 1 // the bytes of the word before the digits
+	pad := 0x3030303030303030 & before // made zeros
+	w32 := make([]uint32, n)
+	wrong, lead := false, false
+	for i, e := range ends {
+		start := i * size
+		if int(e) != start+size {
+			return digits{}, false
+		}
+		v := buf[start : start+size]
+		x := binary.LittleEndian.Uint64(v[size-8:])
+		d, ok := eightDigits(x&^before | pad)
+		p := binary.LittleEndian.Uint64(v[:8])&f.preMask == f.preWord
+		wrong = wrong || !ok || !p
+		lead = lead || v[len(pre)] == '0'
+		w32[i] = uint32(d) + 1
+	}
+	if wrong {
+		return digits{}, false
+	}
+	// A clone: the prefix lies in buf, which the values do not keep.
+	f.setPrefix(strings.Clone(pre))
+	f.canon = w == 1 || !lead
+	f.w32 = w32
+	return f, true
+}
+
 // apart reports whether no value of f, whose values rise, can be a value
 // with prefix pre and a number plus one from lo to hi: their prefixes
 // differ, or their numbers do not overlap. A string is its prefix and

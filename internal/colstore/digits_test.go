@@ -226,3 +226,62 @@ func TestFitIsParseUint(t *testing.T) {
 		}
 	}
 }
+
+// Lists whose values are all one length, mostly one prefix and digits
+// (the usual IDs of a file), give StrsOf the numbers Add gives value by
+// value: the same form, prefix, width and ways of writing, and the same
+// numbers, or text when a value breaks the form (another prefix, a letter
+// among the digits, more digits than a word holds).
+func TestStrsOfFixedWidth(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	forms := 0
+	for range 2000 {
+		pre := []string{"c-", "conv-", "x", "abcdefgh", "abcdefghi", ""}[r.IntN(6)]
+		width := 1 + r.IntN(9)
+		vals := make([]string, 1+r.IntN(40))
+		for i := range vals {
+			v := strconv.Itoa(r.IntN(int(pow10Of(width))))
+			if r.IntN(2) == 0 || len(v) == width {
+				v = strings.Repeat("0", width-len(v)) + v
+			} else {
+				v = strings.Repeat("1", width-len(v)) + v
+			}
+			vals[i] = pre + v
+		}
+		switch r.IntN(8) {
+		case 0:
+			k := r.IntN(len(vals))
+			b := []byte(vals[k])
+			b[len(b)-1-r.IntN(width)] = 'x'
+			vals[k] = string(b)
+		case 1:
+			k := r.IntN(len(vals))
+			vals[k] = "d" + vals[k][1:]
+		}
+		var live Strs
+		for _, v := range vals {
+			live.Add(v)
+		}
+		got := StrsOf(textOf(vals))
+		require.Equal(t, vals, readAll(got), "%q", vals)
+		require.Equal(t, live.inBuf, got.inBuf, "form of %q", vals)
+		if !live.inBuf {
+			forms++
+			require.Equal(t, live.num.pre, got.num.pre, "%q", vals)
+			require.Equal(t, live.num.width, got.num.width, "%q", vals)
+			require.Equal(t, live.num.fixed, got.num.fixed, "%q", vals)
+			require.Equal(t, live.num.canon, got.num.canon, "%q", vals)
+			require.Equal(t, live.num.w32, got.num.w32, "%q", vals)
+			require.Equal(t, live.num.w64, got.num.w64, "%q", vals)
+		}
+	}
+	require.Greater(t, forms, 500, "lists held as numbers")
+}
+
+func pow10Of(n int) uint64 {
+	p := uint64(1)
+	for range n {
+		p *= 10
+	}
+	return p
+}

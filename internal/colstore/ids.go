@@ -89,6 +89,9 @@ func (c *Strs) toBuf(n, bytes int) {
 // Values that are all one prefix and digits are kept as numbers instead,
 // and buf is not kept.
 func StrsOf(buf []byte, ends []uint32) Strs {
+	if num, ok := fixedDigits(buf, ends); ok {
+		return Strs{num: num}
+	}
 	if len(ends) > 0 {
 		num := digits{w32: make([]uint32, 0, len(ends))}
 		start := uint32(0)
