@@ -180,49 +180,56 @@ func TestCleanRowsAgreesWithValidate(t *testing.T) {
 // A chunk whose dictionary index lies past its dictionary is refused as
 // not clean, never a panic: in a column other jobs read (Status, checked
 // before the chunk is stored) and in one only its store reads (Assignee,
-// checked as it is stored), in the first chunk and in a later one. The
+// checked as it is stored), in the first chunk and in a later one, into a
+// new table (its codes the reader's indexes) and into one whose
+// dictionary has the values in another order (the indexes mapped). The
 // same chunks with every index in range build a table.
 func TestBuildRefusesIndexesPastTheDictionary(t *testing.T) {
 	const n = 6
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC).UnixNano()
-	for _, col := range []string{"Status", "Assignee"} {
-		for _, chunk := range []int{-1, 0, 1} {
-			ids := &tables.Strings{Ends: make([]uint32, n)}
-			created := make([]int64, n)
-			for i := range n {
-				ids.Bytes = fmt.Appendf(ids.Bytes, "c-%d", i+1)
-				ids.Ends[i] = uint32(len(ids.Bytes))
-				created[i] = base + int64(i)*int64(time.Minute)
-			}
-			chunks := make([]*tables.Columns, 2)
-			for k := range chunks {
-				c := &tables.Columns{N: n / 2, Strings: map[string]*tables.Strings{
-					"Status":   {Idx: []uint32{1, 1, 1}, Dict: []string{"open"}},
-					"Assignee": {Idx: []uint32{1, 2, 0}, Dict: []string{"ann", "bob"}},
-				}}
-				if k == chunk {
-					st := c.Strings[col]
-					st.Idx[1] = uint32(len(st.Dict) + 1)
-				}
-				chunks[k] = c
-			}
-			next := 0
-			b := &tables.Batch{N: n, IDs: ids, Created: created, Last: true, Next: func() (*tables.Columns, error) {
-				if next == len(chunks) {
-					return nil, nil
-				}
-				next++
-				return chunks[next-1], nil
+	batch := func(first int, assignees []string, col string, chunk int) *tables.Batch {
+		ids := &tables.Strings{Ends: make([]uint32, n)}
+		created := make([]int64, n)
+		for i := range n {
+			ids.Bytes = fmt.Appendf(ids.Bytes, "c-%d", first+i)
+			ids.Ends[i] = uint32(len(ids.Bytes))
+			created[i] = base + int64(first+i)*int64(time.Minute)
+		}
+		chunks := make([]*tables.Columns, 2)
+		for k := range chunks {
+			c := &tables.Columns{N: n / 2, Strings: map[string]*tables.Strings{
+				"Status":   {Idx: []uint32{1, 1, 1}, Dict: []string{"open"}},
+				"Assignee": {Idx: []uint32{1, 2, 0}, Dict: assignees},
 			}}
-			_, err := tables.Build(DefaultSchema(), nil, b)
-			if chunk < 0 {
-				if err != nil {
-					t.Errorf("every index in range: %v", err)
-				}
-				continue
+			if k == chunk {
+				st := c.Strings[col]
+				st.Idx[1] = uint32(len(st.Dict) + 1)
 			}
-			if !errors.Is(err, tables.ErrNotClean) {
-				t.Errorf("%s past its dictionary in chunk %d: %v, want ErrNotClean", col, chunk, err)
+			chunks[k] = c
+		}
+		next := 0
+		return &tables.Batch{N: n, IDs: ids, Created: created, Last: true, Next: func() (*tables.Columns, error) {
+			if next == len(chunks) {
+				return nil, nil
+			}
+			next++
+			return chunks[next-1], nil
+		}}
+	}
+	old, err := tables.Build(DefaultSchema(), nil, batch(100, []string{"bob", "ann"}, "", -1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, into := range []any{nil, old} {
+		for _, col := range []string{"Status", "Assignee"} {
+			for _, chunk := range []int{-1, 0, 1} {
+				_, err := tables.Build(DefaultSchema(), into, batch(1, []string{"ann", "bob"}, col, chunk))
+				switch {
+				case chunk < 0 && err != nil:
+					t.Errorf("into %v: every index in range: %v", into != nil, err)
+				case chunk >= 0 && !errors.Is(err, tables.ErrNotClean):
+					t.Errorf("into %v: %s past its dictionary in chunk %d: %v, want ErrNotClean", into != nil, col, chunk, err)
+				}
 			}
 		}
 	}

@@ -161,7 +161,8 @@ func tableFromBatch(s *Schema, base *table, b *tables.Batch) (*table, error) {
 	// allocate (64 MB) only to drop.
 	inOrder := true
 	for i := 1; i < n && inOrder; i++ {
-		inOrder = byCreation(int32(i-1), int32(i)) <= 0
+		// Equal times are rare: their IDs are compared only then.
+		inOrder = created[i-1] < created[i] || created[i-1] == created[i] && ids.At(i-1) <= ids.At(i)
 	}
 	// IDs numbered in creation order, apart from the table's, are new
 	// and distinct by their numbers alone: no hashing, and the segment
@@ -496,6 +497,10 @@ type columnSink struct {
 	// global maps an input dictionary's positions (plus one) to codes:
 	// the dictionary grows from chunk to chunk, and so does global.
 	global []uint32
+	// mapped is set once global is not the identity: a new table's
+	// dictionary gives the values of a reader's dictionary, met in the
+	// same order, the same codes, and then the indexes are the codes.
+	mapped bool
 	ks     []uint32 // the codes of a chunk's values
 	// A built-in string column's values are coded by where their bytes
 	// are when its first chunk's repeat (see repeats).
@@ -569,8 +574,31 @@ func (sk *columnSink) column() colstore.Column {
 // codeDict extends global to the codes of every value of st's dictionary.
 func (sk *columnSink) codeDict(d *colstore.Dicts, st *tables.Strings) {
 	for _, v := range st.Dict[len(sk.global)-1:] {
-		sk.global = append(sk.global, d.Code(sk.cf.col, v))
+		k := d.Code(sk.cf.col, v)
+		sk.mapped = sk.mapped || k != uint32(len(sk.global))
+		sk.global = append(sk.global, k)
 	}
+}
+
+// indexesWithin reports whether every index of idx is at most last.
+func indexesWithin(idx []uint32, last uint32) bool {
+	// Or'ed, the indexes are at least their largest: most chunks are
+	// decided by that alone.
+	var o0, o1, o2, o3 uint32
+	k := 0
+	for ; k+4 <= len(idx); k += 4 {
+		o0 |= idx[k]
+		o1 |= idx[k+1]
+		o2 |= idx[k+2]
+		o3 |= idx[k+3]
+	}
+	for _, x := range idx[k:] {
+		o0 |= x
+	}
+	if o0|o1|o2|o3 <= last {
+		return true
+	}
+	return slices.Max(idx) <= last
 }
 
 // store stores the m rows of cf, the chunk of input rows from at. A
@@ -637,6 +665,13 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			const block = 4096
 			ks := slices.Grow(sk.ks[:0], block)[:block]
 			last := uint32(len(sk.global) - 1)
+			if !sk.mapped && !shown && sk.rank == nil {
+				if !indexesWithin(st.Idx[:m], last) {
+					return false
+				}
+				sk.codes.Put(at, st.Idx[:m])
+				break
+			}
 			for lo := 0; lo < m; lo += block {
 				idx := st.Idx[lo:min(lo+block, m)]
 				ks := ks[:len(idx)]
