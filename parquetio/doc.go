@@ -25,8 +25,10 @@
 // (channel, inbox, assignee, subject, enums…) are dictionary-encoded;
 // the creation times and the message counts are DELTA_BINARY_PACKED (each
 // value as its difference from the one before, in as few bits as a block
-// needs); pages hold about a megabyte before they are compressed with
-// zstd; row groups hold 262,144 rows.
+// needs), and each other time column too unless its first values show it
+// packs much smaller PLAIN (rows that lie close in time); pages hold
+// about a megabyte before they are compressed with zstd; row groups hold
+// 262,144 rows.
 // [Read] and [Load] take any encoding the format defines.
 //
 // What [Write] writes, [Read] reads back equal, field for field: strings,

@@ -37,25 +37,20 @@ func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Con
 	if schema == nil {
 		schema = convreport.DefaultSchema()
 	}
-	l, err := newLayout(schema)
-	if err != nil {
+	// A schema a file cannot hold fails before a conversation is read.
+	if _, err := newLayout(schema, nil); err != nil {
 		return err
 	}
 	decl, err := json.Marshal(declare(schema))
 	if err != nil {
 		return err
 	}
-	pw := parquet.NewWriter(w, l.schema,
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
-		parquet.MaxRowsPerRowGroup(int64(rowsPerGroup)),
-		parquet.KeyValueMetadata(metaSchema, string(decl)),
-		parquet.CreatedBy("convreport", "", ""),
-		parquet.PageBufferSize(pageBytes),
-	)
+	var l *layout
+	var pw *parquet.Writer
 	rows := make([]parquet.Row, 1024) // reused: WriteRows copies the values
 	n, k := 0, 0
-	for c := range convs {
-		row, err := l.row(&c, rows[k][:0])
+	put := func(c *convreport.Conversation) error {
+		row, err := l.row(c, rows[k][:0])
 		if err != nil {
 			return fmt.Errorf("parquetio: conversation #%d (%q): %w", n, c.ID, err)
 		}
@@ -66,6 +61,61 @@ func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Con
 				return err
 			}
 			k = 0
+		}
+		return nil
+	}
+	// The writer is made once the first conversations show how to encode
+	// the time columns (see chooseDeltaTimes); they are written then.
+	// They are kept in blocks: a slice that grew by copying would move
+	// tens of megabytes of pointers.
+	var head [][]convreport.Conversation
+	held := 0
+	open := func() error {
+		deltas, err := chooseDeltaTimes(head)
+		if err != nil {
+			return err
+		}
+		if l, err = newLayout(schema, deltas); err != nil {
+			return err
+		}
+		pw = parquet.NewWriter(w, l.schema,
+			parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+			parquet.MaxRowsPerRowGroup(int64(rowsPerGroup)),
+			parquet.KeyValueMetadata(metaSchema, string(decl)),
+			parquet.CreatedBy("convreport", "", ""),
+			parquet.PageBufferSize(pageBytes),
+		)
+		for _, block := range head {
+			for i := range block {
+				if err := put(&block[i]); err != nil {
+					return err
+				}
+			}
+		}
+		head = nil
+		return nil
+	}
+	const blockRows = 4096
+	for c := range convs {
+		if pw != nil {
+			if err := put(&c); err != nil {
+				return err
+			}
+			continue
+		}
+		if held%blockRows == 0 {
+			head = append(head, make([]convreport.Conversation, 0, min(blockRows, sampleRows-held)))
+		}
+		head[len(head)-1] = append(head[len(head)-1], c)
+		if held++; held == sampleRows {
+			if err := open(); err != nil {
+				return err
+			}
+		}
+	}
+	if pw == nil {
+		if err := open(); err != nil {
+			return err
 		}
 	}
 	if _, err := pw.WriteRows(rows[:k]); err != nil {
