@@ -46,11 +46,15 @@ type Dicts struct {
 // it.
 func (d *Dicts) Last() { d.last = true }
 
-// codeScratch is the two buffers of sortCodeRecs, and the two of a batch
-// of numbers: the numbers, and sortByNumber's other buffer.
+// codeScratch is the two buffers of sortCodeRecs, the two of a batch of
+// numbers (the numbers, and sortByNumber's other buffer), and codeDense's
+// two.
 type codeScratch struct {
 	a, b        []codeRec
 	keys, keys2 []uint64
+	// codeDense's bitmap of the numbers seen, and the new ones' numbers.
+	seen  []uint64
+	fresh []uint32
 }
 
 var boolDict = func() Strs {
@@ -346,52 +350,49 @@ func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 }
 
 // codeDense is codeNumbers for numbers that lie close together, a few
-// slots or fewer a value (a load's contact IDs): the slots of their
-// range, in cache or close to it, are read in the rows' order. A value's
-// slot is read once to mark it when it is new, and once for its code:
-// loads and stores that depend on nothing before them, so the core keeps
-// many in flight, where sorting the numbers first cost more than their
-// misses. It returns how many values were new.
+// slots or fewer a value (a load's contact IDs). Each number sets its bit
+// in a bitmap of the batch's range of slots, a few dozen kilobytes that
+// stay in cache, where marking the slots themselves, megabytes of them,
+// wrote a line out of cache for each value. The bitmap is then walked in
+// number order: each number seen whose slot has no code is new, and
+// given the next code, its slot read and written in order. Last, each
+// row's code is read from its slot: loads that depend on nothing before
+// them, which the core keeps many of in flight, where sorting the
+// numbers first cost more than their misses. It returns how many values
+// were new.
 func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) int {
-	nums, lo, vals := b.nums, b.lo, &b.d.vals[b.c]
-	const mark = math.MaxUint32 // no code: a dictionary holds fewer values
-	// Without a branch on whether a value is new: new and known values
-	// come at random, and the branch was mispredicted for many of them.
-	added := 0
+	nums, lo, vals, sc := b.nums, b.lo, &b.d.vals[b.c], b.sc
+	words := (len(slots) + 63) / 64
+	sc.seen = slices.Grow(sc.seen[:0], words)[:words]
+	clear(sc.seen)
+	seen := sc.seen
 	for _, v := range nums {
-		s := &slots[v-lo]
-		isNew := B2U32(*s == 0)
-		*s |= mark & -isNew
-		added += int(isNew)
+		i := v - lo
+		seen[i/64] |= 1 << (i % 64)
 	}
+	// The new values' numbers, from lo, as they are found; one more
+	// than the numbers seen for the last write. Without a branch on
+	// whether a value is new: new and known values come at random.
+	sc.fresh = slices.Grow(sc.fresh[:0], len(nums)+1)[:len(nums)+1]
+	fresh := sc.fresh
+	code, k := uint32(vals.Len()), 0
+	for w, m := range seen {
+		for ; m != 0; m &= m - 1 {
+			i := w*64 + mbits.TrailingZeros64(m)
+			s := slots[i]
+			isNew := B2U32(s == 0)
+			slots[i] = s | code&-isNew
+			fresh[k] = uint32(i)
+			k += int(isNew)
+			code += isNew
+		}
+	}
+	added := k
 	// Room for the new values, and for the values of the change's rows
 	// still to come in proportion (see Dicts.Last).
 	vals.grow(added+more(added), 0)
-	code := uint32(vals.Len())
-	if num := &vals.num; num.w64 == nil && lo+uint64(len(slots)) <= math.MaxUint32 {
-		// Each slot's number is written past the values, and kept when
-		// the slot is marked; one more than the new values' room for the
-		// last write.
-		start := len(num.w32)
-		num.w32 = slices.Grow(num.w32, added+1)
-		next := num.w32[start : start+added+1]
-		k := 0
-		for i, s := range slots {
-			isNew := B2U32(s == mark)
-			next[k] = uint32(lo) + uint32(i)
-			slots[i] = s ^ (s^code)&-isNew
-			code += isNew
-			k += int(isNew)
-		}
-		num.w32 = num.w32[:start+added]
-	} else {
-		for i, s := range slots {
-			if s == mark {
-				num.push(lo + uint64(i))
-				slots[i] = code
-				code++
-			}
-		}
+	for _, i := range fresh[:added] {
+		vals.num.push(lo + uint64(i))
 	}
 	if b.rows == nil {
 		out := out[b.base : b.base+len(nums)]
