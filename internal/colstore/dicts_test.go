@@ -354,6 +354,8 @@ func TestDirectIndex(t *testing.T) {
 		"zeros":             {{num("c-%d", 10, 80), true}, {num("c-%03d", 1, 9), false}},
 		// The same numbers written another way: other values.
 		"two ways": {{num("c-%d", 1000, 1500), true}, {num("c-%06d", 1000, 1500), false}},
+		// Another prefix of the same length, then a shorter one.
+		"other prefixes": {{num("contact-%d", 1, 1500), true}, {num("contakt-%d", 1, 1500), false}, {num("client-%d", 1, 1500), false}},
 		// Too far apart from the start: hashed at once.
 		"sparse":     {{num("contact-%d", 1, 1_000_000), false}},
 		"texts only": {{num("%d@example.com", 1, 500), false}},

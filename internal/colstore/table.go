@@ -1,6 +1,7 @@
 package colstore
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 	mbits "math/bits"
@@ -108,9 +109,9 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	// lies in memory (a file's decoded page, a batch built in order);
 	// taken in hash order, each would be a cache miss or two.
 	b := d.Batch(c, len(vals))
-	for i, v := range vals {
-		out[i] = 0
-		b.Set(i, v)
+	clear(out[:len(vals)])
+	for i := b.setNumbers(vals); i < len(vals); i++ {
+		b.Set(i, vals[i])
 	}
 	b.Code(out, rest, func(i int) string { return vals[i] })
 }
@@ -217,6 +218,58 @@ func (b *CodeBatch) setNumber(i int, v string) bool {
 	}
 	b.nums = append(b.nums, num)
 	return true
+}
+
+// setNumbers is Set of vals[0], vals[1], … while each is "" or a number
+// of the form of the dictionary's numbers with up to eight digits, in one
+// loop
+// that reads each value as two words (its prefix, its digits) where Set
+// finds each value's form through calls and tests of its own (12 ns a
+// contact ID). It returns how many values it set: the next, and those
+// after it, are for Set.
+func (b *CodeBatch) setNumbers(vals []string) int {
+	x, f := &b.d.idx[b.c], &b.d.vals[b.c].num
+	if !b.direct || !x.direct || len(b.nums) > 0 || b.rows != nil || f.preMask == 0 {
+		return 0
+	}
+	pl := len(f.pre)
+	nums, rows := slices.Grow(b.nums, len(vals)), b.rows
+	fixed, canon, lo, hi := b.fixed, b.canon, b.lo, b.hi
+	k := 0
+	for ; k < len(vals); k++ {
+		v := vals[k]
+		if v == "" {
+			// No value: the rows of the values are kept from here on.
+			if rows == nil {
+				rows = make([]int32, len(nums), cap(nums))
+				for j := range rows {
+					rows[j] = int32(j)
+				}
+			}
+			continue
+		}
+		n := len(v) - pl
+		if n <= 0 || n > 8 || len(v) < 8 {
+			break
+		}
+		p := unsafe.StringData(v)
+		head := binary.LittleEndian.Uint64(unsafe.Slice(p, 8))
+		x := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), len(v)-8)), 8))
+		before := uint64(1)<<(8*(8-n)) - 1 // the bytes before the digits, made zeros
+		d, ok := eightDigits(x&^before | 0x3030303030303030&before)
+		if !ok || head&f.preMask != f.preWord {
+			break
+		}
+		fixed = fixed && n == f.width
+		canon = canon && (n == 1 || v[pl] != '0')
+		lo, hi = min(lo, d+1), max(hi, d+1)
+		if rows != nil {
+			rows = append(rows, int32(k))
+		}
+		nums = append(nums, d+1)
+	}
+	b.nums, b.rows, b.fixed, b.canon, b.lo, b.hi = nums, rows, fixed, canon, lo, hi
+	return k
 }
 
 // row returns the row of nums[k].
