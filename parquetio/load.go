@@ -544,6 +544,23 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			// would be an allocation each, ten million of them for the IDs
 			// of ten million rows.
 			buf = d.keep(buf)
+			if len(offs) == n+1 && n > 0 && defined(defs, maxDef) && int(offs[n]) <= len(buf) {
+				// A value a row (contact IDs): each string cut without a
+				// test a row but the order of the offsets, or'ed. An
+				// empty one is "", as an unknown value is.
+				var back uint32 // not 0 when an offset comes before the one ahead of it
+				p := unsafe.Pointer(unsafe.SliceData(buf))
+				vals := st.Vals[i : i+n]
+				for j, o := range offs[1:] {
+					from := offs[j]
+					back |= uint32(b2i(o < from))
+					vals[j] = unsafe.String((*byte)(unsafe.Add(p, from)), int(max(o, from)-from))
+				}
+				if back != 0 {
+					return 0, false, tables.ErrNotClean
+				}
+				return n, true, nil
+			}
 		}
 		for j := range n {
 			if defs != nil && defs[j] != maxDef {
@@ -756,6 +773,23 @@ func (d *columnLoader) storeEnds(page parquet.Page, i, n int, defs []byte, maxDe
 		// Room for all the column's rows at this page's bytes a row, and
 		// an eighth more: a value past it grows the buffer by appending.
 		st.Bytes = make([]byte, 0, len(buf)/n*len(st.Ends)*9/8+64)
+	}
+	if strs == nil && len(offs) == n+1 && n > 0 && defined(defs, maxDef) && int(offs[n]) <= len(buf) && int64(len(st.Bytes))+int64(offs[n]) <= math.MaxUint32 {
+		// A value a row, as IDs are: the page's bytes copied at once and
+		// each end computed, where an append a value was a call of its
+		// own.
+		base, first := uint32(len(st.Bytes)), offs[0]
+		var back uint32 // not 0 when an offset comes before the one ahead of it
+		ends := st.Ends[i : i+n]
+		for j, o := range offs[1:] {
+			back |= uint32(b2i(o < offs[j]))
+			ends[j] = base + o - first
+		}
+		if back != 0 || first > offs[n] {
+			return 0, false, tables.ErrNotClean
+		}
+		st.Bytes = append(st.Bytes, buf[first:offs[n]]...)
+		return n, true, nil
 	}
 	k := 0 // the next value of the page: nulls have none
 	for j := range n {
