@@ -584,21 +584,7 @@ func (sk *columnSink) codeDict(d *colstore.Dicts, st *tables.Strings) {
 func indexesWithin(idx []uint32, last uint32) bool {
 	// Or'ed, the indexes are at least their largest: most chunks are
 	// decided by that alone.
-	var o0, o1, o2, o3 uint32
-	k := 0
-	for ; k+4 <= len(idx); k += 4 {
-		o0 |= idx[k]
-		o1 |= idx[k+1]
-		o2 |= idx[k+2]
-		o3 |= idx[k+3]
-	}
-	for _, x := range idx[k:] {
-		o0 |= x
-	}
-	if o0|o1|o2|o3 <= last {
-		return true
-	}
-	return slices.Max(idx) <= last
+	return colstore.Or(idx) <= last || slices.Max(idx) <= last
 }
 
 // store stores the m rows of cf, the chunk of input rows from at. A

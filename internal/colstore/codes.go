@@ -213,20 +213,8 @@ func (b *CodeBuilder) make(code uint32) {
 // the width of each (and a column of near-unique values, coded a chunk at
 // a time, would widen twice, copying every row each time).
 func (b *CodeBuilder) Put(at int, codes []uint32) {
-	// The codes or'ed need the width their largest does; four
-	// accumulators, each a chain a quarter as long as one would be.
-	var o0, o1, o2, o3 uint32
-	k := 0
-	for ; k+4 <= len(codes); k += 4 {
-		o0 |= codes[k]
-		o1 |= codes[k+1]
-		o2 |= codes[k+2]
-		o3 |= codes[k+3]
-	}
-	for _, c := range codes[k:] {
-		o0 |= c
-	}
-	hi := o0 | o1 | o2 | o3
+	// The codes or'ed need the width their largest does.
+	hi := Or(codes)
 	switch {
 	case b.c.W8 == nil && b.c.W16 == nil && b.c.W32 == nil:
 		if hi == 0 {
@@ -250,6 +238,25 @@ func (b *CodeBuilder) Put(at int, codes []uint32) {
 	default:
 		copy(b.c.W32[at:at+len(codes)], codes)
 	}
+}
+
+// Or returns the values of vs or'ed: at least the largest, and with its
+// highest bit, so that it needs the width the largest does. Four
+// accumulators, each a chain a quarter as long as one would be, where a
+// running maximum is one chain of dependent compares.
+func Or(vs []uint32) uint32 {
+	var o0, o1, o2, o3 uint32
+	k := 0
+	for ; k+4 <= len(vs); k += 4 {
+		o0 |= vs[k]
+		o1 |= vs[k+1]
+		o2 |= vs[k+2]
+		o3 |= vs[k+3]
+	}
+	for _, v := range vs[k:] {
+		o0 |= v
+	}
+	return o0 | o1 | o2 | o3
 }
 
 // widen moves the codes to the width code needs.
