@@ -49,8 +49,8 @@ var builtins = func() []builtin {
 		// costs an index a row.
 		// The creation times (sorted) and the message counts (small) are
 		// delta-encoded: fewer bytes for zstd to find and a load to
-		// decompress, at every size. The other times stay plain, which
-		// zstd packs better once rows lie close in time.
+		// decompress, at every size. The other times are chosen file by
+		// file (see chooseDeltaTimes).
 		b := builtin{Field: f, name: f.Key, typ: tString, dict: f.Repeats || f.Name == "Subject", indexed: f.Repeats, needed: f.Required,
 			delta: f.Name == "CreatedAt" || f.Kind == convreport.KindNumber}
 		switch f.Kind {
@@ -169,10 +169,10 @@ var sampleRows = 64 << 10
 
 // chooseDeltaTimes returns the time columns (other than the creation
 // time, always delta-encoded) to write DELTA_BINARY_PACKED, judged on
-// the known values of head, the file's first conversations (in blocks). A time a
-// while after each creation (a first reply, a close) moves with the
-// creation times, and how well zstd packs it PLAIN depends on how close
-// the rows lie; its deltas do not. Delta-encoded, a page is bits zstd
+// the known values of head, the file's first conversations (in blocks).
+// A time a while after each creation (a first reply, a close) moves with
+// the creation times, and how well zstd packs it PLAIN depends on how
+// close the rows lie; its deltas do not. Delta-encoded, a page is bits zstd
 // finds little in, which a load copies as it is and unpacks fast; a
 // PLAIN page zstd packed costs a load Huffman decoding. Measured on the
 // sample data, every time column delta-encoded loaded 5 % faster at 1M

@@ -73,9 +73,7 @@ func (f *digits) fit(s string) (v uint64, fixed, canon, ok bool) {
 		// The last r digits in the word that ends s, the bytes before
 		// them made zeros: one word, not a byte at a time, whose branches
 		// mispredict on numbers of varying lengths (contacts).
-		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[len(s)-8:]), 8))
-		before := uint64(1)<<(8*(8-r)) - 1 // the first bytes are the lowest
-		rest, ok := eightDigits(x&^before | 0x3030303030303030&before)
+		rest, ok := lastDigits(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[len(s)-8:]), 8)), r)
 		if !ok {
 			return 0, false, false, false
 		}
@@ -114,9 +112,8 @@ func fixedDigits(buf []byte, ends []uint32) (digits, bool) {
 		return digits{}, false
 	}
 	f := digits{set: true, width: w, fixed: true}
-	f.setPrefix(pre)
-	before := uint64(1)<<(8*(8-w)) - 1 // the bytes of the word before the digits
-	pad := 0x3030303030303030 & before // made zeros
+	// A clone: the prefix lies in buf, which the values do not keep.
+	f.setPrefix(strings.Clone(pre))
 	w32 := make([]uint32, n)
 	wrong, lead := false, false
 	for i, e := range ends {
@@ -125,8 +122,7 @@ func fixedDigits(buf []byte, ends []uint32) (digits, bool) {
 			return digits{}, false
 		}
 		v := buf[start : start+size]
-		x := binary.LittleEndian.Uint64(v[size-8:])
-		d, ok := eightDigits(x&^before | pad)
+		d, ok := lastDigits(binary.LittleEndian.Uint64(v[size-8:]), w)
 		p := binary.LittleEndian.Uint64(v[:8])&f.preMask == f.preWord
 		wrong = wrong || !ok || !p
 		lead = lead || v[len(pre)] == '0'
@@ -135,8 +131,6 @@ func fixedDigits(buf []byte, ends []uint32) (digits, bool) {
 	if wrong {
 		return digits{}, false
 	}
-	// A clone: the prefix lies in buf, which the values do not keep.
-	f.setPrefix(strings.Clone(pre))
 	f.canon = w == 1 || !lead
 	f.w32 = w32
 	return f, true
@@ -175,6 +169,15 @@ func (f *digits) setPrefix(pre string) {
 	copy(p[:], pre)
 	f.preWord = binary.LittleEndian.Uint64(p[:])
 	f.preMask = ^uint64(0) >> (64 - 8*len(pre))
+}
+
+// lastDigits returns the number that the last n (1 to 8) bytes of x, the
+// word that ends a value, write in decimal, and whether they are all
+// digits: the bytes before them are made zeros (the first bytes are the
+// lowest).
+func lastDigits(x uint64, n int) (uint64, bool) {
+	before := uint64(1)<<(8*(8-n)) - 1
+	return eightDigits(x&^before | 0x3030303030303030&before)
 }
 
 // eightDigits returns the number that the eight bytes of x (the first in

@@ -174,13 +174,8 @@ func (b *TimeBuilder) Put(at int, vals []int64) {
 	if b.ints == nil && b.unit == 0 {
 		offs, created := b.offs[at:at+len(vals)], b.created[at:at+len(vals)]
 		for i, v := range vals {
-			d := v - created[i]
-			q := d / seconds
-			o := uint32(q) + 1
-			if v == Null {
-				o = 0
-			}
-			if v != Null && (d < 0 || q*seconds != d || q > math.MaxUint32-1) {
+			o, ok := secondOffset(v, created[i])
+			if !ok {
 				// Another unit, or the values themselves, from here on.
 				for j, v := range vals[i:] {
 					b.Set(at+i+j, v)
@@ -208,24 +203,18 @@ func (b *TimeBuilder) PutSealed(at int, vals []int64) {
 	if b.zoner == nil {
 		b.zoner = NewZoner(len(b.created))
 	}
-	if b.ints != nil || b.unit != 0 {
-		b.Put(at, vals)
-		for k := at / ChunkRows; k*ChunkRows < end; k++ {
-			b.SealChunk(k)
+	base := at
+	for ; b.ints == nil && b.unit == 0 && base < end; base += ChunkRows {
+		if !b.putZone(base, vals[base-at:min(base+ChunkRows, end)-at]) {
+			break
 		}
-		return
 	}
-	for base := at; base < end; base += ChunkRows {
-		n := min(ChunkRows, end-base)
-		if !b.putZone(base, vals[base-at:base-at+n]) {
-			// A value that needs another unit or none: the rest are
-			// put the usual way, and their chunks sealed from what is
-			// stored.
-			b.Put(base, vals[base-at:])
-			for k := base / ChunkRows; k*ChunkRows < end; k++ {
-				b.SealChunk(k)
-			}
-			return
+	// From a value that needs another unit or none, the rows are put the
+	// usual way, and their chunks sealed from what is stored.
+	if base < end {
+		b.Put(base, vals[base-at:])
+		for k := base / ChunkRows; k*ChunkRows < end; k++ {
+			b.SealChunk(k)
 		}
 	}
 }
@@ -244,15 +233,13 @@ func (b *TimeBuilder) putZone(base int, vals []int64) bool {
 		cs, os := created[w:w+len(vs)], offs[w:w+len(vs)]
 		var word uint64
 		for j, v := range vs {
-			d := v - cs[j]
-			q := d / seconds
-			o := uint32(q) + 1
+			o, ok := secondOffset(v, cs[j])
+			if !ok {
+				return false
+			}
 			lo := v // Null is the least int64: only the minimum must skip it
 			if v == Null {
-				o, lo = 0, math.MaxInt64
-			}
-			if v != Null && (d < 0 || q*seconds != d || q > math.MaxUint32-1) {
-				return false
+				lo = math.MaxInt64
 			}
 			os[j] = o
 			word |= B2U(v != Null) << j
@@ -264,6 +251,20 @@ func (b *TimeBuilder) putZone(base int, vals []int64) bool {
 	z.Nulls = all != 0
 	b.zoner.set(base/ChunkRows, z)
 	return true
+}
+
+// secondOffset is the slot of v (Null: 0) in a row created at created, in
+// seconds, the usual unit: a constant, so that the division is a
+// multiply, and Null set without a branch (unknown rows come at random).
+// It is false when v needs another unit or none.
+func secondOffset(v, created int64) (uint32, bool) {
+	d := v - created
+	q := d / seconds
+	o := uint32(q) + 1
+	if v == Null {
+		o = 0
+	}
+	return o, v == Null || d >= 0 && q*seconds == d && q <= math.MaxUint32-1
 }
 
 // offset is d (≥ 0) in units, plus one, when it is a whole number of them

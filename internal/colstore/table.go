@@ -222,9 +222,8 @@ func (b *CodeBatch) setNumber(i int, v string) bool {
 
 // setNumbers is Set of vals[0], vals[1], … while each is "" or a number
 // of the form of the dictionary's numbers with up to eight digits, in one
-// loop
-// that reads each value as two words (its prefix, its digits) where Set
-// finds each value's form through calls and tests of its own (12 ns a
+// loop that reads each value as two words (its prefix, its digits) where
+// Set finds each value's form through calls and tests of its own (12 ns a
 // contact ID). It returns how many values it set: the next, and those
 // after it, are for Set.
 func (b *CodeBatch) setNumbers(vals []string) int {
@@ -254,9 +253,7 @@ func (b *CodeBatch) setNumbers(vals []string) int {
 		}
 		p := unsafe.StringData(v)
 		head := binary.LittleEndian.Uint64(unsafe.Slice(p, 8))
-		x := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), len(v)-8)), 8))
-		before := uint64(1)<<(8*(8-n)) - 1 // the bytes before the digits, made zeros
-		d, ok := eightDigits(x&^before | 0x3030303030303030&before)
+		d, ok := lastDigits(binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), len(v)-8)), 8)), n)
 		if !ok || head&f.preMask != f.preWord {
 			break
 		}
