@@ -2,6 +2,7 @@ package parquetio
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -617,28 +618,32 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 // scatter sets out[j], for each row j whose definition level is maxDef,
 // to entries[idx[k]], k counting those rows, and every other row to
 // unknown. It is tables.ErrNotClean unless idx holds one entry's index for
-// each such row.
+// each such row. Its one loop also checks the indexes and counts the rows
+// with a value, where a pass each before it read the page twice more.
 func scatter[T any](out []T, defs []byte, maxDef byte, idx []int32, entries []T, unknown T) error {
-	if countDefined(defs, maxDef, len(out)) != len(idx) {
-		return tables.ErrNotClean
-	}
 	if defs == nil { // a required column: a value a row
-		return gather(out, idx, entries)
-	}
-	for _, x := range idx {
-		if uint32(x) >= uint32(len(entries)) {
+		if len(idx) != len(out) {
 			return tables.ErrNotClean
 		}
+		return gather(out, idx, entries)
 	}
-	if len(idx) == 0 {
-		for j := range out {
-			out[j] = unknown
-		}
-		return nil
+	if len(defs) < len(out) {
+		return tables.ErrNotClean
 	}
-	k, last := 0, len(idx)-1
-	for j, d := range defs[:len(out)] {
-		v := entries[idx[min(k, last)]]
+	defs = defs[:len(out)]
+	if len(idx) == 0 || len(entries) == 0 {
+		return allUnknown(out, defs, maxDef, len(idx), unknown)
+	}
+	// A row without a value reads the index of the next row with one (or
+	// the last), which that row checks again: past is not 0 when an index
+	// lies outside the entries.
+	k, last, top := 0, len(idx)-1, uint32(len(entries)-1)
+	var past uint32
+	for j, d := range defs {
+		x := uint32(idx[min(k, last)])
+		in := min(x, top)
+		past |= x - in
+		v := entries[in]
 		has := d == maxDef
 		if !has {
 			v = unknown
@@ -646,27 +651,31 @@ func scatter[T any](out []T, defs []byte, maxDef byte, idx []int32, entries []T,
 		out[j] = v
 		k += b2i(has)
 	}
+	if past != 0 || k != len(idx) {
+		return tables.ErrNotClean
+	}
 	return nil
 }
 
 // spread is scatter of the values themselves: each row j whose
 // definition level is maxDef takes the next of vals.
 func spread[T any](out []T, defs []byte, maxDef byte, vals []T, unknown T) error {
-	if countDefined(defs, maxDef, len(out)) != len(vals) {
-		return tables.ErrNotClean
-	}
 	if defs == nil { // a required column: a value a row
+		if len(vals) != len(out) {
+			return tables.ErrNotClean
+		}
 		copy(out, vals)
 		return nil
 	}
+	if len(defs) < len(out) {
+		return tables.ErrNotClean
+	}
+	defs = defs[:len(out)]
 	if len(vals) == 0 {
-		for j := range out {
-			out[j] = unknown
-		}
-		return nil
+		return allUnknown(out, defs, maxDef, 0, unknown)
 	}
 	k, last := 0, len(vals)-1
-	for j, d := range defs[:len(out)] {
+	for j, d := range defs {
 		v := vals[min(k, last)]
 		has := d == maxDef
 		if !has {
@@ -675,21 +684,24 @@ func spread[T any](out []T, defs []byte, maxDef byte, vals []T, unknown T) error
 		out[j] = v
 		k += b2i(has)
 	}
+	if k != len(vals) {
+		return tables.ErrNotClean
+	}
 	return nil
 }
 
-// countDefined returns how many of n rows have a value: those whose
-// definition level is maxDef, or all n when defs is nil (a required
-// column).
-func countDefined(defs []byte, maxDef byte, n int) int {
-	if defs == nil {
-		return n
+// allUnknown sets every row of out to unknown, for a page of values
+// values that cannot give any row one (none, or no entries to index): it
+// is tables.ErrNotClean when defs says a row has a value, or there are
+// values.
+func allUnknown[T any](out []T, defs []byte, maxDef byte, values int, unknown T) error {
+	if values != 0 || !undefined(defs, maxDef) {
+		return tables.ErrNotClean
 	}
-	c := 0
-	for _, d := range defs {
-		c += b2i(d == maxDef)
+	for j := range out {
+		out[j] = unknown
 	}
-	return c
+	return nil
 }
 
 // b2i is 1 for true and 0 for false; the compiler makes it a flag set,
@@ -702,10 +714,34 @@ func b2i(b bool) int {
 }
 
 // defined reports whether defs, a page's definition levels, give every
-// row a value: all are maxDef, or there are none (a required column).
+// row a value: all are maxDef, or there are none (a required column). It
+// compares eight levels at a time: most pages of a column with values
+// in every row hold levels for 100k rows or more.
 func defined(defs []byte, maxDef byte) bool {
+	return allAre(defs, maxDef)
+}
+
+// undefined reports whether no row of defs has a value.
+func undefined(defs []byte, maxDef byte) bool {
 	for _, d := range defs {
-		if d != maxDef {
+		if d == maxDef {
+			return false
+		}
+	}
+	return true
+}
+
+// allAre reports whether every byte of bs is b.
+func allAre(bs []byte, b byte) bool {
+	want := uint64(b) * 0x0101010101010101
+	k := 0
+	for ; k+8 <= len(bs); k += 8 {
+		if binary.LittleEndian.Uint64(bs[k:]) != want {
+			return false
+		}
+	}
+	for _, x := range bs[k:] {
+		if x != b {
 			return false
 		}
 	}

@@ -67,3 +67,23 @@ func TestScatterAndSpread(t *testing.T) {
 		}
 	}
 }
+
+// TestAllAre holds the word-at-a-time test of definition levels to a
+// byte loop, at every length around the word and a byte out anywhere.
+func TestAllAre(t *testing.T) {
+	for n := range 40 {
+		bs := make([]byte, n)
+		for i := range bs {
+			bs[i] = 1
+		}
+		require.True(t, allAre(bs, 1), "n=%d", n)
+		require.Equal(t, n == 0, allAre(bs, 0), "n=%d", n)
+		for i := range bs {
+			bs[i] = 0
+			require.False(t, allAre(bs, 1), "n=%d, byte %d", n, i)
+			require.False(t, defined(bs, 1), "n=%d, byte %d", n, i)
+			require.Equal(t, n == 1, undefined(bs, 1), "n=%d, byte %d", n, i)
+			bs[i] = 1
+		}
+	}
+}
