@@ -580,13 +580,6 @@ func (sk *columnSink) codeDict(d *colstore.Dicts, st *tables.Strings) {
 	}
 }
 
-// indexesWithin reports whether every index of idx is at most last.
-func indexesWithin(idx []uint32, last uint32) bool {
-	// Or'ed, the indexes are at least their largest: most chunks are
-	// decided by that alone.
-	return colstore.Or(idx) <= last || slices.Max(idx) <= last
-}
-
 // store stores the m rows of cf, the chunk of input rows from at. A
 // built-in string whose reported value differs from the stored one where
 // it is empty (a default channel, a status implied by ClosedAt) is asked
@@ -652,10 +645,9 @@ func (sk *columnSink) store(d *colstore.Dicts, cf columnField, fill func(*Conver
 			ks := slices.Grow(sk.ks[:0], block)[:block]
 			last := uint32(len(sk.global) - 1)
 			if !sk.mapped && !shown && sk.rank == nil {
-				if !indexesWithin(st.Idx[:m], last) {
+				if !sk.codes.PutWithin(at, st.Idx[:m], last) {
 					return false
 				}
-				sk.codes.Put(at, st.Idx[:m])
 				break
 			}
 			for lo := 0; lo < m; lo += block {

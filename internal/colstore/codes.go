@@ -240,6 +240,44 @@ func (b *CodeBuilder) Put(at int, codes []uint32) {
 	}
 }
 
+// PutWithin is Put of codes that should each be at most last, the
+// greatest code of the column's dictionary, at the width last needs: one
+// loop checks and narrows them, where a check, the width and the copy were
+// a pass each. It reports false when a code is greater than last, having
+// put the rows at last's width.
+func (b *CodeBuilder) PutWithin(at int, codes []uint32, last uint32) bool {
+	switch {
+	case last == 0:
+		return Or(codes) == 0 // every row stays 0
+	case b.c.W8 == nil && b.c.W16 == nil && b.c.W32 == nil:
+		b.make(last)
+	case b.c.W8 != nil && last > 0xff, b.c.W16 != nil && last > 0xffff:
+		b.widen(last)
+	}
+	var past uint32 // not 0 when a code is greater than last
+	switch {
+	case b.c.W8 != nil:
+		w := b.c.W8[at : at+len(codes)]
+		for i, c := range codes {
+			past |= c - min(c, last)
+			w[i] = uint8(c)
+		}
+	case b.c.W16 != nil:
+		w := b.c.W16[at : at+len(codes)]
+		for i, c := range codes {
+			past |= c - min(c, last)
+			w[i] = uint16(c)
+		}
+	default:
+		w := b.c.W32[at : at+len(codes)]
+		for i, c := range codes {
+			past |= c - min(c, last)
+			w[i] = c
+		}
+	}
+	return past == 0
+}
+
 // Or returns the values of vs or'ed: at least the largest, and with its
 // highest bit, so that it needs the width the largest does. Four
 // accumulators, each a chain a quarter as long as one would be, where a

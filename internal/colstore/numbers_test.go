@@ -131,6 +131,41 @@ func TestCodeBuilderWidens(t *testing.T) {
 	}
 }
 
+// PutWithin keeps every code at the width of the dictionary's greatest,
+// a run of rows at a time as the dictionary grows, and refuses a code
+// past it wherever it lies, at each width.
+func TestPutWithin(t *testing.T) {
+	for _, top := range []uint32{0, 200, 300, 70000} {
+		codes := make([]uint32, 1000)
+		for i := range codes {
+			codes[i] = uint32(i*7919) % (top + 1)
+		}
+		codes[len(codes)-1] = top
+		b := NewCodeBuilder(len(codes))
+		// The dictionary grows with the runs: each run's last is the
+		// greatest code so far.
+		var last uint32
+		for lo := 0; lo < len(codes); lo += 97 {
+			run := codes[lo:min(lo+97, len(codes))]
+			last = max(last, slices.Max(run))
+			require.True(t, b.PutWithin(lo, run, last), "top %d, run at %d", top, lo)
+		}
+		got, want := b.Codes(), Narrow(slices.Clone(codes))
+		require.Equal(t, want.W8 != nil, got.W8 != nil, "top %d", top)
+		require.Equal(t, want.W16 != nil, got.W16 != nil, "top %d", top)
+		for r, c := range codes {
+			require.Equal(t, c, got.At(r), "top %d, row %d", top, r)
+		}
+		for _, at := range []int{0, 5, 96} {
+			run := slices.Clone(codes[:97])
+			run[at] = top + 1
+			require.False(t, NewCodeBuilder(len(run)).PutWithin(0, run, top), "top %d, code past it at %d", top, at)
+			run[at] = math.MaxUint32
+			require.False(t, NewCodeBuilder(len(run)).PutWithin(0, run, top), "top %d, greatest code at %d", top, at)
+		}
+	}
+}
+
 // Known's bits are the rows whose value is known, chunk by chunk, for
 // times kept as offsets and as they are, with unknowns sparse, dense or
 // absent (then Known is nil); each chunk's zone holds the least and
