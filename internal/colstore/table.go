@@ -110,7 +110,18 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	// taken in hash order, each would be a cache miss or two.
 	b := d.Batch(c, len(vals))
 	clear(out[:len(vals)])
-	for i := b.setNumbers(vals); i < len(vals); i++ {
+	i := 0
+	if d.vals[c].Len() == 1 {
+		// An empty dictionary (but ""): its first value gives it its
+		// form, and the values after it are read by that form.
+		for ; i < len(vals) && vals[i] == ""; i++ {
+		}
+		if i < len(vals) {
+			b.Set(i, vals[i])
+			i++
+		}
+	}
+	for i = b.setNumbers(vals, i); i < len(vals); i++ {
 		b.Set(i, vals[i])
 	}
 	b.Code(out, rest, func(i int) string { return vals[i] })
@@ -220,21 +231,23 @@ func (b *CodeBatch) setNumber(i int, v string) bool {
 	return true
 }
 
-// setNumbers is Set of vals[0], vals[1], … while each is "" or a number
-// of the form of the dictionary's numbers with up to eight digits, in one
-// loop that reads each value as two words (its prefix, its digits) where
-// Set finds each value's form through calls and tests of its own (12 ns a
-// contact ID). It returns how many values it set: the next, and those
-// after it, are for Set.
-func (b *CodeBatch) setNumbers(vals []string) int {
+// setNumbers is Set of vals[from], vals[from+1], … while each is "" or a
+// number of the form of the dictionary's numbers with up to eight digits,
+// in one loop that reads each value as two words (its prefix, its digits)
+// where Set finds each value's form through calls and tests of its own
+// (12 ns a contact ID). No value may have been kept as a number before.
+// It returns the index of the first value it did not set: that one, and
+// those after it, are for Set.
+func (b *CodeBatch) setNumbers(vals []string, from int) int {
 	x, f := &b.d.idx[b.c], &b.d.vals[b.c].num
 	if !b.direct || !x.direct || len(b.nums) > 0 || b.rows != nil || f.preMask == 0 {
-		return 0
+		return from
 	}
 	pl := len(f.pre)
-	nums, rows := slices.Grow(b.nums, len(vals)), b.rows
+	nums, rows := slices.Grow(b.nums, len(vals)-from), b.rows
 	fixed, canon, lo, hi := b.fixed, b.canon, b.lo, b.hi
-	k := 0
+	b.base = from
+	k := from
 	for ; k < len(vals); k++ {
 		v := vals[k]
 		if v == "" {
@@ -242,7 +255,7 @@ func (b *CodeBatch) setNumbers(vals []string) int {
 			if rows == nil {
 				rows = make([]int32, len(nums), cap(nums))
 				for j := range rows {
-					rows[j] = int32(j)
+					rows[j] = int32(from + j)
 				}
 			}
 			continue
