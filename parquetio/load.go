@@ -12,6 +12,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/tables"
 	"github.com/convreport/convreport/memory"
 )
@@ -191,23 +192,23 @@ func newColumns(cols []column, n int) *tables.Columns {
 			if c.f != nil && c.f.Name == "ID" {
 				// Distinct values: kept as bytes and ends, which the table
 				// takes as they are.
-				in.Strings[name] = &tables.Strings{Ends: make([]uint32, n)}
+				in.Strings[name] = &tables.Strings{Ends: colstore.Populated(make([]uint32, n))}
 			} else if c.prop != nil || c.f.indexed {
-				in.Strings[name] = &tables.Strings{Idx: make([]uint32, n)}
+				in.Strings[name] = &tables.Strings{Idx: colstore.Populated(make([]uint32, n))}
 			} else {
-				in.Strings[name] = &tables.Strings{Vals: make([]string, n)}
+				in.Strings[name] = &tables.Strings{Vals: colstore.Populated(make([]string, n))}
 			}
 		case convreport.KindTime:
-			in.Times[name] = make([]int64, n)
+			in.Times[name] = colstore.Populated(make([]int64, n))
 		case convreport.KindDuration:
-			in.Durations[name] = make([]int64, n)
+			in.Durations[name] = colstore.Populated(make([]int64, n))
 		case convreport.KindBool:
-			in.Bools[name] = make([]uint8, n)
+			in.Bools[name] = colstore.Populated(make([]uint8, n))
 		case convreport.KindNumber:
 			if c.f != nil {
-				in.Counts[name] = make([]int64, n)
+				in.Counts[name] = colstore.Populated(make([]int64, n))
 			} else {
-				in.Numbers[name] = make([]float64, n)
+				in.Numbers[name] = colstore.Populated(make([]float64, n))
 			}
 		}
 	}
@@ -808,7 +809,7 @@ func (d *columnLoader) storeEnds(page parquet.Page, i, n int, defs []byte, maxDe
 	if st.Bytes == nil && n > 0 {
 		// Room for all the column's rows at this page's bytes a row, and
 		// an eighth more: a value past it grows the buffer by appending.
-		st.Bytes = make([]byte, 0, len(buf)/n*len(st.Ends)*9/8+64)
+		st.Bytes = colstore.Populated(make([]byte, 0, len(buf)/n*len(st.Ends)*9/8+64))
 	}
 	if strs == nil && len(offs) == n+1 && n > 0 && defined(defs, maxDef) && int(offs[n]) <= len(buf) && int64(len(st.Bytes))+int64(offs[n]) <= math.MaxUint32 {
 		// A value a row, as IDs are: the page's bytes copied at once and
@@ -862,7 +863,7 @@ func (d *columnLoader) keep(b []byte) []byte {
 	a := &d.arenas[d.side]
 	for len(b) > len(a.free) {
 		if a.used == len(a.blocks) {
-			a.blocks = append(a.blocks, make([]byte, max(len(b), 4<<20)))
+			a.blocks = append(a.blocks, colstore.Populated(make([]byte, max(len(b), 4<<20))))
 		}
 		a.free = a.blocks[a.used]
 		a.used++

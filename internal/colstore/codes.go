@@ -3,6 +3,9 @@ package colstore
 import (
 	"encoding/binary"
 	"math/bits"
+	"unsafe"
+
+	"github.com/convreport/convreport/internal/prefault"
 )
 
 // Codes holds a column's dictionary codes at the narrowest width that fits
@@ -200,11 +203,11 @@ func (b *CodeBuilder) set(r int, code uint32) {
 func (b *CodeBuilder) make(code uint32) {
 	switch {
 	case code <= 0xff:
-		b.c = Codes{W8: make([]uint8, b.n)}
+		b.c = Codes{W8: Populated(make([]uint8, b.n))}
 	case code <= 0xffff:
-		b.c = Codes{W16: make([]uint16, b.n)}
+		b.c = Codes{W16: Populated(make([]uint16, b.n))}
 	default:
-		b.c = Codes{W32: make([]uint32, b.n)}
+		b.c = Codes{W32: Populated(make([]uint32, b.n))}
 	}
 }
 
@@ -301,14 +304,14 @@ func Or(vs []uint32) uint32 {
 func (b *CodeBuilder) widen(code uint32) {
 	n := b.c.len()
 	if code <= 0xffff {
-		w := make([]uint16, n)
+		w := Populated(make([]uint16, n))
 		for i, v := range b.c.W8 {
 			w[i] = uint16(v)
 		}
 		b.c = Codes{W16: w}
 		return
 	}
-	w := make([]uint32, n)
+	w := Populated(make([]uint32, n))
 	if b.c.W8 != nil {
 		for i, v := range b.c.W8 {
 			w[i] = uint32(v)
@@ -337,4 +340,17 @@ func (v Codes) len() int {
 		return len(v.W16)
 	}
 	return len(v.W32)
+}
+
+// Populated returns s once the kernel has given it its pages, all in one
+// call (see prefault.Fresh), when it spans a megabyte or more and is new
+// from the system. A column being built is written in full, and written
+// page by page fresh memory takes a fault a page, several microseconds
+// each on a virtual machine: most of what a load costs in a new process.
+func Populated[T any](s []T) []T {
+	var zero T
+	if uintptr(cap(s))*unsafe.Sizeof(zero) >= 1<<20 {
+		prefault.Fresh(s[:cap(s)])
+	}
+	return s
 }

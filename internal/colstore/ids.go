@@ -68,7 +68,7 @@ func (c *Strs) toBuf(n, bytes int) {
 	f := c.num
 	n += f.len()
 	bytes += f.size()
-	*c = Strs{inBuf: true, buf: make([]byte, 0, bytes)}
+	*c = Strs{inBuf: true, buf: Populated(make([]byte, 0, bytes))}
 	if bytes <= NarrowIDBytes {
 		c.rel = make([]uint16, 0, n)
 		c.base = make([]uint32, 0, n/strsChunk+1)

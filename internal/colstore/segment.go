@@ -135,7 +135,7 @@ type TimeBuilder struct {
 
 // NewTimeBuilder returns a builder for rows created at created.
 func NewTimeBuilder(created []int64) *TimeBuilder {
-	return &TimeBuilder{created: created, offs: make([]uint32, len(created))}
+	return &TimeBuilder{created: created, offs: Populated(make([]uint32, len(created)))}
 }
 
 // Set sets row r, which no call set before, to v (Null: unknown).

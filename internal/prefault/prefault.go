@@ -35,6 +35,28 @@ func Slice[T any](s []T, more func() bool) {
 	runtime.KeepAlive(s)
 }
 
+// Fresh is Slice of memory that may be new or reused: it populates each
+// step of s's pages only when the step's first page is not in memory yet.
+// Memory the Go heap hands out again after a collection is resident, and
+// asking the kernel for its pages anyway costs a walk of them (about 7 ms
+// of system time for the 160 MB a Parquet load of 1M rows builds); memory
+// new from the system is not, and is populated.
+func Fresh[T any](s []T) {
+	if len(s) == 0 {
+		return
+	}
+	var zero T
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	lo, size := pagesWithin(uintptr(base), uintptr(len(s))*unsafe.Sizeof(zero))
+	for off := uintptr(0); off < size; off += step {
+		p := unsafe.Add(base, lo-uintptr(base)+off)
+		if !inMemory(p) {
+			populate(p, min(step, size-off))
+		}
+	}
+	runtime.KeepAlive(s)
+}
+
 // step is how much Slice populates between two calls of more: a whole
 // number of pages (a variable for tests).
 var step uintptr = 64 << 20

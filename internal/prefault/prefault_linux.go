@@ -15,3 +15,11 @@ const madvPopulateWrite = 23
 func populate(p unsafe.Pointer, n uintptr) {
 	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, uintptr(p), n, madvPopulateWrite)
 }
+
+// inMemory reports whether the page at p is in memory (mincore); false
+// where the kernel will not say.
+func inMemory(p unsafe.Pointer) bool {
+	var v [1]byte
+	_, _, errno := syscall.Syscall(syscall.SYS_MINCORE, uintptr(p), page, uintptr(unsafe.Pointer(&v[0])))
+	return errno == 0 && v[0]&1 != 0
+}
