@@ -376,12 +376,21 @@ func TestDirectIndex(t *testing.T) {
 							}
 						}
 						out := make([]uint32, n)
-						if part == 1 {
+						switch part {
+						case 0:
+							d.CodeAll(0, vals, out, 2)
+						case 1:
 							for i, v := range vals {
 								out[i] = d.Code(0, v)
 							}
-						} else {
-							d.CodeAll(0, vals, out, 2-part)
+						default:
+							// A value a row given, as memory.New gives
+							// them.
+							b := d.Batch(0, n)
+							for i, v := range vals {
+								b.Set(i, v)
+							}
+							b.Code(out, 0, func(i int) string { return vals[i] })
 						}
 						for i, v := range vals {
 							if k, ok := want[v]; ok && k != out[i] {
@@ -410,6 +419,63 @@ func TestDirectIndex(t *testing.T) {
 						require.False(t, found, "step %d: Lookup(%q) found a value never given", s, v)
 					}
 				}
+			}
+		})
+	}
+}
+
+// A batch given a value every row, as memory.New gives contact IDs, codes
+// them as Code does one at a time: numbers of one width, of many widths,
+// with a leading zero, past eight digits, and a value that is no number
+// amid them.
+func TestBatchSetAgreesWithCode(t *testing.T) {
+	for name, gen := range map[string]func(i int) string{
+		"one width":     func(i int) string { return fmt.Sprintf("contact-%06d", 100_000+i%3000) },
+		"many widths":   func(i int) string { return fmt.Sprintf("contact-%d", 1+i*7%5000) },
+		"short prefix":  func(i int) string { return fmt.Sprintf("c-%d", 10_000_000+i%900) },
+		"leading zeros": func(i int) string { return fmt.Sprintf("c-%04d", 1+i%900) },
+		"nine digits":   func(i int) string { return fmt.Sprintf("contact-%d", 100_000_000+i%700) },
+		"text amid": func(i int) string {
+			return map[bool]string{true: "someone", false: fmt.Sprintf("contact-%d", 1+i%800)}[i == 1500]
+		},
+		"zero-led amid": func(i int) string {
+			return map[bool]string{true: "contact-007", false: fmt.Sprintf("contact-%d", 1+i%800)}[i == 1500]
+		},
+		"prefix longer 8": func(i int) string { return fmt.Sprintf("customer-%d", 1+i%800) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			vals := make([]string, 3000)
+			for i := range vals {
+				vals[i] = gen(i)
+			}
+			want := map[string]uint32{}
+			ref := New([]Kind{Strings, Ints}, 1)
+			ref.Change(nil, func(d *Dicts) *Segment {
+				for _, v := range vals {
+					want[v] = d.Code(0, v)
+				}
+				return nil
+			})
+			tab := New([]Kind{Strings, Ints}, 1)
+			for half := range 2 { // a first batch into an empty dictionary, a second into a full one
+				tab = tab.Change(nil, func(d *Dicts) *Segment {
+					part := vals[half*1500 : (half+1)*1500]
+					b := d.Batch(0, len(part))
+					for i, v := range part {
+						b.Set(i, v)
+					}
+					out := make([]uint32, len(part))
+					b.Code(out, 0, func(i int) string { return part[i] })
+					for i, v := range part {
+						require.Equal(t, v, d.vals[0].At(int(out[i])), "half %d, row %d", half, i)
+					}
+					return nil
+				})
+			}
+			require.Equal(t, len(want)+1, tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
+			for v := range want {
+				_, ok := tab.Lookup(0, v)
+				require.True(t, ok, "Lookup(%q)", v)
 			}
 		})
 	}
