@@ -193,6 +193,28 @@ func (c *Strs) AddAt(src *Strs, r int) {
 	c.Add(unsafe.String(unsafe.SliceData(v), len(v))) // Add keeps no part of it
 }
 
+// addShort is Add of a value kept as a number whose prefix has eight
+// bytes or fewer and whose digits, eight or fewer, are as many as the
+// numbers' width, all the numbers so far having it: read as two words,
+// as CodeBatch.setShort reads a contact ID, where digits.add finds the
+// value's form through calls (9.5 ns an ID, a tenth of a memory.New's
+// per-row work). It reports false, having added nothing, for any other
+// value.
+func (c *Strs) addShort(s string) bool {
+	f := &c.num
+	n := len(s) - len(f.pre)
+	if c.inBuf || f.preMask == 0 || n != f.width || n > 8 || len(s) < 8 || !f.fixed || f.w64 != nil {
+		return false
+	}
+	d, ok := shortNumber(s, n, f)
+	if !ok {
+		return false
+	}
+	f.canon = f.canon && (n == 1 || s[len(f.pre)] != '0')
+	f.w32 = append(f.w32, uint32(d+1))
+	return true
+}
+
 // Compare compares value i of a with value j of b, as strings.
 func Compare(a *Strs, i int, b *Strs, j int) int {
 	if a.inBuf && b.inBuf {
@@ -204,6 +226,9 @@ func Compare(a *Strs, i int, b *Strs, j int) int {
 
 // Add appends s.
 func (c *Strs) Add(s string) {
+	if c.addShort(s) {
+		return
+	}
 	if !c.inBuf {
 		wasSet := c.num.set
 		if c.num.add(s) {
