@@ -870,7 +870,7 @@ func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
 			switch f.kind {
 			case encodeCodes:
 				s := *(*string)(at)
-				if s == "" && f.shown != nil {
+				if f.shown != nil && s == "" {
 					s = f.shown((*Conversation)(cv))
 				}
 				code, ok := f.cache.hit(s)
@@ -1081,11 +1081,18 @@ func valueAs[T any](c *Conversation, p Property) (T, bool) {
 
 // unixNano is t as stored in a time column: Null for the zero time.
 func unixNano(t time.Time) int64 {
-	if t.IsZero() {
-		return colstore.Null
+	s, ns := t.Unix(), t.Nanosecond()
+	v := s*1e9 + int64(ns)
+	// IsZero without a branch (unknown times come at random): the zero
+	// Time is the one instant at its second and nanosecond.
+	if colstore.B2U(s == zeroUnix)&colstore.B2U(ns == 0) != 0 {
+		v = colstore.Null
 	}
-	return t.UnixNano()
+	return v
 }
+
+// zeroUnix is the Unix second of the zero Time.
+const zeroUnix = -62135596800
 
 // stringField reads a built-in string field as reports see it, without
 // boxing it; nil for custom properties.

@@ -140,6 +140,14 @@ func NewTimeBuilder(created []int64) *TimeBuilder {
 
 // Set sets row r, which no call set before, to v (Null: unknown).
 func (b *TimeBuilder) Set(r int, v int64) {
+	if b.ints == nil && b.unit == 0 {
+		// The usual unit, and unknown rows, which come at random,
+		// without a branch.
+		if o, ok := secondOffset(v, b.created[r]); ok {
+			b.offs[r] = o
+			return
+		}
+	}
 	if b.ints != nil {
 		b.ints[r] = v
 		return
@@ -261,10 +269,14 @@ func secondOffset(v, created int64) (uint32, bool) {
 	d := v - created
 	q := d / seconds
 	o := uint32(q) + 1
-	if v == Null {
+	null := v == Null
+	if null {
 		o = 0
 	}
-	return o, v == Null || d >= 0 && q*seconds == d && q <= math.MaxUint32-1
+	// Whole seconds, fitting a slot (a negative d has a negative q, or
+	// a q of 0 and a remainder), as flags combined without a branch.
+	fits := B2U(uint64(q) <= math.MaxUint32-1) & B2U(q*seconds == d)
+	return o, B2U(null)|fits != 0
 }
 
 // offset is d (≥ 0) in units, plus one, when it is a whole number of them
