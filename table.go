@@ -488,24 +488,33 @@ func errIndex(err error) int {
 // dictionaries locked for it; b is what check learnt of cs.
 func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore.Segment, error) {
 	n := len(cs)
-	var uc *uncheckedBatch
+	var order []int32
+	// The rows' order, and an unchecked batch's creation times to come,
+	// made on both cores: 12 MB at 1M rows, a millisecond on one.
+	first := []func(){func() {
+		order = make([]int32, n)
+		for i := range order {
+			order[i] = int32(i)
+		}
+	}}
 	switch {
 	case b.unchecked:
 		// The creation times are read as the columns are encoded, by the
 		// group that encodes the time columns (offsets from them), and
 		// the IDs are sized from the last: numbered IDs are kept as
 		// numbers, and others grow their buffer as they come.
-		b.created, b.sorted, b.idBytes = make([]int64, n), true, n*len(cs[n-1].ID)
-		uc = &uncheckedBatch{schema: t.schema, cs: cs, created: b.created}
+		b.sorted, b.idBytes = true, n*len(cs[n-1].ID)
+		first = append(first, func() { b.created = make([]int64, n) })
 	case len(b.created) != n:
 		// Upserts of one ID were folded into the last since check.
 		b = batchOf(cs)
 	}
-	created := b.created
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
+	colstore.Parallel(first)
+	var uc *uncheckedBatch
+	if b.unchecked {
+		uc = &uncheckedBatch{schema: t.schema, cs: cs, created: b.created}
 	}
+	created := b.created
 	// Conversations usually arrive in creation order (an export, a log):
 	// check saw whether they did in its pass.
 	if !b.sorted {
