@@ -535,12 +535,18 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	// Unless check hashed the IDs, the index hashes them from the segment
 	// (and those that look numbered are hashed only if they do not rise).
 	var encs []columnEncoder
+	var numbered bool // the IDs rise, in the segment's order
 	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
 	if b.keys.Len() != n && !b.numbered {
 		encodeFields(cs, order, 0, []fieldEncoder{idField})
 		seg.IDs = ids
 	} else {
-		encs = append(encs, columnEncoder{field: &idField, done: func() { seg.IDs = ids }, cost: 10})
+		encs = append(encs, columnEncoder{field: &idField, done: func() {
+			seg.IDs = ids
+			// Whether they rise (a pass over them) as a finishing job,
+			// beside the other columns', not after them all.
+			numbered = b.numbered && seg.IndexNumbered()
+		}, cost: 10})
 	}
 	if uc != nil {
 		// The check goes by the message counts, among the last fields of
@@ -665,7 +671,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		}
 		switch {
 		case b.numbered:
-			// Once the IDs are in: below.
+			// Once the IDs are in (see the ID column's encoder).
 		case b.keys.Len() != n:
 			seg.IndexIDs(d.Seed())
 		case b.sorted:
@@ -688,7 +694,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	if uc != nil && uc.failed.Load() {
 		return nil, errUnchecked
 	}
-	if b.numbered && !seg.IndexNumbered() {
+	if b.numbered && !numbered {
 		// Not numbered in order after all (or rising in the batch's
 		// order, not the segment's): the IDs are hashed as check would
 		// have, for repeats (the table was empty, or they have none) and
