@@ -492,7 +492,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	// The rows' order, and an unchecked batch's creation times to come,
 	// made on both cores: 12 MB at 1M rows, a millisecond on one.
 	first := []func(){func() {
-		order = make([]int32, n)
+		order = colstore.Populated(make([]int32, n))
 		for i := range order {
 			order[i] = int32(i)
 		}
@@ -504,7 +504,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		// the IDs are sized from the last: numbered IDs are kept as
 		// numbers, and others grow their buffer as they come.
 		b.sorted, b.idBytes = true, n*len(cs[n-1].ID)
-		first = append(first, func() { b.created = make([]int64, n) })
+		first = append(first, func() { b.created = colstore.Populated(make([]int64, n)) })
 	case len(b.created) != n:
 		// Upserts of one ID were folded into the last since check.
 		b = batchOf(cs)
@@ -1002,7 +1002,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 				// every group waits for.
 				start: func() { fe.batch = d.Batch(c, n) },
 				done: func() {
-					ks := make([]uint32, n)
+					ks := colstore.Populated(make([]uint32, n))
 					fe.batch.Code(ks, 0, func(r int) string {
 						return *(*string)(unsafe.Add(unsafe.Pointer(&cs[order[r]]), off))
 					})

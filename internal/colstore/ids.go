@@ -234,7 +234,7 @@ func (c *Strs) Add(s string) {
 		if c.num.add(s) {
 			if !wasSet && c.num.w64 == nil && cap(c.num.w32) < c.room.n {
 				// The first value shows the form: take the room asked for.
-				c.num.w32 = append(make([]uint32, 0, c.room.n), c.num.w32...)
+				c.num.w32 = append(Populated(make([]uint32, 0, c.room.n)), c.num.w32...)
 			}
 			return
 		}

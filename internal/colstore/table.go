@@ -171,13 +171,13 @@ func (d *Dicts) Batch(c, n int) *CodeBatch {
 	b := &CodeBatch{d: d, c: c, sc: sc, direct: d.idx[c].isDirect(&d.vals[c]), lo: math.MaxUint64, fixed: true, canon: true}
 	if b.direct {
 		if cap(sc.keys) < n {
-			sc.keys = make([]uint64, 0, n)
+			sc.keys = Populated(make([]uint64, 0, n))
 		}
 		b.nums = sc.keys[:0]
 		return b
 	}
 	if cap(sc.a) < n {
-		sc.a = make([]codeRec, 0, n) // sc.b when the values are sorted
+		sc.a = Populated(make([]codeRec, 0, n)) // sc.b when the values are sorted
 	}
 	b.recs = sc.a[:0]
 	return b
