@@ -140,30 +140,23 @@ func NewTimeBuilder(created []int64) *TimeBuilder {
 
 // Set sets row r, which no call set before, to v (Null: unknown).
 func (b *TimeBuilder) Set(r int, v int64) {
-	if b.ints == nil && b.unit == 0 {
-		// The usual unit, and unknown rows, which come at random,
-		// without a branch.
+	if b.ints != nil {
+		b.ints[r] = v
+		return
+	}
+	// The usual unit, seconds, through secondOffset: its unit is a
+	// constant, so the division is a multiply (by offUnits[b.unit] it is
+	// a divide instruction, tens of cycles a row), and unknown rows,
+	// which come at random, are set without a branch.
+	if b.unit == 0 {
 		if o, ok := secondOffset(v, b.created[r]); ok {
 			b.offs[r] = o
 			return
 		}
 	}
-	if b.ints != nil {
-		b.ints[r] = v
-		return
-	}
 	if v == Null {
 		b.offs[r] = 0
 		return
-	}
-	// The usual unit is a constant here, so the division is a multiply;
-	// by offUnits[b.unit] it is a divide instruction, tens of cycles a
-	// row.
-	if b.unit == 0 {
-		if o, ok := offset(v-b.created[r], seconds); ok {
-			b.offs[r] = o
-			return
-		}
 	}
 	for b.unit < len(offUnits) {
 		if o, ok := offset(v-b.created[r], offUnits[b.unit]); ok {

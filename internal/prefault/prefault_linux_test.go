@@ -20,9 +20,10 @@ func resident(t *testing.T, p unsafe.Pointer, n uintptr) (in, pages int) {
 	return in, len(vec)
 }
 
-// A fresh slice, once populated, is in memory page for page before any
-// write to it.
-func TestSlicePopulates(t *testing.T) {
+// skipWithoutPopulate skips t on a kernel without MADV_POPULATE_WRITE
+// (before Linux 5.14), where fn does nothing, by design.
+func skipWithoutPopulate(t *testing.T, fn string) {
+	t.Helper()
 	probe, err := syscall.Mmap(-1, 0, page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {
 		t.Fatal(err)
@@ -30,8 +31,14 @@ func TestSlicePopulates(t *testing.T) {
 	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(unsafe.Pointer(&probe[0])), page, madvPopulateWrite)
 	syscall.Munmap(probe)
 	if errno == syscall.EINVAL {
-		t.Skip("this kernel has no MADV_POPULATE_WRITE (Linux 5.14): Slice does nothing here, by design")
+		t.Skipf("this kernel has no MADV_POPULATE_WRITE (Linux 5.14): %s does nothing here, by design", fn)
 	}
+}
+
+// A fresh slice, once populated, is in memory page for page before any
+// write to it.
+func TestSlicePopulates(t *testing.T) {
+	skipWithoutPopulate(t, "Slice")
 	// Memory of its own, so that no earlier use of the heap made it
 	// resident.
 	mem, err := syscall.Mmap(-1, 0, 64<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
@@ -57,15 +64,7 @@ func TestSlicePopulates(t *testing.T) {
 // whose first page is in memory already, as memory the heap hands out
 // again is.
 func TestFreshPopulatesOnlyNewMemory(t *testing.T) {
-	probe, err := syscall.Mmap(-1, 0, page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(unsafe.Pointer(&probe[0])), page, madvPopulateWrite)
-	syscall.Munmap(probe)
-	if errno == syscall.EINVAL {
-		t.Skip("this kernel has no MADV_POPULATE_WRITE (Linux 5.14): Fresh does nothing here, by design")
-	}
+	skipWithoutPopulate(t, "Fresh")
 	old := step
 	step = 1 << 20
 	defer func() { step = old }()
