@@ -488,15 +488,11 @@ func errIndex(err error) int {
 // dictionaries locked for it; b is what check learnt of cs.
 func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore.Segment, error) {
 	n := len(cs)
-	var order []int32
-	// The rows' order, and an unchecked batch's creation times to come,
-	// made on both cores: 12 MB at 1M rows, a millisecond on one.
-	first := []func(){func() {
-		order = colstore.Populated(make([]int32, n))
-		for i := range order {
-			order[i] = int32(i)
-		}
-	}}
+	// An unchecked batch's creation times to come, and the rows' order
+	// unless the batch is in it already (nil then: most loads are, and
+	// it was 4 MB at 1M rows).
+	var first []func()
+	var order rowOrder
 	switch {
 	case b.unchecked:
 		// The creation times are read as the columns are encoded, by the
@@ -509,6 +505,14 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		// Upserts of one ID were folded into the last since check.
 		b = batchOf(cs)
 	}
+	if !b.sorted {
+		first = append(first, func() {
+			order = make(rowOrder, n)
+			for i := range order {
+				order[i] = int32(i)
+			}
+		})
+	}
 	colstore.Parallel(first)
 	var uc *uncheckedBatch
 	if b.unchecked {
@@ -517,7 +521,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	created := b.created
 	// Conversations usually arrive in creation order (an export, a log):
 	// check saw whether they did in its pass.
-	if !b.sorted {
+	if order != nil {
 		slices.SortFunc(order, func(i, j int32) int { return b.byCreation(cs, int(i), int(j)) })
 	}
 	s := t.schema
@@ -538,7 +542,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	var numbered bool // the IDs rise, in the segment's order
 	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
 	if b.keys.Len() != n && !b.numbered {
-		encodeFields(cs, order, 0, []fieldEncoder{idField})
+		encodeFields(cs, order, 0, n, []fieldEncoder{idField})
 		seg.IDs = ids
 	} else {
 		encs = append(encs, columnEncoder{field: &idField, done: func() {
@@ -638,7 +642,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 					return // given up: nothing to finish
 				}
 				hi := min(n, lo+encodeBlock)
-				encodeFields(cs, order[lo:hi], lo, fs)
+				encodeFields(cs, order, lo, hi, fs)
 				for _, e := range rest {
 					e.rows(lo, hi)
 				}
@@ -674,8 +678,6 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 			// Once the IDs are in (see the ID column's encoder).
 		case b.keys.Len() != n:
 			seg.IndexIDs(d.Seed())
-		case b.sorted:
-			seg.IndexIDKeys(b.keys, nil)
 		default:
 			seg.IndexIDKeys(b.keys, order)
 		}
@@ -702,9 +704,6 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		keys := t.cols.HashIDs(n, func(i int) string { return cs[i].ID }, nil)
 		if errs := repeatedIDs(cs, keys); len(errs) > 0 {
 			return nil, joinValidation(errs)
-		}
-		if b.sorted {
-			order = nil
 		}
 		seg.IndexIDKeys(keys, order)
 	}
@@ -871,14 +870,27 @@ const (
 	encodeCreated // the segment's creation times, checked for order
 )
 
-// encodeFields encodes the conversations of cs at rows (in segment order,
-// the first at segment row lo) into each of fs, a conversation at a time.
+// rowOrder is the batch position of each row of a segment, in creation
+// order; nil when the batch is in that order already, row r then being
+// the batch's r-th conversation.
+type rowOrder []int32
+
+// at is the batch position of segment row r.
+func (o rowOrder) at(r int) int {
+	if o == nil {
+		return r
+	}
+	return int(o[r])
+}
+
+// encodeFields encodes the conversations of cs at segment rows lo to hi
+// (in order's order) into each of fs, a conversation at a time.
 // It reads the fields by their offsets, not through accessors: this is
 // the loop a load spends most of its time in, and a call per field and
 // row would be a third of it.
-func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
-	for r, i := range rows {
-		cv := unsafe.Pointer(&cs[i])
+func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncoder) {
+	for r := lo; r < hi; r++ {
+		cv := unsafe.Pointer(&cs[order.at(r)])
 		for k := range fs {
 			f := &fs[k]
 			at := unsafe.Add(cv, f.off)
@@ -892,19 +904,19 @@ func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
 				if !ok {
 					code = f.cache.miss(f.d, f.col, s)
 				}
-				f.codes.Set(lo+r, code)
+				f.codes.Set(r, code)
 			case encodeBatch:
-				f.batch.Set(lo+r, *(*string)(at))
+				f.batch.Set(r, *(*string)(at))
 			case encodeTime:
-				f.times.Set(lo+r, unixNano(*(*time.Time)(at)))
+				f.times.Set(r, unixNano(*(*time.Time)(at)))
 			case encodeCount:
-				f.nums.SetInt(lo+r, int64(*(*int)(at)))
+				f.nums.SetInt(r, int64(*(*int)(at)))
 			case encodeID:
 				f.ids.Add(*(*string)(at))
 			case encodeValid:
 				f.unchecked.check((*Conversation)(cv))
 			case encodeCreated:
-				f.unchecked.setCreated(lo+r, (*time.Time)(at).UnixNano())
+				f.unchecked.setCreated(r, (*time.Time)(at).UnixNano())
 			}
 		}
 	}
@@ -913,10 +925,10 @@ func encodeFields(cs []Conversation, rows []int32, lo int, fs []fieldEncoder) {
 // repeatsIn reports whether the values get reads from the first rows of
 // cs (in order) repeat, as [colstore.Repeats] decides: subjects written
 // from a few templates do, where a field's values usually do not.
-func repeatsIn(cs []Conversation, order []int32, get func(*Conversation) string) bool {
-	sample := make([]string, min(len(order), 4096))
-	for r, i := range order[:len(sample)] {
-		sample[r] = get(&cs[i])
+func repeatsIn(cs []Conversation, order rowOrder, get func(*Conversation) string) bool {
+	sample := make([]string, min(len(cs), 4096))
+	for r := range sample {
+		sample[r] = get(&cs[order.at(r)])
 	}
 	return colstore.Repeats(sample)
 }
@@ -982,7 +994,7 @@ func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
 // newColumnEncoder returns the encoder of column c (property p) of seg
 // from cs in the given row order. It touches only column c's dictionary,
 // so columns may be encoded concurrently.
-func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, cs []Conversation, order []int32) columnEncoder {
+func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Property, cs []Conversation, order rowOrder) columnEncoder {
 	n := seg.N
 	col := &seg.Cols[c]
 	f := storedField(p)
@@ -1004,7 +1016,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 				done: func() {
 					ks := colstore.Populated(make([]uint32, n))
 					fe.batch.Code(ks, 0, func(r int) string {
-						return *(*string)(unsafe.Add(unsafe.Pointer(&cs[order[r]]), off))
+						return *(*string)(unsafe.Add(unsafe.Pointer(&cs[order.at(r)]), off))
 					})
 					col.Codes = colstore.Narrow(ks)
 				},
@@ -1023,18 +1035,18 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			return columnEncoder{field: fe, done: done, cost: 4}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
-			for r, i := range order[lo:hi] {
-				if v, ok := valueAs[string](&cs[i], p); ok {
-					codes.Set(lo+r, d.Code(c, v))
+			for r := lo; r < hi; r++ {
+				if v, ok := valueAs[string](&cs[order.at(r)], p); ok {
+					codes.Set(r, d.Code(c, v))
 				}
 			}
 		}, done: done, cost: 6}
 	case KindBool:
 		codes := colstore.NewCodeBuilder(n)
 		return columnEncoder{rows: func(lo, hi int) {
-			for r, i := range order[lo:hi] {
-				if v, ok := valueAs[bool](&cs[i], p); ok {
-					codes.Set(lo+r, 1+colstore.B2U32(v))
+			for r := lo; r < hi; r++ {
+				if v, ok := valueAs[bool](&cs[order.at(r)], p); ok {
+					codes.Set(r, 1+colstore.B2U32(v))
 				}
 			}
 		}, done: func() { col.Codes = codes.Codes() }, cost: 4}
@@ -1050,18 +1062,18 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 			return columnEncoder{field: &fieldEncoder{kind: encodeTime, off: f.off, times: b}, done: done, cost: 4, timed: true}
 		}
 		return columnEncoder{rows: func(lo, hi int) {
-			for r, i := range order[lo:hi] {
-				v, _ := valueAs[time.Time](&cs[i], p)
-				b.Set(lo+r, unixNano(v))
+			for r := lo; r < hi; r++ {
+				v, _ := valueAs[time.Time](&cs[order.at(r)], p)
+				b.Set(r, unixNano(v))
 			}
 		}, done: done, cost: 4, timed: true}
 	case KindDuration:
 		col.Ints = make([]int64, n)
 		return columnEncoder{rows: func(lo, hi int) {
-			for r, i := range order[lo:hi] {
-				col.Ints[lo+r] = colstore.Null
-				if v, ok := valueAs[time.Duration](&cs[i], p); ok {
-					col.Ints[lo+r] = int64(v)
+			for r := lo; r < hi; r++ {
+				col.Ints[r] = colstore.Null
+				if v, ok := valueAs[time.Duration](&cs[order.at(r)], p); ok {
+					col.Ints[r] = int64(v)
 				}
 			}
 		}, done: func() { seg.SealColumn(c) }, cost: 4}
@@ -1076,12 +1088,12 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		return columnEncoder{field: &fieldEncoder{kind: encodeCount, off: f.off, nums: b}, done: done, cost: 3}
 	}
 	return columnEncoder{rows: func(lo, hi int) {
-		for r, i := range order[lo:hi] {
-			v, ok := valueAs[float64](&cs[i], p)
+		for r := lo; r < hi; r++ {
+			v, ok := valueAs[float64](&cs[order.at(r)], p)
 			if !ok {
 				v = math.NaN()
 			}
-			b.Set(lo+r, v)
+			b.Set(r, v)
 		}
 	}, done: done, cost: 4}
 }

@@ -469,11 +469,19 @@ func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) 
 		i := v - lo
 		seen[i/64] |= 1 << (i % 64)
 	}
-	// The new values' numbers, from lo, as they are found; one more
-	// than the numbers seen for the last write. Without a branch on
-	// whether a value is new: new and known values come at random.
-	sc.fresh = slices.Grow(sc.fresh[:0], len(nums)+1)[:len(nums)+1]
-	fresh := sc.fresh
+	// The new values' numbers, from lo, as they are found. Without a
+	// branch on whether a value is new (new and known values come at
+	// random), each number seen is written at the next new value's
+	// place: the j-th at most at j, within as many places as rows. The
+	// rows' codes, written last, hold them until then where the rows
+	// are a run of out: 4 MB at 1M rows not asked of the heap.
+	var fresh []uint32
+	if b.rows == nil {
+		fresh = out[b.base : b.base+len(nums)]
+	} else {
+		sc.fresh = slices.Grow(sc.fresh[:0], len(nums))[:len(nums)]
+		fresh = sc.fresh
+	}
 	code, k := uint32(vals.Len()), 0
 	for w, m := range seen {
 		for ; m != 0; m &= m - 1 {
