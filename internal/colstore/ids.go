@@ -390,6 +390,8 @@ func growBy[T any](s []T, n int) []T {
 		return s
 	}
 	g := make([]T, len(s), max(len(s)+n, 2*cap(s)))
+	// The pages to be written only: the room past them may never be.
+	Populated(g[: len(s)+n : len(s)+n])
 	copy(g, s)
 	return g
 }

@@ -857,7 +857,7 @@ func (x *codeIndex) widen(from, to, need, needHi uint64) bool {
 			to = need + limit - 1
 		}
 	}
-	slots := make([]uint32, to-from+1)
+	slots := Populated(make([]uint32, to-from+1))
 	copy(slots[x.min-from:], x.slots[x.min-x.lo:x.max-x.lo+1])
 	x.slots, x.lo = slots, from
 	return true
