@@ -507,7 +507,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	}
 	if !b.sorted {
 		first = append(first, func() {
-			order = make(rowOrder, n)
+			order = colstore.Populated(make(rowOrder, n))
 			for i := range order {
 				order[i] = int32(i)
 			}
