@@ -634,6 +634,8 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 					f.vals = make([]int64, encodeBlock)
 				case encodeCount:
 					f.vals, f.counts = make([]int64, encodeBlock), make([]uint32, encodeBlock)
+				case encodeBatch:
+					f.strs = make([]string, encodeBlock)
 				case encodeCreated:
 					created = colstore.NewZoner(n)
 				}
@@ -858,6 +860,7 @@ type fieldEncoder struct {
 	// into the column at the block's end; counts is PutCounts' buffer.
 	vals   []int64
 	counts []uint32
+	strs   []string // a block's values (encodeBatch), for SetRun
 }
 
 // encodeKind is what a fieldEncoder does with its field.
@@ -911,7 +914,7 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				}
 				f.codes.Set(r, code)
 			case encodeBatch:
-				f.batch.Set(r, *(*string)(at))
+				f.strs[r-lo] = *(*string)(at)
 			case encodeTime:
 				f.vals[r-lo] = unixNano(*(*time.Time)(at))
 			case encodeCount:
@@ -936,6 +939,8 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 			f.times.PutSealed(lo, f.vals[:hi-lo])
 		case encodeCount:
 			f.nums.PutCounts(lo, f.vals[:hi-lo], f.counts)
+		case encodeBatch:
+			f.batch.SetRun(lo, f.strs[:hi-lo])
 		}
 	}
 }

@@ -110,20 +110,7 @@ func (d *Dicts) CodeAll(c int, vals []string, out []uint32, rest int) {
 	// taken in hash order, each would be a cache miss or two.
 	b := d.Batch(c, len(vals))
 	clear(out[:len(vals)])
-	i := 0
-	if d.vals[c].Len() == 1 {
-		// An empty dictionary (but ""): its first value gives it its
-		// form, and the values after it are read by that form.
-		for ; i < len(vals) && vals[i] == ""; i++ {
-		}
-		if i < len(vals) {
-			b.Set(i, vals[i])
-			i++
-		}
-	}
-	for i = b.setNumbers(vals, i); i < len(vals); i++ {
-		b.Set(i, vals[i])
-	}
+	b.SetRun(0, vals)
 	b.Code(out, rest, func(i int) string { return vals[i] })
 }
 
@@ -193,6 +180,28 @@ func (b *CodeBatch) Set(i int, v string) {
 		return
 	}
 	b.recs = append(b.recs, newCodeRec(b.d.seed, i, v))
+}
+
+// SetRun gives rows at, at+1, … the values vals, as Set would one at a
+// time, but those of the dictionary's form (a prefix and up to eight
+// digits) in one loop (see setNumbers): a caller that reads each row's
+// value where it lies gathers a block of them, and saves a call or three
+// a row.
+func (b *CodeBatch) SetRun(at int, vals []string) {
+	i := 0
+	if b.d.vals[b.c].Len() == 1 {
+		// An empty dictionary (but ""): its first value gives it its
+		// form, and the values after it are read by that form.
+		for ; i < len(vals) && vals[i] == ""; i++ {
+		}
+		if i < len(vals) {
+			b.Set(at+i, vals[i])
+			i++
+		}
+	}
+	for i = b.setNumbers(at, vals, i); i < len(vals); i++ {
+		b.Set(at+i, vals[i])
+	}
 }
 
 // setShort is setNumber of a value with up to eight digits after the
@@ -269,22 +278,26 @@ func (b *CodeBatch) setNumber(i int, v string) bool {
 	return true
 }
 
-// setNumbers is Set of vals[from], vals[from+1], … while each is "" or a
-// number of the form of the dictionary's numbers with up to eight digits,
-// in one loop that reads each value as two words (its prefix, its digits)
-// where Set finds each value's form through calls and tests of its own
-// (12 ns a contact ID). No value may have been kept as a number before.
-// It returns the index of the first value it did not set: that one, and
-// those after it, are for Set.
-func (b *CodeBatch) setNumbers(vals []string, from int) int {
+// setNumbers is Set of vals[from], vals[from+1], … (rows at+from, …)
+// while each is "" or a number of the form of the dictionary's numbers
+// with up to eight digits, in one loop that reads each value as two words
+// (its prefix, its digits) where Set finds each value's form through
+// calls and tests of its own (12 ns a contact ID). The numbers kept
+// before, if any, are of the rows just before, none skipped. It returns
+// the index of the first value it did not set: that one, and those after
+// it, are for Set.
+func (b *CodeBatch) setNumbers(at int, vals []string, from int) int {
 	x, f := &b.d.idx[b.c], &b.d.vals[b.c].num
-	if !b.direct || !x.direct || len(b.nums) > 0 || b.rows != nil || f.preMask == 0 {
+	if !b.direct || !x.direct || b.rows != nil || f.preMask == 0 ||
+		len(b.nums) > 0 && at+from != b.base+len(b.nums) {
 		return from
 	}
 	pl := len(f.pre)
 	nums, rows := slices.Grow(b.nums, len(vals)-from), b.rows
 	fixed, canon, lo, hi := b.fixed, b.canon, b.lo, b.hi
-	b.base = from
+	if len(nums) == 0 {
+		b.base = at + from
+	}
 	k := from
 	for ; k < len(vals); k++ {
 		v := vals[k]
@@ -293,7 +306,7 @@ func (b *CodeBatch) setNumbers(vals []string, from int) int {
 			if rows == nil {
 				rows = make([]int32, len(nums), cap(nums))
 				for j := range rows {
-					rows[j] = int32(from + j)
+					rows[j] = int32(b.base + j)
 				}
 			}
 			continue
@@ -310,7 +323,7 @@ func (b *CodeBatch) setNumbers(vals []string, from int) int {
 		canon = canon && (n == 1 || v[pl] != '0')
 		lo, hi = min(lo, d+1), max(hi, d+1)
 		if rows != nil {
-			rows = append(rows, int32(k))
+			rows = append(rows, int32(at+k))
 		}
 		nums = append(nums, d+1)
 	}
