@@ -623,10 +623,11 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 					rest = append(rest, e)
 				}
 			}
-			// Time columns are sealed a chunk at a time, as each is
-			// filled: a pass over them at the end was the last thing
-			// the load waited for. So are the creation times the group
-			// reads in, if it does.
+			// The buffers of a block's times, counts and batched
+			// strings (see encodeFields). Time columns are sealed a
+			// chunk at a time, as each block is put: a pass over them
+			// at the end was the last thing the load waited for. So are
+			// the creation times the group reads in, if it does.
 			var created *colstore.Zoner
 			for k := range fs {
 				switch f := &fs[k]; f.kind {

@@ -424,9 +424,10 @@ func TestDirectIndex(t *testing.T) {
 	}
 }
 
-// A batch given a value every row, as memory.New gives contact IDs, codes
-// them as Code does one at a time: numbers of one width, of many widths,
-// with a leading zero, past eight digits, and a value that is no number
+// A batch given a value every row, a row at a time or in runs (SetRun, as
+// memory.New gives contact IDs, a block at a time), codes them as Code does
+// one at a time: numbers of one width, of many widths, with a leading zero,
+// past eight digits, rows with no value, and a value that is no number
 // amid them.
 func TestBatchSetAgreesWithCode(t *testing.T) {
 	for name, gen := range map[string]func(i int) string{
@@ -442,41 +443,98 @@ func TestBatchSetAgreesWithCode(t *testing.T) {
 			return map[bool]string{true: "contact-007", false: fmt.Sprintf("contact-%d", 1+i%800)}[i == 1500]
 		},
 		"prefix longer 8": func(i int) string { return fmt.Sprintf("customer-%d", 1+i%800) },
-	} {
-		t.Run(name, func(t *testing.T) {
-			vals := make([]string, 3000)
-			for i := range vals {
-				vals[i] = gen(i)
+		// Rows with no value from the middle of each half on: in runs,
+		// past the first.
+		"gaps": func(i int) string {
+			return map[bool]string{true: "", false: fmt.Sprintf("c-%d", 10_000_000+i%900)}[i%1500 > 800 && i%37 == 5]
+		},
+		// Now and then a number past eight digits, which the loop of a
+		// run stops at, and rows with no value, some of them at a run's
+		// end: the next run must not take its rows for the ones after.
+		"long and gaps": func(i int) string {
+			switch {
+			case i%1500 > 300 && i%13 == 3:
+				return ""
+			case i%50 == 7:
+				return fmt.Sprintf("c-%d", 100_000_000+i)
 			}
-			want := map[string]uint32{}
-			ref := New([]Kind{Strings, Ints}, 1)
-			ref.Change(nil, func(d *Dicts) *Segment {
-				for _, v := range vals {
-					want[v] = d.Code(0, v)
+			return fmt.Sprintf("c-%d", 10_000_000+i%900)
+		},
+	} {
+		for _, runs := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/runs=%v", name, runs), func(t *testing.T) {
+				vals := make([]string, 3000)
+				for i := range vals {
+					vals[i] = gen(i)
 				}
-				return nil
-			})
-			tab := New([]Kind{Strings, Ints}, 1)
-			for half := range 2 { // a first batch into an empty dictionary, a second into a full one
-				tab = tab.Change(nil, func(d *Dicts) *Segment {
-					part := vals[half*1500 : (half+1)*1500]
-					b := d.Batch(0, len(part))
-					for i, v := range part {
-						b.Set(i, v)
-					}
-					out := make([]uint32, len(part))
-					b.Code(out, 0, func(i int) string { return part[i] })
-					for i, v := range part {
-						require.Equal(t, v, d.vals[0].At(int(out[i])), "half %d, row %d", half, i)
+				want := map[string]uint32{}
+				ref := New([]Kind{Strings, Ints}, 1)
+				ref.Change(nil, func(d *Dicts) *Segment {
+					for _, v := range vals {
+						want[v] = d.Code(0, v)
 					}
 					return nil
 				})
-			}
-			require.Equal(t, len(want)+1, tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
-			for v := range want {
-				_, ok := tab.Lookup(0, v)
-				require.True(t, ok, "Lookup(%q)", v)
-			}
-		})
+				tab := New([]Kind{Strings, Ints}, 1)
+				r := rand.New(rand.NewPCG(uint64(len(name)), 2))
+				for half := range 2 { // a first batch into an empty dictionary, a second into a full one
+					tab = tab.Change(nil, func(d *Dicts) *Segment {
+						part := vals[half*1500 : (half+1)*1500]
+						b := d.Batch(0, len(part))
+						for lo := 0; lo < len(part); {
+							if !runs {
+								b.Set(lo, part[lo])
+								lo++
+								continue
+							}
+							hi := min(len(part), lo+1+r.IntN(700))
+							b.SetRun(lo, part[lo:hi])
+							lo = hi
+						}
+						out := make([]uint32, len(part))
+						b.Code(out, 0, func(i int) string { return part[i] })
+						for i, v := range part {
+							require.Equal(t, v, d.vals[0].At(int(out[i])), "half %d, row %d", half, i)
+						}
+						return nil
+					})
+				}
+				delete(want, "")
+				require.Equal(t, len(want)+1, tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
+				for v := range want {
+					_, ok := tab.Lookup(0, v)
+					require.True(t, ok, "Lookup(%q)", v)
+				}
+			})
+		}
 	}
+}
+
+// A run that ends in rows with no value, after a value its loop stopped
+// at, leaves a gap: the next run's values are of its own rows.
+func TestSetRunAfterAGap(t *testing.T) {
+	runs := [][]string{
+		{"c-10000001", "c-10000002"},
+		{"c-10000003", "c-100000004", "c-10000005", "", ""}, // stops at nine digits
+		{"c-10000006", "c-10000007"},
+		{"", "c-10000008"},
+	}
+	var vals []string
+	for _, run := range runs {
+		vals = append(vals, run...)
+	}
+	New([]Kind{Strings, Ints}, 1).Change(nil, func(d *Dicts) *Segment {
+		b := d.Batch(0, len(vals))
+		at := 0
+		for _, run := range runs {
+			b.SetRun(at, run)
+			at += len(run)
+		}
+		out := make([]uint32, len(vals))
+		b.Code(out, 0, func(i int) string { return vals[i] })
+		for i, v := range vals {
+			require.Equal(t, v, d.vals[0].At(int(out[i])), "row %d", i)
+		}
+		return nil
+	})
 }
