@@ -191,6 +191,9 @@ func (c *Conversation) Validate() error {
 // valid reports whether c breaks none of Validate's rules: their
 // conjunction, in a few compares a rule. Every load asks it of every
 // conversation; firstBroken finds which rule, for the few that break one.
+// A large load's encoders check the same rules a field at a time as they
+// read them (see encodeFields), asking valid only of a conversation they
+// cannot vouch for: a rule changed here is to be changed there.
 func (c *Conversation) valid() bool {
 	// Every time is compared by its Unix second, inline: strictly
 	// inside the supported range and after the creation, as nearly

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
@@ -540,9 +541,9 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	// (and those that look numbered are hashed only if they do not rise).
 	var encs []columnEncoder
 	var numbered bool // the IDs rise, in the segment's order
-	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
+	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids, unchecked: uc}
 	if b.keys.Len() != n && !b.numbered {
-		encodeFields(cs, order, 0, n, []fieldEncoder{idField})
+		encodeFields(cs, order, 0, n, []fieldEncoder{idField}, nil)
 		seg.IDs = ids
 	} else {
 		encs = append(encs, columnEncoder{field: &idField, done: func() {
@@ -553,13 +554,14 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		}, cost: 10})
 	}
 	if uc != nil {
-		// The check goes by the message counts, among the last fields of
-		// a Conversation: the cut of the fields into groups (see
-		// shareColumns) then leaves it with the contact IDs, the lighter
-		// group. Its cost, like the others', is what it was measured to
-		// take (see columnEncoder.cost).
+		// Each rule of Conversation.valid is checked by the encoder that
+		// reads its field (see encodeFields), but the one between the
+		// status and the close, which encodeValid checks where the status
+		// lies, and the custom properties, where they lie (each a few
+		// compares a row, small beside a column's cost).
 		encs = append(encs,
-			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["IncomingMessages"]].off, unchecked: uc}, cost: 6},
+			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["Status"]].off, unchecked: uc}, cost: 1},
+			columnEncoder{field: &fieldEncoder{kind: encodeCustom, off: unsafe.Offsetof(Conversation{}.Properties), unchecked: uc}, cost: 1},
 			columnEncoder{field: &fieldEncoder{kind: encodeCreated, off: fields[fieldByName["CreatedAt"]].off, unchecked: uc}, cost: 4, timed: true})
 	}
 	// Columns are independent (each has its own dictionary), so they are
@@ -592,6 +594,17 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		}
 	}
 	colstore.Parallel(byWorker)
+	if uc != nil {
+		channel := fields[fieldByName["Channel"]].off
+		for _, e := range encs {
+			if f := e.field; f != nil {
+				f.unchecked = uc
+				if f.kind == encodeCodes && f.off == channel {
+					f.valid = func(s string) bool { return Channel(s).Valid() }
+				}
+			}
+		}
+	}
 	// Each group of columns is a job that encodes its rows and then
 	// queues its columns' finishing (sealing, coding the values of a
 	// near-unique column) as jobs of their own, for whichever worker is
@@ -627,8 +640,13 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 			// strings (see encodeFields). Time columns are sealed a
 			// chunk at a time, as each block is put: a pass over them
 			// at the end was the last thing the load waited for. So are
-			// the creation times the group reads in, if it does.
+			// the creation times the group reads in, if it does; their
+			// seconds are kept for the block's times (blockSeconds).
 			var created *colstore.Zoner
+			var secs *blockSeconds
+			if slices.ContainsFunc(fs, func(f fieldEncoder) bool { return f.kind == encodeTime }) {
+				secs = &blockSeconds{vals: make([]int64, encodeBlock), created: seg.Created}
+			}
 			for k := range fs {
 				switch f := &fs[k]; f.kind {
 				case encodeTime:
@@ -646,7 +664,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 					return // given up: nothing to finish
 				}
 				hi := min(n, lo+encodeBlock)
-				encodeFields(cs, order, lo, hi, fs)
+				encodeFields(cs, order, lo, hi, fs, secs)
 				for _, e := range rest {
 					e.rows(lo, hi)
 				}
@@ -855,13 +873,46 @@ type fieldEncoder struct {
 	times *colstore.TimeBuilder
 	nums  *colstore.NumberBuilder
 	ids   *colstore.Strs
-	// unchecked checks each conversation (encodeValid).
+	// unchecked, when set, is the batch whose rules each encoder checks
+	// of its field, as far as it can tell, calling check for a
+	// conversation it cannot vouch for.
 	unchecked *uncheckedBatch
+	// valid is the rule of a repeating string's values (a channel's), set
+	// when unchecked is: checked when a value misses the cache, as each
+	// distinct value does first.
+	valid func(string) bool
 	// vals holds a block's times or counts (encodeTime, encodeCount), put
 	// into the column at the block's end; counts is PutCounts' buffer.
 	vals   []int64
 	counts []uint32
 	strs   []string // a block's values (encodeBatch), for SetRun
+	// frac is the or of a block's nanoseconds (encodeTime), whose vals
+	// are then Unix seconds, 0 when they are whole; or of its counts
+	// (encodeCount), negative when one is.
+	frac int
+}
+
+// blockSeconds is a block's creation times in Unix seconds, for its
+// group's time fields to put theirs as second offsets without a division
+// a value (see [colstore.TimeBuilder.PutSealedSeconds]).
+type blockSeconds struct {
+	vals    []int64
+	frac    int     // the or of their nanoseconds: 0 when they are whole
+	filled  bool    // by encodeCreated, this block
+	created []int64 // the segment's creation times, to fill vals from otherwise
+}
+
+// fill fills vals with the creation seconds of rows lo to hi, unless
+// encodeCreated did as it read them, and reports whether they are whole.
+func (b *blockSeconds) fill(lo, hi int) bool {
+	if !b.filled {
+		for i, v := range b.created[lo:hi] {
+			b.vals[i] = v / 1e9
+			b.frac |= int(v % 1e9)
+		}
+		b.filled = true
+	}
+	return b.frac == 0
 }
 
 // encodeKind is what a fieldEncoder does with its field.
@@ -873,7 +924,8 @@ const (
 	encodeTime
 	encodeCount
 	encodeID
-	encodeValid   // no column: the conversation is checked; off only places it
+	encodeValid   // no column: the status is checked against the close; off only places it
+	encodeCustom  // no column: the custom properties are checked
 	encodeCreated // the segment's creation times, checked for order
 )
 
@@ -897,7 +949,7 @@ func (o rowOrder) at(r int) int {
 // It reads the fields by their offsets, not through accessors: this is
 // the loop a load spends most of its time in, and a call per field and
 // row would be a third of it.
-func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncoder) {
+func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncoder, secs *blockSeconds) {
 	for r := lo; r < hi; r++ {
 		cv := unsafe.Pointer(&cs[order.at(r)])
 		for k := range fs {
@@ -912,20 +964,57 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				code, ok := f.cache.hit(s)
 				if !ok {
 					code = f.cache.miss(f.d, f.col, s)
+					if f.valid != nil && !f.valid(s) {
+						f.unchecked.check((*Conversation)(cv))
+					}
 				}
 				f.codes.Set(r, code)
 			case encodeBatch:
 				f.strs[r-lo] = *(*string)(at)
 			case encodeTime:
-				f.vals[r-lo] = unixNano(*(*time.Time)(at))
+				// In seconds, put as offsets from the creation's (see
+				// the end of the block): a Time keeps its second and
+				// nanosecond apart, and most times are whole seconds.
+				t := (*time.Time)(at)
+				s, ns := t.Unix(), t.Nanosecond()
+				if colstore.B2U(s == zeroUnix)&colstore.B2U(ns == 0) != 0 {
+					s = colstore.Null // unknown, without a branch: see unixNano
+				}
+				f.vals[r-lo] = s
+				f.frac |= ns
 			case encodeCount:
-				f.vals[r-lo] = int64(*(*int)(at))
+				v := *(*int)(at)
+				f.vals[r-lo] = int64(v)
+				f.frac |= v
 			case encodeID:
-				f.ids.Add(*(*string)(at))
+				s := *(*string)(at)
+				if len(s) == 0 && f.unchecked != nil {
+					f.unchecked.check((*Conversation)(cv))
+				}
+				f.ids.Add(s)
 			case encodeValid:
-				f.unchecked.check((*Conversation)(cv))
+				// Conversation.valid's rule of the status, inline.
+				c := (*Conversation)(cv)
+				closed := !c.ClosedAt.IsZero()
+				if st := c.Status; !(st == "" || st == Closed && closed || st == Open && !closed) {
+					f.unchecked.check(c)
+				}
+			case encodeCustom:
+				if len(*(*map[string]any)(at)) > 0 {
+					f.unchecked.check((*Conversation)(cv))
+				}
 			case encodeCreated:
-				f.unchecked.setCreated(r, (*time.Time)(at).UnixNano())
+				t := (*time.Time)(at)
+				s, ns := t.Unix(), t.Nanosecond()
+				if secs != nil {
+					secs.vals[r-lo] = s
+					secs.frac |= ns
+					secs.filled = true
+				}
+				if s <= civil.MinSec || s >= civil.MaxSec {
+					f.unchecked.check((*Conversation)(cv))
+				}
+				f.unchecked.setCreated(r, s*1e9+int64(ns)) // t.UnixNano()
 			}
 		}
 	}
@@ -937,11 +1026,70 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 		f := &fs[k]
 		switch f.kind {
 		case encodeTime:
-			f.times.PutSealed(lo, f.vals[:hi-lo])
+			vals := f.vals[:hi-lo]
+			put := f.frac == 0 && secs.fill(lo, hi) && f.times.PutSealedSeconds(lo, vals, secs.vals[:hi-lo])
+			if f.unchecked != nil && !put {
+				// Conversation.valid's rules of a time hold where the
+				// block was put: every known time is at or after its
+				// creation (whole seconds, a second offset from 0) and
+				// before the last supported second (civil.MaxSec, the
+				// first PutSealedSeconds declines).
+				checkLater(cs, order, lo, vals, secs, f.unchecked)
+			}
+			if !put {
+				// A time or creation off the whole second, or a time that
+				// does not fit a second offset: read again in nanoseconds.
+				for r := lo; r < hi; r++ {
+					vals[r-lo] = unixNano(*(*time.Time)(unsafe.Add(unsafe.Pointer(&cs[order.at(r)]), f.off)))
+				}
+				f.times.PutSealed(lo, vals)
+			}
+			f.frac = 0
 		case encodeCount:
+			if f.frac < 0 && f.unchecked != nil {
+				for i, v := range f.vals[:hi-lo] {
+					if v < 0 {
+						f.unchecked.check(&cs[order.at(lo+i)])
+					}
+				}
+			}
+			f.frac = 0
 			f.nums.PutCounts(lo, f.vals[:hi-lo], f.counts)
 		case encodeBatch:
 			f.batch.SetRun(lo, f.strs[:hi-lo])
+		}
+	}
+	if secs != nil {
+		secs.filled, secs.frac = false, 0
+	}
+}
+
+// checkLater checks a block of a time field of the unchecked batch cs, as
+// Conversation.valid does, where a time was seen to break the rule or the
+// creation times were not read: each time, in Unix seconds (Null
+// unknown), is unknown or after its creation's second and before the last
+// supported one. A conversation it cannot vouch for is checked whole.
+func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *blockSeconds, u *uncheckedBatch) {
+	if !secs.filled { // not read by its group (see timedTogether): every row then
+		for i := range vals {
+			u.check(&cs[order.at(lo+i)])
+		}
+		return
+	}
+	// Flags combined without a branch: unknown times come at random.
+	later := func(v, created int64) uint64 {
+		return colstore.B2U(v == colstore.Null) | colstore.B2U(v > created)&colstore.B2U(v < civil.MaxSec)
+	}
+	ok := uint64(1)
+	for i, v := range vals {
+		ok &= later(v, secs.vals[i])
+	}
+	if ok != 0 {
+		return
+	}
+	for i, v := range vals {
+		if later(v, secs.vals[i]) == 0 {
+			u.check(&cs[order.at(lo+i)])
 		}
 	}
 }

@@ -64,11 +64,20 @@ func TestLargeLoadNamesRepeatedIDs(t *testing.T) {
 // that rule, and nothing else.
 func TestLargeLoadRefusesEachBrokenRule(t *testing.T) {
 	for _, ids := range idKinds {
-		t.Run(ids.name, func(t *testing.T) {
-			base := numberedConversations(6000, 41)
-			ids.rename(base)
-			testBrokenRules(t, base)
-		})
+		for _, props := range []string{"with properties", "no properties"} {
+			t.Run(ids.name+"/"+props, func(t *testing.T) {
+				base := numberedConversations(6000, 41)
+				ids.rename(base)
+				if props == "no properties" {
+					// A conversation with custom properties is checked
+					// whole; each rule must be caught without them too.
+					for i := range base {
+						base[i].Properties = nil
+					}
+				}
+				testBrokenRules(t, base)
+			})
+		}
 	}
 }
 
@@ -138,6 +147,22 @@ func testBrokenRules(t *testing.T, base []convreport.Conversation) {
 		})
 	}
 
+	// A creation time out of the range where the order cannot tell: in
+	// the last row, past it; in the first, missing.
+	for _, k := range []int{len(base) - 1, 0} {
+		bad := slices.Clone(base)
+		if k == 0 {
+			bad[k].CreatedAt = time.Time{}
+		} else {
+			bad[k].CreatedAt = civil.MaxTime.Add(time.Nanosecond)
+		}
+		_, err := convreport.NewTable(schema, bad)
+		var ve *convreport.ValidationError
+		require.True(t, errors.As(err, &ve), "%v", err)
+		require.Equal(t, k, ve.Index)
+		require.Equal(t, "created_at", ve.Field)
+	}
+
 	// Two broken rows are both named, in row order.
 	bad := slices.Clone(base)
 	bad[4500].IncomingMessages = -2
@@ -171,6 +196,35 @@ func TestLargeLoadKeepsTheEdgesOfEachRule(t *testing.T) {
 	tab, err := convreport.NewTable(schema, cs)
 	require.NoError(t, err)
 	requireHolds(t, tab, cs, 997)
+}
+
+// TestLargeLoadKeepsTimesInEachForm loads conversations whose times are
+// whole seconds, as most are (a large load then puts their offsets from
+// Unix seconds, with no division), with a chunk whose first response is
+// off the second, one whose creation is, a close in the creation's
+// second, and a close too far from its creation for a second offset (the
+// column then keeps its times as they are); it expects every row back as
+// it went in.
+func TestLargeLoadKeepsTimesInEachForm(t *testing.T) {
+	cs := numberedConversations(6000, 53)
+	for i := range cs {
+		c := &cs[i]
+		for _, at := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+			*at = at.Truncate(time.Second)
+		}
+	}
+	cs[1100].FirstResponseAt = cs[1100].CreatedAt.Add(90*time.Second + 250*time.Millisecond)
+	cs[2200].CreatedAt = cs[2200].CreatedAt.Add(time.Millisecond)
+	cs[3300].Status, cs[3300].ClosedAt = convreport.Closed, cs[3300].CreatedAt.Add(500*time.Millisecond)
+	cs[4400].Status, cs[4400].ClosedAt = convreport.Closed, cs[4400].CreatedAt.AddDate(150, 0, 0)
+	// In creation order again, ties by ID, the IDs numbered in it.
+	slices.SortStableFunc(cs, func(a, b convreport.Conversation) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("n-%05d", i)
+	}
+	tab, err := convreport.NewTable(conformance.Schema(), cs)
+	require.NoError(t, err)
+	requireHolds(t, tab, cs, 1009)
 }
 
 // TestLargeLoadOrdersWhatComesOutOfOrder loads numbered conversations a

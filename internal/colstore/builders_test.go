@@ -141,6 +141,99 @@ func requireZones(t *testing.T, seg *Segment, vals []int64) {
 	require.Equal(t, known, seg.Known(0, 0, len(vals)))
 }
 
+// PutSealedSeconds, given a chunk's values and creation times in whole
+// seconds, makes the column and zones Times makes from the nanoseconds;
+// where it declines (a value before its creation or too far after it for
+// a second offset, or a column that has left seconds), the chunk put with
+// PutSealed does, and so does every chunk after it.
+func TestPutSealedSecondsMatchesTimes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n = 5*ChunkRows + 300
+	created := make([]int64, n)
+	for r := range created {
+		created[r] = (int64(1.7e9) + int64(r)*7 + rng.Int64N(5)) * 1e9
+	}
+	after := func(r int, secs int64) int64 { return created[r] + secs*1e9 }
+	// Each kind of value, in a chunk of its own or from a row on: whole
+	// seconds after creation, the furthest a second offset reaches, the
+	// creation's second itself, a second before it, a second too far,
+	// and a millisecond after the second (which takes the column to
+	// milliseconds).
+	kinds := []func(r int) int64{
+		func(r int) int64 { return after(r, rng.Int64N(1e6)) },
+		func(r int) int64 { return after(r, math.MaxUint32-1) },
+		func(r int) int64 { return created[r] },
+		func(r int) int64 { return after(r, -1) },
+		func(r int) int64 { return after(r, math.MaxUint32) },
+		func(r int) int64 { return after(r, 5) + 1e6 },
+	}
+	for k, later := range kinds {
+		for _, from := range []int{0, 2*ChunkRows + 17, n - 1} {
+			t.Run(fmt.Sprintf("kind %d from row %d", k, from), func(t *testing.T) {
+				vals := make([]int64, n)
+				for r := range vals {
+					switch {
+					case r%5 == 0:
+						vals[r] = Null
+					case r < from:
+						vals[r] = kinds[0](r)
+					default:
+						vals[r] = later(r)
+					}
+				}
+				want := Times(append([]int64(nil), vals...), created)
+				b := NewTimeBuilder(created)
+				secs, createdSecs := make([]int64, ChunkRows), make([]int64, ChunkRows)
+				for lo := 0; lo < n; lo += ChunkRows {
+					hi := min(n, lo+ChunkRows)
+					whole := true
+					for r := lo; r < hi; r++ {
+						secs[r-lo], createdSecs[r-lo] = vals[r], created[r]/1e9
+						if vals[r] != Null {
+							secs[r-lo] = vals[r] / 1e9
+							whole = whole && vals[r]%1e9 == 0
+						}
+					}
+					if !whole || !b.PutSealedSeconds(lo, secs[:hi-lo], createdSecs[:hi-lo]) {
+						b.PutSealed(lo, vals[lo:hi])
+					}
+				}
+				got := b.Column()
+				require.Equal(t, want.Unit, got.Unit)
+				require.Equal(t, want.Offs, got.Offs)
+				require.Equal(t, want.Ints, got.Ints)
+				seg := &Segment{N: n, Created: created, Cols: []Column{got}}
+				for r, v := range vals {
+					require.Equal(t, v, seg.Int(0, r), "row %d", r)
+				}
+				requireZones(t, seg, vals)
+			})
+		}
+	}
+}
+
+// PutSealedSeconds takes the seconds whose nanoseconds an int64 holds,
+// and declines the first one past them, which PutSealed then stores.
+func TestPutSealedSecondsAtTheLastSecond(t *testing.T) {
+	const last = math.MaxInt64 / 1_000_000_000 // the last second whose nanoseconds an int64 holds, in part
+	for _, tc := range []struct {
+		v   int64 // a second
+		put bool
+	}{{last - 1, true}, {last, false}} {
+		created := []int64{(last - 10) * 1e9, (last - 20) * 1e9}
+		b := NewTimeBuilder(created)
+		put := b.PutSealedSeconds(0, []int64{tc.v, Null}, []int64{last - 10, last - 20})
+		require.Equal(t, tc.put, put, "second %d", tc.v)
+		if !put {
+			b.PutSealed(0, []int64{tc.v * 1e9, Null})
+		}
+		seg := &Segment{N: 2, Created: created, Cols: []Column{b.Column()}}
+		require.Equal(t, tc.v*1e9, seg.Int(0, 0))
+		require.Equal(t, int64(Null), seg.Int(0, 1))
+		requireZones(t, seg, []int64{tc.v * 1e9, Null})
+	}
+}
+
 // A NumberBuilder fed row by row, in any order, makes the column Numbers
 // makes: codes at the same width, or float64s from whichever value first
 // needs them.

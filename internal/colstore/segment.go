@@ -254,6 +254,85 @@ func (b *TimeBuilder) putZone(base int, vals []int64) bool {
 	return true
 }
 
+// PutSealedSeconds is PutSealed of one chunk's values in whole Unix
+// seconds (Null unknown) in rows created at whole seconds, createdSecs:
+// a reader that has each time's second and nanosecond apart (a
+// [time.Time] does) then needs neither a multiply to make its nanoseconds
+// nor a division to take them back apart. It is false, having put no
+// value and sealed nothing, when the column is no longer in seconds, a
+// value does not fit a second offset (it comes before its creation, or
+// too long after), or a value lies outside the seconds that Unix
+// nanoseconds count from and to: the caller then puts the chunk with
+// PutSealed.
+func (b *TimeBuilder) PutSealedSeconds(at int, secs, createdSecs []int64) bool {
+	end := at + len(secs)
+	if at%ChunkRows != 0 || len(secs) > ChunkRows || end%ChunkRows != 0 && end != len(b.created) || len(createdSecs) != len(secs) {
+		panic("colstore: PutSealedSeconds of rows that are not a chunk")
+	}
+	if b.ints != nil || b.unit != 0 {
+		return false
+	}
+	if b.zoner == nil {
+		b.zoner = NewZoner(len(b.created))
+	}
+	offs := b.offs[at:end]
+	known := b.zoner.known[at/64:]
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	var all, far uint64
+	for w := 0; w < len(secs); w += 64 {
+		vs := secs[w:min(w+64, len(secs))]
+		cs, os := createdSecs[w:w+len(vs)], offs[w:w+len(vs)]
+		var word uint64
+		word, lo, hi, far = secondOffsets(vs, cs, os, lo, hi, far)
+		known[w/64] = word
+		all |= ^word & (1<<len(vs) - 1)
+	}
+	if far > math.MaxUint32-1 || lo <= hi && (lo <= minNanoSec || hi >= maxNanoSec) {
+		clear(offs) // as no value was put (a chunk's known bits are taken again as it is sealed)
+		return false
+	}
+	z := Zone{Min: lo, Max: hi, Nulls: all != 0}
+	if lo <= hi { // in nanoseconds, as PutSealed keeps them
+		z.Min, z.Max = lo*seconds, hi*seconds
+	}
+	b.zoner.set(at/ChunkRows, z)
+	return true
+}
+
+// secondOffsets puts up to 64 values in seconds, vs, as offsets from
+// their creation seconds, cs, into os, and returns their known bits, and
+// lo, hi and far taken down, up and up by them: the least and greatest
+// known value, and the furthest offset as an unsigned number (one before
+// its creation is furthest). A function of its own, so that its few live
+// values stay in registers, where PutSealedSeconds' loop kept reloading
+// the chunk's from the stack each row.
+func secondOffsets(vs, cs []int64, os []uint32, lo, hi int64, far uint64) (uint64, int64, int64, uint64) {
+	cs, os = cs[:len(vs)], os[:len(vs)]
+	var word uint64
+	for j, v := range vs {
+		// As secondOffset, in seconds: the difference plus one. Moves,
+		// not branches: unknown rows come at random.
+		d := v - cs[j]
+		isKnown := v != Null
+		o, least, span := uint32(d)+1, v, uint64(d)
+		if !isKnown {
+			o, least, span = 0, math.MaxInt64, 0 // Null is the least int64: only the minimum must skip it
+		}
+		os[j] = o
+		word = word>>1 | B2U(isKnown)<<63
+		lo, hi, far = min(lo, least), max(hi, v), max(far, span)
+	}
+	return word >> (64 - len(vs)), lo, hi, far
+}
+
+// minNanoSec and maxNanoSec are the Unix seconds that Unix nanoseconds
+// count from and to, in part: PutSealedSeconds takes the seconds strictly
+// between them, whose nanoseconds an int64 holds.
+const (
+	minNanoSec = math.MinInt64/1_000_000_000 - 1
+	maxNanoSec = math.MaxInt64 / 1_000_000_000
+)
+
 // secondOffset is the slot of v (Null: 0) in a row created at created, in
 // seconds, the usual unit: a constant, so that the division is a
 // multiply, and Null set without a branch (unknown rows come at random).
