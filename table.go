@@ -991,7 +991,9 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				if len(s) == 0 && f.unchecked != nil {
 					f.unchecked.check((*Conversation)(cv))
 				}
-				f.ids.Add(s)
+				if !f.ids.AddShort(s) {
+					f.ids.Add(s)
+				}
 			case encodeValid:
 				// Conversation.valid's rule of the status, inline.
 				c := (*Conversation)(cv)

@@ -193,21 +193,23 @@ func (c *Strs) AddAt(src *Strs, r int) {
 	c.Add(unsafe.String(unsafe.SliceData(v), len(v))) // Add keeps no part of it
 }
 
-// addShort is Add of a value kept as a number whose prefix has eight
+// AddShort is Add of a value kept as a number whose prefix has eight
 // bytes or fewer and whose digits, eight or fewer, are as many as the
 // numbers' width, all the numbers so far having it: read as two words,
 // as CodeBatch.setShort reads a contact ID, where digits.add finds the
 // value's form through calls (9.5 ns an ID, a tenth of a memory.New's
 // per-row work). It reports false, having added nothing, for any other
-// value.
-func (c *Strs) addShort(s string) bool {
+// value, which Add then takes. A loop that adds a value a row calls it
+// first: one call a row, where Add (too large to inline) made three.
+func (c *Strs) AddShort(s string) bool {
 	f := &c.num
 	n := len(s) - len(f.pre)
 	if c.inBuf || f.preMask == 0 || n != f.width || n > 8 || len(s) < 8 || !f.fixed || f.w64 != nil {
 		return false
 	}
-	d, ok := shortNumber(s, n, f)
-	if !ok {
+	head, tail := ends(s) // shortNumber, written out (see ends)
+	d, ok := lastDigits(tail, n)
+	if !ok || head&f.preMask != f.preWord {
 		return false
 	}
 	f.canon = f.canon && (n == 1 || s[len(f.pre)] != '0')
@@ -226,7 +228,7 @@ func Compare(a *Strs, i int, b *Strs, j int) int {
 
 // Add appends s.
 func (c *Strs) Add(s string) {
-	if c.addShort(s) {
+	if c.AddShort(s) {
 		return
 	}
 	if !c.inBuf {

@@ -236,10 +236,19 @@ func (b *CodeBatch) setShort(i int, v string) bool {
 // eight) after f's prefix, and whether v is that prefix and n digits; v
 // has eight bytes at least.
 func shortNumber(v string, n int, f *digits) (uint64, bool) {
-	p := unsafe.StringData(v)
-	head := binary.LittleEndian.Uint64(unsafe.Slice(p, 8))
-	d, ok := lastDigits(binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), len(v)-8)), 8)), n)
+	head, tail := ends(v)
+	d, ok := lastDigits(tail, n)
 	return d, ok && head&f.preMask == f.preWord
+}
+
+// ends returns the first and the last eight bytes of v, which has eight
+// at least, as words. It and lastDigits inline where shortNumber, the
+// two together, is too large to: a loop over many values writes
+// shortNumber's three lines out, and keeps its registers.
+func ends(v string) (head, tail uint64) {
+	p := unsafe.StringData(v)
+	return binary.LittleEndian.Uint64(unsafe.Slice(p, 8)),
+		binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), len(v)-8)), 8))
 }
 
 // setNumber keeps row i's value v as its number, and reports whether it
@@ -315,8 +324,9 @@ func (b *CodeBatch) setNumbers(at int, vals []string, from int) int {
 		if n <= 0 || n > 8 || len(v) < 8 {
 			break
 		}
-		d, ok := shortNumber(v, n, f)
-		if !ok {
+		head, tail := ends(v) // shortNumber, written out (see ends)
+		d, ok := lastDigits(tail, n)
+		if !ok || head&f.preMask != f.preWord {
 			break
 		}
 		fixed = fixed && n == f.width
