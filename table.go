@@ -890,6 +890,11 @@ type fieldEncoder struct {
 	// are then Unix seconds, 0 when they are whole; or of its counts
 	// (encodeCount), negative when one is.
 	frac int
+	// nanos is set once a block of times could not be put from its
+	// seconds: vals then hold Unix nanoseconds, and secs, when unchecked
+	// is set, the seconds its checks go by.
+	nanos bool
+	secs  []int64
 }
 
 // blockSeconds is a block's creation times in Unix seconds, for its
@@ -980,6 +985,20 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				if colstore.B2U(s == zeroUnix)&colstore.B2U(ns == 0) != 0 {
 					s = colstore.Null // unknown, without a branch: see unixNano
 				}
+				if f.nanos {
+					// Once a block was not: in nanoseconds (unixNano's,
+					// from the second and nanosecond at hand), the
+					// seconds kept for the checks.
+					v := s*1e9 + int64(ns)
+					if s == colstore.Null {
+						v = colstore.Null
+					}
+					f.vals[r-lo] = v
+					if f.secs != nil {
+						f.secs[r-lo] = s
+					}
+					break
+				}
 				f.vals[r-lo] = s
 				f.frac |= ns
 			case encodeCount:
@@ -1029,6 +1048,13 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 		switch f.kind {
 		case encodeTime:
 			vals := f.vals[:hi-lo]
+			if f.nanos {
+				if f.unchecked != nil {
+					checkLater(cs, order, lo, f.secs[:hi-lo], secs, f.unchecked)
+				}
+				f.times.PutSealed(lo, vals)
+				break
+			}
 			put := f.frac == 0 && secs.fill(lo, hi) && f.times.PutSealedSeconds(lo, vals, secs.vals[:hi-lo])
 			if f.unchecked != nil && !put {
 				// Conversation.valid's rules of a time hold where the
@@ -1045,6 +1071,14 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 					vals[r-lo] = unixNano(*(*time.Time)(unsafe.Add(unsafe.Pointer(&cs[order.at(r)]), f.off)))
 				}
 				f.times.PutSealed(lo, vals)
+				// The column has most likely left seconds (times with
+				// milliseconds, say), and PutSealedSeconds would decline
+				// every block after: they are read in nanoseconds from
+				// here on, not read twice.
+				f.nanos = true
+				if f.unchecked != nil {
+					f.secs = make([]int64, len(f.vals))
+				}
 			}
 			f.frac = 0
 		case encodeCount:
