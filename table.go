@@ -986,9 +986,10 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 					s = colstore.Null // unknown, without a branch: see unixNano
 				}
 				if f.nanos {
-					// Once a block was not: in nanoseconds (unixNano's,
-					// from the second and nanosecond at hand), the
-					// seconds kept for the checks.
+					// Once a block of the field could not be put from its
+					// seconds: in nanoseconds (unixNano's, from the second
+					// and nanosecond at hand), the seconds kept for the
+					// checks.
 					v := s*1e9 + int64(ns)
 					if s == colstore.Null {
 						v = colstore.Null
