@@ -541,7 +541,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	// (and those that look numbered are hashed only if they do not rise).
 	var encs []columnEncoder
 	var numbered bool // the IDs rise, in the segment's order
-	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids, unchecked: uc}
+	idField := fieldEncoder{kind: encodeID, off: fields[fieldByName["ID"]].off, ids: &ids}
 	if b.keys.Len() != n && !b.numbered {
 		encodeFields(cs, order, 0, n, []fieldEncoder{idField}, nil)
 		seg.IDs = ids
@@ -560,9 +560,9 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 		// lies, and the custom properties, where they lie (each a few
 		// compares a row, small beside a column's cost).
 		encs = append(encs,
-			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["Status"]].off, unchecked: uc}, cost: 1},
-			columnEncoder{field: &fieldEncoder{kind: encodeCustom, off: unsafe.Offsetof(Conversation{}.Properties), unchecked: uc}, cost: 1},
-			columnEncoder{field: &fieldEncoder{kind: encodeCreated, off: fields[fieldByName["CreatedAt"]].off, unchecked: uc}, cost: 4, timed: true})
+			columnEncoder{field: &fieldEncoder{kind: encodeValid, off: fields[fieldByName["Status"]].off}, cost: 1},
+			columnEncoder{field: &fieldEncoder{kind: encodeCustom, off: unsafe.Offsetof(Conversation{}.Properties)}, cost: 1},
+			columnEncoder{field: &fieldEncoder{kind: encodeCreated, off: fields[fieldByName["CreatedAt"]].off}, cost: 4, timed: true})
 	}
 	// Columns are independent (each has its own dictionary), so they are
 	// encoded in parallel, the ID index alongside them. Each worker takes
@@ -595,6 +595,8 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	}
 	colstore.Parallel(byWorker)
 	if uc != nil {
+		// Every built-in field's encoder checks against uc (see
+		// fieldEncoder.unchecked), the channel's values by their rule.
 		channel := fields[fieldByName["Channel"]].off
 		for _, e := range encs {
 			if f := e.field; f != nil {
@@ -980,21 +982,12 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				// In seconds, put as offsets from the creation's (see
 				// the end of the block): a Time keeps its second and
 				// nanosecond apart, and most times are whole seconds.
-				t := (*time.Time)(at)
-				s, ns := t.Unix(), t.Nanosecond()
-				if colstore.B2U(s == zeroUnix)&colstore.B2U(ns == 0) != 0 {
-					s = colstore.Null // unknown, without a branch: see unixNano
-				}
+				s, ns := unixSeconds((*time.Time)(at))
 				if f.nanos {
 					// Once a block of the field could not be put from its
-					// seconds: in nanoseconds (unixNano's, from the second
-					// and nanosecond at hand), the seconds kept for the
+					// seconds: in nanoseconds, the seconds kept for the
 					// checks.
-					v := s*1e9 + int64(ns)
-					if s == colstore.Null {
-						v = colstore.Null
-					}
-					f.vals[r-lo] = v
+					f.vals[r-lo] = nanosOf(s, ns)
 					if f.secs != nil {
 						f.secs[r-lo] = s
 					}
@@ -1101,11 +1094,12 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 	}
 }
 
-// checkLater checks a block of a time field of the unchecked batch cs, as
-// Conversation.valid does, where a time was seen to break the rule or the
-// creation times were not read: each time, in Unix seconds (Null
-// unknown), is unknown or after its creation's second and before the last
-// supported one. A conversation it cannot vouch for is checked whole.
+// checkLater checks a block of a time field of the unchecked batch cs
+// that PutSealedSeconds did not put, as Conversation.valid does: each
+// time, in Unix seconds (Null unknown), is unknown or after its
+// creation's second and before the last supported one. A conversation it
+// cannot vouch for is checked whole, as is every row of a block whose
+// creation times its group did not read.
 func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *blockSeconds, u *uncheckedBatch) {
 	if !secs.filled { // not read by its group (see timedTogether): every row then
 		for i := range vals {
@@ -1318,12 +1312,26 @@ func valueAs[T any](c *Conversation, p Property) (T, bool) {
 }
 
 // unixNano is t as stored in a time column: Null for the zero time.
-func unixNano(t time.Time) int64 {
+func unixNano(t time.Time) int64 { return nanosOf(unixSeconds(&t)) }
+
+// unixSeconds is t's Unix second, Null for the zero time, and its
+// nanosecond: as a Time keeps them, apart.
+func unixSeconds(t *time.Time) (int64, int) {
 	s, ns := t.Unix(), t.Nanosecond()
+	// IsZero in one compare, a move and not a branch (unknown times come
+	// at random): the zero Time is the one instant at its second and
+	// nanosecond.
+	if (s-zeroUnix)|int64(ns) == 0 {
+		s = colstore.Null
+	}
+	return s, ns
+}
+
+// nanosOf is the Unix nanoseconds of second s and nanosecond ns, as
+// unixSeconds gives them: Null for Null.
+func nanosOf(s int64, ns int) int64 {
 	v := s*1e9 + int64(ns)
-	// IsZero without a branch (unknown times come at random): the zero
-	// Time is the one instant at its second and nanosecond.
-	if colstore.B2U(s == zeroUnix)&colstore.B2U(ns == 0) != 0 {
+	if s == colstore.Null {
 		v = colstore.Null
 	}
 	return v
