@@ -53,10 +53,14 @@ type Column struct {
 // offUnits are the units a time column's offsets may count in, coarsest
 // first: the coarsest that every value is a whole number of reaches
 // furthest (136 years of seconds, 49 days of milliseconds).
-var offUnits = []int64{seconds, 1e6}
+var offUnits = []int64{seconds, millis}
 
-// seconds is the first of offUnits, the one most columns keep.
-const seconds = 1e9
+// seconds is the first of offUnits, the one most columns keep; millis
+// the second, that of times a system stamps to the millisecond.
+const (
+	seconds = 1e9
+	millis  = 1e6
+)
 
 // Times stores a time column (Unix nanoseconds, Null unknown) of rows
 // created at created: as 32-bit offsets from each row's creation when
@@ -144,12 +148,12 @@ func (b *TimeBuilder) Set(r int, v int64) {
 		b.ints[r] = v
 		return
 	}
-	// The usual unit, seconds, through secondOffset: its unit is a
+	// The usual unit, seconds, through unitOffset: with the unit a
 	// constant, so the division is a multiply (by offUnits[b.unit] it is
 	// a divide instruction, tens of cycles a row), and unknown rows,
 	// which come at random, are set without a branch.
 	if b.unit == 0 {
-		if o, ok := secondOffset(v, b.created[r]); ok {
+		if o, ok := unitOffset(v, b.created[r], seconds); ok {
 			b.offs[r] = o
 			return
 		}
@@ -175,7 +179,7 @@ func (b *TimeBuilder) Put(at int, vals []int64) {
 	if b.ints == nil && b.unit == 0 {
 		offs, created := b.offs[at:at+len(vals)], b.created[at:at+len(vals)]
 		for i, v := range vals {
-			o, ok := secondOffset(v, created[i])
+			o, ok := unitOffset(v, created[i], seconds)
 			if !ok {
 				// Another unit, or the values themselves, from here on.
 				for j, v := range vals[i:] {
@@ -205,13 +209,18 @@ func (b *TimeBuilder) PutSealed(at int, vals []int64) {
 		b.zoner = NewZoner(len(b.created))
 	}
 	base := at
-	for ; b.ints == nil && b.unit == 0 && base < end; base += ChunkRows {
-		if !b.putZone(base, vals[base-at:min(base+ChunkRows, end)-at]) {
-			break
+	for b.ints == nil && base < end {
+		if b.putZone(base, vals[base-at:min(base+ChunkRows, end)-at]) {
+			base += ChunkRows
+			continue
 		}
+		// A value needs a finer unit than the column's so far, or none:
+		// the rows so far are moved to the next (or to int64s), and the
+		// chunk is put again.
+		b.coarsen()
 	}
-	// From a value that needs another unit or none, the rows are put the
-	// usual way, and their chunks sealed from what is stored.
+	// Once the values are kept as they are, the rows are put the usual
+	// way, and their chunks sealed from what is stored.
 	if base < end {
 		b.Put(base, vals[base-at:])
 		for k := base / ChunkRows; k*ChunkRows < end; k++ {
@@ -220,11 +229,16 @@ func (b *TimeBuilder) PutSealed(at int, vals []int64) {
 	}
 }
 
-// putZone puts the rows of one chunk, from base, in seconds, and sets the
-// chunk's zone; it is false when a value does not fit a second offset,
-// and the chunk's rows are then to be put again (those before it are in
-// seconds, which Put moves to another unit with the others).
+// putZone puts the rows of one chunk, from base, as offsets in the
+// column's unit, and sets the chunk's zone; it is false when a value does
+// not fit an offset in that unit, and the chunk's rows are then to be put
+// again (those before it are in that unit, which coarsen moves to the
+// next with the others).
 func (b *TimeBuilder) putZone(base int, vals []int64) bool {
+	// Each unit's offsets through unitOffset with the unit a constant,
+	// the division a multiply: by offUnits[b.unit] it would be a divide
+	// instruction, tens of cycles a row.
+	ms := offUnits[b.unit] == millis
 	offs, created := b.offs[base:base+len(vals)], b.created[base:base+len(vals)]
 	z := Zone{Min: math.MaxInt64, Max: math.MinInt64}
 	known := b.zoner.known[base/64:]
@@ -234,7 +248,13 @@ func (b *TimeBuilder) putZone(base int, vals []int64) bool {
 		cs, os := created[w:w+len(vs)], offs[w:w+len(vs)]
 		var word uint64
 		for j, v := range vs {
-			o, ok := secondOffset(v, cs[j])
+			var o uint32
+			var ok bool
+			if ms {
+				o, ok = unitOffset(v, cs[j], millis)
+			} else {
+				o, ok = unitOffset(v, cs[j], seconds)
+			}
 			if !ok {
 				return false
 			}
@@ -310,7 +330,7 @@ func secondOffsets(vs, cs []int64, os []uint32, lo, hi int64, far uint64) (uint6
 	cs, os = cs[:len(vs)], os[:len(vs)]
 	var word uint64
 	for j, v := range vs {
-		// As secondOffset, in seconds: the difference plus one. Moves,
+		// As unitOffset, in seconds: the difference plus one. Moves,
 		// not branches: unknown rows come at random.
 		d := v - cs[j]
 		isKnown := v != Null
@@ -333,21 +353,22 @@ const (
 	maxNanoSec = math.MaxInt64 / 1_000_000_000
 )
 
-// secondOffset is the slot of v (Null: 0) in a row created at created, in
-// seconds, the usual unit: a constant, so that the division is a
-// multiply, and Null set without a branch (unknown rows come at random).
-// It is false when v needs another unit or none.
-func secondOffset(v, created int64) (uint32, bool) {
+// unitOffset is the slot of v (Null: 0) in a row created at created, in
+// unit, for a caller that gives the unit as a constant: inlined, the
+// division is then a multiply. Null is set without a branch (unknown rows
+// come at random). It is false when v is not a whole number of units
+// after created that fits a slot.
+func unitOffset(v, created, unit int64) (uint32, bool) {
 	d := v - created
-	q := d / seconds
+	q := d / unit
 	o := uint32(q) + 1
 	null := v == Null
 	if null {
 		o = 0
 	}
-	// Whole seconds, fitting a slot (a negative d has a negative q, or
+	// Whole units, fitting a slot (a negative d has a negative q, or
 	// a q of 0 and a remainder), as flags combined without a branch.
-	fits := B2U(uint64(q) <= math.MaxUint32-1) & B2U(q*seconds == d)
+	fits := B2U(uint64(q) <= math.MaxUint32-1) & B2U(q*unit == d)
 	return o, B2U(null)|fits != 0
 }
 
