@@ -893,10 +893,11 @@ type fieldEncoder struct {
 	// (encodeCount), negative when one is.
 	frac int
 	// nanos is set once a block of times could not be put from its
-	// seconds: vals then hold Unix nanoseconds, and secs, when unchecked
-	// is set, the seconds its checks go by.
+	// seconds: vals then hold Unix nanoseconds, and far the furthest of
+	// the block's known seconds from the first a time may lie in (see
+	// checkNanos).
 	nanos bool
-	secs  []int64
+	far   uint64
 }
 
 // blockSeconds is a block's creation times in Unix seconds, for its
@@ -985,12 +986,14 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				s, ns := unixSeconds((*time.Time)(at))
 				if f.nanos {
 					// Once a block of the field could not be put from its
-					// seconds: in nanoseconds, the seconds kept for the
-					// checks.
+					// seconds: in nanoseconds, which hold a time whose
+					// second is in the supported range (see checkNanos).
 					f.vals[r-lo] = nanosOf(s, ns)
-					if f.secs != nil {
-						f.secs[r-lo] = s
+					far := uint64(s - (civil.MinSec + 1))
+					if s == colstore.Null {
+						far = 0
 					}
+					f.far = max(f.far, far)
 					break
 				}
 				f.vals[r-lo] = s
@@ -1044,8 +1047,9 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 			vals := f.vals[:hi-lo]
 			if f.nanos {
 				if f.unchecked != nil {
-					checkLater(cs, order, lo, f.secs[:hi-lo], secs, f.unchecked)
+					checkNanos(cs, order, lo, vals, secs, f.far, f.unchecked)
 				}
+				f.far = 0
 				f.times.PutSealed(lo, vals)
 				break
 			}
@@ -1070,9 +1074,6 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 				// every block after: they are read in nanoseconds from
 				// here on, not read twice.
 				f.nanos = true
-				if f.unchecked != nil {
-					f.secs = make([]int64, len(f.vals))
-				}
 			}
 			f.frac = 0
 		case encodeCount:
@@ -1120,6 +1121,37 @@ func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *b
 	}
 	for i, v := range vals {
 		if later(v, secs.vals[i]) == 0 {
+			u.check(&cs[order.at(lo+i)])
+		}
+	}
+}
+
+// checkNanos checks a block of a time field of the unchecked batch cs
+// read in nanoseconds, vals, by Conversation.valid's exact rules: each
+// time is unknown (Null), or lies in the supported range and not before
+// its creation. far is the furthest known second of the block from
+// civil.MinSec+1, so that every second is strictly inside the range when
+// it is below the range's width: the nanoseconds then hold each time
+// exactly, and compare with the creation's. A conversation it cannot
+// vouch for is checked whole, as is every row of a block whose creation
+// times its group did not read.
+func checkNanos(cs []Conversation, order rowOrder, lo int, vals []int64, secs *blockSeconds, far uint64, u *uncheckedBatch) {
+	if !secs.filled || far >= civil.MaxSec-civil.MinSec-1 {
+		for i := range vals {
+			u.check(&cs[order.at(lo+i)])
+		}
+		return
+	}
+	created := secs.created[lo : lo+len(vals)]
+	ok := uint64(1)
+	for i, v := range vals {
+		ok &= colstore.B2U(v == colstore.Null) | colstore.B2U(v >= created[i])
+	}
+	if ok != 0 {
+		return
+	}
+	for i, v := range vals {
+		if v != colstore.Null && v < created[i] {
 			u.check(&cs[order.at(lo+i)])
 		}
 	}

@@ -227,6 +227,58 @@ func TestLargeLoadKeepsTimesInEachForm(t *testing.T) {
 	requireHolds(t, tab, cs, 1009)
 }
 
+// TestLargeLoadOfMillisecondTimes loads conversations stamped to the
+// millisecond, as many systems stamp them (their time columns are read in
+// nanoseconds and kept in milliseconds), with times in their creation's
+// second, one at its creation's instant, and expects every row back; then
+// breaks the rule of each time by a millisecond, past the first chunks, and
+// expects that row refused and no other.
+func TestLargeLoadOfMillisecondTimes(t *testing.T) {
+	cs := numberedConversations(6000, 61)
+	for i := range cs {
+		c := &cs[i]
+		c.Properties = nil // a conversation with some is checked whole
+		for _, at := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+			*at = at.Truncate(time.Millisecond)
+		}
+	}
+	// Truncated, the creation times still rise, ties by ID.
+	for i := 1; i < len(cs); i++ {
+		require.False(t, cs[i].CreatedAt.Before(cs[i-1].CreatedAt))
+	}
+	for _, k := range []int{1500, 2600, 3700} {
+		c := &cs[k]
+		c.CreatedAt = c.CreatedAt.Truncate(time.Second).Add(100 * time.Millisecond)
+		require.False(t, c.CreatedAt.Before(cs[k-1].CreatedAt) || cs[k+1].CreatedAt.Before(c.CreatedAt), "row %d stays in order", k)
+		c.FirstAssignedAt = c.CreatedAt                             // at its creation
+		c.FirstResponseAt = c.CreatedAt.Add(899 * time.Millisecond) // the creation's second
+	}
+	tab, err := convreport.NewTable(conformance.Schema(), cs)
+	require.NoError(t, err)
+	requireHolds(t, tab, cs, 1013)
+
+	for i, field := range []string{"first_assigned_at", "first_response_at", "closed_at"} {
+		bad := slices.Clone(cs)
+		k := 2100 + 1100*i
+		c := &bad[k]
+		switch field {
+		case "first_assigned_at":
+			c.FirstAssignedAt = c.CreatedAt.Add(-time.Millisecond)
+		case "first_response_at":
+			c.FirstResponseAt = c.CreatedAt.Add(-time.Millisecond)
+		case "closed_at":
+			c.Status, c.ClosedAt = convreport.Closed, c.CreatedAt.Add(-time.Millisecond)
+		}
+		_, err := convreport.NewTable(conformance.Schema(), bad)
+		var ve *convreport.ValidationError
+		require.True(t, errors.As(err, &ve), "%v", err)
+		require.Equal(t, k, ve.Index)
+		require.Equal(t, field, ve.Field)
+		require.Contains(t, ve.Reason, "is before created_at")
+		require.Len(t, err.(interface{ Unwrap() []error }).Unwrap(), 1, "only the broken row is named: %v", err)
+	}
+}
+
 // TestLargeLoadOrdersWhatComesOutOfOrder loads numbered conversations a
 // few of which are out of creation order, or tie on it with their IDs out
 // of order, and expects them held in creation order, ties by ID, as a
