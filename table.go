@@ -1046,11 +1046,11 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 		case encodeTime:
 			vals := f.vals[:hi-lo]
 			if f.nanos {
+				offsets := f.times.PutSealed(lo, vals)
 				if f.unchecked != nil {
-					checkNanos(cs, order, lo, vals, secs, f.far, f.unchecked)
+					checkNanos(cs, order, lo, vals, secs, f.far, offsets, f.unchecked)
 				}
 				f.far = 0
-				f.times.PutSealed(lo, vals)
 				break
 			}
 			put := f.frac == 0 && secs.fill(lo, hi) && f.times.PutSealedSeconds(lo, vals, secs.vals[:hi-lo])
@@ -1132,14 +1132,18 @@ func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *b
 // its creation. far is the furthest known second of the block from
 // civil.MinSec+1, so that every second is strictly inside the range when
 // it is below the range's width: the nanoseconds then hold each time
-// exactly, and compare with the creation's. A conversation it cannot
-// vouch for is checked whole, as is every row of a block whose creation
-// times its group did not read.
-func checkNanos(cs []Conversation, order rowOrder, lo int, vals []int64, secs *blockSeconds, far uint64, u *uncheckedBatch) {
+// exactly, and compare with the creation's, unless offsets says the
+// block was put as offsets from the creations, which proves them. A
+// conversation it cannot vouch for is checked whole, as is every row of
+// a block whose creation times its group did not read.
+func checkNanos(cs []Conversation, order rowOrder, lo int, vals []int64, secs *blockSeconds, far uint64, offsets bool, u *uncheckedBatch) {
 	if !secs.filled || far >= civil.MaxSec-civil.MinSec-1 {
 		for i := range vals {
 			u.check(&cs[order.at(lo+i)])
 		}
+		return
+	}
+	if offsets {
 		return
 	}
 	created := secs.created[lo : lo+len(vals)]

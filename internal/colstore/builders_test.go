@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -97,11 +98,15 @@ func TestTimeBuilderMatchesTimes(t *testing.T) {
 						lo = hi
 					}
 					check(t, "put in runs", b.Column())
-					// Put whole chunks at a time, sealed as they are put.
+					// Put whole chunks at a time, sealed as they are put;
+					// each put reports offsets while the rows so far fit
+					// them, as Times of those rows decides.
 					b = NewTimeBuilder(created)
 					for lo := 0; lo < n; {
 						hi := min(n, lo+ChunkRows*(1+rng.IntN(2)))
-						b.PutSealed(lo, vals[lo:hi])
+						offsets := b.PutSealed(lo, vals[lo:hi])
+						so := Times(slices.Clone(vals[:hi]), created[:hi])
+						require.Equal(t, so.Offs != nil, offsets, "rows to %d", hi)
 						lo = hi
 					}
 					got = b.Column()

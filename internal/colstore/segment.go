@@ -200,7 +200,9 @@ func (b *TimeBuilder) Put(at int, vals []int64) {
 // pass: the zone of a chunk (its least and greatest value, its known
 // bits) is taken from the values as they are put, not read back from the
 // offsets. at must start a chunk, and the rows end one or the column.
-func (b *TimeBuilder) PutSealed(at int, vals []int64) {
+// It reports whether every value was put as an offset from its row's
+// creation, which proves each known one at or after it.
+func (b *TimeBuilder) PutSealed(at int, vals []int64) (offsets bool) {
 	end := at + len(vals)
 	if at%ChunkRows != 0 || end%ChunkRows != 0 && end != len(b.created) {
 		panic("colstore: PutSealed of rows that do not start and end chunks")
@@ -226,7 +228,9 @@ func (b *TimeBuilder) PutSealed(at int, vals []int64) {
 		for k := base / ChunkRows; k*ChunkRows < end; k++ {
 			b.SealChunk(k)
 		}
+		return false
 	}
+	return true
 }
 
 // putZone puts the rows of one chunk, from base, as offsets in the
