@@ -132,7 +132,7 @@ func runHuge(o options, n int) error {
 	fmt.Fprintf(out, "| the same, 1 worker | %s | |\n", fmtDur(times[rEngine1].Median))
 	fmt.Fprintf(out, "| drill-down of the biggest \"Conversations by rep\" point + first page | %s (%.1f %% of a dashboard run) | ≤ 50 ms |\n", fmtDur(drill), 100*drill.Seconds()/dash.Seconds())
 	if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
-		fmt.Fprintf(out, "\nThe Go runtime ran with a memory limit of %.1f GiB (GOMEMLIMIT).", float64(lim)/(1<<30))
+		fmt.Fprintf(out, "\nThe Go runtime ran with a memory limit of %.1f GiB (%s).", float64(lim)/(1<<30), memoryLimitFrom())
 	}
 	where := "in this process, after the file was written"
 	if o.hugeFile != "" {
@@ -223,8 +223,11 @@ func generated(cfg sample.Config) iter.Seq[*convreport.Conversation] {
 }
 
 // procStatus returns a size line of /proc/self/status in bytes, or 0.
-func procStatus(key string) int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func procStatus(key string) int64 { return procSize("/proc/self/status", key) }
+
+// procSize returns the size line key of a /proc file in bytes, or 0.
+func procSize(path, key string) int64 {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
