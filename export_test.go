@@ -15,6 +15,15 @@ func (t *table) Apply(upserts []Conversation, deletes []string) (*table, error) 
 	return t.apply(upserts, deletes, true)
 }
 
+// SplitEveryPiece makes every load split a piece of its columns whenever
+// a worker runs out of work and the piece has two blocks left, until the
+// test ends, and returns how many pieces loads have split so far.
+func SplitEveryPiece(t interface{ Cleanup(func()) }) func() int64 {
+	old := stealAbove.Swap(0)
+	t.Cleanup(func() { stealAbove.Store(old) })
+	return splits.Load
+}
+
 // TableOf returns the table a source keeps (memory.Source), nil if none.
 func TableOf(src Source) *Table { return heldTable(src) }
 

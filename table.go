@@ -607,83 +607,66 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 			}
 		}
 	}
-	// Each group of columns is a job that encodes its rows and then
-	// queues its columns' finishing (sealing, coding the values of a
-	// near-unique column) as jobs of their own, for whichever worker is
-	// free: the groups never end together, and a finishing job left to
-	// its group's worker kept the other waiting.
+	// Columns are shared between workers by their measured costs (see
+	// columnEncoder.cost), a group a worker.
 	groups := shareColumns(encs, runtime.GOMAXPROCS(0))
 	if uc != nil {
 		groups = timedTogether(groups)
 	}
 	jobs := make(chan func(), len(groups)+2+len(encs))
 	var pending sync.WaitGroup
+	var running pieces
+	// run encodes p's columns from p.lo to the last row, then queues their
+	// finishing (sealing, coding the values of a near-unique column) as
+	// jobs of their own, for whichever worker is free: the groups never
+	// end together, and a finishing job left to its group's worker kept
+	// the other waiting. At each block it gives half of its columns to a
+	// worker that has run out of work, if one asks (see pieces.steal).
+	run := func(p *piece) {
+		running.add(p)
+		for lo := p.lo; lo < n; lo += encodeBlock {
+			if uc != nil && uc.failed.Load() {
+				running.remove(p)
+				return // given up: nothing to finish
+			}
+			p.next.Store(int64(lo))
+			if ask := p.ask.Swap(nil); ask != nil {
+				q := p.split(lo, n, seg.Created)
+				if q != nil {
+					pending.Add(1) // the worker that asked runs it, then is done
+				}
+				*ask <- q
+			}
+			hi := min(n, lo+encodeBlock)
+			encodeFields(cs, order, lo, hi, p.fs, p.secs)
+			for _, e := range p.rest {
+				e.rows(lo, hi)
+			}
+			if p.created != nil {
+				p.created.Ints(lo/encodeBlock, seg.Created[lo:hi])
+			}
+		}
+		running.remove(p)
+		p.created.Seal(&seg.Cols[s.index["CreatedAt"]])
+		for _, e := range slices.Concat(p.encs, p.rest) {
+			if e.done != nil {
+				pending.Add(1)
+				jobs <- func() {
+					defer pending.Done()
+					e.done()
+				}
+			}
+		}
+	}
+	// Each group of columns is a job that encodes its rows, a piece
+	// begun at the first row. Built-in fields are read a conversation at
+	// a time, all of a piece's from the few cache lines a conversation
+	// takes; custom properties a column at a time through their closures.
 	for _, group := range groups {
 		pending.Add(1)
 		jobs <- func() {
 			defer pending.Done()
-			// Built-in fields are read a conversation at a time, all of
-			// the group's from the few cache lines a conversation takes;
-			// custom properties a column at a time through their
-			// closures.
-			var fs []fieldEncoder
-			var rest []columnEncoder
-			for _, e := range group {
-				if e.start != nil {
-					e.start()
-				}
-				if e.field != nil {
-					fs = append(fs, *e.field)
-				} else {
-					rest = append(rest, e)
-				}
-			}
-			// The buffers of a block's times, counts and batched
-			// strings (see encodeFields). Time columns are sealed a
-			// chunk at a time, as each block is put: a pass over them
-			// at the end was the last thing the load waited for. So are
-			// the creation times the group reads in, if it does; their
-			// seconds are kept for the block's times (blockSeconds).
-			var created *colstore.Zoner
-			var secs *blockSeconds
-			if slices.ContainsFunc(fs, func(f fieldEncoder) bool { return f.kind == encodeTime }) {
-				secs = &blockSeconds{vals: make([]int64, encodeBlock), created: seg.Created}
-			}
-			for k := range fs {
-				switch f := &fs[k]; f.kind {
-				case encodeTime:
-					f.vals = make([]int64, encodeBlock)
-				case encodeCount:
-					f.vals, f.counts = make([]int64, encodeBlock), make([]uint32, encodeBlock)
-				case encodeBatch:
-					f.strs = make([]string, encodeBlock)
-				case encodeCreated:
-					created = colstore.NewZoner(n)
-				}
-			}
-			for lo := 0; lo < n; lo += encodeBlock {
-				if uc != nil && uc.failed.Load() {
-					return // given up: nothing to finish
-				}
-				hi := min(n, lo+encodeBlock)
-				encodeFields(cs, order, lo, hi, fs, secs)
-				for _, e := range rest {
-					e.rows(lo, hi)
-				}
-				if created != nil {
-					created.Ints(lo/encodeBlock, seg.Created[lo:hi])
-				}
-			}
-			created.Seal(&seg.Cols[s.index["CreatedAt"]])
-			for _, e := range group {
-				if e.done != nil {
-					pending.Add(1)
-					jobs <- func() {
-						defer pending.Done()
-						e.done()
-					}
-				}
-			}
+			run(newPiece(group, seg.Created))
 		}
 	}
 	// The ID index after the groups: they start at once, the costliest
@@ -706,7 +689,27 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	var workers sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(groups)+1) {
 		workers.Go(func() {
-			for job := range jobs {
+			for {
+				// Queued jobs first; then half of what a piece still has
+				// to encode; else wait for a job, or for the end.
+				select {
+				case job, ok := <-jobs:
+					if !ok {
+						return
+					}
+					job()
+					continue
+				default:
+				}
+				if p := running.steal(n); p != nil {
+					run(p)
+					pending.Done()
+					continue
+				}
+				job, ok := <-jobs
+				if !ok {
+					return
+				}
 				job()
 			}
 		})
@@ -785,6 +788,220 @@ func timedTogether(groups [][]columnEncoder) [][]columnEncoder {
 		})
 	}
 	return slices.DeleteFunc(groups, func(g []columnEncoder) bool { return len(g) == 0 })
+}
+
+// A piece is a share of a group's columns that one worker encodes, from
+// row lo to the last. Groups are shared out by their measured costs, but
+// a core can run far slower than another for a whole load (on a busy or
+// virtual machine, half as fast), and the worker that finished first
+// waited for the other: so a worker out of work asks the piece with the
+// most left for half of its columns (pieces.steal), which the piece
+// splits off at its next block.
+type piece struct {
+	lo   int
+	fs   []fieldEncoder  // the built-in fields it reads
+	encs []columnEncoder // fs's encoders, index for index
+	rest []columnEncoder // encoders of custom properties
+	cost atomic.Int64    // about a row's nanoseconds, the sum of its encoders'
+	// created zones the creation times, where fs reads them
+	// (encodeCreated); secs holds a block's, where fs has a time field.
+	created *colstore.Zoner
+	secs    *blockSeconds
+	next    atomic.Int64                // the first row of the block it encodes next
+	ask     atomic.Pointer[chan *piece] // a worker's, for half of its columns
+}
+
+// newPiece starts group's encoders and returns them as a piece from the
+// first row, with the buffers of a block each of its fields needs.
+func newPiece(group []columnEncoder, created []int64) *piece {
+	p := &piece{}
+	for _, e := range group {
+		if e.start != nil {
+			e.start()
+		}
+		if e.field != nil {
+			p.fs = append(p.fs, *e.field)
+			p.encs = append(p.encs, e)
+		} else {
+			p.rest = append(p.rest, e)
+		}
+		p.cost.Add(int64(e.cost))
+	}
+	// The buffers of a block's times, counts and batched strings (see
+	// encodeFields). Time columns are sealed a chunk at a time, as each
+	// block is put: a pass over them at the end was the last thing the
+	// load waited for. So are the creation times the piece reads in, if it
+	// does; their seconds are kept for the block's times (blockSeconds).
+	for k := range p.fs {
+		switch f := &p.fs[k]; f.kind {
+		case encodeTime:
+			f.vals = make([]int64, encodeBlock)
+		case encodeCount:
+			f.vals, f.counts = make([]int64, encodeBlock), make([]uint32, encodeBlock)
+		case encodeBatch:
+			f.strs = make([]string, encodeBlock)
+		case encodeCreated:
+			p.created = colstore.NewZoner(len(created))
+		}
+	}
+	p.secs = secondsOf(p.fs, created)
+	return p
+}
+
+// secondsOf returns the buffer of a block's creation seconds for fields
+// fs, nil if none of them is a time.
+func secondsOf(fs []fieldEncoder, created []int64) *blockSeconds {
+	if !slices.ContainsFunc(fs, func(f fieldEncoder) bool { return f.kind == encodeTime }) {
+		return nil
+	}
+	return &blockSeconds{vals: make([]int64, encodeBlock), created: created}
+}
+
+// split moves about half of p's columns, by cost, to a new piece that
+// begins at row lo, where p is about to encode its next block, and
+// returns it; nil when p has less than two blocks left or one share of
+// columns. Where p reads the creation times (encodeCreated), the columns
+// that read them stay with them, one share: its time fields are put as
+// offsets from the block's creation seconds and checked against them,
+// and a custom time waits for its row's.
+func (p *piece) split(lo, n int, created []int64) *piece {
+	if n-lo < 2*encodeBlock {
+		return nil
+	}
+	type share struct {
+		fields, rest []int // indexes into p.fs and p.rest
+		cost         int
+	}
+	var shares []share
+	var timed share
+	bundled := p.created != nil
+	for i, e := range p.encs {
+		if bundled && e.timed {
+			timed.fields, timed.cost = append(timed.fields, i), timed.cost+e.cost
+		} else {
+			shares = append(shares, share{fields: []int{i}, cost: e.cost})
+		}
+	}
+	for i, e := range p.rest {
+		if bundled && e.timed {
+			timed.rest, timed.cost = append(timed.rest, i), timed.cost+e.cost
+		} else {
+			shares = append(shares, share{rest: []int{i}, cost: e.cost})
+		}
+	}
+	if len(timed.fields)+len(timed.rest) > 0 {
+		shares = append(shares, timed)
+	}
+	if len(shares) < 2 {
+		return nil
+	}
+	// The costliest first, each to the lighter half so far.
+	slices.SortStableFunc(shares, func(a, b share) int { return cmp.Compare(b.cost, a.cost) })
+	givenField := make([]bool, len(p.fs))
+	givenRest := make([]bool, len(p.rest))
+	kept, given := 0, 0
+	for _, sh := range shares {
+		if kept <= given {
+			kept += sh.cost
+			continue
+		}
+		given += sh.cost
+		for _, i := range sh.fields {
+			givenField[i] = true
+		}
+		for _, i := range sh.rest {
+			givenRest[i] = true
+		}
+	}
+	q := &piece{lo: lo}
+	q.cost.Store(int64(given))
+	q.next.Store(int64(lo))
+	var fs []fieldEncoder
+	var encs, rest []columnEncoder
+	for i := range p.fs {
+		if givenField[i] {
+			q.fs, q.encs = append(q.fs, p.fs[i]), append(q.encs, p.encs[i])
+		} else {
+			fs, encs = append(fs, p.fs[i]), append(encs, p.encs[i])
+		}
+	}
+	for i, e := range p.rest {
+		if givenRest[i] {
+			q.rest = append(q.rest, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	p.fs, p.encs, p.rest = fs, encs, rest
+	p.cost.Store(int64(kept))
+	if bundled && slices.ContainsFunc(q.fs, func(f fieldEncoder) bool { return f.kind == encodeCreated }) {
+		q.created, p.created = p.created, nil
+	}
+	if p.secs != nil && !slices.ContainsFunc(p.fs, func(f fieldEncoder) bool { return f.kind == encodeTime }) {
+		p.secs = nil
+	}
+	q.secs = secondsOf(q.fs, created)
+	splits.Add(1)
+	return q
+}
+
+// pieces are the pieces being encoded, for a worker out of work to take
+// half of one's columns.
+type pieces struct {
+	mu  sync.Mutex
+	all []*piece
+}
+
+// stealAbove is the least work a piece must have left, in its cost's
+// units (about nanoseconds), to be split: half of it is the least a
+// worker takes, against the tens of microseconds that asking costs.
+// Tests lower it, to split every piece they can.
+var stealAbove atomic.Int64
+
+func init() { stealAbove.Store(400_000) }
+
+// splits counts the pieces split, for tests that load with splits.
+var splits atomic.Int64
+
+func (ps *pieces) add(p *piece) {
+	ps.mu.Lock()
+	ps.all = append(ps.all, p)
+	ps.mu.Unlock()
+}
+
+// remove takes p out once it has encoded its rows, answering nil to a
+// worker that asked it for columns since its last block.
+func (ps *pieces) remove(p *piece) {
+	ps.mu.Lock()
+	ps.all = slices.DeleteFunc(ps.all, func(q *piece) bool { return q == p })
+	ask := p.ask.Swap(nil)
+	ps.mu.Unlock()
+	if ask != nil {
+		*ask <- nil
+	}
+}
+
+// steal asks the piece with the most work left of n rows for half of its
+// columns, and returns them as a piece of their own, which begins at the
+// block the asked piece was about to encode: nil if no piece has enough
+// left to split, or another worker asked it first. A piece answers at its
+// next block or as it is removed, so the wait is a block's work at most.
+func (ps *pieces) steal(n int) *piece {
+	ps.mu.Lock()
+	var most *piece
+	left := stealAbove.Load()
+	for _, p := range ps.all {
+		if l := (int64(n) - p.next.Load()) * p.cost.Load(); l > left {
+			most, left = p, l
+		}
+	}
+	ask := make(chan *piece, 1)
+	if most == nil || !most.ask.CompareAndSwap(nil, &ask) {
+		ps.mu.Unlock()
+		return nil
+	}
+	ps.mu.Unlock()
+	return <-ask
 }
 
 // encodeBlock is how many rows a worker encodes in turn into each of its

@@ -3,6 +3,7 @@ package convreport_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -364,4 +365,58 @@ func TestLargeLoadOfCustomTimes(t *testing.T) {
 	tab, err := convreport.NewTable(schema, cs)
 	require.NoError(t, err)
 	requireHolds(t, tab, cs, 1013)
+}
+
+// TestLargeLoadSplitsItsColumns loads on eight workers, each piece of
+// columns split whenever a worker runs out of work and the piece has two
+// blocks left (a load splits only where one worker falls behind, as a
+// core of a busy machine does), and expects every row back, with times
+// in whole seconds and in milliseconds, with custom properties and
+// without; then each broken rule refused at its row as without splits.
+// The columns change hands between workers at a block, each time field
+// with the creation times it is put and checked against.
+func TestLargeLoadSplitsItsColumns(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	splits := convreport.SplitEveryPiece(t)
+	for _, ids := range idKinds {
+		for _, form := range []string{"seconds", "milliseconds", "no properties"} {
+			t.Run(ids.name+"/"+form, func(t *testing.T) {
+				cs := numberedConversations(30000, 67)
+				for i := range cs {
+					c := &cs[i]
+					switch form {
+					case "seconds":
+						for _, at := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+							*at = at.Truncate(time.Second)
+						}
+					case "milliseconds":
+						for _, at := range []*time.Time{&c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+							if !at.IsZero() {
+								*at = at.Add(time.Duration(i%1000) * time.Millisecond)
+							}
+						}
+					case "no properties":
+						c.Properties = nil
+					}
+				}
+				ids.rename(cs)
+				before := splits()
+				// A split depends on which worker ends first: load until
+				// one has, three times at least.
+				for load := 0; load < 3 || splits() == before && load < 50; load++ {
+					tab, err := convreport.NewTable(conformance.Schema(), cs)
+					require.NoError(t, err)
+					requireHolds(t, tab, cs, 2999)
+				}
+				require.Greater(t, splits(), before, "no load split a piece of its columns")
+			})
+		}
+	}
+	// Numbered IDs only: a batch with hashed IDs is checked before it is
+	// encoded, and a broken one never is.
+	t.Run("numbered/broken rules", func(t *testing.T) {
+		before := splits()
+		testBrokenRules(t, numberedConversations(6000, 73))
+		require.Greater(t, splits(), before, "no load split a piece of its columns")
+	})
 }
