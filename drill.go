@@ -346,13 +346,14 @@ const warmBlock = 64
 func (d *Drill) yield(refs []exec.RowRef) iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		cv := new(Conversation) // yield takes a copy
+		var buf []byte          // numbered IDs written out, shared by rows
 		segs := d.t.cols.Segments()
 		for rest := refs; len(rest) > 0; {
 			block := rest[:min(len(rest), warmBlock)]
 			rest = rest[len(block):]
 			d.t.warmDicts(segs, block)
 			for _, ref := range block {
-				d.t.conversationInto(cv, segs[ref.Seg], int(ref.Row))
+				d.t.conversationInto(cv, segs[ref.Seg], int(ref.Row), &buf)
 				if !yield(*cv) {
 					return
 				}

@@ -35,7 +35,7 @@ type table struct {
 	// decode rebuilds one column of a row into a Conversation, one
 	// function per stored column: a drill-down page decodes its rows
 	// without boxing built-in values or looking fields up per row.
-	decode []func(cv *Conversation, seg *colstore.Segment, r int)
+	decode []func(cv *Conversation, seg *colstore.Segment, r int, buf *[]byte)
 	// bigDicts are the columns of strings whose dictionaries are too
 	// large to stay in cache: see warmDicts.
 	bigDicts []int
@@ -58,7 +58,7 @@ func newTable(s *Schema, cols *colstore.Table) *table {
 		Closed:   s.index["ClosedAt"],
 		Row: func(seg *colstore.Segment, r int) (filter.Row, string) {
 			cv := new(Conversation)
-			t.conversationInto(cv, seg, r)
+			t.conversationInto(cv, seg, r, nil)
 			return convRow{cv}, cv.ID
 		},
 	}
@@ -97,30 +97,31 @@ func (t *table) warmDicts(segs []*colstore.Segment, refs []exec.RowRef) {
 	runtime.KeepAlive(sum) // the reads are what is wanted
 }
 
-// decoder returns the function that sets property p, column c, of a row.
-func (t *table) decoder(c int, p Property) func(*Conversation, *colstore.Segment, int) {
+// decoder returns the function that sets property p, column c, of a row,
+// writing a string kept as a number into buf (see colstore.Strs.AtIn).
+func (t *table) decoder(c int, p Property) func(cv *Conversation, seg *colstore.Segment, r int, buf *[]byte) {
 	f := storedField(p)
 	switch {
 	case f != nil && f.str != nil:
-		return func(cv *Conversation, seg *colstore.Segment, r int) {
+		return func(cv *Conversation, seg *colstore.Segment, r int, buf *[]byte) {
 			if k := seg.Cols[c].Codes.At(r); k != 0 {
-				*f.str(cv) = t.cols.Dict(c).At(int(k))
+				*f.str(cv) = t.cols.Dict(c).AtIn(int(k), buf)
 			}
 		}
 	case f != nil && f.time != nil:
-		return func(cv *Conversation, seg *colstore.Segment, r int) {
+		return func(cv *Conversation, seg *colstore.Segment, r int, _ *[]byte) {
 			if v := seg.Int(c, r); v != colstore.Null {
 				*f.time(cv) = unixTime(v)
 			}
 		}
 	case f != nil && f.count != nil:
-		return func(cv *Conversation, seg *colstore.Segment, r int) {
+		return func(cv *Conversation, seg *colstore.Segment, r int, _ *[]byte) {
 			if v := seg.Cols[c].Number(r); !math.IsNaN(v) {
 				*f.count(cv) = int(v)
 			}
 		}
 	}
-	return func(cv *Conversation, seg *colstore.Segment, r int) {
+	return func(cv *Conversation, seg *colstore.Segment, r int, _ *[]byte) {
 		if v, ok := t.value(seg, c, r); ok {
 			setProperty(cv, p, v)
 		}
@@ -1613,10 +1614,10 @@ func stringField(p Property) func(*Conversation) string {
 // rebuilds each row into one Conversation: the decoders take its
 // address, so a Conversation returned by value would escape, an
 // allocation a row.
-func (t *table) conversationInto(cv *Conversation, seg *colstore.Segment, r int) {
-	*cv = Conversation{ID: seg.IDs.At(r)}
+func (t *table) conversationInto(cv *Conversation, seg *colstore.Segment, r int, buf *[]byte) {
+	*cv = Conversation{ID: seg.IDs.AtIn(r, buf)}
 	for _, d := range t.decode {
-		d(cv, seg, r)
+		d(cv, seg, r, buf)
 	}
 }
 
@@ -1682,8 +1683,9 @@ func setProperty(cv *Conversation, p Property, v any) {
 func (t *table) All() iter.Seq[Conversation] {
 	return func(yield func(Conversation) bool) {
 		cv := new(Conversation) // yield takes a copy
+		var buf []byte          // numbered IDs written out, shared by rows
 		for seg, r := range t.cols.Rows() {
-			t.conversationInto(cv, seg, r)
+			t.conversationInto(cv, seg, r, &buf)
 			if !yield(*cv) {
 				return
 			}

@@ -335,6 +335,37 @@ func (c *Strs) At(r int) string {
 	return unsafe.String(&c.buf[start], int(end-start))
 }
 
+// AtIn is At, but a value kept as a number is written out at the end of
+// *buf, and the string returned is those bytes: values decoded a page at a
+// time then share an allocation, where At makes one each. The bytes of
+// *buf below its length are never written again (a full buffer is
+// replaced, not reused), so each string stays valid and unchanged; a
+// string keeps its whole buffer alive. A nil buf is At.
+func (c *Strs) AtIn(r int, buf *[]byte) string {
+	if c.inBuf || buf == nil {
+		return c.At(r)
+	}
+	b := *buf
+	if cap(b)-len(b) < maxNumberLen {
+		b = make([]byte, 0, stringsBuf)
+	}
+	start := len(b)
+	b = c.num.appendAt(b, r)
+	*buf = b
+	if len(b) == start {
+		return ""
+	}
+	return unsafe.String(&b[start], len(b)-start)
+}
+
+// maxNumberLen is the most bytes a value kept as a number writes out: a
+// prefix and a uint64's digits fit At's buffer of 32.
+const maxNumberLen = 32
+
+// stringsBuf is the size of a buffer AtIn writes numbers into: a page of
+// 64 rows of an ID and a contact ID, about 16 bytes each.
+const stringsBuf = 2048
+
 // Warm reads value r's storage and returns a word of it, so that At finds
 // it in cache soon after. Values read one after another, each a Warm in a
 // loop of its own, are read side by side; At, which for a number writes

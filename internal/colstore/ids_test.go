@@ -166,3 +166,37 @@ func TestStrsWarm(t *testing.T) {
 	}
 	require.Zero(t, strs.Warm(200))
 }
+
+// AtIn reads what At reads, from a list kept as numbers and from one kept
+// as text; the numbers of a page of rows share one buffer (an allocation
+// where At makes one a value), and every string it returned still reads
+// its value after its buffer filled and was replaced.
+func TestStrsAtIn(t *testing.T) {
+	var nums, text Strs
+	var want []string
+	for i := range 1000 {
+		v := fmt.Sprintf("conv-%08d", i*7919)
+		nums.Add(v)
+		text.Add(v + "-x")
+		want = append(want, v)
+	}
+	require.False(t, nums.inBuf, "numbered values are kept as numbers")
+	require.True(t, text.inBuf)
+	var buf []byte
+	var got []string
+	for r := range want {
+		got = append(got, nums.AtIn(r, &buf))
+	}
+	for r := range want {
+		require.Equal(t, want[r], got[r], "value %d", r)
+		require.Equal(t, want[r]+"-x", text.AtIn(r, &buf), "value %d", r)
+	}
+	require.Equal(t, want[5], nums.AtIn(5, nil))
+	page := testing.AllocsPerRun(20, func() {
+		var buf []byte
+		for r := range 64 {
+			_ = nums.AtIn(r, &buf)
+		}
+	})
+	require.Equal(t, 1.0, page, "a page of 64 numbers, one buffer")
+}
