@@ -339,8 +339,9 @@ func (c *Strs) At(r int) string {
 // *buf, and the string returned is those bytes: values decoded a page at a
 // time then share an allocation, where At makes one each. The bytes of
 // *buf below its length are never written again (a full buffer is
-// replaced, not reused), so each string stays valid and unchanged; a
-// string keeps its whole buffer alive. A nil buf is At.
+// replaced, not reused), so each string stays valid and unchanged. A
+// string keeps its whole buffer alive, stringsBuf bytes at most. A nil
+// buf is At.
 func (c *Strs) AtIn(r int, buf *[]byte) string {
 	if c.inBuf || buf == nil {
 		return c.At(r)
@@ -362,9 +363,10 @@ func (c *Strs) AtIn(r int, buf *[]byte) string {
 // prefix and a uint64's digits fit At's buffer of 32.
 const maxNumberLen = 32
 
-// stringsBuf is the size of a buffer AtIn writes numbers into: a page of
-// 64 rows of an ID and a contact ID, about 16 bytes each.
-const stringsBuf = 2048
+// stringsBuf is the size of a buffer AtIn writes numbers into: a dozen
+// or so values, an allocation where there were a dozen, and small beside a
+// Conversation (over 300 bytes) for a caller that keeps one row of many.
+const stringsBuf = 256
 
 // Warm reads value r's storage and returns a word of it, so that At finds
 // it in cache soon after. Values read one after another, each a Warm in a
