@@ -415,8 +415,12 @@ func TestLargeLoadSplitsItsColumns(t *testing.T) {
 	// Numbered IDs only: a batch with hashed IDs is checked before it is
 	// encoded, and a broken one never is.
 	t.Run("numbered/broken rules", func(t *testing.T) {
+		// A load gives up at the broken row's block, often before a
+		// worker runs out of work: again until one has split.
 		before := splits()
-		testBrokenRules(t, numberedConversations(6000, 73))
+		for try := 0; try < 3 || splits() == before && try < 30; try++ {
+			testBrokenRules(t, numberedConversations(6000, 73))
+		}
 		require.Greater(t, splits(), before, "no load split a piece of its columns")
 	})
 }
