@@ -631,7 +631,10 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 				return // given up: nothing to finish
 			}
 			p.next.Store(int64(lo))
-			if ask := p.ask.Swap(nil); ask != nil {
+			// A load first: a swap a block would write the line the
+			// asking worker reads.
+			if p.ask.Load() != nil {
+				ask := p.ask.Swap(nil)
 				q := p.split(lo, n, seg.Created)
 				if q != nil {
 					pending.Add(1) // the worker that asked runs it, then is done
@@ -849,10 +852,15 @@ func newPiece(group []columnEncoder, created []int64) *piece {
 	return p
 }
 
+// hasKind reports whether one of fs is of kind k.
+func hasKind(fs []fieldEncoder, k encodeKind) bool {
+	return slices.ContainsFunc(fs, func(f fieldEncoder) bool { return f.kind == k })
+}
+
 // secondsOf returns the buffer of a block's creation seconds for fields
 // fs, nil if none of them is a time.
 func secondsOf(fs []fieldEncoder, created []int64) *blockSeconds {
-	if !slices.ContainsFunc(fs, func(f fieldEncoder) bool { return f.kind == encodeTime }) {
+	if !hasKind(fs, encodeTime) {
 		return nil
 	}
 	return &blockSeconds{vals: make([]int64, encodeBlock), created: created}
@@ -935,10 +943,10 @@ func (p *piece) split(lo, n int, created []int64) *piece {
 	}
 	p.fs, p.encs, p.rest = fs, encs, rest
 	p.cost.Store(int64(kept))
-	if bundled && slices.ContainsFunc(q.fs, func(f fieldEncoder) bool { return f.kind == encodeCreated }) {
+	if bundled && hasKind(q.fs, encodeCreated) {
 		q.created, p.created = p.created, nil
 	}
-	if p.secs != nil && !slices.ContainsFunc(p.fs, func(f fieldEncoder) bool { return f.kind == encodeTime }) {
+	if p.secs != nil && !hasKind(p.fs, encodeTime) {
 		p.secs = nil
 	}
 	q.secs = secondsOf(q.fs, created)
