@@ -1070,7 +1070,21 @@ func (t *Table) IsDead(si, r int) bool { return t.dead[si].has(r) }
 // Live returns the mask of the live rows of the chunk of segment si that
 // starts at base and holds n rows.
 func (t *Table) Live(si, base, n int) Mask {
-	m := Ones(n)
+	var m Mask
+	t.LiveInto(&m, si, base, n)
+	return m
+}
+
+// LiveInto sets m to [Table.Live](si, base, n), writing it in place: a
+// drill-down calls it for every chunk, where a copy of the mask shows.
+func (t *Table) LiveInto(m *Mask, si, base, n int) {
+	if n == ChunkRows {
+		for w := range m {
+			m[w] = ^uint64(0)
+		}
+	} else {
+		*m = Ones(n)
+	}
 	if d := t.dead[si]; d != nil {
 		if dm := d.chunks[base/ChunkRows]; dm != nil {
 			for w := range m {
@@ -1078,7 +1092,6 @@ func (t *Table) Live(si, base, n int) Mask {
 			}
 		}
 	}
-	return m
 }
 
 // Stored returns how many rows the segments hold, live or dead: what

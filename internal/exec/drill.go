@@ -24,22 +24,43 @@ type RowRef struct{ Seg, Row int32 }
 // Select returns it, and is safe for concurrent use; a nil one selects
 // nothing.
 type Selection struct {
-	items []selItem // the chunks of the rows in play, in order
-	// before[k] is how many rows the chunks before items[k] select;
-	// before[len(items)] is the total.
-	before []int
+	runs []selRun // the chunks in play, in order, a run of a segment's at a time
+	// counts[k] is how many rows chunk k selects, and sums[g] how many
+	// the chunks before chunk g*sumEvery do; the last sum is the total.
+	counts []uint16
+	sums   []int
 	total  int
 	refs   []RowRef // the whole list, when the table has several segments
-	// rows sets the bits of chunk k's selected rows in m.
-	rows func(lc *LeafCache, k int, m *colstore.Mask) error
+	// rows sets the bits of the selected rows of the chunk of segment seg
+	// that starts at row base in m.
+	rows func(lc *LeafCache, seg, base int, m *colstore.Mask) error
 	ec   *Ctx // for rows, not cancelled with the context Select ran under
 }
 
-// selItem is a chunk of rows to evaluate: its segment and first row.
-// Items and counts are kept for pages, and are small on purpose: in a
-// heap that grows, each new page of memory a drill-down writes costs a
-// page fault, several microseconds on a virtual machine.
-type selItem struct{ seg, base int32 }
+// selRun is consecutive chunks of one segment: the segment, the first row
+// of its first chunk, and that chunk's index in the selection. A
+// selection keeps a run per segment and two bytes a chunk, not a list of
+// chunks: after a collection, each cache line a drill-down writes is a
+// miss, and each new page of memory a page fault.
+type selRun struct {
+	seg, base int32
+	first     int
+}
+
+// sumEvery is how many chunks' counts a selection sums at a time, so that
+// a page finds its first chunk by adding at most that many counts.
+const sumEvery = 64
+
+// runAt returns the index of the run that holds chunk k.
+func (s *Selection) runAt(k int) int {
+	return sort.Search(len(s.runs), func(i int) bool { return s.runs[i].first > k }) - 1
+}
+
+// chunk returns the segment and first row of chunk k, held by run ri.
+func (s *Selection) chunk(ri, k int) (seg, base int) {
+	r := s.runs[ri]
+	return int(r.seg), int(r.base) + (k-r.first)*colstore.ChunkRows
+}
 
 // Len returns the number of rows selected.
 func (s *Selection) Len() int {
@@ -71,28 +92,48 @@ func (s *Selection) Slice(offset, limit int) ([]RowRef, error) {
 	out := make([]RowRef, 0, end-offset)
 	lc := newDirect()
 	// The chunk holding row offset: the first whose rows reach past it.
-	k := sort.Search(len(s.items), func(k int) bool { return s.before[k+1] > offset })
-	skip := offset - s.before[k]
+	g := sort.Search(len(s.sums), func(g int) bool { return s.sums[g] > offset }) - 1
+	k, skip := g*sumEvery, offset-s.sums[g]
+	for skip >= int(s.counts[k]) {
+		skip -= int(s.counts[k])
+		k++
+	}
+	ri := s.runAt(k)
 	var m colstore.Mask
-	for ; k < len(s.items) && len(out) < end-offset; k++ {
-		if s.before[k+1] == s.before[k] {
+	for ; k < len(s.counts) && len(out) < end-offset; k++ {
+		if ri+1 < len(s.runs) && s.runs[ri+1].first == k {
+			ri++
+		}
+		if s.counts[k] == 0 {
 			continue // none selected
 		}
-		if err := s.rows(lc, k, &m); err != nil {
+		seg, base := s.chunk(ri, k)
+		if err := s.rows(lc, seg, base, &m); err != nil {
 			return nil, err
 		}
-		it := s.items[k]
 		for w, b := range m {
 			for ; b != 0 && len(out) < end-offset; b &= b - 1 {
 				if skip > 0 {
 					skip--
 					continue
 				}
-				out = append(out, RowRef{it.seg, it.base + int32(w*64+mbits.TrailingZeros64(b))})
+				out = append(out, RowRef{int32(seg), int32(base + w*64 + mbits.TrailingZeros64(b))})
 			}
 		}
 	}
 	return out, nil
+}
+
+// sum sets s's sums and total from its counts.
+func (s *Selection) sum() {
+	s.sums = make([]int, 0, len(s.counts)/sumEvery+2)
+	for k, c := range s.counts {
+		if k%sumEvery == 0 {
+			s.sums = append(s.sums, s.total)
+		}
+		s.total += int(c)
+	}
+	s.sums = append(s.sums, s.total)
 }
 
 // plainChunksPerWorker is how many chunks a plain selection (one that
@@ -127,35 +168,30 @@ const selectTake = 8
 // key), and, for an SLA plan, that breached the target. Chunks are shared
 // out among the workers.
 func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filter.Env, l Layout, keep func(key uint64) bool, workers int) (*Selection, error) {
-	// An item is a chunk of the rows to evaluate; its segment's row range
-	// is in ranges.
+	// The chunks to evaluate come a segment's run at a time; each
+	// segment's row range is in ranges.
 	segs := t.Store.Segments()
 	ranges := make([][2]int, len(segs))
+	order, inOrder := creationOrder(segs)
+	sel := &Selection{runs: make([]selRun, 0, len(order))}
 	chunks := 0
-	for si, seg := range segs {
-		lo, hi := p.RowRange(seg)
+	for _, si := range order {
+		lo, hi := p.RowRange(segs[si])
 		ranges[si] = [2]int{lo, hi}
 		if lo < hi {
+			sel.runs = append(sel.runs, selRun{int32(si), int32(lo - lo%colstore.ChunkRows), chunks})
 			chunks += (hi-1)/colstore.ChunkRows - lo/colstore.ChunkRows + 1
 		}
 	}
-	order, inOrder := creationOrder(segs)
-	items := make([]selItem, 0, chunks)
-	for _, si := range order {
-		lo, hi := ranges[si][0], ranges[si][1]
-		for base := lo - lo%colstore.ChunkRows; base < hi; base += colstore.ChunkRows {
-			items = append(items, selItem{int32(si), int32(base)})
-		}
-	}
+	sel.counts = make([]uint16, chunks)
 	// The evaluation is kept for pages, and so runs under a context that a
 	// finished request does not cancel; the workers check ctx themselves.
 	ec := newDirectCtx(context.WithoutCancel(ctx), t)
 	cp := ec.Prepare(where, env)
-	rows := func(lc *LeafCache, k int, m *colstore.Mask) error {
-		si, base := int(items[k].seg), int(items[k].base)
+	rows := func(lc *LeafCache, si, base int, m *colstore.Mask) error {
 		seg := segs[si]
 		n := min(colstore.ChunkRows, seg.N-base)
-		*m = t.Store.Live(si, base, n)
+		t.Store.LiveInto(m, si, base, n)
 		ClipRange(m, base, n, ranges[si][0], ranges[si][1])
 		lc.Reset()
 		if err := cp.Eval(ec, lc, seg, base, n, m, m); err != nil {
@@ -176,9 +212,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		}
 		return nil
 	}
-	// counts[k] is chunk k's count, then, from the end of the scan, the
-	// count of the chunks before it.
-	counts := make([]int, len(items)+1)
+	sel.rows, sel.ec = rows, ec
 	var next atomic.Int64
 	var failed atomic.Pointer[error]
 	// fail keeps the first error; taking the address of an err declared
@@ -189,15 +223,20 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 		var m colstore.Mask
 		for failed.Load() == nil {
 			k0 := int(next.Add(selectTake)) - selectTake
-			if k0 >= len(items) {
+			if k0 >= chunks {
 				return
 			}
 			if err := ctx.Err(); err != nil {
 				fail(err)
 				return
 			}
-			for k := k0; k < min(k0+selectTake, len(items)); k++ {
-				if err := rows(lc, k, &m); err != nil {
+			ri := sel.runAt(k0)
+			for k := k0; k < min(k0+selectTake, chunks); k++ {
+				if ri+1 < len(sel.runs) && sel.runs[ri+1].first == k {
+					ri++
+				}
+				si, base := sel.chunk(ri, k)
+				if err := rows(lc, si, base, &m); err != nil {
 					fail(err)
 					return
 				}
@@ -205,14 +244,14 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 				for _, w := range m {
 					c += mbits.OnesCount64(w)
 				}
-				counts[k] = c
+				sel.counts[k] = uint16(c)
 			}
 		}
 	}
 	// The calling goroutine is one of the workers: a drill-down is short
 	// enough that waking another thread for all of it shows.
 	var wg sync.WaitGroup
-	for range selectWorkers(workers, len(items), keep != nil || p.SLA != nil) - 1 {
+	for range selectWorkers(workers, chunks, keep != nil || p.SLA != nil) - 1 {
 		wg.Go(work)
 	}
 	work()
@@ -220,12 +259,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	if err := failed.Load(); err != nil {
 		return nil, *err
 	}
-	sel := &Selection{items: items, before: counts, rows: rows, ec: ec}
-	for k, c := range counts[:len(items)] {
-		counts[k] = sel.total
-		sel.total += c
-	}
-	counts[len(items)] = sel.total
+	sel.sum()
 	if !inOrder {
 		// Each segment is in creation order; the list must be as a whole.
 		refs, err := sel.Slice(0, sel.total)
@@ -238,7 +272,7 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 			}
 			return 1
 		})
-		sel.refs, sel.items, sel.before = refs, nil, nil
+		sel.refs, sel.runs, sel.counts, sel.sums = refs, nil, nil, nil
 	}
 	return sel, nil
 }

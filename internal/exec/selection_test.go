@@ -10,50 +10,60 @@ import (
 )
 
 // TestSelectionSliceListsRowsInOrder builds selections of random chunk
-// masks, some empty, and checks every page of each against the rows listed one bit at
-// a time.
+// masks, many empty, in runs of several segments long enough to span
+// several sums of counts, and checks every page of each against the rows
+// listed one bit at a time.
 func TestSelectionSliceListsRowsInOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for trial := range 50 {
-		var masks []*colstore.Mask
-		sel := &Selection{ec: NewCtx(context.Background(), nil), rows: func(_ *LeafCache, k int, m *colstore.Mask) error {
-			*m = *masks[k]
+	for trial := range 60 {
+		masks := map[[2]int]*colstore.Mask{}
+		sel := &Selection{ec: NewCtx(context.Background(), nil), rows: func(_ *LeafCache, seg, base int, m *colstore.Mask) error {
+			*m = *masks[[2]int{seg, base}]
 			return nil
 		}}
 		var want []RowRef
-		for k := range rng.IntN(6) {
-			m := new(colstore.Mask)
-			for w := range m {
-				switch rng.IntN(3) {
-				case 0:
-				case 1:
-					m[w] = rng.Uint64() & rng.Uint64()
-				default:
-					m[w] = ^uint64(0)
+		chunks := 0
+		for _, seg := range rng.Perm(4)[:1+rng.IntN(4)] {
+			first := rng.IntN(3) * colstore.ChunkRows
+			sel.runs = append(sel.runs, selRun{int32(seg), int32(first), chunks})
+			for k := range 1 + rng.IntN(3*sumEvery) {
+				m := new(colstore.Mask)
+				if rng.IntN(4) > 0 { // a quarter of the chunks select nothing
+					for w := range m {
+						switch rng.IntN(3) {
+						case 0:
+						case 1:
+							m[w] = rng.Uint64() & rng.Uint64()
+						default:
+							m[w] = ^uint64(0)
+						}
+					}
 				}
-			}
-			base := k * colstore.ChunkRows
-			n := 0
-			for r := range colstore.ChunkRows {
-				if m[r/64]>>(r%64)&1 == 1 {
-					want = append(want, RowRef{0, int32(base + r)})
-					n++
+				base := first + k*colstore.ChunkRows
+				n := 0
+				for r := range colstore.ChunkRows {
+					if m[r/64]>>(r%64)&1 == 1 {
+						want = append(want, RowRef{int32(seg), int32(base + r)})
+						n++
+					}
 				}
+				masks[[2]int{seg, base}] = m
+				sel.counts = append(sel.counts, uint16(n))
+				chunks++
 			}
-			masks = append(masks, m)
-			sel.items = append(sel.items, selItem{0, int32(base)})
-			sel.before = append(sel.before, sel.total)
-			sel.total += n
 		}
-		sel.before = append(sel.before, sel.total)
+		sel.sum()
 		if sel.Len() != len(want) {
 			t.Fatalf("trial %d: Len %d, want %d", trial, sel.Len(), len(want))
 		}
-		if got, err := sel.Refs(); err != nil || (!slices.Equal(got, want) && len(want) > 0) {
+		if got, err := sel.Refs(); err != nil || !slices.Equal(got, want) {
 			t.Fatalf("trial %d: Refs differ (%v)", trial, err)
 		}
-		for range 20 {
-			off, lim := rng.IntN(len(want)+10), rng.IntN(300)
+		for range 40 {
+			off, lim := rng.IntN(len(want)+10), rng.IntN(3000)
+			if rng.IntN(4) == 0 { // a page at the end
+				off = max(0, len(want)-1-rng.IntN(5))
+			}
 			got, err := sel.Slice(off, lim)
 			if err != nil {
 				t.Fatal(err)
