@@ -221,6 +221,42 @@ func TestColumnarCancelStopsRunAndDrillDown(t *testing.T) {
 	})
 }
 
+// TestOtherDrillDownCancelsAtEveryCheck cancels the drill-down of an
+// Other point at each of its checks of the context in turn: the scan that
+// finds the groups kept apart, then the selection, which tests each row's
+// group and so shares its chunks among several workers.
+func TestOtherDrillDownCancelsAtEveryCheck(t *testing.T) {
+	src, err := memory.New(cancelRows())
+	require.NoError(t, err)
+	const workers = 4
+	eng := convreport.NewEngine(src, convreport.WithWorkers(workers))
+	other := cancelReport
+	other.Limit = 2
+	res, err := eng.Run(context.Background(), cancelQuery(), other)
+	require.NoError(t, err)
+	var point convreport.Point
+	for _, p := range res[0].Points {
+		if p.Other {
+			point = p
+		}
+	}
+	require.True(t, point.Other, "the report folds reps into Other")
+
+	all := newCountingCtx(1 << 40)
+	d, err := eng.DrillDown(all, cancelQuery(), other, point)
+	require.NoError(t, err)
+	require.EqualValues(t, point.Count, d.Len())
+	checks := all.calls.Load()
+	require.Greater(t, checks, int64(3), "the scan and the selection check the context")
+	for limit := range checks {
+		ctx := newCountingCtx(limit)
+		d, err := eng.DrillDown(ctx, cancelQuery(), other, point)
+		require.ErrorIs(t, err, context.Canceled, "canceled at check %d of %d", limit+1, checks)
+		require.Nil(t, d, "no partial drill-down")
+		require.LessOrEqual(t, ctx.afterCancel.Load(), int64(2*workers))
+	}
+}
+
 func TestDeadlineIsReturnedAsIs(t *testing.T) {
 	src, err := memory.New(cancelRows())
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"context"
 	mbits "math/bits"
 	"slices"
@@ -30,20 +31,36 @@ type Selection struct {
 	counts []uint16
 	sums   []int
 	total  int
-	refs   []RowRef // the whole list, when the table has several segments
-	// rows sets the bits of the selected rows of the chunk of segment seg
-	// that starts at row base in m.
-	rows func(lc *LeafCache, seg, base int, m *colstore.Mask) error
-	ec   *Ctx // for rows, not cancelled with the context Select ran under
+	refs   []RowRef  // the whole list, when the table has several segments
+	ev     selEval   // evaluates a chunk again for a page
+	one    [1]selRun // runs' storage for a table of one segment
+}
+
+// selEval is what evaluates a selection's chunks. It lives in the
+// Selection, as do the runs of a table of one segment: after a
+// collection, each size of object a drill-down allocates first refills
+// the processor's cache of that size, a few cold cache lines each.
+type selEval struct {
+	t    *Table
+	p    *Plan
+	cp   *Pred
+	ec   Ctx // not cancelled with the context Select ran under
+	keep func(key uint64) bool
+	l    Layout
+	// masks, in tests of Slice, stand in for the evaluation: the chunks'
+	// selected rows by segment and first row.
+	masks map[[2]int]*colstore.Mask
 }
 
 // selRun is consecutive chunks of one segment: the segment, the first row
-// of its first chunk, and that chunk's index in the selection. A
+// of its first chunk, the rows in play, and that chunk's index in the
+// selection. A
 // selection keeps a run per segment and two bytes a chunk, not a list of
 // chunks: after a collection, each cache line a drill-down writes is a
 // miss, and each new page of memory a page fault.
 type selRun struct {
 	seg, base int32
+	lo, hi    int32 // the rows of the segment in play
 	first     int
 }
 
@@ -56,10 +73,10 @@ func (s *Selection) runAt(k int) int {
 	return sort.Search(len(s.runs), func(i int) bool { return s.runs[i].first > k }) - 1
 }
 
-// chunk returns the segment and first row of chunk k, held by run ri.
-func (s *Selection) chunk(ri, k int) (seg, base int) {
-	r := s.runs[ri]
-	return int(r.seg), int(r.base) + (k-r.first)*colstore.ChunkRows
+// chunkBase returns the first row of chunk k, held by run ri.
+func (s *Selection) chunkBase(ri, k int) int {
+	r := &s.runs[ri]
+	return int(r.base) + (k-r.first)*colstore.ChunkRows
 }
 
 // Len returns the number of rows selected.
@@ -90,7 +107,7 @@ func (s *Selection) Slice(offset, limit int) ([]RowRef, error) {
 		return slices.Clone(s.refs[offset:end]), nil
 	}
 	out := make([]RowRef, 0, end-offset)
-	lc := newDirect()
+	lc := LeafCache{direct: true}
 	// The chunk holding row offset: the first whose rows reach past it.
 	g := sort.Search(len(s.sums), func(g int) bool { return s.sums[g] > offset }) - 1
 	k, skip := g*sumEvery, offset-s.sums[g]
@@ -107,17 +124,18 @@ func (s *Selection) Slice(offset, limit int) ([]RowRef, error) {
 		if s.counts[k] == 0 {
 			continue // none selected
 		}
-		seg, base := s.chunk(ri, k)
-		if err := s.rows(lc, seg, base, &m); err != nil {
+		base := s.chunkBase(ri, k)
+		if err := s.ev.rows(&lc, &s.runs[ri], base, &m); err != nil {
 			return nil, err
 		}
+		seg := s.runs[ri].seg
 		for w, b := range m {
 			for ; b != 0 && len(out) < end-offset; b &= b - 1 {
 				if skip > 0 {
 					skip--
 					continue
 				}
-				out = append(out, RowRef{int32(seg), int32(base + w*64 + mbits.TrailingZeros64(b))})
+				out = append(out, RowRef{seg, int32(base + w*64 + mbits.TrailingZeros64(b))})
 			}
 		}
 	}
@@ -168,96 +186,54 @@ const selectTake = 8
 // key), and, for an SLA plan, that breached the target. Chunks are shared
 // out among the workers.
 func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filter.Env, l Layout, keep func(key uint64) bool, workers int) (*Selection, error) {
-	// The chunks to evaluate come a segment's run at a time; each
-	// segment's row range is in ranges.
+	// The chunks to evaluate come a segment's run at a time.
 	segs := t.Store.Segments()
-	ranges := make([][2]int, len(segs))
-	order, inOrder := creationOrder(segs)
-	sel := &Selection{runs: make([]selRun, 0, len(order))}
+	var buf [4]int
+	order, inOrder := creationOrder(segs, buf[:0])
+	sel := &Selection{}
+	sel.runs = sel.one[:0]
 	chunks := 0
 	for _, si := range order {
 		lo, hi := p.RowRange(segs[si])
-		ranges[si] = [2]int{lo, hi}
 		if lo < hi {
-			sel.runs = append(sel.runs, selRun{int32(si), int32(lo - lo%colstore.ChunkRows), chunks})
+			sel.runs = append(sel.runs, selRun{int32(si), int32(lo - lo%colstore.ChunkRows), int32(lo), int32(hi), chunks})
 			chunks += (hi-1)/colstore.ChunkRows - lo/colstore.ChunkRows + 1
 		}
 	}
 	sel.counts = make([]uint16, chunks)
 	// The evaluation is kept for pages, and so runs under a context that a
 	// finished request does not cancel; the workers check ctx themselves.
-	ec := newDirectCtx(context.WithoutCancel(ctx), t)
-	cp := ec.Prepare(where, env)
-	rows := func(lc *LeafCache, si, base int, m *colstore.Mask) error {
-		seg := segs[si]
-		n := min(colstore.ChunkRows, seg.N-base)
-		t.Store.LiveInto(m, si, base, n)
-		ClipRange(m, base, n, ranges[si][0], ranges[si][1])
-		lc.Reset()
-		if err := cp.Eval(ec, lc, seg, base, n, m, m); err != nil {
-			return err
-		}
-		if keep == nil && p.SLA == nil {
-			return nil
-		}
-		for w := range (n + 63) / 64 {
-			for b := m[w]; b != 0; b &= b - 1 {
-				j := mbits.TrailingZeros64(b)
-				r := base + w*64 + j
-				if (keep != nil && !keep(p.RowKey(seg, r, l))) ||
-					(p.SLA != nil && !p.SLA.Breached(ec, seg, r)) { // an SLA point lists its breaches
-					m[w] &^= 1 << j
-				}
-			}
-		}
-		return nil
-	}
-	sel.rows, sel.ec = rows, ec
-	var next atomic.Int64
-	var failed atomic.Pointer[error]
-	// fail keeps the first error; taking the address of an err declared
-	// in the loop would move every iteration's err to the heap.
-	fail := func(err error) { failed.CompareAndSwap(nil, &err) }
-	work := func() {
-		lc := newDirect()
-		var m colstore.Mask
-		for failed.Load() == nil {
-			k0 := int(next.Add(selectTake)) - selectTake
-			if k0 >= chunks {
-				return
-			}
-			if err := ctx.Err(); err != nil {
-				fail(err)
-				return
-			}
-			ri := sel.runAt(k0)
-			for k := k0; k < min(k0+selectTake, chunks); k++ {
-				if ri+1 < len(sel.runs) && sel.runs[ri+1].first == k {
-					ri++
-				}
-				si, base := sel.chunk(ri, k)
-				if err := rows(lc, si, base, &m); err != nil {
-					fail(err)
-					return
-				}
-				c := 0
-				for _, w := range m {
-					c += mbits.OnesCount64(w)
-				}
-				sel.counts[k] = uint16(c)
-			}
-		}
-	}
+	ev := &sel.ev
+	*ev = selEval{t: t, p: p, keep: keep, l: l}
+	ev.ec.direct(context.WithoutCancel(ctx), t)
+	ev.cp = ev.ec.Prepare(where, env)
 	// The calling goroutine is one of the workers: a drill-down is short
 	// enough that waking another thread for all of it shows.
-	var wg sync.WaitGroup
-	for range selectWorkers(workers, chunks, keep != nil || p.SLA != nil) - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
-	if err := failed.Load(); err != nil {
-		return nil, *err
+	if n := selectWorkers(workers, chunks, keep != nil || p.SLA != nil); n == 1 {
+		var w selWork
+		if err := w.work(ctx, sel); err != nil {
+			return nil, err
+		}
+	} else {
+		w := new(selWork)
+		var mu sync.Mutex
+		var first error
+		var wg sync.WaitGroup
+		do := func() {
+			if err := w.work(ctx, sel); err != nil {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+			}
+		}
+		for range n - 1 {
+			wg.Go(do)
+		}
+		do()
+		wg.Wait()
+		if first != nil {
+			return nil, first
+		}
 	}
 	sel.sum()
 	if !inOrder {
@@ -277,13 +253,85 @@ func Select(ctx context.Context, t *Table, p *Plan, where *filter.Pred, env filt
 	return sel, nil
 }
 
+// selWork shares a selection's chunks out among its workers.
+type selWork struct {
+	next atomic.Int64
+	stop atomic.Bool // a worker failed
+}
+
+// work evaluates chunks of sel, selectTake at a time, and counts their
+// rows, until none is left or a worker failed; it returns its error.
+func (w *selWork) work(ctx context.Context, sel *Selection) error {
+	lc := LeafCache{direct: true}
+	var m colstore.Mask
+	chunks := len(sel.counts)
+	for !w.stop.Load() {
+		k0 := int(w.next.Add(selectTake)) - selectTake
+		if k0 >= chunks {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			w.stop.Store(true)
+			return err
+		}
+		ri := sel.runAt(k0)
+		for k := k0; k < min(k0+selectTake, chunks); k++ {
+			if ri+1 < len(sel.runs) && sel.runs[ri+1].first == k {
+				ri++
+			}
+			if err := sel.ev.rows(&lc, &sel.runs[ri], sel.chunkBase(ri, k), &m); err != nil {
+				w.stop.Store(true)
+				return err
+			}
+			c := 0
+			for _, x := range m {
+				c += mbits.OnesCount64(x)
+			}
+			sel.counts[k] = uint16(c)
+		}
+	}
+	return nil
+}
+
+// rows sets in m the selected rows of the chunk of run r from row base.
+func (ev *selEval) rows(lc *LeafCache, r *selRun, base int, m *colstore.Mask) error {
+	if ev.masks != nil {
+		*m = *ev.masks[[2]int{int(r.seg), base}]
+		return nil
+	}
+	si := int(r.seg)
+	seg := ev.t.Store.Segments()[si]
+	n := min(colstore.ChunkRows, seg.N-base)
+	ev.t.Store.LiveInto(m, si, base, n)
+	ClipRange(m, base, n, int(r.lo), int(r.hi))
+	lc.Reset()
+	if err := ev.cp.Eval(&ev.ec, lc, seg, base, n, m, m); err != nil {
+		return err
+	}
+	p := ev.p
+	if ev.keep == nil && p.SLA == nil {
+		return nil
+	}
+	for w := range (n + 63) / 64 {
+		for b := m[w]; b != 0; b &= b - 1 {
+			j := mbits.TrailingZeros64(b)
+			r := base + w*64 + j
+			if (ev.keep != nil && !ev.keep(p.RowKey(seg, r, ev.l))) ||
+				(p.SLA != nil && !p.SLA.Breached(&ev.ec, seg, r)) { // an SLA point lists its breaches
+				m[w] &^= 1 << j
+			}
+		}
+	}
+	return nil
+}
+
 // creationOrder returns the indexes of the non-empty segments, by their
 // first rows, and whether their rows taken in that order are in creation
 // order: each segment's last row comes before the next one's first, as
 // when a file in creation order was loaded a batch at a time. The chunks
 // of a selection are then listed in that order and need no sort.
-func creationOrder(segs []*colstore.Segment) ([]int, bool) {
-	order := make([]int, 0, len(segs))
+// It appends them to order, which it returns.
+func creationOrder(segs []*colstore.Segment, order []int) ([]int, bool) {
 	for si, seg := range segs {
 		if seg.N > 0 {
 			order = append(order, si)

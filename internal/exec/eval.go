@@ -69,7 +69,14 @@ func NewCtx(ctx context.Context, t *Table) *Ctx {
 // alone, as a drill-down's: its leaves are not numbered for a cache that
 // would share them (see newDirect).
 func newDirectCtx(ctx context.Context, t *Table) *Ctx {
-	return &Ctx{ctx: ctx, done: ctx.Done(), t: t}
+	ec := new(Ctx)
+	ec.direct(ctx, t)
+	return ec
+}
+
+// direct sets ec to newDirectCtx(ctx, t), in place.
+func (ec *Ctx) direct(ctx context.Context, t *Table) {
+	*ec = Ctx{ctx: ctx, done: ctx.Done(), t: t}
 }
 
 // Prepare compiles p for the dictionaries of the context's table. Prepare

@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -17,15 +16,12 @@ func TestSelectionSliceListsRowsInOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := range 60 {
 		masks := map[[2]int]*colstore.Mask{}
-		sel := &Selection{ec: NewCtx(context.Background(), nil), rows: func(_ *LeafCache, seg, base int, m *colstore.Mask) error {
-			*m = *masks[[2]int{seg, base}]
-			return nil
-		}}
+		sel := &Selection{ev: selEval{masks: masks}}
 		var want []RowRef
 		chunks := 0
 		for _, seg := range rng.Perm(4)[:1+rng.IntN(4)] {
 			first := rng.IntN(3) * colstore.ChunkRows
-			sel.runs = append(sel.runs, selRun{int32(seg), int32(first), chunks})
+			sel.runs = append(sel.runs, selRun{int32(seg), int32(first), 0, 0, chunks})
 			for k := range 1 + rng.IntN(3*sumEvery) {
 				m := new(colstore.Mask)
 				if rng.IntN(4) > 0 { // a quarter of the chunks select nothing
