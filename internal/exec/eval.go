@@ -65,16 +65,9 @@ func NewCtx(ctx context.Context, t *Table) *Ctx {
 	return &Ctx{ctx: ctx, done: ctx.Done(), t: t, leafIDs: map[string]int{}}
 }
 
-// newDirectCtx returns an evaluation context for one predicate evaluated
+// direct sets ec to an evaluation context for one predicate evaluated
 // alone, as a drill-down's: its leaves are not numbered for a cache that
-// would share them (see newDirect).
-func newDirectCtx(ctx context.Context, t *Table) *Ctx {
-	ec := new(Ctx)
-	ec.direct(ctx, t)
-	return ec
-}
-
-// direct sets ec to newDirectCtx(ctx, t), in place.
+// would share them (see LeafCache.direct).
 func (ec *Ctx) direct(ctx context.Context, t *Table) {
 	*ec = Ctx{ctx: ctx, done: ctx.Done(), t: t}
 }
@@ -345,10 +338,6 @@ type LeafCache struct {
 func NewLeafCache(ec *Ctx) *LeafCache {
 	return &LeafCache{masks: make([]colstore.Mask, len(ec.leafIDs)), valid: make([]bool, len(ec.leafIDs))}
 }
-
-// newDirect returns a leaf cache that keeps nothing, for a predicate
-// evaluated alone.
-func newDirect() *LeafCache { return &LeafCache{direct: true} }
 
 // Reset forgets the last chunk's leaves.
 func (lc *LeafCache) Reset() { clear(lc.valid) }
