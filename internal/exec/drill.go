@@ -54,10 +54,9 @@ type selEval struct {
 
 // selRun is consecutive chunks of one segment: the segment, the first row
 // of its first chunk, the rows in play, and that chunk's index in the
-// selection. A
-// selection keeps a run per segment and two bytes a chunk, not a list of
-// chunks: after a collection, each cache line a drill-down writes is a
-// miss, and each new page of memory a page fault.
+// selection. A selection keeps a run per segment and two bytes a chunk,
+// not a list of chunks: after a collection, each cache line a drill-down
+// writes is a miss, and each new page of memory a page fault.
 type selRun struct {
 	seg, base int32
 	lo, hi    int32 // the rows of the segment in play
