@@ -11,6 +11,12 @@ import (
 type Timing struct {
 	Median time.Duration
 	Runs   int
+	// Faults is the median number of page faults a run took (minor ones,
+	// served without a disk), or -1 where the system does not count them.
+	// Where a fault is dear (on some virtual machines, 50 times a write
+	// to a page the process kept), this says whether a slow median paid
+	// for memory the runtime had given back to the system.
+	Faults int64
 }
 
 // Time runs fn at least minRuns times (at least 3), and more while the
@@ -19,18 +25,21 @@ type Timing struct {
 func Time(minRuns int, budget time.Duration, fn func() error) (Timing, error) {
 	minRuns = max(minRuns, 3)
 	var ds []time.Duration
+	var fs []int64
 	var total time.Duration
 	for len(ds) < minRuns || (total < budget && len(ds) < 25) {
 		runtime.GC()
+		f0 := minorFaults()
 		t0 := time.Now()
 		if err := fn(); err != nil {
 			return Timing{}, err
 		}
 		d := time.Since(t0)
 		ds = append(ds, d)
+		fs = append(fs, faultsSince(f0))
 		total += d
 	}
-	return Timing{Median: median(ds), Runs: len(ds)}, nil
+	return Timing{Median: median(ds), Runs: len(ds), Faults: median(fs)}, nil
 }
 
 // Way is one way of computing, for [TimeRounds].
@@ -49,29 +58,41 @@ type Way struct {
 func TimeRounds(ways []Way, minRounds int, budget time.Duration, maxRounds int, maxWall time.Duration) (map[string]Timing, error) {
 	minRounds = max(minRounds, 3)
 	ds := make([][]time.Duration, len(ways))
+	fs := make([][]int64, len(ways))
 	var total time.Duration
 	start := time.Now()
 	for r := 0; r < minRounds || (r < maxRounds && total < budget && time.Since(start) < maxWall); r++ {
 		for k := range ways {
 			i := (k + r) % len(ways)
 			runtime.GC()
+			f0 := minorFaults()
 			t0 := time.Now()
 			if err := ways[i].Fn(); err != nil {
 				return nil, fmt.Errorf("%s: %w", ways[i].Name, err)
 			}
 			d := time.Since(t0)
 			ds[i] = append(ds[i], d)
+			fs[i] = append(fs[i], faultsSince(f0))
 			total += d
 		}
 	}
 	out := make(map[string]Timing, len(ways))
 	for i, w := range ways {
-		out[w.Name] = Timing{Median: median(ds[i]), Runs: len(ds[i])}
+		out[w.Name] = Timing{Median: median(ds[i]), Runs: len(ds[i]), Faults: median(fs[i])}
 	}
 	return out, nil
 }
 
-func median(ds []time.Duration) time.Duration {
+// faultsSince returns the page faults taken since minorFaults returned
+// f0, or -1 where they are not counted.
+func faultsSince(f0 int64) int64 {
+	if f0 < 0 {
+		return -1
+	}
+	return minorFaults() - f0
+}
+
+func median[T int64 | time.Duration](ds []T) T {
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
 	m := ds[len(ds)/2]

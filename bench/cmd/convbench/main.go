@@ -123,9 +123,10 @@ func memoryLimitFrom() string {
 
 // measure is one figure at one size.
 type measure struct {
-	d    time.Duration
-	runs int
-	note string // instead of a time: why there is none
+	d      time.Duration
+	runs   int
+	faults int64  // median page faults a run; -1 where not counted, 0 where not measured
+	note   string // instead of a time: why there is none
 }
 
 func (m measure) ok() bool { return m.d > 0 }
@@ -280,7 +281,7 @@ func measureSize(o options, n int, duckBin string, duckErr error) (*sizeResult, 
 		if err != nil {
 			return fmt.Errorf("%s: %w", row, err)
 		}
-		res.times[row] = measure{d: t.Median, runs: t.Runs}
+		res.times[row] = measure{d: t.Median, runs: t.Runs, faults: t.Faults}
 		return nil
 	}
 	figs := func(fn func() bench.Figures) func() error { return func() error { fn(); return nil } }
@@ -302,7 +303,7 @@ func measureSize(o options, n int, duckBin string, duckErr error) (*sizeResult, 
 		return nil, err
 	}
 	for k, t := range fast {
-		res.times[k] = measure{d: t.Median, runs: t.Runs}
+		res.times[k] = measure{d: t.Median, runs: t.Runs, faults: t.Faults}
 	}
 	// More runs while they are cheap: a median of three swung by a
 	// third between two runs of the same binary.
@@ -318,7 +319,7 @@ func measureSize(o options, n int, duckBin string, duckErr error) (*sizeResult, 
 		return nil, err
 	}
 	for k, t := range newTimes {
-		res.times[k] = measure{d: t.Median, runs: t.Runs}
+		res.times[k] = measure{d: t.Median, runs: t.Runs, faults: t.Faults}
 	}
 
 	if o.sqlite {
@@ -459,7 +460,7 @@ func measureIngest(ctx context.Context, o options, res *sizeResult, cs []convrep
 				return err
 			}
 			for k, t := range ts {
-				res.times[k] = measure{d: t.Median, runs: t.Runs}
+				res.times[k] = measure{d: t.Median, runs: t.Runs, faults: t.Faults}
 			}
 			return nil
 		}()
@@ -615,6 +616,15 @@ func printTables(out io.Writer, o options, rs []*sizeResult, duckErr error) {
 			return fmtRatio(float64(x.d) / float64(y.d))
 		}
 	}
+	faults := func(row string) func(r *sizeResult) string {
+		return func(r *sizeResult) string {
+			m := r.times[row]
+			if !m.ok() || m.faults < 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%d", m.faults)
+		}
+	}
 	perRow := func(row string) func(r *sizeResult) string {
 		return func(r *sizeResult) string {
 			m := r.times[row]
@@ -630,6 +640,7 @@ func printTables(out io.Writer, o options, rs []*sizeResult, duckErr error) {
 	line("SQLite / engine (target > 1)", ratio(rSQLite, rEngine))
 	line("DuckDB / engine (target > 1)", ratio(rDuck, rEngine))
 	line("memory.New / dashboard run in the same rounds (target ≤ 20x)", ratio(rNew, rEngineNew))
+	line("memory.New, page faults a load (median)", faults(rNew))
 	line("drill-down / dashboard run (target ≤ 5 %)", func(r *sizeResult) string {
 		x, y := r.times[rDrill], r.times[rEngine]
 		if !x.ok() || !y.ok() {
@@ -671,6 +682,7 @@ func printTables(out io.Writer, o options, rs []*sizeResult, duckErr error) {
 	line("ingest CSV: 1 worker / default workers", ratio(rCSV1, rCSV))
 	line("Parquet file", file(pq))
 	line("Parquet file to a ready memory source / dashboard run in the same rounds (target ≤ 25x)", ratio(rParquetSrc, rEnginePq))
+	line("Parquet file to a ready memory source, page faults a load (median)", faults(rParquetSrc))
 	line("DuckDB vs its own process's hand-written pass", func(r *sizeResult) string {
 		if r.duck == nil || r.duck.HandNs == 0 {
 			return "–"
@@ -678,7 +690,7 @@ func printTables(out io.Writer, o options, rs []*sizeResult, duckErr error) {
 		return fmtRatio(float64(r.duck.QueryNs) / float64(r.duck.HandNs))
 	})
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "Times are medians, each run after a GC: the six fast ways interleaved in 7 to 25 rounds, the others over at least 3 runs, more while they add up to under a second (the naive passes; memory.New, in rounds with a dashboard run, up to 25) or three seconds a file format (the file reads, in rounds with a dashboard run beside the Parquet ones, up to 9); loads into other stores are timed once. A load's ratio to a dashboard run divides by the dashboard run timed in its own rounds. \"vs limit\" divides by the hand-written single pass of the same run.")
+	fmt.Fprintln(out, "Times are medians, each run after a GC: the six fast ways interleaved in 7 to 25 rounds, the others over at least 3 runs, more while they add up to under a second (the naive passes; memory.New, in rounds with a dashboard run, up to 25) or three seconds a file format (the file reads, in rounds with a dashboard run beside the Parquet ones, up to 9); loads into other stores are timed once. A load's ratio to a dashboard run divides by the dashboard run timed in its own rounds. \"vs limit\" divides by the hand-written single pass of the same run. Page faults are the kernel's count for the whole process over each timed run: a load given memory that the Go runtime had returned to the system faults it back in a page at a time, and where a fault is dear (on some virtual machines, 50 times a write to a page the process kept) those faults can add half to a load (docs/performance.md, \"Memory the runtime gives back\").")
 	if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
 		fmt.Fprintf(out, "\nThe Go runtime ran with a memory limit of %.1f GiB (%s).\n", float64(lim)/(1<<30), memoryLimitFrom())
 	}
