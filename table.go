@@ -490,6 +490,7 @@ func errIndex(err error) int {
 // dictionaries locked for it; b is what check learnt of cs.
 func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore.Segment, error) {
 	n := len(cs)
+	procs := encodeProcs(n)
 	// An unchecked batch's creation times to come, and the rows' order
 	// unless the batch is in it already (nil then: most loads are, and
 	// it was 4 MB at 1M rows).
@@ -585,7 +586,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	}
 	// A job a worker, not one an encoder: most take tens of
 	// microseconds, about what handing a job to a worker does.
-	w := min(runtime.GOMAXPROCS(0), len(made))
+	w := min(procs, len(made))
 	byWorker := make([]func(), w)
 	for i := range byWorker {
 		byWorker[i] = func() {
@@ -610,7 +611,7 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	}
 	// Columns are shared between workers by their measured costs (see
 	// columnEncoder.cost), a group a worker.
-	groups := shareColumns(encs, runtime.GOMAXPROCS(0))
+	groups := shareColumns(encs, procs)
 	if uc != nil {
 		groups = timedTogether(groups)
 	}
@@ -690,37 +691,46 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 			seg.IndexIDKeys(b.keys, order)
 		}
 	}
-	var workers sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(groups)+1) {
-		workers.Go(func() {
-			for {
-				// Queued jobs first; then half of what a piece still has
-				// to encode; else wait for a job, or for the end.
-				select {
-				case job, ok := <-jobs:
+	if procs == 1 {
+		// One worker: the calling goroutine, until no job is left (each
+		// queues its finishing jobs before it ends, and the channel has
+		// room for them all).
+		for len(jobs) > 0 {
+			(<-jobs)()
+		}
+	} else {
+		var workers sync.WaitGroup
+		for range min(procs, len(groups)+1) {
+			workers.Go(func() {
+				for {
+					// Queued jobs first; then half of what a piece still has
+					// to encode; else wait for a job, or for the end.
+					select {
+					case job, ok := <-jobs:
+						if !ok {
+							return
+						}
+						job()
+						continue
+					default:
+					}
+					if p := running.steal(n); p != nil {
+						run(p)
+						pending.Done()
+						continue
+					}
+					job, ok := <-jobs
 					if !ok {
 						return
 					}
 					job()
-					continue
-				default:
 				}
-				if p := running.steal(n); p != nil {
-					run(p)
-					pending.Done()
-					continue
-				}
-				job, ok := <-jobs
-				if !ok {
-					return
-				}
-				job()
-			}
-		})
+			})
+		}
+		pending.Wait()
+		close(jobs)
+		workers.Wait()
 	}
-	pending.Wait()
-	close(jobs)
-	workers.Wait()
 	if uc != nil && uc.failed.Load() {
 		return nil, errUnchecked
 	}
@@ -738,6 +748,21 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 	seg.Seal()
 	return seg, nil
 }
+
+// encodeProcs is how many workers encode a batch of n rows: one for a
+// small batch (an upsert of a few conversations), whose every column takes
+// less than handing it to another core does (a thread woken on the other
+// core starts some 150 µs later, against about 80 ns a row to encode).
+func encodeProcs(n int) int {
+	if n < smallBatch {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// smallBatch is the number of rows from which a batch is encoded on every
+// core.
+const smallBatch = colstore.SmallRows
 
 // errUnchecked is encode's error when a batch check has not read turns
 // out invalid, out of order or with repeated IDs: it is to be checked.
@@ -819,6 +844,8 @@ type piece struct {
 // first row, with the buffers of a block each of its fields needs.
 func newPiece(group []columnEncoder, created []int64) *piece {
 	p := &piece{}
+	// A block's buffers: a batch smaller than a block needs no more.
+	blk := min(encodeBlock, len(created))
 	for _, e := range group {
 		if e.start != nil {
 			e.start()
@@ -839,11 +866,11 @@ func newPiece(group []columnEncoder, created []int64) *piece {
 	for k := range p.fs {
 		switch f := &p.fs[k]; f.kind {
 		case encodeTime:
-			f.vals = make([]int64, encodeBlock)
+			f.vals = make([]int64, blk)
 		case encodeCount:
-			f.vals, f.counts = make([]int64, encodeBlock), make([]uint32, encodeBlock)
+			f.vals, f.counts = make([]int64, blk), make([]uint32, blk)
 		case encodeBatch:
-			f.strs = make([]string, encodeBlock)
+			f.strs = make([]string, blk)
 		case encodeCreated:
 			p.created = colstore.NewZoner(len(created))
 		}
@@ -863,7 +890,7 @@ func secondsOf(fs []fieldEncoder, created []int64) *blockSeconds {
 	if !hasKind(fs, encodeTime) {
 		return nil
 	}
-	return &blockSeconds{vals: make([]int64, encodeBlock), created: created}
+	return &blockSeconds{vals: make([]int64, min(encodeBlock, len(created))), created: created}
 }
 
 // split moves about half of p's columns, by cost, to a new piece that
@@ -1060,10 +1087,32 @@ func (cc *codeCache) hit(s string) (uint32, bool) {
 // miss codes s through the dictionary and caches its code.
 func (cc *codeCache) miss(d *colstore.Dicts, c int, s string) uint32 {
 	code := d.Code(c, s)
-	p := unsafe.StringData(s)
-	cc[slotOf(p)] = codeCacheSlot{p, len(s), code}
+	if cc != &noCodeCache {
+		p := unsafe.StringData(s)
+		cc[slotOf(p)] = codeCacheSlot{p, len(s), code}
+	}
 	return code
 }
+
+// noCodeCache is the cache of a small batch's columns: it holds nothing
+// and is never written (miss does not store in it), so every column
+// shares it. A cache of its own is 24 KB to clear and for the collector
+// to scan, where a batch of a few rows saves a few lookups with it.
+var noCodeCache codeCache
+
+// codeCacheFor returns the code cache of a column of a batch of n rows:
+// the shared empty one below codeCacheRows.
+func codeCacheFor(n int) *codeCache {
+	if n < codeCacheRows {
+		return &noCodeCache
+	}
+	return new(codeCache)
+}
+
+// codeCacheRows is how many rows a batch has at least for its columns to
+// have code caches of their own: a lookup in a dictionary costs some 100
+// ns more than a hit, so a few hundred rows repay the cache's clearing.
+const codeCacheRows = 256
 
 // slotOf is codeCacheBits bits of where p points.
 func slotOf(p *byte) uintptr {
@@ -1496,7 +1545,7 @@ func newColumnEncoder(d *colstore.Dicts, seg *colstore.Segment, c int, p Propert
 		codes := colstore.NewCodeBuilder(n)
 		done := func() { col.Codes = codes.Codes() }
 		if get != nil {
-			fe := &fieldEncoder{kind: encodeCodes, off: f.off, shown: f.shown, col: c, d: d, cache: new(codeCache), codes: codes}
+			fe := &fieldEncoder{kind: encodeCodes, off: f.off, shown: f.shown, col: c, d: d, cache: codeCacheFor(n), codes: codes}
 			return columnEncoder{field: fe, done: done, cost: 4}
 		}
 		return columnEncoder{rows: func(lo, hi int) {

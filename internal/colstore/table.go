@@ -1,6 +1,7 @@
 package colstore
 
 import (
+	"cmp"
 	"encoding/binary"
 	"hash/maphash"
 	"math"
@@ -593,6 +594,18 @@ func (b *CodeBatch) codeSpread(out []uint32, slots []uint32, more func(int) int)
 func sortByNumber(keys, buf []uint64, bits int) []uint64 {
 	passes := min(2, (bits+10)/11)
 	low := max(0, bits-11*passes) // the bits below those sorted
+	if len(keys) < smallSort {
+		shift, mask := uint(32+low), uint64(1)<<(11*passes)-1
+		slices.SortStableFunc(keys, func(x, y uint64) int { return cmp.Compare(x>>shift&mask, y>>shift&mask) })
+		return keys
+	}
+	return sortByNumberRadix(keys, buf, bits)
+}
+
+// sortByNumberRadix is sortByNumber by radix.
+func sortByNumberRadix(keys, buf []uint64, bits int) []uint64 {
+	passes := min(2, (bits+10)/11)
+	low := max(0, bits-11*passes) // the bits below those sorted
 	a, b := keys, buf
 	for p := range passes {
 		shift := uint(32 + low + 11*p)
@@ -637,6 +650,16 @@ type codeRec struct {
 // agree. buf, as long as recs, is the other buffer of the sort; the result
 // is in one of the two.
 func sortCodeRecs(recs, buf []codeRec, passes int) []codeRec {
+	if len(recs) < smallSort {
+		bits := uint(64 - 11*passes)
+		slices.SortStableFunc(recs, func(x, y codeRec) int { return cmp.Compare(x.h>>bits, y.h>>bits) })
+		return recs
+	}
+	return sortCodeRecsRadix(recs, buf, passes)
+}
+
+// sortCodeRecsRadix is sortCodeRecs by radix.
+func sortCodeRecsRadix(recs, buf []codeRec, passes int) []codeRec {
 	a, b := recs, buf
 	var counts [3][1 << 11]int
 	for k := range a {
@@ -667,7 +690,7 @@ func sortCodeRecs(recs, buf []codeRec, passes int) []codeRec {
 // quarter of a sample of them are distinct.
 func Repeats(vals []string) bool {
 	sample := vals[:min(len(vals), 4096)]
-	seen := make(map[string]struct{}, 64)
+	seen := make(map[string]struct{}, min(64, len(sample)))
 	for _, v := range sample {
 		seen[v] = struct{}{}
 		if 4*len(seen) >= len(sample) {
@@ -1133,7 +1156,7 @@ func (k IDKeys) Len() int { return len(k.at) }
 // buffers from sc (nil: fresh ones).
 func (t *Table) HashIDs(n int, id func(i int) string, sc *SortScratch) IDKeys {
 	hs := sc.keys(n)
-	Parallel([]func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }})
+	ParallelRows(n, []func(){func() { hashIDs(t.dicts.seed, hs[:n/2], 0, id) }, func() { hashIDs(t.dicts.seed, hs[n/2:], n/2, id) }})
 	return KeysOf(hs, sc)
 }
 
@@ -1227,7 +1250,7 @@ func (t *Table) PresentKeys(keys IDKeys, id func(i int) string) []int {
 			})
 		}
 	}
-	Parallel(jobs)
+	ParallelRows(n, jobs)
 	return positions(found)
 }
 
@@ -1284,7 +1307,7 @@ func (t *Table) RisingApart(n int, id func(i int) string) bool {
 			last[k] = prev
 		}
 	}
-	Parallel(jobs)
+	ParallelRows(n, jobs)
 	for k := range runs {
 		if last[k] == 0 || k > 0 && first[k] <= last[k-1] {
 			return false
@@ -1335,7 +1358,7 @@ func (t *Table) PresentAmong(earlier [][]uint32, keys IDKeys, id func(i int) str
 			}
 		})
 	}
-	Parallel(jobs)
+	ParallelRows(len(keys.sorted), jobs)
 	return positions(found)
 }
 
@@ -1440,7 +1463,7 @@ func (t *Table) merge(segs []*Segment, dead []*tombs) *Segment {
 		}
 		jobs = append(jobs, func() { out.Cols[c] = mergeColumn(segs, runs, c, k, out.Created) })
 	}
-	Parallel(jobs)
+	ParallelRows(n, jobs)
 	if t.createdCol >= 0 {
 		out.Cols[t.createdCol].Ints = out.Created
 	}
@@ -1654,6 +1677,25 @@ func (t *Table) Rows() func(yield func(seg *Segment, r int) bool) {
 		}
 	}
 }
+
+// ParallelRows is Parallel for work over rows rows: below SmallRows it
+// runs fns in turn on the calling goroutine, as a few rows (an upsert of
+// one conversation) take less time than waking another core does.
+func ParallelRows(rows int, fns []func()) {
+	if rows < SmallRows {
+		for _, f := range fns {
+			f()
+		}
+		return
+	}
+	Parallel(fns)
+}
+
+// SmallRows is how many rows a job takes at least to be worth handing to
+// another core: a thread woken on the other core of the machine the
+// benchmarks run on starts some 150 µs later, about what encoding or
+// copying a few thousand rows takes.
+const SmallRows = 4 * ChunkRows
 
 // Parallel runs fns on up to GOMAXPROCS goroutines and waits for them:
 // building a segment's columns, each independent of the others.
