@@ -846,6 +846,16 @@ func newPiece(group []columnEncoder, created []int64) *piece {
 	p := &piece{}
 	// A block's buffers: a batch smaller than a block needs no more.
 	blk := min(encodeBlock, len(created))
+	nf := 0
+	for _, e := range group {
+		if e.field != nil {
+			nf++
+		}
+	}
+	// Sized at once: a fieldEncoder is large and holds pointers, and
+	// growing them took a fifth of a small batch's encoding.
+	p.fs, p.encs = make([]fieldEncoder, 0, nf), make([]columnEncoder, 0, nf)
+	p.rest = make([]columnEncoder, 0, len(group)-nf)
 	for _, e := range group {
 		if e.start != nil {
 			e.start()
@@ -1456,7 +1466,7 @@ func repeatsIn(cs []Conversation, order rowOrder, get func(*Conversation) string
 // far. The groups come costliest first.
 func shareColumns(encs []columnEncoder, k int) [][]columnEncoder {
 	k = max(1, min(k, len(encs)))
-	var fields, rest []columnEncoder
+	fields, rest := make([]columnEncoder, 0, len(encs)), make([]columnEncoder, 0, len(encs))
 	total := 0
 	for _, e := range encs {
 		if e.field != nil {
