@@ -104,13 +104,9 @@ func TestMergeMatchesReference(t *testing.T) {
 			segs = append(segs, seg)
 			var d *tombs
 			if rng.IntN(2) == 0 {
-				d = &tombs{chunks: make([]*Mask, (n+ChunkRows-1)/ChunkRows)}
+				d = &tombs{groups: make([][]*Mask, (n+ChunkRows*tombGroup-1)/(ChunkRows*tombGroup))}
 				for range rng.IntN(n/2 + 1) {
-					r := rng.IntN(n)
-					if d.chunks[r/ChunkRows] == nil {
-						d.chunks[r/ChunkRows] = new(Mask)
-					}
-					d.chunks[r/ChunkRows][(r%ChunkRows)/64] |= 1 << (r % 64)
+					markDead(d, rng.IntN(n))
 				}
 			}
 			dead = append(dead, d)
@@ -146,4 +142,17 @@ func TestMergeMatchesReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// markDead marks row r of d dead, as a test builds tombs by hand.
+func markDead(d *tombs, r int) {
+	c := r / ChunkRows
+	if d.groups[c/tombGroup] == nil {
+		d.groups[c/tombGroup] = make([]*Mask, tombGroup)
+	}
+	g := d.groups[c/tombGroup]
+	if g[c%tombGroup] == nil {
+		g[c%tombGroup] = new(Mask)
+	}
+	g[c%tombGroup][(r%ChunkRows)/64] |= 1 << (r % 64)
 }

@@ -996,7 +996,7 @@ func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
 	defer t.dicts.mu.Unlock()
 	nt := &Table{dicts: t.dicts, kinds: t.kinds, createdCol: t.createdCol, segs: slices.Clone(t.segs), dead: slices.Clone(t.dead), n: t.n}
 	if len(kill) > 0 {
-		k := killer{t: nt, own: map[*Mask]bool{}, ownTombs: map[*tombs]bool{}}
+		k := killer{t: nt, own: map[*Mask]bool{}, ownGroups: map[**Mask]bool{}, ownTombs: map[*tombs]bool{}}
 		for _, id := range kill {
 			k.kill(id)
 		}
@@ -1028,12 +1028,27 @@ func (t *Table) Change(kill []string, build func(*Dicts) *Segment) *Table {
 	return nt
 }
 
-// tombs marks the dead rows of a segment in one snapshot, a bitmap per
-// chunk of ChunkRows rows (nil where none is dead). Snapshots share
-// unchanged chunks: a change copies only the chunks it touches.
+// tombs marks the dead rows of a segment in one snapshot: a bitmap per
+// chunk of ChunkRows rows (nil where none is dead), in groups of
+// tombGroup chunks (nil where none of them has one). Snapshots share
+// unchanged groups and chunks: a change copies the list of groups, and
+// only the groups and chunks it touches. A flat list of chunks was copied
+// whole by every change that killed a row of the segment: at 16M rows,
+// 128 KB of pointers for an upsert of one conversation.
 type tombs struct {
-	chunks []*Mask
+	groups [][]*Mask
 	n      int // dead rows
+}
+
+// tombGroup is how many chunks a group of tombs holds (65,536 rows).
+const tombGroup = 64
+
+// chunk returns the bitmap of chunk c, nil where none of its rows is dead.
+func (d *tombs) chunk(c int) *Mask {
+	if g := d.groups[c/tombGroup]; g != nil {
+		return g[c%tombGroup]
+	}
+	return nil
 }
 
 // killer marks rows dead in a fresh snapshot t, whose dead slice is its
@@ -1041,9 +1056,10 @@ type tombs struct {
 // until copied. It copies each only once per change: own holds what this
 // change made.
 type killer struct {
-	t        *Table
-	own      map[*Mask]bool
-	ownTombs map[*tombs]bool
+	t         *Table
+	own       map[*Mask]bool
+	ownGroups map[**Mask]bool // by a group's first element
+	ownTombs  map[*tombs]bool
 }
 
 // kill marks the live row with id dead, if there is one.
@@ -1056,14 +1072,24 @@ func (k *killer) kill(id string) {
 	d := t.dead[si]
 	switch {
 	case d == nil:
-		d = &tombs{chunks: make([]*Mask, (t.segs[si].N+ChunkRows-1)/ChunkRows)}
+		chunks := (t.segs[si].N + ChunkRows - 1) / ChunkRows
+		d = &tombs{groups: make([][]*Mask, (chunks+tombGroup-1)/tombGroup)}
 	case !k.ownTombs[d]:
-		d = &tombs{chunks: slices.Clone(d.chunks), n: d.n}
+		d = &tombs{groups: slices.Clone(d.groups), n: d.n}
 	}
 	k.ownTombs[d] = true
 	t.dead[si] = d
 	c := r / ChunkRows
-	m := d.chunks[c]
+	g := d.groups[c/tombGroup]
+	switch {
+	case g == nil:
+		g = make([]*Mask, tombGroup)
+	case !k.ownGroups[&g[0]]:
+		g = slices.Clone(g)
+	}
+	k.ownGroups[&g[0]] = true
+	d.groups[c/tombGroup] = g
+	m := g[c%tombGroup]
 	if !k.own[m] {
 		nm := new(Mask)
 		if m != nil {
@@ -1071,7 +1097,7 @@ func (k *killer) kill(id string) {
 		}
 		m = nm
 		k.own[m] = true
-		d.chunks[c] = m
+		g[c%tombGroup] = m
 	}
 	m[(r%ChunkRows)/64] |= 1 << (r % 64)
 	d.n++
@@ -1083,7 +1109,7 @@ func (d *tombs) has(r int) bool {
 	if d == nil {
 		return false
 	}
-	m := d.chunks[r/ChunkRows]
+	m := d.chunk(r / ChunkRows)
 	return m != nil && m[(r%ChunkRows)/64]&(1<<(r%64)) != 0
 }
 
@@ -1109,7 +1135,7 @@ func (t *Table) LiveInto(m *Mask, si, base, n int) {
 		*m = Ones(n)
 	}
 	if d := t.dead[si]; d != nil {
-		if dm := d.chunks[base/ChunkRows]; dm != nil {
+		if dm := d.chunk(base / ChunkRows); dm != nil {
 			for w := range m {
 				m[w] &^= dm[w]
 			}

@@ -2,6 +2,7 @@ package colstore
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"testing"
 
@@ -136,4 +137,63 @@ func TestMergesStopAtMergedRows(t *testing.T) {
 		rows++
 	}
 	require.Equal(t, next, rows)
+}
+
+// Rows killed by later changes stay live in earlier snapshots, and each
+// snapshot's dead rows are exactly those killed up to it: a segment of
+// 200,000 rows spans four groups of tombs, and the kills of each change
+// fall in some groups, some chunks and some rows already dead in others.
+// IsDead and LiveInto are held to a reference set for every row of every
+// snapshot, after all the changes.
+func TestKillsLeaveEarlierSnapshotsAlone(t *testing.T) {
+	const n = 200_000
+	require.Greater(t, n, 3*tombGroup*ChunkRows)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("k%07d", i)
+	}
+	tab := New([]Kind{Ints}, 0).Change(nil, idSegment(ids, 0))
+	rng := rand.New(rand.NewPCG(9, 10))
+	dead := map[int]bool{}
+	type snap struct {
+		t    *Table
+		dead map[int]bool
+	}
+	snaps := []snap{{tab, map[int]bool{}}}
+	for change := range 12 {
+		var kill []string
+		// A few rows, then a run within one chunk, then one in another
+		// group: copies of a group and of a chunk alike.
+		for range 1 + rng.IntN(40) {
+			kill = append(kill, ids[rng.IntN(n)])
+		}
+		at := rng.IntN(n - 64)
+		for r := at; r < at+1+rng.IntN(64); r++ {
+			kill = append(kill, ids[r])
+		}
+		if change%3 == 0 {
+			kill = append(kill, ids[(change*tombGroup*ChunkRows+5)%n])
+		}
+		for _, id := range kill {
+			var r int
+			fmt.Sscanf(id, "k%07d", &r)
+			dead[r] = true
+		}
+		tab = tab.Change(kill, func(*Dicts) *Segment { return nil })
+		snaps = append(snaps, snap{tab, maps.Clone(dead)})
+	}
+	require.Len(t, tab.Segments(), 1, "the kills must not rewrite the segment")
+	for i, sn := range snaps {
+		require.Equal(t, n-len(sn.dead), sn.t.Len(), "snapshot %d", i)
+		for base := 0; base < n; base += ChunkRows {
+			rows := min(ChunkRows, n-base)
+			var live Mask
+			sn.t.LiveInto(&live, 0, base, rows)
+			for r := base; r < base+rows; r++ {
+				want := !sn.dead[r]
+				require.Equal(t, !want, sn.t.IsDead(0, r), "snapshot %d, row %d", i, r)
+				require.Equal(t, want, live[(r-base)/64]&(1<<(r%64)) != 0, "snapshot %d, row %d", i, r)
+			}
+		}
+	}
 }
