@@ -125,7 +125,7 @@ func memoryLimitFrom() string {
 type measure struct {
 	d      time.Duration
 	runs   int
-	faults int64  // median page faults a run; -1 where not counted, 0 where not measured
+	faults int64  // median page faults a run; -1 where the system does not count them
 	note   string // instead of a time: why there is none
 }
 
