@@ -754,15 +754,11 @@ func (t *table) encode(d *colstore.Dicts, cs []Conversation, b batch) (*colstore
 // less than handing it to another core does (a thread woken on the other
 // core starts some 150 µs later, against about 80 ns a row to encode).
 func encodeProcs(n int) int {
-	if n < smallBatch {
+	if n < colstore.SmallRows {
 		return 1
 	}
 	return runtime.GOMAXPROCS(0)
 }
-
-// smallBatch is the number of rows from which a batch is encoded on every
-// core.
-const smallBatch = colstore.SmallRows
 
 // errUnchecked is encode's error when a batch check has not read turns
 // out invalid, out of order or with repeated IDs: it is to be checked.
