@@ -3,8 +3,11 @@ package colstore
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -428,8 +431,10 @@ func TestDirectIndex(t *testing.T) {
 // memory.New gives contact IDs, a block at a time), codes them as Code does
 // one at a time: numbers of one width, of many widths, with a leading zero,
 // past eight digits, rows with no value, and a value that is no number
-// amid them.
+// amid them. Codes, which codes them in the buffer of their numbers, does
+// too, even after a batch before it in the change left its numbers there.
 func TestBatchSetAgreesWithCode(t *testing.T) {
+	var inPlace atomic.Int64
 	for name, gen := range map[string]func(i int) string{
 		"one width":     func(i int) string { return fmt.Sprintf("contact-%06d", 100_000+i%3000) },
 		"many widths":   func(i int) string { return fmt.Sprintf("contact-%d", 1+i*7%5000) },
@@ -448,6 +453,10 @@ func TestBatchSetAgreesWithCode(t *testing.T) {
 		"gaps": func(i int) string {
 			return map[bool]string{true: "", false: fmt.Sprintf("c-%d", 10_000_000+i%900)}[i%1500 > 800 && i%37 == 5]
 		},
+		// No value in the first and the last rows of each half.
+		"empty ends": func(i int) string {
+			return map[bool]string{true: "", false: fmt.Sprintf("c-%d", 10_000_000+i%900)}[i%1500 < 10 || i%1500 >= 1490]
+		},
 		// Now and then a number past eight digits, which the loop of a
 		// run stops at, and rows with no value, some of them at a run's
 		// end: the next run must not take its rows for the ones after.
@@ -462,52 +471,84 @@ func TestBatchSetAgreesWithCode(t *testing.T) {
 		},
 	} {
 		for _, runs := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/runs=%v", name, runs), func(t *testing.T) {
-				vals := make([]string, 3000)
-				for i := range vals {
-					vals[i] = gen(i)
-				}
-				want := map[string]uint32{}
-				ref := New([]Kind{Strings, Ints}, 1)
-				ref.Change(nil, func(d *Dicts) *Segment {
-					for _, v := range vals {
-						want[v] = d.Code(0, v)
+			for _, how := range []string{"Code", "Codes", "Codes after a batch"} {
+				t.Run(fmt.Sprintf("%s/runs=%v/%s", name, runs, how), func(t *testing.T) {
+					vals := make([]string, 3000)
+					for i := range vals {
+						vals[i] = gen(i)
 					}
-					return nil
-				})
-				tab := New([]Kind{Strings, Ints}, 1)
-				r := rand.New(rand.NewPCG(uint64(len(name)), 2))
-				for half := range 2 { // a first batch into an empty dictionary, a second into a full one
-					tab = tab.Change(nil, func(d *Dicts) *Segment {
-						part := vals[half*1500 : (half+1)*1500]
-						b := d.Batch(0, len(part))
-						for lo := 0; lo < len(part); {
-							if !runs {
-								b.Set(lo, part[lo])
-								lo++
-								continue
-							}
-							hi := min(len(part), lo+1+r.IntN(700))
-							b.SetRun(lo, part[lo:hi])
-							lo = hi
-						}
-						out := make([]uint32, len(part))
-						b.Code(out, 0, func(i int) string { return part[i] })
-						for i, v := range part {
-							require.Equal(t, v, d.vals[0].At(int(out[i])), "half %d, row %d", half, i)
+					want := map[string]uint32{}
+					ref := New([]Kind{Strings, Ints}, 1)
+					ref.Change(nil, func(d *Dicts) *Segment {
+						for _, v := range vals {
+							want[v] = d.Code(0, v)
 						}
 						return nil
 					})
-				}
-				delete(want, "")
-				require.Equal(t, len(want)+1, tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
-				for v := range want {
-					_, ok := tab.Lookup(0, v)
-					require.True(t, ok, "Lookup(%q)", v)
-				}
-			})
+					tab := New([]Kind{Strings, Ints}, 1)
+					r := rand.New(rand.NewPCG(uint64(len(name)), 2))
+					for half := range 2 { // a first batch into an empty dictionary, a second into a full one
+						tab = tab.Change(nil, func(d *Dicts) *Segment {
+							part := vals[half*1500 : (half+1)*1500]
+							batchOf := func(part []string) *CodeBatch {
+								b := d.Batch(0, len(part))
+								for lo := 0; lo < len(part); {
+									if !runs {
+										b.Set(lo, part[lo])
+										lo++
+										continue
+									}
+									hi := min(len(part), lo+1+r.IntN(700))
+									b.SetRun(lo, part[lo:hi])
+									lo = hi
+								}
+								return b
+							}
+							batch := func() *CodeBatch { return batchOf(part) }
+							value := func(i int) string { return part[i] }
+							out := make([]uint32, len(part))
+							switch how {
+							case "Code":
+								batch().Code(out, 0, value)
+							case "Codes after a batch":
+								// A batch of the same values first, but a
+								// value in every row, whose numbers stay
+								// in the buffer the next batch takes.
+								full := slices.Clone(part)
+								for i, v := range full {
+									if v == "" {
+										full[i] = part[len(part)/2]
+									}
+								}
+								batchOf(full).Code(out, 0, func(i int) string { return full[i] })
+								fallthrough
+							case "Codes":
+								b := batch()
+								nums := unsafe.SliceData(b.nums)
+								out = b.Codes(len(part), 0, value)
+								if unsafe.SliceData(out) == nums {
+									inPlace.Add(1)
+								}
+							}
+							for i, v := range part {
+								require.Equal(t, v, d.vals[0].At(int(out[i])), "half %d, row %d", half, i)
+							}
+							return nil
+						})
+					}
+					delete(want, "")
+					require.Equal(t, len(want)+1, tab.Dict(0).Len(), "one code a distinct value, and 0 for none")
+					for v := range want {
+						_, ok := tab.Lookup(0, v)
+						require.True(t, ok, "Lookup(%q)", v)
+					}
+				})
+			}
 		}
 	}
+	// Codes took the buffer of the numbers in most of the cases where
+	// every value was a number (the first batch of "text amid" was not).
+	require.GreaterOrEqual(t, inPlace.Load(), int64(30), "batches coded in place")
 }
 
 // A run that ends in rows with no value, after a value its loop stopped

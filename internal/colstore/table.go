@@ -53,6 +53,7 @@ func (d *Dicts) Last() { d.last = true }
 // two.
 type codeScratch struct {
 	a, b        []codeRec
+	nums        []uint32 // a CodeBatch's numbers (see CodeBatch.nums)
 	keys, keys2 []uint64
 	// codeDense's bitmap of the numbers seen, and the new ones' numbers.
 	seen  []uint64
@@ -126,18 +127,20 @@ type CodeBatch struct {
 	sc   *codeScratch
 	// direct is set while the column's index is direct (see codeIndex)
 	// and every value so far is one of its numbers: each is then kept as
-	// its number, 8 bytes where a record takes 32, and found at its
+	// its number, 4 bytes where a record takes 32, and found at its
 	// number's slot, without a hash (see codeNumbers). The first value
 	// that is not one sends it and the rest to records (see Code).
 	direct bool
 	// nums holds the numbers plus one of the values given while direct,
-	// in the order given; rows holds their rows, or is nil while they
-	// are rows base, base+1, and so on, as a column with a value in
-	// every row gives them.
-	nums  []uint64
+	// in the order given, each by its low 32 bits: the index takes them
+	// only when they lie less than 2^32 apart (see codeNumbers), and
+	// then a number's low bits less lo's are its distance from lo. rows
+	// holds their rows, or is nil while they are rows base, base+1, and
+	// so on, as a column with a value in every row gives them.
+	nums  []uint32
 	rows  []int32
 	base  int
-	lo    uint64 // the least and the greatest of nums
+	lo    uint64 // the least and the greatest of the numbers, whole
 	hi    uint64
 	fixed bool // every number is written with the dictionary's width
 	canon bool // no number is written with a leading zero
@@ -158,10 +161,10 @@ func (d *Dicts) Batch(c, n int) *CodeBatch {
 	}
 	b := &CodeBatch{d: d, c: c, sc: sc, direct: d.idx[c].isDirect(&d.vals[c]), lo: math.MaxUint64, fixed: true, canon: true}
 	if b.direct {
-		if cap(sc.keys) < n {
-			sc.keys = Populated(make([]uint64, 0, n))
+		if cap(sc.nums) < n {
+			sc.nums = Populated(make([]uint32, 0, n))
 		}
-		b.nums = sc.keys[:0]
+		b.nums = sc.nums[:0]
 		return b
 	}
 	if cap(sc.a) < n {
@@ -229,7 +232,7 @@ func (b *CodeBatch) setShort(i int, v string) bool {
 	b.fixed = b.fixed && n == f.width
 	b.canon = b.canon && (n == 1 || v[pl] != '0')
 	b.lo, b.hi = min(b.lo, d+1), max(b.hi, d+1)
-	b.nums = append(b.nums, d+1)
+	b.nums = append(b.nums, uint32(d+1))
 	return true
 }
 
@@ -284,7 +287,7 @@ func (b *CodeBatch) setNumber(i int, v string) bool {
 	if b.rows != nil {
 		b.rows = append(b.rows, int32(i))
 	}
-	b.nums = append(b.nums, num)
+	b.nums = append(b.nums, uint32(num))
 	return true
 }
 
@@ -336,7 +339,7 @@ func (b *CodeBatch) setNumbers(at int, vals []string, from int) int {
 		if rows != nil {
 			rows = append(rows, int32(at+k))
 		}
-		nums = append(nums, d+1)
+		nums = append(nums, uint32(d+1))
 	}
 	b.nums, b.rows, b.fixed, b.canon, b.lo, b.hi = nums, rows, fixed, canon, lo, hi
 	return k
@@ -368,7 +371,15 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	if b.first {
 		out[b.firstRow] = b.firstCode
 	}
-	if len(b.nums) > 0 && !b.codeNumbers(out, rest) {
+	if len(b.nums) > 0 && b.codeNumbers(n, rest) {
+		if b.rows == nil {
+			copy(out[b.base:], b.nums)
+		} else {
+			for k, code := range b.nums {
+				out[b.rows[k]] = code
+			}
+		}
+	} else if len(b.nums) > 0 {
 		// Not all of one form, or too far apart for the index: they are
 		// hashed and coded in hash order with the rest, as below (find
 		// and add serve a direct index too, and turn it).
@@ -439,13 +450,52 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	}
 }
 
+// Codes returns the code of each of n rows' values, as Code sets them in
+// an out of n rows, in the buffer that held the batch's numbers when
+// every value was kept as one (as a load's contact IDs are): the column
+// then asks the heap for no slice of a row each beside it, 4 MB at 1M
+// rows. The slice is the caller's; the batch is spent.
+func (b *CodeBatch) Codes(n, rest int, value func(i int) string) []uint32 {
+	if len(b.recs) > 0 || len(b.nums) == 0 || cap(b.nums) < n || !b.codeNumbers(n, rest) {
+		out := Populated(make([]uint32, n))
+		b.Code(out, rest, value)
+		return out
+	}
+	// Each code to its row, from the last: a row is at or after its
+	// value's place in nums, so no code is written over one not yet
+	// moved. The rows with no value hold numbers, or whatever the
+	// buffer held before: cleared.
+	buf, m := b.nums[:n], len(b.nums)
+	if b.rows == nil {
+		copy(buf[b.base:], buf[:m])
+		clear(buf[:b.base])
+		clear(buf[b.base+m:])
+	} else {
+		end := n
+		for k := m - 1; k >= 0; k-- {
+			r := int(b.rows[k])
+			code := buf[k]
+			clear(buf[r+1 : end])
+			buf[r] = code
+			end = r
+		}
+		clear(buf[:end])
+	}
+	if b.first {
+		buf[b.firstRow] = b.firstCode
+	}
+	b.nums, b.sc.nums = nil, nil
+	return buf
+}
+
 // codeNumbers is Code for the values kept as numbers (see CodeBatch.direct):
 // each is found at its number's slot of the direct index. It reports
 // false, coding none, when they are not all written one way the
 // dictionary can keep, or lie beyond the index's reach. The new values
-// take their codes in the order of their numbers.
-func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
-	d, c, n, nums := b.d, b.c, len(out), b.nums
+// take their codes in the order of their numbers; each value's code
+// takes its number's place in nums. n is the rows of the batch.
+func (b *CodeBatch) codeNumbers(n, rest int) bool {
+	d, c, nums := b.d, b.c, b.nums
 	x, vals := &d.idx[c], &d.vals[c]
 	// As many new values as rows may come, these and the change's rows
 	// still to come in proportion: that bounds how far apart the numbers
@@ -457,15 +507,15 @@ func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 	if !fixed && !canon || hi-lo >= 1<<32 || !x.reach(lo, hi) {
 		return false
 	}
-	b.sc.keys = nums[:0] // had nums outgrown it, the buffer they grew into
+	b.sc.nums = nums[:0] // had nums outgrown it, the buffer they grew into
 	// The new values are added as their numbers, written as all now are.
 	vals.num.fixed, vals.num.canon = fixed, canon
 	slots := x.slots[lo-x.lo : hi-x.lo+1]
 	var added int
 	if uint64(len(slots)) <= 8*uint64(len(nums)) {
-		added = b.codeDense(out, slots, more)
+		added = b.codeDense(slots, more)
 	} else {
-		added = b.codeSpread(out, slots, more)
+		added = b.codeSpread(slots, more)
 	}
 	x.n += added
 	x.min, x.max = min(x.min, lo), max(x.max, hi)
@@ -481,31 +531,28 @@ func (b *CodeBatch) codeNumbers(out []uint32, rest int) bool {
 // given the next code, its slot read and written in order. Last, each
 // row's code is read from its slot: loads that depend on nothing before
 // them, which the core keeps many of in flight, where sorting the
-// numbers first cost more than their misses. It returns how many values
-// were new.
-func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) int {
-	nums, lo, vals, sc := b.nums, b.lo, &b.d.vals[b.c], b.sc
+// numbers first cost more than their misses. Each value's code takes its
+// number's place in nums. It returns how many values were new.
+func (b *CodeBatch) codeDense(slots []uint32, more func(int) int) int {
+	nums, lo, vals, sc := b.nums, uint32(b.lo), &b.d.vals[b.c], b.sc
 	words := (len(slots) + 63) / 64
 	sc.seen = slices.Grow(sc.seen[:0], words)[:words]
 	clear(sc.seen)
 	seen := sc.seen
 	for _, v := range nums {
-		i := v - lo
+		i := v - lo // the distance from lo (see CodeBatch.nums)
 		seen[i/64] |= 1 << (i % 64)
+	}
+	distinct := 0
+	for _, m := range seen {
+		distinct += mbits.OnesCount64(m)
 	}
 	// The new values' numbers, from lo, as they are found. Without a
 	// branch on whether a value is new (new and known values come at
 	// random), each number seen is written at the next new value's
-	// place: the j-th at most at j, within as many places as rows. The
-	// rows' codes, written last, hold them until then where the rows
-	// are a run of out: 4 MB at 1M rows not asked of the heap.
-	var fresh []uint32
-	if b.rows == nil {
-		fresh = out[b.base : b.base+len(nums)]
-	} else {
-		sc.fresh = slices.Grow(sc.fresh[:0], len(nums))[:len(nums)]
-		fresh = sc.fresh
-	}
+	// place: the j-th at most at j, within as many places as numbers.
+	sc.fresh = slices.Grow(sc.fresh[:0], distinct)[:distinct]
+	fresh := sc.fresh
 	code, k := uint32(vals.Len()), 0
 	for w, m := range seen {
 		for ; m != 0; m &= m - 1 {
@@ -523,17 +570,10 @@ func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) 
 	// still to come in proportion (see Dicts.Last).
 	vals.grow(added+more(added), 0)
 	for _, i := range fresh[:added] {
-		vals.num.push(lo + uint64(i))
+		vals.num.push(b.lo + uint64(i))
 	}
-	if b.rows == nil {
-		out := out[b.base : b.base+len(nums)]
-		for k, v := range nums {
-			out[k] = slots[v-lo]
-		}
-	} else {
-		for k, v := range nums {
-			out[b.rows[k]] = slots[v-lo]
-		}
+	for k, v := range nums {
+		nums[k] = slots[v-lo]
 	}
 	return added
 }
@@ -542,18 +582,23 @@ func (b *CodeBatch) codeDense(out []uint32, slots []uint32, more func(int) int) 
 // there are values (a chunk of a large load's contact IDs, over tens of
 // millions of slots): taken in the rows' order, each would miss the
 // cache, so they are sorted by number first and the slots read from one
-// end to the other. It returns how many values were new.
-func (b *CodeBatch) codeSpread(out []uint32, slots []uint32, more func(int) int) int {
+// end to the other. Each value's code takes its number's place in nums.
+// It returns how many values were new.
+func (b *CodeBatch) codeSpread(slots []uint32, more func(int) int) int {
 	nums, lo, vals, sc := b.nums, b.lo, &b.d.vals[b.c], b.sc
+	if cap(sc.keys) < len(nums) {
+		sc.keys = make([]uint64, len(nums))
+	}
 	if cap(sc.keys2) < len(nums) {
 		sc.keys2 = make([]uint64, len(nums))
 	}
-	// Each value's number, from lo, above its place in nums: sorted by
-	// the number's top bits.
-	for k := range nums {
-		nums[k] = (nums[k]-lo)<<32 | uint64(k)
+	// Each value's number, from lo (see CodeBatch.nums), above its place
+	// in nums: sorted by the number's top bits.
+	keys := sc.keys[:len(nums)]
+	for k, v := range nums {
+		keys[k] = uint64(v-uint32(lo))<<32 | uint64(k)
 	}
-	keys := sortByNumber(nums, sc.keys2[:len(nums)], mbits.Len64(b.hi-lo))
+	keys = sortByNumber(keys, sc.keys2[:len(nums)], mbits.Len64(b.hi-lo))
 	added := 0
 	for j, key := range keys {
 		v := key >> 32
@@ -566,17 +611,10 @@ func (b *CodeBatch) codeSpread(out []uint32, slots []uint32, more func(int) int)
 		}
 		keys[j] = uint64(code)<<32 | uint64(uint32(key))
 	}
-	// The codes to the values' places, then to their rows: stores all
-	// over a slice, each in a loop of its own (see Code).
-	codes := sc.keys2[:len(nums)] // the sort's other buffer
-	if &keys[0] == &sc.keys2[0] {
-		codes = nums
-	}
+	// The codes to the values' places: stores all over nums, in a loop
+	// of their own (see Code).
 	for _, key := range keys {
-		codes[uint32(key)] = key >> 32
-	}
-	for k, code := range codes {
-		out[b.row(k)] = uint32(code)
+		nums[uint32(key)] = uint32(key >> 32)
 	}
 	// Room for the values of the change's rows still to come, in
 	// proportion to the new values of these (see Dicts.Last).
