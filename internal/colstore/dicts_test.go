@@ -441,6 +441,8 @@ func TestBatchSetAgreesWithCode(t *testing.T) {
 		"short prefix":  func(i int) string { return fmt.Sprintf("c-%d", 10_000_000+i%900) },
 		"leading zeros": func(i int) string { return fmt.Sprintf("c-%04d", 1+i%900) },
 		"nine digits":   func(i int) string { return fmt.Sprintf("contact-%d", 100_000_000+i%700) },
+		// Numbers past 2^32, kept by their low 32 bits.
+		"past 2^32": func(i int) string { return fmt.Sprintf("contact-%d", 9_999_999_000+i%700) },
 		"text amid": func(i int) string {
 			return map[bool]string{true: "someone", false: fmt.Sprintf("contact-%d", 1+i%800)}[i == 1500]
 		},
