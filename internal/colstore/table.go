@@ -48,9 +48,8 @@ type Dicts struct {
 // it.
 func (d *Dicts) Last() { d.last = true }
 
-// codeScratch is the two buffers of sortCodeRecs, the two of a batch of
-// numbers (the numbers, and sortByNumber's other buffer), and codeDense's
-// two.
+// codeScratch is the two buffers of sortCodeRecs, a batch's numbers, the
+// two of sortByNumber (codeSpread's), and codeDense's two.
 type codeScratch struct {
 	a, b        []codeRec
 	nums        []uint32 // a CodeBatch's numbers (see CodeBatch.nums)
@@ -371,7 +370,9 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 	if b.first {
 		out[b.firstRow] = b.firstCode
 	}
-	if len(b.nums) > 0 && b.codeNumbers(n, rest) {
+	switch {
+	case len(b.nums) == 0:
+	case b.codeNumbers(n, rest):
 		if b.rows == nil {
 			copy(out[b.base:], b.nums)
 		} else {
@@ -379,7 +380,7 @@ func (b *CodeBatch) Code(out []uint32, rest int, value func(i int) string) {
 				out[b.rows[k]] = code
 			}
 		}
-	} else if len(b.nums) > 0 {
+	default:
 		// Not all of one form, or too far apart for the index: they are
 		// hashed and coded in hash order with the rest, as below (find
 		// and add serve a direct index too, and turn it).
