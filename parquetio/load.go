@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
@@ -32,10 +33,29 @@ func LoadFile(ctx context.Context, path string, opt ingest.Options) (*memory.Sou
 // is about twice as fast: a file whose rows are all valid goes column by
 // column into the source's column store, with no Conversation per row.
 // Any other file is read row by row.
+//
+// opt.Progress, when set, is called on the calling goroutine as the rows
+// go into the source, after each row group of about 256k rows, with the
+// bytes of the file's row groups stored so far and their rows; and once
+// at the end with the file's size and the source's rows. Both only grow:
+// where an invalid row sends the load row by row, the calls wait until
+// that read has passed what was reported.
 func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*memory.Source, error) {
 	schema := opt.Schema
 	if schema == nil {
 		schema = convreport.DefaultSchema()
+	}
+	if opt.Progress != nil {
+		// A load that goes row by row after an invalid row starts the
+		// file again: what it reports stays behind what the column-wise
+		// path had reported until it passes it, and is not passed on.
+		report, bytes, rows := opt.Progress, int64(0), 0
+		opt.Progress = func(b int64, n int) {
+			if b >= bytes && n >= rows && (b > bytes || n > rows) {
+				bytes, rows = b, n
+				report(b, n)
+			}
+		}
 	}
 	src, err := loadColumns(ctx, r, size, opt, schema)
 	switch {
@@ -84,6 +104,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 	var f *parquet.File
 	var cols []column
 	var rgs []parquet.RowGroup
+	var rgBytes []int64 // the bytes of each row group's column chunks
 	err = func() (err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -101,6 +122,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 			return err
 		}
 		rgs = f.RowGroups()
+		rgBytes = groupBytes(f.Metadata().RowGroups, len(rgs), size)
 		var total int64
 		for _, rg := range rgs {
 			if rg.NumRows() < 0 {
@@ -126,7 +148,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 			chunkCols = append(chunkCols, c)
 		}
 	}
-	chunks := &chunkDecoder{ctx: ctx, opt: opt, cols: chunkCols}
+	chunks := &chunkDecoder{ctx: ctx, opt: opt, cols: chunkCols, progress: opt.Progress}
 	var t, state any
 	for start := 0; start < len(rgs) || t == nil; {
 		end := groupsUpTo(rgs, start, batchRows)
@@ -137,7 +159,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 		// The batch's first chunks decode while its IDs and creation
 		// times do and are checked, and each later one while the one
 		// before is stored.
-		chunks.start(rgs[start:end])
+		chunks.start(rgs[start:end], rgBytes[start:end])
 		keys := newColumns(keyCols, int(n))
 		err := decode(ctx, opt, keyCols, newLoaders(len(keyCols)), 0, rgs[start:end], keys)
 		if err == nil {
@@ -159,6 +181,24 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 	h, _ := tables.HeldBy(src)
 	tables.Store(h, t.(tables.Table[convreport.Schema, convreport.Conversation]))
 	return src, nil
+}
+
+// groupBytes returns the bytes of the column chunks of each of the n row
+// groups of a file of size bytes, as its footer gives them (meta), for
+// progress: each at least 0, and together at most the file's size.
+func groupBytes(meta []format.RowGroup, n int, size int64) []int64 {
+	out := make([]int64, n)
+	var total int64
+	for i := range min(n, len(meta)) {
+		var b int64
+		for _, c := range meta[i].Columns {
+			b += max(c.MetaData.TotalCompressedSize, 0)
+		}
+		b = min(max(b, 0), size-total)
+		out[i] = b
+		total += b
+	}
+	return out
 }
 
 // groupsUpTo returns the end of the row groups from start that hold at
@@ -232,18 +272,25 @@ type chunkDecoder struct {
 	out     chan decoded // the chunks decoded, in order; closed when the goroutine returns
 	held    int          // the set of the chunk the caller stores, -1 when none
 	quit    chan struct{}
+	// progress, when set, is told of each chunk stored: the bytes of its
+	// row groups and its rows, added to those of the chunks before.
+	progress            func(bytes int64, rows int)
+	heldBytes, heldRows int64 // the held chunk's row groups' bytes, and its rows
+	bytes, rows         int64 // of the chunks stored so far, every batch's
 }
 
-// decoded is a chunk decoded into set side, or why it was not.
+// decoded is a chunk decoded into set side, or why it was not; bytes are
+// those of its row groups.
 type decoded struct {
-	in   *tables.Columns
-	side int
-	err  error
+	in    *tables.Columns
+	side  int
+	bytes int64
+	err   error
 }
 
-// start starts decoding a batch of the row groups rgs; its dictionaries
-// start empty.
-func (c *chunkDecoder) start(rgs []parquet.RowGroup) {
+// start starts decoding a batch of the row groups rgs, whose bytes are
+// rgBytes; its dictionaries start empty.
+func (c *chunkDecoder) start(rgs []parquet.RowGroup, rgBytes []int64) {
 	c.loaders = newLoaders(len(c.cols))
 	c.free = make(chan int, 2)
 	c.free <- 0
@@ -265,11 +312,15 @@ func (c *chunkDecoder) start(rgs []parquet.RowGroup) {
 			to := groupsUpTo(rgs, 0, chunkRows)
 			in := c.columns(side, int(rowsOf(rgs[:to])))
 			err := decode(c.ctx, c.opt, c.cols, c.loaders, side, rgs[:to], in)
-			c.out <- decoded{in, side, err}
+			var bytes int64
+			for _, b := range rgBytes[:to] {
+				bytes += b
+			}
+			c.out <- decoded{in, side, bytes, err}
 			if err != nil {
 				return
 			}
-			rgs = rgs[to:]
+			rgs, rgBytes = rgs[to:], rgBytes[to:]
 		}
 	}()
 }
@@ -279,7 +330,11 @@ func (c *chunkDecoder) start(rgs []parquet.RowGroup) {
 func (c *chunkDecoder) next() (*tables.Columns, error) {
 	if c.held >= 0 {
 		c.free <- c.held
+		c.bytes, c.rows = c.bytes+c.heldBytes, c.rows+c.heldRows
 		c.held = -1
+		if c.progress != nil {
+			c.progress(c.bytes, int(c.rows))
+		}
 	}
 	d, ok := <-c.out
 	if !ok {
@@ -288,7 +343,7 @@ func (c *chunkDecoder) next() (*tables.Columns, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
-	c.held = d.side
+	c.held, c.heldBytes, c.heldRows = d.side, d.bytes, int64(d.in.N)
 	return d.in, nil
 }
 

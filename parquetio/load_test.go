@@ -562,3 +562,86 @@ func TestLoadStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("%d goroutines after the cancelled loads, %d before", n, before)
 	}
 }
+
+// TestLoadReportsProgress loads files of six row groups in three batches,
+// watching opt.Progress: after each row group stored, the rows so far and
+// the bytes of their row groups (summed here from the footer); then the
+// file's size and every row. A file with an invalid row in its fourth row
+// group goes row by row from there, and its calls still only grow, ending
+// at the size and the valid rows, or, where the load fails, where the
+// column-wise path had got to.
+func TestLoadReportsProgress(t *testing.T) {
+	old, oldBatch, oldChunk := rowsPerGroup, batchRows, chunkRows
+	rowsPerGroup, batchRows, chunkRows = 1000, 2500, 1000
+	defer func() { rowsPerGroup, batchRows, chunkRows = old, oldBatch, oldChunk }()
+	cs := inCreationOrder(randomConversations(5500, 21))
+	type call struct {
+		bytes int64
+		rows  int
+	}
+	watch := func(data []byte, opt ingest.Options) ([]call, *memory.Source, error) {
+		var calls []call
+		opt.Progress = func(b int64, n int) { calls = append(calls, call{b, n}) }
+		src, err := load(data, opt)
+		for i := 1; i < len(calls); i++ {
+			a, b := calls[i-1], calls[i]
+			if b.bytes < a.bytes || b.rows < a.rows || b == a {
+				t.Fatalf("call %d, %v, after %v: progress must only grow", i, b, a)
+			}
+		}
+		return calls, src, err
+	}
+
+	var buf bytes.Buffer
+	if err := Write(&buf, testSchema(t), slices.Values(cs)); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []call
+	var sum int64
+	for i, rg := range f.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			sum += c.MetaData.TotalCompressedSize
+		}
+		want = append(want, call{sum, min(1000*(i+1), len(cs))})
+	}
+	if len(want) != 6 || sum >= int64(len(data)) {
+		t.Fatalf("%d row groups of %d bytes in a file of %d: want 6, smaller than the file", len(want), sum, len(data))
+	}
+	want = append(want, call{int64(len(data)), len(cs)})
+	calls, src, err := watch(data, ingest.Options{Schema: testSchema(t)})
+	if err != nil || src.Len() != len(cs) {
+		t.Fatalf("load: %v", err)
+	}
+	if !reflect.DeepEqual(calls, want) {
+		t.Fatalf("progress %v, want %v", calls, want)
+	}
+
+	bad := slices.Clone(cs)
+	bad[3500].Status = "pending"
+	buf.Reset()
+	if err := Write(&buf, testSchema(t), slices.Values(bad)); err != nil {
+		t.Fatal(err)
+	}
+	data = buf.Bytes()
+	calls, src, err = watch(data, ingest.Options{Schema: testSchema(t), SkipInvalid: true})
+	if err == nil || src == nil || src.Len() != len(cs)-1 {
+		t.Fatalf("load of a file with an invalid row: %v", err)
+	}
+	if len(calls) < 2 || calls[len(calls)-1] != (call{int64(len(data)), len(cs) - 1}) {
+		t.Fatalf("progress %v, want some row groups, then the file's size and %d rows", calls, len(cs)-1)
+	}
+	if calls[0].rows != 1000 {
+		t.Fatalf("progress %v: the first row group went by no call", calls)
+	}
+	// Without SkipInvalid the load fails, and what the row-wise read
+	// reports of it (no rows) is not passed on.
+	calls, src, err = watch(data, ingest.Options{Schema: testSchema(t)})
+	if err == nil || src != nil || len(calls) == 0 {
+		t.Fatalf("load of a file with an invalid row, not skipped: %v, progress %v", err, calls)
+	}
+}

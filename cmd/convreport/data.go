@@ -178,9 +178,10 @@ const formatParquet ingest.Format = "parquet"
 func isParquet(path string) bool { return strings.EqualFold(filepath.Ext(path), ".parquet") }
 
 // loadParquet loads a Parquet file written by "import --out x.parquet"
-// (or any file with its columns) into memory, column by column; standard
-// input is read whole first, as Parquet is read from its end. It returns
-// no rows: the source holds them (see rowsOf).
+// (or any file with its columns) into memory, column by column, with a
+// bar on a terminal as for the other formats; standard input is read
+// whole first, as Parquet is read from its end. It returns no rows: the
+// source holds them (see rowsOf).
 func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversation, error) {
 	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: filepath.Base(d.path)}
 	var mem *memory.Source
@@ -191,8 +192,18 @@ func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversa
 		if rerr != nil {
 			return nil, nil, rerr
 		}
+		if bar := newProgress(c.stderr, int64(len(b))); bar != nil {
+			opt.Progress = bar.update
+			defer bar.done()
+		}
 		mem, err = parquetio.Load(c.ctx, bytes.NewReader(b), int64(len(b)), opt)
 	} else {
+		if st, serr := os.Stat(d.path); serr == nil {
+			if bar := newProgress(c.stderr, st.Size()); bar != nil {
+				opt.Progress = bar.update
+				defer bar.done()
+			}
+		}
 		mem, err = parquetio.LoadFile(c.ctx, d.path, opt)
 	}
 	if mem == nil {
