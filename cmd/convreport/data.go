@@ -92,10 +92,60 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	if tenantCol != "" && !d.tenantOfOut {
 		return nil, nil, usageError("--tenant reads one tenant of a database table (--data DB); a file holds one tenant")
 	}
-	format := ingest.Format(strings.ToLower(d.format))
-	if format == formatParquet || (format == "" && isParquet(d.path)) {
+	if parquetData(d) {
 		return c.loadParquet(d)
 	}
+	in, err := c.openText(d, ingest.Format(strings.ToLower(d.format)))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer in.close()
+	cs, err = ingest.ReadAll(c.ctx, in.r, in.format, in.opt)
+	if err != nil && !d.skipInvalid {
+		return nil, nil, withSchemaHint(in.schema, err)
+	}
+	if err != nil {
+		// Every bad line is reported; every valid one is kept.
+		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", err)
+	}
+	schema := in.schema
+	var mopts []memory.Option
+	if schema != nil {
+		mopts = append(mopts, memory.WithSchema(schema))
+	}
+	mem, err := memory.New(cs, mopts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mem, cs, nil
+}
+
+// textInput is a JSON Lines or CSV input opened to be read: its reader,
+// its format, the schema it is read under (nil: the default) and the
+// options to read it with, a progress bar among them on a terminal.
+// close closes the file and clears the bar.
+type textInput struct {
+	r      io.Reader
+	format ingest.Format
+	schema *convreport.Schema
+	opt    ingest.Options
+	close  func()
+}
+
+// openText opens the JSON Lines or CSV input d names, in format (""
+// when --data-format did not say).
+func (c *cli) openText(d dataFlags, format ingest.Format) (in *textInput, err error) {
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	var r io.Reader
 	var size int64
 	name := d.path
@@ -107,68 +157,57 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	} else {
 		f, err := os.Open(d.path)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		defer f.Close()
+		closers = append(closers, func() { f.Close() })
 		if st, err := f.Stat(); err == nil {
 			size = st.Size()
 		}
 		r = f
 		if format == "" {
 			if format, err = ingest.FormatOf(d.path); err != nil {
-				return nil, nil, usageError("--data %s: %v (or give --data-format)", d.path, err)
+				return nil, usageError("--data %s: %v (or give --data-format)", d.path, err)
 			}
 		}
 		name = filepath.Base(d.path)
 	}
 	if format != ingest.JSONL && format != ingest.CSV {
-		return nil, nil, usageError("--data-format %q: want jsonl, csv or parquet", d.format)
+		return nil, usageError("--data-format %q: want jsonl, csv or parquet", d.format)
 	}
 	schema, again, err := c.schemaFor(d, format, name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if again != nil {
 		r = again
 	}
 	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: name, Schema: schema}
-	bar := newProgress(c.stderr, size)
-	if bar != nil {
+	if bar := newProgress(c.stderr, size); bar != nil {
 		opt.Progress = bar.update
-		defer bar.done()
+		closers = append(closers, bar.done)
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
 	if d.path == "-" && d.format == "" && looksLikeCSV(br) {
 		// JSON Lines is only the default for standard input, which has no
 		// extension to tell; say so rather than fail on line 1.
-		return nil, nil, usageError("--data -: standard input looks like CSV, not JSON Lines; give --data-format csv")
+		return nil, usageError("--data -: standard input looks like CSV, not JSON Lines; give --data-format csv")
 	}
-	in := io.Reader(br)
+	in = &textInput{r: br, format: format, schema: schema, opt: opt, close: closeAll}
 	if d.path != "-" {
-		// The file itself: ReadAll sizes its rows from the file's size.
-		in = r
+		// The file itself: a reader sizes its rows from the file's size.
+		in.r = r
 	}
-	cs, err = ingest.ReadAll(c.ctx, in, format, opt)
-	if err != nil && !d.skipInvalid {
-		if schema == nil && strings.Contains(err.Error(), "unknown custom property") {
-			// The data has custom properties nobody declared: say how.
-			return nil, nil, fmt.Errorf("%w (declare custom properties with --schema FILE.json or --infer-schema)", err)
-		}
-		return nil, nil, err
+	return in, nil
+}
+
+// withSchemaHint adds to err, the error of reading data under schema,
+// how to declare custom properties, when nobody declared any and the data
+// has some.
+func withSchemaHint(schema *convreport.Schema, err error) error {
+	if schema == nil && strings.Contains(err.Error(), "unknown custom property") {
+		return fmt.Errorf("%w (declare custom properties with --schema FILE.json or --infer-schema)", err)
 	}
-	if err != nil {
-		// Every bad line is reported; every valid one is kept.
-		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", err)
-	}
-	var mopts []memory.Option
-	if schema != nil {
-		mopts = append(mopts, memory.WithSchema(schema))
-	}
-	mem, err := memory.New(cs, mopts...)
-	if err != nil {
-		return nil, nil, err
-	}
-	return mem, cs, nil
+	return err
 }
 
 // formatParquet is --data-format parquet: package parquetio reads it,
@@ -250,26 +289,51 @@ func parseTenant(flag string) (column, value string, err error) {
 	return column, value, nil
 }
 
+// isDatabase reports whether --data path names a database, which
+// openDatabase opens, rather than a file of conversations.
+func isDatabase(path string) bool {
+	lower := strings.ToLower(path)
+	for _, prefix := range []string{"clickhouse://", "postgres://", "postgresql://"} {
+		if strings.HasPrefix(lower, prefix) {
+			return true
+		}
+	}
+	for _, ext := range []string{".db", ".sqlite", ".sqlite3"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// parquetData reports whether d names Parquet data, by --data-format or
+// the file's extension.
+func parquetData(d dataFlags) bool {
+	format := ingest.Format(strings.ToLower(d.format))
+	return format == formatParquet || format == "" && isParquet(d.path)
+}
+
 // openDatabase opens path when it names a database: an SQLite file
 // (.db, .sqlite, .sqlite3; read only), a PostgreSQL URL or a ClickHouse
 // one.
 func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
+	if !isDatabase(path) {
+		return nil, 0, false, nil
+	}
 	lower := strings.ToLower(path)
 	switch {
 	case strings.HasPrefix(lower, "clickhouse://"):
 		db, err := sql.Open("clickhouse", path)
 		return db, sqlsource.ClickHouse, true, err
-	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
+	case strings.HasPrefix(lower, "postgres"):
 		db, err := sql.Open("pgx", path)
 		return db, sqlsource.PostgreSQL, true, err
-	case strings.HasSuffix(lower, ".db"), strings.HasSuffix(lower, ".sqlite"), strings.HasSuffix(lower, ".sqlite3"):
-		if _, err := os.Stat(path); err != nil {
-			return nil, 0, true, err
-		}
-		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=cache_size(-262144)")
-		return db, sqlsource.SQLite, true, err
 	}
-	return nil, 0, false, nil
+	if _, err := os.Stat(path); err != nil {
+		return nil, 0, true, err
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=cache_size(-262144)")
+	return db, sqlsource.SQLite, true, err
 }
 
 // redact hides a password in a database URL.

@@ -164,6 +164,9 @@ func (c *cli) importData(args []string) error {
 			return usageError("--tenant writes a tenant's rows into a database table; a Parquet file holds one tenant")
 		}
 	}
+	if isParquet(*out) && !isDatabase(data.path) && !parquetData(data) {
+		return c.importToParquet(data, *out)
+	}
 	src, cs, err := c.load(data)
 	if err != nil {
 		return err
@@ -241,6 +244,65 @@ func clickHouseInsertDSN(dsn string) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// importToParquet writes the conversations of the JSON Lines or CSV input
+// d names to a new Parquet file at out as they are read: Write holds a
+// row group at a time, and of the rows before it the reader keeps only
+// their IDs (to find repeats), so a file much larger than memory
+// converts. Each line is checked as a load checks it (its conversation
+// valid, its ID not seen before); a bad one stops the import and leaves
+// no file, or with --skip-invalid is reported and left out.
+func (c *cli) importToParquet(d dataFlags, out string) error {
+	in, err := c.openText(d, ingest.Format(strings.ToLower(d.format)))
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	seq := ingest.ReadJSONL(c.ctx, in.r, in.opt)
+	if in.format == ingest.CSV {
+		seq = ingest.ReadCSV(c.ctx, in.r, in.opt)
+	}
+	var skipped []error
+	var failed error // what ended the read early
+	n := 0
+	rows := func(yield func(convreport.Conversation) bool) {
+		for cv, err := range seq {
+			var le *ingest.LineError
+			switch {
+			case err != nil && d.skipInvalid && errors.As(err, &le):
+				skipped = append(skipped, err)
+				continue
+			case err != nil:
+				failed = err
+				return
+			}
+			n++
+			if !yield(cv) {
+				return
+			}
+		}
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	err = parquetio.Write(f, in.schema, rows)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if failed != nil {
+		err = withSchemaHint(in.schema, failed)
+	}
+	if err != nil {
+		os.Remove(out)
+		return err
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", errors.Join(skipped...))
+	}
+	fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", n, out)
+	return nil
 }
 
 // importProgress prints how far an import is on standard error, at each

@@ -1,9 +1,12 @@
 package main_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,15 +32,7 @@ func TestParquetDataGivesTheSameResults(t *testing.T) {
 	require.NoError(t, err)
 	got, err := parquetio.ReadFile(context.Background(), pq, ingest.Options{})
 	require.NoError(t, err)
-	require.Len(t, got, len(want))
-	for i := range want {
-		a, b := want[i], got[i]
-		for _, p := range [][2]*time.Time{{&a.CreatedAt, &b.CreatedAt}, {&a.FirstAssignedAt, &b.FirstAssignedAt}, {&a.FirstResponseAt, &b.FirstResponseAt}, {&a.ClosedAt, &b.ClosedAt}} {
-			require.True(t, p[0].Equal(*p[1]), "row %d: %s read back as %s", i, p[0], p[1])
-			*p[0], *p[1] = time.Time{}, time.Time{}
-		}
-		require.Equal(t, a, b, "row %d", i)
-	}
+	sameRows(t, want, got)
 
 	args := []string{"--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris"}
 	for _, dash := range []string{"chat-overview", "email-overview"} {
@@ -83,4 +78,66 @@ func TestParquetBadRows(t *testing.T) {
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Contains(t, o.stderr, "skipped invalid rows:\ndup.parquet: row 2:")
 	require.Contains(t, o.stdout, `"ana"`, "the valid row is counted")
+}
+
+// "import --out x.parquet" from JSON Lines or CSV writes the rows as it
+// reads them, each line checked as a load checks it: a bad line stops
+// the import and leaves no file, or with --skip-invalid is reported and
+// left out, the file then holding what a reader skipping the same lines
+// keeps. Standard input streams the same way.
+func TestImportToParquetChecksEachLine(t *testing.T) {
+	dir := t.TempDir()
+	lines := []string{
+		`{"id":"c1","channel":"chat","created_at":"2025-03-03T09:00:00Z","assignee":"ana"}`,
+		`{"id":"c2","channel":"email","created_at":"2025-03-03T10:00:00Z"}`,
+		`{"id":"c3","channel":"chat","status":"pending","created_at":"2025-03-03T11:00:00Z"}`,
+		`{"id":"c1","channel":"chat","created_at":"2025-03-03T12:00:00Z"}`,
+		`{"id":"c4","channel":"chat","status":"closed","created_at":"2025-03-03T13:00:00Z","closed_at":"2025-03-03T14:00:00Z"}`,
+	}
+	data := filepath.Join(dir, "mixed.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+	pq := filepath.Join(dir, "out.parquet")
+
+	o := cli(t, "", "import", "--data", data, "--out", pq)
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Contains(t, o.stderr, "mixed.jsonl: line 3")
+	_, err := os.Stat(pq)
+	require.True(t, os.IsNotExist(err), "a failed import leaves no file: %v", err)
+
+	o = cli(t, "", "import", "--data", data, "--out", pq, "--skip-invalid")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, "skipped invalid lines:\nmixed.jsonl: line 3")
+	require.Contains(t, o.stderr, "mixed.jsonl: line 4")
+	require.Contains(t, o.stderr, "wrote 3 conversations to "+pq)
+	want, werr := ingest.ReadFile(context.Background(), data, ingest.Options{SkipInvalid: true})
+	require.Error(t, werr)
+	require.Len(t, want, 3)
+	got, err := parquetio.ReadFile(context.Background(), pq, ingest.Options{})
+	require.NoError(t, err)
+	sameRows(t, want, got)
+
+	// CSV on standard input.
+	var csv bytes.Buffer
+	require.NoError(t, ingest.WriteCSV(&csv, nil, slices.Values(want)))
+	fromStdin := filepath.Join(dir, "stdin.parquet")
+	o = cli(t, csv.String(), "import", "--data", "-", "--data-format", "csv", "--out", fromStdin)
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err = parquetio.ReadFile(context.Background(), fromStdin, ingest.Options{})
+	require.NoError(t, err)
+	sameRows(t, want, got)
+}
+
+// sameRows requires got to hold want's conversations in order, times as
+// the same instants.
+func sameRows(t *testing.T, want, got []convreport.Conversation) {
+	t.Helper()
+	require.Len(t, got, len(want))
+	for i := range want {
+		a, b := want[i], got[i]
+		for _, p := range [][2]*time.Time{{&a.CreatedAt, &b.CreatedAt}, {&a.FirstAssignedAt, &b.FirstAssignedAt}, {&a.FirstResponseAt, &b.FirstResponseAt}, {&a.ClosedAt, &b.ClosedAt}} {
+			require.True(t, p[0].Equal(*p[1]), "row %d: %s read back as %s", i, p[0], p[1])
+			*p[0], *p[1] = time.Time{}, time.Time{}
+		}
+		require.Equal(t, a, b, "row %d", i)
+	}
 }
