@@ -35,9 +35,10 @@ func LoadFile(ctx context.Context, path string, opt ingest.Options) (*memory.Sou
 // Any other file is read row by row.
 //
 // opt.Progress, when set, is called on the calling goroutine as the rows
-// go into the source, after each row group of about 256k rows, with the
-// bytes of the file's row groups stored so far and their rows; and once
-// at the end with the file's size and the source's rows. Both only grow:
+// go into the source, about every 256k rows (a row group of the files
+// Write makes), with the bytes of the file's row groups stored so far
+// and their rows; and once at the end with the file's size and the
+// source's rows. Both only grow:
 // where an invalid row sends the load row by row, the calls wait until
 // that read has passed what was reported.
 func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*memory.Source, error) {
