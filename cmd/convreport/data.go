@@ -101,6 +101,7 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	}
 	defer in.close()
 	cs, err = ingest.ReadAll(c.ctx, in.r, in.format, in.opt)
+	in.close() // the bar cleared before anything else is printed
 	if err != nil && !d.skipInvalid {
 		return nil, nil, withSchemaHint(in.schema, err)
 	}
@@ -123,7 +124,7 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 // textInput is a JSON Lines or CSV input opened to be read: its reader,
 // its format, the schema it is read under (nil: the default) and the
 // options to read it with, a progress bar among them on a terminal.
-// close closes the file and clears the bar.
+// close closes the file and clears the bar; a second call does nothing.
 type textInput struct {
 	r      io.Reader
 	format ingest.Format
@@ -140,6 +141,7 @@ func (c *cli) openText(d dataFlags, format ingest.Format) (in *textInput, err er
 		for i := len(closers) - 1; i >= 0; i-- {
 			closers[i]()
 		}
+		closers = nil // a second call does nothing
 	}
 	defer func() {
 		if err != nil {

@@ -288,6 +288,7 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 		return err
 	}
 	err = parquetio.Write(f, in.schema, rows)
+	in.close() // the bar cleared before anything else is printed
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
