@@ -149,7 +149,7 @@ func loadColumns(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Opti
 			chunkCols = append(chunkCols, c)
 		}
 	}
-	chunks := &chunkDecoder{ctx: ctx, opt: opt, cols: chunkCols, progress: opt.Progress}
+	chunks := &chunkDecoder{ctx: ctx, opt: opt, cols: chunkCols}
 	var t, state any
 	for start := 0; start < len(rgs) || t == nil; {
 		end := groupsUpTo(rgs, start, batchRows)
@@ -273,9 +273,8 @@ type chunkDecoder struct {
 	out     chan decoded // the chunks decoded, in order; closed when the goroutine returns
 	held    int          // the set of the chunk the caller stores, -1 when none
 	quit    chan struct{}
-	// progress, when set, is told of each chunk stored: the bytes of its
-	// row groups and its rows, added to those of the chunks before.
-	progress            func(bytes int64, rows int)
+	// opt.Progress, when set, is told of each chunk stored: the bytes of
+	// the row groups stored so far and their rows.
 	heldBytes, heldRows int64 // the held chunk's row groups' bytes, and its rows
 	bytes, rows         int64 // of the chunks stored so far, every batch's
 }
@@ -333,8 +332,8 @@ func (c *chunkDecoder) next() (*tables.Columns, error) {
 		c.free <- c.held
 		c.bytes, c.rows = c.bytes+c.heldBytes, c.rows+c.heldRows
 		c.held = -1
-		if c.progress != nil {
-			c.progress(c.bytes, int(c.rows))
+		if c.opt.Progress != nil {
+			c.opt.Progress(c.bytes, int(c.rows))
 		}
 	}
 	d, ok := <-c.out
