@@ -29,7 +29,15 @@
 // packs much smaller PLAIN (rows that lie close in time); pages hold
 // about a megabyte before they are compressed with zstd; row groups hold
 // 262,144 rows.
-// [Read] and [Load] take any encoding the format defines.
+//
+// [Read] and [Load] take any encoding and compression the format defines,
+// and the types other writers give the same values: the files DuckDB,
+// Spark or pandas write, with times in milliseconds or microseconds
+// (made nanoseconds) and counts as 32-bit integers. A time must be
+// adjusted to UTC: a TIMESTAMP without a zone holds no instant, and the
+// file is refused, as a JSON Lines time without an offset is. Custom
+// properties are declared by [ingest.Options.Schema] where the file does
+// not carry the metadata (other writers drop it).
 //
 // What [Write] writes, [Read] reads back equal, field for field: strings,
 // counts, custom property values, and times to the nanosecond. Times come

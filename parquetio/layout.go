@@ -69,6 +69,8 @@ type column struct {
 	name   string // "inbox", or "properties.tier"
 	index  int    // its leaf index in the file
 	maxDef int    // 1 for an optional column, 0 for a required one
+	unit   int64  // a time column's nanoseconds a unit: 1, 1000 or 1e6 (0 in a layout Write uses: nanoseconds)
+	narrow bool   // a column of counts as INT32
 	f      *builtin
 	prop   *convreport.Property
 }

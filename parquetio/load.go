@@ -451,6 +451,7 @@ type columnLoader struct {
 	pageDict  parquet.Dictionary
 	dictStrs  []string
 	dictCodes []uint32
+	ints      []int64 // an INT32 page's counts widened, or a page's times made nanoseconds
 }
 
 // arena is blocks of bytes, cut from the start again after a rewind.
@@ -644,8 +645,24 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			return n, true, spread(in.Numbers[name][i:i+n], defs, maxDef, data.Double(), math.NaN())
 		}
 	}
-	// Times, durations and message counts: INT64.
-	vals := data.Int64()
+	// Times, durations and message counts: INT64, or counts INT32; the
+	// page's values, or its dictionary's (other writers, DuckDB among
+	// them, dictionary-encode integers and times).
+	values := data
+	pd := page.Dictionary()
+	if pd != nil {
+		values = pd.Page().Data()
+	}
+	var vals []int64
+	if c.narrow {
+		d.ints = d.ints[:0]
+		for _, v := range values.Int32() {
+			d.ints = append(d.ints, int64(v))
+		}
+		vals = d.ints
+	} else {
+		vals = values.Int64()
+	}
 	var out []int64
 	switch kind {
 	case convreport.KindTime:
@@ -659,11 +676,40 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 	if err := checkInts(vals, kind, count); err != nil {
 		return 0, false, err
 	}
+	if kind == convreport.KindTime && c.unit > 1 {
+		var err error
+		if d.ints, err = scaleTimes(d.ints[:0], vals, c.unit); err != nil {
+			return 0, false, err
+		}
+		vals = d.ints
+	}
+	if pd != nil {
+		return n, true, scatter(out[i:i+n], defs, maxDef, data.Int32(), vals, tables.Unknown)
+	}
 	if len(vals) == n && defined(defs, maxDef) {
 		copy(out[i:i+n], vals)
 		return n, true, nil
 	}
 	return n, true, spread(out[i:i+n], defs, maxDef, vals, tables.Unknown)
+}
+
+// scaleTimes appends to dst the times vals, in units of unit nanoseconds
+// (a file another tool wrote in microseconds, say), as nanoseconds; vals
+// may be dst's memory. A time beyond the nanoseconds an int64 holds is
+// tables.ErrNotClean: the row-wise reader names it.
+func scaleTimes(dst, vals []int64, unit int64) ([]int64, error) {
+	lo, hi := (math.MinInt64+1)/unit, math.MaxInt64/unit // lo*unit is past Unknown
+	var outside uint64
+	for _, v := range vals {
+		outside |= colstore.B2U(v < lo || v > hi)
+	}
+	if outside != 0 {
+		return dst, tables.ErrNotClean
+	}
+	for _, v := range vals {
+		dst = append(dst, v*unit)
+	}
+	return dst, nil
 }
 
 // The rows of a page that has nulls are stored without a branch a row:

@@ -267,7 +267,7 @@ func TestFileErrors(t *testing.T) {
 	}{
 		{"not parquet", []byte("id,channel\n"), ingest.Options{}, "parquetio: f.parquet: "},
 		{"missing columns", write(t, missing{"c1", "chat"}), ingest.Options{}, `parquetio: f.parquet: missing required column(s) "created_at"`},
-		{"wrong type", write(t, wrongType{"c1", "chat", "open", 1}), ingest.Options{}, `parquetio: f.parquet: column "created_at": holds INT(64,true), want a TIMESTAMP(NANOS) adjusted to UTC`},
+		{"wrong type", write(t, wrongType{"c1", "chat", "open", 1}), ingest.Options{}, `parquetio: f.parquet: column "created_at": holds INT(64,true), want a TIMESTAMP adjusted to UTC (in MILLIS, MICROS or NANOS)`},
 		{"unknown column", write(t, unknown{"c1", "chat", "open", time.Now(), "x"}), ingest.Options{}, `parquetio: f.parquet: column "asignee": is not a field of conversations (did you mean "assignee"?)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -303,7 +303,7 @@ func columnsOf(fs *parquet.Schema, schema *convreport.Schema, ignoreUnknown bool
 			}
 			return nil, &FileError{Column: name, Err: unknownColumn(name, schema)}
 		}
-		if err := checkType(col, leaf.Node); err != nil {
+		if err := checkType(&col, leaf.Node); err != nil {
 			return nil, &FileError{Column: name, Err: err}
 		}
 		have[name] = true
@@ -335,8 +335,14 @@ func unknownColumn(name string, schema *convreport.Schema) error {
 	return errors.New("is not a field of conversations")
 }
 
-// checkType requires a column's type to be the one Write gives it.
-func checkType(col column, n parquet.Node) error {
+// checkType requires a column's type to be one parquetio reads for its
+// field, and sets how col's values are read: the nanoseconds in a unit of
+// a time, and whether counts are 32-bit. Besides the types Write writes,
+// it takes those other writers use for the same values: times in
+// microseconds (DuckDB, Spark) or milliseconds, but only adjusted to UTC
+// (a time without a zone is no instant, as a JSON Lines time without an
+// offset is none), and message counts as 32-bit integers.
+func checkType(col *column, n parquet.Node) error {
 	t := n.Type()
 	var lv format.LogicalTypeValue
 	if lt := t.LogicalType(); lt != nil {
@@ -344,19 +350,34 @@ func checkType(col column, n parquet.Node) error {
 	}
 	kind := t.Kind()
 	var want string
+	unit := int64(1)
 	ok := false
-	switch wantType(col) {
+	switch wantType(*col) {
 	case "string":
 		want = "a UTF-8 string"
 		_, utf8 := lv.(*format.StringType)
 		ok = kind == parquet.ByteArray && utf8
 	case "timestamp":
-		want = "a TIMESTAMP(NANOS) adjusted to UTC"
+		want = "a TIMESTAMP adjusted to UTC (in MILLIS, MICROS or NANOS)"
 		ts, isTS := lv.(*format.TimestampType)
-		if isTS {
-			_, nanos := ts.Unit.Value.(*format.NanoSeconds)
-			ok = kind == parquet.Int64 && ts.IsAdjustedToUTC && nanos
+		if isTS && kind == parquet.Int64 {
+			switch ts.Unit.Value.(type) {
+			case *format.NanoSeconds:
+				ok = true
+			case *format.MicroSeconds:
+				ok, unit = true, 1000
+			case *format.MilliSeconds:
+				ok, unit = true, 1_000_000
+			}
+			if ok && !ts.IsAdjustedToUTC {
+				return fmt.Errorf("holds %s: times without a zone are not instants; write them adjusted to UTC", t)
+			}
 		}
+	case "count":
+		want = "a signed integer"
+		it, isInt := lv.(*format.IntType)
+		ok = (kind == parquet.Int64 || kind == parquet.Int32) && (lv == nil || (isInt && it.IsSigned))
+		col.narrow = kind == parquet.Int32
 	case "int64":
 		want = "a 64-bit integer"
 		it, isInt := lv.(*format.IntType)
@@ -371,6 +392,7 @@ func checkType(col column, n parquet.Node) error {
 	if !ok {
 		return fmt.Errorf("holds %s, want %s", t, want)
 	}
+	col.unit = unit
 	return nil
 }
 
@@ -380,7 +402,7 @@ func wantType(col column) string {
 		case tTime:
 			return "timestamp"
 		case tCount:
-			return "int64"
+			return "count"
 		}
 		return "string"
 	}
@@ -531,9 +553,12 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		case tString:
 			col.f.SetString(c, d.str(v.ByteArray(), col.f.dict))
 		case tTime:
-			col.f.SetTime(c, time.Unix(0, v.Int64()).UTC())
+			col.f.SetTime(c, col.instant(v.Int64()))
 		case tCount:
 			n := v.Int64()
+			if v.Kind() == parquet.Int32 {
+				n = int64(v.Int32())
+			}
 			if n < 0 || n > 1<<53 {
 				return fmt.Errorf("%d is not a message count", n)
 			}
@@ -558,7 +583,7 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 	case convreport.KindBool:
 		val = v.Boolean()
 	case convreport.KindTime:
-		val = time.Unix(0, v.Int64()).UTC()
+		val = col.instant(v.Int64())
 	case convreport.KindDuration:
 		val = time.Duration(v.Int64())
 	}
@@ -567,4 +592,16 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 	}
 	c.Properties[col.prop.Name] = val
 	return nil
+}
+
+// instant is the time v of column c, in c's unit: exact for every int64,
+// so that Validate names a time outside the supported ones.
+func (c column) instant(v int64) time.Time {
+	switch c.unit {
+	case 1000:
+		return time.UnixMicro(v).UTC()
+	case 1_000_000:
+		return time.UnixMilli(v).UTC()
+	}
+	return time.Unix(0, v).UTC()
 }

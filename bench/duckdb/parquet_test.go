@@ -3,11 +3,18 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sample"
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -133,4 +140,116 @@ func TestDuckDBReadsParquetioFiles(t *testing.T) {
 	if i != len(cs) {
 		t.Fatalf("DuckDB read %d rows, want %d", i, len(cs))
 	}
+}
+
+// parquetio reads the files DuckDB writes: with every compression codec
+// DuckDB offers, DuckDB's own layout (data pages v1, dictionary-encoded
+// integers and times, row groups of its size), times in microseconds,
+// counts as DuckDB's INTEGER (32 bits) or BIGINT, and custom properties
+// in the "properties" group. Read gives the conversations written, and
+// Load a source holding what memory.New of them holds. A TIMESTAMP
+// without a zone is refused, naming the column.
+func TestParquetioReadsDuckDBFiles(t *testing.T) {
+	schema, err := convreport.NewSchema(
+		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
+		convreport.Property{Name: "score", Kind: convreport.KindNumber},
+		convreport.Property{Name: "vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "due", Kind: convreport.KindTime},
+		convreport.Property{Name: "sla", Kind: convreport.KindDuration},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := sample.Generate(sample.Config{Seed: 6, N: 20_000})
+	for i := range cs {
+		c := &cs[i]
+		if i%3 == 0 { // times to the microsecond: what DuckDB holds
+			c.Properties = map[string]any{"tier": "pro", "score": float64(i) / 7, "vip": i%2 == 0,
+				"due": c.CreatedAt.Add(time.Duration(i) * time.Microsecond), "sla": time.Duration(i)*time.Second + 7}
+		} else if i%3 == 1 {
+			c.Properties = map[string]any{"tier": "free"}
+		}
+	}
+	dir := t.TempDir()
+	ours := filepath.Join(dir, "ours.parquet")
+	if err := parquetio.WriteFile(ours, schema, cs); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := memory.New(cs, memory.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	ctx := context.Background()
+	write := func(t *testing.T, name, query, options string) string {
+		t.Helper()
+		out := filepath.Join(dir, name+".parquet")
+		// COPY takes no parameters; the paths are the test's own.
+		stmt := fmt.Sprintf(`COPY (%s) TO '%s' (FORMAT parquet, ROW_GROUP_SIZE 4096%s)`, fmt.Sprintf(query, "'"+ours+"'"), out, options)
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+		return out
+	}
+	opt := ingest.Options{Schema: schema}
+	for _, tc := range []struct{ name, query, options string }{
+		{"uncompressed", "SELECT * FROM read_parquet(%s)", ", COMPRESSION uncompressed"},
+		{"snappy", "SELECT * FROM read_parquet(%s)", ", COMPRESSION snappy"},
+		{"gzip", "SELECT * FROM read_parquet(%s)", ", COMPRESSION gzip"},
+		{"zstd", "SELECT * FROM read_parquet(%s)", ", COMPRESSION zstd"},
+		{"lz4_raw", "SELECT * FROM read_parquet(%s)", ", COMPRESSION lz4_raw"},
+		{"brotli", "SELECT * FROM read_parquet(%s)", ", COMPRESSION brotli"},
+		{"integer counts", "SELECT * REPLACE (incoming_messages::INTEGER AS incoming_messages, outgoing_messages::INTEGER AS outgoing_messages) FROM read_parquet(%s)", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := write(t, tc.name, tc.query, tc.options)
+			got, err := parquetio.ReadFile(ctx, path, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(cs) {
+				t.Fatalf("read %d rows, want %d", len(got), len(cs))
+			}
+			for i := range cs {
+				if !reflect.DeepEqual(got[i], cs[i]) {
+					t.Fatalf("row %d:\n got %+v\nwant %+v", i+1, got[i], cs[i])
+				}
+			}
+			src, err := parquetio.LoadFile(ctx, path, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next, stop := iter.Pull(src.All())
+			defer stop()
+			i := 0
+			for want := range ref.All() {
+				c, ok := next()
+				if !ok || !reflect.DeepEqual(c, want) {
+					t.Fatalf("Load: conversation %d:\n got %+v\nwant %+v", i, c, want)
+				}
+				i++
+			}
+			if _, ok := next(); ok || i != len(cs) {
+				t.Fatalf("Load: more than %d conversations", i)
+			}
+		})
+	}
+	t.Run("times without a zone", func(t *testing.T) {
+		path := write(t, "local", "SELECT * REPLACE (created_at::TIMESTAMP AS created_at) FROM read_parquet(%s)", "")
+		for name, read := range map[string]func() error{
+			"Read": func() error { _, err := parquetio.ReadFile(ctx, path, opt); return err },
+			"Load": func() error { _, err := parquetio.LoadFile(ctx, path, opt); return err },
+		} {
+			err := read()
+			var fe *parquetio.FileError
+			if !errors.As(err, &fe) || fe.Column != "created_at" || !strings.Contains(err.Error(), "times without a zone") {
+				t.Errorf("%s: %v, want a *parquetio.FileError on created_at", name, err)
+			}
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
@@ -41,6 +42,20 @@ func TestCLIErrorCatalogue(t *testing.T) {
 	}
 	c1 := convreport.Conversation{ID: "c1", Channel: convreport.Chat, Status: convreport.Open, Assignee: "ana", CreatedAt: time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)}
 	require.NoError(t, parquetio.WriteFile(filepath.Join(dir, "dup.parquet"), nil, []convreport.Conversation{c1, c1}))
+	// A file of another writer whose times have no zone.
+	type local struct {
+		ID      string `parquet:"id"`
+		Channel string `parquet:"channel"`
+		Status  string `parquet:"status"`
+		Created int64  `parquet:"created_at,timestamp(microsecond:local)"`
+	}
+	f, err := os.Create(filepath.Join(dir, "local.parquet"))
+	require.NoError(t, err)
+	w := parquet.NewGenericWriter[local](f)
+	_, err = w.Write([]local{{"c1", "chat", "open", c1.CreatedAt.UnixMicro()}})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	require.NoError(t, f.Close())
 	pattern := regexp.MustCompile("(?s)<!-- error: (cli-\\S+) exit:(\\d+) -->\n```console\n\\$ convreport ([^\n]*)\n(.*?)\n```")
 	matches := pattern.FindAllStringSubmatch(string(doc), -1)
 	require.Equal(t, strings.Count(string(doc), "<!-- error: cli-"), len(matches), "a cli- example is not an exit status and a ```console block starting with $ convreport")

@@ -1,0 +1,237 @@
+package parquetio
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/memory"
+)
+
+// otherRow is a conversation as other writers lay one out: times in
+// milliseconds and microseconds, counts in 32 bits, nulls.
+type otherRow struct {
+	ID        string  `parquet:"id"`
+	Channel   string  `parquet:"channel"`
+	Status    string  `parquet:"status"`
+	Created   int64   `parquet:"created_at,timestamp(millisecond)"`
+	Responded *int64  `parquet:"first_response_at,timestamp(microsecond)"`
+	Closed    *int64  `parquet:"closed_at,timestamp(millisecond)"`
+	Incoming  int32   `parquet:"incoming_messages"`
+	Outgoing  *int32  `parquet:"outgoing_messages"`
+	Props     dueProp `parquet:"properties"`
+}
+
+// otherRowDict is otherRow with its integers and times
+// dictionary-encoded, as DuckDB writes them.
+type otherRowDict struct {
+	ID        string  `parquet:"id"`
+	Channel   string  `parquet:"channel,dict"`
+	Status    string  `parquet:"status,dict"`
+	Created   int64   `parquet:"created_at,timestamp(millisecond),dict"`
+	Responded *int64  `parquet:"first_response_at,timestamp(microsecond),dict"`
+	Closed    *int64  `parquet:"closed_at,timestamp(millisecond),dict"`
+	Incoming  int32   `parquet:"incoming_messages,dict"`
+	Outgoing  *int32  `parquet:"outgoing_messages,dict"`
+	Props     dueProp `parquet:"properties"`
+}
+
+type dueProp struct {
+	Due *int64 `parquet:"due,timestamp(microsecond)"`
+}
+
+func writeModel[T any](t *testing.T, rows []T, opts ...parquet.WriterOption) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[T](&buf, opts...)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestReadsOtherWritersUnits reads files whose times are in milliseconds
+// and microseconds and whose counts are 32-bit, with nulls, over several
+// row groups, the integers and times dictionary-encoded or not, with Read
+// and with Load: both give the conversations the
+// values mean, computed here from the rows, and refuse a time beyond the
+// supported ones by the row it is on, as a JSON Lines time would be.
+func TestReadsOtherWritersUnits(t *testing.T) {
+	schema, err := convreport.NewSchema(convreport.Property{Name: "due", Kind: convreport.KindTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	ptr := func(v int64) *int64 { return &v }
+	var rows []otherRow
+	var want []convreport.Conversation
+	base := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for i := range 5000 {
+		created := base + rng.Int64N(90*24*3600*1000)
+		r := otherRow{ID: "c" + strconv.Itoa(i), Channel: "chat", Status: "open", Created: created, Incoming: int32(rng.IntN(40))}
+		c := convreport.Conversation{ID: r.ID, Channel: convreport.Chat, Status: convreport.Open,
+			CreatedAt: time.UnixMilli(created).UTC(), IncomingMessages: int(r.Incoming)}
+		if rng.IntN(3) > 0 {
+			us := created*1000 + rng.Int64N(3600e6) + 1 // a microsecond past a millisecond
+			r.Responded = &us
+			c.FirstResponseAt = time.UnixMicro(us).UTC()
+			n := int32(1 + rng.IntN(9))
+			r.Outgoing = &n
+			c.OutgoingMessages = int(n)
+		}
+		if rng.IntN(2) == 0 {
+			r.Closed = ptr(created + 7200e3 + rng.Int64N(1000))
+			r.Status = "closed"
+			c.ClosedAt = time.UnixMilli(*r.Closed).UTC()
+			c.Status = convreport.Closed
+		}
+		switch i {
+		case 10: // the supported times' ends, in microseconds
+			r.Props.Due = ptr(math.MaxInt64 / 1000)
+		case 11:
+			r.Props.Due = ptr((math.MinInt64 + 1) / 1000)
+		default:
+			if rng.IntN(4) == 0 {
+				r.Props.Due = ptr(created*1000 - 5)
+			}
+		}
+		if r.Props.Due != nil {
+			c.Properties = map[string]any{"due": time.UnixMicro(*r.Props.Due).UTC()}
+		}
+		rows = append(rows, r)
+		want = append(want, c)
+	}
+	opt := ingest.Options{Schema: schema}
+	check := func(t *testing.T, data []byte, want []convreport.Conversation, opt ingest.Options) {
+		t.Helper()
+		got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("Read: %d rows, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("Read: row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
+			}
+		}
+		// Not by falling back to the row-wise path.
+		if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, schema); err != nil {
+			t.Fatalf("the column-wise load declined the file: %v", err)
+		}
+		src, err := load(data, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := memory.New(want, memory.WithSchema(schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameSource(t, ref, src)
+	}
+	group := parquet.MaxRowsPerRowGroup(700)
+	data := writeModel(t, rows, group)
+	check(t, data, want, opt)
+	dict := make([]otherRowDict, len(rows))
+	for i, r := range rows {
+		dict[i] = otherRowDict(r)
+	}
+	check(t, writeModel(t, dict, group), want, opt)
+
+	// A time one unit past either end is refused, by its row.
+	for _, tc := range []struct {
+		row int
+		set func(*otherRow)
+	}{
+		{10, func(r *otherRow) { r.Props.Due = ptr(math.MaxInt64/1000 + 1) }},
+		{11, func(r *otherRow) { r.Props.Due = ptr((math.MinInt64+1)/1000 - 1) }},
+		{4000, func(r *otherRow) { r.Created = math.MaxInt64/1_000_000 + 1 }}, // far past: beyond the ns an int64 holds
+	} {
+		bad := append([]otherRow(nil), rows...)
+		tc.set(&bad[tc.row])
+		data := writeModel(t, bad, group)
+		wantErr := "row " + strconv.Itoa(tc.row+1) + ": "
+		for name, read := range map[string]func(ingest.Options) error{
+			"Read": func(o ingest.Options) error {
+				_, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), o)
+				return err
+			},
+			"Load": func(o ingest.Options) error { _, err := load(data, o); return err },
+		} {
+			err := read(opt)
+			var re *RowError
+			if !errors.As(err, &re) || re.Row != tc.row+1 || !strings.Contains(err.Error(), wantErr) || !strings.Contains(err.Error(), "is outside the supported times") {
+				t.Fatalf("%s of a time out of range on row %d: %v", name, tc.row+1, err)
+			}
+		}
+		// Skipping it keeps every other row.
+		skip := opt
+		skip.SkipInvalid = true
+		kept := append(append([]convreport.Conversation(nil), want[:tc.row]...), want[tc.row+1:]...)
+		got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), skip)
+		if err == nil || len(got) != len(kept) {
+			t.Fatalf("Read, skipping: %d rows (%v), want %d", len(got), err, len(kept))
+		}
+		src, err := load(data, skip)
+		if err == nil || src == nil || src.Len() != len(kept) {
+			t.Fatalf("Load, skipping: %v", err)
+		}
+	}
+}
+
+// TestRefusesTimesWithoutAZone: a TIMESTAMP not adjusted to UTC holds no
+// instant; the file is refused, naming the column, as a JSON Lines time
+// without an offset is. Unsigned counts are refused too.
+func TestRefusesTimesWithoutAZone(t *testing.T) {
+	type local struct {
+		ID      string `parquet:"id"`
+		Channel string `parquet:"channel"`
+		Status  string `parquet:"status"`
+		Created int64  `parquet:"created_at,timestamp(microsecond:local)"`
+	}
+	type unsigned struct {
+		ID       string `parquet:"id"`
+		Channel  string `parquet:"channel"`
+		Status   string `parquet:"status"`
+		Created  int64  `parquet:"created_at,timestamp(microsecond)"`
+		Incoming uint32 `parquet:"incoming_messages"`
+	}
+	for _, tc := range []struct {
+		data []byte
+		want string
+	}{
+		{writeModel(t, []local{{"c1", "chat", "open", 1}}),
+			`parquetio: f.parquet: column "created_at": holds TIMESTAMP(isAdjustedToUTC=false,unit=MICROS): times without a zone are not instants; write them adjusted to UTC`},
+		{writeModel(t, []unsigned{{"c1", "chat", "open", 1, 2}}),
+			`parquetio: f.parquet: column "incoming_messages": holds INT(32,false), want a signed integer`},
+	} {
+		for name, read := range map[string]func() error{
+			"Read": func() error {
+				_, err := Read(context.Background(), bytes.NewReader(tc.data), int64(len(tc.data)), ingest.Options{File: "f.parquet"})
+				return err
+			},
+			"Load": func() error { _, err := load(tc.data, ingest.Options{File: "f.parquet"}); return err },
+		} {
+			err := read()
+			var fe *FileError
+			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("%s: got %v, want %s", name, err, tc.want)
+			}
+		}
+	}
+}
