@@ -4,26 +4,26 @@ import (
 	"bufio"
 	"bytes"
 	"database/sql"
-	"net/url"
-
-	_ "github.com/ClickHouse/clickhouse-go/v2" // the "clickhouse" driver for --data clickhouse://…
-	_ "github.com/jackc/pgx/v5/stdlib"         // the "pgx" driver for --data postgres://…
-	_ "modernc.org/sqlite"                     // the "sqlite" driver for --data FILE.db
-
+	"errors"
 	"flag"
 	"fmt"
-	"github.com/convreport/convreport/sqlsource"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	_ "github.com/ClickHouse/clickhouse-go/v2" // the "clickhouse" driver for --data clickhouse://…
+	_ "github.com/jackc/pgx/v5/stdlib"         // the "pgx" driver for --data postgres://…
+	_ "modernc.org/sqlite"                     // the "sqlite" driver for --data FILE.db
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/parquetio"
+	"github.com/convreport/convreport/sqlsource"
 )
 
 // dataFlags name the conversations to load.
@@ -219,35 +219,65 @@ const formatParquet ingest.Format = "parquet"
 func isParquet(path string) bool { return strings.EqualFold(filepath.Ext(path), ".parquet") }
 
 // loadParquet loads a Parquet file written by "import --out x.parquet"
-// (or any file with its columns) into memory, column by column, with a
-// bar on a terminal as for the other formats; standard input is read
-// whole first, as Parquet is read from its end. It returns no rows: the
-// source holds them (see rowsOf).
+// (or by another tool, with the same columns) into memory, column by
+// column, with a bar on a terminal as for the other formats; standard
+// input is read whole first, as Parquet is read from its end. Custom
+// properties are --schema's, else those the file declares (convreport's
+// files do; other writers' declare none). It returns no rows: the source
+// holds them (see rowsOf).
 func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversation, error) {
+	if d.inferSchema {
+		return nil, nil, usageError("--infer-schema reads a .jsonl or .csv file; a Parquet file convreport wrote declares its custom properties, and for another give --schema")
+	}
+	schema, _, err := c.schemaFor(d, "", "")
+	if err != nil {
+		return nil, nil, err
+	}
 	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: filepath.Base(d.path)}
-	var mem *memory.Source
-	var err error
+	var r io.ReaderAt
+	var size int64
 	if d.path == "-" {
 		opt.File = "standard input"
-		b, rerr := io.ReadAll(c.stdin)
-		if rerr != nil {
-			return nil, nil, rerr
+		b, err := io.ReadAll(c.stdin)
+		if err != nil {
+			return nil, nil, err
 		}
-		if bar := newProgress(c.stderr, int64(len(b))); bar != nil {
-			opt.Progress = bar.update
-			defer bar.done()
-		}
-		mem, err = parquetio.Load(c.ctx, bytes.NewReader(b), int64(len(b)), opt)
+		r, size = bytes.NewReader(b), int64(len(b))
 	} else {
-		if st, serr := os.Stat(d.path); serr == nil {
-			if bar := newProgress(c.stderr, st.Size()); bar != nil {
-				opt.Progress = bar.update
-				defer bar.done()
-			}
+		f, err := os.Open(d.path)
+		if err != nil {
+			return nil, nil, err
 		}
-		mem, err = parquetio.LoadFile(c.ctx, d.path, opt)
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return nil, nil, err
+		}
+		r, size = f, st.Size()
+	}
+	if schema == nil {
+		if schema, err = parquetio.FileSchema(r, size); err != nil {
+			var fe *parquetio.FileError
+			if errors.As(err, &fe) {
+				fe.File = opt.File
+			}
+			return nil, nil, err
+		}
+	}
+	opt.Schema = schema
+	bar := newProgress(c.stderr, size)
+	if bar != nil {
+		opt.Progress = bar.update
+	}
+	mem, err := parquetio.Load(c.ctx, r, size, opt)
+	if bar != nil {
+		bar.done() // before anything else is printed
 	}
 	if mem == nil {
+		var fe *parquetio.FileError
+		if d.schema == "" && errors.As(err, &fe) && strings.HasPrefix(fe.Column, "properties.") {
+			err = fmt.Errorf("%w (declare custom properties with --schema FILE.json)", err)
+		}
 		return nil, nil, err
 	}
 	if err != nil {

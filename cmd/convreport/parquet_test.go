@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
@@ -140,4 +141,67 @@ func sameRows(t *testing.T, want, got []convreport.Conversation) {
 		}
 		require.Equal(t, a, b, "row %d", i)
 	}
+}
+
+// A Parquet file's custom properties are those it declares (the files
+// "import --out" writes), or --schema's: a file another tool wrote, with
+// its own types (times in microseconds, 32-bit counts) and no
+// declaration, is refused with a pointer to --schema, and read with it.
+func TestParquetCustomProperties(t *testing.T) {
+	dir := t.TempDir()
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "seats", "kind": "number"}]}`), 0o644))
+	jsonl := filepath.Join(dir, "custom.jsonl")
+	require.NoError(t, os.WriteFile(jsonl, []byte(
+		`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","incoming_messages":2,"properties":{"seats":3}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","incoming_messages":4,"properties":{"seats":5}}`+"\n"), 0o644))
+	drill := []string{"drill", "--dashboard", "chat-overview", "--report", "Conversations by rep", "--point", "assignee=",
+		"--range", "this_year", "--now", "2025-06-01", "--columns", "ID,seats", "--format", "csv", "--where", "seats greater_than 4"}
+	want := "id,seats\nc2,5\n"
+	o := cli(t, "", append(drill, "--data", jsonl, "--schema", schema)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, want, o.stdout)
+
+	ours := filepath.Join(dir, "ours.parquet")
+	o = cli(t, "", "import", "--data", jsonl, "--schema", schema, "--out", ours)
+	require.Equal(t, 0, o.code, o.stderr)
+	o = cli(t, "", append(drill, "--data", ours)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, want, o.stdout)
+
+	type seats struct {
+		Seats *float64 `parquet:"seats"`
+	}
+	type row struct {
+		ID       string `parquet:"id"`
+		Channel  string `parquet:"channel"`
+		Status   string `parquet:"status"`
+		Created  int64  `parquet:"created_at,timestamp(microsecond)"`
+		Incoming int32  `parquet:"incoming_messages"`
+		Props    seats  `parquet:"properties"`
+	}
+	three, five := 3.0, 5.0
+	created := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	other := filepath.Join(dir, "other.parquet")
+	f, err := os.Create(other)
+	require.NoError(t, err)
+	w := parquet.NewGenericWriter[row](f)
+	_, err = w.Write([]row{{"c1", "chat", "open", created.UnixMicro(), 2, seats{&three}}, {"c2", "chat", "open", created.Add(time.Hour).UnixMicro(), 4, seats{&five}}})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	require.NoError(t, f.Close())
+	o = cli(t, "", append(drill, "--data", other)...)
+	require.Equal(t, 1, o.code)
+	require.Contains(t, o.stderr, `column "properties.seats": is not a field of conversations (declare custom properties with --schema FILE.json)`)
+	o = cli(t, "", append(drill, "--data", other, "--schema", schema)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, want, o.stdout)
+
+	// The whole dashboard gives what the JSON Lines file gives.
+	run := []string{"run", "--dashboard", "chat-overview", "--range", "this_year", "--now", "2025-06-01", "--format", "json", "--schema", schema}
+	fromJSONL := cli(t, "", append(run, "--data", jsonl)...)
+	require.Equal(t, 0, fromJSONL.code, fromJSONL.stderr)
+	fromOther := cli(t, "", append(run, "--data", other)...)
+	require.Equal(t, 0, fromOther.code, fromOther.stderr)
+	require.Equal(t, fromJSONL.stdout, fromOther.stdout)
 }
