@@ -31,13 +31,15 @@
 // 262,144 rows.
 //
 // [Read] and [Load] take any encoding and compression the format defines,
-// and the types other writers give the same values: the files DuckDB,
-// Spark or pandas write, with times in milliseconds or microseconds
-// (made nanoseconds) and counts as 32-bit integers. A time must be
-// adjusted to UTC: a TIMESTAMP without a zone holds no instant, and the
-// file is refused, as a JSON Lines time without an offset is. Custom
-// properties are declared by [ingest.Options.Schema] where the file does
-// not carry the metadata (other writers drop it).
+// and the types other writers give the same values: times in
+// milliseconds or microseconds (made nanoseconds), counts as 32-bit
+// integers, as DuckDB, pandas and Spark write them. A time must be a
+// TIMESTAMP adjusted to UTC: one without a zone (pandas' naive times) or
+// an INT96 (Spark's default, UTC or local by the writer's settings) holds
+// no instant, and the file is refused, naming the column, as a JSON Lines
+// time without an offset is. Custom properties are declared by
+// [ingest.Options.Schema] where the file does not carry the metadata
+// (other writers drop it).
 //
 // What [Write] writes, [Read] reads back equal, field for field: strings,
 // counts, custom property values, and times to the nanosecond. Times come

@@ -359,6 +359,9 @@ func checkType(col *column, n parquet.Node) error {
 		ok = kind == parquet.ByteArray && utf8
 	case "timestamp":
 		want = "a TIMESTAMP adjusted to UTC (in MILLIS, MICROS or NANOS)"
+		if kind == parquet.Int96 {
+			return fmt.Errorf("holds INT96, the legacy timestamps of Spark and Impala, whose zone the file does not say: write TIMESTAMPs adjusted to UTC (in Spark, spark.sql.parquet.outputTimestampType=TIMESTAMP_MICROS)")
+		}
 		ts, isTS := lv.(*format.TimestampType)
 		if isTS && kind == parquet.Int64 {
 			switch ts.Unit.Value.(type) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
@@ -195,8 +196,9 @@ func TestReadsOtherWritersUnits(t *testing.T) {
 }
 
 // TestRefusesTimesWithoutAZone: a TIMESTAMP not adjusted to UTC holds no
-// instant; the file is refused, naming the column, as a JSON Lines time
-// without an offset is. Unsigned counts are refused too.
+// instant, nor does an INT96 (Spark's legacy timestamps, UTC or local by
+// the writer's settings); the file is refused, naming the column, as a
+// JSON Lines time without an offset is. Unsigned counts are refused too.
 func TestRefusesTimesWithoutAZone(t *testing.T) {
 	type local struct {
 		ID      string `parquet:"id"`
@@ -211,10 +213,18 @@ func TestRefusesTimesWithoutAZone(t *testing.T) {
 		Created  int64  `parquet:"created_at,timestamp(microsecond)"`
 		Incoming uint32 `parquet:"incoming_messages"`
 	}
+	type int96 struct {
+		ID      string           `parquet:"id"`
+		Channel string           `parquet:"channel"`
+		Status  string           `parquet:"status"`
+		Created deprecated.Int96 `parquet:"created_at"`
+	}
 	for _, tc := range []struct {
 		data []byte
 		want string
 	}{
+		{writeModel(t, []int96{{"c1", "chat", "open", deprecated.Int96{1, 2, 2460000}}}),
+			`parquetio: f.parquet: column "created_at": holds INT96, the legacy timestamps of Spark and Impala, whose zone the file does not say`},
 		{writeModel(t, []local{{"c1", "chat", "open", 1}}),
 			`parquetio: f.parquet: column "created_at": holds TIMESTAMP(isAdjustedToUTC=false,unit=MICROS): times without a zone are not instants; write them adjusted to UTC`},
 		{writeModel(t, []unsigned{{"c1", "chat", "open", 1, 2}}),
