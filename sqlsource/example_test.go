@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/sqlsource"
 	_ "modernc.org/sqlite"
 )
@@ -69,4 +70,51 @@ func ExampleNew() {
 	// conversation 2 waited 5m0s
 	// conversation 1 waited 2m0s
 	// {Answered:1 Declined:0 DrillsAnswered:1 DrillsDeclined:0}
+}
+
+// ImportAll writes a file too large to hold in memory, read as a
+// sequence: checked whole first (CheckOnly), so that a bad line writes
+// nothing, then written a batch at a time.
+func ExampleImportAll() {
+	dir, _ := os.MkdirTemp("", "convreport")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "conversations.jsonl")
+	if err := os.WriteFile(path, []byte(
+		`{"id":"1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z"}`+"\n"+
+			`{"id":"2","channel":"email","status":"open","created_at":"2025-03-03T10:00:00Z"}`+"\n"), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "helpdesk.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if err := sqlsource.CreateTable(ctx, db, sqlsource.SQLite, sqlsource.Mapping{}, nil); err != nil {
+		log.Fatal(err)
+	}
+	// Each read opens the file again: the rows are never all in memory.
+	read := func(opt sqlsource.ImportOptions) (sqlsource.ImportProgress, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return sqlsource.ImportProgress{}, err
+		}
+		defer f.Close()
+		opt.UniqueIDs = true // ingest's reader refuses a repeated ID
+		rows := ingest.ReadJSONL(ctx, f, ingest.Options{File: path})
+		return sqlsource.ImportAll(ctx, db, sqlsource.SQLite, sqlsource.Mapping{}, nil, rows, opt)
+	}
+	if _, err := read(sqlsource.ImportOptions{CheckOnly: true}); err != nil {
+		log.Fatal(err) // nothing written
+	}
+	prog, err := read(sqlsource.ImportOptions{BatchSize: 1000})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d written, %d already there\n", prog.Inserted, prog.Skipped)
+	prog, _ = read(sqlsource.ImportOptions{})
+	fmt.Printf("again: %d written, %d already there\n", prog.Inserted, prog.Skipped)
+	// Output:
+	// 2 written, 0 already there
+	// again: 0 written, 2 already there
 }

@@ -4,11 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
 
 	"github.com/convreport/convreport"
 )
 
-// ImportOptions configures [Import].
+// ImportOptions configures [Import] and [ImportAll].
 type ImportOptions struct {
 	// Tenant is the rows' tenant, for a table shared by tenants
 	// (Mapping.Tenant); nil otherwise. IDs already present are looked up
@@ -20,12 +21,24 @@ type ImportOptions struct {
 	BatchSize int
 	// Progress, when set, is called after each batch.
 	Progress func(ImportProgress)
+	// CheckOnly makes [ImportAll] check every conversation as an import
+	// would (the schema, what the table's columns hold, IDs given once)
+	// and write nothing, nor read the table (db may be nil): run it over
+	// a sequence that can be read again (a file) before the import, so
+	// that bad input writes nothing. Progress counts the rows checked.
+	CheckOnly bool
+	// UniqueIDs tells [ImportAll] that no ID repeats among its rows (the
+	// readers of package ingest refuse a repeat), so that it keeps no
+	// set of the IDs read: about 50 bytes an ID, gigabytes over a
+	// hundred million. [Import] ignores it.
+	UniqueIDs bool
 }
 
 // ImportProgress says how far an [Import] is.
 type ImportProgress struct {
 	// Done is how many of the conversations given have been handled:
-	// Inserted plus Skipped.
+	// Inserted plus Skipped (checked, with CheckOnly). Total is how many
+	// were given, or 0 for [ImportAll], whose sequence has no length.
 	Done, Total int
 	// Inserted were written; Skipped were already in the table (by ID).
 	Inserted, Skipped int
@@ -68,50 +81,147 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if size <= 0 {
 		size = 10_000
 	}
-	var n int64
-	{
-		q := &sqlBuf{d: d}
-		q.w("SELECT COUNT(*) FROM ")
-		q.ident(l.table)
-		l.tenantWhere(q, tenant)
-		if d == ClickHouse {
-			q.w(clickHouseSettings)
-		}
-		if err := db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n); err != nil {
-			return prog, fmt.Errorf("sqlsource: import into %s: %w", d.quote(l.table), err)
-		}
+	fresh, err := l.empty(ctx, db, tenant)
+	if err != nil {
+		return prog, err
 	}
-	fresh := n == 0 // nothing to skip: no batch of ours holds an ID of another
 	for start := 0; start < len(cs); start += size {
-		batch := cs[start:min(start+size, len(cs))]
-		if !fresh {
-			there, err := l.present(ctx, db, tenant, batch)
-			if err != nil {
-				return prog, fmt.Errorf("sqlsource: import into %s: %w", d.quote(l.table), err)
-			}
-			if len(there) > 0 {
-				rest := make([]convreport.Conversation, 0, len(batch)-len(there))
-				for _, c := range batch {
-					if !there[c.ID] {
-						rest = append(rest, c)
-					}
-				}
-				prog.Skipped += len(batch) - len(rest)
-				batch = rest
-			}
+		if err := l.importBatch(ctx, db, tenant, cs[start:min(start+size, len(cs))], fresh, &prog); err != nil {
+			return prog, err
 		}
-		if len(batch) > 0 {
-			if err := l.writeBatch(ctx, db, tenant, batch); err != nil {
-				return prog, err
-			}
-		}
-		prog.Inserted += len(batch)
-		prog.Done = prog.Inserted + prog.Skipped
 		if opt.Progress != nil {
 			opt.Progress(prog)
 		}
 	}
 	return prog, nil
+}
+
+// ImportAll is [Import] of conversations read once from a sequence, for
+// input too large to hold: each batch is checked as Import checks every
+// row, then written, as it is read, so a bad conversation, a repeated ID
+// or an error of rows stops it after the batches before it were
+// committed (fixed and run again, it writes the rest, as Import does
+// after a failure). Where bad input must write nothing, run it first
+// with opt.CheckOnly over a sequence that can be read again, as the
+// command line's import of a file does. Progress reports a Total of 0.
+func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, rows iter.Seq2[convreport.Conversation, error], opt ImportOptions) (ImportProgress, error) {
+	var prog ImportProgress
+	if s == nil {
+		s = convreport.DefaultSchema()
+	}
+	l, err := newLayout(d, s, m)
+	if err != nil {
+		return prog, err
+	}
+	tenant, err := l.insertTenant(opt.Tenant)
+	if err != nil {
+		return prog, err
+	}
+	size := opt.BatchSize
+	if size <= 0 {
+		size = 10_000
+	}
+	fresh := true
+	if !opt.CheckOnly {
+		if fresh, err = l.empty(ctx, db, tenant); err != nil {
+			return prog, err
+		}
+	}
+	var seen map[string]int
+	if !opt.UniqueIDs {
+		seen = map[string]int{}
+	}
+	batch := make([]convreport.Conversation, 0, size)
+	read := 0 // the rows read, the batch's last among them
+	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := l.validate(s, tenant, batch, read-len(batch)); err != nil {
+			return err
+		}
+		if opt.CheckOnly {
+			prog.Done += len(batch)
+		} else if err := l.importBatch(ctx, db, tenant, batch, fresh, &prog); err != nil {
+			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress(prog)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for c, err := range rows {
+		if err != nil {
+			return prog, err
+		}
+		if seen != nil {
+			if j, dup := seen[c.ID]; dup {
+				return prog, fmt.Errorf("sqlsource: import: conversation %q is given twice (at %d and %d)", c.ID, j, read)
+			}
+			seen[c.ID] = read
+		}
+		batch = append(batch, c)
+		read++
+		if len(batch) == size {
+			if err := flush(); err != nil {
+				return prog, err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return prog, err
+		}
+	}
+	return prog, nil
+}
+
+// empty reports whether the table holds none of the tenant's rows, so that
+// an import need not look its IDs up.
+func (l *layout) empty(ctx context.Context, db *sql.DB, tenant any) (bool, error) {
+	var n int64
+	q := &sqlBuf{d: l.d}
+	q.w("SELECT COUNT(*) FROM ")
+	q.ident(l.table)
+	l.tenantWhere(q, tenant)
+	if l.d == ClickHouse {
+		q.w(clickHouseSettings)
+	}
+	if err := db.QueryRowContext(ctx, q.String(), q.args...).Scan(&n); err != nil {
+		return false, fmt.Errorf("sqlsource: import into %s: %w", l.d.quote(l.table), err)
+	}
+	return n == 0, nil
+}
+
+// importBatch writes the validated rows of batch the table lacks (all of
+// them when it was empty at the start: no batch of ours holds an ID of
+// another) and counts them in prog.
+func (l *layout) importBatch(ctx context.Context, db *sql.DB, tenant any, batch []convreport.Conversation, fresh bool, prog *ImportProgress) error {
+	if !fresh {
+		there, err := l.present(ctx, db, tenant, batch)
+		if err != nil {
+			return fmt.Errorf("sqlsource: import into %s: %w", l.d.quote(l.table), err)
+		}
+		if len(there) > 0 {
+			rest := make([]convreport.Conversation, 0, len(batch)-len(there))
+			for _, c := range batch {
+				if !there[c.ID] {
+					rest = append(rest, c)
+				}
+			}
+			prog.Skipped += len(batch) - len(rest)
+			batch = rest
+		}
+	}
+	if len(batch) > 0 {
+		if err := l.writeBatch(ctx, db, tenant, batch); err != nil {
+			return err
+		}
+	}
+	prog.Inserted += len(batch)
+	prog.Done = prog.Inserted + prog.Skipped
+	return nil
 }
 
 // uniqueIDs refuses an ID given twice: the second would be skipped as

@@ -3,7 +3,9 @@ package sqlsource_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"testing"
 	"time"
@@ -151,5 +153,95 @@ func requireTableHolds(t *testing.T, db *sql.DB, d sqlsource.Dialect, m sqlsourc
 			}
 			require.Equal(t, a, b, "%s: %s", want.ID, p.Name)
 		}
+	}
+}
+
+// ImportAll reads its rows once, a batch at a time: stopped midway it
+// keeps the batches it committed and a rerun writes the rest, as Import;
+// a bad row, a repeated ID or an error of the sequence stops it after the
+// batches before it; with CheckOnly it finds the same faults and writes
+// nothing.
+func TestImportAllStreams(t *testing.T) {
+	schema := sourcetest.Schema()
+	cs := sourcetest.Generate(1000, 5)
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("all-%04d", i)
+	}
+	// rows yields cs, with the row at bad made invalid and an error in
+	// place of the row at fail (-1: none).
+	rows := func(cs []convreport.Conversation, bad, fail int) iter.Seq2[convreport.Conversation, error] {
+		return func(yield func(convreport.Conversation, error) bool) {
+			for i, c := range cs {
+				if i == fail {
+					yield(convreport.Conversation{}, errors.New("the input broke"))
+					return
+				}
+				if i == bad {
+					c.CreatedAt = time.Time{}
+				}
+				if !yield(c, nil) {
+					return
+				}
+			}
+		}
+	}
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			m := sqlsource.Mapping{Table: tableName(t, db, d, "importall")}
+			require.NoError(t, sqlsource.CreateTable(context.Background(), db, d, m, schema))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var seen []sqlsource.ImportProgress
+			opt := sqlsource.ImportOptions{BatchSize: 120, Progress: func(p sqlsource.ImportProgress) {
+				seen = append(seen, p)
+				if len(seen) == 3 {
+					cancel()
+				}
+			}}
+			prog, err := sqlsource.ImportAll(ctx, db, d, m, schema, rows(cs, -1, -1), opt)
+			require.ErrorIs(t, err, context.Canceled)
+			require.Equal(t, sqlsource.ImportProgress{Done: 360, Inserted: 360}, prog)
+			require.Equal(t, []int{120, 240, 360}, doneOf(seen))
+			require.Equal(t, 360, countRows(t, db, d, m, nil))
+
+			// Checking finds the bad row and the repeated ID, writing nothing.
+			opt.Progress = nil
+			check := opt
+			check.CheckOnly = true
+			_, err = sqlsource.ImportAll(context.Background(), nil, d, m, schema, rows(cs, 700, -1), check)
+			var ve *convreport.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Equal(t, 700, ve.Index)
+			dup := append(slices.Clone(cs), cs[3])
+			_, err = sqlsource.ImportAll(context.Background(), nil, d, m, schema, rows(dup, -1, -1), check)
+			require.EqualError(t, err, `sqlsource: import: conversation "all-0003" is given twice (at 3 and 1000)`)
+			prog, err = sqlsource.ImportAll(context.Background(), nil, d, m, schema, rows(cs, -1, -1), check)
+			require.NoError(t, err)
+			require.Equal(t, sqlsource.ImportProgress{Done: 1000}, prog)
+			require.Equal(t, 360, countRows(t, db, d, m, nil))
+
+			// Without checking, the batches before the bad row's are
+			// written: rows 360 to 599, the bad row's batch being 600 to 719.
+			prog, err = sqlsource.ImportAll(context.Background(), db, d, m, schema, rows(cs, 700, -1), opt)
+			require.ErrorAs(t, err, &ve)
+			require.Equal(t, 700, ve.Index)
+			require.Equal(t, sqlsource.ImportProgress{Done: 600, Inserted: 240, Skipped: 360}, prog)
+			require.Equal(t, 600, countRows(t, db, d, m, nil))
+			// An error of the sequence stops it where it is.
+			prog, err = sqlsource.ImportAll(context.Background(), db, d, m, schema, rows(cs, -1, 850), opt)
+			require.EqualError(t, err, "the input broke")
+			require.Equal(t, sqlsource.ImportProgress{Done: 840, Inserted: 240, Skipped: 600}, prog)
+
+			// The rest, then nothing.
+			prog, err = sqlsource.ImportAll(context.Background(), db, d, m, schema, rows(cs, -1, -1), opt)
+			require.NoError(t, err)
+			require.Equal(t, sqlsource.ImportProgress{Done: 1000, Inserted: 160, Skipped: 840}, prog)
+			requireTableHolds(t, db, d, m, schema, nil, cs)
+			opt.UniqueIDs = true
+			prog, err = sqlsource.ImportAll(context.Background(), db, d, m, schema, rows(cs, -1, -1), opt)
+			require.NoError(t, err)
+			require.Equal(t, sqlsource.ImportProgress{Done: 1000, Skipped: 1000}, prog)
+		})
 	}
 }
