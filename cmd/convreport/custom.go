@@ -85,6 +85,8 @@ func oneLine(err error) string {
 // as read, to read again.
 func (c *cli) schemaFor(d dataFlags, format ingest.Format, name string) (*convreport.Schema, io.Reader, error) {
 	switch {
+	case d.resolved != nil:
+		return d.resolved, nil, nil
 	case d.schema != "" && d.inferSchema:
 		return nil, nil, usageError("give --schema or --infer-schema, not both")
 	case d.schema != "":

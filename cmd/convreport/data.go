@@ -36,6 +36,9 @@ type dataFlags struct {
 	tenant        string // --tenant COLUMN=VALUE: a shared table's tenant
 	// tenantOfOut: --tenant is the tenant import writes, not one to read
 	tenantOfOut bool
+	// resolved is the schema an earlier read of the same input found
+	// (--schema's or inferred), which a second read takes as it is.
+	resolved *convreport.Schema
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -130,14 +131,14 @@ func TestImportKilledMidwayIsFinishedByARerun(t *testing.T) {
 			sc := bufio.NewScanner(stderr)
 			for sc.Scan() {
 				lines = append(lines, sc.Text())
-				if strings.HasPrefix(sc.Text(), "convreport: import: 10% (") {
+				if strings.HasPrefix(sc.Text(), "convreport: import: 10% of ") {
 					require.NoError(t, cmd.Process.Kill())
 					break
 				}
 			}
 			cmd.Wait()
 			require.NotEmpty(t, lines)
-			require.Regexp(t, `^convreport: import: 10% \(\d+ of 30000 conversations: \d+ written, 0 already there\)$`, lines[len(lines)-1], "progress on standard error: %q", lines)
+			require.Regexp(t, `^convreport: import: 10% of conversations\.jsonl \(\d+ conversations: \d+ written, 0 already there\)$`, lines[len(lines)-1], "progress on standard error: %q", lines)
 			kept := out.settledCount(t, "SELECT COUNT(*) FROM conversations")
 			require.GreaterOrEqual(t, kept, n/10, "the batches written before the kill are kept")
 			require.Less(t, kept, n, "the kill stopped the import")
@@ -147,7 +148,7 @@ func TestImportKilledMidwayIsFinishedByARerun(t *testing.T) {
 			lastLine := o.stderr[strings.LastIndex(strings.TrimSuffix(o.stderr, "\n"), "\n")+1:]
 			require.Contains(t, lastLine, fmt.Sprintf("wrote %d conversations to ", n-kept))
 			require.Contains(t, lastLine, fmt.Sprintf("(%d already there)", kept))
-			require.Contains(t, o.stderr, "convreport: import: 100% (30000 of 30000 conversations")
+			require.Contains(t, o.stderr, "convreport: import: 100% of conversations.jsonl (30000 conversations")
 			require.Equal(t, n, out.count(t, "SELECT COUNT(*) FROM conversations"))
 			require.Equal(t, n, out.count(t, "SELECT COUNT(DISTINCT id) FROM conversations"))
 
@@ -309,4 +310,53 @@ func TestImportIntoDistributedTableResumes(t *testing.T) {
 	fromDB := cli(t, "", append(args, "--data", first)...)
 	require.Equal(t, 0, fromDB.code, fromDB.stderr)
 	require.Equal(t, fromFile.stdout, fromDB.stdout)
+}
+
+// A JSON Lines or CSV file goes into a database in two reads, never
+// held: a bad line anywhere, the last one too, writes nothing; with
+// --skip-invalid every other line is written and the bad one reported
+// once; --infer-schema prints the schema once and the second read uses
+// it; the table then holds what the file does, as the run of a dashboard
+// over each shows.
+func TestImportFileIntoDatabaseChecksFirst(t *testing.T) {
+	const n = 3000
+	path := generated(t, n)
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	badLine := `{"id":"late","channel":"chat","status":"open","created_at":"2025-13-01T00:00:00Z"}` + "\n"
+	require.NoError(t, os.WriteFile(bad, append(slices.Clone(b), badLine...), 0o644))
+	db := filepath.Join(dir, "out.db")
+	o := cli(t, "", "import", "--data", bad, "--out", db, "--batch", "500")
+	require.Equal(t, 1, o.code)
+	require.Contains(t, o.stderr, fmt.Sprintf("bad.jsonl: line %d: created_at", n+1))
+	require.NotContains(t, o.stderr, "import: ")
+	_, err = os.Stat(db)
+	require.True(t, os.IsNotExist(err), "nothing is created for bad input")
+
+	o = cli(t, "", "import", "--data", bad, "--out", db, "--batch", "500", "--skip-invalid")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, 1, strings.Count(o.stderr, fmt.Sprintf("line %d:", n+1)), o.stderr)
+	require.Contains(t, o.stderr, fmt.Sprintf("convreport: wrote %d conversations to %s\n", n, db))
+	args := []string{"run", "--dashboard", "chat-overview", "--range", "last_30_days", "--now", "2025-06-01", "--format", "json"}
+	fromFile := cli(t, "", append(args, "--data", path)...)
+	fromDB := cli(t, "", append(args, "--data", db)...)
+	require.Equal(t, 0, fromDB.code, fromDB.stderr)
+	require.Equal(t, fromFile.stdout, fromDB.stdout)
+
+	custom := filepath.Join(dir, "custom.jsonl")
+	require.NoError(t, os.WriteFile(custom, []byte(
+		`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"seats":3}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"seats":5}}`+"\n"), 0o644))
+	db2 := filepath.Join(dir, "custom.db")
+	o = cli(t, "", "import", "--data", custom, "--out", db2, "--infer-schema")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, 1, strings.Count(o.stderr, "inferred schema"), o.stderr)
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "seats", "kind": "number"}]}`), 0o644))
+	o = cli(t, "", "drill", "--data", db2, "--schema", schema, "--dashboard", "chat-overview", "--report", "Conversations by rep",
+		"--point", "assignee=", "--range", "this_year", "--now", "2025-06-01", "--columns", "ID,seats", "--format", "csv", "--where", "seats greater_than 4")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, "id,seats\nc2,5\n", o.stdout)
 }

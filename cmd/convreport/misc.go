@@ -3,14 +3,13 @@ package main
 import (
 	"bufio"
 	"database/sql"
-	"io"
-	"net/url"
-
 	"errors"
 	"fmt"
-	"github.com/convreport/convreport/sqlsource"
+	"io"
+	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -18,6 +17,7 @@ import (
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sample"
+	"github.com/convreport/convreport/sqlsource"
 )
 
 func (c *cli) templates(args []string) error {
@@ -167,6 +167,9 @@ func (c *cli) importData(args []string) error {
 	if isParquet(*out) && !isDatabase(data.path) && !parquetData(data) {
 		return c.importToParquet(data, *out)
 	}
+	if !isParquet(*out) && data.path != "-" && !isDatabase(data.path) && !parquetData(data) {
+		return c.importTextToDatabase(data, *out, *batch, tenantCol, tenant)
+	}
 	src, cs, err := c.load(data)
 	if err != nil {
 		return err
@@ -181,53 +184,188 @@ func (c *cli) importData(args []string) error {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", len(cs), *out)
 		return nil
 	}
-	var db *sql.DB
-	var dialect sqlsource.Dialect
-	switch lower := strings.ToLower(*out); {
-	case strings.HasPrefix(lower, "postgres"):
-		db, err = sql.Open("pgx", *out)
-		dialect = sqlsource.PostgreSQL
-	case strings.HasPrefix(lower, "clickhouse://"):
-		db, err = sql.Open("clickhouse", clickHouseInsertDSN(*out))
-		dialect = sqlsource.ClickHouse
-	case strings.HasSuffix(lower, ".db"), strings.HasSuffix(lower, ".sqlite"), strings.HasSuffix(lower, ".sqlite3"):
-		db, err = sql.Open("sqlite", "file:"+*out+"?_pragma=busy_timeout(10000)")
-		dialect = sqlsource.SQLite
-	default:
-		return usageError("--out %s: want an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file", redact(*out))
-	}
+	db, dialect, m, where, err := c.openOut(*out, tenantCol, src.Schema())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	schema := src.Schema()
-	m := sqlsource.Mapping{Tenant: tenantCol}
-	where := redact(*out)
-	if err := db.PingContext(c.ctx); err != nil {
-		return fmt.Errorf("--out %s: cannot connect: %w", where, err)
-	}
-	if err := sqlsource.CreateTable(c.ctx, db, dialect, m, schema); err != nil {
-		return fmt.Errorf("--out %s: %w", where, err)
-	}
-	// New checks what a table made before holds: the mapped columns, of
-	// types the reports read.
-	if _, err := sqlsource.New(db, dialect, sqlsource.WithSchema(schema), sqlsource.WithMapping(m)); err != nil {
-		return fmt.Errorf("--out %s: %w", where, err)
-	}
 	opt := sqlsource.ImportOptions{BatchSize: *batch, Progress: newImportProgress(c.stderr).update}
 	if tenantCol != "" {
 		opt.Tenant = tenant
 	}
-	prog, err := sqlsource.Import(c.ctx, db, dialect, m, schema, cs, opt)
+	prog, err := sqlsource.Import(c.ctx, db, dialect, m, src.Schema(), cs, opt)
 	if err != nil {
 		return fmt.Errorf("import into %s stopped after %d of %d conversations (run the same command again to write the rest): %w", where, prog.Done, prog.Total, err)
 	}
+	c.wrote(prog, where)
+	return nil
+}
+
+// wrote says what an import into a database wrote.
+func (c *cli) wrote(prog sqlsource.ImportProgress, where string) {
 	if prog.Skipped > 0 {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s (%d already there)\n", prog.Inserted, where, prog.Skipped)
 	} else {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", prog.Inserted, where)
 	}
-	return nil
+}
+
+// outDialect is the kind of database --out names.
+func outDialect(out string) (sqlsource.Dialect, error) {
+	switch lower := strings.ToLower(out); {
+	case strings.HasPrefix(lower, "postgres"):
+		return sqlsource.PostgreSQL, nil
+	case strings.HasPrefix(lower, "clickhouse://"):
+		return sqlsource.ClickHouse, nil
+	case strings.HasSuffix(lower, ".db"), strings.HasSuffix(lower, ".sqlite"), strings.HasSuffix(lower, ".sqlite3"):
+		return sqlsource.SQLite, nil
+	}
+	return 0, usageError("--out %s: want an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file", redact(out))
+}
+
+// openOut opens the database import writes to and makes its table for
+// schema, or checks the one there; where names it with its password
+// hidden.
+func (c *cli) openOut(out, tenantCol string, schema *convreport.Schema) (db *sql.DB, dialect sqlsource.Dialect, m sqlsource.Mapping, where string, err error) {
+	if dialect, err = outDialect(out); err != nil {
+		return nil, 0, m, "", err
+	}
+	switch dialect {
+	case sqlsource.PostgreSQL:
+		db, err = sql.Open("pgx", out)
+	case sqlsource.ClickHouse:
+		db, err = sql.Open("clickhouse", clickHouseInsertDSN(out))
+	default:
+		db, err = sql.Open("sqlite", "file:"+out+"?_pragma=busy_timeout(10000)")
+	}
+	if err != nil {
+		return nil, 0, m, "", err
+	}
+	m = sqlsource.Mapping{Tenant: tenantCol}
+	where = redact(out)
+	fail := func(err error) (*sql.DB, sqlsource.Dialect, sqlsource.Mapping, string, error) {
+		db.Close()
+		return nil, 0, m, "", err
+	}
+	if err := db.PingContext(c.ctx); err != nil {
+		return fail(fmt.Errorf("--out %s: cannot connect: %w", where, err))
+	}
+	if err := sqlsource.CreateTable(c.ctx, db, dialect, m, schema); err != nil {
+		return fail(fmt.Errorf("--out %s: %w", where, err))
+	}
+	// New checks what a table made before holds: the mapped columns, of
+	// types the reports read.
+	if _, err := sqlsource.New(db, dialect, sqlsource.WithSchema(schema), sqlsource.WithMapping(m)); err != nil {
+		return fail(fmt.Errorf("--out %s: %w", where, err))
+	}
+	return db, dialect, m, where, nil
+}
+
+// importTextToDatabase imports a JSON Lines or CSV file into a database
+// reading it twice, never holding its rows: the first read checks every
+// line as a load does and every row as the import will, so that bad
+// input writes nothing; the second writes the rows a batch at a time,
+// with a progress line at each tenth of the file. Of the rows, only
+// their IDs stay in memory (to find repeats), so a file much larger than
+// memory goes in.
+func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol string, tenant any) error {
+	// The check applies the database's layout before anything is
+	// opened: a bad file is refused without a connection.
+	dialect, err := outDialect(out)
+	if err != nil {
+		return err
+	}
+	m := sqlsource.Mapping{Tenant: tenantCol}
+	opt := sqlsource.ImportOptions{BatchSize: batch, UniqueIDs: true} // the readers refuse a repeated ID
+	if tenantCol != "" {
+		opt.Tenant = tenant
+	}
+	var skipped []error
+	var readBytes atomic.Int64 // of the second read, for its progress lines
+	read := func(d dataFlags, write bool) (*convreport.Schema, error) {
+		in, err := c.openText(d, ingest.Format(strings.ToLower(d.format)))
+		if err != nil {
+			return nil, err
+		}
+		defer in.close()
+		if write {
+			in.opt.Progress = func(b int64, _ int) { readBytes.Store(b) }
+		}
+		seq := ingest.ReadJSONL(c.ctx, in.r, in.opt)
+		if in.format == ingest.CSV {
+			seq = ingest.ReadCSV(c.ctx, in.r, in.opt)
+		}
+		rows := func(yield func(convreport.Conversation, error) bool) {
+			for cv, err := range seq {
+				var le *ingest.LineError
+				if err != nil && d.skipInvalid && errors.As(err, &le) {
+					if !write { // reported once, after the check
+						skipped = append(skipped, err)
+					}
+					continue
+				}
+				if !yield(cv, err) {
+					return
+				}
+			}
+		}
+		schema := in.schema
+		if schema == nil {
+			schema = convreport.DefaultSchema()
+		}
+		if !write {
+			check := opt
+			check.CheckOnly = true
+			_, err = sqlsource.ImportAll(c.ctx, nil, dialect, m, schema, rows, check)
+			in.close() // the bar cleared before anything else is printed
+			if err != nil {
+				return nil, withSchemaHint(in.schema, err)
+			}
+			return in.schema, nil
+		}
+		db, _, _, where, err := c.openOut(out, tenantCol, schema)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		size := int64(0)
+		if st, err := os.Stat(d.path); err == nil {
+			size = st.Size()
+		}
+		next := int64(10) // the next percentage of the file to print
+		line := func(pct int64, p sqlsource.ImportProgress) {
+			next = pct/10*10 + 10
+			fmt.Fprintf(c.stderr, "convreport: import: %d%% of %s (%d conversations: %d written, %d already there)\n", pct, in.opt.File, p.Done, p.Inserted, p.Skipped)
+		}
+		opt.Progress = func(p sqlsource.ImportProgress) {
+			if b := readBytes.Load(); size > 0 && b*100/size >= next {
+				line(b*100/size, p)
+			}
+		}
+		prog, err := sqlsource.ImportAll(c.ctx, db, dialect, m, schema, rows, opt)
+		if err != nil {
+			return nil, fmt.Errorf("import into %s stopped after %d conversations (run the same command again to write the rest): %w", where, prog.Done, err)
+		}
+		if next <= 100 {
+			line(100, prog)
+		}
+		c.wrote(prog, where)
+		return in.schema, nil
+	}
+	schema, err := read(d, false)
+	if err != nil {
+		return err
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", errors.Join(skipped...))
+	}
+	// The second read takes the schema the first found (inferred once).
+	d.resolved, d.inferSchema = schema, false
+	if d.resolved == nil {
+		d.resolved = convreport.DefaultSchema()
+	}
+	_, err = read(d, true)
+	return err
 }
 
 // clickHouseInsertDSN makes rows inserted through a Distributed table
