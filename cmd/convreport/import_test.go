@@ -131,14 +131,14 @@ func TestImportKilledMidwayIsFinishedByARerun(t *testing.T) {
 			sc := bufio.NewScanner(stderr)
 			for sc.Scan() {
 				lines = append(lines, sc.Text())
-				if strings.HasPrefix(sc.Text(), "convreport: import: 10% of ") {
+				if strings.HasPrefix(sc.Text(), "convreport: import: 10% (") {
 					require.NoError(t, cmd.Process.Kill())
 					break
 				}
 			}
 			cmd.Wait()
 			require.NotEmpty(t, lines)
-			require.Regexp(t, `^convreport: import: 10% of conversations\.jsonl \(\d+ conversations: \d+ written, 0 already there\)$`, lines[len(lines)-1], "progress on standard error: %q", lines)
+			require.Regexp(t, `^convreport: import: 10% \(\d+ of 30000 conversations: \d+ written, 0 already there\)$`, lines[len(lines)-1], "progress on standard error: %q", lines)
 			kept := out.settledCount(t, "SELECT COUNT(*) FROM conversations")
 			require.GreaterOrEqual(t, kept, n/10, "the batches written before the kill are kept")
 			require.Less(t, kept, n, "the kill stopped the import")
@@ -148,7 +148,7 @@ func TestImportKilledMidwayIsFinishedByARerun(t *testing.T) {
 			lastLine := o.stderr[strings.LastIndex(strings.TrimSuffix(o.stderr, "\n"), "\n")+1:]
 			require.Contains(t, lastLine, fmt.Sprintf("wrote %d conversations to ", n-kept))
 			require.Contains(t, lastLine, fmt.Sprintf("(%d already there)", kept))
-			require.Contains(t, o.stderr, "convreport: import: 100% of conversations.jsonl (30000 conversations")
+			require.Contains(t, o.stderr, "convreport: import: 100% (30000 of 30000 conversations")
 			require.Equal(t, n, out.count(t, "SELECT COUNT(*) FROM conversations"))
 			require.Equal(t, n, out.count(t, "SELECT COUNT(DISTINCT id) FROM conversations"))
 
@@ -359,4 +359,51 @@ func TestImportFileIntoDatabaseChecksFirst(t *testing.T) {
 		"--point", "assignee=", "--range", "this_year", "--now", "2025-06-01", "--columns", "ID,seats", "--format", "csv", "--where", "seats greater_than 4")
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Equal(t, "id,seats\nc2,5\n", o.stdout)
+}
+
+// A database is copied as it is read: into each kind of database (from
+// SQLite, through the same two reads as a file), and into a new Parquet
+// file, one tenant's rows with --tenant; each copy answers the dashboards
+// as the file imported first does.
+func TestImportFromADatabase(t *testing.T) {
+	acme := generated(t, 2500)
+	dir := t.TempDir()
+	globex := filepath.Join(dir, "globex.jsonl")
+	o := cli(t, "", "generate", "--n", "1200", "--seed", "9", "--out", globex)
+	require.Equal(t, 0, o.code, o.stderr)
+	plain := filepath.Join(dir, "plain.db")
+	o = cli(t, "", "import", "--data", acme, "--out", plain, "--batch", "700")
+	require.Equal(t, 0, o.code, o.stderr)
+	shared := filepath.Join(dir, "shared.db")
+	for tenant, file := range map[string]string{"acme": acme, "globex": globex} {
+		o = cli(t, "", "import", "--data", file, "--out", shared, "--tenant", "account="+tenant)
+		require.Equal(t, 0, o.code, o.stderr)
+	}
+	run := []string{"run", "--dashboard", "email-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris", "--format", "json"}
+	want := cli(t, "", append(run, "--data", acme)...)
+	require.Equal(t, 0, want.code, want.stderr)
+
+	for kind, out := range outDatabases(t) {
+		t.Run(kind, func(t *testing.T) {
+			o := cli(t, "", "import", "--data", plain, "--out", out.url, "--batch", "1000")
+			require.Equal(t, 0, o.code, o.stderr)
+			require.Contains(t, o.stderr, "convreport: import: 100% (2500 of 2500 conversations: 2500 written, 0 already there)")
+			require.Equal(t, 2500, out.count(t, "SELECT COUNT(*) FROM conversations"))
+			got := cli(t, "", append(run, "--data", out.url)...)
+			require.Equal(t, 0, got.code, got.stderr)
+			require.Equal(t, want.stdout, got.stdout)
+		})
+	}
+
+	pq := filepath.Join(dir, "acme.parquet")
+	o = cli(t, "", "import", "--data", shared, "--tenant", "account=acme", "--out", pq)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, "wrote 2500 conversations to "+pq)
+	got := cli(t, "", append(run, "--data", pq)...)
+	require.Equal(t, 0, got.code, got.stderr)
+	require.Equal(t, want.stdout, got.stdout)
+
+	o = cli(t, "", "import", "--data", shared, "--tenant", "account=acme", "--out", filepath.Join(dir, "other.db"))
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Contains(t, o.stderr, "--tenant with --data DB reads one tenant's rows, into a .parquet file")
 }

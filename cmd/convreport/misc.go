@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -160,23 +161,24 @@ func (c *cli) importData(args []string) error {
 		if _, err := os.Stat(*out); err == nil {
 			return usageError("--out %s exists; import creates a new file", *out)
 		}
-		if tenantCol != "" {
+		if tenantCol != "" && !isDatabase(data.path) {
 			return usageError("--tenant writes a tenant's rows into a database table; a Parquet file holds one tenant")
 		}
 	}
 	if isParquet(*out) && !isDatabase(data.path) && !parquetData(data) {
 		return c.importToParquet(data, *out)
 	}
-	if !isParquet(*out) && data.path != "-" && !isDatabase(data.path) && !parquetData(data) {
+	if isDatabase(data.path) {
+		return c.importDatabase(data, *out, *batch, tenantCol)
+	}
+	if !isParquet(*out) && data.path != "-" && !parquetData(data) {
 		return c.importTextToDatabase(data, *out, *batch, tenantCol, tenant)
 	}
 	src, cs, err := c.load(data)
 	if err != nil {
 		return err
 	}
-	if cs = rowsOf(src, cs); cs == nil {
-		return usageError("--data must be a .jsonl, .csv or .parquet file")
-	}
+	cs = rowsOf(src, cs) // standard input or a Parquet file, read whole
 	if isParquet(*out) {
 		if err := parquetio.WriteFile(*out, src.Schema(), cs); err != nil {
 			return err
@@ -262,110 +264,107 @@ func (c *cli) openOut(out, tenantCol string, schema *convreport.Schema) (db *sql
 }
 
 // importTextToDatabase imports a JSON Lines or CSV file into a database
-// reading it twice, never holding its rows: the first read checks every
-// line as a load does and every row as the import will, so that bad
-// input writes nothing; the second writes the rows a batch at a time,
-// with a progress line at each tenth of the file. Of the rows, only
-// their IDs stay in memory (to find repeats), so a file much larger than
-// memory goes in.
+// reading it twice (see importTwice). Lines skipped with --skip-invalid
+// are reported once, after the first read; --infer-schema infers once,
+// before it.
 func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol string, tenant any) error {
-	// The check applies the database's layout before anything is
-	// opened: a bad file is refused without a connection.
-	dialect, err := outDialect(out)
+	format := ingest.Format(strings.ToLower(d.format))
+	if format == "" {
+		f, err := ingest.FormatOf(d.path)
+		if err != nil {
+			return usageError("--data %s: %v (or give --data-format)", d.path, err)
+		}
+		format = f
+	}
+	schema, _, err := c.schemaFor(d, format, filepath.Base(d.path))
 	if err != nil {
 		return err
 	}
-	m := sqlsource.Mapping{Tenant: tenantCol}
-	opt := sqlsource.ImportOptions{BatchSize: batch, UniqueIDs: true} // the readers refuse a repeated ID
-	if tenantCol != "" {
-		opt.Tenant = tenant
+	if schema == nil {
+		schema = convreport.DefaultSchema()
 	}
+	d.resolved, d.inferSchema = schema, false
 	var skipped []error
-	var readBytes atomic.Int64 // of the second read, for its progress lines
-	read := func(d dataFlags, write bool) (*convreport.Schema, error) {
-		in, err := c.openText(d, ingest.Format(strings.ToLower(d.format)))
+	reads := 0
+	read := func(yield func(convreport.Conversation, error) bool) {
+		reads++
+		first := reads == 1
+		in, err := c.openText(d, format)
 		if err != nil {
-			return nil, err
+			yield(convreport.Conversation{}, err)
+			return
 		}
 		defer in.close()
-		if write {
-			in.opt.Progress = func(b int64, _ int) { readBytes.Store(b) }
+		if !first {
+			in.opt.Progress = nil // the import prints lines of its own
 		}
 		seq := ingest.ReadJSONL(c.ctx, in.r, in.opt)
 		if in.format == ingest.CSV {
 			seq = ingest.ReadCSV(c.ctx, in.r, in.opt)
 		}
-		rows := func(yield func(convreport.Conversation, error) bool) {
-			for cv, err := range seq {
-				var le *ingest.LineError
-				if err != nil && d.skipInvalid && errors.As(err, &le) {
-					if !write { // reported once, after the check
-						skipped = append(skipped, err)
-					}
-					continue
+		for cv, err := range seq {
+			var le *ingest.LineError
+			if err != nil && d.skipInvalid && errors.As(err, &le) {
+				if first {
+					skipped = append(skipped, err)
 				}
-				if !yield(cv, err) {
-					return
-				}
+				continue
 			}
-		}
-		schema := in.schema
-		if schema == nil {
-			schema = convreport.DefaultSchema()
-		}
-		if !write {
-			check := opt
-			check.CheckOnly = true
-			_, err = sqlsource.ImportAll(c.ctx, nil, dialect, m, schema, rows, check)
-			in.close() // the bar cleared before anything else is printed
 			if err != nil {
-				return nil, withSchemaHint(in.schema, err)
+				err = withSchemaHint(d.resolved, err)
 			}
-			return in.schema, nil
-		}
-		db, _, _, where, err := c.openOut(out, tenantCol, schema)
-		if err != nil {
-			return nil, err
-		}
-		defer db.Close()
-		size := int64(0)
-		if st, err := os.Stat(d.path); err == nil {
-			size = st.Size()
-		}
-		next := int64(10) // the next percentage of the file to print
-		line := func(pct int64, p sqlsource.ImportProgress) {
-			next = pct/10*10 + 10
-			fmt.Fprintf(c.stderr, "convreport: import: %d%% of %s (%d conversations: %d written, %d already there)\n", pct, in.opt.File, p.Done, p.Inserted, p.Skipped)
-		}
-		opt.Progress = func(p sqlsource.ImportProgress) {
-			if b := readBytes.Load(); size > 0 && b*100/size >= next {
-				line(b*100/size, p)
+			if !yield(cv, err) {
+				return
 			}
 		}
-		prog, err := sqlsource.ImportAll(c.ctx, db, dialect, m, schema, rows, opt)
-		if err != nil {
-			return nil, fmt.Errorf("import into %s stopped after %d conversations (run the same command again to write the rest): %w", where, prog.Done, err)
+		in.close() // the bar cleared before anything else is printed
+		if first && len(skipped) > 0 {
+			fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", errors.Join(skipped...))
 		}
-		if next <= 100 {
-			line(100, prog)
-		}
-		c.wrote(prog, where)
-		return in.schema, nil
 	}
-	schema, err := read(d, false)
+	// The readers refuse a repeated ID: ImportAll need keep no set of them.
+	return c.importTwice(out, batch, tenantCol, tenant, schema, read, true)
+}
+
+// importTwice imports the conversations of read, a sequence read twice,
+// into the database out, never holding them: the first read checks every
+// row as the table will hold it (schema, the columns' values, IDs given
+// once) and counts them, so that bad input writes nothing; the second
+// writes them a batch at a time, with a progress line at each tenth.
+func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
+	// The check applies the database's layout before anything is
+	// opened: bad input is refused without a connection.
+	dialect, err := outDialect(out)
 	if err != nil {
 		return err
 	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", errors.Join(skipped...))
+	m := sqlsource.Mapping{Tenant: tenantCol}
+	opt := sqlsource.ImportOptions{BatchSize: batch, UniqueIDs: uniqueIDs}
+	if tenantCol != "" {
+		opt.Tenant = tenant
 	}
-	// The second read takes the schema the first found (inferred once).
-	d.resolved, d.inferSchema = schema, false
-	if d.resolved == nil {
-		d.resolved = convreport.DefaultSchema()
+	check := opt
+	check.CheckOnly = true
+	checked, err := sqlsource.ImportAll(c.ctx, nil, dialect, m, schema, read, check)
+	if err != nil {
+		return err
 	}
-	_, err = read(d, true)
-	return err
+	db, _, _, where, err := c.openOut(out, tenantCol, schema)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	lines := newImportProgress(c.stderr)
+	opt.Progress = func(p sqlsource.ImportProgress) {
+		p.Total = checked.Done
+		lines.update(p)
+	}
+	prog, err := sqlsource.ImportAll(c.ctx, db, dialect, m, schema, read, opt)
+	if err != nil {
+		return fmt.Errorf("import into %s stopped after %d of %d conversations (run the same command again to write the rest): %w", where, prog.Done, checked.Done, err)
+	}
+	c.wrote(prog, where)
+	return nil
 }
 
 // clickHouseInsertDSN makes rows inserted through a Distributed table
@@ -402,16 +401,40 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 		seq = ingest.ReadCSV(c.ctx, in.r, in.opt)
 	}
 	var skipped []error
-	var failed error // what ended the read early
-	n := 0
-	rows := func(yield func(convreport.Conversation) bool) {
+	rows := func(yield func(convreport.Conversation, error) bool) {
 		for cv, err := range seq {
 			var le *ingest.LineError
-			switch {
-			case err != nil && d.skipInvalid && errors.As(err, &le):
+			if err != nil && d.skipInvalid && errors.As(err, &le) {
 				skipped = append(skipped, err)
 				continue
-			case err != nil:
+			}
+			if !yield(cv, err) {
+				return
+			}
+		}
+	}
+	n, err := writeParquetFile(out, in.schema, rows)
+	in.close() // the bar cleared before anything else is printed
+	if err != nil {
+		return withSchemaHint(in.schema, err)
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", errors.Join(skipped...))
+	}
+	fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", n, out)
+	return nil
+}
+
+// writeParquetFile writes rows to a new Parquet file at out as they come,
+// and says how many it wrote. An error of rows, or of the write, ends it
+// and removes the file: a part of the rows written as if whole would be
+// worse than none.
+func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[convreport.Conversation, error]) (int, error) {
+	var failed error // what ended rows early
+	n := 0
+	seq := func(yield func(convreport.Conversation) bool) {
+		for cv, err := range rows {
+			if err != nil {
 				failed = err
 				return
 			}
@@ -423,22 +446,51 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 	}
 	f, err := os.Create(out)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	err = parquetio.Write(f, in.schema, rows)
-	in.close() // the bar cleared before anything else is printed
+	err = parquetio.Write(f, schema, seq)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if failed != nil {
-		err = withSchemaHint(in.schema, failed)
+		err = failed
 	}
 	if err != nil {
 		os.Remove(out)
+		return 0, err
+	}
+	return n, nil
+}
+
+// importDatabase copies the conversations of a database (--data DB; one
+// tenant's, with --tenant, into a Parquet file) into a new Parquet file or
+// another database as they are read, never all held: into Parquet a row
+// group at a time, into a database through importTwice.
+func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol string) error {
+	if tenantCol != "" && !isParquet(out) {
+		return usageError("--tenant with --data DB reads one tenant's rows, into a .parquet file; between two databases it would not say which tenant is written (go through a Parquet file)")
+	}
+	src, _, err := c.load(d)
+	if err != nil {
 		return err
 	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(c.stderr, "convreport: skipped invalid lines:\n%v\n", errors.Join(skipped...))
+	rows := func(yield func(convreport.Conversation, error) bool) {
+		for cv, err := range src.Scan(c.ctx, convreport.ScanHint{}) {
+			if err != nil {
+				yield(convreport.Conversation{}, err)
+				return
+			}
+			if !yield(*cv, nil) {
+				return
+			}
+		}
+	}
+	if !isParquet(out) {
+		return c.importTwice(out, batch, "", nil, src.Schema(), rows, false)
+	}
+	n, err := writeParquetFile(out, src.Schema(), rows)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", n, out)
 	return nil
