@@ -33,13 +33,13 @@
 // [Read] and [Load] take any encoding and compression the format defines,
 // and the types other writers give the same values: times in
 // milliseconds or microseconds (made nanoseconds), counts as 32-bit
-// integers, as DuckDB, pandas and Spark write them. A time must be a
-// TIMESTAMP adjusted to UTC: one without a zone (pandas' naive times) or
-// an INT96 (Spark's default, UTC or local by the writer's settings) holds
-// no instant, and the file is refused, naming the column, as a JSON Lines
-// time without an offset is. Custom properties are declared by
-// [ingest.Options.Schema] where the file does not carry the metadata
-// (other writers drop it).
+// integers and custom numbers as FLOATs or integers, as DuckDB, pandas and
+// Spark write them. A time must be a TIMESTAMP adjusted to UTC: one
+// without a zone (pandas' naive times) or an INT96 (Spark's default, UTC
+// or local by the writer's settings) holds no instant, and the file is
+// refused, naming the column, as a JSON Lines time without an offset is.
+// Such a file carries no declaration of its custom properties: [FileSchema]
+// types them by their columns, or [ingest.Options.Schema] declares them.
 //
 // What [Write] writes, [Read] reads back equal, field for field: strings,
 // counts, custom property values, and times to the nanosecond. Times come

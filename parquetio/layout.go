@@ -71,8 +71,11 @@ type column struct {
 	maxDef int    // 1 for an optional column, 0 for a required one
 	unit   int64  // a time column's nanoseconds a unit: 1, 1000 or 1e6 (0 in a layout Write uses: nanoseconds)
 	narrow bool   // a column of counts as INT32
-	f      *builtin
-	prop   *convreport.Property
+	// from is the physical type of a custom number's column: DOUBLE as
+	// Write writes it, or FLOAT or an integer as other writers may.
+	from parquet.Kind
+	f    *builtin
+	prop *convreport.Property
 }
 
 // layout is the Parquet schema of conversations under a convreport

@@ -451,7 +451,8 @@ type columnLoader struct {
 	pageDict  parquet.Dictionary
 	dictStrs  []string
 	dictCodes []uint32
-	ints      []int64 // an INT32 page's counts widened, or a page's times made nanoseconds
+	ints      []int64   // an INT32 page's counts widened, or a page's times made nanoseconds
+	floats    []float64 // a page's custom numbers made float64
 }
 
 // arena is blocks of bytes, cut from the start again after a rewind.
@@ -642,7 +643,7 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		return n, true, d.allUsed(k, max(len(offs)-1, 0))
 	case convreport.KindNumber:
 		if c.prop != nil { // a custom number
-			return n, true, spread(in.Numbers[name][i:i+n], defs, maxDef, data.Double(), math.NaN())
+			return n, true, d.storeNumbers(c, page, in.Numbers[name][i:i+n], defs, maxDef)
 		}
 	}
 	// Times, durations and message counts: INT64, or counts INT32; the
@@ -691,6 +692,44 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		return n, true, nil
 	}
 	return n, true, spread(out[i:i+n], defs, maxDef, vals, tables.Unknown)
+}
+
+// storeNumbers stores the rows of a page of custom numbers in out: DOUBLE
+// values as they are, FLOAT and integers (other writers') made float64,
+// each in the page or in its dictionary.
+func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, defs []byte, maxDef byte) error {
+	data := page.Data()
+	values := data
+	pd := page.Dictionary()
+	if pd != nil {
+		values = pd.Page().Data()
+	}
+	var vals []float64
+	switch c.from {
+	case parquet.Float:
+		d.floats = widen(d.floats[:0], values.Float())
+		vals = d.floats
+	case parquet.Int32:
+		d.floats = widen(d.floats[:0], values.Int32())
+		vals = d.floats
+	case parquet.Int64:
+		d.floats = widen(d.floats[:0], values.Int64())
+		vals = d.floats
+	default:
+		vals = values.Double()
+	}
+	if pd != nil {
+		return scatter(out, defs, maxDef, data.Int32(), vals, math.NaN())
+	}
+	return spread(out, defs, maxDef, vals, math.NaN())
+}
+
+// widen appends vals to dst as float64s.
+func widen[T float32 | int32 | int64](dst []float64, vals []T) []float64 {
+	for _, v := range vals {
+		dst = append(dst, float64(v))
+	}
+	return dst
 }
 
 // scaleTimes appends to dst the times vals, in units of unit nanoseconds

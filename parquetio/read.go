@@ -386,8 +386,16 @@ func checkType(col *column, n parquet.Node) error {
 		it, isInt := lv.(*format.IntType)
 		ok = kind == parquet.Int64 && (lv == nil || (isInt && it.BitWidth == 64 && it.IsSigned))
 	case "double":
-		want = "a DOUBLE"
-		ok = kind == parquet.Double
+		// Other writers keep whole numbers as integers (DuckDB's BIGINT).
+		want = "a DOUBLE, FLOAT or signed integer"
+		it, isInt := lv.(*format.IntType)
+		switch kind {
+		case parquet.Double, parquet.Float:
+			ok = lv == nil
+		case parquet.Int32, parquet.Int64:
+			ok = lv == nil || (isInt && it.IsSigned)
+		}
+		col.from = kind
 	case "boolean":
 		want = "a BOOLEAN"
 		ok = kind == parquet.Boolean
@@ -422,8 +430,14 @@ func wantType(col column) string {
 	return "string"
 }
 
-// FileSchema returns the schema a file written by [Write] declares: its
-// custom properties, to pass as [ingest.Options.Schema].
+// FileSchema returns the schema a file declares, to pass as
+// [ingest.Options.Schema]: the custom properties its metadata lists (the
+// files [Write] makes carry them) or, in a file another tool wrote, the
+// columns of its "properties" group, each of the kind its type holds: a
+// BOOLEAN a bool, a TIMESTAMP (or INT96) a time, another number a number,
+// a string a string (never an enum or a duration: give a schema for
+// those). A column of another type, a list say, is a *[FileError] naming
+// it.
 func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
 	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
@@ -431,7 +445,7 @@ func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
 	}
 	v, ok := f.Lookup(metaSchema)
 	if !ok {
-		return convreport.DefaultSchema(), nil
+		return columnSchema(f.Schema())
 	}
 	var decl []declaration
 	if err := json.Unmarshal([]byte(v), &decl); err != nil {
@@ -442,6 +456,47 @@ func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
 		props = append(props, convreport.Property{Name: d.Name, Kind: d.Kind, Values: d.Values})
 	}
 	return convreport.NewSchema(props...)
+}
+
+// columnSchema types the columns of a file's "properties" group by their
+// Parquet types (see FileSchema). Whether a column's values are then read
+// (a time adjusted to UTC, a signed integer) is checkType's to say, with
+// its message.
+func columnSchema(fs *parquet.Schema) (*convreport.Schema, error) {
+	var props []convreport.Property
+	for _, path := range fs.Columns() {
+		if len(path) != 2 || path[0] != "properties" {
+			continue
+		}
+		leaf, _ := fs.Lookup(path...)
+		t := leaf.Node.Type()
+		var lv format.LogicalTypeValue
+		if lt := t.LogicalType(); lt != nil {
+			lv = lt.Value
+		}
+		_, isTime := lv.(*format.TimestampType)
+		var kind convreport.Kind
+		switch k := t.Kind(); {
+		case leaf.MaxRepetitionLevel > 0:
+			return nil, &FileError{Column: strings.Join(path, "."), Err: errors.New("is repeated; a custom property has one value a conversation")}
+		case k == parquet.Boolean:
+			kind = convreport.KindBool
+		case isTime || k == parquet.Int96:
+			kind = convreport.KindTime
+		case k == parquet.Double || k == parquet.Float || k == parquet.Int32 || k == parquet.Int64:
+			kind = convreport.KindNumber
+		case k == parquet.ByteArray:
+			kind = convreport.KindString
+		default:
+			return nil, &FileError{Column: strings.Join(path, "."), Err: fmt.Errorf("holds %s, which no kind of custom property reads", t)}
+		}
+		props = append(props, convreport.Property{Name: path[1], Kind: kind})
+	}
+	s, err := convreport.NewSchema(props...)
+	if err != nil {
+		return nil, &FileError{Err: fmt.Errorf("the columns of group %q: %w", "properties", err)}
+	}
+	return s, nil
 }
 
 // columnDecoder decodes column chunks into rows; it holds one worker's
@@ -582,7 +637,16 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		}
 		val = d.str(v.ByteArray(), true)
 	case convreport.KindNumber:
-		val = v.Double()
+		switch v.Kind() {
+		case parquet.Float:
+			val = float64(v.Float())
+		case parquet.Int32:
+			val = float64(v.Int32())
+		case parquet.Int64:
+			val = float64(v.Int64()) // as a JSON number: exact to 2^53
+		default:
+			val = v.Double()
+		}
 	case convreport.KindBool:
 		val = v.Boolean()
 	case convreport.KindTime:

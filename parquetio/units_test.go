@@ -245,3 +245,114 @@ func TestRefusesTimesWithoutAZone(t *testing.T) {
 		}
 	}
 }
+
+// otherProps are custom properties as other writers type them: whole
+// numbers as integers, numbers as FLOAT, dictionary-encoded or not.
+type otherProps struct {
+	Seats *int64   `parquet:"seats,dict"`
+	Rank  *int32   `parquet:"rank"`
+	Ratio *float32 `parquet:"ratio"`
+	Score *float64 `parquet:"score,dict"`
+	VIP   *bool    `parquet:"vip"`
+	Due   *int64   `parquet:"due,timestamp(microsecond)"`
+	Plan  *string  `parquet:"plan,dict"`
+}
+
+type otherPropsRow struct {
+	ID      string     `parquet:"id"`
+	Channel string     `parquet:"channel"`
+	Status  string     `parquet:"status"`
+	Created int64      `parquet:"created_at,timestamp(millisecond)"`
+	Props   otherProps `parquet:"properties"`
+}
+
+// TestFileSchemaOfOtherWriters: a file another tool wrote declares no
+// custom properties; FileSchema types those of its "properties" group by
+// their columns, and Read and Load give their values, integers and
+// FLOATs as the float64 numbers are.
+func TestFileSchemaOfOtherWriters(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	var rows []otherPropsRow
+	var want []convreport.Conversation
+	base := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	plans := []string{"free", "pro", "enterprise"}
+	for i := range 3000 {
+		r := otherPropsRow{ID: "p" + strconv.Itoa(i), Channel: "email", Status: "open", Created: base + int64(i)*60_000}
+		c := convreport.Conversation{ID: r.ID, Channel: convreport.Email, Status: convreport.Open, CreatedAt: time.UnixMilli(r.Created).UTC()}
+		props := map[string]any{}
+		if rng.IntN(3) > 0 {
+			v := rng.Int64N(40) - 5
+			r.Props.Seats = &v
+			props["seats"] = float64(v)
+		}
+		if rng.IntN(2) == 0 {
+			v := int32(rng.IntN(1 << 20))
+			r.Props.Rank = &v
+			props["rank"] = float64(v)
+		}
+		if rng.IntN(2) == 0 {
+			v := float32(rng.IntN(1000)) / 8
+			r.Props.Ratio = &v
+			props["ratio"] = float64(v)
+		}
+		if rng.IntN(2) == 0 {
+			v := float64(rng.IntN(5)) / 3
+			r.Props.Score = &v
+			props["score"] = v
+		}
+		if rng.IntN(2) == 0 {
+			v := rng.IntN(2) == 0
+			r.Props.VIP = &v
+			props["vip"] = v
+		}
+		if rng.IntN(2) == 0 {
+			v := r.Created*1000 + rng.Int64N(1e9)
+			r.Props.Due = &v
+			props["due"] = time.UnixMicro(v).UTC()
+		}
+		if rng.IntN(2) == 0 {
+			v := plans[rng.IntN(3)]
+			r.Props.Plan = &v
+			props["plan"] = v
+		}
+		if len(props) > 0 {
+			c.Properties = props
+		}
+		rows = append(rows, r)
+		want = append(want, c)
+	}
+	data := writeModel(t, rows, parquet.MaxRowsPerRowGroup(1000))
+	schema, err := FileSchema(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, p := range schema.Custom() {
+		kinds = append(kinds, p.Name+":"+p.Kind.String())
+	}
+	if got := strings.Join(kinds, " "); got != "seats:number rank:number ratio:number score:number vip:bool due:time plan:string" {
+		t.Fatalf("FileSchema: %s", got)
+	}
+	opt := ingest.Options{Schema: schema}
+	got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("Read: row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
+		}
+	}
+	if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, schema); err != nil {
+		t.Fatalf("the column-wise load declined the file: %v", err)
+	}
+	src, err := load(data, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := memory.New(want, memory.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameSource(t, ref, src)
+}

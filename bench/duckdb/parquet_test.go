@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +241,62 @@ func TestParquetioReadsDuckDBFiles(t *testing.T) {
 			}
 		})
 	}
+	// Custom properties in DuckDB's own types, made in SQL from the
+	// built-in fields, and typed by their columns (DuckDB keeps no
+	// declaration): the values each should hold are computed here.
+	t.Run("properties typed by their columns", func(t *testing.T) {
+		path := write(t, "typed", `SELECT * EXCLUDE (properties), struct_pack(
+			seats := incoming_messages * 2,
+			ratio := (outgoing_messages / 4)::FLOAT,
+			vip := incoming_messages > 3,
+			due := created_at + INTERVAL 90 MINUTE,
+			plan := channel) AS properties FROM read_parquet(%s)`, "")
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			t.Fatal(err)
+		}
+		typed, err := parquetio.FileSchema(f, st.Size())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Clone(cs)
+		for i := range want {
+			c := &want[i]
+			c.Properties = map[string]any{"seats": float64(2 * c.IncomingMessages), "ratio": float64(float32(float64(c.OutgoingMessages) / 4)),
+				"vip": c.IncomingMessages > 3, "due": c.CreatedAt.Add(90 * time.Minute), "plan": string(c.Channel)}
+		}
+		opt := ingest.Options{Schema: typed}
+		got, err := parquetio.ReadFile(ctx, path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
+			}
+		}
+		src, err := parquetio.LoadFile(ctx, path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := memory.New(want, memory.WithSchema(typed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		next, stop := iter.Pull(src.All())
+		defer stop()
+		for w := range ref.All() {
+			c, ok := next()
+			if !ok || !reflect.DeepEqual(c, w) {
+				t.Fatalf("Load:\n got %+v\nwant %+v", c, w)
+			}
+		}
+	})
 	t.Run("times without a zone", func(t *testing.T) {
 		path := write(t, "local", "SELECT * REPLACE (created_at::TIMESTAMP AS created_at) FROM read_parquet(%s)", "")
 		for name, read := range map[string]func() error{

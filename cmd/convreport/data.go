@@ -225,12 +225,12 @@ func isParquet(path string) bool { return strings.EqualFold(filepath.Ext(path), 
 // (or by another tool, with the same columns) into memory, column by
 // column, with a bar on a terminal as for the other formats; standard
 // input is read whole first, as Parquet is read from its end. Custom
-// properties are --schema's, else those the file declares (convreport's
-// files do; other writers' declare none). It returns no rows: the source
-// holds them (see rowsOf).
+// properties are --schema's, else those the file declares (see
+// parquetio.FileSchema). It returns no rows: the source holds them (see
+// rowsOf).
 func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversation, error) {
 	if d.inferSchema {
-		return nil, nil, usageError("--infer-schema reads a .jsonl or .csv file; a Parquet file convreport wrote declares its custom properties, and for another give --schema")
+		return nil, nil, usageError("--infer-schema reads a .jsonl or .csv file; a Parquet file's custom properties are typed by the file (as convreport declares them, or by the types of their columns), or give --schema")
 	}
 	schema, _, err := c.schemaFor(d, "", "")
 	if err != nil {
@@ -277,10 +277,6 @@ func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversa
 		bar.done() // before anything else is printed
 	}
 	if mem == nil {
-		var fe *parquetio.FileError
-		if d.schema == "" && errors.As(err, &fe) && strings.HasPrefix(fe.Column, "properties.") {
-			err = fmt.Errorf("%w (declare custom properties with --schema FILE.json)", err)
-		}
 		return nil, nil, err
 	}
 	if err != nil {

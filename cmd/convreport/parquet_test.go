@@ -146,7 +146,8 @@ func sameRows(t *testing.T, want, got []convreport.Conversation) {
 // A Parquet file's custom properties are those it declares (the files
 // "import --out" writes), or --schema's: a file another tool wrote, with
 // its own types (times in microseconds, 32-bit counts) and no
-// declaration, is refused with a pointer to --schema, and read with it.
+// declaration, has them typed by their columns; one no kind reads is
+// named.
 func TestParquetCustomProperties(t *testing.T) {
 	dir := t.TempDir()
 	schema := filepath.Join(dir, "schema.json")
@@ -190,12 +191,35 @@ func TestParquetCustomProperties(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	require.NoError(t, f.Close())
+	// Typed by its columns, or by --schema.
 	o = cli(t, "", append(drill, "--data", other)...)
-	require.Equal(t, 1, o.code)
-	require.Contains(t, o.stderr, `column "properties.seats": is not a field of conversations (declare custom properties with --schema FILE.json)`)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, want, o.stdout)
 	o = cli(t, "", append(drill, "--data", other, "--schema", schema)...)
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Equal(t, want, o.stdout)
+	// A property no kind reads (a list): the file names it.
+	type tags struct {
+		Tags []string `parquet:"tags,list"`
+	}
+	type listRow struct {
+		ID      string `parquet:"id"`
+		Channel string `parquet:"channel"`
+		Status  string `parquet:"status"`
+		Created int64  `parquet:"created_at,timestamp(microsecond)"`
+		Props   tags   `parquet:"properties"`
+	}
+	listed := filepath.Join(dir, "listed.parquet")
+	f, err = os.Create(listed)
+	require.NoError(t, err)
+	lw := parquet.NewGenericWriter[listRow](f)
+	_, err = lw.Write([]listRow{{"c1", "chat", "open", created.UnixMicro(), tags{[]string{"a"}}}})
+	require.NoError(t, err)
+	require.NoError(t, lw.Close())
+	require.NoError(t, f.Close())
+	o = cli(t, "", append(drill, "--data", listed)...)
+	require.Equal(t, 1, o.code)
+	require.Contains(t, o.stderr, `column "properties.tags.list.element": is repeated; conversations have one value a field`+"\n")
 
 	// The whole dashboard gives what the JSON Lines file gives.
 	run := []string{"run", "--dashboard", "chat-overview", "--range", "this_year", "--now", "2025-06-01", "--format", "json", "--schema", schema}
