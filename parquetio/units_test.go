@@ -117,42 +117,14 @@ func TestReadsOtherWritersUnits(t *testing.T) {
 		want = append(want, c)
 	}
 	opt := ingest.Options{Schema: schema}
-	check := func(t *testing.T, data []byte, want []convreport.Conversation, opt ingest.Options) {
-		t.Helper()
-		got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(want) {
-			t.Fatalf("Read: %d rows, want %d", len(got), len(want))
-		}
-		for i := range want {
-			if !reflect.DeepEqual(got[i], want[i]) {
-				t.Fatalf("Read: row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
-			}
-		}
-		// Not by falling back to the row-wise path.
-		if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, schema); err != nil {
-			t.Fatalf("the column-wise load declined the file: %v", err)
-		}
-		src, err := load(data, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref, err := memory.New(want, memory.WithSchema(schema))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameSource(t, ref, src)
-	}
 	group := parquet.MaxRowsPerRowGroup(700)
 	data := writeModel(t, rows, group)
-	check(t, data, want, opt)
+	readsAs(t, data, want, schema)
 	dict := make([]otherRowDict, len(rows))
 	for i, r := range rows {
 		dict[i] = otherRowDict(r)
 	}
-	check(t, writeModel(t, dict, group), want, opt)
+	readsAs(t, writeModel(t, dict, group), want, schema)
 
 	// A time one unit past either end is refused, by its row.
 	for _, tc := range []struct {
@@ -333,16 +305,28 @@ func TestFileSchemaOfOtherWriters(t *testing.T) {
 	if got := strings.Join(kinds, " "); got != "seats:number rank:number ratio:number score:number vip:bool due:time plan:string" {
 		t.Fatalf("FileSchema: %s", got)
 	}
+	readsAs(t, data, want, schema)
+}
+
+// readsAs requires Read of data under schema to give want, row for row,
+// and Load to take the column-wise path and give what memory.New of want
+// holds.
+func readsAs(t *testing.T, data []byte, want []convreport.Conversation, schema *convreport.Schema) {
+	t.Helper()
 	opt := ingest.Options{Schema: schema}
 	got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), opt)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Read: %d rows, want %d", len(got), len(want))
 	}
 	for i := range want {
 		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Fatalf("Read: row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
 		}
 	}
+	// Not by falling back to the row-wise path.
 	if _, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, schema); err != nil {
 		t.Fatalf("the column-wise load declined the file: %v", err)
 	}

@@ -60,14 +60,7 @@ type ImportProgress struct {
 // in SQLite and PostgreSQL the key of [CreateTable] refuses the second.
 func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, cs []convreport.Conversation, opt ImportOptions) (ImportProgress, error) {
 	prog := ImportProgress{Total: len(cs)}
-	if s == nil {
-		s = convreport.DefaultSchema()
-	}
-	l, err := newLayout(d, s, m)
-	if err != nil {
-		return prog, err
-	}
-	tenant, err := l.insertTenant(opt.Tenant)
+	s, l, tenant, err := importLayout(d, m, s, opt)
 	if err != nil {
 		return prog, err
 	}
@@ -106,14 +99,7 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 // command line's import of a file does. Progress reports a Total of 0.
 func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, rows iter.Seq2[convreport.Conversation, error], opt ImportOptions) (ImportProgress, error) {
 	var prog ImportProgress
-	if s == nil {
-		s = convreport.DefaultSchema()
-	}
-	l, err := newLayout(d, s, m)
-	if err != nil {
-		return prog, err
-	}
-	tenant, err := l.insertTenant(opt.Tenant)
+	s, l, tenant, err := importLayout(d, m, s, opt)
 	if err != nil {
 		return prog, err
 	}
@@ -175,6 +161,23 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 		}
 	}
 	return prog, nil
+}
+
+// importLayout returns the schema an import writes (s, or the default),
+// the table's layout under it and the rows' tenant.
+func importLayout(d Dialect, m Mapping, s *convreport.Schema, opt ImportOptions) (*convreport.Schema, *layout, any, error) {
+	if s == nil {
+		s = convreport.DefaultSchema()
+	}
+	l, err := newLayout(d, s, m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tenant, err := l.insertTenant(opt.Tenant)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, l, tenant, nil
 }
 
 // empty reports whether the table holds none of the tenant's rows, so that

@@ -222,23 +222,7 @@ func TestParquetioReadsDuckDBFiles(t *testing.T) {
 					t.Fatalf("row %d:\n got %+v\nwant %+v", i+1, got[i], cs[i])
 				}
 			}
-			src, err := parquetio.LoadFile(ctx, path, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			next, stop := iter.Pull(src.All())
-			defer stop()
-			i := 0
-			for want := range ref.All() {
-				c, ok := next()
-				if !ok || !reflect.DeepEqual(c, want) {
-					t.Fatalf("Load: conversation %d:\n got %+v\nwant %+v", i, c, want)
-				}
-				i++
-			}
-			if _, ok := next(); ok || i != len(cs) {
-				t.Fatalf("Load: more than %d conversations", i)
-			}
+			loadsAs(t, path, opt, ref)
 		})
 	}
 	// Custom properties in DuckDB's own types, made in SQL from the
@@ -280,22 +264,11 @@ func TestParquetioReadsDuckDBFiles(t *testing.T) {
 				t.Fatalf("row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
 			}
 		}
-		src, err := parquetio.LoadFile(ctx, path, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
 		ref, err := memory.New(want, memory.WithSchema(typed))
 		if err != nil {
 			t.Fatal(err)
 		}
-		next, stop := iter.Pull(src.All())
-		defer stop()
-		for w := range ref.All() {
-			c, ok := next()
-			if !ok || !reflect.DeepEqual(c, w) {
-				t.Fatalf("Load:\n got %+v\nwant %+v", c, w)
-			}
-		}
+		loadsAs(t, path, opt, ref)
 	})
 	t.Run("times without a zone", func(t *testing.T) {
 		path := write(t, "local", "SELECT * REPLACE (created_at::TIMESTAMP AS created_at) FROM read_parquet(%s)", "")
@@ -310,4 +283,27 @@ func TestParquetioReadsDuckDBFiles(t *testing.T) {
 			}
 		}
 	})
+}
+
+// loadsAs requires parquetio.LoadFile of path to give a source holding
+// what ref holds, in the same order.
+func loadsAs(t *testing.T, path string, opt ingest.Options, ref *memory.Source) {
+	t.Helper()
+	src, err := parquetio.LoadFile(context.Background(), path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, stop := iter.Pull(src.All())
+	defer stop()
+	i := 0
+	for want := range ref.All() {
+		c, ok := next()
+		if !ok || !reflect.DeepEqual(c, want) {
+			t.Fatalf("Load: conversation %d:\n got %+v\nwant %+v", i, c, want)
+		}
+		i++
+	}
+	if _, ok := next(); ok {
+		t.Fatalf("Load: more than %d conversations", i)
+	}
 }
