@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -643,5 +644,74 @@ func TestLoadReportsProgress(t *testing.T) {
 	calls, src, err = watch(data, ingest.Options{Schema: testSchema(t)})
 	if err == nil || src != nil || len(calls) == 0 {
 		t.Fatalf("load of a file with an invalid row, not skipped: %v, progress %v", err, calls)
+	}
+}
+
+// Read reports each row group once the groups before it are decoded too,
+// with the bytes of the groups decoded and 0 rows (none is returned
+// before the end), then the file's size and the rows returned; with
+// several workers, groups finished together may share a call.
+func TestReadReportsProgress(t *testing.T) {
+	old := rowsPerGroup
+	rowsPerGroup = 1000
+	defer func() { rowsPerGroup = old }()
+	cs := randomConversations(5500, 22)
+	var buf bytes.Buffer
+	if err := Write(&buf, testSchema(t), slices.Values(cs)); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type call struct {
+		bytes int64
+		rows  int
+	}
+	var want []call
+	var sum int64
+	for _, rg := range f.Metadata().RowGroups {
+		for _, c := range rg.Columns {
+			sum += c.MetaData.TotalCompressedSize
+		}
+		want = append(want, call{sum, 0})
+	}
+	if len(want) != 6 {
+		t.Fatalf("%d row groups, want 6", len(want))
+	}
+	want = append(want, call{int64(len(data)), len(cs)})
+	for _, workers := range []int{1, 4} {
+		var mu sync.Mutex
+		var calls []call
+		opt := ingest.Options{Schema: testSchema(t), Workers: workers, Progress: func(b int64, n int) {
+			mu.Lock()
+			calls = append(calls, call{b, n})
+			mu.Unlock()
+		}}
+		rows, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), opt)
+		if err != nil || len(rows) != len(cs) {
+			t.Fatalf("%d workers: %d rows, %v", workers, len(rows), err)
+		}
+		if workers == 1 {
+			if !reflect.DeepEqual(calls, want) {
+				t.Fatalf("progress %v, want %v", calls, want)
+			}
+			continue
+		}
+		// Groups that finish together may be reported in one call: the
+		// calls are some of want's, in order, its last two among them.
+		k := 0
+		for _, c := range calls {
+			for k < len(want) && want[k] != c {
+				k++
+			}
+			if k == len(want) {
+				t.Fatalf("%d workers: progress %v, want some of %v in order", workers, calls, want)
+			}
+		}
+		if n := len(calls); n < 2 || calls[n-2] != want[len(want)-2] || calls[n-1] != want[len(want)-1] {
+			t.Fatalf("%d workers: progress %v, want it to end as %v does", workers, calls, want)
+		}
 	}
 }

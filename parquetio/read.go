@@ -111,8 +111,10 @@ func fromFile[T any](path string, opt ingest.Options, read func(io.ReaderAt, int
 // opt.SkipInvalid every valid conversation and the [errors.Join] of every
 // bad row's error. A file that is not one of conversations is a
 // *[FileError]. Columns are decoded on opt.Workers goroutines (0: all
-// cores). opt.Progress, when set, is called once at the end; MaxLineBytes
-// does not apply.
+// cores). opt.Progress, when set, is called as row groups are decoded,
+// with the bytes of those decoded so far and 0 rows, one call at a time
+// from the decoding goroutines, then once at the end with the file's size
+// and the rows returned; MaxLineBytes does not apply.
 func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (rows []convreport.Conversation, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -150,9 +152,10 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 	// fields of the rows, so they run in parallel without locks. The
 	// custom properties share a map a row: one task does them all.
 	type task struct {
-		cols []column
-		rg   parquet.RowGroup
-		base int64
+		cols  []column
+		rg    parquet.RowGroup
+		group int // rg's index
+		base  int64
 	}
 	var tasks []task
 	var props []column
@@ -162,17 +165,17 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 		}
 	}
 	base := int64(0)
-	for _, rg := range f.RowGroups() {
+	for g, rg := range f.RowGroups() {
 		if rg.NumRows() < 0 {
 			return nil, fileErr("", fmt.Errorf("a row group says %d rows", rg.NumRows()))
 		}
 		for _, c := range cols {
 			if c.prop == nil {
-				tasks = append(tasks, task{[]column{c}, rg, base})
+				tasks = append(tasks, task{[]column{c}, rg, g, base})
 			}
 		}
 		if len(props) > 0 {
-			tasks = append(tasks, task{props, rg, base})
+			tasks = append(tasks, task{props, rg, g, base})
 		}
 		base += rg.NumRows()
 	}
@@ -180,12 +183,17 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 		return nil, fileErr("", fmt.Errorf("row groups hold %d rows, the footer says %d", base, n))
 	}
 	out := make([]convreport.Conversation, n)
+	done := func(int) {}
+	if opt.Progress != nil {
+		done = readProgress(f, size, len(tasks)/max(len(f.RowGroups()), 1), opt.Progress)
+	}
 	err = eachTask(ctx, opt.Workers, tasks, newColumnDecoder, func(d *columnDecoder, t task) error {
 		for _, c := range t.cols {
 			if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
 				return fileErr(c.name, err)
 			}
 		}
+		done(t.group)
 		return nil
 	})
 	if err != nil {
@@ -196,6 +204,36 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 		opt.Progress(size, len(out))
 	}
 	return out, err
+}
+
+// readProgress returns what Read's tasks call as each finishes one of row
+// group g, perTask of them a group: once the groups before g and g are
+// all decoded, report is called with the bytes of the row groups decoded
+// so far and 0 rows (none is returned before the end), one call at a
+// time, from the decoding goroutines.
+func readProgress(f *parquet.File, size int64, perGroup int, report func(int64, int)) func(g int) {
+	rgs := f.RowGroups()
+	bytes := groupBytes(f.Metadata().RowGroups, len(rgs), size)
+	left := make([]int, len(rgs))
+	for g := range left {
+		left[g] = perGroup
+	}
+	var mu sync.Mutex
+	next, sum := 0, int64(0) // the first group not decoded, the bytes before it
+	return func(g int) {
+		mu.Lock()
+		defer mu.Unlock()
+		left[g]--
+		moved := false
+		for next < len(left) && left[next] == 0 {
+			sum += bytes[next]
+			next++
+			moved = true
+		}
+		if moved {
+			report(sum, 0)
+		}
+	}
 }
 
 // eachTask runs do over tasks on workers goroutines (0: every core), each
