@@ -68,6 +68,10 @@ func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*
 	case !errors.Is(err, tables.ErrNotClean):
 		return nil, err
 	}
+	// Read reports from its decoding goroutines; Load's calls come from
+	// the caller's, so the fallback reports once, at its end.
+	report := opt.Progress
+	opt.Progress = nil
 	rows, rerr := Read(ctx, r, size, opt)
 	var re *RowError
 	if rerr != nil && (!opt.SkipInvalid || rows == nil && !errors.As(rerr, &re)) {
@@ -76,6 +80,9 @@ func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*
 	src, err = memory.New(rows, memory.WithSchema(schema))
 	if err != nil {
 		return nil, err
+	}
+	if report != nil {
+		report(size, src.Len())
 	}
 	return src, rerr
 }

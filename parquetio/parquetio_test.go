@@ -367,6 +367,26 @@ func TestDamagedFiles(t *testing.T) {
 		if err == nil && len(rows) == 0 {
 			t.Fatalf("damage %d: no rows and no error", i)
 		}
+		// FileSchema reads the footer alone: damage there is an error, not
+		// a panic.
+		if _, err := FileSchema(bytes.NewReader(data), int64(len(data))); err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("damage %d: FileSchema: %v, want a *FileError", i, err)
+			}
+		}
+	}
+	// A footer found to make the Parquet library panic (slice bounds out of
+	// range): Read and FileSchema both say it cannot be decoded.
+	data, err := os.ReadFile(filepath.Join("testdata", "damaged-footer.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FileSchema(bytes.NewReader(data), int64(len(data))); err == nil || !strings.Contains(err.Error(), "cannot be decoded") {
+		t.Fatalf("FileSchema of a damaged footer: %v", err)
+	}
+	if _, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{}); err == nil || !strings.Contains(err.Error(), "cannot be decoded") {
+		t.Fatalf("Read of a damaged footer: %v", err)
 	}
 }
 

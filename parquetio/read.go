@@ -471,12 +471,21 @@ func wantType(col column) string {
 // FileSchema returns the schema a file declares, to pass as
 // [ingest.Options.Schema]: the custom properties its metadata lists (the
 // files [Write] makes carry them) or, in a file another tool wrote, the
-// columns of its "properties" group, each of the kind its type holds: a
-// BOOLEAN a bool, a TIMESTAMP (or INT96) a time, another number a number,
-// a string a string (never an enum or a duration: give a schema for
-// those). A column of another type, a list say, is a *[FileError] naming
-// it.
-func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
+// columns of its "properties" group that a kind reads, each of that
+// kind: a BOOLEAN a bool, a TIMESTAMP a time, another number a number, a
+// string a string (never an enum or a duration: give a schema for those).
+// A column no kind reads (a list, a DATE) is left out, an unknown column
+// to a read unless [ingest.Options.IgnoreUnknown] is set; a TIMESTAMP
+// without a zone or an INT96 is a time, which the read refuses, saying
+// why.
+func FileSchema(r io.ReaderAt, size int64) (s *convreport.Schema, err error) {
+	// A damaged footer must not crash the program through the Parquet
+	// library, as in Read.
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, &FileError{Err: fmt.Errorf("cannot be decoded: %v", p)}
+		}
+	}()
 	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, &FileError{Err: err}
@@ -493,13 +502,15 @@ func FileSchema(r io.ReaderAt, size int64) (*convreport.Schema, error) {
 	for _, d := range decl {
 		props = append(props, convreport.Property{Name: d.Name, Kind: d.Kind, Values: d.Values})
 	}
-	return convreport.NewSchema(props...)
+	if s, err = convreport.NewSchema(props...); err != nil {
+		return nil, &FileError{Err: fmt.Errorf("metadata %q: %w", metaSchema, err)}
+	}
+	return s, nil
 }
 
 // columnSchema types the columns of a file's "properties" group by their
-// Parquet types (see FileSchema). Whether a column's values are then read
-// (a time adjusted to UTC, a signed integer) is checkType's to say, with
-// its message.
+// Parquet types (see FileSchema): each kind is kept where checkType takes
+// the column for it, but for times, whose refusal says what to do.
 func columnSchema(fs *parquet.Schema) (*convreport.Schema, error) {
 	var props []convreport.Property
 	for _, path := range fs.Columns() {
@@ -507,28 +518,30 @@ func columnSchema(fs *parquet.Schema) (*convreport.Schema, error) {
 			continue
 		}
 		leaf, _ := fs.Lookup(path...)
+		if leaf.MaxRepetitionLevel > 0 {
+			continue
+		}
 		t := leaf.Node.Type()
 		var lv format.LogicalTypeValue
 		if lt := t.LogicalType(); lt != nil {
 			lv = lt.Value
 		}
 		_, isTime := lv.(*format.TimestampType)
-		var kind convreport.Kind
+		p := convreport.Property{Name: path[1]}
 		switch k := t.Kind(); {
-		case leaf.MaxRepetitionLevel > 0:
-			return nil, &FileError{Column: strings.Join(path, "."), Err: errors.New("is repeated; a custom property has one value a conversation")}
-		case k == parquet.Boolean:
-			kind = convreport.KindBool
 		case isTime || k == parquet.Int96:
-			kind = convreport.KindTime
-		case k == parquet.Double || k == parquet.Float || k == parquet.Int32 || k == parquet.Int64:
-			kind = convreport.KindNumber
+			props = append(props, convreport.Property{Name: path[1], Kind: convreport.KindTime})
+			continue
+		case k == parquet.Boolean:
+			p.Kind = convreport.KindBool
 		case k == parquet.ByteArray:
-			kind = convreport.KindString
+			p.Kind = convreport.KindString
 		default:
-			return nil, &FileError{Column: strings.Join(path, "."), Err: fmt.Errorf("holds %s, which no kind of custom property reads", t)}
+			p.Kind = convreport.KindNumber
 		}
-		props = append(props, convreport.Property{Name: path[1], Kind: kind})
+		if checkType(&column{name: strings.Join(path, "."), prop: &p}, leaf.Node) == nil {
+			props = append(props, p)
+		}
 	}
 	s, err := convreport.NewSchema(props...)
 	if err != nil {

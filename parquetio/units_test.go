@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -339,4 +340,73 @@ func readsAs(t *testing.T, data []byte, want []convreport.Conversation, schema *
 		t.Fatal(err)
 	}
 	sameSource(t, ref, src)
+}
+
+// FileSchema leaves out a property column no kind reads (a DATE, a UUID):
+// a read then names it as unknown, or with IgnoreUnknown reads the rest.
+// A time without a zone is still typed a time, so that the read says why
+// it refuses it.
+func TestFileSchemaLeavesOutWhatNoKindReads(t *testing.T) {
+	type odd struct {
+		Since int32    `parquet:"since,date"`
+		Key   [16]byte `parquet:"key,uuid"`
+		Seats int64    `parquet:"seats"`
+	}
+	type row struct {
+		ID      string `parquet:"id"`
+		Channel string `parquet:"channel"`
+		Status  string `parquet:"status"`
+		Created int64  `parquet:"created_at,timestamp(microsecond)"`
+		Props   odd    `parquet:"properties"`
+	}
+	created := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	data := writeModel(t, []row{{"c1", "chat", "open", created.UnixMicro(), odd{20000, [16]byte{1}, 4}}})
+	schema, err := FileSchema(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if custom := schema.Custom(); len(custom) != 1 || custom[0].Name != "seats" || custom[0].Kind != convreport.KindNumber {
+		t.Fatalf("FileSchema: %+v, want seats alone, a number", custom)
+	}
+	_, err = Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema})
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Column != "properties.since" || !strings.Contains(err.Error(), "is not a field of conversations") {
+		t.Fatalf("Read: %v, want properties.since unknown", err)
+	}
+	want := []convreport.Conversation{{ID: "c1", Channel: convreport.Chat, Status: convreport.Open, CreatedAt: created, Properties: map[string]any{"seats": 4.0}}}
+	for name, read := range map[string]func(ingest.Options) ([]convreport.Conversation, error){
+		"Read": func(o ingest.Options) ([]convreport.Conversation, error) {
+			return Read(context.Background(), bytes.NewReader(data), int64(len(data)), o)
+		},
+		"Load": func(o ingest.Options) ([]convreport.Conversation, error) {
+			src, err := load(data, o)
+			if err != nil {
+				return nil, err
+			}
+			return slices.Collect(src.All()), nil
+		},
+	} {
+		got, err := read(ingest.Options{Schema: schema, IgnoreUnknown: true})
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s with IgnoreUnknown: %+v, %v", name, got, err)
+		}
+	}
+
+	type local struct {
+		ID      string `parquet:"id"`
+		Channel string `parquet:"channel"`
+		Status  string `parquet:"status"`
+		Created int64  `parquet:"created_at,timestamp(microsecond)"`
+		Props   struct {
+			Due int64 `parquet:"due,timestamp(microsecond:local)"`
+		} `parquet:"properties"`
+	}
+	data = writeModel(t, []local{{ID: "c1", Channel: "chat", Status: "open", Created: created.UnixMicro()}})
+	if schema, err = FileSchema(bytes.NewReader(data), int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema})
+	if !errors.As(err, &fe) || fe.Column != "properties.due" || !strings.Contains(err.Error(), "times without a zone") {
+		t.Fatalf("Read of a time without a zone: %v", err)
+	}
 }

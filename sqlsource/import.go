@@ -117,7 +117,8 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 	if !opt.UniqueIDs {
 		seen = map[string]int{}
 	}
-	batch := make([]convreport.Conversation, 0, size)
+	// Grown by appending: a large BatchSize reserves nothing up front.
+	batch := make([]convreport.Conversation, 0, min(size, 1024))
 	read := 0 // the rows read, the batch's last among them
 	flush := func() error {
 		if err := ctx.Err(); err != nil {

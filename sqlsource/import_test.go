@@ -242,6 +242,11 @@ func TestImportAllStreams(t *testing.T) {
 			prog, err = sqlsource.ImportAll(context.Background(), db, d, m, schema, rows(cs, -1, -1), opt)
 			require.NoError(t, err)
 			require.Equal(t, sqlsource.ImportProgress{Done: 1000, Skipped: 1000}, prog)
+			// A batch larger than the input reserves no memory for itself.
+			check.BatchSize = 1 << 40
+			prog, err = sqlsource.ImportAll(context.Background(), nil, d, m, schema, rows(cs, -1, -1), check)
+			require.NoError(t, err)
+			require.Equal(t, 1000, prog.Done)
 		})
 	}
 }

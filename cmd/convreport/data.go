@@ -60,7 +60,7 @@ func (d *dataFlags) registerSchema(fs *flag.FlagSet) {
 // (an SQLite file, a PostgreSQL URL; cs is nil).
 func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversation, err error) {
 	if d.path == "" {
-		return nil, nil, usageError("--data is required (a .jsonl, .csv or .parquet file, an SQLite .db file, a postgres:// or clickhouse:// URL, or - for standard input)")
+		return nil, nil, errNoData
 	}
 	tenantCol, tenant, err := parseTenant(d.tenant)
 	if err != nil {
@@ -204,6 +204,9 @@ func (c *cli) openText(d dataFlags, format ingest.Format) (in *textInput, err er
 	}
 	return in, nil
 }
+
+// errNoData is the usage error of a command given no --data.
+var errNoData = usageError("--data is required (a .jsonl, .csv or .parquet file, an SQLite .db file, a postgres:// or clickhouse:// URL, or - for standard input)")
 
 // withSchemaHint adds to err, the error of reading data under schema,
 // how to declare custom properties, when nobody declared any and the data

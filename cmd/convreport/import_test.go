@@ -345,11 +345,19 @@ func TestImportFileIntoDatabaseChecksFirst(t *testing.T) {
 	require.Equal(t, 0, fromDB.code, fromDB.stderr)
 	require.Equal(t, fromFile.stdout, fromDB.stdout)
 
+	// Without --data, the command says so; properties nobody declared get
+	// the hint.
+	o = cli(t, "", "import", "--out", db)
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, "--data is required")
 	custom := filepath.Join(dir, "custom.jsonl")
 	require.NoError(t, os.WriteFile(custom, []byte(
 		`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"seats":3}}`+"\n"+
 			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"seats":5}}`+"\n"), 0o644))
 	db2 := filepath.Join(dir, "custom.db")
+	o = cli(t, "", "import", "--data", custom, "--out", db2)
+	require.Equal(t, 1, o.code)
+	require.Contains(t, o.stderr, `unknown custom property "seats" (declare custom properties with --schema FILE.json or --infer-schema)`)
 	o = cli(t, "", "import", "--data", custom, "--out", db2, "--infer-schema")
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Equal(t, 1, strings.Count(o.stderr, "inferred schema"), o.stderr)

@@ -147,6 +147,9 @@ func (c *cli) importData(args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if data.path == "" {
+		return errNoData
+	}
 	if *out == "" {
 		return usageError("--out is required: an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file")
 	}
@@ -276,10 +279,11 @@ func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol
 		}
 		format = f
 	}
-	schema, _, err := c.schemaFor(d, format, filepath.Base(d.path))
+	declared, _, err := c.schemaFor(d, format, filepath.Base(d.path))
 	if err != nil {
 		return err
 	}
+	schema := declared
 	if schema == nil {
 		schema = convreport.DefaultSchema()
 	}
@@ -311,7 +315,7 @@ func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol
 				continue
 			}
 			if err != nil {
-				err = withSchemaHint(d.resolved, err)
+				err = withSchemaHint(declared, err) // the hint when nobody declared any
 			}
 			if !yield(cv, err) {
 				return
@@ -331,6 +335,9 @@ func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol
 // row as the table will hold it (schema, the columns' values, IDs given
 // once) and counts them, so that bad input writes nothing; the second
 // writes them a batch at a time, with a progress line at each tenth.
+// Input that changes between the reads (a line appended to the file) is
+// checked again a batch at a time as it is written: a bad row then stops
+// the import after the batches before it, which a rerun keeps.
 func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
 	// The check applies the database's layout before anything is
 	// opened: bad input is refused without a connection.
