@@ -32,12 +32,13 @@
 //
 // [Read] and [Load] take any encoding and compression the format defines,
 // and the types other writers give the same values: times in
-// milliseconds or microseconds (made nanoseconds), counts as 32-bit
-// integers and custom numbers as FLOATs or integers, as DuckDB, pandas and
-// Spark write them. A time must be a TIMESTAMP adjusted to UTC: one
-// without a zone (pandas' naive times) or an INT96 (Spark's default, UTC
-// or local by the writer's settings) holds no instant, and the file is
-// refused, naming the column, as a JSON Lines time without an offset is.
+// milliseconds or microseconds (made nanoseconds), counts as 32-bit or
+// unsigned integers and custom numbers as FLOATs or integers, as DuckDB,
+// pandas and Spark write them. A time must be a TIMESTAMP adjusted to
+// UTC: one without a zone (pandas' naive times) or an INT96 (Spark's
+// default, UTC or local by the writer's settings) holds no instant, and
+// the file is refused, naming the column, as a JSON Lines time without
+// an offset is.
 // Such a file carries no declaration of its custom properties: [FileSchema]
 // types them by their columns, or [ingest.Options.Schema] declares them.
 //

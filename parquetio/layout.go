@@ -71,6 +71,9 @@ type column struct {
 	maxDef int    // 1 for an optional column, 0 for a required one
 	unit   int64  // a time column's nanoseconds a unit: 1, 1000 or 1e6 (0 in a layout Write uses: nanoseconds)
 	narrow bool   // a column of counts as INT32
+	// unsigned is an integer column of counts or custom numbers whose
+	// values are unsigned (INT(32,false) and the like).
+	unsigned bool
 	// from is the physical type of a custom number's column: DOUBLE as
 	// Write writes it, or FLOAT or an integer as other writers may.
 	from parquet.Kind

@@ -662,13 +662,22 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		values = pd.Page().Data()
 	}
 	var vals []int64
-	if c.narrow {
+	switch {
+	case c.narrow && c.unsigned:
+		d.ints = d.ints[:0]
+		for _, v := range values.Int32() {
+			d.ints = append(d.ints, int64(uint32(v)))
+		}
+		vals = d.ints
+	case c.narrow:
 		d.ints = d.ints[:0]
 		for _, v := range values.Int32() {
 			d.ints = append(d.ints, int64(v))
 		}
 		vals = d.ints
-	} else {
+	default:
+		// An unsigned 64-bit count past 2^63 reads as negative here, and
+		// checkInts declines it.
 		vals = values.Int64()
 	}
 	var out []int64
@@ -714,13 +723,30 @@ func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, 
 	var vals []float64
 	switch c.from {
 	case parquet.Float:
-		d.floats = widen(d.floats[:0], values.Float())
+		d.floats = d.floats[:0]
+		for _, v := range values.Float() {
+			d.floats = append(d.floats, float64(v))
+		}
 		vals = d.floats
 	case parquet.Int32:
-		d.floats = widen(d.floats[:0], values.Int32())
+		d.floats = d.floats[:0]
+		for _, v := range values.Int32() {
+			if c.unsigned {
+				d.floats = append(d.floats, float64(uint32(v)))
+			} else {
+				d.floats = append(d.floats, float64(v))
+			}
+		}
 		vals = d.floats
 	case parquet.Int64:
-		d.floats = widen(d.floats[:0], values.Int64())
+		d.floats = d.floats[:0]
+		for _, v := range values.Int64() {
+			if c.unsigned {
+				d.floats = append(d.floats, float64(uint64(v)))
+			} else {
+				d.floats = append(d.floats, float64(v))
+			}
+		}
 		vals = d.floats
 	default:
 		vals = values.Double()
@@ -729,14 +755,6 @@ func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, 
 		return scatter(out, defs, maxDef, data.Int32(), vals, math.NaN())
 	}
 	return spread(out, defs, maxDef, vals, math.NaN())
-}
-
-// widen appends vals to dst as float64s.
-func widen[T float32 | int32 | int64](dst []float64, vals []T) []float64 {
-	for _, v := range vals {
-		dst = append(dst, float64(v))
-	}
-	return dst
 }
 
 // scaleTimes appends to dst the times vals, in units of unit nanoseconds

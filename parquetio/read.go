@@ -415,25 +415,29 @@ func checkType(col *column, n parquet.Node) error {
 			}
 		}
 	case "count":
-		want = "a signed integer"
+		// Counts are never negative: unsigned integers (DuckDB's UINTEGER)
+		// hold them as well.
+		want = "an integer"
 		it, isInt := lv.(*format.IntType)
-		ok = (kind == parquet.Int64 || kind == parquet.Int32) && (lv == nil || (isInt && it.IsSigned))
+		ok = (kind == parquet.Int64 || kind == parquet.Int32) && (lv == nil || isInt)
 		col.narrow = kind == parquet.Int32
+		col.unsigned = isInt && !it.IsSigned
 	case "int64":
 		want = "a 64-bit integer"
 		it, isInt := lv.(*format.IntType)
 		ok = kind == parquet.Int64 && (lv == nil || (isInt && it.BitWidth == 64 && it.IsSigned))
 	case "double":
 		// Other writers keep whole numbers as integers (DuckDB's BIGINT).
-		want = "a DOUBLE, FLOAT or signed integer"
+		want = "a DOUBLE, FLOAT or integer"
 		it, isInt := lv.(*format.IntType)
 		switch kind {
 		case parquet.Double, parquet.Float:
 			ok = lv == nil
 		case parquet.Int32, parquet.Int64:
-			ok = lv == nil || (isInt && it.IsSigned)
+			ok = lv == nil || isInt
 		}
 		col.from = kind
+		col.unsigned = isInt && !it.IsSigned
 	case "boolean":
 		want = "a BOOLEAN"
 		ok = kind == parquet.Boolean
@@ -664,11 +668,11 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		case tTime:
 			col.f.SetTime(c, col.instant(v.Int64()))
 		case tCount:
-			n := v.Int64()
-			if v.Kind() == parquet.Int32 {
-				n = int64(v.Int32())
-			}
+			n := col.integer(v)
 			if n < 0 || n > 1<<53 {
+				if col.unsigned {
+					return fmt.Errorf("%d is not a message count", uint64(n))
+				}
 				return fmt.Errorf("%d is not a message count", n)
 			}
 			col.f.SetCount(c, int(n))
@@ -691,10 +695,13 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		switch v.Kind() {
 		case parquet.Float:
 			val = float64(v.Float())
-		case parquet.Int32:
-			val = float64(v.Int32())
-		case parquet.Int64:
-			val = float64(v.Int64()) // as a JSON number: exact to 2^53
+		case parquet.Int32, parquet.Int64:
+			// As a JSON number: exact to 2^53.
+			if n := col.integer(v); col.unsigned {
+				val = float64(uint64(n))
+			} else {
+				val = float64(n)
+			}
 		default:
 			val = v.Double()
 		}
@@ -722,4 +729,17 @@ func (c column) instant(v int64) time.Time {
 		return time.UnixMilli(v).UTC()
 	}
 	return time.Unix(0, v).UTC()
+}
+
+// integer is the INT32 or INT64 value v of column c as an int64: an
+// unsigned 32-bit value as the number it is, an unsigned 64-bit one as its
+// bits (negative past 2^63, which the caller reads as uint64).
+func (c column) integer(v parquet.Value) int64 {
+	if v.Kind() == parquet.Int32 {
+		if c.unsigned {
+			return int64(uint32(v.Int32()))
+		}
+		return int64(v.Int32())
+	}
+	return v.Int64()
 }

@@ -171,20 +171,13 @@ func TestReadsOtherWritersUnits(t *testing.T) {
 // TestRefusesTimesWithoutAZone: a TIMESTAMP not adjusted to UTC holds no
 // instant, nor does an INT96 (Spark's legacy timestamps, UTC or local by
 // the writer's settings); the file is refused, naming the column, as a
-// JSON Lines time without an offset is. Unsigned counts are refused too.
+// JSON Lines time without an offset is.
 func TestRefusesTimesWithoutAZone(t *testing.T) {
 	type local struct {
 		ID      string `parquet:"id"`
 		Channel string `parquet:"channel"`
 		Status  string `parquet:"status"`
 		Created int64  `parquet:"created_at,timestamp(microsecond:local)"`
-	}
-	type unsigned struct {
-		ID       string `parquet:"id"`
-		Channel  string `parquet:"channel"`
-		Status   string `parquet:"status"`
-		Created  int64  `parquet:"created_at,timestamp(microsecond)"`
-		Incoming uint32 `parquet:"incoming_messages"`
 	}
 	type int96 struct {
 		ID      string           `parquet:"id"`
@@ -200,8 +193,6 @@ func TestRefusesTimesWithoutAZone(t *testing.T) {
 			`parquetio: f.parquet: column "created_at": holds INT96, the legacy timestamps of Spark and Impala, whose zone the file does not say`},
 		{writeModel(t, []local{{"c1", "chat", "open", 1}}),
 			`parquetio: f.parquet: column "created_at": holds TIMESTAMP(isAdjustedToUTC=false,unit=MICROS): times without a zone are not instants; write them adjusted to UTC`},
-		{writeModel(t, []unsigned{{"c1", "chat", "open", 1, 2}}),
-			`parquetio: f.parquet: column "incoming_messages": holds INT(32,false), want a signed integer`},
 	} {
 		for name, read := range map[string]func() error{
 			"Read": func() error {
@@ -408,5 +399,86 @@ func TestFileSchemaLeavesOutWhatNoKindReads(t *testing.T) {
 	_, err = Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema})
 	if !errors.As(err, &fe) || fe.Column != "properties.due" || !strings.Contains(err.Error(), "times without a zone") {
 		t.Fatalf("Read of a time without a zone: %v", err)
+	}
+}
+
+// unsignedRow holds counts and custom numbers as unsigned integers, as
+// DuckDB's UINTEGER and UBIGINT write them.
+type unsignedRow struct {
+	ID       string        `parquet:"id"`
+	Channel  string        `parquet:"channel"`
+	Status   string        `parquet:"status"`
+	Created  int64         `parquet:"created_at,timestamp(microsecond)"`
+	Incoming uint32        `parquet:"incoming_messages"`
+	Outgoing *uint64       `parquet:"outgoing_messages"`
+	Props    unsignedProps `parquet:"properties"`
+}
+
+type unsignedProps struct {
+	Rank  *uint32 `parquet:"rank,dict"`
+	Seats *uint64 `parquet:"seats"`
+}
+
+// TestReadsUnsignedIntegers: unsigned counts and custom numbers read as
+// the numbers they are, past the signed range of their width too; a
+// count past 2^53 is refused by its row, printed as the file holds it.
+func TestReadsUnsignedIntegers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	created := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	var rows []unsignedRow
+	var want []convreport.Conversation
+	for i := range 2000 {
+		r := unsignedRow{ID: "u" + strconv.Itoa(i), Channel: "chat", Status: "open", Created: created.Add(time.Duration(i) * time.Minute).UnixMicro(),
+			Incoming: uint32(rng.IntN(50))}
+		if i%7 == 0 {
+			r.Incoming = 1<<31 + uint32(i) // past int32
+		}
+		c := convreport.Conversation{ID: r.ID, Channel: convreport.Chat, Status: convreport.Open, CreatedAt: time.UnixMicro(r.Created).UTC(), IncomingMessages: int(r.Incoming)}
+		if i%3 == 0 {
+			v := uint64(1<<40) + uint64(i)
+			r.Outgoing = &v
+			c.OutgoingMessages = int(v)
+		}
+		props := map[string]any{}
+		if i%2 == 0 {
+			v := uint32(3_000_000_000) + uint32(i%5) // past int32, few values
+			r.Props.Rank = &v
+			props["rank"] = float64(v)
+		}
+		if i%5 == 0 {
+			v := uint64(1<<63) + uint64(i)<<20 // past int64
+			r.Props.Seats = &v
+			props["seats"] = float64(v)
+		}
+		if len(props) > 0 {
+			c.Properties = props
+		}
+		rows = append(rows, r)
+		want = append(want, c)
+	}
+	data := writeModel(t, rows, parquet.MaxRowsPerRowGroup(600))
+	schema, err := FileSchema(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(schema.Custom()); n != 2 {
+		t.Fatalf("FileSchema: %d custom properties, want rank and seats", n)
+	}
+	readsAs(t, data, want, schema)
+
+	big := uint64(1<<63 + 1)
+	rows[1500].Outgoing = &big
+	data = writeModel(t, rows, parquet.MaxRowsPerRowGroup(600))
+	for name, read := range map[string]func() error{
+		"Read": func() error {
+			_, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema})
+			return err
+		},
+		"Load": func() error { _, err := load(data, ingest.Options{Schema: schema}); return err },
+	} {
+		err := read()
+		if err == nil || !strings.Contains(err.Error(), "9223372036854775809 is not a message count") {
+			t.Fatalf("%s of a count past 2^53: %v", name, err)
+		}
 	}
 }

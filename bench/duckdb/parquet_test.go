@@ -207,6 +207,7 @@ func TestParquetioReadsDuckDBFiles(t *testing.T) {
 		{"lz4_raw", "SELECT * FROM read_parquet(%s)", ", COMPRESSION lz4_raw"},
 		{"brotli", "SELECT * FROM read_parquet(%s)", ", COMPRESSION brotli"},
 		{"integer counts", "SELECT * REPLACE (incoming_messages::INTEGER AS incoming_messages, outgoing_messages::INTEGER AS outgoing_messages) FROM read_parquet(%s)", ""},
+		{"unsigned counts", "SELECT * REPLACE (incoming_messages::UINTEGER AS incoming_messages, outgoing_messages::UBIGINT AS outgoing_messages) FROM read_parquet(%s)", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := write(t, tc.name, tc.query, tc.options)
