@@ -414,4 +414,28 @@ func TestImportFromADatabase(t *testing.T) {
 	o = cli(t, "", "import", "--data", shared, "--tenant", "account=acme", "--out", filepath.Join(dir, "other.db"))
 	require.Equal(t, 2, o.code, o.stderr)
 	require.Contains(t, o.stderr, "--tenant with --data DB reads one tenant's rows, into a .parquet file")
+
+	// Custom properties a table holds are copied with --schema; without
+	// it they are not, and the copy says so.
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "seats", "kind": "number"}, {"name": "plan", "kind": "string"}]}`), 0o644))
+	custom := filepath.Join(dir, "custom.jsonl")
+	require.NoError(t, os.WriteFile(custom, []byte(
+		`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"seats":3}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"seats":5,"plan":"pro"}}`+"\n"), 0o644))
+	customDB := filepath.Join(dir, "custom.db")
+	o = cli(t, "", "import", "--data", custom, "--schema", schema, "--out", customDB)
+	require.Equal(t, 0, o.code, o.stderr)
+	bare := filepath.Join(dir, "bare.parquet")
+	o = cli(t, "", "import", "--data", customDB, "--out", bare)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, "convreport: note: the table's rows have custom properties (plan, seats) that no --schema declares: they are not copied")
+	full := filepath.Join(dir, "full.parquet")
+	o = cli(t, "", "import", "--data", customDB, "--schema", schema, "--out", full)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.NotContains(t, o.stderr, "note:")
+	o = cli(t, "", "drill", "--data", full, "--dashboard", "chat-overview", "--report", "Conversations by rep", "--point", "assignee=",
+		"--range", "this_year", "--now", "2025-06-01", "--columns", "ID,seats,plan", "--format", "csv")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, "id,seats,plan\nc1,3,\nc2,5,pro\n", o.stdout)
 }

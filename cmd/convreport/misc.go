@@ -3,13 +3,16 @@ package main
 import (
 	"bufio"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -481,6 +484,9 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 	if err != nil {
 		return err
 	}
+	if d.schema == "" {
+		c.noteUndeclared(d.path)
+	}
 	rows := func(yield func(convreport.Conversation, error) bool) {
 		for cv, err := range src.Scan(c.ctx, convreport.ScanHint{}) {
 			if err != nil {
@@ -501,6 +507,38 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 	}
 	fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", n, out)
 	return nil
+}
+
+// noteUndeclared says so when the table of the database at path holds
+// custom properties in its properties column (where import writes them)
+// and no --schema declares them: a copy leaves them out, as a run does,
+// and a table does not declare them itself. It looks at the first
+// thousand rows that have the column set (TEXT, jsonb or String: read
+// as text); a table without that column says nothing.
+func (c *cli) noteUndeclared(path string) {
+	db, _, _, err := openDatabase(path)
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(c.ctx, "SELECT properties FROM conversations WHERE properties IS NOT NULL LIMIT 1000")
+	if err != nil {
+		return
+	}
+	defer rows.Close()
+	keys := map[string]bool{}
+	for rows.Next() {
+		var props sql.NullString
+		var obj map[string]any
+		if rows.Scan(&props) == nil && json.Unmarshal([]byte(props.String), &obj) == nil {
+			for k := range obj {
+				keys[k] = true
+			}
+		}
+	}
+	if len(keys) > 0 {
+		fmt.Fprintf(c.stderr, "convreport: note: the table's rows have custom properties (%s) that no --schema declares: they are not copied (give --schema FILE.json to copy them)\n", strings.Join(slices.Sorted(maps.Keys(keys)), ", "))
+	}
 }
 
 // importProgress prints how far an import is on standard error, at each
