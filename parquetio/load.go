@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/convreport/convreport"
@@ -38,9 +39,9 @@ func LoadFile(ctx context.Context, path string, opt ingest.Options) (*memory.Sou
 // go into the source, about every 256k rows (a row group of the files
 // Write makes), with the bytes of the file's row groups stored so far
 // and their rows; and once at the end with the file's size and the
-// source's rows. Both only grow:
-// where an invalid row sends the load row by row, the calls wait until
-// that read has passed what was reported.
+// source's rows. Both only grow: where an invalid row sends the load row
+// by row, that read reports once, at its end, and only when it passes
+// what was reported.
 func Load(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (*memory.Source, error) {
 	schema := opt.Schema
 	if schema == nil {
@@ -661,25 +662,9 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 	if pd != nil {
 		values = pd.Page().Data()
 	}
-	var vals []int64
-	switch {
-	case c.narrow && c.unsigned:
-		d.ints = d.ints[:0]
-		for _, v := range values.Int32() {
-			d.ints = append(d.ints, int64(uint32(v)))
-		}
-		vals = d.ints
-	case c.narrow:
-		d.ints = d.ints[:0]
-		for _, v := range values.Int32() {
-			d.ints = append(d.ints, int64(v))
-		}
-		vals = d.ints
-	default:
-		// An unsigned 64-bit count past 2^63 reads as negative here, and
-		// checkInts declines it.
-		vals = values.Int64()
-	}
+	// An unsigned 64-bit count past 2^63 reads as negative here, and
+	// checkInts declines it.
+	vals := d.int64s(c, values)
 	var out []int64
 	switch kind {
 	case convreport.KindTime:
@@ -728,19 +713,10 @@ func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, 
 			d.floats = append(d.floats, float64(v))
 		}
 		vals = d.floats
-	case parquet.Int32:
+	case parquet.Int32, parquet.Int64:
+		// As a JSON number: exact to 2^53.
 		d.floats = d.floats[:0]
-		for _, v := range values.Int32() {
-			if c.unsigned {
-				d.floats = append(d.floats, float64(uint32(v)))
-			} else {
-				d.floats = append(d.floats, float64(v))
-			}
-		}
-		vals = d.floats
-	case parquet.Int64:
-		d.floats = d.floats[:0]
-		for _, v := range values.Int64() {
+		for _, v := range d.int64s(c, values) {
 			if c.unsigned {
 				d.floats = append(d.floats, float64(uint64(v)))
 			} else {
@@ -755,6 +731,24 @@ func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, 
 		return scatter(out, defs, maxDef, data.Int32(), vals, math.NaN())
 	}
 	return spread(out, defs, maxDef, vals, math.NaN())
+}
+
+// int64s returns the integers values holds for column c: INT64 as they
+// are (an unsigned value past 2^63 as its bits), INT32 widened, as the
+// numbers they are when c's are unsigned, in d.ints.
+func (d *columnLoader) int64s(c column, values encoding.Values) []int64 {
+	if !c.narrow {
+		return values.Int64()
+	}
+	d.ints = d.ints[:0]
+	for _, v := range values.Int32() {
+		n := int64(v)
+		if c.unsigned {
+			n = int64(uint32(v))
+		}
+		d.ints = append(d.ints, n)
+	}
+	return d.ints
 }
 
 // scaleTimes appends to dst the times vals, in units of unit nanoseconds

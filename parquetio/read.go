@@ -437,6 +437,7 @@ func checkType(col *column, n parquet.Node) error {
 			ok = lv == nil || isInt
 		}
 		col.from = kind
+		col.narrow = kind == parquet.Int32
 		col.unsigned = isInt && !it.IsSigned
 	case "boolean":
 		want = "a BOOLEAN"
@@ -531,19 +532,16 @@ func columnSchema(fs *parquet.Schema) (*convreport.Schema, error) {
 			lv = lt.Value
 		}
 		_, isTime := lv.(*format.TimestampType)
-		p := convreport.Property{Name: path[1]}
+		p := convreport.Property{Name: path[1], Kind: convreport.KindNumber}
 		switch k := t.Kind(); {
 		case isTime || k == parquet.Int96:
-			props = append(props, convreport.Property{Name: path[1], Kind: convreport.KindTime})
-			continue
+			p.Kind = convreport.KindTime
 		case k == parquet.Boolean:
 			p.Kind = convreport.KindBool
 		case k == parquet.ByteArray:
 			p.Kind = convreport.KindString
-		default:
-			p.Kind = convreport.KindNumber
 		}
-		if checkType(&column{name: strings.Join(path, "."), prop: &p}, leaf.Node) == nil {
+		if p.Kind == convreport.KindTime || checkType(&column{name: strings.Join(path, "."), prop: &p}, leaf.Node) == nil {
 			props = append(props, p)
 		}
 	}

@@ -70,10 +70,7 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if err := l.validate(s, tenant, cs, 0); err != nil {
 		return prog, err
 	}
-	size := opt.BatchSize
-	if size <= 0 {
-		size = 10_000
-	}
+	size := opt.batchSize()
 	fresh, err := l.empty(ctx, db, tenant)
 	if err != nil {
 		return prog, err
@@ -103,10 +100,7 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 	if err != nil {
 		return prog, err
 	}
-	size := opt.BatchSize
-	if size <= 0 {
-		size = 10_000
-	}
+	size := opt.batchSize()
 	fresh := true
 	if !opt.CheckOnly {
 		if fresh, err = l.empty(ctx, db, tenant); err != nil {
@@ -162,6 +156,14 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 		}
 	}
 	return prog, nil
+}
+
+// batchSize is BatchSize, or its default when not positive.
+func (o ImportOptions) batchSize() int {
+	if o.BatchSize <= 0 {
+		return 10_000
+	}
+	return o.BatchSize
 }
 
 // importLayout returns the schema an import writes (s, or the default),

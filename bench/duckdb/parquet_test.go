@@ -30,16 +30,7 @@ import (
 // microsecond (parquetio's own reader, tested in its package, to the
 // nanosecond), durations (INT64 nanoseconds) to the nanosecond.
 func TestDuckDBReadsParquetioFiles(t *testing.T) {
-	schema, err := convreport.NewSchema(
-		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
-		convreport.Property{Name: "score", Kind: convreport.KindNumber},
-		convreport.Property{Name: "vip", Kind: convreport.KindBool},
-		convreport.Property{Name: "due", Kind: convreport.KindTime},
-		convreport.Property{Name: "sla", Kind: convreport.KindDuration},
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := propertySchema(t)
 	cs := sample.Generate(sample.Config{Seed: 5, N: 3000})
 	for i := range cs {
 		c := &cs[i]
@@ -152,16 +143,7 @@ func TestDuckDBReadsParquetioFiles(t *testing.T) {
 // Load a source holding what memory.New of them holds. A TIMESTAMP
 // without a zone is refused, naming the column.
 func TestParquetioReadsDuckDBFiles(t *testing.T) {
-	schema, err := convreport.NewSchema(
-		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
-		convreport.Property{Name: "score", Kind: convreport.KindNumber},
-		convreport.Property{Name: "vip", Kind: convreport.KindBool},
-		convreport.Property{Name: "due", Kind: convreport.KindTime},
-		convreport.Property{Name: "sla", Kind: convreport.KindDuration},
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := propertySchema(t)
 	cs := sample.Generate(sample.Config{Seed: 6, N: 20_000})
 	for i := range cs {
 		c := &cs[i]
@@ -307,4 +289,20 @@ func loadsAs(t *testing.T, path string, opt ingest.Options, ref *memory.Source) 
 	if _, ok := next(); ok {
 		t.Fatalf("Load: more than %d conversations", i)
 	}
+}
+
+// propertySchema declares a custom property of each kind a file holds.
+func propertySchema(t *testing.T) *convreport.Schema {
+	t.Helper()
+	schema, err := convreport.NewSchema(
+		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"free", "pro"}},
+		convreport.Property{Name: "score", Kind: convreport.KindNumber},
+		convreport.Property{Name: "vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "due", Kind: convreport.KindTime},
+		convreport.Property{Name: "sla", Kind: convreport.KindDuration},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
 }

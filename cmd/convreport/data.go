@@ -323,21 +323,30 @@ func parseTenant(flag string) (column, value string, err error) {
 	return column, value, nil
 }
 
-// isDatabase reports whether --data path names a database, which
-// openDatabase opens, rather than a file of conversations.
-func isDatabase(path string) bool {
+// databaseDialect returns the kind of database path names (a ClickHouse
+// or PostgreSQL URL, an SQLite file), and false when it names none: the
+// one list of database names, for --data and --out alike.
+func databaseDialect(path string) (sqlsource.Dialect, bool) {
 	lower := strings.ToLower(path)
-	for _, prefix := range []string{"clickhouse://", "postgres://", "postgresql://"} {
-		if strings.HasPrefix(lower, prefix) {
-			return true
-		}
+	switch {
+	case strings.HasPrefix(lower, "clickhouse://"):
+		return sqlsource.ClickHouse, true
+	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
+		return sqlsource.PostgreSQL, true
 	}
 	for _, ext := range []string{".db", ".sqlite", ".sqlite3"} {
 		if strings.HasSuffix(lower, ext) {
-			return true
+			return sqlsource.SQLite, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// isDatabase reports whether --data path names a database, which
+// openDatabase opens, rather than a file of conversations.
+func isDatabase(path string) bool {
+	_, ok := databaseDialect(path)
+	return ok
 }
 
 // parquetData reports whether d names Parquet data, by --data-format or
@@ -351,23 +360,22 @@ func parquetData(d dataFlags) bool {
 // (.db, .sqlite, .sqlite3; read only), a PostgreSQL URL or a ClickHouse
 // one.
 func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
-	if !isDatabase(path) {
-		return nil, 0, false, nil
-	}
-	lower := strings.ToLower(path)
+	dialect, ok := databaseDialect(path)
 	switch {
-	case strings.HasPrefix(lower, "clickhouse://"):
+	case !ok:
+		return nil, 0, false, nil
+	case dialect == sqlsource.ClickHouse:
 		db, err := sql.Open("clickhouse", path)
-		return db, sqlsource.ClickHouse, true, err
-	case strings.HasPrefix(lower, "postgres"):
+		return db, dialect, true, err
+	case dialect == sqlsource.PostgreSQL:
 		db, err := sql.Open("pgx", path)
-		return db, sqlsource.PostgreSQL, true, err
+		return db, dialect, true, err
 	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, 0, true, err
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=cache_size(-262144)")
-	return db, sqlsource.SQLite, true, err
+	return db, dialect, true, err
 }
 
 // redact hides a password in a database URL.

@@ -220,13 +220,8 @@ func (c *cli) wrote(prog sqlsource.ImportProgress, where string) {
 
 // outDialect is the kind of database --out names.
 func outDialect(out string) (sqlsource.Dialect, error) {
-	switch lower := strings.ToLower(out); {
-	case strings.HasPrefix(lower, "postgres"):
-		return sqlsource.PostgreSQL, nil
-	case strings.HasPrefix(lower, "clickhouse://"):
-		return sqlsource.ClickHouse, nil
-	case strings.HasSuffix(lower, ".db"), strings.HasSuffix(lower, ".sqlite"), strings.HasSuffix(lower, ".sqlite3"):
-		return sqlsource.SQLite, nil
+	if d, ok := databaseDialect(out); ok {
+		return d, nil
 	}
 	return 0, usageError("--out %s: want an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file", redact(out))
 }
