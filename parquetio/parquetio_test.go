@@ -498,3 +498,98 @@ func TestWriteEncodings(t *testing.T) {
 		t.Fatalf("saw %d of the %d column chunks", seen, len(want)*len(f.Metadata().RowGroups))
 	}
 }
+
+// withWriteSizes sets the row group, the rows that choose the time
+// encodings and the workers of a write for one test.
+func withWriteSizes(t *testing.T, groupRows, headRows, workers int) {
+	t.Helper()
+	oldGroup, oldHead, oldWorkers := rowsPerGroup, sampleRows, writeWorkers
+	rowsPerGroup, sampleRows, writeWorkers = groupRows, headRows, workers
+	t.Cleanup(func() { rowsPerGroup, sampleRows, writeWorkers = oldGroup, oldHead, oldWorkers })
+}
+
+// A file's bytes do not depend on how many cores wrote its columns, nor
+// on where the blocks of rows a write hands its cores fall against the
+// row groups.
+func TestWriteDoesNotDependOnCores(t *testing.T) {
+	schema := testSchema(t)
+	want := randomConversations(9_001, 11)
+	var files [][]byte
+	for _, workers := range []int{1, 2, 5} {
+		withWriteSizes(t, 700, 100, workers)
+		var buf bytes.Buffer
+		if err := Write(&buf, schema, slices.Values(want)); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, buf.Bytes())
+	}
+	for i := 1; i < len(files); i++ {
+		if !bytes.Equal(files[0], files[i]) {
+			t.Fatalf("the file written by several cores (%d bytes) differs from one core's (%d bytes)", len(files[i]), len(files[0]))
+		}
+	}
+	got, err := Read(context.Background(), bytes.NewReader(files[1]), int64(len(files[1])), ingest.Options{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, want, got)
+	f, err := parquet.OpenFile(bytes.NewReader(files[1]), int64(len(files[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.RowGroups()); n != 13 {
+		t.Fatalf("%d row groups, want 13 (12 of 700 rows and one of 601)", n)
+	}
+}
+
+// A write's columns go to several cores, but its error is the one
+// writing row by row finds first: the first bad conversation's first bad
+// column (in the file's leaf order: the built-in fields, then
+// properties.*), then a property no column holds.
+func TestWriteErrorIsTheFirstRowsFirst(t *testing.T) {
+	schema := testSchema(t)
+	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	type badRows struct {
+		change map[int]func(c *convreport.Conversation)
+		row    int    // the row the error names
+		what   string // how its message goes on
+	}
+	cases := map[string]badRows{
+		"two columns of one row, a later row's earlier column": {
+			change: map[int]func(c *convreport.Conversation){
+				5000: func(c *convreport.Conversation) { c.ClosedAt, c.Properties = far, map[string]any{"due": far} },
+				5003: func(c *convreport.Conversation) { c.CreatedAt = far },
+			},
+			row: 5000, what: "closed_at: ",
+		},
+		"a property no column holds before a bad column": {
+			change: map[int]func(c *convreport.Conversation){
+				4100: func(c *convreport.Conversation) { c.Properties = map[string]any{"seats": 3.0} },
+				4101: func(c *convreport.Conversation) { c.FirstResponseAt = far },
+			},
+			row: 4100, what: "properties.seats: is not a custom property of the schema",
+		},
+		"a bad column and an undeclared property in one row": {
+			change: map[int]func(c *convreport.Conversation){
+				8191: func(c *convreport.Conversation) { c.Properties = map[string]any{"seats": 3.0, "due": far} },
+			},
+			row: 8191, what: "properties.due: ",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rows := randomConversations(9_000, 3)
+			for r, change := range tc.change {
+				change(&rows[r])
+			}
+			want := fmt.Sprintf("parquetio: conversation #%d (%q): %s", tc.row, rows[tc.row].ID, tc.what)
+			for _, workers := range []int{1, 2, 4} {
+				withWriteSizes(t, 3000, 100, workers)
+				err := Write(io.Discard, schema, slices.Values(rows))
+				if err == nil || !strings.HasPrefix(err.Error(), want) {
+					t.Fatalf("%d workers: %v, want %s…", workers, err, want)
+				}
+			}
+		})
+	}
+}

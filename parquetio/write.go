@@ -6,7 +6,10 @@ import (
 	"io"
 	"iter"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -47,27 +50,12 @@ func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Con
 	}
 	var l *layout
 	var pw *parquet.Writer
-	rows := make([]parquet.Row, 1024) // reused: WriteRows copies the values
-	n, k := 0, 0
-	put := func(c *convreport.Conversation) error {
-		row, err := l.row(c, rows[k][:0])
-		if err != nil {
-			return fmt.Errorf("parquetio: conversation #%d (%q): %w", n, c.ID, err)
-		}
-		rows[k] = row
-		n, k = n+1, k+1
-		if k == len(rows) {
-			if _, err := pw.WriteRows(rows); err != nil {
-				return err
-			}
-			k = 0
-		}
-		return nil
-	}
+	var cw *columnsWriter
 	// The writer is made once the first conversations show how to encode
 	// the time columns (see chooseDeltaTimes); they are written then.
-	// They are kept in blocks: a slice that grew by copying would move
-	// tens of megabytes of pointers.
+	// Conversations are written a block at a time, each block's columns
+	// on every core; a block is a copy of the conversations, as a
+	// sequence yields each once.
 	var head [][]convreport.Conversation
 	held := 0
 	open := func() error {
@@ -85,21 +73,23 @@ func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Con
 			parquet.CreatedBy("convreport", "", ""),
 			parquet.PageBufferSize(pageBytes),
 		)
+		cw = newColumnsWriter(l, pw)
 		for _, block := range head {
-			for i := range block {
-				if err := put(&block[i]); err != nil {
-					return err
-				}
+			if err := cw.write(block); err != nil {
+				return err
 			}
 		}
 		head = nil
 		return nil
 	}
-	const blockRows = 4096
+	var block []convreport.Conversation
 	for c := range convs {
 		if pw != nil {
-			if err := put(&c); err != nil {
-				return err
+			if block = append(block, c); len(block) == blockRows {
+				if err := cw.write(block); err != nil {
+					return err
+				}
+				block = block[:0]
 			}
 			continue
 		}
@@ -111,6 +101,7 @@ func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Con
 			if err := open(); err != nil {
 				return err
 			}
+			block = make([]convreport.Conversation, 0, blockRows)
 		}
 	}
 	if pw == nil {
@@ -118,10 +109,130 @@ func Write(w io.Writer, schema *convreport.Schema, convs iter.Seq[convreport.Con
 			return err
 		}
 	}
-	if _, err := pw.WriteRows(rows[:k]); err != nil {
+	if err := cw.write(block); err != nil {
 		return err
 	}
 	return pw.Close()
+}
+
+// blockRows is how many conversations Write hands its cores at a time:
+// a block's columns are written in parallel, and the block held until
+// they are.
+const blockRows = 4096
+
+// writeWorkers is how many goroutines write a block's columns, 0 for
+// GOMAXPROCS; a variable for tests, which compare the files of one and
+// of several.
+var writeWorkers = 0
+
+// columnsWriter writes blocks of conversations into a Parquet writer's
+// current row group column by column, each column on whichever core is
+// free: a column's values are independent of the others', and making
+// them (and encoding and compressing their pages) is most of a write.
+// A column's values are handed to the library 64 rows at a time from the
+// start of its row group, as its WriteRows does with rows, whatever the
+// blocks and the cores: the file does not depend on them.
+type columnsWriter struct {
+	l       *layout
+	pw      *parquet.Writer
+	written int // conversations written
+	inGroup int // of them, in the current row group
+}
+
+func newColumnsWriter(l *layout, pw *parquet.Writer) *columnsWriter {
+	return &columnsWriter{l: l, pw: pw}
+}
+
+// write writes block, cutting row groups at rowsPerGroup rows. It is the
+// error of the first conversation (in block order, then column order)
+// that a file cannot hold, as writing row by row would find it.
+func (w *columnsWriter) write(block []convreport.Conversation) error {
+	for len(block) > 0 {
+		k := min(len(block), rowsPerGroup-w.inGroup)
+		if err := w.writeColumns(block[:k]); err != nil {
+			return err
+		}
+		block, w.written, w.inGroup = block[k:], w.written+k, w.inGroup+k
+		if w.inGroup == rowsPerGroup {
+			if err := w.pw.Flush(); err != nil {
+				return err
+			}
+			w.inGroup = 0
+		}
+	}
+	return nil
+}
+
+// writeColumns writes rows, all within the current row group, a column
+// (and, last, the check of the properties no column holds) a task.
+func (w *columnsWriter) writeColumns(rows []convreport.Conversation) error {
+	cols := w.pw.ColumnWriters()
+	tasks := len(w.l.cols) + 1
+	errs := make([]rowError, tasks)
+	run := func(t int, vals []parquet.Value) []parquet.Value {
+		if t == len(w.l.cols) {
+			errs[t] = w.l.undeclared(rows)
+			return vals
+		}
+		col := &w.l.cols[t]
+		cw := cols[col.index]
+		// Chunks of 64 rows from the row group's start.
+		for i := 0; i < len(rows); {
+			j := min(len(rows), i+64-(w.inGroup+i)%64)
+			vals = vals[:0]
+			for r := i; r < j; r++ {
+				v, err := w.l.value(col, &rows[r])
+				if err != nil {
+					errs[t] = rowError{r, err}
+					return vals
+				}
+				vals = append(vals, v)
+			}
+			if _, err := cw.WriteRowValues(vals); err != nil {
+				errs[t] = rowError{i, err}
+				return vals
+			}
+			i = j
+		}
+		return vals
+	}
+	workers := writeWorkers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers = min(workers, tasks); len(rows) < 1024 {
+		workers = 1 // a few rows are not worth waking another core for
+	}
+	var next atomic.Int64
+	work := func() {
+		vals := make([]parquet.Value, 0, 64)
+		for t := int(next.Add(1) - 1); t < tasks; t = int(next.Add(1) - 1) {
+			vals = run(t, vals)
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	first := rowError{row: len(rows)}
+	for _, e := range errs {
+		if e.err != nil && e.row < first.row {
+			first = e
+		}
+	}
+	if first.err == nil {
+		return nil
+	}
+	c := &rows[first.row]
+	return fmt.Errorf("parquetio: conversation #%d (%q): %w", w.written+first.row, c.ID, first.err)
+}
+
+// rowError is the first row of a block a column could not write, and why.
+type rowError struct {
+	row int
+	err error
 }
 
 // WriteFile writes convs to a new file at path, as [Write] does; the file
@@ -143,52 +254,56 @@ func WriteFile(path string, schema *convreport.Schema, convs []convreport.Conver
 	return nil
 }
 
-// row appends c's values to row, in column order.
-func (l *layout) row(c *convreport.Conversation, row parquet.Row) (parquet.Row, error) {
-	for _, col := range l.cols {
-		var v parquet.Value
-		null := false
-		if col.prop != nil {
-			p := c.Properties[col.prop.Name]
-			if p == nil {
-				null = true
-			} else {
-				var err error
-				if v, err = propertyValue(*col.prop, p); err != nil {
-					return nil, err
-				}
-			}
+// value is c's value of col, with its levels.
+func (l *layout) value(col *column, c *convreport.Conversation) (parquet.Value, error) {
+	var v parquet.Value
+	null := false
+	if col.prop != nil {
+		p := c.Properties[col.prop.Name]
+		if p == nil {
+			null = true
 		} else {
-			switch col.f.typ {
-			case tString:
-				s := col.f.StringOf(c)
-				null = s == ""
-				v = stringValue(s)
-			case tTime:
-				t := col.f.TimeOf(c)
-				null = t.IsZero()
-				if !null {
-					if !civil.InRange(t) {
-						return nil, fmt.Errorf("%s: %s", col.name, civil.RangeReason(t.Format(time.RFC3339Nano)))
-					}
-					v = parquet.Int64Value(t.UnixNano())
-				}
-			case tCount:
-				v = parquet.Int64Value(int64(col.f.CountOf(c)))
+			var err error
+			if v, err = propertyValue(*col.prop, p); err != nil {
+				return v, err
 			}
 		}
-		if null {
-			row = append(row, parquet.NullValue().Level(0, 0, col.index))
-		} else {
-			row = append(row, v.Level(0, col.maxDef, col.index))
+	} else {
+		switch col.f.typ {
+		case tString:
+			s := col.f.StringOf(c)
+			null = s == ""
+			v = stringValue(s)
+		case tTime:
+			t := col.f.TimeOf(c)
+			null = t.IsZero()
+			if !null {
+				if !civil.InRange(t) {
+					return v, fmt.Errorf("%s: %s", col.name, civil.RangeReason(t.Format(time.RFC3339Nano)))
+				}
+				v = parquet.Int64Value(t.UnixNano())
+			}
+		case tCount:
+			v = parquet.Int64Value(int64(col.f.CountOf(c)))
 		}
 	}
-	for name := range c.Properties {
-		if _, ok := l.props[name]; !ok {
-			return nil, fmt.Errorf("properties.%s: is not a custom property of the schema", name)
+	if null {
+		return parquet.NullValue().Level(0, 0, col.index), nil
+	}
+	return v.Level(0, col.maxDef, col.index), nil
+}
+
+// undeclared is the first of rows with a custom property the layout has
+// no column for, or no row (len(rows)) and no error.
+func (l *layout) undeclared(rows []convreport.Conversation) rowError {
+	for r := range rows {
+		for name := range rows[r].Properties {
+			if _, ok := l.props[name]; !ok {
+				return rowError{r, fmt.Errorf("properties.%s: is not a custom property of the schema", name)}
+			}
 		}
 	}
-	return row, nil
+	return rowError{row: len(rows)}
 }
 
 // stringValue is s as a BYTE_ARRAY value over s's own bytes, as the
