@@ -418,9 +418,11 @@ func loadDashboard(spec string) (convreport.Dashboard, error) {
 	return d, nil
 }
 
-// progress draws a bar on a terminal while a large file loads.
+// progress draws a bar on a terminal while a large file loads, or while
+// generate writes many conversations.
 type progress struct {
 	w     io.Writer
+	verb  string // what is under way: "loading", "generating"
 	total int64
 	last  time.Time
 }
@@ -428,15 +430,24 @@ type progress struct {
 // newProgress returns nil unless w is a terminal and the input is large
 // enough for a bar to help.
 func newProgress(w io.Writer, total int64) *progress {
+	if total < 8<<20 {
+		return nil
+	}
+	return terminalProgress(w, "loading", total)
+}
+
+// terminalProgress returns a bar of verb towards total on w, or nil when
+// w is not a terminal.
+func terminalProgress(w io.Writer, verb string, total int64) *progress {
 	f, ok := w.(*os.File)
-	if !ok || total < 8<<20 {
+	if !ok {
 		return nil
 	}
 	st, err := f.Stat()
 	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		return nil
 	}
-	return &progress{w: w, total: total}
+	return &progress{w: w, verb: verb, total: total}
 }
 
 func (p *progress) update(read int64, rows int) {
@@ -447,7 +458,7 @@ func (p *progress) update(read int64, rows int) {
 	const width = 30
 	frac := float64(read) / float64(p.total)
 	n := min(width, int(frac*width))
-	fmt.Fprintf(p.w, "\rloading [%s%s] %3.0f%%  %d conversations", strings.Repeat("█", n), strings.Repeat(" ", width-n), frac*100, rows)
+	fmt.Fprintf(p.w, "\r%s [%s%s] %3.0f%%  %d conversations", p.verb, strings.Repeat("█", n), strings.Repeat(" ", width-n), frac*100, rows)
 }
 
 func (p *progress) done() { fmt.Fprint(p.w, "\r\033[K") }

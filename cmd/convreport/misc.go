@@ -18,6 +18,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/ahead"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sample"
@@ -75,7 +76,7 @@ func (c *cli) generate(args []string) error {
 	fs := c.flags("generate")
 	n := fs.Int("n", 50_000, "number of conversations")
 	seed := fs.Uint64("seed", 1, "random seed")
-	out := fs.String("out", "", "file to write: .jsonl or .csv (required; - for standard output as JSON Lines)")
+	out := fs.String("out", "", "file to write: .jsonl, .csv or .parquet (required; - for standard output as JSON Lines)")
 	var qf queryFlags
 	fs.StringVar(&qf.from, "from", "2025-03-03", "first creation date")
 	fs.StringVar(&qf.to, "to", "2025-06-01", "end of creation dates, exclusive")
@@ -104,13 +105,39 @@ func (c *cli) generate(args []string) error {
 	if !from.Before(to) {
 		return usageError("--from %s is not before --to %s", qf.from, qf.to)
 	}
+	// The generator runs on a goroutine of its own, ahead of the writer:
+	// each has a core.
+	all := ahead.Seq(sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc}), 4<<10)
+	rows := all
+	if bar := terminalProgress(c.stderr, "generating", int64(*n)); bar != nil && *out != "-" && *n >= 1_000_000 {
+		rows = func(yield func(convreport.Conversation) bool) {
+			defer bar.done() // before anything else is printed
+			k := 0
+			for cv := range all {
+				if k++; k%(64<<10) == 0 {
+					bar.update(int64(k), k)
+				}
+				if !yield(cv) {
+					return
+				}
+			}
+		}
+	}
+	if isParquet(*out) {
+		// Streamed a row group at a time: 100M conversations take 2 GB of
+		// disk and a few hundred megabytes of memory.
+		if _, err := writeParquetFile(*out, nil, withoutErrors(rows)); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
+		return nil
+	}
 	format := ingest.JSONL
 	if *out != "-" {
 		if format, err = ingest.FormatOf(*out); err != nil {
-			return usageError("--out %s: %v", *out, err)
+			return usageError("--out %s: cannot tell the format from the extension (want .jsonl, .ndjson, .json, .csv or .parquet, or - for standard output)", *out)
 		}
 	}
-	rows := sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc})
 	w := bufio.NewWriterSize(c.stdout, 1<<20)
 	var f *os.File
 	if *out != "-" {
@@ -132,6 +159,18 @@ func (c *cli) generate(args []string) error {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
 	}
 	return err
+}
+
+// withoutErrors is seq as a sequence of conversations each without an
+// error.
+func withoutErrors(seq iter.Seq[convreport.Conversation]) iter.Seq2[convreport.Conversation, error] {
+	return func(yield func(convreport.Conversation, error) bool) {
+		for cv := range seq {
+			if !yield(cv, nil) {
+				return
+			}
+		}
+	}
 }
 
 // importData copies conversations from a file into a database table in

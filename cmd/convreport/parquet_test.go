@@ -16,6 +16,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/parquetio"
+	"github.com/convreport/convreport/sample"
 )
 
 // "import --out x.parquet" writes the conversations of a file, and
@@ -228,4 +229,32 @@ func TestParquetCustomProperties(t *testing.T) {
 	fromOther := cli(t, "", append(run, "--data", other)...)
 	require.Equal(t, 0, fromOther.code, fromOther.stderr)
 	require.Equal(t, fromJSONL.stdout, fromOther.stdout)
+}
+
+// "generate --out x.parquet" streams the sample into a Parquet file that
+// holds what the JSON Lines one does, row for row, and what
+// sample.Generate returns for the same settings.
+func TestGenerateParquet(t *testing.T) {
+	dir := t.TempDir()
+	const n = 40_000 // several of the blocks the generator hands over
+	pq, jl := filepath.Join(dir, "s.parquet"), filepath.Join(dir, "s.jsonl")
+	for _, out := range []string{pq, jl} {
+		o := cli(t, "", "generate", "--n", itoa(n), "--seed", "5", "--from", "2025-01-01", "--to", "2025-02-01", "--tz", "America/New_York", "--out", out)
+		require.Equal(t, 0, o.code, o.stderr)
+		require.Contains(t, o.stderr, "wrote 40000 conversations to "+out)
+	}
+	fromJSONL, err := ingest.ReadFile(context.Background(), jl, ingest.Options{})
+	require.NoError(t, err)
+	fromParquet, err := parquetio.ReadFile(context.Background(), pq, ingest.Options{})
+	require.NoError(t, err)
+	sameRows(t, fromJSONL, fromParquet)
+
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	want := sample.Generate(sample.Config{Seed: 5, N: n, From: time.Date(2025, 1, 1, 0, 0, 0, 0, ny), To: time.Date(2025, 2, 1, 0, 0, 0, 0, ny), Zone: ny})
+	sameRows(t, want, fromParquet)
+
+	o := cli(t, "", "generate", "--n", "10", "--out", filepath.Join(dir, "s.txt"))
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, "s.txt: cannot tell the format from the extension (want .jsonl, .ndjson, .json, .csv or .parquet")
 }

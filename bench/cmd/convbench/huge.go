@@ -17,6 +17,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/bench"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/ahead"
 	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sample"
 )
@@ -144,61 +145,15 @@ func runHuge(o options, n int) error {
 }
 
 // writeStreaming writes cfg's conversations to path as Parquet, the
-// generator on one goroutine and the writer on another, handing over
+// generator on a goroutine of its own, ahead of the writer, handing over
 // blocks of rows: neither holds more than a few blocks.
 func writeStreaming(path string, cfg sample.Config) error {
-	const block = 16 << 10
-	blocks := make(chan []convreport.Conversation, 4)
-	free := make(chan []convreport.Conversation, 6)
-	for range 6 {
-		free <- make([]convreport.Conversation, 0, block)
-	}
-	stop := make(chan struct{})
-	go func() {
-		// Every wait also watches stop: a writer that failed takes no more
-		// blocks and gives none back.
-		defer close(blocks)
-		b := <-free
-		for c := range sample.All(cfg) {
-			b = append(b, c)
-			if len(b) < block {
-				continue
-			}
-			select {
-			case blocks <- b:
-			case <-stop:
-				return
-			}
-			select {
-			case b = <-free:
-				b = b[:0]
-			case <-stop:
-				return
-			}
-		}
-		if len(b) > 0 {
-			select {
-			case blocks <- b:
-			case <-stop:
-			}
-		}
-	}()
-	defer close(stop)
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 4<<20)
-	err = parquetio.Write(bw, nil, func(yield func(convreport.Conversation) bool) {
-		for b := range blocks {
-			for _, c := range b {
-				if !yield(c) {
-					return
-				}
-			}
-			free <- b
-		}
-	})
+	err = parquetio.Write(bw, nil, ahead.Seq(sample.All(cfg), 16<<10))
 	if err == nil {
 		err = bw.Flush()
 	}
