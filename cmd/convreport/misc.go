@@ -105,9 +105,7 @@ func (c *cli) generate(args []string) error {
 	if !from.Before(to) {
 		return usageError("--from %s is not before --to %s", qf.from, qf.to)
 	}
-	// The generator runs on a goroutine of its own, ahead of the writer:
-	// each has a core.
-	all := ahead.Seq(sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc}), 4<<10)
+	all := sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc})
 	rows := all
 	if bar := terminalProgress(c.stderr, "generating", int64(*n)); bar != nil && *out != "-" && *n >= 1_000_000 {
 		rows = func(yield func(convreport.Conversation) bool) {
@@ -146,6 +144,9 @@ func (c *cli) generate(args []string) error {
 		}
 		w = bufio.NewWriterSize(f, 1<<20)
 	}
+	// The generator runs on a goroutine of its own, ahead of the writer:
+	// each has a core.
+	rows = ahead.Seq(rows, 4<<10)
 	if format == ingest.CSV {
 		err = ingest.WriteCSV(w, nil, rows)
 	} else {
@@ -472,7 +473,9 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 // writeParquetFile writes rows to a new Parquet file at out as they come,
 // and says how many it wrote. An error of rows, or of the write, ends it
 // and removes the file: a part of the rows written as if whole would be
-// worse than none.
+// worse than none. rows are read on a goroutine of their own, ahead of
+// the writer: the reading (a parse, a database's scan, the sample
+// generator) and the writing of the columns then overlap.
 func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[convreport.Conversation, error]) (int, error) {
 	var failed error // what ended rows early
 	n := 0
@@ -492,7 +495,9 @@ func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[conv
 	if err != nil {
 		return 0, err
 	}
-	err = parquetio.Write(f, schema, seq)
+	// failed and n are the reader's, read once Write returns: ahead.Seq
+	// returns when the reader has.
+	err = parquetio.Write(f, schema, ahead.Seq(seq, 4<<10))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
