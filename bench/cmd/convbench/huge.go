@@ -120,7 +120,7 @@ func runHuge(o options, n int) error {
 	fmt.Fprintf(out, "Checked equal to the engine before timing: the engine on 1 worker, a map single pass over the generator run again; drill-down rows = point count (%d points, digest %s). Load average (1 min): %s at the start, %s at the end.\n\n", engine.Points(), engine.Digest(), start, loadAvg())
 	fmt.Fprintf(out, "| figure, %s conversations | now | target |\n| --- | ---: | ---: |\n", fmtN(n))
 	if gen > 0 {
-		fmt.Fprintf(out, "| generating the sample and writing it to Parquet (streaming; generator and writer on their own cores) | %s (%.1f M rows/s) | runs |\n", gen.Round(time.Second), float64(n)/gen.Seconds()/1e6)
+		fmt.Fprintf(out, "| generating the sample and writing it to Parquet (streaming; the generator on a goroutine of its own, ahead of the writer, which writes a block's columns on every core) | %s (%.1f M rows/s) | runs |\n", gen.Round(time.Second), float64(n)/gen.Seconds()/1e6)
 	} else {
 		fmt.Fprintf(out, "| generating the sample and writing it to Parquet | not timed: %s given with -huge-file | |\n", path)
 	}

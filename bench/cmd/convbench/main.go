@@ -176,6 +176,7 @@ const (
 	rCSV1       = "ingest.ReadAll of the CSV file, 1 worker (the sequential reader)"
 	rCSV        = "ingest.ReadAll of the CSV file, default workers"
 	rParquet    = "parquetio.ReadFile of the Parquet file"
+	rPqWrite    = "parquetio.Write of the rows to a Parquet file (page-cached)"
 	rParquetSrc = "Parquet file to a ready memory source (parquetio.LoadFile, column by column)"
 	// The dashboard again, timed in the rounds of a load so that the
 	// load's ratio to it divides two medians of the same minutes: timed
@@ -185,7 +186,23 @@ const (
 	rEnginePq  = "convreport Engine.Run, default workers, in the Parquet load's rounds"
 )
 
-var rowOrder = []string{rHand, rHandSorted, rEngine, rEngine1, rMap, rNaive, rSQLite, rDuck, rDrill, rNew, rEngineNew, rSQLLoad, rDuckLoad, rIngest1, rIngest, rCSV1, rCSV, rParquet, rParquetSrc, rEnginePq}
+var rowOrder = []string{rHand, rHandSorted, rEngine, rEngine1, rMap, rNaive, rSQLite, rDuck, rDrill, rNew, rEngineNew, rSQLLoad, rDuckLoad, rIngest1, rIngest, rCSV1, rCSV, rParquet, rPqWrite, rParquetSrc, rEnginePq}
+
+// sameFiles is an error unless the files at a and b hold the same bytes.
+func sameFiles(a, b string) error {
+	x, err := os.ReadFile(a)
+	if err != nil {
+		return err
+	}
+	y, err := os.ReadFile(b)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(x, y) {
+		return fmt.Errorf("%s (%d bytes) and %s (%d bytes), written from the same rows, differ", a, len(x), b, len(y))
+	}
+	return nil
+}
 
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s  "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
@@ -355,7 +372,7 @@ func measureSize(o options, n int, duckBin string, duckErr error) (*sizeResult, 
 			return nil, err
 		}
 	} else {
-		for _, row := range []string{rIngest1, rIngest, rCSV1, rCSV, rParquet, rParquetSrc, rEnginePq} {
+		for _, row := range []string{rIngest1, rIngest, rCSV1, rCSV, rParquet, rPqWrite, rParquetSrc, rEnginePq} {
 			res.times[row] = measure{note: "skipped"}
 		}
 	}
@@ -437,6 +454,19 @@ func measureIngest(ctx context.Context, o options, res *sizeResult, cs []convrep
 				ways = append(ways, bench.Way{Name: f.seq, Fn: func() error { _, err := f.read(path, 1); return err }})
 			}
 			if f.ext == "parquet" {
+				// The rows written again to a file of their own: Parquet
+				// out as well as in, timed after the loads (a write's
+				// garbage, given back to the system, is page faults for
+				// the load after it).
+				written := path + ".written"
+				defer os.Remove(written)
+				if _, err := f.write(written, cs); err != nil {
+					return err
+				}
+				if err := sameFiles(path, written); err != nil {
+					return err
+				}
+				res.checked = append(res.checked, "parquetio.Write (the rows written again make the same file, byte for byte)")
 				src, err := parquetio.LoadFile(ctx, path, ingest.Options{})
 				if err != nil {
 					return err
@@ -471,6 +501,15 @@ func measureIngest(ctx context.Context, o options, res *sizeResult, cs []convrep
 				_, err := parquetio.LoadFile(ctx, path, ingest.Options{})
 				return err
 			}}, {Name: rEnginePq, Fn: dash}}, 3, 2*time.Second, 25, 10*time.Minute)
+			if err != nil {
+				return err
+			}
+			for k, t := range ts {
+				res.times[k] = measure{d: t.Median, runs: t.Runs, faults: t.Faults}
+			}
+			logf("%d: timing %s", n, rPqWrite)
+			written := path + ".written"
+			ts, err = bench.TimeRounds([]bench.Way{{Name: rPqWrite, Fn: func() error { _, err := f.write(written, cs); return err }}}, 3, 3*time.Second, 9, 10*time.Minute)
 			if err != nil {
 				return err
 			}
