@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -444,4 +446,31 @@ func TestServeFollow(t *testing.T) {
 		require.Equal(t, 2, o.code, "%v", args)
 		require.Contains(t, o.stderr, "--follow needs --data with a .jsonl file to follow", "%v", args)
 	}
+}
+
+// serve --data x.parquet serves what the same conversations in JSON Lines
+// give, run and drill-down alike.
+func TestServeParquetData(t *testing.T) {
+	dir := t.TempDir()
+	bodies := map[string][]string{}
+	drilled := 0
+	for _, out := range []string{"s.jsonl", "s.parquet"} {
+		path := filepath.Join(dir, out)
+		o := cli(t, "", "generate", "--n", "2000", "--seed", "3", "--out", path)
+		require.Equal(t, 0, o.code, o.stderr)
+		s := startServe(t, "--data", path, "--now", "2025-06-01", "--tz", "UTC", "--user", "ana")
+		require.Contains(t, s.stderr.String(), "serving 2000 conversations")
+		drill := "/api/dashboards/chat-overview/reports/conversations-by-rep/drill?range=last_30_days&limit=20&point=" + url.QueryEscape(`{"assignee":"Alice Martin"}`)
+		for _, p := range []string{"/api/dashboards/email-overview/run?range=last_90_days", "/api/dashboards/chat-overview/run?range=last_30_days", drill} {
+			code, _, body := s.request(http.MethodGet, p, "", nil)
+			require.Equal(t, http.StatusOK, code, body)
+			bodies[out] = append(bodies[out], body)
+			if strings.Contains(p, "/drill?") && strings.Contains(body, `"total":`) && !strings.Contains(body, `"total":0`) {
+				drilled++
+			}
+		}
+		s.stop()
+	}
+	require.Equal(t, 2, drilled, "the drill-down lists conversations from both files")
+	require.Equal(t, bodies["s.jsonl"], bodies["s.parquet"])
 }
