@@ -500,23 +500,24 @@ func TestWriteEncodings(t *testing.T) {
 }
 
 // withWriteSizes sets the row group, the rows that choose the time
-// encodings and the workers of a write for one test.
-func withWriteSizes(t *testing.T, groupRows, headRows, workers int) {
+// encodings, the page size and the workers of a write for one test.
+func withWriteSizes(t *testing.T, groupRows, headRows, page, workers int) {
 	t.Helper()
-	oldGroup, oldHead, oldWorkers := rowsPerGroup, sampleRows, writeWorkers
-	rowsPerGroup, sampleRows, writeWorkers = groupRows, headRows, workers
-	t.Cleanup(func() { rowsPerGroup, sampleRows, writeWorkers = oldGroup, oldHead, oldWorkers })
+	oldGroup, oldHead, oldPage, oldWorkers := rowsPerGroup, sampleRows, pageBytes, writeWorkers
+	rowsPerGroup, sampleRows, pageBytes, writeWorkers = groupRows, headRows, page, workers
+	t.Cleanup(func() { rowsPerGroup, sampleRows, pageBytes, writeWorkers = oldGroup, oldHead, oldPage, oldWorkers })
 }
 
 // A file's bytes do not depend on how many cores wrote its columns, nor
 // on where the blocks of rows a write hands its cores fall against the
-// row groups.
+// row groups. Pages of 1 KB are encoded and compressed as the columns are
+// written, on the workers, not only as a row group is flushed.
 func TestWriteDoesNotDependOnCores(t *testing.T) {
 	schema := testSchema(t)
 	want := randomConversations(9_001, 11)
 	var files [][]byte
 	for _, workers := range []int{1, 2, 5} {
-		withWriteSizes(t, 700, 100, workers)
+		withWriteSizes(t, 700, 100, 1<<10, workers)
 		var buf bytes.Buffer
 		if err := Write(&buf, schema, slices.Values(want)); err != nil {
 			t.Fatal(err)
@@ -539,6 +540,22 @@ func TestWriteDoesNotDependOnCores(t *testing.T) {
 	}
 	if n := len(f.RowGroups()); n != 13 {
 		t.Fatalf("%d row groups, want 13 (12 of 700 rows and one of 601)", n)
+	}
+	pages := 0
+	for _, rg := range f.RowGroups() {
+		pg := rg.ColumnChunks()[0].Pages()
+		for {
+			p, err := pg.ReadPage()
+			if err != nil {
+				break
+			}
+			parquet.Release(p)
+			pages++
+		}
+		pg.Close()
+	}
+	if pages < 3*len(f.RowGroups()) {
+		t.Fatalf("%d pages in the first column's %d chunks: the pages were not written as the columns were", pages, len(f.RowGroups()))
 	}
 }
 
@@ -584,7 +601,7 @@ func TestWriteErrorIsTheFirstRowsFirst(t *testing.T) {
 			}
 			want := fmt.Sprintf("parquetio: conversation #%d (%q): %s", tc.row, rows[tc.row].ID, tc.what)
 			for _, workers := range []int{1, 2, 4} {
-				withWriteSizes(t, 3000, 100, workers)
+				withWriteSizes(t, 3000, 100, pageBytes, workers)
 				err := Write(io.Discard, schema, slices.Values(rows))
 				if err == nil || !strings.HasPrefix(err.Error(), want) {
 					t.Fatalf("%d workers: %v, want %s…", workers, err, want)

@@ -27,8 +27,8 @@ var rowsPerGroup = 256 << 10
 // pageBytes is about how large a page is before compression: four times
 // the library's default, for a page header, a frame of zstd and its
 // tables a megabyte, not 256 KiB (a 1M-row file 3 % smaller, its load
-// 2 % faster).
-const pageBytes = 1 << 20
+// 2 % faster). A variable for tests, which write many pages with few rows.
+var pageBytes = 1 << 20
 
 // Write writes conversations to w as one Parquet file with schema's custom
 // properties as columns (nil means [convreport.DefaultSchema]). Every
@@ -204,18 +204,27 @@ func (w *columnsWriter) writeColumns(rows []convreport.Conversation) error {
 		workers = 1 // a few rows are not worth waking another core for
 	}
 	var next atomic.Int64
-	work := func() {
+	panics := make([]any, workers) // a worker's panic, raised again on the caller's goroutine
+	work := func(k int) {
+		// A panic on another goroutine would end the program, where on
+		// the caller's it was the caller's to handle.
+		defer func() { panics[k] = recover() }()
 		vals := make([]parquet.Value, 0, 64)
 		for t := int(next.Add(1) - 1); t < tasks; t = int(next.Add(1) - 1) {
 			vals = run(t, vals)
 		}
 	}
 	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Go(work)
+	for k := 1; k < workers; k++ {
+		wg.Go(func() { work(k) })
 	}
-	work()
+	work(0)
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 	first := rowError{row: len(rows)}
 	for _, e := range errs {
 		if e.err != nil && e.row < first.row {
