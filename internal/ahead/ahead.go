@@ -4,7 +4,10 @@
 // work and the generator's to one.
 package ahead
 
-import "iter"
+import (
+	"iter"
+	"sync/atomic"
+)
 
 // depth is how many blocks the producer may fill before the consumer
 // takes one: enough that neither waits for the other at each block, few
@@ -14,8 +17,8 @@ const depth = 4
 // Seq yields the values of seq in their order, seq itself being ranged
 // over on another goroutine that hands them over block values at a time.
 // It holds at most depth+2 blocks, whose memory it reuses. When the
-// caller stops early, seq is stopped and Seq returns once seq's goroutine
-// has: nothing of seq runs after Seq returns. A panic in seq is raised
+// caller stops early, seq is stopped at the next value it yields, and Seq
+// returns once seq's goroutine has: nothing of seq runs after Seq returns. A panic in seq is raised
 // again in the caller's goroutine. Each range over Seq ranges over seq
 // once.
 func Seq[T any](seq iter.Seq[T], block int) iter.Seq[T] {
@@ -27,6 +30,7 @@ func Seq[T any](seq iter.Seq[T], block int) iter.Seq[T] {
 			free <- make([]T, 0, block)
 		}
 		stop := make(chan struct{})
+		var stopped atomic.Bool   // stop is closed: seq is stopped at its next value
 		done := make(chan any, 1) // the producer's panic, or nil
 		go func() {
 			var b []T // the block being filled
@@ -47,6 +51,11 @@ func Seq[T any](seq iter.Seq[T], block int) iter.Seq[T] {
 			// more blocks and gives none back.
 			b = <-free
 			for v := range seq {
+				// A caller that stopped stops seq at once, not when a
+				// block fills: a slow seq (a pipe) would hold it up.
+				if stopped.Load() {
+					return
+				}
 				if b = append(b, v); len(b) < block {
 					continue
 				}
@@ -71,6 +80,7 @@ func Seq[T any](seq iter.Seq[T], block int) iter.Seq[T] {
 			}
 		}()
 		finish := func() {
+			stopped.Store(true)
 			close(stop)
 			for range full { // until the producer has returned
 			}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -79,4 +80,30 @@ func TestSeqRaisesTheSequencesPanicInTheCaller(t *testing.T) {
 		}
 	})
 	require.Equal(t, 50, got, "the values before the panic are all yielded")
+}
+
+// A slow sequence (a pipe, a network) is stopped at the next value it
+// yields once the caller stops, not when its block fills.
+func TestSeqStopsASlowSequenceAtOnce(t *testing.T) {
+	var stopped atomic.Bool
+	var after atomic.Int64 // values yielded once the caller had stopped
+	slow := func(yield func(int) bool) {
+		for i := 0; ; i++ {
+			time.Sleep(time.Millisecond)
+			if stopped.Load() {
+				after.Add(1)
+			}
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	taken := 0
+	for range Seq(slow, 64) {
+		if taken++; taken == 70 { // into the second block
+			stopped.Store(true)
+			break
+		}
+	}
+	require.LessOrEqual(t, after.Load(), int64(1))
 }
