@@ -106,25 +106,37 @@ func (c *cli) generate(args []string) error {
 		return usageError("--from %s is not before --to %s", qf.from, qf.to)
 	}
 	all := sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc})
-	rows := all
-	if bar := terminalProgress(c.stderr, "generating", int64(*n)); bar != nil && *out != "-" && *n >= 1_000_000 {
-		rows = func(yield func(convreport.Conversation) bool) {
+	// The rows, with a bar on a terminal, and Ctrl-C stopping them (an
+	// error that ends the write and removes the file): 100M of them take
+	// minutes.
+	bar := terminalProgress(c.stderr, "generating", int64(*n))
+	if *out == "-" || *n < 1_000_000 {
+		bar = nil
+	}
+	rows := func(yield func(convreport.Conversation, error) bool) {
+		if bar != nil {
 			defer bar.done() // before anything else is printed
-			k := 0
-			for cv := range all {
-				if k++; k%(64<<10) == 0 {
-					bar.update(int64(k), k)
-				}
-				if !yield(cv) {
+		}
+		k := 0
+		for cv := range all {
+			if k++; k%(4<<10) == 0 {
+				if err := c.ctx.Err(); err != nil {
+					yield(convreport.Conversation{}, err)
 					return
 				}
+				if bar != nil && k%(64<<10) == 0 {
+					bar.update(int64(k), k)
+				}
+			}
+			if !yield(cv, nil) {
+				return
 			}
 		}
 	}
 	if isParquet(*out) {
 		// Streamed a row group at a time: 100M conversations take 2 GB of
 		// disk and a few hundred megabytes of memory.
-		if _, err := writeParquetFile(*out, nil, withoutErrors(rows)); err != nil {
+		if _, err := writeParquetFile(*out, nil, rows); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
@@ -144,34 +156,45 @@ func (c *cli) generate(args []string) error {
 		}
 		w = bufio.NewWriterSize(f, 1<<20)
 	}
-	// The generator runs on a goroutine of its own, ahead of the writer:
-	// each has a core.
-	rows = ahead.Seq(rows, 4<<10)
-	if format == ingest.CSV {
-		err = ingest.WriteCSV(w, nil, rows)
-	} else {
-		err = ingest.WriteJSONL(w, rows)
+	var stopped error // what ended rows early
+	seq := func(yield func(convreport.Conversation) bool) {
+		for cv, err := range rows {
+			if err != nil {
+				stopped = err
+				return
+			}
+			if !yield(cv) {
+				return
+			}
+		}
 	}
-	err = errors.Join(err, w.Flush())
+	// The generator runs on a goroutine of its own, ahead of the writer:
+	// each has a core. stopped is read once the writer returns, and with
+	// it ahead.Seq, after the generator's goroutine has.
+	if format == ingest.CSV {
+		err = ingest.WriteCSV(w, nil, ahead.Seq(seq, 4<<10))
+	} else {
+		err = ingest.WriteJSONL(w, ahead.Seq(seq, 4<<10))
+	}
+	// A failed write leaves its error in w, which Flush returns again.
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if stopped != nil {
+		err = stopped
+	}
 	if f != nil {
-		err = errors.Join(err, f.Close())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*out) // a part of the rows, as if whole, would be worse than none
+		}
 	}
 	if err == nil && *out != "-" {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
 	}
 	return err
-}
-
-// withoutErrors is seq as a sequence of conversations each without an
-// error.
-func withoutErrors(seq iter.Seq[convreport.Conversation]) iter.Seq2[convreport.Conversation, error] {
-	return func(yield func(convreport.Conversation, error) bool) {
-		for cv := range seq {
-			if !yield(cv, nil) {
-				return
-			}
-		}
-	}
 }
 
 // importData copies conversations from a file into a database table in
@@ -497,11 +520,22 @@ func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[conv
 	}
 	// failed and n are the reader's, read once Write returns: ahead.Seq
 	// returns when the reader has.
-	err = parquetio.Write(f, schema, ahead.Seq(seq, 4<<10))
+	read, taken := ahead.Seq(seq, 4<<10), 0
+	err = parquetio.Write(f, schema, func(yield func(convreport.Conversation) bool) {
+		for cv := range read {
+			taken++
+			if !yield(cv) {
+				return
+			}
+		}
+	})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if failed != nil {
+	// The reader's error is the one to tell when the writer took every
+	// row read before it; a writer that failed first stopped the reader,
+	// which ran ahead and may have met an error further on.
+	if failed != nil && (err == nil || taken == n) {
 		err = failed
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -257,4 +258,39 @@ func TestGenerateParquet(t *testing.T) {
 	o := cli(t, "", "generate", "--n", "10", "--out", filepath.Join(dir, "s.txt"))
 	require.Equal(t, 2, o.code)
 	require.Contains(t, o.stderr, "s.txt: cannot tell the format from the extension (want .jsonl, .ndjson, .json, .csv or .parquet")
+}
+
+// Ctrl-C stops a long generation: the command fails, saying why, and
+// leaves no file that looks whole.
+func TestGenerateStopsOnInterrupt(t *testing.T) {
+	for _, name := range []string{"big.parquet", "big.jsonl"} {
+		out := filepath.Join(t.TempDir(), name)
+		cmd := exec.Command(binary, "generate", "--n", "100000000", "--out", out)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		require.NoError(t, cmd.Start())
+		// Interrupted once it is under way: the file is there.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if _, err := os.Stat(out); err == nil {
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "generate wrote no file") // a hang guard
+		}
+		time.Sleep(300 * time.Millisecond)
+		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			var ee *exec.ExitError
+			require.ErrorAs(t, err, &ee, stderr.String())
+			require.Equal(t, 1, ee.ExitCode())
+		case <-time.After(60 * time.Second): // a hang guard, not a bound on how fast it stops
+			_ = cmd.Process.Kill()
+			t.Fatalf("%s: generate did not stop on interrupt", name)
+		}
+		require.Contains(t, stderr.String(), "context canceled")
+		_, err := os.Stat(out)
+		require.True(t, os.IsNotExist(err), "%s left behind: %v", name, err)
+	}
 }
