@@ -127,71 +127,19 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 			rows, err = nil, fileErr("", fmt.Errorf("cannot be decoded: %v", p))
 		}
 	}()
-	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	f, schema, cols, err := openRows(r, size, opt)
 	if err != nil {
-		return nil, fileErr("", err)
-	}
-	schema := opt.Schema
-	if schema == nil {
-		schema = convreport.DefaultSchema()
-	}
-	cols, err := columnsOf(f.Schema(), schema, opt.IgnoreUnknown)
-	if err != nil {
-		var fe *FileError
-		if errors.As(err, &fe) {
-			fe.File = opt.File
-		}
 		return nil, err
 	}
-	n := f.NumRows()
-	if n < 0 {
-		return nil, fileErr("", fmt.Errorf("the footer says %d rows", n))
-	}
-
-	// A task decodes columns of one row group; tasks write distinct
-	// fields of the rows, so they run in parallel without locks. The
-	// custom properties share a map a row: one task does them all.
-	type task struct {
-		cols  []column
-		rg    parquet.RowGroup
-		group int // rg's index
-		base  int64
-	}
-	var tasks []task
-	var props []column
-	for _, c := range cols {
-		if c.prop != nil {
-			props = append(props, c)
-		}
-	}
-	base := int64(0)
-	for g, rg := range f.RowGroups() {
-		if rg.NumRows() < 0 {
-			return nil, fileErr("", fmt.Errorf("a row group says %d rows", rg.NumRows()))
-		}
-		for _, c := range cols {
-			if c.prop == nil {
-				tasks = append(tasks, task{[]column{c}, rg, g, base})
-			}
-		}
-		if len(props) > 0 {
-			tasks = append(tasks, task{props, rg, g, base})
-		}
-		base += rg.NumRows()
-	}
-	if base != n {
-		return nil, fileErr("", fmt.Errorf("row groups hold %d rows, the footer says %d", base, n))
-	}
-	out := make([]convreport.Conversation, n)
+	tasks := readTasks(f.RowGroups(), cols)
+	out := make([]convreport.Conversation, f.NumRows())
 	done := func(int) {}
 	if opt.Progress != nil {
 		done = readProgress(f, size, len(tasks)/max(len(f.RowGroups()), 1), opt.Progress)
 	}
-	err = eachTask(ctx, opt.Workers, tasks, newColumnDecoder, func(d *columnDecoder, t task) error {
-		for _, c := range t.cols {
-			if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], out[t.base:t.base+t.rg.NumRows()]); err != nil {
-				return fileErr(c.name, err)
-			}
+	err = eachTask(ctx, opt.Workers, tasks, newColumnDecoder, func(d *columnDecoder, t readTask) error {
+		if err := t.decode(d, out[t.base:t.base+t.rg.NumRows()]); err != nil {
+			return fileErr(err.Column, err.Err)
 		}
 		done(t.group)
 		return nil
@@ -204,6 +152,90 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 		opt.Progress(size, len(out))
 	}
 	return out, err
+}
+
+// openRows opens the Parquet file r of size bytes for reading its rows
+// under opt's schema (the default one when it has none): the file, the
+// schema, and the file's columns the schema reads. Its row groups are
+// checked to hold the rows the footer says.
+func openRows(r io.ReaderAt, size int64, opt ingest.Options) (*parquet.File, *convreport.Schema, []column, error) {
+	fileErr := func(err error) error { return &FileError{File: opt.File, Err: err} }
+	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	if err != nil {
+		return nil, nil, nil, fileErr(err)
+	}
+	schema := opt.Schema
+	if schema == nil {
+		schema = convreport.DefaultSchema()
+	}
+	cols, err := columnsOf(f.Schema(), schema, opt.IgnoreUnknown)
+	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.File = opt.File
+		}
+		return nil, nil, nil, err
+	}
+	n := f.NumRows()
+	if n < 0 {
+		return nil, nil, nil, fileErr(fmt.Errorf("the footer says %d rows", n))
+	}
+	base := int64(0)
+	for _, rg := range f.RowGroups() {
+		if rg.NumRows() < 0 {
+			return nil, nil, nil, fileErr(fmt.Errorf("a row group says %d rows", rg.NumRows()))
+		}
+		base += rg.NumRows()
+	}
+	if base != n {
+		return nil, nil, nil, fileErr(fmt.Errorf("row groups hold %d rows, the footer says %d", base, n))
+	}
+	return f, schema, cols, nil
+}
+
+// readTask decodes columns of one row group into its rows. Tasks write
+// distinct fields of the rows, so they run in parallel without locks;
+// the custom properties share a map a row, so one task does them all.
+type readTask struct {
+	cols  []column
+	rg    parquet.RowGroup
+	group int   // rg's index
+	base  int64 // the file's rows before rg
+}
+
+// readTasks returns the tasks that decode cols of the row groups rgs.
+func readTasks(rgs []parquet.RowGroup, cols []column) []readTask {
+	var tasks []readTask
+	var props []column
+	for _, c := range cols {
+		if c.prop != nil {
+			props = append(props, c)
+		}
+	}
+	base := int64(0)
+	for g, rg := range rgs {
+		for _, c := range cols {
+			if c.prop == nil {
+				tasks = append(tasks, readTask{[]column{c}, rg, g, base})
+			}
+		}
+		if len(props) > 0 {
+			tasks = append(tasks, readTask{props, rg, g, base})
+		}
+		base += rg.NumRows()
+	}
+	return tasks
+}
+
+// decode decodes t's columns into rows, its row group's, with d; its
+// error names the column.
+func (t readTask) decode(d *columnDecoder, rows []convreport.Conversation) *FileError {
+	for _, c := range t.cols {
+		if err := d.safeDecode(c, t.rg.ColumnChunks()[c.index], rows); err != nil {
+			return &FileError{Column: c.name, Err: err}
+		}
+	}
+	return nil
 }
 
 // readProgress returns what Read's tasks call as each finishes one of row
@@ -282,16 +314,8 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 		c := &rows[i]
 		first := int(firsts[i]) + 1 // the row, from 1, of the first with c's ID
 		dup := first != i+1
-		var err error
-		if verr := schema.Validate(c); verr != nil {
-			var ve *convreport.ValidationError
-			if errors.As(verr, &ve) {
-				ve.Index = i
-				err = &RowError{File: opt.File, Row: i + 1, Field: ve.Field, Err: ve}
-			} else {
-				err = &RowError{File: opt.File, Row: i + 1, Err: verr}
-			}
-		} else if dup {
+		err := checkRow(schema, c, i, opt.File)
+		if err == nil && dup {
 			err = &RowError{File: opt.File, Row: i + 1, Field: "id", Err: &convreport.ValidationError{
 				ID: c.ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", first)}}
 		}
@@ -310,6 +334,21 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 		kept = nil
 	}
 	return kept, errors.Join(errs...)
+}
+
+// checkRow is c's error as row i (from 0) of file, or nil when schema
+// validates it.
+func checkRow(schema *convreport.Schema, c *convreport.Conversation, i int, file string) error {
+	verr := schema.Validate(c)
+	if verr == nil {
+		return nil
+	}
+	var ve *convreport.ValidationError
+	if errors.As(verr, &ve) {
+		ve.Index = i
+		return &RowError{File: file, Row: i + 1, Field: ve.Field, Err: ve}
+	}
+	return &RowError{File: file, Row: i + 1, Err: verr}
 }
 
 // columnsOf matches the file's columns with the fields of schema.
