@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -17,6 +18,9 @@ import (
 	"time"
 
 	_ "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sqlsource"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
@@ -438,4 +442,65 @@ func TestImportFromADatabase(t *testing.T) {
 		"--range", "this_year", "--now", "2025-06-01", "--columns", "ID,seats,plan", "--format", "csv")
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Equal(t, "id,seats,plan\nc1,3,\nc2,5,pro\n", o.stdout)
+}
+
+// A Parquet file goes into a database, or a new Parquet file, a row group
+// at a time; its bad rows and repeated IDs are refused before anything is
+// written, or skipped with --skip-invalid, named by their rows.
+func TestImportFromAParquetFile(t *testing.T) {
+	dir := t.TempDir()
+	pq := filepath.Join(dir, "in.parquet")
+	o := cli(t, "", "generate", "--n", "3000", "--seed", "4", "--out", pq)
+	require.Equal(t, 0, o.code, o.stderr)
+	run := []string{"run", "--dashboard", "email-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris", "--format", "json"}
+	want := cli(t, "", append(run, "--data", pq)...)
+	require.Equal(t, 0, want.code, want.stderr)
+
+	for kind, out := range outDatabases(t) {
+		t.Run(kind, func(t *testing.T) {
+			o := cli(t, "", "import", "--data", pq, "--out", out.url, "--batch", "700")
+			require.Equal(t, 0, o.code, o.stderr)
+			require.Contains(t, o.stderr, "convreport: import: 100% (3000 of 3000 conversations: 3000 written, 0 already there)")
+			require.Equal(t, 3000, out.count(t, "SELECT COUNT(*) FROM conversations"))
+			got := cli(t, "", append(run, "--data", out.url)...)
+			require.Equal(t, 0, got.code, got.stderr)
+			require.Equal(t, want.stdout, got.stdout)
+		})
+	}
+
+	// Parquet to Parquet: the same writer, the same bytes.
+	copied := filepath.Join(dir, "copy.parquet")
+	o = cli(t, "", "import", "--data", pq, "--out", copied)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, "wrote 3000 conversations to "+copied)
+	a, err := os.ReadFile(pq)
+	require.NoError(t, err)
+	b, err := os.ReadFile(copied)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(a, b), "the copy differs from the file it copies")
+
+	// A file with a conversation closed without a close time (row 1501)
+	// and an ID given again (row 2801 repeats row 11).
+	rows, err := parquetio.ReadFile(t.Context(), pq, ingest.Options{})
+	require.NoError(t, err)
+	rows[1500].Status, rows[1500].ClosedAt = convreport.Closed, time.Time{}
+	rows[2800].ID = rows[10].ID
+	bad := filepath.Join(dir, "bad.parquet")
+	require.NoError(t, parquetio.WriteFile(bad, nil, rows))
+	db := filepath.Join(dir, "bad.db")
+	o = cli(t, "", "import", "--data", bad, "--out", db)
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Contains(t, o.stderr, `bad.parquet: row 1501: conversation "`+rows[1500].ID+`": closed_at: is missing but the conversation is closed`)
+	require.NotContains(t, o.stderr, "import:", "nothing is written before the whole file is checked")
+	o = cli(t, "", "import", "--data", bad, "--out", db, "--skip-invalid")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, "convreport: skipped invalid rows:\n")
+	require.Contains(t, o.stderr, `bad.parquet: row 2801: conversation "`+rows[10].ID+`": id: duplicates the conversation on row 11`)
+	require.Contains(t, o.stderr, "wrote 2998 conversations to "+db)
+	// What a run over the file itself keeps, the database holds.
+	fromFile := cli(t, "", append(run, "--data", bad, "--skip-invalid")...)
+	require.Equal(t, 0, fromFile.code, fromFile.stderr)
+	fromDB := cli(t, "", append(run, "--data", db)...)
+	require.Equal(t, 0, fromDB.code, fromDB.stderr)
+	require.Equal(t, fromFile.stdout, fromDB.stdout)
 }

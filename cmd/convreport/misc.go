@@ -243,11 +243,14 @@ func (c *cli) importData(args []string) error {
 	if !isParquet(*out) && data.path != "-" && !parquetData(data) {
 		return c.importTextToDatabase(data, *out, *batch, tenantCol, tenant)
 	}
+	if parquetData(data) && data.path != "-" {
+		return c.importParquetFile(data, *out, *batch, tenantCol, tenant)
+	}
 	src, cs, err := c.load(data)
 	if err != nil {
 		return err
 	}
-	cs = rowsOf(src, cs) // standard input or a Parquet file, read whole
+	cs = rowsOf(src, cs) // standard input, read whole
 	if isParquet(*out) {
 		if err := parquetio.WriteFile(*out, src.Schema(), cs); err != nil {
 			return err
@@ -388,6 +391,104 @@ func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol
 		}
 	}
 	// The readers refuse a repeated ID: ImportAll need keep no set of them.
+	return c.importTwice(out, batch, tenantCol, tenant, schema, read, true)
+}
+
+// importParquetFile copies a Parquet file into a database or a new
+// Parquet file a row group at a time, never holding its rows: into a
+// database through importTwice, into Parquet as they are read. Of the
+// rows only their IDs are held, to find repeats, which are bad rows as
+// parquetio.Read words them. Custom properties are --schema's, else
+// those the file declares (see parquetio.FileSchema).
+func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol string, tenant any) error {
+	if d.inferSchema {
+		return usageError("--infer-schema reads a .jsonl or .csv file; a Parquet file's custom properties are typed by the file (as convreport declares them, or by the types of their columns), or give --schema")
+	}
+	schema, _, err := c.schemaFor(d, "", "")
+	if err != nil {
+		return err
+	}
+	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: filepath.Base(d.path)}
+	f, err := os.Open(d.path)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err == nil && schema == nil {
+		if schema, err = parquetio.FileSchema(f, st.Size()); err != nil {
+			var fe *parquetio.FileError
+			if errors.As(err, &fe) {
+				fe.File = opt.File
+			}
+		}
+	}
+	f.Close()
+	if err != nil {
+		return err
+	}
+	opt.Schema = schema
+	var skipped []error
+	reads := 0
+	read := func(yield func(convreport.Conversation, error) bool) {
+		reads++
+		first := reads == 1
+		ropt := opt
+		var bar *progress
+		if first {
+			if bar = newProgress(c.stderr, st.Size()); bar != nil {
+				ropt.Progress = bar.update
+				defer bar.done() // before anything else is printed
+			}
+		}
+		seen := map[string]int{} // each ID's row, from 1
+		row := 0
+		for cv, err := range parquetio.AllFile(c.ctx, d.path, ropt) {
+			var re *parquetio.RowError
+			if err == nil || errors.As(err, &re) {
+				row++ // a row yields a conversation or its error
+			}
+			if err == nil {
+				if at, dup := seen[cv.ID]; dup {
+					err = &parquetio.RowError{File: opt.File, Row: row, Field: "id", Err: &convreport.ValidationError{
+						ID: cv.ID, Index: row - 1, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", at)}}
+				} else {
+					seen[cv.ID] = row
+				}
+			}
+			if err != nil && d.skipInvalid && errors.As(err, &re) {
+				if first {
+					skipped = append(skipped, err)
+				}
+				continue
+			}
+			if !yield(cv, err) {
+				return
+			}
+		}
+	}
+	report := func() {
+		if len(skipped) > 0 {
+			fmt.Fprintf(c.stderr, "convreport: skipped invalid rows:\n%v\n", errors.Join(skipped...))
+		}
+	}
+	if isParquet(out) {
+		n, err := writeParquetFile(out, schema, read)
+		if err != nil {
+			return err
+		}
+		report()
+		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", n, out)
+		return nil
+	}
+	// The first read is the check, which reports the rows it skips before
+	// the second writes.
+	check := read
+	read = func(yield func(convreport.Conversation, error) bool) {
+		check(yield)
+		if reads == 1 {
+			report()
+		}
+	}
 	return c.importTwice(out, batch, tenantCol, tenant, schema, read, true)
 }
 
