@@ -1,15 +1,16 @@
 package ingest
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"iter"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -29,24 +30,11 @@ import (
 // format cannot carry (invalid UTF-8, a non-finite number, a year outside
 // 0000–9999, a property of another Go type) stops it with a
 // *[convreport.ValidationError] whose Index is the conversation's position
-// in cs.
+// in cs, the lines before it written. cs is ranged over on the caller's
+// goroutine, and the lines of each block of 4,096 conversations made on
+// every core.
 func WriteJSONL(w io.Writer, cs iter.Seq[convreport.Conversation]) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var (
-		b     []byte
-		err   error
-		index int
-	)
-	for c := range cs {
-		if b, err = appendJSONL(b[:0], &c, index); err != nil {
-			return err
-		}
-		if _, err := bw.Write(b); err != nil {
-			return err
-		}
-		index++
-	}
-	return bw.Flush()
+	return writeLines(w, cs, appendJSONL)
 }
 
 // WriteCSV writes conversations as CSV: a header row with every built-in
@@ -56,8 +44,9 @@ func WriteJSONL(w io.Writer, cs iter.Seq[convreport.Conversation]) error {
 // a cell quoted when it holds a comma, quote, CR or LF. An unknown value
 // is an empty cell.
 //
-// Like [WriteJSONL] it writes what [ReadCSV] reads back the same, and stops
-// with a *[convreport.ValidationError] on a value the format cannot carry,
+// Like [WriteJSONL] it writes what [ReadCSV] reads back the same, makes
+// its lines on every core, and stops with a *[convreport.ValidationError]
+// on a value the format cannot carry,
 // which here includes a custom property missing from schema or not of
 // its kind's Go type.
 //
@@ -69,7 +58,6 @@ func WriteCSV(w io.Writer, schema *convreport.Schema, cs iter.Seq[convreport.Con
 		schema = convreport.DefaultSchema()
 	}
 	custom := schema.Custom()
-	bw := bufio.NewWriterSize(w, 64<<10)
 	var b []byte
 	for f := field(0); f < fProperties; f++ {
 		if f > 0 {
@@ -81,72 +69,132 @@ func WriteCSV(w io.Writer, schema *convreport.Schema, cs iter.Seq[convreport.Con
 		b = appendCSVCell(append(b, ','), "properties."+p.Name)
 	}
 	b = append(b, '\n')
-	if _, err := bw.Write(b); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return err
 	}
-	var (
-		cell  []byte
-		index int
-	)
-	for c := range cs {
-		bad := func(field, reason string) error { return unwritable(&c, index, field, reason) }
-		b = b[:0]
-		for f := field(0); f < fProperties; f++ {
-			if f > 0 {
-				b = append(b, ',')
-			}
-			switch f.typ() {
-			case tString:
-				s := builtins[f].StringOf(&c)
-				if !utf8.ValidString(s) {
-					return bad(f.key(), "is not valid UTF-8")
-				}
-				b = appendCSVCell(b, s)
-			case tTime:
-				if t := builtins[f].TimeOf(&c); !t.IsZero() {
-					var ok bool
-					if b, ok = appendTime(b, t); !ok {
-						return bad(f.key(), "has a year outside 0000–9999")
-					}
-				}
-			case tCount:
-				b = strconv.AppendInt(b, int64(builtins[f].CountOf(&c)), 10)
-			}
-		}
-		for k := range c.Properties {
-			if p, ok := schema.Lookup(k); !ok || !p.Custom {
-				return bad("properties."+k, "is not a custom property of the schema")
-			}
-		}
-		for _, p := range custom {
+	return writeLines(w, cs, func(b []byte, c *convreport.Conversation, index int) ([]byte, error) {
+		return appendCSVRow(b, c, index, schema, custom)
+	})
+}
+
+// appendCSVRow appends c's CSV row, "\n"-ended, to b: c is conversation
+// index of those written, and custom the custom properties of schema.
+func appendCSVRow(b []byte, c *convreport.Conversation, index int, schema *convreport.Schema, custom []convreport.Property) ([]byte, error) {
+	bad := func(field, reason string) error { return unwritable(c, index, field, reason) }
+	for f := field(0); f < fProperties; f++ {
+		if f > 0 {
 			b = append(b, ',')
-			v := c.Properties[p.Name]
-			if v == nil {
-				continue
-			}
-			if !kindHolds(p.Kind, v) {
-				return bad("properties."+p.Name, fmt.Sprintf("holds %T, want a %s", v, p.Kind))
-			}
-			var reason string
-			if cell, reason = appendValue(cell[:0], v, false); reason != "" {
-				return bad("properties."+p.Name, reason)
-			}
-			b = appendCSVCell(b, string(cell))
 		}
-		b = append(b, '\n')
-		if _, err := bw.Write(b); err != nil {
-			return err
+		switch f.typ() {
+		case tString:
+			s := builtins[f].StringOf(c)
+			if !utf8.ValidString(s) {
+				return b, bad(f.key(), "is not valid UTF-8")
+			}
+			b = appendCSVCell(b, s)
+		case tTime:
+			if t := builtins[f].TimeOf(c); !t.IsZero() {
+				var ok bool
+				if b, ok = appendTime(b, t); !ok {
+					return b, bad(f.key(), "has a year outside 0000–9999")
+				}
+			}
+		case tCount:
+			b = strconv.AppendInt(b, int64(builtins[f].CountOf(c)), 10)
 		}
-		index++
 	}
-	return bw.Flush()
+	for k := range c.Properties {
+		if p, ok := schema.Lookup(k); !ok || !p.Custom {
+			return b, bad("properties."+k, "is not a custom property of the schema")
+		}
+	}
+	var cell []byte
+	for _, p := range custom {
+		b = append(b, ',')
+		v := c.Properties[p.Name]
+		if v == nil {
+			continue
+		}
+		if !kindHolds(p.Kind, v) {
+			return b, bad("properties."+p.Name, fmt.Sprintf("holds %T, want a %s", v, p.Kind))
+		}
+		var reason string
+		if cell, reason = appendValue(cell[:0], v, false); reason != "" {
+			return b, bad("properties."+p.Name, reason)
+		}
+		b = appendCSVCell(b, string(cell))
+	}
+	return append(b, '\n'), nil
+}
+
+// writeLines writes a line a conversation of cs to w, each made by
+// appendLine (which is given the conversation's index among them) and
+// "\n"-ended. The conversations are taken a block at a time, and a
+// block's lines made on every core, a part of the block a core, then
+// written in order: making lines is most of a write. Its error is the
+// first conversation's appendLine refuses, the lines before it written.
+func writeLines(w io.Writer, cs iter.Seq[convreport.Conversation], appendLine func([]byte, *convreport.Conversation, int) ([]byte, error)) error {
+	const blockRows = 4096
+	workers := runtime.GOMAXPROCS(0)
+	type part struct {
+		lines []byte
+		err   error
+	}
+	parts := make([]part, workers)
+	block := make([]convreport.Conversation, 0, blockRows)
+	written := 0
+	flush := func() error {
+		n := len(block)
+		k := min(workers, max(1, n/512)) // a few hundred rows are not worth another core
+		per := (n + k - 1) / k
+		var wg sync.WaitGroup
+		encode := func(j int) {
+			p := &parts[j]
+			p.lines, p.err = p.lines[:0], nil
+			for i := j * per; i < min(n, (j+1)*per); i++ {
+				end := len(p.lines)
+				if p.lines, p.err = appendLine(p.lines, &block[i], written+i); p.err != nil {
+					p.lines = p.lines[:end] // not the part of its line made
+					return
+				}
+			}
+		}
+		for j := 1; j < k; j++ {
+			wg.Go(func() { encode(j) })
+		}
+		encode(0)
+		wg.Wait()
+		for j := range k {
+			if _, err := w.Write(parts[j].lines); err != nil {
+				return err
+			}
+			if parts[j].err != nil {
+				return parts[j].err
+			}
+		}
+		written += n
+		block = block[:0]
+		return nil
+	}
+	for c := range cs {
+		if block = append(block, c); len(block) == blockRows {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(block) > 0 {
+		return flush()
+	}
+	return nil
 }
 
 func appendJSONL(b []byte, c *convreport.Conversation, index int) ([]byte, error) {
 	bad := func(field, reason string) error { return unwritable(c, index, field, reason) }
+	start := len(b) // the line's, after what b held
 	b = append(b, '{')
 	key := func(f string) {
-		if len(b) > 1 {
+		if len(b) > start+1 {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
