@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/sample"
@@ -16,11 +17,17 @@ import (
 // none after.
 func TestWritersMakeLinesInParallel(t *testing.T) {
 	cs := sample.Generate(sample.Config{Seed: 6, N: 10_001}) // blocks of 4,096 and a short one
-	schema := convreport.DefaultSchema()
+	schema := testSchema(t)
 	custom := schema.Custom()
+	for i := range cs {
+		if i%3 == 0 { // custom properties, read by every core
+			cs[i].Properties = map[string]any{"tier": []string{"free", "pro"}[i%2], "score": float64(i) / 8, "vip": i%5 == 0,
+				"due": cs[i].CreatedAt.Add(time.Hour), "sla": time.Duration(i) * time.Second, "note": "n, \"" + cs[i].ID + "\""}
+		}
+	}
 	csvHeader := func() []byte {
 		var b bytes.Buffer
-		if err := WriteCSV(&b, nil, slices.Values(cs[:0])); err != nil {
+		if err := WriteCSV(&b, schema, slices.Values(cs[:0])); err != nil {
 			t.Fatal(err)
 		}
 		return b.Bytes()
@@ -31,7 +38,9 @@ func TestWritersMakeLinesInParallel(t *testing.T) {
 		header []byte
 	}{
 		"jsonl": {func(b *bytes.Buffer, cs []convreport.Conversation) error { return WriteJSONL(b, slices.Values(cs)) }, appendJSONL, nil},
-		"csv": {func(b *bytes.Buffer, cs []convreport.Conversation) error { return WriteCSV(b, nil, slices.Values(cs)) },
+		"csv": {func(b *bytes.Buffer, cs []convreport.Conversation) error {
+			return WriteCSV(b, schema, slices.Values(cs))
+		},
 			func(b []byte, c *convreport.Conversation, i int) ([]byte, error) {
 				return appendCSVRow(b, c, i, schema, custom)
 			}, csvHeader},
