@@ -56,4 +56,11 @@
 // Conversation per row; it gives what Read then memory.New give, and
 // reads row by row where it must (an invalid row, a repeated ID, a damaged
 // file) so that every error is Read's.
+//
+// [All] yields a file's conversations a row group at a time, for a file
+// larger than memory: Read's rows and errors, but repeated IDs, which need
+// every ID at once, are its caller's to find.
+//
+// [Write] takes the conversations a block at a time and writes a block's
+// columns on every core; the file it writes does not depend on how many.
 package parquetio
