@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"iter"
@@ -108,7 +109,6 @@ func appendCSVRow(b []byte, c *convreport.Conversation, index int, schema *convr
 			return b, bad("properties."+k, "is not a custom property of the schema")
 		}
 	}
-	var cell []byte
 	for _, p := range custom {
 		b = append(b, ',')
 		v := c.Properties[p.Name]
@@ -118,11 +118,16 @@ func appendCSVRow(b []byte, c *convreport.Conversation, index int, schema *convr
 		if !kindHolds(p.Kind, v) {
 			return b, bad("properties."+p.Name, fmt.Sprintf("holds %T, want a %s", v, p.Kind))
 		}
+		// The value's text is made in place, and quoted (from a copy)
+		// only when it must be.
+		at := len(b)
 		var reason string
-		if cell, reason = appendValue(cell[:0], v, false); reason != "" {
+		if b, reason = appendValue(b, v, false); reason != "" {
 			return b, bad("properties."+p.Name, reason)
 		}
-		b = appendCSVCell(b, string(cell))
+		if bytes.ContainsAny(b[at:], ",\"\r\n") {
+			b = appendCSVCell(b[:at], string(b[at:]))
+		}
 	}
 	return append(b, '\n'), nil
 }

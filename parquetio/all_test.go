@@ -121,14 +121,7 @@ func TestAllStopsAndFails(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range 200 {
-		data := slices.Clone(good)
-		if i%3 == 0 {
-			data = data[:r.IntN(len(data))]
-		} else {
-			for range 1 + r.IntN(4) {
-				data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
-			}
-		}
+		data := damaged(good, r, i)
 		rows, errs := collect(All(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema, SkipInvalid: true}))
 		for j := range rows {
 			if verr := schema.Validate(&rows[j]); verr != nil {
@@ -171,5 +164,31 @@ func TestAllStopsAndFails(t *testing.T) {
 	cancel()
 	if _, errs := collect(AllFile(ctx, path, ingest.Options{Schema: schema})); !slices.Equal(errs, []string{context.Canceled.Error()}) {
 		t.Fatalf("a context that ended: %v", errs)
+	}
+}
+
+// A task that panics does not end the program from another goroutine: the
+// panic comes back on the caller's, once every worker has stopped (the
+// one that panicked goes on taking the tasks handed out, so that handing
+// them out does not wait for ever).
+func TestEachTaskRaisesAPanicOnTheCaller(t *testing.T) {
+	tasks := make([]int, 100)
+	for i := range tasks {
+		tasks[i] = i
+	}
+	for _, workers := range []int{1, 2, 5} {
+		p := func() (p any) {
+			defer func() { p = recover() }()
+			eachTask(context.Background(), workers, tasks, func() struct{} { return struct{}{} }, func(_ struct{}, i int) error {
+				if i == 7 {
+					panic("task 7")
+				}
+				return nil
+			})
+			return nil
+		}()
+		if p != "task 7" {
+			t.Fatalf("%d workers: recovered %v, want the task's panic", workers, p)
+		}
 	}
 }

@@ -292,14 +292,7 @@ func TestLoadDamagedFiles(t *testing.T) {
 	good := buf.Bytes()
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range 300 {
-		data := slices.Clone(good)
-		if i%3 == 0 {
-			data = data[:r.IntN(len(data))]
-		} else {
-			for range 1 + r.IntN(4) {
-				data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
-			}
-		}
+		data := damaged(good, r, i)
 		// One worker: with more, which columns' errors a read collects
 		// depends on the schedule.
 		opt := ingest.Options{Schema: schema, SkipInvalid: i%2 == 0, Workers: 1}

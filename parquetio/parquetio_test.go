@@ -339,6 +339,19 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
+// damaged is a copy of good damaged as the i-th of a series drawn from r:
+// every third cut short, the others with one to four bytes changed.
+func damaged(good []byte, r *rand.Rand, i int) []byte {
+	data := slices.Clone(good)
+	if i%3 == 0 {
+		return data[:r.IntN(len(data))]
+	}
+	for range 1 + r.IntN(4) {
+		data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
+	}
+	return data
+}
+
 // A damaged file is an error, never a crash: bytes of a valid file
 // flipped here and there, or the file cut short.
 func TestDamagedFiles(t *testing.T) {
@@ -350,14 +363,7 @@ func TestDamagedFiles(t *testing.T) {
 	good := buf.Bytes()
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 300 {
-		data := slices.Clone(good)
-		if i%3 == 0 {
-			data = data[:r.IntN(len(data))]
-		} else {
-			for range 1 + r.IntN(4) {
-				data[r.IntN(len(data))] ^= byte(1 + r.IntN(255))
-			}
-		}
+		data := damaged(good, r, i)
 		rows, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), ingest.Options{Schema: schema, SkipInvalid: true})
 		for j := range rows {
 			if verr := schema.Validate(&rows[j]); verr != nil {

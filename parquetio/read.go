@@ -271,20 +271,29 @@ func readProgress(f *parquet.File, size int64, perGroup int, report func(int64, 
 // eachTask runs do over tasks on workers goroutines (0: every core), each
 // with a state of its own from newState. A worker takes no more tasks
 // after its first error, nor after ctx ends. It returns ctx's error, else
-// the workers' errors joined.
+// the workers' errors joined. A panic of do is raised again on the
+// caller's goroutine, once every worker has stopped: on another, it would
+// end the program.
 func eachTask[T, S any](ctx context.Context, workers int, tasks []T, newState func() S, do func(S, T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	next := make(chan T)
 	errs := make([]error, workers)
+	panics := make([]any, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			st := newState()
+			run := func(t T) {
+				defer func() { panics[w] = recover() }()
+				errs[w] = do(st, t)
+			}
+			// A worker that failed or panicked still drains next, so
+			// that sending the tasks never waits for ever.
 			for t := range next {
-				if errs[w] == nil && ctx.Err() == nil {
-					errs[w] = do(st, t)
+				if errs[w] == nil && panics[w] == nil && ctx.Err() == nil {
+					run(t)
 				}
 			}
 		})
@@ -294,6 +303,11 @@ func eachTask[T, S any](ctx context.Context, workers int, tasks []T, newState fu
 	}
 	close(next)
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -157,17 +157,7 @@ func (c *cli) generate(args []string) error {
 		w = bufio.NewWriterSize(f, 1<<20)
 	}
 	var stopped error // what ended rows early
-	seq := func(yield func(convreport.Conversation) bool) {
-		for cv, err := range rows {
-			if err != nil {
-				stopped = err
-				return
-			}
-			if !yield(cv) {
-				return
-			}
-		}
-	}
+	seq := untilError(rows, &stopped, nil)
 	// The generator runs on a goroutine of its own, ahead of the writer:
 	// each has a core. stopped is read once the writer returns, and with
 	// it ahead.Seq, after the generator's goroutine has.
@@ -603,18 +593,7 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[convreport.Conversation, error]) (int, error) {
 	var failed error // what ended rows early
 	n := 0
-	seq := func(yield func(convreport.Conversation) bool) {
-		for cv, err := range rows {
-			if err != nil {
-				failed = err
-				return
-			}
-			n++
-			if !yield(cv) {
-				return
-			}
-		}
-	}
+	seq := untilError(rows, &failed, &n)
 	f, err := os.Create(out)
 	if err != nil {
 		return 0, err
@@ -644,6 +623,25 @@ func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[conv
 		return 0, err
 	}
 	return n, nil
+}
+
+// untilError is the conversations of rows, which end at its first error:
+// *failed then holds it. n, when not nil, counts the conversations yielded.
+func untilError(rows iter.Seq2[convreport.Conversation, error], failed *error, n *int) iter.Seq[convreport.Conversation] {
+	return func(yield func(convreport.Conversation) bool) {
+		for cv, err := range rows {
+			if err != nil {
+				*failed = err
+				return
+			}
+			if n != nil {
+				*n++
+			}
+			if !yield(cv) {
+				return
+			}
+		}
+	}
 }
 
 // importDatabase copies the conversations of a database (--data DB; one

@@ -18,9 +18,9 @@ const depth = 4
 // over on another goroutine that hands them over block values at a time.
 // It holds at most depth+2 blocks, whose memory it reuses. When the
 // caller stops early, seq is stopped at the next value it yields, and Seq
-// returns once seq's goroutine has: nothing of seq runs after Seq returns. A panic in seq is raised
-// again in the caller's goroutine. Each range over Seq ranges over seq
-// once.
+// returns once seq's goroutine has: nothing of seq runs after Seq
+// returns. A panic in seq is raised again in the caller's goroutine. Each
+// range over Seq ranges over seq once.
 func Seq[T any](seq iter.Seq[T], block int) iter.Seq[T] {
 	block = max(block, 1)
 	return func(yield func(T) bool) {
