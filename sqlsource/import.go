@@ -67,7 +67,7 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if err := uniqueIDs(cs); err != nil {
 		return prog, err
 	}
-	if err := l.validate(s, tenant, cs, 0); err != nil {
+	if err := l.validate(s, cs, 0); err != nil {
 		return prog, err
 	}
 	size := opt.batchSize()
@@ -118,7 +118,7 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := l.validate(s, tenant, batch, read-len(batch)); err != nil {
+		if err := l.validate(s, batch, read-len(batch)); err != nil {
 			return err
 		}
 		if opt.CheckOnly {

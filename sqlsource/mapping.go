@@ -2,7 +2,6 @@ package sqlsource
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -86,6 +85,11 @@ type column struct {
 	prop convreport.Property
 	name string // its column; for a property kept in JSON, the JSON column
 	key  string // its key in the JSON column; "" for a column of its own
+	// field is the built-in field the property is, nil for a custom one;
+	// shown is set where reports show a default for an empty value (a
+	// channel, a status), which the column stores.
+	field *convreport.Field
+	shown bool
 }
 
 // layout is a Mapping resolved against a schema and checked.
@@ -97,6 +101,9 @@ type layout struct {
 	byName map[string]*column
 	json   string // the JSON column, "" when no property lives in it
 	tenant string // the tenant column, "" for none
+	// storedCols and jsonCols are stored and inJSON, made once: an
+	// import reads them for every row.
+	storedCols, jsonCols []*column
 }
 
 // newLayout resolves m for s, refusing names that cannot be identifiers,
@@ -154,11 +161,19 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 		jsonCol = "properties"
 	}
 	used := map[string]string{} // folded column name → property
+	builtIn := map[string]*convreport.Field{}
+	for _, f := range convreport.Fields() {
+		builtIn[f.Name] = &f
+	}
 	for _, p := range s.Properties() {
 		if p.Derived {
 			continue
 		}
 		c := &column{prop: p, name: p.Key}
+		if f := builtIn[p.Name]; f != nil && !p.Custom {
+			c.field = f
+			c.shown = f.AlwaysKnown() && !f.Required && f.Kind != convreport.KindNumber
+		}
 		if r, ok := renamed[p.Name]; ok {
 			c.name = r
 		} else if p.Custom && d == ClickHouse {
@@ -225,6 +240,13 @@ func newLayout(d Dialect, s *convreport.Schema, m Mapping) (*layout, error) {
 			keys[c.key] = c.prop.Name
 		}
 	}
+	for _, c := range l.cols {
+		if c.key == "" {
+			l.storedCols = append(l.storedCols, c)
+		} else {
+			l.jsonCols = append(l.jsonCols, c)
+		}
+	}
 	return l, nil
 }
 
@@ -257,19 +279,9 @@ func checkJSONKey(k string) error {
 
 // stored returns the columns of their own, in schema order, with the JSON
 // column (if any) last: what Scan selects and Insert writes.
-func (l *layout) stored() []*column {
-	var out []*column
-	for _, c := range l.cols {
-		if c.key == "" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (l *layout) stored() []*column { return l.storedCols }
 
 // inJSON returns the properties kept in the JSON column.
-func (l *layout) inJSON() []*column {
-	return slices.DeleteFunc(slices.Clone(l.cols), func(c *column) bool { return c.key == "" })
-}
+func (l *layout) inJSON() []*column { return l.jsonCols }
 
 func (l *layout) col(name string) *column { return l.byName[name] }

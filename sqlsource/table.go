@@ -282,7 +282,7 @@ func insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if tenant, err = l.insertTenant(tenant); err != nil {
 		return err
 	}
-	if err := l.validate(s, tenant, cs, 0); err != nil {
+	if err := l.validate(s, cs, 0); err != nil {
 		return err
 	}
 	if d == ClickHouse {
@@ -317,7 +317,7 @@ func (l *layout) insertTenant(tenant any) (any, error) {
 // validate checks every conversation against the schema and the table
 // before any is written, so bad input writes nothing; base is the index
 // of cs[0] in the caller's slice, for the errors.
-func (l *layout) validate(s *convreport.Schema, tenant any, cs []convreport.Conversation, base int) error {
+func (l *layout) validate(s *convreport.Schema, cs []convreport.Conversation, base int) error {
 	for i := range cs {
 		c := &cs[i]
 		if err := s.Validate(c); err != nil {
@@ -327,7 +327,7 @@ func (l *layout) validate(s *convreport.Schema, tenant any, cs []convreport.Conv
 			}
 			return err
 		}
-		if _, err := l.rowValues(c, tenant); err != nil {
+		if err := l.checkRow(c); err != nil {
 			return fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, err)
 		}
 	}
@@ -398,11 +398,10 @@ func (l *layout) insertSQL(ctx context.Context, tx *sql.Tx, tenant any, cs []con
 		batch := cs[start:min(start+perStmt, len(cs))]
 		args = args[:0]
 		for i := range batch {
-			row, err := l.rowValues(&batch[i], tenant)
-			if err != nil {
+			var err error
+			if args, err = l.appendRow(args, &batch[i], tenant); err != nil {
 				return fmt.Errorf("sqlsource: insert conversation %q: %w", batch[i].ID, err)
 			}
-			args = append(args, row...)
 		}
 		var err error
 		if len(batch) == perStmt {
@@ -431,37 +430,78 @@ func tenantPGType(tenant any) string {
 	return "bigint"
 }
 
-// rowValues returns the parameters of one row: the stored columns, then
-// the JSON column, then the tenant when there is one.
-func (l *layout) rowValues(c *convreport.Conversation, tenant any) ([]any, error) {
-	out, err := l.propertyValues(c)
+// appendRow appends the parameters of one row to dst: the stored
+// columns, then the JSON column, then the tenant when there is one.
+func (l *layout) appendRow(dst []any, c *convreport.Conversation, tenant any) ([]any, error) {
+	out, err := l.values(dst, c, true)
 	if err != nil || tenant == nil {
 		return out, err
 	}
 	return append(out, tenant), nil
 }
 
-// propertyValues returns the stored columns' and the JSON column's
-// parameters of one row.
-func (l *layout) propertyValues(c *convreport.Conversation) ([]any, error) {
-	var out []any
-	for _, col := range l.stored() {
-		v, known := propertyOf(c, col.prop)
-		if !known {
-			out = append(out, nil)
-			continue
+// checkRow reports why c's row cannot be stored, as appendRow would,
+// without making its parameters: the check before an import writes.
+func (l *layout) checkRow(c *convreport.Conversation) error {
+	_, err := l.values(nil, c, false)
+	return err
+}
+
+// values appends the stored columns' and the JSON column's parameters of
+// one row to dst, or with keep false only checks them. A built-in field
+// is read through its [convreport.Field], not looked up by name: that
+// and boxing every value were most of an import's check.
+func (l *layout) values(dst []any, c *convreport.Conversation, keep bool) ([]any, error) {
+	for _, col := range l.storedCols {
+		var x any
+		var err error
+		known := true
+		switch f := col.field; {
+		case f == nil:
+			var v any
+			if v, known = propertyOf(c, col.prop); known {
+				x, err = l.encode(col.prop, v)
+			}
+		case f.Kind == convreport.KindTime:
+			t := f.TimeOf(c)
+			if known = !t.IsZero(); known {
+				x, err = l.encodeTime(t, keep)
+			}
+		case f.Kind == convreport.KindNumber:
+			if keep {
+				x = int64(f.CountOf(c))
+			}
+		default:
+			v := f.StringOf(c)
+			if v == "" && col.shown {
+				// A default channel, a status implied by ClosedAt.
+				shown, _ := convreport.DefaultSchema().Value(c, col.prop.Name)
+				v, _ = shown.(string)
+			}
+			switch {
+			case v == "":
+				known = false
+			case l.d == PostgreSQL && !okText(v):
+				err = errPGText
+			case keep:
+				x = v
+			}
 		}
-		x, err := l.encode(col.prop, v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", col.prop.Key, err)
 		}
-		out = append(out, x)
+		if keep {
+			if !known {
+				x = nil
+			}
+			dst = append(dst, x)
+		}
 	}
 	if l.json == "" {
-		return out, nil
+		return dst, nil
 	}
-	obj := map[string]any{}
-	for _, col := range l.inJSON() {
+	var obj map[string]any
+	for _, col := range l.jsonCols {
 		v, known := propertyOf(c, col.prop)
 		if !known {
 			continue
@@ -487,16 +527,25 @@ func (l *layout) propertyValues(c *convreport.Conversation) ([]any, error) {
 				return nil, fmt.Errorf("properties.%s: PostgreSQL cannot hold a NUL byte", col.prop.Name)
 			}
 		}
+		if !keep {
+			continue
+		}
+		if obj == nil {
+			obj = map[string]any{}
+		}
 		obj[col.key] = v
 	}
+	if !keep {
+		return dst, nil
+	}
 	if len(obj) == 0 {
-		return append(out, nil), nil
+		return append(dst, nil), nil
 	}
 	b, err := json.Marshal(obj)
 	if err != nil {
 		return nil, fmt.Errorf("properties: %w", err)
 	}
-	return append(out, string(b)), nil
+	return append(dst, string(b)), nil
 }
 
 // propertyOf is the value of a stored property, false when unknown.
@@ -522,7 +571,7 @@ func (l *layout) encode(p convreport.Property, v any) (any, error) {
 	switch x := v.(type) {
 	case string:
 		if l.d == PostgreSQL && !okText(x) {
-			return nil, errors.New("PostgreSQL text cannot hold a NUL byte or invalid UTF-8")
+			return nil, errPGText
 		}
 		return x, nil
 	case float64:
@@ -548,17 +597,33 @@ func (l *layout) encode(p convreport.Property, v any) (any, error) {
 		}
 		return x, nil
 	case time.Time:
-		if l.times == Timestamp {
-			if !x.Truncate(time.Microsecond).Equal(x) {
-				return nil, fmt.Errorf("%s is finer than the microsecond a timestamptz holds", x.Format(time.RFC3339Nano))
-			}
-			return x.UTC(), nil
-		}
-		return exactNanos(x)
+		return l.encodeTime(x, true)
 	case time.Duration:
 		return int64(x), nil
 	}
 	return nil, fmt.Errorf("unsupported value %T", v)
+}
+
+// errPGText is why a string cannot be a PostgreSQL text value.
+var errPGText = errors.New("PostgreSQL text cannot hold a NUL byte or invalid UTF-8")
+
+// encodeTime converts a known time to its column's parameter, or with
+// keep false only checks that it can be one.
+func (l *layout) encodeTime(t time.Time, keep bool) (any, error) {
+	if l.times == Timestamp {
+		if !t.Truncate(time.Microsecond).Equal(t) {
+			return nil, fmt.Errorf("%s is finer than the microsecond a timestamptz holds", t.Format(time.RFC3339Nano))
+		}
+		if !keep {
+			return nil, nil
+		}
+		return t.UTC(), nil
+	}
+	n, err := exactNanos(t)
+	if err != nil || !keep {
+		return nil, err
+	}
+	return n, nil
 }
 
 func exactNanos(t time.Time) (int64, error) {
@@ -576,7 +641,7 @@ func exactNanos(t time.Time) (int64, error) {
 func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
 	rows := make([][]any, len(cs))
 	for i := range cs {
-		row, err := l.rowValues(&cs[i], tenant)
+		row, err := l.appendRow(nil, &cs[i], tenant)
 		if err != nil {
 			return fmt.Errorf("sqlsource: insert conversation %q: %w", cs[i].ID, err)
 		}
