@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"maps"
+
 	"math"
 	"runtime"
 	"slices"
@@ -235,8 +235,17 @@ func appendJSONL(b []byte, c *convreport.Conversation, index int) ([]byte, error
 			b = strconv.AppendInt(b, int64(builtins[f].CountOf(c)), 10)
 		}
 	}
+	// The names sorted in place, on the stack for a usual number of
+	// them: sorting a fresh slice of them was most of a line's
+	// allocations.
+	var room [16]string
+	names := room[:0]
+	for name := range c.Properties {
+		names = append(names, name)
+	}
+	slices.Sort(names)
 	n := 0
-	for _, name := range slices.Sorted(maps.Keys(c.Properties)) {
+	for _, name := range names {
 		v := c.Properties[name]
 		if v == nil || v == "" {
 			continue
@@ -293,7 +302,8 @@ func appendValue(b []byte, v any, json bool) ([]byte, string) {
 	case bool:
 		return strconv.AppendBool(b, v), ""
 	case time.Time:
-		t, ok := appendTime(nil, v)
+		var room [40]byte
+		t, ok := appendTime(room[:0], v)
 		if !ok {
 			return b, "has a year outside 0000–9999"
 		}
