@@ -250,3 +250,49 @@ func TestImportAllStreams(t *testing.T) {
 		})
 	}
 }
+
+// Into PostgreSQL an import writes with COPY, which needs each value to be
+// of its column's type; a table whose columns take other types through a
+// cast (a count kept as text, the properties as json) is written with
+// INSERTs instead, whole, with the same resumable batches.
+func TestImportIntoPostgreSQLColumnsOfOtherTypes(t *testing.T) {
+	db := openDB(t, sqlsource.PostgreSQL)
+	schema := sourcetest.Schema()
+	cs := sourcetest.Generate(700, 8)
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("oth-%04d", i)
+	}
+	for _, alter := range []string{"", "ALTER COLUMN incoming_messages TYPE text", "ALTER COLUMN properties TYPE json"} {
+		t.Run(alter, func(t *testing.T) {
+			m := sqlsource.Mapping{Table: tableName(t, db, sqlsource.PostgreSQL, "othertypes")}
+			ctx := context.Background()
+			require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, schema))
+			if alter != "" {
+				_, err := db.Exec("ALTER TABLE " + quoteIdent(sqlsource.PostgreSQL, m.Table) + " " + alter)
+				require.NoError(t, err)
+			}
+			prog, err := sqlsource.Import(ctx, db, sqlsource.PostgreSQL, m, schema, cs[:300], sqlsource.ImportOptions{BatchSize: 128})
+			require.NoError(t, err)
+			require.Equal(t, sqlsource.ImportProgress{Done: 300, Total: 300, Inserted: 300}, prog)
+			prog, err = sqlsource.Import(ctx, db, sqlsource.PostgreSQL, m, schema, cs, sqlsource.ImportOptions{BatchSize: 128})
+			require.NoError(t, err)
+			require.Equal(t, sqlsource.ImportProgress{Done: 700, Total: 700, Inserted: 400, Skipped: 300}, prog)
+			var n, in int64
+			var props int64
+			require.NoError(t, db.QueryRow("SELECT COUNT(*), SUM(incoming_messages::bigint), COUNT(properties) FROM "+quoteIdent(sqlsource.PostgreSQL, m.Table)).Scan(&n, &in, &props))
+			var wantIn, wantProps int64
+			for _, c := range cs {
+				wantIn += int64(c.IncomingMessages)
+				if len(c.Properties) > 0 {
+					wantProps++
+				}
+			}
+			require.Equal(t, int64(len(cs)), n)
+			require.Equal(t, wantIn, in)
+			require.Equal(t, wantProps, props)
+			if alter != "ALTER COLUMN incoming_messages TYPE text" {
+				requireTableHolds(t, db, sqlsource.PostgreSQL, m, schema, nil, cs)
+			}
+		})
+	}
+}
