@@ -113,19 +113,20 @@ func (c *cli) generate(args []string) error {
 	if *out == "-" || *n < 1_000_000 {
 		bar = nil
 	}
-	rows := func(yield func(convreport.Conversation, error) bool) {
-		if bar != nil {
-			defer bar.done() // before anything else is printed
+	// The bar follows the rows the writer takes, not those generated
+	// ahead of it, and stays until the file is whole.
+	written := func(k int) {
+		if bar != nil && k%(64<<10) == 0 {
+			bar.update(int64(k), k)
 		}
+	}
+	rows := func(yield func(convreport.Conversation, error) bool) {
 		k := 0
 		for cv := range all {
 			if k++; k%(4<<10) == 0 {
 				if err := c.ctx.Err(); err != nil {
 					yield(convreport.Conversation{}, err)
 					return
-				}
-				if bar != nil && k%(64<<10) == 0 {
-					bar.update(int64(k), k)
 				}
 			}
 			if !yield(cv, nil) {
@@ -136,7 +137,11 @@ func (c *cli) generate(args []string) error {
 	if isParquet(*out) {
 		// Streamed a row group at a time: 100M conversations take 2 GB of
 		// disk and a few hundred megabytes of memory.
-		if _, err := writeParquetFile(*out, nil, rows); err != nil {
+		_, err := writeParquetFile(*out, nil, rows, written)
+		if bar != nil {
+			bar.done() // before anything else is printed
+		}
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
@@ -161,10 +166,11 @@ func (c *cli) generate(args []string) error {
 	// The generator runs on a goroutine of its own, ahead of the writer:
 	// each has a core. stopped is read once the writer returns, and with
 	// it ahead.Seq, after the generator's goroutine has.
+	taken := counted(ahead.Seq(seq, 4<<10), written)
 	if format == ingest.CSV {
-		err = ingest.WriteCSV(w, nil, ahead.Seq(seq, 4<<10))
+		err = ingest.WriteCSV(w, nil, taken)
 	} else {
-		err = ingest.WriteJSONL(w, ahead.Seq(seq, 4<<10))
+		err = ingest.WriteJSONL(w, taken)
 	}
 	// A failed write leaves its error in w, which Flush returns again.
 	if ferr := w.Flush(); err == nil {
@@ -180,6 +186,9 @@ func (c *cli) generate(args []string) error {
 		if err != nil {
 			os.Remove(*out) // a part of the rows, as if whole, would be worse than none
 		}
+	}
+	if bar != nil {
+		bar.done() // before anything else is printed
 	}
 	if err == nil && *out != "-" {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", *n, *out)
@@ -462,7 +471,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 		}
 	}
 	if isParquet(out) {
-		n, err := writeParquetFile(out, schema, read)
+		n, err := writeParquetFile(out, schema, read, nil)
 		if err != nil {
 			return err
 		}
@@ -572,7 +581,7 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 			}
 		}
 	}
-	n, err := writeParquetFile(out, in.schema, rows)
+	n, err := writeParquetFile(out, in.schema, rows, nil)
 	in.close() // the bar cleared before anything else is printed
 	if err != nil {
 		return withSchemaHint(in.schema, err)
@@ -589,8 +598,9 @@ func (c *cli) importToParquet(d dataFlags, out string) error {
 // and removes the file: a part of the rows written as if whole would be
 // worse than none. rows are read on a goroutine of their own, ahead of
 // the writer: the reading (a parse, a database's scan, the sample
-// generator) and the writing of the columns then overlap.
-func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[convreport.Conversation, error]) (int, error) {
+// generator) and the writing of the columns then overlap. written, when
+// not nil, is told after each conversation how many the writer has taken.
+func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[convreport.Conversation, error], written func(int)) (int, error) {
 	var failed error // what ended rows early
 	n := 0
 	seq := untilError(rows, &failed, &n)
@@ -604,6 +614,9 @@ func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[conv
 	err = parquetio.Write(f, schema, func(yield func(convreport.Conversation) bool) {
 		for cv := range read {
 			taken++
+			if written != nil {
+				written(taken)
+			}
 			if !yield(cv) {
 				return
 			}
@@ -623,6 +636,21 @@ func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[conv
 		return 0, err
 	}
 	return n, nil
+}
+
+// counted is seq, telling written how many conversations have been taken
+// from it after each.
+func counted(seq iter.Seq[convreport.Conversation], written func(int)) iter.Seq[convreport.Conversation] {
+	return func(yield func(convreport.Conversation) bool) {
+		k := 0
+		for cv := range seq {
+			k++
+			written(k)
+			if !yield(cv) {
+				return
+			}
+		}
+	}
 }
 
 // untilError is the conversations of rows, which end at its first error:
@@ -673,7 +701,7 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 	if !isParquet(out) {
 		return c.importTwice(out, batch, "", nil, src.Schema(), rows, false)
 	}
-	n, err := writeParquetFile(out, src.Schema(), rows)
+	n, err := writeParquetFile(out, src.Schema(), rows, nil)
 	if err != nil {
 		return err
 	}
