@@ -3,11 +3,8 @@ package sqlsource
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"iter"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/convreport/convreport"
 )
@@ -55,11 +52,6 @@ type ImportProgress struct {
 // [Insert] does, before the first batch is written, and an ID given twice
 // is refused, so bad input writes nothing. It returns how far it got,
 // also on error.
-//
-// Into PostgreSQL through the pgx driver, a batch (and an [Insert]) is one
-// COPY, several times faster than INSERT statements; where COPY cannot
-// write a value into its column's type (a table that keeps a count as
-// text), the batch is written with INSERTs, which cast.
 //
 // Skipping is done by looking the batch's IDs up before writing it (ClickHouse
 // has no unique keys to lean on); when the table holds none of the
@@ -269,16 +261,6 @@ func (l *layout) writeBatch(ctx context.Context, db *sql.DB, tenant any, cs []co
 	if l.d == ClickHouse {
 		return l.insertClickHouse(ctx, db, tenant, cs)
 	}
-	if l.d == PostgreSQL {
-		// COPY, one statement, writes all or nothing, and is several
-		// times faster than INSERTs. Where it fails, the INSERTs are
-		// tried: they cast each value to the table's type of the column
-		// where COPY needs a value of that type, and they say what is
-		// wrong otherwise.
-		if err := l.copyPostgreSQL(ctx, db, tenant, cs); err == nil || ctx.Err() != nil {
-			return err
-		}
-	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlsource: insert: %w", err)
@@ -358,62 +340,3 @@ func (l *layout) present(ctx context.Context, db *sql.DB, tenant any, cs []convr
 	}
 	return out, nil
 }
-
-// copyPostgreSQL writes cs with one COPY through the pgx driver, or
-// writes nothing and says why: errNotPgx on another driver.
-func (l *layout) copyPostgreSQL(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("sqlsource: insert: %w", err)
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		pc, ok := dc.(interface{ Conn() *pgx.Conn })
-		if !ok {
-			return errNotPgx
-		}
-		names := make([]string, 0, len(l.stored())+2)
-		for _, c := range l.stored() {
-			names = append(names, c.name)
-		}
-		if l.json != "" {
-			names = append(names, l.json)
-		}
-		if tenant != nil {
-			names = append(names, l.tenant)
-		}
-		src := &copyRows{l: l, cs: cs, tenant: tenant, i: -1}
-		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{l.table}, names, src); err != nil {
-			return fmt.Errorf("sqlsource: insert: %w", err)
-		}
-		return nil
-	})
-}
-
-// errNotPgx is why a COPY was not tried.
-var errNotPgx = errors.New("not the pgx driver")
-
-// copyRows is a batch's rows as COPY takes them, each made as it is sent.
-type copyRows struct {
-	l      *layout
-	cs     []convreport.Conversation
-	tenant any
-	i      int
-	row    []any
-	err    error
-}
-
-// Next, Values and Err are pgx.CopyFromSource's. A row's values are made
-// into the same slice each time: COPY encodes them before the next.
-func (r *copyRows) Next() bool { r.i++; return r.i < len(r.cs) && r.err == nil }
-
-func (r *copyRows) Values() ([]any, error) {
-	c := &r.cs[r.i]
-	r.row, r.err = r.l.appendRow(r.row[:0], c, r.tenant)
-	if r.err != nil {
-		r.err = fmt.Errorf("sqlsource: insert conversation %q: %w", c.ID, r.err)
-	}
-	return r.row, r.err
-}
-
-func (r *copyRows) Err() error { return r.err }
