@@ -3,6 +3,7 @@ package sqlsource
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -52,6 +53,14 @@ type ImportProgress struct {
 // [Insert] does, before the first batch is written, and an ID given twice
 // is refused, so bad input writes nothing. It returns how far it got,
 // also on error.
+//
+// Into PostgreSQL through the pgx driver, a batch is one binary COPY in a
+// transaction of its own, several times faster than INSERT statements,
+// wherever it stores exactly what they would: with the table locked,
+// every column written must be of the type the INSERTs cast to, and the
+// table must have no rule on INSERT. Otherwise (an embedder's table that
+// keeps a count as text, say) the INSERTs write the batch, as they do on
+// other drivers.
 //
 // Skipping is done by looking the batch's IDs up before writing it (ClickHouse
 // has no unique keys to lean on); when the table holds none of the
@@ -260,6 +269,20 @@ func (l *layout) tenantWhere(q *sqlBuf, tenant any) {
 func (l *layout) writeBatch(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
 	if l.d == ClickHouse {
 		return l.insertClickHouse(ctx, db, tenant, cs)
+	}
+	if l.d == PostgreSQL {
+		// COPY where it stores what the INSERTs would, several times
+		// faster; where it was not made, nothing was written.
+		err := l.copyPostgreSQL(ctx, db, tenant, cs)
+		if err == nil {
+			return nil
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("sqlsource: insert: %w", cerr)
+		}
+		if !errors.Is(err, errNoCopy) {
+			return err
+		}
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
