@@ -42,11 +42,11 @@ func copyTable(t *testing.T, db *sql.DB, m Mapping, s *convreport.Schema, prefix
 	return m
 }
 
-// rowsOf is every row of table as JSON, in ID order: two tables compare
-// value for value.
+// rowsOf is every row of table as JSON, then num as text (JSON has no
+// negative zero), in ID order: two tables compare value for value.
 func rowsOf(t *testing.T, db *sql.DB, table string) []string {
 	t.Helper()
-	rs, err := db.Query("SELECT to_jsonb(t)::text FROM " + PostgreSQL.quote(table) + " t ORDER BY id")
+	rs, err := db.Query("SELECT to_jsonb(t)::text || ' ' || coalesce(num::text, 'null') FROM " + PostgreSQL.quote(table) + " t ORDER BY id")
 	require.NoError(t, err)
 	defer rs.Close()
 	var out []string
@@ -77,13 +77,26 @@ func TestCopyStoresWhatTheInsertsStore(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, number, "the schema has a custom number")
-	for i, x := range []float64{math.Inf(1), math.Inf(-1), -0.0, math.SmallestNonzeroFloat64, 1e300} {
+	for i, x := range []float64{math.Inf(1), math.Inf(-1), math.Copysign(0, -1), math.SmallestNonzeroFloat64, 1e300} {
 		if cs[i].Properties == nil {
 			cs[i].Properties = map[string]any{}
 		}
 		cs[i].Properties[number] = x
 	}
 	cs[7].IncomingMessages, cs[8].OutgoingMessages = math.MaxInt32, 0
+	// Times on both sides of 1970 and 2000, where COPY's count starts,
+	// to the limits of int64 nanoseconds.
+	for i, at := range []time.Time{
+		time.Date(1999, 12, 31, 23, 59, 59, 500_000_000, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999_999_000, time.FixedZone("", -5*3600)),
+		time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, math.MinInt64).Add(time.Microsecond).Truncate(time.Microsecond),
+		time.Unix(0, math.MaxInt64).Truncate(time.Microsecond),
+	} {
+		c := &cs[20+i]
+		*c = convreport.Conversation{ID: c.ID, CreatedAt: at}
+	}
 	for _, times := range []TimeStorage{UnixNanos, Timestamp} {
 		for _, tenant := range []any{nil, "acme", int64(42)} {
 			t.Run(fmt.Sprintf("times=%d/tenant=%v", times, tenant), func(t *testing.T) {
@@ -178,16 +191,42 @@ func TestCopyOnlyWhereItStoresTheSame(t *testing.T) {
 	require.NoError(t, rs.Err())
 	require.Equal(t, []int64{2, 2, 3}, scores, "cast as the INSERTs cast: 2.7 rounds to 3")
 
-	_, err = db.Exec("ALTER TABLE " + PostgreSQL.quote(m.Table) + " ALTER COLUMN score TYPE double precision")
-	require.NoError(t, err)
-	_, err = db.Exec("CREATE RULE keep AS ON INSERT TO " + PostgreSQL.quote(m.Table) + " DO ALSO NOTIFY imported")
+	table := PostgreSQL.quote(m.Table)
+	_, err = db.Exec("ALTER TABLE " + table + " ALTER COLUMN score TYPE double precision")
 	require.NoError(t, err)
 	_, err = Import(context.Background(), db, PostgreSQL, m, schema, []convreport.Conversation{row("d", 1)}, ImportOptions{})
 	require.NoError(t, err)
-	require.Equal(t, int64(1), copiedBatches.Load()-before, "not copied past a rule")
+	require.Equal(t, int64(2), copiedBatches.Load()-before, "copied again once the type is back")
+
+	_, err = db.Exec("CREATE RULE keep AS ON INSERT TO " + table + " DO ALSO NOTIFY imported")
+	require.NoError(t, err)
+	_, err = Import(context.Background(), db, PostgreSQL, m, schema, []convreport.Conversation{row("e", 1)}, ImportOptions{})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), copiedBatches.Load()-before, "not copied past a rule")
+	_, err = db.Exec("DROP RULE keep ON " + table)
+	require.NoError(t, err)
+
+	_, err = db.Exec("CREATE FUNCTION " + m.Table + "_count() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'")
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Exec("DROP FUNCTION IF EXISTS " + m.Table + "_count()") })
+	_, err = db.Exec("CREATE TRIGGER counted AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION " + m.Table + "_count()")
+	require.NoError(t, err)
+	_, err = Import(context.Background(), db, PostgreSQL, m, schema, []convreport.Conversation{row("f", 1)}, ImportOptions{})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), copiedBatches.Load()-before, "not copied past a trigger")
+	_, err = db.Exec("DROP TRIGGER counted ON " + table)
+	require.NoError(t, err)
+
+	// An identity column GENERATED ALWAYS refuses the INSERTs' value;
+	// COPY would take it.
+	_, err = db.Exec("ALTER TABLE " + table + " ALTER COLUMN outgoing_messages DROP DEFAULT, ALTER COLUMN outgoing_messages ADD GENERATED ALWAYS AS IDENTITY")
+	require.NoError(t, err)
+	_, err = Import(context.Background(), db, PostgreSQL, m, schema, []convreport.Conversation{row("g", 1)}, ImportOptions{})
+	require.ErrorContains(t, err, "cannot insert a non-DEFAULT value into column")
+	require.Equal(t, int64(2), copiedBatches.Load()-before, "not copied into an identity column")
 	var n int
-	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM "+PostgreSQL.quote(m.Table)).Scan(&n))
-	require.Equal(t, 4, n)
+	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM "+table).Scan(&n))
+	require.Equal(t, 6, n)
 	// SAVEPOINT fails outside a transaction block.
 	_, err = db.Exec("SAVEPOINT left_open")
 	require.ErrorContains(t, err, "SAVEPOINT can only be used in transaction blocks", "the pooled connection is not left in a transaction")
