@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-
 	"math"
 	"runtime"
 	"slices"

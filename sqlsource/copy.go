@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -110,12 +111,14 @@ func (l *layout) copyIn(ctx context.Context, pg *pgconn.PgConn, tenant any, cs [
 		if string(row[3]) != "f" || string(row[2]) != "-1" {
 			continue // generated, identity, or of a type with a modifier: never the INSERTs' type
 		}
-		var oid uint32
-		fmt.Sscan(string(row[1]), &oid)
-		have[name] = oid
+		oid, err := strconv.ParseUint(string(row[1]), 10, 32)
+		if err != nil {
+			return noCopy("type of %s: %v", name, err)
+		}
+		have[name] = uint32(oid)
 	}
 	for i, name := range names {
-		if have[name] != oids[i] {
+		if oids[i] == 0 || have[name] != oids[i] {
 			return noCopy("column %s is not of the type the INSERTs cast to", name)
 		}
 	}

@@ -57,10 +57,11 @@ type ImportProgress struct {
 // Into PostgreSQL through the pgx driver, a batch is one binary COPY in a
 // transaction of its own, several times faster than INSERT statements,
 // wherever it stores exactly what they would: with the table locked,
-// every column written must be of the type the INSERTs cast to, and the
-// table must have no rule on INSERT. Otherwise (an embedder's table that
-// keeps a count as text, say) the INSERTs write the batch, as they do on
-// other drivers.
+// every column written must be of the type the INSERTs cast to (and
+// neither generated nor an identity), and the table must have no rule on
+// INSERT and no trigger. Otherwise (an embedder's table that keeps a
+// count as text, say) the INSERTs write the batch, as they do on other
+// drivers.
 //
 // Skipping is done by looking the batch's IDs up before writing it (ClickHouse
 // has no unique keys to lean on); when the table holds none of the

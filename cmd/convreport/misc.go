@@ -610,18 +610,13 @@ func writeParquetFile(out string, schema *convreport.Schema, rows iter.Seq2[conv
 	}
 	// failed and n are the reader's, read once Write returns: ahead.Seq
 	// returns when the reader has.
-	read, taken := ahead.Seq(seq, 4<<10), 0
-	err = parquetio.Write(f, schema, func(yield func(convreport.Conversation) bool) {
-		for cv := range read {
-			taken++
-			if written != nil {
-				written(taken)
-			}
-			if !yield(cv) {
-				return
-			}
+	taken := 0
+	err = parquetio.Write(f, schema, counted(ahead.Seq(seq, 4<<10), func(k int) {
+		taken = k
+		if written != nil {
+			written(k)
 		}
-	})
+	}))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
