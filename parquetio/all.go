@@ -9,6 +9,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/prefault"
 )
 
 // All yields the conversations of the Parquet file r of size bytes in
@@ -102,6 +103,7 @@ func all(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, yie
 			}()
 			if n := int(rgs[g].NumRows()); cap(rows) < n {
 				rows = make([]convreport.Conversation, n)
+				prefault.Fresh(rows) // as Read does its rows
 			} else {
 				rows = rows[:n] // cleared once its rows were yielded
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/inputerr"
+	"github.com/convreport/convreport/internal/prefault"
 	"github.com/convreport/convreport/internal/suggest"
 )
 
@@ -133,6 +134,11 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 	}
 	tasks := readTasks(f.RowGroups(), cols)
 	out := make([]convreport.Conversation, f.NumRows())
+	// Populated in one call where it is new: while the collector runs,
+	// the decoders' pointer writes read each slot before writing it (the
+	// write barrier keeps the old value), two faults a fresh page, each
+	// dear on a virtual machine.
+	prefault.Fresh(out)
 	done := func(int) {}
 	if opt.Progress != nil {
 		done = readProgress(f, size, len(tasks)/max(len(f.RowGroups()), 1), opt.Progress)
