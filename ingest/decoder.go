@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/firstseen"
 	"github.com/convreport/convreport/internal/suggest"
 )
 
@@ -31,7 +32,7 @@ type decoder struct {
 	// lines holds the first line of each ID: the decoder's own in the
 	// sequential reader; in the parallel one, the ordered pass's, whose
 	// hash a worker computes for each ID it decodes.
-	lines *firstLines
+	lines *firstseen.Table
 }
 
 const maxInterned = 4096
@@ -42,7 +43,7 @@ func newDecoder(opt Options) *decoder {
 		schema: opt.schema(),
 		custom: map[string]convreport.Property{},
 		intern: map[string]string{},
-		lines:  newFirstLines(0),
+		lines:  firstseen.New(0),
 	}
 	d.customs = d.schema.Custom()
 	for _, p := range d.customs {
@@ -159,7 +160,7 @@ func (d *decoder) check(c *convreport.Conversation, line, index int) error {
 	var first int
 	var dup bool
 	if c.ID != "" {
-		first, dup = d.lines.first(c.ID, d.lines.hash(c.ID), line)
+		first, dup = d.lines.First(c.ID, d.lines.Hash(c.ID), line)
 	}
 	if err := d.validate(c, line, index); err != nil {
 		return err

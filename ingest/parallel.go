@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/firstseen"
 	"github.com/convreport/convreport/internal/prefault"
 )
 
@@ -44,7 +45,7 @@ type record struct {
 	off        int64  // input consumed once it was read
 	err        error  // a *LineError, from splitting or decoding
 	decoded    bool   // it decoded: its ID counts for duplicates
-	idHash     uint64 // its ID's hash for the ordered pass's firstLines
+	idHash     uint64 // its ID's hash for the ordered pass's table of IDs
 }
 
 // chunk is a run of records, with their decoded conversations.
@@ -114,7 +115,7 @@ func decode(d *decoder, fn decoderFunc, ch *chunk) {
 			continue
 		}
 		r.decoded = true
-		r.idHash = d.lines.hash(ch.rows[i].ID)
+		r.idHash = d.lines.Hash(ch.rows[i].ID)
 		if err := d.validate(&ch.rows[i], r.line, r.index); err != nil {
 			r.err = err
 		}
@@ -170,7 +171,7 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 	}
 	window(first, 0)
 	// Made before the workers, which hash with its seed (and only read it).
-	ids := newFirstLines(expect)
+	ids := firstseen.New(expect)
 	worker := func() (*decoder, decoderFunc) {
 		d, fn := newWorker()
 		d.lines = ids
@@ -256,10 +257,10 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 		var touched uint32
 		for i := range ch.recs {
 			if ch.recs[i].decoded {
-				touched += ids.touch(ch.recs[i].idHash)
+				touched += ids.Touch(ch.recs[i].idHash)
 			}
 		}
-		ids.sink = touched
+		ids.Keep(touched)
 		kept := ch.rows[:0]
 		for i := range ch.recs {
 			if recs++; recs%cancelEvery == 0 {
@@ -275,7 +276,7 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 				var first int
 				var dup bool
 				if id != "" {
-					first, dup = ids.first(id, r.idHash, r.line)
+					first, dup = ids.First(id, r.idHash, r.line)
 				}
 				if err == nil && dup {
 					err = duplicate(id, r.line, r.index, first)

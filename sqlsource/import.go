@@ -8,6 +8,7 @@ import (
 	"iter"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/firstseen"
 )
 
 // ImportOptions configures [Import] and [ImportAll].
@@ -117,9 +118,9 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 			return prog, err
 		}
 	}
-	var seen map[string]int
+	var seen *firstseen.Table // each ID's first row, from 0
 	if !opt.UniqueIDs {
-		seen = map[string]int{}
+		seen = firstseen.New(0)
 	}
 	// Grown by appending: a large BatchSize reserves nothing up front.
 	batch := make([]convreport.Conversation, 0, min(size, 1024))
@@ -147,10 +148,9 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 			return prog, err
 		}
 		if seen != nil {
-			if j, dup := seen[c.ID]; dup {
+			if j, dup := seen.First(c.ID, seen.Hash(c.ID), read); dup {
 				return prog, fmt.Errorf("sqlsource: import: conversation %q is given twice (at %d and %d)", c.ID, j, read)
 			}
-			seen[c.ID] = read
 		}
 		batch = append(batch, c)
 		read++
@@ -244,12 +244,11 @@ func (l *layout) importBatch(ctx context.Context, db *sql.DB, tenant any, batch 
 // "already there" by a rerun, or (in ClickHouse) written twice by the
 // first run.
 func uniqueIDs(cs []convreport.Conversation) error {
-	seen := make(map[string]int, len(cs))
+	seen := firstseen.New(len(cs))
 	for i := range cs {
-		if j, dup := seen[cs[i].ID]; dup {
+		if j, dup := seen.First(cs[i].ID, seen.Hash(cs[i].ID), i); dup {
 			return fmt.Errorf("sqlsource: import: conversation %q is given twice (at %d and %d)", cs[i].ID, j, i)
 		}
-		seen[cs[i].ID] = i
 	}
 	return nil
 }

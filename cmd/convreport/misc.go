@@ -19,6 +19,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/internal/ahead"
+	"github.com/convreport/convreport/internal/firstseen"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/parquetio"
 	"github.com/convreport/convreport/sample"
@@ -439,7 +440,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 				defer bar.done() // before anything else is printed
 			}
 		}
-		seen := map[string]int{} // each ID's row, from 1
+		seen := firstseen.New(0) // each ID's row, from 1
 		row := 0
 		for cv, err := range parquetio.AllFile(c.ctx, d.path, ropt) {
 			var re *parquetio.RowError
@@ -447,11 +448,9 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 				row++ // a row yields a conversation or its error
 			}
 			if err == nil {
-				if at, dup := seen[cv.ID]; dup {
+				if at, dup := seen.First(cv.ID, seen.Hash(cv.ID), row); dup {
 					err = &parquetio.RowError{File: opt.File, Row: row, Field: "id", Err: &convreport.ValidationError{
 						ID: cv.ID, Index: row - 1, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", at)}}
-				} else {
-					seen[cv.ID] = row
 				}
 			}
 			if err != nil && d.skipInvalid && errors.As(err, &re) {
