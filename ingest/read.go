@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/prefault"
 )
 
 // ReadAll reads every conversation of r in the given format.
@@ -49,6 +50,11 @@ func ReadAll(ctx context.Context, r io.Reader, format Format, opt Options) ([]co
 	var out []convreport.Conversation
 	if n > 0 {
 		out = make([]convreport.Conversation, 0, n)
+		// Populated in one call where it is new: while the collector
+		// runs, the copy reads each pointer it overwrites (the write
+		// barrier keeps the old value), two faults a fresh page
+		// otherwise, which made a read from a pipe three times slower.
+		prefault.Fresh(out[:n])
 		for i, p := range parts {
 			out = append(out, p...)
 			parts[i] = nil
