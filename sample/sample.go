@@ -11,6 +11,7 @@ import (
 	_ "time/tzdata" // the sample zone loads everywhere: same data on every machine
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/prefault"
 )
 
 // Config says what to generate. Its zero value is useful: 50,000
@@ -72,6 +73,7 @@ const (
 func Generate(cfg Config) []convreport.Conversation {
 	p := newPlan(cfg)
 	out := make([]convreport.Conversation, p.n)
+	prefault.Fresh(out) // a fault a page, or two while the collector runs, otherwise
 	g := p.gen()
 	for i := range out {
 		g.fill(&out[i], i)
