@@ -639,9 +639,20 @@ func exactNanos(t time.Time) (int64, error) {
 // sent, so bad input inserts nothing, but a connection lost midway may
 // leave the blocks already sent.
 func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
+	// Every row's parameters in one slice: a slice a row was an
+	// allocation a row beside its values.
+	width := len(l.storedCols)
+	if l.json != "" {
+		width++
+	}
+	if tenant != nil {
+		width++
+	}
+	flat := make([]any, len(cs)*width)
 	rows := make([][]any, len(cs))
 	for i := range cs {
-		row, err := l.appendRow(nil, &cs[i], tenant)
+		at := i * width
+		row, err := l.appendRow(flat[at:at:at+width], &cs[i], tenant)
 		if err != nil {
 			return fmt.Errorf("sqlsource: insert conversation %q: %w", cs[i].ID, err)
 		}
