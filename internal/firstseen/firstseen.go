@@ -26,11 +26,13 @@ type Table struct {
 	seed  maphash.Seed
 	slots []slot
 	// The IDs in the order seen, in blocks of blockLen: grown a block at
-	// a time, never copied, where a slice grown by append leaves a
-	// quarter of each copy as garbage (tens of megabytes over millions).
-	seen [][]seenID
-	n    int    // IDs held
-	sink uint32 // what Touch read, kept so that the reads are not optimised away
+	// a time, never copied, where a slice grown by append leaves every
+	// array it outgrew as garbage (tens of megabytes over millions). The
+	// first block starts at the size expected, when smaller, and grows.
+	seen   [][]seenID
+	n      int    // IDs held
+	expect int    // as given to New
+	sink   uint32 // what Touch read, kept so that the reads are not optimised away
 }
 
 const (
@@ -49,7 +51,7 @@ type seenID struct {
 // it grows past them.
 func New(expect int) *Table {
 	expect = max(expect, 0)
-	t := &Table{seed: maphash.MakeSeed()}
+	t := &Table{seed: maphash.MakeSeed(), expect: expect}
 	t.slots = make([]slot, max(16, 2*expect))
 	// Populated in one call: a table sized for millions is written at
 	// random, a fault a page otherwise.
@@ -75,8 +77,10 @@ func (t *Table) First(id string, h uint64, at int) (int, bool) {
 			t.add(seenID{id, at})
 			return 0, false
 		}
-		if e := t.id(s.k); s.tag == tag && e.id == id {
-			return e.at, true
+		if s.tag == tag {
+			if e := t.id(s.k); e.id == id {
+				return e.at, true
+			}
 		}
 		i = t.next(i)
 	}
@@ -86,9 +90,18 @@ func (t *Table) First(id string, h uint64, at int) (int, bool) {
 func (t *Table) add(e seenID) {
 	b := t.n >> blockBits
 	if b == len(t.seen) {
-		nb := make([]seenID, blockLen)
-		prefault.Fresh(nb) // see New
-		t.seen = append(t.seen, nb[:0])
+		// A table for a few IDs (a small import) makes a few, not a
+		// block of 384 KB.
+		if b == 0 && t.expect < blockLen {
+			t.seen = append(t.seen, make([]seenID, 0, max(t.expect, 64)))
+		} else {
+			nb := make([]seenID, blockLen)
+			// Populated in one call where it is new: its ID strings
+			// are written through the write barrier, which reads each
+			// slot first while the collector runs, two faults a page.
+			prefault.Fresh(nb)
+			t.seen = append(t.seen, nb[:0])
+		}
 	}
 	t.seen[b] = append(t.seen[b], e)
 	t.n++

@@ -3,6 +3,7 @@ package firstseen
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -51,6 +52,53 @@ func TestAgreesWithAMap(t *testing.T) {
 		}
 		if f.Len() != len(want) {
 			t.Fatalf("expect %d, %d lines: Len %d, want %d", expect, c.lines, f.Len(), len(want))
+		}
+	}
+}
+
+// TestFewIDsAllocateLittle checks that a table for a few IDs (a small
+// import, a short file) allocates a few kilobytes, not a block sized for
+// a large read.
+func TestFewIDsAllocateLittle(t *testing.T) {
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = fmt.Sprint("c-", i)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const tables = 100
+	for range tables {
+		f := New(len(ids))
+		for i, id := range ids {
+			if _, dup := f.First(id, f.Hash(id), i); dup {
+				t.Fatalf("%q seen twice", id)
+			}
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / tables; per > 4<<10 {
+		t.Fatalf("a table of %d IDs allocated %d bytes", len(ids), per)
+	}
+}
+
+// BenchmarkFirst puts 1M distinct IDs into a table grown from nothing,
+// then looks each up again, as a read of a file with no repeats does and
+// then a rerun's check would.
+func BenchmarkFirst(b *testing.B) {
+	ids := make([]string, 1_000_000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("c-%09d", i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f := New(0)
+		for i, id := range ids {
+			f.First(id, f.Hash(id), i)
+		}
+		for i, id := range ids {
+			if _, dup := f.First(id, f.Hash(id), i); !dup {
+				b.Fatal(id)
+			}
 		}
 	}
 }
