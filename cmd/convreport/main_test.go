@@ -258,3 +258,39 @@ func TestSQLiteDataGivesTheSameJSON(t *testing.T) {
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Contains(t, o.stderr, "wrote 0 conversations to "+db+" (3000 already there)")
 }
+
+// TestNoteWhenNothingMatchesNamesTheDataRange runs a dashboard over a
+// range that holds no conversation: the note must name the first and
+// last days the data was created on, read from the file independently,
+// whether the command holds the rows (JSON Lines) or a source loaded
+// column by column (Parquet).
+func TestNoteWhenNothingMatchesNamesTheDataRange(t *testing.T) {
+	dir := t.TempDir()
+	jsonl := filepath.Join(dir, "c.jsonl")
+	o := cli(t, "", "generate", "--n", "2000", "--seed", "3", "--from", "2025-02-10", "--to", "2025-04-20", "--out", jsonl)
+	require.Equal(t, 0, o.code, o.stderr)
+	pq := filepath.Join(dir, "c.parquet")
+	o = cli(t, "", "import", "--data", jsonl, "--out", pq)
+	require.Equal(t, 0, o.code, o.stderr)
+
+	cs, err := ingest.ReadFile(t.Context(), jsonl, ingest.Options{})
+	require.NoError(t, err)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	lo, hi := cs[len(cs)/2].CreatedAt, cs[len(cs)/2].CreatedAt
+	for _, c := range cs {
+		if c.CreatedAt.Before(lo) {
+			lo = c.CreatedAt
+		}
+		if c.CreatedAt.After(hi) {
+			hi = c.CreatedAt
+		}
+	}
+	want := "the data was created " + lo.In(tokyo).Format(time.DateOnly) + " – " + hi.In(tokyo).Format(time.DateOnly)
+	for _, path := range []string{jsonl, pq} {
+		o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--now", "2026-01-15T12:00:00Z", "--tz", "Asia/Tokyo")
+		require.Equal(t, 0, o.code, o.stderr)
+		require.Contains(t, o.stderr, "convreport: note: no conversations in ", path)
+		require.Contains(t, o.stderr, want, path)
+	}
+}

@@ -182,21 +182,42 @@ func (c *cli) noteEmpty(results []convreport.Result, src convreport.Source, cs [
 	if len(results) == 0 {
 		return
 	}
-	if cs = rowsOf(src, cs); len(cs) == 0 {
+	lo, hi, ok := createdRange(src, cs)
+	if !ok {
 		return
-	}
-	lo, hi := cs[0].CreatedAt, cs[0].CreatedAt
-	for _, x := range cs {
-		if x.CreatedAt.Before(lo) {
-			lo = x.CreatedAt
-		}
-		if x.CreatedAt.After(hi) {
-			hi = x.CreatedAt
-		}
 	}
 	r := results[0]
 	fmt.Fprintf(c.stderr, "convreport: note: no conversations in %s – %s; the data was created %s – %s (set --now, --range or --from/--to)\n",
 		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), lo.In(r.Zone).Format(time.DateOnly), hi.In(r.Zone).Format(time.DateOnly))
+}
+
+// createdRange returns the earliest and latest creation of the
+// conversations a command holds: cs when it read them row by row, else
+// those of a memory source, read one at a time (collecting a million of
+// them only to find two times took most of a run over an old export);
+// ok is false when there are none, or the data is in a database.
+func createdRange(src convreport.Source, cs []convreport.Conversation) (lo, hi time.Time, ok bool) {
+	see := func(t time.Time) {
+		if !ok || t.Before(lo) {
+			lo = t
+		}
+		if !ok || t.After(hi) {
+			hi = t
+		}
+		ok = true
+	}
+	if cs != nil {
+		for i := range cs {
+			see(cs[i].CreatedAt)
+		}
+		return lo, hi, ok
+	}
+	if mem, isMem := src.(*memory.Source); isMem {
+		for c := range mem.All() {
+			see(c.CreatedAt)
+		}
+	}
+	return lo, hi, ok
 }
 
 func (c *cli) write(out string, b []byte) error {
