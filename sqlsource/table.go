@@ -339,13 +339,7 @@ func (l *layout) validate(s *convreport.Schema, cs []convreport.Conversation, ba
 func (l *layout) insertSQL(ctx context.Context, tx *sql.Tx, tenant any, cs []convreport.Conversation) error {
 	d := l.d
 	cols := l.stored()
-	ncol := len(cols)
-	if l.json != "" {
-		ncol++
-	}
-	if tenant != nil {
-		ncol++
-	}
+	ncol := l.rowWidth(tenant)
 	perStmt := min(1000, d.maxParams()/ncol)
 	stmtFor := func(n int) string {
 		q := &sqlBuf{d: d}
@@ -438,6 +432,18 @@ func (l *layout) appendRow(dst []any, c *convreport.Conversation, tenant any) ([
 		return out, err
 	}
 	return append(out, tenant), nil
+}
+
+// rowWidth is how many parameters appendRow appends for a row.
+func (l *layout) rowWidth(tenant any) int {
+	n := len(l.storedCols)
+	if l.json != "" {
+		n++
+	}
+	if tenant != nil {
+		n++
+	}
+	return n
 }
 
 // checkRow reports why c's row cannot be stored, as appendRow would,
@@ -639,15 +645,9 @@ func exactNanos(t time.Time) (int64, error) {
 // sent, so bad input inserts nothing, but a connection lost midway may
 // leave the blocks already sent.
 func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, tenant any, cs []convreport.Conversation) error {
-	// Every row's parameters in one slice: a slice a row was an
-	// allocation a row beside its values.
-	width := len(l.storedCols)
-	if l.json != "" {
-		width++
-	}
-	if tenant != nil {
-		width++
-	}
+	// Every row's parameters in one slice: a slice of its own, grown by
+	// append, was six allocations a row beside its values.
+	width := l.rowWidth(tenant)
 	flat := make([]any, len(cs)*width)
 	rows := make([][]any, len(cs))
 	for i := range cs {
