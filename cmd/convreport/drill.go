@@ -44,7 +44,7 @@ func (c *cli) drill(args []string) error {
 	limit := fs.Int("limit", 100, fmt.Sprintf("conversations to list (at most %d)", convreport.MaxPageSize))
 	out := fs.String("out", "", "write to this file instead of standard output")
 	top := topFlag(fs)
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *top < 0 {

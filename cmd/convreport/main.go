@@ -149,3 +149,17 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// parseNoArgs is parse for a command that takes flags only. The flag
+// package stops at the first argument that is not a flag, so a stray one
+// (most often the second word of an unquoted value) would silently drop
+// every flag after it.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return nil
+	}
+	return usageError("unexpected argument %q: flags after it are not read (quote a value that holds spaces)", fs.Arg(0))
+}

@@ -294,3 +294,32 @@ func TestNoteWhenNothingMatchesNamesTheDataRange(t *testing.T) {
 		require.Contains(t, o.stderr, want, path)
 	}
 }
+
+// A value with a space left unquoted ends a command's flags at its second
+// word: every flag after it would go unread, so each command that takes
+// flags only refuses the stray word, and does nothing.
+func TestStrayArgumentIsAUsageError(t *testing.T) {
+	data := generated(t, 50)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	cases := [][]string{
+		{"run", "--data", data, "--dashboard", "chat-overview", "--report", "Conversations", "by", "rep", "--format", "json"},
+		{"drill", "--data", data, "--dashboard", "chat-overview", "--report", "conversations-by-rep", "--point", "assignee=Chloe", "Moreau", "--from", "2025-03-01"},
+		{"generate", "--n", "5", "--out", out + ".jsonl", "stray", "--n", "7"},
+		{"import", "--data", data, "--out", out + ".db", "stray", "--batch", "-5"},
+		{"demo", "--n", "100", "--out", out + ".html", "stray"},
+		{"serve", "--data", data, "stray", "--addr", "127.0.0.1:0"},
+	}
+	for _, args := range cases {
+		t.Run(args[0], func(t *testing.T) {
+			o := cli(t, "", args...)
+			require.Equal(t, 2, o.code, o.stderr)
+			require.Contains(t, o.stderr, "unexpected argument")
+			require.Contains(t, o.stderr, "flags after it are not read")
+			require.Empty(t, o.stdout)
+			for _, ext := range []string{".jsonl", ".db", ".html"} {
+				require.NoFileExists(t, out+ext)
+			}
+		})
+	}
+}

@@ -82,7 +82,7 @@ func (c *cli) generate(args []string) error {
 	fs.StringVar(&qf.from, "from", "2025-03-03", "first creation date")
 	fs.StringVar(&qf.to, "to", "2025-06-01", "end of creation dates, exclusive")
 	fs.StringVar(&qf.tz, "tz", "Europe/Paris", "time zone of the sample business")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -210,7 +210,7 @@ func (c *cli) importData(args []string) error {
 	data.tenantOfOut = true
 	out := fs.String("out", "", "where to write: an SQLite .db file, a postgres:// or clickhouse:// URL, or a new .parquet file (required); a database that holds some of the conversations gets the others")
 	batch := fs.Int("batch", 10_000, "conversations per batch written to a database, each committed on its own")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if data.path == "" {

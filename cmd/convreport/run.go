@@ -38,14 +38,11 @@ func (c *cli) run(args []string) error {
 	drillRows := fs.Int("drill-rows", 50, "html: conversations listed per data point (0: none)")
 	top := topFlag(fs)
 	only := fs.String("report", "", "run only this report of the dashboard (its name or ID)")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *top < 0 {
 		return usageError("--top %d: want 0 (every group) or more", *top)
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected argument %q", fs.Arg(0))
 	}
 	if !validFormat(*format) {
 		return usageError("--format %q: want one of %s", *format, strings.Join(formats, ", "))
@@ -244,7 +241,7 @@ func (c *cli) demo(args []string) error {
 	tz := fs.String("tz", "Europe/Paris", "time zone of the sample business and of the reports")
 	out := fs.String("out", "convreport-demo.html", "the HTML page to write")
 	width := fs.Int("width", 100, "text width in columns")
-	if err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *n <= 0 {
