@@ -186,6 +186,11 @@ func TestBrokenInputsGiveClearErrors(t *testing.T) {
 		{"missing file", []string{"run", "--data", filepath.Join(dir, "nope.jsonl"), "--dashboard", "chat-overview"}, 1,
 			"no such file or directory"},
 		{"unknown command", []string{"frobnicate"}, 2, `convreport: unknown command "frobnicate"`},
+		// Refused before a row is written: the readers would refuse each.
+		{"generate before the supported times", []string{"generate", "--n", "10", "--from", "1600-01-01", "--to", "1600-02-01", "--out", filepath.Join(dir, "old.jsonl")}, 2,
+			`convreport: --from: "1600-01-01" is outside the supported times, 1677-09-21T00:12:43.145224193Z to 2262-04-11T23:47:16.854775807Z`},
+		{"generate past the supported times", []string{"generate", "--n", "10", "--from", "2262-04-01", "--to", "2262-05-01", "--out", filepath.Join(dir, "late.csv")}, 2,
+			`convreport: --to: "2262-05-01" is outside the supported times`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
