@@ -633,6 +633,20 @@ func TestFilterErrors(t *testing.T) {
 			`convreport: filter: the filter must be a condition (true or false), but it is a number at line 1, column 18:
  | IncomingMessages + 1
  | .................^`},
+		// expr places these at the token after the literal.
+		{"integer too large", `IncomingMessages > 99999999999999999999 && Channel == "chat"`, 1, 20, `` +
+			`convreport: filter: 99999999999999999999 is too large for an integer (at most 9223372036854775807; write a decimal like 1e20 for a larger number) at line 1, column 20:
+ | IncomingMessages > 99999999999999999999 && Channel == "chat"
+ | ...................^`},
+		{"integer too large, with underscores, the second of two", `IncomingMessages > 1_000 ||
+  OutgoingMessages > 1_000_000_000_000_000_000_000`, 2, 22, `` +
+			`convreport: filter: 1000000000000000000000 is too large for an integer (at most 9223372036854775807; write a decimal like 1e20 for a larger number) at line 2, column 22:
+ |   OutgoingMessages > 1_000_000_000_000_000_000_000
+ | .....................^`},
+		{"number too large", `len(Subject) > 1e400`, 1, 16, `` +
+			`convreport: filter: 1e400 is too large for a number (at most about 1.8e308) at line 1, column 16:
+ | len(Subject) > 1e400
+ | ...............^`},
 		{"syntax error", `Channel = "chat"`, 1, 9, `` +
 			`convreport: filter: = is not a comparison: write == to compare, like Channel == "chat" at line 1, column 9:
  | Channel = "chat"

@@ -2,7 +2,9 @@ package filter
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"regexp"
 	"regexp/syntax"
 	"slices"
 	"sort"
@@ -316,8 +318,12 @@ func exprError(src string, err error) error {
 	if !ok {
 		return &Error{Expr: src, Msg: err.Error()}
 	}
-	line, col := position(src, fe.From)
+	from := fe.From
 	msg := strings.TrimSpace(fe.Message)
+	if m := outOfRange.FindStringSubmatch(msg); m != nil {
+		msg, from = literalOutOfRange(src, from, m[1], m[2])
+	}
+	line, col := position(src, from)
 	if msg == `unexpected token Operator("=")` {
 		// SQL and spreadsheets compare with one =; expr has no assignment.
 		msg = `= is not a comparison: write == to compare, like Channel == "chat"`
@@ -327,6 +333,42 @@ func exprError(src string, err error) error {
 		msg = exprTypeNames.Replace(msg)
 	}
 	return &Error{Expr: src, Line: line, Column: col, Msg: msg}
+}
+
+// outOfRange is expr's error for a number literal too large for its type
+// (int64, or float64): its kind and its digits, underscores taken out.
+var outOfRange = regexp.MustCompile(`^invalid (\w+) literal: strconv\.Parse\w+: parsing "([^"]*)": value out of range$`)
+
+// literalOutOfRange says that the literal lit, of kind (integer, hex,
+// float…), is out of range, and finds where it starts: expr reports the
+// token after it. It is the last literal spelled lit (underscores
+// aside) that starts before from, a rune offset into src.
+func literalOutOfRange(src string, from int, kind, lit string) (string, int) {
+	msg := fmt.Sprintf("%s is too large for a number (at most about 1.8e308)", lit)
+	if kind != "float" {
+		msg = fmt.Sprintf("%s is too large for an integer (at most %d; write a decimal like 1e20 for a larger number)", lit, int64(math.MaxInt64))
+	}
+	var pat strings.Builder
+	for i, r := range lit {
+		if i > 0 {
+			pat.WriteString("_*")
+		}
+		pat.WriteString(regexp.QuoteMeta(string(r)))
+	}
+	re, err := regexp.Compile("(?i)" + pat.String())
+	if err != nil {
+		return msg, from
+	}
+	start := -1
+	for _, loc := range re.FindAllStringIndex(src, -1) {
+		if at := utf8.RuneCountInString(src[:loc[0]]); at < from {
+			start = at
+		}
+	}
+	if start < 0 {
+		return msg, from
+	}
+	return msg, start
 }
 
 func typeWord(t reflect.Type) string {
