@@ -130,12 +130,13 @@ func conversations(n int64) string {
 	return FormatCount(n) + " conversations"
 }
 
-// formatRange writes a half-open range [from, to) for people: the first
+// FormatRange writes a half-open range [from, to) for people, as every
+// rendered dashboard heads itself (a nil zone is UTC): the first
 // and last day ("2025-03-01 – 2025-03-31") when both bounds start a day in
 // zone (midnight, or the instant the day began where a DST change skipped
 // midnight, as calendar.Date.Start defines it), otherwise both instants
 // to the minute.
-func formatRange(from, to time.Time, zone *time.Location) string {
+func FormatRange(from, to time.Time, zone *time.Location) string {
 	if zone == nil {
 		zone = time.UTC
 	}

@@ -14,9 +14,9 @@ func TestFormatRangeOfDaysThatSkippedMidnight(t *testing.T) {
 	sp, err := time.LoadLocation("America/Sao_Paulo")
 	require.NoError(t, err)
 	from := time.Date(2018, 11, 4, 1, 0, 0, 0, sp) // the day's first instant
-	require.Equal(t, "2018-11-04 – 2018-11-05", formatRange(from, time.Date(2018, 11, 6, 0, 0, 0, 0, sp), sp))
-	require.Equal(t, "2018-11-04", formatRange(from, time.Date(2018, 11, 5, 0, 0, 0, 0, sp), sp))
-	require.Equal(t, "2018-11-03", formatRange(time.Date(2018, 11, 3, 0, 0, 0, 0, sp), from, sp), "the day before ends where the 4th begins")
+	require.Equal(t, "2018-11-04 – 2018-11-05", FormatRange(from, time.Date(2018, 11, 6, 0, 0, 0, 0, sp), sp))
+	require.Equal(t, "2018-11-04", FormatRange(from, time.Date(2018, 11, 5, 0, 0, 0, 0, sp), sp))
+	require.Equal(t, "2018-11-03", FormatRange(time.Date(2018, 11, 3, 0, 0, 0, 0, sp), from, sp), "the day before ends where the 4th begins")
 	// An hour that is not a day's start reads as an instant.
-	require.Equal(t, "2018-11-04 02:00 – 2018-11-05 00:00", formatRange(from.Add(time.Hour), time.Date(2018, 11, 5, 0, 0, 0, 0, sp), sp))
+	require.Equal(t, "2018-11-04 02:00 – 2018-11-05 00:00", FormatRange(from.Add(time.Hour), time.Date(2018, 11, 5, 0, 0, 0, 0, sp), sp))
 }

@@ -69,7 +69,7 @@ func HTML(w io.Writer, d Dashboard, opts HTMLOptions) error {
 	if urlFor == nil {
 		urlFor = DefaultDrillURL
 	}
-	p := htmlPage{Lang: opts.Lang, Name: d.Name, Range: formatRange(d.From, d.To, d.Zone), Zone: d.Zone.String()}
+	p := htmlPage{Lang: opts.Lang, Name: d.Name, Range: FormatRange(d.From, d.To, d.Zone), Zone: d.Zone.String()}
 	if p.Lang == "" {
 		p.Lang = "en"
 	}

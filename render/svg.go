@@ -122,7 +122,7 @@ func SVGDashboard(w io.Writer, d Dashboard, opts SVGOptions) error {
 		svg.A("viewBox", "0 0 "+svg.Num(width)+" "+svg.Num(height)),
 		svg.A("role", "img"), svg.A("aria-labelledby", "dashboard-title"),
 		svg.A("font-family", fontFamily), svg.A("font-size", fontSize), svg.A("fill", colorText))
-	out.Text("title", title+" · "+formatRange(d.From, d.To, d.Zone)+" · "+d.Zone.String(), svg.A("id", "dashboard-title"))
+	out.Text("title", title+" · "+FormatRange(d.From, d.To, d.Zone)+" · "+d.Zone.String(), svg.A("id", "dashboard-title"))
 	if d.Name != "" {
 		out.Text("text", fit(d.Name, max(width, 320)-2*margin, 18), svg.A("x", margin), svg.A("y", 28),
 			svg.A("font-size", 18), svg.A("font-weight", "600"))

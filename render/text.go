@@ -56,7 +56,7 @@ func Text(w io.Writer, d Dashboard, opts TextOptions) error {
 	if d.Name != "" {
 		tw.line(textwidth.Truncate(textwidth.Clean(d.Name), tw.width))
 	}
-	tw.line(formatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String())
+	tw.line(FormatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String())
 	for _, r := range d.Results {
 		tw.line("")
 		tw.report(r)

@@ -298,6 +298,25 @@ func TestNoteWhenNothingMatchesNamesTheDataRange(t *testing.T) {
 		require.Contains(t, o.stderr, "convreport: note: no conversations in ", path)
 		require.Contains(t, o.stderr, want, path)
 	}
+
+	// Conversations in the range that the filters all leave out: the
+	// note counts those created in it (its last day is the one before
+	// --to, as the dashboard's heading says), and says what emptied it.
+	from, to := time.Date(2025, 3, 1, 0, 0, 0, 0, tokyo), time.Date(2025, 4, 1, 0, 0, 0, 0, tokyo)
+	in := 0
+	for _, c := range cs {
+		if !c.CreatedAt.Before(from) && c.CreatedAt.Before(to) {
+			in++
+		}
+	}
+	require.Greater(t, in, 1)
+	for _, path := range []string{jsonl, pq} {
+		o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-04-01", "--tz", "Asia/Tokyo",
+			"--where", "Inbox is_any_of Nowhere")
+		require.Equal(t, 0, o.code, o.stderr)
+		require.Contains(t, o.stderr, "convreport: note: "+render.FormatCount(int64(in))+" conversations were created in 2025-03-01 – 2025-03-31, but the filters (--where, the reports' own) kept none of them", path)
+		require.NotContains(t, o.stderr, "no conversations in", path)
+	}
 }
 
 // A value with a space left unquoted ends a command's flags at its second

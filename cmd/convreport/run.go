@@ -167,9 +167,9 @@ func withTop(reports []convreport.Report, top int) []convreport.Report {
 	return out
 }
 
-// noteEmpty says on stderr when nothing fell in the range, and where the
-// data is, since a default "last 30 days" over an old export is a common
-// surprise.
+// noteEmpty says on stderr why every report is empty, when the command
+// can tell: no conversation was created in the range (and when the data
+// was), or some were and the filters kept none.
 func (c *cli) noteEmpty(results []convreport.Result, src convreport.Source, cs []convreport.Conversation) {
 	for _, r := range results {
 		if r.Matched > 0 {
@@ -179,21 +179,30 @@ func (c *cli) noteEmpty(results []convreport.Result, src convreport.Source, cs [
 	if len(results) == 0 {
 		return
 	}
-	lo, hi, ok := createdRange(src, cs)
+	r := results[0]
+	lo, hi, in, ok := createdRange(src, cs, r.From, r.To)
 	if !ok {
 		return
 	}
-	r := results[0]
-	fmt.Fprintf(c.stderr, "convreport: note: no conversations in %s – %s; the data was created %s – %s (set --now, --range or --from/--to)\n",
-		r.From.Format(time.DateOnly), r.To.Format(time.DateOnly), lo.In(r.Zone).Format(time.DateOnly), hi.In(r.Zone).Format(time.DateOnly))
+	period := render.FormatRange(r.From, r.To, r.Zone)
+	switch {
+	case in == 1:
+		fmt.Fprintf(c.stderr, "convreport: note: 1 conversation was created in %s, but the filters (--where, the reports' own) kept none\n", period)
+	case in > 1:
+		fmt.Fprintf(c.stderr, "convreport: note: %s conversations were created in %s, but the filters (--where, the reports' own) kept none of them\n", render.FormatCount(int64(in)), period)
+	default:
+		fmt.Fprintf(c.stderr, "convreport: note: no conversations in %s; the data was created %s – %s (set --now, --range or --from/--to)\n",
+			period, lo.In(r.Zone).Format(time.DateOnly), hi.In(r.Zone).Format(time.DateOnly))
+	}
 }
 
 // createdRange returns the earliest and latest creation of the
-// conversations a command holds: cs when it read them row by row, else
-// those of a memory source, read one at a time (collecting a million of
-// them only to find two times took most of a run over an old export);
-// ok is false when there are none, or the data is in a database.
-func createdRange(src convreport.Source, cs []convreport.Conversation) (lo, hi time.Time, ok bool) {
+// conversations a command holds, and how many were created in [from, to):
+// cs when it read them row by row, else those of a memory source, read
+// one at a time (collecting a million of them only to find two times
+// took most of a run over an old export); ok is false when there are
+// none, or the data is in a database.
+func createdRange(src convreport.Source, cs []convreport.Conversation, from, to time.Time) (lo, hi time.Time, in int, ok bool) {
 	see := func(t time.Time) {
 		if !ok || t.Before(lo) {
 			lo = t
@@ -202,19 +211,22 @@ func createdRange(src convreport.Source, cs []convreport.Conversation) (lo, hi t
 			hi = t
 		}
 		ok = true
+		if !t.Before(from) && t.Before(to) {
+			in++
+		}
 	}
 	if cs != nil {
 		for i := range cs {
 			see(cs[i].CreatedAt)
 		}
-		return lo, hi, ok
+		return lo, hi, in, ok
 	}
 	if mem, isMem := src.(*memory.Source); isMem {
 		for c := range mem.All() {
 			see(c.CreatedAt)
 		}
 	}
-	return lo, hi, ok
+	return lo, hi, in, ok
 }
 
 func (c *cli) write(out string, b []byte) error {
