@@ -427,6 +427,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"report-percentile": func(t *testing.T) error {
 		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.Percentile, Metric: convreport.WaitTime}})
 	},
+	"report-percentile-decimals": func(t *testing.T) error {
+		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.Percentile, Metric: convreport.WaitTime, P: 99.9999999}})
+	},
 	"report-share-threshold": func(t *testing.T) error {
 		return runReport(t, convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.WaitTime}})
 	},

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,7 +60,8 @@ const (
 type Measure struct {
 	Agg    Aggregation `json:"agg,omitempty"`
 	Metric Metric      `json:"metric,omitempty"`
-	// P is the percentile, in (0, 100], for Percentile.
+	// P is the percentile, in (0, 100] with at most six decimals, for
+	// Percentile.
 	P float64 `json:"p,omitempty"`
 	// Threshold is the limit for ShareWithin.
 	Threshold Duration `json:"threshold,omitempty"`
@@ -125,6 +127,11 @@ func (m Measure) validate() error {
 	}
 	if m.Agg == Percentile && !(m.P > 0 && m.P <= 100) {
 		return fmt.Errorf("percentile P must be in (0, 100], got %v", m.P)
+	}
+	if m.Agg == Percentile && math.Round(m.P*1e6)/1e6 != m.P {
+		// Ranks are computed on P in millionths, exactly: a finer P
+		// would be rounded, and its rank could differ from ⌈P/100·n⌉.
+		return fmt.Errorf("percentile P %v has more than six decimals", m.P)
 	}
 	if m.Agg == ShareWithin && m.Threshold <= 0 {
 		return fmt.Errorf("share_within needs a positive threshold")

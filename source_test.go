@@ -121,6 +121,8 @@ func TestBadReportsAndQueries(t *testing.T) {
 			`convreport: report "r": measure: avg needs a metric: first_response_time, wait_time or time_to_close (got "")`},
 		{"bad percentile", convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.Percentile, Metric: convreport.WaitTime, P: 120}},
 			`convreport: report "r": measure: percentile P must be in (0, 100], got 120`},
+		{"percentile finer than a millionth", convreport.Report{Name: "r", Measure: convreport.Measure{Agg: convreport.Percentile, Metric: convreport.WaitTime, P: 50.0000004}},
+			`convreport: report "r": measure: percentile P 50.0000004 has more than six decimals`},
 		{"date property not a time", convreport.Report{Name: "r", DateProperty: "Inbox"},
 			`convreport: report "r": date_property: Inbox is a string, not a time`},
 		{"unknown bucket", convreport.Report{Name: "r", Bucket: "fortnight"},
