@@ -365,6 +365,9 @@ func (d Dashboard) UpdateReport(s *Schema, r Report) (Dashboard, error) {
 // to view d; otherwise RunDashboard reads nothing and returns an
 // *[access.Error] wrapping [access.ErrForbidden].
 func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Result, error) {
+	if err := e.ready(ctx); err != nil {
+		return nil, err
+	}
 	if !d.Can(q.Viewer, access.View) {
 		return nil, d.forbid(q.Viewer, access.View)
 	}

@@ -48,7 +48,7 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 	// What is rare (an Other point, an error) is done in functions of
 	// their own: a drill-down's stack is small, so that it need not grow
 	// after a collection shrank it, a copy of tens of microseconds.
-	if err := ctx.Err(); err != nil {
+	if err := e.ready(ctx); err != nil {
 		return nil, err
 	}
 	rq, plans, err := e.plans.plan(e, &q, &r)

@@ -59,6 +59,9 @@ type DrillPage struct {
 // declines (an Other point always is), it is [Engine.DrillDown] sorted and
 // paged. A limit over [Limits.MaxPageSize] is a *[LimitError].
 func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort string, desc bool, offset, limit int) (*DrillPage, error) {
+	if err := e.ready(ctx); err != nil {
+		return nil, err
+	}
 	if offset < 0 || limit < 0 {
 		return nil, fmt.Errorf("convreport: drill-down page: offset %d and limit %d must not be negative", offset, limit)
 	}

@@ -35,13 +35,31 @@ func WithWorkers(n int) Option {
 	}
 }
 
-// NewEngine returns an engine over src.
+// NewEngine returns an engine over src. An engine over a nil src returns
+// an error from every method.
 func NewEngine(src Source, opts ...Option) *Engine {
 	e := &Engine{src: src, workers: runtime.GOMAXPROCS(0), limits: DefaultLimits()}
 	for _, o := range opts {
 		o(e)
 	}
 	return e
+}
+
+var (
+	errNoSource   = errors.New("convreport: the engine has no source (NewEngine was given nil)")
+	errNilContext = errors.New("convreport: nil context.Context (pass context.Background() for none)")
+)
+
+// ready is ctx.Err(), or why e cannot run at all: a nil engine, one over
+// no source, or a nil context would otherwise panic deep inside a run.
+func (e *Engine) ready(ctx context.Context) error {
+	switch {
+	case e == nil || e.src == nil:
+		return errNoSource
+	case ctx == nil:
+		return errNilContext
+	}
+	return ctx.Err()
 }
 
 // CheckReport reports whether r runs on this engine, for any query: its
@@ -52,6 +70,9 @@ func NewEngine(src Source, opts ...Option) *Engine {
 // engine calls CheckReport to refuse at once what the engine would refuse
 // at every run.
 func (e *Engine) CheckReport(r Report) error {
+	if err := e.ready(context.Background()); err != nil {
+		return err
+	}
 	return checkReportLimits(e.src.Schema(), r, e.limits)
 }
 
@@ -62,7 +83,7 @@ func (e *Engine) CheckReport(r Report) error {
 // A query that sets [Query.Compare] runs twice, once per period (see
 // [Point.Previous]).
 func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result, error) {
-	if err := ctx.Err(); err != nil {
+	if err := e.ready(ctx); err != nil {
 		return nil, err
 	}
 	if q.Compare != NoCompare {

@@ -45,6 +45,9 @@ func ExcludedReport(r Report) (Report, error) {
 // point that names its group (not Other): the list is the drill-down of
 // the same group in [ExcludedReport], and its length equals p.Excluded.
 func (e *Engine) DrillExcluded(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
+	if err := e.ready(ctx); err != nil {
+		return nil, err
+	}
 	if p.Other {
 		return nil, fmt.Errorf("convreport: drill-down: the Other point of report %q folds groups; list the left-out conversations of one group", r.Name)
 	}

@@ -29,6 +29,9 @@ type Change struct {
 // [Watcher], and an error wrapping [ErrUnsupported] when it is not: a
 // caller that keeps dashboards live reruns them on each [Change].
 func (e *Engine) Watch(ctx context.Context) (<-chan Change, error) {
+	if err := e.ready(ctx); err != nil {
+		return nil, err
+	}
 	w, ok := e.src.(Watcher)
 	if !ok {
 		return nil, fmt.Errorf("convreport: %s does not tell of its changes: %w", sourceName(e.src), ErrUnsupported)
