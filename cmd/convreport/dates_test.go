@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,4 +57,42 @@ func TestYesterdayAtTheEndOf2040Answers(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.From.Equal(time.Date(2041, 1, 2, 0, 0, 0, 0, paris)), "from %s", got.From)
 	require.True(t, got.To.Equal(time.Date(2041, 1, 3, 0, 0, 0, 0, paris)), "to %s", got.To)
+}
+
+// An hour point is drilled by the label run gives it, the hour with its
+// offset, which tells apart the two 02:00 hours of the night Paris's
+// clocks go back; the wall clock alone names both, and is refused as
+// such, and a date alone names no hour.
+func TestDrillAnHourByItsLabel(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "night.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"summer","channel":"chat","status":"open","created_at":"2025-10-26T02:30:00+02:00"}
+{"id":"winter-1","channel":"chat","status":"open","created_at":"2025-10-26T02:10:00+01:00"}
+{"id":"winter-2","channel":"chat","status":"open","created_at":"2025-10-26T02:50:00+01:00"}
+{"id":"morning","channel":"chat","status":"open","created_at":"2025-10-26T10:15:00+01:00"}
+`), 0o644))
+	dash := filepath.Join(dir, "hours.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"h","name":"Hours","owner":"me","reports":[{"id":"hour","name":"By hour","measure":{"agg":"count"},"bucket":"hour"}]}`), 0o644))
+	q := []string{"--data", data, "--dashboard", dash, "--from", "2025-10-26", "--to", "2025-10-27", "--tz", "Europe/Paris"}
+	want := map[string]int{"2025-10-26T02:00+02:00": 1, "2025-10-26T02:00+01:00": 2, "2025-10-26T10:00+01:00": 1}
+
+	o := cli(t, "", append([]string{"run", "--format", "json"}, q...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	for bucket, n := range want {
+		require.Contains(t, o.stdout, `"bucket": "`+bucket+`"`)
+		d := cli(t, "", append([]string{"drill", "--report", "hour", "--point", "bucket=" + bucket, "--format", "json"}, q...)...)
+		require.Equal(t, 0, d.code, d.stderr)
+		require.Contains(t, d.stdout, `"bucket": "`+bucket+`"`)
+		require.Contains(t, d.stdout, `"total": `+strconv.Itoa(n)+`,`)
+		d = cli(t, "", append([]string{"drill", "--report", "hour", "--point", "bucket=" + bucket}, q...)...)
+		require.Equal(t, 0, d.code, d.stderr)
+		require.Contains(t, d.stdout, "By hour — bucket="+bucket+": "+strconv.Itoa(n)+" conversation")
+	}
+
+	o = cli(t, "", append([]string{"drill", "--report", "hour", "--point", "bucket=2025-10-26T02:00"}, q...)...)
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, `bucket=2025-10-26T02:00 names 2 points of "By hour": bucket=2025-10-26T02:00+02:00; bucket=2025-10-26T02:00+01:00`)
+	o = cli(t, "", append([]string{"drill", "--report", "hour", "--point", "bucket=2025-10-26"}, q...)...)
+	require.Equal(t, 2, o.code)
+	require.Contains(t, o.stderr, `no point of "By hour" matches bucket=2025-10-26; points are: bucket=2025-10-26T00:00+02:00; bucket=2025-10-26T01:00+02:00; bucket=2025-10-26T02:00+02:00; bucket=2025-10-26T02:00+01:00;`)
 }

@@ -196,7 +196,7 @@ func (c *cli) drill(args []string) error {
 			Offset        int              `json:"offset"`
 			Conversations []map[string]any `json:"conversations"`
 		}
-		pg := page{Report: report.Name, Point: pointMap(p), Total: dr.Len(), Offset: *offset, Conversations: []map[string]any{}}
+		pg := page{Report: report.Name, Point: pointMap(report.Bucket, p), Total: dr.Len(), Offset: *offset, Conversations: []map[string]any{}}
 		for _, r := range rows {
 			m := map[string]any{}
 			for i, v := range r {
@@ -230,12 +230,25 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 	if len(r.Points) == 0 {
 		return convreport.Point{}, fmt.Errorf("report %q has no data points in this range", r.Report.Name)
 	}
+	var found []convreport.Point
 	for _, p := range r.Points {
-		if matches(p, want) {
-			return p, nil
+		if matches(r.Report.Bucket, p, want) {
+			found = append(found, p)
 		}
 	}
-	return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), listPoints(r))
+	switch len(found) {
+	case 0:
+		return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), listPoints(r))
+	case 1:
+		return found[0], nil
+	}
+	// An hour's wall clock without its offset names both hours of a
+	// night the clocks went back.
+	labels := make([]string, len(found))
+	for i, p := range found {
+		labels[i] = pointLabel(r.Report.Bucket, p)
+	}
+	return convreport.Point{}, usageError("%s names %d points of %q: %s; name one as it is listed", strings.Join(specs, " "), len(found), r.Report.Name, strings.Join(labels, "; "))
 }
 
 // listPoints names the first points of r as --point takes them.
@@ -245,7 +258,7 @@ func listPoints(r convreport.Result) string {
 	}
 	var labels []string
 	for _, p := range r.Points {
-		labels = append(labels, pointLabel(p))
+		labels = append(labels, pointLabel(r.Report.Bucket, p))
 	}
 	if len(labels) > 12 {
 		labels = append(labels[:12], "…")
@@ -272,7 +285,8 @@ func pointKeys(r convreport.Report) string {
 	return strings.Join(keys, " ")
 }
 
-func matches(p convreport.Point, want map[string]string) bool {
+// matches reports whether want names p, a point of a report bucketed by b.
+func matches(b convreport.Bucket, p convreport.Point, want map[string]string) bool {
 	n := 0
 	if p.Other {
 		// Other holds no dimension value; in a time series it has a point
@@ -284,7 +298,7 @@ func matches(p convreport.Point, want map[string]string) bool {
 		if p.Bucket.IsZero() {
 			return n == len(want)
 		}
-		return bucketMatches(p, want) && n+1 == len(want)
+		return bucketMatches(b, p, want) && n+1 == len(want)
 	}
 	if _, ok := want["other"]; ok {
 		return false
@@ -304,7 +318,7 @@ func matches(p convreport.Point, want map[string]string) bool {
 		}
 	}
 	if !p.Bucket.IsZero() {
-		if !bucketMatches(p, want) {
+		if !bucketMatches(b, p, want) {
 			return false
 		}
 		n++
@@ -318,18 +332,33 @@ func noValue(v string) bool {
 	return v == "" || v == convreport.DimensionValue{}.Label()
 }
 
-// bucketMatches reports whether want's bucket names p's bucket.
-func bucketMatches(p convreport.Point, want map[string]string) bool {
+// bucketMatches reports whether want's bucket names p's bucket, of a
+// report bucketed by b: as every output labels it (b.Key: a date, or an
+// hour with its offset), as an RFC 3339 instant, or, for an hour, by its
+// wall clock alone (which the two hours of a night the clocks go back
+// share). A date alone does not name an hour.
+func bucketMatches(b convreport.Bucket, p convreport.Point, want map[string]string) bool {
 	v, ok := want["bucket"]
-	return ok && (v == p.Bucket.Format(time.DateOnly) || v == p.Bucket.Format("2006-01-02T15:04") || v == p.Bucket.Format(time.RFC3339))
+	if !ok {
+		return false
+	}
+	if v == b.Key(p.Bucket) || v == p.Bucket.Format(time.RFC3339) {
+		return true
+	}
+	if b == convreport.Hour {
+		return v == p.Bucket.Format("2006-01-02T15:04")
+	}
+	return v == p.Bucket.Format(time.DateOnly)
 }
 
-func pointLabel(p convreport.Point) string {
+// pointLabel names p, a point of a report bucketed by b, as --point
+// takes it.
+func pointLabel(b convreport.Bucket, p convreport.Point) string {
 	var parts []string
 	if p.Other {
 		parts = append(parts, "other=true")
 		if !p.Bucket.IsZero() {
-			parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
+			parts = append(parts, "bucket="+b.Key(p.Bucket))
 		}
 		return strings.Join(parts, " ")
 	}
@@ -342,12 +371,14 @@ func pointLabel(p convreport.Point) string {
 		parts = append(parts, key+"="+d.Label()) // "(no value)" as every output reads it
 	}
 	if !p.Bucket.IsZero() {
-		parts = append(parts, "bucket="+p.Bucket.Format(time.DateOnly))
+		parts = append(parts, "bucket="+b.Key(p.Bucket))
 	}
 	return strings.Join(parts, " ")
 }
 
-func pointMap(p convreport.Point) map[string]any {
+// pointMap is p, a point of a report bucketed by b, as run's JSON writes
+// its dimensions and bucket.
+func pointMap(b convreport.Bucket, p convreport.Point) map[string]any {
 	m := map[string]any{}
 	for _, d := range p.Dimensions {
 		prop, _ := convreport.DefaultSchema().Lookup(d.Property)
@@ -362,7 +393,7 @@ func pointMap(p convreport.Point) map[string]any {
 		}
 	}
 	if !p.Bucket.IsZero() {
-		m["bucket"] = p.Bucket.Format(time.RFC3339)
+		m["bucket"] = b.Key(p.Bucket)
 	}
 	if p.Other {
 		m["other"] = true
@@ -371,7 +402,7 @@ func pointMap(p convreport.Point) map[string]any {
 }
 
 func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int, list string) {
-	fmt.Fprintf(buf, "%s — %s: %d conversations", r.Name, pointLabel(p), dr.Len())
+	fmt.Fprintf(buf, "%s — %s: %d conversations", r.Name, pointLabel(r.Bucket, p), dr.Len())
 	switch {
 	case list == "excluded":
 		// Not the point's value: the conversations it leaves out.
