@@ -402,3 +402,35 @@ func TestSLAPolicyErrors(t *testing.T) {
 		require.ErrorContains(t, err, c.want)
 	}
 }
+
+// The first-response clock stops at whichever comes first of the first
+// reply and the close: a reply written after the close (a note on a
+// closed chat, say) answers nobody, and does not turn a conversation
+// closed within the target into a breach.
+func TestSLAReplyAfterTheCloseDoesNotRestartTheClock(t *testing.T) {
+	day := time.Date(2025, 3, 30, 0, 0, 0, 0, time.UTC)
+	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
+	src, err := memory.New([]convreport.Conversation{
+		{ID: "closed-then-replied", Channel: convreport.Chat, Inbox: "x", CreatedAt: at(10, 0), ClosedAt: at(10, 30), FirstResponseAt: at(13, 0)},
+		{ID: "replied-late-then-closed", Channel: convreport.Chat, Inbox: "x", CreatedAt: at(10, 0), FirstResponseAt: at(11, 30), ClosedAt: at(12, 0)},
+	})
+	require.NoError(t, err)
+	set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{
+		Name:          "std",
+		FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)},
+	}}}
+	q := convreport.Query{From: day, To: day.AddDate(0, 0, 1), Now: day.AddDate(0, 0, 2), SLA: set}
+	r := convreport.Report{Name: "b", Measure: slaMeasure(convreport.SLABreaches, convreport.FirstResponseTarget)}
+	eng := convreport.NewEngine(src)
+	res, err := eng.Run(context.Background(), q, r)
+	require.NoError(t, err)
+	// Decided: both; breached: only the one answered 1h30m in (30m over).
+	require.Equal(t, []pt{{"", "1", 2, 0}}, points(res[0]))
+	d, err := eng.DrillDown(context.Background(), q, r, res[0].Points[0])
+	require.NoError(t, err)
+	var ids []string
+	for c := range d.All() {
+		ids = append(ids, c.ID)
+	}
+	require.Equal(t, []string{"replied-late-then-closed"}, ids)
+}

@@ -39,8 +39,9 @@ func (sp *SLA) row(ec *Ctx, seg *colstore.Segment, r int) (state int, over int64
 		stop = at
 	}
 	if sp.FirstResponse {
-		// The first reply stops the clock; a conversation closed without
-		// one waits for nobody.
+		// The first reply or the close stops the clock, whichever is
+		// first: a closed conversation waits for nobody, and a reply
+		// after the close does not start it again.
 		if at := seg.Int(ec.t.Response, r); at != colstore.Null && at <= sp.Now && (stop == colstore.Null || at < stop) {
 			stop = at
 		}
