@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -79,6 +80,10 @@ func TestCleanRowsAgreesWithValidate(t *testing.T) {
 			if rare() {
 				created[i] = tables.Unknown
 			}
+			old := r.IntN(30) == 0 // created in 1915, for times the longest duration later
+			if old && created[i] != tables.Unknown {
+				created[i] = -base - r.Int64N(1e12)
+			}
 			channels[i] = pick("", "chat", "email", "phone")
 			if rare() {
 				channels[i] = "fax"
@@ -103,6 +108,11 @@ func TestCleanRowsAgreesWithValidate(t *testing.T) {
 				}
 				if rare() && created[i] != tables.Unknown {
 					col[i] = created[i] - 1
+				}
+				if old && created[i] != tables.Unknown && r.IntN(3) == 0 {
+					// The longest duration after the creation, less a
+					// nanosecond, exactly, or a nanosecond more.
+					col[i] = created[i] + math.MaxInt64 - 1 + r.Int64N(3)
 				}
 				if name == "ClosedAt" && !closed {
 					col[i] = tables.Unknown

@@ -452,10 +452,13 @@ func cleanRows(ids *tables.Strings, created []int64, at int, checked []columnFie
 			// Known times come at random (a close, a first response):
 			// tested without a branch on each. Only Unknown, the least
 			// int64, wraps to the greatest when 1 is taken from it, and
-			// the creation times are known.
+			// the creation times are known. A known time not before its
+			// creation is more than the longest duration after it when
+			// their difference wraps.
 			var early uint64
 			for j, v := range cf.times[lo:hi] {
-				early |= colstore.B2U(v-1 < created[at+lo+j]-1)
+				c := created[at+lo+j]
+				early |= colstore.B2U(v-1 < c-1) | colstore.B2U(v-c < 0)&colstore.B2U(v != tables.Unknown)
 			}
 			if early != 0 {
 				return false

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -178,9 +179,11 @@ func (c *Conversation) status() Status {
 // Validate reports the first rule c breaks, as a *[ValidationError], or nil.
 // A conversation is invalid when its ID is empty, its channel or status is
 // unknown, ClosedAt is set while open or missing while closed, or any of
-// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt, a time is
-// outside the supported times (see [Conversation]), or a message count is negative. Validate
-// never changes c; invalid data is rejected, not repaired.
+// FirstAssignedAt, FirstResponseAt, ClosedAt is before CreatedAt or more than
+// 292 years after it (the longest [time.Duration], which every duration
+// measured to it must fit), a time is outside the supported times (see
+// [Conversation]), or a message count is negative. Validate never changes
+// c; invalid data is rejected, not repaired.
 func (c *Conversation) Validate() error {
 	if c.valid() {
 		return nil
@@ -225,10 +228,11 @@ func (c *Conversation) valid() bool {
 }
 
 // laterIn reports whether t is unknown, or in a second strictly after
-// the creation's cs and before the last supported one.
+// the creation's cs, before the last supported one and less than the
+// longest duration after cs.
 func laterIn(t time.Time, cs int64) bool {
 	s := t.Unix()
-	return s > cs && s < civil.MaxSec || t.IsZero()
+	return s > cs && s < civil.MaxSec && s-cs < civil.MaxSpanSec || t.IsZero()
 }
 
 // firstBroken is Validate's error for a conversation that is not valid.
@@ -269,6 +273,10 @@ func (c *Conversation) firstBroken() error {
 		}
 		if !t.at.IsZero() && t.at.Before(c.CreatedAt) {
 			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339))
+		}
+		if !t.at.IsZero() && !civil.SpanFits(c.CreatedAt, t.at) {
+			return bad(t.field, "%s is more than 292 years after created_at %s, longer than any duration can be (%s)",
+				t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339), time.Duration(math.MaxInt64))
 		}
 	}
 	return nil

@@ -271,6 +271,13 @@ var errorProducers = map[string]func(t *testing.T) error{
 		c.FirstResponseAt = docT0.Add(-time.Minute)
 		return newSource(c)
 	},
+	"conversation-span-too-long": func(t *testing.T) error {
+		c := docConv("c1")
+		c.CreatedAt = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
+		c.FirstAssignedAt, c.FirstResponseAt = time.Time{}, time.Time{}
+		c.Status, c.ClosedAt = convreport.Closed, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+		return newSource(c)
+	},
 	"conversation-negative-count": func(t *testing.T) error {
 		c := docConv("c1")
 		c.IncomingMessages = -2

@@ -1379,7 +1379,8 @@ func encodeFields(cs []Conversation, order rowOrder, lo, hi int, fs []fieldEncod
 // checkLater checks a block of a time field of the unchecked batch cs
 // that PutSealedSeconds did not put, as Conversation.valid does: each
 // time, in Unix seconds (Null unknown), is unknown or after its
-// creation's second and before the last supported one. A conversation it
+// creation's second, before the last supported one and less than the
+// longest duration after the creation's second. A conversation it
 // cannot vouch for is checked whole, as is every row of a block whose
 // creation times its group did not read.
 func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *blockSeconds, u *uncheckedBatch) {
@@ -1391,7 +1392,7 @@ func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *b
 	}
 	// Flags combined without a branch: unknown times come at random.
 	later := func(v, created int64) uint64 {
-		return colstore.B2U(v == colstore.Null) | colstore.B2U(v > created)&colstore.B2U(v < civil.MaxSec)
+		return colstore.B2U(v == colstore.Null) | colstore.B2U(v > created)&colstore.B2U(v < civil.MaxSec)&colstore.B2U(v-created < civil.MaxSpanSec)
 	}
 	ok := uint64(1)
 	for i, v := range vals {
@@ -1409,8 +1410,8 @@ func checkLater(cs []Conversation, order rowOrder, lo int, vals []int64, secs *b
 
 // checkNanos checks a block of a time field of the unchecked batch cs
 // read in nanoseconds, vals, by Conversation.valid's exact rules: each
-// time is unknown (Null), or lies in the supported range and not before
-// its creation. far is the furthest known second of the block from
+// time is unknown (Null), or lies in the supported range, not before its
+// creation and at most the longest duration after it. far is the furthest known second of the block from
 // civil.MinSec+1, so that every second is strictly inside the range when
 // it is below the range's width: the nanoseconds then hold each time
 // exactly, and compare with the creation's, unless offsets says the
@@ -1427,16 +1428,18 @@ func checkNanos(cs []Conversation, order rowOrder, lo int, vals []int64, secs *b
 	if offsets {
 		return
 	}
+	// A known time not before its creation lies at most the longest
+	// duration after it unless their difference wraps.
 	created := secs.created[lo : lo+len(vals)]
 	ok := uint64(1)
 	for i, v := range vals {
-		ok &= colstore.B2U(v == colstore.Null) | colstore.B2U(v >= created[i])
+		ok &= colstore.B2U(v == colstore.Null) | colstore.B2U(v >= created[i])&colstore.B2U(v-created[i] >= 0)
 	}
 	if ok != 0 {
 		return
 	}
 	for i, v := range vals {
-		if v != colstore.Null && v < created[i] {
+		if v != colstore.Null && (v < created[i] || v-created[i] < 0) {
 			u.check(&cs[order.at(lo+i)])
 		}
 	}

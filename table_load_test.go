@@ -3,6 +3,7 @@ package convreport_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -423,4 +424,65 @@ func TestLargeLoadSplitsItsColumns(t *testing.T) {
 		}
 		require.Greater(t, splits(), before, "no load split a piece of its columns")
 	})
+}
+
+// TestLargeLoadRefusesATimeThatOutlastsAnyDuration loads conversations
+// created before 1970, where a time may lie more than the longest
+// duration (math.MaxInt64 nanoseconds, 292 years) after its creation and
+// still be supported: each time field so far is refused, by the checked
+// way and the large load's, and one exactly that far kept. Times in whole
+// seconds and in nanoseconds take different checks.
+func TestLargeLoadRefusesATimeThatOutlastsAnyDuration(t *testing.T) {
+	schema := conformance.Schema()
+	for _, ids := range idKinds {
+		for _, form := range []string{"seconds", "nanoseconds"} {
+			t.Run(ids.name+"/"+form, func(t *testing.T) {
+				base := numberedConversations(6000, 47)
+				for i := range base {
+					c := &base[i]
+					c.Properties = nil // else each conversation is checked whole
+					for _, at := range []*time.Time{&c.CreatedAt, &c.FirstAssignedAt, &c.FirstResponseAt, &c.ClosedAt} {
+						if !at.IsZero() {
+							*at = at.AddDate(-320, 0, 0) // created in the 1700s
+							if form == "seconds" {
+								*at = at.Truncate(time.Second)
+							}
+						}
+					}
+				}
+				ids.rename(base)
+				longest := time.Duration(math.MaxInt64)
+				if form == "seconds" {
+					longest = longest.Truncate(time.Second)
+				}
+				for i, field := range []string{"first_assigned_at", "first_response_at", "closed_at"} {
+					bad := slices.Clone(base)
+					k := 1500 + 1500*i
+					c := &bad[k]
+					far := c.CreatedAt.Add(longest).Add(time.Second)
+					switch field {
+					case "first_assigned_at":
+						c.FirstAssignedAt = far
+					case "first_response_at":
+						c.FirstResponseAt = far
+					default:
+						c.Status, c.ClosedAt = convreport.Closed, far
+					}
+					_, err := convreport.NewTable(schema, bad)
+					var ve *convreport.ValidationError
+					require.True(t, errors.As(err, &ve), "%s: %v", field, err)
+					require.Equal(t, k, ve.Index)
+					require.Equal(t, field, ve.Field)
+					require.Contains(t, ve.Reason, "is more than 292 years after created_at")
+					require.Equal(t, ve.Reason, c.Validate().(*convreport.ValidationError).Reason)
+				}
+				// Exactly the longest duration after: kept, as it went in.
+				ok := slices.Clone(base)
+				ok[2000].Status, ok[2000].ClosedAt = convreport.Closed, ok[2000].CreatedAt.Add(longest)
+				tab, err := convreport.NewTable(schema, ok)
+				require.NoError(t, err)
+				requireHolds(t, tab, ok, 2000)
+			})
+		}
+	}
 }

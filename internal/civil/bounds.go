@@ -24,6 +24,27 @@ const (
 	MaxSec = math.MaxInt64 / 1_000_000_000
 )
 
+// MaxSpanSec is the whole seconds of the longest span from a
+// conversation's creation to another of its times: math.MaxInt64
+// nanoseconds, the longest time.Duration (292 years), which every
+// duration measured to that time must fit. The supported times span
+// twice that, so a close in 2200 of a conversation created in 1700
+// would overflow its time to close.
+const MaxSpanSec = math.MaxInt64 / 1_000_000_000
+
+// SpanFits reports whether to lies at most math.MaxInt64 nanoseconds
+// after from (or before it): whether to.Sub(from) is exact.
+func SpanFits(from, to time.Time) bool {
+	d, n := to.Unix()-from.Unix(), to.Nanosecond()-from.Nanosecond()
+	if n < 0 { // the span as whole seconds and a nanosecond part ≥ 0
+		d, n = d-1, n+1_000_000_000
+	}
+	if d != MaxSpanSec {
+		return d < MaxSpanSec
+	}
+	return n <= math.MaxInt64%1_000_000_000
+}
+
 // InRange reports whether t lies within [MinTime, MaxTime]. A time whose
 // second lies strictly between theirs, nearly every time, is decided by
 // its second alone: every loaded conversation asks it of four times.
