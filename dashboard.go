@@ -142,7 +142,8 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // notifications, where a period or a URL could pass for a link); an owner;
 // a known visibility; grants only with access.SpecificUsersAndTeams, each naming
 // one user or one team, allowing view or edit; and reports with distinct
-// IDs and names. An ID, of the dashboard or of a report, is 1 to 64 of
+// IDs, each with a name (two reports may share a name, as when one is
+// added twice: the ID tells them apart). An ID, of the dashboard or of a report, is 1 to 64 of
 // a–z, 0–9, "-" and "_", starting with a letter or digit, so that it is
 // safe in a file name and a URL. The dashboard's ID may be empty before
 // its first save. CreatedAt and UpdatedAt must be writable as RFC 3339

@@ -62,16 +62,9 @@ func (c *cli) drill(args []string) error {
 	if err != nil {
 		return err
 	}
-	var report convreport.Report
-	var names []string
-	for _, r := range withTop(d.Reports, *top) {
-		names = append(names, fmt.Sprintf("%q", r.Name))
-		if strings.EqualFold(r.Name, *reportName) || r.ID == *reportName {
-			report = r
-		}
-	}
-	if report.Name == "" {
-		return usageError("--report %q: %s has no such report (have %s)", *reportName, d.Name, strings.Join(names, ", "))
+	report, err := findReport(withTop(d.Reports, *top), d.Name, *reportName)
+	if err != nil {
+		return err
 	}
 	q, err := qf.query(time.Now())
 	if err != nil {

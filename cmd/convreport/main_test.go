@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -346,4 +347,32 @@ func TestStrayArgumentIsAUsageError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Two reports of a dashboard may share a name (one added twice, then
+// changed): run and drill refuse that name alike, naming the IDs, and take
+// either ID, so a point run prints is drilled in the report it came from.
+func TestReportNameSharedByTwoReports(t *testing.T) {
+	data := generated(t, 300)
+	dash := filepath.Join(t.TempDir(), "twice.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"t","name":"Twice","owner":"me","reports":[
+{"id":"by-url","name":"Closed","measure":{"agg":"count"},"dimensions":["OriginURL"]},
+{"id":"by-rep","name":"closed","measure":{"agg":"count"},"dimensions":["Assignee"]}]}`), 0o644))
+	q := []string{"--data", data, "--dashboard", dash, "--from", "2025-03-01", "--to", "2025-06-01"}
+	for _, cmd := range []string{"run", "drill"} {
+		o := cli(t, "", append([]string{cmd, "--report", "Closed"}, q...)...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Contains(t, o.stderr, `--report "Closed": Twice has 2 reports of that name; give the ID of one (by-url, by-rep)`)
+	}
+	o := cli(t, "", append([]string{"run", "--report", "by-rep", "--format", "json"}, q...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err := render.ParseJSON(strings.NewReader(o.stdout))
+	require.NoError(t, err)
+	require.Len(t, got.Reports, 1)
+	p := got.Reports[0].Points[0]
+	rep, ok, _ := p.Dimensions.Get("assignee")
+	require.True(t, ok, "the report by rep: %+v", p.Dimensions)
+	o = cli(t, "", append([]string{"drill", "--report", "by-rep", "--point", "assignee=" + rep, "--format", "json", "--limit", "1"}, q...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stdout, fmt.Sprintf(`"total": %d,`, p.Count))
 }

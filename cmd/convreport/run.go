@@ -132,14 +132,37 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 // pickReport keeps the one report of d named name (its name, without
 // regard to case, or its ID), refusing an unknown one as drill does.
 func pickReport(d convreport.Dashboard, name string) ([]convreport.Report, error) {
-	var names []string
-	for _, r := range d.Reports {
-		if strings.EqualFold(r.Name, name) || r.ID == name {
-			return []convreport.Report{r}, nil
+	r, err := findReport(d.Reports, d.Name, name)
+	if err != nil {
+		return nil, err
+	}
+	return []convreport.Report{r}, nil
+}
+
+// findReport finds the report --report names among those of dashboard
+// dash: by ID, or else by name, case aside. Two reports may share a name
+// (a report added twice); the name of either is then refused, with their
+// IDs, so that run and drill never pick different ones.
+func findReport(reports []convreport.Report, dash, name string) (convreport.Report, error) {
+	var names, ids []string
+	var found []convreport.Report
+	for _, r := range reports {
+		if r.ID == name {
+			return r, nil
+		}
+		if strings.EqualFold(r.Name, name) {
+			found = append(found, r)
+			ids = append(ids, r.ID)
 		}
 		names = append(names, fmt.Sprintf("%q", r.Name))
 	}
-	return nil, usageError("--report %q: %s has no such report (have %s)", name, d.Name, strings.Join(names, ", "))
+	switch len(found) {
+	case 0:
+		return convreport.Report{}, usageError("--report %q: %s has no such report (have %s)", name, dash, strings.Join(names, ", "))
+	case 1:
+		return found[0], nil
+	}
+	return convreport.Report{}, usageError("--report %q: %s has %d reports of that name; give the ID of one (%s)", name, dash, len(found), strings.Join(ids, ", "))
 }
 
 // demoTop is how many groups (or series) a grouped report without a Limit
