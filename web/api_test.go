@@ -778,6 +778,10 @@ func TestUpdateReportRefusals(t *testing.T) {
 	require.Equal(t, "Channel == \"chat\" && Inboxx == \"Sales\"\n"+strings.Repeat(" ", 21)+"^", e.Snippet)
 	e = failure(t, f.edit(http.MethodPatch, path, "ana", `{"version": 1, "conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "CreatedAt", "op": "after", "values": ["soon"]}]}`), 422, "invalid_condition")
 	require.Equal(t, 1, *e.Index)
+	// An edit that asks for nothing makes no new version, which would make
+	// every other editor's stale.
+	e = failure(t, f.edit(http.MethodPatch, path, "ana", `{"version": 1}`), 422, "invalid_request")
+	require.Contains(t, e.Message, "nothing to change")
 
 	// Nothing changed.
 	d, err := f.store.Get(context.Background(), users["ana"], "chat")

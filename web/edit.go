@@ -239,6 +239,11 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 	if err != nil {
 		return err
 	}
+	if len(edits) == 0 {
+		// A new version for nothing would only make other editors'
+		// versions stale, as the dashboard's PATCH refuses.
+		return unprocessable("invalid_request", "", "nothing to change: send name, chart, measure, dimensions, date_property, bucket, sort, limit, snapshot, properties, filter, conditions or calendar")
+	}
 	if rep, err = applyEdits(h.cfg.Schema, rep, edits); err != nil {
 		return err
 	}
