@@ -86,18 +86,32 @@ func (v view) params(into url.Values) {
 
 // filtersError turns a refused filter into the API's error: field
 // "filters", the index in the list the client sent (offset is how many
-// saved filters came before them) and the message in the UI's words.
+// saved filters came before them) and the message in the UI's words,
+// which counts in that list too, or names a saved filter as such.
 func filtersError(h *handler, err error, offset int) error {
 	var ce *convreport.ConditionError
 	var de *convreport.DashboardError
 	switch {
 	case errors.As(err, &ce):
-		msg, ok := h.conditionMessage(err)
-		if !ok {
+		var parts []string
+		for _, c := range conditionErrors(err) {
+			own := *c
+			saved := own.Index >= 0 && own.Index < offset
+			if own.Index >= offset {
+				own.Index -= offset
+			}
+			part := h.describeCondition(&own)
+			if saved {
+				part = "the dashboard's saved " + part
+			}
+			parts = append(parts, part)
+		}
+		msg := strings.Join(parts, "; ")
+		if msg == "" {
 			msg = cleanMessage(err.Error())
 		}
 		out := &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_condition", Field: "filters", Message: msg, err: err}
-		if ce.Index >= 0 {
+		if ce.Index >= offset { // a saved filter's has no place in the list sent
 			i := ce.Index - offset
 			out.Index = &i
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,6 +183,12 @@ func TestDashboardFiltersAPI(t *testing.T) {
 	bad("filters", `[{"property":"Inbox","op":"is_known","extra":1}]`, http.StatusBadRequest, "invalid_query", "filters")
 	bad("filters", `[{"property":"Nope","op":"is_known"}]`, http.StatusUnprocessableEntity, "invalid_condition", "filters")
 	bad("compare", "lastweek", http.StatusBadRequest, "invalid_query", "compare")
+	// The second of this view's filters, after the two saved ones: index
+	// and message both count in the list the view sent, from 0 and 1.
+	v := url.Values{"range": {"last_30_days"}, "filters": {`[{"property":"Inbox","op":"is_known"},{"property":"Inbox","op":"greater_than","values":["1"]}]`}}
+	e = failure(t, f.get("/api/dashboards/shared/run?"+v.Encode(), "ana"), http.StatusUnprocessableEntity, "invalid_condition")
+	require.Equal(t, 1, *e.Index)
+	require.True(t, strings.HasPrefix(e.Message, "filter 2, Inbox"), e.Message)
 
 	// Removing them.
 	saved.Filters = nil

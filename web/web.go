@@ -364,7 +364,10 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // engine or the source made of the cancellation.
 func (h *handler) toError(r *http.Request, err error) *Error {
 	e := toError(err)
-	if e.Code == "invalid_condition" {
+	// An *Error made on the way (filtersError's, say) has its message in
+	// those words already, counted as its request counts.
+	var made *Error
+	if e.Code == "invalid_condition" && !errors.As(err, &made) {
 		if msg, ok := h.conditionMessage(err); ok {
 			c := *e
 			c.Message = msg
