@@ -449,3 +449,16 @@ func rfc(t testing.TB, s string) time.Time {
 	require.NoError(t, err)
 	return v
 }
+
+// ParseTime refuses a time outside the supported times, the zero
+// time.Time among them, which a query would read as no bound.
+func TestParseTimeRefusesTimesOutsideTheSupportedOnes(t *testing.T) {
+	for _, s := range []string{"0001-01-01", "0001-01-01T00:00:00Z", "1677-09-21", "2262-04-12", "2262-04-11T23:47:17Z", "9999-12-31"} {
+		_, err := ParseTime(s, time.UTC)
+		require.EqualError(t, err, `convreport: "`+s+`" is outside the supported times, 1677-09-21T00:12:43.145224193Z to 2262-04-11T23:47:16.854775807Z`, s)
+	}
+	for _, s := range []string{"1677-09-22", "2262-04-11", "2262-04-11T23:47:16Z", "2025-03-01T09:00:00+01:00"} {
+		_, err := ParseTime(s, time.UTC)
+		require.NoError(t, err, s)
+	}
+}

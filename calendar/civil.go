@@ -125,8 +125,19 @@ func (d Date) Start(loc *time.Location) time.Time {
 // ParseTime reads a date written "YYYY-MM-DD", which means its first
 // instant in loc (see [Date.Start]), or an RFC 3339 time with its offset
 // ("2025-03-01T09:00:00+01:00"). It is how the CLI and the web API read the
-// ends of a date range.
+// ends of a date range. A time outside the supported times (those of a
+// conversation, 1677-09-21 to 2262-04-11) is an error: the first of them,
+// 0001-01-01T00:00:00Z, would otherwise be the zero time.Time, which a
+// query reads as no bound at all.
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	t, err := parseTime(s, loc)
+	if err == nil && !civil.InRange(t) {
+		return time.Time{}, fmt.Errorf("convreport: %s", civil.RangeReason(s))
+	}
+	return t, err
+}
+
+func parseTime(s string, loc *time.Location) (time.Time, error) {
 	if d, ok := parseDate(s); ok {
 		return d.Start(loc), nil
 	}

@@ -476,6 +476,14 @@ func TestRunRefusals(t *testing.T) {
 			require.Equal(t, c.field, e.Field)
 		})
 	}
+	// A date outside the supported times is named as such; 0001-01-01 was
+	// the zero time, read as no bound at all. The message names the
+	// parameter once, and not the code again.
+	e := failure(t, f.get("/api/dashboards/chat/run?from=0001-01-01&to=2025-06-01&tz=UTC", "ana"), http.StatusBadRequest, "invalid_query")
+	require.Equal(t, "from", e.Field)
+	require.Equal(t, `from: "0001-01-01" is outside the supported times, 1677-09-21T00:12:43.145224193Z to 2262-04-11T23:47:16.854775807Z`, e.Message)
+	e = failure(t, f.get("/api/dashboards/chat/run?from=2025-02-30&to=2025-06-01", "ana"), http.StatusBadRequest, "invalid_query")
+	require.Equal(t, `from: "2025-02-30" is neither a date (2025-03-01) nor an RFC 3339 time (2025-03-01T09:00:00+01:00)`, e.Message)
 	failure(t, f.get("/api/dashboards/email/run", "ben"), http.StatusNotFound, "not_found") // as if it did not exist
 	failure(t, f.get("/api/dashboards/nope/run", "ben"), http.StatusNotFound, "not_found")
 }

@@ -2,7 +2,7 @@ package web
 
 import (
 	"context"
-	"net/http"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -123,7 +123,8 @@ func (h *handler) query(ctx context.Context, p period, v access.Viewer) (convrep
 func parseTime(s string, loc *time.Location) (time.Time, error) {
 	t, err := calendar.ParseTime(s, loc)
 	if err != nil {
-		return t, &Error{Status: http.StatusBadRequest, Code: "invalid_query", Message: strings.TrimPrefix(err.Error(), "convreport: ")}
+		// Its caller names the parameter, and makes the error.
+		return t, errors.New(strings.TrimPrefix(err.Error(), "convreport: "))
 	}
 	return t, nil
 }

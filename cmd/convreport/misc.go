@@ -19,7 +19,6 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/internal/ahead"
-	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/firstseen"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/parquetio"
@@ -106,17 +105,6 @@ func (c *cli) generate(args []string) error {
 	}
 	if !from.Before(to) {
 		return usageError("--from %s is not before --to %s", qf.from, qf.to)
-	}
-	// Every time generated lies in [from, to): in the supported times
-	// when both ends are, as every reader requires (Parquet's writer
-	// refused them; JSON Lines and CSV were written, then never read).
-	for _, f := range []struct {
-		flag, val string
-		t         time.Time
-	}{{"--from", qf.from, from}, {"--to", qf.to, to}} {
-		if !civil.InRange(f.t) {
-			return usageError("%s: %s", f.flag, civil.RangeReason(f.val))
-		}
 	}
 	all := sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc})
 	// The rows, with a bar on a terminal, and Ctrl-C stopping them (an
