@@ -665,6 +665,19 @@ func TestDrillDownRefusals(t *testing.T) {
 		})
 	}
 	failure(t, f.get("/api/dashboards/chat/reports/nope/drill?point={}", "ana"), http.StatusNotFound, "not_found")
+
+	// A bucket written otherwise than the result JSON writes it is told
+	// how, with one of the report's own; one written so but not in the
+	// period is not found.
+	series := "/api/dashboards/chat/reports/chat-conversations-over-time/drill?" + run.Period
+	first := *run.Reports[indexOf(t, run.ReportIDs, "chat-conversations-over-time")].Points[0].Dimensions["bucket"]
+	e := failure(t, f.get(series+"&point="+url.QueryEscape(`{"bucket": "`+first+`T00:00:00Z"}`), "ana"), 400, "invalid_point")
+	require.Equal(t, "point", e.Field)
+	require.Equal(t, `bucket "`+first+`T00:00:00Z": name a bucket of report "Chat conversations over time" as the result JSON does, like "`+first+`"`, e.Message)
+	failure(t, f.get(series+"&point="+url.QueryEscape(`{"bucket": "1999-01-01"}`), "ana"), 404, "point_not_found")
+	var d drillResult
+	okJSON(t, f.get(series+"&point="+url.QueryEscape(`{"bucket": "`+first+`"}`), "ana"), http.StatusOK, &d)
+	require.Positive(t, d.Total)
 }
 
 // edit sends a report edit as user.

@@ -89,6 +89,11 @@ func (ps pointSpec) find(res convreport.Result, s *convreport.Schema) (int, erro
 	if zone == nil {
 		zone = time.UTC
 	}
+	if v := ps.dims["bucket"]; v != nil && rep.Bucket != convreport.NoBucket {
+		if err := checkBucketKey(res, zone, *v); err != nil {
+			return -1, err
+		}
+	}
 	if ps.other {
 		bucket, named := ps.dims["bucket"]
 		switch {
@@ -146,6 +151,27 @@ func (ps pointSpec) find(res convreport.Result, s *convreport.Schema) (int, erro
 		}
 	}
 	return -1, nil
+}
+
+// checkBucketKey says, when v is not written as the result JSON writes
+// the buckets of res ("2025-03-30", or "2025-03-30T14:00+02:00" for an
+// hour, whose offset tells apart the two hours of a night the clocks go
+// back), how it should be: such a point would otherwise not be found.
+func checkBucketKey(res convreport.Result, zone *time.Location, v string) error {
+	layout, example := time.DateOnly, "2025-03-30"
+	if res.Report.Bucket == convreport.Hour {
+		layout, example = "2006-01-02T15:04Z07:00", "2025-03-30T14:00+02:00"
+	}
+	if _, err := time.Parse(layout, v); err == nil {
+		return nil
+	}
+	for _, p := range res.Points {
+		if !p.Bucket.IsZero() {
+			example = res.Report.Bucket.Key(p.Bucket.In(zone))
+			break
+		}
+	}
+	return badRequest("invalid_point", "point", "bucket %q: name a bucket of report %q as the result JSON does, like %q", v, res.Report.Name, example)
 }
 
 func listOrNone(keys []string) string {
