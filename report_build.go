@@ -84,6 +84,12 @@ func checkCombination(r Report) error {
 	}
 	count := r.Measure.agg() == Count
 	t := r.Chart.Type
+	// A chart in percent is stacked to 100 %: its errors name the option
+	// that was asked for.
+	stacking, off := "stacking", "turn stacking off"
+	if r.Chart.Percent && !r.Chart.Stacked {
+		stacking, off = "stacking to 100 %", "turn percent off"
+	}
 	switch {
 	case (t == PieChart || t == DonutChart) && groupings > 1:
 		return fieldError(&r, "chart", "a %s chart shows one grouping; remove the breakdown%s or choose a bar, column or table chart", t, overTime(r))
@@ -94,9 +100,9 @@ func checkCombination(r Report) error {
 	case (r.Chart.Stacked || r.Chart.Percent) && t != BarChart && t != ColumnChart:
 		return fieldError(&r, "chart", "a %s chart cannot be stacked; only bar and column charts can", t)
 	case (r.Chart.Stacked || r.Chart.Percent) && groupings < 2:
-		return fieldError(&r, "chart", "stacking needs a breakdown: add a second property (or a time bucket) to the chart, or turn stacking off")
+		return fieldError(&r, "chart", "%s needs a breakdown: add a second property (or a time bucket) to the chart, or %s", stacking, off)
 	case (r.Chart.Stacked || r.Chart.Percent) && !count:
-		return fieldError(&r, "chart", "stacked bars add up their parts, and %s does not add up: count conversations or turn stacking off", aggPhrase[r.Measure.Agg])
+		return fieldError(&r, "chart", "stacked bars add up their parts, and %s does not add up: count conversations or %s", aggPhrase[r.Measure.Agg], off)
 	case t == SummaryChart && groupings > 0:
 		return fieldError(&r, "chart", "a summary shows one number; remove the properties and the time bucket from the chart, or choose another chart")
 	case r.Snapshot && r.DateProperty != "" && r.DateProperty != "CreatedAt":

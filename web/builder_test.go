@@ -132,6 +132,7 @@ func TestEditRefusesNonsense(t *testing.T) {
 	}{
 		{"pie with a breakdown", `"dimensions": ["Assignee", "Inbox"], "chart": {"type": "pie"}`, "invalid_report", "chart", "one grouping"},
 		{"stacking without a breakdown", `"chart": {"type": "bar", "stacked": true}`, "invalid_report", "chart", "stacking needs a breakdown"},
+		{"percent without a breakdown", `"chart": {"type": "bar", "percent": true}`, "invalid_report", "chart", "stacking to 100 % needs a breakdown: add a second property (or a time bucket) to the chart, or turn percent off"},
 		{"percentile without P", `"measure": {"agg": "percentile", "metric": "wait_time"}`, "invalid_report", "measure", "percentile P"},
 		{"share without a time", `"measure": {"agg": "share_within", "metric": "wait_time"}`, "invalid_report", "measure", "threshold"},
 		{"share within nonsense", `"measure": {"agg": "share_within", "metric": "wait_time", "threshold": "soon"}`, "invalid_report", "measure", "not a duration"},
