@@ -95,7 +95,9 @@ func (t *textWriter) report(r convreport.Result) {
 		}
 	case len(r.Points) == 0:
 		t.line(textIndent + "(no data)")
-	case spec.X.Bucket != convreport.NoBucket && spec.Type != convreport.TableChart:
+	case spec.X.Bucket != convreport.NoBucket && spec.Type != convreport.TableChart && len(spec.Categories) > 0:
+		// A pie or donut over time (refused now, but a dashboard saved
+		// before still runs) has slices, not categories: a table then.
 		t.timeSeries(r, spec)
 	default:
 		t.table(r, spec)
