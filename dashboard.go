@@ -313,17 +313,18 @@ func (d Dashboard) reportID(r Report) (string, error) {
 // does and the number of reports against pl. r keeps its ID when that is
 // free and gets one made from its name otherwise: the report editor's "save
 // as new report" is AddReport of the edited report with its ID cleared.
+// On any error it returns d unchanged.
 func (d Dashboard) AddReport(s *Schema, pl plan.Plan, r Report) (Dashboard, error) {
 	if err := pl.CheckReports(len(d.Reports) + 1); err != nil {
-		return Dashboard{}, err
+		return d, err
 	}
 	if err := checkReport(schemaOr(s), r); err != nil {
-		return Dashboard{}, err
+		return d, err
 	}
 	r = r.Clone()
 	id, err := d.reportID(r)
 	if err != nil {
-		return Dashboard{}, err
+		return d, err
 	}
 	r.ID = id
 	out := d.Clone()
@@ -332,11 +333,11 @@ func (d Dashboard) AddReport(s *Schema, pl plan.Plan, r Report) (Dashboard, erro
 }
 
 // RemoveReport returns d without the report id. An unknown id is an error
-// wrapping [ErrNotFound].
+// wrapping [ErrNotFound], returned with d unchanged.
 func (d Dashboard) RemoveReport(id string) (Dashboard, error) {
 	i := d.reportIndex(id)
 	if i < 0 {
-		return Dashboard{}, d.noReport(id)
+		return d, d.noReport(id)
 	}
 	out := d.Clone()
 	out.Reports = slices.Delete(out.Reports, i, i+1)
@@ -350,10 +351,10 @@ func (d Dashboard) RemoveReport(id string) (Dashboard, error) {
 func (d Dashboard) UpdateReport(s *Schema, r Report) (Dashboard, error) {
 	i := d.reportIndex(r.ID)
 	if i < 0 {
-		return Dashboard{}, d.noReport(r.ID)
+		return d, d.noReport(r.ID)
 	}
 	if err := checkReport(schemaOr(s), r); err != nil {
-		return Dashboard{}, err
+		return d, err
 	}
 	out := d.Clone()
 	out.Reports[i] = r.Clone()

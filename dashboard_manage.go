@@ -18,7 +18,8 @@ import (
 
 // OrderReports returns d with its reports in the order of ids, which must
 // name each report of d exactly once. The error is a *[DashboardError] for
-// "reports" that names the first ID missing, unknown or repeated.
+// "reports" that names the first ID missing, unknown or repeated, returned
+// with d unchanged.
 func (d Dashboard) OrderReports(ids ...string) (Dashboard, error) {
 	bad := func(format string, args ...any) error {
 		return &DashboardError{Dashboard: d.label(), Field: "reports", Reason: fmt.Sprintf(format, args...)}
@@ -30,16 +31,16 @@ func (d Dashboard) OrderReports(ids ...string) (Dashboard, error) {
 		i := d.reportIndex(id)
 		switch {
 		case i < 0:
-			return Dashboard{}, bad("the order names %q, which is not a report of the dashboard", id)
+			return d, bad("the order names %q, which is not a report of the dashboard", id)
 		case seen[id]:
-			return Dashboard{}, bad("the order names %q twice", id)
+			return d, bad("the order names %q twice", id)
 		}
 		seen[id] = true
 		out.Reports = append(out.Reports, d.Reports[i].Clone())
 	}
 	for _, r := range d.Reports {
 		if !seen[r.ID] {
-			return Dashboard{}, bad("the order leaves out %q; name every report once", r.ID)
+			return d, bad("the order leaves out %q; name every report once", r.ID)
 		}
 	}
 	return out, nil

@@ -79,3 +79,36 @@ func TestLookupPlan(t *testing.T) {
 	ps[0].ReportsPerDashboard = 99
 	require.Equal(t, 10, plan.Presets()[0].ReportsPerDashboard, "a copy")
 }
+
+// Every method that returns a changed copy of a dashboard returns the
+// dashboard itself with its error, as `d, err = d.UpdateReport(…)` in an
+// editor expects: a refused change must not leave it with an empty one.
+func TestRefusedChangesReturnTheDashboardUnchanged(t *testing.T) {
+	d, err := convreport.NewDashboard(convreport.DashboardOptions{Name: "Support", Owner: "ana",
+		Reports: []convreport.Report{byRepReport("By rep"), byRepReport("By rep again")}})
+	require.NoError(t, err)
+	bad := byRepReport("Bad")
+	bad.Dimensions = []string{"Nope"}
+	upd := bad
+	upd.ID = d.Reports[0].ID
+	for name, change := range map[string]func() (convreport.Dashboard, error){
+		"AddReport over the plan": func() (convreport.Dashboard, error) {
+			return d.AddReport(nil, plan.Plan{Name: "two", ReportsPerDashboard: 2}, byRepReport("Third"))
+		},
+		"AddReport of a bad report":  func() (convreport.Dashboard, error) { return d.AddReport(nil, plan.Plan{}, bad) },
+		"UpdateReport, bad report":   func() (convreport.Dashboard, error) { return d.UpdateReport(nil, upd) },
+		"UpdateReport, unknown ID":   func() (convreport.Dashboard, error) { return d.UpdateReport(nil, byRepReport("Nowhere")) },
+		"RemoveReport, unknown ID":   func() (convreport.Dashboard, error) { return d.RemoveReport("nowhere") },
+		"OrderReports, one left out": func() (convreport.Dashboard, error) { return d.OrderReports(d.Reports[0].ID) },
+		"SetFilters, bad condition": func() (convreport.Dashboard, error) {
+			return d.SetFilters(nil, []convreport.Condition{{Property: "Nope", Op: convreport.IsKnown}})
+		},
+		"WithFilters, bad condition": func() (convreport.Dashboard, error) {
+			return d.WithFilters(nil, convreport.Condition{Property: "Nope", Op: convreport.IsKnown})
+		},
+	} {
+		got, err := change()
+		require.Error(t, err, name)
+		require.Equal(t, d, got, name)
+	}
+}

@@ -10,11 +10,11 @@ const MaxDashboardFilters = 20
 // after checking each against s (nil means [DefaultSchema]) as a report's
 // conditions are checked: a bad condition is a *[ConditionError] whose
 // Index is its position in cs (several are joined), and too many a
-// *[DashboardError] on "filters". The change is saved like any other:
-// through [Store.Save], which keeps the version.
+// *[DashboardError] on "filters", returned with d unchanged. The change is
+// saved like any other: through [Store.Save], which keeps the version.
 func (d Dashboard) SetFilters(s *Schema, cs []Condition) (Dashboard, error) {
 	if err := checkFilters(s, cs); err != nil {
-		return Dashboard{}, err
+		return d, err
 	}
 	out := d.Clone()
 	out.Filters = cloneConditions(cs)
@@ -28,14 +28,15 @@ func (d Dashboard) SetFilters(s *Schema, cs []Condition) (Dashboard, error) {
 // view only: a filter chosen on the page (and kept in its URL) that is
 // not saved. Run the result with [Engine.RunDashboard] and drill into its
 // reports through [Dashboard.Runnable], and the counts reconcile. cs are
-// checked as [Dashboard.SetFilters] checks them, together with d's.
+// checked as [Dashboard.SetFilters] checks them, together with d's; on an
+// error d is returned unchanged.
 func (d Dashboard) WithFilters(s *Schema, cs ...Condition) (Dashboard, error) {
 	if len(cs) == 0 {
 		return d, nil
 	}
 	all := append(cloneConditions(d.Filters), cloneConditions(cs)...)
 	if err := checkFilters(s, all); err != nil {
-		return Dashboard{}, err
+		return d, err
 	}
 	out := d.Clone()
 	out.Filters = all
