@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"database/sql"
 	"errors"
 	"flag"
@@ -85,6 +86,10 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		}
 		if tenantCol != "" {
 			opts = append(opts, sqlsource.WithMapping(sqlsource.Mapping{Tenant: tenantCol}), sqlsource.WithTenant(tenant))
+		} else if col := tenantColumn(c.ctx, db, dialect, "conversations"); col != "" {
+			// Read whole, a shared table mixes its tenants' rows, and
+			// their IDs, which are unique only within a tenant.
+			return nil, nil, usageError("--data %s: the table is shared by tenants (keyed by %s and id): read one with --tenant %s=VALUE", redact(d.path), col, col)
 		}
 		s, err := sqlsource.New(db, dialect, opts...)
 		if err != nil {
@@ -376,6 +381,51 @@ func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=cache_size(-262144)")
 	return db, dialect, true, err
+}
+
+// tenantColumn returns the column that shares a database table among
+// tenants, as import --tenant keys one: by (tenant, id) in SQLite and
+// PostgreSQL, ordered by (tenant, created_at, id) in ClickHouse. It is ""
+// for a table of one tenant, or when the catalogue cannot tell (the
+// table's reads then say what is wrong).
+func tenantColumn(ctx context.Context, db *sql.DB, d sqlsource.Dialect, table string) string {
+	var q string
+	switch d {
+	case sqlsource.SQLite:
+		q = `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`
+	case sqlsource.PostgreSQL:
+		q = `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`
+	case sqlsource.ClickHouse:
+		q = `SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = ?`
+	default:
+		return ""
+	}
+	rows, err := db.QueryContext(ctx, q, table)
+	if err != nil {
+		return ""
+	}
+	defer rows.Close()
+	var key []string
+	for rows.Next() {
+		var s string
+		if rows.Scan(&s) != nil {
+			return ""
+		}
+		for _, k := range strings.Split(s, ",") {
+			key = append(key, strings.TrimSpace(k))
+		}
+	}
+	if rows.Err() != nil {
+		return ""
+	}
+	switch {
+	case d != sqlsource.ClickHouse && len(key) == 2 && key[1] == "id":
+		return key[0]
+	case d == sqlsource.ClickHouse && len(key) == 3 && key[1] == "created_at" && key[2] == "id":
+		return key[0]
+	}
+	return ""
 }
 
 // redact hides a password in a database URL.

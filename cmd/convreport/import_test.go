@@ -184,6 +184,18 @@ func TestTenantsFromTheCommandLine(t *testing.T) {
 			}
 			require.Equal(t, 3500, out.count(t, "SELECT COUNT(*) FROM conversations"))
 			period := []string{"--dashboard", "chat-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris"}
+			// Read without a tenant, the table would mix both accounts'
+			// rows: every command that reads it asks for one.
+			for _, args := range [][]string{
+				append([]string{"run", "--format", "json"}, period...),
+				append([]string{"drill", "--report", "Conversations by rep", "--point", "assignee=(no value)"}, period...),
+				{"import", "--out", filepath.Join(t.TempDir(), "all.parquet")},
+			} {
+				o := cli(t, "", append(args, "--data", out.url)...)
+				require.Equal(t, 2, o.code, "%s: %s", args[0], o.stderr)
+				require.Contains(t, o.stderr, "the table is shared by tenants (keyed by account and id): read one with --tenant account=VALUE", args[0])
+				require.Empty(t, o.stdout, args[0])
+			}
 			for tenant, file := range files {
 				args := append([]string{"run", "--format", "json"}, period...)
 				fromFile := cli(t, "", append(args, "--data", file)...)
