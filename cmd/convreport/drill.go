@@ -33,7 +33,7 @@ func (c *cli) drill(args []string) error {
 	vf.register(fs)
 	sla.register(fs)
 	list := fs.String("list", "point", "which conversations: point (those behind the value), previous (the same point in the period --compare names) or excluded (those a duration point leaves out: no agent reply yet, still open)")
-	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
+	dash := fs.String("dashboard", "", "a template (chat-overview, email-overview, chatflow-performance, sla) or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
 	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value; other=true for Other); repeat for several dimensions")
 	format := fs.String("format", "text", "output: text, json or csv")

@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	convreport demo                       both overview dashboards on sample data
+//	convreport demo                       the template dashboards on sample data
 //	convreport run --data FILE --dashboard chat-overview [flags]
 //	convreport drill --data FILE --dashboard D --report NAME --point key=value... (or other=true)
 //	convreport templates [QUERY]          list or search dashboard templates
@@ -49,7 +49,7 @@ func usageError(format string, args ...any) error {
 const usage = `convreport reports on customer conversations.
 
 Commands:
-  demo           generate sample data and show both overview dashboards
+  demo           generate sample data and show the template dashboards
   run            run a dashboard over a data file
   drill          list the conversations behind one data point
   templates      list or search the dashboard templates

@@ -31,7 +31,7 @@ func (c *cli) run(args []string) error {
 	cal.register(fs)
 	vf.register(fs)
 	sla.register(fs)
-	dash := fs.String("dashboard", "", "chat-overview, email-overview, or a dashboard .json file (required)")
+	dash := fs.String("dashboard", "", "a template (chat-overview, email-overview, chatflow-performance, sla) or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
 	width := fs.Int("width", 100, "text width in columns")
