@@ -3,6 +3,7 @@ package render_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -23,4 +24,35 @@ func TestTextOfAPieOverTime(t *testing.T) {
 	require.Contains(t, buf.String(), "2025-03-28")
 	require.Contains(t, buf.String(), "2025-03-29")
 	require.Contains(t, buf.String(), "37")
+}
+
+// A value past float64's range (only a Result made by hand has one) is
+// drawn, not an axis whose step of Inf never ends.
+func TestSVGOfAValuePastFloatRangeEnds(t *testing.T) {
+	r := result(convreport.Report{Name: "Huge", Dimensions: []string{"Assignee"}, Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "a")}, Value: num("1e400"), Count: 3})
+	done := make(chan error, 1)
+	go func() {
+		var buf bytes.Buffer
+		done <- render.SVG(&buf, r, render.SVGOptions{})
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("SVG of a value of 1e400 did not return")
+	}
+}
+
+// The ticks of an axis of small percentages are round numbers, not sums
+// of steps that drift (0.6000000000000001 %).
+func TestSVGTicksOfSmallPercentagesAreRound(t *testing.T) {
+	r := result(convreport.Report{Name: "Share", Dimensions: []string{"Assignee"}, Chart: convreport.Chart{Type: convreport.ColumnChart},
+		Measure: convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.FirstResponseTime, Threshold: convreport.Duration(time.Minute)}},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "a")}, Value: num("0.7"), Count: 3},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "b")}, Value: num("0.3"), Count: 4})
+	var buf bytes.Buffer
+	require.NoError(t, render.SVG(&buf, r, render.SVGOptions{}))
+	require.Contains(t, buf.String(), ">0.6 %<")
+	require.NotContains(t, buf.String(), "00000000")
 }

@@ -371,6 +371,11 @@ func (d *drawing) ticks(lo, hi float64, n int) []float64 {
 	if d.spec.Percent {
 		return []float64{0, 0.25, 0.5, 0.75, 1}
 	}
+	if !finite(lo) || !finite(hi) {
+		// Values past float64's range (only a Result made by hand has
+		// them): one tick, where a step of Inf would never end the loop.
+		return []float64{0}
+	}
 	if hi <= lo {
 		hi = lo + 1
 	}
@@ -398,8 +403,20 @@ func (d *drawing) ticks(lo, hi float64, n int) []float64 {
 			step = math.Ceil(raw/86400) * 86400
 		}
 	}
+	if !finite(step) || step <= 0 {
+		return []float64{lo, hi} // a span past float64's range
+	}
+	// Each tick is a count of steps from the first, rounded to the
+	// step's decimals: added up, steps of 0.2 drift to
+	// 0.6000000000000001. The count is bounded, as every loop must be.
+	first := math.Floor(lo / step)
+	decimals := max(0, 1-int(math.Floor(math.Log10(step))))
 	var out []float64
-	for v := math.Floor(lo/step) * step; ; v += step {
+	for k := 0.0; k < 1000; k++ {
+		v := (first + k) * step
+		if r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'f', decimals, 64), 64); err == nil {
+			v = r
+		}
 		out = append(out, v)
 		if v >= hi-step*1e-9 {
 			break
@@ -407,6 +424,8 @@ func (d *drawing) ticks(lo, hi float64, n int) []float64 {
 	}
 	return out
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 func (d *drawing) tickLabel(v float64) string {
 	switch {
