@@ -56,3 +56,16 @@ func TestSVGTicksOfSmallPercentagesAreRound(t *testing.T) {
 	require.Contains(t, buf.String(), ">0.6 %<")
 	require.NotContains(t, buf.String(), "00000000")
 }
+
+// A dashboard with no report yet is drawn as such: a page a PNG can be
+// made of, saying so, not a drawing 0 pixels wide.
+func TestSVGOfADashboardWithNoReports(t *testing.T) {
+	d := render.Dashboard{Name: "Empty", From: rangeFrom, To: rangeTo, Zone: paris}
+	var buf bytes.Buffer
+	require.NoError(t, render.SVGDashboard(&buf, d, render.SVGOptions{}))
+	require.Contains(t, buf.String(), `width="640"`)
+	require.Contains(t, buf.String(), "This dashboard has no reports.")
+	buf.Reset()
+	require.NoError(t, render.PNGDashboard(&buf, d, render.PNGOptions{}))
+	require.Positive(t, buf.Len())
+}

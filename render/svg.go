@@ -115,6 +115,12 @@ func SVGDashboard(w io.Writer, d Dashboard, opts SVGOptions) error {
 	if len(charts) > 0 {
 		height -= gap
 	}
+	empty := len(charts) == 0
+	if empty {
+		// A dashboard with no report yet says so, in a drawing a PNG can
+		// be made of.
+		width, height = 640, top+32
+	}
 	var out svg.Writer
 	out.Open("svg",
 		svg.A("xmlns", "http://www.w3.org/2000/svg"),
@@ -129,6 +135,9 @@ func SVGDashboard(w io.Writer, d Dashboard, opts SVGOptions) error {
 	}
 	for _, c := range charts {
 		out.Element(c)
+	}
+	if empty {
+		out.Text("text", "This dashboard has no reports.", svg.A("x", margin), svg.A("y", top+20), svg.A("fill", colorMuted))
 	}
 	_, err := w.Write(out.Bytes())
 	return err

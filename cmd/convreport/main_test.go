@@ -376,3 +376,22 @@ func TestReportNameSharedByTwoReports(t *testing.T) {
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Contains(t, o.stdout, fmt.Sprintf(`"total": %d,`, p.Count))
 }
+
+// A dashboard with no reports yet runs in every format, headed by the
+// period the flags name (there is no result to take it from).
+func TestRunADashboardWithNoReports(t *testing.T) {
+	data := generated(t, 50)
+	dash := filepath.Join(t.TempDir(), "empty.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"e","name":"Empty","owner":"me","reports":[]}`), 0o644))
+	q := []string{"--data", data, "--dashboard", dash, "--range", "last_7_days", "--now", "2025-05-20T12:00:00+02:00", "--tz", "Europe/Paris"}
+	o := cli(t, "", append([]string{"run"}, q...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stdout, "2025-05-13 – 2025-05-19 · Europe/Paris")
+	o = cli(t, "", append([]string{"run", "--format", "json"}, q...)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stdout, `"from": "2025-05-13T00:00:00+02:00"`)
+	for _, f := range []string{"svg", "png", "html", "vega"} {
+		o = cli(t, "", append([]string{"run", "--format", f, "--out", filepath.Join(t.TempDir(), "e."+f)}, q...)...)
+		require.Equal(t, 0, o.code, "%s: %s", f, o.stderr)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -90,6 +91,16 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 	// in the web UI.
 	results = render.ReadableAll(results, q.Now)
 	rd := render.Dashboard{Name: d.Name, Results: results}
+	if len(results) == 0 {
+		// No result to say the period: the query does.
+		rd.From, rd.To, rd.Zone = q.From, q.To, q.Zone
+		if rd.From.IsZero() {
+			now := cmp.Or(q.Now, time.Now())
+			if rd.From, rd.To, err = q.Range.Resolve(now, q.Zone, q.WeekStart); err != nil {
+				return err
+			}
+		}
+	}
 	var buf bytes.Buffer
 	switch format {
 	case "text":
