@@ -69,3 +69,29 @@ func TestSVGOfADashboardWithNoReports(t *testing.T) {
 	require.NoError(t, render.PNGDashboard(&buf, d, render.PNGOptions{}))
 	require.Positive(t, buf.Len())
 }
+
+// A right-to-left override in a label or a name (a page URL a visitor
+// typed, say) would show the number after it reversed in a browser:
+// no page, chart or spec keeps one.
+func TestNoOutputKeepsABidiOverride(t *testing.T) {
+	r := result(convreport.Report{Name: "Reps \u202e", Dimensions: []string{"Assignee"}},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "evil\u202e")}, Value: num("190"), Count: 190})
+	d := render.Dashboard{Name: "Bidi \u202eboard", From: rangeFrom, To: rangeTo, Zone: paris, Results: []convreport.Result{r}}
+	outs := map[string]func(*bytes.Buffer) error{
+		"html": func(b *bytes.Buffer) error { return render.HTML(b, d, render.HTMLOptions{}) },
+		"svg":  func(b *bytes.Buffer) error { return render.SVGDashboard(b, d, render.SVGOptions{}) },
+		"vega": func(b *bytes.Buffer) error {
+			spec, err := render.VegaLiteDashboard(d)
+			b.Write(spec)
+			return err
+		},
+		"text": func(b *bytes.Buffer) error { return render.Text(b, d, render.TextOptions{}) },
+	}
+	for name, write := range outs {
+		var buf bytes.Buffer
+		require.NoError(t, write(&buf), name)
+		require.NotContains(t, buf.String(), "\u202e", name)
+		require.NotContains(t, buf.String(), `\u202e`, name)
+		require.Contains(t, buf.String(), "Reps", name)
+	}
+}

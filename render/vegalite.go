@@ -44,7 +44,7 @@ func VegaLiteDashboard(d Dashboard) ([]byte, error) {
 	}
 	return json.MarshalIndent(obj{
 		"$schema": VegaLiteSchema,
-		"title":   obj{"text": d.Name, "subtitle": FormatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String()},
+		"title":   obj{"text": textwidth.CleanMarkup(d.Name), "subtitle": FormatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String()},
 		"vconcat": specs,
 		"spacing": 32,
 	}, "", "  ")

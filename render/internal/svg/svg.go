@@ -8,6 +8,8 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/convreport/convreport/render/internal/textwidth"
 )
 
 // Attr is one attribute.
@@ -38,10 +40,11 @@ func Num(x float64) string {
 }
 
 // Escape escapes s for XML text and attribute values. Characters XML does
-// not allow (control characters, invalid UTF-8) become U+FFFD.
+// not allow (control characters, invalid UTF-8) become U+FFFD, and
+// bidirectional controls are dropped (see [textwidth.CleanMarkup]).
 func Escape(s string) string {
 	var b strings.Builder
-	xml.EscapeText(&b, []byte(s)) // cannot fail on a strings.Builder
+	xml.EscapeText(&b, []byte(textwidth.CleanMarkup(s))) // cannot fail on a strings.Builder
 	return b.String()
 }
 

@@ -39,13 +39,37 @@ func wide(r rune) bool {
 		r >= 0xFF00 && r <= 0xFF60, // fullwidth forms
 		r >= 0xFFE0 && r <= 0xFFE6,
 		r >= 0x1F300 && r <= 0x1F64F, // pictographs, emoticons
+		r >= 0x1F680 && r <= 0x1F6FF, // transport and map symbols
+		r >= 0x1F7E0 && r <= 0x1F7EB, // coloured circles and squares
 		r >= 0x1F900 && r <= 0x1F9FF, // supplemental symbols and pictographs
 		r >= 0x1FA70 && r <= 0x1FAFF,
 		r >= 0x20000 && r <= 0x3FFFD: // CJK extensions B…
 		return true
+	case r >= 0x2300 && r <= 0x2BFF:
+		return wideSymbol[r]
 	}
 	return false
 }
+
+// wideSymbol holds the symbols of U+2300 to U+2BFF that Unicode gives an
+// emoji presentation and a wide cell (East_Asian_Width W): ⌚ ☕ ⚡ ✅ ❌ ⭐…
+var wideSymbol = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range [][2]rune{
+		{0x231A, 0x231B}, {0x23E9, 0x23EC}, {0x23F0, 0x23F0}, {0x23F3, 0x23F3}, {0x25FD, 0x25FE},
+		{0x2614, 0x2615}, {0x2648, 0x2653}, {0x267F, 0x267F}, {0x2693, 0x2693}, {0x26A1, 0x26A1},
+		{0x26AA, 0x26AB}, {0x26BD, 0x26BE}, {0x26C4, 0x26C5}, {0x26CE, 0x26CE}, {0x26D4, 0x26D4},
+		{0x26EA, 0x26EA}, {0x26F2, 0x26F3}, {0x26F5, 0x26F5}, {0x26FA, 0x26FA}, {0x26FD, 0x26FD},
+		{0x2705, 0x2705}, {0x270A, 0x270B}, {0x2728, 0x2728}, {0x274C, 0x274C}, {0x274E, 0x274E},
+		{0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797}, {0x27B0, 0x27B0}, {0x27BF, 0x27BF},
+		{0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55},
+	} {
+		for c := r[0]; c <= r[1]; c++ {
+			m[c] = true
+		}
+	}
+	return m
+}()
 
 // String returns the number of terminal cells s takes.
 func String(s string) int {
@@ -124,16 +148,21 @@ func bidiControl(r rune) bool {
 
 // CleanMarkup replaces the characters HTML and XML documents may not hold
 // (control characters other than tab, newline and carriage return, and
-// invalid UTF-8) with U+FFFD.
+// invalid UTF-8) with U+FFFD, and drops bidirectional override and isolate
+// controls, as Clean does: in a page or a chart, a label ending in U+202E
+// would show the number after it reversed.
 func CleanMarkup(s string) string {
 	bad := func(r rune) bool {
-		return r == utf8.RuneError || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+		return r == utf8.RuneError || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' || bidiControl(r)
 	}
 	if strings.IndexFunc(s, bad) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if bad(r) {
+		switch {
+		case bidiControl(r):
+			return -1
+		case bad(r):
 			return '\uFFFD'
 		}
 		return r

@@ -15,6 +15,11 @@ func TestString(t *testing.T) {
 		{"👩\u200d💻", 4}, // two emoji joined by ZWJ: counted apart, as most terminals do
 		{"مرحبا", 5},
 		{"ｈｉ", 4}, // fullwidth
+		// Emoji outside the pictograph blocks, wide in terminals
+		// (East_Asian_Width W); their neighbours without an emoji
+		// presentation stay narrow.
+		{"🚀", 2}, {"🛒", 2}, {"🟢", 2}, {"✅", 2}, {"❌", 2}, {"☕", 2}, {"⚡", 2}, {"⭐", 2}, {"⌚", 2},
+		{"✓", 1}, {"☆", 1}, {"→", 1},
 	}
 	for _, tt := range tests {
 		if got := String(tt.s); got != tt.want {
@@ -62,5 +67,21 @@ func TestClean(t *testing.T) {
 	}
 	if got := CleanMarkup("a\tb\nc\x00d\x1be"); got != "a\tb\nc\uFFFDd\uFFFDe" {
 		t.Errorf("CleanMarkup kept %q", got)
+	}
+}
+
+// In a page or a chart, a label ending in a right-to-left override would
+// show what follows it reversed: CleanMarkup drops the bidirectional
+// controls, and keeps right-to-left text itself.
+func TestCleanMarkupDropsBidiControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"Reps \u202e: 190":        "Reps : 190",
+		"\u2067evil\u2069 \u200f": "evil ",
+		"مرحبا 12":                "مرحبا 12",
+		"tab\tok\x01":             "tab\tok\uFFFD",
+	} {
+		if got := CleanMarkup(in); got != want {
+			t.Errorf("CleanMarkup(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
