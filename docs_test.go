@@ -579,6 +579,10 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "enum"}]}`))
 		return err
 	},
+	"schema-file-output-key": func(t *testing.T) error {
+		_, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "value", "kind": "number"}]}`))
+		return err
+	},
 	"schema-file-kind": func(t *testing.T) error {
 		_, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "string"}, {"name": "seats", "kind": "integer"}]}`))
 		return err

@@ -167,6 +167,11 @@ func NewSchema(custom ...Property) (*Schema, error) {
 		case isReservedWord(p.Name):
 			errs = append(errs, fmt.Errorf("convreport: custom property %q: name is reserved in filter expressions", p.Name))
 			continue
+		case slices.Contains(outputKeys, strings.ToLower(p.Name)):
+			// A point's dimensions sit beside these in the result JSON
+			// and CSV, where a property of the same key would be lost.
+			errs = append(errs, fmt.Errorf("convreport: custom property %q: name is a key of every result's JSON and CSV (%s); choose another", p.Name, strings.Join(outputKeys, ", ")))
+			continue
 		}
 		p.Values = slices.Clone(p.Values)
 		if err := add(p); err != nil {
@@ -178,6 +183,10 @@ func NewSchema(custom ...Property) (*Schema, error) {
 	}
 	return s, nil
 }
+
+// outputKeys are the keys the result outputs write beside a point's
+// dimensions: JSON's "bucket" among them, CSV's columns.
+var outputKeys = []string{"report", "measure", "unit", "bucket", "value", "count", "other", "previous_value", "previous_count"}
 
 func isIdent(s string) bool {
 	if s == "" {

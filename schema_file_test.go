@@ -41,3 +41,14 @@ func TestSchemaFile(t *testing.T) {
 		require.Equal(t, c.field, se.Field, "%s: %v", c.json, err)
 	}
 }
+
+// A custom property may not take a key the result outputs write beside
+// a point's dimensions, in any case: its values would be lost there.
+func TestCustomPropertyNamedAsAnOutputKey(t *testing.T) {
+	for _, name := range []string{"bucket", "Bucket", "value", "count", "other", "report", "previous_count"} {
+		_, err := convreport.NewSchema(convreport.Property{Name: name, Kind: convreport.KindString})
+		require.ErrorContains(t, err, "name is a key of every result's JSON and CSV", name)
+	}
+	_, err := convreport.NewSchema(convreport.Property{Name: "deal_value", Kind: convreport.KindNumber})
+	require.NoError(t, err)
+}
