@@ -115,7 +115,29 @@ func (d *drawing) ghostTip(i int) string {
 // comparedSingle reports whether the chart draws compared values: one
 // series, neither stacked nor in percent, with a comparison.
 func (d *drawing) comparedSingle() bool {
-	return d.r.Compare != convreport.NoCompare && len(d.spec.Series) == 1 && !d.spec.Stacked && !d.spec.Percent
+	return comparedSingle(d.r, d.spec)
+}
+
+// comparedSingle reports whether r's chart draws its compared values
+// beside its own: one series, neither stacked nor in percent.
+func comparedSingle(r convreport.Result, spec ChartSpec) bool {
+	return r.Compare != convreport.NoCompare && len(spec.Series) == 1 && !spec.Stacked && !spec.Percent
+}
+
+// axisTop is where a value axis ends when the bar of category cut
+// dwarfs the others and is cut at the end (see dwarfing): the largest of
+// the other bars, and of their compared values when the chart draws
+// them, so that no outline runs past the axis.
+func axisTop(r convreport.Result, spec ChartSpec, cut int) float64 {
+	top := spec.othersMax(cut)
+	if comparedSingle(r, spec) {
+		for ci, v := range spec.Series[0].Values {
+			if f, ok := previousFloat(r, v.Point); ok && ci != cut {
+				top = max(top, f)
+			}
+		}
+	}
+	return top
 }
 
 // summaryVersus is the line under a summary's number when it is compared:
@@ -192,6 +214,10 @@ func vegaGhost(r convreport.Result, spec ChartSpec, s obj) obj {
 	default:
 		return s
 	}
+	if clip, ok := s["mark"].(obj)["clip"]; ok {
+		// A cut bar's axis: its compared value's outline is cut too.
+		ghostMark["clip"] = clip
+	}
 	val := obj{}
 	for k, v := range enc[valCh].(obj) {
 		val[k] = v
@@ -204,7 +230,7 @@ func vegaGhost(r convreport.Result, spec ChartSpec, s obj) obj {
 		// compared values are converted the same way.
 		tr = slices.Clone(tr)
 		if spec.Y.Unit == "seconds" && !spec.Percent {
-			div, name := durationAxisUnit(spec)
+			div, name := durationAxisUnit(r, spec)
 			val["field"] = "previous_" + name
 			tr = append(tr, obj{"calculate": "datum.previous == null ? null : datum.previous / " + strconv.Itoa(div), "as": "previous_" + name})
 		}

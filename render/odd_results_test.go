@@ -2,6 +2,9 @@ package render_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -94,4 +97,49 @@ func TestNoOutputKeepsABidiOverride(t *testing.T) {
 		require.NotContains(t, buf.String(), `\u202e`, name)
 		require.Contains(t, buf.String(), "Reps", name)
 	}
+}
+
+// A compared bar chart whose (no value) bar is cut: the axis fits the
+// other bars' compared values too, and no outline runs past it, in the
+// SVG (its rectangles stay inside the drawing) and in Vega-Lite (the
+// outlines are clipped, and the axis reaches the compared 200 s).
+func TestComparedOutlinesStayInsideACutAxis(t *testing.T) {
+	prev := func(v string) *convreport.Point { return &convreport.Point{Value: num(v), Count: 1} }
+	r := result(convreport.Report{Name: "Wait by rep", Dimensions: []string{"Assignee"}, Chart: convreport.Chart{Type: convreport.BarChart},
+		Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime}},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "a")}, Value: num("100"), Count: 3, Previous: prev("200")},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "b")}, Value: num("50"), Count: 3, Previous: prev("40")},
+		convreport.Point{Dimensions: []convreport.DimensionValue{unknown("Assignee")}, Value: num("1000"), Count: 3, Previous: prev("9000")},
+	)
+	r.Compare = convreport.ComparePrevious
+	var buf bytes.Buffer
+	require.NoError(t, render.SVG(&buf, r, render.SVGOptions{}))
+	rects := regexp.MustCompile(`<rect[^>]* x="([-0-9.]+)"[^>]* width="([-0-9.]+)"`).FindAllStringSubmatch(buf.String(), -1)
+	require.NotEmpty(t, rects)
+	for _, m := range rects {
+		x, _ := strconv.ParseFloat(m[1], 64)
+		w, _ := strconv.ParseFloat(m[2], 64)
+		require.LessOrEqual(t, x+w, 640.0, m[0])
+		require.GreaterOrEqual(t, w, 0.0, m[0])
+	}
+	spec, err := render.VegaLite(r)
+	require.NoError(t, err)
+	var v struct {
+		Layer []struct {
+			Mark     map[string]any `json:"mark"`
+			Encoding struct {
+				X struct {
+					Scale struct {
+						DomainMax float64 `json:"domainMax"`
+					} `json:"scale"`
+				} `json:"x"`
+			} `json:"encoding"`
+		} `json:"layer"`
+	}
+	require.NoError(t, json.Unmarshal(spec, &v))
+	require.Len(t, v.Layer, 2)
+	for _, l := range v.Layer {
+		require.Equal(t, true, l.Mark["clip"])
+	}
+	require.InDelta(t, 200.0/60, v.Layer[0].Encoding.X.Scale.DomainMax, 1e-9, "minutes: the axis reaches a's compared 200 s")
 }

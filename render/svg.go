@@ -540,8 +540,10 @@ func (d *drawing) bars() func() {
 		lo, hi := d.domain()
 		cut := d.spec.dwarfing()
 		if cut >= 0 {
-			// The axis fits the other bars; the giant's is cut (see dwarfing).
-			hi = d.spec.othersMax(cut)
+			// The axis fits the other bars, and their compared values;
+			// the giant's bar is cut (see dwarfing), and its compared
+			// value's outline with it.
+			hi = axisTop(d.r, d.spec, cut)
 		}
 		ticks := d.ticks(lo, hi, 5)
 		sc := valueScale{ticks[0], ticks[len(ticks)-1], left, right}
@@ -577,7 +579,7 @@ func (d *drawing) bars() func() {
 					}
 				})
 				if f, ok := previousFloat(d.r, v.Point); ok && d.comparedSingle() {
-					d.ghost(sc.at(min(0, f)), by, sc.at(max(0, f)), by+bh, d.ghostTip(v.Point))
+					d.ghost(sc.at(max(min(0, f), sc.lo)), by, sc.at(min(max(0, f), sc.hi)), by+bh, d.ghostTip(v.Point))
 				}
 			}
 			if valueLabels {

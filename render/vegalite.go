@@ -111,7 +111,7 @@ func vegaSpec(r convreport.Result) obj {
 		// Durations are seconds in the data (exact); the axis reads in
 		// the unit that suits the largest value, so its ticks are round
 		// minutes, hours or days, as the SVG's are.
-		div, name := durationAxisUnit(spec)
+		div, name := durationAxisUnit(r, spec)
 		field := "value_" + name
 		transform = []obj{{"calculate": "datum.value == null ? null : datum.value / " + strconv.Itoa(div), "as": field}}
 		val["field"], val["title"] = field, spec.Y.Title+" ("+name+")"
@@ -154,9 +154,9 @@ func vegaSpec(r convreport.Result) obj {
 	if cut := spec.dwarfing(); cut >= 0 && spec.Type == convreport.BarChart {
 		// As the SVG does: the axis fits the other bars, and the bar of
 		// the group with no value is cut at its end.
-		top := spec.othersMax(cut)
+		top := axisTop(r, spec, cut)
 		if unit == "seconds" && !spec.Percent {
-			div, _ := durationAxisUnit(spec)
+			div, _ := durationAxisUnit(r, spec)
 			top /= float64(div)
 		}
 		val["scale"] = obj{"domainMax": top, "nice": true}
@@ -175,7 +175,7 @@ func vegaSpec(r convreport.Result) obj {
 // axis's end, see dwarfing): seconds under 2 minutes,
 // minutes under 2 hours, hours under 2 days, days beyond. It returns the
 // unit's length in seconds and its name.
-func durationAxisUnit(spec ChartSpec) (int, string) {
+func durationAxisUnit(r convreport.Result, spec ChartSpec) (int, string) {
 	var top float64
 	for ci := range spec.Categories {
 		var sum float64
@@ -192,7 +192,7 @@ func durationAxisUnit(spec ChartSpec) (int, string) {
 		top = max(top, sum)
 	}
 	if cut := spec.dwarfing(); cut >= 0 && spec.Type == convreport.BarChart {
-		top = spec.othersMax(cut) // the axis ends there: the cut bar is not drawn to scale
+		top = axisTop(r, spec, cut) // the axis ends there: the cut bar is not drawn to scale
 	}
 	switch {
 	case top < 120:
