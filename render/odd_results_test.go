@@ -143,3 +143,26 @@ func TestComparedOutlinesStayInsideACutAxis(t *testing.T) {
 	}
 	require.InDelta(t, 200.0/60, v.Layer[0].Encoding.X.Scale.DomainMax, 1e-9, "minutes: the axis reaches a's compared 200 s")
 }
+
+// Vega-Lite shows times in UTC or in the viewer's zone only: an hour's
+// bucket is given as its wall clock in the query's zone written as UTC,
+// and read back in UTC, so the axis says 00:00 for New York's midnight
+// wherever the page is opened; a week's column spans its seven days.
+func TestVegaLiteBucketsReadAsTheQueryZoneSays(t *testing.T) {
+	ny := mustZone("America/New_York")
+	at := time.Date(2025, 4, 1, 0, 0, 0, 0, ny)
+	r := convreport.Result{Report: convreport.Report{Name: "By hour", Bucket: convreport.Hour, Chart: convreport.Chart{Type: convreport.ColumnChart}},
+		From: at, To: at.Add(2 * time.Hour), Zone: ny, Points: []convreport.Point{
+			{Bucket: at, Value: num("3"), Count: 3}, {Bucket: at.Add(time.Hour), Value: num("5"), Count: 5}}}
+	spec, err := render.VegaLite(r)
+	require.NoError(t, err)
+	require.Contains(t, string(spec), `"bucket": "2025-04-01T00:00:00Z"`)
+	require.Contains(t, string(spec), `"timeUnit": "utcyearmonthdatehours"`)
+	require.Contains(t, string(spec), `"label": "2025-04-01 00:00"`)
+
+	w := result(convreport.Report{Name: "By week", Bucket: convreport.Week, Chart: convreport.Chart{Type: convreport.ColumnChart}},
+		convreport.Point{Bucket: day(24), Value: num("3"), Count: 3}, convreport.Point{Bucket: day(31), Value: num("5"), Count: 5})
+	spec, err = render.VegaLite(w)
+	require.NoError(t, err)
+	require.Contains(t, string(spec), `"step": 7`)
+}

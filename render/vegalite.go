@@ -103,7 +103,7 @@ func vegaSpec(r convreport.Result) obj {
 	multi := len(spec.Series) > 1
 	cat := obj{"field": "category", "type": "nominal", "sort": nil, "title": spec.X.Title}
 	if spec.X.Bucket != convreport.NoBucket {
-		cat = obj{"field": "bucket", "type": "temporal", "timeUnit": vegaTimeUnit(spec.X.Bucket), "title": spec.X.Title}
+		cat = obj{"field": "bucket", "type": "temporal", "timeUnit": vegaTimeUnit(spec.X.Bucket, spec.Type), "title": spec.X.Title}
 	}
 	val := obj{"field": "value", "type": "quantitative", "title": valueTitle}
 	var transform []obj
@@ -233,7 +233,7 @@ func vegaRows(r convreport.Result, spec ChartSpec) []obj {
 				"count": v.Count, "order": v.Point,
 			}
 			if spec.X.Bucket != convreport.NoBucket {
-				row["bucket"] = c.Key
+				row["bucket"] = vegaBucket(spec.X.Bucket, c)
 			}
 			vegaNotes(r, spec, v.Point, row)
 			rows[v.Point] = row
@@ -271,13 +271,19 @@ func vegaTable(spec ChartSpec, rows []obj, title obj) obj {
 	}
 }
 
-func vegaTimeUnit(b convreport.Bucket) string {
-	// Vega parses an ISO date as UTC midnight and a date-time without an
-	// offset as local time: read each back the same way so labels show the
-	// bucket's own date.
+func vegaTimeUnit(b convreport.Bucket, t convreport.ChartType) any {
+	// Vega parses an ISO date as UTC midnight, and an hour is given as
+	// its wall clock in the query's zone written as UTC (see vegaBucket):
+	// read each back in UTC so that labels show the bucket's own date and
+	// hour, whatever the viewer's zone. A column spans its time unit: a
+	// week's, seven days.
 	switch b {
 	case convreport.Hour:
-		return "yearmonthdatehoursminutes"
+		return "utcyearmonthdatehours"
+	case convreport.Week:
+		if t == convreport.ColumnChart {
+			return obj{"unit": "utcyearmonthdate", "step": 7}
+		}
 	case convreport.Month:
 		return "utcyearmonth"
 	case convreport.Quarter:
@@ -286,6 +292,19 @@ func vegaTimeUnit(b convreport.Bucket) string {
 		return "utcyear"
 	}
 	return "utcyearmonthdate"
+}
+
+// vegaBucket is a bucket's start as a Vega-Lite spec's data gives it: as
+// result JSON writes it, but for an hour its wall clock in the query's
+// zone written as UTC ("2025-04-01T00:00:00Z" for 00:00-04:00), since
+// Vega shows times in UTC or in the viewer's zone only. The two hours of
+// a night the clocks go back then share a place on the axis; their
+// tooltips tell them apart.
+func vegaBucket(b convreport.Bucket, c ChartCategory) string {
+	if b == convreport.Hour && !c.Time.IsZero() {
+		return c.Time.Format("2006-01-02T15:04:05") + "Z"
+	}
+	return c.Key
 }
 
 // nullableFloat returns the value for a spec's data: the exact decimal as
