@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,4 +166,56 @@ func TestVegaLiteBucketsReadAsTheQueryZoneSays(t *testing.T) {
 	spec, err = render.VegaLite(w)
 	require.NoError(t, err)
 	require.Contains(t, string(spec), `"step": 7`)
+}
+
+// A size too small for a chart is raised to what holds it: no negative
+// width or height anywhere, and the bars of one row of a grouped chart
+// stay inside that row.
+func TestSVGOfTinySizesIsWellFormed(t *testing.T) {
+	grouped := result(convreport.Report{Name: "By rep and inbox", Dimensions: []string{"Assignee", "Inbox"}, Chart: convreport.Chart{Type: convreport.BarChart}})
+	for _, rep := range []string{"a", "b", "c", "d", "e", "f"} {
+		for _, in := range []string{"x", "y", "z"} {
+			grouped.Points = append(grouped.Points, convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", rep), known("Inbox", in)}, Value: num("5"), Count: 5})
+		}
+	}
+	two := result(convreport.Report{Name: "By rep", Dimensions: []string{"Assignee"}},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "a")}, Value: num("5"), Count: 5},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "b")}, Value: num("3"), Count: 3})
+	cols := two
+	cols.Report.Chart = convreport.Chart{Type: convreport.ColumnChart}
+	num := regexp.MustCompile(`(width|height)="(-?[0-9.]+)"`)
+	for name, c := range map[string]struct {
+		r    convreport.Result
+		opts render.SVGOptions
+	}{
+		"bars, width 100":     {two, render.SVGOptions{Width: 100}},
+		"columns, height 60":  {cols, render.SVGOptions{Height: 60}},
+		"grouped, height 200": {grouped, render.SVGOptions{Height: 200}},
+		"grouped, width 50":   {grouped, render.SVGOptions{Width: 50, Height: 10}},
+	} {
+		var buf bytes.Buffer
+		require.NoError(t, render.SVG(&buf, c.r, c.opts), name)
+		for _, m := range num.FindAllStringSubmatch(buf.String(), -1) {
+			v, err := strconv.ParseFloat(m[2], 64)
+			require.NoError(t, err)
+			require.GreaterOrEqual(t, v, 0.0, "%s: %s", name, m[0])
+		}
+		if c.r.Report.Name == "By rep and inbox" {
+			// The rows' bars (12 pixels or less) do not overlap: each
+			// bar's top is at least its height below the one before it.
+			plot := buf.String()[strings.Index(buf.String(), `class="axis"`):] // past the legend
+			ys := regexp.MustCompile(`<rect[^>]* y="([0-9.]+)"[^>]* height="([0-9.]+)"`).FindAllStringSubmatch(plot, -1)
+			require.NotEmpty(t, ys, name)
+			var prevEnd float64
+			for _, m := range ys {
+				y, _ := strconv.ParseFloat(m[1], 64)
+				h, _ := strconv.ParseFloat(m[2], 64)
+				if h > 13 {
+					continue
+				}
+				require.GreaterOrEqual(t, y+0.01, prevEnd, "%s: %s", name, m[0])
+				prevEnd = y + h
+			}
+		}
+	}
 }

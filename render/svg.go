@@ -16,7 +16,10 @@ import (
 // SVGOptions configures [SVG]. The zero value means the defaults.
 type SVGOptions struct {
 	// Width and Height are the drawing's size in pixels; 0 chooses them from
-	// the chart type and the number of points (width 640).
+	// the chart type and the number of points (width 640). A size too
+	// small for the chart's labels and bars is raised to the least that
+	// holds them (a width of 240, a height that gives each bar its row and
+	// a column chart 60 pixels of plot).
 	Width, Height int
 	// Report is the result's index in its dashboard, given to DrillURL in
 	// PointRef.Report; leave it 0 for a chart on its own.
@@ -84,7 +87,14 @@ type drawing struct {
 	height float64
 	top    float64 // below the title and legend
 	y      float64 // the root's offset in an enclosing drawing
+	// minHeight is the least height the chart's layout holds, when
+	// SVGOptions.Height asks for less.
+	minHeight float64
 }
+
+// minWidth is the narrowest drawing: its labels, bars and value labels
+// side by side.
+const minWidth = 240
 
 // SVGDashboard writes every report of d as one SVG document: the charts
 // one above the other, 16 px apart, each drawn as [SVG] draws it (with
@@ -157,7 +167,7 @@ func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64
 	}
 	d.width = 640
 	if opts.Width > 0 {
-		d.width = float64(opts.Width)
+		d.width = max(float64(opts.Width), minWidth)
 	}
 	d.top = 12
 	if !opts.HideTitle {
@@ -184,7 +194,7 @@ func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64
 		d.height += 20 // below the chart, under every type's own layout
 	}
 	if opts.Height > 0 {
-		d.height = float64(opts.Height)
+		d.height = max(float64(opts.Height), d.minHeight, d.top+40)
 	}
 	d.header()
 	body()
@@ -518,6 +528,11 @@ func (d *drawing) bars() func() {
 	if grouped {
 		band = float64(k)*14 + 10
 	}
+	// A given height narrows the rows down to bars of 6 pixels.
+	minBand := 10.0
+	if grouped {
+		minBand = float64(k)*8 + 4
+	}
 	labelW := 0.0
 	for _, c := range s.Categories {
 		labelW = max(labelW, textW(c.Label, fontSize))
@@ -530,12 +545,15 @@ func (d *drawing) bars() func() {
 		right -= 56
 	}
 	d.height = d.top + d.legendHeight() + float64(n)*band + 28
+	d.minHeight = d.top + d.legendHeight() + float64(n)*minBand + 28
 	return func() {
 		d.legend()
 		plotTop := d.top
 		if d.opts.Height > 0 {
 			band = (d.height - plotTop - 28) / float64(n)
 		}
+		// A grouped row's bars share its band, 12 pixels each at most.
+		barH := min(12, (band-4)/float64(k)-2)
 		bottom := plotTop + float64(n)*band
 		lo, hi := d.domain()
 		cut := d.spec.dwarfing()
@@ -563,7 +581,7 @@ func (d *drawing) bars() func() {
 			for _, sg := range d.segments(ci) {
 				by, bh := y+(band-thick)/2, thick
 				if grouped {
-					by, bh = y+5+float64(sg.series)*14, 12
+					by, bh = y+(band-float64(k)*(barH+2))/2+float64(sg.series)*(barH+2), barH
 				}
 				x0, x1 := sc.at(sg.from), sc.at(min(sg.to, sc.hi))
 				v := s.Series[sg.series].Values[ci]
@@ -625,6 +643,7 @@ func (d *drawing) columns() func() {
 		bottomH = min(labelW, slantW)*0.71 + 20
 	}
 	d.height = d.top + d.legendHeight() + 220 + bottomH
+	d.minHeight = d.top + d.legendHeight() + 60 + bottomH
 	return func() {
 		d.legend()
 		plotTop := d.top + 4
