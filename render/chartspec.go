@@ -274,7 +274,48 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 	for _, c := range cells {
 		s.Series[c.ser].Values[c.cat] = chartValue(r.Points[c.point], c.point)
 	}
+	distinctLabels(&s, r.Folded)
 	return s
+}
+
+// distinctLabels tells apart a category or series that folds the tail
+// ("Other") or holds the conversations with no value ("(no value)") from
+// a real value spelled the same (an inbox named Other): the fold becomes
+// "Other (N groups)", as a pie's is, and the value is quoted. An axis, a
+// legend or a Vega-Lite spec, which groups by label, would otherwise show
+// two groups as one.
+func distinctLabels(s *ChartSpec, folded int) {
+	otherLabel := "Other (" + strconv.Itoa(folded) + " groups)"
+	if folded <= 0 {
+		otherLabel = "Other (folded groups)"
+	}
+	noValue := convreport.DimensionValue{}.Label()
+	real := map[string]bool{}
+	for _, c := range s.Categories {
+		if c.Known && !c.Other {
+			real[c.Label] = true
+		}
+	}
+	for i := range s.Categories {
+		c := &s.Categories[i]
+		switch {
+		case c.Other && real[c.Label]:
+			c.Label = otherLabel
+		case c.Known && !c.Other && c.Label == noValue:
+			c.Label = "“" + c.Label + "”"
+		}
+	}
+	real = map[string]bool{}
+	for _, ser := range s.Series {
+		if !ser.Other {
+			real[ser.Name] = true
+		}
+	}
+	for i := range s.Series {
+		if ser := &s.Series[i]; ser.Other && real[ser.Name] {
+			ser.Name = otherLabel
+		}
+	}
 }
 
 func chartValue(p convreport.Point, index int) ChartValue {

@@ -58,7 +58,8 @@ func TestChartSpecGroupedSingleSeries(t *testing.T) {
 		Points: []convreport.Point{
 			{Dimensions: []convreport.DimensionValue{dv("Assignee", "rep-07")}, Value: val("312.5"), Count: 8},
 			{Dimensions: []convreport.DimensionValue{dv("Assignee", "")}, Value: val("60"), Count: 2},
-			// A rep really called "Other" is not the folded tail.
+			// A rep really called "Other" is not the folded tail, whose label
+			// then says what it is (an axis would show the two as one).
 			{Dimensions: []convreport.DimensionValue{dv("Assignee", "Other")}, Value: val("10"), Count: 1},
 			{Dimensions: []convreport.DimensionValue{dv("Assignee", "Other")}, Other: true, Value: val("5.25"), Count: 3},
 		},
@@ -74,7 +75,7 @@ func TestChartSpecGroupedSingleSeries(t *testing.T) {
 		{Key: "rep-07", Label: "rep-07", Known: true},
 		{Key: "", Label: "(no value)", Known: false},
 		{Key: "Other", Label: "Other", Known: true},
-		{Key: "Other", Label: "Other", Known: true, Other: true},
+		{Key: "Other", Label: "Other (folded groups)", Known: true, Other: true},
 	}, s.Categories)
 	require.Len(t, s.Series, 1)
 	require.Equal(t, "Average agent first response time", s.Series[0].Name)

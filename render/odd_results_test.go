@@ -219,3 +219,30 @@ func TestSVGOfTinySizesIsWellFormed(t *testing.T) {
 		}
 	}
 }
+
+// An inbox named "Other" beside the fold of a report's tail, and a value
+// spelled "(no value)" beside the group with none, are four groups: the
+// Vega-Lite spec, which groups its rows by label, keeps them apart.
+func TestVegaLiteKeepsGroupsSpelledAlikeApart(t *testing.T) {
+	r := result(convreport.Report{Name: "By inbox", Dimensions: []string{"Inbox"}, Limit: 3},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Inbox", "Other")}, Value: num("10"), Count: 10},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Inbox", "(no value)")}, Value: num("8"), Count: 8},
+		convreport.Point{Dimensions: []convreport.DimensionValue{unknown("Inbox")}, Value: num("7"), Count: 7},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Inbox", "Other")}, Other: true, Value: num("5"), Count: 5})
+	r.Folded = 4
+	spec, err := render.VegaLite(r)
+	require.NoError(t, err)
+	var v struct {
+		Data struct {
+			Values []struct {
+				Category string `json:"category"`
+			} `json:"values"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(spec, &v))
+	var cats []string
+	for _, row := range v.Data.Values {
+		cats = append(cats, row.Category)
+	}
+	require.Equal(t, []string{"Other", "“(no value)”", "(no value)", "Other (4 groups)"}, cats)
+}
