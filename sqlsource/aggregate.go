@@ -39,7 +39,7 @@ type stmt struct {
 // in one read-only transaction so they see the same data. It declines the
 // whole pushdown (an error wrapping [convreport.ErrUnsupported]) when any
 // report cannot be computed exactly in SQL.
-func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) ([]convreport.Result, error) {
+func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) (_ []convreport.Result, err error) {
 	stmts, err := s.statements(pd)
 	if err != nil {
 		if errors.Is(err, convreport.ErrUnsupported) {
@@ -54,7 +54,15 @@ func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) ([]conv
 	// each of one consistent set of parts per shard.
 	var db querier = s.db
 	var tx *sql.Tx
-	if s.d != ClickHouse {
+	if s.d == ClickHouse {
+		conn, done, cerr := s.readConn(ctx)
+		if cerr != nil {
+			return nil, fmt.Errorf("sqlsource: aggregate: %w", s.queryError(ctx, cerr))
+		}
+		defer func() { done(err) }() // the named result: the read's error
+
+		db = conn
+	} else {
 		opts := &sql.TxOptions{ReadOnly: true}
 		if s.d == PostgreSQL {
 			opts.Isolation = sql.LevelRepeatableRead

@@ -3,6 +3,7 @@ package sqlsource
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,6 +18,24 @@ import (
 // querier is what a statement runs on: the *sql.DB, or a transaction.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readConn returns a connection of the pool for one ClickHouse read, and
+// done, which gives it back, or closes it after a failed read: after the
+// server refused a statement the driver can leave its connection out of
+// step, and the next read on it then takes the refused one's reply (a
+// count of another report, or of another tenant's). A read that stopped
+// because its context ended leaves the connection as the driver does.
+func (s *Source) readConn(ctx context.Context) (conn *sql.Conn, done func(err error), err error) {
+	if conn, err = s.db.Conn(ctx); err != nil {
+		return nil, nil, err
+	}
+	return conn, func(err error) {
+		if err != nil && ctx.Err() == nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn }) // closes it
+		}
+		conn.Close()
+	}, nil
 }
 
 // clickHouseSettings ends every ClickHouse SELECT: a Distributed table

@@ -42,6 +42,26 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		q.w("(")
 		defer q.w(collateBytes[q.d], ")")
 	}
+	if c.key == "" && !p.Custom && (p.Name == "Channel" || p.Name == "Status") {
+		// Their zero values, stored as they are in Go (NULL or '', in a
+		// table not filled by Insert), mean what they mean in Go, as a
+		// scan reads them: other, and closed when the conversation has
+		// a close, else open.
+		q.w("COALESCE(NULLIF(")
+		q.ident(c.name)
+		q.w(", ''), ")
+		if p.Name == "Channel" {
+			q.w("'", string(convreport.Other), "'")
+		} else {
+			q.w("CASE WHEN ")
+			if err := q.notNull(l, l.col("ClosedAt").prop); err != nil {
+				return err
+			}
+			q.w(" THEN '", string(convreport.Closed), "' ELSE '", string(convreport.Open), "' END")
+		}
+		q.w(")")
+		return nil
+	}
 	if c.key == "" {
 		if p.Kind == convreport.KindTime && l.times == Timestamp {
 			// EXTRACT(EPOCH …) is an exact numeric of microseconds.
@@ -169,6 +189,11 @@ func (q *sqlBuf) sqlValue(p convreport.Property, v any) (any, string, error) {
 		}
 		if math.IsNaN(f) {
 			return nil, "", decline("a NaN comparison on %s", p.Name)
+		}
+		if q.d == ClickHouse && f != 0 && math.Abs(f) < 0x1p-1022 {
+			// The driver writes it into the statement, and ClickHouse 18
+			// cannot parse a subnormal number.
+			return nil, "", decline("ClickHouse cannot read the subnormal number %v (compared with %s)", f, p.Name)
 		}
 		return f, "float8", nil
 	case convreport.KindBool:

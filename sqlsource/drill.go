@@ -15,7 +15,7 @@ var _ convreport.DrillSource = (*Source)(nil)
 // SELECT of the page, both with the point's conditions as the WHERE clause,
 // ordered (unknown values last, ties by ID) and paged in the database. It
 // declines, and the engine scans, what Aggregate would decline.
-func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (int, []convreport.Conversation, error) {
+func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (_ int, _ []convreport.Conversation, err error) {
 	if req == nil {
 		return 0, nil, errors.New("sqlsource: drill-down: nil request")
 	}
@@ -50,15 +50,21 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (i
 		page.w(", ")
 	} else {
 		// Unknown values last whatever the direction, as the engine
-		// sorts.
+		// sorts, and among themselves by ID alone: an unknown string
+		// stored as NULL and one stored as '' must not be told apart.
 		page.w("(CASE WHEN ")
 		if err := page.known(s.l, *req.Sort); err != nil {
 			return 0, nil, err
 		}
-		page.w(" THEN 0 ELSE 1 END), ")
+		page.w(" THEN 0 ELSE 1 END), (CASE WHEN ")
+		if err := page.known(s.l, *req.Sort); err != nil {
+			return 0, nil, err
+		}
+		page.w(" THEN ")
 		if err := page.value(s.l, *req.Sort); err != nil {
 			return 0, nil, err
 		}
+		page.w(" END)")
 		if req.Desc {
 			page.w(" DESC")
 		}
@@ -85,7 +91,15 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (i
 
 	var db querier = s.db
 	var row func(context.Context, string, ...any) *sql.Row = s.db.QueryRowContext
-	if s.d != ClickHouse {
+	if s.d == ClickHouse {
+		conn, done, cerr := s.readConn(ctx)
+		if cerr != nil {
+			return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", s.queryError(ctx, cerr))
+		}
+		defer func() { done(err) }() // the named result: the read's error
+
+		db, row = conn, conn.QueryRowContext
+	} else {
 		opts := &sql.TxOptions{ReadOnly: true}
 		if s.d == PostgreSQL {
 			opts.Isolation = sql.LevelRepeatableRead

@@ -285,11 +285,21 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 			return
 		}
 		q.w("(1 = 1)")
+		var db querier = s.db
+		var failed error // a read's error: its ClickHouse connection is not pooled again
 		if s.d == ClickHouse {
 			q.w(clickHouseSettings)
+			conn, done, err := s.readConn(ctx)
+			if err != nil {
+				yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
+				return
+			}
+			defer func() { done(failed) }()
+			db = conn
 		}
-		rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+		rows, err := db.QueryContext(ctx, q.String(), q.args...)
 		if err != nil {
+			failed = err
 			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
 			return
 		}
@@ -298,6 +308,7 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 		for rows.Next() {
 			c := &convreport.Conversation{}
 			if err := rows.Scan(dec.dest...); err != nil {
+				failed = err
 				yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
 				return
 			}
@@ -310,6 +321,7 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 			}
 		}
 		if err := rows.Err(); err != nil {
+			failed = err
 			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
 			return
 		}
