@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -33,6 +34,12 @@ type follower struct {
 	// partial is set when off is inside a line the load read whole: the
 	// next poll goes on from that line's end.
 	partial bool
+	// strict makes a bad line an error, as the first load of a file
+	// without --skip-invalid has it; following, a bad line is skipped.
+	strict bool
+	// file is the file last read, to tell a file replaced under the same
+	// name (a log rotated) from one appended to.
+	file os.FileInfo
 }
 
 // newFollower starts following path from offset off, the size the file
@@ -46,6 +53,9 @@ func newFollower(path string, off int64, src *memory.Source, opt ingest.Options,
 		return nil, err
 	}
 	defer fh.Close()
+	if f.file, err = fh.Stat(); err != nil {
+		return nil, err
+	}
 	buf := make([]byte, 1<<20)
 	var read int64
 	for read < off {
@@ -93,10 +103,17 @@ func (f *follower) poll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if st.Size() < f.off {
+	switch {
+	case f.file != nil && !os.SameFile(f.file, st):
+		// Rotated: another file under the name, read from its start
+		// whatever its size.
+		fmt.Fprintf(f.out, "convreport: %s was replaced: following the new file from its start\n", f.name)
+		f.off, f.line, f.partial = 0, 0, false
+	case st.Size() < f.off:
 		fmt.Fprintf(f.out, "convreport: %s was truncated: following it from its start\n", f.name)
 		f.off, f.line, f.partial = 0, 0, false
 	}
+	f.file = st
 	if st.Size() == f.off {
 		return nil
 	}
@@ -135,6 +152,9 @@ func (f *follower) poll(ctx context.Context) error {
 			continue
 		}
 		c, err := f.parse(ctx, text)
+		if err != nil && f.strict {
+			return err
+		}
 		if err != nil {
 			fmt.Fprintf(f.out, "convreport: %v (skipped)\n", err)
 			continue
@@ -172,4 +192,85 @@ func (f *follower) parse(ctx context.Context, text []byte) (convreport.Conversat
 		return c, nil
 	}
 	return convreport.Conversation{}, fmt.Errorf("%s: line %d: no conversation", f.name, f.line)
+}
+
+// loadFollowed loads the file "serve --follow" follows, as following it
+// from its start would: a line whose ID was seen replaces that
+// conversation (the file a running server followed holds such lines, and
+// a restart must give the same numbers), and a last line still being
+// written waits for its newline. It returns the source and the offset the
+// follower goes on from: the end of the last complete line.
+//
+// The file is read the fast way first; only a file that repeats IDs, or
+// whose bad lines --skip-invalid skips, is read again line by line, each
+// line applied as an upsert, which is slower.
+func (c *cli) loadFollowed(d dataFlags) (*memory.Source, int64, error) {
+	complete, err := completeLines(d.path)
+	if err != nil {
+		return nil, 0, err
+	}
+	d.upTo = complete
+	skip := d.skipInvalid
+	d.skipInvalid = false // a repeated ID is not to be skipped, but applied
+	src, _, err := c.load(d)
+	if err == nil {
+		mem, ok := src.(*memory.Source)
+		if !ok {
+			return nil, 0, usageError("--follow needs --data with a .jsonl file to follow")
+		}
+		return mem, complete, nil
+	}
+	var ve *convreport.ValidationError
+	repeated := errors.As(err, &ve) && ve.Field == "id" && strings.HasPrefix(ve.Reason, "duplicates the conversation")
+	if !repeated && !skip {
+		return nil, 0, err
+	}
+	name := filepath.Base(d.path)
+	schema, _, err := c.schemaFor(d, ingest.JSONL, name)
+	if err != nil {
+		return nil, 0, err
+	}
+	mem, err := memory.New(nil, memory.WithSchema(schema))
+	if err != nil {
+		return nil, 0, err
+	}
+	f := &follower{path: d.path, name: name, src: mem, out: c.stderr, strict: !skip,
+		opt: ingest.Options{IgnoreUnknown: d.ignoreUnknown, Schema: mem.Schema()}}
+	for f.off < complete {
+		at := f.off
+		if err := f.poll(c.ctx); err != nil {
+			return nil, 0, err
+		}
+		if f.off == at {
+			break // the file shrank under us: the follower sees it next
+		}
+	}
+	return mem, f.off, nil
+}
+
+// completeLines returns the size of path up to the end of its last
+// complete line: a line still being written is left for the follower.
+func completeLines(path string) (int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return 0, err
+	}
+	end := st.Size()
+	buf := make([]byte, 64<<10)
+	for end > 0 {
+		n := min(int64(len(buf)), end)
+		if _, err := fh.ReadAt(buf[:n], end-n); err != nil && !errors.Is(err, io.EOF) {
+			return 0, err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			return end - n + int64(i) + 1, nil
+		}
+		end -= n
+	}
+	return 0, nil
 }

@@ -105,7 +105,9 @@ under that site's name (DNS rebinding).
 With --follow, lines appended to the --data .jsonl file (tail -f style) are
 upserts: a line whose ID was seen replaces that conversation, and open
 dashboards redraw the charts that change. A bad line is reported with its
-line number and skipped; the server keeps running.
+line number and skipped; the server keeps running. A restart reads the
+file the same way (the last line of an ID holds), and a file replaced
+under the same name (a log rotated) is followed from its start.
 
 Flags:
 `
@@ -282,7 +284,12 @@ func (c *cli) serve(args []string) error {
 			before = st.Size()
 		}
 		var cs []convreport.Conversation
-		if src, cs, err = c.load(data); err != nil {
+		if *follow {
+			src, before, err = c.loadFollowed(data)
+		} else {
+			src, cs, err = c.load(data)
+		}
+		if err != nil {
 			return err
 		}
 		count = len(cs)

@@ -446,6 +446,42 @@ func TestServeFollow(t *testing.T) {
 	require.Eventually(t, func() bool { return served(s) == want+1 }, 15*time.Second, 50*time.Millisecond)
 	s.stop()
 
+	// A restart reads the file as following it did: the moved chat's
+	// later line holds, not its first (with the bad line, only with
+	// --skip-invalid), and a last line still being written waits for
+	// its newline instead of being lost.
+	o := cli(t, "", "serve", "--data", path, "--follow", "--addr", "127.0.0.1:0", "--now", "2025-06-01")
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Contains(t, o.stderr, `line 503: conversation "follow-bad": channel`)
+	f, err = os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"id":"follow-4","channel":"chat","status":"open",`)
+	require.NoError(t, err)
+	s = startServe(t, "--data", path, "--follow", "--skip-invalid", "--now", "2025-06-01", "--tz", "UTC", "--user", "ana")
+	require.Equal(t, want+1, served(s), s.stderr.String())
+	_, err = f.WriteString(`"created_at":"2025-05-23T10:00:00Z"}` + "\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.Eventually(t, func() bool { return served(s) == want+2 }, 15*time.Second, 50*time.Millisecond, s.stderr.String())
+
+	// Rotated: the file moved away and a new, longer one in its place is
+	// read from its start (its first lines were skipped when only its
+	// size was watched).
+	require.NoError(t, os.Rename(path, path+".1"))
+	var fresh []string
+	for i := range 40 {
+		fresh = append(fresh, fmt.Sprintf(`{"id":"rotated-%d","channel":"chat","status":"open","created_at":"2025-05-24T10:00:00Z","subject":"%s"}`, i, strings.Repeat("x", 6000)))
+	}
+	old, err := os.Stat(path + ".1")
+	require.NoError(t, err)
+	body := strings.Join(fresh, "\n") + "\n"
+	require.Greater(t, int64(len(body)), old.Size(), "longer than what was read of the old file")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	require.Eventually(t, func() bool { return served(s) == want+2+40 }, 15*time.Second, 50*time.Millisecond,
+		"served %d, want %d\n%s", served(s), want+2+40, s.stderr.String())
+	require.Contains(t, s.stderr.String(), "conversations.jsonl was replaced: following the new file from its start")
+	s.stop()
+
 	for _, args := range [][]string{{"serve", "--follow"}, {"serve", "--follow", "--data", "-"}, {"serve", "--follow", "--data", "x.csv"}} {
 		o := cli(t, "", args...)
 		require.Equal(t, 2, o.code, "%v", args)
