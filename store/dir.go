@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
@@ -28,7 +29,9 @@ import (
 // remains, which the store ignores (delete it at leisure).
 //
 // A Dir is safe for concurrent use within one process: a mutex makes each
-// version check and the write that follows it one step. It does not lock
+// version check and the write that follows it one step, and every Dir
+// over the same directory in the process shares it, so a store may be
+// opened per request or per account as well as once. It does not lock
 // the directory against other processes. Two processes sharing a directory
 // never see a torn file, but their version checks can interleave: both may
 // read version 3, both write, and the later rename wins, losing the other
@@ -41,15 +44,23 @@ type Dir struct {
 
 var _ Store = (*Dir)(nil)
 
-// FileError reports a dashboard file the store cannot read: not JSON, cut
-// short, or holding another dashboard's ID. The file is left as it is.
+// FileError reports a file the store cannot read: not JSON, cut short or
+// empty, holding another dashboard's ID, or calendars or SLA policies that
+// are not valid. The file is left as it is.
 type FileError struct {
 	Path string
+	// What the file holds: "" for a dashboard, "calendars" or "SLA
+	// policies" for the documents kept beside them.
+	What string
 	Err  error
 }
 
 func (e *FileError) Error() string {
-	return fmt.Sprintf("convreport/store: dashboard file %s is unreadable: %v (restore it from a backup or remove it)", e.Path, e.Err)
+	what := e.What
+	if what == "" {
+		what = "dashboard"
+	}
+	return fmt.Sprintf("convreport/store: %s file %s is unreadable: %v (restore it from a backup or remove it)", what, e.Path, e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
@@ -68,11 +79,39 @@ func OpenDir(dir string, opts ...Option) (*Dir, error) {
 		return nil, fmt.Errorf("convreport/store: %s is not a directory", dir)
 	}
 	d := &Dir{}
-	d.c.b = fileBackend{dir: dir}
-	d.c.cal = fileKeeper[calendar.Set]{dir, "_calendars.json"}
-	d.c.sla = fileKeeper[convreport.SLASet]{dir, "_sla.json"}
+	d.c.b, d.c.mu = fileBackend{dir: dir}, dirLock(fi)
+	d.c.cal = fileKeeper[calendar.Set]{dir, "_calendars.json", "calendars"}
+	d.c.sla = fileKeeper[convreport.SLASet]{dir, "_sla.json", "SLA policies"}
 	d.c.cfg = newConfig(opts)
 	return d, nil
+}
+
+// dirLocks holds the mutex of each directory a Dir was opened over in
+// the process, found by the directory itself (os.SameFile), whatever the
+// path that names it. It keeps a few bytes for every directory opened.
+var dirLocks struct {
+	sync.Mutex
+	dirs []struct {
+		fi os.FileInfo
+		mu *sync.Mutex
+	}
+}
+
+// dirLock returns the mutex of the directory fi describes.
+func dirLock(fi os.FileInfo) *sync.Mutex {
+	dirLocks.Lock()
+	defer dirLocks.Unlock()
+	for _, d := range dirLocks.dirs {
+		if os.SameFile(d.fi, fi) {
+			return d.mu
+		}
+	}
+	mu := &sync.Mutex{}
+	dirLocks.dirs = append(dirLocks.dirs, struct {
+		fi os.FileInfo
+		mu *sync.Mutex
+	}{fi, mu})
+	return mu
 }
 
 type fileBackend struct{ dir string }

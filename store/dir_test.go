@@ -3,9 +3,11 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,4 +121,47 @@ func TestOpenDirOnAFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(f, nil, 0o600))
 	_, err := store.OpenDir(f)
 	require.Error(t, err)
+}
+
+// Two Dir values over one directory (a store opened per request, say, or
+// under another path to it) check and write one at a time, as one Dir
+// does: of two saves of the same version, one is a conflict.
+func TestTwoDirsOverOneDirectoryLoseNoEdit(t *testing.T) {
+	dir := t.TempDir()
+	s1, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	s2, err := store.OpenDir(filepath.Join(dir, ".", "..", filepath.Base(dir)))
+	require.NoError(t, err)
+	d, err := s1.Create(ctx, olivia, dash("Shared", access.EveryoneCanEdit, report("r1", "R")))
+	require.NoError(t, err)
+	for i := range 100 {
+		cur, err := s1.Get(ctx, olivia, d.ID)
+		require.NoError(t, err)
+		a, b := cur.Clone(), cur.Clone()
+		a.Name, b.Name = fmt.Sprint("A", i), fmt.Sprint("B", i)
+		var wg sync.WaitGroup
+		var ea, eb error
+		wg.Go(func() { _, ea = s1.Save(ctx, olivia, a) })
+		wg.Go(func() { _, eb = s2.Save(ctx, olivia, b) })
+		wg.Wait()
+		require.False(t, ea == nil && eb == nil, "round %d: both saves of version %d were taken", i, cur.Version)
+		require.True(t, ea == nil || eb == nil, "round %d: %v, %v", i, ea, eb)
+	}
+}
+
+// The calendars and SLA policies kept beside the dashboards are files
+// too: an empty one (no write of the store leaves one) is damage, said so
+// and named as what it holds, not an empty set.
+func TestEmptyCalendarsFileIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "_calendars.json"), nil, 0o600))
+	_, err = s.Calendars(ctx)
+	var fe *store.FileError
+	require.ErrorAs(t, err, &fe)
+	require.Contains(t, err.Error(), "calendars file "+filepath.Join(dir, "_calendars.json")+" is unreadable: the file is empty")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "_sla.json"), []byte(`{"policies": [{"name": "x", "first_response": {"within": "-1h"}}]}`), 0o600))
+	_, err = s.SLA(ctx)
+	require.ErrorContains(t, err, "SLA policies file "+filepath.Join(dir, "_sla.json")+" is unreadable")
 }

@@ -44,7 +44,7 @@ func (m *memKeeper[T]) put(s *T) error {
 
 // fileKeeper keeps the document of a Dir in the file name, which starts
 // with "_" as no dashboard ID does, so listing dashboards skips it.
-type fileKeeper[T any] struct{ dir, name string }
+type fileKeeper[T any] struct{ dir, name, what string }
 
 func (f fileKeeper[T]) get() (*T, error) {
 	p := filepath.Join(f.dir, f.name)
@@ -55,11 +55,14 @@ func (f fileKeeper[T]) get() (*T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("convreport/store: %w", err)
 	}
+	// Every write is whole (see writeAtomic): an empty file was damaged,
+	// and is no set with nothing in it.
+	if len(b) == 0 {
+		return nil, &FileError{Path: p, What: f.what, Err: errors.New("the file is empty")}
+	}
 	s := new(T)
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, s); err != nil {
-			return nil, &FileError{Path: p, Err: err}
-		}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, &FileError{Path: p, What: f.what, Err: err}
 	}
 	return s, nil
 }

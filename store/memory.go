@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
@@ -20,7 +21,7 @@ var _ Store = (*Memory)(nil)
 // NewMemory returns an empty store.
 func NewMemory(opts ...Option) *Memory {
 	m := &Memory{}
-	m.c.b = mapBackend{}
+	m.c.b, m.c.mu = mapBackend{}, &sync.Mutex{}
 	m.c.cal = &memKeeper[calendar.Set]{}
 	m.c.sla = &memKeeper[convreport.SLASet]{}
 	m.c.cfg = newConfig(opts)

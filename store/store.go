@@ -67,9 +67,10 @@ type backend interface {
 }
 
 // core applies the rules of Store over a backend. One mutex
-// makes each check-then-write atomic within the process.
+// makes each check-then-write atomic within the process: a Dir's is its
+// directory's, shared by every Dir over it.
 type core struct {
-	mu  sync.Mutex
+	mu  *sync.Mutex
 	b   backend
 	cal keeper[calendar.Set]
 	sla keeper[convreport.SLASet]
