@@ -3,6 +3,7 @@ package sqlsource
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -42,7 +43,7 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		q.w("(")
 		defer q.w(collateBytes[q.d], ")")
 	}
-	if c.key == "" && !p.Custom && (p.Name == "Channel" || p.Name == "Status") {
+	if c.key == "" && !p.Custom && (p.Name == "Channel" || p.Name == "Status") && !q.storedZero {
 		// Their zero values, stored as they are in Go (NULL or '', in a
 		// table not filled by Insert), mean what they mean in Go, as a
 		// scan reads them: other, and closed when the conversation has
@@ -328,6 +329,13 @@ func (q *sqlBuf) cond(l *layout, c convreport.Cond) error {
 		if len(vals) == 0 {
 			q.w("(1 = 0)")
 			return nil
+		}
+		if p.Name == "Channel" && !p.Custom && !slices.Contains(vals, any(string(convreport.Other))) {
+			// Neither '' nor NULL equals a channel but other: the column
+			// itself is compared, as fast as any string column, not the
+			// expression that reads its zero value as other (see value).
+			q.storedZero = true
+			defer func() { q.storedZero = false }()
 		}
 		return q.inList(l, p, vals)
 	case convreport.CondLt, convreport.CondLe, convreport.CondGt, convreport.CondGe, convreport.CondRange:

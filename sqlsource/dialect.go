@@ -97,6 +97,10 @@ type sqlBuf struct {
 	d    Dialect
 	b    strings.Builder
 	args []any
+	// storedZero, while set, has value write Channel's and Status's
+	// columns as they are, where the condition being written cannot tell
+	// their stored zero values from what those mean.
+	storedZero bool
 }
 
 func (q *sqlBuf) w(parts ...string) {

@@ -36,6 +36,12 @@ func TestZeroValuesStoredAsTheyAreInGo(t *testing.T) {
 	q := convreport.Query{From: t0.Add(-time.Hour), To: t0.Add(time.Hour), Now: t0.Add(2 * time.Hour)}
 	reports := []convreport.Report{
 		{Name: "other", Filter: `Channel == "other"`},
+		// Compared with the column itself: '' and NULL equal no channel
+		// but other.
+		{Name: "chats", Filter: `Channel == "chat"`},
+		{Name: "not chats", Filter: `Channel != "chat"`},
+		{Name: "chat or email", Filter: `Channel in ["chat", "email"]`},
+		{Name: "other or email", Conditions: []convreport.Condition{{Property: "Channel", Op: convreport.IsAnyOf, Values: []string{"other", "email"}}}},
 		{Name: "closed", Conditions: []convreport.Condition{{Property: "Status", Op: convreport.Equals, Values: []string{"closed"}}}},
 		{Name: "open", Filter: `Status == "open"`},
 		{Name: "by channel", Dimensions: []string{"Channel"}, Sort: convreport.ByLabelAsc},
