@@ -429,13 +429,10 @@ func (d *drawing) ticks(lo, hi float64, n int) []float64 {
 	// step's decimals: added up, steps of 0.2 drift to
 	// 0.6000000000000001. The count is bounded, as every loop must be.
 	first := math.Floor(lo / step)
-	decimals := max(0, 1-int(math.Floor(math.Log10(step))))
+	scale := math.Pow(10, float64(max(0, 1-int(math.Floor(math.Log10(step))))))
 	var out []float64
 	for k := 0.0; k < 1000; k++ {
-		v := (first + k) * step
-		if r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'f', decimals, 64), 64); err == nil {
-			v = r
-		}
+		v := math.Round((first+k)*step*scale) / scale
 		out = append(out, v)
 		if v >= hi-step*1e-9 {
 			break

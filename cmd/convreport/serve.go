@@ -279,13 +279,12 @@ func (c *cli) serve(args []string) error {
 		count = len(cs)
 	} else {
 		data.path = *dataPath
-		var before int64
-		if st, err := os.Stat(*dataPath); err == nil {
-			before = st.Size()
-		}
 		var cs []convreport.Conversation
+		var followed *memory.Source
+		var from int64 // where following goes on: the end of the lines loaded
 		if *follow {
-			src, before, err = c.loadFollowed(data)
+			followed, from, err = c.loadFollowed(data)
+			src = followed
 		} else {
 			src, cs, err = c.load(data)
 		}
@@ -297,11 +296,7 @@ func (c *cli) serve(args []string) error {
 			count = mem.Len()
 		}
 		if *follow {
-			mem, ok := src.(*memory.Source)
-			if !ok {
-				return usageError("--follow needs --data with a .jsonl file to follow")
-			}
-			fl, err := newFollower(*dataPath, before, mem, ingest.Options{IgnoreUnknown: data.ignoreUnknown, Schema: mem.Schema()}, c.stderr)
+			fl, err := newFollower(*dataPath, from, followed, ingest.Options{IgnoreUnknown: data.ignoreUnknown, Schema: followed.Schema()}, c.stderr)
 			if err != nil {
 				return err
 			}
