@@ -95,6 +95,9 @@ func (q Query) Previous() (Query, error) {
 		return Query{}, err
 	}
 	from, to := previousRange(q.Compare, rq.from, rq.to, rq.loc)
+	if err := checkResolved("Compare", "the "+string(q.Compare)+" period", from, to); err != nil {
+		return Query{}, err
+	}
 	p := q
 	p.Compare = NoCompare
 	p.From, p.To, p.Range = from, to, ""

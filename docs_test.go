@@ -508,6 +508,12 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"query-from-after-to": func(t *testing.T) error {
 		return runQuery(t, convreport.Query{From: docT0, To: docT0.Add(-24 * time.Hour)})
 	},
+	"query-bound-range": func(t *testing.T) error {
+		return runQuery(t, convreport.Query{From: time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), To: docT0})
+	},
+	"query-compare-range": func(t *testing.T) error {
+		return runQuery(t, convreport.Query{From: time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(1679, 1, 1, 0, 0, 0, 0, time.UTC), Compare: convreport.CompareYear})
+	},
 	"query-week-start":     func(t *testing.T) error { return runQuery(t, convreport.Query{WeekStart: 7}) },
 	"query-unknown-preset": func(t *testing.T) error { return runQuery(t, convreport.Query{Range: "last_fortnight"}) },
 	"query-preset-n": func(t *testing.T) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -184,6 +185,15 @@ func FuzzParseRange(f *testing.F) {
 		// The engine resolves the same preset the same way.
 		q := convreport.Query{Range: r, Now: now, Zone: loc, WeekStart: calendar.Weekday((int(ws) + 6) % 7)}
 		res, err := fuzzEngine().Run(context.Background(), q, convreport.Report{Name: "n"})
+		// Resolve works on any date; a query keeps to the supported times.
+		minT, maxT := time.Unix(0, math.MinInt64+1), time.Unix(0, math.MaxInt64)
+		if outside := func(t time.Time) bool { return t.Before(minT) || t.After(maxT) }; outside(now) || outside(from) || outside(to) {
+			var qe *convreport.QueryError
+			if !errors.As(err, &qe) {
+				t.Fatalf("Run with %s at %s: want a *QueryError for a range outside the supported times, got %v", r, now, err)
+			}
+			return
+		}
 		if err != nil {
 			t.Fatalf("Run with %s: %v", r, err)
 		}

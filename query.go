@@ -6,6 +6,7 @@ import (
 
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/filter"
 )
 
@@ -96,6 +97,16 @@ func (q Query) resolve() (resolved, error) {
 	if r.now.IsZero() {
 		r.now = time.Now()
 	}
+	// Bounds outside the supported times have no nanosecond count: the scan
+	// would compare against a wrapped one and miss conversations in range.
+	for _, b := range []struct {
+		field string
+		t     time.Time
+	}{{"Now", r.now}, {"From", q.From}, {"To", q.To}} {
+		if !b.t.IsZero() && !civil.InRange(b.t) {
+			return r, &QueryError{Field: b.field, Reason: civil.RangeReason(b.t.Format(time.RFC3339Nano))}
+		}
+	}
 	if r.cals != nil {
 		if err := r.cals.Validate(); err != nil {
 			return r, &QueryError{Field: "Calendars", Reason: err.Error(), Err: err}
@@ -121,6 +132,9 @@ func (q Query) resolve() (resolved, error) {
 		if err != nil {
 			return r, err
 		}
+		if err := checkResolved("Range", string(rg), from, to); err != nil {
+			return r, err
+		}
 		r.from, r.to = from, to
 		return r, nil
 	}
@@ -132,6 +146,18 @@ func (q Query) resolve() (resolved, error) {
 	}
 	r.from, r.to = q.From, q.To
 	return r, nil
+}
+
+// checkResolved refuses a period that reaches outside the supported times,
+// as a preset near their ends may.
+func checkResolved(field, what string, from, to time.Time) error {
+	for _, t := range []time.Time{from, to} {
+		if !civil.InRange(t) {
+			return &QueryError{Field: field, Reason: fmt.Sprintf("%s resolves to %s – %s, which reaches outside the supported times (%s to %s)",
+				what, from.Format(time.RFC3339), to.Format(time.RFC3339), civil.MinTime.Format(time.RFC3339), civil.MaxTime.Format(time.RFC3339))}
+		}
+	}
+	return nil
 }
 
 // QueryError reports an invalid [Query].
