@@ -535,6 +535,8 @@ var errorProducers = map[string]func(t *testing.T) error{
 		return calendarJSON(`{"holidays":["2025-12-24"],"special":[{"date":"2025-12-24","hours":[]}]}`)
 	},
 	"calendar-bad-holiday":   func(t *testing.T) error { return calendarJSON(`{"holidays":["2025-02-29"]}`) },
+	"calendar-key-case":      func(t *testing.T) error { return calendarJSON(`{"week":{"Monday":[]}}`) },
+	"calendar-key-twice":     func(t *testing.T) error { return calendarJSON(`{"zone":"UTC","zone":"Europe/Paris"}`) },
 	"calendar-unknown-field": func(t *testing.T) error { return calendarJSON(`{"zone":"UTC","hours":[]}`) },
 	"calendar-wrong-type":    func(t *testing.T) error { return calendarJSON(`{"holidays":"2025-12-25"}`) },
 	"calendar-every-problem": func(t *testing.T) error {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 // SchemaFileError reports a bad schema file (see [ParseSchema]). Field is
@@ -62,6 +64,13 @@ func ParseSchema(b []byte) (*Schema, error) {
 	}
 	if dec.More() {
 		return nil, &SchemaFileError{"", "unexpected data after the schema"}
+	}
+	if err := strictjson.Check(b, &f); err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			return nil, &SchemaFileError{se.Field(), se.Reason}
+		}
+		return nil, &SchemaFileError{"", err.Error()}
 	}
 	props := make([]Property, len(f.Properties))
 	seen := map[string]int{}

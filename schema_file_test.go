@@ -33,6 +33,8 @@ func TestSchemaFile(t *testing.T) {
 		{`{"properties": [{"name": "tier", "kind": "enum"}]}`, "properties[0].values"},
 		{`{"properties": {"name": "tier"}}`, "properties"},
 		{`{"props": []}`, ""},
+		{`{"Properties": []}`, "Properties"},
+		{`{"properties": [{"name": "plan", "kind": "string", "name": "tier"}]}`, "properties[0].name"},
 	}
 	for _, c := range bad {
 		_, err := convreport.ParseSchema([]byte(c.json))

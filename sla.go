@@ -13,6 +13,7 @@ import (
 	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 // SLAPolicy is a service-level agreement: which conversations it covers
@@ -338,6 +339,9 @@ func (s *SLASet) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return slaJSONError(err)
 	}
+	if err := strictjson.Check(b, &j); err != nil {
+		return slaJSONError(err)
+	}
 	out := SLASet{Policies: j.Policies}
 	if err := out.Validate(); err != nil {
 		return err
@@ -367,6 +371,9 @@ func ParseSLA(b []byte) (*SLASet, error) {
 	if err := dec.Decode(p); err != nil {
 		return nil, slaJSONError(err)
 	}
+	if err := strictjson.Check(b, p); err != nil {
+		return nil, slaJSONError(err)
+	}
 	s.Policies = []*SLAPolicy{p}
 	if err := s.Validate(); err != nil {
 		// A file of one policy has no "policies[0]" in it.
@@ -387,6 +394,10 @@ func ParseSLA(b []byte) (*SLASet, error) {
 // instead of Go types.
 func slaJSONError(err error) error {
 	var te *json.UnmarshalTypeError
+	var se *strictjson.Error
+	if errors.As(err, &se) {
+		return &SLAError{se.Field(), se.Reason}
+	}
 	if errors.As(err, &te) {
 		return &SLAError{te.Field, fmt.Sprintf("want a %s, got a JSON %s", te.Type.Kind(), te.Value)}
 	}

@@ -369,6 +369,14 @@ func TestSLAPolicyErrors(t *testing.T) {
 	require.ErrorContains(t, err, `unknown field "clsoe"`)
 	_, err = convreport.ParseSLA([]byte(`{"policies": [{"name": "a", "close": {"within": "1h"}}, {"name": "a", "close": {"within": "1h"}}]}`))
 	require.Equal(t, "policies[1].name", field(err))
+	// encoding/json would take "Close" for close and keep the last of two
+	// "within" keys: the file would say one target and mean another.
+	_, err = convreport.ParseSLA([]byte(`{"name": "std", "Close": {"within": "1h"}}`))
+	require.Equal(t, "Close", field(err))
+	require.ErrorContains(t, err, `keys are case-sensitive: want "close"`)
+	_, err = convreport.ParseSLA([]byte(`{"policies": [{"name": "std", "close": {"within": "1h", "within": "4h"}}]}`))
+	require.Equal(t, "policies[0].close.within", field(err))
+	require.ErrorContains(t, err, "the key appears twice")
 
 	set, err := convreport.ParseSLA([]byte(`{"name": "std", "filter": "Chanel == \"chat\"", "close": {"within": "1h", "calendar": "paris"}}`))
 	require.NoError(t, err)

@@ -462,3 +462,33 @@ func TestParseTimeRefusesTimesOutsideTheSupportedOnes(t *testing.T) {
 		require.NoError(t, err, s)
 	}
 }
+
+// encoding/json matches "Zone" to zone and keeps the last of two "zone"
+// keys; a file that says something else than what was read is refused,
+// naming the key, and the receiver is left as it was.
+func TestCalendarJSONKeysAreExact(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"Zone":"Europe/Paris"}`, `convreport: calendar: Zone: keys are case-sensitive: want "zone"`},
+		{`{"zone":"UTC","zone":"Europe/Paris"}`, `convreport: calendar: zone: the key appears twice in one object; give it once`},
+		{`{"week":{"monday":[{"start":"09:00","end":"12:00","End":"17:00"}]}}`, `convreport: calendar: week.monday[0].End: keys are case-sensitive: want "end"`},
+	} {
+		c0 := Calendar{Name: "kept"}
+		err := json.Unmarshal([]byte(c.in), &c0)
+		var ce *Error
+		require.ErrorAs(t, err, &ce, c.in)
+		require.EqualError(t, err, c.want)
+		require.Equal(t, "kept", c0.Name)
+	}
+	for _, c := range []struct{ in, want string }{
+		{`{"calendars":[{"name":"a"},{"name":"b"}],"inboxes":{"Billing":"a","Billing":"b"}}`, `convreport: calendar: inboxes.Billing: the key appears twice in one object; give it once`},
+		{`{"calendars":[{"name":"a"}],"Default":"a"}`, `convreport: calendar: Default: keys are case-sensitive: want "default"`},
+		{`{"calendars":[{"name":"a","NAME":"b"}]}`, `convreport: calendar: calendars[0].NAME: keys are case-sensitive: want "name"`},
+	} {
+		_, err := Parse([]byte(c.in))
+		require.EqualError(t, err, c.want, c.in)
+	}
+	// Inbox names are the embedder's: their case is kept as written.
+	s, err := Parse([]byte(`{"calendars":[{"name":"a"}],"inboxes":{"Billing":"a","billing":"a"}}`))
+	require.NoError(t, err)
+	require.Len(t, s.Inboxes, 2)
+}

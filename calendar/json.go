@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 type calendarJSON struct {
@@ -77,13 +79,17 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a calendar written as documented on [Calendar]. A
-// missing or empty zone means UTC. Unknown keys, bad values and a calendar
-// that Validate rejects are errors naming the field.
+// missing or empty zone means UTC. Unknown keys, keys in another case or
+// given twice, bad values and a calendar that Validate rejects are errors
+// naming the field.
 func (c *Calendar) UnmarshalJSON(b []byte) error {
 	var j calendarJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
+		return calendarJSONError(err)
+	}
+	if err := strictjson.Check(b, &j); err != nil {
 		return calendarJSONError(err)
 	}
 	out := Calendar{Name: j.Name}
@@ -159,6 +165,10 @@ func checkZoneName(name string) error {
 // instead of Go types.
 func calendarJSONError(err error) error {
 	var te *json.UnmarshalTypeError
+	var se *strictjson.Error
+	if errors.As(err, &se) {
+		return &Error{se.Field(), se.Reason}
+	}
 	if errors.As(err, &te) {
 		want := "a string"
 		switch te.Type.Kind() {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 // Set holds named business-hours calendars and says which calendar
@@ -189,7 +191,11 @@ func (s *Set) UnmarshalJSON(b []byte) error {
 	var j calendarSetJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	err := dec.Decode(&j)
+	if err == nil {
+		err = strictjson.Check(b, &j)
+	}
+	if err != nil {
 		ce, _ := calendarJSONError(err).(*Error)
 		if ce != nil && strings.HasPrefix(ce.Reason, "unknown field") {
 			name, _, _ := strings.Cut(strings.TrimPrefix(ce.Reason, "unknown field "), " (")

@@ -229,6 +229,8 @@ func TestCreateDashboardRefusals(t *testing.T) {
 		{"unknown visibility", "carl", `{"template": "chat-overview", "name": "X", "visibility": "public"}`, nil, 422, "invalid_dashboard", "visibility"},
 		{"grants without specific", "carl", `{"template": "chat-overview", "name": "X", "grants": [{"user": "ben"}]}`, nil, 422, "invalid_dashboard", "grants"},
 		{"unknown key", "carl", `{"template": "chat-overview", "name": "X", "owner": "ana"}`, nil, 400, "invalid_json", "owner"},
+		{"a key in another case", "carl", `{"template": "chat-overview", "Name": "X"}`, nil, 400, "invalid_json", "Name"},
+		{"a key given twice", "carl", `{"template": "chat-overview", "name": "X", "name": "Y"}`, nil, 400, "invalid_json", "name"},
 		{"wrong type", "carl", `{"template": "chat-overview", "name": 7}`, nil, 400, "invalid_json", "name"},
 		{"not an object", "carl", `["chat-overview"]`, nil, 400, "invalid_json", ""},
 		{"two values", "carl", `{"template": "chat-overview", "name": "X"} {}`, nil, 400, "invalid_json", ""},
@@ -780,6 +782,8 @@ func TestUpdateReportRefusals(t *testing.T) {
 		{"too many conditions", "ana", path, `{"version": 1, "conditions": [` + strings.Repeat(`{"property": "Inbox", "op": "is_known"},`, 50) + `{"property": "Inbox", "op": "is_known"}]}`, 422, "invalid_condition", "conditions"},
 		{"a duration that is not one", "ana", path, `{"version": 1, "chart": {"type": 3}}`, 400, "invalid_json", "chart.type"},
 		{"unknown key", "ana", path, `{"version": 1, "colour": "red"}`, 400, "invalid_json", "colour"},
+		{"a nested key given twice", "ana", path, `{"version": 1, "chart": {"type": "bar", "type": "pie"}}`, 400, "invalid_json", "chart.type"},
+		{"a nested key in another case", "ana", path, `{"version": 1, "conditions": [{"property": "Inbox", "OP": "is_known"}]}`, 400, "invalid_json", "conditions[0].OP"},
 		{"malformed", "ana", path, `{"version": 1,`, 400, "invalid_json", ""},
 		{"cross-site", "ana", path, ``, 403, "cross_origin", ""},
 	} {

@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 func sprintf(format string, args ...any) string {
@@ -20,7 +22,8 @@ func sprintf(format string, args ...any) string {
 
 // decodeJSON reads the request body into v: the body must be JSON (415
 // otherwise), at most MaxBodyBytes (413), one object with known keys
-// only (400, naming the key or the position of a syntax error).
+// only, each once and in its field's case (400, naming the key or the
+// position of a syntax error).
 func (h *handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
@@ -51,7 +54,18 @@ func (h *handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) erro
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("invalid_json", "", "the request body holds more than one JSON value")
 	}
-	return nil
+	return strictKeys(body, v)
+}
+
+// strictKeys refuses what encoding/json lets pass: a key in another case
+// than its field's, and a key given twice, of which it keeps the last.
+func strictKeys(body []byte, v any) error {
+	err := strictjson.Check(body, v)
+	var se *strictjson.Error
+	if errors.As(err, &se) {
+		return badRequest("invalid_json", se.Field(), "key %q: %s", se.Field(), se.Reason)
+	}
+	return err
 }
 
 // jsonError explains a decoding error: where the syntax breaks, which key

@@ -10,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/internal/strictjson"
 	"github.com/convreport/convreport/render"
 )
 
@@ -51,6 +52,10 @@ func viewOfQuery(qv url.Values) (view, error) {
 		if err := dec.Decode(&v.filters); err != nil || dec.More() {
 			return v, badRequest("invalid_query", "filters",
 				`filters must be a JSON array of conditions, like [{"property":"Channel","op":"is_any_of","values":["chat"]}]`)
+		}
+		var se *strictjson.Error
+		if errors.As(strictjson.Check([]byte(raw), &v.filters), &se) {
+			return v, badRequest("invalid_query", "filters", "filters: key %q: %s", se.Field(), se.Reason)
 		}
 	}
 	c, err := convreport.ParseCompare(strings.TrimSpace(qv.Get("compare")))

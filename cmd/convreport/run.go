@@ -12,6 +12,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/internal/strictjson"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/render"
@@ -377,5 +378,6 @@ func jsonUnmarshalStrict(b []byte, v any) error {
 	if dec.More() {
 		return fmt.Errorf("unexpected data after the dashboard")
 	}
-	return nil
+	// encoding/json matches keys in any case and keeps the last of two.
+	return strictjson.Check(b, v)
 }

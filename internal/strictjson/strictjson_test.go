@@ -1,0 +1,60 @@
+package strictjson
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+type hours struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type doc struct {
+	Zone    string             `json:"zone"`
+	Week    map[string][]hours `json:"week"`
+	Special []struct {
+		Date  string  `json:"date"`
+		Hours []hours `json:"hours"`
+	} `json:"special"`
+	Raw    json.RawMessage `json:"raw"`
+	Within time.Duration   `json:"within"`
+	At     *time.Time      `json:"at"`
+	Any    any             `json:"any"`
+	Plain  int
+	Skip   int `json:"-"`
+}
+
+func TestCheck(t *testing.T) {
+	for _, c := range []struct {
+		in, field, reason string
+	}{
+		{`{"zone":"UTC","week":{"monday":[{"start":"09:00","end":"17:00"}]},"special":[{"date":"2025-01-01","hours":[]}],"raw":{"x":1},"within":5,"at":"2025-01-01T00:00:00Z","any":{"a":[1,{"b":2}]},"Plain":1}`, "", ""},
+		{`{"Zone":"UTC"}`, "Zone", `keys are case-sensitive: want "zone"`},
+		{`{"zone":"UTC","zone":"Europe/Paris"}`, "zone", "the key appears twice in one object; give it once"},
+		{`{"week":{"monday":[{"start":"09:00","START":"10:00"}]}}`, "week.monday[0].START", `keys are case-sensitive: want "start"`},
+		{`{"week":{"monday":[],"monday":[]}}`, "week.monday", "the key appears twice in one object; give it once"},
+		{`{"special":[{},{"date":"a","Date":"b"}]}`, "special[1].Date", `keys are case-sensitive: want "date"`},
+		// Map keys and what decodes itself keep their case; repeats are still found.
+		{`{"week":{"Monday":[]}}`, "", ""},
+		{`{"raw":{"X":1,"x":2}}`, "", ""},
+		{`{"raw":{"x":1,"x":2}}`, "raw.x", "the key appears twice in one object; give it once"},
+		{`{"any":[{"k":1,"k":2}]}`, "any[0].k", "the key appears twice in one object; give it once"},
+		{`{"plain":1}`, "plain", `keys are case-sensitive: want "Plain"`},
+		{`{"skip":1}`, "", ""},
+	} {
+		err := Check([]byte(c.in), &doc{})
+		if c.field == "" {
+			require.NoError(t, err, c.in)
+			continue
+		}
+		var se *Error
+		require.ErrorAs(t, err, &se, c.in)
+		require.Equal(t, c.field, se.Field(), c.in)
+		require.Equal(t, c.reason, se.Reason, c.in)
+		require.Equal(t, c.field+": "+c.reason, se.Error())
+	}
+}
