@@ -157,15 +157,12 @@ func (d *decoder) run(ctx context.Context, src source, yield func(convreport.Con
 // check applies the record rules, the schema and ID uniqueness to a
 // decoded conversation.
 func (d *decoder) check(c *convreport.Conversation, line, index int) error {
-	var first int
-	var dup bool
-	if c.ID != "" {
-		first, dup = d.lines.First(c.ID, d.lines.Hash(c.ID), line)
-	}
 	if err := d.validate(c, line, index); err != nil {
 		return err
 	}
-	if dup {
+	// Only a valid line claims its ID: under SkipInvalid a skipped line
+	// holds nothing a later valid one could duplicate.
+	if first, dup := d.lines.First(c.ID, d.lines.Hash(c.ID), line); dup {
 		return duplicate(c.ID, line, index, first)
 	}
 	return nil

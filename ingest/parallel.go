@@ -271,15 +271,10 @@ func runParallel(ctx context.Context, opt Options, sp splitter, size int64, newW
 			}
 			r := &ch.recs[i]
 			err := r.err
-			if r.decoded {
-				id := ch.rows[i].ID
-				var first int
-				var dup bool
-				if id != "" {
-					first, dup = ids.First(id, r.idHash, r.line)
-				}
-				if err == nil && dup {
-					err = duplicate(id, r.line, r.index, first)
+			// Only a valid line claims its ID (see decoder.check).
+			if r.decoded && err == nil {
+				if first, dup := ids.First(ch.rows[i].ID, r.idHash, r.line); dup {
+					err = duplicate(ch.rows[i].ID, r.line, r.index, first)
 				}
 			}
 			if err != nil {

@@ -427,3 +427,29 @@ func TestSequentialReadAllSizesOnce(t *testing.T) {
 		}
 	}
 }
+
+// Only a valid line claims its ID. A line that decodes but breaks a record
+// rule (channel sms) used to claim it, so that under SkipInvalid the next,
+// valid line with that ID was refused as a duplicate of a conversation
+// nobody kept, while a line that failed to decode claimed nothing.
+func TestSkippedLineClaimsNoID(t *testing.T) {
+	withChunkBytes(t, 1) // a chunk per record
+	bad := `{"id":"x","channel":"sms","status":"open","created_at":"2025-03-03T09:00:00Z"}`
+	input := okLine + "\n" + bad + "\n" + row("x", "") + "\n" + row("x", "") + "\n"
+	for _, workers := range []int{1, 2, 4} {
+		got, _ := collect(t, JSONL, []byte(input), Options{SkipInvalid: true, Workers: workers})
+		var s []string
+		for _, e := range got {
+			s = append(s, e.String())
+		}
+		want := []string{
+			"row c1",
+			`error "line 2: conversation \"x\": channel: \"sms\" is not a channel (want one of chat, email, form, messenger, whatsapp, phone, other)" (line 2, field "channel", file "", index 1)`,
+			"row x",
+			`error "line 4: conversation \"x\": id: duplicates the conversation on line 3" (line 4, field "id", file "", index 3)`,
+		}
+		if !slices.Equal(s, want) {
+			t.Errorf("%d workers: got\n%s\nwant\n%s", workers, strings.Join(s, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

@@ -616,3 +616,64 @@ func TestWriteErrorIsTheFirstRowsFirst(t *testing.T) {
 		})
 	}
 }
+
+// Only a valid row claims its ID: a skipped row's ID belongs to the next
+// valid row with it, which used to be refused as its duplicate.
+func TestSkippedRowClaimsNoID(t *testing.T) {
+	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	ok := func(id string) convreport.Conversation {
+		return convreport.Conversation{ID: id, Channel: convreport.Chat, Status: convreport.Open, CreatedAt: t0}
+	}
+	bad := ok("x")
+	bad.Status = convreport.Closed // without a closed_at
+	later := ok("x")
+	later.Assignee = "bo"
+	rows := []convreport.Conversation{ok("a"), bad, later, ok("x"), ok("y"), ok("a")}
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	opt := ingest.Options{SkipInvalid: true, File: "x.parquet"}
+	wantErrs := []string{
+		`x.parquet: row 2: conversation "x": closed_at: is missing but the conversation is closed`,
+		`x.parquet: row 4: conversation "x": id: duplicates the conversation on row 3`,
+		`x.parquet: row 6: conversation "a": id: duplicates the conversation on row 1`,
+	}
+	got, err := Read(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), opt)
+	var msgs []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		msgs = append(msgs, e.Error())
+	}
+	if !slices.Equal(msgs, wantErrs) {
+		t.Fatalf("errors\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(wantErrs, "\n"))
+	}
+	var ids []string
+	for _, c := range got {
+		ids = append(ids, c.ID+"/"+c.Assignee)
+	}
+	if want := []string{"a/", "x/bo", "y/"}; !slices.Equal(ids, want) {
+		t.Fatalf("Read kept %v, want %v", ids, want)
+	}
+	src, err := Load(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), opt)
+	if src == nil {
+		t.Fatalf("Load: %v", err)
+	}
+	ids = nil
+	for c := range src.All() {
+		ids = append(ids, c.ID+"/"+c.Assignee)
+	}
+	slices.Sort(ids)
+	if want := []string{"a/", "x/bo", "y/"}; !slices.Equal(ids, want) {
+		t.Fatalf("Load kept %v, want %v", ids, want)
+	}
+	ids = nil
+	for c, err := range All(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), opt) {
+		if err == nil {
+			ids = append(ids, c.ID+"/"+c.Assignee)
+		}
+	}
+	// All leaves repeated IDs to its caller: it yields every valid row.
+	if want := []string{"a/", "x/bo", "x/", "y/", "a/"}; !slices.Equal(ids, want) {
+		t.Fatalf("All kept %v, want %v", ids, want)
+	}
+}

@@ -324,6 +324,11 @@ func eachTask[T, S any](ctx context.Context, workers int, tasks []T, newState fu
 func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Conversation, opt ingest.Options) ([]convreport.Conversation, error) {
 	var errs []error
 	firsts := colstore.FirstOfEach(len(rows), func(i int) string { return rows[i].ID })
+	// Only a valid row claims its ID: under SkipInvalid, an ID whose first
+	// row was skipped belongs to its first valid row. Both maps are of
+	// skipped rows' making, and stay empty for a clean file.
+	invalid := map[int]bool{}
+	claimed := map[string]int{}
 	kept := rows[:0]
 	for i := range rows {
 		if i%4096 == 0 {
@@ -333,8 +338,18 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 		}
 		c := &rows[i]
 		first := int(firsts[i]) + 1 // the row, from 1, of the first with c's ID
-		dup := first != i+1
 		err := checkRow(schema, c, i, opt.File)
+		if err == nil && invalid[first-1] {
+			if at, ok := claimed[c.ID]; ok {
+				first = at
+			} else {
+				claimed[c.ID], first = i+1, i+1
+			}
+		}
+		dup := first != i+1
+		if err != nil {
+			invalid[i] = true
+		}
 		if err == nil && dup {
 			err = &RowError{File: opt.File, Row: i + 1, Field: "id", Err: &convreport.ValidationError{
 				ID: c.ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", first)}}
