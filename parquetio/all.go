@@ -107,11 +107,13 @@ func all(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, yie
 			} else {
 				rows = rows[:n] // cleared once its rows were yielded
 			}
+			var faults faults
 			err := eachTask(ctx, opt.Workers, readTasks(rgs[g:g+1], cols), newColumnDecoder, func(d *columnDecoder, t readTask) error {
 				if err := t.decode(d, rows); err != nil {
 					err.File = opt.File
 					return err
 				}
+				faults.take(d, 0)
 				return nil
 			})
 			// Checked here too, beside the caller's work on the group
@@ -124,7 +126,11 @@ func all(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options, yie
 				if i%4096 == 0 {
 					err = ctx.Err()
 				}
-				if rerr := checkRow(schema, &rows[i], int(base)+i, opt.File); rerr != nil {
+				rerr := faults.rowError(&rows[i], i, int(base)+i, opt.File)
+				if rerr == nil {
+					rerr = checkRow(schema, &rows[i], int(base)+i, opt.File)
+				}
+				if rerr != nil {
 					if bad == nil {
 						bad = map[int]error{}
 					}

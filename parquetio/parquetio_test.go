@@ -677,3 +677,67 @@ func TestSkippedRowClaimsNoID(t *testing.T) {
 		t.Fatalf("All kept %v, want %v", ids, want)
 	}
 }
+
+// A message count no conversation may hold is its row's error, as a bad
+// count is its line's in JSON Lines: it named the row within its row
+// group, and ended the read even under SkipInvalid.
+func TestBadCountIsItsRowsError(t *testing.T) {
+	defer func(n int) { rowsPerGroup = n }(rowsPerGroup)
+	rowsPerGroup = 1000
+	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	rows := make([]convreport.Conversation, 2500)
+	for i := range rows {
+		rows[i] = convreport.Conversation{ID: fmt.Sprintf("c%d", i), Channel: convreport.Chat, Status: convreport.Open, CreatedAt: t0.Add(time.Duration(i) * time.Minute)}
+	}
+	rows[1500].IncomingMessages = -3
+	rows[2100].OutgoingMessages = -1
+	var buf bytes.Buffer
+	if err := Write(&buf, nil, slices.Values(rows)); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	wantErrs := []string{
+		`x.parquet: row 1501: conversation "c1500": incoming_messages: want a whole number ≥ 0 and at most 2^53, got -3`,
+		`x.parquet: row 2101: conversation "c2100": outgoing_messages: want a whole number ≥ 0 and at most 2^53, got -1`,
+	}
+	open := func(skip bool) ingest.Options { return ingest.Options{File: "x.parquet", SkipInvalid: skip} }
+	check := func(t *testing.T, what string, kept int, errs []error) {
+		t.Helper()
+		var msgs []string
+		for _, e := range errs {
+			var re *RowError
+			if !errors.As(e, &re) {
+				t.Fatalf("%s: %T is not a *RowError: %v", what, e, e)
+			}
+			msgs = append(msgs, e.Error())
+		}
+		if !slices.Equal(msgs, wantErrs) || kept != 2498 {
+			t.Fatalf("%s: kept %d, errors\n%s\nwant 2498 and\n%s", what, kept, strings.Join(msgs, "\n"), strings.Join(wantErrs, "\n"))
+		}
+	}
+	got, err := Read(context.Background(), bytes.NewReader(data), int64(len(data)), open(true))
+	check(t, "Read", len(got), err.(interface{ Unwrap() []error }).Unwrap())
+
+	var errs []error
+	kept := 0
+	for _, err := range All(context.Background(), bytes.NewReader(data), int64(len(data)), open(true)) {
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			kept++
+		}
+	}
+	check(t, "All", kept, errs)
+
+	src, err := Load(context.Background(), bytes.NewReader(data), int64(len(data)), open(true))
+	if src == nil || src.Len() != 2498 {
+		t.Fatalf("Load: %v", err)
+	}
+	check(t, "Load", src.Len(), err.(interface{ Unwrap() []error }).Unwrap())
+
+	// Without SkipInvalid, the first bad row is the error.
+	_, err = Read(context.Background(), bytes.NewReader(data), int64(len(data)), open(false))
+	if err == nil || err.Error() != wantErrs[0] {
+		t.Fatalf("strict: %v", err)
+	}
+}

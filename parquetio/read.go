@@ -143,17 +143,19 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt ingest.Options) (r
 	if opt.Progress != nil {
 		done = readProgress(f, size, len(tasks)/max(len(f.RowGroups()), 1), opt.Progress)
 	}
+	var bad faults
 	err = eachTask(ctx, opt.Workers, tasks, newColumnDecoder, func(d *columnDecoder, t readTask) error {
 		if err := t.decode(d, out[t.base:t.base+t.rg.NumRows()]); err != nil {
 			return fileErr(err.Column, err.Err)
 		}
+		bad.take(d, t.base)
 		done(t.group)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out, err = check(ctx, schema, out, opt)
+	out, err = check(ctx, schema, out, &bad, opt)
 	if opt.Progress != nil {
 		opt.Progress(size, len(out))
 	}
@@ -321,7 +323,7 @@ func eachTask[T, S any](ctx context.Context, workers int, tasks []T, newState fu
 }
 
 // check validates the rows read and their IDs, as ingest does lines.
-func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Conversation, opt ingest.Options) ([]convreport.Conversation, error) {
+func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Conversation, bad *faults, opt ingest.Options) ([]convreport.Conversation, error) {
 	var errs []error
 	firsts := colstore.FirstOfEach(len(rows), func(i int) string { return rows[i].ID })
 	// Only a valid row claims its ID: under SkipInvalid, an ID whose first
@@ -338,7 +340,10 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 		}
 		c := &rows[i]
 		first := int(firsts[i]) + 1 // the row, from 1, of the first with c's ID
-		err := checkRow(schema, c, i, opt.File)
+		err := bad.rowError(c, i, i, opt.File)
+		if err == nil {
+			err = checkRow(schema, c, i, opt.File)
+		}
 		if err == nil && invalid[first-1] {
 			if at, ok := claimed[c.ID]; ok {
 				first = at
@@ -631,11 +636,59 @@ func columnSchema(fs *parquet.Schema) (*convreport.Schema, error) {
 type columnDecoder struct {
 	values []parquet.Value
 	intern map[string]string
+	// faults are the values of the last decode that no conversation may
+	// hold, by row: a row's error, not the file's, so that SkipInvalid
+	// keeps the other rows.
+	faults []fault
 	// seen remembers the strings made of the last few byte slices of one
 	// read of values by where their bytes are: the values of a
 	// dictionary-encoded page point into its dictionary, so a repeated
 	// value comes back at the same address, and is found without hashing.
 	seen [256]seenBytes
+}
+
+// fault is a value of row (from 0, in the rows decoded) that Validate
+// could not name: one that does not fit the field at all.
+type fault struct {
+	row    int
+	field  string
+	reason string
+}
+
+// faults gathers the faults of tasks decoding on several goroutines, by
+// the file's row (from 0).
+type faults struct {
+	mu sync.Mutex
+	at map[int]fault
+}
+
+// take moves d's faults, of rows from base on, into fs.
+func (fs *faults) take(d *columnDecoder, base int64) {
+	if len(d.faults) == 0 {
+		return
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.at == nil {
+		fs.at = map[int]fault{}
+	}
+	for _, f := range d.faults {
+		// The first column's fault of a row stands, whichever decoded first.
+		if old, ok := fs.at[int(base)+f.row]; !ok || f.field < old.field {
+			fs.at[int(base)+f.row] = f
+		}
+	}
+	d.faults = d.faults[:0]
+}
+
+// rowError is the fault of the row at key, c, as a *RowError for the
+// file's row i (from 0), or nil.
+func (fs *faults) rowError(c *convreport.Conversation, key, i int, file string) error {
+	f, ok := fs.at[key]
+	if !ok {
+		return nil
+	}
+	return &RowError{File: file, Row: i + 1, Field: f.field, Err: &convreport.ValidationError{ID: c.ID, Index: i, Field: f.field, Reason: f.reason}}
 }
 
 type seenBytes struct {
@@ -675,9 +728,8 @@ func (d *columnDecoder) decode(col column, chunk parquet.ColumnChunk, rows []con
 			}
 			for _, v := range d.values[:k] {
 				if !v.IsNull() {
-					if err := d.set(col, &rows[i], v); err != nil {
-						parquet.Release(page)
-						return fmt.Errorf("row %d: %w", i+1, err)
+					if reason := d.set(col, &rows[i], v); reason != "" {
+						d.faults = append(d.faults, fault{i, col.name, reason})
 					}
 				}
 				i++
@@ -732,7 +784,9 @@ func (d *columnDecoder) str(b []byte, shared bool) string {
 	return s
 }
 
-func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Value) error {
+// set stores v, of col, in c; it returns why when no conversation may
+// hold v.
+func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Value) string {
 	if col.f != nil {
 		switch col.f.typ {
 		case tString:
@@ -740,27 +794,28 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		case tTime:
 			col.f.SetTime(c, col.instant(v.Int64()))
 		case tCount:
+			// A whole number from 0 to 2^53, as JSON Lines reads one.
 			n := col.integer(v)
 			if n < 0 || n > 1<<53 {
 				if col.unsigned {
-					return fmt.Errorf("%d is not a message count", uint64(n))
+					return fmt.Sprintf("want a whole number ≥ 0 and at most 2^53, got %d", uint64(n))
 				}
-				return fmt.Errorf("%d is not a message count", n)
+				return fmt.Sprintf("want a whole number ≥ 0 and at most 2^53, got %d", n)
 			}
 			col.f.SetCount(c, int(n))
 		}
-		return nil
+		return ""
 	}
 	var val any
 	switch p := col.prop; p.Kind {
 	case convreport.KindString:
 		if len(v.ByteArray()) == 0 {
-			return nil // unknown, as in JSON Lines
+			return "" // unknown, as in JSON Lines
 		}
 		val = string(v.ByteArray())
 	case convreport.KindEnum:
 		if len(v.ByteArray()) == 0 {
-			return nil
+			return ""
 		}
 		val = d.str(v.ByteArray(), true)
 	case convreport.KindNumber:
@@ -788,7 +843,7 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		c.Properties = map[string]any{}
 	}
 	c.Properties[col.prop.Name] = val
-	return nil
+	return ""
 }
 
 // instant is the time v of column c, in c's unit: exact for every int64,

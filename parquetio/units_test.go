@@ -477,7 +477,8 @@ func TestReadsUnsignedIntegers(t *testing.T) {
 		"Load": func() error { _, err := load(data, ingest.Options{Schema: schema}); return err },
 	} {
 		err := read()
-		if err == nil || !strings.Contains(err.Error(), "9223372036854775809 is not a message count") {
+		var re *RowError
+		if !errors.As(err, &re) || re.Row != 1501 || !strings.HasSuffix(err.Error(), "outgoing_messages: want a whole number ≥ 0 and at most 2^53, got 9223372036854775809") {
 			t.Fatalf("%s of a count past 2^53: %v", name, err)
 		}
 	}
