@@ -26,6 +26,7 @@ func mustLoc(t testing.TB, name string) *time.Location {
 func TestQueryPreviousIsCalendarCorrect(t *testing.T) {
 	utc := time.UTC
 	paris := mustLoc(t, "Europe/Paris")
+	saoPaulo := mustLoc(t, "America/Sao_Paulo")
 	d := func(loc *time.Location, y int, m time.Month, day int) time.Time {
 		return time.Date(y, m, day, 0, 0, 0, 0, loc)
 	}
@@ -57,6 +58,11 @@ func TestQueryPreviousIsCalendarCorrect(t *testing.T) {
 			d(utc, 2023, 2, 1), d(utc, 2023, 3, 1), "same period last year"},
 		{"last month a year before, Paris", convreport.Query{Range: convreport.LastMonth, Zone: paris, Now: d(paris, 2025, 4, 2), Compare: convreport.CompareYear},
 			d(paris, 2024, 3, 1), d(paris, 2024, 4, 1), "same period last year"},
+		// 2018-11-04 began at 01:00 in São Paulo (midnight skipped); the
+		// same date a year before began at midnight, and its first hour
+		// counts.
+		{"a day that began at 01:00, a year before", convreport.Query{From: time.Date(2018, 11, 4, 1, 0, 0, 0, saoPaulo), To: d(saoPaulo, 2018, 11, 5), Zone: saoPaulo, Now: d(saoPaulo, 2019, 1, 1), Compare: convreport.CompareYear},
+			d(saoPaulo, 2017, 11, 4), d(saoPaulo, 2017, 11, 5), "same period last year"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,6 +8,11 @@ import "time"
 // after its last date a year earlier.
 func YearEarlier(from, to time.Time, loc *time.Location) (time.Time, time.Time) {
 	a := yearBefore(from, loc)
+	if d, ok := dayStart(from, loc); ok {
+		// A date's start, a year before: the clock of a day that began
+		// at 01:00 (midnight skipped) would drop the hour before it.
+		a = clampDate(d.Year-1, d.Month, d.Day).Start(loc)
+	}
 	if d, ok := dayStart(to, loc); ok {
 		// The day after the last date, a year before.
 		last := d.AddDays(-1)
