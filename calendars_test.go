@@ -318,6 +318,21 @@ func TestUnknownCalendarNames(t *testing.T) {
 	d.Reports[0].Calendar = "office"
 	require.NoError(t, d.CheckCalendars(set))
 
+	// RunDashboard blames the dashboard for its own unknown calendar, not
+	// the first report, which names none.
+	wait := convreport.Report{ID: "w", Name: "Wait by rep", Measure: r.Measure}
+	d2 := convreport.Dashboard{ID: "d", Name: "D", Owner: "me", Calendar: "nope", Reports: []convreport.Report{wait}}
+	q.Viewer.UserID = "me"
+	_, err = eng.RunDashboard(context.Background(), q, d2)
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "calendar", de.Field)
+	require.ErrorContains(t, err, `no calendar "nope" (have office)`)
+	q.Calendars = nil
+	_, err = eng.RunDashboard(context.Background(), q, d2)
+	require.ErrorAs(t, err, &de)
+	require.ErrorContains(t, err, `no calendar "nope": the query has no Calendars`)
+	q.Calendars = set
+
 	// A calendar name must be an ID: it names a file and appears in URLs.
 	d.Calendar = "Paris office"
 	require.ErrorAs(t, d.Validate(), &de)

@@ -376,6 +376,16 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 	if d.Calendar == "" && len(d.Filters) == 0 {
 		return e.Run(ctx, q, d.Reports...)
 	}
+	// Checked here, or the first report to run would take the blame.
+	if d.Calendar != "" {
+		if _, err := q.Calendars.Get(d.Calendar); err != nil {
+			reason := err.Error()
+			if q.Calendars == nil {
+				reason = fmt.Sprintf("no calendar %q: the query has no Calendars", d.Calendar)
+			}
+			return nil, &DashboardError{Dashboard: d.label(), Field: "calendar", Reason: reason}
+		}
+	}
 	// The results carry the reports as they ran.
 	rs := make([]Report, len(d.Reports))
 	for i, r := range d.Reports {
