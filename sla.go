@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"reflect"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -330,19 +331,23 @@ func (s SLASet) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a set written as documented on [SLASet], and
-// validates it; errors are *[SLAError] values naming the field. The
-// receiver is unchanged on error.
+// validates it; errors are *[SLAError] values naming the field
+// ("policies[1].close.within"). The receiver is unchanged on error.
 func (s *SLASet) UnmarshalJSON(b []byte) error {
-	var j slaSetJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
-		return slaJSONError(err)
+	var j struct {
+		Policies []json.RawMessage `json:"policies"`
 	}
-	if err := strictjson.Check(b, &j); err != nil {
-		return slaJSONError(err)
+	if err := decodeStrict(b, &j); err != nil {
+		return slaJSONError(err, "", "policies")
 	}
-	out := SLASet{Policies: j.Policies}
+	out := SLASet{Policies: make([]*SLAPolicy, 0, len(j.Policies))}
+	for i, raw := range j.Policies {
+		p, err := decodePolicy(raw, fmt.Sprintf("policies[%d]", i))
+		if err != nil {
+			return err
+		}
+		out.Policies = append(out.Policies, p)
+	}
 	if err := out.Validate(); err != nil {
 		return err
 	}
@@ -356,7 +361,7 @@ func (s *SLASet) UnmarshalJSON(b []byte) error {
 func ParseSLA(b []byte) (*SLASet, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, slaJSONError(err)
+		return nil, slaJSONError(err, "", "policies, or the keys of one policy")
 	}
 	s := new(SLASet)
 	if _, ok := probe["policies"]; ok {
@@ -365,14 +370,9 @@ func ParseSLA(b []byte) (*SLASet, error) {
 		}
 		return s, nil
 	}
-	p := new(SLAPolicy)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(p); err != nil {
-		return nil, slaJSONError(err)
-	}
-	if err := strictjson.Check(b, p); err != nil {
-		return nil, slaJSONError(err)
+	p, err := decodePolicy(b, "")
+	if err != nil {
+		return nil, err
 	}
 	s.Policies = []*SLAPolicy{p}
 	if err := s.Validate(); err != nil {
@@ -390,24 +390,98 @@ func ParseSLA(b []byte) (*SLASet, error) {
 	return s, nil
 }
 
-// slaJSONError rewrites a decoding error to name the policy's field
-// instead of Go types.
-func slaJSONError(err error) error {
+// policyJSON and targetJSON are a policy as read: each part apart, so
+// that an error of encoding/json, which knows no array index and no
+// field of a value that decodes itself, is named where it is.
+type policyJSON struct {
+	Name          string          `json:"name"`
+	Description   string          `json:"description"`
+	Filter        string          `json:"filter"`
+	Conditions    []Condition     `json:"conditions"`
+	FirstResponse json.RawMessage `json:"first_response"`
+	Close         json.RawMessage `json:"close"`
+}
+
+type targetJSON struct {
+	Within   json.RawMessage `json:"within"`
+	Calendar string          `json:"calendar"`
+}
+
+// decodePolicy reads the policy b, at the path at of the file.
+func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
+	var j policyJSON
+	if err := decodeStrict(b, &j); err != nil {
+		return nil, slaJSONError(err, at, "name, description, filter, conditions, first_response, close")
+	}
+	p := &SLAPolicy{Name: j.Name, Description: j.Description, Filter: j.Filter, Conditions: j.Conditions}
+	for _, t := range []struct {
+		key string
+		raw json.RawMessage
+		dst **SLATarget
+	}{{"first_response", j.FirstResponse, &p.FirstResponse}, {"close", j.Close, &p.Close}} {
+		if len(t.raw) == 0 || string(t.raw) == "null" {
+			continue
+		}
+		field := joinField(at, t.key)
+		var tj targetJSON
+		if err := decodeStrict(t.raw, &tj); err != nil {
+			return nil, slaJSONError(err, field, "within, calendar")
+		}
+		target := &SLATarget{Calendar: tj.Calendar}
+		if len(tj.Within) > 0 && string(tj.Within) != "null" {
+			var text string
+			if err := json.Unmarshal(tj.Within, &text); err != nil {
+				return nil, &SLAError{joinField(field, "within"), fmt.Sprintf("want a duration written as text, like \"5m\" or \"1h30m\", got %s", tj.Within)}
+			}
+			if err := target.Within.UnmarshalText([]byte(text)); err != nil {
+				return nil, &SLAError{joinField(field, "within"), strings.TrimPrefix(err.Error(), "convreport: ")}
+			}
+		}
+		*t.dst = target
+	}
+	return p, nil
+}
+
+// decodeStrict decodes b into v, refusing unknown keys, keys in another
+// case than their field's and keys given twice.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	return strictjson.Check(b, v)
+}
+
+func joinField(at, key string) string {
+	if at == "" {
+		return key
+	}
+	return at + "." + key
+}
+
+// slaJSONError rewrites a decoding error of the object at path at, whose
+// keys are keys, to name the field instead of Go types.
+func slaJSONError(err error, at, keys string) error {
 	var te *json.UnmarshalTypeError
 	var se *strictjson.Error
 	if errors.As(err, &se) {
-		return &SLAError{se.Field(), se.Reason}
+		return &SLAError{joinField(at, se.Field()), se.Reason}
 	}
 	if errors.As(err, &te) {
-		return &SLAError{te.Field, fmt.Sprintf("want a %s, got a JSON %s", te.Type.Kind(), te.Value)}
+		want := "a string"
+		switch te.Type.Kind() {
+		case reflect.Slice:
+			want = "an array"
+		case reflect.Struct, reflect.Map:
+			want = "an object"
+		}
+		return &SLAError{joinField(at, te.Field), fmt.Sprintf("want %s, got a JSON %s", want, te.Value)}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &SLAError{"", "unknown field " + name + " (want policies; a policy has name, description, filter, conditions, first_response, close; a target has within and calendar)"}
+		return &SLAError{at, "unknown field " + name + " (want " + keys + ")"}
 	}
-	if strings.Contains(err.Error(), "bad duration") {
-		return &SLAError{"", strings.TrimPrefix(err.Error(), "convreport: ")}
-	}
-	return &SLAError{"", err.Error()}
+	return &SLAError{at, err.Error()}
 }
 
 // slaPlan is an SLA measure compiled for a run: one target of one policy.

@@ -367,6 +367,27 @@ func TestSLAPolicyErrors(t *testing.T) {
 	require.ErrorContains(t, err, "bad duration")
 	_, err = convreport.ParseSLA([]byte(`{"name": "std", "clsoe": {"within": "1h"}}`))
 	require.ErrorContains(t, err, `unknown field "clsoe"`)
+	// Each mistake is named where it is, index and all.
+	two := func(second string) []byte {
+		return []byte(`{"policies": [{"name": "a", "first_response": {"within": "1h"}}, {"name": "b", ` + second + `}]}`)
+	}
+	for _, c := range []struct {
+		in          []byte
+		field, want string
+	}{
+		{two(`"close": {"within": "2d"}`), "policies[1].close.within", `bad duration "2d": want a number and a unit, like 90s, 5m or 1h30m`},
+		{two(`"close": {"within": 90}`), "policies[1].close.within", `want a duration written as text, like "5m" or "1h30m", got 90`},
+		{two(`"close": {"whithin": "2h"}`), "policies[1].close", `unknown field "whithin" (want within, calendar)`},
+		{two(`"name2": "x"`), "policies[1]", `unknown field "name2" (want name, description, filter, conditions, first_response, close)`},
+		{two(`"filter": 5`), "policies[1].filter", `want a string, got a JSON number`},
+		{two(`"conditions": {}`), "policies[1].conditions", `want an array, got a JSON object`},
+		{[]byte(`{"name": "b", "close": {"within": "2d"}}`), "close.within", `bad duration "2d": want a number and a unit, like 90s, 5m or 1h30m`},
+		{[]byte(`{"policies": {}}`), "policies", `want an array, got a JSON object`},
+	} {
+		_, err := convreport.ParseSLA(c.in)
+		require.Equal(t, c.field, field(err), "%s: %v", c.in, err)
+		require.EqualError(t, err, "convreport: sla: "+c.field+": "+c.want)
+	}
 	_, err = convreport.ParseSLA([]byte(`{"policies": [{"name": "a", "close": {"within": "1h"}}, {"name": "a", "close": {"within": "1h"}}]}`))
 	require.Equal(t, "policies[1].name", field(err))
 	// encoding/json would take "Close" for close and keep the last of two
