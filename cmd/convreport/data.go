@@ -40,9 +40,11 @@ type dataFlags struct {
 	// resolved is the schema an earlier read of the same input found
 	// (--schema's or inferred), which a second read takes as it is.
 	resolved *convreport.Schema
-	// upTo, when positive, is how much of the file to read: the complete
-	// lines of a followed file whose last line is still being written.
-	upTo int64
+	// upTo, when limited, is how much of the file to read: the complete
+	// lines of a followed file whose last line is still being written,
+	// none when that line is its only one.
+	upTo    int64
+	limited bool
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -209,7 +211,7 @@ func (c *cli) openText(d dataFlags, format ingest.Format) (in *textInput, err er
 	if d.path != "-" {
 		// The file itself: a reader sizes its rows from the file's size.
 		in.r = r
-		if d.upTo > 0 {
+		if d.limited {
 			in.r = io.LimitReader(r, d.upTo)
 		}
 	}

@@ -209,7 +209,7 @@ func (c *cli) loadFollowed(d dataFlags) (*memory.Source, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	d.upTo = complete
+	d.upTo, d.limited = complete, true
 	skip := d.skipInvalid
 	d.skipInvalid = false // a repeated ID is not to be skipped, but applied
 	src, _, err := c.load(d)

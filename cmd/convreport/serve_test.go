@@ -489,6 +489,71 @@ func TestServeFollow(t *testing.T) {
 	}
 }
 
+// chatsServed is how many chats of the last 90 days before 2025-06-01 s
+// serves: every chat once, in Chat overview's conversations by rep.
+func chatsServed(t *testing.T, s *server) int64 {
+	t.Helper()
+	code, _, body := s.request(http.MethodGet, "/api/dashboards/chat-overview/run?range=last_90_days", "", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	var res struct {
+		Reports []struct {
+			Points []struct {
+				Count int64 `json:"count"`
+			} `json:"points"`
+		} `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &res))
+	var n int64
+	for _, p := range res.Reports[0].Points {
+		n += p.Count
+	}
+	return n
+}
+
+// chatLine is a JSON Lines chat of May 2025 with the given ID.
+func chatLine(id string) string {
+	return fmt.Sprintf(`{"id":%q,"channel":"chat","status":"open","created_at":"2025-05-20T10:00:00Z"}`, id)
+}
+
+// waitFor polls cond until it holds, and fails with what the server
+// printed when it does not within a deadline far above a poll's time.
+func (s *server) waitFor(what string, cond func() bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: not so after 15s; the server printed:\n%s", what, s.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// appendTo appends text to the file at path.
+func appendTo(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(text)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+}
+
+// A followed file whose only line is still being written starts the
+// server with no conversations; the line applies once its newline comes.
+func TestServeFollowOnlyLinePartial(t *testing.T) {
+	for _, extra := range [][]string{nil} {
+		path := filepath.Join(t.TempDir(), "part.jsonl")
+		first := chatLine("p-1")
+		require.NoError(t, os.WriteFile(path, []byte(first[:30]), 0o644))
+		s := startServe(t, append([]string{"--data", path, "--follow", "--now", "2025-06-01", "--tz", "UTC"}, extra...)...)
+		require.Equal(t, int64(0), chatsServed(t, s))
+		appendTo(t, path, first[30:]+"\n")
+		s.waitFor(fmt.Sprint(extra, ": the line applies once whole"), func() bool { return chatsServed(t, s) == 1 })
+		s.stop()
+		require.NotContains(t, s.stderr.String(), "line 1", "%v: no error for the line written in two parts", extra)
+	}
+}
+
 // serve --data x.parquet serves what the same conversations in JSON Lines
 // give, run and drill-down alike.
 func TestServeParquetData(t *testing.T) {
