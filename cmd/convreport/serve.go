@@ -270,6 +270,7 @@ func (c *cli) serve(args []string) error {
 
 	var src convreport.Source
 	var count int
+	inDatabase := false // the reports run in a database, which is not counted
 	if isSample {
 		end := sampleEnd(loc)
 		cs := sample.Generate(sample.Config{Seed: *seed, N: *n, From: end.AddDate(0, 0, -90), To: end, Zone: loc})
@@ -294,6 +295,8 @@ func (c *cli) serve(args []string) error {
 		count = len(cs)
 		if mem, ok := src.(*memory.Source); ok {
 			count = mem.Len()
+		} else {
+			inDatabase = true
 		}
 		if *follow {
 			fl, err := newFollower(*dataPath, from, followed, ingest.Options{IgnoreUnknown: data.ignoreUnknown, Schema: followed.Schema()}, c.stderr)
@@ -359,7 +362,7 @@ func (c *cli) serve(args []string) error {
 		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	what := fmt.Sprintf("%d conversations", count)
-	if count == 0 && !isSample {
+	if inDatabase {
 		what = "the database " + redact(*dataPath)
 	}
 	if isSample {

@@ -546,6 +546,7 @@ func TestServeFollowOnlyLinePartial(t *testing.T) {
 		first := chatLine("p-1")
 		require.NoError(t, os.WriteFile(path, []byte(first[:30]), 0o644))
 		s := startServe(t, append([]string{"--data", path, "--follow", "--now", "2025-06-01", "--tz", "UTC"}, extra...)...)
+		require.Contains(t, s.stderr.String(), "serving 0 conversations", "%v", extra)
 		require.Equal(t, int64(0), chatsServed(t, s))
 		appendTo(t, path, first[30:]+"\n")
 		s.waitFor(fmt.Sprint(extra, ": the line applies once whole"), func() bool { return chatsServed(t, s) == 1 })
