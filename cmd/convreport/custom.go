@@ -117,6 +117,10 @@ func (c *cli) schemaFor(d dataFlags, format ingest.Format, name string) (*convre
 		}
 		defer f.Close()
 		r = f
+		if d.limited {
+			// A followed file's last line may be half written.
+			r = io.LimitReader(f, d.upTo)
+		}
 	}
 	s, err := ingest.InferSchema(c.ctx, r, format, ingest.Options{File: name})
 	if err != nil {

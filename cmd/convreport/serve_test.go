@@ -540,8 +540,9 @@ func appendTo(t *testing.T, path, text string) {
 
 // A followed file whose only line is still being written starts the
 // server with no conversations; the line applies once its newline comes.
+// With --infer-schema too, which reads the file before the load does.
 func TestServeFollowOnlyLinePartial(t *testing.T) {
-	for _, extra := range [][]string{nil} {
+	for _, extra := range [][]string{nil, {"--infer-schema"}} {
 		path := filepath.Join(t.TempDir(), "part.jsonl")
 		first := chatLine("p-1")
 		require.NoError(t, os.WriteFile(path, []byte(first[:30]), 0o644))
