@@ -37,8 +37,12 @@ type follower struct {
 	// strict makes a bad line an error, as the first load of a file
 	// without --skip-invalid has it; following, a bad line is skipped.
 	strict bool
-	// file is the file last read, to tell a file replaced under the same
-	// name (a log rotated) from one appended to.
+	// fh is the file being read, kept open: a file moved away or deleted
+	// (a log rotated) is read to its end before the one under the name,
+	// so that the lines written to it last are not lost.
+	fh *os.File
+	// file is fh's identity, to tell a file replaced under the same name
+	// from one appended to.
 	file os.FileInfo
 }
 
@@ -48,24 +52,20 @@ type follower struct {
 // messages give the file's own line numbers.
 func newFollower(path string, off int64, src *memory.Source, opt ingest.Options, out io.Writer) (*follower, error) {
 	f := &follower{path: path, name: filepath.Base(path), src: src, opt: opt, out: out}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	if f.file, err = fh.Stat(); err != nil {
+	if err := f.open(); err != nil {
 		return nil, err
 	}
 	buf := make([]byte, 1<<20)
 	var read int64
 	for read < off {
-		n, err := fh.Read(buf[:min(int64(len(buf)), off-read)])
+		n, err := f.fh.Read(buf[:min(int64(len(buf)), off-read)])
 		f.line += bytes.Count(buf[:n], []byte{'\n'})
 		read += int64(n)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			f.close()
 			return nil, err
 		}
 	}
@@ -73,7 +73,7 @@ func newFollower(path string, off int64, src *memory.Source, opt ingest.Options,
 	// A partial last line was loaded whole, or not at all: go on from the
 	// line's end, which a later poll finds.
 	if f.off > 0 {
-		if _, err := fh.ReadAt(buf[:1], f.off-1); err == nil && buf[0] != '\n' {
+		if _, err := f.fh.ReadAt(buf[:1], f.off-1); err == nil && buf[0] != '\n' {
 			f.line++ // the line the load ended on
 			f.partial = true
 		}
@@ -81,8 +81,32 @@ func newFollower(path string, off int64, src *memory.Source, opt ingest.Options,
 	return f, nil
 }
 
+// open opens the file under the name, to be read from its start.
+func (f *follower) open() error {
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return err
+	}
+	f.fh, f.file = fh, st
+	f.off, f.line, f.partial = 0, 0, false
+	return nil
+}
+
+func (f *follower) close() {
+	if f.fh != nil {
+		f.fh.Close()
+		f.fh = nil
+	}
+}
+
 // run polls the file until ctx is done.
 func (f *follower) run(ctx context.Context) {
+	defer f.close()
 	t := time.NewTicker(followEvery)
 	defer t.Stop()
 	for {
@@ -103,27 +127,57 @@ func (f *follower) poll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case f.file != nil && !os.SameFile(f.file, st):
-		// Rotated: another file under the name, read from its start
-		// whatever its size.
+	if f.fh != nil && !os.SameFile(f.file, st) {
+		// Rotated: the old file's last lines first, then the new file
+		// from its start whatever its size.
+		if err := f.drain(ctx); err != nil {
+			return err
+		}
+		f.close()
 		fmt.Fprintf(f.out, "convreport: %s was replaced: following the new file from its start\n", f.name)
-		f.off, f.line, f.partial = 0, 0, false
-	case st.Size() < f.off:
-		fmt.Fprintf(f.out, "convreport: %s was truncated: following it from its start\n", f.name)
-		f.off, f.line, f.partial = 0, 0, false
 	}
-	f.file = st
-	if st.Size() == f.off {
-		return nil
+	if f.fh == nil {
+		if err := f.open(); err != nil {
+			return err
+		}
 	}
-	fh, err := os.Open(f.path)
+	return f.read(ctx)
+}
+
+// drain reads the open file to its last complete line, before it is left
+// for the one under the name. A last line left unfinished is said.
+func (f *follower) drain(ctx context.Context) error {
+	for {
+		at := f.off
+		if err := f.read(ctx); err != nil {
+			return err
+		}
+		if f.off == at {
+			break
+		}
+	}
+	if st, err := f.fh.Stat(); err == nil && st.Size() > f.off && !f.partial {
+		fmt.Fprintf(f.out, "convreport: %s: line %d: left unfinished when the file was replaced (skipped)\n", f.name, f.line+1)
+	}
+	return nil
+}
+
+// read applies the complete lines of the open file past off, up to a
+// chunk's worth: a file truncated is read from its start.
+func (f *follower) read(ctx context.Context) error {
+	st, err := f.fh.Stat()
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
+	if st.Size() < f.off {
+		fmt.Fprintf(f.out, "convreport: %s was truncated: following it from its start\n", f.name)
+		f.off, f.line, f.partial = 0, 0, false
+	}
+	if st.Size() == f.off {
+		return nil
+	}
 	chunk := make([]byte, min(st.Size()-f.off, 64<<20))
-	n, err := fh.ReadAt(chunk, f.off)
+	n, err := f.fh.ReadAt(chunk, f.off)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
@@ -236,6 +290,7 @@ func (c *cli) loadFollowed(d dataFlags) (*memory.Source, int64, error) {
 	}
 	f := &follower{path: d.path, name: name, src: mem, out: c.stderr, strict: !skip,
 		opt: ingest.Options{IgnoreUnknown: d.ignoreUnknown, Schema: mem.Schema()}}
+	defer f.close()
 	for f.off < complete {
 		at := f.off
 		if err := f.poll(c.ctx); err != nil {

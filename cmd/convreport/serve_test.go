@@ -582,3 +582,30 @@ func TestServeParquetData(t *testing.T) {
 	require.Equal(t, 2, drilled, "the drill-down lists conversations from both files")
 	require.Equal(t, bodies["s.jsonl"], bodies["s.parquet"])
 }
+
+// followedFile writes n chats to a new .jsonl file and serves it with
+// --follow.
+func followedFile(t *testing.T, prefix string, n int) (string, *server) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.jsonl")
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(chatLine(fmt.Sprintf("%s-%d", prefix, i)) + "\n")
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	s := startServe(t, "--data", path, "--follow", "--now", "2025-06-01", "--tz", "UTC")
+	require.Equal(t, int64(n), chatsServed(t, s))
+	return path, s
+}
+
+// A rotated file is read to its end before the new one under its name:
+// the lines written just before the rotation are not lost.
+func TestServeFollowRotationKeepsLastLines(t *testing.T) {
+	path, s := followedFile(t, "old", 5)
+	appendTo(t, path, chatLine("late-1")+"\n")
+	require.NoError(t, os.Rename(path, path+".1"))
+	require.NoError(t, os.WriteFile(path, []byte(chatLine("new-1")+"\n"), 0o644))
+	s.waitFor("the old file's last line and the new file's line", func() bool { return chatsServed(t, s) == 7 })
+	require.Contains(t, s.stderr.String(), "c.jsonl was replaced: following the new file from its start")
+	s.stop()
+}
