@@ -44,6 +44,8 @@ type follower struct {
 	// file is fh's identity, to tell a file replaced under the same name
 	// from one appended to.
 	file os.FileInfo
+	// gone is set while the name finds no file, which is said once.
+	gone bool
 }
 
 // newFollower starts following path from offset off, the size the file
@@ -104,18 +106,25 @@ func (f *follower) close() {
 	}
 }
 
-// run polls the file until ctx is done.
+// run polls the file until ctx is done. An error that repeats is said
+// once, not on every poll.
 func (f *follower) run(ctx context.Context) {
 	defer f.close()
 	t := time.NewTicker(followEvery)
 	defer t.Stop()
+	said := ""
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if err := f.poll(ctx); err != nil {
+		err := f.poll(ctx)
+		switch {
+		case err == nil:
+			said = ""
+		case err.Error() != said:
+			said = err.Error()
 			fmt.Fprintf(f.out, "convreport: following %s: %v\n", f.name, err)
 		}
 	}
@@ -125,16 +134,34 @@ func (f *follower) run(ctx context.Context) {
 func (f *follower) poll(ctx context.Context) error {
 	st, err := os.Stat(f.path)
 	if err != nil {
-		return err
+		if !f.gone {
+			f.gone = true
+			fmt.Fprintf(f.out, "convreport: following %s: %v; waiting for it to come back\n", f.name, err)
+		}
+		// Its writer may not have reopened the name yet: what it adds to
+		// the file open still counts.
+		if f.fh == nil {
+			return nil
+		}
+		return f.read(ctx)
 	}
-	if f.fh != nil && !os.SameFile(f.file, st) {
+	back := f.gone
+	f.gone = false
+	switch {
+	case f.fh != nil && !os.SameFile(f.file, st):
 		// Rotated: the old file's last lines first, then the new file
 		// from its start whatever its size.
 		if err := f.drain(ctx); err != nil {
 			return err
 		}
 		f.close()
-		fmt.Fprintf(f.out, "convreport: %s was replaced: following the new file from its start\n", f.name)
+		how := "was replaced"
+		if back {
+			how = "is back"
+		}
+		fmt.Fprintf(f.out, "convreport: %s %s: following the new file from its start\n", f.name, how)
+	case back:
+		fmt.Fprintf(f.out, "convreport: %s is back: following it from where it was\n", f.name)
 	}
 	if f.fh == nil {
 		if err := f.open(); err != nil {

@@ -609,3 +609,33 @@ func TestServeFollowRotationKeepsLastLines(t *testing.T) {
 	require.Contains(t, s.stderr.String(), "c.jsonl was replaced: following the new file from its start")
 	s.stop()
 }
+
+// A file moved away is still read while its name finds none, as a writer
+// that has not reopened the name goes on writing to it; that the name is
+// gone is said once, and said again when a file comes back under it.
+func TestServeFollowFileGone(t *testing.T) {
+	path, s := followedFile(t, "old", 5)
+	require.NoError(t, os.Rename(path, path+".1"))
+	gone := "following c.jsonl: stat " + path + ": no such file or directory"
+	s.waitFor("the name gone is said", func() bool { return strings.Contains(s.stderr.String(), gone) })
+	// Polls go on every 200ms: a second of them would say it again and
+	// again.
+	time.Sleep(time.Second)
+	require.Equal(t, 1, strings.Count(s.stderr.String(), gone), s.stderr.String())
+	appendTo(t, path+".1", chatLine("late-1")+"\n")
+	s.waitFor("the line written to the moved file applies", func() bool { return chatsServed(t, s) == 6 })
+
+	require.NoError(t, os.WriteFile(path, []byte(chatLine("new-1")+"\n"), 0o644))
+	s.waitFor("the new file is followed", func() bool { return chatsServed(t, s) == 7 })
+	require.Contains(t, s.stderr.String(), "c.jsonl is back: following the new file from its start")
+
+	// Moved back, the same file goes on from where it was.
+	require.NoError(t, os.Rename(path, path+".2"))
+	s.waitFor("the name gone is said again", func() bool { return strings.Count(s.stderr.String(), "following c.jsonl: stat") == 2 })
+	require.NoError(t, os.Rename(path+".2", path))
+	appendTo(t, path, chatLine("new-2")+"\n")
+	s.waitFor("the file moved back goes on", func() bool { return chatsServed(t, s) == 8 })
+	require.Contains(t, s.stderr.String(), "c.jsonl is back: following it from where it was")
+	s.stop()
+	require.NotContains(t, s.stderr.String(), "skipped")
+}
