@@ -44,9 +44,17 @@ type follower struct {
 	// file is fh's identity, to tell a file replaced under the same name
 	// from one appended to.
 	file os.FileInfo
+	// head and tail are the file's first bytes and the bytes just before
+	// off, as read: a file rewritten in place, even to the same size or
+	// more, changes them, and is then read from its start.
+	head, tail []byte
 	// gone is set while the name finds no file, which is said once.
 	gone bool
 }
+
+// markLen is how many bytes head and tail keep: more than a line's end,
+// which lines of the same shape share.
+const markLen = 1024
 
 // newFollower starts following path from offset off, the size the file
 // had before it was loaded (a line appended since is applied twice, which
@@ -80,6 +88,10 @@ func newFollower(path string, off int64, src *memory.Source, opt ingest.Options,
 			f.partial = true
 		}
 	}
+	if err := f.mark(); err != nil {
+		f.close()
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -95,7 +107,7 @@ func (f *follower) open() error {
 		return err
 	}
 	f.fh, f.file = fh, st
-	f.off, f.line, f.partial = 0, 0, false
+	f.off, f.line, f.partial, f.head, f.tail = 0, 0, false, nil, nil
 	return nil
 }
 
@@ -190,7 +202,8 @@ func (f *follower) drain(ctx context.Context) error {
 }
 
 // read applies the complete lines of the open file past off, up to a
-// chunk's worth: a file truncated is read from its start.
+// chunk's worth: a file truncated or rewritten in place is read from its
+// start.
 func (f *follower) read(ctx context.Context) error {
 	st, err := f.fh.Stat()
 	if err != nil {
@@ -198,7 +211,12 @@ func (f *follower) read(ctx context.Context) error {
 	}
 	if st.Size() < f.off {
 		fmt.Fprintf(f.out, "convreport: %s was truncated: following it from its start\n", f.name)
-		f.off, f.line, f.partial = 0, 0, false
+		f.off, f.line, f.partial, f.head, f.tail = 0, 0, false, nil, nil
+	} else if same, err := f.marked(); err != nil {
+		return err
+	} else if !same {
+		fmt.Fprintf(f.out, "convreport: %s was rewritten: following it from its start\n", f.name)
+		f.off, f.line, f.partial, f.head, f.tail = 0, 0, false, nil, nil
 	}
 	if st.Size() == f.off {
 		return nil
@@ -214,6 +232,9 @@ func (f *follower) read(ctx context.Context) error {
 		return nil // a line still being written
 	}
 	chunk = chunk[:end+1]
+	// What was read is marked whatever comes of its lines: a bad line is
+	// skipped, not read again.
+	defer f.mark()
 	if f.partial {
 		i := bytes.IndexByte(chunk, '\n')
 		f.off += int64(i) + 1
@@ -256,6 +277,45 @@ func (f *follower) read(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// mark keeps the file's first bytes and the bytes before off, which
+// marked compares.
+func (f *follower) mark() error {
+	var err error
+	if f.head, err = f.bytesAt(0, min(f.off, markLen)); err != nil {
+		return err
+	}
+	n := min(f.off, markLen)
+	f.tail, err = f.bytesAt(f.off-n, n)
+	return err
+}
+
+// marked reports whether the file still holds the bytes mark kept.
+func (f *follower) marked() (bool, error) {
+	if f.off == 0 {
+		return true, nil
+	}
+	head, err := f.bytesAt(0, int64(len(f.head)))
+	if err != nil {
+		return false, err
+	}
+	tail, err := f.bytesAt(f.off-int64(len(f.tail)), int64(len(f.tail)))
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(head, f.head) && bytes.Equal(tail, f.tail), nil
+}
+
+// bytesAt reads up to n bytes of the open file at off: fewer when the file
+// ends before.
+func (f *follower) bytesAt(off, n int64) ([]byte, error) {
+	b := make([]byte, n)
+	k, err := f.fh.ReadAt(b, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:k], nil
 }
 
 // parse reads one line, numbering its error as the file's line f.line.

@@ -639,3 +639,34 @@ func TestServeFollowFileGone(t *testing.T) {
 	s.stop()
 	require.NotContains(t, s.stderr.String(), "skipped")
 }
+
+// A file truncated and rewritten between two polls, to as many bytes as
+// were read or more, or to just as many, is read from its start: its
+// lines all apply, and no line is read from the middle.
+func TestServeFollowRewrittenInPlace(t *testing.T) {
+	path, s := followedFile(t, "old", 5)
+	before, err := os.Stat(path)
+	require.NoError(t, err)
+	var b strings.Builder
+	for i := range 8 {
+		b.WriteString(chatLine(fmt.Sprintf("longer-%d", i)) + "\n")
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644)) // O_TRUNC: the same file
+	after, err := os.Stat(path)
+	require.NoError(t, err)
+	require.True(t, os.SameFile(before, after))
+	s.waitFor("the rewritten file's lines apply", func() bool { return chatsServed(t, s) == 5+8 })
+
+	// Just as long: the size alone says nothing.
+	b.Reset()
+	for i := range 8 {
+		b.WriteString(chatLine(fmt.Sprintf("same-%d", i)+"xx") + "\n")
+	}
+	require.Len(t, b.String(), int(after.Size()))
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	s.waitFor("the same-size rewrite's lines apply", func() bool { return chatsServed(t, s) == 5+8+8 })
+	require.Equal(t, 2, strings.Count(s.stderr.String(), "c.jsonl was rewritten: following it from its start"), s.stderr.String())
+	s.stop()
+	require.NotContains(t, s.stderr.String(), "invalid character")
+	require.NotContains(t, s.stderr.String(), "skipped")
+}
