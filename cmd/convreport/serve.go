@@ -106,8 +106,9 @@ With --follow, lines appended to the --data .jsonl file (tail -f style) are
 upserts: a line whose ID was seen replaces that conversation, and open
 dashboards redraw the charts that change. A bad line is reported with its
 line number and skipped; the server keeps running. A restart reads the
-file the same way (the last line of an ID holds), and a file replaced
-under the same name (a log rotated) is followed from its start.
+file the same way (the last line of an ID holds). A file replaced under
+the same name (a log rotated) is read to its end, then the new one from
+its start; a file truncated or rewritten in place is read from its start.
 
 Flags:
 `
