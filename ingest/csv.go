@@ -140,6 +140,9 @@ func (s *csvSource) header(line int) error {
 			have[f] = true
 		} else if p, ok := d.custom[strings.TrimPrefix(name, "properties.")]; ok && strings.HasPrefix(name, "properties.") {
 			col.prop = &p
+		} else if rest, ok := strings.CutPrefix(name, "properties."); ok && d.infer != nil {
+			col.prop = &convreport.Property{Name: rest}
+			d.infer.see(rest, -1, line) // a column with no value is a string
 		} else if d.opt.IgnoreUnknown {
 			col.skip = true
 		} else {
@@ -187,6 +190,10 @@ func (s *csvSource) decodeCell(c *convreport.Conversation, col *csvColumn, cell 
 	d := s.d
 	if !valid && !utf8.Valid(cell) {
 		return fieldErr(col.name, "invalid UTF-8")
+	}
+	if col.prop != nil && d.infer != nil {
+		d.infer.note(col.prop.Name, d.cellKind(cell))
+		return nil
 	}
 	if col.prop != nil {
 		v, err := d.parseProperty(*col.prop, cell)

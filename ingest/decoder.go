@@ -33,6 +33,11 @@ type decoder struct {
 	// sequential reader; in the parallel one, the ordered pass's, whose
 	// hash a worker computes for each ID it decodes.
 	lines *firstseen.Table
+
+	// infer, when set, takes every custom property the input holds as
+	// declared, noting the type of its values rather than decoding them
+	// (see InferSchema).
+	infer *inference
 }
 
 const maxInterned = 4096
@@ -157,6 +162,9 @@ func (d *decoder) run(ctx context.Context, src source, yield func(convreport.Con
 // check applies the record rules, the schema and ID uniqueness to a
 // decoded conversation.
 func (d *decoder) check(c *convreport.Conversation, line, index int) error {
+	if d.infer != nil {
+		return d.inferCheck(c, line, index)
+	}
 	if err := d.validate(c, line, index); err != nil {
 		return err
 	}

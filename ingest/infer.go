@@ -3,8 +3,6 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,26 +24,76 @@ import (
 // In JSON Lines, a key whose values are of different JSON types (a number
 // on one line, a string on another) is a *[LineError] naming the key and
 // the first line of each type: no kind reads both, so give a schema. CSV
-// cells are all text, so such a key is a string. Only opt.File is used.
+// cells are all text, so such a key is a string.
+//
+// The input is split and parsed as [ReadAll] does (lines, byte order
+// mark, CSV quoting, [Options.MaxLineBytes]), with the same errors. A JSON
+// line need not hold a whole conversation: its properties are what
+// counts. Under [Options.SkipInvalid], the records the read would skip
+// (bad ones, and conversations that break the record rules) type nothing,
+// and the schema comes with the [errors.Join] of their *[LineError]s;
+// otherwise the first stops inference. A repeated ID is no error. Of opt,
+// only File, SkipInvalid, IgnoreUnknown and MaxLineBytes are used.
 func InferSchema(ctx context.Context, r io.Reader, format Format, opt Options) (*convreport.Schema, error) {
-	inf := inference{keys: map[string]*keyKinds{}}
-	var err error
+	opt.Schema, opt.Progress = nil, nil
+	inf := &inference{keys: map[string]*keyKinds{}, text: format == CSV}
+	d := newDecoder(opt)
+	d.infer = inf
+	lr := newLineReader(r, opt.maxLine())
+	var (
+		src  source
+		line func() int // the first line of the record just read
+	)
 	switch format {
 	case JSONL:
-		err = inf.jsonl(ctx, r)
+		src, line = &jsonlSource{d: d, lr: lr}, func() int { return lr.line }
 	case CSV:
-		err = inf.csv(ctx, r)
+		s := &csvSource{d: d, lr: lr}
+		src, line = s, func() int { return s.start }
 	default:
 		return nil, fmt.Errorf("ingest: unknown format %q (want jsonl or csv)", format)
 	}
-	if err != nil {
-		var le *LineError
-		if errors.As(err, &le) && le.File == "" {
-			le.File = opt.File
+	var (
+		errs   []error
+		failed bool // the read ended on more than a bad line
+	)
+	d.run(ctx, src, func(_ convreport.Conversation, err error) bool {
+		if err != nil {
+			inf.pending = inf.pending[:0]
+			errs = append(errs, err)
+			if _, ok := err.(*LineError); !ok {
+				failed = true
+			}
+			return opt.SkipInvalid
 		}
+		for _, p := range inf.pending {
+			inf.see(p.key, p.kind, line())
+		}
+		inf.pending = inf.pending[:0]
+		return true
+	})
+	if len(errs) > 0 && !opt.SkipInvalid {
+		return nil, errs[0]
+	}
+	if failed {
+		return nil, errors.Join(errs...)
+	}
+	s, err := inf.schema(opt.File)
+	if err != nil {
 		return nil, err
 	}
-	return inf.schema(opt.File)
+	return s, errors.Join(errs...)
+}
+
+// inferCheck is check for inference, which needs of a record only its
+// properties: under SkipInvalid, the record rules decide which records
+// count, as they decide which the read keeps. A repeated ID is no error:
+// in a followed file it is an update, and its values are typed as any.
+func (d *decoder) inferCheck(c *convreport.Conversation, line, index int) error {
+	if !d.opt.SkipInvalid {
+		return nil
+	}
+	return d.validate(c, line, index)
 }
 
 // Value types, as inference sees them.
@@ -68,6 +116,18 @@ type inference struct {
 	keys  map[string]*keyKinds
 	order []string
 	text  bool // CSV: every value is text, so any mix reads as a string
+	// pending holds the types of the record being read, which count
+	// once the whole record is read and checked.
+	pending []noted
+}
+
+type noted struct {
+	key  string
+	kind int
+}
+
+func (inf *inference) note(key string, kind int) {
+	inf.pending = append(inf.pending, noted{key, kind})
 }
 
 func (inf *inference) see(key string, kind, line int) {
@@ -82,65 +142,39 @@ func (inf *inference) see(key string, kind, line int) {
 	}
 }
 
-func (inf *inference) jsonl(ctx context.Context, r io.Reader) error {
-	lr := newLineReader(r, defaultMaxLine)
-	for line := 1; ; line++ {
-		if line%cancelEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+// inferProperty notes the type of the value of custom property key at
+// d.i, -1 for null, and passes over it.
+func (d *decoder) inferProperty(key string) error {
+	kind := -1
+	var err error
+	switch ch := d.b[d.i]; {
+	case ch == 'n':
+		err = d.literal("null")
+	case ch == 't':
+		kind, err = seenBool, d.literal("true")
+	case ch == 'f':
+		kind, err = seenBool, d.literal("false")
+	case ch == '"':
+		var s []byte
+		if s, err = d.readString(); err == nil {
+			kind = seenString
+			if isTime(string(s)) {
+				kind = seenTime
 			}
 		}
-		b, err := lr.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			var le *LineError
-			if errors.As(err, &le) {
-				le.Line = line
-			}
-			return err
-		}
-		if isBlank(b) {
-			continue
-		}
-		var obj struct {
-			Properties map[string]json.RawMessage `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &obj); err != nil {
-			return &LineError{Line: line, Err: fmt.Errorf("not a JSON object with a \"properties\" object: %v", err)}
-		}
-		for key, raw := range obj.Properties {
-			kind, ok := jsonKind(raw)
-			if !ok {
-				return &LineError{Line: line, Field: "properties." + key, Err: errors.New("want a string, number, boolean or null: custom properties hold no objects or arrays")}
-			}
-			inf.see(key, kind, line)
-		}
+	case ch == '-' || (ch >= '0' && ch <= '9'):
+		kind = seenNumber
+		_, err = d.number()
+	case ch == '{' || ch == '[':
+		return fieldErr("properties."+key, "want a string, number, boolean or null: custom properties hold no objects or arrays")
+	default:
+		return d.errAt(d.i)
 	}
-}
-
-// jsonKind returns the type of a JSON value; -1 for null.
-func jsonKind(raw json.RawMessage) (int, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return -1, true
+	if err != nil {
+		return err
 	}
-	switch raw[0] {
-	case 'n':
-		return -1, true
-	case 't', 'f':
-		return seenBool, true
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) == nil && isTime(s) {
-			return seenTime, true
-		}
-		return seenString, true
-	case '{', '[':
-		return 0, false
-	}
-	return seenNumber, true
+	d.infer.note(key, kind)
+	return nil
 }
 
 func isTime(s string) bool {
@@ -148,68 +182,16 @@ func isTime(s string) bool {
 	return err == nil
 }
 
-func (inf *inference) csv(ctx context.Context, r io.Reader) error {
-	inf.text = true
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
-	if err == io.EOF {
-		return nil
-	}
-	if err != nil {
-		return csvErr(err)
-	}
-	cols := map[int]string{}
-	for i, h := range head {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\uFEFF")
-		}
-		if name, ok := strings.CutPrefix(h, "properties."); ok {
-			cols[i] = name
-			inf.see(name, -1, 1)
-		}
-	}
-	for n := 1; ; n++ {
-		if n%cancelEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return csvErr(err)
-		}
-		line, _ := cr.FieldPos(0)
-		for i, name := range cols {
-			if i >= len(rec) || rec[i] == "" {
-				continue
-			}
-			inf.see(name, cellKind(rec[i]), line)
-		}
-	}
-}
-
-func csvErr(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &LineError{Line: pe.Line, Err: pe.Err}
-	}
-	return err
-}
-
-func cellKind(s string) int {
+// cellKind is the type of a CSV cell's text, never empty.
+func (d *decoder) cellKind(s []byte) int {
 	switch {
-	case strings.EqualFold(s, "true"), strings.EqualFold(s, "false"):
+	case bytes.EqualFold(s, []byte("true")), bytes.EqualFold(s, []byte("false")):
 		return seenBool
-	case isNumber([]byte(s)):
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
+	case isNumber(s):
+		if _, err := strconv.ParseFloat(string(s), 64); err == nil {
 			return seenNumber
 		}
-	case isTime(s):
+	case isTime(string(s)):
 		return seenTime
 	}
 	return seenString

@@ -60,3 +60,100 @@ func TestInferSchema(t *testing.T) {
 	_, err = ingest.InferSchema(ctx, strings.NewReader(`{"properties": {"order total": 3}}`), ingest.JSONL, ingest.Options{})
 	require.ErrorContains(t, err, `name "order total" is not an identifier`)
 }
+
+// InferSchema splits and parses its input as ReadAll does: what the read
+// takes, inference takes, and a bad line gets the read's error.
+func TestInferSchemaReadsAsReadAll(t *testing.T) {
+	ctx := context.Background()
+	seats := map[string]convreport.Kind{"seats": convreport.KindNumber}
+	line := `{"id": "c1", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 3}}` + "\n"
+
+	// A byte order mark before the first line.
+	s, err := ingest.InferSchema(ctx, strings.NewReader("\ufeff"+line), ingest.JSONL, ingest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, seats, kinds(s))
+
+	// CSV as Excel writes it: a byte order mark, quoted names, CRLF.
+	csv := "\ufeff\"id\",\"channel\",\"assignee\",\"created_at\",\"properties.seats\"\r\n" +
+		"\"c1\",\"chat\",\"Ann\",\"2025-06-02T10:00:00Z\",\"12\"\r\n"
+	s, err = ingest.InferSchema(ctx, strings.NewReader(csv), ingest.CSV, ingest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, seats, kinds(s))
+	_, err = ingest.ReadAll(ctx, strings.NewReader(csv), ingest.CSV, ingest.Options{Schema: s})
+	require.NoError(t, err)
+}
+
+func TestInferSchemaSkipInvalid(t *testing.T) {
+	ctx := context.Background()
+	in := `{"id": "a", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 3}}` + "\n" +
+		`{"id": "b", "properties": {"seats": }` + "\n" +
+		`{"id": "c", "created_at": "2025-06-02T11:00:00Z", "properties": {"plan": "pro", "seats": 4}}` + "\n"
+	const bad = "in.jsonl: line 2: invalid character '}' at column 37"
+
+	// Without SkipInvalid, the bad line stops inference, as it stops the
+	// read.
+	_, err := ingest.InferSchema(ctx, strings.NewReader(in), ingest.JSONL, ingest.Options{File: "in.jsonl"})
+	require.EqualError(t, err, bad)
+
+	// With it, the schema of the other lines, and the line's error.
+	s, err := ingest.InferSchema(ctx, strings.NewReader(in), ingest.JSONL, ingest.Options{File: "in.jsonl", SkipInvalid: true})
+	require.EqualError(t, err, bad)
+	var le *ingest.LineError
+	require.ErrorAs(t, err, &le)
+	require.Equal(t, 2, le.Line)
+	require.NotNil(t, s)
+	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber, "plan": convreport.KindString}, kinds(s))
+	cs, err := ingest.ReadAll(ctx, strings.NewReader(in), ingest.JSONL, ingest.Options{File: "in.jsonl", SkipInvalid: true, Schema: s})
+	require.EqualError(t, err, bad)
+	require.Len(t, cs, 2)
+
+	// A conversation the read skips, for breaking a record rule (a close
+	// before the creation), types nothing: its "seats" is no string.
+	in2 := in + `{"id": "d", "created_at": "2025-06-02T12:00:00Z", "closed_at": "2025-06-02T09:00:00Z", "properties": {"seats": "many"}}` + "\n"
+	s, err = ingest.InferSchema(ctx, strings.NewReader(in2), ingest.JSONL, ingest.Options{SkipInvalid: true})
+	require.EqualError(t, err, "line 2: invalid character '}' at column 37\n"+
+		`line 4: conversation "d": closed_at: 2025-06-02T09:00:00Z is before created_at 2025-06-02T12:00:00Z`)
+	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber, "plan": convreport.KindString}, kinds(s))
+
+	// A CSV record the read skips, too: here one with a field too many.
+	csv := "id,created_at,properties.seats\n" +
+		"a,2025-06-02T10:00:00Z,3\n" +
+		"b,2025-06-02T11:00:00Z,many,x\n"
+	s, err = ingest.InferSchema(ctx, strings.NewReader(csv), ingest.CSV, ingest.Options{SkipInvalid: true})
+	require.EqualError(t, err, "line 3: has 4 fields, want 3 as in the header")
+	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber}, kinds(s))
+}
+
+func TestInferSchemaLongLine(t *testing.T) {
+	ctx := context.Background()
+	long := `{"id": "b", "created_at": "2025-06-02T11:00:00Z", "properties": {"seats": "` + strings.Repeat("x", 100) + `"}}`
+	in := `{"id": "a", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 3}}` + "\n" + long + "\n"
+	opt := ingest.Options{File: "long.jsonl", MaxLineBytes: 100}
+	const want = "long.jsonl: line 2: line is longer than 100 bytes (Options.MaxLineBytes)"
+
+	_, err := ingest.InferSchema(ctx, strings.NewReader(in), ingest.JSONL, opt)
+	require.EqualError(t, err, want)
+	var le *ingest.LineError
+	require.ErrorAs(t, err, &le)
+
+	// The default limit too.
+	huge := `{"id": "b", "properties": {"note": "` + strings.Repeat("x", 1<<20) + `"}}`
+	_, err = ingest.InferSchema(ctx, strings.NewReader(in+huge+"\n"), ingest.JSONL, ingest.Options{File: "long.jsonl"})
+	require.EqualError(t, err, "long.jsonl: line 3: line is longer than 1048576 bytes (Options.MaxLineBytes)")
+
+	opt.SkipInvalid = true
+	s, err := ingest.InferSchema(ctx, strings.NewReader(in), ingest.JSONL, opt)
+	require.EqualError(t, err, want)
+	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber}, kinds(s))
+
+	// In CSV, the long record is skipped to its end, a quoted line break
+	// included.
+	csv := "id,created_at,properties.seats\n" +
+		"a,2025-06-02T10:00:00Z,3\n" +
+		"b,2025-06-02T11:00:00Z,\"" + strings.Repeat("x", 100) + "\n" + "more\"\n" +
+		"c,2025-06-02T12:00:00Z,4\n"
+	opt.File = "long.csv"
+	s, err = ingest.InferSchema(ctx, strings.NewReader(csv), ingest.CSV, opt)
+	require.EqualError(t, err, "long.csv: line 3: line is longer than 100 bytes (Options.MaxLineBytes)")
+	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber}, kinds(s))
+}

@@ -333,6 +333,9 @@ func (d *decoder) readProperties(c *convreport.Conversation) error {
 			return err
 		}
 		p, known := d.custom[string(key)]
+		if d.infer != nil {
+			p, known = convreport.Property{Name: string(key)}, true
+		}
 		if !known && !d.opt.IgnoreUnknown {
 			return &LineError{Field: "properties", Err: d.unknownProperty(string(key), false)}
 		}
@@ -345,9 +348,12 @@ func (d *decoder) readProperties(c *convreport.Conversation) error {
 		if err := d.colon(); err != nil {
 			return err
 		}
-		if !known {
+		switch {
+		case !known:
 			err = d.skipValue(0)
-		} else {
+		case d.infer != nil:
+			err = d.inferProperty(p.Name)
+		default:
 			var v any
 			v, err = d.readProperty(p)
 			if v != nil {

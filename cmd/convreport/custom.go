@@ -122,10 +122,12 @@ func (c *cli) schemaFor(d dataFlags, format ingest.Format, name string) (*convre
 			r = io.LimitReader(f, d.upTo)
 		}
 	}
-	s, err := ingest.InferSchema(c.ctx, r, format, ingest.Options{File: name})
-	if err != nil {
+	s, err := ingest.InferSchema(c.ctx, r, format, ingest.Options{File: name, SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown})
+	if s == nil {
 		return nil, nil, err
 	}
+	// A schema and an error: the lines --skip-invalid skips, which the
+	// read reports.
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, nil, err

@@ -259,3 +259,47 @@ func TestServeWithASchema(t *testing.T) {
 	require.Contains(t, body, `{"dimensions":{"plan":"pro"},"value":"2","count":2}`)
 	s.stop()
 }
+
+// --infer-schema reads the data as the run does: what the run loads,
+// inference types, and a bad line is named as the run names it.
+func TestInferSchemaReadsAsRun(t *testing.T) {
+	run := func(args ...string) outcome {
+		t.Helper()
+		return cli(t, "", append([]string{"run", "--dashboard", "chat-overview", "--from", "2025-06-01", "--to", "2025-06-08", "--format", "json", "--infer-schema"}, args...)...)
+	}
+	inferred := "convreport: inferred schema (save it and give --schema FILE to fix it):\n" +
+		"{\n  \"properties\": [\n    {\n      \"name\": \"seats\",\n      \"kind\": \"number\"\n    }\n  ]\n}\n"
+
+	// CSV as Excel writes it.
+	csv := write(t, "excel.csv", "\ufeff\"id\",\"channel\",\"assignee\",\"created_at\",\"properties.seats\"\r\n"+
+		"\"c1\",\"chat\",\"Ann\",\"2025-06-02T10:00:00Z\",\"12\"\r\n")
+	o := run("--data", csv)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, inferred, o.stderr)
+
+	// A bad line stops inference as it stops the run; --skip-invalid
+	// skips it, reported once, by the run.
+	good := `{"id": "a", "channel": "chat", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 3}}` + "\n"
+	bad := write(t, "bad.jsonl", "\ufeff"+good+`{"id": "b", "properties": {"seats": }`+"\n")
+	o = run("--data", bad)
+	require.Equal(t, 1, o.code)
+	require.Equal(t, "convreport: bad.jsonl: line 2: invalid character '}' at column 37\n", o.stderr)
+	o = run("--data", bad, "--skip-invalid")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, inferred+"convreport: skipped invalid lines:\nbad.jsonl: line 2: invalid character '}' at column 37\n", o.stderr)
+
+	// A line over the limit is named as the run names it.
+	long := write(t, "long.jsonl", good+`{"id": "b", "properties": {"note": "`+strings.Repeat("x", 1<<20)+`"}}`+"\n")
+	o = run("--data", long)
+	require.Equal(t, 1, o.code)
+	require.Equal(t, "convreport: long.jsonl: line 2: line is longer than 1048576 bytes (Options.MaxLineBytes)\n", o.stderr)
+	o = run("--data", long, "--skip-invalid")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, inferred+"convreport: skipped invalid lines:\nlong.jsonl: line 2: line is longer than 1048576 bytes (Options.MaxLineBytes)\n", o.stderr)
+
+	// --ignore-unknown ignores keys inference has no use for, too.
+	unknown := write(t, "unknown.jsonl", `{"id": "a", "channel": "chat", "created_at": "2025-06-02T10:00:00Z", "mood": "fine", "properties": {"seats": 3}}`+"\n")
+	o = run("--data", unknown, "--ignore-unknown")
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, inferred, o.stderr)
+}
