@@ -670,3 +670,17 @@ func TestServeFollowRewrittenInPlace(t *testing.T) {
 	require.NotContains(t, s.stderr.String(), "invalid character")
 	require.NotContains(t, s.stderr.String(), "skipped")
 }
+
+// "serve --follow --infer-schema" infers from the lines following reads:
+// a repeated ID is an update, and a last line still being written waits.
+func TestServeFollowInfersSchema(t *testing.T) {
+	lines := `{"id": "a", "channel": "chat", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 3}}` + "\n" +
+		`{"id": "a", "channel": "email", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 4}}` + "\n" +
+		`{"id": "c", "channel": "chat",`
+	args := []string{"--follow", "--infer-schema", "--now", "2025-06-08", "--tz", "UTC"}
+	path := write(t, "follow.jsonl", lines)
+	s := startServe(t, append([]string{"--data", path}, args...)...)
+	require.Contains(t, s.stderr.String(), `"name": "seats"`)
+	require.Contains(t, s.stderr.String(), "serving 1 conversations")
+	s.stop()
+}
