@@ -351,6 +351,15 @@ func (c *cli) loadFollowed(d dataFlags) (*memory.Source, int64, error) {
 		return nil, 0, err
 	}
 	d.upTo, d.limited = complete, true
+	if d.inferSchema {
+		// Inferred once, as --skip-invalid reads: the reads below, the
+		// second strict, take it as it is.
+		schema, _, err := c.schemaFor(d, ingest.JSONL, filepath.Base(d.path))
+		if err != nil {
+			return nil, 0, err
+		}
+		d.resolved, d.inferSchema = schema, false
+	}
 	skip := d.skipInvalid
 	d.skipInvalid = false // a repeated ID is not to be skipped, but applied
 	src, _, err := c.load(d)

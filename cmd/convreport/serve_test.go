@@ -672,7 +672,8 @@ func TestServeFollowRewrittenInPlace(t *testing.T) {
 }
 
 // "serve --follow --infer-schema" infers from the lines following reads:
-// a repeated ID is an update, and a last line still being written waits.
+// a repeated ID is an update, a last line still being written waits, and
+// --skip-invalid skips a bad line, for inference as for the load.
 func TestServeFollowInfersSchema(t *testing.T) {
 	lines := `{"id": "a", "channel": "chat", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 3}}` + "\n" +
 		`{"id": "a", "channel": "email", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": 4}}` + "\n" +
@@ -681,6 +682,17 @@ func TestServeFollowInfersSchema(t *testing.T) {
 	path := write(t, "follow.jsonl", lines)
 	s := startServe(t, append([]string{"--data", path}, args...)...)
 	require.Contains(t, s.stderr.String(), `"name": "seats"`)
+	require.Contains(t, s.stderr.String(), "serving 1 conversations")
+	s.stop()
+
+	bad := `{"id": "b", "properties": {"seats": }` + "\n"
+	path = write(t, "bad.jsonl", bad+lines)
+	o := cli(t, "", append([]string{"serve", "--data", path, "--addr", "127.0.0.1:0"}, args...)...)
+	require.Equal(t, 1, o.code)
+	require.Equal(t, "convreport: bad.jsonl: line 1: invalid character '}' at column 37\n", o.stderr)
+	s = startServe(t, append([]string{"--data", path, "--skip-invalid"}, args...)...)
+	require.Equal(t, 1, strings.Count(s.stderr.String(), "inferred schema"), s.stderr.String())
+	require.Contains(t, s.stderr.String(), "convreport: bad.jsonl: line 1: invalid character '}' at column 37 (skipped)\n")
 	require.Contains(t, s.stderr.String(), "serving 1 conversations")
 	s.stop()
 }
