@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/convreport/convreport"
 )
@@ -158,7 +157,7 @@ func (d *decoder) inferProperty(key string) error {
 		var s []byte
 		if s, err = d.readString(); err == nil {
 			kind = seenString
-			if isTime(string(s)) {
+			if d.isTime(s) {
 				kind = seenTime
 			}
 		}
@@ -177,8 +176,10 @@ func (d *decoder) inferProperty(key string) error {
 	return nil
 }
 
-func isTime(s string) bool {
-	_, err := time.Parse(time.RFC3339Nano, s)
+// isTime reports whether a time property reads s: an RFC 3339 time as
+// the reader takes it, within the times a conversation may hold.
+func (d *decoder) isTime(s []byte) bool {
+	_, err := d.timeValue("", s)
 	return err == nil
 }
 
@@ -191,7 +192,7 @@ func (d *decoder) cellKind(s []byte) int {
 		if _, err := strconv.ParseFloat(string(s), 64); err == nil {
 			return seenNumber
 		}
-	case isTime(string(s)):
+	case d.isTime(s):
 		return seenTime
 	}
 	return seenString

@@ -157,3 +157,25 @@ func TestInferSchemaLongLine(t *testing.T) {
 	require.EqualError(t, err, "long.csv: line 3: line is longer than 100 bytes (Options.MaxLineBytes)")
 	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber}, kinds(s))
 }
+
+// A time is what a time property reads: a time out of the supported range,
+// or written with a comma, is a string, and a lower-case "t" and "z" are
+// a time.
+func TestInferSchemaTimes(t *testing.T) {
+	ctx := context.Background()
+	in := `{"id": "a", "created_at": "2025-06-02T10:00:00Z", "properties": {"old": "1500-01-01T00:00:00Z", "comma": "2025-06-02T10:00:00,5Z", "lower": "2025-06-02t10:00:00z"}}` + "\n"
+	want := map[string]convreport.Kind{"old": convreport.KindString, "comma": convreport.KindString, "lower": convreport.KindTime}
+	s, err := ingest.InferSchema(ctx, strings.NewReader(in), ingest.JSONL, ingest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, want, kinds(s))
+	_, err = ingest.ReadAll(ctx, strings.NewReader(in), ingest.JSONL, ingest.Options{Schema: s})
+	require.NoError(t, err)
+
+	csv := "id,created_at,properties.old,properties.comma,properties.lower\n" +
+		"a,2025-06-02T10:00:00Z,1500-01-01T00:00:00Z,\"2025-06-02T10:00:00,5Z\",2025-06-02t10:00:00z\n"
+	s, err = ingest.InferSchema(ctx, strings.NewReader(csv), ingest.CSV, ingest.Options{})
+	require.NoError(t, err)
+	require.Equal(t, want, kinds(s))
+	_, err = ingest.ReadAll(ctx, strings.NewReader(csv), ingest.CSV, ingest.Options{Schema: s})
+	require.NoError(t, err)
+}
