@@ -821,6 +821,14 @@ func TestErrorCatalogueKeepsWhatItSays(t *testing.T) {
 	require.Error(t, err)
 	require.Nil(t, cs)
 
+	// Inference: under SkipInvalid, the schema of the valid lines.
+	withSeats := strings.Replace(okLine, `}`, `,"properties":{"seats":3}}`, 1)
+	schema, err := ingest.InferSchema(ctx, strings.NewReader(withSeats+"\n{\n"), ingest.JSONL, ingest.Options{SkipInvalid: true})
+	require.EqualError(t, err, "line 2: unexpected end of JSON")
+	require.Len(t, schema.Custom(), 1)
+	require.Equal(t, "seats", schema.Custom()[0].Name)
+	require.Equal(t, convreport.KindNumber, schema.Custom()[0].Kind)
+
 	// A failed edit leaves the dashboard as it was.
 	d := okDash()
 	before := d.Clone()
