@@ -637,10 +637,9 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	}
 	keep := editQuery(r.URL.Query())
 	back := "dashboards/" + url.PathEscape(d.ID) + keep + "#report-" + url.PathEscape(rep.ID)
-	chart := spec.Type
-	if isNew {
-		chart = "" // automatic until the person picks one
-	}
+	// The saved choice, not the type it resolves to: "" is Automatic, and
+	// an editor saved untouched keeps it so.
+	chart := rep.Chart.Type
 	st := editorState{Dashboard: d.ID, Version: d.Version, Report: rep, Period: strings.TrimPrefix(keep, "?"),
 		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
 	b, err := json.Marshal(st)
