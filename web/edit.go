@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -164,14 +163,14 @@ func (e editRequest) edits() ([]edit, error) {
 		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
 			r.Conditions = nil // none is nil, one spelling
 			if len(cs) > 0 {
-				r.Conditions = slices.Clone(cs)
+				r.Conditions = conditionsByName(s, cs)
 			}
 			return nil
 		})
 	}
 	if add := e.AddConditions; len(add) > 0 {
-		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error {
-			r.Conditions = append(r.Conditions, add...)
+		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
+			r.Conditions = append(r.Conditions, conditionsByName(s, add)...)
 			return nil
 		})
 	}

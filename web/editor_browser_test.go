@@ -62,3 +62,58 @@ func TestBrowserUntouchedEditorKeepsAutomaticChart(t *testing.T) {
 	}
 	b.shot("editor-automatic")
 }
+
+// A condition saved under a property's key ("inbox", as a report built in
+// code or saved before edits wrote names may hold) shows as that property
+// in the editor, and one the schema does not have shows as itself: the
+// editor never shows another property in its place.
+func TestBrowserEditorConditionProperty(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	ana := users["ana"]
+	d, err := f.store.Get(t.Context(), ana, "email")
+	require.NoError(t, err)
+	for i, r := range d.Reports {
+		if r.ID == "email-volume-by-owner" {
+			d.Reports[i].Conditions = []convreport.Condition{{Property: "inbox", Op: convreport.IsAnyOf, Values: []string{"Sales"}}}
+		}
+	}
+	_, err = f.store.Save(t.Context(), ana, d)
+	require.NoError(t, err)
+
+	b.do("open the editor", chromedp.Navigate(root+"dashboards/email/reports/email-volume-by-owner/edit"),
+		chromedp.WaitVisible(chromedp.CSS(`#conditions .condition`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	sel := `document.querySelector('#conditions .condition select[aria-label="Property"]')`
+	require.Equal(t, "Inbox", b.eval(sel+`.value`))
+	require.Equal(t, "Inbox", b.eval(sel+`.selectedOptions[0].textContent`))
+	require.Equal(t, "Sales", b.eval(`document.querySelector('#conditions .condition .values input').value`))
+	b.wait("a valid filter", `document.querySelector("#filter-status").classList.contains("ok")`)
+
+	// Update: stored under the name, with its values.
+	v := mustGet(t, f, "email").Version
+	b.do("update", clickOn("#update"))
+	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#dashboard-head")?.dataset.version === "`+strconv.FormatInt(v+1, 10)+`"`)
+	for _, r := range mustGet(t, f, "email").Reports {
+		if r.ID == "email-volume-by-owner" {
+			require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales"}}}, r.Conditions)
+		}
+	}
+
+	// A property the schema does not have is shown as it is, and refused.
+	b.do("open the editor again", chromedp.Navigate(root+"dashboards/email/reports/email-volume-by-owner/edit"),
+		chromedp.WaitVisible(chromedp.CSS(`#conditions .condition`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.do("name a property that does not exist", chromedp.Evaluate[chromedp.Void](`(() => {
+		const s = document.querySelector('#conditions .condition select[aria-label="Property"]');
+		const o = document.createElement("option"); o.value = "Inboxx"; s.append(o); s.value = "Inboxx";
+		s.dispatchEvent(new Event("change"));
+	})()`))
+	require.Equal(t, "Inboxx", b.eval(sel+`.value`))
+	require.Contains(t, b.eval(sel+`.selectedOptions[0].textContent`), "Inboxx")
+	b.do("values", chromedp.SendKeys(chromedp.CSS(`#conditions .condition .values input`), "Sales"))
+	b.wait("the refusal", `document.querySelector("#filter-status").classList.contains("error") && document.querySelector("#filter-status").textContent.includes("Inboxx")`)
+	require.Equal(t, "Inboxx", b.eval(sel+`.value`), "still the property typed, not another")
+	b.shot("editor-unknown-property")
+}

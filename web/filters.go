@@ -67,8 +67,11 @@ func viewOfQuery(qv url.Values) (view, error) {
 }
 
 // apply returns d with the view's filters after its saved ones. A bad
-// filter is a 422 on "filters" naming its position among the view's.
-func (v view) apply(h *handler, d convreport.Dashboard) (convreport.Dashboard, error) {
+// filter is a 422 on "filters" naming its position among the view's. The
+// view's properties are written as names from then on, as saved filters
+// are.
+func (v *view) apply(h *handler, d convreport.Dashboard) (convreport.Dashboard, error) {
+	v.filters = conditionsByName(h.cfg.Schema, v.filters)
 	out, err := d.WithFilters(h.cfg.Schema, v.filters...)
 	if err != nil {
 		return d, filtersError(h, err, len(d.Filters))
@@ -153,7 +156,7 @@ func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v access.Vi
 	if req.Filters == nil {
 		return unprocessable("invalid_request", "filters", "filters is required: a list of conditions, [] to remove them")
 	}
-	nd, err := d.SetFilters(h.cfg.Schema, *req.Filters)
+	nd, err := d.SetFilters(h.cfg.Schema, conditionsByName(h.cfg.Schema, *req.Filters))
 	if err != nil {
 		return filtersError(h, err, 0)
 	}

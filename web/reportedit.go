@@ -62,6 +62,25 @@ func property(s *convreport.Schema, name string) (convreport.Property, bool) {
 	return convreport.Property{Name: name}, false
 }
 
+// conditionsByName returns a copy of cs with each property written as
+// its Name ("Inbox"), as dimensions are stored, when it was typed as a key
+// ("inbox"); an unknown name stays as typed, for the check to refuse with
+// a suggestion.
+func conditionsByName(s *convreport.Schema, cs []convreport.Condition) []convreport.Condition {
+	if cs == nil {
+		return nil
+	}
+	out := make([]convreport.Condition, len(cs))
+	for i, c := range cs {
+		c.Values = slices.Clone(c.Values)
+		if p, ok := s.Lookup(c.Property); ok {
+			c.Property = p.Name
+		}
+		out[i] = c
+	}
+	return out
+}
+
 func rename(n string) edit {
 	return func(_ *convreport.Schema, r *convreport.Report) error {
 		n = strings.TrimSpace(n)

@@ -450,14 +450,21 @@
 
     // Structured conditions: property, operator, values.
     function opsFor(kind) { return ops.filter((o) => !o.kinds || o.kinds.includes(kind)); }
+    // A condition names its property by name ("Inbox") or by key
+    // ("inbox"). One the schema does not have is shown as it is, never as
+    // another property, for the check to say what is wrong with it.
+    const byKey = new Map(S.schema.properties.map((p) => [p.key, p]));
     function renderConditions(invalidIndex) {
       const box = $("#conditions");
       box.replaceChildren(...model.conditions.map((c, i) => {
-        const p = props.get(c.property) || S.schema.properties[0];
-        const available = opsFor(p.kind);
+        const known = props.get(c.property) || byKey.get(c.property);
+        if (known) c.property = known.name;
+        const p = known || { name: c.property, label: c.property, kind: "" };
+        const available = known ? opsFor(p.kind) : ops;
         if (!available.some((o) => o.op === c.op)) c.op = available[0].op;
         const op = available.find((o) => o.op === c.op);
         const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; renderConditions(); changed(); } },
+          known ? null : h("option", { value: c.property, selected: true }, c.property + " (unknown property)"),
           S.schema.properties.map((x) => h("option", { value: x.name, selected: x.name === c.property }, x.label)));
         const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; renderConditions(); changed(); } },
           available.map((o) => h("option", { value: o.op, selected: o.op === c.op }, o.label)));
