@@ -358,7 +358,7 @@ func (h *handler) runFor(r *http.Request, v access.Viewer) (*run, error) {
 	}
 	results, err := h.cfg.Engine.RunDashboard(r.Context(), q, d)
 	if err != nil {
-		return nil, err
+		return nil, periodTooLong(err, q, p)
 	}
 	// Time series stop at now and "(no value)" goes last, in every view.
 	results = render.ReadableAll(results, q.Now)

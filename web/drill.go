@@ -291,14 +291,15 @@ func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error
 	default:
 		return nil, badRequest("bad_request", "desc", "desc %q: want true or false", qv.Get("desc"))
 	}
-	q, err := h.query(r.Context(), periodOf(qv), v)
+	pr := periodOf(qv)
+	q, err := h.query(r.Context(), pr, v)
 	if err != nil {
 		return nil, err
 	}
 	q.Compare = vw.compare
 	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
 	if err != nil {
-		return nil, err
+		return nil, periodTooLong(err, q, pr)
 	}
 	res := results[0]
 	i, err := ps.find(res, h.cfg.Schema)

@@ -333,6 +333,11 @@ func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v access.
 	}
 	results, err := h.cfg.Engine.Run(r.Context(), q, d.Runnable(rep))
 	if err != nil {
+		// The bucket is being edited: the refusal stays on it, in words
+		// that name the period too.
+		if msg, ok := tooManyBuckets(err, q); ok {
+			return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_report", Field: "bucket", Message: msg, err: err}
+		}
 		return err
 	}
 	results = render.ReadableAll(results, q.Now) // as the dashboard shows it

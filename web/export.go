@@ -61,14 +61,15 @@ func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v access.
 	if d, err = vw.apply(h, d); err != nil {
 		return err
 	}
-	q, err := h.query(r.Context(), periodOf(qv), v)
+	p := periodOf(qv)
+	q, err := h.query(r.Context(), p, v)
 	if err != nil {
 		return err
 	}
 	q.Compare = vw.compare
 	results, err := h.cfg.Engine.Run(r.Context(), q, d.Runnable(rep))
 	if err != nil {
-		return err
+		return periodTooLong(err, q, p)
 	}
 	res := render.Readable(results[0], q.Now)
 	// Rendered whole before the first byte, so a failure is still a JSON
@@ -163,14 +164,15 @@ func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v access.V
 	default:
 		return badRequest("bad_request", "desc", "desc %q: want true or false", qv.Get("desc"))
 	}
-	q, err := h.query(r.Context(), periodOf(qv), v)
+	p := periodOf(qv)
+	q, err := h.query(r.Context(), p, v)
 	if err != nil {
 		return err
 	}
 	q.Compare = vw.compare
 	results, err := h.cfg.Engine.Run(r.Context(), q, rep)
 	if err != nil {
-		return err
+		return periodTooLong(err, q, p)
 	}
 	res := results[0]
 	i, err := ps.find(res, h.cfg.Schema)

@@ -617,7 +617,8 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
-	q, err := h.query(r.Context(), periodOf(r.URL.Query()), v)
+	pr := periodOf(r.URL.Query())
+	q, err := h.query(r.Context(), pr, v)
 	if err != nil {
 		return err
 	}
@@ -627,7 +628,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	}
 	results, err := h.cfg.Engine.Run(r.Context(), q, run)
 	if err != nil {
-		return err
+		return periodTooLong(err, q, pr)
 	}
 	results = render.ReadableAll(results, q.Now) // as the dashboard shows it
 	spec := render.NewChartSpec(results[0])

@@ -2,10 +2,12 @@ package web
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
 )
 
@@ -76,4 +78,48 @@ func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Requ
 		run, err = h.runFor(r, v)
 	}
 	return run, r, note, err
+}
+
+// bucketsLimit is the convreport.LimitError of a report with more time
+// buckets than the engine allows.
+const bucketsLimit = "buckets per report"
+
+// tooManyBuckets returns the engine's refusal of a report whose period
+// has more time buckets than the engine allows, and the message that says
+// so in terms of the period: its length is what a person changes, the
+// report's bucket being the other way out.
+func tooManyBuckets(err error, q convreport.Query) (string, bool) {
+	var re *convreport.ReportError
+	var le *convreport.LimitError
+	if !errors.As(err, &re) || !errors.As(err, &le) || le.Limit != bucketsLimit {
+		return "", false
+	}
+	from, to, rerr := resolveRange(q)
+	if rerr != nil {
+		return "", false
+	}
+	// In seconds: a time.Duration holds no more than 292 years. Rounded,
+	// for the hour a daylight saving change adds or takes.
+	days := int64(math.Round(float64(to.Unix()-from.Unix()) / 86400))
+	return sprintf("the period %s has %d days, too many for report %q: it would have %d time buckets, and a report may have at most %d; choose a shorter period or a wider time bucket",
+		rangeLabel(from, to, q.Zone), days, re.Report, le.Got, le.Max), true
+}
+
+// periodTooLong is err, the error of running saved reports for the
+// period of q, or when the period has too many time buckets for one of
+// them, a 400 invalid_query on the period: the request's period, not the
+// saved report, is what made them too many. field is the parameter that
+// chose the period.
+func periodTooLong(err error, q convreport.Query, p period) error {
+	msg, ok := tooManyBuckets(err, q)
+	if !ok {
+		return err
+	}
+	field := "range"
+	if p.From != "" || p.To != "" {
+		field = "from"
+	}
+	e := badRequest("invalid_query", field, "%s", msg)
+	e.err = err
+	return e
 }
