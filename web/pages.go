@@ -284,6 +284,12 @@ var commonZones = []string{"UTC", "Europe/London", "Europe/Paris", "Europe/Berli
 
 // GET /dashboards/{id}
 func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
+	if loc, ok := throughRedirect(r.URL.Query()); ok {
+		// Relative to the page, whatever prefix the handler is under.
+		w.Header().Set("Location", loc)
+		w.WriteHeader(http.StatusSeeOther)
+		return nil
+	}
 	typed := periodOf(r.URL.Query())
 	run, r, note, err := h.runForPage(r, v) // period_error.go
 	if err != nil {
@@ -325,7 +331,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 			p.TZ = typed.TZ
 		}
 		if typed.From != "" || typed.To != "" {
-			p.Custom, p.From, p.To = true, typed.From, typed.To
+			p.Custom, p.From, p.To = true, typed.From, lastDay(typed.To)
 		}
 	}
 
@@ -375,6 +381,45 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 		}
 	}
 	return h.render(w, r, http.StatusOK, "dashboard", d.Name, v, p)
+}
+
+// The date range form shows "To" as the last day of the period, included,
+// as people read a range ("May 1 – May 10"), and sends it as through. The
+// address keeps the exclusive to of the API: a form sent with through is
+// redirected to the same page with to, the day after, so that the form
+// and the address round-trip exactly.
+
+// throughRedirect returns the page's query with through turned into to
+// (and the form's range=custom dropped), when the query has through.
+func throughRedirect(q url.Values) (string, bool) {
+	if !q.Has("through") {
+		return "", false
+	}
+	through := strings.TrimSpace(q.Get("through"))
+	q.Del("through")
+	if q.Get("range") == "custom" {
+		q.Del("range")
+	}
+	to := through
+	if d, err := time.Parse(time.DateOnly, through); err == nil {
+		to = d.AddDate(0, 0, 1).Format(time.DateOnly)
+	}
+	// Not a date: sent on as it is, for the period's check to say so.
+	if to != "" {
+		q.Set("to", to)
+	} else {
+		q.Del("to")
+	}
+	return "?" + q.Encode(), true
+}
+
+// lastDay is the form's "To" for an address's exclusive to: the day
+// before a date, and anything else as it is, to be corrected.
+func lastDay(to string) string {
+	if d, err := time.Parse(time.DateOnly, to); err == nil {
+		return d.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	return to
 }
 
 // cards draws each report of a run as the dashboard page shows it; keep is

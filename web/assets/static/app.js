@@ -179,7 +179,9 @@
     const form = $("#range-form");
     if (!form) return;
     const sel = form.elements.range, custom = $("#custom-range", form);
-    const dates = [form.elements.from, form.elements.to];
+    // "To" is the last day shown, included: the server turns it into the
+    // address's exclusive to.
+    const dates = [form.elements.from, form.elements.through];
     const sync = () => {
       const on = sel.value === "custom";
       custom.hidden = !on;

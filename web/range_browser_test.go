@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// The date range form shows "To" as the last day included and the address
+// keeps the API's exclusive to: applying the form, changing the
+// comparison or the zone, or turning a preset into a custom range keeps
+// the period to the day.
+func TestBrowserDateRangeRoundTrip(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	ready := func() { b.wait("the script", `document.documentElement.dataset.ready === "true"`) }
+	// submit runs steps that send the form, and waits for the next page.
+	submit := func(what string, steps ...chromedp.Action[chromedp.Void]) url.Values {
+		t.Helper()
+		b.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.oldPage = true`))
+		b.do(what, steps...)
+		b.wait("the next page", `!window.oldPage && document.documentElement.dataset.ready === "true"`)
+		u, err := url.Parse(b.eval(`location.href`))
+		require.NoError(t, err)
+		return u.Query()
+	}
+	input := func(name string) string {
+		return b.eval(`document.querySelector('#range-form input[name=` + name + `]').value`)
+	}
+	label := func() string { return b.eval(`document.querySelector("#range-label").textContent`) }
+
+	b.do("open a custom range", chromedp.Navigate(root+"dashboards/chat?from=2025-05-01&to=2025-05-10"), chromedp.WaitVisible(chromedp.CSS(`#range-form`)))
+	ready()
+	require.Equal(t, "2025-05-01", input("from"))
+	require.Equal(t, "2025-05-09", input("through"), "the last day, included")
+	require.Equal(t, "To", b.eval(`document.querySelector('#range-form input[name=through]').closest("label").querySelector("span").textContent`))
+	require.Equal(t, "May 1, 2025 – May 9, 2025 · Europe/Paris", label())
+	b.shot("range-custom")
+
+	for i := range 2 {
+		q := submit("apply", clickOn(`#range-form button[type=submit]`))
+		require.Equal(t, "2025-05-01", q.Get("from"), "apply %d", i)
+		require.Equal(t, "2025-05-10", q.Get("to"), "apply %d: the address's to stays exclusive, and the same", i)
+		require.False(t, q.Has("through") || q.Has("range"), "apply %d: %v", i, q)
+		require.Equal(t, "2025-05-09", input("through"))
+		require.Equal(t, "May 1, 2025 – May 9, 2025 · Europe/Paris", label())
+	}
+
+	q := submit("compare", pick("#compare-select", "previous"))
+	require.Equal(t, "2025-05-10", q.Get("to"))
+	require.Equal(t, "previous", q.Get("compare"))
+	require.Equal(t, "2025-05-09", input("through"))
+
+	q = submit("another zone", typeIn(`#range-form input[name=tz]`, "UTC"), clickOn(`#range-form button[type=submit]`))
+	require.Equal(t, "2025-05-10", q.Get("to"))
+	require.Equal(t, "UTC", q.Get("tz"))
+	require.Equal(t, "May 1, 2025 – May 9, 2025 · UTC", label())
+
+	// One day: from and to the same day.
+	q = submit("one day", chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector("#range-form");
+		f.elements.from.value = "2025-05-03"; f.elements.through.value = "2025-05-03"; })()`), clickOn(`#range-form button[type=submit]`))
+	require.Equal(t, "2025-05-03", q.Get("from"))
+	require.Equal(t, "2025-05-04", q.Get("to"))
+	require.Equal(t, "May 3, 2025 · UTC", label())
+
+	// A preset made a custom range keeps its last day.
+	b.do("open a preset", chromedp.Navigate(root+"dashboards/chat?range=last_30_days"), chromedp.WaitVisible(chromedp.CSS(`#range-form`)))
+	ready()
+	require.Equal(t, "May 2, 2025 – May 31, 2025 · Europe/Paris", label())
+	b.do("custom range", pick("#range-select", "custom"))
+	require.Equal(t, "2025-05-02", input("from"))
+	require.Equal(t, "2025-05-31", input("through"))
+	q = submit("apply the custom range", clickOn(`#range-form button[type=submit]`))
+	require.Equal(t, "2025-05-02", q.Get("from"))
+	require.Equal(t, "2025-06-01", q.Get("to"))
+	require.Equal(t, "May 2, 2025 – May 31, 2025 · Europe/Paris", label())
+	require.Equal(t, "2025-05-31", input("through"))
+	preset, custom := f.run("chat", "ana", "range=last_30_days"), f.run("chat", "ana", "from=2025-05-02&to=2025-06-01")
+	require.Equal(t, preset.From, custom.From)
+	require.Equal(t, preset.To, custom.To)
+	require.Equal(t, preset.Reports, custom.Reports)
+	b.shot("range-preset-to-custom")
+}
+
+// The form's through, the last day included, is the address's to, the
+// day after; without script too (range=custom is the form's own).
+func TestThroughRedirectsToExclusiveTo(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct{ query, location string }{
+		{"range=custom&from=2025-05-01&through=2025-05-09", "?from=2025-05-01&to=2025-05-10"},
+		{"from=2025-05-01&through=2025-05-31&compare=previous&tz=UTC", "?compare=previous&from=2025-05-01&to=2025-06-01&tz=UTC"},
+		{"from=2025-02-28&through=2025-02-28", "?from=2025-02-28&to=2025-03-01"},
+		{"from=2025-05-01&through=soon", "?from=2025-05-01&to=soon"},
+	} {
+		w := f.get("/dashboards/chat?"+tc.query, "ana")
+		require.Equal(t, http.StatusSeeOther, w.Code, tc.query)
+		require.Equal(t, tc.location, w.Header().Get("Location"), tc.query)
+	}
+	body := page(t, f, "/dashboards/chat?from=2025-05-01&to=soon", "ana", http.StatusOK)
+	require.Contains(t, body, `id="range-error"`)
+	require.Contains(t, body, `name="through" value="soon"`, "what was typed is kept")
+}
