@@ -345,7 +345,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 	// Share with ben only.
 	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
 	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)),
-		pick(`#share-dialog select[name=visibility]`, "specific"), typeIn(`#share-dialog input[name=grants]`, "ben"))
+		pick(`#share-dialog select[name=visibility]`, "specific"), typeIn(`#share-dialog input[name=add_grant]`, "ben"))
 	b.view("share")
 	b.do("save access", clickOn(`#share-dialog button[type=submit]`))
 	b.wait("the new access", `document.querySelector("#dashboard-head").dataset.version === "6" && document.querySelector(".page-head .badge").textContent === "Specific users and teams"`)

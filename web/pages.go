@@ -263,10 +263,17 @@ type dashboardPage struct {
 	// copy.
 	CanShare, CanDelete, CanCopy bool
 	Visibilities                 []option
-	Grants                       string // "ben, team:Support"
-	GrantsEdit                   bool
+	Grants                       []grantRow
 	DashboardsNote               string
 	DashboardsFull               string // the refusal of a copy, when the plan is full
+}
+
+// grantRow is one grant in the share dialog: a user or a team with its
+// own right, which the dialog sends back as it was unless it is changed.
+type grantRow struct {
+	Kind, Name, Label string // Kind is "user" or "team"
+	Allow             string // as stored: "view", "edit" or "" (view)
+	Edit              bool
 }
 
 var presets = []option{
@@ -345,16 +352,13 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 		for _, vis := range access.Visibilities() {
 			p.Visibilities = append(p.Visibilities, option{Value: string(vis), Label: visibilityLabel(vis), Selected: vis == d.Visibility || (d.Visibility == "" && vis == access.Private)})
 		}
-		var gs []string
 		for _, g := range d.Grants {
+			row := grantRow{Kind: "user", Name: g.User, Label: g.User, Allow: string(g.Allow), Edit: g.Allow == access.Edit}
 			if g.Team != "" {
-				gs = append(gs, "team:"+g.Team)
-			} else {
-				gs = append(gs, g.User)
+				row.Kind, row.Name, row.Label = "team", g.Team, "Team "+g.Team
 			}
-			p.GrantsEdit = p.GrantsEdit || g.Allow == access.Edit
+			p.Grants = append(p.Grants, row)
 		}
-		p.Grants = strings.Join(gs, ", ")
 	}
 	if p.CanCopy {
 		rm, err := h.dashboardRoom(r.Context())

@@ -722,11 +722,50 @@
 
   // ---- Manage the dashboard ----------------------------------------------
 
-  // "ben, team:Support" → grants.
-  function parseGrants(text, edit) {
-    const allow = edit ? "edit" : "view";
+  // "ben, team:Support" → [{kind, name}].
+  function parseGrantNames(text) {
     return text.split(",").map((s) => s.trim()).filter(Boolean).map((s) =>
-      s.startsWith("team:") ? { team: s.slice(5).trim(), allow } : { user: s, allow });
+      s.startsWith("team:") ? { kind: "team", name: s.slice(5).trim() } : { kind: "user", name: s });
+  }
+
+  // The share dialog's grants: a row per user or team, each with its own
+  // right. A row whose right was not changed is sent as it was stored, so
+  // saving the dialog untouched changes nothing.
+  function initGrants(f) {
+    const list = $("#grant-list", f), none = $("#grants-none", f);
+    const addIn = f.elements.add_grant, addAllow = f.elements.add_allow;
+    const sync = () => { none.hidden = list.children.length > 0; };
+    const rowOf = (kind, name) => $$(".grant", list).find((li) => li.dataset.kind === kind && li.dataset.name === name);
+    function add() {
+      for (const g of parseGrantNames(addIn.value)) {
+        const row = rowOf(g.kind, g.name);
+        if (row) { $("select", row).value = addAllow.value; continue; }
+        const label = g.kind === "team" ? "Team " + g.name : g.name;
+        list.append(h("li", { class: "grant", "data-kind": g.kind, "data-name": g.name },
+          h("span", { class: "grant-name" }, label),
+          h("select", { name: "grant_allow", "aria-label": "What " + label + " can do" },
+            h("option", { value: "view", selected: addAllow.value === "view" }, "Can view"),
+            h("option", { value: "edit", selected: addAllow.value === "edit" }, "Can edit")),
+          h("button", { type: "button", class: "icon-button", "data-remove-grant": true, "aria-label": "Remove " + label, title: "Remove" }, "×")));
+      }
+      addIn.value = "";
+      sync();
+    }
+    $("#grant-add", f).addEventListener("click", add);
+    addIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); add(); } });
+    list.addEventListener("click", (ev) => {
+      const b = ev.target.closest && ev.target.closest("[data-remove-grant]");
+      if (b) { b.closest(".grant").remove(); sync(); }
+    });
+    // What is typed but not yet added is added when the dialog is saved.
+    return () => {
+      add();
+      return $$(".grant", list).map((li) => {
+        const v = $("select", li).value, stored = li.dataset.allow;
+        const allow = stored !== undefined && v === (stored === "edit" ? "edit" : "view") ? stored : v;
+        return li.dataset.kind === "team" ? { team: li.dataset.name, allow } : { user: li.dataset.name, allow };
+      });
+    };
   }
 
   function initManage() {
@@ -772,14 +811,16 @@
       const d = await api("POST", path + "/copy", { name: f.elements.name.value, visibility: f.elements.visibility.value });
       window.location.assign(url("dashboards/" + encodeURIComponent(d.id) + window.location.search));
     });
+    let grants = null;
     const share = form("share-dialog", async (f) => {
       const vis = f.elements.visibility.value;
-      const body = { version, visibility: vis, grants: vis === "specific" ? parseGrants(f.elements.grants.value, f.elements.grants_edit.checked) : [] };
+      const body = { version, visibility: vis, grants: vis === "specific" ? grants() : [] };
       await api("PATCH", path, body);
       window.location.reload();
     });
     if (share) {
       const f = $("form", share);
+      grants = initGrants(f);
       f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
     }
     form("delete-dialog", async () => {
