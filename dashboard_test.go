@@ -251,6 +251,12 @@ func TestUpdateReport(t *testing.T) {
 		r.Chart = convreport.Chart{Type: convreport.ColumnChart, Stacked: true}
 		r.Dimensions = []string{"Assignee", "Inbox"} // stacking needs a breakdown
 		r.Properties = []string{"ID", "Subject", "Assignee"}
+		// An automatic chart of two groupings and no bucket is a bar
+		// chart, which stacks.
+		auto := r
+		auto.Chart = convreport.Chart{Stacked: true}
+		require.Equal(t, convreport.BarChart, auto.ChartType())
+		require.NoError(t, auto.Check(nil))
 		d2, err := d.UpdateReport(nil, r)
 		require.NoError(t, err)
 		want := before.Clone()
@@ -272,6 +278,10 @@ func TestUpdateReport(t *testing.T) {
 			`convreport: report "Second": chart: unknown chart type "radar"`},
 		{"stacked pie", func(r *convreport.Report) { r.Chart = convreport.Chart{Type: convreport.PieChart, Stacked: true} }, "chart",
 			`convreport: report "Second": chart: a pie chart cannot be stacked; only bar and column charts can`},
+		{"stacked automatic line", func(r *convreport.Report) {
+			r.Bucket, r.Dimensions, r.Chart = convreport.Day, []string{"Inbox"}, convreport.Chart{Stacked: true}
+		}, "chart",
+			`convreport: report "Second": chart: the automatic chart of this report is a line chart, which cannot be stacked; choose a bar or column chart`},
 		{"blank name", func(r *convreport.Report) { r.Name = "  " }, "name", `convreport: report "  ": name: is required`},
 		{"a time is no grouping", func(r *convreport.Report) { r.Dimensions = []string{"CreatedAt"} }, "dimensions",
 			`convreport: report "Second": dimensions: CreatedAt is a time property; group by string, enum or bool properties, and by time with a bucket`},

@@ -187,6 +187,21 @@ var chartTypes = [...]ChartType{BarChart, ColumnChart, LineChart, AreaChart, Pie
 // ChartTypes returns every chart type, as a new slice.
 func ChartTypes() []ChartType { return slices.Clone(chartTypes[:]) }
 
+// ChartType is the chart r is drawn as: its Chart.Type, or where that is
+// empty (automatic), a line chart for a time series, a bar chart for a
+// grouped report, and a summary for one number.
+func (r Report) ChartType() ChartType {
+	switch {
+	case r.Chart.Type != "":
+		return r.Chart.Type
+	case r.Bucket != NoBucket:
+		return LineChart
+	case len(r.Dimensions) > 0:
+		return BarChart
+	}
+	return SummaryChart
+}
+
 // Chart says how a report is displayed.
 type Chart struct {
 	Type ChartType `json:"type,omitempty"`

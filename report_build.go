@@ -97,7 +97,9 @@ func checkCombination(r Report) error {
 		return fieldError(&r, "chart", "a %s chart has no time axis; remove the time bucket or choose a line, area or column chart", t)
 	case (t == PieChart || t == DonutChart) && !count:
 		return fieldError(&r, "chart", "the slices of a %s chart are parts of a whole, and %s is not: count conversations or choose a bar chart", t, aggPhrase[r.Measure.Agg])
-	case (r.Chart.Stacked || r.Chart.Percent) && t != BarChart && t != ColumnChart:
+	case (r.Chart.Stacked || r.Chart.Percent) && t == "" && r.ChartType() != BarChart:
+		return fieldError(&r, "chart", "the automatic chart of this report is a %s chart, which cannot be stacked; choose a bar or column chart", r.ChartType())
+	case (r.Chart.Stacked || r.Chart.Percent) && t != "" && t != BarChart && t != ColumnChart:
 		return fieldError(&r, "chart", "a %s chart cannot be stacked; only bar and column charts can", t)
 	case (r.Chart.Stacked || r.Chart.Percent) && groupings < 2:
 		return fieldError(&r, "chart", "%s needs a breakdown: add a second property (or a time bucket) to the chart, or %s", stacking, off)

@@ -153,17 +153,7 @@ type ChartSummary struct {
 // added).
 func NewChartSpec(r convreport.Result) ChartSpec {
 	rep := r.Report
-	s := ChartSpec{Type: rep.Chart.Type, Title: rep.Name}
-	if s.Type == "" {
-		switch {
-		case rep.Bucket != convreport.NoBucket:
-			s.Type = convreport.LineChart
-		case len(rep.Dimensions) > 0:
-			s.Type = convreport.BarChart
-		default:
-			s.Type = convreport.SummaryChart
-		}
-	}
+	s := ChartSpec{Type: rep.ChartType(), Title: rep.Name}
 	if s.Type == convreport.BarChart || s.Type == convreport.ColumnChart {
 		s.Percent = rep.Chart.Percent
 		s.Stacked = rep.Chart.Stacked || rep.Chart.Percent
