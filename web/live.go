@@ -32,8 +32,15 @@ import (
 // Streams that ask for the same dashboard, period and viewer share one
 // feed: a change of the source marks every feed dirty, and each feed runs
 // its dashboard once, at most once a second, however many browser tabs
-// follow it. A feed sends only reports whose points changed, so an idle
-// stream costs nothing but a comment every liveHeartbeat. Every run is
+// follow it. A feed sends each stream only the reports whose points differ
+// from what that stream shows, so an idle stream costs nothing but a
+// comment every liveHeartbeat.
+//
+// A stream runs the dashboard once before it follows a feed. A change
+// that lands in between (before the source watch started, or while the
+// feed reran for other tabs) must not be lost: the hub counts the change
+// signals and the starts of the watch, and a stream whose count moved
+// since before its first run has its feed rerun once it follows it. Every run is
 // the viewer's own, scope included, and checks access again: a dashboard
 // no longer shared ends the stream with a "status" event saying so.
 
@@ -56,7 +63,11 @@ type liveHub struct {
 	stopWatch context.CancelFunc
 	// unsupported is set when the engine's source has no change feed.
 	unsupported error
-	runs        atomic.Int64 // dashboard runs done for streams, for tests
+	// gen counts what may have changed the data since a stream's first
+	// run without that stream's feed hearing of it: each change signal,
+	// and each start of the watch (changes before it went unsignalled).
+	gen  int64
+	runs atomic.Int64 // dashboard runs done for streams, for tests
 }
 
 // feed is one dashboard, period and viewer, followed by one or more
@@ -66,11 +77,12 @@ type feed struct {
 	key    string
 	r      *http.Request // the first stream's request: the dashboard, period and viewer
 	v      access.Viewer
-	subs   map[*subscriber]struct{}
 	dirty  chan struct{}
 	cancel context.CancelFunc
-	// sig holds, per report ID, the points last sent (or first run).
-	sig map[string]string
+	// mu guards subs and each subscriber's shown; hub.mu, when both are
+	// held, is taken first.
+	mu   sync.Mutex
+	subs map[*subscriber]struct{}
 }
 
 // subscriber is one stream's mailbox. Changes merge into it while the
@@ -82,6 +94,11 @@ type subscriber struct {
 	reports map[string]liveReport
 	order   []string
 	status  []byte // a final "status" event; the stream ends after it
+	// shown holds, per report ID, the signature of what the stream's page
+	// shows once its mailbox is written: its first run, then each state
+	// the feed gives it. Streams of one feed may show different states (a
+	// stream's first run may be older or newer than the feed's last).
+	shown map[string]string
 }
 
 func newSubscriber() *subscriber { return &subscriber{wake: make(chan struct{}, 1)} }
@@ -141,6 +158,9 @@ type livePoint struct {
 func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	// Access and the query are checked, and the dashboard run once, before
 	// the stream starts, so a bad request still answers with a JSON error.
+	// gen, taken before that run, tells join whether the data may have
+	// changed since without the feed hearing of it.
+	gen := h.live.generation()
 	ctx, cancel := h.runContext(r.Context())
 	first, err := h.runFor(r.WithContext(ctx), v)
 	cancel()
@@ -159,7 +179,11 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 			shown[id] = sig
 		}
 	}
-	reports, sig, err := h.liveReports(first, shown)
+	st, err := h.newLiveState(first)
+	if err != nil {
+		return err
+	}
+	reports, err := st.since(shown)
 	if err != nil {
 		return err
 	}
@@ -173,7 +197,7 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
-	sub, fd, unsupported := h.live.join(r, v, sig)
+	sub, fd, unsupported := h.live.join(r, v, st.sig, gen)
 	defer h.live.leave(fd, sub)
 	status := map[string]any{"live": unsupported == nil}
 	if unsupported != nil {
@@ -229,18 +253,26 @@ func (h *handler) runContext(ctx context.Context) (context.Context, context.Canc
 	return context.WithCancel(ctx)
 }
 
-// liveReports draws the reports of a run whose points' signatures differ
-// from old, and returns the signatures of every report.
-func (h *handler) liveReports(run *run, old map[string]string) ([]liveReport, map[string]string, error) {
+// liveState is a run as the streams see it: each report's points and
+// signature, its chart drawn the first time a stream needs it.
+type liveState struct {
+	h       *handler
+	cards   []reportCard
+	reports []liveReport
+	drawn   []bool
+	// sig holds each report's signature, by ID.
+	sig map[string]string
+}
+
+func (h *handler) newLiveState(run *run) (*liveState, error) {
 	cards, err := h.cards(run, false, "")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	sig := map[string]string{}
-	var out []liveReport
+	st := &liveState{h: h, cards: cards, drawn: make([]bool, len(cards)), sig: map[string]string{}}
 	for i, res := range run.results {
 		id := res.Report.ID
-		lr := liveReport{ID: id, Meta: cards[i].Meta}
+		lr := liveReport{ID: id, Meta: cards[i].Meta, Sig: cards[i].Sig}
 		for _, p := range cards[i].points {
 			lp := livePoint{Other: p.Other, Count: p.Count}
 			if b, err := p.Dimensions.MarshalJSON(); err == nil && !p.Other {
@@ -248,19 +280,30 @@ func (h *handler) liveReports(run *run, old map[string]string) ([]liveReport, ma
 			}
 			lr.Points = append(lr.Points, lp)
 		}
-		sig[id] = cards[i].Sig
-		lr.Sig = cards[i].Sig
-		if old[id] == sig[id] {
+		st.sig[id] = lr.Sig
+		st.reports = append(st.reports, lr)
+	}
+	return st, nil
+}
+
+// since returns the reports whose signatures differ from old, drawn.
+func (st *liveState) since(old map[string]string) ([]liveReport, error) {
+	var out []liveReport
+	for i := range st.reports {
+		lr := &st.reports[i]
+		if old[lr.ID] == lr.Sig {
 			continue
 		}
-		var buf bytes.Buffer
-		if err := h.pages["dashboard"].ExecuteTemplate(&buf, "chart", cards[i]); err != nil {
-			return nil, nil, err
+		if !st.drawn[i] {
+			var buf bytes.Buffer
+			if err := st.h.pages["dashboard"].ExecuteTemplate(&buf, "chart", st.cards[i]); err != nil {
+				return nil, err
+			}
+			lr.HTML, st.drawn[i] = buf.String(), true
 		}
-		lr.HTML = buf.String()
-		out = append(out, lr)
+		out = append(out, *lr)
 	}
-	return out, sig, nil
+	return out, nil
 }
 
 // feedKey says which streams may share a feed: the same dashboard and
@@ -285,10 +328,20 @@ func pointsSig(r render.JSONReport) (string, error) {
 	return hex.EncodeToString(h[:8]), nil
 }
 
-// join subscribes a stream to its feed, creating the feed (and the source
-// watch) when it is the first. It returns the error that says why the
-// stream cannot be live, if it cannot.
-func (hub *liveHub) join(r *http.Request, v access.Viewer, sig map[string]string) (*subscriber, *feed, error) {
+// generation returns the count that join compares: take it before a
+// stream's first run.
+func (hub *liveHub) generation() int64 {
+	hub.mu.Lock()
+	defer hub.mu.Unlock()
+	return hub.gen
+}
+
+// join subscribes a stream that shows shown (its first run) to its feed,
+// creating the feed (and the source watch) when it is the first. When the
+// data may have changed since gen, before the stream's first run, the
+// feed reruns: the change's own signal may have come and gone. It returns
+// the error that says why the stream cannot be live, if it cannot.
+func (hub *liveHub) join(r *http.Request, v access.Viewer, shown map[string]string, gen int64) (*subscriber, *feed, error) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
 	if hub.feeds == nil {
@@ -304,12 +357,18 @@ func (hub *liveHub) join(r *http.Request, v access.Viewer, sig map[string]string
 		// The feed outlives the request that created it: keep only what
 		// identifies the dashboard, period and viewer.
 		fr := r.Clone(ctx)
-		fd = &feed{hub: hub, key: key, r: fr, v: v, subs: map[*subscriber]struct{}{}, dirty: make(chan struct{}, 1), cancel: cancel, sig: sig}
+		fd = &feed{hub: hub, key: key, r: fr, v: v, subs: map[*subscriber]struct{}{}, dirty: make(chan struct{}, 1), cancel: cancel}
 		hub.feeds[key] = fd
 		go fd.loop(ctx)
 	}
 	sub := newSubscriber()
+	sub.shown = shown
+	fd.mu.Lock()
 	fd.subs[sub] = struct{}{}
+	fd.mu.Unlock()
+	if hub.gen != gen {
+		fd.markDirty()
+	}
 	return sub, fd, hub.unsupported
 }
 
@@ -318,8 +377,11 @@ func (hub *liveHub) join(r *http.Request, v access.Viewer, sig map[string]string
 func (hub *liveHub) leave(fd *feed, sub *subscriber) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
+	fd.mu.Lock()
 	delete(fd.subs, sub)
-	if len(fd.subs) > 0 {
+	left := len(fd.subs)
+	fd.mu.Unlock()
+	if left > 0 {
 		return
 	}
 	fd.cancel()
@@ -346,6 +408,7 @@ func (hub *liveHub) startWatch() {
 		return
 	}
 	hub.stopWatch = cancel
+	hub.gen++
 	go func() {
 		for {
 			for c := range ch {
@@ -381,11 +444,17 @@ var closedChange = func() chan convreport.Change {
 func (hub *liveHub) markDirty() {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
+	hub.gen++
 	for _, fd := range hub.feeds {
-		select {
-		case fd.dirty <- struct{}{}:
-		default:
-		}
+		fd.markDirty()
+	}
+}
+
+// markDirty has the feed rerun.
+func (fd *feed) markDirty() {
+	select {
+	case fd.dirty <- struct{}{}:
+	default:
 	}
 }
 
@@ -411,19 +480,17 @@ func (fd *feed) loop(ctx context.Context) {
 			if errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusForbidden) {
 				// No longer visible to this viewer: say so, and stop.
 				b, _ := json.Marshal(map[string]any{"live": false, "gone": true, "reason": e.Message})
-				fd.broadcast(nil, b)
+				fd.end(b)
 				return
 			}
 			h.cfg.Logger.Error("live dashboards: a run failed", "dashboard", fd.r.PathValue("id"), "err", err)
 		default:
-			reports, sig, err := h.liveReports(run, fd.sig)
+			st, err := h.newLiveState(run)
+			if err == nil {
+				err = fd.send(st)
+			}
 			if err != nil {
 				h.cfg.Logger.Error("live dashboards: drawing a run failed", "dashboard", fd.r.PathValue("id"), "err", err)
-				break
-			}
-			fd.sig = sig
-			if len(reports) > 0 {
-				fd.broadcast(reports, nil)
 			}
 		}
 		select {
@@ -434,11 +501,29 @@ func (fd *feed) loop(ctx context.Context) {
 	}
 }
 
-// broadcast gives the feed's streams changed reports, or a final status.
-func (fd *feed) broadcast(reports []liveReport, status []byte) {
-	fd.hub.mu.Lock()
-	defer fd.hub.mu.Unlock()
+// send gives each stream of the feed the reports of st that differ from
+// what it shows.
+func (fd *feed) send(st *liveState) error {
+	fd.mu.Lock()
+	defer fd.mu.Unlock()
 	for sub := range fd.subs {
-		sub.put(reports, status)
+		reports, err := st.since(sub.shown)
+		if err != nil {
+			return err
+		}
+		sub.shown = st.sig
+		if len(reports) > 0 {
+			sub.put(reports, nil)
+		}
+	}
+	return nil
+}
+
+// end gives the feed's streams a final status.
+func (fd *feed) end(status []byte) {
+	fd.mu.Lock()
+	defer fd.mu.Unlock()
+	for sub := range fd.subs {
+		sub.put(nil, status)
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,15 +29,36 @@ type sseEvent struct {
 // stream opens a live stream as user and returns its events as they come.
 func (f *fixture) stream(srv *httptest.Server, user, path string) (<-chan sseEvent, context.CancelFunc) {
 	f.t.Helper()
+	ch, cancel, err := openStream(srv, user, path, nil)
+	require.NoError(f.t, err)
+	f.t.Cleanup(cancel)
+	return ch, cancel
+}
+
+// openStream opens a live stream as user with extra request headers; it
+// may run outside the test's goroutine, so it returns its failure.
+func openStream(srv *httptest.Server, user, path string, header map[string]string) (<-chan sseEvent, context.CancelFunc, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+path, nil)
-	require.NoError(f.t, err)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
 	r.Host = "reports.test"
 	r.Header.Set("X-User", user)
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
 	res, err := srv.Client().Do(r)
-	require.NoError(f.t, err)
-	require.Equal(f.t, http.StatusOK, res.StatusCode)
-	require.Equal(f.t, "text/event-stream", res.Header.Get("Content-Type"))
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/event-stream" {
+		res.Body.Close()
+		cancel()
+		return nil, nil, fmt.Errorf("the stream answered %s, %s", res.Status, res.Header.Get("Content-Type"))
+	}
 	ch := make(chan sseEvent, 64)
 	go func() {
 		defer close(ch)
@@ -58,8 +81,7 @@ func (f *fixture) stream(srv *httptest.Server, user, path string) (<-chan sseEve
 			}
 		}
 	}()
-	f.t.Cleanup(cancel)
-	return ch, cancel
+	return ch, cancel, nil
 }
 
 type liveEvent struct {
@@ -361,4 +383,136 @@ func TestLiveStreamNotLiveAndBadRequests(t *testing.T) {
 	require.Contains(t, res.Body.String(), `"field":"range"`)
 	res = f.do(req{method: http.MethodGet, path: "/api/dashboards/email/live", user: "carl"})
 	require.Equal(t, http.StatusNotFound, res.Code, res.Body.String())
+}
+
+// gateWriter holds a stream's response header until the test lets it go:
+// when it is held, the stream has run its dashboard once and follows no
+// feed yet.
+type gateWriter struct {
+	http.ResponseWriter
+	entered chan<- struct{}
+	release <-chan struct{}
+	once    sync.Once
+}
+
+func (g *gateWriter) WriteHeader(code int) {
+	g.once.Do(func() {
+		g.entered <- struct{}{}
+		<-g.release
+	})
+	g.ResponseWriter.WriteHeader(code)
+}
+
+func (g *gateWriter) Flush()                      { g.ResponseWriter.(http.Flusher).Flush() }
+func (g *gateWriter) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+// reach reads a stream's "reports" events until the counts they leave
+// the page with (from start, the page's counts) are want.
+func reach(t *testing.T, ch <-chan sseEvent, start, want map[string][]int64, d time.Duration) {
+	t.Helper()
+	got := maps.Clone(start)
+	deadline := time.After(d)
+	for !equalCounts(got, want) {
+		select {
+		case ev, ok := <-ch:
+			require.True(t, ok, "the stream ended")
+			if ev.name != "reports" {
+				continue
+			}
+			var le liveEvent
+			require.NoError(t, json.Unmarshal([]byte(ev.data), &le))
+			maps.Copy(got, eventCounts(le))
+		case <-deadline:
+			diff := changed(got, want)
+			for _, id := range diff {
+				t.Logf("%s: the stream shows %v, the run gives %v", id, got[id], want[id])
+			}
+			t.Fatalf("the stream did not reach the data's state within %s: reports %v differ", d, diff)
+		}
+	}
+}
+
+// A change that lands while a stream opens, after its first run and
+// before it follows a feed, still reaches it: whether the stream is the
+// first of the server (nothing watched the source yet) or joins a feed
+// that has already rerun for the change and told its other tabs.
+func TestLiveStreamSeesChangeWhileOpening(t *testing.T) {
+	for _, joining := range []bool{false, true} {
+		name := "first stream"
+		if joining {
+			name = "joining a feed"
+		}
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			entered := make(chan struct{}, 1)
+			release := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Header.Get("X-Test-Gate") != "" {
+					w = &gateWriter{ResponseWriter: w, entered: entered, release: release}
+				}
+				f.h.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			var once sync.Once
+			t.Cleanup(func() { once.Do(func() { close(release) }) })
+
+			before := f.pointCounts("ana", runPath)
+			var tab <-chan sseEvent
+			if joining {
+				tab, _ = f.stream(srv, "ana", livePath)
+				name, st := next(t, tab, 5*time.Second)
+				require.Equal(t, "status", name)
+				require.True(t, st.Live)
+				name, ev := next(t, tab, 5*time.Second)
+				require.Equal(t, "reports", name)
+				require.Equal(t, before, eventCounts(ev))
+			}
+
+			type opened struct {
+				ch     <-chan sseEvent
+				cancel context.CancelFunc
+				err    error
+			}
+			done := make(chan opened, 1)
+			go func() {
+				ch, cancel, err := openStream(srv, "ana", livePath, map[string]string{"X-Test-Gate": "1"})
+				done <- opened{ch, cancel, err}
+			}()
+			select {
+			case <-entered:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the stream did not run its dashboard")
+			}
+
+			var c convreport.Conversation
+			for c = range f.openChats("") {
+				break
+			}
+			c.ClosedAt, c.Status, c.ClosedBy = now.Add(-time.Hour), convreport.Closed, c.Assignee
+			require.NoError(t, f.src.Upsert(c))
+			want := f.pointCounts("ana", runPath)
+			require.NotEmpty(t, changed(before, want), "closing a chat changes some report")
+			if joining {
+				// The feed has rerun and told the open tab before the
+				// new stream follows it.
+				reach(t, tab, before, want, 10*time.Second)
+			}
+
+			once.Do(func() { close(release) })
+			var o opened
+			select {
+			case o = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the stream did not open")
+			}
+			require.NoError(t, o.err)
+			t.Cleanup(o.cancel)
+			name, st := next(t, o.ch, 5*time.Second)
+			require.Equal(t, "status", name)
+			require.True(t, st.Live)
+			// The page had drawn nothing (no sigs): its first event draws
+			// every report; later ones must bring it to the change.
+			reach(t, o.ch, map[string][]int64{}, want, 5*time.Second)
+		})
+	}
 }
