@@ -149,9 +149,33 @@ type liveReport struct {
 }
 
 type livePoint struct {
-	Point string `json:"point"` // the "point" parameter of its drill-down URL
+	// Point is the "point" parameter of its drill-down URL: the point's
+	// dimensions, or for the Other point of a time series the bucket it
+	// folds (there is one in each bucket), "" for a lone Other point.
+	Point string `json:"point"`
 	Other bool   `json:"other,omitempty"`
 	Count int64  `json:"count"`
+}
+
+// drillPoint is the "point" parameter of p's drill-down URL, as drillURL
+// writes it, so that the page can tell which point an open dialog shows.
+func drillPoint(p render.JSONPoint) string {
+	if p.Other {
+		b, known, ok := p.Dimensions.Get("bucket")
+		if !ok || !known {
+			return ""
+		}
+		raw, err := json.Marshal(map[string]string{"bucket": b})
+		if err != nil {
+			return ""
+		}
+		return string(raw)
+	}
+	raw, err := p.Dimensions.MarshalJSON()
+	if err != nil {
+		return ""
+	}
+	return string(raw)
 }
 
 // GET /api/dashboards/{id}/live?range=…&tz=…
@@ -274,10 +298,7 @@ func (h *handler) newLiveState(run *run) (*liveState, error) {
 		id := res.Report.ID
 		lr := liveReport{ID: id, Meta: cards[i].Meta, Sig: cards[i].Sig}
 		for _, p := range cards[i].points {
-			lp := livePoint{Other: p.Other, Count: p.Count}
-			if b, err := p.Dimensions.MarshalJSON(); err == nil && !p.Other {
-				lp.Point = string(b)
-			}
+			lp := livePoint{Point: drillPoint(p), Other: p.Other, Count: p.Count}
 			lr.Points = append(lr.Points, lp)
 		}
 		st.sig[id] = lr.Sig

@@ -1,12 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 	"github.com/stretchr/testify/require"
 )
 
@@ -104,4 +109,117 @@ func atoiT(t *testing.T, s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// openDrill opens the drill-down dialog of the point of a report whose
+// link names these parameters, as a click on the chart does.
+func openDrill(b *browser, report string, other bool, point string) {
+	b.t.Helper()
+	b.eval(`(() => {
+		const a = Array.from(document.querySelectorAll("#report-" + ` + jsString(report) + ` + " [data-drill] a[href]")).find((a) => {
+			const u = new URL(a.getAttribute("href"), document.baseURI);
+			return (u.searchParams.get("other") === "true") === ` + strconv.FormatBool(other) + ` && u.searchParams.get("point") === ` + jsString(point) + `;
+		});
+		if (!a) throw new Error("no such point");
+		a.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 }));
+		return "";
+	})()`)
+	b.wait("the drill-down", `(() => { const d = document.querySelector("#drill-dialog"); return d.open && d.dataset.state === "ready"; })()`)
+}
+
+// redrawn waits until the stream has redrawn a report whose card had sig.
+func redrawn(b *browser, report, sig string) {
+	b.t.Helper()
+	b.wait("the redrawn "+report, `document.querySelector("#report-"+`+jsString(report)+`).dataset.sig !== `+jsString(sig))
+}
+
+func cardSig(b *browser, report string) string {
+	b.t.Helper()
+	return b.eval(`document.querySelector("#report-" + ` + jsString(report) + `).dataset.sig`)
+}
+
+// A time series folded by Limit has an Other point in each bucket. A
+// dialog open on one bucket's Other hears of its own bucket's changes
+// only, and "Show the new rows" opens that bucket again.
+func TestBrowserLiveOtherPointOfItsBucket(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	const rep = "by-channel-daily"
+	d := convreport.Dashboard{ID: "folded", Name: "Folded", Owner: "ana", Visibility: access.EveryoneCanView,
+		Reports: []convreport.Report{{ID: rep, Name: "Conversations by channel per day",
+			Dimensions: []string{"Channel"}, Bucket: convreport.Day, Limit: 1}}}
+	_, err := f.store.Create(context.Background(), users["ana"], d)
+	require.NoError(t, err)
+	root := serveAs(t, b, f, "ana")
+
+	run := f.run("folded", "ana", "range=last_30_days")
+	type other struct {
+		bucket string
+		count  int64
+	}
+	var others []other
+	for _, p := range run.Reports[0].Points {
+		if p.Other {
+			others = append(others, other{*p.Dimensions["bucket"], p.Count})
+		}
+	}
+	require.Greater(t, len(others), 2, "an Other point in several buckets")
+	// The dialog's bucket counts other than the first bucket's, so that a
+	// dialog reading any Other point would misread it; the change
+	// elsewhere is in a third bucket.
+	var open, elsewhere other
+	for _, o := range others[1:] {
+		if open.bucket == "" && o.count != others[0].count && o.count > 1 {
+			open = o
+		}
+	}
+	require.NotEmpty(t, open.bucket)
+	for _, o := range others[1:] {
+		if o.bucket != open.bucket && o.count > 0 {
+			elsewhere = o
+			break
+		}
+	}
+	require.NotEmpty(t, elsewhere.bucket)
+	point := func(bucket string) string { return `{"bucket":"` + bucket + `"}` }
+	rows := func(bucket string) []string {
+		var dr drillResult
+		v, err := url.ParseQuery(run.Period)
+		require.NoError(t, err)
+		v.Set("other", "true")
+		v.Set("point", point(bucket))
+		v.Set("limit", "1000")
+		okJSON(t, f.get("/api/dashboards/folded/reports/"+rep+"/drill?"+v.Encode(), "ana"), http.StatusOK, &dr)
+		var ids []string
+		for _, r := range dr.Rows {
+			ids = append(ids, r.ID)
+		}
+		require.Len(t, ids, dr.Total)
+		return ids
+	}
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/folded?range=last_30_days"),
+		chromedp.WaitVisible(chromedp.CSS(`#report-`+rep+` svg`)))
+	b.wait("the live stream", `document.querySelector("#live-status").dataset.state === "live"`)
+	openDrill(b, rep, true, point(open.bucket))
+	require.Equal(t, itoa(int(open.count)), b.eval(`document.querySelector("#drill-dialog").dataset.total`))
+
+	// A conversation of another bucket's Other goes: the report is
+	// redrawn, the dialog's point did not change.
+	sig := cardSig(b, rep)
+	f.src.Delete(rows(elsewhere.bucket)[0])
+	redrawn(b, rep, sig)
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-changed").hidden)`),
+		"a change of another bucket's Other: %s", b.eval(`document.querySelector("#drill-changed").textContent`))
+
+	// One of the dialog's own bucket goes.
+	f.src.Delete(rows(open.bucket)[0])
+	want := itoa(int(open.count) - 1)
+	b.wait("the dialog to say its rows changed", `!document.querySelector("#drill-changed").hidden`)
+	require.Contains(t, b.eval(`document.querySelector("#drill-changed").textContent`), want+" now, "+itoa(int(open.count))+" listed")
+	b.view("live-other-changed")
+	b.do("show the new rows", chromedp.Click(chromedp.CSS("#drill-reload")))
+	b.wait("the new rows", `document.querySelector("#drill-dialog").dataset.state === "ready" && document.querySelector("#drill-dialog").dataset.total === "`+want+`"`)
+	require.Equal(t, point(open.bucket), b.eval(`document.querySelector("#drill-dialog").dataset.point`), "the same bucket's Other")
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-changed").hidden)`))
 }

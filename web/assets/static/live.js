@@ -79,13 +79,20 @@
       drillChanged(r);
     }
 
+    // Whether a point (of an event, or of a chart's drill-down link) is the
+    // one the dialog lists: the same kind, a group or the Other point, and
+    // the same "point" parameter, which for the Other point of a time
+    // series names its bucket (there is one Other point in each).
+    function listed(dlg, other, point) {
+      return (dlg.dataset.other === "true") === other && (dlg.dataset.point || "") === (point || "");
+    }
+
     // An open drill-down of a redrawn report: compare its point's count.
     function drillChanged(r) {
       const dlg = document.getElementById("drill-dialog");
       const box = document.getElementById("drill-changed");
       if (!dlg || !box || !dlg.open || dlg.dataset.report !== r.id) return;
-      const other = dlg.dataset.other === "true";
-      const p = (r.points || []).find((q) => other ? q.other : q.point === dlg.dataset.point);
+      const p = (r.points || []).find((q) => listed(dlg, !!q.other, q.point));
       const had = Number(dlg.dataset.total || -1);
       if (p && p.count === had) return;
       box.hidden = false;
@@ -102,10 +109,9 @@
         // the current period.
         const dlg = document.getElementById("drill-dialog");
         const card = document.getElementById("report-" + dlg.dataset.report);
-        const other = dlg.dataset.other === "true";
         const link = Array.from(card ? card.querySelectorAll("[data-drill] a[href]") : []).find((a) => {
           const u = new URL(a.getAttribute("href"), document.baseURI);
-          return other ? u.searchParams.get("other") === "true" : u.searchParams.get("point") === dlg.dataset.point;
+          return listed(dlg, u.searchParams.get("other") === "true", u.searchParams.get("point"));
         });
         if (link) link.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 }));
       });
