@@ -154,7 +154,13 @@ type livePoint struct {
 	// folds (there is one in each bucket), "" for a lone Other point.
 	Point string `json:"point"`
 	Other bool   `json:"other,omitempty"`
-	Count int64  `json:"count"`
+	// Count, Excluded and Previous are what the point's three lists
+	// total, so that an open dialog compares the list it shows: the
+	// conversations behind the point, those its measure leaves out, and
+	// the point's in the compared period (absent when there is none).
+	Count    int64  `json:"count"`
+	Excluded int64  `json:"excluded,omitempty"`
+	Previous *int64 `json:"previous,omitempty"`
 }
 
 // drillPoint is the "point" parameter of p's drill-down URL, as drillURL
@@ -297,8 +303,9 @@ func (h *handler) newLiveState(run *run) (*liveState, error) {
 	for i, res := range run.results {
 		id := res.Report.ID
 		lr := liveReport{ID: id, Meta: cards[i].Meta, Sig: cards[i].Sig}
-		for _, p := range cards[i].points {
-			lp := livePoint{Point: drillPoint(p), Other: p.Other, Count: p.Count}
+		for j, p := range cards[i].points {
+			lp := livePoint{Point: drillPoint(p), Other: p.Other, Count: p.Count,
+				Excluded: res.Points[j].Excluded, Previous: p.PreviousCount}
 			lr.Points = append(lr.Points, lp)
 		}
 		st.sig[id] = lr.Sig
@@ -339,9 +346,18 @@ func feedKey(r *http.Request, v access.Viewer) string {
 
 // pointsSig is a short hash of a report's points, exact values included:
 // what a change of the report means (its chart's links differ at every
-// run, as they pin its Now).
-func pointsSig(r render.JSONReport) (string, error) {
-	b, err := json.Marshal(r.Points)
+// run, as they pin its Now). The conversations each point leaves out
+// count too, though the chart does not show them: a drill-down dialog
+// listing them must hear of their change.
+func pointsSig(r render.JSONReport, res convreport.Result) (string, error) {
+	excluded := make([]int64, len(res.Points))
+	for i, p := range res.Points {
+		excluded[i] = p.Excluded
+	}
+	b, err := json.Marshal(struct {
+		Points   []render.JSONPoint
+		Excluded []int64
+	}{r.Points, excluded})
 	if err != nil {
 		return "", err
 	}

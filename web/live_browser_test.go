@@ -223,3 +223,114 @@ func TestBrowserLiveOtherPointOfItsBucket(t *testing.T) {
 	require.Equal(t, point(open.bucket), b.eval(`document.querySelector("#drill-dialog").dataset.point`), "the same bucket's Other")
 	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-changed").hidden)`))
 }
+
+// A drill-down dialog may list a point's left-out conversations, or its
+// conversations of the compared period: a live change compares that
+// list's total with the same total of the redrawn point, not with the
+// point's count, and "Show the new rows" shows the same list again.
+func TestBrowserLiveDrillListsCompareLikeWithLike(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	const rep = "average-chat-first-response-time-by-rep"
+	const alice = "Alice Martin"
+	point := func(name string) string { return `{"assignee":` + jsString(name) + `}` }
+
+	// The conversations of a list of a point, by the API, to copy: a copy
+	// (under a new ID) adds one to that list.
+	byID := map[string]convreport.Conversation{}
+	for _, c := range f.cs {
+		byID[c.ID] = c
+	}
+	firstOf := func(query, name, list string) string {
+		t.Helper()
+		run := f.run("chat", "ana", query)
+		v, err := url.ParseQuery(run.Period)
+		require.NoError(t, err)
+		if strings.Contains(query, "compare=") {
+			v.Set("compare", "previous")
+		}
+		v.Set("point", point(name))
+		v.Set("list", list)
+		v.Set("limit", "1000")
+		var dr drillResult
+		okJSON(t, f.get("/api/dashboards/chat/reports/"+rep+"/drill?"+v.Encode(), "ana"), http.StatusOK, &dr)
+		require.NotEmpty(t, dr.Rows, "%s has conversations in list %s", name, list)
+		return dr.Rows[0].ID
+	}
+	copies := 0
+	add := func(id string) {
+		t.Helper()
+		c, ok := byID[id]
+		require.True(t, ok, id)
+		copies++
+		c.ID = "live-copy-" + itoa(copies)
+		require.NoError(t, f.src.Upsert(c))
+	}
+	// Another rep of the report, with conversations counted.
+	var bob string
+	run := f.run("chat", "ana", "range=last_30_days")
+	for _, p := range run.Reports[run.report(t, rep)].Points {
+		if n := p.Dimensions["assignee"]; !p.Other && n != nil && *n != alice && p.Count > 0 {
+			bob = *n
+			break
+		}
+	}
+	require.NotEmpty(t, bob)
+	dlg := `document.querySelector("#drill-dialog")`
+	// showing is the condition that the dialog shows list, of total rows
+	// when total is not "".
+	showing := func(list, total string) string {
+		cond := dlg + `.dataset.state === "ready" && ` + dlg + `.dataset.list === "` + list + `"`
+		if total != "" {
+			cond += ` && ` + dlg + `.dataset.total === "` + total + `"`
+		}
+		return cond
+	}
+	notice := func() string { return b.eval(`document.querySelector("#drill-changed").textContent`) }
+
+	// The left-out conversations of Alice's average.
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/chat?range=last_30_days"),
+		chromedp.WaitVisible(chromedp.CSS(`#report-`+rep+` svg`)))
+	b.wait("the live stream", `document.querySelector("#live-status").dataset.state === "live"`)
+	openDrill(b, rep, false, point(alice))
+	b.wait("the note of the left-out conversations", `document.querySelector("#drill-excluded") !== null`)
+	b.do("list them", clickOn(`#drill-notes [data-list="excluded"]`))
+	b.wait("the left-out conversations", showing("excluded", ""))
+	excluded := atoiT(t, b.eval(dlg+`.dataset.total`))
+
+	sig := cardSig(b, rep)
+	add(firstOf("range=last_30_days", bob, "point"))
+	redrawn(b, rep, sig)
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-changed").hidden)`), "another rep's change: %s", notice())
+
+	add(firstOf("range=last_30_days", alice, "excluded"))
+	b.wait("the dialog to say its rows changed", `!document.querySelector("#drill-changed").hidden`)
+	require.Contains(t, notice(), itoa(excluded+1)+" now, "+itoa(excluded)+" listed")
+	b.view("live-excluded-changed")
+	b.do("show the new rows", chromedp.Click(chromedp.CSS("#drill-reload")))
+	b.wait("the new left-out rows", showing("excluded", itoa(excluded+1)))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-changed").hidden)`))
+
+	// Alice's conversations of the previous period.
+	const compared = "range=last_30_days&compare=previous"
+	b.do("open the compared dashboard", chromedp.Navigate(root+"dashboards/chat?"+compared),
+		chromedp.WaitVisible(chromedp.CSS(`#report-`+rep+` svg`)))
+	b.wait("the live stream", `document.querySelector("#live-status").dataset.state === "live"`)
+	openDrill(b, rep, false, point(alice))
+	b.wait("the note of the compared period", `document.querySelector("#drill-previous") !== null`)
+	b.do("show them", clickOn(`#drill-notes [data-list="previous"]`))
+	b.wait("the compared conversations", showing("previous", ""))
+	previous := atoiT(t, b.eval(dlg+`.dataset.total`))
+
+	sig = cardSig(b, rep)
+	add(firstOf(compared, alice, "point"))
+	redrawn(b, rep, sig)
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-changed").hidden)`), "a change of this period: %s", notice())
+
+	add(firstOf(compared, alice, "previous"))
+	b.wait("the dialog to say its rows changed", `!document.querySelector("#drill-changed").hidden`)
+	require.Contains(t, notice(), itoa(previous+1)+" now, "+itoa(previous)+" listed")
+	b.do("show the new rows", chromedp.Click(chromedp.CSS("#drill-reload")))
+	b.wait("the new compared rows", showing("previous", itoa(previous+1)))
+}

@@ -437,7 +437,7 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		rep := res.Report
 		spec := render.NewChartSpec(res)
 		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec) + compareMeta(res, spec)}
-		sig, err := pointsSig(js.Reports[i])
+		sig, err := pointsSig(js.Reports[i], res)
 		if err != nil {
 			return nil, err
 		}

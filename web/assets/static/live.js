@@ -76,7 +76,8 @@
       card.classList.remove("updated");
       void card.offsetWidth; // restart the highlight
       card.classList.add("updated");
-      drillChanged(r);
+      if (r.points) latest.set(r.id, r.points);
+      drillChanged(r.id, true);
     }
 
     // Whether a point (of an event, or of a chart's drill-down link) is the
@@ -87,19 +88,58 @@
       return (dlg.dataset.other === "true") === other && (dlg.dataset.point || "") === (point || "");
     }
 
-    // An open drill-down of a redrawn report: compare its point's count.
-    function drillChanged(r) {
+    // The points each report had in the stream's last drawing of it.
+    const latest = new Map();
+    // Which of its point's lists the dialog shows ("point", "excluded" or
+    // "previous"), and whether the stream redrew its report while it
+    // loaded.
+    let list = "point";
+    let missed = false;
+
+    // What a point's list totals: the conversations behind it, those its
+    // measure leaves out, or its conversations in the compared period.
+    function total(p) {
+      if (list === "excluded") return p.excluded || 0;
+      if (list === "previous") return p.previous || 0;
+      return p.count;
+    }
+
+    // An open drill-down of a redrawn report (redrawn: an event just
+    // came) or of rows just loaded: compare what its list totals.
+    function drillChanged(id, redrawn) {
       const dlg = document.getElementById("drill-dialog");
       const box = document.getElementById("drill-changed");
-      if (!dlg || !box || !dlg.open || dlg.dataset.report !== r.id) return;
-      const p = (r.points || []).find((q) => listed(dlg, !!q.other, q.point));
+      if (!dlg || !box || !dlg.open || dlg.dataset.report !== id) return;
+      // While rows load, the dialog's total is the last list's.
+      if (dlg.dataset.state !== "ready") {
+        if (redrawn) missed = true;
+        return;
+      }
+      const points = latest.get(id);
+      if (!points) return;
+      const p = points.find((q) => listed(dlg, !!q.other, q.point));
       const had = Number(dlg.dataset.total || -1);
-      if (p && p.count === had) return;
+      if (p && total(p) === had) {
+        box.hidden = true;
+        return;
+      }
+      // Rows just loaded may be newer than the stream's last drawing:
+      // its next event says whether they changed.
+      if (!redrawn && !missed) return;
       box.hidden = false;
       box.querySelector("span").textContent = p
-        ? "The conversations behind this point changed: " + p.count.toLocaleString("en-US") + " now, " + had.toLocaleString("en-US") + " listed."
+        ? "The conversations behind this point changed: " + total(p).toLocaleString("en-US") + " now, " + had.toLocaleString("en-US") + " listed."
         : "This point is no longer in the chart.";
       document.getElementById("drill-reload").hidden = !p;
+    }
+
+    const dialog = document.getElementById("drill-dialog");
+    if (dialog) {
+      dialog.addEventListener("drill-loaded", (ev) => {
+        list = (ev.detail && ev.detail.list) || "point";
+        drillChanged(dialog.dataset.report, false);
+        missed = false;
+      });
     }
 
     const reload = document.getElementById("drill-reload");
@@ -113,7 +153,12 @@
           const u = new URL(a.getAttribute("href"), document.baseURI);
           return listed(dlg, u.searchParams.get("other") === "true", u.searchParams.get("point"));
         });
-        if (link) link.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 }));
+        if (!link) return;
+        // The link opens the point's own conversations: go back to the
+        // list the dialog showed.
+        const shown = list;
+        link.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 }));
+        if (shown !== "point" && dlg.drillList) dlg.drillList(shown);
       });
     }
 
