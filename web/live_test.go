@@ -478,6 +478,22 @@ func TestLiveStreamSeesChangeWhileOpening(t *testing.T) {
 				ch, cancel, err := openStream(srv, "ana", livePath, map[string]string{"X-Test-Gate": "1"})
 				done <- opened{ch, cancel, err}
 			}()
+			received := false
+			t.Cleanup(func() {
+				// A test that failed early still ends the stream, or the
+				// server would wait for it.
+				once.Do(func() { close(release) })
+				if received {
+					return
+				}
+				select {
+				case o := <-done:
+					if o.cancel != nil {
+						o.cancel()
+					}
+				case <-time.After(10 * time.Second):
+				}
+			})
 			select {
 			case <-entered:
 			case <-time.After(10 * time.Second):
@@ -502,6 +518,7 @@ func TestLiveStreamSeesChangeWhileOpening(t *testing.T) {
 			var o opened
 			select {
 			case o = <-done:
+				received = true
 			case <-time.After(10 * time.Second):
 				t.Fatal("the stream did not open")
 			}
@@ -512,7 +529,7 @@ func TestLiveStreamSeesChangeWhileOpening(t *testing.T) {
 			require.True(t, st.Live)
 			// The page had drawn nothing (no sigs): its first event draws
 			// every report; later ones must bring it to the change.
-			reach(t, o.ch, map[string][]int64{}, want, 5*time.Second)
+			reach(t, o.ch, map[string][]int64{}, want, 10*time.Second)
 		})
 	}
 }
