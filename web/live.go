@@ -230,8 +230,11 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	sub, fd, unsupported := h.live.join(r, v, st.sig, gen)
 	defer h.live.leave(fd, sub)
 	status := map[string]any{"live": unsupported == nil}
-	if unsupported != nil {
+	switch {
+	case errors.Is(unsupported, convreport.ErrUnsupported):
 		status["reason"] = "The data source does not tell of its changes: reload the page to see new data."
+	case unsupported != nil:
+		status["reason"] = "Following the data's changes failed: reload the page to try again."
 	}
 	write := func(event string, v any) error {
 		data, err := json.Marshal(v)
@@ -384,8 +387,9 @@ func (hub *liveHub) join(r *http.Request, v access.Viewer, shown map[string]stri
 	if hub.feeds == nil {
 		hub.feeds = map[string]*feed{}
 	}
+	var watchErr error
 	if hub.stopWatch == nil && hub.unsupported == nil {
-		hub.startWatch()
+		watchErr = hub.startWatch()
 	}
 	key := feedKey(r, v)
 	fd := hub.feeds[key]
@@ -406,7 +410,10 @@ func (hub *liveHub) join(r *http.Request, v access.Viewer, shown map[string]stri
 	if hub.gen != gen {
 		fd.markDirty()
 	}
-	return sub, fd, hub.unsupported
+	if hub.unsupported != nil {
+		return sub, fd, hub.unsupported
+	}
+	return sub, fd, watchErr
 }
 
 // leave unsubscribes a stream; the last stream of a feed ends it, and the
@@ -431,18 +438,19 @@ func (hub *liveHub) leave(fd *feed, sub *subscriber) {
 
 // startWatch follows the source's changes, marking every feed dirty on
 // each; a lost watch is started again after a pause. hub.mu is held.
-func (hub *liveHub) startWatch() {
+func (hub *liveHub) startWatch() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch, err := hub.h.cfg.Engine.Watch(ctx)
 	if err != nil {
 		cancel()
 		if errors.Is(err, convreport.ErrUnsupported) {
 			hub.unsupported = err
-			return
+			return err
 		}
+		// Any other failure may pass (a database restarting): the next
+		// stream to open tries again.
 		hub.h.cfg.Logger.Error("live dashboards: watching the source failed", "err", err)
-		hub.unsupported = err
-		return
+		return err
 	}
 	hub.stopWatch = cancel
 	hub.gen++
@@ -470,6 +478,7 @@ func (hub *liveHub) startWatch() {
 			}
 		}
 	}()
+	return nil
 }
 
 var closedChange = func() chan convreport.Change {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -12,10 +13,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
@@ -383,6 +386,44 @@ func TestLiveStreamNotLiveAndBadRequests(t *testing.T) {
 	require.Contains(t, res.Body.String(), `"field":"range"`)
 	res = f.do(req{method: http.MethodGet, path: "/api/dashboards/email/live", user: "carl"})
 	require.Equal(t, http.StatusNotFound, res.Code, res.Body.String())
+}
+
+// failingWatch is a source whose change feed fails to start while fail
+// is set, as a database's may while it restarts.
+type failingWatch struct {
+	*memory.Source
+	fail atomic.Bool
+}
+
+func (s *failingWatch) Watch(ctx context.Context) (<-chan convreport.Change, error) {
+	if s.fail.Load() {
+		return nil, errors.New("connection refused")
+	}
+	return s.Source.Watch(ctx)
+}
+
+// A change feed that failed to start once is tried again by the next
+// stream: it used to mark the source as one without a feed, and every
+// stream after it "not live", until the server restarted.
+func TestLiveStreamRetriesAFailedWatch(t *testing.T) {
+	f := newFixture(t)
+	src := &failingWatch{Source: f.src}
+	src.fail.Store(true)
+	g := newFixture(t, func(c *web.Config) { c.Engine = convreport.NewEngine(src) })
+	srv := httptest.NewServer(g.h)
+	t.Cleanup(srv.Close)
+	ch, stop := g.stream(srv, "ana", livePath)
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.False(t, ev.Live)
+	require.Contains(t, ev.Reason, "reload the page to try again")
+	stop()
+
+	src.fail.Store(false)
+	ch, _ = g.stream(srv, "ana", livePath)
+	name, ev = next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.True(t, ev.Live, ev.Reason)
 }
 
 // gateWriter holds a stream's response header until the test lets it go:
