@@ -287,6 +287,12 @@ func (c *cli) serve(args []string) error {
 		if *follow {
 			followed, from, err = c.loadFollowed(data)
 			src = followed
+			var le *ingest.LineError
+			if err != nil && !data.skipInvalid && errors.As(err, &le) {
+				// A line a previous run skipped while following stops
+				// this one: say how to start anyway.
+				err = fmt.Errorf("%w (start with --skip-invalid to skip bad lines, as following does)", err)
+			}
 		} else {
 			src, cs, err = c.load(data)
 		}

@@ -689,10 +689,20 @@ func TestServeFollowInfersSchema(t *testing.T) {
 	path = write(t, "bad.jsonl", bad+lines)
 	o := cli(t, "", append([]string{"serve", "--data", path, "--addr", "127.0.0.1:0"}, args...)...)
 	require.Equal(t, 1, o.code)
-	require.Equal(t, "convreport: bad.jsonl: line 1: invalid character '}' at column 37\n", o.stderr)
+	require.Equal(t, "convreport: bad.jsonl: line 1: invalid character '}' at column 37 (start with --skip-invalid to skip bad lines, as following does)\n", o.stderr)
 	s = startServe(t, append([]string{"--data", path, "--skip-invalid"}, args...)...)
 	require.Equal(t, 1, strings.Count(s.stderr.String(), "inferred schema"), s.stderr.String())
 	require.Contains(t, s.stderr.String(), "convreport: bad.jsonl: line 1: invalid character '}' at column 37 (skipped)\n")
 	require.Contains(t, s.stderr.String(), "serving 1 conversations")
 	s.stop()
+}
+
+// A line that following skipped stops a restart without --skip-invalid:
+// the error says how to start anyway.
+func TestServeFollowRestartOnABadLineSaysHow(t *testing.T) {
+	path := write(t, "c.jsonl", chatLine("a")+"\n"+`{"id": "b", "channel": "sms"}`+"\n")
+	o := cli(t, "", "serve", "--data", path, "--follow", "--addr", "127.0.0.1:0", "--now", "2025-06-01", "--tz", "UTC")
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Contains(t, o.stderr, "line 2: ")
+	require.Contains(t, o.stderr, "(start with --skip-invalid to skip bad lines, as following does)")
 }
