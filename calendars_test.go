@@ -332,6 +332,10 @@ func TestUnknownCalendarNames(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	require.ErrorContains(t, err, `no calendar "nope": the query has no Calendars`)
 	q.Calendars = set
+	// A calendar no report inherits is not looked up: the dashboard runs.
+	d2.Reports[0].Calendar = "office"
+	_, err = eng.RunDashboard(context.Background(), q, d2)
+	require.NoError(t, err)
 
 	// A calendar name must be an ID: it names a file and appears in URLs.
 	d.Calendar = "Paris office"

@@ -376,8 +376,10 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 	if d.Calendar == "" && len(d.Filters) == 0 {
 		return e.Run(ctx, q, d.Reports...)
 	}
-	// Checked here, or the first report to run would take the blame.
-	if d.Calendar != "" {
+	// Checked here, or the first report to inherit it would take the
+	// blame; a calendar no report inherits is not looked up.
+	inherits := slices.ContainsFunc(d.Reports, func(r Report) bool { return r.Calendar == "" })
+	if d.Calendar != "" && inherits {
 		if _, err := q.Calendars.Get(d.Calendar); err != nil {
 			reason := err.Error()
 			if q.Calendars == nil {

@@ -364,6 +364,11 @@ func ParseSLA(b []byte) (*SLASet, error) {
 		return nil, slaJSONError(err, "", "policies, or the keys of one policy")
 	}
 	s := new(SLASet)
+	for k := range probe {
+		if k != "policies" && strings.EqualFold(k, "policies") {
+			return nil, &SLAError{k, `keys are case-sensitive: want "policies"`}
+		}
+	}
 	if _, ok := probe["policies"]; ok {
 		if err := s.UnmarshalJSON(b); err != nil {
 			return nil, err
@@ -394,12 +399,12 @@ func ParseSLA(b []byte) (*SLASet, error) {
 // that an error of encoding/json, which knows no array index and no
 // field of a value that decodes itself, is named where it is.
 type policyJSON struct {
-	Name          string          `json:"name"`
-	Description   string          `json:"description"`
-	Filter        string          `json:"filter"`
-	Conditions    []Condition     `json:"conditions"`
-	FirstResponse json.RawMessage `json:"first_response"`
-	Close         json.RawMessage `json:"close"`
+	Name          string            `json:"name"`
+	Description   string            `json:"description"`
+	Filter        string            `json:"filter"`
+	Conditions    []json.RawMessage `json:"conditions"`
+	FirstResponse json.RawMessage   `json:"first_response"`
+	Close         json.RawMessage   `json:"close"`
 }
 
 type targetJSON struct {
@@ -413,7 +418,14 @@ func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
 	if err := decodeStrict(b, &j); err != nil {
 		return nil, slaJSONError(err, at, "name, description, filter, conditions, first_response, close")
 	}
-	p := &SLAPolicy{Name: j.Name, Description: j.Description, Filter: j.Filter, Conditions: j.Conditions}
+	p := &SLAPolicy{Name: j.Name, Description: j.Description, Filter: j.Filter}
+	for i, raw := range j.Conditions {
+		var c Condition
+		if err := decodeStrict(raw, &c); err != nil {
+			return nil, slaJSONError(err, fmt.Sprintf("%s[%d]", joinField(at, "conditions"), i), "property, op, values")
+		}
+		p.Conditions = append(p.Conditions, c)
+	}
 	for _, t := range []struct {
 		key string
 		raw json.RawMessage

@@ -383,6 +383,10 @@ func TestSLAPolicyErrors(t *testing.T) {
 		{two(`"conditions": {}`), "policies[1].conditions", `want an array, got a JSON object`},
 		{[]byte(`{"name": "b", "close": {"within": "2d"}}`), "close.within", `bad duration "2d": want a number and a unit, like 90s, 5m or 1h30m`},
 		{[]byte(`{"policies": {}}`), "policies", `want an array, got a JSON object`},
+		{two(`"conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "Inbox", "op": "is_known", "bogus": 1}]`), "policies[1].conditions[1]", `unknown field "bogus" (want property, op, values)`},
+		{two(`"conditions": [{"property": "Inbox", "op": "is_any_of", "values": "Sales"}]`), "policies[1].conditions[0].values", `want an array, got a JSON string`},
+		{[]byte(`{"name": "b", "conditions": [{"property": "Inbox", "Op": "is_known"}], "close": {"within": "1h"}}`), "conditions[0].Op", `keys are case-sensitive: want "op"`},
+		{[]byte(`{"Policies": []}`), "Policies", `keys are case-sensitive: want "policies"`},
 	} {
 		_, err := convreport.ParseSLA(c.in)
 		require.Equal(t, c.field, field(err), "%s: %v", c.in, err)

@@ -673,7 +673,8 @@ func (fs *faults) take(d *columnDecoder, base int64) {
 		fs.at = map[int]fault{}
 	}
 	for _, f := range d.faults {
-		// The first column's fault of a row stands, whichever decoded first.
+		// One fault a row, whichever column decoded first: the column
+		// whose name sorts first.
 		if old, ok := fs.at[int(base)+f.row]; !ok || f.field < old.field {
 			fs.at[int(base)+f.row] = f
 		}
