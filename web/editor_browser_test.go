@@ -44,6 +44,9 @@ func TestBrowserUntouchedEditorKeepsAutomaticChart(t *testing.T) {
 	}{
 		{"conversations-by-rep", `"chart": {}`},         // resolves to a bar chart
 		{"chat-conversations-over-time", `"chart": {}`}, // resolves to a line
+		// Automatic bars stack: the options show, and keep what is saved.
+		{"conversations-by-rep", `"dimensions": ["Assignee", "Inbox"], "chart": {"stacked": true}`},
+		{"conversations-by-rep", `"dimensions": ["Assignee", "Inbox"], "chart": {"percent": true}`},
 	}
 	for _, c := range cases {
 		v := mustGet(t, f, "shared").Version

@@ -427,8 +427,16 @@
       if (first) addDim(first.dataset.addDimension);
     });
 
+    // The chart drawn: the type chosen, or for Automatic the one the
+    // report resolves to (Report.ChartType): a line over time, bars by a
+    // property, one number otherwise. Stacking is offered where it is bars.
+    function drawnChart() {
+      if (chartSel.value) return chartSel.value;
+      if (!snapshotIn.checked && bucketSel.value) return "line";
+      return model.dimensions.length ? "bar" : "summary";
+    }
     function syncChartOptions() {
-      const t = chartSel.value;
+      const t = drawnChart();
       $("#chart-options").hidden = t !== "bar" && t !== "column";
     }
 
@@ -622,6 +630,7 @@
     // debounced request leaves: it says so at once (and a test waiting for
     // "ok" waits for the preview of the last change).
     function changed() {
+      syncChartOptions(); // an Automatic chart follows the groupings
       previewCard.classList.add("busy");
       previewCard.dataset.state = "pending";
       validate();
