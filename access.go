@@ -25,13 +25,16 @@ func (d Dashboard) forbid(v access.Viewer, a access.Action) error {
 
 // CheckSave reports whether v may replace current with next, as an *[access.Error]
 // (nil when allowed). Changing the owner, visibility or grants needs
-// [access.Share] on current; changing the name or reports needs [access.Edit];
+// [access.Share] on current; changing the content needs [access.Edit];
 // a save that changes neither needs one of the two. Permissions are those of
 // current, so nobody grants themselves a right by saving it. Every dashboard store
-// calls it; one that keeps dashboards elsewhere should too.
+// calls it; one that keeps dashboards elsewhere should too. The name, the
+// reports, the filters and the calendar are all content: what every viewer
+// of the dashboard sees.
 func CheckSave(v access.Viewer, current, next Dashboard) error {
 	shared := current.Owner != next.Owner || current.Visibility.OrPrivate() != next.Visibility.OrPrivate() || !slices.Equal(current.Grants, next.Grants)
-	content := current.Name != next.Name || !reportsEqual(current.Reports, next.Reports)
+	content := current.Name != next.Name || !reportsEqual(current.Reports, next.Reports) ||
+		current.Calendar != next.Calendar || !conditionsEqual(current.Filters, next.Filters)
 	switch {
 	case shared && !current.Can(v, access.Share):
 		return current.forbid(v, access.Share)
@@ -41,4 +44,12 @@ func CheckSave(v access.Viewer, current, next Dashboard) error {
 		return current.forbid(v, access.Edit)
 	}
 	return nil
+}
+
+// conditionsEqual reports whether a and b are the same conditions; nil
+// and empty are the same (JSON drops an empty list).
+func conditionsEqual(a, b []Condition) bool {
+	return slices.EqualFunc(a, b, func(x, y Condition) bool {
+		return x.Property == y.Property && x.Op == y.Op && slices.Equal(x.Values, y.Values)
+	})
 }

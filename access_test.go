@@ -97,6 +97,12 @@ func TestCheckSave(t *testing.T) {
 	}
 	transfer := func(d convreport.Dashboard) convreport.Dashboard { d.Owner = "tess"; return d }
 	same := func(d convreport.Dashboard) convreport.Dashboard { return d }
+	filter := func(d convreport.Dashboard) convreport.Dashboard {
+		d.Filters = []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Nothing"}}}
+		return d
+	}
+	calendar := func(d convreport.Dashboard) convreport.Dashboard { d.Calendar = "office"; return d }
+	emptyFilters := func(d convreport.Dashboard) convreport.Dashboard { d.Filters = []convreport.Condition{}; return d }
 	cases := []struct {
 		name   string
 		d      convreport.Dashboard
@@ -113,6 +119,13 @@ func TestCheckSave(t *testing.T) {
 		{"admin shares a private dashboard", accessDashboard(access.Private), adminV, share, ""},
 		{"admin transfers a private dashboard", accessDashboard(access.Private), adminV, transfer, ""},
 		{"admin may not edit a private dashboard", accessDashboard(access.Private), adminV, rename, access.Edit},
+		// Filters and the calendar are content too: an admin could change
+		// what a private dashboard shows without sharing it first.
+		{"admin may not filter a private dashboard", accessDashboard(access.Private), adminV, filter, access.Edit},
+		{"admin may not set a private dashboard's calendar", accessDashboard(access.Private), adminV, calendar, access.Edit},
+		{"admin shares, filters given as an empty list", accessDashboard(access.Private), adminV, func(d convreport.Dashboard) convreport.Dashboard { return share(emptyFilters(d)) }, ""},
+		{"viewer may not filter", accessDashboard(access.EveryoneCanView), memberV, filter, access.Edit},
+		{"editor filters", accessDashboard(access.EveryoneCanEdit), memberV, filter, ""},
 		{"admin edits an admins-and-owner dashboard", accessDashboard(access.AdminsAndOwner), adminV, rename, ""},
 		{"owner shares", accessDashboard(access.Private), ownerV, share, ""},
 		{"owner saves unchanged", accessDashboard(access.Private), ownerV, same, ""},
