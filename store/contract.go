@@ -35,7 +35,9 @@ var ErrConflict = errors.New("convreport: conflict")
 //   - Save replaces the dashboard with d.ID when d.Version is the stored
 //     version, and returns what it stored: Version one more, UpdatedAt
 //     now, ID and CreatedAt unchanged. A stale version fails with
-//     [ErrConflict] and writes nothing. A save may not grow a dashboard
+//     [ErrConflict] and writes nothing, as does a copy whose CreatedAt is
+//     set and not the stored one's (a dashboard deleted and created again
+//     under its ID). A save may not grow a dashboard
 //     beyond the plan's reports per dashboard (one already beyond it, after
 //     a downgrade, may still be saved as long as it does not grow).
 //   - Delete removes the dashboard when version is the stored version

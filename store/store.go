@@ -231,6 +231,12 @@ func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard
 	if d.Version != cur.Version {
 		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was edited from version %d but is at version %d", ErrConflict, d.ID, d.Version, cur.Version)
 	}
+	// A dashboard deleted and created again under the same ID starts at
+	// version 1 anew: a copy of the one before it is told by its creation.
+	if !d.CreatedAt.IsZero() && !d.CreatedAt.Equal(cur.CreatedAt) {
+		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was deleted and created again since this copy was read (created %s, the copy %s)",
+			ErrConflict, d.ID, cur.CreatedAt.Format(time.RFC3339), d.CreatedAt.Format(time.RFC3339))
+	}
 	if err := convreport.CheckSave(v, cur, d); err != nil {
 		return convreport.Dashboard{}, err
 	}

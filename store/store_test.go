@@ -255,6 +255,23 @@ func TestStaleSave(t *testing.T) {
 		require.NoError(t, s.Delete(ctx, olivia, created.ID, 3))
 		_, err = s.Save(ctx, olivia, v3)
 		require.ErrorIs(t, err, convreport.ErrNotFound)
+
+		// Created again under the same ID, it is at version 1 anew: Tess's
+		// copy of the one before, at version 1 too, does not overwrite it.
+		stale, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("old", "Old")))
+		require.NoError(t, err)
+		require.NoError(t, s.Delete(ctx, olivia, stale.ID, stale.Version))
+		again, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("new", "New")))
+		require.NoError(t, err)
+		require.Equal(t, stale.ID, again.ID)
+		require.Equal(t, stale.Version, again.Version)
+		stale.Name = "Team B"
+		_, err = s.Save(ctx, tess, stale)
+		require.ErrorIs(t, err, store.ErrConflict)
+		require.ErrorContains(t, err, `dashboard "team" was deleted and created again since this copy was read`)
+		got, err = s.Get(ctx, tess, again.ID)
+		require.NoError(t, err)
+		require.Equal(t, again, got)
 	})
 }
 
