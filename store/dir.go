@@ -16,6 +16,7 @@ import (
 	"github.com/convreport/convreport/calendar"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 // Dir keeps each dashboard as an indented JSON file, <id>.json, in one
@@ -129,6 +130,11 @@ func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	}
 	var d convreport.Dashboard
 	if err := json.Unmarshal(b, &d); err != nil {
+		return convreport.Dashboard{}, false, &FileError{Path: p, Err: err}
+	}
+	// A file edited by hand says what is read: "OWNER" beside "owner" would
+	// silently be the owner.
+	if err := strictjson.Check(b, &d); err != nil {
 		return convreport.Dashboard{}, false, &FileError{Path: p, Err: err}
 	}
 	if d.ID != id {

@@ -102,6 +102,13 @@ func TestDirCorruptFile(t *testing.T) {
 	_, err = s.Get(ctx, olivia, "support")
 	require.True(t, errors.As(err, &fe))
 	require.True(t, strings.HasSuffix(err.Error(), `it holds dashboard "other" (restore it from a backup or remove it)`), err.Error())
+
+	// A key in another case beside its own would be read as the owner,
+	// silently: it is refused, naming the key.
+	require.NoError(t, os.WriteFile(path, []byte(`{"id": "support", "name": "Support", "owner": "olivia", "visibility": "private", "reports": [], "OWNER": "eve"}`), 0o600))
+	_, err = s.Get(ctx, access.Viewer{UserID: "eve"}, "support")
+	require.True(t, errors.As(err, &fe), "got %v", err)
+	require.Contains(t, err.Error(), `OWNER: keys are case-sensitive: want "owner"`)
 }
 
 func TestDirIgnoresForeignFiles(t *testing.T) {
