@@ -226,7 +226,9 @@ func nameProblem(name string) string {
 			return fmt.Sprintf("%q holds a URL; dashboard names hold no URL", name)
 		}
 	}
-	if strings.ContainsAny(name, ".．。") {
+	// The full stops that domain names read as a dot (IDNA): ASCII,
+	// fullwidth, ideographic and halfwidth ideographic.
+	if strings.ContainsAny(name, ".\uff0e\u3002\uff61") {
 		return fmt.Sprintf("%q holds a period; dashboard names hold no period", name)
 	}
 	return ""
