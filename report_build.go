@@ -121,6 +121,8 @@ func checkCombination(r Report) error {
 var aggPhrase = map[Aggregation]string{
 	Average: "an average", Median: "a median", Percentile: "a percentile", Min: "a minimum",
 	Max: "a maximum", ShareWithin: "a share within a threshold",
+	SLAMet: "a share of an SLA target met", SLABreaches: "a count of SLA breaches",
+	SLAAvgOver: "an average time over an SLA target", SLATotalOver: "a total time over an SLA target",
 }
 
 func overTime(r Report) string {

@@ -3,6 +3,7 @@ package convreport_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,4 +133,25 @@ func TestBuilderChoices(t *testing.T) {
 	}
 	require.Len(t, convreport.Buckets(), 6)
 	require.Equal(t, convreport.ByValueDesc, convreport.Sorts()[0])
+}
+
+// Every aggregation a pie or a stack refuses is named in the refusal: the
+// SLA ones read "and  is not" before they had a phrase.
+func TestRefusedChartsNameTheMeasure(t *testing.T) {
+	for _, agg := range []convreport.Aggregation{convreport.Average, convreport.Median, convreport.Min, convreport.Max,
+		convreport.SLAMet, convreport.SLABreaches, convreport.SLAAvgOver, convreport.SLATotalOver} {
+		m := convreport.Measure{Agg: agg, Metric: convreport.WaitTime}
+		if strings.HasPrefix(string(agg), "sla_") {
+			m = convreport.Measure{Agg: agg, SLA: "standard", Target: convreport.FirstResponseTarget}
+		}
+		for _, chart := range []convreport.Chart{{Type: convreport.PieChart}, {Type: convreport.BarChart, Stacked: true}} {
+			r := convreport.Report{Name: "x", Dimensions: []string{"Inbox", "Team"}, Chart: chart, Measure: m}
+			if chart.Type == convreport.PieChart {
+				r.Dimensions = r.Dimensions[:1]
+			}
+			err := r.Check(nil)
+			require.Error(t, err, "%s %s", agg, chart.Type)
+			require.NotContains(t, err.Error(), "  ", "%s %s: %v", agg, chart.Type, err)
+		}
+	}
 }
