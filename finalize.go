@@ -16,7 +16,7 @@ import (
 // empty buckets filled, points sorted, the tail folded into "Other".
 // dicts[j] is the dictionary of dimension j (code 0 = no value).
 func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
-	res := Result{Report: p.r, From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
+	res := Result{Report: p.r.Clone(), From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
 	var gs []grp
 	if p.bucket == NoBucket {
 		n := 0
