@@ -12,7 +12,7 @@ import (
 
 // calendars returns the stored calendars (an empty set when none).
 func (c *core) calendars(ctx context.Context) (*calendar.Set, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -23,7 +23,7 @@ func (c *core) calendars(ctx context.Context) (*calendar.Set, error) {
 // saveCalendars replaces the calendars, for an admin, when the set is
 // valid and every stored dashboard still finds the calendars it names.
 func (c *core) saveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return err
 	}
 	if !v.Admin {

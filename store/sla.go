@@ -10,7 +10,7 @@ import (
 
 // slaPolicies returns the stored SLA policies (an empty set when none).
 func (c *core) slaPolicies(ctx context.Context) (*convreport.SLASet, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -23,7 +23,7 @@ func (c *core) slaPolicies(ctx context.Context) (*convreport.SLASet, error) {
 // The policies' filters are checked against a schema by the caller (the
 // store has none).
 func (c *core) saveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASet) error {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return err
 	}
 	if !v.Admin {

@@ -12,6 +12,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -88,7 +89,7 @@ func notFound(id string) error {
 func (c *core) now() time.Time { return c.cfg.now().UTC() }
 
 func (c *core) create(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	d = d.Clone()
@@ -167,7 +168,7 @@ func (c *core) load(id string) (convreport.Dashboard, error) {
 }
 
 func (c *core) getDashboard(ctx context.Context, v access.Viewer, id string) (convreport.Dashboard, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	c.mu.Lock()
@@ -183,7 +184,7 @@ func (c *core) getDashboard(ctx context.Context, v access.Viewer, id string) (co
 }
 
 func (c *core) count(ctx context.Context) (int, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return 0, err
 	}
 	c.mu.Lock()
@@ -193,7 +194,7 @@ func (c *core) count(ctx context.Context) (int, error) {
 }
 
 func (c *core) list(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
@@ -210,7 +211,7 @@ func (c *core) list(ctx context.Context, v access.Viewer) ([]convreport.Dashboar
 }
 
 func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error) {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	d = d.Clone()
@@ -262,7 +263,7 @@ func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard
 }
 
 func (c *core) delete(ctx context.Context, v access.Viewer, id string, version int64) error {
-	if err := ctx.Err(); err != nil {
+	if err := ctxErr(ctx); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -278,4 +279,16 @@ func (c *core) delete(ctx context.Context, v access.Viewer, id string, version i
 		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", ErrConflict, id, version, cur.Version)
 	}
 	return c.b.remove(id)
+}
+
+// errNilContext is what a method given a nil context returns, where
+// ctx.Err would panic.
+var errNilContext = errors.New("convreport/store: nil context.Context (pass context.Background() for none)")
+
+// ctxErr is ctx's error, or errNilContext for a nil ctx.
+func ctxErr(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	return ctx.Err()
 }

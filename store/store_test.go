@@ -11,6 +11,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/store"
 	"github.com/stretchr/testify/require"
@@ -388,5 +389,40 @@ func TestCount(t *testing.T) {
 		n, err = c.Count(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
+	})
+}
+
+// A nil context is an error, as it is for the engine, not a panic.
+func TestNilContextIsAnError(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
+		s := open()
+		var nilCtx context.Context
+		d, err := s.Create(ctx, olivia, dash("Support", access.EveryoneCanEdit, report("a", "A")))
+		require.NoError(t, err)
+		_, err = s.Create(nilCtx, olivia, dash("Other", access.Private))
+		require.ErrorContains(t, err, "nil context.Context")
+		_, err = s.Get(nilCtx, olivia, d.ID)
+		require.ErrorContains(t, err, "nil context.Context")
+		_, err = s.List(nilCtx, olivia)
+		require.ErrorContains(t, err, "nil context.Context")
+		_, err = s.Save(nilCtx, olivia, d)
+		require.ErrorContains(t, err, "nil context.Context")
+		require.ErrorContains(t, s.Delete(nilCtx, olivia, d.ID, d.Version), "nil context.Context")
+		type keeper interface {
+			Count(context.Context) (int, error)
+			Calendars(context.Context) (*calendar.Set, error)
+			SaveCalendars(context.Context, access.Viewer, *calendar.Set) error
+			SLA(context.Context) (*convreport.SLASet, error)
+			SaveSLA(context.Context, access.Viewer, *convreport.SLASet) error
+		}
+		k := s.(keeper)
+		_, err = k.Count(nilCtx)
+		require.ErrorContains(t, err, "nil context.Context")
+		_, err = k.Calendars(nilCtx)
+		require.ErrorContains(t, err, "nil context.Context")
+		require.ErrorContains(t, k.SaveCalendars(nilCtx, adam, &calendar.Set{}), "nil context.Context")
+		_, err = k.SLA(nilCtx)
+		require.ErrorContains(t, err, "nil context.Context")
+		require.ErrorContains(t, k.SaveSLA(nilCtx, adam, &convreport.SLASet{}), "nil context.Context")
 	})
 }
