@@ -120,7 +120,7 @@ func schemaOr(s *Schema) *Schema {
 // DashboardError says what is wrong with a dashboard's own fields.
 type DashboardError struct {
 	Dashboard string // its ID, or its name before it has one
-	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports", "filters"
+	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports", "filters", "calendar"
 	Reason    string
 }
 

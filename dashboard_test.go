@@ -289,6 +289,18 @@ func TestUpdateReport(t *testing.T) {
 		{"a time is no grouping", func(r *convreport.Report) { r.Dimensions = []string{"CreatedAt"} }, "dimensions",
 			`convreport: report "Second": dimensions: CreatedAt is a time property; group by string, enum or bool properties, and by time with a bucket`},
 	}
+	// An ID that is not one: Check refuses it as AddReport does (Update
+	// finds no report by it).
+	t.Run("an ID that is not one", func(t *testing.T) {
+		r, _ := base(t).Report("second")
+		r.ID = "Bad ID"
+		var re *convreport.ReportError
+		for _, err := range []error{r.Check(nil), func() error { _, err := base(t).AddReport(nil, plan.Plan{}, r); return err }()} {
+			require.True(t, errors.As(err, &re), "got %v", err)
+			require.Equal(t, "id", re.Field)
+			require.EqualError(t, err, `convreport: report "Second": id: "Bad ID" is not an ID: use 1 to 64 of a-z, 0-9, - and _`)
+		}
+	})
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			d := base(t)

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -13,7 +14,12 @@ import (
 // averages, stacking without a breakdown, a snapshot over time). The error
 // is a *[ReportError] naming the field a person changes. A report editor
 // changes a copy of a Report and calls Check as the person types.
-func (r Report) Check(s *Schema) error { return checkReport(schemaOr(s), r) }
+func (r Report) Check(s *Schema) error {
+	if r.ID != "" && !idPattern.MatchString(r.ID) {
+		return &ReportError{Report: r.Name, Field: "id", Err: fmt.Errorf("%q is not an ID: use 1 to 64 of a-z, 0-9, - and _", r.ID)}
+	}
+	return checkReport(schemaOr(s), r)
+}
 
 // checkReport checks r against s as a run would, for any query, under the
 // ceilings of the limits (see Limits): a report saved in a dashboard runs on
