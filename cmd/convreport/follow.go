@@ -60,9 +60,11 @@ const markLen = 1024
 // had before it was loaded (a line appended since is applied twice, which
 // an upsert makes harmless). It counts the lines before off, so that the
 // messages give the file's own line numbers.
-func newFollower(path string, off int64, src *memory.Source, opt ingest.Options, out io.Writer) (*follower, error) {
+func newFollower(path string, fh *os.File, off int64, src *memory.Source, opt ingest.Options, out io.Writer) (*follower, error) {
 	f := &follower{path: path, name: filepath.Base(path), src: src, opt: opt, out: out}
-	if err := f.open(); err != nil {
+	// The file the load read, opened before it: one rotated while it
+	// loaded is read to its end, then the new one, as a later rotation is.
+	if err := f.adopt(fh); err != nil {
 		return nil, err
 	}
 	buf := make([]byte, 1<<20)
@@ -101,6 +103,11 @@ func (f *follower) open() error {
 	if err != nil {
 		return err
 	}
+	return f.adopt(fh)
+}
+
+// adopt follows fh, an open file, from its start.
+func (f *follower) adopt(fh *os.File) error {
 	st, err := fh.Stat()
 	if err != nil {
 		fh.Close()
@@ -345,7 +352,25 @@ func (f *follower) parse(ctx context.Context, text []byte) (convreport.Conversat
 // The file is read the fast way first; only a file that repeats IDs, or
 // whose bad lines --skip-invalid skips, is read again line by line, each
 // line applied as an upsert, which is slower.
-func (c *cli) loadFollowed(d dataFlags) (*memory.Source, int64, error) {
+//
+// It returns the file it read, opened before reading it: the follower goes
+// on in that file, whatever has since been put under its name.
+func (c *cli) loadFollowed(d dataFlags) (mem *memory.Source, off int64, fh *os.File, err error) {
+	if fh, err = os.Open(d.path); err != nil {
+		return nil, 0, nil, err
+	}
+	defer func() {
+		if err != nil {
+			fh.Close()
+			fh = nil
+		}
+	}()
+	mem, off, err = c.loadFollowedFrom(d)
+	return mem, off, fh, err
+}
+
+// loadFollowedFrom is loadFollowed's load, by the file's name.
+func (c *cli) loadFollowedFrom(d dataFlags) (*memory.Source, int64, error) {
 	complete, err := completeLines(d.path)
 	if err != nil {
 		return nil, 0, err

@@ -283,9 +283,10 @@ func (c *cli) serve(args []string) error {
 		data.path = *dataPath
 		var cs []convreport.Conversation
 		var followed *memory.Source
-		var from int64 // where following goes on: the end of the lines loaded
+		var from int64  // where following goes on: the end of the lines loaded
+		var fh *os.File // the file loaded, for the follower
 		if *follow {
-			followed, from, err = c.loadFollowed(data)
+			followed, from, fh, err = c.loadFollowed(data)
 			src = followed
 			var le *ingest.LineError
 			if err != nil && !data.skipInvalid && errors.As(err, &le) {
@@ -306,7 +307,7 @@ func (c *cli) serve(args []string) error {
 			inDatabase = true
 		}
 		if *follow {
-			fl, err := newFollower(*dataPath, from, followed, ingest.Options{IgnoreUnknown: data.ignoreUnknown, Schema: followed.Schema()}, c.stderr)
+			fl, err := newFollower(*dataPath, fh, from, followed, ingest.Options{IgnoreUnknown: data.ignoreUnknown, Schema: followed.Schema()}, c.stderr)
 			if err != nil {
 				return err
 			}
