@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -115,4 +117,17 @@ func TestBrowserExport(t *testing.T) {
 	require.Equal(t, "", b.eval(`location.search`), "the address holds the period shown")
 	require.Equal(t, "6", b.eval(`String(document.querySelectorAll("#reports .card").length)`))
 	b.shot("bad-time-zone")
+
+	// A bad time zone beside a comparison and a good filter: only the time
+	// zone goes. The address kept the bare path, and the live stream and
+	// the links then showed another view than the page's.
+	filters := url.QueryEscape(`[{"property":"Channel","op":"is_any_of","values":["chat"]}]`)
+	b.do("a bad time zone and a view", chromedp.Navigate(root+"dashboards/chat?tz=Mars/Base&compare=previous&range=last_7_days&filters="+filters),
+		chromedp.WaitVisible(chromedp.CSS(`#range-error`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	search, err := url.ParseQuery(strings.TrimPrefix(b.eval(`location.search`), "?"))
+	require.NoError(t, err)
+	require.Equal(t, url.Values{"compare": {"previous"}, "filters": {`[{"property":"Channel","op":"is_any_of","values":["chat"]}]`}}, search,
+		"the address holds the view shown: the comparison and the filter kept, the period dropped with the time zone")
+	require.Contains(t, b.eval(`document.querySelector("#export-zip").getAttribute("href")`), "compare=previous")
 }

@@ -248,7 +248,10 @@ type dashboardPage struct {
 
 	// PeriodError says what is wrong with the period asked for (a bad
 	// date or time zone); the page then shows the default period.
+	// KeptQuery is the query of the view shown ("?…", or ""): the address
+	// the page's script puts in place of the one asked for.
 	PeriodError string
+	KeptQuery   string
 
 	// The report builder and the library: where "Create report" goes,
 	// the templates whose reports may be added, and the plan's count
@@ -334,6 +337,9 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 	if isPeriod {
 		// The form keeps what was typed, to correct it.
 		p.PeriodError = note
+		if r.URL.RawQuery != "" {
+			p.KeptQuery = "?" + r.URL.RawQuery
+		}
 		if typed.TZ != "" {
 			p.TZ = typed.TZ
 		}

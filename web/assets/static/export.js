@@ -8,10 +8,12 @@
   const grid = $("#reports[data-dashboard]");
   if (!grid) return;
 
-  // A bad period was replaced by the default one (the form says why):
-  // drop it from the address, so that reloading, the live stream and the
-  // links below use the period the page shows.
-  if ($("#range-error")) history.replaceState(null, "", location.pathname);
+  // A bad parameter of the view was dropped (the form says why): put the
+  // view shown in the address, with what was kept of the one asked for
+  // (filters, comparison, a good period), so that reloading, the live
+  // stream and the links below show what the page shows.
+  const rangeError = $("#range-error");
+  if (rangeError) history.replaceState(null, "", location.pathname + (rangeError.dataset.kept || ""));
 
   const dash = encodeURIComponent(grid.dataset.dashboard);
   // The period and the view (dashboard filters, comparison) of the page.
