@@ -231,14 +231,17 @@ type pointRow struct {
 }
 
 type dashboardPage struct {
-	ID, Name, Owner    string
-	Visibility         access.Visibility
-	Version            int64
-	CanEdit            bool
-	RangeLabel, Zone   string
-	Presets            []option
-	Custom             bool
-	From, To, TZ       string
+	ID, Name, Owner  string
+	Visibility       access.Visibility
+	Version          int64
+	CanEdit          bool
+	RangeLabel, Zone string
+	Presets          []option
+	Custom           bool
+	From, To, TZ     string
+	// WeekStart and Now are the view's week_start and now, which the
+	// range form has no field for: it sends them on as they are.
+	WeekStart, Now     string
 	Zones              []string
 	Reports            []reportCard
 	Conversations      int64
@@ -309,6 +312,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 	d, q := run.d, run.q
 	pr := periodOf(r.URL.Query())
 	p := dashboardPage{
+		WeekStart: r.URL.Query().Get("week_start"), Now: r.URL.Query().Get("now"),
 		ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, Version: d.Version,
 		CanEdit: d.Can(v, access.Edit), RangeLabel: rangeLabel(run.from, run.to, q.Zone), Zone: q.Zone.String(),
 		TZ: q.Zone.String(), Zones: commonZones,

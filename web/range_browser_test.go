@@ -79,6 +79,17 @@ func TestBrowserDateRangeRoundTrip(t *testing.T) {
 	require.Equal(t, "2025-06-01", q.Get("to"))
 	require.Equal(t, "May 2, 2025 – May 31, 2025 · Europe/Paris", label())
 	require.Equal(t, "2025-05-31", input("through"))
+
+	// week_start and now have no field: changing the comparison keeps them.
+	b.do("this week from Sunday", chromedp.Navigate(root+"dashboards/chat?range=this_week&week_start=sunday&now=2025-06-03T12:00:00Z"), chromedp.WaitVisible(chromedp.CSS(`#range-form`)))
+	ready()
+	week := label()
+	require.Contains(t, week, "Jun 1, 2025 – Jun 7, 2025")
+	q = submit("compare this week", pick("#compare-select", "previous"))
+	require.Equal(t, "sunday", q.Get("week_start"))
+	require.Equal(t, "2025-06-03T12:00:00Z", q.Get("now"))
+	require.Equal(t, week, label())
+
 	preset, custom := f.run("chat", "ana", "range=last_30_days"), f.run("chat", "ana", "from=2025-05-02&to=2025-06-01")
 	require.Equal(t, preset.From, custom.From)
 	require.Equal(t, preset.To, custom.To)
