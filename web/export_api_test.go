@@ -256,7 +256,7 @@ func TestBadPeriodInline(t *testing.T) {
 	f := newFixture(t)
 	for _, tc := range []struct{ query, msg, kept string }{
 		{"tz=Mars/Base", `Tz &#34;Mars/Base&#34; is not an IANA time zone`, `value="Mars/Base"`},
-		{"from=2025-05-10&to=2025-05-01", "From 2025-05-10 is not before to 2025-05-01", `value="2025-05-10"`},
+		{"from=2025-05-10&to=2025-05-01", "The last day, 2025-04-30, is before the first, 2025-05-10", `value="2025-05-10"`},
 		{"from=2025-13-01&to=2025-05-01", "From:", `value="2025-13-01"`},
 	} {
 		body := page(t, f, "/dashboards/chat?"+tc.query, "ana", http.StatusOK)

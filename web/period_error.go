@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
@@ -21,7 +22,17 @@ var periodKeys = []string{"range", "from", "to", "tz", "now", "week_start"}
 // of an error page that loses the dashboard.
 func periodError(err error) (*Error, bool) {
 	var e *Error
-	if !errors.As(err, &e) || e.Status != http.StatusBadRequest || e.Code != "invalid_query" {
+	var qe *convreport.QueryError
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &qe):
+		// The engine's refusal of the query asked for: a compared period
+		// outside the supported times, say.
+		e = toError(err)
+	default:
+		return nil, false
+	}
+	if e.Status != http.StatusBadRequest || e.Code != "invalid_query" {
 		return nil, false
 	}
 	return e, true
@@ -45,10 +56,16 @@ func withoutPeriod(r *http.Request, e *Error) *http.Request {
 	return r2
 }
 
-// fallbackNote is what a page says when e's parameter was dropped: the
-// problem, then what is shown instead.
-func fallbackNote(e *Error) string {
+// fallbackNote is what a page says when e's parameter of r was dropped:
+// the problem, then what is shown instead.
+func fallbackNote(e *Error, r *http.Request) string {
 	msg := strings.TrimSuffix(sentence(e.Message), ".") + ". "
+	q := r.URL.Query()
+	if e.Field == "to" && isDate(q.Get("from")) && isDate(q.Get("to")) && q.Get("from") >= q.Get("to") {
+		// The form's To is the last day included, not the address's to:
+		// say the dates as the form shows them.
+		msg = sprintf("The last day, %s, is before the first, %s. ", lastDay(q.Get("to")), q.Get("from"))
+	}
 	switch {
 	case e.Field == "" || slices.Contains(periodKeys, e.Field):
 		return msg + "Showing the default period instead."
@@ -72,7 +89,7 @@ func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Requ
 			break
 		}
 		if note == "" {
-			note = fallbackNote(bad)
+			note = fallbackNote(bad, r)
 		}
 		r = withoutPeriod(r, bad)
 		run, err = h.runFor(r, v)
@@ -122,4 +139,10 @@ func periodTooLong(err error, q convreport.Query, p period) error {
 	e := badRequest("invalid_query", field, "%s", msg)
 	e.err = err
 	return e
+}
+
+// isDate reports whether s is a date written YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }

@@ -114,4 +114,17 @@ func TestThroughRedirectsToExclusiveTo(t *testing.T) {
 	body := page(t, f, "/dashboards/chat?from=2025-05-01&to=soon", "ana", http.StatusOK)
 	require.Contains(t, body, `id="range-error"`)
 	require.Contains(t, body, `name="through" value="soon"`, "what was typed is kept")
+	// The last day before the first is said with the dates the form shows,
+	// not the address's exclusive to.
+	w := f.get("/dashboards/chat?from=2025-04-10&through=2025-04-09", "ana")
+	require.Equal(t, "?from=2025-04-10&to=2025-04-10", w.Header().Get("Location"))
+	body = page(t, f, "/dashboards/chat?from=2025-04-10&to=2025-04-10", "ana", http.StatusOK)
+	require.Contains(t, body, "The last day, 2025-04-09, is before the first, 2025-04-10. Showing the default period instead.")
+	require.Contains(t, body, `name="through" value="2025-04-09"`)
+
+	// A compared period outside the supported times is dropped as a bad
+	// comparison is, not an error page.
+	body = page(t, f, "/dashboards/chat?from=1678-01-01&to=1678-02-01&compare=year", "ana", http.StatusOK)
+	require.Contains(t, body, `id="range-error"`)
+	require.Contains(t, body, "Showing it without a comparison.")
 }
