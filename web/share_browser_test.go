@@ -43,13 +43,28 @@ func TestBrowserShareKeepsEachGrant(t *testing.T) {
 	save(v + 1)
 	require.Equal(t, want, mustGet(t, f, created.ID).Grants, "saving the dialog untouched changes no grant")
 
+	// Changes cancelled are gone when the dialog opens again: a removed
+	// grant is back, a right changed is as stored, a typed name is cleared.
+	open()
+	b.do("remove ben", clickOn(`#grant-list .grant[data-name="ben"] [data-remove-grant]`))
+	require.Equal(t, "remove-grant", b.eval(`document.activeElement.hasAttribute("data-remove-grant") ? "remove-grant" : document.activeElement.tagName`),
+		"focus goes on to the next row")
+	b.do("carl may only view", pick(`#grant-list .grant[data-name="carl"] select`, "view"))
+	b.do("type a name", typeIn(`#share-dialog input[name=add_grant]`, "eve"))
+	b.do("cancel", clickOn(`#share-dialog [data-close]`))
+	b.do("open the menu again", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
+	b.do("share again, on the same page", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
+	require.Equal(t, "ben:view,carl:edit,Team Support:view", b.eval(rights))
+	require.Equal(t, "", b.eval(`document.querySelector("#share-dialog input[name=add_grant]").value`))
+	b.do("close", clickOn(`#share-dialog [data-close]`))
+
 	// One right changed, one person removed, two added (one typed and not
-	// yet added): only those change.
+	// yet added, its prefix in capitals): only those change.
 	open()
 	b.do("carl may only view", pick(`#grant-list .grant[data-name="carl"] select`, "view"))
 	b.do("remove ben", clickOn(`#grant-list .grant[data-name="ben"] [data-remove-grant]`))
 	b.do("add dana, who can edit", typeIn(`#share-dialog input[name=add_grant]`, "dana"), pick(`#share-dialog select[name=add_allow]`, "edit"), clickOn(`#grant-add`))
-	b.do("type a team", pick(`#share-dialog select[name=add_allow]`, "view"), typeIn(`#share-dialog input[name=add_grant]`, "team:Sales"))
+	b.do("type a team", pick(`#share-dialog select[name=add_allow]`, "view"), typeIn(`#share-dialog input[name=add_grant]`, "Team:Sales"))
 	require.Equal(t, "carl:view,Team Support:view,dana:edit", b.eval(rights))
 	b.view("share-grants-changed")
 	save(v + 2)

@@ -734,7 +734,7 @@
   // "ben, team:Support" → [{kind, name}].
   function parseGrantNames(text) {
     return text.split(",").map((s) => s.trim()).filter(Boolean).map((s) =>
-      s.startsWith("team:") ? { kind: "team", name: s.slice(5).trim() } : { kind: "user", name: s });
+      s.toLowerCase().startsWith("team:") ? { kind: "team", name: s.slice(5).trim() } : { kind: "user", name: s });
   }
 
   // The share dialog's grants: a row per user or team, each with its own
@@ -742,6 +742,8 @@
   // saving the dialog untouched changes nothing.
   function initGrants(f) {
     const list = $("#grant-list", f), none = $("#grants-none", f);
+    // The rows as stored, for a dialog opened again after a Cancel.
+    const stored = $$(".grant", list).map((li) => li.cloneNode(true));
     const addIn = f.elements.add_grant, addAllow = f.elements.add_allow;
     const sync = () => { none.hidden = list.children.length > 0; };
     const rowOf = (kind, name) => $$(".grant", list).find((li) => li.dataset.kind === kind && li.dataset.name === name);
@@ -764,8 +766,18 @@
     addIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); add(); } });
     list.addEventListener("click", (ev) => {
       const b = ev.target.closest && ev.target.closest("[data-remove-grant]");
-      if (b) { b.closest(".grant").remove(); sync(); }
+      if (!b) return;
+      // Focus goes on to the next row's remove button, or to the add field.
+      const row = b.closest(".grant"), next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      sync();
+      (next ? $("[data-remove-grant]", next) : addIn).focus();
     });
+    f.resetGrants = () => {
+      list.replaceChildren(...stored.map((li) => li.cloneNode(true)));
+      addIn.value = "";
+      sync();
+    };
     // What is typed but not yet added is added when the dialog is saved.
     return () => {
       add();
@@ -790,6 +802,13 @@
       const dlg = $("#" + b.dataset.open);
       if (menu) menu.open = false;
       showError($(".form-error", dlg), null);
+      // A dialog opens on what is stored, not on what a Cancel left.
+      const f = $("form", dlg);
+      if (f && f.resetGrants) {
+        f.reset();
+        f.resetGrants();
+        $(".grants", f).hidden = f.elements.visibility.value !== "specific";
+      }
       dlg.showModal();
     }));
     function form(dialogId, send) {
