@@ -92,6 +92,7 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 	if err != nil {
 		return err
 	}
+	h.live.dashboardChanged(saved.ID)
 	added = saved.Reports[len(saved.Reports)-1]
 	// Relative to …/{id}/reports: the new report's own path.
 	w.Header().Set("Location", "reports/"+url.PathEscape(added.ID))

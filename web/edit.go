@@ -258,6 +258,7 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 	if err != nil {
 		return err
 	}
+	h.live.dashboardChanged(saved.ID)
 	rep, _ = saved.Report(rid)
 	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
 	return nil
@@ -297,6 +298,7 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
+	h.live.dashboardChanged(saved.ID)
 	rep = saved.Reports[len(saved.Reports)-1]
 	// Relative to …/reports/{rid}/save-as-new: the new report's own path.
 	w.Header().Set("Location", "../"+url.PathEscape(rep.ID))

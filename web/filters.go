@@ -164,6 +164,7 @@ func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v access.Vi
 	if err != nil {
 		return err
 	}
+	h.live.dashboardChanged(saved.ID)
 	writeJSON(w, http.StatusOK, viewOf(saved, v))
 	return nil
 }

@@ -496,6 +496,19 @@ func (hub *liveHub) markDirty() {
 	}
 }
 
+// dashboardChanged has the feeds of dashboard id rerun: an edit, a share
+// or a delete changes what they show, or whether their viewers may still
+// see it, and a rerun ends the streams of those who may not.
+func (hub *liveHub) dashboardChanged(id string) {
+	hub.mu.Lock()
+	defer hub.mu.Unlock()
+	for _, fd := range hub.feeds {
+		if fd.r.PathValue("id") == id {
+			fd.markDirty()
+		}
+	}
+}
+
 // markDirty has the feed rerun.
 func (fd *feed) markDirty() {
 	select {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -360,6 +361,24 @@ func TestLiveStreamEndsWhenDashboardGoes(t *testing.T) {
 	case <-time.After(3 * time.Second):
 		t.Fatal("the stream did not end")
 	}
+}
+
+// A dashboard made private through the API ends the streams of those who
+// may no longer see it at once, with no change to the data: they used to
+// go on, "Live", until the next change.
+func TestLiveStreamEndsWhenUnshared(t *testing.T) {
+	f := newFixture(t)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	ch, _ := f.stream(srv, "carl", livePath)
+	next(t, ch, 5*time.Second)
+	next(t, ch, 5*time.Second)
+	v := mustGet(t, f, "chat").Version
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "visibility": "private"}`), http.StatusOK, &struct{}{})
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.True(t, ev.Gone)
+	require.False(t, ev.Live)
 }
 
 // snapshotOnly hides every capability of a source but Source itself:

@@ -92,6 +92,7 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 	if err != nil {
 		return err
 	}
+	h.live.dashboardChanged(saved.ID)
 	writeJSON(w, http.StatusOK, viewOf(saved, v))
 	return nil
 }
@@ -143,6 +144,7 @@ func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v acce
 	if err := h.cfg.Store.Delete(r.Context(), v, d.ID, version); err != nil {
 		return err
 	}
+	h.live.dashboardChanged(d.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -238,6 +240,7 @@ func (h *handler) removeReport(w http.ResponseWriter, r *http.Request, v access.
 	if err != nil {
 		return err
 	}
+	h.live.dashboardChanged(saved.ID)
 	writeJSON(w, http.StatusOK, viewOf(saved, v))
 	return nil
 }
