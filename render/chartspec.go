@@ -40,7 +40,7 @@ type ChartSpec struct {
 	Legend string `json:"legend,omitempty"`
 	// Labels holds one label per Result point, in point order: dimension
 	// labels joined by " / ", then the bucket's label; "Other" for the point
-	// that folds the tail.
+	// that folds the tail, then its bucket's label in a time series.
 	Labels []string `json:"labels"`
 
 	Categories []ChartCategory `json:"categories,omitempty"`
@@ -460,12 +460,14 @@ func chartIdentity(other bool, ds []convreport.DimensionValue) string {
 }
 
 func chartPointLabel(p convreport.Point, b convreport.Bucket, zone *time.Location) string {
-	if p.Other {
-		return "Other"
-	}
 	parts := make([]string, 0, len(p.Dimensions)+1)
-	for _, d := range p.Dimensions {
-		parts = append(parts, d.Label())
+	if p.Other {
+		// A time series has an Other point a bucket: each says its own.
+		parts = append(parts, "Other")
+	} else {
+		for _, d := range p.Dimensions {
+			parts = append(parts, d.Label())
+		}
 	}
 	if b != convreport.NoBucket && !p.Bucket.IsZero() {
 		t := p.Bucket

@@ -80,7 +80,7 @@ func CSV(w io.Writer, d Dashboard) error {
 
 // ReportCSV writes one report as the web UI's table shows it, one row per
 // point: the point's label (its dimension labels joined by " / ", then
-// its bucket; "Other" for the folded tail) under the X axis's title, the
+// its bucket; "Other", then its bucket, for the folded tail) under the X axis's title, the
 // exact value (decimal seconds for durations, empty when null) under the
 // measure's title and unit, and, when the value is not itself a count,
 // the number of conversations behind it. A compared report adds the same

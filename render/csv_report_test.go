@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -28,6 +29,24 @@ func TestReportCSV(t *testing.T) {
 		{"(no value)", "", "0"},
 		{"Other", "-0.5", "2"},
 	}, rows)
+
+	// A time series by rep with a limit has an Other point a day: each row
+	// says its day (they all read "Other" and could not be told apart).
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 0, 0, 0, 0, paris) }
+	series := result(convreport.Report{Name: "Chats by rep", Dimensions: []string{"Assignee"}, Bucket: convreport.Day, Limit: 1},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "ana")}, Bucket: day(3), Value: num("4"), Count: 4},
+		convreport.Point{Other: true, Dimensions: []convreport.DimensionValue{known("Assignee", "Other")}, Bucket: day(3), Value: num("2"), Count: 2},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Assignee", "ana")}, Bucket: day(4), Value: num("1"), Count: 1},
+		convreport.Point{Other: true, Dimensions: []convreport.DimensionValue{known("Assignee", "Other")}, Bucket: day(4), Value: num("5"), Count: 5})
+	b.Reset()
+	require.NoError(t, render.ReportCSV(&b, series))
+	rows, err = csv.NewReader(&b).ReadAll()
+	require.NoError(t, err)
+	var labels []string
+	for _, row := range rows[1:] {
+		labels = append(labels, row[0])
+	}
+	require.Equal(t, []string{"ana / 2025-03-03", "Other / 2025-03-03", "ana / 2025-03-04", "Other / 2025-03-04"}, labels)
 
 	// A count has no separate count column; a summary's label is the measure.
 	sum := result(convreport.Report{Name: "Chats", Chart: convreport.Chart{Type: convreport.SummaryChart}},
