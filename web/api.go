@@ -329,12 +329,35 @@ type run struct {
 	to      time.Time
 	pinned  url.Values
 	view    view // the filters and comparison asked for this view
+	// skipped holds the dashboard's saved filters when the run left them
+	// out (see runWithoutSaved); d then has none of them.
+	skipped []convreport.Condition
 }
 
 func (h *handler) runFor(r *http.Request, v access.Viewer) (*run, error) {
+	return h.runOf(r, v, false)
+}
+
+// runWithoutSaved is runFor without the dashboard's saved filters: for a
+// page whose saved filters no longer check (a property the schema lost),
+// so that it still shows, with the filters there to remove.
+func (h *handler) runWithoutSaved(r *http.Request, v access.Viewer) (*run, error) {
+	return h.runOf(r, v, true)
+}
+
+func (h *handler) runOf(r *http.Request, v access.Viewer, skipSaved bool) (*run, error) {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return nil, err
+	}
+	var skipped []convreport.Condition
+	if _, err := d.SetFilters(h.cfg.Schema, d.Filters); err != nil {
+		if !skipSaved {
+			// Named as the dashboard's filter: run, it would be blamed on
+			// the first report, which holds it only as a copy.
+			return nil, filtersError(h, err, len(d.Filters))
+		}
+		skipped, d.Filters = d.Filters, nil
 	}
 	if err := single(r.URL.Query()); err != nil {
 		return nil, err
@@ -364,7 +387,7 @@ func (h *handler) runFor(r *http.Request, v access.Viewer) (*run, error) {
 	results = render.ReadableAll(results, q.Now)
 	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
 	vw.params(pin) // drill-downs apply the same filters and comparison
-	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw}, nil
+	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped}, nil
 }
 
 // resolveRange returns the range q means, as the engine resolves it.

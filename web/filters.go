@@ -286,6 +286,9 @@ func (h *handler) describe(c convreport.Condition) string {
 func (h *handler) filterBar(run *run, canEdit bool) (filterBar, error) {
 	all := run.d.Filters
 	saved := all[:len(all)-len(run.view.filters)]
+	if run.skipped != nil {
+		saved = run.skipped // left out of the run, shown to be removed
+	}
 	var fb filterBar
 	for i, c := range saved {
 		fb.Chips = append(fb.Chips, filterChip{Kind: "saved", Index: i, Text: h.describe(c), Removable: canEdit})

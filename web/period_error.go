@@ -80,8 +80,19 @@ func fallbackNote(e *Error, r *http.Request) string {
 // runForPage is runFor for a page: a bad parameter of the view is dropped
 // (and said, in note) rather than turned into an error page.
 func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Request, string, error) {
-	run, err := h.runFor(r, v)
+	runOf := h.runFor
+	run, err := runOf(r, v)
 	note := ""
+	if e, ok := savedFiltersError(err); ok {
+		// Saved filters that no longer check: the page shows the
+		// dashboard without them, and them in the filter bar to remove.
+		note = strings.TrimSuffix(sentence(e.Message), ".") + ". Showing the dashboard without its saved filters."
+		runOf = h.runWithoutSaved
+		run, err = runOf(r, v)
+		if err == nil && run.d.Can(v, access.Edit) {
+			note += " Remove the filter in the row of filters below."
+		}
+	}
 	// Two tries: a period and a filter may both be wrong.
 	for range 2 {
 		bad, ok := periodError(err)
@@ -92,7 +103,7 @@ func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Requ
 			note = fallbackNote(bad, r)
 		}
 		r = withoutPeriod(r, bad)
-		run, err = h.runFor(r, v)
+		run, err = runOf(r, v)
 	}
 	return run, r, note, err
 }
@@ -145,4 +156,14 @@ func periodTooLong(err error, q convreport.Query, p period) error {
 func isDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
+}
+
+// savedFiltersError returns err when it is about the dashboard's saved
+// filters (a condition error on "filters" with no index in the view's).
+func savedFiltersError(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Code == "invalid_condition" && e.Field == "filters" && e.Index == nil {
+		return e, true
+	}
+	return nil, false
 }

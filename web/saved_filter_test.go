@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/convreport/convreport"
+)
+
+// A saved dashboard filter on a property the schema no longer has (a
+// custom property dropped since) made the page an error page that blamed
+// a report, with nothing in the UI to remove the filter. The page now
+// shows the dashboard without its saved filters, says why, and lists them
+// to be removed; the API names the saved filter.
+func TestBrokenSavedFilterLeavesThePageUsable(t *testing.T) {
+	f := newFixture(t)
+	ana := users["ana"]
+	d, err := f.store.Get(context.Background(), ana, "chat")
+	require.NoError(t, err)
+	d.Filters = []convreport.Condition{{Property: "plan", Op: convreport.IsAnyOf, Values: []string{"pro"}}}
+	_, err = f.store.Save(context.Background(), ana, d)
+	require.NoError(t, err)
+
+	res := f.get("/api/dashboards/chat/run", "ana")
+	require.Equal(t, http.StatusUnprocessableEntity, res.Code, res.Body.String())
+	require.Contains(t, res.Body.String(), `"code":"invalid_condition"`)
+	require.Contains(t, res.Body.String(), `"field":"filters"`)
+	require.Contains(t, res.Body.String(), "the dashboard's saved filter")
+
+	body := page(t, f, "/dashboards/chat", "ana", http.StatusOK)
+	require.Contains(t, body, `id="range-error"`)
+	require.Contains(t, body, "Showing the dashboard without its saved filters. Remove the filter in the row of filters below.")
+	require.Contains(t, body, `id="report-conversations-by-rep"`, "the reports are there")
+	require.Contains(t, body, `data-kind="saved"`, "the saved filter is listed, to be removed")
+	// carl may view, not edit: he is told nothing to do.
+	body = page(t, f, "/dashboards/chat", "carl", http.StatusOK)
+	require.Contains(t, body, "Showing the dashboard without its saved filters.")
+	require.NotContains(t, body, "Remove the filter")
+
+	// Removed through the filter bar's request, the dashboard is whole.
+	v := mustGet(t, f, "chat").Version
+	okJSON(t, f.edit(http.MethodPut, "/api/dashboards/chat/filters", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "filters": []}`), http.StatusOK, &struct{}{})
+	require.NotContains(t, page(t, f, "/dashboards/chat", "ana", http.StatusOK), `id="range-error"`)
+	require.Equal(t, http.StatusOK, f.get("/api/dashboards/chat/run", "ana").Code)
+}
