@@ -350,8 +350,14 @@ func (c *cli) serve(args []string) error {
 
 	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	auth := demoAuth{defaultUser: *user}
+	engSrc := src
+	if mem, ok := src.(*memory.Source); ok && !*follow {
+		// Nothing changes a file served without --follow, nor the sample:
+		// the pages say so rather than "Live".
+		engSrc = unchanging{mem}
+	}
 	h, err := web.New(web.Config{
-		Engine: convreport.NewEngine(src), Store: st, Schema: src.Schema(),
+		Engine: convreport.NewEngine(engSrc), Store: st, Schema: src.Schema(),
 		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
 		AllowedHosts: append(listenHosts(*addr, ln.Addr()), allowHosts...), Plan: pl,
 	})
@@ -451,4 +457,13 @@ func seedDashboards(ctx context.Context, st calendarKeeper, pl plan.Plan) error 
 		}
 	}
 	return nil
+}
+
+// unchanging is a memory source that nothing changes once loaded: it
+// tells of no changes, so that live pages say they are a snapshot.
+type unchanging struct{ *memory.Source }
+
+// Watch refuses: there will be no change to tell of.
+func (unchanging) Watch(context.Context) (<-chan convreport.Change, error) {
+	return nil, fmt.Errorf("convreport: the data was loaded once and is not followed (serve --follow follows a .jsonl file): %w", convreport.ErrUnsupported)
 }

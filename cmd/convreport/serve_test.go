@@ -706,3 +706,48 @@ func TestServeFollowRestartOnABadLineSaysHow(t *testing.T) {
 	require.Contains(t, o.stderr, "line 2: ")
 	require.Contains(t, o.stderr, "(start with --skip-invalid to skip bad lines, as following does)")
 }
+
+// liveStatus reads the first status event of the dashboard's live stream.
+func (s *server) liveStatus(dashboard string) (live bool, reason string) {
+	s.t.Helper()
+	res, err := http.Get(s.url + "/api/dashboards/" + dashboard + "/live")
+	require.NoError(s.t, err)
+	defer res.Body.Close()
+	require.Equal(s.t, http.StatusOK, res.StatusCode)
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		if e, ok := strings.CutPrefix(line, "event: "); ok {
+			event = e
+		}
+		if d, ok := strings.CutPrefix(line, "data: "); ok && event == "status" {
+			var st struct {
+				Live   bool   `json:"live"`
+				Reason string `json:"reason"`
+			}
+			require.NoError(s.t, json.Unmarshal([]byte(d), &st))
+			return st.Live, st.Reason
+		}
+	}
+	s.t.Fatalf("the stream ended without a status: %v", sc.Err())
+	return false, ""
+}
+
+// A file served without --follow never changes, nor does the sample: the
+// pages said "Live" all the same. Followed, a file is live.
+func TestServeLiveOnlyWhenFollowing(t *testing.T) {
+	path := write(t, "c.jsonl", chatLine("a")+"\n")
+	s := startServe(t, "--data", path, "--now", "2025-06-01", "--tz", "UTC")
+	live, reason := s.liveStatus("chat-overview")
+	require.False(t, live)
+	require.NotEmpty(t, reason)
+	require.Equal(t, int64(1), chatsServed(t, s), "the numbers are the file's")
+	s.stop()
+
+	s = startServe(t, "--data", path, "--follow", "--now", "2025-06-01", "--tz", "UTC")
+	live, _ = s.liveStatus("chat-overview")
+	require.True(t, live)
+	s.stop()
+}
