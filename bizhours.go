@@ -132,11 +132,8 @@ func (rq *resolved) bizFor(r Report, memo map[string]*bizHours) (*bizHours, erro
 	if b, ok := memo[r.Calendar]; ok {
 		return b, nil
 	}
-	c, err := rq.cals.Get(r.Calendar)
+	c, err := lookupCalendar(rq.cals, r.Calendar)
 	if err != nil {
-		if rq.cals == nil {
-			err = fmt.Errorf("no calendar %q: the query has no Calendars", r.Calendar)
-		}
 		return nil, &ReportError{Report: r.Name, Field: "calendar", Err: err}
 	}
 	b := newBizHours(r.Calendar, c, rq.cals)
@@ -186,4 +183,13 @@ func derivedMetric(p Property) exec.Metric {
 		return d.metric
 	}
 	return exec.NoMetric
+}
+
+// lookupCalendar returns the calendar of cals named name, or why there is
+// none: the query's Calendars may be nil.
+func lookupCalendar(cals *calendar.Set, name string) (*calendar.Calendar, error) {
+	if cals == nil {
+		return nil, fmt.Errorf("no calendar %q: the query has no Calendars", name)
+	}
+	return cals.Get(name)
 }

@@ -382,12 +382,8 @@ func (e *Engine) RunDashboard(ctx context.Context, q Query, d Dashboard) ([]Resu
 	// blame; a calendar no report inherits is not looked up.
 	inherits := slices.ContainsFunc(d.Reports, func(r Report) bool { return r.Calendar == "" })
 	if d.Calendar != "" && inherits {
-		if _, err := q.Calendars.Get(d.Calendar); err != nil {
-			reason := err.Error()
-			if q.Calendars == nil {
-				reason = fmt.Sprintf("no calendar %q: the query has no Calendars", d.Calendar)
-			}
-			return nil, &DashboardError{Dashboard: d.label(), Field: "calendar", Reason: reason}
+		if _, err := lookupCalendar(q.Calendars, d.Calendar); err != nil {
+			return nil, &DashboardError{Dashboard: d.label(), Field: "calendar", Reason: err.Error()}
 		}
 	}
 	// The results carry the reports as they ran.

@@ -107,7 +107,7 @@ func jsonWant(kind string) string {
 	switch kind {
 	case "slice":
 		return "an array"
-	case "struct":
+	case "struct", "map":
 		return "an object"
 	}
 	return "a " + kind

@@ -1,12 +1,10 @@
 package convreport
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
-	"reflect"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -337,7 +335,7 @@ func (s *SLASet) UnmarshalJSON(b []byte) error {
 	var j struct {
 		Policies []json.RawMessage `json:"policies"`
 	}
-	if err := decodeStrict(b, &j); err != nil {
+	if err := strictjson.Decode(b, &j); err != nil {
 		return slaJSONError(err, "", "policies")
 	}
 	out := SLASet{Policies: make([]*SLAPolicy, 0, len(j.Policies))}
@@ -415,13 +413,13 @@ type targetJSON struct {
 // decodePolicy reads the policy b, at the path at of the file.
 func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
 	var j policyJSON
-	if err := decodeStrict(b, &j); err != nil {
+	if err := strictjson.Decode(b, &j); err != nil {
 		return nil, slaJSONError(err, at, "name, description, filter, conditions, first_response, close")
 	}
 	p := &SLAPolicy{Name: j.Name, Description: j.Description, Filter: j.Filter}
 	for i, raw := range j.Conditions {
 		var c Condition
-		if err := decodeStrict(raw, &c); err != nil {
+		if err := strictjson.Decode(raw, &c); err != nil {
 			return nil, slaJSONError(err, fmt.Sprintf("%s[%d]", joinField(at, "conditions"), i), "property, op, values")
 		}
 		p.Conditions = append(p.Conditions, c)
@@ -436,7 +434,7 @@ func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
 		}
 		field := joinField(at, t.key)
 		var tj targetJSON
-		if err := decodeStrict(t.raw, &tj); err != nil {
+		if err := strictjson.Decode(t.raw, &tj); err != nil {
 			return nil, slaJSONError(err, field, "within, calendar")
 		}
 		target := &SLATarget{Calendar: tj.Calendar}
@@ -452,17 +450,6 @@ func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
 		*t.dst = target
 	}
 	return p, nil
-}
-
-// decodeStrict decodes b into v, refusing unknown keys, keys in another
-// case than their field's and keys given twice.
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	return strictjson.Check(b, v)
 }
 
 func joinField(at, key string) string {
@@ -481,14 +468,7 @@ func slaJSONError(err error, at, keys string) error {
 		return &SLAError{joinField(at, se.Field()), se.Reason}
 	}
 	if errors.As(err, &te) {
-		want := "a string"
-		switch te.Type.Kind() {
-		case reflect.Slice:
-			want = "an array"
-		case reflect.Struct, reflect.Map:
-			want = "an object"
-		}
-		return &SLAError{joinField(at, te.Field), fmt.Sprintf("want %s, got a JSON %s", want, te.Value)}
+		return &SLAError{joinField(at, te.Field), fmt.Sprintf("want %s, got a JSON %s", jsonWant(te.Type.Kind().String()), te.Value)}
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return &SLAError{at, "unknown field " + name + " (want " + keys + ")"}

@@ -1,7 +1,6 @@
 package calendar
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,12 +83,7 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 // naming the field.
 func (c *Calendar) UnmarshalJSON(b []byte) error {
 	var j calendarJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
-		return calendarJSONError(err)
-	}
-	if err := strictjson.Check(b, &j); err != nil {
+	if err := strictjson.Decode(b, &j); err != nil {
 		return calendarJSONError(err)
 	}
 	out := Calendar{Name: j.Name}

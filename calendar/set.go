@@ -1,7 +1,6 @@
 package calendar
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -189,13 +188,7 @@ func (s Set) MarshalJSON() ([]byte, error) {
 // ("calendars[0].zone"); the receiver is unchanged on error.
 func (s *Set) UnmarshalJSON(b []byte) error {
 	var j calendarSetJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&j)
-	if err == nil {
-		err = strictjson.Check(b, &j)
-	}
-	if err != nil {
+	if err := strictjson.Decode(b, &j); err != nil {
 		ce, _ := calendarJSONError(err).(*Error)
 		if ce != nil && strings.HasPrefix(ce.Reason, "unknown field") {
 			name, _, _ := strings.Cut(strings.TrimPrefix(ce.Reason, "unknown field "), " (")

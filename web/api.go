@@ -351,13 +351,15 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, skipSaved bool) (*run,
 		return nil, err
 	}
 	var skipped []convreport.Condition
-	if _, err := d.SetFilters(h.cfg.Schema, d.Filters); err != nil {
-		if !skipSaved {
-			// Named as the dashboard's filter: run, it would be blamed on
-			// the first report, which holds it only as a copy.
-			return nil, filtersError(h, err, len(d.Filters))
+	if len(d.Filters) > 0 {
+		if _, err := d.SetFilters(h.cfg.Schema, d.Filters); err != nil {
+			if !skipSaved {
+				// Named as the dashboard's filter: run, it would be
+				// blamed on the first report, which holds it as a copy.
+				return nil, filtersError(h, err, len(d.Filters))
+			}
+			skipped, d.Filters = d.Filters, nil
 		}
-		skipped, d.Filters = d.Filters, nil
 	}
 	if err := single(r.URL.Query()); err != nil {
 		return nil, err

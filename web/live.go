@@ -163,8 +163,9 @@ type livePoint struct {
 	Previous *int64 `json:"previous,omitempty"`
 }
 
-// drillPoint is the "point" parameter of p's drill-down URL, as drillURL
-// writes it, so that the page can tell which point an open dialog shows.
+// drillPoint is the "point" parameter of p's drill-down URL (drillURL
+// writes it), so that the page can tell which point an open dialog shows:
+// an Other point's is its bucket, or none outside a time series.
 func drillPoint(p render.JSONPoint) string {
 	if p.Other {
 		b, known, ok := p.Dimensions.Get("bucket")

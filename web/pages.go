@@ -513,20 +513,10 @@ func drillURL(dash, rep string, period url.Values, p render.JSONPoint) string {
 	}
 	if p.Other {
 		v.Set("other", "true")
-		// A time series has an Other point per bucket: name the bucket.
-		if b, known, ok := p.Dimensions.Get("bucket"); ok && known {
-			raw, err := json.Marshal(map[string]string{"bucket": b})
-			if err != nil {
-				return ""
-			}
-			v.Set("point", string(raw))
-		}
-	} else {
-		b, err := p.Dimensions.MarshalJSON()
-		if err != nil {
-			return ""
-		}
-		v.Set("point", string(b))
+	}
+	// A time series has an Other point per bucket: drillPoint names it.
+	if pt := drillPoint(p); pt != "" {
+		v.Set("point", pt)
 	}
 	return "dashboards/" + url.PathEscape(dash) + "/reports/" + url.PathEscape(rep) + "/drill?" + v.Encode()
 }

@@ -33,6 +33,18 @@ func (e *Error) Field() string {
 	return e.Path + "." + e.Key
 }
 
+// Decode decodes the JSON value at the start of b into v as encoding/json
+// does, refusing unknown keys, then checks it as [Check] does: the one
+// strict read of a value a person wrote.
+func Decode(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	return Check(b, v)
+}
+
 var (
 	unmarshaler     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()

@@ -58,3 +58,15 @@ func TestCheck(t *testing.T) {
 		require.Equal(t, c.field+": "+c.reason, se.Error())
 	}
 }
+
+// Decode refuses an unknown key as encoding/json does, and what Check
+// refuses too.
+func TestDecode(t *testing.T) {
+	var d doc
+	require.NoError(t, Decode([]byte(`{"zone":"UTC"}`), &d))
+	require.Equal(t, "UTC", d.Zone)
+	require.EqualError(t, Decode([]byte(`{"zone":"UTC","zones":1}`), &doc{}), `json: unknown field "zones"`)
+	var se *Error
+	require.ErrorAs(t, Decode([]byte(`{"zone":"UTC","zone":"Europe/Paris"}`), &doc{}), &se)
+	require.Equal(t, "zone", se.Field())
+}
