@@ -236,7 +236,64 @@ func bindPred(p *filter.Pred, env filterEnv) *filter.Pred {
 	for i, k := range p.Kids {
 		q.Kids[i] = bindPred(k, env)
 	}
-	return &q
+	return outsideTimes(&q)
+}
+
+// outsideTimes rewrites a comparison of a time property with an instant
+// outside the supported times, which has no nanosecond count to compare
+// with: every known time is after date("1600-01-01") and before
+// date("3000-01-01"), and equals neither.
+func outsideTimes(p *filter.Pred) *filter.Pred {
+	if p.Field.Kind != filter.KindTime {
+		return p
+	}
+	side := func(v any) int { // -1 before the supported times, 1 after
+		t, ok := v.(time.Time)
+		switch {
+		case !ok || civil.InRange(t):
+			return 0
+		case t.Before(civil.MinTime):
+			return -1
+		}
+		return 1
+	}
+	out := false
+	for _, v := range p.Vals {
+		out = out || side(v) != 0
+	}
+	if !out {
+		return p
+	}
+	known := func() *filter.Pred { return &filter.Pred{Op: filter.Known, Field: p.Field} }
+	none := &filter.Pred{Op: filter.False}
+	switch p.Op {
+	case filter.Lt, filter.Le:
+		if side(p.Vals[0]) > 0 {
+			return known()
+		}
+		return none
+	case filter.Gt, filter.Ge:
+		if side(p.Vals[0]) < 0 {
+			return known()
+		}
+		return none
+	case filter.Eq, filter.In, filter.Ne, filter.NotIn:
+		q := *p
+		q.Vals = nil
+		for _, v := range p.Vals {
+			if side(v) == 0 {
+				q.Vals = append(q.Vals, v)
+			}
+		}
+		switch {
+		case len(q.Vals) > 0:
+			return &q
+		case p.Op == filter.Eq || p.Op == filter.In:
+			return none
+		}
+		return &filter.Pred{Op: filter.True} // unknown passes Ne and NotIn
+	}
+	return p // Range: the engine's own bounds, checked with the query
 }
 
 // filterCache compiles each distinct filter text once per run, and asks

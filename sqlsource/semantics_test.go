@@ -119,6 +119,11 @@ func trickyReports() []convreport.Report {
 		`FirstAssignedAt == nil`,
 		`!(Channel in ["chat", "email"])`,
 		`IncomingMessages in [0, 2]`,
+		// Times outside the supported ones, which have no nanosecond count.
+		`DueAt < date("2300-01-01") && CreatedAt > date("1600-01-01")`,
+		`DueAt >= date("2300-01-01") || ClosedAt <= date("1600-01-01")`,
+		`DueAt in [date("2300-01-01"), date("2025-05-01T10:00:00Z")] || DueAt != date("1500-01-01") && Inbox == "Sales"`,
+		`DueAt not in [date("1500-01-01"), date("2025-05-01T10:00:00Z")]`,
 	}
 	var rs []convreport.Report
 	for _, f := range filters {

@@ -520,7 +520,10 @@ func (fc *filterCompiler) resolve(np *ast.Node, inPredicate bool) error {
 	case *ast.UnaryNode:
 		return fc.resolve(&n.Node, inPredicate)
 	case *ast.BinaryNode:
-		return fc.resolveBinary(n, inPredicate)
+		if err := fc.resolveBinary(n, inPredicate); err != nil {
+			return err
+		}
+		return fc.foldDurations(np, n)
 	case *ast.CallNode:
 		id, ok := n.Callee.(*ast.IdentifierNode)
 		if !ok {
@@ -1187,4 +1190,163 @@ func (p *program) run(row Row, fenv Env) (bool, error) {
 		return false, fmt.Errorf("convreport: filter: conversation %q: result is %T, not a bool", row.ID(), out)
 	}
 	return b, nil
+}
+
+// foldDurations computes arithmetic on constant durations at compile time
+// (a sum, a difference, a duration times or divided by a number),
+// exactly, and refuses what leaves the range of time.Duration. expr-lang
+// wraps such a result around, and a filter would then compare with a
+// duration of the other sign; it also makes a duration times a fraction a
+// plain number, which then equals no duration. A time constant plus or
+// minus durations keeps its offset (see timeConstant), checked the same way.
+func (fc *filterCompiler) foldDurations(np *ast.Node, n *ast.BinaryNode) error {
+	if n.Operator != "+" && n.Operator != "-" && n.Operator != "*" && n.Operator != "/" {
+		return nil
+	}
+	if n.Operator == "+" || n.Operator == "-" {
+		if _, ok := fc.timeConstant(n); ok {
+			// Each nested offset was checked on the way up: only the last
+			// addition can overflow.
+			t, tok := fc.timeConstant(n.Left)
+			d, dok := n.Right.(*ast.ConstantNode)
+			if !tok && n.Operator == "+" {
+				t, tok = fc.timeConstant(n.Right)
+				d, dok = n.Left.(*ast.ConstantNode)
+			}
+			if tok && dok {
+				dv, _ := d.Value.(time.Duration)
+				if n.Operator == "-" {
+					dv = -dv
+				}
+				if _, ok := addDurations(t.offset, dv); !ok || dv == math.MinInt64 {
+					return fc.errAt(n, "the durations added to the time overflow: together they are beyond %s, the longest duration", time.Duration(math.MaxInt64))
+				}
+			}
+			return nil
+		}
+	}
+	if !fc.isDuration(n.Left) && !fc.isDuration(n.Right) {
+		return nil // folded bottom-up: a constant duration is a node by now
+	}
+	l, lok := fc.number(n.Left)
+	r, rok := fc.number(n.Right)
+	ld, lIsD := l.(time.Duration)
+	rd, rIsD := r.(time.Duration)
+	if !lok || !rok {
+		if n.Operator == "*" {
+			if _, ok := l.(float64); ok {
+				return fc.errAt(n, "a duration times a fraction can only be written between constants, like duration(\"1m\") * 1.5")
+			}
+			if _, ok := r.(float64); ok {
+				return fc.errAt(n, "a duration times a fraction can only be written between constants, like duration(\"1m\") * 1.5")
+			}
+		}
+		return nil // a property's value: left to expr-lang
+	}
+	var res time.Duration
+	ok := true
+	switch {
+	case lIsD && rIsD && n.Operator == "+":
+		res, ok = addDurations(ld, rd)
+	case lIsD && rIsD && n.Operator == "-":
+		res, ok = addDurations(ld, -rd)
+		ok = ok && rd != math.MinInt64
+	case n.Operator == "*" && lIsD != rIsD:
+		d, x := ld, r
+		if rIsD {
+			d, x = rd, l
+		}
+		res, ok = mulDuration(d, x)
+	case n.Operator == "/" && lIsD && !rIsD:
+		if r == 0 || r == 0.0 {
+			return fc.errAt(n, "division by zero")
+		}
+		if x, isInt := r.(int); isInt {
+			res, ok = ld/time.Duration(x), !(x == -1 && ld == math.MinInt64)
+		} else {
+			f := math.Round(float64(ld) / r.(float64))
+			res, ok = time.Duration(f), !math.IsNaN(f) && f < 1<<63 && f >= -(1<<63)
+		}
+	default:
+		return nil // left to the type checker, which refuses it
+	}
+	if !ok {
+		return fc.errAt(n, "the duration overflows: it is beyond %s, the longest duration", time.Duration(math.MaxInt64))
+	}
+	c := &ast.ConstantNode{Value: res}
+	c.SetLocation(n.Location())
+	*np = c
+	return nil
+}
+
+// isDuration reports whether n is a constant duration or a duration
+// property.
+func (fc *filterCompiler) isDuration(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.ConstantNode:
+		_, ok := n.Value.(time.Duration)
+		return ok
+	case *ast.IdentifierNode:
+		p, ok := fc.used[n.Value]
+		return ok && p.Kind == KindDuration
+	}
+	return false
+}
+
+// number is the value of a constant operand of arithmetic: a
+// time.Duration, an int or a float64; false when n reads a property or the
+// query, and then whether it is a duration or a fraction when that can be
+// told from n alone.
+func (fc *filterCompiler) number(n ast.Node) (any, bool) {
+	switch n := n.(type) {
+	case *ast.ConstantNode:
+		if d, ok := n.Value.(time.Duration); ok {
+			return d, true
+		}
+		return nil, false
+	case *ast.IntegerNode:
+		return n.Value, true
+	case *ast.FloatNode:
+		return n.Value, true
+	case *ast.IdentifierNode:
+		if p, ok := fc.used[n.Value]; ok && p.Kind == KindDuration {
+			return time.Duration(0), false
+		}
+		return nil, false
+	}
+	if fc.reads(n) {
+		return nil, false
+	}
+	switch v, _ := fc.constValue(n); v := v.(type) {
+	case int, float64:
+		return v, true
+	}
+	return nil, false
+}
+
+// addDurations returns a+b, and false when it overflows.
+func addDurations(a, b time.Duration) (time.Duration, bool) {
+	s := a + b
+	return s, (b >= 0) == (s >= a)
+}
+
+// mulDuration returns d times x (an int or a float64, rounded to the
+// nanosecond), and false when it overflows or x is not a number.
+func mulDuration(d time.Duration, x any) (time.Duration, bool) {
+	switch x := x.(type) {
+	case int:
+		p := d * time.Duration(x)
+		if x != 0 && (p/time.Duration(x) != d || x == -1 && d == math.MinInt64) {
+			return 0, false
+		}
+		return p, true
+	case float64:
+		f := math.Round(float64(d) * x)
+		// 2⁶³ is exactly a float64: anything from it up overflows.
+		if math.IsNaN(f) || f >= 1<<63 || f < -(1<<63) {
+			return 0, false
+		}
+		return time.Duration(f), true
+	}
+	return 0, false
 }
