@@ -22,8 +22,10 @@ import (
 //
 // In JSON Lines, a key whose values are of different JSON types (a number
 // on one line, a string on another) is a *[LineError] naming the key and
-// the first line of each type: no kind reads both, so give a schema. CSV
-// cells are all text, so such a key is a string.
+// the first line of each type: no kind reads both, so give a schema. Under
+// [Options.SkipInvalid] such a key takes the kind that reads the most
+// lines (the first seen of a tie), and a read with the schema skips, and
+// reports, the others. CSV cells are all text, so such a key is a string.
 //
 // The input is split and parsed as [ReadAll] does (lines, byte order
 // mark, CSV quoting, [Options.MaxLineBytes]), with the same errors. A JSON
@@ -77,7 +79,7 @@ func InferSchema(ctx context.Context, r io.Reader, format Format, opt Options) (
 	if failed {
 		return nil, errors.Join(errs...)
 	}
-	s, err := inf.schema(opt.File)
+	s, err := inf.schema(opt.File, opt.SkipInvalid)
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +108,11 @@ const (
 
 var seenNames = [numSeen]string{"a string", "a time", "a number", "a boolean"}
 
-// keyKinds records, for one key, the first line holding each type.
+// keyKinds records, for one key, the first line holding each type, and
+// how many lines hold it.
 type keyKinds struct {
 	first [numSeen]int // 0: not seen
+	lines [numSeen]int
 }
 
 type inference struct {
@@ -136,8 +140,11 @@ func (inf *inference) see(key string, kind, line int) {
 		inf.keys[key] = k
 		inf.order = append(inf.order, key)
 	}
-	if kind >= 0 && k.first[kind] == 0 {
-		k.first[kind] = line
+	if kind >= 0 {
+		if k.first[kind] == 0 {
+			k.first[kind] = line
+		}
+		k.lines[kind]++
 	}
 }
 
@@ -199,8 +206,9 @@ func (d *decoder) cellKind(s []byte) int {
 }
 
 // schema types each key: one type is its kind; strings and times are
-// strings; in JSON, any other mix is an error.
-func (inf *inference) schema(file string) (*convreport.Schema, error) {
+// strings; in JSON, any other mix is an error, or under skip the kind that
+// reads the most lines.
+func (inf *inference) schema(file string, skip bool) (*convreport.Schema, error) {
 	keys := append([]string(nil), inf.order...)
 	sort.Strings(keys)
 	var props []convreport.Property
@@ -221,6 +229,8 @@ func (inf *inference) schema(file string) (*convreport.Schema, error) {
 		case len(kinds) == 1 && kinds[0] == seenTime:
 			p.Kind = convreport.KindTime
 		case len(kinds) <= 1, len(kinds) == 2 && kinds[0] == seenString && kinds[1] == seenTime, inf.text:
+		case skip:
+			p.Kind = k.mostRead()
 		default:
 			// In the order the data showed them: the conflict is on the
 			// line of the second.
@@ -235,4 +245,26 @@ func (inf *inference) schema(file string) (*convreport.Schema, error) {
 		props = append(props, p)
 	}
 	return convreport.NewSchema(props...)
+}
+
+// mostRead is the kind that reads the most of a key's lines, the first
+// seen of a tie: a string reads times too.
+func (k *keyKinds) mostRead() convreport.Kind {
+	kinds := [numSeen]convreport.Kind{seenString: convreport.KindString, seenTime: convreport.KindTime,
+		seenNumber: convreport.KindNumber, seenBool: convreport.KindBool}
+	best, most, bestFirst := 0, 0, 0
+	for kind := range numSeen {
+		n := k.lines[kind]
+		if kind == seenString {
+			n += k.lines[seenTime]
+		}
+		first := k.first[kind]
+		if kind == seenString && (first == 0 || k.first[seenTime] > 0 && k.first[seenTime] < first) {
+			first = k.first[seenTime]
+		}
+		if n > most || n == most && n > 0 && first < bestFirst {
+			best, most, bestFirst = kind, n, first
+		}
+	}
+	return kinds[best]
 }

@@ -179,3 +179,47 @@ func TestInferSchemaTimes(t *testing.T) {
 	_, err = ingest.ReadAll(ctx, strings.NewReader(csv), ingest.CSV, ingest.Options{Schema: s})
 	require.NoError(t, err)
 }
+
+// Under SkipInvalid, a key of mixed JSON types takes the kind that reads
+// the most lines, and the read with that schema skips the others, each
+// reported with its line.
+func TestInferSchemaSkipInvalidMixedTypes(t *testing.T) {
+	ctx := context.Background()
+	line := func(id, seats, plan string) string {
+		return `{"id": "` + id + `", "created_at": "2025-06-02T10:00:00Z", "properties": {"seats": ` + seats + `, "plan": ` + plan + `}}` + "\n"
+	}
+	in := line("a", "3", `"pro"`) +
+		line("b", `"many"`, `"2026-01-01T00:00:00Z"`) +
+		line("c", "4", `7`) +
+		line("d", "5", `"free"`) +
+		line("e", "true", `8`)
+	opt := ingest.Options{File: "in.jsonl", SkipInvalid: true}
+	s, err := ingest.InferSchema(ctx, strings.NewReader(in), ingest.JSONL, opt)
+	require.NoError(t, err)
+	// seats: three numbers, a string, a boolean; plan: a string, a time
+	// and another string (three lines a string reads) against two numbers.
+	require.Equal(t, map[string]convreport.Kind{"seats": convreport.KindNumber, "plan": convreport.KindString}, kinds(s))
+	opt.Schema = s
+	cs, err := ingest.ReadAll(ctx, strings.NewReader(in), ingest.JSONL, opt)
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	require.Equal(t, []string{"a", "d"}, ids)
+	var lines []int
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var le *ingest.LineError
+		require.ErrorAs(t, e, &le)
+		lines = append(lines, le.Line)
+	}
+	require.Equal(t, []int{2, 3, 5}, lines)
+
+	// A tie goes to the kind seen first.
+	tie := line("a", "true", `"x"`) + line("b", "3", `"y"`)
+	s, err = ingest.InferSchema(ctx, strings.NewReader(tie), ingest.JSONL, ingest.Options{SkipInvalid: true})
+	require.NoError(t, err)
+	require.Equal(t, convreport.KindBool, kinds(s)["seats"])
+	// Without SkipInvalid, the mix stops inference.
+	_, err = ingest.InferSchema(ctx, strings.NewReader(tie), ingest.JSONL, ingest.Options{})
+	require.ErrorContains(t, err, "a boolean on line 1, a number on line 2")
+}
