@@ -1,6 +1,7 @@
 package convreport
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -144,7 +145,26 @@ type ValidationError struct {
 	Index  int    // position in the input, from 0; -1 when unknown
 	Field  string // property name, as in the JSON Lines format
 	Reason string
+
+	dup bool // a repeated ID: matches ErrDuplicateID
 }
+
+// ErrDuplicateID matches (with errors.Is) the *[ValidationError] of a
+// conversation whose ID an earlier one of the same input holds, or (on an
+// Add) one already held: every reader, memory.New and Add refuse it, and a
+// caller that means the later one to replace the earlier (an upsert) can
+// tell it from other errors.
+var ErrDuplicateID = errors.New("convreport: a conversation ID repeated")
+
+// DuplicateIDError returns the error of the conversation at index whose
+// ID the one at first already holds; first says where, as the input
+// counts ("line 2", "row 3", "conversation #1").
+func DuplicateIDError(id string, index int, first string) *ValidationError {
+	return &ValidationError{ID: id, Index: index, Field: "id", Reason: "duplicates " + first, dup: true}
+}
+
+// Is reports whether target is [ErrDuplicateID] and e is such an error.
+func (e *ValidationError) Is(target error) bool { return target == ErrDuplicateID && e.dup }
 
 func (e *ValidationError) Error() string {
 	where := fmt.Sprintf("conversation %q", e.ID)

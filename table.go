@@ -406,12 +406,12 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 		for k, f := range colstore.FirstOfEach(len(order), func(k int) string { return cs[order[k]].ID }) {
 			if int(f) != k {
 				i, first := order[k], order[f]
-				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: int(i), Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", first)})
+				errs = append(errs, DuplicateIDError(cs[i].ID, int(i), fmt.Sprintf("conversation #%d", first)))
 			}
 		}
 		for _, i := range t.cols.Present(len(cs), id) {
 			if valid[i] {
-				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
+				errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table", dup: true})
 			}
 		}
 		return b, joinValidation(errs)
@@ -422,7 +422,7 @@ func (t *table) check(cs []Conversation, replace bool) (batch, error) {
 	// segment's index.
 	errs = repeatedIDs(cs, b.keys)
 	for _, i := range t.cols.PresentKeys(b.keys, id) {
-		errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table"})
+		errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: "already in the table", dup: true})
 	}
 	return b, joinValidation(errs)
 }
@@ -437,7 +437,7 @@ func repeatedIDs(cs []Conversation, keys colstore.IDKeys) []error {
 	var errs []error
 	for i, f := range keys.FirstOfEach(id) {
 		if int(f) != i {
-			errs = append(errs, &ValidationError{ID: cs[i].ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates conversation #%d", f)})
+			errs = append(errs, DuplicateIDError(cs[i].ID, i, fmt.Sprintf("conversation #%d", f)))
 		}
 	}
 	return errs

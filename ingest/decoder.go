@@ -193,10 +193,7 @@ func (d *decoder) validate(c *convreport.Conversation, line, index int) error {
 // duplicate is the error for the record at line whose ID was first seen
 // on line first.
 func duplicate(id string, line, index, first int) *LineError {
-	return &LineError{Line: line, Field: "id", Err: &convreport.ValidationError{
-		ID: id, Index: index, Field: "id",
-		Reason: fmt.Sprintf("duplicates the conversation on line %d", first),
-	}}
+	return &LineError{Line: line, Field: "id", Err: convreport.DuplicateIDError(id, index, fmt.Sprintf("the conversation on line %d", first))}
 }
 
 // unknownKey explains a top-level JSON key or CSV column the format does

@@ -356,8 +356,7 @@ func check(ctx context.Context, schema *convreport.Schema, rows []convreport.Con
 			invalid[i] = true
 		}
 		if err == nil && dup {
-			err = &RowError{File: opt.File, Row: i + 1, Field: "id", Err: &convreport.ValidationError{
-				ID: c.ID, Index: i, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", first)}}
+			err = &RowError{File: opt.File, Row: i + 1, Field: "id", Err: convreport.DuplicateIDError(c.ID, i, fmt.Sprintf("the conversation on row %d", first))}
 		}
 		if err != nil {
 			if !opt.SkipInvalid {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -395,9 +394,7 @@ func (c *cli) loadFollowedFrom(d dataFlags) (*memory.Source, int64, error) {
 		}
 		return mem, complete, nil
 	}
-	var ve *convreport.ValidationError
-	repeated := errors.As(err, &ve) && ve.Field == "id" && strings.HasPrefix(ve.Reason, "duplicates the conversation")
-	if !repeated && !skip {
+	if !errors.Is(err, convreport.ErrDuplicateID) && !skip {
 		return nil, 0, err
 	}
 	name := filepath.Base(d.path)

@@ -449,8 +449,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 			}
 			if err == nil {
 				if at, dup := seen.First(cv.ID, seen.Hash(cv.ID), row); dup {
-					err = &parquetio.RowError{File: opt.File, Row: row, Field: "id", Err: &convreport.ValidationError{
-						ID: cv.ID, Index: row - 1, Field: "id", Reason: fmt.Sprintf("duplicates the conversation on row %d", at)}}
+					err = &parquetio.RowError{File: opt.File, Row: row, Field: "id", Err: convreport.DuplicateIDError(cv.ID, row-1, fmt.Sprintf("the conversation on row %d", at))}
 				}
 			}
 			if err != nil && d.skipInvalid && errors.As(err, &re) {
