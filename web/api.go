@@ -330,22 +330,33 @@ type run struct {
 	pinned  url.Values
 	view    view // the filters and comparison asked for this view
 	// skipped holds the dashboard's saved filters when the run left them
-	// out (see runWithoutSaved); d then has none of them.
+	// out (see runMode); d then has none of them.
 	skipped []convreport.Condition
+	// stale holds, by ID, the reports of d the run left out because their
+	// own filters no longer check (see stale.go): results has none of
+	// them, and d has them all.
+	stale map[string]*staleReport
 }
 
+// runMode says what a run leaves out, for a page to show what it can,
+// rather than fail on.
+type runMode struct {
+	// skipSaved leaves out the dashboard's saved filters when they no
+	// longer check (a property the schema lost), so that the page still
+	// shows, with the filters there to remove.
+	skipSaved bool
+	// skipStale leaves out the reports whose own filters no longer check,
+	// so that the others still show and these say why they do not.
+	skipStale bool
+}
+
+// runFor runs the dashboard the request names, failing on anything that
+// does not check: what the JSON API and the exports answer.
 func (h *handler) runFor(r *http.Request, v access.Viewer) (*run, error) {
-	return h.runOf(r, v, false)
+	return h.runOf(r, v, runMode{})
 }
 
-// runWithoutSaved is runFor without the dashboard's saved filters: for a
-// page whose saved filters no longer check (a property the schema lost),
-// so that it still shows, with the filters there to remove.
-func (h *handler) runWithoutSaved(r *http.Request, v access.Viewer) (*run, error) {
-	return h.runOf(r, v, true)
-}
-
-func (h *handler) runOf(r *http.Request, v access.Viewer, skipSaved bool) (*run, error) {
+func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, error) {
 	d, err := h.dashboard(r, v)
 	if err != nil {
 		return nil, err
@@ -353,7 +364,7 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, skipSaved bool) (*run,
 	var skipped []convreport.Condition
 	if len(d.Filters) > 0 {
 		if _, err := d.SetFilters(h.cfg.Schema, d.Filters); err != nil {
-			if !skipSaved {
+			if !mode.skipSaved {
 				// Named as the dashboard's filter: run, it would be
 				// blamed on the first report, which holds it as a copy.
 				return nil, filtersError(h, err, len(d.Filters))
@@ -381,7 +392,27 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, skipSaved bool) (*run,
 	if err != nil {
 		return nil, err
 	}
-	results, err := h.cfg.Engine.RunDashboard(r.Context(), q, d)
+	ran := d
+	var stale map[string]*staleReport
+	for _, rep := range d.Reports {
+		s := h.staleReport(rep)
+		if s == nil {
+			continue
+		}
+		if !mode.skipStale {
+			// Named here: the engine would name the report, not its ID.
+			return nil, s.apiError()
+		}
+		if stale == nil {
+			stale = map[string]*staleReport{}
+		}
+		stale[rep.ID] = s
+	}
+	if len(stale) > 0 {
+		ran = d.Clone()
+		ran.Reports = slices.DeleteFunc(ran.Reports, func(rep convreport.Report) bool { return stale[rep.ID] != nil })
+	}
+	results, err := h.cfg.Engine.RunDashboard(r.Context(), q, ran)
 	if err != nil {
 		return nil, periodTooLong(err, q, p)
 	}
@@ -389,7 +420,7 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, skipSaved bool) (*run,
 	results = render.ReadableAll(results, q.Now)
 	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
 	vw.params(pin) // drill-downs apply the same filters and comparison
-	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped}, nil
+	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped, stale: stale}, nil
 }
 
 // resolveRange returns the range q means, as the engine resolves it.

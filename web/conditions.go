@@ -71,6 +71,12 @@ func (h *handler) describeCondition(ce *convreport.ConditionError) string {
 		fmt.Fprintf(&b, " %q", ce.Value)
 	}
 	b.WriteString(": ")
+	b.WriteString(h.conditionReason(ce))
+	return b.String()
+}
+
+// conditionReason is why a condition is refused, in the editor's words.
+func (h *handler) conditionReason(ce *convreport.ConditionError) string {
 	reason := ce.Reason
 	switch {
 	case strings.HasPrefix(reason, "unknown operator"):
@@ -82,8 +88,7 @@ func (h *handler) describeCondition(ce *convreport.ConditionError) string {
 	case strings.HasPrefix(reason, string(ce.Op)+" does not apply to "):
 		reason = sprintf("%q%s", opLabel(ce.Op), strings.TrimPrefix(reason, string(ce.Op)))
 	}
-	b.WriteString(h.relabel(reason))
-	return b.String()
+	return h.relabel(reason)
 }
 
 func opLabel(op convreport.Op) string {

@@ -250,6 +250,9 @@ func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error
 	if err != nil {
 		return nil, err
 	}
+	if s := h.staleReport(rep); s != nil {
+		return nil, s.apiError()
+	}
 	qv := r.URL.Query()
 	if err := single(qv); err != nil {
 		return nil, err

@@ -63,6 +63,11 @@ type Error struct {
 	// counts filters from 1 and names operators and properties by the
 	// labels of GET api/schema ("filter 2, Inbox is greater than: …").
 	Index *int `json:"index,omitempty"`
+	// Report is the ID of the dashboard's saved report the error is about,
+	// when a run, export or drill-down refuses what that report holds (a
+	// filter on a property the schema no longer has): Field and Index then
+	// point into that report.
+	Report string `json:"report,omitempty"`
 
 	err error // the cause, for the log
 }

@@ -50,6 +50,9 @@ func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v access.
 	if err != nil {
 		return err
 	}
+	if s := h.staleReport(rep); s != nil {
+		return s.apiError()
+	}
 	qv := r.URL.Query()
 	if err := single(qv); err != nil {
 		return err
@@ -130,6 +133,9 @@ func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v access.V
 	d, rep, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
+	}
+	if s := h.staleReport(rep); s != nil {
+		return s.apiError()
 	}
 	if err := single(qv); err != nil {
 		return err

@@ -185,6 +185,7 @@ type apiError struct {
 	Column  int    `json:"column"`
 	Snippet string `json:"snippet"`
 	Index   *int   `json:"index"`
+	Report  string `json:"report"`
 }
 
 // failure checks an error answer and returns its error object.

@@ -193,7 +193,7 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	// changed since without the feed hearing of it.
 	gen := h.live.generation()
 	ctx, cancel := h.runContext(r.Context())
-	first, err := h.runFor(r.WithContext(ctx), v)
+	first, err := h.runForLive(r.WithContext(ctx), v)
 	cancel()
 	if err != nil {
 		return err
@@ -279,6 +279,12 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	}
 }
 
+// runForLive is a stream's run: a report whose own filters no longer
+// check is left out, as the page shows it, rather than failing the stream.
+func (h *handler) runForLive(r *http.Request, v access.Viewer) (*run, error) {
+	return h.runOf(r, v, runMode{skipStale: true})
+}
+
 // runContext bounds one run of a stream as a request is bounded.
 func (h *handler) runContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if h.cfg.RequestTimeout > 0 {
@@ -304,15 +310,15 @@ func (h *handler) newLiveState(run *run) (*liveState, error) {
 		return nil, err
 	}
 	st := &liveState{h: h, cards: cards, drawn: make([]bool, len(cards)), sig: map[string]string{}}
-	for i, res := range run.results {
-		id := res.Report.ID
-		lr := liveReport{ID: id, Meta: cards[i].Meta, Sig: cards[i].Sig}
-		for j, p := range cards[i].points {
+	// Every report of the dashboard, a stale one (no points) included.
+	for _, c := range cards {
+		lr := liveReport{ID: c.ID, Meta: c.Meta, Sig: c.Sig}
+		for j, p := range c.points {
 			lp := livePoint{Point: drillPoint(p), Other: p.Other, Count: p.Count,
-				Excluded: res.Points[j].Excluded, Previous: p.PreviousCount}
+				Excluded: c.excluded[j], Previous: p.PreviousCount}
 			lr.Points = append(lr.Points, lp)
 		}
-		st.sig[id] = lr.Sig
+		st.sig[c.ID] = lr.Sig
 		st.reports = append(st.reports, lr)
 	}
 	return st, nil
@@ -530,7 +536,7 @@ func (fd *feed) loop(ctx context.Context) {
 		}
 		fd.hub.runs.Add(1)
 		rctx, cancel := h.runContext(ctx)
-		run, err := h.runFor(fd.r.WithContext(rctx), fd.v)
+		run, err := h.runForLive(fd.r.WithContext(rctx), fd.v)
 		cancel()
 		switch {
 		case ctx.Err() != nil:

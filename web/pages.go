@@ -213,6 +213,18 @@ type reportCard struct {
 	points []render.JSONPoint
 	// Table is set for a table chart, drawn as an HTML table.
 	Table *pointTable
+	// Stale is set for a report whose own filters no longer check (see
+	// stale.go): the card says why in place of a chart, with no numbers.
+	Stale *staleCard
+	// excluded is what each point leaves out, for the live stream.
+	excluded []int64
+}
+
+// staleCard is what the card of a stale report says: each filter that no
+// longer checks, as a sentence ("Filter 2, plan is any of "pro": the
+// schema has no property "plan".").
+type staleCard struct {
+	Problems []string
 }
 
 // pointTable is a report's points as rows, each linked to its drill-down.
@@ -443,7 +455,21 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 	rd := render.Dashboard{Name: d.Name, From: run.from, To: run.to, Zone: q.Zone, Results: run.results}
 	js := render.NewJSON(rd)
 	var out []reportCard
-	for i, res := range run.results {
+	editURL := func(id string) string {
+		if !canEdit {
+			return ""
+		}
+		return "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(id) + "/edit" + keep
+	}
+	// The results are those of d's reports less the stale ones, in order.
+	i := -1
+	for _, saved := range d.Reports {
+		if s := run.stale[saved.ID]; s != nil {
+			out = append(out, staleReportCard(saved, s, editURL(saved.ID)))
+			continue
+		}
+		i++
+		res := run.results[i]
 		rep := res.Report
 		spec := render.NewChartSpec(res)
 		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec) + compareMeta(res, spec)}
@@ -453,10 +479,12 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		}
 		card.points = js.Reports[i].Points
 		card.Sig = sig
-		if canEdit {
-			card.EditURL = "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(rep.ID) + "/edit" + keep
+		card.EditURL = editURL(rep.ID)
+		for _, p := range res.Points {
+			card.excluded = append(card.excluded, p.Excluded)
 		}
-		link := func(pi int) string { return drillURL(d.ID, rep.ID, run.pinned, js.Reports[i].Points[pi]) }
+		jr := js.Reports[i]
+		link := func(pi int) string { return drillURL(d.ID, rep.ID, run.pinned, jr.Points[pi]) }
 		if spec.Type == convreport.TableChart {
 			card.Table = newPointTable(res, spec, link)
 		} else {

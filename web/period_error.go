@@ -79,15 +79,18 @@ func fallbackNote(e *Error, r *http.Request) string {
 
 // runForPage is runFor for a page: a bad parameter of the view is dropped
 // (and said, in note) rather than turned into an error page.
+// A report whose own filters no longer check is shown as such, its card
+// saying why (see stale.go).
 func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Request, string, error) {
-	runOf := h.runFor
+	mode := runMode{skipStale: true}
+	runOf := func(r *http.Request, v access.Viewer) (*run, error) { return h.runOf(r, v, mode) }
 	run, err := runOf(r, v)
 	note := ""
 	if e, ok := savedFiltersError(err); ok {
 		// Saved filters that no longer check: the page shows the
 		// dashboard without them, and them in the filter bar to remove.
 		note = strings.TrimSuffix(sentence(e.Message), ".") + ". Showing the dashboard without its saved filters."
-		runOf = h.runWithoutSaved
+		mode.skipSaved = true
 		run, err = runOf(r, v)
 		if err == nil && run.d.Can(v, access.Edit) {
 			note += " Remove the filter in the row of filters below."

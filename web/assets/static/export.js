@@ -50,9 +50,22 @@
     const items = document.createElement("div");
     items.className = "menu-items";
     items.setAttribute("role", "menu");
-    items.append(
-      link("Download all reports as CSV (zip)", withPeriod("api/dashboards/" + dash + "/export", { format: "zip" }),
-        { role: "menuitem", id: "export-zip", download: "" }),
+    // A report that does not run (its own filter no longer checks) has
+    // no CSV: the zip of every report is refused until it is fixed, and
+    // the menu says so rather than offer a download that fails.
+    const stale = Array.from(document.querySelectorAll("#reports .card[data-stale]"))
+      .map((c) => "“" + (($(".card-title", c) || {}).textContent || c.dataset.report) + "”");
+    let zip = link("Download all reports as CSV (zip)", withPeriod("api/dashboards/" + dash + "/export", { format: "zip" }),
+      { role: "menuitem", id: "export-zip", download: "" });
+    if (stale.length) {
+      zip = document.createElement("button");
+      zip.type = "button";
+      zip.id = "export-zip";
+      zip.setAttribute("role", "menuitem");
+      zip.disabled = true;
+      zip.textContent = "Download all reports as CSV (zip): not while " + stale.join(", ") + (stale.length > 1 ? " do" : " does") + " not run";
+    }
+    items.append(zip,
       link("Print or save as PDF", withPeriod("dashboards/" + dash + "/print"), { role: "menuitem", id: "export-print" }));
     menu.append(sum, items);
     actions.append(menu);
@@ -65,6 +78,7 @@
   // CSV, SVG and PNG of each report.
   const addCardLinks = (card) => {
     const head = $(".card-head", card);
+    if (card.dataset.stale) return; // no numbers to download
     if (!head || $(".card-export", head)) return;
     const rep = encodeURIComponent(card.dataset.report);
     const box = document.createElement("span");

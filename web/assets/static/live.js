@@ -68,7 +68,15 @@
         tpl.innerHTML = r.html.trim();
         const fresh = tpl.content.firstElementChild;
         const old = card.querySelector(".chart");
-        if (old && fresh) old.replaceWith(fresh);
+        if (old && fresh) {
+          old.replaceWith(fresh);
+          // A report whose filter no longer checked runs again, or the
+          // other way round.
+          const stale = fresh.classList.contains("chart-stale");
+          card.classList.toggle("card-stale", stale);
+          if (stale) card.dataset.stale = "true";
+          else delete card.dataset.stale;
+        }
       }
       if (r.sig) card.dataset.sig = r.sig;
       const meta = card.querySelector(".card-meta");

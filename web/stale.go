@@ -1,0 +1,121 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+
+	"github.com/convreport/convreport"
+)
+
+// A report's filters were checked against the schema of the day it was
+// saved. The server may run later with a schema that has lost a custom
+// property they name, or a value of a choice: the report can no longer
+// run, and running it without that filter would count conversations it
+// means to leave out. Such a report is stale. The dashboard page, its
+// print and its live stream show it as a card that says which filter and
+// why, with no numbers; its editor opens without a preview, the filter
+// marked, to be removed; the JSON API refuses it, naming the report by ID
+// and the filter by its position.
+
+// staleReport is a saved report whose own filters no longer check.
+type staleReport struct {
+	id, name string
+	// problems say each filter that no longer checks, in the editor's
+	// words: `filter 2, plan is any of "pro": the schema has no property "plan"`.
+	problems []string
+	// conditions are those filters, by position, for the editor to mark.
+	conditions []staleCondition
+}
+
+// staleCondition is one filter of a report that no longer checks.
+type staleCondition struct {
+	// Index is its position in the report's conditions, from 0.
+	Index int `json:"index"`
+	// Reason says why: `the schema has no property "plan"`.
+	Reason string `json:"reason"`
+}
+
+// staleReport returns what is wrong with rep's own conditions against the
+// handler's schema, or nil when they check.
+func (h *handler) staleReport(rep convreport.Report) *staleReport {
+	if len(rep.Conditions) == 0 {
+		return nil
+	}
+	_, err := convreport.ConditionsExpr(h.cfg.Schema, rep.Conditions)
+	if err == nil {
+		return nil
+	}
+	s := &staleReport{id: rep.ID, name: rep.Name}
+	for _, ce := range conditionErrors(err) {
+		if ce.Index < 0 || ce.Index >= len(rep.Conditions) {
+			continue
+		}
+		c := rep.Conditions[ce.Index]
+		why := h.staleReason(c, ce)
+		s.conditions = append(s.conditions, staleCondition{Index: ce.Index, Reason: why})
+		// The editor's rows count from 1.
+		s.problems = append(s.problems, sprintf("filter %d, %s: %s", ce.Index+1, h.sayCondition(c), why))
+	}
+	if len(s.problems) == 0 {
+		// Not a condition's fault: let the run say what it is.
+		return nil
+	}
+	return s
+}
+
+// sayCondition is a saved condition as a person recognises it in the
+// editor, values quoted: `plan is any of "pro", "team"`.
+func (h *handler) sayCondition(c convreport.Condition) string {
+	s := h.propertyLabel(c.Property) + " " + opLabel(c.Op)
+	vals := make([]string, len(c.Values))
+	for i, v := range c.Values {
+		vals[i] = sprintf("%q", v)
+	}
+	sep := ", "
+	if c.Op == convreport.Between {
+		sep = " and "
+	}
+	if len(vals) > 0 {
+		s += " " + strings.Join(vals, sep)
+	}
+	return s
+}
+
+// staleReason is why a saved condition no longer checks: a property gone
+// from the schema is said as such, other reasons in the editor's words.
+func (h *handler) staleReason(c convreport.Condition, ce *convreport.ConditionError) string {
+	if _, ok := h.cfg.Schema.Lookup(c.Property); ok {
+		return h.conditionReason(ce)
+	}
+	// The SDK's reason may end with a suggestion: keep it.
+	rest := strings.TrimPrefix(ce.Reason, sprintf("unknown property %q", c.Property))
+	return sprintf("the schema has no property %q", c.Property) + rest
+}
+
+// apiError is the JSON API's refusal to run the report: it names the
+// report, by name and ID, and its first filter that no longer checks.
+func (s *staleReport) apiError() *Error {
+	i := s.conditions[0].Index
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_condition", Field: "conditions", Index: &i, Report: s.id,
+		Message: sprintf("report %q (%s): %s", s.name, s.id, strings.Join(s.problems, "; "))}
+}
+
+// staleReportCard is the card of a stale report: its title, why it does
+// not run, the editor's link for one who may edit, and no numbers.
+func staleReportCard(rep convreport.Report, s *staleReport, editURL string) reportCard {
+	meta := "Not run: a filter of its own no longer checks"
+	if len(s.problems) > 1 {
+		meta = "Not run: filters of its own no longer check"
+	}
+	// The signature changes with what the card says, so that a live
+	// stream redraws it only then.
+	sum := sha256.Sum256([]byte("stale\x00" + strings.Join(s.problems, "\x00")))
+	sc := &staleCard{}
+	for _, p := range s.problems {
+		sc.Problems = append(sc.Problems, sentence(p)+".")
+	}
+	return reportCard{ID: rep.ID, Title: rep.Name, Description: rep.Description, Meta: meta,
+		Sig: "stale-" + hex.EncodeToString(sum[:8]), EditURL: editURL, Stale: sc}
+}
