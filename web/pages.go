@@ -603,6 +603,9 @@ type editPage struct {
 	ChartTypes                 []option
 	Preview                    template.HTML
 	PreviewMeta                string
+	// Stale says why there is no preview: the report's own filters that
+	// no longer check, as sentences.
+	Stale []string
 	// Calendars are the calendar names the business-hours toggle offers,
 	// the report's first; DashboardCalendar is the dashboard's own.
 	Calendars         []option
@@ -674,6 +677,9 @@ type editorState struct {
 	ChartType convreport.ChartType `json:"chart_type"`
 	// New is set when the editor builds a report for "Add to dashboard".
 	New bool `json:"new,omitempty"`
+	// Stale are the report's filters that no longer check (see stale.go),
+	// for the editor to mark until they are removed or changed.
+	Stale []staleCondition `json:"stale,omitempty"`
 }
 
 // GET /dashboards/{id}/reports/{rid}/edit
@@ -703,15 +709,22 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	if isNew {
 		run.Name = newReportName
 	}
-	results, err := h.cfg.Engine.Run(r.Context(), q, run)
-	if err != nil {
-		return periodTooLong(err, q, pr)
-	}
-	results = render.ReadableAll(results, q.Now) // as the dashboard shows it
-	spec := render.NewChartSpec(results[0])
+	// A report whose own filters no longer check opens without a
+	// preview: the editor is where they are removed, and a preview
+	// without them would show numbers the report does not mean.
+	stale := h.staleReport(rep)
 	var svg bytes.Buffer
-	if err := render.SVG(&svg, results[0], render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {
-		return err
+	previewMeta := ""
+	if stale == nil {
+		results, err := h.cfg.Engine.Run(r.Context(), q, run)
+		if err != nil {
+			return periodTooLong(err, q, pr)
+		}
+		results = render.ReadableAll(results, q.Now) // as the dashboard shows it
+		if err := render.SVG(&svg, results[0], render.SVGOptions{ID: "preview", HideTitle: true, DrillURL: noLink}); err != nil {
+			return err
+		}
+		previewMeta = cardMeta(results[0], render.NewChartSpec(results[0]))
 	}
 	keep := editQuery(r.URL.Query())
 	back := "dashboards/" + url.PathEscape(d.ID) + keep + "#report-" + url.PathEscape(rep.ID)
@@ -720,13 +733,21 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	chart := rep.Chart.Type
 	st := editorState{Dashboard: d.ID, Version: d.Version, Report: rep, Period: strings.TrimPrefix(keep, "?"),
 		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
+	if stale != nil {
+		st.Stale = stale.conditions
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
 	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: run.Name,
 		BackURL: back, State: string(b), Properties: h.cfg.Schema.Properties(), Preview: template.HTML(svg.String()),
-		PreviewMeta: cardMeta(results[0], spec), New: isNew}
+		PreviewMeta: previewMeta, New: isNew}
+	if stale != nil {
+		for _, s := range stale.problems {
+			p.Stale = append(p.Stale, sentence(s)+".")
+		}
+	}
 	p.ChartTypes = append(p.ChartTypes, option{Value: "", Label: "Automatic", Selected: chart == ""})
 	for _, t := range convreport.ChartTypes() {
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == chart})

@@ -221,3 +221,36 @@ func TestStaleReportLiveStream(t *testing.T) {
 	require.Contains(t, ev.Reports[0].HTML, "<svg")
 	require.NotContains(t, ev.Reports[0].HTML, "no longer checks")
 }
+
+// The report's editor was an error page too. It now opens without a
+// preview, says why, and marks the filter; an update that removes it
+// makes the dashboard whole.
+func TestStaleReportEditorOpensToRemoveTheFilter(t *testing.T) {
+	f := staleFixture(t, withoutPlan)
+	body := page(t, f, "/dashboards/plans/reports/pro-seats/edit", "ana", http.StatusOK)
+	text := html.UnescapeString(body)
+	require.Contains(t, text, `id="preview-stale-filter"`)
+	require.Contains(t, text, "No preview: a filter of this report no longer checks.")
+	require.Contains(t, text, staleSentence)
+	require.Regexp(t, `<div class="chart" id="preview">\s*</div>`, body, "no numbers in the preview")
+	// The script marks the filter from the state it starts from.
+	require.Contains(t, text, `"stale":[{"index":1,"reason":"the schema has no property \"plan\""}]`)
+
+	// An update that keeps the filter is refused, naming it.
+	v := mustGet(t, f, "plans").Version
+	e := failure(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/pro-seats", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "name": "Pro seats, renamed"}`),
+		http.StatusUnprocessableEntity, "invalid_condition")
+	require.Equal(t, 1, *e.Index)
+	require.Contains(t, e.Message, "filter 2")
+
+	// The editor sends the conditions without it: the report is whole.
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/pro-seats", "ana", `{"version": `+strconv.FormatInt(v, 10)+`,
+		"conditions": [{"property": "seats", "op": "greater_than", "values": ["1"]}]}`), http.StatusOK, &editResult{})
+	body = page(t, f, "/dashboards/plans", "ana", http.StatusOK)
+	c := card(t, body, "article", "pro-seats")
+	require.NotContains(t, c, "data-stale")
+	require.Contains(t, c, "4 conversations")
+	require.Contains(t, c, "<svg")
+	require.Equal(t, map[string][]int64{"volume": {5}, "pro-seats": {4}}, reportCounts(t, f, "plans", "ana"))
+	require.NotContains(t, page(t, f, "/dashboards/plans/reports/pro-seats/edit", "ana", http.StatusOK), "preview-stale-filter")
+}

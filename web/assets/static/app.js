@@ -281,6 +281,12 @@
       filter: rep.filter || "",
       conditions: (rep.conditions || []).map((c) => ({ property: c.property, op: c.op, values: (c.values || []).slice() })),
     };
+    // The saved filters that no longer check against the schema (a
+    // property it lost): marked until removed or changed.
+    const staleReason = new WeakMap();
+    for (const x of S.stale || []) {
+      if (model.conditions[x.index]) staleReason.set(model.conditions[x.index], x.reason);
+    }
     const m = rep.measure || {};
     Object.assign(model, {
       agg: m.agg || "count",
@@ -473,30 +479,42 @@
         const available = known ? opsFor(p.kind) : ops;
         if (!available.some((o) => o.op === c.op)) c.op = available[0].op;
         const op = available.find((o) => o.op === c.op);
-        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; renderConditions(); changed(); } },
+        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; staleReason.delete(c); renderConditions(); changed(); } },
           known ? null : h("option", { value: c.property, selected: true }, c.property + " (unknown property)"),
           S.schema.properties.map((x) => h("option", { value: x.name, selected: x.name === c.property }, x.label)));
-        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; renderConditions(); changed(); } },
+        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; staleReason.delete(c); renderConditions(); changed(); } },
           available.map((o) => h("option", { value: o.op, selected: o.op === c.op }, o.label)));
         const listId = "values-" + i;
         const input = (j, ph) => h("input", { type: "text", "aria-label": "Value", placeholder: ph, value: c.values[j] || "", list: p.values ? listId : null,
-          oninput: (ev) => { c.values[j] = ev.target.value; changed(); } });
+          oninput: (ev) => { c.values[j] = ev.target.value; unmark(c, ev.target); changed(); } });
+        const stale = staleReason.get(c);
         let values = [];
         if (op.values === -1) {
           values = [h("input", { type: "text", "aria-label": "Values", placeholder: "Values, separated by commas", value: c.values.join(", "), list: p.values ? listId : null,
-            oninput: (ev) => { c.values = ev.target.value.split(",").map((s) => s.trim()).filter(Boolean); changed(); } })];
+            oninput: (ev) => { c.values = ev.target.value.split(",").map((s) => s.trim()).filter(Boolean); unmark(c, ev.target); changed(); } })];
         } else if (op.values === 1) {
           values = [input(0, placeholderFor(p, op))];
         } else if (op.values === 2) {
           values = [input(0, "From"), input(1, "To (exclusive)")];
         }
         c.values = c.values.slice(0, op.values === -1 ? undefined : op.values);
-        return h("div", { class: "condition" + (i === invalidIndex ? " invalid" : ""), "data-index": i },
+        return h("div", { class: "condition" + (i === invalidIndex ? " invalid" : "") + (stale ? " stale" : ""), "data-index": i },
           propSel, opSel,
           h("button", { type: "button", class: "icon-button remove", "aria-label": "Remove filter", onclick: () => { model.conditions.splice(i, 1); renderConditions(); changed(); } }, "×"),
           h("div", { class: "values" }, values),
+          stale ? h("p", { class: "condition-stale" }, "No longer checks: " + stale + ". Remove or change this filter.") : null,
           p.values ? h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v }))) : null);
       }));
+    }
+    // A filter that no longer checked is being changed: the validation
+    // says from now on whether it does. Its row is not drawn again, which
+    // would lose the focus of the value typed.
+    function unmark(c, input) {
+      if (!staleReason.delete(c)) return;
+      const row = input.closest(".condition");
+      row.classList.remove("stale");
+      const msg = row.querySelector(".condition-stale");
+      if (msg) msg.remove();
     }
     function placeholderFor(p, op) {
       if (op.op === "in_last_days") return "Number of days";
@@ -614,6 +632,8 @@
         fieldError(null);
         note.hidden = true;
         stale.hidden = true;
+        const staleNote = $("#preview-stale-filter");
+        if (staleNote) staleNote.hidden = true;
         previewCard.dataset.state = "ok";
       } catch (e) {
         if (mine !== pseq) return;
