@@ -279,10 +279,11 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	}
 }
 
-// runForLive is a stream's run: a report whose own filters no longer
-// check is left out, as the page shows it, rather than failing the stream.
+// runForLive is a stream's run, as the page shows it rather than failing
+// the stream: without the dashboard's saved filters when they no longer
+// check, and without the reports whose own filters no longer check.
 func (h *handler) runForLive(r *http.Request, v access.Viewer) (*run, error) {
-	return h.runOf(r, v, runMode{skipStale: true})
+	return h.runOf(r, v, runMode{skipSaved: true, skipStale: true})
 }
 
 // runContext bounds one run of a stream as a request is bounded.

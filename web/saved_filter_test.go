@@ -3,8 +3,10 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -40,6 +42,18 @@ func TestBrokenSavedFilterLeavesThePageUsable(t *testing.T) {
 	body = page(t, f, "/dashboards/chat", "carl", http.StatusOK)
 	require.Contains(t, body, "Showing the dashboard without its saved filters.")
 	require.NotContains(t, body, "Remove the filter")
+
+	// The page's live stream runs as the page does: it was refused, and
+	// the page said "Offline, retrying…" for as long as it was open.
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	ch, _ := f.stream(srv, "ana", "/api/dashboards/chat/live")
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.True(t, ev.Live)
+	name, ev = next(t, ch, 5*time.Second)
+	require.Equal(t, "reports", name)
+	require.Len(t, ev.Reports, len(d.Reports), "every report, as the page shows them")
 
 	// Removed through the filter bar's request, the dashboard is whole.
 	v := mustGet(t, f, "chat").Version
