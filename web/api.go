@@ -362,15 +362,11 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, e
 		return nil, err
 	}
 	var skipped []convreport.Condition
-	if len(d.Filters) > 0 {
-		if _, err := d.SetFilters(h.cfg.Schema, d.Filters); err != nil {
-			if !mode.skipSaved {
-				// Named as the dashboard's filter: run, it would be
-				// blamed on the first report, which holds it as a copy.
-				return nil, filtersError(h, err, len(d.Filters))
-			}
-			skipped, d.Filters = d.Filters, nil
+	if err := h.checkSavedFilters(d); err != nil {
+		if !mode.skipSaved {
+			return nil, err
 		}
+		skipped, d.Filters = d.Filters, nil
 	}
 	if err := single(r.URL.Query()); err != nil {
 		return nil, err

@@ -246,12 +246,9 @@ type drillResponse struct {
 // drill answers a drill-down request for viewer v; the page and the API
 // share it.
 func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error) {
-	d, rep, err := h.dashboardReport(r, v)
+	d, rep, err := h.reportToRun(r, v)
 	if err != nil {
 		return nil, err
-	}
-	if s := h.staleReport(rep); s != nil {
-		return nil, s.apiError()
 	}
 	qv := r.URL.Query()
 	if err := single(qv); err != nil {

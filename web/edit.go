@@ -329,6 +329,9 @@ func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v access.
 	if err := single(r.URL.Query()); err != nil {
 		return err
 	}
+	if err := h.checkSavedFilters(d); err != nil {
+		return err // not the edited report's filter
+	}
 	q, err := h.query(r.Context(), periodOf(r.URL.Query()), v)
 	if err != nil {
 		return err

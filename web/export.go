@@ -46,12 +46,9 @@ func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v access.
 	default:
 		return badRequest("bad_request", "format", "format %q: want csv, svg or png", format)
 	}
-	d, rep, err := h.dashboardReport(r, v)
+	d, rep, err := h.reportToRun(r, v)
 	if err != nil {
 		return err
-	}
-	if s := h.staleReport(rep); s != nil {
-		return s.apiError()
 	}
 	qv := r.URL.Query()
 	if err := single(qv); err != nil {
@@ -130,12 +127,9 @@ func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v access.V
 	if f := qv.Get("format"); f != "" && f != "csv" {
 		return badRequest("bad_request", "format", "format %q: want csv", f)
 	}
-	d, rep, err := h.dashboardReport(r, v)
+	d, rep, err := h.reportToRun(r, v)
 	if err != nil {
 		return err
-	}
-	if s := h.staleReport(rep); s != nil {
-		return s.apiError()
 	}
 	if err := single(qv); err != nil {
 		return err

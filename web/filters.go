@@ -130,6 +130,20 @@ func filtersError(h *handler, err error, offset int) error {
 	return err
 }
 
+// checkSavedFilters refuses d's saved filters when they no longer check
+// (a property the schema lost), naming them as the dashboard's: run with
+// a report, they would be blamed on that report, which holds them only as
+// a copy after its own.
+func (h *handler) checkSavedFilters(d convreport.Dashboard) error {
+	if len(d.Filters) == 0 {
+		return nil
+	}
+	if _, err := d.SetFilters(h.cfg.Schema, d.Filters); err != nil {
+		return filtersError(h, err, len(d.Filters))
+	}
+	return nil
+}
+
 type putFiltersRequest struct {
 	Version *int64                  `json:"version"`
 	Filters *[]convreport.Condition `json:"filters"`

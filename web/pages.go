@@ -603,9 +603,9 @@ type editPage struct {
 	ChartTypes                 []option
 	Preview                    template.HTML
 	PreviewMeta                string
-	// Stale says why there is no preview: the report's own filters that
-	// no longer check, as sentences.
-	Stale []string
+	// NoPreview says why there is no preview, when a filter no longer
+	// checks (see stale.go).
+	NoPreview *noPreview
 	// Calendars are the calendar names the business-hours toggle offers,
 	// the report's first; DashboardCalendar is the dashboard's own.
 	Calendars         []option
@@ -624,6 +624,14 @@ type editPage struct {
 	New      bool
 	Full     bool
 	PlanNote string
+}
+
+// noPreview is why the editor shows no preview: a title, each filter
+// that no longer checks as a sentence, and where to remove it.
+type noPreview struct {
+	Title  string
+	Items  []string
+	Advice string
 }
 
 // builderOptions fills in the labelled choices of the report builder.
@@ -711,11 +719,29 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	}
 	// A report whose own filters no longer check opens without a
 	// preview: the editor is where they are removed, and a preview
-	// without them would show numbers the report does not mean.
+	// without them would show numbers the report does not mean. So does
+	// one whose dashboard's saved filters no longer check, which the
+	// dashboard's row of filters removes.
 	stale := h.staleReport(rep)
+	var none *noPreview
+	if err := h.checkSavedFilters(d); err != nil {
+		none = &noPreview{Title: "No preview: a saved filter of the dashboard no longer checks.",
+			Items:  []string{sentence(toError(err).Message) + "."},
+			Advice: "Remove it in the row of filters on the dashboard; until then the dashboard shows its reports without its saved filters."}
+	} else if stale != nil {
+		none = &noPreview{Title: "No preview: a filter of this report no longer checks.",
+			Advice: "Remove or change it under Advanced filters, then update the report: until then the dashboard shows it without numbers."}
+		if len(stale.problems) > 1 {
+			none.Title = "No preview: filters of this report no longer check."
+			none.Advice = "Remove or change them under Advanced filters, then update the report: until then the dashboard shows it without numbers."
+		}
+		for _, s := range stale.problems {
+			none.Items = append(none.Items, sentence(s)+".")
+		}
+	}
 	var svg bytes.Buffer
 	previewMeta := ""
-	if stale == nil {
+	if none == nil {
 		results, err := h.cfg.Engine.Run(r.Context(), q, run)
 		if err != nil {
 			return periodTooLong(err, q, pr)
@@ -742,12 +768,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	}
 	p := editPage{DashboardID: d.ID, DashboardName: d.Name, ReportID: rep.ID, ReportName: run.Name,
 		BackURL: back, State: string(b), Properties: h.cfg.Schema.Properties(), Preview: template.HTML(svg.String()),
-		PreviewMeta: previewMeta, New: isNew}
-	if stale != nil {
-		for _, s := range stale.problems {
-			p.Stale = append(p.Stale, sentence(s)+".")
-		}
-	}
+		PreviewMeta: previewMeta, New: isNew, NoPreview: none}
 	p.ChartTypes = append(p.ChartTypes, option{Value: "", Label: "Automatic", Selected: chart == ""})
 	for _, t := range convreport.ChartTypes() {
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == chart})

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,9 +57,35 @@ func TestBrokenSavedFilterLeavesThePageUsable(t *testing.T) {
 	require.Equal(t, "reports", name)
 	require.Len(t, ev.Reports, len(d.Reports), "every report, as the page shows them")
 
+	// One report's exports, drill-downs and preview named the saved filter
+	// as that report's own ("report "Conversations by rep": filter 1"),
+	// and its editor was an error page.
+	const saved = `the dashboard's saved filter 1, plan is any of: unknown property "plan"`
+	for _, res := range []*httptest.ResponseRecorder{
+		f.get("/api/dashboards/chat/reports/conversations-by-rep/export?format=csv", "ana"),
+		f.get("/api/dashboards/chat/reports/conversations-by-rep/drill?point=%7B%7D", "ana"),
+		f.get("/api/dashboards/chat/reports/conversations-by-rep/drill/export?point=%7B%7D", "ana"),
+		f.edit(http.MethodPost, "/api/dashboards/chat/reports/conversations-by-rep/preview", "ana", `{"name": "By rep"}`),
+		f.edit(http.MethodPost, "/api/dashboards/chat/preview", "ana", `{"name": "New"}`),
+	} {
+		e := failure(t, res, http.StatusUnprocessableEntity, "invalid_condition")
+		require.Equal(t, saved, e.Message)
+		require.Equal(t, "filters", e.Field)
+		require.Empty(t, e.Report, "no report is to blame")
+	}
+	for _, path := range []string{"/dashboards/chat/reports/conversations-by-rep/edit", "/dashboards/chat/reports/new"} {
+		body = html.UnescapeString(page(t, f, path, "ana", http.StatusOK))
+		require.Contains(t, body, "No preview: a saved filter of the dashboard no longer checks.", path)
+		require.Contains(t, body, upperFirst(saved)+".", path)
+		require.Contains(t, body, "Remove it in the row of filters on the dashboard", path)
+	}
+
 	// Removed through the filter bar's request, the dashboard is whole.
 	v := mustGet(t, f, "chat").Version
 	okJSON(t, f.edit(http.MethodPut, "/api/dashboards/chat/filters", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "filters": []}`), http.StatusOK, &struct{}{})
 	require.NotContains(t, page(t, f, "/dashboards/chat", "ana", http.StatusOK), `id="range-error"`)
 	require.Equal(t, http.StatusOK, f.get("/api/dashboards/chat/run", "ana").Code)
 }
+
+// upperFirst is s with its first letter upper-cased, as a page starts a sentence.
+func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
 )
 
 // A report's filters were checked against the schema of the day it was
@@ -118,4 +119,23 @@ func staleReportCard(rep convreport.Report, s *staleReport, editURL string) repo
 	}
 	return reportCard{ID: rep.ID, Title: rep.Name, Description: rep.Description, Meta: meta,
 		Sig: "stale-" + hex.EncodeToString(sum[:8]), EditURL: editURL, Stale: sc}
+}
+
+// reportToRun loads the dashboard and report the path names, for a viewer
+// who may view it, and refuses what would stop the report from running
+// as the dashboard runs it, naming whose it is: the dashboard's saved
+// filters, then the report's own. For the JSON API's exports and
+// drill-downs of one report.
+func (h *handler) reportToRun(r *http.Request, v access.Viewer) (convreport.Dashboard, convreport.Report, error) {
+	d, rep, err := h.dashboardReport(r, v)
+	if err != nil {
+		return d, rep, err
+	}
+	if err := h.checkSavedFilters(d); err != nil {
+		return d, rep, err
+	}
+	if s := h.staleReport(rep); s != nil {
+		return d, rep, s.apiError()
+	}
+	return d, rep, nil
 }
