@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -18,7 +19,8 @@ import (
 // print and its live stream show it as a card that says which filter and
 // why, with no numbers; its editor opens without a preview, the filter
 // marked, to be removed; the JSON API refuses it, naming the report by ID
-// and the filter by its position.
+// and the filter by its position. The same holds for the report's filter
+// expression, the other half of its Advanced filters.
 
 // staleReport is a saved report whose own filters no longer check.
 type staleReport struct {
@@ -28,6 +30,9 @@ type staleReport struct {
 	problems []string
 	// conditions are those filters, by position, for the editor to mark.
 	conditions []staleCondition
+	// expr is the report's filter expression's error, when it no longer
+	// checks; the editor's validation shows where.
+	expr *convreport.FilterError
 }
 
 // staleCondition is one filter of a report that no longer checks.
@@ -38,17 +43,15 @@ type staleCondition struct {
 	Reason string `json:"reason"`
 }
 
-// staleReport returns what is wrong with rep's own conditions against the
-// handler's schema, or nil when they check.
+// staleReport returns what is wrong with rep's own filters (its
+// conditions, then its filter expression, as the editor shows them)
+// against the handler's schema, or nil when they check.
 func (h *handler) staleReport(rep convreport.Report) *staleReport {
-	if len(rep.Conditions) == 0 {
-		return nil
-	}
-	_, err := convreport.ConditionsExpr(h.cfg.Schema, rep.Conditions)
-	if err == nil {
-		return nil
-	}
 	s := &staleReport{id: rep.ID, name: rep.Name}
+	var err error
+	if len(rep.Conditions) > 0 {
+		_, err = convreport.ConditionsExpr(h.cfg.Schema, rep.Conditions)
+	}
 	for _, ce := range conditionErrors(err) {
 		if ce.Index < 0 || ce.Index >= len(rep.Conditions) {
 			continue
@@ -59,11 +62,33 @@ func (h *handler) staleReport(rep convreport.Report) *staleReport {
 		// The editor's rows count from 1.
 		s.problems = append(s.problems, sprintf("filter %d, %s: %s", ce.Index+1, h.sayCondition(c), why))
 	}
+	if strings.TrimSpace(rep.Filter) != "" {
+		if errors.As(h.cfg.Schema.CheckFilter(rep.Filter), &s.expr) {
+			s.problems = append(s.problems, "the filter expression"+at(s.expr)+": "+staleExprReason(s.expr.Msg))
+		}
+	}
 	if len(s.problems) == 0 {
-		// Not a condition's fault: let the run say what it is.
+		// Not a filter's fault: let the run say what it is.
 		return nil
 	}
 	return s
+}
+
+// at is where an expression's error is: " (line 1, column 14)".
+func at(fe *convreport.FilterError) string {
+	if fe.Line <= 0 {
+		return ""
+	}
+	return sprintf(" (line %d, column %d)", fe.Line, fe.Column)
+}
+
+// staleExprReason is why an expression no longer checks, a property gone
+// from the schema said as for a condition.
+func staleExprReason(msg string) string {
+	if rest, ok := strings.CutPrefix(msg, "unknown property "); ok {
+		return "the schema has no property " + rest
+	}
+	return msg
 }
 
 // sayCondition is a saved condition as a person recognises it in the
@@ -96,11 +121,18 @@ func (h *handler) staleReason(c convreport.Condition, ce *convreport.ConditionEr
 }
 
 // apiError is the JSON API's refusal to run the report: it names the
-// report, by name and ID, and its first filter that no longer checks.
+// report, by name and ID, and every filter of its own that no longer
+// checks; its field is the first one's.
 func (s *staleReport) apiError() *Error {
-	i := s.conditions[0].Index
-	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_condition", Field: "conditions", Index: &i, Report: s.id,
+	e := &Error{Status: http.StatusUnprocessableEntity, Report: s.id,
 		Message: sprintf("report %q (%s): %s", s.name, s.id, strings.Join(s.problems, "; "))}
+	if len(s.conditions) > 0 {
+		i := s.conditions[0].Index
+		e.Code, e.Field, e.Index = "invalid_condition", "conditions", &i
+	} else {
+		e.Code, e.Field, e.Line, e.Column, e.Snippet = "invalid_filter", "filter", s.expr.Line, s.expr.Column, snippet(s.expr)
+	}
+	return e
 }
 
 // staleReportCard is the card of a stale report: its title, why it does

@@ -33,9 +33,15 @@ import (
 // without its filter on plan.
 func staleFixture(t *testing.T, schemaJSON string) *fixture {
 	t.Helper()
+	return staleFixtureOf(t, schemaJSON, `"conditions": [{"property": "seats", "op": "greater_than", "values": ["1"]}, {"property": "plan", "op": "is_any_of", "values": ["pro"]}]`)
+}
+
+// staleFixtureOf is staleFixture with the filters of "Pro seats" given as
+// the keys of an edit.
+func staleFixtureOf(t *testing.T, schemaJSON, filters string) *fixture {
+	t.Helper()
 	f := customFixture(t)
-	okJSON(t, f.edit(http.MethodPost, "/api/dashboards/plans/reports", "ana", `{"version": 1, "name": "Pro seats",
-		"conditions": [{"property": "seats", "op": "greater_than", "values": ["1"]}, {"property": "plan", "op": "is_any_of", "values": ["pro"]}]}`),
+	okJSON(t, f.edit(http.MethodPost, "/api/dashboards/plans/reports", "ana", `{"version": 1, "name": "Pro seats", `+filters+`}`),
 		http.StatusCreated, &editResult{})
 	require.Equal(t, map[string][]int64{"volume": {5}, "pro-seats": {1}}, reportCounts(t, f, "plans", "ana"), "before the restart")
 	d, err := f.store.Get(context.Background(), users["ana"], "plans")
@@ -175,6 +181,35 @@ func TestStaleReportOnALostValue(t *testing.T) {
 	require.Contains(t, stale, `Filter 2, plan is any of "pro": not a value of plan (want one of free, team).`)
 	e := failure(t, f.get("/api/dashboards/plans/run", "ana"), http.StatusUnprocessableEntity, "invalid_condition")
 	require.Equal(t, `report "Pro seats" (pro-seats): filter 2, plan is any of "pro": not a value of plan (want one of free, team)`, e.Message)
+}
+
+// The filter expression, the other half of a report's Advanced filters,
+// is checked the same way: the card and the API say where in it.
+func TestStaleReportFilterExpression(t *testing.T) {
+	f := staleFixtureOf(t, withoutPlan, `"filter": "seats > 1 && plan == \"pro\""`)
+	// "seats > 1 && " is 13 characters: plan is at column 14.
+	const sentence = `The filter expression (line 1, column 14): the schema has no property "plan".`
+	body := page(t, f, "/dashboards/plans", "ana", http.StatusOK)
+	require.Contains(t, card(t, body, "article", "volume"), "5 conversations")
+	stale := card(t, body, "article", "pro-seats")
+	require.Contains(t, stale, sentence)
+	require.NotContains(t, stale, "<svg")
+
+	e := failure(t, f.get("/api/dashboards/plans/run", "ana"), http.StatusUnprocessableEntity, "invalid_filter")
+	require.Equal(t, `report "Pro seats" (pro-seats): the filter expression (line 1, column 14): the schema has no property "plan"`, e.Message)
+	require.Equal(t, "filter", e.Field)
+	require.Equal(t, "pro-seats", e.Report)
+	require.Equal(t, 1, e.Line)
+	require.Equal(t, 14, e.Column)
+	require.Equal(t, "seats > 1 && plan == \"pro\"\n             ^", e.Snippet)
+
+	text := html.UnescapeString(page(t, f, "/dashboards/plans/reports/pro-seats/edit", "ana", http.StatusOK))
+	require.Contains(t, text, sentence)
+	require.NotContains(t, text, `"stale":`, "no row to mark")
+	v := mustGet(t, f, "plans").Version
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/pro-seats", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "filter": "seats > 1"}`),
+		http.StatusOK, &editResult{})
+	require.Equal(t, map[string][]int64{"volume": {5}, "pro-seats": {4}}, reportCounts(t, f, "plans", "ana"))
 }
 
 // The live stream of the page runs as the page does: the stale report
