@@ -754,6 +754,21 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err = s.Save(context.Background(), ana, mine)
 		return err
 	},
+	"store-created-again": func(t *testing.T) error {
+		tick := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+		s, d := storeWith(t, access.Private, store.WithClock(func() time.Time {
+			tick = tick.Add(time.Second)
+			return tick.Add(-time.Second)
+		}))
+		require.NoError(t, s.Delete(context.Background(), ana, d))
+		_, err := s.Create(context.Background(), ana, okDash())
+		require.NoError(t, err)
+		return s.Delete(context.Background(), ana, d)
+	},
+	"store-delete-no-creation": func(t *testing.T) error {
+		s, d := storeWith(t, access.Private)
+		return s.Delete(context.Background(), ana, convreport.Dashboard{ID: d.ID, Version: d.Version})
+	},
 	"store-id-taken": func(t *testing.T) error {
 		s, d := storeWith(t, access.Private)
 		again := okDash()

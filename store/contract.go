@@ -40,8 +40,14 @@ var ErrConflict = errors.New("convreport: conflict")
 //     under its ID). A save may not grow a dashboard
 //     beyond the plan's reports per dashboard (one already beyond it, after
 //     a downgrade, may still be saved as long as it does not grow).
-//   - Delete removes the dashboard when version is the stored version
-//     ([ErrConflict] otherwise) and the viewer may delete it.
+//   - Delete removes the dashboard d is a copy of, as Create, Get, List or
+//     Save returned it, when the viewer may delete it. It reads d.ID,
+//     d.Version and d.CreatedAt only: a stale version fails with
+//     [ErrConflict], as does a CreatedAt that is not the stored one's (the
+//     dashboard was deleted and created again under its ID, at version 1
+//     anew), and nothing is deleted. A d with no CreatedAt is refused with
+//     a *[convreport.DashboardError] for "created_at": without it a delete
+//     could remove a dashboard its caller never saw.
 //
 // Dashboards go in and come out as copies: changing a value after Save or
 // Get never changes the stored one. A Store is safe for concurrent use, and
@@ -51,7 +57,7 @@ type Store interface {
 	Get(ctx context.Context, v access.Viewer, id string) (convreport.Dashboard, error)
 	List(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error)
 	Save(ctx context.Context, v access.Viewer, d convreport.Dashboard) (convreport.Dashboard, error)
-	Delete(ctx context.Context, v access.Viewer, id string, version int64) error
+	Delete(ctx context.Context, v access.Viewer, d convreport.Dashboard) error
 }
 
 // Counter is a [Store] that says how many dashboards its account

@@ -250,9 +250,10 @@ func (d *Dir) Save(ctx context.Context, v access.Viewer, db convreport.Dashboard
 	return d.c.save(ctx, v, db)
 }
 
-// Delete removes a dashboard if version is current; see [Store].
-func (d *Dir) Delete(ctx context.Context, v access.Viewer, id string, version int64) error {
-	return d.c.delete(ctx, v, id, version)
+// Delete removes the dashboard db is a copy of, if db is current: its
+// version and its CreatedAt; see [Store].
+func (d *Dir) Delete(ctx context.Context, v access.Viewer, db convreport.Dashboard) error {
+	return d.c.delete(ctx, v, db)
 }
 
 // Count returns how many dashboards the directory holds, whoever can see

@@ -73,9 +73,10 @@ func (m *Memory) Save(ctx context.Context, v access.Viewer, d convreport.Dashboa
 	return m.c.save(ctx, v, d)
 }
 
-// Delete removes a dashboard if version is current; see [Store].
-func (m *Memory) Delete(ctx context.Context, v access.Viewer, id string, version int64) error {
-	return m.c.delete(ctx, v, id, version)
+// Delete removes the dashboard d is a copy of, if d is current: its
+// version and its CreatedAt; see [Store].
+func (m *Memory) Delete(ctx context.Context, v access.Viewer, d convreport.Dashboard) error {
+	return m.c.delete(ctx, v, d)
 }
 
 // Count returns how many dashboards the store holds, whoever can see

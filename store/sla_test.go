@@ -60,7 +60,7 @@ func TestSLAPoliciesAreKeptWithTheDashboards(t *testing.T) {
 			require.ErrorAs(t, st.SaveSLA(ctx, admin, &convreport.SLASet{}), &re)
 			noFirst := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "std", Close: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
 			require.ErrorContains(t, st.SaveSLA(ctx, admin, noFirst), `sets no first_response target`)
-			require.NoError(t, st.Delete(ctx, admin, saved.ID, saved.Version))
+			require.NoError(t, st.Delete(ctx, admin, saved))
 			require.NoError(t, st.SaveSLA(ctx, admin, noFirst))
 		})
 	}

@@ -232,11 +232,10 @@ func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard
 	if d.Version != cur.Version {
 		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was edited from version %d but is at version %d", ErrConflict, d.ID, d.Version, cur.Version)
 	}
-	// A dashboard deleted and created again under the same ID starts at
-	// version 1 anew: a copy of the one before it is told by its creation.
-	if !d.CreatedAt.IsZero() && !d.CreatedAt.Equal(cur.CreatedAt) {
-		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q was deleted and created again since this copy was read (created %s, the copy %s)",
-			ErrConflict, d.ID, cur.CreatedAt.Format(time.RFC3339), d.CreatedAt.Format(time.RFC3339))
+	if !d.CreatedAt.IsZero() {
+		if err := sameCreation(d, cur); err != nil {
+			return convreport.Dashboard{}, err
+		}
 	}
 	if err := convreport.CheckSave(v, cur, d); err != nil {
 		return convreport.Dashboard{}, err
@@ -262,23 +261,44 @@ func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard
 	return d.Clone(), nil
 }
 
-func (c *core) delete(ctx context.Context, v access.Viewer, id string, version int64) error {
+// sameCreation is nil when d and cur are the same dashboard's, else the
+// conflict of a copy of one deleted since. A dashboard deleted and created
+// again under its ID starts at version 1 anew: a copy of the one before
+// is told by its creation only.
+func sameCreation(d, cur convreport.Dashboard) error {
+	if d.CreatedAt.Equal(cur.CreatedAt) {
+		return nil
+	}
+	return fmt.Errorf("%w: dashboard %q was deleted and created again since this copy was read (created %s, the copy %s)",
+		ErrConflict, cur.ID, cur.CreatedAt.Format(time.RFC3339Nano), d.CreatedAt.Format(time.RFC3339Nano))
+}
+
+func (c *core) delete(ctx context.Context, v access.Viewer, d convreport.Dashboard) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
+	// Without its creation, a copy cannot tell the dashboard it was read
+	// from from one created again under its ID since.
+	if d.CreatedAt.IsZero() {
+		return &convreport.DashboardError{Dashboard: d.ID, Field: "created_at",
+			Reason: "is required to delete: pass the dashboard as the store returned it"}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	cur, err := c.load(id)
+	cur, err := c.load(d.ID)
 	if err != nil {
 		return err
 	}
 	if !cur.Can(v, access.Delete) {
-		return &access.Error{User: v.UserID, Dashboard: id, Action: access.Delete}
+		return &access.Error{User: v.UserID, Dashboard: cur.ID, Action: access.Delete}
 	}
-	if version != cur.Version {
-		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", ErrConflict, id, version, cur.Version)
+	if d.Version != cur.Version {
+		return fmt.Errorf("%w: dashboard %q: delete of version %d, but it is at version %d", ErrConflict, cur.ID, d.Version, cur.Version)
 	}
-	return c.b.remove(id)
+	if err := sameCreation(d, cur); err != nil {
+		return err
+	}
+	return c.b.remove(cur.ID)
 }
 
 // errNilContext is what a method given a nil context returns, where

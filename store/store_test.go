@@ -183,7 +183,7 @@ func TestPlanCaps(t *testing.T) {
 		require.Equal(t, one, got, "nothing written")
 
 		// …but once the dashboard is gone, there is room for another.
-		require.NoError(t, s.Delete(ctx, olivia, one.ID, one.Version))
+		require.NoError(t, s.Delete(ctx, olivia, one))
 		_, err = s.Create(ctx, adam, convreport.Dashboard{Name: "Three", Owner: "olivia"})
 		require.NoError(t, err)
 	})
@@ -247,13 +247,13 @@ func TestStaleSave(t *testing.T) {
 		require.Equal(t, []convreport.Report{report("a", "A"), report("b", "B")}, v3.Reports)
 
 		// A stale delete fails too, and deletes nothing.
-		err = s.Delete(ctx, olivia, created.ID, 2)
+		err = s.Delete(ctx, olivia, v2)
 		require.ErrorIs(t, err, store.ErrConflict)
 		_, err = s.Get(ctx, olivia, created.ID)
 		require.NoError(t, err)
 
 		// Saving a dashboard that is gone.
-		require.NoError(t, s.Delete(ctx, olivia, created.ID, 3))
+		require.NoError(t, s.Delete(ctx, olivia, v3))
 		_, err = s.Save(ctx, olivia, v3)
 		require.ErrorIs(t, err, convreport.ErrNotFound)
 
@@ -261,7 +261,7 @@ func TestStaleSave(t *testing.T) {
 		// copy of the one before, at version 1 too, does not overwrite it.
 		stale, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("old", "Old")))
 		require.NoError(t, err)
-		require.NoError(t, s.Delete(ctx, olivia, stale.ID, stale.Version))
+		require.NoError(t, s.Delete(ctx, olivia, stale))
 		again, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("new", "New")))
 		require.NoError(t, err)
 		require.Equal(t, stale.ID, again.ID)
@@ -273,6 +273,56 @@ func TestStaleSave(t *testing.T) {
 		got, err = s.Get(ctx, tess, again.ID)
 		require.NoError(t, err)
 		require.Equal(t, again, got)
+	})
+}
+
+// A delete names the dashboard it was read from: by its version, and by
+// its creation, since a dashboard deleted and created again under its ID
+// is at version 1 anew.
+func TestStaleDelete(t *testing.T) {
+	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
+		s := open()
+		old, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("old", "Old")))
+		require.NoError(t, err)
+		// Tess's copy, read before Olivia deletes it and makes it again.
+		stale, err := s.Get(ctx, tess, old.ID)
+		require.NoError(t, err)
+		require.NoError(t, s.Delete(ctx, olivia, old))
+		again, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("new", "New")))
+		require.NoError(t, err)
+		require.Equal(t, stale.ID, again.ID)
+		require.Equal(t, stale.Version, again.Version)
+
+		// Olivia's copy of the one she deleted, at version 1 too, deletes
+		// nothing: the clock ticks a second per call, so it was created
+		// at 12:00:00 and the new one at 12:00:01.
+		err = s.Delete(ctx, olivia, stale)
+		require.ErrorIs(t, err, store.ErrConflict)
+		require.EqualError(t, err, `convreport: conflict: dashboard "team" was deleted and created again since this copy was read (created 2025-03-01T12:00:01Z, the copy 2025-03-01T12:00:00Z)`)
+		got, err := s.Get(ctx, olivia, again.ID)
+		require.NoError(t, err)
+		require.Equal(t, again, got, "nothing deleted")
+
+		// A copy that says no creation cannot tell the two apart: refused,
+		// whatever its version.
+		blind := convreport.Dashboard{ID: again.ID, Version: again.Version}
+		err = s.Delete(ctx, olivia, blind)
+		var de *convreport.DashboardError
+		require.ErrorAs(t, err, &de)
+		require.Equal(t, "created_at", de.Field)
+		require.EqualError(t, err, `convreport: dashboard "team": created_at: is required to delete: pass the dashboard as the store returned it`)
+		require.NotErrorIs(t, err, store.ErrConflict)
+		got, err = s.Get(ctx, olivia, again.ID)
+		require.NoError(t, err)
+		require.Equal(t, again, got, "nothing deleted")
+
+		// The current copy deletes it, in another zone too: the same
+		// instant is the same creation.
+		current := again.Clone()
+		current.CreatedAt = current.CreatedAt.In(time.FixedZone("UTC+2", 2*60*60))
+		require.NoError(t, s.Delete(ctx, olivia, current))
+		_, err = s.Get(ctx, olivia, again.ID)
+		require.ErrorIs(t, err, convreport.ErrNotFound)
 	})
 }
 
@@ -307,8 +357,8 @@ func TestSaveAccess(t *testing.T) {
 		_, err = s.Save(ctx, adam, shared)
 		require.NoError(t, err)
 
-		require.ErrorIs(t, s.Delete(ctx, tess, viewOnly.ID, viewOnly.Version), access.ErrForbidden)
-		require.NoError(t, s.Delete(ctx, adam, viewOnly.ID, viewOnly.Version))
+		require.ErrorIs(t, s.Delete(ctx, tess, viewOnly), access.ErrForbidden)
+		require.NoError(t, s.Delete(ctx, adam, viewOnly))
 
 		got, err := s.Get(ctx, olivia, private.ID)
 		require.NoError(t, err)
@@ -385,7 +435,7 @@ func TestCount(t *testing.T) {
 		n, err = c.Count(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 2, n, "olivia's private one counts too")
-		require.NoError(t, s.Delete(ctx, tess, two.ID, two.Version))
+		require.NoError(t, s.Delete(ctx, tess, two))
 		n, err = c.Count(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
@@ -407,7 +457,7 @@ func TestNilContextIsAnError(t *testing.T) {
 		require.ErrorContains(t, err, "nil context.Context")
 		_, err = s.Save(nilCtx, olivia, d)
 		require.ErrorContains(t, err, "nil context.Context")
-		require.ErrorContains(t, s.Delete(nilCtx, olivia, d.ID, d.Version), "nil context.Context")
+		require.ErrorContains(t, s.Delete(nilCtx, olivia, d), "nil context.Context")
 		type keeper interface {
 			Count(context.Context) (int, error)
 			Calendars(context.Context) (*calendar.Set, error)

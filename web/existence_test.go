@@ -57,7 +57,7 @@ func TestDashboardsTheViewerMayNotViewDoNotExist(t *testing.T) {
 	// The same ID once the dashboard is gone.
 	d, err := f.store.Get(context.Background(), users["ana"], "email")
 	require.NoError(t, err)
-	require.NoError(t, f.store.Delete(context.Background(), users["ana"], "email", d.Version))
+	require.NoError(t, f.store.Delete(context.Background(), users["ana"], d))
 	for i, r := range dashboardRoutes {
 		r.user = "ben"
 		w := f.do(r)

@@ -344,7 +344,7 @@ func TestLiveStreamEndsWhenDashboardGoes(t *testing.T) {
 	next(t, ch, 5*time.Second)
 	d, err := f.store.Get(context.Background(), users["ana"], "chat")
 	require.NoError(t, err)
-	require.NoError(t, f.store.Delete(context.Background(), users["ana"], "chat", d.Version))
+	require.NoError(t, f.store.Delete(context.Background(), users["ana"], d))
 	var c convreport.Conversation
 	for c = range f.openChats("") {
 		break

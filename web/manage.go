@@ -141,7 +141,9 @@ func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
-	if err := h.cfg.Store.Delete(r.Context(), v, d.ID, version); err != nil {
+	seen := d
+	seen.Version = version
+	if err := h.cfg.Store.Delete(r.Context(), v, seen); err != nil {
 		return err
 	}
 	h.live.dashboardChanged(d.ID)
