@@ -65,6 +65,7 @@ type dashboardSummary struct {
 	Owner       string            `json:"owner"`
 	Visibility  access.Visibility `json:"visibility"`
 	Version     int64             `json:"version"`
+	CreatedAt   time.Time         `json:"created_at,omitzero"` // with version, what a delete names
 	UpdatedAt   time.Time         `json:"updated_at,omitzero"`
 	Reports     []reportSummary   `json:"reports"`
 	Permissions permissions       `json:"permissions"`
@@ -167,7 +168,7 @@ func (h *handler) listDashboards(w http.ResponseWriter, r *http.Request, v acces
 	out := make([]dashboardSummary, len(ds))
 	for i, d := range ds {
 		out[i] = dashboardSummary{ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, Version: d.Version,
-			UpdatedAt: d.UpdatedAt, Reports: summaries(d.Reports), Permissions: permissionsOf(d, v)}
+			CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, Reports: summaries(d.Reports), Permissions: permissionsOf(d, v)}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"dashboards": out})
 	return nil

@@ -385,3 +385,33 @@ func TestBrowserManageDashboard(t *testing.T) {
 	require.Equal(t, "copy-open", b.eval(`[...document.querySelectorAll("#manage-menu [data-open]")].map((e) => e.id).join()`))
 	require.Equal(t, "0", b.eval(`String(document.querySelectorAll("[data-move-report], [data-remove-report], #create-report, #library-open").length)`))
 }
+
+// A page opened before its dashboard was deleted and created again under
+// the same ID, at version 1 anew, does not delete the new one: the dialog
+// says why, and stays open.
+func TestBrowserDeleteAfterCreatedAgain(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	create := `{"template": "chat-overview", "name": "Team"}`
+	okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", create), http.StatusCreated, &struct{}{})
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+
+	// Behind the page: deleted, and created again from the same name.
+	old := mustGet(t, f, "team")
+	require.NoError(t, f.store.Delete(context.Background(), users["ana"], old))
+	okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", create), http.StatusCreated, &struct{}{})
+	again := mustGet(t, f, "team")
+	require.Equal(t, old.Version, again.Version)
+
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#delete-open`)))
+	b.do("delete", clickOn(`#delete-open`), chromedp.WaitVisible(chromedp.CSS(`#delete-dialog[open]`)))
+	b.do("confirm", clickOn(`#delete-confirm`))
+	b.wait("the refusal", `!document.querySelector("#delete-dialog .form-error").hidden`)
+	require.Equal(t, `Dashboard "Team" was deleted and created again since you opened it (the one you opened was created `+
+		old.CreatedAt.Format(time.RFC3339Nano)+`, this one `+again.CreatedAt.Format(time.RFC3339Nano)+`); reload it, and delete it again if you mean to`,
+		b.eval(`document.querySelector("#delete-dialog .form-error").textContent`))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#delete-dialog").open)`))
+	require.Equal(t, again, mustGet(t, f, "team"), "the new dashboard is kept")
+}

@@ -31,7 +31,8 @@ import (
 //	403 forbidden, cross_origin
 //	404 not_found (also for a dashboard the viewer may not view), point_not_found
 //	405 method_not_allowed
-//	409 conflict (a stale version: reload and redo the change)
+//	409 conflict (a stale version, or a dashboard deleted and created again
+//	    since: reload and redo the change)
 //	413 body_too_large
 //	415 unsupported_media_type
 //	421 host_not_allowed (the Host header is not one of Config.AllowedHosts)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
@@ -130,8 +131,26 @@ func versionParam(r *http.Request) (*int64, error) {
 	return &n, nil
 }
 
-// DELETE /api/dashboards/{id}?version=N: only the owner and admins, and
-// only the version they saw.
+// createdParam reads the creation time a DELETE names in its query: the
+// dashboard's created_at, as the API returned it.
+func createdParam(r *http.Request) (time.Time, error) {
+	s := r.URL.Query().Get("created")
+	if s == "" {
+		return time.Time{}, unprocessable("invalid_request", "created",
+			"created is required: the created_at of the dashboard to delete, as the API returned it")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, badRequest("bad_request", "created",
+			"created %q: want the dashboard's created_at, an RFC 3339 time (a + in the query is written %%2B)", s)
+	}
+	return t, nil
+}
+
+// DELETE /api/dashboards/{id}?version=N&created=T: only the owner and
+// admins, and only the dashboard they saw. The version alone does not say
+// which: a dashboard deleted and created again under its ID is at version
+// 1 anew, so its creation must be the one they saw too.
 func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
 	if err != nil {
@@ -141,8 +160,18 @@ func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
+	created, err := createdParam(r)
+	if err != nil {
+		return err
+	}
+	if !created.Equal(d.CreatedAt) {
+		return &Error{Status: http.StatusConflict, Code: "conflict",
+			Message: sprintf("dashboard %q was deleted and created again since you opened it (the one you opened was created %s, this one %s); reload it, and delete it again if you mean to",
+				d.Name, created.UTC().Format(time.RFC3339Nano), d.CreatedAt.UTC().Format(time.RFC3339Nano))}
+	}
+	// The store checks both again, as one step with the delete.
 	seen := d
-	seen.Version = version
+	seen.Version, seen.CreatedAt = version, created
 	if err := h.cfg.Store.Delete(r.Context(), v, seen); err != nil {
 		return err
 	}

@@ -3,8 +3,11 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
@@ -123,15 +126,83 @@ func TestDeleteDashboard(t *testing.T) {
 	e = failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/chat?version=one", user: "ana"}), http.StatusBadRequest, "bad_request")
 	require.Equal(t, "version", e.Field)
 	failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/chat?version=2", user: "ana"}), http.StatusConflict, "conflict")
-	failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/chat?version=1", user: "ana", header: map[string]string{"Sec-Fetch-Site": "cross-site"}}), http.StatusForbidden, "cross_origin")
+	failure(t, f.do(req{method: http.MethodDelete, path: deletePath(t, f, "chat"), user: "ana", header: map[string]string{"Sec-Fetch-Site": "cross-site"}}), http.StatusForbidden, "cross_origin")
 	require.Len(t, listFor(t, f, "ana"), 3, "nothing deleted")
 
-	w := f.do(req{method: http.MethodDelete, path: "/api/dashboards/chat?version=1", user: "ana"})
+	w := f.do(req{method: http.MethodDelete, path: deletePath(t, f, "chat"), user: "ana"})
 	require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
 	failure(t, f.get("/api/dashboards/chat", "ana"), http.StatusNotFound, "not_found")
 	// An admin deletes someone else's.
-	require.Equal(t, http.StatusNoContent, f.do(req{method: http.MethodDelete, path: "/api/dashboards/shared?version=1", user: "admin"}).Code)
+	w = f.do(req{method: http.MethodDelete, path: deletePath(t, f, "shared"), user: "admin"})
+	require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
 	require.Equal(t, []string{"email"}, listFor(t, f, "ana"))
+}
+
+// deletePath is the DELETE of dashboard id as it is stored now, its
+// version and creation as the API writes them.
+func deletePath(t *testing.T, f *fixture, id string) string {
+	t.Helper()
+	d := mustGet(t, f, id)
+	return "/api/dashboards/" + id + "?version=" + strconv.FormatInt(d.Version, 10) + "&created=" + url.QueryEscape(d.CreatedAt.Format(time.RFC3339Nano))
+}
+
+// A dashboard deleted and created again under its ID is at version 1
+// anew: a delete from a page opened before names the old one's creation,
+// and deletes nothing.
+func TestDeleteDashboardCreatedAgain(t *testing.T) {
+	f := newFixture(t)
+	var created struct {
+		ID        string `json:"id"`
+		Version   int64  `json:"version"`
+		CreatedAt string `json:"created_at"`
+	}
+	create := func() {
+		t.Helper()
+		okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", `{"template": "chat-overview", "name": "Team"}`), http.StatusCreated, &created)
+	}
+	create()
+	old := created
+	path := func(createdAt string) string {
+		return "/api/dashboards/team?version=1&created=" + url.QueryEscape(createdAt)
+	}
+	w := f.do(req{method: http.MethodDelete, path: path(old.CreatedAt), user: "ana"})
+	require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
+	create()
+	require.Equal(t, old.ID, created.ID)
+	require.Equal(t, old.Version, created.Version)
+	require.NotEqual(t, old.CreatedAt, created.CreatedAt)
+
+	e := failure(t, f.do(req{method: http.MethodDelete, path: path(old.CreatedAt), user: "ana"}), http.StatusConflict, "conflict")
+	require.Equal(t, `dashboard "Team" was deleted and created again since you opened it (the one you opened was created `+old.CreatedAt+
+		`, this one `+created.CreatedAt+`); reload it, and delete it again if you mean to`, e.Message)
+	// Without its creation, or with one that is not a time.
+	e = failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/team?version=1", user: "ana"}), http.StatusUnprocessableEntity, "invalid_request")
+	require.Equal(t, "created", e.Field)
+	e = failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/team?version=1&created=yesterday", user: "ana"}), http.StatusBadRequest, "bad_request")
+	require.Equal(t, "created", e.Field)
+	require.Equal(t, created.CreatedAt, mustGet(t, f, "team").CreatedAt.Format(time.RFC3339Nano), "nothing deleted")
+
+	// The list says each dashboard's creation too, for a client that
+	// deletes from it.
+	var list struct {
+		Dashboards []struct {
+			ID        string `json:"id"`
+			CreatedAt string `json:"created_at"`
+		} `json:"dashboards"`
+	}
+	okJSON(t, f.get("/api/dashboards", "ana"), http.StatusOK, &list)
+	i := slices.IndexFunc(list.Dashboards, func(d struct {
+		ID        string `json:"id"`
+		CreatedAt string `json:"created_at"`
+	}) bool {
+		return d.ID == "team"
+	})
+	require.GreaterOrEqual(t, i, 0)
+	require.Equal(t, created.CreatedAt, list.Dashboards[i].CreatedAt)
+
+	w = f.do(req{method: http.MethodDelete, path: path(list.Dashboards[i].CreatedAt), user: "ana"})
+	require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
+	failure(t, f.get("/api/dashboards/team", "ana"), http.StatusNotFound, "not_found")
 }
 
 func listFor(t *testing.T, f *fixture, user string) []string {

@@ -243,9 +243,12 @@ type pointRow struct {
 }
 
 type dashboardPage struct {
-	ID, Name, Owner  string
-	Visibility       access.Visibility
-	Version          int64
+	ID, Name, Owner string
+	Visibility      access.Visibility
+	Version         int64
+	// Created is the dashboard's CreatedAt as the API writes it, which a
+	// delete names beside the version.
+	Created          string
 	CanEdit          bool
 	RangeLabel, Zone string
 	Presets          []option
@@ -326,6 +329,7 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 	p := dashboardPage{
 		WeekStart: r.URL.Query().Get("week_start"), Now: r.URL.Query().Get("now"),
 		ID: d.ID, Name: d.Name, Owner: d.Owner, Visibility: d.Visibility, Version: d.Version,
+		Created: d.CreatedAt.Format(time.RFC3339Nano),
 		CanEdit: d.Can(v, access.Edit), RangeLabel: rangeLabel(run.from, run.to, q.Zone), Zone: q.Zone.String(),
 		TZ: q.Zone.String(), Zones: commonZones,
 	}

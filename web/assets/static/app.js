@@ -872,7 +872,7 @@
       f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
     }
     form("delete-dialog", async () => {
-      await api("DELETE", path + "?version=" + version);
+      await api("DELETE", path + "?version=" + version + "&created=" + encodeURIComponent(head.dataset.created));
       window.location.assign(url("./"));
     });
 
