@@ -32,7 +32,7 @@ func (d Dashboard) forbid(v access.Viewer, a access.Action) error {
 // reports, the filters and the calendar are all content: what every viewer
 // of the dashboard sees.
 func CheckSave(v access.Viewer, current, next Dashboard) error {
-	shared := current.Owner != next.Owner || current.Visibility.OrPrivate() != next.Visibility.OrPrivate() || !slices.Equal(current.Grants, next.Grants)
+	shared := sharingChanged(current, next)
 	content := current.Name != next.Name || !reportsEqual(current.Reports, next.Reports) ||
 		current.Calendar != next.Calendar || !conditionsEqual(current.Filters, next.Filters)
 	switch {
@@ -52,4 +52,23 @@ func conditionsEqual(a, b []Condition) bool {
 	return slices.EqualFunc(a, b, func(x, y Condition) bool {
 		return x.Property == y.Property && x.Op == y.Op && slices.Equal(x.Values, y.Values)
 	})
+}
+
+// sharingChanged reports whether next has another owner, visibility or
+// grants than current.
+func sharingChanged(current, next Dashboard) bool {
+	return current.Owner != next.Owner || current.Visibility.OrPrivate() != next.Visibility.OrPrivate() || !slices.Equal(current.Grants, next.Grants)
+}
+
+// ValidateSave is [Dashboard.Validate] for a save of next over current, as
+// every dashboard store makes it: the same checks, except that a save
+// which keeps the owner, visibility and grants as they are does not check
+// the grants again. A dashboard shared before a rule of the grants existed
+// can still be renamed and edited by those who may edit it but not share
+// it; the next change of who may see it is checked whole.
+func ValidateSave(current, next Dashboard) error {
+	if !sharingChanged(current, next) {
+		next.Grants = nil
+	}
+	return next.Validate()
 }

@@ -143,7 +143,12 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // a known visibility; grants only with access.SpecificUsersAndTeams, each naming
 // one user or one team, allowing view or edit; and reports with distinct
 // IDs, each with a name (two reports may share a name, as when one is
-// added twice: the ID tells them apart). An ID, of the dashboard or of a report, is 1 to 64 of
+// added twice: the ID tells them apart). No two grants name the same user
+// or team, and none names the owner, who needs none. [access.Allowed]
+// matches names exactly, case included, so a grant whose name differs
+// only by case from another grant's of its kind or from the owner's, or
+// has white space at an end, is refused too: it would most likely match
+// nobody. An ID, of the dashboard or of a report, is 1 to 64 of
 // a–z, 0–9, "-" and "_", starting with a letter or digit, so that it is
 // safe in a file name and a URL. The dashboard's ID may be empty before
 // its first save. CreatedAt and UpdatedAt must be writable as RFC 3339
@@ -188,6 +193,9 @@ func (d Dashboard) Validate() error {
 		case g.Allow != "" && g.Allow != access.View && g.Allow != access.Edit:
 			return bad("grants", "grant #%d: allow %q: want view or edit", i, g.Allow)
 		}
+		if reason := grantProblem(d.Owner, d.Grants[:i], g); reason != "" {
+			return bad("grants", "grant #%d (%s %q): %s", i, grantKind(g), grantName(g), reason)
+		}
 	}
 	if len(d.Filters) > MaxDashboardFilters {
 		// The properties are checked against a schema by SetFilters and at
@@ -207,6 +215,49 @@ func (d Dashboard) Validate() error {
 		seen[r.ID] = true
 	}
 	return nil
+}
+
+func grantKind(g access.Grant) string {
+	if g.Team != "" {
+		return "team"
+	}
+	return "user"
+}
+
+func grantName(g access.Grant) string { return g.User + g.Team }
+
+// grantProblem says why g, after the grants before it, would give no
+// right or an unclear one, or "". Two grants of one name say two rights
+// where one applies.
+func grantProblem(owner string, before []access.Grant, g access.Grant) string {
+	kind, name := grantKind(g), grantName(g)
+	if strings.TrimSpace(name) != name {
+		return "the name has white space at an end; names are matched exactly, so it would match nobody"
+	}
+	if kind == "user" {
+		switch {
+		case name == owner:
+			return fmt.Sprintf("%q owns the dashboard and may already do everything; remove the grant", name)
+		case strings.EqualFold(name, owner):
+			return fmt.Sprintf("differs only by case from the owner %q, who needs no grant; names are matched exactly, case included", owner)
+		}
+	}
+	for j, o := range before {
+		if grantKind(o) != kind {
+			continue // a user and a team may have one name
+		}
+		switch other := grantName(o); {
+		case other == name:
+			return fmt.Sprintf("grant #%d already names %s %q: give each user or team one grant", j, kind, name)
+		case strings.EqualFold(other, name):
+			spelled := "the user's ID"
+			if kind == "team" {
+				spelled = "the team's name"
+			}
+			return fmt.Sprintf("differs only by case from grant #%d (%s %q); names are matched exactly, case included: keep one grant, spelled as %s is", j, kind, other, spelled)
+		}
+	}
+	return ""
 }
 
 // nameProblem says what is wrong with a dashboard name, or "".

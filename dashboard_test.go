@@ -117,6 +117,87 @@ func TestDashboardValidate(t *testing.T) {
 	}
 }
 
+// Grants are matched exactly, case included: a grant that names what
+// another grant or the owner names, in the same case or in another, is
+// refused with its position and its name, and so is one with white space
+// around its name.
+func TestDashboardValidateGrants(t *testing.T) {
+	with := func(grants ...access.Grant) convreport.Dashboard {
+		return convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia", Visibility: access.SpecificUsersAndTeams, Grants: grants}
+	}
+	ben, support := access.Grant{User: "ben"}, access.Grant{Team: "Support"}
+	for _, tc := range []struct {
+		name   string
+		grants []access.Grant
+		want   string
+	}{
+		{"a user twice", []access.Grant{ben, support, {User: "ben", Allow: access.Edit}},
+			`grant #2 (user "ben"): grant #0 already names user "ben": give each user or team one grant`},
+		{"a team twice", []access.Grant{support, ben, support},
+			`grant #2 (team "Support"): grant #0 already names team "Support": give each user or team one grant`},
+		{"a user in another case", []access.Grant{ben, {User: "Ben"}},
+			`grant #1 (user "Ben"): differs only by case from grant #0 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`},
+		{"a team in another case", []access.Grant{support, {Team: "SUPPORT", Allow: access.Edit}},
+			`grant #1 (team "SUPPORT"): differs only by case from grant #0 (team "Support"); names are matched exactly, case included: keep one grant, spelled as the team's name is`},
+		{"the owner", []access.Grant{ben, {User: "olivia", Allow: access.Edit}},
+			`grant #1 (user "olivia"): "olivia" owns the dashboard and may already do everything; remove the grant`},
+		{"the owner in another case", []access.Grant{{User: "Olivia"}},
+			`grant #0 (user "Olivia"): differs only by case from the owner "olivia", who needs no grant; names are matched exactly, case included`},
+		{"space around a name", []access.Grant{{User: "ben "}},
+			`grant #0 (user "ben "): the name has white space at an end; names are matched exactly, so it would match nobody`},
+		{"space before a team", []access.Grant{{Team: "\tSupport"}},
+			`grant #0 (team "\tSupport"): the name has white space at an end; names are matched exactly, so it would match nobody`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := with(tc.grants...).Validate()
+			var de *convreport.DashboardError
+			require.ErrorAs(t, err, &de)
+			require.Equal(t, "grants", de.Field)
+			require.EqualError(t, err, `convreport: dashboard "support": grants: `+tc.want)
+		})
+	}
+	// A user and a team may share a name, and a team the owner's: they
+	// are different principals. Names that differ by more than case are
+	// different people.
+	require.NoError(t, with(ben, access.Grant{Team: "ben"}, access.Grant{Team: "olivia"}, access.Grant{User: "Support"}, access.Grant{User: "bén"}).Validate())
+}
+
+// A save that leaves who may see the dashboard as it is does not check its
+// grants again: a dashboard shared before a rule of grants existed is still
+// edited. Changing its sharing checks them whole.
+func TestValidateSaveKeepsGrantsAsTheyAre(t *testing.T) {
+	// As stored before the rules: ben twice, and the owner.
+	cur := convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia", Visibility: access.SpecificUsersAndTeams,
+		Grants: []access.Grant{{User: "ben"}, {User: "Ben", Allow: access.Edit}, {User: "olivia"}}, Version: 3}
+	require.Error(t, cur.Validate())
+
+	renamed := cur.Clone()
+	renamed.Name = "Support desk"
+	require.NoError(t, convreport.ValidateSave(cur, renamed))
+	renamed.Name = "Support. desk"
+	require.ErrorContains(t, convreport.ValidateSave(cur, renamed), "name:", "the rest is checked as ever")
+
+	for _, change := range []func(d *convreport.Dashboard){
+		func(d *convreport.Dashboard) { d.Grants = append(d.Grants, access.Grant{Team: "Sales"}) },
+		func(d *convreport.Dashboard) { d.Grants[0].Allow = access.Edit },
+		func(d *convreport.Dashboard) { d.Owner = "oscar" },
+		func(d *convreport.Dashboard) { d.Visibility = access.EveryoneCanView },
+	} {
+		next := cur.Clone()
+		change(&next)
+		var de *convreport.DashboardError
+		require.ErrorAs(t, convreport.ValidateSave(cur, next), &de)
+		require.Equal(t, "grants", de.Field)
+	}
+	fixed := cur.Clone()
+	fixed.Grants = []access.Grant{{User: "ben", Allow: access.Edit}}
+	require.NoError(t, convreport.ValidateSave(cur, fixed))
+	// Over a dashboard as the rules have it, a save checks what it is given.
+	bad := fixed.Clone()
+	bad.Grants = append(bad.Grants, access.Grant{User: "BEN"})
+	require.ErrorContains(t, convreport.ValidateSave(fixed, bad), `grant #1 (user "BEN"): differs only by case from grant #0 (user "ben")`)
+}
+
 func TestNewDashboard(t *testing.T) {
 	t.Run("report ids come from names, kept when given and free", func(t *testing.T) {
 		given := byRepReport("Given")

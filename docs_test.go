@@ -714,6 +714,30 @@ var errorProducers = map[string]func(t *testing.T) error{
 		d.Grants = []access.Grant{{Team: "Sales", Allow: access.Delete}}
 		return validate(d)
 	},
+	"dashboard-grant-twice": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{User: "bruno"}, {User: "bruno", Allow: access.Edit}}
+		return validate(d)
+	},
+	"dashboard-grant-case": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{User: "bruno"}, {User: "Bruno"}}
+		return validate(d)
+	},
+	"dashboard-grant-owner": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{User: "ana"}}
+		return validate(d)
+	},
+	"dashboard-grant-space": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{Team: "Sales "}}
+		return validate(d)
+	},
 	"dashboard-report-id": func(t *testing.T) error {
 		d := okDash()
 		d.Reports[0].ID = "By rep"

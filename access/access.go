@@ -104,7 +104,7 @@ const (
 // is [SpecificUsersAndTeams].
 type Grant struct {
 	// Exactly one of User and Team is set: a Viewer's UserID or one of its
-	// Teams.
+	// Teams, matched exactly, case included ("Ben" is not "ben").
 	User string `json:"user,omitempty"`
 	Team string `json:"team,omitempty"`
 	// Allow is View or Edit (which includes view); empty means view.

@@ -37,7 +37,8 @@ var ErrConflict = errors.New("convreport: conflict")
 //     now, ID and CreatedAt unchanged. A stale version fails with
 //     [ErrConflict] and writes nothing, as does a copy whose CreatedAt is
 //     set and not the stored one's (a dashboard deleted and created again
-//     under its ID). A save may not grow a dashboard
+//     under its ID). It validates with [convreport.ValidateSave]: grants
+//     left as they are are not checked again. A save may not grow a dashboard
 //     beyond the plan's reports per dashboard (one already beyond it, after
 //     a downgrade, may still be saved as long as it does not grow).
 //   - Delete removes the dashboard d is a copy of, as Create, Get, List or

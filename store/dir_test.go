@@ -172,3 +172,32 @@ func TestEmptyCalendarsFileIsAnError(t *testing.T) {
 	_, err = s.SLA(ctx)
 	require.ErrorContains(t, err, "SLA policies file "+filepath.Join(dir, "_sla.json")+" is unreadable")
 }
+
+// Grants saved before the rules of grants existed (a user twice in two
+// cases, the owner) do not stop an edit by someone who may edit but not
+// share; the next change of the grants is checked whole.
+func TestGrantsSavedBeforeTheRules(t *testing.T) {
+	dir := t.TempDir()
+	file := `{"id": "support", "name": "Support", "owner": "olivia", "visibility": "specific",
+		"grants": [{"user": "tess", "allow": "edit"}, {"user": "Tess"}, {"user": "olivia"}],
+		"reports": [], "version": 4, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), []byte(file), 0o600))
+	s, err := store.OpenDir(dir, store.WithClock(clock()))
+	require.NoError(t, err)
+
+	d, err := s.Get(ctx, tess, "support")
+	require.NoError(t, err)
+	d.Name = "Support desk"
+	d, err = s.Save(ctx, tess, d)
+	require.NoError(t, err)
+	require.Equal(t, int64(5), d.Version)
+	require.Len(t, d.Grants, 3, "the grants stay as they were")
+
+	d.Grants = append(d.Grants, access.Grant{Team: "Sales"})
+	_, err = s.Save(ctx, olivia, d)
+	require.EqualError(t, err, `convreport: dashboard "support": grants: grant #1 (user "Tess"): differs only by case from grant #0 (user "tess"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`)
+	d.Grants = []access.Grant{{User: "tess", Allow: access.Edit}, {Team: "Sales"}}
+	d, err = s.Save(ctx, olivia, d)
+	require.NoError(t, err)
+	require.Equal(t, int64(6), d.Version)
+}

@@ -240,7 +240,7 @@ func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard
 	if err := convreport.CheckSave(v, cur, d); err != nil {
 		return convreport.Dashboard{}, err
 	}
-	if err := d.Validate(); err != nil {
+	if err := convreport.ValidateSave(cur, d); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	if err := c.checkCalendars(d); err != nil {

@@ -86,7 +86,7 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 			nd.Grants = nil
 		}
 	}
-	if err := nd.Validate(); err != nil {
+	if err := convreport.ValidateSave(d, nd); err != nil {
 		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)

@@ -98,6 +98,9 @@ func TestPatchDashboardRefusals(t *testing.T) {
 		{"unknown visibility", "ana", "/api/dashboards/chat", `{"version": 1, "visibility": "world"}`, 422, "invalid_dashboard", "visibility"},
 		{"grants without specific", "ana", "/api/dashboards/chat", `{"version": 1, "grants": [{"user": "ben"}]}`, 422, "invalid_dashboard", "grants"},
 		{"a grant of nobody", "ana", "/api/dashboards/chat", `{"version": 1, "visibility": "specific", "grants": [{}]}`, 422, "invalid_dashboard", "grants"},
+		{"a grant twice", "ana", "/api/dashboards/chat", `{"version": 1, "visibility": "specific", "grants": [{"user": "ben"}, {"user": "ben", "allow": "edit"}]}`, 422, "invalid_dashboard", "grants"},
+		{"a grant in another case", "ana", "/api/dashboards/chat", `{"version": 1, "visibility": "specific", "grants": [{"user": "ben"}, {"user": "Ben"}]}`, 422, "invalid_dashboard", "grants"},
+		{"a grant to the owner", "ana", "/api/dashboards/chat", `{"version": 1, "visibility": "specific", "grants": [{"user": "ana", "allow": "edit"}]}`, 422, "invalid_dashboard", "grants"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := failure(t, f.edit(http.MethodPatch, c.path, c.user, c.body), c.status, c.code)
@@ -107,6 +110,35 @@ func TestPatchDashboardRefusals(t *testing.T) {
 	for _, id := range []string{"chat", "email"} {
 		require.EqualValues(t, 1, mustGet(t, f, id).Version, "nothing saved")
 	}
+}
+
+// A grant that would match nobody, or say a second right, is refused on
+// every path that sets grants, naming its row and its name.
+func TestGrantsRefusedByName(t *testing.T) {
+	f := newFixture(t)
+	e := failure(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": 1, "visibility": "specific", "grants": [{"user": "ben"}, {"team": "Support"}, {"user": "Ben", "allow": "edit"}]}`),
+		http.StatusUnprocessableEntity, "invalid_dashboard")
+	require.Equal(t, "grants", e.Field)
+	require.Equal(t, `dashboard "chat": grants: grant #2 (user "Ben"): differs only by case from grant #0 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`, e.Message)
+	e = failure(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": 1, "visibility": "specific", "grants": [{"user": "Ana"}]}`),
+		http.StatusUnprocessableEntity, "invalid_dashboard")
+	require.Equal(t, `dashboard "chat": grants: grant #0 (user "Ana"): differs only by case from the owner "ana", who needs no grant; names are matched exactly, case included`, e.Message)
+	require.EqualValues(t, 1, mustGet(t, f, "chat").Version, "nothing saved")
+
+	// Creating, and saving a copy as, whose owner is the viewer.
+	e = failure(t, f.edit(http.MethodPost, "/api/dashboards", "ben", `{"template": "chat-overview", "name": "Ben's", "visibility": "specific", "grants": [{"user": "ben"}]}`),
+		http.StatusUnprocessableEntity, "invalid_dashboard")
+	require.Equal(t, "grants", e.Field)
+	require.Contains(t, e.Message, `grant #0 (user "ben"): "ben" owns the dashboard`)
+	e = failure(t, f.edit(http.MethodPost, "/api/dashboards/chat/copy", "ben", `{"name": "Ben's", "visibility": "specific", "grants": [{"team": "Support"}, {"team": "Support", "allow": "edit"}]}`),
+		http.StatusUnprocessableEntity, "invalid_dashboard")
+	require.Contains(t, e.Message, `grant #1 (team "Support"): grant #0 already names team "Support"`)
+	require.Len(t, listFor(t, f, "admin"), 3, "nothing created")
+
+	// A user and a team may have one name.
+	var d dashResult
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": 1, "visibility": "specific", "grants": [{"user": "support"}, {"team": "Support"}]}`), http.StatusOK, &d)
+	require.Equal(t, []access.Grant{{User: "support"}, {Team: "Support"}}, d.Grants)
 }
 
 func mustGet(t *testing.T, f *fixture, id string) convreport.Dashboard {
