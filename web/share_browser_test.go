@@ -1,11 +1,17 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/store"
+	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
 
@@ -70,4 +76,79 @@ func TestBrowserShareKeepsEachGrant(t *testing.T) {
 	save(v + 2)
 	require.Equal(t, []access.Grant{{User: "carl", Allow: access.View}, {Team: "Support"}, {User: "dana", Allow: access.Edit}, {Team: "Sales", Allow: access.View}},
 		mustGet(t, f, created.ID).Grants)
+}
+
+// Names are matched exactly, case included: the dialog refuses a name
+// that differs only by case from a row's or the owner's, and the owner,
+// saying which row and keeping what was typed; a refusal of the server is
+// shown the same way, with the rows as they were edited.
+func TestBrowserShareRefusesNamesThatMatchNobody(t *testing.T) {
+	b := newBrowser(t)
+	dir := t.TempDir()
+	// Saved before the rules: ben twice, in two cases.
+	file := `{"id": "team", "name": "Team", "owner": "ana", "visibility": "specific",
+		"grants": [{"user": "ben"}, {"team": "Support", "allow": "edit"}, {"user": "Ben"}],
+		"reports": [], "version": 1, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "team.json"), []byte(file), 0o600))
+	st, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Store = st })
+	stored := func() convreport.Dashboard {
+		d, err := st.Get(context.Background(), users["ana"], "team")
+		require.NoError(t, err)
+		return d
+	}
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
+	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
+	rights := `[...document.querySelectorAll("#grant-list .grant")].map((li) => li.querySelector(".grant-name").textContent + ":" + li.querySelector("select").value).join()`
+	errText := `(() => { const e = document.querySelector("#share-dialog .form-error"); return e.hidden ? "" : e.textContent; })()`
+	typed := `document.querySelector("#share-dialog input[name=add_grant]").value`
+	focused := `document.activeElement.name || document.activeElement.id`
+	require.Equal(t, "ben:view,Team Support:edit,Ben:view", b.eval(rights))
+
+	for _, c := range []struct{ typed, want string }{
+		{"carl, BEN", `"BEN" differs only by case from "ben", row 1 of the list. Names are matched exactly, case included: change the right in that row, or remove it first.`},
+		{"team:SUPPORT", `"Team SUPPORT" differs only by case from "Team Support", row 2 of the list. Names are matched exactly, case included: change the right in that row, or remove it first.`},
+		{"ana", `"ana" owns this dashboard and can already do everything: it needs no grant.`},
+		{"Ana", `"Ana" differs only by case from the owner, "ana", who needs no grant. Names are matched exactly, case included.`},
+		{"eve, Eve", `"Eve" and "eve" differ only by case. Names are matched exactly, case included: type one of them.`},
+		{"team:", `"team:" needs the team's name after it.`},
+	} {
+		b.do("type "+c.typed, typeIn(`#share-dialog input[name=add_grant]`, c.typed), clickOn(`#grant-add`))
+		require.Equal(t, c.want, b.eval(errText), c.typed)
+		require.Equal(t, c.typed, b.eval(typed), "what was typed is kept")
+		require.Equal(t, "add_grant", b.eval(focused))
+		require.Equal(t, "ben:view,Team Support:edit,Ben:view", b.eval(rights), "nothing added, not even carl")
+	}
+	b.view("share-refused")
+
+	// Saved with a refused name typed: not sent, the same refusal.
+	v := stored().Version
+	b.do("type Eve beside eve", typeIn(`#share-dialog input[name=add_grant]`, "eve, Eve"))
+	b.do("save", clickOn(`#share-dialog button[type=submit]`))
+	b.wait("the refusal", `!document.querySelector("#share-dialog .form-error").hidden`)
+	require.Equal(t, `"Eve" and "eve" differ only by case. Names are matched exactly, case included: type one of them.`, b.eval(errText))
+	require.Equal(t, "eve, Eve", b.eval(typed))
+	require.Equal(t, v, stored().Version, "nothing saved")
+
+	// A name the dialog lets through, over the rows saved before the
+	// rules: the server refuses the whole set, naming the row, and the
+	// dialog keeps every row as it was edited.
+	b.do("type carl", typeIn(`#share-dialog input[name=add_grant]`, "carl"))
+	b.do("save", clickOn(`#share-dialog button[type=submit]`))
+	b.wait("the server's refusal", `document.querySelector("#share-dialog .form-error").textContent.startsWith("Dashboard")`)
+	require.Equal(t, `Dashboard "team": grants: grant #2 (user "Ben"): differs only by case from grant #0 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`, b.eval(errText))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#share-dialog").open)`))
+	require.Equal(t, "ben:view,Team Support:edit,Ben:view,carl:view", b.eval(rights))
+	require.Equal(t, v, stored().Version, "nothing saved")
+
+	// Ben's row removed: saved.
+	b.do("remove Ben", clickOn(`#grant-list .grant[data-name="Ben"] [data-remove-grant]`))
+	b.do("save", clickOn(`#share-dialog button[type=submit]`))
+	b.wait("the saved access", `document.querySelector("#dashboard-head")?.dataset.version === "`+itoa(int(v+1))+`"`)
+	require.Equal(t, []access.Grant{{User: "ben"}, {Team: "Support", Allow: access.Edit}, {User: "carl", Allow: access.View}}, stored().Grants)
 }

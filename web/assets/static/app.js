@@ -761,14 +761,53 @@
   // right. A row whose right was not changed is sent as it was stored, so
   // saving the dialog untouched changes nothing.
   function initGrants(f) {
-    const list = $("#grant-list", f), none = $("#grants-none", f);
+    const list = $("#grant-list", f), none = $("#grants-none", f), errBox = $(".form-error", f);
+    const owner = f.dataset.owner || "";
     // The rows as stored, for a dialog opened again after a Cancel.
     const stored = $$(".grant", list).map((li) => li.cloneNode(true));
     const addIn = f.elements.add_grant, addAllow = f.elements.add_allow;
     const sync = () => { none.hidden = list.children.length > 0; };
     const rowOf = (kind, name) => $$(".grant", list).find((li) => li.dataset.kind === kind && li.dataset.name === name);
+    const labelOf = (g) => (g.kind === "team" ? "Team " + g.name : g.name);
+    // Why the names typed cannot be added, or "". Names are matched
+    // exactly, case included: "Ben" beside "ben", or beside the owner,
+    // would be someone else, most likely nobody. A name already in the
+    // list is not refused: adding it sets its row's right.
+    function refusal(gs) {
+      const rows = $$(".grant", list).map((li, i) => ({ kind: li.dataset.kind, name: li.dataset.name, row: i + 1 }));
+      const typed = [];
+      for (const g of gs) {
+        if (!g.name) return `"team:" needs the team's name after it.`;
+        if (g.kind === "user" && g.name === owner) return `"${g.name}" owns this dashboard and can already do everything: it needs no grant.`;
+        if (g.kind === "user" && g.name.toLowerCase() === owner.toLowerCase()) {
+          return `"${g.name}" differs only by case from the owner, "${owner}", who needs no grant. Names are matched exactly, case included.`;
+        }
+        const like = (o) => o.kind === g.kind && o.name !== g.name && o.name.toLowerCase() === g.name.toLowerCase();
+        const row = rows.find(like);
+        if (row) {
+          return `"${labelOf(g)}" differs only by case from "${labelOf(row)}", row ${row.row} of the list. Names are matched exactly, case included: ` +
+            `change the right in that row, or remove it first.`;
+        }
+        const other = typed.find(like);
+        if (other) return `"${labelOf(g)}" and "${labelOf(other)}" differ only by case. Names are matched exactly, case included: type one of them.`;
+        typed.push(g);
+      }
+      return "";
+    }
+    // add moves the names typed into the list, or, when one cannot be
+    // added, adds none, says why and keeps what was typed; it returns
+    // that error.
     function add() {
-      for (const g of parseGrantNames(addIn.value)) {
+      const gs = parseGrantNames(addIn.value);
+      const why = refusal(gs);
+      if (why) {
+        const err = { message: why, field: "add_grant" };
+        showError(errBox, err);
+        addIn.focus();
+        return err;
+      }
+      if (gs.length) showError(errBox, null);
+      for (const g of gs) {
         const row = rowOf(g.kind, g.name);
         if (row) { $("select", row).value = addAllow.value; continue; }
         const label = g.kind === "team" ? "Team " + g.name : g.name;
@@ -781,8 +820,9 @@
       }
       addIn.value = "";
       sync();
+      return null;
     }
-    $("#grant-add", f).addEventListener("click", add);
+    $("#grant-add", f).addEventListener("click", () => add());
     addIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); add(); } });
     list.addEventListener("click", (ev) => {
       const b = ev.target.closest && ev.target.closest("[data-remove-grant]");
@@ -798,9 +838,11 @@
       addIn.value = "";
       sync();
     };
-    // What is typed but not yet added is added when the dialog is saved.
+    // What is typed but not yet added is added when the dialog is saved;
+    // a name that cannot be stops the save.
     return () => {
-      add();
+      const err = add();
+      if (err) throw err;
       return $$(".grant", list).map((li) => {
         const v = $("select", li).value, stored = li.dataset.allow;
         const allow = stored !== undefined && v === (stored === "edit" ? "edit" : "view") ? stored : v;
