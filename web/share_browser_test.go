@@ -152,3 +152,28 @@ func TestBrowserShareRefusesNamesThatMatchNobody(t *testing.T) {
 	b.wait("the saved access", `document.querySelector("#dashboard-head")?.dataset.version === "`+itoa(int(v+1))+`"`)
 	require.Equal(t, []access.Grant{{User: "ben"}, {Team: "Support", Allow: access.Edit}, {User: "carl", Allow: access.View}}, stored().Grants)
 }
+
+// The create dialog reads its users and teams as the share dialog does
+// ("Team:" in any case names a team), and a refused grant is said with
+// the field focused and what was typed kept.
+func TestBrowserCreateWithGrants(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	b.do("open the list", chromedp.Navigate(root), chromedp.WaitVisible(chromedp.CSS(`#create-open`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.do("open the create dialog", clickOn("#create-open"), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
+	b.do("name it", typeIn(`#create-form input[name=name]`, "Team desk"))
+	b.do("specific users and teams", pick(`#create-form select[name=visibility]`, "specific"))
+
+	b.do("grant the owner", typeIn(`#create-form input[name=grants]`, "ben, ana"), clickOn(`#create-form button[type=submit]`))
+	b.wait("the refusal", `!document.querySelector("#create-form .form-error").hidden`)
+	require.Equal(t, `Dashboard "Team desk": grants: grant #1 (user "ana"): "ana" owns the dashboard and may already do everything; remove the grant`,
+		b.eval(`document.querySelector("#create-form .form-error").textContent`))
+	require.Equal(t, "grants", b.eval(`document.activeElement.name`))
+	require.Equal(t, "ben, ana", b.eval(`document.querySelector("#create-form input[name=grants]").value`))
+
+	b.do("a team and ben", typeIn(`#create-form input[name=grants]`, "Team:Sales, ben"), clickOn(`#create-form button[type=submit]`))
+	b.wait("the new dashboard", `document.querySelector("#dashboard-name")?.textContent === "Team desk"`)
+	require.Equal(t, []access.Grant{{Team: "Sales", Allow: access.View}, {User: "ben", Allow: access.View}}, mustGet(t, f, "team-desk").Grants)
+}

@@ -247,8 +247,7 @@
       };
       if (vis.value === "specific") {
         const allow = form.elements.grants_edit.checked ? "edit" : "view";
-        body.grants = form.elements.grants.value.split(",").map((s) => s.trim()).filter(Boolean).map((s) =>
-          s.startsWith("team:") ? { team: s.slice(5).trim(), allow } : { user: s, allow });
+        body.grants = parseGrantNames(form.elements.grants.value).map((g) => (g.kind === "team" ? { team: g.name, allow } : { user: g.name, allow }));
       }
       const submit = $("button[type=submit]", form);
       submit.disabled = true;
@@ -258,6 +257,7 @@
       } catch (e) {
         showError(errBox, e);
         if (e.field === "name") name.focus();
+        else if (e.field === "grants") form.elements.grants.focus();
       } finally {
         submit.disabled = false;
       }
