@@ -55,6 +55,11 @@ type follower struct {
 // which lines of the same shape share.
 const markLen = 1024
 
+// followChunk is the most a read takes of the file at once. A chunk with
+// no line end holds a line longer than any the reader takes (1 MiB by
+// default): it is reported, and skipped to its end. A variable for tests.
+var followChunk int64 = 64 << 20
+
 // newFollower starts following path from offset off, the size the file
 // had before it was loaded (a line appended since is applied twice, which
 // an upsert makes harmless). It counts the lines before off, so that the
@@ -227,13 +232,32 @@ func (f *follower) read(ctx context.Context) error {
 	if st.Size() == f.off {
 		return nil
 	}
-	chunk := make([]byte, min(st.Size()-f.off, 64<<20))
+	chunk := make([]byte, min(st.Size()-f.off, followChunk))
 	n, err := f.fh.ReadAt(chunk, f.off)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	chunk = chunk[:n]
 	end := bytes.LastIndexByte(chunk, '\n')
+	if end < 0 && int64(n) == followChunk {
+		// A line too long to wait for: waiting would stop following for
+		// good. It is the reader's error, and the rest of it is passed over
+		// as a line the load read in part is.
+		if !f.partial {
+			f.line++
+			_, err := f.parse(ctx, chunk)
+			if err == nil {
+				err = fmt.Errorf("%s: line %d: longer than %d bytes", f.name, f.line, followChunk)
+			}
+			if f.strict {
+				return err
+			}
+			fmt.Fprintf(f.out, "convreport: %v (skipped)\n", err)
+		}
+		f.off += int64(n)
+		f.partial = true
+		return f.mark()
+	}
 	if end < 0 {
 		return nil // a line still being written
 	}
