@@ -51,8 +51,14 @@ func (u Unit) String() string {
 //     02:30+11:00, so the 01:00 bucket runs to 03:00+11:00 (90 minutes); on
 //     2025-04-06 it falls back from 02:00+11:00 to 01:30+10:30, and the 01:00
 //     bucket runs through the repeated half hour to 02:00+10:30 (90 minutes).
-// So hour labels are always whole wall-clock hours, and no bucket is shorter
-// than the shortest gap between two whole hours of the wall clock.
+//   - a date whose first instant is no whole hour also starts a bucket
+//     there: Asia/Kathmandu's 1986-01-01 began at 00:15+05:45 (the clock
+//     moved from 00:00+05:30), and its first bucket runs from 00:15 to
+//     01:00. Without it the 23:00 bucket of the day before would run to
+//     01:00, and a date's hour buckets would not add up to its day bucket.
+// So hour labels are whole wall-clock hours, but for such a date's first,
+// and no bucket is shorter than the shortest gap between two whole hours
+// of the wall clock, or from a date's start to the next whole hour.
 
 // BucketStart returns the start, in loc, of the bucket of width b containing
 // the instant t. It panics on an invalid bucket, which the engine rejects
@@ -200,9 +206,20 @@ func IndexNanos(starts []int64, t int64) int {
 }
 
 // HourStart returns the latest instant at or before t at which loc's wall
-// clock reads a whole hour.
+// clock reads a whole hour, or a date starts.
 func HourStart(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
+	c := wholeHourStart(t)
+	if d := DateOf(t); DateOf(c) != d {
+		// A date began since c, after a clock moved past its midnight.
+		if ds := d.Start(loc); ds.After(c) && !ds.After(t) {
+			return ds
+		}
+	}
+	return c
+}
+
+func wholeHourStart(t time.Time) time.Time {
 	for {
 		_, m, s := t.Clock()
 		c := t.Add(-(time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())))
@@ -217,8 +234,21 @@ func HourStart(t time.Time, loc *time.Location) time.Time {
 }
 
 // HourNext returns the earliest instant after s at which s's zone's wall
-// clock reads a whole hour.
+// clock reads a whole hour, or a date starts.
 func HourNext(s time.Time) time.Time {
+	n := wholeHourNext(s)
+	if DateOf(n) != DateOf(s) {
+		if h, m, sec := n.Clock(); h != 0 || m != 0 || sec != 0 || n.Nanosecond() != 0 {
+			// A date began between s and n, not at a midnight n is.
+			if ds := DateOf(n).Start(s.Location()); ds.After(s) && ds.Before(n) {
+				return ds
+			}
+		}
+	}
+	return n
+}
+
+func wholeHourNext(s time.Time) time.Time {
 	u := s
 	for first := true; ; first = false {
 		_, m, sec := u.Clock()

@@ -97,6 +97,26 @@ func TestHourBucketsAcrossDST(t *testing.T) {
 		got := BucketStart(rfc(t, "2025-10-05T02:45:00+11:00"), Hour, lordHowe, time.Monday)
 		require.True(t, got.Equal(rfc(t, "2025-10-05T01:00:00+10:30")), "got %s", got)
 	})
+	t.Run("kathmandu 1986-01-01 began at 00:15, its first hour bucket too", func(t *testing.T) {
+		// 00:00+05:30 became 00:15+05:45 (1985-12-31T18:30Z).
+		ktm := mustZone(t, "Asia/Kathmandu")
+		checkStarts(t, "1985-12-31T22:00:00+05:30", "1986-01-01T03:00:00+05:45", Hour, ktm,
+			[]string{"1985-12-31T22:00+05:30", "1985-12-31T23:00+05:30", "1986-01-01T00:15+05:45", "1986-01-01T01:00+05:45", "1986-01-01T02:00+05:45"},
+			[]string{"1985-12-31T22:00:00+05:30", "1985-12-31T23:00:00+05:30", "1986-01-01T00:15:00+05:45", "1986-01-01T01:00:00+05:45", "1986-01-01T02:00:00+05:45"})
+		for in, want := range map[string]string{
+			"1985-12-31T23:59:59+05:30": "1985-12-31T23:00:00+05:30",
+			"1986-01-01T00:15:00+05:45": "1986-01-01T00:15:00+05:45",
+			"1986-01-01T00:59:59+05:45": "1986-01-01T00:15:00+05:45",
+			"1986-01-01T01:00:00+05:45": "1986-01-01T01:00:00+05:45",
+		} {
+			got := BucketStart(rfc(t, in), Hour, ktm, time.Monday)
+			require.Truef(t, got.Equal(rfc(t, want)), "%s is in bucket %s, want %s", in, got, want)
+		}
+		// A range starting mid-bucket starts at the bucket.
+		checkStarts(t, "1986-01-01T00:30:00+05:45", "1986-01-01T01:30:00+05:45", Hour, ktm,
+			[]string{"1986-01-01T00:15+05:45", "1986-01-01T01:00+05:45"},
+			[]string{"1986-01-01T00:15:00+05:45", "1986-01-01T01:00:00+05:45"})
+	})
 	t.Run("kolkata hours start at half past in UTC", func(t *testing.T) {
 		checkStarts(t, "2025-05-14T00:00:00Z", "2025-05-14T02:00:00Z", Hour, mustZone(t, "Asia/Kolkata"),
 			[]string{"2025-05-14T05:00+05:30", "2025-05-14T06:00+05:30", "2025-05-14T07:00+05:30"},
