@@ -635,7 +635,11 @@ func TestServeFollowFileGone(t *testing.T) {
 	require.NoError(t, os.Rename(path+".2", path))
 	appendTo(t, path, chatLine("new-2")+"\n")
 	s.waitFor("the file moved back goes on", func() bool { return chatsServed(t, s) == 8 })
-	require.Contains(t, s.stderr.String(), "c.jsonl is back: following it from where it was")
+	// The line may apply before the name is seen back: the file open is
+	// read while the name finds none.
+	s.waitFor("the name back is said", func() bool {
+		return strings.Contains(s.stderr.String(), "c.jsonl is back: following it from where it was")
+	})
 	s.stop()
 	require.NotContains(t, s.stderr.String(), "skipped")
 }
