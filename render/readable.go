@@ -12,13 +12,17 @@ import (
 // output drawn from the returned result (text, CSV, JSON, SVG, PNG,
 // Vega-Lite, HTML) agrees point for point:
 //
-//   - A time series stops at now: the points of buckets that start after
-//     now are dropped. "This month" on the 12th has 12 daily points, not
-//     31 of which 19 read 0: a future day has no conversations yet, and a
-//     zero drawn for it reads as a collapse of the volume. The bucket that
-//     holds now stays (it is partly counted). This is what HubSpot does.
+//   - A time series drops its trailing empty buckets after now: the
+//     buckets that start after now and come after the last bucket holding
+//     a conversation (in any series, counted or left out of the measure).
+//     "This month" on the 12th has 12 daily points, not 31 of which 19
+//     read 0: a zero drawn for a day still to come reads as a collapse of
+//     the volume. The bucket that holds now stays (it is partly counted).
+//     A bucket after now that holds conversations stays, with every bucket
+//     before it: a report by a date property of its own (a renewal or due
+//     date) has data in the future, and no output may hide it.
 //     Result.From and Result.To keep the whole period: a drill-down or a
-//     rerun later in the month still covers it all. A zero now means none.
+//     rerun later in the month still covers it all.
 //   - The group of conversations without a value of the first dimension
 //     ("(no value)") goes after every named group, whatever the sort, and
 //     before Other, which stays the last point as everywhere. It is often
@@ -30,9 +34,17 @@ import (
 func Readable(r convreport.Result, now time.Time) convreport.Result {
 	pts := r.Points
 	if r.Report.Bucket != convreport.NoBucket && !now.IsZero() {
+		// The end of what is shown: now, or the last bucket after it
+		// that holds a conversation.
+		end := now
+		for _, p := range pts {
+			if (p.Count > 0 || p.Excluded > 0) && p.Bucket.After(end) {
+				end = p.Bucket
+			}
+		}
 		kept := make([]convreport.Point, 0, len(pts))
 		for _, p := range pts {
-			if !p.Bucket.IsZero() && p.Bucket.After(now) {
+			if !p.Bucket.IsZero() && p.Bucket.After(end) {
 				continue
 			}
 			kept = append(kept, p)

@@ -52,8 +52,16 @@ func TestReadableStopsTimeSeriesAtNow(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &spec))
 	require.Len(t, spec["data"].(map[string]any)["values"], 12)
 
-	// At the month's first instant its first day stays; a zero Now keeps all.
-	require.Len(t, render.Readable(r, day(1)).Points, 1)
+	// At the month's first instant its first day stays, and so do the
+	// days after it that hold conversations (days 2 to 12 here), but not
+	// the empty days after them; a zero Now keeps all.
+	require.Len(t, render.Readable(r, day(1)).Points, 12)
+	onlyFirst := r
+	onlyFirst.Points = []convreport.Point{pts[0]}
+	for _, p := range pts[1:] {
+		onlyFirst.Points = append(onlyFirst.Points, convreport.Point{Bucket: p.Bucket, Value: num("0")})
+	}
+	require.Len(t, render.Readable(onlyFirst, day(1)).Points, 1)
 	require.Len(t, render.Readable(r, time.Time{}).Points, 31)
 }
 

@@ -413,7 +413,8 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, e
 	if err != nil {
 		return nil, periodTooLong(err, q, p)
 	}
-	// Time series stop at now and "(no value)" goes last, in every view.
+	// Time series drop their empty buckets after now and "(no value)"
+	// goes last, in every view.
 	results = render.ReadableAll(results, q.Now)
 	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
 	vw.params(pin) // drill-downs apply the same filters and comparison

@@ -278,17 +278,25 @@ func TestBadPeriodInline(t *testing.T) {
 }
 
 // "This month" on the 12th at 15:00 draws 12 days, not 30: the run (and
-// so every chart and export) stops at now.
+// so every chart and export) drops the empty days after now. The
+// fixture's conversations end on June 1.
 func TestThisMonthStopsAtNow(t *testing.T) {
 	f := newFixture(t)
-	q := "range=this_month&now=" + url.QueryEscape("2025-05-12T15:00:00+02:00")
+	q := "range=this_month&now=" + url.QueryEscape("2025-06-12T15:00:00+02:00")
 	run := f.run("chat", "ana", q)
 	ts := run.Reports[run.report(t, "chat-conversations-over-time")]
 	require.Len(t, ts.Points, 12)
-	require.Equal(t, "2025-05-12", *ts.Points[11].Dimensions["bucket"])
-	require.Equal(t, time.Date(2025, 6, 1, 0, 0, 0, 0, paris), run.To.In(paris), "the period is still the month")
+	require.Equal(t, "2025-06-12", *ts.Points[11].Dimensions["bucket"])
+	require.Equal(t, time.Date(2025, 7, 1, 0, 0, 0, 0, paris), run.To.In(paris), "the period is still the month")
 	w := f.get("/api/dashboards/chat/reports/chat-conversations-over-time/export?format=csv&"+q, "ana")
 	require.Len(t, readCSV(t, w.Body.Bytes()), 13)
+
+	// A now before conversations that were counted (a rerun "as of" the
+	// 12th over data that goes on): their days are shown, none hidden.
+	q = "range=this_month&now=" + url.QueryEscape("2025-05-12T15:00:00+02:00")
+	run = f.run("chat", "ana", q)
+	ts = run.Reports[run.report(t, "chat-conversations-over-time")]
+	require.Len(t, ts.Points, 31)
 }
 
 // Exports hold what the page shows under its view: the dashboard filters

@@ -100,11 +100,12 @@ func TestBrowserExport(t *testing.T) {
 	require.LessOrEqual(t, pages, 6)
 	require.NoError(t, os.WriteFile(filepath.Join(b.shots, "dashboard-print.pdf"), pdf, 0o644))
 
-	// "This month" on the 12th: the line stops at the 12th.
-	b.do("this month", chromedp.Navigate(root+"dashboards/chat?range=this_month&now=2025-05-12T15:00:00%2B02:00"),
+	// "This month" on the 12th, the conversations ending on June 1: the
+	// line stops at the 12th.
+	b.do("this month", chromedp.Navigate(root+"dashboards/chat?range=this_month&now=2025-06-12T15:00:00%2B02:00"),
 		chromedp.WaitVisible(chromedp.CSS(`#report-chat-conversations-over-time svg`)))
 	require.Equal(t, "12", b.eval(`String(document.querySelectorAll("#report-chat-conversations-over-time svg circle").length)`))
-	require.Contains(t, b.eval(`document.querySelector("#range-label").textContent`), "May 1, 2025 – May 31, 2025", "the period is the month")
+	require.Contains(t, b.eval(`document.querySelector("#range-label").textContent`), "Jun 1, 2025 – Jun 30, 2025", "the period is the month")
 	b.shot("this-month")
 
 	// A bad time zone: the page says so next to the form and shows the

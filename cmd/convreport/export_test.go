@@ -82,10 +82,11 @@ func TestRunPNGOneReport(t *testing.T) {
 	require.Contains(t, o.stderr, `--report "nope": Chat overview has no such report (have "Conversations by rep"`)
 }
 
-// run stops a time series at --now: "this month" on the 12th has 12 days.
+// run drops the empty days after --now: "this month" on the 12th has 12
+// days (the generated conversations end on June 1).
 func TestRunStopsAtNow(t *testing.T) {
 	path := generated(t, 500)
-	o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--range", "this_month", "--now", "2025-05-12T15:00:00+02:00",
+	o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--range", "this_month", "--now", "2025-06-12T15:00:00+02:00",
 		"--tz", "Europe/Paris", "--report", "chat-conversations-over-time", "--format", "csv")
 	require.Equal(t, 0, o.code, o.stderr)
 	rows, err := csv.NewReader(strings.NewReader(o.stdout)).ReadAll()

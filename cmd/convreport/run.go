@@ -88,8 +88,8 @@ func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convre
 		return err
 	}
 	c.noteEmpty(results, src, cs)
-	// Series stop at now and "(no value)" goes last, in every format, as
-	// in the web UI.
+	// Series drop their empty buckets after now and "(no value)" goes
+	// last, in every format, as in the web UI.
 	results = render.ReadableAll(results, q.Now)
 	rd := render.Dashboard{Name: d.Name, Results: results}
 	if len(results) == 0 {
