@@ -128,8 +128,12 @@ type ChartSlice struct {
 	Other bool   `json:"other,omitempty"`
 	ChartValue
 	// Share is the slice's part of the sum of the positive values, in
-	// [0, 1]; 0 for a null or negative value.
+	// [0, 1]; 0 for a null or negative value. It is for drawing: a float
+	// rounds some shares to the wrong side of a tenth of a percent.
 	Share float64 `json:"share"`
+	// ShareText is the share as every output writes it, computed
+	// exactly (see [FormatShare]): "28.8 %".
+	ShareText string `json:"share_text"`
 }
 
 // ChartSummary is the one big number of a summary chart.
@@ -319,17 +323,23 @@ func chartValue(p convreport.Point, index int) ChartValue {
 
 func chartSlices(r convreport.Result, labels []string) []ChartSlice {
 	out := make([]ChartSlice, len(r.Points))
-	var total float64
+	total := decimal.Zero
 	for i, p := range r.Points {
 		out[i] = ChartSlice{Label: labels[i], Other: p.Other, ChartValue: chartValue(p, i)}
-		if out[i].Float > 0 {
-			total += out[i].Float
+		if p.Value.Valid && p.Value.Decimal.IsPositive() {
+			total = total.Add(p.Value.Decimal)
 		}
 	}
 	out = foldSlices(out)
+	totalF := total.InexactFloat64()
 	for i := range out {
-		if out[i].Float > 0 && total > 0 {
-			out[i].Share = out[i].Float / total
+		part := decimal.Zero
+		if !out[i].Null {
+			part = decimal.RequireFromString(out[i].Value)
+		}
+		out[i].ShareText = FormatShare(part, total)
+		if out[i].Float > 0 && totalF > 0 {
+			out[i].Share = out[i].Float / totalF
 		}
 	}
 	return out

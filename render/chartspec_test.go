@@ -166,8 +166,8 @@ func TestChartSpecPie(t *testing.T) {
 	require.Equal(t, "Page URL", s.X.Title)
 	require.Nil(t, s.Categories)
 	require.Equal(t, []render.ChartSlice{
-		{Label: "/pricing", ChartValue: render.ChartValue{Value: "3", Float: 3, Count: 3, Point: 0}, Share: 0.75},
-		{Label: "(no value)", ChartValue: render.ChartValue{Value: "1", Float: 1, Count: 1, Point: 1}, Share: 0.25},
+		{Label: "/pricing", ChartValue: render.ChartValue{Value: "3", Float: 3, Count: 3, Point: 0}, Share: 0.75, ShareText: "75 %"},
+		{Label: "(no value)", ChartValue: render.ChartValue{Value: "1", Float: 1, Count: 1, Point: 1}, Share: 0.25, ShareText: "25 %"},
 	}, s.Slices)
 }
 

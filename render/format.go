@@ -32,10 +32,40 @@ func FormatValue(v decimal.NullDecimal, unit string) string {
 }
 
 // FormatPercent writes a percentage for people, rounded half away from
-// zero to one decimal: "82.5 %", "100 %". Percent values and pie shares
-// are written with it everywhere.
+// zero to one decimal: "82.5 %", "100 %". Percent values are written with
+// it everywhere, and pie shares through [FormatShare].
 func FormatPercent(pct decimal.Decimal) string {
 	return pct.Round(1).String() + " %"
+}
+
+// FormatShare writes part's share of total as a percentage, as every
+// output writes a pie's slice: the exact quotient rounded half away from
+// zero to one decimal, as [FormatPercent] rounds ("28.8 %" for 23 of 80,
+// which a float share, 0.2875 × 100 = 28.749999…, would write 28.7 %).
+// A part or total that is not positive has a share of "0 %".
+func FormatShare(part, total decimal.Decimal) string {
+	if !part.IsPositive() || !total.IsPositive() {
+		return "0 %"
+	}
+	if outOfScale(part) || outOfScale(total) {
+		// Past any real value (only a Result made by hand has one), where
+		// an exact quotient would take unbounded digits.
+		return FormatPercent(decimal.NewFromFloat(part.InexactFloat64() / total.InexactFloat64() * 100))
+	}
+	// q is the share in tenths of a percent, cut; r what the cut left,
+	// in [0, total/10).
+	q, r := part.Shift(2).QuoRem(total, 1)
+	if r.Shift(1).Mul(decimal.NewFromInt(2)).Cmp(total) >= 0 {
+		q = q.Add(decimal.New(1, -1))
+	}
+	return FormatPercent(q)
+}
+
+// outOfScale reports whether d's exponent is past any value a report
+// holds.
+func outOfScale(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e > 400 || e < -400
 }
 
 // FormatCount writes n with thousands separators: "12,345".

@@ -814,7 +814,7 @@ func (d *drawing) pie() func() {
 		lx := cx + radius + 32
 		for i, sl := range s.Slices {
 			y := d.top + 8 + float64(i)*20
-			val := d.valueLabel(sl.ChartValue) + " · " + formatShare(sl.Share, 1)
+			val := d.valueLabel(sl.ChartValue) + " · " + sl.ShareText
 			valW := textW(val, fontSize)
 			d.link(sl.Point, func() {
 				d.w.Empty("rect", svg.A("x", lx), svg.A("y", y), svg.A("width", 10), svg.A("height", 10), svg.A("rx", 2),

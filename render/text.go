@@ -132,10 +132,10 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	bars := spec.Type != convreport.TableChart && !pie
 	withPrev := compared(r)
 
-	var total float64 // of positive values, for pie shares
+	total := decimal.Zero // of positive values, for pie shares
 	for _, p := range r.Points {
-		if f := floatOf(p.Value); f > 0 {
-			total += f
+		if p.Value.Valid && p.Value.Decimal.IsPositive() {
+			total = total.Add(p.Value.Decimal)
 		}
 	}
 	var rows []textRow
@@ -148,7 +148,7 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 			row.bar = floatOf(p.Value)
 		}
 		if pie {
-			row.share = formatShare(floatOf(p.Value), total)
+			row.share = FormatShare(p.Value.Decimal, total)
 		}
 		if withPrev {
 			row.prev = nullValue // the Other point, or a group the engine folded there
@@ -232,13 +232,6 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	for _, row := range rows {
 		t.line(format(row, false))
 	}
-}
-
-func formatShare(v, total float64) string {
-	if total <= 0 || v <= 0 {
-		return "0 %"
-	}
-	return FormatPercent(decimal.NewFromFloat(v * 100 / total))
 }
 
 func floatOf(v decimal.NullDecimal) float64 {

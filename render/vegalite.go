@@ -76,8 +76,11 @@ func vegaSpec(r convreport.Result) obj {
 	case convreport.PieChart, convreport.DonutChart:
 		rows := make([]obj, len(spec.Slices))
 		for i, s := range spec.Slices {
-			rows[i] = obj{"label": s.Label, "category": s.Label, "value": nullableFloat(s.ChartValue), "value_text": chartValueText(s.ChartValue, unit), "count": s.Count, "order": i}
+			rows[i] = obj{"label": s.Label, "category": s.Label, "value": nullableFloat(s.ChartValue), "value_text": chartValueText(s.ChartValue, unit),
+				"share": s.ShareText, "count": s.Count, "order": i}
 		}
+		// The share as the SVG's legend and the text write it, exactly.
+		tooltip = slices.Insert(tooltip, 2, obj{"field": "share", "type": "nominal", "title": "Share"})
 		mark := obj{"type": "arc", "tooltip": true}
 		if spec.Type == convreport.DonutChart {
 			mark["innerRadius"] = 60
