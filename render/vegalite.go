@@ -35,7 +35,10 @@ func VegaLite(r convreport.Result) ([]byte, error) {
 
 // VegaLiteDashboard returns one Vega-Lite v5 spec with every report of d
 // one above the other (vconcat), titled with the dashboard's name, range
-// and zone.
+// and zone. Each report keeps its own colours and legend, as each SVG
+// chart does: concatenated views would otherwise share one colour scale,
+// one legend over every report's series, and one range of colours (a
+// pie's own).
 func VegaLiteDashboard(d Dashboard) ([]byte, error) {
 	d = d.resolved()
 	specs := make([]any, len(d.Results))
@@ -47,6 +50,12 @@ func VegaLiteDashboard(d Dashboard) ([]byte, error) {
 		"title":   obj{"text": textwidth.CleanMarkup(d.Name), "subtitle": FormatRange(d.From, d.To, d.Zone) + " · " + d.Zone.String()},
 		"vconcat": specs,
 		"spacing": 32,
+		// Vega-Lite shares every scale but x and y (and a pie's theta)
+		// across concatenated views by default.
+		"resolve": obj{
+			"scale":  obj{"color": "independent", "xOffset": "independent", "yOffset": "independent"},
+			"legend": obj{"color": "independent"},
+		},
 	}, "", "  ")
 }
 

@@ -118,3 +118,39 @@ func TestVegaLiteDashboard(t *testing.T) {
 		require.NotContains(t, p.(map[string]any), "$schema", "only the top level names the schema")
 	}
 }
+
+// Each report of a Vega-Lite dashboard keeps its own colours, legend and
+// side-by-side slots: a pie of channels, a stacked and a grouped chart of
+// inboxes by channel, and one by team. Shared (Vega-Lite's default for
+// concatenated views) they would be one scale over chat, email, the
+// script label, "(no value)" and the teams, its colours the pie's three,
+// under one legend titled for all.
+func TestVegaLiteDashboardReportsHaveTheirOwnScales(t *testing.T) {
+	grouped := withChart(byInboxChannel, convreport.Chart{Type: convreport.ColumnChart})
+	byTeam := result(convreport.Report{Name: "By inbox and team", Dimensions: []string{"Inbox", "Team"}, Chart: convreport.Chart{Type: convreport.ColumnChart}},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Inbox", "Support"), known("Team", "A")}, Value: num("4"), Count: 4},
+		convreport.Point{Dimensions: []convreport.DimensionValue{known("Inbox", "Support"), known("Team", "B")}, Value: num("2"), Count: 2},
+	)
+	b, err := render.VegaLiteDashboard(render.Dashboard{Name: "D", Results: []convreport.Result{byChannel, byInboxChannel, grouped, byTeam}})
+	require.NoError(t, err)
+	var spec struct {
+		Resolve struct {
+			Scale  map[string]string `json:"scale"`
+			Legend map[string]string `json:"legend"`
+		} `json:"resolve"`
+		VConcat []struct {
+			Encoding struct {
+				Color struct {
+					Field string `json:"field"`
+					Title string `json:"title"`
+				} `json:"color"`
+			} `json:"encoding"`
+		} `json:"vconcat"`
+	}
+	require.NoError(t, json.Unmarshal(b, &spec))
+	require.Equal(t, map[string]string{"color": "independent", "xOffset": "independent", "yOffset": "independent"}, spec.Resolve.Scale)
+	require.Equal(t, map[string]string{"color": "independent"}, spec.Resolve.Legend)
+	require.Equal(t, "category", spec.VConcat[0].Encoding.Color.Field)
+	require.Equal(t, "series", spec.VConcat[1].Encoding.Color.Field)
+	require.Equal(t, "Team", spec.VConcat[3].Encoding.Color.Title)
+}
