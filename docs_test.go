@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,7 +21,9 @@ import (
 	"github.com/convreport/convreport/ingest"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
+	"github.com/convreport/convreport/render"
 	"github.com/convreport/convreport/store"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -642,6 +645,22 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"source-aggregate-failure": func(t *testing.T) error {
 		_, err := convreport.NewEngine(failingAggregator{&countingSource{rows: fixture()}}).Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r"})
 		return err
+	},
+	"render-repeated-group": func(t *testing.T) error {
+		sales := []convreport.DimensionValue{{Property: "Inbox", Value: "Sales", Known: true}}
+		r := convreport.Result{Report: convreport.Report{Name: "By inbox", Dimensions: []string{"Inbox"}}, Points: []convreport.Point{
+			{Dimensions: sales, Value: decimal.NewNullDecimal(decimal.NewFromInt(1)), Count: 1},
+			{Dimensions: []convreport.DimensionValue{{Property: "Inbox", Value: "Support", Known: true}}, Value: decimal.NewNullDecimal(decimal.NewFromInt(4)), Count: 4},
+			{Dimensions: sales, Value: decimal.NewNullDecimal(decimal.NewFromInt(2)), Count: 2},
+		}}
+		return render.SVG(io.Discard, r, render.SVGOptions{})
+	},
+	"render-point-dimensions": func(t *testing.T) error {
+		r := convreport.Result{Report: convreport.Report{Name: "By inbox", Dimensions: []string{"Inbox"}}, Points: []convreport.Point{
+			{Dimensions: []convreport.DimensionValue{{Property: "Inbox", Value: "Sales", Known: true}}, Value: decimal.NewNullDecimal(decimal.NewFromInt(1)), Count: 1},
+			{Value: decimal.NewNullDecimal(decimal.NewFromInt(4)), Count: 4},
+		}}
+		return render.Text(io.Discard, render.Dashboard{Results: []convreport.Result{r}}, render.TextOptions{})
 	},
 	"canceled": func(t *testing.T) error {
 		ctx, cancel := context.WithCancel(context.Background())

@@ -155,6 +155,9 @@ type ChartSummary struct {
 // the sum for a count, and for any other measure the number of
 // conversations behind the points (averages and percentiles cannot be
 // added).
+//
+// A Result holding one group twice, which the renderers refuse, keeps
+// the last of its points among the categories and series.
 func NewChartSpec(r convreport.Result) ChartSpec {
 	rep := r.Report
 	s := ChartSpec{Type: rep.ChartType(), Title: rep.Name}

@@ -23,6 +23,9 @@ import (
 // [CSVWriter], so a label that would start a spreadsheet formula is
 // neutralised; numbers stay numbers.
 func CSV(w io.Writer, d Dashboard) error {
+	if err := checkResults(d.Results); err != nil {
+		return err
+	}
 	j := NewJSON(d)
 	var keys []string
 	for _, r := range d.Results {
@@ -87,6 +90,9 @@ func CSV(w io.Writer, d Dashboard) error {
 // point's value and conversations in the earlier period, empty where it
 // has none. Cells go through [CSVWriter].
 func ReportCSV(w io.Writer, r convreport.Result) error {
+	if err := checkResult(r); err != nil {
+		return err
+	}
 	spec := NewChartSpec(r)
 	head := spec.X.Title
 	if head == "" {

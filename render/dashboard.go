@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -113,4 +114,66 @@ func cellText(v any, zone *time.Location) string {
 		return FormatDuration(decimalSeconds(v))
 	}
 	return fmt.Sprint(v)
+}
+
+// checkResult refuses a Result the renderers cannot show faithfully: a
+// point whose dimension values do not match the report's dimensions, an
+// Other point in a report without dimensions (nothing is folded there),
+// or one group held twice (the same dimension values, or both the Other
+// point, in the same bucket). The engine never returns one; a hand-made
+// Result or a faulty source can, and a chart would draw one point over
+// another.
+func checkResult(r convreport.Result) error {
+	rep := r.Report
+	seen := make(map[string]int, len(r.Points))
+	for i, p := range r.Points {
+		switch {
+		case len(p.Dimensions) != len(rep.Dimensions):
+			return fmt.Errorf("render: report %q: point %d has %s for the report's %s",
+				rep.Name, i, plural(len(p.Dimensions), "dimension value"), reportDimensions(rep))
+		case p.Other && len(rep.Dimensions) == 0:
+			return fmt.Errorf("render: report %q: point %d is an Other point, but the report has no dimension to fold", rep.Name, i)
+		}
+		// Keyed as the chart places points: by bucket as its axis reads it.
+		key := chartIdentity(p.Other, p.Dimensions)
+		if rep.Bucket != convreport.NoBucket {
+			t := p.Bucket
+			if r.Zone != nil {
+				t = t.In(r.Zone)
+			}
+			key += "@" + rep.Bucket.Key(t)
+		}
+		if j, dup := seen[key]; dup {
+			return fmt.Errorf("render: report %q: points %d and %d are the same group (%s); a result holds each group once",
+				rep.Name, j, i, chartPointLabel(p, rep.Bucket, r.Zone))
+		}
+		seen[key] = i
+	}
+	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// reportDimensions names a report's dimensions for an error: "no
+// dimensions", "1 dimension (Inbox)", "2 dimensions (Inbox, Channel)".
+func reportDimensions(rep convreport.Report) string {
+	if len(rep.Dimensions) == 0 {
+		return "no dimensions"
+	}
+	return plural(len(rep.Dimensions), "dimension") + " (" + strings.Join(rep.Dimensions, ", ") + ")"
+}
+
+// checkResults is checkResult for each result of a dashboard.
+func checkResults(rs []convreport.Result) error {
+	for _, r := range rs {
+		if err := checkResult(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -40,5 +40,8 @@
 // or act on (see [CSVCell]), keeping numbers as they are, while JSON keeps
 // the data exact. Links keep only
 // relative, http, https and mailto addresses. The same input always gives
-// the same bytes, so outputs can be compared with golden files.
+// the same bytes, so outputs can be compared with golden files. A Result
+// holding one group twice (the engine never returns one) is refused by
+// every renderer with an error naming the report, the points and the
+// group, rather than drawn as one point.
 package render

@@ -64,6 +64,9 @@ type htmlDrill struct {
 // by html/template; the page is readable without styles, navigable by
 // keyboard, and prints one card per block.
 func HTML(w io.Writer, d Dashboard, opts HTMLOptions) error {
+	if err := checkResults(d.Results); err != nil {
+		return err
+	}
 	d = d.resolved()
 	urlFor := opts.DrillURL
 	if urlFor == nil {

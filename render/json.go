@@ -258,6 +258,9 @@ func propertyKey(name string) string {
 // JSON writes d as result JSON (see [JSONDashboard]), indented, with
 // HTML characters left unescaped.
 func JSON(w io.Writer, d Dashboard) error {
+	if err := checkResults(d.Results); err != nil {
+		return err
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -23,6 +23,9 @@ type PNGOptions struct {
 // those fonts lack (Arabic, Chinese, emoji) shows as "?" in the PNG; the
 // SVG keeps it.
 func PNG(w io.Writer, r convreport.Result, opts PNGOptions) error {
+	if err := checkResult(r); err != nil {
+		return err
+	}
 	scale := opts.Scale
 	if scale == 0 {
 		scale = 2

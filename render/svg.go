@@ -44,6 +44,9 @@ type SVGOptions struct {
 // conversations)"). Text from the data is escaped; the same input always
 // gives the same bytes.
 func SVG(w io.Writer, r convreport.Result, opts SVGOptions) error {
+	if err := checkResult(r); err != nil {
+		return err
+	}
 	_, err := w.Write(drawSVG(r, opts))
 	return err
 }
@@ -102,6 +105,9 @@ const minWidth = 240
 // dashboard's name. Writing the drawings back to back instead would not be
 // XML: a document has one root element.
 func SVGDashboard(w io.Writer, d Dashboard, opts SVGOptions) error {
+	if err := checkResults(d.Results); err != nil {
+		return err
+	}
 	d = d.resolved()
 	const gap = 16.0
 	title := d.Name

@@ -50,6 +50,9 @@ const textIndent = "  "
 // number. Labels are cleaned of control characters and cut to fit Width,
 // counting East Asian wide characters and emoji as two columns.
 func Text(w io.Writer, d Dashboard, opts TextOptions) error {
+	if err := checkResults(d.Results); err != nil {
+		return err
+	}
 	d = d.resolved()
 	bw := bufio.NewWriter(w)
 	tw := &textWriter{w: bw, width: opts.width()}

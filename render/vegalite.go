@@ -28,6 +28,9 @@ type obj = map[string]any
 // temporal X axis; a summary is a text mark; a table is a grid of text
 // marks.
 func VegaLite(r convreport.Result) ([]byte, error) {
+	if err := checkResult(r); err != nil {
+		return nil, err
+	}
 	spec := vegaSpec(r)
 	spec["$schema"] = VegaLiteSchema
 	return json.MarshalIndent(spec, "", "  ")
@@ -40,6 +43,9 @@ func VegaLite(r convreport.Result) ([]byte, error) {
 // one legend over every report's series, and one range of colours (a
 // pie's own).
 func VegaLiteDashboard(d Dashboard) ([]byte, error) {
+	if err := checkResults(d.Results); err != nil {
+		return nil, err
+	}
 	d = d.resolved()
 	specs := make([]any, len(d.Results))
 	for i, r := range d.Results {
@@ -251,7 +257,9 @@ func vegaRows(r convreport.Result, spec ChartSpec) []obj {
 			rows[v.Point] = row
 		}
 	}
-	return rows
+	// Every point has its cell in a result the renderers accept (see
+	// checkResult); a row left empty would be a null datum.
+	return slices.DeleteFunc(rows, func(row obj) bool { return row == nil })
 }
 
 // vegaTable lays out a table as text marks: one row per point, columns

@@ -13,6 +13,9 @@ import (
 // each named after its report ([FileName], then " (2)", " (3)"… for a
 // name already used, without regard to case), dated modified.
 func CSVZip(w io.Writer, d Dashboard, modified time.Time) error {
+	if err := checkResults(d.Results); err != nil {
+		return err
+	}
 	zw := zip.NewWriter(w)
 	names := nameSet{}
 	for _, r := range d.Results {
