@@ -109,7 +109,7 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 			return nil, err
 		}
 		if len(toScan) == 0 {
-			markBusinessHours(out, plans)
+			e.describe(out, plans)
 			return out, nil
 		}
 	}
@@ -130,8 +130,19 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	for i, p := range toScan {
 		out[p.idx] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
 	}
-	markBusinessHours(out, plans)
+	e.describe(out, plans)
 	return out, nil
+}
+
+// describe says on each result what its numbers need to be read: the
+// schema that names its properties, and whether it counted business
+// hours.
+func (e *Engine) describe(out []Result, plans []*compiled) {
+	s := e.src.Schema()
+	for i := range out {
+		out[i].Schema = s
+	}
+	markBusinessHours(out, plans)
 }
 
 // markBusinessHours says on each duration result whether it counted

@@ -35,6 +35,13 @@ type Result struct {
 	// report, which has no period to compare.
 	Compare                  Compare
 	PreviousFrom, PreviousTo time.Time
+	// Schema is the schema the report ran against, its source's: it names
+	// the report's properties for people ([Property.Label]), as the
+	// render package titles axes, legends and tables with them. The
+	// engine sets it on every result; a Result made by hand may leave it
+	// nil, which reads as [DefaultSchema] (a custom property then goes by
+	// its name).
+	Schema *Schema
 }
 
 // Point is one data point: a group of conversations and its value.

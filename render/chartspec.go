@@ -165,7 +165,8 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 		s.Percent = rep.Chart.Percent
 		s.Stacked = rep.Chart.Stacked || rep.Chart.Percent
 	}
-	yTitle := chartMeasureTitle(rep.Measure)
+	schema := resultSchema(r)
+	yTitle := chartMeasureTitle(schema, rep.Measure)
 	if r.BusinessHours {
 		// The number differs from calendar time: every view says so.
 		yTitle += " (business hours)"
@@ -181,13 +182,13 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 	case rep.Bucket != convreport.NoBucket:
 		s.X = ChartAxis{Field: "bucket", Title: chartBucketTitle(rep.Bucket), Bucket: rep.Bucket}
 	case len(rep.Dimensions) > 0:
-		key, label := chartProperty(rep.Dimensions[0])
+		key, label := chartProperty(schema, rep.Dimensions[0])
 		s.X = ChartAxis{Field: key, Title: label}
 		seriesDims = rep.Dimensions[1:]
 	}
 	legend := make([]string, len(seriesDims))
 	for i, d := range seriesDims {
-		_, legend[i] = chartProperty(d)
+		_, legend[i] = chartProperty(schema, d)
 	}
 	s.Legend = strings.Join(legend, " / ")
 
@@ -427,7 +428,7 @@ func noValueNote(r convreport.Result) string {
 	if rep.Bucket != convreport.NoBucket || len(rep.Dimensions) == 0 {
 		return ""
 	}
-	_, label := chartProperty(rep.Dimensions[0])
+	_, label := chartProperty(resultSchema(r), rep.Dimensions[0])
 	var total, none int64
 	var noneValue, othersMax decimal.Decimal
 	hasNone := false
@@ -492,10 +493,19 @@ func chartPointLabel(p convreport.Point, b convreport.Bucket, zone *time.Locatio
 	return strings.Join(parts, " / ")
 }
 
+// resultSchema is the schema that names r's properties: the one it ran
+// against, or the built-in properties' for a Result made without one.
+func resultSchema(r convreport.Result) *convreport.Schema {
+	if r.Schema != nil {
+		return r.Schema
+	}
+	return convreport.DefaultSchema()
+}
+
 // chartProperty returns the result-JSON key and the label of a property
-// name; a custom property's key and label are its name.
-func chartProperty(name string) (key, label string) {
-	if p, ok := convreport.DefaultSchema().Lookup(name); ok {
+// name in schema; a property the schema lacks goes by its name.
+func chartProperty(schema *convreport.Schema, name string) (key, label string) {
+	if p, ok := schema.Lookup(name); ok {
 		return p.Key, p.Label
 	}
 	return name, name
@@ -535,10 +545,10 @@ func chartBucketTitle(b convreport.Bucket) string {
 // chartMeasureTitle names a measure for people: "Conversations", "Average
 // agent first response time", "90th percentile customer wait time",
 // "Share of time to close within 1h".
-func chartMeasureTitle(m convreport.Measure) string {
+func chartMeasureTitle(schema *convreport.Schema, m convreport.Measure) string {
 	metric := strings.ToLower(string(m.Metric))
-	if p, ok := convreport.DefaultSchema().Lookup(string(m.Metric)); ok {
-		metric = strings.ToLower(p.Label)
+	if p, ok := schema.Lookup(string(m.Metric)); ok {
+		metric = lowerFirst(p.Label)
 	}
 	switch measureAgg(m) {
 	case convreport.Count:

@@ -255,7 +255,7 @@ func (d *drawing) description() string {
 	if by == "" {
 		return fmt.Sprintf("%s of %s, %d points.", kind, lowerFirst(s.Y.Title), len(d.r.Points))
 	}
-	return fmt.Sprintf("%s of %s by %s, %d points.", kind, lowerFirst(s.Y.Title), strings.ToLower(by), len(d.r.Points))
+	return fmt.Sprintf("%s of %s by %s, %d points.", kind, lowerFirst(s.Y.Title), lowerFirst(by), len(d.r.Points))
 }
 
 // link draws a data point inside a link to its drill-down, with a

@@ -5,6 +5,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render/internal/textwidth"
@@ -357,11 +360,19 @@ func unitSuffix(unit string) string {
 	return ""
 }
 
+// lowerFirst lower-cases the first letter of each word of a title for
+// use inside a sentence, but leaves abbreviations: "Page URL" reads "page
+// URL", "Plan Tier" "plan tier", "VIP" stays "VIP".
 func lowerFirst(s string) string {
-	if s == "" || s[0] < 'A' || s[0] > 'Z' {
-		return s
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		if utf8.RuneCountInString(w) > 1 && strings.ToUpper(w) == w {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToLower(r)) + w[n:]
 	}
-	return string(s[0]+'a'-'A') + s[1:]
+	return strings.Join(words, " ")
 }
 
 // cleanSpec rids the spec's labels of characters an SVG or HTML page drawn

@@ -19,10 +19,12 @@ import (
 )
 
 // customFixture serves conversations with custom properties: plan (an
-// enum) and seats (a number), and one dashboard "plans" owned by ana.
+// enum labelled "Plan tier") and seats (a number), and one dashboard
+// "plans" owned by ana.
 func customFixture(t *testing.T) *fixture {
 	t.Helper()
-	schema, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "enum", "values": ["free", "pro"]}, {"name": "seats", "kind": "number", "label": "Seats"}]}`))
+	schema, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "enum", "values": ["free", "pro"], "label": "Plan tier"},
+		{"name": "seats", "kind": "number", "label": "Seats"}]}`))
 	require.NoError(t, err)
 	day := time.Date(2025, 5, 20, 10, 0, 0, 0, paris)
 	conv := func(id, plan string, seats float64) convreport.Conversation {
@@ -117,11 +119,45 @@ func TestBrowserGroupByACustomProperty(t *testing.T) {
 	b.do("group by plan", chromedp.SendKeys(chromedp.CSS("#dim-search"), kb.Enter), chromedp.WaitVisible(chromedp.CSS(`#dims [data-dimension="plan"]`)))
 	// A summary shows one number: grouped, the report is drawn as bars.
 	b.do("draw it as bars", pick("#edit-chart", "bar"))
-	b.wait("the preview by plan", `document.querySelector("#preview-meta").textContent.includes("by plan")`)
+	// The preview's line names the property by its schema label.
+	b.wait("the preview by plan", `document.querySelector("#preview-meta").textContent.includes("by plan tier")`)
 	b.shot("editor-group-by-plan")
 	b.do("update", chromedp.Click(chromedp.CSS("#update")))
 	b.wait("the dashboard", `document.body.classList.contains("page-dashboard")`)
 	d, err := f.store.Get(context.Background(), users["ana"], "plans")
 	require.NoError(t, err)
 	require.Equal(t, []string{"plan"}, d.Reports[0].Dimensions)
+}
+
+// A custom property's schema label names it in charts as a built-in
+// property's label does (OriginURL's axis reads "Page URL"): the chart's
+// axis and legend, the card's line, the table's head and the report's
+// CSV, as the editor and the drill-down columns already did.
+func TestCustomLabelsInCharts(t *testing.T) {
+	f := customFixture(t)
+	type charts struct {
+		Charts []struct {
+			X      struct{ Title string } `json:"x"`
+			Legend string                 `json:"legend"`
+		} `json:"charts"`
+	}
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/volume", "ana",
+		`{"version": 1, "dimensions": ["plan"], "chart": {"type": "bar"}}`), http.StatusOK, &editResult{})
+	var run charts
+	okJSON(t, f.get("/api/dashboards/plans/run?range=last_30_days", "ana"), http.StatusOK, &run)
+	require.Equal(t, "Plan tier", run.Charts[0].X.Title)
+	body := page(t, f, "/dashboards/plans?range=last_30_days", "ana", http.StatusOK)
+	require.Contains(t, body, "Conversations by plan tier · 5 conversations")
+	require.Contains(t, body, "Bar chart of conversations by plan tier, 3 points.")
+
+	// As the legend of a stacked chart, by channel and plan.
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/volume", "ana",
+		`{"version": 2, "dimensions": ["Channel", "plan"], "chart": {"type": "column", "stacked": true}}`), http.StatusOK, &editResult{})
+	run = charts{}
+	okJSON(t, f.get("/api/dashboards/plans/run?range=last_30_days", "ana"), http.StatusOK, &run)
+	require.Equal(t, "Channel", run.Charts[0].X.Title)
+	require.Equal(t, "Plan tier", run.Charts[0].Legend)
+	w := f.get("/api/dashboards/plans/reports/volume/export?format=csv&range=last_30_days", "ana")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Equal(t, []string{"Channel / Plan tier", "Conversations"}, readCSV(t, w.Body.Bytes())[0])
 }
