@@ -39,7 +39,9 @@ type SVGOptions struct {
 // SVG writes r as a self-contained SVG drawing of its chart type: bars
 // (horizontal) and columns, stacked or as percentages, lines, areas, pies,
 // donuts, a summary's big number, or a table. Axes have ticks and labels
-// (durations humanised), several series get a legend, and every data point
+// (durations humanised; column labels slanted when they do not fit, and
+// only every k-th shown, with a note, when even slanted they would
+// overprint), several series get a legend, and every data point
 // is a link to its drill-down with a tooltip ("label: value (n
 // conversations)"). Text from the data is escaped; the same input always
 // gives the same bytes.
@@ -93,6 +95,11 @@ type drawing struct {
 	// minHeight is the least height the chart's layout holds, when
 	// SVGOptions.Height asks for less.
 	minHeight float64
+	// axisNote says what the layout left out (the labels of a crowded
+	// axis), drawn under the chart above the spec's Note; noteH is the
+	// height both notes take at the bottom of the drawing.
+	axisNote string
+	noteH    float64
 }
 
 // minWidth is the narrowest drawing: its labels, bars and value labels
@@ -195,18 +202,27 @@ func drawSVGAt(r convreport.Result, opts SVGOptions, y float64) ([]byte, float64
 	default: // column, line, area
 		body = d.columns()
 	}
-	note := d.spec.Note != "" && len(r.Points) > 0
-	if note {
-		d.height += 20 // below the chart, under every type's own layout
+	// Notes go below the chart, under every type's own layout.
+	var notes []string
+	if d.axisNote != "" {
+		notes = append(notes, d.axisNote)
+	}
+	if d.spec.Note != "" && len(r.Points) > 0 {
+		notes = append(notes, d.spec.Note)
+	}
+	if len(notes) > 0 {
+		d.noteH = 20 + 16*float64(len(notes)-1)
+		d.height += d.noteH
+		d.minHeight += d.noteH
 	}
 	if opts.Height > 0 {
 		d.height = max(float64(opts.Height), d.minHeight, d.top+40)
 	}
 	d.header()
 	body()
-	if note {
-		d.w.Text("text", fit(d.spec.Note, d.width-2*margin, tickSize), svg.A("class", "note"), svg.A("x", margin),
-			svg.A("y", d.height-8), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
+	for i, n := range notes {
+		d.w.Text("text", fit(n, d.width-2*margin, tickSize), svg.A("class", "note"), svg.A("x", margin),
+			svg.A("y", d.height-8-16*float64(len(notes)-1-i)), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
 	}
 	return d.w.Bytes(), d.width, d.height
 }
@@ -553,7 +569,7 @@ func (d *drawing) bars() func() {
 		d.legend()
 		plotTop := d.top
 		if d.opts.Height > 0 {
-			band = (d.height - plotTop - 28) / float64(n)
+			band = (d.height - d.noteH - plotTop - 28) / float64(n)
 		}
 		// A grouped row's bars share its band, 12 pixels each at most.
 		barH := min(12, (band-4)/float64(k)-2)
@@ -613,6 +629,16 @@ func (d *drawing) bars() func() {
 	}
 }
 
+// Slanted labels: at most slantW pixels long, at least slantGap apart
+// across their slant (an 11 px font and a little leading), and starting
+// at least slantPad inside the drawing.
+const (
+	slantW   = 110.0
+	slantGap = 14.0
+	slantPad = 4.0
+	sin45    = 0.7071
+)
+
 // columns draws vertical columns, lines or areas over categories along X.
 func (d *drawing) columns() func() {
 	s := d.spec
@@ -633,24 +659,44 @@ func (d *drawing) columns() func() {
 	// Labels that do not fit their band are drawn slanted (columns) or
 	// thinned out (time axes, where every k-th label is enough).
 	every, slant := 1, false
-	const slantW = 110.0
 	switch {
 	case labelW <= band-4:
 	case s.X.Bucket != convreport.NoBucket || s.Type != convreport.ColumnChart:
 		every = int(math.Ceil((labelW + 8) / band))
+		if s.X.Bucket == convreport.NoBucket {
+			// Dates left out are read from their neighbours; names are not.
+			d.axisNote = fmt.Sprintf("Every %s of the %d points is labelled; each point's tooltip names it.", chartOrdinal(float64(every)), n)
+		}
 	default:
 		slant = true
 	}
 	bottomH := 28.0
 	if slant {
-		bottomH = min(labelW, slantW)*0.71 + 20
+		bottomH = min(labelW, slantW)*sin45 + 20
+		// A slanted label reaches left of its column by its width times
+		// cos 45°: the plot starts far enough right that the first one
+		// starts inside the drawing, as a chart library widens its
+		// padding for its labels. The first column is half a band right
+		// of left, and the band narrows as left grows.
+		reach := min(labelW, slantW)*sin45 + slantPad
+		half := 1 / (2 * float64(n))
+		left = max(left, (reach-right*half)/(1-half))
+		band = (right - left) / float64(n)
+		// Neighbours a band apart along the axis are band × sin 45° apart
+		// across their slant: fewer than a line of text apart, they
+		// overprint. Only every k-th is labelled then, as a time axis
+		// thins its dates, and a note says so; every column keeps its
+		// tooltip and link.
+		if every = int(math.Ceil(slantGap / (band * sin45))); every > 1 {
+			d.axisNote = fmt.Sprintf("Every %s of the %d columns is labelled; each column's tooltip names it.", chartOrdinal(float64(every)), n)
+		}
 	}
 	d.height = d.top + d.legendHeight() + 220 + bottomH
 	d.minHeight = d.top + d.legendHeight() + 60 + bottomH
 	return func() {
 		d.legend()
 		plotTop := d.top + 4
-		bottom := d.height - bottomH
+		bottom := d.height - d.noteH - bottomH
 		sc := valueScale{ticks[0], ticks[len(ticks)-1], bottom, plotTop}
 		d.w.Open("g", svg.A("class", "axis"), svg.A("font-size", tickSize), svg.A("fill", colorMuted))
 		for _, t := range ticks {
@@ -659,17 +705,32 @@ func (d *drawing) columns() func() {
 			d.w.Text("text", d.tickLabel(t), svg.A("x", left-8), svg.A("y", y), svg.A("dy", "0.35em"), svg.A("text-anchor", "end"))
 		}
 		d.w.Empty("line", svg.A("x1", left), svg.A("x2", right), svg.A("y1", sc.at(0)), svg.A("y2", sc.at(0)), svg.A("stroke", colorAxis))
+		// A thinned axis's labels, each centred on its column, are wider
+		// than the band: labelling starts at the first column whose label
+		// starts inside the drawing, and a label that would end past it
+		// is left out.
+		first := -1
 		for ci, c := range s.Categories {
-			if ci%every != 0 {
-				continue
-			}
 			x := left + (float64(ci)+0.5)*band
 			if slant {
-				d.w.Text("text", fit(c.Label, slantW, tickSize), svg.A("x", x), svg.A("y", bottom+12), svg.A("text-anchor", "end"),
-					svg.A("transform", "rotate(-45 "+svg.Num(x)+" "+svg.Num(bottom+12)+")"))
+				if ci%every == 0 {
+					d.w.Text("text", fit(c.Label, slantW, tickSize), svg.A("x", x), svg.A("y", bottom+12), svg.A("text-anchor", "end"),
+						svg.A("transform", "rotate(-45 "+svg.Num(x)+" "+svg.Num(bottom+12)+")"))
+				}
 				continue
 			}
-			d.w.Text("text", fit(c.Label, band*float64(every)-4, tickSize), svg.A("x", x), svg.A("y", bottom+16), svg.A("text-anchor", "middle"))
+			label := fit(c.Label, band*float64(every)-4, tickSize)
+			half := textW(label, tickSize) / 2
+			if first < 0 && x-half < slantPad && ci < n-1 {
+				continue
+			}
+			if first < 0 {
+				first = ci
+			}
+			if (ci-first)%every != 0 || x+half > d.width-slantPad {
+				continue
+			}
+			d.w.Text("text", label, svg.A("x", x), svg.A("y", bottom+16), svg.A("text-anchor", "middle"))
 		}
 		d.w.Close()
 
