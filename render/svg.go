@@ -82,6 +82,41 @@ func fit(s string, maxW, px float64) string {
 	return textwidth.Truncate(s, int(maxW/(0.6*px)))
 }
 
+// fitAll cuts each label to at most maxW(i) pixels at size px, as fit
+// does, but keeps labels that differ apart (see textwidth.Distinct): page
+// URLs of one site, cut at their end, would all read
+// "https://shop.example.com/produ…".
+func fitAll(labels []string, px float64, maxW func(i int) float64) []string {
+	widths := make([]int, len(labels))
+	for i := range labels {
+		widths[i] = int(maxW(i) / (0.6 * px))
+	}
+	return textwidth.Distinct(labels, widths)
+}
+
+// fitEach is fitAll with one width for every label.
+func fitEach(labels []string, maxW, px float64) []string {
+	return fitAll(labels, px, func(int) float64 { return maxW })
+}
+
+// categoryLabels are the labels of the spec's categories.
+func (d *drawing) categoryLabels() []string {
+	out := make([]string, len(d.spec.Categories))
+	for i, c := range d.spec.Categories {
+		out[i] = c.Label
+	}
+	return out
+}
+
+// seriesNames are the series' names as the legend draws them.
+func (d *drawing) seriesNames() []string {
+	out := make([]string, len(d.spec.Series))
+	for i, s := range d.spec.Series {
+		out[i] = s.Name
+	}
+	return fitEach(out, 160, fontSize)
+}
+
 type drawing struct {
 	w      svg.Writer
 	r      convreport.Result
@@ -334,8 +369,9 @@ func (d *drawing) legend() {
 		return
 	}
 	x, y := margin, d.top+4
+	names := d.seriesNames()
 	for i, s := range d.spec.Series {
-		name := fit(s.Name, 160, fontSize)
+		name := names[i]
 		itemW := 16 + textW(name, fontSize) + 16
 		if x+itemW > d.width-margin && x > margin {
 			x, y = margin, y+18
@@ -354,8 +390,8 @@ func (d *drawing) legendHeight() float64 {
 		return 0
 	}
 	x, rows := margin, 1.0
-	for _, s := range d.spec.Series {
-		itemW := 16 + textW(fit(s.Name, 160, fontSize), fontSize) + 16
+	for _, name := range d.seriesNames() {
+		itemW := 16 + textW(name, fontSize) + 16
 		if x+itemW > d.width-margin && x > margin {
 			x, rows = margin, rows+1
 		}
@@ -592,9 +628,10 @@ func (d *drawing) bars() func() {
 		}
 		d.w.Empty("line", svg.A("x1", sc.at(0)), svg.A("x2", sc.at(0)), svg.A("y1", plotTop), svg.A("y2", bottom), svg.A("stroke", colorAxis))
 		d.w.Close()
-		for ci, c := range s.Categories {
+		labels := fitEach(d.categoryLabels(), labelW, fontSize)
+		for ci := range s.Categories {
 			y := plotTop + float64(ci)*band
-			d.w.Text("text", fit(c.Label, labelW, fontSize), svg.A("x", left-8), svg.A("y", y+band/2), svg.A("dy", "0.35em"),
+			d.w.Text("text", labels[ci], svg.A("x", left-8), svg.A("y", y+band/2), svg.A("dy", "0.35em"),
 				svg.A("text-anchor", "end"))
 			thick := band * 0.64
 			for _, sg := range d.segments(ci) {
@@ -710,16 +747,20 @@ func (d *drawing) columns() func() {
 		// starts inside the drawing, and a label that would end past it
 		// is left out.
 		first := -1
-		for ci, c := range s.Categories {
+		labelMax := band*float64(every) - 4
+		if slant {
+			labelMax = slantW
+		}
+		labels := fitEach(d.categoryLabels(), labelMax, tickSize)
+		for ci, label := range labels {
 			x := left + (float64(ci)+0.5)*band
 			if slant {
 				if ci%every == 0 {
-					d.w.Text("text", fit(c.Label, slantW, tickSize), svg.A("x", x), svg.A("y", bottom+12), svg.A("text-anchor", "end"),
+					d.w.Text("text", label, svg.A("x", x), svg.A("y", bottom+12), svg.A("text-anchor", "end"),
 						svg.A("transform", "rotate(-45 "+svg.Num(x)+" "+svg.Num(bottom+12)+")"))
 				}
 				continue
 			}
-			label := fit(c.Label, band*float64(every)-4, tickSize)
 			half := textW(label, tickSize) / 2
 			if first < 0 && x-half < slantPad && ci < n-1 {
 				continue
@@ -879,14 +920,20 @@ func (d *drawing) pie() func() {
 		}
 		// Legend: swatch, label, value and share.
 		lx := cx + radius + 32
+		vals := make([]string, len(s.Slices))
+		names := make([]string, len(s.Slices))
+		for i, sl := range s.Slices {
+			vals[i] = d.valueLabel(sl.ChartValue) + " · " + sl.ShareText
+			names[i] = sl.Label
+		}
+		names = fitAll(names, fontSize, func(i int) float64 { return d.width - margin - lx - 16 - textW(vals[i], fontSize) - 12 })
 		for i, sl := range s.Slices {
 			y := d.top + 8 + float64(i)*20
-			val := d.valueLabel(sl.ChartValue) + " · " + sl.ShareText
-			valW := textW(val, fontSize)
+			val := vals[i]
 			d.link(sl.Point, func() {
 				d.w.Empty("rect", svg.A("x", lx), svg.A("y", y), svg.A("width", 10), svg.A("height", 10), svg.A("rx", 2),
 					svg.A("fill", d.color(i, sl.Other)))
-				d.w.Text("text", fit(sl.Label, d.width-margin-lx-16-valW-12, fontSize), svg.A("x", lx+16), svg.A("y", y+9.5))
+				d.w.Text("text", names[i], svg.A("x", lx+16), svg.A("y", y+9.5))
 				d.w.Text("text", val, svg.A("x", d.width-margin), svg.A("y", y+9.5), svg.A("text-anchor", "end"),
 					svg.A("fill", colorMuted))
 			})
@@ -977,12 +1024,13 @@ func (d *drawing) table() func() {
 		d.w.Text("text", "Conversations", svg.A("x", countX), svg.A("y", y), svg.A("text-anchor", "end"))
 		d.w.Close()
 		d.w.Empty("line", svg.A("x1", margin), svg.A("x2", countX), svg.A("y1", y+7), svg.A("y2", y+7), svg.A("stroke", colorAxis))
+		labels := fitEach(s.Labels, labelW, fontSize)
 		for i, p := range d.r.Points {
 			ry := d.top + rowH*float64(i+1)
 			d.link(i, func() {
 				d.w.Empty("rect", svg.A("x", margin), svg.A("y", ry+8), svg.A("width", countX-margin), svg.A("height", rowH),
 					svg.A("fill", map[bool]string{true: "#f5f8fa", false: "#ffffff"}[i%2 == 1]))
-				d.w.Text("text", fit(s.Labels[i], labelW, fontSize), svg.A("x", margin+4), svg.A("y", ry+24))
+				d.w.Text("text", labels[i], svg.A("x", margin+4), svg.A("y", ry+24))
 				d.w.Text("text", FormatValue(p.Value, s.Y.Unit), svg.A("x", valueX), svg.A("y", ry+24), svg.A("text-anchor", "end"))
 				d.w.Text("text", FormatCount(p.Count), svg.A("x", countX-4), svg.A("y", ry+24), svg.A("text-anchor", "end"))
 			})

@@ -206,6 +206,15 @@ func (t *textWriter) table(r convreport.Result, spec ChartSpec) {
 	} else {
 		labelW = max(min(labelW, t.width-fixed), 8)
 	}
+	// Labels that differ stay apart when cut (see textwidth.Distinct).
+	cut := make([]string, len(rows))
+	widths := make([]int, len(rows))
+	for i := range rows {
+		cut[i], widths[i] = rows[i].label, labelW
+	}
+	for i, l := range textwidth.Distinct(cut, widths) {
+		rows[i].label = l
+	}
 	maxBar := 0.0
 	for _, row := range rows {
 		if !math.IsNaN(row.bar) {
@@ -369,9 +378,15 @@ func (t *textWriter) timeSeries(r convreport.Result, spec ChartSpec) {
 	}
 	sparkW := min(len(cats), max(t.width-len(textIndent)-labelW-factW-4, 8))
 	labelW = max(min(labelW, t.width-len(textIndent)-sparkW-factW-4), 8)
+	labels := make([]string, len(rows))
+	widths := make([]int, len(rows))
+	for i, row := range rows {
+		labels[i], widths[i] = row.label, labelW
+	}
+	labels = textwidth.Distinct(labels, widths)
 	for i, row := range rows {
 		spark := sparkline(floats(series[i]), sparkW)
-		t.line(textIndent + textwidth.Pad(textwidth.Truncate(row.label, labelW), labelW, false) + "  " +
+		t.line(textIndent + textwidth.Pad(labels[i], labelW, false) + "  " +
 			textwidth.Pad(spark, sparkW, false) + "  " + row.fact)
 	}
 	t.line(textIndent + span)
