@@ -40,7 +40,10 @@ type ChartSpec struct {
 	Legend string `json:"legend,omitempty"`
 	// Labels holds one label per Result point, in point order: dimension
 	// labels joined by " / ", then the bucket's label; "Other" for the point
-	// that folds the tail, then its bucket's label in a time series.
+	// that folds the tail, then its bucket's label in a time series. A
+	// dimension label is its value, "(no value)" for none, and a value
+	// spelled "(no value)" is quoted: "“(no value)”". So are category
+	// labels and series names.
 	Labels []string `json:"labels"`
 
 	Categories []ChartCategory `json:"categories,omitempty"`
@@ -226,7 +229,7 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 			serDims = p.Dimensions
 		case len(p.Dimensions) > 0:
 			d := p.Dimensions[0]
-			cat = ChartCategory{Key: d.Value, Label: d.Label(), Known: d.Known, Other: p.Other}
+			cat = ChartCategory{Key: d.Value, Label: dimensionLabel(d), Known: d.Known, Other: p.Other}
 			if p.Other {
 				cat.Key, cat.Label = "Other", "Other"
 			}
@@ -251,7 +254,7 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 				keys := make([]string, len(serDims))
 				labels := make([]string, len(serDims))
 				for j, d := range serDims {
-					keys[j], labels[j] = d.Value, d.Label()
+					keys[j], labels[j] = d.Value, dimensionLabel(d)
 				}
 				ser.Key, ser.Name = strings.Join(keys, " / "), strings.Join(labels, " / ")
 				if p.Other {
@@ -276,18 +279,30 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 	return s
 }
 
+// dimensionLabel is d's label for people: its value, or "(no value)"
+// for the group without one, and a value spelled "(no value)" quoted, so
+// that an axis, a legend, a tooltip or a Vega-Lite spec (which groups by
+// label) keeps the two groups apart.
+func dimensionLabel(d convreport.DimensionValue) string {
+	if l := d.Label(); !d.Known || l != noValueLabel {
+		return l
+	}
+	return "“" + noValueLabel + "”"
+}
+
+// noValueLabel is how the group without a value reads.
+var noValueLabel = convreport.DimensionValue{}.Label()
+
 // distinctLabels tells apart a category or series that folds the tail
-// ("Other") or holds the conversations with no value ("(no value)") from
-// a real value spelled the same (an inbox named Other): the fold becomes
-// "Other (N groups)", as a pie's is, and the value is quoted. An axis, a
-// legend or a Vega-Lite spec, which groups by label, would otherwise show
-// two groups as one.
+// ("Other") from a real value spelled the same (an inbox named Other):
+// the fold becomes "Other (N groups)", as a pie's is. An axis, a legend
+// or a Vega-Lite spec, which groups by label, would otherwise show two
+// groups as one.
 func distinctLabels(s *ChartSpec, folded int) {
 	otherLabel := "Other (" + strconv.Itoa(folded) + " groups)"
 	if folded <= 0 {
 		otherLabel = "Other (folded groups)"
 	}
-	noValue := convreport.DimensionValue{}.Label()
 	real := map[string]bool{}
 	for _, c := range s.Categories {
 		if c.Known && !c.Other {
@@ -295,12 +310,8 @@ func distinctLabels(s *ChartSpec, folded int) {
 		}
 	}
 	for i := range s.Categories {
-		c := &s.Categories[i]
-		switch {
-		case c.Other && real[c.Label]:
+		if c := &s.Categories[i]; c.Other && real[c.Label] {
 			c.Label = otherLabel
-		case c.Known && !c.Other && c.Label == noValue:
-			c.Label = "“" + c.Label + "”"
 		}
 	}
 	real = map[string]bool{}
@@ -480,7 +491,7 @@ func chartPointLabel(p convreport.Point, b convreport.Bucket, zone *time.Locatio
 		parts = append(parts, "Other")
 	} else {
 		for _, d := range p.Dimensions {
-			parts = append(parts, d.Label())
+			parts = append(parts, dimensionLabel(d))
 		}
 	}
 	if b != convreport.NoBucket && !p.Bucket.IsZero() {
