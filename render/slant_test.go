@@ -59,9 +59,10 @@ func TestSlantedLabelsStartInsideTheDrawing(t *testing.T) {
 // instead, 20 px apart, with a note; every column keeps its tooltip.
 //
 // By hand: the labels are 11 characters, 72.6 px; the ticks (0 to 60)
-// end at x = 37.2, and the first label's reach, 72.6 × 0.7071 + 4 =
-// 55.3 px, moves the plot's left to 50.6; 60 bands of 9.56 px are 6.76 px
-// apart across the slant, and 14 px (a line) needs every 3rd.
+// end at x = 37.2, and the first label's reach, its width and the 11 px
+// of its glyphs turned 45°, (72.6 + 11) × 0.7071 + 4 = 63.1 px, moves the
+// plot's left to 58.4; 60 bands of 9.43 px are 6.67 px apart across the
+// slant, and 14 px (a line) needs every 3rd.
 func TestCrowdedSlantedLabelsAreThinned(t *testing.T) {
 	doc := columnsOf(t, 60, func(i int) string { return fmt.Sprintf("customer-%02d", i) })
 	labels := slantedLabel.FindAllStringSubmatch(doc, -1)

@@ -711,11 +711,12 @@ func (d *drawing) columns() func() {
 	if slant {
 		bottomH = min(labelW, slantW)*sin45 + 20
 		// A slanted label reaches left of its column by its width times
-		// cos 45°: the plot starts far enough right that the first one
+		// cos 45°, and its glyphs' height above the baseline turned by as
+		// much: the plot starts far enough right that the first one
 		// starts inside the drawing, as a chart library widens its
 		// padding for its labels. The first column is half a band right
 		// of left, and the band narrows as left grows.
-		reach := min(labelW, slantW)*sin45 + slantPad
+		reach := (min(labelW, slantW)+tickSize)*sin45 + slantPad
 		half := 1 / (2 * float64(n))
 		left = max(left, (reach-right*half)/(1-half))
 		band = (right - left) / float64(n)
