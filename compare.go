@@ -3,6 +3,7 @@ package convreport
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -151,7 +152,7 @@ func (e *Engine) runCompared(ctx context.Context, q Query, reports []Report) ([]
 	if len(ranged) == 0 {
 		return cur, nil
 	}
-	prev, err := e.Run(ctx, pq, ranged...)
+	prev, err := e.run(ctx, pq, true, ranged)
 	if err != nil {
 		return nil, err
 	}
@@ -192,8 +193,15 @@ func (e *Engine) attachPrevious(cur *Result, prev Result, rq resolved) {
 		}
 		return string(b)
 	}
-	byKey := make(map[string]int, len(prev.Points))
-	for i, p := range prev.Points {
+	// The earlier period's points, and its groups with no point, whose
+	// conversations the measure all leaves out: Previous has their
+	// Excluded, as DrillExcluded of it with Query.Previous lists them.
+	earlier := prev.Points
+	if len(prev.leftOut) > 0 {
+		earlier = append(slices.Clip(earlier), prev.leftOut...)
+	}
+	byKey := make(map[string]int, len(earlier))
+	for i, p := range earlier {
 		pos := -1
 		if rep.Bucket != NoBucket {
 			pos = prevPos[p.Bucket.UnixNano()]
@@ -215,7 +223,7 @@ func (e *Engine) attachPrevious(cur *Result, prev Result, rq resolved) {
 			bucket = prevStarts[pos]
 		}
 		if j, ok := byKey[key(*p, pos)]; ok {
-			pp := prev.Points[j]
+			pp := earlier[j]
 			pp.Previous = nil
 			p.Previous = &pp
 			continue

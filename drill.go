@@ -45,6 +45,12 @@ var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee",
 // a chart does not compile the report again; a report or query changed
 // since, even in place, is compiled anew.
 func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
+	return e.drill(ctx, q, r, p, false)
+}
+
+// drill is DrillDown; pending lists an SLA point's pending conversations
+// instead of its breaches.
+func (e *Engine) drill(ctx context.Context, q Query, r Report, p Point, pending bool) (*Drill, error) {
 	// What is rare (an Other point, an error) is done in functions of
 	// their own: a drill-down's stack is small, so that it need not grow
 	// after a collection shrank it, a copy of tens of microseconds.
@@ -56,6 +62,10 @@ func (e *Engine) DrillDown(ctx context.Context, q Query, r Report, p Point) (*Dr
 		return nil, err
 	}
 	pl := plans[0]
+	if pending {
+		pl = pendingPlan(pl)
+		plans = []*compiled{pl}
+	}
 	t, err := e.snapshot(ctx, hintFor(plans))
 	if err != nil {
 		return nil, err

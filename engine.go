@@ -89,10 +89,18 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	if q.Compare != NoCompare {
 		return e.runCompared(ctx, q, reports)
 	}
+	return e.run(ctx, q, false, reports)
+}
+
+// run is Run of a query that compares nothing; leftOut keeps, apart from
+// the points, the groups whose conversations the measure all leaves out
+// (see resolved.leftOut).
+func (e *Engine) run(ctx context.Context, q Query, leftOut bool, reports []Report) ([]Result, error) {
 	rq, err := q.resolve()
 	if err != nil {
 		return nil, err
 	}
+	rq.leftOut = leftOut
 	plans, err := e.compileAll(reports, rq)
 	if err != nil {
 		return nil, err

@@ -5,10 +5,14 @@ import (
 	"fmt"
 )
 
-// ExcludedReason says in words why a duration measure leaves conversations
-// out of its points: "no agent reply yet" for response and wait times,
-// "still open" for time to close, "" for counts, which leave nothing out.
+// ExcludedReason says in words why a measure leaves conversations out of
+// its points: "no agent reply yet" for response and wait times, "still
+// open" for time to close, "not yet decided" for an SLA measure (its
+// pending conversations), "" for counts, which leave nothing out.
 func (m Measure) ExcludedReason() string {
+	if m.agg().isSLA() {
+		return "not yet decided"
+	}
 	switch m.Metric {
 	case FirstResponseTime, WaitTime:
 		if m.agg() != Count {
@@ -26,8 +30,14 @@ func (m Measure) ExcludedReason() string {
 // conversations r's measure leaves out ([Point.Excluded]): r counting
 // instead of measuring, with the metric "is unknown" as one more
 // condition, and no Limit, so no group folds into Other. It is an error
-// for a report whose measure leaves nothing out.
+// for a report whose measure leaves nothing out, and for an SLA measure,
+// whose pending conversations no condition tells apart (they depend on
+// the query's Now and the target's clock): [Engine.DrillExcluded] lists
+// them.
 func ExcludedReport(r Report) (Report, error) {
+	if r.Measure.agg().isSLA() {
+		return Report{}, &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("%s: no report counts the pending conversations of an SLA measure; Engine.DrillExcluded lists them", r.Measure.Key())}
+	}
 	if r.Measure.ExcludedReason() == "" {
 		return Report{}, &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("%s leaves no conversation out", r.Measure.Key())}
 	}
@@ -51,11 +61,29 @@ func (e *Engine) DrillExcluded(ctx context.Context, q Query, r Report, p Point) 
 	if p.Other {
 		return nil, fmt.Errorf("convreport: drill-down: the Other point of report %q folds groups; list the left-out conversations of one group", r.Name)
 	}
+	q.Compare = NoCompare
+	if r.Measure.agg().isSLA() {
+		// The point's own group, its pending conversations instead of its
+		// breaches.
+		pt := Point{Dimensions: p.Dimensions, Bucket: p.Bucket}
+		return e.drill(ctx, q, r, pt, true)
+	}
 	x, err := ExcludedReport(r)
 	if err != nil {
 		return nil, err
 	}
-	q.Compare = NoCompare
 	pt := Point{Dimensions: p.Dimensions, Bucket: p.Bucket}
 	return e.DrillDown(ctx, q, x, pt)
+}
+
+// pendingPlan returns a copy of the SLA plan pl whose drill-down lists the
+// pending conversations: pl may be shared.
+func pendingPlan(pl *compiled) *compiled {
+	cp := *pl
+	plan := *pl.Plan
+	sla := *plan.SLA
+	sla.ListPending = true
+	plan.SLA = &sla
+	cp.Plan = &plan
+	return &cp
 }

@@ -26,6 +26,9 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 		gs = make([]grp, 0, n)
 		for s, key := range g.Keys {
 			if g.Count[s] == 0 {
+				if rq.leftOut && g.Excluded[s] > 0 {
+					res.leftOut = append(res.leftOut, leftOutPoint(p, dicts, g, l, s, key))
+				}
 				continue
 			}
 			gs = append(gs, grp{key: key, slot: s})
@@ -301,6 +304,18 @@ func (p *compiled) limit(n int) int {
 		return p.maxGroups - 1
 	}
 	return 0
+}
+
+// leftOutPoint is the point of a group whose conversations the measure
+// all leaves out: no value, and only Excluded.
+func leftOutPoint(p *compiled, dicts []*colstore.Strs, g *exec.Groups, l exec.Layout, s int, key uint64) Point {
+	pt := Point{Excluded: g.Excluded[s], Value: measureValue(p.measure, g, nil)}
+	codes := make([]uint32, len(l.Cards))
+	l.DecodeTo(codes, key)
+	for j := range p.Dims {
+		pt.Dimensions = append(pt.Dimensions, dimValue(p, dicts, j, codes[j]))
+	}
+	return pt
 }
 
 // otherPoint folds the groups of slots into one "Other" point.

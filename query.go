@@ -81,6 +81,10 @@ type resolved struct {
 	scope     access.Scope
 	schema    *Schema // set by the engine before planning for a source
 	biz       *bizHours
+	// leftOut asks finalize for the groups whose conversations the
+	// measure all leaves out (Result.leftOut): the earlier run of a
+	// comparison, whose Previous points need their Excluded.
+	leftOut bool
 }
 
 func (q Query) resolve() (resolved, error) {

@@ -42,6 +42,11 @@ type Result struct {
 	// nil, which reads as [DefaultSchema] (a custom property then goes by
 	// its name).
 	Schema *Schema
+
+	// leftOut holds, when the run asked for them (resolved.leftOut), the
+	// points of the groups with no point whose conversations the measure
+	// all leaves out.
+	leftOut []Point
 }
 
 // Point is one data point: a group of conversations and its value.

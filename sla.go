@@ -81,13 +81,14 @@ const (
 	// breached) that met the target.
 	SLAMet Aggregation = "sla_met"
 	// SLABreaches is the number of conversations that breached the
-	// target.
+	// target; no value without a decided conversation.
 	SLABreaches Aggregation = "sla_breaches"
 	// SLAAvgOver is the average time over the target of the breaches, in
 	// seconds; no value without breaches.
 	SLAAvgOver Aggregation = "sla_avg_over"
 	// SLATotalOver is the total time over the target of the breaches, in
-	// seconds; 0 without breaches.
+	// seconds; 0 without breaches, and no value without a decided
+	// conversation.
 	SLATotalOver Aggregation = "sla_total_over"
 )
 
@@ -542,12 +543,18 @@ func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[st
 // false for other measures. Rounding is the other measures': half away
 // from zero, to thousandths.
 func slaValue(m Measure, n, met int64, over exec.Sum128) (decimal.NullDecimal, bool) {
+	if !m.agg().isSLA() {
+		return decimal.NullDecimal{}, false
+	}
+	if n == 0 {
+		// Nothing decided, nothing measured: no value, as a group with no
+		// decided conversation has no point, and a time series keeps its
+		// bucket without one.
+		return decimal.NullDecimal{}, true
+	}
 	breaches := n - met
 	switch m.agg() {
 	case SLAMet:
-		if n == 0 {
-			return decimal.NullDecimal{}, true
-		}
 		return valid(divRound(new(big.Int).Mul(big.NewInt(met), big.NewInt(100_000)), big.NewInt(n))), true
 	case SLABreaches:
 		return valid(decimal.NewFromInt(breaches)), true

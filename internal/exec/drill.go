@@ -316,7 +316,7 @@ func (ev *selEval) rows(lc *LeafCache, r *selRun, base int, m *colstore.Mask) er
 			j := mbits.TrailingZeros64(b)
 			r := base + w*64 + j
 			if (ev.keep != nil && !ev.keep(p.RowKey(seg, r, ev.l))) ||
-				(p.SLA != nil && !p.SLA.Breached(&ev.ec, seg, r)) { // an SLA point lists its breaches
+				(p.SLA != nil && !p.SLA.Listed(&ev.ec, seg, r)) { // an SLA point lists its breaches
 				m[w] &^= 1 << j
 			}
 		}

@@ -18,6 +18,9 @@ type SLA struct {
 	Now           int64 // Unix nanoseconds
 	// Hours counts the clock in business time; nil for calendar time.
 	Hours Hours
+	// ListPending makes a drill-down list the pending rows (a point's
+	// Excluded) instead of the breaches.
+	ListPending bool
 }
 
 // The SLA states of a covered conversation.
@@ -90,9 +93,12 @@ func addSLARows[K uint8 | uint16 | uint32 | uint64](ec *Ctx, seg *colstore.Segme
 	}
 }
 
-// Breached reports whether row r breached the target: the rows an SLA
-// point's drill-down lists.
-func (sp *SLA) Breached(ec *Ctx, seg *colstore.Segment, r int) bool {
+// Listed reports whether a drill-down lists row r: whether it breached
+// the target, or with ListPending whether it is pending.
+func (sp *SLA) Listed(ec *Ctx, seg *colstore.Segment, r int) bool {
 	st, _ := sp.row(ec, seg, r)
+	if sp.ListPending {
+		return st == slaPending
+	}
 	return st == slaBreached
 }
