@@ -223,7 +223,7 @@ func conditionLiteral(p Property, v string) (string, filter.TimeLit, error) {
 		return quoteExpr(v), filter.TimeLit{}, nil
 	case KindEnum:
 		if !slices.Contains(p.Values, v) {
-			return "", filter.TimeLit{}, fmt.Errorf("not a value of %s (want one of %s)", p.Name, strings.Join(p.Values, ", "))
+			return "", filter.TimeLit{}, fmt.Errorf("not a value of %s (want one of %s)", p.Name, quotedList(p.Values))
 		}
 		return quoteExpr(v), filter.TimeLit{}, nil
 	case KindNumber:
@@ -288,3 +288,13 @@ func formatNumber(f float64) string {
 // the same in expr; expr reads \xNN as a rune, so invalid UTF-8 (which
 // Quote writes as \xNN bytes of 0x80 and up) cannot be written.
 func quoteExpr(s string) string { return strconv.Quote(s) }
+
+// quotedList is values quoted, comma-separated: a value that holds a
+// comma ("Enterprise, EU") still reads as one.
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
+}

@@ -606,7 +606,7 @@ func TestFilterErrors(t *testing.T) {
  | Inbox in ["Sales", 2]
  | ......^`},
 		{"enum value that does not exist", `Plan == "gold"`, 1, 9, `` +
-			`convreport: filter: Plan has no value "gold" (want one of free, pro, enterprise) at line 1, column 9:
+			`convreport: filter: Plan has no value "gold" (want one of "free", "pro", "enterprise") at line 1, column 9:
  | Plan == "gold"
  | ........^`},
 		{"empty string is unknown", `Inbox != ""`, 1, 10, `` +
@@ -884,7 +884,7 @@ func TestConditionExprErrors(t *testing.T) {
 		{Condition{"IncomingMessages", GreaterThan, []string{"many"}}, `convreport: condition: IncomingMessages greater_than "many": not a number`},
 		{Condition{"IncomingMessages", Contains, []string{"5"}}, `convreport: condition: IncomingMessages contains: contains does not apply to IncomingMessages, which is a number`},
 		{Condition{"CreatedAt", IsAnyOf, []string{"2025-03-01"}}, `convreport: condition: CreatedAt is_any_of: is_any_of does not apply to CreatedAt, which is a time`},
-		{Condition{"Channel", Equals, []string{"chta"}}, `convreport: condition: Channel equals "chta": not a value of Channel (want one of chat, email, form, messenger, whatsapp, phone, other)`},
+		{Condition{"Channel", Equals, []string{"chta"}}, `convreport: condition: Channel equals "chta": not a value of Channel (want one of "chat", "email", "form", "messenger", "whatsapp", "phone", "other")`},
 		{Condition{"Inbox", IsKnown, []string{"x"}}, `convreport: condition: Inbox is_known: takes no values, got 1`},
 		{Condition{"Inbox", Equals, nil}, `convreport: condition: Inbox equals: takes 1 value, got 0`},
 		{Condition{"Inbox", IsAnyOf, nil}, `convreport: condition: Inbox is_any_of: needs at least one value`},
@@ -1091,4 +1091,20 @@ func TestKindsMatchTheFilterCompilers(t *testing.T) {
 		require.Equal(t, fk, filter.Kind(k), "%s", k)
 		require.Equal(t, k.zero(), fk.Zero(), "%s", k)
 	}
+}
+
+// An enum value may hold a comma. A condition names it as one value, and
+// an error lists each value quoted, so that "Enterprise, EU" reads as one
+// value of the list, not as two.
+func TestEnumValueWithAComma(t *testing.T) {
+	s, err := NewSchema(Property{Name: "Plan", Kind: KindEnum, Values: []string{"free", "Enterprise, EU"}})
+	require.NoError(t, err)
+	expr, err := Condition{"Plan", IsAnyOf, []string{"Enterprise, EU"}}.Expr(s)
+	require.NoError(t, err)
+	require.Equal(t, `Plan in ["Enterprise, EU"]`, expr)
+
+	_, err = Condition{"Plan", IsAnyOf, []string{"Enterprise"}}.Expr(s)
+	require.EqualError(t, err, `convreport: condition: Plan is_any_of "Enterprise": not a value of Plan (want one of "free", "Enterprise, EU")`)
+	err = s.CheckFilter(`Plan == "EU"`)
+	require.ErrorContains(t, err, `Plan has no value "EU" (want one of "free", "Enterprise, EU")`)
 }

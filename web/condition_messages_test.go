@@ -139,6 +139,6 @@ func TestSeveralConditionErrors(t *testing.T) {
 		body: `{"conditions": [{"property": "Inbox", "op": "greater_than", "values": ["3"]}, {"property": "Inbox", "op": "is_known"}, {"property": "Channel", "op": "is_any_of", "values": ["fax"]}]}`}),
 		http.StatusOK, &v)
 	require.Equal(t, `filter 1, Inbox is greater than: "is greater than" does not apply to Inbox, which is a string; `+
-		`filter 3, Channel is any of "fax": not a value of Channel (want one of chat, email, form, messenger, whatsapp, phone, other)`, v.Error.Message)
+		`filter 3, Channel is any of "fax": not a value of Channel (want one of "chat", "email", "form", "messenger", "whatsapp", "phone", "other")`, v.Error.Message)
 	require.Equal(t, 0, *v.Error.Index)
 }

@@ -178,9 +178,9 @@ func TestStaleReportAPIErrorsNameTheReport(t *testing.T) {
 func TestStaleReportOnALostValue(t *testing.T) {
 	f := staleFixture(t, `{"properties": [{"name": "plan", "kind": "enum", "values": ["free", "team"]}, {"name": "seats", "kind": "number", "label": "Seats"}]}`)
 	stale := card(t, page(t, f, "/dashboards/plans", "ana", http.StatusOK), "article", "pro-seats")
-	require.Contains(t, stale, `Filter 2, plan is any of "pro": not a value of plan (want one of free, team).`)
+	require.Contains(t, stale, `Filter 2, plan is any of "pro": not a value of plan (want one of "free", "team").`)
 	e := failure(t, f.get("/api/dashboards/plans/run", "ana"), http.StatusUnprocessableEntity, "invalid_condition")
-	require.Equal(t, `report "Pro seats" (pro-seats): filter 2, plan is any of "pro": not a value of plan (want one of free, team)`, e.Message)
+	require.Equal(t, `report "Pro seats" (pro-seats): filter 2, plan is any of "pro": not a value of plan (want one of "free", "team")`, e.Message)
 }
 
 // The filter expression, the other half of a report's Advanced filters,

@@ -762,7 +762,7 @@ func (fc *filterCompiler) checkOperand(op *ast.BinaryNode, lit ast.Node, p Field
 		return fc.errAt(lit, "an empty %s is unknown: test it with %s == nil or %s != nil", p.Name, p.Name, p.Name)
 	}
 	if p.Kind == KindEnum && !slices.Contains(p.Values, s.Value) {
-		return fc.errAt(lit, "%s has no value %q (want one of %s)", p.Name, s.Value, strings.Join(p.Values, ", "))
+		return fc.errAt(lit, "%s has no value %q (want one of %s)", p.Name, s.Value, quotedList(p.Values))
 	}
 	return nil
 }
@@ -1349,4 +1349,14 @@ func mulDuration(d time.Duration, x any) (time.Duration, bool) {
 		return time.Duration(f), true
 	}
 	return 0, false
+}
+
+// quotedList is values quoted, comma-separated: a value that holds a
+// comma ("Enterprise, EU") still reads as one.
+func quotedList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
 }
