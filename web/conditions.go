@@ -107,13 +107,17 @@ func (h *handler) propertyLabel(name string) string {
 	return name
 }
 
-var word = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+// word is a word of a reason, or a quoted value, kept whole.
+var word = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*`)
 
 // relabel replaces, in a reason, the snake_case operator names by their
 // quoted labels and the CamelCase property names by their labels; other
-// words (enum values, kinds) stay as they are.
+// words (kinds) and quoted values (an enum's "Inbox") stay as they are.
 func (h *handler) relabel(s string) string {
 	return word.ReplaceAllStringFunc(s, func(w string) string {
+		if strings.HasPrefix(w, `"`) {
+			return w
+		}
 		if strings.Contains(w, "_") {
 			if l := opLabel(convreport.Op(w)); !strings.HasPrefix(l, `"`) {
 				return `"` + l + `"`

@@ -11,6 +11,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/internal/strictjson"
+	"github.com/convreport/convreport/internal/valuelist"
 	"github.com/convreport/convreport/render"
 )
 
@@ -283,15 +284,16 @@ type filterChip struct {
 	Removable bool
 }
 
-// describe is a condition as a chip says it.
+// describe is a condition as a chip says it, its values as the row of
+// filters reads them: "Plan is any of free, "Enterprise, EU"".
 func (h *handler) describe(c convreport.Condition) string {
 	s := h.propertyLabel(c.Property) + " " + opLabel(c.Op)
-	sep := ", "
-	if c.Op == convreport.Between {
-		sep = " and "
-	}
-	if len(c.Values) > 0 {
-		s += " " + strings.Join(c.Values, sep)
+	switch {
+	case len(c.Values) == 0:
+	case c.Op == convreport.Between:
+		s += " " + strings.Join(c.Values, " and ")
+	default:
+		s += " " + valuelist.Join(c.Values)
 	}
 	return s
 }

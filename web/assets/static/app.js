@@ -23,6 +23,8 @@
   }
 
   const url = (path) => new URL(path, document.baseURI);
+  // A filter's values: typed as a list, or picked (values.js).
+  const V = window.convreportValues;
 
   // api sends a request to the JSON API and returns the decoded body; a
   // non-2xx answer throws its {"error": …} object, with the status.
@@ -284,6 +286,10 @@
     // The saved filters that no longer check against the schema (a
     // property it lost): marked until removed or changed.
     const staleReason = new WeakMap();
+    // The values typed for an "is any of" that do not read as a list (a
+    // quote not closed), by condition: {message, text}, said under the
+    // row and kept as typed when it is drawn again, never sent.
+    const listError = new WeakMap();
     for (const x of S.stale || []) {
       if (model.conditions[x.index]) staleReason.set(model.conditions[x.index], x.reason);
     }
@@ -479,19 +485,28 @@
         const available = known ? opsFor(p.kind) : ops;
         if (!available.some((o) => o.op === c.op)) c.op = available[0].op;
         const op = available.find((o) => o.op === c.op);
-        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; staleReason.delete(c); renderConditions(); changed(); } },
+        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; staleReason.delete(c); listError.delete(c); renderConditions(); changed(); } },
           known ? null : h("option", { value: c.property, selected: true }, c.property + " (unknown property)"),
           S.schema.properties.map((x) => h("option", { value: x.name, selected: x.name === c.property }, x.label)));
-        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; staleReason.delete(c); renderConditions(); changed(); } },
+        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; staleReason.delete(c); listError.delete(c); renderConditions(); changed(); } },
           available.map((o) => h("option", { value: o.op, selected: o.op === c.op }, o.label)));
         const listId = "values-" + i;
         const input = (j, ph) => h("input", { type: "text", "aria-label": "Value", placeholder: ph, value: c.values[j] || "", list: p.values ? listId : null,
           oninput: (ev) => { c.values[j] = ev.target.value; unmark(c, ev.target); changed(); } });
         const stale = staleReason.get(c);
+        // An enum's or a bool's values are picked, never typed: a value
+        // may hold a comma ("Enterprise, EU"), which a list typed as text
+        // would split.
+        const choices = V.choicesOf(p);
+        const typo = listError.get(c);
+        const picked = (el) => { unmark(c, el); changed(); };
         let values = [];
-        if (op.values === -1) {
-          values = [h("input", { type: "text", "aria-label": "Values", placeholder: "Values, separated by commas", value: c.values.join(", "), list: p.values ? listId : null,
-            oninput: (ev) => { c.values = ev.target.value.split(",").map((s) => s.trim()).filter(Boolean); unmark(c, ev.target); changed(); } })];
+        if (op.values === -1 && choices) {
+          values = [V.boxes(c, p, choices, picked)];
+        } else if (op.values === -1) {
+          values = [V.list(c, (el, err) => { showTypo(c, el, err); picked(el); }, typo ? { value: typo.text } : null)];
+        } else if (op.values === 1 && choices) {
+          values = [V.select(c, p, choices, picked)];
         } else if (op.values === 1) {
           values = [input(0, placeholderFor(p, op))];
         } else if (op.values === 2) {
@@ -502,9 +517,20 @@
           propSel, opSel,
           h("button", { type: "button", class: "icon-button remove", "aria-label": "Remove filter", onclick: () => { model.conditions.splice(i, 1); renderConditions(); changed(); } }, "×"),
           h("div", { class: "values" }, values),
+          op.values === -1 && !choices ? h("p", { class: "condition-hint" }, V.hint) : null,
+          h("p", { class: "condition-typo", role: "alert", hidden: !typo }, typo ? typo.message : ""),
           stale ? h("p", { class: "condition-stale" }, "No longer checks: " + stale + ". Remove or change this filter.") : null,
-          p.values ? h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v }))) : null);
+          p.values && !choices ? h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v }))) : null);
       }));
+    }
+    // showTypo says, under its row, why the values typed do not read (a
+    // quote not closed), or clears it; the row is not drawn again, which
+    // would lose the focus of the value typed.
+    function showTypo(c, input, err) {
+      if (err) listError.set(c, { message: err, text: input.value }); else listError.delete(c);
+      const p = input.closest(".condition").querySelector(".condition-typo");
+      p.textContent = err;
+      p.hidden = !err;
     }
     // A filter that no longer checked is being changed: the validation
     // says from now on whether it does. Its row is not drawn again, which
@@ -670,6 +696,12 @@
     // Saving: update, save as new, or add a new report to the dashboard.
     // A refusal names a field: it is shown there, and nothing is saved.
     async function save(how) {
+      const typo = model.conditions.findIndex((c) => listError.has(c));
+      if (typo >= 0) {
+        const msg = listError.get(model.conditions[typo]).message;
+        showError(errBox, { message: `Filter ${typo + 1}: ${msg.charAt(0).toLowerCase() + msg.slice(1)}.` });
+        return;
+      }
       if (model.conditions.some((c) => !complete(c))) {
         showError(errBox, { message: "Fill in or remove the filter that has no value yet." });
         return;

@@ -19,6 +19,8 @@
     return e;
   }
   const count = (n) => Number(n).toLocaleString("en-US");
+  // A filter's values: typed as a list, or picked (values.js).
+  const V = window.convreportValues;
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
   function showError(box, err) {
@@ -57,6 +59,16 @@
     const editor = $("#filter-editor"), row = $("#filter-row");
     const saveBtn = $("#filter-save"), saveView = $("#filter-save-view");
     let cond = null;
+    // What is typed in the list of values that does not read (a quote
+    // not closed): {message, text}; nothing is applied or saved then.
+    let typo = null;
+    // refused says, and returns true, when the filter cannot be applied.
+    function refused() {
+      if (!typo) return false;
+      showError(errBox, { message: typo.message });
+      $("#filter-values-input").focus();
+      return true;
+    }
 
     async function save(saved) {
       showError(errBox, null);
@@ -80,26 +92,39 @@
       const listId = "filter-values";
       const input = (j, ph) => h("input", { type: "text", "aria-label": "Value", placeholder: ph, value: cond.values[j] || "", list: p.values ? listId : null,
         oninput: (ev) => { cond.values[j] = ev.target.value.trim(); } });
+      // As in the report editor: an enum's or a bool's values are picked,
+      // others typed as a list in which quotes keep a comma in a value.
+      const choices = V.choicesOf(p);
+      const hint = h("p", { class: "condition-hint", id: "filter-values-hint" }, V.hint);
+      const typoBox = h("p", { class: "condition-typo", id: "filter-values-typo", role: "alert", hidden: !typo }, typo ? typo.message : "");
       let values = [];
-      if (op.values === -1) {
-        values = [h("input", { type: "text", "aria-label": "Values", id: "filter-values-input", placeholder: "Values, separated by commas", value: cond.values.join(", "), list: p.values ? listId : null,
-          oninput: (ev) => { cond.values = ev.target.value.split(",").map((s) => s.trim()).filter(Boolean); } })];
+      if (op.values === -1 && choices) {
+        values = [V.boxes(cond, p, choices, () => {}, { id: "filter-values-choices" })];
+      } else if (op.values === -1) {
+        values = [V.list(cond, (el, err) => {
+          typo = err ? { message: err, text: el.value } : null;
+          typoBox.textContent = err;
+          typoBox.hidden = !err;
+        }, typo ? { id: "filter-values-input", value: typo.text } : { id: "filter-values-input" }), hint, typoBox];
+      } else if (op.values === 1 && choices) {
+        values = [V.select(cond, p, choices, () => {}, { id: "filter-value-select" })];
       } else if (op.values === 1) {
         values = [input(0, p.kind === "time" ? "Date, like 2025-03-01" : p.kind === "duration" ? "Like 5m" : "Value")];
       } else if (op.values === 2) {
         values = [input(0, "From"), input(1, "To (exclusive)")];
       }
       row.replaceChildren(
-        h("select", { "aria-label": "Property", id: "filter-property", onchange: (ev) => { cond.property = ev.target.value; cond.values = []; renderRow(); } },
+        h("select", { "aria-label": "Property", id: "filter-property", onchange: (ev) => { cond.property = ev.target.value; cond.values = []; typo = null; renderRow(); } },
           S.properties.map((x) => h("option", { value: x.name, selected: x.name === cond.property }, x.label))),
-        h("select", { "aria-label": "Operator", id: "filter-op", onchange: (ev) => { cond.op = ev.target.value; renderRow(); } },
+        h("select", { "aria-label": "Operator", id: "filter-op", onchange: (ev) => { cond.op = ev.target.value; typo = null; renderRow(); } },
           available.map((o) => h("option", { value: o.op, selected: o.op === cond.op }, o.label))),
         ...values,
-        ...(p.values ? [h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v })))] : []));
+        ...(p.values && !choices ? [h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v })))] : []));
     }
 
     $("#filter-add").addEventListener("click", () => {
       cond = { property: "Inbox", op: "is_any_of", values: [] };
+      typo = null;
       renderRow();
       editor.hidden = false;
       saveBtn.hidden = !S.can_edit;
@@ -107,8 +132,9 @@
       $("#filter-property").focus();
     });
     $("#filter-cancel").addEventListener("click", () => { editor.hidden = true; showError(errBox, null); });
-    $("#filter-apply").addEventListener("click", () => go(S.view.concat([cond])));
+    $("#filter-apply").addEventListener("click", () => { if (!refused()) go(S.view.concat([cond])); });
     saveBtn.addEventListener("click", async () => {
+      if (refused()) return;
       // Saved with the dashboard: this view's filters go with it.
       if (await save(S.saved.concat(S.view, [cond]))) go([]);
     });

@@ -1,0 +1,49 @@
+package valuelist
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSplit(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"", nil},
+		{"chat", []string{"chat"}},
+		{"chat, email ,form", []string{"chat", "email", "form"}},
+		{"a,,b,", []string{"a", "b"}},
+		{`"Enterprise, EU"`, []string{"Enterprise, EU"}},
+		{`free, "Enterprise, EU" , pro`, []string{"free", "Enterprise, EU", "pro"}},
+		{`"the ""best"" plan"`, []string{`the "best" plan`}},
+		{`5" screen, x`, []string{`5" screen`, "x"}},
+		{`" padded ", ""`, []string{" padded ", ""}},
+	} {
+		got, err := Split(tc.text)
+		require.NoError(t, err, tc.text)
+		require.Equal(t, tc.want, got, tc.text)
+	}
+}
+
+func TestSplitErrors(t *testing.T) {
+	_, err := Split(`free, "Enterprise, EU`)
+	require.EqualError(t, err, `the value quoted at character 7 has no closing quote: end it with "`)
+	_, err = Split(`"Enterprise" EU, pro`)
+	require.EqualError(t, err, `after the quoted value "Enterprise", put a comma before the next value (character 14)`)
+}
+
+func TestJoinRoundTrips(t *testing.T) {
+	for _, vs := range [][]string{
+		{"free", "pro"},
+		{"Enterprise, EU"},
+		{`the "best" plan`, `5" screen`},
+		{" padded", "", "tab\t"},
+	} {
+		got, err := Split(Join(vs))
+		require.NoError(t, err)
+		require.Equal(t, vs, got)
+	}
+	require.Equal(t, `free, "Enterprise, EU", "say ""hi"""`, Join([]string{"free", "Enterprise, EU", `say "hi"`}))
+}
