@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/valuelist"
 )
 
 // viewFlags are the dashboard filters and the comparison of run and drill:
@@ -23,7 +24,7 @@ func (w *whereFlags) String() string     { return strings.Join(*w, "; ") }
 func (w *whereFlags) Set(v string) error { *w = append(*w, v); return nil }
 
 func (v *viewFlags) register(fs *flag.FlagSet) {
-	fs.Var(&v.where, "where", `a filter on every report, as a dashboard filter: "Property operator values", like "Channel is_any_of chat,email", "Inbox is_known" or "CreatedAt between 2025-03-01,2025-03-08" (operators: `+operatorNames()+`); repeat for several`)
+	fs.Var(&v.where, "where", `a filter on every report, as a dashboard filter: "Property operator values", like "Channel is_any_of chat,email", "Inbox is_known" or "CreatedAt between 2025-03-01,2025-03-08" (operators: `+operatorNames()+`); a value that holds a comma or a quote is written in double quotes, a quote inside doubled: 'plan is_any_of "Enterprise, EU",pro'; repeat for several`)
 	fs.StringVar(&v.compare, "compare", "", "compare each point with the previous period of equal calendar length (previous) or the same period a year before (year)")
 }
 
@@ -36,7 +37,8 @@ func operatorNames() string {
 }
 
 // conditions reads --where: the property, the operator, then its values,
-// comma-separated for an operator that takes several (or two).
+// comma-separated for an operator that takes several (or two), a value
+// that holds a comma or a quote in double quotes (see valuelist).
 func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 	var out []convreport.Condition
 	for i, w := range v.where {
@@ -57,9 +59,11 @@ func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 			return nil, usageError("--where #%d: unknown operator %q (want one of %s)", i+1, fields[1], operatorNames())
 		case rest == "":
 		case n == -1 || n == 2:
-			for _, s := range strings.Split(rest, ",") {
-				c.Values = append(c.Values, strings.TrimSpace(s))
+			vs, err := valuelist.Split(rest)
+			if err != nil {
+				return nil, usageError("--where #%d %q: %v", i+1, w, err)
 			}
+			c.Values = vs
 		default:
 			c.Values = []string{rest}
 		}

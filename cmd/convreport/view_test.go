@@ -2,6 +2,8 @@ package main_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +94,35 @@ func TestWhereAndCompare(t *testing.T) {
 		require.Contains(t, o.stderr, bad.msg)
 		require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
 	}
+}
+
+// --where reads a value that holds a comma when it is quoted, as the web
+// UI's lists do; unquoted, the comma separates values, and the refusal
+// lists the enum's values quoted, so that "Enterprise, EU" reads as one.
+func TestWhereQuotedValues(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "plans.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(
+		`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"plan":"Enterprise, EU"}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"plan":"pro"}}`+"\n"+
+			`{"id":"c3","channel":"chat","status":"open","created_at":"2025-03-03T11:00:00Z","properties":{"plan":"free"}}`+"\n"), 0o644))
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "plan", "kind": "enum", "values": ["free", "pro", "Enterprise, EU"]}]}`), 0o644))
+	drill := func(where string) outcome {
+		return cli(t, "", "drill", "--data", data, "--schema", schema, "--dashboard", "chat-overview", "--report", "Conversations by rep",
+			"--point", "assignee=", "--range", "this_year", "--now", "2025-06-01", "--columns", "ID,plan", "--format", "csv", "--where", where)
+	}
+	o := drill(`plan is_any_of "Enterprise, EU",pro`)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, "id,plan\nc1,\"Enterprise, EU\"\nc2,pro\n", o.stdout)
+	o = drill(`plan is_none_of "Enterprise, EU"`)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, "id,plan\nc2,pro\nc3,free\n", o.stdout)
+
+	o = drill(`plan is_any_of Enterprise, EU`)
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Contains(t, o.stderr, `--where #1: plan is_any_of "Enterprise": not a value of plan (want one of "free", "pro", "Enterprise, EU")`)
+	o = drill(`plan is_any_of "Enterprise, EU`)
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Contains(t, o.stderr, `--where #1 "plan is_any_of \"Enterprise, EU": the value quoted at character 1 has no closing quote: end it with "`)
 }
