@@ -62,6 +62,16 @@ func (e *Engine) ready(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// Limits returns the engine's limits, defaults filled in: what it refuses
+// at run time, for an editor to say in advance (the most points a report
+// may keep, its MaxGroups). A nil engine has the defaults.
+func (e *Engine) Limits() Limits {
+	if e == nil {
+		return DefaultLimits()
+	}
+	return e.limits
+}
+
 // CheckReport reports whether r runs on this engine, for any query: its
 // properties are in the source's schema, its filter, measure and chart are
 // valid, and it is within the engine's limits. The error is a

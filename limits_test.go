@@ -271,3 +271,17 @@ func TestPlanLimitErrors(t *testing.T) {
 	require.True(t, errors.As(err, &pe))
 	require.NoError(t, plan.Plan{}.CheckDashboards(1<<30), "the zero plan caps nothing")
 }
+
+// An engine says its limits, defaults filled in and ceilings applied, for
+// an editor to say a bound before the run refuses it.
+func TestEngineLimits(t *testing.T) {
+	src, err := memory.New(fixture())
+	require.NoError(t, err)
+	require.Equal(t, 10_000, convreport.NewEngine(src).Limits().MaxGroups)
+	l := convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxGroups: 50, MaxDimensions: 1000})).Limits()
+	require.Equal(t, 50, l.MaxGroups)
+	require.Equal(t, 16, l.MaxDimensions, "the ceiling")
+	require.Equal(t, 100_000, l.MaxBuckets, "a default")
+	var none *convreport.Engine
+	require.Equal(t, convreport.DefaultLimits(), none.Limits())
+}
