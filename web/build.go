@@ -72,7 +72,7 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 	if err != nil {
 		return err
 	}
-	edits, err := req.edits()
+	edits, err := req.edits(h.maxTop())
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (h *handler) previewNew(w http.ResponseWriter, r *http.Request, v access.Vi
 	if err != nil {
 		return err
 	}
-	edits, err := req.edits()
+	edits, err := req.edits(h.maxTop())
 	if err != nil {
 		return err
 	}

@@ -146,7 +146,8 @@ func TestEditRefusesNonsense(t *testing.T) {
 		{"unknown bucket", `"bucket": "fortnight"`, "invalid_report", "bucket", "fortnight"},
 		{"snapshot over time", `"snapshot": true, "bucket": "day", "dimensions": [], "chart": {"type": "line"}`, "invalid_report", "bucket", "snapshot"},
 		{"unknown sort", `"sort": "random"`, "invalid_report", "sort", "random"},
-		{"negative top", `"limit": -2`, "invalid_report", "limit", "top -2"},
+		{"negative top", `"limit": -2`, "invalid_report", "limit", "top must be a whole number from 1 to 10,000, or empty to keep every group (got -2)"},
+		{"fraction of a top", `"limit": 2.5`, "invalid_report", "limit", "top must be a whole number from 1 to 10,000, or empty to keep every group (got 2.5)"},
 		{"top of one number", `"limit": 5, "dimensions": []`, "invalid_report", "limit", "nothing to fold"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -331,4 +332,43 @@ func TestEditPageSaysThePlan(t *testing.T) {
 	body = f.get("/dashboards/chat/reports/conversations-by-rep/edit", "ana").Body.String()
 	require.Contains(t, body, `id="save-new">`)
 	require.NotContains(t, body, "of 6 reports")
+}
+
+// Top is a whole number from 1 to the engine's MaxGroups (0 keeps every
+// group). What else the editor sends (what was typed, as text) is refused
+// on "limit" in those words, not as JSON of the wrong type, by update,
+// save as new, preview and the report builder alike.
+func TestTopMustBeAWholeNumber(t *testing.T) {
+	f := newFixture(t)
+	narrow := f.cfg(func(c *web.Config) {
+		c.Engine = convreport.NewEngine(f.src, convreport.WithLimits(convreport.Limits{MaxGroups: 50}))
+	})
+	h, err := web.New(narrow)
+	require.NoError(t, err)
+	f50 := &fixture{t: t, h: h, store: f.store, cs: f.cs, eng: narrow.Engine, src: f.src, conf: narrow}
+	path := "/api/dashboards/chat/reports/conversations-by-rep"
+	for _, c := range []struct{ limit, got string }{
+		{`2.5`, "2.5"}, {`"2.5"`, "2.5"}, {`"ten"`, "ten"}, {`-1`, "-1"}, {`"-1"`, "-1"}, {`51`, "51"}, {`1e9`, "1e9"}, {`true`, "true"}, {`[3]`, "[3]"},
+	} {
+		want := "top must be a whole number from 1 to 50, or empty to keep every group (got " + c.got + ")"
+		for _, w := range []struct{ method, path string }{
+			{http.MethodPatch, path}, {http.MethodPost, path + "/save-as-new"}, {http.MethodPost, path + "/preview"},
+			{http.MethodPost, "/api/dashboards/chat/reports"}, {http.MethodPost, "/api/dashboards/chat/preview"},
+		} {
+			body := `{"version": 1, "name": "Top", "dimensions": ["Assignee"], "limit": ` + c.limit + `}`
+			e := failure(t, f50.edit(w.method, w.path, "ana", body), http.StatusUnprocessableEntity, "invalid_report")
+			require.Equal(t, "limit", e.Field, "%s %s", w.method, w.path)
+			require.Equal(t, want, e.Message, "%s %s", w.method, w.path)
+		}
+	}
+	require.EqualValues(t, 1, mustGet(t, f, "chat").Version, "nothing was saved")
+
+	// A whole number in range, as a number or as the text typed, is kept.
+	var out editResult
+	okJSON(t, f50.edit(http.MethodPatch, path, "ana", `{"version": 1, "limit": 50}`), http.StatusOK, &out)
+	require.Equal(t, 50, out.Report.Limit)
+	okJSON(t, f50.edit(http.MethodPatch, path, "ana", `{"version": 2, "limit": "3"}`), http.StatusOK, &out)
+	require.Equal(t, 3, out.Report.Limit)
+	okJSON(t, f50.edit(http.MethodPatch, path, "ana", `{"version": 3, "limit": 0}`), http.StatusOK, &struct{}{})
+	require.Equal(t, 0, mustGet(t, f, "chat").Reports[0].Limit)
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -40,7 +42,7 @@ type editRequest struct {
 	DateProperty *string            `json:"date_property"`
 	Bucket       *convreport.Bucket `json:"bucket"`
 	Sort         *convreport.SortBy `json:"sort"`
-	Limit        *int               `json:"limit"`
+	Limit        *topRequest        `json:"limit"`
 	Snapshot     *bool              `json:"snapshot"`
 
 	Properties       *[]string `json:"properties"`
@@ -81,11 +83,40 @@ func (m measureRequest) measure() (convreport.Measure, error) {
 	return out, nil
 }
 
+// topRequest is "limit", the editor's Top, as sent: any JSON value, so
+// that what is not a whole number (2.5, "2.5", "ten") is refused in
+// words about Top, on its field, rather than as a malformed body.
+type topRequest struct {
+	raw json.RawMessage
+}
+
+func (t *topRequest) UnmarshalJSON(b []byte) error {
+	t.raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// value is the number of groups to keep, from 0 (every group) to max, or
+// an error that says so and what was sent.
+func (t topRequest) value(max int) (int, error) {
+	text := string(t.raw)
+	var s string
+	if json.Unmarshal(t.raw, &s) == nil {
+		text = s // the editor sends what was typed as text
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil || n < 0 || n > max {
+		return 0, unprocessable("invalid_report", "limit",
+			"top must be a whole number from 1 to %s, or empty to keep every group (got %s)", render.FormatCount(int64(max)), text)
+	}
+	return n, nil
+}
+
 // edits turns the request into the editor's edits, in a fixed order:
 // name, measure, dimensions, date property, bucket, snapshot, sort, limit,
 // chart, properties, filter, conditions. The report is checked as a whole
-// after the last one, so the order of the fields never matters.
-func (e editRequest) edits() ([]edit, error) {
+// after the last one, so the order of the fields never matters. maxTop is
+// the engine's bound on a report's points, which a limit may not pass.
+func (e editRequest) edits(maxTop int) ([]edit, error) {
 	var out []edit
 	if e.Name != nil {
 		if utf8.RuneCountInString(*e.Name) > maxReportName {
@@ -119,7 +150,11 @@ func (e editRequest) edits() ([]edit, error) {
 		out = append(out, setSort(*e.Sort))
 	}
 	if e.Limit != nil {
-		out = append(out, setLimit(*e.Limit))
+		n, err := e.Limit.value(maxTop)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, setLimit(n))
 	}
 	if e.Chart != nil {
 		out = append(out, setChart(*e.Chart))
@@ -209,7 +244,7 @@ func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion
 		return req, nil, unprocessable("invalid_request", "version",
 			"version is required: the version of the dashboard the edit started from")
 	}
-	edits, err := req.edits()
+	edits, err := req.edits(h.maxTop())
 	return req, edits, err
 }
 
@@ -263,6 +298,10 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 	writeJSON(w, http.StatusOK, map[string]any{"dashboard": viewOf(saved, v), "report": rep})
 	return nil
 }
+
+// maxTop is the most groups a report's Top may keep: the engine's
+// MaxGroups, past which it would refuse the report at every run.
+func (h *handler) maxTop() int { return h.cfg.Engine.Limits().MaxGroups }
 
 // runnable refuses to save report rid of d when this handler's engine
 // would refuse to run it (its limits, which the dashboard's own checks do
