@@ -220,10 +220,12 @@ type reportCard struct {
 	excluded []int64
 }
 
-// staleCard is what the card of a stale report says: each filter that no
+// staleCard is what the card of a stale report says: each part that no
 // longer checks, as a sentence ("Filter 2, plan is any of "pro": the
-// schema has no property "plan".").
+// schema has no property "plan".", "Group by plan: the schema has no
+// property "plan"."), and why that leaves it without numbers.
 type staleCard struct {
+	staleWords
 	Problems []string
 }
 
@@ -733,12 +735,8 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 			Items:  []string{sentence(toError(err).Message) + "."},
 			Advice: "Remove it in the row of filters on the dashboard; until then the dashboard shows its reports without its saved filters."}
 	} else if stale != nil {
-		none = &noPreview{Title: "No preview: a filter of this report no longer checks.",
-			Advice: "Remove or change it under Advanced filters, then update the report: until then the dashboard shows it without numbers."}
-		if len(stale.problems) > 1 {
-			none.Title = "No preview: filters of this report no longer check."
-			none.Advice = "Remove or change them under Advanced filters, then update the report: until then the dashboard shows it without numbers."
-		}
+		w := stale.words()
+		none = &noPreview{Title: w.NoPreview, Advice: w.Advice}
 		for _, s := range stale.problems {
 			none.Items = append(none.Items, sentence(s)+".")
 		}

@@ -11,28 +11,45 @@ import (
 	"github.com/convreport/convreport/access"
 )
 
-// A report's filters were checked against the schema of the day it was
-// saved. The server may run later with a schema that has lost a custom
-// property they name, or a value of a choice: the report can no longer
-// run, and running it without that filter would count conversations it
-// means to leave out. Such a report is stale. The dashboard page, its
-// print and its live stream show it as a card that says which filter and
-// why, with no numbers; its editor opens without a preview, the filter
-// marked, to be removed; the JSON API refuses it, naming the report by ID
-// and the filter by its position. The same holds for the report's filter
-// expression, the other half of its Advanced filters.
+// A report was checked against the schema of the day it was saved. The
+// server may run later with a schema that has lost a custom property it
+// names, or a value of a choice: the report can no longer run. Its
+// filters cannot be left out (the report would count conversations it
+// means to leave out), nor can its grouping, the date its range applies
+// to or a column of its drill-down (it would not be the report saved).
+// Such a report is stale. The dashboard page, its print and its live
+// stream show it as a card that says which part and why, with no
+// numbers; its editor opens without a preview, to change that part; the
+// JSON API refuses it, naming the report by ID and the part by its field
+// (and a filter or property by its position). For the filters, this
+// holds for the structured conditions and for the filter expression,
+// the two halves of its Advanced filters.
 
-// staleReport is a saved report whose own filters no longer check.
+// staleReport is a saved report that names a property the schema no
+// longer has, or whose own filters no longer check.
 type staleReport struct {
 	id, name string
-	// problems say each filter that no longer checks, in the editor's
-	// words: `filter 2, plan is any of "pro": the schema has no property "plan"`.
+	// problems say each part that no longer checks, in the editor's words
+	// and order: `group by plan: the schema has no property "plan"`,
+	// `filter 2, plan is any of "pro": the schema has no property "plan"`.
 	problems []string
-	// conditions are those filters, by position, for the editor to mark.
+	// fields are the parts other than its filters that name a property
+	// the schema lost: its grouping, its date property, its columns.
+	fields []staleField
+	// conditions are the filters that no longer check, by position, for
+	// the editor to mark.
 	conditions []staleCondition
 	// expr is the report's filter expression's error, when it no longer
 	// checks; the editor's validation shows where.
 	expr *convreport.FilterError
+}
+
+// staleField is a property that a part of a report other than its
+// filters names, and the schema no longer has.
+type staleField struct {
+	field    string // "dimensions", "date_property" or "properties"
+	index    int    // in dimensions or properties; -1 for date_property
+	property string
 }
 
 // staleCondition is one filter of a report that no longer checks.
@@ -43,11 +60,29 @@ type staleCondition struct {
 	Reason string `json:"reason"`
 }
 
-// staleReport returns what is wrong with rep's own filters (its
-// conditions, then its filter expression, as the editor shows them)
-// against the handler's schema, or nil when they check.
+// staleReport returns what is wrong with rep against the handler's
+// schema, in the editor's order (the properties in its chart, the date
+// its range applies to, its display properties, its conditions, then its
+// filter expression), or nil when nothing is.
 func (h *handler) staleReport(rep convreport.Report) *staleReport {
 	s := &staleReport{id: rep.ID, name: rep.Name}
+	missing := func(field string, i int, name, where string) {
+		if _, ok := h.cfg.Schema.Lookup(name); ok {
+			return
+		}
+		s.fields = append(s.fields, staleField{field: field, index: i, property: name})
+		s.problems = append(s.problems, sprintf("%s %s: the schema has no property %q", where, name, name))
+	}
+	for i, name := range rep.Dimensions {
+		// The editor's words for the first and the second.
+		missing("dimensions", i, name, map[bool]string{true: "group by", false: "break down by"}[i == 0])
+	}
+	if rep.DateProperty != "" {
+		missing("date_property", -1, rep.DateProperty, "date range applies to")
+	}
+	for i, name := range rep.Properties {
+		missing("properties", i, name, "display property")
+	}
 	var err error
 	if len(rep.Conditions) > 0 {
 		_, err = convreport.ConditionsExpr(h.cfg.Schema, rep.Conditions)
@@ -68,7 +103,7 @@ func (h *handler) staleReport(rep convreport.Report) *staleReport {
 		}
 	}
 	if len(s.problems) == 0 {
-		// Not a filter's fault: let the run say what it is.
+		// Nothing it names is missing: let the run say what is wrong.
 		return nil
 	}
 	return s
@@ -121,12 +156,19 @@ func (h *handler) staleReason(c convreport.Condition, ce *convreport.ConditionEr
 }
 
 // apiError is the JSON API's refusal to run the report: it names the
-// report, by name and ID, and every filter of its own that no longer
-// checks; its field is the first one's.
+// report, by name and ID, and every part that no longer checks; its field
+// (and index) is the first one's.
 func (s *staleReport) apiError() *Error {
 	e := &Error{Status: http.StatusUnprocessableEntity, Report: s.id,
 		Message: sprintf("report %q (%s): %s", s.name, s.id, strings.Join(s.problems, "; "))}
-	if len(s.conditions) > 0 {
+	if len(s.fields) > 0 {
+		f := s.fields[0]
+		e.Code, e.Field = "unknown_property", f.field
+		if f.index >= 0 {
+			i := f.index
+			e.Index = &i
+		}
+	} else if len(s.conditions) > 0 {
 		i := s.conditions[0].Index
 		e.Code, e.Field, e.Index = "invalid_condition", "conditions", &i
 	} else {
@@ -135,21 +177,88 @@ func (s *staleReport) apiError() *Error {
 	return e
 }
 
+// staleWords is what the card, the print and the editor say of a stale
+// report, by what is wrong with it: its filters, properties it names, or
+// both.
+type staleWords struct {
+	Meta     string // the card's line under its title
+	Headline string // "This report is not run: …"
+	Why      string // why it shows no numbers
+	// EditFix follows the editor's link ("to remove or change it."), for
+	// one who may edit; ViewerFix says who can, to others.
+	EditFix, ViewerFix string
+	Print              string // the print's one line
+	// NoPreview and Advice are the editor's title and advice.
+	NoPreview, Advice string
+}
+
+func (s *staleReport) words() staleWords {
+	filters := len(s.conditions)
+	if s.expr != nil {
+		filters++
+	}
+	fields := len(s.fields)
+	switch {
+	case fields == 0 && filters == 1:
+		return staleWords{Meta: "Not run: a filter of its own no longer checks",
+			Headline:  "This report is not run: a filter of its own no longer checks.",
+			Why:       "Without it, the report would count conversations it is meant to leave out, so it shows no numbers.",
+			EditFix:   "to remove or change it.",
+			ViewerFix: "An editor of this dashboard can remove it in the report editor.",
+			Print:     "This report is not run: without this filter, it would count conversations it is meant to leave out.",
+			NoPreview: "No preview: a filter of this report no longer checks.",
+			Advice:    "Remove or change it under Advanced filters, then update the report: until then the dashboard shows it without numbers."}
+	case fields == 0:
+		return staleWords{Meta: "Not run: filters of its own no longer check",
+			Headline:  "This report is not run: filters of its own no longer check.",
+			Why:       "Without them, the report would count conversations it is meant to leave out, so it shows no numbers.",
+			EditFix:   "to remove or change them.",
+			ViewerFix: "An editor of this dashboard can remove them in the report editor.",
+			Print:     "This report is not run: without these filters, it would count conversations it is meant to leave out.",
+			NoPreview: "No preview: filters of this report no longer check.",
+			Advice:    "Remove or change them under Advanced filters, then update the report: until then the dashboard shows it without numbers."}
+	case filters == 0 && fields == 1:
+		return staleWords{Meta: "Not run: it names a property the schema no longer has",
+			Headline:  "This report is not run: it names a property the schema no longer has.",
+			Why:       "A report cannot be run on a property that is not there, so it shows no numbers.",
+			EditFix:   "to choose another property in its place.",
+			ViewerFix: "An editor of this dashboard can choose another property in the report editor.",
+			Print:     "This report is not run: it names a property the schema no longer has.",
+			NoPreview: "No preview: this report names a property the schema no longer has.",
+			Advice:    "Choose another property in its place, or remove it, then update the report: until then the dashboard shows it without numbers."}
+	case filters == 0:
+		return staleWords{Meta: "Not run: it names properties the schema no longer has",
+			Headline:  "This report is not run: it names properties the schema no longer has.",
+			Why:       "A report cannot be run on properties that are not there, so it shows no numbers.",
+			EditFix:   "to choose other properties in their place.",
+			ViewerFix: "An editor of this dashboard can choose other properties in the report editor.",
+			Print:     "This report is not run: it names properties the schema no longer has.",
+			NoPreview: "No preview: this report names properties the schema no longer has.",
+			Advice:    "Choose other properties in their place, or remove them, then update the report: until then the dashboard shows it without numbers."}
+	}
+	return staleWords{Meta: "Not run: parts of it no longer check",
+		Headline: "This report is not run: parts of it no longer check.",
+		Why: "It names a property the schema no longer has, and without its filters it would count conversations it is meant to leave out, " +
+			"so it shows no numbers.",
+		EditFix:   "to change them.",
+		ViewerFix: "An editor of this dashboard can change them in the report editor.",
+		Print:     "This report is not run: parts of it no longer check.",
+		NoPreview: "No preview: parts of this report no longer check.",
+		Advice:    "Change them (its filters under Advanced filters), then update the report: until then the dashboard shows it without numbers."}
+}
+
 // staleReportCard is the card of a stale report: its title, why it does
 // not run, the editor's link for one who may edit, and no numbers.
 func staleReportCard(rep convreport.Report, s *staleReport, editURL string) reportCard {
-	meta := "Not run: a filter of its own no longer checks"
-	if len(s.problems) > 1 {
-		meta = "Not run: filters of its own no longer check"
-	}
+	w := s.words()
 	// The signature changes with what the card says, so that a live
 	// stream redraws it only then.
 	sum := sha256.Sum256([]byte("stale\x00" + strings.Join(s.problems, "\x00")))
-	sc := &staleCard{}
+	sc := &staleCard{staleWords: w}
 	for _, p := range s.problems {
 		sc.Problems = append(sc.Problems, sentence(p)+".")
 	}
-	return reportCard{ID: rep.ID, Title: rep.Name, Description: rep.Description, Meta: meta,
+	return reportCard{ID: rep.ID, Title: rep.Name, Description: rep.Description, Meta: w.Meta,
 		Sig: "stale-" + hex.EncodeToString(sum[:8]), EditURL: editURL, Stale: sc}
 }
 
