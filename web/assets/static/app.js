@@ -329,6 +329,11 @@
       if (model.sla) slaSel.value = model.sla;
       targetSel.value = model.target;
     }
+    if (!$$("option", dateSel).some((o) => o.value === model.date)) {
+      // A date property the schema lost: shown, to choose another.
+      dateSel.append(h("option", { value: model.date }, model.date + " (not in the schema)"));
+      dateSel.setAttribute("aria-invalid", "true");
+    }
     dateSel.value = model.date;
     bucketSel.value = model.bucket;
     snapshotIn.checked = model.snapshot;
@@ -356,7 +361,7 @@
 
     // Field errors are shown next to the control the API names.
     const controlOf = { name: nameIn, measure: aggSel, dimensions: $("#dim-search"), date_property: dateSel, bucket: bucketSel,
-      snapshot: snapshotIn, sort: sortSel, limit: limitIn, chart: chartSel };
+      snapshot: snapshotIn, sort: sortSel, limit: limitIn, chart: chartSel, properties: $("#prop-add") };
     function fieldError(e) {
       $$(".field-error[data-error-for]").forEach((p) => { p.hidden = true; p.textContent = ""; });
       Object.values(controlOf).forEach((c) => c.removeAttribute("aria-invalid"));
@@ -389,10 +394,14 @@
       if (li) li.focus();
     }
     let dragFrom = -1;
+    // A property the schema lost (the report was saved before) is shown as
+    // it is, marked, for the editor to remove it or choose another.
+    const gone = " (not in the schema)";
+    const labelOf = (n) => (props.get(n) ? props.get(n).label : n + gone);
     function renderDims() {
       dimsList.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", {
-        class: "dim", tabindex: "0", draggable: "true", "data-dimension": n,
-        "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + (props.get(n) || { label: n }).label + ", position " + (i + 1) + " of " + model.dimensions.length,
+        class: "dim" + (props.get(n) ? "" : " missing"), tabindex: "0", draggable: "true", "data-dimension": n,
+        "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + labelOf(n) + ", position " + (i + 1) + " of " + model.dimensions.length,
         onkeydown: (ev) => {
           if (!ev.altKey || (ev.key !== "ArrowUp" && ev.key !== "ArrowDown")) return;
           ev.preventDefault();
@@ -404,7 +413,7 @@
         ondragend: () => { dragFrom = -1; },
       },
       h("span", { class: "dim-role" }, i === 0 ? "Group by" : "Break down by"),
-      h("span", { class: "dim-name" }, (props.get(n) || { label: n }).label),
+      h("span", { class: "dim-name" }, labelOf(n)),
       h("span", { class: "dim-tools" },
         h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " up", disabled: i === 0, onclick: () => moveDim(i, i - 1) }, "↑"),
         h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " down", disabled: i === model.dimensions.length - 1, onclick: () => moveDim(i, i + 1) }, "↓"),
@@ -455,8 +464,8 @@
     // Display properties as removable chips.
     function renderProps() {
       const ul = $("#props");
-      ul.replaceChildren(...(model.properties.length ? model.properties.map((n, i) => h("li", { class: "chip", "data-property": n },
-        (props.get(n) || { label: n }).label,
+      ul.replaceChildren(...(model.properties.length ? model.properties.map((n, i) => h("li", { class: "chip" + (props.get(n) ? "" : " missing"), "data-property": n },
+        labelOf(n),
         h("button", { type: "button", "aria-label": "Remove " + n, onclick: () => { model.properties.splice(i, 1); renderProps(); changed(); } }, "×")))
         : [h("li", { class: "none" }, "Default columns: ID, created, channel, inbox, assignee, status")]));
       $$("#prop-add option").forEach((o) => { o.disabled = o.value !== "" && model.properties.includes(o.value); });
