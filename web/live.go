@@ -210,7 +210,7 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 			shown[id] = sig
 		}
 	}
-	st, err := h.newLiveState(first)
+	st, err := h.newLiveState(first, r, v)
 	if err != nil {
 		return err
 	}
@@ -305,8 +305,11 @@ type liveState struct {
 	sig map[string]string
 }
 
-func (h *handler) newLiveState(run *run) (*liveState, error) {
-	cards, err := h.cards(run, false, "")
+// newLiveState draws the cards of run as the page draws them for v, the
+// viewer of the streams of one feed: with the editor's links for one who
+// may edit, carrying the period of r.
+func (h *handler) newLiveState(run *run, r *http.Request, v access.Viewer) (*liveState, error) {
+	cards, err := h.cards(run, run.d.Can(v, access.Edit), editQuery(r.URL.Query()))
 	if err != nil {
 		return nil, err
 	}
@@ -552,7 +555,7 @@ func (fd *feed) loop(ctx context.Context) {
 			}
 			h.cfg.Logger.Error("live dashboards: a run failed", "dashboard", fd.r.PathValue("id"), "err", err)
 		default:
-			st, err := h.newLiveState(run)
+			st, err := h.newLiveState(run, fd.r, fd.v)
 			if err == nil {
 				err = fd.send(st)
 			}

@@ -289,3 +289,28 @@ func TestStaleReportEditorOpensToRemoveTheFilter(t *testing.T) {
 	require.Equal(t, map[string][]int64{"volume": {5}, "pro-seats": {4}}, reportCounts(t, f, "plans", "ana"))
 	require.NotContains(t, page(t, f, "/dashboards/plans/reports/pro-seats/edit", "ana", http.StatusOK), "preview-stale-filter")
 }
+
+// The stream draws a card as the page does for its viewer: an editor's
+// stale card links to the report's editor, with the page's period, and a
+// viewer's says who can fix it. It used to be drawn for a viewer always.
+func TestStaleReportLiveCardAsTheViewerSeesIt(t *testing.T) {
+	f := staleFixture(t, withoutPlan)
+	srv := httptest.NewServer(f.h)
+	t.Cleanup(srv.Close)
+	staleHTML := func(user string) string {
+		ch, cancel := f.stream(srv, user, "/api/dashboards/plans/live?range=last_30_days")
+		defer cancel()
+		next(t, ch, 5*time.Second)
+		name, ev := next(t, ch, 5*time.Second)
+		require.Equal(t, "reports", name)
+		require.Equal(t, "pro-seats", ev.Reports[1].ID)
+		return html.UnescapeString(ev.Reports[1].HTML)
+	}
+	ana := staleHTML("ana")
+	require.Contains(t, ana, `<a href="dashboards/plans/reports/pro-seats/edit?range=last_30_days" data-edit-stale="pro-seats">Edit the report</a> to remove or change it.`)
+	require.Contains(t, card(t, page(t, f, "/dashboards/plans?range=last_30_days", "ana", http.StatusOK), "article", "pro-seats"),
+		strings.TrimSpace(ana), "the chart the page draws")
+	carl := staleHTML("carl")
+	require.Contains(t, carl, "An editor of this dashboard can remove it in the report editor.")
+	require.NotContains(t, carl, "/edit")
+}

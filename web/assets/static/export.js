@@ -38,6 +38,26 @@
     return a;
   };
 
+  // The zip of every report. A report that does not run (a filter of its
+  // own no longer checks, it names a property the schema lost) has no
+  // CSV: the zip is refused until it is fixed, and the menu says so
+  // rather than offer a download that fails.
+  function zipItem() {
+    const stale = Array.from(document.querySelectorAll("#reports .card[data-stale]"))
+      .map((c) => "“" + (($(".card-title", c) || {}).textContent || c.dataset.report) + "”");
+    if (!stale.length) {
+      return link("Download all reports as CSV (zip)", withPeriod("api/dashboards/" + dash + "/export", { format: "zip" }),
+        { role: "menuitem", id: "export-zip", download: "" });
+    }
+    const zip = document.createElement("button");
+    zip.type = "button";
+    zip.id = "export-zip";
+    zip.setAttribute("role", "menuitem");
+    zip.disabled = true;
+    zip.textContent = "Download all reports as CSV (zip): not while " + stale.join(", ") + (stale.length > 1 ? " do" : " does") + " not run";
+    return zip;
+  }
+
   // The Export menu, beside Manage.
   const actions = $(".head-actions");
   if (actions) {
@@ -50,22 +70,7 @@
     const items = document.createElement("div");
     items.className = "menu-items";
     items.setAttribute("role", "menu");
-    // A report that does not run (its own filter no longer checks) has
-    // no CSV: the zip of every report is refused until it is fixed, and
-    // the menu says so rather than offer a download that fails.
-    const stale = Array.from(document.querySelectorAll("#reports .card[data-stale]"))
-      .map((c) => "“" + (($(".card-title", c) || {}).textContent || c.dataset.report) + "”");
-    let zip = link("Download all reports as CSV (zip)", withPeriod("api/dashboards/" + dash + "/export", { format: "zip" }),
-      { role: "menuitem", id: "export-zip", download: "" });
-    if (stale.length) {
-      zip = document.createElement("button");
-      zip.type = "button";
-      zip.id = "export-zip";
-      zip.setAttribute("role", "menuitem");
-      zip.disabled = true;
-      zip.textContent = "Download all reports as CSV (zip): not while " + stale.join(", ") + (stale.length > 1 ? " do" : " does") + " not run";
-    }
-    items.append(zip,
+    items.append(zipItem(),
       link("Print or save as PDF", withPeriod("dashboards/" + dash + "/print"), { role: "menuitem", id: "export-print" }));
     menu.append(sum, items);
     actions.append(menu);
@@ -91,6 +96,21 @@
     head.append(box);
   };
   document.querySelectorAll("#reports .card[data-report]").forEach(addCardLinks);
+
+  // The live stream (live.js) redrew a card: a report that runs again
+  // gets its links back, one that no longer runs loses them, and the zip
+  // follows, without a reload.
+  grid.addEventListener("card-redrawn", (ev) => {
+    const card = ev.target;
+    if (card.dataset.stale) {
+      const box = $(".card-export", card);
+      if (box) box.remove();
+    } else {
+      addCardLinks(card);
+    }
+    const zip = $("#export-zip");
+    if (zip) zip.replaceWith(zipItem());
+  });
 
   // The drill-down dialog's CSV: the query of the page it shows (app.js
   // sets data-query after each load), without the paging, at .../export.

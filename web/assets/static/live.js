@@ -70,12 +70,14 @@
         const old = card.querySelector(".chart");
         if (old && fresh) {
           old.replaceWith(fresh);
-          // A report whose filter no longer checked runs again, or the
-          // other way round.
+          // A report that could not run (a filter that no longer checked,
+          // a property the schema lost) runs again, or the other way
+          // round: export.js gives it its links back, or takes them.
           const stale = fresh.classList.contains("chart-stale");
           card.classList.toggle("card-stale", stale);
           if (stale) card.dataset.stale = "true";
           else delete card.dataset.stale;
+          card.dispatchEvent(new CustomEvent("card-redrawn", { bubbles: true }));
         }
       }
       if (r.sig) card.dataset.sig = r.sig;
