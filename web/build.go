@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
@@ -60,7 +61,7 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 	if err := h.decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := checkVersion(d, req.Version); err != nil {
+	if err := checkSeen(d, req.Version, req.Created); err != nil {
 		return err
 	}
 	// The cap first: a person with a full dashboard learns it before
@@ -112,6 +113,48 @@ func checkVersion(d convreport.Dashboard, version *int64) error {
 				d.Name, *version, d.Version)}
 	}
 	return nil
+}
+
+// checkSeen refuses an edit of d that does not name the dashboard it
+// started from: its version, as checkVersion does, and its creation, the
+// created_at the API returned. The version alone does not say which
+// dashboard: one deleted and created again under its ID is at version 1
+// anew. The edits then save d changed, whose CreatedAt the store checks
+// again as one step with the save.
+func checkSeen(d convreport.Dashboard, version *int64, created *string) error {
+	if err := checkVersion(d, version); err != nil {
+		return err
+	}
+	if created == nil {
+		return unprocessable("invalid_request", "created",
+			"created is required: the created_at of the dashboard the edit started from, as the API returned it")
+	}
+	t, err := parseCreated(*created)
+	if err != nil {
+		return err
+	}
+	return checkCreated(d, t, "reload it and make the change again")
+}
+
+// parseCreated reads the created_at an edit names.
+func parseCreated(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, badRequest("bad_request", "created",
+			"created %q: want the dashboard's created_at, an RFC 3339 time (a + in a query is written %%2B)", s)
+	}
+	return t, nil
+}
+
+// checkCreated is a conflict when d is not the dashboard created at
+// created: then, advice says what to do.
+func checkCreated(d convreport.Dashboard, created time.Time, advice string) error {
+	if created.Equal(d.CreatedAt) {
+		return nil
+	}
+	return &Error{Status: http.StatusConflict, Code: "conflict",
+		Message: sprintf("dashboard %q was deleted and created again since you opened it (the one you opened was created %s, this one %s); %s",
+			d.Name, created.UTC().Format(time.RFC3339Nano), d.CreatedAt.UTC().Format(time.RFC3339Nano), advice)}
 }
 
 // POST /api/dashboards/{id}/preview?range=…: the report builder's report

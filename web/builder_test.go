@@ -267,7 +267,7 @@ func TestAddReportRefusals(t *testing.T) {
 			if c.name == "GET" {
 				method = http.MethodGet
 			}
-			e := failure(t, f.do(req{method: method, path: c.path, user: c.user, body: c.body}), c.status, c.code)
+			e := failure(t, f.do(req{method: method, path: c.path, user: c.user, body: f.withCreated(c.path, c.body)}), c.status, c.code)
 			require.Equal(t, c.field, e.Field, e.Message)
 		})
 	}

@@ -112,8 +112,8 @@ func TestConditionErrorsSpeakTheEditorsLanguage(t *testing.T) {
 		require.False(t, v.Valid, "%s", cond)
 		require.Equal(t, "invalid_condition", v.Error.Code)
 		require.Equal(t, 1, *v.Error.Index)
-		update := failure(t, f.do(req{method: http.MethodPatch, path: "/api/dashboards/chat/reports/conversations-by-rep", user: "ana",
-			body: `{"version": 1, "conditions": [{"property": "Inbox", "op": "is_known"}, ` + string(cond) + `]}`}),
+		update := failure(t, f.edit(http.MethodPatch, "/api/dashboards/chat/reports/conversations-by-rep", "ana",
+			`{"version": 1, "conditions": [{"property": "Inbox", "op": "is_known"}, `+string(cond)+`]}`),
 			http.StatusUnprocessableEntity, "invalid_condition")
 		for _, msg := range []string{v.Error.Message, update.Message} {
 			require.True(t, strings.HasPrefix(msg, `filter 2, `) || strings.HasPrefix(msg, `report "Conversations by rep": filter 2, `), "%s: %s", cond, msg)

@@ -39,8 +39,8 @@ func TestConditionsStoredUnderPropertyNames(t *testing.T) {
 	require.Contains(t, e.Message, "Inbox")
 
 	// The dashboard's filters.
-	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/dashboards/email/filters", user: "ana",
-		body: `{"version": 2, "filters": [{"property": "assignee", "op": "is_known"}]}`}), http.StatusOK, &struct{}{})
+	okJSON(t, f.edit(http.MethodPut, "/api/dashboards/email/filters", "ana",
+		`{"version": 2, "filters": [{"property": "assignee", "op": "is_known"}]}`), http.StatusOK, &struct{}{})
 	require.Equal(t, []convreport.Condition{{Property: "Assignee", Op: convreport.IsKnown}}, mustGet(t, f, "email").Filters)
 
 	// A view's filters: the run's period carries them by name, so every

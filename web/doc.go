@@ -66,9 +66,12 @@
 // Other point per bucket). sort (a property name, default CreatedAt), desc, offset and limit
 // (at most [convreport.MaxPageSize]) page through the rows.
 //
-// Edits (PATCH and save-as-new) carry "version", the dashboard version the
-// edit started from: a stale version is refused with 409 and nothing is
-// written. The other fields are each optional: name, chart {type, stacked,
+// Edits (PATCH and save-as-new) carry "version" and "created", the
+// version and the created_at of the dashboard the edit started from: a
+// stale version, or a dashboard deleted and created again under its ID
+// since (at version 1 anew), is refused with 409 and nothing is written;
+// so are the dashboard's PATCH, its filters' PUT and the DELETEs, which
+// name both too. The other fields are each optional: name, chart {type, stacked,
 // percent}, properties (replacing the display properties), add_properties,
 // remove_properties, filter (an expression; "" removes it), conditions
 // (replacing the structured filters) and add_conditions.

@@ -28,9 +28,11 @@ const (
 // field leaves that part of the report as it is. Lists replace the
 // report's list; add_ and remove_ fields change it instead.
 type editRequest struct {
-	// Version is the dashboard version the edit started from; required to
-	// update or save as new, ignored by a preview.
-	Version *int64 `json:"version"`
+	// Version and Created (its created_at, as the API returned it) name
+	// the dashboard the edit started from; required to update or save as
+	// new, ignored by a preview.
+	Version *int64  `json:"version"`
+	Created *string `json:"created"`
 
 	Name  *string           `json:"name"`
 	Chart *convreport.Chart `json:"chart"`
@@ -264,7 +266,7 @@ func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.View
 	if err != nil {
 		return d, rep, nil, err
 	}
-	return d, rep, edits, checkVersion(d, req.Version)
+	return d, rep, edits, checkSeen(d, req.Version, req.Created)
 }
 
 // PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".

@@ -147,10 +147,11 @@ func (h *handler) checkSavedFilters(d convreport.Dashboard) error {
 
 type putFiltersRequest struct {
 	Version *int64                  `json:"version"`
+	Created *string                 `json:"created"`
 	Filters *[]convreport.Condition `json:"filters"`
 }
 
-// PUT /api/dashboards/{id}/filters {"version": 3, "filters": [...]}: saves
+// PUT /api/dashboards/{id}/filters {"version": 3, "created": …, "filters": [...]}: saves
 // the dashboard's filters (an empty list removes them) as a new version.
 func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, err := h.dashboard(r, v)
@@ -165,7 +166,7 @@ func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v access.Vi
 		return &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
-	if err := checkVersion(d, req.Version); err != nil {
+	if err := checkSeen(d, req.Version, req.Created); err != nil {
 		return err
 	}
 	if req.Filters == nil {
@@ -314,7 +315,7 @@ func (h *handler) filterBar(run *run, canEdit bool) (filterBar, error) {
 	}
 	sv := h.schemaView()
 	state := map[string]any{
-		"dashboard": run.d.ID, "version": run.d.Version, "can_edit": canEdit,
+		"dashboard": run.d.ID, "version": run.d.Version, "created": run.d.CreatedAt.Format(time.RFC3339Nano), "can_edit": canEdit,
 		"saved": nonNil(saved), "view": nonNil(run.view.filters),
 		"properties": sv.Properties, "operators": sv.Operators,
 	}

@@ -93,7 +93,7 @@ func (f *fixture) drillAll(dash, user string, run comparedRun, extra url.Values)
 func TestDashboardFiltersAPI(t *testing.T) {
 	f := newFixture(t)
 	put := func(user, body string) *httptest.ResponseRecorder {
-		return f.do(req{method: http.MethodPut, path: "/api/dashboards/shared/filters", user: user, body: body})
+		return f.edit(http.MethodPut, "/api/dashboards/shared/filters", user, body)
 	}
 	filters := `[{"property":"Team","op":"is_none_of","values":["Sales"]},{"property":"Inbox","op":"is_known"}]`
 

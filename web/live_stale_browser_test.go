@@ -33,9 +33,9 @@ func TestBrowserLiveRedrawsAStaleCard(t *testing.T) {
 
 	// Fixed elsewhere: its numbers, its links and the zip come back.
 	seen := updates()
-	v := mustGet(t, f, "plans").Version
-	require.Equal(t, http.StatusOK, sendTo(t, root, http.MethodPatch, "api/dashboards/plans/reports/pro-seats", `{"version": `+strconv.FormatInt(v, 10)+`,
-		"conditions": [{"property": "seats", "op": "greater_than", "values": ["1"]}]}`))
+	seenBody := f.withCreated("/api/dashboards/plans/reports/pro-seats", `{"version": `+strconv.FormatInt(mustGet(t, f, "plans").Version, 10)+`,
+		"conditions": [{"property": "seats", "op": "greater_than", "values": ["1"]}]}`)
+	require.Equal(t, http.StatusOK, sendTo(t, root, http.MethodPatch, "api/dashboards/plans/reports/pro-seats", seenBody))
 	b.wait("the fixed card", `Number(document.querySelector("#reports").dataset.updates || 0) > `+seen+
 		` && !document.querySelector("#report-pro-seats").hasAttribute("data-stale")`)
 	require.Contains(t, b.eval(`document.querySelector("#report-pro-seats .card-meta").textContent`), "4 conversations")

@@ -22,6 +22,7 @@ const maxGrants = 200
 // grants (share rights). A missing field stays as it is.
 type patchDashboardRequest struct {
 	Version    *int64             `json:"version"`
+	Created    *string            `json:"created"` // the created_at the API returned
 	Name       *string            `json:"name"`
 	Order      *[]string          `json:"order"`
 	Visibility *access.Visibility `json:"visibility"`
@@ -49,7 +50,7 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 		return &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
-	if err := checkVersion(d, req.Version); err != nil {
+	if err := checkSeen(d, req.Version, req.Created); err != nil {
 		return err
 	}
 	if !sharing && !content {
@@ -98,21 +99,33 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 	return nil
 }
 
-// mayChange is the preamble of a change a URL names (DELETE …?version=N):
-// v may do action to d (else 403 with denied, formatted with d's name),
-// and the request names d's current version, which it returns.
-func mayChange(r *http.Request, d convreport.Dashboard, v access.Viewer, action access.Action, denied string) (int64, error) {
+// mayChange is the preamble of a change a URL names (DELETE
+// …?version=N&created=T): v may do action to d (else 403 with denied,
+// formatted with d's name), and the request names d's current version
+// and its creation (see checkSeen), which it returns.
+func mayChange(r *http.Request, d convreport.Dashboard, v access.Viewer, action access.Action, denied string) (int64, time.Time, error) {
 	if !d.Can(v, action) {
-		return 0, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf(denied, d.Name)}
+		return 0, time.Time{}, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: sprintf(denied, d.Name)}
 	}
 	version, err := versionParam(r)
 	if err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
 	if err := checkVersion(d, version); err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
-	return *version, nil
+	created, err := createdParam(r)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	advice := "reload it and make the change again"
+	if action == access.Delete {
+		advice = "reload it, and delete it again if you mean to"
+	}
+	if err := checkCreated(d, created, advice); err != nil {
+		return 0, time.Time{}, err
+	}
+	return *version, created, nil
 }
 
 // versionParam reads the version a DELETE names in its query.
@@ -137,14 +150,9 @@ func createdParam(r *http.Request) (time.Time, error) {
 	s := r.URL.Query().Get("created")
 	if s == "" {
 		return time.Time{}, unprocessable("invalid_request", "created",
-			"created is required: the created_at of the dashboard to delete, as the API returned it")
+			"created is required: the created_at of the dashboard you opened, as the API returned it")
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, badRequest("bad_request", "created",
-			"created %q: want the dashboard's created_at, an RFC 3339 time (a + in the query is written %%2B)", s)
-	}
-	return t, nil
+	return parseCreated(s)
 }
 
 // DELETE /api/dashboards/{id}?version=N&created=T: only the owner and
@@ -156,18 +164,9 @@ func (h *handler) deleteDashboard(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
-	version, err := mayChange(r, d, v, access.Delete, "only the owner of dashboard %q and admins may delete it")
+	version, created, err := mayChange(r, d, v, access.Delete, "only the owner of dashboard %q and admins may delete it")
 	if err != nil {
 		return err
-	}
-	created, err := createdParam(r)
-	if err != nil {
-		return err
-	}
-	if !created.Equal(d.CreatedAt) {
-		return &Error{Status: http.StatusConflict, Code: "conflict",
-			Message: sprintf("dashboard %q was deleted and created again since you opened it (the one you opened was created %s, this one %s); reload it, and delete it again if you mean to",
-				d.Name, created.UTC().Format(time.RFC3339Nano), d.CreatedAt.UTC().Format(time.RFC3339Nano))}
 	}
 	// The store checks both again, as one step with the delete.
 	seen := d
@@ -254,13 +253,14 @@ func (h *handler) roomForDashboard(ctx context.Context) error {
 	return rm.Full
 }
 
-// DELETE /api/dashboards/{id}/reports/{rid}?version=N: remove a report.
+// DELETE /api/dashboards/{id}/reports/{rid}?version=N&created=T: remove
+// a report, from the dashboard seen.
 func (h *handler) removeReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	d, _, err := h.dashboardReport(r, v)
 	if err != nil {
 		return err
 	}
-	if _, err := mayChange(r, d, v, access.Edit, "you may view dashboard %q but not edit it"); err != nil {
+	if _, _, err := mayChange(r, d, v, access.Edit, "you may view dashboard %q but not edit it"); err != nil {
 		return err
 	}
 	nd, err := d.RemoveReport(r.PathValue("rid"))

@@ -302,12 +302,15 @@ func TestCopyDashboardRefusals(t *testing.T) {
 func TestRemoveReport(t *testing.T) {
 	f := newFixture(t)
 	path := "/api/dashboards/chat/reports/chat-conversations-by-page-url"
-	failure(t, f.do(req{method: http.MethodDelete, path: path + "?version=1", user: "ben"}), http.StatusForbidden, "forbidden")
-	failure(t, f.do(req{method: http.MethodDelete, path: path + "?version=0", user: "ana"}), http.StatusConflict, "conflict")
-	failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/chat/reports/nope?version=1", user: "ana"}), http.StatusNotFound, "not_found")
-	failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/email/reports/email-volume-by-owner?version=1", user: "ben"}), http.StatusNotFound, "not_found")
+	created := "&created=" + url.QueryEscape(mustGet(t, f, "chat").CreatedAt.Format(time.RFC3339Nano))
+	failure(t, f.do(req{method: http.MethodDelete, path: path + "?version=1" + created, user: "ben"}), http.StatusForbidden, "forbidden")
+	failure(t, f.do(req{method: http.MethodDelete, path: path + "?version=0" + created, user: "ana"}), http.StatusConflict, "conflict")
+	failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/chat/reports/nope?version=1" + created, user: "ana"}), http.StatusNotFound, "not_found")
+	failure(t, f.do(req{method: http.MethodDelete, path: "/api/dashboards/email/reports/email-volume-by-owner?version=1" + created, user: "ben"}), http.StatusNotFound, "not_found")
+	e := failure(t, f.do(req{method: http.MethodDelete, path: path + "?version=1", user: "ana"}), http.StatusUnprocessableEntity, "invalid_request")
+	require.Equal(t, "created", e.Field)
 	var d dashResult
-	okJSON(t, f.do(req{method: http.MethodDelete, path: path + "?version=1", user: "ana"}), http.StatusOK, &d)
+	okJSON(t, f.do(req{method: http.MethodDelete, path: path + "?version=1" + created, user: "ana"}), http.StatusOK, &d)
 	require.Len(t, d.Reports, 5)
 	require.NotContains(t, reportIDs(d.Reports), "chat-conversations-by-page-url")
 	require.Len(t, f.run("chat", "ana", "").Reports, 5)

@@ -248,8 +248,8 @@ type dashboardPage struct {
 	ID, Name, Owner string
 	Visibility      access.Visibility
 	Version         int64
-	// Created is the dashboard's CreatedAt as the API writes it, which a
-	// delete names beside the version.
+	// Created is the dashboard's CreatedAt as the API writes it, which
+	// every change names beside the version.
 	Created          string
 	CanEdit          bool
 	RangeLabel, Zone string
@@ -682,8 +682,11 @@ var sortLabels = map[convreport.SortBy]string{
 
 // editorState is what the editor script starts from.
 type editorState struct {
-	Dashboard string               `json:"dashboard"`
+	Dashboard string `json:"dashboard"`
+	// Version and Created (as the API writes it) name the dashboard the
+	// edit starts from, as a save names it.
 	Version   int64                `json:"version"`
+	Created   string               `json:"created"`
 	Report    convreport.Report    `json:"report"`
 	Period    string               `json:"period"`
 	Back      string               `json:"back"`
@@ -759,7 +762,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	// The saved choice, not the type it resolves to: "" is Automatic, and
 	// an editor saved untouched keeps it so.
 	chart := rep.Chart.Type
-	st := editorState{Dashboard: d.ID, Version: d.Version, Report: rep, Period: strings.TrimPrefix(keep, "?"),
+	st := editorState{Dashboard: d.ID, Version: d.Version, Created: d.CreatedAt.Format(time.RFC3339Nano), Report: rep, Period: strings.TrimPrefix(keep, "?"),
 		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
 	if stale != nil {
 		st.Stale = stale.conditions

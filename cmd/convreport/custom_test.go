@@ -213,7 +213,7 @@ func TestServeKeepsCalendars(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &got))
 	require.Equal(t, []string{"office"}, got.Names)
-	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/average-chat-first-response-time-by-rep", `{"version": 1, "calendar": "office"}`, nil)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/average-chat-first-response-time-by-rep", `{"version": 1, `+s.created("chat-overview")+`, "calendar": "office"}`, nil)
 	require.Equal(t, http.StatusOK, code, body)
 	s.stop()
 
@@ -252,7 +252,7 @@ func TestServeWithASchema(t *testing.T) {
 	}
 	require.Equal(t, []string{"plan:enum", "seats:number", "trial:bool"}, custom)
 	// A report of the seeded dashboard groups by plan.
-	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "dimensions": ["plan"]}`, nil)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, `+s.created("chat-overview")+`, "dimensions": ["plan"]}`, nil)
 	require.Equal(t, http.StatusOK, code, body)
 	code, _, body = s.request(http.MethodGet, "/api/dashboards/chat-overview/run?range=last_7_days", "", nil)
 	require.Equal(t, http.StatusOK, code, body)

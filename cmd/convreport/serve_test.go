@@ -95,6 +95,20 @@ func (s *server) stop() {
 	require.Contains(s.t, s.stderr.String(), "convreport: stopped")
 }
 
+// created is the "created" key of an edit of dashboard id: its created_at
+// as the API returns it, which an edit names beside the version.
+func (s *server) created(id string) string {
+	s.t.Helper()
+	code, _, body := s.request(http.MethodGet, "/api/dashboards/"+id, "", nil)
+	require.Equal(s.t, http.StatusOK, code, body)
+	var d struct {
+		CreatedAt string `json:"created_at"`
+	}
+	require.NoError(s.t, json.Unmarshal([]byte(body), &d))
+	require.NotEmpty(s.t, d.CreatedAt)
+	return `"created": "` + d.CreatedAt + `"`
+}
+
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 func (s *server) request(method, path, body string, header map[string]string) (int, http.Header, string) {
@@ -193,13 +207,14 @@ func TestServeSampleData(t *testing.T) {
 	require.Equal(t, "/evil.example/x", h.Get("Location"), "never a redirect to another site")
 
 	// ben may edit the chat dashboard, not the email one.
-	code, _, body = s.request(http.MethodPatch, "/api/dashboards/email-overview/reports/email-volume-by-owner", `{"version": 1, "name": "Mine"}`, asBen)
+	chat := s.created("chat-overview")
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/email-overview/reports/email-volume-by-owner", `{"version": 1, `+s.created("email-overview")+`, "name": "Mine"}`, asBen)
 	require.Equal(t, http.StatusForbidden, code, body)
-	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "name": "Chats by rep"}`, asBen)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, `+chat+`, "name": "Chats by rep"}`, asBen)
 	require.Equal(t, http.StatusOK, code, body)
-	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, "name": "Stale"}`, asBen)
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 1, `+chat+`, "name": "Stale"}`, asBen)
 	require.Equal(t, http.StatusConflict, code, body)
-	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 2, "name": "Evil"}`,
+	code, _, body = s.request(http.MethodPatch, "/api/dashboards/chat-overview/reports/conversations-by-rep", `{"version": 2, `+chat+`, "name": "Evil"}`,
 		map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
 	require.Equal(t, http.StatusForbidden, code, body)
 	require.Contains(t, body, `"cross_origin"`)
@@ -305,7 +320,7 @@ func TestServePlan(t *testing.T) {
 	// Reports: 6 of 10 on the copy; four more fit, the fifth does not.
 	for i := range 5 {
 		code, _, body = s.request(http.MethodPost, "/api/dashboards/mine/reports",
-			fmt.Sprintf(`{"version": %d, "template": "email-overview", "report": "open-emails-by-inbox", "name": "Open %d"}`, i+1, i), nil)
+			fmt.Sprintf(`{"version": %d, %s, "template": "email-overview", "report": "open-emails-by-inbox", "name": "Open %d"}`, i+1, s.created("mine"), i), nil)
 		if i < 4 {
 			require.Equal(t, http.StatusCreated, code, body)
 		}

@@ -717,6 +717,7 @@
       }
       const b = body();
       b.version = S.version;
+      b.created = S.created; // with the version, which dashboard: see initManage
       // A button the plan disabled stays disabled.
       const buttons = ["#update", "#save-new", "#add-report"].map((x) => $(x)).filter((x) => x && !x.disabled);
       buttons.forEach((x) => { x.disabled = true; });
@@ -778,7 +779,7 @@
       showError(errBox, null);
       try {
         const d = await api("POST", `api/dashboards/${encodeURIComponent(dlg.dataset.dashboard)}/reports`, {
-          version: Number(dlg.dataset.version), template: b.dataset.addTemplate, report: b.dataset.addReport });
+          version: Number(dlg.dataset.version), created: dlg.dataset.created, template: b.dataset.addTemplate, report: b.dataset.addReport });
         const u = new URL(window.location.href);
         u.hash = "report-" + d.report.id;
         window.location.replace(u.toString());
@@ -895,7 +896,11 @@
   function initManage() {
     const head = $("#dashboard-head");
     if (!head) return;
-    const id = head.dataset.dashboard, version = Number(head.dataset.version);
+    // Every change names the dashboard the page shows: its version, and
+    // its creation, which tells it from one deleted and created again
+    // under its ID since (at version 1 anew).
+    const id = head.dataset.dashboard, version = Number(head.dataset.version), created = head.dataset.created;
+    const seen = "?version=" + version + "&created=" + encodeURIComponent(created);
     const path = "api/dashboards/" + encodeURIComponent(id);
     const pageError = $("#manage-error");
     const menu = $("#manage-menu");
@@ -935,7 +940,7 @@
       return dlg;
     }
     form("rename-dialog", async (f) => {
-      await api("PATCH", path, { version, name: f.elements.name.value });
+      await api("PATCH", path, { version, created, name: f.elements.name.value });
       window.location.reload();
     });
     form("copy-dialog", async (f) => {
@@ -945,7 +950,7 @@
     let grants = null;
     const share = form("share-dialog", async (f) => {
       const vis = f.elements.visibility.value;
-      const body = { version, visibility: vis, grants: vis === "specific" ? grants() : [] };
+      const body = { version, created, visibility: vis, grants: vis === "specific" ? grants() : [] };
       await api("PATCH", path, body);
       window.location.reload();
     });
@@ -955,7 +960,7 @@
       f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
     }
     form("delete-dialog", async () => {
-      await api("DELETE", path + "?version=" + version + "&created=" + encodeURIComponent(head.dataset.created));
+      await api("DELETE", path + seen);
       window.location.assign(url("./"));
     });
 
@@ -965,7 +970,7 @@
     async function moveTo(id, j) {
       const ids = order().filter((x) => x !== id);
       ids.splice(j, 0, id);
-      await api("PATCH", path, { version, order: ids });
+      await api("PATCH", path, { version, created, order: ids });
       const u = new URL(window.location.href);
       u.hash = "report-" + id;
       window.location.replace(u.toString());
@@ -1008,7 +1013,7 @@
     document.addEventListener("dragend", () => { dragging = null; });
     let removing = null;
     const remove = form("remove-dialog", async () => {
-      await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + "?version=" + version);
+      await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + seen);
       window.location.reload();
     });
     $$("[data-remove-report]").forEach((b) => b.addEventListener("click", () => {

@@ -73,7 +73,7 @@
     async function save(saved) {
       showError(errBox, null);
       try {
-        await put(`api/dashboards/${encodeURIComponent(S.dashboard)}/filters`, { version: S.version, filters: saved });
+        await put(`api/dashboards/${encodeURIComponent(S.dashboard)}/filters`, { version: S.version, created: S.created, filters: saved });
       } catch (e) {
         showError(errBox, e);
         bar.dataset.state = "error";

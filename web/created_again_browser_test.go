@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// A page opened before its dashboard was deleted and created again under
+// the same ID, at version 1 anew, used to rename, reorder, filter and
+// edit the new one: only the version was sent. Each change now says why
+// it is refused, where it was made, and the new dashboard is kept.
+func TestBrowserEditsAfterCreatedAgain(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	createTeam(t, f)
+	// again deletes and creates the dashboard behind the page, and says
+	// what a change from the page is told, as the page writes it.
+	again := func() string {
+		t.Helper()
+		old, cur := createdAgainFrom(t, f)
+		return `Dashboard "Team" was deleted and created again since you opened it (the one you opened was created ` + old + `, this one ` + cur +
+			`); reload it and make the change again`
+	}
+
+	// The report editor.
+	b.do("open the editor", chromedp.Navigate(root+"dashboards/team/reports/conversations-by-rep/edit"), chromedp.WaitVisible(chromedp.CSS(`#editor`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	want := again()
+	b.do("rename the report", typeIn("#edit-name", "Renamed"), clickOn("#update"))
+	b.wait("the refusal", `!document.querySelector("#editor-error").hidden`)
+	require.Equal(t, want+". Reload the editor", b.eval(`document.querySelector("#editor-error").textContent`))
+	b.shot("editor-created-again")
+
+	// The dashboard page: rename, the row of filters, move and remove.
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.wait("the scripts", `document.documentElement.dataset.ready === "true" && document.querySelector("#dash-filters").dataset.state === "ready"`)
+	want = again()
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#rename-open`)))
+	b.do("rename", clickOn(`#rename-open`), chromedp.WaitVisible(chromedp.CSS(`#rename-dialog[open]`)),
+		typeIn(`#rename-dialog input[name=name]`, "Renamed"), clickOn(`#rename-dialog button[type=submit]`))
+	b.wait("the rename's refusal", `!document.querySelector("#rename-dialog .form-error").hidden`)
+	require.Equal(t, want, b.eval(`document.querySelector("#rename-dialog .form-error").textContent`))
+	b.do("close it", clickOn(`#rename-dialog [data-close]`))
+
+	b.do("a filter", clickOn("#filter-add"), pick("#filter-property", "Inbox"), pick("#filter-op", "is_known"), clickOn("#filter-save"))
+	b.wait("the filter's refusal", `!document.querySelector("#filter-error").hidden`)
+	require.Equal(t, want, b.eval(`document.querySelector("#filter-error").textContent`))
+
+	first := b.eval(`document.querySelector("#reports [data-report]").dataset.report`)
+	b.do("move later", clickOn(`[data-move-report="`+first+`"][data-by="1"]`))
+	b.wait("the move's refusal", `!document.querySelector("#manage-error").hidden`)
+	require.Equal(t, want, b.eval(`document.querySelector("#manage-error").textContent`))
+
+	b.do("remove", clickOn(`[data-remove-report="`+first+`"]`), chromedp.WaitVisible(chromedp.CSS(`#remove-dialog[open]`)),
+		clickOn(`#remove-dialog button[type=submit]`))
+	b.wait("the removal's refusal", `!document.querySelector("#remove-dialog .form-error").hidden`)
+	require.Equal(t, want, b.eval(`document.querySelector("#remove-dialog .form-error").textContent`))
+	b.shot("dashboard-created-again")
+
+	d := mustGet(t, f, "team")
+	require.EqualValues(t, 1, d.Version, "the new dashboard is kept as it was created")
+	require.Equal(t, "Team", d.Name)
+	require.Empty(t, d.Filters)
+	require.Equal(t, first, d.Reports[0].ID)
+}
