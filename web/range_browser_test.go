@@ -128,3 +128,76 @@ func TestThroughRedirectsToExclusiveTo(t *testing.T) {
 	require.Contains(t, body, `id="range-error"`)
 	require.Contains(t, body, "Showing it without a comparison.")
 }
+
+// Back and forward show each page's view as a fresh load of its address
+// shows it: the range, the custom dates, the comparison and the zone the
+// browser kept from before the form was sent do not stay in the controls.
+func TestBrowserBackForwardRestoresTheView(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	type view struct{ query, controls, label string }
+	// shown is what the page shows: its address, the value of each
+	// control of the form, whether the custom dates are shown and sent,
+	// and the period.
+	shown := func() view {
+		return view{b.eval(`location.search`), b.eval(`(() => { const f = document.querySelector("#range-form"), e = f.elements;
+			return JSON.stringify({range: e.range.value, from: e.from.value, through: e.through.value,
+				dates: !document.querySelector("#custom-range").hidden && !e.from.disabled && !e.through.disabled,
+				tz: e.tz.value, compare: e.compare.value, week_start: e.week_start ? e.week_start.value : null}); })()`),
+			b.eval(`document.querySelector("#range-label").textContent`)}
+	}
+	n := 0
+	// settle runs steps that leave the page and waits for the next one.
+	settle := func(what string, steps ...chromedp.Action[chromedp.Void]) view {
+		t.Helper()
+		n++
+		mark := itoa(n)
+		b.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.mark = "`+mark+`"`))
+		b.do(what, steps...)
+		b.wait(what+": the next page", `window.mark !== "`+mark+`" && document.documentElement.dataset.ready === "true"`)
+		return shown()
+	}
+	apply := clickOn(`#range-form button[type=submit]`)
+
+	// A history of views made with the form.
+	history := []view{settle("open the dashboard", chromedp.Navigate(root+"dashboards/chat?range=last_30_days&week_start=sunday"))}
+	history = append(history, settle("this month", pick("#range-select", "this_month")))
+	history = append(history, settle("compare", pick("#compare-select", "previous")))
+	history = append(history, settle("another zone", typeIn(`#range-form input[name=tz]`, "UTC"), apply))
+	history = append(history, settle("a custom range", pick("#range-select", "custom"), chromedp.Evaluate[chromedp.Void](`(() => {
+		const e = document.querySelector("#range-form").elements; e.from.value = "2025-05-03"; e.through.value = "2025-05-09"; })()`), apply))
+	// Each step changed what the form sent, by hand:
+	for i, want := range []string{`"range":"last_30_days"`, `"range":"this_month"`, `"compare":"previous"`, `"tz":"UTC"`,
+		`"range":"custom","from":"2025-05-03","through":"2025-05-09","dates":true`} {
+		require.Contains(t, history[i].controls, want, "step %d", i)
+		require.Contains(t, history[i].controls, `"week_start":"sunday"`, "step %d", i)
+	}
+	require.Contains(t, history[0].controls, `"dates":false`)
+	require.Contains(t, history[2].controls, `"tz":"Europe/Paris"`)
+
+	// Back and forward through it.
+	var back, forward []view
+	for range len(history) - 1 {
+		back = append(back, settle("back", chromedp.Evaluate[chromedp.Void](`history.back()`)))
+	}
+	b.shot("range-back")
+	for range len(history) - 1 {
+		forward = append(forward, settle("forward", chromedp.Evaluate[chromedp.Void](`history.forward()`)))
+	}
+
+	// Each view is what a load of its address shows.
+	fresh := map[string]view{}
+	for _, v := range history {
+		fresh[v.query] = settle("load "+v.query, chromedp.Navigate(root+"dashboards/chat"+v.query))
+		require.Equal(t, fresh[v.query], v, "sent by the form")
+	}
+	for i, v := range back {
+		require.Equal(t, history[len(history)-2-i].query, v.query, "back %d", i+1)
+		require.Equal(t, fresh[v.query], v, "back %d", i+1)
+	}
+	for i, v := range forward {
+		require.Equal(t, history[i+1].query, v.query, "forward %d", i+1)
+		require.Equal(t, fresh[v.query], v, "forward %d", i+1)
+	}
+}

@@ -195,7 +195,15 @@
     });
     // "custom" is not a preset: send from and to instead.
     form.addEventListener("submit", () => { if (sel.value === "custom") sel.disabled = true; });
-    window.addEventListener("pageshow", () => { sel.disabled = false; sync(); });
+    // Back and forward show a page with the controls as they were left
+    // (kept by the browser, or the page itself from its cache): the
+    // choice that sent the form, not the view of the address. The page
+    // drew each control's default from its address, as a load would.
+    window.addEventListener("pageshow", () => {
+      sel.disabled = false;
+      form.reset();
+      sync();
+    });
     sync();
   }
 
