@@ -165,15 +165,46 @@ func TestBrowserCreateWithGrants(t *testing.T) {
 	b.do("open the create dialog", clickOn("#create-open"), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
 	b.do("name it", typeIn(`#create-form input[name=name]`, "Team desk"))
 	b.do("specific users and teams", pick(`#create-form select[name=visibility]`, "specific"))
+	errText := `document.querySelector("#create-form .form-error").textContent`
 
-	b.do("grant the owner", typeIn(`#create-form input[name=grants]`, "ben, ana"), clickOn(`#create-form button[type=submit]`))
+	b.do("grant the owner", typeIn(`#create-form input[name=add_grant]`, "ben, ana"), clickOn(`#create-form button[type=submit]`))
 	b.wait("the refusal", `!document.querySelector("#create-form .form-error").hidden`)
-	require.Equal(t, `Dashboard "Team desk": grants: grant #1 (user "ana"): "ana" owns the dashboard and may already do everything; remove the grant`,
-		b.eval(`document.querySelector("#create-form .form-error").textContent`))
-	require.Equal(t, "grants", b.eval(`document.activeElement.name`))
-	require.Equal(t, "ben, ana", b.eval(`document.querySelector("#create-form input[name=grants]").value`))
+	require.Equal(t, `"ana" is you, who will own this dashboard and can do everything with it: you need no grant.`, b.eval(errText))
+	require.Equal(t, "add_grant", b.eval(`document.activeElement.name`))
+	require.Equal(t, "ben, ana", b.eval(`document.querySelector("#create-form input[name=add_grant]").value`))
+	require.Equal(t, "0", b.eval(`String(document.querySelectorAll("#create-grant-list .grant").length)`), "nothing typed is added")
+	_, err := f.store.Get(context.Background(), users["admin"], "team-desk")
+	require.ErrorIs(t, err, convreport.ErrNotFound, "nothing is created")
 
-	b.do("a team and ben", typeIn(`#create-form input[name=grants]`, "Team:Sales, ben"), clickOn(`#create-form button[type=submit]`))
+	b.do("a team and ben", typeIn(`#create-form input[name=add_grant]`, "Team:Sales, ben"), clickOn(`#create-form button[type=submit]`))
 	b.wait("the new dashboard", `document.querySelector("#dashboard-name")?.textContent === "Team desk"`)
 	require.Equal(t, []access.Grant{{Team: "Sales", Allow: access.View}, {User: "ben", Allow: access.View}}, mustGet(t, f, "team-desk").Grants)
+}
+
+// Each user or team the create dialog adds has its own right, view or
+// edit, chosen when it is added and changed in its row, as in the share
+// dialog.
+func TestBrowserCreateGivesEachGrantItsRight(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	b.do("open the list", chromedp.Navigate(root), chromedp.WaitVisible(chromedp.CSS(`#create-open`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.do("open the create dialog", clickOn("#create-open"), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
+	b.do("name it", typeIn(`#create-form input[name=name]`, "Desk rights"))
+	b.do("specific users and teams", pick(`#create-form select[name=visibility]`, "specific"))
+	rights := `[...document.querySelectorAll("#create-grant-list .grant")].map((li) => li.querySelector(".grant-name").textContent + ":" + li.querySelector("select").value).join()`
+
+	b.do("ben and the Support team may view", typeIn(`#create-form input[name=add_grant]`, "ben, team:Support"), clickOn(`#create-grant-add`))
+	b.do("carl may edit", typeIn(`#create-form input[name=add_grant]`, "carl"), pick(`#create-form select[name=add_allow]`, "edit"), clickOn(`#create-grant-add`))
+	require.Equal(t, "ben:view,Team Support:view,carl:edit", b.eval(rights))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#create-grants-none").hidden)`))
+	b.do("the Support team may edit too", pick(`#create-grant-list .grant[data-name="Support"] select`, "edit"))
+	// Typed and not added, dana is added with the right beside the field.
+	b.do("dana may view", typeIn(`#create-form input[name=add_grant]`, "dana"), pick(`#create-form select[name=add_allow]`, "view"))
+	b.view("create-grants")
+	b.do("create", clickOn(`#create-form button[type=submit]`))
+	b.wait("the new dashboard", `document.querySelector("#dashboard-name")?.textContent === "Desk rights"`)
+	require.Equal(t, []access.Grant{{User: "ben", Allow: access.View}, {Team: "Support", Allow: access.Edit},
+		{User: "carl", Allow: access.Edit}, {User: "dana", Allow: access.View}}, mustGet(t, f, "desk-rights").Grants)
 }

@@ -227,6 +227,8 @@
     }
     $$("input[name=template]", form).forEach((r) => r.addEventListener("change", syncTemplate));
     vis.addEventListener("change", () => { $(".grants", form).hidden = vis.value !== "specific"; });
+    // Each user or team with its own right, as the share dialog lists them.
+    const grants = initGrants(form, (n) => `"${n}" is you, who will own this dashboard and can do everything with it: you need no grant.`);
 
     const search = debounce(async (q) => {
       try {
@@ -256,8 +258,8 @@
         deselect: $$(`[data-reports-of="${c.value}"] input[name=report]`, form).filter((x) => !x.checked).map((x) => x.value),
       };
       if (vis.value === "specific") {
-        const allow = form.elements.grants_edit.checked ? "edit" : "view";
-        body.grants = parseGrantNames(form.elements.grants.value).map((g) => (g.kind === "team" ? { team: g.name, allow } : { user: g.name, allow }));
+        // A name that cannot be added is said at its field.
+        try { body.grants = grants(); } catch (e) { return; }
       }
       const submit = $("button[type=submit]", form);
       submit.disabled = true;
@@ -267,7 +269,7 @@
       } catch (e) {
         showError(errBox, e);
         if (e.field === "name") name.focus();
-        else if (e.field === "grants") form.elements.grants.focus();
+        else if (e.field === "grants") form.elements.add_grant.focus();
       } finally {
         submit.disabled = false;
       }
@@ -807,11 +809,12 @@
       s.toLowerCase().startsWith("team:") ? { kind: "team", name: s.slice(5).trim() } : { kind: "user", name: s });
   }
 
-  // The share dialog's grants: a row per user or team, each with its own
-  // right. A row whose right was not changed is sent as it was stored, so
-  // saving the dialog untouched changes nothing.
-  function initGrants(f) {
-    const list = $("#grant-list", f), none = $("#grants-none", f), errBox = $(".form-error", f);
+  // The grants of the share and create dialogs: a row per user or team,
+  // each with its own right. A row whose right was not changed is sent as
+  // it was stored, so saving the share dialog untouched changes nothing.
+  // ownerNeedsNone says why a grant to the owner, named, is refused.
+  function initGrants(f, ownerNeedsNone) {
+    const list = $(".grant-list", f), none = $(".grants-none", f), errBox = $(".form-error", f);
     const owner = f.dataset.owner || "";
     // The rows as stored, for a dialog opened again after a Cancel.
     const stored = $$(".grant", list).map((li) => li.cloneNode(true));
@@ -828,7 +831,7 @@
       const typed = [];
       for (const g of gs) {
         if (!g.name) return `"team:" needs the team's name after it.`;
-        if (g.kind === "user" && g.name === owner) return `"${g.name}" owns this dashboard and can already do everything: it needs no grant.`;
+        if (g.kind === "user" && g.name === owner) return ownerNeedsNone(g.name);
         if (g.kind === "user" && g.name.toLowerCase() === owner.toLowerCase()) {
           return `"${g.name}" differs only by case from the owner, "${owner}", who needs no grant. Names are matched exactly, case included.`;
         }
@@ -872,7 +875,7 @@
       sync();
       return null;
     }
-    $("#grant-add", f).addEventListener("click", () => add());
+    $(".grant-add > button", f).addEventListener("click", () => add());
     addIn.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); add(); } });
     list.addEventListener("click", (ev) => {
       const b = ev.target.closest && ev.target.closest("[data-remove-grant]");
@@ -964,7 +967,7 @@
     });
     if (share) {
       const f = $("form", share);
-      grants = initGrants(f);
+      grants = initGrants(f, (n) => `"${n}" owns this dashboard and can already do everything: it needs no grant.`);
       f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
     }
     form("delete-dialog", async () => {
