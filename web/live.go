@@ -146,6 +146,10 @@ type liveReport struct {
 	// Points lists each point's drill-down parameter and count, so that
 	// an open drill-down dialog can tell whether its rows changed.
 	Points []livePoint `json:"points"`
+	// ExcludedReason is why the measure leaves conversations out ("no
+	// agent reply yet"), for an open dialog's note of how many a point
+	// leaves out when it had none before.
+	ExcludedReason string `json:"excluded_reason,omitempty"`
 }
 
 type livePoint struct {
@@ -316,7 +320,7 @@ func (h *handler) newLiveState(run *run, r *http.Request, v access.Viewer) (*liv
 	st := &liveState{h: h, cards: cards, drawn: make([]bool, len(cards)), sig: map[string]string{}}
 	// Every report of the dashboard, a stale one (no points) included.
 	for _, c := range cards {
-		lr := liveReport{ID: c.ID, Meta: c.Meta, Sig: c.Sig}
+		lr := liveReport{ID: c.ID, Meta: c.Meta, Sig: c.Sig, ExcludedReason: c.excludedReason}
 		for j, p := range c.points {
 			lp := livePoint{Point: drillPoint(p), Other: p.Other, Count: p.Count,
 				Excluded: c.excluded[j], Previous: p.PreviousCount}

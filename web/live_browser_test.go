@@ -334,3 +334,91 @@ func TestBrowserLiveDrillListsCompareLikeWithLike(t *testing.T) {
 	b.do("show the new rows", chromedp.Click(chromedp.CSS("#drill-reload")))
 	b.wait("the new compared rows", showing("previous", itoa(previous+1)))
 }
+
+// The drill-down dialog's note of the conversations a point leaves out
+// follows the stream while it shows the point's own conversations: a
+// left-out conversation more is said at once, and "List them" lists as
+// many; a point that left none out gets the note, with its reason.
+func TestBrowserLiveDrillLeftOutNoteFollows(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana")
+	const rep = "average-chat-first-response-time-by-rep"
+	const alice = "Alice Martin"
+	point := func(name string) string { return `{"assignee":` + jsString(name) + `}` }
+	run := f.run("chat", "ana", "range=last_30_days")
+	// notes is what the API says a point leaves out, with its first
+	// left-out conversation.
+	notes := func(name string) (drillNotes, string) {
+		t.Helper()
+		v, err := url.ParseQuery(run.Period)
+		require.NoError(t, err)
+		v.Set("point", point(name))
+		v.Set("list", "excluded")
+		var dn drillNotes
+		var dr drillResult
+		okJSON(t, f.get("/api/dashboards/chat/reports/"+rep+"/drill?"+v.Encode(), "ana"), http.StatusOK, &dn)
+		okJSON(t, f.get("/api/dashboards/chat/reports/"+rep+"/drill?"+v.Encode(), "ana"), http.StatusOK, &dr)
+		if len(dr.Rows) == 0 {
+			return dn, ""
+		}
+		return dn, dr.Rows[0].ID
+	}
+	aliceNotes, leftOut := notes(alice)
+	require.Positive(t, aliceNotes.Point.Excluded)
+	require.Equal(t, "no agent reply yet", aliceNotes.Point.ExcludedReason)
+	// Another rep whose every conversation is counted.
+	var other string
+	for _, p := range run.Reports[run.report(t, rep)].Points {
+		if n := p.Dimensions["assignee"]; !p.Other && n != nil && *n != alice {
+			if dn, _ := notes(*n); dn.Point.Excluded == 0 && dn.Point.Count > 0 {
+				other = *n
+				break
+			}
+		}
+	}
+	require.NotEmpty(t, other, "a rep who leaves none out")
+	var copied convreport.Conversation
+	for _, c := range f.cs {
+		if c.ID == leftOut {
+			copied = c
+		}
+	}
+	require.Equal(t, leftOut, copied.ID)
+	copies := 0
+	// add adds a copy of Alice's left-out conversation, assigned to name.
+	add := func(name string) {
+		t.Helper()
+		c := copied
+		copies++
+		c.ID = "left-out-copy-" + itoa(copies)
+		c.Assignee = name
+		require.NoError(t, f.src.Upsert(c))
+	}
+	note := `document.querySelector("#drill-excluded")?.textContent`
+	dlg := `document.querySelector("#drill-dialog")`
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/chat?range=last_30_days"),
+		chromedp.WaitVisible(chromedp.CSS(`#report-`+rep+` svg`)))
+	b.wait("the live stream", `document.querySelector("#live-status").dataset.state === "live"`)
+	openDrill(b, rep, false, point(alice))
+	n := int(aliceNotes.Point.Excluded)
+	require.Equal(t, itoa(n)+" conversations left out: no agent reply yet", b.eval(note))
+
+	add(alice)
+	b.wait("the note to count one more", note+` === "`+itoa(n+1)+` conversations left out: no agent reply yet"`)
+	require.Equal(t, "point", b.eval(dlg+`.dataset.list`), "the rows shown are still the point's")
+	b.view("live-left-out-note")
+	b.do("list them", clickOn(`#drill-notes [data-list="excluded"]`))
+	b.wait("as many left-out conversations", dlg+`.dataset.state === "ready" && `+dlg+`.dataset.list === "excluded" && `+dlg+`.dataset.total === "`+itoa(n+1)+`"`)
+
+	// A point that left none out.
+	b.do("close the dialog", clickOn(`#drill-dialog [data-close]`))
+	openDrill(b, rep, false, point(other))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#drill-excluded") === null)`))
+	add(other)
+	b.wait("the note of one left out", note+` === "1 conversation left out: no agent reply yet"`)
+	b.do("list it", clickOn(`#drill-notes [data-list="excluded"]`))
+	b.wait("the one left out", dlg+`.dataset.state === "ready" && `+dlg+`.dataset.list === "excluded" && `+dlg+`.dataset.total === "1"`)
+	require.Equal(t, "left-out-copy-2", b.eval(`document.querySelector("#drill-rows tbody tr").dataset.id`))
+}

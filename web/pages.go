@@ -216,8 +216,10 @@ type reportCard struct {
 	// Stale is set for a report whose own filters no longer check (see
 	// stale.go): the card says why in place of a chart, with no numbers.
 	Stale *staleCard
-	// excluded is what each point leaves out, for the live stream.
-	excluded []int64
+	// excluded is what each point leaves out, and excludedReason why,
+	// for the live stream.
+	excluded       []int64
+	excludedReason string
 }
 
 // staleCard is what the card of a stale report says: each part that no
@@ -489,6 +491,7 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		for _, p := range res.Points {
 			card.excluded = append(card.excluded, p.Excluded)
 		}
+		card.excludedReason = rep.Measure.ExcludedReason()
 		jr := js.Reports[i]
 		link := func(pi int) string { return drillURL(d.ID, rep.ID, run.pinned, jr.Points[pi]) }
 		if spec.Type == convreport.TableChart {

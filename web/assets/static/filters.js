@@ -164,8 +164,11 @@
     if (!dlg) return;
     const notes = h("div", { class: "drill-notes", id: "drill-notes", hidden: true });
     $("#drill-table", dlg).before(notes);
-    dlg.addEventListener("drill-loaded", (ev) => {
-      const d = ev.detail, p = d.point;
+    // The rows last loaded: the live stream (live.js) changes what their
+    // point leaves out.
+    let shown = null;
+    function draw(d) {
+      const p = d.point;
       const kids = [];
       const list = (name, label) => h("button", { type: "button", class: "button small", "data-list": name, onclick: () => dlg.drillList(name) }, label);
       if (d.list === "excluded") {
@@ -190,6 +193,21 @@
       notes.replaceChildren(...kids);
       notes.hidden = kids.length === 0;
       dlg.dataset.list = d.list;
+    }
+    dlg.addEventListener("drill-loaded", (ev) => {
+      shown = ev.detail;
+      draw(shown);
+    });
+    // A live change of how many the point leaves out: its note follows,
+    // as the chart does, and "List them" lists as many. The rows shown
+    // are the counted ones, whose own change the stream says apart.
+    dlg.addEventListener("drill-live", (ev) => {
+      if (!shown || shown.list !== "point") return;
+      const p = shown.point, x = ev.detail;
+      if ((p.excluded || 0) === x.excluded) return;
+      p.excluded = x.excluded;
+      if (x.excluded_reason) p.excluded_reason = x.excluded_reason;
+      draw(shown);
     });
   }
 

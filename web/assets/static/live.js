@@ -87,6 +87,7 @@
       void card.offsetWidth; // restart the highlight
       card.classList.add("updated");
       if (r.points) latest.set(r.id, r.points);
+      reasons.set(r.id, r.excluded_reason || "");
       drillChanged(r.id, true);
     }
 
@@ -98,8 +99,10 @@
       return (dlg.dataset.other === "true") === other && (dlg.dataset.point || "") === (point || "");
     }
 
-    // The points each report had in the stream's last drawing of it.
+    // The points each report had in the stream's last drawing of it, and
+    // why its measure leaves conversations out.
     const latest = new Map();
+    const reasons = new Map();
     // Which of its point's lists the dialog shows ("point", "excluded" or
     // "previous"), and whether the stream redrew its report while it
     // loaded.
@@ -128,6 +131,11 @@
       const points = latest.get(id);
       if (!points) return;
       const p = points.find((q) => listed(dlg, !!q.other, q.point));
+      // What the point leaves out is a note beside its rows (filters.js),
+      // redrawn as the charts are.
+      if (p && redrawn) {
+        dlg.dispatchEvent(new CustomEvent("drill-live", { detail: { excluded: p.excluded || 0, excluded_reason: reasons.get(id) } }));
+      }
       const had = Number(dlg.dataset.total || -1);
       if (p && total(p) === had) {
         box.hidden = true;
