@@ -63,6 +63,16 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		q.w(")")
 		return nil
 	}
+	if c.key == "" && c.field != nil && isCount(p) {
+		// A message count is never unknown: a NULL in a table not filled
+		// by Insert is 0, as a scan reads it.
+		fn := "COALESCE("
+		if q.d == ClickHouse {
+			fn = "ifNull("
+		}
+		q.w(fn, q.d.quote(c.name), ", 0)")
+		return nil
+	}
 	if c.key == "" {
 		if p.Kind == convreport.KindTime && l.times == Timestamp {
 			// EXTRACT(EPOCH …) is an exact numeric of microseconds.

@@ -1,0 +1,178 @@
+package sqlsource_test
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/sqlsource"
+	"github.com/stretchr/testify/require"
+)
+
+// defaultColumns are the columns of the default mapping for the default
+// schema, in the order ownTable declares them.
+var defaultColumns = []string{"id", "channel", "inbox", "assignee", "team", "status", "created_at", "first_assigned_at",
+	"first_response_at", "closed_at", "closed_by", "origin_url", "chatflow", "source", "contact_id", "subject",
+	"incoming_messages", "outgoing_messages"}
+
+// ownTable creates, by hand rather than with CreateTable, a table of the
+// default layout as an embedder might declare it: every column nullable,
+// with the types in types (column → declared type) replacing the usual
+// ones. It returns the table's name.
+func ownTable(t *testing.T, db *sql.DB, d sqlsource.Dialect, prefix string, types map[string]string) string {
+	t.Helper()
+	table := tableName(t, db, d, prefix)
+	var cols []string
+	for _, c := range defaultColumns {
+		typ := types[c]
+		if typ == "" {
+			integer := c == "created_at" || strings.HasSuffix(c, "_at") || strings.HasSuffix(c, "_messages")
+			switch {
+			case d == sqlsource.ClickHouse && c == "id", d == sqlsource.ClickHouse && c == "created_at":
+				typ = map[string]string{"id": "String", "created_at": "Int64"}[c]
+			case d == sqlsource.ClickHouse && integer:
+				typ = "Nullable(Int64)"
+			case d == sqlsource.ClickHouse:
+				typ = "Nullable(String)"
+			case d == sqlsource.PostgreSQL && integer:
+				typ = "bigint"
+			case integer:
+				typ = "INTEGER"
+			default:
+				typ = "TEXT"
+			}
+		}
+		cols = append(cols, quoteIdent(d, c)+" "+typ)
+	}
+	stmt := "CREATE TABLE " + quoteIdent(d, table) + " (" + strings.Join(cols, ", ") + ")"
+	if d == sqlsource.ClickHouse {
+		stmt += " ENGINE = MergeTree ORDER BY (created_at, id)"
+	}
+	_, err := db.Exec(stmt)
+	require.NoError(t, err, stmt)
+	return table
+}
+
+// insertOwn inserts rows of (column → value) into an ownTable, one
+// statement a row.
+func insertOwn(t *testing.T, db *sql.DB, d sqlsource.Dialect, table string, rows ...map[string]any) {
+	t.Helper()
+	for _, r := range rows {
+		var names, marks []string
+		var args []any
+		for _, c := range defaultColumns {
+			v, ok := r[c]
+			if !ok {
+				continue
+			}
+			names = append(names, quoteIdent(d, c))
+			args = append(args, v)
+			if d == sqlsource.PostgreSQL {
+				marks = append(marks, "$"+strconv.Itoa(len(args)))
+			} else {
+				marks = append(marks, "?")
+			}
+		}
+		stmt := "INSERT INTO " + quoteIdent(d, table) + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ")"
+		if d == sqlsource.ClickHouse {
+			// The driver sends an INSERT's rows as a batch: a prepared
+			// statement in a transaction.
+			tx, err := db.Begin()
+			require.NoError(t, err)
+			batch, err := tx.Prepare(stmt)
+			require.NoError(t, err, stmt)
+			_, err = batch.Exec(args...)
+			require.NoError(t, err, stmt)
+			require.NoError(t, tx.Commit())
+			continue
+		}
+		_, err := db.Exec(stmt, args...)
+		require.NoError(t, err, stmt)
+	}
+}
+
+// A table the embedder fills itself may leave a message count NULL. A
+// count is never unknown: a scan reads NULL as 0, and so must every
+// statement, or a pushed-down "IncomingMessages < 2" drops the rows a
+// scan counts, and a drill-down sorted by the count puts them last.
+func TestNullMessageCountsReadAsZero(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	// In memory, the counts the NULLs stand for: 0.
+	cs := []convreport.Conversation{
+		{ID: "a", Channel: convreport.Chat, Assignee: "Ana", CreatedAt: t0},
+		{ID: "b", Channel: convreport.Chat, Assignee: "Ana", CreatedAt: t0.Add(time.Minute), IncomingMessages: 3, OutgoingMessages: 1},
+		{ID: "c", Channel: convreport.Chat, Assignee: "Bob", CreatedAt: t0.Add(2 * time.Minute)},
+		{ID: "d", Channel: convreport.Chat, Assignee: "Bob", CreatedAt: t0.Add(3 * time.Minute), OutgoingMessages: 2},
+		{ID: "e", Channel: convreport.Chat, Assignee: "Cy", CreatedAt: t0.Add(4 * time.Minute), IncomingMessages: 1},
+	}
+	mem, err := memory.New(cs)
+	require.NoError(t, err)
+	q := convreport.Query{From: t0.Add(-time.Hour), To: t0.Add(time.Hour), Now: t0.Add(2 * time.Hour)}
+	reports := []struct {
+		r    convreport.Report
+		want int64 // matched, by hand
+	}{
+		{convreport.Report{Name: "few incoming", Dimensions: []string{"Assignee"}, Filter: "IncomingMessages < 2"}, 4}, // a c d e
+		{convreport.Report{Name: "no incoming", Filter: "IncomingMessages == 0"}, 3},                                   // a c d
+		{convreport.Report{Name: "not one outgoing", Filter: "OutgoingMessages != 1"}, 4},                              // a c d e
+		{convreport.Report{Name: "any", Filter: "IncomingMessages >= 0 && OutgoingMessages <= 2"}, 5},
+		{convreport.Report{Name: "in list", Filter: "OutgoingMessages in [0, 2]"}, 4}, // a c d e
+		{convreport.Report{Name: "unknown", Conditions: []convreport.Condition{{Property: "IncomingMessages", Op: convreport.IsUnknown}}}, 0},
+	}
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			table := ownTable(t, db, d, "nullcount", nil)
+			rows := make([]map[string]any, len(cs))
+			for i, c := range cs {
+				rows[i] = map[string]any{"id": c.ID, "channel": "chat", "assignee": c.Assignee, "status": "open", "created_at": c.CreatedAt.UnixNano()}
+				// A zero count is stored as NULL, but for c, which
+				// stores 0 itself.
+				if c.IncomingMessages > 0 || c.ID == "c" {
+					rows[i]["incoming_messages"] = int64(c.IncomingMessages)
+				}
+				if c.OutgoingMessages > 0 || c.ID == "c" {
+					rows[i]["outgoing_messages"] = int64(c.OutgoingMessages)
+				}
+			}
+			insertOwn(t, db, d, table, rows...)
+			m := sqlsource.Mapping{Table: table}
+			push, err := sqlsource.New(db, d, sqlsource.WithMapping(m))
+			require.NoError(t, err)
+			scan, err := sqlsource.New(db, d, sqlsource.WithMapping(m), sqlsource.WithoutPushdown())
+			require.NoError(t, err)
+			for _, c := range reports {
+				want, err := convreport.NewEngine(mem).Run(ctx, q, c.r)
+				require.NoError(t, err)
+				require.Equal(t, c.want, want[0].Matched, "%s: in memory", c.r.Name)
+				for name, src := range map[string]*sqlsource.Source{"pushed down": push, "scanned": scan} {
+					got, err := convreport.NewEngine(src).Run(ctx, q, c.r)
+					require.NoError(t, err)
+					require.Equal(t, resultText(want), resultText(got), "%s: %s", c.r.Name, name)
+				}
+			}
+			require.EqualValues(t, len(reports), push.Stats().Answered, "every report pushed down")
+			// A drill-down sorted by a count: the NULLs are zeros among
+			// the others, not unknown values sorted last.
+			all := convreport.Report{Name: "all"}
+			res, err := convreport.NewEngine(mem).Run(ctx, q, all)
+			require.NoError(t, err)
+			for _, sort := range []string{"IncomingMessages", "OutgoingMessages"} {
+				for _, desc := range []bool{false, true} {
+					want, err := convreport.NewEngine(mem).DrillPage(ctx, q, all, res[0].Points[0], sort, desc, 0, 10)
+					require.NoError(t, err)
+					got, err := convreport.NewEngine(push).DrillPage(ctx, q, all, res[0].Points[0], sort, desc, 0, 10)
+					require.NoError(t, err)
+					require.Equal(t, rowIDs(want.Rows), rowIDs(got.Rows), "sorted by %s, desc %v", sort, desc)
+				}
+			}
+			require.Positive(t, push.Stats().DrillsAnswered)
+		})
+	}
+}
