@@ -387,8 +387,28 @@ func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, 0, true, err
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=cache_size(-262144)")
+	dsn, err := sqliteDSN(path, "mode=ro", "_pragma=cache_size(-262144)")
+	if err != nil {
+		return nil, 0, true, err
+	}
+	db, err := sql.Open("sqlite", dsn)
 	return db, dialect, true, err
+}
+
+// sqliteDSN returns the DSN that opens the SQLite file at path with the
+// URI parameters params. SQLite reads a "file:" DSN as a URI: a path
+// holding '?', '#' or '%' would end early or be decoded into another
+// file's name, so the path is made absolute and percent-escaped.
+func sqliteDSN(path string, params ...string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path // a Windows drive: file:///C:/…
+	}
+	return "file://" + u.EscapedPath() + "?" + strings.Join(params, "&"), nil
 }
 
 // tenantColumn returns the column that shares a database table among

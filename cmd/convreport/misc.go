@@ -305,7 +305,10 @@ func (c *cli) openOut(out, tenantCol string, schema *convreport.Schema) (db *sql
 	case sqlsource.ClickHouse:
 		db, err = sql.Open("clickhouse", clickHouseInsertDSN(out))
 	default:
-		db, err = sql.Open("sqlite", "file:"+out+"?_pragma=busy_timeout(10000)")
+		var dsn string
+		if dsn, err = sqliteDSN(out, "_pragma=busy_timeout(10000)"); err == nil {
+			db, err = sql.Open("sqlite", dsn)
+		}
 	}
 	if err != nil {
 		return nil, 0, m, "", err
