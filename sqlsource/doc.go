@@ -2,9 +2,12 @@
 // through database/sql: conversations stay where a helpdesk keeps them, and
 // whole reports are pushed down as SQL.
 //
-//	db, _ := sql.Open("sqlite", "conversations.db") // modernc.org/sqlite
+//	db, _ := sql.Open("sqlite", "conversations.db?_pragma=busy_timeout(10000)") // modernc.org/sqlite
 //	src, err := sqlsource.New(db, sqlsource.SQLite)
 //	eng := convreport.NewEngine(src)
+//
+// SQLite fails a read that meets another process's commit with "database
+// is locked" unless the connection waits: give it a busy timeout, as above.
 //
 // What it does, by capability:
 //

@@ -387,7 +387,10 @@ func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, 0, true, err
 	}
-	dsn, err := sqliteDSN(path, "mode=ro", "_pragma=cache_size(-262144)")
+	// A busy timeout: while another process commits (an import into the
+	// file being served), a read waits for it instead of failing with
+	// "database is locked".
+	dsn, err := sqliteDSN(path, "mode=ro", "_pragma=busy_timeout(10000)", "_pragma=cache_size(-262144)")
 	if err != nil {
 		return nil, 0, true, err
 	}
