@@ -82,12 +82,38 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		q.ident(c.name)
 		return nil
 	}
+	// A value of another JSON type than the property's kind is unknown,
+	// as a scan reads it (see fromJSON): a number for a string property,
+	// a string "9" for a number, 1.5 for a time. Times and durations are
+	// integers of int64 nanoseconds, written without a fraction or an
+	// exponent.
 	if q.d == SQLite {
 		// json_extract gives SQL values: text, integer, real, 1/0 for
-		// true/false, NULL for null or a missing key.
-		q.w("json_extract(", q.d.quote(c.name), ", ")
-		q.param(`$."`+c.key+`"`, "text")
-		q.w(")")
+		// true/false; json_type tells which JSON value it was.
+		path := `$."` + c.key + `"`
+		var types string
+		switch p.Kind {
+		case convreport.KindString, convreport.KindEnum:
+			types = "'text'"
+		case convreport.KindNumber:
+			types = "'integer', 'real'"
+		case convreport.KindBool:
+			types = "'true', 'false'"
+		case convreport.KindTime, convreport.KindDuration:
+			types = "'integer'"
+		}
+		q.w("(CASE WHEN json_type(", q.d.quote(c.name), ", ")
+		q.param(path, "text")
+		q.w(") IN (", types, ")")
+		if p.Kind == convreport.KindTime || p.Kind == convreport.KindDuration {
+			// A JSON integer beyond int64 is extracted as a real.
+			q.w(" AND typeof(json_extract(", q.d.quote(c.name), ", ")
+			q.param(path, "text")
+			q.w(")) = 'integer'")
+		}
+		q.w(" THEN json_extract(", q.d.quote(c.name), ", ")
+		q.param(path, "text")
+		q.w(") END)")
 		return nil
 	}
 	var jsonType, cast string
@@ -101,16 +127,34 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 	case convreport.KindTime, convreport.KindDuration:
 		jsonType, cast = "number", "bigint"
 	}
-	// A value of another JSON type is unknown rather than a failed cast.
+	text := func() {
+		q.w("(", q.d.quote(c.name), " ->> ")
+		q.param(c.key, "text")
+		q.w(")")
+	}
+	// Checked before any cast: a value of another JSON type is unknown
+	// rather than a failed cast.
 	q.w("(CASE WHEN jsonb_typeof(", q.d.quote(c.name), " -> ")
 	q.param(c.key, "text")
 	q.w(") = ")
 	q.param(jsonType, "text")
-	q.w(" THEN (", q.d.quote(c.name), " ->> ")
-	q.param(c.key, "text")
-	q.w(")")
-	if cast != "" {
-		q.w("::", cast)
+	q.w(" THEN ")
+	if cast == "bigint" {
+		// jsonb writes a number in digits, an exponent expanded and a
+		// fraction kept (1.0): an integer is digits alone, and must be
+		// in int64's range.
+		q.w("(CASE WHEN ")
+		text()
+		q.w(" ~ '^-?[0-9]+$' AND ")
+		text()
+		q.w("::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ")
+		text()
+		q.w("::bigint END)")
+	} else {
+		text()
+		if cast != "" {
+			q.w("::", cast)
+		}
 	}
 	q.w(" END)")
 	return nil

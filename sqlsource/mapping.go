@@ -39,8 +39,9 @@ type Mapping struct {
 	// JSON is the column holding the other custom properties as one JSON
 	// object (TEXT in SQLite, jsonb in PostgreSQL); default "properties".
 	// Strings, numbers and booleans are JSON values; times and durations
-	// integer nanoseconds. It is read only when some custom property lives
-	// there.
+	// integer nanoseconds. A value of another JSON type than its
+	// property's kind (the string "9" for a number) is read as unknown.
+	// It is read only when some custom property lives there.
 	JSON string `json:"json,omitempty"`
 	// JSONKeys renames keys in the JSON column: custom property name → key;
 	// default the property's name.

@@ -176,3 +176,102 @@ func TestNullMessageCountsReadAsZero(t *testing.T) {
 		})
 	}
 }
+
+// A custom property whose value in the JSON column is of another JSON
+// type than its kind — "9" for a number, 5 for a string, 1.5 or an
+// integer beyond int64 for a time or duration — is unknown: pushed down,
+// scanned, and sorted in a drill-down alike, as in memory where the
+// value is missing.
+func TestMistypedJSONValuesAreUnknown(t *testing.T) {
+	ctx := context.Background()
+	schema, err := convreport.NewSchema(
+		convreport.Property{Name: "Score", Kind: convreport.KindNumber},
+		convreport.Property{Name: "Plan", Kind: convreport.KindString},
+		convreport.Property{Name: "Vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "Renewed", Kind: convreport.KindTime},
+		convreport.Property{Name: "Handle", Kind: convreport.KindDuration},
+	)
+	require.NoError(t, err)
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	renewed := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	conv := func(id string, props map[string]any) convreport.Conversation {
+		return convreport.Conversation{ID: id, Channel: convreport.Chat, CreatedAt: t0.Add(time.Duration(id[0]-'a') * time.Minute), Properties: props}
+	}
+	// As stored: a and d are overwritten below with values of the wrong
+	// JSON types, e with hand-written JSON of the right ones.
+	stored := []convreport.Conversation{
+		conv("a", map[string]any{"Score": 1.0, "Plan": "pro"}),
+		conv("b", map[string]any{"Score": 8.0, "Plan": "free", "Vip": true, "Renewed": renewed, "Handle": 2 * time.Second}),
+		conv("c", map[string]any{"Score": 3.0, "Plan": "pro", "Vip": false, "Renewed": renewed.Add(time.Hour), "Handle": 500 * time.Millisecond}),
+		conv("d", nil),
+		conv("e", nil),
+	}
+	// In memory, what they mean: a and d know none of them.
+	cs := []convreport.Conversation{
+		conv("a", nil), stored[1], stored[2], conv("d", nil),
+		conv("e", map[string]any{"Score": 7.0, "Plan": "pro", "Vip": true, "Renewed": renewed.Add(-time.Hour), "Handle": 3 * time.Second}),
+	}
+	mistyped := map[string]string{
+		"a": `{"Score": "9", "Plan": 5, "Vip": "yes", "Renewed": 1.5, "Handle": "5m"}`,
+		"d": `{"Score": true, "Plan": ["x"], "Vip": 1, "Renewed": 9223372036854775808, "Handle": 1.0}`,
+		"e": `{"Score": 7, "Plan": "pro", "Vip": true, "Renewed": ` + strconv.FormatInt(renewed.Add(-time.Hour).UnixNano(), 10) + `, "Handle": 3000000000}`,
+	}
+	mem, err := memory.New(cs, memory.WithSchema(schema))
+	require.NoError(t, err)
+	q := convreport.Query{From: t0.Add(-time.Hour), To: t0.Add(time.Hour), Now: t0.Add(2 * time.Hour)}
+	reports := []struct {
+		r    convreport.Report
+		want int64 // matched, by hand
+	}{
+		{convreport.Report{Name: "high score", Filter: "Score > 5"}, 2},                 // b e
+		{convreport.Report{Name: "no score", Filter: "Score == nil"}, 2},                // a d
+		{convreport.Report{Name: "not pro", Filter: `Plan != "pro"`}, 3},                // a b d
+		{convreport.Report{Name: "vip", Filter: "Vip == true"}, 2},                      // b e
+		{convreport.Report{Name: "not vip", Filter: "Vip != true"}, 3},                  // a c d
+		{convreport.Report{Name: "renewed", Filter: `Renewed < date("2025-03-01")`}, 3}, // b c e
+		{convreport.Report{Name: "slow", Filter: `Handle > duration("1s")`}, 2},         // b e
+		{convreport.Report{Name: "handled", Conditions: []convreport.Condition{{Property: "Handle", Op: convreport.IsKnown}}}, 3},
+		{convreport.Report{Name: "by plan", Dimensions: []string{"Plan"}, Sort: convreport.ByLabelAsc}, 5},
+		{convreport.Report{Name: "by vip", Dimensions: []string{"Vip"}, Sort: convreport.ByLabelAsc}, 5},
+	}
+	for _, d := range []sqlsource.Dialect{sqlsource.SQLite, sqlsource.PostgreSQL} {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			m := sqlsource.Mapping{Table: tableName(t, db, d, "mistyped")}
+			push := load(t, db, d, m, schema, stored)
+			for id, js := range mistyped {
+				_, err := db.Exec("UPDATE "+quoteIdent(d, m.Table)+" SET properties = "+map[sqlsource.Dialect]string{sqlsource.SQLite: "?", sqlsource.PostgreSQL: "$1::jsonb"}[d]+" WHERE id = '"+id+"'", js)
+				require.NoError(t, err)
+			}
+			scan, err := sqlsource.New(db, d, sqlsource.WithSchema(schema), sqlsource.WithMapping(m), sqlsource.WithoutPushdown())
+			require.NoError(t, err)
+			for _, c := range reports {
+				want, err := convreport.NewEngine(mem).Run(ctx, q, c.r)
+				require.NoError(t, err)
+				require.Equal(t, c.want, want[0].Matched, "%s: in memory", c.r.Name)
+				for name, src := range map[string]*sqlsource.Source{"pushed down": push, "scanned": scan} {
+					got, err := convreport.NewEngine(src).Run(ctx, q, c.r)
+					require.NoError(t, err, "%s: %s", c.r.Name, name)
+					require.Equal(t, resultText(want), resultText(got), "%s: %s", c.r.Name, name)
+				}
+			}
+			require.EqualValues(t, len(reports), push.Stats().Answered, "every report pushed down")
+			all := convreport.Report{Name: "all"}
+			res, err := convreport.NewEngine(mem).Run(ctx, q, all)
+			require.NoError(t, err)
+			for _, sort := range []string{"Score", "Plan", "Vip", "Renewed", "Handle"} {
+				for _, desc := range []bool{false, true} {
+					want, err := convreport.NewEngine(mem).DrillPage(ctx, q, all, res[0].Points[0], sort, desc, 0, 10)
+					require.NoError(t, err)
+					for name, src := range map[string]*sqlsource.Source{"pushed down": push, "scanned": scan} {
+						got, err := convreport.NewEngine(src).DrillPage(ctx, q, all, res[0].Points[0], sort, desc, 0, 10)
+						require.NoError(t, err, "sorted by %s: %s", sort, name)
+						require.Equal(t, rowIDs(want.Rows), rowIDs(got.Rows), "sorted by %s, desc %v: %s", sort, desc, name)
+						require.Equal(t, want.Rows, got.Rows, "sorted by %s: %s: the rows as memory holds them", sort, name)
+					}
+				}
+			}
+			require.Positive(t, push.Stats().DrillsAnswered)
+		})
+	}
+}

@@ -428,7 +428,10 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 }
 
 // fromJSON decodes a custom property's JSON value: strings, numbers,
-// booleans, and times and durations as integer nanoseconds; nil for null.
+// booleans, and times and durations as integer nanoseconds (an int64,
+// without a fraction or an exponent). A value of another JSON type (a
+// number for a string property, "9" for a number) is unknown, nil, as
+// the statements read it (see value); so is null.
 func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 	if string(raw) == "null" {
 		return nil, nil
@@ -436,29 +439,26 @@ func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 	switch k {
 	case convreport.KindString, convreport.KindEnum:
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, fmt.Errorf("want a string, got %s", raw)
-		}
-		if s == "" {
+		if json.Unmarshal(raw, &s) != nil || s == "" {
 			return nil, nil
 		}
 		return s, nil
 	case convreport.KindNumber:
 		var f float64
-		if err := json.Unmarshal(raw, &f); err != nil {
-			return nil, fmt.Errorf("want a number, got %s", raw)
+		if json.Unmarshal(raw, &f) != nil {
+			return nil, nil
 		}
 		return f, nil
 	case convreport.KindBool:
 		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return nil, fmt.Errorf("want true or false, got %s", raw)
+		if json.Unmarshal(raw, &b) != nil {
+			return nil, nil
 		}
 		return b, nil
 	case convreport.KindTime, convreport.KindDuration:
 		var n int64
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return nil, fmt.Errorf("want integer nanoseconds, got %s", raw)
+		if json.Unmarshal(raw, &n) != nil {
+			return nil, nil
 		}
 		if k == convreport.KindTime {
 			return time.Unix(0, n).UTC(), nil
