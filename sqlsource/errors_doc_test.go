@@ -54,6 +54,23 @@ var sqlErrorProducers = map[string]func(t *testing.T) error{
 		_, err = sqlsource.New(db, sqlsource.ClickHouse, sqlsource.WithMapping(m))
 		return err
 	},
+	"sql-text-times": func(t *testing.T) error {
+		db := openDB(t, sqlsource.SQLite)
+		table := ownTable(t, db, sqlsource.SQLite, "doc", map[string]string{"created_at": "TEXT"})
+		_, err := db.Exec("ALTER TABLE " + quoteIdent(sqlsource.SQLite, table) + " RENAME TO conversations")
+		require.NoError(t, err)
+		_, err = sqlsource.New(db, sqlsource.SQLite)
+		return err
+	},
+	"sql-timestamptz": func(t *testing.T) error {
+		db := openDB(t, sqlsource.PostgreSQL)
+		db.Exec("DROP TABLE IF EXISTS conversations_doc")
+		t.Cleanup(func() { db.Exec("DROP TABLE IF EXISTS conversations_doc") })
+		m := sqlsource.Mapping{Table: "conversations_doc", Times: sqlsource.Timestamp}
+		require.NoError(t, sqlsource.CreateTable(context.Background(), db, sqlsource.PostgreSQL, m, nil))
+		_, err := sqlsource.New(db, sqlsource.PostgreSQL, sqlsource.WithMapping(sqlsource.Mapping{Table: "conversations_doc"}))
+		return err
+	},
 	"sql-column-dropped": func(t *testing.T) error {
 		db := openDB(t, sqlsource.ClickHouse)
 		m := docTable(t, db)

@@ -3,6 +3,7 @@ package sqlsource_test
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -274,4 +275,124 @@ func TestMistypedJSONValuesAreUnknown(t *testing.T) {
 			require.Positive(t, push.Stats().DrillsAnswered)
 		})
 	}
+}
+
+// New refuses a time, duration or count column whose declared type the
+// statements would misread, naming the column, its type and what to do:
+// an SQLite TEXT column of ISO dates compares above every integer, so
+// every report counted nothing; a PostgreSQL timestamptz compared with
+// nanoseconds failed with a raw operator error. Tables CreateTable makes,
+// in either time storage, pass (the other tests load them).
+func TestColumnTypesCheckedAtNew(t *testing.T) {
+	ctx := context.Background()
+	schema, err := convreport.NewSchema(convreport.Property{Name: "Handle", Kind: convreport.KindDuration})
+	require.NoError(t, err)
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	q := convreport.Query{From: t0.Add(-time.Hour), To: t0.Add(time.Hour), Now: t0.Add(2 * time.Hour)}
+	cases := []struct {
+		d      sqlsource.Dialect
+		types  map[string]string
+		m      sqlsource.Mapping
+		schema *convreport.Schema
+		want   []string // in the error; nil: accepted
+	}{
+		{sqlsource.SQLite, map[string]string{"created_at": "TEXT"}, sqlsource.Mapping{}, nil,
+			[]string{"column `created_at` of CreatedAt (time) is TEXT", "INTEGER Unix nanoseconds"}},
+		{sqlsource.SQLite, map[string]string{"closed_at": "DATETIME"}, sqlsource.Mapping{}, nil,
+			[]string{"column `closed_at` of ClosedAt (time) is DATETIME", "INTEGER Unix nanoseconds"}},
+		{sqlsource.SQLite, map[string]string{"first_response_at": "REAL"}, sqlsource.Mapping{}, nil,
+			[]string{"column `first_response_at` of FirstResponseAt (time) is REAL"}},
+		{sqlsource.SQLite, map[string]string{"incoming_messages": "varchar(10)"}, sqlsource.Mapping{}, nil,
+			[]string{"column `incoming_messages` of IncomingMessages (a message count) is varchar(10)", "INTEGER"}},
+		{sqlsource.SQLite, map[string]string{"handle": "TEXT"}, sqlsource.Mapping{Columns: map[string]string{"Handle": "handle"}}, schema,
+			[]string{"column `handle` of Handle (duration) is TEXT"}},
+		// Integer affinity, a number, or no declared type at all.
+		{sqlsource.SQLite, map[string]string{"created_at": "BIGINT", "closed_at": "NUMERIC", "first_assigned_at": "", "outgoing_messages": "REAL"}, sqlsource.Mapping{}, nil, nil},
+		{sqlsource.PostgreSQL, map[string]string{"created_at": "timestamptz", "closed_at": "timestamptz", "first_assigned_at": "timestamptz", "first_response_at": "timestamptz"}, sqlsource.Mapping{}, nil,
+			[]string{`column "created_at" of CreatedAt (time) is timestamp with time zone`, `set Mapping.Times to Timestamp ("times": "timestamp")`}},
+		{sqlsource.PostgreSQL, nil, sqlsource.Mapping{Times: sqlsource.Timestamp}, nil,
+			[]string{`column "created_at" of CreatedAt (time) is bigint`, `set it to UnixNanos ("times": "unix_nanos")`}},
+		{sqlsource.PostgreSQL, map[string]string{"closed_at": "timestamp"}, sqlsource.Mapping{}, nil,
+			[]string{`column "closed_at" of ClosedAt (time) is timestamp without time zone`, "make it timestamptz"}},
+		{sqlsource.PostgreSQL, map[string]string{"created_at": "text"}, sqlsource.Mapping{}, nil,
+			[]string{`column "created_at" of CreatedAt (time) is text`, "bigint Unix nanoseconds"}},
+		{sqlsource.PostgreSQL, map[string]string{"outgoing_messages": "text"}, sqlsource.Mapping{}, nil,
+			[]string{`column "outgoing_messages" of OutgoingMessages (a message count) is text`}},
+		{sqlsource.PostgreSQL, map[string]string{"handle": "integer"}, sqlsource.Mapping{Columns: map[string]string{"Handle": "handle"}}, schema,
+			[]string{`column "handle" of Handle (duration) is integer`, "bigint nanoseconds"}},
+		// The storage that matches: read, and counted.
+		{sqlsource.PostgreSQL, map[string]string{"created_at": "timestamptz", "closed_at": "timestamptz", "first_assigned_at": "timestamptz", "first_response_at": "timestamptz", "incoming_messages": "integer"},
+			sqlsource.Mapping{Times: sqlsource.Timestamp}, nil, nil},
+	}
+	for i, c := range cases {
+		t.Run(c.d.String()+"/"+strconv.Itoa(i), func(t *testing.T) {
+			db := openDB(t, c.d)
+			types := c.types
+			if c.m.Columns["Handle"] != "" {
+				types = maps.Clone(types)
+				delete(types, "handle")
+			}
+			table := ownTable(t, db, c.d, "coltypes", types)
+			if c.m.Columns["Handle"] != "" {
+				_, err := db.Exec("ALTER TABLE " + quoteIdent(c.d, table) + " ADD COLUMN handle " + c.types["handle"])
+				require.NoError(t, err)
+			}
+			created := any(t0.UnixNano())
+			switch strings.ToLower(c.types["created_at"]) {
+			case "timestamptz":
+				created = t0
+			case "text":
+				created = t0.Format(time.RFC3339)
+			}
+			insertOwn(t, db, c.d, table, map[string]any{"id": "a", "channel": "chat", "status": "open", "created_at": created})
+			m := c.m
+			m.Table = table
+			opts := []sqlsource.Option{sqlsource.WithMapping(m)}
+			if c.schema != nil {
+				opts = append(opts, sqlsource.WithSchema(c.schema))
+			}
+			src, err := sqlsource.New(db, c.d, opts...)
+			if c.want == nil {
+				require.NoError(t, err)
+				res, err := convreport.NewEngine(src).Run(ctx, q, convreport.Report{Name: "all"})
+				require.NoError(t, err)
+				require.Equal(t, int64(1), res[0].Matched)
+				return
+			}
+			require.Error(t, err)
+			for _, w := range c.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+// The way out the SQLite error names: a view that converts a TEXT column
+// of dates to nanoseconds is read, its expression having no declared
+// type.
+func TestTextTimesThroughAView(t *testing.T) {
+	db := openDB(t, sqlsource.SQLite)
+	table := ownTable(t, db, sqlsource.SQLite, "texttimes", map[string]string{"created_at": "TEXT"})
+	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	insertOwn(t, db, sqlsource.SQLite, table,
+		map[string]any{"id": "a", "channel": "chat", "status": "open", "created_at": "2025-03-01T10:00:00Z"},
+		map[string]any{"id": "b", "channel": "chat", "status": "open", "created_at": "2025-03-02T10:00:00Z"})
+	_, err := sqlsource.New(db, sqlsource.SQLite, sqlsource.WithMapping(sqlsource.Mapping{Table: table}))
+	require.ErrorContains(t, err, "is TEXT")
+	var cols []string
+	for _, c := range defaultColumns {
+		if c == "created_at" {
+			c = "unixepoch(created_at) * 1000000000 AS created_at"
+		}
+		cols = append(cols, c)
+	}
+	view := table + "_view"
+	_, err = db.Exec("CREATE VIEW " + view + " AS SELECT " + strings.Join(cols, ", ") + " FROM " + table)
+	require.NoError(t, err)
+	src, err := sqlsource.New(db, sqlsource.SQLite, sqlsource.WithMapping(sqlsource.Mapping{Table: view}))
+	require.NoError(t, err)
+	q := convreport.Query{From: at.Add(-time.Hour), To: at.Add(time.Hour), Now: at.Add(2 * time.Hour)}
+	res, err := convreport.NewEngine(src).Run(context.Background(), q, convreport.Report{Name: "all"})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), res[0].Matched, "a, created in the range; b the next day")
 }

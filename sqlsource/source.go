@@ -72,8 +72,11 @@ func WithDeclineHook(f func(error)) Option { return func(c *config) { c.onDeclin
 // ANDed outside the report's own conditions, so no filter can widen it.
 func WithTenant(tenant any) Option { return func(c *config) { c.tenant = tenant } }
 
-// New returns a source over db. It checks the mapping against the schema
-// and that the table and every mapped column exist.
+// New returns a source over db. It checks the mapping against the schema,
+// that the table and every mapped column exist, and that the columns'
+// declared types hold what the statements read: times, durations and
+// message counts as numbers (or timestamptz with [Timestamp]), and in
+// ClickHouse every column.
 func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	cfg := config{pushdown: true}
 	for _, o := range opts {
@@ -121,6 +124,15 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 			return nil, fmt.Errorf("sqlsource: table %s does not have the tenant column %s: %w", l.d.quote(l.table), l.d.quote(l.tenant), err)
 		}
 		rows.Close()
+	}
+	if d == SQLite || d == PostgreSQL {
+		types, err := s.columnTypes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkColumnTypes(types); err != nil {
+			return nil, err
+		}
 	}
 	if d == ClickHouse {
 		if s.cluster, err = distributedCluster(ctx, db, l.table); err != nil {

@@ -1,0 +1,156 @@
+package sqlsource
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/convreport/convreport"
+)
+
+// columnTypes reads the declared type of every column of the table
+// (SQLite, PostgreSQL), by the name the dialect folds it to. SQLite gives
+// the type as declared ("" for none); PostgreSQL its base type's name
+// ("bigint", "timestamp with time zone", a domain's underlying type).
+func (s *Source) columnTypes(ctx context.Context) (map[string]string, error) {
+	var stmt string
+	arg := s.l.table
+	switch s.d {
+	case SQLite:
+		stmt = `SELECT name, type FROM pragma_table_info(?)`
+	case PostgreSQL:
+		stmt = `SELECT a.attname, format_type(COALESCE(NULLIF(t.typbasetype, 0), a.atttypid), NULL)
+FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped`
+	default:
+		return nil, fmt.Errorf("sqlsource: column types of %v", s.d)
+	}
+	rows, err := s.db.QueryContext(ctx, stmt, arg)
+	if err != nil {
+		return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", s.d.quote(s.l.table), err)
+	}
+	defer rows.Close()
+	types := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", s.d.quote(s.l.table), err)
+		}
+		types[s.d.fold(name)] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", s.d.quote(s.l.table), err)
+	}
+	return types, nil
+}
+
+// checkColumnTypes refuses a time, duration or message count column whose
+// declared type the statements would read wrongly, where the database
+// compares without complaint: an SQLite TEXT column of dates is greater
+// than every integer, so a report counts nothing; a PostgreSQL
+// timestamptz compared with Unix nanoseconds fails with a raw operator
+// error. A column without a declared type (an SQLite view's expression)
+// is not checked. types is columnTypes' map.
+func (s *Source) checkColumnTypes(types map[string]string) error {
+	for _, c := range s.l.stored() {
+		kind := c.prop.Kind
+		count := c.field != nil && isCount(c.prop)
+		if kind != convreport.KindTime && kind != convreport.KindDuration && !count {
+			continue
+		}
+		typ, ok := types[s.d.fold(c.name)]
+		if !ok || typ == "" {
+			continue
+		}
+		var want string
+		switch s.d {
+		case SQLite:
+			want = sqliteTypeProblem(typ, count)
+		case PostgreSQL:
+			want = s.pgTypeProblem(typ, kind, count)
+		}
+		if want != "" {
+			return fmt.Errorf("sqlsource: table %s: column %s of %s (%s) is %s: %s", s.d.quote(s.l.table), s.d.quote(c.name), c.prop.Name, kindName(c.prop, count), typ, want)
+		}
+	}
+	return nil
+}
+
+func kindName(p convreport.Property, count bool) string {
+	if count {
+		return "a message count"
+	}
+	return p.Kind.String()
+}
+
+// sqliteAffinity is the type affinity SQLite gives a declared type
+// (https://sqlite.org/datatype3.html#determination_of_column_affinity).
+func sqliteAffinity(typ string) string {
+	t := strings.ToUpper(typ)
+	switch {
+	case strings.Contains(t, "INT"):
+		return "INTEGER"
+	case strings.Contains(t, "CHAR"), strings.Contains(t, "CLOB"), strings.Contains(t, "TEXT"):
+		return "TEXT"
+	case t == "", strings.Contains(t, "BLOB"):
+		return "BLOB"
+	case strings.Contains(t, "REAL"), strings.Contains(t, "FLOA"), strings.Contains(t, "DOUB"):
+		return "REAL"
+	}
+	return "NUMERIC"
+}
+
+// sqliteTypeProblem says what an SQLite column of declared type typ
+// must be instead, "" when it will do. Times and durations are integer
+// Unix nanoseconds, the one storage SQLite has: a TEXT column (ISO dates)
+// compares above every integer, a REAL one rounds nanoseconds, and a
+// DATE, DATETIME or TIMESTAMP one holds dates or seconds. A count may
+// be any number, but not TEXT, which compares as text.
+func sqliteTypeProblem(typ string, count bool) string {
+	aff := sqliteAffinity(typ)
+	if count {
+		if aff == "TEXT" {
+			return "a count must be an INTEGER column (a TEXT one compares '10' below '2')"
+		}
+		return ""
+	}
+	t := strings.ToUpper(typ)
+	dateLike := aff == "NUMERIC" && (strings.Contains(t, "DATE") || strings.Contains(t, "TIME"))
+	if aff == "TEXT" || aff == "REAL" || dateLike {
+		return "SQLite times and durations are read as INTEGER Unix nanoseconds (Mapping.Times UnixNanos, the one storage SQLite has): " +
+			"store them so, or map a view that converts the column, such as unixepoch(col) * 1000000000"
+	}
+	return ""
+}
+
+// pgTypeProblem says what a PostgreSQL column of type typ must be
+// instead, "" when it will do, naming the Mapping.Times that reads it
+// when one does.
+func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) string {
+	if count {
+		if slices.Contains([]string{"smallint", "integer", "bigint", "numeric", "real", "double precision"}, typ) {
+			return ""
+		}
+		return "a count must be a number column (integer, bigint)"
+	}
+	if kind == convreport.KindDuration {
+		if typ == "bigint" {
+			return ""
+		}
+		return "durations are bigint nanoseconds"
+	}
+	switch {
+	case s.l.times == Timestamp && typ == "timestamp with time zone", s.l.times == UnixNanos && typ == "bigint":
+		return ""
+	case typ == "timestamp with time zone":
+		return `the mapping reads times as bigint Unix nanoseconds: set Mapping.Times to Timestamp ("times": "timestamp") for timestamptz columns`
+	case typ == "bigint":
+		return `the mapping reads times as timestamptz (Mapping.Times is Timestamp): set it to UnixNanos ("times": "unix_nanos") for bigint Unix nanoseconds`
+	case typ == "timestamp without time zone":
+		return "a timestamp without time zone would be read in the session's time zone: make it timestamptz and set Mapping.Times to Timestamp"
+	case s.l.times == Timestamp:
+		return "the mapping reads times as timestamptz (Mapping.Times is Timestamp)"
+	}
+	return `the mapping reads times as bigint Unix nanoseconds (Mapping.Times UnixNanos); a timestamptz column is read with Mapping.Times Timestamp ("times": "timestamp")`
+}
