@@ -38,3 +38,15 @@ func (e *Engine) Watch(ctx context.Context) (<-chan Change, error) {
 	}
 	return w.Watch(ctx)
 }
+
+// WatchSetupError is the error of a [Watcher] that cannot tell of changes
+// until its data is set up to (a database table without the trigger that
+// signals its writes). Unlike a watch that failed, retrying does not help
+// until someone acts: Missing says what the data lacks, for the person
+// running the server, and Fix what to do. A live page shows both; a Watch
+// after the fix succeeds.
+type WatchSetupError struct {
+	Missing, Fix string
+}
+
+func (e *WatchSetupError) Error() string { return e.Missing + ": " + e.Fix }

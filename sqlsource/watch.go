@@ -74,7 +74,10 @@ func (s *Source) Watch(ctx context.Context) (<-chan convreport.Change, error) {
 		return nil, fmt.Errorf("sqlsource: watch: %w", err)
 	}
 	if !installed {
-		return nil, fmt.Errorf("sqlsource: watch: table %s has no %s trigger: run sqlsource.InstallNotify once", s.d.quote(s.l.table), notifyTrigger)
+		return nil, fmt.Errorf("sqlsource: watch: %w", &convreport.WatchSetupError{
+			Missing: fmt.Sprintf("table %s has no %s trigger", s.d.quote(s.l.table), notifyTrigger),
+			Fix:     "run sqlsource.InstallNotify once",
+		})
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {

@@ -235,9 +235,14 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	sub, fd, unsupported := h.live.join(r, v, st.sig, gen)
 	defer h.live.leave(fd, sub)
 	status := map[string]any{"live": unsupported == nil}
+	var setup *convreport.WatchSetupError
 	switch {
 	case errors.Is(unsupported, convreport.ErrUnsupported):
 		status["reason"] = "The data source does not tell of its changes: reload the page to see new data."
+	case errors.As(unsupported, &setup):
+		// Reloading will not help until someone sets the data up: say
+		// what is missing and how to fix it.
+		status["reason"] = "The data source is not set up to tell of its changes (" + setup.Missing + "): " + setup.Fix + ", then reload the page."
 	case unsupported != nil:
 		status["reason"] = "Following the data's changes failed: reload the page to try again."
 	}

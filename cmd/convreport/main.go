@@ -14,6 +14,7 @@
 //	convreport generate --n N --seed S --out FILE
 //	convreport serve [--data FILE] [--addr 127.0.0.1:8080] [--dashboards DIR]
 //	convreport import --data FILE --out DB.db|postgres://…|clickhouse://…|FILE.parquet
+//	convreport notify --data postgres://…  live dashboards over a PostgreSQL table
 //
 // --data also takes an SQLite file (.db), a postgres:// or a clickhouse://
 // URL: reports are then computed by the database (--tenant COLUMN=VALUE
@@ -57,6 +58,7 @@ Commands:
   generate       write sample conversations to a file
   serve          serve the dashboards in a browser, with a JSON API
   import         copy a data file into an SQLite, PostgreSQL or ClickHouse database
+  notify         make a PostgreSQL table tell serve of its changes, for live dashboards
 
 Run "convreport COMMAND -h" for a command's flags.
 `
@@ -117,6 +119,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.serve(rest)
 	case "import":
 		return env.importData(rest)
+	case "notify":
+		return env.notify(rest)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -21,6 +21,7 @@ import (
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/sample"
+	"github.com/convreport/convreport/sqlsource"
 	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
 )
@@ -110,6 +111,12 @@ file the same way (the last line of an ID holds). A file replaced under
 the same name (a log rotated) is read to its end, then the new one from
 its start; a file truncated or rewritten in place is read from its start.
 
+With --data naming a database (an SQLite .db file, a postgres:// or
+clickhouse:// URL), the reports run in the database. Over PostgreSQL, open
+dashboards update as the table "conversations" changes once its trigger is
+installed (convreport notify --data URL, once); SQLite and ClickHouse tell
+of no changes, and a page shows new data when reloaded.
+
 Flags:
 `
 
@@ -166,7 +173,7 @@ func sampleEnd(loc *time.Location) time.Time { return time.Date(2025, 6, 1, 0, 0
 
 func (c *cli) serve(args []string) error {
 	fs := c.flags("serve")
-	dataPath := fs.String("data", "sample", "conversations: a .jsonl, .csv or .parquet file, - for standard input, or sample for generated data")
+	dataPath := fs.String("data", "sample", "conversations: a .jsonl, .csv or .parquet file, - for standard input, sample for generated data, or a database: an SQLite .db file, a postgres:// or clickhouse:// URL")
 	var data dataFlags
 	fs.StringVar(&data.format, "data-format", "", "jsonl, csv or parquet; default from the file's extension (jsonl for -)")
 	fs.BoolVar(&data.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
@@ -356,6 +363,9 @@ func (c *cli) serve(args []string) error {
 		// the pages say so rather than "Live".
 		engSrc = unchanging{mem}
 	}
+	if sq, ok := src.(*sqlsource.Source); ok {
+		engSrc = notifyAdvice{sq, redact(*dataPath)}
+	}
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(engSrc), Store: st, Schema: src.Schema(),
 		Authenticate: auth.authenticate, Now: now, Zone: loc, Logger: logger, RequestTimeout: *timeout,
@@ -378,6 +388,11 @@ func (c *cli) serve(args []string) error {
 	what := fmt.Sprintf("%d conversations", count)
 	if inDatabase {
 		what = "the database " + redact(*dataPath)
+		if w, ok := engSrc.(convreport.Watcher); ok {
+			if note := liveNote(c.ctx, w); note != "" {
+				fmt.Fprintln(c.stderr, note)
+			}
+		}
 	}
 	if isSample {
 		what = fmt.Sprintf("%d sample conversations", count)
