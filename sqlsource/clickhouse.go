@@ -191,6 +191,7 @@ func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 		if !slices.Contains(clickHouseTenantTypes, base) {
 			return fmt.Errorf("sqlsource: table %s: tenant column %s is %s; it must be String or an integer type", ClickHouse.quote(s.l.table), ClickHouse.quote(s.l.tenant), types[s.l.tenant])
 		}
+		s.tenantKind = tenantKindOf(ClickHouse, base)
 	}
 	for _, c := range s.l.stored() {
 		typ, ok := types[c.name]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/convreport/convreport"
@@ -153,4 +154,80 @@ func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) str
 		return "the mapping reads times as timestamptz (Mapping.Times is Timestamp)"
 	}
 	return `the mapping reads times as bigint Unix nanoseconds (Mapping.Times UnixNanos); a timestamptz column is read with Mapping.Times Timestamp ("times": "timestamp")`
+}
+
+// tenantKind is what a tenant column holds, by its declared type: a
+// tenant given as a string or an integer is converted to it, so that it
+// is compared with a parameter of the column's type.
+type tenantKind int
+
+const (
+	// tenantAny: a type that compares with either (SQLite NUMERIC, no
+	// declared type): the tenant is compared as given.
+	tenantAny tenantKind = iota
+	// tenantInteger: an integer column; a string tenant must be digits.
+	tenantInteger
+	// tenantText: a text column; an integer tenant is compared as its
+	// decimal text.
+	tenantText
+	// tenantOther: a PostgreSQL column of another type (uuid…): the
+	// tenant, as text, is a parameter of the column's own type, which
+	// the server parses.
+	tenantOther
+)
+
+// tenantKindOf classifies a tenant column by its declared type: SQLite's
+// as declared, PostgreSQL's base type name, ClickHouse's type.
+func tenantKindOf(d Dialect, typ string) tenantKind {
+	switch d {
+	case SQLite:
+		switch sqliteAffinity(typ) {
+		case "INTEGER":
+			return tenantInteger
+		case "TEXT":
+			return tenantText
+		}
+		return tenantAny
+	case PostgreSQL:
+		switch typ {
+		case "smallint", "integer", "bigint":
+			return tenantInteger
+		case "text", "character varying", "character":
+			return tenantText
+		case "":
+			return tenantAny
+		}
+		return tenantOther
+	case ClickHouse:
+		base := strings.TrimSuffix(strings.TrimPrefix(typ, "LowCardinality("), ")")
+		if base == "String" {
+			return tenantText
+		}
+		if strings.HasPrefix(base, "Int") || strings.HasPrefix(base, "UInt") {
+			return tenantInteger
+		}
+	}
+	return tenantAny
+}
+
+// tenantFor converts a tenant checked by tenantValue to the kind of the
+// tenant column: "42" for an integer column is 42, 42 for a text column
+// "42". A string that is no integer, for an integer column, is refused.
+func (s *Source) tenantFor(v any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		if s.tenantKind != tenantInteger {
+			return x, nil
+		}
+		n, err := strconv.ParseInt(x, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("sqlsource: tenant %q: the tenant column %s of table %s holds integers", x, s.d.quote(s.l.tenant), s.d.quote(s.l.table))
+		}
+		return n, nil
+	case int64:
+		if s.tenantKind == tenantText || s.tenantKind == tenantOther {
+			return strconv.FormatInt(x, 10), nil
+		}
+	}
+	return v, nil
 }

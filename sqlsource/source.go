@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -30,8 +31,10 @@ type Source struct {
 	// shard that is down.
 	cluster string
 	// tenant is the value of the mapping's tenant column every statement
-	// requires (a string or an int64); nil for none.
+	// requires (a string or an int64, of the column's kind); nil for none.
 	tenant any
+	// tenantKind is what the tenant column holds, read at New.
+	tenantKind tenantKind
 }
 
 var (
@@ -67,9 +70,12 @@ func WithoutPushdown() Option { return func(c *config) { c.pushdown = false } }
 func WithDeclineHook(f func(error)) Option { return func(c *config) { c.onDecline = f } }
 
 // WithTenant makes the source read only the rows whose tenant column (see
-// [Mapping].Tenant) holds tenant: a string, or an integer for an integer
-// column. Every statement the source issues carries it as a parameter,
-// ANDed outside the report's own conditions, so no filter can widen it.
+// [Mapping].Tenant) holds tenant: a string or an integer, converted at New
+// to the column's type (the string "42" for an integer column, 42 for a
+// text one; in PostgreSQL a string for a column of another type, such as
+// uuid, is parsed by the server). Every statement the source issues
+// carries it as a parameter, ANDed outside the report's own conditions,
+// so no filter can widen it.
 func WithTenant(tenant any) Option { return func(c *config) { c.tenant = tenant } }
 
 // New returns a source over db. It checks the mapping against the schema,
@@ -93,8 +99,9 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		return nil, err
 	}
 	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline}
+	var tenant any
 	if cfg.tenant != nil {
-		if s.tenant, err = l.tenantValue(cfg.tenant); err != nil {
+		if tenant, err = l.tenantValue(cfg.tenant); err != nil {
 			return nil, err
 		}
 	}
@@ -133,12 +140,20 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		if err := s.checkColumnTypes(types); err != nil {
 			return nil, err
 		}
+		if l.tenant != "" {
+			s.tenantKind = tenantKindOf(d, types[d.fold(l.tenant)])
+		}
 	}
 	if d == ClickHouse {
 		if s.cluster, err = distributedCluster(ctx, db, l.table); err != nil {
 			return nil, fmt.Errorf("sqlsource: table %s: reading its engine: %w", l.d.quote(l.table), err)
 		}
 		if err := s.checkClickHouseTypes(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if tenant != nil {
+		if s.tenant, err = s.tenantFor(tenant); err != nil {
 			return nil, err
 		}
 	}
@@ -155,10 +170,15 @@ func (s *Source) ForTenant(tenant any) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v}, nil
+	if v, err = s.tenantFor(v); err != nil {
+		return nil, err
+	}
+	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v, tenantKind: s.tenantKind}, nil
 }
 
-// Tenant returns the tenant the source reads, nil for none.
+// Tenant returns the tenant the source reads, nil for none: as given to
+// WithTenant or ForTenant, converted to the tenant column's kind (the
+// string "42" is the integer 42 for an integer column).
 func (s *Source) Tenant() any { return s.tenant }
 
 // tenantValue checks a tenant for the layout: the mapping names a tenant
@@ -204,9 +224,16 @@ func (s *Source) where(q *sqlBuf, from, to time.Time) error {
 		}
 		q.ident(s.l.tenant)
 		q.w(" = ")
-		if _, isStr := s.tenant.(string); isStr {
+		_, isStr := s.tenant.(string)
+		switch {
+		case s.d == PostgreSQL && s.tenantKind == tenantOther:
+			// Without a cast, the parameter has the column's type,
+			// which the server parses the text as.
+			q.args = append(q.args, s.tenant)
+			q.w("$", strconv.Itoa(len(q.args)))
+		case isStr:
 			q.param(s.tenant, "text")
-		} else {
+		default:
 			q.param(s.tenant, "bigint")
 		}
 		q.w(" AND ")

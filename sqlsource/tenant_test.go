@@ -307,3 +307,77 @@ func TestTenantConformance(t *testing.T) {
 		})
 	}
 }
+
+// A tenant given as the other kind than its column holds — "42" for an
+// integer column, as a command line gives every tenant, 42 for a text
+// one — is converted to the column's kind at New and ForTenant: it used
+// to fail in PostgreSQL with "operator does not exist: integer = text".
+// In PostgreSQL a column of another type (uuid) takes the tenant as text.
+func TestTenantGivenAsTheOtherKind(t *testing.T) {
+	ctx := context.Background()
+	q := convreport.Query{From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	all := convreport.Report{Name: "all", Filter: `true || Channel == "chat"`}
+	cs := sourcetest.Generate(40, 3)
+	for i := range cs {
+		cs[i].ID = fmt.Sprintf("c%d", i)
+	}
+	matched := func(t *testing.T, src *sqlsource.Source) int64 {
+		t.Helper()
+		res, err := convreport.NewEngine(src).Run(ctx, q, all)
+		require.NoError(t, err)
+		return res[0].Matched
+	}
+	for _, d := range dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			// An integer column of the embedder's own (PostgreSQL's
+			// integer, not the bigint the parameter is).
+			table := tableName(t, db, d, "tenant_kind")
+			m := sqlsource.Mapping{Table: table}
+			require.NoError(t, sqlsource.CreateTable(ctx, db, d, m, sourcetest.Schema()))
+			typ := map[sqlsource.Dialect]string{sqlsource.SQLite: "INTEGER NOT NULL DEFAULT 0", sqlsource.PostgreSQL: "integer NOT NULL DEFAULT 0", sqlsource.ClickHouse: "Int32 DEFAULT 0"}[d]
+			_, err := db.Exec("ALTER TABLE " + quoteIdent(d, table) + " ADD COLUMN acct " + typ)
+			require.NoError(t, err)
+			m.Tenant = "acct"
+			require.NoError(t, sqlsource.InsertTenant(ctx, db, d, m, sourcetest.Schema(), int64(42), cs[:25]))
+			require.NoError(t, sqlsource.InsertTenant(ctx, db, d, m, sourcetest.Schema(), int64(7), cs[25:]))
+			src, err := sqlsource.New(db, d, sqlsource.WithSchema(sourcetest.Schema()), sqlsource.WithMapping(m), sqlsource.WithTenant("42"))
+			require.NoError(t, err)
+			require.Equal(t, int64(42), src.Tenant(), "converted to the column's kind")
+			require.Equal(t, int64(25), matched(t, src))
+			other, err := src.ForTenant("7")
+			require.NoError(t, err)
+			require.Equal(t, int64(15), matched(t, other))
+			_, err = src.ForTenant("acme")
+			require.EqualError(t, err, fmt.Sprintf("sqlsource: tenant %q: the tenant column %s of table %s holds integers", "acme", quoteIdent(d, "acct"), quoteIdent(d, table)))
+			_, err = sqlsource.New(db, d, sqlsource.WithSchema(sourcetest.Schema()), sqlsource.WithMapping(m), sqlsource.WithTenant("4 2"))
+			require.ErrorContains(t, err, "holds integers")
+
+			// A text column (CreateTable's) given an integer.
+			textM := sqlsource.Mapping{Table: tableName(t, db, d, "tenant_text"), Tenant: "acct"}
+			require.NoError(t, sqlsource.CreateTable(ctx, db, d, textM, sourcetest.Schema()))
+			require.NoError(t, sqlsource.InsertTenant(ctx, db, d, textM, sourcetest.Schema(), "42", cs[:10]))
+			require.NoError(t, sqlsource.InsertTenant(ctx, db, d, textM, sourcetest.Schema(), "042", cs[10:]))
+			src, err = sqlsource.New(db, d, sqlsource.WithSchema(sourcetest.Schema()), sqlsource.WithMapping(textM), sqlsource.WithTenant(42))
+			require.NoError(t, err)
+			require.Equal(t, "42", src.Tenant())
+			require.Equal(t, int64(10), matched(t, src), `"42" only: the text is compared as text, not "042"`)
+
+			if d != sqlsource.PostgreSQL {
+				return
+			}
+			uuidM := sqlsource.Mapping{Table: tableName(t, db, d, "tenant_uuid")}
+			require.NoError(t, sqlsource.CreateTable(ctx, db, d, uuidM, sourcetest.Schema()))
+			_, err = db.Exec("ALTER TABLE " + quoteIdent(d, uuidM.Table) + " ADD COLUMN acct uuid NOT NULL DEFAULT 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'")
+			require.NoError(t, err)
+			uuidM.Tenant = "acct"
+			require.NoError(t, sqlsource.Insert(ctx, db, d, sqlsource.Mapping{Table: uuidM.Table}, sourcetest.Schema(), cs[:12]))
+			src, err = sqlsource.New(db, d, sqlsource.WithSchema(sourcetest.Schema()), sqlsource.WithMapping(uuidM), sqlsource.WithTenant("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"))
+			require.NoError(t, err)
+			require.Equal(t, int64(12), matched(t, src), "the server reads the text as a uuid, in any case")
+			none, err := src.ForTenant("b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+			require.NoError(t, err)
+			require.Equal(t, int64(0), matched(t, none))
+		})
+	}
+}

@@ -258,14 +258,14 @@ func (c *cli) importData(args []string) error {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", len(cs), *out)
 		return nil
 	}
-	db, dialect, m, where, err := c.openOut(*out, tenantCol, src.Schema())
+	db, dialect, m, where, outTenant, err := c.openOut(*out, tenantCol, tenant, src.Schema())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	opt := sqlsource.ImportOptions{BatchSize: *batch, Progress: newImportProgress(c.stderr).update}
 	if tenantCol != "" {
-		opt.Tenant = tenant
+		opt.Tenant = outTenant
 	}
 	prog, err := sqlsource.Import(c.ctx, db, dialect, m, src.Schema(), cs, opt)
 	if err != nil {
@@ -294,10 +294,11 @@ func outDialect(out string) (sqlsource.Dialect, error) {
 
 // openOut opens the database import writes to and makes its table for
 // schema, or checks the one there; where names it with its password
-// hidden.
-func (c *cli) openOut(out, tenantCol string, schema *convreport.Schema) (db *sql.DB, dialect sqlsource.Dialect, m sqlsource.Mapping, where string, err error) {
+// hidden. The tenant (a string from --tenant) is returned as the table's
+// tenant column holds it: an integer for an integer column.
+func (c *cli) openOut(out, tenantCol string, tenant any, schema *convreport.Schema) (db *sql.DB, dialect sqlsource.Dialect, m sqlsource.Mapping, where string, _ any, err error) {
 	if dialect, err = outDialect(out); err != nil {
-		return nil, 0, m, "", err
+		return nil, 0, m, "", nil, err
 	}
 	switch dialect {
 	case sqlsource.PostgreSQL:
@@ -311,13 +312,13 @@ func (c *cli) openOut(out, tenantCol string, schema *convreport.Schema) (db *sql
 		}
 	}
 	if err != nil {
-		return nil, 0, m, "", err
+		return nil, 0, m, "", nil, err
 	}
 	m = sqlsource.Mapping{Tenant: tenantCol}
 	where = redact(out)
-	fail := func(err error) (*sql.DB, sqlsource.Dialect, sqlsource.Mapping, string, error) {
+	fail := func(err error) (*sql.DB, sqlsource.Dialect, sqlsource.Mapping, string, any, error) {
 		db.Close()
-		return nil, 0, m, "", err
+		return nil, 0, m, "", nil, err
 	}
 	if err := db.PingContext(c.ctx); err != nil {
 		return fail(fmt.Errorf("--out %s: cannot connect: %w", where, err))
@@ -327,10 +328,15 @@ func (c *cli) openOut(out, tenantCol string, schema *convreport.Schema) (db *sql
 	}
 	// New checks what a table made before holds: the mapped columns, of
 	// types the reports read.
-	if _, err := sqlsource.New(db, dialect, sqlsource.WithSchema(schema), sqlsource.WithMapping(m)); err != nil {
+	opts := []sqlsource.Option{sqlsource.WithSchema(schema), sqlsource.WithMapping(m)}
+	if tenantCol != "" {
+		opts = append(opts, sqlsource.WithTenant(tenant))
+	}
+	src, err := sqlsource.New(db, dialect, opts...)
+	if err != nil {
 		return fail(fmt.Errorf("--out %s: %w", where, err))
 	}
-	return db, dialect, m, where, nil
+	return db, dialect, m, where, src.Tenant(), nil
 }
 
 // importTextToDatabase imports a JSON Lines or CSV file into a database
@@ -518,9 +524,12 @@ func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, s
 	if err != nil {
 		return err
 	}
-	db, _, _, where, err := c.openOut(out, tenantCol, schema)
+	db, _, _, where, tenant, err := c.openOut(out, tenantCol, tenant, schema)
 	if err != nil {
 		return err
+	}
+	if tenantCol != "" {
+		opt.Tenant = tenant
 	}
 	defer db.Close()
 	lines := newImportProgress(c.stderr)
