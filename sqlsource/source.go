@@ -109,6 +109,9 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	// A server that cannot be reached, or refuses the credentials, is
 	// said so here, not taken for a table without the mapped columns.
 	if err := db.PingContext(ctx); err != nil {
+		if d == SQLite {
+			return nil, fmt.Errorf("sqlsource: cannot open the SQLite database: %w", err)
+		}
 		return nil, fmt.Errorf("sqlsource: cannot connect to the %v server: %w", d, err)
 	}
 	// Selecting every column of no row proves the table and columns exist.
