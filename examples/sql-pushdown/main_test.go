@@ -122,3 +122,54 @@ func points(t *testing.T, results []convreport.Result, id string) map[string]con
 	t.Fatalf("no report %q", id)
 	return nil
 }
+
+// The example writes the file it is given, whatever its name: a '?' or a
+// '#' in it used to name another file.
+func TestRunWritesTheFileNamed(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"help?desk.db", "help#desk.db", "50%.db"} {
+		path := filepath.Join(dir, name)
+		stdout := os.Stdout
+		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Stdout = devnull
+		err = run(context.Background(), path, "", 200)
+		os.Stdout = stdout
+		devnull.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		db, err := sql.Open("sqlite", mustURI(t, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		err = db.QueryRow("SELECT COUNT(*) FROM convreport_example").Scan(&n)
+		db.Close()
+		if err != nil || n != 200 {
+			t.Fatalf("%s: %d rows, %v; want the 200 conversations", name, n, err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, "|") != "50%.db|help#desk.db|help?desk.db" {
+		t.Fatalf("the directory holds %q, want the three files named", names)
+	}
+}
+
+func mustURI(t *testing.T, path string) string {
+	t.Helper()
+	u, err := sqliteURI(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
