@@ -1233,13 +1233,10 @@ func (fc *filterCompiler) foldDurations(np *ast.Node, n *ast.BinaryNode) error {
 	ld, lIsD := l.(time.Duration)
 	rd, rIsD := r.(time.Duration)
 	if !lok || !rok {
-		if n.Operator == "*" {
-			if _, ok := l.(float64); ok {
-				return fc.errAt(n, "a duration times a fraction can only be written between constants, like duration(\"1m\") * 1.5")
-			}
-			if _, ok := r.(float64); ok {
-				return fc.errAt(n, "a duration times a fraction can only be written between constants, like duration(\"1m\") * 1.5")
-			}
+		_, lf := l.(float64)
+		_, rf := r.(float64)
+		if n.Operator == "*" && (lf || rf) {
+			return fc.errAt(n, "a duration times a fraction can only be written between constants, like duration(\"1m\") * 1.5")
 		}
 		return nil // a property's value: left to expr-lang
 	}

@@ -8,19 +8,7 @@
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
 
   // h builds an element: h("td", {class: "x"}, "text", child…).
-  function h(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === false || v == null) continue;
-      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else if (k === "value") e.value = v;
-      else e.setAttribute(k, v === true ? "" : v);
-    }
-    for (const k of kids.flat()) {
-      if (k != null) e.append(k instanceof Node ? k : String(k));
-    }
-    return e;
-  }
+  const h = window.convreportValues.h;
 
   const url = (path) => new URL(path, document.baseURI);
   // A filter's values: typed as a list, or picked (values.js).

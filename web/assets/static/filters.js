@@ -7,17 +7,7 @@
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
-  function h(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === false || v == null) continue;
-      if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else if (k === "value") e.value = v;
-      else e.setAttribute(k, v === true ? "" : v);
-    }
-    for (const k of kids.flat()) if (k != null) e.append(k instanceof Node ? k : String(k));
-    return e;
-  }
+  const h = window.convreportValues.h;
   const count = (n) => Number(n).toLocaleString("en-US");
   // A filter's values: typed as a list, or picked (values.js).
   const V = window.convreportValues;

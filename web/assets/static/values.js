@@ -49,6 +49,8 @@
   }
   const format = (values) => values.map(quote).join(", ");
 
+  // h builds an element: h("td", {class: "x"}, "text", child…). The page
+  // scripts after this one (app.js, filters.js) take it from here.
   function h(tag, attrs, ...kids) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -111,5 +113,5 @@
   }
   const hint = 'Separate values with commas; write a value that holds a comma in double quotes, like "Paris, France".';
 
-  window.convreportValues = { parse, format, quote, choicesOf, boxes, select, list, hint };
+  window.convreportValues = { parse, format, quote, choicesOf, boxes, select, list, hint, h };
 })();
