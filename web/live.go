@@ -143,13 +143,20 @@ type liveReport struct {
 	Meta string `json:"meta"`
 	// HTML is the card's chart, as the page's chart template draws it.
 	HTML string `json:"html"`
-	// Points lists each point's drill-down parameter and count, so that
-	// an open drill-down dialog can tell whether its rows changed.
+	// Points lists each point's drill-down parameter, counts and texts,
+	// so that an open drill-down dialog can tell whether its rows changed
+	// and say what its point is now; none for a stale report.
 	Points []livePoint `json:"points"`
+	// Unit is the unit of the report's values ("conversations",
+	// "seconds", "percent"), which says how the dialog's subtitle reads.
+	Unit string `json:"unit,omitempty"`
 	// ExcludedReason is why the measure leaves conversations out ("no
 	// agent reply yet"), for an open dialog's note of how many a point
 	// leaves out when it had none before.
 	ExcludedReason string `json:"excluded_reason,omitempty"`
+	// CompareLabel names the compared period ("previous 30 days") when
+	// the run compares, for the dialog's note of a point's compared value.
+	CompareLabel string `json:"compare_label,omitempty"`
 }
 
 type livePoint struct {
@@ -165,6 +172,31 @@ type livePoint struct {
 	Count    int64  `json:"count"`
 	Excluded int64  `json:"excluded,omitempty"`
 	Previous *int64 `json:"previous,omitempty"`
+	// ValueText is the point's value, PreviousText its compared value and
+	// Change the change between them, as the drill-down API writes them
+	// (value_text, previous.value_text, previous.change): an open dialog
+	// says them as they are now.
+	ValueText    string `json:"value_text"`
+	PreviousText string `json:"previous_text,omitempty"`
+	Change       string `json:"change,omitempty"`
+}
+
+// newLiveReport is the report of card, whose result is res, as the live
+// stream sends it: each point as the drill-down API would say it (see
+// pointView.addNotes), so that an open dialog agrees with its chart.
+func newLiveReport(card reportCard, res convreport.Result, spec render.ChartSpec, jr render.JSONReport) liveReport {
+	lr := liveReport{ID: card.ID, Meta: card.Meta, Sig: card.Sig, Unit: spec.Y.Unit,
+		ExcludedReason: res.Report.Measure.ExcludedReason(), CompareLabel: render.CompareLabel(res),
+		Points: make([]livePoint, len(res.Points))}
+	for j, p := range res.Points {
+		lp := livePoint{Point: drillPoint(jr.Points[j]), Other: p.Other, Count: p.Count,
+			Excluded: p.Excluded, Previous: jr.Points[j].PreviousCount, ValueText: render.FormatValue(p.Value, spec.Y.Unit)}
+		if pp := p.Previous; pp != nil {
+			lp.PreviousText, lp.Change = render.FormatValue(pp.Value, spec.Y.Unit), render.Change(p.Value, pp.Value)
+		}
+		lr.Points[j] = lp
+	}
+	return lr
 }
 
 // drillPoint is the "point" parameter of p's drill-down URL (drillURL
@@ -325,11 +357,11 @@ func (h *handler) newLiveState(run *run, r *http.Request, v access.Viewer) (*liv
 	st := &liveState{h: h, cards: cards, drawn: make([]bool, len(cards)), sig: map[string]string{}}
 	// Every report of the dashboard, a stale one (no points) included.
 	for _, c := range cards {
-		lr := liveReport{ID: c.ID, Meta: c.Meta, Sig: c.Sig, ExcludedReason: c.excludedReason}
-		for j, p := range c.points {
-			lp := livePoint{Point: drillPoint(p), Other: p.Other, Count: p.Count,
-				Excluded: c.excluded[j], Previous: p.PreviousCount}
-			lr.Points = append(lr.Points, lp)
+		lr := c.live
+		// A stale report has no points: none is in its chart.
+		lr.ID, lr.Meta, lr.Sig = c.ID, c.Meta, c.Sig
+		if lr.Points == nil {
+			lr.Points = []livePoint{}
 		}
 		st.sig[c.ID] = lr.Sig
 		st.reports = append(st.reports, lr)

@@ -208,18 +208,14 @@ type reportCard struct {
 	Sig     string
 	SVG     template.HTML
 	EditURL string
-	// points are the report's points as the JSON API writes them, which
-	// the live stream sends beside the card.
-	points []render.JSONPoint
 	// Table is set for a table chart, drawn as an HTML table.
 	Table *pointTable
 	// Stale is set for a report whose own filters no longer check (see
 	// stale.go): the card says why in place of a chart, with no numbers.
 	Stale *staleCard
-	// excluded is what each point leaves out, and excludedReason why,
-	// for the live stream.
-	excluded       []int64
-	excludedReason string
+	// live is the report as the live stream sends it beside the chart:
+	// each point's counts and texts, for an open drill-down dialog.
+	live liveReport
 }
 
 // staleCard is what the card of a stale report says: each part that no
@@ -485,14 +481,10 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		if err != nil {
 			return nil, err
 		}
-		card.points = js.Reports[i].Points
 		card.Sig = sig
 		card.EditURL = editURL(rep.ID)
-		for _, p := range res.Points {
-			card.excluded = append(card.excluded, p.Excluded)
-		}
-		card.excludedReason = rep.Measure.ExcludedReason()
 		jr := js.Reports[i]
+		card.live = newLiveReport(card, res, spec, jr)
 		link := func(pi int) string { return drillURL(d.ID, rep.ID, run.pinned, jr.Points[pi]) }
 		if spec.Type == convreport.TableChart {
 			card.Table = newPointTable(res, spec, link)

@@ -73,6 +73,21 @@
     const errBox = $(".form-error", dlg);
     let st = null; // {path, params, total, seq}
     let seq = 0;
+    // The report of the rows last loaded, which the subtitle names.
+    let about = null; // {name, unit}
+
+    // The subtitle: the report, then the point's value and count, or, when
+    // the live stream no longer has the point, that it is gone.
+    function subtitle(name, unit, p) {
+      if (!p) return name + " · no longer in the chart";
+      return name + " · " + (unit === "conversations" ? V.conversations(p.count) : p.value_text + " over " + V.conversations(p.count));
+    }
+    // The live stream (live.js) says what the point is now: the subtitle
+    // follows it, as the chart does, while the rows stay as loaded until
+    // "Show the new rows".
+    dlg.addEventListener("drill-live", (ev) => {
+      if (about) sub.textContent = subtitle(about.name, ev.detail.unit || about.unit, ev.detail.point);
+    });
 
     document.addEventListener("click", (ev) => {
       const a = ev.target.closest && ev.target.closest("[data-drill] a[href]");
@@ -92,6 +107,7 @@
       st.params.set("limit", "25");
       title.textContent = "Conversations";
       sub.textContent = "";
+      about = null;
       counter.textContent = "";
       table.replaceChildren(h("p", { class: "loading" }, "Loading conversations…"));
       dlg.dataset.state = "loading";
@@ -116,9 +132,8 @@
       if (mine !== seq) return;
       st.total = d.total;
       title.textContent = d.point.label;
-      sub.textContent = d.report.name + " · " + (d.unit === "conversations"
-        ? count(d.point.count) + " conversations"
-        : d.point.value_text + " over " + count(d.point.count) + " conversations");
+      about = { name: d.report.name, unit: d.unit };
+      sub.textContent = subtitle(about.name, about.unit, d.point);
       const head = h("tr", {}, d.columns.map((c) => {
         const sorted = d.sort === c.name;
         return h("th", { scope: "col", "aria-sort": sorted ? (d.desc ? "descending" : "ascending") : null },
@@ -129,7 +144,7 @@
         ? h("table", { class: "data", id: "drill-rows" }, h("thead", {}, head), h("tbody", {}, body))
         : h("p", { class: "muted" }, "No conversations."));
       const first = d.total ? d.offset + 1 : 0, last = d.offset + d.rows.length;
-      counter.textContent = d.total ? count(first) + "–" + count(last) + " of " + count(d.total) + " conversations" : "0 conversations";
+      counter.textContent = d.total ? count(first) + "–" + count(last) + " of " + V.conversations(d.total) : "0 conversations";
       dlg.dataset.total = String(d.total);
       dlg.dataset.query = st.path + "?" + st.params.toString(); // export.js links its CSV
       prev.disabled = d.offset === 0;

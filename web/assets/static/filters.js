@@ -8,7 +8,6 @@
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
   const h = window.convreportValues.h;
-  const count = (n) => Number(n).toLocaleString("en-US");
   // A filter's values: typed as a list, or picked (values.js).
   const V = window.convreportValues;
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -154,50 +153,60 @@
     if (!dlg) return;
     const notes = h("div", { class: "drill-notes", id: "drill-notes", hidden: true });
     $("#drill-table", dlg).before(notes);
-    // The rows last loaded: the live stream (live.js) changes what their
-    // point leaves out.
-    let shown = null;
-    function draw(d) {
-      const p = d.point;
+    // The rows last loaded (the API's answer), and their point as the
+    // live stream (live.js) last said it: null when the chart no longer
+    // has it. The notes of the point's own rows say the point as it is
+    // now, as the chart does; the note of another list says that list, as
+    // loaded, whose change the stream says apart with the reload.
+    let shown = null, now = null;
+    function draw() {
+      const d = shown, p = now;
       const kids = [];
-      const list = (name, label) => h("button", { type: "button", class: "button small", "data-list": name, onclick: () => dlg.drillList(name) }, label);
+      // No list of a point the chart no longer has: the API has none.
+      const list = (name, label) => p && h("button", { type: "button", class: "button small", "data-list": name, onclick: () => dlg.drillList(name) }, label);
       if (d.list === "excluded") {
-        kids.push(h("span", { class: "note", id: "drill-list-note" }, `Left out of the value: ${count(d.total)} conversations (${p.excluded_reason || "the measure does not apply"})`));
+        const why = d.point.excluded_reason || (p && p.excluded_reason) || "the measure does not apply";
+        kids.push(h("span", { class: "note", id: "drill-list-note" }, `Left out of the value: ${V.conversations(d.total)} (${why})`));
         kids.push(list("point", "Back to the counted conversations"));
       } else if (d.list === "previous") {
-        kids.push(h("span", { class: "note", id: "drill-list-note" }, `${cap(p.previous.label)}: ${p.previous.value_text} over ${count(p.previous.count)} conversations`));
+        const q = d.point.previous;
+        kids.push(h("span", { class: "note", id: "drill-list-note" }, `${cap(q.label)}: ${q.value_text} over ${V.conversations(q.count)}`));
         kids.push(list("point", "Back to this period"));
-      } else {
+      } else if (p) {
         if (p.excluded > 0) {
           kids.push(h("span", { class: "note", id: "drill-excluded" },
-            `${count(p.excluded)} conversation${p.excluded === 1 ? "" : "s"} left out: ${p.excluded_reason}`));
+            `${V.conversations(p.excluded)} left out: ${p.excluded_reason}`));
           if (!p.other) kids.push(list("excluded", "List them"));
         }
         if (p.previous) {
           const change = p.previous.change ? ` (${p.previous.change})` : "";
           kids.push(h("span", { class: "note", id: "drill-previous" },
-            `${cap(p.previous.label)}: ${p.previous.value_text}, ${count(p.previous.count)} conversations${change}`));
+            `${cap(p.previous.label)}: ${p.previous.value_text}, ${V.conversations(p.previous.count)}${change}`));
           kids.push(list("previous", "Show them"));
         }
       }
-      notes.replaceChildren(...kids);
-      notes.hidden = kids.length === 0;
+      const shownKids = kids.filter(Boolean);
+      notes.replaceChildren(...shownKids);
+      notes.hidden = shownKids.length === 0;
       dlg.dataset.list = d.list;
     }
     dlg.addEventListener("drill-loaded", (ev) => {
       shown = ev.detail;
-      draw(shown);
+      now = Object.assign({}, shown.point);
+      draw();
     });
-    // A live change of how many the point leaves out: its note follows,
-    // as the chart does, and "List them" lists as many. The rows shown
-    // are the counted ones, whose own change the stream says apart.
+    // What the point is now: its notes follow, and "List them" and "Show
+    // them" list as many.
     dlg.addEventListener("drill-live", (ev) => {
-      if (!shown || shown.list !== "point") return;
-      const p = shown.point, x = ev.detail;
-      if ((p.excluded || 0) === x.excluded) return;
-      p.excluded = x.excluded;
-      if (x.excluded_reason) p.excluded_reason = x.excluded_reason;
-      draw(shown);
+      if (!shown) return;
+      const x = ev.detail.point;
+      now = x && Object.assign({}, x, {
+        // The reason of a measure that left none out before, or as loaded.
+        excluded_reason: x.excluded_reason || (now && now.excluded_reason) || shown.point.excluded_reason,
+        // The compared period's name, as loaded when the stream has none.
+        previous: x.previous && Object.assign({}, x.previous, { label: x.previous.label || (shown.point.previous || {}).label || "" }),
+      });
+      draw();
     });
   }
 

@@ -86,8 +86,9 @@
       card.classList.remove("updated");
       void card.offsetWidth; // restart the highlight
       card.classList.add("updated");
-      if (r.points) latest.set(r.id, r.points);
-      reasons.set(r.id, r.excluded_reason || "");
+      // A stale report has no points: none is in its chart.
+      latest.set(r.id, r.points || []);
+      about.set(r.id, r);
       drillChanged(r.id, true);
     }
 
@@ -100,14 +101,27 @@
     }
 
     // The points each report had in the stream's last drawing of it, and
-    // why its measure leaves conversations out.
+    // that report (its unit, why its measure leaves conversations out,
+    // the compared period's name).
     const latest = new Map();
-    const reasons = new Map();
+    const about = new Map();
     // Which of its point's lists the dialog shows ("point", "excluded" or
     // "previous"), and whether the stream redrew its report while it
     // loaded.
     let list = "point";
     let missed = false;
+
+    // A point of report r as the drill-down API says it (its "point"),
+    // for the dialog's subtitle and notes; null for none.
+    function pointNow(r, p) {
+      if (!p) return null;
+      return {
+        other: !!p.other, count: p.count, value_text: p.value_text,
+        excluded: p.excluded || 0, excluded_reason: r.excluded_reason || "",
+        previous: p.previous == null ? null
+          : { label: r.compare_label || "", value_text: p.previous_text || "", count: p.previous, change: p.change || "" },
+      };
+    }
 
     // What a point's list totals: the conversations behind it, those its
     // measure leaves out, or its conversations in the compared period.
@@ -131,10 +145,12 @@
       const points = latest.get(id);
       if (!points) return;
       const p = points.find((q) => listed(dlg, !!q.other, q.point));
-      // What the point leaves out is a note beside its rows (filters.js),
-      // redrawn as the charts are.
-      if (p && redrawn) {
-        dlg.dispatchEvent(new CustomEvent("drill-live", { detail: { excluded: p.excluded || 0, excluded_reason: reasons.get(id) } }));
+      // What the dialog says of its point, its subtitle (app.js) and
+      // notes (filters.js), follows the chart at once: the point as it
+      // is now, or null when the chart no longer has it.
+      if (redrawn) {
+        const r = about.get(id) || {};
+        dlg.dispatchEvent(new CustomEvent("drill-live", { detail: { point: pointNow(r, p), unit: r.unit || "" } }));
       }
       const had = Number(dlg.dataset.total || -1);
       if (p && total(p) === had) {

@@ -63,6 +63,10 @@
     return e;
   }
 
+  // conversations says how many conversations, as the pages count them:
+  // "1 conversation", "1,234 conversations".
+  const conversations = (n) => Number(n).toLocaleString("en-US") + (Number(n) === 1 ? " conversation" : " conversations");
+
   // choicesOf is the values a property's filter picks from: an enum's,
   // true and false for a bool; null for a value typed as text.
   function choicesOf(p) {
@@ -113,5 +117,5 @@
   }
   const hint = 'Separate values with commas; write a value that holds a comma in double quotes, like "Paris, France".';
 
-  window.convreportValues = { parse, format, quote, choicesOf, boxes, select, list, hint, h };
+  window.convreportValues = { parse, format, quote, choicesOf, boxes, select, list, hint, h, conversations };
 })();
