@@ -217,6 +217,9 @@ func TestBrowserLiveOtherPointOfItsBucket(t *testing.T) {
 	want := itoa(int(open.count) - 1)
 	b.wait("the dialog to say its rows changed", `!document.querySelector("#drill-changed").hidden`)
 	require.Contains(t, b.eval(`document.querySelector("#drill-changed").textContent`), want+" now, "+itoa(int(open.count))+" listed")
+	// Its subtitle counts as the chart does.
+	b.wait("the subtitle to count one less", `document.querySelector("#drill-sub").textContent === `+
+		jsString("Conversations by channel per day · "+conversations(open.count-1)))
 	b.view("live-other-changed")
 	b.do("show the new rows", chromedp.Click(chromedp.CSS("#drill-reload")))
 	b.wait("the new rows", `document.querySelector("#drill-dialog").dataset.state === "ready" && document.querySelector("#drill-dialog").dataset.total === "`+want+`"`)

@@ -220,4 +220,35 @@ func TestBrowserLiveDrillSaysWhatItsPointIsNow(t *testing.T) {
 	b.wait("the dialog to say its rows changed", `!`+changed+`.hidden`)
 	require.Contains(t, b.eval(changed+`.textContent`), "0 now, "+itoa(int(fewest))+" listed")
 	b.view("live-drill-none")
+
+	// Rows answered before a change, and received after the chart was
+	// redrawn for it: the dialog lists them, and says their point as the
+	// chart does, with the change.
+	b.eval(`(() => {
+		const fetch0 = window.fetch;
+		window.__hold = true;
+		window.fetch = async (...args) => {
+			const res = await fetch0(...args);
+			if (String(args[0]).includes("/drill?")) {
+				window.__answered = true;
+				while (window.__hold) await new Promise((ok) => setTimeout(ok, 20));
+			}
+			return res;
+		};
+		return "";
+	})()`)
+	b.do("show the new rows", chromedp.Click(chromedp.CSS("#drill-reload")))
+	b.wait("the rows to be answered", `window.__answered === true`)
+	sig := cardSig(b, overTime)
+	add(ofDay[0], byID[ofDay[0]].Assignee)
+	redrawn(b, overTime, sig)
+	require.Equal(t, "loading", b.eval(dlg+`.dataset.state`))
+	b.eval(`String(window.__hold = false)`)
+	b.wait("the rows", dlg+`.dataset.state === "ready"`)
+	require.Equal(t, "0", b.eval(dlg+`.dataset.total`), "the rows as answered")
+	again, _, _ := drillOf(overTime, dayPoint, "point")
+	require.Equal(t, int64(1), again.Count)
+	b.wait("the subtitle of the redrawn chart", is(subNow, subOfCount(again)))
+	require.Equal(t, previous(again), b.eval(prevNow))
+	require.Contains(t, b.eval(changed+`.textContent`), "1 now, 0 listed")
 }

@@ -147,8 +147,10 @@
       const p = points.find((q) => listed(dlg, !!q.other, q.point));
       // What the dialog says of its point, its subtitle (app.js) and
       // notes (filters.js), follows the chart at once: the point as it
-      // is now, or null when the chart no longer has it.
-      if (redrawn) {
+      // is now, or null when the chart no longer has it. Rows that loaded
+      // while the chart was redrawn may be older than it: their point
+      // is the chart's, as the notice below says.
+      if (redrawn || missed) {
         const r = about.get(id) || {};
         dlg.dispatchEvent(new CustomEvent("drill-live", { detail: { point: pointNow(r, p), unit: r.unit || "" } }));
       }
@@ -171,8 +173,13 @@
     if (dialog) {
       dialog.addEventListener("drill-loaded", (ev) => {
         list = (ev.detail && ev.detail.list) || "point";
-        drillChanged(dialog.dataset.report, false);
-        missed = false;
+        // Once every script has taken the rows (filters.js, loaded after
+        // this one, draws their notes), so that what the chart says of
+        // their point comes after.
+        queueMicrotask(() => {
+          drillChanged(dialog.dataset.report, false);
+          missed = false;
+        });
       });
     }
 
