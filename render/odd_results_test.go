@@ -148,7 +148,9 @@ func TestComparedOutlinesStayInsideACutAxis(t *testing.T) {
 // Vega-Lite shows times in UTC or in the viewer's zone only: an hour's
 // bucket is given as its wall clock in the query's zone written as UTC,
 // and read back in UTC, so the axis says 00:00 for New York's midnight
-// wherever the page is opened; a week's column spans its seven days.
+// wherever the page is opened. A column spans its bucket less a
+// twentieth at each end: an hour's 00:03 to 00:57, a week's its seven
+// days (168 hours) from 8.4 hours in.
 func TestVegaLiteBucketsReadAsTheQueryZoneSays(t *testing.T) {
 	ny := mustZone("America/New_York")
 	at := time.Date(2025, 4, 1, 0, 0, 0, 0, ny)
@@ -158,14 +160,18 @@ func TestVegaLiteBucketsReadAsTheQueryZoneSays(t *testing.T) {
 	spec, err := render.VegaLite(r)
 	require.NoError(t, err)
 	require.Contains(t, string(spec), `"bucket": "2025-04-01T00:00:00Z"`)
-	require.Contains(t, string(spec), `"timeUnit": "utcyearmonthdatehours"`)
+	require.Contains(t, string(spec), `"bar_start": "2025-04-01T00:03:00Z"`)
+	require.Contains(t, string(spec), `"bar_end": "2025-04-01T00:57:00Z"`)
 	require.Contains(t, string(spec), `"label": "2025-04-01 00:00"`)
+	require.Contains(t, string(spec), `"type": "utc"`)
+	require.NotContains(t, string(spec), `"timeUnit"`, "a time unit floors a start to it")
 
 	w := result(convreport.Report{Name: "By week", Bucket: convreport.Week, Chart: convreport.Chart{Type: convreport.ColumnChart}},
 		convreport.Point{Bucket: day(24), Value: num("3"), Count: 3}, convreport.Point{Bucket: day(31), Value: num("5"), Count: 5})
 	spec, err = render.VegaLite(w)
 	require.NoError(t, err)
-	require.Contains(t, string(spec), `"step": 7`)
+	require.Contains(t, string(spec), `"bar_start": "2025-03-24T08:24:00Z"`)
+	require.Contains(t, string(spec), `"bar_end": "2025-03-30T15:36:00Z"`)
 }
 
 // A size too small for a chart is raised to what holds it: no negative

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/render/internal/textwidth"
 )
 
@@ -23,13 +25,22 @@ type obj = map[string]any
 
 // VegaLite returns a Vega-Lite v5 spec drawing r, with the data inline.
 // Each row of data is one point: "category" (the X label), "series",
-// "bucket" (the ISO date of a time bucket), "value" (a number, null when
-// the point has none; seconds for durations), "value_text" (humanised),
-// "count" and "order" (the point's index). Bars and columns stack with
-// the report's Stacked setting ("normalize" for Percent) and are grouped
-// side by side otherwise; pies and donuts are arcs; a time series has a
-// temporal X axis; a summary is a text mark; a table is a grid of text
-// marks.
+// "bucket" (the start of a time bucket: see below), "value" (a number,
+// null when the point has none; seconds for durations), "value_text"
+// (humanised), "count" and "order" (the point's index). Bars and columns
+// stack with the report's Stacked setting ("normalize" for Percent) and
+// are grouped side by side otherwise; pies and donuts are arcs; a time
+// series has a temporal axis, on which a bar or column is drawn from
+// "bar_start" to "bar_end", inside its bucket; a summary is a text mark;
+// a table is a grid of text marks.
+//
+// Vega shows times in UTC or in the viewer's zone only, so times are
+// given as the wall clock of the query's zone written as UTC and read
+// back in UTC: a bucket's "bucket" is its ISO date, or for an hour its
+// wall-clock start ("2025-04-01T00:00:00Z" for 00:00-04:00), which is not
+// always a whole hour (Asia/Kathmandu's 1986-01-01 began at 00:15). The
+// two hours of a night the clocks go back then share a place on the
+// axis; their tooltips tell them apart.
 func VegaLite(r convreport.Result) ([]byte, error) {
 	if err := checkResult(r); err != nil {
 		return nil, err
@@ -123,8 +134,15 @@ func vegaSpec(r convreport.Result) obj {
 	}
 	multi := len(spec.Series) > 1
 	cat := obj{"field": "category", "type": "nominal", "sort": nil, "title": spec.X.Title}
-	if spec.X.Bucket != convreport.NoBucket {
-		cat = obj{"field": "bucket", "type": "temporal", "timeUnit": vegaTimeUnit(spec.X.Bucket, spec.Type), "title": spec.X.Title}
+	timeAxis := spec.X.Bucket != convreport.NoBucket
+	if timeAxis {
+		// No time unit: Vega-Lite would floor each start to it (00:15 to
+		// 00:00) and draw a bar over the unit, or over steps of it
+		// counted from the 1st of the month, not over its bucket.
+		cat = obj{"field": "bucket", "type": "temporal", "title": spec.X.Title, "scale": obj{"type": "utc"}}
+		if len(spec.Categories) > 0 {
+			cat["axis"] = vegaTimeAxis(spec)
+		}
 	}
 	val := obj{"field": "value", "type": "quantitative", "title": valueTitle}
 	var transform []obj
@@ -149,6 +167,20 @@ func vegaSpec(r convreport.Result) obj {
 		if spec.Type == convreport.BarChart {
 			catCh, valCh, offset = "y", "x", "yOffset"
 		}
+		if timeAxis && len(spec.Categories) > 0 {
+			// Each bar its own part of its bucket (see vegaBarSpan):
+			// side by side without an offset channel. The axis runs from
+			// the first bucket's start, its first tick, to the last's end.
+			cat["field"] = "bar_start"
+			lo, hi := vegaTimeDomain(spec)
+			cat["scale"] = obj{"type": "utc", "domainMin": lo, "domainMax": hi, "nice": false}
+			enc[catCh+"2"] = obj{"field": "bar_end"}
+			// A bar's description for screen readers would otherwise
+			// name where it is drawn, not its bucket: it says what its
+			// tooltip says.
+			vegaDescribe(rows, tooltip)
+			enc["description"] = obj{"field": "description", "type": "nominal"}
+		}
 		switch {
 		case spec.Percent:
 			val["stack"] = "normalize"
@@ -158,7 +190,9 @@ func vegaSpec(r convreport.Result) obj {
 			val["stack"] = "zero"
 		case multi:
 			val["stack"] = nil
-			enc[offset] = obj{"field": "series", "type": "nominal", "sort": nil}
+			if !timeAxis {
+				enc[offset] = obj{"field": "series", "type": "nominal", "sort": nil}
+			}
 		}
 		enc[catCh], enc[valCh] = cat, val
 	case convreport.LineChart, convreport.AreaChart:
@@ -242,7 +276,9 @@ func vegaPalette(spec ChartSpec) []string {
 // vegaRows is one data row per point of a categories × series chart.
 func vegaRows(r convreport.Result, spec ChartSpec) []obj {
 	rows := make([]obj, len(r.Points))
-	for _, s := range spec.Series {
+	bars := spec.Type == convreport.BarChart || spec.Type == convreport.ColumnChart
+	sideBySide := len(spec.Series) > 1 && !spec.Stacked
+	for si, s := range spec.Series {
 		for ci, v := range s.Values {
 			if v.Point < 0 {
 				continue
@@ -255,6 +291,14 @@ func vegaRows(r convreport.Result, spec ChartSpec) []obj {
 			}
 			if spec.X.Bucket != convreport.NoBucket {
 				row["bucket"] = vegaBucket(spec.X.Bucket, c)
+				if bars {
+					k, n := 0, 1
+					if sideBySide {
+						k, n = si, len(spec.Series)
+					}
+					from, to := vegaBarSpan(spec.X.Bucket, c, k, n)
+					row["bar_start"], row["bar_end"] = from, to
+				}
 			}
 			vegaNotes(r, spec, v.Point, row)
 			rows[v.Point] = row
@@ -294,40 +338,176 @@ func vegaTable(spec ChartSpec, rows []obj, title obj) obj {
 	}
 }
 
-func vegaTimeUnit(b convreport.Bucket, t convreport.ChartType) any {
-	// Vega parses an ISO date as UTC midnight, and an hour is given as
-	// its wall clock in the query's zone written as UTC (see vegaBucket):
-	// read each back in UTC so that labels show the bucket's own date and
-	// hour, whatever the viewer's zone. A column spans its time unit: a
-	// week's, seven days.
+// vegaTimeAxis puts a time axis's ticks at bucket starts, labelled as
+// the other renderers label the buckets: every bucket's when few, else
+// one every k units, k a round number of them (6 hours, 7 days).
+// Vega-Lite's own ticks fall on round times of its choosing, finer than
+// the bucket (noon of a day bucket), and its weeks start on Sundays.
+func vegaTimeAxis(spec ChartSpec) obj {
+	b := spec.X.Bucket
+	starts := make([]int64, len(spec.Categories))
+	for i, c := range spec.Categories {
+		s, _ := vegaBucketSpan(b, c.Time)
+		starts[i] = s.UnixMilli()
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts) // a repeated hour has one tick
+	most, steps := 6, []int{1, 2, 7, 14, 28, 56, 91, 182, 364}
+	format := "%Y-%m-%d"
 	switch b {
 	case convreport.Hour:
-		return "utcyearmonthdatehours"
+		most, steps = 4, []int{1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 672}
+		format = "%Y-%m-%d %H:%M"
 	case convreport.Week:
-		if t == convreport.ColumnChart {
-			return obj{"unit": "utcyearmonthdate", "step": 7}
-		}
+		steps = []int{1, 2, 4, 8, 13, 26, 52}
 	case convreport.Month:
-		return "utcyearmonth"
+		most, steps = 8, []int{1, 2, 3, 6, 12, 24, 60, 120}
+		format = "%Y-%m"
 	case convreport.Quarter:
-		return "utcyearquarter"
+		most, steps = 8, []int{1, 2, 4, 8, 20, 40}
+		format = "%Y Q%q"
 	case convreport.Year:
-		return "utcyear"
+		most, steps = 10, []int{1, 2, 5, 10, 20, 50, 100}
+		format = "%Y"
 	}
-	return "utcyearmonthdate"
+	need := (len(starts) + most - 1) / most
+	k := max(need, 1)
+	if i, _ := slices.BinarySearch(steps, need); i < len(steps) {
+		k = steps[i]
+	}
+	// A tick at the first bucket of each run of k units: of k hours or
+	// days of the wall clock, so that ticks fall on round hours and the
+	// first bucket of a date (00:15 where the date began then); of k
+	// buckets for wider ones.
+	var values []int64
+	last := int64(math.MinInt64)
+	for i, ms := range starts {
+		unit := int64(i)
+		switch b {
+		case convreport.Hour:
+			unit = floorDiv(ms, int64(time.Hour/time.Millisecond))
+		case convreport.Day:
+			unit = floorDiv(ms, int64(24*time.Hour/time.Millisecond))
+		}
+		if run := floorDiv(unit, int64(k)); run != last {
+			values, last = append(values, ms), run
+		}
+	}
+	return obj{"values": values, "format": format}
 }
 
-// vegaBucket is a bucket's start as a Vega-Lite spec's data gives it: as
-// result JSON writes it, but for an hour its wall clock in the query's
-// zone written as UTC ("2025-04-01T00:00:00Z" for 00:00-04:00), since
-// Vega shows times in UTC or in the viewer's zone only. The two hours of
-// a night the clocks go back then share a place on the axis; their
-// tooltips tell them apart.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// vegaTimeDomain is the span of a bar chart's buckets, from the first's
+// start to the last's end, in milliseconds as Vega reads times.
+func vegaTimeDomain(spec ChartSpec) (lo, hi int64) {
+	for i, c := range spec.Categories {
+		s, e := vegaBucketSpan(spec.X.Bucket, c.Time)
+		if i == 0 || s.UnixMilli() < lo {
+			lo = s.UnixMilli()
+		}
+		if i == 0 || e.UnixMilli() > hi {
+			hi = e.UnixMilli()
+		}
+	}
+	return lo, hi
+}
+
+// vegaDescribe adds to each row its "description": the tooltip's
+// titles and the row's values, "Point: 2025-04-01 00:00; Conversations: 3".
+func vegaDescribe(rows []obj, tooltip []obj) {
+	for _, row := range rows {
+		parts := make([]string, 0, len(tooltip))
+		for _, tt := range tooltip {
+			var text string
+			switch v := row[tt["field"].(string)].(type) {
+			case string:
+				text = v
+			case int64:
+				text = FormatCount(v)
+			default:
+				continue
+			}
+			parts = append(parts, tt["title"].(string)+": "+text)
+		}
+		row["description"] = strings.Join(parts, "; ")
+	}
+}
+
+// vegaBucket is a bucket's start as a Vega-Lite spec's data gives it:
+// as result JSON writes it, but for an hour its wall clock in the query's
+// zone written as UTC (see VegaLite).
 func vegaBucket(b convreport.Bucket, c ChartCategory) string {
 	if b == convreport.Hour && !c.Time.IsZero() {
-		return c.Time.Format("2006-01-02T15:04:05") + "Z"
+		return vegaTime(wallClock(c.Time))
 	}
 	return c.Key
+}
+
+// vegaBarSpan is where the k-th of n bars side by side in bucket c is
+// drawn on a time axis, as vegaBucket writes times: its part of the
+// bucket from its start to the next bucket's, less a twentieth of the
+// bucket at each end to part neighbouring buckets.
+func vegaBarSpan(b convreport.Bucket, c ChartCategory, k, n int) (from, to string) {
+	start, end := vegaBucketSpan(b, c.Time)
+	pad := end.Sub(start) / 20
+	part := (end.Sub(start) - 2*pad) / time.Duration(n)
+	from = vegaTime(start.Add(pad + part*time.Duration(k)))
+	to = vegaTime(start.Add(pad + part*time.Duration(k+1)))
+	return from, to
+}
+
+// vegaBucketSpan returns the wall clocks, written as UTC, at which the
+// bucket starting at t begins and ends (where the next bucket begins):
+// for an hour, its start and the next whole hour or date; for a wider
+// bucket, its first date and the first date of the next. The first of a
+// repeated hour, whose successor's wall clock reads the same, spans its
+// own length.
+func vegaBucketSpan(b convreport.Bucket, t time.Time) (start, end time.Time) {
+	if b == convreport.Hour {
+		next := civil.HourNext(t)
+		start, end = wallClock(t), wallClock(next)
+		if !end.After(start) {
+			end = start.Add(next.Sub(t))
+		}
+		return start, end
+	}
+	y, m, d := t.Date()
+	start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	switch b {
+	case convreport.Week:
+		return start, start.AddDate(0, 0, 7)
+	case convreport.Month:
+		return start, time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC)
+	case convreport.Quarter:
+		return start, time.Date(y, civil.QuarterStart(m)+3, 1, 0, 0, 0, 0, time.UTC)
+	case convreport.Year:
+		return start, time.Date(y+1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return start, start.AddDate(0, 0, 1)
+}
+
+// wallClock is t's wall clock in its zone, written as UTC.
+func wallClock(t time.Time) time.Time {
+	y, m, d := t.Date()
+	hh, mm, ss := t.Clock()
+	return time.Date(y, m, d, hh, mm, ss, t.Nanosecond(), time.UTC)
+}
+
+// vegaTime writes a time as Vega reads it, in UTC: to the second, or to
+// the millisecond where a bar's part of its bucket needs it.
+func vegaTime(t time.Time) string {
+	t = t.Round(time.Millisecond)
+	if t.Nanosecond() != 0 {
+		return t.Format("2006-01-02T15:04:05.000Z")
+	}
+	return t.Format("2006-01-02T15:04:05Z")
 }
 
 // nullableFloat returns the value for a spec's data: the exact decimal as
