@@ -72,17 +72,35 @@ func (s *Source) checkColumnTypes(types map[string]string) error {
 			want = s.pgTypeProblem(typ, kind, count)
 		}
 		if want != "" {
-			return fmt.Errorf("sqlsource: table %s: column %s of %s (%s) is %s: %s", s.d.quote(s.l.table), s.d.quote(c.name), c.prop.Name, kindName(c.prop, count), typ, want)
+			return &ColumnTypeError{Dialect: s.d, Table: s.l.table, Column: c.name, Property: c.prop.Name, Kind: kind, Count: count, Type: typ, Times: s.l.times, Reason: want}
 		}
 	}
 	return nil
 }
 
-func kindName(p convreport.Property, count bool) string {
-	if count {
-		return "a message count"
+// ColumnTypeError is the error of [New] for a time, duration or message
+// count column (SQLite, PostgreSQL) whose declared type the statements
+// would read wrongly. Reason says what the column must be instead, and
+// names the [Mapping].Times that reads it when one does: a program that
+// sets the mapping another way (a configuration file) may reword it.
+type ColumnTypeError struct {
+	Dialect  Dialect
+	Table    string          // the mapped table
+	Column   string          // the column
+	Property string          // the property the column holds
+	Kind     convreport.Kind // the property's kind: time, duration, or number for a count
+	Count    bool            // the column is a message count
+	Type     string          // its declared type (PostgreSQL: its base type's name)
+	Times    TimeStorage     // how the mapping reads times
+	Reason   string          // what it must be instead
+}
+
+func (e *ColumnTypeError) Error() string {
+	kind := e.Kind.String()
+	if e.Count {
+		kind = "a message count"
 	}
-	return p.Kind.String()
+	return fmt.Sprintf("sqlsource: table %s: column %s of %s (%s) is %s: %s", e.Dialect.quote(e.Table), e.Dialect.quote(e.Column), e.Property, kind, e.Type, e.Reason)
 }
 
 // sqliteAffinity is the type affinity SQLite gives a declared type

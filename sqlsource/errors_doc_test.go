@@ -172,6 +172,9 @@ func TestSQLErrorCatalogue(t *testing.T) {
 				case "*sqlsource.ShardError":
 					var se *sqlsource.ShardError
 					require.True(t, errors.As(err, &se), "no %s in %v", typ, err)
+				case "*sqlsource.ColumnTypeError":
+					var ce *sqlsource.ColumnTypeError
+					require.True(t, errors.As(err, &ce), "no %s in %v", typ, err)
 				case "*convreport.SourceError":
 					var se *convreport.SourceError
 					require.True(t, errors.As(err, &se), "no %s in %v", typ, err)

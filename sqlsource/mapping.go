@@ -57,6 +57,17 @@ type Mapping struct {
 	Tenant string `json:"tenant,omitempty"`
 }
 
+// Check checks m for a table of dialect d under schema s (nil means
+// [convreport.DefaultSchema]) as [New] and [CreateTable] do before they
+// touch the database: names that cannot be identifiers, properties the
+// schema lacks, two properties in one column, a time storage the dialect
+// lacks. It needs no database, so that a program reading a mapping from
+// a configuration file can refuse a bad one at once.
+func (m Mapping) Check(d Dialect, s *convreport.Schema) error {
+	_, err := newLayout(d, s, m)
+	return err
+}
+
 // MarshalText writes "unix_nanos" or "timestamp".
 func (t TimeStorage) MarshalText() ([]byte, error) {
 	switch t {

@@ -363,7 +363,42 @@ func TestColumnTypesCheckedAtNew(t *testing.T) {
 			for _, w := range c.want {
 				require.Contains(t, err.Error(), w)
 			}
+			// The fields say the same as the message, for a program
+			// that words the fix its own way.
+			var cte *sqlsource.ColumnTypeError
+			require.ErrorAs(t, err, &cte)
+			require.Equal(t, table, cte.Table)
+			require.Equal(t, c.d, cte.Dialect)
+			require.Equal(t, c.m.Times, cte.Times)
+			require.Contains(t, err.Error(), " is "+cte.Type+": "+cte.Reason)
+			require.Contains(t, c.want[0], cte.Column)
+			require.Contains(t, c.want[0], " of "+cte.Property+" (")
 		})
+	}
+}
+
+// Mapping.Check refuses, without a database, what New would refuse of
+// the mapping itself, in New's words.
+func TestMappingCheckWithoutADatabase(t *testing.T) {
+	schema, err := convreport.NewSchema(convreport.Property{Name: "plan", Kind: convreport.KindString})
+	require.NoError(t, err)
+	require.NoError(t, sqlsource.Mapping{Table: "tickets", Columns: map[string]string{"Assignee": "agent", "plan": "plan"}}.Check(sqlsource.SQLite, schema))
+	require.NoError(t, sqlsource.Mapping{Times: sqlsource.Timestamp, Tenant: "account"}.Check(sqlsource.PostgreSQL, nil))
+	for _, c := range []struct {
+		m    sqlsource.Mapping
+		d    sqlsource.Dialect
+		want string
+	}{
+		{sqlsource.Mapping{Columns: map[string]string{"Asignee": "agent"}}, sqlsource.SQLite, `sqlsource: mapping: column for "Asignee": the schema has no such property`},
+		{sqlsource.Mapping{Columns: map[string]string{"plan": "plan"}}, sqlsource.SQLite, `sqlsource: mapping: column for "plan": the schema has no such property`},
+		{sqlsource.Mapping{Times: sqlsource.Timestamp}, sqlsource.SQLite, "sqlsource: mapping: Timestamp storage needs PostgreSQL, not sqlite"},
+		{sqlsource.Mapping{Columns: map[string]string{"Assignee": "inbox"}}, sqlsource.PostgreSQL, `sqlsource: mapping: Inbox and Assignee both map to column "inbox"`},
+		{sqlsource.Mapping{Tenant: "id"}, sqlsource.PostgreSQL, `sqlsource: mapping: tenant column "id" is also the column of ID`},
+	} {
+		require.EqualError(t, c.m.Check(c.d, nil), c.want)
+		db := openDB(t, c.d)
+		_, err := sqlsource.New(db, c.d, sqlsource.WithMapping(c.m))
+		require.EqualError(t, err, c.want, "New says the same")
 	}
 }
 
