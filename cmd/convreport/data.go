@@ -35,6 +35,10 @@ type dataFlags struct {
 	schema        string // --schema: a schema file of custom properties
 	inferSchema   bool
 	tenant        string // --tenant COLUMN=VALUE: a shared table's tenant
+	mapping       mappingFlag
+	// outMapping is import's --out-mapping: the layout of the table
+	// import writes.
+	outMapping mappingFlag
 	// tenantOfOut: --tenant is the tenant import writes, not one to read
 	tenantOfOut bool
 	// resolved is the schema an earlier read of the same input found
@@ -50,6 +54,7 @@ type dataFlags struct {
 func (d *dataFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.path, "data", "", "conversations (required): a .jsonl, .csv or .parquet file, - for standard input, an SQLite .db file or a postgres:// or clickhouse:// URL (reports then run in the database)")
 	fs.StringVar(&d.tenant, "tenant", "", "COLUMN=VALUE: in a database table shared by tenants, read (or, for import, write) only the rows whose COLUMN holds VALUE")
+	d.mapping.register(fs, "mapping", mappingHelp("with --data a database, the layout of its table"))
 	fs.StringVar(&d.format, "data-format", "", "jsonl, csv or parquet; default from the file's extension (jsonl for -: give csv for CSV on standard input)")
 	fs.BoolVar(&d.skipInvalid, "skip-invalid", false, "skip bad lines (each is reported) instead of stopping at the first")
 	fs.BoolVar(&d.ignoreUnknown, "ignore-unknown", false, "ignore unknown keys and columns")
@@ -72,10 +77,7 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 	if err != nil {
 		return nil, nil, err
 	}
-	if db, dialect, ok, err := openDatabase(d.path); ok {
-		if err != nil {
-			return nil, nil, err
-		}
+	if dialect, ok := databaseDialect(d.path); ok {
 		if d.inferSchema {
 			return nil, nil, usageError("--infer-schema reads a .jsonl or .csv file; for a database give --schema")
 		}
@@ -83,24 +85,38 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		if err != nil {
 			return nil, nil, err
 		}
+		// The mapping is checked before the database is opened: a bad
+		// file is said as such, whatever the server.
+		m, err := d.mapping.resolve(dialect, schema, tenantCol, "read")
+		if err != nil {
+			return nil, nil, err
+		}
+		db, _, _, err := openDatabase(d.path)
+		if err != nil {
+			return nil, nil, err
+		}
 		c.closers = append(c.closers, db.Close)
-		var opts []sqlsource.Option
+		// Each custom property is the column named by its key, unless
+		// the mapping says otherwise.
+		opts := []sqlsource.Option{sqlsource.WithMapping(m)}
 		if schema != nil {
-			// Each custom property is the column named by its key.
 			opts = append(opts, sqlsource.WithSchema(schema))
 		}
 		if tenantCol != "" {
-			opts = append(opts, sqlsource.WithMapping(sqlsource.Mapping{Tenant: tenantCol}), sqlsource.WithTenant(tenant))
-		} else if col := tenantColumn(c.ctx, db, dialect, "conversations"); col != "" {
+			opts = append(opts, sqlsource.WithTenant(tenant))
+		} else if col := tenantColumn(c.ctx, db, dialect, m); col != "" {
 			// Read whole, a shared table mixes its tenants' rows, and
 			// their IDs, which are unique only within a tenant.
-			return nil, nil, usageError("--data %s: the table is shared by tenants (keyed by %s and id): read one with --tenant %s=VALUE", redact(d.path), col, col)
+			return nil, nil, usageError("--data %s: table %q is shared by tenants (keyed by %s and %s): read one with --tenant %s=VALUE", redact(d.path), tableOf(m), col, columnOf(m, "ID"), col)
 		}
 		s, err := sqlsource.New(db, dialect, opts...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--data %s: %w", redact(d.path), err)
+			return nil, nil, fmt.Errorf("--data %s: %w", redact(d.path), d.mapping.timesAdvice(err))
 		}
 		return s, nil, nil
+	}
+	if d.mapping.given() {
+		return nil, nil, d.mapping.fileMappingError(d.path)
 	}
 	if tenantCol != "" && !d.tenantOfOut {
 		return nil, nil, usageError("--tenant reads one tenant of a database table (--data DB); a file holds one tenant")
@@ -414,25 +430,27 @@ func sqliteDSN(path string, params ...string) (string, error) {
 	return "file://" + u.EscapedPath() + "?" + strings.Join(params, "&"), nil
 }
 
-// tenantColumn returns the column that shares a database table among
-// tenants, as import --tenant keys one: by (tenant, id) in SQLite and
-// PostgreSQL, ordered by (tenant, created_at, id) in ClickHouse. It is ""
-// for a table of one tenant, or when the catalogue cannot tell (the
-// table's reads then say what is wrong).
-func tenantColumn(ctx context.Context, db *sql.DB, d sqlsource.Dialect, table string) string {
+// tenantColumn returns the column that shares the database table m maps
+// among tenants, as import --tenant keys one: by (tenant, id) in SQLite
+// and PostgreSQL, ordered by (tenant, created_at, id) in ClickHouse (id
+// and created_at as m names them). It is "" for a table of one tenant,
+// or when the catalogue cannot tell (the table's reads then say what is
+// wrong).
+func tenantColumn(ctx context.Context, db *sql.DB, d sqlsource.Dialect, m sqlsource.Mapping) string {
 	var q string
 	switch d {
 	case sqlsource.SQLite:
 		q = `SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk`
 	case sqlsource.PostgreSQL:
+		// quote_ident: the name as given, not folded to lower case.
 		q = `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`
+WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`
 	case sqlsource.ClickHouse:
 		q = `SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = ?`
 	default:
 		return ""
 	}
-	rows, err := db.QueryContext(ctx, q, table)
+	rows, err := db.QueryContext(ctx, q, tableOf(m))
 	if err != nil {
 		return ""
 	}
@@ -450,10 +468,11 @@ WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.
 	if rows.Err() != nil {
 		return ""
 	}
+	id, created := columnOf(m, "ID"), columnOf(m, "CreatedAt")
 	switch {
-	case d != sqlsource.ClickHouse && len(key) == 2 && key[1] == "id":
+	case d != sqlsource.ClickHouse && len(key) == 2 && key[1] == id:
 		return key[0]
-	case d == sqlsource.ClickHouse && len(key) == 3 && key[1] == "created_at" && key[2] == "id":
+	case d == sqlsource.ClickHouse && len(key) == 3 && key[1] == created && key[2] == id:
 		return key[0]
 	}
 	return ""

@@ -193,7 +193,7 @@ func TestTenantsFromTheCommandLine(t *testing.T) {
 			} {
 				o := cli(t, "", append(args, "--data", out.url)...)
 				require.Equal(t, 2, o.code, "%s: %s", args[0], o.stderr)
-				require.Contains(t, o.stderr, "the table is shared by tenants (keyed by account and id): read one with --tenant account=VALUE", args[0])
+				require.Contains(t, o.stderr, `table "conversations" is shared by tenants (keyed by account and id): read one with --tenant account=VALUE`, args[0])
 				require.Empty(t, o.stdout, args[0])
 			}
 			for tenant, file := range files {

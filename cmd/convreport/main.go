@@ -18,7 +18,8 @@
 //
 // --data also takes an SQLite file (.db), a postgres:// or a clickhouse://
 // URL: reports are then computed by the database (--tenant COLUMN=VALUE
-// reads one tenant of a shared table).
+// reads one tenant of a shared table; --mapping FILE reads a table of
+// another name or layout, such as {"table": "tickets", "times": "timestamp"}).
 //
 // Run "convreport COMMAND -h" for a command's flags.
 package main

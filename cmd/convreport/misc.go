@@ -209,6 +209,7 @@ func (c *cli) importData(args []string) error {
 	data.register(fs)
 	data.tenantOfOut = true
 	out := fs.String("out", "", "where to write: an SQLite .db file, a postgres:// or clickhouse:// URL, or a new .parquet file (required); a database that holds some of the conversations gets the others")
+	data.outMapping.register(fs, "out-mapping", mappingHelp("with --out a database, the layout of the table written (made when missing)"))
 	batch := fs.Int("batch", 10_000, "conversations per batch written to a database, each committed on its own")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
@@ -221,6 +222,12 @@ func (c *cli) importData(args []string) error {
 	}
 	if *batch <= 0 {
 		return usageError("--batch must be positive")
+	}
+	if data.mapping.given() && !isDatabase(data.path) {
+		return usageError("--mapping describes the table of --data DB that import reads; --data %s is a file, read as it is (for the table import writes, give --out-mapping FILE)", data.path)
+	}
+	if data.outMapping.given() && !isDatabase(*out) {
+		return usageError("--out-mapping describes the database table import writes (--out DB); --out %s is a file", *out)
 	}
 	tenantCol, tenant, err := parseTenant(data.tenant)
 	if err != nil {
@@ -258,7 +265,15 @@ func (c *cli) importData(args []string) error {
 		fmt.Fprintf(c.stderr, "convreport: wrote %d conversations to %s\n", len(cs), *out)
 		return nil
 	}
-	db, dialect, m, where, outTenant, err := c.openOut(*out, tenantCol, tenant, src.Schema())
+	dialect, err := outDialect(*out)
+	if err != nil {
+		return err
+	}
+	m, err := data.outMapping.resolve(dialect, src.Schema(), tenantCol, "write")
+	if err != nil {
+		return err
+	}
+	db, where, outTenant, err := c.openOut(*out, dialect, m, tenant, src.Schema(), data.outMapping)
 	if err != nil {
 		return err
 	}
@@ -292,14 +307,12 @@ func outDialect(out string) (sqlsource.Dialect, error) {
 	return 0, usageError("--out %s: want an SQLite .db file, a postgres:// or clickhouse:// URL, or a .parquet file", redact(out))
 }
 
-// openOut opens the database import writes to and makes its table for
-// schema, or checks the one there; where names it with its password
-// hidden. The tenant (a string from --tenant) is returned as the table's
-// tenant column holds it: an integer for an integer column.
-func (c *cli) openOut(out, tenantCol string, tenant any, schema *convreport.Schema) (db *sql.DB, dialect sqlsource.Dialect, m sqlsource.Mapping, where string, _ any, err error) {
-	if dialect, err = outDialect(out); err != nil {
-		return nil, 0, m, "", nil, err
-	}
+// openOut opens the database import writes to (of dialect) and makes
+// the table m maps for schema, or checks the one there; where names it
+// with its password hidden. The tenant (a string from --tenant, for m's
+// tenant column) is returned as the table's tenant column holds it: an
+// integer for an integer column. mf is the flag m was read from.
+func (c *cli) openOut(out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag) (db *sql.DB, where string, _ any, err error) {
 	switch dialect {
 	case sqlsource.PostgreSQL:
 		db, err = sql.Open("pgx", out)
@@ -312,13 +325,12 @@ func (c *cli) openOut(out, tenantCol string, tenant any, schema *convreport.Sche
 		}
 	}
 	if err != nil {
-		return nil, 0, m, "", nil, err
+		return nil, "", nil, err
 	}
-	m = sqlsource.Mapping{Tenant: tenantCol}
 	where = redact(out)
-	fail := func(err error) (*sql.DB, sqlsource.Dialect, sqlsource.Mapping, string, any, error) {
+	fail := func(err error) (*sql.DB, string, any, error) {
 		db.Close()
-		return nil, 0, m, "", nil, err
+		return nil, "", nil, err
 	}
 	if err := db.PingContext(c.ctx); err != nil {
 		return fail(fmt.Errorf("--out %s: cannot connect: %w", where, err))
@@ -329,14 +341,14 @@ func (c *cli) openOut(out, tenantCol string, tenant any, schema *convreport.Sche
 	// New checks what a table made before holds: the mapped columns, of
 	// types the reports read.
 	opts := []sqlsource.Option{sqlsource.WithSchema(schema), sqlsource.WithMapping(m)}
-	if tenantCol != "" {
+	if m.Tenant != "" {
 		opts = append(opts, sqlsource.WithTenant(tenant))
 	}
 	src, err := sqlsource.New(db, dialect, opts...)
 	if err != nil {
-		return fail(fmt.Errorf("--out %s: %w", where, err))
+		return fail(fmt.Errorf("--out %s: %w", where, mf.timesAdvice(err)))
 	}
-	return db, dialect, m, where, src.Tenant(), nil
+	return db, where, src.Tenant(), nil
 }
 
 // importTextToDatabase imports a JSON Lines or CSV file into a database
@@ -400,7 +412,7 @@ func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol
 		}
 	}
 	// The readers refuse a repeated ID: ImportAll need keep no set of them.
-	return c.importTwice(out, batch, tenantCol, tenant, schema, read, true)
+	return c.importTwice(out, batch, tenantCol, tenant, d.outMapping, schema, read, true)
 }
 
 // importParquetFile copies a Parquet file into a database or a new
@@ -495,7 +507,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 			report()
 		}
 	}
-	return c.importTwice(out, batch, tenantCol, tenant, schema, read, true)
+	return c.importTwice(out, batch, tenantCol, tenant, d.outMapping, schema, read, true)
 }
 
 // importTwice imports the conversations of read, a sequence read twice,
@@ -506,14 +518,17 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 // Input that changes between the reads (a line appended to the file) is
 // checked again a batch at a time as it is written: a bad row then stops
 // the import after the batches before it, which a rerun keeps.
-func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
+func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, mf mappingFlag, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
 	// The check applies the database's layout before anything is
 	// opened: bad input is refused without a connection.
 	dialect, err := outDialect(out)
 	if err != nil {
 		return err
 	}
-	m := sqlsource.Mapping{Tenant: tenantCol}
+	m, err := mf.resolve(dialect, schema, tenantCol, "write")
+	if err != nil {
+		return err
+	}
 	opt := sqlsource.ImportOptions{BatchSize: batch, UniqueIDs: uniqueIDs}
 	if tenantCol != "" {
 		opt.Tenant = tenant
@@ -524,7 +539,7 @@ func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, s
 	if err != nil {
 		return err
 	}
-	db, _, _, where, tenant, err := c.openOut(out, tenantCol, tenant, schema)
+	db, where, tenant, err := c.openOut(out, dialect, m, tenant, schema, mf)
 	if err != nil {
 		return err
 	}
@@ -685,12 +700,17 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 	if tenantCol != "" && !isParquet(out) {
 		return usageError("--tenant with --data DB reads one tenant's rows, into a .parquet file; between two databases it would not say which tenant is written (go through a Parquet file)")
 	}
+	if m, err := d.outMapping.read(); err != nil {
+		return err
+	} else if m.Tenant != "" {
+		return usageError("%s %s: table %q is shared by tenants (column %q): a copy between two databases writes no tenant's rows: copy into a .parquet file, then import that with --tenant %s=VALUE", d.outMapping.name, d.outMapping.path, tableOf(m), m.Tenant, m.Tenant)
+	}
 	src, _, err := c.load(d)
 	if err != nil {
 		return err
 	}
 	if d.schema == "" {
-		c.noteUndeclared(d.path)
+		c.noteUndeclared(d)
 	}
 	rows := func(yield func(convreport.Conversation, error) bool) {
 		for cv, err := range src.Scan(c.ctx, convreport.ScanHint{}) {
@@ -704,7 +724,7 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 		}
 	}
 	if !isParquet(out) {
-		return c.importTwice(out, batch, "", nil, src.Schema(), rows, false)
+		return c.importTwice(out, batch, "", nil, d.outMapping, src.Schema(), rows, false)
 	}
 	n, err := writeParquetFile(out, src.Schema(), rows, nil)
 	if err != nil {
@@ -714,19 +734,29 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 	return nil
 }
 
-// noteUndeclared says so when the table of the database at path holds
-// custom properties in its properties column (where import writes them)
-// and no --schema declares them: a copy leaves them out, as a run does,
-// and a table does not declare them itself. It looks at the first
-// thousand rows that have the column set (TEXT, jsonb or String: read
-// as text); a table without that column says nothing.
-func (c *cli) noteUndeclared(path string) {
-	db, _, _, err := openDatabase(path)
+// noteUndeclared says so when the table of the database d reads holds
+// custom properties in its JSON column (properties, where import writes
+// them, or the one --mapping names) and no --schema declares them: a
+// copy leaves them out, as a run does, and a table does not declare them
+// itself. It looks at the first thousand rows that have the column set
+// (TEXT, jsonb or String: read as text); a table without that column
+// says nothing.
+func (c *cli) noteUndeclared(d dataFlags) {
+	m, err := d.mapping.read()
+	if err != nil {
+		return
+	}
+	db, dialect, _, err := openDatabase(d.path)
 	if err != nil {
 		return
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(c.ctx, "SELECT properties FROM conversations WHERE properties IS NOT NULL LIMIT 1000")
+	col := m.JSON
+	if col == "" {
+		col = "properties"
+	}
+	col = quoteIdent(dialect, col)
+	rows, err := db.QueryContext(c.ctx, "SELECT "+col+" FROM "+quoteIdent(dialect, tableOf(m))+" WHERE "+col+" IS NOT NULL LIMIT 1000")
 	if err != nil {
 		return
 	}

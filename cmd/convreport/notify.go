@@ -11,10 +11,11 @@ import (
 	"github.com/convreport/convreport/sqlsource"
 )
 
-const notifyUsage = `Usage: convreport notify --data postgres://…
+const notifyUsage = `Usage: convreport notify --data postgres://… [--mapping FILE]
 
-Installs on the PostgreSQL table "conversations" of --data the trigger that
-tells serve of every write to it (sqlsource.InstallNotify): the open
+Installs on the PostgreSQL table "conversations" of --data (or the table
+--mapping FILE names, the file serve is given) the trigger that tells
+serve of every write to it (sqlsource.InstallNotify): the open
 dashboards of serve --data on the same database then update as the table
 changes, without a restart of serve. Run it once, as a role that may create
 functions and triggers; running it again replaces the trigger. SQLite and
@@ -26,6 +27,8 @@ Flags:
 func (c *cli) notify(args []string) error {
 	fs := c.flags("notify")
 	path := fs.String("data", "", "the database: a postgres:// URL (required)")
+	var mf mappingFlag
+	mf.register(fs, "mapping", mappingHelp(`the layout of the table, the file serve --mapping reads (notify uses its "table")`))
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), notifyUsage)
 		fs.PrintDefaults()
@@ -40,6 +43,12 @@ func (c *cli) notify(args []string) error {
 	if d, ok := databaseDialect(*path); !ok || d != sqlsource.PostgreSQL {
 		return usageError("--data %s: notify installs a PostgreSQL trigger; want a postgres:// URL (SQLite and ClickHouse databases tell of no changes)", where)
 	}
+	// Read, not checked against a schema: the file serve is given may
+	// name custom properties' columns, which notify need not know.
+	m, err := mf.read()
+	if err != nil {
+		return err
+	}
 	db, err := sql.Open("pgx", *path)
 	if err != nil {
 		return fmt.Errorf("--data %s: %w", where, err)
@@ -48,10 +57,10 @@ func (c *cli) notify(args []string) error {
 	if err := db.PingContext(c.ctx); err != nil {
 		return fmt.Errorf("--data %s: cannot connect: %w", where, err)
 	}
-	if err := sqlsource.InstallNotify(c.ctx, db, sqlsource.Mapping{}); err != nil {
+	if err := sqlsource.InstallNotify(c.ctx, db, m); err != nil {
 		return fmt.Errorf("--data %s: %w", where, err)
 	}
-	fmt.Fprintf(c.stderr, "convreport: installed the convreport_notify trigger on table \"conversations\" of %s: the dashboards of serve --data on it now update live\n", where)
+	fmt.Fprintf(c.stderr, "convreport: installed the convreport_notify trigger on table %q of %s: the dashboards of serve --data on it now update live\n", tableOf(m), where)
 	return nil
 }
 
@@ -60,7 +69,7 @@ func (c *cli) notify(args []string) error {
 // that installs it rather than the library function.
 type notifyAdvice struct {
 	*sqlsource.Source
-	data string // --data, its password hidden
+	data string // the flags of notify: --data, its password hidden, and --mapping
 }
 
 // Name names the source as the engine's errors would without the wrapper.

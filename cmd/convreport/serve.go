@@ -112,10 +112,12 @@ the same name (a log rotated) is read to its end, then the new one from
 its start; a file truncated or rewritten in place is read from its start.
 
 With --data naming a database (an SQLite .db file, a postgres:// or
-clickhouse:// URL), the reports run in the database. Over PostgreSQL, open
-dashboards update as the table "conversations" changes once its trigger is
-installed (convreport notify --data URL, once); SQLite and ClickHouse tell
-of no changes, and a page shows new data when reloaded.
+clickhouse:// URL), the reports run in the database: its table
+"conversations" as import writes it, or the table --mapping FILE describes.
+Over PostgreSQL, open dashboards update as the table changes once its
+trigger is installed (convreport notify --data URL [--mapping FILE], once);
+SQLite and ClickHouse tell of no changes, and a page shows new data when
+reloaded.
 
 Flags:
 `
@@ -181,6 +183,7 @@ func (c *cli) serve(args []string) error {
 	follow := fs.Bool("follow", false, "keep reading the --data .jsonl file: each line appended is an upsert (a line with an ID already seen replaces it), and open dashboards update live")
 	data.registerSchema(fs)
 	fs.StringVar(&data.tenant, "tenant", "", "COLUMN=VALUE: with --data a database table shared by tenants, serve only the rows whose COLUMN holds VALUE")
+	data.mapping.register(fs, "mapping", mappingHelp("with --data a database, the layout of its table"))
 	var cal calendarFlag
 	cal.register(fs)
 	var slaF slaFlag
@@ -236,6 +239,9 @@ func (c *cli) serve(args []string) error {
 	}
 	if isSample && (data.schema != "" || data.inferSchema) {
 		return usageError("--schema and --infer-schema describe a --data file; the sample data has no custom properties")
+	}
+	if isSample && data.mapping.given() {
+		return usageError("--mapping describes a database table (--data DB); the sample data is generated in memory")
 	}
 	cals, err := cal.load()
 	if err != nil {
@@ -364,7 +370,13 @@ func (c *cli) serve(args []string) error {
 		engSrc = unchanging{mem}
 	}
 	if sq, ok := src.(*sqlsource.Source); ok {
-		engSrc = notifyAdvice{sq, redact(*dataPath)}
+		// The trigger goes on the table served: notify is given the
+		// same --mapping.
+		args := redact(*dataPath)
+		if data.mapping.given() {
+			args += " --mapping " + data.mapping.path
+		}
+		engSrc = notifyAdvice{sq, args}
 	}
 	h, err := web.New(web.Config{
 		Engine: convreport.NewEngine(engSrc), Store: st, Schema: src.Schema(),
