@@ -35,6 +35,9 @@ func TestCLIErrorCatalogue(t *testing.T) {
 		"team.json":    `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
 		"overlap.json": `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`,
 		"schema.json":  `{"properties": [{"name": "seats", "kind": "number"}]}`,
+		"typo.json":    `{"table": "tickets", "colums": {"Assignee": "agent"}}`,
+		"times.json":   `{"times": "timestmp"}`,
+		"tickets.json": `{"table": "tickets", "tenant": "account"}`,
 		"custom.jsonl": `{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"seats":3}}` + "\n" +
 			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"seats":"three"}}` + "\n",
 	} {

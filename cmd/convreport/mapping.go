@@ -145,8 +145,12 @@ func (f mappingFlag) resolve(d sqlsource.Dialect, schema *convreport.Schema, ten
 		return m, usageError(`%s %s: "times": "timestamp" reads PostgreSQL timestamptz columns; %s keeps times as integer Unix nanoseconds (leave "times" out)`, f.name, f.path, dialectName(d))
 	}
 	if err := m.Check(d, schema); err != nil {
-		if f.given() {
+		switch {
+		case f.given():
 			return m, fmt.Errorf("%s %s: %w", f.name, f.path, err)
+		case tenantCol != "":
+			// The default layout holds; the tenant column is --tenant's.
+			return m, fmt.Errorf("--tenant %s=…: %w", tenantCol, err)
 		}
 		return m, err
 	}

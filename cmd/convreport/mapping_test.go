@@ -395,6 +395,7 @@ func TestMappingFileErrors(t *testing.T) {
 		{run, 2, `--mapping {file}: table "tickets" is shared by tenants (column "account"): read one tenant's rows with --tenant account=VALUE`, `{"table": "tickets", "tenant": "account"}`},
 		{[]string{"drill", "--dashboard", "chat-overview", "--report", "Conversations by rep", "--data", data}, 2, `--mapping describes a database table (--data DB); --data ` + data + ` is a file, read as it is`, `{}`},
 		{[]string{"serve", "--addr", "127.0.0.1:0"}, 2, `--mapping describes a database table (--data DB); the sample data is generated in memory`, `{}`},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--follow"}, 2, `--mapping describes a database table (--data DB); --data ` + data + ` is a file, read as it is`, `{}`},
 		{[]string{"import", "--data", data, "--out", db}, 2, `--mapping describes the table of --data DB that import reads; --data ` + data + ` is a file, read as it is (for the table import writes, give --out-mapping FILE)`, `{}`},
 		{[]string{"import", "--data", data, "--out", db, "--tenant", "account=acme", "--out-mapping"}, 2, `--tenant account=… names tenant column "account" but --out-mapping {file} names "acct": give the same column, or leave "tenant" out of the file`, `{"table": "tickets", "tenant": "acct"}`},
 		{[]string{"import", "--data", data, "--out", db, "--out-mapping"}, 2, `--out-mapping {file}: table "tickets" is shared by tenants (column "acct"): write one tenant's rows with --tenant acct=VALUE`, `{"table": "tickets", "tenant": "acct"}`},
@@ -420,6 +421,12 @@ func TestMappingFileErrors(t *testing.T) {
 	o := cli(t, "", append(run, "--mapping", filepath.Join(dir, "nope.json"))...)
 	require.Equal(t, 1, o.code)
 	require.Equal(t, "convreport: --mapping "+filepath.Join(dir, "nope.json")+": no such file or directory\n", o.stderr)
+
+	// Without a file, a --tenant column the layout cannot take is named
+	// by the flag.
+	o = cli(t, "", append(run, "--tenant", "id=acme")...)
+	require.Equal(t, 1, o.code)
+	require.Equal(t, "convreport: --tenant id=…: sqlsource: mapping: tenant column \"id\" is also the column of ID\n", o.stderr)
 
 	// Between two databases, a tenant to write is not said.
 	path := generated(t, 20)

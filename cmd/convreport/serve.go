@@ -243,6 +243,9 @@ func (c *cli) serve(args []string) error {
 	if isSample && data.mapping.given() {
 		return usageError("--mapping describes a database table (--data DB); the sample data is generated in memory")
 	}
+	if !isSample && data.mapping.given() && !isDatabase(*dataPath) {
+		return data.mapping.fileMappingError(*dataPath)
+	}
 	cals, err := cal.load()
 	if err != nil {
 		return err
