@@ -581,6 +581,15 @@ var errorProducers = map[string]func(t *testing.T) error{
 		d.ID, d.Calendar = "support", "paris"
 		return d.CheckCalendars(set)
 	},
+	"store-calendar-sla-policy": func(t *testing.T) error {
+		admin := access.Viewer{UserID: "admin", Admin: true}
+		s := store.NewMemory()
+		office, paris := &calendar.Calendar{Name: "office"}, &calendar.Calendar{Name: "paris"}
+		require.NoError(t, s.SaveCalendars(context.Background(), admin, &calendar.Set{Calendars: []*calendar.Calendar{office, paris}}))
+		pol := &convreport.SLAPolicy{Name: "standard", Close: &convreport.SLATarget{Within: convreport.Duration(8 * time.Hour), Calendar: "paris"}}
+		require.NoError(t, s.SaveSLA(context.Background(), admin, &convreport.SLASet{Policies: []*convreport.SLAPolicy{pol}}))
+		return s.SaveCalendars(context.Background(), admin, &calendar.Set{Calendars: []*calendar.Calendar{office}})
+	},
 	"dashboard-calendar-name": func(t *testing.T) error {
 		d := okDash()
 		d.ID, d.Calendar = "support", "Paris office"

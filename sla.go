@@ -269,19 +269,46 @@ func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) e
 				errs = append(errs, &SLAError{at + ".conditions", strings.TrimPrefix(err.Error(), "convreport: ")})
 			}
 		}
-		for _, t := range []struct {
-			field string
-			t     *SLATarget
-		}{{"first_response", p.FirstResponse}, {"close", p.Close}} {
-			if t.t != nil && t.t.Calendar != "" {
-				if _, err := cals.Get(t.t.Calendar); err != nil {
-					reason := err.Error()
-					if cals == nil {
-						reason = fmt.Sprintf("no calendar %q: there are no calendars", t.t.Calendar)
-					}
-					errs = append(errs, &SLAError{at + "." + t.field + ".calendar", reason})
-				}
+		errs = append(errs, prefixSLAErrors(at, p.CheckCalendars(cals))...)
+	}
+	return errors.Join(errs...)
+}
+
+// CheckCalendars reports each target of p whose calendar cals lacks, as a
+// *[SLAError] whose Field is the target's ("close.calendar"), joined. A
+// store that keeps policies and calendars together calls it before it
+// saves either, so that no policy counts in a calendar its runs would
+// not find.
+func (p *SLAPolicy) CheckCalendars(cals *calendar.Set) error {
+	var errs []error
+	for _, t := range []struct {
+		field string
+		t     *SLATarget
+	}{{"first_response", p.FirstResponse}, {"close", p.Close}} {
+		if t.t == nil || t.t.Calendar == "" {
+			continue
+		}
+		if _, err := cals.Get(t.t.Calendar); err != nil {
+			reason := err.Error()
+			if cals == nil {
+				reason = fmt.Sprintf("no calendar %q: there are no calendars", t.t.Calendar)
 			}
+			errs = append(errs, &SLAError{t.field + ".calendar", reason})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CheckCalendars is [SLAPolicy.CheckCalendars] for every policy of s, the
+// fields starting with the policy's path ("policies[0].close.calendar").
+func (s *SLASet) CheckCalendars(cals *calendar.Set) error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	for i, p := range s.Policies {
+		if p != nil {
+			errs = append(errs, prefixSLAErrors(fmt.Sprintf("policies[%d]", i), p.CheckCalendars(cals))...)
 		}
 	}
 	return errors.Join(errs...)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/convreport/convreport/access"
@@ -21,7 +22,8 @@ func (c *core) calendars(ctx context.Context) (*calendar.Set, error) {
 }
 
 // saveCalendars replaces the calendars, for an admin, when the set is
-// valid and every stored dashboard still finds the calendars it names.
+// valid and every stored dashboard and SLA policy still finds the
+// calendars it names.
 func (c *core) saveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
@@ -44,6 +46,23 @@ func (c *core) saveCalendars(ctx context.Context, v access.Viewer, s *calendar.S
 	for _, d := range all {
 		if err := d.CheckCalendars(s); err != nil {
 			return fmt.Errorf("%w (dashboard %q still names it)", err, d.ID)
+		}
+	}
+	// A policy counting in a dropped calendar would fail every report
+	// measuring it, blaming a report that names no calendar, and the
+	// stored policies could not be saved back as they are.
+	pols, err := c.sla.get()
+	if err != nil {
+		return err
+	}
+	for i, p := range pols.Policies {
+		if p == nil {
+			continue
+		}
+		var se *convreport.SLAError
+		if errors.As(p.CheckCalendars(s), &se) {
+			return &convreport.SLAError{Field: fmt.Sprintf("policies[%d].%s", i, se.Field),
+				Reason: fmt.Sprintf("%s (SLA policy %q still counts in it)", se.Reason, p.Name)}
 		}
 	}
 	return c.cal.put(s)
@@ -80,9 +99,12 @@ func (m *Memory) Calendars(ctx context.Context) (*calendar.Set, error) {
 
 // SaveCalendars replaces the calendars. Only an admin may (otherwise the
 // error wraps [access.ErrForbidden]); the set must be valid (a
-// *[calendar.Error] naming the field), and every dashboard must
+// *[calendar.Error] naming the field), every dashboard must
 // still find the calendars it names (a *[convreport.DashboardError] or
-// *[convreport.ReportError] whose Field is "calendar").
+// *[convreport.ReportError] whose Field is "calendar"), and every SLA
+// policy the calendars its targets count in (a *[convreport.SLAError]
+// whose Field is the target's, "policies[0].close.calendar", naming the
+// policy).
 func (m *Memory) SaveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error {
 	return m.c.saveCalendars(ctx, v, s)
 }

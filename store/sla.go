@@ -18,8 +18,9 @@ func (c *core) slaPolicies(ctx context.Context) (*convreport.SLASet, error) {
 	return c.sla.get()
 }
 
-// saveSLA replaces the policies, for an admin, when the set is valid and
-// every stored dashboard still finds the policies its reports measure.
+// saveSLA replaces the policies, for an admin, when the set is valid,
+// counts in calendars the store keeps, and every stored dashboard still
+// finds the policies its reports measure.
 // The policies' filters are checked against a schema by the caller (the
 // store has none).
 func (c *core) saveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASet) error {
@@ -37,6 +38,13 @@ func (c *core) saveSLA(ctx context.Context, v access.Viewer, s *convreport.SLASe
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	cals, err := c.cal.get()
+	if err != nil {
+		return err
+	}
+	if err := s.CheckCalendars(cals); err != nil {
+		return err
+	}
 	all, err := c.b.all()
 	if err != nil {
 		return err
@@ -67,7 +75,8 @@ func (c *core) checkSLA(d convreport.Dashboard) error {
 func (m *Memory) SLA(ctx context.Context) (*convreport.SLASet, error) { return m.c.slaPolicies(ctx) }
 
 // SaveSLA replaces the SLA policies. Only an admin may (otherwise the
-// error wraps [access.ErrForbidden]); the set must be valid (a
+// error wraps [access.ErrForbidden]); the set must be valid and its
+// targets count in calendars the store keeps (see SaveCalendars) (a
 // *[convreport.SLAError] naming the field), and every dashboard must still
 // find the policies its reports measure (a *[convreport.ReportError]
 // whose Field is "measure").

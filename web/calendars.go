@@ -15,9 +15,10 @@ type CalendarStore interface {
 	// Calendars returns the calendars; an empty set when there are none.
 	Calendars(ctx context.Context) (*calendar.Set, error)
 	// SaveCalendars replaces them, for an admin; an invalid set is a
-	// *calendar.Error, and a set that drops a calendar a
+	// *calendar.Error, a set that drops a calendar a
 	// dashboard names a *convreport.DashboardError or *convreport.ReportError
-	// whose Field is "calendar".
+	// whose Field is "calendar", and one that drops a calendar an SLA
+	// policy counts in a *convreport.SLAError naming the policy's target.
 	SaveCalendars(ctx context.Context, v access.Viewer, s *calendar.Set) error
 }
 
@@ -49,7 +50,9 @@ func (h *handler) getCalendars(w http.ResponseWriter, r *http.Request, v access.
 
 // PUT /api/calendars replaces the calendars with the body, a calendar set
 // (see calendar.Set); an admin only. A bad calendar answers 422
-// with the field ("calendars[0].week.monday[1]").
+// with the field ("calendars[0].week.monday[1]"); dropping a calendar a
+// dashboard names answers invalid_dashboard or invalid_report, one an
+// SLA policy counts in invalid_sla ("policies[0].close.calendar").
 func (h *handler) putCalendars(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
 	if h.cfg.Calendars == nil {
 		return &Error{Status: http.StatusNotImplemented, Code: "not_implemented", Message: "this server keeps no calendars"}

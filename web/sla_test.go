@@ -77,3 +77,25 @@ func TestLibraryOffersTheWaitTimeReport(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code)
 	require.Contains(t, w.Body.String(), `data-add-template="chat-overview" data-add-report="chat-customer-wait-time"`)
 }
+
+// Dropping a calendar a stored policy counts in is refused, naming the
+// policy's target, as dropping one a dashboard names is: the dashboards
+// measuring the policy keep running, and the policies can be saved back.
+func TestDroppingACalendarAnSLAPolicyCountsIn(t *testing.T) {
+	f := newFixture(t)
+	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/calendars", user: "admin", body: officeSet}), http.StatusOK, &calendarsResult{})
+	inHours := `{"policies": [{"name": "standard", "first_response": {"within": "1h"}, "close": {"within": "24h", "calendar": "office"}}]}`
+	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/sla", user: "admin", body: inHours}), http.StatusOK, &slaResult{})
+	var created struct {
+		ID string `json:"id"`
+	}
+	okJSON(t, f.do(req{method: http.MethodPost, path: "/api/dashboards", user: "ana", body: `{"template": "sla", "name": "Service levels"}`}), http.StatusCreated, &created)
+
+	e := failure(t, f.do(req{method: http.MethodPut, path: "/api/calendars", user: "admin", body: `{"calendars": []}`}), http.StatusUnprocessableEntity, "invalid_sla")
+	require.Equal(t, "policies[0].close.calendar", e.Field)
+	require.Equal(t, `sla: policies[0].close.calendar: no calendar "office": there are no calendars (SLA policy "standard" still counts in it)`, e.Message)
+
+	w := f.get("/api/dashboards/"+created.ID+"/run?range=last_30_days", "ana")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/sla", user: "admin", body: inHours}), http.StatusOK, &slaResult{})
+}
