@@ -29,6 +29,15 @@ import (
 // the old file or the new one, never a mix; at worst a temporary file
 // remains, which the store ignores (delete it at leisure).
 //
+// A dashboard file may be a symbolic link (a directory mounted from a
+// Kubernetes ConfigMap holds nothing else): Get, List and Count read the
+// file it links to, and Create does not take its ID. A link to nothing is
+// a *[FileError] naming the link and its target, in every call that reads
+// it, List and Count included, until it is removed or mended; a directory
+// named <id>.json, or a link to one, is no dashboard. Save writes a
+// regular file in place of the link, and Delete removes the link: neither
+// changes the file it linked to.
+//
 // A Dir is safe for concurrent use within one process: a mutex makes each
 // version check and the write that follows it one step, and every Dir
 // over the same directory in the process shares it, so a store may be
@@ -46,8 +55,8 @@ type Dir struct {
 var _ Store = (*Dir)(nil)
 
 // FileError reports a file the store cannot read: not JSON, cut short or
-// empty, holding another dashboard's ID, or calendars or SLA policies that
-// are not valid. The file is left as it is.
+// empty, holding another dashboard's ID, a symbolic link to nothing, or
+// calendars or SLA policies that are not valid. The file is left as it is.
 type FileError struct {
 	Path string
 	// What the file holds: "" for a dashboard, "calendars" or "SLA
@@ -121,6 +130,22 @@ func (f fileBackend) path(id string) string { return filepath.Join(f.dir, id+".j
 
 func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	p := f.path(id)
+	// Stat follows a symbolic link, as reading does: a linked file is a
+	// dashboard like any other. A directory, or a link to one, is none
+	// (and a pipe would block the read).
+	fi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		if target, lerr := os.Readlink(p); lerr == nil {
+			return convreport.Dashboard{}, false, &FileError{Path: p, Err: fmt.Errorf("it is a symbolic link to %s, which does not exist", target)}
+		}
+		return convreport.Dashboard{}, false, nil
+	}
+	if err != nil {
+		return convreport.Dashboard{}, false, fmt.Errorf("convreport/store: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return convreport.Dashboard{}, false, nil
+	}
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return convreport.Dashboard{}, false, nil
@@ -152,8 +177,9 @@ func (f fileBackend) all() ([]convreport.Dashboard, error) {
 	for _, e := range entries {
 		id, ok := strings.CutSuffix(e.Name(), ".json")
 		// Temporary files start with a dot and end in .tmp; anything else
-		// that is not <id>.json is not the store's.
-		if !ok || !e.Type().IsRegular() || !validID.MatchString(id) {
+		// that is not <id>.json is not the store's. What it is (a file,
+		// a link to one) get decides, as it does for Get.
+		if !ok || e.IsDir() || !validID.MatchString(id) {
 			continue
 		}
 		d, found, err := f.get(id)

@@ -201,3 +201,83 @@ func TestGrantsSavedBeforeTheRules(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(6), d.Version)
 }
+
+// A dashboard file that is a symbolic link (a directory mounted from a
+// Kubernetes ConfigMap holds nothing else) is a dashboard to every call:
+// Get, List and Count see it, and Create does not take its ID.
+func TestSymlinkedDashboardFile(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	file := `{"id": "b", "name": "B", "owner": "olivia", "visibility": "everyone_view", "reports": [],
+		"version": 1, "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}`
+	target := filepath.Join(elsewhere, "b.json")
+	require.NoError(t, os.WriteFile(target, []byte(file), 0o600))
+	if err := os.Symlink(target, filepath.Join(dir, "b.json")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+
+	got, err := s.Get(ctx, olivia, "b")
+	require.NoError(t, err)
+	require.Equal(t, "B", got.Name)
+	all, err := s.List(ctx, olivia)
+	require.NoError(t, err)
+	require.Len(t, all, 1)
+	require.Equal(t, got, all[0])
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	_, err = s.Create(ctx, olivia, convreport.Dashboard{ID: "b", Name: "Another"})
+	require.ErrorIs(t, err, store.ErrConflict)
+	created, err := s.Create(ctx, olivia, convreport.Dashboard{Name: "B"})
+	require.NoError(t, err)
+	require.Equal(t, "b-2", created.ID, "an ID from the name skips the linked one")
+
+	// A save writes a file of its own in place of the link; the file it
+	// linked to is left as it was.
+	got.Name = "B, edited"
+	_, err = s.Save(ctx, olivia, got)
+	require.NoError(t, err)
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	require.Equal(t, file, string(b))
+	fi, err := os.Lstat(filepath.Join(dir, "b.json"))
+	require.NoError(t, err)
+	require.True(t, fi.Mode().IsRegular())
+}
+
+// A link to nothing named <id>.json is an error naming it and its target
+// in every call that reads it, not a dashboard gone quiet from the list
+// while its ID stays taken; a directory, or a link to one, is no
+// dashboard anywhere.
+func TestBrokenOrDirectoryLinkedDashboardFile(t *testing.T) {
+	dir := t.TempDir()
+	gone := filepath.Join(t.TempDir(), "gone.json")
+	link := filepath.Join(dir, "b.json")
+	if err := os.Symlink(gone, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	require.NoError(t, os.Symlink(t.TempDir(), filepath.Join(dir, "sub.json")))
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+
+	want := "convreport/store: dashboard file " + link + " is unreadable: it is a symbolic link to " + gone + ", which does not exist (restore it from a backup or remove it)"
+	_, err = s.Get(ctx, olivia, "b")
+	var fe *store.FileError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, link, fe.Path)
+	require.EqualError(t, err, want)
+	_, err = s.List(ctx, olivia)
+	require.EqualError(t, err, want)
+	_, err = s.Count(ctx)
+	require.EqualError(t, err, want)
+	_, err = s.Create(ctx, olivia, convreport.Dashboard{ID: "b", Name: "Another"})
+	require.EqualError(t, err, want)
+
+	require.NoError(t, os.Remove(link))
+	all, err := s.List(ctx, olivia)
+	require.NoError(t, err)
+	require.Empty(t, all, "a link to a directory is no dashboard")
+	_, err = s.Get(ctx, olivia, "sub")
+	require.ErrorIs(t, err, convreport.ErrNotFound)
+}
