@@ -55,20 +55,29 @@ type Dir struct {
 var _ Store = (*Dir)(nil)
 
 // FileError reports a file the store cannot read: not JSON, cut short or
-// empty, holding another dashboard's ID, a symbolic link to nothing, or
-// calendars or SLA policies that are not valid. The file is left as it is.
+// empty, holding another dashboard's ID, a key a dashboard does not have
+// (or in another case than its own, or twice), a symbolic link to
+// nothing, or calendars or SLA policies that are not valid. The file is
+// left as it is.
 type FileError struct {
 	Path string
 	// What the file holds: "" for a dashboard, "calendars" or "SLA
 	// policies" for the documents kept beside them.
 	What string
-	Err  error
+	// Line and Column (1-based, Column in characters) are where the key
+	// at fault starts in a dashboard file; 0 for other faults.
+	Line, Column int
+	Err          error
 }
 
 func (e *FileError) Error() string {
 	what := e.What
 	if what == "" {
 		what = "dashboard"
+	}
+	if e.Line > 0 {
+		return fmt.Sprintf("convreport/store: %s file %s is unreadable: line %d, column %d: %v (correct the key, or restore the file from a backup)",
+			what, e.Path, e.Line, e.Column, e.Err)
 	}
 	return fmt.Sprintf("convreport/store: %s file %s is unreadable: %v (restore it from a backup or remove it)", what, e.Path, e.Err)
 }
@@ -153,14 +162,18 @@ func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	if err != nil {
 		return convreport.Dashboard{}, false, fmt.Errorf("convreport/store: %w", err)
 	}
+	// A file edited by hand says what is read: a misspelt "visibilty"
+	// would silently leave the dashboard private (and the next save drop
+	// the key), "OWNER" beside "owner" silently be the owner. Every key
+	// the store ever wrote is a field of Dashboard still.
 	var d convreport.Dashboard
-	if err := json.Unmarshal(b, &d); err != nil {
-		return convreport.Dashboard{}, false, &FileError{Path: p, Err: err}
-	}
-	// A file edited by hand says what is read: "OWNER" beside "owner" would
-	// silently be the owner.
-	if err := strictjson.Check(b, &d); err != nil {
-		return convreport.Dashboard{}, false, &FileError{Path: p, Err: err}
+	if err := strictjson.DecodeKnown(b, &d); err != nil {
+		fe := &FileError{Path: p, Err: err}
+		var se *strictjson.Error
+		if errors.As(err, &se) {
+			fe.Line, fe.Column = se.Line, se.Column
+		}
+		return convreport.Dashboard{}, false, fe
 	}
 	if d.ID != id {
 		return convreport.Dashboard{}, false, &FileError{Path: p, Err: fmt.Errorf("it holds dashboard %q", d.ID)}

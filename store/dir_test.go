@@ -281,3 +281,60 @@ func TestBrokenOrDirectoryLinkedDashboardFile(t *testing.T) {
 	_, err = s.Get(ctx, olivia, "sub")
 	require.ErrorIs(t, err, convreport.ErrNotFound)
 }
+
+// A key a dashboard does not have, in a file edited by hand, is refused
+// naming the file, the key and where it is, as the JSON API and the
+// command line's dashboard files refuse it: a misspelt "visibilty" would
+// otherwise silently leave the dashboard private, and the next save drop
+// the key.
+func TestUnknownKeyInADashboardFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.json")
+	s, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	for _, c := range []struct{ file, want string }{
+		{`{"id": "x", "name": "X", "owner": "olivia", "visibilty": "everyone_view", "reports": []}`,
+			`line 1, column 45: visibilty: unknown key (want id, name, owner, visibility, grants, reports, calendar, filters, version, created_at, updated_at)`},
+		{"{\"id\": \"x\", \"name\": \"X\", \"owner\": \"olivia\", \"reports\": [\n  {\"name\": \"R\", \"measure\": {\"agg\": \"count\", \"metrc\": \"wait_time\"}}]}",
+			`line 2, column 45: reports[0].measure.metrc: unknown key (want agg, metric, p, threshold, sla, target)`},
+	} {
+		require.NoError(t, os.WriteFile(path, []byte(c.file), 0o600))
+		want := "convreport/store: dashboard file " + path + " is unreadable: " + c.want + " (correct the key, or restore the file from a backup)"
+		_, err = s.Get(ctx, adam, "x")
+		var fe *store.FileError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, path, fe.Path)
+		require.EqualError(t, err, want)
+		_, err = s.List(ctx, adam)
+		require.EqualError(t, err, want)
+	}
+}
+
+// Every key a store ever wrote is one a dashboard has still: a file the
+// first version of the store wrote, every field it knew set, reads as it
+// did, and saves again.
+func TestDashboardFileOfTheFirstStore(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("testdata", "first-store-version.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), b, 0o600))
+	s, err := store.OpenDir(dir, store.WithClock(clock()))
+	require.NoError(t, err)
+	d, err := s.Get(ctx, olivia, "support")
+	require.NoError(t, err)
+	require.Equal(t, access.SpecificUsersAndTeams, d.Visibility)
+	require.Equal(t, []access.Grant{{User: "tess", Allow: access.Edit}, {Team: "Sales"}}, d.Grants)
+	require.Len(t, d.Reports, 2)
+	require.Equal(t, convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.WaitTime, Threshold: convreport.Duration(5 * time.Minute)}, d.Reports[0].Measure)
+	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales"}}}, d.Reports[0].Conditions)
+	require.Equal(t, convreport.Chart{Type: "bar", Stacked: true}, d.Reports[0].Chart)
+	require.Equal(t, 90.0, d.Reports[1].Measure.P)
+	require.Equal(t, convreport.Chart{Type: "column", Percent: true}, d.Reports[1].Chart)
+	all, err := s.List(ctx, olivia)
+	require.NoError(t, err)
+	require.Equal(t, []convreport.Dashboard{d}, all)
+	d.Name = "Support desk"
+	saved, err := s.Save(ctx, olivia, d)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), saved.Version)
+}

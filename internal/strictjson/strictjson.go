@@ -12,15 +12,20 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error names the key at fault. Path is where its object sits, written as
 // the packages' own errors write fields ("week.monday[0]"); empty for the
-// document's root.
+// document's root. Line and Column (1-based, Column in characters) are
+// where the key starts in the document; its message leaves them out, for
+// the caller to say where the document came from.
 type Error struct {
 	Path   string
 	Key    string
 	Reason string
+	Line   int
+	Column int
 }
 
 func (e *Error) Error() string { return e.Field() + ": " + e.Reason }
@@ -57,13 +62,57 @@ var (
 // encoding.TextUnmarshaler, json.RawMessage) is checked for repeated keys
 // only: its own decoding says what its keys are.
 func Check(b []byte, v any) error {
+	return check(b, v, false)
+}
+
+// DecodeKnown decodes b into v as json.Unmarshal does, then refuses what
+// [Check] refuses and, too, a key that names no field of its struct: an
+// *Error whose Reason lists the keys there are. It is the read of a file
+// a person may have edited, where a misspelt key would otherwise be
+// dropped without a word, and says where the key is.
+func DecodeKnown(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return err
+	}
+	return check(b, v, true)
+}
+
+func check(b []byte, v any, known bool) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	w := walker{dec: dec}
+	w := walker{dec: dec, b: b, known: known}
 	return w.value(reflect.TypeOf(v), "")
 }
 
-type walker struct{ dec *json.Decoder }
+type walker struct {
+	dec   *json.Decoder
+	b     []byte
+	known bool // refuse keys that name no field
+}
+
+// keyError is an *Error for the key the decoder has just read, placed.
+func (w *walker) keyError(path, key, reason string) *Error {
+	// The decoder stands just past the key's closing quote; its opening
+	// one is the nearest quote before that no backslash escapes.
+	end := int(w.dec.InputOffset()) - 1
+	start := end - 1
+	for ; start > 0; start-- {
+		if w.b[start] != '"' {
+			continue
+		}
+		n := 0
+		for i := start - 1; i >= 0 && w.b[i] == '\\'; i-- {
+			n++
+		}
+		if n%2 == 0 {
+			break
+		}
+	}
+	start = max(start, 0)
+	line := 1 + bytes.Count(w.b[:start], []byte("\n"))
+	col := 1 + utf8.RuneCount(w.b[bytes.LastIndexByte(w.b[:start], '\n')+1:start])
+	return &Error{Path: path, Key: key, Reason: reason, Line: line, Column: col}
+}
 
 func (w *walker) value(t reflect.Type, path string) error {
 	for t != nil && t.Kind() == reflect.Pointer {
@@ -94,11 +143,12 @@ func (w *walker) value(t reflect.Type, path string) error {
 		return err
 	}
 	var fields map[string]reflect.Type
+	var names []string
 	var elem reflect.Type
 	if t != nil {
 		switch t.Kind() {
 		case reflect.Struct:
-			fields = jsonFields(t)
+			fields, names = jsonFields(t)
 		case reflect.Map:
 			elem = t.Elem()
 		}
@@ -111,17 +161,20 @@ func (w *walker) value(t reflect.Type, path string) error {
 		}
 		key := tok.(string)
 		if seen[key] {
-			return &Error{path, key, "the key appears twice in one object; give it once"}
+			return w.keyError(path, key, "the key appears twice in one object; give it once")
 		}
 		seen[key] = true
 		ft := elem
 		if fields != nil {
 			var ok bool
 			if ft, ok = fields[key]; !ok {
-				for name := range fields {
+				for _, name := range names {
 					if strings.EqualFold(name, key) {
-						return &Error{path, key, fmt.Sprintf("keys are case-sensitive: want %q", name)}
+						return w.keyError(path, key, fmt.Sprintf("keys are case-sensitive: want %q", name))
 					}
+				}
+				if w.known {
+					return w.keyError(path, key, fmt.Sprintf("unknown key (want %s)", strings.Join(names, ", ")))
 				}
 			}
 		}
@@ -141,9 +194,10 @@ func join(path, key string) string {
 }
 
 // jsonFields maps the json names of t's fields, embedded structs' included,
-// to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
+// to their types, and lists the names in the fields' order.
+func jsonFields(t reflect.Type) (map[string]reflect.Type, []string) {
 	out := map[string]reflect.Type{}
+	var names []string
 	for _, f := range reflect.VisibleFields(t) {
 		if !f.IsExported() || f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
 			continue
@@ -155,7 +209,10 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
+		if _, twice := out[name]; !twice {
+			names = append(names, name)
+		}
 		out[name] = f.Type
 	}
-	return out
+	return out, names
 }

@@ -70,3 +70,35 @@ func TestDecode(t *testing.T) {
 	require.ErrorAs(t, Decode([]byte(`{"zone":"UTC","zone":"Europe/Paris"}`), &doc{}), &se)
 	require.Equal(t, "zone", se.Field())
 }
+
+// DecodeKnown refuses a key no field has, naming it where it sits with
+// the keys there are, beside what Check refuses; each placed by line and
+// column (in characters) of the key's opening quote.
+func TestDecodeKnown(t *testing.T) {
+	var d doc
+	require.NoError(t, DecodeKnown([]byte(`{"zone":"UTC","week":{"Monday":[]},"raw":{"anything":1},"any":{"k":1}}`), &d))
+	require.Equal(t, "UTC", d.Zone)
+	for _, c := range []struct {
+		in, field, reason string
+		line, col         int
+	}{
+		{`{"zone":"UTC","zones":1}`, "zones", "unknown key (want zone, week, special, raw, within, at, any, Plain)", 1, 15},
+		{"{\n  \"zone\": \"UTC\",\n  \"special\": [{\"date\": \"x\"},\n    {\"dat\": \"y\"}]}", "special[1].dat", "unknown key (want date, hours)", 4, 6},
+		{`{"skip":1}`, "skip", "unknown key (want zone, week, special, raw, within, at, any, Plain)", 1, 2},
+		// The column counts characters, and a quote a backslash escapes
+		// is inside the key.
+		{`{"zone":"é","a\"b":1}`, `a"b`, "unknown key (want zone, week, special, raw, within, at, any, Plain)", 1, 13},
+		{`{"zone":"UTC","Zone":"x"}`, "Zone", `keys are case-sensitive: want "zone"`, 1, 15},
+		{"{\"zone\":\"UTC\",\n\"zone\":\"x\"}", "zone", "the key appears twice in one object; give it once", 2, 1},
+	} {
+		err := DecodeKnown([]byte(c.in), &doc{})
+		var se *Error
+		require.ErrorAs(t, err, &se, c.in)
+		require.Equal(t, c.field, se.Field(), c.in)
+		require.Equal(t, c.reason, se.Reason, c.in)
+		require.Equal(t, []int{c.line, c.col}, []int{se.Line, se.Column}, c.in)
+	}
+	// What json.Unmarshal refuses comes first, as it says it.
+	require.EqualError(t, DecodeKnown([]byte(`{"zone":1,"zones":1}`), &doc{}), "json: cannot unmarshal number into Go struct field doc.zone of type string")
+	require.Error(t, DecodeKnown([]byte(`{"zone":"UTC"} {}`), &doc{}))
+}
