@@ -211,28 +211,42 @@ func (f fileBackend) put(d convreport.Dashboard) error {
 	if err != nil {
 		return fmt.Errorf("convreport/store: encoding dashboard %q: %w", d.ID, err)
 	}
-	return writeAtomic(f.dir, f.path(d.ID), append(b, '\n'))
+	return writeAtomic(f.dir, f.path(d.ID), fmt.Sprintf("dashboard %q", d.ID), append(b, '\n'))
 }
 
 func (f fileBackend) remove(id string) error {
 	if err := os.Remove(f.path(id)); err != nil {
-		return fmt.Errorf("convreport/store: %w", err)
+		return fmt.Errorf("convreport/store: deleting dashboard %q: %w", id, err)
 	}
-	return syncDir(f.dir)
+	if err := syncDir(f.dir); err != nil {
+		return fmt.Errorf("convreport/store: deleting dashboard %q: %w", id, err)
+	}
+	return nil
 }
 
-// writeAtomic replaces path with data so that a crash at any point leaves
-// the old content or the new one.
-func writeAtomic(dir, path string, data []byte) (err error) {
+// writeAtomic replaces path with data, the document what ("dashboard
+// \"support\"", "calendars"), so that a crash at any point leaves the old
+// content or the new one. Its errors name what was being saved and where:
+// the temporary file's name alone says neither.
+func writeAtomic(dir, path, what string, data []byte) (err error) {
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("convreport/store: %w", err)
+		// The temporary file's name is noise: the directory is what must
+		// be writable.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("convreport/store: saving %s: cannot create a file in directory %s: %w", what, dir, err)
 	}
+	renamed := false
 	defer func() {
 		if err != nil {
 			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("convreport/store: writing %s: %w", path, err)
+			if !renamed {
+				os.Remove(tmp.Name())
+			}
+			err = fmt.Errorf("convreport/store: saving %s to %s: %w", what, path, err)
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
@@ -247,6 +261,7 @@ func writeAtomic(dir, path string, data []byte) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
+	renamed = true
 	return syncDir(dir)
 }
 
@@ -259,11 +274,11 @@ func syncDir(dir string) error {
 	}
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("convreport/store: %w", err)
+		return err
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("convreport/store: syncing %s: %w", dir, err)
+		return fmt.Errorf("syncing %s: %w", dir, err)
 	}
 	return nil
 }

@@ -338,3 +338,42 @@ func TestDashboardFileOfTheFirstStore(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(2), saved.Version)
 }
+
+// A save the directory refuses names the dashboard and the directory, not
+// only the temporary file it could not create, and leaves no temporary
+// file behind.
+func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
+	t.Run("read-only directory", func(t *testing.T) {
+		dir := t.TempDir()
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		require.NoError(t, os.Chmod(dir, 0o500))
+		t.Cleanup(func() { os.Chmod(dir, 0o700) })
+		probe, err := os.CreateTemp(dir, "probe")
+		if err == nil {
+			probe.Close()
+			os.Remove(probe.Name())
+			t.Skip("this user writes into a read-only directory (root)")
+		}
+		_, err = s.Create(ctx, olivia, dash("C", access.Private))
+		require.EqualError(t, err, `convreport/store: saving dashboard "c": cannot create a file in directory `+dir+`: permission denied`)
+		require.ErrorIs(t, err, os.ErrPermission)
+
+		admin := access.Viewer{UserID: "admin", Admin: true}
+		err = s.SaveSLA(ctx, admin, &convreport.SLASet{})
+		require.EqualError(t, err, `convreport/store: saving SLA policies: cannot create a file in directory `+dir+`: permission denied`)
+	})
+	t.Run("a directory in the file's place", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "c.json", "inside"), 0o700))
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		_, err = s.Create(ctx, olivia, dash("C", access.Private))
+		require.Error(t, err)
+		prefix := `convreport/store: saving dashboard "c" to ` + filepath.Join(dir, "c.json") + `: rename `
+		require.True(t, strings.HasPrefix(err.Error(), prefix), err.Error())
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		require.Len(t, entries, 1, "no temporary file left behind")
+	})
+}

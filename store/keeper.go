@@ -72,5 +72,5 @@ func (f fileKeeper[T]) put(s *T) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(f.dir, filepath.Join(f.dir, f.name), append(b, '\n'))
+	return writeAtomic(f.dir, filepath.Join(f.dir, f.name), f.what, append(b, '\n'))
 }
