@@ -29,6 +29,32 @@ type Drill struct {
 	refs    []exec.RowRef // every row, once SortBy has ordered them
 	maxPage int
 	biz     *bizHours // the report's business hours, for duration columns
+	// sla is the target whose breaches the drill-down lists, for the
+	// OverTarget column; nil for other measures and pending lists.
+	sla  *slaPlan
+	slaX *exec.SLA
+}
+
+// OverTarget names the column an SLA point's drill-down ends with: how
+// long each breach's clock ran past the target (in the target's business
+// hours when it has a calendar; to the query's Now for a clock still
+// running). Summed over the rows it is the point's sla_total_over, and
+// averaged its sla_avg_over. [Drill.SortBy] takes it as a property name.
+const OverTarget = "OverTarget"
+
+// overTargetColumn is the Property of the OverTarget column: no property
+// of the schema, but a duration like the derived ones.
+var overTargetColumn = Property{Name: OverTarget, Key: "over_target", Label: "Time over target", Kind: KindDuration, Derived: true}
+
+// newDrill returns the drill-down of report r's plan pl over t, its rows
+// still to select.
+func (e *Engine) newDrill(t *table, r *Report, pl *compiled) *Drill {
+	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
+	if pl.sla != nil && pl.Plan.SLA != nil && !pl.Plan.SLA.ListPending {
+		d.sla, d.slaX = pl.sla, pl.Plan.SLA
+		d.Columns = append(d.Columns, overTargetColumn)
+	}
+	return d
 }
 
 var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee", "Status"}
@@ -36,7 +62,8 @@ var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee",
 // DrillDown returns the conversations behind point p of report r run for
 // q: those the point counts in its value (a response-time point lists the
 // answered conversations; its Excluded ones are not listed), and for an
-// SLA measure the point's Breaches. p must come
+// SLA measure the point's Breaches, with their time over the target in
+// the last column ([OverTarget]). p must come
 // from a Result of the same report and query; a point of another query's
 // range is an error. The rows come in creation order; see [Drill.SortBy].
 //
@@ -89,14 +116,14 @@ func (e *Engine) drill(ctx context.Context, q Query, r Report, p Point, pending 
 			return nil, err
 		}
 		if !ok {
-			return &Drill{Columns: drillColumns(t.schema, &r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}, nil
+			return e.newDrill(t, &r, pl), nil
 		}
 	}
 	if where, err = bucketWhere(where, t, pl, rq, &p); err != nil {
 		return nil, err
 	}
 	where = append(where, pl.Pred)
-	d := &Drill{Columns: drillColumns(t.schema, &r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
+	d := e.newDrill(t, &r, pl)
 	d.sel, err = exec.Select(ctx, t.x, pl.Plan, &filter.Pred{Op: filter.And, Kids: where}, filter.Env(env), l, want, e.workers)
 	if err != nil {
 		return nil, err
@@ -233,18 +260,27 @@ func drillColumns(s *Schema, r *Report) []Property {
 func (d *Drill) Len() int { return d.sel.Len() }
 
 // SortBy orders the rows by a property, unknown values last, ties by ID.
+// An SLA point's drill-down also sorts by [OverTarget].
 func (d *Drill) SortBy(property string, desc bool) error {
-	p, err := d.t.schema.resolve(property)
-	if err != nil {
-		return fmt.Errorf("convreport: drill-down sort: %w", err)
-	}
-	c := d.t.schema.index[p.Name]
-	value := func(seg *colstore.Segment, row int) (any, bool) { return d.t.value(seg, c, row) }
-	if m := derivedMetric(p); d.biz != nil && m != exec.NoMetric {
-		// Business time, as the rows list it.
+	var value func(seg *colstore.Segment, row int) (any, bool)
+	if property == OverTarget && d.sla != nil {
 		value = func(seg *colstore.Segment, row int) (any, bool) {
-			v, ok := d.t.x.MetricOf(seg, row, m, d.biz)
+			v, ok := d.slaX.OverOf(d.t.x, seg, row)
 			return time.Duration(v), ok
+		}
+	} else {
+		p, err := d.t.schema.resolve(property)
+		if err != nil {
+			return fmt.Errorf("convreport: drill-down sort: %w", err)
+		}
+		c := d.t.schema.index[p.Name]
+		value = func(seg *colstore.Segment, row int) (any, bool) { return d.t.value(seg, c, row) }
+		if m := derivedMetric(p); d.biz != nil && m != exec.NoMetric {
+			// Business time, as the rows list it.
+			value = func(seg *colstore.Segment, row int) (any, bool) {
+				v, ok := d.t.x.MetricOf(seg, row, m, d.biz)
+				return time.Duration(v), ok
+			}
 		}
 	}
 	if d.refs == nil {
@@ -376,9 +412,16 @@ func (d *Drill) yield(refs []exec.RowRef) iter.Seq[Conversation] {
 // unknown), typed as [Schema.Value] returns them. When the report counts
 // business hours, its derived durations (FirstResponseTime, WaitTime,
 // TimeToClose) are business time, as the report's number counted them.
+// An SLA point's [OverTarget] is a time.Duration.
 func (d *Drill) Values(c *Conversation) []any {
 	out := make([]any, len(d.Columns))
 	for i, p := range d.Columns {
+		if d.sla != nil && p.Name == OverTarget && p.Key == overTargetColumn.Key {
+			if v, ok := d.sla.over(c); ok {
+				out[i] = v
+			}
+			continue
+		}
 		if d.biz != nil && p.Derived {
 			if v, ok := d.biz.duration(c, p); ok {
 				out[i] = v

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -563,6 +564,37 @@ func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[st
 	// Durations of an SLA measure follow its target's clock.
 	p.biz, p.Hours = nil, nil
 	return nil
+}
+
+// over returns how far c's clock ran past the target, and true when c
+// breached it, by the rules the scan applies to a row (exec.SLA): what a
+// drill-down of the breaches lists.
+func (sp *slaPlan) over(c *Conversation) (time.Duration, bool) {
+	now := time.Unix(0, sp.now)
+	if c.CreatedAt.After(now) {
+		return 0, false
+	}
+	var stop time.Time
+	if !c.ClosedAt.IsZero() && !c.ClosedAt.After(now) {
+		stop = c.ClosedAt
+	}
+	if sp.kind == FirstResponseTarget {
+		if at := c.FirstResponseAt; !at.IsZero() && !at.After(now) && (stop.IsZero() || at.Before(stop)) {
+			stop = at
+		}
+	}
+	end := stop
+	if end.IsZero() {
+		end = now
+	}
+	elapsed := time.Duration(end.UnixNano() - c.CreatedAt.UnixNano())
+	if sp.biz != nil {
+		elapsed = sp.biz.calendarOf(c.Inbox).Between(c.CreatedAt, end)
+	}
+	if elapsed <= time.Duration(sp.target) {
+		return 0, false
+	}
+	return elapsed - time.Duration(sp.target), true
 }
 
 // slaValue computes an SLA measure from a point's decided conversations n,

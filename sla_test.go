@@ -303,17 +303,41 @@ func TestSLAAgainstReference(t *testing.T) {
 					d, err := eng.DrillDown(context.Background(), q, r, p)
 					require.NoError(t, err)
 					require.Equal(t, int(p.Breaches), d.Len(), name)
+					// The last column is each breach's time over the
+					// target, the reference's to the nanosecond; sorted by
+					// it, the rows come longest first.
+					require.Equal(t, []string{"ID", convreport.OverTarget}, columnNames(d.Columns), name)
+					require.NoError(t, d.SortBy(convreport.OverTarget, true))
 					var got []string
-					var over time.Duration
+					var over, listed time.Duration
+					prev := time.Duration(1 << 62)
 					for c := range d.All() {
 						got = append(got, c.ID)
 						_, o := slaRef(c, kind, within, refCal(c), now)
 						over += o
+						v := d.Values(&c)[1]
+						require.Equal(t, o, v, "%s: %s", name, c.ID)
+						require.LessOrEqual(t, v.(time.Duration), prev, name)
+						prev = v.(time.Duration)
+						listed += v.(time.Duration)
 					}
 					require.ElementsMatch(t, a.breach, got, name)
 					if agg == convreport.SLATotalOver {
 						require.Equal(t, p.Value.Decimal.String(), seconds(over, 1), name)
+						require.Equal(t, p.Value.Decimal.String(), seconds(listed, 1), name)
 					}
+					if agg == convreport.SLAAvgOver {
+						if len(got) == 0 {
+							require.False(t, p.Value.Valid, name)
+						} else {
+							require.Equal(t, p.Value.Decimal.String(), seconds(listed, int64(len(got))), name)
+						}
+					}
+					// The pending conversations are no breaches: no
+					// time over the target to list.
+					ex, err := eng.DrillExcluded(context.Background(), q, r, p)
+					require.NoError(t, err)
+					require.Equal(t, []string{"ID"}, columnNames(ex.Columns), name)
 				}
 			}
 
@@ -466,4 +490,12 @@ func TestSLAReplyAfterTheCloseDoesNotRestartTheClock(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	require.Equal(t, []string{"replied-late-then-closed"}, ids)
+}
+
+func columnNames(cols []convreport.Property) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
 }

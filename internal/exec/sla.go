@@ -102,3 +102,12 @@ func (sp *SLA) Listed(ec *Ctx, seg *colstore.Segment, r int) bool {
 	}
 	return st == slaBreached
 }
+
+// OverOf returns how far row r of t ran past the target, in nanoseconds,
+// and true when it breached it: what a drill-down of the breaches sorts
+// its rows by.
+func (sp *SLA) OverOf(t *Table, seg *colstore.Segment, r int) (int64, bool) {
+	ec := Ctx{t: t}
+	st, over := sp.row(&ec, seg, r)
+	return over, st == slaBreached
+}
