@@ -76,14 +76,25 @@ func FormatCount(n int64) string {
 // FormatDuration writes a number of seconds for people, the one rule of
 // every output (text, drill-downs, SVG, HTML, the web UI, whose script
 // shows the text the server formats with it), rounded half away
-// from zero to the precision shown: one decimal under 10 s ("4.2s"), whole
+// from zero to the precision shown: whole milliseconds under 0.05 s
+// ("1ms", "49ms"), one decimal under 10 s ("0.5s", "4.2s"), whole
 // seconds under a minute ("45s"), then two units: "5m 03s", "1h 03m",
-// "2d 04h".
+// "2d 04h". Only zero reads "0s": a duration under half a millisecond
+// reads "<1ms", so that a breach of a millisecond never shows as none.
 func FormatDuration(sec decimal.Decimal) string {
 	if sec.IsNegative() {
 		return "-" + FormatDuration(sec.Neg())
 	}
-	if r := sec.Round(1); r.LessThan(decimal.NewFromInt(10)) {
+	if sec.IsZero() {
+		return "0s"
+	}
+	if r := sec.Round(1); r.IsZero() {
+		ms := sec.Shift(3).Round(0)
+		if ms.IsZero() {
+			return "<1ms"
+		}
+		return ms.String() + "ms"
+	} else if r.LessThan(decimal.NewFromInt(10)) {
 		return r.String() + "s"
 	}
 	s := sec.Round(0).IntPart()

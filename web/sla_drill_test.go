@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/web"
 )
 
 // slaDrill is a drill-down answer with its values as exact numbers.
@@ -128,4 +131,35 @@ func TestSLADrillDownListsTheTimeOverTarget(t *testing.T) {
 	for _, c := range ex.Columns {
 		require.NotEqual(t, "over_target", c.Key)
 	}
+}
+
+// A breach of one millisecond reads as such on the card and in the
+// drill-down, not as "0s", which says there was none.
+func TestAOneMillisecondBreachDoesNotReadAsNone(t *testing.T) {
+	created := now.Add(-48 * time.Hour)
+	src, err := memory.New([]convreport.Conversation{
+		{ID: "late", Channel: convreport.Chat, Inbox: "Sales", CreatedAt: created, FirstResponseAt: created.Add(time.Hour + time.Millisecond), ClosedAt: created.Add(2 * time.Hour)},
+		{ID: "on-time", Channel: convreport.Chat, Inbox: "Sales", CreatedAt: created, FirstResponseAt: created.Add(time.Minute), ClosedAt: created.Add(2 * time.Hour)},
+	})
+	require.NoError(t, err)
+	f := newFixture(t, func(c *web.Config) { c.Engine, c.Schema = convreport.NewEngine(src), src.Schema() })
+	okJSON(t, f.do(req{method: http.MethodPut, path: "/api/sla", user: "admin", body: standardSLA}), http.StatusOK, &slaResult{})
+	_, err = f.store.Create(context.Background(), users["ana"], convreport.Dashboard{ID: "ms", Name: "Milliseconds", Owner: "ana", Visibility: access.EveryoneCanView,
+		Reports: []convreport.Report{{ID: "avg", Name: "Average over", Measure: convreport.Measure{Agg: convreport.SLAAvgOver, SLA: "standard", Target: convreport.FirstResponseTarget}}}})
+	require.NoError(t, err)
+
+	run := f.run("ms", "ana", "range=last_30_days")
+	require.Equal(t, "0.001", *run.Reports[0].Points[0].Value)
+	page := f.get("/dashboards/ms?range=last_30_days", "ana")
+	require.Equal(t, http.StatusOK, page.Code)
+	card := regexp.MustCompile(`font-size="40" font-weight="600">([^<]*)<`).FindStringSubmatch(page.Body.String())
+	require.NotNil(t, card, "the card's number")
+	require.Equal(t, "1ms", card[1])
+
+	var d slaDrill
+	okJSON(t, f.get(drillPath("ms", "avg", run, map[string]*string{}, ""), "ana"), http.StatusOK, &d)
+	require.Len(t, d.Rows, 1)
+	last := len(d.Columns) - 1
+	require.Equal(t, "late", d.Rows[0].ID)
+	require.Equal(t, "1ms", d.Rows[0].Text[last])
 }
