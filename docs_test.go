@@ -671,6 +671,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 		}}
 		return render.Text(io.Discard, render.Dashboard{Results: []convreport.Result{r}}, render.TextOptions{})
 	},
+	"render-text-width": func(t *testing.T) error {
+		return render.Text(io.Discard, render.Dashboard{}, render.TextOptions{Width: 100_000})
+	},
 	"canceled": func(t *testing.T) error {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()

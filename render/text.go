@@ -18,9 +18,16 @@ import (
 // Deprecated: Text shows every point of the result; see [TextOptions.Top].
 const DefaultTop = 10
 
+// MaxTextWidth is the widest [TextOptions.Width] Text draws: no terminal
+// is wider, and the bars of a wider one would be drawn in full, however
+// wide.
+const MaxTextWidth = 1000
+
 // TextOptions configures [Text]. The zero value means the defaults.
 type TextOptions struct {
-	// Width is the terminal's width in columns; 0 means 80.
+	// Width is the terminal's width in columns, up to [MaxTextWidth]; 0
+	// means 80, and a width under 24 is drawn at 24. A negative width is
+	// an error.
 	Width int
 	// Top is ignored.
 	//
@@ -40,6 +47,13 @@ func (o TextOptions) width() int {
 	return max(o.Width, 24)
 }
 
+func (o TextOptions) check() error {
+	if o.Width < 0 || o.Width > MaxTextWidth {
+		return fmt.Errorf("render: text width %d: want 0 (80 columns) to %d columns", o.Width, MaxTextWidth)
+	}
+	return nil
+}
+
 const textIndent = "  "
 
 // Text writes d for a terminal: the dashboard's name, range and zone, then
@@ -50,6 +64,9 @@ const textIndent = "  "
 // number. Labels are cleaned of control characters and cut to fit Width,
 // counting East Asian wide characters and emoji as two columns.
 func Text(w io.Writer, d Dashboard, opts TextOptions) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
 	if err := checkResults(d.Results); err != nil {
 		return err
 	}

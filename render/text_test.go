@@ -72,3 +72,21 @@ func TestTextSeriesSparklines(t *testing.T) {
 		"  2025-03-29 … 2025-03-31\n"
 	require.True(t, strings.HasSuffix(b.String(), want), "got:\n%s", b.String())
 }
+
+// A width no terminal has is an error of Text, said before anything is
+// drawn: a bar as wide as it asks for would take gigabytes.
+func TestTextRefusesAWidthNoTerminalHas(t *testing.T) {
+	for _, width := range []int{-5, render.MaxTextWidth + 1, 100_000_000_000} {
+		var b bytes.Buffer
+		err := render.Text(&b, fixture(), render.TextOptions{Width: width})
+		require.Error(t, err, "width %d", width)
+		require.Contains(t, err.Error(), "width")
+		require.Contains(t, err.Error(), "1000")
+		require.Zero(t, b.Len(), "nothing written for width %d", width)
+	}
+	var b bytes.Buffer
+	require.NoError(t, render.Text(&b, fixture(), render.TextOptions{Width: render.MaxTextWidth}))
+	for _, l := range strings.Split(b.String(), "\n") {
+		require.LessOrEqual(t, textwidth.String(l), render.MaxTextWidth)
+	}
+}

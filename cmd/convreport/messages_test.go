@@ -3,6 +3,7 @@ package main_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,4 +66,36 @@ func TestDrillPointMessagesAndNoValue(t *testing.T) {
 	// A report with one point needs no --point.
 	o = cli(t, "", "drill", "--data", path, "--dashboard", "email-overview", "--report", "Open emails", "--from", "2025-03-01", "--to", "2025-03-08")
 	require.NotContains(t, o.stderr, "--point is required")
+}
+
+// A text width no terminal has is a wrong flag, said as such, not a
+// crash of the runtime nor a silent default.
+func TestWidthOutsideATerminalsIsAFlagError(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"a","channel":"chat","assignee":"Al","created_at":"2025-03-01T10:00:00Z","first_response_at":"2025-03-01T10:00:05Z"}`+"\n"), 0o644))
+	run := []string{"run", "--data", data, "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-03-02", "--width"}
+	for _, width := range []string{"100000000000", "1001", "0", "-5", "39"} {
+		o := cli(t, "", append(run, width)...)
+		require.NotContains(t, o.stderr, "fatal error")
+		require.Equal(t, 2, o.code, "--width %s: %s", width, o.stderr)
+		require.Equal(t, "convreport: --width "+width+": want 40 to 1000 columns\n", o.stderr)
+	}
+	o := cli(t, "", "demo", "--n", "10", "--out", filepath.Join(dir, "demo.html"), "--width", "5000")
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Equal(t, "convreport: --width 5000: want 40 to 1000 columns\n", o.stderr)
+	for _, width := range []string{"40", "1000"} {
+		o := cli(t, "", append(run, width)...)
+		require.Equal(t, 0, o.code, "--width %s: %s", width, o.stderr)
+		for _, l := range strings.Split(o.stdout, "\n") {
+			require.LessOrEqual(t, len([]rune(l)), atoi(t, width), l)
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }

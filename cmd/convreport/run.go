@@ -36,7 +36,7 @@ func (c *cli) run(args []string) error {
 	dash := fs.String("dashboard", "", "a template (chat-overview, email-overview, chatflow-performance, sla) or a dashboard .json file (required)")
 	format := fs.String("format", "text", "output: "+strings.Join(formats, ", "))
 	out := fs.String("out", "", "write to this file instead of standard output")
-	width := fs.Int("width", 100, "text width in columns")
+	width := widthFlag(fs)
 	drillRows := fs.Int("drill-rows", 50, "html: conversations listed per data point (0: none)")
 	top := topFlag(fs)
 	only := fs.String("report", "", "run only this report of the dashboard (its name or ID)")
@@ -45,6 +45,9 @@ func (c *cli) run(args []string) error {
 	}
 	if *top < 0 {
 		return usageError("--top %d: want 0 (every group) or more", *top)
+	}
+	if err := checkWidth(*width); err != nil {
+		return err
 	}
 	if !validFormat(*format) {
 		return usageError("--format %q: want one of %s", *format, strings.Join(formats, ", "))
@@ -183,6 +186,24 @@ func findReport(reports []convreport.Report, dash, name string) (convreport.Repo
 // result JSON carries every point, as its format promises.
 const demoTop = 10
 
+// minWidth is the narrowest --width: a report's table, its value and
+// count columns beside a cut label and a bar, fits in 40 columns, not in
+// fewer.
+const minWidth = 40
+
+func widthFlag(fs *flag.FlagSet) *int {
+	return fs.Int("width", 100, fmt.Sprintf("text width in columns, %d to %d", minWidth, render.MaxTextWidth))
+}
+
+// checkWidth refuses a --width no terminal has, rather than draw lines
+// wider than asked or bars of gigabytes.
+func checkWidth(w int) error {
+	if w < minWidth || w > render.MaxTextWidth {
+		return usageError("--width %d: want %d to %d columns", w, minWidth, render.MaxTextWidth)
+	}
+	return nil
+}
+
 func topFlag(fs *flag.FlagSet) *int {
 	return fs.Int("top", 0, "grouped reports with no limit of their own keep their top N groups and fold the rest into one Other point (drill it with --point other=true; give drill the same --top); 0 keeps every group")
 }
@@ -287,12 +308,15 @@ func (c *cli) demo(args []string) error {
 	seed := fs.Uint64("seed", 1, "random seed")
 	tz := fs.String("tz", "Europe/Paris", "time zone of the sample business and of the reports")
 	out := fs.String("out", "convreport-demo.html", "the HTML page to write")
-	width := fs.Int("width", 100, "text width in columns")
+	width := widthFlag(fs)
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *n <= 0 {
 		return usageError("--n must be positive")
+	}
+	if err := checkWidth(*width); err != nil {
+		return err
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
