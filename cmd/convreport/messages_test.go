@@ -99,3 +99,54 @@ func atoi(t *testing.T, s string) int {
 	require.NoError(t, err)
 	return n
 }
+
+// A rep whose name is the text "(no value)" is a group of its own, shown
+// quoted by run; drill lists it quoted, apart from the group with no
+// assignee, and selects it by that quoted name (“…” as the text output
+// writes it, or "…"), while (no value) and an empty value keep naming the
+// group with no assignee.
+func TestDrillTellsARepNamedNoValueFromNoAssignee(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(
+		`{"id":"lit","assignee":"(no value)","created_at":"2025-03-01T10:00:00Z"}`+"\n"+
+			`{"id":"none","created_at":"2025-03-01T11:00:00Z"}`+"\n"), 0o644))
+	dash := filepath.Join(dir, "d.json")
+	require.NoError(t, os.WriteFile(dash, []byte(
+		`{"name":"T","owner":"me","reports":[{"id":"r","name":"by rep","dimensions":["Assignee"]}]}`), 0o644))
+	common := []string{"--data", data, "--dashboard", dash, "--from", "2025-03-01", "--to", "2025-03-02", "--now", "2025-03-05"}
+
+	run := cli(t, "", append([]string{"run", "--format", "text"}, common...)...)
+	require.Equal(t, 0, run.code, run.stderr)
+	require.Contains(t, run.stdout, "“(no value)”", "run shows the rep's name quoted")
+
+	list := cli(t, "", append([]string{"drill", "--report", "r"}, common...)...)
+	require.Equal(t, 2, list.code)
+	_, points, ok := strings.Cut(list.stderr, "points are: ")
+	require.True(t, ok, list.stderr)
+	require.Equal(t, "assignee=“(no value)”; assignee=(no value)\n", points)
+
+	ids := func(point string) []string {
+		t.Helper()
+		d := cli(t, "", append([]string{"drill", "--report", "r", "--format", "csv", "--point", point}, common...)...)
+		require.Equal(t, 0, d.code, "--point %q: %s", point, d.stderr)
+		var out []string
+		for _, l := range strings.Split(strings.TrimSpace(d.stdout), "\n")[1:] {
+			out = append(out, strings.SplitN(l, ",", 2)[0])
+		}
+		return out
+	}
+	for _, point := range []string{"assignee=“(no value)”", `assignee="(no value)"`} {
+		require.Equal(t, []string{"lit"}, ids(point), point)
+	}
+	for _, point := range []string{"assignee=(no value)", "assignee="} {
+		require.Equal(t, []string{"none"}, ids(point), point)
+	}
+
+	d := cli(t, "", append([]string{"drill", "--report", "r", "--point", "assignee=“(no value)”"}, common...)...)
+	require.Equal(t, 0, d.code, d.stderr)
+	require.True(t, strings.HasPrefix(d.stdout, "by rep — assignee=“(no value)”: 1 conversation"), d.stdout)
+	d = cli(t, "", append([]string{"drill", "--report", "r", "--format", "json", "--point", `assignee="(no value)"`}, common...)...)
+	require.Equal(t, 0, d.code, d.stderr)
+	require.Contains(t, d.stdout, `"point": {`+"\n"+`    "assignee": "(no value)"`+"\n"+`  }`)
+}
