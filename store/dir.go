@@ -168,6 +168,9 @@ func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	// the store ever wrote is a field of Dashboard still.
 	var d convreport.Dashboard
 	if err := strictjson.DecodeKnown(b, &d); err != nil {
+		// A value that does not read is named by its key's path
+		// ("reports[1].measure.p"), not by Go's types.
+		err = strictjson.Locate(b, &d, err)
 		fe := &FileError{Path: p, Err: err}
 		var se *strictjson.Error
 		if errors.As(err, &se) {

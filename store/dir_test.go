@@ -111,6 +111,25 @@ func TestDirCorruptFile(t *testing.T) {
 	require.Contains(t, err.Error(), `OWNER: keys are case-sensitive: want "owner"`)
 }
 
+// A value of a dashboard file edited by hand that does not read is named
+// by its key's path, as the command line names it, with one prefix.
+func TestDirFileErrorNamesTheKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "slow.json")
+	for body, want := range map[string]string{
+		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A"},{"id":"b","name":"B","measure":{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}}]}`: `reports[1].measure.threshold: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m`,
+		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A","measure":{"agg":"percentile","metric":"wait_time","p":"90"}}]}`:                                                  "reports[0].measure.p: want a number, got a JSON string",
+	} {
+		require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		_, err = s.Get(ctx, olivia, "slow")
+		var fe *store.FileError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, "convreport/store: dashboard file "+path+" is unreadable: "+want+" (restore it from a backup or remove it)", err.Error())
+	}
+}
+
 func TestDirIgnoresForeignFiles(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.txt"), []byte("notes"), 0o600))

@@ -808,6 +808,8 @@ func TestUpdateReportRefusals(t *testing.T) {
 		{"unknown key", "ana", path, `{"version": 1, "colour": "red"}`, 400, "invalid_json", "colour"},
 		{"a nested key given twice", "ana", path, `{"version": 1, "chart": {"type": "bar", "type": "pie"}}`, 400, "invalid_json", "chart.type"},
 		{"a nested key in another case", "ana", path, `{"version": 1, "conditions": [{"property": "Inbox", "OP": "is_known"}]}`, 400, "invalid_json", "conditions[0].OP"},
+		{"a wrong type in an array's element", "ana", path, `{"version": 1, "conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "Inbox", "op": "is_any_of", "values": "Sales"}]}`, 400, "invalid_json", "conditions[1].values"},
+		{"a nested unknown key", "ana", path, `{"version": 1, "chart": {"colour": "red"}}`, 400, "invalid_json", "chart.colour"},
 		{"malformed", "ana", path, `{"version": 1,`, 400, "invalid_json", ""},
 		{"cross-site", "ana", path, ``, 403, "cross_origin", ""},
 	} {
@@ -821,7 +823,12 @@ func TestUpdateReportRefusals(t *testing.T) {
 			require.Equal(t, c.field, e.Field, e.Message)
 		})
 	}
-	e := failure(t, f.edit(http.MethodPatch, path, "ana", `{"version": 1, "filter": "Channel == \"chat\" && Inboxx == \"Sales\""}`), 422, "invalid_filter")
+	// The key's path with the element's index, and what it wants.
+	e := failure(t, f.edit(http.MethodPatch, path, "ana", `{"version": 1, "conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "Inbox", "op": "is_any_of", "values": "Sales"}]}`), 400, "invalid_json")
+	require.Equal(t, "conditions[1].values: want an array, got a JSON string", e.Message)
+	e = failure(t, f.edit(http.MethodPatch, path, "ana", `{"version": 1, "chart": {"colour": "red"}}`), 400, "invalid_json")
+	require.Equal(t, "chart.colour: unknown key (want type, stacked, percent)", e.Message)
+	e = failure(t, f.edit(http.MethodPatch, path, "ana", `{"version": 1, "filter": "Channel == \"chat\" && Inboxx == \"Sales\""}`), 422, "invalid_filter")
 	require.Equal(t, 1, e.Line)
 	require.Equal(t, 22, e.Column)
 	require.Equal(t, "Channel == \"chat\" && Inboxx == \"Sales\"\n"+strings.Repeat(" ", 21)+"^", e.Snippet)

@@ -49,7 +49,7 @@ func (h *handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) erro
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(body, err)
+		return jsonError(body, v, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("invalid_json", "", "the request body holds more than one JSON value")
@@ -68,9 +68,10 @@ func strictKeys(body []byte, v any) error {
 	return err
 }
 
-// jsonError explains a decoding error: where the syntax breaks, which key
-// has the wrong type, which key is unknown.
-func jsonError(body []byte, err error) *Error {
+// jsonError explains an error of decoding body into v: where the syntax
+// breaks, which key (by its path, array indexes included) has the wrong
+// type or value, which key is unknown.
+func jsonError(body []byte, v any, err error) *Error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
@@ -81,12 +82,15 @@ func jsonError(body []byte, err error) *Error {
 		return e
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("invalid_json", "", "malformed JSON: the body ends too soon")
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			return badRequest("invalid_json", "", "the body must be a JSON object, not a %s", te.Value)
-		}
-		return badRequest("invalid_json", field, "%s: want %s, got a JSON %s", field, typeName(te.Type.String()), te.Value)
+	case errors.As(err, &te) && te.Field == "":
+		return badRequest("invalid_json", "", "the body must be a JSON object, not a %s", te.Value)
+	}
+	var ke *strictjson.Error
+	if errors.As(strictjson.Locate(body, v, err), &ke) {
+		return badRequest("invalid_json", ke.Field(), "%s", cleanMessage(ke.Error()))
+	}
+	if errors.As(err, &te) {
+		return badRequest("invalid_json", te.Field, "%s: want %s, got a JSON %s", te.Field, typeName(te.Type.String()), te.Value)
 	}
 	msg := err.Error()
 	if key, ok := strings.CutPrefix(msg, "json: unknown field "); ok {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/strictjson"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/parquetio"
@@ -510,12 +512,35 @@ func loadDashboard(spec string) (convreport.Dashboard, error) {
 	}
 	var d convreport.Dashboard
 	if err := jsonUnmarshalStrict(b, &d); err != nil {
-		return d, fmt.Errorf("%s: %v", spec, err)
+		return d, fmt.Errorf("%s: %s", spec, jsonProblem(b, &d, err))
 	}
 	if err := d.Validate(); err != nil {
-		return d, fmt.Errorf("%s: %v", spec, err)
+		return d, fmt.Errorf("%s: %s", spec, strings.TrimPrefix(err.Error(), "convreport: "))
 	}
 	return d, nil
+}
+
+// jsonProblem says what err, an error of decoding the file b into v, is
+// about: the key with its path ("reports[0].measure.p") and what it wants,
+// or the line and column where the JSON breaks.
+func jsonProblem(b []byte, v any, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := 1, 1
+		for _, c := range b[:min(int(se.Offset), len(b))] {
+			if c == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		// The offset is past the character at fault.
+		return fmt.Sprintf("line %d, column %d: %v", line, max(col-1, 1), se)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the file ends before its JSON does"
+	}
+	return strings.TrimPrefix(strictjson.Locate(b, v, err).Error(), "json: ")
 }
 
 // progress draws a bar on a terminal while a large file loads, or while

@@ -29,10 +29,12 @@ func TestCLIErrorCatalogue(t *testing.T) {
 	dir := t.TempDir()
 	ok := `{"id":"c1","channel":"chat","status":"open","assignee":"ana","created_at":"2025-03-03T09:00:00Z"}` + "\n"
 	for name, body := range map[string]string{
-		"ok.jsonl":     ok,
-		"dup.jsonl":    ok + ok,
-		"export.txt":   ok,
-		"team.json":    `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
+		"ok.jsonl":   ok,
+		"dup.jsonl":  ok + ok,
+		"export.txt": ok,
+		"team.json":  `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
+		"slow.json": `{"name":"Slow","owner":"ana","reports":[{"name":"Count"},` +
+			`{"name":"Fast","measure":{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}}]}`,
 		"overlap.json": `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`,
 		"schema.json":  `{"properties": [{"name": "seats", "kind": "number"}]}`,
 		"typo.json":    `{"table": "tickets", "colums": {"Assignee": "agent"}}`,

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -149,4 +150,38 @@ func TestDrillTellsARepNamedNoValueFromNoAssignee(t *testing.T) {
 	d = cli(t, "", append([]string{"drill", "--report", "r", "--format", "json", "--point", `assignee="(no value)"`}, common...)...)
 	require.Equal(t, 0, d.code, d.stderr)
 	require.Contains(t, d.stdout, `"point": {`+"\n"+`    "assignee": "(no value)"`+"\n"+`  }`)
+}
+
+// A dashboard file's mistake is named by its key's path and what it
+// wants, once prefixed, not by Go's struct and type names.
+func TestDashboardFileErrorsNameTheKey(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"a","channel":"chat","created_at":"2025-03-01T10:00:00Z"}`+"\n"), 0o644))
+	report := `{"id":"ok","name":"Count"},{"id":"r","name":"x","measure":%s}`
+	for _, c := range []struct{ measure, want string }{
+		{`{"agg":"percentile","metric":"first_response_time","p":"90"}`,
+			"reports[1].measure.p: want a number, got a JSON string"},
+		{`{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}`,
+			`reports[1].measure.threshold: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m`},
+		{`{"agg":"percentile","metric":"first_response_time","pp":90}`,
+			"reports[1].measure.pp: unknown key (want agg, metric, p, threshold, sla, target)"},
+	} {
+		dash := filepath.Join(dir, "d.json")
+		require.NoError(t, os.WriteFile(dash, []byte(`{"name":"T","owner":"me","reports":[`+fmt.Sprintf(report, c.measure)+`]}`), 0o644))
+		o := cli(t, "", "run", "--data", data, "--dashboard", dash, "--from", "2025-03-01", "--to", "2025-03-02")
+		require.Equal(t, 1, o.code, o.stderr)
+		require.Equal(t, "convreport: "+dash+": "+c.want+"\n", o.stderr)
+	}
+
+	dash := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(dash, []byte("{\"name\":\"T\",\n \"reports\":[}\n"), 0o644))
+	o := cli(t, "", "run", "--data", data, "--dashboard", dash)
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Equal(t, "convreport: "+dash+": line 2, column 13: invalid character '}' looking for beginning of value\n", o.stderr)
+
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`), 0o644))
+	o = cli(t, "", "run", "--data", data, "--dashboard", dash)
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Equal(t, "convreport: "+dash+`: dashboard "team": name: "Team v2.0" holds a period; dashboard names hold no period`+"\n", o.stderr)
 }

@@ -17,9 +17,11 @@ import (
 
 // Error names the key at fault. Path is where its object sits, written as
 // the packages' own errors write fields ("week.monday[0]"); empty for the
-// document's root. Line and Column (1-based, Column in characters) are
-// where the key starts in the document; its message leaves them out, for
-// the caller to say where the document came from.
+// document's root. Key is the key, with the index of an array element it
+// holds ("monday[0]"); both are empty for the document itself. Line and
+// Column (1-based, Column in characters) are where the key starts in the
+// document, 0 when unknown; its message leaves them out, for the caller
+// to say where the document came from.
 type Error struct {
 	Path   string
 	Key    string
@@ -28,7 +30,12 @@ type Error struct {
 	Column int
 }
 
-func (e *Error) Error() string { return e.Field() + ": " + e.Reason }
+func (e *Error) Error() string {
+	if e.Field() == "" {
+		return e.Reason // the document itself
+	}
+	return e.Field() + ": " + e.Reason
+}
 
 // Field is the key's own path: Path and Key joined.
 func (e *Error) Field() string {
