@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -49,6 +50,12 @@ func (c *cli) drill(args []string) error {
 	}
 	if *top < 0 {
 		return usageError("--top %d: want 0 (every group) or more", *top)
+	}
+	if *limit < 0 || *limit > convreport.MaxPageSize {
+		return usageError("--limit %d: want 0 to %d conversations", *limit, convreport.MaxPageSize)
+	}
+	if *offset < 0 {
+		return usageError("--offset %d: want 0 or more", *offset)
 	}
 	switch *format {
 	case "text", "json", "csv":
@@ -109,6 +116,11 @@ func (c *cli) drill(args []string) error {
 	}
 	eng := convreport.NewEngine(src)
 	res, err := eng.Run(c.ctx, q, report)
+	var re *convreport.ReportError
+	if *columns != "" && errors.As(err, &re) && re.Field == "properties" {
+		// The report's properties are --columns.
+		return unknownProperty("--columns", err, src.Schema())
+	}
 	if err != nil {
 		return err
 	}
@@ -148,11 +160,11 @@ func (c *cli) drill(args []string) error {
 		}
 	}
 	if err := dr.SortBy(*sortBy, *desc); err != nil {
-		return usageError("--sort: %v", err)
+		return unknownProperty("--sort", err, src.Schema())
 	}
-	page, err := dr.Page(*offset, *limit)
+	page, err := dr.Page(*offset, *limit) // the flags are checked: a source's error
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	var rows [][]any
 	for cv := range page {
@@ -208,6 +220,24 @@ func (c *cli) drill(args []string) error {
 		}
 	}
 	return c.write(*out, buf.Bytes())
+}
+
+// unknownProperty says, as an error of flag, that err names a property
+// schema does not have: a close name if there is one, else every name. An
+// error of another kind is returned as it is.
+func unknownProperty(flag string, err error, schema *convreport.Schema) error {
+	var upe *convreport.UnknownPropertyError
+	if !errors.As(err, &upe) {
+		return err
+	}
+	if upe.Suggest != "" {
+		return usageError("%s: %v", flag, upe)
+	}
+	var names []string
+	for _, p := range schema.Properties() {
+		names = append(names, p.Name)
+	}
+	return usageError("%s: %v (want one of %s)", flag, upe, strings.Join(names, ", "))
 }
 
 // findPoint picks the result's point named by key=value pairs.

@@ -185,3 +185,28 @@ func TestDashboardFileErrorsNameTheKey(t *testing.T) {
 	require.Equal(t, 1, o.code, o.stderr)
 	require.Equal(t, "convreport: "+dash+`: dashboard "team": name: "Team v2.0" holds a period; dashboard names hold no period`+"\n", o.stderr)
 }
+
+// drill's flags that name properties or a page say which flag is wrong
+// and what it wants, once prefixed, with the exit status of a wrong flag.
+func TestDrillFlagErrorsNameTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"a","channel":"chat","assignee":"ana","created_at":"2025-03-03T09:00:00Z"}`+"\n"), 0o644))
+	args := []string{"drill", "--data", data, "--dashboard", "chat-overview", "--report", "Conversations by rep", "--point", "assignee=ana", "--from", "2025-03-01", "--to", "2025-03-08"}
+	props := "ID, Channel, Inbox, Assignee, Team, Status, CreatedAt, FirstAssignedAt, FirstResponseAt, ClosedAt, ClosedBy, OriginURL, Chatflow, Source, ContactID, Subject, IncomingMessages, OutgoingMessages, FirstResponseTime, WaitTime, TimeToClose"
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{[]string{"--sort", "Nope"}, `--sort: unknown property "Nope" (want one of ` + props + `)`},
+		{[]string{"--sort", "Created"}, `--sort: unknown property "Created" (did you mean "CreatedAt"?)`},
+		{[]string{"--columns", "ID,Nope"}, `--columns: unknown property "Nope" (want one of ` + props + `)`},
+		{[]string{"--limit", "5000"}, "--limit 5000: want 0 to 1000 conversations"},
+		{[]string{"--limit", "-1"}, "--limit -1: want 0 to 1000 conversations"},
+		{[]string{"--offset", "-1"}, "--offset -1: want 0 or more"},
+	} {
+		o := cli(t, "", append(args, c.flags...)...)
+		require.Equal(t, 2, o.code, "%v: %s", c.flags, o.stderr)
+		require.Equal(t, "convreport: "+c.want+"\n", o.stderr, c.flags)
+	}
+}
