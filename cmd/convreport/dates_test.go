@@ -96,3 +96,46 @@ func TestDrillAnHourByItsLabel(t *testing.T) {
 	require.Equal(t, 2, o.code)
 	require.Contains(t, o.stderr, `no point of "By hour" matches bucket=2025-10-26; points are: bucket=2025-10-26T00:00+02:00; bucket=2025-10-26T01:00+02:00; bucket=2025-10-26T02:00+02:00; bucket=2025-10-26T02:00+01:00;`)
 }
+
+// An hour is also named by any RFC 3339 instant of its start, in any
+// offset: 01:00Z is the second 02:00 of the night Paris's clocks go back
+// (02:00+01:00), 00:00Z the first. An instant inside an hour is refused,
+// naming the starts around it.
+func TestDrillAnHourByAnyInstantOfItsStart(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "night.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"summer","channel":"chat","status":"open","created_at":"2025-10-26T02:30:00+02:00"}
+{"id":"winter-1","channel":"chat","status":"open","created_at":"2025-10-26T02:10:00+01:00"}
+{"id":"winter-2","channel":"chat","status":"open","created_at":"2025-10-26T02:50:00+01:00"}
+{"id":"morning","channel":"chat","status":"open","created_at":"2025-10-26T10:15:00+01:00"}
+`), 0o644))
+	dash := filepath.Join(dir, "hours.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"h","name":"Hours","owner":"me","reports":[{"id":"hour","name":"By hour","measure":{"agg":"count"},"bucket":"hour"},{"id":"day","name":"By day","measure":{"agg":"count"},"bucket":"day"}]}`), 0o644))
+	q := []string{"--data", data, "--dashboard", dash, "--from", "2025-10-26", "--to", "2025-10-28", "--tz", "Europe/Paris", "--format", "json"}
+	for _, c := range []struct {
+		report, instant, bucket string
+		total                   int
+	}{
+		{"hour", "2025-10-26T01:00:00Z", "2025-10-26T02:00+01:00", 2},
+		{"hour", "2025-10-26T00:00:00Z", "2025-10-26T02:00+02:00", 1},
+		{"hour", "2025-10-26T04:00:00+03:00", "2025-10-26T02:00+01:00", 2},
+		{"hour", "2025-10-26T09:00:00.000Z", "2025-10-26T10:00+01:00", 1},
+		{"day", "2025-10-25T22:00:00Z", "2025-10-26", 4},
+		{"day", "2025-10-27T00:00:00+01:00", "2025-10-27", 0},
+	} {
+		d := cli(t, "", append([]string{"drill", "--report", c.report, "--point", "bucket=" + c.instant}, q...)...)
+		require.Equal(t, 0, d.code, "%s: %s", c.instant, d.stderr)
+		require.Contains(t, d.stdout, `"bucket": "`+c.bucket+`"`, c.instant)
+		require.Contains(t, d.stdout, `"total": `+strconv.Itoa(c.total)+`,`, c.instant)
+	}
+	for _, c := range []struct{ report, instant, want string }{
+		{"hour", "2025-10-26T01:30:00Z", `bucket=2025-10-26T01:30:00Z is not the start of a bucket of "By hour"; the nearest are bucket=2025-10-26T02:00+01:00 and bucket=2025-10-26T03:00+01:00`},
+		{"day", "2025-10-26T12:00:00+01:00", `bucket=2025-10-26T12:00:00+01:00 is not the start of a bucket of "By day"; the nearest are bucket=2025-10-26 and bucket=2025-10-27`},
+		{"day", "2025-10-27T18:00:00Z", `bucket=2025-10-27T18:00:00Z is not the start of a bucket of "By day"; the nearest is bucket=2025-10-27`},
+		{"day", "2025-10-20T00:00:00Z", `bucket=2025-10-20T00:00:00Z is not the start of a bucket of "By day"; the nearest is bucket=2025-10-26`},
+	} {
+		o := cli(t, "", append([]string{"drill", "--report", c.report, "--point", "bucket=" + c.instant}, q...)...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Equal(t, "convreport: "+c.want+"\n", o.stderr)
+	}
+}

@@ -173,7 +173,7 @@ func (c *cli) drill(args []string) error {
 	var buf bytes.Buffer
 	switch *format {
 	case "text":
-		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset, *list)
+		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset, *limit, *list)
 	case "csv":
 		// The same cell writer as run --format csv: conversation fields
 		// are user text and must not become spreadsheet formulas.
@@ -261,6 +261,9 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 	}
 	switch len(found) {
 	case 0:
+		if err := notABucketStart(r, want["bucket"]); err != nil {
+			return convreport.Point{}, err
+		}
 		return convreport.Point{}, usageError("no point of %q matches %s; points are: %s", r.Report.Name, strings.Join(specs, " "), listPoints(r))
 	case 1:
 		return found[0], nil
@@ -272,6 +275,41 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 		labels[i] = pointLabel(r.Report.Bucket, p)
 	}
 	return convreport.Point{}, usageError("%s names %d points of %q: %s; name one as it is listed", strings.Join(specs, " "), len(found), r.Report.Name, strings.Join(labels, "; "))
+}
+
+// notABucketStart refuses v, a --point bucket of r's, if it is an instant
+// that starts none of r's buckets, naming the starts around it; nil
+// otherwise.
+func notABucketStart(r convreport.Result, v string) error {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil || r.Report.Bucket == convreport.NoBucket {
+		return nil
+	}
+	var before, after time.Time
+	for _, p := range r.Points {
+		switch b := p.Bucket; {
+		case b.IsZero():
+		case b.Equal(t):
+			return nil // a start; the point's other keys do not match
+		case b.Before(t) && (before.IsZero() || b.After(before)):
+			before = b
+		case b.After(t) && (after.IsZero() || b.Before(after)):
+			after = b
+		}
+	}
+	var near []string
+	for _, b := range []time.Time{before, after} {
+		if !b.IsZero() {
+			near = append(near, "bucket="+r.Report.Bucket.Key(b))
+		}
+	}
+	switch len(near) {
+	case 0:
+		return nil
+	case 1:
+		return usageError("bucket=%s is not the start of a bucket of %q; the nearest is %s", v, r.Report.Name, near[0])
+	}
+	return usageError("bucket=%s is not the start of a bucket of %q; the nearest are %s and %s", v, r.Report.Name, near[0], near[1])
 }
 
 // listPoints names the first points of r as --point takes them.
@@ -379,7 +417,8 @@ func dimensionLabel(d convreport.DimensionValue) string {
 
 // bucketMatches reports whether want's bucket names p's bucket, of a
 // report bucketed by b: as every output labels it (b.Key: a date, or an
-// hour with its offset), as an RFC 3339 instant, or, for an hour, by its
+// hour with its offset), as an RFC 3339 instant of its start in any
+// offset (2025-10-26T01:00:00Z is 02:00+01:00 in Paris), or, for an hour, by its
 // wall clock alone (which the two hours of a night the clocks go back
 // share). A date alone does not name an hour.
 func bucketMatches(b convreport.Bucket, p convreport.Point, want map[string]string) bool {
@@ -387,8 +426,11 @@ func bucketMatches(b convreport.Bucket, p convreport.Point, want map[string]stri
 	if !ok {
 		return false
 	}
-	if v == b.Key(p.Bucket) || v == p.Bucket.Format(time.RFC3339) {
+	if v == b.Key(p.Bucket) {
 		return true
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.Equal(p.Bucket) // the start, in any offset
 	}
 	if b == convreport.Hour {
 		return v == p.Bucket.Format("2006-01-02T15:04")
@@ -446,8 +488,8 @@ func pointMap(b convreport.Bucket, p convreport.Point) map[string]any {
 	return m
 }
 
-func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset int, list string) {
-	fmt.Fprintf(buf, "%s — %s: %d conversations", r.Name, pointLabel(r.Bucket, p), dr.Len())
+func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset, limit int, list string) {
+	fmt.Fprintf(buf, "%s — %s: %s", r.Name, pointLabel(r.Bucket, p), conversations(dr.Len()))
 	switch {
 	case list == "excluded":
 		// Not the point's value: the conversations it leaves out.
@@ -461,8 +503,16 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 		}
 	}
 	fmt.Fprintln(buf)
-	if len(rows) < dr.Len() {
-		fmt.Fprintf(buf, "showing %d–%d\n", offset+1, offset+len(rows))
+	switch total := dr.Len(); {
+	case len(rows) == total:
+	case limit == 0:
+		fmt.Fprintln(buf, "showing none (--limit 0)")
+	case len(rows) == 0:
+		fmt.Fprintf(buf, "showing none: --offset %d is past the last\n", offset)
+	case len(rows) == 1:
+		fmt.Fprintf(buf, "showing the %s of %d\n", ordinal(offset+1), total)
+	default:
+		fmt.Fprintf(buf, "showing %d–%d of %d\n", offset+1, offset+len(rows), total)
 	}
 	tw := tabwriter.NewWriter(buf, 0, 0, 2, ' ', 0)
 	for i, col := range dr.Columns {
@@ -487,6 +537,30 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+}
+
+// conversations is "1 conversation", "2 conversations".
+func conversations(n int) string {
+	if n == 1 {
+		return "1 conversation"
+	}
+	return fmt.Sprintf("%d conversations", n)
+}
+
+// ordinal is "1st", "2nd", "3rd", "11th", "21st".
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // cell formats a value: times in zone (RFC 3339 when exact), durations in

@@ -59,7 +59,7 @@ func TestDrillPointMessagesAndNoValue(t *testing.T) {
 	for _, spelling := range []string{"assignee=(no value)", "assignee="} {
 		o = cli(t, "", append(args, "--point", spelling)...)
 		require.Equal(t, 0, o.code, o.stderr)
-		require.True(t, strings.HasPrefix(o.stdout, "Conversations by rep — assignee=(no value): 1 conversations"), o.stdout)
+		require.True(t, strings.HasPrefix(o.stdout, "Conversations by rep — assignee=(no value): 1 conversation (value 1)\n"), o.stdout)
 		require.Contains(t, o.stdout, "c2")
 		require.NotContains(t, o.stdout, "c1 ")
 	}
@@ -208,5 +208,34 @@ func TestDrillFlagErrorsNameTheFlag(t *testing.T) {
 		o := cli(t, "", append(args, c.flags...)...)
 		require.Equal(t, 2, o.code, "%v: %s", c.flags, o.stderr)
 		require.Equal(t, "convreport: "+c.want+"\n", o.stderr, c.flags)
+	}
+}
+
+// The text of a drill-down says how many conversations it lists, and
+// which, in words that hold for one, for none (--limit 0), and for an
+// offset past the last.
+func TestDrillTextSaysWhatItShows(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(
+		`{"id":"a1","channel":"chat","assignee":"ana","created_at":"2025-03-03T09:00:00Z"}`+"\n"+
+			`{"id":"a2","channel":"chat","assignee":"ana","created_at":"2025-03-03T10:00:00Z"}`+"\n"+
+			`{"id":"a3","channel":"chat","assignee":"ana","created_at":"2025-03-03T11:00:00Z"}`+"\n"+
+			`{"id":"b1","channel":"chat","assignee":"bob","created_at":"2025-03-03T12:00:00Z"}`+"\n"), 0o644))
+	args := []string{"drill", "--data", data, "--dashboard", "chat-overview", "--report", "Conversations by rep", "--from", "2025-03-01", "--to", "2025-03-08"}
+	for _, c := range []struct {
+		flags []string
+		head  string // the first two lines
+	}{
+		{[]string{"--point", "assignee=bob"}, "Conversations by rep — assignee=bob: 1 conversation (value 1)\nConversation ID"},
+		{[]string{"--point", "assignee=ana"}, "Conversations by rep — assignee=ana: 3 conversations (value 3)\nConversation ID"},
+		{[]string{"--point", "assignee=ana", "--limit", "2"}, "Conversations by rep — assignee=ana: 3 conversations (value 3)\nshowing 1–2 of 3\n"},
+		{[]string{"--point", "assignee=ana", "--limit", "2", "--offset", "2"}, "Conversations by rep — assignee=ana: 3 conversations (value 3)\nshowing the 3rd of 3\n"},
+		{[]string{"--point", "assignee=ana", "--limit", "0"}, "Conversations by rep — assignee=ana: 3 conversations (value 3)\nshowing none (--limit 0)\n"},
+		{[]string{"--point", "assignee=bob", "--offset", "100000000000"}, "Conversations by rep — assignee=bob: 1 conversation (value 1)\nshowing none: --offset 100000000000 is past the last\n"},
+	} {
+		o := cli(t, "", append(args, c.flags...)...)
+		require.Equal(t, 0, o.code, o.stderr)
+		require.True(t, strings.HasPrefix(o.stdout, c.head), "%v:\n%s", c.flags, o.stdout)
 	}
 }
