@@ -836,6 +836,21 @@ type drillPage struct {
 	ListURLs *listURLs
 }
 
+// drillShown says which rows of total a page from offset lists: "1–25
+// of 128", "26 of 26", "none past the last" for an offset past them
+// (an old link), "" when there are none at all.
+func drillShown(offset, rows, total int) string {
+	switch {
+	case total == 0:
+		return ""
+	case rows == 0:
+		return "none past the last"
+	case rows == 1:
+		return render.FormatCount(int64(offset+1)) + " of " + render.FormatCount(int64(total))
+	}
+	return render.FormatCount(int64(offset+1)) + "–" + render.FormatCount(int64(offset+rows)) + " of " + render.FormatCount(int64(total))
+}
+
 // GET /dashboards/{id}/reports/{rid}/drill: the conversations behind a
 // point, for browsers without script and for links people share.
 func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
@@ -845,10 +860,7 @@ func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v access.Vie
 	}
 	p := drillPage{drillResponse: out, DashboardURL: "dashboards/" + url.PathEscape(out.Dashboard.ID),
 		TotalText: plural(int64(out.Total), "conversation"), RangeLabel: rangeLabel(out.From, out.To, out.From.Location())}
-	if out.Total > 0 {
-		p.Shown = fmt.Sprintf("%s–%s of %s", render.FormatCount(int64(out.Offset+1)),
-			render.FormatCount(int64(min(out.Offset+len(out.Rows), out.Total))), render.FormatCount(int64(out.Total)))
-	}
+	p.Shown = drillShown(out.Offset, len(out.Rows), out.Total)
 	page := func(offset int) string {
 		qv := r.URL.Query()
 		qv.Set("offset", strconv.Itoa(offset))

@@ -143,8 +143,12 @@
       table.replaceChildren(d.rows.length
         ? h("table", { class: "data", id: "drill-rows" }, h("thead", {}, head), h("tbody", {}, body))
         : h("p", { class: "muted" }, "No conversations."));
-      const first = d.total ? d.offset + 1 : 0, last = d.offset + d.rows.length;
-      counter.textContent = d.total ? count(first) + "–" + count(last) + " of " + V.conversations(d.total) : "0 conversations";
+      const first = d.offset + 1, last = d.offset + d.rows.length;
+      // As the page without script says it (drillShown in pages.go); the
+      // rows may have gone past the offset since the page was opened.
+      counter.textContent = !d.total ? "0 conversations"
+        : !d.rows.length ? "none past the last of " + V.conversations(d.total)
+        : (first === last ? count(first) : count(first) + "–" + count(last)) + " of " + V.conversations(d.total);
       dlg.dataset.total = String(d.total);
       dlg.dataset.query = st.path + "?" + st.params.toString(); // export.js links its CSV
       prev.disabled = d.offset === 0;
