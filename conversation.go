@@ -292,11 +292,11 @@ func (c *Conversation) firstBroken() error {
 			return bad(t.field, "%s", civil.RangeReason(t.at.Format(time.RFC3339Nano)))
 		}
 		if !t.at.IsZero() && t.at.Before(c.CreatedAt) {
-			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339))
+			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339Nano), c.CreatedAt.Format(time.RFC3339Nano))
 		}
 		if !t.at.IsZero() && !civil.SpanFits(c.CreatedAt, t.at) {
 			return bad(t.field, "%s is more than 292 years after created_at %s, longer than any duration can be (%s)",
-				t.at.Format(time.RFC3339), c.CreatedAt.Format(time.RFC3339), time.Duration(math.MaxInt64))
+				t.at.Format(time.RFC3339Nano), c.CreatedAt.Format(time.RFC3339Nano), time.Duration(math.MaxInt64))
 		}
 	}
 	return nil

@@ -31,6 +31,10 @@ func TestValidateNamesIDAndField(t *testing.T) {
 			`convreport: conversation "x": outgoing_messages: -2 is negative`},
 		{"reply before creation", func(c *convreport.Conversation) { c.FirstResponseAt = t0.Add(-time.Second) },
 			`convreport: conversation "x": first_response_at: 2025-03-01T09:59:59Z is before created_at 2025-03-01T10:00:00Z`},
+		{"reply before creation in the same second", func(c *convreport.Conversation) {
+			c.CreatedAt, c.FirstResponseAt = t0.Add(500*time.Millisecond), t0.Add(200*time.Millisecond)
+		},
+			`convreport: conversation "x": first_response_at: 2025-03-01T10:00:00.2Z is before created_at 2025-03-01T10:00:00.5Z`},
 		{"assignment before creation", func(c *convreport.Conversation) { c.FirstAssignedAt = t0.Add(-time.Hour) },
 			`convreport: conversation "x": first_assigned_at: 2025-03-01T09:00:00Z is before created_at 2025-03-01T10:00:00Z`},
 		{"close before creation", func(c *convreport.Conversation) {

@@ -174,7 +174,7 @@ func (d Dashboard) Validate() error {
 		at    time.Time
 	}{{"created_at", d.CreatedAt}, {"updated_at", d.UpdatedAt}} {
 		if _, err := t.at.MarshalText(); err != nil {
-			return bad(t.field, "%s is not an RFC 3339 time: want a year from 0 to 9999 and an offset within ±23:59", t.at.Format(time.RFC3339))
+			return bad(t.field, "%s is not an RFC 3339 time: want a year from 0 to 9999 and an offset within ±23:59", t.at.Format(time.RFC3339Nano))
 		}
 	}
 	if err := checkCalendarName(d.Calendar); err != nil {

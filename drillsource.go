@@ -181,7 +181,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 	if pl.bucket != NoBucket {
 		i := slices.IndexFunc(pl.starts, p.Bucket.Equal)
 		if i < 0 {
-			return nil, nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339), pl.bucket)
+			return nil, nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339Nano), pl.bucket)
 		}
 		end := rq.to
 		if i+1 < len(pl.starts) {

@@ -146,7 +146,7 @@ func (q Query) resolve() (resolved, error) {
 		return r, &QueryError{Field: "From/To", Reason: "set both bounds of the range, or neither and a Range preset"}
 	}
 	if !q.From.Before(q.To) {
-		return r, &QueryError{Field: "From/To", Reason: "From " + q.From.Format(time.RFC3339) + " is not before To " + q.To.Format(time.RFC3339)}
+		return r, &QueryError{Field: "From/To", Reason: "From " + q.From.Format(time.RFC3339Nano) + " is not before To " + q.To.Format(time.RFC3339Nano)}
 	}
 	r.from, r.to = q.From, q.To
 	return r, nil
@@ -158,7 +158,7 @@ func checkResolved(field, what string, from, to time.Time) error {
 	for _, t := range []time.Time{from, to} {
 		if !civil.InRange(t) {
 			return &QueryError{Field: field, Reason: fmt.Sprintf("%s resolves to %s – %s, which reaches outside the supported times (%s to %s)",
-				what, from.Format(time.RFC3339), to.Format(time.RFC3339), civil.MinTime.Format(time.RFC3339), civil.MaxTime.Format(time.RFC3339))}
+				what, from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), civil.MinTime.Format(time.RFC3339Nano), civil.MaxTime.Format(time.RFC3339Nano))}
 		}
 	}
 	return nil

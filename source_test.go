@@ -7,6 +7,7 @@ import (
 	"iter"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/sourcetest"
@@ -143,6 +144,8 @@ func TestBadReportsAndQueries(t *testing.T) {
 	}
 	_, err := eng.Run(context.Background(), convreport.Query{From: q.To, To: q.From}, convreport.Report{})
 	require.EqualError(t, err, "convreport: query: From/To: From 2025-03-08T00:00:00Z is not before To 2025-03-01T00:00:00Z")
+	_, err = eng.Run(context.Background(), convreport.Query{From: q.From.Add(time.Millisecond), To: q.From}, convreport.Report{})
+	require.EqualError(t, err, "convreport: query: From/To: From 2025-03-01T00:00:00.001Z is not before To 2025-03-01T00:00:00Z")
 	_, err = eng.Run(context.Background(), convreport.Query{From: q.From}, convreport.Report{})
 	require.EqualError(t, err, "convreport: query: From/To: set both bounds of the range, or neither and a Range preset")
 }

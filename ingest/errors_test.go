@@ -64,6 +64,8 @@ func TestJSONLErrors(t *testing.T) {
 			Options{}, `line 1: conversation "c1": closed_at: is set but the conversation is open`},
 		{"response before creation", row("c1", `,"first_response_at":"2025-03-01T09:00:00+01:00"`),
 			Options{}, `line 1: conversation "c1": first_response_at: 2025-03-01T09:00:00+01:00 is before created_at 2025-03-01T09:00:00Z`},
+		{"response before creation in the same second", `{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-01T10:00:00.5Z","first_response_at":"2025-03-01T10:00:00.2Z"}`,
+			Options{}, `line 1: conversation "c1": first_response_at: 2025-03-01T10:00:00.2Z is before created_at 2025-03-01T10:00:00.5Z`},
 		{"unknown channel", `{"id":"c1","channel":"sms","status":"open","created_at":"2025-03-01T09:00:00Z"}`,
 			Options{}, `line 1: conversation "c1": channel: "sms" is not a channel (want one of chat, email, form, messenger, whatsapp, phone, other)`},
 		{"missing id", `{"channel":"chat","status":"open","created_at":"2025-03-01T09:00:00Z"}`,

@@ -216,7 +216,7 @@ var (
 // range an int64 holds.
 func nanos(t time.Time) (int64, error) {
 	if t.Before(minNanoTime) || t.After(maxNanoTime) {
-		return 0, decline("time %s is outside the range of int64 nanoseconds", t.Format(time.RFC3339))
+		return 0, decline("time %s is outside the range of int64 nanoseconds", t.Format(time.RFC3339Nano))
 	}
 	return t.UnixNano(), nil
 }

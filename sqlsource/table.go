@@ -634,7 +634,7 @@ func (l *layout) encodeTime(t time.Time, keep bool) (any, error) {
 
 func exactNanos(t time.Time) (int64, error) {
 	if t.Before(minNanoTime) || t.After(maxNanoTime) {
-		return 0, fmt.Errorf("%s is outside the years 1678 to 2262 that int64 nanoseconds hold", t.Format(time.RFC3339))
+		return 0, fmt.Errorf("%s is outside the years 1678 to 2262 that int64 nanoseconds hold", t.Format(time.RFC3339Nano))
 	}
 	return t.UnixNano(), nil
 }
