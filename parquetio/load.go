@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
@@ -595,7 +596,10 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 		}
 		if pd := page.Dictionary(); pd != nil {
 			idx := data.Int32()
-			strs, codes := d.mapDictionary(pd, st)
+			strs, codes, ok := d.mapDictionary(pd, st)
+			if !ok {
+				return 0, false, tables.ErrNotClean // the row-wise reader names the row
+			}
 			if len(idx) == n && defined(defs, maxDef) {
 				return n, true, storeIndexed(st, i, idx, strs, codes)
 			}
@@ -605,6 +609,9 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 			return n, true, scatter(st.Idx[i:i+n], defs, maxDef, idx, codes, 0)
 		}
 		buf, offs := data.ByteArray()
+		if !validStrings(buf, offs) {
+			return 0, false, tables.ErrNotClean // the row-wise reader names the row
+		}
 		if st.Vals != nil {
 			// The rows' strings share one copy of the page's bytes (the
 			// page's buffer goes back to the reader): a string a value
@@ -960,10 +967,16 @@ func (d *columnLoader) storeEnds(page parquet.Page, i, n int, defs []byte, maxDe
 	var buf []byte
 	var offs []uint32
 	if pd := page.Dictionary(); pd != nil {
-		strs, _ = d.mapDictionary(pd, st)
+		var ok bool
+		if strs, _, ok = d.mapDictionary(pd, st); !ok {
+			return 0, false, tables.ErrNotClean // the row-wise reader names the row
+		}
 		idx = data.Int32()
 	} else {
 		buf, offs = data.ByteArray()
+		if !validStrings(buf, offs) {
+			return 0, false, tables.ErrNotClean
+		}
 	}
 	if st.Bytes == nil && n > 0 {
 		// Room for all the column's rows at this page's bytes a row, and
@@ -1044,13 +1057,17 @@ func (d *columnLoader) allUsed(used, have int) error {
 // mapDictionary returns, for each entry of a page's dictionary, its
 // string and, for a column of st's kind that keeps a dictionary, its index
 // in the column's dictionary plus one (0 for ""), computed once for the
-// pages that share it.
-func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings) ([]string, []uint32) {
+// pages that share it. It is false when an entry is not UTF-8: the
+// entries are checked once, not the rows that use them.
+func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings) ([]string, []uint32, bool) {
 	if pd == d.pageDict {
-		return d.dictStrs, d.dictCodes
+		return d.dictStrs, d.dictCodes, true
 	}
 	values := pd.Page().Data()
 	buf, offs := values.ByteArray()
+	if !validStrings(buf, offs) {
+		return nil, nil, false
+	}
 	d.pageDict, d.dictStrs, d.dictCodes = pd, d.dictStrs[:0], d.dictCodes[:0]
 	for e := 0; e+1 < len(offs); e++ {
 		b := buf[offs[e]:offs[e+1]]
@@ -1061,7 +1078,46 @@ func (d *columnLoader) mapDictionary(pd parquet.Dictionary, st *tables.Strings) 
 		d.dictStrs = append(d.dictStrs, string(b))
 		d.dictCodes = append(d.dictCodes, code)
 	}
-	return d.dictStrs, d.dictCodes
+	return d.dictStrs, d.dictCodes, true
+}
+
+// validStrings reports whether each of the values of a page of byte
+// arrays, buf cut at offs, is UTF-8, in a pass over the bytes rather than
+// a call a value: ASCII bytes are valid however they are cut, and pieces
+// of other valid UTF-8 cut where runes start are valid. It may say false
+// of valid values, in a page whose bytes outside them are not UTF-8: the
+// row-wise reader then checks each value.
+func validStrings(buf []byte, offs []uint32) bool {
+	if ascii(buf) {
+		return true
+	}
+	if !utf8.Valid(buf) {
+		return false
+	}
+	var mid byte // has its top bit set when a value starts within a rune
+	for _, o := range offs {
+		if int(o) < len(buf) {
+			mid |= buf[o] &^ (buf[o] << 1) // top bit set for 10xxxxxx, a continuation byte
+		}
+	}
+	return mid&0x80 == 0
+}
+
+// ascii reports whether every byte of b is below 0x80, 32 and 8 at a time.
+func ascii(b []byte) bool {
+	var or uint64
+	k := 0
+	for ; k+32 <= len(b); k += 32 {
+		w := b[k : k+32 : k+32]
+		or |= binary.LittleEndian.Uint64(w) | binary.LittleEndian.Uint64(w[8:]) | binary.LittleEndian.Uint64(w[16:]) | binary.LittleEndian.Uint64(w[24:])
+	}
+	for ; k+8 <= len(b); k += 8 {
+		or |= binary.LittleEndian.Uint64(b[k:])
+	}
+	for _, x := range b[k:] {
+		or |= uint64(x)
+	}
+	return or&0x8080808080808080 == 0
 }
 
 // localIndex returns b's position in the column's dictionary plus one,

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
@@ -761,9 +762,13 @@ func (d *columnDecoder) safeDecode(col column, chunk parquet.ColumnChunk, rows [
 	return d.decode(col, chunk, rows)
 }
 
-func (d *columnDecoder) str(b []byte, shared bool) string {
+// str returns b as a string, and false when b is not UTF-8, which no
+// conversation's string may be (JSON Lines and CSV refuse it too). A
+// shared value, of a column of few distinct values, is interned and
+// checked once: only valid strings are remembered.
+func (d *columnDecoder) str(b []byte, shared bool) (string, bool) {
 	if !shared {
-		return string(b)
+		return string(b), utf8.Valid(b)
 	}
 	// Two slices with the same address and length, of one read, hold
 	// the same bytes; seen is cleared at each read.
@@ -771,18 +776,24 @@ func (d *columnDecoder) str(b []byte, shared bool) string {
 	a := uintptr(unsafe.Pointer(p))
 	e := &d.seen[uint8(a^a>>8)]
 	if e.p == p && e.n == len(b) && p != nil {
-		return e.s
+		return e.s, true
 	}
 	s, ok := d.intern[string(b)]
 	if !ok {
+		if !utf8.Valid(b) {
+			return "", false
+		}
 		s = string(b)
 		if len(d.intern) < 4096 {
 			d.intern[s] = s
 		}
 	}
 	*e = seenBytes{p, len(b), s}
-	return s
+	return s, true
 }
+
+// invalidUTF8 is the reason a string value that is not UTF-8 is refused.
+const invalidUTF8 = "invalid UTF-8"
 
 // set stores v, of col, in c; it returns why when no conversation may
 // hold v.
@@ -790,7 +801,11 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 	if col.f != nil {
 		switch col.f.typ {
 		case tString:
-			col.f.SetString(c, d.str(v.ByteArray(), col.f.dict))
+			s, ok := d.str(v.ByteArray(), col.f.dict)
+			if !ok {
+				return invalidUTF8
+			}
+			col.f.SetString(c, s)
 		case tTime:
 			col.f.SetTime(c, col.instant(v.Int64()))
 		case tCount:
@@ -812,12 +827,20 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		if len(v.ByteArray()) == 0 {
 			return "" // unknown, as in JSON Lines
 		}
-		val = string(v.ByteArray())
+		s, ok := d.str(v.ByteArray(), false)
+		if !ok {
+			return invalidUTF8
+		}
+		val = s
 	case convreport.KindEnum:
 		if len(v.ByteArray()) == 0 {
 			return ""
 		}
-		val = d.str(v.ByteArray(), true)
+		s, ok := d.str(v.ByteArray(), true)
+		if !ok {
+			return invalidUTF8
+		}
+		val = s
 	case convreport.KindNumber:
 		switch v.Kind() {
 		case parquet.Float:
