@@ -33,7 +33,8 @@
 // [Read] and [Load] take any encoding and compression the format defines,
 // and the types other writers give the same values: times in
 // milliseconds or microseconds (made nanoseconds), counts as 32-bit or
-// unsigned integers and custom numbers as FLOATs or integers, as DuckDB,
+// unsigned integers and custom numbers as FLOATs, integers or DECIMALs
+// (each the nearest float64, as a JSON number's digits), as DuckDB,
 // pandas and Spark write them. A time must be a TIMESTAMP adjusted to
 // UTC: one without a zone (pandas' naive times) or an INT96 (Spark's
 // default, UTC or local by the writer's settings) holds no instant, and

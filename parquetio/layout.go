@@ -75,10 +75,15 @@ type column struct {
 	// values are unsigned (INT(32,false) and the like).
 	unsigned bool
 	// from is the physical type of a custom number's column: DOUBLE as
-	// Write writes it, or FLOAT or an integer as other writers may.
+	// Write writes it, or FLOAT, an integer or a DECIMAL as other writers
+	// may.
 	from parquet.Kind
-	f    *builtin
-	prop *convreport.Property
+	// decimal is a custom number's column of DECIMALs, whose unscaled
+	// integers are divided by 10^scale.
+	decimal bool
+	scale   int32
+	f       *builtin
+	prop    *convreport.Property
 }
 
 // layout is the Parquet schema of conversations under a convreport

@@ -703,8 +703,8 @@ func (d *columnLoader) storePage(c column, page parquet.Page, i int, in *tables.
 }
 
 // storeNumbers stores the rows of a page of custom numbers in out: DOUBLE
-// values as they are, FLOAT and integers (other writers') made float64,
-// each in the page or in its dictionary.
+// values as they are, FLOAT, integers and DECIMALs (other writers') made
+// float64, each in the page or in its dictionary.
 func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, defs []byte, maxDef byte) error {
 	data := page.Data()
 	values := data
@@ -713,14 +713,19 @@ func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, 
 		values = pd.Page().Data()
 	}
 	var vals []float64
-	switch c.from {
-	case parquet.Float:
+	switch {
+	case c.decimal:
+		var err error
+		if vals, err = d.decimals(c, values); err != nil {
+			return err
+		}
+	case c.from == parquet.Float:
 		d.floats = d.floats[:0]
 		for _, v := range values.Float() {
 			d.floats = append(d.floats, float64(v))
 		}
 		vals = d.floats
-	case parquet.Int32, parquet.Int64:
+	case c.from == parquet.Int32 || c.from == parquet.Int64:
 		// As a JSON number: exact to 2^53.
 		d.floats = d.floats[:0]
 		for _, v := range d.int64s(c, values) {
@@ -738,6 +743,45 @@ func (d *columnLoader) storeNumbers(c column, page parquet.Page, out []float64, 
 		return scatter(out, defs, maxDef, data.Int32(), vals, math.NaN())
 	}
 	return spread(out, defs, maxDef, vals, math.NaN())
+}
+
+// decimals returns the DECIMALs values holds for column c as float64s,
+// in d.floats; one beyond a float64's range is tables.ErrNotClean, which
+// the row-wise reader names.
+func (d *columnLoader) decimals(c column, values encoding.Values) ([]float64, error) {
+	d.floats = d.floats[:0]
+	switch c.from {
+	case parquet.Int32, parquet.Int64:
+		for _, v := range d.int64s(c, values) {
+			d.floats = append(d.floats, decimalInt(v, c.scale))
+		}
+		return d.floats, nil
+	case parquet.FixedLenByteArray:
+		data, size := values.FixedLenByteArray()
+		if size <= 0 {
+			return nil, tables.ErrNotClean
+		}
+		for k := 0; k+size <= len(data); k += size {
+			f, reason := decimalBytes(data[k:k+size], c.scale)
+			if reason != "" {
+				return nil, tables.ErrNotClean
+			}
+			d.floats = append(d.floats, f)
+		}
+		return d.floats, nil
+	}
+	buf, offs := values.ByteArray()
+	for e := 0; e+1 < len(offs); e++ {
+		if offs[e] > offs[e+1] || int(offs[e+1]) > len(buf) {
+			return nil, tables.ErrNotClean
+		}
+		f, reason := decimalBytes(buf[offs[e]:offs[e+1]], c.scale)
+		if reason != "" {
+			return nil, tables.ErrNotClean
+		}
+		d.floats = append(d.floats, f)
+	}
+	return d.floats, nil
 }
 
 // int64s returns the integers values holds for column c: INT64 as they

@@ -506,14 +506,24 @@ func checkType(col *column, n parquet.Node) error {
 		it, isInt := lv.(*format.IntType)
 		ok = kind == parquet.Int64 && (lv == nil || (isInt && it.BitWidth == 64 && it.IsSigned))
 	case "double":
-		// Other writers keep whole numbers as integers (DuckDB's BIGINT).
-		want = "a DOUBLE, FLOAT or integer"
+		// Other writers keep whole numbers as integers (DuckDB's BIGINT),
+		// and decimal ones as DECIMALs (DuckDB's DECIMAL(p,s)).
+		want = "a DOUBLE, FLOAT, integer or DECIMAL"
 		it, isInt := lv.(*format.IntType)
+		dec, isDec := lv.(*format.DecimalType)
+		if isDec && (dec.Scale < 0 || dec.Scale > dec.Precision) {
+			return fmt.Errorf("holds %s, whose scale is not from 0 to its precision", t)
+		}
 		switch kind {
 		case parquet.Double, parquet.Float:
 			ok = lv == nil
 		case parquet.Int32, parquet.Int64:
-			ok = lv == nil || isInt
+			ok = lv == nil || isInt || isDec
+		case parquet.ByteArray, parquet.FixedLenByteArray:
+			ok = isDec
+		}
+		if isDec {
+			col.decimal, col.scale = true, dec.Scale
 		}
 		col.from = kind
 		col.narrow = kind == parquet.Int32
@@ -611,8 +621,11 @@ func columnSchema(fs *parquet.Schema) (*convreport.Schema, error) {
 			lv = lt.Value
 		}
 		_, isTime := lv.(*format.TimestampType)
+		_, isDec := lv.(*format.DecimalType)
 		p := convreport.Property{Name: path[1], Kind: convreport.KindNumber}
 		switch k := t.Kind(); {
+		case isDec:
+			// A number, whatever holds its digits.
 		case isTime || k == parquet.Int96:
 			p.Kind = convreport.KindTime
 		case k == parquet.Boolean:
@@ -842,10 +855,18 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 		}
 		val = s
 	case convreport.KindNumber:
-		switch v.Kind() {
-		case parquet.Float:
+		switch k := v.Kind(); {
+		case col.decimal && (k == parquet.ByteArray || k == parquet.FixedLenByteArray):
+			f, reason := decimalBytes(v.ByteArray(), col.scale)
+			if reason != "" {
+				return reason
+			}
+			val = f
+		case col.decimal:
+			val = decimalInt(col.integer(v), col.scale)
+		case k == parquet.Float:
 			val = float64(v.Float())
-		case parquet.Int32, parquet.Int64:
+		case k == parquet.Int32 || k == parquet.Int64:
 			// As a JSON number: exact to 2^53.
 			if n := col.integer(v); col.unsigned {
 				val = float64(uint64(n))
