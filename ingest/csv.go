@@ -220,7 +220,7 @@ func (s *csvSource) decodeCell(c *convreport.Conversation, col *csvColumn, cell 
 		}
 		n, ok := parseCount(cell)
 		if !ok {
-			return fieldErr(col.name, "want a whole number ≥ 0, got %s", cell)
+			return fieldErr(col.name, "want a whole number ≥ 0 and at most 2^53, got %s", cell)
 		}
 		builtins[col.f].SetCount(c, n)
 	}

@@ -26,7 +26,7 @@
 //	chatflow, source, contact_id, subject          strings
 //	created_at, first_assigned_at,
 //	first_response_at, closed_at                   times
-//	incoming_messages, outgoing_messages           whole numbers ≥ 0
+//	incoming_messages, outgoing_messages           whole numbers from 0 to 2^53
 //	properties                                     an object of custom properties
 //
 // A key that is absent or null is unknown: the zero value of the field (an

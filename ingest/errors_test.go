@@ -35,9 +35,13 @@ func TestJSONLErrors(t *testing.T) {
 		{"object for a string", row("c2", `,"subject":{"a":1}`),
 			Options{}, `line 1: subject: want a string, got object`},
 		{"fractional count", row("c2", `,"outgoing_messages":2.5`),
-			Options{}, `line 1: outgoing_messages: want a whole number ≥ 0, got 2.5`},
+			Options{}, `line 1: outgoing_messages: want a whole number ≥ 0 and at most 2^53, got 2.5`},
 		{"negative count", row("c2", `,"outgoing_messages":-1`),
-			Options{}, `line 1: outgoing_messages: want a whole number ≥ 0, got -1`},
+			Options{}, `line 1: outgoing_messages: want a whole number ≥ 0 and at most 2^53, got -1`},
+		{"count above 2^53", row("c2", `,"incoming_messages":9007199254740993`),
+			Options{}, `line 1: incoming_messages: want a whole number ≥ 0 and at most 2^53, got 9007199254740993`},
+		{"count a little above 1", row("c2", `,"incoming_messages":1.0000000000000001`),
+			Options{}, `line 1: incoming_messages: want a whole number ≥ 0 and at most 2^53, got 1.0000000000000001`},
 		{"unknown key with suggestion", row("c5", `,"asignee":"rep-1"`),
 			Options{}, `line 1: unknown key "asignee" (did you mean "assignee"?)`},
 		{"unknown key by Go name", row("c5", `,"CreatedAt":"x"`),
@@ -153,6 +157,8 @@ func TestCSVErrors(t *testing.T) {
 		{"properties object column", "id,channel,status,created_at,properties\n", Options{}, `line 1: unknown column "properties"`},
 		{"column twice", "id,channel,status,created_at,id\n", Options{}, `line 1: column "id" appears twice`},
 		{"wrong type", header + "c1,chat,open,2025-03-01T09:00:00Z,three,\n", Options{}, `line 2: incoming_messages: want a number, got "three"`},
+		{"count above 2^53", header + "c1,chat,open,2025-03-01T09:00:00Z,9007199254740993,\n", Options{}, `line 2: incoming_messages: want a whole number ≥ 0 and at most 2^53, got 9007199254740993`},
+		{"count a little above 1", header + "c1,chat,open,2025-03-01T09:00:00Z,1.0000000000000001,\n", Options{}, `line 2: incoming_messages: want a whole number ≥ 0 and at most 2^53, got 1.0000000000000001`},
 		{"time without offset", header + "c1,chat,open,2025-03-01 09:00:00,1,\n", Options{}, `line 2: created_at: "2025-03-01 09:00:00" is not an RFC 3339 time with offset`},
 		{"closed without closed_at", header + "c1,chat,closed,2025-03-01T09:00:00Z,1,\n", Options{}, `line 2: conversation "c1": closed_at: is missing but the conversation is closed`},
 		{"duplicate ID", header + "c1,chat,open,2025-03-01T09:00:00Z,1,\"a\nb\"\nc1,chat,open,2025-03-01T09:00:00Z,1,\n", Options{}, `line 4: conversation "c1": id: duplicates the conversation on line 2`},
@@ -262,7 +268,7 @@ func TestSkipInvalid(t *testing.T) {
 			t.Errorf("kept %s, want a f", got)
 		}
 		want := []string{
-			`line 3: incoming_messages: want a whole number ≥ 0, got -1`,
+			`line 3: incoming_messages: want a whole number ≥ 0 and at most 2^53, got -1`,
 			`line 4: bare quote in an unquoted field at column 37`,
 			`line 5: has 3 fields, want 5 as in the header`,
 			`line 6: incoming_messages: want a number, got "multi\nline"`,

@@ -292,7 +292,7 @@ func (d *decoder) readField(c *convreport.Conversation, f field) error {
 		}
 		n, ok := parseCount(num)
 		if !ok {
-			return fieldErr(f.key(), "want a whole number ≥ 0, got %s", num)
+			return fieldErr(f.key(), "want a whole number ≥ 0 and at most 2^53, got %s", num)
 		}
 		builtins[f].SetCount(c, n)
 	case tObject:

@@ -228,8 +228,15 @@ func isNumber(b []byte) bool {
 	return bad < 0 && end == len(b) && len(b) > 0
 }
 
-// parseCount reads a message count: a JSON number that is a whole number
-// from 0 to 2^53.
+// maxCount is the largest message count read, as in a Parquet file:
+// 2^53, up to which every whole number is exact in a float64.
+const maxCount = 1 << 53
+
+// parseCount reads a message count: a JSON number (valid syntax) whose
+// value is a whole number from 0 to maxCount. The value is taken exactly
+// from the digits, never rounded: 9007199254740993 is above maxCount, not
+// 2^53, and 1.0000000000000001 is not whole, though a float64 reads
+// both so.
 func parseCount(num []byte) (int, bool) {
 	if len(num) <= 15 {
 		n, ok := digits(num)
@@ -237,11 +244,61 @@ func parseCount(num []byte) (int, bool) {
 			return n, true
 		}
 	}
-	f, err := strconv.ParseFloat(string(num), 64)
-	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
+	neg := len(num) > 0 && num[0] == '-'
+	if neg {
+		num = num[1:]
+	}
+	// The value is the digits of the mantissa, without its point, times
+	// 10^exp.
+	var mant []byte
+	exp, i := 0, 0
+	for ; i < len(num) && num[i] >= '0' && num[i] <= '9'; i++ {
+		mant = append(mant, num[i])
+	}
+	if i < len(num) && num[i] == '.' {
+		for i++; i < len(num) && num[i] >= '0' && num[i] <= '9'; i++ {
+			mant = append(mant, num[i])
+			exp--
+		}
+	}
+	if i < len(num) && (num[i] == 'e' || num[i] == 'E') {
+		i++
+		sign := 1
+		if i < len(num) && (num[i] == '+' || num[i] == '-') {
+			if num[i] == '-' {
+				sign = -1
+			}
+			i++
+		}
+		e := 0
+		for ; i < len(num) && num[i] >= '0' && num[i] <= '9'; i++ {
+			// Past a billion, the exponent's size alone decides: the
+			// mantissa of a line has fewer digits.
+			e = min(e*10+int(num[i]-'0'), 1e9)
+		}
+		exp += sign * e
+	}
+	if i != len(num) || len(mant) == 0 {
 		return 0, false
 	}
-	return int(f), true
+	for len(mant) > 0 && mant[0] == '0' {
+		mant = mant[1:]
+	}
+	for len(mant) > 0 && mant[len(mant)-1] == '0' {
+		mant = mant[:len(mant)-1]
+		exp++
+	}
+	switch {
+	case len(mant) == 0:
+		return 0, true // zero, however written
+	case neg || exp < 0 || len(mant)+exp > 16: // 2^53 has 16 digits
+		return 0, false
+	}
+	n, _ := digits(mant)
+	for range exp {
+		n *= 10
+	}
+	return n, n <= maxCount
 }
 
 // parseDuration reads a Go duration ("5m30s") or a number of seconds.
