@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	_ "time/tzdata" // --tz works on machines without zone files
 )
 
@@ -65,7 +66,10 @@ Run "convreport COMMAND -h" for a command's flags.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (kill, a container stopping) ends a command as Ctrl-C does:
+	// its context ends, so that a file being written is removed rather
+	// than left partial.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	if err == nil {

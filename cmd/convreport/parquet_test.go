@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -260,10 +261,14 @@ func TestGenerateParquet(t *testing.T) {
 	require.Contains(t, o.stderr, "s.txt: cannot tell the format from the extension (want .jsonl, .ndjson, .json, .csv or .parquet")
 }
 
-// Ctrl-C stops a long generation: the command fails, saying why, and
-// leaves no file that looks whole.
+// Ctrl-C, or SIGTERM, stops a long generation: the command fails,
+// saying why, and leaves no file that looks whole.
 func TestGenerateStopsOnInterrupt(t *testing.T) {
-	for _, name := range []string{"big.parquet", "big.jsonl"} {
+	for _, tc := range []struct {
+		name string
+		sig  os.Signal
+	}{{"big.parquet", os.Interrupt}, {"big.jsonl", os.Interrupt}, {"big.parquet", syscall.SIGTERM}} {
+		name := tc.name
 		out := filepath.Join(t.TempDir(), name)
 		cmd := exec.Command(binary, "generate", "--n", "100000000", "--out", out)
 		var stderr bytes.Buffer
@@ -277,7 +282,7 @@ func TestGenerateStopsOnInterrupt(t *testing.T) {
 			require.True(t, time.Now().Before(deadline), "generate wrote no file") // a hang guard
 		}
 		time.Sleep(300 * time.Millisecond)
-		require.NoError(t, cmd.Process.Signal(os.Interrupt))
+		require.NoError(t, cmd.Process.Signal(tc.sig))
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
@@ -287,7 +292,7 @@ func TestGenerateStopsOnInterrupt(t *testing.T) {
 			require.Equal(t, 1, ee.ExitCode())
 		case <-time.After(60 * time.Second): // a hang guard, not a bound on how fast it stops
 			_ = cmd.Process.Kill()
-			t.Fatalf("%s: generate did not stop on interrupt", name)
+			t.Fatalf("%s: generate did not stop on %v", name, tc.sig)
 		}
 		require.Contains(t, stderr.String(), "context canceled")
 		_, err := os.Stat(out)
