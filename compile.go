@@ -122,7 +122,7 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		return bad("date_property", err)
 	}
 	if dp.Kind != KindTime {
-		return bad("date_property", fmt.Errorf("%s is a %s, not a time", dp.Name, dp.Kind))
+		return bad("date_property", &KindError{Name: dp.Name, Kind: dp.Kind, Want: []Kind{KindTime}})
 	}
 	p.DateCol = s.index[dp.Name]
 	p.dateProp = dp
@@ -158,7 +158,8 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		switch dp.Kind {
 		case KindString, KindEnum, KindBool:
 		default:
-			return bad("dimensions", fmt.Errorf("%s is a %s property; group by string, enum or bool properties, and by time with a bucket", dp.Name, dp.Kind))
+			return bad("dimensions", &KindError{Name: dp.Name, Kind: dp.Kind, Want: []Kind{KindString, KindEnum, KindBool},
+				hint: "group by string, enum or bool properties, and by time with a bucket"})
 		}
 		if dp.Name == "ID" {
 			return bad("dimensions", errors.New("grouping by ID makes one point per conversation; use a drill-down"))

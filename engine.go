@@ -73,17 +73,24 @@ func (e *Engine) Limits() Limits {
 }
 
 // CheckReport reports whether r runs on this engine, for any query: its
-// properties are in the source's schema, its filter, measure and chart are
-// valid, and it is within the engine's limits. The error is a
-// *[ReportError] naming the field, as Run would return. A dashboard saves
-// any report within the ceilings of [MaxLimits]; an editor that knows its
-// engine calls CheckReport to refuse at once what the engine would refuse
-// at every run.
+// properties are in the source's schema, of kinds that fit where it names
+// them, its filter, measure and chart are valid, and it is within the
+// engine's limits (its filter's too). The error is a *[ReportError] naming
+// the field, as Run would return, wrapping the cause: a report saved under
+// another schema or for another engine meets an *[UnknownPropertyError], a
+// *[KindError], a *[LimitError] or a *[FilterLimitError]. A dashboard
+// saves any report within the ceilings of [MaxLimits]; an editor that
+// knows its engine calls CheckReport to refuse at once what the engine
+// would refuse at every run, and a page that shows saved reports, to tell
+// which of them no longer run.
 func (e *Engine) CheckReport(r Report) error {
 	if err := e.ready(context.Background()); err != nil {
 		return err
 	}
-	return checkReportLimits(e.src.Schema(), r, e.limits)
+	// Its runs' filter limits and memo: a filter over the first is
+	// refused here as a run refuses it, and checking a dashboard's reports
+	// before each run compiles each filter once.
+	return checkReportLimits(e.src.Schema(), r, e.limits, &filterCache{opts: e.limits.Filter, memo: &e.filters})
 }
 
 // Run computes reports for q, all in one scan of the source, and returns

@@ -57,6 +57,37 @@ func TestEngineFilterLimitsAreConfigurable(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// CheckReport says in advance what a run says of a report's filter: it
+// checked the filter under the default limits, whatever the engine's, so
+// it passed a filter the engine then refused at every run, and refused one
+// the engine ran.
+func TestEngineCheckReportFollowsTheFilterLimits(t *testing.T) {
+	eng := limitedEngine(t, convreport.Limits{Filter: convreport.FilterOptions{MaxNodes: 7}})
+	r := convreport.Report{Name: "r", Filter: `Channel == "chat" && Inbox == "x" && Team == "y"`}
+	err := eng.CheckReport(r)
+	var le *convreport.FilterLimitError
+	require.ErrorAs(t, err, &le)
+	require.Equal(t, convreport.FilterLimitError{Limit: "nodes", Max: 7, Got: 11}, *le)
+	var re *convreport.ReportError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, "filter", re.Field)
+	_, runErr := eng.Run(context.Background(), fixtureQuery(), r)
+	require.EqualError(t, runErr, err.Error())
+
+	// The structured conditions count with the expression, as in a run.
+	r = convreport.Report{Name: "r", Filter: `Channel == "chat"`, Conditions: []convreport.Condition{
+		{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"x"}}, {Property: "Team", Op: convreport.IsAnyOf, Values: []string{"y"}}}}
+	require.ErrorAs(t, eng.CheckReport(r), &le)
+	_, runErr = eng.Run(context.Background(), fixtureQuery(), r)
+	require.ErrorAs(t, runErr, &le)
+
+	wide := limitedEngine(t, convreport.Limits{Filter: convreport.FilterOptions{MaxNodes: 1000}})
+	require.NoError(t, wide.CheckReport(convreport.Report{Name: "r", Filter: orChain(100)}))
+	// A dashboard keeps its own check, under the default filter limits.
+	_, err = convreport.NewDashboard(convreport.DashboardOptions{Name: "d", Owner: "ana", Reports: []convreport.Report{{Name: "r", Filter: orChain(100)}}})
+	require.ErrorAs(t, err, &le)
+}
+
 func TestEngineDimensionLimitIsConfigurable(t *testing.T) {
 	eng := limitedEngine(t, convreport.Limits{MaxDimensions: 2})
 	_, err := eng.Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r", Dimensions: []string{"Channel", "Inbox"}})

@@ -29,13 +29,18 @@ func (r Report) Check(s *Schema) error {
 // report is saved only as a person can read it. Runs do not check that, so
 // a dashboard saved before a rule existed still runs.
 func checkReport(s *Schema, r Report) error {
-	if err := checkReportLimits(s, r, MaxLimits()); err != nil {
+	// Its filters are checked under the default filter limits, as they
+	// always were: the filters of a saved report stay cheap to compile.
+	if err := checkReportLimits(s, r, MaxLimits(), &filterCache{}); err != nil {
 		return err
 	}
 	return checkCombination(r)
 }
 
-func checkReportLimits(s *Schema, r Report, lim Limits) error {
+// checkReportLimits checks r against s as a run under lim would, its
+// filters compiled by fc: an engine's check compiles them under the
+// engine's filter limits, as its runs do.
+func checkReportLimits(s *Schema, r Report, lim Limits, fc *filterCache) error {
 	if strings.TrimSpace(r.Name) == "" {
 		return &ReportError{Report: r.Name, Field: "name", Err: errors.New("is required")}
 	}
@@ -44,6 +49,6 @@ func checkReportLimits(s *Schema, r Report, lim Limits) error {
 	}
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	rq := resolved{from: day, to: day.AddDate(0, 0, 1), loc: time.UTC, now: day, weekStart: time.Monday}
-	_, err := compileReport(s, r, rq, &filterCache{}, lim)
+	_, err := compileReport(s, r, rq, fc, lim)
 	return err
 }

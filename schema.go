@@ -257,6 +257,29 @@ func (e *UnknownPropertyError) Error() string {
 	return msg
 }
 
+// KindError reports a property whose kind does not fit where it is named:
+// a report grouped by a time or a number, or dated by a string. A report
+// saved under one schema meets it when a later schema gives the property
+// another kind. Errors that wrap it say where the name appeared.
+type KindError struct {
+	Name string // the property
+	Kind Kind   // its kind in the schema
+	Want []Kind // the kinds that fit where it is named
+	// hint says what fits instead, where a list of kinds would not.
+	hint string
+}
+
+func (e *KindError) Error() string {
+	if e.hint != "" {
+		return fmt.Sprintf("%s is a %s property; %s", e.Name, e.Kind, e.hint)
+	}
+	want := make([]string, len(e.Want))
+	for i, k := range e.Want {
+		want[i] = k.String()
+	}
+	return fmt.Sprintf("%s is a %s, not a %s", e.Name, e.Kind, strings.Join(want, " or "))
+}
+
 // resolve returns the property named name or an *UnknownPropertyError.
 func (s *Schema) resolve(name string) (Property, error) {
 	if p, ok := s.Lookup(name); ok {
