@@ -63,20 +63,24 @@ func aggOf(m Measure) exec.Agg {
 }
 
 // filterText joins a report's expression and structured conditions into
-// one expression.
+// one expression. One alone is as written, so that the filter limits
+// count the length its author wrote.
 func filterText(s *Schema, r *Report) (string, error) {
 	parts := []string{}
 	if f := strings.TrimSpace(r.Filter); f != "" {
-		parts = append(parts, "("+f+")")
+		parts = append(parts, f)
 	}
 	if len(r.Conditions) > 0 {
 		c, err := ConditionsExpr(s, r.Conditions)
 		if err != nil {
 			return "", err
 		}
-		parts = append(parts, "("+c+")")
+		parts = append(parts, c)
 	}
-	return strings.Join(parts, " && "), nil
+	if len(parts) == 2 {
+		return "(" + parts[0] + ") && (" + parts[1] + ")", nil
+	}
+	return strings.Join(parts, ""), nil
 }
 
 // compileReport checks r against the schema and prepares it for rq.

@@ -88,6 +88,31 @@ func TestEngineCheckReportFollowsTheFilterLimits(t *testing.T) {
 	require.ErrorAs(t, err, &le)
 }
 
+// A filter as long as the engine's MaxLength runs: the engine joined it
+// with the conditions in parentheses even when it had none, and counted
+// two bytes its author never wrote.
+func TestFilterOfTheMaxLengthRuns(t *testing.T) {
+	const f = `Channel == "chat"` // 17 bytes
+	eng := limitedEngine(t, convreport.Limits{Filter: convreport.FilterOptions{MaxLength: len(f)}})
+	r := convreport.Report{Name: "r", Filter: f}
+	require.NoError(t, eng.CheckReport(r))
+	res, err := eng.Run(context.Background(), fixtureQuery(), r)
+	require.NoError(t, err)
+	q := fixtureQuery()
+	var chats int64
+	for _, c := range fixture() {
+		if c.Channel == convreport.Chat && !c.CreatedAt.Before(q.From) && c.CreatedAt.Before(q.To) {
+			chats++
+		}
+	}
+	require.Positive(t, chats)
+	require.Equal(t, chats, res[0].Points[0].Count)
+
+	r.Filter += " "
+	var le *convreport.FilterLimitError
+	require.ErrorAs(t, eng.CheckReport(r), &le)
+}
+
 func TestEngineDimensionLimitIsConfigurable(t *testing.T) {
 	eng := limitedEngine(t, convreport.Limits{MaxDimensions: 2})
 	_, err := eng.Run(context.Background(), fixtureQuery(), convreport.Report{Name: "r", Dimensions: []string{"Channel", "Inbox"}})
