@@ -38,6 +38,14 @@ const (
 // e (free, 2, none). "Volume" counts 5.
 func droppedFixture(t *testing.T, report string) *fixture {
 	t.Helper()
+	return restartedFixture(t, report, withSeatsOnly)
+}
+
+// restartedFixture is droppedFixture with the server restarting under
+// the schema after, its engine made with opts (its limits), over the same
+// conversations less their plan and renewal.
+func restartedFixture(t *testing.T, report, after string, opts ...convreport.Option) *fixture {
+	t.Helper()
 	day := time.Date(2025, 5, 20, 10, 0, 0, 0, paris)
 	conv := func(id, plan string, seats float64, renewal int) convreport.Conversation {
 		c := convreport.Conversation{ID: id, Channel: convreport.Chat, Status: convreport.Open, CreatedAt: day, Properties: map[string]any{"seats": seats}}
@@ -51,12 +59,12 @@ func droppedFixture(t *testing.T, report string) *fixture {
 	}
 	cs := []convreport.Conversation{conv("a", "pro", 12, 10), conv("b", "pro", 1, 12), conv("c", "free", 5, 0), conv("d", "", 30, 12), conv("e", "free", 2, 0)}
 	st := store.NewMemory()
-	handler := func(schemaJSON string, cs []convreport.Conversation) *fixture {
+	handler := func(schemaJSON string, cs []convreport.Conversation, opts ...convreport.Option) *fixture {
 		schema, err := convreport.ParseSchema([]byte(schemaJSON))
 		require.NoError(t, err)
 		src, err := memory.New(cs, memory.WithSchema(schema))
 		require.NoError(t, err)
-		eng := convreport.NewEngine(src)
+		eng := convreport.NewEngine(src, opts...)
 		cfg := web.Config{Engine: eng, Store: st, Schema: schema, Now: func() time.Time { return now }, Zone: paris, Logger: discard(),
 			AllowedHosts: []string{"reports.test"},
 			Authenticate: func(r *http.Request) (access.Viewer, error) {
@@ -82,14 +90,14 @@ func droppedFixture(t *testing.T, report string) *fixture {
 	okJSON(t, before.get("/api/dashboards/plans/run?range=last_30_days", "ana"), http.StatusOK, &struct{}{})
 
 	// The data follows the new schema.
-	var after []convreport.Conversation
+	var conversations []convreport.Conversation
 	for _, c := range cs {
 		c.Properties = maps.Clone(c.Properties)
 		delete(c.Properties, "plan")
 		delete(c.Properties, "renewal")
-		after = append(after, c)
+		conversations = append(conversations, c)
 	}
-	return handler(withSeatsOnly, after)
+	return handler(after, conversations, opts...)
 }
 
 // dropped is a report of droppedFixture that names a property the new

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -108,9 +109,14 @@ func (t topRequest) value(max int) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(text))
 	if err != nil || n < 0 || n > max {
 		return 0, unprocessable("invalid_report", "limit",
-			"top must be a whole number from 1 to %s, or empty to keep every group (got %s)", render.FormatCount(int64(max)), text)
+			"top must be %s (got %s)", topRange(max), text)
 	}
 	return n, nil
+}
+
+// topRange is what a Top may be, up to max.
+func topRange(max int) string {
+	return sprintf("a whole number from 1 to %s, or empty to keep every group", render.FormatCount(int64(max)))
 }
 
 // edits turns the request into the editor's edits, in a fixed order:
@@ -419,7 +425,8 @@ type validateResponse struct {
 }
 
 // POST /api/filters/validate: 200 {"valid": true, "conditions_expr": …}
-// when the filter compiles against the schema, else 200 {"valid": false,
+// when the filter compiles against the schema, within the engine's filter
+// limits, else 200 {"valid": false,
 // "error": {…}} with the error's position. A filter being typed is often
 // incomplete: that is an answer, not a failed request. A request that is
 // not a filter to check (not JSON, over the limits) fails as usual.
@@ -446,6 +453,19 @@ func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v acces
 	expr, err := convreport.ConditionsExpr(h.cfg.Schema, req.Conditions)
 	if err != nil {
 		return invalid(err)
+	}
+	// The engine's filter limits, which its runs apply, may be lower than
+	// the defaults checked above: a filter over them does not check.
+	var (
+		fle *convreport.FilterLimitError
+		fe  *convreport.FilterError
+	)
+	err = h.cfg.Engine.CheckReport(convreport.Report{Name: "filter", Filter: req.Filter, Conditions: req.Conditions})
+	switch {
+	case errors.As(err, &fle):
+		return invalid(fle)
+	case errors.As(err, &fe) && fe.Expr == req.Filter:
+		return invalid(fe)
 	}
 	writeJSON(w, http.StatusOK, validateResponse{Valid: true, ConditionsExpr: expr})
 	return nil

@@ -63,14 +63,16 @@ type Error struct {
 	// The message of an invalid_condition speaks the editor's language: it
 	// counts filters from 1 and names operators and properties by the
 	// labels of GET api/schema ("filter 2, Inbox is greater than: …").
-	// For an unknown_property of a saved report, it is the property's
+	// For an unknown_property of a saved report, or an invalid_report of
+	// one whose property has another kind now, it is the property's
 	// position in its dimensions or properties.
 	Index *int `json:"index,omitempty"`
 	// Report is the ID of the dashboard's saved report the error is about,
 	// when a run, export or drill-down refuses what that report holds (a
 	// filter, a grouping, a date property or a display property naming a
-	// property the schema no longer has): Field and Index then point into
-	// that report.
+	// property the schema no longer has, or one of a kind that no longer
+	// fits there; a part over the engine's limits): Field and Index then
+	// point into that report.
 	Report string `json:"report,omitempty"`
 
 	err error // the cause, for the log

@@ -692,6 +692,10 @@ type editorState struct {
 	// Stale are the report's filters that no longer check (see stale.go),
 	// for the editor to mark until they are removed or changed.
 	Stale []staleCondition `json:"stale,omitempty"`
+	// Refused is the part of the report the engine refuses for a reason
+	// of the schema or of its limits (see stale.go), for the editor to
+	// say by that part until it is changed.
+	Refused *staleRefusal `json:"refused,omitempty"`
 }
 
 // GET /dashboards/{id}/reports/{rid}/edit
@@ -760,7 +764,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	st := editorState{Dashboard: d.ID, Version: d.Version, Created: d.CreatedAt.Format(time.RFC3339Nano), Report: rep, Period: strings.TrimPrefix(keep, "?"),
 		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
 	if stale != nil {
-		st.Stale = stale.conditions
+		st.Stale, st.Refused = stale.conditions, stale.refused
 	}
 	b, err := json.Marshal(st)
 	if err != nil {

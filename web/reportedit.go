@@ -128,7 +128,7 @@ func setDimensions(names ...string) edit {
 				if p.Name == "ID" {
 					return fieldError(r, "dimensions", "grouping by ID makes one point per conversation; use a drill-down")
 				}
-				return fieldError(r, "dimensions", "%s is a %s property; group by text, choice or yes/no properties, and by time with a time bucket", p.Label, p.Kind)
+				return fieldError(r, "dimensions", "%s", notGroupable(p))
 			}
 			if ok && slices.Contains(dims, p.Name) {
 				return fieldError(r, "dimensions", "%s is already in the chart", p.Label)
@@ -145,7 +145,7 @@ func setDateProperty(n string) edit {
 	return func(s *convreport.Schema, r *convreport.Report) error {
 		p, ok := property(s, n)
 		if ok && p.Kind != convreport.KindTime {
-			return fieldError(r, "date_property", "%s is a %s, not a date", p.Label, p.Kind)
+			return fieldError(r, "date_property", "%s", notADate(p))
 		}
 		r.DateProperty = p.Name
 		if p.Name == "CreatedAt" {
@@ -153,6 +153,16 @@ func setDateProperty(n string) edit {
 		}
 		return nil
 	}
+}
+
+// notGroupable says why a chart cannot group by p, and by what it can.
+func notGroupable(p convreport.Property) string {
+	return sprintf("%s is a %s property; group by text, choice or yes/no properties, and by time with a time bucket", p.Label, p.Kind)
+}
+
+// notADate says why a date range cannot apply to p.
+func notADate(p convreport.Property) string {
+	return sprintf("%s is a %s, not a date", p.Label, p.Kind)
 }
 
 func setBucket(b convreport.Bucket) edit {

@@ -5,28 +5,39 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/render"
 )
 
-// A report was checked against the schema of the day it was saved. The
-// server may run later with a schema that has lost a custom property it
-// names, or a value of a choice: the report can no longer run. Its
-// filters cannot be left out (the report would count conversations it
-// means to leave out), nor can its grouping, the date its range applies
-// to or a column of its drill-down (it would not be the report saved).
-// Such a report is stale. The dashboard page, its print and its live
-// stream show it as a card that says which part and why, with no
-// numbers; its editor opens without a preview, to change that part; the
-// JSON API refuses it, naming the report by ID and the part by its field
-// (and a filter or property by its position). For the filters, this
-// holds for the structured conditions and for the filter expression,
-// the two halves of its Advanced filters.
+// A report was checked against the schema of the day it was saved, and
+// against the ceilings of every engine's limits. The server may run later
+// with a schema that has lost a custom property it names, or a value of a
+// choice, or that gives a property it names another kind (a choice it
+// groups by is now a time); or with an engine whose limits are lower than
+// the report asks for (a Top over its MaxGroups): the report can no
+// longer run. Its filters cannot be left out (the report would count
+// conversations it means to leave out), nor can its grouping, the date
+// its range applies to, a column of its drill-down or its Top (it would
+// not be the report saved). Such a report is stale. The dashboard page,
+// its print and its live stream show it as a card that says which part
+// and why, with no numbers; its editor opens without a preview, to change
+// that part; the JSON API refuses it, naming the report by ID and the
+// part by its field (and a filter or property by its position). For the
+// filters, this holds for the structured conditions and for the filter
+// expression, the two halves of its Advanced filters.
+//
+// What is stale is what the engine refuses for a reason of the schema or
+// of its limits (Engine.CheckReport, whose causes say which); a report
+// wrong whatever the schema and the engine (a measure that does not
+// exist) is an error, as the run says.
 
 // staleReport is a saved report that names a property the schema no
-// longer has, or whose own filters no longer check.
+// longer has, or whose own filters no longer check, or that the engine
+// refuses for another reason of the schema or of its limits.
 type staleReport struct {
 	id, name string
 	// problems say each part that no longer checks, in the editor's words
@@ -42,6 +53,27 @@ type staleReport struct {
 	// expr is the report's filter expression's error, when it no longer
 	// checks; the editor's validation shows where.
 	expr *convreport.FilterError
+	// refused is what the engine refuses in a report whose parts above
+	// all check, when nothing else is wrong (see refusal).
+	refused *staleRefusal
+}
+
+// staleRefusal is the part of a report the engine refuses for a reason
+// of the schema or of its limits, other than a property lost: a property
+// of a kind that no longer fits where the report names it, a Top or a
+// number of groupings over the engine's limits, filters over its filter
+// limits.
+type staleRefusal struct {
+	// kind is set for a property's kind, filters for the filters; a
+	// limit otherwise.
+	kind, filters bool
+	// Field and Index are the part, as the API names it (Index -1 for
+	// none); Reason says what is wrong and what to do, in the editor's
+	// words, for the card and for the editor to show by that part.
+	Field  string `json:"field"`
+	Index  int    `json:"index"`
+	Reason string `json:"reason"`
+	api    *Error // the engine's refusal, as the API answers it
 }
 
 // staleField is a property that a part of a report other than its
@@ -63,7 +95,8 @@ type staleCondition struct {
 // staleReport returns what is wrong with rep against the handler's
 // schema, in the editor's order (the properties in its chart, the date
 // its range applies to, its display properties, its conditions, then its
-// filter expression), or nil when nothing is.
+// filter expression); when nothing of that is, the first part the engine
+// refuses for a reason of the schema or of its limits; or nil.
 func (h *handler) staleReport(rep convreport.Report) *staleReport {
 	s := &staleReport{id: rep.ID, name: rep.Name}
 	missing := func(field string, i int, name, where string) {
@@ -103,10 +136,163 @@ func (h *handler) staleReport(rep convreport.Report) *staleReport {
 		}
 	}
 	if len(s.problems) == 0 {
-		// Nothing it names is missing: let the run say what is wrong.
+		// Nothing it names is missing: the engine says what else it
+		// refuses, if anything.
+		h.refusal(rep, s)
+	}
+	if len(s.problems) == 0 {
+		// Nothing, or nothing the schema or the engine's limits are to
+		// blame for: let the run say what is wrong.
 		return nil
 	}
 	return s
+}
+
+// refusal adds to s what the engine refuses in rep for a reason of the
+// schema or of its limits, told by the cause of its check; anything else
+// it refuses, the run says as it always has.
+func (h *handler) refusal(rep convreport.Report, s *staleReport) {
+	err := h.cfg.Engine.CheckReport(rep)
+	var re *convreport.ReportError
+	if !errors.As(err, &re) {
+		return
+	}
+	var (
+		upe *convreport.UnknownPropertyError
+		ke  *convreport.KindError
+		le  *convreport.LimitError
+		fle *convreport.FilterLimitError
+		fe  *convreport.FilterError
+	)
+	r := &staleRefusal{Field: re.Field, Index: -1, api: toError(err)}
+	switch {
+	case errors.As(err, &upe):
+		// A part the checks above do not look at.
+		i := indexOf(rep, re.Field, upe.Name)
+		s.fields = append(s.fields, staleField{field: re.Field, index: i, property: upe.Name})
+		s.problems = append(s.problems, sprintf("%s: the schema has no property %q", h.partOf(rep, re.Field, i), upe.Name))
+		return
+	case errors.As(err, &ke):
+		r.kind, r.Index = true, indexOf(rep, re.Field, ke.Name)
+		r.Reason = cleanMessage(ke.Error())
+		if p, ok := h.cfg.Schema.Lookup(ke.Name); ok {
+			switch re.Field {
+			case "dimensions":
+				r.Reason = notGroupable(p)
+			case "date_property":
+				r.Reason = notADate(p)
+			}
+		}
+	case errors.As(err, &le):
+		r.Reason = overLimit(rep, re.Field, le)
+	case errors.As(err, &fe):
+		if fe.Expr == rep.Filter {
+			// The expression alone, under the engine's filter limits (a
+			// pattern too costly): said as an expression that no longer
+			// checks.
+			s.expr = fe
+			s.problems = append(s.problems, "the filter expression"+at(fe)+": "+fe.Msg)
+			return
+		}
+		// The expression and the conditions joined: a position in the
+		// text the engine joined them in would mean nothing to the editor.
+		r.filters, r.Reason = true, fe.Msg
+		r.api.Line, r.api.Column, r.api.Snippet = 0, 0, ""
+	case errors.As(err, &fle):
+		r.filters = true
+		r.Reason = filterOverLimit(fle, len(rep.Conditions) > 0)
+	default:
+		return
+	}
+	if r.Index >= 0 {
+		i := r.Index
+		r.api.Index = &i
+	}
+	s.refused = r
+	s.problems = append(s.problems, h.partOf(rep, r.Field, r.Index)+": "+r.Reason)
+}
+
+// filterOverLimit says how a report's filters are over a filter limit of
+// the engine: its expression, or with conditions, all of them as the
+// engine joins them.
+func filterOverLimit(fle *convreport.FilterLimitError, conditions bool) string {
+	it, is, has, them := "it", "is", "has", "it"
+	if conditions {
+		it, is, has, them = "together they", "are", "have", "them"
+	}
+	switch fle.Limit {
+	case "length":
+		return sprintf("%s %s %d bytes long, over this server's limit of %d bytes; shorten %s", it, is, fle.Got, fle.Max, them)
+	case "nodes":
+		return sprintf("%s %s %d nodes, over this server's limit of %d nodes; shorten %s", it, has, fle.Got, fle.Max, them)
+	}
+	// "expands to more than …: … write fewer levels"
+	why := strings.TrimPrefix(cleanMessage(fle.Error()), "filter: expression ")
+	if conditions {
+		why = strings.Replace(why, "expands", "expand", 1)
+	}
+	return it + " " + why
+}
+
+// indexOf is the position of the property name in the list of rep that
+// field names, or -1.
+func indexOf(rep convreport.Report, field, name string) int {
+	switch field {
+	case "dimensions":
+		return slices.Index(rep.Dimensions, name)
+	case "properties":
+		return slices.Index(rep.Properties, name)
+	}
+	return -1
+}
+
+// partOf is the part of rep that field (and index, in its list) names, in
+// the editor's words: "group by plan", "top 30", "the filters".
+func (h *handler) partOf(rep convreport.Report, field string, index int) string {
+	switch field {
+	case "dimensions":
+		if index < 0 {
+			return "the properties in the chart"
+		}
+		// The editor's words for the first and the second.
+		return map[bool]string{true: "group by", false: "break down by"}[index == 0] + " " + rep.Dimensions[index]
+	case "date_property":
+		return "date range applies to " + rep.DateProperty
+	case "properties":
+		if index < 0 {
+			return "the display properties"
+		}
+		return "display property " + rep.Properties[index]
+	case "limit":
+		return sprintf("top %d", rep.Limit)
+	case "bucket":
+		return "frequency " + strings.ToLower(orDefault(bucketLabels[rep.Bucket], string(rep.Bucket)))
+	case "filter", "conditions":
+		if len(rep.Conditions) == 0 {
+			return "the filter expression"
+		}
+		return "the filters"
+	}
+	return field
+}
+
+// overLimit says what part of rep is over a limit of the engine, and
+// what an editor can do.
+func overLimit(rep convreport.Report, field string, le *convreport.LimitError) string {
+	switch field {
+	case "limit":
+		return sprintf("this server allows a top of at most %s; make it %s", render.FormatCount(int64(le.Max)), topRange(le.Max))
+	case "dimensions":
+		what, drop := "properties", "some"
+		if le.Max == 1 {
+			what = "property"
+		}
+		if le.Got-le.Max == 1 {
+			drop = "one"
+		}
+		return sprintf("this server groups a report by at most %d %s, and this one has %d; remove %s", le.Max, what, le.Got, drop)
+	}
+	return sprintf("over this server's limit of %s %s", render.FormatCount(int64(le.Max)), le.Limit)
 }
 
 // at is where an expression's error is: " (line 1, column 14)".
@@ -161,7 +347,10 @@ func (h *handler) staleReason(c convreport.Condition, ce *convreport.ConditionEr
 func (s *staleReport) apiError() *Error {
 	e := &Error{Status: http.StatusUnprocessableEntity, Report: s.id,
 		Message: sprintf("report %q (%s): %s", s.name, s.id, strings.Join(s.problems, "; "))}
-	if len(s.fields) > 0 {
+	if r := s.refused; r != nil {
+		// The engine's code, field and position; the editor's message.
+		e.Code, e.Field, e.Index, e.Line, e.Column, e.Snippet = r.api.Code, r.api.Field, r.api.Index, r.api.Line, r.api.Column, r.api.Snippet
+	} else if len(s.fields) > 0 {
 		f := s.fields[0]
 		e.Code, e.Field = "unknown_property", f.field
 		if f.index >= 0 {
@@ -198,6 +387,28 @@ func (s *staleReport) words() staleWords {
 		filters++
 	}
 	fields := len(s.fields)
+	// The engine's refusal comes alone: nothing else was wrong.
+	if r := s.refused; r != nil && r.filters {
+		filters++
+	} else if r != nil && r.kind {
+		return staleWords{Meta: "Not run: a property it names has another kind now",
+			Headline:  "This report is not run: a property it names has another kind in the schema now.",
+			Why:       "The report cannot be run with that property where it is, so it shows no numbers.",
+			EditFix:   "to choose another property in its place.",
+			ViewerFix: "An editor of this dashboard can choose another property in the report editor.",
+			Print:     "This report is not run: a property it names has another kind in the schema now.",
+			NoPreview: "No preview: a property of this report has another kind in the schema now.",
+			Advice:    "Choose another property in its place, or remove it, then update the report: until then the dashboard shows it without numbers."}
+	} else if r != nil {
+		return staleWords{Meta: "Not run: it asks for more than this server allows",
+			Headline:  "This report is not run: it asks for more than this server allows.",
+			Why:       "This server runs reports within limits of its own, and this one is past one of them, so it shows no numbers.",
+			EditFix:   "to bring it within them.",
+			ViewerFix: "An editor of this dashboard can change it in the report editor.",
+			Print:     "This report is not run: it asks for more than this server allows.",
+			NoPreview: "No preview: this report asks for more than this server allows.",
+			Advice:    "Change the part named, then update the report: until then the dashboard shows it without numbers."}
+	}
 	switch {
 	case fields == 0 && filters == 1:
 		return staleWords{Meta: "Not run: a filter of its own no longer checks",

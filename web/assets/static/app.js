@@ -347,8 +347,10 @@
       targetSel.value = model.target;
     }
     if (!$$("option", dateSel).some((o) => o.value === model.date)) {
-      // A date property the schema lost: shown, to choose another.
-      dateSel.append(h("option", { value: model.date }, model.date + " (not in the schema)"));
+      // A date property the schema lost, or that is no longer a date:
+      // shown, to choose another.
+      const lost = props.get(model.date);
+      dateSel.append(h("option", { value: model.date }, lost ? lost.label + " (not a date)" : model.date + " (not in the schema)"));
       dateSel.setAttribute("aria-invalid", "true");
     }
     dateSel.value = model.date;
@@ -412,13 +414,15 @@
     }
     let dragFrom = -1;
     // A property the schema lost (the report was saved before) is shown as
-    // it is, marked, for the editor to remove it or choose another.
+    // it is, marked, for the editor to remove it or choose another; so is
+    // one the schema now gives a kind that does not group.
     const gone = " (not in the schema)";
     const labelOf = (n) => (props.get(n) ? props.get(n).label : n + gone);
+    const dimLabel = (n) => (!props.get(n) || groupable.some((p) => p.name === n) ? labelOf(n) : labelOf(n) + " (does not group)");
     function renderDims() {
       dimsList.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", {
-        class: "dim" + (props.get(n) ? "" : " missing"), tabindex: "0", draggable: "true", "data-dimension": n,
-        "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + labelOf(n) + ", position " + (i + 1) + " of " + model.dimensions.length,
+        class: "dim" + (groupable.some((p) => p.name === n) ? "" : " missing"), tabindex: "0", draggable: "true", "data-dimension": n,
+        "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + dimLabel(n) + ", position " + (i + 1) + " of " + model.dimensions.length,
         onkeydown: (ev) => {
           if (!ev.altKey || (ev.key !== "ArrowUp" && ev.key !== "ArrowDown")) return;
           ev.preventDefault();
@@ -430,7 +434,7 @@
         ondragend: () => { dragFrom = -1; },
       },
       h("span", { class: "dim-role" }, i === 0 ? "Group by" : "Break down by"),
-      h("span", { class: "dim-name" }, labelOf(n)),
+      h("span", { class: "dim-name" }, dimLabel(n)),
       h("span", { class: "dim-tools" },
         h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " up", disabled: i === 0, onclick: () => moveDim(i, i - 1) }, "↑"),
         h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " down", disabled: i === model.dimensions.length - 1, onclick: () => moveDim(i, i + 1) }, "↓"),
@@ -768,6 +772,9 @@
     renderProps();
     renderDims();
     renderConditions();
+    // A part the server no longer runs (a property of another kind now, a
+    // Top over its limits) is said by its control until it is changed.
+    if (S.refused) fieldError({ field: S.refused.field, message: S.refused.reason });
     // The server drew the first preview; validate what the report holds.
     if (model.filter || model.conditions.length) validate();
   }
