@@ -68,3 +68,18 @@ type Store interface {
 type Counter interface {
 	Count(ctx context.Context) (int, error)
 }
+
+// Stamper is a [Store] that tells cheaply whether a dashboard changed,
+// without reading it: what a page that follows a dashboard as others edit
+// it (the web UI's live dashboards) asks every second, to read the
+// dashboard itself, with Get, only once it changed. [Dir] implements it;
+// a store whose Get is cheap need not.
+//
+// Stamp returns a value that differs whenever the dashboard id is saved,
+// deleted, or created again, and "" when there is none: the same stamp
+// means the same dashboard, as Get would return it. It checks no access
+// and says nothing of the dashboard but whether it changed: the caller
+// reads it, as its viewer, with Get.
+type Stamper interface {
+	Stamp(ctx context.Context, id string) (string, error)
+}

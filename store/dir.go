@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,7 +54,10 @@ type Dir struct {
 	c core
 }
 
-var _ Store = (*Dir)(nil)
+var (
+	_ Store   = (*Dir)(nil)
+	_ Stamper = (*Dir)(nil)
+)
 
 // FileError reports a file the store cannot read: not JSON, cut short or
 // empty, holding another dashboard's ID, a key a dashboard does not have
@@ -311,6 +316,29 @@ func (d *Dir) Save(ctx context.Context, v access.Viewer, db convreport.Dashboard
 // version and its CreatedAt; see [Store].
 func (d *Dir) Delete(ctx context.Context, v access.Viewer, db convreport.Dashboard) error {
 	return d.c.delete(ctx, v, db)
+}
+
+// Stamp returns a hash of the file of dashboard id, "" when there is
+// none: any save, delete or creation again rewrites it. It reads the
+// file without decoding it, and without the directory's lock: a write
+// replaces the file whole, so it reads the old content or the new. See
+// [Stamper].
+func (d *Dir) Stamp(ctx context.Context, id string) (string, error) {
+	if err := ctxErr(ctx); err != nil {
+		return "", err
+	}
+	if !validID.MatchString(id) {
+		return "", nil
+	}
+	b, err := os.ReadFile(d.c.b.(fileBackend).path(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("convreport/store: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), nil
 }
 
 // Count returns how many dashboards the directory holds, whoever can see

@@ -396,3 +396,54 @@ func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
 		require.Len(t, entries, 1, "no temporary file left behind")
 	})
 }
+
+// A Dir's stamp of a dashboard changes with each save, with a delete (to
+// none), and with a creation again under its ID; it stays while nothing
+// is written, and reading the dashboard does not change it.
+func TestDirStamp(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.OpenDir(dir, store.WithClock(clock()))
+	require.NoError(t, err)
+	stamp := func() string {
+		t.Helper()
+		st, err := s.Stamp(ctx, "support")
+		require.NoError(t, err)
+		return st
+	}
+	require.Equal(t, "", stamp(), "no dashboard yet")
+	d, err := s.Create(ctx, olivia, dash("Support", access.EveryoneCanView))
+	require.NoError(t, err)
+	first := stamp()
+	require.NotEmpty(t, first)
+	_, err = s.Get(ctx, tess, "support")
+	require.NoError(t, err)
+	require.Equal(t, first, stamp(), "a read changes nothing")
+
+	d.Name = "Support desk"
+	d, err = s.Save(ctx, olivia, d)
+	require.NoError(t, err)
+	saved := stamp()
+	require.NotEqual(t, first, saved)
+
+	// Another Dir over the directory, as another process, sees the same.
+	other, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	st, err := other.Stamp(ctx, "support")
+	require.NoError(t, err)
+	require.Equal(t, saved, st)
+
+	require.NoError(t, s.Delete(ctx, olivia, d))
+	require.Equal(t, "", stamp(), "deleted")
+	re := dash("Support desk", access.EveryoneCanView)
+	re.ID = "support"
+	_, err = s.Create(ctx, olivia, re)
+	require.NoError(t, err)
+	again := stamp()
+	require.NotEmpty(t, again)
+	require.NotEqual(t, first, again, "created again, at version 1 anew")
+	require.NotEqual(t, saved, again)
+
+	st, err = s.Stamp(ctx, "../support")
+	require.NoError(t, err)
+	require.Equal(t, "", st, "an ID that names no dashboard")
+}
