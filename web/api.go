@@ -323,7 +323,10 @@ type runResponse struct {
 
 // run is one run of a dashboard for a request.
 type run struct {
-	d       convreport.Dashboard
+	d convreport.Dashboard
+	// stored is the dashboard as the store gave it, before the run left
+	// out or added filters: what the page says of its definition.
+	stored  convreport.Dashboard
 	q       convreport.Query
 	results []convreport.Result
 	from    time.Time
@@ -362,6 +365,7 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, e
 	if err != nil {
 		return nil, err
 	}
+	stored := d.Clone()
 	var skipped []convreport.Condition
 	if err := h.checkSavedFilters(d); err != nil {
 		if !mode.skipSaved {
@@ -418,7 +422,7 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, e
 	results = render.ReadableAll(results, q.Now)
 	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
 	vw.params(pin) // drill-downs apply the same filters and comparison
-	return &run{d: d, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped, stale: stale}, nil
+	return &run{d: d, stored: stored, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped, stale: stale}, nil
 }
 
 // resolveRange returns the range q means, as the engine resolves it.

@@ -241,9 +241,10 @@ func TestDroppedPropertyLiveStream(t *testing.T) {
 	v := mustGet(t, f, "plans").Version
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "dimensions": ["Channel"]}`),
 		http.StatusOK, &editResult{})
+	// Its definition changed: the card comes whole.
 	name, ev = next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
-	require.Len(t, ev.Reports, 1)
+	require.Equal(t, "dashboard", name)
+	require.Len(t, ev.Cards, 1)
 	require.Equal(t, map[string][]int64{"by-plan": {5}}, eventCounts(ev))
-	require.Contains(t, ev.Reports[0].HTML, "<svg")
+	require.Contains(t, ev.Cards[0].Card, "<svg")
 }

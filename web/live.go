@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +20,7 @@ import (
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/render"
+	"github.com/convreport/convreport/store"
 )
 
 // Live dashboards. An open dashboard page subscribes to
@@ -36,6 +40,26 @@ import (
 // from what that stream shows, so an idle stream costs nothing but a
 // comment every liveHeartbeat.
 //
+// The stream follows the dashboard's definition too: a report renamed,
+// drawn as another chart, added, removed or moved, or the dashboard
+// renamed, comes as a "dashboard" event before any "reports" event of the
+// same run: the dashboard's version, name and order of reports, with each
+// card new to the page or whose definition changed drawn whole, so that
+// the page redraws them in place. Its "page" signature covers the rest of
+// what the page shows of the dashboard (saved filters, access, the
+// viewer's rights): when it differs from the page's, the page draws
+// itself again. The page says what it shows (version, created, and each
+// card's definition beside its points in sigs); a stream that does not
+// is taken to show its first run.
+//
+// Changes made through this handler rerun the feeds of their dashboard
+// at once (dashboardChanged). Changes made elsewhere (another server over
+// the same store, a file edited, an embedder's own code) are found by
+// each feed reading the dashboard's version from the store every
+// livePoll, with the feed's viewer (after its stamp, where the store is
+// a store.Stamper): a version or creation that moved, or a dashboard gone
+// or no longer visible, reruns the feed.
+//
 // A stream runs the dashboard once before it follows a feed. A change
 // that lands in between (before the source watch started, or while the
 // feed reran for other tabs) must not be lost: the hub counts the change
@@ -51,7 +75,18 @@ const (
 	liveHeartbeat = 25 * time.Second
 	// liveRetry is how long a browser waits before it reconnects.
 	liveRetry = 2 * time.Second
+	// livePoll is how often a feed reads its dashboard's version from the
+	// store, for changes made behind this handler: a stamp or a Get (see
+	// moved), no run.
+	livePoll = liveInterval
 )
+
+// goneReason is what a stream's page says when its dashboard is no longer
+// there for its viewer. A dashboard deleted and one no longer shared with
+// the viewer read alike, as they do to the API (404 for both): a viewer
+// who may not see a dashboard learns nothing of it, not even that it
+// still exists.
+const goneReason = "It was deleted, or its access changed so that you may no longer see it."
 
 // liveHub holds the feeds of a handler and the source watch they share,
 // which runs only while some feed exists.
@@ -66,8 +101,9 @@ type liveHub struct {
 	// gen counts what may have changed the data since a stream's first
 	// run without that stream's feed hearing of it: each change signal,
 	// and each start of the watch (changes before it went unsignalled).
-	gen  int64
-	runs atomic.Int64 // dashboard runs done for streams, for tests
+	gen   int64
+	runs  atomic.Int64 // dashboard runs done for streams, for tests
+	polls atomic.Int64 // reads of a dashboard's version, for tests
 }
 
 // feed is one dashboard, period and viewer, followed by one or more
@@ -79,6 +115,11 @@ type feed struct {
 	v      access.Viewer
 	dirty  chan struct{}
 	cancel context.CancelFunc
+	// seen is the version and creation (defKey) of the dashboard of the
+	// feed's last run, which livePoll compares, and stamp the store's
+	// stamp of it when last read (see moved); only loop reads and writes
+	// them once the feed runs.
+	seen, stamp string
 	// mu guards subs and each subscriber's shown; hub.mu, when both are
 	// held, is taken first.
 	mu   sync.Mutex
@@ -91,23 +132,63 @@ type feed struct {
 type subscriber struct {
 	wake    chan struct{} // one pending wake-up at most
 	mu      sync.Mutex
+	dash    *liveDash // a pending "dashboard" event, written first
 	reports map[string]liveReport
 	order   []string
 	status  []byte // a final "status" event; the stream ends after it
-	// shown holds, per report ID, the signature of what the stream's page
-	// shows once its mailbox is written: its first run, then each state
-	// the feed gives it. Streams of one feed may show different states (a
-	// stream's first run may be older or newer than the feed's last).
-	shown map[string]string
+	// shown is what the stream's page shows once its mailbox is written:
+	// its first run, then each state the feed gives it. Streams of one
+	// feed may show different states (a stream's first run may be older
+	// or newer than the feed's last).
+	shown liveShown
+}
+
+// liveShown is what a page shows of its dashboard.
+type liveShown struct {
+	// key is the dashboard's version and creation (defKey).
+	key string
+	// sig and def hold, by report ID, the signatures of the card's points
+	// and of the report's definition.
+	sig, def map[string]string
 }
 
 func newSubscriber() *subscriber { return &subscriber{wake: make(chan struct{}, 1)} }
 
-// put merges reports, or a final status, into the mailbox.
-func (s *subscriber) put(reports []liveReport, status []byte) {
+// put merges a dashboard's definition, reports, or a final status, into
+// the mailbox. A newer definition keeps the cards an older one drew that
+// the page still needs, and a card drawn whole replaces the older
+// drawing of its chart.
+func (s *subscriber) put(dash *liveDash, reports []liveReport, status []byte) {
 	s.mu.Lock()
 	if s.reports == nil {
 		s.reports = map[string]liveReport{}
+	}
+	if dash != nil {
+		merged := *dash
+		if old := s.dash; old != nil {
+			fresh := map[string]bool{}
+			for _, c := range dash.Cards {
+				fresh[c.ID] = true
+			}
+			kept := map[string]bool{}
+			for _, id := range dash.Order {
+				kept[id] = true
+			}
+			var cards []liveReport
+			for _, c := range old.Cards {
+				if kept[c.ID] && !fresh[c.ID] {
+					cards = append(cards, c)
+				}
+			}
+			merged.Cards = append(cards, dash.Cards...)
+		}
+		s.dash = &merged
+		for _, c := range dash.Cards {
+			if _, ok := s.reports[c.ID]; ok {
+				delete(s.reports, c.ID)
+				s.order = slices.DeleteFunc(s.order, func(id string) bool { return id == c.ID })
+			}
+		}
 	}
 	for _, r := range reports {
 		if _, ok := s.reports[r.ID]; !ok {
@@ -126,23 +207,50 @@ func (s *subscriber) put(reports []liveReport, status []byte) {
 }
 
 // take empties the mailbox.
-func (s *subscriber) take() (reports []liveReport, status []byte) {
+func (s *subscriber) take() (dash *liveDash, reports []liveReport, status []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, id := range s.order {
 		reports = append(reports, s.reports[id])
 	}
-	s.reports, s.order = nil, nil
-	return reports, s.status
+	dash = s.dash
+	s.dash, s.reports, s.order = nil, nil, nil
+	return dash, reports, s.status
+}
+
+// liveDash is the dashboard as a "dashboard" event carries it.
+type liveDash struct {
+	Version int64  `json:"version"`
+	Created string `json:"created"` // as the page's data-created
+	Name    string `json:"name"`
+	// Count is how many reports it has, CountText what the page says of
+	// it ("3 reports", "8 of 10 reports").
+	Count     int    `json:"count"`
+	CountText string `json:"count_text"`
+	// Page is the page's data-page (pageSig): when it differs, the page
+	// draws itself again rather than only what follows.
+	Page string `json:"page"`
+	// Order lists the reports' IDs in the dashboard's order: the page
+	// removes the cards it does not name.
+	Order []string `json:"order"`
+	// Cards are the reports new to the page or whose definition changed,
+	// each with its whole card.
+	Cards []liveReport `json:"cards"`
 }
 
 // liveReport is a report as a "reports" event carries it.
 type liveReport struct {
 	ID   string `json:"id"`
 	Sig  string `json:"sig"` // as the card's data-sig
+	Def  string `json:"def"` // as the card's data-def
 	Meta string `json:"meta"`
-	// HTML is the card's chart, as the page's chart template draws it.
-	HTML string `json:"html"`
+	// Title is the report's title, which an open drill-down dialog's
+	// subtitle names.
+	Title string `json:"title"`
+	// HTML is the card's chart, as the page's chart template draws it;
+	// in a "dashboard" event, Card is the whole card instead.
+	HTML string `json:"html,omitempty"`
+	Card string `json:"card,omitempty"`
 	// Points lists each point's drill-down parameter, counts and texts,
 	// so that an open drill-down dialog can tell whether its rows changed
 	// and say what its point is now; none for a stale report.
@@ -238,19 +346,13 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	if !ok {
 		return errors.New("web: the response writer cannot stream")
 	}
-	// The page says what it shows (sigs=id:sig,…): the first event
-	// redraws only what changed since it was drawn.
-	shown := map[string]string{}
-	for _, kv := range strings.Split(r.URL.Query().Get("sigs"), ",") {
-		if id, sig, ok := strings.Cut(kv, ":"); ok {
-			shown[id] = sig
-		}
-	}
 	st, err := h.newLiveState(first, r, v)
 	if err != nil {
 		return err
 	}
-	reports, err := st.since(shown)
+	// The page says what it shows: the first events redraw only what
+	// changed since it was drawn.
+	dash, reports, err := st.since(pageShows(r.URL.Query(), st))
 	if err != nil {
 		return err
 	}
@@ -264,7 +366,7 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
-	sub, fd, unsupported := h.live.join(r, v, st.sig, gen)
+	sub, fd, unsupported := h.live.join(r, v, st, gen)
 	defer h.live.leave(fd, sub)
 	status := map[string]any{"live": unsupported == nil}
 	var setup *convreport.WatchSetupError
@@ -290,9 +392,22 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 		return nil
 	}
 	fmt.Fprintf(w, "retry: %d\n\n", liveRetry.Milliseconds())
-	// The first "reports" event brings a page loaded before the stream
-	// opened up to date.
-	if write("status", status) != nil || len(reports) > 0 && write("reports", map[string]any{"reports": reports}) != nil {
+	// A definition first, then the reports whose points changed: the
+	// cards they redraw may be new.
+	send := func(dash *liveDash, reports []liveReport) error {
+		if dash != nil {
+			if err := write("dashboard", dash); err != nil {
+				return err
+			}
+		}
+		if len(reports) > 0 {
+			return write("reports", map[string]any{"reports": reports})
+		}
+		return nil
+	}
+	// The first events bring a page loaded before the stream opened up
+	// to date.
+	if write("status", status) != nil || send(dash, reports) != nil {
 		return nil
 	}
 	beat := time.NewTicker(liveHeartbeat)
@@ -302,8 +417,8 @@ func (h *handler) liveStream(w http.ResponseWriter, r *http.Request, v access.Vi
 		case <-r.Context().Done():
 			return nil
 		case <-sub.wake:
-			reports, final := sub.take()
-			if len(reports) > 0 && write("reports", map[string]any{"reports": reports}) != nil {
+			dash, reports, final := sub.take()
+			if send(dash, reports) != nil {
 				return nil
 			}
 			if final != nil {
@@ -335,15 +450,17 @@ func (h *handler) runContext(ctx context.Context) (context.Context, context.Canc
 	return context.WithCancel(ctx)
 }
 
-// liveState is a run as the streams see it: each report's points and
-// signature, its chart drawn the first time a stream needs it.
+// liveState is a run as the streams see it: the dashboard's definition,
+// each report's points and signatures, its chart and its whole card drawn
+// the first time a stream needs them.
 type liveState struct {
 	h       *handler
 	cards   []reportCard
 	reports []liveReport
-	drawn   []bool
-	// sig holds each report's signature, by ID.
-	sig map[string]string
+	// charts and wholes hold each report's chart and whole card, once drawn.
+	charts, wholes []string
+	dash           liveDash // without cards
+	shown          liveShown
 }
 
 // newLiveState draws the cards of run as the page draws them for v, the
@@ -354,49 +471,160 @@ func (h *handler) newLiveState(run *run, r *http.Request, v access.Viewer) (*liv
 	if err != nil {
 		return nil, err
 	}
-	st := &liveState{h: h, cards: cards, drawn: make([]bool, len(cards)), sig: map[string]string{}}
+	d := run.stored
+	note, full := h.reportsNote(len(d.Reports))
+	page, err := pageSig(d, v, full)
+	if err != nil {
+		return nil, err
+	}
+	st := &liveState{h: h, cards: cards, charts: make([]string, len(cards)), wholes: make([]string, len(cards)),
+		dash: liveDash{Version: d.Version, Created: d.CreatedAt.Format(time.RFC3339Nano), Name: d.Name,
+			Count: len(d.Reports), CountText: countText(note, len(d.Reports)), Page: page, Order: []string{}},
+		shown: liveShown{key: defKey(d), sig: map[string]string{}, def: map[string]string{}}}
 	// Every report of the dashboard, a stale one (no points) included.
 	for _, c := range cards {
 		lr := c.live
 		// A stale report has no points: none is in its chart.
-		lr.ID, lr.Meta, lr.Sig = c.ID, c.Meta, c.Sig
+		lr.ID, lr.Meta, lr.Sig, lr.Def, lr.Title = c.ID, c.Meta, c.Sig, c.Def, c.Title
 		if lr.Points == nil {
 			lr.Points = []livePoint{}
 		}
-		st.sig[c.ID] = lr.Sig
+		st.shown.sig[c.ID], st.shown.def[c.ID] = lr.Sig, lr.Def
+		st.dash.Order = append(st.dash.Order, c.ID)
 		st.reports = append(st.reports, lr)
 	}
 	return st, nil
 }
 
-// since returns the reports whose signatures differ from old, drawn.
-func (st *liveState) since(old map[string]string) ([]liveReport, error) {
-	var out []liveReport
-	for i := range st.reports {
-		lr := &st.reports[i]
-		if old[lr.ID] == lr.Sig {
+// pageShows is what the page of a stream's request q shows: the version
+// and creation of its dashboard (version, created) and each card's
+// signatures (sigs=id:sig:def,…). A page that does not name its version
+// is taken to show the definition of st, the stream's first run.
+func pageShows(q url.Values, st *liveState) liveShown {
+	shown := liveShown{key: q.Get("version") + " " + q.Get("created"), sig: map[string]string{}, def: map[string]string{}}
+	for _, kv := range strings.Split(q.Get("sigs"), ",") {
+		id, rest, ok := strings.Cut(kv, ":")
+		if !ok {
 			continue
 		}
-		if !st.drawn[i] {
-			var buf bytes.Buffer
-			if err := st.h.pages["dashboard"].ExecuteTemplate(&buf, "chart", st.cards[i]); err != nil {
-				return nil, err
-			}
-			lr.HTML, st.drawn[i] = buf.String(), true
-		}
-		out = append(out, *lr)
+		sig, def, _ := strings.Cut(rest, ":")
+		shown.sig[id], shown.def[id] = sig, def
 	}
-	return out, nil
+	if !q.Has("version") {
+		shown.key, shown.def = st.shown.key, st.shown.def
+	}
+	return shown
+}
+
+// since returns what a page that shows old needs to show st: the
+// dashboard's definition, with the cards new to it or whose definition
+// changed drawn whole, when any of it changed; then the reports whose
+// points alone changed, drawn.
+func (st *liveState) since(old liveShown) (*liveDash, []liveReport, error) {
+	var cards, reports []liveReport
+	moved := old.key != st.shown.key || len(old.def) != len(st.shown.def)
+	for i := range st.reports {
+		lr := st.reports[i]
+		switch {
+		case old.def[lr.ID] != lr.Def:
+			moved = true
+			if st.wholes[i] == "" {
+				var buf bytes.Buffer
+				if err := st.h.pages["dashboard"].ExecuteTemplate(&buf, "card", st.cards[i]); err != nil {
+					return nil, nil, err
+				}
+				st.wholes[i] = buf.String()
+			}
+			lr.Card = st.wholes[i]
+			cards = append(cards, lr)
+		case old.sig[lr.ID] != lr.Sig:
+			if st.charts[i] == "" {
+				var buf bytes.Buffer
+				if err := st.h.pages["dashboard"].ExecuteTemplate(&buf, "chart", st.cards[i]); err != nil {
+					return nil, nil, err
+				}
+				st.charts[i] = buf.String()
+			}
+			lr.HTML = st.charts[i]
+			reports = append(reports, lr)
+		}
+	}
+	if !moved {
+		return nil, reports, nil
+	}
+	dash := st.dash
+	dash.Cards = cards
+	return &dash, reports, nil
 }
 
 // feedKey says which streams may share a feed: the same dashboard and
 // period, for the same viewer (scope, teams and rights included); what
-// each page showed (sigs) does not matter after its first event.
+// each page showed (sigs, version, created) does not matter after its
+// first event.
 func feedKey(r *http.Request, v access.Viewer) string {
 	vb, _ := json.Marshal(v)
 	q := r.URL.Query()
-	q.Del("sigs")
+	for _, k := range []string{"sigs", "version", "created"} {
+		q.Del(k)
+	}
 	return r.PathValue("id") + "\x00" + q.Encode() + "\x00" + string(vb)
+}
+
+// defKey is what tells one definition of a dashboard from another: its
+// version, and its creation (a dashboard deleted and created again under
+// its ID starts at version 1 anew).
+func defKey(d convreport.Dashboard) string {
+	return strconv.FormatInt(d.Version, 10) + " " + d.CreatedAt.Format(time.RFC3339Nano)
+}
+
+// defSig is a short hash of a report's definition as saved: what its card
+// shows besides its numbers (title, chart type, description).
+func defSig(rep convreport.Report) (string, error) {
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8]), nil
+}
+
+// pageSig is a short hash of what the dashboard page shows of d for v
+// besides its name, its reports and their count: the saved filters, the
+// calendar, the owner and the access setting, v's rights to it, and
+// whether it has room for another report (full). A page whose pageSig
+// changed draws itself again: its controls (Edit links, the Manage menu,
+// the row of filters) are no longer those it has.
+func pageSig(d convreport.Dashboard, v access.Viewer, full bool) (string, error) {
+	b, err := json.Marshal(struct {
+		Owner      string
+		Visibility access.Visibility
+		Grants     []access.Grant
+		Calendar   string
+		Filters    []convreport.Condition
+		Created    time.Time
+		Edit       bool
+		Share      bool
+		Delete     bool
+		Full       bool
+	}{d.Owner, d.Visibility, d.Grants, d.Calendar, d.Filters, d.CreatedAt,
+		d.Can(v, access.Edit), d.Can(v, access.Share), d.Can(v, access.Delete), full})
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8]), nil
+}
+
+// countText is what the page says of a dashboard's n reports: the plan's
+// note when it caps them, else how many.
+func countText(note string, n int) string {
+	if note != "" {
+		return note
+	}
+	if n == 1 {
+		return "1 report"
+	}
+	return strconv.Itoa(n) + " reports"
 }
 
 // pointsSig is a short hash of a report's points, exact values included:
@@ -428,12 +656,13 @@ func (hub *liveHub) generation() int64 {
 	return hub.gen
 }
 
-// join subscribes a stream that shows shown (its first run) to its feed,
+// join subscribes a stream that shows shown (its first run, drawn as the
+// stream's first events left its page) to its feed,
 // creating the feed (and the source watch) when it is the first. When the
 // data may have changed since gen, before the stream's first run, the
 // feed reruns: the change's own signal may have come and gone. It returns
 // the error that says why the stream cannot be live, if it cannot.
-func (hub *liveHub) join(r *http.Request, v access.Viewer, shown map[string]string, gen int64) (*subscriber, *feed, error) {
+func (hub *liveHub) join(r *http.Request, v access.Viewer, shown *liveState, gen int64) (*subscriber, *feed, error) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
 	if hub.feeds == nil {
@@ -450,12 +679,13 @@ func (hub *liveHub) join(r *http.Request, v access.Viewer, shown map[string]stri
 		// The feed outlives the request that created it: keep only what
 		// identifies the dashboard, period and viewer.
 		fr := r.Clone(ctx)
-		fd = &feed{hub: hub, key: key, r: fr, v: v, subs: map[*subscriber]struct{}{}, dirty: make(chan struct{}, 1), cancel: cancel}
+		fd = &feed{hub: hub, key: key, r: fr, v: v, subs: map[*subscriber]struct{}{}, dirty: make(chan struct{}, 1), cancel: cancel,
+			seen: shown.shown.key}
 		hub.feeds[key] = fd
 		go fd.loop(ctx)
 	}
 	sub := newSubscriber()
-	sub.shown = shown
+	sub.shown = shown.shown
 	fd.mu.Lock()
 	fd.subs[sub] = struct{}{}
 	fd.mu.Unlock()
@@ -570,14 +800,22 @@ func (fd *feed) markDirty() {
 }
 
 // loop reruns the feed's dashboard after each change, at most once every
-// liveInterval, and sends the reports whose points changed.
+// liveInterval, and sends what changed: the definition, the reports whose
+// points changed. Between runs it reads the dashboard's version every
+// livePoll, for changes made behind the handler.
 func (fd *feed) loop(ctx context.Context) {
 	h := fd.hub.h
+	poll := time.NewTicker(livePoll)
+	defer poll.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-fd.dirty:
+		case <-poll.C:
+			if !fd.moved(ctx) {
+				continue
+			}
 		}
 		fd.hub.runs.Add(1)
 		rctx, cancel := h.runContext(ctx)
@@ -590,12 +828,13 @@ func (fd *feed) loop(ctx context.Context) {
 			var e *Error
 			if errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusForbidden) {
 				// No longer visible to this viewer: say so, and stop.
-				b, _ := json.Marshal(map[string]any{"live": false, "gone": true, "reason": e.Message})
+				b, _ := json.Marshal(map[string]any{"live": false, "gone": true, "reason": goneReason})
 				fd.end(b)
 				return
 			}
 			h.cfg.Logger.Error("live dashboards: a run failed", "dashboard", fd.r.PathValue("id"), "err", err)
 		default:
+			fd.seen = defKey(run.stored)
 			st, err := h.newLiveState(run, fd.r, fd.v)
 			if err == nil {
 				err = fd.send(st)
@@ -612,19 +851,54 @@ func (fd *feed) loop(ctx context.Context) {
 	}
 }
 
-// send gives each stream of the feed the reports of st that differ from
-// what it shows.
+// moved reads the feed's dashboard from the store, as its viewer: it
+// tells whether the feed must rerun, because the dashboard's definition
+// is not that of the last run, or the viewer may no longer see it. A
+// store that fails says nothing: the next poll asks again, and a rerun
+// would fail the same way.
+//
+// A store that stamps its dashboards (store.Stamper, as store.Dir does)
+// is asked for the stamp first, which costs a file read where Get decodes
+// and checks the whole dashboard: the dashboard is read only when the
+// stamp moved since the last read. The stamp is taken before the read, so
+// that a change between the two is seen at the next poll.
+func (fd *feed) moved(ctx context.Context) bool {
+	h := fd.hub.h
+	id := fd.r.PathValue("id")
+	fd.hub.polls.Add(1)
+	gctx, cancel := h.runContext(ctx)
+	defer cancel()
+	stamp := ""
+	if sp, ok := h.cfg.Store.(store.Stamper); ok {
+		var err error
+		if stamp, err = sp.Stamp(gctx, id); err == nil && stamp != "" && stamp == fd.stamp {
+			return false
+		}
+	}
+	d, err := h.cfg.Store.Get(gctx, fd.v, id)
+	switch {
+	case errors.Is(err, convreport.ErrNotFound) || errors.Is(err, access.ErrForbidden):
+		return true
+	case err != nil:
+		return false
+	}
+	fd.stamp = stamp
+	return defKey(d) != fd.seen
+}
+
+// send gives each stream of the feed what of st differs from what it
+// shows.
 func (fd *feed) send(st *liveState) error {
 	fd.mu.Lock()
 	defer fd.mu.Unlock()
 	for sub := range fd.subs {
-		reports, err := st.since(sub.shown)
+		dash, reports, err := st.since(sub.shown)
 		if err != nil {
 			return err
 		}
-		sub.shown = st.sig
-		if len(reports) > 0 {
-			sub.put(reports, nil)
+		sub.shown = st.shown
+		if dash != nil || len(reports) > 0 {
+			sub.put(dash, reports, nil)
 		}
 	}
 	return nil
@@ -635,6 +909,6 @@ func (fd *feed) end(status []byte) {
 	fd.mu.Lock()
 	defer fd.mu.Unlock()
 	for sub := range fd.subs {
-		sub.put(nil, status)
+		sub.put(nil, nil, status)
 	}
 }

@@ -89,18 +89,33 @@ func openStream(srv *httptest.Server, user, path string, header map[string]strin
 }
 
 type liveEvent struct {
-	Live    bool   `json:"live"`
-	Gone    bool   `json:"gone"`
-	Reason  string `json:"reason"`
-	Reports []struct {
-		ID     string `json:"id"`
-		HTML   string `json:"html"`
-		Points []struct {
-			Point string `json:"point"`
-			Other bool   `json:"other"`
-			Count int64  `json:"count"`
-		} `json:"points"`
-	} `json:"reports"`
+	Live    bool         `json:"live"`
+	Gone    bool         `json:"gone"`
+	Reason  string       `json:"reason"`
+	Reports []liveReport `json:"reports"`
+	// A "dashboard" event's.
+	Version   int64        `json:"version"`
+	Created   string       `json:"created"`
+	Name      string       `json:"name"`
+	Count     int          `json:"count"`
+	CountText string       `json:"count_text"`
+	Page      string       `json:"page"`
+	Order     []string     `json:"order"`
+	Cards     []liveReport `json:"cards"`
+}
+
+type liveReport struct {
+	ID     string `json:"id"`
+	Sig    string `json:"sig"`
+	Def    string `json:"def"`
+	Title  string `json:"title"`
+	HTML   string `json:"html"`
+	Card   string `json:"card"`
+	Points []struct {
+		Point string `json:"point"`
+		Other bool   `json:"other"`
+		Count int64  `json:"count"`
+	} `json:"points"`
 }
 
 // next waits for the next event of the stream, or fails after d.
@@ -159,7 +174,7 @@ func (f *fixture) pointCounts(user, path string) map[string][]int64 {
 
 func eventCounts(le liveEvent) map[string][]int64 {
 	out := map[string][]int64{}
-	for _, r := range le.Reports {
+	for _, r := range slices.Concat(le.Cards, le.Reports) {
 		out[r.ID] = []int64{}
 		for _, p := range r.Points {
 			out[r.ID] = append(out[r.ID], p.Count)

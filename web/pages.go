@@ -205,7 +205,11 @@ type reportCard struct {
 	ID, Title, Meta, Description string
 	// Sig identifies the report's points (a hash of their exact values):
 	// a live stream redraws only a card whose points changed.
-	Sig     string
+	Sig string
+	// Def identifies the report's definition as saved (defSig): a live
+	// stream draws the whole card again when it changes (a rename,
+	// another chart type).
+	Def     string
 	SVG     template.HTML
 	EditURL string
 	// Table is set for a table chart, drawn as an HTML table.
@@ -248,7 +252,14 @@ type dashboardPage struct {
 	Version         int64
 	// Created is the dashboard's CreatedAt as the API writes it, which
 	// every change names beside the version.
-	Created          string
+	Created string
+	// Page identifies what the page shows of the dashboard besides its
+	// name and reports, with the viewer's rights (pageSig): the live
+	// stream redraws the whole page when it changes.
+	Page string
+	// CountText says how many reports it has ("3 reports", "8 of 10
+	// reports").
+	CountText        string
 	CanEdit          bool
 	RangeLabel, Zone string
 	Presets          []option
@@ -373,6 +384,10 @@ func (h *handler) dashboardPage(w http.ResponseWriter, r *http.Request, v access
 		return err
 	}
 	p.ReportsNote, p.Full = h.reportsNote(len(d.Reports))
+	p.CountText = countText(p.ReportsNote, len(d.Reports))
+	if p.Page, err = pageSig(run.stored, v, p.Full); err != nil {
+		return err
+	}
 	p.CanShare, p.CanDelete, p.CanCopy = d.Can(v, access.Share), d.Can(v, access.Delete), v.UserID != ""
 	if p.CanShare {
 		for _, vis := range access.Visibilities() {
@@ -468,15 +483,21 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 	// The results are those of d's reports less the stale ones, in order.
 	i := -1
 	for _, saved := range d.Reports {
+		def, err := defSig(saved)
+		if err != nil {
+			return nil, err
+		}
 		if s := run.stale[saved.ID]; s != nil {
-			out = append(out, staleReportCard(saved, s, editURL(saved.ID)))
+			card := staleReportCard(saved, s, editURL(saved.ID))
+			card.Def = def
+			out = append(out, card)
 			continue
 		}
 		i++
 		res := run.results[i]
 		rep := res.Report
 		spec := render.NewChartSpec(res)
-		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec) + compareMeta(res, spec)}
+		card := reportCard{ID: rep.ID, Title: spec.Title, Description: rep.Description, Meta: cardMeta(res, spec) + compareMeta(res, spec), Def: def}
 		sig, err := pointsSig(js.Reports[i], res)
 		if err != nil {
 			return nil, err

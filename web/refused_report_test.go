@@ -227,11 +227,13 @@ func TestRefusedReportLiveStream(t *testing.T) {
 			v := mustGet(t, f, "plans").Version
 			okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, `+c.edit+`}`),
 				http.StatusOK, &editResult{})
+			// Its definition changed: the card comes whole, in a "dashboard"
+			// event, the only one redrawn.
 			name, ev = next(t, ch, 5*time.Second)
-			require.Equal(t, "reports", name)
-			require.Len(t, ev.Reports, 1, "only the report fixed is redrawn")
+			require.Equal(t, "dashboard", name)
+			require.Len(t, ev.Cards, 1, "only the report fixed is redrawn")
 			require.Equal(t, map[string][]int64{"by-plan": c.counts}, eventCounts(ev))
-			require.Contains(t, ev.Reports[0].HTML, "<svg")
+			require.Contains(t, ev.Cards[0].Card, "<svg")
 		})
 	}
 }

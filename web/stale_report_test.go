@@ -248,13 +248,17 @@ func TestStaleReportLiveStream(t *testing.T) {
 	v := mustGet(t, f, "plans").Version
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/pro-seats", "ana", `{"version": `+strconv.FormatInt(v, 10)+`,
 		"conditions": [{"property": "seats", "op": "greater_than", "values": ["1"]}]}`), http.StatusOK, &editResult{})
+	// Its definition changed: the card comes whole, in a "dashboard"
+	// event, and no other.
 	name, ev = next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
-	require.Len(t, ev.Reports, 1, "only the report fixed is redrawn")
-	require.Equal(t, "pro-seats", ev.Reports[0].ID)
+	require.Equal(t, "dashboard", name)
+	require.Len(t, ev.Cards, 1, "only the report fixed is redrawn")
+	require.Empty(t, ev.Reports)
+	require.Equal(t, "pro-seats", ev.Cards[0].ID)
 	require.Equal(t, map[string][]int64{"pro-seats": {4}}, eventCounts(ev))
-	require.Contains(t, ev.Reports[0].HTML, "<svg")
-	require.NotContains(t, ev.Reports[0].HTML, "no longer checks")
+	require.Contains(t, ev.Cards[0].Card, "<svg")
+	require.NotContains(t, ev.Cards[0].Card, "no longer checks")
+	quiet(t, ch, 300*time.Millisecond, "no reports event: the others did not change")
 }
 
 // The report's editor was an error page too. It now opens without a
