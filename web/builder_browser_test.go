@@ -289,7 +289,13 @@ func TestBrowserManageDashboard(t *testing.T) {
 		c.Plan = plan.Plan{Name: "team", DashboardsPerAccount: 4, ReportsPerDashboard: 10}
 	}
 	root := serveAs(t, b, f, "ana", withPlan)
-	ready := func() { b.wait("the script", `document.documentElement.dataset.ready === "true"`) }
+	// Each change reloads the page, but the live stream may show it
+	// first, in place: mark the page before the change, and wait for the
+	// page loaded after it.
+	mark := func() { b.eval(`String(window.__before = true)`) }
+	ready := func() {
+		b.wait("the script", `window.__before === undefined && document.documentElement.dataset.ready === "true"`)
+	}
 	cards := `[...document.querySelectorAll("#reports [data-report]")].map((c) => c.dataset.report).join()`
 
 	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/chat"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
@@ -302,6 +308,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 	b.do("rename", clickOn(`#rename-open`), chromedp.WaitVisible(chromedp.CSS(`#rename-dialog[open]`)),
 		typeIn(`#rename-dialog input[name=name]`, "Chat. desk"), clickOn(`#rename-dialog button[type=submit]`))
 	b.wait("the name's refusal", `!document.querySelector("#rename-dialog .form-error").hidden && document.querySelector("#rename-dialog .form-error").textContent.includes("period")`)
+	mark()
 	b.do("a name without a period", typeIn(`#rename-dialog input[name=name]`, "Chat desk"), clickOn(`#rename-dialog button[type=submit]`))
 	b.wait("the new name", `document.querySelector("#dashboard-name").textContent === "Chat desk" && document.querySelector("#dashboard-head").dataset.version === "2"`)
 	ready()
@@ -309,6 +316,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 	// Move the first report one place later, with the card's button.
 	first := b.eval(`document.querySelector("#reports [data-report]").dataset.report`)
 	require.Equal(t, "true", b.eval(`String(document.querySelector('[data-move-report="`+first+`"][data-by="-1"]').disabled)`), "the first cannot go earlier")
+	mark()
 	b.do("move later", clickOn(`[data-move-report="`+first+`"][data-by="1"]`))
 	b.wait("the new order", `document.querySelector("#dashboard-head").dataset.version === "3"`)
 	ready()
@@ -318,6 +326,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 
 	// Drag the last card by its handle onto the first: it takes its place.
 	last := d.Reports[5].ID
+	mark()
 	b.do("drag the last card onto the first", chromedp.Evaluate[chromedp.Void](`(() => {
 		const dt = new DataTransfer(), cards = document.querySelectorAll("#reports [data-report]");
 		document.querySelector('[data-drag-report="`+last+`"]').dispatchEvent(new DragEvent("dragstart", {dataTransfer: dt, bubbles: true}));
@@ -336,6 +345,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 	b.do("remove", clickOn(`[data-remove-report="`+victim.ID+`"]`), chromedp.WaitVisible(chromedp.CSS(`#remove-dialog[open]`)))
 	require.Equal(t, victim.Name, b.eval(`document.querySelector("#remove-name").textContent`))
 	b.view("remove-report")
+	mark()
 	b.do("confirm", clickOn(`#remove-dialog button[type=submit]`))
 	b.wait("the report gone", `document.querySelector("#dashboard-head").dataset.version === "5"`)
 	ready()
@@ -347,6 +357,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)),
 		pick(`#share-dialog select[name=visibility]`, "specific"), typeIn(`#share-dialog input[name=add_grant]`, "ben"))
 	b.view("share")
+	mark()
 	b.do("save access", clickOn(`#share-dialog button[type=submit]`))
 	b.wait("the new access", `document.querySelector("#dashboard-head").dataset.version === "6" && document.querySelector(".page-head .badge").textContent === "Specific users and teams"`)
 	ready()
@@ -355,6 +366,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 
 	// Save a copy as: the account's fourth and last dashboard.
 	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#copy-open`)))
+	mark()
 	b.do("copy", clickOn(`#copy-open`), chromedp.WaitVisible(chromedp.CSS(`#copy-dialog[open]`)),
 		typeIn(`#copy-dialog input[name=name]`, "Chat desk copy"), clickOn(`#copy-dialog button[type=submit]`))
 	b.wait("the copy", `document.querySelector("#dashboard-name")?.textContent === "Chat desk copy"`)
@@ -388,11 +400,12 @@ func TestBrowserManageDashboard(t *testing.T) {
 
 // A page opened before its dashboard was deleted and created again under
 // the same ID, at version 1 anew, does not delete the new one: the dialog
-// says why, and stays open.
+// says why, and stays open. The page is a snapshot (asOfLoad): a live one
+// would follow the dashboard created again.
 func TestBrowserDeleteAfterCreatedAgain(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
-	root := serveAs(t, b, f, "ana")
+	root := serveAs(t, b, f, "ana", asOfLoad(f))
 	create := `{"template": "chat-overview", "name": "Team"}`
 	okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", create), http.StatusCreated, &struct{}{})
 	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))

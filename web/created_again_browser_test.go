@@ -4,17 +4,21 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
 
 // A page opened before its dashboard was deleted and created again under
 // the same ID, at version 1 anew, used to rename, reorder, filter and
 // edit the new one: only the version was sent. Each change now says why
-// it is refused, where it was made, and the new dashboard is kept.
+// it is refused, where it was made, and the new dashboard is kept. The
+// pages are snapshots (asOfLoad): a live page would follow the dashboard
+// created again before the change is made.
 func TestBrowserEditsAfterCreatedAgain(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
-	root := serveAs(t, b, f, "ana")
+	root := serveAs(t, b, f, "ana", asOfLoad(f))
 	createTeam(t, f)
 	// again deletes and creates the dashboard behind the page, and says
 	// what a change from the page is told, as the page writes it.
@@ -65,4 +69,11 @@ func TestBrowserEditsAfterCreatedAgain(t *testing.T) {
 	require.Equal(t, "Team", d.Name)
 	require.Empty(t, d.Filters)
 	require.Equal(t, first, d.Reports[0].ID)
+}
+
+// asOfLoad serves pages that stay as they were loaded: their source has
+// no change feed, so their live stream ends at once, "Not live", and
+// follows neither the data nor the dashboard's edits.
+func asOfLoad(f *fixture) option {
+	return func(c *web.Config) { c.Engine = convreport.NewEngine(snapshotOnly{f.src}) }
 }

@@ -85,8 +85,11 @@
     // The live stream (live.js) says what the point is now: the subtitle
     // follows it, as the chart does, while the rows stay as loaded until
     // "Show the new rows".
+    // A report renamed meanwhile is named as it is now.
     dlg.addEventListener("drill-live", (ev) => {
-      if (about) sub.textContent = subtitle(about.name, ev.detail.unit || about.unit, ev.detail.point);
+      if (!about) return;
+      if (ev.detail.name) about.name = ev.detail.name;
+      sub.textContent = subtitle(about.name, ev.detail.unit || about.unit, ev.detail.point);
     });
 
     document.addEventListener("click", (ev) => {
@@ -802,8 +805,11 @@
       b.disabled = true;
       showError(errBox, null);
       try {
+        // The version the page shows now: the live stream (live.js)
+        // follows edits made elsewhere.
+        const head = $("#dashboard-head");
         const d = await api("POST", `api/dashboards/${encodeURIComponent(dlg.dataset.dashboard)}/reports`, {
-          version: Number(dlg.dataset.version), created: dlg.dataset.created, template: b.dataset.addTemplate, report: b.dataset.addReport });
+          version: Number(head.dataset.version), created: head.dataset.created, template: b.dataset.addTemplate, report: b.dataset.addReport });
         const u = new URL(window.location.href);
         u.hash = "report-" + d.report.id;
         window.location.replace(u.toString());
@@ -923,9 +929,12 @@
     if (!head) return;
     // Every change names the dashboard the page shows: its version, and
     // its creation, which tells it from one deleted and created again
-    // under its ID since (at version 1 anew).
-    const id = head.dataset.dashboard, version = Number(head.dataset.version), created = head.dataset.created;
-    const seen = "?version=" + version + "&created=" + encodeURIComponent(created);
+    // under its ID since (at version 1 anew). Both are read when the
+    // change is sent: the live stream (live.js) follows edits made
+    // elsewhere, and the page with them.
+    const id = head.dataset.dashboard;
+    const shown = () => ({ version: Number(head.dataset.version), created: head.dataset.created });
+    const seen = () => "?version=" + head.dataset.version + "&created=" + encodeURIComponent(head.dataset.created);
     const path = "api/dashboards/" + encodeURIComponent(id);
     const pageError = $("#manage-error");
     const menu = $("#manage-menu");
@@ -965,7 +974,7 @@
       return dlg;
     }
     form("rename-dialog", async (f) => {
-      await api("PATCH", path, { version, created, name: f.elements.name.value });
+      await api("PATCH", path, { ...shown(), name: f.elements.name.value });
       window.location.reload();
     });
     form("copy-dialog", async (f) => {
@@ -975,7 +984,7 @@
     let grants = null;
     const share = form("share-dialog", async (f) => {
       const vis = f.elements.visibility.value;
-      const body = { version, created, visibility: vis, grants: vis === "specific" ? grants() : [] };
+      const body = { ...shown(), visibility: vis, grants: vis === "specific" ? grants() : [] };
       await api("PATCH", path, body);
       window.location.reload();
     });
@@ -985,7 +994,7 @@
       f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
     }
     form("delete-dialog", async () => {
-      await api("DELETE", path + seen);
+      await api("DELETE", path + seen());
       window.location.assign(url("./"));
     });
 
@@ -995,36 +1004,76 @@
     async function moveTo(id, j) {
       const ids = order().filter((x) => x !== id);
       ids.splice(j, 0, id);
-      await api("PATCH", path, { version, created, order: ids });
+      await api("PATCH", path, { ...shown(), order: ids });
       const u = new URL(window.location.href);
       u.hash = "report-" + id;
       window.location.replace(u.toString());
       window.location.reload();
     }
-    $$("[data-move-report]").forEach((b) => {
-      const ids = order(), i = ids.indexOf(b.dataset.moveReport), j = i + Number(b.dataset.by);
-      b.disabled = j < 0 || j >= ids.length;
-      b.addEventListener("click", async () => {
-        b.disabled = true;
+    // The cards' tools are handled on the grid, whose cards the live
+    // stream may add, replace, remove or move.
+    const grid = $("#reports");
+    // A move button is off at either end of the dashboard.
+    const syncMoves = () => {
+      const ids = order();
+      $$("[data-move-report]").forEach((b) => {
+        const j = ids.indexOf(b.dataset.moveReport) + Number(b.dataset.by);
+        b.disabled = j < 0 || j >= ids.length;
+      });
+    };
+    syncMoves();
+    if (grid) grid.addEventListener("cards-changed", syncMoves);
+    let removing = null;
+    const remove = form("remove-dialog", async () => {
+      await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + seen());
+      window.location.reload();
+    });
+    if (grid) grid.addEventListener("click", async (ev) => {
+      const mv = ev.target.closest && ev.target.closest("[data-move-report]");
+      if (mv) {
+        mv.disabled = true;
         try {
-          await moveTo(b.dataset.moveReport, order().indexOf(b.dataset.moveReport) + Number(b.dataset.by));
+          await moveTo(mv.dataset.moveReport, order().indexOf(mv.dataset.moveReport) + Number(mv.dataset.by));
         } catch (e) {
           showError(pageError, e);
-          b.disabled = false;
+          mv.disabled = false;
         }
-      });
+        return;
+      }
+      const rm = ev.target.closest && ev.target.closest("[data-remove-report]");
+      if (rm && remove) {
+        removing = rm.dataset.removeReport;
+        $("#remove-name", remove).textContent = rm.dataset.title;
+        showError($(".form-error", remove), null);
+        $("button[type=submit]", remove).disabled = false;
+        remove.showModal();
+      }
     });
     // Drag a card by its handle onto another card: it takes that card's place.
     let dragging = null;
-    $$("[data-drag-report]").forEach((hd) => hd.addEventListener("dragstart", (ev) => {
-      dragging = hd.dataset.dragReport;
-      ev.dataTransfer.effectAllowed = "move";
-      ev.dataTransfer.setData("text/plain", dragging);
-    }));
-    $$("#reports [data-report]").forEach((card) => {
-      card.addEventListener("dragover", (ev) => { if (dragging && dragging !== card.dataset.report) { ev.preventDefault(); card.classList.add("drop-target"); } });
-      card.addEventListener("dragleave", () => card.classList.remove("drop-target"));
-      card.addEventListener("drop", async (ev) => {
+    const target = (ev) => {
+      const card = ev.target.closest && ev.target.closest("#reports [data-report]");
+      return card && dragging && dragging !== card.dataset.report ? card : null;
+    };
+    if (grid) {
+      grid.addEventListener("dragstart", (ev) => {
+        const hd = ev.target.closest && ev.target.closest("[data-drag-report]");
+        if (!hd) return;
+        dragging = hd.dataset.dragReport;
+        ev.dataTransfer.effectAllowed = "move";
+        ev.dataTransfer.setData("text/plain", dragging);
+      });
+      grid.addEventListener("dragover", (ev) => {
+        const card = target(ev);
+        if (card) { ev.preventDefault(); card.classList.add("drop-target"); }
+      });
+      grid.addEventListener("dragleave", (ev) => {
+        const card = ev.target.closest && ev.target.closest("#reports [data-report]");
+        if (card) card.classList.remove("drop-target");
+      });
+      grid.addEventListener("drop", async (ev) => {
+        const card = ev.target.closest && ev.target.closest("#reports [data-report]");
+        if (!card) return;
         ev.preventDefault();
         card.classList.remove("drop-target");
         const id = dragging;
@@ -1034,20 +1083,8 @@
           await moveTo(id, order().indexOf(card.dataset.report));
         } catch (e) { showError(pageError, e); }
       });
-    });
+    }
     document.addEventListener("dragend", () => { dragging = null; });
-    let removing = null;
-    const remove = form("remove-dialog", async () => {
-      await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + seen);
-      window.location.reload();
-    });
-    $$("[data-remove-report]").forEach((b) => b.addEventListener("click", () => {
-      removing = b.dataset.removeReport;
-      $("#remove-name", remove).textContent = b.dataset.title;
-      showError($(".form-error", remove), null);
-      $("button[type=submit]", remove).disabled = false;
-      remove.showModal();
-    }));
   }
 
   function init() {

@@ -111,6 +111,11 @@
     const zip = $("#export-zip");
     if (zip) zip.replaceWith(zipItem());
   });
+  // Cards added or removed (a stale one among them): the zip follows.
+  grid.addEventListener("cards-changed", () => {
+    const zip = $("#export-zip");
+    if (zip) zip.replaceWith(zipItem());
+  });
 
   // The drill-down dialog's CSV: the query of the page it shows (app.js
   // sets data-query after each load), without the paging, at .../export.

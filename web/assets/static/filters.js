@@ -62,7 +62,11 @@
     async function save(saved) {
       showError(errBox, null);
       try {
-        await put(`api/dashboards/${encodeURIComponent(S.dashboard)}/filters`, { version: S.version, created: S.created, filters: saved });
+        // The version the page shows now: the live stream (live.js)
+        // follows edits made elsewhere.
+        const head = $("#dashboard-head");
+        const version = head ? Number(head.dataset.version) : S.version, created = head ? head.dataset.created : S.created;
+        await put(`api/dashboards/${encodeURIComponent(S.dashboard)}/filters`, { version, created, filters: saved });
       } catch (e) {
         showError(errBox, e);
         bar.dataset.state = "error";
