@@ -482,7 +482,18 @@ func vegaBucketSpan(b convreport.Bucket, t time.Time) (start, end time.Time) {
 	start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	switch b {
 	case convreport.Week:
-		return start, start.AddDate(0, 0, 7)
+		// A week whose first date the zone skipped (Pacific/Apia went
+		// from 2011-12-29 to 2011-12-31) begins on the date after, and
+		// still ends seven days after the skipped one, where the next
+		// week begins. A zone skips a day at most, never a week.
+		first := start
+		for range 6 {
+			if dateExists(first.AddDate(0, 0, -1), t.Location()) {
+				break
+			}
+			first = first.AddDate(0, 0, -1)
+		}
+		return start, first.AddDate(0, 0, 7)
 	case convreport.Month:
 		return start, time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC)
 	case convreport.Quarter:
@@ -491,6 +502,20 @@ func vegaBucketSpan(b convreport.Bucket, t time.Time) (start, end time.Time) {
 		return start, time.Date(y+1, time.January, 1, 0, 0, 0, 0, time.UTC)
 	}
 	return start, start.AddDate(0, 0, 1)
+}
+
+// dateExists reports whether loc's clock reads the date of d (a date at
+// UTC midnight) at some instant: false for a date the zone skipped.
+// Within a date, a clock change skips or repeats hours, never the
+// whole date, so midnight or noon reads it.
+func dateExists(d time.Time, loc *time.Location) bool {
+	y, m, day := d.Date()
+	for _, h := range []int{0, 12} {
+		if ly, lm, ld := time.Date(y, m, day, h, 0, 0, 0, loc).Date(); ly == y && lm == m && ld == day {
+			return true
+		}
+	}
+	return false
 }
 
 // wallClock is t's wall clock in its zone, written as UTC.

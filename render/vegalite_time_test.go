@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/memory"
 )
 
@@ -26,28 +27,37 @@ func TestVegaLiteBucketsStartWhereTheyStartInTheZone(t *testing.T) {
 		zone, from string
 		days       int
 		bucket     convreport.Bucket
+		weekStart  calendar.Weekday
 	}{
-		{"Asia/Kathmandu", "1985-12-31", 2, convreport.Hour}, // 00:00+05:30 became 00:15+05:45
-		{"Asia/Kathmandu", "1985-12-30", 4, convreport.Day},
-		{"Asia/Kolkata", "2025-03-09", 2, convreport.Hour}, // +05:30
-		{"Asia/Kolkata", "2025-03-09", 3, convreport.Day},
-		{"Australia/Lord_Howe", "2025-10-04", 2, convreport.Hour}, // 02:00+10:30 became 02:30+11:00
-		{"Australia/Lord_Howe", "2025-04-05", 2, convreport.Hour}, // 02:00+11:00 became 01:30+10:30
-		{"Australia/Lord_Howe", "2025-10-03", 4, convreport.Day},
-		{"America/Sao_Paulo", "2018-11-02", 4, convreport.Day}, // 2018-11-04 began at 01:00
-		{"Europe/Paris", "2025-10-25", 2, convreport.Hour},     // 02:00 twice
-		{"UTC", "2025-03-10", 35, convreport.Week},             // Mondays
+		{"Asia/Kathmandu", "1985-12-31", 2, convreport.Hour, calendar.Monday}, // 00:00+05:30 became 00:15+05:45
+		{"Asia/Kathmandu", "1985-12-30", 4, convreport.Day, calendar.Monday},
+		{"Asia/Kolkata", "2025-03-09", 2, convreport.Hour, calendar.Monday}, // +05:30
+		{"Asia/Kolkata", "2025-03-09", 3, convreport.Day, calendar.Monday},
+		{"Australia/Lord_Howe", "2025-10-04", 2, convreport.Hour, calendar.Monday}, // 02:00+10:30 became 02:30+11:00
+		{"Australia/Lord_Howe", "2025-04-05", 2, convreport.Hour, calendar.Monday}, // 02:00+11:00 became 01:30+10:30
+		{"Australia/Lord_Howe", "2025-10-03", 4, convreport.Day, calendar.Monday},
+		{"America/Sao_Paulo", "2018-11-02", 4, convreport.Day, calendar.Monday}, // 2018-11-04 began at 01:00
+		{"Europe/Paris", "2025-10-25", 2, convreport.Hour, calendar.Monday},     // 02:00 twice
+		{"UTC", "2025-03-10", 35, convreport.Week, calendar.Monday},
+		{"UTC", "2025-03-09", 35, convreport.Week, calendar.Sunday},
+		// Apia skipped 2011-12-30, a Friday: the week from that Friday
+		// begins on Saturday the 31st and ends on Friday 2012-01-06.
+		{"Pacific/Apia", "2011-12-16", 35, convreport.Week, calendar.Friday},
+		{"Pacific/Apia", "2011-12-19", 35, convreport.Week, calendar.Monday},
 	} {
 		loc := mustZone(c.zone)
 		from, err := time.ParseInLocation(time.DateOnly, c.from, loc)
 		require.NoError(t, err)
 		to := from.AddDate(0, 0, c.days)
-		want := wallBuckets(loc, from, to, c.bucket)
+		want := wallBuckets(loc, from, to, c.bucket, c.weekStart)
 		for _, chart := range []convreport.ChartType{convreport.LineChart, convreport.AreaChart, convreport.ColumnChart, convreport.BarChart} {
 			for _, grouped := range []bool{false, true} {
 				name := fmt.Sprintf("%s %s %s %s grouped=%v", c.zone, c.from, c.bucket, chart, grouped)
+				if c.bucket == convreport.Week {
+					name += " from " + c.weekStart.String()
+				}
 				t.Run(name, func(t *testing.T) {
-					res := runEvery7Minutes(t, loc, from, to, convreport.Report{Name: "r", Bucket: c.bucket, Chart: convreport.Chart{Type: chart}}, grouped)
+					res := runEvery7Minutes(t, loc, from, to, c.weekStart, convreport.Report{Name: "r", Bucket: c.bucket, Chart: convreport.Chart{Type: chart}}, grouped)
 					checkVegaBuckets(t, vegaOf(t, res), chart, want, grouped)
 				})
 			}
@@ -58,7 +68,7 @@ func TestVegaLiteBucketsStartWhereTheyStartInTheZone(t *testing.T) {
 // runEvery7Minutes runs rep over a conversation every seven minutes of
 // [from, to), so every bucket has some; grouped splits them by channel,
 // chat and email in turn, each bucket having both.
-func runEvery7Minutes(t *testing.T, loc *time.Location, from, to time.Time, rep convreport.Report, grouped bool) convreport.Result {
+func runEvery7Minutes(t *testing.T, loc *time.Location, from, to time.Time, weekStart calendar.Weekday, rep convreport.Report, grouped bool) convreport.Result {
 	t.Helper()
 	var cs []convreport.Conversation
 	for u, i := from, 0; u.Before(to); u, i = u.Add(7*time.Minute), i+1 {
@@ -73,7 +83,7 @@ func runEvery7Minutes(t *testing.T, loc *time.Location, from, to time.Time, rep 
 	if grouped {
 		rep.Dimensions = []string{"Channel"}
 	}
-	res, err := convreport.NewEngine(src).Run(context.Background(), convreport.Query{From: from, To: to, Zone: loc, Now: to}, rep)
+	res, err := convreport.NewEngine(src).Run(context.Background(), convreport.Query{From: from, To: to, Zone: loc, Now: to, WeekStart: weekStart}, rep)
 	require.NoError(t, err)
 	return res[0]
 }
@@ -88,10 +98,12 @@ type wallBucket struct {
 
 // wallBuckets walks [from, to) minute by minute: an hour bucket starts
 // wherever the wall clock reads a whole hour or a new date begins, a day
-// wherever a new date begins, a week on each Monday; each ends where the
+// wherever a new date begins, a week wherever a new date begins in
+// another week than the last (weeks counted from weekStart: the date
+// after a skipped first one begins its week); each ends where the
 // next starts (an hour whose successor reads the same wall clock, the
 // first of a repeated hour, ends an hour later).
-func wallBuckets(loc *time.Location, from, to time.Time, b convreport.Bucket) []wallBucket {
+func wallBuckets(loc *time.Location, from, to time.Time, b convreport.Bucket, weekStart calendar.Weekday) []wallBucket {
 	asUTC := func(t time.Time) time.Time {
 		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 	}
@@ -103,7 +115,7 @@ func wallBuckets(loc *time.Location, from, to time.Time, b convreport.Bucket) []
 		switch {
 		case b == convreport.Hour && (newDate || l.Minute() == 0 && l.Second() == 0),
 			b == convreport.Day && newDate,
-			b == convreport.Week && newDate && l.Weekday() == time.Monday:
+			b == convreport.Week && newDate && weekOf(l, weekStart) != weekOf(prev, weekStart):
 			starts = append(starts, u)
 		}
 		prev = l
@@ -122,6 +134,17 @@ func wallBuckets(loc *time.Location, from, to time.Time, b convreport.Bucket) []
 		out = append(out, w)
 	}
 	return out
+}
+
+// weekOf numbers the week of l's date, weeks beginning on weekStart.
+func weekOf(l time.Time, weekStart calendar.Weekday) int {
+	days := int(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	// 1970-01-01 was a Thursday: day 0 is three days after a Monday.
+	since := days + 3 - int(weekStart)
+	if since < 0 {
+		return (since - 6) / 7
+	}
+	return since / 7
 }
 
 // checkVegaBuckets checks each data row of a time chart's spec against
