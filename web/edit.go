@@ -34,6 +34,12 @@ type editRequest struct {
 	// new, ignored by a preview.
 	Version *int64  `json:"version"`
 	Created *string `json:"created"`
+	// Base is the report as the editor opened it, as the API returned it
+	// (see reportConflict): with it, an update of a dashboard changed
+	// since Version is refused only when this report changed, and a save
+	// as new goes through whatever changed, even this report removed.
+	// Ignored by a preview.
+	Base *convreport.Report `json:"base"`
 
 	Name  *string           `json:"name"`
 	Chart *convreport.Chart `json:"chart"`
@@ -257,12 +263,20 @@ func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion
 }
 
 // editable loads the dashboard and the report the path names, checks the
-// viewer may edit it and edits the current version, and returns the edits
-// the request asks for.
-func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer) (convreport.Dashboard, convreport.Report, []edit, error) {
-	d, rep, err := h.dashboardReport(r, v)
+// viewer may edit it and that the edit started from what is saved (see
+// checkBase), and returns the edits the request asks for. asNew is set
+// for a save as new, which overwrites nothing: it starts from the report
+// the edit started from when that report is no longer there.
+func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer, asNew bool) (convreport.Dashboard, convreport.Report, []edit, error) {
+	d, err := h.dashboard(r, v)
 	if err != nil {
-		return d, rep, nil, err
+		return d, convreport.Report{}, nil, err
+	}
+	rep, found := d.Report(r.PathValue("rid"))
+	missing := &Error{Status: http.StatusNotFound, Code: "not_found",
+		Message: sprintf("dashboard %q has no report %q", d.ID, r.PathValue("rid"))}
+	if !found && !d.Can(v, access.Edit) {
+		return d, rep, nil, missing // as for any viewer, before the right
 	}
 	if !d.Can(v, access.Edit) {
 		return d, rep, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
@@ -272,12 +286,19 @@ func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.View
 	if err != nil {
 		return d, rep, nil, err
 	}
-	return d, rep, edits, checkSeen(d, req.Version, req.Created)
+	if req.Base == nil {
+		if !found {
+			return d, rep, nil, missing
+		}
+		return d, rep, edits, checkSeen(d, req.Version, req.Created)
+	}
+	rep, err = checkBase(d, rep, found, req, asNew)
+	return d, rep, edits, err
 }
 
-// PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
+// PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".// PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
 func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, rep, edits, err := h.editable(w, r, v)
+	d, rep, edits, err := h.editable(w, r, v, false)
 	if err != nil {
 		return err
 	}
@@ -322,7 +343,7 @@ func (h *handler) runnable(d convreport.Dashboard, rid string) error {
 // POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
 // report", appended to the dashboard under a new ID.
 func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, rep, edits, err := h.editable(w, r, v)
+	d, rep, edits, err := h.editable(w, r, v, true)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,8 @@ import (
 //	404 not_found (also for a dashboard the viewer may not view), point_not_found
 //	405 method_not_allowed
 //	409 conflict (a stale version, or a dashboard deleted and created again
-//	    since: reload and redo the change)
+//	    since: reload and redo the change; a report changed elsewhere since
+//	    its editor opened it, which Changed details)
 //	413 body_too_large
 //	415 unsupported_media_type
 //	421 host_not_allowed (the Host header is not one of Config.AllowedHosts)
@@ -74,6 +75,11 @@ type Error struct {
 	// fits there; a part over the engine's limits): Field and Index then
 	// point into that report.
 	Report string `json:"report,omitempty"`
+	// Changed lists, for a conflict over a report changed elsewhere since
+	// its editor opened it (an update that sent "base"), the parts of it
+	// that changed, as an edit's body names them: "name", "chart",
+	// "conditions"…; Report is then its ID.
+	Changed []string `json:"changed,omitempty"`
 
 	err error // the cause, for the log
 }
