@@ -104,6 +104,9 @@ type liveHub struct {
 	gen   int64
 	runs  atomic.Int64 // dashboard runs done for streams, for tests
 	polls atomic.Int64 // reads of a dashboard's version, for tests
+	// watchers are the report editors' streams (editwatch.go), by
+	// dashboard ID, each woken by dashboardChanged.
+	watchers map[string]map[chan struct{}]struct{}
 }
 
 // feed is one dashboard, period and viewer, followed by one or more
@@ -787,6 +790,35 @@ func (hub *liveHub) dashboardChanged(id string) {
 	for _, fd := range hub.feeds {
 		if fd.r.PathValue("id") == id {
 			fd.markDirty()
+		}
+	}
+	for ch := range hub.watchers[id] {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// watchDashboard returns a channel that dashboardChanged wakes for
+// dashboard id, and the function that stops it.
+func (hub *liveHub) watchDashboard(id string) (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	hub.mu.Lock()
+	defer hub.mu.Unlock()
+	if hub.watchers == nil {
+		hub.watchers = map[string]map[chan struct{}]struct{}{}
+	}
+	if hub.watchers[id] == nil {
+		hub.watchers[id] = map[chan struct{}]struct{}{}
+	}
+	hub.watchers[id][ch] = struct{}{}
+	return ch, func() {
+		hub.mu.Lock()
+		defer hub.mu.Unlock()
+		delete(hub.watchers[id], ch)
+		if len(hub.watchers[id]) == 0 {
+			delete(hub.watchers, id)
 		}
 	}
 }

@@ -701,9 +701,12 @@ type editorState struct {
 	Dashboard string `json:"dashboard"`
 	// Version and Created (as the API writes it) name the dashboard the
 	// edit starts from, as a save names it.
-	Version   int64                `json:"version"`
-	Created   string               `json:"created"`
-	Report    convreport.Report    `json:"report"`
+	Version int64             `json:"version"`
+	Created string            `json:"created"`
+	Report  convreport.Report `json:"report"`
+	// Def is the report's definition's signature, which the editor's
+	// stream (editwatch.go) compares the saved report with.
+	Def       string               `json:"def,omitempty"`
 	Period    string               `json:"period"`
 	Back      string               `json:"back"`
 	Schema    schemaView           `json:"schema"`
@@ -784,6 +787,11 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	chart := rep.Chart.Type
 	st := editorState{Dashboard: d.ID, Version: d.Version, Created: d.CreatedAt.Format(time.RFC3339Nano), Report: rep, Period: strings.TrimPrefix(keep, "?"),
 		Back: back, Schema: h.schemaView(), ChartType: chart, New: isNew}
+	if !isNew {
+		if st.Def, err = defSig(rep); err != nil {
+			return err
+		}
+	}
 	if stale != nil {
 		st.Stale, st.Refused = stale.conditions, stale.refused
 	}

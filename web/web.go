@@ -225,11 +225,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.inner.ServeHTTP(w, r)
 }
 
-// isLiveStream reports whether r asks for a live dashboard stream.
+// isLiveStream reports whether r asks for a stream: a live dashboard's,
+// or a report editor's (editwatch.go).
 func isLiveStream(r *http.Request) bool {
 	p := r.URL.Path
-	return r.Method == http.MethodGet && strings.HasPrefix(p, "/api/dashboards/") && strings.HasSuffix(p, "/live") &&
-		strings.Count(p, "/") == 4
+	return r.Method == http.MethodGet && strings.HasPrefix(p, "/api/dashboards/") &&
+		(strings.HasSuffix(p, "/live") || strings.HasSuffix(p, "/watch")) && strings.Count(p, "/") == 4
 }
 
 // errRequestTimeout is the cause of the context of a request that ran
@@ -273,6 +274,7 @@ func (h *handler) routes() {
 	h.api("/api/dashboards/{id}/filters", methods{http.MethodPut: h.putFilters})
 	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
 	h.api("/api/dashboards/{id}/live", methods{http.MethodGet: h.liveStream})
+	h.api("/api/dashboards/{id}/watch", methods{http.MethodGet: h.watchEdit})
 	h.api("/api/dashboards/{id}/preview", methods{http.MethodPost: h.previewNew})
 	h.api("/api/dashboards/{id}/reports", methods{http.MethodPost: h.addReport})
 	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport, http.MethodDelete: h.removeReport})
