@@ -292,13 +292,13 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	require.Equal(t, "IncomingMessages >= 1", r.Filter)
 	require.Equal(t, []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales", "Support", "Chat"}}}, r.Conditions)
 
-	// A stale editor is told, and saves nothing.
+	// A stale editor is told, and overwrites nothing.
 	b.do("open the editor again", clickOn(`a[data-edit="conversations-by-rep"]`), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat/reports/conversations-by-rep", "ana", `{"version": 2, "name": "Someone else's edit"}`), http.StatusOK, &got)
 	b.do("rename again", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), "Too late"))
-	b.do("save as new", clickOn("#save-new"))
-	b.wait("the conflict", `!document.querySelector("#editor-error").hidden && document.querySelector("#editor-error").textContent.includes("changed since you opened it")`)
+	b.do("update", clickOn("#update"))
+	b.wait("the conflict", `!document.querySelector("#editor-error").hidden && document.querySelector("#editor-error").textContent.includes("was changed elsewhere since you opened it")`)
 	b.shot("editor-conflict")
 	okJSON(t, f.get("/api/dashboards/chat", "ana"), http.StatusOK, &got)
 	require.Len(t, got.Reports, 6)

@@ -13,8 +13,9 @@ import (
 // the same ID, at version 1 anew, used to rename, reorder, filter and
 // edit the new one: only the version was sent. Each change now says why
 // it is refused, where it was made, and the new dashboard is kept. The
-// pages are snapshots (asOfLoad): a live page would follow the dashboard
-// created again before the change is made.
+// dashboard pages are snapshots (asOfLoad): a live page would follow the
+// dashboard created again before the change is made. The report editor,
+// which follows its dashboard and not the data, says so before any save.
 func TestBrowserEditsAfterCreatedAgain(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
@@ -29,19 +30,22 @@ func TestBrowserEditsAfterCreatedAgain(t *testing.T) {
 			`); reload it and make the change again`
 	}
 
-	// The report editor.
+	// The report editor follows its dashboard whatever the data does: it
+	// says so at once, and offers no save there.
 	b.do("open the editor", chromedp.Navigate(root+"dashboards/team/reports/conversations-by-rep/edit"), chromedp.WaitVisible(chromedp.CSS(`#editor`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
-	want := again()
-	b.do("rename the report", typeIn("#edit-name", "Renamed"), clickOn("#update"))
-	b.wait("the refusal", `!document.querySelector("#editor-error").hidden`)
-	require.Equal(t, want+". Reload the editor", b.eval(`document.querySelector("#editor-error").textContent`))
+	b.do("rename the report", typeIn("#edit-name", "Renamed"))
+	again()
+	b.wait("the notice", `document.querySelector("#editor-notice").dataset.state === "recreated"`)
+	require.Equal(t, "This dashboard was deleted since you opened the editor", b.eval(`document.querySelector("#notice-title").textContent`))
+	require.Equal(t, "true,true", b.eval(`[document.querySelector("#update").disabled, document.querySelector("#save-new").disabled].join()`))
+	require.Equal(t, "Renamed", b.eval(`document.querySelector("#edit-name").value`))
 	b.shot("editor-created-again")
 
 	// The dashboard page: rename, the row of filters, move and remove.
 	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
 	b.wait("the scripts", `document.documentElement.dataset.ready === "true" && document.querySelector("#dash-filters").dataset.state === "ready"`)
-	want = again()
+	want := again()
 	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#rename-open`)))
 	b.do("rename", clickOn(`#rename-open`), chromedp.WaitVisible(chromedp.CSS(`#rename-dialog[open]`)),
 		typeIn(`#rename-dialog input[name=name]`, "Renamed"), clickOn(`#rename-dialog button[type=submit]`))

@@ -673,12 +673,17 @@
       ? `api/dashboards/${encodeURIComponent(S.dashboard)}/reports`
       : `api/dashboards/${encodeURIComponent(S.dashboard)}/reports/${encodeURIComponent(rep.id)}`;
     let pseq = 0;
+    // What the saved report became elsewhere (see "Edits made elsewhere"
+    // below): removed, the builder's preview runs the edits; the dashboard
+    // gone for this viewer, there is nothing to run them on.
+    let reportRemoved = false, noPreview = false;
     const refresh = debounce(async () => {
+      if (noPreview) return;
       const mine = ++pseq;
       previewCard.classList.add("busy");
       const b = body();
       try {
-        const where = S.new ? `api/dashboards/${encodeURIComponent(S.dashboard)}/preview` : base + "/preview";
+        const where = S.new || reportRemoved ? `api/dashboards/${encodeURIComponent(S.dashboard)}/preview` : base + "/preview";
         const d = await api("POST", `${where}?${S.period}`, b);
         if (mine !== pseq) return;
         preview.innerHTML = d.svg; // drawn by the server, every text escaped
@@ -710,9 +715,11 @@
     // "ok" waits for the preview of the last change).
     function changed() {
       syncChartOptions(); // an Automatic chart follows the groupings
+      syncDefinition();
+      validate();
+      if (noPreview) return;
       previewCard.classList.add("busy");
       previewCard.dataset.state = "pending";
-      validate();
       refresh();
     }
     nameIn.addEventListener("input", changed);
@@ -728,23 +735,31 @@
 
     // Saving: update, save as new, or add a new report to the dashboard.
     // A refusal names a field: it is shown there, and nothing is saved.
-    async function save(how) {
+    // unready says why the form cannot be sent yet, or "".
+    function unready() {
       const typo = model.conditions.findIndex((c) => listError.has(c));
       if (typo >= 0) {
         const msg = listError.get(model.conditions[typo]).message;
-        showError(errBox, { message: `Filter ${typo + 1}: ${msg.charAt(0).toLowerCase() + msg.slice(1)}.` });
-        return;
+        return `Filter ${typo + 1}: ${msg.charAt(0).toLowerCase() + msg.slice(1)}.`;
       }
-      if (model.conditions.some((c) => !complete(c))) {
-        showError(errBox, { message: "Fill in or remove the filter that has no value yet." });
+      if (model.conditions.some((c) => !complete(c))) return "Fill in or remove the filter that has no value yet.";
+      return "";
+    }
+    let busy = false;
+    async function save(how) {
+      const why = unready();
+      if (why) {
+        showError(errBox, { message: why });
         return;
       }
       const b = body();
       b.version = S.version;
       b.created = S.created; // with the version, which dashboard: see initManage
-      // A button the plan disabled stays disabled.
-      const buttons = ["#update", "#save-new", "#add-report"].map((x) => $(x)).filter((x) => x && !x.disabled);
-      buttons.forEach((x) => { x.disabled = true; });
+      // The report as the editor opened it: the server refuses to update
+      // it over another's change, and saves it as new whatever changed.
+      if (!S.new) b.base = rep;
+      busy = true;
+      syncButtons();
       showError(errBox, null);
       try {
         const d = how === "new" ? await api("POST", base + "/save-as-new", b)
@@ -755,10 +770,23 @@
       } catch (e) {
         if (!fieldError(e)) {
           showError(errBox, e.status === 409 ? { message: e.message } : e);
-          if (e.status === 409) errBox.append(". ", h("a", { href: window.location.href }, "Reload the editor"));
+          // The report changed elsewhere: what was typed stays, and the
+          // choices are here, by the refusal.
+          if (e.status === 409 && e.changed) conflictChoices();
         }
-        buttons.forEach((x) => { x.disabled = false; });
+        busy = false;
+        syncButtons();
       }
+    }
+    function conflictChoices() {
+      const saveNew = $("#save-new");
+      if (saveNew && !planOff.has("#save-new")) {
+        errBox.append(" ", h("button", { type: "button", class: "button", id: "conflict-save-new", onclick: () => save("new") }, "Save as new report"));
+      }
+      errBox.append(" ", h("button", { type: "button", class: "button", id: "conflict-load", onclick: loadTheirs }, "Load their version"));
+      // The notice says what changed, again, once the stream has it.
+      kept = "";
+      if (known) follow(known);
     }
     if (S.new) {
       $("#add-report").addEventListener("click", () => save("add"));
@@ -766,7 +794,208 @@
       $("#update").addEventListener("click", () => save("update"));
       $("#save-new").addEventListener("click", () => save("new"));
     }
-    form.addEventListener("submit", (ev) => { ev.preventDefault(); save(S.new ? "add" : "update"); });
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const b = $(S.new ? "#add-report" : "#update");
+      if (b && !b.disabled) save(S.new ? "add" : "update");
+    });
+
+    // ---- Edits made elsewhere ----------------------------------------------
+    // The editor follows its dashboard (api/dashboards/{id}/watch, see
+    // editwatch.go) and never reloads itself: what was typed stays until
+    // the person chooses. While the report is as it was opened, it takes
+    // the dashboard's version, so that a change to the rest of the
+    // dashboard does not refuse its save. Changed elsewhere, a notice says
+    // what and when, to load their version or keep editing (an update is
+    // then refused: save as new). Removed, it can be saved as new. The
+    // right to edit lost, or the dashboard gone, it can be saved in
+    // another dashboard the person may edit, or copied.
+    const notice = $("#editor-notice"), rescueBox = $("#rescue");
+    const planOff = new Set(["#update", "#save-new", "#add-report"].filter((x) => $(x) && $(x).disabled));
+    let known = null; // the stream's last state
+    let kept = ""; // the definition of theirs the person chose to keep editing over
+    form.dataset.version = String(S.version);
+    // The parts of a report, in the editor's words (conflict.go's).
+    const parts = [["name", "its name"], ["description", "its description"], ["measure", "its measure"],
+      ["dimensions", "the properties in its chart"], ["date_property", "the date its range applies to"], ["bucket", "its frequency"],
+      ["snapshot", "whether it is a snapshot"], ["sort", "its sort"], ["limit", "its top"], ["chart", "its visualization"],
+      ["properties", "its display properties"], ["calendar", "its business hours"], ["conditions", "its filters"],
+      ["filter", "its filter expression"]];
+    const joinAnd = (ws) => (ws.length < 2 ? ws.join("") : ws.slice(0, -1).join(", ") + " and " + ws[ws.length - 1]);
+    function changesOf(a, b) {
+      const out = parts.filter(([k]) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map(([k, w]) => (k === "name" ? `${w} (now “${b.name}”)` : w));
+      return out.length ? out : ["its settings"];
+    }
+    // " at 14:05", or " on Jun 3 at 14:05" another day: the person's clock.
+    function when(iso) {
+      if (!iso) return "";
+      const t = new Date(iso), today = new Date();
+      const hm = t.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+      return t.toDateString() === today.toDateString() ? " at " + hm : " on " + t.toLocaleDateString("en-US", { month: "short", day: "numeric" }) + " at " + hm;
+    }
+    function loadTheirs() {
+      // Asked for: the editor loads the report as saved, and what was
+      // typed goes (the form keeps no value of its own across a load).
+      window.location.reload();
+    }
+    function syncButtons() {
+      const st = known ? known.state : "same";
+      const noEdit = !!known && (!known.can_edit || st === "gone" || st === "recreated");
+      const set = (sel, off, why) => {
+        const b = $(sel);
+        if (!b || planOff.has(sel)) return;
+        b.disabled = busy || off;
+        if (off) b.title = why; else b.removeAttribute("title");
+      };
+      const cannot = "You may no longer edit this dashboard";
+      set("#update", noEdit || st === "removed", noEdit ? cannot : "The report was removed from the dashboard: save it as a new report");
+      set("#save-new", noEdit, cannot);
+      set("#add-report", noEdit, cannot);
+    }
+    function say(state, title, text, serious) {
+      notice.hidden = false;
+      notice.dataset.state = state;
+      notice.classList.toggle("serious", !!serious);
+      $("#notice-title").textContent = title;
+      $("#notice-text").textContent = text;
+    }
+    function actions(...buttons) { $("#notice-actions").replaceChildren(...buttons); }
+    function follow(ev) {
+      known = ev;
+      const same = ev.created === S.created;
+      // A version the person has seen all of: the report is as opened.
+      if (same && (ev.state === "same" || ev.state === "removed")) {
+        S.version = ev.version;
+        form.dataset.version = String(S.version);
+      }
+      if (ev.state === "removed" && !reportRemoved) { reportRemoved = true; changed(); }
+      if (ev.state === "gone" || ev.state === "recreated") {
+        noPreview = true;
+        previewCard.classList.remove("busy");
+        previewCard.dataset.state = "unavailable";
+      }
+      syncButtons();
+      const keep = " What you typed here is not saved: save it as a new report in a dashboard you may edit, or copy its definition.";
+      let rescue = false;
+      if (ev.state === "gone") {
+        say("gone", "This dashboard is no longer available to you", ev.reason + keep, true);
+        actions();
+        rescue = true;
+      } else if (ev.state === "recreated") {
+        say("recreated", "This dashboard was deleted since you opened the editor", ev.reason + keep, true);
+        actions();
+        rescue = true;
+      } else if (!ev.can_edit) {
+        say("readonly", `You may no longer edit “${ev.name}”`, "Its access changed since you opened the editor." + keep, true);
+        actions();
+        rescue = true;
+      } else if (ev.state === "removed") {
+        say("removed", "This report was removed from the dashboard" + when(ev.changed_at),
+          `Someone else, or you in another tab, removed it since you opened it. What you typed here is not saved: Save as new report adds it to “${ev.name}” again.`);
+        actions();
+      } else if (ev.state === "changed" && ev.def !== kept) {
+        say("changed", "This report was changed elsewhere" + when(ev.changed_at),
+          `Someone else, or you in another tab, saved it since you opened it: ${joinAnd(changesOf(rep, ev.report))} changed. ` +
+          "Load their version to go on from it (what you typed here goes), or keep editing and save yours as a new report: updating would overwrite theirs, and is refused.");
+        actions(h("button", { type: "button", class: "button primary", id: "notice-load", onclick: loadTheirs }, "Load their version"),
+          h("button", { type: "button", class: "button", id: "notice-keep", onclick: () => { kept = ev.def; notice.hidden = true; notice.dataset.state = "kept"; } }, "Keep editing"));
+      } else if (ev.state === "same" || ev.state === "changed") {
+        // As opened again, or a change the person chose to keep editing over.
+        notice.hidden = true;
+        notice.dataset.state = ev.state === "same" ? "same" : "kept";
+      }
+      showRescue(rescue);
+    }
+
+    // The definition, kept: saved in another dashboard, or copied.
+    function definition() {
+      const b = body();
+      delete b.version;
+      return b;
+    }
+    function syncDefinition() {
+      if (!rescueBox.hidden) $("#rescue-json").value = JSON.stringify(definition(), null, 2);
+    }
+    let listed = false;
+    async function showRescue(on) {
+      const was = !rescueBox.hidden;
+      rescueBox.hidden = !on;
+      if (!on || was) return;
+      syncDefinition();
+      if (listed) return;
+      listed = true;
+      const sel = $("#rescue-dashboard"), err = $("#rescue-error");
+      try {
+        const d = await api("GET", "api/dashboards");
+        const mine = d.dashboards.filter((x) => x.permissions && x.permissions.edit);
+        sel.replaceChildren(...mine.map((x) => h("option", { value: x.id, "data-version": String(x.version), "data-created": x.created_at }, x.name)));
+        $("#rescue-none").hidden = mine.length > 0;
+        sel.closest(".row").hidden = mine.length === 0;
+      } catch (e) {
+        listed = false;
+        showError(err, e);
+      }
+    }
+    $("#rescue-save").addEventListener("click", async () => {
+      const sel = $("#rescue-dashboard"), err = $("#rescue-error"), opt = sel.selectedOptions[0];
+      if (!opt) return;
+      const why = unready();
+      if (why) { showError(err, { message: why }); return; }
+      const b = definition();
+      b.version = Number(opt.dataset.version);
+      b.created = opt.dataset.created;
+      const btn = $("#rescue-save");
+      btn.disabled = true;
+      showError(err, null);
+      try {
+        const d = await api("POST", `api/dashboards/${encodeURIComponent(opt.value)}/reports`, b);
+        window.location.assign(url(`dashboards/${encodeURIComponent(opt.value)}${S.period ? "?" + S.period : ""}#report-${encodeURIComponent(d.report.id)}`));
+      } catch (e) {
+        showError(err, e);
+        btn.disabled = false;
+      }
+    });
+    $("#rescue-copy").addEventListener("click", async () => {
+      const ta = $("#rescue-json"), done = $("#rescue-copied");
+      syncDefinition();
+      try {
+        await navigator.clipboard.writeText(ta.value);
+        done.textContent = "Copied.";
+      } catch (e) {
+        // No clipboard for this page (not a secure context): selected, to
+        // copy with the keyboard.
+        ta.focus();
+        ta.select();
+        done.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy it.";
+      }
+    });
+
+    function watch() {
+      if (!window.EventSource) return;
+      const u = url(`api/dashboards/${encodeURIComponent(S.dashboard)}/watch`);
+      if (!S.new) {
+        u.searchParams.set("report", rep.id);
+        u.searchParams.set("def", S.def || "");
+      }
+      u.searchParams.set("created", S.created);
+      const es = new EventSource(u, { withCredentials: true });
+      es.addEventListener("state", (ev) => {
+        const st = JSON.parse(ev.data);
+        follow(st);
+        if (st.state === "gone" || st.state === "recreated") es.close();
+      });
+      es.addEventListener("error", () => {
+        if (es.readyState !== EventSource.CLOSED) return; // the browser reconnects
+        // The server answered an error: the dashboard may be gone for this
+        // viewer, or the server away. Ask which; else try again later.
+        fetch(url(`api/dashboards/${encodeURIComponent(S.dashboard)}`), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then((res) => {
+            if (res.status === 404) follow({ state: "gone", can_edit: false, reason: "It was deleted, or its access changed so that you may no longer see it." });
+            else setTimeout(watch, 5000);
+          }, () => setTimeout(watch, 5000));
+      });
+    }
+    watch();
 
     syncChartOptions();
     syncMeasure();
