@@ -41,9 +41,10 @@ type ChartSpec struct {
 	// Labels holds one label per Result point, in point order: dimension
 	// labels joined by " / ", then the bucket's label; "Other" for the point
 	// that folds the tail, then its bucket's label in a time series. A
-	// dimension label is its value, "(no value)" for none, and a value
-	// spelled "(no value)" is quoted: "“(no value)”". So are category
-	// labels and series names.
+	// dimension label is [DimensionLabel]'s: its value, "(no value)" for
+	// none, and a value that reads "(no value)" within any quotes gets one
+	// more layer of them ("“(no value)”", "““(no value)””"). So are
+	// category labels and series names.
 	Labels []string `json:"labels"`
 
 	Categories []ChartCategory `json:"categories,omitempty"`
@@ -229,7 +230,7 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 			serDims = p.Dimensions
 		case len(p.Dimensions) > 0:
 			d := p.Dimensions[0]
-			cat = ChartCategory{Key: d.Value, Label: dimensionLabel(d), Known: d.Known, Other: p.Other}
+			cat = ChartCategory{Key: d.Value, Label: DimensionLabel(d), Known: d.Known, Other: p.Other}
 			if p.Other {
 				cat.Key, cat.Label = "Other", "Other"
 			}
@@ -254,7 +255,7 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 				keys := make([]string, len(serDims))
 				labels := make([]string, len(serDims))
 				for j, d := range serDims {
-					keys[j], labels[j] = d.Value, dimensionLabel(d)
+					keys[j], labels[j] = d.Value, DimensionLabel(d)
 				}
 				ser.Key, ser.Name = strings.Join(keys, " / "), strings.Join(labels, " / ")
 				if p.Other {
@@ -278,20 +279,6 @@ func NewChartSpec(r convreport.Result) ChartSpec {
 	distinctLabels(&s, r.Folded)
 	return s
 }
-
-// dimensionLabel is d's label for people: its value, or "(no value)"
-// for the group without one, and a value spelled "(no value)" quoted, so
-// that an axis, a legend, a tooltip or a Vega-Lite spec (which groups by
-// label) keeps the two groups apart.
-func dimensionLabel(d convreport.DimensionValue) string {
-	if l := d.Label(); !d.Known || l != noValueLabel {
-		return l
-	}
-	return "“" + noValueLabel + "”"
-}
-
-// noValueLabel is how the group without a value reads.
-var noValueLabel = convreport.DimensionValue{}.Label()
 
 // distinctLabels tells apart a category or series that folds the tail
 // ("Other") from a real value spelled the same (an inbox named Other):
@@ -491,7 +478,7 @@ func chartPointLabel(p convreport.Point, b convreport.Bucket, zone *time.Locatio
 		parts = append(parts, "Other")
 	} else {
 		for _, d := range p.Dimensions {
-			parts = append(parts, dimensionLabel(d))
+			parts = append(parts, DimensionLabel(d))
 		}
 	}
 	if b != convreport.NoBucket && !p.Bucket.IsZero() {
