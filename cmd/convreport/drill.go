@@ -36,7 +36,7 @@ func (c *cli) drill(args []string) error {
 	list := fs.String("list", "point", "which conversations: point (those behind the value), previous (the same point in the period --compare names) or excluded (those a duration point leaves out: no agent reply yet, still open)")
 	dash := fs.String("dashboard", "", "a template (chat-overview, email-overview, chatflow-performance, sla) or a dashboard .json file (required)")
 	reportName := fs.String("report", "", "the report's name or ID (required)")
-	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value, “(no value)” for a value that is that text; other=true for Other); repeat for several dimensions")
+	fs.Var(&points, "point", "the data point: dimension=value (assignee=rep-07, bucket=2025-03-30; (no value) or an empty value for the group with no value, “(no value)” for a value that is that text, as run labels it, ““(no value)”” for a value “(no value)”; other=true for Other); repeat for several dimensions")
 	format := fs.String("format", "text", "output: text, json or csv")
 	columns := fs.String("columns", "", "the properties to list, comma-separated (custom ones too, with --schema); default: the report's, or ID, CreatedAt, Channel, Inbox, Assignee, Status and its metric")
 	sortBy := fs.String("sort", "CreatedAt", "property to sort the conversations by")
@@ -374,7 +374,7 @@ func matches(b convreport.Bucket, p convreport.Point, want map[string]string) bo
 			return false
 		}
 		n++
-		value, known := pointValue(v)
+		value, known := render.ParseDimensionLabel(v)
 		if d.Known != known || (d.Known && d.Value != value) {
 			return false
 		}
@@ -386,33 +386,6 @@ func matches(b convreport.Bucket, p convreport.Point, want map[string]string) bo
 		n++
 	}
 	return n == len(want)
-}
-
-// noValueLabel is how every output labels the group with no value.
-var noValueLabel = convreport.DimensionValue{}.Label()
-
-// pointValue reads a --point value: known is false for the group with no
-// value, named "(no value)" as every output labels it, or empty. A value
-// that is itself the text "(no value)" is named quoted, “(no value)” as
-// the text output shows it, or "(no value)".
-func pointValue(v string) (value string, known bool) {
-	switch v {
-	case "", noValueLabel:
-		return "", false
-	case "“" + noValueLabel + "”", `"` + noValueLabel + `"`:
-		return noValueLabel, true
-	}
-	return v, true
-}
-
-// dimensionLabel is d as a --point value names it: its value, (no value)
-// for none, and a value spelled "(no value)" quoted, as the text output
-// shows it, so that the two groups are listed apart.
-func dimensionLabel(d convreport.DimensionValue) string {
-	if d.Known && d.Value == noValueLabel {
-		return "“" + noValueLabel + "”"
-	}
-	return d.Label()
 }
 
 // bucketMatches reports whether want's bucket names p's bucket, of a
@@ -455,7 +428,7 @@ func pointLabel(b convreport.Bucket, p convreport.Point) string {
 		if key == "" {
 			key = d.Property
 		}
-		parts = append(parts, key+"="+dimensionLabel(d))
+		parts = append(parts, key+"="+render.DimensionLabel(d))
 	}
 	if !p.Bucket.IsZero() {
 		parts = append(parts, "bucket="+b.Key(p.Bucket))
