@@ -382,7 +382,11 @@ func TestCalendarSetJSON(t *testing.T) {
 		{"bad name", `{"calendars": [{"name": "A b"}]}`, "calendars[0].name", `convreport: calendar: calendars[0].name: "A b" is not a calendar name: use 1 to 64 of a-z, 0-9, - and _`},
 		{"unknown inbox calendar", `{"calendars": [{"name": "a"}], "inboxes": {"US": "us"}}`, `inboxes["US"]`, `convreport: calendar: inboxes["US"]: no calendar "us" (have a)`},
 		{"unknown default", `{"calendars": [{"name": "a"}], "default": "b"}`, "default", `convreport: calendar: default: no calendar "b" (have a)`},
-		{"unknown key", `{"calendars": [], "inbox": {}}`, "", `convreport: calendar: unknown field "inbox" (want calendars, default, inboxes)`},
+		{"unknown key", `{"calendars": [], "inbox": {}}`, "inbox", `convreport: calendar: inbox: unknown key (want calendars, default, inboxes)`},
+		{"unknown key of a calendar", `{"calendars": [{"name": "a"}, {"name": "b", "timezon": "UTC"}]}`, "calendars[1].timezon", `convreport: calendar: calendars[1].timezon: unknown key (want name, zone, week, holidays, special)`},
+		{"wrong type in an array", `{"calendars": [{"name": "a", "special": [{"date": "2025-12-24", "hours": [{"start": "09:00", "end": 12}]}]}]}`,
+			"calendars[0].special[0].hours[0].end", `convreport: calendar: calendars[0].special[0].hours[0].end: want a string, got a JSON number`},
+		{"wrong type of an inbox", `{"calendars": [{"name": "a"}], "inboxes": {"US": 1}}`, "inboxes.US", `convreport: calendar: inboxes.US: want a string, got a JSON number`},
 		{"single calendar's zone", `{"zone": "Europe/Pariss"}`, "zone", `convreport: calendar: zone: unknown time zone "Europe/Pariss": want an IANA name such as "Europe/Paris"`},
 	}
 	for _, c := range bad {

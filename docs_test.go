@@ -557,6 +557,10 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := convreport.ParseSLA([]byte(`{"name": "standard", "first_response": {"within": "0s"}}`))
 		return err
 	},
+	"sla-unknown-key": func(t *testing.T) error {
+		_, err := convreport.ParseSLA([]byte(`{"policies": [{"name": "a", "close": {"within": "1h"}}, {"name": "b", "close": {"withn": "1h"}}]}`))
+		return err
+	},
 	"sla-check-problems": func(t *testing.T) error {
 		set, err := convreport.ParseSLA([]byte(`{"policies": [{"name": "standard", "filter": "Chanel == \"chat\"", "close": {"within": "8h", "calendar": "paris"}}]}`))
 		require.NoError(t, err)
@@ -863,6 +867,24 @@ var errorProducers = map[string]func(t *testing.T) error{
 		s, err := store.OpenDir(dir)
 		require.NoError(t, err)
 		_, err = s.List(context.Background(), ana)
+		return renamed{err, dir, "dashboards/acme"}
+	},
+	"store-calendars-file": func(t *testing.T) error {
+		dir := t.TempDir()
+		file := "{\n  \"calendars\": [\n    {\"name\": \"paris\", \"zone\": \"Europe/Paris\"},\n    {\"name\": \"office\", \"timezon\": \"UTC\"}\n  ]\n}\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "_calendars.json"), []byte(file), 0o600))
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		_, err = s.Calendars(context.Background())
+		return renamed{err, dir, "dashboards/acme"}
+	},
+	"store-sla-file": func(t *testing.T) error {
+		dir := t.TempDir()
+		file := "{\n  \"policies\": [\n    {\"name\": \"standard\", \"first_response\": {\"within\": \"1 hour\"}}\n  ]\n}\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "_sla.json"), []byte(file), 0o600))
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		_, err = s.SLA(context.Background())
 		return renamed{err, dir, "dashboards/acme"}
 	},
 	"store-unknown-key": func(t *testing.T) error {

@@ -365,7 +365,7 @@ func (s *SLASet) UnmarshalJSON(b []byte) error {
 		Policies []json.RawMessage `json:"policies"`
 	}
 	if err := strictjson.Decode(b, &j); err != nil {
-		return slaJSONError(err, "", "policies")
+		return slaJSONError(b, &j, err, "")
 	}
 	out := SLASet{Policies: make([]*SLAPolicy, 0, len(j.Policies))}
 	for i, raw := range j.Policies {
@@ -388,7 +388,7 @@ func (s *SLASet) UnmarshalJSON(b []byte) error {
 func ParseSLA(b []byte) (*SLASet, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, slaJSONError(err, "", "policies, or the keys of one policy")
+		return nil, slaJSONError(b, &probe, err, "")
 	}
 	s := new(SLASet)
 	for k := range probe {
@@ -443,13 +443,13 @@ type targetJSON struct {
 func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
 	var j policyJSON
 	if err := strictjson.Decode(b, &j); err != nil {
-		return nil, slaJSONError(err, at, "name, description, filter, conditions, first_response, close")
+		return nil, slaJSONError(b, &j, err, at)
 	}
 	p := &SLAPolicy{Name: j.Name, Description: j.Description, Filter: j.Filter}
 	for i, raw := range j.Conditions {
 		var c Condition
 		if err := strictjson.Decode(raw, &c); err != nil {
-			return nil, slaJSONError(err, fmt.Sprintf("%s[%d]", joinField(at, "conditions"), i), "property, op, values")
+			return nil, slaJSONError(raw, &c, err, fmt.Sprintf("%s[%d]", joinField(at, "conditions"), i))
 		}
 		p.Conditions = append(p.Conditions, c)
 	}
@@ -464,7 +464,7 @@ func decodePolicy(b []byte, at string) (*SLAPolicy, error) {
 		field := joinField(at, t.key)
 		var tj targetJSON
 		if err := strictjson.Decode(t.raw, &tj); err != nil {
-			return nil, slaJSONError(err, field, "within, calendar")
+			return nil, slaJSONError(t.raw, &tj, err, field)
 		}
 		target := &SLATarget{Calendar: tj.Calendar}
 		if len(tj.Within) > 0 && string(tj.Within) != "null" {
@@ -488,19 +488,15 @@ func joinField(at, key string) string {
 	return at + "." + key
 }
 
-// slaJSONError rewrites a decoding error of the object at path at, whose
-// keys are keys, to name the field instead of Go types.
-func slaJSONError(err error, at, keys string) error {
-	var te *json.UnmarshalTypeError
+// slaJSONError names what err, an error of decoding the object b at
+// the path at of the file into v, is about by its key's path, array
+// indexes included ("policies[1].close.within"), as the set's own errors
+// do, instead of Go's types.
+func slaJSONError(b []byte, v any, err error, at string) error {
+	err = strictjson.Locate(b, v, err)
 	var se *strictjson.Error
 	if errors.As(err, &se) {
 		return &SLAError{joinField(at, se.Field()), se.Reason}
-	}
-	if errors.As(err, &te) {
-		return &SLAError{joinField(at, te.Field), fmt.Sprintf("want %s, got a JSON %s", jsonWant(te.Type.Kind().String()), te.Value)}
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &SLAError{at, "unknown field " + name + " (want " + keys + ")"}
 	}
 	return &SLAError{at, err.Error()}
 }

@@ -390,7 +390,7 @@ func TestSLAPolicyErrors(t *testing.T) {
 	_, err = convreport.ParseSLA([]byte(`{"name": "std", "close": {"within": "soon"}}`))
 	require.ErrorContains(t, err, "bad duration")
 	_, err = convreport.ParseSLA([]byte(`{"name": "std", "clsoe": {"within": "1h"}}`))
-	require.ErrorContains(t, err, `unknown field "clsoe"`)
+	require.EqualError(t, err, `convreport: sla: clsoe: unknown key (want name, description, filter, conditions, first_response, close)`)
 	// Each mistake is named where it is, index and all.
 	two := func(second string) []byte {
 		return []byte(`{"policies": [{"name": "a", "first_response": {"within": "1h"}}, {"name": "b", ` + second + `}]}`)
@@ -401,13 +401,14 @@ func TestSLAPolicyErrors(t *testing.T) {
 	}{
 		{two(`"close": {"within": "2d"}`), "policies[1].close.within", `bad duration "2d": want a number and a unit, like 90s, 5m or 1h30m`},
 		{two(`"close": {"within": 90}`), "policies[1].close.within", `want a duration written as text, like "5m" or "1h30m", got 90`},
-		{two(`"close": {"whithin": "2h"}`), "policies[1].close", `unknown field "whithin" (want within, calendar)`},
-		{two(`"name2": "x"`), "policies[1]", `unknown field "name2" (want name, description, filter, conditions, first_response, close)`},
+		{two(`"close": {"whithin": "2h"}`), "policies[1].close.whithin", `unknown key (want within, calendar)`},
+		{two(`"name2": "x"`), "policies[1].name2", `unknown key (want name, description, filter, conditions, first_response, close)`},
+		{[]byte(`{"policies": [], "polices": []}`), "polices", `unknown key (want policies)`},
 		{two(`"filter": 5`), "policies[1].filter", `want a string, got a JSON number`},
 		{two(`"conditions": {}`), "policies[1].conditions", `want an array, got a JSON object`},
 		{[]byte(`{"name": "b", "close": {"within": "2d"}}`), "close.within", `bad duration "2d": want a number and a unit, like 90s, 5m or 1h30m`},
 		{[]byte(`{"policies": {}}`), "policies", `want an array, got a JSON object`},
-		{two(`"conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "Inbox", "op": "is_known", "bogus": 1}]`), "policies[1].conditions[1]", `unknown field "bogus" (want property, op, values)`},
+		{two(`"conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "Inbox", "op": "is_known", "bogus": 1}]`), "policies[1].conditions[1].bogus", `unknown key (want property, op, values)`},
 		{two(`"conditions": [{"property": "Inbox", "op": "is_any_of", "values": "Sales"}]`), "policies[1].conditions[0].values", `want an array, got a JSON string`},
 		{[]byte(`{"name": "b", "conditions": [{"property": "Inbox", "Op": "is_known"}], "close": {"within": "1h"}}`), "conditions[0].Op", `keys are case-sensitive: want "op"`},
 		{[]byte(`{"Policies": []}`), "Policies", `keys are case-sensitive: want "policies"`},

@@ -404,9 +404,9 @@ func TestCalendarJSON(t *testing.T) {
 		{"bad holiday", `{"holidays": ["2025-12-25", "2025-12-32"]}`, `convreport: calendar: holidays[1]: bad date "2025-12-32": want an existing date written YYYY-MM-DD`},
 		{"overlap", `{"week": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "11:00", "end": "13:00"}]}}`, `convreport: calendar: week.monday[1]: 11:00-13:00 overlaps 09:00-12:00`},
 		{"overnight", `{"week": {"monday": [{"start": "22:00", "end": "06:00"}]}}`, `convreport: calendar: week.monday[0]: 22:00-06:00 does not start before it ends (split hours past midnight into two days, 22:00-24:00 and 00:00-06:00)`},
-		{"unknown day", `{"week": {"mondy": []}}`, `convreport: calendar: unknown field "mondy" (want name, zone, week with monday to sunday, holidays, special; hours with start and end)`},
-		{"unknown key", `{"zone": "UTC", "timezone": "UTC"}`, `convreport: calendar: unknown field "timezone" (want name, zone, week with monday to sunday, holidays, special; hours with start and end)`},
-		{"number for a clock", `{"week": {"monday": [{"start": 9, "end": "17:00"}]}}`, `convreport: calendar: week.monday.start: want a string, got a JSON number`},
+		{"unknown day", `{"week": {"mondy": []}}`, `convreport: calendar: week.mondy: unknown key (want monday, tuesday, wednesday, thursday, friday, saturday, sunday)`},
+		{"unknown key", `{"zone": "UTC", "timezone": "UTC"}`, `convreport: calendar: timezone: unknown key (want name, zone, week, holidays, special)`},
+		{"number for a clock", `{"week": {"monday": [{"start": 9, "end": "17:00"}]}}`, `convreport: calendar: week.monday[0].start: want a string, got a JSON number`},
 		{"object for a day", `{"week": {"monday": {"start": "09:00"}}}`, `convreport: calendar: week.monday: want an array, got a JSON object`},
 		{"array for the calendar", `[]`, `convreport: calendar: want an object, got a JSON array`},
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 
@@ -84,7 +83,7 @@ func (c Calendar) MarshalJSON() ([]byte, error) {
 func (c *Calendar) UnmarshalJSON(b []byte) error {
 	var j calendarJSON
 	if err := strictjson.Decode(b, &j); err != nil {
-		return calendarJSONError(err)
+		return calendarJSONError(b, &j, err)
 	}
 	out := Calendar{Name: j.Name}
 	if j.Zone != "" {
@@ -155,26 +154,14 @@ func checkZoneName(name string) error {
 	return nil
 }
 
-// calendarJSONError rewrites a decoding error to name the calendar's field
-// instead of Go types.
-func calendarJSONError(err error) error {
-	var te *json.UnmarshalTypeError
+// calendarJSONError names what err, an error of decoding b into v, is
+// about by its key's path, array indexes included ("week.monday[0].start"),
+// as the package's other errors do, instead of Go's types.
+func calendarJSONError(b []byte, v any, err error) error {
+	err = strictjson.Locate(b, v, err)
 	var se *strictjson.Error
 	if errors.As(err, &se) {
 		return &Error{se.Field(), se.Reason}
 	}
-	if errors.As(err, &te) {
-		want := "a string"
-		switch te.Type.Kind() {
-		case reflect.Slice:
-			want = "an array"
-		case reflect.Struct:
-			want = "an object"
-		}
-		return &Error{te.Field, fmt.Sprintf("want %s, got a JSON %s", want, te.Value)}
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &Error{"", "unknown field " + name + " (want name, zone, week with monday to sunday, holidays, special; hours with start and end)"}
-	}
-	return &Error{"", err.Error()}
+	return &Error{"", strings.TrimPrefix(err.Error(), "json: ")}
 }

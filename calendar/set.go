@@ -189,12 +189,7 @@ func (s Set) MarshalJSON() ([]byte, error) {
 func (s *Set) UnmarshalJSON(b []byte) error {
 	var j calendarSetJSON
 	if err := strictjson.Decode(b, &j); err != nil {
-		ce, _ := calendarJSONError(err).(*Error)
-		if ce != nil && strings.HasPrefix(ce.Reason, "unknown field") {
-			name, _, _ := strings.Cut(strings.TrimPrefix(ce.Reason, "unknown field "), " (")
-			ce.Reason = "unknown field " + name + " (want calendars, default, inboxes)"
-		}
-		return ce
+		return calendarJSONError(b, &j, err)
 	}
 	out := Set{Default: j.Default, Inboxes: j.Inboxes}
 	for i, raw := range j.Calendars {
@@ -218,7 +213,7 @@ func (s *Set) UnmarshalJSON(b []byte) error {
 func Parse(b []byte) (*Set, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, calendarJSONError(err)
+		return nil, calendarJSONError(b, &probe, err)
 	}
 	if _, ok := probe["calendars"]; ok {
 		s := new(Set)

@@ -69,8 +69,12 @@ type FileError struct {
 	// What the file holds: "" for a dashboard, "calendars" or "SLA
 	// policies" for the documents kept beside them.
 	What string
-	// Line and Column (1-based, Column in characters) are where the key
-	// at fault starts in a dashboard file; 0 for other faults.
+	// Line and Column (1-based, Column in characters) are where the fault
+	// is in the file: the key at fault, or the key of the value that does
+	// not read (an array element's value itself); for a value a
+	// calendar or policy lacks, the key of the object that should hold
+	// it. 0 for faults with no place in the file (an empty file, a link
+	// to nothing, another dashboard's ID).
 	Line, Column int
 	Err          error
 }
@@ -81,10 +85,45 @@ func (e *FileError) Error() string {
 		what = "dashboard"
 	}
 	if e.Line > 0 {
-		return fmt.Sprintf("convreport/store: %s file %s is unreadable: line %d, column %d: %v (correct the key, or restore the file from a backup)",
-			what, e.Path, e.Line, e.Column, e.Err)
+		return fmt.Sprintf("convreport/store: %s file %s is unreadable: line %d, column %d: %s (correct the file there, or restore it from a backup)",
+			what, e.Path, e.Line, e.Column, plain(e.Err))
 	}
-	return fmt.Sprintf("convreport/store: %s file %s is unreadable: %v (restore it from a backup or remove it)", what, e.Path, e.Err)
+	return fmt.Sprintf("convreport/store: %s file %s is unreadable: %s (restore it from a backup or remove it)", what, e.Path, plain(e.Err))
+}
+
+// plain is err's message on one line, without the prefixes of the
+// packages that say what the file holds already ("convreport: calendar: ").
+func plain(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		for _, p := range []string{"convreport: calendar: ", "convreport: sla: "} {
+			l = strings.TrimPrefix(l, p)
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "; ")
+}
+
+// fileError is the *FileError of the file path, holding b, that does
+// not read, with where in b the fault is when it has a place: the
+// key or value an error of strictjson, calendar or the SLA policies
+// names.
+func fileError(path, what string, b []byte, err error) *FileError {
+	fe := &FileError{Path: path, What: what, Err: err}
+	var se *strictjson.Error
+	var ce *calendar.Error
+	var le *convreport.SLAError
+	switch {
+	case errors.As(err, &se) && se.Line > 0:
+		fe.Line, fe.Column = se.Line, se.Column
+	case errors.As(err, &se):
+		fe.Line, fe.Column = strictjson.Find(b, se.Field())
+	case errors.As(err, &ce):
+		fe.Line, fe.Column = strictjson.Find(b, ce.Field)
+	case errors.As(err, &le):
+		fe.Line, fe.Column = strictjson.Find(b, le.Field)
+	}
+	return fe
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
@@ -175,13 +214,7 @@ func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	if err := strictjson.DecodeKnown(b, &d); err != nil {
 		// A value that does not read is named by its key's path
 		// ("reports[1].measure.p"), not by Go's types.
-		err = strictjson.Locate(b, &d, err)
-		fe := &FileError{Path: p, Err: err}
-		var se *strictjson.Error
-		if errors.As(err, &se) {
-			fe.Line, fe.Column = se.Line, se.Column
-		}
-		return convreport.Dashboard{}, false, fe
+		return convreport.Dashboard{}, false, fileError(p, "", b, strictjson.Locate(b, &d, err))
 	}
 	if d.ID != id {
 		return convreport.Dashboard{}, false, &FileError{Path: p, Err: fmt.Errorf("it holds dashboard %q", d.ID)}

@@ -117,8 +117,8 @@ func TestDirFileErrorNamesTheKey(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "slow.json")
 	for body, want := range map[string]string{
-		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A"},{"id":"b","name":"B","measure":{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}}]}`: `reports[1].measure.threshold: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m`,
-		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A","measure":{"agg":"percentile","metric":"wait_time","p":"90"}}]}`:                                                  "reports[0].measure.p: want a number, got a JSON string",
+		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A"},{"id":"b","name":"B","measure":{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}}]}`: `line 1, column 162: reports[1].measure.threshold: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m`,
+		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A","measure":{"agg":"percentile","metric":"wait_time","p":"90"}}]}`:                                                  "line 1, column 128: reports[0].measure.p: want a number, got a JSON string",
 	} {
 		require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
 		s, err := store.OpenDir(dir)
@@ -126,7 +126,7 @@ func TestDirFileErrorNamesTheKey(t *testing.T) {
 		_, err = s.Get(ctx, olivia, "slow")
 		var fe *store.FileError
 		require.ErrorAs(t, err, &fe)
-		require.Equal(t, "convreport/store: dashboard file "+path+" is unreadable: "+want+" (restore it from a backup or remove it)", err.Error())
+		require.Equal(t, "convreport/store: dashboard file "+path+" is unreadable: "+want+" (correct the file there, or restore it from a backup)", err.Error())
 	}
 }
 
@@ -318,7 +318,7 @@ func TestUnknownKeyInADashboardFile(t *testing.T) {
 			`line 2, column 45: reports[0].measure.metrc: unknown key (want agg, metric, p, threshold, sla, target)`},
 	} {
 		require.NoError(t, os.WriteFile(path, []byte(c.file), 0o600))
-		want := "convreport/store: dashboard file " + path + " is unreadable: " + c.want + " (correct the key, or restore the file from a backup)"
+		want := "convreport/store: dashboard file " + path + " is unreadable: " + c.want + " (correct the file there, or restore it from a backup)"
 		_, err = s.Get(ctx, adam, "x")
 		var fe *store.FileError
 		require.ErrorAs(t, err, &fe)

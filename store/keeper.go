@@ -60,9 +60,12 @@ func (f fileKeeper[T]) get() (*T, error) {
 	if len(b) == 0 {
 		return nil, &FileError{Path: p, What: f.what, Err: errors.New("the file is empty")}
 	}
+	// The documents decode themselves strictly (calendar.Set, SLASet):
+	// an unknown key, a key in another case or twice is an error naming
+	// its path, which fileError finds in the file.
 	s := new(T)
 	if err := json.Unmarshal(b, s); err != nil {
-		return nil, &FileError{Path: p, What: f.what, Err: err}
+		return nil, fileError(p, f.what, b, err)
 	}
 	return s, nil
 }

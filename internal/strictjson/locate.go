@@ -16,9 +16,10 @@ import (
 // the first value of b, in document order, that does not decode into its
 // field: an *Error whose Path is where it sits ("reports[0].measure") and
 // whose Reason says what is wanted ("want a number, got a JSON string"),
-// or is the error the value's own decoding gave (a bad duration). An
-// unknown key is one only when err says so (the decoder refused unknown
-// keys). encoding/json names a field by its Go struct and type, without
+// or is the error the value's own decoding gave (a bad duration). Its
+// Line and Column are where the value's key starts (the value's own start
+// for an element of an array), as [Find] finds it. An unknown key is one
+// only when err says so (the decoder refused unknown keys). encoding/json names a field by its Go struct and type, without
 // the index of the array element it is in; a person wrote the document by
 // keys and positions.
 //
@@ -36,6 +37,7 @@ func Locate(b []byte, v any, err error) error {
 	}
 	l := locator{unknown: strings.HasPrefix(err.Error(), "json: unknown field ")}
 	if e := l.value(raw, reflect.TypeOf(v), "", ""); e != nil {
+		e.Line, e.Column = Find(b, e.Field())
 		return e
 	}
 	return err

@@ -20,7 +20,8 @@ import (
 // document's root. Key is the key, with the index of an array element it
 // holds ("monday[0]"); both are empty for the document itself. Line and
 // Column (1-based, Column in characters) are where the key starts in the
-// document, 0 when unknown; its message leaves them out, for the caller
+// document (an array element's value, when Key ends in its index), 0
+// when unknown; its message leaves them out, for the caller
 // to say where the document came from.
 type Error struct {
 	Path   string
