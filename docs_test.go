@@ -887,6 +887,15 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err = s.SLA(context.Background())
 		return renamed{err, dir, "dashboards/acme"}
 	},
+	"store-syntax-error": func(t *testing.T) error {
+		dir := t.TempDir()
+		file := "{\n  \"id\": \"support\",\n  \"name\": \"Support\"\n  \"reports\": []\n}\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), []byte(file), 0o600))
+		s, err := store.OpenDir(dir)
+		require.NoError(t, err)
+		_, err = s.List(context.Background(), ana)
+		return renamed{err, dir, "dashboards/acme"}
+	},
 	"store-unknown-key": func(t *testing.T) error {
 		dir := t.TempDir()
 		file := "{\n  \"id\": \"support\",\n  \"name\": \"Support\",\n  \"visibilty\": \"everyone_view\",\n  \"reports\": []\n}\n"

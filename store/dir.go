@@ -70,8 +70,10 @@ type FileError struct {
 	// policies" for the documents kept beside them.
 	What string
 	// Line and Column (1-based, Column in characters) are where the fault
-	// is in the file: the key at fault, or the key of the value that does
-	// not read (an array element's value itself); for a value a
+	// is in the file: the character where the JSON breaks (a missing or
+	// trailing comma), just past the last one of a file cut short, the
+	// key at fault, or the key of the value that does not read (an array
+	// element's value itself); for a value a
 	// calendar or policy lacks, the key of the object that should hold
 	// it. 0 for faults with no place in the file (an empty file, a link
 	// to nothing, another dashboard's ID).
@@ -105,11 +107,15 @@ func plain(err error) string {
 }
 
 // fileError is the *FileError of the file path, holding b, that does
-// not read, with where in b the fault is when it has a place: the
-// key or value an error of strictjson, calendar or the SLA policies
-// names.
+// not read, with where in b the fault is when it has a place: where
+// the JSON breaks or ends too soon, or the key or value an error of
+// strictjson, calendar or the SLA policies names.
 func fileError(path, what string, b []byte, err error) *FileError {
 	fe := &FileError{Path: path, What: what, Err: err}
+	if line, col, ok := strictjson.Syntax(b, err); ok {
+		fe.Line, fe.Column = line, col
+		return fe
+	}
 	var se *strictjson.Error
 	var ce *calendar.Error
 	var le *convreport.SLAError
@@ -205,6 +211,10 @@ func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	}
 	if err != nil {
 		return convreport.Dashboard{}, false, fmt.Errorf("convreport/store: %w", err)
+	}
+	// Every write is whole (see writeAtomic): an empty file was damaged.
+	if len(b) == 0 {
+		return convreport.Dashboard{}, false, &FileError{Path: p, Err: errors.New("the file is empty")}
 	}
 	// A file edited by hand says what is read: a misspelt "visibilty"
 	// would silently leave the dashboard private (and the next save drop

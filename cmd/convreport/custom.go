@@ -3,15 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"github.com/convreport/convreport/calendar"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/calendar"
 	"github.com/convreport/convreport/ingest"
+	"github.com/convreport/convreport/internal/strictjson"
 )
 
 // calendarFlag is --calendar: business hours from a calendar file.
@@ -32,9 +34,38 @@ func (f *calendarFlag) load() (*calendar.Set, error) {
 	}
 	set, err := calendar.Parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("--calendar %s: %s", f.path, oneLine(err))
+		return nil, fmt.Errorf("--calendar %s: %s", f.path, fileProblem(b, err))
 	}
 	return set, nil
+}
+
+// fileProblem says what err, the error of reading the calendar or SLA
+// file b, is about on one line, and where in b: the line and column
+// where the JSON breaks or ends, or of the key its error names.
+func fileProblem(b []byte, err error) string {
+	if !json.Valid(b) {
+		var v any
+		serr := json.Unmarshal(b, &v)
+		if line, col, ok := strictjson.Syntax(b, serr); ok {
+			if strictjson.EndsTooSoon(serr) {
+				return fmt.Sprintf("line %d, column %d: the file ends before its JSON does", line, col)
+			}
+			return fmt.Sprintf("line %d, column %d: %v", line, col, serr)
+		}
+	}
+	var field string
+	var ce *calendar.Error
+	var se *convreport.SLAError
+	switch {
+	case errors.As(err, &ce):
+		field = ce.Field
+	case errors.As(err, &se):
+		field = se.Field
+	}
+	if line, col := strictjson.Find(b, field); line > 0 {
+		return fmt.Sprintf("line %d, column %d: %s", line, col, oneLine(err))
+	}
+	return oneLine(err)
 }
 
 // apply puts the calendars on q: the default calendar (if the file has

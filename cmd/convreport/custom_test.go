@@ -96,10 +96,10 @@ func TestRunWithACalendar(t *testing.T) {
 func TestBadCalendarsOnTheCommandLine(t *testing.T) {
 	data := write(t, "week.jsonl", weekData)
 	cases := []struct{ name, json, want string }{
-		{"overlap", `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`, "calendar: week.monday[1]: 12:00-17:00 overlaps 09:00-13:00"},
-		{"zone", `{"zone": "Europe/Pariss"}`, `calendar: zone: unknown time zone "Europe/Pariss"`},
-		{"holiday", `{"holidays": ["2025-13-01"]}`, `calendar: holidays[0]: bad date "2025-13-01"`},
-		{"two problems in a set", `{"calendars": [{"name": "a"}, {"name": "a"}], "inboxes": {"US": "b"}}`, `calendar: calendars[1].name: "a" names two calendars; calendar: inboxes["US"]: no calendar "b" (have a, a)`},
+		{"overlap", `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`, "line 1, column 58: calendar: week.monday[1]: 12:00-17:00 overlaps 09:00-13:00"},
+		{"zone", `{"zone": "Europe/Pariss"}`, `line 1, column 2: calendar: zone: unknown time zone "Europe/Pariss"`},
+		{"holiday", `{"holidays": ["2025-13-01"]}`, `line 1, column 15: calendar: holidays[0]: bad date "2025-13-01"`},
+		{"two problems in a set", `{"calendars": [{"name": "a"}, {"name": "a"}], "inboxes": {"US": "b"}}`, `line 1, column 32: calendar: calendars[1].name: "a" names two calendars; calendar: inboxes["US"]: no calendar "b" (have a, a)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -510,8 +509,10 @@ func loadDashboard(spec string) (convreport.Dashboard, error) {
 	if err != nil {
 		return convreport.Dashboard{}, err
 	}
+	// Read as a --dashboards directory's files are: a key a dashboard
+	// does not have, in another case or twice is refused.
 	var d convreport.Dashboard
-	if err := jsonUnmarshalStrict(b, &d); err != nil {
+	if err := strictjson.DecodeKnown(b, &d); err != nil {
 		return d, fmt.Errorf("%s: %s", spec, jsonProblem(b, &d, err))
 	}
 	if err := d.Validate(); err != nil {
@@ -521,26 +522,22 @@ func loadDashboard(spec string) (convreport.Dashboard, error) {
 }
 
 // jsonProblem says what err, an error of decoding the file b into v, is
-// about: the key with its path ("reports[0].measure.p") and what it wants,
-// or the line and column where the JSON breaks.
+// about and where: the line and column where the JSON breaks or ends, or
+// of the key at fault, with the key's path ("reports[0].measure.p") and
+// what it wants.
 func jsonProblem(b []byte, v any, err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := 1, 1
-		for _, c := range b[:min(int(se.Offset), len(b))] {
-			if c == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
+	if line, col, ok := strictjson.Syntax(b, err); ok {
+		if strictjson.EndsTooSoon(err) {
+			return fmt.Sprintf("line %d, column %d: the file ends before its JSON does", line, col)
 		}
-		// The offset is past the character at fault.
-		return fmt.Sprintf("line %d, column %d: %v", line, max(col-1, 1), se)
+		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "the file ends before its JSON does"
+	err = strictjson.Locate(b, v, err)
+	var se *strictjson.Error
+	if errors.As(err, &se) && se.Line > 0 {
+		return fmt.Sprintf("line %d, column %d: %v", se.Line, se.Column, se)
 	}
-	return strings.TrimPrefix(strictjson.Locate(b, v, err).Error(), "json: ")
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // progress draws a bar on a terminal while a large file loads, or while

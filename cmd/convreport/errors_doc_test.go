@@ -35,6 +35,8 @@ func TestCLIErrorCatalogue(t *testing.T) {
 		"team.json":  `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
 		"slow.json": `{"name":"Slow","owner":"ana","reports":[{"name":"Count"},` +
 			`{"name":"Fast","measure":{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}}]}`,
+		"comma.json":   "{\"id\": \"comma\",\n  \"name\": \"Comma\"\n  \"owner\": \"ana\", \"reports\": []}\n",
+		"cut.json":     "{\"id\": \"cut\",\n  \"name\": \"Cut\",\n  \"reports\": [\n",
 		"overlap.json": `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`,
 		"schema.json":  `{"properties": [{"name": "seats", "kind": "number"}]}`,
 		"typo.json":    `{"table": "tickets", "colums": {"Assignee": "agent"}}`,

@@ -153,7 +153,8 @@ func TestDrillTellsARepNamedNoValueFromNoAssignee(t *testing.T) {
 }
 
 // A dashboard file's mistake is named by its key's path and what it
-// wants, once prefixed, not by Go's struct and type names.
+// wants, and where the key is, once prefixed, not by Go's struct and
+// type names.
 func TestDashboardFileErrorsNameTheKey(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "c.jsonl")
@@ -161,11 +162,11 @@ func TestDashboardFileErrorsNameTheKey(t *testing.T) {
 	report := `{"id":"ok","name":"Count"},{"id":"r","name":"x","measure":%s}`
 	for _, c := range []struct{ measure, want string }{
 		{`{"agg":"percentile","metric":"first_response_time","p":"90"}`,
-			"reports[1].measure.p: want a number, got a JSON string"},
+			"line 1, column 146: reports[1].measure.p: want a number, got a JSON string"},
 		{`{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}`,
-			`reports[1].measure.threshold: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m`},
+			`line 1, column 148: reports[1].measure.threshold: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m`},
 		{`{"agg":"percentile","metric":"first_response_time","pp":90}`,
-			"reports[1].measure.pp: unknown key (want agg, metric, p, threshold, sla, target)"},
+			"line 1, column 146: reports[1].measure.pp: unknown key (want agg, metric, p, threshold, sla, target)"},
 	} {
 		dash := filepath.Join(dir, "d.json")
 		require.NoError(t, os.WriteFile(dash, []byte(`{"name":"T","owner":"me","reports":[`+fmt.Sprintf(report, c.measure)+`]}`), 0o644))

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
-	"github.com/convreport/convreport/internal/strictjson"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/memory"
 	"github.com/convreport/convreport/render"
@@ -391,17 +389,4 @@ func (c *cli) demo(args []string) error {
 	}
 	fmt.Fprintf(c.stderr, "convreport: %d sample conversations; wrote %s (open it in a browser; every number links to its conversations)\n", *n, *out)
 	return nil
-}
-
-func jsonUnmarshalStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("unexpected data after the dashboard")
-	}
-	// encoding/json matches keys in any case and keeps the last of two.
-	return strictjson.Check(b, v)
 }

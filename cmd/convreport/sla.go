@@ -40,7 +40,7 @@ func (f *slaFlag) load() (*convreport.SLASet, error) {
 	}
 	set, err := convreport.ParseSLA(b)
 	if err != nil {
-		return nil, fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
+		return nil, fmt.Errorf("--sla %s: %s", f.path, fileProblem(b, err))
 	}
 	return set, nil
 }

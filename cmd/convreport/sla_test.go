@@ -78,8 +78,8 @@ func TestBadSLAPoliciesOnTheCommandLine(t *testing.T) {
 	data := write(t, "week.jsonl", weekData)
 	dash := write(t, "sla.json", slaDashboard)
 	cases := []struct{ name, json, want string }{
-		{"zero target", `{"name": "std", "first_response": {"within": "0s"}}`, "sla: first_response.within: 0s is not a target: want a positive duration"},
-		{"negative target", `{"policies": [{"name": "std", "close": {"within": "-1h"}}]}`, "sla: policies[0].close.within: -1h0m0s is not a target"},
+		{"zero target", `{"name": "std", "first_response": {"within": "0s"}}`, "line 1, column 36: sla: first_response.within: 0s is not a target: want a positive duration"},
+		{"negative target", `{"policies": [{"name": "std", "close": {"within": "-1h"}}]}`, "line 1, column 41: sla: policies[0].close.within: -1h0m0s is not a target"},
 		{"filter", `{"name": "std", "filter": "Inbox ==", "first_response": {"within": "1h"}, "close": {"within": "1h"}}`, "sla: policies[0].filter: "},
 		{"calendar", `{"name": "std", "first_response": {"within": "1h", "calendar": "office"}, "close": {"within": "1h"}}`, `sla: policies[0].first_response.calendar: no calendar "office"`},
 		{"no such target", `{"name": "std", "first_response": {"within": "1h"}}`, `report "Close over": measure: policy "std" sets no close target`},
