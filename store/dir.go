@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -39,6 +40,14 @@ import (
 // named <id>.json, or a link to one, is no dashboard. Save writes a
 // regular file in place of the link, and Delete removes the link: neither
 // changes the file it linked to.
+//
+// Create reads no dashboard: it checks that the ID is free by the file's
+// name, and counts the dashboards, for a plan that caps them, from the
+// directory's listing, so that it costs about as much in a directory of
+// thousands as in an empty one. A new file appears under its name by a
+// hard link, which fails if the name exists: of two processes creating
+// one ID at once, one gets [ErrConflict] (or, for an ID made from the
+// name, the next free one), and no creation is lost.
 //
 // A Dir is safe for concurrent use within one process: a mutex makes each
 // version check and the write that follows it one step, and every Dir
@@ -189,21 +198,8 @@ func (f fileBackend) path(id string) string { return filepath.Join(f.dir, id+".j
 
 func (f fileBackend) get(id string) (convreport.Dashboard, bool, error) {
 	p := f.path(id)
-	// Stat follows a symbolic link, as reading does: a linked file is a
-	// dashboard like any other. A directory, or a link to one, is none
-	// (and a pipe would block the read).
-	fi, err := os.Stat(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		if target, lerr := os.Readlink(p); lerr == nil {
-			return convreport.Dashboard{}, false, &FileError{Path: p, Err: fmt.Errorf("it is a symbolic link to %s, which does not exist", target)}
-		}
-		return convreport.Dashboard{}, false, nil
-	}
-	if err != nil {
-		return convreport.Dashboard{}, false, fmt.Errorf("convreport/store: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return convreport.Dashboard{}, false, nil
+	if held, err := f.holds(id); err != nil || !held {
+		return convreport.Dashboard{}, false, err
 	}
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -255,6 +251,92 @@ func (f fileBackend) all() ([]convreport.Dashboard, error) {
 		}
 	}
 	return out, nil
+}
+
+// count is how many dashboards the directory holds, from its listing:
+// every <id>.json that is a file or a link to one, read or not (a file
+// that does not read still holds its ID). A link to nothing is the
+// *FileError get gives.
+func (f fileBackend) count() (int, error) {
+	dir, err := os.Open(f.dir)
+	if err != nil {
+		return 0, fmt.Errorf("convreport/store: %w", err)
+	}
+	defer dir.Close()
+	// Unsorted: os.ReadDir would sort thousands of names for nothing.
+	entries, err := dir.ReadDir(-1)
+	if err != nil {
+		return 0, fmt.Errorf("convreport/store: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || !validID.MatchString(id) {
+			continue
+		}
+		switch {
+		case e.Type().IsRegular():
+			n++
+		case e.Type()&fs.ModeSymlink != 0:
+			held, err := f.holds(id)
+			if err != nil {
+				return 0, err
+			}
+			if held {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// holds reports whether a dashboard's file holds id, without reading
+// it. Stat follows a symbolic link, as reading does: a linked file is a
+// dashboard like any other. A directory, or a link to one, is none (and
+// a pipe would block the read); a link to nothing is a *FileError.
+func (f fileBackend) holds(id string) (bool, error) {
+	p := f.path(id)
+	fi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		if target, lerr := os.Readlink(p); lerr == nil {
+			return false, &FileError{Path: p, Err: fmt.Errorf("it is a symbolic link to %s, which does not exist", target)}
+		}
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("convreport/store: %w", err)
+	}
+	return fi.Mode().IsRegular(), nil
+}
+
+// add writes the new dashboard d's file unless a dashboard holds its
+// ID. The file appears whole under its name by a hard link, which fails
+// when the name exists: of two processes creating one ID at once, one
+// gets errTaken, and neither file is lost.
+func (f fileBackend) add(d convreport.Dashboard) error {
+	held, err := f.holds(d.ID)
+	if err != nil {
+		return err
+	}
+	if held {
+		return errTaken
+	}
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return fmt.Errorf("convreport/store: encoding dashboard %q: %w", d.ID, err)
+	}
+	path, what := f.path(d.ID), fmt.Sprintf("dashboard %q", d.ID)
+	err = writeNew(f.dir, path, what, append(b, '\n'))
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	// The name exists: a dashboard another process created since, or
+	// what holds no dashboard (a directory), which the rename of any
+	// write reports as it does for a save.
+	if held, herr := f.holds(d.ID); herr != nil || held {
+		return cmp.Or(herr, errTaken)
+	}
+	return writeAtomic(f.dir, path, what, append(b, '\n'))
 }
 
 func (f fileBackend) put(d convreport.Dashboard) error {
@@ -313,6 +395,55 @@ func writeAtomic(dir, path, what string, data []byte) (err error) {
 		return err
 	}
 	renamed = true
+	return syncDir(dir)
+}
+
+// writeNew creates path with data, whole or not at all, as writeAtomic
+// writes, unless path exists: then it returns an error wrapping
+// fs.ErrExist and writes nothing. Where the file system has no hard
+// links it falls back on writeAtomic after a check that path does not
+// exist, which another process can slip between.
+func writeNew(dir, path, what string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("convreport/store: saving %s: cannot create a file in directory %s: %w", what, dir, err)
+	}
+	// The temporary name goes in every case: once linked, the file has
+	// its own.
+	defer os.Remove(tmp.Name())
+	defer func() {
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			err = fmt.Errorf("convreport/store: saving %s to %s: %w", what, path, err)
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	err = os.Link(tmp.Name(), path)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return err
+	case err != nil:
+		// No hard links here (a FAT volume, some network shares).
+		if _, serr := os.Lstat(path); serr == nil {
+			return fs.ErrExist
+		}
+		if err = os.Rename(tmp.Name(), path); err != nil {
+			return err
+		}
+	}
 	return syncDir(dir)
 }
 
@@ -385,6 +516,8 @@ func (d *Dir) Stamp(ctx context.Context, id string) (string, error) {
 }
 
 // Count returns how many dashboards the directory holds, whoever can see
-// them: what the plan's dashboards per account counts. See
-// [Counter].
+// them: what the plan's dashboards per account counts. See [Counter].
+// It counts from the directory's listing, reading no file: a dashboard
+// file that does not read counts (its ID is taken), a symbolic link to
+// nothing is a *[FileError].
 func (d *Dir) Count(ctx context.Context) (int, error) { return d.c.count(ctx) }

@@ -43,6 +43,16 @@ func (m mapBackend) all() ([]convreport.Dashboard, error) {
 	return out, nil
 }
 
+func (m mapBackend) count() (int, error) { return len(m), nil }
+
+func (m mapBackend) add(d convreport.Dashboard) error {
+	if _, ok := m[d.ID]; ok {
+		return errTaken
+	}
+	m[d.ID] = d.Clone()
+	return nil
+}
+
 func (m mapBackend) put(d convreport.Dashboard) error {
 	m[d.ID] = d.Clone()
 	return nil

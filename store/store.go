@@ -63,9 +63,17 @@ func newConfig(opts []Option) config {
 type backend interface {
 	get(id string) (convreport.Dashboard, bool, error)
 	all() ([]convreport.Dashboard, error)
+	// count is how many dashboards there are, without reading them.
+	count() (int, error)
+	// add stores d, a new dashboard, unless a dashboard holds its ID
+	// (errTaken, and nothing written); it reads no dashboard.
+	add(d convreport.Dashboard) error
 	put(d convreport.Dashboard) error
 	remove(id string) error
 }
+
+// errTaken is what a backend's add returns for an ID in use.
+var errTaken = errors.New("convreport/store: the ID is taken")
 
 // core applies the rules of Store over a backend. One mutex
 // makes each check-then-write atomic within the process: a Dir's is its
@@ -114,43 +122,53 @@ func (c *core) create(ctx context.Context, v access.Viewer, d convreport.Dashboa
 	if err := c.checkSLA(d); err != nil {
 		return convreport.Dashboard{}, err
 	}
-	all, err := c.b.all()
-	if err != nil {
-		return convreport.Dashboard{}, err
-	}
-	if err := c.cfg.plan.CheckDashboards(len(all) + 1); err != nil {
-		return convreport.Dashboard{}, err
-	}
-	taken := map[string]bool{}
-	for _, x := range all {
-		taken[x.ID] = true
-	}
-	switch {
-	case d.ID == "":
-		d.ID = freeID(cmp.Or(fold.Slug(d.Name), "dashboard"), taken)
-	case taken[d.ID]:
-		return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q already exists", ErrConflict, d.ID)
+	// A create needs whether the ID is free and, under a cap, how many
+	// dashboards there are: neither reads a dashboard, which in a
+	// directory of thousands would cost a second.
+	if c.cfg.plan.DashboardsPerAccount > 0 {
+		n, err := c.b.count()
+		if err != nil {
+			return convreport.Dashboard{}, err
+		}
+		if err := c.cfg.plan.CheckDashboards(n + 1); err != nil {
+			return convreport.Dashboard{}, err
+		}
 	}
 	now := c.now()
 	d.Version, d.CreatedAt, d.UpdatedAt = 1, now, now
-	if err := c.b.put(d); err != nil {
-		return convreport.Dashboard{}, err
+	if d.ID != "" {
+		err := c.b.add(d)
+		if errors.Is(err, errTaken) {
+			return convreport.Dashboard{}, fmt.Errorf("%w: dashboard %q already exists", ErrConflict, d.ID)
+		}
+		if err != nil {
+			return convreport.Dashboard{}, err
+		}
+		return d.Clone(), nil
 	}
-	return d.Clone(), nil
+	// base, or base-2, base-3, … whichever is free.
+	base := cmp.Or(fold.Slug(d.Name), "dashboard")
+	for n := 1; ; n++ {
+		d.ID = candidateID(base, n)
+		err := c.b.add(d)
+		if errors.Is(err, errTaken) {
+			continue
+		}
+		if err != nil {
+			return convreport.Dashboard{}, err
+		}
+		return d.Clone(), nil
+	}
 }
 
-// freeID returns base, or base-2, base-3, … whichever is free.
-func freeID(base string, taken map[string]bool) string {
-	if !taken[base] {
+// candidateID is the nth ID to try for a dashboard whose name slugs to
+// base: base, then base-2, base-3, …, cut to the longest ID.
+func candidateID(base string, n int) string {
+	if n == 1 {
 		return base
 	}
-	for n := 2; ; n++ {
-		suffix := "-" + strconv.Itoa(n)
-		id := strings.TrimRight(base[:min(len(base), fold.MaxSlug-len(suffix))], "-") + suffix
-		if !taken[id] {
-			return id
-		}
-	}
+	suffix := "-" + strconv.Itoa(n)
+	return strings.TrimRight(base[:min(len(base), fold.MaxSlug-len(suffix))], "-") + suffix
 }
 
 func (c *core) load(id string) (convreport.Dashboard, error) {
@@ -189,8 +207,7 @@ func (c *core) count(ctx context.Context) (int, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	all, err := c.b.all()
-	return len(all), err
+	return c.b.count()
 }
 
 func (c *core) list(ctx context.Context, v access.Viewer) ([]convreport.Dashboard, error) {
