@@ -139,10 +139,12 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 // Validate checks the dashboard's own fields, as every Store does before
 // it writes: a name that is set, at most [MaxNameLength] characters, with
 // no control character, no URL and no period (names are shown in links and
-// notifications, where a period or a URL could pass for a link); an owner;
+// notifications, where a period or a URL could pass for a link), in valid
+// UTF-8 (JSON would save anything else changed); an owner;
 // a known visibility; grants only with access.SpecificUsersAndTeams, each naming
 // one user or one team, allowing view or edit; and reports with distinct
-// IDs, each with a name (two reports may share a name, as when one is
+// IDs, each with a name in valid UTF-8 and with no control character, as
+// [Report.Check] wants it (two reports may share a name, as when one is
 // added twice: the ID tells them apart). No two grants name the same user
 // or team, and none names the owner, who needs none. [access.Allowed]
 // matches names exactly, case included, so a grant whose name differs
@@ -212,6 +214,9 @@ func (d Dashboard) Validate() error {
 		case strings.TrimSpace(r.Name) == "":
 			return bad("reports", "report %q has no name", r.ID)
 		}
+		if reason := textProblem(r.Name); reason != "" {
+			return bad("reports", "report %q: name: %s", r.ID, reason)
+		}
 		seen[r.ID] = true
 	}
 	return nil
@@ -233,6 +238,9 @@ func grantProblem(owner string, before []access.Grant, g access.Grant) string {
 	kind, name := grantKind(g), grantName(g)
 	if strings.TrimSpace(name) != name {
 		return "the name has white space at an end; names are matched exactly, so it would match nobody"
+	}
+	if reason := textProblem(name); reason != "" {
+		return "the name " + reason
 	}
 	if kind == "user" {
 		switch {
@@ -262,6 +270,9 @@ func grantProblem(owner string, before []access.Grant, g access.Grant) string {
 
 // nameProblem says what is wrong with a dashboard name, or "".
 func nameProblem(name string) string {
+	// The control characters of the whole name: a line break at an end
+	// would be saved with it.
+	whole := name
 	name = strings.TrimSpace(name)
 	low := strings.ToLower(name)
 	switch {
@@ -269,8 +280,9 @@ func nameProblem(name string) string {
 		return "is required"
 	case utf8.RuneCountInString(name) > MaxNameLength:
 		return fmt.Sprintf("is longer than %d characters", MaxNameLength)
-	case strings.ContainsFunc(name, unicode.IsControl):
-		return "holds a control character"
+	}
+	if reason := textProblem(whole); reason != "" {
+		return reason
 	}
 	for _, u := range []string{"://", "www.", "http:", "https:", "mailto:", "javascript:"} {
 		if strings.Contains(low, u) {
@@ -281,6 +293,21 @@ func nameProblem(name string) string {
 	// fullwidth, ideographic and halfwidth ideographic.
 	if strings.ContainsAny(name, ".\uff0e\u3002\uff61") {
 		return fmt.Sprintf("%q holds a period; dashboard names hold no period", name)
+	}
+	return ""
+}
+
+// textProblem says what is wrong with a name a person reads (of a
+// dashboard, a report, a grant's user or team), or "": bytes that are not
+// UTF-8, which JSON would save as U+FFFD, or a control character (a line
+// break, a tab, NUL), which would break the line it is shown on or hide in
+// it.
+func textProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "is not valid UTF-8"
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return "holds a control character"
 	}
 	return ""
 }

@@ -54,6 +54,9 @@ func TestDashboardNames(t *testing.T) {
 		{"WWW.example.com", `"WWW.example.com" holds a URL; dashboard names hold no URL`},
 		{"mailto:ana@example", `"mailto:ana@example" holds a URL; dashboard names hold no URL`},
 		{"line\nbreak", "holds a control character"},
+		{"tab\there", "holds a control character"},
+		{"nul\x00", "holds a control character"},
+		{"x\xff\xfey", "is not valid UTF-8"},
 		{strings.Repeat("é", 100), ""},
 		{strings.Repeat("é", 101), "is longer than 100 characters"},
 	}
@@ -105,6 +108,7 @@ func TestDashboardValidate(t *testing.T) {
 		{"report without id", func(d *convreport.Dashboard) { d.Reports[0].ID = "" }, "reports"},
 		{"report ids twice", func(d *convreport.Dashboard) { d.Reports[1].ID = "a" }, "reports"},
 		{"report without name", func(d *convreport.Dashboard) { d.Reports[1].Name = " " }, "reports"},
+		{"name ending in a line break", func(d *convreport.Dashboard) { d.Name = "Support\n" }, "name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,6 +119,30 @@ func TestDashboardValidate(t *testing.T) {
 			require.Equal(t, tc.field, de.Field)
 		})
 	}
+}
+
+// A report's name is shown on its card and in messages as a dashboard's
+// name is: Validate refuses one with a control character or bytes that are
+// not UTF-8 (JSON would save them as U+FFFD), as it refuses such a
+// dashboard name, so that a store, and a dashboards file the command line
+// reads, never hold one.
+func TestDashboardValidateReportNames(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"a\x00b", `convreport: dashboard "support": reports: report "b": name: holds a control character`},
+		{"By rep\nand inbox", `convreport: dashboard "support": reports: report "b": name: holds a control character`},
+		{"By\trep", `convreport: dashboard "support": reports: report "b": name: holds a control character`},
+		{"x\xff\xfey", `convreport: dashboard "support": reports: report "b": name: is not valid UTF-8`},
+	} {
+		d := convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia",
+			Reports: []convreport.Report{{ID: "a", Name: "A"}, {ID: "b", Name: tc.name}}}
+		var de *convreport.DashboardError
+		require.ErrorAs(t, d.Validate(), &de, "%q", tc.name)
+		require.Equal(t, "reports", de.Field)
+		require.EqualError(t, de, tc.want)
+	}
+	ok := convreport.Dashboard{ID: "support", Name: "Support", Owner: "olivia",
+		Reports: []convreport.Report{{ID: "a", Name: "Délai de 1re réponse — chat. v2"}}}
+	require.NoError(t, ok.Validate(), "a period and any printable character are fine in a report name")
 }
 
 // Grants are matched exactly, case included: a grant that names what
@@ -147,6 +175,10 @@ func TestDashboardValidateGrants(t *testing.T) {
 			`grant #0 (user "ben "): the name has white space at an end; names are matched exactly, so it would match nobody`},
 		{"space before a team", []access.Grant{{Team: "\tSupport"}},
 			`grant #0 (team "\tSupport"): the name has white space at an end; names are matched exactly, so it would match nobody`},
+		{"a control character", []access.Grant{ben, {Team: "Sup\x00port"}},
+			`grant #1 (team "Sup\x00port"): the name holds a control character`},
+		{"bytes that are not UTF-8", []access.Grant{{User: "b\xffn"}},
+			`grant #0 (user "b\xffn"): the name is not valid UTF-8`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := with(tc.grants...).Validate()
@@ -367,6 +399,10 @@ func TestUpdateReport(t *testing.T) {
 		}, "chart",
 			`convreport: report "Second": chart: the automatic chart of this report is a line chart, which cannot be stacked; choose a bar or column chart`},
 		{"blank name", func(r *convreport.Report) { r.Name = "  " }, "name", `convreport: report "  ": name: is required`},
+		{"name with NUL and a line break", func(r *convreport.Report) { r.Name = "a\x00b\nc" }, "name",
+			`convreport: report "a\x00b\nc": name: holds a control character`},
+		{"name not in UTF-8", func(r *convreport.Report) { r.Name = "x\xff\xfey" }, "name",
+			`convreport: report "x\xff\xfey": name: is not valid UTF-8`},
 		{"a time is no grouping", func(r *convreport.Report) { r.Dimensions = []string{"CreatedAt"} }, "dimensions",
 			`convreport: report "Second": dimensions: CreatedAt is a time property; group by string, enum or bool properties, and by time with a bucket`},
 	}

@@ -501,6 +501,10 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := okDash().AddReport(nil, plan.Plan{}, convreport.Report{Dimensions: []string{"Inbox"}})
 		return err
 	},
+	"report-name-control": func(t *testing.T) error {
+		_, err := okDash().AddReport(nil, plan.Plan{}, convreport.Report{Name: "By rep\nand inbox", Dimensions: []string{"Inbox"}})
+		return err
+	},
 	"report-not-found": func(t *testing.T) error {
 		_, err := okDash().UpdateReport(nil, convreport.Report{ID: "by-owner", Name: "x"})
 		return err
@@ -712,6 +716,11 @@ var errorProducers = map[string]func(t *testing.T) error{
 		d.Name = "Support\tteam"
 		return validate(d)
 	},
+	"dashboard-name-utf8": func(t *testing.T) error {
+		d := okDash()
+		d.Name = "Support \xff"
+		return validate(d)
+	},
 	"dashboard-id": func(t *testing.T) error {
 		d := okDash()
 		d.ID = "../Support"
@@ -773,6 +782,12 @@ var errorProducers = map[string]func(t *testing.T) error{
 		d.Grants = []access.Grant{{Team: "Sales "}}
 		return validate(d)
 	},
+	"dashboard-grant-control": func(t *testing.T) error {
+		d := okDash()
+		d.Visibility = access.SpecificUsersAndTeams
+		d.Grants = []access.Grant{{Team: "Sales\nEurope"}}
+		return validate(d)
+	},
 	"dashboard-report-id": func(t *testing.T) error {
 		d := okDash()
 		d.Reports[0].ID = "By rep"
@@ -786,6 +801,11 @@ var errorProducers = map[string]func(t *testing.T) error{
 	"dashboard-report-name": func(t *testing.T) error {
 		d := okDash()
 		d.Reports[0].Name = ""
+		return validate(d)
+	},
+	"dashboard-report-name-control": func(t *testing.T) error {
+		d := okDash()
+		d.Reports[0].Name = "By rep\x00"
 		return validate(d)
 	},
 	"plan-reports-per-dashboard": func(t *testing.T) error {

@@ -29,6 +29,10 @@ func (r Report) Check(s *Schema) error {
 // report is saved only as a person can read it. Runs do not check that, so
 // a dashboard saved before a rule existed still runs.
 func checkReport(s *Schema, r Report) error {
+	// Runs do not check the name: a report saved before the rule still runs.
+	if reason := textProblem(r.Name); reason != "" {
+		return &ReportError{Report: r.Name, Field: "name", Err: errors.New(reason)}
+	}
 	// Its filters are checked under the default filter limits, as they
 	// always were: the filters of a saved report stay cheap to compile.
 	if err := checkReportLimits(s, r, MaxLimits(), &filterCache{}); err != nil {

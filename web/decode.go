@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/convreport/convreport/internal/strictjson"
 )
@@ -21,9 +22,9 @@ func sprintf(format string, args ...any) string {
 }
 
 // decodeJSON reads the request body into v: the body must be JSON (415
-// otherwise), at most MaxBodyBytes (413), one object with known keys
-// only, each once and in its field's case (400, naming the key or the
-// position of a syntax error).
+// otherwise), at most MaxBodyBytes (413), UTF-8, one object with known
+// keys only, each once and in its field's case (400, naming the key or
+// the position of a syntax error or of the first byte that is not UTF-8).
 func (h *handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
@@ -46,6 +47,9 @@ func (h *handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) erro
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("invalid_json", "", "the request body is empty; send a JSON object")
 	}
+	if err := checkUTF8(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -55,6 +59,32 @@ func (h *handler) decodeJSON(w http.ResponseWriter, r *http.Request, v any) erro
 		return badRequest("invalid_json", "", "the request body holds more than one JSON value")
 	}
 	return strictKeys(body, v)
+}
+
+// checkUTF8 refuses a body that is not UTF-8, as JSON must be (RFC 8259):
+// encoding/json would decode each bad byte as U+FFFD, and a name sent in
+// another encoding would be saved changed.
+func checkUTF8(body []byte) error {
+	if utf8.Valid(body) {
+		return nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n <= 1 {
+			e := badRequest("invalid_json", "", "the request body is not UTF-8: byte 0x%02X at line %d, column %d (byte offset %d); send JSON in UTF-8",
+				body[i], line, col, i)
+			e.Line, e.Column = line, col
+			return e
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += n
+	}
+	return nil
 }
 
 // strictKeys refuses what encoding/json lets pass: a key in another case

@@ -82,6 +82,9 @@ func (h *handler) page(pattern string, f apiFunc) {
 	h.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v, err := h.authenticate(r)
 		if err == nil {
+			err = queryUTF8(r.URL.RawQuery)
+		}
+		if err == nil {
 			err = f(w, r, v)
 		}
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
@@ -30,6 +31,27 @@ func single(v url.Values) error {
 	for k, vs := range v {
 		if len(vs) > 1 {
 			return badRequest("bad_request", k, "the parameter %s is given %d times; give it once", k, len(vs))
+		}
+	}
+	return nil
+}
+
+// queryUTF8 refuses a query string whose parameters, once unescaped, are
+// not UTF-8 (%FF): a name or a point read from one would be changed, each
+// bad byte into U+FFFD.
+func queryUTF8(rawQuery string) error {
+	if utf8.ValidString(rawQuery) && !strings.Contains(rawQuery, "%") {
+		return nil
+	}
+	v, _ := url.ParseQuery(rawQuery) // a bad escape is not this check's
+	for k, vs := range v {
+		if !utf8.ValidString(k) {
+			return badRequest("bad_request", "", "the parameter %q is not UTF-8; escape each byte of UTF-8 text as %%XX", k)
+		}
+		for _, s := range vs {
+			if !utf8.ValidString(s) {
+				return badRequest("bad_request", k, "the parameter %s is not UTF-8: %q; escape each byte of UTF-8 text as %%XX", k, s)
+			}
 		}
 	}
 	return nil

@@ -322,6 +322,9 @@ func (h *handler) api(pattern string, ms methods) {
 			return &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 				Message: fmt.Sprintf("%s does not answer %s; it answers %s", r.URL.Path, r.Method, strings.Join(allow, ", "))}
 		}
+		if err := queryUTF8(r.URL.RawQuery); err != nil {
+			return err
+		}
 		return f(w, r, v)
 	}))
 }
