@@ -23,9 +23,9 @@ import (
 
 // exportRoutes registers the export routes; routes calls it.
 func (h *handler) exportRoutes() {
-	h.api("/api/dashboards/{id}/reports/{rid}/export", methods{http.MethodGet: h.exportReport})
-	h.api("/api/dashboards/{id}/export", methods{http.MethodGet: h.exportDashboard})
-	h.api("/api/dashboards/{id}/reports/{rid}/drill/export", methods{http.MethodGet: h.exportDrill})
+	h.api("/api/dashboards/{id}/reports/{rid}/export", methods{http.MethodGet: {h.exportReport, exportParams}})
+	h.api("/api/dashboards/{id}/export", methods{http.MethodGet: {h.exportDashboard, exportParams}})
+	h.api("/api/dashboards/{id}/reports/{rid}/drill/export", methods{http.MethodGet: {h.exportDrill, drillExportParams}})
 	h.page("GET /dashboards/{id}/print", h.printPage)
 }
 

@@ -3,13 +3,17 @@ package web
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/convreport/convreport/access"
 	"github.com/convreport/convreport/calendar"
+	"github.com/convreport/convreport/internal/suggest"
 
 	"github.com/convreport/convreport"
 )
@@ -34,6 +38,82 @@ func single(v url.Values) error {
 		}
 	}
 	return nil
+}
+
+// The query parameters of the API's endpoints, each list all that an
+// endpoint reads (see endpoint).
+var (
+	periodParams = []string{"range", "from", "to", "tz", "now", "week_start"}
+	// A view adds the dashboard filters and the comparison (filters.go).
+	viewParams = append(slices.Clip(periodParams), "filters", "compare")
+	runParams  = append(slices.Clip(viewParams), "format")
+	// A live stream also reads what its page shows (live.go).
+	liveParams = append(slices.Clip(viewParams), "sigs", "version", "created")
+	// A drill-down names its point (drill.go) and its page of rows.
+	drillParams       = append(slices.Clip(viewParams), "point", "other", "list", "sort", "desc", "offset", "limit")
+	drillExportParams = append(slices.Clip(viewParams), "point", "other", "list", "sort", "desc", "format")
+	exportParams      = append(slices.Clip(viewParams), "format")
+	// A change a URL names: DELETE …?version=N&created=T (manage.go).
+	changeParams = []string{"version", "created"}
+)
+
+// knownParams refuses a query string that does not parse, or that has a
+// parameter not in known, naming it and the known one it most likely
+// meant.
+func knownParams(rawQuery string, known []string) error {
+	v, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		// url.Values would drop the pair silently.
+		return badRequest("bad_request", "", "the query string does not parse: %s", strings.TrimPrefix(err.Error(), "url: "))
+	}
+	keys := slices.Sorted(maps.Keys(v))
+	for _, k := range keys {
+		if slices.Contains(known, k) {
+			continue
+		}
+		if len(known) == 0 {
+			return badRequest("bad_request", k, "unknown parameter %q: this endpoint takes no query parameters", k)
+		}
+		if meant := closest(k, known); len(meant) > 0 {
+			return badRequest("bad_request", k, "unknown parameter %q (did you mean %s?)", k, orList(meant))
+		}
+		return badRequest("bad_request", k, "unknown parameter %q (want %s)", k, orList(known))
+	}
+	return nil
+}
+
+// closest is the known names a typo most likely meant, quoted: the one
+// suggest.Closest picks, and any other as close ("limt" is one typo from
+// both "limit" and "list").
+func closest(name string, known []string) []string {
+	cands := make([]suggest.Candidate, len(known))
+	for i, p := range known {
+		cands[i] = suggest.Candidate{Text: p, Suggest: p}
+	}
+	best := suggest.Closest(name, cands)
+	if best == "" {
+		return nil
+	}
+	low := strings.ToLower(name)
+	if low == best {
+		return []string{strconv.Quote(best)}
+	}
+	d := suggest.Distance(low, best)
+	var out []string
+	for _, p := range known {
+		if suggest.Distance(low, p) == d {
+			out = append(out, strconv.Quote(p))
+		}
+	}
+	return out
+}
+
+// orList is "a, b or c".
+func orList(s []string) string {
+	if len(s) == 1 {
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 // queryUTF8 refuses a query string whose parameters, once unescaped, are

@@ -262,25 +262,27 @@ func base(r *http.Request) string {
 func (h *handler) routes() {
 	// The JSON API. Each path answers its own methods; anything else is a
 	// 405 with an Allow header, and unknown paths a 404, both as JSON.
-	h.api("/api/me", methods{http.MethodGet: h.getMe})
-	h.api("/api/schema", methods{http.MethodGet: h.getSchema})
-	h.api("/api/templates", methods{http.MethodGet: h.listTemplates})
-	h.api("/api/filters/validate", methods{http.MethodPost: h.validateFilter})
-	h.api("/api/calendars", methods{http.MethodGet: h.getCalendars, http.MethodPut: h.putCalendars})
-	h.api("/api/sla", methods{http.MethodGet: h.getSLA, http.MethodPut: h.putSLA})
-	h.api("/api/dashboards", methods{http.MethodGet: h.listDashboards, http.MethodPost: h.createDashboard})
-	h.api("/api/dashboards/{id}", methods{http.MethodGet: h.getDashboard, http.MethodPatch: h.patchDashboard, http.MethodDelete: h.deleteDashboard})
-	h.api("/api/dashboards/{id}/copy", methods{http.MethodPost: h.copyDashboard})
-	h.api("/api/dashboards/{id}/filters", methods{http.MethodPut: h.putFilters})
-	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: h.runDashboard})
-	h.api("/api/dashboards/{id}/live", methods{http.MethodGet: h.liveStream})
-	h.api("/api/dashboards/{id}/watch", methods{http.MethodGet: h.watchEdit})
-	h.api("/api/dashboards/{id}/preview", methods{http.MethodPost: h.previewNew})
-	h.api("/api/dashboards/{id}/reports", methods{http.MethodPost: h.addReport})
-	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: h.getReport, http.MethodPatch: h.updateReport, http.MethodDelete: h.removeReport})
-	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: h.saveReportAsNew})
-	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: h.previewReport})
-	h.api("/api/dashboards/{id}/reports/{rid}/drill", methods{http.MethodGet: h.drillAPI})
+	h.api("/api/me", methods{http.MethodGet: {h.getMe, nil}})
+	h.api("/api/schema", methods{http.MethodGet: {h.getSchema, nil}})
+	h.api("/api/templates", methods{http.MethodGet: {h.listTemplates, []string{"q"}}})
+	h.api("/api/filters/validate", methods{http.MethodPost: {h.validateFilter, nil}})
+	h.api("/api/calendars", methods{http.MethodGet: {h.getCalendars, nil}, http.MethodPut: {h.putCalendars, nil}})
+	h.api("/api/sla", methods{http.MethodGet: {h.getSLA, nil}, http.MethodPut: {h.putSLA, nil}})
+	h.api("/api/dashboards", methods{http.MethodGet: {h.listDashboards, nil}, http.MethodPost: {h.createDashboard, nil}})
+	h.api("/api/dashboards/{id}", methods{http.MethodGet: {h.getDashboard, nil}, http.MethodPatch: {h.patchDashboard, nil},
+		http.MethodDelete: {h.deleteDashboard, changeParams}})
+	h.api("/api/dashboards/{id}/copy", methods{http.MethodPost: {h.copyDashboard, nil}})
+	h.api("/api/dashboards/{id}/filters", methods{http.MethodPut: {h.putFilters, nil}})
+	h.api("/api/dashboards/{id}/run", methods{http.MethodGet: {h.runDashboard, runParams}})
+	h.api("/api/dashboards/{id}/live", methods{http.MethodGet: {h.liveStream, liveParams}})
+	h.api("/api/dashboards/{id}/watch", methods{http.MethodGet: {h.watchEdit, []string{"report", "def", "created"}}})
+	h.api("/api/dashboards/{id}/preview", methods{http.MethodPost: {h.previewNew, periodParams}})
+	h.api("/api/dashboards/{id}/reports", methods{http.MethodPost: {h.addReport, nil}})
+	h.api("/api/dashboards/{id}/reports/{rid}", methods{http.MethodGet: {h.getReport, nil}, http.MethodPatch: {h.updateReport, nil},
+		http.MethodDelete: {h.removeReport, changeParams}})
+	h.api("/api/dashboards/{id}/reports/{rid}/save-as-new", methods{http.MethodPost: {h.saveReportAsNew, nil}})
+	h.api("/api/dashboards/{id}/reports/{rid}/preview", methods{http.MethodPost: {h.previewReport, periodParams}})
+	h.api("/api/dashboards/{id}/reports/{rid}/drill", methods{http.MethodGet: {h.drillAPI, drillParams}})
 	h.mux.Handle("/api/", h.withViewer(func(w http.ResponseWriter, r *http.Request, _ access.Viewer) error {
 		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no API endpoint " + r.URL.Path}
 	}))
@@ -302,12 +304,21 @@ func (h *handler) routes() {
 // error response.
 type apiFunc func(w http.ResponseWriter, r *http.Request, v access.Viewer) error
 
-type methods map[string]apiFunc
+// endpoint is one method of an API path: its handler and the query
+// parameters it reads. Any other parameter is a 400 naming it: a
+// misspelled one (rnage=today) would otherwise be ignored, and the answer
+// be for the default period without a word. Pages are lenient (see page).
+type endpoint struct {
+	f      apiFunc
+	params []string
+}
+
+type methods map[string]endpoint
 
 func (h *handler) api(pattern string, ms methods) {
 	allow := make([]string, 0, len(ms))
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete} {
-		if ms[m] != nil {
+		if ms[m].f != nil {
 			allow = append(allow, m)
 		}
 	}
@@ -316,16 +327,19 @@ func (h *handler) api(pattern string, ms methods) {
 		if method == http.MethodHead {
 			method = http.MethodGet
 		}
-		f := ms[method]
-		if f == nil {
+		ep := ms[method]
+		if ep.f == nil {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
 			return &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
 				Message: fmt.Sprintf("%s does not answer %s; it answers %s", r.URL.Path, r.Method, strings.Join(allow, ", "))}
 		}
+		if err := knownParams(r.URL.RawQuery, ep.params); err != nil {
+			return err
+		}
 		if err := queryUTF8(r.URL.RawQuery); err != nil {
 			return err
 		}
-		return f(w, r, v)
+		return ep.f(w, r, v)
 	}))
 }
 

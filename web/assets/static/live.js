@@ -24,7 +24,12 @@
     // definition), so the stream's first events redraw only what changed
     // since the page was drawn.
     function source() {
-      const u = new URL(dashPath + "/live" + location.search, document.baseURI);
+      const u = new URL(dashPath + "/live", document.baseURI);
+      // The page's period and view only: the API refuses a parameter it
+      // does not read, and an address may carry others (utm_source=…).
+      for (const [k, v] of new URLSearchParams(location.search)) {
+        if (["range", "from", "to", "tz", "now", "week_start", "filters", "compare"].includes(k)) u.searchParams.append(k, v);
+      }
       const sigs = cards().map((c) => c.dataset.report + ":" + (c.dataset.sig || "") + ":" + (c.dataset.def || ""));
       u.searchParams.set("sigs", sigs.join(","));
       if (head) {
