@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +23,9 @@ import (
 //	        {"assignee":"Alice Martin"}, {"assignee":null} for the group with
 //	        no value, {"bucket":"2025-03-30"} for a time series, {} for a
 //	        report with a single point
-//	other   true for the point that folds a report's tail ("Other")
+//	other   true for the point that folds a report's tail ("Other"); its
+//	        point may be its "dimensions" as the run gives them
+//	        ({"assignee":"Other"}), only its bucket, or left out
 //
 // with the period parameters of the run (see query.go), best the pinned
 // from, to, now and tz a run returns. The server runs the report for the
@@ -53,19 +57,14 @@ func parsePoint(v url.Values) (pointSpec, error) {
 		return ps, badRequest("invalid_point", "point", "the point is longer than %d bytes", maxPointParam)
 	}
 	if ps.other {
-		// A time series has an Other point in each bucket: the point
-		// may name the bucket, and nothing else.
+		// The Other point's dimensions as the run gives them, or only its
+		// bucket, or nothing: find checks them against the report.
 		if raw == "" || raw == "{}" {
 			return ps, nil
 		}
 		dec := json.NewDecoder(strings.NewReader(raw))
 		if err := dec.Decode(&ps.dims); err != nil || dec.More() || ps.dims == nil {
-			return ps, badRequest("invalid_point", "point", `with other=true, point may only name the bucket, like {"bucket":"2025-03-30"}`)
-		}
-		for k, v := range ps.dims {
-			if k != "bucket" || v == nil {
-				return ps, badRequest("invalid_point", "point", `with other=true, point may only name the bucket, like {"bucket":"2025-03-30"}`)
-			}
+			return ps, badRequest("invalid_point", "point", `with other=true, point must be the Other point's dimensions as the run gives them, like {"assignee":"Other"} or {"assignee":"Other","bucket":"2025-03-30"}, or be left out`)
 		}
 		return ps, nil
 	}
@@ -95,9 +94,12 @@ func (ps pointSpec) find(res convreport.Result, s *convreport.Schema) (int, erro
 		}
 	}
 	if ps.other {
+		if err := ps.checkOther(rep, s); err != nil {
+			return -1, err
+		}
 		bucket, named := ps.dims["bucket"]
 		switch {
-		case rep.Bucket != convreport.NoBucket && !named:
+		case rep.Bucket != convreport.NoBucket && (!named || bucket == nil):
 			return -1, badRequest("invalid_point", "point", `report %q is a time series with an Other point in each bucket: name it, like other=true&point={"bucket":"2025-03-30"}`, rep.Name)
 		case rep.Bucket == convreport.NoBucket && named:
 			return -1, badRequest("invalid_point", "point", "report %q has no time buckets", rep.Name)
@@ -151,6 +153,37 @@ func (ps pointSpec) find(res convreport.Result, s *convreport.Schema) (int, erro
 		}
 	}
 	return -1, nil
+}
+
+// checkOther refuses the dimensions of an Other point that are not the
+// run's: every dimension of the Other point reads "Other" (its bucket is
+// checked by find), and a key the report has not is no key of it.
+func (ps pointSpec) checkOther(rep convreport.Report, s *convreport.Schema) error {
+	dims := map[string]bool{}
+	var keys []string
+	for _, name := range rep.Dimensions {
+		k := propertyKey(s, name)
+		dims[k] = true
+		keys = append(keys, k)
+	}
+	if rep.Bucket != convreport.NoBucket {
+		keys = append(keys, "bucket")
+	}
+	for _, k := range slices.Sorted(maps.Keys(ps.dims)) {
+		v := ps.dims[k]
+		switch {
+		case k == "bucket":
+		case !dims[k]:
+			return badRequest("invalid_point", "point", "report %q has no dimension %q; its point keys are: %s", rep.Name, k, listOrNone(keys))
+		case v == nil || *v != "Other":
+			got := "null"
+			if v != nil {
+				got = strconv.Quote(*v)
+			}
+			return badRequest("invalid_point", "point", `with other=true, %q is "Other", as the run gives it (got %s); to drill into a group, leave other out`, k, got)
+		}
+	}
+	return nil
 }
 
 // checkBucketKey says, when v is not written as the result JSON writes
