@@ -133,7 +133,9 @@ func toError(err error) *Error {
 		return &Error{Status: http.StatusConflict, Code: "conflict",
 			Message: msg + "; reload the dashboard and make the change again", err: err}
 	case errors.Is(err, convreport.ErrNotFound):
-		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: msg, err: err}
+		// The SDK names its sentinel first ("not found: no dashboard …");
+		// the status says that, and the API's other 404s do not.
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: strings.TrimPrefix(msg, "not found: "), err: err}
 	case errors.As(err, &fe):
 		out := &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_filter", Field: "filter",
 			Message: fe.Msg, Line: fe.Line, Column: fe.Column, Snippet: snippet(fe), err: err}
