@@ -122,6 +122,10 @@ type DashboardError struct {
 	Dashboard string // its ID, or its name before it has one
 	Field     string // "name", "id", "owner", "created_at", "updated_at", "visibility", "grants", "reports", "filters", "calendar"
 	Reason    string
+	// Grant is the number of the grant the problem is in, counted from 1
+	// as the message counts the grants ("grant 2 (user …)"): Grants[Grant-1].
+	// It is 0 when the problem is not one grant's.
+	Grant int
 }
 
 func (e *DashboardError) Error() string {
@@ -188,15 +192,20 @@ func (d Dashboard) Validate() error {
 	if len(d.Grants) > 0 && d.Visibility.OrPrivate() != access.SpecificUsersAndTeams {
 		return bad("grants", "grants apply to visibility %q only, this dashboard is %q", access.SpecificUsersAndTeams, d.Visibility.OrPrivate())
 	}
+	// Grants are counted from 1, as the share dialog lists them; Grant
+	// says which for a program.
+	badGrant := func(i int, reason string) error {
+		return &DashboardError{Dashboard: d.label(), Field: "grants", Grant: i + 1, Reason: fmt.Sprintf("grant %d%s", i+1, reason)}
+	}
 	for i, g := range d.Grants {
 		switch {
 		case (g.User == "") == (g.Team == ""):
-			return bad("grants", "grant #%d: set exactly one of user and team", i)
+			return badGrant(i, ": set exactly one of user and team")
 		case g.Allow != "" && g.Allow != access.View && g.Allow != access.Edit:
-			return bad("grants", "grant #%d: allow %q: want view or edit", i, g.Allow)
+			return badGrant(i, fmt.Sprintf(": allow %q: want view or edit", g.Allow))
 		}
 		if reason := grantProblem(d.Owner, d.Grants[:i], g); reason != "" {
-			return bad("grants", "grant #%d (%s %q): %s", i, grantKind(g), grantName(g), reason)
+			return badGrant(i, fmt.Sprintf(" (%s %q): %s", grantKind(g), grantName(g), reason))
 		}
 	}
 	if len(d.Filters) > MaxDashboardFilters {
@@ -256,13 +265,13 @@ func grantProblem(owner string, before []access.Grant, g access.Grant) string {
 		}
 		switch other := grantName(o); {
 		case other == name:
-			return fmt.Sprintf("grant #%d already names %s %q: give each user or team one grant", j, kind, name)
+			return fmt.Sprintf("grant %d already names %s %q: give each user or team one grant", j+1, kind, name)
 		case strings.EqualFold(other, name):
 			spelled := "the user's ID"
 			if kind == "team" {
 				spelled = "the team's name"
 			}
-			return fmt.Sprintf("differs only by case from grant #%d (%s %q); names are matched exactly, case included: keep one grant, spelled as %s is", j, kind, other, spelled)
+			return fmt.Sprintf("differs only by case from grant %d (%s %q); names are matched exactly, case included: keep one grant, spelled as %s is", j+1, kind, other, spelled)
 		}
 	}
 	return ""

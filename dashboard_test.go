@@ -160,31 +160,32 @@ func TestDashboardValidateGrants(t *testing.T) {
 		want   string
 	}{
 		{"a user twice", []access.Grant{ben, support, {User: "ben", Allow: access.Edit}},
-			`grant #2 (user "ben"): grant #0 already names user "ben": give each user or team one grant`},
+			`grant 3 (user "ben"): grant 1 already names user "ben": give each user or team one grant`},
 		{"a team twice", []access.Grant{support, ben, support},
-			`grant #2 (team "Support"): grant #0 already names team "Support": give each user or team one grant`},
+			`grant 3 (team "Support"): grant 1 already names team "Support": give each user or team one grant`},
 		{"a user in another case", []access.Grant{ben, {User: "Ben"}},
-			`grant #1 (user "Ben"): differs only by case from grant #0 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`},
+			`grant 2 (user "Ben"): differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`},
 		{"a team in another case", []access.Grant{support, {Team: "SUPPORT", Allow: access.Edit}},
-			`grant #1 (team "SUPPORT"): differs only by case from grant #0 (team "Support"); names are matched exactly, case included: keep one grant, spelled as the team's name is`},
+			`grant 2 (team "SUPPORT"): differs only by case from grant 1 (team "Support"); names are matched exactly, case included: keep one grant, spelled as the team's name is`},
 		{"the owner", []access.Grant{ben, {User: "olivia", Allow: access.Edit}},
-			`grant #1 (user "olivia"): "olivia" owns the dashboard and may already do everything; remove the grant`},
+			`grant 2 (user "olivia"): "olivia" owns the dashboard and may already do everything; remove the grant`},
 		{"the owner in another case", []access.Grant{{User: "Olivia"}},
-			`grant #0 (user "Olivia"): differs only by case from the owner "olivia", who needs no grant; names are matched exactly, case included`},
+			`grant 1 (user "Olivia"): differs only by case from the owner "olivia", who needs no grant; names are matched exactly, case included`},
 		{"space around a name", []access.Grant{{User: "ben "}},
-			`grant #0 (user "ben "): the name has white space at an end; names are matched exactly, so it would match nobody`},
+			`grant 1 (user "ben "): the name has white space at an end; names are matched exactly, so it would match nobody`},
 		{"space before a team", []access.Grant{{Team: "\tSupport"}},
-			`grant #0 (team "\tSupport"): the name has white space at an end; names are matched exactly, so it would match nobody`},
+			`grant 1 (team "\tSupport"): the name has white space at an end; names are matched exactly, so it would match nobody`},
 		{"a control character", []access.Grant{ben, {Team: "Sup\x00port"}},
-			`grant #1 (team "Sup\x00port"): the name holds a control character`},
+			`grant 2 (team "Sup\x00port"): the name holds a control character`},
 		{"bytes that are not UTF-8", []access.Grant{{User: "b\xffn"}},
-			`grant #0 (user "b\xffn"): the name is not valid UTF-8`},
+			`grant 1 (user "b\xffn"): the name is not valid UTF-8`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := with(tc.grants...).Validate()
 			var de *convreport.DashboardError
 			require.ErrorAs(t, err, &de)
 			require.Equal(t, "grants", de.Field)
+			require.Equal(t, len(tc.grants), de.Grant, "the last grant of each case is the one refused")
 			require.EqualError(t, err, `convreport: dashboard "support": grants: `+tc.want)
 		})
 	}
@@ -227,7 +228,7 @@ func TestValidateSaveKeepsGrantsAsTheyAre(t *testing.T) {
 	// Over a dashboard as the rules have it, a save checks what it is given.
 	bad := fixed.Clone()
 	bad.Grants = append(bad.Grants, access.Grant{User: "BEN"})
-	require.ErrorContains(t, convreport.ValidateSave(fixed, bad), `grant #1 (user "BEN"): differs only by case from grant #0 (user "ben")`)
+	require.ErrorContains(t, convreport.ValidateSave(fixed, bad), `grant 2 (user "BEN"): differs only by case from grant 1 (user "ben")`)
 }
 
 func TestNewDashboard(t *testing.T) {

@@ -214,7 +214,7 @@ func TestGrantsSavedBeforeTheRules(t *testing.T) {
 
 	d.Grants = append(d.Grants, access.Grant{Team: "Sales"})
 	_, err = s.Save(ctx, olivia, d)
-	require.EqualError(t, err, `convreport: dashboard "support": grants: grant #1 (user "Tess"): differs only by case from grant #0 (user "tess"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`)
+	require.EqualError(t, err, `convreport: dashboard "support": grants: grant 2 (user "Tess"): differs only by case from grant 1 (user "tess"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`)
 	d.Grants = []access.Grant{{User: "tess", Allow: access.Edit}, {Team: "Sales"}}
 	d, err = s.Save(ctx, olivia, d)
 	require.NoError(t, err)

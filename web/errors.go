@@ -60,10 +60,12 @@ type Error struct {
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
 	Snippet string `json:"snippet,omitempty"`
-	// Index is the position (from 0) of the offending structured condition.
+	// Index is the position (from 0) of the offending structured condition,
+	// or of the offending grant of an invalid_dashboard on "grants".
 	// The message of an invalid_condition speaks the editor's language: it
 	// counts filters from 1 and names operators and properties by the
-	// labels of GET api/schema ("filter 2, Inbox is greater than: …").
+	// labels of GET api/schema ("filter 2, Inbox is greater than: …"); a
+	// grant's counts grants from 1 too ("grant 2 (user …)").
 	// For an unknown_property of a saved report, or an invalid_report of
 	// one whose property has another kind now, it is the property's
 	// position in its dimensions or properties.
@@ -157,7 +159,12 @@ func toError(err error) *Error {
 	case re != nil:
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_report", Field: re.Field, Message: msg, err: err}
 	case errors.As(err, &de):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
+		out := &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_dashboard", Field: de.Field, Message: msg, err: err}
+		if de.Grant > 0 {
+			i := de.Grant - 1 // counted from 0, as a condition's index is
+			out.Index = &i
+		}
+		return out
 	case errors.As(err, &ple):
 		field := "reports"
 		if ple.Limit == plan.DashboardsPerAccount {

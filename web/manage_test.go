@@ -119,20 +119,25 @@ func TestGrantsRefusedByName(t *testing.T) {
 	e := failure(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": 1, "visibility": "specific", "grants": [{"user": "ben"}, {"team": "Support"}, {"user": "Ben", "allow": "edit"}]}`),
 		http.StatusUnprocessableEntity, "invalid_dashboard")
 	require.Equal(t, "grants", e.Field)
-	require.Equal(t, `dashboard "chat": grants: grant #2 (user "Ben"): differs only by case from grant #0 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`, e.Message)
+	require.Equal(t, `dashboard "chat": grants: grant 3 (user "Ben"): differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`, e.Message)
+	// Counted from 1 in the message, from 0 in index, as filters are.
+	require.NotNil(t, e.Index)
+	require.Equal(t, 2, *e.Index)
 	e = failure(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": 1, "visibility": "specific", "grants": [{"user": "Ana"}]}`),
 		http.StatusUnprocessableEntity, "invalid_dashboard")
-	require.Equal(t, `dashboard "chat": grants: grant #0 (user "Ana"): differs only by case from the owner "ana", who needs no grant; names are matched exactly, case included`, e.Message)
+	require.Equal(t, `dashboard "chat": grants: grant 1 (user "Ana"): differs only by case from the owner "ana", who needs no grant; names are matched exactly, case included`, e.Message)
 	require.EqualValues(t, 1, mustGet(t, f, "chat").Version, "nothing saved")
 
 	// Creating, and saving a copy as, whose owner is the viewer.
 	e = failure(t, f.edit(http.MethodPost, "/api/dashboards", "ben", `{"template": "chat-overview", "name": "Ben's", "visibility": "specific", "grants": [{"user": "ben"}]}`),
 		http.StatusUnprocessableEntity, "invalid_dashboard")
 	require.Equal(t, "grants", e.Field)
-	require.Contains(t, e.Message, `grant #0 (user "ben"): "ben" owns the dashboard`)
+	require.Contains(t, e.Message, `grant 1 (user "ben"): "ben" owns the dashboard`)
 	e = failure(t, f.edit(http.MethodPost, "/api/dashboards/chat/copy", "ben", `{"name": "Ben's", "visibility": "specific", "grants": [{"team": "Support"}, {"team": "Support", "allow": "edit"}]}`),
 		http.StatusUnprocessableEntity, "invalid_dashboard")
-	require.Contains(t, e.Message, `grant #1 (team "Support"): grant #0 already names team "Support"`)
+	require.Contains(t, e.Message, `grant 2 (team "Support"): grant 1 already names team "Support"`)
+	require.NotNil(t, e.Index)
+	require.Equal(t, 1, *e.Index)
 	require.Len(t, listFor(t, f, "admin"), 3, "nothing created")
 
 	// A user and a team may have one name.

@@ -141,7 +141,7 @@ func TestBrowserShareRefusesNamesThatMatchNobody(t *testing.T) {
 	b.do("type carl", typeIn(`#share-dialog input[name=add_grant]`, "carl"))
 	b.do("save", clickOn(`#share-dialog button[type=submit]`))
 	b.wait("the server's refusal", `document.querySelector("#share-dialog .form-error").textContent.startsWith("Dashboard")`)
-	require.Equal(t, `Dashboard "team": grants: grant #2 (user "Ben"): differs only by case from grant #0 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`, b.eval(errText))
+	require.Equal(t, `Dashboard "team": grants: grant 3 (user "Ben"): differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`, b.eval(errText))
 	require.Equal(t, "true", b.eval(`String(document.querySelector("#share-dialog").open)`))
 	require.Equal(t, "ben:view,Team Support:edit,Ben:view,carl:view", b.eval(rights))
 	require.Equal(t, v, stored().Version, "nothing saved")
