@@ -3,6 +3,7 @@ package convreport
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -85,11 +86,28 @@ func filterText(s *Schema, r *Report) (string, error) {
 
 // compileReport checks r against the schema and prepares it for rq.
 func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits) (*compiled, error) {
-	bad := func(field string, err error) (*compiled, error) {
-		return nil, &ReportError{Report: r.Name, Field: field, Err: err}
+	p, errs := compileParts(s, r, rq, fc, lim, false)
+	if len(errs) > 0 {
+		return nil, errs[0]
 	}
-	if err := r.Measure.validate(); err != nil {
-		return bad("measure", err)
+	return p, nil
+}
+
+// compileParts is compileReport; with all, it goes on past a part that
+// does not check to the parts after it, and returns every one that does
+// not, in the order compileReport meets them (its error is the first).
+// A part that needs another checks only when that one does: the filter
+// joined from the expression and the conditions when both compile alone.
+// With an error, the plan is nil.
+func compileParts(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits, all bool) (*compiled, []*ReportError) {
+	var errs []*ReportError
+	// bad records what is wrong with a part, and says whether to stop.
+	bad := func(field string, err error) bool {
+		errs = append(errs, &ReportError{Report: r.Name, Field: field, Err: err})
+		return !all
+	}
+	if err := r.Measure.validate(); err != nil && bad("measure", err) {
+		return nil, errs
 	}
 	p := &compiled{Plan: &exec.Plan{Snapshot: r.Snapshot, Agg: aggOf(r.Measure), Threshold: int64(r.Measure.Threshold)}, r: r, measure: r.Measure, bucket: r.Bucket}
 	if i, ok := derivedByName[r.Measure.Metric.property()]; ok {
@@ -98,35 +116,51 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 
 	// The filter: compile the report's expression and conditions on their
 	// own first so an error points into the text the user wrote.
+	filterOK := true
 	if strings.TrimSpace(r.Filter) != "" {
 		if _, err := fc.compile(s, r.Filter); err != nil {
-			return bad("filter", err)
+			if bad("filter", err) {
+				return nil, errs
+			}
+			filterOK = false
 		}
 	}
 	if len(r.Conditions) > 0 {
 		if _, err := ConditionsExpr(s, r.Conditions); err != nil {
-			return bad("conditions", err)
+			if bad("conditions", err) {
+				return nil, errs
+			}
+			filterOK = false
 		}
 	}
-	text, err := filterText(s, &r)
-	if err != nil {
-		return bad("conditions", err)
+	p.Pred = &filter.Pred{Op: filter.True} // for the parts after a filter that does not check
+	if filterOK {
+		text, err := filterText(s, &r)
+		if err != nil {
+			if bad("conditions", err) {
+				return nil, errs
+			}
+		} else if f, err := fc.compile(s, text); err != nil {
+			if bad("filter", err) {
+				return nil, errs
+			}
+		} else {
+			p.Pred = bindPred(f.tree(), filterEnv{Now: rq.now, Zone: rq.loc})
+		}
 	}
-	f, err := fc.compile(s, text)
-	if err != nil {
-		return bad("filter", err)
-	}
-	p.Pred = bindPred(f.tree(), filterEnv{Now: rq.now, Zone: rq.loc})
 	if sp := scopePred(rq.scope, s); sp != nil {
 		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{sp, p.Pred}}
 	}
 
 	dp, err := s.resolve(r.dateProperty())
-	if err != nil {
-		return bad("date_property", err)
+	if err == nil && dp.Kind != KindTime {
+		err = &KindError{Name: dp.Name, Kind: dp.Kind, Want: []Kind{KindTime}}
 	}
-	if dp.Kind != KindTime {
-		return bad("date_property", &KindError{Name: dp.Name, Kind: dp.Kind, Want: []Kind{KindTime}})
+	if err != nil {
+		if bad("date_property", err) {
+			return nil, errs
+		}
+		dp = mustProp(s, "CreatedAt") // for the parts after it
 	}
 	p.DateCol = s.index[dp.Name]
 	p.dateProp = dp
@@ -147,83 +181,107 @@ func compileReport(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits
 		p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{p.Pred, {Op: filter.Range, Field: dp.field(), Vals: []any{rq.from, rq.to}}}}
 	}
 	p.PredKey = p.Pred.Key()
-	if r.Snapshot && r.Bucket != NoBucket {
-		return bad("bucket", errors.New("a snapshot report has no date range to bucket"))
+	if r.Snapshot && r.Bucket != NoBucket && bad("bucket", errors.New("a snapshot report has no date range to bucket")) {
+		return nil, errs
 	}
 
-	if len(r.Dimensions) > lim.MaxDimensions {
-		return bad("dimensions", &LimitError{Limit: "dimensions per report", Max: lim.MaxDimensions, Got: len(r.Dimensions)})
+	if len(r.Dimensions) > lim.MaxDimensions && bad("dimensions", &LimitError{Limit: "dimensions per report", Max: lim.MaxDimensions, Got: len(r.Dimensions)}) {
+		return nil, errs
 	}
 	for _, name := range r.Dimensions {
-		dp, err := s.resolve(name)
-		if err != nil {
-			return bad("dimensions", err)
-		}
-		switch dp.Kind {
-		case KindString, KindEnum, KindBool:
-		default:
-			return bad("dimensions", &KindError{Name: dp.Name, Kind: dp.Kind, Want: []Kind{KindString, KindEnum, KindBool},
-				hint: "group by string, enum or bool properties, and by time with a bucket"})
-		}
-		if dp.Name == "ID" {
-			return bad("dimensions", errors.New("grouping by ID makes one point per conversation; use a drill-down"))
-		}
-		for _, prev := range p.Dims {
-			if prev == s.index[dp.Name] {
-				return bad("dimensions", fmt.Errorf("%s appears twice", dp.Name))
+		if err := p.addDimension(s, name); err != nil {
+			if bad("dimensions", err) {
+				return nil, errs
 			}
 		}
-		p.Dims = append(p.Dims, s.index[dp.Name])
-		p.dimProps = append(p.dimProps, dp)
 	}
 
 	if r.Bucket != NoBucket {
 		if !validBucket(r.Bucket) {
-			return bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket))
-		}
-		var over bool
-		p.starts, over = civil.BucketStarts(rq.from, rq.to, r.Bucket.unit(), rq.loc, rq.weekStart, lim.MaxBuckets)
-		if over {
-			// Counting every bucket of a refused range would cost what the
-			// cap saves: report an estimate past the cap.
-			got := max(int64(lim.MaxBuckets)+1, int64(civil.EstimateBuckets(rq.from, rq.to, r.Bucket.unit())))
-			return bad("bucket", &LimitError{Limit: "buckets per report", Max: lim.MaxBuckets, Got: int(min(got, 1<<31-1))})
-		}
-		p.Starts = make([]int64, len(p.starts))
-		for i, st := range p.starts {
-			p.Starts[i] = st.UnixNano()
+			if bad("bucket", fmt.Errorf("unknown bucket %q (want hour, day, week, month, quarter or year)", r.Bucket)) {
+				return nil, errs
+			}
+		} else if err := p.bucketStarts(rq, lim); err != nil && bad("bucket", err) {
+			return nil, errs
 		}
 	}
 	switch r.Sort {
 	case "", ByValueDesc, ByValueAsc, ByLabelAsc, ByLabelDesc:
 	default:
-		return bad("sort", fmt.Errorf("unknown sort %q (want value_desc, value_asc, label_asc or label_desc)", r.Sort))
+		if bad("sort", fmt.Errorf("unknown sort %q (want value_desc, value_asc, label_asc or label_desc)", r.Sort)) {
+			return nil, errs
+		}
 	}
-	if r.Limit < 0 {
-		return bad("limit", fmt.Errorf("%d is negative", r.Limit))
-	}
-	if r.Limit > lim.MaxGroups {
-		return bad("limit", &LimitError{Limit: "points per report", Max: lim.MaxGroups, Got: r.Limit})
+	switch {
+	case r.Limit < 0:
+		if bad("limit", fmt.Errorf("%d is negative", r.Limit)) {
+			return nil, errs
+		}
+	case r.Limit > lim.MaxGroups:
+		if bad("limit", &LimitError{Limit: "points per report", Max: lim.MaxGroups, Got: r.Limit}) {
+			return nil, errs
+		}
+	case r.Limit > 0 && len(r.Dimensions) == 0:
+		if bad("limit", errors.New("a report without dimensions has nothing to fold; a time series keeps every bucket")) {
+			return nil, errs
+		}
 	}
 	p.maxGroups = lim.MaxGroups
-	if r.Limit > 0 && len(r.Dimensions) == 0 {
-		return bad("limit", errors.New("a report without dimensions has nothing to fold; a time series keeps every bucket"))
-	}
 	for _, name := range r.Properties {
-		if _, err := s.resolve(name); err != nil {
-			return bad("properties", err)
+		if _, err := s.resolve(name); err != nil && bad("properties", err) {
+			return nil, errs
 		}
 	}
-	if r.Chart.Type != "" {
-		ok := false
-		for _, c := range chartTypes {
-			ok = ok || c == r.Chart.Type
-		}
-		if !ok {
-			return bad("chart", fmt.Errorf("unknown chart type %q", r.Chart.Type))
-		}
+	if r.Chart.Type != "" && !slices.Contains(chartTypes[:], r.Chart.Type) &&
+		bad("chart", fmt.Errorf("unknown chart type %q", r.Chart.Type)) {
+		return nil, errs
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return p, nil
+}
+
+// addDimension groups p by the property name as well, or says why it
+// cannot.
+func (p *compiled) addDimension(s *Schema, name string) error {
+	dp, err := s.resolve(name)
+	if err != nil {
+		return err
+	}
+	switch dp.Kind {
+	case KindString, KindEnum, KindBool:
+	default:
+		return &KindError{Name: dp.Name, Kind: dp.Kind, Want: []Kind{KindString, KindEnum, KindBool},
+			hint: "group by string, enum or bool properties, and by time with a bucket"}
+	}
+	if dp.Name == "ID" {
+		return errors.New("grouping by ID makes one point per conversation; use a drill-down")
+	}
+	if slices.Contains(p.Dims, s.index[dp.Name]) {
+		return fmt.Errorf("%s appears twice", dp.Name)
+	}
+	p.Dims = append(p.Dims, s.index[dp.Name])
+	p.dimProps = append(p.dimProps, dp)
+	return nil
+}
+
+// bucketStarts sets the starts of p's time buckets over rq's range, or
+// says it would have more than lim allows.
+func (p *compiled) bucketStarts(rq resolved, lim Limits) error {
+	var over bool
+	p.starts, over = civil.BucketStarts(rq.from, rq.to, p.bucket.unit(), rq.loc, rq.weekStart, lim.MaxBuckets)
+	if over {
+		// Counting every bucket of a refused range would cost what the
+		// cap saves: report an estimate past the cap.
+		got := max(int64(lim.MaxBuckets)+1, int64(civil.EstimateBuckets(rq.from, rq.to, p.bucket.unit())))
+		return &LimitError{Limit: "buckets per report", Max: lim.MaxBuckets, Got: int(min(got, 1<<31-1))}
+	}
+	p.Starts = make([]int64, len(p.starts))
+	for i, st := range p.starts {
+		p.Starts[i] = st.UnixNano()
+	}
+	return nil
 }
 
 // bindPred resolves the query-dependent constants of a filter plan (dates

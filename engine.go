@@ -93,6 +93,21 @@ func (e *Engine) CheckReport(r Report) error {
 	return checkReportLimits(e.src.Schema(), r, e.limits, &filterCache{opts: e.limits.Filter, memo: &e.filters})
 }
 
+// CheckReportAll is [Engine.CheckReport] that does not stop at the first
+// part it refuses: it returns every one, each a *[ReportError] naming its
+// field as CheckReport's does, in the order a run meets them, so that a
+// person fixes them all in one go. The first is the error CheckReport
+// returns; none means r runs. A part checked only when another is valid
+// waits for that one: the filter expression and the conditions joined
+// are checked when each compiles on its own. The error is not about r: a
+// nil engine, or one without a source.
+func (e *Engine) CheckReportAll(r Report) ([]*ReportError, error) {
+	if err := e.ready(context.Background()); err != nil {
+		return nil, err
+	}
+	return checkReportParts(e.src.Schema(), r, e.limits, &filterCache{opts: e.limits.Filter, memo: &e.filters}, true), nil
+}
+
 // Run computes reports for q, all in one scan of the source, and returns
 // one Result per report in order. A report that is invalid against the
 // source's schema fails the run with a *[ReportError] before anything is

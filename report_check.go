@@ -45,14 +45,28 @@ func checkReport(s *Schema, r Report) error {
 // filters compiled by fc: an engine's check compiles them under the
 // engine's filter limits, as its runs do.
 func checkReportLimits(s *Schema, r Report, lim Limits, fc *filterCache) error {
+	if errs := checkReportParts(s, r, lim, fc, false); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// checkReportParts is checkReportLimits; with all, it returns every part
+// that does not check (see compileParts), the first being the error
+// checkReportLimits returns.
+func checkReportParts(s *Schema, r Report, lim Limits, fc *filterCache, all bool) []*ReportError {
+	var errs []*ReportError
 	if strings.TrimSpace(r.Name) == "" {
-		return &ReportError{Report: r.Name, Field: "name", Err: errors.New("is required")}
+		errs = append(errs, &ReportError{Report: r.Name, Field: "name", Err: errors.New("is required")})
 	}
 	if err := checkCalendarName(r.Calendar); err != nil {
-		return &ReportError{Report: r.Name, Field: "calendar", Err: err}
+		errs = append(errs, &ReportError{Report: r.Name, Field: "calendar", Err: err})
+	}
+	if len(errs) > 0 && !all {
+		return errs[:1]
 	}
 	day := time.Date(2000, 1, 3, 0, 0, 0, 0, time.UTC)
 	rq := resolved{from: day, to: day.AddDate(0, 0, 1), loc: time.UTC, now: day, weekStart: time.Monday}
-	_, err := compileReport(s, r, rq, fc, lim)
-	return err
+	_, more := compileParts(s, r, rq, fc, lim, all)
+	return append(errs, more...)
 }
