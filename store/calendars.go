@@ -81,6 +81,30 @@ func (c *core) checkCalendars(d convreport.Dashboard) error {
 	return d.CheckCalendars(s)
 }
 
+// namesChanged is d less the calendars and SLA policies it names as cur
+// already named them: its calendar when cur has the same, and each report
+// whose calendar and SLA measure are cur's report's. A save checks those
+// d names anew only: a calendar or a policy removed by hand (the stores
+// refuse to drop one in use) leaves the reports that name it stale, which
+// their dashboard's page says, and the rest of the dashboard can still be
+// changed; a report is checked whole again when one of them changes.
+func namesChanged(cur, d convreport.Dashboard) convreport.Dashboard {
+	out := d
+	if d.Calendar == cur.Calendar {
+		out.Calendar = ""
+	}
+	out.Reports = nil
+	for _, r := range d.Reports {
+		old, ok := cur.Report(r.ID)
+		if ok && old.Calendar == r.Calendar && old.Measure.Agg == r.Measure.Agg &&
+			old.Measure.SLA == r.Measure.SLA && old.Measure.Target == r.Measure.Target {
+			continue
+		}
+		out.Reports = append(out.Reports, r)
+	}
+	return out
+}
+
 func reportsNameCalendars(d convreport.Dashboard) bool {
 	for _, r := range d.Reports {
 		if r.Calendar != "" {

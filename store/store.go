@@ -260,10 +260,11 @@ func (c *core) save(ctx context.Context, v access.Viewer, d convreport.Dashboard
 	if err := convreport.ValidateSave(cur, d); err != nil {
 		return convreport.Dashboard{}, err
 	}
-	if err := c.checkCalendars(d); err != nil {
+	changed := namesChanged(cur, d)
+	if err := c.checkCalendars(changed); err != nil {
 		return convreport.Dashboard{}, err
 	}
-	if err := c.checkSLA(d); err != nil {
+	if err := c.checkSLA(changed); err != nil {
 		return convreport.Dashboard{}, err
 	}
 	if len(d.Reports) > len(cur.Reports) {
