@@ -336,9 +336,9 @@ type run struct {
 	// skipped holds the dashboard's saved filters when the run left them
 	// out (see runMode); d then has none of them.
 	skipped []convreport.Condition
-	// stale holds, by ID, the reports of d the run left out because their
-	// own filters no longer check (see stale.go): results has none of
-	// them, and d has them all.
+	// stale holds, by ID, the reports of d the run left out because parts
+	// of them no longer check (see stale.go): results has none of them,
+	// and d has them all.
 	stale map[string]*staleReport
 }
 
@@ -395,8 +395,9 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, e
 	}
 	ran := d
 	var stale map[string]*staleReport
+	sc := scopeOf(d, q)
 	for _, rep := range d.Reports {
-		s := h.staleReport(rep)
+		s := h.staleReport(rep, sc)
 		if s == nil {
 			continue
 		}

@@ -86,7 +86,7 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 		return err
 	}
 	added := nd.Reports[len(nd.Reports)-1]
-	if err := h.runnable(nd, added.ID); err != nil {
+	if err := h.runnable(r.Context(), nd, added.ID); err != nil {
 		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)

@@ -279,21 +279,11 @@ type drillResponse struct {
 // drill answers a drill-down request for viewer v; the page and the API
 // share it.
 func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error) {
-	d, rep, err := h.reportToRun(r, v)
+	d, rep, vw, err := h.reportToRun(r, v)
 	if err != nil {
 		return nil, err
 	}
 	qv := r.URL.Query()
-	if err := single(qv); err != nil {
-		return nil, err
-	}
-	vw, err := viewOfQuery(qv)
-	if err != nil {
-		return nil, err
-	}
-	if d, err = vw.apply(h, d); err != nil {
-		return nil, err
-	}
 	// With the dashboard's calendar and filters, as it ran there.
 	rep = d.Runnable(rep)
 	list, err := listOf(qv, vw)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -315,7 +316,7 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 	if err != nil {
 		return err
 	}
-	if err := h.runnable(nd, rid); err != nil {
+	if err := h.runnable(r.Context(), nd, rid); err != nil {
 		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
@@ -334,10 +335,38 @@ func (h *handler) maxTop() int { return h.cfg.Engine.Limits().MaxGroups }
 
 // runnable refuses to save report rid of d when this handler's engine
 // would refuse to run it (its limits, which the dashboard's own checks do
-// not know), so the editor says so at once and nothing is saved.
-func (h *handler) runnable(d convreport.Dashboard, rid string) error {
+// not know), or to run it in d (its filters with d's over the engine's
+// filter limits), or when it counts in a calendar or measures an SLA
+// policy the server no longer keeps: the editor says so at once and
+// nothing is saved. What the report's editor cannot change (d's filters
+// alone over the limits, d's calendar gone) is the dashboard's page's to
+// say, not a refusal of the report.
+func (h *handler) runnable(ctx context.Context, d convreport.Dashboard, rid string) error {
 	rep, _ := d.Report(rid)
-	return h.cfg.Engine.CheckReport(rep)
+	if err := h.cfg.Engine.CheckReport(rep); err != nil {
+		return err
+	}
+	if h.checkSavedFilters(d) != nil {
+		return nil // the dashboard's, not this report's
+	}
+	sc, err := h.scope(ctx, d)
+	if err != nil {
+		return err
+	}
+	s := h.staleReport(rep, sc)
+	if s == nil {
+		return nil
+	}
+	for _, p := range s.problems {
+		switch p.kind {
+		case withDashFilters, lostCalendar, lostPolicy, lostPolicyCalendar:
+			// As the engine names a part: the editor shows the reason by
+			// its control.
+			return &Error{Status: http.StatusUnprocessableEntity, Code: p.api.Code, Field: p.api.Field,
+				Message: sprintf("report %q: %s: %s", rep.Name, p.api.Field, p.reason)}
+		}
+	}
+	return nil
 }
 
 // POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
@@ -359,7 +388,7 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
-	if err := h.runnable(nd, nd.Reports[len(nd.Reports)-1].ID); err != nil {
+	if err := h.runnable(r.Context(), nd, nd.Reports[len(nd.Reports)-1].ID); err != nil {
 		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
@@ -431,10 +460,12 @@ func (h *handler) writePreview(w http.ResponseWriter, r *http.Request, v access.
 func noLink(render.PointRef) string { return "" }
 
 // validateRequest is a filter to check: an expression, structured
-// conditions, or both.
+// conditions, or both; with the ID of the dashboard the report is in, as
+// its runs join it to the dashboard's saved filters.
 type validateRequest struct {
 	Filter     string                 `json:"filter"`
 	Conditions []convreport.Condition `json:"conditions"`
+	Dashboard  string                 `json:"dashboard"`
 }
 
 // validateResponse answers a validation: valid, with the conditions as an
@@ -487,6 +518,28 @@ func (h *handler) validateFilter(w http.ResponseWriter, r *http.Request, v acces
 		return invalid(fle)
 	case errors.As(err, &fe) && fe.Expr == req.Filter:
 		return invalid(fe)
+	}
+	if req.Dashboard != "" {
+		// Joined to the dashboard's saved filters, as its runs join them
+		// (and the card of a report over the limits so says).
+		d, err := h.cfg.Store.Get(r.Context(), v, req.Dashboard)
+		if errors.Is(err, convreport.ErrNotFound) || errors.Is(err, access.ErrForbidden) {
+			return &Error{Status: http.StatusNotFound, Code: "not_found", Field: "dashboard", Message: sprintf("no dashboard %q", req.Dashboard), err: err}
+		}
+		if err != nil {
+			return err
+		}
+		if h.checkSavedFilters(d) == nil {
+			rep := convreport.Report{Name: "filter", Filter: req.Filter, Conditions: req.Conditions}
+			if fle, alone := h.filtersOverLimit(rep, d.Filters); fle != nil {
+				msg := "with the dashboard's filters, together they " + filterSize(fle, "are", "have") +
+					"; shorten them, or remove a filter from the dashboard's row of filters"
+				if alone {
+					msg = "the dashboard's filters " + filterSize(fle, "are", "have") + "; remove some of them from its row of filters"
+				}
+				return invalid(&Error{Status: http.StatusUnprocessableEntity, Code: "invalid_filter", Field: "filter", Message: msg})
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, validateResponse{Valid: true, ConditionsExpr: expr})
 	return nil

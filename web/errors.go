@@ -74,14 +74,23 @@ type Error struct {
 	// when a run, export or drill-down refuses what that report holds (a
 	// filter, a grouping, a date property or a display property naming a
 	// property the schema no longer has, or one of a kind that no longer
-	// fits there; a part over the engine's limits): Field and Index then
-	// point into that report.
+	// fits there; a part over the engine's limits, its filters with the
+	// dashboard's included; a calendar or an SLA policy the server no
+	// longer keeps): Field and Index then point into that report (Field
+	// "filters" to the dashboard's filters, when they alone are over the
+	// limits).
 	Report string `json:"report,omitempty"`
 	// Changed lists, for a conflict over a report changed elsewhere since
 	// its editor opened it (an update that sent "base"), the parts of it
 	// that changed, as an edit's body names them: "name", "chart",
 	// "conditions"…; Report is then its ID.
 	Changed []string `json:"changed,omitempty"`
+	// Problems lists, with Report, every part of that report that no
+	// longer checks, each with the code, field, index and position it
+	// would have alone and its message without the report's name; the
+	// first is the one Code, Field and Index name. A person (or a
+	// program) fixes them all in one go.
+	Problems []*Error `json:"problems,omitempty"`
 
 	err error // the cause, for the log
 }

@@ -46,21 +46,11 @@ func (h *handler) exportReport(w http.ResponseWriter, r *http.Request, v access.
 	default:
 		return badRequest("bad_request", "format", "format %q: want csv, svg or png", format)
 	}
-	d, rep, err := h.reportToRun(r, v)
+	d, rep, vw, err := h.reportToRun(r, v)
 	if err != nil {
 		return err
 	}
 	qv := r.URL.Query()
-	if err := single(qv); err != nil {
-		return err
-	}
-	vw, err := viewOfQuery(qv)
-	if err != nil {
-		return err
-	}
-	if d, err = vw.apply(h, d); err != nil {
-		return err
-	}
 	p := periodOf(qv)
 	q, err := h.query(r.Context(), p, v)
 	if err != nil {
@@ -127,20 +117,10 @@ func (h *handler) exportDrill(w http.ResponseWriter, r *http.Request, v access.V
 	if f := qv.Get("format"); f != "" && f != "csv" {
 		return badRequest("bad_request", "format", "format %q: want csv", f)
 	}
-	d, rep, err := h.reportToRun(r, v)
-	if err != nil {
-		return err
-	}
-	if err := single(qv); err != nil {
-		return err
-	}
 	// The drill-down's view: its filters, comparison and list, so that the
 	// file holds what the dialog lists.
-	vw, err := viewOfQuery(qv)
+	d, rep, vw, err := h.reportToRun(r, v)
 	if err != nil {
-		return err
-	}
-	if d, err = vw.apply(h, d); err != nil {
 		return err
 	}
 	rep = d.Runnable(rep)

@@ -145,6 +145,31 @@ func (h *handler) checkSavedFilters(d convreport.Dashboard) error {
 	return nil
 }
 
+// filtersRunnable refuses to save nd's filters when, with a report's own
+// (which a run joins them to), they would be over the engine's filter
+// limits and the report ran with d's: the row of filters says so at once,
+// and nothing is saved. A report over the limits with d's filters already
+// does not refuse the save (its card says why), so that removing a
+// filter, or fixing the dashboard one step at a time, is never refused.
+func (h *handler) filtersRunnable(d, nd convreport.Dashboard) error {
+	for _, rep := range nd.Reports {
+		fle, alone := h.filtersOverLimit(rep, nd.Filters)
+		if fle == nil {
+			continue
+		}
+		if before, _ := h.filtersOverLimit(rep, d.Filters); before != nil {
+			continue
+		}
+		if alone {
+			return unprocessable("invalid_filter", "filters", "the filters %s; remove some of them",
+				filterSize(fle, "would be", "would have"))
+		}
+		return unprocessable("invalid_filter", "filters", "report %q would not run: with its own filters, these %s; shorten its filters first, or save fewer here",
+			rep.Name, filterSize(fle, "would be", "would have"))
+	}
+	return nil
+}
+
 type putFiltersRequest struct {
 	Version *int64                  `json:"version"`
 	Created *string                 `json:"created"`
@@ -175,6 +200,9 @@ func (h *handler) putFilters(w http.ResponseWriter, r *http.Request, v access.Vi
 	nd, err := d.SetFilters(h.cfg.Schema, conditionsByName(h.cfg.Schema, *req.Filters))
 	if err != nil {
 		return filtersError(h, err, 0)
+	}
+	if err := h.filtersRunnable(d, nd); err != nil {
+		return err
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {

@@ -186,6 +186,9 @@ type apiError struct {
 	Snippet string `json:"snippet"`
 	Index   *int   `json:"index"`
 	Report  string `json:"report"`
+	// Problems are, for a saved report that no longer runs, each part
+	// that does not check.
+	Problems []apiError `json:"problems"`
 }
 
 // failure checks an error answer and returns its error object.

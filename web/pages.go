@@ -719,10 +719,12 @@ type editorState struct {
 	// Stale are the report's filters that no longer check (see stale.go),
 	// for the editor to mark until they are removed or changed.
 	Stale []staleCondition `json:"stale,omitempty"`
-	// Refused is the part of the report the engine refuses for a reason
-	// of the schema or of its limits (see stale.go), for the editor to
-	// say by that part until it is changed.
-	Refused *staleRefusal `json:"refused,omitempty"`
+	// RefusedAll are the parts of the report the engine refuses for a
+	// reason of the schema or of its limits, or the server for a calendar
+	// or an SLA policy it no longer keeps (see stale.go), for the editor
+	// to say by each part until it is changed; Refused is the first.
+	Refused    *staleRefusal   `json:"refused,omitempty"`
+	RefusedAll []*staleRefusal `json:"refused_all,omitempty"`
 }
 
 // GET /dashboards/{id}/reports/{rid}/edit
@@ -757,7 +759,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	// without them would show numbers the report does not mean. So does
 	// one whose dashboard's saved filters no longer check, which the
 	// dashboard's row of filters removes.
-	stale := h.staleReport(rep)
+	stale := h.staleReport(rep, scopeOf(d, q))
 	var none *noPreview
 	if err := h.checkSavedFilters(d); err != nil {
 		none = &noPreview{Title: "No preview: a saved filter of the dashboard no longer checks.",
@@ -766,7 +768,7 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 	} else if stale != nil {
 		w := stale.words()
 		none = &noPreview{Title: w.NoPreview, Advice: w.Advice}
-		for _, s := range stale.problems {
+		for _, s := range stale.texts() {
 			none.Items = append(none.Items, sentence(s)+".")
 		}
 	}
@@ -796,7 +798,10 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 		}
 	}
 	if stale != nil {
-		st.Stale, st.Refused = stale.conditions, stale.refused
+		st.Stale, st.RefusedAll = stale.conditions, stale.refused
+		if len(stale.refused) > 0 {
+			st.Refused = stale.refused[0]
+		}
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -810,6 +815,11 @@ func (h *handler) editor(w http.ResponseWriter, r *http.Request, v access.Viewer
 		p.ChartTypes = append(p.ChartTypes, option{Value: string(t), Label: chartLabel(t), Selected: t == chart})
 	}
 	p.DashboardCalendar, p.BusinessHours = d.Calendar, rep.Calendar != ""
+	if _, ok := q.Calendars.Lookup(rep.Calendar); rep.Calendar != "" && !ok {
+		// A calendar the server no longer keeps: shown, to choose another
+		// or untick the toggle.
+		p.Calendars = append(p.Calendars, option{Value: rep.Calendar, Label: rep.Calendar + " (not among the calendars)", Selected: true})
+	}
 	for _, name := range q.Calendars.Names() {
 		p.Calendars = append(p.Calendars, option{Value: name, Label: name, Selected: name == rep.Calendar})
 	}

@@ -346,6 +346,10 @@
     // The SLA controls exist when the server keeps policies.
     const slaSel = $("#edit-sla"), targetSel = $("#edit-target");
     if (slaSel) {
+      if (model.sla && !$$("option", slaSel).some((o) => o.value === model.sla)) {
+        // A policy the server no longer keeps: shown, to choose another.
+        slaSel.append(h("option", { value: model.sla }, model.sla + " (not among the policies)"));
+      }
       if (model.sla) slaSel.value = model.sla;
       targetSel.value = model.target;
     }
@@ -383,10 +387,14 @@
 
     // Field errors are shown next to the control the API names.
     const controlOf = { name: nameIn, measure: aggSel, dimensions: $("#dim-search"), date_property: dateSel, bucket: bucketSel,
-      snapshot: snapshotIn, sort: sortSel, limit: limitIn, chart: chartSel, properties: $("#prop-add") };
-    function fieldError(e) {
-      $$(".field-error[data-error-for]").forEach((p) => { p.hidden = true; p.textContent = ""; });
-      Object.values(controlOf).forEach((c) => c.removeAttribute("aria-invalid"));
+      snapshot: snapshotIn, sort: sortSel, limit: limitIn, chart: chartSel, properties: $("#prop-add"), calendar: $("#edit-calendar") };
+    // fieldError shows e by the control of its field, alone; with also,
+    // beside those shown.
+    function fieldError(e, also) {
+      if (!also) {
+        $$(".field-error[data-error-for]").forEach((p) => { p.hidden = true; p.textContent = ""; });
+        Object.values(controlOf).forEach((c) => c && c.removeAttribute("aria-invalid"));
+      }
       if (!e) return false;
       const slot = e.field && $(`.field-error[data-error-for="${e.field}"]`);
       if (!slot) return false;
@@ -641,7 +649,7 @@
       const mine = ++vseq;
       const b = body();
       try {
-        const d = await api("POST", "api/filters/validate", { filter: b.filter, conditions: b.conditions });
+        const d = await api("POST", "api/filters/validate", { filter: b.filter, conditions: b.conditions, dashboard: S.dashboard });
         if (!d.valid) throw d.error;
         if (mine !== vseq) return;
         status.className = "filter-status ok";
@@ -1004,9 +1012,10 @@
     renderProps();
     renderDims();
     renderConditions();
-    // A part the server no longer runs (a property of another kind now, a
-    // Top over its limits) is said by its control until it is changed.
-    if (S.refused) fieldError({ field: S.refused.field, message: S.refused.reason });
+    // Each part the server no longer runs (a property of another kind now,
+    // a Top over its limits, a calendar gone) is said by its control until
+    // it is changed.
+    (S.refused_all || []).forEach((r) => fieldError({ field: r.field, message: r.reason }, true));
     // The server drew the first preview; validate what the report holds.
     if (model.filter || model.conditions.length) validate();
   }
