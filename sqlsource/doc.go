@@ -8,6 +8,12 @@
 //
 // SQLite fails a read that meets another process's commit with "database
 // is locked" unless the connection waits: give it a busy timeout, as above.
+// A path the program does not choose itself (a flag, a user's directory)
+// may hold '?', '#' or '%', which the driver reads as parameters, a
+// fragment or an escape, opening another file: [SQLiteDSN] escapes it.
+//
+//	dsn, err := sqlsource.SQLiteDSN(path, "_pragma=busy_timeout(10000)")
+//	db, _ := sql.Open("sqlite", dsn)
 //
 // What it does, by capability:
 //

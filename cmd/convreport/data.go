@@ -415,21 +415,9 @@ func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
 	return db, dialect, true, err
 }
 
-// sqliteDSN returns the DSN that opens the SQLite file at path with the
-// URI parameters params. SQLite reads a "file:" DSN as a URI: a path
-// holding '?', '#' or '%' would end early or be decoded into another
-// file's name, so the path is made absolute and percent-escaped.
-func sqliteDSN(path string, params ...string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/" + u.Path // a Windows drive: file:///C:/…
-	}
-	return "file://" + u.EscapedPath() + "?" + strings.Join(params, "&"), nil
-}
+// sqliteDSN is [sqlsource.SQLiteDSN]: the commands open every SQLite
+// file through it, so a path holding '?', '#' or '%' names that file.
+var sqliteDSN = sqlsource.SQLiteDSN
 
 // tenantColumn returns the column that shares the database table m maps
 // among tenants, as import --tenant keys one: by (tenant, id) in SQLite

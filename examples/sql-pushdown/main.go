@@ -16,10 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -63,7 +61,10 @@ func run(ctx context.Context, dbFile, dsn string, n int) error {
 	}
 	if dialect == sqlsource.SQLite {
 		var err error
-		if conn, err = sqliteURI(conn); err != nil {
+		// The path escaped, so that a '?' or '#' in it does not end the
+		// name; the busy timeout makes a statement wait while another
+		// process writes the file, instead of failing.
+		if conn, err = sqlsource.SQLiteDSN(conn, "_pragma=busy_timeout(10000)"); err != nil {
 			return err
 		}
 	}
@@ -121,20 +122,4 @@ func chatOverview(ctx context.Context, w io.Writer, db *sql.DB, d sqlsource.Dial
 	}
 	err = render.Text(w, render.Dashboard{Name: t.Name, Results: results}, render.TextOptions{})
 	return results, src.Stats(), err
-}
-
-// sqliteURI names an SQLite file for the driver as a file: URI with its
-// path escaped: in a plain name, a '?' would start the driver's
-// parameters and a '#' end the name. The busy timeout makes a statement
-// wait while another process writes the file, instead of failing.
-func sqliteURI(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/" + u.Path // a Windows drive: file:///C:/…
-	}
-	return "file://" + u.EscapedPath() + "?_pragma=busy_timeout(10000)", nil
 }

@@ -167,7 +167,7 @@ func TestRunWritesTheFileNamed(t *testing.T) {
 
 func mustURI(t *testing.T, path string) string {
 	t.Helper()
-	u, err := sqliteURI(path)
+	u, err := sqlsource.SQLiteDSN(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	_ "github.com/ClickHouse/clickhouse-go/v2" // the "clickhouse" driver
@@ -119,23 +118,6 @@ func open(ctx context.Context, driver, dsn string, d sqlsource.Dialect, m sqlsou
 	return db, src, time.Since(start), nil
 }
 
-// sqliteDSN returns the DSN that opens the SQLite file at path with the
-// URI parameters params, as the command line builds it. SQLite reads a
-// "file:" DSN as a URI: a path holding '?', '#' or '%' would end early or
-// be decoded into another file's name, so the path is made absolute and
-// percent-escaped.
-func sqliteDSN(path string, params ...string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/" + u.Path // a Windows drive: file:///C:/…
-	}
-	return "file://" + u.EscapedPath() + "?" + strings.Join(params, "&"), nil
-}
-
 // sqliteDatabase is an SQLite file in dir (a new temporary directory when
 // ""), written as `convreport import --out FILE.db` writes it and read as
 // `convreport run --data FILE.db` reads it: read only, with a 256 MiB page
@@ -171,11 +153,11 @@ func sqliteDatabase(dir string) database {
 			}
 		}()
 		m := sqlsource.Mapping{} // the default table, as the CLI's import writes
-		wdsn, err := sqliteDSN(path, "_pragma=busy_timeout(10000)")
+		wdsn, err := sqlsource.SQLiteDSN(path, "_pragma=busy_timeout(10000)")
 		if err != nil {
 			return nil, err
 		}
-		rdsn, err := sqliteDSN(path, "mode=ro", "_pragma=cache_size(-262144)")
+		rdsn, err := sqlsource.SQLiteDSN(path, "mode=ro", "_pragma=cache_size(-262144)")
 		if err != nil {
 			return nil, err
 		}
