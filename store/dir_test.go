@@ -17,21 +17,51 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestDirReopen(t *testing.T) {
+// newDir opens a Dir with opts over a new temporary directory, and
+// returns the directory too, for the files a test reads or writes there.
+func newDir(t *testing.T, opts ...store.Option) (string, *store.Dir) {
+	t.Helper()
 	dir := t.TempDir()
-	s, err := store.OpenDir(dir, store.WithClock(clock()))
+	return dir, reopen(t, dir, opts...)
+}
+
+// newDirWith is newDir holding d, created by olivia: it returns d as
+// created.
+func newDirWith(t *testing.T, d convreport.Dashboard, opts ...store.Option) (string, *store.Dir, convreport.Dashboard) {
+	t.Helper()
+	dir, s := newDir(t, opts...)
+	created, err := s.Create(ctx, olivia, d)
 	require.NoError(t, err)
+	return dir, s, created
+}
+
+// reopen opens another Dir with opts over dir, as another process, or
+// the next start of the server, does.
+func reopen(t *testing.T, dir string, opts ...store.Option) *store.Dir {
+	t.Helper()
+	s, err := store.OpenDir(dir, opts...)
+	require.NoError(t, err)
+	return s
+}
+
+// symlink makes link a symbolic link to target, or skips the test on a
+// system without them.
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+}
+
+func TestDirReopen(t *testing.T) {
 	d := dash("Support", access.SpecificUsersAndTeams,
 		convreport.Report{ID: "by-rep", Name: "By rep", Dimensions: []string{"Assignee"}, Filter: `Channel == "chat"`,
 			Measure:    convreport.Measure{Agg: convreport.ShareWithin, Metric: convreport.WaitTime, Threshold: convreport.Duration(5 * time.Minute)},
 			Conditions: []convreport.Condition{{Property: "Inbox", Op: convreport.IsAnyOf, Values: []string{"Sales"}}}})
 	d.Grants = []access.Grant{{Team: "Support", Allow: access.Edit}}
-	created, err := s.Create(ctx, olivia, d)
-	require.NoError(t, err)
+	dir, _, created := newDirWith(t, d, store.WithClock(clock()))
 
-	again, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	got, err := again.Get(ctx, olivia, created.ID)
+	got, err := reopen(t, dir).Get(ctx, olivia, created.ID)
 	require.NoError(t, err)
 	require.Equal(t, created, got, "what was saved is what is read, unchanged")
 
@@ -49,11 +79,7 @@ func TestDirReopen(t *testing.T) {
 // TestDirCrashMidWrite leaves what a crash during a save leaves: a partial
 // temporary file next to the last good version.
 func TestDirCrashMidWrite(t *testing.T) {
-	dir := t.TempDir()
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	v1, err := s.Create(ctx, olivia, dash("Support", access.Private, report("a", "A")))
-	require.NoError(t, err)
+	dir, _, v1 := newDirWith(t, dash("Support", access.Private, report("a", "A")))
 
 	v2 := v1.Clone()
 	v2.Name, v2.Version = "Support, edited", 2
@@ -61,8 +87,7 @@ func TestDirCrashMidWrite(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".support.json.123456.tmp"), b[:len(b)/2], 0o600))
 
-	reopened, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	reopened := reopen(t, dir)
 	got, err := reopened.Get(ctx, olivia, "support")
 	require.NoError(t, err)
 	require.Equal(t, v1, got)
@@ -78,15 +103,11 @@ func TestDirCrashMidWrite(t *testing.T) {
 }
 
 func TestDirCorruptFile(t *testing.T) {
-	dir := t.TempDir()
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	_, err = s.Create(ctx, olivia, dash("Support", access.Private))
-	require.NoError(t, err)
+	dir, s, _ := newDirWith(t, dash("Support", access.Private))
 	path := filepath.Join(dir, "support.json")
 	require.NoError(t, os.WriteFile(path, []byte(`{"id": "support", "name": "Supp`), 0o600))
 
-	_, err = s.Get(ctx, olivia, "support")
+	_, err := s.Get(ctx, olivia, "support")
 	var fe *store.FileError
 	require.True(t, errors.As(err, &fe), "got %v", err)
 	require.Equal(t, path, fe.Path)
@@ -121,9 +142,7 @@ func TestDirFileErrorNamesTheKey(t *testing.T) {
 		`{"id":"slow","name":"Slow","owner":"olivia","reports":[{"id":"a","name":"A","measure":{"agg":"percentile","metric":"wait_time","p":"90"}}]}`:                                                  "line 1, column 128: reports[0].measure.p: want a number, got a JSON string",
 	} {
 		require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
-		s, err := store.OpenDir(dir)
-		require.NoError(t, err)
-		_, err = s.Get(ctx, olivia, "slow")
+		_, err := reopen(t, dir).Get(ctx, olivia, "slow")
 		var fe *store.FileError
 		require.ErrorAs(t, err, &fe)
 		require.Equal(t, "convreport/store: dashboard file "+path+" is unreadable: "+want+" (correct the file there, or restore it from a backup)", err.Error())
@@ -135,9 +154,7 @@ func TestDirIgnoresForeignFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.txt"), []byte("notes"), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Not An ID.json"), []byte("{"), 0o600))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub.json"), 0o700))
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	all, err := s.List(ctx, adam)
+	all, err := reopen(t, dir).List(ctx, adam)
 	require.NoError(t, err)
 	require.Empty(t, all)
 }
@@ -153,13 +170,8 @@ func TestOpenDirOnAFile(t *testing.T) {
 // under another path to it) check and write one at a time, as one Dir
 // does: of two saves of the same version, one is a conflict.
 func TestTwoDirsOverOneDirectoryLoseNoEdit(t *testing.T) {
-	dir := t.TempDir()
-	s1, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	s2, err := store.OpenDir(filepath.Join(dir, ".", "..", filepath.Base(dir)))
-	require.NoError(t, err)
-	d, err := s1.Create(ctx, olivia, dash("Shared", access.EveryoneCanEdit, report("r1", "R")))
-	require.NoError(t, err)
+	dir, s1, d := newDirWith(t, dash("Shared", access.EveryoneCanEdit, report("r1", "R")))
+	s2 := reopen(t, filepath.Join(dir, ".", "..", filepath.Base(dir)))
 	for i := range 100 {
 		cur, err := s1.Get(ctx, olivia, d.ID)
 		require.NoError(t, err)
@@ -179,11 +191,9 @@ func TestTwoDirsOverOneDirectoryLoseNoEdit(t *testing.T) {
 // too: an empty one (no write of the store leaves one) is damage, said so
 // and named as what it holds, not an empty set.
 func TestEmptyCalendarsFileIsAnError(t *testing.T) {
-	dir := t.TempDir()
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	dir, s := newDir(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "_calendars.json"), nil, 0o600))
-	_, err = s.Calendars(ctx)
+	_, err := s.Calendars(ctx)
 	var fe *store.FileError
 	require.ErrorAs(t, err, &fe)
 	require.Contains(t, err.Error(), "calendars file "+filepath.Join(dir, "_calendars.json")+" is unreadable: the file is empty")
@@ -201,8 +211,7 @@ func TestGrantsSavedBeforeTheRules(t *testing.T) {
 		"grants": [{"user": "tess", "allow": "edit"}, {"user": "Tess"}, {"user": "olivia"}],
 		"reports": [], "version": 4, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), []byte(file), 0o600))
-	s, err := store.OpenDir(dir, store.WithClock(clock()))
-	require.NoError(t, err)
+	s := reopen(t, dir, store.WithClock(clock()))
 
 	d, err := s.Get(ctx, tess, "support")
 	require.NoError(t, err)
@@ -230,11 +239,8 @@ func TestSymlinkedDashboardFile(t *testing.T) {
 		"version": 1, "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-01-01T00:00:00Z"}`
 	target := filepath.Join(elsewhere, "b.json")
 	require.NoError(t, os.WriteFile(target, []byte(file), 0o600))
-	if err := os.Symlink(target, filepath.Join(dir, "b.json")); err != nil {
-		t.Skipf("no symbolic links here: %v", err)
-	}
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	symlink(t, target, filepath.Join(dir, "b.json"))
+	s := reopen(t, dir)
 
 	got, err := s.Get(ctx, olivia, "b")
 	require.NoError(t, err)
@@ -273,15 +279,12 @@ func TestBrokenOrDirectoryLinkedDashboardFile(t *testing.T) {
 	dir := t.TempDir()
 	gone := filepath.Join(t.TempDir(), "gone.json")
 	link := filepath.Join(dir, "b.json")
-	if err := os.Symlink(gone, link); err != nil {
-		t.Skipf("no symbolic links here: %v", err)
-	}
-	require.NoError(t, os.Symlink(t.TempDir(), filepath.Join(dir, "sub.json")))
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	symlink(t, gone, link)
+	symlink(t, t.TempDir(), filepath.Join(dir, "sub.json"))
+	s := reopen(t, dir)
 
 	want := "convreport/store: dashboard file " + link + " is unreadable: it is a symbolic link to " + gone + ", which does not exist (restore it from a backup or remove it)"
-	_, err = s.Get(ctx, olivia, "b")
+	_, err := s.Get(ctx, olivia, "b")
 	var fe *store.FileError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, link, fe.Path)
@@ -307,10 +310,8 @@ func TestBrokenOrDirectoryLinkedDashboardFile(t *testing.T) {
 // otherwise silently leave the dashboard private, and the next save drop
 // the key.
 func TestUnknownKeyInADashboardFile(t *testing.T) {
-	dir := t.TempDir()
+	dir, s := newDir(t)
 	path := filepath.Join(dir, "x.json")
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
 	for _, c := range []struct{ file, want string }{
 		{`{"id": "x", "name": "X", "owner": "olivia", "visibilty": "everyone_view", "reports": []}`,
 			`line 1, column 45: visibilty: unknown key (want id, name, owner, visibility, grants, reports, calendar, filters, version, created_at, updated_at)`},
@@ -319,7 +320,7 @@ func TestUnknownKeyInADashboardFile(t *testing.T) {
 	} {
 		require.NoError(t, os.WriteFile(path, []byte(c.file), 0o600))
 		want := "convreport/store: dashboard file " + path + " is unreadable: " + c.want + " (correct the file there, or restore it from a backup)"
-		_, err = s.Get(ctx, adam, "x")
+		_, err := s.Get(ctx, adam, "x")
 		var fe *store.FileError
 		require.ErrorAs(t, err, &fe)
 		require.Equal(t, path, fe.Path)
@@ -337,8 +338,7 @@ func TestDashboardFileOfTheFirstStore(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("testdata", "first-store-version.json"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "support.json"), b, 0o600))
-	s, err := store.OpenDir(dir, store.WithClock(clock()))
-	require.NoError(t, err)
+	s := reopen(t, dir, store.WithClock(clock()))
 	d, err := s.Get(ctx, olivia, "support")
 	require.NoError(t, err)
 	require.Equal(t, access.SpecificUsersAndTeams, d.Visibility)
@@ -363,9 +363,7 @@ func TestDashboardFileOfTheFirstStore(t *testing.T) {
 // file behind.
 func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
 	t.Run("read-only directory", func(t *testing.T) {
-		dir := t.TempDir()
-		s, err := store.OpenDir(dir)
-		require.NoError(t, err)
+		dir, s := newDir(t)
 		require.NoError(t, os.Chmod(dir, 0o500))
 		t.Cleanup(func() { os.Chmod(dir, 0o700) })
 		probe, err := os.CreateTemp(dir, "probe")
@@ -385,9 +383,7 @@ func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
 	t.Run("a directory in the file's place", func(t *testing.T) {
 		dir := t.TempDir()
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, "c.json", "inside"), 0o700))
-		s, err := store.OpenDir(dir)
-		require.NoError(t, err)
-		_, err = s.Create(ctx, olivia, dash("C", access.Private))
+		_, err := reopen(t, dir).Create(ctx, olivia, dash("C", access.Private))
 		require.Error(t, err)
 		prefix := `convreport/store: saving dashboard "c" to ` + filepath.Join(dir, "c.json") + `: rename `
 		require.True(t, strings.HasPrefix(err.Error(), prefix), err.Error())
@@ -401,9 +397,7 @@ func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
 // none), and with a creation again under its ID; it stays while nothing
 // is written, and reading the dashboard does not change it.
 func TestDirStamp(t *testing.T) {
-	dir := t.TempDir()
-	s, err := store.OpenDir(dir, store.WithClock(clock()))
-	require.NoError(t, err)
+	dir, s := newDir(t, store.WithClock(clock()))
 	stamp := func() string {
 		t.Helper()
 		st, err := s.Stamp(ctx, "support")
@@ -426,9 +420,7 @@ func TestDirStamp(t *testing.T) {
 	require.NotEqual(t, first, saved)
 
 	// Another Dir over the directory, as another process, sees the same.
-	other, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	st, err := other.Stamp(ctx, "support")
+	st, err := reopen(t, dir).Stamp(ctx, "support")
 	require.NoError(t, err)
 	require.Equal(t, saved, st)
 

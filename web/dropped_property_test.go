@@ -6,7 +6,6 @@ import (
 	"html"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -100,6 +99,109 @@ func restartedFixture(t *testing.T, report, after string, opts ...convreport.Opt
 	return handler(after, conversations, opts...)
 }
 
+// staleCard is what the cards of "By plan" say of it while it is not
+// run: the heading, the sentence that names the part, why it shows no
+// numbers, and what an editor, or a viewer, can do.
+type staleCard struct{ meta, sentence, why, fix, viewer string }
+
+// requireStaleCards checks the cards of "By plan" of f's dashboard
+// "plans", beside "Volume" whole: on the page for ana, who may edit it,
+// and for carl, who may not, and on its print. It returns the print's.
+func requireStaleCards(t *testing.T, f *fixture, c staleCard) string {
+	t.Helper()
+	body := page(t, f, "/dashboards/plans", "ana", http.StatusOK)
+	require.Contains(t, card(t, body, "article", "volume"), "5 conversations", "the other report is whole")
+	stale := card(t, body, "article", "by-plan")
+	require.Contains(t, stale, `data-stale="true"`)
+	require.Contains(t, stale, c.meta)
+	require.Contains(t, stale, c.sentence)
+	require.Contains(t, stale, c.why)
+	require.Contains(t, stale, `<a href="dashboards/plans/reports/by-plan/edit" data-edit-stale="by-plan">Edit the report</a> `+c.fix)
+	for _, number := range []string{"<svg", "<table", "/drill?"} {
+		require.NotContains(t, stale, number)
+	}
+	require.NotRegexp(t, `\d conversation`, stale)
+	stale = card(t, page(t, f, "/dashboards/plans", "carl", http.StatusOK), "article", "by-plan")
+	require.Contains(t, stale, c.sentence)
+	require.Contains(t, stale, c.viewer)
+	require.NotContains(t, stale, "/edit")
+
+	body = page(t, f, "/dashboards/plans/print", "ana", http.StatusOK)
+	require.Contains(t, card(t, body, "section", "volume"), "5 conversations")
+	stale = card(t, body, "section", "by-plan")
+	require.Contains(t, stale, c.sentence)
+	require.NotContains(t, stale, "<svg")
+	return stale
+}
+
+// requireRefusedByTheAPI checks that every call that runs "By plan" of
+// f's dashboard "plans", exports it or drills into it answers code,
+// saying the card's sentence and naming the report, the part's field and
+// its position (index, -1 for none).
+func requireRefusedByTheAPI(t *testing.T, f *fixture, code, sentence, field string, index int) {
+	t.Helper()
+	msg := `report "By plan" (by-plan): ` + lowerInitial(sentence[:len(sentence)-1])
+	for _, path := range []string{
+		"/api/dashboards/plans/run",
+		"/api/dashboards/plans/export?format=zip",
+		"/api/dashboards/plans/reports/by-plan/export?format=csv",
+		"/api/dashboards/plans/reports/by-plan/drill?point=%7B%7D",
+		"/api/dashboards/plans/reports/by-plan/drill/export?point=%7B%7D",
+	} {
+		e := failure(t, f.get(path, "ana"), http.StatusUnprocessableEntity, code)
+		require.Equal(t, msg, e.Message, path)
+		require.Equal(t, field, e.Field, path)
+		require.Equal(t, "by-plan", e.Report, path)
+		if index < 0 {
+			require.Nil(t, e.Index, path)
+		} else {
+			require.NotNil(t, e.Index, path)
+			require.Equal(t, index, *e.Index, path)
+		}
+	}
+}
+
+// editByPlan updates "By plan" of f's dashboard "plans" at version v
+// with the JSON members keys, as ana; the update must be taken.
+func editByPlan(t *testing.T, f *fixture, v int64, keys string) {
+	t.Helper()
+	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, `+keys+`}`),
+		http.StatusOK, &editResult{})
+}
+
+// requireWhole checks that "By plan", once edited, runs with counts
+// beside "Volume" and its card on the page is no longer stale.
+func requireWhole(t *testing.T, f *fixture, counts []int64) {
+	t.Helper()
+	require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": counts}, reportCounts(t, f, "plans", "ana"))
+	require.NotContains(t, card(t, page(t, f, "/dashboards/plans", "ana", http.StatusOK), "article", "by-plan"), "data-stale")
+}
+
+// followPlans opens the live stream of f's dashboard "plans" as ana: its
+// first reports are "Volume", with its count, and "By plan" as its card,
+// with no numbers, whose HTML it returns.
+func followPlans(t *testing.T, f *fixture) (<-chan sseEvent, string) {
+	t.Helper()
+	ch, ev := f.follow(f.serve(), "ana", "/api/dashboards/plans/live?range=last_30_days")
+	require.Len(t, ev.Reports, 2)
+	require.Equal(t, "by-plan", ev.Reports[1].ID)
+	require.Empty(t, ev.Reports[1].Points)
+	require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": {}}, eventCounts(ev))
+	return ch, html.UnescapeString(ev.Reports[1].HTML)
+}
+
+// requireRedrawn reads the stream's next event after an edit made "By
+// plan" whole: its definition changed, so its card comes whole, in a
+// "dashboard" event, the only one redrawn, with counts.
+func requireRedrawn(t *testing.T, ch <-chan sseEvent, counts []int64) {
+	t.Helper()
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "dashboard", name)
+	require.Len(t, ev.Cards, 1, "only the report fixed is redrawn")
+	require.Equal(t, map[string][]int64{"by-plan": counts}, eventCounts(ev))
+	require.Contains(t, ev.Cards[0].Card, "<svg")
+}
+
 // dropped is a report of droppedFixture that names a property the new
 // schema lost in one part, what its card says of that part, and the edit
 // that chooses another in its place.
@@ -132,51 +234,20 @@ func TestDroppedPropertyLeavesTheDashboardUsable(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := droppedFixture(t, c.report)
 
-			body := page(t, f, "/dashboards/plans", "ana", http.StatusOK)
-			require.Contains(t, card(t, body, "article", "volume"), "5 conversations", "the other report is whole")
-			stale := card(t, body, "article", "by-plan")
-			require.Contains(t, stale, `data-stale="true"`)
-			require.Contains(t, stale, "Not run: it names a property the schema no longer has")
-			require.Contains(t, stale, c.sentence)
-			require.Contains(t, stale, "A report cannot be run on a property that is not there, so it shows no numbers.")
-			require.Contains(t, stale, `<a href="dashboards/plans/reports/by-plan/edit" data-edit-stale="by-plan">Edit the report</a> to choose another property in its place.`)
-			for _, number := range []string{"<svg", "<table", "/drill?"} {
-				require.NotContains(t, stale, number)
-			}
-			stale = card(t, page(t, f, "/dashboards/plans", "carl", http.StatusOK), "article", "by-plan")
-			require.Contains(t, stale, c.sentence)
-			require.Contains(t, stale, "An editor of this dashboard can choose another property in the report editor.")
-			require.NotContains(t, stale, "/edit")
-
-			body = page(t, f, "/dashboards/plans/print", "ana", http.StatusOK)
-			require.Contains(t, card(t, body, "section", "volume"), "5 conversations")
-			stale = card(t, body, "section", "by-plan")
-			require.Contains(t, stale, "This report is not run: it names a property the schema no longer has.")
-			require.Contains(t, stale, c.sentence)
+			printed := requireStaleCards(t, f, staleCard{
+				meta:     "Not run: it names a property the schema no longer has",
+				sentence: c.sentence,
+				why:      "A report cannot be run on a property that is not there, so it shows no numbers.",
+				fix:      "to choose another property in its place.",
+				viewer:   "An editor of this dashboard can choose another property in the report editor.",
+			})
+			require.Contains(t, printed, "This report is not run: it names a property the schema no longer has.")
 
 			text := html.UnescapeString(page(t, f, "/dashboards/plans/reports/by-plan/edit", "ana", http.StatusOK))
 			require.Contains(t, text, "No preview: this report names a property the schema no longer has.")
 			require.Contains(t, text, c.sentence)
 
-			msg := `report "By plan" (by-plan): ` + lowerInitial(c.sentence[:len(c.sentence)-1])
-			for _, path := range []string{
-				"/api/dashboards/plans/run",
-				"/api/dashboards/plans/export?format=zip",
-				"/api/dashboards/plans/reports/by-plan/export?format=csv",
-				"/api/dashboards/plans/reports/by-plan/drill?point=%7B%7D",
-				"/api/dashboards/plans/reports/by-plan/drill/export?point=%7B%7D",
-			} {
-				e := failure(t, f.get(path, "ana"), http.StatusUnprocessableEntity, "unknown_property")
-				require.Equal(t, msg, e.Message, path)
-				require.Equal(t, c.field, e.Field, path)
-				require.Equal(t, "by-plan", e.Report, path)
-				if c.index < 0 {
-					require.Nil(t, e.Index, path)
-				} else {
-					require.NotNil(t, e.Index, path)
-					require.Equal(t, c.index, *e.Index, path)
-				}
-			}
+			requireRefusedByTheAPI(t, f, "unknown_property", c.sentence, c.field, c.index)
 
 			// The dashboard can still be managed: renamed, here.
 			v := mustGet(t, f, "plans").Version
@@ -187,10 +258,8 @@ func TestDroppedPropertyLeavesTheDashboardUsable(t *testing.T) {
 				http.StatusUnprocessableEntity, "unknown_property")
 			require.Equal(t, c.field, e.Field)
 			// One that chooses another makes it whole.
-			okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v+1, 10)+`, `+c.fix+`}`),
-				http.StatusOK, &editResult{})
-			require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": c.counts}, reportCounts(t, f, "plans", "ana"))
-			require.NotContains(t, card(t, page(t, f, "/dashboards/plans", "ana", http.StatusOK), "article", "by-plan"), "data-stale")
+			editByPlan(t, f, v+1, c.fix)
+			requireWhole(t, f, c.counts)
 		})
 	}
 }
@@ -225,26 +294,9 @@ func TestDroppedPropertyAndStaleFilter(t *testing.T) {
 // numbers once an editor chooses another.
 func TestDroppedPropertyLiveStream(t *testing.T) {
 	f := droppedFixture(t, `"dimensions": ["plan"]`)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "ana", "/api/dashboards/plans/live?range=last_30_days")
-	name, ev := next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	require.True(t, ev.Live)
-	name, ev = next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
-	require.Len(t, ev.Reports, 2)
-	require.Equal(t, "by-plan", ev.Reports[1].ID)
-	require.Empty(t, ev.Reports[1].Points)
-	require.Contains(t, html.UnescapeString(ev.Reports[1].HTML), `Group by plan: the schema has no property "plan".`)
+	ch, stale := followPlans(t, f)
+	require.Contains(t, stale, `Group by plan: the schema has no property "plan".`)
 
-	v := mustGet(t, f, "plans").Version
-	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "dimensions": ["Channel"]}`),
-		http.StatusOK, &editResult{})
-	// Its definition changed: the card comes whole.
-	name, ev = next(t, ch, 5*time.Second)
-	require.Equal(t, "dashboard", name)
-	require.Len(t, ev.Cards, 1)
-	require.Equal(t, map[string][]int64{"by-plan": {5}}, eventCounts(ev))
-	require.Contains(t, ev.Cards[0].Card, "<svg")
+	editByPlan(t, f, mustGet(t, f, "plans").Version, `"dimensions": ["Channel"]`)
+	requireRedrawn(t, ch, []int64{5})
 }

@@ -39,6 +39,39 @@ func (f *fixture) stream(srv *httptest.Server, user, path string) (<-chan sseEve
 	return ch, cancel
 }
 
+// serve starts a server over f's handler, closed with the test.
+func (f *fixture) serve() *httptest.Server {
+	srv := httptest.NewServer(f.h)
+	f.t.Cleanup(srv.Close)
+	return srv
+}
+
+// follow opens a live stream as user over srv and reads its first two
+// events: the status, which must say live, and the reports as they are,
+// returned with the stream.
+func (f *fixture) follow(srv *httptest.Server, user, path string) (<-chan sseEvent, liveEvent) {
+	f.t.Helper()
+	ch, _ := f.stream(srv, user, path)
+	name, st := next(f.t, ch, 5*time.Second)
+	require.Equal(f.t, "status", name)
+	require.True(f.t, st.Live, st.Reason)
+	name, ev := next(f.t, ch, 5*time.Second)
+	require.Equal(f.t, "reports", name)
+	return ch, ev
+}
+
+// over returns f's handler made again with an engine over src (f's
+// conversations seen through another source), over the same store.
+func (f *fixture) over(src convreport.Source) *fixture {
+	f.t.Helper()
+	cfg := f.cfg(func(c *web.Config) { c.Engine = convreport.NewEngine(src) })
+	h, err := web.New(cfg)
+	require.NoError(f.t, err)
+	g := *f
+	g.h, g.eng, g.conf = h, cfg.Engine, cfg
+	return &g
+}
+
 // openStream opens a live stream as user with extra request headers; it
 // may run outside the test's goroutine, so it returns its failure.
 func openStream(srv *httptest.Server, user, path string, header map[string]string) (<-chan sseEvent, context.CancelFunc, error) {
@@ -217,15 +250,7 @@ const runPath = "/api/dashboards/chat/run?range=last_30_days"
 // numbers changed, drawn, with the counts the run API now gives.
 func TestLiveStreamSendsChangedReports(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "ana", livePath)
-
-	name, ev := next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	require.True(t, ev.Live)
-	name, ev = next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
+	ch, ev := f.follow(f.serve(), "ana", livePath)
 	before := f.pointCounts("ana", runPath)
 	require.Equal(t, before, eventCounts(ev), "the first event is the dashboard as it is")
 	for _, r := range ev.Reports {
@@ -241,7 +266,7 @@ func TestLiveStreamSendsChangedReports(t *testing.T) {
 	c.ClosedBy = c.Assignee
 	require.NoError(t, f.src.Upsert(c))
 
-	name, ev = next(t, ch, 5*time.Second)
+	name, ev := next(t, ch, 5*time.Second)
 	require.Equal(t, "reports", name)
 	after := f.pointCounts("ana", runPath)
 	want := changed(before, after)
@@ -258,12 +283,7 @@ func TestLiveStreamSendsChangedReports(t *testing.T) {
 // it sends nothing, a change inside it sends what their own run shows.
 func TestLiveStreamKeepsScope(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "ben", livePath)
-	_, st := next(t, ch, 5*time.Second)
-	require.True(t, st.Live)
-	_, first := next(t, ch, 5*time.Second)
+	ch, first := f.follow(f.serve(), "ben", livePath)
 	require.Equal(t, f.pointCounts("ben", runPath), eventCounts(first))
 
 	var sales convreport.Conversation
@@ -295,13 +315,10 @@ func TestLiveStreamKeepsScope(t *testing.T) {
 // per second for all of them, and every tab ends up with the last state.
 func TestLiveStreamsCoalesceAndShare(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
+	srv := f.serve()
 	var tabs []<-chan sseEvent
 	for range 3 {
-		ch, _ := f.stream(srv, "ana", livePath)
-		next(t, ch, 5*time.Second) // status
-		next(t, ch, 5*time.Second) // the dashboard as it is
+		ch, _ := f.follow(srv, "ana", livePath)
 		tabs = append(tabs, ch)
 	}
 	start := web.LiveRuns(f.h)
@@ -352,11 +369,7 @@ func equalCounts(a, b map[string][]int64) bool {
 // says so.
 func TestLiveStreamEndsWhenDashboardGoes(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "carl", livePath)
-	next(t, ch, 5*time.Second)
-	next(t, ch, 5*time.Second)
+	ch, _ := f.follow(f.serve(), "carl", livePath)
 	d, err := f.store.Get(context.Background(), users["ana"], "chat")
 	require.NoError(t, err)
 	require.NoError(t, f.store.Delete(context.Background(), users["ana"], d))
@@ -383,11 +396,7 @@ func TestLiveStreamEndsWhenDashboardGoes(t *testing.T) {
 // go on, "Live", until the next change.
 func TestLiveStreamEndsWhenUnshared(t *testing.T) {
 	f := newFixture(t)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "carl", livePath)
-	next(t, ch, 5*time.Second)
-	next(t, ch, 5*time.Second)
+	ch, _ := f.follow(f.serve(), "carl", livePath)
 	v := mustGet(t, f, "chat").Version
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "visibility": "private"}`), http.StatusOK, &struct{}{})
 	name, ev := next(t, ch, 5*time.Second)
@@ -405,15 +414,12 @@ type snapshotOnly struct{ convreport.Source }
 // any stream.
 func TestLiveStreamNotLiveAndBadRequests(t *testing.T) {
 	f := newFixture(t)
-	cfgEngine := convreport.NewEngine(snapshotOnly{f.src})
-	g := newFixture(t, func(c *web.Config) { c.Engine = cfgEngine })
-	srv := httptest.NewServer(g.h)
-	t.Cleanup(srv.Close)
-	ch, _ := g.stream(srv, "ana", livePath)
+	g := f.over(snapshotOnly{f.src})
+	ch, _ := g.stream(g.serve(), "ana", livePath)
 	name, ev := next(t, ch, 5*time.Second)
 	require.Equal(t, "status", name)
 	require.False(t, ev.Live)
-	require.Contains(t, ev.Reason, "does not tell of its changes")
+	require.Equal(t, "The data source does not tell of its changes: reload the page to see new data.", ev.Reason)
 
 	res := f.do(req{method: http.MethodGet, path: "/api/dashboards/chat/live?range=last_3_weeks", user: "ana"})
 	require.Equal(t, http.StatusBadRequest, res.Code, res.Body.String())
@@ -422,42 +428,50 @@ func TestLiveStreamNotLiveAndBadRequests(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, res.Code, res.Body.String())
 }
 
-// failingWatch is a source whose change feed fails to start while fail
-// is set, as a database's may while it restarts.
-type failingWatch struct {
+// refusingWatch is a source whose change feed fails to start with err
+// until started is set: as a database's may while it restarts, or a
+// table's without its notify trigger.
+type refusingWatch struct {
 	*memory.Source
-	fail atomic.Bool
+	err     error
+	started atomic.Bool
 }
 
-func (s *failingWatch) Watch(ctx context.Context) (<-chan convreport.Change, error) {
-	if s.fail.Load() {
-		return nil, errors.New("connection refused")
+func (s *refusingWatch) Watch(ctx context.Context) (<-chan convreport.Change, error) {
+	if !s.started.Load() {
+		return nil, s.err
 	}
 	return s.Source.Watch(ctx)
+}
+
+// liveOnceStarted opens a stream over a source whose change feed fails
+// to start with err: its status says it is not live, for reason. Once the
+// feed starts, the next stream is live, without a restart.
+func liveOnceStarted(t *testing.T, err error, reason string) {
+	t.Helper()
+	f := newFixture(t)
+	src := &refusingWatch{Source: f.src, err: err}
+	g := f.over(src)
+	srv := g.serve()
+	ch, stop := g.stream(srv, "ana", livePath)
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.False(t, ev.Live)
+	require.Equal(t, reason, ev.Reason)
+	stop()
+
+	src.started.Store(true)
+	ch, _ = g.stream(srv, "ana", livePath)
+	name, ev = next(t, ch, 5*time.Second)
+	require.Equal(t, "status", name)
+	require.True(t, ev.Live, ev.Reason)
 }
 
 // A change feed that failed to start once is tried again by the next
 // stream: it used to mark the source as one without a feed, and every
 // stream after it "not live", until the server restarted.
 func TestLiveStreamRetriesAFailedWatch(t *testing.T) {
-	f := newFixture(t)
-	src := &failingWatch{Source: f.src}
-	src.fail.Store(true)
-	g := newFixture(t, func(c *web.Config) { c.Engine = convreport.NewEngine(src) })
-	srv := httptest.NewServer(g.h)
-	t.Cleanup(srv.Close)
-	ch, stop := g.stream(srv, "ana", livePath)
-	name, ev := next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	require.False(t, ev.Live)
-	require.Contains(t, ev.Reason, "reload the page to try again")
-	stop()
-
-	src.fail.Store(false)
-	ch, _ = g.stream(srv, "ana", livePath)
-	name, ev = next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	require.True(t, ev.Live, ev.Reason)
+	liveOnceStarted(t, errors.New("connection refused"), "Following the data's changes failed: reload the page to try again.")
 }
 
 // gateWriter holds a stream's response header until the test lets it go:
@@ -534,12 +548,8 @@ func TestLiveStreamSeesChangeWhileOpening(t *testing.T) {
 			before := f.pointCounts("ana", runPath)
 			var tab <-chan sseEvent
 			if joining {
-				tab, _ = f.stream(srv, "ana", livePath)
-				name, st := next(t, tab, 5*time.Second)
-				require.Equal(t, "status", name)
-				require.True(t, st.Live)
-				name, ev := next(t, tab, 5*time.Second)
-				require.Equal(t, "reports", name)
+				var ev liveEvent
+				tab, ev = f.follow(srv, "ana", livePath)
 				require.Equal(t, before, eventCounts(ev))
 			}
 

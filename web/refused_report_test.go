@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/store"
@@ -133,28 +131,7 @@ func TestRefusedReportLeavesTheDashboardUsable(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := restartedFixture(t, c.report, c.after, c.opts...)
 
-			body := page(t, f, "/dashboards/plans", "ana", http.StatusOK)
-			require.Contains(t, card(t, body, "article", "volume"), "5 conversations", "the other report is whole")
-			stale := card(t, body, "article", "by-plan")
-			require.Contains(t, stale, `data-stale="true"`)
-			require.Contains(t, stale, c.meta)
-			require.Contains(t, stale, c.sentence)
-			require.Contains(t, stale, c.why)
-			require.Contains(t, stale, `<a href="dashboards/plans/reports/by-plan/edit" data-edit-stale="by-plan">Edit the report</a> `+c.fix)
-			for _, number := range []string{"<svg", "<table", "/drill?"} {
-				require.NotContains(t, stale, number)
-			}
-			require.NotRegexp(t, `\d conversation`, stale)
-			stale = card(t, page(t, f, "/dashboards/plans", "carl", http.StatusOK), "article", "by-plan")
-			require.Contains(t, stale, c.sentence)
-			require.Contains(t, stale, c.viewer)
-			require.NotContains(t, stale, "/edit")
-
-			body = page(t, f, "/dashboards/plans/print", "ana", http.StatusOK)
-			require.Contains(t, card(t, body, "section", "volume"), "5 conversations")
-			stale = card(t, body, "section", "by-plan")
-			require.Contains(t, stale, c.sentence)
-			require.NotContains(t, stale, "<svg")
+			requireStaleCards(t, f, staleCard{meta: c.meta, sentence: c.sentence, why: c.why, fix: c.fix, viewer: c.viewer})
 
 			edit := page(t, f, "/dashboards/plans/reports/by-plan/edit", "ana", http.StatusOK)
 			require.Regexp(t, `<div class="chart" id="preview">\s*</div>`, edit, "no numbers in the preview")
@@ -167,25 +144,7 @@ func TestRefusedReportLeavesTheDashboardUsable(t *testing.T) {
 				require.NotContains(t, text, `"refused":`)
 			}
 
-			msg := `report "By plan" (by-plan): ` + lowerInitial(c.sentence[:len(c.sentence)-1])
-			for _, path := range []string{
-				"/api/dashboards/plans/run",
-				"/api/dashboards/plans/export?format=zip",
-				"/api/dashboards/plans/reports/by-plan/export?format=csv",
-				"/api/dashboards/plans/reports/by-plan/drill?point=%7B%7D",
-				"/api/dashboards/plans/reports/by-plan/drill/export?point=%7B%7D",
-			} {
-				e := failure(t, f.get(path, "ana"), http.StatusUnprocessableEntity, c.code)
-				require.Equal(t, msg, e.Message, path)
-				require.Equal(t, c.field, e.Field, path)
-				require.Equal(t, "by-plan", e.Report, path)
-				if c.index < 0 {
-					require.Nil(t, e.Index, path)
-				} else {
-					require.NotNil(t, e.Index, path)
-					require.Equal(t, c.index, *e.Index, path)
-				}
-			}
+			requireRefusedByTheAPI(t, f, c.code, c.sentence, c.field, c.index)
 			res := f.get("/api/dashboards/plans/reports/volume/export?format=csv", "ana")
 			require.Equal(t, http.StatusOK, res.Code, "the other report exports")
 
@@ -195,10 +154,8 @@ func TestRefusedReportLeavesTheDashboardUsable(t *testing.T) {
 			e := failure(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, "name": "By plan, renamed"}`),
 				http.StatusUnprocessableEntity, c.code)
 			require.Equal(t, c.field, e.Field)
-			okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, `+c.edit+`}`),
-				http.StatusOK, &editResult{})
-			require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": c.counts}, reportCounts(t, f, "plans", "ana"))
-			require.NotContains(t, card(t, page(t, f, "/dashboards/plans", "ana", http.StatusOK), "article", "by-plan"), "data-stale")
+			editByPlan(t, f, v, c.edit)
+			requireWhole(t, f, c.counts)
 			require.NotContains(t, page(t, f, "/dashboards/plans/reports/by-plan/edit", "ana", http.StatusOK), "preview-stale-filter")
 		})
 	}
@@ -211,29 +168,11 @@ func TestRefusedReportLiveStream(t *testing.T) {
 	for _, c := range refused {
 		t.Run(c.name, func(t *testing.T) {
 			f := restartedFixture(t, c.report, c.after, c.opts...)
-			srv := httptest.NewServer(f.h)
-			t.Cleanup(srv.Close)
-			ch, _ := f.stream(srv, "ana", "/api/dashboards/plans/live?range=last_30_days")
-			name, ev := next(t, ch, 5*time.Second)
-			require.Equal(t, "status", name)
-			require.True(t, ev.Live)
-			name, ev = next(t, ch, 5*time.Second)
-			require.Equal(t, "reports", name)
-			require.Len(t, ev.Reports, 2)
-			require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": {}}, eventCounts(ev))
-			require.Equal(t, "by-plan", ev.Reports[1].ID)
-			require.Contains(t, html.UnescapeString(ev.Reports[1].HTML), c.sentence)
+			ch, stale := followPlans(t, f)
+			require.Contains(t, stale, c.sentence)
 
-			v := mustGet(t, f, "plans").Version
-			okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/plans/reports/by-plan", "ana", `{"version": `+strconv.FormatInt(v, 10)+`, `+c.edit+`}`),
-				http.StatusOK, &editResult{})
-			// Its definition changed: the card comes whole, in a "dashboard"
-			// event, the only one redrawn.
-			name, ev = next(t, ch, 5*time.Second)
-			require.Equal(t, "dashboard", name)
-			require.Len(t, ev.Cards, 1, "only the report fixed is redrawn")
-			require.Equal(t, map[string][]int64{"by-plan": c.counts}, eventCounts(ev))
-			require.Contains(t, ev.Cards[0].Card, "<svg")
+			editByPlan(t, f, mustGet(t, f, "plans").Version, c.edit)
+			requireRedrawn(t, ch, c.counts)
 		})
 	}
 }
