@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +21,54 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// browser is one headless Chromium tab with a fresh profile.
+// browser is one tab of the package's headless Chromium, in a browser
+// context of its own: cookies, storage and cache as fresh as a new
+// profile's.
 type browser struct {
-	t     *testing.T
-	ctx   context.Context
+	t   *testing.T
+	ctx context.Context
+	// shots is the directory of the screenshots, "" to take none.
 	shots string
 	n     int
 }
 
-func newBrowser(t *testing.T) *browser {
-	path := browsertest.Chromium(t)
-	shots := os.Getenv("CONVREPORT_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
+// chromium is the one browser the package's tests open their tabs in.
+// Starting Chromium took seconds for each of some forty tests (eight and
+// more on a loaded machine); a browser context and a tab in it cost a
+// fraction of that, and isolate a test as well.
+var chromium struct {
+	sync.Mutex
+	ctx  context.Context // its first tab, nil until started
+	stop func()
+}
+
+// packageLifetime is t whose clean-ups run when the package's tests end
+// (TestMain), not when t does: browsertest.Start ties the browser it
+// starts to it, and reports to t how the start went.
+type packageLifetime struct{ testing.TB }
+
+func (packageLifetime) Cleanup(f func()) { chromium.stop = f }
+
+// sharedChromium returns the first tab of the package's browser, started
+// at path on first use; fresh, a browser that no longer answers is
+// stopped and another started.
+func sharedChromium(t *testing.T, path string, fresh bool) context.Context {
+	t.Helper()
+	chromium.Lock()
+	defer chromium.Unlock()
+	if chromium.ctx != nil && !fresh {
+		return chromium.ctx
 	}
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-	// The deadlines of the browser test (here, in do and in wait) are hang
-	// guards, not bounds on how fast the page is: each is far above what a
-	// step takes, and only keeps a browser that stopped answering from
-	// hanging the suite.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	var bctx context.Context
-	browsertest.Start(t, func() (func(), error) {
-		actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+	stopChromium()
+	dir, err := os.MkdirTemp("", "convreport-web-chromium")
+	require.NoError(t, err)
+	defer func() {
+		if chromium.ctx == nil { // no browser started: the test fails
+			os.RemoveAll(dir)
+		}
+	}()
+	browsertest.Start(packageLifetime{t}, func() (func(), error) {
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 			chromedp.ExecPath(path),
 			chromedp.Headless,
 			chromedp.NoSandbox,
@@ -56,25 +81,76 @@ func newBrowser(t *testing.T) *browser {
 			chromedp.Flag("disable-sync", true),
 			chromedp.Flag("disable-dev-shm-usage", true),
 			chromedp.Flag("hide-scrollbars", true),
-			chromedp.UserDataDir(t.TempDir()),
+			chromedp.UserDataDir(dir),
 			chromedp.WindowSize(1440, 1000),
 			// A loaded CI machine can take longer than the default 20 s to
 			// print the DevTools address.
 			chromedp.WSURLReadTimeout(90*time.Second),
 		)
 		tab, cancelTab := chromedp.NewContext(actx)
-		stop := func() { cancelTab(); cancelAlloc() }
+		stop := func() { cancelTab(); cancelAlloc(); os.RemoveAll(dir) }
 		// Start the browser on the tab's own context: the first run
-		// allocates it, and ties it to the context it is given, so a step's
-		// timeout would otherwise close it when the step ends.
+		// allocates it, and ties it to the context it is given, so a
+		// timeout of the run would otherwise close it when the run ends.
+		// The hang guard is the start's own (WSURLReadTimeout).
 		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool]("true")); err != nil {
-			return stop, err
+			return func() { cancelTab(); cancelAlloc() }, err
 		}
-		bctx = tab
+		chromium.ctx = tab
 		return stop, nil
 	})
-	t.Logf("screenshots in %s", shots)
-	return &browser{t: t, ctx: bctx, shots: shots}
+	return chromium.ctx
+}
+
+// stopChromium stops the package's browser, if it runs. The caller holds
+// chromium's lock, or is the only goroutine left.
+func stopChromium() {
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	chromium.ctx, chromium.stop = nil, nil
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopChromium()
+	os.Exit(code)
+}
+
+func newBrowser(t *testing.T) *browser {
+	path := browsertest.Chromium(t)
+	// Screenshots only where someone will look at them: a full page
+	// takes half a second, and a temporary directory is gone with the
+	// test.
+	shots := os.Getenv("CONVREPORT_SCREENSHOTS")
+	if shots != "" {
+		require.NoError(t, os.MkdirAll(shots, 0o755))
+	}
+	// The deadlines of the browser test (here, in do and in wait) are hang
+	// guards, not bounds on how fast the page is: each is far above what a
+	// step takes, and only keeps a browser that stopped answering from
+	// hanging the suite.
+	var errs []error
+	for attempt := range 2 {
+		ctx, cancel := context.WithTimeout(sharedChromium(t, path, attempt > 0), 2*time.Minute)
+		tab, cancelTab := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+		// The tab opens on its own context, as the browser started: the
+		// first run ties the tab to the context it is given.
+		if _, err := chromedp.Run(tab, chromedp.Evaluate[bool]("true")); err != nil {
+			cancelTab()
+			cancel()
+			errs = append(errs, err)
+			t.Logf("opening a tab, attempt %d: %v", attempt+1, err)
+			continue
+		}
+		t.Cleanup(func() { cancelTab(); cancel() })
+		if shots != "" {
+			t.Logf("screenshots in %s", shots)
+		}
+		return &browser{t: t, ctx: tab, shots: shots}
+	}
+	t.Fatalf("no tab opened in the browser, nor in another started for it: %v", errors.Join(errs...))
+	return nil
 }
 
 // do runs steps, failing the test with what it was doing.
@@ -123,6 +199,9 @@ func (b *browser) view(name string) { b.capture(name, chromedp.CaptureScreenshot
 
 func (b *browser) capture(name string, a chromedp.Action[[]byte]) {
 	b.t.Helper()
+	if b.shots == "" {
+		return
+	}
 	b.n++
 	buf, err := chromedp.Run(b.ctx, a)
 	if err != nil {

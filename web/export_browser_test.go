@@ -98,7 +98,9 @@ func TestBrowserExport(t *testing.T) {
 	// block.
 	require.GreaterOrEqual(t, pages, 2)
 	require.LessOrEqual(t, pages, 6)
-	require.NoError(t, os.WriteFile(filepath.Join(b.shots, "dashboard-print.pdf"), pdf, 0o644))
+	if b.shots != "" {
+		require.NoError(t, os.WriteFile(filepath.Join(b.shots, "dashboard-print.pdf"), pdf, 0o644))
+	}
 
 	// "This month" on the 12th, the conversations ending on June 1: the
 	// line stops at the 12th.
