@@ -344,7 +344,9 @@ func propertyValue(c *Conversation, p Property) (any, bool) {
 
 // SetValue stores v as property name of c: the inverse of [Schema.Value],
 // with v typed as Value returns it, and nil (or an empty string or zero
-// time) for unknown. Message counts take a whole, non-negative float64. A
+// time) for unknown. Message counts take a whole, non-negative float64 up
+// to 2^53, the largest the readers of files take (every whole number up
+// to it is exact in a float64). A
 // derived property (a duration computed from times) cannot be set: set
 // the times it comes from.
 func (s *Schema) SetValue(c *Conversation, name string, v any) error {
@@ -366,7 +368,7 @@ func (s *Schema) SetValue(c *Conversation, name string, v any) error {
 	if err := checkKind(p, v); err != nil {
 		return fmt.Errorf("convreport: %s %w", p.Name, err)
 	}
-	if f, ok := v.(float64); ok && !p.Custom && (f != math.Trunc(f) || f < 0 || f > math.MaxInt32) {
+	if f, ok := v.(float64); ok && !p.Custom && (f != math.Trunc(f) || f < 0 || f > 1<<53) {
 		return fmt.Errorf("convreport: %s: %v is not a message count", p.Name, f)
 	}
 	setProperty(c, p, v)

@@ -167,23 +167,8 @@ var clickHouseTenantTypes = []string{"String", "Int64", "Int32", "Int16", "Int8"
 // wrongly: a DateTime for a time (the package reads Unix nanoseconds), a
 // FixedString (padded with NULs), a number for a string.
 func (s *Source) checkClickHouseTypes(ctx context.Context) error {
-	q := &sqlBuf{d: ClickHouse}
-	q.w("SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ")
-	q.param(s.l.table, "text")
-	rows, err := s.db.QueryContext(ctx, q.String(), q.args...)
+	types, err := tableColumnTypes(ctx, s.db, ClickHouse, s.l.table)
 	if err != nil {
-		return fmt.Errorf("sqlsource: table %s: reading its column types: %w", ClickHouse.quote(s.l.table), err)
-	}
-	defer rows.Close()
-	types := map[string]string{}
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return err
-		}
-		types[name] = typ
-	}
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	if s.l.tenant != "" {
@@ -198,15 +183,7 @@ func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 		if !ok {
 			continue // New's SELECT already proved the column exists
 		}
-		base := typ
-		for _, w := range []string{"Nullable(", "LowCardinality("} {
-			if strings.HasPrefix(base, w) && strings.HasSuffix(base, ")") {
-				base = base[len(w) : len(base)-1]
-			}
-		}
-		if strings.HasPrefix(base, "Nullable(") {
-			base = strings.TrimSuffix(strings.TrimPrefix(base, "Nullable("), ")")
-		}
+		base := clickHouseBase(typ)
 		if !slices.Contains(clickHouseTypes[c.prop.Kind], base) {
 			want := strings.Join(clickHouseTypes[c.prop.Kind], ", ")
 			if c.prop.Kind == convreport.KindTime {
@@ -216,4 +193,19 @@ func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// clickHouseBase is a ClickHouse type without its Nullable and
+// LowCardinality wrappers: Int32 of LowCardinality(Nullable(Int32)).
+func clickHouseBase(typ string) string {
+	base := typ
+	for _, w := range []string{"Nullable(", "LowCardinality("} {
+		if strings.HasPrefix(base, w) && strings.HasSuffix(base, ")") {
+			base = base[len(w) : len(base)-1]
+		}
+	}
+	if strings.HasPrefix(base, "Nullable(") {
+		base = strings.TrimSuffix(strings.TrimPrefix(base, "Nullable("), ")")
+	}
+	return base
 }

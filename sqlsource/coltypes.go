@@ -2,7 +2,9 @@ package sqlsource
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,33 +17,45 @@ import (
 // the type as declared ("" for none); PostgreSQL its base type's name
 // ("bigint", "timestamp with time zone", a domain's underlying type).
 func (s *Source) columnTypes(ctx context.Context) (map[string]string, error) {
+	return tableColumnTypes(ctx, s.db, s.d, s.l.table)
+}
+
+// tableColumnTypes reads the declared type of every column of table, by
+// the name d folds it to: SQLite's as declared, PostgreSQL's base type's
+// name, ClickHouse's type as system.columns gives it (Nullable(Int32)).
+// A table that does not exist has none.
+func tableColumnTypes(ctx context.Context, db *sql.DB, d Dialect, table string) (map[string]string, error) {
 	var stmt string
-	arg := s.l.table
-	switch s.d {
+	switch d {
 	case SQLite:
 		stmt = `SELECT name, type FROM pragma_table_info(?)`
 	case PostgreSQL:
 		stmt = `SELECT a.attname, format_type(COALESCE(NULLIF(t.typbasetype, 0), a.atttypid), NULL)
 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
 WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped`
+	case ClickHouse:
+		stmt = `SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ?`
 	default:
-		return nil, fmt.Errorf("sqlsource: column types of %v", s.d)
+		return nil, fmt.Errorf("sqlsource: column types of %v", d)
 	}
-	rows, err := s.db.QueryContext(ctx, stmt, arg)
+	fail := func(err error) (map[string]string, error) {
+		return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", d.quote(table), err)
+	}
+	rows, err := db.QueryContext(ctx, stmt, table)
 	if err != nil {
-		return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", s.d.quote(s.l.table), err)
+		return fail(err)
 	}
 	defer rows.Close()
 	types := map[string]string{}
 	for rows.Next() {
 		var name, typ string
 		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", s.d.quote(s.l.table), err)
+			return fail(err)
 		}
-		types[s.d.fold(name)] = typ
+		types[d.fold(name)] = typ
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlsource: table %s: reading its column types: %w", s.d.quote(s.l.table), err)
+		return fail(err)
 	}
 	return types, nil
 }
@@ -248,4 +262,99 @@ func (s *Source) tenantFor(v any) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// readCountTypes reads the declared types of the table's message count
+// columns, where the table exists, so that a write refuses before
+// anything is written a count its column cannot hold (2^31 in an
+// integer column; counts read from a file go up to 2^53), and gives
+// ClickHouse each count as its column's type, which its driver requires.
+// SQLite's integers hold every count; a nil db reads nothing.
+func (l *layout) readCountTypes(ctx context.Context, db *sql.DB) error {
+	if db == nil || l.d == SQLite {
+		return nil
+	}
+	var counts []*column
+	for _, c := range l.storedCols {
+		if c.field != nil && isCount(c.prop) {
+			counts = append(counts, c)
+		}
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	types, err := tableColumnTypes(ctx, db, l.d, l.table)
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
+		typ := types[l.d.fold(c.name)]
+		if l.d == ClickHouse {
+			typ = clickHouseBase(typ)
+		}
+		c.dbType, c.maxCount = typ, countTypeMax(typ)
+	}
+	return nil
+}
+
+// countTypeMax is the largest count a PostgreSQL or ClickHouse column
+// type holds exactly, 0 for one that holds every count (bigint, Int64,
+// a double) or that is not known.
+func countTypeMax(typ string) int64 {
+	switch typ {
+	case "Int8":
+		return math.MaxInt8
+	case "UInt8":
+		return math.MaxUint8
+	case "smallint", "Int16":
+		return math.MaxInt16
+	case "UInt16":
+		return math.MaxUint16
+	case "integer", "Int32":
+		return math.MaxInt32
+	case "UInt32":
+		return math.MaxUint32
+	case "real", "Float32":
+		return 1 << 24 // every whole number up to it is exact
+	}
+	return 0
+}
+
+// countTooLarge is why count n cannot go into c's column.
+func (l *layout) countTooLarge(c *column, n int64) error {
+	holds, wide := fmt.Sprintf("at most %d", c.maxCount), "bigint"
+	if c.dbType == "real" || c.dbType == "Float32" {
+		holds = fmt.Sprintf("whole numbers exactly only up to %d", c.maxCount)
+	}
+	if l.d == ClickHouse {
+		wide = "Int64"
+	}
+	return fmt.Errorf("%d does not fit column %s, which is %s and holds %s: make the column %s", n, l.d.quote(c.name), c.dbType, holds, wide)
+}
+
+// countParam is count n as the parameter of c's column: ClickHouse's
+// driver takes a value of the column's own type only.
+func (c *column) countParam(d Dialect, n int64) any {
+	if d != ClickHouse {
+		return n
+	}
+	switch c.dbType {
+	case "Int8":
+		return int8(n)
+	case "UInt8":
+		return uint8(n)
+	case "Int16":
+		return int16(n)
+	case "UInt16":
+		return uint16(n)
+	case "Int32":
+		return int32(n)
+	case "UInt32":
+		return uint32(n)
+	case "Float32":
+		return float32(n)
+	case "Float64":
+		return float64(n)
+	}
+	return n
 }

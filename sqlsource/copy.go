@@ -21,10 +21,12 @@ import (
 )
 
 // The PostgreSQL types a COPY writes, by OID: the types the INSERTs cast
-// their parameters to (sqlType, jsonb, the tenant's).
+// their parameters to (sqlType, jsonb, the tenant's), and the narrower
+// integers of a count column made before counts were bigint.
 const (
 	oidBool        = 16
 	oidInt8        = 20
+	oidInt2        = 21
 	oidInt4        = 23
 	oidText        = 25
 	oidFloat8      = 701
@@ -87,7 +89,7 @@ func (l *layout) copyIn(ctx context.Context, pg *pgconn.PgConn, tenant any, cs [
 	if _, err := pg.Exec(ctx, "BEGIN; LOCK TABLE ONLY "+table+" IN ROW EXCLUSIVE MODE").ReadAll(); err != nil {
 		return noCopy("%v", err)
 	}
-	names, oids := l.copyColumns(tenant)
+	names, oids, counts := l.copyColumns(tenant)
 	// A rule on INSERT is not applied by COPY, a statement trigger fires
 	// once a COPY where once an INSERT of a thousand rows, an identity
 	// column GENERATED ALWAYS takes COPY's value where it refuses the
@@ -118,6 +120,12 @@ func (l *layout) copyIn(ctx context.Context, pg *pgconn.PgConn, tenant any, cs [
 		have[name] = uint32(oid)
 	}
 	for i, name := range names {
+		if counts[i] && (have[name] == oidInt2 || have[name] == oidInt4) {
+			// An integer column made before counts were bigint: the
+			// INSERTs' bigint is assigned to it, and each count was
+			// checked to fit.
+			oids[i] = have[name]
+		}
 		if oids[i] == 0 || have[name] != oids[i] {
 			return noCopy("column %s is not of the type the INSERTs cast to", name)
 		}
@@ -163,25 +171,28 @@ func (l *layout) copyIn(ctx context.Context, pg *pgconn.PgConn, tenant any, cs [
 }
 
 // copyColumns returns the columns a row's parameters go to, in
-// appendRow's order, and the type of each, as the INSERTs cast them.
-func (l *layout) copyColumns(tenant any) ([]string, []uint32) {
+// appendRow's order, the type of each, as the INSERTs cast them, and
+// which are message counts.
+func (l *layout) copyColumns(tenant any) ([]string, []uint32, []bool) {
 	var names []string
 	var oids []uint32
+	var counts []bool
 	for _, c := range l.stored() {
 		names = append(names, c.name)
 		oids = append(oids, pgTypeOID(l.sqlType(c.prop)))
+		counts = append(counts, c.field != nil && isCount(c.prop))
 	}
 	if l.json != "" {
-		names, oids = append(names, l.json), append(oids, oidJSONB)
+		names, oids, counts = append(names, l.json), append(oids, oidJSONB), append(counts, false)
 	}
 	if tenant != nil {
 		oid := uint32(oidInt8)
 		if tenantPGType(tenant) == "text" {
 			oid = oidText
 		}
-		names, oids = append(names, l.tenant), append(oids, oid)
+		names, oids, counts = append(names, l.tenant), append(oids, oid), append(counts, false)
 	}
-	return names, oids
+	return names, oids, counts
 }
 
 // pgTypeOID is the OID of a type sqlType names for PostgreSQL, 0 for one
@@ -229,10 +240,17 @@ func appendCopyValue(b []byte, oid uint32, v any) ([]byte, bool) {
 			b = append(b, 1) // jsonb's binary format version
 		}
 		return append(b, s...), true
-	case oidInt4, oidInt8:
+	case oidInt2, oidInt4, oidInt8:
 		n, ok := v.(int64)
 		if !ok {
 			return b, false
+		}
+		if oid == oidInt2 {
+			if n < math.MinInt16 || n > math.MaxInt16 {
+				return b, false
+			}
+			b = binary.BigEndian.AppendUint32(b, 2)
+			return binary.BigEndian.AppendUint16(b, uint16(int16(n))), true
 		}
 		if oid == oidInt4 {
 			if n < math.MinInt32 || n > math.MaxInt32 {

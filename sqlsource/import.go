@@ -25,9 +25,13 @@ type ImportOptions struct {
 	Progress func(ImportProgress)
 	// CheckOnly makes [ImportAll] check every conversation as an import
 	// would (the schema, what the table's columns hold, IDs given once)
-	// and write nothing, nor read the table (db may be nil): run it over
-	// a sequence that can be read again (a file) before the import, so
-	// that bad input writes nothing. Progress counts the rows checked.
+	// and write nothing: run it over a sequence that can be read again (a
+	// file) before the import, so that bad input writes nothing.
+	// Progress counts the rows checked. db may be nil; when it is not,
+	// the declared types of an existing table's columns are read too,
+	// and a message count a narrower column cannot hold (an integer
+	// column's 2^31) is refused, as the import would refuse it; no row
+	// is read.
 	CheckOnly bool
 	// UniqueIDs tells [ImportAll] that no ID repeats among its rows (the
 	// readers of package ingest refuse a repeat), so that it keeps no
@@ -75,6 +79,11 @@ func Import(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 	if err != nil {
 		return prog, err
 	}
+	// A count the column cannot hold is refused with the rest of the
+	// check, before anything is written.
+	if err := l.readCountTypes(ctx, db); err != nil {
+		return prog, err
+	}
 	if err := uniqueIDs(cs); err != nil {
 		return prog, err
 	}
@@ -109,6 +118,11 @@ func ImportAll(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convrep
 	var prog ImportProgress
 	s, l, tenant, err := importLayout(d, m, s, opt)
 	if err != nil {
+		return prog, err
+	}
+	// A count the column cannot hold is refused with the rest of the
+	// check, before anything is written.
+	if err := l.readCountTypes(ctx, db); err != nil {
 		return prog, err
 	}
 	size := opt.batchSize()

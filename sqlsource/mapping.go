@@ -102,6 +102,12 @@ type column struct {
 	// channel, a status), which the column stores.
 	field *convreport.Field
 	shown bool
+	// dbType is the declared type of a message count's column in a table
+	// that exists, as a write reads it (PostgreSQL's base type name,
+	// ClickHouse's type unwrapped), "" when unread; maxCount the largest
+	// count it holds exactly, 0 for every count.
+	dbType   string
+	maxCount int64
 }
 
 // layout is a Mapping resolved against a schema and checked.

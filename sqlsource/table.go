@@ -216,8 +216,9 @@ func (l *layout) sqlType(p convreport.Property) string {
 	switch p.Kind {
 	case convreport.KindNumber:
 		if !p.Custom {
+			// A message count: a file's go up to 2^53.
 			if pg {
-				return "integer"
+				return "bigint"
 			}
 			return "INTEGER"
 		}
@@ -255,8 +256,10 @@ func (l *layout) sqlType(p convreport.Property) string {
 // [convreport.DefaultSchema]) first; an unknown value is stored as NULL.
 // It refuses what the table cannot hold exactly: a time outside int64
 // nanoseconds (or, with [Timestamp], finer than a microsecond), a NaN or
-// infinite number or invalid UTF-8 in JSON, and in PostgreSQL a string with
-// a NUL byte or invalid UTF-8. A table shared by tenants (Mapping.Tenant)
+// infinite number or invalid UTF-8 in JSON, in PostgreSQL a string with
+// a NUL byte or invalid UTF-8, and a message count above what its column
+// holds in a table made otherwise than by [CreateTable] (an integer
+// column's 2^31-1; CreateTable's hold every count). A table shared by tenants (Mapping.Tenant)
 // is written with [InsertTenant].
 func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, cs []convreport.Conversation) error {
 	return insert(ctx, db, d, m, s, nil, cs)
@@ -280,6 +283,9 @@ func insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport
 		return err
 	}
 	if tenant, err = l.insertTenant(tenant); err != nil {
+		return err
+	}
+	if err := l.readCountTypes(ctx, db); err != nil {
 		return err
 	}
 	if err := l.validate(s, cs, 0); err != nil {
@@ -474,8 +480,12 @@ func (l *layout) values(dst []any, c *convreport.Conversation, keep bool) ([]any
 				x, err = l.encodeTime(t, keep)
 			}
 		case f.Kind == convreport.KindNumber:
-			if keep {
-				x = int64(f.CountOf(c))
+			n := int64(f.CountOf(c))
+			switch {
+			case col.maxCount > 0 && n > col.maxCount:
+				err = l.countTooLarge(col, n)
+			case keep:
+				x = col.countParam(l.d, n)
 			}
 		default:
 			v := f.StringOf(c)
@@ -703,6 +713,9 @@ func (l *layout) insertClickHouse(ctx context.Context, db *sql.DB, tenant any, c
 			typ := tenantCHType(tenant)
 			if i < len(cols) {
 				typ = l.sqlType(cols[i].prop)
+				if t := cols[i].dbType; t != "" && isCount(cols[i].prop) {
+					typ = t // the type of countParam's values
+				}
 				if v, _ := l.rowZero(cols[i]); v == nil {
 					typ = "Nullable(" + typ + ")"
 				}

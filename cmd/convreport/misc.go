@@ -312,7 +312,16 @@ func outDialect(out string) (sqlsource.Dialect, error) {
 // with its password hidden. The tenant (a string from --tenant, for m's
 // tenant column) is returned as the table's tenant column holds it: an
 // integer for an integer column. mf is the flag m was read from.
-func (c *cli) openOut(out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag) (db *sql.DB, where string, _ any, err error) {
+func (c *cli) openOut(out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag) (*sql.DB, string, any, error) {
+	db, err := dialOut(out, dialect)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return c.prepareOut(db, out, dialect, m, tenant, schema, mf)
+}
+
+// dialOut opens the database out names, without connecting yet.
+func dialOut(out string, dialect sqlsource.Dialect) (db *sql.DB, err error) {
 	switch dialect {
 	case sqlsource.PostgreSQL:
 		db, err = sql.Open("pgx", out)
@@ -324,9 +333,12 @@ func (c *cli) openOut(out string, dialect sqlsource.Dialect, m sqlsource.Mapping
 			db, err = sql.Open("sqlite", dsn)
 		}
 	}
-	if err != nil {
-		return nil, "", nil, err
-	}
+	return db, err
+}
+
+// prepareOut is openOut on db, the database out names, which it closes
+// on error.
+func (c *cli) prepareOut(db *sql.DB, out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag) (_ *sql.DB, where string, _ any, err error) {
 	where = redact(out)
 	fail := func(err error) (*sql.DB, string, any, error) {
 		db.Close()
@@ -520,7 +532,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 // the import after the batches before it, which a rerun keeps.
 func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, mf mappingFlag, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
 	// The check applies the database's layout before anything is
-	// opened: bad input is refused without a connection.
+	// written: bad input is refused even without a connection.
 	dialect, err := outDialect(out)
 	if err != nil {
 		return err
@@ -535,11 +547,24 @@ func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, m
 	}
 	check := opt
 	check.CheckOnly = true
-	checked, err := sqlsource.ImportAll(c.ctx, nil, dialect, m, schema, read, check)
+	db, err := dialOut(out, dialect)
 	if err != nil {
 		return err
 	}
-	db, where, tenant, err := c.openOut(out, dialect, m, tenant, schema, mf)
+	// The check reads the types of a table made before (a count column
+	// narrower than bigint) where the server answers; one that does not
+	// is said after the check. SQLite's integers hold every count, and
+	// its file is not made for input the check refuses.
+	var checkDB *sql.DB
+	if dialect != sqlsource.SQLite && db.PingContext(c.ctx) == nil {
+		checkDB = db
+	}
+	checked, err := sqlsource.ImportAll(c.ctx, checkDB, dialect, m, schema, read, check)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	db, where, tenant, err := c.prepareOut(db, out, dialect, m, tenant, schema, mf)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,5 @@
+package sqlsource
+
+// CopiedBatches counts the batches COPY wrote, for the external tests
+// to tell COPY from the INSERTs.
+var CopiedBatches = &copiedBatches
