@@ -338,6 +338,12 @@ func propertyValue(c *Conversation, p Property) (any, bool) {
 		if x.IsZero() {
 			return nil, false
 		}
+	case float64:
+		if x == 0 {
+			// -0 is 0: a source that kept the sign (a Float64 column, a
+			// file) must show what one that dropped it (jsonb) shows.
+			return 0.0, true
+		}
 	}
 	return v, true
 }
@@ -370,6 +376,9 @@ func (s *Schema) SetValue(c *Conversation, name string, v any) error {
 	}
 	if f, ok := v.(float64); ok && !p.Custom && (f != math.Trunc(f) || f < 0 || f > 1<<53) {
 		return fmt.Errorf("convreport: %s: %v is not a message count", p.Name, f)
+	}
+	if f, ok := v.(float64); ok && f == 0 {
+		v = 0.0 // -0 is 0, as Value reads it
 	}
 	setProperty(c, p, v)
 	return nil

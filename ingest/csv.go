@@ -244,6 +244,9 @@ func (d *decoder) parseProperty(p convreport.Property, cell []byte) (any, error)
 		if err != nil {
 			return nil, fieldErr(field(), "%s is out of range", cell)
 		}
+		if f == 0 {
+			f = 0 // -0 is 0, as every source reads it
+		}
 		return f, nil
 	case convreport.KindBool:
 		switch {

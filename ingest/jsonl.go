@@ -413,6 +413,9 @@ func (d *decoder) readProperty(p convreport.Property) (any, error) {
 		if err != nil {
 			return nil, fieldErr(field(), "%s is out of range", num)
 		}
+		if f == 0 {
+			f = 0 // -0 is 0, as every source reads it
+		}
 		return f, nil
 	case convreport.KindBool:
 		switch ch {

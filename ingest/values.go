@@ -327,6 +327,9 @@ func seconds(f float64) (time.Duration, bool) {
 // appendNumber writes f as JSON does: plain digits in [1e-6, 1e21),
 // exponent form outside.
 func appendNumber(b []byte, f float64) []byte {
+	if f == 0 {
+		f = 0 // -0 is 0, as every source reads it
+	}
 	abs := math.Abs(f)
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		return strconv.AppendFloat(b, f, 'e', -1, 64)

@@ -874,7 +874,11 @@ func (d *columnDecoder) set(col column, c *convreport.Conversation, v parquet.Va
 				val = float64(n)
 			}
 		default:
-			val = v.Double()
+			f := v.Double()
+			if f == 0 {
+				f = 0 // -0 is 0, as every source reads it
+			}
+			val = f
 		}
 	case convreport.KindBool:
 		val = v.Boolean()

@@ -338,6 +338,9 @@ func propertyValue(p convreport.Property, v any) (parquet.Value, error) {
 		if !ok {
 			return bad()
 		}
+		if f == 0 {
+			f = 0 // -0 is 0, as every source reads it
+		}
 		return parquet.DoubleValue(f), nil
 	case convreport.KindBool:
 		b, ok := v.(bool)

@@ -490,6 +490,9 @@ func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 		if json.Unmarshal(raw, &f) != nil {
 			return nil, nil
 		}
+		if f == 0 {
+			f = 0 // -0 is 0, as jsonb keeps it
+		}
 		return f, nil
 	case convreport.KindBool:
 		var b bool

@@ -535,6 +535,9 @@ func (l *layout) values(dst []any, c *convreport.Conversation, keep bool) ([]any
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, fmt.Errorf("properties.%s: JSON cannot hold %v", col.prop.Name, x)
 			}
+			if x == 0 {
+				v = 0.0 // -0 is 0, as jsonb keeps it
+			}
 		case string:
 			if !utf8.ValidString(x) {
 				return nil, fmt.Errorf("properties.%s: JSON cannot hold invalid UTF-8", col.prop.Name)
@@ -596,6 +599,9 @@ func (l *layout) encode(p convreport.Property, v any) (any, error) {
 		}
 		if math.IsNaN(x) {
 			return nil, errors.New("NaN cannot be stored: it would compare unlike the engine")
+		}
+		if x == 0 {
+			x = 0 // -0 is 0, which jsonb keeps and a Float64 column would not
 		}
 		return x, nil
 	case bool:

@@ -457,6 +457,11 @@ func Numbers(vals []float64) Column {
 		case v >= 0 && v <= math.MaxUint32-1 && v == math.Trunc(v):
 			codes[i] = uint32(v) + 1
 		default:
+			for i, v := range vals {
+				if v == 0 {
+					vals[i] = 0 // -0 is 0, as a code stores it
+				}
+			}
 			return Column{Floats: vals}
 		}
 	}
@@ -513,8 +518,13 @@ func (b *NumberBuilder) PutCounts(at int, counts []int64, buf []uint32) {
 	}
 }
 
-// Set sets row r, which no call set before, to v (NaN: unknown).
+// Set sets row r, which no call set before, to v (NaN: unknown). -0 is
+// stored as 0, whether or not the column has moved to float64s: a
+// number's sign of zero never depends on the values before it.
 func (b *NumberBuilder) Set(r int, v float64) {
+	if v == 0 {
+		v = 0
+	}
 	switch {
 	case b.floats != nil:
 		b.floats[r] = v
