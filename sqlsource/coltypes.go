@@ -89,27 +89,54 @@ func (s *Source) checkColumnTypes(types map[string]string) error {
 			return &ColumnTypeError{Dialect: s.d, Table: s.l.table, Column: c.name, Property: c.prop.Name, Kind: kind, Count: count, Type: typ, Times: s.l.times, Reason: want}
 		}
 	}
-	return nil
+	return s.checkJSONType(types)
+}
+
+// checkJSONType checks PostgreSQL's JSON column, where custom properties
+// live: the statements read it with jsonb's operators. A json column is
+// read through a cast to jsonb (each row parsed again; jsonb is
+// faster); any other type, text included, is refused, where it failed
+// at the first report with "operator does not exist: text -> text".
+func (s *Source) checkJSONType(types map[string]string) error {
+	if s.d != PostgreSQL || s.l.json == "" {
+		return nil
+	}
+	typ, ok := types[s.d.fold(s.l.json)]
+	switch {
+	case !ok || typ == "jsonb":
+		return nil
+	case typ == "json":
+		s.l.jsonCast = true
+		return nil
+	}
+	col := s.d.quote(s.l.json)
+	reason := "custom properties are read as jsonb: make it jsonb (ALTER TABLE " + s.d.quote(s.l.table) + " ALTER COLUMN " + col + " TYPE jsonb USING " + col + "::jsonb)"
+	return &ColumnTypeError{Dialect: s.d, Table: s.l.table, Column: s.l.json, JSON: true, Type: typ, Times: s.l.times, Reason: reason}
 }
 
 // ColumnTypeError is the error of [New] for a time, duration or message
-// count column (SQLite, PostgreSQL) whose declared type the statements
-// would read wrongly. Reason says what the column must be instead, and
-// names the [Mapping].Times that reads it when one does: a program that
-// sets the mapping another way (a configuration file) may reword it.
+// count column (SQLite, PostgreSQL), or PostgreSQL's JSON column of custom
+// properties ([Mapping].JSON), whose declared type the statements would
+// read wrongly. Reason says what the column must be instead, and names
+// the [Mapping].Times that reads it when one does: a program that sets
+// the mapping another way (a configuration file) may reword it.
 type ColumnTypeError struct {
 	Dialect  Dialect
 	Table    string          // the mapped table
 	Column   string          // the column
-	Property string          // the property the column holds
-	Kind     convreport.Kind // the property's kind: time, duration, or number for a count
+	Property string          // the property the column holds; "" for the JSON column
+	Kind     convreport.Kind // the property's kind: time, duration, or number for a count; 0 for the JSON column
 	Count    bool            // the column is a message count
+	JSON     bool            // the column is the JSON object of custom properties (jsonb or json)
 	Type     string          // its declared type (PostgreSQL: its base type's name)
 	Times    TimeStorage     // how the mapping reads times
 	Reason   string          // what it must be instead
 }
 
 func (e *ColumnTypeError) Error() string {
+	if e.JSON {
+		return fmt.Sprintf("sqlsource: table %s: column %s, the JSON object of custom properties, is %s: %s", e.Dialect.quote(e.Table), e.Dialect.quote(e.Column), e.Type, e.Reason)
+	}
 	kind := e.Kind.String()
 	if e.Count {
 		kind = "a message count"

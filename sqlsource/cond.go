@@ -127,14 +127,18 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 	case convreport.KindTime, convreport.KindDuration:
 		jsonType, cast = "number", "bigint"
 	}
+	col := q.d.quote(c.name)
+	if l.jsonCast {
+		col = "(" + col + "::jsonb)" // json: read as jsonb, which normalises numbers
+	}
 	text := func() {
-		q.w("(", q.d.quote(c.name), " ->> ")
+		q.w("(", col, " ->> ")
 		q.param(c.key, "text")
 		q.w(")")
 	}
 	// Checked before any cast: a value of another JSON type is unknown
 	// rather than a failed cast.
-	q.w("(CASE WHEN jsonb_typeof(", q.d.quote(c.name), " -> ")
+	q.w("(CASE WHEN jsonb_typeof(", col, " -> ")
 	q.param(c.key, "text")
 	q.w(") = ")
 	q.param(jsonType, "text")

@@ -37,7 +37,8 @@ type Mapping struct {
 	// the JSON column.
 	Columns map[string]string `json:"columns,omitempty"`
 	// JSON is the column holding the other custom properties as one JSON
-	// object (TEXT in SQLite, jsonb in PostgreSQL); default "properties".
+	// object (TEXT in SQLite, jsonb in PostgreSQL, where a json column is
+	// read as jsonb and a text one refused); default "properties".
 	// Strings, numbers and booleans are JSON values; times and durations
 	// integer nanoseconds. A value of another JSON type than its
 	// property's kind (the string "9" for a number) is read as unknown.
@@ -118,7 +119,10 @@ type layout struct {
 	cols   []*column // every stored property, in schema order
 	byName map[string]*column
 	json   string // the JSON column, "" when no property lives in it
-	tenant string // the tenant column, "" for none
+	// jsonCast is set (by New) for a PostgreSQL json column, which the
+	// statements read as jsonb.
+	jsonCast bool
+	tenant   string // the tenant column, "" for none
 	// storedCols and jsonCols are stored and inJSON, made once: an
 	// import reads them for every row.
 	storedCols, jsonCols []*column

@@ -81,7 +81,8 @@ func WithTenant(tenant any) Option { return func(c *config) { c.tenant = tenant 
 // New returns a source over db. It checks the mapping against the schema,
 // that the table and every mapped column exist, and that the columns'
 // declared types hold what the statements read: times, durations and
-// message counts as numbers (or timestamptz with [Timestamp]), and in
+// message counts as numbers (or timestamptz with [Timestamp]), custom
+// properties in PostgreSQL in a jsonb (or json) column, and in
 // ClickHouse every column.
 func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	cfg := config{pushdown: true}
