@@ -72,6 +72,11 @@ func New(cs []convreport.Conversation, opts ...Option) (*Source, error) {
 	return s, nil
 }
 
+// Name says what the source is (it is a [convreport.Named]), for the
+// engine's errors to begin with in place of a Go type. A type that
+// embeds a *Source names itself with a Name of its own.
+func (s *Source) Name() string { return "memory" }
+
 // snap returns the current snapshot: an empty one of the default schema
 // for a zero Source.
 func (s *Source) snap() table {

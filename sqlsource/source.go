@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,6 +36,9 @@ type Source struct {
 	tenant any
 	// tenantKind is what the tenant column holds, read at New.
 	tenantKind tenantKind
+	// location is the database as WithDSN gives it, without its
+	// password; "" when not given.
+	location string
 }
 
 var (
@@ -51,6 +55,7 @@ type config struct {
 	pushdown  bool
 	onDecline func(error)
 	tenant    any
+	location  string
 }
 
 // WithSchema declares the custom properties; default
@@ -78,6 +83,12 @@ func WithDeclineHook(f func(error)) Option { return func(c *config) { c.onDeclin
 // so no filter can widen it.
 func WithTenant(tenant any) Option { return func(c *config) { c.tenant = tenant } }
 
+// WithDSN gives the data source name db was opened with, so that the
+// source's [Source.Name], which the engine's errors begin with, says which
+// database it reads: its host, port, database and user, or an SQLite
+// file's path. Its password, and any other parameter, is left out.
+func WithDSN(dsn string) Option { return func(c *config) { c.location = dsnLocation(dsn) } }
+
 // New returns a source over db. It checks the mapping against the schema,
 // that the table and every mapped column exist, and that the columns'
 // declared types hold what the statements read: times, durations and
@@ -99,7 +110,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline}
+	s := &Source{db: db, d: d, schema: cfg.schema, l: l, pushdown: cfg.pushdown, onDecline: cfg.onDecline, location: cfg.location}
 	var tenant any
 	if cfg.tenant != nil {
 		if tenant, err = l.tenantValue(cfg.tenant); err != nil {
@@ -177,7 +188,64 @@ func (s *Source) ForTenant(tenant any) (*Source, error) {
 	if v, err = s.tenantFor(v); err != nil {
 		return nil, err
 	}
-	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v, tenantKind: s.tenantKind}, nil
+	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v, tenantKind: s.tenantKind, location: s.location}, nil
+}
+
+// Name says what the source reads (it is a [convreport.Named]), for the
+// engine's errors to begin with in place of a Go type: the dialect, the
+// table and, given [WithDSN], the database, as in
+// postgresql table "conversations" at helpdesk@db.internal:5432/support.
+func (s *Source) Name() string {
+	n := s.d.String() + " table " + s.d.quote(s.l.table)
+	if s.location != "" {
+		n += " at " + s.location
+	}
+	return n
+}
+
+// dsnLocation is where a data source name points, without its password
+// or parameters: user@host:port/database for a URL or a PostgreSQL
+// key=value string, the path of an SQLite file; "" when it cannot tell
+// (nothing is better than a password).
+func dsnLocation(dsn string) string {
+	dsn = strings.TrimSpace(dsn)
+	if i := strings.Index(dsn, "://"); i > 0 {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return ""
+		}
+		out := u.Host + u.Path
+		if u.User != nil && u.User.Username() != "" {
+			out = u.User.Username() + "@" + out
+		}
+		return out
+	}
+	if rest, ok := strings.CutPrefix(dsn, "file:"); ok {
+		path, _, _ := strings.Cut(rest, "?")
+		return path
+	}
+	if strings.Contains(dsn, "=") {
+		// host=db port=5432 dbname=support user=helpdesk password=…
+		kv := map[string]string{}
+		for _, f := range strings.Fields(dsn) {
+			if k, v, ok := strings.Cut(f, "="); ok {
+				kv[k] = strings.Trim(v, "'")
+			}
+		}
+		out := kv["host"]
+		if kv["port"] != "" {
+			out += ":" + kv["port"]
+		}
+		if kv["dbname"] != "" {
+			out += "/" + kv["dbname"]
+		}
+		if kv["user"] != "" && out != "" {
+			out = kv["user"] + "@" + out
+		}
+		return out
+	}
+	path, _, _ := strings.Cut(dsn, "?")
+	return path
 }
 
 // Tenant returns the tenant the source reads, nil for none: as given to

@@ -99,7 +99,7 @@ func (c *cli) load(d dataFlags) (src convreport.Source, cs []convreport.Conversa
 		c.closers = append(c.closers, db.Close)
 		// Each custom property is the column named by its key, unless
 		// the mapping says otherwise.
-		opts := []sqlsource.Option{sqlsource.WithMapping(m)}
+		opts := []sqlsource.Option{sqlsource.WithMapping(m), sqlsource.WithDSN(d.path)}
 		if schema != nil {
 			opts = append(opts, sqlsource.WithSchema(schema))
 		}

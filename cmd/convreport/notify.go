@@ -72,9 +72,6 @@ type notifyAdvice struct {
 	data string // the flags of notify: --data, its password hidden, and --mapping
 }
 
-// Name names the source as the engine's errors would without the wrapper.
-func (s notifyAdvice) Name() string { return fmt.Sprintf("%T", s.Source) }
-
 func (s notifyAdvice) Watch(ctx context.Context) (<-chan convreport.Change, error) {
 	ch, err := s.Source.Watch(ctx)
 	var setup *convreport.WatchSetupError
