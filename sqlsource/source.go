@@ -131,6 +131,11 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	q.w(" WHERE 1 = 0")
 	rows, err := db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
+		// A table the catalogue does not list has no columns: said so,
+		// not taken for one without the mapped columns.
+		if types, terr := tableColumnTypes(ctx, db, d, l.table); terr == nil && len(types) == 0 {
+			return nil, fmt.Errorf("sqlsource: table %s does not exist: %w", l.d.quote(l.table), err)
+		}
 		return nil, fmt.Errorf("sqlsource: table %s does not have the mapped columns: %w", l.d.quote(l.table), err)
 	}
 	rows.Close()

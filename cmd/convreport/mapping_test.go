@@ -146,7 +146,7 @@ func TestMappingReadsAnSQLiteTableOfItsOwn(t *testing.T) {
 	// Without the mapping, the default table is looked for, and named.
 	o = cli(t, "", append([]string{"run", "--dashboard", "chat-overview", "--data", db}, period...)...)
 	require.Equal(t, 1, o.code)
-	require.Contains(t, o.stderr, "sqlsource: table `conversations` does not have the mapped columns")
+	require.Contains(t, o.stderr, "sqlsource: table `conversations` does not exist")
 }
 
 func mustSchema(t *testing.T, path string) *convreport.Schema {
