@@ -65,7 +65,7 @@ func TestDirReopen(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, created, got, "what was saved is what is read, unchanged")
 
-	b, err := os.ReadFile(filepath.Join(dir, "support.json"))
+	b, err := os.ReadFile(filepath.Join(dir, created.ID+".json"))
 	require.NoError(t, err)
 	var onDisk convreport.Dashboard
 	require.NoError(t, json.Unmarshal(b, &onDisk))
@@ -79,7 +79,7 @@ func TestDirReopen(t *testing.T) {
 // TestDirCrashMidWrite leaves what a crash during a save leaves: a partial
 // temporary file next to the last good version.
 func TestDirCrashMidWrite(t *testing.T) {
-	dir, _, v1 := newDirWith(t, dash("Support", access.Private, report("a", "A")))
+	dir, _, v1 := newDirWith(t, withID("support", dash("Support", access.Private, report("a", "A"))))
 
 	v2 := v1.Clone()
 	v2.Name, v2.Version = "Support, edited", 2
@@ -103,7 +103,7 @@ func TestDirCrashMidWrite(t *testing.T) {
 }
 
 func TestDirCorruptFile(t *testing.T) {
-	dir, s, _ := newDirWith(t, dash("Support", access.Private))
+	dir, s, _ := newDirWith(t, withID("support", dash("Support", access.Private)))
 	path := filepath.Join(dir, "support.json")
 	require.NoError(t, os.WriteFile(path, []byte(`{"id": "support", "name": "Supp`), 0o600))
 
@@ -256,7 +256,7 @@ func TestSymlinkedDashboardFile(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrConflict)
 	created, err := s.Create(ctx, olivia, convreport.Dashboard{Name: "B"})
 	require.NoError(t, err)
-	require.Equal(t, "b-2", created.ID, "an ID from the name skips the linked one")
+	requireGenerated(t, "b", created.ID)
 
 	// A save writes a file of its own in place of the link; the file it
 	// linked to is left as it was.
@@ -372,7 +372,7 @@ func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
 			os.Remove(probe.Name())
 			t.Skip("this user writes into a read-only directory (root)")
 		}
-		_, err = s.Create(ctx, olivia, dash("C", access.Private))
+		_, err = s.Create(ctx, olivia, withID("c", dash("C", access.Private)))
 		require.EqualError(t, err, `convreport/store: saving dashboard "c": cannot create a file in directory `+dir+`: permission denied`)
 		require.ErrorIs(t, err, os.ErrPermission)
 
@@ -383,7 +383,7 @@ func TestSaveErrorNamesTheDashboardAndTheDirectory(t *testing.T) {
 	t.Run("a directory in the file's place", func(t *testing.T) {
 		dir := t.TempDir()
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, "c.json", "inside"), 0o700))
-		_, err := reopen(t, dir).Create(ctx, olivia, dash("C", access.Private))
+		_, err := reopen(t, dir).Create(ctx, olivia, withID("c", dash("C", access.Private)))
 		require.Error(t, err)
 		prefix := `convreport/store: saving dashboard "c" to ` + filepath.Join(dir, "c.json") + `: rename `
 		require.True(t, strings.HasPrefix(err.Error(), prefix), err.Error())
@@ -405,7 +405,7 @@ func TestDirStamp(t *testing.T) {
 		return st
 	}
 	require.Equal(t, "", stamp(), "no dashboard yet")
-	d, err := s.Create(ctx, olivia, dash("Support", access.EveryoneCanView))
+	d, err := s.Create(ctx, olivia, withID("support", dash("Support", access.EveryoneCanView)))
 	require.NoError(t, err)
 	first := stamp()
 	require.NotEmpty(t, first)

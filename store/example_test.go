@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
@@ -28,7 +29,8 @@ func ExampleOpenDir() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(d.ID, d.Version)
+	// The ID is the name's slug and a random suffix: support-team-k3v9x2.
+	fmt.Println(strings.HasPrefix(d.ID, "support-team-"), d.Version)
 
 	// Ana and Ben both edit version 1; Ana saves first.
 	anas, bens := d, d.Clone()
@@ -43,7 +45,7 @@ func ExampleOpenDir() {
 	current, _ := s.Get(ctx, ben, d.ID)
 	fmt.Println(current.Name, current.Version)
 	// Output:
-	// support-team 1
+	// true 1
 	// true
 	// Support 2
 }

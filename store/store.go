@@ -4,6 +4,10 @@
 // access for the viewer of every call, optimistic concurrency on versions,
 // and the plan's caps.
 //
+// A dashboard created with no ID gets its name's slug and a random suffix
+// ("chat-desk-k3v9x2"), never the plain slug: an ID that depended on the
+// dashboards there are would tell its creator of ones they may not see.
+//
 // A store holds the dashboards of one account: an embedder with many
 // accounts opens one store per account (a directory each, for [Dir]), so
 // that the plan's dashboards-per-account cap counts the right dashboards.
@@ -12,11 +16,12 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +40,9 @@ type Option func(*config)
 type config struct {
 	plan plan.Plan
 	now  func() time.Time
+	// random is where generated IDs' suffixes come from: crypto/rand's
+	// Reader, or in this package's tests a reader of chosen bytes.
+	random io.Reader
 }
 
 // WithPlan sets the account's plan; the default caps nothing.
@@ -51,7 +59,7 @@ func WithClock(now func() time.Time) Option {
 }
 
 func newConfig(opts []Option) config {
-	c := config{now: time.Now}
+	c := config{now: time.Now, random: rand.Reader}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -146,11 +154,19 @@ func (c *core) create(ctx context.Context, v access.Viewer, d convreport.Dashboa
 		}
 		return d.Clone(), nil
 	}
-	// base, or base-2, base-3, … whichever is free.
+	// An ID made from the name must not depend on which dashboards exist:
+	// were it the plain slug when free and a suffixed one otherwise, a
+	// creator would learn that a dashboard they may not see holds the
+	// slug. So every such ID is the slug and a random suffix, drawn again
+	// on the rare suffix already taken.
 	base := cmp.Or(fold.Slug(d.Name), "dashboard")
-	for n := 1; ; n++ {
-		d.ID = candidateID(base, n)
-		err := c.b.add(d)
+	for range maxDraws {
+		id, err := generatedID(c.cfg.random, base)
+		if err != nil {
+			return convreport.Dashboard{}, err
+		}
+		d.ID = id
+		err = c.b.add(d)
 		if errors.Is(err, errTaken) {
 			continue
 		}
@@ -159,16 +175,38 @@ func (c *core) create(ctx context.Context, v access.Viewer, d convreport.Dashboa
 		}
 		return d.Clone(), nil
 	}
+	return convreport.Dashboard{}, fmt.Errorf("%w: no free ID for a dashboard named %q after %d random ones", ErrConflict, d.Name, maxDraws)
 }
 
-// candidateID is the nth ID to try for a dashboard whose name slugs to
-// base: base, then base-2, base-3, …, cut to the longest ID.
-func candidateID(base string, n int) string {
-	if n == 1 {
-		return base
+// Generated dashboard IDs: the name's slug, cut so that the whole is at
+// most maxID bytes, then "-" and suffixLen of a-z0-9. 36^6 is about two
+// billion suffixes per name; maxDraws taken ones in a row would mean a
+// broken random source, not bad luck.
+const (
+	maxID     = 64 // what validID accepts
+	suffixLen = 6
+	maxDraws  = 16
+)
+
+// generatedID is base, cut to fit, with a fresh suffix read from random.
+func generatedID(random io.Reader, base string) (string, error) {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	base = strings.TrimRight(base[:min(len(base), fold.MaxSlug, maxID-1-suffixLen)], "-")
+	n := len(base) + 1 + suffixLen
+	id := append([]byte(base), '-')
+	var buf [2 * suffixLen]byte
+	for len(id) < n {
+		if _, err := io.ReadFull(random, buf[:]); err != nil {
+			return "", fmt.Errorf("convreport/store: drawing an ID for a dashboard: %w", err)
+		}
+		for _, c := range buf {
+			// Bytes from 252 up would favour the first four letters.
+			if c < 252 && len(id) < n {
+				id = append(id, alphabet[int(c)%len(alphabet)])
+			}
+		}
 	}
-	suffix := "-" + strconv.Itoa(n)
-	return strings.TrimRight(base[:min(len(base), fold.MaxSlug-len(suffix))], "-") + suffix
+	return string(id), nil
 }
 
 func (c *core) load(id string) (convreport.Dashboard, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,6 +65,20 @@ func report(id, name string) convreport.Report {
 	return convreport.Report{ID: id, Name: name, Dimensions: []string{"Assignee"}}
 }
 
+// requireGenerated checks id has the form of an ID a store makes from a name whose slug
+// is slug.
+func requireGenerated(t *testing.T, slug, id string) {
+	t.Helper()
+	require.Regexp(t, `^`+regexp.QuoteMeta(slug)+`-[a-z0-9]{6}$`, id)
+}
+
+// withID is d with the ID given: only a given ID can be created again
+// once deleted.
+func withID(id string, d convreport.Dashboard) convreport.Dashboard {
+	d.ID = id
+	return d
+}
+
 func dash(name string, v access.Visibility, reports ...convreport.Report) convreport.Dashboard {
 	return convreport.Dashboard{Name: name, Owner: "olivia", Visibility: v, Reports: reports}
 }
@@ -72,21 +88,22 @@ func TestCreateGetList(t *testing.T) {
 		s := open()
 		a, err := s.Create(ctx, olivia, dash("Chat overview", access.Private, report("a", "A")))
 		require.NoError(t, err)
-		require.Equal(t, "chat-overview", a.ID)
+		requireGenerated(t, "chat-overview", a.ID)
 		require.Equal(t, int64(1), a.Version)
 		require.Equal(t, epoch, a.CreatedAt)
 		require.Equal(t, epoch, a.UpdatedAt)
 
 		b, err := s.Create(ctx, olivia, dash("Chat overview", access.EveryoneCanView))
 		require.NoError(t, err)
-		require.Equal(t, "chat-overview-2", b.ID, "a second dashboard of the same name gets a free ID")
+		requireGenerated(t, "chat-overview", b.ID)
+		require.NotEqual(t, a.ID, b.ID, "a second dashboard of the same name gets another ID")
 		c, err := s.Create(ctx, tess, convreport.Dashboard{Name: "Équipe", Visibility: access.SpecificUsersAndTeams,
 			Grants: []access.Grant{{Team: "Billing"}}})
 		require.NoError(t, err)
-		require.Equal(t, "equipe", c.ID)
+		requireGenerated(t, "equipe", c.ID)
 		require.Equal(t, "tess", c.Owner, "the owner defaults to the creator")
 
-		got, err := s.Get(ctx, olivia, "chat-overview")
+		got, err := s.Get(ctx, olivia, a.ID)
 		require.NoError(t, err)
 		require.Equal(t, a, got)
 
@@ -99,13 +116,16 @@ func TestCreateGetList(t *testing.T) {
 			}
 			return out
 		}
-		require.Equal(t, []string{"chat-overview", "chat-overview-2"}, names(olivia))
-		require.Equal(t, []string{"chat-overview", "chat-overview-2", "equipe"}, names(adam))
-		require.Equal(t, []string{"chat-overview-2", "equipe"}, names(tess))
-		require.Equal(t, []string{"chat-overview-2", "equipe"}, names(oscar))
+		// By name, then ID: a and b share their name.
+		ab := []string{a.ID, b.ID}
+		slices.Sort(ab)
+		require.Equal(t, ab, names(olivia))
+		require.Equal(t, append(ab, c.ID), names(adam))
+		require.Equal(t, []string{b.ID, c.ID}, names(tess))
+		require.Equal(t, []string{b.ID, c.ID}, names(oscar))
 		require.Empty(t, names(access.Viewer{}))
 
-		_, err = s.Get(ctx, oscar, "chat-overview")
+		_, err = s.Get(ctx, oscar, a.ID)
 		require.ErrorIs(t, err, access.ErrForbidden)
 		_, err = s.Get(ctx, olivia, "nope")
 		require.ErrorIs(t, err, convreport.ErrNotFound)
@@ -229,7 +249,7 @@ func TestStaleSave(t *testing.T) {
 		theirs.Reports = append(theirs.Reports, report("b", "B"))
 		_, err = s.Save(ctx, tess, theirs)
 		require.ErrorIs(t, err, store.ErrConflict)
-		require.EqualError(t, err, `convreport: conflict: dashboard "support" was edited from version 1 but is at version 2`)
+		require.EqualError(t, err, fmt.Sprintf(`convreport: conflict: dashboard %q was edited from version 1 but is at version 2`, created.ID))
 
 		// Version 2 is Olivia's, whole: Tess's report did not get in.
 		got, err := s.Get(ctx, tess, created.ID)
@@ -259,10 +279,10 @@ func TestStaleSave(t *testing.T) {
 
 		// Created again under the same ID, it is at version 1 anew: Tess's
 		// copy of the one before, at version 1 too, does not overwrite it.
-		stale, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("old", "Old")))
+		stale, err := s.Create(ctx, olivia, withID("team", dash("Team", access.EveryoneCanEdit, report("old", "Old"))))
 		require.NoError(t, err)
 		require.NoError(t, s.Delete(ctx, olivia, stale))
-		again, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("new", "New")))
+		again, err := s.Create(ctx, olivia, withID("team", dash("Team", access.EveryoneCanEdit, report("new", "New"))))
 		require.NoError(t, err)
 		require.Equal(t, stale.ID, again.ID)
 		require.Equal(t, stale.Version, again.Version)
@@ -282,13 +302,13 @@ func TestStaleSave(t *testing.T) {
 func TestStaleDelete(t *testing.T) {
 	each(t, func(t *testing.T, open func(...store.Option) store.Store) {
 		s := open()
-		old, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("old", "Old")))
+		old, err := s.Create(ctx, olivia, withID("team", dash("Team", access.EveryoneCanEdit, report("old", "Old"))))
 		require.NoError(t, err)
 		// Tess's copy, read before Olivia deletes it and makes it again.
 		stale, err := s.Get(ctx, tess, old.ID)
 		require.NoError(t, err)
 		require.NoError(t, s.Delete(ctx, olivia, old))
-		again, err := s.Create(ctx, olivia, dash("Team", access.EveryoneCanEdit, report("new", "New")))
+		again, err := s.Create(ctx, olivia, withID("team", dash("Team", access.EveryoneCanEdit, report("new", "New"))))
 		require.NoError(t, err)
 		require.Equal(t, stale.ID, again.ID)
 		require.Equal(t, stale.Version, again.Version)
@@ -475,4 +495,59 @@ func TestNilContextIsAnError(t *testing.T) {
 		require.ErrorContains(t, err, "nil context.Context")
 		require.ErrorContains(t, k.SaveSLA(nilCtx, adam, &convreport.SLASet{}), "nil context.Context")
 	})
+}
+
+// A dashboard the creator may not see changes nothing a create by name
+// returns: the ID has the same form, and all else is the same, whether
+// or not another user's private dashboard has the name, or holds its
+// slug as its ID.
+func TestCreateByNameTellsNothingOfHiddenDashboards(t *testing.T) {
+	for _, im := range impls() {
+		t.Run(im.name, func(t *testing.T) {
+			fixed := store.WithClock(func() time.Time { return epoch })
+			create := func(hidden ...convreport.Dashboard) convreport.Dashboard {
+				t.Helper()
+				s := im.open(t, fixed)
+				for _, h := range hidden {
+					_, err := s.Create(ctx, olivia, h)
+					require.NoError(t, err)
+				}
+				_, err := s.Get(ctx, tess, "x")
+				if len(hidden) > 0 {
+					require.Error(t, err, "tess may not see olivia's dashboard")
+				}
+				d, err := s.Create(ctx, tess, convreport.Dashboard{Name: "X", Visibility: access.Private})
+				require.NoError(t, err)
+				return d
+			}
+			alone := create()
+			requireGenerated(t, "x", alone.ID)
+			for _, hidden := range [][]convreport.Dashboard{
+				{dash("X", access.Private)},
+				{withID("x", dash("X", access.Private))},
+				{withID("x", dash("X", access.Private)), withID("x-2", dash("X", access.Private)), dash("X", access.Private)},
+			} {
+				beside := create(hidden...)
+				requireGenerated(t, "x", beside.ID)
+				beside.ID = alone.ID
+				require.Equal(t, alone, beside)
+			}
+		})
+	}
+}
+
+// A thousand creates of one name give a thousand IDs, each of the form.
+func TestCreatesOfOneNameGetIDsOfTheirOwn(t *testing.T) {
+	s := store.NewMemory()
+	seen := map[string]bool{}
+	for range 1000 {
+		d, err := s.Create(ctx, olivia, dash("Weekly review", access.Private))
+		require.NoError(t, err)
+		requireGenerated(t, "weekly-review", d.ID)
+		require.False(t, seen[d.ID], "%s given twice", d.ID)
+		seen[d.ID] = true
+	}
+	all, err := s.List(ctx, olivia)
+	require.NoError(t, err)
+	require.Len(t, all, 1000)
 }
