@@ -182,7 +182,8 @@ func TestCreateDashboardFromTemplate(t *testing.T) {
 	okJSON(t, w, http.StatusCreated, &d)
 	loc, err := url.Parse("http://reports.test/api/dashboards")
 	require.NoError(t, err)
-	require.Equal(t, "/api/dashboards/email-desk", loc.ResolveReference(&url.URL{Path: w.Header().Get("Location")}).Path)
+	require.Regexp(t, `^email-desk-[a-z0-9]{6}$`, d.ID, "the name's slug and a random suffix")
+	require.Equal(t, "/api/dashboards/"+d.ID, loc.ResolveReference(&url.URL{Path: w.Header().Get("Location")}).Path)
 	require.Equal(t, "Email desk", d.Name)
 	require.Equal(t, "carl", d.Owner, "the creator owns it")
 	require.Equal(t, access.EveryoneCanView, d.Visibility)
@@ -196,7 +197,7 @@ func TestCreateDashboardFromTemplate(t *testing.T) {
 
 	// It is stored: ben may now see it.
 	var got convreport.Dashboard
-	okJSON(t, f.get("/api/dashboards/email-desk", "ben"), http.StatusOK, &got)
+	okJSON(t, f.get("/api/dashboards/"+d.ID, "ben"), http.StatusOK, &got)
 	require.Equal(t, "Email desk", got.Name)
 
 	// Private by default.

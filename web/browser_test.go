@@ -278,7 +278,9 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 		Visibility string              `json:"visibility"`
 		Reports    []convreport.Report `json:"reports"`
 	}
-	okJSON(t, f.get("/api/dashboards/email-desk", "ana"), http.StatusOK, &created)
+	id := b.eval(`location.pathname.split("/").pop()`)
+	require.Regexp(t, `^email-desk-[a-z0-9]{6}$`, id, "the page of the new dashboard, under the ID the store gave")
+	okJSON(t, f.get("/api/dashboards/"+id, "ana"), http.StatusOK, &created)
 	require.Equal(t, "ana", created.Owner)
 	require.Equal(t, "private", created.Visibility)
 	require.Len(t, created.Reports, 5)

@@ -406,15 +406,13 @@ func TestBrowserDeleteAfterCreatedAgain(t *testing.T) {
 	b := newBrowser(t)
 	f := newFixture(t)
 	root := serveAs(t, b, f, "ana", asOfLoad(f))
-	create := `{"template": "chat-overview", "name": "Team"}`
-	okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", create), http.StatusCreated, &struct{}{})
+	createTeam(t, f)
 	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 
-	// Behind the page: deleted, and created again from the same name.
+	// Behind the page: deleted, and created again under its ID.
 	old := mustGet(t, f, "team")
-	require.NoError(t, f.store.Delete(context.Background(), users["ana"], old))
-	okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", create), http.StatusCreated, &struct{}{})
+	createdAgainFrom(t, f)
 	again := mustGet(t, f, "team")
 	require.Equal(t, old.Version, again.Version)
 

@@ -2,28 +2,32 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/library"
 	"github.com/stretchr/testify/require"
 )
 
 // createdAgain creates the dashboard "team" of ana's from a template,
-// deletes it and creates it again from the same name, as someone else
-// could behind an open page: the new one has the same ID, reports and
-// version, 1, and another creation. It returns both creations, as the
-// API writes them.
+// deletes it and creates it again under its ID, as an embedder could
+// behind an open page (a dashboard created by name gets a new ID each
+// time: only a given ID comes back): the new one has the same ID,
+// reports and version, 1, and another creation. It returns both
+// creations, as the API writes them.
 func createdAgain(t *testing.T, f *fixture) (old, cur string) {
 	t.Helper()
 	createTeam(t, f)
 	return createdAgainFrom(t, f)
 }
 
-// createdAgainFrom deletes the dashboard "team" and creates it again from
-// the same name; it returns both creations.
+// createdAgainFrom deletes the dashboard "team" and creates it again
+// under its ID; it returns both creations.
 func createdAgainFrom(t *testing.T, f *fixture) (old, cur string) {
 	t.Helper()
 	d := mustGet(t, f, "team")
@@ -35,15 +39,20 @@ func createdAgainFrom(t *testing.T, f *fixture) (old, cur string) {
 	return old, cur
 }
 
-// createTeam creates the dashboard "team" of ana's from a template and
-// returns its creation.
+// createTeam creates the dashboard "team" of ana's from a template, as
+// the API does, under the ID "team", and returns its creation as the API
+// writes it.
 func createTeam(t *testing.T, f *fixture) string {
 	t.Helper()
-	var d struct {
-		CreatedAt string `json:"created_at"`
-	}
-	okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", `{"template": "chat-overview", "name": "Team"}`), http.StatusCreated, &d)
-	return d.CreatedAt
+	tpl, ok := library.Lookup("chat-overview")
+	require.True(t, ok)
+	d, err := tpl.NewDashboard(convreport.DashboardOptions{ID: "team", Name: "Team", Owner: "ana"})
+	require.NoError(t, err)
+	d, err = f.store.Create(context.Background(), users["ana"], d)
+	require.NoError(t, err)
+	b, err := json.Marshal(d.CreatedAt)
+	require.NoError(t, err)
+	return strings.Trim(string(b), `"`)
 }
 
 // Every edit names the dashboard it started from by its version and its

@@ -193,9 +193,11 @@ func TestDeleteDashboardCreatedAgain(t *testing.T) {
 		Version   int64  `json:"version"`
 		CreatedAt string `json:"created_at"`
 	}
+	// Created under a given ID: one created by name gets a new ID each time.
 	create := func() {
 		t.Helper()
-		okJSON(t, f.edit(http.MethodPost, "/api/dashboards", "ana", `{"template": "chat-overview", "name": "Team"}`), http.StatusCreated, &created)
+		createTeam(t, f)
+		okJSON(t, f.get("/api/dashboards/team", "ana"), http.StatusOK, &created)
 	}
 	create()
 	old := created
@@ -265,15 +267,15 @@ func TestCopyDashboard(t *testing.T) {
 	w := f.edit(http.MethodPost, "/api/dashboards/chat/copy", "ben", `{"name": "Ben's chat"}`)
 	var d dashResult
 	okJSON(t, w, http.StatusCreated, &d)
-	require.Equal(t, "ben-s-chat", d.ID)
-	require.Equal(t, "../ben-s-chat", w.Header().Get("Location"))
+	require.Regexp(t, `^ben-s-chat-[a-z0-9]{6}$`, d.ID, "the name's slug and a random suffix")
+	require.Equal(t, "../"+d.ID, w.Header().Get("Location"))
 	require.Equal(t, "ben", d.Owner)
 	require.Equal(t, "private", d.Visibility)
 	require.EqualValues(t, 1, d.Version)
 	require.True(t, d.Permissions.Delete, "the copy is ben's")
 	orig := mustGet(t, f, "chat")
 	require.Equal(t, orig.Reports, d.Reports, "the same reports, IDs included")
-	failure(t, f.get("/api/dashboards/ben-s-chat", "ana"), http.StatusNotFound, "not_found") // private to ben
+	failure(t, f.get("/api/dashboards/"+d.ID, "ana"), http.StatusNotFound, "not_found") // private to ben
 
 	// The account is full: the refusal names the cap, from the API and the pages.
 	e := failure(t, f.edit(http.MethodPost, "/api/dashboards/chat/copy", "ana", `{"name": "Another"}`), http.StatusUnprocessableEntity, "plan_limit")
