@@ -55,7 +55,8 @@ type Dashboard struct {
 
 // DashboardOptions are the choices of the "create dashboard" dialog.
 type DashboardOptions struct {
-	// ID is optional: a Store assigns one from the name on Create.
+	// ID is optional: a Store assigns one on Create, the name's slug and
+	// a random suffix (see the store package).
 	ID string
 	// Name is required; it holds no URL and no period.
 	Name string
