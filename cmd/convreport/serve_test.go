@@ -308,6 +308,9 @@ func TestServePlan(t *testing.T) {
 	// The two seeded dashboards and one copy fill the free plan's three.
 	code, _, body := s.request(http.MethodPost, "/api/dashboards/chat-overview/copy", `{"name": "Mine"}`, nil)
 	require.Equal(t, http.StatusCreated, code, body)
+	var mine struct{ ID string }
+	require.NoError(t, json.Unmarshal([]byte(body), &mine))
+	require.Regexp(t, `^mine-[a-z0-9]{6}$`, mine.ID, "the name's slug and a random suffix")
 	code, _, body = s.request(http.MethodPost, "/api/dashboards/chat-overview/copy", `{"name": "Another"}`, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, code, body)
 	require.Contains(t, body, `plan \"free\" allows 3 dashboards per account`)
@@ -319,15 +322,15 @@ func TestServePlan(t *testing.T) {
 	require.Contains(t, body, "3 of 3 dashboards")
 	// Reports: 6 of 10 on the copy; four more fit, the fifth does not.
 	for i := range 5 {
-		code, _, body = s.request(http.MethodPost, "/api/dashboards/mine/reports",
-			fmt.Sprintf(`{"version": %d, %s, "template": "email-overview", "report": "open-emails-by-inbox", "name": "Open %d"}`, i+1, s.created("mine"), i), nil)
+		code, _, body = s.request(http.MethodPost, "/api/dashboards/"+mine.ID+"/reports",
+			fmt.Sprintf(`{"version": %d, %s, "template": "email-overview", "report": "open-emails-by-inbox", "name": "Open %d"}`, i+1, s.created(mine.ID), i), nil)
 		if i < 4 {
 			require.Equal(t, http.StatusCreated, code, body)
 		}
 	}
 	require.Equal(t, http.StatusUnprocessableEntity, code, body)
 	require.Contains(t, body, `plan \"free\" allows 10 reports per dashboard`)
-	code, _, body = s.request(http.MethodGet, "/dashboards/mine", "", nil)
+	code, _, body = s.request(http.MethodGet, "/dashboards/"+mine.ID, "", nil)
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, body, "10 of 10 reports")
 }
