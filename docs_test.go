@@ -223,11 +223,12 @@ var (
 	bruno = access.Viewer{UserID: "bruno"}
 )
 
-// storeWith returns a memory store holding one dashboard of ana's.
+// storeWith returns a memory store holding one dashboard of ana's, under
+// the ID "support" (one made from its name would carry a random suffix).
 func storeWith(t *testing.T, v access.Visibility, opts ...store.Option) (store.Store, convreport.Dashboard) {
 	s := store.NewMemory(opts...)
 	d := okDash()
-	d.Visibility = v
+	d.ID, d.Visibility = "support", v
 	d, err := s.Create(context.Background(), ana, d)
 	require.NoError(t, err)
 	return s, d
@@ -840,7 +841,9 @@ var errorProducers = map[string]func(t *testing.T) error{
 			return tick.Add(-time.Second)
 		}))
 		require.NoError(t, s.Delete(context.Background(), ana, d))
-		_, err := s.Create(context.Background(), ana, okDash())
+		again := okDash()
+		again.ID = d.ID
+		_, err := s.Create(context.Background(), ana, again)
 		require.NoError(t, err)
 		return s.Delete(context.Background(), ana, d)
 	},
