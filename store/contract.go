@@ -28,8 +28,8 @@ var ErrConflict = errors.New("convreport: conflict")
 //     assigned: the name's slug, a hyphen and six random characters of
 //     a-z0-9 ("chat-desk-k3v9x2"), so that it tells nothing of the
 //     dashboards there are, not even of those the viewer may not see.
-//     A given ID already in use is an [ErrConflict]. The account's dashboard count is checked against
-//     the plan ([plan.Plan.CheckDashboards]) and the dashboard against
+//     A given ID already in use is an [ErrConflict]. The account's
+//     dashboard count is checked against the plan ([plan.Plan.CheckDashboards]) and the dashboard against
 //     [convreport.Dashboard.Validate] and the plan's reports per dashboard.
 //   - Get returns a dashboard the viewer may view; [convreport.ErrNotFound] when there
 //     is none with that ID.
