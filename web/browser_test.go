@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -164,6 +165,15 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// dashboardID is the ID of the dashboard whose page is open, one the
+// store made from a name whose slug is slug: the slug and a random suffix.
+func (b *browser) dashboardID(slug string) string {
+	b.t.Helper()
+	id := b.eval(`location.pathname.split("/").pop()`)
+	require.Regexp(b.t, `^`+regexp.QuoteMeta(slug)+`-[a-z0-9]{6}$`, id, "the page of a dashboard made from a name")
+	return id
+}
+
 func (b *browser) eval(expr string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
@@ -278,9 +288,7 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 		Visibility string              `json:"visibility"`
 		Reports    []convreport.Report `json:"reports"`
 	}
-	id := b.eval(`location.pathname.split("/").pop()`)
-	require.Regexp(t, `^email-desk-[a-z0-9]{6}$`, id, "the page of the new dashboard, under the ID the store gave")
-	okJSON(t, f.get("/api/dashboards/"+id, "ana"), http.StatusOK, &created)
+	okJSON(t, f.get("/api/dashboards/"+b.dashboardID("email-desk"), "ana"), http.StatusOK, &created)
 	require.Equal(t, "ana", created.Owner)
 	require.Equal(t, "private", created.Visibility)
 	require.Len(t, created.Reports, 5)

@@ -371,6 +371,7 @@ func TestBrowserManageDashboard(t *testing.T) {
 		typeIn(`#copy-dialog input[name=name]`, "Chat desk copy"), clickOn(`#copy-dialog button[type=submit]`))
 	b.wait("the copy", `document.querySelector("#dashboard-name")?.textContent === "Chat desk copy"`)
 	ready()
+	copyID := b.dashboardID("chat-desk-copy")
 	require.Equal(t, strings.Join(reportIDs(mustGet(t, f, "chat").Reports), ","), b.eval(cards), "the same reports, in the same order")
 	b.do("the list", chromedp.Navigate(root), chromedp.WaitVisible(chromedp.CSS(`#dashboards-count`)))
 	ready()
@@ -380,14 +381,14 @@ func TestBrowserManageDashboard(t *testing.T) {
 	b.shot("dashboards-full")
 
 	// Delete the copy, confirmed: back to the list, one fewer.
-	b.do("open the copy", clickOn(`a[data-dashboard="chat-desk-copy"]`), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.do("open the copy", clickOn(`a[data-dashboard="`+copyID+`"]`), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
 	ready()
 	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#delete-open`)))
 	b.do("delete", clickOn(`#delete-open`), chromedp.WaitVisible(chromedp.CSS(`#delete-dialog[open]`)))
 	b.view("delete-dashboard")
 	b.do("confirm", clickOn(`#delete-confirm`))
 	b.wait("the list", `document.body.classList.contains("page-list") && document.querySelector("#dashboards-count")?.textContent === "3 of 4 dashboards"`)
-	require.Equal(t, "", b.eval(`document.querySelector('a[data-dashboard="chat-desk-copy"]') ? "still there" : ""`))
+	require.Equal(t, "", b.eval(`document.querySelector('a[data-dashboard="`+copyID+`"]') ? "still there" : ""`))
 	require.Len(t, listFor(t, f, "admin"), 3)
 
 	// ben, who may view it only: no rename, share, delete, move or remove.

@@ -173,12 +173,11 @@ func TestBrowserCreateWithGrants(t *testing.T) {
 	require.Equal(t, "add_grant", b.eval(`document.activeElement.name`))
 	require.Equal(t, "ben, ana", b.eval(`document.querySelector("#create-form input[name=add_grant]").value`))
 	require.Equal(t, "0", b.eval(`String(document.querySelectorAll("#create-grant-list .grant").length)`), "nothing typed is added")
-	_, err := f.store.Get(context.Background(), users["admin"], "team-desk")
-	require.ErrorIs(t, err, convreport.ErrNotFound, "nothing is created")
+	require.Len(t, listFor(t, f, "admin"), 3, "nothing is created")
 
 	b.do("a team and ben", typeIn(`#create-form input[name=add_grant]`, "Team:Sales, ben"), clickOn(`#create-form button[type=submit]`))
 	b.wait("the new dashboard", `document.querySelector("#dashboard-name")?.textContent === "Team desk"`)
-	require.Equal(t, []access.Grant{{Team: "Sales", Allow: access.View}, {User: "ben", Allow: access.View}}, mustGet(t, f, "team-desk").Grants)
+	require.Equal(t, []access.Grant{{Team: "Sales", Allow: access.View}, {User: "ben", Allow: access.View}}, mustGet(t, f, b.dashboardID("team-desk")).Grants)
 }
 
 // Each user or team the create dialog adds has its own right, view or
@@ -206,5 +205,5 @@ func TestBrowserCreateGivesEachGrantItsRight(t *testing.T) {
 	b.do("create", clickOn(`#create-form button[type=submit]`))
 	b.wait("the new dashboard", `document.querySelector("#dashboard-name")?.textContent === "Desk rights"`)
 	require.Equal(t, []access.Grant{{User: "ben", Allow: access.View}, {Team: "Support", Allow: access.Edit},
-		{User: "carl", Allow: access.Edit}, {User: "dana", Allow: access.View}}, mustGet(t, f, "desk-rights").Grants)
+		{User: "carl", Allow: access.Edit}, {User: "dana", Allow: access.View}}, mustGet(t, f, b.dashboardID("desk-rights")).Grants)
 }
