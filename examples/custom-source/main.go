@@ -42,6 +42,12 @@ func (s *exportSource) Schema() *convreport.Schema { return s.schema }
 // Each call opens the file anew, so concurrent scans share nothing.
 // ingest.ReadCSV stops with ctx's error when ctx is done, and the loop
 // stops reading as soon as the engine stops consuming.
+//
+// It decodes with one worker, which decodes no row past the one the
+// loop stops at: ingest's parallel reader decodes chunks of about 1 MiB
+// ahead of the rows yielded, all of a small export before the first row.
+// The engine scans a plain Source anew for each drill-down, and most
+// drill-downs cover a narrow range.
 func (s *exportSource) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*convreport.Conversation, error] {
 	return func(yield func(*convreport.Conversation, error) bool) {
 		f, err := os.Open(s.path)
@@ -50,7 +56,7 @@ func (s *exportSource) Scan(ctx context.Context, hint convreport.ScanHint) iter.
 			return
 		}
 		defer f.Close()
-		for c, err := range ingest.ReadCSV(ctx, f, ingest.Options{Schema: s.schema}) {
+		for c, err := range ingest.ReadCSV(ctx, f, ingest.Options{Schema: s.schema, Workers: 1}) {
 			switch {
 			case err != nil:
 				yield(nil, err)
