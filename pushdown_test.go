@@ -215,7 +215,7 @@ func TestPushdownThroughPlanResultMatchesTheScan(t *testing.T) {
 	sourcetest.RunN(t, func(t *testing.T, cs []convreport.Conversation) convreport.Source {
 		src = &pushdown{rowSource: &rowSource{schema: sourcetest.Schema(), rows: cs}}
 		return src
-	}, 800, 4)
+	}, corpusRows(800, 500), 4)
 	require.Positive(t, src.answered.Load(), "most pushdowns are answered by the source")
 	require.Positive(t, src.declined.Load(), "expression filters fall back to the scan")
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package convreport_test
+
+const raceEnabled = false
