@@ -46,7 +46,9 @@ func load(data []byte, opt ingest.Options) (*memory.Source, error) {
 // order, and both overview dashboards to give the same numbers on them.
 func sameSource(t *testing.T, a, b *memory.Source) {
 	t.Helper()
-	var ca, cb []convreport.Conversation
+	// At their final sizes: growing slices of tens of thousands of
+	// conversations is dear under the race detector.
+	ca, cb := make([]convreport.Conversation, 0, a.Len()), make([]convreport.Conversation, 0, b.Len())
 	for c := range a.All() {
 		ca = append(ca, c)
 	}
@@ -127,13 +129,23 @@ func TestLoadMatchesReadThenNew(t *testing.T) {
 		"one conversation":   {random[:1], nil},
 		"no conversation":    {nil, nil},
 	} {
+		// The file, and the source Read and memory.New make of it, do not
+		// depend on the chunks Load decodes: made once for both sizes.
+		var buf bytes.Buffer
+		if err := Write(&buf, c.schema, slices.Values(c.cs)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, err := rowWise(t, buf.Bytes(), ingest.Options{Schema: c.schema})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 		// Chunks of two row groups (a batch's dictionaries grow from one
 		// to the next, and its columns are reused with the last chunk's
 		// values in them), and of one group more than a chunk's rows.
 		for _, chunk := range []int64{2000, 500} {
 			t.Run(fmt.Sprintf("%s, chunks of %d", name, chunk), func(t *testing.T) {
 				chunkRows = chunk
-				loadMatches(t, c.cs, c.schema)
+				loadedMatch(t, buf.Bytes(), c.cs, c.schema, want)
 			})
 		}
 	}
@@ -152,6 +164,17 @@ func loadMatches(t *testing.T, cs []convreport.Conversation, schema *convreport.
 // fileMatches is loadMatches of data, a file of cs.
 func fileMatches(t *testing.T, data []byte, cs []convreport.Conversation, schema *convreport.Schema) {
 	t.Helper()
+	want, err := rowWise(t, data, ingest.Options{Schema: schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadedMatch(t, data, cs, schema, want)
+}
+
+// loadedMatch is fileMatches given want, what Read and memory.New make
+// of data.
+func loadedMatch(t *testing.T, data []byte, cs []convreport.Conversation, schema *convreport.Schema, want *memory.Source) {
+	t.Helper()
 	opt := ingest.Options{Schema: schema}
 	s := schema
 	if s == nil {
@@ -160,10 +183,6 @@ func fileMatches(t *testing.T, data []byte, cs []convreport.Conversation, schema
 	src, err := loadColumns(context.Background(), bytes.NewReader(data), int64(len(data)), opt, s)
 	if err != nil {
 		t.Fatalf("the column-wise path declined: %v", err)
-	}
-	want, err := rowWise(t, data, opt)
-	if err != nil {
-		t.Fatal(err)
 	}
 	sameSource(t, want, src)
 	opt.Workers = 1
