@@ -537,7 +537,15 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 				gs = append(gs, g)
 			}
 		}
-		value := func(g *grp) string { return measure(r.Measure, g.rows, calendarsOf(q, r)) }
+		// Each group's value once: the sort compares it many times, and a
+		// measure is exact arithmetic over every row of the group.
+		values := make(map[*grp]string, len(gs))
+		rats := make(map[*grp]*big.Rat, len(gs))
+		for _, g := range gs {
+			values[g] = measure(r.Measure, g.rows, calendarsOf(q, r))
+			rats[g] = decimalRat(values[g])
+		}
+		value := func(g *grp) string { return values[g] }
 		sort.SliceStable(gs, func(i, j int) bool {
 			a, b := gs[i], gs[j]
 			lc := compareLabels(a, b)
@@ -547,8 +555,7 @@ func Reference(cs []convreport.Conversation, q convreport.Query, c Case) (RefRes
 			case convreport.ByLabelDesc:
 				return lc > 0
 			}
-			va, vb := decimalRat(value(a)), decimalRat(value(b))
-			vc := va.Cmp(vb)
+			vc := rats[a].Cmp(rats[b])
 			if r.Sort != convreport.ByValueAsc {
 				vc = -vc
 			}
