@@ -83,11 +83,13 @@ func loadDistributed(t testing.TB, dbs []*sql.DB, clusterName, prefix string, s 
 // sourcetest passes on a Distributed table over two shards, pushed down
 // and scanned.
 func TestClickHouseDistributedConformance(t *testing.T) {
+	t.Parallel()
 	dbs := shards(t)
 	name := cluster(t, "CONVREPORT_CLICKHOUSE_CLUSTER")
 	require.Len(t, dbs, 2, "two shards")
 	for mode, opts := range map[string][]sqlsource.Option{"pushdown": nil, "scan": {sqlsource.WithoutPushdown()}} {
 		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
 			var src *sqlsource.Source
 			sourcetest.RunN(t, func(t *testing.T, cs []convreport.Conversation) convreport.Source {
 				src = loadDistributed(t, dbs, name, "conf_"+mode, sourcetest.Schema(), cs, opts...)
@@ -119,6 +121,7 @@ func TestClickHouseDistributedConformance(t *testing.T) {
 // table); TestOverviewDashboardsMatchMemory checks SQLite and PostgreSQL
 // against the same memory results.
 func TestClickHouseOverviewDashboardsOneAndTwoShards(t *testing.T) {
+	t.Parallel()
 	dbs := shards(t)
 	name := cluster(t, "CONVREPORT_CLICKHOUSE_CLUSTER")
 	n := 20_000

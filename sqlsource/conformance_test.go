@@ -22,14 +22,23 @@ func conformanceRows() int {
 	return 1000
 }
 
+// The corpus tests (these, TestTenantConformance and
+// TestClickHouseDistributedConformance) and the other tests of whole
+// dashboards and tenants run in parallel with one another, each dialect
+// and mode in a subtest of its own: each loads its own table (a temporary
+// file for SQLite), and while one waits on its server, another decodes
+// rows. They spend most of the package's time.
+
 // ClickHouse runs the corpus on a Distributed table instead
 // (TestClickHouseDistributedConformance): the same statements, sharded, at
 // half the CI time of running it on a plain table too.
 var conformanceDialects = []sqlsource.Dialect{sqlsource.SQLite, sqlsource.PostgreSQL}
 
 func TestConformancePushdown(t *testing.T) {
+	t.Parallel()
 	for _, d := range conformanceDialects {
 		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
 			db := openDB(t, d)
 			var src *sqlsource.Source
 			var mu sync.Mutex
@@ -76,8 +85,10 @@ func TestConformancePushdown(t *testing.T) {
 }
 
 func TestConformanceFallbackScan(t *testing.T) {
+	t.Parallel()
 	for _, d := range conformanceDialects {
 		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
 			db := openDB(t, d)
 			var src *sqlsource.Source
 			sourcetest.RunN(t, func(t *testing.T, cs []convreport.Conversation) convreport.Source {

@@ -69,6 +69,7 @@ func overviewQueries() map[string]convreport.Query {
 // The overview dashboards give the same results, decimal for decimal,
 // from memory, from SQLite and from PostgreSQL, pushed down or scanned.
 func TestOverviewDashboardsMatchMemory(t *testing.T) {
+	t.Parallel()
 	n := 20_000
 	if raceEnabled {
 		n = 6_000 // the race detector slows pure-Go SQLite forty times
@@ -86,6 +87,7 @@ func TestOverviewDashboardsMatchMemory(t *testing.T) {
 	}
 	for _, d := range dialects {
 		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
 			db := openDB(t, d)
 			m := sqlsource.Mapping{Table: tableName(t, db, d, "overview")}
 			push := load(t, db, d, m, nil, cs)

@@ -56,6 +56,7 @@ var wideningFilters = []string{
 // rows, and the overview reports against a memory source holding only
 // them.
 func TestTenantsNeverSeeEachOther(t *testing.T) {
+	t.Parallel()
 	fixture := tenantFixture(5)
 	tenants := slices.Sorted(maps.Keys(fixture))
 	q := convreport.Query{From: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC),
@@ -66,6 +67,7 @@ func TestTenantsNeverSeeEachOther(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range dialects {
 		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
 			db := openDB(t, d)
 			m := sqlsource.Mapping{Table: tableName(t, db, d, "tenants"), Tenant: "account"}
 			require.NoError(t, sqlsource.CreateTable(ctx, db, d, m, schema))
@@ -277,12 +279,14 @@ func TestTenantInteger(t *testing.T) {
 // Under the race detector, which slows pure-Go SQLite forty times, it runs
 // on PostgreSQL only; TestTenantsNeverSeeEachOther covers SQLite there.
 func TestTenantConformance(t *testing.T) {
+	t.Parallel()
 	ds := conformanceDialects
 	if raceEnabled {
 		ds = []sqlsource.Dialect{sqlsource.PostgreSQL}
 	}
 	for _, d := range ds {
 		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
 			db := openDB(t, d)
 			var src *sqlsource.Source
 			sourcetest.RunN(t, func(t *testing.T, cs []convreport.Conversation) convreport.Source {
