@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -424,13 +425,22 @@ func TestNumberedAppend(t *testing.T) {
 // finds every k-th of them by its ID (an Append of it is refused).
 func requireHolds(t *testing.T, tab *convreport.Table, want []convreport.Conversation, k int) {
 	t.Helper()
-	byID := map[string]convreport.Conversation{}
-	for _, c := range want {
-		byID[c.ID] = c
+	// Positions, not copies, and require.Equal (the same reflect.DeepEqual)
+	// only to report a difference: tests call this on tens of thousands of
+	// rows after each of several loads.
+	at := make(map[string]int, len(want))
+	for i, c := range want {
+		at[c.ID] = i
 	}
 	n := 0
 	for c := range tab.All() {
-		require.Equal(t, normal(byID[c.ID]), c)
+		var w convreport.Conversation
+		if i, ok := at[c.ID]; ok {
+			w = want[i]
+		}
+		if w = normal(w); !reflect.DeepEqual(w, c) {
+			require.Equal(t, w, c)
+		}
 		n++
 	}
 	require.Equal(t, len(want), n)

@@ -379,10 +379,13 @@ func TestLargeLoadOfCustomTimes(t *testing.T) {
 func TestLargeLoadSplitsItsColumns(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
 	splits := convreport.SplitEveryPiece(t)
+	// Made once, and each subtest changes a copy: its maps of properties
+	// are shared, and only ever replaced.
+	base := numberedConversations(30000, 67)
 	for _, ids := range idKinds {
 		for _, form := range []string{"seconds", "milliseconds", "no properties"} {
 			t.Run(ids.name+"/"+form, func(t *testing.T) {
-				cs := numberedConversations(30000, 67)
+				cs := slices.Clone(base)
 				for i := range cs {
 					c := &cs[i]
 					switch form {
