@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -198,6 +199,25 @@ func (b *browser) wait(what, cond string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// update clicks the editor's Update and waits for the dashboard page of
+// f's dashboard id at the version after the one stored before the click,
+// its scripts ready.
+func (b *browser) update(f *fixture, id string) {
+	b.t.Helper()
+	v := mustGet(b.t, f, id).Version
+	b.do("update", clickOn("#update"))
+	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#dashboard-head")?.dataset.version === "`+strconv.FormatInt(v+1, 10)+`"`+
+		` && document.documentElement.dataset.ready === "true"`)
+}
+
+// requireRuns checks that the page's card of report runs again (no
+// longer stale) and says its count, "5 conversations".
+func (b *browser) requireRuns(report, count string) {
+	b.t.Helper()
+	require.Equal(b.t, "false", b.eval(`String(document.querySelector("#report-`+report+`").hasAttribute("data-stale"))`))
+	require.Contains(b.t, b.eval(`document.querySelector("#report-`+report+` .card-meta").textContent`), count)
 }
 
 // shot saves a screenshot of the whole page as NN-name.png.

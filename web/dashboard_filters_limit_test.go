@@ -150,15 +150,21 @@ func TestRemovingTheDashboardsFilterBringsTheReportBack(t *testing.T) {
 // its numbers once the dashboard's filter is removed.
 func TestReportFilterWithTheDashboardsLive(t *testing.T) {
 	f := joinedFixture(t)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "ana", "/api/dashboards/plans/live?range=last_30_days")
-	name, _ := next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	name, ev := next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
+	ch, ev := f.firstReports("/api/dashboards/plans/live?range=last_30_days")
 	require.Equal(t, map[string][]int64{"volume": {3}, "by-plan": {}}, eventCounts(ev))
 	require.Contains(t, html.UnescapeString(ev.Reports[1].HTML), joinedSentence)
+
+	// The saved filters are part of what the page shows around its cards:
+	// the page is told to draw itself again, then gets the numbers.
+	okJSON(t, putFilters(f, `[]`), http.StatusOK, &struct{}{})
+	name, ev := next(t, ch, 5*time.Second)
+	require.Equal(t, "dashboard", name)
+	require.NotEmpty(t, ev.Page)
+	require.Empty(t, ev.Cards)
+	name, ev = next(t, ch, 5*time.Second)
+	require.Equal(t, "reports", name)
+	require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": {4}}, eventCounts(ev))
+	require.Contains(t, ev.Reports[1].HTML, "<svg", "the report is drawn with its numbers")
 }
 
 // A filter chosen on the page for this view only (not saved) that goes

@@ -39,6 +39,18 @@ func (f *fixture) stream(srv *httptest.Server, user, path string) (<-chan sseEve
 	return ch, cancel
 }
 
+// firstReports opens the live stream at path as ana and returns it with
+// its first "reports" event, the one after the opening status.
+func (f *fixture) firstReports(path string) (<-chan sseEvent, liveEvent) {
+	f.t.Helper()
+	ch, _ := f.stream(f.serve(), "ana", path)
+	name, _ := next(f.t, ch, 5*time.Second)
+	require.Equal(f.t, "status", name)
+	name, ev := next(f.t, ch, 5*time.Second)
+	require.Equal(f.t, "reports", name)
+	return ch, ev
+}
+
 // serve starts a server over f's handler, closed with the test.
 func (f *fixture) serve() *httptest.Server {
 	srv := httptest.NewServer(f.h)

@@ -34,10 +34,7 @@ func TestBrowserChooseAnotherCalendarForAStaleReport(t *testing.T) {
 
 	b.do("choose paris", pick("#edit-calendar", "paris"))
 	b.wait("the preview", previewOK+` && document.querySelector("#preview svg")`)
-	v := mustGet(t, f, "hours").Version
-	b.do("update", clickOn("#update"))
-	b.wait("the dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#dashboard-head")?.dataset.version === "`+strconv.FormatInt(v+1, 10)+`"`+
-		` && document.documentElement.dataset.ready === "true"`)
+	b.update(f, "hours")
 	require.Equal(t, "false", b.eval(`String(document.querySelector("#report-frt").hasAttribute("data-stale"))`))
 	require.Contains(t, b.eval(`document.querySelector("#report-frt").innerHTML`), "<svg")
 	rep, _ := mustGet(t, f, "hours").Report("frt")

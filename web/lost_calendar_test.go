@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -242,13 +241,7 @@ func TestReportMeasuringALostPolicy(t *testing.T) {
 func TestLostCalendarLive(t *testing.T) {
 	f, dir, _ := lostFixture(t)
 	writeFile(t, dir, "_calendars.json", parisOnly)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "ana", "/api/dashboards/hours/live?range=last_30_days")
-	name, _ := next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	name, ev := next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
+	_, ev := f.firstReports("/api/dashboards/hours/live?range=last_30_days")
 	require.Len(t, ev.Reports, 4)
 	require.Equal(t, "frt", ev.Reports[1].ID)
 	require.Empty(t, ev.Reports[1].Points)

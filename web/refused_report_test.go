@@ -182,27 +182,7 @@ func TestRefusedReportLiveStream(t *testing.T) {
 // aggregation that does not exist fails as it did, in the engine's words,
 // rather than as a card that would blame the schema or the limits.
 func TestReportWrongForAnotherReasonIsAnError(t *testing.T) {
-	f := droppedFixture(t, `"dimensions": ["Channel"]`)
-	d := mustGet(t, f, "plans")
-	dir := t.TempDir()
-	st, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	_, err = st.Create(context.Background(), users["ana"], d)
-	require.NoError(t, err)
-	path := filepath.Join(dir, "plans.json")
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal(b, &doc))
-	doc["reports"].([]any)[1].(map[string]any)["measure"] = map[string]any{"agg": "sum", "metric": "wait_time"}
-	b, err = json.Marshal(doc)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, b, 0o600))
-	cfg := f.conf
-	cfg.Store = st
-	h, err := web.New(cfg)
-	require.NoError(t, err)
-	f = &fixture{t: t, h: h, store: st, cs: f.cs, eng: f.eng, src: f.src, conf: cfg}
+	f := sumMeasureFixture(t, `"dimensions": ["Channel"]`)
 
 	const msg = `report "By plan": measure: unknown aggregation "sum" (want count, avg, median, percentile, min, max, share_within, sla_met, sla_breaches, sla_avg_over or sla_total_over)`
 	e := failure(t, f.get("/api/dashboards/plans/run", "ana"), http.StatusUnprocessableEntity, "invalid_report")
@@ -239,4 +219,32 @@ func TestFilterValidationFollowsTheEngine(t *testing.T) {
 	a = check(`{"filter": "seats > 1", "conditions": [{"property": "seats", "op": "greater_than", "values": ["2"]}]}`)
 	require.False(t, a.Valid)
 	require.Equal(t, "invalid_filter", a.Error.Code)
+}
+
+// sumMeasureFixture is droppedFixture(t, report) served from a store in
+// a directory whose file was then edited by hand so that "By plan"
+// measures with an aggregation that does not exist ("sum").
+func sumMeasureFixture(t *testing.T, report string) *fixture {
+	t.Helper()
+	f := droppedFixture(t, report)
+	d := mustGet(t, f, "plans")
+	dir := t.TempDir()
+	st, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	_, err = st.Create(context.Background(), users["ana"], d)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "plans.json")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(b, &doc))
+	doc["reports"].([]any)[1].(map[string]any)["measure"] = map[string]any{"agg": "sum", "metric": "wait_time"}
+	b, err = json.Marshal(doc)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+	cfg := f.conf
+	cfg.Store = st
+	h, err := web.New(cfg)
+	require.NoError(t, err)
+	return &fixture{t: t, h: h, store: st, cs: f.cs, eng: f.eng, src: f.src, conf: cfg}
 }

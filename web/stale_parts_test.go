@@ -1,21 +1,13 @@
 package web_test
 
 import (
-	"context"
-	"encoding/json"
 	"html"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/convreport/convreport"
-	"github.com/convreport/convreport/store"
-	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
 
@@ -145,13 +137,7 @@ func TestStaleReportSaysEveryPart(t *testing.T) {
 func TestStaleReportSaysEveryPartLive(t *testing.T) {
 	c := staleParts[1]
 	f := restartedFixture(t, c.report, c.after, c.opts...)
-	srv := httptest.NewServer(f.h)
-	t.Cleanup(srv.Close)
-	ch, _ := f.stream(srv, "ana", "/api/dashboards/plans/live?range=last_30_days")
-	name, _ := next(t, ch, 5*time.Second)
-	require.Equal(t, "status", name)
-	name, ev := next(t, ch, 5*time.Second)
-	require.Equal(t, "reports", name)
+	_, ev := f.firstReports("/api/dashboards/plans/live?range=last_30_days")
 	require.Equal(t, map[string][]int64{"volume": {5}, "by-plan": {}}, eventCounts(ev))
 	card := html.UnescapeString(ev.Reports[1].HTML)
 	require.Contains(t, card, c.sentences[0])
@@ -177,27 +163,7 @@ func TestStaleReportProblemsListOne(t *testing.T) {
 // person fixing those meets it at once too. Alone, it is an error, as
 // the run says (see TestReportWrongForAnotherReasonIsAnError).
 func TestStaleReportSaysAPartWrongWhateverTheSchema(t *testing.T) {
-	f := droppedFixture(t, `"dimensions": ["plan"]`)
-	d := mustGet(t, f, "plans")
-	dir := t.TempDir()
-	st, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	_, err = st.Create(context.Background(), users["ana"], d)
-	require.NoError(t, err)
-	path := filepath.Join(dir, "plans.json")
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal(b, &doc))
-	doc["reports"].([]any)[1].(map[string]any)["measure"] = map[string]any{"agg": "sum", "metric": "wait_time"}
-	b, err = json.Marshal(doc)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, b, 0o600))
-	cfg := f.conf
-	cfg.Store = st
-	h, err := web.New(cfg)
-	require.NoError(t, err)
-	f = &fixture{t: t, h: h, store: st, cs: f.cs, eng: f.eng, src: f.src, conf: cfg}
+	f := sumMeasureFixture(t, `"dimensions": ["plan"]`)
 
 	const measure = `unknown aggregation "sum" (want count, avg, median, percentile, min, max, share_within, sla_met, sla_breaches, sla_avg_over or sla_total_over)`
 	stale := card(t, page(t, f, "/dashboards/plans", "ana", http.StatusOK), "article", "by-plan")
