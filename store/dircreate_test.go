@@ -27,8 +27,7 @@ func TestDirCreateReadsNoOtherDashboard(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "broken.json"), []byte(`{"id": "broken", "name": `), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "elsewhere.json"), []byte(`{"id": "other", "name": "Other", "owner": "olivia"}`), 0o600))
-	s, err := store.OpenDir(dir, store.WithPlan(plan.Free))
-	require.NoError(t, err)
+	s := reopen(t, dir, store.WithPlan(plan.Free))
 	d, err := s.Create(ctx, olivia, dash("Support", access.Private))
 	require.NoError(t, err)
 	requireGenerated(t, "support", d.ID)
@@ -43,8 +42,7 @@ func TestDirCreateReadsNoOtherDashboard(t *testing.T) {
 	var pe *plan.Error
 	require.ErrorAs(t, err, &pe, "a free plan holds 3")
 
-	uncapped, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	uncapped := reopen(t, dir)
 	_, err = uncapped.Create(ctx, olivia, convreport.Dashboard{ID: "broken", Name: "Broken"})
 	require.ErrorIs(t, err, store.ErrConflict)
 	require.EqualError(t, err, `convreport: conflict: dashboard "broken" already exists`)
@@ -67,8 +65,7 @@ func TestDirCreateCountsLinkedFiles(t *testing.T) {
 		t.Skipf("no symbolic links here: %v", err)
 	}
 	require.NoError(t, os.Symlink(t.TempDir(), filepath.Join(dir, "sub.json")))
-	s, err := store.OpenDir(dir, store.WithPlan(plan.Plan{Name: "two", DashboardsPerAccount: 2}))
-	require.NoError(t, err)
+	s := reopen(t, dir, store.WithPlan(plan.Plan{Name: "two", DashboardsPerAccount: 2}))
 	n, err := s.Count(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
@@ -84,9 +81,7 @@ func TestDirCreateCountsLinkedFiles(t *testing.T) {
 // Sixteen goroutines creating at once: every create of a name gets an ID
 // of its own, and of sixteen creates of one ID exactly one is taken.
 func TestDirSixteenCreatesAtOnce(t *testing.T) {
-	dir := t.TempDir()
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	dir, s := newDir(t)
 	const n = 16
 	ids := make([]string, n)
 	errs := make([]error, 2*n)
@@ -213,9 +208,7 @@ func TestDirTwoProcessesCreateAtOnce(t *testing.T) {
 	}
 	require.Len(t, created, 2*25+25, "every create of the name, and one of each given ID")
 	require.Equal(t, 25, conflicts)
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	list, err := s.List(ctx, olivia)
+	list, err := reopen(t, dir).List(ctx, olivia)
 	require.NoError(t, err)
 	require.Len(t, list, len(created), "every creation reported is on disk")
 	for _, d := range list {
@@ -227,10 +220,8 @@ func TestDirTwoProcessesCreateAtOnce(t *testing.T) {
 // dashboard file whole: the last version or the one before, never a mix;
 // at worst a temporary file, which the store ignores.
 func TestDirKilledMidSaveLeavesNoTornFile(t *testing.T) {
-	dir := t.TempDir()
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	_, err = s.Create(ctx, olivia, convreport.Dashboard{ID: "big", Name: "Big", Reports: []convreport.Report{report("a", "A")}})
+	dir, s := newDir(t)
+	_, err := s.Create(ctx, olivia, convreport.Dashboard{ID: "big", Name: "Big", Reports: []convreport.Report{report("a", "A")}})
 	require.NoError(t, err)
 	for round := range 3 {
 		cmd := helperProcess(t, dir, "save")
@@ -244,8 +235,7 @@ func TestDirKilledMidSaveLeavesNoTornFile(t *testing.T) {
 		require.NoError(t, cmd.Process.Kill()) // SIGKILL: no deferred cleanup runs
 		_ = cmd.Wait()
 
-		reopened, err := store.OpenDir(dir)
-		require.NoError(t, err)
+		reopened := reopen(t, dir)
 		d, err := reopened.Get(ctx, olivia, "big")
 		require.NoError(t, err, "round %d", round)
 		if desc := d.Reports[0].Description; desc != "" {

@@ -53,9 +53,8 @@ func TestCalendarsFileFaultsAreNamedWhereTheyAre(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "_calendars.json")
 		require.NoError(t, os.WriteFile(path, []byte(c.file), 0o600))
-		s, err := store.OpenDir(dir)
-		require.NoError(t, err)
-		_, err = s.Calendars(ctx)
+		s := reopen(t, dir)
+		_, err := s.Calendars(ctx)
 		var fe *store.FileError
 		require.ErrorAs(t, err, &fe, c.want)
 		require.Equal(t, path, fe.Path)
@@ -97,9 +96,8 @@ func TestSLAFileFaultsAreNamedWhereTheyAre(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "_sla.json")
 		require.NoError(t, os.WriteFile(path, []byte(c.file), 0o600))
-		s, err := store.OpenDir(dir)
-		require.NoError(t, err)
-		_, err = s.SLA(ctx)
+		s := reopen(t, dir)
+		_, err := s.SLA(ctx)
 		var fe *store.FileError
 		require.ErrorAs(t, err, &fe, c.want)
 		require.EqualError(t, err, "convreport/store: SLA policies file "+path+" is unreadable: "+c.want+" (correct the file there, or restore it from a backup)")
@@ -117,8 +115,7 @@ func TestCalendarsAndSLAFilesOfTheCurrentFormat(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o600))
 	}
-	s, err := store.OpenDir(dir)
-	require.NoError(t, err)
+	s := reopen(t, dir)
 	cals, err := s.Calendars(ctx)
 	require.NoError(t, err)
 	require.Equal(t, []string{"paris", "new-york"}, cals.Names())

@@ -407,17 +407,13 @@ func openDatabase(path string) (*sql.DB, sqlsource.Dialect, bool, error) {
 	// A busy timeout: while another process commits (an import into the
 	// file being served), a read waits for it instead of failing with
 	// "database is locked".
-	dsn, err := sqliteDSN(path, "mode=ro", "_pragma=busy_timeout(10000)", "_pragma=cache_size(-262144)")
+	dsn, err := sqlsource.SQLiteDSN(path, "mode=ro", "_pragma=busy_timeout(10000)", "_pragma=cache_size(-262144)")
 	if err != nil {
 		return nil, 0, true, err
 	}
 	db, err := sql.Open("sqlite", dsn)
 	return db, dialect, true, err
 }
-
-// sqliteDSN is [sqlsource.SQLiteDSN]: the commands open every SQLite
-// file through it, so a path holding '?', '#' or '%' names that file.
-var sqliteDSN = sqlsource.SQLiteDSN
 
 // tenantColumn returns the column that shares the database table m maps
 // among tenants, as import --tenant keys one: by (tenant, id) in SQLite

@@ -329,7 +329,7 @@ func dialOut(out string, dialect sqlsource.Dialect) (db *sql.DB, err error) {
 		db, err = sql.Open("clickhouse", clickHouseInsertDSN(out))
 	default:
 		var dsn string
-		if dsn, err = sqliteDSN(out, "_pragma=busy_timeout(10000)"); err == nil {
+		if dsn, err = sqlsource.SQLiteDSN(out, "_pragma=busy_timeout(10000)"); err == nil {
 			db, err = sql.Open("sqlite", dsn)
 		}
 	}
