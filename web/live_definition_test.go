@@ -88,15 +88,20 @@ func TestLiveStreamFollowsTheDefinition(t *testing.T) {
 	const period = "range=last_30_days"
 	ps := f.shownBy("ana", "chat", period)
 	require.Equal(t, reportIDs(mustGet(t, f, "chat").Reports), ps.ids)
+	// Counted before the stream opens: the feed may run once as it
+	// starts (to catch up with changes made while the page was drawn),
+	// after the status is sent, so a count read after the status can
+	// miss that run.
+	runs := web.LiveRuns(f.h)
 	ch, _ := f.stream(srv, "ana", livePathOf("chat", ps))
 	name, ev := next(t, ch, 5*time.Second)
 	require.Equal(t, "status", name)
 	require.True(t, ev.Live)
 
 	// Idle: the feed polls the store, and runs nothing.
-	runs, polls := web.LiveRuns(f.h), web.LivePolls(f.h)
+	polls := web.LivePolls(f.h)
 	quiet(t, ch, 2500*time.Millisecond, "the page is up to date")
-	require.Equal(t, runs, web.LiveRuns(f.h), "a poll that finds the same version runs nothing")
+	require.LessOrEqual(t, web.LiveRuns(f.h)-runs, int64(1), "a poll that finds the same version runs nothing: at most the opening run")
 	require.GreaterOrEqual(t, web.LivePolls(f.h)-polls, int64(2), "one poll a second")
 
 	ctx := context.Background()
