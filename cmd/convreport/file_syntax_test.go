@@ -52,6 +52,6 @@ func TestFileSyntaxErrorsSayWhere(t *testing.T) {
 		require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
 		o := cli(t, "", "serve", "--data", data, "--addr", "127.0.0.1:0", "--dashboards", dir)
 		require.Equal(t, 1, o.code, o.stderr)
-		require.Contains(t, o.stderr, "convreport: convreport/store: "+fmt.Sprintf(want, path)+" (correct the file there, or restore it from a backup)\n")
+		require.Contains(t, o.stderr, "convreport: "+fmt.Sprintf(want, path)+" (correct the file there, or restore it from a backup)\n")
 	}
 }

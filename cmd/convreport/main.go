@@ -81,8 +81,7 @@ func main() {
 		code = ee.code
 	}
 	if !errors.Is(err, flag.ErrHelp) {
-		// Library errors carry the package prefix already.
-		fmt.Fprintln(os.Stderr, "convreport:", strings.TrimPrefix(err.Error(), "convreport: "))
+		fmt.Fprintln(os.Stderr, "convreport:", withoutPackage(err.Error()))
 	} else {
 		code = 0
 	}
@@ -171,4 +170,19 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 		return nil
 	}
 	return usageError("unexpected argument %q: flags after it are not read (quote a value that holds spaces)", fs.Arg(0))
+}
+
+// withoutPackage is msg without the prefix a library error opens with
+// ("convreport: ", "convreport/store: "): the command puts its own name
+// in front, and a person reading it has no use for the package's.
+func withoutPackage(msg string) string {
+	if rest, ok := strings.CutPrefix(msg, "convreport: "); ok {
+		return rest
+	}
+	if rest, ok := strings.CutPrefix(msg, "convreport/"); ok {
+		if pkg, after, ok := strings.Cut(rest, ": "); ok && pkg != "" && strings.Trim(pkg, "abcdefghijklmnopqrstuvwxyz") == "" {
+			return after
+		}
+	}
+	return msg
 }
