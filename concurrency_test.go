@@ -2,6 +2,7 @@ package convreport_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -107,9 +108,27 @@ func TestDashboardsRunWhileConversationsArrive(t *testing.T) {
 					}
 				}
 				last = now
-				// A drill-down sees at least what an earlier run counted.
+				// A drill-down sees at least what an earlier run counted:
+				// the point as the run gave it lists its Count, or says
+				// how many match it now; drilled by its group alone, it
+				// lists them.
 				p := res[0].Points[0]
 				dr, err := eng.DrillDown(context.Background(), qq, byRep, p)
+				var pm *convreport.PointMismatchError
+				switch {
+				case errors.As(err, &pm):
+					if pm.Want != p.Count || int64(pm.Got) < p.Count {
+						t.Errorf("drill-down of %s: %+v, the run before counted %d", scopeKey(p), *pm, p.Count)
+						return
+					}
+				case err != nil:
+					t.Error(err)
+					return
+				case int64(dr.Len()) != p.Count:
+					t.Errorf("drill-down of %s: %d rows without an error, the run before counted %d", scopeKey(p), dr.Len(), p.Count)
+					return
+				}
+				dr, err = eng.DrillDown(context.Background(), qq, byRep, convreport.Point{Dimensions: p.Dimensions, Bucket: p.Bucket})
 				if err != nil {
 					t.Error(err)
 					return

@@ -642,6 +642,12 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := eng.DrillDown(context.Background(), fixtureQuery(), convreport.Report{Name: "By inbox", Dimensions: []string{"Inbox"}}, res.Points[0])
 		return err
 	},
+	"drill-point-mismatch": func(t *testing.T) error {
+		eng, r, res, _ := drillFixture(t)
+		r.Filter = `Channel == "email"`
+		_, err := eng.DrillDown(context.Background(), fixtureQuery(), r, res.Points[0])
+		return err
+	},
 	"drill-bucket-outside-range": func(t *testing.T) error {
 		r := convreport.Report{Name: "Daily", Bucket: convreport.Day}
 		p := convreport.Point{Bucket: at("2024-12-25T00:00:00Z")}

@@ -63,9 +63,19 @@ var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee",
 // q: those the point counts in its value (a response-time point lists the
 // answered conversations; its Excluded ones are not listed), and for an
 // SLA measure the point's Breaches, with their time over the target in
-// the last column ([OverTarget]). p must come
-// from a Result of the same report and query; a point of another query's
-// range is an error. The rows come in creation order; see [Drill.SortBy].
+// the last column ([OverTarget]). The rows come in creation order; see
+// [Drill.SortBy].
+//
+// p must come from a Result of the same report and query: for a
+// dashboard's report, the report [Dashboard.Runnable] returns, with the
+// dashboard's filters. A point that carries its numbers (a Count, or a
+// Value, as every point of a Result does) is checked: when the
+// conversations that match it are not as many as it counts, because it
+// came from another report or query or the data changed since the run,
+// DrillDown returns a *[PointMismatchError] rather than rows that do not
+// add up to it. [Point.Unchecked] (its Dimensions, Bucket and Other
+// alone) is drilled as the data stands now. A bucket outside the query's
+// range is an error either way.
 //
 // The engine keeps the plan of a report under a query that sets Now and
 // no calendars or SLA policies, so that drilling into the other points of
@@ -116,7 +126,8 @@ func (e *Engine) drill(ctx context.Context, q Query, r Report, p Point, pending 
 			return nil, err
 		}
 		if !ok {
-			return e.newDrill(t, &r, pl), nil
+			d := e.newDrill(t, &r, pl)
+			return d, p.check(r.Name, d)
 		}
 	}
 	if where, err = bucketWhere(where, t, pl, rq, &p); err != nil {
@@ -131,7 +142,66 @@ func (e *Engine) drill(ctx context.Context, q Query, r Report, p Point, pending 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !pending {
+		if err := p.check(r.Name, d); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// PointMismatchError is the error of a drill-down whose point counts
+// other conversations than those that match it: the point came from a
+// run of another report or query (a dashboard's report drilled without
+// the dashboard's filters, another period, another report's point), or
+// the data changed since that run. A caller that wants the conversations
+// that match the point now, whatever it counted, drills [Point.Unchecked].
+type PointMismatchError struct {
+	// Report is the name of the report drilled.
+	Report string
+	// List says which of the point's numbers the drill-down lists:
+	// "Count", "Breaches" (an SLA measure) or "Excluded".
+	List string
+	// Want is the point's number, Got the conversations that match it.
+	Want int64
+	Got  int
+}
+
+// Error says both numbers, and what to check.
+func (e *PointMismatchError) Error() string {
+	return fmt.Sprintf("convreport: drill-down of report %q: the point's %s is %d and %d conversations match it: drill with the report and query that gave the point "+
+		"(a dashboard's report as Dashboard.Runnable returns it, with the dashboard's filters), or run the report again if the data changed since", e.Report, e.List, e.Want, e.Got)
+}
+
+// Unchecked returns p without its numbers: its Dimensions, Bucket and
+// Other alone, a point [Engine.DrillDown] drills as the data stands now
+// without checking it against what a run counted.
+func (p Point) Unchecked() Point {
+	return Point{Dimensions: p.Dimensions, Bucket: p.Bucket, Other: p.Other}
+}
+
+// counted says whether p carries the numbers of a run: a point of a
+// Result always does (a Count, or a Value; an empty bucket of a duration
+// has neither, and lists nothing either way).
+func (p *Point) counted() bool {
+	return p.Count != 0 || p.Value.Valid || p.Excluded != 0 || p.Breaches != 0
+}
+
+// check returns a *PointMismatchError when p carries its numbers and d
+// lists other than the conversations p counts (its Breaches for an SLA
+// drill-down).
+func (p *Point) check(report string, d *Drill) error {
+	if !p.counted() {
+		return nil
+	}
+	list, want := "Count", p.Count
+	if d.sla != nil {
+		list, want = "Breaches", p.Breaches
+	}
+	if got := d.Len(); int64(got) != want {
+		return &PointMismatchError{Report: report, List: list, Want: want, Got: got}
+	}
+	return nil
 }
 
 // otherWant returns the test of a row's group key for the Other point of

@@ -122,10 +122,17 @@ func drillPagesMatch(t *testing.T, rng *rand.Rand, cs []convreport.Conversation,
 		}
 	}
 
+	// A point of a value no conversation has, made of its dimensions
+	// alone, lists nothing; the same with the Count of another point is
+	// not that point's list.
 	none := res[0].Points[0]
 	none.Dimensions = slices.Clone(none.Dimensions)
 	none.Dimensions[0].Value = "No such inbox"
-	d, err := eng.DrillDown(context.Background(), q, r, none)
+	_, err = eng.DrillDown(context.Background(), q, r, none)
+	var pm *convreport.PointMismatchError
+	require.ErrorAs(t, err, &pm)
+	require.Equal(t, convreport.PointMismatchError{Report: r.Name, List: "Count", Want: res[0].Points[0].Count, Got: 0}, *pm)
+	d, err := eng.DrillDown(context.Background(), q, r, convreport.Point{Dimensions: none.Dimensions})
 	require.NoError(t, err)
 	require.Zero(t, d.Len())
 	page, err := d.Page(0, 10)

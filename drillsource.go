@@ -57,7 +57,9 @@ type DrillPage struct {
 // order when ""; unknown values last, ties by ID; desc reverses the known
 // values). A [DrillSource] computes the page itself; otherwise, or when it
 // declines (an Other point always is), it is [Engine.DrillDown] sorted and
-// paged. A limit over [Limits.MaxPageSize] is a *[LimitError].
+// paged. A limit over [Limits.MaxPageSize] is a *[LimitError]; a point
+// that carries its numbers is checked as DrillDown checks it
+// (*[PointMismatchError]).
 func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort string, desc bool, offset, limit int) (*DrillPage, error) {
 	if err := e.ready(ctx); err != nil {
 		return nil, err
@@ -80,6 +82,9 @@ func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort
 		default:
 			total, rows, err := ds.DrillPage(ctx, req)
 			if err == nil {
+				if err := p.checkTotal(r, total); err != nil {
+					return nil, err
+				}
 				return &DrillPage{Columns: cols, Total: total, Rows: rows}, nil
 			}
 			if !errors.Is(err, ErrUnsupported) {
@@ -194,4 +199,20 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 	}
 	req.Where = condOf(s, &filter.Pred{Op: filter.And, Kids: where})
 	return req, cols, nil
+}
+
+// checkTotal is [Point.check] for a page a DrillSource computed: total
+// conversations behind p under report r.
+func (p *Point) checkTotal(r Report, total int) error {
+	if !p.counted() {
+		return nil
+	}
+	list, want := "Count", p.Count
+	if r.Measure.agg().isSLA() {
+		list, want = "Breaches", p.Breaches
+	}
+	if int64(total) != want {
+		return &PointMismatchError{Report: r.Name, List: list, Want: want, Got: total}
+	}
+	return nil
 }

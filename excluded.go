@@ -53,7 +53,8 @@ func ExcludedReport(r Report) (Report, error) {
 // leaves out of its value: its Excluded ones, such as the chats no agent
 // has answered yet behind an average first response time. p must be a
 // point that names its group (not Other): the list is the drill-down of
-// the same group in [ExcludedReport], and its length equals p.Excluded.
+// the same group in [ExcludedReport], and its length equals p.Excluded
+// (a point that carries its numbers is checked as DrillDown checks it).
 func (e *Engine) DrillExcluded(ctx context.Context, q Query, r Report, p Point) (*Drill, error) {
 	if err := e.ready(ctx); err != nil {
 		return nil, err
@@ -66,14 +67,29 @@ func (e *Engine) DrillExcluded(ctx context.Context, q Query, r Report, p Point) 
 		// The point's own group, its pending conversations instead of its
 		// breaches.
 		pt := Point{Dimensions: p.Dimensions, Bucket: p.Bucket}
-		return e.drill(ctx, q, r, pt, true)
+		return checkExcluded(r.Name, p)(e.drill(ctx, q, r, pt, true))
 	}
 	x, err := ExcludedReport(r)
 	if err != nil {
 		return nil, err
 	}
 	pt := Point{Dimensions: p.Dimensions, Bucket: p.Bucket}
-	return e.DrillDown(ctx, q, x, pt)
+	return checkExcluded(r.Name, p)(e.DrillDown(ctx, q, x, pt))
+}
+
+// checkExcluded returns the check of DrillExcluded's list of point p's
+// conversations left out: as many as p.Excluded, when p carries its
+// numbers (see [Engine.DrillDown]).
+func checkExcluded(report string, p Point) func(*Drill, error) (*Drill, error) {
+	return func(d *Drill, err error) (*Drill, error) {
+		if err != nil || !p.counted() {
+			return d, err
+		}
+		if got := d.Len(); int64(got) != p.Excluded {
+			return nil, &PointMismatchError{Report: report, List: "Excluded", Want: p.Excluded, Got: got}
+		}
+		return d, nil
+	}
 }
 
 // pendingPlan returns a copy of the SLA plan pl whose drill-down lists the

@@ -231,8 +231,26 @@ func listOf(qv url.Values, vw view) (string, error) {
 }
 
 // drillList returns the conversations a drill-down lists, and the period
-// they come from.
+// they come from. p comes from a run of rep for q made for this request;
+// when the data changed between that run and the drill-down (a live
+// source), the list is of the conversations that match p now, as the
+// page's next live update will count them.
 func (h *handler) drillList(r *http.Request, q convreport.Query, rep convreport.Report, res convreport.Result, p convreport.Point, list string) (*convreport.Drill, time.Time, time.Time, error) {
+	dr, from, to, err := h.drillListOf(r, q, rep, res, p, list)
+	var pm *convreport.PointMismatchError
+	if errors.As(err, &pm) {
+		un := p.Unchecked()
+		if p.Previous != nil {
+			prev := p.Previous.Unchecked()
+			un.Previous = &prev
+		}
+		return h.drillListOf(r, q, rep, res, un, list)
+	}
+	return dr, from, to, err
+}
+
+// drillListOf is drillList without its second try.
+func (h *handler) drillListOf(r *http.Request, q convreport.Query, rep convreport.Report, res convreport.Result, p convreport.Point, list string) (*convreport.Drill, time.Time, time.Time, error) {
 	ctx := r.Context()
 	switch list {
 	case "previous":
