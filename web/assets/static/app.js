@@ -279,7 +279,7 @@
       } catch (e) {
         showError(errBox, e);
         if (e.field === "name") name.focus();
-        else if (e.field === "grants") form.elements.add_grant.focus();
+        else if (e.field === "grants" && !form.markGrants(e)) form.elements.add_grant.focus();
       } finally {
         submit.disabled = false;
       }
@@ -1078,6 +1078,53 @@
     const stored = $$(".grant", list).map((li) => li.cloneNode(true));
     const addIn = f.elements.add_grant, addAllow = f.elements.add_allow;
     const sync = () => { none.hidden = list.children.length > 0; };
+    // A grant the server refused is marked in its row, the reason beside
+    // it, until that row is changed or removed.
+    function unmarkRow(li) {
+      li.classList.remove("refused");
+      const sel = $("select", li);
+      sel.removeAttribute("aria-invalid");
+      sel.removeAttribute("aria-describedby");
+      const p = $(".grant-error", li);
+      if (p) p.remove();
+    }
+    // The reason of grant i, without what its row already says:
+    // 'Dashboard "x": grants: grant 3 (user "Ben"): differs…' → 'Differs…'.
+    function grantReason(msg, i) {
+      const head = "grants: grant " + (i + 1);
+      const at = msg.indexOf(head);
+      if (at < 0) return msg;
+      let rest = msg.slice(at + head.length);
+      if (rest.startsWith(" (")) {
+        const end = rest.indexOf('"): ');
+        if (end >= 0) rest = rest.slice(end + 4);
+      } else if (rest.startsWith(": ")) rest = rest.slice(2);
+      return rest.charAt(0).toUpperCase() + rest.slice(1);
+    }
+    let marks = 0;
+    // markGrants marks each grant a refusal names (its problems, or the
+    // refusal itself), counted from 0 as the rows were sent, and moves
+    // the focus to the first; it returns whether it marked any.
+    f.markGrants = (e) => {
+      const rows = $$(".grant", list);
+      rows.forEach(unmarkRow);
+      const named = (e && e.problems && e.problems.length ? e.problems : [e])
+        .filter((p) => p && p.field === "grants" && p.index != null && rows[p.index]);
+      for (const p of named) {
+        const li = rows[p.index], sel = $("select", li), id = "grant-error-" + (++marks);
+        li.classList.add("refused");
+        sel.setAttribute("aria-invalid", "true");
+        sel.setAttribute("aria-describedby", id);
+        li.append(h("p", { class: "grant-error", id }, grantReason(String(p.message || ""), p.index)));
+      }
+      if (named.length) $("select", rows[named[0].index]).focus();
+      return named.length > 0;
+    };
+    // Captured: a change event need not bubble to be the row's.
+    list.addEventListener("change", (ev) => {
+      const li = ev.target.closest && ev.target.closest(".grant");
+      if (li) unmarkRow(li);
+    }, true);
     const rowOf = (kind, name) => $$(".grant", list).find((li) => li.dataset.kind === kind && li.dataset.name === name);
     const labelOf = (g) => (g.kind === "team" ? "Team " + g.name : g.name);
     // Why the names typed cannot be added, or "". Names are matched
@@ -1223,7 +1270,13 @@
     const share = form("share-dialog", async (f) => {
       const vis = f.elements.visibility.value;
       const body = { ...shown(), visibility: vis, grants: vis === "specific" ? grants() : [] };
-      await api("PATCH", path, body);
+      try {
+        await api("PATCH", path, body);
+      } catch (e) {
+        // A grant refused is marked in its row; the rows stay as edited.
+        f.markGrants(e);
+        throw e;
+      }
       window.location.reload();
     });
     if (share) {

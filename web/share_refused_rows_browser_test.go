@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/store"
+	"github.com/convreport/convreport/web"
+	"github.com/stretchr/testify/require"
+)
+
+// A grant the server refuses is marked in its row, as the editor marks a
+// refused control: the select says it is invalid and is focused, the
+// reason is beside the row, and every row stays as edited. Changing or
+// removing that row clears its mark.
+func TestBrowserShareMarksTheRefusedGrant(t *testing.T) {
+	b := newBrowser(t)
+	dir := t.TempDir()
+	// Saved before the rules: ben twice, in two cases.
+	file := `{"id": "team", "name": "Team", "owner": "ana", "visibility": "specific",
+		"grants": [{"user": "ben"}, {"team": "Support", "allow": "edit"}, {"user": "Ben"}],
+		"reports": [], "version": 1, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "team.json"), []byte(file), 0o600))
+	st, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Store = st })
+	stored := func() convreport.Dashboard {
+		d, err := st.Get(context.Background(), users["ana"], "team")
+		require.NoError(t, err)
+		return d
+	}
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
+	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
+	rights := `[...document.querySelectorAll("#grant-list .grant")].map((li) => li.querySelector(".grant-name").textContent + ":" + li.querySelector("select").value).join()`
+	// Each row marked: its position from 1, then its reason.
+	marked := `[...document.querySelectorAll("#grant-list .grant")].map((li, i) => {
+		const sel = li.querySelector("select"), p = li.querySelector(".grant-error");
+		if (sel.getAttribute("aria-invalid") !== "true") return p ? "unmarked row " + (i + 1) + " with a reason" : "";
+		if (!li.classList.contains("refused") || !p || sel.getAttribute("aria-describedby") !== p.id) return "row " + (i + 1) + " half marked";
+		return (i + 1) + ": " + p.textContent;
+	}).filter(Boolean).join(" | ")`
+	focusedRow := `(() => { const li = document.activeElement.closest(".grant"); return li && document.activeElement.tagName === "SELECT" ? li.dataset.name : document.activeElement.tagName; })()`
+	errText := `(() => { const e = document.querySelector("#share-dialog .form-error"); return e.hidden ? "" : e.textContent; })()`
+	save := func() {
+		b.do("save", clickOn(`#share-dialog button[type=submit]`))
+		b.wait("the refusal", `!document.querySelector("#share-dialog .form-error").hidden && !document.querySelector("#share-dialog button[type=submit]").disabled`)
+	}
+	v := stored().Version
+	benTwice := `Differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`
+
+	// carl added: the server refuses the third grant, Ben.
+	b.do("add carl", typeIn(`#share-dialog input[name=add_grant]`, "carl"), clickOn(`#grant-add`))
+	save()
+	require.Equal(t, `Dashboard "team": grants: grant 3 (user "Ben"): differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`,
+		b.eval(errText), "the summary stays")
+	require.Equal(t, "3: "+benTwice, b.eval(marked), "only Ben's row")
+	require.Equal(t, "Ben", b.eval(focusedRow))
+	require.Equal(t, "ben:view,Team Support:edit,Ben:view,carl:view", b.eval(rights), "every row as edited")
+	b.view("share-refused-row")
+
+	// Ben's right changed: the mark goes; saved again, it is back.
+	b.do("Ben may edit", pick(`#grant-list .grant[data-name="Ben"] select`, "edit"))
+	require.Equal(t, "", b.eval(marked))
+	save()
+	require.Equal(t, "3: "+benTwice, b.eval(marked))
+	require.Equal(t, "ben:view,Team Support:edit,Ben:edit,carl:view", b.eval(rights))
+
+	// A change to another row leaves Ben's mark.
+	b.do("carl may edit", pick(`#grant-list .grant[data-name="carl"] select`, "edit"))
+	require.Equal(t, "3: "+benTwice, b.eval(marked))
+
+	// Ben removed, a name with a control character (pasted) added: that
+	// row, now the fourth, is the one marked.
+	b.do("remove Ben", clickOn(`#grant-list .grant[data-name="Ben"] [data-remove-grant]`))
+	require.Equal(t, "", b.eval(marked))
+	b.do("paste a name with a bell in it", chromedp.Evaluate[chromedp.Void](`document.querySelector("#share-dialog input[name=add_grant]").value = "da\u0007na"`))
+	save()
+	require.Equal(t, "4: The name holds a control character", b.eval(marked))
+	require.Equal(t, "da\u0007na", b.eval(focusedRow))
+	require.Equal(t, "ben:view,Team Support:edit,carl:edit,da\u0007na:view", b.eval(rights))
+	require.Equal(t, v, stored().Version, "nothing saved")
+
+	// That row removed: saved, the rows as edited.
+	b.do("remove it", clickOn(`#grant-list .grant:last-child [data-remove-grant]`))
+	b.do("save", clickOn(`#share-dialog button[type=submit]`))
+	b.wait("the saved access", `document.querySelector("#dashboard-head")?.dataset.version === "`+itoa(int(v+1))+`"`)
+	require.Equal(t, []access.Grant{{User: "ben"}, {Team: "Support", Allow: access.Edit}, {User: "carl", Allow: access.Edit}}, stored().Grants)
+}
