@@ -75,11 +75,11 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 	}
 	edits, err := req.edits(h.maxTop())
 	if err != nil {
-		return err
+		return h.refusedEdit(r, base, req.editRequest, err)
 	}
 	rep, err := applyEdits(h.cfg.Schema, base, edits)
 	if err != nil {
-		return err
+		return h.refusedEdit(r, base, req.editRequest, err)
 	}
 	nd, err := d.AddReport(h.cfg.Schema, h.cfg.Plan, rep)
 	if err != nil {
@@ -87,7 +87,7 @@ func (h *handler) addReport(w http.ResponseWriter, r *http.Request, v access.Vie
 	}
 	added := nd.Reports[len(nd.Reports)-1]
 	if err := h.runnable(r.Context(), nd, added.ID); err != nil {
-		return err
+		return h.refusedEdit(r, base, req.editRequest, err)
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {

@@ -132,25 +132,41 @@ func topRange(max int) string {
 // after the last one, so the order of the fields never matters. maxTop is
 // the engine's bound on a report's points, which a limit may not pass.
 func (e editRequest) edits(maxTop int) ([]edit, error) {
-	var out []edit
+	out, errs := e.editsAll(maxTop)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return out, nil
+}
+
+// editsAll is edits that does not stop at the first part refused: it
+// returns the edits of the parts that read, and the refusal of each
+// other, in the same order, so that a refused edit can name them all.
+func (e editRequest) editsAll(maxTop int) ([]edit, []error) {
+	var (
+		out  []edit
+		errs []error
+	)
 	if e.Name != nil {
 		if utf8.RuneCountInString(*e.Name) > maxReportName {
-			return nil, unprocessable("invalid_report", "name", "the name is longer than %d characters", maxReportName)
+			errs = append(errs, unprocessable("invalid_report", "name", "the name is longer than %d characters", maxReportName))
+		} else {
+			out = append(out, rename(*e.Name))
 		}
-		out = append(out, rename(*e.Name))
 	}
 	if e.Measure != nil {
-		m, err := e.Measure.measure()
-		if err != nil {
-			return nil, err
+		if m, err := e.Measure.measure(); err != nil {
+			errs = append(errs, err)
+		} else {
+			out = append(out, setMeasure(m))
 		}
-		out = append(out, setMeasure(m))
 	}
 	if e.Dimensions != nil {
 		if len(*e.Dimensions) > maxProperties {
-			return nil, unprocessable("invalid_report", "dimensions", "more than %d properties in the chart", maxProperties)
+			errs = append(errs, unprocessable("invalid_report", "dimensions", "more than %d properties in the chart", maxProperties))
+		} else {
+			out = append(out, setDimensions(*e.Dimensions...))
 		}
-		out = append(out, setDimensions(*e.Dimensions...))
 	}
 	if e.DateProperty != nil {
 		out = append(out, setDateProperty(*e.DateProperty))
@@ -165,11 +181,11 @@ func (e editRequest) edits(maxTop int) ([]edit, error) {
 		out = append(out, setSort(*e.Sort))
 	}
 	if e.Limit != nil {
-		n, err := e.Limit.value(maxTop)
-		if err != nil {
-			return nil, err
+		if n, err := e.Limit.value(maxTop); err != nil {
+			errs = append(errs, err)
+		} else {
+			out = append(out, setLimit(n))
 		}
-		out = append(out, setLimit(n))
 	}
 	if e.Chart != nil {
 		out = append(out, setChart(*e.Chart))
@@ -179,36 +195,40 @@ func (e editRequest) edits(maxTop int) ([]edit, error) {
 		props += len(*e.Properties)
 	}
 	if props > maxProperties {
-		return nil, unprocessable("invalid_report", "properties", "more than %d display properties", maxProperties)
+		errs = append(errs, unprocessable("invalid_report", "properties", "more than %d display properties", maxProperties))
+		props = -1 // none of them applied
 	}
-	if e.Properties != nil {
+	if e.Properties != nil && props >= 0 {
 		names := *e.Properties
 		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
 			r.Properties = nil
 			return addProperties(names...)(s, r)
 		})
 	}
-	if len(e.AddProperties) > 0 {
+	if len(e.AddProperties) > 0 && props >= 0 {
 		out = append(out, addProperties(e.AddProperties...))
 	}
-	if len(e.RemoveProperties) > 0 {
+	if len(e.RemoveProperties) > 0 && props >= 0 {
 		out = append(out, removeProperties(e.RemoveProperties...))
 	}
 	if e.Filter != nil {
 		if len(*e.Filter) > maxFilterBytes {
-			return nil, unprocessable("invalid_filter", "filter", "the filter is longer than %d bytes", maxFilterBytes)
+			errs = append(errs, unprocessable("invalid_filter", "filter", "the filter is longer than %d bytes", maxFilterBytes))
+		} else {
+			f := *e.Filter
+			out = append(out, func(_ *convreport.Schema, r *convreport.Report) error { r.Filter = f; return nil })
 		}
-		f := *e.Filter
-		out = append(out, func(_ *convreport.Schema, r *convreport.Report) error { r.Filter = f; return nil })
 	}
 	conds := e.AddConditions
 	if e.Conditions != nil {
 		conds = append(conds, *e.Conditions...)
 	}
+	condsOK := true
 	if err := checkConditions(conds); err != nil {
-		return nil, err
+		errs = append(errs, err)
+		condsOK = false
 	}
-	if e.Conditions != nil {
+	if e.Conditions != nil && condsOK {
 		cs := *e.Conditions
 		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
 			r.Conditions = nil // none is nil, one spelling
@@ -218,7 +238,7 @@ func (e editRequest) edits(maxTop int) ([]edit, error) {
 			return nil
 		})
 	}
-	if add := e.AddConditions; len(add) > 0 {
+	if add := e.AddConditions; len(add) > 0 && condsOK {
 		out = append(out, func(s *convreport.Schema, r *convreport.Report) error {
 			r.Conditions = append(r.Conditions, conditionsByName(s, add)...)
 			return nil
@@ -231,7 +251,7 @@ func (e editRequest) edits(maxTop int) ([]edit, error) {
 			return nil
 		})
 	}
-	return out, nil
+	return out, errs
 }
 
 func checkConditions(cs []convreport.Condition) error {
@@ -251,55 +271,76 @@ func checkConditions(cs []convreport.Condition) error {
 // decodeEdit reads an edit of the report r names in d; with needVersion
 // the body must name the version it started from.
 func (h *handler) decodeEdit(w http.ResponseWriter, r *http.Request, needVersion bool) (editRequest, []edit, error) {
-	var req editRequest
-	if err := h.decodeJSON(w, r, &req); err != nil {
+	req, err := h.decodeEditRequest(w, r, needVersion)
+	if err != nil {
 		return req, nil, err
-	}
-	if needVersion && req.Version == nil {
-		return req, nil, unprocessable("invalid_request", "version",
-			"version is required: the version of the dashboard the edit started from")
 	}
 	edits, err := req.edits(h.maxTop())
 	return req, edits, err
 }
 
+// decodeEditRequest is decodeEdit without the edits.
+func (h *handler) decodeEditRequest(w http.ResponseWriter, r *http.Request, needVersion bool) (editRequest, error) {
+	var req editRequest
+	if err := h.decodeJSON(w, r, &req); err != nil {
+		return req, err
+	}
+	if needVersion && req.Version == nil {
+		return req, unprocessable("invalid_request", "version",
+			"version is required: the version of the dashboard the edit started from")
+	}
+	return req, nil
+}
+
 // editable loads the dashboard and the report the path names, checks the
 // viewer may edit it and that the edit started from what is saved (see
-// checkBase), and returns the edits the request asks for. asNew is set
+// checkBase), and returns the request and the edits it asks for; edits
+// refused are refused all at once (see refusedEdit). asNew is set
 // for a save as new, which overwrites nothing: it starts from the report
 // the edit started from when that report is no longer there.
-func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer, asNew bool) (convreport.Dashboard, convreport.Report, []edit, error) {
+func (h *handler) editable(w http.ResponseWriter, r *http.Request, v access.Viewer, asNew bool) (convreport.Dashboard, convreport.Report, editRequest, []edit, error) {
+	var req editRequest
 	d, err := h.dashboard(r, v)
 	if err != nil {
-		return d, convreport.Report{}, nil, err
+		return d, convreport.Report{}, req, nil, err
 	}
 	rep, found := d.Report(r.PathValue("rid"))
 	missing := &Error{Status: http.StatusNotFound, Code: "not_found",
 		Message: sprintf("dashboard %q has no report %q", d.ID, r.PathValue("rid"))}
 	if !found && !d.Can(v, access.Edit) {
-		return d, rep, nil, missing // as for any viewer, before the right
+		return d, rep, req, nil, missing // as for any viewer, before the right
 	}
 	if !d.Can(v, access.Edit) {
-		return d, rep, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
+		return d, rep, req, nil, &Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: sprintf("you may view dashboard %q but not edit it", d.Name)}
 	}
-	req, edits, err := h.decodeEdit(w, r, true)
+	if req, err = h.decodeEditRequest(w, r, true); err != nil {
+		return d, rep, req, nil, err
+	}
+	edits, err := req.edits(h.maxTop())
 	if err != nil {
-		return d, rep, nil, err
+		// The edits of the report the editor opened, when it is gone.
+		if !found && req.Base != nil {
+			return d, rep, req, nil, h.refusedEdit(r, *req.Base, req, err)
+		}
+		if found {
+			err = h.refusedEdit(r, rep, req, err)
+		}
+		return d, rep, req, nil, err
 	}
 	if req.Base == nil {
 		if !found {
-			return d, rep, nil, missing
+			return d, rep, req, nil, missing
 		}
-		return d, rep, edits, checkSeen(d, req.Version, req.Created)
+		return d, rep, req, edits, checkSeen(d, req.Version, req.Created)
 	}
 	rep, err = checkBase(d, rep, found, req, asNew)
-	return d, rep, edits, err
+	return d, rep, req, edits, err
 }
 
 // PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".// PATCH /api/dashboards/{id}/reports/{rid}: "update existing report".
 func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, rep, edits, err := h.editable(w, r, v, false)
+	d, rep, req, edits, err := h.editable(w, r, v, false)
 	if err != nil {
 		return err
 	}
@@ -308,8 +349,9 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 		// versions stale, as the dashboard's PATCH refuses.
 		return unprocessable("invalid_request", "", "nothing to change: send name, chart, measure, dimensions, date_property, bucket, sort, limit, snapshot, properties, filter, conditions or calendar")
 	}
+	before := rep
 	if rep, err = applyEdits(h.cfg.Schema, rep, edits); err != nil {
-		return err
+		return h.refusedEdit(r, before, req, err)
 	}
 	rid := rep.ID
 	nd, err := d.UpdateReport(h.cfg.Schema, rep)
@@ -317,7 +359,7 @@ func (h *handler) updateReport(w http.ResponseWriter, r *http.Request, v access.
 		return err
 	}
 	if err := h.runnable(r.Context(), nd, rid); err != nil {
-		return err
+		return h.refusedEdit(r, before, req, err)
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {
@@ -372,7 +414,7 @@ func (h *handler) runnable(ctx context.Context, d convreport.Dashboard, rid stri
 // POST /api/dashboards/{id}/reports/{rid}/save-as-new: "save as new
 // report", appended to the dashboard under a new ID.
 func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v access.Viewer) error {
-	d, rep, edits, err := h.editable(w, r, v, true)
+	d, rep, req, edits, err := h.editable(w, r, v, true)
 	if err != nil {
 		return err
 	}
@@ -380,8 +422,9 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 	if err := h.cfg.Plan.CheckReports(len(d.Reports) + 1); err != nil {
 		return err
 	}
+	before := rep
 	if rep, err = applyEdits(h.cfg.Schema, rep, edits); err != nil {
-		return err
+		return h.refusedEdit(r, before, req, err)
 	}
 	rep.ID = "" // a new ID, made from its name
 	nd, err := d.AddReport(h.cfg.Schema, h.cfg.Plan, rep)
@@ -389,7 +432,7 @@ func (h *handler) saveReportAsNew(w http.ResponseWriter, r *http.Request, v acce
 		return err
 	}
 	if err := h.runnable(r.Context(), nd, nd.Reports[len(nd.Reports)-1].ID); err != nil {
-		return err
+		return h.refusedEdit(r, before, req, err)
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {

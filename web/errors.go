@@ -89,7 +89,10 @@ type Error struct {
 	// longer checks, each with the code, field, index and position it
 	// would have alone and its message without the report's name; the
 	// first is the one Code, Field and Index name. A person (or a
-	// program) fixes them all in one go.
+	// program) fixes them all in one go. An update, a save as new or a
+	// report added that several parts of the edited report refuse lists
+	// them the same way, without Report, in the editor's order (a
+	// grouping's Index its position, a filter's its row from 0).
 	Problems []*Error `json:"problems,omitempty"`
 
 	err error // the cause, for the log
