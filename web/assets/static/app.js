@@ -310,6 +310,11 @@
     // quote not closed), by condition: {message, text}, said under the
     // row and kept as typed when it is drawn again, never sent.
     const listError = new WeakMap();
+    // The filters a save refused, by condition: the reason, said under
+    // the row until it is changed or removed (see placeProblems).
+    const refusedReason = new WeakMap();
+    // The groupings a save refused, by position, until the groupings change.
+    const refusedDims = new Set();
     for (const x of S.stale || []) {
       if (model.conditions[x.index]) staleReason.set(model.conditions[x.index], x.reason);
     }
@@ -416,6 +421,7 @@
     const dimsList = $("#dims"), search = $("#dim-search"), options = $("#dim-options");
     function moveDim(from, to) {
       if (to < 0 || to >= model.dimensions.length || from === to) return;
+      refusedDims.clear();
       const [d] = model.dimensions.splice(from, 1);
       model.dimensions.splice(to, 0, d);
       renderDims();
@@ -432,7 +438,8 @@
     const dimLabel = (n) => (!props.get(n) || groupable.some((p) => p.name === n) ? labelOf(n) : labelOf(n) + " (does not group)");
     function renderDims() {
       dimsList.replaceChildren(...(model.dimensions.length ? model.dimensions.map((n, i) => h("li", {
-        class: "dim" + (groupable.some((p) => p.name === n) ? "" : " missing"), tabindex: "0", draggable: "true", "data-dimension": n,
+        class: "dim" + (groupable.some((p) => p.name === n) ? "" : " missing") + (refusedDims.has(i) ? " invalid" : ""),
+        "aria-invalid": refusedDims.has(i) ? "true" : null, tabindex: "0", draggable: "true", "data-dimension": n,
         "aria-label": (i === 0 ? "Grouped by " : "Broken down by ") + dimLabel(n) + ", position " + (i + 1) + " of " + model.dimensions.length,
         onkeydown: (ev) => {
           if (!ev.altKey || (ev.key !== "ArrowUp" && ev.key !== "ArrowDown")) return;
@@ -449,7 +456,7 @@
       h("span", { class: "dim-tools" },
         h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " up", disabled: i === 0, onclick: () => moveDim(i, i - 1) }, "↑"),
         h("button", { type: "button", class: "icon-button", "aria-label": "Move " + n + " down", disabled: i === model.dimensions.length - 1, onclick: () => moveDim(i, i + 1) }, "↓"),
-        h("button", { type: "button", class: "icon-button", "aria-label": "Remove " + n, onclick: () => { model.dimensions.splice(i, 1); renderDims(); changed(); } }, "×"))))
+        h("button", { type: "button", class: "icon-button", "aria-label": "Remove " + n, onclick: () => { model.dimensions.splice(i, 1); refusedDims.clear(); renderDims(); changed(); } }, "×"))))
         : [h("li", { class: "none" }, "None: one number, or a time series with a frequency")]));
       renderOptions();
     }
@@ -467,6 +474,7 @@
     }
     function addDim(name) {
       if (model.dimensions.length >= maxDims || model.dimensions.includes(name)) return;
+      refusedDims.clear();
       model.dimensions.push(name);
       search.value = "";
       renderDims();
@@ -526,10 +534,10 @@
         const available = known ? opsFor(p.kind) : ops;
         if (!available.some((o) => o.op === c.op)) c.op = available[0].op;
         const op = available.find((o) => o.op === c.op);
-        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; staleReason.delete(c); listError.delete(c); renderConditions(); changed(); } },
+        const propSel = h("select", { "aria-label": "Property", onchange: (ev) => { c.property = ev.target.value; c.values = []; staleReason.delete(c); listError.delete(c); refusedReason.delete(c); renderConditions(); changed(); } },
           known ? null : h("option", { value: c.property, selected: true }, c.property + " (unknown property)"),
           S.schema.properties.map((x) => h("option", { value: x.name, selected: x.name === c.property }, x.label)));
-        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; staleReason.delete(c); listError.delete(c); renderConditions(); changed(); } },
+        const opSel = h("select", { "aria-label": "Operator", onchange: (ev) => { c.op = ev.target.value; staleReason.delete(c); listError.delete(c); refusedReason.delete(c); renderConditions(); changed(); } },
           available.map((o) => h("option", { value: o.op, selected: o.op === c.op }, o.label)));
         const listId = "values-" + i;
         const input = (j, ph) => h("input", { type: "text", "aria-label": "Value", placeholder: ph, value: c.values[j] || "", list: p.values ? listId : null,
@@ -554,13 +562,19 @@
           values = [input(0, "From"), input(1, "To (exclusive)")];
         }
         c.values = c.values.slice(0, op.values === -1 ? undefined : op.values);
-        return h("div", { class: "condition" + (i === invalidIndex ? " invalid" : "") + (stale ? " stale" : ""), "data-index": i },
+        const refused = refusedReason.get(c);
+        if (refused) {
+          propSel.setAttribute("aria-invalid", "true");
+          propSel.setAttribute("aria-describedby", "refused-" + i);
+        }
+        return h("div", { class: "condition" + (i === invalidIndex ? " invalid" : "") + (stale ? " stale" : "") + (refused ? " refused" : ""), "data-index": i },
           propSel, opSel,
           h("button", { type: "button", class: "icon-button remove", "aria-label": "Remove filter", onclick: () => { model.conditions.splice(i, 1); renderConditions(); changed(); } }, "×"),
           h("div", { class: "values" }, values),
           op.values === -1 && !choices ? h("p", { class: "condition-hint" }, V.hint) : null,
           h("p", { class: "condition-typo", role: "alert", hidden: !typo }, typo ? typo.message : ""),
           stale ? h("p", { class: "condition-stale" }, "No longer checks: " + stale + ". Remove or change this filter.") : null,
+          refused ? h("p", { class: "condition-refused", id: "refused-" + i }, refused) : null,
           p.values && !choices ? h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v }))) : null);
       }));
     }
@@ -577,6 +591,13 @@
     // says from now on whether it does. Its row is not drawn again, which
     // would lose the focus of the value typed.
     function unmark(c, input) {
+      if (refusedReason.delete(c)) {
+        const row = input.closest(".condition");
+        row.classList.remove("refused");
+        $$("[aria-invalid]", row).forEach((el) => el.removeAttribute("aria-invalid"));
+        const msg = row.querySelector(".condition-refused");
+        if (msg) msg.remove();
+      }
       if (!staleReason.delete(c)) return;
       const row = input.closest(".condition");
       row.classList.remove("stale");
@@ -776,7 +797,11 @@
         const back = S.back.replace(/#.*$/, "") + "#report-" + encodeURIComponent(d.report.id);
         window.location.assign(url(back));
       } catch (e) {
-        if (!fieldError(e)) {
+        if (e.problems && e.problems.length > 1) {
+          // Several parts refused: each by its control, all in the summary.
+          placeProblems(e.problems);
+          showError(errBox, e);
+        } else if (!fieldError(e)) {
           showError(errBox, e.status === 409 ? { message: e.message } : e);
           // The report changed elsewhere: what was typed stays, and the
           // choices are here, by the refusal.
@@ -786,6 +811,52 @@
         syncButtons();
       }
     }
+    // placeProblems says each part a save refused by its control, as the
+    // parts of a report that no longer runs are said (refused_all): a
+    // grouping or a filter by its row, the filter expression under it,
+    // other parts in their field's note; the first gets the focus.
+    function placeProblems(problems) {
+      fieldError(null);
+      refusedDims.clear();
+      model.conditions.forEach((c) => refusedReason.delete(c));
+      filterIn.removeAttribute("aria-invalid");
+      const notes = new Map(); // field → its messages
+      const targets = []; // a function per problem, its control once drawn
+      for (const p of problems) {
+        let msg = String(p.message || "");
+        if (msg.startsWith(p.field + ": ")) msg = msg.slice(p.field.length + 2);
+        if (p.field === "conditions" && p.index != null && rowOf(p.index) >= 0) {
+          const j = rowOf(p.index);
+          refusedReason.set(model.conditions[j], msg.charAt(0).toUpperCase() + msg.slice(1));
+          targets.push(() => $(`#conditions .condition[data-index="${j}"] select`));
+          continue;
+        }
+        if (p.field === "filter") {
+          status.className = "filter-status error";
+          status.textContent = p.line ? `Line ${p.line}, column ${p.column}: ${msg.replace(/ \(line \d+, column \d+\)$/, "")}` : msg;
+          snippet.hidden = !p.snippet;
+          snippet.textContent = p.snippet || "";
+          filterIn.setAttribute("aria-invalid", "true");
+          targets.push(() => filterIn);
+          continue;
+        }
+        if (p.field === "dimensions" && p.index != null && p.index < model.dimensions.length) {
+          refusedDims.add(p.index);
+          const i = p.index;
+          targets.push(() => dimsList.children[i]);
+        } else {
+          targets.push(() => controlOf[p.field]);
+        }
+        if (!notes.has(p.field)) notes.set(p.field, []);
+        notes.get(p.field).push(msg);
+      }
+      for (const [field, msgs] of notes) fieldError({ field, message: msgs.join("; ") }, true);
+      renderDims();
+      renderConditions();
+      const first = targets.map((t) => t()).find((el) => el && el.focus);
+      if (first) first.focus();
+    }
+    filterIn.addEventListener("input", () => filterIn.removeAttribute("aria-invalid"));
     function conflictChoices() {
       const saveNew = $("#save-new");
       if (saveNew && !planOff.has("#save-new")) {
