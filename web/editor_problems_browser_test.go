@@ -101,3 +101,42 @@ func TestBrowserEditorPlacesEveryRefusedPart(t *testing.T) {
 		}
 	}
 }
+
+// A grouping is marked at its own position, and the filter expression
+// under its field: a report whose second grouping the schema lost since,
+// updated with a filter expression that does not check, is refused on
+// both, each said by its control until it is changed.
+func TestBrowserEditorPlacesARefusedGroupingAndExpression(t *testing.T) {
+	b := newBrowser(t)
+	f := restartedFixture(t, `"dimensions": ["Channel", "plan"]`, withSeatsOnly)
+	root := serveAs(t, b, f, "ana")
+	b.do("open the editor", chromedp.Navigate(root+"dashboards/plans/reports/by-plan/edit"), chromedp.WaitVisible(chromedp.CSS(`#dims .dim`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	v := mustGet(t, f, "plans").Version
+
+	b.do("type an expression that does not check", typeIn("#edit-filter", `seatz > 3`))
+	b.wait("the check", `document.querySelector("#filter-status").classList.contains("error")`)
+	b.do("update", clickOn("#update"))
+	b.wait("the refusal", `!document.querySelector("#editor-error").hidden && !document.querySelector("#update").disabled`)
+
+	dims := `[...document.querySelectorAll("#dims .dim")].map((li) => li.dataset.dimension + (li.getAttribute("aria-invalid") === "true" && li.classList.contains("invalid") ? " marked" : "")).join()`
+	require.Equal(t, "Channel,plan marked", b.eval(dims), "the second grouping only")
+	require.Equal(t, `Unknown property "plan"`, b.eval(`document.querySelector('[data-error-for="dimensions"]').textContent`))
+	require.Equal(t, "true", b.eval(`String(document.querySelector("#edit-filter").getAttribute("aria-invalid") === "true")`))
+	require.Equal(t, `Line 1, column 1: unknown property "seatz" (did you mean "seats"?)`, b.eval(`document.querySelector("#filter-status").textContent`))
+	require.Equal(t, "plan", b.eval(`document.activeElement.dataset.dimension || document.activeElement.id`), "the first part has the focus")
+	require.Equal(t, v, mustGet(t, f, "plans").Version, "nothing saved")
+
+	// The expression changed: its mark goes, the grouping's stays.
+	b.do("fix the expression", typeIn("#edit-filter", `seats > 3`))
+	require.Equal(t, "false", b.eval(`String(document.querySelector("#edit-filter").hasAttribute("aria-invalid"))`))
+	require.Equal(t, "Channel,plan marked", b.eval(dims))
+	// The grouping removed: its mark goes with it, and the report saves.
+	b.do("remove plan", clickOn(`#dims .dim[data-dimension="plan"] button[aria-label="Remove plan"]`))
+	require.Equal(t, "Channel", b.eval(dims))
+	b.wait("the preview", previewOK)
+	b.update(f, "plans")
+	rep := mustGet(t, f, "plans").Reports[1]
+	require.Equal(t, []string{"Channel"}, rep.Dimensions)
+	require.Equal(t, "seats > 3", rep.Filter)
+}
