@@ -219,7 +219,7 @@ func (h *handler) createDashboard(w http.ResponseWriter, r *http.Request, v acce
 		Plan: h.cfg.Plan, Schema: h.cfg.Schema,
 	}, req.Deselect...)
 	if err != nil {
-		return err
+		return grantsRefused(convreport.Dashboard{Name: req.Name, Owner: v.UserID, Visibility: req.Visibility, Grants: req.Grants}, err)
 	}
 	if req.Calendar != "" {
 		d.Calendar = req.Calendar

@@ -92,7 +92,8 @@ type Error struct {
 	// program) fixes them all in one go. An update, a save as new or a
 	// report added that several parts of the edited report refuse lists
 	// them the same way, without Report, in the editor's order (a
-	// grouping's Index its position, a filter's its row from 0).
+	// grouping's Index its position, a filter's its row from 0); a share
+	// or a new dashboard that several grants refuse lists each grant.
 	Problems []*Error `json:"problems,omitempty"`
 
 	err error // the cause, for the log

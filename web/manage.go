@@ -88,7 +88,7 @@ func (h *handler) patchDashboard(w http.ResponseWriter, r *http.Request, v acces
 		}
 	}
 	if err := convreport.ValidateSave(d, nd); err != nil {
-		return err
+		return grantsRefused(nd, err)
 	}
 	saved, err := h.cfg.Store.Save(r.Context(), v, nd)
 	if err != nil {

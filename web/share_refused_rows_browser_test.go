@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A grant the server refuses is marked in its row, as the editor marks a
-// refused control: the select says it is invalid and is focused, the
-// reason is beside the row, and every row stays as edited. Changing or
-// removing that row clears its mark.
+// Each grant the server refuses is marked in its row, as the editor marks
+// a refused control: the select says it is invalid, the reason is beside
+// the row, the first is focused, and every row stays as edited. Changing
+// or removing a row clears its mark, and only its.
 func TestBrowserShareMarksTheRefusedGrant(t *testing.T) {
 	b := newBrowser(t)
 	dir := t.TempDir()
@@ -57,34 +57,39 @@ func TestBrowserShareMarksTheRefusedGrant(t *testing.T) {
 	v := stored().Version
 	benTwice := `Differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`
 
-	// carl added: the server refuses the third grant, Ben.
+	bell := "The name holds a control character"
+
+	// carl added, and a name with a control character pasted: the server
+	// refuses the third grant, Ben, and the fifth.
 	b.do("add carl", typeIn(`#share-dialog input[name=add_grant]`, "carl"), clickOn(`#grant-add`))
-	save()
-	require.Equal(t, `Dashboard "team": grants: grant 3 (user "Ben"): differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is`,
-		b.eval(errText), "the summary stays")
-	require.Equal(t, "3: "+benTwice, b.eval(marked), "only Ben's row")
-	require.Equal(t, "Ben", b.eval(focusedRow))
-	require.Equal(t, "ben:view,Team Support:edit,Ben:view,carl:view", b.eval(rights), "every row as edited")
-	b.view("share-refused-row")
-
-	// Ben's right changed: the mark goes; saved again, it is back.
-	b.do("Ben may edit", pick(`#grant-list .grant[data-name="Ben"] select`, "edit"))
-	require.Equal(t, "", b.eval(marked))
-	save()
-	require.Equal(t, "3: "+benTwice, b.eval(marked))
-	require.Equal(t, "ben:view,Team Support:edit,Ben:edit,carl:view", b.eval(rights))
-
-	// A change to another row leaves Ben's mark.
-	b.do("carl may edit", pick(`#grant-list .grant[data-name="carl"] select`, "edit"))
-	require.Equal(t, "3: "+benTwice, b.eval(marked))
-
-	// Ben removed, a name with a control character (pasted) added: that
-	// row, now the fourth, is the one marked.
-	b.do("remove Ben", clickOn(`#grant-list .grant[data-name="Ben"] [data-remove-grant]`))
-	require.Equal(t, "", b.eval(marked))
 	b.do("paste a name with a bell in it", chromedp.Evaluate[chromedp.Void](`document.querySelector("#share-dialog input[name=add_grant]").value = "da\u0007na"`))
 	save()
-	require.Equal(t, "4: The name holds a control character", b.eval(marked))
+	require.Equal(t, `Dashboard "team": grants: grant 3 (user "Ben"): differs only by case from grant 1 (user "ben"); names are matched exactly, case included: keep one grant, spelled as the user's ID is; `+
+		`grant 5 (user "da\ana"): the name holds a control character`, b.eval(errText), "the summary says both")
+	require.Equal(t, "3: "+benTwice+" | 5: "+bell, b.eval(marked), "both rows, and only those")
+	require.Equal(t, "Ben", b.eval(focusedRow), "the first has the focus")
+	require.Equal(t, "ben:view,Team Support:edit,Ben:view,carl:view,da\u0007na:view", b.eval(rights), "every row as edited")
+	b.view("share-refused-rows")
+
+	// Ben's right changed: his mark goes, the other stays; saved again,
+	// both are back.
+	b.do("Ben may edit", pick(`#grant-list .grant[data-name="Ben"] select`, "edit"))
+	require.Equal(t, "5: "+bell, b.eval(marked))
+	save()
+	require.Equal(t, "3: "+benTwice+" | 5: "+bell, b.eval(marked))
+	require.Equal(t, "ben:view,Team Support:edit,Ben:edit,carl:view,da\u0007na:view", b.eval(rights))
+
+	// A change to a row not refused leaves the marks.
+	b.do("carl may edit", pick(`#grant-list .grant[data-name="carl"] select`, "edit"))
+	require.Equal(t, "3: "+benTwice+" | 5: "+bell, b.eval(marked))
+
+	// Ben removed: his mark goes with his row; saved, the one refusal
+	// left is marked in its row, now the fourth.
+	b.do("remove Ben", clickOn(`#grant-list .grant[data-name="Ben"] [data-remove-grant]`))
+	require.Equal(t, "4: "+bell, b.eval(marked))
+	save()
+	require.Equal(t, `Dashboard "team": grants: grant 4 (user "da\ana"): the name holds a control character`, b.eval(errText))
+	require.Equal(t, "4: "+bell, b.eval(marked))
 	require.Equal(t, "da\u0007na", b.eval(focusedRow))
 	require.Equal(t, "ben:view,Team Support:edit,carl:edit,da\u0007na:view", b.eval(rights))
 	require.Equal(t, v, stored().Version, "nothing saved")
