@@ -116,6 +116,7 @@ func TestBrowserEditorPlacesARefusedGroupingAndExpression(t *testing.T) {
 
 	b.do("type an expression that does not check", typeIn("#edit-filter", `seatz > 3`))
 	b.wait("the check", `document.querySelector("#filter-status").classList.contains("error")`)
+	b.wait("the preview refused", `document.querySelector(".preview").dataset.state === "refused" && !document.querySelector(".preview").classList.contains("busy")`)
 	b.do("update", clickOn("#update"))
 	b.wait("the refusal", `!document.querySelector("#editor-error").hidden && !document.querySelector("#update").disabled`)
 

@@ -706,6 +706,11 @@
     // below): removed, the builder's preview runs the edits; the dashboard
     // gone for this viewer, there is nothing to run them on.
     let reportRemoved = false, noPreview = false;
+    // The report a save refused on several parts, as a preview sends it: a
+    // preview of that same report (one on its way as the refusal came)
+    // leaves the marks the refusal placed, which say more than its one.
+    let refusedBody = "";
+    const ofRefused = (b) => refusedBody !== "" && JSON.stringify(b) === refusedBody;
     const refresh = debounce(async () => {
       if (noPreview) return;
       const mine = ++pseq;
@@ -721,8 +726,10 @@
         $("#preview-meta").textContent = d.chart.y.title + (d.chart.x.title ? " by " + d.chart.x.title.toLowerCase() : "") + " · " + count(n) + " conversations";
         preview.dataset.count = String(n);
         preview.dataset.points = String(d.result.points.length);
-        showError(errBox, null);
-        fieldError(null);
+        if (!ofRefused(b)) {
+          showError(errBox, null);
+          fieldError(null);
+        }
         note.hidden = true;
         stale.hidden = true;
         const staleNote = $("#preview-stale-filter");
@@ -731,7 +738,8 @@
       } catch (e) {
         if (mine !== pseq) return;
         previewCard.dataset.state = "refused";
-        if (e.field === "filter" || e.field === "conditions") { fieldError(null); note.hidden = false; }
+        if (ofRefused(b)) note.hidden = false; // the save's refusal says it all
+        else if (e.field === "filter" || e.field === "conditions") { fieldError(null); note.hidden = false; }
         else if (fieldError(e)) { showError(errBox, null); stale.hidden = false; }
         else showError(errBox, e);
       } finally {
@@ -790,6 +798,7 @@
       busy = true;
       syncButtons();
       showError(errBox, null);
+      refusedBody = "";
       try {
         const d = how === "new" ? await api("POST", base + "/save-as-new", b)
           : how === "add" ? await api("POST", base, b)
@@ -801,6 +810,7 @@
           // Several parts refused: each by its control, all in the summary.
           placeProblems(e.problems);
           showError(errBox, e);
+          refusedBody = JSON.stringify(body());
         } else if (!fieldError(e)) {
           showError(errBox, e.status === 409 ? { message: e.message } : e);
           // The report changed elsewhere: what was typed stays, and the
