@@ -72,6 +72,16 @@ func (e *Engine) Limits() Limits {
 	return e.limits
 }
 
+// Schema returns the schema of the engine's source: the properties its
+// reports may name, as [Engine.CheckReport] checks them. A nil engine, or
+// one without a source, has the [DefaultSchema].
+func (e *Engine) Schema() *Schema {
+	if e == nil || e.src == nil {
+		return DefaultSchema()
+	}
+	return e.src.Schema()
+}
+
 // CheckReport reports whether r runs on this engine, for any query: its
 // properties are in the source's schema, of kinds that fit where it names
 // them, its filter, measure and chart are valid, and it is within the

@@ -37,8 +37,9 @@ type Config struct {
 	// Store keeps the account's dashboards; it enforces access on every
 	// call.
 	Store store.Store
-	// Schema is the Engine's source's schema, which report edits are
-	// checked against; nil means [convreport.DefaultSchema].
+	// Schema is the schema report edits are checked against and the
+	// editor offers; nil means the Engine's source's
+	// ([convreport.Engine.Schema]).
 	Schema *convreport.Schema
 	// Authenticate says who sent a request. It is called for every request
 	// except those for the static assets. An error answers 401, or 403
@@ -130,7 +131,7 @@ func New(cfg Config) (http.Handler, error) {
 	h := &handler{cfg: cfg, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
 	h.live.h = h
 	if h.cfg.Schema == nil {
-		h.cfg.Schema = convreport.DefaultSchema()
+		h.cfg.Schema = h.cfg.Engine.Schema()
 	}
 	if h.cfg.Now == nil {
 		h.cfg.Now = time.Now
