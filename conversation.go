@@ -88,12 +88,12 @@ type Conversation struct {
 	FirstResponseAt time.Time
 	ClosedAt        time.Time // zero while open
 
-	ClosedBy  string
+	ClosedBy  string // who closed it: an agent, or a bot or rule by its name
 	OriginURL string // the page where a chat began
-	Chatflow  string
-	Source    string
-	ContactID string
-	Subject   string
+	Chatflow  string // the chatflow (chat bot or welcome flow) a chat began in
+	Source    string // how it arrived: a form, an email address, an integration
+	ContactID string // the customer's ID, as the helpdesk knows them
+	Subject   string // an email's subject, or a chat's first line
 
 	IncomingMessages int
 	OutgoingMessages int

@@ -2,6 +2,7 @@ package convreport
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/convreport/convreport/access"
@@ -113,17 +114,17 @@ func (q Query) resolve() (resolved, error) {
 	}
 	if r.cals != nil {
 		if err := r.cals.Validate(); err != nil {
-			return r, &QueryError{Field: "Calendars", Reason: err.Error(), Err: err}
+			return r, &QueryError{Field: "Calendars", Reason: withoutPrefix(err, "convreport: calendar: "), Err: err}
 		}
 	}
 	if r.sla != nil {
 		if err := r.sla.Validate(); err != nil {
-			return r, &QueryError{Field: "SLA", Reason: err.Error(), Err: err}
+			return r, &QueryError{Field: "SLA", Reason: withoutPrefix(err, "convreport: sla: "), Err: err}
 		}
 	}
 	if r.cal != nil {
 		if err := r.cal.Validate(); err != nil {
-			return r, &QueryError{Field: "Calendar", Reason: err.Error(), Err: err}
+			return r, &QueryError{Field: "Calendar", Reason: withoutPrefix(err, "convreport: calendar: "), Err: err}
 		}
 		r.biz = newBizHours("", r.cal, r.cals)
 	}
@@ -177,6 +178,12 @@ func (e *QueryError) Error() string { return "convreport: query: " + e.Field + "
 
 // Unwrap returns Err.
 func (e *QueryError) Unwrap() error { return e.Err }
+
+// withoutPrefix is err's message without prefix, which a QueryError's
+// own "convreport: query: Field: " would otherwise repeat.
+func withoutPrefix(err error, prefix string) string {
+	return strings.TrimPrefix(err.Error(), prefix)
+}
 
 // checkWeekStart refuses a week start outside Monday..Sunday.
 func checkWeekStart(w calendar.Weekday) error {

@@ -8,6 +8,9 @@ import (
 
 // Result is one report computed for one query.
 type Result struct {
+	// Report is the report as run, the one to drill its points with
+	// ([Engine.DrillDown]): for a dashboard's report, with the
+	// dashboard's filters and calendar ([Dashboard.Runnable]).
 	Report Report
 	// From and To are the resolved date range, in the query's zone.
 	From, To time.Time
