@@ -32,6 +32,8 @@ type browser struct {
 	// shots is the directory of the screenshots, "" to take none.
 	shots string
 	n     int
+	// dialogs answers the tab's JavaScript dialogs (see answerDialogs).
+	dialogs *dialogs
 }
 
 // chromium is the one browser the package's tests open their tabs in.
@@ -149,7 +151,7 @@ func newBrowser(t *testing.T) *browser {
 		if shots != "" {
 			t.Logf("screenshots in %s", shots)
 		}
-		return &browser{t: t, ctx: tab, shots: shots}
+		return &browser{t: t, ctx: tab, shots: shots, dialogs: answerDialogs(tab)}
 	}
 	t.Fatalf("no tab opened in the browser, nor in another started for it: %v", errors.Join(errs...))
 	return nil
