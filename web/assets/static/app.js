@@ -804,6 +804,7 @@
           : how === "add" ? await api("POST", base, b)
             : await api("PATCH", base, b);
         const back = S.back.replace(/#.*$/, "") + "#report-" + encodeURIComponent(d.report.id);
+        settle();
         window.location.assign(url(back));
       } catch (e) {
         if (e.problems && e.problems.length > 1) {
@@ -925,6 +926,8 @@
     function loadTheirs() {
       // Asked for: the editor loads the report as saved, and what was
       // typed goes (the form keeps no value of its own across a load).
+      // The notice said so: the page asks nothing more.
+      leaving = true;
       window.location.reload();
     }
     function syncButtons() {
@@ -1038,6 +1041,7 @@
       showError(err, null);
       try {
         const d = await api("POST", `api/dashboards/${encodeURIComponent(opt.value)}/reports`, b);
+        settle();
         window.location.assign(url(`dashboards/${encodeURIComponent(opt.value)}${S.period ? "?" + S.period : ""}#report-${encodeURIComponent(d.report.id)}`));
       } catch (e) {
         showError(err, e);
@@ -1086,6 +1090,75 @@
     }
     watch();
 
+    // ---- Leaving with changes not saved ------------------------------------
+    // Once the form differs from the report as opened, leaving the page
+    // asks first: the browser's own prompt for a reload, a close, Back or
+    // an address typed; this page's dialog, which says what is lost, for
+    // its links (Cancel, the breadcrumb, the top bar). Changed back to as
+    // opened, it asks nothing; saved, or their version loaded from the
+    // notice, neither.
+    // state is what a person would lose: the report as a save sends it,
+    // with the filters still being filled in that hold a value, and the
+    // values typed that do not read yet.
+    function state() {
+      const b = body();
+      b.conditions = model.conditions.filter((c) => complete(c) || listError.has(c) || c.values.some((v) => String(v).trim() !== ""))
+        .map((c) => ({ property: c.property, op: c.op, values: c.values, typed: listError.has(c) ? listError.get(c).text : undefined }));
+      return JSON.stringify(b);
+    }
+    let baseline = "", leaving = false;
+    const dirty = () => !leaving && state() !== baseline;
+    // settle takes the form as it is as saved: the save sends the page away.
+    function settle() { baseline = state(); }
+    window.addEventListener("beforeunload", (ev) => {
+      if (!dirty()) return;
+      ev.preventDefault();
+      ev.returnValue = ""; // what browsers before the standard's preventDefault read
+    });
+    // Back to this page from the browser's cache, the editor is as it was
+    // left: it asks again.
+    window.addEventListener("pageshow", (ev) => { if (ev.persisted) leaving = false; });
+    const leaveDlg = $("#leave-dialog");
+    let leaveTo = "", leaveFrom = null;
+    wireDialog(leaveDlg);
+    document.addEventListener("click", (ev) => {
+      const a = ev.target.closest && ev.target.closest("a[href]");
+      // A link opened in another tab or window leaves nothing behind.
+      if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      const target = a.getAttribute("target");
+      if ((target && target !== "_self") || a.hasAttribute("download")) return;
+      const to = new URL(a.getAttribute("href"), document.baseURI), here = new URL(window.location.href);
+      if (to.origin === here.origin && to.pathname === here.pathname && to.search === here.search) return; // within the page
+      if (!dirty()) return;
+      ev.preventDefault();
+      leaveTo = to.href;
+      leaveFrom = a;
+      const text = $("#leave-text");
+      if (S.new) {
+        const name = nameIn.value.trim();
+        text.replaceChildren("Discard the new report", name ? " " : "", name ? h("strong", {}, name) : "",
+          "? It is not added to ", h("strong", {}, leaveDlg.dataset.dashboardName), ".");
+      } else {
+        text.replaceChildren("Discard your changes to ", h("strong", {}, rep.name), "? You changed ",
+          joinAnd(changesOf(JSON.parse(baseline), JSON.parse(state()))), ": none of it is saved.");
+      }
+      keyIn = false;
+      leaveDlg.showModal();
+    });
+    // A link followed with Enter opens the dialog as the key goes down
+    // (a button's Enter acts on the keypress): the keypress that follows
+    // falls on the dialog's focused button, and is no choice made in it.
+    let keyIn = false;
+    leaveDlg.addEventListener("keydown", () => { keyIn = true; }, true);
+    leaveDlg.addEventListener("keypress", (ev) => { if (!keyIn) ev.preventDefault(); }, true);
+    $("#leave-go").addEventListener("click", () => {
+      leaving = true;
+      leaveDlg.close();
+      window.location.assign(leaveTo);
+    });
+    // Kept editing: the focus goes back to the link, as it was.
+    leaveDlg.addEventListener("close", () => { if (!leaving && leaveFrom) leaveFrom.focus(); });
+
     syncChartOptions();
     syncMeasure();
     syncSnapshot();
@@ -1099,6 +1172,8 @@
     (S.refused_all || []).forEach((r) => fieldError({ field: r.field, message: r.reason }, true));
     // The server drew the first preview; validate what the report holds.
     if (model.filter || model.conditions.length) validate();
+    // The report as opened, drawn: what leaving compares with.
+    settle();
   }
 
   // ---- Add a report from the library --------------------------------------
