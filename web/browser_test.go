@@ -407,6 +407,9 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	b.do("open the editor again", clickOn(`a[data-edit="conversations-by-rep"]`), chromedp.WaitVisible(chromedp.CSS(`#preview svg`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	okJSON(t, f.edit(http.MethodPatch, "/api/dashboards/chat/reports/conversations-by-rep", "ana", `{"version": 2, "name": "Someone else's edit"}`), http.StatusOK, &got)
+	// The editor's notice says so first; it moves the form down, and a
+	// click aimed before it shows would miss the button.
+	b.wait("the notice", `document.querySelector("#editor-notice").dataset.state === "changed"`)
 	b.do("rename again", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), "Too late"))
 	b.do("update", clickOn("#update"))
 	b.wait("the conflict", `!document.querySelector("#editor-error").hidden && document.querySelector("#editor-error").textContent.includes("was changed elsewhere since you opened it")`)

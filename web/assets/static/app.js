@@ -727,7 +727,7 @@
         preview.dataset.count = String(n);
         preview.dataset.points = String(d.result.points.length);
         if (!ofRefused(b)) {
-          showError(errBox, null);
+          if (!conflict) showError(errBox, null);
           fieldError(null);
         }
         note.hidden = true;
@@ -740,8 +740,8 @@
         previewCard.dataset.state = "refused";
         if (ofRefused(b)) note.hidden = false; // the save's refusal says it all
         else if (e.field === "filter" || e.field === "conditions") { fieldError(null); note.hidden = false; }
-        else if (fieldError(e)) { showError(errBox, null); stale.hidden = false; }
-        else showError(errBox, e);
+        else if (fieldError(e)) { if (!conflict) showError(errBox, null); stale.hidden = false; }
+        else if (!conflict) showError(errBox, e);
       } finally {
         if (mine === pseq) previewCard.classList.remove("busy");
       }
@@ -783,6 +783,9 @@
       return "";
     }
     let busy = false;
+    // An update refused over another's change: the refusal, with its
+    // choices, stays until the next save, whatever preview lands after it.
+    let conflict = false;
     async function save(how) {
       const why = unready();
       if (why) {
@@ -797,6 +800,7 @@
       if (!S.new) b.base = rep;
       busy = true;
       syncButtons();
+      conflict = false;
       showError(errBox, null);
       refusedBody = "";
       try {
@@ -814,6 +818,7 @@
           refusedBody = JSON.stringify(body());
         } else if (!fieldError(e)) {
           showError(errBox, e.status === 409 ? { message: e.message } : e);
+          conflict = e.status === 409;
           // The report changed elsewhere: what was typed stays, and the
           // choices are here, by the refusal.
           if (e.status === 409 && e.changed) conflictChoices();
