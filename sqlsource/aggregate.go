@@ -50,6 +50,20 @@ func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) (_ []co
 		}
 		return nil, err
 	}
+	out, err := s.aggregate(ctx, pd, stmts, false)
+	if s.retryFresh(err) {
+		// The transaction is aborted: every report again, in a new one.
+		out, err = s.aggregate(ctx, pd, stmts, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.answered.Add(1)
+	return out, nil
+}
+
+// aggregate runs the statements of Aggregate, with freshPlan when fresh.
+func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts []stmt, fresh bool) (_ []convreport.Result, err error) {
 	// ClickHouse has no transactions: its reports are separate reads,
 	// each of one consistent set of parts per shard.
 	var db querier = s.db
@@ -75,7 +89,7 @@ func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) (_ []co
 	}
 	out := make([]convreport.Result, len(stmts))
 	for i, st := range stmts {
-		groups, err := st.run(ctx, db, s.d)
+		groups, err := st.run(ctx, db, s.d, fresh)
 		if err != nil {
 			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, s.queryError(ctx, err))
 		}
@@ -88,7 +102,6 @@ func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) (_ []co
 			return nil, fmt.Errorf("sqlsource: aggregate: %w", err)
 		}
 	}
-	s.answered.Add(1)
 	return out, nil
 }
 
@@ -427,9 +440,14 @@ func (q *sqlBuf) dimension(l *layout, p convreport.Property) error {
 	return decline("grouping by %s property %s", p.Kind, p.Name)
 }
 
-// run executes the statement and collects its groups.
-func (st stmt) run(ctx context.Context, db querier, d Dialect) ([]convreport.Group, error) {
-	rows, err := db.QueryContext(ctx, st.sql, st.args...)
+// run executes the statement, with freshPlan when fresh, and collects
+// its groups.
+func (st stmt) run(ctx context.Context, db querier, d Dialect, fresh bool) ([]convreport.Group, error) {
+	args := st.args
+	if fresh {
+		args = freshPlan(args)
+	}
+	rows, err := db.QueryContext(ctx, st.sql, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -86,9 +86,13 @@ var (
 )
 
 // queryError turns the error of a statement on a Distributed table whose
-// shard is unreachable into a [*ShardError]; other errors are returned as
-// they are.
+// shard is unreachable into a [*ShardError], and in PostgreSQL one caused
+// by a change of the table into a [*TableChangedError]; other errors are
+// returned as they are.
 func (s *Source) queryError(ctx context.Context, err error) error {
+	if s.d == PostgreSQL && err != nil {
+		return s.pgQueryError(ctx, err)
+	}
 	if s.d != ClickHouse || err == nil || s.cluster == "" {
 		return err
 	}

@@ -89,6 +89,24 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (_
 		page.param(int64(req.Offset), "bigint")
 	}
 
+	total, out, err := s.drill(ctx, count, page, cols, false)
+	if s.retryFresh(err) {
+		// The transaction is aborted: both statements again, in a new one.
+		total, out, err = s.drill(ctx, count, page, cols, true)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	s.drills.Add(1)
+	return total, out, nil
+}
+
+// drill runs DrillPage's count and page, with freshPlan when fresh.
+func (s *Source) drill(ctx context.Context, count, page *sqlBuf, cols []*column, fresh bool) (_ int, _ []convreport.Conversation, err error) {
+	countArgs, pageArgs := count.args, page.args
+	if fresh {
+		countArgs, pageArgs = freshPlan(countArgs), freshPlan(pageArgs)
+	}
 	var db querier = s.db
 	var row func(context.Context, string, ...any) *sql.Row = s.db.QueryRowContext
 	if s.d == ClickHouse {
@@ -112,10 +130,10 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (_
 		db, row = tx, tx.QueryRowContext
 	}
 	var total int64
-	if err := row(ctx, count.String(), count.args...).Scan(&total); err != nil {
+	if err := row(ctx, count.String(), countArgs...).Scan(&total); err != nil {
 		return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", s.queryError(ctx, err))
 	}
-	rows, err := db.QueryContext(ctx, page.String(), page.args...)
+	rows, err := db.QueryContext(ctx, page.String(), pageArgs...)
 	if err != nil {
 		return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", s.queryError(ctx, err))
 	}
@@ -135,6 +153,5 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (_
 	if err := rows.Err(); err != nil {
 		return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", s.queryError(ctx, err))
 	}
-	s.drills.Add(1)
 	return int(total), out, nil
 }

@@ -356,6 +356,10 @@ func (l *layout) present(ctx context.Context, db *sql.DB, tenant any, cs []convr
 			q.w(clickHouseSettings)
 		}
 		rows, err := db.QueryContext(ctx, q.String(), q.args...)
+		if isStalePlan(err) {
+			// Prepared on this connection before the table changed.
+			rows, err = db.QueryContext(ctx, q.String(), freshPlan(q.args)...)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -39,6 +39,9 @@ type Source struct {
 	// location is the database as WithDSN gives it, without its
 	// password; "" when not given.
 	location string
+	// types are the table's column types New checked (SQLite,
+	// PostgreSQL), for telling what changed when a statement fails.
+	types map[string]string
 }
 
 var (
@@ -130,6 +133,10 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 	q, _ := s.selectRows()
 	q.w(" WHERE 1 = 0")
 	rows, err := db.QueryContext(ctx, q.String(), q.args...)
+	if isStalePlan(err) {
+		// Prepared on this connection before the table changed.
+		rows, err = db.QueryContext(ctx, q.String(), freshPlan(q.args)...)
+	}
 	if err != nil {
 		// A table the catalogue does not list has no columns: said so,
 		// not taken for one without the mapped columns.
@@ -147,6 +154,9 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		q.ident(l.table)
 		q.w(" WHERE 1 = 0")
 		rows, err := db.QueryContext(ctx, q.String())
+		if isStalePlan(err) {
+			rows, err = db.QueryContext(ctx, q.String(), freshPlan(nil)...)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("sqlsource: table %s does not have the tenant column %s: %w", l.d.quote(l.table), l.d.quote(l.tenant), err)
 		}
@@ -160,6 +170,7 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 		if err := s.checkColumnTypes(types); err != nil {
 			return nil, err
 		}
+		s.types = types
 		if l.tenant != "" {
 			s.tenantKind = tenantKindOf(d, types[d.fold(l.tenant)])
 		}
@@ -193,7 +204,7 @@ func (s *Source) ForTenant(tenant any) (*Source, error) {
 	if v, err = s.tenantFor(v); err != nil {
 		return nil, err
 	}
-	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v, tenantKind: s.tenantKind, location: s.location}, nil
+	return &Source{db: s.db, d: s.d, schema: s.schema, l: s.l, pushdown: s.pushdown, onDecline: s.onDecline, cluster: s.cluster, tenant: v, tenantKind: s.tenantKind, location: s.location, types: s.types}, nil
 }
 
 // Name says what the source reads (it is a [convreport.Named]), for the
@@ -415,8 +426,15 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 		}
 		rows, err := db.QueryContext(ctx, q.String(), q.args...)
 		if err != nil {
+			err = s.queryError(ctx, err)
+			if s.retryFresh(err) {
+				rows, err = db.QueryContext(ctx, q.String(), freshPlan(q.args)...)
+				err = s.queryError(ctx, err)
+			}
+		}
+		if err != nil {
 			failed = err
-			yield(nil, fmt.Errorf("sqlsource: scan: %w", s.queryError(ctx, err)))
+			yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
 			return
 		}
 		defer rows.Close()
