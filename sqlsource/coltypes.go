@@ -30,7 +30,11 @@ func tableColumnTypes(ctx context.Context, db *sql.DB, d Dialect, table string) 
 	case SQLite:
 		stmt = `SELECT name, type FROM pragma_table_info(?)`
 	case PostgreSQL:
-		stmt = `SELECT a.attname, format_type(COALESCE(NULLIF(t.typbasetype, 0), a.atttypid), NULL)
+		// A numeric's precision and scale are kept (numeric(10,2)):
+		// whether it holds fractions decides whether it holds counts.
+		stmt = `SELECT a.attname, format_type(COALESCE(NULLIF(t.typbasetype, 0), a.atttypid),
+	CASE WHEN COALESCE(NULLIF(t.typbasetype, 0), a.atttypid) = 'numeric'::regtype
+	THEN CASE WHEN t.typbasetype <> 0 THEN t.typtypmod ELSE a.atttypmod END END)
 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
 WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped`
 	case ClickHouse:
@@ -192,6 +196,12 @@ func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) str
 		if slices.Contains([]string{"smallint", "integer", "bigint", "numeric", "real", "double precision"}, typ) {
 			return ""
 		}
+		if _, scale, ok := pgNumeric(typ); ok {
+			if scale == 0 {
+				return ""
+			}
+			return "a count is a whole number, and a numeric with a scale holds fractions: make it bigint (or numeric with scale 0) once its values are whole"
+		}
 		return "a count must be a number column (integer, bigint)"
 	}
 	if kind == convreport.KindDuration {
@@ -325,8 +335,8 @@ func (l *layout) readCountTypes(ctx context.Context, db *sql.DB) error {
 }
 
 // countTypeMax is the largest count a PostgreSQL or ClickHouse column
-// type holds exactly, 0 for one that holds every count (bigint, Int64,
-// a double) or that is not known.
+// type holds exactly (numeric(5,0): 99999), 0 for one that holds every
+// count (bigint, Int64, a double) or that is not known.
 func countTypeMax(typ string) int64 {
 	switch typ {
 	case "Int8":
@@ -344,7 +354,7 @@ func countTypeMax(typ string) int64 {
 	case "real", "Float32":
 		return 1 << 24 // every whole number up to it is exact
 	}
-	return 0
+	return pgNumericMax(typ)
 }
 
 // countTooLarge is why count n cannot go into c's column.
