@@ -12,6 +12,9 @@
 //	})
 //	mux.Handle("/reports/", http.StripPrefix("/reports", h))
 //
+// The prefix may be stripped with its trailing slash too
+// (StripPrefix("/reports/", h)): the handler takes "api/me" as "/api/me".
+//
 // # Access and data scope
 //
 // Config.Authenticate turns each request into a [access.Viewer]; an

@@ -131,6 +131,23 @@ func TestMountedUnderAPrefix(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/tools/reports/", http.StripPrefix("/tools/reports", f.h))
 	mux.Handle("/tools/reports", http.StripPrefix("/tools/reports", f.h)) // the handler adds the slash itself
+	mountedUnder(t, f, mux)
+}
+
+// The prefix stripped with its slash, as it is often written: the
+// handler's paths then arrive without their leading slash. It answered
+// the root with a redirect to itself, and "api/..." with a redirect out
+// of the prefix.
+func TestMountedUnderAPrefixWithItsSlash(t *testing.T) {
+	f := newFixture(t)
+	mux := http.NewServeMux()
+	mux.Handle("/tools/reports/", http.StripPrefix("/tools/reports/", f.h))
+	mux.Handle("/tools/reports", http.StripPrefix("/tools/reports", f.h))
+	mountedUnder(t, f, mux)
+}
+
+// mountedUnder checks f's handler mounted on mux under /tools/reports.
+func mountedUnder(t *testing.T, f *fixture, mux *http.ServeMux) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -168,4 +185,10 @@ func TestMountedUnderAPrefix(t *testing.T) {
 	}
 	res, _ = get(srv.URL + "/tools/reports/api/dashboards/chat")
 	require.Equal(t, http.StatusOK, res.StatusCode)
+	res, body = get(srv.URL + "/tools/reports/")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, body, `<base href="./">`)
+	res, body = get(srv.URL + "/tools/reports/api/me")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, body, `"ana"`)
 }

@@ -210,11 +210,25 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuseHost(w, r)
 		return
 	}
-	if r.URL.Path == "" {
-		// Mounted with StripPrefix("/reports", h) and asked for "/reports":
-		// relative links need the trailing slash.
-		http.Redirect(w, r, originalPath(r)+"/", http.StatusMovedPermanently)
-		return
+	if !strings.HasPrefix(r.URL.Path, "/") {
+		if r.URL.Path == "" && !strings.HasSuffix(originalPath(r), "/") {
+			// Mounted with StripPrefix("/reports", h) and asked for
+			// "/reports": relative links need the trailing slash.
+			http.Redirect(w, r, originalPath(r)+"/", http.StatusMovedPermanently)
+			return
+		}
+		// Mounted with StripPrefix("/reports/", h), the slash given
+		// with the prefix: "/reports/api/me" arrives as "api/me", and
+		// "/reports/" as "". They are the handler's "/api/me" and "/".
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = "/" + u.Path
+		if u.RawPath != "" {
+			u.RawPath = "/" + u.RawPath
+		}
+		r2.URL = &u
+		r = r2
 	}
 	if h.cfg.RequestTimeout > 0 && !isLiveStream(r) {
 		// The cause tells a timeout from a client that went away. A live
