@@ -163,13 +163,32 @@ var clickHouseTypes = map[convreport.Kind][]string{
 	convreport.KindDuration: {"Int64"},
 }
 
+// clickHouseCountTypes are the types a message count column may have,
+// wrappers Nullable and LowCardinality aside: integers. A Float or
+// Decimal column takes 2.5 or 1e20, which a pushed-down filter compares
+// as it is (2.5 > 2) while a scan refuses it. UInt64 is left out, as for
+// every number: a count is compared with Int64 parameters.
+var clickHouseCountTypes = []string{"Int64", "Int32", "Int16", "Int8", "UInt32", "UInt16", "UInt8"}
+
+// checkClickHouseCount refuses message count column c, of ClickHouse
+// type typ as system.columns gives it, unless it is an integer type; a
+// column not read (typ "") is not checked.
+func (l *layout) checkClickHouseCount(c *column, typ string) error {
+	if typ == "" || slices.Contains(clickHouseCountTypes, clickHouseBase(typ)) {
+		return nil
+	}
+	return &ColumnTypeError{Dialect: ClickHouse, Table: l.table, Column: c.name, Property: c.prop.Name, Kind: c.prop.Kind, Count: true, Type: typ, Times: l.times,
+		Reason: "want an integer type (Int8…Int64, UInt8…UInt32, Nullable or not): a count is a whole number, and Int64 holds every one"}
+}
+
 // clickHouseTenantTypes are the types a tenant column may have: a
 // Nullable one would let rows belong to no tenant.
 var clickHouseTenantTypes = []string{"String", "Int64", "Int32", "Int16", "Int8", "UInt64", "UInt32", "UInt16", "UInt8"}
 
 // checkClickHouseTypes refuses a mapped column whose type would be read
 // wrongly: a DateTime for a time (the package reads Unix nanoseconds), a
-// FixedString (padded with NULs), a number for a string.
+// FixedString (padded with NULs), a number for a string, a Float for a
+// message count. A Distributed table's types are its own definition's.
 func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 	types, err := tableColumnTypes(ctx, s.db, ClickHouse, s.l.table)
 	if err != nil {
@@ -186,6 +205,12 @@ func (s *Source) checkClickHouseTypes(ctx context.Context) error {
 		typ, ok := types[c.name]
 		if !ok {
 			continue // New's SELECT already proved the column exists
+		}
+		if c.field != nil && isCount(c.prop) {
+			if err := s.l.checkClickHouseCount(c, typ); err != nil {
+				return err
+			}
+			continue
 		}
 		base := clickHouseBase(typ)
 		if !slices.Contains(clickHouseTypes[c.prop.Kind], base) {

@@ -119,7 +119,8 @@ func (s *Source) checkJSONType(types map[string]string) error {
 }
 
 // ColumnTypeError is the error of [New] for a time, duration or message
-// count column (SQLite, PostgreSQL), or PostgreSQL's JSON column of custom
+// count column (SQLite, PostgreSQL; a ClickHouse message count, which
+// Insert and Import refuse too), or PostgreSQL's JSON column of custom
 // properties ([Mapping].JSON), whose declared type the statements would
 // read wrongly. Reason says what the column must be instead, and names
 // the [Mapping].Times that reads it when one does: a program that sets
@@ -327,6 +328,9 @@ func (l *layout) readCountTypes(ctx context.Context, db *sql.DB) error {
 	for _, c := range counts {
 		typ := types[l.d.fold(c.name)]
 		if l.d == ClickHouse {
+			if err := l.checkClickHouseCount(c, typ); err != nil {
+				return err // what New would refuse, refused before a write
+			}
 			typ = clickHouseBase(typ)
 		}
 		c.dbType, c.maxCount = typ, countTypeMax(typ)
