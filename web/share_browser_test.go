@@ -84,26 +84,7 @@ func TestBrowserShareKeepsEachGrant(t *testing.T) {
 // shown the same way, with the rows as they were edited.
 func TestBrowserShareRefusesNamesThatMatchNobody(t *testing.T) {
 	b := newBrowser(t)
-	dir := t.TempDir()
-	// Saved before the rules: ben twice, in two cases.
-	file := `{"id": "team", "name": "Team", "owner": "ana", "visibility": "specific",
-		"grants": [{"user": "ben"}, {"team": "Support", "allow": "edit"}, {"user": "Ben"}],
-		"reports": [], "version": 1, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "team.json"), []byte(file), 0o600))
-	st, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	f := newFixture(t)
-	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Store = st })
-	stored := func() convreport.Dashboard {
-		d, err := st.Get(context.Background(), users["ana"], "team")
-		require.NoError(t, err)
-		return d
-	}
-
-	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
-	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
-	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
-	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
+	stored := openLegacyTeamShare(t, b)
 	rights := `[...document.querySelectorAll("#grant-list .grant")].map((li) => li.querySelector(".grant-name").textContent + ":" + li.querySelector("select").value).join()`
 	errText := `(() => { const e = document.querySelector("#share-dialog .form-error"); return e.hidden ? "" : e.textContent; })()`
 	typed := `document.querySelector("#share-dialog input[name=add_grant]").value`
@@ -206,4 +187,32 @@ func TestBrowserCreateGivesEachGrantItsRight(t *testing.T) {
 	b.wait("the new dashboard", `document.querySelector("#dashboard-name")?.textContent === "Desk rights"`)
 	require.Equal(t, []access.Grant{{User: "ben", Allow: access.View}, {Team: "Support", Allow: access.Edit},
 		{User: "carl", Allow: access.Edit}, {User: "dana", Allow: access.View}}, mustGet(t, f, b.dashboardID("desk-rights")).Grants)
+}
+
+// openLegacyTeamShare serves, as ana, a dashboard "team" saved before
+// the grant rules (ben twice, in two cases) from a directory, and opens
+// its share dialog in b; stored reads the dashboard back.
+func openLegacyTeamShare(t *testing.T, b *browser) (stored func() convreport.Dashboard) {
+	t.Helper()
+	dir := t.TempDir()
+	// Saved before the rules: ben twice, in two cases.
+	file := `{"id": "team", "name": "Team", "owner": "ana", "visibility": "specific",
+		"grants": [{"user": "ben"}, {"team": "Support", "allow": "edit"}, {"user": "Ben"}],
+		"reports": [], "version": 1, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "team.json"), []byte(file), 0o600))
+	st, err := store.OpenDir(dir)
+	require.NoError(t, err)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Store = st })
+	stored = func() convreport.Dashboard {
+		d, err := st.Get(context.Background(), users["ana"], "team")
+		require.NoError(t, err)
+		return d
+	}
+
+	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
+	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
+	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
+	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
+	return stored
 }

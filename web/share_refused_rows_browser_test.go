@@ -1,16 +1,10 @@
 package web_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
-	"github.com/convreport/convreport/store"
-	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,26 +14,7 @@ import (
 // or removing a row clears its mark, and only its.
 func TestBrowserShareMarksTheRefusedGrant(t *testing.T) {
 	b := newBrowser(t)
-	dir := t.TempDir()
-	// Saved before the rules: ben twice, in two cases.
-	file := `{"id": "team", "name": "Team", "owner": "ana", "visibility": "specific",
-		"grants": [{"user": "ben"}, {"team": "Support", "allow": "edit"}, {"user": "Ben"}],
-		"reports": [], "version": 1, "created_at": "2025-03-01T12:00:00Z", "updated_at": "2025-03-01T12:00:00Z"}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "team.json"), []byte(file), 0o600))
-	st, err := store.OpenDir(dir)
-	require.NoError(t, err)
-	f := newFixture(t)
-	root := serveAs(t, b, f, "ana", func(c *web.Config) { c.Store = st })
-	stored := func() convreport.Dashboard {
-		d, err := st.Get(context.Background(), users["ana"], "team")
-		require.NoError(t, err)
-		return d
-	}
-
-	b.do("open the dashboard", chromedp.Navigate(root+"dashboards/team"), chromedp.WaitVisible(chromedp.CSS(`#manage-menu`)))
-	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
-	b.do("open the menu", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
-	b.do("share", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
+	stored := openLegacyTeamShare(t, b)
 	rights := `[...document.querySelectorAll("#grant-list .grant")].map((li) => li.querySelector(".grant-name").textContent + ":" + li.querySelector("select").value).join()`
 	// Each row marked: its position from 1, then its reason.
 	marked := `[...document.querySelectorAll("#grant-list .grant")].map((li, i) => {
