@@ -17,7 +17,7 @@ import (
 //
 //	{"dashboard": "Chat overview", "from": "2025-03-01T00:00:00+01:00",
 //	 "to": "2025-04-01T00:00:00+02:00", "time_zone": "Europe/Paris",
-//	 "reports": [{"name": "…", "measure": "avg_first_response_time",
+//	 "reports": [{"id": "avg-first-response-by-rep", "name": "…", "measure": "avg_first_response_time",
 //	   "unit": "seconds", "chart": "bar",
 //	   "points": [{"dimensions": {"assignee": "rep-07"}, "value": "312.5", "count": 8}]}]}
 type JSONDashboard struct {
@@ -33,6 +33,9 @@ type JSONDashboard struct {
 
 // JSONReport is one report's result.
 type JSONReport struct {
+	// ID is the report's ID in its dashboard; absent for a report run
+	// alone without one.
+	ID      string `json:"id,omitempty"`
 	Name    string `json:"name"`
 	Measure string `json:"measure"` // [convreport.Measure.Key]
 	Unit    string `json:"unit"`    // [convreport.Measure.Unit]
@@ -201,6 +204,7 @@ func jsonReport(r convreport.Result, zone *time.Location) JSONReport {
 	}
 	rep := r.Report
 	out := JSONReport{
+		ID:      rep.ID,
 		Name:    rep.Name,
 		Measure: rep.Measure.Key(),
 		Unit:    rep.Measure.Unit(),

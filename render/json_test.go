@@ -3,6 +3,7 @@ package render_test
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,6 +126,25 @@ func TestJSONShape(t *testing.T) {
 	require.Nil(t, avg[3].(map[string]any)["value"])
 	summary := reports[5].(map[string]any)["points"].([]any)
 	require.Equal(t, map[string]any{}, summary[0].(map[string]any)["dimensions"])
+}
+
+// A report's ID in its dashboard is in its object, so that a program
+// finds a report by it rather than by position.
+func TestJSONReportID(t *testing.T) {
+	d := fixture()
+	d.Results = slices.Clone(d.Results)
+	d.Results[1].Report.ID = "avg-by-rep"
+	var b bytes.Buffer
+	require.NoError(t, render.JSON(&b, d))
+	var raw struct {
+		Reports []map[string]any `json:"reports"`
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &raw))
+	require.Equal(t, "avg-by-rep", raw.Reports[1]["id"])
+	require.NotContains(t, raw.Reports[0], "id", "a report without an ID has none")
+	got, err := render.ParseJSON(bytes.NewReader(b.Bytes()))
+	require.NoError(t, err)
+	require.Equal(t, "avg-by-rep", got.Reports[1].ID)
 }
 
 func TestJSONKeepsTextReadable(t *testing.T) {
