@@ -33,25 +33,35 @@
 // Paths are relative to where the handler is mounted. Bodies are JSON;
 // errors are {"error": {...}} as described by [Error].
 //
-//	GET   api/me                                       the viewer
-//	GET   api/schema                                   properties, chart types, filter operators, plan
-//	GET   api/templates?q=                             dashboard templates, searched by name or keyword
-//	POST  api/filters/validate                         check a filter expression and conditions: {"valid": …, "error"?: …}
-//	GET   api/dashboards                               the dashboards the viewer may view
-//	POST  api/dashboards                               create one from a template (201)
-//	GET   api/dashboards/{id}                          one dashboard, with the viewer's permissions
-//	GET   api/dashboards/{id}/run?range=&tz=           run it: the result JSON (docs/semantics.md), plus chart specs
-//	GET   api/dashboards/{id}/live?range=&tz=&sigs=    follow it: Server-Sent Events with the charts that change
-//	GET   api/dashboards/{id}/reports/{rid}            one report's definition
-//	PATCH api/dashboards/{id}/reports/{rid}            "update existing report"
-//	POST  api/dashboards/{id}/reports/{rid}/save-as-new  "save as new report" (201)
-//	POST  api/dashboards/{id}/reports/{rid}/preview    run an edited report without saving it
-//	GET   api/dashboards/{id}/reports/{rid}/drill?point=  the conversations behind a point, paged and sorted
-//	GET   api/dashboards/{id}/reports/{rid}/export?format=csv|svg|png  one report as a file
-//	GET   api/dashboards/{id}/export?format=zip        every report's CSV in a zip
-//	GET   api/dashboards/{id}/reports/{rid}/drill/export?format=csv&point=  all of a point's conversations, streamed
-//	GET   api/calendars                                the business-hours calendars dashboards and reports may name
-//	PUT   api/calendars                                replace them (an admin; a bad calendar is 422 with its field)
+//	GET    api/me                                       the viewer
+//	GET    api/schema                                   properties, chart types, filter operators, plan
+//	GET    api/templates?q=                             dashboard templates, searched by name or keyword
+//	POST   api/filters/validate                         check a filter expression and conditions: {"valid": …, "error"?: …}
+//	GET    api/dashboards                               the dashboards the viewer may view
+//	POST   api/dashboards                               create one from a template (201)
+//	GET    api/dashboards/{id}                          one dashboard, with the viewer's permissions
+//	PATCH  api/dashboards/{id}                          rename, reorder its reports, share it
+//	DELETE api/dashboards/{id}?version=&created=        delete it (owner and admins)
+//	POST   api/dashboards/{id}/copy                     "save a copy as" (201)
+//	PUT    api/dashboards/{id}/filters                  save the dashboard's filters
+//	GET    api/dashboards/{id}/run?range=&tz=           run it: the result JSON (docs/semantics.md), plus chart specs
+//	GET    api/dashboards/{id}/live?range=&tz=&sigs=    follow it: Server-Sent Events with the charts that change
+//	GET    api/dashboards/{id}/watch?report=&def=       a report editor's stream: the report changed or removed elsewhere
+//	POST   api/dashboards/{id}/preview                  run a report being built, without saving it
+//	POST   api/dashboards/{id}/reports                  "add to dashboard" (201)
+//	GET    api/dashboards/{id}/reports/{rid}            one report's definition
+//	PATCH  api/dashboards/{id}/reports/{rid}            "update existing report"
+//	DELETE api/dashboards/{id}/reports/{rid}?version=&created=  remove it
+//	POST   api/dashboards/{id}/reports/{rid}/save-as-new  "save as new report" (201)
+//	POST   api/dashboards/{id}/reports/{rid}/preview    run an edited report without saving it
+//	GET    api/dashboards/{id}/reports/{rid}/drill?point=  the conversations behind a point, paged and sorted
+//	GET    api/dashboards/{id}/reports/{rid}/export?format=csv|svg|png  one report as a file
+//	GET    api/dashboards/{id}/export?format=zip        every report's CSV in a zip
+//	GET    api/dashboards/{id}/reports/{rid}/drill/export?format=csv&point=  all of a point's conversations, streamed
+//	GET    api/calendars                                the business-hours calendars dashboards and reports may name
+//	PUT    api/calendars                                replace them (an admin; a bad calendar is 422 with its field)
+//	GET    api/sla                                      the SLA policies
+//	PUT    api/sla                                      replace them (an admin; a bad policy is 422 with its field)
 //
 // The period of a run, preview or drill-down is chosen by the query
 // parameters range (a preset such as last_30_days), or from and to (dates
@@ -75,9 +85,14 @@
 // since (at version 1 anew), is refused with 409 and nothing is written;
 // so are the dashboard's PATCH, its filters' PUT and the DELETEs, which
 // name both too. The other fields are each optional: name, chart {type, stacked,
-// percent}, properties (replacing the display properties), add_properties,
-// remove_properties, filter (an expression; "" removes it), conditions
-// (replacing the structured filters) and add_conditions.
+// percent}, measure, dimensions (what the chart groups by), date_property,
+// bucket, sort, limit (the Top), snapshot, calendar, properties (replacing
+// the drill-down's columns), add_properties, remove_properties, filter (an
+// expression; "" removes it), conditions (replacing the structured
+// filters) and add_conditions. An update may carry base, the report as
+// the editor opened it: a report changed since is refused with 409
+// "conflict" naming what changed. A save refused for several parts lists
+// each in the error's problems.
 //
 // # Requests that change something
 //
