@@ -30,7 +30,7 @@ func (f *calendarFlag) load() (*calendar.Set, error) {
 	}
 	b, err := os.ReadFile(f.path)
 	if err != nil {
-		return nil, err
+		return nil, flagFileError("--calendar", f.path, err)
 	}
 	set, err := calendar.Parse(b)
 	if err != nil {
@@ -123,7 +123,7 @@ func (c *cli) schemaFor(d dataFlags, format ingest.Format, name string) (*convre
 	case d.schema != "":
 		b, err := os.ReadFile(d.schema)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, flagFileError("--schema", d.schema, err)
 		}
 		s, err := convreport.ParseSchema(b)
 		if err != nil {
@@ -144,7 +144,7 @@ func (c *cli) schemaFor(d dataFlags, format ingest.Format, name string) (*convre
 	} else {
 		f, err := os.Open(d.path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, flagFileError("--data", d.path, err)
 		}
 		defer f.Close()
 		r = f

@@ -189,7 +189,7 @@ func (c *cli) openText(d dataFlags, format ingest.Format) (in *textInput, err er
 	} else {
 		f, err := os.Open(d.path)
 		if err != nil {
-			return nil, err
+			return nil, flagFileError("--data", d.path, err)
 		}
 		closers = append(closers, func() { f.Close() })
 		if st, err := f.Stat(); err == nil {
@@ -282,7 +282,7 @@ func (c *cli) loadParquet(d dataFlags) (convreport.Source, []convreport.Conversa
 	} else {
 		f, err := os.Open(d.path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, flagFileError("--data", d.path, err)
 		}
 		defer f.Close()
 		st, err := f.Stat()
@@ -491,7 +491,7 @@ func loadDashboard(spec string) (convreport.Dashboard, error) {
 	}
 	b, err := os.ReadFile(spec)
 	if err != nil {
-		return convreport.Dashboard{}, err
+		return convreport.Dashboard{}, flagFileError("--dashboard", spec, err)
 	}
 	// Read as a --dashboards directory's files are: a key a dashboard
 	// does not have, in another case or twice is refused.

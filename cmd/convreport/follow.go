@@ -380,7 +380,7 @@ func (f *follower) parse(ctx context.Context, text []byte) (convreport.Conversat
 // on in that file, whatever has since been put under its name.
 func (c *cli) loadFollowed(d dataFlags) (mem *memory.Source, off int64, fh *os.File, err error) {
 	if fh, err = os.Open(d.path); err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, flagFileError("--data", d.path, err)
 	}
 	defer func() {
 		if err != nil {

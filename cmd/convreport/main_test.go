@@ -185,7 +185,16 @@ func TestBrokenInputsGiveClearErrors(t *testing.T) {
 		{"unknown dashboard", []string{"run", "--data", write("g3.jsonl", good), "--dashboard", "sales"}, 2,
 			`convreport: --dashboard "sales": no such template (have chat-overview, email-overview, chatflow-performance, sla) and not a .json file`},
 		{"missing file", []string{"run", "--data", filepath.Join(dir, "nope.jsonl"), "--dashboard", "chat-overview"}, 1,
-			"no such file or directory"},
+			"convreport: --data " + filepath.Join(dir, "nope.jsonl") + ": no such file or directory\n"},
+		// Each missing file is named by its flag, as its other errors are.
+		{"missing calendar", []string{"run", "--data", write("c.jsonl", good), "--dashboard", "chat-overview", "--calendar", filepath.Join(dir, "nope-cal.json")}, 1,
+			"convreport: --calendar " + filepath.Join(dir, "nope-cal.json") + ": no such file or directory\n"},
+		{"missing policies", []string{"run", "--data", write("s.jsonl", good), "--dashboard", "chat-overview", "--sla", filepath.Join(dir, "nope-sla.json")}, 1,
+			"convreport: --sla " + filepath.Join(dir, "nope-sla.json") + ": no such file or directory\n"},
+		{"missing schema", []string{"run", "--data", write("sc.jsonl", good), "--dashboard", "chat-overview", "--schema", filepath.Join(dir, "nope-schema.json")}, 1,
+			"convreport: --schema " + filepath.Join(dir, "nope-schema.json") + ": no such file or directory\n"},
+		{"missing dashboard", []string{"run", "--data", write("d.jsonl", good), "--dashboard", filepath.Join(dir, "nope-dash.json")}, 1,
+			"convreport: --dashboard " + filepath.Join(dir, "nope-dash.json") + ": no such file or directory\n"},
 		{"unknown command", []string{"frobnicate"}, 2, `convreport: unknown command "frobnicate"`},
 		// Refused before a row is written: the readers would refuse each.
 		{"generate before the supported times", []string{"generate", "--n", "10", "--from", "1600-01-01", "--to", "1600-02-01", "--out", filepath.Join(dir, "old.jsonl")}, 2,

@@ -122,6 +122,13 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// flagFileError is the error of opening path, the file flag names, worded
+// as the file's other errors are: the flag and the file first, then what
+// is wrong with it ("no such file or directory"), not the system call.
+func flagFileError(flag, path string, err error) error {
+	return fmt.Errorf("%s %s: %v", flag, path, unwrapPath(err))
+}
+
 // resolve reads the mapping of the table a command reads or writes in a
 // database of dialect d, with the custom properties of schema (nil: none),
 // and gives it the tenant column of --tenant COLUMN=VALUE (tenantCol, ""

@@ -444,7 +444,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 	opt := ingest.Options{SkipInvalid: d.skipInvalid, IgnoreUnknown: d.ignoreUnknown, File: filepath.Base(d.path)}
 	f, err := os.Open(d.path)
 	if err != nil {
-		return err
+		return flagFileError("--data", d.path, err)
 	}
 	st, err := f.Stat()
 	if err == nil && schema == nil {

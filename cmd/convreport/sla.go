@@ -36,7 +36,7 @@ func (f *slaFlag) load() (*convreport.SLASet, error) {
 	}
 	b, err := os.ReadFile(f.path)
 	if err != nil {
-		return nil, err
+		return nil, flagFileError("--sla", f.path, err)
 	}
 	set, err := convreport.ParseSLA(b)
 	if err != nil {
