@@ -210,11 +210,22 @@ func (s *SLASet) Names() []string {
 	return out
 }
 
-// unknown says that name is no policy of s, and which are.
+// unknown says that name is no policy of s, and which are. A policy
+// without a name, an error of its own, is left out of the list, which
+// would otherwise read "(have )".
 func (s *SLASet) unknown(name string) string {
-	names := s.Names()
-	if len(names) == 0 {
+	all := s.Names()
+	if len(all) == 0 {
 		return fmt.Sprintf("no SLA policy %q: there are no policies", name)
+	}
+	var names []string
+	for _, n := range all {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("no SLA policy %q: no policy has a name", name)
 	}
 	return fmt.Sprintf("no SLA policy %q (have %s)", name, strings.Join(names, ", "))
 }

@@ -123,11 +123,22 @@ func (s *Set) Get(name string) (*Calendar, error) {
 	return nil, errors.New(s.unknown(name))
 }
 
-// unknown says that name is no calendar of s, and which are.
+// unknown says that name is no calendar of s, and which are. A calendar
+// without a name, an error of its own, is left out of the list, which
+// would otherwise read "(have )".
 func (s *Set) unknown(name string) string {
-	names := s.Names()
-	if len(names) == 0 {
+	all := s.Names()
+	if len(all) == 0 {
 		return fmt.Sprintf("no calendar %q: there are no calendars", name)
+	}
+	var names []string
+	for _, n := range all {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("no calendar %q: no calendar has a name", name)
 	}
 	return fmt.Sprintf("no calendar %q (have %s)", name, strings.Join(names, ", "))
 }

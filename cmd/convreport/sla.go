@@ -67,6 +67,11 @@ func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *con
 		set = tpl
 	}
 	if err := set.Check(schema, q.Calendars, convreport.FilterOptions{}); err != nil {
+		if q.Calendars == nil && countsInCalendar(set) {
+			// Without --calendar there are no calendars at all: say
+			// where they come from.
+			return fmt.Errorf("--sla %s: %s: give --calendar FILE.json holding it", f.path, oneLine(err))
+		}
 		return fmt.Errorf("--sla %s: %s", f.path, oneLine(err))
 	}
 	if err := d.CheckSLA(set); err != nil {
@@ -74,4 +79,20 @@ func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *con
 	}
 	q.SLA = set
 	return nil
+}
+
+// countsInCalendar reports whether a target of a policy of set counts in
+// a named calendar.
+func countsInCalendar(set *convreport.SLASet) bool {
+	for _, p := range set.Policies {
+		if p == nil {
+			continue
+		}
+		for _, t := range []*convreport.SLATarget{p.FirstResponse, p.Close} {
+			if t != nil && t.Calendar != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -81,7 +81,7 @@ func TestBadSLAPoliciesOnTheCommandLine(t *testing.T) {
 		{"zero target", `{"name": "std", "first_response": {"within": "0s"}}`, "line 1, column 36: sla: first_response.within: 0s is not a target: want a positive duration"},
 		{"negative target", `{"policies": [{"name": "std", "close": {"within": "-1h"}}]}`, "line 1, column 41: sla: policies[0].close.within: -1h0m0s is not a target"},
 		{"filter", `{"name": "std", "filter": "Inbox ==", "first_response": {"within": "1h"}, "close": {"within": "1h"}}`, "sla: policies[0].filter: "},
-		{"calendar", `{"name": "std", "first_response": {"within": "1h", "calendar": "office"}, "close": {"within": "1h"}}`, `sla: policies[0].first_response.calendar: no calendar "office"`},
+		{"calendar", `{"name": "std", "first_response": {"within": "1h", "calendar": "office"}, "close": {"within": "1h"}}`, `sla: policies[0].first_response.calendar: no calendar "office": there are no calendars: give --calendar FILE.json holding it` + "\n"},
 		{"no such target", `{"name": "std", "first_response": {"within": "1h"}}`, `report "Close over": measure: policy "std" sets no close target`},
 	}
 	for _, c := range cases {
