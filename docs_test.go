@@ -448,6 +448,10 @@ var errorProducers = map[string]func(t *testing.T) error{
 		var r convreport.Report
 		return json.Unmarshal([]byte(`{"name":"r","measure":{"agg":"share_within","metric":"wait_time","threshold":"5 minutes"}}`), &r)
 	},
+	"report-duration-too-long": func(t *testing.T) error {
+		var r convreport.Report
+		return json.Unmarshal([]byte(`{"name":"r","measure":{"agg":"share_within","metric":"wait_time","threshold":"3000000h"}}`), &r)
+	},
 	"report-unknown-bucket": func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", Bucket: "fortnight"}) },
 	"report-snapshot-bucket": func(t *testing.T) error {
 		return runReport(t, convreport.Report{Name: "r", Snapshot: true, Bucket: convreport.Day})

@@ -659,6 +659,10 @@ func TestFilterErrors(t *testing.T) {
 			`convreport: filter: bad duration "5 minutes": want a number and a unit, like 90s, 5m or 1h30m at line 1, column 10:
  | duration("5 minutes") < WaitTime
  | .........^`},
+		{"duration too long", `duration("9999999h") < WaitTime`, 1, 10, `` +
+			`convreport: filter: bad duration "9999999h": longer than the longest duration allowed, 2562047h47m16.854775807s (about 292 years) at line 1, column 10:
+ | duration("9999999h") < WaitTime
+ | .........^`},
 		{"bad date", `CreatedAt < date("2025-13-01")`, 1, 18, `` +
 			`convreport: filter: bad date "2025-13-01": want a date like 2025-03-01, a local time like 2025-03-01T10:00, or RFC 3339 like 2025-03-01T10:00:00Z at line 1, column 18:
  | CreatedAt < date("2025-13-01")

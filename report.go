@@ -5,10 +5,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // Metric is a duration computed for each conversation.
@@ -274,9 +275,9 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 
 // UnmarshalText reads a duration written as "90s", "5m", "1h30m".
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	v, err := filter.ParseDuration(string(b))
 	if err != nil {
-		return fmt.Errorf("convreport: bad duration %q: want a number and a unit, like 90s, 5m or 1h30m", b)
+		return fmt.Errorf("convreport: %w", err)
 	}
 	*d = Duration(v)
 	return nil

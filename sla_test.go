@@ -436,6 +436,8 @@ func TestSLAPolicyErrors(t *testing.T) {
 		{two(`"conditions": {}`), "policies[1].conditions", `want an array, got a JSON object`},
 		{[]byte(`{"name": "b", "close": {"within": "2d"}}`), "close.within", `bad duration "2d": want a number and a unit, like 90s, 5m or 1h30m`},
 		{[]byte(`{"policies": {}}`), "policies", `want an array, got a JSON object`},
+		// Written as a duration, but over time.Duration's 2^63-1 ns.
+		{[]byte(`{"name": "b", "close": {"within": "2562048h"}}`), "close.within", `bad duration "2562048h": longer than the longest duration allowed, 2562047h47m16.854775807s (about 292 years)`},
 		{two(`"conditions": [{"property": "Inbox", "op": "is_known"}, {"property": "Inbox", "op": "is_known", "bogus": 1}]`), "policies[1].conditions[1].bogus", `unknown key (want property, op, values)`},
 		{two(`"conditions": [{"property": "Inbox", "op": "is_any_of", "values": "Sales"}]`), "policies[1].conditions[0].values", `want an array, got a JSON string`},
 		{[]byte(`{"name": "b", "conditions": [{"property": "Inbox", "Op": "is_known"}], "close": {"within": "1h"}}`), "conditions[0].Op", `keys are case-sensitive: want "op"`},
@@ -445,6 +447,9 @@ func TestSLAPolicyErrors(t *testing.T) {
 		require.Equal(t, c.field, field(err), "%s: %v", c.in, err)
 		require.EqualError(t, err, "convreport: sla: "+c.field+": "+c.want)
 	}
+	// The longest duration that fits, and a fraction, are read.
+	_, err = convreport.ParseSLA([]byte(`{"name": "b", "close": {"within": "2562047h"}, "first_response": {"within": "1.5h"}}`))
+	require.NoError(t, err)
 	_, err = convreport.ParseSLA([]byte(`{"policies": [{"name": "a", "close": {"within": "1h"}}, {"name": "a", "close": {"within": "1h"}}]}`))
 	require.Equal(t, "policies[1].name", field(err))
 	// encoding/json would take "Close" for close and keep the last of two

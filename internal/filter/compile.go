@@ -867,13 +867,23 @@ func (fc *filterCompiler) timeLiteral(lit TimeLit) ast.Node {
 	return &ast.IdentifierNode{Value: timePrefix + strconv.Itoa(i)}
 }
 
+// ParseDuration reads a duration written as time.ParseDuration reads it
+// ("90s", "1h30m"); its error says whether s is not written so, or is
+// written so but longer than a time.Duration holds.
 func ParseDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
+		if durationSyntax.MatchString(strings.TrimSpace(s)) {
+			return 0, fmt.Errorf("bad duration %q: longer than the longest duration allowed, %v (about 292 years)", s, time.Duration(math.MaxInt64))
+		}
 		return 0, fmt.Errorf("bad duration %q: want a number and a unit, like 90s, 5m or 1h30m", s)
 	}
 	return d, nil
 }
+
+// durationSyntax is what time.ParseDuration reads; a string it matches
+// that does not parse is too long.
+var durationSyntax = regexp.MustCompile(`^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$`)
 
 // ParseDate reads a date or time: "2025-03-01" and "2025-03-01T10:00[:05]"
 // are wall-clock times in the query's zone, RFC 3339 with an offset is an
