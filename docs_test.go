@@ -582,6 +582,16 @@ var errorProducers = map[string]func(t *testing.T) error{
 			Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "standard", Target: convreport.CloseTarget}})
 		return err
 	},
+	"dashboard-sla-no-policy": func(t *testing.T) error {
+		set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "standard", FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
+		return convreport.Dashboard{Name: "d", Reports: []convreport.Report{
+			{Name: "Met", Measure: convreport.Measure{Agg: convreport.SLAMet, Target: convreport.FirstResponseTarget}}}}.CheckSLA(set)
+	},
+	"dashboard-sla-unknown-target": func(t *testing.T) error {
+		set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "standard", FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
+		return convreport.Dashboard{Name: "d", Reports: []convreport.Report{
+			{Name: "Met", Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "standard", Target: "closing"}}}}.CheckSLA(set)
+	},
 	"report-unknown-calendar": func(t *testing.T) error {
 		office := &calendar.Calendar{Name: "office"}
 		q := convreport.Query{Calendars: &calendar.Set{Calendars: []*calendar.Calendar{office}}}

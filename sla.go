@@ -111,8 +111,12 @@ func (m Measure) validateSLA() error {
 	if m.SLA == "" {
 		return fmt.Errorf("%s needs sla, the name of a policy", m.Agg)
 	}
-	if m.Target != FirstResponseTarget && m.Target != CloseTarget {
-		return fmt.Errorf("%s needs target first_response or close (got %q)", m.Agg, m.Target)
+	switch m.Target {
+	case FirstResponseTarget, CloseTarget:
+	case "":
+		return fmt.Errorf("%s needs target first_response or close", m.Agg)
+	default:
+		return fmt.Errorf("%s: unknown target %q (want first_response or close)", m.Agg, m.Target)
 	}
 	return nil
 }
@@ -228,6 +232,21 @@ func (s *SLASet) unknown(name string) string {
 		return fmt.Sprintf("no SLA policy %q: no policy has a name", name)
 	}
 	return fmt.Sprintf("no SLA policy %q (have %s)", name, strings.Join(names, ", "))
+}
+
+// choices says which policy names a measure may give: "one of a, b", or
+// that there are none.
+func (s *SLASet) choices() string {
+	var names []string
+	for _, n := range s.Names() {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "a policy's name (there are no policies)"
+	}
+	return "one of " + strings.Join(names, ", ")
 }
 
 // Validate reports every problem of s that needs no schema, joined, each a
@@ -653,6 +672,16 @@ func (s *SLASet) CheckReport(r Report) error {
 	m := r.Measure
 	if !m.agg().isSLA() {
 		return nil
+	}
+	if m.SLA == "" && m.Metric == "" {
+		// Not "no SLA policy \"\"": the measure names none, and the
+		// set's names are what it may name.
+		return &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("%s names no policy: set sla to %s", m.Agg, s.choices())}
+	}
+	// An unknown target is the measure's error, not the policy's: not
+	// "policy \"p\" sets no closing target".
+	if err := m.validateSLA(); err != nil {
+		return &ReportError{Report: r.Name, Field: "measure", Err: err}
 	}
 	pol, ok := s.Lookup(m.SLA)
 	if !ok {

@@ -482,7 +482,9 @@ func TestSLAPolicyErrors(t *testing.T) {
 	}{
 		{convreport.Measure{Agg: convreport.SLAMet, SLA: "gold", Target: convreport.CloseTarget}, `no SLA policy "gold" (have std)`},
 		{convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: convreport.FirstResponseTarget}, `policy "std" sets no first_response target`},
-		{convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: "reply"}, `needs target first_response or close`},
+		{convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: "reply"}, `sla_met: unknown target "reply" (want first_response or close)`},
+		{convreport.Measure{Agg: convreport.SLAMet, SLA: "std"}, `sla_met needs target first_response or close`},
+		{convreport.Measure{Agg: convreport.SLAMet, Target: convreport.CloseTarget}, `sla_met needs sla, the name of a policy`},
 		{convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: convreport.CloseTarget, Metric: convreport.WaitTime}, `not a metric`},
 		{convreport.Measure{Agg: convreport.Average, Metric: convreport.WaitTime, SLA: "std"}, `apply to the sla_ aggregations`},
 	} {
@@ -491,6 +493,27 @@ func TestSLAPolicyErrors(t *testing.T) {
 		require.True(t, errors.As(err, &re), "%v", err)
 		require.Equal(t, "measure", re.Field)
 		require.ErrorContains(t, err, c.want)
+	}
+
+	// A dashboard checked against policies before it runs: a measure
+	// naming no policy, or an unknown target, is the measure's error,
+	// naming what it may give.
+	pair := &convreport.SLASet{Policies: []*convreport.SLAPolicy{ok.Policies[0], {Name: "gold", Close: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
+	for _, c := range []struct {
+		set  *convreport.SLASet
+		m    convreport.Measure
+		want string
+	}{
+		{pair, convreport.Measure{Agg: convreport.SLAMet, Target: convreport.CloseTarget}, `report "r": measure: sla_met names no policy: set sla to one of std, gold`},
+		{&convreport.SLASet{}, convreport.Measure{Agg: convreport.SLABreaches, Target: convreport.CloseTarget}, `report "r": measure: sla_breaches names no policy: set sla to a policy's name (there are no policies)`},
+		{pair, convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: "closing"}, `report "r": measure: sla_met: unknown target "closing" (want first_response or close)`},
+		{pair, convreport.Measure{Agg: convreport.SLAMet, SLA: "std", Target: convreport.FirstResponseTarget}, `report "r": measure: policy "std" sets no first_response target`},
+	} {
+		err := convreport.Dashboard{Name: "d", Reports: []convreport.Report{{Name: "r", Measure: c.m}}}.CheckSLA(c.set)
+		var re *convreport.ReportError
+		require.True(t, errors.As(err, &re), "%v", err)
+		require.Equal(t, "measure", re.Field)
+		require.EqualError(t, err, "convreport: "+c.want)
 	}
 }
 
