@@ -228,7 +228,16 @@ func compileParts(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits,
 	}
 	p.maxGroups = lim.MaxGroups
 	for _, name := range r.Properties {
-		if _, err := s.resolve(name); err != nil && bad("properties", err) {
+		_, err := s.resolve(name)
+		if err != nil && namesOverTarget(s, name) {
+			// An SLA point's drill-down column, no property of the
+			// schema: a column there, and only there.
+			if r.Measure.agg().isSLA() {
+				continue
+			}
+			err = fmt.Errorf("%s is the time over target of an SLA measure's breaches: the measure is %s, not an sla_ aggregation", name, r.Measure.agg())
+		}
+		if err != nil && bad("properties", err) {
 			return nil, errs
 		}
 	}

@@ -52,9 +52,31 @@ func (e *Engine) newDrill(t *table, r *Report, pl *compiled) *Drill {
 	d := &Drill{Columns: drillColumns(t.schema, r), t: t, maxPage: e.limits.MaxPageSize, biz: pl.biz}
 	if pl.sla != nil && pl.Plan.SLA != nil && !pl.Plan.SLA.ListPending {
 		d.sla, d.slaX = pl.sla, pl.Plan.SLA
-		d.Columns = append(d.Columns, overTargetColumn)
+		// Where the report's Properties put it, or last.
+		if !slices.ContainsFunc(d.Columns, isOverTargetColumn) {
+			d.Columns = append(d.Columns, overTargetColumn)
+		}
+	} else {
+		// Pending conversations are over no target yet.
+		d.Columns = slices.DeleteFunc(d.Columns, isOverTargetColumn)
 	}
 	return d
+}
+
+// isOverTargetColumn reports whether p is the OverTarget column, not a
+// custom property of that name.
+func isOverTargetColumn(p Property) bool {
+	return p.Name == OverTarget && p.Key == overTargetColumn.Key && !p.Custom
+}
+
+// namesOverTarget reports whether a report's property name is the
+// OverTarget column, by name or key, where the schema has no property of
+// that name.
+func namesOverTarget(s *Schema, name string) bool {
+	if _, ok := s.Lookup(name); ok {
+		return false
+	}
+	return name == OverTarget || name == overTargetColumn.Key
 }
 
 var defaultColumns = []string{"ID", "CreatedAt", "Channel", "Inbox", "Assignee", "Status"}
@@ -321,6 +343,8 @@ func drillColumns(s *Schema, r *Report) []Property {
 	for _, n := range names {
 		if p, ok := s.Lookup(n); ok {
 			cols = append(cols, p)
+		} else if namesOverTarget(s, n) && r.Measure.agg().isSLA() && !slices.ContainsFunc(cols, isOverTargetColumn) {
+			cols = append(cols, overTargetColumn)
 		}
 	}
 	return cols
@@ -333,7 +357,7 @@ func (d *Drill) Len() int { return d.sel.Len() }
 // An SLA point's drill-down also sorts by [OverTarget].
 func (d *Drill) SortBy(property string, desc bool) error {
 	var value func(seg *colstore.Segment, row int) (any, bool)
-	if property == OverTarget && d.sla != nil {
+	if d.sla != nil && namesOverTarget(d.t.schema, property) {
 		value = func(seg *colstore.Segment, row int) (any, bool) {
 			v, ok := d.slaX.OverOf(d.t.x, seg, row)
 			return time.Duration(v), ok

@@ -119,7 +119,7 @@ func (c *cli) drill(args []string) error {
 	var re *convreport.ReportError
 	if *columns != "" && errors.As(err, &re) && re.Field == "properties" {
 		// The report's properties are --columns.
-		return unknownProperty("--columns", err, src.Schema())
+		return unknownProperty("--columns", err, src.Schema(), report)
 	}
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func (c *cli) drill(args []string) error {
 		}
 	}
 	if err := dr.SortBy(*sortBy, *desc); err != nil {
-		return unknownProperty("--sort", err, src.Schema())
+		return unknownProperty("--sort", err, src.Schema(), report)
 	}
 	page, err := dr.Page(*offset, *limit) // the flags are checked: a source's error
 	if err != nil {
@@ -225,9 +225,15 @@ func (c *cli) drill(args []string) error {
 // unknownProperty says, as an error of flag, that err names a property
 // schema does not have: a close name if there is one, else every name. An
 // error of another kind is returned as it is.
-func unknownProperty(flag string, err error, schema *convreport.Schema) error {
+func unknownProperty(flag string, err error, schema *convreport.Schema, report convreport.Report) error {
 	var upe *convreport.UnknownPropertyError
 	if !errors.As(err, &upe) {
+		var re *convreport.ReportError
+		if flag == "--columns" && errors.As(err, &re) && re.Field == "properties" {
+			// OverTarget for a report that is no SLA measure: the
+			// flag is what named it.
+			return usageError("%s: %v", flag, re.Err)
+		}
 		return err
 	}
 	if upe.Suggest != "" {
@@ -236,6 +242,10 @@ func unknownProperty(flag string, err error, schema *convreport.Schema) error {
 	var names []string
 	for _, p := range schema.Properties() {
 		names = append(names, p.Name)
+	}
+	if (convreport.Dashboard{Reports: []convreport.Report{report}}).UsesSLA() {
+		// An SLA point's drill-down has one column more.
+		names = append(names, convreport.OverTarget)
 	}
 	return usageError("%s: %v (want one of %s)", flag, upe, strings.Join(names, ", "))
 }

@@ -64,6 +64,17 @@ func TestRunWithSLAPolicies(t *testing.T) {
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Contains(t, o.stdout, `"total": 1`)
 	require.Contains(t, o.stdout, `"id": "week"`)
+	// --columns places the time over target, by name or key, as --sort
+	// takes it: 143h59m over, in seconds.
+	for _, col := range []string{"OverTarget", "over_target"} {
+		o = cli(t, "", append(drill[:len(drill)-4:len(drill)-4], "--sla", calendarTime, "--format", "csv", "--columns", col+",ID", "--sort", col)...)
+		require.Equal(t, 0, o.code, o.stderr)
+		require.Equal(t, "over_target,id\n518340,week\n", o.stdout, col)
+	}
+	// A report that is no SLA measure has no such column.
+	o = cli(t, "", "drill", "--data", data, "--dashboard", "chat-overview", "--report", "Conversations by rep", "--columns", "ID,OverTarget")
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Equal(t, "convreport: --columns: OverTarget is the time over target of an SLA measure's breaches: the measure is count, not an sla_ aggregation\n", o.stderr)
 
 	// Without --sla, a dashboard measuring a policy no template gives.
 	o = cli(t, "", args...)
