@@ -35,13 +35,14 @@ func TestCLIErrorCatalogue(t *testing.T) {
 		"team.json":  `{"id":"team","name":"Team v2.0","owner":"ana","reports":[]}`,
 		"slow.json": `{"name":"Slow","owner":"ana","reports":[{"name":"Count"},` +
 			`{"name":"Fast","measure":{"agg":"share_within","metric":"first_response_time","threshold":"5 minutes"}}]}`,
-		"comma.json":   "{\"id\": \"comma\",\n  \"name\": \"Comma\"\n  \"owner\": \"ana\", \"reports\": []}\n",
-		"cut.json":     "{\"id\": \"cut\",\n  \"name\": \"Cut\",\n  \"reports\": [\n",
-		"overlap.json": `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`,
-		"schema.json":  `{"properties": [{"name": "seats", "kind": "number"}]}`,
-		"typo.json":    `{"table": "tickets", "colums": {"Assignee": "agent"}}`,
-		"times.json":   `{"times": "timestmp"}`,
-		"tickets.json": `{"table": "tickets", "tenant": "account"}`,
+		"comma.json":      "{\"id\": \"comma\",\n  \"name\": \"Comma\"\n  \"owner\": \"ana\", \"reports\": []}\n",
+		"cut.json":        "{\"id\": \"cut\",\n  \"name\": \"Cut\",\n  \"reports\": [\n",
+		"overlap.json":    `{"week": {"monday": [{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "17:00"}]}}`,
+		"schema.json":     `{"properties": [{"name": "seats", "kind": "number"}]}`,
+		"office-sla.json": `{"name": "standard", "close": {"within": "8h", "calendar": "office"}}`,
+		"typo.json":       `{"table": "tickets", "colums": {"Assignee": "agent"}}`,
+		"times.json":      `{"times": "timestmp"}`,
+		"tickets.json":    `{"table": "tickets", "tenant": "account"}`,
 		"custom.jsonl": `{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"seats":3}}` + "\n" +
 			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"seats":"three"}}` + "\n",
 	} {
