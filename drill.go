@@ -149,7 +149,10 @@ func (e *Engine) drill(ctx context.Context, q Query, r Report, p Point, pending 
 		}
 		if !ok {
 			d := e.newDrill(t, &r, pl)
-			return d, p.check(r.Name, d)
+			if err := p.check(r.Name, d.sla != nil, 0); err != nil {
+				return nil, err
+			}
+			return d, nil
 		}
 	}
 	if where, err = bucketWhere(where, t, pl, rq, &p); err != nil {
@@ -165,7 +168,7 @@ func (e *Engine) drill(ctx context.Context, q Query, r Report, p Point, pending 
 		return nil, err
 	}
 	if !pending {
-		if err := p.check(r.Name, d); err != nil {
+		if err := p.check(r.Name, d.sla != nil, d.Len()); err != nil {
 			return nil, err
 		}
 	}
@@ -209,18 +212,18 @@ func (p *Point) counted() bool {
 	return p.Count != 0 || p.Value.Valid || p.Excluded != 0 || p.Breaches != 0
 }
 
-// check returns a *PointMismatchError when p carries its numbers and d
-// lists other than the conversations p counts (its Breaches for an SLA
-// drill-down).
-func (p *Point) check(report string, d *Drill) error {
+// check returns a *PointMismatchError when p carries its numbers and a
+// drill-down of report lists got conversations where p counts others:
+// its Count, or its Breaches for an SLA measure's.
+func (p *Point) check(report string, sla bool, got int) error {
 	if !p.counted() {
 		return nil
 	}
 	list, want := "Count", p.Count
-	if d.sla != nil {
+	if sla {
 		list, want = "Breaches", p.Breaches
 	}
-	if got := d.Len(); int64(got) != want {
+	if int64(got) != want {
 		return &PointMismatchError{Report: report, List: list, Want: want, Got: got}
 	}
 	return nil
