@@ -233,6 +233,16 @@ func TestInboxCalendarsAgainstMinuteWalk(t *testing.T) {
 		n++
 	}
 	require.Equal(t, len(cs), n)
+	// A page lists them the same way.
+	pg, err := eng.DrillPage(context.Background(), q, r, convreport.Point{}, "ID", false, 0, len(cs))
+	require.NoError(t, err)
+	require.Len(t, pg.Rows, len(cs))
+	for _, c := range pg.Rows {
+		v := pg.Values(&c)
+		for j, m := range metrics {
+			require.Equal(t, ref(byID[c.ID], m), v[2+j], "page: %s %s", c.ID, m)
+		}
+	}
 
 	// Sorted by a duration, the rows are in the order of the business
 	// time they list (calendar time would order them otherwise).

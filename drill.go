@@ -511,16 +511,32 @@ func (d *Drill) yield(refs []exec.RowRef) iter.Seq[Conversation] {
 // TimeToClose) are business time, as the report's number counted them.
 // An SLA point's [OverTarget] is a time.Duration.
 func (d *Drill) Values(c *Conversation) []any {
-	out := make([]any, len(d.Columns))
-	for i, p := range d.Columns {
-		if d.sla != nil && p.Name == OverTarget && p.Key == overTargetColumn.Key {
-			if v, ok := d.sla.over(c); ok {
+	return d.valuer().values(d.Columns, c)
+}
+
+// valuer returns what gives the drill's rows their values.
+func (d *Drill) valuer() drillValues { return drillValues{biz: d.biz, sla: d.sla} }
+
+// drillValues gives a drill-down's rows their values: durations in the
+// report's business hours when it counts them (biz), and the time over
+// an SLA target for an SLA point's breaches (sla).
+type drillValues struct {
+	biz *bizHours
+	sla *slaPlan
+}
+
+// values returns c's value of each of cols, nil when unknown.
+func (dv drillValues) values(cols []Property, c *Conversation) []any {
+	out := make([]any, len(cols))
+	for i, p := range cols {
+		if dv.sla != nil && p.Name == OverTarget && p.Key == overTargetColumn.Key {
+			if v, ok := dv.sla.over(c); ok {
 				out[i] = v
 			}
 			continue
 		}
-		if d.biz != nil && p.Derived {
-			if v, ok := d.biz.duration(c, p); ok {
+		if dv.biz != nil && p.Derived {
+			if v, ok := dv.biz.duration(c, p); ok {
 				out[i] = v
 			}
 			continue

@@ -50,6 +50,16 @@ type DrillPage struct {
 	Total int
 	// Rows are the page's conversations, in the order asked for.
 	Rows []Conversation
+	// columns gives a row's values, as the drill-down of the point does.
+	columns drillValues
+}
+
+// Values returns c's value of each of the page's Columns (nil when
+// unknown), as [Drill.Values] does: when the report counts business
+// hours, its derived durations are business time, as the report's number
+// counted them, and an SLA point's [OverTarget] is a time.Duration.
+func (pg *DrillPage) Values(c *Conversation) []any {
+	return pg.columns.values(pg.Columns, c)
 }
 
 // DrillPage returns at most limit of the conversations behind point p of
@@ -59,7 +69,7 @@ type DrillPage struct {
 // declines (an Other point always is), it is [Engine.DrillDown] sorted and
 // paged. A limit over [Limits.MaxPageSize] is a *[LimitError]; a point
 // that carries its numbers is checked as DrillDown checks it
-// (*[PointMismatchError]).
+// (*[PointMismatchError]). [DrillPage.Values] gives each row's columns.
 func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort string, desc bool, offset, limit int) (*DrillPage, error) {
 	if err := e.ready(ctx); err != nil {
 		return nil, err
@@ -71,21 +81,22 @@ func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort
 		return nil, &LimitError{Limit: "drill-down page size", Max: e.limits.MaxPageSize, Got: limit}
 	}
 	if ds, ok := e.src.(DrillSource); ok && !p.Other {
-		req, cols, err := e.drillRequest(q, r, p, sort, desc, offset, limit)
+		req, page, err := e.drillRequest(q, r, p, sort, desc, offset, limit)
 		switch {
 		case errors.Is(err, errBusinessSort):
 			// The scan below sorts as the report counts.
 		case err != nil:
 			return nil, err
 		case req == nil: // a value no conversation has
-			return &DrillPage{Columns: cols}, nil
+			return page, nil
 		default:
 			total, rows, err := ds.DrillPage(ctx, req)
 			if err == nil {
 				if err := p.check(r.Name, r.Measure.agg().isSLA(), total); err != nil {
 					return nil, err
 				}
-				return &DrillPage{Columns: cols, Total: total, Rows: rows}, nil
+				page.Total, page.Rows = total, rows
+				return page, nil
 			}
 			if !errors.Is(err, ErrUnsupported) {
 				return nil, fmt.Errorf("convreport: drill-down: %w", err)
@@ -105,7 +116,7 @@ func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort
 	if err != nil {
 		return nil, err
 	}
-	out := &DrillPage{Columns: d.Columns, Total: d.Len()}
+	out := &DrillPage{Columns: d.Columns, Total: d.Len(), columns: d.valuer()}
 	for c := range page {
 		out.Rows = append(out.Rows, c)
 	}
@@ -118,9 +129,9 @@ func (e *Engine) DrillPage(ctx context.Context, q Query, r Report, p Point, sort
 var errBusinessSort = errors.New("convreport: drill-down sorted by a business-hours duration")
 
 // drillRequest states point p's selection as a [Cond], as
-// [Engine.DrillDown] selects its rows; nil when a dimension value is one
-// no conversation can have.
-func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool, offset, limit int) (*DrillRequest, []Property, error) {
+// [Engine.DrillDown] selects its rows (nil when a dimension value is one
+// no conversation can have), with the page to fill, its columns set.
+func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool, offset, limit int) (*DrillRequest, *DrillPage, error) {
 	rq, err := q.resolve()
 	if err != nil {
 		return nil, nil, err
@@ -131,7 +142,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		return nil, nil, err
 	}
 	pl := plans[0]
-	cols := drillColumns(s, &r)
+	page := &DrillPage{Columns: drillColumns(s, &r), columns: drillValues{biz: pl.biz}}
 	if pl.sla != nil {
 		// Which conversations breached depends on Now and maybe on
 		// business hours: the scan decides, as the report counts.
@@ -177,7 +188,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		var v any = d.Value
 		if dp.Kind == KindBool {
 			if d.Value != "true" && d.Value != "false" {
-				return nil, cols, nil
+				return nil, page, nil
 			}
 			v = d.Value == "true"
 		}
@@ -198,5 +209,5 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 		where = append(where, &filter.Pred{Op: filter.Known, Field: mustProp(s, pl.measure.Metric.property()).field()})
 	}
 	req.Where = condOf(s, &filter.Pred{Op: filter.And, Kids: where})
-	return req, cols, nil
+	return req, page, nil
 }
