@@ -115,3 +115,36 @@ func ExampleEngine_RunDashboard() {
 	// (no value) 1
 	// true convreport: an anonymous viewer may not view dashboard "Team"
 }
+
+func ExampleEngine_RunDashboardEach() {
+	day := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	src, _ := memory.New([]convreport.Conversation{
+		{ID: "c1", Channel: convreport.Chat, Assignee: "ana", CreatedAt: day},
+		{ID: "c2", Channel: convreport.Email, Assignee: "ben", CreatedAt: day.Add(time.Hour)},
+	})
+	// A dashboard saved when the schema had a "plan" property.
+	d := convreport.Dashboard{ID: "team", Name: "Team", Owner: "ana", Reports: []convreport.Report{
+		{ID: "by-plan", Name: "Conversations by plan", Dimensions: []string{"plan"}},
+		{ID: "by-rep", Name: "Conversations by rep", Dimensions: []string{"Assignee"}},
+	}}
+	eng := convreport.NewEngine(src)
+	q := convreport.Query{From: day.Truncate(24 * time.Hour), To: day.AddDate(0, 0, 1), Viewer: access.Viewer{UserID: "ana"}}
+
+	results, errs, err := eng.RunDashboardEach(context.Background(), q, d)
+	if err != nil {
+		panic(err)
+	}
+	for i, r := range d.Reports {
+		if errs[i] != nil {
+			fmt.Println(r.Name, "cannot run:", errs[i])
+			continue
+		}
+		for _, p := range results[i].Points {
+			fmt.Println(r.Name, p.Dimensions[0].Label(), p.Value.Decimal)
+		}
+	}
+	// Output:
+	// Conversations by plan cannot run: convreport: report "Conversations by plan": dimensions: unknown property "plan"
+	// Conversations by rep ana 1
+	// Conversations by rep ben 1
+}

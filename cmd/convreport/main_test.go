@@ -404,3 +404,28 @@ func TestRunADashboardWithNoReports(t *testing.T) {
 		require.Equal(t, 0, o.code, "%s: %s", f, o.stderr)
 	}
 }
+
+// A dashboard file with several reports that cannot run names each, so
+// that all are fixed in one go; with one, its error is as it was.
+func TestRunNamesEveryReportThatCannotRun(t *testing.T) {
+	data := generated(t, 50)
+	dash := filepath.Join(t.TempDir(), "stale.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"s","name":"Stale","owner":"me","reports":[
+{"id":"by-plan","name":"By plan","dimensions":["plan"]},
+{"id":"by-rep","name":"By rep","dimensions":["Assignee"]},
+{"id":"chats","name":"Chats","filter":"Channel == "}]}`), 0o644))
+	q := []string{"--data", data, "--dashboard", dash, "--from", "2025-03-01", "--to", "2025-06-01"}
+	o := cli(t, "", append([]string{"run"}, q...)...)
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Equal(t, `convreport: 2 reports of dashboard "Stale" cannot run:
+  report "By plan": dimensions: unknown property "plan"
+  report "Chats": filter: unexpected token EOF at line 1, column 11:
+   | Channel == 
+   | ..........^
+`, o.stderr)
+	require.Empty(t, o.stdout)
+
+	o = cli(t, "", append([]string{"run", "--report", "by-plan"}, q...)...)
+	require.Equal(t, 1, o.code, o.stderr)
+	require.Equal(t, "convreport: report \"By plan\": dimensions: unknown property \"plan\"\n", o.stderr)
+}

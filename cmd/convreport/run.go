@@ -84,8 +84,11 @@ func (c *cli) run(args []string) error {
 func (c *cli) show(src convreport.Source, cs []convreport.Conversation, d convreport.Dashboard, q convreport.Query, format, out string, width, drillRows int) error {
 	q.Viewer = access.Viewer{UserID: d.Owner, Admin: true}
 	eng := convreport.NewEngine(src)
-	results, err := eng.RunDashboard(c.ctx, q, d)
+	results, errs, err := eng.RunDashboardEach(c.ctx, q, d)
 	if err != nil {
+		return err
+	}
+	if err := reportsFailed(d, errs); err != nil {
 		return err
 	}
 	c.noteEmpty(results, src, cs)
@@ -389,4 +392,26 @@ func (c *cli) demo(args []string) error {
 	}
 	fmt.Fprintf(c.stderr, "convreport: %d sample conversations; wrote %s (open it in a browser; every number links to its conversations)\n", *n, *out)
 	return nil
+}
+
+// reportsFailed is nil when every report of d ran; otherwise it says why
+// each that did not could not, so that all are fixed in one go (one
+// report's error as it is).
+func reportsFailed(d convreport.Dashboard, errs []error) error {
+	var failed []string
+	var first error
+	for _, err := range errs {
+		if err != nil {
+			// A filter's error shows its line under it: kept under it.
+			failed = append(failed, "  "+strings.ReplaceAll(withoutPackage(err.Error()), "\n", "\n  "))
+			first = cmp.Or(first, err)
+		}
+	}
+	switch len(failed) {
+	case 0:
+		return nil
+	case 1:
+		return first
+	}
+	return fmt.Errorf("%d reports of dashboard %q cannot run:\n%s", len(failed), d.Name, strings.Join(failed, "\n"))
 }
