@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"net/url"
@@ -334,14 +335,7 @@ func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error
 			Message: sprintf("report %q has no such point in this period", rep.Name)}
 	}
 	p := res.Points[i]
-	dr, from, to, err := h.drillList(r, q, rep, res, p, list)
-	if err != nil {
-		return nil, err
-	}
-	if err := dr.SortBy(sortBy, desc); err != nil {
-		return nil, badRequest("bad_request", "sort", "%s", cleanMessage(err.Error()))
-	}
-	page, err := dr.Page(offset, limit)
+	pg, err := h.pointList(r, q, rep, res, p, list, sortBy, desc, offset, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -353,19 +347,19 @@ func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error
 		Report:    reportSummary{ID: rep.ID, Name: rep.Name, Description: rep.Description},
 		Point: pointView{Dimensions: jp.Dimensions, Other: p.Other, Label: orDefault(spec.Labels[i], spec.Y.Title),
 			Value: jp.Value, ValueText: render.FormatValue(p.Value, spec.Y.Unit), Count: p.Count},
-		Unit: spec.Y.Unit, From: from.In(zone), To: to.In(zone), TimeZone: zone.String(), List: list,
-		Total: dr.Len(), Offset: offset, Limit: limit, Sort: sortBy, Desc: desc,
-		Columns: make([]column, len(dr.Columns)), Rows: []drillRow{},
+		Unit: spec.Y.Unit, From: pg.from.In(zone), To: pg.to.In(zone), TimeZone: zone.String(), List: list,
+		Total: pg.total, Offset: offset, Limit: limit, Sort: sortBy, Desc: desc,
+		Columns: make([]column, len(pg.columns)), Rows: []drillRow{},
 	}
 	out.Point.addNotes(res, p, spec.Y.Unit)
 	if prop, ok := h.cfg.Schema.Lookup(sortBy); ok {
 		out.Sort = prop.Name
 	}
-	for j, c := range dr.Columns {
+	for j, c := range pg.columns {
 		out.Columns[j] = column{Name: c.Name, Key: c.Key, Label: c.Label, Kind: c.Kind}
 	}
-	for c := range page {
-		vals := dr.Values(&c)
+	for _, c := range pg.rows {
+		vals := pg.values(&c)
 		row := drillRow{ID: c.ID, Values: make([]any, len(vals)), Text: make([]string, len(vals))}
 		for j, v := range vals {
 			row.Values[j], row.Text[j] = cellValue(v, zone)
@@ -418,4 +412,52 @@ func cellValue(v any, zone *time.Location) (any, string) {
 	}
 	b, _ := json.Marshal(v)
 	return json.RawMessage(b), string(bytes.Trim(b, `"`))
+}
+
+// listedPage is a page of a drill-down's list and the period it is of.
+type listedPage struct {
+	columns  []convreport.Property
+	total    int
+	rows     []convreport.Conversation
+	values   func(*convreport.Conversation) []any // a row's value of each column
+	from, to time.Time
+}
+
+// pointList lists one page of list for point p of rep's result res. The
+// point's own list, sorted by a property of the schema, is the engine's
+// DrillPage: a source that lists pages itself (a database) answers with
+// a count and one paged query, where the drill-down reads the report's
+// whole range; a point the rows no longer add up to lists what matches
+// its group now, as drillList does. The other lists, and sorts by what
+// is no property (an SLA point's time over target, a mistake), go
+// through drillList and its Drill.
+func (h *handler) pointList(r *http.Request, q convreport.Query, rep convreport.Report, res convreport.Result, p convreport.Point,
+	list, sortBy string, desc bool, offset, limit int) (*listedPage, error) {
+	if _, ok := h.cfg.Schema.Lookup(sortBy); ok && list == "point" {
+		pg, err := h.cfg.Engine.DrillPage(r.Context(), q, rep, p, sortBy, desc, offset, limit)
+		var pm *convreport.PointMismatchError
+		if errors.As(err, &pm) {
+			pg, err = h.cfg.Engine.DrillPage(r.Context(), q, rep, p.Unchecked(), sortBy, desc, offset, limit)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &listedPage{columns: pg.Columns, total: pg.Total, rows: pg.Rows, values: pg.Values, from: res.From, to: res.To}, nil
+	}
+	dr, from, to, err := h.drillList(r, q, rep, res, p, list)
+	if err != nil {
+		return nil, err
+	}
+	if err := dr.SortBy(sortBy, desc); err != nil {
+		return nil, badRequest("bad_request", "sort", "%s", cleanMessage(err.Error()))
+	}
+	rows, err := dr.Page(offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &listedPage{columns: dr.Columns, total: dr.Len(), values: dr.Values, from: from, to: to}
+	for c := range rows {
+		out.rows = append(out.rows, c)
+	}
+	return out, nil
 }
