@@ -498,6 +498,7 @@ func (st stmt) run(ctx context.Context, db querier, d Dialect, fresh bool) ([]co
 	}
 	var groups []convreport.Group
 	byKey := map[string]int{} // stmtDurations: group index by key
+	dest = scanDests(d, dest)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err

@@ -87,7 +87,7 @@ func TestClickHouseCountColumnOfNonIntegerType(t *testing.T) {
 }
 
 // Integer count columns, of every width the source reads and wrapped in
-// Nullable or LowCardinality, are still accepted, and read exactly in a
+// Nullable, LowCardinality or both, are still accepted, and read exactly in a
 // scan and in a pushed-down filter.
 func TestClickHouseCountColumnOfIntegerType(t *testing.T) {
 	db := openDB(t, sqlsource.ClickHouse)
@@ -97,7 +97,7 @@ func TestClickHouseCountColumnOfIntegerType(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { lc.Close() })
 	for _, typ := range []string{"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "Nullable(Int32)", "Nullable(UInt8)",
-		"LowCardinality(Int64)", "LowCardinality(UInt16)"} {
+		"LowCardinality(Int64)", "LowCardinality(UInt16)", "LowCardinality(Nullable(Int32))"} {
 		t.Run(typ, func(t *testing.T) {
 			table := ownTable(t, lc, sqlsource.ClickHouse, "h2chcount", map[string]string{"incoming_messages": typ})
 			chInsertCounts(t, db, table, "2", "100")

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -237,4 +238,54 @@ func clickHouseBase(typ string) string {
 		base = strings.TrimSuffix(strings.TrimPrefix(base, "Nullable("), ")")
 	}
 	return base
+}
+
+// clickHouseValue is a scan destination of a ClickHouse read. The
+// driver's database/sql layer gives a LowCardinality(Nullable(T))
+// column's values, and those of an expression over one (the NULLIF a
+// dimension is grouped by), as a *T, where database/sql stores a T
+// alone: it takes the pointer off a Nullable(T) column's values but not
+// off a LowCardinality one's, whose every row then failed to scan
+// ("storing driver.Value type *string into type *string").
+type clickHouseValue struct{ sql.Scanner }
+
+// Scan passes src to the destination, a pointer as the value it points
+// to, nil as NULL.
+func (v clickHouseValue) Scan(src any) error {
+	switch x := src.(type) {
+	case nil, string, int64, float64, []byte:
+	case *string:
+		if x == nil {
+			src = nil
+		} else {
+			src = *x
+		}
+	default:
+		if rv := reflect.ValueOf(src); rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				src = nil
+			} else {
+				src = rv.Elem().Interface()
+			}
+		}
+	}
+	return v.Scanner.Scan(src)
+}
+
+// scanDests returns the destinations of rows.Scan for dest: in
+// ClickHouse each sql.Scanner wrapped in a clickHouseValue, so that
+// LowCardinality(Nullable(…)) columns scan as Nullable ones do; dest
+// itself elsewhere.
+func scanDests(d Dialect, dest []any) []any {
+	if d != ClickHouse {
+		return dest
+	}
+	out := make([]any, len(dest))
+	for i, x := range dest {
+		if sc, ok := x.(sql.Scanner); ok {
+			x = clickHouseValue{sc}
+		}
+		out[i] = x
+	}
+	return out
 }

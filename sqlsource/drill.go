@@ -142,7 +142,7 @@ func (s *Source) drill(ctx context.Context, count, page *sqlBuf, cols []*column,
 	var out []convreport.Conversation
 	for rows.Next() {
 		var c convreport.Conversation
-		if err := rows.Scan(dec.dest...); err != nil {
+		if err := rows.Scan(dec.scan...); err != nil {
 			return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", err)
 		}
 		if err := dec.decode(&c); err != nil {

@@ -363,13 +363,16 @@ func (l *layout) present(ctx context.Context, db *sql.DB, tenant any, cs []convr
 		if err != nil {
 			return nil, err
 		}
+		var v sql.NullString
+		dest := scanDests(l.d, []any{&v})
 		for rows.Next() {
-			var v string
-			if err := rows.Scan(&v); err != nil {
+			if err := rows.Scan(dest...); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[v] = true
+			if v.Valid {
+				out[v.String] = true
+			}
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err

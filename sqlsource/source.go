@@ -441,7 +441,7 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 		dec := newDecoder(s, cols)
 		for rows.Next() {
 			c := &convreport.Conversation{}
-			if err := rows.Scan(dec.dest...); err != nil {
+			if err := rows.Scan(dec.scan...); err != nil {
 				failed = err
 				yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
 				return
@@ -469,7 +469,8 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 type decoder struct {
 	s    *Source
 	cols []*column
-	dest []any
+	dest []any // a *sql.Null… for each column, then the JSON column's
+	scan []any // what rows.Scan is given: dest, through scanDests
 	js   sql.NullString
 }
 
@@ -492,6 +493,7 @@ func newDecoder(s *Source, cols []*column) *decoder {
 	if s.l.json != "" {
 		d.dest = append(d.dest, &d.js)
 	}
+	d.scan = scanDests(s.d, d.dest)
 	return d
 }
 
