@@ -171,12 +171,19 @@ func sqliteAffinity(typ string) string {
 // Unix nanoseconds, the one storage SQLite has: a TEXT column (ISO dates)
 // compares above every integer, a REAL one rounds nanoseconds, and a
 // DATE, DATETIME or TIMESTAMP one holds dates or seconds. A count may
-// be any number, but not TEXT, which compares as text.
+// be a column of INTEGER or NUMERIC affinity (which stores whole numbers
+// as integers), or of none: not TEXT, which compares as text, nor REAL
+// (REAL, FLOAT, DOUBLE), declared to hold fractions, which no count has:
+// a pushed-down filter would compare 2.5 as it is while a scan refuses it,
+// as PostgreSQL's real and double precision are refused.
 func sqliteTypeProblem(typ string, count bool) string {
 	aff := sqliteAffinity(typ)
 	if count {
-		if aff == "TEXT" {
+		switch aff {
+		case "TEXT":
 			return "a count must be an INTEGER column (a TEXT one compares '10' below '2')"
+		case "REAL":
+			return "a count is a whole number, and a column of REAL affinity holds fractions: make it an INTEGER column once its values are whole"
 		}
 		return ""
 	}
@@ -194,14 +201,22 @@ func sqliteTypeProblem(typ string, count bool) string {
 // when one does.
 func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) string {
 	if count {
-		if slices.Contains([]string{"smallint", "integer", "bigint", "numeric", "real", "double precision"}, typ) {
+		// A numeric declared without a scale is taken: it may hold
+		// whole numbers alone, and a scan refuses a fraction.
+		if slices.Contains([]string{"smallint", "integer", "bigint", "numeric"}, typ) {
 			return ""
+		}
+		const want = "want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)"
+		if typ == "real" || typ == "double precision" {
+			// Declared to hold fractions, which no count has: a
+			// pushed-down filter compared 2.5 as it is, a scan refused it.
+			return "a count is a whole number, and " + typ + " holds fractions: " + want
 		}
 		if _, scale, ok := pgNumeric(typ); ok {
 			if scale == 0 {
 				return ""
 			}
-			return "a count is a whole number, and a numeric with a scale holds fractions: make it bigint (or numeric with scale 0) once its values are whole"
+			return "a count is a whole number, and a numeric with a scale holds fractions: " + want
 		}
 		return "a count must be a number column (integer, bigint)"
 	}
