@@ -306,8 +306,11 @@ func TestColumnTypesCheckedAtNew(t *testing.T) {
 			[]string{"column `incoming_messages` of IncomingMessages (a message count) is varchar(10)", "INTEGER"}},
 		{sqlsource.SQLite, map[string]string{"handle": "TEXT"}, sqlsource.Mapping{Columns: map[string]string{"Handle": "handle"}}, schema,
 			[]string{"column `handle` of Handle (duration) is TEXT"}},
+		// A count declared to hold fractions.
+		{sqlsource.SQLite, map[string]string{"outgoing_messages": "REAL"}, sqlsource.Mapping{}, nil,
+			[]string{"column `outgoing_messages` of OutgoingMessages (a message count) is REAL", "INTEGER"}},
 		// Integer affinity, a number, or no declared type at all.
-		{sqlsource.SQLite, map[string]string{"created_at": "BIGINT", "closed_at": "NUMERIC", "first_assigned_at": "", "outgoing_messages": "REAL"}, sqlsource.Mapping{}, nil, nil},
+		{sqlsource.SQLite, map[string]string{"created_at": "BIGINT", "closed_at": "NUMERIC", "first_assigned_at": "", "outgoing_messages": "NUMERIC"}, sqlsource.Mapping{}, nil, nil},
 		{sqlsource.PostgreSQL, map[string]string{"created_at": "timestamptz", "closed_at": "timestamptz", "first_assigned_at": "timestamptz", "first_response_at": "timestamptz"}, sqlsource.Mapping{}, nil,
 			[]string{`column "created_at" of CreatedAt (time) is timestamp with time zone`, `set Mapping.Times to Timestamp ("times": "timestamp")`}},
 		{sqlsource.PostgreSQL, nil, sqlsource.Mapping{Times: sqlsource.Timestamp}, nil,
