@@ -22,10 +22,20 @@ import (
 // logs. It returns the root URL.
 func serveAs(t *testing.T, b *browser, f *fixture, user string, opts ...option) string {
 	t.Helper()
+	return serveThrough(t, b, f, user, nil, opts...)
+}
+
+// serveThrough is serveAs with the handler behind wrap, if not nil: a
+// server that holds some requests, say.
+func serveThrough(t *testing.T, b *browser, f *fixture, user string, wrap func(http.Handler) http.Handler, opts ...option) string {
+	t.Helper()
 	h, err := web.New(f.cfg(append(opts, func(c *web.Config) {
 		c.Authenticate = func(*http.Request) (access.Viewer, error) { return users[user], nil }
 	})...))
 	require.NoError(t, err)
+	if wrap != nil {
+		h = wrap(h)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}

@@ -13,6 +13,8 @@
   const url = (path) => new URL(path, document.baseURI);
   // A filter's values: typed as a list, or picked (values.js).
   const V = window.convreportValues;
+  // Asking before what was typed is lost (leave.js).
+  const L = window.convreportLeave;
 
   // api sends a request to the JSON API and returns the decoded body; a
   // non-2xx answer throws its {"error": …} object, with the status.
@@ -803,13 +805,15 @@
       conflict = false;
       showError(errBox, null);
       refusedBody = "";
+      const sent = state();
+      guard.saving();
       try {
         const d = how === "new" ? await api("POST", base + "/save-as-new", b)
           : how === "add" ? await api("POST", base, b)
             : await api("PATCH", base, b);
         const back = S.back.replace(/#.*$/, "") + "#report-" + encodeURIComponent(d.report.id);
-        settle();
-        window.location.assign(url(back));
+        settle(sent);
+        guard.saved(() => window.location.assign(url(back)));
       } catch (e) {
         if (e.problems && e.problems.length > 1) {
           // Several parts refused: each by its control, all in the summary.
@@ -825,6 +829,7 @@
         }
         busy = false;
         syncButtons();
+        guard.refused(e);
       }
     }
     // placeProblems says each part a save refused by its control, as the
@@ -932,8 +937,7 @@
       // Asked for: the editor loads the report as saved, and what was
       // typed goes (the form keeps no value of its own across a load).
       // The notice said so: the page asks nothing more.
-      leaving = true;
-      window.location.reload();
+      L.reload();
     }
     function syncButtons() {
       const st = known ? known.state : "same";
@@ -1044,13 +1048,16 @@
       const btn = $("#rescue-save");
       btn.disabled = true;
       showError(err, null);
+      const sent = state();
+      guard.saving();
       try {
         const d = await api("POST", `api/dashboards/${encodeURIComponent(opt.value)}/reports`, b);
-        settle();
-        window.location.assign(url(`dashboards/${encodeURIComponent(opt.value)}${S.period ? "?" + S.period : ""}#report-${encodeURIComponent(d.report.id)}`));
+        settle(sent);
+        guard.saved(() => window.location.assign(url(`dashboards/${encodeURIComponent(opt.value)}${S.period ? "?" + S.period : ""}#report-${encodeURIComponent(d.report.id)}`)));
       } catch (e) {
         showError(err, e);
         btn.disabled = false;
+        guard.refused(e);
       }
     });
     $("#rescue-copy").addEventListener("click", async () => {
@@ -1097,11 +1104,13 @@
 
     // ---- Leaving with changes not saved ------------------------------------
     // Once the form differs from the report as opened, leaving the page
-    // asks first: the browser's own prompt for a reload, a close, Back or
-    // an address typed; this page's dialog, which says what is lost, for
-    // its links (Cancel, the breadcrumb, the top bar). Changed back to as
-    // opened, it asks nothing; saved, or their version loaded from the
-    // notice, neither.
+    // asks first (leave.js): the browser's own prompt for a reload, a
+    // close, Back or an address typed; this page's dialog, which says what
+    // is lost, for its links (Cancel, the breadcrumb, the top bar).
+    // Changed back to as opened, it asks nothing; saved, or their version
+    // loaded from the notice, neither. A save on its way, leaving waits
+    // for it: saved, the page goes where the person asked; refused, the
+    // dialog says why, and the changes stay.
     // state is what a person would lose: the report as a save sends it,
     // with the filters still being filled in that hold a value, and the
     // values typed that do not read yet.
@@ -1111,58 +1120,35 @@
         .map((c) => ({ property: c.property, op: c.op, values: c.values, typed: listError.has(c) ? listError.get(c).text : undefined }));
       return JSON.stringify(b);
     }
-    let baseline = "", leaving = false;
-    const dirty = () => !leaving && state() !== baseline;
-    // settle takes the form as it is as saved: the save sends the page away.
-    function settle() { baseline = state(); }
-    window.addEventListener("beforeunload", (ev) => {
-      if (!dirty()) return;
-      ev.preventDefault();
-      ev.returnValue = ""; // what browsers before the standard's preventDefault read
+    let baseline = "";
+    // settle takes the form as it was sent as saved: what was typed
+    // while the save was on its way is not, and still asks.
+    function settle(sent) { baseline = sent; }
+    const dashboardName = $("#leave-dialog").dataset.dashboardName;
+    const named = () => {
+      const name = nameIn.value.trim();
+      return name ? [" ", h("strong", {}, name)] : [];
+    };
+    const guard = L.page({
+      changed: () => state() !== baseline,
+      text: S.new ? {
+        title: "Discard new report", discard: "Discard report",
+        ask: () => ["Discard the new report", ...named(), "? It is not added to ", h("strong", {}, dashboardName), "."],
+        savingTitle: "Adding the report",
+        saving: () => ["The new report", ...named(), " is being added to ", h("strong", {}, dashboardName),
+          ". Once it is, you go on; if it is refused, you stay here to see why."],
+        refusedTitle: "Report not added",
+        refused: (why) => [why, " Keep editing to see what you can do, or discard the new report", ...named(), "."],
+      } : {
+        title: "Discard changes", discard: "Discard changes",
+        ask: () => ["Discard your changes to ", h("strong", {}, rep.name), "? You changed ",
+          joinAnd(changesOf(JSON.parse(baseline), JSON.parse(state()))), ": none of it is saved."],
+        savingTitle: "Saving changes",
+        saving: () => ["Your changes to ", h("strong", {}, rep.name), " are being saved. Once they are, you go on; if they are refused, you stay here to see why."],
+        refusedTitle: "Changes not saved",
+        refused: (why) => [why, " Keep editing to see what you can do, or discard your changes to ", h("strong", {}, rep.name), "."],
+      },
     });
-    // Back to this page from the browser's cache, the editor is as it was
-    // left: it asks again.
-    window.addEventListener("pageshow", (ev) => { if (ev.persisted) leaving = false; });
-    const leaveDlg = $("#leave-dialog");
-    let leaveTo = "", leaveFrom = null;
-    wireDialog(leaveDlg);
-    document.addEventListener("click", (ev) => {
-      const a = ev.target.closest && ev.target.closest("a[href]");
-      // A link opened in another tab or window leaves nothing behind.
-      if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-      const target = a.getAttribute("target");
-      if ((target && target !== "_self") || a.hasAttribute("download")) return;
-      const to = new URL(a.getAttribute("href"), document.baseURI), here = new URL(window.location.href);
-      if (to.origin === here.origin && to.pathname === here.pathname && to.search === here.search) return; // within the page
-      if (!dirty()) return;
-      ev.preventDefault();
-      leaveTo = to.href;
-      leaveFrom = a;
-      const text = $("#leave-text");
-      if (S.new) {
-        const name = nameIn.value.trim();
-        text.replaceChildren("Discard the new report", name ? " " : "", name ? h("strong", {}, name) : "",
-          "? It is not added to ", h("strong", {}, leaveDlg.dataset.dashboardName), ".");
-      } else {
-        text.replaceChildren("Discard your changes to ", h("strong", {}, rep.name), "? You changed ",
-          joinAnd(changesOf(JSON.parse(baseline), JSON.parse(state()))), ": none of it is saved.");
-      }
-      keyIn = false;
-      leaveDlg.showModal();
-    });
-    // A link followed with Enter opens the dialog as the key goes down
-    // (a button's Enter acts on the keypress): the keypress that follows
-    // falls on the dialog's focused button, and is no choice made in it.
-    let keyIn = false;
-    leaveDlg.addEventListener("keydown", () => { keyIn = true; }, true);
-    leaveDlg.addEventListener("keypress", (ev) => { if (!keyIn) ev.preventDefault(); }, true);
-    $("#leave-go").addEventListener("click", () => {
-      leaving = true;
-      leaveDlg.close();
-      window.location.assign(leaveTo);
-    });
-    // Kept editing: the focus goes back to the link, as it was.
-    leaveDlg.addEventListener("close", () => { if (!leaving && leaveFrom) leaveFrom.focus(); });
 
     syncChartOptions();
     syncMeasure();
@@ -1178,7 +1164,7 @@
     // The server drew the first preview; validate what the report holds.
     if (model.filter || model.conditions.length) validate();
     // The report as opened, drawn: what leaving compares with.
-    settle();
+    settle(state());
   }
 
   // ---- Add a report from the library --------------------------------------
