@@ -216,6 +216,9 @@
       form.reset();
       sync();
     });
+    // Reset when the choice that sent it was not followed (leave.js):
+    // the controls say the page's period again, once reset.
+    form.addEventListener("reset", () => setTimeout(sync));
     sync();
   }
 

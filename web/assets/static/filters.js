@@ -59,6 +59,8 @@
       return true;
     }
 
+    // save stores the dashboard's filters; it returns the refusal, said
+    // under the row, or null.
     async function save(saved) {
       showError(errBox, null);
       try {
@@ -70,9 +72,9 @@
       } catch (e) {
         showError(errBox, e);
         bar.dataset.state = "error";
-        return false;
+        return e;
       }
-      return true;
+      return null;
     }
 
     const opsFor = (kind) => S.operators.filter((o) => !o.kinds || o.kinds.includes(kind));
@@ -115,35 +117,67 @@
         ...(p.values && !choices ? [h("datalist", { id: listId }, p.values.map((v) => h("option", { value: v })))] : []));
     }
 
-    $("#filter-add").addEventListener("click", () => {
+    // A filter with a value typed or picked, not yet applied nor saved,
+    // is asked about before it is lost (leave.js): by a link, the dates,
+    // a reload, and by the row's own Cancel, Add filter, and the chips'
+    // changes, which load the page again. settled: applied or saved, the
+    // page going to show it.
+    let settled = false;
+    const typed = () => !editor.hidden && !!cond && !settled && (!!typo || cond.values.some((v) => String(v).trim() !== ""));
+    const on = () => [h("strong", {}, (props.get(cond.property) || {}).label || cond.property)];
+    const guard = window.convreportLeave.page({
+      changed: typed,
+      text: {
+        title: "Discard filter", discard: "Discard filter",
+        ask: () => ["Discard your filter on ", ...on(), "? It is not applied to this view."],
+        savingTitle: "Saving the filter",
+        saving: () => ["Your filter on ", ...on(), " is being saved to the dashboard. Once it is, you go on; if it is refused, you stay here to see why."],
+        refusedTitle: "Filter not saved",
+        refused: (why) => [why, " Keep editing to see what you can do, or discard your filter on ", ...on(), "."],
+      },
+    });
+    // Back to this page from the browser's cache, the row is as it was left.
+    window.addEventListener("pageshow", (ev) => { if (ev.persisted) settled = false; });
+    const close = () => { editor.hidden = true; showError(errBox, null); };
+    // Then, the row's filter discarded on the person's word.
+    const discarding = (then) => (ev) => guard.ask({ run: () => { close(); then(); } }, ev.currentTarget);
+
+    $("#filter-add").addEventListener("click", discarding(() => {
       cond = { property: "Inbox", op: "is_any_of", values: [] };
       typo = null;
       renderRow();
       editor.hidden = false;
       saveBtn.hidden = !S.can_edit;
-      showError(errBox, null);
       $("#filter-property").focus();
+    }));
+    $("#filter-cancel").addEventListener("click", discarding(() => {}));
+    $("#filter-apply").addEventListener("click", () => {
+      if (refused()) return;
+      settled = true;
+      go(S.view.concat([cond]));
     });
-    $("#filter-cancel").addEventListener("click", () => { editor.hidden = true; showError(errBox, null); });
-    $("#filter-apply").addEventListener("click", () => { if (!refused()) go(S.view.concat([cond])); });
     saveBtn.addEventListener("click", async () => {
       if (refused()) return;
+      guard.saving();
       // Saved with the dashboard: this view's filters go with it.
-      if (await save(S.saved.concat(S.view, [cond]))) go([]);
+      const err = await save(S.saved.concat(S.view, [cond]));
+      if (err) { guard.refused(err); return; }
+      settled = true;
+      guard.saved(() => go([]));
     });
     if (S.can_edit && S.view.length) {
       saveView.hidden = false;
-      saveView.addEventListener("click", async () => { if (await save(S.saved.concat(S.view))) go([]); });
+      saveView.addEventListener("click", discarding(async () => { if (!await save(S.saved.concat(S.view))) go([]); }));
     }
-    $$(".chip-remove", bar).forEach((b) => b.addEventListener("click", async () => {
+    $$(".chip-remove", bar).forEach((b) => b.addEventListener("click", discarding(async () => {
       const chip = b.closest(".chip");
       const i = Number(chip.dataset.index);
       if (chip.dataset.kind === "view") {
         go(S.view.filter((_, j) => j !== i));
-      } else if (await save(S.saved.filter((_, j) => j !== i))) {
+      } else if (!await save(S.saved.filter((_, j) => j !== i))) {
         window.location.reload();
       }
-    }));
+    })));
 
     const cmp = $("#compare-select");
     if (cmp) cmp.addEventListener("change", () => cmp.form.requestSubmit());

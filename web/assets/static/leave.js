@@ -1,12 +1,14 @@
 // Asking before what a person typed is lost. A part of a page that holds
-// input of its own (the report editor) makes a guard: while the input
-// differs from what is saved, leaving the page asks first: the browser's
-// own prompt for a reload, a close, Back or an address typed; the page's
-// dialog (#leave-dialog), which says what is lost, for the page's links,
-// its forms that load another page, and what the part itself would drop.
-// A save on its way keeps the input unsaved until the server answers:
-// leaving meanwhile waits for the answer, goes on once saved, and,
-// refused, says why and asks again. app.js makes its guards with it.
+// input of its own (the report editor, a dashboard's filter row) makes a
+// guard: while the input differs from what is saved, leaving the page
+// asks first: the browser's own prompt for a reload, a close, Back or an
+// address typed; the page's dialog (#leave-dialog), which says what is
+// lost, for the page's links, its forms that load another page, and what
+// the part itself would drop. A save on its way keeps the input unsaved
+// until the server answers: leaving meanwhile waits for the answer, goes
+// on once saved, and, refused, says why and asks again. app.js and
+// filters.js make their guards with it; live.js waits for the saves
+// before it loads the page again.
 "use strict";
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -15,6 +17,8 @@
   // Set once the person chose to leave, what they typed dropped: the
   // browser then asks nothing.
   let leaving = false;
+  // Set once a save's answer sends the page away: nothing else does then.
+  let going = false;
   const dirty = () => !leaving && guards.some((g) => g.dirty());
 
   window.addEventListener("beforeunload", (ev) => {
@@ -24,7 +28,7 @@
   });
   // Back to this page from the browser's cache, it is as it was left: it
   // asks again.
-  window.addEventListener("pageshow", (ev) => { if (ev.persisted) leaving = false; });
+  window.addEventListener("pageshow", (ev) => { if (ev.persisted) leaving = going = false; });
 
   // A way to go on: {href} loads another page, {form, submitter} sends a
   // form that does, {run} drops the input in the page.
@@ -132,6 +136,9 @@
       saving() { busy = true; },
       saved(then) {
         busy = false;
+        // The page is left, or loaded again: it shows what else changed.
+        going = true;
+        waiting.clear();
         const a = asked && asked.guard === g && asked.mode === "saving" ? asked : null;
         if (a) { asked = null; dlg.close(); }
         // Where the person asked to go; a dialog closed is moot: then
@@ -145,11 +152,21 @@
           asked.mode = "refused";
           show(sentence(err && err.message ? err.message : err));
         }
+        if (!saving()) {
+          const fs = [...waiting];
+          waiting.clear();
+          fs.forEach((f) => f());
+        }
       },
     };
     guards.push(g);
     return g;
   }
+  // What waits for the saves on their way: run once they are refused
+  // (saved, the page is left or loaded again).
+  const waiting = new Set();
+  const saving = () => going || guards.some((g) => g.busy());
+
   // The guard with input to lose, of those a page part may leave by.
   const firstDirty = (gs) => gs.find((g) => g.dirty());
 
@@ -194,6 +211,13 @@
       pageGuards.push(g);
       return g;
     },
+    // saving says whether a save is on its way, or its answer sends the
+    // page away; afterSave(f) runs f once all are refused, and drops it
+    // once one is saved. The live stream loads the page again after
+    // them: sooner, it would ask before losing what a save sent, or keep
+    // the page from going where the save sends it.
+    saving,
+    afterSave(f) { waiting.add(f); },
     // reload loads the page again, what the person typed dropped on
     // their word.
     reload() { leaving = true; window.location.reload(); },

@@ -220,6 +220,10 @@
     // again (restoreDrill) if its report is still there.
     const kept = "convreport-live-drill";
     function redraw() {
+      // A save of the page's on its way (leave.js): its answer loads the
+      // page again, or, refused, this does.
+      const L = window.convreportLeave;
+      if (L && L.saving()) { L.afterSave(redraw); return; }
       done = true;
       if (es) es.close();
       const dlg = document.getElementById("drill-dialog");
