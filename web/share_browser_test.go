@@ -49,7 +49,7 @@ func TestBrowserShareKeepsEachGrant(t *testing.T) {
 	save(v + 1)
 	require.Equal(t, want, mustGet(t, f, created.ID).Grants, "saving the dialog untouched changes no grant")
 
-	// Changes cancelled are gone when the dialog opens again: a removed
+	// Changes discarded are gone when the dialog opens again: a removed
 	// grant is back, a right changed is as stored, a typed name is cleared.
 	open()
 	b.do("remove ben", clickOn(`#grant-list .grant[data-name="ben"] [data-remove-grant]`))
@@ -58,6 +58,8 @@ func TestBrowserShareKeepsEachGrant(t *testing.T) {
 	b.do("carl may only view", pick(`#grant-list .grant[data-name="carl"] select`, "view"))
 	b.do("type a name", typeIn(`#share-dialog input[name=add_grant]`, "eve"))
 	b.do("cancel", clickOn(`#share-dialog [data-close]`))
+	b.wait("the question", `document.querySelector("#leave-dialog").open`)
+	b.do("discard them", clickOn(`#leave-go`))
 	b.do("open the menu again", clickOn(`#manage-menu summary`), chromedp.WaitVisible(chromedp.CSS(`#share-open`)))
 	b.do("share again, on the same page", clickOn(`#share-open`), chromedp.WaitVisible(chromedp.CSS(`#share-dialog[open]`)))
 	require.Equal(t, "ben:view,carl:edit,Team Support:view", b.eval(rights))
@@ -74,6 +76,7 @@ func TestBrowserShareKeepsEachGrant(t *testing.T) {
 	require.Equal(t, "carl:view,Team Support:view,dana:edit", b.eval(rights))
 	b.view("share-grants-changed")
 	save(v + 2)
+	require.Zero(t, b.prompts(), "saved with the name typed: nothing is lost")
 	require.Equal(t, []access.Grant{{User: "carl", Allow: access.View}, {Team: "Support"}, {User: "dana", Allow: access.Edit}, {Team: "Sales", Allow: access.View}},
 		mustGet(t, f, created.ID).Grants)
 }

@@ -40,6 +40,9 @@
     return data;
   }
 
+  // "a", "a and b", "a, b and c".
+  const joinAnd = (ws) => (ws.length < 2 ? ws.join("") : ws.slice(0, -1).join(", ") + " and " + ws[ws.length - 1]);
+
   function debounce(f, ms) {
     let t;
     return (...args) => { clearTimeout(t); t = setTimeout(() => f(...args), ms); };
@@ -924,7 +927,6 @@
       ["snapshot", "whether it is a snapshot"], ["sort", "its sort"], ["limit", "its top"], ["chart", "its visualization"],
       ["properties", "its display properties"], ["calendar", "its business hours"], ["conditions", "its filters"],
       ["filter", "its filter expression"]];
-    const joinAnd = (ws) => (ws.length < 2 ? ws.join("") : ws.slice(0, -1).join(", ") + " and " + ws[ws.length - 1]);
     function changesOf(a, b) {
       const out = parts.filter(([k]) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map(([k, w]) => (k === "name" ? `${w} (now “${b.name}”)` : w));
       return out.length ? out : ["its settings"];
@@ -1388,10 +1390,12 @@
       }
       dlg.showModal();
     }));
-    function form(dialogId, send) {
+    // form wires a dialog's form to send; guarded, its closing is the
+    // guard's (leave.js).
+    function form(dialogId, send, guarded) {
       const dlg = $("#" + dialogId);
       if (!dlg) return;
-      wireDialog(dlg);
+      if (!guarded) wireDialog(dlg);
       const f = $("form", dlg), errBox = $(".form-error", dlg), submit = $("button[type=submit]", f);
       f.addEventListener("submit", async (ev) => {
         ev.preventDefault();
@@ -1416,23 +1420,53 @@
       const d = await api("POST", path + "/copy", { name: f.elements.name.value, visibility: f.elements.visibility.value });
       window.location.assign(url("dashboards/" + encodeURIComponent(d.id) + window.location.search));
     });
-    let grants = null;
+    let grants = null, shareGuard = null, shareState = null, shareStored = "";
     const share = form("share-dialog", async (f) => {
       const vis = f.elements.visibility.value;
       const body = { ...shown(), visibility: vis, grants: vis === "specific" ? grants() : [] };
+      // As sent: the names typed are added to the list by now.
+      const sent = shareState();
+      shareGuard.saving();
       try {
         await api("PATCH", path, body);
       } catch (e) {
         // A grant refused is marked in its row; the rows stay as edited.
         f.markGrants(e);
+        shareGuard.refused(e);
         throw e;
       }
-      window.location.reload();
-    });
+      // Saved: the page loads again (a filter typed on it still asks).
+      shareStored = sent;
+      shareGuard.saved(() => window.location.reload());
+    }, true);
     if (share) {
       const f = $("form", share);
       grants = initGrants(f, (n) => `"${n}" owns this dashboard and can already do everything: it needs no grant.`);
       f.elements.visibility.addEventListener("change", () => { $(".grants", f).hidden = f.elements.visibility.value !== "specific"; });
+      // Edited, the dialog asks before it closes: it opens again on what
+      // is stored, what was typed gone. Names typed and not yet added
+      // count: a save adds them.
+      const rows = () => $$(".grant", f).map((li) => [li.dataset.kind, li.dataset.name, $("select", li).value]);
+      shareState = () => JSON.stringify({ visibility: f.elements.visibility.value, grants: rows(), typed: f.elements.add_grant.value.trim() });
+      shareStored = shareState();
+      const dashName = () => h("strong", {}, $("#dashboard-name").textContent);
+      const changes = () => {
+        const was = JSON.parse(shareStored), now = JSON.parse(shareState()), out = [];
+        if (was.visibility !== now.visibility) out.push(`its access (now “${f.elements.visibility.selectedOptions[0].textContent}”)`);
+        if (JSON.stringify(was.grants) !== JSON.stringify(now.grants) || now.typed) out.push("its users and teams");
+        return out;
+      };
+      shareGuard = L.dialog(share, {
+        changed: () => share.open && shareState() !== shareStored,
+        text: {
+          title: "Discard changes", discard: "Discard changes",
+          ask: () => ["Discard your changes to who can access ", dashName(), "? You changed ", joinAnd(changes()), ": none of it is saved."],
+          savingTitle: "Saving changes",
+          saving: () => ["Your changes to who can access ", dashName(), " are being saved. Once they are, you go on; if they are refused, you stay here to see why."],
+          refusedTitle: "Changes not saved",
+          refused: (why) => [why, " Keep editing to see what you can do, or discard your changes to who can access ", dashName(), "."],
+        },
+      });
     }
     form("delete-dialog", async () => {
       await api("DELETE", path + seen());

@@ -1,14 +1,15 @@
 // Asking before what a person typed is lost. A part of a page that holds
-// input of its own (the report editor, a dashboard's filter row) makes a
-// guard: while the input differs from what is saved, leaving the page
-// asks first: the browser's own prompt for a reload, a close, Back or an
-// address typed; the page's dialog (#leave-dialog), which says what is
-// lost, for the page's links, its forms that load another page, and what
-// the part itself would drop. A save on its way keeps the input unsaved
-// until the server answers: leaving meanwhile waits for the answer, goes
-// on once saved, and, refused, says why and asks again. app.js and
-// filters.js make their guards with it; live.js waits for the saves
-// before it loads the page again.
+// input of its own (the report editor, a dashboard's filter row, its
+// share dialog) makes a guard: while the input differs from what is
+// saved, leaving the page asks first: the browser's own prompt for a
+// reload, a close, Back or an address typed; the page's dialog
+// (#leave-dialog), which says what is lost, for the page's links, its
+// forms that load another page, and what the part itself would drop (a
+// dialog closed). A save on its way keeps the input unsaved until the
+// server answers: leaving meanwhile waits for the answer, goes on once
+// saved, and, refused, says why and asks again. app.js and filters.js
+// make their guards with it; live.js waits for the saves before it loads
+// the page again.
 "use strict";
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -31,7 +32,7 @@
   window.addEventListener("pageshow", (ev) => { if (ev.persisted) leaving = going = false; });
 
   // A way to go on: {href} loads another page, {form, submitter} sends a
-  // form that does, {run} drops the input in the page.
+  // form that does, {run} drops the input in the page (a dialog closed).
   // Discarding, the browser asks nothing more.
   function follow(to, discarding) {
     if (to.run) { to.run(); return; }
@@ -209,6 +210,20 @@
     page(opts) {
       const g = guard(opts);
       pageGuards.push(g);
+      return g;
+    },
+    // dialog makes a guard whose input closing dlg would lose: its close
+    // buttons (data-close), a click beside it and Escape ask first.
+    dialog(dlg, opts) {
+      const g = guard(opts);
+      const close = (from) => g.ask({ run: () => dlg.close() }, from);
+      dlg.querySelectorAll("[data-close]").forEach((b) => b.addEventListener("click", () => close(b)));
+      dlg.addEventListener("click", (ev) => { if (ev.target === dlg) close(null); });
+      dlg.addEventListener("cancel", (ev) => {
+        if (!g.dirty()) return;
+        ev.preventDefault();
+        close(null);
+      });
       return g;
     },
     // saving says whether a save is on its way, or its answer sends the
