@@ -182,9 +182,25 @@ func (p *SLAPolicy) target(k SLATargetKind) *SLATarget {
 // SLASet is the SLA policies a query's reports may measure.
 //
 // It reads and writes JSON as {"policies": [{…}, {…}]}; [ParseSLA] also
-// reads a file holding a single policy.
+// reads a file holding a single policy, and the errors of the set it
+// returns (Validate, Check, CheckCalendars) name paths as that file has
+// them ("close.calendar", not "policies[0].close.calendar") while the set
+// holds that one policy.
 type SLASet struct {
 	Policies []*SLAPolicy
+
+	// single is set by ParseSLA for a file of one policy, which has no
+	// "policies[0]" in it.
+	single bool
+}
+
+// at returns the path of policy i in the JSON s was read from: none in a
+// file of one policy.
+func (s *SLASet) at(i int) string {
+	if s.single && len(s.Policies) == 1 {
+		return ""
+	}
+	return fmt.Sprintf("policies[%d]", i)
 }
 
 // Lookup returns the policy named name.
@@ -251,19 +267,20 @@ func (s *SLASet) choices() string {
 
 // Validate reports every problem of s that needs no schema, joined, each a
 // *[SLAError] whose Field starts with the policy's path
-// ("policies[1].close.within"); two policies of one name are an error.
+// ("policies[1].close.within"; none for a file of one policy, see
+// [SLASet]); two policies of one name are an error.
 func (s *SLASet) Validate() error {
 	var errs []error
 	seen := map[string]bool{}
 	for i, p := range s.Policies {
-		at := fmt.Sprintf("policies[%d]", i)
+		at := s.at(i)
 		if p == nil {
 			errs = append(errs, &SLAError{at, "is null"})
 			continue
 		}
 		errs = append(errs, prefixSLAErrors(at, p.Validate())...)
 		if p.Name != "" && seen[p.Name] {
-			errs = append(errs, &SLAError{at + ".name", fmt.Sprintf("%q names two policies", p.Name)})
+			errs = append(errs, &SLAError{joinField(at, "name"), fmt.Sprintf("%q names two policies", p.Name)})
 		}
 		seen[p.Name] = true
 	}
@@ -273,8 +290,8 @@ func (s *SLASet) Validate() error {
 // Check reports whether s fits a schema and calendars, beyond Validate:
 // each filter and conditions compile against s ("policies[0].filter",
 // "policies[0].conditions"), and each target's calendar is one of cals
-// ("policies[0].close.calendar"). The errors are *[SLAError] values,
-// joined. The CLI and the server check a policy file with it before any
+// ("policies[0].close.calendar"; "close.calendar" for a file of one
+// policy, see [SLASet]). The errors are *[SLAError] values, joined. The CLI and the server check a policy file with it before any
 // report runs, so a bad policy is refused where it is written.
 func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) error {
 	if err := s.Validate(); err != nil {
@@ -282,7 +299,7 @@ func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) e
 	}
 	var errs []error
 	for i, p := range s.Policies {
-		at := fmt.Sprintf("policies[%d]", i)
+		at := s.at(i)
 		if strings.TrimSpace(p.Filter) != "" {
 			if _, err := opts.compile(schema, p.Filter); err != nil {
 				reason := strings.TrimPrefix(err.Error(), "convreport: ")
@@ -292,12 +309,12 @@ func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) e
 					// drawing.
 					reason = fmt.Sprintf("%s at line %d, column %d", fe.Msg, fe.Line, fe.Column)
 				}
-				errs = append(errs, &SLAError{at + ".filter", reason})
+				errs = append(errs, &SLAError{joinField(at, "filter"), reason})
 			}
 		}
 		if len(p.Conditions) > 0 {
 			if _, err := ConditionsExpr(schema, p.Conditions); err != nil {
-				errs = append(errs, &SLAError{at + ".conditions", strings.TrimPrefix(err.Error(), "convreport: ")})
+				errs = append(errs, &SLAError{joinField(at, "conditions"), strings.TrimPrefix(err.Error(), "convreport: ")})
 			}
 		}
 		errs = append(errs, prefixSLAErrors(at, p.CheckCalendars(cals))...)
@@ -331,7 +348,8 @@ func (p *SLAPolicy) CheckCalendars(cals *calendar.Set) error {
 }
 
 // CheckCalendars is [SLAPolicy.CheckCalendars] for every policy of s, the
-// fields starting with the policy's path ("policies[0].close.calendar").
+// fields starting with the policy's path ("policies[0].close.calendar";
+// none for a file of one policy, see [SLASet]).
 func (s *SLASet) CheckCalendars(cals *calendar.Set) error {
 	if s == nil {
 		return nil
@@ -339,7 +357,7 @@ func (s *SLASet) CheckCalendars(cals *calendar.Set) error {
 	var errs []error
 	for i, p := range s.Policies {
 		if p != nil {
-			errs = append(errs, prefixSLAErrors(fmt.Sprintf("policies[%d]", i), p.CheckCalendars(cals))...)
+			errs = append(errs, prefixSLAErrors(s.at(i), p.CheckCalendars(cals))...)
 		}
 	}
 	return errors.Join(errs...)
@@ -353,6 +371,9 @@ func prefixSLAErrors(at string, err error) []error {
 	list := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		list = j.Unwrap()
+	}
+	if at == "" {
+		return list
 	}
 	out := make([]error, 0, len(list))
 	for _, e := range list {
@@ -413,8 +434,10 @@ func (s *SLASet) UnmarshalJSON(b []byte) error {
 }
 
 // ParseSLA reads an SLA file: a set ({"policies": […]}) or a single
-// policy, a set of one. Errors are *[SLAError] values naming the field;
-// the schema-dependent checks are [SLASet.Check]'s.
+// policy, a set of one. Errors are *[SLAError] values naming the field
+// as the file has it; the schema-dependent checks are [SLASet.Check]'s,
+// which name a single policy's fields as its file does too
+// ("close.calendar").
 func ParseSLA(b []byte) (*SLASet, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(b, &probe); err != nil {
@@ -436,18 +459,9 @@ func ParseSLA(b []byte) (*SLASet, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Policies = []*SLAPolicy{p}
+	s.Policies, s.single = []*SLAPolicy{p}, true
 	if err := s.Validate(); err != nil {
-		// A file of one policy has no "policies[0]" in it.
-		var errs []error
-		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-			if se, ok := e.(*SLAError); ok {
-				f := strings.TrimPrefix(strings.TrimPrefix(se.Field, "policies[0]"), ".")
-				e = &SLAError{f, se.Reason}
-			}
-			errs = append(errs, e)
-		}
-		return nil, errors.Join(errs...)
+		return nil, err
 	}
 	return s, nil
 }

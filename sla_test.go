@@ -468,7 +468,7 @@ func TestSLAPolicyErrors(t *testing.T) {
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
 		fields = append(fields, field(e))
 	}
-	require.Equal(t, []string{"policies[0].filter", "policies[0].close.calendar"}, fields)
+	require.Equal(t, []string{"filter", "close.calendar"}, fields)
 
 	// A report naming a policy the query lacks, or a target the policy
 	// does not set, is a ReportError on "measure".
@@ -555,4 +555,50 @@ func columnNames(cols []convreport.Property) []string {
 		out[i] = c.Name
 	}
 	return out
+}
+
+// The errors about a file's policies name paths as the file is written:
+// a file of one policy has no "policies[0]", a set has its indexes.
+func TestSLACheckNamesPathsAsTheFileHasThem(t *testing.T) {
+	fields := func(err error) []string {
+		require.Error(t, err)
+		var out []string
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			var se *convreport.SLAError
+			require.True(t, errors.As(e, &se), "%v", e)
+			out = append(out, se.Field)
+		}
+		return out
+	}
+	office := &calendar.Set{Calendars: []*calendar.Calendar{{Name: "office"}}}
+	schema := convreport.DefaultSchema()
+
+	one, err := convreport.ParseSLA([]byte(`{"name": "std", "filter": "Inbox == \"Sales\"",
+		"conditions": [{"property": "Nope", "op": "is_known"}],
+		"first_response": {"within": "1h", "calendar": "office"}, "close": {"within": "8h", "calendar": "paris"}}`))
+	require.NoError(t, err)
+	err = one.Check(schema, office, convreport.FilterOptions{})
+	require.Equal(t, []string{"conditions", "close.calendar"}, fields(err))
+	require.ErrorContains(t, err, `convreport: sla: close.calendar: no calendar "paris" (have office)`)
+	require.Equal(t, []string{"close.calendar"}, fields(one.CheckCalendars(office)))
+	require.Equal(t, []string{"first_response.calendar", "close.calendar"}, fields(one.CheckCalendars(nil)))
+	require.EqualError(t, one.CheckCalendars(nil), "convreport: sla: first_response.calendar: no calendar \"office\": there are no calendars\n"+
+		"convreport: sla: close.calendar: no calendar \"paris\": there are no calendars")
+
+	set, err := convreport.ParseSLA([]byte(`{"policies": [{"name": "a", "close": {"within": "1h"}},
+		{"name": "std", "filter": "Chanel == \"chat\"", "close": {"within": "8h", "calendar": "paris"}}]}`))
+	require.NoError(t, err)
+	err = set.Check(schema, office, convreport.FilterOptions{})
+	require.Equal(t, []string{"policies[1].filter", "policies[1].close.calendar"}, fields(err))
+	require.Equal(t, []string{"policies[1].close.calendar"}, fields(set.CheckCalendars(office)))
+	// A set of one written as a set keeps its index.
+	set, err = convreport.ParseSLA([]byte(`{"policies": [{"name": "std", "close": {"within": "8h", "calendar": "paris"}}]}`))
+	require.NoError(t, err)
+	require.Equal(t, []string{"policies[0].close.calendar"}, fields(set.Check(schema, office, convreport.FilterOptions{})))
+
+	// A policy added to a file's one is a set of two: the paths have
+	// indexes again.
+	one.Policies = append(one.Policies, &convreport.SLAPolicy{Name: "std", Close: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}})
+	require.Equal(t, []string{"policies[1].name"}, fields(one.Validate()))
+	require.Equal(t, []string{"policies[0].close.calendar"}, fields(one.CheckCalendars(office)))
 }

@@ -91,8 +91,8 @@ func TestBadSLAPoliciesOnTheCommandLine(t *testing.T) {
 	cases := []struct{ name, json, want string }{
 		{"zero target", `{"name": "std", "first_response": {"within": "0s"}}`, "line 1, column 36: sla: first_response.within: 0s is not a target: want a positive duration"},
 		{"negative target", `{"policies": [{"name": "std", "close": {"within": "-1h"}}]}`, "line 1, column 41: sla: policies[0].close.within: -1h0m0s is not a target"},
-		{"filter", `{"name": "std", "filter": "Inbox ==", "first_response": {"within": "1h"}, "close": {"within": "1h"}}`, "sla: policies[0].filter: "},
-		{"calendar", `{"name": "std", "first_response": {"within": "1h", "calendar": "office"}, "close": {"within": "1h"}}`, `sla: policies[0].first_response.calendar: no calendar "office": there are no calendars: give --calendar FILE.json holding it` + "\n"},
+		{"filter", `{"name": "std", "filter": "Inbox ==", "first_response": {"within": "1h"}, "close": {"within": "1h"}}`, "sla: filter: "},
+		{"calendar", `{"name": "std", "first_response": {"within": "1h", "calendar": "office"}, "close": {"within": "1h"}}`, `sla: first_response.calendar: no calendar "office": there are no calendars: give --calendar FILE.json holding it` + "\n"},
 		{"no such target", `{"name": "std", "first_response": {"within": "1h"}}`, `report "Close over": measure: policy "std" sets no close target`},
 	}
 	for _, c := range cases {
@@ -106,6 +106,39 @@ func TestBadSLAPoliciesOnTheCommandLine(t *testing.T) {
 				require.Equal(t, 1, o.code, "%s: %s", cmd[0], o.stderr)
 				require.Equal(t, 1, strings.Count(o.stderr, "\n"), "one line: %q", o.stderr)
 				require.Contains(t, o.stderr, "convreport: --sla "+pol+": "+c.want)
+			}
+		})
+	}
+}
+
+// The errors about a policy's calendar, checked against --calendar's
+// file, name paths as the --sla file is written: a file of one policy
+// has no "policies[0]", a set names the policy's index.
+func TestSLACalendarErrorsNamePathsAsTheFileHasThem(t *testing.T) {
+	data := write(t, "week.jsonl", weekData)
+	dash := write(t, "sla.json", slaDashboard)
+	cal := write(t, "office.json", officeCalendar)
+	cases := []struct{ name, json, want string }{
+		{"one policy", `{"name": "std", "first_response": {"within": "1h"}, "close": {"within": "8h", "calendar": "paris"}}`,
+			`sla: close.calendar: no calendar "paris" (have office)`},
+		{"one policy, filter and calendar", `{"name": "std", "filter": "Inbx == \"Sales\"", "first_response": {"within": "1h", "calendar": "ofice"}, "close": {"within": "8h"}}`,
+			`sla: filter: unknown property "Inbx" (did you mean "Inbox"?) at line 1, column 1; sla: first_response.calendar: no calendar "ofice" (have office)`},
+		{"a set", `{"policies": [{"name": "a", "close": {"within": "1h"}}, {"name": "std", "first_response": {"within": "1h"}, "close": {"within": "8h", "calendar": "paris"}}]}`,
+			`sla: policies[1].close.calendar: no calendar "paris" (have office)`},
+		{"a set of one", `{"policies": [{"name": "std", "first_response": {"within": "1h"}, "close": {"within": "8h", "calendar": "paris"}}]}`,
+			`sla: policies[0].close.calendar: no calendar "paris" (have office)`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pol := write(t, "pol.json", c.json)
+			for _, cmd := range [][]string{
+				{"run", "--data", data, "--dashboard", dash, "--sla", pol, "--calendar", cal},
+				{"drill", "--data", data, "--dashboard", dash, "--report", "Close over", "--sla", pol, "--calendar", cal},
+				{"serve", "--addr", "127.0.0.1:0", "--data", data, "--sla", pol, "--calendar", cal},
+			} {
+				o := cli(t, "", cmd...)
+				require.Equal(t, 1, o.code, "%s: %s", cmd[0], o.stderr)
+				require.Equal(t, "convreport: --sla "+pol+": "+c.want+"\n", o.stderr, cmd[0])
 			}
 		})
 	}
