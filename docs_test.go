@@ -582,6 +582,12 @@ var errorProducers = map[string]func(t *testing.T) error{
 			Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "standard", Target: convreport.CloseTarget}})
 		return err
 	},
+	"report-sla-no-policies": func(t *testing.T) error {
+		_, err := docEngine(t).Run(context.Background(), convreport.Query{},
+			convreport.Report{Name: "Met", Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "standard", Target: convreport.CloseTarget}},
+			convreport.Report{Name: "Gold", Measure: convreport.Measure{Agg: convreport.SLABreaches, SLA: "gold", Target: convreport.CloseTarget}})
+		return err
+	},
 	"dashboard-sla-no-policy": func(t *testing.T) error {
 		set := &convreport.SLASet{Policies: []*convreport.SLAPolicy{{Name: "standard", FirstResponse: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}
 		return convreport.Dashboard{Name: "d", Reports: []convreport.Report{

@@ -247,6 +247,10 @@ func (e *Engine) compileAll(reports []Report, rq resolved) ([]*compiled, error) 
 	plans := make([]*compiled, len(reports))
 	fc := &filterCache{opts: lim.Filter, memo: &e.filters}
 	memo := map[string]*bizHours{}
+	var need []string
+	if rq.sla == nil || len(rq.sla.Policies) == 0 {
+		need = slaPolicies(reports)
+	}
 	for i, r := range reports {
 		p, err := compileReport(s, r, rq, fc, lim)
 		if err != nil {
@@ -258,7 +262,7 @@ func (e *Engine) compileAll(reports []Report, rq resolved) ([]*compiled, error) 
 		if p.biz != nil { // a nil *bizHours would be a non-nil exec.Hours
 			p.Hours = p.biz
 		}
-		if err := attachSLA(s, p, rq, fc, memo); err != nil {
+		if err := attachSLA(s, p, rq, fc, memo, need); err != nil {
 			return nil, err
 		}
 		p.idx = i

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -556,7 +558,9 @@ type slaPlan struct {
 
 // attachSLA prepares plan p's SLA measure, if it has one: the policy's
 // filter joins the report's, and the target's calendar is looked up.
-func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[string]*bizHours) error {
+// need is the policies the run's reports measure, which a query without
+// policies is told to hold.
+func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[string]*bizHours, need []string) error {
 	m := p.measure
 	if !m.agg().isSLA() {
 		return nil
@@ -565,8 +569,8 @@ func attachSLA(s *Schema, p *compiled, rq resolved, fc *filterCache, memo map[st
 	pol, ok := rq.sla.Lookup(m.SLA)
 	if !ok {
 		reason := rq.sla.unknown(m.SLA)
-		if rq.sla == nil {
-			reason = fmt.Sprintf("no SLA policy %q: the query has no SLA policies", m.SLA)
+		if rq.sla == nil || len(rq.sla.Policies) == 0 {
+			reason = fmt.Sprintf("no SLA policy %q: the query has no SLA policies: set Query.SLA to an SLASet holding %s", m.SLA, policyList(need))
 		}
 		return bad("measure", errors.New(reason))
 	}
@@ -709,6 +713,30 @@ func (s *SLASet) CheckReport(r Report) error {
 		return &ReportError{Report: r.Name, Field: "measure", Err: fmt.Errorf("policy %q sets no %s target", pol.Name, m.Target)}
 	}
 	return nil
+}
+
+// slaPolicies returns the policies the SLA measures of reports name, each
+// once, in the reports' order.
+func slaPolicies(reports []Report) []string {
+	var out []string
+	for _, r := range reports {
+		if n := r.Measure.SLA; r.Measure.agg().isSLA() && n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// policyList writes names as `policy "a"` or `policies "a", "b" and "c"`.
+func policyList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	if len(q) == 1 {
+		return "policy " + q[0]
+	}
+	return "policies " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 // UsesSLA reports whether a report of d has an SLA measure.

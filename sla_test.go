@@ -602,3 +602,42 @@ func TestSLACheckNamesPathsAsTheFileHasThem(t *testing.T) {
 	require.Equal(t, []string{"policies[1].name"}, fields(one.Validate()))
 	require.Equal(t, []string{"policies[0].close.calendar"}, fields(one.CheckCalendars(office)))
 }
+
+// A run measuring SLA targets with no policies in its query says which
+// policies its reports measure and where a Go program gives them; a
+// drill-down of such a report too.
+func TestSLAMeasureWithoutPolicies(t *testing.T) {
+	src, err := memory.New(nil)
+	require.NoError(t, err)
+	eng := convreport.NewEngine(src)
+	met := convreport.Report{Name: "Met", Measure: convreport.Measure{Agg: convreport.SLAMet, SLA: "standard", Target: convreport.CloseTarget}}
+	count := convreport.Report{Name: "Count", Measure: convreport.Measure{Agg: convreport.Count}}
+	gold := convreport.Report{Name: "Gold", Measure: convreport.Measure{Agg: convreport.SLABreaches, SLA: "gold", Target: convreport.FirstResponseTarget}}
+	again := convreport.Report{Name: "Again", Measure: convreport.Measure{Agg: convreport.SLATotalOver, SLA: "standard", Target: convreport.FirstResponseTarget}}
+	vip := convreport.Report{Name: "VIP", Measure: convreport.Measure{Agg: convreport.SLAAvgOver, SLA: "vip", Target: convreport.CloseTarget}}
+
+	for _, c := range []struct {
+		reports []convreport.Report
+		want    string
+	}{
+		{[]convreport.Report{met}, `report "Met": measure: no SLA policy "standard": the query has no SLA policies: set Query.SLA to an SLASet holding policy "standard"`},
+		{[]convreport.Report{count, gold, met, again}, `report "Gold": measure: no SLA policy "gold": the query has no SLA policies: set Query.SLA to an SLASet holding policies "gold" and "standard"`},
+		{[]convreport.Report{met, vip, gold, again}, `report "Met": measure: no SLA policy "standard": the query has no SLA policies: set Query.SLA to an SLASet holding policies "standard", "vip" and "gold"`},
+	} {
+		_, err := eng.Run(context.Background(), convreport.Query{}, c.reports...)
+		var re *convreport.ReportError
+		require.True(t, errors.As(err, &re), "%v", err)
+		require.Equal(t, "measure", re.Field)
+		require.EqualError(t, err, "convreport: "+c.want)
+	}
+	_, err = eng.DrillDown(context.Background(), convreport.Query{}, met, convreport.Point{})
+	require.EqualError(t, err, `convreport: report "Met": measure: no SLA policy "standard": the query has no SLA policies: set Query.SLA to an SLASet holding policy "standard"`)
+	// An empty set holds no policies either.
+	_, err = eng.Run(context.Background(), convreport.Query{SLA: &convreport.SLASet{}}, met)
+	require.EqualError(t, err, `convreport: report "Met": measure: no SLA policy "standard": the query has no SLA policies: set Query.SLA to an SLASet holding policy "standard"`)
+	// A query with policies, none of them the one measured, lists those
+	// it has instead.
+	_, err = eng.Run(context.Background(), convreport.Query{SLA: &convreport.SLASet{Policies: []*convreport.SLAPolicy{
+		{Name: "gold", Close: &convreport.SLATarget{Within: convreport.Duration(time.Hour)}}}}}, met)
+	require.EqualError(t, err, `convreport: report "Met": measure: no SLA policy "standard" (have gold)`)
+}

@@ -4,6 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/library"
@@ -62,7 +65,7 @@ func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *con
 		// so that --dashboard sla runs as it comes.
 		tpl := templatePolicies()
 		if d.CheckSLA(tpl) != nil {
-			return usageError("dashboard %q measures SLA targets: give --sla FILE.json holding its policies", d.Name)
+			return usageError("dashboard %q measures SLA targets: give --sla FILE.json holding %s", d.Name, measuredPolicies(d))
 		}
 		set = tpl
 	}
@@ -79,6 +82,27 @@ func (f *slaFlag) apply(q *convreport.Query, d convreport.Dashboard, schema *con
 	}
 	q.SLA = set
 	return nil
+}
+
+// measuredPolicies names the policies d's SLA measures name, as
+// `policy "a"` or `policies "a", "b" and "c"`, as the engine's error for
+// a query without policies does.
+func measuredPolicies(d convreport.Dashboard) string {
+	var q []string
+	for _, r := range d.Reports {
+		// Measure.SLA is valid on SLA measures only.
+		if n := strconv.Quote(r.Measure.SLA); r.Measure.SLA != "" && !slices.Contains(q, n) {
+			q = append(q, n)
+		}
+	}
+	switch len(q) {
+	case 0:
+		// Its SLA measures name none (an error of their own, later).
+		return "its policies"
+	case 1:
+		return "policy " + q[0]
+	}
+	return "policies " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 // countsInCalendar reports whether a target of a policy of set counts in

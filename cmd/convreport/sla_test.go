@@ -79,7 +79,17 @@ func TestRunWithSLAPolicies(t *testing.T) {
 	// Without --sla, a dashboard measuring a policy no template gives.
 	o = cli(t, "", args...)
 	require.NotEqual(t, 0, o.code)
-	require.Contains(t, o.stderr, "give --sla FILE.json")
+	require.Contains(t, o.stderr, `convreport: dashboard "SLA" measures SLA targets: give --sla FILE.json holding policy "std"`+"\n")
+	two := write(t, "two.json", `{"name": "Two", "owner": "me", "reports": [
+		{"id": "fr", "name": "First response met", "measure": {"agg": "sla_met", "sla": "std", "target": "first_response"}},
+		{"id": "cl", "name": "Close over", "measure": {"agg": "sla_total_over", "sla": "gold", "target": "close"}},
+		{"id": "cs", "name": "Close met", "measure": {"agg": "sla_met", "sla": "std", "target": "close"}}]}`)
+	o = cli(t, "", "run", "--data", data, "--dashboard", two)
+	require.NotEqual(t, 0, o.code)
+	require.Contains(t, o.stderr, `convreport: dashboard "Two" measures SLA targets: give --sla FILE.json holding policies "std" and "gold"`+"\n")
+	o = cli(t, "", "drill", "--data", data, "--dashboard", two, "--report", "Close over")
+	require.NotEqual(t, 0, o.code)
+	require.Contains(t, o.stderr, `convreport: dashboard "Two" measures SLA targets: give --sla FILE.json holding policy "gold"`+"\n")
 	// The SLA template runs as it comes, with its own policy.
 	o = cli(t, "", "run", "--data", data, "--dashboard", "sla", "--from", "2025-06-01", "--to", "2025-06-08", "--now", "2025-06-10", "--format", "json")
 	require.Equal(t, 0, o.code, o.stderr)
