@@ -163,9 +163,7 @@ func daysIn(month, year int) int {
 // day) and in UTC otherwise, so that the instant always survives. It
 // reports false for a year outside 0000–9999.
 func appendTime(b []byte, t time.Time) ([]byte, bool) {
-	if _, off := t.Zone(); off%60 != 0 || off <= -24*3600 || off >= 24*3600 {
-		t = t.UTC()
-	}
+	t = civil.Writable(t)
 	if y := t.Year(); y < 0 || y > 9999 {
 		return b, false
 	}

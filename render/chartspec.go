@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // ChartSpec is a [convreport.Result] shaped for display: the chart type, the axes, and
@@ -93,8 +94,21 @@ type ChartCategory struct {
 	// Other marks the category that folds the points beyond the report's
 	// Limit; its Key and Label are "Other".
 	Other bool `json:"other,omitempty"`
-	// Time is the bucket start in the query's zone, on a time axis.
+	// Time is the bucket start in the query's zone, on a time axis. JSON
+	// writes it in UTC when the zone's offset then had seconds, as
+	// [JSONDashboard] writes From and To.
 	Time time.Time `json:"time,omitzero"`
+}
+
+// MarshalJSON writes the category's fields, Time as an RFC 3339 instant
+// that parses back to it: Time keeps the query's zone, whose wall clock
+// the charts draw, but encoding/json would cut an offset with seconds to
+// minutes.
+func (c ChartCategory) MarshalJSON() ([]byte, error) {
+	type plain ChartCategory // the fields, without this method
+	p := plain(c)
+	p.Time = civil.Writable(p.Time)
+	return marshalNoHTML(p)
 }
 
 // ChartSeries is one series: a value for each category.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/shopspring/decimal"
 )
 
@@ -22,7 +23,10 @@ import (
 //	   "points": [{"dimensions": {"assignee": "rep-07"}, "value": "312.5", "count": 8}]}]}
 type JSONDashboard struct {
 	Dashboard string `json:"dashboard"`
-	// From and To are RFC 3339 instants written in the query's zone.
+	// From and To are RFC 3339 instants written in the query's zone, or
+	// in UTC when the zone's offset then had seconds (Africa/Monrovia
+	// before 1972, -0:44:30), which RFC 3339 cannot write: an offset cut
+	// to minutes would name another instant.
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
 	// TimeZone is the zone's name as time.Location.String gives it: an IANA
@@ -45,7 +49,8 @@ type JSONReport struct {
 	Points []JSONPoint          `json:"points"`
 	// Compare is the query's comparison ("previous" or "year"), set when
 	// the points carry previous_value and previous_count; PreviousFrom
-	// and PreviousTo are then the compared period, in the query's zone.
+	// and PreviousTo are then the compared period, in the query's zone
+	// (in UTC where From and To are).
 	Compare      convreport.Compare `json:"compare,omitempty"`
 	PreviousFrom *time.Time         `json:"previous_from,omitempty"`
 	PreviousTo   *time.Time         `json:"previous_to,omitempty"`
@@ -187,8 +192,8 @@ func NewJSON(d Dashboard) JSONDashboard {
 	d = d.resolved()
 	out := JSONDashboard{
 		Dashboard: d.Name,
-		From:      d.From.In(d.Zone),
-		To:        d.To.In(d.Zone),
+		From:      civil.Writable(d.From.In(d.Zone)),
+		To:        civil.Writable(d.To.In(d.Zone)),
 		TimeZone:  d.Zone.String(),
 		Reports:   make([]JSONReport, len(d.Results)),
 	}
@@ -213,7 +218,7 @@ func jsonReport(r convreport.Result, zone *time.Location) JSONReport {
 	}
 	if r.Compare != convreport.NoCompare {
 		out.Compare = r.Compare
-		pf, pt := r.PreviousFrom.In(zone), r.PreviousTo.In(zone)
+		pf, pt := civil.Writable(r.PreviousFrom.In(zone)), civil.Writable(r.PreviousTo.In(zone))
 		out.PreviousFrom, out.PreviousTo = &pf, &pt
 	}
 	for i, p := range r.Points {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/render"
 	"github.com/shopspring/decimal"
 )
@@ -555,7 +556,7 @@ func cell(v any, zone *time.Location, exact bool) string {
 		return ""
 	case time.Time:
 		if exact {
-			return v.In(zone).Format(time.RFC3339Nano)
+			return civil.FormatRFC3339(v.In(zone))
 		}
 		return v.In(zone).Format("2006-01-02 15:04:05")
 	case time.Duration:
