@@ -10,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/library"
 	"github.com/convreport/convreport/plan"
 	"github.com/convreport/convreport/render"
@@ -459,7 +460,7 @@ func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v access.
 		return err
 	}
 	resp := runResponse{JSONDashboard: render.NewJSON(rd), ID: run.d.ID, Version: run.d.Version,
-		Now: run.q.Now.In(run.q.Zone), ReportIDs: make([]string, len(run.results)),
+		Now: civil.Writable(run.q.Now.In(run.q.Zone)), ReportIDs: make([]string, len(run.results)),
 		Charts: make([]render.ChartSpec, len(run.results)), Period: run.pinned.Encode(),
 		Filters: append([]convreport.Condition{}, run.d.Filters...)}
 	for i, res := range run.results {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/render"
 	"github.com/shopspring/decimal"
 )
@@ -275,6 +276,9 @@ type drillResponse struct {
 	List    string     `json:"list"`
 	Columns []column   `json:"columns"`
 	Rows    []drillRow `json:"rows"`
+	// zone is the query's: From and To are in UTC where its offset had
+	// seconds.
+	zone *time.Location
 }
 
 // drill answers a drill-down request for viewer v; the page and the API
@@ -347,7 +351,7 @@ func (h *handler) drill(r *http.Request, v access.Viewer) (*drillResponse, error
 		Report:    reportSummary{ID: rep.ID, Name: rep.Name, Description: rep.Description},
 		Point: pointView{Dimensions: jp.Dimensions, Other: p.Other, Label: orDefault(spec.Labels[i], spec.Y.Title),
 			Value: jp.Value, ValueText: render.FormatValue(p.Value, spec.Y.Unit), Count: p.Count},
-		Unit: spec.Y.Unit, From: pg.from.In(zone), To: pg.to.In(zone), TimeZone: zone.String(), List: list,
+		Unit: spec.Y.Unit, From: civil.Writable(pg.from.In(zone)), To: civil.Writable(pg.to.In(zone)), TimeZone: zone.String(), zone: zone, List: list,
 		Total: pg.total, Offset: offset, Limit: limit, Sort: sortBy, Desc: desc,
 		Columns: make([]column, len(pg.columns)), Rows: []drillRow{},
 	}
@@ -405,7 +409,7 @@ func cellValue(v any, zone *time.Location) (any, string) {
 		return v, strconv.FormatBool(v)
 	case time.Time:
 		t := v.In(zone)
-		return t.Format(time.RFC3339Nano), t.Format("2006-01-02 15:04")
+		return civil.FormatRFC3339(t), t.Format("2006-01-02 15:04")
 	case time.Duration:
 		sec := decimal.NewFromInt(int64(v)).Shift(-9)
 		return json.Number(sec.String()), render.FormatDuration(sec)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/strictjson"
 	"github.com/convreport/convreport/internal/valuelist"
 	"github.com/convreport/convreport/render"
@@ -298,7 +299,7 @@ func (pv *pointView) addNotes(res convreport.Result, p convreport.Point, unit st
 	}
 	if pp := p.Previous; pp != nil {
 		prev := &previousView{Label: render.CompareLabel(res), ValueText: render.FormatValue(pp.Value, unit), Count: pp.Count,
-			Change: render.Change(p.Value, pp.Value), From: res.PreviousFrom.In(res.Zone), To: res.PreviousTo.In(res.Zone)}
+			Change: render.Change(p.Value, pp.Value), From: civil.Writable(res.PreviousFrom.In(res.Zone)), To: civil.Writable(res.PreviousTo.In(res.Zone))}
 		if pp.Value.Valid {
 			s := pp.Value.Decimal.String()
 			prev.Value = &s

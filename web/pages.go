@@ -905,7 +905,7 @@ func (h *handler) drillPage(w http.ResponseWriter, r *http.Request, v access.Vie
 		return err
 	}
 	p := drillPage{drillResponse: out, DashboardURL: "dashboards/" + url.PathEscape(out.Dashboard.ID),
-		TotalText: plural(int64(out.Total), "conversation"), RangeLabel: rangeLabel(out.From, out.To, out.From.Location())}
+		TotalText: plural(int64(out.Total), "conversation"), RangeLabel: rangeLabel(out.From, out.To, out.zone)}
 	p.Shown = drillShown(out.Offset, len(out.Rows), out.Total)
 	page := func(offset int) string {
 		qv := r.URL.Query()

@@ -16,6 +16,7 @@ import (
 	"github.com/convreport/convreport/internal/suggest"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // The query parameters that choose the period of a run, a drill-down or a
@@ -232,13 +233,15 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 }
 
 // pinned is the period of a finished run as parameters that name it
-// exactly: resolved from, to and now, and the zone.
+// exactly: resolved from, to and now, and the zone. The times are in the
+// zone, or in UTC where its offset had seconds, which RFC 3339 cannot
+// write (civil.Writable).
 func pinned(from, to, now time.Time, zone *time.Location, weekStart string) url.Values {
 	v := url.Values{}
-	v.Set("from", from.In(zone).Format(time.RFC3339Nano))
-	v.Set("to", to.In(zone).Format(time.RFC3339Nano))
+	v.Set("from", civil.FormatRFC3339(from.In(zone)))
+	v.Set("to", civil.FormatRFC3339(to.In(zone)))
 	v.Set("tz", zone.String())
-	v.Set("now", now.In(zone).Format(time.RFC3339Nano))
+	v.Set("now", civil.FormatRFC3339(now.In(zone)))
 	if weekStart != "" {
 		v.Set("week_start", weekStart)
 	}
