@@ -270,7 +270,7 @@ func (c *Conversation) firstBroken() error {
 	case c.CreatedAt.IsZero():
 		return bad("created_at", "is missing")
 	case !civil.InRange(c.CreatedAt):
-		return bad("created_at", "%s", civil.RangeReason(c.CreatedAt.Format(time.RFC3339Nano)))
+		return bad("created_at", "%s", civil.RangeReason(civil.FormatRFC3339(c.CreatedAt)))
 	case c.status() == Open && !c.ClosedAt.IsZero():
 		return bad("closed_at", "is set but the conversation is open")
 	case c.status() == Closed && c.ClosedAt.IsZero():
@@ -289,14 +289,14 @@ func (c *Conversation) firstBroken() error {
 		{"closed_at", c.ClosedAt},
 	} {
 		if !t.at.IsZero() && !civil.InRange(t.at) {
-			return bad(t.field, "%s", civil.RangeReason(t.at.Format(time.RFC3339Nano)))
+			return bad(t.field, "%s", civil.RangeReason(civil.FormatRFC3339(t.at)))
 		}
 		if !t.at.IsZero() && t.at.Before(c.CreatedAt) {
-			return bad(t.field, "%s is before created_at %s", t.at.Format(time.RFC3339Nano), c.CreatedAt.Format(time.RFC3339Nano))
+			return bad(t.field, "%s is before created_at %s", civil.FormatRFC3339(t.at), civil.FormatRFC3339(c.CreatedAt))
 		}
 		if !t.at.IsZero() && !civil.SpanFits(c.CreatedAt, t.at) {
 			return bad(t.field, "%s is more than 292 years after created_at %s, longer than any duration can be (%s)",
-				t.at.Format(time.RFC3339Nano), c.CreatedAt.Format(time.RFC3339Nano), time.Duration(math.MaxInt64))
+				civil.FormatRFC3339(t.at), civil.FormatRFC3339(c.CreatedAt), time.Duration(math.MaxInt64))
 		}
 	}
 	return nil

@@ -294,7 +294,7 @@ func bucketWhere(where []*filter.Pred, t *table, pl *compiled, rq *resolved, p *
 	if pl.bucket != NoBucket {
 		i := slices.IndexFunc(pl.starts, p.Bucket.Equal)
 		if i < 0 {
-			return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339Nano), pl.bucket)
+			return nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", civil.FormatRFC3339(p.Bucket), pl.bucket)
 		}
 		end := rq.to
 		if i+1 < len(pl.starts) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/convreport/convreport/internal/civil"
 	"github.com/convreport/convreport/internal/exec"
 	"github.com/convreport/convreport/internal/filter"
 )
@@ -197,7 +198,7 @@ func (e *Engine) drillRequest(q Query, r Report, p Point, sort string, desc bool
 	if pl.bucket != NoBucket {
 		i := slices.IndexFunc(pl.starts, p.Bucket.Equal)
 		if i < 0 {
-			return nil, nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", p.Bucket.Format(time.RFC3339Nano), pl.bucket)
+			return nil, nil, fmt.Errorf("convreport: drill-down: bucket %s is not a %s bucket of the query's range", civil.FormatRFC3339(p.Bucket), pl.bucket)
 		}
 		end := rq.to
 		if i+1 < len(pl.starts) {

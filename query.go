@@ -109,7 +109,7 @@ func (q Query) resolve() (resolved, error) {
 		t     time.Time
 	}{{"Now", r.now}, {"From", q.From}, {"To", q.To}} {
 		if !b.t.IsZero() && !civil.InRange(b.t) {
-			return r, &QueryError{Field: b.field, Reason: civil.RangeReason(b.t.Format(time.RFC3339Nano))}
+			return r, &QueryError{Field: b.field, Reason: civil.RangeReason(civil.FormatRFC3339(b.t))}
 		}
 	}
 	if r.cals != nil {
@@ -147,7 +147,7 @@ func (q Query) resolve() (resolved, error) {
 		return r, &QueryError{Field: "From/To", Reason: "set both bounds of the range, or neither and a Range preset"}
 	}
 	if !q.From.Before(q.To) {
-		return r, &QueryError{Field: "From/To", Reason: "From " + q.From.Format(time.RFC3339Nano) + " is not before To " + q.To.Format(time.RFC3339Nano)}
+		return r, &QueryError{Field: "From/To", Reason: "From " + civil.FormatRFC3339(q.From) + " is not before To " + civil.FormatRFC3339(q.To)}
 	}
 	r.from, r.to = q.From, q.To
 	return r, nil
@@ -159,7 +159,7 @@ func checkResolved(field, what string, from, to time.Time) error {
 	for _, t := range []time.Time{from, to} {
 		if !civil.InRange(t) {
 			return &QueryError{Field: field, Reason: fmt.Sprintf("%s resolves to %s – %s, which reaches outside the supported times (%s to %s)",
-				what, from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), civil.MinTime.Format(time.RFC3339Nano), civil.MaxTime.Format(time.RFC3339Nano))}
+				what, civil.FormatRFC3339(from), civil.FormatRFC3339(to), civil.FormatRFC3339(civil.MinTime), civil.FormatRFC3339(civil.MaxTime))}
 		}
 	}
 	return nil

@@ -428,7 +428,7 @@ func checkKind(p Property, v any) error {
 	case KindTime:
 		var t time.Time
 		if t, ok = v.(time.Time); ok && !civil.InRange(t) {
-			return errors.New(civil.RangeReason(t.Format(time.RFC3339Nano)))
+			return errors.New(civil.RangeReason(civil.FormatRFC3339(t)))
 		}
 	case KindDuration:
 		_, ok = v.(time.Duration)

@@ -287,7 +287,7 @@ func (l *layout) value(col *column, c *convreport.Conversation) (parquet.Value, 
 			null = t.IsZero()
 			if !null {
 				if !civil.InRange(t) {
-					return v, fmt.Errorf("%s: %s", col.name, civil.RangeReason(t.Format(time.RFC3339Nano)))
+					return v, fmt.Errorf("%s: %s", col.name, civil.RangeReason(civil.FormatRFC3339(t)))
 				}
 				v = parquet.Int64Value(t.UnixNano())
 			}
@@ -354,7 +354,7 @@ func propertyValue(p convreport.Property, v any) (parquet.Value, error) {
 			return bad()
 		}
 		if !civil.InRange(t) {
-			return parquet.Value{}, fmt.Errorf("properties.%s: %s", p.Name, civil.RangeReason(t.Format(time.RFC3339Nano)))
+			return parquet.Value{}, fmt.Errorf("properties.%s: %s", p.Name, civil.RangeReason(civil.FormatRFC3339(t)))
 		}
 		return parquet.Int64Value(t.UnixNano()), nil
 	case convreport.KindDuration:
