@@ -38,7 +38,10 @@ func operatorNames() string {
 
 // conditions reads --where: the property, the operator, then its values,
 // comma-separated for an operator that takes several (or two), a value
-// that holds a comma or a quote in double quotes (see valuelist).
+// that holds a comma or a quote in double quotes (see valuelist). An
+// operator that takes one value reads a quoted value the same way (a
+// comma in it is then its own), and the rest of the text as written when
+// it starts with no quote. Errors count characters in the whole condition.
 func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 	var out []convreport.Condition
 	for i, w := range v.where {
@@ -47,7 +50,9 @@ func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 			return nil, usageError("--where #%d %q: want \"Property operator values\", like \"Channel is_any_of chat,email\"", i+1, w)
 		}
 		c := convreport.Condition{Property: fields[0], Op: convreport.Op(fields[1])}
-		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(w), fields[0])), fields[1]))
+		// The values start after the operator, the second word.
+		at := strings.Index(w, fields[0]) + len(fields[0])
+		at += strings.Index(w[at:], fields[1]) + len(fields[1])
 		n := -2
 		for _, o := range convreport.Operators() {
 			if o.Op == c.Op {
@@ -57,15 +62,19 @@ func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 		switch {
 		case n == -2:
 			return nil, usageError("--where #%d: unknown operator %q (want one of %s)", i+1, fields[1], operatorNames())
-		case rest == "":
+		case strings.TrimSpace(w[at:]) == "":
 		case n == -1 || n == 2:
-			vs, err := valuelist.Split(rest)
+			vs, err := valuelist.SplitFrom(w, at)
 			if err != nil {
 				return nil, usageError("--where #%d %q: %v", i+1, w, err)
 			}
 			c.Values = vs
 		default:
-			c.Values = []string{rest}
+			val, err := valuelist.One(w, at)
+			if err != nil {
+				return nil, usageError("--where #%d %q: %v", i+1, w, err)
+			}
+			c.Values = []string{val}
 		}
 		out = append(out, c)
 	}

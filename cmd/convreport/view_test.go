@@ -124,5 +124,54 @@ func TestWhereQuotedValues(t *testing.T) {
 	require.Contains(t, o.stderr, `--where #1: plan is_any_of "Enterprise": not a value of plan (want one of "free", "pro", "Enterprise, EU")`)
 	o = drill(`plan is_any_of "Enterprise, EU`)
 	require.Equal(t, 2, o.code, o.stderr)
-	require.Contains(t, o.stderr, `--where #1 "plan is_any_of \"Enterprise, EU": the value quoted at character 1 has no closing quote: end it with "`)
+	require.Contains(t, o.stderr, `--where #1 "plan is_any_of \"Enterprise, EU": the value quoted at character 16 has no closing quote: end it with "`)
+}
+
+// An operator that takes one value reads a quoted value as the list
+// operators do: the quotes are not part of it, a doubled quote inside is
+// one quote, and a comma inside is the value's own. Unquoted, the rest of
+// the condition is the value as written. A quote left open, or more after
+// the closing quote, is refused, naming the condition and the character.
+func TestWhereQuotedOneValue(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "notes.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(
+		`{"id":"c1","channel":"chat","status":"open","assignee":"Bob","created_at":"2025-03-03T09:00:00Z","properties":{"note":"say \"hi\""}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","assignee":"Bobby","created_at":"2025-03-03T10:00:00Z","properties":{"note":"a, b"}}`+"\n"+
+			`{"id":"c3","channel":"chat","status":"open","assignee":"Al","created_at":"2025-03-03T11:00:00Z","properties":{"note":"x"}}`+"\n"), 0o644))
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "note", "kind": "string"}]}`), 0o644))
+	dashboard := filepath.Join(dir, "count.json")
+	require.NoError(t, os.WriteFile(dashboard, []byte(`{"name":"Count","owner":"ana","reports":[{"id":"count","name":"Count"}]}`), 0o644))
+	drill := func(where string) outcome {
+		return cli(t, "", "drill", "--data", data, "--schema", schema, "--dashboard", dashboard, "--report", "Count",
+			"--from", "2025-03-01", "--to", "2025-03-08", "--columns", "ID", "--sort", "ID", "--format", "csv", "--where", where)
+	}
+	for where, want := range map[string]string{
+		`Assignee equals "Bob"`:       "c1",
+		`Assignee equals Bob`:         "c1",
+		`Assignee not_equals "Bob"`:   "c2 c3",
+		`Assignee contains "Bo"`:      "c1 c2",
+		`Assignee starts_with "Bob"`:  "c1 c2",
+		`note equals "say ""hi"""`:    "c1",
+		`note equals say "hi"`:        "c1",
+		`note is_any_of "say ""hi"""`: "c1",
+		`note equals "a, b"`:          "c2",
+		`note equals  a, b `:          "c2",
+		`note not_equals "a, b"`:      "c1 c3",
+	} {
+		o := drill(where)
+		require.Equal(t, 0, o.code, where+": "+o.stderr)
+		require.Equal(t, "id\n"+strings.ReplaceAll(want, " ", "\n")+"\n", o.stdout, where)
+	}
+	for where, msg := range map[string]string{
+		`Assignee equals "Bob`:         `--where #1 "Assignee equals \"Bob": the value quoted at character 17 has no closing quote: end it with "`,
+		`Assignee equals "Bob", "Al"`:  `--where #1 "Assignee equals \"Bob\", \"Al\"": after the quoted value "Bob", more follows at character 22, but the operator takes one value`,
+		`Assignee  equals "Bob" Smith`: `--where #1 "Assignee  equals \"Bob\" Smith": after the quoted value "Bob", more follows at character 24, but the operator takes one value`,
+	} {
+		o := drill(where)
+		require.Equal(t, 2, o.code, where+": "+o.stderr)
+		require.Contains(t, o.stderr, msg)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
+	}
 }

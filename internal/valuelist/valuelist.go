@@ -6,25 +6,30 @@
 //	free, "Enterprise, EU", "the ""best"" plan"
 //
 // The report editor's script (static/values.js) follows the same rules,
-// and the command line's --where reads them.
+// and the command line's --where reads them, for an operator that takes
+// one value too (see One).
 package valuelist
 
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Split reads the values of text. Spaces around a value are not part of
 // it, empty items are skipped, and a quote is literal inside a value that
 // does not start with one. The error says what is wrong and where: a
 // quoted value not closed, or text after a closing quote.
-func Split(text string) ([]string, error) {
+func Split(text string) ([]string, error) { return SplitFrom(text, 0) }
+
+// SplitFrom reads the values of text[start:], as Split does, counting the
+// characters an error names from the start of text: the values are the
+// end of a longer line (the command line's "Property operator values").
+func SplitFrom(text string, start int) ([]string, error) {
 	var out []string
-	i := 0
+	i := start
 	for {
-		for i < len(text) && isSpace(text[i]) {
-			i++
-		}
+		i = skipSpace(text, i)
 		if i == len(text) {
 			return out, nil
 		}
@@ -41,32 +46,69 @@ func Split(text string) ([]string, error) {
 			i += j
 			continue
 		}
-		start := i
-		var b strings.Builder
-		i++
-		for {
-			j := strings.IndexByte(text[i:], '"')
-			if j < 0 {
-				return nil, fmt.Errorf("the value quoted at character %d has no closing quote: end it with \"", start+1)
-			}
-			b.WriteString(text[i : i+j])
-			i += j + 1
-			if i < len(text) && text[i] == '"' { // "" is a quote
-				b.WriteByte('"')
-				i++
-				continue
-			}
-			break
+		v, next, err := quoted(text, i)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, b.String())
-		for i < len(text) && isSpace(text[i]) {
-			i++
-		}
+		out = append(out, v)
+		i = skipSpace(text, next)
 		if i < len(text) && text[i] != ',' {
-			return nil, fmt.Errorf("after the quoted value %q, put a comma before the next value (character %d)", b.String(), i+1)
+			return nil, fmt.Errorf("after the quoted value %q, put a comma before the next value (character %d)", v, char(text, i))
 		}
 	}
 }
+
+// One reads the single value of text[start:], for an operator that takes
+// one: unquoted, it is the text as written, trimmed (commas and quotes
+// included); quoted, it is what the quotes hold, a quote inside doubled,
+// and nothing but spaces may follow. Errors count characters from the
+// start of text, as SplitFrom's do.
+func One(text string, start int) (string, error) {
+	i := skipSpace(text, start)
+	if i == len(text) || text[i] != '"' {
+		return strings.TrimSpace(text[i:]), nil
+	}
+	v, next, err := quoted(text, i)
+	if err != nil {
+		return "", err
+	}
+	if j := skipSpace(text, next); j < len(text) {
+		return "", fmt.Errorf("after the quoted value %q, more follows at character %d, but the operator takes one value: put it all inside the quotes", v, char(text, j))
+	}
+	return v, nil
+}
+
+// quoted reads the quoted value that starts at text[i], a quote, and
+// returns it with the index just after its closing quote.
+func quoted(text string, i int) (string, int, error) {
+	start := i
+	var b strings.Builder
+	i++
+	for {
+		j := strings.IndexByte(text[i:], '"')
+		if j < 0 {
+			return "", 0, fmt.Errorf("the value quoted at character %d has no closing quote: end it with \"", char(text, start))
+		}
+		b.WriteString(text[i : i+j])
+		i += j + 1
+		if i < len(text) && text[i] == '"' { // "" is a quote
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		return b.String(), i, nil
+	}
+}
+
+func skipSpace(text string, i int) int {
+	for i < len(text) && isSpace(text[i]) {
+		i++
+	}
+	return i
+}
+
+// char is the position of text[i] as a person counts: in characters, from 1.
+func char(text string, i int) int { return utf8.RuneCountInString(text[:i]) + 1 }
 
 // Join writes values as Split reads them: a value is quoted when it holds
 // a comma or a quote, starts or ends with a space, or is empty.

@@ -47,3 +47,39 @@ func TestJoinRoundTrips(t *testing.T) {
 	}
 	require.Equal(t, `free, "Enterprise, EU", "say ""hi"""`, Join([]string{"free", "Enterprise, EU", `say "hi"`}))
 }
+
+func TestOne(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want string
+	}{
+		{`equals Bob`, "Bob"},
+		{`equals "Bob"`, "Bob"},
+		{`equals   "Bob"  `, "Bob"},
+		{`equals "say ""hi"""`, `say "hi"`},
+		{`equals "a, b"`, "a, b"},
+		{`equals  a, b `, "a, b"},
+		{`equals x"y`, `x"y`},
+		{`equals ""`, ""},
+	} {
+		got, err := One(tc.text, len("equals"))
+		require.NoError(t, err, tc.text)
+		require.Equal(t, tc.want, got, tc.text)
+	}
+}
+
+// Errors count characters from the start of the text, not of the values,
+// and in characters, not bytes.
+func TestOneAndSplitFromErrors(t *testing.T) {
+	_, err := One(`équals "Bob`, len("équals"))
+	require.EqualError(t, err, `the value quoted at character 8 has no closing quote: end it with "`)
+	_, err = One(`equals "Bob", "Al"`, len("equals"))
+	require.EqualError(t, err, `after the quoted value "Bob", more follows at character 13, but the operator takes one value: put it all inside the quotes`)
+	_, err = One(`equals "Bob" x`, len("equals"))
+	require.EqualError(t, err, `after the quoted value "Bob", more follows at character 14, but the operator takes one value: put it all inside the quotes`)
+	_, err = SplitFrom(`is_any_of free, "Enterprise, EU`, len("is_any_of"))
+	require.EqualError(t, err, `the value quoted at character 17 has no closing quote: end it with "`)
+	vs, err := SplitFrom(`is_any_of free, "Enterprise, EU"`, len("is_any_of"))
+	require.NoError(t, err)
+	require.Equal(t, []string{"free", "Enterprise, EU"}, vs)
+}
