@@ -41,6 +41,45 @@ func TestFromDateIsItsFirstInstant(t *testing.T) {
 	require.EqualValues(t, 1, series.Points[0].Count, "only the chat of the 4th")
 }
 
+// Pacific/Apia skipped 2011-12-30: by the rule of every date, that date
+// starts when 2011-12-31 does, so --from 2011-12-30 --to 2011-12-31 is an
+// empty range. The refusal says why, for --from and --to alike, and for
+// generate's range too; a range backwards for no such reason is said as
+// before, and one that ends on the skipped date is not empty.
+func TestRangeEmptiedByASkippedDay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "apia.jsonl")
+	data := `{"id":"c1","channel":"chat","status":"open","created_at":"2011-12-29T12:00:00-10:00"}` + "\n"
+	require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+	why := "Pacific/Apia skipped the day 2011-12-30 (its clocks went from 2011-12-29 to 2011-12-31), so "
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"run", "--data", path, "--dashboard", "chat-overview", "--from", "2011-12-30", "--to", "2011-12-31"},
+			"--from 2011-12-30 is not before --to 2011-12-31: " + why +
+				"--from 2011-12-30 starts when 2011-12-31 does, at 2011-12-31T00:00:00+14:00, and the range is empty; give an earlier --from or a later --to"},
+		{[]string{"run", "--data", path, "--dashboard", "chat-overview", "--from", "2011-12-30T10:00:00Z", "--to", "2011-12-30"},
+			"--from 2011-12-30T10:00:00Z is not before --to 2011-12-30: " + why +
+				"--to 2011-12-30 starts when 2011-12-31 does, at 2011-12-31T00:00:00+14:00, and the range is empty; give a later --to or an earlier --from"},
+		{[]string{"generate", "--n", "1", "--out", filepath.Join(t.TempDir(), "g.jsonl"), "--from", "2011-12-30", "--to", "2011-12-31"},
+			"--from 2011-12-30 is not before --to 2011-12-31: " + why},
+		{[]string{"run", "--data", path, "--dashboard", "chat-overview", "--from", "2012-01-02", "--to", "2012-01-01"},
+			"--from 2012-01-02 is not before --to 2012-01-01\n"},
+	} {
+		o := cli(t, "", append(tc.args, "--tz", "Pacific/Apia")...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Contains(t, o.stderr, "convreport: "+tc.msg)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
+	}
+	o := cli(t, "", "run", "--data", path, "--dashboard", "chat-overview", "--from", "2011-12-29", "--to", "2011-12-30", "--tz", "Pacific/Apia", "--format", "json")
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err := render.ParseJSON(strings.NewReader(o.stdout))
+	require.NoError(t, err)
+	require.Equal(t, "Conversations by rep", got.Reports[0].Name)
+	require.Len(t, got.Reports[0].Points, 1)
+	require.EqualValues(t, 1, got.Reports[0].Points[0].Count, "the chat of 2011-12-29")
+}
+
 // "yesterday" resolved in the last days of 2040 in Europe/Paris hung: the
 // standard library's zone periods stand still there. The command now
 // answers; the deadline only keeps a regression from hanging the suite.

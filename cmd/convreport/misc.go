@@ -104,7 +104,7 @@ func (c *cli) generate(args []string) error {
 		return usageError("--to: %v", err)
 	}
 	if !from.Before(to) {
-		return usageError("--from %s is not before --to %s", qf.from, qf.to)
+		return notBefore(qf.from, qf.to, from, to, loc)
 	}
 	all := sample.All(sample.Config{Seed: *seed, N: *n, From: from, To: to, Zone: loc})
 	// The rows, with a bar on a terminal, and Ctrl-C stopping them (an

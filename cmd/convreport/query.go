@@ -3,11 +3,12 @@ package main
 import (
 	"errors"
 	"flag"
-	"github.com/convreport/convreport/calendar"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/calendar"
 )
 
 // queryFlags are the flags every reporting command shares.
@@ -63,7 +64,7 @@ func (q *queryFlags) query(defaultNow time.Time) (convreport.Query, error) {
 			return out, usageError("--to: %v", err)
 		}
 		if !out.From.Before(out.To) {
-			return out, usageError("--from %s is not before --to %s", q.from, q.to)
+			return out, notBefore(q.from, q.to, out.From, out.To, loc)
 		}
 	}
 	return out, nil
@@ -77,4 +78,33 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 		return t, errors.New(strings.TrimPrefix(err.Error(), "convreport: "))
 	}
 	return t, nil
+}
+
+// notBefore is the error of --from not before --to, fromT and toT the
+// instants they mean. When both are one instant because one of them is a
+// date loc skipped entirely (Pacific/Apia went from 2011-12-29 to
+// 2011-12-31), it says so: by the rule of every date, such a date starts
+// when the next one does.
+func notBefore(from, to string, fromT, toT time.Time, loc *time.Location) error {
+	msg := fmt.Sprintf("--from %s is not before --to %s", from, to)
+	if !fromT.Equal(toT) {
+		return usageError("%s", msg)
+	}
+	for _, f := range []struct{ flag, value, fix string }{
+		{"--from", from, "an earlier --from or a later --to"},
+		{"--to", to, "a later --to or an earlier --from"},
+	} {
+		d, err := calendar.ParseDate(f.value)
+		if err != nil {
+			continue
+		}
+		start := d.Start(loc).In(loc)
+		if y, m, day := start.Date(); y == d.Year && m == d.Month && day == d.Day {
+			continue
+		}
+		next := start.Format(time.DateOnly)
+		return usageError("%s: %s skipped the day %s (its clocks went from %s to %s), so %s %s starts when %s does, at %s, and the range is empty; give %s",
+			msg, loc, f.value, start.Add(-time.Nanosecond).Format(time.DateOnly), next, f.flag, f.value, next, start.Format(time.RFC3339), f.fix)
+	}
+	return usageError("%s", msg)
 }
