@@ -134,6 +134,35 @@ func TestDrillAnHourByItsLabel(t *testing.T) {
 	o = cli(t, "", append([]string{"drill", "--report", "hour", "--point", "bucket=2025-10-26"}, q...)...)
 	require.Equal(t, 2, o.code)
 	require.Contains(t, o.stderr, `no point of "By hour" matches bucket=2025-10-26; points are: bucket=2025-10-26T00:00+02:00; bucket=2025-10-26T01:00+02:00; bucket=2025-10-26T02:00+02:00; bucket=2025-10-26T02:00+01:00;`)
+	// No hour at all: the form is said, by the first bucket's label.
+	o = cli(t, "", append([]string{"drill", "--report", "hour", "--point", "bucket=2025-10-26T25:00+01:00"}, q...)...)
+	require.Equal(t, 2, o.code)
+	require.Equal(t, `convreport: --point bucket=2025-10-26T25:00+01:00: not an hour written YYYY-MM-DDTHH:MM with its offset; name a bucket of report "By hour" as run labels it, like bucket=2025-10-26T00:00+02:00 (or by the RFC 3339 instant it starts)`+"\n", o.stderr)
+}
+
+// A bucket that is no date is refused as such, saying the form, not as a
+// point the result lacks; a date that is one, but of no bucket, lists the
+// points as before.
+func TestDrillABucketThatIsNoDate(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "days.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z"}
+{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-04T09:00:00Z"}
+`), 0o644))
+	dash := filepath.Join(dir, "days.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"d","name":"Days","owner":"me","reports":[{"id":"day","name":"By day","measure":{"agg":"count"},"bucket":"day"}]}`), 0o644))
+	q := []string{"drill", "--data", data, "--dashboard", dash, "--report", "day", "--from", "2025-03-03", "--to", "2025-03-05"}
+	for _, bad := range []string{"2025-13-45", "2025-02-29", "march"} {
+		o := cli(t, "", append(q, "--point", "bucket="+bad)...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Equal(t, "convreport: --point bucket="+bad+`: not an existing date written YYYY-MM-DD; name a bucket of report "By day" as run labels it, like bucket=2025-03-03 (or by the RFC 3339 instant it starts)`+"\n", o.stderr)
+	}
+	o := cli(t, "", append(q, "--point", "bucket=2025-03-09")...)
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Equal(t, `convreport: no point of "By day" matches bucket=2025-03-09; points are: bucket=2025-03-03; bucket=2025-03-04`+"\n", o.stderr)
+	o = cli(t, "", append(q, "--point", "bucket=2025-03-04", "--format", "csv", "--columns", "ID")...)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Equal(t, "id\nc2\n", o.stdout)
 }
 
 // An hour is also named by any RFC 3339 instant of its start, in any

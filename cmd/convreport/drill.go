@@ -66,6 +66,10 @@ func (c *cli) drill(args []string) error {
 	if *reportName == "" {
 		return usageError("--report is required")
 	}
+	ps, err := readPoints(points)
+	if err != nil {
+		return err
+	}
 	d, err := loadDashboard(*dash)
 	if err != nil {
 		return err
@@ -129,7 +133,7 @@ func (c *cli) drill(args []string) error {
 		return usageError("--point is required: name the data point by each of the report's dimensions (%s), or other=true for Other; points are: %s",
 			pointKeys(report), listPoints(res[0]))
 	}
-	p, err := findPoint(res[0], points)
+	p, err := findPoint(res[0], ps)
 	if err != nil {
 		return err
 	}
@@ -251,18 +255,57 @@ func unknownProperty(flag string, err error, schema *convreport.Schema, report c
 	return usageError("%s: %v (want one of %s)", flag, upe, strings.Join(names, ", "))
 }
 
-// findPoint picks the result's point named by key=value pairs.
-func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
-	want := map[string]string{}
+// pointSpec is --point, read: the value each key names (keys lower case,
+// a built-in property's by its key), and the flags as given.
+type pointSpec struct {
+	want  map[string]string
+	specs []string
+}
+
+// readPoints reads the --point flags: each dimension=value, and each
+// dimension once, by whichever of its names (Assignee, assignee) it is
+// given. Taking the last of two values would drill into a point the user
+// did not name.
+func readPoints(specs []string) (pointSpec, error) {
+	out := pointSpec{want: map[string]string{}, specs: specs}
+	given := map[string]string{}
 	for _, s := range specs {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok {
-			return convreport.Point{}, usageError("--point %q: want dimension=value", s)
+			return out, usageError("--point %q: want dimension=value", s)
 		}
-		want[strings.ToLower(strings.TrimSpace(k))] = v
+		key := pointKey(k)
+		if first, dup := given[key]; dup {
+			return out, usageError("--point: %s is given twice (%s and %s); a point has one value of each dimension: give it once", key, first, s)
+		}
+		given[key] = s
+		out.want[key] = v
 	}
+	return out, nil
+}
+
+// pointKey is the key k, a --point key, is kept by: a built-in property's
+// key, by its name or key in any case, else k in lower case.
+func pointKey(k string) string {
+	k = strings.TrimSpace(k)
+	for _, p := range convreport.DefaultSchema().Properties() {
+		if strings.EqualFold(k, p.Name) || strings.EqualFold(k, p.Key) {
+			return strings.ToLower(p.Key)
+		}
+	}
+	return strings.ToLower(k)
+}
+
+// findPoint picks the result's point named by the --point flags.
+func findPoint(r convreport.Result, ps pointSpec) (convreport.Point, error) {
+	want, specs := ps.want, ps.specs
 	if len(r.Points) == 0 {
 		return convreport.Point{}, fmt.Errorf("report %q has no data points in this range", r.Report.Name)
+	}
+	if v, ok := want["bucket"]; ok {
+		if err := checkBucket(r, v); err != nil {
+			return convreport.Point{}, err
+		}
 	}
 	var found []convreport.Point
 	for _, p := range r.Points {
@@ -286,6 +329,33 @@ func findPoint(r convreport.Result, specs []string) (convreport.Point, error) {
 		labels[i] = pointLabel(r.Report.Bucket, p)
 	}
 	return convreport.Point{}, usageError("%s names %d points of %q: %s; name one as it is listed", strings.Join(specs, " "), len(found), r.Report.Name, strings.Join(labels, "; "))
+}
+
+// checkBucket refuses v, a --point bucket of r's, when it is no date,
+// hour or instant at all (2025-13-45), saying the form r's buckets are
+// named in: such a bucket would otherwise be no more than a point not
+// found. A well-formed value of the wrong unit (a date for an hour) is
+// left to the search, whose refusal lists the points.
+func checkBucket(r convreport.Result, v string) error {
+	if r.Report.Bucket == convreport.NoBucket {
+		return nil
+	}
+	for _, l := range []string{time.RFC3339, time.DateOnly, "2006-01-02T15:04Z07:00", "2006-01-02T15:04"} {
+		if _, err := time.Parse(l, v); err == nil {
+			return nil
+		}
+	}
+	form, example := "an existing date written YYYY-MM-DD", "2025-03-30"
+	if r.Report.Bucket == convreport.Hour {
+		form, example = "an hour written YYYY-MM-DDTHH:MM with its offset", "2025-03-30T14:00+02:00"
+	}
+	for _, p := range r.Points {
+		if !p.Bucket.IsZero() {
+			example = r.Report.Bucket.Key(p.Bucket)
+			break
+		}
+	}
+	return usageError("--point bucket=%s: not %s; name a bucket of report %q as run labels it, like bucket=%s (or by the RFC 3339 instant it starts)", v, form, r.Report.Name, example)
 }
 
 // notABucketStart refuses v, a --point bucket of r's, if it is an instant

@@ -185,3 +185,46 @@ func TestOtherSeriesIsDrillablePerBucket(t *testing.T) {
 	}
 	require.Equal(t, 3, seen, "an Other point per month")
 }
+
+// A dimension named twice by --point, by the same name or another of its
+// names, is refused naming it, not drilled by the last value given.
+func TestDrillRefusesADimensionGivenTwice(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z"}
+{"id":"c2","channel":"chat","status":"open","assignee":"x","origin_url":"https://a.example/","created_at":"2025-03-03T10:00:00Z"}
+`), 0o644))
+	dash := filepath.Join(dir, "d.json")
+	require.NoError(t, os.WriteFile(dash, []byte(`{"id":"d","name":"D","owner":"me","reports":[`+
+		`{"id":"rep","name":"By rep","measure":{"agg":"count"},"dimensions":["Assignee"]},`+
+		`{"id":"page","name":"By page","measure":{"agg":"count"},"dimensions":["OriginURL"]}]}`), 0o644))
+	q := []string{"drill", "--data", data, "--dashboard", dash, "--from", "2025-03-01", "--to", "2025-03-08", "--format", "csv", "--columns", "ID"}
+	for _, tc := range []struct {
+		report string
+		points []string
+		msg    string
+	}{
+		{"rep", []string{"assignee=(no value)", "assignee=x"}, "assignee is given twice (assignee=(no value) and assignee=x)"},
+		{"rep", []string{"Assignee=x", "assignee=x"}, "assignee is given twice (Assignee=x and assignee=x)"},
+		{"page", []string{"OriginURL=https://a.example/", "origin_url="}, "origin_url is given twice (OriginURL=https://a.example/ and origin_url=)"},
+	} {
+		args := append(append([]string{}, q...), "--report", tc.report)
+		for _, p := range tc.points {
+			args = append(args, "--point", p)
+		}
+		o := cli(t, "", args...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Equal(t, "convreport: --point: "+tc.msg+"; a point has one value of each dimension: give it once\n", o.stderr)
+		require.Empty(t, o.stdout)
+	}
+	// Each alone drills its own group.
+	for point, want := range map[string]string{"assignee=(no value)": "c1", "assignee=x": "c2", "OriginURL=https://a.example/": "c2"} {
+		report := "rep"
+		if strings.HasPrefix(point, "Origin") {
+			report = "page"
+		}
+		o := cli(t, "", append(q, "--report", report, "--point", point)...)
+		require.Equal(t, 0, o.code, o.stderr)
+		require.Equal(t, "id\n"+want+"\n", o.stdout, point)
+	}
+}
