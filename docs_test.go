@@ -636,6 +636,10 @@ var errorProducers = map[string]func(t *testing.T) error{
 		_, err := convreport.ParseSchema([]byte(`{"properties": [{"name": "plan", "kind": "string"}, {"name": "seats", "kind": "integer"}]}`))
 		return err
 	},
+	"schema-file-key": func(t *testing.T) error {
+		_, err := convreport.ParseSchema([]byte(`[{"name": "seats", "key": "seats", "kind": "number", "custom": true}, {"name": "plan", "key": "tier", "kind": "string"}]`))
+		return err
+	},
 	"infer-schema-mixed": func(t *testing.T) error {
 		in := `{"id": "a", "properties": {"seats": 3}}` + "\n" + `{"id": "b", "properties": {"seats": "three"}}` + "\n"
 		_, err := ingest.InferSchema(context.Background(), strings.NewReader(in), ingest.JSONL, ingest.Options{})

@@ -35,6 +35,13 @@ type schemaFileProperty struct {
 	Kind   string   `json:"kind"`
 	Label  string   `json:"label,omitempty"`
 	Values []string `json:"values,omitempty"`
+	// Key, Custom and Derived are read as a marshalled Property writes
+	// them, and must say what a custom property is: its key is its name,
+	// it is custom, it is not derived. The schema's MarshalJSON leaves
+	// them out.
+	Key     string `json:"key,omitempty"`
+	Custom  *bool  `json:"custom,omitempty"`
+	Derived *bool  `json:"derived,omitempty"`
 }
 
 // ParseSchema reads a schema file: the custom properties conversations may
@@ -45,27 +52,45 @@ type schemaFileProperty struct {
 //	  {"name": "order_total", "kind": "number", "label": "Order total"}]}
 //
 // where kind is string, number, bool, time, duration or enum, an enum
-// lists its values, and the label is optional. A bad file is a
+// lists its values, and the label is optional. A property may also hold
+// the fields a marshalled [Property] has (key, equal to the name; custom,
+// true; derived, false), and the file may be the array of properties
+// alone, as json.Marshal of [Schema.Custom] writes it. A bad file is a
 // *[SchemaFileError] naming the field; it is what the command line's
 // --schema reads and what [Schema.MarshalJSON] writes.
 func ParseSchema(b []byte) (*Schema, error) {
 	var f schemaFile
+	// The file is the object, or the array of properties alone; errors
+	// are named by its own paths ("properties[1].kind", "[1].kind").
+	var into any = &f
+	prefix := "properties"
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		into, prefix = &f.Properties, ""
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := dec.Decode(into); err != nil {
 		var te *json.UnmarshalTypeError
+		var se *strictjson.Error
 		switch {
+		case errors.As(err, &te) && errors.As(strictjson.Locate(b, into, err), &se):
+			// Named with the index of its property: "properties[1].vip".
+			return nil, &SchemaFileError{se.Field(), se.Reason}
 		case errors.As(err, &te):
 			return nil, &SchemaFileError{te.Field, fmt.Sprintf("want %s, got a JSON %s", jsonWant(te.Type.Kind().String()), te.Value)}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return nil, &SchemaFileError{"", strings.TrimPrefix(err.Error(), "json: ") + " (want properties; each with name, kind, label, values)"}
+			want := "each property with name, kind, label, values, and key, custom, derived as a Property writes them"
+			if prefix != "" {
+				want = "properties; " + want
+			}
+			return nil, &SchemaFileError{"", strings.TrimPrefix(err.Error(), "json: ") + " (want " + want + ")"}
 		}
 		return nil, &SchemaFileError{"", err.Error()}
 	}
 	if dec.More() {
 		return nil, &SchemaFileError{"", "unexpected data after the schema"}
 	}
-	if err := strictjson.Check(b, &f); err != nil {
+	if err := strictjson.Check(b, into); err != nil {
 		var se *strictjson.Error
 		if errors.As(err, &se) {
 			return nil, &SchemaFileError{se.Field(), se.Reason}
@@ -75,13 +100,21 @@ func ParseSchema(b []byte) (*Schema, error) {
 	props := make([]Property, len(f.Properties))
 	seen := map[string]int{}
 	for i, fp := range f.Properties {
-		at := fmt.Sprintf("properties[%d]", i)
+		at := fmt.Sprintf("%s[%d]", prefix, i)
 		var k Kind
 		if err := k.UnmarshalText([]byte(fp.Kind)); err != nil {
 			return nil, &SchemaFileError{at + ".kind", strings.TrimPrefix(err.Error(), "convreport: ")}
 		}
 		if k != KindEnum && len(fp.Values) > 0 {
 			return nil, &SchemaFileError{at + ".values", "only an enum lists values"}
+		}
+		switch {
+		case fp.Key != "" && fp.Key != fp.Name:
+			return nil, &SchemaFileError{at + ".key", fmt.Sprintf("%q is not the name %q: a custom property's key is its name (or leave key out)", fp.Key, fp.Name)}
+		case fp.Custom != nil && !*fp.Custom:
+			return nil, &SchemaFileError{at + ".custom", "a schema file declares custom properties: custom is true (or left out)"}
+		case fp.Derived != nil && *fp.Derived:
+			return nil, &SchemaFileError{at + ".derived", "a custom property is stored, not derived: derived is false (or left out)"}
 		}
 		p := Property{Name: fp.Name, Kind: k, Label: fp.Label, Values: fp.Values}
 		// Each property alone first, so that an error names its entry.

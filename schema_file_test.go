@@ -35,12 +35,43 @@ func TestSchemaFile(t *testing.T) {
 		{`{"props": []}`, ""},
 		{`{"Properties": []}`, "Properties"},
 		{`{"properties": [{"name": "plan", "kind": "string", "name": "tier"}]}`, "properties[0].name"},
+		{`{"properties": [{"name": "plan", "kind": "string", "key": "tier"}]}`, "properties[0].key"},
+		{`{"properties": [{"name": "plan", "kind": "string", "custom": false}]}`, "properties[0].custom"},
+		{`{"properties": [{"name": "plan", "kind": "string", "derived": true}]}`, "properties[0].derived"},
+		{`{"properties": [{"name": "plan", "kind": "string", "Key": "plan", "key": "plan"}]}`, "properties[0].Key"},
+		{`[{"name": "plan", "kind": "string"}, {"name": "tier", "kind": "integer"}]`, "[1].kind"},
+		{`[{"name": "plan", "kind": "string", "custom": "yes"}]`, "[0].custom"},
 	}
 	for _, c := range bad {
 		_, err := convreport.ParseSchema([]byte(c.json))
 		var se *convreport.SchemaFileError
 		require.ErrorAs(t, err, &se, c.json)
 		require.Equal(t, c.field, se.Field, "%s: %v", c.json, err)
+	}
+}
+
+// The properties as json.Marshal writes a []Property, alone or under
+// "properties", read back as the same properties; key, custom and derived
+// as a custom property has them are accepted.
+func TestSchemaFileReadsMarshalledProperties(t *testing.T) {
+	s, err := convreport.NewSchema(
+		convreport.Property{Name: "note", Kind: convreport.KindString},
+		convreport.Property{Name: "seats", Kind: convreport.KindNumber, Label: "Seats"},
+		convreport.Property{Name: "vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "renews", Kind: convreport.KindTime},
+		convreport.Property{Name: "wait", Kind: convreport.KindDuration},
+		convreport.Property{Name: "plan", Kind: convreport.KindEnum, Values: []string{"free", "pro"}})
+	require.NoError(t, err)
+	alone, err := json.Marshal(s.Custom())
+	require.NoError(t, err)
+	under, err := json.Marshal(map[string]any{"properties": s.Custom()})
+	require.NoError(t, err)
+	for _, b := range [][]byte{alone, under, []byte(`{"properties": [{"name": "note", "kind": "string", "key": "note", "custom": true, "derived": false},
+		{"name": "seats", "kind": "number", "label": "Seats"}, {"name": "vip", "kind": "bool"}, {"name": "renews", "kind": "time"},
+		{"name": "wait", "kind": "duration"}, {"name": "plan", "kind": "enum", "values": ["free", "pro"]}]}`)} {
+		got, err := convreport.ParseSchema(b)
+		require.NoError(t, err, string(b))
+		require.Equal(t, s.Custom(), got.Custom(), string(b))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/render"
 	"github.com/stretchr/testify/require"
 )
@@ -302,4 +303,63 @@ func TestInferSchemaReadsAsRun(t *testing.T) {
 	o = run("--data", unknown, "--ignore-unknown")
 	require.Equal(t, 0, o.code, o.stderr)
 	require.Equal(t, inferred, o.stderr)
+}
+
+// A schema the library marshals is read back by --schema: the properties
+// of Schema.Custom as json.Marshal writes them (alone, or under
+// "properties"), with the key and custom fields a Property has, as well
+// as the schema's own MarshalJSON. Each reads the data as the hand-written
+// file does. A key that is not the name, custom false, derived true and a
+// key no Property has are refused, naming the field.
+func TestSchemaFileWrittenByTheLibrary(t *testing.T) {
+	s, err := convreport.NewSchema(
+		convreport.Property{Name: "note", Kind: convreport.KindString},
+		convreport.Property{Name: "seats", Kind: convreport.KindNumber, Label: "Seats"},
+		convreport.Property{Name: "vip", Kind: convreport.KindBool},
+		convreport.Property{Name: "renews", Kind: convreport.KindTime},
+		convreport.Property{Name: "wait", Kind: convreport.KindDuration},
+		convreport.Property{Name: "plan", Kind: convreport.KindEnum, Values: []string{"free", "Enterprise, EU"}})
+	require.NoError(t, err)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "c.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(
+		`{"id":"c1","channel":"chat","status":"open","created_at":"2025-03-03T09:00:00Z","properties":{"note":"hi","seats":3,"vip":true,"renews":"2026-01-01T00:00:00Z","wait":"5m","plan":"Enterprise, EU"}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-03T10:00:00Z","properties":{"note":"yo","seats":1,"vip":false,"renews":"2025-06-01T00:00:00Z","wait":"90s","plan":"free"}}`+"\n"), 0o644))
+	custom, err := json.Marshal(s.Custom())
+	require.NoError(t, err)
+	require.Contains(t, string(custom), `"key":"note"`)
+	require.Contains(t, string(custom), `"custom":true`)
+	wrapped, err := json.Marshal(map[string]any{"properties": s.Custom()})
+	require.NoError(t, err)
+	own, err := json.MarshalIndent(s, "", "  ")
+	require.NoError(t, err)
+	hand := `{"properties": [{"name": "note", "kind": "string"}, {"name": "seats", "kind": "number", "label": "Seats"}, {"name": "vip", "kind": "bool"},
+		{"name": "renews", "kind": "time"}, {"name": "wait", "kind": "duration"}, {"name": "plan", "kind": "enum", "values": ["free", "Enterprise, EU"]}]}`
+	drill := func(schema string) outcome {
+		return cli(t, "", "drill", "--data", data, "--schema", write(t, "schema.json", schema), "--dashboard", "chat-overview", "--report", "Conversations by rep",
+			"--point", "assignee=", "--from", "2025-03-01", "--to", "2025-03-08", "--format", "csv", "--sort", "ID",
+			"--columns", "ID,note,seats,vip,renews,wait,plan", "--where", "seats greater_than 2")
+	}
+	want := drill(hand)
+	require.Equal(t, 0, want.code, want.stderr)
+	require.Contains(t, want.stdout, "c1,hi,3,true,")
+	require.NotContains(t, want.stdout, "c2")
+	for name, schema := range map[string]string{"Custom()": string(custom), `{"properties": Custom()}`: string(wrapped), "MarshalJSON": string(own)} {
+		o := drill(schema)
+		require.Equal(t, 0, o.code, "%s: %s", name, o.stderr)
+		require.Equal(t, want.stdout, o.stdout, name)
+	}
+
+	for schema, msg := range map[string]string{
+		`{"properties": [{"name": "plan", "key": "Plan", "kind": "string"}]}`:                     `schema: properties[0].key: "Plan" is not the name "plan": a custom property's key is its name (or leave key out)`,
+		`[{"name": "note", "kind": "string"}, {"name": "plan", "key": "tier", "kind": "string"}]`: `schema: [1].key: "tier" is not the name "plan": a custom property's key is its name (or leave key out)`,
+		`{"properties": [{"name": "plan", "kind": "string", "custom": false}]}`:                   `schema: properties[0].custom: a schema file declares custom properties: custom is true (or left out)`,
+		`{"properties": [{"name": "plan", "kind": "string", "derived": true}]}`:                   `schema: properties[0].derived: a custom property is stored, not derived: derived is false (or left out)`,
+		`{"properties": [{"name": "plan", "kind": "string", "colour": "red"}]}`:                   `schema: unknown field "colour"`,
+	} {
+		path := write(t, "bad.json", schema)
+		o := cli(t, "", "run", "--data", data, "--schema", path, "--dashboard", "chat-overview", "--from", "2025-03-01", "--to", "2025-03-08")
+		require.NotEqual(t, 0, o.code, schema)
+		require.Contains(t, o.stderr, "convreport: --schema "+path+": "+msg, schema)
+	}
 }
