@@ -137,54 +137,70 @@ func (c *cli) drill(args []string) error {
 	if err != nil {
 		return err
 	}
-	var dr *convreport.Drill
-	switch *list {
-	case "previous":
-		if p.Previous == nil {
-			return fmt.Errorf("this point of %q has no value in the compared period", report.Name)
-		}
-		pq, err := q.Previous()
-		if err != nil {
-			return err
-		}
-		p = *p.Previous
-		dr, err = eng.DrillDown(c.ctx, pq, report, p)
-		if err != nil {
-			return err
-		}
-	case "excluded":
-		if report.Measure.ExcludedReason() == "" {
-			return usageError("--list excluded: %q counts conversations and leaves none out", report.Name)
-		}
-		if dr, err = eng.DrillExcluded(c.ctx, q, report, p); err != nil {
-			return err
-		}
-	default:
-		if dr, err = eng.DrillDown(c.ctx, q, report, p); err != nil {
-			return err
-		}
-	}
-	if err := dr.SortBy(*sortBy, *desc); err != nil {
-		return unknownProperty("--sort", err, src.Schema(), report)
-	}
-	page, err := dr.Page(*offset, *limit) // the flags are checked: a source's error
-	if err != nil {
-		return err
-	}
+	var cols []convreport.Property
+	var total int
 	var rows [][]any
-	for cv := range page {
-		rows = append(rows, dr.Values(&cv))
+	if _, ok := src.Schema().Lookup(*sortBy); ok && *list == "point" {
+		// A page the source can list itself (a database) is one count
+		// and one paged query, not the report's range read back.
+		pg, err := eng.DrillPage(c.ctx, q, report, p, *sortBy, *desc, *offset, *limit)
+		if err != nil {
+			return err
+		}
+		cols, total = pg.Columns, pg.Total
+		for _, cv := range pg.Rows {
+			rows = append(rows, pg.Values(&cv))
+		}
+	} else {
+		var dr *convreport.Drill
+		switch *list {
+		case "previous":
+			if p.Previous == nil {
+				return fmt.Errorf("this point of %q has no value in the compared period", report.Name)
+			}
+			pq, err := q.Previous()
+			if err != nil {
+				return err
+			}
+			p = *p.Previous
+			dr, err = eng.DrillDown(c.ctx, pq, report, p)
+			if err != nil {
+				return err
+			}
+		case "excluded":
+			if report.Measure.ExcludedReason() == "" {
+				return usageError("--list excluded: %q counts conversations and leaves none out", report.Name)
+			}
+			if dr, err = eng.DrillExcluded(c.ctx, q, report, p); err != nil {
+				return err
+			}
+		default:
+			if dr, err = eng.DrillDown(c.ctx, q, report, p); err != nil {
+				return err
+			}
+		}
+		if err := dr.SortBy(*sortBy, *desc); err != nil {
+			return unknownProperty("--sort", err, src.Schema(), report)
+		}
+		page, err := dr.Page(*offset, *limit) // the flags are checked: a source's error
+		if err != nil {
+			return err
+		}
+		cols, total = dr.Columns, dr.Len()
+		for cv := range page {
+			rows = append(rows, dr.Values(&cv))
+		}
 	}
 	var buf bytes.Buffer
 	switch *format {
 	case "text":
-		writeDrillText(&buf, report, p, dr, rows, res[0].Zone, *offset, *limit, *list)
+		writeDrillText(&buf, report, p, cols, total, rows, res[0].Zone, *offset, *limit, *list)
 	case "csv":
 		// The same cell writer as run --format csv: conversation fields
 		// are user text and must not become spreadsheet formulas.
 		w := render.NewCSVWriter(&buf)
-		head := make([]string, len(dr.Columns))
-		for i, col := range dr.Columns {
+		head := make([]string, len(cols))
+		for i, col := range cols {
 			head[i] = col.Key
 		}
 		w.Write(head)
@@ -206,14 +222,14 @@ func (c *cli) drill(args []string) error {
 			Offset        int              `json:"offset"`
 			Conversations []map[string]any `json:"conversations"`
 		}
-		pg := page{Report: report.Name, Point: pointMap(report.Bucket, p), Total: dr.Len(), Offset: *offset, Conversations: []map[string]any{}}
+		pg := page{Report: report.Name, Point: pointMap(report.Bucket, p), Total: total, Offset: *offset, Conversations: []map[string]any{}}
 		for _, r := range rows {
 			m := map[string]any{}
 			for i, v := range r {
 				if v == nil {
-					m[dr.Columns[i].Key] = nil
+					m[cols[i].Key] = nil
 				} else {
-					m[dr.Columns[i].Key] = cell(v, time.UTC, true)
+					m[cols[i].Key] = cell(v, time.UTC, true)
 				}
 			}
 			pg.Conversations = append(pg.Conversations, m)
@@ -542,8 +558,8 @@ func pointMap(b convreport.Bucket, p convreport.Point) map[string]any {
 	return m
 }
 
-func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, dr *convreport.Drill, rows [][]any, zone *time.Location, offset, limit int, list string) {
-	fmt.Fprintf(buf, "%s — %s: %s", r.Name, pointLabel(r.Bucket, p), conversations(dr.Len()))
+func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, cols []convreport.Property, total int, rows [][]any, zone *time.Location, offset, limit int, list string) {
+	fmt.Fprintf(buf, "%s — %s: %s", r.Name, pointLabel(r.Bucket, p), conversations(total))
 	switch {
 	case list == "excluded":
 		// Not the point's value: the conversations it leaves out.
@@ -557,7 +573,7 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 		}
 	}
 	fmt.Fprintln(buf)
-	switch total := dr.Len(); {
+	switch {
 	case len(rows) == total:
 	case limit == 0:
 		fmt.Fprintln(buf, "showing none (--limit 0)")
@@ -569,7 +585,7 @@ func writeDrillText(buf *bytes.Buffer, r convreport.Report, p convreport.Point, 
 		fmt.Fprintf(buf, "showing %d–%d of %d\n", offset+1, offset+len(rows), total)
 	}
 	tw := tabwriter.NewWriter(buf, 0, 0, 2, ' ', 0)
-	for i, col := range dr.Columns {
+	for i, col := range cols {
 		if i > 0 {
 			fmt.Fprint(tw, "\t")
 		}

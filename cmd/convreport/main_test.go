@@ -429,3 +429,40 @@ func TestRunNamesEveryReportThatCannotRun(t *testing.T) {
 	require.Equal(t, 1, o.code, o.stderr)
 	require.Equal(t, "convreport: report \"By plan\": dimensions: unknown property \"plan\"\n", o.stderr)
 }
+
+// drill over a database lists the page the database answers (a count and
+// one paged query) exactly as over the file the rows came from: every
+// point of a report, sorted either way, in every format, on any page.
+func TestDrillFromADatabaseListsAsTheFileDoes(t *testing.T) {
+	path := generated(t, 2000)
+	db := filepath.Join(t.TempDir(), "helpdesk.db")
+	o := cli(t, "", "import", "--data", path, "--out", db)
+	require.Equal(t, 0, o.code, o.stderr)
+	q := []string{"--dashboard", "chat-overview", "--range", "last_30_days", "--now", "2025-06-01", "--tz", "Europe/Paris"}
+	o = cli(t, "", append(append([]string{"run", "--format", "json", "--report", "conversations-by-rep"}, q...), "--data", path)...)
+	require.Equal(t, 0, o.code, o.stderr)
+	got, err := render.ParseJSON(strings.NewReader(o.stdout))
+	require.NoError(t, err)
+	require.NotEmpty(t, got.Reports[0].Points)
+	for _, p := range got.Reports[0].Points {
+		rep, known, ok := p.Dimensions.Get("assignee")
+		require.True(t, ok)
+		point := "assignee=" + rep
+		if !known {
+			point = "assignee=(no value)"
+		}
+		for _, extra := range [][]string{
+			{"--format", "json"},
+			{"--format", "csv", "--sort", "Assignee", "--desc"},
+			{"--sort", "FirstResponseTime", "--offset", "2", "--limit", "3"},
+			{"--format", "json", "--sort", "Inbox", "--limit", "0"},
+		} {
+			args := append(append([]string{"drill", "--report", "conversations-by-rep", "--point", point}, q...), extra...)
+			fromFile := cli(t, "", append(args, "--data", path)...)
+			fromDB := cli(t, "", append(args, "--data", db)...)
+			require.Equal(t, 0, fromFile.code, fromFile.stderr)
+			require.Equal(t, 0, fromDB.code, fromDB.stderr)
+			require.Equal(t, fromFile.stdout, fromDB.stdout, "%s %v", point, extra)
+		}
+	}
+}
