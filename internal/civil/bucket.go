@@ -59,18 +59,36 @@ func (u Unit) String() string {
 // So hour labels are whole wall-clock hours, but for such a date's first,
 // and no bucket is shorter than the shortest gap between two whole hours
 // of the wall clock, or from a date's start to the next whole hour.
+//
+// The timeline itself starts at MinTime, and so does the bucket holding
+// it, whatever its width: its unit began before any instant the engine
+// can hold (1677-09-21T00:00Z is before MinTime), and a start there would
+// have no nanosecond count to find a row's bucket by, nor a range to
+// drill into. Every start is thus a supported instant; the last bucket
+// may end after MaxTime, which only the range's end bounds.
 
 // BucketStart returns the start, in loc, of the bucket of width b containing
-// the instant t. It panics on an invalid bucket, which the engine rejects
+// the instant t: for t within the supported times, never before MinTime
+// (see above). It panics on an invalid bucket, which the engine rejects
 // before running.
 func BucketStart(t time.Time, b Unit, loc *time.Location, weekStart time.Weekday) time.Time {
 	if loc == nil {
 		loc = time.UTC
 	}
 	if b == Hour {
-		return HourStart(t, loc)
+		return clampStart(HourStart(t, loc), t)
 	}
 	_, s := UnitStart(t, b, loc, weekStart)
+	return clampStart(s, t)
+}
+
+// clampStart returns s, the start of the bucket holding t, or MinTime in
+// s's zone when s is before it and t is not: the first bucket starts
+// where the supported times do.
+func clampStart(s, t time.Time) time.Time {
+	if s.Before(MinTime) && !t.Before(MinTime) {
+		return MinTime.In(s.Location())
+	}
 	return s
 }
 
@@ -93,8 +111,8 @@ func UnitStart(t time.Time, b Unit, loc *time.Location, weekStart time.Weekday) 
 }
 
 // BucketStarts returns the starts of every bucket of width b overlapping
-// [from, to), in order: the first is BucketStart(from), the last is before
-// to. It returns nil when from is not before to. It stops as soon as it has
+// [from, to), in order: the first is BucketStart(from), so never before
+// MinTime when from is not, and the last is before to. It returns nil when from is not before to. It stops as soon as it has
 // more than limit starts and then reports over: the cap holds while the list
 // is built, so a range of centuries in hours costs nothing. Each step of
 // either loop moves to a strictly later instant or a later date, so both
@@ -107,7 +125,9 @@ func BucketStarts(from, to time.Time, b Unit, loc *time.Location, weekStart time
 		loc = time.UTC
 	}
 	if b == Hour {
-		s := HourStart(from, loc)
+		// HourNext of a start moved up to MinTime is the next whole hour
+		// (or date), as of the start before it.
+		s := clampStart(HourStart(from, loc), from)
 		out := make([]time.Time, 0, startsCap(s, to, b, limit))
 		out = append(out, s)
 		for {
@@ -123,7 +143,10 @@ func BucketStarts(from, to time.Time, b Unit, loc *time.Location, weekStart time
 	}
 	// Walk the units by date, not by instant, so that a skipped date does
 	// not lose track of the calendar.
+	// The next unit starts after from, so after a start moved up to
+	// MinTime too: the walk goes on as from the unit's own start.
 	u, s := UnitStart(from, b, loc, weekStart)
+	s = clampStart(s, from)
 	out := make([]time.Time, 0, startsCap(s, to, b, limit))
 	out = append(out, s)
 	for {

@@ -427,3 +427,23 @@ func rfc(t testing.TB, s string) time.Time {
 	require.NoError(t, err)
 	return v
 }
+
+// The unit holding MinTime began before it; its bucket starts at MinTime,
+// and the next at the unit after, as a calendar reads them in UTC.
+func TestFirstBucketStartsAtMinTime(t *testing.T) {
+	next := map[Unit]string{
+		Hour: "1677-09-21T01:00:00Z", Day: "1677-09-22T00:00:00Z", Week: "1677-09-27T00:00:00Z",
+		Month: "1677-10-01T00:00:00Z", Quarter: "1677-10-01T00:00:00Z", Year: "1678-01-01T00:00:00Z",
+	}
+	for u := Hour; u <= Year; u++ {
+		require.True(t, BucketStart(MinTime, u, time.UTC, time.Monday).Equal(MinTime), u)
+		require.True(t, BucketStart(MinTime.Add(time.Minute), u, time.UTC, time.Monday).Equal(MinTime), u)
+		starts, over := BucketStarts(MinTime, MinTime.Add(3*366*24*time.Hour), u, time.UTC, time.Monday, 1<<20)
+		require.False(t, over)
+		require.True(t, starts[0].Equal(MinTime), "%s: %s", u, starts[0])
+		require.True(t, starts[1].Equal(rfc(t, next[u])), "%s: %s", u, starts[1])
+		require.Equal(t, MinTime.UnixNano(), starts[0].UnixNano(), "a nanosecond count")
+		// A bucket wholly after MinTime keeps its own start.
+		require.True(t, BucketStart(starts[1], u, time.UTC, time.Monday).Equal(starts[1]), u)
+	}
+}
