@@ -57,7 +57,7 @@ func TestCheckReportAllListsEveryPart(t *testing.T) {
 		{"date_property", `convreport: report "r": date_property: seats is a number, not a time`},
 		{"dimensions", `convreport: report "r": dimensions: dimensions per report 2 is over the limit of 1`},
 		{"dimensions", `convreport: report "r": dimensions: unknown property "plan"`},
-		{"limit", `convreport: report "r": limit: points per report 5 is over the limit of 3`},
+		{"limit", `convreport: report "r": limit: groups per report 5 is over the limit of 3`},
 		{"properties", `convreport: report "r": properties: unknown property "gone"`},
 	}, partsOf(errs))
 	require.Equal(t, eng.CheckReport(r), error(errs[0]), "the first is CheckReport's")

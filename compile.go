@@ -218,7 +218,7 @@ func compileParts(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits,
 			return nil, errs
 		}
 	case r.Limit > lim.MaxGroups:
-		if bad("limit", &LimitError{Limit: "points per report", Max: lim.MaxGroups, Got: r.Limit}) {
+		if bad("limit", &LimitError{Limit: "groups per report", Max: lim.MaxGroups, Got: r.Limit}) {
 			return nil, errs
 		}
 	case r.Limit > 0 && len(r.Dimensions) == 0:

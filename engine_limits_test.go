@@ -159,7 +159,7 @@ func TestEngineFoldsGroupsOverTheCap(t *testing.T) {
 	_, err = eng.Run(context.Background(), fixtureQuery(), r)
 	var le *convreport.LimitError
 	require.ErrorAs(t, err, &le)
-	require.Equal(t, convreport.LimitError{Limit: "points per report", Max: 3, Got: 5}, *le)
+	require.Equal(t, convreport.LimitError{Limit: "groups per report", Max: 3, Got: 5}, *le)
 
 	// A time series keeps every bucket and folds series instead.
 	series := convreport.Report{Name: "daily by rep", Dimensions: []string{"Assignee"}, Bucket: convreport.Day}
