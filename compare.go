@@ -133,7 +133,7 @@ func (e *Engine) runCompared(ctx context.Context, q Query, reports []Report) ([]
 	if err != nil {
 		return nil, err
 	}
-	cur, err := e.Run(ctx, cq, reports...)
+	cur, err := e.runAll(ctx, cq, reports)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +153,11 @@ func (e *Engine) runCompared(ctx context.Context, q Query, reports []Report) ([]
 		return cur, nil
 	}
 	prev, err := e.run(ctx, pq, true, ranged)
+	if rf, ok := err.(*refusal); ok {
+		// Refused in the earlier period: the report's error, at its
+		// position among reports.
+		return nil, &refusal{idx: at[rf.idx], err: rf.err}
+	}
 	if err != nil {
 		return nil, err
 	}

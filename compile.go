@@ -45,6 +45,7 @@ type compiled struct {
 	measure  Measure
 
 	maxGroups int // groups beyond it fold into Other
+	maxPoints int // the most points a time series may have
 
 	biz *bizHours // business hours of the durations; nil for calendar time
 	sla *slaPlan  // an SLA measure's policy target; nil for other measures
@@ -226,7 +227,10 @@ func compileParts(s *Schema, r Report, rq resolved, fc *filterCache, lim Limits,
 			return nil, errs
 		}
 	}
-	p.maxGroups = lim.MaxGroups
+	p.maxGroups, p.maxPoints = lim.MaxGroups, lim.MaxPoints
+	if p.starts != nil && len(r.Dimensions) > 0 {
+		p.StopSeries = p.stopSeries()
+	}
 	for _, name := range r.Properties {
 		_, err := s.resolve(name)
 		if err != nil && namesOverTarget(s, name) {
@@ -290,7 +294,59 @@ func (p *compiled) bucketStarts(rq resolved, lim Limits) error {
 	for i, st := range p.starts {
 		p.Starts[i] = st.UnixNano()
 	}
+	// A series without dimensions is the only one, whatever the data:
+	// its points are its buckets, known before anything is read.
+	if len(p.r.Dimensions) == 0 && len(p.starts) > lim.MaxPoints {
+		return p.pointsLimit(lim.MaxPoints, 1)
+	}
 	return nil
+}
+
+// The points of a time series are the series it shows times its buckets:
+// those kept apart from Other, by its Limit or the engine's MaxGroups,
+// and Other, not every series its data holds. What MaxPoints guards is
+// memory, and a series folded into Other costs no point of its own: a
+// top 10 by contact over a year of hours is 11 × 8 784 points, however
+// many contacts there are, and runs. So the series met count only up to
+// what the report keeps; past it, one more for Other.
+
+// shownSeries is how many series a time series of n series shows.
+func (p *compiled) shownSeries(n int) int {
+	if lim := p.limit(n); lim > 0 && len(p.Dims) > 0 && n > lim {
+		return lim + 1
+	}
+	return n
+}
+
+// stopSeries is the number of series at which p's time series would be
+// over its points, for the scan to stop at: 0 when no number of series
+// takes it there.
+func (p *compiled) stopSeries() int {
+	perBucket := p.maxPoints / len(p.starts) // the most series shown
+	most := p.maxGroups                      // shown past MaxGroups: MaxGroups-1 and Other
+	if p.r.Limit > 0 {
+		most = p.r.Limit + 1
+	}
+	if most <= perBucket {
+		return 0
+	}
+	// shownSeries(n) is n up to the Limit (or MaxGroups), which is past
+	// perBucket: the first n over is perBucket+1.
+	return perBucket + 1
+}
+
+// pointsLimit is the refusal of p's time series with series series,
+// over max points.
+func (p *compiled) pointsLimit(max, series int) *LimitError {
+	got := int64(p.shownSeries(series)) * int64(len(p.starts))
+	return &LimitError{Limit: "points per report", Max: max, Got: int(min(got, 1<<31-1))}
+}
+
+// pointsError is the run's refusal of p's time series, which has (at
+// least) series series: a *ReportError on its bucket, as compiling it
+// refuses a series without dimensions.
+func (p *compiled) pointsError(series int) error {
+	return &refusal{idx: p.idx, err: &ReportError{Report: p.r.Name, Field: "bucket", Err: p.pointsLimit(p.maxPoints, series)}}
 }
 
 // bindPred resolves the query-dependent constants of a filter plan (dates

@@ -461,6 +461,15 @@ var errorProducers = map[string]func(t *testing.T) error{
 			convreport.Report{Name: "r", Bucket: convreport.Hour})
 		return err
 	},
+	"report-too-many-points": func(t *testing.T) error {
+		// 2000 contacts in 30 days of hours: the run stops at the 1389th
+		// series, the first past 1 000 000 / 720.
+		src, err := memory.New(byContact(2000, at("2025-03-01T00:00:00Z")))
+		require.NoError(t, err)
+		_, err = convreport.NewEngine(src).Run(context.Background(), convreport.Query{From: at("2025-03-01T00:00:00Z"), To: at("2025-03-31T00:00:00Z")},
+			convreport.Report{Name: "r", Dimensions: []string{"ContactID"}, Bucket: convreport.Hour})
+		return err
+	},
 	"report-date-property": func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", DateProperty: "Inbox"}) },
 	"report-unknown-sort":  func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", Sort: "biggest"}) },
 	"report-negative-limit": func(t *testing.T) error {

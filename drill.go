@@ -237,11 +237,17 @@ func (e *Engine) otherWant(ctx context.Context, t *table, plans []*compiled, env
 	if len(pl.Dims) == 0 {
 		return nil, errors.New("convreport: drill-down: an Other point needs a report with dimensions")
 	}
+	var res Result
 	gs, ls, err := scan(ctx, t, plans, env, e.workers)
+	if err == nil {
+		res, err = finalize(tableDicts(t, pl), pl, gs[0], ls[0], *rq)
+	}
+	if rf, ok := err.(*refusal); ok {
+		return nil, rf.err // the report's error, as Run returns it
+	}
 	if err != nil {
 		return nil, err
 	}
-	res := finalize(tableDicts(t, pl), pl, gs[0], ls[0], *rq)
 	if res.Folded == 0 {
 		return nil, fmt.Errorf("convreport: drill-down: report %q folds nothing into Other for this query", name)
 	}

@@ -125,6 +125,16 @@ func (e *Engine) CheckReportAll(r Report) ([]*ReportError, error) {
 // A query that sets [Query.Compare] runs twice, once per period (see
 // [Point.Previous]).
 func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result, error) {
+	res, err := e.runAll(ctx, q, reports)
+	if rf, ok := err.(*refusal); ok {
+		return nil, rf.err
+	}
+	return res, err
+}
+
+// runAll is Run, but a report refused for what its data made of it is a
+// *refusal that says which.
+func (e *Engine) runAll(ctx context.Context, q Query, reports []Report) ([]Result, error) {
 	if err := e.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -133,6 +143,19 @@ func (e *Engine) Run(ctx context.Context, q Query, reports ...Report) ([]Result,
 	}
 	return e.run(ctx, q, false, reports)
 }
+
+// refusal is a report's error met while running it, not compiling it (a
+// time series over its points, groups past a 64-bit key), with the
+// report's position in the run: [Engine.RunEach] sets it aside and runs
+// the others. Run returns err alone.
+type refusal struct {
+	idx int
+	err *ReportError
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+
+func (r *refusal) Unwrap() error { return r.err }
 
 // run is Run of a query that compares nothing; leftOut keeps, apart from
 // the points, the groups whose conversations the measure all leaves out
@@ -178,7 +201,9 @@ func (e *Engine) run(ctx context.Context, q Query, leftOut bool, reports []Repor
 		return nil, err
 	}
 	for i, p := range toScan {
-		out[p.idx] = finalize(tableDicts(t, p), p, gs[i], ls[i], rq)
+		if out[p.idx], err = finalize(tableDicts(t, p), p, gs[i], ls[i], rq); err != nil {
+			return nil, err
+		}
 	}
 	e.describe(out, plans)
 	return out, nil
@@ -227,6 +252,13 @@ func (e *Engine) aggregate(ctx context.Context, ag Aggregator, rq resolved, plan
 		}
 		return nil, nil
 	case !errors.Is(err, ErrUnsupported):
+		// A report its groups put over a limit (Pushdown.Result refuses
+		// it) is the report's error, as for a scan, whatever the source
+		// made of it.
+		var rf *refusal
+		if errors.As(err, &rf) {
+			return nil, rf
+		}
 		return nil, &SourceError{Source: sourceName(e.src), Err: err}
 	case len(plans) == 1:
 		return plans, nil
@@ -290,7 +322,8 @@ func hintFor(plans []*compiled) ScanHint {
 }
 
 // scan runs the plans over t in one pass of the executor; a plan whose
-// groups do not fit fails its report.
+// groups do not fit, or whose time series meets more series than its
+// points allow, fails its report (a *refusal).
 func scan(ctx context.Context, t *table, plans []*compiled, env filterEnv, workers int) ([]*exec.Groups, []exec.Layout, error) {
 	xs := make([]*exec.Plan, len(plans))
 	for i, p := range plans {
@@ -298,8 +331,13 @@ func scan(ctx context.Context, t *table, plans []*compiled, env filterEnv, worke
 	}
 	gs, ls, err := exec.Scan(ctx, t.x, xs, filter.Env(env), workers)
 	var le *exec.LayoutError
-	if errors.As(err, &le) {
-		return nil, nil, &ReportError{Report: plans[le.Plan].r.Name, Field: "dimensions", Err: le.Err}
+	var se *exec.SeriesError
+	switch {
+	case errors.As(err, &le):
+		p := plans[le.Plan]
+		return nil, nil, &refusal{idx: p.idx, err: &ReportError{Report: p.r.Name, Field: "dimensions", Err: le.Err}}
+	case errors.As(err, &se):
+		return nil, nil, plans[se.Plan].pointsError(se.Series)
 	}
 	return gs, ls, err
 }

@@ -9,6 +9,7 @@ package convreport_test
 //		MaxDimensions int           // per report; default 4
 //		MaxBuckets    int           // per report; default 100 000
 //		MaxGroups     int           // points (or series) per report; default 10 000
+//		MaxPoints     int           // a time series' series × buckets; default 1 000 000
 //		MaxPageSize   int           // rows per Drill.Page; default 1000 (MaxPageSize)
 //	}
 //	func DefaultLimits() Limits
@@ -32,7 +33,7 @@ import (
 func TestDefaultLimits(t *testing.T) {
 	require.Equal(t, convreport.Limits{
 		Filter:        convreport.FilterOptions{MaxLength: convreport.DefaultMaxFilterLength, MaxNodes: convreport.DefaultMaxFilterNodes, MaxPatternSize: convreport.DefaultMaxPatternSize},
-		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPageSize: convreport.MaxPageSize,
+		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPoints: 1_000_000, MaxPageSize: convreport.MaxPageSize,
 	}, convreport.DefaultLimits())
 }
 

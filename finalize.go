@@ -14,8 +14,10 @@ import (
 
 // finalize turns a plan's groups into a Result: values computed exactly,
 // empty buckets filled, points sorted, the tail folded into "Other".
-// dicts[j] is the dictionary of dimension j (code 0 = no value).
-func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) Result {
+// dicts[j] is the dictionary of dimension j (code 0 = no value). A time
+// series over the engine's MaxPoints is refused before its points are
+// made (see compiled.pointsError).
+func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout, rq resolved) (Result, error) {
 	res := Result{Report: p.r.Clone(), From: rq.from.In(rq.loc), To: rq.to.In(rq.loc), Zone: rq.loc, Matched: g.Matched, Excluded: g.ExcludedAll}
 	var gs []grp
 	if p.bucket == NoBucket {
@@ -34,7 +36,10 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 			gs = append(gs, grp{key: key, slot: s})
 		}
 	} else {
-		gs, res.Folded = seriesGroups(dicts, p, g, l)
+		var err error
+		if gs, res.Folded, err = seriesGroups(dicts, p, g, l); err != nil {
+			return Result{}, err
+		}
 	}
 	// A report that keeps few of many groups apart from Other builds
 	// points only for the groups that can be kept: ranked by value, those
@@ -157,7 +162,7 @@ func finalize(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout
 		pts = sorted
 	}
 	res.Points = pts
-	return res
+	return res, nil
 }
 
 // grp is a group on its way to a point.
@@ -170,8 +175,10 @@ type grp struct {
 
 // seriesGroups lists the groups of a report over time: every bucket of
 // the range for each series with data, and, when the Limit folds series,
-// each bucket's "Other" point. It returns how many series were folded.
-func seriesGroups(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout) ([]grp, int) {
+// each bucket's "Other" point. It returns how many series were folded,
+// or, when the series shown times the buckets are over the report's
+// points, its refusal.
+func seriesGroups(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.Layout) ([]grp, int, error) {
 	var gs []grp
 	// Every series with data gets every bucket of the range. A series'
 	// slots are found through the slots with data, not through an array
@@ -225,6 +232,11 @@ func seriesGroups(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.La
 			live = append(live, i)
 			totals = append(totals, total)
 		}
+	}
+	// The scan stops early at too many series when it can tell; here
+	// every series is known, before a point is made.
+	if p.maxPoints > 0 && int64(p.shownSeries(len(live)))*int64(l.Buckets) > int64(p.maxPoints) {
+		return nil, 0, p.pointsError(len(live))
 	}
 	// Series beyond the Limit, ranked by conversations, then by label,
 	// fold into one "Other" series. Only the series that can be kept
@@ -290,7 +302,7 @@ func seriesGroups(dicts []*colstore.Strs, p *compiled, g *exec.Groups, l exec.La
 			gs = append(gs, grp{bucket: b, slot: -1, other: other[b]})
 		}
 	}
-	return gs, len(folded)
+	return gs, len(folded), nil
 }
 
 // limit is how many of n groups (or series) a report keeps apart from

@@ -22,6 +22,17 @@ type Limits struct {
 	// into one "Other" point (or series) as [Report.Limit] does, and
 	// [Result.Folded] says how many.
 	MaxGroups int
+	// MaxPoints caps the points of a time series: the series it shows
+	// (those its Limit or MaxGroups keeps apart from Other, and Other)
+	// times its buckets; default 1 000 000. MaxGroups and MaxBuckets
+	// alone allow 10^9 points, tens of gigabytes; hours by contact over
+	// a month pass a million with some 1 400 contacts. A report past it
+	// fails with a *[LimitError] ("points per report") in a
+	// *[ReportError] on its bucket, without building its points: the
+	// scan stops as soon as it has met one series too many, and Got
+	// counts the points of those. A report over no time has at most
+	// MaxGroups points.
+	MaxPoints int
 	// MaxPageSize caps the rows of one [Drill.Page]; default [MaxPageSize].
 	MaxPageSize int
 }
@@ -30,7 +41,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		Filter:        FilterOptions{MaxLength: DefaultMaxFilterLength, MaxNodes: DefaultMaxFilterNodes, MaxPatternSize: DefaultMaxPatternSize},
-		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPageSize: MaxPageSize,
+		MaxDimensions: 4, MaxBuckets: 100_000, MaxGroups: 10_000, MaxPoints: 1_000_000, MaxPageSize: MaxPageSize,
 	}
 }
 
@@ -40,7 +51,7 @@ func DefaultLimits() Limits {
 func MaxLimits() Limits {
 	return Limits{
 		Filter:        FilterOptions{MaxLength: 64 << 10, MaxNodes: 4096, MaxPatternSize: 10_000},
-		MaxDimensions: 16, MaxBuckets: 10_000_000, MaxGroups: 1_000_000, MaxPageSize: 100_000,
+		MaxDimensions: 16, MaxBuckets: 10_000_000, MaxGroups: 1_000_000, MaxPoints: 10_000_000, MaxPageSize: 100_000,
 	}
 }
 
@@ -65,6 +76,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxGroups <= 0 {
 		l.MaxGroups = d.MaxGroups
 	}
+	if l.MaxPoints <= 0 {
+		l.MaxPoints = d.MaxPoints
+	}
 	if l.MaxPageSize <= 0 {
 		l.MaxPageSize = d.MaxPageSize
 	}
@@ -75,6 +89,7 @@ func (l Limits) withDefaults() Limits {
 	l.MaxDimensions = min(l.MaxDimensions, c.MaxDimensions)
 	l.MaxBuckets = min(l.MaxBuckets, c.MaxBuckets)
 	l.MaxGroups = min(l.MaxGroups, c.MaxGroups)
+	l.MaxPoints = min(l.MaxPoints, c.MaxPoints)
 	l.MaxPageSize = min(l.MaxPageSize, c.MaxPageSize)
 	return l
 }

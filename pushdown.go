@@ -217,7 +217,11 @@ type Group struct {
 var ErrBadGroups = errors.New("convreport: groups do not fit the report")
 
 // Result turns a source's groups for report i into its Result, exactly as
-// the engine would: the same values, points, order and folding.
+// the engine would: the same values, points, order and folding. A time
+// series whose groups make more points than the engine's MaxPoints is
+// refused with an error that wraps the report's *[ReportError] (and
+// *[LimitError]): Aggregate returns it, wrapped or not, and the run
+// fails with the report's error, as a scan's.
 func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 	if i < 0 || i >= len(p.reports) {
 		return Result{}, fmt.Errorf("%w: no report %d", ErrBadGroups, i)
@@ -300,5 +304,7 @@ func (p *Pushdown) Result(i int, groups []Group) (Result, error) {
 			g.AddValues(s, int64(*x.Quantile))
 		}
 	}
-	return finalize(dicts, pl, g, l, p.rq), nil
+	// A time series over its points is refused as a scan refuses it
+	// (the error a source returns from Aggregate, wrapped or not).
+	return finalize(dicts, pl, g, l, p.rq)
 }

@@ -15,7 +15,9 @@ import (
 // does not compile, a calendar or SLA policy q does not hold, one of the
 // engine's limits), has its error at its index in errs, a *[ReportError]
 // as Run would return, and a zero Result; the others run together in one
-// scan, as Run runs them, each Result at its report's index. errs[i] is
+// scan, as Run runs them, each Result at its report's index. A time
+// series over the engine's MaxPoints is known only as it runs: the
+// others then run again without it. errs[i] is
 // nil for a report that ran. err is about the run as a whole (the query,
 // the source, the context, a nil engine), as Run's; results and errs are
 // then nil.
@@ -90,15 +92,24 @@ func (e *Engine) runEach(ctx context.Context, q Query, reports []Report, errs []
 		at = append(at, i)
 	}
 	results := make([]Result, len(reports))
-	if len(run) == 0 {
-		return results, errs, nil
-	}
-	out, err := e.Run(ctx, q, run...)
-	if err != nil {
-		return nil, nil, err
-	}
-	for j, i := range at {
-		results[i] = out[j]
+	// A report its data refuses (a time series over its points) is known
+	// only once run: it is set aside, and the others run again without
+	// it. Each round sets one aside, so the rounds end.
+	for len(run) > 0 {
+		out, err := e.runAll(ctx, q, run)
+		if rf, ok := err.(*refusal); ok {
+			errs[at[rf.idx]] = rf.err
+			run = slices.Delete(run, rf.idx, rf.idx+1)
+			at = slices.Delete(at, rf.idx, rf.idx+1)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		for j, i := range at {
+			results[i] = out[j]
+		}
+		break
 	}
 	return results, errs, nil
 }

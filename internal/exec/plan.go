@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"fmt"
+
 	"github.com/convreport/convreport/internal/colstore"
 	"github.com/convreport/convreport/internal/filter"
 )
@@ -59,6 +61,12 @@ type Plan struct {
 	Hours Hours
 	// SLA classifies each row against a target instead of a metric.
 	SLA *SLA
+
+	// StopSeries stops the scan with a *SeriesError once it has met this
+	// many series (values of Dims) with a counted row, over every worker:
+	// the report would be over its points, and the scan need not go on
+	// to hold them. 0 for no bound.
+	StopSeries int
 }
 
 // RowRange returns the rows of a segment (sorted by creation time) that
@@ -135,3 +143,13 @@ type LayoutError struct {
 func (e *LayoutError) Error() string { return e.Err.Error() }
 
 func (e *LayoutError) Unwrap() error { return e.Err }
+
+// SeriesError says that a plan met StopSeries series.
+type SeriesError struct {
+	Plan   int // its position in the scan
+	Series int // the series met, at least StopSeries
+}
+
+func (e *SeriesError) Error() string {
+	return fmt.Sprintf("plan %d: %d series, the scan's bound", e.Plan, e.Series)
+}

@@ -197,6 +197,57 @@ func (l Layout) DecodeTo(dst []uint32, key uint64) (bucket int) {
 // scanState is one worker's accumulators for every plan.
 type scanState struct {
 	groups []*Groups
+	met    []seriesMet // by plan, for those with a seriesBound
+}
+
+// seriesBound counts the series a plan's workers have met with a counted
+// row, for its StopSeries: each worker adds those new to it, so that the
+// bound holds over the whole scan, not over each worker's share.
+type seriesBound struct {
+	stop int
+	mu   sync.Mutex
+	seen slotTable // series keys: a key without its bucket
+}
+
+// add records series key k and returns how many series it has met, and
+// whether that reached the bound.
+func (b *seriesBound) add(k uint64) (int, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.seen.find(k) < 0 {
+		b.seen.add(k, 0)
+	}
+	return b.seen.n, b.seen.n >= b.stop
+}
+
+// seriesMet is what one worker has told a seriesBound: the slots of its
+// groups it has looked at, and the series among them it has added.
+type seriesMet struct {
+	checked int
+	added   slotTable
+}
+
+// meet adds to b the series of g's slots new since the last call that
+// have a counted row. A slot whose rows so far are all excluded is not
+// looked at again, and its series may go uncounted here: the count is a
+// lower bound, so the scan never stops for a report within its points,
+// and the result's own count of its series decides the rest.
+func (b *seriesBound) meet(g *Groups, l Layout, w *seriesMet) (int, bool) {
+	for s := w.checked; s < len(g.Keys); s++ {
+		if g.Count[s] == 0 {
+			continue
+		}
+		k := g.Keys[s] % l.StrideB
+		if w.added.find(k) >= 0 {
+			continue
+		}
+		w.added.add(k, 0)
+		if n, over := b.add(k); over {
+			return n, true
+		}
+	}
+	w.checked = len(g.Keys)
+	return 0, false
 }
 
 // Scan runs every plan over t in one pass, split across workers, and
@@ -207,13 +258,23 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 	for i, p := range plans {
 		l, err := NewLayout(t, p)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, &LayoutError{Plan: i, Err: err}
 		}
 		layouts[i] = l
 	}
 	// A count over the rows and keys of another plan is read from that
 	// plan's groups after the scan, not scanned itself.
 	from := countSources(plans)
+	// A plan bounds its series only where it can meet that many: its
+	// values' combinations (StrideB) reach the bound. Dense groups, at
+	// most denseLimit slots, are made whole before the scan and hold no
+	// more series than slots; the result counts theirs.
+	bounds := make([]*seriesBound, len(plans))
+	for i, p := range plans {
+		if from[i] < 0 && p.StopSeries > 0 && layouts[i].StrideB >= uint64(p.StopSeries) && layouts[i].card > denseLimit {
+			bounds[i] = &seriesBound{stop: p.StopSeries}
+		}
+	}
 	// Plans with the same filter share one evaluation per chunk.
 	var preds []*Pred
 	predOf := make([]int, len(plans))
@@ -262,6 +323,7 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 	var wg sync.WaitGroup
 	for w := range workers {
 		states[w].groups = make([]*Groups, len(plans))
+		states[w].met = make([]seriesMet, len(plans))
 		for i := range plans {
 			if from[i] < 0 {
 				states[w].groups[i] = NewGroups(layouts[i].card)
@@ -312,6 +374,13 @@ func Scan(ctx context.Context, t *Table, plans []*Plan, env filter.Env, workers 
 					m := predMasks[k]
 					ClipRange(&m, it.base, it.n, rg[0], rg[1])
 					accumulate(ec, seg, it.base, it.n, &m, p, layouts[pi], st.groups[pi], p.Hours, sc)
+					if b := bounds[pi]; b != nil {
+						if n, over := b.meet(st.groups[pi], layouts[pi], &st.met[pi]); over {
+							errOnce.Do(func() { firstErr = &SeriesError{Plan: pi, Series: n} })
+							stop.Store(true)
+							return
+						}
+					}
 				}
 			}
 		}(&states[w])
