@@ -111,18 +111,23 @@ func (h *handler) runForPage(r *http.Request, v access.Viewer) (*run, *http.Requ
 	return run, r, note, err
 }
 
-// bucketsLimit is the convreport.LimitError of a report with more time
-// buckets than the engine allows.
-const bucketsLimit = "buckets per report"
+// The convreport.LimitError of a report with more time buckets than the
+// engine allows, and of a time series with more points (its series times
+// its buckets).
+const (
+	bucketsLimit = "buckets per report"
+	pointsLimit  = "points per report"
+)
 
 // tooManyBuckets returns the engine's refusal of a report whose period
-// has more time buckets than the engine allows, and the message that says
-// so in terms of the period: its length is what a person changes, the
-// report's bucket being the other way out.
+// has more time buckets, or makes its time series more points, than the
+// engine allows, and the message that says so in terms of the period:
+// its length is what a person changes, the report's bucket (or, for the
+// points, its Top) being the other way out.
 func tooManyBuckets(err error, q convreport.Query) (string, bool) {
 	var re *convreport.ReportError
 	var le *convreport.LimitError
-	if !errors.As(err, &re) || !errors.As(err, &le) || le.Limit != bucketsLimit {
+	if !errors.As(err, &re) || !errors.As(err, &le) || le.Limit != bucketsLimit && le.Limit != pointsLimit {
 		return "", false
 	}
 	from, to, rerr := resolveRange(q)
@@ -132,6 +137,11 @@ func tooManyBuckets(err error, q convreport.Query) (string, bool) {
 	// In seconds: a time.Duration holds no more than 292 years. Rounded,
 	// for the hour a daylight saving change adds or takes.
 	days := int64(math.Round(float64(to.Unix()-from.Unix()) / 86400))
+	if le.Limit == pointsLimit {
+		// Got counts the series met when the run stopped: at least.
+		return sprintf("the period %s has %d days, too many for report %q: a line per group times its time buckets would be at least %d points, and a report may have at most %d; choose a shorter period, a wider time bucket or a smaller Top",
+			rangeLabel(from, to, q.Zone), days, re.Report, le.Got, le.Max), true
+	}
 	return sprintf("the period %s has %d days, too many for report %q: it would have %d time buckets, and a report may have at most %d; choose a shorter period or a wider time bucket",
 		rangeLabel(from, to, q.Zone), days, re.Report, le.Got, le.Max), true
 }
