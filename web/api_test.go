@@ -485,6 +485,14 @@ func TestRunRefusals(t *testing.T) {
 	e := failure(t, f.get("/api/dashboards/chat/run?from=0001-01-01&to=2025-06-01&tz=UTC", "ana"), http.StatusBadRequest, "invalid_query")
 	require.Equal(t, "from", e.Field)
 	require.Equal(t, `from: "0001-01-01" is outside the supported times, 1677-09-21T00:12:43.145224193Z to 2262-04-11T23:47:16.854775807Z`, e.Message)
+	// A day the zone skipped starts when the next does: "that day" is no
+	// time at all, and the message says why.
+	e = failure(t, f.get("/api/dashboards/chat/run?from=2011-12-30&to=2011-12-31&tz=Pacific/Apia", "ana"), http.StatusBadRequest, "invalid_query")
+	require.Equal(t, "to", e.Field)
+	require.Equal(t, "from 2011-12-30 is not before to 2011-12-31: Pacific/Apia skipped the day 2011-12-30 (its clocks went from 2011-12-29 to 2011-12-31), "+
+		"so the period holds no time; choose other dates", e.Message)
+	e = failure(t, f.get("/api/dashboards/chat/run?from=2012-01-01&to=2011-12-30&tz=Pacific/Apia", "ana"), http.StatusBadRequest, "invalid_query")
+	require.Equal(t, "from 2012-01-01 is not before to 2011-12-30", e.Message, "two instants in the wrong order")
 	e = failure(t, f.get("/api/dashboards/chat/run?from=2025-02-30&to=2025-06-01", "ana"), http.StatusBadRequest, "invalid_query")
 	require.Equal(t, `from: "2025-02-30" is neither a date (2025-03-01) nor an RFC 3339 time (2025-03-01T09:00:00+01:00)`, e.Message)
 	failure(t, f.get("/api/dashboards/email/run", "ben"), http.StatusNotFound, "not_found") // as if it did not exist

@@ -215,10 +215,35 @@ func (h *handler) query(ctx context.Context, p period, v access.Viewer) (convrep
 			return q, badRequest("invalid_query", "to", "to: %s", err.Error())
 		}
 		if !q.From.Before(q.To) {
-			return q, badRequest("invalid_query", "to", "from %s is not before to %s", p.From, p.To)
+			return q, badRequest("invalid_query", "to", "%s", notBefore(p.From, p.To, q.From, q.To, q.Zone))
 		}
 	}
 	return q, nil
+}
+
+// notBefore says that from (the instant fromT) is not before to (toT).
+// When both are one instant because one of them is a date loc skipped
+// entirely (Pacific/Apia went from 2011-12-29 to 2011-12-31), it says so:
+// by the rule of every date, such a date starts when the next one does,
+// and "from the skipped day to the next" holds no time.
+func notBefore(from, to string, fromT, toT time.Time, loc *time.Location) string {
+	msg := sprintf("from %s is not before to %s", from, to)
+	if !fromT.Equal(toT) {
+		return msg
+	}
+	for _, v := range []string{from, to} {
+		d, err := calendar.ParseDate(v)
+		if err != nil {
+			continue
+		}
+		start := d.Start(loc).In(loc)
+		if y, m, day := start.Date(); y == d.Year && m == d.Month && day == d.Day {
+			continue
+		}
+		return sprintf("%s: %s skipped the day %s (its clocks went from %s to %s), so the period holds no time; choose other dates",
+			msg, loc, v, start.Add(-time.Nanosecond).Format(time.DateOnly), start.Format(time.DateOnly))
+	}
+	return msg
 }
 
 // parseTime reads a date (its first instant in loc, the rule of every date
