@@ -236,8 +236,8 @@ func notBefore(from, to string, fromT, toT time.Time, loc *time.Location) string
 		if err != nil {
 			continue
 		}
-		start := d.Start(loc).In(loc)
-		if y, m, day := start.Date(); y == d.Year && m == d.Month && day == d.Day {
+		start, skipped := civil.SkippedDay(d.Year, d.Month, d.Day, loc)
+		if !skipped {
 			continue
 		}
 		return sprintf("%s: %s skipped the day %s (its clocks went from %s to %s), so the period holds no time; choose other dates",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/calendar"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // queryFlags are the flags every reporting command shares.
@@ -98,8 +99,8 @@ func notBefore(from, to string, fromT, toT time.Time, loc *time.Location) error 
 		if err != nil {
 			continue
 		}
-		start := d.Start(loc).In(loc)
-		if y, m, day := start.Date(); y == d.Year && m == d.Month && day == d.Day {
+		start, skipped := civil.SkippedDay(d.Year, d.Month, d.Day, loc)
+		if !skipped {
 			continue
 		}
 		next := start.Format(time.DateOnly)

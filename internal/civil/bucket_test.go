@@ -447,3 +447,34 @@ func TestFirstBucketStartsAtMinTime(t *testing.T) {
 		require.True(t, BucketStart(starts[1], u, time.UTC, time.Monday).Equal(starts[1]), u)
 	}
 }
+
+// Apia skipped 2011-12-30 (its clocks went from the 29th to the 31st); a
+// day with a DST change is short or long, not skipped.
+func TestSkippedDay(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		loc     *time.Location
+		day     int
+		month   time.Month
+		year    int
+		skipped bool
+		start   string
+	}{
+		{apia, 30, time.December, 2011, true, "2011-12-31T00:00:00+14:00"},
+		{apia, 29, time.December, 2011, false, "2011-12-29T00:00:00-10:00"},
+		{apia, 31, time.December, 2011, false, "2011-12-31T00:00:00+14:00"},
+		{paris, 30, time.March, 2025, false, "2025-03-30T00:00:00+01:00"},
+	} {
+		start, skipped := SkippedDay(c.year, c.month, c.day, c.loc)
+		if skipped != c.skipped || start.Format(time.RFC3339) != c.start || start.Location() != c.loc {
+			t.Errorf("%s %d-%02d-%02d: %s, %v; want %s, %v", c.loc, c.year, c.month, c.day, start.Format(time.RFC3339), skipped, c.start, c.skipped)
+		}
+	}
+}

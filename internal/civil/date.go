@@ -88,3 +88,14 @@ func QuarterStart(m time.Month) time.Month { return (m-1)/3*3 + 1 }
 func StartOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
 	return FirstInstant(y, m, d, 0, 0, 0, 0, loc)
 }
+
+// SkippedDay reports whether loc has no day y-m-d at all: its clocks
+// jumped over the whole of it (Pacific/Apia went from 2011-12-29 to
+// 2011-12-31). start is the day's start by StartOfDay, in loc: for a
+// skipped day, the next day's start, so that a range from it to the next
+// day holds no time.
+func SkippedDay(y int, m time.Month, d int, loc *time.Location) (start time.Time, skipped bool) {
+	start = StartOfDay(y, m, d, loc).In(loc)
+	sy, sm, sd := start.Date()
+	return start, sy != y || sm != m || sd != d
+}
