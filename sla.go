@@ -232,20 +232,19 @@ func (s *SLASet) Names() []string {
 	return out
 }
 
-// unknown says that name is no policy of s, and which are. A policy
-// without a name, an error of its own, is left out of the list, which
-// would otherwise read "(have )".
+// named returns the names of s's policies that have one. A policy without
+// a name, an error of its own, is left out of the lists below, which would
+// otherwise read "(have )".
+func (s *SLASet) named() []string {
+	return slices.DeleteFunc(s.Names(), func(n string) bool { return n == "" })
+}
+
+// unknown says that name is no policy of s, and which are.
 func (s *SLASet) unknown(name string) string {
-	all := s.Names()
-	if len(all) == 0 {
+	if len(s.Names()) == 0 {
 		return fmt.Sprintf("no SLA policy %q: there are no policies", name)
 	}
-	var names []string
-	for _, n := range all {
-		if n != "" {
-			names = append(names, n)
-		}
-	}
+	names := s.named()
 	if len(names) == 0 {
 		return fmt.Sprintf("no SLA policy %q: no policy has a name", name)
 	}
@@ -255,12 +254,7 @@ func (s *SLASet) unknown(name string) string {
 // choices says which policy names a measure may give: "one of a, b", or
 // that there are none.
 func (s *SLASet) choices() string {
-	var names []string
-	for _, n := range s.Names() {
-		if n != "" {
-			names = append(names, n)
-		}
-	}
+	names := s.named()
 	if len(names) == 0 {
 		return "a policy's name (there are no policies)"
 	}
@@ -293,8 +287,9 @@ func (s *SLASet) Validate() error {
 // each filter and conditions compile against s ("policies[0].filter",
 // "policies[0].conditions"), and each target's calendar is one of cals
 // ("policies[0].close.calendar"; "close.calendar" for a file of one
-// policy, see [SLASet]). The errors are *[SLAError] values, joined. The CLI and the server check a policy file with it before any
-// report runs, so a bad policy is refused where it is written.
+// policy, see [SLASet]). The errors are *[SLAError] values, joined. The
+// CLI and the server check a policy file with it before any report runs,
+// so a bad policy is refused where it is written.
 func (s *SLASet) Check(schema *Schema, cals *calendar.Set, opts FilterOptions) error {
 	if err := s.Validate(); err != nil {
 		return err
