@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/convreport/convreport/internal/civil"
+	"github.com/convreport/convreport/internal/filter"
 )
 
 // Compare says which earlier period a run compares its points with.
@@ -152,7 +153,7 @@ func (e *Engine) runCompared(ctx context.Context, q Query, reports []Report) ([]
 	if len(ranged) == 0 {
 		return cur, nil
 	}
-	prev, err := e.run(ctx, pq, true, ranged)
+	prev, err := e.runEarlier(ctx, pq, ranged, func(k int) Result { return cur[at[k]] })
 	if rf, ok := err.(*refusal); ok {
 		// Refused in the earlier period: the report's error, at its
 		// position among reports.
@@ -167,6 +168,148 @@ func (e *Engine) runCompared(ctx context.Context, q Query, reports []Report) ([]
 		e.attachPrevious(&cur[i], prev[k], rq)
 	}
 	return cur, nil
+}
+
+// runEarlier runs reports for pq, the period a comparison compares with;
+// now(k) is report k's result in the current period. Most reports run as
+// they are, in one scan. The earlier period of a report may hold series
+// the current one does not show, and too many of them: its time series
+// is then over its points, or the engine's MaxGroups folds groups into
+// Other, among them some shown now whose earlier values are then unknown.
+// Such a report runs again kept to the series shown now (shownSeries),
+// which is all a comparison needs of it. Keeping every report to them
+// from the start would cost each a filter of its own over every earlier
+// row, in the many runs that need none.
+func (e *Engine) runEarlier(ctx context.Context, pq Query, reports []Report, now func(k int) Result) ([]Result, error) {
+	shown := make([]*filter.Pred, len(reports))
+	var prev []Result
+	for {
+		var err error
+		prev, err = e.run(ctx, pq, &earlier{shown: shown}, reports)
+		rf, ok := err.(*refusal)
+		if !ok {
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		if shown[rf.idx] != nil {
+			return nil, err // refused even kept to the series shown now
+		}
+		if shown[rf.idx] = e.shownSeries(now(rf.idx)); shown[rf.idx] == nil {
+			return nil, err
+		}
+		// Each round keeps one more report to its series: at most one
+		// round a report.
+	}
+	var again []Report
+	var againAt []int
+	var againShown []*filter.Pred
+	for k, res := range prev {
+		if res.Folded == 0 || shown[k] != nil {
+			continue
+		}
+		if p := e.shownSeries(now(k)); p != nil {
+			again, againAt, againShown = append(again, reports[k]), append(againAt, k), append(againShown, p)
+		}
+	}
+	if len(again) == 0 {
+		return prev, nil
+	}
+	res, err := e.run(ctx, pq, &earlier{shown: againShown}, again)
+	if rf, ok := err.(*refusal); ok {
+		return nil, &refusal{idx: againAt[rf.idx], err: rf.err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for j, k := range againAt {
+		prev[k] = res[j]
+	}
+	return prev, nil
+}
+
+// maxShownValues bounds the values of one dimension that the earlier run
+// of a comparison keeps to: past it, the dimension is not narrowed, so
+// that the query a database is sent stays short.
+const maxShownValues = 1000
+
+// shownSeries returns the leaves that keep the earlier run of a
+// comparison to the series res shows, or nil to keep every series. The
+// earlier period needs no other: only the points shown now get a
+// Previous. Kept to them, the earlier run holds no more series than the
+// current one (for one dimension; for more, those whose values each
+// occur in a series shown), so a time series that fits its points now
+// fits them then, and the engine's MaxGroups rarely folds a group whose
+// earlier value is wanted. Past maxShownValues values of a dimension, it
+// is not narrowed.
+func (e *Engine) shownSeries(res Result) *filter.Pred {
+	dims := res.Report.Dimensions
+	if len(dims) == 0 {
+		return nil
+	}
+	s := e.src.Schema()
+	type values struct {
+		known   map[string]bool
+		unknown bool
+	}
+	seen := make([]values, len(dims))
+	for j := range seen {
+		seen[j].known = map[string]bool{}
+	}
+	for _, p := range res.Points {
+		if p.Other || len(p.Dimensions) != len(dims) {
+			continue // Other is not compared
+		}
+		for j, d := range p.Dimensions {
+			if d.Known {
+				seen[j].known[d.Value] = true
+			} else {
+				seen[j].unknown = true
+			}
+		}
+	}
+	kids := make([]*filter.Pred, 0, len(dims))
+	for j, name := range dims {
+		dp, err := s.resolve(name)
+		if err != nil || len(seen[j].known) > maxShownValues {
+			continue
+		}
+		vals := make([]string, 0, len(seen[j].known))
+		for v := range seen[j].known {
+			vals = append(vals, v)
+		}
+		slices.Sort(vals) // one filter, and one query, for one set of values
+		var either []*filter.Pred
+		if len(vals) > 0 {
+			in := &filter.Pred{Op: filter.In, Field: dp.field(), Vals: make([]any, len(vals))}
+			for i, v := range vals {
+				in.Vals[i] = v
+				if dp.Kind == KindBool {
+					in.Vals[i] = v == "true"
+				}
+			}
+			either = append(either, in)
+		}
+		if seen[j].unknown {
+			either = append(either, &filter.Pred{Op: filter.Unknown, Field: dp.field()})
+		}
+		switch len(either) {
+		case 0:
+			kids = append(kids, &filter.Pred{Op: filter.False}) // nothing is shown
+		case 1:
+			kids = append(kids, either[0])
+		default:
+			kids = append(kids, &filter.Pred{Op: filter.Or, Kids: either})
+		}
+	}
+	switch len(kids) {
+	case 0:
+		return nil
+	case 1:
+		return kids[0]
+	}
+	return &filter.Pred{Op: filter.And, Kids: kids}
 }
 
 // attachPrevious sets the Previous of each point of cur from prev, the

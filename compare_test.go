@@ -3,6 +3,9 @@ package convreport_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -146,6 +149,10 @@ func TestCompareAgainstReferenceLoop(t *testing.T) {
 		{Name: "Channels by week", Dimensions: []string{"Channel"}, Bucket: convreport.Week},
 		{Name: "Longest wait", Dimensions: []string{"Assignee"}, Measure: convreport.Measure{Agg: convreport.Max, Metric: convreport.WaitTime}},
 		{Name: "Top 2 assignees", Dimensions: []string{"Assignee"}, Limit: 2},
+		// The earlier period keeps to the values shown now, booleans and
+		// unknown values among them; each Previous drills to its count.
+		{Name: "Top 3 by VIP and priority, weekly", Dimensions: []string{"VIP", "Priority"}, Bucket: convreport.Week, Limit: 3},
+		{Name: "Bottom 2 assignees, daily", Dimensions: []string{"Assignee"}, Bucket: convreport.Day, Limit: 2, Sort: convreport.ByValueAsc},
 	}
 	type window struct{ from, to time.Time }
 	for _, tc := range []struct {
@@ -263,10 +270,18 @@ func TestCompareAgainstReferenceLoop(t *testing.T) {
 			}
 			// Every previous point drills down to its count, Other too.
 			for _, r := range res {
+				drilled := 0
+				defer func() {
+					now := slices.ContainsFunc(r.Points, func(p convreport.Point) bool { return p.Count > 0 })
+					if drilled == 0 && now && slices.ContainsFunc(cs, func(c convreport.Conversation) bool { return in(&c) }) {
+						t.Errorf("%s: no earlier conversation to drill to", r.Report.Name)
+					}
+				}()
 				for _, p := range r.Points {
 					if p.Previous == nil {
 						continue
 					}
+					drilled += int(p.Previous.Count)
 					if p.Other {
 						t.Errorf("%s: the Other point has a previous %+v", r.Report.Name, p.Previous)
 					}
@@ -449,18 +464,18 @@ func TestDrillExcluded(t *testing.T) {
 	}
 }
 
-// When the engine's MaxGroups folds groups of the earlier period into
-// Other, a group missing from its points may be among them: its earlier
-// value is unknown (nil), never a made-up zero. A group the earlier period
-// shows keeps its value.
-func TestComparePreviousUnknownWhenFolded(t *testing.T) {
+// The earlier period keeps to the groups shown now, so the engine's
+// MaxGroups does not fold one of them away there: each keeps its earlier
+// value, however many other groups the earlier period holds.
+func TestComparePreviousOfGroupsShownNow(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2025, 6, d, 10, 0, 0, 0, time.UTC) }
 	var cs []convreport.Conversation
 	add := func(id, assignee string, created time.Time) {
 		cs = append(cs, convreport.Conversation{ID: id, Channel: convreport.Chat, Assignee: assignee, CreatedAt: created})
 	}
 	// Now: a, b, c. Before: a (4), d (3), e (3), b (2), c (1): MaxGroups 3
-	// keeps a, d and e, and folds b and c into Other.
+	// over every group of the earlier period would keep a, d and e, and
+	// fold b and c into Other.
 	add("n1", "a", day(20))
 	add("n2", "b", day(21))
 	add("n3", "c", day(22))
@@ -475,18 +490,59 @@ func TestComparePreviousUnknownWhenFolded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prev := map[string]*convreport.Point{}
+	got := map[string]int64{}
 	for _, p := range res[0].Points {
-		if !p.Other {
-			prev[p.Dimensions[0].Label()] = p.Previous
+		if p.Other || p.Previous == nil {
+			t.Fatalf("every group is shown and compared: %+v", p)
+		}
+		got[p.Dimensions[0].Label()] = p.Previous.Count
+	}
+	if want := map[string]int64{"a": 4, "b": 2, "c": 1}; !maps.Equal(got, want) {
+		t.Fatalf("earlier counts %v, want %v", got, want)
+	}
+}
+
+// With two dimensions, the earlier period keeps the values each shows
+// now, and may hold more groups than the current one: when the engine's
+// MaxGroups folds groups of it into Other, a group missing from its points
+// may be among them, so its earlier value is unknown (nil), never a
+// made-up zero. A group the earlier period shows keeps its value.
+func TestComparePreviousUnknownWhenFolded(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2025, 6, d, 10, 0, 0, 0, time.UTC) }
+	var cs []convreport.Conversation
+	n := 0
+	add := func(assignee string, ch convreport.Channel, created time.Time, times int) {
+		for range times {
+			n++
+			cs = append(cs, convreport.Conversation{ID: fmt.Sprint("c", n), Channel: ch, Assignee: assignee, CreatedAt: created})
 		}
 	}
-	if p := prev["a"]; p == nil || p.Count != 4 {
-		t.Fatalf("a keeps its earlier count 4: %+v", p)
+	// Now: (a, chat), (b, email). Before, of the four pairs of a or b and
+	// chat or email: (a, chat) 4, (a, email) 3, (b, chat) 2, (b, email) 1.
+	// MaxGroups 3 keeps the first two and folds the others into Other.
+	add("a", convreport.Chat, day(20), 1)
+	add("b", convreport.Email, day(21), 1)
+	add("a", convreport.Chat, day(2), 4)
+	add("a", convreport.Email, day(3), 3)
+	add("b", convreport.Chat, day(4), 2)
+	add("b", convreport.Email, day(5), 1)
+	lim := convreport.DefaultLimits()
+	lim.MaxGroups = 3
+	eng := convreport.NewEngine(mustMemory(t, cs), convreport.WithLimits(lim))
+	q := convreport.Query{From: day(16).Truncate(24 * time.Hour), To: day(31).Truncate(24 * time.Hour), Zone: time.UTC, Now: day(30), Compare: convreport.ComparePrevious}
+	res, err := eng.Run(context.Background(), q, convreport.Report{Name: "By rep and channel", Dimensions: []string{"Assignee", "Channel"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, who := range []string{"b", "c"} {
-		if p := prev[who]; p != nil {
-			t.Fatalf("%s was folded in the earlier period: its value is unknown, got %+v", who, p)
+	if len(res[0].Points) != 2 {
+		t.Fatalf("points %+v, want (a, chat) and (b, email)", res[0].Points)
+	}
+	for _, p := range res[0].Points {
+		switch who := p.Dimensions[0].Value; {
+		case who == "a" && (p.Previous == nil || p.Previous.Count != 4):
+			t.Fatalf("(a, chat) keeps its earlier count 4: %+v", p.Previous)
+		case who == "b" && p.Previous != nil:
+			t.Fatalf("(b, email) was folded in the earlier period: its value is unknown, got %+v", p.Previous)
 		}
 	}
 }

@@ -141,7 +141,7 @@ func (e *Engine) runAll(ctx context.Context, q Query, reports []Report) ([]Resul
 	if q.Compare != NoCompare {
 		return e.runCompared(ctx, q, reports)
 	}
-	return e.run(ctx, q, false, reports)
+	return e.run(ctx, q, nil, reports)
 }
 
 // refusal is a report's error met while running it, not compiling it (a
@@ -157,15 +157,24 @@ func (r *refusal) Error() string { return r.err.Error() }
 
 func (r *refusal) Unwrap() error { return r.err }
 
-// run is Run of a query that compares nothing; leftOut keeps, apart from
-// the points, the groups whose conversations the measure all leaves out
-// (see resolved.leftOut).
-func (e *Engine) run(ctx context.Context, q Query, leftOut bool, reports []Report) ([]Result, error) {
+// earlier is what the earlier run of a comparison asks of run beyond the
+// query: the groups whose conversations the measure all leaves out, apart
+// from the points (see resolved.leftOut), and, for each report, the leaves
+// that keep it to the series the current period shows (nil keeps all).
+type earlier struct {
+	shown []*filter.Pred
+}
+
+// run is Run of a query that compares nothing; prev is nil but for the
+// earlier run of a comparison.
+func (e *Engine) run(ctx context.Context, q Query, prev *earlier, reports []Report) ([]Result, error) {
 	rq, err := q.resolve()
 	if err != nil {
 		return nil, err
 	}
-	rq.leftOut = leftOut
+	if prev != nil {
+		rq.leftOut, rq.shown = true, prev.shown
+	}
 	plans, err := e.compileAll(reports, rq)
 	if err != nil {
 		return nil, err
@@ -296,6 +305,10 @@ func (e *Engine) compileAll(reports []Report, rq resolved) ([]*compiled, error) 
 		}
 		if err := attachSLA(s, p, rq, fc, memo, need); err != nil {
 			return nil, err
+		}
+		if i < len(rq.shown) && rq.shown[i] != nil {
+			p.Pred = &filter.Pred{Op: filter.And, Kids: []*filter.Pred{rq.shown[i], p.Pred}}
+			p.PredKey = p.Pred.Key()
 		}
 		p.idx = i
 		plans[i] = p

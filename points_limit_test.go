@@ -203,28 +203,77 @@ func TestRunEachSetsAsideAReportOverItsPoints(t *testing.T) {
 	pointsRefusal(t, err, "hourly by contact", 100, 5*24)
 }
 
-// A compared run counts the earlier period's points too: it keeps every
-// series of it, to match those shown now. Refused there, the report is
-// set aside at its own index.
+// A compared run keeps the earlier period to the series shown now: a top
+// 1 by contact fits its points in both periods, however many contacts the
+// earlier one holds, and its Previous values are those of its series.
 func TestPointsLimitInTheComparedPeriod(t *testing.T) {
 	day := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
-	cs := byContact(5, day.AddDate(0, 0, -1)) // five contacts the day before
+	cs := byContact(5, day.AddDate(0, 0, -1)) // five contacts the day before, all in its first hour
+	for i, at := range []time.Duration{time.Hour, 90 * time.Minute} {
+		cs = append(cs, convreport.Conversation{ID: fmt.Sprint("now-", i), ContactID: "contact-000003", CreatedAt: day.Add(at)})
+	}
 	cs = append(cs, convreport.Conversation{ID: "now", ContactID: "contact-now", CreatedAt: day.Add(time.Hour)})
+	src, err := memory.New(cs)
+	require.NoError(t, err)
+	eng := convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxPoints: 100}))
+	q := convreport.Query{From: day, To: day.Add(24 * time.Hour), Now: day.Add(2 * time.Hour), Compare: convreport.ComparePrevious}
+	top := convreport.Report{Name: "hourly top 1", Dimensions: []string{"ContactID"}, Bucket: convreport.Hour, Limit: 1}
+	res, err := eng.Run(context.Background(), q, top)
+	require.NoError(t, err, "5 series × 24 hours the day before would be 120 points")
+	// contact-000003 (2 now) and Other (1), hour by hour.
+	require.Len(t, res[0].Points, 2*24)
+	for _, p := range res[0].Points {
+		h := p.Bucket.Sub(day) / time.Hour
+		if p.Other {
+			require.Nil(t, p.Previous, "Other is not compared")
+			require.Equal(t, map[bool]int64{true: 1}[h == 1], p.Count, "Other at hour %d", h)
+			continue
+		}
+		require.Equal(t, "contact-000003", p.Dimensions[0].Value)
+		require.Equal(t, map[bool]int64{true: 2}[h == 1], p.Count, "hour %d", h)
+		require.NotNil(t, p.Previous, "hour %d", h)
+		require.Equal(t, map[bool]int64{true: 1}[h == 0], p.Previous.Count, "the day before, hour %d", h)
+	}
+}
+
+// With more than one dimension, the earlier period keeps the values each
+// dimension shows now, and so can hold series that are not shown: three
+// contacts on two channels make six, over the points where the three
+// shown now fit. Refused there, the report is set aside at its own index.
+func TestPointsLimitInTheComparedPeriodOfTwoDimensions(t *testing.T) {
+	day := time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC)
+	var cs []convreport.Conversation
+	add := func(id, contact string, ch convreport.Channel, at time.Time) {
+		cs = append(cs, convreport.Conversation{ID: id, ContactID: contact, Channel: ch, CreatedAt: at})
+	}
+	add("n0", "c0", convreport.Chat, day.Add(time.Hour))
+	add("n1", "c1", convreport.Email, day.Add(time.Hour))
+	add("n2", "c2", convreport.Chat, day.Add(time.Hour))
+	for i, c := range []string{"c0", "c1", "c2"} {
+		add(fmt.Sprint("p-chat-", i), c, convreport.Chat, day.Add(-time.Hour))
+		add(fmt.Sprint("p-email-", i), c, convreport.Email, day.Add(-time.Hour))
+	}
 	src, err := memory.New(cs)
 	require.NoError(t, err)
 	eng := convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxPoints: 100}))
 	q := convreport.Query{From: day, To: day.Add(24 * time.Hour), Now: day.Add(2 * time.Hour), Compare: convreport.ComparePrevious}
 	reports := []convreport.Report{
 		{Name: "hourly", Bucket: convreport.Hour},
-		{Name: "hourly top 1", Dimensions: []string{"ContactID"}, Bucket: convreport.Hour, Limit: 1},
+		{Name: "hourly by contact and channel", Dimensions: []string{"ContactID", "Channel"}, Bucket: convreport.Hour},
 	}
 	results, errs, err := eng.RunEach(context.Background(), q, reports...)
 	require.NoError(t, err)
 	require.NoError(t, errs[0])
-	pointsRefusal(t, errs[1], "hourly top 1", 100, 5*24)
+	pointsRefusal(t, errs[1], "hourly by contact and channel", 100, 6*24)
 	require.Len(t, results[0].Points, 24)
-	require.Equal(t, int64(5), results[0].Points[0].Previous.Count, "the day before's first hour")
-	require.Equal(t, int64(1), results[0].Points[1].Count)
+	require.Equal(t, int64(6), results[0].Points[23].Previous.Count, "the day before's last hour")
+	require.Equal(t, int64(3), results[0].Points[1].Count)
+
+	// Without the comparison, the three series shown fit.
+	q.Compare = convreport.NoCompare
+	res, err := eng.Run(context.Background(), q, reports[1])
+	require.NoError(t, err)
+	require.Len(t, res[0].Points, 3*24)
 }
 
 // An Aggregator's groups put a time series over its points: the report's

@@ -86,6 +86,9 @@ type resolved struct {
 	// measure all leaves out (Result.leftOut): the earlier run of a
 	// comparison, whose Previous points need their Excluded.
 	leftOut bool
+	// shown keeps each report of the earlier run of a comparison, by its
+	// index, to the series the current period shows; nil keeps all.
+	shown []*filter.Pred
 }
 
 func (q Query) resolve() (resolved, error) {

@@ -135,6 +135,9 @@ func trickyReports() []convreport.Report {
 		convreport.Report{Name: "by vip and priority", Dimensions: []string{"VIP", "Priority"}, Measure: convreport.Measure{Agg: convreport.Min, Metric: convreport.FirstResponseTime}},
 		convreport.Report{Name: "median close by tag", Dimensions: []string{"Tag"}, DateProperty: "ClosedAt", Measure: convreport.Measure{Agg: convreport.Median, Metric: convreport.TimeToClose}},
 		convreport.Report{Name: "p95 by inbox, top 3", Dimensions: []string{"Inbox"}, Limit: 3, Measure: convreport.Measure{Agg: convreport.Percentile, P: 95, Metric: convreport.WaitTime}},
+		convreport.Report{Name: "by vip and priority, top 3", Dimensions: []string{"VIP", "Priority"}, Limit: 3},
+		convreport.Report{Name: "weekly by subject, top 4", Dimensions: []string{"Subject"}, Bucket: convreport.Week, Limit: 4},
+		convreport.Report{Name: "weekly by closed by, top 2", Dimensions: []string{"ClosedBy"}, Bucket: convreport.Week, Limit: 2, Sort: convreport.ByValueAsc},
 		convreport.Report{Name: "p33.333333 by inbox", Dimensions: []string{"Inbox"}, Measure: convreport.Measure{Agg: convreport.Percentile, P: 33.333333, Metric: convreport.FirstResponseTime}},
 		convreport.Report{Name: "daily by due date", Bucket: convreport.Day, DateProperty: "DueAt"},
 		convreport.Report{Name: "structured conditions", Dimensions: []string{"Subject"}, Conditions: []convreport.Condition{
@@ -195,6 +198,18 @@ func TestSemanticsMatchMemory(t *testing.T) {
 			require.NoError(t, err)
 			want, err := convreport.NewEngine(mem).Run(ctx, trickyQuery(t), trickyReports()...)
 			require.NoError(t, err)
+			// Limits that make the earlier period of a compared top N
+			// fold groups, or go over its points, so that the engine runs
+			// it again kept to the series shown now.
+			cq := trickyQuery(t)
+			cq.Compare = convreport.ComparePrevious
+			tight := []convreport.Limits{{MaxGroups: 4}, {MaxPoints: 150}}
+			wantCompared := make([][]convreport.Result, len(tight))
+			for j, lim := range tight {
+				wantCompared[j], err = convreport.NewEngine(mem, convreport.WithLimits(lim)).Run(ctx, cq, trickyReports()...)
+				require.NoError(t, err)
+				requireComparedValues(t, wantCompared[j])
+			}
 			for name, layout := range layouts {
 				if d == sqlsource.ClickHouse && name == "custom properties in JSON" {
 					// ClickHouse refuses a JSON column (mapping_test checks it).
@@ -214,6 +229,22 @@ func TestSemanticsMatchMemory(t *testing.T) {
 						}
 					}
 					require.Equal(t, int64(len(trickyReports())), push.Stats().Answered, "every report pushed down")
+					// A compared run keeps the earlier period to the
+					// series a top N shows now: by values of every kind,
+					// unknown and empty ones among them.
+					for j, lim := range tight {
+						for i, r := range trickyReports() {
+							if r.Limit == 0 {
+								continue
+							}
+							want := wantCompared[j][i : i+1]
+							for mode, src := range map[string]*sqlsource.Source{"pushdown": push, "scan": scan} {
+								got, err := convreport.NewEngine(src, convreport.WithLimits(lim)).Run(ctx, cq, r)
+								require.NoError(t, err, "%s: %s compared, %+v", mode, r.Name, lim)
+								requireSameText(t, resultText(want)+previousText(want), resultText(got)+previousText(got), "%s: %s compared, %+v", mode, r.Name, lim)
+							}
+						}
+					}
 				})
 			}
 		})
@@ -276,5 +307,22 @@ func clickHouseUpdate(t *testing.T, db *sql.DB, table, set string) {
 		}
 		require.True(t, time.Now().Before(deadline), "the mutation on %s did not finish", table)
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// requireComparedValues asserts that the compared run of each top N has
+// earlier values to compare, some of them not zero: else the comparison
+// would prove nothing.
+func requireComparedValues(t *testing.T, rs []convreport.Result) {
+	t.Helper()
+	for _, r := range rs {
+		if r.Report.Limit == 0 {
+			continue
+		}
+		var some bool
+		for _, p := range r.Points {
+			some = some || p.Previous != nil && p.Previous.Count > 0
+		}
+		require.True(t, some, "%s: no earlier value", r.Report.Name)
 	}
 }
