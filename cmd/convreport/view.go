@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/convreport/convreport"
@@ -24,7 +25,7 @@ func (w *whereFlags) String() string     { return strings.Join(*w, "; ") }
 func (w *whereFlags) Set(v string) error { *w = append(*w, v); return nil }
 
 func (v *viewFlags) register(fs *flag.FlagSet) {
-	fs.Var(&v.where, "where", `a filter on every report, as a dashboard filter: "Property operator values", like "Channel is_any_of chat,email", "Inbox is_known" or "CreatedAt between 2025-03-01,2025-03-08" (operators: `+operatorNames()+`); a value that holds a comma or a quote is written in double quotes, a quote inside doubled: 'plan is_any_of "Enterprise, EU",pro'; repeat for several`)
+	fs.Var(&v.where, "where", `a filter on every report, as a dashboard filter: "Property operator values", like "Channel is_any_of chat,email", "Inbox is_known" or "CreatedAt between 2025-03-01,2025-03-08" (operators: `+operatorNames()+`); a value that holds a comma or a quote is written in double quotes, a quote inside doubled: 'plan is_any_of "Enterprise, EU",pro', 'Assignee equals "Bob, Alice"' (an operator that takes one value refuses an unquoted comma: is_any_of takes several); repeat for several`)
 	fs.StringVar(&v.compare, "compare", "", "compare each point with the previous period of equal calendar length (previous) or the same period a year before (year)")
 }
 
@@ -41,8 +42,11 @@ func operatorNames() string {
 // that holds a comma or a quote in double quotes (see valuelist). An
 // operator that takes one value reads a quoted value the same way (a
 // comma in it is then its own), and the rest of the text as written when
-// it starts with no quote. Errors count characters in the whole condition.
-func (v *viewFlags) conditions() ([]convreport.Condition, error) {
+// it starts with no quote, but for a comma: "Assignee equals Bob, Alice"
+// is refused, as a list meant or a value not quoted (oneComma says which
+// way out fits the property of s). Errors count characters in the whole
+// condition.
+func (v *viewFlags) conditions(s *convreport.Schema) ([]convreport.Condition, error) {
 	var out []convreport.Condition
 	for i, w := range v.where {
 		fields := strings.Fields(w)
@@ -71,6 +75,17 @@ func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 			c.Values = vs
 		default:
 			val, err := valuelist.One(w, at)
+			var ce *valuelist.CommaError
+			if errors.As(err, &ce) {
+				p, ok := s.Lookup(c.Property)
+				if !ok {
+					// The property is refused by name below, which
+					// comes first: the comma may not matter then.
+					val, err = ce.Value, nil
+				} else {
+					return nil, usageError("--where #%d %q: %s", i+1, w, oneComma(fields[0], c.Op, p, ce))
+				}
+			}
 			if err != nil {
 				return nil, usageError("--where #%d %q: %v", i+1, w, err)
 			}
@@ -81,6 +96,39 @@ func (v *viewFlags) conditions() ([]convreport.Condition, error) {
 	return out, nil
 }
 
+// oneComma says why ce, the unquoted value of a one-value operator op on
+// p (written as prop), is refused, and the ways out that fit p: quotes
+// for text that may hold a comma (an enum's value that does), the list
+// operator of equals and not_equals (is_any_of, is_none_of) for several
+// values.
+func oneComma(prop string, op convreport.Op, p convreport.Property, ce *valuelist.CommaError) string {
+	msg := fmt.Sprintf("%s takes one value, but %s", op, ce.Where())
+	k := p.Kind
+	var outs []string
+	if k == convreport.KindString || k == convreport.KindEnum && slices.Contains(p.Values, ce.Value) {
+		outs = append(outs, fmt.Sprintf("if the comma is part of the value, write it in double quotes: %s %s %s", prop, op, valuelist.Quote(ce.Value)))
+	}
+	list, what := convreport.Op(""), ""
+	switch op {
+	case convreport.Equals:
+		list, what = convreport.IsAnyOf, "any"
+	case convreport.NotEquals:
+		list, what = convreport.IsNoneOf, "none"
+	}
+	for _, o := range convreport.Operators() {
+		if o.Op == list && slices.Contains(o.Kinds, k) {
+			outs = append(outs, fmt.Sprintf("for %s of several values, use %s: %s %s %s", what, list, prop, list, ce.Value))
+		}
+	}
+	if len(outs) == 0 && k == convreport.KindNumber {
+		outs = append(outs, "a number is written with no comma, like 1000 or 2.5")
+	}
+	if len(outs) == 0 {
+		return msg
+	}
+	return msg + ": " + strings.Join(outs, "; ")
+}
+
 // apply sets the comparison on q and returns d with the filters applied
 // for this run, checked against s.
 func (v *viewFlags) apply(s *convreport.Schema, q *convreport.Query, d convreport.Dashboard) (convreport.Dashboard, error) {
@@ -89,7 +137,7 @@ func (v *viewFlags) apply(s *convreport.Schema, q *convreport.Query, d convrepor
 		return d, usageError("--compare %q: want previous or year", v.compare)
 	}
 	q.Compare = cmp
-	cs, err := v.conditions()
+	cs, err := v.conditions(s)
 	if err != nil {
 		return d, err
 	}

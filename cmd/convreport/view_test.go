@@ -130,8 +130,9 @@ func TestWhereQuotedValues(t *testing.T) {
 // An operator that takes one value reads a quoted value as the list
 // operators do: the quotes are not part of it, a doubled quote inside is
 // one quote, and a comma inside is the value's own. Unquoted, the rest of
-// the condition is the value as written. A quote left open, or more after
-// the closing quote, is refused, naming the condition and the character.
+// the condition is the value as written, but for a comma
+// (TestWhereOneValueComma). A quote left open, or more after the closing
+// quote, is refused, naming the condition and the character.
 func TestWhereQuotedOneValue(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "notes.jsonl")
@@ -157,7 +158,7 @@ func TestWhereQuotedOneValue(t *testing.T) {
 		`note equals say "hi"`:        "c1",
 		`note is_any_of "say ""hi"""`: "c1",
 		`note equals "a, b"`:          "c2",
-		`note equals  a, b `:          "c2",
+		`note equals  "a, b" `:        "c2",
 		`note not_equals "a, b"`:      "c1 c3",
 	} {
 		o := drill(where)
@@ -172,6 +173,67 @@ func TestWhereQuotedOneValue(t *testing.T) {
 		o := drill(where)
 		require.Equal(t, 2, o.code, where+": "+o.stderr)
 		require.Contains(t, o.stderr, msg)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
+	}
+}
+
+// An unquoted value of an operator that takes one value may hold no
+// comma: "Assignee equals Bob, Alice" is most likely a list, and read as
+// one name it would match nobody, silently. It is refused, naming the
+// comma's character in the condition and the ways out that fit the
+// property: quotes for text (and an enum's value that holds a comma),
+// is_any_of or is_none_of for several values. Quoted, the comma is the
+// value's own and matches.
+func TestWhereOneValueComma(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "names.jsonl")
+	require.NoError(t, os.WriteFile(data, []byte(
+		`{"id":"c1","channel":"chat","status":"open","assignee":"Bob","created_at":"2025-03-03T09:00:00Z","properties":{"plan":"Enterprise, EU","seats":1000}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","assignee":"Alice","created_at":"2025-03-03T10:00:00Z","properties":{"plan":"pro","seats":5}}`+"\n"+
+			`{"id":"c3","channel":"email","status":"open","assignee":"Bob, Alice","created_at":"2025-03-03T11:00:00Z","properties":{"plan":"free","seats":1}}`+"\n"), 0o644))
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "plan", "kind": "enum", "values": ["free", "pro", "Enterprise, EU"]}, {"name": "seats", "kind": "number"}]}`), 0o644))
+	dashboard := filepath.Join(dir, "count.json")
+	require.NoError(t, os.WriteFile(dashboard, []byte(`{"name":"Count","owner":"ana","reports":[{"id":"count","name":"Count"}]}`), 0o644))
+	drill := func(where string) outcome {
+		return cli(t, "", "drill", "--data", data, "--schema", schema, "--dashboard", dashboard, "--report", "Count",
+			"--from", "2025-03-01", "--to", "2025-03-08", "--columns", "ID", "--sort", "ID", "--format", "csv", "--where", where)
+	}
+	for where, want := range map[string]string{
+		`Assignee equals "Bob, Alice"`:     "c3",
+		`Assignee not_equals "Bob, Alice"`: "c1 c2",
+		`Assignee is_any_of Bob, Alice`:    "c1 c2",
+		`Assignee contains "b, A"`:         "c3",
+		`plan equals "Enterprise, EU"`:     "c1",
+		`seats greater_than 999`:           "c1",
+	} {
+		o := drill(where)
+		require.Equal(t, 0, o.code, where+": "+o.stderr)
+		require.Equal(t, "id\n"+strings.ReplaceAll(want, " ", "\n")+"\n", o.stdout, where)
+	}
+	for where, msg := range map[string]string{
+		`Assignee equals Bob, Alice`: `--where #1 "Assignee equals Bob, Alice": equals takes one value, but a comma follows "Bob" at character 20: ` +
+			`if the comma is part of the value, write it in double quotes: Assignee equals "Bob, Alice"; for any of several values, use is_any_of: Assignee is_any_of Bob, Alice`,
+		`Assignee not_equals Bob,Alice`: `--where #1 "Assignee not_equals Bob,Alice": not_equals takes one value, but a comma follows "Bob" at character 24: ` +
+			`if the comma is part of the value, write it in double quotes: Assignee not_equals "Bob,Alice"; for none of several values, use is_none_of: Assignee is_none_of Bob,Alice`,
+		`Assignee  contains  b, A`: `--where #1 "Assignee  contains  b, A": contains takes one value, but a comma follows "b" at character 22: ` +
+			`if the comma is part of the value, write it in double quotes: Assignee contains "b, A"`,
+		// An enum: quotes only for a value of its own that holds a comma.
+		`plan equals Enterprise, EU`: `--where #1 "plan equals Enterprise, EU": equals takes one value, but a comma follows "Enterprise" at character 23: ` +
+			`if the comma is part of the value, write it in double quotes: plan equals "Enterprise, EU"; for any of several values, use is_any_of: plan is_any_of Enterprise, EU`,
+		`Channel equals chat, email`: `--where #1 "Channel equals chat, email": equals takes one value, but a comma follows "chat" at character 20: ` +
+			`for any of several values, use is_any_of: Channel is_any_of chat, email`,
+		`seats greater_than 1,000`: `--where #1 "seats greater_than 1,000": greater_than takes one value, but a comma follows "1" at character 21: ` +
+			`a number is written with no comma, like 1000 or 2.5`,
+		`FirstResponseTime less_than 5m, 1h`: `--where #1 "FirstResponseTime less_than 5m, 1h": less_than takes one value, but a comma follows "5m" at character 31` + "\n",
+		`Assignee starts_with ,B`: `--where #1 "Assignee starts_with ,B": starts_with takes one value, but the value starts with a comma at character 22: ` +
+			`if the comma is part of the value, write it in double quotes: Assignee starts_with ",B"`,
+		// An unknown property is refused as such first.
+		`Nope equals Bob, Alice`: `--where #1: Nope equals: unknown property "Nope"`,
+	} {
+		o := drill(where)
+		require.Equal(t, 2, o.code, where+": "+o.stderr)
+		require.Contains(t, o.stderr, "convreport: "+msg)
 		require.Equal(t, 1, strings.Count(strings.TrimSpace(o.stderr), "\n")+1, o.stderr)
 	}
 }

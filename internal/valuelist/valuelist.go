@@ -59,14 +59,21 @@ func SplitFrom(text string, start int) ([]string, error) {
 }
 
 // One reads the single value of text[start:], for an operator that takes
-// one: unquoted, it is the text as written, trimmed (commas and quotes
-// included); quoted, it is what the quotes hold, a quote inside doubled,
-// and nothing but spaces may follow. Errors count characters from the
-// start of text, as SplitFrom's do.
+// one: unquoted, it is the text as written, trimmed (a quote inside it
+// included), but it may hold no comma, which ends an unquoted value
+// everywhere else: "Bob, Alice" meant as two values would otherwise match
+// the one value with the comma, and nothing. That is a *CommaError; a
+// value that holds a comma is written quoted. Quoted, it is what the
+// quotes hold, a quote inside doubled, and nothing but spaces may follow.
+// Errors count characters from the start of text, as SplitFrom's do.
 func One(text string, start int) (string, error) {
 	i := skipSpace(text, start)
 	if i == len(text) || text[i] != '"' {
-		return strings.TrimSpace(text[i:]), nil
+		v := strings.TrimSpace(text[i:])
+		if j := strings.IndexByte(text[i:], ','); j >= 0 {
+			return "", &CommaError{Value: v, Before: strings.TrimSpace(text[i : i+j]), Char: char(text, i+j)}
+		}
+		return v, nil
 	}
 	v, next, err := quoted(text, i)
 	if err != nil {
@@ -76,6 +83,27 @@ func One(text string, start int) (string, error) {
 		return "", fmt.Errorf("after the quoted value %q, more follows at character %d, but the operator takes one value: put it all inside the quotes", v, char(text, j))
 	}
 	return v, nil
+}
+
+// CommaError is an unquoted value given to an operator that takes one
+// value and holding a comma: several values, or one that holds a comma
+// and must be quoted to say so.
+type CommaError struct {
+	Value  string // the whole value as written, trimmed: "Bob, Alice"
+	Before string // what comes before the comma, trimmed: "Bob"
+	Char   int    // the comma's character, from 1, in the whole text
+}
+
+func (e *CommaError) Error() string {
+	return e.Where() + ", but the operator takes one value: if the comma is part of it, write it in double quotes: " + Quote(e.Value)
+}
+
+// Where says where the comma is: `a comma follows "Bob" at character 11`.
+func (e *CommaError) Where() string {
+	if e.Before == "" {
+		return fmt.Sprintf("the value starts with a comma at character %d", e.Char)
+	}
+	return fmt.Sprintf("a comma follows %q at character %d", e.Before, e.Char)
 }
 
 // quoted reads the quoted value that starts at text[i], a quote, and
