@@ -315,6 +315,9 @@ func pointKey(k string) string {
 // findPoint picks the result's point named by the --point flags.
 func findPoint(r convreport.Result, ps pointSpec) (convreport.Point, error) {
 	want, specs := ps.want, ps.specs
+	if err := checkPointKeys(r, ps); err != nil {
+		return convreport.Point{}, err
+	}
 	if len(r.Points) == 0 {
 		return convreport.Point{}, fmt.Errorf("report %q has no data points in this range", r.Report.Name)
 	}
@@ -345,6 +348,41 @@ func findPoint(r convreport.Result, ps pointSpec) (convreport.Point, error) {
 		labels[i] = pointLabel(r.Report.Bucket, p)
 	}
 	return convreport.Point{}, usageError("%s names %d points of %q: %s; name one as it is listed", strings.Join(specs, " "), len(found), r.Report.Name, strings.Join(labels, "; "))
+}
+
+// checkPointKeys refuses a --point key that names nothing r's points
+// have: a bucket of a report with no time buckets, a dimension it does not
+// group by. Such a point is never found, and "no point matches" would not
+// say that the key, not its value, is wrong; the refusal names the keys r
+// has. other is left to the search, as it is to every point of a report.
+func checkPointKeys(r convreport.Result, ps pointSpec) error {
+	has := map[string]bool{"other": true}
+	if r.Report.Bucket != convreport.NoBucket {
+		has["bucket"] = true
+	}
+	for _, name := range r.Report.Dimensions {
+		has[pointKey(name)] = true
+	}
+	for _, p := range r.Points {
+		for _, d := range p.Dimensions {
+			has[pointKey(d.Property)] = true
+		}
+	}
+	for _, spec := range ps.specs {
+		k, _, _ := strings.Cut(spec, "=")
+		if has[pointKey(k)] {
+			continue
+		}
+		why := fmt.Sprintf("has no dimension %s", strings.TrimSpace(k))
+		if pointKey(k) == "bucket" {
+			why = "has no time buckets"
+		}
+		if len(r.Report.Dimensions) == 0 && r.Report.Bucket == convreport.NoBucket {
+			return usageError("--point %s: report %q has no dimensions and no time buckets: its one point is drilled without --point", spec, r.Report.Name)
+		}
+		return usageError("--point %s: report %q %s; name its points by %s (points are: %s)", spec, r.Report.Name, why, pointKeys(r.Report), listPoints(r))
+	}
+	return nil
 }
 
 // checkBucket refuses v, a --point bucket of r's, when it is no date,

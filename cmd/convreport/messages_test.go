@@ -240,3 +240,75 @@ func TestDrillTextSaysWhatItShows(t *testing.T) {
 		require.True(t, strings.HasPrefix(o.stdout, c.head), "%v:\n%s", c.flags, o.stdout)
 	}
 }
+
+// A --point key that names nothing the report's points have (a bucket
+// of a report with no time buckets, a dimension it does not group by) is
+// refused as such, naming the keys the report's points do have and the
+// points, not left to "no point matches", which blames the value. A key
+// the report has, in any case, still drills.
+func TestDrillPointKeyTheReportLacks(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(
+		`{"id":"c1","channel":"chat","status":"open","assignee":"ana","created_at":"2025-03-03T09:00:00Z","properties":{"plan":"pro"}}`+"\n"+
+			`{"id":"c2","channel":"chat","status":"open","created_at":"2025-03-04T10:00:00Z","properties":{"plan":"free"}}`+"\n"), 0o644))
+	schema := filepath.Join(dir, "schema.json")
+	require.NoError(t, os.WriteFile(schema, []byte(`{"properties": [{"name": "plan", "kind": "string"}]}`), 0o644))
+	dashboard := filepath.Join(dir, "d.json")
+	require.NoError(t, os.WriteFile(dashboard, []byte(`{"name":"D","owner":"ana","reports":[`+
+		`{"id":"count","name":"Count"},`+
+		`{"id":"by-plan-day","name":"By plan and day","dimensions":["plan"],"bucket":"day"}]}`), 0o644))
+	drill := func(dash, report string, points ...string) outcome {
+		args := []string{"drill", "--data", path, "--schema", schema, "--dashboard", dash, "--report", report, "--from", "2025-03-01", "--to", "2025-03-08", "--columns", "ID", "--format", "csv"}
+		for _, p := range points {
+			args = append(args, "--point", p)
+		}
+		return cli(t, "", args...)
+	}
+	for _, tc := range []struct {
+		dash, report string
+		points       []string
+		msg          string
+	}{
+		{"chat-overview", "Conversations by rep", []string{"bucket=2024-01-01"},
+			`--point bucket=2024-01-01: report "Conversations by rep" has no time buckets; name its points by assignee=… (points are: assignee=ana; assignee=(no value))`},
+		// Refused whatever the other keys.
+		{"chat-overview", "Conversations by rep", []string{"assignee=ana", "bucket=2025-03-03"},
+			`--point bucket=2025-03-03: report "Conversations by rep" has no time buckets; name its points by assignee=… (points are: assignee=ana; assignee=(no value))`},
+		{"chat-overview", "Conversations by rep", []string{"page=https://x"},
+			`--point page=https://x: report "Conversations by rep" has no dimension page; name its points by assignee=… (points are: assignee=ana; assignee=(no value))`},
+		// A time series has a point for every day of the range, empty
+		// ones too.
+		{"chat-overview", "Chat conversations over time", []string{"Assignee=ana"},
+			`--point Assignee=ana: report "Chat conversations over time" has no dimension Assignee; name its points by bucket=… (points are: bucket=2025-03-01; bucket=2025-03-02; bucket=2025-03-03; bucket=2025-03-04; bucket=2025-03-05; bucket=2025-03-06; bucket=2025-03-07)`},
+		{"chat-overview", "Chat conversations over time", []string{"bucket=2025-03-03", "inbox=Support"},
+			`--point inbox=Support: report "Chat conversations over time" has no dimension inbox; name its points by bucket=… (points are: bucket=2025-03-01; bucket=2025-03-02; bucket=2025-03-03; bucket=2025-03-04; bucket=2025-03-05; bucket=2025-03-06; bucket=2025-03-07)`},
+		{dashboard, "By plan and day", []string{"bucket=2025-03-03", "assignee=ana"},
+			`--point assignee=ana: report "By plan and day" has no dimension assignee; name its points by plan=… bucket=… (points are: plan=free bucket=2025-03-01; plan=pro bucket=2025-03-01; plan=free bucket=2025-03-02; plan=pro bucket=2025-03-02; plan=free bucket=2025-03-03; plan=pro bucket=2025-03-03; plan=free bucket=2025-03-04; plan=pro bucket=2025-03-04; plan=free bucket=2025-03-05; plan=pro bucket=2025-03-05; plan=free bucket=2025-03-06; plan=pro bucket=2025-03-06; …)`},
+		{dashboard, "Count", []string{"bucket=2025-03-03"},
+			`--point bucket=2025-03-03: report "Count" has no dimensions and no time buckets: its one point is drilled without --point`},
+	} {
+		o := drill(tc.dash, tc.report, tc.points...)
+		require.Equal(t, 2, o.code, o.stderr)
+		require.Equal(t, "convreport: "+tc.msg+"\n", o.stderr, tc.points)
+	}
+	// The keys a report has, by name or key in any case, find their point.
+	for _, tc := range []struct {
+		dash, report string
+		points       []string
+		want         string
+	}{
+		{"chat-overview", "Conversations by rep", []string{"Assignee=ana"}, "c1"},
+		{"chat-overview", "Chat conversations over time", []string{"bucket=2025-03-04"}, "c2"},
+		{dashboard, "By plan and day", []string{"Plan=free", "bucket=2025-03-04"}, "c2"},
+		{dashboard, "Count", nil, "c1\nc2"},
+	} {
+		o := drill(tc.dash, tc.report, tc.points...)
+		require.Equal(t, 0, o.code, o.stderr)
+		require.Equal(t, "id\n"+tc.want+"\n", o.stdout, tc.points)
+	}
+	// A value the report has no point of is still "no point matches".
+	o := drill("chat-overview", "Chat conversations over time", "bucket=2025-03-09")
+	require.Equal(t, 2, o.code, o.stderr)
+	require.Equal(t, `convreport: no point of "Chat conversations over time" matches bucket=2025-03-09; points are: `+"bucket=2025-03-01; bucket=2025-03-02; bucket=2025-03-03; bucket=2025-03-04; bucket=2025-03-05; bucket=2025-03-06; bucket=2025-03-07\n", o.stderr)
+}
