@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -201,24 +200,7 @@ func sqliteTypeProblem(typ string, count bool) string {
 // when one does.
 func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) string {
 	if count {
-		// A numeric declared without a scale is taken: it may hold
-		// whole numbers alone, and a scan refuses a fraction.
-		if slices.Contains([]string{"smallint", "integer", "bigint", "numeric"}, typ) {
-			return ""
-		}
-		const want = "want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)"
-		if typ == "real" || typ == "double precision" {
-			// Declared to hold fractions, which no count has: a
-			// pushed-down filter compared 2.5 as it is, a scan refused it.
-			return "a count is a whole number, and " + typ + " holds fractions: " + want
-		}
-		if _, scale, ok := pgNumeric(typ); ok {
-			if scale == 0 {
-				return ""
-			}
-			return "a count is a whole number, and a numeric with a scale holds fractions: " + want
-		}
-		return "a count must be a number column (integer, bigint)"
+		return pgCountProblem(typ)
 	}
 	if kind == convreport.KindDuration {
 		if typ == "bigint" {
@@ -239,6 +221,36 @@ func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) str
 		return "the mapping reads times as timestamptz (Mapping.Times is Timestamp)"
 	}
 	return `the mapping reads times as bigint Unix nanoseconds (Mapping.Times UnixNanos); a timestamptz column is read with Mapping.Times Timestamp ("times": "timestamp")`
+}
+
+// pgCountProblem says what a PostgreSQL message count column of type typ
+// (as tableColumnTypes reads it) must be instead, "" when it will do:
+// smallint, integer, bigint or numeric(p,0) (numeric(p) is that). A type
+// that holds fractions is refused, real, double precision and numeric
+// with a scale as well as numeric declared without one: a pushed-down
+// filter compares a stored 2.5 as it is (IncomingMessages > 2 counts
+// it) while a scan refuses it. A negative scale rounds a count written
+// to it.
+func pgCountProblem(typ string) string {
+	const want = "want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)"
+	switch typ {
+	case "smallint", "integer", "bigint":
+		return ""
+	case "real", "double precision":
+		return "a count is a whole number, and " + typ + " holds fractions: " + want
+	case "numeric":
+		return "a count is a whole number, and a numeric declared without a scale holds fractions: " + want
+	}
+	if _, scale, ok := pgNumeric(typ); ok {
+		switch {
+		case scale == 0:
+			return ""
+		case scale < 0:
+			return fmt.Sprintf("a count is a whole number, and a numeric with a negative scale rounds it to a multiple of 10^%d: %s", -scale, want)
+		}
+		return "a count is a whole number, and a numeric with a scale holds fractions: " + want
+	}
+	return "a count must be a number column (integer, bigint)"
 }
 
 // tenantKind is what a tenant column holds, by its declared type: a

@@ -123,6 +123,78 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 		}
 	})
 
+	// Plain numeric is unconstrained: it holds 2.5 as numeric(10,2) does,
+	// and was taken as a count. numeric(p) is numeric(p,0), and is read.
+	t.Run("a numeric declared without a scale is refused", func(t *testing.T) {
+		table := tableName(t, db, sqlsource.PostgreSQL, "numcount_plain")
+		domain := table + "_count"
+		_, err := db.Exec("CREATE DOMAIN " + quoteIdent(sqlsource.PostgreSQL, domain) + " AS numeric")
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Exec("DROP DOMAIN IF EXISTS " + quoteIdent(sqlsource.PostgreSQL, domain) + " CASCADE") })
+		m := sqlsource.Mapping{Table: table}
+		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, nil))
+		require.NoError(t, sqlsource.Insert(ctx, db, sqlsource.PostgreSQL, m, nil, numericCountRows()[:2]))
+		qt := quoteIdent(sqlsource.PostgreSQL, table)
+		for _, c := range []struct{ column, alter string }{
+			{"incoming_messages", "ALTER COLUMN incoming_messages TYPE numeric"},
+			{"outgoing_messages", "ALTER COLUMN incoming_messages TYPE bigint, ALTER COLUMN outgoing_messages TYPE " + quoteIdent(sqlsource.PostgreSQL, domain)},
+		} {
+			_, err := db.Exec("ALTER TABLE " + qt + " " + c.alter + "; UPDATE " + qt + " SET " + c.column + " = 2.5 WHERE id = 'a'")
+			require.NoError(t, err)
+			prop := map[string]string{"incoming_messages": "IncomingMessages", "outgoing_messages": "OutgoingMessages"}[c.column]
+			want := `sqlsource: table ` + qt + `: column "` + c.column + `" of ` + prop + ` (a message count) is numeric: a count is a whole number, and a numeric declared without a scale holds fractions: want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)`
+			for _, opts := range [][]sqlsource.Option{nil, {sqlsource.WithoutPushdown()}} {
+				src, err := sqlsource.New(db, sqlsource.PostgreSQL, append(opts, sqlsource.WithMapping(m))...)
+				require.EqualError(t, err, want)
+				require.Nil(t, src)
+				var ce *sqlsource.ColumnTypeError
+				require.True(t, errors.As(err, &ce))
+				require.Equal(t, sqlsource.ColumnTypeError{Dialect: sqlsource.PostgreSQL, Table: table, Column: c.column, Property: prop,
+					Kind: convreport.KindNumber, Count: true, Type: "numeric", Times: sqlsource.UnixNanos, Reason: ce.Reason}, *ce)
+			}
+			_, err = db.Exec("UPDATE " + qt + " SET " + c.column + " = 2 WHERE id = 'a'")
+			require.NoError(t, err)
+		}
+	})
+
+	t.Run("numeric(p) is numeric(p,0)", func(t *testing.T) {
+		m := sqlsource.Mapping{Table: tableName(t, db, sqlsource.PostgreSQL, "numcount_p")}
+		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, nil))
+		_, err := db.Exec("ALTER TABLE " + quoteIdent(sqlsource.PostgreSQL, m.Table) + " ALTER COLUMN incoming_messages TYPE numeric(12), ALTER COLUMN outgoing_messages TYPE numeric(5)")
+		require.NoError(t, err)
+		require.NoError(t, sqlsource.Insert(ctx, db, sqlsource.PostgreSQL, m, nil, numericCountRows()))
+		src, err := sqlsource.New(db, sqlsource.PostgreSQL, sqlsource.WithMapping(m))
+		require.NoError(t, err)
+		require.Equal(t, map[string][2]int{"a": {2, 1}, "b": {3, 0}, "c": {999_999_999_999, 7}}, countsOf(t, src))
+		// By hand: a has 2; b and c more than 2, c alone 7 outgoing.
+		res, err := convreport.NewEngine(src).Run(ctx, q, convreport.Report{Name: "two", Filter: "IncomingMessages == 2"},
+			convreport.Report{Name: "more", Filter: "IncomingMessages > 2"}, convreport.Report{Name: "seven out", Filter: "OutgoingMessages == 7"})
+		require.NoError(t, err)
+		require.EqualValues(t, 1, res[0].Matched)
+		require.EqualValues(t, 2, res[1].Matched)
+		require.EqualValues(t, 1, res[2].Matched)
+		require.EqualValues(t, 1, src.Stats().Answered, "pushed down")
+		big := []convreport.Conversation{{ID: "e", Channel: convreport.Chat, CreatedAt: q.From, OutgoingMessages: 100_000}}
+		require.ErrorContains(t, sqlsource.Insert(ctx, db, sqlsource.PostgreSQL, m, nil, big), `100000 does not fit column "outgoing_messages", which is numeric(5,0) and holds at most 99999`)
+	})
+
+	// PostgreSQL 15 takes a negative scale, which rounds what is written
+	// to it: numeric(5,-2) stores 150 as 200.
+	t.Run("a numeric with a negative scale is refused", func(t *testing.T) {
+		var version int
+		require.NoError(t, db.QueryRow("SELECT current_setting('server_version_num')::int").Scan(&version))
+		if version < 150000 {
+			t.Skipf("PostgreSQL %d has no negative numeric scale", version)
+		}
+		m := sqlsource.Mapping{Table: tableName(t, db, sqlsource.PostgreSQL, "numcount_neg")}
+		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, nil))
+		qt := quoteIdent(sqlsource.PostgreSQL, m.Table)
+		_, err := db.Exec("ALTER TABLE " + qt + " ALTER COLUMN incoming_messages TYPE numeric(5,-2)")
+		require.NoError(t, err)
+		_, err = sqlsource.New(db, sqlsource.PostgreSQL, sqlsource.WithMapping(m))
+		require.EqualError(t, err, `sqlsource: table `+qt+`: column "incoming_messages" of IncomingMessages (a message count) is numeric(5,-2): a count is a whole number, and a numeric with a negative scale rounds it to a multiple of 10^2: want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)`)
+	})
+
 	t.Run("made numeric with a scale after the source opened", func(t *testing.T) {
 		m := sqlsource.Mapping{Table: tableName(t, db, sqlsource.PostgreSQL, "numcount_late")}
 		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, nil))
@@ -162,6 +234,17 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 }
 
 func init() {
+	sqlErrorProducers["sql-count-numeric"] = func(t *testing.T) error {
+		db := openDB(t, sqlsource.PostgreSQL)
+		db.Exec("DROP TABLE IF EXISTS conversations_doc")
+		t.Cleanup(func() { db.Exec("DROP TABLE IF EXISTS conversations_doc") })
+		m := sqlsource.Mapping{Table: "conversations_doc"}
+		require.NoError(t, sqlsource.CreateTable(context.Background(), db, sqlsource.PostgreSQL, m, nil))
+		_, err := db.Exec("ALTER TABLE conversations_doc ALTER COLUMN incoming_messages TYPE numeric")
+		require.NoError(t, err)
+		_, err = sqlsource.New(db, sqlsource.PostgreSQL, sqlsource.WithMapping(m))
+		return err
+	}
 	sqlErrorProducers["sql-count-fractions"] = func(t *testing.T) error {
 		db := openDB(t, sqlsource.PostgreSQL)
 		db.Exec("DROP TABLE IF EXISTS conversations_doc")
