@@ -81,18 +81,49 @@ func (s *Source) checkColumnTypes(types map[string]string) error {
 		if !ok || typ == "" {
 			continue
 		}
+		if count {
+			if err := s.l.countTypeError(c, typ); err != nil {
+				return err
+			}
+			continue
+		}
 		var want string
 		switch s.d {
 		case SQLite:
-			want = sqliteTypeProblem(typ, count)
+			want = sqliteTypeProblem(typ, false)
 		case PostgreSQL:
-			want = s.pgTypeProblem(typ, kind, count)
+			want = s.pgTypeProblem(typ, kind)
 		}
 		if want != "" {
-			return &ColumnTypeError{Dialect: s.d, Table: s.l.table, Column: c.name, Property: c.prop.Name, Kind: kind, Count: count, Type: typ, Times: s.l.times, Reason: want}
+			return &ColumnTypeError{Dialect: s.d, Table: s.l.table, Column: c.name, Property: c.prop.Name, Kind: kind, Type: typ, Times: s.l.times, Reason: want}
 		}
 	}
 	return s.checkJSONType(types)
+}
+
+// countTypeError is the *ColumnTypeError refusing message count column
+// c of declared type typ (as tableColumnTypes reads it), nil when the
+// statements read it exactly or it is not read (typ "": an SQLite
+// view's expression, a table that does not exist). New refuses so, and
+// so do the writes, before anything is written: a count written into a
+// column New refuses could not be reported.
+func (l *layout) countTypeError(c *column, typ string) error {
+	if typ == "" {
+		return nil
+	}
+	var want string
+	switch l.d {
+	case SQLite:
+		want = sqliteTypeProblem(typ, true)
+	case PostgreSQL:
+		want = pgCountProblem(typ)
+	case ClickHouse:
+		return l.checkClickHouseCount(c, typ)
+	}
+	if want == "" {
+		return nil
+	}
+	return &ColumnTypeError{Dialect: l.d, Table: l.table, Column: c.name, Property: c.prop.Name, Kind: c.prop.Kind, Count: true, Type: typ, Times: l.times, Reason: want}
 }
 
 // checkJSONType checks PostgreSQL's JSON column, where custom properties
@@ -118,10 +149,11 @@ func (s *Source) checkJSONType(types map[string]string) error {
 }
 
 // ColumnTypeError is the error of [New] for a time, duration or message
-// count column (SQLite, PostgreSQL; a ClickHouse message count, which
-// Insert and Import refuse too), or PostgreSQL's JSON column of custom
-// properties ([Mapping].JSON), whose declared type the statements would
-// read wrongly. Reason says what the column must be instead, and names
+// count column (SQLite, PostgreSQL; a ClickHouse message count), or
+// PostgreSQL's JSON column of custom properties ([Mapping].JSON), whose
+// declared type the statements would read wrongly. [Insert], [Import]
+// and [ImportAll] given the database refuse a message count column so
+// too, before writing anything. Reason says what the column must be instead, and names
 // the [Mapping].Times that reads it when one does: a program that sets
 // the mapping another way (a configuration file) may reword it.
 type ColumnTypeError struct {
@@ -195,13 +227,10 @@ func sqliteTypeProblem(typ string, count bool) string {
 	return ""
 }
 
-// pgTypeProblem says what a PostgreSQL column of type typ must be
-// instead, "" when it will do, naming the Mapping.Times that reads it
+// pgTypeProblem says what a PostgreSQL time or duration column of type
+// typ must be instead, "" when it will do, naming the Mapping.Times that reads it
 // when one does.
-func (s *Source) pgTypeProblem(typ string, kind convreport.Kind, count bool) string {
-	if count {
-		return pgCountProblem(typ)
-	}
+func (s *Source) pgTypeProblem(typ string, kind convreport.Kind) string {
 	if kind == convreport.KindDuration {
 		if typ == "bigint" {
 			return ""
@@ -331,12 +360,14 @@ func (s *Source) tenantFor(v any) (any, error) {
 
 // readCountTypes reads the declared types of the table's message count
 // columns, where the table exists, so that a write refuses before
-// anything is written a count its column cannot hold (2^31 in an
-// integer column; counts read from a file go up to 2^53), and gives
-// ClickHouse each count as its column's type, which its driver requires.
-// SQLite's integers hold every count; a nil db reads nothing.
+// anything is written a column New would refuse (a count of floating
+// point type, or one of PostgreSQL's numeric that holds fractions) and a
+// count its column cannot hold (2^31 in an integer column; counts read
+// from a file go up to 2^53), and gives ClickHouse each count as its
+// column's type, which its driver requires. SQLite's integers hold
+// every count; a nil db reads nothing.
 func (l *layout) readCountTypes(ctx context.Context, db *sql.DB) error {
-	if db == nil || l.d == SQLite {
+	if db == nil {
 		return nil
 	}
 	var counts []*column
@@ -354,10 +385,13 @@ func (l *layout) readCountTypes(ctx context.Context, db *sql.DB) error {
 	}
 	for _, c := range counts {
 		typ := types[l.d.fold(c.name)]
-		if l.d == ClickHouse {
-			if err := l.checkClickHouseCount(c, typ); err != nil {
-				return err // what New would refuse, refused before a write
-			}
+		if err := l.countTypeError(c, typ); err != nil {
+			return err // what New would refuse, refused before a write
+		}
+		switch l.d {
+		case SQLite:
+			continue
+		case ClickHouse:
 			typ = clickHouseBase(typ)
 		}
 		c.dbType, c.maxCount = typ, countTypeMax(typ)
@@ -365,9 +399,9 @@ func (l *layout) readCountTypes(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// countTypeMax is the largest count a PostgreSQL or ClickHouse column
-// type holds exactly (numeric(5,0): 99999), 0 for one that holds every
-// count (bigint, Int64, a double) or that is not known.
+// countTypeMax is the largest count a PostgreSQL or ClickHouse integer
+// column type holds (numeric(5,0): 99999), 0 for one that holds every
+// count (bigint, Int64) or that is not known.
 func countTypeMax(typ string) int64 {
 	switch typ {
 	case "Int8":
@@ -382,22 +416,17 @@ func countTypeMax(typ string) int64 {
 		return math.MaxInt32
 	case "UInt32":
 		return math.MaxUint32
-	case "real", "Float32":
-		return 1 << 24 // every whole number up to it is exact
 	}
 	return pgNumericMax(typ)
 }
 
 // countTooLarge is why count n cannot go into c's column.
 func (l *layout) countTooLarge(c *column, n int64) error {
-	holds, wide := fmt.Sprintf("at most %d", c.maxCount), "bigint"
-	if c.dbType == "real" || c.dbType == "Float32" {
-		holds = fmt.Sprintf("whole numbers exactly only up to %d", c.maxCount)
-	}
+	wide := "bigint"
 	if l.d == ClickHouse {
 		wide = "Int64"
 	}
-	return fmt.Errorf("%d does not fit column %s, which is %s and holds %s: make the column %s", n, l.d.quote(c.name), c.dbType, holds, wide)
+	return fmt.Errorf("%d does not fit column %s, which is %s and holds at most %d: make the column %s", n, l.d.quote(c.name), c.dbType, c.maxCount, wide)
 }
 
 // countParam is count n as the parameter of c's column: ClickHouse's
@@ -419,10 +448,6 @@ func (c *column) countParam(d Dialect, n int64) any {
 		return int32(n)
 	case "UInt32":
 		return uint32(n)
-	case "Float32":
-		return float32(n)
-	case "Float64":
-		return float64(n)
 	}
 	return n
 }

@@ -30,8 +30,8 @@ type ImportOptions struct {
 	// Progress counts the rows checked. db may be nil; when it is not,
 	// the declared types of an existing table's columns are read too,
 	// and a message count a narrower column cannot hold (an integer
-	// column's 2^31) is refused, as the import would refuse it; no row
-	// is read.
+	// column's 2^31), or a count column [New] would refuse, is refused,
+	// as the import would refuse it; no row is read.
 	CheckOnly bool
 	// UniqueIDs tells [ImportAll] that no ID repeats among its rows (the
 	// readers of package ingest refuse a repeat), so that it keeps no
@@ -56,8 +56,9 @@ type ImportProgress struct {
 // same input, writes what the first run did not, and a row already there
 // is kept as it is, never replaced. Every conversation is validated, as
 // [Insert] does, before the first batch is written, and an ID given twice
-// is refused, so bad input writes nothing. It returns how far it got,
-// also on error.
+// is refused, so bad input writes nothing; so is a table whose message
+// count column [New] would refuse, with its [*ColumnTypeError]. It
+// returns how far it got, also on error.
 //
 // Into PostgreSQL through the pgx driver, a batch is one binary COPY in a
 // transaction of its own, several times faster than INSERT statements,

@@ -118,6 +118,7 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 			require.True(t, ce.Count)
 			require.Contains(t, err.Error(), "sqlsource: table "+qt+": column \""+c.column+"\" of ")
 			require.Contains(t, err.Error(), "(a message count) is "+c.typ+": a count is a whole number, and a numeric with a scale holds fractions")
+			requireWritesRefused(t, db, sqlsource.PostgreSQL, m, err.Error())
 			_, err = db.Exec("UPDATE " + qt + " SET " + c.column + " = 2 WHERE id = 'a'")
 			require.NoError(t, err)
 		}
@@ -152,6 +153,7 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 				require.Equal(t, sqlsource.ColumnTypeError{Dialect: sqlsource.PostgreSQL, Table: table, Column: c.column, Property: prop,
 					Kind: convreport.KindNumber, Count: true, Type: "numeric", Times: sqlsource.UnixNanos, Reason: ce.Reason}, *ce)
 			}
+			requireWritesRefused(t, db, sqlsource.PostgreSQL, m, want)
 			_, err = db.Exec("UPDATE " + qt + " SET " + c.column + " = 2 WHERE id = 'a'")
 			require.NoError(t, err)
 		}
@@ -191,8 +193,11 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 		qt := quoteIdent(sqlsource.PostgreSQL, m.Table)
 		_, err := db.Exec("ALTER TABLE " + qt + " ALTER COLUMN incoming_messages TYPE numeric(5,-2)")
 		require.NoError(t, err)
+		want := `sqlsource: table ` + qt + `: column "incoming_messages" of IncomingMessages (a message count) is numeric(5,-2): a count is a whole number, and a numeric with a negative scale rounds it to a multiple of 10^2: want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)`
 		_, err = sqlsource.New(db, sqlsource.PostgreSQL, sqlsource.WithMapping(m))
-		require.EqualError(t, err, `sqlsource: table `+qt+`: column "incoming_messages" of IncomingMessages (a message count) is numeric(5,-2): a count is a whole number, and a numeric with a negative scale rounds it to a multiple of 10^2: want smallint, integer, bigint or numeric with scale 0 (make it bigint once its values are whole)`)
+		require.EqualError(t, err, want)
+		// A count of 150 would be stored as 200.
+		requireWritesRefused(t, db, sqlsource.PostgreSQL, m, want)
 	})
 
 	t.Run("made numeric with a scale after the source opened", func(t *testing.T) {

@@ -259,8 +259,12 @@ func (l *layout) sqlType(p convreport.Property) string {
 // infinite number or invalid UTF-8 in JSON, in PostgreSQL a string with
 // a NUL byte or invalid UTF-8, and a message count above what its column
 // holds in a table made otherwise than by [CreateTable] (an integer
-// column's 2^31-1; CreateTable's hold every count). A table shared by tenants (Mapping.Tenant)
-// is written with [InsertTenant].
+// column's 2^31-1; CreateTable's hold every count). A table whose
+// message count column [New] would refuse (a floating-point one, an
+// SQLite column of REAL affinity, a PostgreSQL numeric that holds
+// fractions) is refused with New's [*ColumnTypeError], and nothing is
+// written. A table shared by tenants (Mapping.Tenant) is written with
+// [InsertTenant].
 func Insert(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema, cs []convreport.Conversation) error {
 	return insert(ctx, db, d, m, s, nil, cs)
 }
