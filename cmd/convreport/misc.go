@@ -562,6 +562,12 @@ func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, m
 	checked, err := sqlsource.ImportAll(c.ctx, checkDB, dialect, m, schema, read, check)
 	if err != nil {
 		db.Close()
+		var ce *sqlsource.ColumnTypeError
+		if errors.As(err, &ce) {
+			// The table's fault, not the input's: named as when the
+			// source over it is opened after the check.
+			return fmt.Errorf("--out %s: %w", redact(out), err)
+		}
 		return err
 	}
 	db, where, tenant, err := c.prepareOut(db, out, dialect, m, tenant, schema, mf)
