@@ -298,10 +298,10 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 
 	// The create dialog opens and searches templates.
 	b.do("open the create dialog", clickOn("#create-open"), chromedp.WaitVisible(chromedp.CSS("#create-dialog[open]")))
-	b.do("search a template", chromedp.SendKeys(chromedp.CSS(`#create-form input[name=q]`), "e-mail"))
+	b.do("search a template", sendKeys(`#create-form input[name=q]`, "e-mail"))
 	b.wait("the search", `document.querySelector('[data-template="chat-overview"]').hidden`)
 	b.do("leave a report out", clickOn(`[data-reports-of="email-overview"] input[value="open-emails-by-inbox"]`))
-	b.do("name it", clear(`#create-form input[name=name]`), chromedp.SendKeys(chromedp.CSS(`#create-form input[name=name]`), "Email desk"))
+	b.do("name it", clear(`#create-form input[name=name]`), sendKeys(`#create-form input[name=name]`, "Email desk"))
 	b.view("create-dialog")
 	b.do("create", clickOn(`#create-form button[type=submit]`))
 	b.wait("the new dashboard", `document.body.classList.contains("page-dashboard") && document.querySelector("#dashboard-name")?.textContent === "Email desk"`)
@@ -366,19 +366,19 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
 	b.shot("editor")
 	const name = "Chats per rep (edited in a browser)"
-	b.do("rename", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), name))
+	b.do("rename", clear("#edit-name"), sendKeys("#edit-name", name))
 	b.do("chart type", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#edit-chart"); s.value = "column"; s.dispatchEvent(new Event("change")); })()`))
 	b.do("add a property", chromedp.Evaluate[chromedp.Void](`document.querySelector("#prop-add").value = "Subject"`),
 		clickOn("#prop-add-button"), chromedp.WaitVisible(chromedp.CSS(`#props [data-property="Subject"]`)))
 	b.do("add a condition", clickOn("#cond-add"), chromedp.WaitVisible(chromedp.CSS(`#conditions .condition`)))
-	b.do("condition values", chromedp.SendKeys(chromedp.CSS(`#conditions .condition .values input`), "Sales, Support, Chat"))
-	b.do("a wrong filter", clear("#edit-filter"), chromedp.SendKeys(chromedp.CSS("#edit-filter"), `IncomingMessages >= 1 && Inboxx != nil`))
+	b.do("condition values", sendKeys(`#conditions .condition .values input`, "Sales, Support, Chat"))
+	b.do("a wrong filter", clear("#edit-filter"), sendKeys("#edit-filter", `IncomingMessages >= 1 && Inboxx != nil`))
 	// The editor checks the filter as it is typed: wait for the verdict on
 	// the whole expression, not on a prefix of it.
 	b.wait("the filter error", `document.querySelector("#filter-status").classList.contains("error") && document.querySelector("#filter-status").textContent.includes("Line 1, column 26")`)
 	require.Contains(t, b.eval(`document.querySelector("#filter-snippet").textContent`), strings.Repeat(" ", 25)+"^")
 	b.shot("editor-filter-error")
-	b.do("fix the filter", clear("#edit-filter"), chromedp.SendKeys(chromedp.CSS("#edit-filter"), `IncomingMessages >= 1`))
+	b.do("fix the filter", clear("#edit-filter"), sendKeys("#edit-filter", `IncomingMessages >= 1`))
 	b.wait("a valid filter", `document.querySelector("#filter-status").classList.contains("ok")`)
 	b.wait("the preview", `document.querySelector("#preview-title").textContent === `+jsString(name))
 	b.shot("editor-edited")
@@ -410,7 +410,7 @@ func TestBrowserDrillDownAndEdit(t *testing.T) {
 	// The editor's notice says so first; it moves the form down, and a
 	// click aimed before it shows would miss the button.
 	b.wait("the notice", `document.querySelector("#editor-notice").dataset.state === "changed"`)
-	b.do("rename again", clear("#edit-name"), chromedp.SendKeys(chromedp.CSS("#edit-name"), "Too late"))
+	b.do("rename again", clear("#edit-name"), sendKeys("#edit-name", "Too late"))
 	b.do("update", clickOn("#update"))
 	b.wait("the conflict", `!document.querySelector("#editor-error").hidden && document.querySelector("#editor-error").textContent.includes("was changed elsewhere since you opened it")`)
 	b.shot("editor-conflict")

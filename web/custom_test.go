@@ -110,13 +110,13 @@ func TestBrowserGroupByACustomProperty(t *testing.T) {
 	b.do("open the editor", chromedp.Navigate("http://"+ln.Addr().String()+"/dashboards/plans/reports/volume/edit"),
 		chromedp.WaitVisible(chromedp.CSS(`#editor`)))
 	b.wait("the script", `document.documentElement.dataset.ready === "true"`)
-	b.do("search seats", chromedp.SendKeys(chromedp.CSS("#dim-search"), "seats"))
+	b.do("search seats", sendKeys("#dim-search", "seats"))
 	b.wait("the search", `document.querySelector("#dim-options").textContent !== ""`)
 	require.Equal(t, "", b.eval(`[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join()`), "a number does not group")
 	b.do("search plan", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#dim-search"); s.value = ""; s.dispatchEvent(new Event("input")); })()`),
-		chromedp.SendKeys(chromedp.CSS("#dim-search"), "plan"))
+		sendKeys("#dim-search", "plan"))
 	b.wait("plan offered", `[...document.querySelectorAll("[data-add-dimension]")].map((e) => e.dataset.addDimension).join() === "plan"`)
-	b.do("group by plan", chromedp.SendKeys(chromedp.CSS("#dim-search"), kb.Enter), chromedp.WaitVisible(chromedp.CSS(`#dims [data-dimension="plan"]`)))
+	b.do("group by plan", sendKeys("#dim-search", kb.Enter), chromedp.WaitVisible(chromedp.CSS(`#dims [data-dimension="plan"]`)))
 	// A summary shows one number: grouped, the report is drawn as bars.
 	b.do("draw it as bars", pick("#edit-chart", "bar"))
 	// The preview's line names the property by its schema label.

@@ -115,7 +115,7 @@ func TestBrowserEditorConditionProperty(t *testing.T) {
 	})()`))
 	require.Equal(t, "Inboxx", b.eval(sel+`.value`))
 	require.Contains(t, b.eval(sel+`.selectedOptions[0].textContent`), "Inboxx")
-	b.do("values", chromedp.SendKeys(chromedp.CSS(`#conditions .condition .values input`), "Sales"))
+	b.do("values", sendKeys(`#conditions .condition .values input`, "Sales"))
 	b.wait("the refusal", `document.querySelector("#filter-status").classList.contains("error") && document.querySelector("#filter-status").textContent.includes("Inboxx")`)
 	require.Equal(t, "Inboxx", b.eval(sel+`.value`), "still the property typed, not another")
 	b.shot("editor-unknown-property")

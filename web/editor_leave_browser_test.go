@@ -93,7 +93,7 @@ func TestBrowserEditorAsksBeforeLeaving(t *testing.T) {
 	b.wait("the dashboard", onDashboard)
 	require.Zero(t, b.prompts())
 	openEditorPage(b, root, "shared", rid)
-	b.do("add a filter and remove it", clickOn("#cond-add"), chromedp.SendKeys(chromedp.CSS(`#conditions .condition .values input`), "Sales"),
+	b.do("add a filter and remove it", clickOn("#cond-add"), sendKeys(`#conditions .condition .values input`, "Sales"),
 		clickOn(`#conditions .condition .remove`))
 	b.do("reload", chromedp.Reload())
 	b.wait("the editor again", editorReloads)
@@ -208,7 +208,7 @@ func TestBrowserBuilderAsksBeforeLeaving(t *testing.T) {
 
 	// Unnamed, with a grouping: asks, naming no report.
 	open()
-	b.do("group by inbox", typeIn("#dim-search", "Inbox"), chromedp.SendKeys(chromedp.CSS("#dim-search"), kb.Enter),
+	b.do("group by inbox", typeIn("#dim-search", "Inbox"), sendKeys("#dim-search", kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(`#dims [data-dimension="Inbox"]`)))
 	b.do("cancel", clickOn(cancelLink))
 	b.wait("the question", leaveOpen)
