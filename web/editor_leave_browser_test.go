@@ -224,3 +224,31 @@ func TestBrowserBuilderAsksBeforeLeaving(t *testing.T) {
 	require.Zero(t, b.prompts())
 	require.Len(t, mustGet(t, f, "shared").Reports, reports+1)
 }
+
+// Kept editing, then asked again before the browser has said the
+// question closed (its close event comes later, after keys a person
+// typed meanwhile): the new question is the one answered. Escape and
+// Enter on the link it focuses, quick on a busy page, do this.
+func TestBrowserEditorAsksAgainAtOnce(t *testing.T) {
+	b := newBrowser(t)
+	f := newFixture(t)
+	root := serveAs(t, b, f, "carl")
+	const rid = "conversations-by-rep"
+
+	openEditorPage(b, root, "shared", rid)
+	b.do("rename", typeIn("#edit-name", typedName))
+	b.do("cancel", clickOn(cancelLink))
+	b.wait("the question", leaveOpen)
+	// Both in one task of the page's: the close event of the first
+	// question cannot come between them. The test hears it after the
+	// page does.
+	b.do("keep editing, and cancel again at once", chromedp.Evaluate[chromedp.Void](
+		`document.querySelector("#leave-dialog").addEventListener("close", () => { window.__closed = (window.__closed || 0) + 1; });`+
+			`document.querySelector("#leave-stay").click(); document.querySelector(`+jsString(cancelLink)+`).click()`))
+	b.wait("the first question's close event", `window.__closed === 1`)
+	require.Equal(t, "true", b.eval(`String(`+leaveOpen+`)`), "the second question stays open")
+	require.Equal(t, "leave-stay", b.eval(`document.activeElement.id`))
+	b.do("discard", clickOn("#leave-go"))
+	b.wait("the dashboard", onDashboard+` && location.pathname.endsWith("/dashboards/shared")`)
+	require.Zero(t, b.prompts())
+}

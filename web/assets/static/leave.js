@@ -52,9 +52,11 @@
   function dialog() {
     if (dlg) return dlg;
     dlg = $("#leave-dialog");
-    $("#leave-stay").addEventListener("click", () => dlg.close());
-    $("[data-close]", dlg).addEventListener("click", () => dlg.close());
-    dlg.addEventListener("click", (ev) => { if (ev.target === dlg) dlg.close(); });
+    $("#leave-stay").addEventListener("click", keep);
+    $("[data-close]", dlg).addEventListener("click", keep);
+    dlg.addEventListener("click", (ev) => { if (ev.target === dlg) keep(); });
+    // Escape: the browser closes the dialog once this returns.
+    dlg.addEventListener("cancel", keep);
     $("#leave-go").addEventListener("click", () => {
       const a = asked;
       asked = null;
@@ -66,16 +68,23 @@
     // falls on the dialog's focused button, and is no choice made in it.
     dlg.addEventListener("keydown", () => { keyIn = true; }, true);
     dlg.addEventListener("keypress", (ev) => { if (!keyIn) ev.preventDefault(); }, true);
-    // Kept editing: the focus goes back to where it was, as it was; a
-    // form a choice of its own sent (a select) shows what the page does.
-    dlg.addEventListener("close", () => {
-      const a = asked;
-      asked = null;
-      if (!a) return;
-      if (a.to.form && !a.to.submitter) a.to.form.reset();
-      if (a.from && a.from.isConnected) a.from.focus();
-    });
+    // Closed some other way: kept editing too. The close event comes
+    // late (after keys typed meanwhile), when another question may be
+    // open: that one is not this event's.
+    dlg.addEventListener("close", () => { if (asked && !dlg.open) keep(); });
     return dlg;
+  }
+  // keep closes the question, the person kept editing: the focus goes
+  // back to where it was, as it was; a form a choice of its own sent (a
+  // select) shows what the page does. At once, with the dialog: a
+  // question asked next is not this one.
+  function keep() {
+    const a = asked;
+    asked = null;
+    if (dlg.open) dlg.close();
+    if (!a) return;
+    if (a.to.form && !a.to.submitter) a.to.form.reset();
+    if (a.from && a.from.isConnected) a.from.focus();
   }
   // show draws the question of asked's mode, and opens the dialog.
   function show(reason) {
@@ -131,6 +140,8 @@
       busy: () => busy,
       ask(to, from) {
         if (!g.dirty() || leaving) { follow(to, false); return; }
+        // A question the dialog closed on, not yet heard of, is done.
+        if (asked && !dlg.open) keep();
         asked = { guard: g, to, from: from || document.activeElement, mode: busy ? "saving" : "ask" };
         show();
       },
