@@ -51,7 +51,11 @@ func TestBrowserEditsAfterCreatedAgain(t *testing.T) {
 		typeIn(`#rename-dialog input[name=name]`, "Renamed"), clickOn(`#rename-dialog button[type=submit]`))
 	b.wait("the rename's refusal", `!document.querySelector("#rename-dialog .form-error").hidden`)
 	require.Equal(t, want, b.eval(`document.querySelector("#rename-dialog .form-error").textContent`))
+	// The name typed is asked about, as any dialog's.
 	b.do("close it", clickOn(`#rename-dialog [data-close]`))
+	b.wait("the question", leaveOpen)
+	b.do("discard", clickOn("#leave-go"))
+	b.wait("both closed", `!`+leaveOpen+` && !document.querySelector("#rename-dialog").open`)
 
 	b.do("a filter", clickOn("#filter-add"), pick("#filter-property", "Inbox"), pick("#filter-op", "is_known"), clickOn("#filter-save"))
 	b.wait("the filter's refusal", `!document.querySelector("#filter-error").hidden`)

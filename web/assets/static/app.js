@@ -62,6 +62,49 @@
     dlg.addEventListener("click", (ev) => { if (ev.target === dlg) dlg.close(); });
   }
 
+  // edited lists the names of the fields of form f, but those of skip,
+  // whose value is not their default: what the page drew, or what the
+  // live stream set since (a name that follows a rename made elsewhere
+  // until typed in).
+  function edited(f, skip) {
+    const out = new Set();
+    for (const el of f.elements) {
+      if (!el.name || skip.includes(el.name)) continue;
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked !== el.defaultChecked) out.add(el.name);
+      } else if (el.tagName === "SELECT") {
+        const def = Array.from(el.options).find((o) => o.defaultSelected) || el.options[0];
+        if (def && el.value !== def.value) out.add(el.name);
+      } else if (el.tagName === "INPUT" && el.value !== el.defaultValue) out.add(el.name);
+    }
+    return [...out];
+  }
+
+  // guardDialog has dlg ask before it closes on what was typed in it
+  // (leave.js): by its close buttons, a click beside it, Escape, and a
+  // reload. opts are L.dialog's; changed() is asked only while dlg is
+  // open. It returns save(send, then): send's request on its way,
+  // closing waits for it; refused, the error is thrown on, and said if
+  // the person asked meanwhile; done, nothing asks more and then runs
+  // (it loads a page).
+  function guardDialog(dlg, opts) {
+    let sent = false;
+    const g = L.dialog(dlg, { changed: () => dlg.open && !sent && opts.changed(), text: opts.text });
+    return async (send, then) => {
+      g.saving();
+      try {
+        await send();
+      } catch (e) {
+        g.refused(e);
+        throw e;
+      }
+      sent = true;
+      g.saved(then);
+    };
+  }
+  // A name in a question, as the editor's and the share dialog's say it.
+  const strong = (text) => h("strong", {}, text);
+
   // Values and durations are never formatted here: the API sends them as
   // text (value_text, each row's text) made by the Go formatter every
   // output uses (render.FormatValue), so the dialog reads as the page.
@@ -230,12 +273,37 @@
   function initCreate() {
     const dlg = $("#create-dialog"), open = $("#create-open");
     if (!dlg || !open) return;
-    wireDialog(dlg);
     const form = $("#create-form", dlg), errBox = $(".form-error", form);
     const name = form.elements.name, vis = form.elements.visibility;
     let nameTouched = false;
     name.addEventListener("input", () => { nameTouched = true; });
-    open.addEventListener("click", () => { showError(errBox, null); dlg.showModal(); });
+    // The dialog opens on the template's defaults: what a Cancel left
+    // was discarded on the person's word, or was nothing.
+    open.addEventListener("click", () => {
+      form.reset();
+      nameTouched = false;
+      form.resetGrants();
+      $(".grants", form).hidden = vis.value !== "specific";
+      $$(".template", form).forEach((t) => { t.hidden = false; });
+      $("#no-template", form).hidden = true;
+      syncTemplate();
+      showError(errBox, null);
+      dlg.showModal();
+    });
+    // Chosen, typed or picked, the new dashboard is asked about before
+    // the dialog closes. The search only shows templates.
+    const named = () => (name.value.trim() ? [" ", strong(name.value.trim())] : []);
+    const save = guardDialog(dlg, {
+      changed: () => edited(form, ["q", "grant_allow", "add_allow"]).length > 0 || $$(".grant", form).length > 0,
+      text: {
+        title: "Discard new dashboard", discard: "Discard dashboard",
+        ask: () => ["Discard the new dashboard", ...named(), "? It is not created."],
+        savingTitle: "Creating the dashboard",
+        saving: () => ["The new dashboard", ...named(), " is being created. Once it is, you go on; if it is refused, you stay here to see why."],
+        refusedTitle: "Dashboard not created",
+        refused: (why) => [why, " Keep editing to see what you can do, or discard the new dashboard", ...named(), "."],
+      },
+    });
 
     const chosen = () => $("input[name=template]:checked", form);
     function syncTemplate() {
@@ -282,8 +350,9 @@
       const submit = $("button[type=submit]", form);
       submit.disabled = true;
       try {
-        const d = await api("POST", "api/dashboards", body);
-        window.location.assign(url("dashboards/" + encodeURIComponent(d.id)));
+        let d;
+        await save(async () => { d = await api("POST", "api/dashboards", body); },
+          () => window.location.assign(url("dashboards/" + encodeURIComponent(d.id))));
       } catch (e) {
         showError(errBox, e);
         if (e.field === "name") name.focus();
@@ -1381,10 +1450,11 @@
       const dlg = $("#" + b.dataset.open);
       if (menu) menu.open = false;
       showError($(".form-error", dlg), null);
-      // A dialog opens on what is stored, not on what a Cancel left.
+      // A dialog opens on what is stored, not on what a Cancel left (it
+      // asked first).
       const f = $("form", dlg);
+      if (f) f.reset();
       if (f && f.resetGrants) {
-        f.reset();
         f.resetGrants();
         $(".grants", f).hidden = f.elements.visibility.value !== "specific";
       }
@@ -1412,14 +1482,52 @@
       });
       return dlg;
     }
-    form("rename-dialog", async (f) => {
-      await api("PATCH", path, { ...shown(), name: f.elements.name.value });
-      window.location.reload();
-    });
-    form("copy-dialog", async (f) => {
+    const dashName = () => strong($("#dashboard-name").textContent);
+    // Renamed or copied, what was typed is asked about before the dialog
+    // closes, as the share dialog's.
+    let saveName = null, saveCopy = null;
+    const renamed = form("rename-dialog", (f) => saveName(() => api("PATCH", path, { ...shown(), name: f.elements.name.value }),
+      () => window.location.reload()), true);
+    if (renamed) {
+      const name = $("form", renamed).elements.name;
+      saveName = guardDialog(renamed, {
+        changed: () => name.value !== name.defaultValue,
+        text: {
+          title: "Discard new name", discard: "Discard name",
+          ask: () => (name.value.trim() ? ["Discard the name “", name.value.trim(), "” you typed for "] : ["Discard your change to the name of "])
+            .concat([dashName(), "? The dashboard is not renamed."]),
+          savingTitle: "Renaming the dashboard",
+          saving: () => ["The new name of ", dashName(), " is being saved. Once it is, you go on; if it is refused, you stay here to see why."],
+          refusedTitle: "Name not saved",
+          refused: (why) => [why, " Keep editing to see what you can do, or discard the new name of ", dashName(), "."],
+        },
+      });
+    }
+    let copyID = "";
+    const copy = form("copy-dialog", (f) => saveCopy(async () => {
       const d = await api("POST", path + "/copy", { name: f.elements.name.value, visibility: f.elements.visibility.value });
-      window.location.assign(url("dashboards/" + encodeURIComponent(d.id) + window.location.search));
-    });
+      copyID = d.id;
+    }, () => window.location.assign(url("dashboards/" + encodeURIComponent(copyID) + window.location.search))), true);
+    if (copy) {
+      const f = $("form", copy);
+      const changes = () => {
+        const ch = edited(f, []), out = [];
+        if (ch.includes("name")) out.push(`its name (now “${f.elements.name.value}”)`);
+        if (ch.includes("visibility")) out.push(`who can access it (now “${f.elements.visibility.selectedOptions[0].textContent}”)`);
+        return out;
+      };
+      saveCopy = guardDialog(copy, {
+        changed: () => changes().length > 0,
+        text: {
+          title: "Discard copy", discard: "Discard copy",
+          ask: () => ["Discard the copy of ", dashName(), "? You changed ", joinAnd(changes()), ": no copy is saved."],
+          savingTitle: "Saving the copy",
+          saving: () => ["The copy of ", dashName(), " is being saved. Once it is, you go on; if it is refused, you stay here to see why."],
+          refusedTitle: "Copy not saved",
+          refused: (why) => [why, " Keep editing to see what you can do, or discard the copy of ", dashName(), "."],
+        },
+      });
+    }
     let grants = null, shareGuard = null, shareState = null, shareStored = "";
     const share = form("share-dialog", async (f) => {
       const vis = f.elements.visibility.value;
@@ -1449,7 +1557,6 @@
       const rows = () => $$(".grant", f).map((li) => [li.dataset.kind, li.dataset.name, $("select", li).value]);
       shareState = () => JSON.stringify({ visibility: f.elements.visibility.value, grants: rows(), typed: f.elements.add_grant.value.trim() });
       shareStored = shareState();
-      const dashName = () => h("strong", {}, $("#dashboard-name").textContent);
       const changes = () => {
         const was = JSON.parse(shareStored), now = JSON.parse(shareState()), out = [];
         if (was.visibility !== now.visibility) out.push(`its access (now “${f.elements.visibility.selectedOptions[0].textContent}”)`);

@@ -1,15 +1,15 @@
 // Asking before what a person typed is lost. A part of a page that holds
 // input of its own (the report editor, a dashboard's filter row, its
-// share dialog) makes a guard: while the input differs from what is
-// saved, leaving the page asks first: the browser's own prompt for a
-// reload, a close, Back or an address typed; the page's dialog
-// (#leave-dialog), which says what is lost, for the page's links, its
-// forms that load another page, and what the part itself would drop (a
-// dialog closed). A save on its way keeps the input unsaved until the
-// server answers: leaving meanwhile waits for the answer, goes on once
-// saved, and, refused, says why and asks again. app.js and filters.js
-// make their guards with it; live.js waits for the saves before it loads
-// the page again.
+// share, rename and copy dialogs, the list's create dialog) makes a
+// guard: while the input differs from what is saved, leaving the page
+// asks first: the browser's own prompt for a reload, a close, Back or
+// an address typed; the page's dialog (#leave-dialog), which says what
+// is lost, for the page's links, its forms that load another page, and
+// what the part itself would drop (a dialog closed). A save on its way
+// keeps the input unsaved until the server answers: leaving meanwhile
+// waits for the answer, goes on once saved, and, refused, says why and
+// asks again. app.js and filters.js make their guards with it; live.js
+// waits for the saves before it loads the page again.
 "use strict";
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
