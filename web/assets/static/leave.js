@@ -9,7 +9,8 @@
 // keeps the input unsaved until the server answers: leaving meanwhile
 // waits for the answer, goes on once saved, and, refused, says why and
 // asks again. app.js and filters.js make their guards with it; live.js
-// waits for the saves before it loads the page again.
+// waits for the saves before it loads the page again, and asks
+// (loadAgain) when that would lose input.
 "use strict";
 (function () {
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -32,11 +33,17 @@
   window.addEventListener("pageshow", (ev) => { if (ev.persisted) leaving = going = false; });
 
   // A way to go on: {href} loads another page, {form, submitter} sends a
-  // form that does, {run} drops the input in the page (a dialog closed).
-  // Discarding, the browser asks nothing more.
+  // form that does, {reload} loads this one again (reload() run first),
+  // {run} drops the input in the page (a dialog closed). Discarding, the
+  // browser asks nothing more.
   function follow(to, discarding) {
     if (to.run) { to.run(); return; }
     if (discarding) leaving = true;
+    if (to.reload) {
+      to.reload();
+      window.location.reload();
+      return;
+    }
     if (to.form) {
       passing = true;
       try { to.form.requestSubmit(to.submitter || null); } finally { passing = false; }
@@ -76,8 +83,9 @@
   }
   // keep closes the question, the person kept editing: the focus goes
   // back to where it was, as it was; a form a choice of its own sent (a
-  // select) shows what the page does. At once, with the dialog: a
-  // question asked next is not this one.
+  // select) shows what the page does; a page that would have gone on
+  // its own says it stays (kept). At once, with the dialog: a question
+  // asked next is not this one.
   function keep() {
     const a = asked;
     asked = null;
@@ -85,6 +93,7 @@
     if (!a) return;
     if (a.to.form && !a.to.submitter) a.to.form.reset();
     if (a.from && a.from.isConnected) a.from.focus();
+    if (a.to.kept) a.to.kept();
   }
   // show draws the question of asked's mode, and opens the dialog.
   function show(reason) {
@@ -96,7 +105,8 @@
     } else if (asked.mode === "refused") {
       [title, text] = [t.refusedTitle, t.refused(reason)];
     } else {
-      [title, text] = [t.title, t.ask()];
+      // Why the page would go, when it is not the person's doing.
+      [title, text] = [t.title, asked.to.why ? [...asked.to.why, " ", ...t.ask()] : t.ask()];
     }
     $("#leave-title").textContent = title;
     $("#leave-text").replaceChildren(...text);
@@ -185,6 +195,8 @@
   // The page's links: the guards of the whole page (a dialog open is
   // modal, its page's links out of reach).
   const pageGuards = [];
+  // The guards of dialogs, whose input closing them would lose.
+  const dialogGuards = [];
   // Heard on the window, after the page's own handlers (the drill-down
   // dialog's points are links it opens in the page).
   window.addEventListener("click", (ev) => {
@@ -227,6 +239,7 @@
     // buttons (data-close), a click beside it and Escape ask first.
     dialog(dlg, opts) {
       const g = guard(opts);
+      dialogGuards.push(g);
       const close = (from) => g.ask({ run: () => dlg.close() }, from);
       dlg.querySelectorAll("[data-close]").forEach((b) => b.addEventListener("click", () => close(b)));
       dlg.addEventListener("click", (ev) => { if (ev.target === dlg) close(null); });
@@ -247,5 +260,17 @@
     // reload loads the page again, what the person typed dropped on
     // their word.
     reload() { leaving = true; window.location.reload(); },
+    // loadAgain loads the page again of its own accord (to show what
+    // changed elsewhere): at once when nothing typed would be lost, else
+    // on the person's word, in the page's dialog, why (nodes) said before
+    // the question; the browser asks nothing then. before runs just
+    // before the page loads; kept, when the person keeps editing.
+    loadAgain(why, before, kept) {
+      // The guard of a dialog first: it is in front of the page.
+      const g = firstDirty(dialogGuards) || firstDirty(guards);
+      const to = { reload: before || (() => {}), why, kept };
+      if (g) g.ask(to, null);
+      else follow(to, false);
+    },
   };
 })();

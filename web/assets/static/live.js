@@ -226,16 +226,24 @@
       if (L && L.saving()) { L.afterSave(redraw); return; }
       done = true;
       if (es) es.close();
-      const dlg = document.getElementById("drill-dialog");
-      if (dlg && dlg.open && dlg.dataset.report) {
+      const keepDrill = () => {
+        const dlg = document.getElementById("drill-dialog");
+        if (!dlg || !dlg.open || !dlg.dataset.report) return;
         const card = document.getElementById("report-" + dlg.dataset.report);
         const title = card ? (card.querySelector(".card-title") || {}).textContent || "" : "";
         try {
           sessionStorage.setItem(kept, JSON.stringify({ page: location.pathname + location.search, report: dlg.dataset.report,
             point: dlg.dataset.point || "", other: dlg.dataset.other === "true", list, title }));
         } catch (e) { /* no storage: the dialog stays closed */ }
-      }
-      location.reload();
+      };
+      if (!L) { keepDrill(); location.reload(); return; }
+      // Something typed, not saved (a filter, a dialog's fields): the
+      // page's own question, saying why, rather than the browser's.
+      // Kept, the page stays as it is, no longer live, and says so.
+      L.loadAgain(["This dashboard changed elsewhere: the page loads again to show it."], keepDrill, () => {
+        show("off", "Not live", "The dashboard changed elsewhere: load the page again to see it.");
+        note("This dashboard changed elsewhere: it shows the change once the page loads again.");
+      });
     }
     function restoreDrill() {
       let s = null;
