@@ -47,6 +47,8 @@ const clickHouseSettings = " SETTINGS skip_unavailable_shards = 0"
 // ShardError is a ClickHouse query over a Distributed table that failed
 // because a shard could not be reached. No result is returned in that
 // case: a dashboard missing a shard's rows would be silently wrong.
+// [CreateSharded] returns one for a shard it could not connect to, before
+// it creates anything.
 type ShardError struct {
 	// Cluster is the Distributed table's cluster, from the server's
 	// system.tables; "" when it could not be read.
@@ -59,6 +61,8 @@ type ShardError struct {
 	Addr string
 	// Err is the driver's error.
 	Err error
+	// creating is set by CreateSharded, which reads no result.
+	creating bool
 }
 
 func (e *ShardError) Error() string {
@@ -71,6 +75,9 @@ func (e *ShardError) Error() string {
 	}
 	if e.Addr != "" {
 		where += " at " + e.Addr
+	}
+	if e.creating {
+		return fmt.Sprintf("sqlsource: cannot connect to ClickHouse %s, so no table was created: %v", where, e.Err)
 	}
 	return fmt.Sprintf("sqlsource: ClickHouse %s is unreachable, so no partial result is given: %v", where, e.Err)
 }

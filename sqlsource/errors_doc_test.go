@@ -102,6 +102,29 @@ var sqlErrorProducers = map[string]func(t *testing.T) error{
 		_, err = convreport.NewEngine(src).Run(ctx, conformance.Queries()[1].Query, r)
 		return err
 	},
+	"sql-unknown-cluster": func(t *testing.T) error {
+		dsn, dbs := shardedDatabase(t)
+		opened := 0
+		_, err := sqlsource.CreateSharded(context.Background(), dbs[0], sqlsource.Mapping{}, nil, "nope", "conversations_local", connectLike(dsn, &opened))
+		return err
+	},
+	"sql-sharded-shard-down": func(t *testing.T) error {
+		broken := cluster(t, "CONVREPORT_CLICKHOUSE_BROKEN_CLUSTER")
+		dsn, dbs := shardedDatabase(t)
+		opened := 0
+		_, err := sqlsource.CreateSharded(context.Background(), dbs[0], sqlsource.Mapping{}, nil, broken, "conversations_local", connectLike(dsn, &opened))
+		return err
+	},
+	"sql-sharded-not-distributed": func(t *testing.T) error {
+		name := cluster(t, "CONVREPORT_CLICKHOUSE_CLUSTER")
+		dsn, dbs := shardedDatabase(t)
+		ctx := context.Background()
+		m := sqlsource.Mapping{Table: "conversations_doc"}
+		require.NoError(t, sqlsource.CreateTable(ctx, dbs[0], sqlsource.ClickHouse, m, nil))
+		opened := 0
+		_, err := sqlsource.CreateSharded(ctx, dbs[0], m, nil, name, "conversations_doc_local", connectLike(dsn, &opened))
+		return err
+	},
 	"sql-no-tenant": func(t *testing.T) error {
 		db := openDB(t, sqlsource.SQLite)
 		m := sqlsource.Mapping{Table: "conversations", Tenant: "account"}
@@ -172,6 +195,9 @@ func TestSQLErrorCatalogue(t *testing.T) {
 				case "*sqlsource.ShardError":
 					var se *sqlsource.ShardError
 					require.True(t, errors.As(err, &se), "no %s in %v", typ, err)
+				case "*sqlsource.UnknownClusterError":
+					var ue *sqlsource.UnknownClusterError
+					require.True(t, errors.As(err, &ue), "no %s in %v", typ, err)
 				case "*sqlsource.ColumnTypeError":
 					var ce *sqlsource.ColumnTypeError
 					require.True(t, errors.As(err, &ce), "no %s in %v", typ, err)

@@ -1,0 +1,311 @@
+package sqlsource
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/convreport/convreport"
+)
+
+// Shard is one server of a ClickHouse cluster as system.clusters lists
+// it on a server that knows the cluster: a replica of one of its shards
+// (a cluster without replication has one a shard).
+type Shard struct {
+	Cluster string
+	// Num is the shard's number in the cluster (shard_num, from 1);
+	// Replica the server's among the shard's replicas (replica_num).
+	Num, Replica int
+	// Host is the server's name as the cluster's definition gives it
+	// (host_name); Address is what the server asked resolved it to
+	// (host_address).
+	Host, Address string
+	// Port is the server's native protocol port.
+	Port int
+	// Local is set for the server that was asked (is_local).
+	Local bool
+}
+
+// Addr is the shard's host:port.
+func (s Shard) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// String names the shard as errors do: shard 2 of cluster "main" at
+// ch2:9000 (and its replica, when it is not the first).
+func (s Shard) String() string {
+	replica := ""
+	if s.Replica > 1 {
+		replica = " replica " + strconv.Itoa(s.Replica)
+	}
+	return fmt.Sprintf("shard %d%s of cluster %q at %s", s.Num, replica, s.Cluster, s.Addr())
+}
+
+// DSN is dsn, the clickhouse:// URL of a server of the cluster, with its
+// host and port replaced by the shard's: the same user, password,
+// database and parameters, for the connect function of [CreateSharded].
+func (s Shard) DSN(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Host == "" {
+		// The URL may hold a password: it is not repeated.
+		return "", fmt.Errorf("sqlsource: the DSN for %s: want a URL such as clickhouse://user:password@host:9000/database", s)
+	}
+	u.Host = s.Addr()
+	return u.String(), nil
+}
+
+// UnknownClusterError is a cluster the ClickHouse server does not define
+// (in its remote_servers configuration).
+type UnknownClusterError struct {
+	Cluster string
+	// Known are the clusters the server defines, sorted.
+	Known []string
+}
+
+func (e *UnknownClusterError) Error() string {
+	if len(e.Known) == 0 {
+		return fmt.Sprintf("sqlsource: the ClickHouse server defines no cluster %q: it defines none (see remote_servers in its configuration)", e.Cluster)
+	}
+	return fmt.Sprintf("sqlsource: the ClickHouse server defines no cluster %q: it defines %s", e.Cluster, strings.Join(e.Known, ", "))
+}
+
+// ClusterShards lists the servers of cluster as the ClickHouse server db
+// is connected to defines it, by shard and replica. A cluster it does not
+// define is an [*UnknownClusterError] naming those it does.
+func ClusterShards(ctx context.Context, db *sql.DB, cluster string) ([]Shard, error) {
+	rows, err := db.QueryContext(ctx, "SELECT shard_num, replica_num, host_name, host_address, port, is_local FROM system.clusters WHERE cluster = ? ORDER BY shard_num, replica_num", cluster)
+	if err != nil {
+		return nil, fmt.Errorf("sqlsource: the shards of cluster %q: %w", cluster, err)
+	}
+	defer rows.Close()
+	var out []Shard
+	for rows.Next() {
+		s := Shard{Cluster: cluster}
+		var local uint8
+		if err := rows.Scan(&s.Num, &s.Replica, &s.Host, &s.Address, &s.Port, &local); err != nil {
+			return nil, fmt.Errorf("sqlsource: the shards of cluster %q: %w", cluster, err)
+		}
+		s.Local = local == 1
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlsource: the shards of cluster %q: %w", cluster, err)
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	known := []string{}
+	rows, err = db.QueryContext(ctx, "SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster")
+	if err != nil {
+		return nil, fmt.Errorf("sqlsource: the clusters of the server: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("sqlsource: the clusters of the server: %w", err)
+		}
+		known = append(known, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlsource: the clusters of the server: %w", err)
+	}
+	return nil, &UnknownClusterError{Cluster: cluster, Known: known}
+}
+
+// CreateSharded makes the ClickHouse table m describes, for schema s (nil
+// means [convreport.DefaultSchema]), a Distributed table over cluster, as
+// the README's sharded layout has it: on every server of the cluster (as
+// the server db is connected to defines it: see [ClusterShards]) the
+// table local, made with [CreateTable], then on db's server the
+// Distributed table over them ([CreateDistributed]), which rows are
+// inserted into and reports read. It returns the servers it made local
+// tables on.
+//
+// The servers are reached through connect, given each one; the
+// connections it opens are closed before CreateSharded returns. A server
+// that is the one db is connected to (Local) is reached through db.
+// Every server is in the database db's connection names, which the
+// Distributed table reads.
+//
+// Nothing is created unless every server is reached, and holds no table
+// named local or one as [CreateTable] would make it (a rerun after a
+// failure finishes the work). Otherwise the error names each server at
+// fault: a [*ShardError] for one that could not be connected to. When
+// m's table exists already, nothing is done: it must be a Distributed
+// table over cluster, whatever its local tables are named; a table of
+// another engine, or over another cluster, is refused.
+func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Schema, cluster, local string, connect func(ctx context.Context, shard Shard) (*sql.DB, error)) ([]Shard, error) {
+	l, err := newLayout(ClickHouse, s, m)
+	if err != nil {
+		return nil, err
+	}
+	for what, name := range map[string]string{"cluster": cluster, "local table": local} {
+		if err := ClickHouse.checkIdent(name); err != nil {
+			return nil, fmt.Errorf("sqlsource: sharded table: %s name %q %v", what, name, err)
+		}
+	}
+	if local == l.table {
+		return nil, fmt.Errorf("sqlsource: sharded table %s: the local tables need a name of their own", ClickHouse.quote(l.table))
+	}
+	engine, over, err := tableEngine(ctx, db, l.table)
+	switch {
+	case err != nil:
+		return nil, err
+	case engine == "Distributed" && over == cluster:
+		return nil, nil
+	case engine == "Distributed":
+		return nil, fmt.Errorf("sqlsource: table %s is a Distributed table over cluster %q, not %q", ClickHouse.quote(l.table), over, cluster)
+	case engine != "":
+		return nil, fmt.Errorf("sqlsource: table %s exists and is a %s table, not a Distributed one over cluster %q: write into it as it is, or give the sharded table another name", ClickHouse.quote(l.table), engine, cluster)
+	}
+	shards, err := ClusterShards(ctx, db, cluster)
+	if err != nil {
+		return nil, err
+	}
+	lm := m
+	lm.Table = local
+	ll, err := newLayout(ClickHouse, s, lm)
+	if err != nil {
+		return nil, err
+	}
+	// Every server reached, and its table local read, before anything is
+	// made: a table on some shards only would take no rows of the others.
+	conns := make([]*sql.DB, len(shards))
+	defer func() {
+		for i, c := range conns {
+			if c != nil && !shards[i].Local {
+				c.Close()
+			}
+		}
+	}()
+	var faults []error
+	for i, sh := range shards {
+		conn := db
+		if !sh.Local {
+			if conn, err = connectShard(ctx, sh, connect); err != nil {
+				faults = append(faults, err)
+				continue
+			}
+		}
+		conns[i] = conn
+		if err := ll.checkLocalTable(ctx, conn, sh); err != nil {
+			faults = append(faults, err)
+		}
+	}
+	if len(faults) > 0 {
+		return nil, errors.Join(faults...)
+	}
+	for i, sh := range shards {
+		if err := CreateTable(ctx, conns[i], ClickHouse, lm, s); err != nil {
+			return nil, fmt.Errorf("sqlsource: %s: %w (made on the %d servers before it; run again to finish)", sh, err, i)
+		}
+	}
+	if err := CreateDistributed(ctx, db, m, s, cluster, local); err != nil {
+		return nil, err
+	}
+	return shards, nil
+}
+
+// connectShard opens and pings a connection to sh, a [*ShardError] when
+// it cannot.
+func connectShard(ctx context.Context, sh Shard, connect func(context.Context, Shard) (*sql.DB, error)) (*sql.DB, error) {
+	fail := func(err error) (*sql.DB, error) {
+		return nil, &ShardError{Cluster: sh.Cluster, Shard: sh.Num, Addr: sh.Addr(), Err: err, creating: true}
+	}
+	if connect == nil {
+		return fail(errors.New("no connect function was given for the other servers"))
+	}
+	db, err := connect(ctx, sh)
+	if err != nil {
+		return fail(err)
+	}
+	if db == nil {
+		return fail(errors.New("the connect function returned no database"))
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return fail(err)
+	}
+	return db, nil
+}
+
+// tableEngine returns the engine of table in db's current database, ""
+// when there is no such table, and for a Distributed table its cluster.
+func tableEngine(ctx context.Context, db *sql.DB, table string) (engine, cluster string, err error) {
+	err = db.QueryRowContext(ctx, "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = ?", table).Scan(&engine)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("sqlsource: table %s: reading its engine: %w", ClickHouse.quote(table), err)
+	}
+	if engine == "Distributed" {
+		if cluster, err = distributedCluster(ctx, db, table); err != nil {
+			return "", "", fmt.Errorf("sqlsource: table %s: reading its cluster: %w", ClickHouse.quote(table), err)
+		}
+	}
+	return engine, cluster, nil
+}
+
+// checkLocalTable refuses the table l describes on sh (through db) when
+// it exists otherwise than as CreateTable makes it: another engine, a
+// column missing or of another type. Columns of its own besides are
+// left alone: the Distributed table reads its own, and a row written
+// through it leaves the others to their defaults.
+func (l *layout) checkLocalTable(ctx context.Context, db *sql.DB, sh Shard) error {
+	engine, _, err := tableEngine(ctx, db, l.table)
+	if err != nil {
+		return fmt.Errorf("sqlsource: %s: %w", sh, err)
+	}
+	if engine == "" {
+		return nil
+	}
+	if !strings.HasSuffix(engine, "MergeTree") {
+		return fmt.Errorf("sqlsource: %s already has a table %s, a %s table: the local tables are MergeTree ones; drop it, or give the local tables another name", sh, ClickHouse.quote(l.table), engine)
+	}
+	types, err := tableColumnTypes(ctx, db, ClickHouse, l.table)
+	if err != nil {
+		return fmt.Errorf("sqlsource: %s: %w", sh, err)
+	}
+	var diffs []string
+	for _, c := range l.clickHouseColumns() {
+		switch got, ok := types[c.name]; {
+		case !ok:
+			diffs = append(diffs, fmt.Sprintf("no column %s (%s)", ClickHouse.quote(c.name), c.typ))
+		case got != c.typ:
+			diffs = append(diffs, fmt.Sprintf("column %s is %s, not %s", ClickHouse.quote(c.name), got, c.typ))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	if len(diffs) > 3 {
+		diffs = append(diffs[:3], fmt.Sprintf("and %d more", len(diffs)-3))
+	}
+	return fmt.Errorf("sqlsource: %s already has a table %s of another layout (%s): drop it, or give the local tables another name", sh, ClickHouse.quote(l.table), strings.Join(diffs, "; "))
+}
+
+// clickHouseColumn is a column of a ClickHouse table as CreateTable makes
+// it, its type as system.columns gives it.
+type clickHouseColumn struct{ name, typ string }
+
+// clickHouseColumns are the columns CreateTable gives a ClickHouse table
+// of layout l (see clickHouseTable).
+func (l *layout) clickHouseColumns() []clickHouseColumn {
+	var out []clickHouseColumn
+	for _, c := range l.stored() {
+		typ := l.sqlType(c.prop)
+		if !isCount(c.prop) && !alwaysKnown[c.prop.Name] {
+			typ = "Nullable(" + typ + ")"
+		}
+		out = append(out, clickHouseColumn{c.name, typ})
+	}
+	if l.tenant != "" {
+		out = append(out, clickHouseColumn{l.tenant, "String"})
+	}
+	return out
+}
