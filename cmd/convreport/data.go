@@ -40,6 +40,8 @@ type dataFlags struct {
 	// outMapping is import's --out-mapping: the layout of the table
 	// import writes.
 	outMapping mappingFlag
+	// outSharding is import's --cluster and --local-table.
+	outSharding sharding
 	// tenantOfOut: --tenant is the tenant import writes, not one to read
 	tenantOfOut bool
 	// resolved is the schema an earlier read of the same input found

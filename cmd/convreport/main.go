@@ -14,6 +14,7 @@
 //	convreport generate --n N --seed S --out FILE
 //	convreport serve [--data FILE] [--addr 127.0.0.1:8080] [--dashboards DIR]
 //	convreport import --data FILE --out DB.db|postgres://…|clickhouse://…|FILE.parquet
+//	convreport import --data FILE --out clickhouse://… --cluster NAME   sharded, tables made when missing
 //	convreport notify --data postgres://…  live dashboards over a PostgreSQL table
 //
 // --data also takes an SQLite file (.db), a postgres:// or a clickhouse://

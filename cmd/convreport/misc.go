@@ -208,9 +208,10 @@ func (c *cli) importData(args []string) error {
 	var data dataFlags
 	data.register(fs)
 	data.tenantOfOut = true
-	out := fs.String("out", "", "where to write: an SQLite .db file, a postgres:// or clickhouse:// URL, or a new .parquet file (required); a database that holds some of the conversations gets the others")
+	out := fs.String("out", "", "where to write: an SQLite .db file, a postgres:// or clickhouse:// URL (see --cluster for a sharded ClickHouse), or a new .parquet file (required); a database that holds some of the conversations gets the others")
 	data.outMapping.register(fs, "out-mapping", mappingHelp("with --out a database, the layout of the table written (made when missing)"))
 	batch := fs.Int("batch", 10_000, "conversations per batch written to a database, each committed on its own")
+	data.outSharding.register(fs)
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -222,6 +223,9 @@ func (c *cli) importData(args []string) error {
 	}
 	if *batch <= 0 {
 		return usageError("--batch must be positive")
+	}
+	if err := data.outSharding.check(*out); err != nil {
+		return err
 	}
 	if data.mapping.given() && !isDatabase(data.path) {
 		return usageError("--mapping describes the table of --data DB that import reads; --data %s is a file, read as it is (for the table import writes, give --out-mapping FILE)", data.path)
@@ -273,7 +277,7 @@ func (c *cli) importData(args []string) error {
 	if err != nil {
 		return err
 	}
-	db, where, outTenant, err := c.openOut(*out, dialect, m, tenant, src.Schema(), data.outMapping)
+	db, where, outTenant, err := c.openOut(*out, dialect, m, tenant, src.Schema(), data.outMapping, data.outSharding)
 	if err != nil {
 		return err
 	}
@@ -311,13 +315,14 @@ func outDialect(out string) (sqlsource.Dialect, error) {
 // the table m maps for schema, or checks the one there; where names it
 // with its password hidden. The tenant (a string from --tenant, for m's
 // tenant column) is returned as the table's tenant column holds it: an
-// integer for an integer column. mf is the flag m was read from.
-func (c *cli) openOut(out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag) (*sql.DB, string, any, error) {
+// integer for an integer column. mf is the flag m was read from; with
+// sh's cluster, the table is a Distributed one over it.
+func (c *cli) openOut(out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag, sh sharding) (*sql.DB, string, any, error) {
 	db, err := dialOut(out, dialect)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	return c.prepareOut(db, out, dialect, m, tenant, schema, mf)
+	return c.prepareOut(db, out, dialect, m, tenant, schema, mf, sh)
 }
 
 // dialOut opens the database out names, without connecting yet.
@@ -338,7 +343,7 @@ func dialOut(out string, dialect sqlsource.Dialect) (db *sql.DB, err error) {
 
 // prepareOut is openOut on db, the database out names, which it closes
 // on error.
-func (c *cli) prepareOut(db *sql.DB, out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag) (_ *sql.DB, where string, _ any, err error) {
+func (c *cli) prepareOut(db *sql.DB, out string, dialect sqlsource.Dialect, m sqlsource.Mapping, tenant any, schema *convreport.Schema, mf mappingFlag, sh sharding) (_ *sql.DB, where string, _ any, err error) {
 	where = redact(out)
 	fail := func(err error) (*sql.DB, string, any, error) {
 		db.Close()
@@ -347,7 +352,11 @@ func (c *cli) prepareOut(db *sql.DB, out string, dialect sqlsource.Dialect, m sq
 	if err := db.PingContext(c.ctx); err != nil {
 		return fail(fmt.Errorf("--out %s: cannot connect: %w", where, err))
 	}
-	if err := sqlsource.CreateTable(c.ctx, db, dialect, m, schema); err != nil {
+	if sh.cluster != "" {
+		if err := c.createSharded(db, out, m, schema, sh); err != nil {
+			return fail(fmt.Errorf("--out %s: %w", where, err))
+		}
+	} else if err := sqlsource.CreateTable(c.ctx, db, dialect, m, schema); err != nil {
 		return fail(fmt.Errorf("--out %s: %w", where, err))
 	}
 	// New checks what a table made before holds: the mapped columns, of
@@ -424,7 +433,7 @@ func (c *cli) importTextToDatabase(d dataFlags, out string, batch int, tenantCol
 		}
 	}
 	// The readers refuse a repeated ID: ImportAll need keep no set of them.
-	return c.importTwice(out, batch, tenantCol, tenant, d.outMapping, schema, read, true)
+	return c.importTwice(out, batch, tenantCol, tenant, d.outMapping, d.outSharding, schema, read, true)
 }
 
 // importParquetFile copies a Parquet file into a database or a new
@@ -519,7 +528,7 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 			report()
 		}
 	}
-	return c.importTwice(out, batch, tenantCol, tenant, d.outMapping, schema, read, true)
+	return c.importTwice(out, batch, tenantCol, tenant, d.outMapping, d.outSharding, schema, read, true)
 }
 
 // importTwice imports the conversations of read, a sequence read twice,
@@ -529,8 +538,10 @@ func (c *cli) importParquetFile(d dataFlags, out string, batch int, tenantCol st
 // writes them a batch at a time, with a progress line at each tenth.
 // Input that changes between the reads (a line appended to the file) is
 // checked again a batch at a time as it is written: a bad row then stops
-// the import after the batches before it, which a rerun keeps.
-func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, mf mappingFlag, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
+// the import after the batches before it, which a rerun keeps. With sh's
+// cluster, the table written is a Distributed one over it, made when
+// missing once the check passed.
+func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, mf mappingFlag, sh sharding, schema *convreport.Schema, read iter.Seq2[convreport.Conversation, error], uniqueIDs bool) error {
 	// The check applies the database's layout before anything is
 	// written: bad input is refused even without a connection.
 	dialect, err := outDialect(out)
@@ -570,7 +581,7 @@ func (c *cli) importTwice(out string, batch int, tenantCol string, tenant any, m
 		}
 		return err
 	}
-	db, where, tenant, err := c.prepareOut(db, out, dialect, m, tenant, schema, mf)
+	db, where, tenant, err := c.prepareOut(db, out, dialect, m, tenant, schema, mf, sh)
 	if err != nil {
 		return err
 	}
@@ -755,7 +766,7 @@ func (c *cli) importDatabase(d dataFlags, out string, batch int, tenantCol strin
 		}
 	}
 	if !isParquet(out) {
-		return c.importTwice(out, batch, "", nil, d.outMapping, src.Schema(), rows, false)
+		return c.importTwice(out, batch, "", nil, d.outMapping, d.outSharding, src.Schema(), rows, false)
 	}
 	n, err := writeParquetFile(out, src.Schema(), rows, nil)
 	if err != nil {
