@@ -117,27 +117,27 @@ func ClusterShards(ctx context.Context, db *sql.DB, cluster string) ([]Shard, er
 }
 
 // CreateSharded makes the ClickHouse table m describes, for schema s (nil
-// means [convreport.DefaultSchema]), a Distributed table over cluster, as
-// the README's sharded layout has it: on every server of the cluster (as
-// the server db is connected to defines it: see [ClusterShards]) the
-// table local, made with [CreateTable], then on db's server the
-// Distributed table over them ([CreateDistributed]), which rows are
-// inserted into and reports read. It returns the servers it made local
-// tables on.
+// means [convreport.DefaultSchema]), a Distributed table over cluster:
+// the table local, made with [CreateTable], on every server of the
+// cluster as db's server defines it (see [ClusterShards]), then the
+// Distributed table over them on db's server ([CreateDistributed]),
+// which rows are inserted into and reports read. It returns the servers
+// it made local tables on, nil when m's table was there already.
 //
-// The servers are reached through connect, given each one; the
-// connections it opens are closed before CreateSharded returns. A server
-// that is the one db is connected to (Local) is reached through db.
-// Every server is in the database db's connection names, which the
-// Distributed table reads.
+// Each server is reached through connect, given its [Shard] (see
+// [Shard.DSN]), but the one db is connected to (Local), reached through
+// db; the connections it opens are closed before it returns. They must
+// name the database db's connection names, which the Distributed table
+// reads on every shard.
 //
-// Nothing is created unless every server is reached, and holds no table
-// named local or one as [CreateTable] would make it (a rerun after a
-// failure finishes the work). Otherwise the error names each server at
-// fault: a [*ShardError] for one that could not be connected to. When
-// m's table exists already, nothing is done: it must be a Distributed
-// table over cluster, whatever its local tables are named; a table of
-// another engine, or over another cluster, is refused.
+// Nothing is created unless every server is reached and holds no table
+// named local, or one as [CreateTable] makes it (a rerun after a failure
+// finishes the work). Otherwise the error names every server at fault,
+// one a line: a [*ShardError] for one that could not be connected to. An
+// unknown cluster is an [*UnknownClusterError]. When m's table exists
+// already, nothing is done: a Distributed table over cluster is taken as
+// it is, whatever its local tables are named; a table of another engine,
+// or over another cluster, is refused.
 func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Schema, cluster, local string, connect func(ctx context.Context, shard Shard) (*sql.DB, error)) ([]Shard, error) {
 	l, err := newLayout(ClickHouse, s, m)
 	if err != nil {
