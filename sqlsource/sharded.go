@@ -290,22 +290,28 @@ func (l *layout) checkLocalTable(ctx context.Context, db *sql.DB, sh Shard) erro
 }
 
 // clickHouseColumn is a column of a ClickHouse table as CreateTable makes
-// it, its type as system.columns gives it.
-type clickHouseColumn struct{ name, typ string }
+// it, its type as system.columns gives it; a count column defaults to 0.
+type clickHouseColumn struct {
+	name, typ string
+	count     bool
+}
 
 // clickHouseColumns are the columns CreateTable gives a ClickHouse table
-// of layout l (see clickHouseTable).
+// of layout l: clickHouseTable writes them, and CreateSharded checks a
+// shard's existing table against them.
 func (l *layout) clickHouseColumns() []clickHouseColumn {
 	var out []clickHouseColumn
 	for _, c := range l.stored() {
 		typ := l.sqlType(c.prop)
-		if !isCount(c.prop) && !alwaysKnown[c.prop.Name] {
+		count := isCount(c.prop)
+		if !count && !alwaysKnown[c.prop.Name] {
+			// The sorting key (CreatedAt, ID) cannot be Nullable.
 			typ = "Nullable(" + typ + ")"
 		}
-		out = append(out, clickHouseColumn{c.name, typ})
+		out = append(out, clickHouseColumn{c.name, typ, count})
 	}
 	if l.tenant != "" {
-		out = append(out, clickHouseColumn{l.tenant, "String"})
+		out = append(out, clickHouseColumn{name: l.tenant, typ: "String"})
 	}
 	return out
 }

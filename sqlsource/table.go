@@ -170,26 +170,15 @@ func (l *layout) clickHouseTable() *sqlBuf {
 	q.w("CREATE TABLE IF NOT EXISTS ")
 	q.ident(l.table)
 	q.w(" (")
-	for i, c := range l.stored() {
+	for i, c := range l.clickHouseColumns() {
 		if i > 0 {
 			q.w(", ")
 		}
 		q.ident(c.name)
-		typ := l.sqlType(c.prop)
-		switch {
-		case isCount(c.prop):
-			typ += " DEFAULT 0"
-		case alwaysKnown[c.prop.Name]:
-		default:
-			// The sorting key (CreatedAt, ID) cannot be Nullable.
-			typ = "Nullable(" + typ + ")"
+		q.w(" ", c.typ)
+		if c.count {
+			q.w(" DEFAULT 0")
 		}
-		q.w(" ", typ)
-	}
-	if l.tenant != "" {
-		q.w(", ")
-		q.ident(l.tenant)
-		q.w(" String")
 	}
 	q.w(")")
 	return q
