@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -156,8 +157,11 @@ func (e *Engine) runCompared(ctx context.Context, q Query, reports []Report) ([]
 	prev, err := e.runEarlier(ctx, pq, ranged, func(k int) Result { return cur[at[k]] })
 	if rf, ok := err.(*refusal); ok {
 		// Refused in the earlier period: the report's error, at its
-		// position among reports.
-		return nil, &refusal{idx: at[rf.idx], err: rf.err}
+		// position among reports, saying which period, since the
+		// current one ran.
+		re := *rf.err
+		re.Err = &comparedError{from: pq.From.In(rq.loc), to: pq.To.In(rq.loc), err: rf.err.Err}
+		return nil, &refusal{idx: at[rf.idx], err: &re}
 	}
 	if err != nil {
 		return nil, err
@@ -206,7 +210,7 @@ func (e *Engine) runEarlier(ctx context.Context, pq Query, reports []Report, now
 	var againAt []int
 	var againShown []*filter.Pred
 	for k, res := range prev {
-		if res.Folded == 0 || shown[k] != nil {
+		if res.Folded == 0 || shown[k] != nil || holdsShown(res, now(k)) {
 			continue
 		}
 		if p := e.shownSeries(now(k)); p != nil {
@@ -227,6 +231,47 @@ func (e *Engine) runEarlier(ctx context.Context, pq Query, reports []Report, now
 		prev[k] = res[j]
 	}
 	return prev, nil
+}
+
+// comparedError is an error of a report's run over the period a
+// comparison compares with: "in the compared period, … to …: " and err.
+type comparedError struct {
+	from, to time.Time
+	err      error
+}
+
+func (e *comparedError) Error() string {
+	return fmt.Sprintf("in the compared period, %s to %s: %s", civil.FormatRFC3339(e.from), civil.FormatRFC3339(e.to), strings.TrimPrefix(e.err.Error(), "convreport: "))
+}
+
+func (e *comparedError) Unwrap() error { return e.err }
+
+// holdsShown reports whether the earlier result prev holds every series
+// the current result cur shows: folded groups of prev are then none of
+// them, and prev compares as well as a run kept to them would.
+func holdsShown(prev, cur Result) bool {
+	key := func(p Point) string {
+		b := make([]byte, 0, 32)
+		for _, d := range p.Dimensions {
+			b = fmt.Appendf(b, "%t:%q|", d.Known, d.Value)
+		}
+		return string(b)
+	}
+	held := map[string]bool{}
+	for _, p := range prev.Points {
+		if !p.Other {
+			held[key(p)] = true
+		}
+	}
+	for _, p := range prev.leftOut {
+		held[key(p)] = true
+	}
+	for _, p := range cur.Points {
+		if !p.Other && !held[key(p)] {
+			return false
+		}
+	}
+	return true
 }
 
 // maxShownValues bounds the values of one dimension that the earlier run

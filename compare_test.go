@@ -149,8 +149,8 @@ func TestCompareAgainstReferenceLoop(t *testing.T) {
 		{Name: "Channels by week", Dimensions: []string{"Channel"}, Bucket: convreport.Week},
 		{Name: "Longest wait", Dimensions: []string{"Assignee"}, Measure: convreport.Measure{Agg: convreport.Max, Metric: convreport.WaitTime}},
 		{Name: "Top 2 assignees", Dimensions: []string{"Assignee"}, Limit: 2},
-		// The earlier period keeps to the values shown now, booleans and
-		// unknown values among them; each Previous drills to its count.
+		// Top and bottom N of time series, by booleans and unknown
+		// values among others: each Previous drills to its count.
 		{Name: "Top 3 by VIP and priority, weekly", Dimensions: []string{"VIP", "Priority"}, Bucket: convreport.Week, Limit: 3},
 		{Name: "Bottom 2 assignees, daily", Dimensions: []string{"Assignee"}, Bucket: convreport.Day, Limit: 2, Sort: convreport.ByValueAsc},
 	}
@@ -544,5 +544,88 @@ func TestComparePreviousUnknownWhenFolded(t *testing.T) {
 		case who == "b" && p.Previous != nil:
 			t.Fatalf("(b, email) was folded in the earlier period: its value is unknown, got %+v", p.Previous)
 		}
+	}
+}
+
+// Where the earlier period is over its points, or folds groups, under
+// tight limits, the engine runs it kept to the series shown now: each
+// Previous then equals the same series in a plain run of the earlier
+// period under the default limits, which neither folds nor refuses.
+func TestCompareNarrowedEqualsPlain(t *testing.T) {
+	cs := sourcetest.Generate(3000, 7)
+	paris := mustLoc(t, "Europe/Paris")
+	now := time.Date(2025, 7, 15, 12, 0, 0, 0, paris)
+	q := convreport.Query{Range: convreport.LastMonth, Zone: paris, Now: now, Compare: convreport.ComparePrevious}
+	pq, err := q.Previous()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := []convreport.Report{
+		{Name: "VIP and priority by week, top 3", Dimensions: []string{"VIP", "Priority"}, Bucket: convreport.Week, Limit: 3},
+		{Name: "VIP and priority, top 3", Dimensions: []string{"VIP", "Priority"}, Limit: 3},
+		{Name: "Assignees by day, bottom 2", Dimensions: []string{"Assignee"}, Bucket: convreport.Day, Limit: 2, Sort: convreport.ByValueAsc},
+		{Name: "Inbox by longest wait, top 2", Dimensions: []string{"Inbox"}, Limit: 2, Measure: convreport.Measure{Agg: convreport.Max, Metric: convreport.WaitTime}},
+		{Name: "Inbox and VIP", Dimensions: []string{"Inbox", "VIP"}},
+	}
+	ctx := context.Background()
+	plain := convreport.NewEngine(mustMemory(t, cs))
+	narrowed := 0
+	for _, lim := range []convreport.Limits{{MaxGroups: 3}, {MaxGroups: 2}, {MaxPoints: 100}, {MaxPoints: 40}} {
+		tight := convreport.NewEngine(mustMemory(t, cs), convreport.WithLimits(lim))
+		res, errs, err := tight.RunEach(ctx, q, reports...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range reports {
+			// With one dimension, the earlier run kept to the series shown
+			// now holds no more than they: never refused nor folded where
+			// the current run is not.
+			single := len(r.Dimensions) == 1
+			if errs[i] != nil {
+				cq := q
+				cq.Compare = convreport.NoCompare
+				if _, err := tight.Run(ctx, cq, r); err == nil && single {
+					t.Errorf("%+v %s: refused compared, though it runs now: %v", lim, r.Name, errs[i])
+				}
+				continue
+			}
+			pr := r
+			pr.Limit = 0
+			// Would the plain earlier run under these limits have folded
+			// or been refused? Then this compared run was narrowed.
+			if was, err := tight.Run(ctx, pq, pr); err != nil || was[0].Folded > 0 {
+				narrowed++
+			}
+			want, err := plain.Run(ctx, pq, pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want[0].Folded > 0 {
+				t.Fatalf("%s: the plain earlier run folds under the default limits", r.Name)
+			}
+			byKey := map[string]convreport.Point{}
+			for _, p := range want[0].Points {
+				byKey[fmt.Sprint(p.Dimensions, p.Bucket.Unix())] = p
+			}
+			for _, p := range res[i].Points {
+				if p.Previous == nil {
+					if !p.Other && single {
+						t.Errorf("%+v %s %v: no earlier value", lim, r.Name, p.Dimensions)
+					}
+					continue
+				}
+				w, ok := byKey[fmt.Sprint(p.Previous.Dimensions, p.Previous.Bucket.Unix())]
+				if !ok {
+					w = convreport.Point{Count: 0} // no conversation then
+				}
+				pv, wv := p.Previous.Value, w.Value
+				if p.Previous.Count != w.Count || p.Previous.Excluded != w.Excluded || ok && (pv.Valid != wv.Valid || !pv.Decimal.Equal(wv.Decimal)) {
+					t.Errorf("%+v %s %v: earlier %+v, want %+v", lim, r.Name, p.Dimensions, *p.Previous, w)
+				}
+			}
+		}
+	}
+	if narrowed < 4 {
+		t.Fatalf("only %d runs needed the earlier period narrowed: the limits are not tight enough to test it", narrowed)
 	}
 }

@@ -470,6 +470,24 @@ var errorProducers = map[string]func(t *testing.T) error{
 			convreport.Report{Name: "r", Dimensions: []string{"ContactID"}, Bucket: convreport.Hour})
 		return err
 	},
+	"report-too-many-points-compared": func(t *testing.T) error {
+		// Three contacts on two channels the day before, three of the six
+		// pairs now: the earlier period keeps the six, 6 × 24 points.
+		var cs []convreport.Conversation
+		for i, c := range []string{"c0", "c1", "c2"} {
+			for _, ch := range []convreport.Channel{convreport.Chat, convreport.Email} {
+				cs = append(cs, convreport.Conversation{ID: fmt.Sprint("p", i, ch), ContactID: c, Channel: ch, CreatedAt: at("2025-03-02T10:00:00Z")})
+			}
+			ch := []convreport.Channel{convreport.Chat, convreport.Email}[i%2]
+			cs = append(cs, convreport.Conversation{ID: fmt.Sprint("n", i), ContactID: c, Channel: ch, CreatedAt: at("2025-03-03T10:00:00Z")})
+		}
+		src, err := memory.New(cs)
+		require.NoError(t, err)
+		q := convreport.Query{From: at("2025-03-03T00:00:00Z"), To: at("2025-03-04T00:00:00Z"), Now: at("2025-03-04T00:00:00Z"), Compare: convreport.ComparePrevious}
+		_, err = convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxPoints: 100})).Run(context.Background(), q,
+			convreport.Report{Name: "r", Dimensions: []string{"ContactID", "Channel"}, Bucket: convreport.Hour})
+		return err
+	},
 	"report-date-property": func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", DateProperty: "Inbox"}) },
 	"report-unknown-sort":  func(t *testing.T) error { return runReport(t, convreport.Report{Name: "r", Sort: "biggest"}) },
 	"report-negative-limit": func(t *testing.T) error {

@@ -264,7 +264,11 @@ func TestPointsLimitInTheComparedPeriodOfTwoDimensions(t *testing.T) {
 	results, errs, err := eng.RunEach(context.Background(), q, reports...)
 	require.NoError(t, err)
 	require.NoError(t, errs[0])
-	pointsRefusal(t, errs[1], "hourly by contact and channel", 100, 6*24)
+	// The error says the earlier period was over, not the current one.
+	var le *convreport.LimitError
+	require.ErrorAs(t, errs[1], &le)
+	require.Equal(t, convreport.LimitError{Limit: "points per report", Max: 100, Got: 6 * 24}, *le)
+	require.EqualError(t, errs[1], `convreport: report "hourly by contact and channel": bucket: in the compared period, 2025-03-02T00:00:00Z to 2025-03-03T00:00:00Z: points per report 144 is over the limit of 100`)
 	require.Len(t, results[0].Points, 24)
 	require.Equal(t, int64(6), results[0].Points[23].Previous.Count, "the day before's last hour")
 	require.Equal(t, int64(3), results[0].Points[1].Count)
