@@ -320,6 +320,11 @@ type runResponse struct {
 	// Filters are every filter the run applied on top of the reports'
 	// own: the dashboard's saved ones, then this view's.
 	Filters []convreport.Condition `json:"filters"`
+	// NotRun are the reports that cannot run in this period while the
+	// others do (see notrun.go), in the dashboard's order, each the error
+	// the API gives of the period for it alone, its ID in "report". They
+	// are in none of the lists above.
+	NotRun []*Error `json:"not_run,omitempty"`
 }
 
 // run is one run of a dashboard for a request.
@@ -341,6 +346,10 @@ type run struct {
 	// of them no longer check (see stale.go): results has none of them,
 	// and d has them all.
 	stale map[string]*staleReport
+	// notRun holds, by ID, the reports of d that cannot run in this
+	// period, though others do (see notrun.go): results has none of them
+	// either.
+	notRun map[string]*notRun
 }
 
 // runMode says what a run leaves out, for a page to show what it can,
@@ -356,7 +365,9 @@ type runMode struct {
 }
 
 // runFor runs the dashboard the request names, failing on anything that
-// does not check: what the JSON API and the exports answer.
+// does not check: what the JSON API and the exports answer. A report
+// that cannot run in the period alone is set aside all the same (see
+// notrun.go): the run says so, and an export of every report refuses.
 func (h *handler) runFor(r *http.Request, v access.Viewer) (*run, error) {
 	return h.runOf(r, v, runMode{})
 }
@@ -415,16 +426,22 @@ func (h *handler) runOf(r *http.Request, v access.Viewer, mode runMode) (*run, e
 		ran = d.Clone()
 		ran.Reports = slices.DeleteFunc(ran.Reports, func(rep convreport.Report) bool { return stale[rep.ID] != nil })
 	}
-	results, err := h.cfg.Engine.RunDashboard(r.Context(), q, ran)
+	// Each report that cannot run in this period is set aside with its
+	// error, and the others still run (see notrun.go).
+	results, errs, err := h.cfg.Engine.RunDashboardEach(r.Context(), q, ran)
 	if err != nil {
 		return nil, periodTooLong(err, q, p)
+	}
+	notRun, results, err := notRunIn(ran, results, errs, q, p)
+	if err != nil {
+		return nil, err
 	}
 	// Time series drop their empty buckets after now and "(no value)"
 	// goes last, in every view.
 	results = render.ReadableAll(results, q.Now)
 	pin := pinned(from, to, q.Now, q.Zone, strings.ToLower(p.WeekStart))
 	vw.params(pin) // drill-downs apply the same filters and comparison
-	return &run{d: d, stored: stored, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped, stale: stale}, nil
+	return &run{d: d, stored: stored, q: q, results: results, from: from, to: to, pinned: pin, view: vw, skipped: skipped, stale: stale, notRun: notRun}, nil
 }
 
 // resolveRange returns the range q means, as the engine resolves it.
@@ -452,6 +469,9 @@ func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v access.
 	rd := render.Dashboard{Name: run.d.Name, From: run.from, To: run.to, Zone: run.q.Zone, Results: run.results}
 	if format == "vega" {
 		b, err := render.VegaLiteDashboard(rd)
+		if err == nil {
+			b, err = withNotRun(b, run)
+		}
 		if err != nil {
 			return err
 		}
@@ -462,7 +482,7 @@ func (h *handler) runDashboard(w http.ResponseWriter, r *http.Request, v access.
 	resp := runResponse{JSONDashboard: render.NewJSON(rd), ID: run.d.ID, Version: run.d.Version,
 		Now: civil.Writable(run.q.Now.In(run.q.Zone)), ReportIDs: make([]string, len(run.results)),
 		Charts: make([]render.ChartSpec, len(run.results)), Period: run.pinned.Encode(),
-		Filters: append([]convreport.Condition{}, run.d.Filters...)}
+		Filters: append([]convreport.Condition{}, run.d.Filters...), NotRun: notRunErrors(run)}
 	for i, res := range run.results {
 		resp.ReportIDs[i] = res.Report.ID
 		resp.Charts[i] = render.NewChartSpec(res)

@@ -78,7 +78,10 @@ type Error struct {
 	// dashboard's included; a calendar or an SLA policy the server no
 	// longer keeps): Field and Index then point into that report (Field
 	// "filters" to the dashboard's filters, when they alone are over the
-	// limits).
+	// limits). In a run's "not_run", and in the refusal of a zip of every
+	// report, it is the report that cannot run in the period asked for
+	// (too many time buckets or points in it): Field is then the period's
+	// parameter.
 	Report string `json:"report,omitempty"`
 	// Changed lists, for a conflict over a report changed elsewhere since
 	// its editor opened it (an update that sent "base"), the parts of it

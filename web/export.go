@@ -97,6 +97,10 @@ func (h *handler) exportDashboard(w http.ResponseWriter, r *http.Request, v acce
 	if err != nil {
 		return err
 	}
+	// Every report's CSV, or none: a zip without one would look whole.
+	if err := firstNotRun(run); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	rd := render.Dashboard{Name: run.d.Name, From: run.from, To: run.to, Zone: run.q.Zone, Results: run.results}
 	if err := render.CSVZip(&buf, rd, run.q.Now); err != nil {

@@ -218,7 +218,8 @@ type reportCard struct {
 	// Table is set for a table chart, drawn as an HTML table.
 	Table *pointTable
 	// Stale is set for a report whose own filters no longer check (see
-	// stale.go): the card says why in place of a chart, with no numbers.
+	// stale.go), or that did not run in this period (notrun.go): the
+	// card says why in place of a chart, with no numbers.
 	Stale *staleCard
 	// live is the report as the live stream sends it beside the chart:
 	// each point's counts and texts, for an open drill-down dialog.
@@ -483,7 +484,8 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		}
 		return "dashboards/" + url.PathEscape(d.ID) + "/reports/" + url.PathEscape(id) + "/edit" + keep
 	}
-	// The results are those of d's reports less the stale ones, in order.
+	// The results are those of d's reports less the stale ones and those
+	// that did not run in this period, in order.
 	i := -1
 	for _, saved := range d.Reports {
 		def, err := defSig(saved)
@@ -492,6 +494,12 @@ func (h *handler) cards(run *run, canEdit bool, keep string) ([]reportCard, erro
 		}
 		if s := run.stale[saved.ID]; s != nil {
 			card := staleReportCard(saved, s, editURL(saved.ID))
+			card.Def = def
+			out = append(out, card)
+			continue
+		}
+		if n := run.notRun[saved.ID]; n != nil {
+			card := n.card(saved, editURL(saved.ID))
 			card.Def = def
 			out = append(out, card)
 			continue

@@ -15,9 +15,10 @@ import (
 
 // A period that makes a time series by rep more points (a line per rep
 // times its days) than the engine allows is a problem of the period, as
-// too many buckets is: the page says so next to the date range and shows
-// the default period, the API blames the period, and the editor's
-// preview the bucket, each naming the limit and the ways out.
+// too many buckets is: the page shows the other reports, and in its place
+// a card that says so, the API lists it with the period's error, and the
+// editor's preview blames the bucket, each naming the limit and the ways
+// out.
 func TestPeriodTooLongForPoints(t *testing.T) {
 	f := newFixture(t)
 	var res editResult
@@ -50,10 +51,16 @@ func TestPeriodTooLongForPoints(t *testing.T) {
 	g.h, g.eng, g.conf = h, cfg.Engine, cfg
 
 	const long = "from=2025-01-01&to=2025-05-31"
-	e := failure(t, g.get("/api/dashboards/shared/run?"+long, "ana"), http.StatusBadRequest, "invalid_query")
+	var r notRunResult
+	okJSON(t, g.get("/api/dashboards/shared/run?"+long, "ana"), http.StatusOK, &r)
+	require.Len(t, r.NotRun, 1)
+	e := r.NotRun[0]
+	require.Equal(t, "chat-conversations-over-time", e.Report)
 	require.Equal(t, "from", e.Field)
 	require.Contains(t, e.Message, `the period Jan 1, 2025 – May 30, 2025 has 150 days, too many for report "Chat conversations over time": a line per group times its time buckets would be at least`)
 	require.Contains(t, e.Message, fmt.Sprintf("points, and a report may have at most %d; choose a shorter period, a wider time bucket or a smaller Top", limit))
+	require.NotContains(t, r.ReportIDs, "chat-conversations-over-time")
+	require.Len(t, r.ReportIDs, 5, "the others run")
 	run := g.run("shared", "ana", "range=last_30_days")
 	for _, r := range run.Reports {
 		if r.Name == "Chat conversations over time" {
@@ -62,10 +69,11 @@ func TestPeriodTooLongForPoints(t *testing.T) {
 	}
 
 	body := page(t, &g, "/dashboards/shared?"+long, "ana", http.StatusOK)
-	require.Contains(t, body, `id="range-error"`)
-	require.Contains(t, body, "has 150 days, too many for report &#34;Chat conversations over time&#34;: a line per group times its time buckets")
-	require.Contains(t, body, "a smaller Top. Showing the default period instead.")
-	require.Contains(t, body, `id="report-chat-conversations-over-time"`)
+	require.NotContains(t, body, `id="range-error"`)
+	card := cardsOf(body)["chat-conversations-over-time"]
+	require.Contains(t, card, "has 150 days, too many for report &#34;Chat conversations over time&#34;: a line per group times its time buckets")
+	require.Contains(t, card, "a smaller Top.</li>")
+	require.Contains(t, cardsOf(body)["conversations-by-rep"], "<svg")
 
 	e = failure(t, g.edit(http.MethodPost, "/api/dashboards/shared/reports/chat-conversations-over-time/preview?"+long, "ana", `{"bucket": "day"}`),
 		http.StatusUnprocessableEntity, "invalid_report")
