@@ -11,6 +11,8 @@ import (
 
 	"github.com/convreport/convreport"
 	"github.com/convreport/convreport/access"
+	"github.com/convreport/convreport/memory"
+	"github.com/convreport/convreport/store"
 	"github.com/convreport/convreport/web"
 	"github.com/stretchr/testify/require"
 )
@@ -29,6 +31,38 @@ func init() {
 			d.Reports = append(d.Reports[1:], convreport.Report{ID: "by-inbox", Name: "By inbox", Dimensions: []string{"Inbox"}})
 		})
 	}
+	errorProducers["web-report-not-run"] = webNotRun
+}
+
+// webNotRun runs, through the web API, a dashboard of a time series by
+// contact each hour, beside a count, over March, when the engine allows
+// 1000 points: 30 contacts' lines of 720 hours are more. It returns the
+// error the run lists under "not_run".
+func webNotRun(t *testing.T) error {
+	src, err := memory.New(byContact(30, at("2025-03-01T00:00:00Z")))
+	require.NoError(t, err)
+	s := store.NewMemory()
+	_, err = s.Create(context.Background(), ana, convreport.Dashboard{ID: "support", Name: "Support", Owner: "ana", Reports: []convreport.Report{
+		{ID: "by-contact-hourly", Name: "By contact each hour", Dimensions: []string{"ContactID"}, Bucket: convreport.Hour},
+		{ID: "all", Name: "All"},
+	}})
+	require.NoError(t, err)
+	h, err := web.New(web.Config{Engine: convreport.NewEngine(src, convreport.WithLimits(convreport.Limits{MaxPoints: 1000})), Store: s,
+		Authenticate: func(r *http.Request) (access.Viewer, error) { return ana, nil }})
+	require.NoError(t, err)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://localhost/api/dashboards/support/run?from=2025-03-01&to=2025-03-31&tz=UTC", nil))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	var body struct {
+		ReportIDs []string     `json:"report_ids"`
+		NotRun    []*web.Error `json:"not_run"`
+	}
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &body), w.Body.String())
+	require.Equal(t, []string{"all"}, body.ReportIDs, "the count runs")
+	require.Len(t, body.NotRun, 1)
+	require.Equal(t, "by-contact-hourly", body.NotRun[0].Report)
+	require.Equal(t, "from", body.NotRun[0].Field)
+	return body.NotRun[0]
 }
 
 // webEditElsewhere opens the editor of report "by-rep" as ana, has bruno

@@ -68,7 +68,13 @@
 // or RFC 3339 times, to exclusive), with tz (an IANA zone), now and
 // week_start. A run answers with the resolved period in "period", ready to
 // be appended to a drill-down URL so that it lists exactly the
-// conversations the run counted.
+// conversations the run counted. A report that cannot run in that period
+// while the others can (a time series with more time buckets, or lines
+// times buckets, than the engine's Limits allow) is left out of the
+// run's reports and listed in "not_run" with its error, its ID in
+// "report"; the dashboard page shows it as a card that says why and what
+// to do. When no report fits the period, the run is refused on it (400
+// invalid_query).
 //
 // A drill-down names its point by the point's "dimensions" object of the
 // result JSON, passed as JSON in the point parameter
