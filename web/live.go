@@ -256,7 +256,8 @@ type liveReport struct {
 	Card string `json:"card,omitempty"`
 	// Points lists each point's drill-down parameter, counts and texts,
 	// so that an open drill-down dialog can tell whether its rows changed
-	// and say what its point is now; none for a stale report.
+	// and say what its point is now; none for a stale report, or one
+	// not run in this period.
 	Points []livePoint `json:"points"`
 	// Unit is the unit of the report's values ("conversations",
 	// "seconds", "percent"), which says how the dialog's subtitle reads.
@@ -487,7 +488,8 @@ func (h *handler) newLiveState(run *run, r *http.Request, v access.Viewer) (*liv
 	// Every report of the dashboard, a stale one (no points) included.
 	for _, c := range cards {
 		lr := c.live
-		// A stale report has no points: none is in its chart.
+		// A stale report, or one not run in this period, has no points:
+		// none is in its chart.
 		lr.ID, lr.Meta, lr.Sig, lr.Def, lr.Title = c.ID, c.Meta, c.Sig, c.Def, c.Title
 		if lr.Points == nil {
 			lr.Points = []livePoint{}
