@@ -31,7 +31,7 @@ func TestBrowserReportOverItsPointsShowsAsACard(t *testing.T) {
 
 	var c convreport.Conversation
 	for _, x := range f.cs {
-		if x.Channel == convreport.Chat && x.Assignee != "" && x.CreatedAt.After(now.AddDate(0, 0, -10)) {
+		if x.Channel == convreport.Chat && x.Team == "Billing" && x.Assignee != "" && x.CreatedAt.After(now.AddDate(0, 0, -10)) {
 			c = x
 			break
 		}
@@ -44,13 +44,13 @@ func TestBrowserReportOverItsPointsShowsAsACard(t *testing.T) {
 	b.wait("the other report's new line", `[...document.querySelectorAll("`+other+` [data-drill] a")].some((a) => a.getAttribute("href").includes("Zoe"))`)
 	says := b.eval(`document.querySelector("` + hourly + ` .chart-stale").innerText`)
 	require.Contains(t, says, "This report is not run for this period: it would have more points than this server allows.")
-	require.Contains(t, says, `The period May 2, 2025 – May 31, 2025 has 30 days, too many for report "Chats by rep each hour": a line per group times its time buckets would be at least`)
+	require.Contains(t, says, `The period May 2, 2025 – May 31, 2025 has 30 days, too many for report "Billing chats by rep each hour": a line per group times its time buckets would be at least`)
 	require.Contains(t, says, "choose a shorter period, a wider time bucket or a smaller Top.")
 	require.Contains(t, says, "Edit the report to choose a wider time bucket or a smaller Top, or choose a shorter period above.")
 	require.Equal(t, "Not run for this period: too many points", b.eval(`document.querySelector("`+hourly+` .card-meta").textContent`))
 	require.Equal(t, "0", b.eval(`String(document.querySelectorAll("`+hourly+` [data-drill], `+hourly+` svg, `+hourly+` .card-export").length)`), "no points, no downloads")
 	require.Equal(t, "BUTTON", b.eval(`document.querySelector("#export-zip").tagName`))
-	require.Contains(t, b.eval(`document.querySelector("#export-zip").textContent`), "not while “Chats by rep each hour” does not run")
+	require.Contains(t, b.eval(`document.querySelector("#export-zip").textContent`), "not while “Billing chats by rep each hour” does not run")
 	require.Equal(t, "csv,svg,png", b.eval(`[...document.querySelectorAll("`+other+` .card-export a")].map((a) => a.dataset.export).join()`))
 	require.Equal(t, "yes", b.eval(`String(window.__sameDocument)`), "no reload")
 	b.shot("not-run-card-live")
