@@ -115,6 +115,20 @@ var sqlErrorProducers = map[string]func(t *testing.T) error{
 		_, err := sqlsource.CreateSharded(context.Background(), dbs[0], sqlsource.Mapping{}, nil, broken, "conversations_local", connectLike(dsn, &opened))
 		return err
 	},
+	"sql-sharded-server-twice": func(t *testing.T) error {
+		twice := cluster(t, "CONVREPORT_CLICKHOUSE_TWICE_CLUSTER")
+		dsn, dbs := shardedDatabase(t)
+		opened := 0
+		_, err := sqlsource.CreateSharded(context.Background(), dbs[0], sqlsource.Mapping{}, nil, twice, "conversations_local", connectLike(dsn, &opened))
+		return err
+	},
+	"sql-sharded-replicas": func(t *testing.T) error {
+		replicas := cluster(t, "CONVREPORT_CLICKHOUSE_REPLICAS_CLUSTER")
+		dsn, dbs := shardedDatabase(t)
+		opened := 0
+		_, err := sqlsource.CreateSharded(context.Background(), dbs[0], sqlsource.Mapping{}, nil, replicas, "conversations_local", connectLike(dsn, &opened))
+		return err
+	},
 	"sql-sharded-not-distributed": func(t *testing.T) error {
 		name := cluster(t, "CONVREPORT_CLICKHOUSE_CLUSTER")
 		dsn, dbs := shardedDatabase(t)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,6 +167,9 @@ func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Sch
 	if err != nil {
 		return nil, err
 	}
+	if err := checkClusterLayout(cluster, shards); err != nil {
+		return nil, err
+	}
 	lm := m
 	lm.Table = local
 	ll, err := newLayout(ClickHouse, s, lm)
@@ -208,6 +212,67 @@ func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Sch
 		return nil, err
 	}
 	return shards, nil
+}
+
+// checkClusterLayout refuses a cluster CreateSharded cannot make right
+// with a plain MergeTree table on each of its servers. With replicas, an
+// insert goes to one replica of a shard (internal_replication) or to each
+// while another is down, and a read takes any one: rows go missing, which
+// only Replicated tables prevent. A server listed in several shards would
+// be read once per shard by the Distributed table, its rows counted as
+// many times.
+func checkClusterLayout(cluster string, shards []Shard) error {
+	replicas := map[int][]string{}
+	var withReplicas []int
+	for _, sh := range shards {
+		if len(replicas[sh.Num]) == 1 {
+			withReplicas = append(withReplicas, sh.Num)
+		}
+		replicas[sh.Num] = append(replicas[sh.Num], sh.Addr())
+	}
+	if len(withReplicas) > 0 {
+		var which []string
+		for _, n := range withReplicas {
+			which = append(which, fmt.Sprintf("shard %d has %d: %s", n, len(replicas[n]), strings.Join(replicas[n], ", ")))
+		}
+		return fmt.Errorf("sqlsource: cluster %q has replicas (%s): plain MergeTree local tables cannot keep replicas in step, so rows written to one would be missing from reads of another; make such a cluster's local tables by hand with Replicated engines, then the Distributed table with CreateDistributed", cluster, strings.Join(which, "; "))
+	}
+	// A server is its address and port as the server asked resolved them;
+	// the one asked may be listed under other names, but is_local says it.
+	key := func(sh Shard) string {
+		if sh.Local {
+			return "local"
+		}
+		return net.JoinHostPort(sh.Address, strconv.Itoa(sh.Port))
+	}
+	listed := map[string][]Shard{}
+	var order []string
+	for _, sh := range shards {
+		k := key(sh)
+		if len(listed[k]) == 0 {
+			order = append(order, k)
+		}
+		listed[k] = append(listed[k], sh)
+	}
+	var twice []string
+	for _, k := range order {
+		same := listed[k]
+		if len(same) < 2 {
+			continue
+		}
+		var nums, addrs []string
+		for _, sh := range same {
+			nums = append(nums, strconv.Itoa(sh.Num))
+			if !slices.Contains(addrs, sh.Addr()) {
+				addrs = append(addrs, sh.Addr())
+			}
+		}
+		twice = append(twice, fmt.Sprintf("shards %s and %s are one server at %s", strings.Join(nums[:len(nums)-1], ", "), nums[len(nums)-1], strings.Join(addrs, " and ")))
+	}
+	if len(twice) > 0 {
+		return fmt.Errorf("sqlsource: cluster %q lists a server as several shards (%s): the Distributed table would read its local table once for each, counting every row as many times; list each server once, as one shard", cluster, strings.Join(twice, "; "))
+	}
+	return nil
 }
 
 // connectShard opens and pings a connection to sh, a [*ShardError] when

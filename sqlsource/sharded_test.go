@@ -221,6 +221,31 @@ func TestCreateShardedRefuses(t *testing.T) {
 	require.Empty(t, tablesOf(t, dbs[1]))
 }
 
+// A cluster listing one server as two shards, or with replicas, is
+// refused before any server is connected to or any table made.
+func TestCreateShardedRefusesLayouts(t *testing.T) {
+	t.Parallel()
+	twice := cluster(t, "CONVREPORT_CLICKHOUSE_TWICE_CLUSTER")
+	replicas := cluster(t, "CONVREPORT_CLICKHOUSE_REPLICAS_CLUSTER")
+	dsn, dbs := shardedDatabase(t)
+	ctx := context.Background()
+	first, err := url.Parse(clickHouseDSNs(t)[0])
+	require.NoError(t, err)
+	second, err := url.Parse(clickHouseDSNs(t)[1])
+	require.NoError(t, err)
+	opened := 0
+
+	_, err = sqlsource.CreateSharded(ctx, dbs[0], sqlsource.Mapping{}, nil, twice, "conversations_local", connectLike(dsn, &opened))
+	require.EqualError(t, err, fmt.Sprintf("sqlsource: cluster %q lists a server as several shards (shards 1 and 2 are one server at %s): the Distributed table would read its local table once for each, counting every row as many times; list each server once, as one shard", twice, first.Host))
+
+	_, err = sqlsource.CreateSharded(ctx, dbs[0], sqlsource.Mapping{}, nil, replicas, "conversations_local", connectLike(dsn, &opened))
+	require.EqualError(t, err, fmt.Sprintf("sqlsource: cluster %q has replicas (shard 1 has 2: %s, %s): plain MergeTree local tables cannot keep replicas in step, so rows written to one would be missing from reads of another; make such a cluster's local tables by hand with Replicated engines, then the Distributed table with CreateDistributed", replicas, first.Host, second.Host))
+
+	require.Zero(t, opened)
+	require.Empty(t, tablesOf(t, dbs[0]))
+	require.Empty(t, tablesOf(t, dbs[1]))
+}
+
 // A shard that cannot be reached is named, as a *ShardError, and nothing
 // is created, on the shard that answers neither.
 func TestCreateShardedShardDown(t *testing.T) {
