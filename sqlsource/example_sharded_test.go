@@ -33,7 +33,10 @@ func ExampleCreateSharded() {
 	if err != nil {
 		log.Fatal(err) // an unreachable shard is a *sqlsource.ShardError, and nothing was made
 	}
-	for _, shard := range made {
+	for _, shard := range made.Made {
 		fmt.Println("made conversations_local on", shard)
+	}
+	for _, shard := range made.Found {
+		fmt.Println("conversations_local was on", shard, "already") // left by a run that failed part way
 	}
 }

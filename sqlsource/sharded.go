@@ -123,23 +123,29 @@ func ClusterShards(ctx context.Context, db *sql.DB, cluster string) ([]Shard, er
 // cluster as db's server defines it (see [ClusterShards]), then the
 // Distributed table over them on db's server ([CreateDistributed]),
 // which rows are inserted into and reports read. It returns the servers
-// it made local tables on, nil when m's table was there already.
+// it made a local table on and those that held one already, nil when
+// m's table was there already.
 //
 // Each server is reached through connect, given its [Shard] (see
 // [Shard.DSN]), but the one db is connected to (Local), reached through
-// db; the connections it opens are closed before it returns. They must
-// name the database db's connection names, which the Distributed table
-// reads on every shard.
+// db, which is left open. Every *sql.DB connect returns is closed before
+// CreateSharded returns: connect opens a new one (sql.Open), never hands
+// back a pool the caller goes on using. They must name the
+// database db's connection names, which the Distributed table reads on
+// every shard.
 //
 // Nothing is created unless every server is reached and holds no table
-// named local, or one as [CreateTable] makes it (a rerun after a failure
-// finishes the work). Otherwise the error names every server at fault,
-// one a line: a [*ShardError] for one that could not be connected to. An
-// unknown cluster is an [*UnknownClusterError]. When m's table exists
-// already, nothing is done: a Distributed table over cluster is taken as
+// named local, or one as [CreateTable] makes it: a failure part way, an
+// error ending "run again to finish", leaves such tables, and a rerun
+// finishes the work (they are then [ShardedTables.Found]). Otherwise the
+// error names every server at fault, one a line: a [*ShardError] for one
+// that could not be connected to. An unknown cluster is an
+// [*UnknownClusterError]; a cluster with replicas, or listing a server as
+// several shards, is refused. When m's table exists already, nothing is
+// done: a Distributed table over cluster is taken as
 // it is, whatever its local tables are named; a table of another engine,
 // or over another cluster, is refused.
-func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Schema, cluster, local string, connect func(ctx context.Context, shard Shard) (*sql.DB, error)) ([]Shard, error) {
+func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Schema, cluster, local string, connect func(ctx context.Context, shard Shard) (*sql.DB, error)) (*ShardedTables, error) {
 	l, err := newLayout(ClickHouse, s, m)
 	if err != nil {
 		return nil, err
@@ -187,6 +193,7 @@ func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Sch
 		}
 	}()
 	var faults []error
+	found := make([]bool, len(shards))
 	for i, sh := range shards {
 		conn := db
 		if !sh.Local {
@@ -196,22 +203,36 @@ func CreateSharded(ctx context.Context, db *sql.DB, m Mapping, s *convreport.Sch
 			}
 		}
 		conns[i] = conn
-		if err := ll.checkLocalTable(ctx, conn, sh); err != nil {
+		if found[i], err = ll.checkLocalTable(ctx, conn, sh); err != nil {
 			faults = append(faults, err)
 		}
 	}
 	if len(faults) > 0 {
 		return nil, errors.Join(faults...)
 	}
+	out := &ShardedTables{}
 	for i, sh := range shards {
-		if err := CreateTable(ctx, conns[i], ClickHouse, lm, s); err != nil {
-			return nil, fmt.Errorf("sqlsource: %s: %w (made on the %d servers before it; run again to finish)", sh, err, i)
+		if found[i] {
+			out.Found = append(out.Found, sh)
+			continue
 		}
+		if err := CreateTable(ctx, conns[i], ClickHouse, lm, s); err != nil {
+			return nil, fmt.Errorf("sqlsource: %s: %w (%d of the %d servers have table %s; run again to finish)", sh, err, i, len(shards), ClickHouse.quote(local))
+		}
+		out.Made = append(out.Made, sh)
 	}
 	if err := CreateDistributed(ctx, db, m, s, cluster, local); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sqlsource: the Distributed table %s over cluster %q: %w (its %d servers have table %s; run again to finish)", ClickHouse.quote(l.table), cluster, err, len(shards), ClickHouse.quote(local))
 	}
-	return shards, nil
+	return out, nil
+}
+
+// ShardedTables are the servers of a cluster [CreateSharded] made the
+// Distributed table over.
+type ShardedTables struct {
+	// Made are the servers it made the local table on; Found those that
+	// held it already, as a run that failed part way left it.
+	Made, Found []Shard
 }
 
 // checkClusterLayout refuses a cluster CreateSharded cannot make right
@@ -316,25 +337,25 @@ func tableEngine(ctx context.Context, db *sql.DB, table string) (engine, cluster
 	return engine, cluster, nil
 }
 
-// checkLocalTable refuses the table l describes on sh (through db) when
-// it exists otherwise than as CreateTable makes it: another engine, a
-// column missing or of another type. Columns of its own besides are
-// left alone: the Distributed table reads its own, and a row written
-// through it leaves the others to their defaults.
-func (l *layout) checkLocalTable(ctx context.Context, db *sql.DB, sh Shard) error {
+// checkLocalTable says whether sh (through db) has the table l describes,
+// and refuses it when it exists otherwise than as CreateTable makes it:
+// another engine, a column missing or of another type. Columns of its
+// own besides are left alone: the Distributed table reads its own, and a
+// row written through it leaves the others to their defaults.
+func (l *layout) checkLocalTable(ctx context.Context, db *sql.DB, sh Shard) (bool, error) {
 	engine, _, err := tableEngine(ctx, db, l.table)
 	if err != nil {
-		return fmt.Errorf("sqlsource: %s: %w", sh, err)
+		return false, fmt.Errorf("sqlsource: %s: %w", sh, err)
 	}
 	if engine == "" {
-		return nil
+		return false, nil
 	}
 	if !strings.HasSuffix(engine, "MergeTree") {
-		return fmt.Errorf("sqlsource: %s already has a table %s, a %s table: the local tables are MergeTree ones; drop it, or give the local tables another name", sh, ClickHouse.quote(l.table), engine)
+		return true, fmt.Errorf("sqlsource: %s already has a table %s, a %s table: the local tables are MergeTree ones; drop it, or give the local tables another name", sh, ClickHouse.quote(l.table), engine)
 	}
 	types, err := tableColumnTypes(ctx, db, ClickHouse, l.table)
 	if err != nil {
-		return fmt.Errorf("sqlsource: %s: %w", sh, err)
+		return true, fmt.Errorf("sqlsource: %s: %w", sh, err)
 	}
 	var diffs []string
 	for _, c := range l.clickHouseColumns() {
@@ -346,12 +367,12 @@ func (l *layout) checkLocalTable(ctx context.Context, db *sql.DB, sh Shard) erro
 		}
 	}
 	if len(diffs) == 0 {
-		return nil
+		return true, nil
 	}
 	if len(diffs) > 3 {
 		diffs = append(diffs[:3], fmt.Sprintf("and %d more", len(diffs)-3))
 	}
-	return fmt.Errorf("sqlsource: %s already has a table %s of another layout (%s): drop it, or give the local tables another name", sh, ClickHouse.quote(l.table), strings.Join(diffs, "; "))
+	return true, fmt.Errorf("sqlsource: %s already has a table %s of another layout (%s): drop it, or give the local tables another name", sh, ClickHouse.quote(l.table), strings.Join(diffs, "; "))
 }
 
 // clickHouseColumn is a column of a ClickHouse table as CreateTable makes

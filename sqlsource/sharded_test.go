@@ -97,7 +97,8 @@ func TestCreateSharded(t *testing.T) {
 	made, err := sqlsource.CreateSharded(ctx, dbs[0], m, s, clusterName, "conversations_local", connectLike(dsn, &opened))
 	require.NoError(t, err)
 	require.Equal(t, 1, opened, "the first server is the one asked, reached through its own connection")
-	require.Len(t, made, 2)
+	require.Empty(t, made.Found)
+	require.Len(t, made.Made, 2)
 	port := func(i int) int {
 		u, err := url.Parse(clickHouseDSNs(t)[i])
 		require.NoError(t, err)
@@ -105,8 +106,8 @@ func TestCreateSharded(t *testing.T) {
 		fmt.Sscan(u.Port(), &p)
 		return p
 	}
-	require.Equal(t, sqlsource.Shard{Cluster: clusterName, Num: 1, Replica: 1, Host: "127.0.0.1", Address: "127.0.0.1", Port: port(0), Local: true}, made[0])
-	require.Equal(t, sqlsource.Shard{Cluster: clusterName, Num: 2, Replica: 1, Host: "127.0.0.1", Address: "127.0.0.1", Port: port(1)}, made[1])
+	require.Equal(t, sqlsource.Shard{Cluster: clusterName, Num: 1, Replica: 1, Host: "127.0.0.1", Address: "127.0.0.1", Port: port(0), Local: true}, made.Made[0])
+	require.Equal(t, sqlsource.Shard{Cluster: clusterName, Num: 2, Replica: 1, Host: "127.0.0.1", Address: "127.0.0.1", Port: port(1)}, made.Made[1])
 	require.Equal(t, []string{"conversations", "conversations_local"}, tablesOf(t, dbs[0]))
 	require.Equal(t, []string{"conversations_local"}, tablesOf(t, dbs[1]))
 
@@ -158,7 +159,10 @@ func TestCreateShardedLocalTables(t *testing.T) {
 	opened := 0
 	made, err := sqlsource.CreateSharded(ctx, dbs[0], m, s, clusterName, "tickets_shard", connectLike(dsn, &opened))
 	require.NoError(t, err)
-	require.Len(t, made, 2)
+	require.Len(t, made.Made, 1)
+	require.Equal(t, 1, made.Made[0].Num, "made on the first shard")
+	require.Len(t, made.Found, 1)
+	require.Equal(t, 2, made.Found[0].Num, "the second shard's was there")
 	require.Equal(t, []string{"tickets", "tickets_shard"}, tablesOf(t, dbs[0]))
 	require.NoError(t, sqlsource.InsertTenant(ctx, dbs[0], sqlsource.ClickHouse, m, s, "acme", sourcetest.Generate(200, 3)))
 	require.Equal(t, 200, shardRows(t, dbs[0], "tickets"))

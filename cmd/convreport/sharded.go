@@ -59,10 +59,22 @@ func (c *cli) createSharded(db *sql.DB, out string, m sqlsource.Mapping, schema 
 	if err != nil || made == nil {
 		return err
 	}
-	addrs := make([]string, len(made))
-	for i, sh := range made {
-		addrs[i] = sh.Addr()
+	addrs := func(shards []sqlsource.Shard) string {
+		out := make([]string, len(shards))
+		for i, sh := range shards {
+			out[i] = sh.Addr()
+		}
+		return strings.Join(out, ", ")
 	}
-	fmt.Fprintf(c.stderr, "convreport: made table %s on the %d servers of cluster %q (%s) and the Distributed table %s over them\n", local, len(made), s.cluster, strings.Join(addrs, ", "), tableOf(m))
+	// A rerun after a failure part way finds the tables it made then.
+	all := len(made.Made) + len(made.Found)
+	switch {
+	case len(made.Found) == 0:
+		fmt.Fprintf(c.stderr, "convreport: made table %s on the %d servers of cluster %q (%s) and the Distributed table %s over them\n", local, all, s.cluster, addrs(made.Made), tableOf(m))
+	case len(made.Made) == 0:
+		fmt.Fprintf(c.stderr, "convreport: table %s was on the %d servers of cluster %q already (%s); made the Distributed table %s over them\n", local, all, s.cluster, addrs(made.Found), tableOf(m))
+	default:
+		fmt.Fprintf(c.stderr, "convreport: made table %s on %d of the %d servers of cluster %q (%s; %s had it already) and the Distributed table %s over them\n", local, len(made.Made), all, s.cluster, addrs(made.Made), addrs(made.Found), tableOf(m))
+	}
 	return nil
 }

@@ -160,6 +160,25 @@ func TestImportClusterMakesShardedTable(t *testing.T) {
 	o = cli(t, "", "import", "--data", path, "--out", out, "--cluster", broken)
 	require.Equal(t, 1, o.code, o.stderr)
 	require.Equal(t, fmt.Sprintf("convreport: --out %s: sqlsource: table `conversations` is a Distributed table over cluster %q, not %q\n", out, clusterName, broken), o.stderr)
+
+	// A rerun after a failure part way, the second shard's local table
+	// made and nothing else: it says which server it made the table on
+	// and which had it, and writes the first shard's rows again.
+	for _, q := range []string{"DROP TABLE conversations", "DROP TABLE conversations_local"} {
+		_, err := shards[0].Exec(q)
+		require.NoError(t, err)
+	}
+	hosts := make([]string, len(dsns))
+	for i, dsn := range dsns {
+		u, err := url.Parse(dsn)
+		require.NoError(t, err)
+		hosts[i] = u.Host
+	}
+	o = cli(t, "", "import", "--data", path, "--out", out, "--cluster", clusterName)
+	require.Equal(t, 0, o.code, o.stderr)
+	require.Contains(t, o.stderr, fmt.Sprintf("convreport: made table conversations_local on 1 of the 2 servers of cluster %q (%s; %s had it already) and the Distributed table conversations over them\n", clusterName, hosts[0], hosts[1]))
+	require.Contains(t, o.stderr, fmt.Sprintf("convreport: wrote %d conversations to %s (%d already there)\n", counts[0], out, counts[1]))
+	require.Equal(t, counts, perShard())
 }
 
 // --cluster and --local-table are refused where they make nothing, before
