@@ -67,10 +67,16 @@ func (v *viewFlags) conditions(s *convreport.Schema) ([]convreport.Condition, er
 		case n == -2:
 			return nil, usageError("--where #%d: unknown operator %q (want one of %s)", i+1, fields[1], operatorNames())
 		case strings.TrimSpace(w[at:]) == "":
-		case n == -1 || n == 2:
+		case n != 1:
+			// Also an operator that takes none: its values are counted
+			// as a list's, whatever commas they hold, commas alone as
+			// one, so that they are refused too.
 			vs, err := valuelist.SplitFrom(w, at)
 			if err != nil {
 				return nil, usageError("--where #%d %q: %v", i+1, w, err)
+			}
+			if len(vs) == 0 {
+				vs = []string{strings.TrimSpace(w[at:])}
 			}
 			c.Values = vs
 		default:

@@ -228,6 +228,12 @@ func TestWhereOneValueComma(t *testing.T) {
 		`FirstResponseTime less_than 5m, 1h`: `--where #1 "FirstResponseTime less_than 5m, 1h": less_than takes one value, but a comma follows "5m" at character 31` + "\n",
 		`Assignee starts_with ,B`: `--where #1 "Assignee starts_with ,B": starts_with takes one value, but the value starts with a comma at character 22: ` +
 			`if the comma is part of the value, write it in double quotes: Assignee starts_with ",B"`,
+		// An operator that takes no values counts them, commas or not.
+		`Inbox is_known ,x`:      `--where #1: Inbox is_known: takes no values, got 1`,
+		`Inbox is_known x`:       `--where #1: Inbox is_known: takes no values, got 1`,
+		`Inbox is_known a, b`:    `--where #1: Inbox is_known: takes no values, got 2`,
+		`Inbox is_unknown ,`:     `--where #1: Inbox is_unknown: takes no values, got 1`,
+		`Inbox is_unknown a, "b`: `--where #1 "Inbox is_unknown a, \"b": `,
 		// An unknown property is refused as such first.
 		`Nope equals Bob, Alice`: `--where #1: Nope equals: unknown property "Nope"`,
 	} {
