@@ -85,8 +85,9 @@
   // reload. opts are L.dialog's; changed() is asked only while dlg is
   // open. It returns save(send, then): send's request on its way,
   // closing waits for it; refused, the error is thrown on, and said if
-  // the person asked meanwhile; done, nothing asks more and then runs
-  // (it loads a page).
+  // the person asked meanwhile; done, nothing asks more and then(stay)
+  // runs (it loads a page); stay closes dlg, for a page that stays (the
+  // person chose to), and has it ask again when next opened.
   function guardDialog(dlg, opts) {
     let sent = false;
     const g = L.dialog(dlg, { changed: () => dlg.open && !sent && opts.changed(), text: opts.text });
@@ -99,7 +100,7 @@
         throw e;
       }
       sent = true;
-      g.saved(then);
+      g.saved(() => then(() => { sent = false; dlg.close(); }));
     };
   }
   // A name in a question, as the editor's and the share dialog's say it.
@@ -1271,8 +1272,12 @@
           version: Number(head.dataset.version), created: head.dataset.created, template: b.dataset.addTemplate, report: b.dataset.addReport });
         const u = new URL(window.location.href);
         u.hash = "report-" + d.report.id;
-        window.location.replace(u.toString());
-        window.location.reload();
+        // As the dashboard's own saves (initManage): a filter typed in
+        // the row is kept across the load.
+        L.goOn(["The report was added: the page loads again to show it."], {
+          reload: () => window.location.replace(u.toString()),
+          kept: () => { dlg.close(); b.disabled = false; },
+        });
       } catch (e) {
         showError(errBox, e);
         b.disabled = false;
@@ -1454,6 +1459,9 @@
       // asked first).
       const f = $("form", dlg);
       if (f) f.reset();
+      // Saved before, and the page stayed (goOn): it saves again.
+      const submit = f && $("button[type=submit]", f);
+      if (submit) submit.disabled = false;
       if (f && f.resetGrants) {
         f.resetGrants();
         $(".grants", f).hidden = f.elements.visibility.value !== "specific";
@@ -1483,11 +1491,16 @@
       return dlg;
     }
     const dashName = () => strong($("#dashboard-name").textContent);
+    // After a save of the page's own, the page loads again to show it
+    // (before run first). A filter typed in the row, not applied, is
+    // kept across the load; what cannot be is asked about, why said
+    // (leave.js); kept runs when the person stays.
+    const loadAgain = (why, before, kept) => L.goOn([why], { reload: before || (() => {}), kept });
     // Renamed or copied, what was typed is asked about before the dialog
     // closes, as the share dialog's.
     let saveName = null, saveCopy = null;
     const renamed = form("rename-dialog", (f) => saveName(() => api("PATCH", path, { ...shown(), name: f.elements.name.value }),
-      () => window.location.reload()), true);
+      (stay) => loadAgain("The dashboard was renamed: the page loads again to show it.", null, stay)), true);
     if (renamed) {
       const name = $("form", renamed).elements.name;
       saveName = guardDialog(renamed, {
@@ -1507,7 +1520,8 @@
     const copy = form("copy-dialog", (f) => saveCopy(async () => {
       const d = await api("POST", path + "/copy", { name: f.elements.name.value, visibility: f.elements.visibility.value });
       copyID = d.id;
-    }, () => window.location.assign(url("dashboards/" + encodeURIComponent(copyID) + window.location.search))), true);
+    }, (stay) => L.goOn(["The copy is saved: its page opens."],
+      { href: url("dashboards/" + encodeURIComponent(copyID) + window.location.search).href, kept: stay })), true);
     if (copy) {
       const f = $("form", copy);
       const changes = () => {
@@ -1543,9 +1557,9 @@
         shareGuard.refused(e);
         throw e;
       }
-      // Saved: the page loads again (a filter typed on it still asks).
+      // Saved: the page loads again to show it.
       shareStored = sent;
-      shareGuard.saved(() => window.location.reload());
+      shareGuard.saved(() => loadAgain("Who can access the dashboard is saved: the page loads again to show it.", null, () => share.close()));
     }, true);
     if (share) {
       const f = $("form", share);
@@ -1577,7 +1591,8 @@
     }
     form("delete-dialog", async () => {
       await api("DELETE", path + seen());
-      window.location.assign(url("./"));
+      // A filter typed for it goes with it: nothing to ask.
+      L.go(url("./").href);
     });
 
     // Reports: move one place earlier or later, or remove (confirmed).
@@ -1589,8 +1604,7 @@
       await api("PATCH", path, { ...shown(), order: ids });
       const u = new URL(window.location.href);
       u.hash = "report-" + id;
-      window.location.replace(u.toString());
-      window.location.reload();
+      loadAgain("The report was moved: the page loads again to show it.", () => window.location.replace(u.toString()));
     }
     // The cards' tools are handled on the grid, whose cards the live
     // stream may add, replace, remove or move.
@@ -1608,7 +1622,7 @@
     let removing = null;
     const remove = form("remove-dialog", async () => {
       await api("DELETE", path + "/reports/" + encodeURIComponent(removing) + seen());
-      window.location.reload();
+      loadAgain("The report was removed: the page loads again to show it.", null, () => remove.close());
     });
     if (grid) grid.addEventListener("click", async (ev) => {
       const mv = ev.target.closest && ev.target.closest("[data-move-report]");

@@ -125,8 +125,18 @@
     let settled = false;
     const typed = () => !editor.hidden && !!cond && !settled && (!!typo || cond.values.some((v) => String(v).trim() !== ""));
     const on = () => [h("strong", {}, (props.get(cond.property) || {}).label || cond.property)];
+    // The row as typed, kept across a load of the page that a save of
+    // its own starts (a rename, a report moved): the person saved that on
+    // purpose, and this was not applied yet.
+    const keptRow = "convreport-filter-row";
+    const here = () => location.pathname + location.search;
     const guard = window.convreportLeave.page({
       changed: typed,
+      keep() {
+        try {
+          sessionStorage.setItem(keptRow, JSON.stringify({ page: here(), cond, typo }));
+        } catch (e) { /* no storage: the row is lost with the load */ }
+      },
       text: {
         title: "Discard filter", discard: "Discard filter",
         ask: () => ["Discard your filter on ", ...on(), "? It is not applied to this view."],
@@ -178,6 +188,20 @@
         window.location.reload();
       }
     })));
+
+    // The row kept by the load before, on this page: open as typed.
+    let was = null;
+    try {
+      was = JSON.parse(sessionStorage.getItem(keptRow) || "null");
+      sessionStorage.removeItem(keptRow);
+    } catch (e) { /* no storage */ }
+    if (was && was.page === here() && was.cond && props.has(was.cond.property)) {
+      cond = was.cond;
+      typo = was.typo || null;
+      renderRow();
+      editor.hidden = false;
+      saveBtn.hidden = !S.can_edit;
+    }
 
     const cmp = $("#compare-select");
     if (cmp) cmp.addEventListener("change", () => cmp.form.requestSubmit());

@@ -136,6 +136,7 @@
   //   ask()               the question: what is lost (nodes)
   //   savingTitle, saving()       while a save is on its way
   //   refusedTitle, refused(why)  the save refused, why a sentence
+  // keep(), if given, keeps the input for the page's next load (goOn).
   // It returns the guard: ask(to, from) goes on to "to" (see follow), or
   // asks first; saving() says a save left (busy() until answered, the
   // input unsaved meanwhile); saved(then) that it was
@@ -146,6 +147,7 @@
     let busy = false;
     const g = {
       text: opts.text,
+      keep: opts.keep,
       dirty: () => busy || opts.changed(),
       busy: () => busy,
       ask(to, from) {
@@ -219,6 +221,9 @@
     if (leaving || passing || !pageGuards.length) return;
     const f = ev.target;
     if (!(f instanceof HTMLFormElement) || (f.getAttribute("method") || "get").toLowerCase() !== "get") return;
+    // A dialog's form saves through the API, and its answer says where
+    // the page goes (goOn): sending it leaves nothing.
+    if (f.closest("dialog")) return;
     const target = f.getAttribute("target");
     if (target && target !== "_self") return;
     const g = firstDirty(pageGuards);
@@ -265,6 +270,30 @@
     // on the person's word, in the page's dialog, why (nodes) said before
     // the question; the browser asks nothing then. before runs just
     // before the page loads; kept, when the person keeps editing.
+    // goOn goes where a save of the page's own sends it, to: {reload}
+    // (this page again, reload() run first) or {href}. Input typed
+    // elsewhere on the page would be lost: loaded again, the parts that
+    // can keep it across the load (their keep()) do so, and nothing is
+    // asked; else the page's dialog asks, why (nodes) said first, and
+    // to.kept runs when the person stays. The browser asks nothing.
+    goOn(why, to) {
+      const ds = guards.filter((g) => g.dirty());
+      if (!ds.length) { follow(to, false); return; }
+      if (to.reload && ds.every((g) => g.keep)) {
+        ds.forEach((g) => g.keep());
+        follow(to, true);
+        return;
+      }
+      ds[0].ask(Object.assign({}, to, {
+        why,
+        // Staying, the page is no longer on its way: the live stream
+        // follows again, and a save asks again.
+        kept: () => { going = false; if (to.kept) to.kept(); },
+      }), null);
+    },
+    // go goes to href, what was typed dropped: what it was typed for is
+    // gone (a dashboard deleted).
+    go(href) { follow({ href }, true); },
     loadAgain(why, before, kept) {
       // The guard of a dialog first: it is in front of the page.
       const g = firstDirty(dialogGuards) || firstDirty(guards);
