@@ -233,6 +233,15 @@ func (e *Engine) runEarlier(ctx context.Context, pq Query, reports []Report, now
 	return prev, nil
 }
 
+// appendSeries appends to b the key of p's series, its dimension values:
+// points of one series in the two periods have one key.
+func appendSeries(b []byte, p Point) []byte {
+	for _, d := range p.Dimensions {
+		b = fmt.Appendf(b, "%t:%q|", d.Known, d.Value)
+	}
+	return b
+}
+
 // comparedError is an error of a report's run over the period a
 // comparison compares with: "in the compared period, … to …: " and err.
 type comparedError struct {
@@ -250,13 +259,7 @@ func (e *comparedError) Unwrap() error { return e.err }
 // the current result cur shows: folded groups of prev are then none of
 // them, and prev compares as well as a run kept to them would.
 func holdsShown(prev, cur Result) bool {
-	key := func(p Point) string {
-		b := make([]byte, 0, 32)
-		for _, d := range p.Dimensions {
-			b = fmt.Appendf(b, "%t:%q|", d.Known, d.Value)
-		}
-		return string(b)
-	}
+	key := func(p Point) string { return string(appendSeries(make([]byte, 0, 32), p)) }
 	held := map[string]bool{}
 	for _, p := range prev.Points {
 		if !p.Other {
@@ -379,12 +382,8 @@ func (e *Engine) attachPrevious(cur *Result, prev Result, rq resolved) {
 		prevPos[s.UnixNano()] = i
 	}
 	key := func(p Point, pos int) string {
-		b := make([]byte, 0, 64)
-		b = fmt.Appendf(b, "%t|%d", p.Other, pos)
-		for _, d := range p.Dimensions {
-			b = fmt.Appendf(b, "|%t:%q", d.Known, d.Value)
-		}
-		return string(b)
+		b := fmt.Appendf(make([]byte, 0, 64), "%t|%d|", p.Other, pos)
+		return string(appendSeries(b, p))
 	}
 	// The earlier period's points, and its groups with no point, whose
 	// conversations the measure all leaves out: Previous has their
