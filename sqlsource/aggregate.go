@@ -42,13 +42,7 @@ type stmt struct {
 func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) (_ []convreport.Result, err error) {
 	stmts, err := s.statements(pd)
 	if err != nil {
-		if errors.Is(err, convreport.ErrUnsupported) {
-			s.declined.Add(1)
-			if s.onDecline != nil {
-				s.onDecline(err)
-			}
-		}
-		return nil, err
+		return nil, s.declining(err)
 	}
 	out, err := s.aggregate(ctx, pd, stmts, false)
 	if s.retryFresh(err) {
@@ -56,10 +50,36 @@ func (s *Source) Aggregate(ctx context.Context, pd *convreport.Pushdown) (_ []co
 		out, err = s.aggregate(ctx, pd, stmts, true)
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.declining(err)
 	}
 	s.answered.Add(1)
 	return out, nil
+}
+
+// declining counts err, when it declines the plan, and tells the hook.
+func (s *Source) declining(err error) error {
+	if errors.Is(err, convreport.ErrUnsupported) {
+		s.declined.Add(1)
+		if s.onDecline != nil {
+			s.onDecline(err)
+		}
+	}
+	return err
+}
+
+// createdHull returns the creation times a scan of pd's reports reads:
+// from the earliest report's start to the latest one's end, zero where a
+// report is open on that side.
+func createdHull(pd *convreport.Pushdown) (from, to time.Time) {
+	for i, r := range pd.Reports {
+		if i == 0 || !from.IsZero() && (r.CreatedFrom.IsZero() || r.CreatedFrom.Before(from)) {
+			from = r.CreatedFrom
+		}
+		if i == 0 || !to.IsZero() && (r.CreatedTo.IsZero() || r.CreatedTo.After(to)) {
+			to = r.CreatedTo
+		}
+	}
+	return from, to
 }
 
 // aggregate runs the statements of Aggregate, with freshPlan when fresh.
@@ -95,6 +115,17 @@ func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts [
 		}
 		if out[i], err = pd.Result(i, groups); err != nil {
 			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, err)
+		}
+	}
+	// After the reports, so that a statement's error names its report;
+	// in their transaction, so that it reads the rows they counted.
+	if !s.noProbe {
+		from, to := createdHull(pd)
+		if err := s.probeInvalid(ctx, db, from, to); err != nil {
+			if errors.Is(err, convreport.ErrUnsupported) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("sqlsource: aggregate: %w", s.queryError(ctx, err))
 		}
 	}
 	if tx != nil {

@@ -148,6 +148,11 @@ func (s *Source) drill(ctx context.Context, count, page *sqlBuf, cols []*column,
 		if err := dec.decode(&c); err != nil {
 			return 0, nil, err
 		}
+		// A row written since the report ran may break a rule; a page
+		// never lists what a scan refuses.
+		if err := c.Validate(); err != nil {
+			return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", err)
+		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
