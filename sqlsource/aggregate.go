@@ -120,8 +120,12 @@ func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts [
 	// After the reports, so that a statement's error names its report;
 	// in their transaction, so that it reads the rows they counted.
 	if !s.noProbe {
-		from, to := createdHull(pd)
-		if err := s.probeInvalid(ctx, db, from, to); err != nil {
+		kept, err := s.l.keepsRowRules(ctx, db)
+		if err == nil && !kept {
+			from, to := createdHull(pd)
+			err = s.probeInvalid(ctx, db, from, to)
+		}
+		if err != nil {
 			if errors.Is(err, convreport.ErrUnsupported) {
 				return nil, err
 			}

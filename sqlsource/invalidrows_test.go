@@ -125,6 +125,19 @@ func TestPushdownKeepsValidRowsTheProbeReads(t *testing.T) {
 			require.ErrorContains(t, err, `conversation "span": closed_at:`)
 			require.ErrorContains(t, err, "is more than 292 years after created_at")
 			require.NotEmpty(t, declines)
+
+			// Created at int64's first nanosecond, before the first
+			// supported one: only a plan open at the start (a snapshot)
+			// reads it.
+			table = ownTable(t, db, d, "probe", nil)
+			insertOwn(t, db, d, table, map[string]any{"id": "first", "channel": "email", "status": "open", "created_at": int64(math.MinInt64)})
+			declines = nil
+			src, err = sqlsource.New(db, d, sqlsource.WithMapping(sqlsource.Mapping{Table: table}), sqlsource.WithDeclineHook(func(err error) { declines = append(declines, err) }))
+			require.NoError(t, err)
+			_, err = convreport.NewEngine(src).Run(ctx, q, convreport.Report{Name: "open", Snapshot: true})
+			require.ErrorContains(t, err, `conversation "first": column `)
+			require.ErrorContains(t, err, "is outside the supported times")
+			require.NotEmpty(t, declines)
 		})
 	}
 }

@@ -99,6 +99,7 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 		t.Cleanup(func() { db.Exec("DROP DOMAIN IF EXISTS " + quoteIdent(sqlsource.PostgreSQL, domain) + " CASCADE") })
 		m := sqlsource.Mapping{Table: table}
 		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, nil))
+		dropRowRules(t, db, m.Table) // the test writes 2.5, which they refuse
 		require.NoError(t, sqlsource.Insert(ctx, db, sqlsource.PostgreSQL, m, nil, numericCountRows()[:2]))
 		qt := quoteIdent(sqlsource.PostgreSQL, table)
 		for _, c := range []struct{ column, alter, typ string }{
@@ -134,6 +135,7 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 		t.Cleanup(func() { db.Exec("DROP DOMAIN IF EXISTS " + quoteIdent(sqlsource.PostgreSQL, domain) + " CASCADE") })
 		m := sqlsource.Mapping{Table: table}
 		require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, nil))
+		dropRowRules(t, db, m.Table) // the test writes 2.5, which they refuse
 		require.NoError(t, sqlsource.Insert(ctx, db, sqlsource.PostgreSQL, m, nil, numericCountRows()[:2]))
 		qt := quoteIdent(sqlsource.PostgreSQL, table)
 		for _, c := range []struct{ column, alter string }{
@@ -215,6 +217,9 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 		}
 		require.NoError(t, drill())
 		qt := quoteIdent(sqlsource.PostgreSQL, m.Table)
+		// The rules CreateTable keeps refuse 2.5 in any column type; an
+		// embedder's migration may drop them.
+		dropRowRules(t, db, m.Table)
 		_, err = db.Exec("ALTER TABLE " + qt + " ALTER COLUMN incoming_messages TYPE numeric(10,2); UPDATE " + qt + " SET incoming_messages = 2.5 WHERE id = 'a'")
 		require.NoError(t, err)
 		for _, err := range []error{
@@ -227,12 +232,6 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 				return nil
 			}(),
 			drill(),
-			// The run too: its count reads no count, but the rows it
-			// counts hold one, as a scan of them does.
-			func() error {
-				_, err := convreport.NewEngine(src).Run(ctx, q, convreport.Report{Name: "all"})
-				return err
-			}(),
 		} {
 			var tc *sqlsource.TableChangedError
 			require.True(t, errors.As(err, &tc), "%v", err)
@@ -240,6 +239,15 @@ func TestPostgreSQLNumericCountColumns(t *testing.T) {
 			require.Equal(t, "numeric(10,2)", tc.Now)
 			require.Equal(t, "bigint", tc.Was)
 			require.Contains(t, err.Error(), `column "incoming_messages" of IncomingMessages is now numeric(10,2) (was bigint): a count is a whole number`)
+		}
+		// The run too: its count reads no count, but the rows it counts
+		// hold one, which the scan it falls back to refuses (as a
+		// changed table, or as the value, on a connection that prepared
+		// the scan before the change or not).
+		_, err = convreport.NewEngine(src).Run(ctx, q, convreport.Report{Name: "all"})
+		var tc *sqlsource.TableChangedError
+		if !errors.As(err, &tc) {
+			require.ErrorContains(t, err, `conversation "a": column "incoming_messages": IncomingMessages: 2.5 is not a message count`)
 		}
 	})
 }

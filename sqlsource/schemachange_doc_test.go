@@ -19,6 +19,7 @@ func init() {
 		require.NoError(t, sqlsource.CreateTable(context.Background(), db, sqlsource.PostgreSQL, m, nil))
 		src, err := sqlsource.New(db, sqlsource.PostgreSQL, sqlsource.WithMapping(m))
 		require.NoError(t, err)
+		dropRowRules(t, db, m.Table) // a count compared with 0 cannot become text
 		_, err = db.Exec("ALTER TABLE conversations_doc ALTER COLUMN incoming_messages TYPE text")
 		require.NoError(t, err)
 		_, err = convreport.NewEngine(src).Run(context.Background(), conformance.Queries()[1].Query, convreport.Report{Name: "chatty", Filter: "IncomingMessages > 2"})

@@ -24,6 +24,15 @@ import (
 // creation time. Times are Unix nanoseconds (INTEGER, bigint) or, with
 // [Timestamp], timestamptz; custom properties without a column of their own
 // live in a JSON column (TEXT in SQLite, jsonb in PostgreSQL).
+//
+// A SQLite or PostgreSQL table of Unix nanosecond times gets a CHECK
+// constraint, named convreport_rows_ and a hash of its text, that holds
+// every row, whoever writes it, to the rules a scan applies (those of
+// [convreport.Conversation.Validate], and counts up to 2^53): a source on
+// such a table finds it, and its pushed-down plans need not read for
+// invalid rows (see the package documentation). Drop it before changing
+// a built-in column's type to one it cannot compare (a count made text);
+// the plans then read for invalid rows again.
 func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema) error {
 	l, err := newLayout(d, s, m)
 	if err != nil {
@@ -97,6 +106,14 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 		q.w(", ")
 		q.ident(l.col("ID").name)
 		q.w(")")
+	}
+	if name, expr, ok := l.rowRules(); ok {
+		// The rules a scan holds each row to, kept by the database for
+		// every writer: a source opened on the table need not look for
+		// rows that break them.
+		q.w(", CONSTRAINT ")
+		q.ident(name)
+		q.w(" CHECK (", expr, ")")
 	}
 	q.w(")")
 	if _, err := db.ExecContext(ctx, q.String()); err != nil {
@@ -475,6 +492,9 @@ func (l *layout) values(dst []any, c *convreport.Conversation, keep bool) ([]any
 		case f.Kind == convreport.KindNumber:
 			n := int64(f.CountOf(c))
 			switch {
+			case n > 1<<53:
+				// A scan reads counts as float64, exact up to 2^53.
+				err = fmt.Errorf("%d is above 2^53 (%d), the largest count a scan reads back exactly", n, int64(1<<53))
 			case col.maxCount > 0 && n > col.maxCount:
 				err = l.countTooLarge(col, n)
 			case keep:

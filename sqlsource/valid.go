@@ -2,7 +2,15 @@ package sqlsource
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -21,10 +29,14 @@ import (
 // declines the plan, so that the engine scans and refuses it in the
 // scan's own words.
 
+// probes counts probeInvalid's reads, for tests.
+var probes atomic.Int64
+
 // probeInvalid returns the decline for a plan whose creation times, from
 // to to (zero is open), hold a row a scan would refuse, or nil when none
 // does.
 func (s *Source) probeInvalid(ctx context.Context, db querier, from, to time.Time) error {
+	probes.Add(1)
 	q, cols := s.selectRows()
 	if err := s.where(q, from, to); err != nil {
 		return err
@@ -132,6 +144,10 @@ func (s *Source) mayBeInvalid(q *sqlBuf) {
 		}
 	}
 	outside(created)
+	if s.l.times != Timestamp {
+		// int64's first nanosecond is before the first supported one.
+		cond(created, " < -9223372036854775807")
+	}
 	for _, name := range []string{"FirstAssignedAt", "FirstResponseAt", "ClosedAt"} {
 		t := col(name)
 		if t == "" {
@@ -158,7 +174,190 @@ func (s *Source) mayBeInvalid(q *sqlBuf) {
 			continue
 		}
 		typed(c, "integer")
-		// A whole number a float64 holds exactly, as the scan reads it.
-		cond(c, " < 0 OR ", c, " > 9007199254740992")
+		// A whole number a float64 holds exactly, as the scan reads it;
+		// a PostgreSQL column whose type changed since the source opened
+		// may hold fractions.
+		if s.d == PostgreSQL {
+			cond(c, " < 0 OR ", c, " > 9007199254740992 OR trunc(", c, ") <> ", c)
+		} else {
+			cond(c, " < 0 OR ", c, " > 9007199254740992")
+		}
 	}
+}
+
+// rowRules returns the CHECK constraint [CreateTable] gives a SQLite or
+// PostgreSQL table of l whose times are integer nanoseconds: the rules of
+// Validate, and the counts a scan reads back exactly, on the built-in
+// columns, exact (a row passes when a scan takes it). Its name carries a
+// hash of its text, so a source that finds a validated constraint of that
+// name on its table knows every row keeps today's rules, and reads for
+// no invalid one. ok is false where no constraint is written: ClickHouse
+// (18.16 has none), timestamptz times, a built-in field not in a column
+// of its own.
+func (l *layout) rowRules() (name, expr string, ok bool) {
+	if l.d == ClickHouse || l.times != UnixNanos {
+		return "", "", false
+	}
+	cols := map[string]string{}
+	for _, f := range []string{"ID", "Channel", "Status", "CreatedAt", "FirstAssignedAt", "FirstResponseAt", "ClosedAt", "IncomingMessages", "OutgoingMessages"} {
+		c := l.col(f)
+		if c == nil || c.key != "" {
+			return "", "", false
+		}
+		cols[f] = l.d.quote(c.name)
+	}
+	var b strings.Builder
+	and := func(parts ...string) {
+		if b.Len() > 0 {
+			b.WriteString(" AND ")
+		}
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	// integer says a SQLite value is stored as an integer: a column of
+	// INTEGER affinity keeps text that is not a number, and 2.5.
+	integer := func(c string) string {
+		if l.d == SQLite {
+			return "typeof(" + c + ") = 'integer' AND "
+		}
+		return ""
+	}
+	id, ch, st, created := cols["ID"], cols["Channel"], cols["Status"], cols["CreatedAt"]
+	and(id, " IS NOT NULL AND ", id, " <> ''")
+	list := "''"
+	for _, c := range convreport.Channels() {
+		list += ", '" + string(c) + "'"
+	}
+	and("(", ch, " IS NULL OR ", ch, " IN (", list, "))")
+	open, closed := string(convreport.Open), string(convreport.Closed)
+	and("(", st, " IS NULL OR ", st, " IN ('', '", open, "', '", closed, "'))")
+	// The earliest supported time is one nanosecond after int64's.
+	and(created, " IS NOT NULL AND ", integer(created), created, " >= -9223372036854775807")
+	for _, f := range []string{"FirstAssignedAt", "FirstResponseAt", "ClosedAt"} {
+		t := cols[f]
+		// Not before the creation, and at most math.MaxInt64 nanoseconds
+		// after it, which only a creation before 1970 can exceed; the
+		// CASE keeps the sum from overflowing otherwise.
+		and("(", t, " IS NULL OR (", integer(t), t, " >= ", created, " AND CASE WHEN ", created, " < 0 THEN ",
+			t, " <= ", created, " + 9223372036854775807 ELSE TRUE END))")
+	}
+	cl := cols["ClosedAt"]
+	and("(", st, " IS NULL OR ", st, " <> '", open, "' OR ", cl, " IS NULL)")
+	and("(", st, " IS NULL OR ", st, " <> '", closed, "' OR ", cl, " IS NOT NULL)")
+	for _, f := range []string{"IncomingMessages", "OutgoingMessages"} {
+		c := cols[f]
+		whole := ""
+		if l.d == PostgreSQL {
+			// Whole as long as the column is bigint; kept if its type
+			// is changed to one that holds fractions.
+			whole = " AND trunc(" + c + ") = " + c
+		}
+		and("(", c, " IS NULL OR (", integer(c), c, " >= 0 AND ", c, " <= 9007199254740992", whole, "))")
+	}
+	expr = b.String()
+	sum := sha256.Sum256([]byte(l.d.String() + "\x00" + expr))
+	return "convreport_rows_" + hex.EncodeToString(sum[:8]), expr, true
+}
+
+// keepsRowRules reports whether the table holds rowRules' constraint,
+// validated: every row, whoever wrote it, keeps the rules. It is asked in
+// each plan's transaction, so a constraint dropped since the source
+// opened brings the probe back.
+func (l *layout) keepsRowRules(ctx context.Context, db querier) (bool, error) {
+	name, expr, ok := l.rowRules()
+	if !ok {
+		return false, nil
+	}
+	var rows *sql.Rows
+	var err error
+	switch l.d {
+	case SQLite:
+		// SQLite keeps a table's statement as written, the constraint's
+		// text with it.
+		rows, err = db.QueryContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, l.table)
+	case PostgreSQL:
+		rows, err = db.QueryContext(ctx, `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(quote_ident($1)) AND conname = $2 AND contype = 'c' AND convalidated`, l.table, name)
+	default:
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var text string
+		if err := rows.Scan(&text); err != nil {
+			return false, err
+		}
+		found = found || l.d == PostgreSQL || strings.Contains(text, "CONSTRAINT "+l.d.quote(name)+" CHECK ("+expr+")")
+	}
+	return found, rows.Err()
+}
+
+// countValue scans a message count exactly. Read as a float64, as other
+// numbers are, a count above 2^53 rounds to one the scan takes (2^53 + 1
+// read as 2^53); an integer is kept whole, so the scan refuses it.
+type countValue struct {
+	valid bool
+	isInt bool
+	n     int64
+	big   bool // an unsigned integer above math.MaxInt64
+	f     float64
+}
+
+// Scan takes the integers, floats and text drivers give for a number
+// column.
+func (v *countValue) Scan(src any) error {
+	*v = countValue{valid: src != nil}
+	if src == nil {
+		return nil
+	}
+	switch x := reflect.ValueOf(src); x.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.isInt, v.n = true, x.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		u := x.Uint()
+		v.isInt, v.n, v.big = true, int64(u), u > math.MaxInt64
+	case reflect.Float32, reflect.Float64:
+		v.f = x.Float()
+	case reflect.String:
+		return v.parse(x.String())
+	default:
+		if b, ok := src.([]byte); ok {
+			return v.parse(string(b))
+		}
+		return fmt.Errorf("a message count of type %T", src)
+	}
+	return nil
+}
+
+func (v *countValue) parse(s string) error {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		v.isInt, v.n = true, n
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("converting %q to a message count: %w", s, err)
+	}
+	v.f = f
+	return nil
+}
+
+// value is the count as SetValue takes it, nil when unknown, or the
+// scan's refusal of a whole number it cannot take exactly.
+func (v *countValue) value(name string) (any, error) {
+	switch {
+	case !v.valid:
+		return nil, nil
+	case v.big:
+		return nil, fmt.Errorf("%s: %d is not a message count", name, uint64(v.n))
+	case v.isInt && (v.n < 0 || v.n > 1<<53):
+		return nil, fmt.Errorf("%s: %d is not a message count", name, v.n)
+	case v.isInt:
+		return float64(v.n), nil
+	}
+	return v.f, nil
 }
