@@ -37,7 +37,7 @@
 //     break a rule of [convreport.Conversation.Validate]; each row found
 //     is decoded and validated as a scan does, and the first that fails
 //     declines the plan, so that the engine scans and gives the scan's
-//     error. A valid table costs that one read: 10 to 22 % of a run of
+//     error. A valid table costs that one read: 10 to 30 % of a run of
 //     both overview dashboards over 1M conversations (BenchmarkPushdown).
 //     A table [CreateTable] made in SQLite or PostgreSQL carries the
 //     rules as a CHECK constraint, which every writer must keep; a plan

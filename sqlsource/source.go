@@ -80,7 +80,7 @@ func WithoutPushdown() Option { return func(c *config) { c.pushdown = false } }
 // negative or fractional count, a reply before the creation…) among those
 // a scan of the plan's dates would read, and declines the plan when it
 // finds one (see the package documentation). It reads the plan's dates
-// once more, about a seventh of a two-dashboard run at 1M conversations.
+// once more: a tenth to a third of a two-dashboard run at 1M conversations.
 // A table [CreateTable] made in SQLite or PostgreSQL needs no option: its
 // constraint keeps the rules, and the read is skipped. Leave the read out
 // only for another table whose rows are known to be valid: written only

@@ -20,14 +20,15 @@ import (
 // conversations: a closed one without a close time, a negative or
 // fractional message count, a reply before the creation. A scan refuses
 // such a row, naming it; a pushed-down report would count it as it is and
-// answer with numbers the same table scanned never gives. So before a
-// plan's reports run, in their transaction, a probe looks for rows that
-// might break a rule, within the creation times the engine's scan would
-// read. Its WHERE clause is cheap and wider than the rules (a row created
+// answer with numbers the same table scanned never gives. So after a
+// plan's reports, in their transaction, a probe looks for rows that might
+// break a rule, within the creation times the engine's scan would read.
+// Its WHERE clause is cheap and wider than the rules (a row created
 // before 1970 with a later reply, say, is read back): each row it finds
 // is decoded and validated as a scan would, and the first that fails
 // declines the plan, so that the engine scans and refuses it in the
-// scan's own words.
+// scan's own words. A table whose CHECK constraint keeps the rules (see
+// rowRules) is not probed.
 
 // probes counts probeInvalid's reads, for tests.
 var probes atomic.Int64
