@@ -120,10 +120,18 @@ func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts [
 	// After the reports, so that a statement's error names its report;
 	// in their transaction, so that it reads the rows they counted.
 	if !s.noProbe {
+		from, to := createdHull(pd)
 		kept, err := s.l.keepsRowRules(ctx, db)
 		if err == nil && !kept {
-			from, to := createdHull(pd)
 			err = s.probeInvalid(ctx, db, from, to)
+		}
+		if err == nil && s.d != ClickHouse {
+			// ClickHouse keys nothing, and grouping every ID of a large
+			// table would take the server's memory: not looked for.
+			var unique bool
+			if unique, err = s.l.idsUnique(ctx, db); err == nil && !unique {
+				err = s.probeRepeated(ctx, db, from, to)
+			}
 		}
 		if err != nil {
 			if errors.Is(err, convreport.ErrUnsupported) {

@@ -213,3 +213,72 @@ func TestDrillPageRefusesInvalidRows(t *testing.T) {
 		})
 	}
 }
+
+// A table with no unique index on its IDs can hold one ID twice: a scan
+// refuses it, a pushed-down count counted both rows. Such a plan now
+// declines, and the engine's scan refuses the ID; a table whose IDs are
+// unique (a unique index, a primary key) is not grouped by ID. ClickHouse
+// keys nothing, and is not looked at: grouping every ID of a large table
+// would take the server's memory.
+func TestPushdownRefusesRepeatedIDsAsTheScanDoes(t *testing.T) {
+	ctx := context.Background()
+	march := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC).UnixNano()
+	for _, d := range []sqlsource.Dialect{sqlsource.SQLite, sqlsource.PostgreSQL} {
+		t.Run(d.String(), func(t *testing.T) {
+			db := openDB(t, d)
+			rows := []map[string]any{
+				{"id": "a", "channel": "chat", "status": "open", "created_at": march, "assignee": "Ana"},
+				{"id": "b", "channel": "chat", "status": "open", "created_at": march + 1, "assignee": "Bo"},
+			}
+			report := convreport.Report{Name: "by rep", Dimensions: []string{"Assignee"}}
+
+			// Unique IDs in a table with no index on them: grouped, and
+			// pushed down.
+			table := ownTable(t, db, d, "dupid", nil)
+			insertOwn(t, db, d, table, rows...)
+			m := sqlsource.WithMapping(sqlsource.Mapping{Table: table})
+			src, err := sqlsource.New(db, d, m)
+			require.NoError(t, err)
+			before := sqlsource.Probes.Load()
+			res, err := convreport.NewEngine(src).Run(ctx, floatCountQuery, report)
+			require.NoError(t, err)
+			require.EqualValues(t, 2, res[0].Matched)
+			require.EqualValues(t, 1, src.Stats().Answered)
+			require.Equal(t, before+2, sqlsource.Probes.Load(), "invalid rows, and repeated IDs")
+
+			// One of them twice.
+			insertOwn(t, db, d, table, map[string]any{"id": "a", "channel": "email", "status": "open", "created_at": march + 2, "assignee": "Cy"})
+			scanned, err := sqlsource.New(db, d, m, sqlsource.WithoutPushdown())
+			require.NoError(t, err)
+			_, werr := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, report)
+			require.ErrorIs(t, werr, convreport.ErrDuplicateID)
+			var declines []error
+			pushed, err := sqlsource.New(db, d, m, sqlsource.WithDeclineHook(func(err error) { declines = append(declines, err) }))
+			require.NoError(t, err)
+			_, gerr := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, report)
+			require.EqualError(t, gerr, werr.Error())
+			require.NotEmpty(t, declines)
+			require.ErrorContains(t, declines[0], `conversation ID "a" is in more than one row`)
+
+			// A unique index on the IDs: not grouped.
+			table = ownTable(t, db, d, "uniqid", nil)
+			insertOwn(t, db, d, table, rows...)
+			_, err = db.Exec("CREATE UNIQUE INDEX " + quoteIdent(d, table+"_id") + " ON " + quoteIdent(d, table) + " (id)")
+			require.NoError(t, err)
+			src, err = sqlsource.New(db, d, sqlsource.WithMapping(sqlsource.Mapping{Table: table}))
+			require.NoError(t, err)
+			before = sqlsource.Probes.Load()
+			_, err = convreport.NewEngine(src).Run(ctx, floatCountQuery, report)
+			require.NoError(t, err)
+			require.Equal(t, before+1, sqlsource.Probes.Load(), "invalid rows alone")
+
+			// CreateTable's table: a primary key, and the rules kept.
+			cm := sqlsource.Mapping{Table: tableName(t, db, d, "madeid")}
+			src = load(t, db, d, cm, nil, []convreport.Conversation{{ID: "a", Channel: convreport.Chat, CreatedAt: time.Unix(0, march)}})
+			before = sqlsource.Probes.Load()
+			_, err = convreport.NewEngine(src).Run(ctx, floatCountQuery, report)
+			require.NoError(t, err)
+			require.Equal(t, before, sqlsource.Probes.Load(), "no read at all")
+		})
+	}
+}

@@ -362,3 +362,74 @@ func (v *countValue) value(name string) (any, error) {
 	}
 	return v.f, nil
 }
+
+// idsUnique reports whether the table's IDs cannot repeat: a unique
+// index (a primary key is one) on the ID column alone, or on it and the
+// tenant column. ClickHouse has none, and is never asked.
+func (l *layout) idsUnique(ctx context.Context, db querier) (bool, error) {
+	var rows *sql.Rows
+	var err error
+	switch l.d {
+	case SQLite:
+		rows, err = db.QueryContext(ctx, `SELECT group_concat(ii.name, char(1)) FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii WHERE il."unique" = 1 GROUP BY il.name`, l.table)
+	case PostgreSQL:
+		rows, err = db.QueryContext(ctx, `SELECT string_agg(a.attname, chr(1)) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL GROUP BY i.indexrelid`, l.table)
+	default:
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	id := l.d.fold(l.col("ID").name)
+	unique := false
+	for rows.Next() {
+		var cols string
+		if err := rows.Scan(&cols); err != nil {
+			return false, err
+		}
+		hasID, others := false, false
+		for _, c := range strings.Split(cols, "\x01") {
+			switch c = l.d.fold(c); {
+			case c == id:
+				hasID = true
+			case l.tenant == "" || c != l.d.fold(l.tenant):
+				others = true
+			}
+		}
+		unique = unique || hasID && !others
+	}
+	return unique, rows.Err()
+}
+
+// probeRepeated returns the decline for a plan whose creation times hold
+// two rows of one ID, which a scan refuses, or nil when none do.
+func (s *Source) probeRepeated(ctx context.Context, db querier, from, to time.Time) error {
+	probes.Add(1)
+	id := s.l.col("ID").name
+	q := &sqlBuf{d: s.d}
+	q.w("SELECT ")
+	q.ident(id)
+	q.w(" FROM ")
+	q.ident(s.l.table)
+	if err := s.where(q, from, to); err != nil {
+		return err
+	}
+	q.w("1 = 1 GROUP BY ")
+	q.ident(id)
+	q.w(" HAVING COUNT(*) > 1 LIMIT 1")
+	rows, err := db.QueryContext(ctx, q.String(), q.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var v sql.NullString
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		return decline("conversation ID %q is in more than one row the engine's scan would read, and the scan refuses it", v.String)
+	}
+	return rows.Err()
+}
