@@ -493,7 +493,8 @@ func (l *layout) values(dst []any, c *convreport.Conversation, keep bool) ([]any
 			n := int64(f.CountOf(c))
 			switch {
 			case n > 1<<53:
-				// A scan reads counts as float64, exact up to 2^53.
+				// A scan refuses it, as the file readers do: a count is
+				// a whole number a float64 holds exactly.
 				err = fmt.Errorf("%d is above 2^53 (%d), the largest count a scan reads back exactly", n, int64(1<<53))
 			case col.maxCount > 0 && n > col.maxCount:
 				err = l.countTooLarge(col, n)

@@ -110,11 +110,7 @@ func (s *Source) mayBeInvalid(q *sqlBuf) {
 		cond(id, " IS NULL OR ", id, " = ''")
 	}
 	if ch := col("Channel"); ch != "" {
-		list := "''"
-		for _, c := range convreport.Channels() {
-			list += ", '" + string(c) + "'"
-		}
-		cond(ch, " IS NOT NULL AND ", ch, " NOT IN (", list, ")")
+		cond(ch, " IS NOT NULL AND ", ch, " NOT IN (", channelList(), ")")
 	}
 	st := col("Status")
 	if st != "" {
@@ -186,6 +182,16 @@ func (s *Source) mayBeInvalid(q *sqlBuf) {
 	}
 }
 
+// channelList is the channels a row may store, as SQL literals: the
+// known ones, and the empty string a scan reads as other.
+func channelList() string {
+	list := "''"
+	for _, c := range convreport.Channels() {
+		list += ", '" + string(c) + "'"
+	}
+	return list
+}
+
 // rowRules returns the CHECK constraint [CreateTable] gives a SQLite or
 // PostgreSQL table of l whose times are integer nanoseconds: the rules of
 // Validate, and the counts a scan reads back exactly, on the built-in
@@ -226,11 +232,7 @@ func (l *layout) rowRules() (name, expr string, ok bool) {
 	}
 	id, ch, st, created := cols["ID"], cols["Channel"], cols["Status"], cols["CreatedAt"]
 	and(id, " IS NOT NULL AND ", id, " <> ''")
-	list := "''"
-	for _, c := range convreport.Channels() {
-		list += ", '" + string(c) + "'"
-	}
-	and("(", ch, " IS NULL OR ", ch, " IN (", list, "))")
+	and("(", ch, " IS NULL OR ", ch, " IN (", channelList(), "))")
 	open, closed := string(convreport.Open), string(convreport.Closed)
 	and("(", st, " IS NULL OR ", st, " IN ('', '", open, "', '", closed, "'))")
 	// The earliest supported time is one nanosecond after int64's.
