@@ -82,6 +82,21 @@ func createdHull(pd *convreport.Pushdown) (from, to time.Time) {
 	return from, to
 }
 
+// invalidBehind returns the decline for a plan, or a drill-down page,
+// whose statement failed on a row created from to to that a scan refuses (SQLite's JSON functions fail on text that is not
+// JSON), so that the engine scans and gives the scan's error; nil when
+// the probe finds no such row or cannot look. It reads outside the
+// plan's transaction, which the failure may have ended.
+func (s *Source) invalidBehind(ctx context.Context, from, to time.Time) error {
+	if s.noProbe || ctx.Err() != nil {
+		return nil
+	}
+	if err := s.probeInvalid(ctx, s.db, from, to, keptRules{}); errors.Is(err, convreport.ErrUnsupported) {
+		return err
+	}
+	return nil
+}
+
 // aggregate runs the statements of Aggregate, with freshPlan when fresh.
 func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts []stmt, fresh bool) (_ []convreport.Result, err error) {
 	// ClickHouse has no transactions: its reports are separate reads,
@@ -111,6 +126,10 @@ func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts [
 	for i, st := range stmts {
 		groups, err := st.run(ctx, db, s.d, fresh)
 		if err != nil {
+			from, to := createdHull(pd)
+			if derr := s.invalidBehind(ctx, from, to); derr != nil {
+				return nil, derr
+			}
 			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, s.queryError(ctx, err))
 		}
 		if out[i], err = pd.Result(i, groups); err != nil {
@@ -121,9 +140,9 @@ func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts [
 	// in their transaction, so that it reads the rows they counted.
 	if !s.noProbe {
 		from, to := createdHull(pd)
-		kept, err := s.l.keepsRowRules(ctx, db)
-		if err == nil && !kept {
-			err = s.probeInvalid(ctx, db, from, to)
+		kept, err := s.l.keptRules(ctx, db)
+		if err == nil {
+			err = s.probeInvalid(ctx, db, from, to, kept)
 		}
 		if err == nil && s.d != ClickHouse {
 			// ClickHouse keys nothing, and grouping every ID of a large

@@ -91,6 +91,11 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		// json_extract gives SQL values: text, integer, real, 1/0 for
 		// true/false; json_type tells which JSON value it was.
 		path := `$."` + c.key + `"`
+		// An empty column holds no properties, as a scan reads it; the
+		// JSON functions would fail on it. Other text that is not JSON
+		// fails the statement, and the probe then finds the row (see
+		// invalidBehind).
+		j := "NULLIF(" + q.d.quote(c.name) + ", '')"
 		var types string
 		switch p.Kind {
 		case convreport.KindString, convreport.KindEnum:
@@ -102,16 +107,16 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		case convreport.KindTime, convreport.KindDuration:
 			types = "'integer'"
 		}
-		q.w("(CASE WHEN json_type(", q.d.quote(c.name), ", ")
+		q.w("(CASE WHEN json_type(", j, ", ")
 		q.param(path, "text")
 		q.w(") IN (", types, ")")
 		if p.Kind == convreport.KindTime || p.Kind == convreport.KindDuration {
 			// A JSON integer beyond int64 is extracted as a real.
-			q.w(" AND typeof(json_extract(", q.d.quote(c.name), ", ")
+			q.w(" AND typeof(json_extract(", j, ", ")
 			q.param(path, "text")
 			q.w(")) = 'integer'")
 		}
-		q.w(" THEN json_extract(", q.d.quote(c.name), ", ")
+		q.w(" THEN json_extract(", j, ", ")
 		q.param(path, "text")
 		q.w(") END)")
 		return nil

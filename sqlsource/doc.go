@@ -48,11 +48,18 @@
 //     index (a primary key is one) keeps IDs apart; not in ClickHouse,
 //     which keys nothing, and where grouping every ID of a large table
 //     would take the server's memory. The grouping costs two to three
-//     report statements: a unique index on the IDs skips it. Not looked
-//     for either: a custom property's value a scan cannot decode (text
-//     in a number column, a JSON column that is not an object). A
-//     drill-down page validates the rows it lists, and refuses one that
-//     breaks a rule.
+//     report statements: a unique index on the IDs skips it. Custom
+//     properties are held to the scan's rules as well: an enum's value
+//     none of its values, a JSON column that is not an object, text in
+//     a SQLite number, bool, time or duration column. CreateTable gives
+//     each custom column it makes, and the JSON column, a constraint of
+//     its own for the rules that do not change with the schema; an
+//     enum's values may grow, so a schema with an enum, or a time in the
+//     JSON column, has its plans read for such values each time. A
+//     report statement that fails (SQLite's JSON functions on text that
+//     is not JSON) reads for invalid rows too, and declines when it
+//     finds one. A drill-down page validates the rows it lists, and
+//     refuses one that breaks a rule.
 //   - A plan it cannot compute exactly is declined with an error wrapping
 //     [convreport.ErrUnsupported], and the engine scans instead: business
 //     hours (a Pushdown whose Calendar is set: a duration report, its

@@ -95,6 +95,12 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (_
 		total, out, err = s.drill(ctx, count, page, cols, true)
 	}
 	if err != nil {
+		if derr := s.invalidBehind(ctx, req.CreatedFrom, req.CreatedTo); derr != nil {
+			// The engine's drill-down then scans, and refuses the row in
+			// the scan's words.
+			s.drillsDeclined.Add(1)
+			return 0, nil, derr
+		}
 		return 0, nil, err
 	}
 	s.drills.Add(1)
@@ -142,7 +148,7 @@ func (s *Source) drill(ctx context.Context, count, page *sqlBuf, cols []*column,
 	var out []convreport.Conversation
 	for rows.Next() {
 		var c convreport.Conversation
-		if err := rows.Scan(dec.scan...); err != nil {
+		if err := dec.scanRow(rows); err != nil {
 			return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", err)
 		}
 		if err := dec.decode(&c); err != nil {
@@ -150,7 +156,7 @@ func (s *Source) drill(ctx context.Context, count, page *sqlBuf, cols []*column,
 		}
 		// A row written since the report ran may break a rule; a page
 		// never lists what a scan refuses.
-		if err := c.Validate(); err != nil {
+		if err := s.schema.Validate(&c); err != nil {
 			return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", err)
 		}
 		out = append(out, c)

@@ -62,6 +62,20 @@ var sqlErrorProducers = map[string]func(t *testing.T) error{
 		_, err = sqlsource.New(db, sqlsource.SQLite)
 		return err
 	},
+	"sql-invalid-value": func(t *testing.T) error {
+		db := openDB(t, sqlsource.SQLite)
+		schema, err := convreport.NewSchema(convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"gold", "silver"}})
+		require.NoError(t, err)
+		m := sqlsource.Mapping{Table: "tickets", Columns: map[string]string{"tier": "tier"}}
+		require.NoError(t, sqlsource.CreateTable(context.Background(), db, sqlsource.SQLite, m, schema))
+		q := conformance.Queries()[1].Query
+		_, err = db.Exec("INSERT INTO tickets (id, channel, status, created_at, tier) VALUES ('t-17', 'chat', 'open', ?, 'platinum')", q.From.UnixNano())
+		require.NoError(t, err)
+		src, err := sqlsource.New(db, sqlsource.SQLite, sqlsource.WithMapping(m), sqlsource.WithSchema(schema))
+		require.NoError(t, err)
+		_, err = convreport.NewEngine(src).Run(context.Background(), q, convreport.Report{Name: "by tier", Dimensions: []string{"tier"}})
+		return err
+	},
 	"sql-timestamptz": func(t *testing.T) error {
 		db := openDB(t, sqlsource.PostgreSQL)
 		db.Exec("DROP TABLE IF EXISTS conversations_doc")

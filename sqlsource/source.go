@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -457,9 +458,9 @@ func (s *Source) Scan(ctx context.Context, hint convreport.ScanHint) iter.Seq2[*
 		dec := newDecoder(s, cols)
 		for rows.Next() {
 			c := &convreport.Conversation{}
-			if err := rows.Scan(dec.scan...); err != nil {
+			if err := dec.scanRow(rows); err != nil {
 				failed = err
-				yield(nil, fmt.Errorf("sqlsource: scan: %w", err))
+				yield(nil, err)
 				return
 			}
 			if err := dec.decode(c); err != nil {
@@ -513,6 +514,33 @@ func newDecoder(s *Source, cols []*column) *decoder {
 	}
 	d.scan = scanDests(s.d, d.dest)
 	return d
+}
+
+// scanRow reads the row rows is on into d's destinations. A value a
+// destination cannot take (text in a SQLite number column) is the row's
+// fault, not the database's: the error names the conversation and the
+// column, as decode's do, and wraps the driver's.
+func (d *decoder) scanRow(rows *sql.Rows) error {
+	err := rows.Scan(d.scan...)
+	if err == nil {
+		return nil
+	}
+	// database/sql says which column, in its message only; the columns
+	// before it, the ID first, are filled.
+	i := -1
+	inner := errors.Unwrap(err)
+	if _, serr := fmt.Sscanf(err.Error(), "sql: Scan error on column index %d,", &i); serr != nil || inner == nil || i < 1 || i > len(d.cols) {
+		return fmt.Errorf("sqlsource: scan: %w", err)
+	}
+	name := d.s.l.json
+	if i < len(d.cols) {
+		name = d.cols[i].name
+	}
+	id := ""
+	if v, ok := d.dest[0].(*sql.NullString); ok {
+		id = v.String
+	}
+	return fmt.Errorf("sqlsource: conversation %q: column %s: %w", id, d.s.d.quote(name), inner)
 }
 
 func (d *decoder) decode(c *convreport.Conversation) error {

@@ -30,7 +30,11 @@ import (
 // every row, whoever writes it, to the rules a scan applies (those of
 // [convreport.Conversation.Validate], and counts up to 2^53): a source on
 // such a table finds it, and its pushed-down plans need not read for
-// invalid rows (see the package documentation). Drop it before changing
+// invalid rows (see the package documentation). Each custom column it
+// makes, and the JSON column, gets one of its own (convreport_col_ and a
+// hash) for the rules that do not change with the schema: a SQLite value
+// of the storage class a scan reads, a bool 0 or 1, a time after
+// int64's first nanosecond, a JSON object or null. Drop it before changing
 // a built-in column's type to one it cannot compare (a count made text);
 // the plans then read for invalid rows again.
 func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convreport.Schema) error {
@@ -114,6 +118,13 @@ func CreateTable(ctx context.Context, db *sql.DB, d Dialect, m Mapping, s *convr
 		q.w(", CONSTRAINT ")
 		q.ident(name)
 		q.w(" CHECK (", expr, ")")
+	}
+	for _, r := range l.customRules() {
+		// A custom column's, and the JSON column's, each of its own: a
+		// schema that grows adds its columns' and keeps the others'.
+		q.w(", CONSTRAINT ")
+		q.ident(r.name)
+		q.w(" CHECK (", r.expr, ")")
 	}
 	q.w(")")
 	if _, err := db.ExecContext(ctx, q.String()); err != nil {

@@ -35,16 +35,24 @@ var probes atomic.Int64
 
 // probeInvalid returns the decline for a plan whose creation times, from
 // to to (zero is open), hold a row a scan would refuse, or nil when none
-// does.
-func (s *Source) probeInvalid(ctx context.Context, db querier, from, to time.Time) error {
-	probes.Add(1)
+// does. It reads nothing when the table's constraints keep every rule
+// (kept).
+func (s *Source) probeInvalid(ctx context.Context, db querier, from, to time.Time, kept keptRules) error {
 	q, cols := s.selectRows()
 	if err := s.where(q, from, to); err != nil {
 		return err
 	}
+	o := &orWriter{q: q}
 	q.w("(")
-	s.mayBeInvalid(q)
+	if !kept.builtin {
+		s.mayBeInvalid(o)
+	}
+	s.customMayBeInvalid(o, kept)
 	q.w(")")
+	if !o.any {
+		return nil
+	}
+	probes.Add(1)
 	if s.d == ClickHouse {
 		q.w(clickHouseSettings)
 	}
@@ -60,44 +68,55 @@ func (s *Source) probeInvalid(ctx context.Context, db querier, from, to time.Tim
 	}
 	for rows.Next() {
 		c := &convreport.Conversation{}
-		if err := rows.Scan(dec.scan...); err != nil {
+		if err := dec.scanRow(rows); err != nil {
 			return refuse(err)
 		}
 		if err := dec.decode(c); err != nil {
 			return refuse(err)
 		}
-		if err := c.Validate(); err != nil {
+		// The schema's rules too, as the engine checks each row a scan
+		// gives it: an enum's value one of its values.
+		if err := s.schema.Validate(c); err != nil {
 			return refuse(err)
 		}
 	}
 	return rows.Err()
 }
 
-// mayBeInvalid writes a condition true of every row that breaks a rule of
-// [convreport.Conversation.Validate] or that a scan cannot decode into a
-// conversation's built-in fields, and of few others.
-func (s *Source) mayBeInvalid(q *sqlBuf) {
+// orWriter writes alternatives joined by OR, each in parentheses.
+type orWriter struct {
+	q   *sqlBuf
+	any bool // an alternative was written
+}
+
+// start opens one more alternative, which its caller closes.
+func (o *orWriter) start(parts ...string) {
+	if o.any {
+		o.q.w(" OR ")
+	}
+	o.q.w("(")
+	o.q.w(parts...)
+	o.any = true
+}
+
+// cond writes a whole alternative.
+func (o *orWriter) cond(parts ...string) {
+	o.start(parts...)
+	o.q.w(")")
+}
+
+// mayBeInvalid writes alternatives true of every row that breaks a rule
+// of [convreport.Conversation.Validate] or that a scan cannot decode into
+// a conversation's built-in fields, and of few others.
+func (s *Source) mayBeInvalid(o *orWriter) {
+	q := o.q
 	col := func(name string) string {
 		if c := s.l.col(name); c != nil && c.key == "" {
 			return q.d.quote(c.name)
 		}
 		return ""
 	}
-	or := false
-	// start opens one more alternative, which its caller closes; cond
-	// writes a whole one.
-	start := func(parts ...string) {
-		if or {
-			q.w(" OR ")
-		}
-		q.w("(")
-		q.w(parts...)
-		or = true
-	}
-	cond := func(parts ...string) {
-		start(parts...)
-		q.w(")")
-	}
+	start, cond := o.start, o.cond
 	// typed says a SQLite value is not of the storage class the scan
 	// reads: text in an INTEGER column, say, which SQLite keeps when it
 	// does not look like a number.
@@ -130,14 +149,9 @@ func (s *Source) mayBeInvalid(q *sqlBuf) {
 		}
 	}
 	outside := func(c string) {
-		// Only timestamptz holds times beyond int64 nanoseconds; the
-		// bounds are a day inside the supported ones.
+		// Only timestamptz holds times beyond int64 nanoseconds.
 		if s.l.times == Timestamp {
-			start(c, " < ")
-			q.param(time.Date(1677, 9, 22, 0, 0, 0, 0, time.UTC), "timestamptz")
-			q.w(" OR ", c, " > ")
-			q.param(time.Date(2262, 4, 11, 0, 0, 0, 0, time.UTC), "timestamptz")
-			q.w(")")
+			s.outsideNanos(o, c)
 		}
 	}
 	outside(created)
@@ -263,40 +277,58 @@ func (l *layout) rowRules() (name, expr string, ok bool) {
 	return "convreport_rows_" + hex.EncodeToString(sum[:8]), expr, true
 }
 
-// keepsRowRules reports whether the table holds rowRules' constraint,
-// validated: every row, whoever wrote it, keeps the rules. It is asked in
-// each plan's transaction, so a constraint dropped since the source
-// opened brings the probe back.
-func (l *layout) keepsRowRules(ctx context.Context, db querier) (bool, error) {
+// keptRules says which of the rules a scan holds rows to the table's
+// CHECK constraints keep, for every row whoever wrote it: the built-in
+// fields' (rowRules), and each custom column's (customRules) by name.
+type keptRules struct {
+	builtin bool
+	custom  map[string]bool
+}
+
+// keptRules reads which of rowRules' and customRules' constraints the
+// table holds, validated. It is asked in each plan's transaction, so a
+// constraint dropped since the source opened brings the probe back.
+func (l *layout) keptRules(ctx context.Context, db querier) (keptRules, error) {
+	var kept keptRules
 	name, expr, ok := l.rowRules()
-	if !ok {
-		return false, nil
+	custom := l.customRules()
+	if !ok && len(custom) == 0 {
+		return kept, nil
 	}
 	var rows *sql.Rows
 	var err error
 	switch l.d {
 	case SQLite:
-		// SQLite keeps a table's statement as written, the constraint's
+		// SQLite keeps a table's statement as written, the constraints'
 		// text with it.
 		rows, err = db.QueryContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, l.table)
 	case PostgreSQL:
-		rows, err = db.QueryContext(ctx, `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(quote_ident($1)) AND conname = $2 AND contype = 'c' AND convalidated`, l.table, name)
+		rows, err = db.QueryContext(ctx, `SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(quote_ident($1)) AND conname LIKE 'convreport\_%' AND contype = 'c' AND convalidated`, l.table)
 	default:
-		return false, nil
+		return kept, nil
 	}
 	if err != nil {
-		return false, err
+		return kept, err
 	}
 	defer rows.Close()
-	found := false
+	has := func(text, name, expr string) bool {
+		if l.d == PostgreSQL {
+			return text == name
+		}
+		return strings.Contains(text, "CONSTRAINT "+l.d.quote(name)+" CHECK ("+expr+")")
+	}
+	kept.custom = map[string]bool{}
 	for rows.Next() {
 		var text string
 		if err := rows.Scan(&text); err != nil {
-			return false, err
+			return kept, err
 		}
-		found = found || l.d == PostgreSQL || strings.Contains(text, "CONSTRAINT "+l.d.quote(name)+" CHECK ("+expr+")")
+		kept.builtin = kept.builtin || ok && has(text, name, expr)
+		for _, r := range custom {
+			kept.custom[r.name] = kept.custom[r.name] || has(text, r.name, r.expr)
+		}
 	}
-	return found, rows.Err()
+	return kept, rows.Err()
 }
 
 // countValue scans a message count exactly. Read as a float64, as other
