@@ -185,8 +185,8 @@ func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 	}
 }
 
-// notListed writes " NOT IN (”, values…)": an enum's value a scan
-// refuses, the empty string being unknown.
+// notListed writes a NOT IN list of the empty string, which is unknown,
+// and an enum's values: true of a value a scan refuses.
 func notListed(q *sqlBuf, values []string) {
 	q.w(" NOT IN (''")
 	for _, v := range values {
