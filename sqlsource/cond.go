@@ -74,6 +74,20 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		return nil
 	}
 	if c.key == "" {
+		if p.Kind == convreport.KindNumber && p.Custom && q.d != SQLite {
+			// A float column may hold NaN, which the engine holds as an
+			// unknown number, as a scan reads it; PostgreSQL would order
+			// it above every number, and ClickHouse tell it from NULL.
+			// (SQLite stores NaN as NULL.) As text, to spare a cast of
+			// an integer or numeric column.
+			col := q.d.quote(c.name)
+			if q.d == PostgreSQL {
+				q.w("(CASE WHEN ", col, "::text = 'NaN' THEN NULL ELSE ", col, " END)")
+			} else {
+				q.w("if(isNaN(", col, "), NULL, ", col, ")")
+			}
+			return nil
+		}
 		if p.Kind == convreport.KindTime && l.times == Timestamp {
 			// EXTRACT(EPOCH …) is an exact numeric of microseconds.
 			q.w("(EXTRACT(EPOCH FROM ", q.d.quote(c.name), ") * 1000000000)::bigint")
