@@ -130,6 +130,12 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 			q.param(path, "text")
 			q.w(")) = 'integer'")
 		}
+		if p.Kind == convreport.KindTime {
+			// int64's first nanosecond is no instant the engine holds.
+			q.w(" AND json_extract(", j, ", ")
+			q.param(path, "text")
+			q.w(") >= -9223372036854775807")
+		}
 		q.w(" THEN json_extract(", j, ", ")
 		q.param(path, "text")
 		q.w(") END)")
@@ -170,7 +176,12 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		text()
 		q.w(" ~ '^-?[0-9]+$' AND ")
 		text()
-		q.w("::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ")
+		if p.Kind == convreport.KindTime {
+			// int64's first nanosecond is no instant the engine holds.
+			q.w("::numeric BETWEEN -9223372036854775807 AND 9223372036854775807 THEN ")
+		} else {
+			q.w("::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ")
+		}
 		text()
 		q.w("::bigint END)")
 	} else {

@@ -54,8 +54,8 @@
 //     a SQLite number, bool, time or duration column. CreateTable gives
 //     each custom column it makes, and the JSON column, a constraint of
 //     its own for the rules that do not change with the schema; an
-//     enum's values may grow, so a schema with an enum, or a time in the
-//     JSON column, has its plans read for such values each time. A
+//     enum's values may grow, so a schema with an enum has its plans
+//     read for values outside them each time. A
 //     report statement that fails (SQLite's JSON functions on text that
 //     is not JSON) reads for invalid rows too, and declines when it
 //     finds one. A drill-down page validates the rows it lists, and

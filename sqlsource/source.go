@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -618,7 +619,8 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 // booleans, and times and durations as integer nanoseconds (an int64,
 // without a fraction or an exponent). A value of another JSON type (a
 // number for a string property, "9" for a number) is unknown, nil, as
-// the statements read it (see value); so is null.
+// the statements read it (see value); so is null, and a time at int64's
+// first nanosecond.
 func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 	if string(raw) == "null" {
 		return nil, nil
@@ -651,6 +653,11 @@ func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 			return nil, nil
 		}
 		if k == convreport.KindTime {
+			if n == math.MinInt64 {
+				// No instant the engine holds (its first is a nanosecond
+				// later), as the statements read it.
+				return nil, nil
+			}
 			return time.Unix(0, n).UTC(), nil
 		}
 		return time.Duration(n), nil
