@@ -345,6 +345,20 @@ func TestCreatedTablesKeepTheCustomRulesAScanApplies(t *testing.T) {
 			grown, err := convreport.NewSchema(append(schema.Custom(), convreport.Property{Name: "region", Kind: convreport.KindEnum, Values: []string{"eu"}})...)
 			require.NoError(t, err)
 			require.EqualValues(t, 1, run(grown))
+			// It finds a value outside them, which the constraints let
+			// through, in the JSON object they vouch for.
+			require.NoError(t, insertRaw(db, d, kept.Table, map[string]any{"id": "mars", "channel": "chat", "status": "open", "created_at": march, "incoming_messages": int64(0), "outgoing_messages": int64(0), "properties": `{"region": "mars"}`}))
+			m := sqlsource.WithMapping(without(customMapping(d, kept.Table), grown))
+			scanned, err := sqlsource.New(db, d, m, sqlsource.WithSchema(grown), sqlsource.WithoutPushdown())
+			require.NoError(t, err)
+			pushed, err := sqlsource.New(db, d, m, sqlsource.WithSchema(grown))
+			require.NoError(t, err)
+			r := convreport.Report{Name: "by region", Dimensions: []string{"region"}}
+			_, werr := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, r)
+			require.ErrorContains(t, werr, `"mars" is not one of eu`)
+			_, gerr := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, r)
+			require.EqualError(t, gerr, werr.Error())
+			require.EqualValues(t, 1, pushed.Stats().Declined)
 		})
 	}
 }
