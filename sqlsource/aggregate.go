@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -83,16 +84,37 @@ func createdHull(pd *convreport.Pushdown) (from, to time.Time) {
 }
 
 // invalidBehind returns the decline for a plan, or a drill-down page,
-// whose statement failed on a row created from to to that a scan refuses (SQLite's JSON functions fail on text that is not
-// JSON), so that the engine scans and gives the scan's error; nil when
-// the probe finds no such row or cannot look. It reads outside the
-// plan's transaction, which the failure may have ended.
-func (s *Source) invalidBehind(ctx context.Context, from, to time.Time) error {
-	if s.noProbe || ctx.Err() != nil {
+// whose statement failed (err) on a row created from to to that a scan
+// refuses (SQLite's JSON functions fail on text that is not JSON), so
+// that the engine scans and gives the scan's error; nil when the probe
+// finds no such row or cannot look. It reads outside the plan's
+// transaction, which the failure may have ended, and only where a row
+// can fail a statement (a \u0000 escape PostgreSQL reads in a json
+// column declines at once): not for a PostgreSQL error other than a data
+// exception (a timeout, say), nor in ClickHouse, whose typed columns
+// fail none, nor on a table whose constraints keep every rule.
+func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Time) error {
+	if ctx.Err() != nil || s.d == ClickHouse {
 		return nil
 	}
-	if err := s.probeInvalid(ctx, s.db, from, to, keptRules{}); errors.Is(err, convreport.ErrUnsupported) {
-		return err
+	var coded interface{ SQLState() string }
+	if s.d == PostgreSQL && (!errors.As(err, &coded) || !strings.HasPrefix(coded.SQLState(), "22")) {
+		return nil
+	}
+	if s.d == PostgreSQL && coded.SQLState() == "22P05" {
+		// A json column's string with a \u0000 escape, which text cannot
+		// hold, and a scan reads.
+		return decline("the table holds JSON text PostgreSQL cannot read as text (%s)", coded.SQLState())
+	}
+	if s.noProbe {
+		return nil
+	}
+	kept, kerr := s.l.keptRules(ctx, s.db)
+	if kerr != nil {
+		return nil
+	}
+	if perr := s.probeInvalid(ctx, s.db, from, to, kept); errors.Is(perr, convreport.ErrUnsupported) {
+		return perr
 	}
 	return nil
 }
@@ -127,7 +149,7 @@ func (s *Source) aggregate(ctx context.Context, pd *convreport.Pushdown, stmts [
 		groups, err := st.run(ctx, db, s.d, fresh)
 		if err != nil {
 			from, to := createdHull(pd)
-			if derr := s.invalidBehind(ctx, from, to); derr != nil {
+			if derr := s.invalidBehind(ctx, err, from, to); derr != nil {
 				return nil, derr
 			}
 			return nil, fmt.Errorf("sqlsource: report %q: %w", pd.Reports[i].Report.Name, s.queryError(ctx, err))

@@ -128,9 +128,10 @@ func (l *layout) countTypeError(c *column, typ string) error {
 
 // checkJSONType checks PostgreSQL's JSON column, where custom properties
 // live: the statements read it with jsonb's operators. A json column is
-// read through a cast to jsonb (each row parsed again; jsonb is
-// faster); any other type, text included, is refused, where it failed
-// at the first report with "operator does not exist: text -> text".
+// read with json's, as written, as a scan reads it (each row parsed
+// again; jsonb is faster); any other type, text included, is refused,
+// where it failed at the first report with "operator does not exist:
+// text -> text".
 func (s *Source) checkJSONType(types map[string]string) error {
 	if s.d != PostgreSQL || s.l.json == "" {
 		return nil
@@ -450,4 +451,18 @@ func (c *column) countParam(d Dialect, n int64) any {
 		return uint32(n)
 	}
 	return n
+}
+
+// pgNaN is the condition that a PostgreSQL number column of type typ
+// (columnTypes' name) holds no NaN: compared with 'NaN' where the type
+// has it (real, double precision, numeric), as text where the type is
+// unknown, nothing for an integer type, which has none.
+func pgNaN(typ string) string {
+	switch {
+	case typ == "smallint", typ == "integer", typ == "bigint":
+		return ""
+	case typ == "real", typ == "double precision", typ == "numeric", strings.HasPrefix(typ, "numeric("):
+		return " <> 'NaN'"
+	}
+	return "::text <> 'NaN'"
 }

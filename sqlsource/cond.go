@@ -74,26 +74,17 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		return nil
 	}
 	if c.key == "" {
-		if p.Kind == convreport.KindNumber && p.Custom && q.d != SQLite {
-			// A float column may hold NaN, which the engine holds as an
-			// unknown number, as a scan reads it; PostgreSQL would order
-			// it above every number, and ClickHouse tell it from NULL.
-			// (SQLite stores NaN as NULL.) As text, to spare a cast of
-			// an integer or numeric column.
-			col := q.d.quote(c.name)
-			if q.d == PostgreSQL {
-				q.w("(CASE WHEN ", col, "::text = 'NaN' THEN NULL ELSE ", col, " END)")
-			} else {
-				q.w("if(isNaN(", col, "), NULL, ", col, ")")
-			}
-			return nil
-		}
 		if p.Kind == convreport.KindTime && l.times == Timestamp {
 			// EXTRACT(EPOCH …) is an exact numeric of microseconds.
 			q.w("(EXTRACT(EPOCH FROM ", q.d.quote(c.name), ") * 1000000000)::bigint")
 			return nil
 		}
 		q.ident(c.name)
+		if q.d == PostgreSQL && (p.Kind == convreport.KindString || p.Kind == convreport.KindEnum) {
+			// A column of an enum type, or another that takes no
+			// collation, compares as text.
+			q.w("::text")
+		}
 		return nil
 	}
 	// A value of another JSON type than the property's kind is unknown,
@@ -153,8 +144,12 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		jsonType, cast = "number", "bigint"
 	}
 	col := q.d.quote(c.name)
+	// A json column is read as written, as a scan reads it: a cast to
+	// jsonb would rewrite 1e3 as 1000 (an integer a time takes, where
+	// the scan finds none) and fail on a \u0000 escape in another key.
+	typeOf := "jsonb_typeof("
 	if l.jsonCast {
-		col = "(" + col + "::jsonb)" // json: read as jsonb, which normalises numbers
+		typeOf = "json_typeof("
 	}
 	text := func() {
 		q.w("(", col, " ->> ")
@@ -163,7 +158,7 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 	}
 	// Checked before any cast: a value of another JSON type is unknown
 	// rather than a failed cast.
-	q.w("(CASE WHEN jsonb_typeof(", col, " -> ")
+	q.w("(CASE WHEN ", typeOf, col, " -> ")
 	q.param(c.key, "text")
 	q.w(") = ")
 	q.param(jsonType, "text")
@@ -478,10 +473,33 @@ func (q *sqlBuf) cond(l *layout, c convreport.Cond) error {
 
 // notNull writes "V IS NOT NULL".
 func (q *sqlBuf) notNull(l *layout, p convreport.Property) error {
+	c := l.col(p.Name)
+	// A float column may hold NaN, which the engine holds as an unknown
+	// number, as a scan reads it; PostgreSQL would order it above every
+	// number, and ClickHouse tell it from NULL. (SQLite stores NaN as
+	// NULL.) Every comparison of a value is made with it known, and the
+	// column itself is compared, which an index serves.
+	nan := ""
+	if c != nil && c.key == "" && p.Custom && p.Kind == convreport.KindNumber {
+		switch q.d {
+		case ClickHouse:
+			nan = " AND NOT isNaN(" + q.d.quote(c.name) + ")"
+		case PostgreSQL:
+			if c.nan != "" {
+				nan = " AND " + q.d.quote(c.name) + c.nan
+			}
+		}
+	}
+	if nan != "" {
+		q.w("(")
+	}
 	if err := q.value(l, p); err != nil {
 		return err
 	}
 	q.w(" IS NOT NULL")
+	if nan != "" {
+		q.w(nan, ")")
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package sqlsource
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/convreport/convreport"
@@ -107,7 +108,11 @@ func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 		}
 		col := q.d.quote(c.name)
 		if c.prop.Kind == convreport.KindEnum {
-			o.start(col, " IS NOT NULL AND (", col, collateBytes[q.d], ")")
+			text := col
+			if q.d == PostgreSQL {
+				text += "::text" // a column of an enum type takes no collation
+			}
+			o.start(col, " IS NOT NULL AND (", text, collateBytes[q.d], ")")
 			notListed(q, c.prop.Values)
 			q.w(")")
 			continue
@@ -116,6 +121,11 @@ func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 			continue
 		}
 		switch k := c.prop.Kind; {
+		case k == convreport.KindBool && s.d == ClickHouse:
+			o.cond(col, " NOT IN (0, 1)") // UInt8
+		case k == convreport.KindNumber && s.d == PostgreSQL && strings.HasPrefix(s.types[s.d.fold(c.name)], "numeric"):
+			// A numeric beyond float64, which a scan cannot read.
+			o.cond(col, " <> 'NaN' AND abs(", col, ") >= 1.7976931348623157e308")
 		case k == convreport.KindTime && l.times == Timestamp:
 			s.outsideNanos(o, col)
 		case k == convreport.KindTime:
@@ -137,15 +147,18 @@ func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 		return
 	}
 	j := q.d.quote(l.json)
+	// A json column is read as it is: a cast to jsonb fails on some
+	// text a scan reads (a \u0000 escape).
+	typeOf := "jsonb_typeof("
 	if l.jsonCast {
-		j = "(" + j + "::jsonb)"
+		typeOf = "json_typeof("
 	}
 	objects := isKept(l.jsonRule()) // every value JSON: no guard needed
 	if !objects {
 		if s.d == SQLite {
 			o.cond(j, " IS NOT NULL AND ", j, " <> '' AND CASE WHEN json_valid(", j, ") THEN json_type(", j, ") NOT IN ('object', 'null') ELSE 1 END")
 		} else {
-			o.cond("jsonb_typeof(", j, ") NOT IN ('object', 'null')")
+			o.cond(typeOf, j, ") NOT IN ('object', 'null')")
 		}
 	}
 	for _, c := range in {
@@ -174,7 +187,7 @@ func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 			q.w(" ELSE 0 END)")
 			continue
 		}
-		o.start("jsonb_typeof(", j, " -> ")
+		o.start(typeOf, j, " -> ")
 		q.param(c.key, "text")
 		q.w(") = 'string' AND (", j, " ->> ")
 		q.param(c.key, "text")

@@ -95,7 +95,7 @@ func (s *Source) DrillPage(ctx context.Context, req *convreport.DrillRequest) (_
 		total, out, err = s.drill(ctx, count, page, cols, true)
 	}
 	if err != nil {
-		if derr := s.invalidBehind(ctx, req.CreatedFrom, req.CreatedTo); derr != nil {
+		if derr := s.invalidBehind(ctx, err, req.CreatedFrom, req.CreatedTo); derr != nil {
 			// The engine's drill-down then scans, and refuses the row in
 			// the scan's words.
 			s.drillsDeclined.Add(1)

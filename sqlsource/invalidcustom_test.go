@@ -139,11 +139,12 @@ func TestPushdownRefusesInvalidCustomValuesAsTheScanDoes(t *testing.T) {
 		return row
 	}
 	type bad struct {
-		name    string
-		row     map[string]any
-		json    bool // the value is in the JSON column: not in ClickHouse
-		sqlite  bool // only SQLite can hold the value
-		outside bool // created outside the query's dates
+		name       string
+		row        map[string]any
+		json       bool // the value is in the JSON column: not in ClickHouse
+		sqlite     bool // only SQLite can hold the value
+		clickhouse bool // only ClickHouse can
+		outside    bool // created outside the query's dates
 	}
 	bads := []bad{
 		{name: "enum value not listed", row: base("tier", "platinum")},
@@ -159,6 +160,7 @@ func TestPushdownRefusesInvalidCustomValuesAsTheScanDoes(t *testing.T) {
 		{name: "a fraction in a bool", sqlite: true, row: base("vip", 0.5)},
 		{name: "text in a duration", sqlite: true, row: base("wait", "long")},
 		{name: "text in a time", sqlite: true, row: base("due", "soon")},
+		{name: "2 in a UInt8 bool", clickhouse: true, row: base("vip", uint8(2))},
 		{name: "enum value not listed, in February", outside: true, row: base("tier", "platinum", "created_at", march.AddDate(0, -1, 0).UnixNano())},
 	}
 	// Values the probe may read back, which a scan takes: pushed down.
@@ -215,7 +217,7 @@ func TestPushdownRefusesInvalidCustomValuesAsTheScanDoes(t *testing.T) {
 				require.Equal(t, want, got, "%v", f)
 			}
 			for _, b := range bads {
-				if b.json && d == sqlsource.ClickHouse || b.sqlite && d != sqlsource.SQLite {
+				if b.json && d == sqlsource.ClickHouse || b.sqlite && d != sqlsource.SQLite || b.clickhouse && d != sqlsource.ClickHouse {
 					continue
 				}
 				t.Run(b.name, func(t *testing.T) {
@@ -276,8 +278,8 @@ func TestCreatedTablesKeepTheCustomRulesAScanApplies(t *testing.T) {
 	schema := customSchema(t, false)
 	values := map[sqlsource.Dialect]map[string][]any{
 		sqlsource.SQLite: {
-			"score":      {nil, 3.5, int64(7), "7", "high", []byte("x")},
-			"vip":        {nil, int64(0), int64(1), "1", int64(2), int64(-1), "yes", 0.5},
+			"score":      {nil, 3.5, int64(7), "7", "high", []byte("x"), "Infinity", "-inf"},
+			"vip":        {nil, int64(0), int64(1), "1", int64(2), int64(-1), "yes", "true", "t", 0.5},
 			"due":        {nil, int64(math.MinInt64), int64(math.MinInt64 + 1), int64(0), "12", "soon", 1.5},
 			"wait":       {nil, int64(-5), int64(math.MinInt64), "long", 2.5},
 			"properties": {nil, "", "null", "{}", `{"rating": 4}`, `{"rating": "x", "opened": 1.5}`, "[1]", `"x"`, "{oops", "3"},

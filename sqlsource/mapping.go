@@ -38,7 +38,7 @@ type Mapping struct {
 	Columns map[string]string `json:"columns,omitempty"`
 	// JSON is the column holding the other custom properties as one JSON
 	// object (TEXT in SQLite, jsonb in PostgreSQL, where a json column is
-	// read as jsonb and a text one refused); default "properties".
+	// read too and a text one refused); default "properties".
 	// Strings, numbers and booleans are JSON values; times and durations
 	// integer nanoseconds. A value of another JSON type than its
 	// property's kind (the string "9" for a number) is read as unknown.
@@ -109,6 +109,10 @@ type column struct {
 	// count it holds exactly, 0 for every count.
 	dbType   string
 	maxCount int64
+	// nan, for a PostgreSQL column of a custom number that may hold NaN,
+	// is the condition that it does not (" <> 'NaN'"), set by New from
+	// its declared type; "" for an integer column.
+	nan string
 }
 
 // layout is a Mapping resolved against a schema and checked.
@@ -120,7 +124,7 @@ type layout struct {
 	byName map[string]*column
 	json   string // the JSON column, "" when no property lives in it
 	// jsonCast is set (by New) for a PostgreSQL json column, which the
-	// statements read as jsonb.
+	// statements read with json's functions, not jsonb's.
 	jsonCast bool
 	tenant   string // the tenant column, "" for none
 	// storedCols and jsonCols are stored and inJSON, made once: an

@@ -137,8 +137,8 @@ func (s *Source) tableChange(types map[string]string) *TableChangedError {
 		e.Was = s.types[s.d.fold(ce.Column)]
 		return e
 	}
-	// Types New adapted the statements to: a json column read through a
-	// cast to jsonb, a tenant compared as an integer or as text.
+	// Types New adapted the statements to: a json column read with
+	// json's functions, a tenant compared as an integer or as text.
 	reopen := "the source's statements were made for its type when it opened: open the source again"
 	if s.l.json != "" && l.jsonCast != s.l.jsonCast {
 		e.Column, e.Now, e.Was, e.Reason = s.l.json, types[s.d.fold(s.l.json)], s.types[s.d.fold(s.l.json)], reopen

@@ -189,6 +189,13 @@ func New(db *sql.DB, d Dialect, opts ...Option) (*Source, error) {
 			return nil, err
 		}
 		s.types = types
+		if d == PostgreSQL {
+			for _, c := range l.stored() {
+				if c.prop.Custom && c.key == "" && c.prop.Kind == convreport.KindNumber {
+					c.nan = pgNaN(types[d.fold(c.name)])
+				}
+			}
+		}
 		if l.tenant != "" {
 			s.tenantKind = tenantKindOf(d, types[d.fold(l.tenant)])
 		}
@@ -502,6 +509,8 @@ func newDecoder(s *Source, cols []*column) *decoder {
 			d.dest = append(d.dest, new(sql.NullInt64))
 		case isCount(c.prop) && c.key == "":
 			d.dest = append(d.dest, new(countValue))
+		case s.d == SQLite && c.key == "" && (c.prop.Kind == convreport.KindNumber || c.prop.Kind == convreport.KindBool):
+			d.dest = append(d.dest, &sqliteValue{bool: c.prop.Kind == convreport.KindBool})
 		case c.prop.Kind == convreport.KindNumber:
 			d.dest = append(d.dest, new(sql.NullFloat64))
 		case c.prop.Kind == convreport.KindBool:
@@ -515,6 +524,52 @@ func newDecoder(s *Source, cols []*column) *decoder {
 	}
 	d.scan = scanDests(s.d, d.dest)
 	return d
+}
+
+// sqliteValue scans a SQLite custom number or bool column strictly: a
+// number stored as an integer or a real, a bool as the integer 0 or 1.
+// SQLite keeps text in any column ("7" in a column without a numeric
+// affinity, "true"), which database/sql would read as a number or a
+// bool, but which every statement compares as text, above every number:
+// a scan refuses it, so that a pushed-down report never answers
+// otherwise.
+type sqliteValue struct {
+	bool bool
+	v    any // the value as SetValue takes it, nil when NULL
+}
+
+func (x *sqliteValue) Scan(src any) error {
+	x.v = nil
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case int64:
+		if !x.bool {
+			x.v = float64(v)
+			return nil
+		}
+		if v == 0 || v == 1 {
+			x.v = v == 1
+			return nil
+		}
+		return fmt.Errorf("%d is not a bool (0 or 1)", v)
+	case float64:
+		if !x.bool {
+			if v == 0 {
+				v = 0 // -0 is 0
+			}
+			x.v = v
+			return nil
+		}
+	case string:
+		src = fmt.Sprintf("text %q", v)
+	case []byte:
+		src = fmt.Sprintf("a blob of %d bytes", len(v))
+	}
+	if x.bool {
+		return fmt.Errorf("%v is stored where a bool is, as the integer 0 or 1", src)
+	}
+	return fmt.Errorf("%v is stored where a number is, as an integer or a real", src)
 }
 
 // scanRow reads the row rows is on into d's destinations. A value a
@@ -575,6 +630,8 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 			if x.Valid {
 				v = x.Float64
 			}
+		case *sqliteValue:
+			v = x.v
 		case *countValue:
 			var err error
 			if v, err = x.value(col.prop.Name); err != nil {
