@@ -101,10 +101,8 @@ func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Tim
 	if s.d == PostgreSQL && (!errors.As(err, &coded) || !strings.HasPrefix(coded.SQLState(), "22")) {
 		return nil
 	}
-	if s.d == PostgreSQL && coded.SQLState() == "22P05" {
-		// A json column's string with a \u0000 escape, which text cannot
-		// hold, and a scan reads.
-		return decline("the table holds JSON text PostgreSQL cannot read as text (%s)", coded.SQLState())
+	if derr := s.untranslatable(err); derr != nil {
+		return derr
 	}
 	if s.noProbe {
 		return nil
@@ -115,6 +113,17 @@ func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Tim
 	}
 	if perr := s.probeInvalid(ctx, s.db, from, to, kept); errors.Is(perr, convreport.ErrUnsupported) {
 		return perr
+	}
+	return nil
+}
+
+// untranslatable returns the decline for a PostgreSQL statement that
+// failed on a json column's string with a \u0000 escape, which text
+// cannot hold and a scan reads; nil for any other error.
+func (s *Source) untranslatable(err error) error {
+	var coded interface{ SQLState() string }
+	if s.d == PostgreSQL && errors.As(err, &coded) && coded.SQLState() == "22P05" {
+		return decline("the table holds JSON text PostgreSQL cannot read as text (%s)", coded.SQLState())
 	}
 	return nil
 }

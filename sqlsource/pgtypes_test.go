@@ -88,6 +88,27 @@ func TestPostgreSQLColumnsOfOtherTypesReadAsScanned(t *testing.T) {
 		_, gerr := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, reports[0])
 		require.EqualError(t, gerr, werr.Error())
 	}
+
+	// An enum in the json column: the probe reads it, and the string
+	// with the escape, which text cannot hold, has every plan scanned.
+	lanes, err := convreport.NewSchema(append(schema.Custom(), convreport.Property{Name: "lane", Kind: convreport.KindEnum, Values: []string{"a", "b"}})...)
+	require.NoError(t, err)
+	_, err = db.Exec("DELETE FROM " + quoteIdent(sqlsource.PostgreSQL, m.Table) + " WHERE id = 'd'")
+	require.NoError(t, err)
+	declines = nil
+	pushed = open(sqlsource.WithSchema(lanes), sqlsource.WithDeclineHook(func(err error) { declines = append(declines, err) }))
+	scanned = open(sqlsource.WithSchema(lanes), sqlsource.WithoutPushdown())
+	w, err := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, reports[1])
+	require.NoError(t, err)
+	g, err := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, reports[1])
+	require.NoError(t, err)
+	require.Equal(t, resultText(w), resultText(g))
+	require.Len(t, declines, 1)
+	require.NoError(t, insertRaw(db, sqlsource.PostgreSQL, m.Table, row("d", "gold", "1", `{"lane": "c"}`)))
+	_, werr := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, reports[1])
+	require.ErrorContains(t, werr, `"c" is not one of a, b`)
+	_, gerr := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, reports[1])
+	require.EqualError(t, gerr, werr.Error())
 }
 
 // A statement that fails for a reason no row gives (a column dropped

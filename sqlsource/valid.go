@@ -58,6 +58,9 @@ func (s *Source) probeInvalid(ctx context.Context, db querier, from, to time.Tim
 	}
 	rows, err := db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
+		if derr := s.untranslatable(err); derr != nil {
+			return derr
+		}
 		return err
 	}
 	defer rows.Close()
@@ -80,7 +83,13 @@ func (s *Source) probeInvalid(ctx context.Context, db querier, from, to time.Tim
 			return refuse(err)
 		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		if derr := s.untranslatable(err); derr != nil {
+			return derr
+		}
+		return err
+	}
+	return nil
 }
 
 // orWriter writes alternatives joined by OR, each in parentheses.
