@@ -653,6 +653,9 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 	if err := json.Unmarshal([]byte(d.js.String), &obj); err != nil {
 		return bad(d.s.l.json, "not a JSON object: %v", err)
 	}
+	if d.s.d == SQLite {
+		firstOfRepeated(d.js.String, obj, d.s.l.inJSON())
+	}
 	for _, col := range d.s.l.inJSON() {
 		raw, ok := obj[col.key]
 		if !ok {
@@ -670,6 +673,37 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 		}
 	}
 	return nil
+}
+
+// firstOfRepeated sets, in obj (text decoded), each of cols' keys that
+// text holds more than once to its first value: SQLite's JSON functions
+// read the first, where encoding/json keeps the last, and a scan reads
+// what the statements read. Most text names each key once, which a
+// count of the quoted key shows without a second parse.
+func firstOfRepeated(text string, obj map[string]json.RawMessage, cols []*column) {
+	for _, c := range cols {
+		if strings.Count(text, `"`+c.key+`"`) < 2 {
+			continue
+		}
+		dec := json.NewDecoder(strings.NewReader(text))
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return
+		}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return
+			}
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return
+			}
+			if t == c.key {
+				obj[c.key] = v
+				break
+			}
+		}
+	}
 }
 
 // fromJSON decodes a custom property's JSON value: strings, numbers,
