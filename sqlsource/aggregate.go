@@ -97,12 +97,12 @@ func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Tim
 	if ctx.Err() != nil || s.d == ClickHouse {
 		return nil
 	}
+	if derr := s.untranslatable(err); derr != nil {
+		return derr
+	}
 	var coded interface{ SQLState() string }
 	if s.d == PostgreSQL && (!errors.As(err, &coded) || !strings.HasPrefix(coded.SQLState(), "22")) {
 		return nil
-	}
-	if derr := s.untranslatable(err); derr != nil {
-		return derr
 	}
 	if s.noProbe {
 		return nil
@@ -118,12 +118,19 @@ func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Tim
 }
 
 // untranslatable returns the decline for a PostgreSQL statement that
-// failed on a json column's string with a \u0000 escape, which text
-// cannot hold and a scan reads; nil for any other error.
+// failed on a value a scan reads: a json column's string with a \u0000
+// escape, which text cannot hold (22P05); a JSON number beyond float8
+// (22003), which a scan reads as unknown. nil for any other error.
 func (s *Source) untranslatable(err error) error {
 	var coded interface{ SQLState() string }
-	if s.d == PostgreSQL && errors.As(err, &coded) && coded.SQLState() == "22P05" {
+	if s.d != PostgreSQL || !errors.As(err, &coded) {
+		return nil
+	}
+	switch coded.SQLState() {
+	case "22P05":
 		return decline("the table holds JSON text PostgreSQL cannot read as text (%s)", coded.SQLState())
+	case "22003":
+		return decline("the table holds a value PostgreSQL cannot convert as the statement asks (%s)", coded.SQLState())
 	}
 	return nil
 }

@@ -121,11 +121,23 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 			q.param(path, "text")
 			q.w(")) = 'integer'")
 		}
-		if p.Kind == convreport.KindTime {
-			// int64's first nanosecond is no instant the engine holds.
+		if p.Kind == convreport.KindTime || p.Kind == convreport.KindDuration {
+			// int64's first nanosecond is the engine's unknown: no
+			// instant, no duration.
 			q.w(" AND json_extract(", j, ", ")
 			q.param(path, "text")
 			q.w(") >= -9223372036854775807")
+		}
+		if p.Kind == convreport.KindNumber {
+			// A scan reads a number as a float64: one beyond it is
+			// unknown (SQLite reads it as infinity), and an integer
+			// beyond 2^53 rounds, as a cast to REAL rounds it.
+			q.w(" AND abs(json_extract(", j, ", ")
+			q.param(path, "text")
+			q.w(")) <= 1.7976931348623157e308 THEN CAST(json_extract(", j, ", ")
+			q.param(path, "text")
+			q.w(") AS REAL) END)")
+			return nil
 		}
 		q.w(" THEN json_extract(", j, ", ")
 		q.param(path, "text")
@@ -171,12 +183,9 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		text()
 		q.w(" ~ '^-?[0-9]+$' AND ")
 		text()
-		if p.Kind == convreport.KindTime {
-			// int64's first nanosecond is no instant the engine holds.
-			q.w("::numeric BETWEEN -9223372036854775807 AND 9223372036854775807 THEN ")
-		} else {
-			q.w("::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ")
-		}
+		// int64's first nanosecond is the engine's unknown: no instant,
+		// no duration.
+		q.w("::numeric BETWEEN -9223372036854775807 AND 9223372036854775807 THEN ")
 		text()
 		q.w("::bigint END)")
 	} else {
@@ -490,6 +499,10 @@ func (q *sqlBuf) notNull(l *layout, p convreport.Property) error {
 			}
 		}
 	}
+	if c != nil && c.key == "" && p.Custom && p.Kind == convreport.KindDuration {
+		// int64's first nanosecond is the engine's unknown duration.
+		nan = " AND " + q.d.quote(c.name) + " >= -9223372036854775807"
+	}
 	if nan != "" {
 		q.w("(")
 	}
@@ -562,8 +575,17 @@ func (q *sqlBuf) inList(l *layout, p convreport.Property, vals []any) error {
 		}
 		xs[i], typ = x, t
 	}
+	// ClickHouse's IN finds values by their bits, and -0's are not 0's:
+	// -0 + 0 is 0.
+	zero := q.d == ClickHouse && p.Kind == convreport.KindNumber
+	if zero {
+		q.w("(")
+	}
 	if err := q.value(l, p); err != nil {
 		return err
+	}
+	if zero {
+		q.w(" + 0)")
 	}
 	if q.d == PostgreSQL {
 		// One array parameter, whatever the length of the list.

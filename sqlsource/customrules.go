@@ -62,9 +62,9 @@ func (l *layout) jsonRule() string {
 	}
 	j := l.d.quote(l.json)
 	if l.d == SQLite {
-		// json_type fails on text that is not JSON, failing the write:
-		// refused as well, for one parse of the text.
-		return j + " IS NULL OR " + j + " = '' OR json_type(" + j + ") IN ('object', 'null')"
+		// json_valid takes JSON alone, not the JSON5 json_type reads
+		// ({a: 1}), which a scan refuses.
+		return j + " IS NULL OR " + j + " = '' OR (json_valid(" + j + ") AND json_type(" + j + ") IN ('object', 'null'))"
 	}
 	// Cast through text, so that the column may become json or text and
 	// keep its rule: PostgreSQL drops a cast to the column's own type,

@@ -710,8 +710,8 @@ func firstOfRepeated(text string, obj map[string]json.RawMessage, cols []*column
 // booleans, and times and durations as integer nanoseconds (an int64,
 // without a fraction or an exponent). A value of another JSON type (a
 // number for a string property, "9" for a number) is unknown, nil, as
-// the statements read it (see value); so is null, and a time at int64's
-// first nanosecond.
+// the statements read it (see value); so is null, and int64's first
+// nanosecond, as a time or a duration.
 func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 	if string(raw) == "null" {
 		return nil, nil
@@ -743,12 +743,12 @@ func fromJSON(k convreport.Kind, raw json.RawMessage) (any, error) {
 		if json.Unmarshal(raw, &n) != nil {
 			return nil, nil
 		}
+		if n == math.MinInt64 {
+			// The engine's unknown: no instant (its first is a
+			// nanosecond later), no duration; so the statements read it.
+			return nil, nil
+		}
 		if k == convreport.KindTime {
-			if n == math.MinInt64 {
-				// No instant the engine holds (its first is a nanosecond
-				// later), as the statements read it.
-				return nil, nil
-			}
 			return time.Unix(0, n).UTC(), nil
 		}
 		return time.Duration(n), nil
