@@ -488,30 +488,30 @@ func (q *sqlBuf) notNull(l *layout, p convreport.Property) error {
 	// number, and ClickHouse tell it from NULL. (SQLite stores NaN as
 	// NULL.) Every comparison of a value is made with it known, and the
 	// column itself is compared, which an index serves.
-	nan := ""
+	also := "" // the rest of the condition
 	if c != nil && c.key == "" && p.Custom && p.Kind == convreport.KindNumber {
 		switch q.d {
 		case ClickHouse:
-			nan = " AND NOT isNaN(" + q.d.quote(c.name) + ")"
+			also = " AND NOT isNaN(" + q.d.quote(c.name) + ")"
 		case PostgreSQL:
 			if c.nan != "" {
-				nan = " AND " + q.d.quote(c.name) + c.nan
+				also = " AND " + q.d.quote(c.name) + c.nan
 			}
 		}
 	}
 	if c != nil && c.key == "" && p.Custom && p.Kind == convreport.KindDuration {
 		// int64's first nanosecond is the engine's unknown duration.
-		nan = " AND " + q.d.quote(c.name) + " >= -9223372036854775807"
+		also = " AND " + q.d.quote(c.name) + " >= -9223372036854775807"
 	}
-	if nan != "" {
+	if also != "" {
 		q.w("(")
 	}
 	if err := q.value(l, p); err != nil {
 		return err
 	}
 	q.w(" IS NOT NULL")
-	if nan != "" {
-		q.w(nan, ")")
+	if also != "" {
+		q.w(also, ")")
 	}
 	return nil
 }

@@ -96,11 +96,7 @@ func (l *layout) ownRule(c string, k convreport.Kind) string {
 // others, leaving out the rules kept holds.
 func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 	l := s.l
-	rules := map[string]string{} // a column's rule's expression → its name
-	for _, r := range l.customRules() {
-		rules[r.expr] = r.name
-	}
-	isKept := func(expr string) bool { return expr != "" && kept.custom[rules[expr]] }
+	isKept := func(expr string) bool { return expr != "" && kept.custom[expr] }
 	q := o.q
 	for _, c := range l.stored() {
 		if !c.prop.Custom || c.key != "" {

@@ -510,7 +510,7 @@ func newDecoder(s *Source, cols []*column) *decoder {
 		case isCount(c.prop) && c.key == "":
 			d.dest = append(d.dest, new(countValue))
 		case s.d == SQLite && c.key == "" && (c.prop.Kind == convreport.KindNumber || c.prop.Kind == convreport.KindBool):
-			d.dest = append(d.dest, &sqliteValue{bool: c.prop.Kind == convreport.KindBool})
+			d.dest = append(d.dest, &sqliteValue{isBool: c.prop.Kind == convreport.KindBool})
 		case c.prop.Kind == convreport.KindNumber:
 			d.dest = append(d.dest, new(sql.NullFloat64))
 		case c.prop.Kind == convreport.KindBool:
@@ -534,8 +534,8 @@ func newDecoder(s *Source, cols []*column) *decoder {
 // a scan refuses it, so that a pushed-down report never answers
 // otherwise.
 type sqliteValue struct {
-	bool bool
-	v    any // the value as SetValue takes it, nil when NULL
+	isBool bool
+	v      any // the value as SetValue takes it, nil when NULL
 }
 
 func (x *sqliteValue) Scan(src any) error {
@@ -544,7 +544,7 @@ func (x *sqliteValue) Scan(src any) error {
 	case nil:
 		return nil
 	case int64:
-		if !x.bool {
+		if !x.isBool {
 			x.v = float64(v)
 			return nil
 		}
@@ -554,7 +554,7 @@ func (x *sqliteValue) Scan(src any) error {
 		}
 		return fmt.Errorf("%d is not a bool (0 or 1)", v)
 	case float64:
-		if !x.bool {
+		if !x.isBool {
 			if v == 0 {
 				v = 0 // -0 is 0
 			}
@@ -566,7 +566,7 @@ func (x *sqliteValue) Scan(src any) error {
 	case []byte:
 		src = fmt.Sprintf("a blob of %d bytes", len(v))
 	}
-	if x.bool {
+	if x.isBool {
 		return fmt.Errorf("%v is stored where a bool is, as the integer 0 or 1", src)
 	}
 	return fmt.Errorf("%v is stored where a number is, as an integer or a real", src)

@@ -288,7 +288,8 @@ func (l *layout) rowRules() (name, expr string, ok bool) {
 
 // keptRules says which of the rules a scan holds rows to the table's
 // CHECK constraints keep, for every row whoever wrote it: the built-in
-// fields' (rowRules), and each custom column's (customRules) by name.
+// fields' (rowRules), and each custom column's (customRules) by its
+// expression.
 type keptRules struct {
 	builtin bool
 	custom  map[string]bool
@@ -334,7 +335,7 @@ func (l *layout) keptRules(ctx context.Context, db querier) (keptRules, error) {
 		}
 		kept.builtin = kept.builtin || ok && has(text, name, expr)
 		for _, r := range custom {
-			kept.custom[r.name] = kept.custom[r.name] || has(text, r.name, r.expr)
+			kept.custom[r.expr] = kept.custom[r.expr] || has(text, r.name, r.expr)
 		}
 	}
 	return kept, rows.Err()
