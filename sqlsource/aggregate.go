@@ -91,7 +91,7 @@ func createdHull(pd *convreport.Pushdown) (from, to time.Time) {
 // transaction, which the failure may have ended, and only where a row
 // can fail a statement (a \u0000 escape PostgreSQL reads in a json
 // column declines at once): not for a PostgreSQL error other than a data
-// exception (a timeout, say), nor in ClickHouse, whose typed columns
+// exception or an infinite time's (a timeout, say), nor in ClickHouse, whose typed columns
 // fail none, nor on a table whose constraints keep every rule.
 func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Time) error {
 	if ctx.Err() != nil || s.d == ClickHouse {
@@ -100,8 +100,11 @@ func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Tim
 	if derr := s.untranslatable(err); derr != nil {
 		return derr
 	}
+	// PostgreSQL says a value could not be read as asked with a data
+	// exception (22…), or, for an infinite timestamptz made a number,
+	// with 0A000, which a stale cached plan gives too.
 	var coded interface{ SQLState() string }
-	if s.d == PostgreSQL && (!errors.As(err, &coded) || !strings.HasPrefix(coded.SQLState(), "22")) {
+	if s.d == PostgreSQL && (!errors.As(err, &coded) || !strings.HasPrefix(coded.SQLState(), "22") && (coded.SQLState() != "0A000" || isStalePlan(err))) {
 		return nil
 	}
 	if s.noProbe {

@@ -103,7 +103,9 @@
 // in PostgreSQL), which keeps every instant and every duration exact, as the
 // engine computes them. PostgreSQL tables may instead hold timestamptz
 // columns ([Timestamp]); they have microsecond precision, so [Insert]
-// refuses finer times. An unknown time is NULL; an unknown string is NULL or
+// refuses finer times, and their infinity and -infinity are outside the
+// supported times, which a scan refuses as it refuses any other time
+// outside them, and a pushed-down report with it. An unknown time is NULL; an unknown string is NULL or
 // the empty string; an unknown custom property is NULL, a missing JSON key
 // or JSON null.
 //

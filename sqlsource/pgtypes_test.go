@@ -132,3 +132,87 @@ func TestFailedStatementsReadForInvalidRowsOnlyOnDataErrors(t *testing.T) {
 		})
 	}
 }
+
+// PostgreSQL's timestamptz holds infinity and -infinity, which no time of
+// a conversation can be. A scan refuses a row with one, naming it; a
+// pushed-down report or drill-down page gives the scan's error, whether
+// its statement reads the time (PostgreSQL fails it, "cannot convert
+// infinity to bigint", 0A000) or not.
+func TestPostgreSQLInfiniteTimesRefusedAsScanned(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, sqlsource.PostgreSQL)
+	march := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	schema, err := convreport.NewSchema(convreport.Property{Name: "due", Kind: convreport.KindTime})
+	require.NoError(t, err)
+	m := sqlsource.Mapping{Table: tableName(t, db, sqlsource.PostgreSQL, "infinite"), Columns: map[string]string{"due": "due"}, Times: sqlsource.Timestamp}
+	kept := m.Table
+	require.NoError(t, sqlsource.CreateTable(ctx, db, sqlsource.PostgreSQL, m, schema))
+	m.Table = plainTwin(t, db, sqlsource.PostgreSQL, kept)
+	row := func(id string, kv ...any) map[string]any {
+		r := map[string]any{"id": id, "channel": "chat", "status": "closed", "created_at": march, "closed_at": march.Add(2 * time.Hour), "incoming_messages": int64(0), "outgoing_messages": int64(0), "properties": "{}"}
+		for i := 0; i < len(kv); i += 2 {
+			r[kv[i].(string)] = kv[i+1]
+		}
+		return r
+	}
+	require.NoError(t, insertRaw(db, sqlsource.PostgreSQL, m.Table, row("a", "due", march.Add(time.Hour))))
+	reports := []convreport.Report{
+		{Name: "all"},
+		{Name: "due", Filter: `due != nil`},
+		{Name: "due by day", Filter: `due != nil`, Bucket: convreport.Day},
+		{Name: "time to close", Measure: convreport.Measure{Agg: convreport.Average, Metric: convreport.TimeToClose}},
+	}
+	open := func(opts ...sqlsource.Option) *sqlsource.Source {
+		src, err := sqlsource.New(openDB(t, sqlsource.PostgreSQL), sqlsource.PostgreSQL, append([]sqlsource.Option{sqlsource.WithMapping(m), sqlsource.WithSchema(schema)}, opts...)...)
+		require.NoError(t, err)
+		return src
+	}
+	pushed, scanned := open(), open(sqlsource.WithoutPushdown())
+	// By hand, of a alone: one conversation, due, closed in two hours.
+	points := map[string]convreport.Point{}
+	for _, r := range reports {
+		res, err := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, r)
+		require.NoError(t, err, r.Name)
+		require.EqualValues(t, 1, res[0].Matched, r.Name)
+		for _, p := range res[0].Points { // by day: March 3 alone counts
+			if p.Count == 1 {
+				points[r.Name] = p
+			}
+		}
+		require.Contains(t, points, r.Name)
+	}
+	require.Equal(t, march.Truncate(24*time.Hour), points["due by day"].Bucket.UTC())
+	require.Equal(t, "7200", points["time to close"].Value.Decimal.String())
+	require.EqualValues(t, len(reports), pushed.Stats().Answered)
+
+	for _, bad := range []map[string]any{
+		row("b", "due", "infinity"),
+		row("b", "due", "-infinity"),
+		row("b", "closed_at", "infinity"),
+	} {
+		_, err := db.Exec("DELETE FROM " + quoteIdent(sqlsource.PostgreSQL, m.Table) + " WHERE id = 'b'")
+		require.NoError(t, err)
+		require.NoError(t, insertRaw(db, sqlsource.PostgreSQL, m.Table, bad))
+		for _, r := range reports {
+			_, werr := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, r)
+			require.ErrorContains(t, werr, `conversation "b"`, r.Name)
+			require.ErrorContains(t, werr, `infinity" is outside the supported times`, r.Name)
+			_, gerr := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, r)
+			require.EqualError(t, gerr, werr.Error(), r.Name)
+
+			// A drill-down page refuses the row where it lists it: a
+			// scan's always (it reads every row), a pushed-down one's
+			// where b is of the point, as every conversation is of all.
+			for _, src := range []*sqlsource.Source{scanned, pushed} {
+				page, err := convreport.NewEngine(src).DrillPage(ctx, floatCountQuery, r, points[r.Name], "", false, 0, 10)
+				if err == nil && src == pushed && r.Name != "all" {
+					require.Len(t, page.Rows, 1, r.Name)
+					require.Equal(t, "a", page.Rows[0].ID, r.Name)
+					continue
+				}
+				require.ErrorContains(t, err, `conversation "b"`, r.Name)
+				require.ErrorContains(t, err, `infinity" is outside the supported times`, r.Name)
+			}
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/internal/civil"
 )
 
 // Source is a [convreport.Source] and [convreport.Aggregator] over one
@@ -504,7 +505,7 @@ func newDecoder(s *Source, cols []*column) *decoder {
 	for _, c := range cols {
 		switch {
 		case c.prop.Kind == convreport.KindTime && s.l.times == Timestamp:
-			d.dest = append(d.dest, new(sql.NullTime))
+			d.dest = append(d.dest, new(pgTime))
 		case c.prop.Kind == convreport.KindTime, c.prop.Kind == convreport.KindDuration:
 			d.dest = append(d.dest, new(sql.NullInt64))
 		case isCount(c.prop) && c.key == "":
@@ -524,6 +525,19 @@ func newDecoder(s *Source, cols []*column) *decoder {
 	}
 	d.scan = scanDests(s.d, d.dest)
 	return d
+}
+
+// pgTime scans a timestamptz column. pgx gives PostgreSQL's infinity and
+// -infinity as text, which sql.NullTime refuses in words that name
+// neither; a scan refuses them as every time outside the supported ones,
+// in the same words.
+type pgTime struct{ sql.NullTime }
+
+func (t *pgTime) Scan(src any) error {
+	if s, ok := src.(string); ok && (s == "infinity" || s == "-infinity") {
+		return errors.New(civil.RangeReason(s))
+	}
+	return t.NullTime.Scan(src)
 }
 
 // sqliteValue scans a SQLite custom number or bool column strictly: a
@@ -622,7 +636,7 @@ func (d *decoder) decode(c *convreport.Conversation) error {
 					v = time.Duration(x.Int64)
 				}
 			}
-		case *sql.NullTime:
+		case *pgTime:
 			if x.Valid {
 				v = x.Time.UTC()
 			}
