@@ -49,7 +49,7 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 		// scan reads them: other, and closed when the conversation has
 		// a close, else open.
 		q.w("COALESCE(NULLIF(")
-		q.ident(c.name)
+		q.text(c.name)
 		q.w(", ''), ")
 		if p.Name == "Channel" {
 			q.w("'", string(convreport.Other), "'")
@@ -79,12 +79,11 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 			q.w("(EXTRACT(EPOCH FROM ", q.d.quote(c.name), ") * 1000000000)::bigint")
 			return nil
 		}
-		q.ident(c.name)
-		if q.d == PostgreSQL && (p.Kind == convreport.KindString || p.Kind == convreport.KindEnum) {
-			// A column of an enum type, or another that takes no
-			// collation, compares as text.
-			q.w("::text")
+		if p.Kind == convreport.KindString || p.Kind == convreport.KindEnum {
+			q.text(c.name)
+			return nil
 		}
+		q.ident(c.name)
 		return nil
 	}
 	// A value of another JSON type than the property's kind is unknown,
@@ -240,6 +239,26 @@ func (q *sqlBuf) metric(l *layout, m convreport.Metric) error {
 		return q.derived(l, "TimeToClose")
 	}
 	return fmt.Errorf("sqlsource: unknown metric %q", m)
+}
+
+// text writes string column c as text. A SQLite column keeps what each
+// writer gave it: a blob (a driver's []byte), or a number in a column
+// without text affinity, which every statement compares apart from text
+// and groups apart from it, where a scan reads the same string: CAST
+// makes it that string. In PostgreSQL a column of an enum type, or
+// another that takes no collation, compares as text.
+func (q *sqlBuf) text(c string) {
+	switch q.d {
+	case SQLite:
+		q.w("CAST(")
+		q.ident(c)
+		q.w(" AS TEXT)")
+	case PostgreSQL:
+		q.ident(c)
+		q.w("::text")
+	default:
+		q.ident(c)
+	}
 }
 
 var collateBytes = map[Dialect]string{SQLite: " COLLATE BINARY", PostgreSQL: ` COLLATE "C"`}

@@ -104,10 +104,11 @@
 // engine computes them. PostgreSQL tables may instead hold timestamptz
 // columns ([Timestamp]); they have microsecond precision, so [Insert]
 // refuses finer times, and their infinity and -infinity are outside the
-// supported times, which a scan refuses as it refuses any other time
-// outside them, and a pushed-down report with it. An unknown time is NULL; an unknown string is NULL or
-// the empty string; an unknown custom property is NULL, a missing JSON key
-// or JSON null.
+// supported times, which a scan refuses as it refuses any other time outside
+// them, and a pushed-down report with it. An unknown time is NULL; an
+// unknown string is NULL or the empty string (in SQLite, a string a writer
+// stored as a blob is its text, to a scan and a pushed-down report alike);
+// an unknown custom property is NULL, a missing JSON key or JSON null.
 //
 // # Mapping
 //

@@ -1,0 +1,114 @@
+package sqlsource_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/convreport/convreport"
+	"github.com/convreport/convreport/sqlsource"
+	"github.com/stretchr/testify/require"
+)
+
+// A SQLite column keeps what each writer gave it: a string a driver wrote
+// as a blob ([]byte) is that string to a scan, and to a pushed-down
+// report too, which compares and groups it as text; SQLite itself would
+// hold the blob apart from every string, and count it in no group of its
+// text.
+func TestSQLiteStringsStoredAsBlobsReadAsText(t *testing.T) {
+	ctx := context.Background()
+	d := sqlsource.SQLite
+	db := openDB(t, d)
+	march := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	schema, err := convreport.NewSchema(
+		convreport.Property{Name: "note", Kind: convreport.KindString},
+		convreport.Property{Name: "tier", Kind: convreport.KindEnum, Values: []string{"gold", "silver"}})
+	require.NoError(t, err)
+	m := sqlsource.Mapping{Table: tableName(t, db, d, "blobs"), Columns: map[string]string{"note": "note", "tier": "tier"}}
+	require.NoError(t, sqlsource.CreateTable(ctx, db, d, m, schema))
+	m.Table = plainTwin(t, db, d, m.Table) // another program's table, without CreateTable's constraints
+	row := func(id string, kv ...any) map[string]any {
+		r := map[string]any{"id": id, "channel": "chat", "status": "open", "created_at": march.UnixNano(), "incoming_messages": int64(0), "outgoing_messages": int64(0)}
+		for i := 0; i < len(kv); i += 2 {
+			r[kv[i].(string)] = kv[i+1]
+		}
+		return r
+	}
+	for _, r := range []map[string]any{
+		row("a", "inbox", "Sales", "note", "vip", "tier", "gold"),
+		row("b", "inbox", []byte("Sales"), "note", []byte("vip"), "tier", []byte("gold"), "channel", []byte("email")),
+		row("c", "inbox", []byte("Support"), "channel", "email", "tier", []byte("silver")),
+		row("d", "inbox", []byte(""), "note", []byte("")), // unknown, as ''
+	} {
+		require.NoError(t, insertRaw(db, d, m.Table, r))
+	}
+	reports := []convreport.Report{
+		{Name: "by inbox", Dimensions: []string{"Inbox"}},
+		{Name: "by channel", Dimensions: []string{"Channel"}},
+		{Name: "by tier", Dimensions: []string{"tier"}},
+		{Name: "sales", Filter: `Inbox == "Sales"`},
+		{Name: "vip", Filter: `note == "vip"`},
+		{Name: "noted", Filter: `note != nil`},
+		{Name: "gold or silver", Filter: `tier in ["gold", "silver"]`},
+	}
+	// By hand: a and b are Sales, vip and gold; c Support and silver; d
+	// has no inbox and no note; b and c are email.
+	want := map[string]string{
+		"by inbox":       "Sales=2 Support=1 (no value)=1",
+		"by channel":     "chat=2 email=2",
+		"by tier":        "gold=2 silver=1 (no value)=1",
+		"sales":          "=2",
+		"vip":            "=2",
+		"noted":          "=2",
+		"gold or silver": "=3",
+	}
+	open := func(opts ...sqlsource.Option) *sqlsource.Source {
+		src, err := sqlsource.New(db, d, append([]sqlsource.Option{sqlsource.WithMapping(m), sqlsource.WithSchema(schema)}, opts...)...)
+		require.NoError(t, err)
+		return src
+	}
+	pushed, scanned := open(), open(sqlsource.WithoutPushdown())
+	counts := func(r convreport.Result) string {
+		s := ""
+		for _, p := range r.Points {
+			if s != "" {
+				s += " "
+			}
+			label := ""
+			if len(p.Dimensions) > 0 {
+				label = p.Dimensions[0].Label()
+			}
+			s += label + "=" + p.Value.Decimal.String()
+		}
+		return s
+	}
+	for _, r := range reports {
+		w, err := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, r)
+		require.NoError(t, err, r.Name)
+		g, err := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, r)
+		require.NoError(t, err, r.Name)
+		require.Equal(t, want[r.Name], counts(w[0]), "%s, scanned", r.Name)
+		require.Equal(t, want[r.Name], counts(g[0]), "%s, pushed down", r.Name)
+		require.Equal(t, resultText(w), resultText(g), r.Name)
+
+		// Each point's page lists its conversations, sorted by the note.
+		for _, p := range g[0].Points {
+			wp, err := convreport.NewEngine(scanned).DrillPage(ctx, floatCountQuery, r, p, "note", false, 0, 10)
+			require.NoError(t, err, r.Name)
+			gp, err := convreport.NewEngine(pushed).DrillPage(ctx, floatCountQuery, r, p, "note", false, 0, 10)
+			require.NoError(t, err, r.Name)
+			require.Equal(t, ids(wp.Rows), ids(gp.Rows), "%s: %v", r.Name, p.Dimensions)
+			require.EqualValues(t, p.Count, len(gp.Rows), r.Name)
+		}
+	}
+	require.EqualValues(t, len(reports), pushed.Stats().Answered)
+	require.Zero(t, pushed.Stats().Declined)
+}
+
+func ids(cs []convreport.Conversation) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID)
+	}
+	return out
+}
