@@ -242,10 +242,11 @@ func (q *sqlBuf) metric(l *layout, m convreport.Metric) error {
 }
 
 // text writes string column c as text. A SQLite column keeps what each
-// writer gave it: a blob (a driver's []byte), or a number in a column
+// writer gave it: a blob (a driver's []byte), or an integer in a column
 // without text affinity, which every statement compares apart from text
 // and groups apart from it, where a scan reads the same string: CAST
-// makes it that string. In PostgreSQL a column of an enum type, or
+// makes it that string. (A real there can still differ: a scan reads
+// 100.0 as "100", CAST as '100.0'.) In PostgreSQL a column of an enum type, or
 // another that takes no collation, compares as text.
 func (q *sqlBuf) text(c string) {
 	switch q.d {
