@@ -83,6 +83,13 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 			q.text(c.name)
 			return nil
 		}
+		if q.d == SQLite && p.Kind == convreport.KindNumber {
+			// A scan reads a number as a float64; a column without REAL
+			// affinity keeps integers, which SQLite compares exactly: one
+			// beyond 2^53 must round first, as the cast rounds it.
+			q.w("CAST(", q.d.quote(c.name), " AS REAL)")
+			return nil
+		}
 		q.ident(c.name)
 		return nil
 	}

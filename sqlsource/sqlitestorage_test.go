@@ -2,6 +2,7 @@ package sqlsource_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -111,4 +112,54 @@ func ids(cs []convreport.Conversation) []string {
 		out = append(out, c.ID)
 	}
 	return out
+}
+
+// A SQLite number column without REAL affinity keeps integers, which
+// SQLite compares exactly; a scan reads each as a float64, rounding one
+// beyond 2^53 to the nearest, and a pushed-down report compares it so
+// rounded too.
+func TestSQLiteIntegersInANumberColumnRoundAsScanned(t *testing.T) {
+	ctx := context.Background()
+	d := sqlsource.SQLite
+	db := openDB(t, d)
+	march := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	schema, err := convreport.NewSchema(convreport.Property{Name: "score", Kind: convreport.KindNumber})
+	require.NoError(t, err)
+	m := sqlsource.Mapping{Table: ownTable(t, db, d, "integers", nil), Columns: map[string]string{"score": "score"}}
+	for _, stmt := range []string{"ADD COLUMN score INTEGER", "ADD COLUMN properties TEXT"} {
+		_, err := db.Exec("ALTER TABLE " + quoteIdent(d, m.Table) + " " + stmt)
+		require.NoError(t, err, stmt)
+	}
+	for id, score := range map[string]int64{"a": 1<<53 + 1, "b": math.MaxInt64, "c": 7, "d": 1 << 53} {
+		_, err := db.Exec("INSERT INTO "+quoteIdent(d, m.Table)+" (id, channel, status, created_at, incoming_messages, outgoing_messages, score) VALUES (?, 'chat', 'open', ?, 0, 0, ?)",
+			id, march.UnixNano(), score)
+		require.NoError(t, err)
+	}
+	// By hand, as float64s: a and d are 2^53, b is 2^63, c is 7; a
+	// literal beyond 2^53 rounds alike.
+	want := map[string]int64{
+		`score > 9007199254740992`:          1, // b
+		`score == 9007199254740992`:         2, // a, d
+		`score in [9007199254740992, 7]`:    3, // a, c, d
+		`score >= 9223372036854775807`:      1, // b
+		`score < 9007199254740993`:          1, // c
+		`score != nil and score != 7`:       3, // a, b, d
+		`score in [9007199254740993, 1, 2]`: 2, // a, d
+	}
+	open := func(opts ...sqlsource.Option) *sqlsource.Source {
+		src, err := sqlsource.New(db, d, append([]sqlsource.Option{sqlsource.WithMapping(m), sqlsource.WithSchema(schema)}, opts...)...)
+		require.NoError(t, err)
+		return src
+	}
+	pushed, scanned := open(), open(sqlsource.WithoutPushdown())
+	for filter, n := range want {
+		r := convreport.Report{Name: filter, Filter: filter}
+		w, err := convreport.NewEngine(scanned).Run(ctx, floatCountQuery, r)
+		require.NoError(t, err, filter)
+		require.Equal(t, n, w[0].Matched, "%s, scanned", filter)
+		g, err := convreport.NewEngine(pushed).Run(ctx, floatCountQuery, r)
+		require.NoError(t, err, filter)
+		require.Equal(t, n, g[0].Matched, "%s, pushed down", filter)
+	}
+	require.EqualValues(t, len(want), pushed.Stats().Answered)
 }
