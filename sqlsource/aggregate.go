@@ -91,8 +91,9 @@ func createdHull(pd *convreport.Pushdown) (from, to time.Time) {
 // transaction, which the failure may have ended, and only where a row
 // can fail a statement (a \u0000 escape PostgreSQL reads in a json
 // column declines at once): not for a PostgreSQL error other than a data
-// exception or an infinite time's (a timeout, say), nor in ClickHouse, whose typed columns
-// fail none, nor on a table whose constraints keep every rule.
+// exception or an infinite time's (a timeout, say), nor in ClickHouse,
+// whose typed columns fail none, nor on a table whose constraints keep
+// every rule.
 func (s *Source) invalidBehind(ctx context.Context, err error, from, to time.Time) error {
 	if ctx.Err() != nil || s.d == ClickHouse {
 		return nil

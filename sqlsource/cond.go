@@ -253,8 +253,8 @@ func (q *sqlBuf) metric(l *layout, m convreport.Metric) error {
 // without text affinity, which every statement compares apart from text
 // and groups apart from it, where a scan reads the same string: CAST
 // makes it that string. (A real there can still differ: a scan reads
-// 100.0 as "100", CAST as '100.0'.) In PostgreSQL a column of an enum type, or
-// another that takes no collation, compares as text.
+// 100.0 as "100", CAST as '100.0'.) In PostgreSQL a column of an enum
+// type, or another that takes no collation, compares as text.
 func (q *sqlBuf) text(c string) {
 	switch q.d {
 	case SQLite:
