@@ -149,7 +149,7 @@ func (s *Source) drill(ctx context.Context, count, page *sqlBuf, cols []*column,
 	for rows.Next() {
 		var c convreport.Conversation
 		if err := dec.scanRow(rows); err != nil {
-			return 0, nil, fmt.Errorf("sqlsource: drill-down: %w", err)
+			return 0, nil, err // it names the package, the conversation and the column
 		}
 		if err := dec.decode(&c); err != nil {
 			return 0, nil, err
