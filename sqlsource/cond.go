@@ -248,6 +248,25 @@ func (q *sqlBuf) metric(l *layout, m convreport.Metric) error {
 	return fmt.Errorf("sqlsource: unknown metric %q", m)
 }
 
+// castColumn reports whether value writes p as its own column c cast,
+// as SQLite's strings and custom numbers are: NULL exactly when the
+// column is.
+func (q *sqlBuf) castColumn(c *column, p convreport.Property) bool {
+	if q.d != SQLite || c == nil || c.key != "" || p.Derived {
+		return false
+	}
+	if !p.Custom && (p.Name == "Channel" || p.Name == "Status") && !q.storedZero {
+		return false // never NULL: an unknown value means other, or open or closed
+	}
+	switch p.Kind {
+	case convreport.KindString, convreport.KindEnum:
+		return true
+	case convreport.KindNumber:
+		return !(c.field != nil && isCount(p))
+	}
+	return false
+}
+
 // text writes string column c as text. A SQLite column keeps what each
 // writer gave it: a blob (a driver's []byte), or an integer in a column
 // without text affinity, which every statement compares apart from text
@@ -533,7 +552,11 @@ func (q *sqlBuf) notNull(l *layout, p convreport.Property) error {
 	if also != "" {
 		q.w("(")
 	}
-	if err := q.value(l, p); err != nil {
+	if q.castColumn(c, p) {
+		// The cast is NULL exactly when the column is: a row's value is
+		// cast once, where it is compared, not here too.
+		q.ident(c.name)
+	} else if err := q.value(l, p); err != nil {
 		return err
 	}
 	q.w(" IS NOT NULL")
