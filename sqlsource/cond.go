@@ -79,15 +79,16 @@ func (q *sqlBuf) value(l *layout, p convreport.Property) error {
 			q.w("(EXTRACT(EPOCH FROM ", q.d.quote(c.name), ") * 1000000000)::bigint")
 			return nil
 		}
-		if p.Kind == convreport.KindString || p.Kind == convreport.KindEnum {
-			q.text(c.name)
+		if q.castColumn(c, p) {
+			as := " AS TEXT)"
+			if p.Kind == convreport.KindNumber {
+				as = " AS REAL)"
+			}
+			q.w("CAST(", q.d.quote(c.name), as)
 			return nil
 		}
-		if q.d == SQLite && p.Kind == convreport.KindNumber {
-			// A scan reads a number as a float64; a column without REAL
-			// affinity keeps integers, which SQLite compares exactly: one
-			// beyond 2^53 must round first, as the cast rounds it.
-			q.w("CAST(", q.d.quote(c.name), " AS REAL)")
+		if p.Kind == convreport.KindString || p.Kind == convreport.KindEnum {
+			q.text(c.name)
 			return nil
 		}
 		q.ident(c.name)
@@ -249,8 +250,11 @@ func (q *sqlBuf) metric(l *layout, m convreport.Metric) error {
 }
 
 // castColumn reports whether value writes p as its own column c cast,
-// as SQLite's strings and custom numbers are: NULL exactly when the
-// column is.
+// which is NULL exactly when the column is: SQLite's strings as TEXT (see
+// text), and its numbers other than counts as REAL. A scan reads a
+// number as a float64; a column without REAL affinity keeps integers,
+// which SQLite compares exactly: one beyond 2^53 must round first, as
+// the cast rounds it.
 func (q *sqlBuf) castColumn(c *column, p convreport.Property) bool {
 	if q.d != SQLite || c == nil || c.key != "" || p.Derived {
 		return false

@@ -104,11 +104,9 @@ func (s *Source) customMayBeInvalid(o *orWriter, kept keptRules) {
 		}
 		col := q.d.quote(c.name)
 		if c.prop.Kind == convreport.KindEnum {
-			text := col
-			if q.d == PostgreSQL {
-				text += "::text" // a column of an enum type takes no collation
-			}
-			o.start(col, " IS NOT NULL AND (", text, collateBytes[q.d], ")")
+			o.start(col, " IS NOT NULL AND (")
+			q.text(c.name) // compared as the statements compare it
+			q.w(collateBytes[q.d], ")")
 			notListed(q, c.prop.Values)
 			q.w(")")
 			continue

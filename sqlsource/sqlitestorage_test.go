@@ -98,20 +98,12 @@ func TestSQLiteStringsStoredAsBlobsReadAsText(t *testing.T) {
 			require.NoError(t, err, r.Name)
 			gp, err := convreport.NewEngine(pushed).DrillPage(ctx, floatCountQuery, r, p, "note", false, 0, 10)
 			require.NoError(t, err, r.Name)
-			require.Equal(t, ids(wp.Rows), ids(gp.Rows), "%s: %v", r.Name, p.Dimensions)
+			require.Equal(t, rowIDs(wp.Rows), rowIDs(gp.Rows), "%s: %v", r.Name, p.Dimensions)
 			require.EqualValues(t, p.Count, len(gp.Rows), r.Name)
 		}
 	}
 	require.EqualValues(t, len(reports), pushed.Stats().Answered)
 	require.Zero(t, pushed.Stats().Declined)
-}
-
-func ids(cs []convreport.Conversation) []string {
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.ID)
-	}
-	return out
 }
 
 // A SQLite number column without REAL affinity keeps integers, which
